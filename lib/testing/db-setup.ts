@@ -1,0 +1,19 @@
+/**
+ * Setup file for `*.db.test.ts`: each test file gets a fresh database cloned from the migrated
+ * template, and DATABASE_URL points at it before the test file imports lib/db.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, inject } from 'vitest';
+import { disconnectDb } from '@/lib/db';
+import { ensureDatabase } from '@/lib/runtime/embedded-postgres';
+
+const admin = inject('dbAdminUrl');
+const name = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
+await ensureDatabase(admin, name, inject('dbTemplate'));
+const url = new URL(admin);
+url.pathname = `/${name}`;
+process.env.DATABASE_URL = url.toString();
+
+afterAll(async () => {
+  await disconnectDb();
+});

