@@ -1,0 +1,47 @@
+import { EXIT, type Command } from '../command';
+import { parseEnv } from '@/lib/env';
+import { resolveDatabase } from '@/lib/runtime/database';
+import { migrateDatabase } from '@/lib/runtime/migrate';
+
+async function withDb<T>(fn: (url: string) => Promise<T>): Promise<T> {
+  const resolved = await resolveDatabase(parseEnv());
+  process.env.DATABASE_URL = resolved.url;
+  try {
+    return await fn(resolved.url);
+  } finally {
+    const { disconnectDb } = await import('@/lib/db');
+    await disconnectDb();
+    await resolved.release();
+  }
+}
+
+export const dbCommands: Command[] = [
+  {
+    path: ['db', 'migrate'],
+    summary: 'Apply database migrations (a no-op when the schema is up to date).',
+    usage: 'db migrate [--json]',
+    async run({ values }, io) {
+      const { applied } = await withDb((url) => migrateDatabase(url));
+      if (values.json) io.out(JSON.stringify({ ok: true, applied }));
+      else io.err(applied.length ? `applied: ${applied.join(', ')}` : 'database schema is up to date');
+      return EXIT.OK;
+    },
+  },
+  {
+    path: ['db', 'seed'],
+    summary: 'Load default connector types and settings, and the demo fleet when running on the simulator.',
+    usage: 'db seed [--if-empty] [--json]',
+    options: { 'if-empty': { type: 'boolean' } },
+    async run({ values }, io) {
+      const result = await withDb(async (url) => {
+        await migrateDatabase(url);
+        const { db } = await import('@/lib/db');
+        const { seedDatabase } = await import('@/lib/seed/seed-database');
+        return seedDatabase(db, { ifEmpty: Boolean(values['if-empty']), manifestPath: process.env.REKEY_DEMO_MANIFEST });
+      });
+      if (values.json) io.out(JSON.stringify({ ok: true, ...result }));
+      else io.err(result.skipped ? 'already seeded; nothing to do' : `seeded: ${JSON.stringify(result)}`);
+      return EXIT.OK;
+    },
+  },
+];

@@ -1,0 +1,55 @@
+/**
+ * Appends one event to the hash-chained audit log. Call it with the transaction client of the
+ * change it records, so the change and its audit event commit (or roll back) together.
+ * A transaction-scoped advisory lock serialises appends so the chain has no forks.
+ */
+import type { Prisma } from '@/lib/db';
+import { GENESIS_HASH, hashAuditEvent } from '@/lib/audit/audit-hash';
+import { canonicalJson } from '@/lib/audit/canonical-json';
+
+/** Who is acting and from where (built once per request / job by the action wrapper). */
+export interface Actor {
+  id: string | null;
+  label: string;
+  requestId?: string | null;
+  clientIp?: string | null;
+}
+
+export const SYSTEM_ACTOR: Actor = { id: null, label: 'system' };
+
+export interface AuditInput {
+  action: string;
+  targetType: string;
+  targetId?: string | null;
+  tenantId?: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+const AUDIT_LOCK_KEY = 7_264_501; // arbitrary constant: pg_advisory_xact_lock key for the audit chain
+
+export async function appendAuditEvent(tx: Prisma.TransactionClient, actor: Actor, input: AuditInput, now: Date = new Date()) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`;
+  const last = await tx.auditEvent.findFirst({ orderBy: { seq: 'desc' }, select: { hash: true } });
+  // Round-trip through canonical JSON so what is hashed is exactly what jsonb will give back.
+  const before = input.before === undefined ? null : (JSON.parse(canonicalJson(input.before)) as unknown);
+  const after = input.after === undefined ? null : (JSON.parse(canonicalJson(input.after)) as unknown);
+  const event = {
+    at: now,
+    actorId: actor.id,
+    actorLabel: actor.label,
+    action: input.action,
+    targetType: input.targetType,
+    targetId: input.targetId ?? null,
+    tenantId: input.tenantId ?? null,
+    before,
+    after,
+    requestId: actor.requestId ?? null,
+    clientIp: actor.clientIp ?? null,
+    prevHash: last?.hash ?? GENESIS_HASH,
+  };
+  const hash = hashAuditEvent(event);
+  return tx.auditEvent.create({
+    data: { ...event, before: (before ?? undefined) as never, after: (after ?? undefined) as never, hash },
+  });
+}

@@ -1,0 +1,81 @@
+/**
+ * Every environment variable Rekey reads, parsed and validated once with zod. The README's
+ * configuration table lists the same names. Errors name the variable and say what is expected.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { RekeyError } from '@/lib/errors';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const CLOUDS = {
+  global: { authorityHost: 'https://login.microsoftonline.com', graphEndpoint: 'https://graph.microsoft.com' },
+  usgov: { authorityHost: 'https://login.microsoftonline.us', graphEndpoint: 'https://graph.microsoft.us' },
+  china: { authorityHost: 'https://login.chinacloudapi.cn', graphEndpoint: 'https://microsoftgraph.chinacloudapi.cn' },
+} as const;
+
+export const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Public base URL of the dashboard (redirect URIs, links in notifications). */
+  REKEY_PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+  REKEY_DATA_DIR: z.string().default('.data'),
+  REKEY_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+  REKEY_MASTER_KEY: z.string().optional(),
+  REKEY_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  REKEY_ADMINS: z.string().optional(),
+  REKEY_CLOUD: z.enum(['global', 'usgov', 'china']).default('global'),
+  REKEY_AUTHORITY_HOST: z.url().optional(),
+  REKEY_GRAPH_ENDPOINT: z.url().optional(),
+  REKEY_MGMT_CLIENT_ID: z.uuid().optional(),
+  REKEY_MGMT_CERT_PATH: z.string().optional(),
+  REKEY_MGMT_KEY_PATH: z.string().optional(),
+  REKEY_HOME_TENANT: z.string().optional(),
+  /** `auto`: start the simulator when no Microsoft 365 configuration is given. */
+  REKEY_SIM: z.enum(['auto', 'on', 'off']).default('auto'),
+  REKEY_SIM_PORT: z.coerce.number().int().min(1).max(65535).default(4443),
+  REKEY_SIM_TENANTS: z.coerce.number().int().min(1).max(10_000).default(60),
+  REKEY_WORKER: z.enum(['inline', 'off']).default('inline'),
+  REKEY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  REKEY_TRUST_PROXY: bool.default(false),
+});
+
+export type Env = z.infer<typeof EnvSchema> & {
+  dataDir: string;
+  authorityHost: string;
+  graphEndpoint: string;
+};
+
+let cached: Env | undefined;
+
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const result = EnvSchema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== '')));
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new RekeyError('CONFIG', `Invalid configuration:\n${lines.join('\n')}\nSee the Configuration table in README.md.`);
+  }
+  const e = result.data;
+  const cloud = CLOUDS[e.REKEY_CLOUD];
+  if ((e.REKEY_MGMT_CERT_PATH || e.REKEY_MGMT_KEY_PATH) && !e.REKEY_MGMT_CLIENT_ID) {
+    throw new RekeyError('CONFIG', 'REKEY_MGMT_CERT_PATH/REKEY_MGMT_KEY_PATH are set but REKEY_MGMT_CLIENT_ID is not: set the management app\'s client id too.');
+  }
+  return {
+    ...e,
+    dataDir: path.resolve(e.REKEY_DATA_DIR),
+    authorityHost: (e.REKEY_AUTHORITY_HOST ?? cloud.authorityHost).replace(/\/+$/, ''),
+    graphEndpoint: (e.REKEY_GRAPH_ENDPOINT ?? cloud.graphEndpoint).replace(/\/+$/, ''),
+  };
+}
+
+export function env(): Env {
+  cached ??= parseEnv();
+  return cached;
+}
+
+/** For tests that change process.env between cases. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}

@@ -1,0 +1,41 @@
+import { defineConfig, devices } from '@playwright/test';
+
+// End-to-end tests run the product exactly as `npm start` does (scripts/start.ts: embedded
+// PostgreSQL, the Microsoft 365 simulator with a small demo fleet, `next start`, the worker),
+// on their own ports and data directory, against Debian's Chromium.
+const port = Number(process.env.E2E_PORT ?? 3100);
+export const E2E_DATA_DIR = process.env.E2E_DATA_DIR ?? '.data/e2e';
+
+export default defineConfig({
+  testDir: 'e2e',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: process.env.CI ? [['list'], ['json', { outputFile: 'test-results/e2e.json' }]] : [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  use: {
+    baseURL: `http://localhost:${port}`,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: { executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium' },
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 } } }],
+  webServer: {
+    command: 'node node_modules/tsx/dist/cli.mjs scripts/start.ts',
+    url: `http://localhost:${port}/api/health`,
+    timeout: 240_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      PORT: String(port),
+      REKEY_DATA_DIR: E2E_DATA_DIR,
+      REKEY_PG_PORT: process.env.E2E_PG_PORT ?? '54339',
+      REKEY_SIM_PORT: process.env.E2E_SIM_PORT ?? '4453',
+      REKEY_SIM_TENANTS: '40',
+      NEXT_TELEMETRY_DISABLED: '1',
+    },
+  },
+});

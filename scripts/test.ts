@@ -1,0 +1,79 @@
+/**
+ * `npm test`: the whole suite, in the order that fails fastest — typecheck, lint, unit + database
+ * tests (Vitest: real embedded PostgreSQL, the simulator in-process), the production build, the
+ * end-to-end tests (Playwright + Debian's Chromium against `next start`), and the reliability
+ * suite at CI size. Ends with one line: "N passed, N failed".
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const bin = (p: string) => path.join(root, 'node_modules', p);
+const only = process.argv.slice(2);
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', FORCE_COLOR: process.env.CI ? '0' : '1' };
+
+interface Step {
+  name: string;
+  args: string[];
+  /** A JSON report to count tests from. */
+  report?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+const steps: Step[] = [
+  { name: 'typecheck', args: [bin('typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'] },
+  { name: 'lint', args: [bin('eslint/bin/eslint.js'), '--max-warnings', '0', '.'] },
+  { name: 'unit+db', args: [bin('vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json'], report: 'test-results/vitest.json' },
+  { name: 'build', args: [bin('next/dist/bin/next'), 'build'] },
+  { name: 'e2e', args: [bin('@playwright/test/cli.js'), 'test'], report: 'test-results/e2e.json' },
+];
+if (fs.existsSync(path.join(root, 'vitest.chaos.config.mts'))) {
+  steps.push({ name: 'chaos', args: [bin('vitest/vitest.mjs'), 'run', '--config', 'vitest.chaos.config.mts', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/chaos.json'], report: 'test-results/chaos.json', env: { REKEY_CHAOS_SIZE: process.env.REKEY_CHAOS_SIZE ?? 'ci' } });
+}
+
+function runStep(step: Step): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, step.args, { cwd: root, env: { ...env, ...step.env }, stdio: 'inherit' });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+function count(report: string): { passed: number; failed: number; skipped: number } {
+  const file = path.join(root, report);
+  if (!fs.existsSync(file)) return { passed: 0, failed: 0, skipped: 0 };
+  const data = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  if ('numPassedTests' in data) {
+    return { passed: Number(data.numPassedTests), failed: Number(data.numFailedTests), skipped: Number(data.numPendingTests ?? 0) + Number(data.numTodoTests ?? 0) };
+  }
+  const stats = data.stats as { expected: number; unexpected: number; flaky: number; skipped: number };
+  return { passed: stats.expected, failed: stats.unexpected + stats.flaky, skipped: stats.skipped };
+}
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const timings: string[] = [];
+let failedStep: string | undefined;
+fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
+for (const step of steps) {
+  if (only.length && !only.includes(step.name)) continue;
+  if (step.report) fs.rmSync(path.join(root, step.report), { force: true });
+  const started = Date.now();
+  process.stderr.write(`\n── ${step.name} ──────────────────────────────────────────\n`);
+  const code = await runStep(step);
+  timings.push(`${step.name} ${((Date.now() - started) / 1000).toFixed(0)}s`);
+  if (step.report) {
+    const c = count(step.report);
+    totals.passed += c.passed;
+    totals.failed += c.failed;
+    totals.skipped += c.skipped;
+  }
+  if (code !== 0) {
+    failedStep = step.name;
+    if (!step.report) totals.failed += 1;
+    break;
+  }
+}
+process.stderr.write(`\n${timings.join(' · ')}\n`);
+if (failedStep) process.stderr.write(`step "${failedStep}" failed\n`);
+process.stdout.write(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}\n`);
+process.exit(failedStep ? 1 : 0);
