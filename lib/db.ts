@@ -7,7 +7,7 @@ import { PrismaClient } from '@/generated/prisma/client';
 import { RekeyError } from '@/lib/errors';
 
 export type Db = PrismaClient;
-export type { Prisma } from '@/generated/prisma/client';
+export { Prisma } from '@/generated/prisma/client';
 
 const globalForDb = globalThis as unknown as { __rekeyDb?: PrismaClient; __rekeyDbUrl?: string };
 

@@ -8,7 +8,7 @@ CREATE TYPE "ConsentState" AS ENUM ('unknown', 'consented', 'not_consented', 'mi
 CREATE TYPE "SignInLogState" AS ENUM ('unknown', 'available', 'unavailable_license', 'unavailable_permission', 'error');
 
 -- CreateEnum
-CREATE TYPE "ConnectorStatus" AS ENUM ('compromised', 'expired', 'expiring', 'stale', 'drift', 'targeted', 'healthy');
+CREATE TYPE "ConnectorStatus" AS ENUM ('targeted', 'compromised', 'expired', 'drift', 'expiring', 'stale', 'healthy');
 
 -- CreateEnum
 CREATE TYPE "CertificateSource" AS ENUM ('uploaded', 'generated', 'discovered', 'issued');
