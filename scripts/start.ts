@@ -67,11 +67,20 @@ async function shutdown(code: number): Promise<never> {
   process.exit(code);
 }
 
-async function waitForFile(file: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+/** The simulator listens only after it has seeded and written its manifest. */
+async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
   const start = Date.now();
-  while (!fs.existsSync(file)) {
+  const open = () =>
+    new Promise<boolean>((resolve) => {
+      const socket = net.connect({ port, host: '127.0.0.1' }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+  while (!(await open())) {
     if (child.exitCode !== null) throw new Error(`the simulator exited (${child.exitCode}) before it was ready`);
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${file}`);
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for the simulator on port ${port}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -104,22 +113,22 @@ async function main(): Promise<void> {
     const simDir = path.join(env.dataDir, 'sim');
     const manifestPath = path.join(simDir, 'fleet.json');
     say(`starting the Microsoft 365 simulator on https://localhost:${env.REKEY_SIM_PORT} (demo fleet of ${env.REKEY_SIM_TENANTS} tenants)`);
-    const sim = run('simulator', [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'sim/cli.ts'), '--port', String(env.REKEY_SIM_PORT), '--data-dir', simDir, '--seed', 'demo', '--tenants', String(env.REKEY_SIM_TENANTS), '--ready-file', path.join(simDir, 'ready')], childEnv);
-    fs.rmSync(path.join(simDir, 'ready'), { force: true });
-    await waitForFile(path.join(simDir, 'ready'), sim, 120_000);
+    const sim = run('simulator', [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'sim/cli.ts'), '--port', String(env.REKEY_SIM_PORT), '--data-dir', simDir, '--seed', 'demo', '--tenants', String(env.REKEY_SIM_TENANTS)], childEnv);
+    await waitForPort(env.REKEY_SIM_PORT, sim, 120_000);
+    // Only what a real deployment would configure: the management app and where Entra/Graph are.
     const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as {
-      managementApp: { clientId: string; certificatePath: string; privateKeyPath: string; homeTenantId: string };
-      caPath?: string;
+      managementApp: { appId: string; certificatePath: string; privateKeyPath: string; homeTenantId: string };
+      caPemPath: string;
     };
     Object.assign(childEnv, {
       REKEY_AUTHORITY_HOST: `https://localhost:${env.REKEY_SIM_PORT}`,
       REKEY_GRAPH_ENDPOINT: `https://localhost:${env.REKEY_SIM_PORT}`,
-      REKEY_MGMT_CLIENT_ID: manifest.managementApp.clientId,
+      REKEY_MGMT_CLIENT_ID: manifest.managementApp.appId,
       REKEY_MGMT_CERT_PATH: manifest.managementApp.certificatePath,
       REKEY_MGMT_KEY_PATH: manifest.managementApp.privateKeyPath,
       REKEY_HOME_TENANT: manifest.managementApp.homeTenantId,
       REKEY_DEMO_MANIFEST: manifestPath,
-      NODE_EXTRA_CA_CERTS: manifest.caPath ?? path.join(simDir, 'ca.pem'),
+      NODE_EXTRA_CA_CERTS: manifest.caPemPath,
     });
   }
 
