@@ -1,0 +1,54 @@
+import type { ReactNode } from 'react';
+import type { Theme } from './theme';
+import { Brand } from './brand';
+import { MobileNav } from './mobile-nav';
+import { SidebarNav } from './sidebar-nav';
+import { TenantSearch } from './tenant-search';
+import { ThemeToggle } from './theme-toggle';
+import { UserMenu, type UserMenuProps } from './user-menu';
+
+export type AppShellProps = {
+  user: UserMenuProps['user'];
+  theme: Theme;
+  /** Counts beside nav items, keyed by href. */
+  navBadges?: Partial<Record<string, string | number>>;
+  children: ReactNode;
+};
+
+/** Dashboard frame: skip link, sidebar (lg+) or drawer, header with search/theme/user, main. */
+export function AppShell({ user, theme, navBadges, children }: AppShellProps) {
+  return (
+    <div className="min-h-dvh lg:grid lg:grid-cols-[15rem_minmax(0,1fr)]">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:fixed focus:left-3 focus:top-3 focus:z-50 focus:rounded-md focus:bg-inverse focus:px-3 focus:py-2 focus:text-sm focus:font-medium focus:text-inverse-fg"
+      >
+        Skip to content
+      </a>
+      <div className="sticky top-0 hidden h-dvh flex-col gap-6 overflow-y-auto border-r border-border bg-surface px-3 py-3 lg:flex">
+        <div className="flex h-8 items-center">
+          <Brand />
+        </div>
+        <SidebarNav badges={navBadges} idPrefix="sidebar" />
+      </div>
+      <div className="flex min-w-0 flex-col">
+        <header className="sticky top-0 z-20 flex h-14 items-center gap-3 border-b border-border bg-bg/85 px-4 backdrop-blur supports-[backdrop-filter]:bg-bg/70 lg:px-6">
+          <MobileNav badges={navBadges} />
+          <div className="lg:hidden">
+            <Brand />
+          </div>
+          <div className="flex min-w-0 flex-1 justify-center lg:justify-start">
+            <TenantSearch />
+          </div>
+          <div className="flex shrink-0 items-center gap-2">
+            <ThemeToggle theme={theme} />
+            <UserMenu user={user} />
+          </div>
+        </header>
+        <main id="main" tabIndex={-1} className="flex-1 px-4 py-6 outline-none lg:px-8">
+          <div className="mx-auto w-full max-w-[1440px]">{children}</div>
+        </main>
+      </div>
+    </div>
+  );
+}

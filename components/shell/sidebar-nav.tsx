@@ -1,0 +1,56 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import { cn } from '@/lib/utils';
+import { Icon } from '@/components/ui/icon';
+import { NAV_GROUPS, isActive } from './nav-items';
+
+export type SidebarNavProps = {
+  /** Small counts beside items, keyed by href, e.g. { '/advisories': 2 }. */
+  badges?: Partial<Record<string, string | number>>;
+  /** Distinguishes ids when the nav renders twice (sidebar + drawer). */
+  idPrefix: string;
+  onNavigate?: () => void;
+};
+
+/** Primary nav links with the active item marked (aria-current="page"). */
+export function SidebarNav({ badges, idPrefix, onNavigate }: SidebarNavProps) {
+  const pathname = usePathname() ?? '/';
+  return (
+    <nav aria-label="Primary" className="flex flex-col gap-5">
+      {NAV_GROUPS.map((group) => (
+        <div key={group.id}>
+          <p id={`${idPrefix}-${group.id}`} className="px-2 pb-1 text-[11px] font-medium uppercase tracking-wider text-fg-subtle">
+            {group.label}
+          </p>
+          <ul aria-labelledby={`${idPrefix}-${group.id}`} className="flex flex-col gap-px">
+            {group.items.map((item) => {
+              const active = isActive(pathname, item.href);
+              const badge = badges?.[item.href];
+              return (
+                <li key={item.href}>
+                  <Link
+                    href={item.href}
+                    onClick={onNavigate}
+                    aria-current={active ? 'page' : undefined}
+                    className={cn(
+                      'group flex h-8 items-center gap-2.5 rounded-md px-2 text-sm transition-colors',
+                      active ? 'bg-surface-3 font-medium text-fg' : 'text-fg-muted hover:bg-surface-2 hover:text-fg',
+                    )}
+                  >
+                    <Icon name={item.icon} className={cn(active ? 'text-fg' : 'text-fg-subtle group-hover:text-fg-muted')} />
+                    <span className="flex-1 truncate">{item.label}</span>
+                    {badge !== undefined ? (
+                      <span className="rounded-full bg-danger-bg px-1.5 text-[11px] font-medium tabular text-danger">{badge}</span>
+                    ) : null}
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </div>
+      ))}
+    </nav>
+  );
+}

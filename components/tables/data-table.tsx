@@ -1,0 +1,181 @@
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { cn, hrefWith, type SearchParams } from '@/lib/utils';
+import { Button, type ButtonVariant } from '@/components/ui/button';
+import { CHECKBOX_CLASSES } from '@/components/ui/checkbox';
+import { EmptyState } from '@/components/ui/empty-state';
+import { Icon } from '@/components/ui/icon';
+import { Pagination } from '@/components/ui/pagination';
+import { Table, TableContainer, TBody, TD, TH, THead, TR } from '@/components/ui/table';
+import { SelectAllCheckbox, SelectionCount } from './bulk-selection';
+import { ColumnChooser } from './column-chooser';
+import { parseTableParams, type SortDir } from './table-params';
+
+export type DataTableColumn<T> = {
+  id: string;
+  header: string;
+  cell: (row: T) => ReactNode;
+  sortable?: boolean;
+  align?: 'left' | 'right';
+  /** Users may hide it with the column chooser (default true). */
+  hideable?: boolean;
+  /** Hidden until the user picks it. */
+  defaultHidden?: boolean;
+  /** Direction used when the user first sorts by this column. */
+  firstDir?: SortDir;
+  className?: string;
+};
+
+export type BulkAction = { label: string; value: string; variant?: ButtonVariant };
+
+export type DataTableProps<T> = {
+  /** Accessible name of the table (also the scroll region label). */
+  caption: string;
+  columns: DataTableColumn<T>[];
+  rows: T[];
+  getRowId: (row: T) => string;
+  /** Current route and params: every link keeps the other params. */
+  pathname: string;
+  searchParams: SearchParams;
+  defaultSort?: { sort: string; dir: SortDir };
+  pagination?: { page: number; pageSize: number; total: number };
+  /**
+   * Bulk actions: row checkboxes post `name` (default "ids", repeated) plus `intent` = the
+   * clicked action's value to `action` (a server action or URL).
+   */
+  bulk?: {
+    action: string | ((formData: FormData) => void | Promise<void>);
+    actions: BulkAction[];
+    name?: string;
+    rowLabel?: (row: T) => string;
+    hiddenFields?: Record<string, string>;
+  };
+  /** Filters etc., shown left of the column chooser. */
+  toolbar?: ReactNode;
+  empty?: ReactNode;
+  /** Constrain height so the header sticks while the body scrolls, e.g. "70vh". */
+  maxHeight?: string;
+  /** Unique per page when a page has several tables (form ids). */
+  id?: string;
+  className?: string;
+};
+
+function SortHeader({ label, href, dir }: { label: string; href: string; dir: SortDir | undefined }) {
+  return (
+    <Link href={href} scroll={false} className="group -mx-1 inline-flex items-center gap-1 rounded px-1 hover:text-fg">
+      {label}
+      <span className={cn('transition-opacity', dir ? 'text-fg' : 'opacity-40 group-hover:opacity-100')}>
+        <Icon name={dir === 'asc' ? 'arrowUp' : dir === 'desc' ? 'arrowDown' : 'arrowUpDown'} size={12} />
+      </span>
+      <span className="sr-only">{dir ? `, sorted ${dir === 'asc' ? 'ascending' : 'descending'}` : ', sortable'}</span>
+    </Link>
+  );
+}
+
+/** Server-rendered, URL-driven table: sort links, column chooser, bulk selection, pagination. */
+export function DataTable<T>(props: DataTableProps<T>) {
+  const { caption, columns, rows, getRowId, pathname, searchParams, defaultSort, pagination, bulk, toolbar, empty, maxHeight, id = 'table', className } = props;
+  const sortable = columns.filter((c) => c.sortable).map((c) => c.id);
+  const { sort, dir, cols } = parseTableParams(searchParams, sortable, defaultSort);
+  const isVisible = (c: DataTableColumn<T>) => c.hideable === false || (cols ? cols.includes(c.id) : !c.defaultHidden);
+  const visible = columns.filter(isVisible);
+  const formId = `${id}-bulk`;
+  const boxName = bulk?.name ?? 'ids';
+
+  return (
+    <div className={cn('space-y-3', className)}>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <div className="flex flex-wrap items-center gap-2">{toolbar}</div>
+        <ColumnChooser
+          pathname={pathname}
+          searchParams={searchParams}
+          columns={columns.filter((c) => c.hideable !== false).map((c) => ({ id: c.id, header: c.header, visible: isVisible(c) }))}
+        />
+      </div>
+
+      {bulk ? (
+        <form id={formId} action={bulk.action} method={typeof bulk.action === 'string' ? 'post' : undefined} className="flex flex-wrap items-center gap-2 rounded-lg border border-border bg-surface-2/60 px-3 py-2">
+          {Object.entries(bulk.hiddenFields ?? {}).map(([k, v]) => (
+            <input key={k} type="hidden" name={k} value={v} />
+          ))}
+          <SelectionCount formId={formId} name={boxName} />
+          <span className="mx-1 h-4 w-px bg-border" aria-hidden="true" />
+          {bulk.actions.map((a) => (
+            <Button key={a.value} type="submit" size="sm" variant={a.variant ?? 'secondary'} name="intent" value={a.value}>
+              {a.label}
+            </Button>
+          ))}
+        </form>
+      ) : null}
+
+      <TableContainer label={caption} maxHeight={maxHeight}>
+        <Table>
+          <caption className="sr-only">{caption}</caption>
+          <THead>
+            <tr>
+              {bulk ? (
+                <TH className="w-10 pr-0">
+                  <SelectAllCheckbox formId={formId} name={boxName} />
+                </TH>
+              ) : null}
+              {visible.map((c) => {
+                const active = sort === c.id ? dir : undefined;
+                const nextDir: SortDir = active ? (active === 'asc' ? 'desc' : 'asc') : (c.firstDir ?? 'asc');
+                return (
+                  <TH
+                    key={c.id}
+                    align={c.align}
+                    aria-sort={c.sortable ? (active === 'asc' ? 'ascending' : active === 'desc' ? 'descending' : 'none') : undefined}
+                    className={c.className}
+                  >
+                    {c.sortable ? (
+                      <SortHeader label={c.header} dir={active} href={hrefWith(pathname, searchParams, { sort: c.id, dir: nextDir, page: null })} />
+                    ) : (
+                      c.header
+                    )}
+                  </TH>
+                );
+              })}
+            </tr>
+          </THead>
+          <TBody>
+            {rows.length === 0 ? (
+              <tr>
+                <td colSpan={visible.length + (bulk ? 1 : 0)} className="p-4">
+                  {empty ?? <EmptyState title="Nothing to show" description="No rows match the current filters." />}
+                </td>
+              </tr>
+            ) : (
+              rows.map((row) => {
+                const rowId = getRowId(row);
+                return (
+                  <TR key={rowId}>
+                    {bulk ? (
+                      <TD className="w-10 pr-0">
+                        <input
+                          type="checkbox"
+                          form={formId}
+                          name={boxName}
+                          value={rowId}
+                          aria-label={`Select ${bulk.rowLabel ? bulk.rowLabel(row) : rowId}`}
+                          className={CHECKBOX_CLASSES}
+                        />
+                      </TD>
+                    ) : null}
+                    {visible.map((c) => (
+                      <TD key={c.id} align={c.align} className={c.className}>
+                        {c.cell(row)}
+                      </TD>
+                    ))}
+                  </TR>
+                );
+              })
+            )}
+          </TBody>
+        </Table>
+      </TableContainer>
+
+      {pagination ? <Pagination {...pagination} pathname={pathname} searchParams={searchParams} /> : null}
+    </div>
+  );
+}

@@ -1,0 +1,9 @@
+import type { InputHTMLAttributes } from 'react';
+import { cn } from '@/lib/utils';
+import { CONTROL_CLASSES } from './control';
+
+export type InputProps = InputHTMLAttributes<HTMLInputElement>;
+
+export function Input({ className, type = 'text', ...rest }: InputProps) {
+  return <input type={type} className={cn(CONTROL_CLASSES, 'h-8', className)} {...rest} />;
+}

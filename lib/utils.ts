@@ -1,0 +1,135 @@
+/**
+ * Small, dependency-free helpers shared by components and pages: class joining, URL building
+ * for search-param driven UI, and display formatting. Formatting functions take `now` as a
+ * parameter where time matters so output is deterministic on the server.
+ */
+
+export type ClassValue = string | number | false | null | undefined | ClassValue[];
+
+/** Join class names, skipping falsy values. (No tailwind-merge: callers avoid conflicting classes.) */
+export function cn(...values: ClassValue[]): string {
+  const out: string[] = [];
+  for (const v of values) {
+    if (!v) continue;
+    if (Array.isArray(v)) {
+      const inner = cn(...v);
+      if (inner) out.push(inner);
+    } else out.push(String(v));
+  }
+  return out.join(' ');
+}
+
+/** Next.js page `searchParams` shape (after awaiting). */
+export type SearchParams = Record<string, string | string[] | undefined>;
+
+/** First value of a search param, or undefined. */
+export function firstParam(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * Build `pathname?query` from current search params with some keys replaced or removed
+ * (`null`/`undefined` removes). Other params, including repeated ones, are preserved.
+ */
+export function hrefWith(
+  pathname: string,
+  searchParams: SearchParams | URLSearchParams | undefined,
+  patch: Record<string, string | number | null | undefined> = {},
+): string {
+  const params = new URLSearchParams();
+  if (searchParams instanceof URLSearchParams) {
+    searchParams.forEach((v, k) => params.append(k, v));
+  } else if (searchParams) {
+    for (const [k, v] of Object.entries(searchParams)) {
+      if (v === undefined) continue;
+      for (const item of Array.isArray(v) ? v : [v]) params.append(k, item);
+    }
+  }
+  for (const [k, v] of Object.entries(patch)) {
+    params.delete(k);
+    if (v !== null && v !== undefined && v !== '') params.set(k, String(v));
+  }
+  const qs = params.toString();
+  return qs ? `${pathname}?${qs}` : pathname;
+}
+
+const LOCALE = 'en-US';
+const numberFmt = new Intl.NumberFormat(LOCALE);
+const compactFmt = new Intl.NumberFormat(LOCALE, { notation: 'compact', maximumFractionDigits: 1 });
+
+export function formatNumber(n: number): string {
+  return numberFmt.format(n);
+}
+
+/** 1234 → "1.2K" */
+export function formatCompact(n: number): string {
+  return compactFmt.format(n);
+}
+
+/** 0.4567 → "45.7%" (ratio in, percent out). */
+export function formatPercent(ratio: number, fractionDigits = 1): string {
+  if (!Number.isFinite(ratio)) return '—';
+  return `${(ratio * 100).toFixed(fractionDigits).replace(/\.0+$/, '')}%`;
+}
+
+function toDate(d: Date | string | number): Date {
+  return d instanceof Date ? d : new Date(d);
+}
+
+/** "Mar 4, 2026" in UTC (server and client agree, so no hydration mismatch). */
+export function formatDate(d: Date | string | number): string {
+  return toDate(d).toLocaleDateString(LOCALE, { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' });
+}
+
+/** "Mar 4" in UTC, for chart axes. */
+export function formatShortDate(d: Date | string | number): string {
+  return toDate(d).toLocaleDateString(LOCALE, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+}
+
+/** "Mar 4, 2026, 14:05 UTC" */
+export function formatDateTime(d: Date | string | number): string {
+  const s = toDate(d).toLocaleString(LOCALE, {
+    year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'UTC',
+  });
+  return `${s} UTC`;
+}
+
+/** ISO string for `<time dateTime>`. */
+export function isoString(d: Date | string | number): string {
+  return toDate(d).toISOString();
+}
+
+const relFmt = new Intl.RelativeTimeFormat(LOCALE, { numeric: 'auto' });
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 24 * 3600 * 1000],
+  ['month', 30 * 24 * 3600 * 1000],
+  ['week', 7 * 24 * 3600 * 1000],
+  ['day', 24 * 3600 * 1000],
+  ['hour', 3600 * 1000],
+  ['minute', 60 * 1000],
+];
+
+/** "in 3 days", "2 hours ago", "now". `now` is a parameter (no hidden clock). */
+export function formatRelativeTime(d: Date | string | number, now: Date): string {
+  const diff = toDate(d).getTime() - now.getTime();
+  for (const [unit, ms] of UNITS) {
+    if (Math.abs(diff) >= ms) return relFmt.format(Math.round(diff / ms), unit);
+  }
+  return 'now';
+}
+
+/** Milliseconds → "2d 4h", "3h 12m", "45s". */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '—';
+  const s = Math.round(ms / 1000);
+  const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
+  if (d > 0) return h ? `${d}d ${h}h` : `${d}d`;
+  if (h > 0) return m ? `${h}h ${m}m` : `${h}h`;
+  if (m > 0) return `${m}m`;
+  return `${s}s`;
+}
+
+/** Pluralize a count: plural(3, 'tenant') → "3 tenants". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatNumber(n)} ${n === 1 ? one : many}`;
+}
