@@ -1,0 +1,141 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { AreaChart } from '@/components/charts/line-chart';
+import { BarChart } from '@/components/charts/bar-chart';
+import { DonutChart } from '@/components/charts/donut-chart';
+import { PageHeader } from '@/components/shell/page-header';
+import { CONNECTOR_STATUS } from '@/components/status/status-chip';
+import { Alert } from '@/components/ui/alert';
+import { Card, CardBody, CardHeader, CardTitle, CardDescription } from '@/components/ui/card';
+import { EmptyState } from '@/components/ui/empty-state';
+import { Stat } from '@/components/ui/stat';
+import { requirePrincipal } from '@/lib/auth/context';
+import { tenantScopeWhere } from '@/lib/auth/principal';
+import { db } from '@/lib/db';
+import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
+import { fleetScopeFor } from '@/lib/fleet/fleet-scope';
+import { getFleetOverview } from '@/lib/fleet/get-fleet-overview';
+import { listFilterOptions } from '@/lib/fleet/list-filter-options';
+import { CONNECTOR_STATUS_VALUES } from '@/lib/fleet/statuses';
+import { formatNumber, formatPercent, formatRelativeTime, hrefWith } from '@/lib/utils';
+import { FleetFilterForm } from './_components/fleet-filter-form';
+
+export const metadata: Metadata = { title: 'Overview · Rekey' };
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function OverviewPage({ searchParams }: Props) {
+  const principal = await requirePrincipal('viewer');
+  const sp = await searchParams;
+  const filters = parseFleetFilters(sp);
+  const now = new Date();
+  const [o, options] = await Promise.all([getFleetOverview(db, fleetScopeFor(principal, 'viewer'), filters, now), listFilterOptions(db, tenantScopeWhere(principal, 'viewer'))]);
+  const keep = { region: filters.region, group: filters.group, connectorTypeId: filters.connectorTypeId };
+  const connectorsHref = (extra: Record<string, string>) => hrefWith('/connectors', keep, extra);
+  const inFlight = o.rotationsInFlight.PENDING + o.rotationsInFlight.RUNNING + o.rotationsInFlight.WAITING;
+  const remediated = o.burnDown.length ? (o.burnDown[0]?.exposed ?? 0) - o.exposedConnectors : 0;
+
+  return (
+    <>
+      <PageHeader
+        title="Overview"
+        description="Connector certificates across your tenants: what is exposed, what is being rotated, and what needs you."
+        actions={<FleetFilterForm action="/" filters={filters} options={options} />}
+      />
+
+      {o.targetedTenantCount > 0 ? (
+        <Alert tone="danger" title={`${formatNumber(o.targetedTenantCount)} tenant${o.targetedTenantCount === 1 ? ' was' : 's were'} targeted with a compromised certificate`} className="mb-6">
+          <p>Sign-in logs show the compromised credential used from addresses outside the vendor&apos;s known ranges. Re-establish these connections first.</p>
+          <ul className="mt-2 flex flex-wrap gap-x-4 gap-y-1">
+            {o.targetedTenants.map((t) => (
+              <li key={t.id}>
+                <Link className="font-medium underline" href={`/tenants/${t.id}`}>
+                  {t.displayName}
+                </Link>
+              </li>
+            ))}
+            {o.targetedTenantCount > o.targetedTenants.length ? <li><Link className="underline" href={connectorsHref({ status: 'targeted' })}>and {o.targetedTenantCount - o.targetedTenants.length} more</Link></li> : null}
+          </ul>
+        </Alert>
+      ) : null}
+
+      <section aria-label="Key figures" className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-5">
+        <Stat label="Tenants" value={formatNumber(o.tenants)} href={hrefWith('/tenants', keep, {})} />
+        <Stat label="Connectors" value={formatNumber(o.connectors)} href={connectorsHref({})} />
+        <Stat label="Exposed connectors" value={formatNumber(o.exposedConnectors)} detail={o.connectors ? `${formatPercent(o.exposedConnectors / o.connectors)} of connectors on a compromised certificate` : undefined} tone={o.exposedConnectors ? 'danger' : 'default'} href={connectorsHref({ status: 'compromised' })} />
+        <Stat label="Rotations in flight" value={formatNumber(inFlight)} href="/rotations?state=active" />
+        <Stat label="Need attention" value={formatNumber(o.rotationsInFlight.NEEDS_ATTENTION)} tone={o.rotationsInFlight.NEEDS_ATTENTION ? 'warning' : 'default'} href="/rotations?state=NEEDS_ATTENTION" />
+      </section>
+
+      {o.connectors === 0 ? (
+        <EmptyState title="No connectors yet" description="Add tenants and scan them to discover their vendor connectors." icon="building" />
+      ) : (
+        <div className="grid gap-6 xl:grid-cols-2">
+          <Card>
+            <CardHeader>
+              <CardTitle>Connectors by status</CardTitle>
+              <CardDescription>Each status links to the matching connectors.</CardDescription>
+            </CardHeader>
+            <CardBody>
+              <DonutChart
+                label="Connectors by status"
+                centerValue={formatNumber(o.connectors)}
+                centerLabel="connectors"
+                segments={CONNECTOR_STATUS_VALUES.map((s) => ({ key: s, label: CONNECTOR_STATUS[s].label, value: o.byStatus[s], tone: CONNECTOR_STATUS[s].tone, href: connectorsHref({ status: s }) }))}
+              />
+            </CardBody>
+          </Card>
+          <Card>
+            <CardHeader>
+              <CardTitle>Remediation burn-down</CardTitle>
+              <CardDescription>
+                Connectors on a compromised certificate, last 30 days{remediated > 0 ? ` · ${formatNumber(remediated)} remediated` : ''}.
+              </CardDescription>
+            </CardHeader>
+            <CardBody>
+              <AreaChart label="Exposed connectors per day, last 30 days" series={[{ name: 'Exposed connectors', tone: 'danger', points: o.burnDown.map((d) => ({ x: d.day, y: d.exposed })) }]} />
+            </CardBody>
+          </Card>
+          <Card>
+            <CardHeader>
+              <CardTitle>Exposure by region</CardTitle>
+            </CardHeader>
+            <CardBody>
+              <BarChart label="Exposed connectors by region" bars={o.byRegion.map((r) => ({ key: r.region, label: `${r.region} (${formatNumber(r.total)})`, value: r.exposed, tone: 'danger', href: connectorsHref({ region: r.region, status: 'compromised' }) }))} />
+            </CardBody>
+          </Card>
+          <Card>
+            <CardHeader>
+              <CardTitle>Exposure by connector type</CardTitle>
+            </CardHeader>
+            <CardBody>
+              <BarChart label="Exposed connectors by connector type" bars={o.byConnectorType.map((t) => ({ key: t.id, label: `${t.name} (${formatNumber(t.total)})`, value: t.exposed, tone: 'danger', href: connectorsHref({ connectorTypeId: t.id, status: 'compromised' }) }))} />
+            </CardBody>
+          </Card>
+        </div>
+      )}
+
+      {o.needsAttention.length > 0 ? (
+        <Card className="mt-6">
+          <CardHeader>
+            <CardTitle>Rotations that need you</CardTitle>
+            <CardDescription>Stopped safely; each says what happened and what to do.</CardDescription>
+          </CardHeader>
+          <CardBody>
+            <ul className="divide-y divide-border">
+              {o.needsAttention.map((r) => (
+                <li key={r.id} className="flex flex-wrap items-baseline justify-between gap-2 py-2">
+                  <Link href={`/rotations/${r.id}`} className="font-medium underline-offset-2 hover:underline">
+                    {r.tenantName} · {r.connectorName}
+                  </Link>
+                  <span className="text-sm text-fg-muted">{r.errorMessage ?? 'Needs attention'}</span>
+                  <span className="text-xs text-fg-subtle">{formatRelativeTime(r.since, now)}</span>
+                </li>
+              ))}
+            </ul>
+          </CardBody>
+        </Card>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,77 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { PageHeader } from '@/components/shell/page-header';
+import { StatusChip } from '@/components/status/status-chip';
+import { LinkButton } from '@/components/ui/link-button';
+import { DataTable, type DataTableColumn } from '@/components/tables/data-table';
+import { parseTableParams } from '@/components/tables/table-params';
+import { requirePrincipal } from '@/lib/auth/context';
+import { hasRole, tenantScopeWhere } from '@/lib/auth/principal';
+import { db } from '@/lib/db';
+import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
+import { listFilterOptions } from '@/lib/fleet/list-filter-options';
+import { listTenants, TENANT_SORTS, type TenantRow, type TenantSort } from '@/lib/fleet/list-tenants';
+import { formatNumber, formatRelativeTime, hrefWith } from '@/lib/utils';
+import { FleetFilterForm } from '../_components/fleet-filter-form';
+
+export const metadata: Metadata = { title: 'Tenants · Rekey' };
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function TenantsPage({ searchParams }: Props) {
+  const principal = await requirePrincipal('viewer');
+  const sp = await searchParams;
+  const filters = parseFleetFilters(sp);
+  const table = parseTableParams(sp, TENANT_SORTS, { sort: 'name', dir: 'asc' });
+  const scope = tenantScopeWhere(principal, 'viewer');
+  const [result, options] = await Promise.all([
+    listTenants(db, scope, { filters, sort: table.sort as TenantSort, dir: table.dir, page: table.page, pageSize: 50 }),
+    listFilterOptions(db, scope),
+  ]);
+  const now = new Date();
+  const columns: DataTableColumn<TenantRow>[] = [
+    {
+      id: 'name', header: 'Tenant', sortable: true, hideable: false,
+      cell: (t) => (
+        <div className="min-w-0">
+          <Link href={`/tenants/${t.id}`} className="font-medium text-fg underline-offset-2 hover:underline">{t.displayName}</Link>
+          <div className="truncate text-xs text-fg-muted">{t.defaultDomain ?? t.entraTenantId}</div>
+        </div>
+      ),
+    },
+    { id: 'region', header: 'Region', sortable: true, cell: (t) => t.region },
+    { id: 'group', header: 'Group', cell: (t) => t.group ?? '—', defaultHidden: false },
+    { id: 'status', header: 'Worst status', cell: (t) => (t.worstStatus ? <StatusChip status={t.worstStatus} /> : <span className="text-fg-subtle">No connectors</span>) },
+    { id: 'connectors', header: 'Connectors', sortable: true, align: 'right', firstDir: 'desc', cell: (t) => formatNumber(t.connectors) },
+    { id: 'consent', header: 'Consent', sortable: true, cell: (t) => <StatusChip kind="consent" status={t.consentState} /> },
+    { id: 'signins', header: 'Sign-in logs', defaultHidden: true, cell: (t) => t.signInLogState.replace(/_/g, ' ') },
+    { id: 'lastScan', header: 'Last scan', sortable: true, firstDir: 'desc', cell: (t) => (t.lastScanAt ? formatRelativeTime(t.lastScanAt, now) : 'Never') },
+  ];
+  const exportHref = hrefWith('/tenants/export', { ...filters, sort: table.sort, dir: table.dir }, {});
+  return (
+    <>
+      <PageHeader
+        title="Tenants"
+        description={`${formatNumber(result.total)} tenant${result.total === 1 ? '' : 's'}${filters.q ? ` matching “${filters.q}”` : ''}. Consent state, connectors and their worst status.`}
+        actions={
+          <>
+            <LinkButton href={exportHref} variant="secondary" size="sm">Export CSV</LinkButton>
+            {hasRole(principal, 'operator') ? <LinkButton href="/tenants/new" size="sm">Add tenants</LinkButton> : null}
+          </>
+        }
+      />
+      <DataTable
+        caption="Tenants"
+        columns={columns}
+        rows={result.rows}
+        getRowId={(t) => t.id}
+        pathname="/tenants"
+        searchParams={sp}
+        defaultSort={{ sort: 'name', dir: 'asc' }}
+        pagination={{ page: result.page, pageSize: result.pageSize, total: result.total }}
+        toolbar={<FleetFilterForm action="/tenants" filters={filters} options={options} extra={{ q: filters.q, status: filters.status }} />}
+        empty={filters.q || filters.region || filters.group ? 'No tenant matches these filters.' : 'No tenants yet. Add tenants by id or domain, or import a CSV.'}
+      />
+    </>
+  );
+}
