@@ -1,5 +1,6 @@
 import type { Command } from './command';
+import { certCommands } from './commands/cert';
 import { dbCommands } from './commands/db';
 
 /** Every CLI command. Each area adds its list here. */
-export const commands: Command[] = [...dbCommands];
+export const commands: Command[] = [...dbCommands, ...certCommands];

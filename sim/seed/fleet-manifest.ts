@@ -1,0 +1,93 @@
+// The machine-readable description of a seeded fleet (`<dataDir>/fleet.json`), for Rekey's demo mode,
+// scripts and tests. Paths are absolute.
+
+export type VendorCertificateStatus = 'current' | 'compromised' | 'expired' | 'expiring' | 'unknown';
+
+export interface ManifestCertificate {
+  name: string;
+  subject: string;
+  region: string | null;
+  status: VendorCertificateStatus;
+  certificatePath: string;
+  /** null for the unknown extra credential (nobody we know holds its key). */
+  privateKeyPath: string | null;
+  /** Uppercase hex. */
+  thumbprintSha1: string;
+  thumbprintSha256: string;
+  notBefore: string;
+  notAfter: string;
+}
+
+export interface ManifestConnector {
+  product: string;
+  displayName: string;
+  appId: string;
+  applicationObjectId: string;
+  servicePrincipalId: string;
+  /** Name of the vendor certificate in `vendor.certificates`. */
+  certificate: string;
+  keyId: string;
+}
+
+export interface ManifestTenant {
+  id: string;
+  name: string;
+  domain: string;
+  region: string;
+  size: 'S' | 'M' | 'L';
+  premium: boolean;
+  managementConsent: 'granted' | 'revoked';
+  connectors: ManifestConnector[];
+  /** Scenario tags: attacker-targeted, unknown-credential, non-premium, consent-revoked, policy-restricted. */
+  scenarios: string[];
+}
+
+export interface ManifestUser {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  role: 'admin' | 'operator' | 'viewer';
+  /** For the scoped operator: the tenants they may act on (Rekey-side scope). */
+  scopeTenantIds: string[] | null;
+}
+
+export interface FleetManifest {
+  version: 1;
+  generatedAt: string;
+  seed: string;
+  simUrl: string;
+  caPemPath: string;
+  cloud: { loginHost: string; graphHost: string };
+  homeTenant: { id: string; name: string; domain: string };
+  managementApp: {
+    displayName: string;
+    appId: string;
+    applicationObjectId: string;
+    homeTenantId: string;
+    certificatePath: string;
+    privateKeyPath: string;
+    thumbprintSha1: string;
+    thumbprintSha256: string;
+    keyId: string;
+    graphRoles: string[];
+  };
+  users: ManifestUser[];
+  vendor: {
+    name: string;
+    egressIpRanges: string[];
+    attackerIps: string[];
+    certificates: ManifestCertificate[];
+  };
+  products: { name: string; resourceAppId: string; roles: string[] }[];
+  regions: string[];
+  tenants: ManifestTenant[];
+  scenarios: {
+    compromisedCertificate: string;
+    attackerTargetedTenantIds: string[];
+    unknownCredentialTenantId: string | null;
+    unknownCredential: { appId: string; keyId: string; thumbprintSha1: string } | null;
+    nonPremiumTenantId: string | null;
+    consentRevokedTenantId: string | null;
+    policyRestrictedTenantId: string | null;
+  };
+}
