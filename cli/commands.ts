@@ -1,6 +1,7 @@
 import type { Command } from './command';
 import { certCommands } from './commands/cert';
 import { dbCommands } from './commands/db';
+import { vaultCommands } from './commands/vault';
 
 /** Every CLI command. Each area adds its list here. */
-export const commands: Command[] = [...dbCommands, ...certCommands];
+export const commands: Command[] = [...dbCommands, ...certCommands, ...vaultCommands];

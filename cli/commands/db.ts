@@ -1,19 +1,8 @@
 import { EXIT, type Command } from '../command';
-import { parseEnv } from '@/lib/env';
-import { resolveDatabase } from '@/lib/runtime/database';
+import { withCliDb } from './with-db';
 import { migrateDatabase } from '@/lib/runtime/migrate';
 
-async function withDb<T>(fn: (url: string) => Promise<T>): Promise<T> {
-  const resolved = await resolveDatabase(parseEnv());
-  process.env.DATABASE_URL = resolved.url;
-  try {
-    return await fn(resolved.url);
-  } finally {
-    const { disconnectDb } = await import('@/lib/db');
-    await disconnectDb();
-    await resolved.release();
-  }
-}
+const withDb = <T>(fn: (url: string) => Promise<T>) => withCliDb(() => fn(process.env.DATABASE_URL!));
 
 export const dbCommands: Command[] = [
   {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { RekeyError } from '@/lib/errors';
 
@@ -72,16 +72,60 @@ export function loadMasterKeyRing(opts: LoadMasterKeyRingOptions = {}): MasterKe
   }
   const file = opts.keyFile ?? DEFAULT_MASTER_KEY_FILE;
   const current = readOrCreateKeyFile(file);
-  return { current, previous: previous.filter((p) => p.id !== current.id) };
+  // During a file-mode rotation (`rekey vault rotate-master-key`), older keys wait in <file>.previous.
+  const older = readPreviousKeyFile(`${file}.previous`);
+  return { current, previous: [...previous, ...older].filter((p) => p.id !== current.id) };
+}
+
+function assertPrivate(file: string): void {
+  const st = statSync(file);
+  if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
+    throw new RekeyError('CONFIG', `The master key file ${file} is readable by other users (mode ${(st.mode & 0o777).toString(8)}). Run \`chmod 600 ${file}\` and start again.`);
+  }
+}
+
+function readPreviousKeyFile(file: string): MasterKey[] {
+  try {
+    assertPrivate(file);
+    return readFileSync(file, 'utf8')
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .map((l, i) => parseMasterKey(l, `${file} line ${i + 1}`));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+}
+
+/**
+ * File mode, step 1 of a master-key rotation: the current key moves to <file>.previous and a new
+ * key becomes current (atomic rename), so every process can open blobs under either key while
+ * they are re-wrapped. Returns the new ring.
+ */
+export function beginFileKeyRotation(file: string): MasterKeyRing {
+  const ring = loadMasterKeyRing({ env: {}, keyFile: file });
+  const next = generateMasterKey();
+  const prevFile = `${file}.previous`;
+  const prevLines = [ring.current, ...ring.previous].map((k) => k.key.toString('base64')).join('\n');
+  writeFileSync(prevFile, `${prevLines}\n`, { mode: 0o600 });
+  chmodSync(prevFile, 0o600);
+  const tmp = `${file}.next`;
+  writeFileSync(tmp, `${next.key.toString('base64')}\n`, { mode: 0o600 });
+  chmodSync(tmp, 0o600);
+  renameSync(tmp, file);
+  return { current: next, previous: [ring.current, ...ring.previous] };
+}
+
+/** File mode, last step: once nothing is sealed under an older key, forget the older keys. */
+export function finishFileKeyRotation(file: string): void {
+  rmSync(`${file}.previous`, { force: true });
 }
 
 function readOrCreateKeyFile(file: string): MasterKey {
   let text: string | undefined;
   try {
-    const st = statSync(file);
-    if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
-      throw new RekeyError('CONFIG', `The master key file ${file} is readable by other users (mode ${(st.mode & 0o777).toString(8)}). Run \`chmod 600 ${file}\` and start again.`);
-    }
+    assertPrivate(file);
     text = readFileSync(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
