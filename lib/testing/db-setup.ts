@@ -3,6 +3,9 @@
  * template, and DATABASE_URL points at it before the test file imports lib/db.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, inject } from 'vitest';
 import { disconnectDb } from '@/lib/db';
 import { ensureDatabase } from '@/lib/runtime/embedded-postgres';
@@ -13,6 +16,8 @@ await ensureDatabase(admin, name, inject('dbTemplate'));
 const url = new URL(admin);
 url.pathname = `/${name}`;
 process.env.DATABASE_URL = url.toString();
+// Key files (vault master key, session secret) go to a private directory per test file.
+process.env.REKEY_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'rekey-test-data-'));
 
 afterAll(async () => {
   await disconnectDb();
