@@ -1,7 +1,9 @@
 import type { Command } from './command';
+import { auditCommands } from './commands/audit';
 import { certCommands } from './commands/cert';
 import { dbCommands } from './commands/db';
+import { userCommands } from './commands/users';
 import { vaultCommands } from './commands/vault';
 
 /** Every CLI command. Each area adds its list here. */
-export const commands: Command[] = [...dbCommands, ...certCommands, ...vaultCommands];
+export const commands: Command[] = [...dbCommands, ...certCommands, ...vaultCommands, ...auditCommands, ...userCommands];

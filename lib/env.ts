@@ -27,6 +27,12 @@ export const EnvSchema = z.object({
   REKEY_MASTER_KEY: z.string().optional(),
   REKEY_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   REKEY_ADMINS: z.string().optional(),
+  /** Sign out after this many minutes without a request (lib/auth/session.ts). */
+  REKEY_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  /** Sign out this many hours after sign-in, however active the session is. */
+  REKEY_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  /** Sign-in attempts allowed per client address per minute (lib/http/rate-limit.ts). */
+  REKEY_SIGNIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   REKEY_CLOUD: z.enum(['global', 'usgov', 'china']).default('global'),
   REKEY_AUTHORITY_HOST: z.url().optional(),
   REKEY_GRAPH_ENDPOINT: z.url().optional(),
