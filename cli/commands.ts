@@ -1,9 +1,11 @@
 import type { Command } from './command';
+import { advisoryCommands } from './commands/advisory';
 import { auditCommands } from './commands/audit';
 import { certCommands } from './commands/cert';
 import { dbCommands } from './commands/db';
+import { scanCommands } from './commands/scan';
 import { userCommands } from './commands/users';
 import { vaultCommands } from './commands/vault';
 
 /** Every CLI command. Each area adds its list here. */
-export const commands: Command[] = [...dbCommands, ...certCommands, ...vaultCommands, ...auditCommands, ...userCommands];
+export const commands: Command[] = [...dbCommands, ...certCommands, ...vaultCommands, ...auditCommands, ...userCommands, ...advisoryCommands, ...scanCommands];

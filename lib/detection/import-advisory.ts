@@ -1,0 +1,43 @@
+/**
+ * Import a vendor advisory file (JSON or CSV; plain thumbprint lists too). All-or-nothing: any bad
+ * row refuses the whole file and names every bad row; a good file is written with its audit event
+ * and the re-classification in one transaction (lib/detection/persist-advisory.ts).
+ */
+import { z } from 'zod';
+import { db as defaultDb } from '@/lib/db';
+import { RekeyError } from '@/lib/errors';
+import { advisoryInputError, callerUserId, type DetectionContext } from '@/lib/detection/create-advisory';
+import { requireFleetWide } from '@/lib/detection/detection-access';
+import { MAX_ADVISORY_BYTES, parseAdvisory, SEVERITIES } from '@/lib/detection/parse-advisory';
+import { ADVISORY_TRANSACTION, persistAdvisory, type CreatedAdvisory } from '@/lib/detection/persist-advisory';
+
+export const ImportAdvisorySchema = z.object({
+  content: z.string().max(MAX_ADVISORY_BYTES, `The file is larger than ${MAX_ADVISORY_BYTES / 1024 / 1024} MiB.`),
+  fileName: z.string().max(255).optional(),
+  format: z.enum(['json', 'csv', 'text']).optional(),
+  /** Metadata for CSV / text; overrides the JSON file's values when given. */
+  title: z.string().max(200).optional(),
+  severity: z.enum(SEVERITIES).optional(),
+  publishedAt: z.string().optional(),
+  compromiseStart: z.string().optional(),
+  compromiseEnd: z.string().optional(),
+  guidance: z.string().max(20_000).optional(),
+  source: z.string().max(200).optional(),
+});
+export type ImportAdvisoryInput = z.input<typeof ImportAdvisorySchema>;
+
+export async function importAdvisory(input: ImportAdvisoryInput, ctx: DetectionContext): Promise<CreatedAdvisory> {
+  const db = ctx.db ?? defaultDb;
+  requireFleetWide(ctx.caller, 'operator', 'Importing an advisory');
+  const fields = ImportAdvisorySchema.safeParse(input);
+  if (!fields.success) throw new RekeyError('BAD_INPUT', 'Some fields are not valid.', { fieldErrors: z.flattenError(fields.error).fieldErrors });
+  const { content, fileName, format, ...meta } = fields.data;
+  const parsed = parseAdvisory(content, { format, fileName, meta });
+  if (!parsed.ok) throw advisoryInputError(parsed);
+  // Neither the file nor the form named a source: say where it came from.
+  if (!meta.source && parsed.value.meta.source === 'manual') parsed.value.meta.source = fileName ? `import: ${fileName}` : 'import';
+  return db.$transaction(
+    (tx) => persistAdvisory(tx, parsed.value, { actor: ctx.actor, now: ctx.now, createdById: callerUserId(ctx.caller), audit: { action: 'advisory.import', extra: { fileName: fileName ?? null } } }),
+    ADVISORY_TRANSACTION,
+  );
+}

@@ -1,0 +1,45 @@
+/**
+ * The advisories page: every advisory, newest first, with how many connectors and tenants it
+ * affects (within the viewer's tenant scope) and how many of those are still exposed.
+ */
+import { db as defaultDb, type Db } from '@/lib/db';
+import { affectedSql, scopeOf } from '@/lib/detection/affected-connectors';
+import type { Caller } from '@/lib/detection/detection-access';
+import type { Severity } from '@/lib/detection/parse-advisory';
+
+export interface AdvisorySummary {
+  id: string;
+  title: string;
+  severity: Severity;
+  publishedAt: Date;
+  compromiseStart: Date | null;
+  compromiseEnd: Date | null;
+  source: string;
+  createdAt: Date;
+  indicatorCount: number;
+  affectedConnectors: number;
+  affectedTenants: number;
+  /** Affected connectors whose status is targeted or compromised. */
+  exposedConnectors: number;
+}
+
+export async function listAdvisories(who: { caller: Caller }, opts: { db?: Db } = {}): Promise<AdvisorySummary[]> {
+  const db = opts.db ?? defaultDb;
+  const rows = await db.$queryRaw<(Omit<AdvisorySummary, 'indicatorCount' | 'affectedConnectors' | 'affectedTenants' | 'exposedConnectors'> & { indicatorCount: bigint; affectedConnectors: bigint; affectedTenants: bigint; exposedConnectors: bigint })[]>`
+    WITH affected AS (${affectedSql(null, scopeOf(who.caller))})
+    SELECT a.id, a.title, a.severity::text AS severity, a."publishedAt", a."compromiseStart", a."compromiseEnd", a.source, a."createdAt",
+      (SELECT count(*) FROM "AdvisoryIndicator" i WHERE i."advisoryId" = a.id) AS "indicatorCount",
+      (SELECT count(*) FROM affected f WHERE f."advisoryId" = a.id) AS "affectedConnectors",
+      (SELECT count(DISTINCT f."tenantId") FROM affected f WHERE f."advisoryId" = a.id) AS "affectedTenants",
+      (SELECT count(*) FROM affected f JOIN "Connector" c ON c.id = f."connectorId" WHERE f."advisoryId" = a.id AND c.status IN ('targeted', 'compromised')) AS "exposedConnectors"
+    FROM "Advisory" a
+    ORDER BY a."publishedAt" DESC, a."createdAt" DESC`;
+  return rows.map((r) => ({
+    ...r,
+    indicatorCount: Number(r.indicatorCount),
+    affectedConnectors: Number(r.affectedConnectors),
+    affectedTenants: Number(r.affectedTenants),
+    exposedConnectors: Number(r.exposedConnectors),
+  }));
+}
+

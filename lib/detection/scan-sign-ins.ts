@@ -1,0 +1,200 @@
+/**
+ * Misuse evidence: for each tenant whose connectors use or still hold a compromised credential,
+ * read the service-principal sign-ins of the connector app since the compromise began (beta
+ * sign-in fields; paged; the gateway keeps to 5 requests / 10 s per tenant), classify each by the
+ * vendor's known ranges (`detection.vendorCidrs`), store the evidence (unique per tenant +
+ * sign-in id) and re-classify: a compromised credential used from an unknown address → `targeted`.
+ *
+ * Stored: sign-ins that used a compromised credential (from anywhere — the vendor's own use shows
+ * the old key is still live) and sign-ins from unknown addresses with any credential (e.g. an
+ * unknown extra credential in use). The vendor's routine sign-ins with clean credentials are not
+ * stored (volume); `findFirstUseAfter` asks Graph for those.
+ *
+ * A tenant whose logs cannot be read says so (Tenant.signInLogState: unavailable_license without
+ * Entra ID P1/P2, unavailable_permission without AuditLog.Read.All, error otherwise) instead of
+ * looking clean; the detail is in the 'tenant.sign_in_scan' audit event and the result.
+ * Explicitly named tenants are scanned for every connector (the last 30 days when no credential
+ * is compromised), so their log state is known too.
+ */
+import { appendAuditEvent } from '@/lib/audit/append-audit-event';
+import { Prisma } from '@/lib/db';
+import { isRekeyError } from '@/lib/errors';
+import { createAddressMatcher, type AddressMatcher } from '@/lib/detection/cidr';
+import { dbOf, graphOf, mapPool, type ScanContext } from '@/lib/detection/detection-context';
+import { loadDetectionSettings } from '@/lib/detection/detection-settings';
+import { evidenceSince, loadAdvisoryIndicators, type LoadedAdvisories } from '@/lib/detection/load-advisory-indicators';
+import { readObservedCredentials } from '@/lib/detection/observed-credentials';
+import { reclassifyConnectorsInTransaction } from '@/lib/detection/reclassify-connectors';
+import { selectScanTenants, type ScanSelection, type ScanTenant } from '@/lib/detection/select-scan-tenants';
+import { listSignIns, type SignIn } from '@/lib/graph/list-sign-ins';
+
+export const CLEAN_LOOKBACK_DAYS = 30;
+
+export type SignInLogState = 'available' | 'unavailable_license' | 'unavailable_permission' | 'error';
+
+export interface TenantSignInOutcome {
+  tenantId: string;
+  displayName: string;
+  state: SignInLogState;
+  /** Plain words for the tenant page ("evidence unavailable: needs Entra ID P1/P2"). */
+  detail: string | null;
+  connectorsScanned: number;
+  signInsRead: number;
+  evidenceStored: number;
+  /** Sign-ins with a compromised credential from outside the vendor's ranges. */
+  unknownAddressUses: number;
+  unknownAddresses: string[];
+}
+
+export interface ScanSignInsResult {
+  tenants: TenantSignInOutcome[];
+  targetedTenants: string[];
+  unavailableTenants: string[];
+}
+
+interface EvidenceRow {
+  connectorId: string;
+  signInId: string;
+  at: Date;
+  appId: string;
+  keyId: string | null;
+  thumbprint: string | null;
+  ip: string;
+  resource: string | null;
+  errorCode: number;
+  classification: 'vendor' | 'unknown';
+}
+
+const hex = (s: string | null | undefined) => (s ? s.replace(/[^0-9a-f]/gi, '').toUpperCase() || null : null);
+const DAY = 86_400_000;
+
+interface ConnectorPlan {
+  id: string;
+  appId: string;
+  since: Date;
+  compromised: Set<string>;
+  keyIdToThumb: Map<string, string>;
+}
+
+function planConnector(c: { id: string; appId: string; observedCredentials: unknown; currentCertificate: { sha1Thumbprint: string; sha256Thumbprint: string } | null }, adv: LoadedAdvisories, now: Date): ConnectorPlan {
+  const observed = readObservedCredentials(c.observedCredentials);
+  const compromised = new Set<string>();
+  const advisoryIds = new Set<string>();
+  const consider = (sha1: string | null, sha256: string | null) => {
+    const hits = [...(sha1 ? (adv.sha1.get(sha1) ?? []) : []), ...(sha256 ? (adv.sha256.get(sha256) ?? []) : [])];
+    if (hits.length && sha1) compromised.add(sha1);
+    for (const h of hits) advisoryIds.add(h);
+  };
+  if (c.currentCertificate) consider(hex(c.currentCertificate.sha1Thumbprint), hex(c.currentCertificate.sha256Thumbprint));
+  for (const o of observed) consider(o.thumbprint, o.sha256);
+  const since = evidenceSince([...advisoryIds].map((id) => adv.windows.get(id)!)) ?? new Date(now.getTime() - CLEAN_LOOKBACK_DAYS * DAY);
+  return { id: c.id, appId: c.appId, since, compromised, keyIdToThumb: new Map(observed.flatMap((o) => (o.thumbprint ? [[o.keyId, o.thumbprint] as const] : []))) };
+}
+
+function toEvidence(plan: ConnectorPlan, s: SignIn, matcher: AddressMatcher): EvidenceRow | null {
+  const keyId = s.servicePrincipalCredentialKeyId ?? null;
+  const thumbprint = hex(s.servicePrincipalCredentialThumbprint) ?? (keyId ? (plan.keyIdToThumb.get(keyId) ?? null) : null);
+  const ip = s.ipAddress ?? '';
+  const classification = matcher.matches(ip) ? 'vendor' : 'unknown';
+  const usedCompromised = thumbprint !== null && plan.compromised.has(thumbprint);
+  if (!usedCompromised && classification === 'vendor') return null;
+  return {
+    connectorId: plan.id,
+    signInId: s.id,
+    at: new Date(s.createdDateTime),
+    appId: s.appId,
+    keyId,
+    thumbprint,
+    ip,
+    resource: s.resourceDisplayName ?? s.resourceId ?? null,
+    errorCode: s.status?.errorCode ?? 0,
+    classification,
+  };
+}
+
+async function scanTenant(t: ScanTenant, explicit: boolean, adv: LoadedAdvisories, matcher: AddressMatcher, ctx: ScanContext): Promise<TenantSignInOutcome> {
+  const db = dbOf(ctx);
+  const gw = graphOf(ctx).gateway;
+  const connectors = await db.connector.findMany({
+    where: { tenantId: t.id },
+    select: { id: true, appId: true, observedCredentials: true, currentCertificate: { select: { sha1Thumbprint: true, sha256Thumbprint: true } } },
+  });
+  const plans = connectors.map((c) => planConnector(c, adv, ctx.now)).filter((p) => explicit || p.compromised.size > 0);
+  const out: TenantSignInOutcome = { tenantId: t.id, displayName: t.displayName, state: 'available', detail: null, connectorsScanned: 0, signInsRead: 0, evidenceStored: 0, unknownAddressUses: 0, unknownAddresses: [] };
+  const rows: EvidenceRow[] = [];
+  for (const plan of plans) {
+    try {
+      const r = await listSignIns(gw, { id: t.entraTenantId, name: t.displayName }, { appId: plan.appId, since: plan.since });
+      if (!r.available) {
+        out.state = r.reason === 'needs_premium' ? 'unavailable_license' : 'unavailable_permission';
+        out.detail = r.reason === 'needs_premium' ? 'evidence unavailable: the tenant has no Entra ID P1/P2 licence, so its sign-in logs cannot be read' : `evidence unavailable: ${r.message}`;
+        break;
+      }
+      out.connectorsScanned++;
+      out.signInsRead += r.signIns.length;
+      for (const s of r.signIns) {
+        const e = toEvidence(plan, s, matcher);
+        if (e) rows.push(e);
+      }
+    } catch (e) {
+      if (!isRekeyError(e)) throw e;
+      out.state = 'error';
+      out.detail = `evidence unavailable: ${e.message}`;
+      break;
+    }
+  }
+  const complete = out.state === 'available';
+  const uses = rows.filter((r) => r.classification === 'unknown' && r.thumbprint && plans.some((p) => p.id === r.connectorId && p.compromised.has(r.thumbprint!)));
+  out.unknownAddressUses = uses.length;
+  out.unknownAddresses = [...new Set(uses.map((u) => u.ip))].sort();
+  out.evidenceStored = rows.length;
+  await db.$transaction(
+    async (tx) => {
+      if (rows.length > 0) {
+        for (let i = 0; i < rows.length; i += 1_000) {
+          const values = Prisma.join(
+            rows.slice(i, i + 1_000).map(
+              (r) => Prisma.sql`(gen_random_uuid(), ${t.id}::uuid, ${r.connectorId}::uuid, ${r.signInId}, ${r.at}::timestamp, ${r.appId}, ${r.keyId}, ${r.thumbprint}, ${r.ip}, ${r.resource}, ${r.errorCode}::int, ${r.classification}::"SignInClass", ${ctx.now}::timestamp)`,
+            ),
+          );
+          await tx.$executeRaw`
+            INSERT INTO "SignInEvidence" (id, "tenantId", "connectorId", "signInId", at, "appId", "credentialKeyId", "credentialThumbprint", "ipAddress", resource, "errorCode", classification, "fetchedAt")
+            VALUES ${values}
+            ON CONFLICT ("tenantId", "signInId") DO UPDATE SET classification = EXCLUDED.classification, "connectorId" = EXCLUDED."connectorId", "credentialThumbprint" = coalesce("SignInEvidence"."credentialThumbprint", EXCLUDED."credentialThumbprint")`;
+        }
+      }
+      await tx.tenant.update({ where: { id: t.id }, data: { signInLogState: out.state, ...(complete ? { lastSignInScanAt: ctx.now } : {}) } });
+      await appendAuditEvent(
+        tx,
+        ctx.actor,
+        {
+          action: 'tenant.sign_in_scan',
+          targetType: 'tenant',
+          targetId: t.id,
+          tenantId: t.id,
+          after: { state: out.state, detail: out.detail, connectorsScanned: out.connectorsScanned, signInsRead: out.signInsRead, evidenceStored: out.evidenceStored, unknownAddressUses: out.unknownAddressUses, unknownAddresses: out.unknownAddresses },
+        },
+        ctx.now,
+      );
+      await reclassifyConnectorsInTransaction(tx, { tenantIds: [t.id] }, { now: ctx.now, actor: ctx.actor, reason: 'scan.signins' });
+    },
+    { timeout: 60_000, maxWait: 10_000 },
+  );
+  return out;
+}
+
+export async function scanSignIns(selection: ScanSelection, ctx: ScanContext): Promise<ScanSignInsResult> {
+  const db = dbOf(ctx);
+  const explicit = !('all' in selection);
+  // "All" = tenants with an exposed connector (the status already folds in every observed credential).
+  const tenants = await selectScanTenants(db, ctx.caller, selection, { connectors: { some: { status: { in: ['targeted', 'compromised'] } } } });
+  const [adv, settings] = await Promise.all([loadAdvisoryIndicators(db), loadDetectionSettings(db)]);
+  const matcher = createAddressMatcher(settings.vendorCidrs);
+  const results = await mapPool(tenants, ctx.concurrency ?? 8, (t) => scanTenant(t, explicit, adv, matcher, ctx));
+  const statuses = await db.connector.groupBy({ by: ['tenantId'], where: { tenantId: { in: tenants.map((t) => t.id) }, status: 'targeted' } });
+  return {
+    tenants: results,
+    targetedTenants: statuses.map((s) => s.tenantId).sort(),
+    unavailableTenants: results.filter((r) => r.state !== 'available').map((r) => r.tenantId),
+  };
+}
