@@ -29,7 +29,7 @@ const steps: Step[] = [
   { name: 'e2e', args: [bin('@playwright/test/cli.js'), 'test'], report: 'test-results/e2e.json' },
 ];
 if (fs.existsSync(path.join(root, 'vitest.chaos.config.mts'))) {
-  steps.push({ name: 'chaos', args: [bin('vitest/vitest.mjs'), 'run', '--config', 'vitest.chaos.config.mts', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/chaos.json'], report: 'test-results/chaos.json', env: { REKEY_CHAOS_SIZE: process.env.REKEY_CHAOS_SIZE ?? 'ci' } });
+  steps.push({ name: 'chaos', args: [bin('vitest/vitest.mjs'), 'run', '--config', 'vitest.chaos.config.mts', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/chaos.json'], report: 'test-results/chaos.json', env: { ...process.env, REKEY_CHAOS_SIZE: process.env.REKEY_CHAOS_SIZE ?? 'ci' } });
 }
 
 function runStep(step: Step): Promise<number> {

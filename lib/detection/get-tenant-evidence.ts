@@ -55,20 +55,17 @@ export async function getTenantEvidence(tenantId: string, who: { caller: Caller 
   const page = Math.max(1, Math.floor(opts.page ?? 1));
   const pageSize = Math.min(500, Math.max(1, Math.floor(opts.pageSize ?? 100)));
   const tenant = /^[0-9a-f-]{36}$/i.test(tenantId)
-    ? await db.tenant.findUnique({ where: { id: tenantId }, select: { id: true, group: true, displayName: true, signInLogState: true, lastSignInScanAt: true } })
+    ? await db.tenant.findUnique({ where: { id: tenantId }, select: { id: true, group: true, displayName: true, signInLogState: true, signInLogDetail: true, lastSignInScanAt: true } })
     : null;
   if (!tenant) throw new RekeyError('NOT_FOUND', 'Tenant not found.');
   requireTenantVisible(who.caller, tenant, 'viewer', 'Tenant');
   const where = { tenantId: tenant.id, ...(opts.connectorId ? { connectorId: opts.connectorId } : {}) };
-  const [rows, byClass, lastScan] = await Promise.all([
+  const [rows, byClass] = await Promise.all([
     db.signInEvidence.findMany({ where, orderBy: [{ at: 'desc' }, { id: 'asc' }], skip: (page - 1) * pageSize, take: pageSize, include: { connector: { select: { displayName: true } } } }),
     db.signInEvidence.groupBy({ by: ['classification'], where, _count: true }),
-    tenant.signInLogState === 'available' || tenant.signInLogState === 'unknown'
-      ? null
-      : db.auditEvent.findFirst({ where: { action: 'tenant.sign_in_scan', targetId: tenant.id }, orderBy: { seq: 'desc' }, select: { after: true } }),
   ]);
   const count = (c: 'vendor' | 'unknown') => byClass.find((b) => b.classification === c)?._count ?? 0;
-  const detail = ((lastScan?.after as { detail?: string } | null)?.detail ?? null)?.replace(/^evidence unavailable: /, '') ?? null;
+  const detail = tenant.signInLogDetail?.replace(/^evidence unavailable: /, '') ?? null;
   return {
     tenantId: tenant.id,
     tenantName: tenant.displayName,

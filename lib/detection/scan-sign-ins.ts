@@ -163,7 +163,7 @@ async function scanTenant(t: ScanTenant, explicit: boolean, adv: LoadedAdvisorie
             ON CONFLICT ("tenantId", "signInId") DO UPDATE SET classification = EXCLUDED.classification, "connectorId" = EXCLUDED."connectorId", "credentialThumbprint" = coalesce("SignInEvidence"."credentialThumbprint", EXCLUDED."credentialThumbprint")`;
         }
       }
-      await tx.tenant.update({ where: { id: t.id }, data: { signInLogState: out.state, ...(complete ? { lastSignInScanAt: ctx.now } : {}) } });
+      await tx.tenant.update({ where: { id: t.id }, data: { signInLogState: out.state, signInLogDetail: out.state === 'available' ? null : (out.detail ?? null), ...(complete ? { lastSignInScanAt: ctx.now } : {}) } });
       await appendAuditEvent(
         tx,
         ctx.actor,
