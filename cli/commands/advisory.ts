@@ -12,7 +12,7 @@ import { EXIT, UsageError, type Command } from '../command';
 import { RekeyError } from '@/lib/errors';
 import type { Actor } from '@/lib/audit/append-audit-event';
 import { MAX_ADVISORY_BYTES } from '@/lib/detection/parse-advisory';
-import { withCliDb } from './with-db';
+import { withDb } from '../with-db';
 
 export function cliActor(): Actor {
   let user = 'unknown';
@@ -59,7 +59,7 @@ export const advisoryCommands: Command[] = [
       const format = str(values.format);
       if (format && !['json', 'csv', 'text'].includes(format)) throw new UsageError('--format must be json, csv or text');
       const content = readAdvisoryFile(file);
-      const result = await withCliDb(async () => {
+      const result = await withDb(async () => {
         const { importAdvisory } = await import('@/lib/detection/import-advisory');
         return importAdvisory(
           {

@@ -1,5 +1,5 @@
 import { EXIT, type Command } from '../command';
-import { withCliDb } from './with-db';
+import { withDb } from '../with-db';
 
 export const auditCommands: Command[] = [
   {
@@ -7,7 +7,7 @@ export const auditCommands: Command[] = [
     summary: 'Walk the hash-chained audit log; exit 1 and name the first broken event if it was tampered with.',
     usage: 'audit verify [--json]',
     async run({ values }, io) {
-      const report = await withCliDb(async () => {
+      const report = await withDb(async () => {
         const { db } = await import('@/lib/db');
         const { verifyAuditChain } = await import('@/lib/audit/verify-audit-chain');
         return verifyAuditChain(db);

@@ -1,8 +1,6 @@
 import { EXIT, type Command } from '../command';
-import { withCliDb } from './with-db';
+import { withDb } from '../with-db';
 import { migrateDatabase } from '@/lib/runtime/migrate';
-
-const withDb = <T>(fn: (url: string) => Promise<T>) => withCliDb(() => fn(process.env.DATABASE_URL!));
 
 export const dbCommands: Command[] = [
   {

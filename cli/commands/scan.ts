@@ -7,7 +7,7 @@
 import { EXIT, UsageError, type CliIO, type Command } from '../command';
 import type { ScanSelection } from '@/lib/detection/select-scan-tenants';
 import { cliActor } from './advisory';
-import { withCliDb } from './with-db';
+import { withDb } from '../with-db';
 
 type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
 
@@ -23,7 +23,7 @@ const options = { tenant: { type: 'string' as const, multiple: true }, all: { ty
 
 async function drift(values: Values, io: CliIO): Promise<number> {
   const sel = selection(values);
-  const r = await withCliDb(async () => {
+  const r = await withDb(async () => {
     const { scanDrift } = await import('@/lib/detection/scan-drift');
     return scanDrift(sel, { caller: 'system', actor: cliActor(), now: new Date() });
   });
@@ -43,7 +43,7 @@ async function drift(values: Values, io: CliIO): Promise<number> {
 
 async function signins(values: Values, io: CliIO): Promise<number> {
   const sel = selection(values);
-  const r = await withCliDb(async () => {
+  const r = await withDb(async () => {
     const { scanSignIns } = await import('@/lib/detection/scan-sign-ins');
     return scanSignIns(sel, { caller: 'system', actor: cliActor(), now: new Date() });
   });

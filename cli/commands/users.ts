@@ -10,7 +10,7 @@ import { EXIT, UsageError, type Command } from '../command';
 import { RekeyError } from '@/lib/errors';
 import type { Actor } from '@/lib/audit/append-audit-event';
 import { isRole } from '@/lib/auth/principal';
-import { withCliDb } from './with-db';
+import { withDb } from '../with-db';
 
 function cliActor(): Actor {
   let user = 'unknown';
@@ -56,7 +56,7 @@ export const userCommands: Command[] = [
     summary: 'List users with their roles and tenant scopes.',
     usage: 'users list [--json]',
     async run({ values }, io) {
-      const rows = await withCliDb(async () => {
+      const rows = await withDb(async () => {
         const { db } = await import('@/lib/db');
         const { listUsers } = await import('@/lib/auth/manage-users');
         return listUsers(db, new Date());
@@ -83,7 +83,7 @@ export const userCommands: Command[] = [
       const [email, role] = positionals;
       if (!email || !role || positionals.length !== 2) throw new UsageError('give an email and a role');
       if (!isRole(role)) throw new UsageError(`unknown role ${role} (admin, operator or viewer)`);
-      const result = await withCliDb(async () => {
+      const result = await withDb(async () => {
         const { db } = await import('@/lib/db');
         const m = await import('@/lib/auth/manage-users');
         const actor = cliActor();
@@ -109,7 +109,7 @@ export const userCommands: Command[] = [
       const [email, role] = positionals;
       if (!email || positionals.length > 2) throw new UsageError('give an email and optionally a role');
       if (role !== undefined && !isRole(role)) throw new UsageError(`unknown role ${role}`);
-      const revoked = await withCliDb(async () => {
+      const revoked = await withDb(async () => {
         const { db } = await import('@/lib/db');
         const { revokeRole } = await import('@/lib/auth/manage-users');
         const user = await requireUser(email);
@@ -132,7 +132,7 @@ export const userCommands: Command[] = [
       async run({ values, positionals }, io) {
         const [email] = positionals;
         if (!email || positionals.length !== 1) throw new UsageError('give an email');
-        const result = await withCliDb(async () => {
+        const result = await withDb(async () => {
           const { db } = await import('@/lib/db');
           const { setUserDisabled } = await import('@/lib/auth/manage-users');
           const user = await requireUser(email);

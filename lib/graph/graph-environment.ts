@@ -1,0 +1,78 @@
+/**
+ * The process-wide Graph wiring from the environment: the management app's token provider and the
+ * one gateway everything shares. Nothing here knows whether it talks to Microsoft or to sim/ —
+ * only REKEY_AUTHORITY_HOST / REKEY_GRAPH_ENDPOINT (or REKEY_CLOUD) differ.
+ */
+import { readFileSync } from 'node:fs';
+import { RekeyError } from '@/lib/errors';
+import { env } from '@/lib/env';
+import { createGraphGateway, type GraphGateway, type GraphLimits } from '@/lib/graph/graph-gateway';
+import { createTokenProvider } from '@/lib/graph/token-provider';
+
+/** Graph's resource identifier per cloud: what tokens are requested for (the `.default` scope). */
+export const GRAPH_RESOURCE_BY_CLOUD = {
+  global: 'https://graph.microsoft.com',
+  usgov: 'https://graph.microsoft.us',
+  china: 'https://microsoftgraph.chinacloudapi.cn',
+} as const;
+
+export interface GraphEnvironment {
+  gateway: GraphGateway;
+  authorityHost: string;
+  graphEndpoint: string;
+  graphResource: string;
+  /** The management app's client id. */
+  clientId: string;
+}
+
+let cached: GraphEnvironment | undefined;
+
+export function createGraphEnvironment(opts: {
+  clientId: string;
+  certificatePem: string;
+  privateKeyPem: string;
+  authorityHost: string;
+  graphEndpoint: string;
+  graphResource: string;
+  consentRedirectUri?: string;
+  limits?: Partial<GraphLimits>;
+}): GraphEnvironment {
+  const tokenProvider = createTokenProvider(opts);
+  return {
+    gateway: createGraphGateway({ tokenProvider, graphEndpoint: opts.graphEndpoint, limits: opts.limits }),
+    authorityHost: opts.authorityHost,
+    graphEndpoint: opts.graphEndpoint,
+    graphResource: opts.graphResource,
+    clientId: opts.clientId,
+  };
+}
+
+export function getGraphEnvironment(): GraphEnvironment {
+  if (cached) return cached;
+  const e = env();
+  if (!e.REKEY_MGMT_CLIENT_ID || !e.REKEY_MGMT_CERT_PATH || !e.REKEY_MGMT_KEY_PATH) {
+    throw new RekeyError('CONFIG', 'The management app is not configured: set REKEY_MGMT_CLIENT_ID, REKEY_MGMT_CERT_PATH and REKEY_MGMT_KEY_PATH (or start Rekey with the simulator).');
+  }
+  const read = (p: string, what: string) => {
+    try {
+      return readFileSync(p, 'utf8');
+    } catch (err) {
+      throw new RekeyError('CONFIG', `Cannot read the management app's ${what} at ${p}: ${(err as Error).message}`);
+    }
+  };
+  cached = createGraphEnvironment({
+    clientId: e.REKEY_MGMT_CLIENT_ID,
+    certificatePem: read(e.REKEY_MGMT_CERT_PATH, 'certificate (REKEY_MGMT_CERT_PATH)'),
+    privateKeyPem: read(e.REKEY_MGMT_KEY_PATH, 'private key (REKEY_MGMT_KEY_PATH)'),
+    authorityHost: e.authorityHost,
+    graphEndpoint: e.graphEndpoint,
+    graphResource: GRAPH_RESOURCE_BY_CLOUD[e.REKEY_CLOUD],
+    consentRedirectUri: e.REKEY_PUBLIC_URL ? `${e.REKEY_PUBLIC_URL.replace(/\/+$/, '')}/tenants/consent-callback` : undefined,
+  });
+  return cached;
+}
+
+/** For tests and for a configuration change. */
+export function resetGraphEnvironment(): void {
+  cached = undefined;
+}

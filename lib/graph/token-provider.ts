@@ -1,0 +1,100 @@
+/**
+ * App-only tokens for the management app in any customer tenant: ONE MSAL confidential client
+ * (certificate credential, SHA-256 thumbprint → PS256 assertion) with a per-request authority per
+ * tenant, and a Map of tokens per tenant in front of it, so that thousands of tenants cost one
+ * lookup per request and concurrent callers share one token request. MSAL's own cache lookup is
+ * skipped: it scans every cached token, which is quadratic over a fleet.
+ */
+import { ConfidentialClientApplication } from '@azure/msal-node';
+import { adminConsentUrl } from '@/lib/graph/admin-consent-url';
+import { mapTokenFailure, toTokenFailure } from '@/lib/graph/graph-errors';
+import { authorityFor, msalConfiguration, type CertificateCredential } from '@/lib/graph/msal-options';
+
+export interface TokenProvider {
+  readonly clientId: string;
+  readonly authorityHost: string;
+  /** The cloud's Graph resource identifier tokens are requested for. */
+  readonly graphResource: string;
+  /** Access token for `scopes` (default: Graph `.default`) in `tenantId`. Throws RekeyError. */
+  getToken(tenantId: string, scopes?: string[], tenantName?: string): Promise<string>;
+  /** The admin-consent link for a tenant. */
+  consentUrl(tenantId: string): string;
+  /** Drops cached tokens (all, or one tenant's), e.g. after consent changed. */
+  forget(tenantId?: string): void;
+  readonly stats: { msalCalls: number; cacheHits: number };
+}
+
+export interface CreateTokenProviderOptions extends CertificateCredential {
+  clientId: string;
+  authorityHost: string;
+  /**
+   * The cloud's Graph resource identifier for the `.default` scope (https://graph.microsoft.com,
+   * https://graph.microsoft.us, https://microsoftgraph.chinacloudapi.cn). It names the resource,
+   * not where requests go, so it stays the cloud's even when the endpoint is overridden.
+   */
+  graphResource: string;
+  /** Used for the CCA's default authority only; requests always name their tenant. */
+  homeTenant?: string;
+  consentRedirectUri?: string;
+  /** Refresh this long before expiry (default 5 min, as MSAL). */
+  refreshMarginMs?: number;
+  clock?: () => number;
+}
+
+export function createTokenProvider(opts: CreateTokenProviderOptions): TokenProvider {
+  const clock = opts.clock ?? Date.now;
+  const margin = opts.refreshMarginMs ?? 5 * 60_000;
+  const makeClient = () =>
+    new ConfidentialClientApplication(msalConfiguration({ clientId: opts.clientId, authorityHost: opts.authorityHost, tenantId: opts.homeTenant ?? 'organizations', credential: opts }));
+  let cca = makeClient();
+  const defaultScopes = [`${opts.graphResource.replace(/\/+$/, '')}/.default`];
+  const cache = new Map<string, { token: string; refreshAt: number }>();
+  const inflight = new Map<string, Promise<string>>();
+  const stats = { msalCalls: 0, cacheHits: 0 };
+  const consentUrl = (tenantId: string) => adminConsentUrl({ authorityHost: opts.authorityHost, tenantId, clientId: opts.clientId, redirectUri: opts.consentRedirectUri });
+
+  async function acquire(key: string, tenantId: string, scopes: string[], tenantName?: string): Promise<string> {
+    stats.msalCalls++;
+    try {
+      // Our Map is the cache (O(1) per tenant); MSAL's own lookup scans every cached token.
+      const r = await cca.acquireTokenByClientCredential({ scopes, authority: authorityFor(opts.authorityHost, tenantId), skipCache: true });
+      if (!r?.accessToken) throw new Error('the token endpoint returned no access token');
+      const expiresAt = r.expiresOn ? r.expiresOn.getTime() : clock() + 10 * 60_000;
+      cache.set(key, { token: r.accessToken, refreshAt: Math.max(clock() + 30_000, expiresAt - margin) });
+      return r.accessToken;
+    } catch (e) {
+      const failure = toTokenFailure(e);
+      // MSAL remembers a 429/5xx from the token endpoint and then fails identical requests locally
+      // for up to Retry-After (60 s by default). The gateway does its own back-off, so start over
+      // with a fresh client (our Map still holds every other tenant's token).
+      if (failure.unavailable) cca = makeClient();
+      throw mapTokenFailure(failure, { tenantId, tenantName, operation: 'get a token', consentUrl: consentUrl(tenantId) });
+    }
+  }
+
+  return {
+    clientId: opts.clientId,
+    authorityHost: opts.authorityHost,
+    graphResource: opts.graphResource,
+    stats,
+    consentUrl,
+    forget(tenantId) {
+      if (!tenantId) cache.clear();
+      else for (const k of cache.keys()) if (k.startsWith(`${tenantId}|`)) cache.delete(k);
+    },
+    getToken(tenantId, scopes = defaultScopes, tenantName) {
+      const key = `${tenantId}|${scopes.join(' ')}`;
+      const hit = cache.get(key);
+      if (hit && hit.refreshAt > clock()) {
+        stats.cacheHits++;
+        return Promise.resolve(hit.token);
+      }
+      let p = inflight.get(key);
+      if (!p) {
+        p = acquire(key, tenantId, scopes, tenantName).finally(() => inflight.delete(key));
+        inflight.set(key, p);
+      }
+      return p;
+    },
+  };
+}

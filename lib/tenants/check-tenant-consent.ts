@@ -1,0 +1,122 @@
+/**
+ * Is Rekey consented in a tenant, with the permissions it needs? A token for the management app
+ * (fails with AADSTS700016 when it is not in the tenant), its `roles` claim against what scans and
+ * rotations need, and `GET /organization` to prove Graph accepts it. Also probes the sign-in logs
+ * (AuditLog.Read.All and an Entra ID P1/P2 licence). The state is stored on the tenant with its
+ * detail and time; an audit event is written when the state or the granted roles change.
+ */
+import { z } from 'zod';
+import { appendAuditEvent } from '@/lib/audit/append-audit-event';
+import { db } from '@/lib/db';
+import { RekeyError, isRekeyError } from '@/lib/errors';
+import { getOrganization } from '@/lib/graph/get-organization';
+import { needLabel, type PermissionNeed } from '@/lib/graph/graph-errors';
+import { OPTIONAL_NEEDS, REQUIRED_NEEDS, ROLES_SATISFYING } from '@/lib/graph/graph-types';
+import { rolesOf } from '@/lib/graph/msal-options';
+import { getTenant } from '@/lib/tenants/get-tenant';
+import { graphOf, nowOf, type TenantUseCaseContext } from '@/lib/tenants/tenant-context';
+
+export const CheckTenantConsentSchema = z.object({ tenantId: z.uuid() });
+export type ConsentStateName = 'consented' | 'not_consented' | 'missing_permissions' | 'error';
+export type SignInLogStateName = 'unknown' | 'available' | 'unavailable_license' | 'unavailable_permission' | 'error';
+
+export interface ConsentCheckResult {
+  tenantId: string;
+  state: ConsentStateName;
+  detail: string;
+  grantedRoles: string[];
+  /** Needs not covered by the granted roles (required ones make the state missing_permissions). */
+  missing: string[];
+  signInLogState: SignInLogStateName;
+  consentUrl: string;
+  changed: boolean;
+}
+
+function covered(roles: string[], need: PermissionNeed): boolean {
+  return ROLES_SATISFYING[need].some((r) => roles.includes(r));
+}
+
+export async function checkTenantConsent(input: { tenantId: string }, ctx: TenantUseCaseContext): Promise<ConsentCheckResult> {
+  const { tenantId } = CheckTenantConsentSchema.parse(input);
+  const now = nowOf(ctx);
+  const tenant = await getTenant(tenantId);
+  const { gateway } = graphOf(ctx);
+  const ref = { id: tenant.entraTenantId, name: tenant.displayName };
+  const consentUrl = gateway.tokenProvider.consentUrl(tenant.entraTenantId);
+  // Consent may just have been granted or revoked: never answer from a cached token.
+  gateway.tokenProvider.forget(tenant.entraTenantId);
+
+  let state: ConsentStateName;
+  let detail: string;
+  let grantedRoles: string[] = tenant.grantedRoles;
+  let missing: string[] = [];
+  let signInLogState: SignInLogStateName = tenant.signInLogState;
+  let orgDomain: string | null = null;
+  try {
+    const token = await gateway.token(ref);
+    grantedRoles = rolesOf(token).sort();
+    const missingRequired = REQUIRED_NEEDS.filter((n) => !covered(grantedRoles, n));
+    const missingOptional = OPTIONAL_NEEDS.filter((n) => !covered(grantedRoles, n));
+    missing = [...missingRequired, ...missingOptional].map(needLabel);
+    if (missingRequired.length) {
+      state = 'missing_permissions';
+      detail = `The management app lacks ${missingRequired.map(needLabel).join(' and ')} in ${tenant.displayName}: grant it and re-consent (${consentUrl}).`;
+    } else {
+      const org = await getOrganization(gateway, ref);
+      orgDomain = org.verifiedDomains?.find((d) => d.isDefault)?.name?.toLowerCase() ?? null;
+      state = 'consented';
+      detail = missingOptional.length
+        ? `Consented. Optional permissions missing: ${missingOptional.map(needLabel).join(', ')}.`
+        : 'Consented with every permission Rekey uses.';
+    }
+    if (state === 'consented') signInLogState = await probeSignInLogs(gateway, ref, grantedRoles);
+  } catch (e) {
+    if (!isRekeyError(e)) throw e;
+    if (e.code === 'NOT_CONSENTED') {
+      state = 'not_consented';
+      grantedRoles = [];
+      detail = e.message;
+    } else if (e.code === 'PERMISSION_MISSING') {
+      state = 'missing_permissions';
+      detail = e.message;
+    } else {
+      state = 'error';
+      detail = e.message;
+    }
+  }
+
+  const changed = state !== tenant.consentState || grantedRoles.join(' ') !== [...tenant.grantedRoles].sort().join(' ') || signInLogState !== tenant.signInLogState;
+  await db.$transaction(async (tx) => {
+    await tx.tenant.update({
+      where: { id: tenant.id },
+      data: { consentState: state, consentDetail: detail, consentCheckedAt: now, grantedRoles, signInLogState, ...(orgDomain && !tenant.defaultDomain ? { defaultDomain: orgDomain } : {}) },
+    });
+    if (changed) {
+      await appendAuditEvent(
+        tx,
+        ctx.actor,
+        {
+          action: 'tenant.consent',
+          targetType: 'tenant',
+          targetId: tenant.id,
+          tenantId: tenant.id,
+          before: { consentState: tenant.consentState, grantedRoles: tenant.grantedRoles, signInLogState: tenant.signInLogState },
+          after: { consentState: state, grantedRoles, signInLogState, detail },
+        },
+        now,
+      );
+    }
+  });
+  return { tenantId: tenant.id, state, detail, grantedRoles, missing, signInLogState, consentUrl, changed };
+}
+
+async function probeSignInLogs(gateway: ReturnType<typeof graphOf>['gateway'], ref: { id: string; name: string }, roles: string[]): Promise<SignInLogStateName> {
+  if (!covered(roles, 'readSignIns')) return 'unavailable_permission';
+  try {
+    await gateway.request(ref, { method: 'GET', path: "/auditLogs/signIns?$filter=signInEventTypes/any(t: t eq 'servicePrincipal')&$top=1", version: 'beta', operation: 'read the sign-in logs', need: 'readSignIns', report: true });
+    return 'available';
+  } catch (e) {
+    if (e instanceof RekeyError && e.code === 'PERMISSION_MISSING') return e.details?.reason === 'needs_premium' ? 'unavailable_license' : 'unavailable_permission';
+    return 'error';
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * Bulk onboarding from CSV. Every row is checked first (format, duplicates within the file,
+ * domains that resolve to no tenant, tenants already onboarded); if ANY row fails, nothing is
+ * written and the per-row report says why. Otherwise all tenants are created in one transaction,
+ * each with its own `tenant.create` audit event (so each tenant's history starts with its
+ * creation; one batch event would not show up under the tenant).
+ */
+import { z } from 'zod';
+import { appendAuditEvent } from '@/lib/audit/append-audit-event';
+import { db, isUniqueViolation } from '@/lib/db';
+import { RekeyError } from '@/lib/errors';
+import { resolveTenantDomain } from '@/lib/graph/resolve-tenant';
+import { parseTenantCsv, type TenantRow } from '@/lib/tenants/parse-tenant-csv';
+import { graphOf, nowOf, type TenantUseCaseContext } from '@/lib/tenants/tenant-context';
+
+export const ImportTenantsSchema = z.object({
+  csv: z.string().max(5 * 1024 * 1024, 'the CSV is larger than 5 MiB'),
+  /** Only check and report; write nothing. */
+  dryRun: z.boolean().optional(),
+});
+export type ImportTenantsInput = z.infer<typeof ImportTenantsSchema>;
+
+export type RowStatus = 'ok' | 'invalid' | 'duplicate' | 'unknown_domain' | 'already_onboarded';
+
+export interface ImportRowReport {
+  line: number;
+  tenant: string;
+  name: string;
+  status: RowStatus;
+  /** Resolved Entra tenant id, when known. */
+  entraTenantId: string | null;
+  messages: string[];
+}
+
+export interface ImportTenantsResult {
+  /** True when every row passed and (unless dryRun) all were written. */
+  ok: boolean;
+  imported: number;
+  fileError: string | null;
+  rows: ImportRowReport[];
+  /** Created Tenant ids, in row order. */
+  tenantIds: string[];
+}
+
+/** Resolves domains with limited concurrency; GUIDs pass through. */
+export async function resolveTenantIds(authorityHost: string, values: string[], concurrency = 8): Promise<Map<string, { id: string | null; reason?: string }>> {
+  const out = new Map<string, { id: string | null; reason?: string }>();
+  const todo = [...new Set(values)];
+  let next = 0;
+  const worker = async () => {
+    while (next < todo.length) {
+      const v = todo[next++]!;
+      if (/^[0-9a-f-]{36}$/.test(v)) {
+        out.set(v, { id: v });
+        continue;
+      }
+      const r = await resolveTenantDomain(authorityHost, v);
+      out.set(v, r.found ? { id: r.tenantId } : { id: null, reason: r.reason });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
+  return out;
+}
+
+export async function importTenants(input: ImportTenantsInput, ctx: TenantUseCaseContext): Promise<ImportTenantsResult> {
+  const { csv, dryRun } = ImportTenantsSchema.parse(input);
+  const now = nowOf(ctx);
+  const parsed = parseTenantCsv(csv);
+  if (parsed.fileError) return { ok: false, imported: 0, fileError: parsed.fileError, rows: [], tenantIds: [] };
+
+  const rows: ImportRowReport[] = parsed.rows.map((r) =>
+    r.ok
+      ? { line: r.line, tenant: r.row.tenant, name: r.row.name, status: 'ok', entraTenantId: null, messages: [] }
+      : { line: r.line, tenant: r.raw.tenant ?? '', name: r.raw.name ?? '', status: 'invalid', entraTenantId: null, messages: r.errors },
+  );
+  const valid = parsed.rows.map((r, i) => (r.ok ? { report: rows[i]!, row: r.row } : null)).filter((x): x is { report: ImportRowReport; row: TenantRow } => x !== null);
+
+  // Duplicates of the same text within the file.
+  const firstByText = new Map<string, number>();
+  for (const v of valid) {
+    const first = firstByText.get(v.row.tenant);
+    if (first !== undefined) fail(v.report, 'duplicate', `duplicate of line ${first} in this file`);
+    else firstByText.set(v.row.tenant, v.report.line);
+  }
+
+  // Domains → tenant ids (only rows still ok).
+  const resolved = await resolveTenantIds(graphOf(ctx).authorityHost, valid.filter((v) => v.report.status === 'ok').map((v) => v.row.tenant));
+  for (const v of valid) {
+    if (v.report.status !== 'ok') continue;
+    const r = resolved.get(v.row.tenant);
+    if (!r?.id) fail(v.report, 'unknown_domain', r?.reason ?? `no Entra ID tenant has the domain ${v.row.tenant}`);
+    else v.report.entraTenantId = r.id;
+  }
+
+  // A domain and an id (or two domains) naming the same tenant.
+  const firstById = new Map<string, number>();
+  for (const v of valid) {
+    if (v.report.status !== 'ok' || !v.report.entraTenantId) continue;
+    const first = firstById.get(v.report.entraTenantId);
+    if (first !== undefined) fail(v.report, 'duplicate', `same tenant (${v.report.entraTenantId}) as line ${first} in this file`);
+    else firstById.set(v.report.entraTenantId, v.report.line);
+  }
+
+  // Already onboarded.
+  const ids = valid.filter((v) => v.report.status === 'ok').map((v) => v.report.entraTenantId!);
+  const existing = ids.length ? await db.tenant.findMany({ where: { entraTenantId: { in: ids } }, select: { entraTenantId: true, displayName: true } }) : [];
+  const existingById = new Map(existing.map((e) => [e.entraTenantId, e.displayName]));
+  for (const v of valid) {
+    if (v.report.status !== 'ok') continue;
+    const name = existingById.get(v.report.entraTenantId!);
+    if (name !== undefined) fail(v.report, 'already_onboarded', `tenant ${v.report.entraTenantId} is already onboarded as "${name}"`);
+  }
+
+  const ok = rows.length > 0 && rows.every((r) => r.status === 'ok');
+  if (rows.length === 0) return { ok: false, imported: 0, fileError: 'The file has a header but no rows.', rows, tenantIds: [] };
+  if (!ok || dryRun) return { ok, imported: 0, fileError: null, rows, tenantIds: [] };
+
+  try {
+    const tenantIds = await db.$transaction(
+      async (tx) => {
+        const created: string[] = [];
+        for (const v of valid) {
+          const t = await tx.tenant.create({
+            data: {
+              entraTenantId: v.report.entraTenantId!,
+              displayName: v.row.name,
+              defaultDomain: v.row.tenant.includes('.') ? v.row.tenant : null,
+              region: v.row.region,
+              group: v.row.group,
+            },
+          });
+          await appendAuditEvent(
+            tx,
+            ctx.actor,
+            { action: 'tenant.create', targetType: 'tenant', targetId: t.id, tenantId: t.id, after: { entraTenantId: t.entraTenantId, displayName: t.displayName, defaultDomain: t.defaultDomain, region: t.region, group: t.group, via: 'csv-import', line: v.report.line } },
+            now,
+          );
+          created.push(t.id);
+        }
+        return created;
+      },
+      { timeout: 120_000, maxWait: 10_000 },
+    );
+    return { ok: true, imported: tenantIds.length, fileError: null, rows, tenantIds };
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new RekeyError('CONFLICT', 'A tenant in the file was onboarded by someone else meanwhile; nothing was imported. Run the import again to see which.', undefined, { cause: e });
+    throw e;
+  }
+}
+
+function fail(r: ImportRowReport, status: RowStatus, message: string) {
+  r.status = status;
+  r.messages.push(message);
+}

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SYSTEM_ACTOR } from '@/lib/audit/append-audit-event';
+import { db } from '@/lib/db';
+import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
+import { addTenant } from '@/lib/tenants/add-tenant';
+import { checkTenantConsent } from '@/lib/tenants/check-tenant-consent';
+import { getAdminConsentUrl } from '@/lib/tenants/get-admin-consent-url';
+import { importTenants } from '@/lib/tenants/import-tenants';
+
+let gs: GraphSim;
+let ctx: { actor: typeof SYSTEM_ACTOR; graph: GraphSim['graph'] };
+beforeAll(async () => {
+  gs = await startGraphSim({ throttling: false });
+  ctx = { actor: { id: null, label: 'alice@rekey.test' }, graph: gs.graph };
+});
+afterAll(async () => {
+  await gs?.close();
+});
+
+const counts = async () => ({ tenants: await db.tenant.count(), audit: await db.auditEvent.count() });
+
+describe('importTenants', () => {
+  it('reports every bad row and writes nothing when any row fails', async () => {
+    const a = gs.makeTenant({ name: 'Import A' });
+    const b = gs.makeTenant({ name: 'Import B' });
+    const before = await counts();
+    const csv = [
+      'tenant,name,region,group',
+      `${a.id},Import A,EU,gold`, // 2 ok
+      `${b.domain},Import B,,`, // 3 ok (domain)
+      '1234-not-a-guid,Bad Guid,,', // 4 invalid
+      `${a.id},Again A,,`, // 5 duplicate text
+      'nobody-here.onmicrosoft.com,Ghost,,', // 6 unknown domain
+      `${b.id},Same as B,,`, // 7 duplicate after resolution
+      `${gs.makeTenant({ name: 'C' }).id},,,`, // 8 missing name
+    ].join('\n');
+    const r = await importTenants({ csv }, ctx);
+    expect(r.ok).toBe(false);
+    expect(r.imported).toBe(0);
+    expect(r.rows.map((x) => [x.line, x.status])).toEqual([
+      [2, 'ok'],
+      [3, 'ok'],
+      [4, 'invalid'],
+      [5, 'duplicate'],
+      [6, 'unknown_domain'],
+      [7, 'duplicate'],
+      [8, 'invalid'],
+    ]);
+    expect(r.rows[1]!.entraTenantId).toBe(b.id);
+    expect(r.rows[3]!.messages[0]).toMatch(/duplicate of line 2/);
+    expect(r.rows[5]!.messages[0]).toMatch(/same tenant .* as line 3/);
+    expect(r.rows[6]!.messages[0]).toMatch(/name is missing/);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('imports a clean file in one go, one audit event per tenant, and refuses it the second time', async () => {
+    const a = gs.makeTenant({ name: 'Clean A' });
+    const b = gs.makeTenant({ name: 'Clean B' });
+    const csv = `tenant,name,region,group\n${a.id},Clean A,EU,gold\n${b.domain},"Clean B, Inc.",US,\n`;
+    const before = await counts();
+    const r = await importTenants({ csv }, ctx);
+    expect(r).toMatchObject({ ok: true, imported: 2 });
+    expect(await counts()).toEqual({ tenants: before.tenants + 2, audit: before.audit + 2 });
+    const tb = await db.tenant.findUniqueOrThrow({ where: { entraTenantId: b.id } });
+    expect(tb).toMatchObject({ displayName: 'Clean B, Inc.', defaultDomain: b.domain, region: 'US', group: null, consentState: 'unknown' });
+    const again = await importTenants({ csv }, ctx);
+    expect(again.ok).toBe(false);
+    expect(again.rows.map((x) => x.status)).toEqual(['already_onboarded', 'already_onboarded']);
+    expect(await counts()).toEqual({ tenants: before.tenants + 2, audit: before.audit + 2 });
+  });
+
+  it('refuses a file with a bad header', async () => {
+    await expect(importTenants({ csv: 'id,label\nx,y' }, ctx)).resolves.toMatchObject({ ok: false, fileError: expect.stringMatching(/Unknown column/) });
+  });
+});
+
+describe('addTenant', () => {
+  it('adds by domain, resolving the tenant id, and refuses a duplicate', async () => {
+    const t = gs.makeTenant({ name: 'Single' });
+    const created = await addTenant({ tenant: t.domain.toUpperCase() }, ctx);
+    expect(created).toMatchObject({ entraTenantId: t.id, displayName: t.domain, defaultDomain: t.domain });
+    await expect(addTenant({ tenant: t.id, name: 'x' }, ctx)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(addTenant({ tenant: 'unknown-zz.onmicrosoft.com' }, ctx)).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/Unknown domain/) });
+    await expect(addTenant({ tenant: 'not a tenant' }, ctx)).rejects.toMatchObject({ code: 'BAD_INPUT' });
+  });
+});
+
+describe('checkTenantConsent', () => {
+  it('finds a consented tenant, stores roles and licence state, and audits only changes', async () => {
+    const t = gs.makeTenant({ name: 'Consented' });
+    const row = await addTenant({ tenant: t.id, name: 'Consented' }, ctx);
+    const r = await checkTenantConsent({ tenantId: row.id }, ctx);
+    expect(r).toMatchObject({ state: 'consented', signInLogState: 'available', changed: true, missing: [] });
+    expect(r.grantedRoles).toContain('Application.ReadWrite.All');
+    const stored = await db.tenant.findUniqueOrThrow({ where: { id: row.id } });
+    expect(stored).toMatchObject({ consentState: 'consented', grantedRoles: r.grantedRoles, signInLogState: 'available', defaultDomain: t.domain });
+    expect(stored.consentCheckedAt).toBeInstanceOf(Date);
+    const auditBefore = await db.auditEvent.count({ where: { tenantId: row.id, action: 'tenant.consent' } });
+    expect((await checkTenantConsent({ tenantId: row.id }, ctx)).changed).toBe(false);
+    expect(await db.auditEvent.count({ where: { tenantId: row.id, action: 'tenant.consent' } })).toBe(auditBefore);
+  });
+
+  it('says not consented, with the consent link, when the management app is not in the tenant', async () => {
+    const t = gs.makeTenant({ name: 'Not Yet', consented: false });
+    const row = await addTenant({ tenant: t.id, name: 'Not Yet' }, ctx);
+    const r = await checkTenantConsent({ tenantId: row.id }, ctx);
+    expect(r.state).toBe('not_consented');
+    expect(r.detail).toMatch(/Rekey is not consented in tenant Not Yet .* send the admin consent link/);
+    const url = await getAdminConsentUrl({ tenantId: row.id }, ctx);
+    expect(url).toBe(`${gs.sim.url}/${t.id}/adminconsent?client_id=${gs.manifest.managementApp.appId}&state=${row.id}`);
+    // The admin consents: the next check sees it.
+    gs.sim.admin.addServicePrincipal(t.id, gs.manifest.managementApp.appId);
+    gs.sim.admin.grantAppRoles(t.id, gs.manifest.managementApp.appId, gs.manifest.managementApp.graphRoles);
+    await expect(checkTenantConsent({ tenantId: row.id }, ctx)).resolves.toMatchObject({ state: 'consented', changed: true });
+  });
+
+  it('names missing permissions, and sees a tenant without Entra ID P1/P2', async () => {
+    const ro = gs.makeTenant({ name: 'Read Only', roles: ['Application.Read.All', 'Organization.Read.All'] });
+    const roRow = await addTenant({ tenant: ro.id, name: 'Read Only' }, ctx);
+    const r = await checkTenantConsent({ tenantId: roRow.id }, ctx);
+    expect(r.state).toBe('missing_permissions');
+    expect(r.detail).toMatch(/lacks Application\.ReadWrite\.All/);
+    const basic = gs.makeTenant({ name: 'Basic', premium: false });
+    const basicRow = await addTenant({ tenant: basic.id, name: 'Basic' }, ctx);
+    await expect(checkTenantConsent({ tenantId: basicRow.id }, ctx)).resolves.toMatchObject({ state: 'consented', signInLogState: 'unavailable_license' });
+  });
+});

@@ -1,0 +1,251 @@
+/**
+ * Discovery: reads a tenant's connector applications (those matching a configured ConnectorType,
+ * by fixed appId or display-name pattern), their service principals and every keyCredential of
+ * both (key bytes included, via `$batch`), and records what was seen and when: Connector rows
+ * (observedCredentials without key bytes, observedAt, missingSince for connections gone from the
+ * tenant) and Certificate rows (source 'discovered') for each certificate seen, so the inventory
+ * knows them. One transaction with one `tenant.scan` audit event summarising the changes.
+ */
+import { z } from 'zod';
+import { appendAuditEvent } from '@/lib/audit/append-audit-event';
+import { certificateFactsFromDer } from '@/lib/certs/certificate-facts';
+import { db, type Prisma } from '@/lib/db';
+import { isRekeyError } from '@/lib/errors';
+import { derOfKeyCredential, describeKeyCredential, isCurrentlyValid, type ObservedCredential } from '@/lib/graph/describe-key-credential';
+import type { GraphGateway, TenantRef } from '@/lib/graph/graph-gateway';
+import { ServicePrincipalSchema, type Application, type KeyCredential } from '@/lib/graph/graph-types';
+import { listApplications } from '@/lib/graph/list-applications';
+import { listKeyCredentialsBatch } from '@/lib/graph/list-key-credentials';
+import { odataString } from '@/lib/graph/odata';
+import { getTenant } from '@/lib/tenants/get-tenant';
+import { graphOf, nowOf, type TenantUseCaseContext } from '@/lib/tenants/tenant-context';
+
+export const ScanTenantSchema = z.object({ tenantId: z.uuid() });
+
+export interface ScanChange {
+  appId: string;
+  displayName: string;
+  change: 'new' | 'credentials_changed' | 'missing' | 'returned';
+  added?: string[];
+  removed?: string[];
+}
+
+export interface ScanSummary {
+  tenantId: string;
+  connectors: number;
+  created: number;
+  updated: number;
+  missing: number;
+  credentials: number;
+  certificatesDiscovered: number;
+  changes: ScanChange[];
+  /** Credentials whose key could not be parsed as a certificate (kept, without a Certificate row). */
+  unparsable: number;
+}
+
+interface SeenApp {
+  app: Application;
+  connectorTypeId: string;
+  spObjectId: string | null;
+  credentials: ObservedCredential[];
+  ders: Buffer[];
+}
+
+/** Stable identity of a credential for change detection. */
+const credKey = (c: ObservedCredential) => `${c.on}:${c.sha1 ?? c.keyId}`;
+
+async function readTenant(gw: GraphGateway, ref: TenantRef, types: { id: string; appId: string | null; displayNamePattern: string | null }[]): Promise<SeenApp[]> {
+  // Fixed appIds are more specific than display-name patterns: they claim an app first.
+  const ordered = [...types.filter((t) => t.appId), ...types.filter((t) => !t.appId && t.displayNamePattern)];
+  const byAppId = new Map<string, { app: Application; connectorTypeId: string }>();
+  for (const t of ordered) {
+    for (const app of await listApplications(gw, ref, { appId: t.appId, displayNamePattern: t.displayNamePattern })) {
+      if (!byAppId.has(app.appId)) byAppId.set(app.appId, { app, connectorTypeId: t.id });
+    }
+  }
+  const apps = [...byAppId.values()];
+  if (apps.length === 0) return [];
+
+  const sps = await gw.batch<{ value?: unknown[] }>(
+    ref,
+    apps.map((a, i) => ({ id: String(i + 1), method: 'GET' as const, url: `/servicePrincipals?$filter=appId eq ${odataString(a.app.appId)}&$select=id,appId` })),
+    { operation: 'find the connector service principals', need: 'readApplications' },
+  );
+  const spIds = sps.map((r) => {
+    if (!r.ok) throw r.error;
+    const first = r.body.value?.[0];
+    return first ? ServicePrincipalSchema.parse(first).id : null;
+  });
+
+  const targets = [
+    ...apps.map((a) => ({ on: 'application' as const, objectId: a.app.id })),
+    ...spIds.filter((id): id is string => id !== null).map((id) => ({ on: 'servicePrincipal' as const, objectId: id })),
+  ];
+  const creds = await listKeyCredentialsBatch(gw, ref, targets);
+  const seen: SeenApp[] = [];
+  apps.forEach((a, i) => {
+    const appCreds = creds.get(a.app.id);
+    // Deleted between the list and the read: not there any more.
+    if (appCreds && !appCreds.ok && appCreds.error.code === 'NOT_FOUND') return;
+    if (appCreds && !appCreds.ok) throw appCreds.error;
+    const spId = spIds[i] ?? null;
+    const spCreds = spId ? creds.get(spId) : undefined;
+    if (spCreds && !spCreds.ok && spCreds.error.code !== 'NOT_FOUND') throw spCreds.error;
+    const all: [KeyCredential, 'application' | 'servicePrincipal'][] = [
+      ...(appCreds?.ok ? appCreds.keyCredentials : []).map((k) => [k, 'application'] as [KeyCredential, 'application']),
+      ...(spCreds?.ok ? spCreds.keyCredentials : []).map((k) => [k, 'servicePrincipal'] as [KeyCredential, 'servicePrincipal']),
+    ];
+    seen.push({
+      app: a.app,
+      connectorTypeId: a.connectorTypeId,
+      spObjectId: spCreds?.ok ? spId : null,
+      credentials: all.map(([k, on]) => describeKeyCredential(k, on)),
+      ders: all.map(([k]) => derOfKeyCredential(k)).filter((d): d is Buffer => d !== null),
+    });
+  });
+  return seen;
+}
+
+export async function scanTenant(input: { tenantId: string }, ctx: TenantUseCaseContext): Promise<ScanSummary> {
+  const { tenantId } = ScanTenantSchema.parse(input);
+  const now = nowOf(ctx);
+  const tenant = await getTenant(tenantId);
+  const { gateway } = graphOf(ctx);
+  const ref = { id: tenant.entraTenantId, name: tenant.displayName };
+  const types = await db.connectorType.findMany({ select: { id: true, appId: true, displayNamePattern: true }, orderBy: { name: 'asc' } });
+
+  let seen: SeenApp[];
+  try {
+    seen = await readTenant(gateway, ref, types);
+  } catch (e) {
+    const message = isRekeyError(e) ? e.message : `Scan failed: ${(e as Error).message}`;
+    await db.$transaction(async (tx) => {
+      await tx.tenant.update({ where: { id: tenant.id }, data: { lastScanError: message } });
+      await appendAuditEvent(tx, ctx.actor, { action: 'tenant.scan', targetType: 'tenant', targetId: tenant.id, tenantId: tenant.id, after: { ok: false, error: message, code: isRekeyError(e) ? e.code : 'INTERNAL' } }, now);
+    });
+    throw e;
+  }
+
+  // Certificates seen, parsed outside the transaction.
+  const facts = new Map<string, ReturnType<typeof certificateFactsFromDer>>();
+  let unparsable = 0;
+  for (const s of seen) {
+    for (const der of s.ders) {
+      try {
+        const f = certificateFactsFromDer(der);
+        facts.set(f.sha1Thumbprint, f);
+      } catch {
+        unparsable++;
+      }
+    }
+  }
+
+  const summary = await db.$transaction(
+    async (tx) => {
+      const sha1s = [...facts.keys()];
+      const known = new Set((await tx.certificate.findMany({ where: { sha1Thumbprint: { in: sha1s } }, select: { sha1Thumbprint: true } })).map((c) => c.sha1Thumbprint));
+      const fresh = [...facts.values()].filter((f) => !known.has(f.sha1Thumbprint));
+      if (fresh.length) {
+        await tx.certificate.createMany({
+          skipDuplicates: true,
+          data: fresh.map((f) => ({
+            sha1Thumbprint: f.sha1Thumbprint,
+            sha256Thumbprint: f.sha256Thumbprint,
+            serialNumber: f.serialNumber,
+            subject: f.subject,
+            issuer: f.issuer,
+            notBefore: f.notBefore,
+            notAfter: f.notAfter,
+            keyType: f.keyType,
+            keySize: f.keySize ?? null,
+            curve: f.curve ?? null,
+            signatureAlgorithm: f.signatureAlgorithm,
+            der: Buffer.from(f.derBase64, 'base64'),
+            source: 'discovered' as const,
+          })),
+        });
+      }
+      const certs = await tx.certificate.findMany({ where: { sha1Thumbprint: { in: sha1s } }, select: { id: true, sha1Thumbprint: true, notBefore: true, notAfter: true } });
+      const certBySha1 = new Map(certs.map((c) => [c.sha1Thumbprint, c]));
+
+      const existing = await tx.connector.findMany({ where: { tenantId: tenant.id } });
+      const existingByAppId = new Map(existing.map((c) => [c.appId, c]));
+      const changes: ScanChange[] = [];
+      let created = 0;
+      let updated = 0;
+      for (const s of seen) {
+        const prev = existingByAppId.get(s.app.appId);
+        const displayName = s.app.displayName ?? s.app.appId;
+        const observed = s.credentials as unknown as Prisma.InputJsonValue;
+        // Newest currently valid certificate on the application (then the SP) becomes current when none is set.
+        const candidates = s.credentials
+          .filter((c) => c.sha1 && isCurrentlyValid(c, now))
+          .map((c) => ({ c, cert: certBySha1.get(c.sha1!) }))
+          .filter((x) => x.cert && x.cert.notBefore <= now && x.cert.notAfter > now)
+          .sort((a, b) => (a.c.on === b.c.on ? b.cert!.notAfter.getTime() - a.cert!.notAfter.getTime() : a.c.on === 'application' ? -1 : 1));
+        const current = candidates[0]?.cert?.id ?? null;
+        if (!prev) {
+          await tx.connector.create({
+            data: {
+              tenantId: tenant.id,
+              connectorTypeId: s.connectorTypeId,
+              displayName,
+              appId: s.app.appId,
+              appObjectId: s.app.id,
+              spObjectId: s.spObjectId,
+              observedCredentials: observed,
+              observedAt: now,
+              currentCertificateId: current,
+            },
+          });
+          created++;
+          changes.push({ appId: s.app.appId, displayName, change: 'new', added: s.credentials.map(credKey) });
+          continue;
+        }
+        const before = new Set(((prev.observedCredentials ?? []) as unknown as ObservedCredential[]).map(credKey));
+        const after = new Set(s.credentials.map(credKey));
+        const added = [...after].filter((k) => !before.has(k));
+        const removed = [...before].filter((k) => !after.has(k));
+        if (prev.missingSince) changes.push({ appId: s.app.appId, displayName, change: 'returned' });
+        if (prev.observedAt && (added.length || removed.length)) changes.push({ appId: s.app.appId, displayName, change: 'credentials_changed', added, removed });
+        await tx.connector.update({
+          where: { id: prev.id },
+          data: {
+            connectorTypeId: s.connectorTypeId,
+            displayName,
+            appObjectId: s.app.id,
+            spObjectId: s.spObjectId,
+            observedCredentials: observed,
+            observedAt: now,
+            missingSince: null,
+            ...(prev.currentCertificateId ? {} : { currentCertificateId: current }),
+          },
+        });
+        updated++;
+      }
+      const seenAppIds = new Set(seen.map((s) => s.app.appId));
+      const gone = existing.filter((c) => !seenAppIds.has(c.appId) && !c.missingSince);
+      if (gone.length) {
+        await tx.connector.updateMany({ where: { id: { in: gone.map((c) => c.id) } }, data: { missingSince: now } });
+        for (const c of gone) changes.push({ appId: c.appId, displayName: c.displayName, change: 'missing' });
+      }
+      await tx.tenant.update({ where: { id: tenant.id }, data: { lastScanAt: now, lastScanError: null } });
+      const result: ScanSummary = {
+        tenantId: tenant.id,
+        connectors: seen.length,
+        created,
+        updated,
+        missing: existing.filter((c) => !seenAppIds.has(c.appId)).length,
+        credentials: seen.reduce((n, s) => n + s.credentials.length, 0),
+        certificatesDiscovered: fresh.length,
+        changes,
+        unparsable,
+      };
+      await appendAuditEvent(tx, ctx.actor, { action: 'tenant.scan', targetType: 'tenant', targetId: tenant.id, tenantId: tenant.id, after: { ok: true, ...result } }, now);
+      return result;
+    },
+    { timeout: 60_000, maxWait: 10_000 },
+  );
+  return summary;
+}
+
