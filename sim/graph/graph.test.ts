@@ -198,6 +198,16 @@ describe('Graph v1.0 against the real graph client', () => {
     expect(res.value.some((s) => manifest.vendor.attackerIps.includes(s.ipAddress) && s.servicePrincipalCredentialThumbprint === compromised.thumbprintSha1 && s.servicePrincipalCredentialKeyId === c.keyId)).toBe(true);
     const times = res.value.map((s) => s.createdDateTime);
     expect([...times].sort().reverse()).toEqual(times);
+    // An unquoted DateTimeOffset literal, as Graph takes it, narrows to the newer sign-ins.
+    const cutoff = times[Math.floor(times.length / 2)]!.replace(/\.\d+Z$/, 'Z');
+    const newer = (await graphFor(tenantId)
+      .api('/auditLogs/signIns')
+      .version('beta')
+      .filter(`signInEventTypes/any(t: t eq 'servicePrincipal') and appId eq '${c.appId}' and createdDateTime ge ${cutoff}`)
+      .get()) as { value: { createdDateTime: string }[] };
+    expect(newer.value.length).toBeGreaterThan(0);
+    expect(newer.value.length).toBeLessThan(res.value.length);
+    expect(newer.value.every((s) => Date.parse(s.createdDateTime) >= Date.parse(cutoff))).toBe(true);
     const interactiveOnly = (await graphFor(tenantId).api('/auditLogs/signIns').version('beta').get()) as { value: unknown[] };
     expect(interactiveOnly.value).toHaveLength(0);
     const e = await graphError(graphFor(manifest.scenarios.nonPremiumTenantId!).api('/auditLogs/signIns').version('beta').get());

@@ -44,7 +44,9 @@ function tokenize(src: string): Tok[] {
       i++;
     } else {
       let w = '';
-      while (i < src.length && !/[\s(),:']/.test(src[i]!)) w += src[i++];
+      // A DateTimeOffset literal (2026-11-29T13:18:21Z) is unquoted and contains ':'.
+      const isDate = () => /^\d{4}-\d{2}-\d{2}T/.test(w);
+      while (i < src.length && (!/[\s(),:']/.test(src[i]!) || (src[i] === ':' && isDate()))) w += src[i++];
       toks.push({ t: 'word', v: w });
     }
   }
