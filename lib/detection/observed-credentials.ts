@@ -5,6 +5,7 @@
  * end, displayName, on}`. Pure.
  */
 import { z } from 'zod';
+import type { ObservedCredential } from '@/lib/graph/describe-key-credential';
 
 export interface ObservedCredentialFacts {
   keyId: string;
@@ -67,3 +68,11 @@ export function toObservedCredentialsJson(list: ObservedCredentialFacts[]): Reco
     on: c.on,
   }));
 }
+
+/** From lib/graph's description of a keyCredential to what Rekey stores. */
+export function factsFromObserved(c: ObservedCredential): ObservedCredentialFacts {
+  return { keyId: c.keyId, thumbprint: c.sha1, sha256: c.sha256, startDateTime: c.start, endDateTime: c.end, displayName: c.displayName, on: c.on };
+}
+
+/** Identity of a credential across scans: where it sits and which certificate it is. */
+export const observedKey = (c: ObservedCredentialFacts) => `${c.on}:${c.thumbprint ?? c.keyId}`;

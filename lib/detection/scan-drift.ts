@@ -6,8 +6,9 @@
  * audited when it first appears ('connector.drift_detected') and when it goes away.
  *
  * Reading: lib/graph `listKeyCredentialsBatch` ($batch, 20 objects per request, within the
- * per-tenant budget). lib/tenants has no discovery scan yet; when it gains one that fills
- * observedCredentials, this scan should call it instead of reading credentials itself.
+ * per-tenant budget) for connectors already in the inventory — cheaper than the discovery scan
+ * (lib/tenants/scan-tenant.ts), which lists applications to find new ones; both store the same
+ * observedCredentials shape (observed-credentials.ts).
  * A tenant that cannot be read (consent revoked, outage) is reported, and nothing about it changes.
  */
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
@@ -15,7 +16,7 @@ import type { Prisma } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
 import { computeDrift, toDriftDetail, type DriftDetail } from '@/lib/detection/compute-drift';
 import { dbOf, graphOf, mapPool, type ScanContext } from '@/lib/detection/detection-context';
-import { toObservedCredentialsJson, type ObservedCredentialFacts } from '@/lib/detection/observed-credentials';
+import { factsFromObserved, toObservedCredentialsJson, type ObservedCredentialFacts } from '@/lib/detection/observed-credentials';
 import { reclassifyConnectorsInTransaction } from '@/lib/detection/reclassify-connectors';
 import { selectScanTenants, type ScanSelection, type ScanTenant } from '@/lib/detection/select-scan-tenants';
 import { describeKeyCredential } from '@/lib/graph/describe-key-credential';
@@ -47,9 +48,6 @@ export interface ScanDriftResult {
   failedTenants: number;
 }
 
-function toFacts(c: ReturnType<typeof describeKeyCredential>): ObservedCredentialFacts {
-  return { keyId: c.keyId, thumbprint: c.sha1, sha256: c.sha256, startDateTime: c.start, endDateTime: c.end, displayName: c.displayName, on: c.on };
-}
 
 const unknownKeys = (d: unknown) => new Set(((d as DriftDetail | null)?.unknown ?? []).map((u) => `${u.on}:${u.keyId}`));
 
@@ -83,7 +81,7 @@ async function scanTenant(t: ScanTenant, ctx: ScanContext): Promise<TenantDriftO
       out.connectors.push({ connectorId: c.id, displayName: c.displayName, ok: false, error: failed && !failed.ok ? failed.error.message : 'no answer for the application' });
       continue;
     }
-    const observed = [app, sp].flatMap((r, i) => (r?.ok ? r.keyCredentials.map((k) => toFacts(describeKeyCredential(k, i === 0 ? 'application' : 'servicePrincipal'))) : []));
+    const observed = [app, sp].flatMap((r, i) => (r?.ok ? r.keyCredentials.map((k) => factsFromObserved(describeKeyCredential(k, i === 0 ? 'application' : 'servicePrincipal'))) : []));
     const drift = computeDrift({ observed, currentThumbprint: c.currentCertificate?.sha1Thumbprint ?? null, expectedThumbprints: c.expectedThumbprints });
     writes.push({ id: c.id, observed, detail: toDriftDetail(drift, ctx.now), before: c.driftDetail });
     out.connectors.push({ connectorId: c.id, displayName: c.displayName, ok: true, drifted: drift.drifted, unknown: drift.unknown.length, missing: drift.missing.filter((m) => m.required).length });

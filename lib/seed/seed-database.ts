@@ -17,7 +17,8 @@ export async function seedDatabase(db: Db, opts: { ifEmpty?: boolean; manifestPa
   const defaults = await seedDefaults(db);
   let tenants = 0;
   if (opts.manifestPath) {
-    const { seedDemoFleet } = await import('@/lib/seed/seed-demo-fleet');
+    // Demo mode only (the simulator's manifest); see demo/seed-demo-fleet.ts.
+    const { seedDemoFleet } = await import('@/demo/seed-demo-fleet');
     tenants = (await seedDemoFleet(db, opts.manifestPath)).tenants;
   }
   return { skipped: false, ...defaults, tenants };

@@ -6,8 +6,8 @@ import { seedDefaults } from '@/lib/seed/seed-defaults';
 import { buildCert } from '@/lib/testing/certs';
 import { addTenant } from '@/lib/tenants/add-tenant';
 import { scanAllTenants } from '@/lib/tenants/scan-all-tenants';
+import { readObservedCredentials } from '@/lib/detection/observed-credentials';
 import { scanTenant } from '@/lib/tenants/scan-tenant';
-import type { ObservedCredential } from '@/lib/graph/describe-key-credential';
 
 const DAY = 86_400_000;
 let gs: GraphSim;
@@ -45,9 +45,10 @@ describe('scanTenant', () => {
     ]);
     const monitor = connectors[0]!;
     expect(monitor).toMatchObject({ appId: mon.appId, appObjectId: mon.appObjectId, spObjectId: mon.spObjectId, observedAt: now, missingSince: null });
-    const observed = monitor.observedCredentials as unknown as ObservedCredential[];
-    expect(observed.map((o) => o.sha1).sort()).toEqual([sha1(a.der), sha1(b.der)].sort());
-    expect(observed.every((o) => o.on === 'application' && o.sha256 && !('key' in o))).toBe(true);
+    const observed = readObservedCredentials(monitor.observedCredentials);
+    expect(observed.map((o) => o.thumbprint).sort()).toEqual([sha1(a.der), sha1(b.der)].sort());
+    expect(observed.every((o) => o.on === 'application' && o.sha256)).toBe(true);
+    expect(JSON.stringify(monitor.observedCredentials)).not.toMatch(/"key"/);
     // The newest valid certificate becomes current.
     expect(monitor.currentCertificate?.sha1Thumbprint).toBe(sha1(b.der));
     const cert = await db.certificate.findUniqueOrThrow({ where: { sha1Thumbprint: sha1(a.der) } });
@@ -87,7 +88,7 @@ describe('scanTenant', () => {
     const s = await scanTenant({ tenantId: tenant.id }, ctx);
     expect(s).toMatchObject({ connectors: 1, credentials: 2 });
     const conn = await db.connector.findFirstOrThrow({ where: { tenantId: tenant.id } });
-    expect((conn.observedCredentials as unknown as ObservedCredential[]).map((o) => o.on).sort()).toEqual(['application', 'servicePrincipal']);
+    expect(readObservedCredentials(conn.observedCredentials).map((o) => o.on).sort()).toEqual(['application', 'servicePrincipal']);
   });
 
   it('records why a scan failed, and scanAllTenants carries on with the others', async () => {

@@ -11,6 +11,7 @@ import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { certificateFactsFromDer } from '@/lib/certs/certificate-facts';
 import { db, type Prisma } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
+import { factsFromObserved, observedKey, readObservedCredentials, toObservedCredentialsJson } from '@/lib/detection/observed-credentials';
 import { derOfKeyCredential, describeKeyCredential, isCurrentlyValid, type ObservedCredential } from '@/lib/graph/describe-key-credential';
 import type { GraphGateway, TenantRef } from '@/lib/graph/graph-gateway';
 import { ServicePrincipalSchema, type Application, type KeyCredential } from '@/lib/graph/graph-types';
@@ -52,7 +53,6 @@ interface SeenApp {
 }
 
 /** Stable identity of a credential for change detection. */
-const credKey = (c: ObservedCredential) => `${c.on}:${c.sha1 ?? c.keyId}`;
 
 async function readTenant(gw: GraphGateway, ref: TenantRef, types: { id: string; appId: string | null; displayNamePattern: string | null }[]): Promise<SeenApp[]> {
   // Fixed appIds are more specific than display-name patterns: they claim an app first.
@@ -165,7 +165,7 @@ export async function scanTenant(input: { tenantId: string }, ctx: TenantUseCase
           })),
         });
       }
-      const certs = await tx.certificate.findMany({ where: { sha1Thumbprint: { in: sha1s } }, select: { id: true, sha1Thumbprint: true, notBefore: true, notAfter: true } });
+      const certs = await tx.certificate.findMany({ where: { sha1Thumbprint: { in: sha1s } }, select: { id: true, sha1Thumbprint: true, notBefore: true, notAfter: true, source: true } });
       const certBySha1 = new Map(certs.map((c) => [c.sha1Thumbprint, c]));
 
       const existing = await tx.connector.findMany({ where: { tenantId: tenant.id } });
@@ -176,13 +176,21 @@ export async function scanTenant(input: { tenantId: string }, ctx: TenantUseCase
       for (const s of seen) {
         const prev = existingByAppId.get(s.app.appId);
         const displayName = s.app.displayName ?? s.app.appId;
-        const observed = s.credentials as unknown as Prisma.InputJsonValue;
-        // Newest currently valid certificate on the application (then the SP) becomes current when none is set.
+        const facts = s.credentials.map(factsFromObserved);
+        const observed = toObservedCredentialsJson(facts) as Prisma.InputJsonValue;
+        // The connection's certificate, when none is set yet: prefer one Rekey itself holds (uploaded,
+        // generated or issued — the vendor's), then a currently valid one, then the application's over
+        // the service principal's, then the newest. An expired certificate still counts (the connector
+        // is then `expired`, not certificate-less).
         const candidates = s.credentials
-          .filter((c) => c.sha1 && isCurrentlyValid(c, now))
-          .map((c) => ({ c, cert: certBySha1.get(c.sha1!) }))
-          .filter((x) => x.cert && x.cert.notBefore <= now && x.cert.notAfter > now)
-          .sort((a, b) => (a.c.on === b.c.on ? b.cert!.notAfter.getTime() - a.cert!.notAfter.getTime() : a.c.on === 'application' ? -1 : 1));
+          .filter((c) => c.sha1 && certBySha1.has(c.sha1))
+          .map((c) => ({ c, cert: certBySha1.get(c.sha1!)! }))
+          .sort((a, b) => {
+            const rank = (x: typeof a) => [x.cert.source === 'discovered' ? 1 : 0, isCurrentlyValid(x.c, now) && x.cert.notBefore <= now && x.cert.notAfter > now ? 0 : 1, x.c.on === 'application' ? 0 : 1];
+            const [ra, rb] = [rank(a), rank(b)];
+            for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i]! - rb[i]!;
+            return b.cert.notAfter.getTime() - a.cert.notAfter.getTime();
+          });
         const current = candidates[0]?.cert?.id ?? null;
         if (!prev) {
           await tx.connector.create({
@@ -196,14 +204,17 @@ export async function scanTenant(input: { tenantId: string }, ctx: TenantUseCase
               observedCredentials: observed,
               observedAt: now,
               currentCertificateId: current,
+              // First sight: the connection's own certificate is what Rekey expects; anything else
+              // the tenant holds shows as drift until someone accepts or removes it.
+              expectedThumbprints: current ? [candidates[0]!.c.sha1!] : [],
             },
           });
           created++;
-          changes.push({ appId: s.app.appId, displayName, change: 'new', added: s.credentials.map(credKey) });
+          changes.push({ appId: s.app.appId, displayName, change: 'new', added: facts.map(observedKey) });
           continue;
         }
-        const before = new Set(((prev.observedCredentials ?? []) as unknown as ObservedCredential[]).map(credKey));
-        const after = new Set(s.credentials.map(credKey));
+        const before = new Set(readObservedCredentials(prev.observedCredentials).map(observedKey));
+        const after = new Set(facts.map(observedKey));
         const added = [...after].filter((k) => !before.has(k));
         const removed = [...before].filter((k) => !after.has(k));
         if (prev.missingSince) changes.push({ appId: s.app.appId, displayName, change: 'returned' });

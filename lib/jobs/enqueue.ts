@@ -1,0 +1,45 @@
+/**
+ * Queues a job inside the caller's database transaction: the job row is written by the same
+ * transaction as the state change that needs it, so both commit or neither does (a crash cannot
+ * lose the follow-up work, and a rolled-back change leaves no stray job).
+ */
+import type { Prisma } from '@/lib/db';
+import { RekeyError } from '@/lib/errors';
+import type { JobDefinition } from '@/lib/jobs/job-definition';
+import { ensureQueue, jobBoss } from '@/lib/jobs/job-queues';
+
+export interface EnqueueOptions {
+  /** Not before this moment. */
+  startAfter?: Date;
+  /** With a `short` queue: one waiting job per key; a second send is dropped (returns null). */
+  singletonKey?: string;
+  priority?: number;
+}
+
+/** pg-boss's `db` executor over a Prisma interactive transaction. */
+export function transactionExecutor(tx: Prisma.TransactionClient): { executeSql(text: string, values: unknown[]): Promise<{ rows: unknown[] }> } {
+  return {
+    async executeSql(text, values = []) {
+      const params = values.map((v) => (v === undefined ? null : v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v));
+      const rows = await tx.$queryRawUnsafe<unknown[]>(text, ...params);
+      return { rows };
+    },
+  };
+}
+
+/**
+ * Returns the job id, or null when a `short` queue already holds a waiting job with the same
+ * singletonKey (the work is already queued).
+ */
+export async function enqueue<T>(tx: Prisma.TransactionClient, job: JobDefinition<T>, data: T, opts: EnqueueOptions = {}): Promise<string | null> {
+  const parsed = job.schema.safeParse(data);
+  if (!parsed.success) throw new RekeyError('INTERNAL', `Invalid data for job ${job.name}: ${parsed.error.message}`);
+  await ensureQueue(job);
+  const boss = await jobBoss();
+  return boss.send(job.name, parsed.data as object, {
+    db: transactionExecutor(tx),
+    ...(opts.startAfter ? { startAfter: opts.startAfter } : {}),
+    ...(opts.singletonKey ? { singletonKey: opts.singletonKey } : {}),
+    ...(opts.priority !== undefined ? { priority: opts.priority } : {}),
+  });
+}

@@ -1,0 +1,38 @@
+/**
+ * A job: a dotted name (`rotation.advance`), the pg-boss queue it lives in, a zod schema for its
+ * data and a handler. Defined once in a `*.job.ts` file; `enqueue` uses the definition to send
+ * (typed, inside the caller's transaction) and the worker uses it to run.
+ */
+import type { z } from 'zod';
+
+export interface QueueOptions {
+  /**
+   * pg-boss 10 policy. `short`: at most one job *waiting* per singletonKey (a second send is
+   * dropped), which de-duplicates follow-up jobs per entity.
+   */
+  policy?: 'standard' | 'short' | 'singleton' | 'stately';
+  retryLimit?: number;
+  retryDelay?: number;
+  retryBackoff?: boolean;
+  /** A job still active after this long is failed (and retried) by pg-boss: crash recovery. */
+  expireInSeconds?: number;
+  retentionMinutes?: number;
+}
+
+export interface JobContext {
+  jobId: string;
+  /** pg-boss retry count of this job (0 on the first run). */
+  retryCount: number;
+}
+
+export interface JobDefinition<T> {
+  name: string;
+  queue: QueueOptions;
+  schema: z.ZodType<T>;
+  handle(data: T, ctx: JobContext): Promise<void>;
+}
+
+export function defineJob<T>(def: JobDefinition<T>): JobDefinition<T> {
+  if (!/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-_]*)+$/.test(def.name)) throw new Error(`job names are dotted lower-case ids (e.g. rotation.advance), not "${def.name}"`);
+  return def;
+}

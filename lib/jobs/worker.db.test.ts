@@ -1,0 +1,69 @@
+/**
+ * Rotations through the real job path: startRotation queues `rotation.advance` in its
+ * transaction, a pg-boss worker in this process runs the steps (real lib/graph → in-process sim).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { db } from '@/lib/db';
+import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
+import { closeJobQueues } from '@/lib/jobs/job-queues';
+import { startRekeyWorker } from '@/lib/jobs/start-worker';
+import type { Worker } from '@/lib/jobs/worker';
+import { setRotationDeps } from '@/lib/rotation/rotation-deps';
+import { closeLeasePool } from '@/lib/rotation/rotation-lease';
+import { startRotation } from '@/lib/rotation/start-rotation';
+import { rotationFixture, simCredentials, testRotationDeps } from '@/lib/rotation/testing/rotation-fixture';
+
+let gs: GraphSim;
+let worker: Worker;
+const quiet = { info: () => undefined, error: (m: string) => process.stderr.write(`${m}\n`) };
+
+beforeAll(async () => {
+  gs = await startGraphSim({ throttling: false });
+  setRotationDeps(testRotationDeps(gs));
+  worker = await startRekeyWorker({ concurrency: 4, pollingIntervalSeconds: 0.5, logger: quiet });
+});
+afterAll(async () => {
+  await worker?.stop({ timeoutMs: 5_000 });
+  setRotationDeps(undefined);
+  await closeJobQueues();
+  await closeLeasePool();
+  await gs?.close();
+});
+
+async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v) || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('the job worker', () => {
+  it('runs a started rotation to the end through rotation.advance jobs', async () => {
+    const f = await rotationFixture(gs, { index: 1 });
+    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, { actor: { id: null, label: 'test' }, now: new Date() });
+    const done = await until(() => db.rotation.findUniqueOrThrow({ where: { id: rotation.id } }), (r) => r.state === 'SUCCEEDED' || r.state === 'NEEDS_ATTENTION');
+    expect(done.state).toBe('SUCCEEDED');
+    expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.newSha1]);
+  });
+
+  it('rolls the job back with the transaction that queued it', async () => {
+    const { enqueue } = await import('@/lib/jobs/enqueue');
+    const { rotationAdvanceJob } = await import('@/lib/rotation/rotation-advance.job');
+    const id = crypto.randomUUID();
+    await expect(
+      db.$transaction(async (tx) => {
+        await enqueue(tx, rotationAdvanceJob, { rotationId: id }, { singletonKey: id });
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+    const rows = await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM pgboss.job WHERE name = 'rotation.advance' AND singleton_key = $1`, id);
+    expect(Number(rows[0]?.n)).toBe(0);
+    await db.$transaction((tx) => enqueue(tx, rotationAdvanceJob, { rotationId: id }, { singletonKey: id, startAfter: new Date(Date.now() + 3_600_000) }));
+    // A second waiting job for the same rotation is dropped (one waiting job per rotation).
+    expect(await db.$transaction((tx) => enqueue(tx, rotationAdvanceJob, { rotationId: id }, { singletonKey: id }))).toBeNull();
+    const after = await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM pgboss.job WHERE name = 'rotation.advance' AND singleton_key = $1`, id);
+    expect(Number(after[0]?.n)).toBe(1);
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * Runs the next step of one rotation: take the rotation's lock, run ONE step against the tenant
+ * (outside any database transaction), then in one transaction persist the outcome — rotation
+ * row (version-checked), step history, audit event, connector updates — and enqueue the next
+ * `rotation.advance`. A crash before the commit leaves the rotation at the same step; the step
+ * re-reads the tenant and finishes what the crashed run started without duplicating anything.
+ */
+import { appendAuditEvent, SYSTEM_ACTOR } from '@/lib/audit/append-audit-event';
+import { db, type Prisma } from '@/lib/db';
+import { RekeyError, isRekeyError } from '@/lib/errors';
+import { isTransient } from '@/lib/graph/graph-errors';
+import { enqueue } from '@/lib/jobs/enqueue';
+import { notifyJobQueued } from '@/lib/jobs/job-notify';
+import { isTerminal, transition, type MachineEvent, type StepError } from '@/lib/rotation/machine';
+import { rotationAdvanceJob } from '@/lib/rotation/rotation-advance.job';
+import { rotationDeps, type RotationDeps } from '@/lib/rotation/rotation-deps';
+import { mergeFacts, readFacts } from '@/lib/rotation/rotation-facts';
+import { withRotationLease } from '@/lib/rotation/rotation-lease';
+import { buildStepContext, loadRotation, machineStateOf, type LoadedRotation } from '@/lib/rotation/load-rotation';
+import { STEP_HANDLERS } from '@/lib/rotation/steps/step-handlers';
+import { StepFailure, describeError, type StepSuccess } from '@/lib/rotation/steps/step-context';
+
+export type AdvanceOutcome =
+  /** Another process holds the rotation's lock; it will queue what follows. */
+  | { kind: 'busy' }
+  | { kind: 'not_found' }
+  /** Nothing to run: finished, or waiting for an admin. */
+  | { kind: 'idle'; state: string }
+  /** A backoff is still running; the job was queued again for then. */
+  | { kind: 'not_due'; at: Date }
+  /** The rotation changed underneath (e.g. cancelled mid-step); the result was discarded. */
+  | { kind: 'stale'; reason: string }
+  | { kind: 'stepped'; step: string; state: string; nextStep: string };
+
+/** Queues the next advance for a rotation inside `tx` (one waiting job per rotation). */
+export async function enqueueAdvance(tx: Prisma.TransactionClient, rotationId: string, runAt?: Date): Promise<void> {
+  await enqueue(tx, rotationAdvanceJob, { rotationId }, { singletonKey: rotationId, ...(runAt ? { startAfter: runAt } : {}) });
+}
+
+function toEvent(e: unknown, jitterMs: number): MachineEvent {
+  if (e instanceof StepFailure) {
+    return e.transient ? { type: 'step_failed_transient', code: e.code, message: e.message, jitterMs } : { type: 'step_failed_permanent', code: e.code, message: e.message };
+  }
+  if (isRekeyError(e)) {
+    const code = e.code === 'GRAPH_ERROR' && typeof e.details?.graphCode === 'string' ? e.details.graphCode : e.code;
+    return isTransient(e) ? { type: 'step_failed_transient', code, message: e.message, jitterMs } : { type: 'step_failed_permanent', code, message: e.message };
+  }
+  return { type: 'step_failed_permanent', code: 'INTERNAL', message: `Unexpected error: ${describeError(e)}` };
+}
+
+function storedError(r: LoadedRotation): StepError | null {
+  return r.errorCode ? { code: r.errorCode, message: r.errorMessage ?? '' } : null;
+}
+
+export async function advanceRotation(rotationId: string, depsIn?: RotationDeps): Promise<AdvanceOutcome> {
+  const deps = depsIn ?? (await rotationDeps());
+  const leased = await withRotationLease(rotationId, () => advanceLocked(rotationId, deps));
+  if (!leased.acquired) return { kind: 'busy' };
+  if (leased.value.kind === 'stepped' || leased.value.kind === 'not_due') notifyJobQueued(rotationAdvanceJob.name);
+  return leased.value;
+}
+
+async function advanceLocked(rotationId: string, deps: RotationDeps): Promise<AdvanceOutcome> {
+  const r = await loadRotation(rotationId);
+  if (!r) return { kind: 'not_found' };
+  if (!(r.state === 'PENDING' || r.state === 'RUNNING' || r.state === 'WAITING') || r.step === 'done') return { kind: 'idle', state: r.state };
+  const started = deps.clock();
+  if (r.nextAttemptAt && r.nextAttemptAt.getTime() > started.getTime()) {
+    const at = r.nextAttemptAt;
+    await db.$transaction((tx) => enqueueAdvance(tx, r.id, at));
+    return { kind: 'not_due', at };
+  }
+
+  const machine = machineStateOf(r);
+  const handler = STEP_HANDLERS[machine.step as Exclude<typeof machine.step, 'done'>];
+  if (!handler) throw new RekeyError('INTERNAL', `Rotation ${r.id} is at unknown step "${r.step}".`);
+
+  let success: StepSuccess | null = null;
+  let event: MachineEvent;
+  try {
+    const ctx = await buildStepContext(r, deps, started);
+    success = await handler(ctx);
+    event = { type: 'step_succeeded', ...(success.plan ? { plan: success.plan } : {}) };
+  } catch (e) {
+    event = toEvent(e, deps.jitterMs());
+  }
+  const now = deps.clock();
+  const durationMs = now.getTime() - started.getTime();
+  const result = transition(machine, event, now, deps.retryPolicy, storedError(r));
+  if (!result.ok) return { kind: 'stale', reason: result.reason };
+
+  const facts = mergeFacts(mergeFacts(readFacts(r.facts), success?.facts), { plan: result.plan });
+  const outcome = event.type === 'step_succeeded' ? 'succeeded' : event.type === 'step_failed_transient' ? 'failed_transient' : 'failed_permanent';
+  const message = success?.message ?? (event.type === 'step_failed_transient' || event.type === 'step_failed_permanent' ? event.message : '');
+
+  try {
+    await db.$transaction(async (tx) => {
+      const updated = await tx.rotation.updateMany({
+        where: { id: r.id, version: r.version },
+        data: {
+          state: result.state,
+          step: result.step,
+          attempts: result.attempts,
+          nextAttemptAt: result.nextAttemptAt,
+          errorCode: result.error?.code ?? null,
+          errorMessage: result.error?.message ?? null,
+          facts: facts as Prisma.InputJsonValue,
+          version: { increment: 1 },
+          ...(result.effects.some((x) => x.type === 'mark_started') ? { startedAt: started } : {}),
+          ...(result.effects.some((x) => x.type === 'mark_finished') ? { finishedAt: now } : {}),
+        },
+      });
+      if (updated.count !== 1) throw new RekeyError('CONFLICT', 'The rotation changed while its step ran.');
+      await tx.rotationStep.create({
+        data: { rotationId: r.id, step: r.step, outcome, message, at: now, durationMs, detail: { attempt: r.attempts + 1, ...('code' in event ? { code: event.code } : {}), next: { state: result.state, step: result.step } } },
+      });
+      if (success?.connection) {
+        await tx.connector.update({ where: { id: r.connectorId }, data: { appId: success.connection.appId, appObjectId: success.connection.appObjectId, spObjectId: success.connection.spObjectId, missingSince: null } });
+      }
+      if (result.state === 'SUCCEEDED') {
+        await tx.connector.update({ where: { id: r.connectorId }, data: { currentCertificateId: r.toCertificateId, expectedThumbprints: [r.toCertificate.sha1Thumbprint.toUpperCase()] } });
+      }
+      if (isTerminal(result.state) && r.campaignId) {
+        const itemState = result.state === 'SUCCEEDED' ? 'SUCCEEDED' : result.state === 'CANCELLED' ? 'CANCELLED' : 'FAILED';
+        await tx.campaignItem.updateMany({ where: { rotationId: r.id }, data: { state: itemState, message: result.error?.message ?? null } });
+      }
+      await appendAuditEvent(
+        tx,
+        SYSTEM_ACTOR,
+        {
+          action: `rotation.step.${r.step}`,
+          targetType: 'rotation',
+          targetId: r.id,
+          tenantId: r.connector.tenantId,
+          before: { state: r.state, step: r.step, attempts: r.attempts },
+          after: { state: result.state, step: result.step, outcome, message, ...(result.error ? { error: result.error } : {}), ...(success?.facts ? { facts: success.facts } : {}) },
+        },
+        now,
+      );
+      if (isTerminal(result.state)) {
+        await appendAuditEvent(tx, SYSTEM_ACTOR, { action: `rotation.${result.state.toLowerCase()}`, targetType: 'rotation', targetId: r.id, tenantId: r.connector.tenantId, after: { state: result.state, error: result.error } }, now);
+      }
+      for (const eff of result.effects) if (eff.type === 'enqueue_advance') await enqueueAdvance(tx, r.id, eff.runAt);
+    });
+  } catch (e) {
+    if (isRekeyError(e) && e.code === 'CONFLICT') return { kind: 'stale', reason: e.message };
+    throw e;
+  }
+  return { kind: 'stepped', step: r.step, state: result.state, nextStep: result.step };
+}

@@ -1,0 +1,65 @@
+/**
+ * Cancels a rotation where that is safe (machine.ts: CANCEL_RULES). Before anything was written
+ * to the tenant it ends at once; once the new key may have been added, the rotation first removes
+ * it again (cancel_remove_new) and then ends CANCELLED. Takes the rotation's lock so it never
+ * races a running step.
+ */
+import { appendAuditEvent } from '@/lib/audit/append-audit-event';
+import { requireTenantAccess } from '@/lib/auth/tenant-access';
+import { db, type Prisma } from '@/lib/db';
+import { RekeyError } from '@/lib/errors';
+import { notifyJobQueued } from '@/lib/jobs/job-notify';
+import { enqueueAdvance } from '@/lib/rotation/advance-rotation';
+import { loadRotation, machineStateOf } from '@/lib/rotation/load-rotation';
+import { transition, type MachineEvent } from '@/lib/rotation/machine';
+import type { UseCaseContext } from '@/lib/rotation/rotation-context';
+import { withRotationLease } from '@/lib/rotation/rotation-lease';
+
+/** Applies an admin event (cancel / retry) under the rotation's lock, in one transaction. */
+export async function applyAdminEvent(rotationId: string, event: Extract<MachineEvent, { type: 'cancel' | 'retry' }>, ctx: UseCaseContext) {
+  const leased = await withRotationLease(rotationId, async () => {
+    const r = await loadRotation(rotationId);
+    if (!r) throw new RekeyError('NOT_FOUND', `Rotation ${rotationId} not found.`);
+    if (ctx.principal) await requireTenantAccess(ctx.principal, r.connector.tenantId, 'operator');
+    const result = transition(machineStateOf(r), event, ctx.now, undefined, r.errorCode ? { code: r.errorCode, message: r.errorMessage ?? '' } : null);
+    if (!result.ok) throw new RekeyError('CONFLICT', `Cannot ${event.type} rotation ${r.id} of ${r.connector.displayName}: ${result.reason}`, { state: r.state, step: r.step });
+    return db.$transaction(async (tx) => {
+      const updated = await tx.rotation.updateMany({
+        where: { id: r.id, version: r.version },
+        data: {
+          state: result.state,
+          step: result.step,
+          attempts: result.attempts,
+          nextAttemptAt: result.nextAttemptAt,
+          errorCode: result.error?.code ?? null,
+          errorMessage: result.error?.message ?? null,
+          version: { increment: 1 },
+          ...(result.effects.some((x) => x.type === 'mark_started') && !r.startedAt ? { startedAt: ctx.now } : {}),
+          ...(result.effects.some((x) => x.type === 'mark_finished') ? { finishedAt: ctx.now } : {}),
+        },
+      });
+      if (updated.count !== 1) throw new RekeyError('CONFLICT', `Rotation ${r.id} changed at the same moment; look again and retry.`);
+      await tx.rotationStep.create({
+        data: { rotationId: r.id, step: r.step, outcome: event.type === 'cancel' ? 'cancel_requested' : 'retry_requested', message: `${event.type === 'cancel' ? 'Cancel' : 'Retry'} requested by ${ctx.actor.label}.`, at: ctx.now, detail: { next: { state: result.state, step: result.step } } },
+      });
+      if (result.state === 'CANCELLED' && r.campaignId) {
+        await tx.campaignItem.updateMany({ where: { rotationId: r.id }, data: { state: 'CANCELLED', message: `Cancelled by ${ctx.actor.label}.` } });
+      }
+      await appendAuditEvent(
+        tx,
+        ctx.actor,
+        { action: `rotation.${event.type === 'cancel' ? 'cancel' : 'retry'}`, targetType: 'rotation', targetId: r.id, tenantId: r.connector.tenantId, before: { state: r.state, step: r.step }, after: { state: result.state, step: result.step } },
+        ctx.now,
+      );
+      for (const eff of result.effects) if (eff.type === 'enqueue_advance') await enqueueAdvance(tx as Prisma.TransactionClient, r.id, eff.runAt);
+      return { id: r.id, state: result.state, step: result.step };
+    });
+  });
+  if (!leased.acquired) throw new RekeyError('CONFLICT', `A step of rotation ${rotationId} is running right now; try again in a few seconds.`);
+  notifyJobQueued('rotation.advance');
+  return leased.value;
+}
+
+export async function cancelRotation(rotationId: string, ctx: UseCaseContext) {
+  return applyAdminEvent(rotationId, { type: 'cancel' }, ctx);
+}

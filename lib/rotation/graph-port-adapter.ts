@@ -1,0 +1,107 @@
+/**
+ * RotationGraphPort over lib/graph: the gateway (transport, throttling budget, retries, error
+ * mapping) and its operations (idempotent add/remove with addKey-or-PATCH, connection lookup,
+ * token test as the connector with a fresh MSAL client).
+ */
+import { RekeyError } from '@/lib/errors';
+import { acquireTokenAsApp } from '@/lib/graph/acquire-token-as-app';
+import { addKeyCredential } from '@/lib/graph/add-key-credential';
+import { describeKeyCredential } from '@/lib/graph/describe-key-credential';
+import { findConnection } from '@/lib/graph/find-application';
+import type { GraphEnvironment } from '@/lib/graph/graph-environment';
+import { AppRoleAssignmentSchema, ApplicationSchema, ServicePrincipalSchema, type CredentialTarget } from '@/lib/graph/graph-types';
+import { listKeyCredentials } from '@/lib/graph/list-key-credentials';
+import { rolesOf } from '@/lib/graph/msal-options';
+import { odataString } from '@/lib/graph/odata';
+import { removeKeyCredential } from '@/lib/graph/remove-key-credential';
+import type { ConnectionView, RotationGraphPort, TenantRef } from '@/lib/rotation/graph-port';
+
+export function createGraphPortAdapter(graph: GraphEnvironment): RotationGraphPort {
+  const gw = graph.gateway;
+  const ref = (t: TenantRef) => ({ id: t.id, name: t.name ?? null });
+  const creds = async (t: TenantRef, target: CredentialTarget) => (await listKeyCredentials(gw, ref(t), target)).map((k) => describeKeyCredential(k, target.on));
+
+  return {
+    async keyLifetimePolicy(t) {
+      try {
+        const p = (await gw.request(ref(t), { method: 'GET', path: '/policies/defaultAppManagementPolicy', operation: 'read the app-management policy' })) as {
+          isEnabled?: boolean;
+          applicationRestrictions?: { keyCredentials?: { restrictionType?: string; maxLifetime?: string | null; restrictForAppsCreatedAfterDateTime?: string | null; state?: string }[] };
+        };
+        const r = p.applicationRestrictions?.keyCredentials?.find((k) => k.restrictionType === 'asymmetricKeyLifetime' && k.state !== 'disabled');
+        return { enabled: p.isEnabled === true, maxLifetime: r?.maxLifetime ?? null, restrictForAppsCreatedAfter: r?.restrictForAppsCreatedAfterDateTime ?? null };
+      } catch (e) {
+        if (e instanceof RekeyError && (e.code === 'FORBIDDEN' || e.code === 'PERMISSION_MISSING' || e.code === 'NOT_FOUND')) return null;
+        throw e;
+      }
+    },
+    async readConnection(c) {
+      const { application, servicePrincipal } = await findConnection(gw, ref(c.tenant), c.appId);
+      const view: ConnectionView = { app: null, sp: null };
+      if (application) {
+        view.app = {
+          id: application.id,
+          appId: application.appId,
+          displayName: application.displayName ?? null,
+          createdDateTime: application.createdDateTime ?? null,
+          requiredResourceAccess: application.requiredResourceAccess ?? [],
+          credentials: await creds(c.tenant, { on: 'application', objectId: application.id }),
+        };
+      }
+      if (servicePrincipal) view.sp = { id: servicePrincipal.id, credentials: await creds(c.tenant, { on: 'servicePrincipal', objectId: servicePrincipal.id }) };
+      return view;
+    },
+    async grantedRoles(t) {
+      return rolesOf(await gw.token(ref(t)));
+    },
+    async addCredential(t, input) {
+      const r = await addKeyCredential(gw, ref(t), { target: { on: input.on, objectId: input.objectId }, credential: input.credential, heldKeys: input.heldKeys, now: input.now });
+      return { path: r.path, reason: r.reason, keyId: r.keyId };
+    },
+    async removeCredential(t, input) {
+      const r = await removeKeyCredential(gw, ref(t), { target: { on: input.on, objectId: input.objectId }, keyId: input.keyId, heldKeys: input.heldKeys, now: input.now });
+      return { path: r.path, reason: r.reason, keyId: r.keyId };
+    },
+    async verifyCredential(t, appId, key) {
+      const r = await acquireTokenAsApp({ authorityHost: graph.authorityHost, graphResource: graph.graphResource, tenantId: t.id, clientId: appId, certificatePem: key.certificatePem, privateKeyPem: key.privateKeyPem });
+      return r.ok ? { ok: true } : { ok: false, keyNotRegistered: r.keyNotRegistered, unavailable: r.unavailable, ...(r.aadsts ? { aadsts: r.aadsts } : {}), message: r.message };
+    },
+    async listAppRoleGrants(t, spObjectId) {
+      const rows = await gw.listAll<unknown>(ref(t), { method: 'GET', path: `/servicePrincipals/${spObjectId}/appRoleAssignments`, operation: 'read the app role assignments', need: 'readApplications' });
+      return rows.map((x) => AppRoleAssignmentSchema.parse(x)).map((a) => ({ resourceId: a.resourceId, appRoleId: a.appRoleId, resourceDisplayName: a.resourceDisplayName ?? null }));
+    },
+    async deleteApplication(t, appObjectId) {
+      try {
+        await gw.request(ref(t), { method: 'DELETE', path: `/applications/${appObjectId}`, operation: 'delete the old application', need: 'writeApplications' });
+      } catch (e) {
+        if (!(e instanceof RekeyError && e.code === 'NOT_FOUND')) throw e;
+      }
+    },
+    async createConnection(t, input) {
+      const app = ApplicationSchema.parse(
+        await gw.request(ref(t), {
+          method: 'POST',
+          path: '/applications',
+          body: { displayName: input.displayName, signInAudience: 'AzureADMyOrg', requiredResourceAccess: input.requiredResourceAccess, keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Verify', ...input.credential }] },
+          operation: 'create the new application',
+          need: 'writeApplications',
+        }),
+      );
+      const sp = ServicePrincipalSchema.parse(await gw.request(ref(t), { method: 'POST', path: '/servicePrincipals', body: { appId: app.appId }, operation: 'create the new service principal', need: 'writeApplications' }));
+      return { appId: app.appId, appObjectId: app.id, spObjectId: sp.id };
+    },
+    async findApplicationsByName(t, displayName) {
+      const rows = await gw.listAll<unknown>(ref(t), { method: 'GET', path: `/applications?$filter=displayName eq ${odataString(displayName)}&$select=id,appId,createdDateTime`, operation: `find applications named ${displayName}`, need: 'readApplications' });
+      return rows.map((x) => ApplicationSchema.parse(x)).map((a) => ({ appId: a.appId, appObjectId: a.id, createdDateTime: a.createdDateTime ?? null }));
+    },
+    async grantAppRole(t, spObjectId, grant) {
+      await gw.request(ref(t), {
+        method: 'POST',
+        path: `/servicePrincipals/${spObjectId}/appRoleAssignments`,
+        body: { principalId: spObjectId, resourceId: grant.resourceId, appRoleId: grant.appRoleId },
+        operation: `grant app role ${grant.appRoleId}`,
+        need: 'writeAppRoleAssignments',
+      });
+    },
+  };
+}

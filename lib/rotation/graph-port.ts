@@ -1,0 +1,114 @@
+/**
+ * Everything the rotation engine asks of a tenant, as one interface. The production
+ * implementation (graph-port-adapter.ts) sits on lib/graph; the engine never imports lib/graph's
+ * transport itself, which keeps the wiring explicit and the steps readable. Methods throw
+ * RekeyError; `details.transient === true` marks failures worth retrying later (lib/graph sets it
+ * for throttling and outages).
+ */
+import type { ObservedCredential, NewKeyCredential } from '@/lib/graph/describe-key-credential';
+import type { CredentialOwner, RequiredResourceAccess } from '@/lib/graph/graph-types';
+import type { HeldKey } from '@/lib/graph/choose-credential-path';
+
+export type { ObservedCredential, NewKeyCredential, HeldKey, CredentialOwner, RequiredResourceAccess };
+
+export interface TenantRef {
+  /** Entra tenant id. */
+  id: string;
+  name?: string;
+}
+
+export interface ConnectionRef {
+  tenant: TenantRef;
+  appId: string;
+  /** Application object id. */
+  appObjectId: string;
+}
+
+export interface ConnectionView {
+  /** null when the application no longer exists. */
+  app: { id: string; appId: string; displayName: string | null; createdDateTime: string | null; requiredResourceAccess: RequiredResourceAccess; credentials: ObservedCredential[] } | null;
+  /** null when the app has no service principal in the tenant. */
+  sp: { id: string; credentials: ObservedCredential[] } | null;
+}
+
+export interface AppRoleGrant {
+  resourceId: string;
+  appRoleId: string;
+  resourceDisplayName?: string | null;
+}
+
+/** How a credential was written: addKey/removeKey with a proof, read-modify-write PATCH, or nothing to do. */
+export type AddPath = 'addKey' | 'removeKey' | 'patch' | 'none';
+
+export interface CredentialWrite {
+  path: AddPath;
+  /** Why that path (e.g. "Rekey holds the private key of the current credential …"). */
+  reason: string;
+  keyId: string | null;
+}
+
+export interface AddCredentialInput {
+  on: CredentialOwner;
+  objectId: string;
+  credential: NewKeyCredential;
+  /** Private keys Rekey holds: a valid one on the object allows addKey with a proof, else PATCH. */
+  heldKeys: HeldKey[];
+  now: Date;
+}
+
+export interface RemoveCredentialInput {
+  on: CredentialOwner;
+  objectId: string;
+  keyId: string;
+  heldKeys: HeldKey[];
+  now: Date;
+}
+
+export type CredentialCheck =
+  | { ok: true }
+  | {
+      ok: false;
+      /** The key is not registered (AADSTS700027): what "old key gone" expects. */
+      keyNotRegistered: boolean;
+      /** The token endpoint was unreachable: the check says nothing about the key. */
+      unavailable: boolean;
+      aadsts?: number;
+      message: string;
+    };
+
+export interface RecreateConnectionInput {
+  displayName: string;
+  requiredResourceAccess: RequiredResourceAccess;
+  credential: NewKeyCredential;
+}
+
+/** The tenant's default app-management policy, as far as certificate credentials are concerned. */
+export interface KeyLifetimePolicy {
+  enabled: boolean;
+  /** ISO-8601 duration (e.g. P90D) or null when unrestricted. */
+  maxLifetime: string | null;
+  /** The restriction applies to apps created after this moment only. */
+  restrictForAppsCreatedAfter: string | null;
+}
+
+export interface RotationGraphPort {
+  /** null when Rekey may not read it (Policy.Read.All missing): the check then warns. */
+  keyLifetimePolicy(tenant: TenantRef): Promise<KeyLifetimePolicy | null>;
+  readConnection(ref: ConnectionRef): Promise<ConnectionView>;
+  /** Application roles the management app holds in the tenant (from its token). */
+  grantedRoles(tenant: TenantRef): Promise<string[]>;
+  /** Idempotent: a credential with the same thumbprint already there → path 'none'. */
+  addCredential(tenant: TenantRef, input: AddCredentialInput): Promise<CredentialWrite>;
+  /** Idempotent: already absent → path 'none'. */
+  removeCredential(tenant: TenantRef, input: RemoveCredentialInput): Promise<CredentialWrite>;
+  /** A fresh token request AS the connector app with this certificate (no MSAL cache). */
+  verifyCredential(tenant: TenantRef, appId: string, key: HeldKey): Promise<CredentialCheck>;
+  listAppRoleGrants(tenant: TenantRef, spObjectId: string): Promise<AppRoleGrant[]>;
+  /** Deletes the application (Entra removes its service principal with it). Idempotent: absent is fine. */
+  deleteApplication(tenant: TenantRef, appObjectId: string): Promise<void>;
+  /** Creates application + service principal with the certificate; returns their ids. */
+  createConnection(tenant: TenantRef, input: RecreateConnectionInput): Promise<{ appId: string; appObjectId: string; spObjectId: string }>;
+  /** Finds an application by display name (recreate is resumable: it may already exist). */
+  findApplicationsByName(tenant: TenantRef, displayName: string): Promise<{ appId: string; appObjectId: string; createdDateTime: string | null }[]>;
+  grantAppRole(tenant: TenantRef, spObjectId: string, grant: AppRoleGrant): Promise<void>;
+}

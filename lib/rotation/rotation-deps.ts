@@ -1,0 +1,36 @@
+/**
+ * What the engine needs from outside: the tenant (a RotationGraphPort) and the vault. The
+ * production wiring (lib/graph + lib/vault) is built on first use; tests and the CLI may
+ * install their own with `setRotationDeps`.
+ */
+import type { HeldKey, RotationGraphPort } from '@/lib/rotation/graph-port';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '@/lib/rotation/machine';
+
+export interface KeyToOpen {
+  sealedPrivateKey: string;
+  sha256Thumbprint: string;
+  certificatePem: string;
+}
+
+export interface RotationDeps {
+  graph: RotationGraphPort;
+  /** Opens a sealed private key (lib/vault); null when it cannot be opened. */
+  openKey(k: KeyToOpen): Promise<HeldKey | null>;
+  retryPolicy: RetryPolicy;
+  /** Jitter for backoff, in ms. */
+  jitterMs(): number;
+  clock(): Date;
+}
+
+const globalForDeps = globalThis as unknown as { __rekeyRotationDeps?: RotationDeps | Promise<RotationDeps> };
+
+export function setRotationDeps(deps: RotationDeps | undefined): void {
+  globalForDeps.__rekeyRotationDeps = deps;
+}
+
+export async function rotationDeps(): Promise<RotationDeps> {
+  globalForDeps.__rekeyRotationDeps ??= import('@/lib/rotation/production-deps').then((m) => m.createProductionRotationDeps());
+  return globalForDeps.__rekeyRotationDeps;
+}
+
+export const defaultDepsPart = { retryPolicy: DEFAULT_RETRY_POLICY, jitterMs: () => Math.floor(Math.random() * 1_000), clock: () => new Date() };

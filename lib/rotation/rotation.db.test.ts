@@ -1,0 +1,243 @@
+/**
+ * The rotation engine against real PostgreSQL and the real lib/graph talking to the in-process
+ * simulator (the only stand-in). Steps are driven with advanceRotation directly; worker.db.test.ts
+ * runs them through pg-boss, and crash-resume.db.test.ts kills worker processes.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { db } from '@/lib/db';
+import { RekeyError } from '@/lib/errors';
+import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
+import { closeJobQueues } from '@/lib/jobs/job-queues';
+import { advanceRotation } from '@/lib/rotation/advance-rotation';
+import { cancelRotation } from '@/lib/rotation/cancel-rotation';
+import { loadRotation, buildStepContext } from '@/lib/rotation/load-rotation';
+import { retryRotation } from '@/lib/rotation/retry-rotation';
+import type { RotationDeps } from '@/lib/rotation/rotation-deps';
+import { readFacts } from '@/lib/rotation/rotation-facts';
+import { closeLeasePool, withRotationLease } from '@/lib/rotation/rotation-lease';
+import { startRotation } from '@/lib/rotation/start-rotation';
+import { addNew } from '@/lib/rotation/steps/add-new';
+import { rotationFixture, simCredentials, testRotationDeps } from '@/lib/rotation/testing/rotation-fixture';
+
+let gs: GraphSim;
+let deps: RotationDeps;
+const actor = { id: null, label: 'test-admin' };
+const ctx = () => ({ actor, now: new Date() });
+
+beforeAll(async () => {
+  gs = await startGraphSim({ throttling: false });
+  deps = testRotationDeps(gs);
+});
+afterAll(async () => {
+  await gs?.close();
+  await closeJobQueues();
+  await closeLeasePool();
+});
+beforeEach(() => {
+  gs.sim.reset();
+});
+
+/** Advances until the rotation stops moving (terminal or NEEDS_ATTENTION); returns the step names run. */
+async function runToEnd(id: string, d: RotationDeps = deps): Promise<string[]> {
+  const ran: string[] = [];
+  for (let i = 0; i < 60; i++) {
+    const r = await advanceRotation(id, d);
+    if (r.kind === 'stepped') ran.push(r.step);
+    else if (r.kind === 'not_due') await new Promise((res) => setTimeout(res, Math.max(1, r.at.getTime() - Date.now())));
+    else if (r.kind === 'idle') return ran;
+    else throw new Error(`unexpected ${JSON.stringify(r)}`);
+  }
+  throw new Error('rotation did not finish');
+}
+
+async function steps(id: string) {
+  return (await db.rotationStep.findMany({ where: { rotationId: id }, orderBy: { at: 'asc' } })).map((s) => `${s.step}:${s.outcome}`);
+}
+
+describe('rotate key (make-before-break)', () => {
+  it('adds the new key with addKey when Rekey holds the old key, verifies, removes the old one and proves it is refused', async () => {
+    const f = await rotationFixture(gs);
+    expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.oldSha1]);
+    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.sha1Thumbprint.toLowerCase() }, ctx());
+    expect(rotation).toMatchObject({ state: 'PENDING', step: 'preflight', mode: 'rotate', fromCertificateId: f.oldCert.id, toCertificateId: f.newCert.id });
+
+    expect(await runToEnd(rotation.id)).toEqual(['preflight', 'add_new', 'verify_new', 'remove_old', 'verify_old_gone']);
+    const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
+    expect(r).toMatchObject({ state: 'SUCCEEDED', step: 'done', errorCode: null });
+    expect(r.startedAt).not.toBeNull();
+    expect(r.finishedAt).not.toBeNull();
+    const facts = readFacts(r.facts);
+    expect(facts.add).toMatchObject({ path: 'addKey', alreadyPresent: false });
+    expect(facts.add?.reason).toMatch(/holds the private key of the current credential/);
+    expect(facts.verifyNew).toMatchObject({ method: 'token' });
+    expect(facts.verifyOldGone).toMatchObject({ method: 'token', detail: 'AADSTS700027' });
+    expect(facts.before?.app.map((c) => c.sha1)).toEqual([f.sim.oldSha1]);
+    expect(facts.after?.app.map((c) => c.sha1)).toEqual([f.sim.newSha1]);
+
+    const tenantNow = simCredentials(gs, f.sim.tenantId, f.sim.appId);
+    expect(tenantNow.app).toEqual([f.sim.newSha1]);
+    expect(tenantNow.sp).not.toContain(f.sim.oldSha1);
+    const connector = await db.connector.findUniqueOrThrow({ where: { id: f.connector.id } });
+    expect(connector.currentCertificateId).toBe(f.newCert.id);
+    expect(connector.expectedThumbprints).toEqual([f.sim.newSha1]);
+    const audit = await db.auditEvent.findMany({ where: { targetId: rotation.id }, orderBy: { seq: 'asc' } });
+    expect(audit.map((a) => a.action)).toEqual(['rotation.started', 'rotation.step.preflight', 'rotation.step.add_new', 'rotation.step.verify_new', 'rotation.step.remove_old', 'rotation.step.verify_old_gone', 'rotation.succeeded']);
+    expect(audit[0]?.actorLabel).toBe('test-admin');
+  });
+
+  it('adds with PATCH and says why when Rekey does not hold the old private key', async () => {
+    const f = await rotationFixture(gs, { holdOldKey: false });
+    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
+    await runToEnd(rotation.id);
+    const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
+    expect(r.state).toBe('SUCCEEDED');
+    const facts = readFacts(r.facts);
+    expect(facts.add).toMatchObject({ path: 'patch' });
+    expect(facts.add?.reason).toMatch(/private key/);
+    expect(facts.verifyOldGone).toMatchObject({ method: 'presence' });
+    expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.newSha1]);
+  });
+
+  it('re-running add_new after a crash that wrote to the tenant but never committed adds nothing twice', async () => {
+    const f = await rotationFixture(gs);
+    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
+    await advanceRotation(rotation.id, deps); // preflight
+    // A worker ran add_new against the tenant and died before its transaction committed:
+    const loaded = (await loadRotation(rotation.id))!;
+    expect(loaded.step).toBe('add_new');
+    await addNew(await buildStepContext(loaded, deps, new Date()));
+    expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.oldSha1, f.sim.newSha1]);
+    // The next worker runs add_new again and finishes the rotation.
+    await runToEnd(rotation.id);
+    const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
+    expect(r.state).toBe('SUCCEEDED');
+    expect(readFacts(r.facts).add).toMatchObject({ alreadyPresent: true });
+    expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.newSha1]);
+  });
+
+  it('rolls back when the new credential cannot be verified: removes the new key, keeps the old one, and says so', async () => {
+    const f = await rotationFixture(gs, { wrongNewKey: true });
+    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
+    await runToEnd(rotation.id);
+    const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
+    expect(r.state).toBe('ROLLED_BACK');
+    expect(r.errorMessage).toMatch(/The new credential could not be verified: .* Rekey removed the new credential again; the old credential is still in place and still works\./);
+    expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.oldSha1]);
+    expect((await steps(rotation.id)).at(-1)).toBe('rollback_remove_new:succeeded');
+    const connector = await db.connector.findUniqueOrThrow({ where: { id: f.connector.id } });
+    expect(connector.currentCertificateId).toBe(f.oldCert.id);
+  });
+
+  it('waits and retries after a transient Graph failure, then completes', async () => {
+    const f = await rotationFixture(gs);
+    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
+    await advanceRotation(rotation.id, deps); // preflight
+    gs.sim.faults.failNext(30, 503, { retryAfterSeconds: 0 });
+    const fast = testRotationDeps(gs, { retryPolicy: { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 5 } });
+    const out = await advanceRotation(rotation.id, fast);
+    expect(out).toMatchObject({ kind: 'stepped', state: 'WAITING', nextStep: 'add_new' });
+    const waiting = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
+    expect(waiting).toMatchObject({ state: 'WAITING', attempts: 1, errorCode: 'GRAPH_UNAVAILABLE' });
+    expect(waiting.nextAttemptAt).not.toBeNull();
+    gs.sim.faults.clear();
+    await runToEnd(rotation.id, fast);
+    expect((await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } })).state).toBe('SUCCEEDED');
+    expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.newSha1]);
+  });
+});
+
+describe('re-establish connection', () => {
+  it('removes the compromised credential first, then adds and verifies the new one', async () => {
+    const f = await rotationFixture(gs);
+    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id, mode: 'reestablish' }, ctx());
+    expect(await runToEnd(rotation.id)).toEqual(['preflight', 'remove_old', 'add_new', 'verify_new', 'verify_old_gone']);
+    const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
+    expect(r.state).toBe('SUCCEEDED');
+    expect(readFacts(r.facts).add).toMatchObject({ path: 'patch' });
+    expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.newSha1]);
+  });
+
+  it('deletes and recreates the connection with the same permissions, consent and only the new certificate', async () => {
+    const f = await rotationFixture(gs);
+    const spBefore = gs.sim.admin.getTenant(f.sim.tenantId).spsByAppId.get(f.sim.appId)!;
+    const grantsBefore = [...gs.sim.admin.getTenant(f.sim.tenantId).assignments.values()].filter((a) => a.principalId === spBefore.id).map((a) => `${a.resourceId}/${a.appRoleId}`).sort();
+    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id, mode: 'reestablish', recreate: true }, ctx());
+    expect(await runToEnd(rotation.id)).toEqual(['preflight', 'snapshot_connection', 'delete_connection', 'recreate_connection', 'add_new', 'restore_consent', 'verify_new', 'verify_old_gone']);
+    const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
+    expect(r.state).toBe('SUCCEEDED');
+    const facts = readFacts(r.facts);
+    const connector = await db.connector.findUniqueOrThrow({ where: { id: f.connector.id } });
+    expect(connector.appId).toBe(facts.recreated?.appId);
+    expect(connector.appId).not.toBe(f.sim.appId);
+    expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).appExists).toBe(false);
+    expect(simCredentials(gs, f.sim.tenantId, connector.appId).app).toEqual([f.sim.newSha1]);
+    const spAfter = gs.sim.admin.getTenant(f.sim.tenantId).spsByAppId.get(connector.appId)!;
+    const grantsAfter = [...gs.sim.admin.getTenant(f.sim.tenantId).assignments.values()].filter((a) => a.principalId === spAfter.id).map((a) => `${a.resourceId}/${a.appRoleId}`).sort();
+    expect(grantsAfter).toEqual(grantsBefore);
+  });
+});
+
+describe('one active rotation per connector', () => {
+  it('runs one of two concurrent starts and refuses the other clearly', async () => {
+    const f = await rotationFixture(gs);
+    const results = await Promise.allSettled([
+      startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx()),
+      startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx()),
+    ]);
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(ok).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    const err = refused[0]!.reason as RekeyError;
+    expect(err).toBeInstanceOf(RekeyError);
+    expect(err.code).toBe('CONFLICT');
+    expect(err.message).toMatch(new RegExp(`already has an active rotation \\(rotation [0-9a-f-]{36}, PENDING at step preflight, started by test-admin at .*\\); wait for it to finish or cancel it`));
+    expect(await db.rotation.count({ where: { connectorId: f.connector.id } })).toBe(1);
+  });
+
+  it('refuses the current certificate and an unknown one', async () => {
+    const f = await rotationFixture(gs);
+    await expect(startRotation({ connectorId: f.connector.id, toCertificateId: f.oldCert.id }, ctx())).rejects.toThrow(/already the current certificate/);
+    await expect(startRotation({ connectorId: f.connector.id, toCertificateId: 'AB'.repeat(20) }, ctx())).rejects.toThrow(/No certificate .* in the inventory/);
+  });
+
+  it('lets only one process advance a rotation at a time', async () => {
+    const f = await rotationFixture(gs);
+    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
+    const inner = await withRotationLease(rotation.id, () => advanceRotation(rotation.id, deps));
+    expect(inner).toEqual({ acquired: true, value: { kind: 'busy' } });
+    expect((await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } })).state).toBe('PENDING');
+  });
+});
+
+describe('cancel and retry', () => {
+  it('cancels after the new key was added by removing it again', async () => {
+    const f = await rotationFixture(gs);
+    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
+    await advanceRotation(rotation.id, deps); // preflight
+    await advanceRotation(rotation.id, deps); // add_new
+    expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.oldSha1, f.sim.newSha1]);
+    expect(await cancelRotation(rotation.id, ctx())).toMatchObject({ state: 'RUNNING', step: 'cancel_remove_new' });
+    await runToEnd(rotation.id);
+    expect((await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } })).state).toBe('CANCELLED');
+    expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.oldSha1]);
+  });
+
+  it('refuses to cancel once the old credential may be gone, and retries from NEEDS_ATTENTION', async () => {
+    const f = await rotationFixture(gs);
+    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
+    for (let i = 0; i < 3; i++) await advanceRotation(rotation.id, deps); // preflight, add_new, verify_new
+    // Take away the management app's write permission: remove_old fails permanently.
+    gs.sim.faults.failNext(1, 403, { retryAfterSeconds: null });
+    await advanceRotation(rotation.id, deps);
+    const stuck = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
+    expect(stuck).toMatchObject({ state: 'NEEDS_ATTENTION', step: 'remove_old' });
+    expect(stuck.errorMessage).toMatch(/cancelling is not possible/);
+    await expect(cancelRotation(rotation.id, ctx())).rejects.toThrow(/Cannot cancel rotation .*old credential may already have been removed/);
+    expect(await retryRotation(rotation.id, ctx())).toMatchObject({ state: 'RUNNING', step: 'remove_old' });
+    await runToEnd(rotation.id);
+    expect((await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } })).state).toBe('SUCCEEDED');
+    expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.newSha1]);
+    expect(await steps(rotation.id)).toContain('remove_old:retry_requested');
+  });
+});

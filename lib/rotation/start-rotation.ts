@@ -1,0 +1,105 @@
+/**
+ * Starts rotating one connector to a certificate: load → authorize → validate → insert the
+ * rotation + audit event + first `rotation.advance` job in ONE transaction. The database's
+ * partial unique index (one active rotation per connector) refuses a second start, also when two
+ * arrive at the same moment; the loser gets a CONFLICT that names the running rotation.
+ */
+import { z } from 'zod';
+import { appendAuditEvent } from '@/lib/audit/append-audit-event';
+import { requireTenantAccess } from '@/lib/auth/tenant-access';
+import { certificateFactsFromDer } from '@/lib/certs/certificate-facts';
+import { requireValidCertificate } from '@/lib/certs/validate-for-entra';
+import { db, isUniqueViolation, type Prisma } from '@/lib/db';
+import { RekeyError } from '@/lib/errors';
+import { enqueueAdvance } from '@/lib/rotation/advance-rotation';
+import { getCertificateByIdOrThumbprint } from '@/lib/rotation/find-certificate';
+import { ACTIVE_STATES, planFor } from '@/lib/rotation/machine';
+import type { UseCaseContext } from '@/lib/rotation/rotation-context';
+import type { RotationFacts } from '@/lib/rotation/rotation-facts';
+import { notifyJobQueued } from '@/lib/jobs/job-notify';
+
+export const StartRotationSchema = z.object({
+  connectorId: z.uuid(),
+  /** Certificate id or SHA-1 thumbprint. */
+  toCertificateId: z.string().min(1),
+  mode: z.enum(['rotate', 'reestablish']).default('rotate'),
+  /** Re-establish by deleting and recreating the application (instead of replacing the credential). */
+  recreate: z.boolean().default(false),
+  campaignId: z.uuid().optional(),
+});
+export type StartRotationInput = z.input<typeof StartRotationSchema>;
+
+export const ONE_ACTIVE_INDEX = 'Rotation_one_active_per_connector';
+
+export async function describeActiveRotation(connectorId: string, client: Prisma.TransactionClient = db): Promise<string> {
+  const active = await client.rotation.findFirst({ where: { connectorId, state: { in: [...ACTIVE_STATES] } }, orderBy: { createdAt: 'desc' } });
+  if (!active) return 'another rotation was started at the same moment';
+  return `rotation ${active.id}, ${active.state} at step ${active.step}, started by ${active.actorLabel || 'system'} at ${active.createdAt.toISOString()}`;
+}
+
+export async function startRotation(input: StartRotationInput, ctx: UseCaseContext) {
+  const parsed = StartRotationSchema.safeParse(input);
+  if (!parsed.success) throw new RekeyError('BAD_INPUT', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  const { connectorId, mode, recreate, campaignId } = parsed.data;
+  if (recreate && mode !== 'reestablish') throw new RekeyError('BAD_INPUT', 'Recreating the connection is a kind of re-establish: use mode "reestablish".');
+
+  // load
+  const connector = await db.connector.findUnique({ where: { id: connectorId }, include: { tenant: true, currentCertificate: { select: { id: true, sha1Thumbprint: true } } } });
+  if (!connector) throw new RekeyError('NOT_FOUND', `Connector ${connectorId} not found.`);
+  // authorize
+  if (ctx.principal) await requireTenantAccess(ctx.principal, connector.tenantId, 'operator');
+  // validate
+  const cert = await getCertificateByIdOrThumbprint(parsed.data.toCertificateId);
+  if (connector.currentCertificateId === cert.id) {
+    throw new RekeyError('BAD_INPUT', `Certificate ${cert.sha1Thumbprint} is already the current certificate of ${connector.displayName}; choose a new one.`);
+  }
+  requireValidCertificate(certificateFactsFromDer(Buffer.from(cert.der)), { now: ctx.now });
+
+  const facts: RotationFacts = {
+    plan: planFor(mode, recreate),
+    recreateRequested: recreate,
+    newSha1: cert.sha1Thumbprint.toUpperCase(),
+    oldSha1: connector.currentCertificate?.sha1Thumbprint.toUpperCase() ?? null,
+  };
+  try {
+    const rotation = await db.$transaction(async (tx) => {
+      const created = await tx.rotation.create({
+        data: {
+          connectorId,
+          campaignId: campaignId ?? null,
+          mode,
+          state: 'PENDING',
+          step: 'preflight',
+          startStatus: connector.status,
+          fromCertificateId: connector.currentCertificateId,
+          toCertificateId: cert.id,
+          facts: facts as Prisma.InputJsonValue,
+          actorId: ctx.actor.id,
+          actorLabel: ctx.actor.label,
+          createdAt: ctx.now,
+        },
+      });
+      await appendAuditEvent(
+        tx,
+        ctx.actor,
+        {
+          action: 'rotation.started',
+          targetType: 'rotation',
+          targetId: created.id,
+          tenantId: connector.tenantId,
+          after: { connectorId, connector: connector.displayName, mode, plan: facts.plan, from: facts.oldSha1, to: facts.newSha1, campaignId: campaignId ?? null },
+        },
+        ctx.now,
+      );
+      await enqueueAdvance(tx, created.id);
+      return created;
+    });
+    notifyJobQueued('rotation.advance');
+    return rotation;
+  } catch (e) {
+    if (isUniqueViolation(e)) {
+      throw new RekeyError('CONFLICT', `Connector ${connector.displayName} (${connectorId}) already has an active rotation (${await describeActiveRotation(connectorId)}); wait for it to finish or cancel it.`, { connectorId });
+    }
+    throw e;
+  }
+}

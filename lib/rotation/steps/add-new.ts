@@ -1,0 +1,19 @@
+import { heldKeys, requireApp, withSha1, type StepHandler } from '@/lib/rotation/steps/step-context';
+
+/** Adds the new certificate to the application — unless it is already there. */
+export const addNew: StepHandler = async (ctx) => {
+  const view = await ctx.graph.readConnection(ctx.connection);
+  const app = requireApp(view, ctx, 'add_new');
+  const present = withSha1(app.credentials, ctx.newCert.sha1)[0];
+  if (present) {
+    return {
+      message: `The new certificate ${ctx.newCert.sha1} is already on the application (keyId ${present.keyId}); nothing added.`,
+      facts: { add: ctx.facts.add ?? { at: ctx.now.toISOString(), path: ctx.facts.recreated ? 'create' : 'none', reason: ctx.facts.recreated ? 'added when the connection was recreated' : 'already present when the step ran', keyId: present.keyId, alreadyPresent: true } },
+    };
+  }
+  const w = await ctx.graph.addCredential(ctx.tenant, { on: 'application', objectId: app.id, credential: ctx.newCert.credential, heldKeys: heldKeys(ctx), now: ctx.now });
+  return {
+    message: `Added the new certificate ${ctx.newCert.sha1} to the application with ${w.path === 'addKey' ? 'addKey' : w.path === 'patch' ? 'PATCH' : 'no write'} (${w.reason}).`,
+    facts: { add: { at: ctx.now.toISOString(), path: w.path, reason: w.reason, keyId: w.keyId, alreadyPresent: w.path === 'none' } },
+  };
+};
