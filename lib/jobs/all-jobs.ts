@@ -1,12 +1,27 @@
 /**
- * Every job the worker runs, and the schedules. Areas add their `*.job.ts` definitions here
- * (campaigns, scans …); `startRekeyWorker` registers them all.
+ * Every job the worker runs, and the schedules. Areas add their `*.job.ts` definitions here;
+ * `startRekeyWorker` registers them all.
  */
+import { reclassifyConnectorsJob } from '@/lib/detection/reclassify-connectors.job';
+import { scanDriftJob } from '@/lib/detection/scan-drift.job';
+import { scanSignInsJob } from '@/lib/detection/scan-sign-ins.job';
 import type { JobDefinition } from '@/lib/jobs/job-definition';
 import type { Schedule } from '@/lib/jobs/worker';
 import { rotationAdvanceJob } from '@/lib/rotation/rotation-advance.job';
 import { rotationSweepJob } from '@/lib/rotation/rotation-sweep.job';
+import { scanTenantsJob } from '@/lib/tenants/scan-tenants.job';
 
-export const ALL_JOBS: JobDefinition<never>[] = [rotationAdvanceJob as JobDefinition<never>];
+const asJob = <T>(j: JobDefinition<T>) => j as unknown as JobDefinition<never>;
 
-export const SCHEDULES: Schedule[] = [{ cron: '* * * * *', job: rotationSweepJob }];
+export const ALL_JOBS: JobDefinition<never>[] = [asJob(rotationAdvanceJob), asJob(scanTenantsJob), asJob(scanDriftJob), asJob(scanSignInsJob), asJob(reclassifyConnectorsJob)];
+
+export const SCHEDULES: Schedule[] = [
+  { cron: '* * * * *', job: asJob(rotationSweepJob) },
+  // Discovery finds new connector apps; the drift scan re-reads known ones more often.
+  { cron: '17 */6 * * *', job: asJob(scanTenantsJob) },
+  { cron: '7 * * * *', job: asJob(scanDriftJob) },
+  // Sign-in reports are limited to 5 requests / 10 s per tenant: hourly is plenty.
+  { cron: '37 * * * *', job: asJob(scanSignInsJob) },
+  // Time passes: certificates enter the expiry window; also writes the daily status snapshot.
+  { cron: '5 2 * * *', job: asJob(reclassifyConnectorsJob) },
+];

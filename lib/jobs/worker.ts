@@ -24,7 +24,8 @@ export interface RegisterOptions {
 export interface Schedule {
   /** pg-boss cron (minute resolution), e.g. '* * * * *'. */
   cron: string;
-  job: JobDefinition<Record<string, never>>;
+  /** A job whose data may be empty (scheduled runs send `{}`). */
+  job: JobDefinition<never>;
 }
 
 export interface WorkerOptions {

@@ -6,7 +6,10 @@
  * re-reads the tenant and finishes what the crashed run started without duplicating anything.
  */
 import { appendAuditEvent, SYSTEM_ACTOR } from '@/lib/audit/append-audit-event';
-import { db, type Prisma } from '@/lib/db';
+import { db, Prisma } from '@/lib/db';
+import { factsFromObserved, toObservedCredentialsJson } from '@/lib/detection/observed-credentials';
+import { reclassifyConnectorsInTransaction } from '@/lib/detection/reclassify-connectors';
+import type { ObservedCredential } from '@/lib/graph/describe-key-credential';
 import { RekeyError, isRekeyError } from '@/lib/errors';
 import { isTransient } from '@/lib/graph/graph-errors';
 import { enqueue } from '@/lib/jobs/enqueue';
@@ -118,7 +121,17 @@ async function advanceLocked(rotationId: string, deps: RotationDeps): Promise<Ad
         await tx.connector.update({ where: { id: r.connectorId }, data: { appId: success.connection.appId, appObjectId: success.connection.appObjectId, spObjectId: success.connection.spObjectId, missingSince: null } });
       }
       if (result.state === 'SUCCEEDED') {
-        await tx.connector.update({ where: { id: r.connectorId }, data: { currentCertificateId: r.toCertificateId, expectedThumbprints: [r.toCertificate.sha1Thumbprint.toUpperCase()] } });
+        // What the last verification read is now what the tenant holds; re-classify from it.
+        const after = (facts as { after?: { at: string; app: ObservedCredential[]; sp: ObservedCredential[] } }).after;
+        await tx.connector.update({
+          where: { id: r.connectorId },
+          data: {
+            currentCertificateId: r.toCertificateId,
+            expectedThumbprints: [r.toCertificate.sha1Thumbprint.toUpperCase()],
+            ...(after ? { observedCredentials: toObservedCredentialsJson([...after.app, ...after.sp].map(factsFromObserved)) as Prisma.InputJsonValue, observedAt: new Date(after.at), driftDetail: Prisma.DbNull } : {}),
+          },
+        });
+        await reclassifyConnectorsInTransaction(tx, { connectorIds: [r.connectorId] }, { now, actor: SYSTEM_ACTOR, reason: 'rotation.succeeded' });
       }
       if (isTerminal(result.state) && r.campaignId) {
         const itemState = result.state === 'SUCCEEDED' ? 'SUCCEEDED' : result.state === 'CANCELLED' ? 'CANCELLED' : 'FAILED';

@@ -13,6 +13,7 @@ import { cancelRotation } from '@/lib/rotation/cancel-rotation';
 import { loadRotation, buildStepContext } from '@/lib/rotation/load-rotation';
 import { retryRotation } from '@/lib/rotation/retry-rotation';
 import type { RotationDeps } from '@/lib/rotation/rotation-deps';
+import { readObservedCredentials } from '@/lib/detection/observed-credentials';
 import { readFacts } from '@/lib/rotation/rotation-facts';
 import { closeLeasePool, withRotationLease } from '@/lib/rotation/rotation-lease';
 import { startRotation } from '@/lib/rotation/start-rotation';
@@ -80,6 +81,9 @@ describe('rotate key (make-before-break)', () => {
     const connector = await db.connector.findUniqueOrThrow({ where: { id: f.connector.id } });
     expect(connector.currentCertificateId).toBe(f.newCert.id);
     expect(connector.expectedThumbprints).toEqual([f.sim.newSha1]);
+    // The inventory now reflects what the tenant holds, and the connector is re-classified from it.
+    expect(readObservedCredentials(connector.observedCredentials).filter((c) => c.on === 'application').map((c) => c.thumbprint)).toEqual([f.sim.newSha1]);
+    expect(connector.status).toBe('healthy');
     const audit = await db.auditEvent.findMany({ where: { targetId: rotation.id }, orderBy: { seq: 'asc' } });
     expect(audit.map((a) => a.action)).toEqual(['rotation.started', 'rotation.step.preflight', 'rotation.step.add_new', 'rotation.step.verify_new', 'rotation.step.remove_old', 'rotation.step.verify_old_gone', 'rotation.succeeded']);
     expect(audit[0]?.actorLabel).toBe('test-admin');

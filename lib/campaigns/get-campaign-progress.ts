@@ -1,0 +1,154 @@
+/**
+ * A campaign's live progress, aggregated in PostgreSQL (a few GROUP BYs over the campaign's
+ * items, whatever its size): totals by state, per wave, per region, throughput over the last
+ * 5 / 15 minutes, ETA, elapsed time and deadline risk.
+ */
+import { type Prisma, type Db } from '@/lib/db';
+import type { Principal } from '@/lib/auth/principal';
+import { RekeyError } from '@/lib/errors';
+import { requireCampaignScope, requireUuid } from '@/lib/campaigns/campaign-access';
+import { estimateCompletion, type DeadlineRisk } from '@/lib/campaigns/estimate-completion';
+import { readWaveSpecs } from '@/lib/campaigns/tick-campaign';
+import type { WaveSpec } from '@/lib/campaigns/plan-waves';
+
+export const ITEM_STATES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'] as const;
+export type ItemState = (typeof ITEM_STATES)[number];
+export type StateCounts = Record<ItemState, number>;
+
+export interface Tally extends StateCounts {
+  total: number;
+  /** RUNNING items whose rotation waits for an admin. */
+  needsAttention: number;
+  /** Items in a final state (succeeded, failed, skipped, cancelled). */
+  done: number;
+  /** 0–100, one decimal. */
+  percentDone: number;
+}
+
+export interface CampaignProgress {
+  campaign: {
+    id: string; name: string; state: string; mode: string; concurrency: number; currentWave: number; waves: WaveSpec[];
+    deadline: Date | null; requiresApproval: boolean; approvedById: string | null; approvedAt: Date | null; createdById: string | null;
+    createdAt: Date; startedAt: Date | null; finishedAt: Date | null;
+  };
+  totals: Tally;
+  byWave: (Tally & { wave: number; current: boolean })[];
+  byRegion: (Tally & { region: string; certificateId: string | null; sha1Thumbprint: string | null })[];
+  throughput: { last5m: number; last15m: number; perMinute: number };
+  etaMinutes: number | null;
+  etaAt: Date | null;
+  elapsedMs: number | null;
+  deadlineRisk: DeadlineRisk;
+}
+
+const n = (v: bigint | number | null | undefined) => Number(v ?? 0);
+
+function tally(rows: { state: string; n: number; attention: number }[]): Tally {
+  const t = { QUEUED: 0, RUNNING: 0, SUCCEEDED: 0, FAILED: 0, SKIPPED: 0, CANCELLED: 0, total: 0, needsAttention: 0, done: 0, percentDone: 0 };
+  for (const r of rows) {
+    t[r.state as ItemState] += r.n;
+    t.total += r.n;
+    t.needsAttention += r.attention;
+  }
+  t.done = t.SUCCEEDED + t.FAILED + t.SKIPPED + t.CANCELLED;
+  t.percentDone = t.total ? Math.round((t.done / t.total) * 1000) / 10 : 0;
+  return t;
+}
+
+export async function getCampaignProgress(db: Db, campaignId: string, opts: { now: Date; principal?: Principal }): Promise<CampaignProgress> {
+  requireUuid(campaignId);
+  const c = await db.campaign.findUnique({ where: { id: campaignId } });
+  if (!c) throw new RekeyError('NOT_FOUND', `Campaign ${campaignId} not found.`);
+  await requireCampaignScope(db, campaignId, opts.principal, 'viewer');
+  const now = opts.now;
+  const [waveRows, regionRows, regionCerts, thr] = await Promise.all([
+    db.$queryRaw<{ wave: number; state: string; n: bigint; attention: bigint }[]>`
+      SELECT ci.wave, ci.state::text AS state, count(*) AS n, count(*) FILTER (WHERE r.state = 'NEEDS_ATTENTION' AND ci.state = 'RUNNING') AS attention
+      FROM "CampaignItem" ci LEFT JOIN "Rotation" r ON r.id = ci."rotationId"
+      WHERE ci."campaignId" = ${campaignId}::uuid GROUP BY 1, 2`,
+    db.$queryRaw<{ region: string; state: string; n: bigint; attention: bigint }[]>`
+      SELECT t.region, ci.state::text AS state, count(*) AS n, count(*) FILTER (WHERE r.state = 'NEEDS_ATTENTION' AND ci.state = 'RUNNING') AS attention
+      FROM "CampaignItem" ci JOIN "Connector" c ON c.id = ci."connectorId" JOIN "Tenant" t ON t.id = c."tenantId"
+      LEFT JOIN "Rotation" r ON r.id = ci."rotationId"
+      WHERE ci."campaignId" = ${campaignId}::uuid GROUP BY 1, 2`,
+    db.campaignRegionCertificate.findMany({ where: { campaignId }, select: { region: true, certificateId: true, certificate: { select: { sha1Thumbprint: true } } } }),
+    db.$queryRaw<{ last5: bigint; last15: bigint }[]>`
+      SELECT count(*) FILTER (WHERE r."finishedAt" > ${new Date(now.getTime() - 5 * 60_000)}) AS last5,
+             count(*) FILTER (WHERE r."finishedAt" > ${new Date(now.getTime() - 15 * 60_000)}) AS last15
+      FROM "Rotation" r WHERE r."campaignId" = ${campaignId}::uuid AND r."finishedAt" IS NOT NULL AND r."finishedAt" <= ${now}`,
+  ]);
+  const norm = <T extends { state: string; n: bigint; attention: bigint }>(r: T) => ({ state: r.state, n: n(r.n), attention: n(r.attention) });
+  const totals = tally(waveRows.map(norm));
+  const specs = readWaveSpecs(c.waves);
+  const byWave = specs.map((_, wave) => ({ wave, current: wave === c.currentWave, ...tally(waveRows.filter((r) => r.wave === wave).map(norm)) }));
+  const certs = new Map(regionCerts.map((r) => [r.region, r]));
+  const regions = [...new Set([...regionRows.map((r) => r.region), ...certs.keys()])].sort();
+  const byRegion = regions.map((region) => ({
+    region,
+    certificateId: certs.get(region)?.certificateId ?? null,
+    sha1Thumbprint: certs.get(region)?.certificate.sha1Thumbprint ?? null,
+    ...tally(regionRows.filter((r) => r.region === region).map(norm)),
+  }));
+  const last5m = n(thr[0]?.last5);
+  const last15m = n(thr[0]?.last15);
+  const remaining = totals.QUEUED + totals.RUNNING;
+  const est = estimateCompletion({ now, state: c.state, remaining, completedLast5m: last5m, completedLast15m: last15m, deadline: c.deadline, finishedAt: c.finishedAt });
+  return {
+    campaign: {
+      id: c.id, name: c.name, state: c.state, mode: c.mode, concurrency: c.concurrency, currentWave: c.currentWave, waves: specs, deadline: c.deadline,
+      requiresApproval: c.requiresApproval, approvedById: c.approvedById, approvedAt: c.approvedAt, createdById: c.createdById, createdAt: c.createdAt,
+      startedAt: c.startedAt, finishedAt: c.finishedAt,
+    },
+    totals,
+    byWave,
+    byRegion,
+    throughput: { last5m, last15m, perMinute: est.perMinute },
+    etaMinutes: est.etaMinutes,
+    etaAt: est.etaAt,
+    elapsedMs: c.startedAt ? (c.finishedAt ?? now).getTime() - c.startedAt.getTime() : null,
+    deadlineRisk: est.deadlineRisk,
+  };
+}
+
+export const CAMPAIGN_ITEM_SORTS = ['wave', 'tenant', 'state', 'updated'] as const;
+
+export interface ListCampaignItemsInput {
+  state?: ItemState;
+  wave?: number;
+  region?: string;
+  /** Tenant or connector name contains. */
+  q?: string;
+  needsAttention?: boolean;
+  page?: number;
+  pageSize?: number;
+}
+
+/** Per-tenant state of a campaign: its items, filtered and paginated. */
+export async function listCampaignItems(db: Db, campaignId: string, input: ListCampaignItemsInput, opts: { principal?: Principal } = {}) {
+  requireUuid(campaignId);
+  await requireCampaignScope(db, campaignId, opts.principal, 'viewer');
+  const pageSize = Math.min(Math.max(input.pageSize ?? 50, 1), 500);
+  const page = Math.max(input.page ?? 1, 1);
+  const and: Prisma.CampaignItemWhereInput[] = [{ campaignId }];
+  if (input.state) and.push({ state: input.state });
+  if (input.wave !== undefined) and.push({ wave: input.wave });
+  if (input.region) and.push({ connector: { tenant: { region: input.region } } });
+  if (input.needsAttention) and.push({ state: 'RUNNING', rotation: { state: 'NEEDS_ATTENTION' } });
+  if (input.q) and.push({ OR: [{ connector: { displayName: { contains: input.q, mode: 'insensitive' } } }, { connector: { tenant: { displayName: { contains: input.q, mode: 'insensitive' } } } }] });
+  const where: Prisma.CampaignItemWhereInput = { AND: and };
+  const [total, rows] = await Promise.all([
+    db.campaignItem.count({ where }),
+    db.campaignItem.findMany({
+      where,
+      orderBy: [{ wave: 'asc' }, { connector: { tenant: { displayName: 'asc' } } }, { connector: { displayName: 'asc' } }, { id: 'asc' }],
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+      select: {
+        id: true, wave: true, state: true, message: true, updatedAt: true,
+        connector: { select: { id: true, displayName: true, status: true, tenant: { select: { id: true, displayName: true, region: true } } } },
+        rotation: { select: { id: true, state: true, step: true, attempts: true, startedAt: true, finishedAt: true, errorMessage: true } },
+      },
+    }),
+  ]);
+  return { rows, total, page, pageSize };
+}

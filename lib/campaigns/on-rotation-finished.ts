@@ -1,0 +1,42 @@
+/**
+ * Called by the rotation engine, inside the transaction that moves a campaign rotation to a
+ * terminal state or to NEEDS_ATTENTION: records the outcome on the campaign item and queues a
+ * `campaign.tick` (one waiting per campaign, however many rotations finish together).
+ *
+ * The item is matched by (campaign, connector), not only by rotation id, so an outcome that
+ * arrives before the dispatcher linked the rotation to its item is not lost. A CANCELLED item
+ * (campaign cancelled while its rotation ran) gets the rotation's real outcome.
+ */
+import { type Prisma } from '@/lib/db';
+import { enqueueCampaignTick } from '@/lib/campaigns/campaign-tick.job';
+
+export interface FinishedRotation {
+  id: string;
+  campaignId: string | null;
+  connectorId: string;
+  state: string;
+  errorMessage?: string | null;
+}
+
+const TERMINAL: Record<string, 'SUCCEEDED' | 'FAILED' | 'CANCELLED'> = { SUCCEEDED: 'SUCCEEDED', FAILED: 'FAILED', ROLLED_BACK: 'FAILED', CANCELLED: 'CANCELLED' };
+
+/** Returns true when an item was updated. */
+export async function onRotationFinished(tx: Prisma.TransactionClient, rotation: FinishedRotation, now: Date = new Date()): Promise<boolean> {
+  if (!rotation.campaignId) return false;
+  const itemState = TERMINAL[rotation.state];
+  let n = 0;
+  if (itemState) {
+    n = await tx.$executeRaw`
+      UPDATE "CampaignItem" SET state = ${itemState}::"CampaignItemState", "rotationId" = ${rotation.id}::uuid, message = ${rotation.errorMessage ?? null}, "updatedAt" = ${now}
+      WHERE "campaignId" = ${rotation.campaignId}::uuid AND "connectorId" = ${rotation.connectorId}::uuid
+        AND ("rotationId" IS NULL OR "rotationId" = ${rotation.id}::uuid) AND state IN ('RUNNING', 'CANCELLED')`;
+  } else if (rotation.state === 'NEEDS_ATTENTION') {
+    n = await tx.$executeRaw`
+      UPDATE "CampaignItem" SET message = ${rotation.errorMessage ?? 'Needs attention.'}, "updatedAt" = ${now}
+      WHERE "campaignId" = ${rotation.campaignId}::uuid AND "rotationId" = ${rotation.id}::uuid`;
+  } else {
+    return false;
+  }
+  await enqueueCampaignTick(tx, rotation.campaignId);
+  return n > 0;
+}

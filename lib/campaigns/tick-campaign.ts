@@ -1,0 +1,270 @@
+/**
+ * The campaign dispatcher, run by `campaign.tick`. Two phases:
+ *
+ * A. One short transaction under the campaign's row lock: reconcile items with their rotations
+ *    (a rotation that ended without onRotationFinished being called, a claim whose dispatcher
+ *    died), then ask `decideCampaignStep` what to do — advance a wave, pause at a wave's gate
+ *    (and notify), complete (and notify), wait for items needing attention, or dispatch. To
+ *    dispatch, it *claims* up to `concurrency − active` QUEUED items of the current wave (and
+ *    retried items of earlier ones) by marking them RUNNING, most severe first. Concurrency holds
+ *    across workers because claims commit under the lock.
+ * B. Outside any transaction: start a rotation for each claimed item with `startRotation` (which
+ *    runs its own transaction: rotation + audit + first job) and link it to the item. A CONFLICT
+ *    (the connector got an active rotation meanwhile — the database's one-active index) marks
+ *    the item SKIPPED; a rotation this campaign already started is linked instead.
+ *
+ * Why not start rotations inside transaction A: `startRotation` opens its own transaction, and
+ * holding A's locks while it waits for the audit-chain lock could wait on a rotation finishing
+ * (which updates an item A holds) — a deadlock PostgreSQL cannot see. Claims make phase B safe:
+ * a crash between A and B leaves RUNNING items without a rotation, which a later tick links (if
+ * the rotation was created) or puts back in the queue after `STALE_CLAIM_MS`.
+ */
+import { SYSTEM_ACTOR, appendAuditEvent, type Actor } from '@/lib/audit/append-audit-event';
+import { db, type Prisma } from '@/lib/db';
+import { isRekeyError, type RekeyError } from '@/lib/errors';
+import { decideCampaignStep, type CampaignStep, type WaveCounts } from '@/lib/campaigns/decide-campaign-step';
+import { lockCampaign } from '@/lib/campaigns/campaign-access';
+import { countCampaignItems } from '@/lib/campaigns/count-campaign-items';
+import { WavesSchema, maxFailuresFor, type WaveSpec } from '@/lib/campaigns/plan-waves';
+import { notify } from '@/lib/notifications/notify';
+import type { UseCaseContext } from '@/lib/rotation/rotation-context';
+
+export const STALE_CLAIM_MS = 5 * 60_000;
+
+export type StartRotationFn = (
+  input: { connectorId: string; toCertificateId: string; mode: 'rotate' | 'reestablish'; campaignId: string },
+  ctx: UseCaseContext,
+) => Promise<{ id: string }>;
+
+export interface TickDeps {
+  clock(): Date;
+  startRotation: StartRotationFn;
+}
+
+export interface TickResult {
+  state: string;
+  decisions: CampaignStep['kind'][];
+  started: number;
+  skipped: number;
+  failed: number;
+  currentWave: number;
+}
+
+interface Claimed {
+  id: string;
+  connectorId: string;
+  certificateId: string | null;
+}
+
+interface PhaseA {
+  state: string;
+  decisions: CampaignStep['kind'][];
+  claimed: Claimed[];
+  currentWave: number;
+  name: string;
+  mode: 'rotate' | 'reestablish';
+}
+
+export function readWaveSpecs(json: unknown): WaveSpec[] {
+  const parsed = WavesSchema.safeParse(json);
+  return parsed.success ? parsed.data : [{ size: null }];
+}
+
+async function reconcile(tx: Prisma.TransactionClient, campaignId: string, now: Date): Promise<void> {
+  const stale = new Date(now.getTime() - STALE_CLAIM_MS);
+  // Claims whose rotation was created but never linked (dispatcher died in between).
+  await tx.$executeRaw`
+    UPDATE "CampaignItem" ci SET "rotationId" = r.id, "updatedAt" = ${now}
+    FROM "Rotation" r
+    WHERE ci."campaignId" = ${campaignId}::uuid AND ci.state = 'RUNNING' AND ci."rotationId" IS NULL AND ci."updatedAt" < ${stale}
+      AND r."campaignId" = ${campaignId}::uuid AND r."connectorId" = ci."connectorId" AND r."createdAt" >= ci."updatedAt"
+      AND NOT EXISTS (SELECT 1 FROM "CampaignItem" x WHERE x."rotationId" = r.id)`;
+  // Rotations that ended without their item hearing of it.
+  await tx.$executeRaw`
+    UPDATE "CampaignItem" ci
+    SET state = (CASE r.state WHEN 'SUCCEEDED' THEN 'SUCCEEDED' WHEN 'CANCELLED' THEN 'CANCELLED' ELSE 'FAILED' END)::"CampaignItemState",
+        message = r."errorMessage", "updatedAt" = ${now}
+    FROM "Rotation" r
+    WHERE ci."campaignId" = ${campaignId}::uuid AND ci.state = 'RUNNING' AND r.id = ci."rotationId"
+      AND r.state IN ('SUCCEEDED', 'FAILED', 'CANCELLED', 'ROLLED_BACK')`;
+  // Claims that never got a rotation: back to the queue.
+  await tx.$executeRaw`
+    UPDATE "CampaignItem" SET state = 'QUEUED', "updatedAt" = ${now}
+    WHERE "campaignId" = ${campaignId}::uuid AND state = 'RUNNING' AND "rotationId" IS NULL AND "updatedAt" < ${stale}`;
+}
+
+async function countByWave(tx: Prisma.TransactionClient, campaignId: string) {
+  return tx.$queryRaw<{ wave: number; state: string; attention: boolean; n: number }[]>`
+    SELECT ci.wave, ci.state::text AS state, COALESCE(r.state = 'NEEDS_ATTENTION', false) AS attention, count(*)::int AS n
+    FROM "CampaignItem" ci LEFT JOIN "Rotation" r ON r.id = ci."rotationId"
+    WHERE ci."campaignId" = ${campaignId}::uuid GROUP BY 1, 2, 3`;
+}
+
+function summarise(rows: Awaited<ReturnType<typeof countByWave>>, wave: number) {
+  const upTo: WaveCounts = { queued: 0, active: 0, attention: 0, failed: 0 };
+  let currentFailed = 0;
+  let currentAttention = 0;
+  for (const r of rows) {
+    if (r.wave > wave) continue;
+    if (r.state === 'QUEUED') upTo.queued += r.n;
+    if (r.state === 'RUNNING' && !r.attention) upTo.active += r.n;
+    if (r.state === 'RUNNING' && r.attention) upTo.attention += r.n;
+    if (r.state === 'FAILED') upTo.failed += r.n;
+    if (r.wave === wave && r.state === 'FAILED') currentFailed += r.n;
+    if (r.wave === wave && r.state === 'RUNNING' && r.attention) currentAttention += r.n;
+  }
+  return { upTo, currentFailed, currentAttention };
+}
+
+async function phaseA(campaignId: string, now: Date): Promise<PhaseA> {
+  return db.$transaction(
+    async (tx) => {
+      const c = await lockCampaign(tx, campaignId);
+      const base = { name: c.name, mode: c.mode, claimed: [] as Claimed[], decisions: [] as CampaignStep['kind'][] };
+      if (c.state !== 'RUNNING') return { ...base, state: c.state, currentWave: c.currentWave };
+      await reconcile(tx, campaignId, now);
+      const specs = readWaveSpecs(c.waves);
+      let wave = c.currentWave;
+      for (let guard = 0; guard <= specs.length; guard++) {
+        const rows = await countByWave(tx, campaignId);
+        const s = summarise(rows, wave);
+        const d = decideCampaignStep({ currentWave: wave, waveCount: specs.length, upToCurrent: s.upTo, currentFailed: s.currentFailed, currentAttention: s.currentAttention, maxFailures: maxFailuresFor(specs, wave) });
+        base.decisions.push(d.kind);
+        if (d.kind === 'advance') {
+          await tx.campaign.update({ where: { id: campaignId }, data: { currentWave: wave + 1 } });
+          await appendAuditEvent(tx, SYSTEM_ACTOR, { action: 'campaign.wave_started', targetType: 'campaign', targetId: campaignId, before: { currentWave: wave }, after: { currentWave: wave + 1, previousWave: { failed: s.currentFailed, needsAttention: s.currentAttention } } }, now);
+          wave += 1;
+          continue;
+        }
+        if (d.kind === 'pause') {
+          await tx.campaign.update({ where: { id: campaignId }, data: { state: 'PAUSED' } });
+          await appendAuditEvent(tx, SYSTEM_ACTOR, { action: 'campaign.paused', targetType: 'campaign', targetId: campaignId, before: { state: 'RUNNING' }, after: { state: 'PAUSED', reason: 'gate', wave, failures: d.failures, maxFailures: d.maxFailures } }, now);
+          await notify(tx, { kind: 'campaign.paused', campaignId, name: c.name, wave, failures: d.failures, maxFailures: d.maxFailures }, now);
+          return { ...base, state: 'PAUSED', currentWave: wave };
+        }
+        if (d.kind === 'complete') {
+          await tx.campaign.update({ where: { id: campaignId }, data: { state: 'COMPLETED', finishedAt: now } });
+          const totals = await countCampaignItems(tx, campaignId);
+          await appendAuditEvent(tx, SYSTEM_ACTOR, { action: 'campaign.completed', targetType: 'campaign', targetId: campaignId, before: { state: 'RUNNING' }, after: { state: 'COMPLETED', totals } }, now);
+          await notify(tx, { kind: 'campaign.finished', campaignId, name: c.name, state: 'COMPLETED', totals }, now);
+          return { ...base, state: 'COMPLETED', currentWave: wave };
+        }
+        if (d.kind === 'wait') return { ...base, state: 'RUNNING', currentWave: wave };
+        // dispatch
+        const slots = c.concurrency - s.upTo.active;
+        if (slots > 0 && s.upTo.queued > 0) {
+          base.claimed = await tx.$queryRaw<Claimed[]>`
+            WITH picked AS (
+              SELECT ci.id FROM "CampaignItem" ci
+              JOIN "Connector" c ON c.id = ci."connectorId" JOIN "Tenant" t ON t.id = c."tenantId"
+              WHERE ci."campaignId" = ${campaignId}::uuid AND ci.state = 'QUEUED' AND ci.wave <= ${wave}
+              ORDER BY ci.wave, c.status, t."displayName", c.id
+              LIMIT ${slots} FOR UPDATE OF ci SKIP LOCKED
+            ), claimed AS (
+              UPDATE "CampaignItem" ci SET state = 'RUNNING', message = NULL, "updatedAt" = ${now}
+              FROM picked WHERE ci.id = picked.id RETURNING ci.id, ci."connectorId"
+            )
+            SELECT cl.id, cl."connectorId", crc."certificateId"
+            FROM claimed cl JOIN "Connector" c ON c.id = cl."connectorId" JOIN "Tenant" t ON t.id = c."tenantId"
+            LEFT JOIN "CampaignRegionCertificate" crc ON crc."campaignId" = ${campaignId}::uuid AND crc.region = t.region
+            ORDER BY c.status, t."displayName", c.id`;
+        }
+        return { ...base, state: 'RUNNING', currentWave: wave };
+      }
+      return { ...base, state: 'RUNNING', currentWave: wave };
+    },
+    { timeout: 30_000, maxWait: 10_000 },
+  );
+}
+
+/** Link a started rotation to its item (no-op when onRotationFinished got there first). */
+async function link(itemId: string, rotationId: string, now: Date): Promise<void> {
+  await db.$executeRaw`
+    UPDATE "CampaignItem" SET "rotationId" = ${rotationId}::uuid, state = 'RUNNING', "updatedAt" = ${now}
+    WHERE id = ${itemId}::uuid AND "rotationId" IS NULL AND state IN ('RUNNING', 'CANCELLED')`;
+}
+
+async function finishItem(itemId: string, state: 'SKIPPED' | 'FAILED', message: string, now: Date): Promise<void> {
+  await db.$executeRaw`
+    UPDATE "CampaignItem" SET state = ${state}::"CampaignItemState", message = ${message.slice(0, 2000)}, "updatedAt" = ${now}
+    WHERE id = ${itemId}::uuid AND "rotationId" IS NULL AND state = 'RUNNING'`;
+}
+
+async function release(itemIds: string[], campaignState: string, now: Date): Promise<void> {
+  if (itemIds.length === 0) return;
+  const to = campaignState === 'CANCELLED' ? 'CANCELLED' : 'QUEUED';
+  await db.$executeRaw`
+    UPDATE "CampaignItem" SET state = ${to}::"CampaignItemState", "updatedAt" = ${now}
+    WHERE id = ANY(${itemIds}::uuid[]) AND "rotationId" IS NULL AND state = 'RUNNING'`;
+}
+
+const SKIP_CODES = new Set(['CONFLICT', 'BAD_INPUT', 'NOT_FOUND', 'FORBIDDEN']);
+
+async function phaseB(campaignId: string, a: PhaseA, deps: TickDeps): Promise<{ started: number; skipped: number; failed: number }> {
+  const out = { started: 0, skipped: 0, failed: 0 };
+  const actor: Actor = { id: null, label: `campaign:${a.name}` };
+  for (let i = 0; i < a.claimed.length; i++) {
+    const item = a.claimed[i]!;
+    const now = deps.clock();
+    const state = (await db.campaign.findUnique({ where: { id: campaignId }, select: { state: true } }))?.state ?? 'CANCELLED';
+    if (state !== 'RUNNING') {
+      await release(a.claimed.slice(i).map((x) => x.id), state, now);
+      break;
+    }
+    if (!item.certificateId) {
+      await finishItem(item.id, 'FAILED', 'No certificate is mapped for this connector\'s region (its tenant moved region after the campaign was created).', now);
+      out.failed++;
+      continue;
+    }
+    try {
+      const rotation = await deps.startRotation({ connectorId: item.connectorId, toCertificateId: item.certificateId, mode: a.mode, campaignId }, { actor, now });
+      await link(item.id, rotation.id, now);
+      out.started++;
+    } catch (e) {
+      if (!isRekeyError(e)) {
+        await release(a.claimed.slice(i).map((x) => x.id), 'RUNNING', now);
+        throw e;
+      }
+      if ((e as RekeyError).code === 'CONFLICT') {
+        const active = await db.rotation.findFirst({ where: { connectorId: item.connectorId, state: { in: ['PENDING', 'RUNNING', 'WAITING', 'NEEDS_ATTENTION'] } }, select: { id: true, campaignId: true } });
+        if (active && active.campaignId === campaignId) {
+          await link(item.id, active.id, now);
+          out.started++;
+          continue;
+        }
+      }
+      if (SKIP_CODES.has(e.code)) {
+        await finishItem(item.id, 'SKIPPED', e.message, now);
+        out.skipped++;
+      } else {
+        await finishItem(item.id, 'FAILED', e.message, now);
+        out.failed++;
+      }
+    }
+  }
+  return out;
+}
+
+async function defaultDeps(): Promise<TickDeps> {
+  const { startRotation } = await import('@/lib/rotation/start-rotation');
+  return { clock: () => new Date(), startRotation };
+}
+
+export async function tickCampaign(campaignId: string, depsIn?: Partial<TickDeps>): Promise<TickResult> {
+  const deps: TickDeps = { ...(depsIn?.clock && depsIn.startRotation ? {} : await defaultDeps()), ...depsIn } as TickDeps;
+  const result: TickResult = { state: 'RUNNING', decisions: [], started: 0, skipped: 0, failed: 0, currentWave: 0 };
+  // Items skipped or failed at start free their slot at once: go round again (bounded).
+  for (let round = 0; round < 20; round++) {
+    const a = await phaseA(campaignId, deps.clock());
+    result.state = a.state;
+    result.currentWave = a.currentWave;
+    result.decisions.push(...a.decisions);
+    if (a.claimed.length === 0) break;
+    const b = await phaseB(campaignId, a, deps);
+    result.started += b.started;
+    result.skipped += b.skipped;
+    result.failed += b.failed;
+    if (b.skipped + b.failed === 0) break;
+  }
+  return result;
+}
