@@ -1,6 +1,7 @@
 import type { Command } from './command';
 import { advisoryCommands } from './commands/advisory';
 import { auditCommands } from './commands/audit';
+import { campaignCommands } from './commands/campaign';
 import { certCommands } from './commands/cert';
 import { dbCommands } from './commands/db';
 import { rotateCommands } from './commands/rotate';
@@ -11,4 +12,4 @@ import { vaultCommands } from './commands/vault';
 import { workerCommand } from './commands/worker';
 
 /** Every CLI command. Each area adds its list here. */
-export const commands: Command[] = [...dbCommands, ...certCommands, ...vaultCommands, ...auditCommands, ...userCommands, ...advisoryCommands, ...scanCommands, ...tenantCommands, ...rotateCommands, workerCommand];
+export const commands: Command[] = [...dbCommands, ...certCommands, ...vaultCommands, ...auditCommands, ...userCommands, ...advisoryCommands, ...scanCommands, ...tenantCommands, ...rotateCommands, ...campaignCommands, workerCommand];

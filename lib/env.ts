@@ -45,6 +45,11 @@ export const EnvSchema = z.object({
   REKEY_SIM_PORT: z.coerce.number().int().min(1).max(65535).default(4443),
   REKEY_SIM_TENANTS: z.coerce.number().int().min(1).max(10_000).default(60),
   REKEY_WORKER: z.enum(['inline', 'off']).default('inline'),
+  REKEY_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+  /** smtp://user:pass@host:587 (STARTTLS when offered; ?starttls=required) or smtps://…:465. */
+  REKEY_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  /** Slack or Teams incoming webhook (the URL is the secret, so it lives here, not in Settings). */
+  REKEY_NOTIFY_WEBHOOK_URL: z.url().optional(),
   REKEY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   REKEY_TRUST_PROXY: bool.default(false),
 });

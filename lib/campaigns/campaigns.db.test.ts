@@ -14,6 +14,8 @@ import { resumeCampaign } from '@/lib/campaigns/resume-campaign';
 import { retryFailed } from '@/lib/campaigns/retry-failed';
 import { startCampaign } from '@/lib/campaigns/start-campaign';
 import { tickCampaign } from '@/lib/campaigns/tick-campaign';
+import { sweepCampaigns } from '@/lib/campaigns/campaign-sweep.job';
+import { onRotationFinished } from '@/lib/campaigns/on-rotation-finished';
 import { finishRotation, insertRealCertificate, installInertRotationDeps, principal } from '@/lib/campaigns/testing/campaign-fixture';
 
 const now = new Date('2026-12-01T12:00:00Z');
@@ -220,6 +222,22 @@ describe('the dispatcher', () => {
     expect(results.reduce((a, r) => a + r.started, 0)).toBe(2);
     expect(await states(campaign.id)).toEqual({ RUNNING: 2, QUEUED: 4 });
     expect(await db.rotation.count({ where: { campaignId: campaign.id } })).toBe(2);
+    await cancelCampaign(campaign.id, ctx, { cancelRunning: false });
+    await cleanup(campaign.id);
+  });
+
+  it('keeps at most one waiting tick per campaign, however many rotations finish together', async () => {
+    const { campaign } = await createCampaign(input({ waves: [{ size: null }], concurrency: 6 }), ctx);
+    await startCampaign(campaign.id, ctx);
+    const waiting = () => db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM pgboss.job WHERE name = 'campaign.tick' AND singleton_key = ${campaign.id} AND state = 'created'`.then((r) => Number(r[0]!.n));
+    expect(await waiting()).toBe(1);
+    await tickCampaign(campaign.id, deps);
+    const rotations = await db.rotation.findMany({ where: { campaignId: campaign.id } });
+    await db.$transaction(async (tx) => {
+      for (const r of rotations) await onRotationFinished(tx, { ...r, state: 'SUCCEEDED' }, now);
+    });
+    expect(await sweepCampaigns()).toBeGreaterThanOrEqual(1);
+    expect(await waiting()).toBe(1);
     await cancelCampaign(campaign.id, ctx, { cancelRunning: false });
     await cleanup(campaign.id);
   });

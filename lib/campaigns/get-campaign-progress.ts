@@ -110,8 +110,6 @@ export async function getCampaignProgress(db: Db, campaignId: string, opts: { no
   };
 }
 
-export const CAMPAIGN_ITEM_SORTS = ['wave', 'tenant', 'state', 'updated'] as const;
-
 export interface ListCampaignItemsInput {
   state?: ItemState;
   wave?: number;

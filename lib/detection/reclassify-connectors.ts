@@ -16,6 +16,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { appendAuditEvent, SYSTEM_ACTOR, type Actor } from '@/lib/audit/append-audit-event';
+import { notifyStatusTransitions } from '@/lib/notifications/notify-status-transitions';
 import { Prisma, type Db } from '@/lib/db';
 import { loadAdvisoryIndicators, type LoadedAdvisories } from '@/lib/detection/load-advisory-indicators';
 import { loadDetectionSettings, type DetectionSettings } from '@/lib/detection/detection-settings';
@@ -182,6 +183,8 @@ async function runBatch(tx: Db | Tx, ctx: Ctx, rows: Row[]) {
       },
       ctx.opts.now,
     );
+    // "New compromise / drift detected" notifications, queued in the same transaction.
+    await notifyStatusTransitions(tx as Tx, transitions.map((t) => ({ connectorId: t.connectorId, from: t.from, to: t.to })), ctx.opts.now);
   }
   return { updates, transitions, statuses };
 }

@@ -2,10 +2,14 @@
  * Every job the worker runs, and the schedules. Areas add their `*.job.ts` definitions here;
  * `startRekeyWorker` registers them all.
  */
+import { campaignSweepJob, CAMPAIGN_SWEEP_CRON } from '@/lib/campaigns/campaign-sweep.job';
+import { campaignTickJob } from '@/lib/campaigns/campaign-tick.job';
 import { reclassifyConnectorsJob } from '@/lib/detection/reclassify-connectors.job';
 import { scanDriftJob } from '@/lib/detection/scan-drift.job';
 import { scanSignInsJob } from '@/lib/detection/scan-sign-ins.job';
 import type { JobDefinition } from '@/lib/jobs/job-definition';
+import { certificateExpiryJob, CERTIFICATE_EXPIRY_CRON } from '@/lib/notifications/certificate-expiry.job';
+import { notificationSendJob } from '@/lib/notifications/notification-send.job';
 import type { Schedule } from '@/lib/jobs/worker';
 import { rotationAdvanceJob } from '@/lib/rotation/rotation-advance.job';
 import { rotationSweepJob } from '@/lib/rotation/rotation-sweep.job';
@@ -13,7 +17,7 @@ import { scanTenantsJob } from '@/lib/tenants/scan-tenants.job';
 
 const asJob = <T>(j: JobDefinition<T>) => j as unknown as JobDefinition<never>;
 
-export const ALL_JOBS: JobDefinition<never>[] = [asJob(rotationAdvanceJob), asJob(scanTenantsJob), asJob(scanDriftJob), asJob(scanSignInsJob), asJob(reclassifyConnectorsJob)];
+export const ALL_JOBS: JobDefinition<never>[] = [asJob(rotationAdvanceJob), asJob(scanTenantsJob), asJob(scanDriftJob), asJob(scanSignInsJob), asJob(reclassifyConnectorsJob), asJob(campaignTickJob), asJob(notificationSendJob)];
 
 export const SCHEDULES: Schedule[] = [
   { cron: '* * * * *', job: asJob(rotationSweepJob) },
@@ -24,4 +28,6 @@ export const SCHEDULES: Schedule[] = [
   { cron: '37 * * * *', job: asJob(scanSignInsJob) },
   // Time passes: certificates enter the expiry window; also writes the daily status snapshot.
   { cron: '5 2 * * *', job: asJob(reclassifyConnectorsJob) },
+  { cron: CAMPAIGN_SWEEP_CRON, job: asJob(campaignSweepJob) },
+  { cron: CERTIFICATE_EXPIRY_CRON, job: asJob(certificateExpiryJob) },
 ];

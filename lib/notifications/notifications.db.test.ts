@@ -7,6 +7,7 @@ import type { NotificationEvent } from '@/lib/notifications/notification-event';
 import { notificationSendJob, type NotificationSendInput } from '@/lib/notifications/notification-send.job';
 import { NOTIFICATION_SETTING_KEY, type NotificationSettingsInput } from '@/lib/notifications/notification-settings';
 import { notify } from '@/lib/notifications/notify';
+import { notifyStatusTransitions } from '@/lib/notifications/notify-status-transitions';
 import { sendNotification } from '@/lib/notifications/send-notification';
 import { sendTestNotification } from '@/lib/notifications/send-test-notification';
 import { notificationChannelStatus, updateNotificationSettings } from '@/lib/notifications/update-notification-settings';
@@ -160,5 +161,33 @@ describe('settings', () => {
     expect(s.email).toEqual({ configured: true, host: 'mail.example.test:2525', error: null });
     expect(s.webhook).toMatchObject({ configured: false, error: expect.stringContaining('REKEY_NOTIFY_WEBHOOK_URL') as unknown });
     expect(JSON.stringify(s)).not.toContain('secret');
+  });
+});
+
+describe('status transitions from detection', () => {
+  it('announces new exposure once (worst advisory, counts, targeted tenants) and new drift', async () => {
+    await configure({ webhook: { enabled: true } });
+    const type = await buildConnectorType(db, 'Transitions');
+    const cert = await buildCertificate(db);
+    await db.advisory.create({ data: { title: 'Low one', severity: 'low', publishedAt: now, indicators: { create: [{ kind: 'sha1', value: cert.sha1Thumbprint }] } } });
+    await db.advisory.create({ data: { title: 'Vendor key leak', severity: 'high', publishedAt: now, indicators: { create: [{ kind: 'sha256', value: cert.sha256Thumbprint }] } } });
+    const a = await buildTenant(db, { name: 'Contoso', connectors: [{ status: 'targeted', typeId: type.id }, { status: 'compromised', typeId: type.id }] });
+    const b = await buildTenant(db, { name: 'Fabrikam', connectors: [{ status: 'compromised', typeId: type.id }, { status: 'drift', typeId: type.id }] });
+    await db.connector.updateMany({ where: { tenantId: { in: [a.id, b.id] } }, data: { currentCertificateId: cert.id } });
+    const [a1, a2] = a.connectors;
+    const [b1, b2] = b.connectors;
+    await db.$transaction((tx) =>
+      notifyStatusTransitions(tx, [
+        { connectorId: a1!.id, from: 'compromised', to: 'targeted' },
+        { connectorId: a2!.id, from: 'healthy', to: 'compromised' },
+        { connectorId: b1!.id, from: 'compromised', to: 'compromised' },
+        { connectorId: b2!.id, from: 'healthy', to: 'drift' },
+      ], now),
+    );
+    const events = (await queued()).map((j) => j.event).sort((x, y) => x.kind.localeCompare(y.kind));
+    expect(events).toEqual([
+      { kind: 'compromise.detected', title: 'Vendor key leak (and 1 more advisories)', severity: 'high', advisoryId: expect.any(String) as unknown, connectors: 2, tenants: 1, targetedTenants: ['Contoso'] },
+      { kind: 'drift.detected', connectors: [{ connectorId: b2!.id, connectorName: b2!.displayName, tenantName: 'Fabrikam', detail: expect.any(String) as unknown }] },
+    ]);
   });
 });

@@ -12,6 +12,8 @@ import { reclassifyConnectorsInTransaction } from '@/lib/detection/reclassify-co
 import type { ObservedCredential } from '@/lib/graph/describe-key-credential';
 import { RekeyError, isRekeyError } from '@/lib/errors';
 import { isTransient } from '@/lib/graph/graph-errors';
+import { onRotationFinished } from '@/lib/campaigns/on-rotation-finished';
+import { notifyRotationNeedsAttention } from '@/lib/notifications/notify-rotation-needs-attention';
 import { enqueue } from '@/lib/jobs/enqueue';
 import { notifyJobQueued } from '@/lib/jobs/job-notify';
 import { isTerminal, transition, type MachineEvent, type StepError } from '@/lib/rotation/machine';
@@ -60,6 +62,7 @@ export async function advanceRotation(rotationId: string, depsIn?: RotationDeps)
   const leased = await withRotationLease(rotationId, () => advanceLocked(rotationId, deps));
   if (!leased.acquired) return { kind: 'busy' };
   if (leased.value.kind === 'stepped' || leased.value.kind === 'not_due') notifyJobQueued(rotationAdvanceJob.name);
+  if (leased.value.kind === 'stepped' && ['SUCCEEDED', 'FAILED', 'CANCELLED', 'ROLLED_BACK', 'NEEDS_ATTENTION'].includes(leased.value.state)) notifyJobQueued('campaign.tick');
   return leased.value;
 }
 
@@ -133,10 +136,11 @@ async function advanceLocked(rotationId: string, deps: RotationDeps): Promise<Ad
         });
         await reclassifyConnectorsInTransaction(tx, { connectorIds: [r.connectorId] }, { now, actor: SYSTEM_ACTOR, reason: 'rotation.succeeded' });
       }
-      if (isTerminal(result.state) && r.campaignId) {
-        const itemState = result.state === 'SUCCEEDED' ? 'SUCCEEDED' : result.state === 'CANCELLED' ? 'CANCELLED' : 'FAILED';
-        await tx.campaignItem.updateMany({ where: { rotationId: r.id }, data: { state: itemState, message: result.error?.message ?? null } });
+      if (isTerminal(result.state) || result.state === 'NEEDS_ATTENTION') {
+        // The campaign (if any) records the outcome and dispatches the next rotation.
+        await onRotationFinished(tx, { id: r.id, campaignId: r.campaignId, connectorId: r.connectorId, state: result.state, errorMessage: result.error?.message ?? null }, now);
       }
+      if (result.state === 'NEEDS_ATTENTION' && r.state !== 'NEEDS_ATTENTION') await notifyRotationNeedsAttention(tx, r.id, now);
       await appendAuditEvent(
         tx,
         SYSTEM_ACTOR,

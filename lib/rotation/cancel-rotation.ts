@@ -4,6 +4,7 @@
  * it again (cancel_remove_new) and then ends CANCELLED. Takes the rotation's lock so it never
  * races a running step.
  */
+import { onRotationFinished } from '@/lib/campaigns/on-rotation-finished';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { requireTenantAccess } from '@/lib/auth/tenant-access';
 import { db, type Prisma } from '@/lib/db';
@@ -42,8 +43,8 @@ export async function applyAdminEvent(rotationId: string, event: Extract<Machine
       await tx.rotationStep.create({
         data: { rotationId: r.id, step: r.step, outcome: event.type === 'cancel' ? 'cancel_requested' : 'retry_requested', message: `${event.type === 'cancel' ? 'Cancel' : 'Retry'} requested by ${ctx.actor.label}.`, at: ctx.now, detail: { next: { state: result.state, step: result.step } } },
       });
-      if (result.state === 'CANCELLED' && r.campaignId) {
-        await tx.campaignItem.updateMany({ where: { rotationId: r.id }, data: { state: 'CANCELLED', message: `Cancelled by ${ctx.actor.label}.` } });
+      if (result.state === 'CANCELLED') {
+        await onRotationFinished(tx as Prisma.TransactionClient, { id: r.id, campaignId: r.campaignId, connectorId: r.connectorId, state: 'CANCELLED', errorMessage: `Cancelled by ${ctx.actor.label}.` }, ctx.now);
       }
       await appendAuditEvent(
         tx,

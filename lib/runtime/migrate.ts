@@ -28,6 +28,7 @@ export async function migrateDatabase(databaseUrl: string): Promise<{ applied: s
           ),
     );
   });
-  const applied = [...output.matchAll(/^\s*└─\s*(\S+)|Applying migration `([^`]+)`/gm)].map((m) => m[1] ?? m[2] ?? '').filter(Boolean);
+  // `migrate deploy` lists what it applied as a tree: "└─ 20261129140450_init/" then "└─ migration.sql".
+  const applied = [...output.matchAll(/└─\s*(\d{8,}_[\w-]+)\/?/g)].map((m) => m[1]!);
   return { applied, output };
 }
