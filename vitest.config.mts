@@ -25,6 +25,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['lib/**/*.test.ts', 'sim/**/*.test.ts', 'cli/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['**/*.db.test.ts', '**/*.chaos.test.ts', 'node_modules/**'],
         },
@@ -34,6 +35,8 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'db',
+          // Runs after the unit project (different worker limits need distinct groups).
+          sequence: { groupOrder: 1 },
           include: ['**/*.db.test.ts'],
           exclude: ['node_modules/**'],
           globalSetup: ['./sim/testing/global-setup.ts', './lib/testing/db-global-setup.ts'],

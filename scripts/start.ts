@@ -11,6 +11,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import { parseEnv } from '@/lib/env';
@@ -67,7 +68,18 @@ async function shutdown(code: number): Promise<never> {
   process.exit(code);
 }
 
-/** The simulator listens only after it has seeded and written its manifest. */
+/** Seeding runs right after the simulator starts listening; its health answer comes after it. */
+async function simHealth(port: number, caPath: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const req = https.get({ host: 'localhost', port, path: '/_sim/health', ca: fs.readFileSync(caPath), timeout: 120_000 }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`the simulator answered ${res.statusCode} to its health check`))));
+    });
+    req.on('error', reject);
+  });
+}
+
+/** Waits until the simulator accepts connections. */
 async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
   const start = Date.now();
   const open = () =>
@@ -113,8 +125,9 @@ async function main(): Promise<void> {
     const simDir = path.join(env.dataDir, 'sim');
     const manifestPath = path.join(simDir, 'fleet.json');
     say(`starting the Microsoft 365 simulator on https://localhost:${env.REKEY_SIM_PORT} (demo fleet of ${env.REKEY_SIM_TENANTS} tenants)`);
-    const sim = run('simulator', [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'sim/cli.ts'), '--port', String(env.REKEY_SIM_PORT), '--data-dir', simDir, '--seed', 'demo', '--tenants', String(env.REKEY_SIM_TENANTS)], childEnv);
+    const sim = run('simulator', [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'sim/cli.ts'), '--port', String(env.REKEY_SIM_PORT), '--data-dir', simDir, '--seed', 'demo', '--tenants', String(env.REKEY_SIM_TENANTS), '--quiet'], childEnv);
     await waitForPort(env.REKEY_SIM_PORT, sim, 120_000);
+    await simHealth(env.REKEY_SIM_PORT, path.join(simDir, 'ca.pem'));
     // Only what a real deployment would configure: the management app and where Entra/Graph are.
     const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as {
       managementApp: { appId: string; certificatePath: string; privateKeyPath: string; homeTenantId: string };
