@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
@@ -288,7 +289,7 @@ function Gallery({ sp }: { sp: SearchParams }) {
 
       <Section id="s-feedback" title="Alerts, progress, empty, loading">
         <div className="grid gap-3 lg:grid-cols-2">
-          <Alert tone="danger" title="Advisory RK-2026-03: 412 connectors use a compromised certificate" live="none" action={<LinkButton size="sm" href="/campaigns/new">Start campaign</LinkButton>}>Delete and re-establish affected connections. <a href="/advisories">Read the advisory</a>.</Alert>
+          <Alert tone="danger" title="Advisory RK-2026-03: 412 connectors use a compromised certificate" live="none" action={<LinkButton size="sm" href="/campaigns/new">Start campaign</LinkButton>}>Delete and re-establish affected connections. <Link href="/advisories">Read the advisory</Link>.</Alert>
           <Alert tone="warning" title="3 rotations need attention" live="none">Waiting for an operator to confirm old-key removal.</Alert>
           <Alert tone="success" title="Rotation verified" live="none">The new key obtained a token; the old one is rejected.</Alert>
           <Alert tone="info" live="none">Graph is throttling tenant <Mono>contoso</Mono>; retries are automatic.</Alert>
