@@ -212,4 +212,30 @@ const importIssued: Command = {
   },
 };
 
-export const certCommands: Command[] = [inspect, generate, importIssued];
+const exportCmd: Command = {
+  path: ['cert', 'export'],
+  summary: 'Write a stored certificate with its private key as a PFX (AES-256) for the vendor service; audited',
+  usage: 'cert export ID|SHA1 --pfx-out FILE [--pfx-password P | REKEY_PFX_PASSWORD] [--json]',
+  allowPositionals: true,
+  options: { 'pfx-out': { type: 'string' }, 'pfx-password': { type: 'string' } },
+  async run({ values, positionals }, io) {
+    const ref = positionals[0];
+    const out = str(values['pfx-out']);
+    const pw = password(values, 'pfx-password');
+    if (!ref || !out) throw new UsageError('give the certificate (id or SHA-1 thumbprint) and --pfx-out FILE');
+    if (pw === undefined) throw new UsageError('--pfx-out needs --pfx-password or REKEY_PFX_PASSWORD');
+    const { withDb } = await import('@/cli/with-db');
+    const result = await withDb(async () => {
+      const { db } = await import('@/lib/db');
+      const { SYSTEM_ACTOR } = await import('@/lib/audit/append-audit-event');
+      const { exportCertificatePfx } = await import('@/lib/certificates/export-certificate-pfx');
+      return exportCertificatePfx(db, { ...SYSTEM_ACTOR, label: `cli: ${process.env.USER ?? 'unknown'}` }, { certificate: ref, password: pw });
+    });
+    writeFileSync(out, result.pfx, { mode: 0o600 });
+    if (values.json) io.out(JSON.stringify({ ok: true, file: out, sha1Thumbprint: result.sha1Thumbprint }));
+    else io.err(`wrote ${out} (${result.subject}, ${result.sha1Thumbprint}); keep it and its password apart`);
+    return EXIT.OK;
+  },
+};
+
+export const certCommands: Command[] = [inspect, generate, importIssued, exportCmd];

@@ -104,3 +104,24 @@ describe('the inventory list', () => {
     expect(JSON.stringify(list)).not.toContain('rkv1.');
   });
 });
+
+describe('exporting a PFX (CLI only)', () => {
+  it('exports a held key as an AES-256 PFX that parses back to the same certificate and key, and audits it', async () => {
+    const { exportCertificatePfx } = await import('@/lib/certificates/export-certificate-pfx');
+    const { parseCertificateInput } = await import('@/lib/certs/parse-certificate-input');
+    const { id } = await generateCertificate(db, actor, { subject: 'CN=Export Me', days: 30, keySize: 2048 }, now);
+    const row = await db.certificate.findUniqueOrThrow({ where: { id }, select: { sha1Thumbprint: true } });
+    const { pfx } = await exportCertificatePfx(db, actor, { certificate: row.sha1Thumbprint, password: 'long enough password' });
+    const back = parseCertificateInput({ data: pfx, filename: 'x.pfx', password: 'long enough password' });
+    expect(back.leaf.sha1Thumbprint).toBe(row.sha1Thumbprint);
+    expect(back.privateKey).toBeDefined();
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: 'certificate.export_pfx', targetId: id } });
+    expect(JSON.stringify({ ...audit, seq: String(audit.seq) })).not.toContain('long enough password');
+  });
+
+  it('refuses a certificate whose key Rekey does not hold', async () => {
+    const { exportCertificatePfx } = await import('@/lib/certificates/export-certificate-pfx');
+    const { id } = await importCertificate(db, actor, { file: file(buildCert({ subject: 'CN=No Key', slot: 21 }).pem, 'n.cer') }, now);
+    await expect(exportCertificatePfx(db, actor, { certificate: id, password: 'long enough password' })).rejects.toThrow(/does not hold the private key/);
+  });
+});
