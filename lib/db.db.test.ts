@@ -43,3 +43,18 @@ describe('the database schema', () => {
     await expect(db.auditEvent.delete({ where: { seq: ev.seq } })).rejects.toThrow(/append-only/);
   });
 });
+
+describe('secrets in query results', () => {
+  it('leaves sealed private keys out unless a query selects them by name', async () => {
+    const { cert, connector } = await makeConnector();
+    await db.certificate.update({ where: { id: cert.id }, data: { sealedPrivateKey: 'rkv1.sealed' } });
+    await db.connector.update({ where: { id: connector.id }, data: { currentCertificateId: cert.id } });
+    const plain = await db.certificate.findUniqueOrThrow({ where: { id: cert.id } });
+    expect(plain).not.toHaveProperty('sealedPrivateKey');
+    const viaRelation = await db.connector.findUniqueOrThrow({ where: { id: connector.id }, include: { currentCertificate: true } });
+    expect(viaRelation.currentCertificate?.sha1Thumbprint).toBe(cert.sha1Thumbprint);
+    expect(viaRelation.currentCertificate).not.toHaveProperty('sealedPrivateKey');
+    const explicit = await db.certificate.findUniqueOrThrow({ where: { id: cert.id }, select: { sealedPrivateKey: true } });
+    expect(explicit.sealedPrivateKey).toBe('rkv1.sealed');
+  });
+});

@@ -11,9 +11,20 @@ export { Prisma } from '@/generated/prisma/client';
 
 const globalForDb = globalThis as unknown as { __rekeyDb?: PrismaClient; __rekeyDbUrl?: string };
 
+/**
+ * Sealed private keys are left out of every query result unless a query asks for them by name
+ * (`select: { sealedPrivateKey: true }`), so a page or API response cannot carry one by accident.
+ */
+const OMIT_SECRETS = {
+  certificate: { sealedPrivateKey: true },
+  certificateRequest: { sealedPrivateKey: true },
+} as const;
+
 function create(url: string): PrismaClient {
   const adapter = new PrismaPg({ connectionString: url, max: Number(process.env.REKEY_DB_POOL ?? 10) });
-  return new PrismaClient({ adapter });
+  // Typed as the plain client so transaction clients and `db` stay interchangeable; the omission
+  // is enforced at run time (and tested in lib/db.db.test.ts).
+  return new PrismaClient({ adapter, omit: OMIT_SECRETS }) as unknown as PrismaClient;
 }
 
 /** The client for DATABASE_URL (created on first use, so tests and scripts can set the URL first). */

@@ -82,7 +82,7 @@ describe('generating certificates', () => {
     const { openSealedKey } = await import('@/lib/vault/sealed-key');
     const { currentKeyRing } = await import('@/lib/vault/key-ring');
     const { signCertificate } = await import('@/lib/certs/sign-certificate');
-    const req = await db.certificateRequest.findUniqueOrThrow({ where: { id } });
+    const req = await db.certificateRequest.findUniqueOrThrow({ where: { id }, select: { sealedPrivateKey: true, publicKeySha256: true } });
     const keyPem = openSealedKey(req.sealedPrivateKey, req.publicKeySha256, currentKeyRing());
     const ca = buildCert({ subject: 'CN=Vendor CA', slot: 19, isCA: true });
     const issuedDer = signCertificate({ subject: 'CN=From CSR', publicKey: createPublicKey(keyPem), signingKey: ca.key, notBefore: new Date('2026-01-01'), notAfter: new Date('2027-01-01') });

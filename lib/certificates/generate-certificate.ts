@@ -66,7 +66,7 @@ export async function createCertificateRequest(db: Db, actor: Actor, input: z.in
 
 /** Imports the certificate the vendor's CA issued for a pending request, matched to its sealed key. */
 export async function completeCertificateRequest(db: Db, actor: Actor, input: { requestId: string; file: Blob }, now: Date): Promise<{ id: string }> {
-  const request = await db.certificateRequest.findUnique({ where: { id: input.requestId } });
+  const request = await db.certificateRequest.findUnique({ where: { id: input.requestId }, select: { id: true, completedAt: true, certificateId: true, sealedPrivateKey: true, publicKeySha256: true } });
   if (!request) throw new RekeyError('NOT_FOUND', 'That certificate request does not exist.');
   if (request.completedAt) throw new RekeyError('CONFLICT', 'That certificate request was already completed.', { certificateId: request.certificateId });
   const filename = (input.file as File).name || 'the uploaded file';
