@@ -1,0 +1,163 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
+import { z } from 'zod';
+import { defineAction } from '@/lib/auth/action';
+import { approveCampaign } from '@/lib/campaigns/approve-campaign';
+import { requireCampaignScope } from '@/lib/campaigns/campaign-access';
+import { cancelCampaign } from '@/lib/campaigns/cancel-campaign';
+import { createCampaign, DEFAULT_APPROVAL_THRESHOLD, type CreateCampaignInput } from '@/lib/campaigns/create-campaign';
+import { pauseCampaign } from '@/lib/campaigns/pause-campaign';
+import { SelectionSchema, type Selection } from '@/lib/campaigns/resolve-selection';
+import { resumeCampaign } from '@/lib/campaigns/resume-campaign';
+import { retryFailed } from '@/lib/campaigns/retry-failed';
+import { startCampaign } from '@/lib/campaigns/start-campaign';
+import { db } from '@/lib/db';
+import { RekeyError } from '@/lib/errors';
+import { findCampaignSelection } from './_lib/campaign-queries';
+import { START_CONFIRM_TEXT, startNeedsTypedConfirmation } from './_lib/campaign-rules';
+
+const opt = z.preprocess((v) => (v === '' || v === null ? undefined : v), z.string().trim().max(200).optional());
+
+const CreateCampaignFormSchema = z
+  .object({
+    name: z.string().trim().min(1, 'Give the campaign a name.').max(200),
+    advisoryId: opt,
+    region: opt,
+    group: opt,
+    connectorTypeId: opt,
+    status: opt,
+    q: opt,
+    fromCampaignId: opt,
+    mode: z.enum(['rotate', 'reestablish']).default('rotate'),
+    concurrency: z.coerce.number().int().min(1).max(500).default(20),
+    canarySize: z.coerce.number().int().min(0).max(100_000).default(5),
+    deadline: opt,
+    tzOffset: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(-900).max(900).optional()),
+    requiresApproval: z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean()),
+  })
+  .catchall(z.unknown());
+
+/** `2026-05-01T12:30` typed in the browser's zone (offset in minutes, as getTimezoneOffset()) → Date. */
+function parseLocalDeadline(value: string | undefined, tzOffset: number | undefined): Date | undefined {
+  if (!value) return undefined;
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value);
+  if (!m) throw new RekeyError('BAD_INPUT', 'Some fields are not valid.', { fieldErrors: { deadline: ['Pick a date and time.'] } });
+  const utc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
+  return new Date(utc + (tzOffset ?? 0) * 60_000);
+}
+
+export const createCampaignAction = defineAction({
+  name: 'campaigns.create',
+  role: 'operator',
+  input: CreateCampaignFormSchema,
+  handler: async (input, { principal, actor, now }) => {
+    let selection: Selection;
+    let from: { id: string; state: string } | null = null;
+    if (input.fromCampaignId) {
+      const c = z.uuid().safeParse(input.fromCampaignId).success ? await findCampaignSelection(db, input.fromCampaignId) : null;
+      if (!c) throw new RekeyError('NOT_FOUND', 'That draft campaign was not found.');
+      await requireCampaignScope(db, c.id, principal, 'operator');
+      selection = SelectionSchema.parse(c.selection);
+      from = { id: c.id, state: c.state };
+    } else {
+      const filters = Object.fromEntries(Object.entries({ advisoryId: input.advisoryId, region: input.region, group: input.group, connectorTypeId: input.connectorTypeId, status: input.status, q: input.q }).filter(([, v]) => v !== undefined));
+      const parsed = SelectionSchema.safeParse({ kind: 'filter', filters });
+      if (!parsed.success) throw new RekeyError('BAD_INPUT', 'The selection is not valid.');
+      selection = parsed.data;
+    }
+    const regionCertificates: Record<string, string> = {};
+    for (const [k, v] of Object.entries(input)) {
+      if (k.startsWith('cert:') && typeof v === 'string' && v) regionCertificates[k.slice(5)] = v;
+    }
+    const data: CreateCampaignInput = {
+      name: input.name,
+      selection,
+      regionCertificates,
+      mode: input.mode,
+      concurrency: input.concurrency,
+      waves: input.canarySize > 0 ? [{ size: input.canarySize, maxFailures: 0 }, { size: null }] : [{ size: null }],
+      deadline: parseLocalDeadline(input.deadline, input.tzOffset),
+      requiresApproval: input.requiresApproval,
+    };
+    const { campaign } = await createCampaign(data, { principal, actor, now });
+    // "Edit" of a draft = a new campaign from the same selection; the old draft is withdrawn.
+    if (from && (from.state === 'DRAFT' || from.state === 'AWAITING_APPROVAL')) await cancelCampaign(from.id, { principal, actor, now }, { cancelRunning: false });
+    revalidatePath('/campaigns');
+    redirect(`/campaigns/${campaign.id}?created=1`);
+  },
+});
+
+const IdInput = z.object({ campaignId: z.uuid() });
+
+export const startCampaignAction = defineAction({
+  name: 'campaigns.start',
+  role: 'operator',
+  input: IdInput.extend({ confirmText: z.string().max(200).optional() }),
+  handler: async ({ campaignId, confirmText }, { principal, actor, now }) => {
+    const c = await db.campaign.findUnique({ where: { id: campaignId }, select: { mode: true, _count: { select: { items: true } } } });
+    if (!c) throw new RekeyError('NOT_FOUND', `Campaign ${campaignId} not found.`);
+    if (startNeedsTypedConfirmation(c.mode, c._count.items, DEFAULT_APPROVAL_THRESHOLD) && confirmText !== START_CONFIRM_TEXT) {
+      throw new RekeyError('BAD_INPUT', `Type ${START_CONFIRM_TEXT} to start this campaign.`, { fieldErrors: { confirmText: [`Type ${START_CONFIRM_TEXT} to confirm.`] } });
+    }
+    await startCampaign(campaignId, { principal, actor, now });
+    revalidatePath(`/campaigns/${campaignId}`);
+    return 'started' as const;
+  },
+});
+
+export const approveCampaignAction = defineAction({
+  name: 'campaigns.approve',
+  role: 'admin',
+  input: IdInput,
+  handler: async ({ campaignId }, { principal, actor, now }) => {
+    await approveCampaign(campaignId, { principal, actor, now });
+    revalidatePath(`/campaigns/${campaignId}`);
+    return 'approved' as const;
+  },
+});
+
+export const pauseCampaignAction = defineAction({
+  name: 'campaigns.pause',
+  role: 'operator',
+  input: IdInput,
+  handler: async ({ campaignId }, { principal, actor, now }) => {
+    await pauseCampaign(campaignId, { principal, actor, now });
+    revalidatePath(`/campaigns/${campaignId}`);
+    return 'paused' as const;
+  },
+});
+
+export const resumeCampaignAction = defineAction({
+  name: 'campaigns.resume',
+  role: 'operator',
+  input: IdInput,
+  handler: async ({ campaignId }, { principal, actor, now }) => {
+    await resumeCampaign(campaignId, { principal, actor, now });
+    revalidatePath(`/campaigns/${campaignId}`);
+    return 'resumed' as const;
+  },
+});
+
+export const cancelCampaignAction = defineAction({
+  name: 'campaigns.cancel',
+  role: 'operator',
+  input: IdInput,
+  handler: async ({ campaignId }, { principal, actor, now }) => {
+    await cancelCampaign(campaignId, { principal, actor, now });
+    revalidatePath(`/campaigns/${campaignId}`);
+    return 'cancelled' as const;
+  },
+});
+
+export const retryFailedAction = defineAction({
+  name: 'campaigns.retry_failed',
+  role: 'operator',
+  input: IdInput,
+  handler: async ({ campaignId }, { principal, actor, now }) => {
+    await retryFailed({ campaignId }, { principal, actor, now });
+    revalidatePath(`/campaigns/${campaignId}`);
+    return 'retried' as const;
+  },
+});

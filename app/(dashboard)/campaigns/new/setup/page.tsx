@@ -1,0 +1,162 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import { PageHeader } from '@/components/shell/page-header';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Card, CardBody, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
+import { Select } from '@/components/ui/select';
+import { Stat } from '@/components/ui/stat';
+import { requirePrincipal } from '@/lib/auth/context';
+import { tenantScopeWhere } from '@/lib/auth/principal';
+import { requireCampaignScope } from '@/lib/campaigns/campaign-access';
+import { DEFAULT_APPROVAL_THRESHOLD } from '@/lib/campaigns/create-campaign';
+import { SelectionSchema, type Selection } from '@/lib/campaigns/resolve-selection';
+import { db } from '@/lib/db';
+import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
+import { listFilterOptions } from '@/lib/fleet/list-filter-options';
+import { CONNECTOR_STATUS_VALUES } from '@/lib/fleet/statuses';
+import { firstParam, formatDate, formatNumber } from '@/lib/utils';
+import { CampaignForm } from '../../_components/campaign-form';
+import { defaultCertificateFor, findCampaignSelection, listAdvisoryOptions, listCandidateCertificates, previewSelection } from '../../_lib/campaign-queries';
+
+export const metadata: Metadata = { title: 'New campaign · Rekey' };
+
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export default async function NewCampaignPage({ searchParams }: Props) {
+  const principal = await requirePrincipal('operator');
+  const sp = await searchParams;
+  const now = new Date();
+  const fromId = firstParam(sp.from);
+  const error = firstParam(sp.error);
+
+  let selection: Selection;
+  let from: NonNullable<Awaited<ReturnType<typeof findCampaignSelection>>> | null = null;
+  const filters = parseFleetFilters(sp);
+  const advisoryRaw = firstParam(sp.advisoryId) ?? firstParam(sp.advisory);
+  const advisoryId = advisoryRaw && UUID.test(advisoryRaw) ? advisoryRaw : undefined;
+  if (fromId) {
+    from = UUID.test(fromId) ? await findCampaignSelection(db, fromId) : null;
+    if (!from) notFound();
+    try {
+      await requireCampaignScope(db, from.id, principal, 'operator');
+    } catch {
+      notFound();
+    }
+    selection = SelectionSchema.parse(from.selection);
+  } else {
+    selection = { kind: 'filter', filters: { ...filters, ...(advisoryId ? { advisoryId } : {}) } };
+  }
+
+  const [preview, certs, advisories, options] = await Promise.all([
+    previewSelection(db, principal, selection),
+    listCandidateCertificates(db, now),
+    listAdvisoryOptions(db),
+    listFilterOptions(db, tenantScopeWhere(principal, 'operator')),
+  ]);
+  const total = preview.eligible + preview.skipped;
+  const advisory = advisories.find((a) => a.id === advisoryId);
+  const hidden: Record<string, string> = from
+    ? { fromCampaignId: from.id }
+    : Object.fromEntries(Object.entries({ ...filters, advisoryId }).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const certificateOptions = certs.map((c) => ({ value: c.id, label: `${c.label}${c.region ? ` · ${c.region}` : ''} (until ${formatDate(c.notAfter)})${c.hasPrivateKey ? '' : ' · no key'}` }));
+  const defaultName = from ? from.name : advisory ? `Remediate: ${advisory.title}` : filters.status ? `Rotate ${filters.status} connectors${filters.region ? ` · ${filters.region}` : ''}` : `Campaign · ${formatDate(now)}`;
+  const fromWaves = from && Array.isArray(from.waves) ? (from.waves as { size?: number | null }[]) : null;
+
+  return (
+    <>
+      <PageHeader
+        title={from ? 'Edit campaign settings' : 'New campaign'}
+        description="Rotate many connectors at once: a canary wave first, then the rest, across workers, with live progress."
+        breadcrumbs={[{ href: '/campaigns', label: 'Campaigns' }]}
+      />
+      {error ? (
+        <Alert tone="danger" title="The campaign could not be created" className="mb-6">
+          {error === 'empty' ? 'No connectors were selected.' : error}
+        </Alert>
+      ) : null}
+      {from ? (
+        <Alert tone="info" className="mb-6" title={`Editing the draft “${from.name}”`}>
+          Saving creates the campaign again from the same {formatNumber(total)} connectors and withdraws the old draft.
+        </Alert>
+      ) : null}
+
+      <div className="grid gap-6 xl:grid-cols-[minmax(0,22rem)_minmax(0,1fr)]">
+        <Card>
+          <CardHeader>
+            <CardTitle>1. Connectors</CardTitle>
+            <CardDescription>{from ? 'The draft’s selection.' : 'Every connector on a certificate in an advisory, or a fleet filter.'}</CardDescription>
+          </CardHeader>
+          <CardBody className="space-y-4">
+            {!from ? (
+              <form action="/campaigns/new/setup" method="get" className="space-y-3" aria-label="Choose the connectors">
+                <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
+                  Advisory
+                  <Select name="advisoryId" defaultValue={advisoryId ?? ''} options={[{ value: '', label: 'Any (no advisory)' }, ...advisories.map((a) => ({ value: a.id, label: `${a.title} (${a.severity})` }))]} />
+                </label>
+                <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
+                  Status
+                  <Select name="status" defaultValue={filters.status ?? ''} options={[{ value: '', label: 'Any status' }, ...CONNECTOR_STATUS_VALUES.map((s) => ({ value: s, label: s }))]} />
+                </label>
+                <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
+                  Region
+                  <Select name="region" defaultValue={filters.region ?? ''} options={[{ value: '', label: 'All regions' }, ...options.regions.map((r) => ({ value: r, label: r }))]} />
+                </label>
+                <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
+                  Connector type
+                  <Select name="connectorTypeId" defaultValue={filters.connectorTypeId ?? ''} options={[{ value: '', label: 'All types' }, ...options.connectorTypes.map((t) => ({ value: t.id, label: t.name }))]} />
+                </label>
+                <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
+                  Tenant group
+                  <Select name="group" defaultValue={filters.group ?? ''} options={[{ value: '', label: 'All groups' }, ...options.groups.map((g) => ({ value: g, label: g }))]} />
+                </label>
+                {filters.q ? <input type="hidden" name="q" value={filters.q} /> : null}
+                <Button type="submit" variant="secondary" size="sm">
+                  Update selection
+                </Button>
+              </form>
+            ) : null}
+            <div className="grid grid-cols-2 gap-3" aria-live="polite">
+              <Stat label="Connectors to rotate" value={formatNumber(preview.eligible)} />
+              <Stat label="Tenants" value={formatNumber(preview.tenants)} />
+              <Stat label="Skipped" value={formatNumber(preview.skipped)} detail="Already in a rotation" tone={preview.skipped ? 'warning' : 'default'} />
+              <Stat label="Regions" value={formatNumber(preview.regions.length)} />
+            </div>
+            {preview.error ? <Alert tone="danger">{preview.error}</Alert> : null}
+          </CardBody>
+        </Card>
+
+        <Card>
+          <CardHeader>
+            <CardTitle>2. Plan</CardTitle>
+            <CardDescription>
+              {formatNumber(total)} connector{total === 1 ? '' : 's'} selected{total > DEFAULT_APPROVAL_THRESHOLD ? ' — fleet-wide: a second admin must approve before it starts' : ''}.
+            </CardDescription>
+          </CardHeader>
+          <CardBody>
+            {total === 0 ? (
+              <p className="text-sm text-fg-muted">The selection matches no connector you may rotate. Change the selection on the left.</p>
+            ) : (
+              <CampaignForm
+                hidden={hidden}
+                regions={preview.regions.map((r) => ({ ...r, defaultCertificateId: defaultCertificateFor(r.region, certs) ?? '' }))}
+                certificateOptions={certificateOptions}
+                defaults={{
+                  name: defaultName,
+                  mode: from?.mode === 'reestablish' ? 'reestablish' : 'rotate',
+                  concurrency: from?.concurrency ?? 20,
+                  canarySize: fromWaves && fromWaves.length > 1 ? (fromWaves[0]?.size ?? 5) : fromWaves ? 0 : 5,
+                  requiresApproval: from?.requiresApproval ?? false,
+                }}
+                total={total}
+                approvalThreshold={DEFAULT_APPROVAL_THRESHOLD}
+              />
+            )}
+          </CardBody>
+        </Card>
+      </div>
+    </>
+  );
+}
