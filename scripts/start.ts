@@ -151,7 +151,7 @@ async function main(): Promise<void> {
   // 4. The web app.
   if (!(await portFree(env.PORT))) throw new Error(`Port ${env.PORT} is in use. Stop what listens there or set PORT.`);
   const nextBin = path.join(root, 'node_modules/next/dist/bin/next');
-  if (!dev && !fs.existsSync(path.join(root, '.next', 'BUILD_ID'))) {
+  if (!dev && !fs.existsSync(path.join(root, process.env.REKEY_NEXT_DIST_DIR || '.next', 'BUILD_ID'))) {
     say('building the dashboard (first start only, about a minute)…');
     await runToEnd('next build', [nextBin, 'build'], childEnv);
   }
