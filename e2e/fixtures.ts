@@ -1,0 +1,38 @@
+/**
+ * Shared Playwright fixtures: every page fails its test on a browser console error or an uncaught
+ * page error, and `signIn(upn)` goes through the simulator's real sign-in page.
+ */
+import { expect, test as base, type Page } from '@playwright/test';
+
+export const USERS = {
+  admin: 'admin@rekey.example',
+  operator: 'operator@rekey.example',
+  scoped: 'eu-operator@rekey.example',
+  viewer: 'viewer@rekey.example',
+} as const;
+
+export async function signIn(page: Page, upn: string, returnTo = '/'): Promise<void> {
+  await page.goto(`/auth/sign-in?returnTo=${encodeURIComponent(returnTo)}`);
+  await page.locator(`button[data-upn="${upn}"]`).click();
+  const base = new URL(test.info().project.use.baseURL ?? 'http://localhost:3100');
+  await page.waitForURL((url) => url.host === base.host && !url.pathname.startsWith('/auth/'));
+}
+
+export const test = base.extend<{ consoleErrors: string[] }>({
+  // The simulator serves HTTPS with its own CA, which this Chromium does not trust.
+  ignoreHTTPSErrors: true,
+  consoleErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(`${m.text()} ${m.location().url ?? ''}`.trim());
+      });
+      page.on('pageerror', (e) => errors.push(e.message));
+      await use(errors);
+      expect(errors, 'browser console errors').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
