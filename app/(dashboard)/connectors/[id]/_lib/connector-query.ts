@@ -1,0 +1,16 @@
+import 'server-only';
+import { db } from '@/lib/db';
+
+/** The connector page's record: no key material (the current certificate's public facts only). */
+export async function findConnector(id: string) {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+  return db.connector.findUnique({
+    where: { id },
+    select: {
+      id: true, displayName: true, appId: true, appObjectId: true, spObjectId: true, status: true, statusReasons: true, statusAt: true, observedCredentials: true, observedAt: true, missingSince: true, tenantId: true,
+      tenant: { select: { id: true, displayName: true, region: true, group: true, defaultDomain: true } },
+      connectorType: { select: { name: true, vendor: true, description: true } },
+      currentCertificate: { select: { id: true, subject: true, label: true, sha1Thumbprint: true, notBefore: true, notAfter: true } },
+    },
+  });
+}

@@ -1,0 +1,100 @@
+'use server';
+
+import { redirect } from 'next/navigation';
+import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
+import { defineAction } from '@/lib/auth/action';
+import { requireTenantAccess } from '@/lib/auth/tenant-access';
+import { db } from '@/lib/db';
+import { loadDetectionSettings } from '@/lib/detection/detection-settings';
+import { findFirstUseAfter, type FirstUseResult } from '@/lib/detection/first-use-after-rotation';
+import { RekeyError } from '@/lib/errors';
+import { getGraphEnvironment } from '@/lib/graph/graph-environment';
+import { cancelRotation } from '@/lib/rotation/cancel-rotation';
+import { getRotationEvidence } from '@/lib/rotation/get-rotation-evidence';
+import { retryRotation } from '@/lib/rotation/retry-rotation';
+import { startRotation } from '@/lib/rotation/start-rotation';
+
+/** The phrase typed to confirm a delete-first (re-establish) rotation: the connector's name. */
+function reestablishPhrase(connectorName: string): string {
+  return connectorName;
+}
+
+const StartInput = z.object({
+  connectorId: z.uuid(),
+  toCertificateId: z.uuid(),
+  mode: z.enum(['rotate', 'reestablish']),
+  recreate: z.enum(['0', '1']).default('0'),
+  confirmText: z.string().max(300).optional(),
+});
+
+export const startRotationAction = defineAction({
+  name: 'rotations.start',
+  role: 'operator',
+  input: StartInput,
+  handler: async (input, { principal, actor, now }) => {
+    const connector = await db.connector.findUnique({ where: { id: input.connectorId }, select: { tenantId: true, displayName: true } });
+    if (!connector) throw new RekeyError('NOT_FOUND', 'Connector not found.');
+    await requireTenantAccess(principal, connector.tenantId, 'operator');
+    if (input.mode === 'reestablish' && (input.confirmText ?? '').trim() !== reestablishPhrase(connector.displayName)) {
+      throw new RekeyError('BAD_INPUT', `Re-establishing deletes the current credential first. Type “${reestablishPhrase(connector.displayName)}” to confirm.`, { fieldErrors: { confirmText: ['The typed text does not match.'] } });
+    }
+    const rotation = await startRotation({ connectorId: input.connectorId, toCertificateId: input.toCertificateId, mode: input.mode, recreate: input.recreate === '1' }, { actor, now, principal });
+    redirect(`/rotations/${rotation.id}`);
+  },
+});
+
+const RotationInput = z.object({ rotationId: z.uuid() });
+
+export const retryRotationAction = defineAction({
+  name: 'rotations.retry',
+  role: 'operator',
+  input: RotationInput,
+  handler: async ({ rotationId }, { principal, actor, now }) => {
+    const r = await retryRotation(rotationId, { actor, now, principal });
+    revalidatePath(`/rotations/${rotationId}`);
+    return r;
+  },
+});
+
+export const cancelRotationAction = defineAction({
+  name: 'rotations.cancel',
+  role: 'operator',
+  input: RotationInput,
+  handler: async ({ rotationId }, { principal, actor, now }) => {
+    const r = await cancelRotation(rotationId, { actor, now, principal });
+    revalidatePath(`/rotations/${rotationId}`);
+    return r;
+  },
+});
+
+export type FirstUseView =
+  | { status: 'used'; at: string; ipAddress: string; fromVendorRange: boolean; resource: string | null }
+  | { status: 'not_yet'; checkedSignIns: number; checkedAt: string }
+  | { status: 'unavailable'; message: string };
+
+/** Step 6 (optional): has the vendor's service signed in with the new key since the rotation began? */
+export const checkFirstUseAction = defineAction({
+  name: 'rotations.first_use',
+  role: 'viewer',
+  input: RotationInput,
+  handler: async ({ rotationId }, { principal, now }): Promise<FirstUseView> => {
+    const ev = await getRotationEvidence(rotationId, { principal });
+    // Rekey's own verification sign-in with the new key happens before the rotation finishes; only
+    // later sign-ins are the vendor's service.
+    if (ev.rotation.state !== 'SUCCEEDED' || !ev.rotation.finishedAt) throw new RekeyError('CONFLICT', 'The vendor\'s first sign-in can be checked once the rotation has succeeded.');
+    const keyId = ev.facts.add?.keyId ?? undefined;
+    const { vendorCidrs } = await loadDetectionSettings(db);
+    const r: FirstUseResult = await findFirstUseAfter(getGraphEnvironment().gateway, {
+      tenant: { id: ev.tenant.entraTenantId, name: ev.tenant.displayName },
+      appId: ev.connector.appId,
+      keyId,
+      sha1: ev.to.sha1,
+      after: ev.rotation.finishedAt,
+      vendorCidrs,
+    });
+    if (r.status === 'used') return { status: 'used', at: r.at.toISOString(), ipAddress: r.ipAddress, fromVendorRange: r.fromVendorRange, resource: r.resource };
+    if (r.status === 'not_yet') return { status: 'not_yet', checkedSignIns: r.checkedSignIns, checkedAt: now.toISOString() };
+    return { status: 'unavailable', message: r.message };
+  },
+});
