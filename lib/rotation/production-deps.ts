@@ -1,21 +1,21 @@
 /** The production wiring of the rotation engine: lib/graph from the environment and lib/vault. */
+import { RekeyError } from '@/lib/errors';
 import { getGraphEnvironment } from '@/lib/graph/graph-environment';
-import { loadMasterKeyRing } from '@/lib/vault/master-key';
-import { openSealedKey } from '@/lib/vault/sealed-key';
+import { openForCertificate } from '@/lib/vault/key-ring';
 import { createGraphPortAdapter } from '@/lib/rotation/graph-port-adapter';
 import { defaultDepsPart, type RotationDeps } from '@/lib/rotation/rotation-deps';
 
 export function createProductionRotationDeps(): RotationDeps {
-  let ring: ReturnType<typeof loadMasterKeyRing> | undefined;
   return {
     ...defaultDepsPart,
     graph: createGraphPortAdapter(getGraphEnvironment()),
     async openKey(k) {
-      ring ??= loadMasterKeyRing();
       try {
-        return { certificatePem: k.certificatePem, privateKeyPem: openSealedKey(k.sealedPrivateKey, k.sha256Thumbprint, ring) };
-      } catch {
-        return null;
+        return { certificatePem: k.certificatePem, privateKeyPem: openForCertificate(k.sealedPrivateKey, k.sha256Thumbprint) };
+      } catch (e) {
+        // A key Rekey stores but cannot open is a configuration problem (wrong master key), not
+        // "no key": say so rather than silently falling back to PATCH and presence checks.
+        throw new RekeyError('CONFIG', `The stored private key of certificate ${k.sha256Thumbprint.slice(0, 16)}… cannot be opened: ${(e as Error).message} Check REKEY_MASTER_KEY / REKEY_MASTER_KEY_PREVIOUS (or the key file under REKEY_DATA_DIR).`);
       }
     },
   };
