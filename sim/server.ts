@@ -398,6 +398,11 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
       send(res, handleLogout(u.searchParams), {});
       return;
     }
+    if (p === '/favicon.ico') {
+      // Browsers ask for it on the sign-in page; answer quietly instead of a 404.
+      res.writeHead(204).end();
+      return;
+    }
     if (p === '/' || p === '') {
       send(res, { status: 200, headers: {}, body: { name: 'Rekey Microsoft 365 simulator', tenants: directory.tenants.size, docs: 'sim/README.md' } }, {});
       return;

@@ -50,7 +50,8 @@ export default async function ForbiddenPage({ searchParams }: { searchParams: Pr
       <LinkButton href="/" variant="primary">
         Go to overview
       </LinkButton>
-      <LinkButton href="/auth/sign-in">Sign in as someone else</LinkButton>
+      {/* A plain link: prefetching it would follow the redirect to the identity provider. */}
+      <LinkButton href="/auth/sign-in" prefetch={false}>Sign in as someone else</LinkButton>
     </StatusPage>
   );
 }
