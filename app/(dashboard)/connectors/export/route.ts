@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute } from '@/lib/auth/action';
 import { tenantScopeWhere } from '@/lib/auth/principal';
-import { csvResponse } from '@/lib/csv';
+import { csvResponse, paged } from '@/lib/csv';
 import { db } from '@/lib/db';
 import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
 import { CONNECTOR_SORTS, listConnectors } from '@/lib/fleet/list-connectors';
@@ -16,13 +16,10 @@ export const GET = defineRoute({
   handler: async (input, { principal }) => {
     const filters = parseFleetFilters(input as Record<string, string>);
     const scope = tenantScopeWhere(principal, 'viewer');
-    async function* rows() {
-      for (let page = 1; ; page++) {
-        const { rows } = await listConnectors(db, scope, { filters, sort: input.sort, dir: input.dir, page, pageSize: 200 });
-        for (const c of rows) yield [c.tenant.displayName, c.tenant.region, c.connectorType.name, c.displayName, c.appId, c.status, c.currentCertificate?.sha1Thumbprint, c.currentCertificate?.notAfter, c.rotations[0]?.state];
-        if (rows.length < 200) return;
-      }
-    }
-    return csvResponse('rekey-connectors.csv', ['tenant', 'region', 'type', 'connector', 'appId', 'status', 'thumbprint', 'expires', 'activeRotation'], rows());
+    const rows = paged(
+      (page, pageSize) => listConnectors(db, scope, { filters, sort: input.sort, dir: input.dir, page, pageSize }),
+      (c) => [c.tenant.displayName, c.tenant.region, c.connectorType.name, c.displayName, c.appId, c.status, c.currentCertificate?.sha1Thumbprint, c.currentCertificate?.notAfter, c.rotations[0]?.state],
+    );
+    return csvResponse('rekey-connectors.csv', ['tenant', 'region', 'type', 'connector', 'appId', 'status', 'thumbprint', 'expires', 'activeRotation'], rows);
   },
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute } from '@/lib/auth/action';
 import { tenantScopeWhere } from '@/lib/auth/principal';
-import { csvResponse } from '@/lib/csv';
+import { csvResponse, paged } from '@/lib/csv';
 import { db } from '@/lib/db';
 import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
 import { listTenants, TENANT_SORTS } from '@/lib/fleet/list-tenants';
@@ -16,13 +16,10 @@ export const GET = defineRoute({
   handler: async (input, { principal }) => {
     const filters = parseFleetFilters(input as Record<string, string>);
     const scope = tenantScopeWhere(principal, 'viewer');
-    async function* rows() {
-      for (let page = 1; ; page++) {
-        const { rows } = await listTenants(db, scope, { filters, sort: input.sort, dir: input.dir, page, pageSize: 200 });
-        for (const t of rows) yield [t.displayName, t.entraTenantId, t.defaultDomain, t.region, t.group, t.connectors, t.worstStatus, t.consentState, t.signInLogState, t.lastScanAt];
-        if (rows.length < 200) return;
-      }
-    }
-    return csvResponse('rekey-tenants.csv', ['name', 'tenantId', 'domain', 'region', 'group', 'connectors', 'worstStatus', 'consent', 'signInLogs', 'lastScan'], rows());
+    const rows = paged(
+      (page, pageSize) => listTenants(db, scope, { filters, sort: input.sort, dir: input.dir, page, pageSize }),
+      (t) => [t.displayName, t.entraTenantId, t.defaultDomain, t.region, t.group, t.connectors, t.worstStatus, t.consentState, t.signInLogState, t.lastScanAt],
+    );
+    return csvResponse('rekey-tenants.csv', ['name', 'tenantId', 'domain', 'region', 'group', 'connectors', 'worstStatus', 'consent', 'signInLogs', 'lastScan'], rows);
   },
 });
