@@ -1,0 +1,115 @@
+'use server';
+/**
+ * Tenants: onboarding (one by id/domain, or a CSV import), consent checks and scans. The tenant
+ * use cases take no principal, so the checks live here: adding/importing needs a fleet-wide
+ * operator (a scoped operator cannot see the tenant they would create); per-tenant actions need
+ * the operator role for that tenant (requireTenantAccess — NOT_FOUND outside the scope).
+ */
+import { revalidatePath } from 'next/cache';
+import { z } from 'zod';
+import { defineAction } from '@/lib/auth/action';
+import { isFleetWide, type Principal } from '@/lib/auth/principal';
+import { requireTenantAccess } from '@/lib/auth/tenant-access';
+import { scanDrift } from '@/lib/detection/scan-drift';
+import { scanSignIns } from '@/lib/detection/scan-sign-ins';
+import { RekeyError } from '@/lib/errors';
+import { addTenant, AddTenantSchema } from '@/lib/tenants/add-tenant';
+import { checkTenantConsent } from '@/lib/tenants/check-tenant-consent';
+import { getAdminConsentUrl } from '@/lib/tenants/get-admin-consent-url';
+import { importTenants } from '@/lib/tenants/import-tenants';
+import { scanTenant } from '@/lib/tenants/scan-tenant';
+
+const MAX_CSV_BYTES = 5 * 1024 * 1024;
+
+function requireFleetWideOperator(principal: Principal): void {
+  if (!isFleetWide(principal, 'operator')) throw new RekeyError('FORBIDDEN', 'Adding tenants needs the Operator role for the whole fleet.', { need: 'operator' });
+}
+
+/** Consent links are best-effort extras: a missing management-app configuration must not hide the result. */
+async function consentUrlFor(tenantId: string): Promise<string | null> {
+  try {
+    return await getAdminConsentUrl({ tenantId }, { actor: { id: null, label: 'system' } });
+  } catch {
+    return null;
+  }
+}
+
+export const addTenantAction = defineAction({
+  name: 'tenants.add',
+  role: 'operator',
+  input: AddTenantSchema,
+  handler: async (input, { principal, actor, now }) => {
+    requireFleetWideOperator(principal);
+    const t = await addTenant(input, { actor, now });
+    revalidatePath('/tenants');
+    return { id: t.id, displayName: t.displayName, entraTenantId: t.entraTenantId, consentUrl: await consentUrlFor(t.id) };
+  },
+});
+
+const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean());
+
+const ImportTenantsFormSchema = z
+  .object({
+    csv: z.string().max(MAX_CSV_BYTES, 'The CSV is larger than 5 MiB.').optional(),
+    file: z.instanceof(Blob).optional(),
+    dryRun: checkbox.optional(),
+  })
+  .refine((v) => Boolean(v.file?.size) || Boolean(v.csv?.trim()), { message: 'Paste the CSV or choose a file.', path: ['csv'] });
+
+export const importTenantsAction = defineAction({
+  name: 'tenants.import',
+  role: 'operator',
+  input: ImportTenantsFormSchema,
+  maxBytes: MAX_CSV_BYTES + 64 * 1024,
+  handler: async (input, { principal, actor, now }) => {
+    requireFleetWideOperator(principal);
+    const csv = input.file && input.file.size > 0 ? await input.file.text() : (input.csv ?? '');
+    const result = await importTenants({ csv, dryRun: input.dryRun ?? false }, { actor, now });
+    if (result.imported > 0) revalidatePath('/tenants');
+    // Consent links for what was created (the next step for each tenant's administrator).
+    const created = result.tenantIds.slice(0, 200);
+    const consentUrls = await Promise.all(created.map(async (id) => ({ id, url: await consentUrlFor(id) })));
+    return { ...result, dryRun: input.dryRun ?? false, consentUrls };
+  },
+});
+
+const TenantIdSchema = z.object({ tenantId: z.uuid() });
+
+export const checkConsentAction = defineAction({
+  name: 'tenants.check-consent',
+  role: 'operator',
+  input: TenantIdSchema,
+  handler: async ({ tenantId }, { principal, actor, now }) => {
+    await requireTenantAccess(principal, tenantId, 'operator');
+    const r = await checkTenantConsent({ tenantId }, { actor, now });
+    revalidatePath(`/tenants/${tenantId}`);
+    return { state: r.state, detail: r.detail, grantedRoles: r.grantedRoles, missing: r.missing, signInLogState: r.signInLogState, changed: r.changed };
+  },
+});
+
+export const scanTenantAction = defineAction({
+  name: 'tenants.scan',
+  role: 'operator',
+  input: TenantIdSchema,
+  handler: async ({ tenantId }, { principal, actor, now }) => {
+    await requireTenantAccess(principal, tenantId, 'operator');
+    const summary = await scanTenant({ tenantId }, { actor, now });
+    // Discovery stores what the tenant holds; the drift scan judges it and re-classifies.
+    const drift = await scanDrift({ tenantIds: [tenantId] }, { caller: principal, actor, now });
+    revalidatePath(`/tenants/${tenantId}`);
+    return { ...summary, driftedConnectors: drift.driftedConnectors };
+  },
+});
+
+export const scanSignInsAction = defineAction({
+  name: 'tenants.scan-sign-ins',
+  role: 'operator',
+  input: TenantIdSchema,
+  handler: async ({ tenantId }, { principal, actor, now }) => {
+    await requireTenantAccess(principal, tenantId, 'operator');
+    const r = await scanSignIns({ tenantIds: [tenantId] }, { caller: principal, actor, now });
+    revalidatePath(`/tenants/${tenantId}`);
+    const t = r.tenants[0];
+    return { state: t?.state ?? 'error', detail: t?.detail ?? null, signInsRead: t?.signInsRead ?? 0, evidenceStored: t?.evidenceStored ?? 0, unknownAddressUses: t?.unknownAddressUses ?? 0 };
+  },
+});
