@@ -11,7 +11,7 @@ const noDomainInUi = {
 
 export default tseslint.config(
   {
-    ignores: ['.next/**', 'node_modules/**', 'generated/**', '.data/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts', 'scripts/dev/**'],
+    ignores: ['.next/**', '.next-*/**', 'bench/out/**', 'q-tmp.mjs', 'node_modules/**', 'generated/**', '.data/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts', 'scripts/dev/**'],
   },
   ...nextCoreWebVitals,
   ...nextTs,
