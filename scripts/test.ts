@@ -61,13 +61,16 @@ for (const step of steps) {
   process.stderr.write(`\n── ${step.name} ──────────────────────────────────────────\n`);
   const code = await runStep(step);
   timings.push(`${step.name} ${((Date.now() - started) / 1000).toFixed(0)}s`);
+  let failedTests = 0;
   if (step.report) {
     const c = count(step.report);
     totals.passed += c.passed;
     totals.failed += c.failed;
     totals.skipped += c.skipped;
+    failedTests = c.failed;
   }
-  if (code !== 0) {
+  // A runner that reports failed tests fails its step whatever its exit code says.
+  if (code !== 0 || failedTests > 0) {
     failedStep = step.name;
     if (!step.report) totals.failed += 1;
     break;

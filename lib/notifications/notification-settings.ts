@@ -19,10 +19,10 @@ export const NotificationSettingsSchema = z.object({
   email: z
     .object({
       enabled: z.boolean().default(false),
-      from: z.email().default('rekey@localhost'),
+      from: z.email().default('rekey@rekey.example'),
       to: z.array(z.email()).max(50).default([]),
     })
-    .default({ enabled: false, from: 'rekey@localhost', to: [] }),
+    .default({ enabled: false, from: 'rekey@rekey.example', to: [] }),
   webhook: z
     .object({
       enabled: z.boolean().default(false),

@@ -78,16 +78,20 @@ export function createGraphPortAdapter(graph: GraphEnvironment): RotationGraphPo
       }
     },
     async createConnection(t, input) {
-      const app = ApplicationSchema.parse(
-        await gw.request(ref(t), {
-          method: 'POST',
-          path: '/applications',
-          body: { displayName: input.displayName, signInAudience: 'AzureADMyOrg', requiredResourceAccess: input.requiredResourceAccess, keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Verify', ...input.credential }] },
-          operation: 'create the new application',
-          need: 'writeApplications',
-        }),
-      );
-      const sp = ServicePrincipalSchema.parse(await gw.request(ref(t), { method: 'POST', path: '/servicePrincipals', body: { appId: app.appId }, operation: 'create the new service principal', need: 'writeApplications' }));
+      const app = input.adopt
+        ? { appId: input.adopt.appId, id: input.adopt.appObjectId }
+        : ApplicationSchema.parse(
+            await gw.request(ref(t), {
+              method: 'POST',
+              path: '/applications',
+              body: { displayName: input.displayName, signInAudience: 'AzureADMyOrg', requiredResourceAccess: input.requiredResourceAccess, keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Verify', ...input.credential }] },
+              operation: 'create the new application',
+              need: 'writeApplications',
+            }),
+          );
+      // A crash may fall between the two writes: reuse a service principal that already exists.
+      const existingSp = input.adopt ? (await findConnection(gw, ref(t), app.appId)).servicePrincipal : null;
+      const sp = existingSp ?? ServicePrincipalSchema.parse(await gw.request(ref(t), { method: 'POST', path: '/servicePrincipals', body: { appId: app.appId }, operation: 'create the new service principal', need: 'writeApplications' }));
       return { appId: app.appId, appObjectId: app.id, spObjectId: sp.id };
     },
     async findApplicationsByName(t, displayName) {

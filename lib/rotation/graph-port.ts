@@ -80,6 +80,8 @@ export interface RecreateConnectionInput {
   displayName: string;
   requiredResourceAccess: RequiredResourceAccess;
   credential: NewKeyCredential;
+  /** An application an interrupted attempt already created: finish it (service principal) instead of creating another. */
+  adopt?: { appId: string; appObjectId: string };
 }
 
 /** The tenant's default app-management policy, as far as certificate credentials are concerned. */
@@ -106,7 +108,7 @@ export interface RotationGraphPort {
   listAppRoleGrants(tenant: TenantRef, spObjectId: string): Promise<AppRoleGrant[]>;
   /** Deletes the application (Entra removes its service principal with it). Idempotent: absent is fine. */
   deleteApplication(tenant: TenantRef, appObjectId: string): Promise<void>;
-  /** Creates application + service principal with the certificate; returns their ids. */
+  /** Creates application + service principal with the certificate (or finishes an adopted application); returns their ids. */
   createConnection(tenant: TenantRef, input: RecreateConnectionInput): Promise<{ appId: string; appObjectId: string; spObjectId: string }>;
   /** Finds an application by display name (recreate is resumable: it may already exist). */
   findApplicationsByName(tenant: TenantRef, displayName: string): Promise<{ appId: string; appObjectId: string; createdDateTime: string | null }[]>;

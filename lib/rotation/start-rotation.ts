@@ -79,6 +79,18 @@ export async function startRotation(input: StartRotationInput, ctx: UseCaseConte
           createdAt: ctx.now,
         },
       });
+      // The checks above read the connector outside this transaction; a rotation that finished
+      // meanwhile may already have moved it to this certificate (two overlapping campaigns would
+      // then rotate it twice). Re-read it AFTER the insert: had that rotation still been finishing,
+      // the one-active index would have made the insert wait for its commit (or refused it), so
+      // this read sees its result. (Reading first under a row lock could deadlock with it.)
+      const [current] = await tx.$queryRaw<{ currentCertificateId: string | null }[]>`SELECT "currentCertificateId" FROM "Connector" WHERE id = ${connectorId}::uuid`;
+      if (current?.currentCertificateId === cert.id) {
+        throw new RekeyError('BAD_INPUT', `Certificate ${cert.sha1Thumbprint} is already the current certificate of ${connector.displayName}; choose a new one.`);
+      }
+      if ((current?.currentCertificateId ?? null) !== connector.currentCertificateId) {
+        throw new RekeyError('CONFLICT', `Connector ${connector.displayName} (${connectorId}) changed certificate while this rotation was being started (another rotation finished); start it again.`, { connectorId });
+      }
       await appendAuditEvent(
         tx,
         ctx.actor,

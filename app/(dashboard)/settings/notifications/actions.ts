@@ -28,7 +28,7 @@ export const saveNotificationSettingsAction = defineAction({
   handler: async (input, { principal, actor, now }) => {
     const saved = await updateNotificationSettings(
       {
-        email: { enabled: input.emailEnabled, from: input.emailFrom ?? 'rekey@localhost', to: input.emailTo },
+        email: { enabled: input.emailEnabled, from: input.emailFrom ?? 'rekey@rekey.example', to: input.emailTo },
         webhook: { enabled: input.webhookEnabled, format: input.webhookFormat },
         events: Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, input.events.includes(k)])),
         dashboardUrl: input.dashboardUrl,
