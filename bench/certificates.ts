@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { parseCertificateInput } from '@/lib/certs/parse-certificate-input';
 import { randomSerialHex, signCertificate } from '@/lib/certs/sign-certificate';
 import { classifyConnector, type StatusPolicyInput } from '@/lib/status/classify-connector';
+import { writeJsonResult } from './lib/bench-db';
 
 export interface CertificatesBenchResult {
   name: 'certificates';
@@ -83,7 +84,12 @@ export function run(count = 10_000): CertificatesBenchResult {
   return { name: 'certificates', count, poolSize: inputs.length, rekeyMs: Math.round(rekeyMs), nativeMs: Math.round(nativeMs), ratio: Math.round(ratio * 100) / 100, target: 2, withinTarget: ratio <= 2 };
 }
 
+export function format(r: CertificatesBenchResult): string {
+  return `certificates: parse+classify ${r.count} (pool of ${r.poolSize} DER certs)\n  rekey   ${r.rekeyMs} ms\n  native  ${r.nativeMs} ms (X509Certificate alone)\n  ratio   ${r.ratio}× (target ≤ ${r.target}×) ${r.withinTarget ? 'OK' : 'OVER TARGET'}`;
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const r = run();
-  process.stdout.write(`certificates: parse+classify ${r.count} (pool of ${r.poolSize} DER certs)\n  rekey   ${r.rekeyMs} ms\n  native  ${r.nativeMs} ms (X509Certificate alone)\n  ratio   ${r.ratio}× (target ≤ ${r.target}×) ${r.withinTarget ? 'OK' : 'OVER TARGET'}\n`);
+  writeJsonResult(r);
+  process.stdout.write(`${format(r)}\n`);
 }

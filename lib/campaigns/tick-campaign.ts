@@ -17,7 +17,9 @@
  * holding A's locks while it waits for the audit-chain lock could wait on a rotation finishing
  * (which updates an item A holds) — a deadlock PostgreSQL cannot see. Claims make phase B safe:
  * a crash between A and B leaves RUNNING items without a rotation, which a later tick links (if
- * the rotation was created) or puts back in the queue after `STALE_CLAIM_MS`.
+ * the rotation was created) or puts back in the queue — at once when no other live dispatcher
+ * holds the campaign's shared dispatch lock (each holds it from before phase A to the end of
+ * phase B, and a dead one loses it with its connection), else after `STALE_CLAIM_MS`.
  */
 import { SYSTEM_ACTOR, appendAuditEvent, type Actor } from '@/lib/audit/append-audit-event';
 import { db, type Prisma } from '@/lib/db';
@@ -28,6 +30,7 @@ import { countCampaignItems } from '@/lib/campaigns/count-campaign-items';
 import { WavesSchema, maxFailuresFor, type WaveSpec } from '@/lib/campaigns/plan-waves';
 import { notify } from '@/lib/notifications/notify';
 import type { UseCaseContext } from '@/lib/rotation/rotation-context';
+import { DISPATCH_LOCK_NAMESPACE, withCampaignDispatchLock } from '@/lib/rotation/rotation-lease';
 
 export const STALE_CLAIM_MS = 5 * 60_000;
 
@@ -70,8 +73,15 @@ export function readWaveSpecs(json: unknown): WaveSpec[] {
   return parsed.success ? parsed.data : [{ size: null }];
 }
 
-async function reconcile(tx: Prisma.TransactionClient, campaignId: string, now: Date): Promise<void> {
-  const stale = new Date(now.getTime() - STALE_CLAIM_MS);
+async function reconcile(tx: Prisma.TransactionClient, campaignId: string, now: Date, ownBackendPid: number): Promise<void> {
+  // Every dispatcher holds the campaign's shared dispatch lock from before it claims until its
+  // phase B ends. When nobody else holds it, no live dispatcher is in phase B, so claims without
+  // a rotation belong to a dispatcher that died: take them back now instead of after STALE_CLAIM_MS.
+  const [others] = await tx.$queryRaw<{ n: number }[]>`
+    SELECT count(*)::int AS n FROM pg_locks
+    WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND classid::bigint = ${DISPATCH_LOCK_NAMESPACE}
+      AND objid::bigint = (hashtext(${campaignId})::bigint & 4294967295) AND pid <> ${ownBackendPid}`;
+  const stale = others?.n === 0 ? now : new Date(now.getTime() - STALE_CLAIM_MS);
   // Claims whose rotation was created but never linked (dispatcher died in between).
   await tx.$executeRaw`
     UPDATE "CampaignItem" ci SET "rotationId" = r.id, "updatedAt" = ${now}
@@ -116,13 +126,13 @@ function summarise(rows: Awaited<ReturnType<typeof countByWave>>, wave: number) 
   return { upTo, currentFailed, currentAttention };
 }
 
-async function phaseA(campaignId: string, now: Date): Promise<PhaseA> {
+async function phaseA(campaignId: string, now: Date, ownBackendPid: number): Promise<PhaseA> {
   return db.$transaction(
     async (tx) => {
       const c = await lockCampaign(tx, campaignId);
       const base = { name: c.name, mode: c.mode, claimed: [] as Claimed[], decisions: [] as CampaignStep['kind'][] };
       if (c.state !== 'RUNNING') return { ...base, state: c.state, currentWave: c.currentWave };
-      await reconcile(tx, campaignId, now);
+      await reconcile(tx, campaignId, now, ownBackendPid);
       const specs = readWaveSpecs(c.waves);
       let wave = c.currentWave;
       for (let guard = 0; guard <= specs.length; guard++) {
@@ -255,16 +265,19 @@ export async function tickCampaign(campaignId: string, depsIn?: Partial<TickDeps
   const result: TickResult = { state: 'RUNNING', decisions: [], started: 0, skipped: 0, failed: 0, currentWave: 0 };
   // Items skipped or failed at start free their slot at once: go round again (bounded).
   for (let round = 0; round < 20; round++) {
-    const a = await phaseA(campaignId, deps.clock());
-    result.state = a.state;
-    result.currentWave = a.currentWave;
-    result.decisions.push(...a.decisions);
-    if (a.claimed.length === 0) break;
-    const b = await phaseB(campaignId, a, deps);
-    result.started += b.started;
-    result.skipped += b.skipped;
-    result.failed += b.failed;
-    if (b.skipped + b.failed === 0) break;
+    const again = await withCampaignDispatchLock(campaignId, async (pid) => {
+      const a = await phaseA(campaignId, deps.clock(), pid);
+      result.state = a.state;
+      result.currentWave = a.currentWave;
+      result.decisions.push(...a.decisions);
+      if (a.claimed.length === 0) return false;
+      const b = await phaseB(campaignId, a, deps);
+      result.started += b.started;
+      result.skipped += b.skipped;
+      result.failed += b.failed;
+      return b.skipped + b.failed > 0;
+    });
+    if (!again) break;
   }
   return result;
 }

@@ -1,0 +1,334 @@
+/**
+ * Emergency campaign: rotate 3,600 connectors in 3,600 tenants on the simulator with its
+ * documented throttling and 50 ms added latency, through the real engine (a `rekey worker` child
+ * process: pg-boss, campaign dispatcher, rotation steps, Graph gateway). Measures wall time, the
+ * achieved rate as a fraction of the throttle-bound ideal (computed from the documented limits
+ * and the Graph requests one rotation makes, counted at the simulator), the speed-up over a
+ * sequential one-tenant-at-a-time baseline run in the same benchmark (the same campaign code
+ * with concurrency 1 over a sample of tenants), and the worker's RSS at 600 / 1,800 / 3,600
+ * rotations (memory must stay flat, < 400 MB).
+ *
+ * `npx tsx bench/emergency-campaign.ts [connectors]` (default 3,600).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ensureTlsMaterial } from '@/sim/crypto/ca';
+import { ensureCertificateKit } from '@/sim/seed/demo-fleet';
+import { DEFAULT_THROTTLE_LIMITS } from '@/sim/throttle/throttler';
+import { TEST_KEYS_DIR, TEST_SIM_DIR, startTestSim } from '@/sim/testing/start-test-sim';
+import type { SimHandle } from '@/sim/server';
+import { isMain, positionalArgs, startBenchDatabase, writeJsonResult } from './lib/bench-db';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+const REGIONS = ['EU', 'US', 'UK', 'APAC'] as const;
+
+export interface EmergencyCampaignResult {
+  name: 'emergency-campaign';
+  connectors: number;
+  campaignConcurrency: number;
+  workerConcurrency: number;
+  latencyMs: number;
+  wallMs: number;
+  succeeded: number;
+  failed: number;
+  otherItems: Record<string, number>;
+  achievedPerSec: number;
+  perRotation: { graphRequests: number; writes: number; reads: number; tokenRequests: number; throttled: number };
+  ideal: { perSec: number; bindingLimit: string; candidates: { limit: string; perSec: number }[] };
+  fractionOfIdeal: number;
+  baseline: { sample: number; wallMs: number; perRotationMs: number; extrapolatedMs: number };
+  speedup: number;
+  rssMb: { at: number; rssMb: number }[];
+  peakRssMb: number;
+  targets: { fractionOfIdeal: number; speedup: number; peakRssMb: number };
+  withinTarget: boolean;
+}
+
+interface SimCounts {
+  graph: number;
+  writes: number;
+  token: number;
+  throttled: number;
+}
+
+/** Counts the simulator's request log lines (`[sim] METHOD /path -> status (ms)`). */
+function countSimRequests(): { counts: SimCounts; reset(): SimCounts; restore(): void } {
+  const counts: SimCounts = { graph: 0, writes: 0, token: 0, throttled: 0 };
+  const orig = console.log;
+  console.log = (...args: unknown[]) => {
+    const m = typeof args[0] === 'string' ? /^\[sim\] (\w+) (\S+) -> (\d+)/.exec(args[0]) : null;
+    if (!m) return orig(...args);
+    const [, method, p, status] = m;
+    if (/^\/(v1\.0|beta)\//i.test(p!)) {
+      counts.graph++;
+      if (method !== 'GET') counts.writes++;
+    } else if (/\/oauth2\/(v2\.0\/)?token$/i.test(p!)) counts.token++;
+    if (status === '429' || status === '503') counts.throttled++;
+  };
+  return {
+    counts,
+    reset() {
+      const c = { ...counts };
+      counts.graph = counts.writes = counts.token = counts.throttled = 0;
+      return c;
+    },
+    restore() {
+      console.log = orig;
+    },
+  };
+}
+
+function rssMbOf(pid: number): number {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0);
+    return Math.round(kb / 1024);
+  } catch {
+    return 0;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sha1 = (der: Buffer) => createHash('sha1').update(der).digest('hex').toUpperCase();
+
+export async function run(opts: { connectors?: number; baselineSample?: number; workerConcurrency?: number; campaignConcurrency?: number; log?: (s: string) => void } = {}): Promise<EmergencyCampaignResult> {
+  const n = opts.connectors ?? 3_600;
+  const sample = opts.baselineSample ?? 30;
+  const workerConcurrency = opts.workerConcurrency ?? 32;
+  const campaignConcurrency = opts.campaignConcurrency ?? 200;
+  const latencyMs = 50;
+  const log = opts.log ?? ((s: string) => process.stderr.write(`${s}\n`));
+
+  // The simulator's TLS material and certificate kit, as the test global setup makes them.
+  const tls = ensureTlsMaterial(TEST_SIM_DIR, ['login.microsoftonline.com', 'graph.microsoft.com']);
+  ensureCertificateKit(TEST_KEYS_DIR, Date.now());
+  const database = await startBenchDatabase('campaign');
+  const counter = countSimRequests();
+  let sim: SimHandle | null = null;
+  let worker: ChildProcess | null = null;
+  try {
+    sim = await startTestSim({ throttling: true, latencyMs, tenants: 1, log: true });
+    const m = sim.manifest!.managementApp;
+
+    process.env.DATABASE_URL = database.url;
+    process.env.REKEY_DATA_DIR = database.dir;
+    const { db, disconnectDb } = await import('@/lib/db');
+    const { certificateFactsFromDer } = await import('@/lib/certs/certificate-facts');
+    const { masterKeyFromBytes } = await import('@/lib/vault/master-key');
+    const { sealPrivateKey } = await import('@/lib/vault/sealed-key');
+    const { buildCert } = await import('@/lib/testing/certs');
+    const { createCampaign } = await import('@/lib/campaigns/create-campaign');
+    const { startCampaign } = await import('@/lib/campaigns/start-campaign');
+    const { closeJobQueues } = await import('@/lib/jobs/job-queues');
+
+    // Certificates: the fleet's current one and the replacement, both keys sealed in the vault.
+    const masterKey = masterKeyFromBytes(randomBytes(32));
+    const now = Date.now();
+    const oldBuilt = buildCert({ subject: 'CN=Litware Connect 2026, O=Rekey Bench', notBefore: new Date(now - 300 * 86_400_000), notAfter: new Date(now + 20 * 86_400_000), slot: 41 });
+    const newBuilt = buildCert({ subject: 'CN=Litware Connect 2027, O=Rekey Bench', notBefore: new Date(now - 3_600_000), notAfter: new Date(now + 365 * 86_400_000), slot: 42 });
+    const insertCert = (b: typeof oldBuilt) => {
+      const f = certificateFactsFromDer(b.der);
+      return db.certificate.create({
+        data: {
+          sha1Thumbprint: f.sha1Thumbprint, sha256Thumbprint: f.sha256Thumbprint, serialNumber: f.serialNumber, subject: f.subject, issuer: f.issuer,
+          notBefore: f.notBefore, notAfter: f.notAfter, keyType: f.keyType, keySize: f.keySize ?? null, signatureAlgorithm: f.signatureAlgorithm,
+          der: new Uint8Array(b.der), sealedPrivateKey: sealPrivateKey(b.keyPem, f.sha256Thumbprint, masterKey), source: 'uploaded',
+        },
+      });
+    };
+    const oldCert = await insertCert(oldBuilt);
+    const newCert = await insertCert(newBuilt);
+
+    // Tenants: each with the management app consented and one connector app holding the old certificate.
+    const t0 = Date.now();
+    const type = await db.connectorType.create({ data: { name: 'Litware Connect' } });
+    const total = n + sample;
+    const tenants: { id: string; entraTenantId: string; displayName: string; defaultDomain: string; region: string }[] = [];
+    const connectors: { id: string; tenantId: string; connectorTypeId: string; displayName: string; appId: string; appObjectId: string; spObjectId: string; currentCertificateId: string }[] = [];
+    const simApps: { tenantId: string; appId: string }[] = [];
+    for (let i = 0; i < total; i++) {
+      const domain = `bench${i}.onmicrosoft.com`;
+      const t = sim.admin.createTenant({ displayName: `Bench ${String(i).padStart(5, '0')} Ltd`, domain, premium: true });
+      sim.admin.addServicePrincipal(t.id, m.appId);
+      sim.admin.grantAppRoles(t.id, m.appId, m.graphRoles);
+      const graphSp = [...sim.admin.getTenant(t.id).servicePrincipals.values()].find((x) => x.appId === GRAPH_APP_ID);
+      const role = graphSp?.appRoles.find((a) => a.value === 'Organization.Read.All');
+      const app = sim.admin.createApplication(t.id, { displayName: 'Litware Connect sync', requiredResourceAccess: role ? [{ resourceAppId: GRAPH_APP_ID, resourceAccess: [{ id: role.id, type: 'Role' }] }] : [] });
+      const sp = sim.admin.addServicePrincipal(t.id, app.appId);
+      sim.admin.addKeyCredentialDirect(t.id, { appId: app.appId, certificate: oldBuilt.pem });
+      const tenantId = randomUUID();
+      tenants.push({ id: tenantId, entraTenantId: t.id, displayName: `Bench ${String(i).padStart(5, '0')} Ltd`, defaultDomain: domain, region: REGIONS[i % REGIONS.length]! });
+      connectors.push({ id: randomUUID(), tenantId, connectorTypeId: type.id, displayName: 'Litware Connect sync', appId: app.appId, appObjectId: app.id, spObjectId: sp.id, currentCertificateId: oldCert.id });
+      simApps.push({ tenantId: t.id, appId: app.appId });
+    }
+    for (let i = 0; i < total; i += 2_000) {
+      await db.tenant.createMany({ data: tenants.slice(i, i + 2_000) });
+      await db.connector.createMany({ data: connectors.slice(i, i + 2_000) });
+    }
+    log(`emergency-campaign: ${total} tenants with one connector each in the simulator and the database (${Date.now() - t0} ms)`);
+
+    const startWorker = () => {
+      let out = '';
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'lib/rotation/testing/worker-entry.ts'), '--concurrency', String(workerConcurrency)], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          NODE_ENV: 'production',
+          DATABASE_URL: database.url,
+          REKEY_DATA_DIR: database.dir,
+          REKEY_WORKER_CONCURRENCY: String(workerConcurrency),
+          REKEY_DB_POOL: String(Math.min(40, workerConcurrency)),
+          REKEY_AUTHORITY_HOST: sim!.url,
+          REKEY_GRAPH_ENDPOINT: sim!.url,
+          REKEY_MGMT_CLIENT_ID: m.appId,
+          REKEY_MGMT_CERT_PATH: m.certificatePath,
+          REKEY_MGMT_KEY_PATH: m.privateKeyPath,
+          REKEY_MASTER_KEY: masterKey.key.toString('base64'),
+          NODE_EXTRA_CA_CERTS: tls.caPemPath,
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      child.stderr?.on('data', (b: Buffer) => {
+        out += b.toString();
+        if (out.length > 200_000) out = out.slice(-100_000);
+      });
+      return { child, log: () => out };
+    };
+    const w = startWorker();
+    worker = w.child;
+    for (const deadline = Date.now() + 60_000; !w.log().includes('worker running'); ) {
+      if ((w.child.exitCode !== null || w.child.signalCode !== null) || Date.now() > deadline) throw new Error(`the worker did not start:\n${w.log()}`);
+      await sleep(100);
+    }
+
+    const actor = { id: null, label: 'bench' };
+    const runCampaign = async (name: string, ids: string[], concurrency: number, milestones: number[] = []) => {
+      const { campaign } = await createCampaign(
+        { name, selection: { kind: 'list', connectorIds: ids }, regionCertificates: Object.fromEntries(REGIONS.map((r) => [r, newCert.id])), concurrency, waves: [{ size: null }] },
+        { actor, now: new Date() },
+        { approvalThreshold: 1_000_000 },
+      );
+      counter.reset();
+      const started = Date.now();
+      await startCampaign(campaign.id, { actor, now: new Date() });
+      const rss: { at: number; rssMb: number }[] = [];
+      let peak = 0;
+      const pending = [...milestones];
+      for (;;) {
+        peak = Math.max(peak, rssMbOf(w.child.pid!));
+        const c = await db.campaign.findUniqueOrThrow({ where: { id: campaign.id }, select: { state: true } });
+        const done = await db.campaignItem.count({ where: { campaignId: campaign.id, state: { in: ['SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'] } } });
+        while (pending.length && done >= pending[0]!) {
+          rss.push({ at: pending.shift()!, rssMb: peak });
+          log(`emergency-campaign: ${done}/${ids.length} done after ${((Date.now() - started) / 1000).toFixed(1)} s; worker peak RSS so far ${peak} MB`);
+        }
+        if (c.state !== 'RUNNING') break;
+        if ((w.child.exitCode !== null || w.child.signalCode !== null)) throw new Error(`the worker died:\n${w.log().slice(-3000)}`);
+        if (Date.now() - started > 15 * 60_000) throw new Error(`campaign ${name} did not finish in 15 minutes`);
+        await sleep(200);
+      }
+      const wallMs = Date.now() - started;
+      const items = await db.campaignItem.groupBy({ by: ['state'], where: { campaignId: campaign.id }, _count: true });
+      return { wallMs, items: Object.fromEntries(items.map((i) => [i.state, i._count])) as Record<string, number>, rss, peak, sim: counter.reset() };
+    };
+
+    // The sequential baseline first (a cold engine is the baseline's problem, not the campaign's).
+    const baseline = await runCampaign('Baseline (sequential)', connectors.slice(n).map((c) => c.id), 1);
+    log(`emergency-campaign: sequential baseline: ${sample} rotations in ${(baseline.wallMs / 1000).toFixed(1)} s (${JSON.stringify(baseline.items)})`);
+    const milestones = [600, 1_800, 3_600].filter((x) => x < n).concat([n]);
+    const main = await runCampaign('Emergency', connectors.slice(0, n).map((c) => c.id), campaignConcurrency, milestones);
+    log(`emergency-campaign: ${n} rotations in ${(main.wallMs / 1000).toFixed(1)} s (${JSON.stringify(main.items)})`);
+
+    // Check the end state at the simulator: every campaign app holds exactly the new certificate.
+    const newSha1 = sha1(newBuilt.der);
+    let wrong = 0;
+    for (const a of simApps) {
+      const keys = sim.admin.getTenant(a.tenantId).appsByAppId.get(a.appId)?.keyCredentials ?? [];
+      if (keys.length !== 1 || !keys[0]!.key || sha1(keys[0]!.key) !== newSha1) wrong++;
+    }
+    if (wrong > 0) log(`emergency-campaign: ${wrong} connector apps do not hold exactly the new certificate`);
+
+    // Ideal rate from the documented per-app limits (graph-facts §3.3) and the measured requests per rotation.
+    const s = main.sim;
+    const per = { graphRequests: s.graph / n, writes: s.writes / n, reads: (s.graph - s.writes) / n, tokenRequests: s.token / n, throttled: s.throttled };
+    const L = DEFAULT_THROTTLE_LIMITS;
+    const candidates = [
+      { limit: `writes per app: ${L.writesPerApp.toLocaleString('en')} / ${L.writesPerAppWindowMs / 60_000} min`, perSec: L.writesPerApp / (L.writesPerAppWindowMs / 1000) / Math.max(per.writes, 1e-9) },
+      { limit: 'global: 130,000 requests / 10 s per app', perSec: 130_000 / 10 / Math.max(per.graphRequests, 1e-9) },
+      { limit: `resource units per app: ${L.ruPerApp.toLocaleString('en')} / ${L.ruPerAppWindowMs / 1000} s (≥ 1 RU per request)`, perSec: L.ruPerApp / (L.ruPerAppWindowMs / 1000) / Math.max(per.graphRequests, 1e-9) },
+    ];
+    const binding = candidates.reduce((a, b) => (b.perSec < a.perSec ? b : a));
+    const achievedPerSec = (main.items.SUCCEEDED ?? 0) / (main.wallMs / 1000);
+    const perRotationMs = baseline.wallMs / sample;
+    const extrapolatedMs = perRotationMs * n;
+    const peakRssMb = Math.max(...main.rss.map((r) => r.rssMb), main.peak);
+    const failed = (main.items.FAILED ?? 0) + wrong;
+    const fractionOfIdeal = achievedPerSec / binding.perSec;
+    const speedup = extrapolatedMs / main.wallMs;
+    const { SUCCEEDED: _s, FAILED: _f, ...otherItems } = main.items;
+
+    await closeJobQueues();
+    await disconnectDb();
+    return {
+      name: 'emergency-campaign',
+      connectors: n,
+      campaignConcurrency,
+      workerConcurrency,
+      latencyMs,
+      wallMs: main.wallMs,
+      succeeded: main.items.SUCCEEDED ?? 0,
+      failed,
+      otherItems,
+      achievedPerSec: Math.round(achievedPerSec * 100) / 100,
+      perRotation: { graphRequests: round2(per.graphRequests), writes: round2(per.writes), reads: round2(per.reads), tokenRequests: round2(per.tokenRequests), throttled: per.throttled },
+      ideal: { perSec: round2(binding.perSec), bindingLimit: binding.limit, candidates: candidates.map((c) => ({ limit: c.limit, perSec: round2(c.perSec) })) },
+      fractionOfIdeal: round2(fractionOfIdeal),
+      baseline: { sample, wallMs: baseline.wallMs, perRotationMs: Math.round(perRotationMs), extrapolatedMs: Math.round(extrapolatedMs) },
+      speedup: Math.round(speedup * 10) / 10,
+      rssMb: main.rss,
+      peakRssMb,
+      targets: { fractionOfIdeal: 0.8, speedup: 20, peakRssMb: 400 },
+      withinTarget: fractionOfIdeal >= 0.8 && speedup >= 20 && failed === 0 && Object.keys(otherItems).length === 0 && peakRssMb < 400,
+    };
+  } finally {
+    if (worker && worker.exitCode === null) {
+      const exited = new Promise((r) => worker!.once('exit', r));
+      worker.kill('SIGTERM');
+      const t = setTimeout(() => worker!.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(t);
+    }
+    counter.restore();
+    await sim?.close();
+    await database.stop();
+  }
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+export function format(r: EmergencyCampaignResult): string {
+  return [
+    `emergency-campaign: ${r.connectors} connectors in ${r.connectors} tenants; sim throttling on, +${r.latencyMs} ms latency; campaign concurrency ${r.campaignConcurrency}, worker concurrency ${r.workerConcurrency}`,
+    `  wall time        ${(r.wallMs / 1000).toFixed(1)} s; ${r.succeeded} succeeded, ${r.failed} failed${Object.keys(r.otherItems).length ? `, other: ${JSON.stringify(r.otherItems)}` : ''}`,
+    `  per rotation     ${r.perRotation.graphRequests} Graph requests (${r.perRotation.writes} writes, ${r.perRotation.reads} reads), ${r.perRotation.tokenRequests} token requests; ${r.perRotation.throttled} throttled answers in the run`,
+    `  ideal rate       ${r.ideal.perSec} rotations/s, bound by ${r.ideal.bindingLimit}`,
+    ...r.ideal.candidates.map((c) => `                     ${c.limit}: ${c.perSec}/s`),
+    `  achieved         ${r.achievedPerSec} rotations/s = ${r.fractionOfIdeal} of the ideal (target ≥ ${r.targets.fractionOfIdeal})`,
+    `  sequential       ${r.baseline.sample} rotations one at a time in ${(r.baseline.wallMs / 1000).toFixed(1)} s = ${r.baseline.perRotationMs} ms each → ${(r.baseline.extrapolatedMs / 1000).toFixed(0)} s for ${r.connectors}`,
+    `  speed-up         ${r.speedup}× the sequential baseline (target ≥ ${r.targets.speedup}×)`,
+    `  worker RSS       ${r.rssMb.map((x) => `${x.rssMb} MB at ${x.at}`).join(', ')}; peak ${r.peakRssMb} MB (target < ${r.targets.peakRssMb} MB)`,
+    `  ${r.withinTarget ? 'OK' : 'OVER TARGET'}`,
+  ].join('\n');
+}
+
+if (isMain(import.meta.url)) {
+  const args = positionalArgs();
+  const n = Number(args[0] ?? 3_600);
+  const r = await run({ connectors: n, ...(args[1] ? { baselineSample: Number(args[1]) } : {}) });
+  process.stdout.write(`${format(r)}\n`);
+  writeJsonResult(r);
+  process.exit(0);
+}

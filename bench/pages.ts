@@ -1,0 +1,158 @@
+/**
+ * Pages: Lighthouse (npm `lighthouse`, driving Debian's Chromium through chrome-launcher)
+ * performance and accessibility scores for the overview, the tenant list and the rotation wizard,
+ * signed in as an admin (session cookie passed as an extra header), against `next start` on a
+ * throwaway database seeded with a 10,000-tenant fleet. Targets: performance ≥ 90, accessibility ≥ 95.
+ *
+ * `npx tsx bench/pages.ts` (runs `next build` first when .next/BUILD_ID is missing).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { seedLargeFleet } from './lib/seed-large-fleet';
+import { freePort, isMain, startBenchDatabase, writeJsonResult } from './lib/bench-db';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+
+export interface PageScore {
+  name: string;
+  url: string;
+  status: number;
+  performance: number | null;
+  accessibility: number | null;
+  metrics: { fcpMs: number | null; lcpMs: number | null; tbtMs: number | null; cls: number | null };
+  failedAudits: string[];
+  note?: string;
+  withinTarget: boolean;
+}
+
+export interface PagesResult {
+  name: 'pages';
+  chrome: string;
+  lighthouse: string;
+  pages: PageScore[];
+  targets: { performance: number; accessibility: number };
+  withinTarget: boolean;
+}
+
+export async function run(opts: { tenants?: number; log?: (s: string) => void } = {}): Promise<PagesResult> {
+  const log = opts.log ?? ((s: string) => process.stderr.write(`${s}\n`));
+  const database = await startBenchDatabase('pages');
+  let next: ChildProcess | null = null;
+  try {
+    await seedLargeFleet(database.url, opts.tenants ?? 10_000, 3);
+    const secret = randomBytes(32).toString('base64url');
+    process.env.DATABASE_URL = database.url;
+    process.env.REKEY_SESSION_SECRET = secret;
+    process.env.REKEY_DATA_DIR = database.dir;
+    const { db, disconnectDb } = await import('@/lib/db');
+    const { deriveCookieKey } = await import('@/lib/auth/cookie-crypto');
+    const { createSession, DEFAULT_SESSION_POLICY, SESSION_COOKIE_PLAIN } = await import('@/lib/auth/session');
+    const user = await db.user.create({ data: { email: 'bench-admin@rekey.example', name: 'Bench Admin', roles: { create: [{ role: 'admin', allTenants: true }] } } });
+    const session = await createSession(db, deriveCookieKey(secret), { userId: user.id, now: new Date(), policy: DEFAULT_SESSION_POLICY });
+    const cookie = `${SESSION_COOKIE_PLAIN}=${session.cookieValue}`;
+    const connector = await db.connector.findFirstOrThrow({ where: { status: 'compromised' }, select: { id: true } });
+    await disconnectDb();
+
+    if (!fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) {
+      log('pages: .next/BUILD_ID is missing: running `next build` first (a few minutes)…');
+      const b = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], { cwd: ROOT, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, stdio: 'inherit' });
+      if (b.status !== 0) throw new Error('next build failed');
+    }
+    const port = await freePort();
+    let nextLog = '';
+    next = spawn(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', DATABASE_URL: database.url, REKEY_SESSION_SECRET: secret, REKEY_DATA_DIR: database.dir, REKEY_SIM: 'off', REKEY_WORKER: 'off' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    next.stdout?.on('data', (b: Buffer) => (nextLog += b.toString()));
+    next.stderr?.on('data', (b: Buffer) => (nextLog += b.toString()));
+    const base = `http://127.0.0.1:${port}`;
+    for (const deadline = Date.now() + 90_000; ; ) {
+      try {
+        if ((await fetch(`${base}/api/health`)).ok) break;
+      } catch {
+        /* not up yet */
+      }
+      if (next.exitCode !== null || next.signalCode !== null || Date.now() > deadline) throw new Error(`next start did not come up:\n${nextLog.slice(-3000)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+
+    const { default: lighthouse } = await import('lighthouse');
+    const chromeLauncher = await import('chrome-launcher');
+    const lhVersion = (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/lighthouse/package.json'), 'utf8')) as { version: string }).version;
+    const chromeVersion = spawnSync(CHROME, ['--version'], { encoding: 'utf8' }).stdout.trim();
+    const cases = [
+      { name: 'overview', url: '/' },
+      { name: 'tenants', url: '/tenants' },
+      { name: 'rotation wizard', url: `/rotations/new?connector=${connector.id}` },
+    ];
+    const pages: PageScore[] = [];
+    const chrome = await chromeLauncher.launch({ chromePath: CHROME, chromeFlags: ['--headless=new', '--no-sandbox'] });
+    try {
+      for (const c of cases) {
+        const probe = await fetch(`${base}${c.url}`, { headers: { cookie, accept: 'text/html' }, redirect: 'manual' });
+        await probe.text();
+        // Warm the route once (first render compiles nothing in production, but fills caches).
+        const runLh = () =>
+          lighthouse(`${base}${c.url}`, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'], extraHeaders: { cookie } });
+        await runLh();
+        const result = await runLh();
+        const lhr = result?.lhr;
+        if (!lhr) throw new Error(`lighthouse returned nothing for ${c.url}`);
+        const num = (id: string) => (typeof lhr.audits[id]?.numericValue === 'number' ? Math.round(lhr.audits[id]!.numericValue! * 1000) / 1000 : null);
+        const perf = lhr.categories.performance?.score ?? null;
+        const a11y = lhr.categories.accessibility?.score ?? null;
+        const failedAudits = (lhr.categories.accessibility?.auditRefs ?? [])
+          .map((r) => lhr.audits[r.id])
+          .filter((a): a is NonNullable<typeof a> => Boolean(a) && a!.score !== null && a!.score < 1 && a!.scoreDisplayMode === 'binary')
+          .map((a) => a.id);
+        const score: PageScore = {
+          name: c.name,
+          url: c.url,
+          status: probe.status,
+          performance: perf === null ? null : Math.round(perf * 100),
+          accessibility: a11y === null ? null : Math.round(a11y * 100),
+          metrics: { fcpMs: num('first-contentful-paint'), lcpMs: num('largest-contentful-paint'), tbtMs: num('total-blocking-time'), cls: num('cumulative-layout-shift') },
+          failedAudits,
+          ...(probe.status !== 200 ? { note: `HTTP ${probe.status} before Lighthouse (the page may not exist yet); measured what the server answers` } : {}),
+          withinTarget: (perf ?? 0) >= 0.9 && (a11y ?? 0) >= 0.95 && probe.status === 200,
+        };
+        pages.push(score);
+        log(`pages: ${c.name}: performance ${score.performance}, accessibility ${score.accessibility}${score.note ? ` (${score.note})` : ''}`);
+      }
+    } finally {
+      chrome.kill();
+    }
+    return { name: 'pages', chrome: chromeVersion, lighthouse: lhVersion, pages, targets: { performance: 90, accessibility: 95 }, withinTarget: pages.every((p) => p.withinTarget) };
+  } finally {
+    if (next && next.exitCode === null) {
+      const exited = new Promise((r) => next!.once('exit', r));
+      next.kill('SIGTERM');
+      await exited;
+    }
+    await database.stop();
+  }
+}
+
+export function format(r: PagesResult): string {
+  return [
+    `pages: Lighthouse ${r.lighthouse}, ${r.chrome}, default mobile profile (simulated throttling)`,
+    `  ${'page'.padEnd(18)} ${'perf'.padStart(5)} ${'a11y'.padStart(5)} ${'FCP ms'.padStart(7)} ${'LCP ms'.padStart(7)} ${'TBT ms'.padStart(7)} ${'CLS'.padStart(6)}`,
+    ...r.pages.map(
+      (p) =>
+        `  ${p.name.padEnd(18)} ${String(p.performance).padStart(5)} ${String(p.accessibility).padStart(5)} ${String(Math.round(p.metrics.fcpMs ?? NaN)).padStart(7)} ${String(Math.round(p.metrics.lcpMs ?? NaN)).padStart(7)} ${String(Math.round(p.metrics.tbtMs ?? NaN)).padStart(7)} ${String(p.metrics.cls).padStart(6)} ${p.withinTarget ? 'OK' : 'BELOW TARGET'}${p.failedAudits.length ? ` (a11y: ${p.failedAudits.join(', ')})` : ''}${p.note ? ` — ${p.note}` : ''}`,
+    ),
+    `  targets: performance ≥ ${r.targets.performance}, accessibility ≥ ${r.targets.accessibility}`,
+  ].join('\n');
+}
+
+if (isMain(import.meta.url)) {
+  const r = await run();
+  process.stdout.write(`${format(r)}\n`);
+  writeJsonResult(r);
+  process.exit(0);
+}

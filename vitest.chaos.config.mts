@@ -1,0 +1,26 @@
+import { defineConfig } from 'vitest/config';
+import path from 'node:path';
+
+// The reliability suite (`npm run test:chaos`; `npm test` runs it with REKEY_CHAOS_SIZE=ci).
+// Same wiring as the `db` project of vitest.config.mts — embedded PostgreSQL cloned per file, the
+// test CA for in-process simulators, console.error fails a test — but one file at a time: each
+// file runs a real worker child process and a fault-injecting simulator, and the machine has
+// 2 cores. Sizes: `ci` (default) fits CI's ~4 minutes; `full` is the issue's 300 connectors,
+// 30 s token outage and 20 SIGKILLs.
+const alias = { '@': path.resolve(import.meta.dirname) };
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    pool: 'forks',
+    maxWorkers: 1,
+    fileParallelism: false,
+    environment: 'node',
+    include: ['chaos/**/*.chaos.test.ts'],
+    exclude: ['node_modules/**'],
+    globalSetup: ['./sim/testing/global-setup.ts', './lib/testing/db-global-setup.ts'],
+    setupFiles: ['./lib/testing/vitest-setup.ts', './lib/testing/db-setup.ts'],
+    testTimeout: 900_000,
+    hookTimeout: 120_000,
+  },
+});
