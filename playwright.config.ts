@@ -23,7 +23,8 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 } } }],
   webServer: {
-    command: 'node node_modules/tsx/dist/cli.mjs scripts/start.ts',
+    // A fresh stack every run: specs change the fleet (rotations, campaigns, advisories).
+    command: `rm -rf '${E2E_DATA_DIR}' && node node_modules/tsx/dist/cli.mjs scripts/start.ts`,
     url: `http://localhost:${port}/api/health`,
     timeout: 240_000,
     reuseExistingServer: false,

@@ -9,9 +9,9 @@ const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
 test('an operator runs a campaign over the compromised connectors to 100 % and exports the results', async ({ page }) => {
   test.setTimeout(150_000);
-  // EU only: the rotation spec rotates compromised US/APAC connectors by hand on the same stack.
-  await signIn(page, USERS.operator, '/campaigns/new?status=compromised&region=EU');
-  await expect(page).toHaveURL(/\/campaigns\/new\/setup\?status=compromised&region=EU/);
+  // UK only: the rotation spec rotates compromised US/APAC connectors by hand on the same stack.
+  await signIn(page, USERS.operator, '/campaigns/new?status=compromised&region=UK');
+  await expect(page).toHaveURL(/\/campaigns\/new\/setup\?status=compromised&region=UK/);
   await expect(page.getByRole('heading', { level: 1, name: 'New campaign' })).toBeVisible();
   const name = `E2E compromised ${Date.now()}`;
   await page.getByLabel('Name').fill(name);
