@@ -36,6 +36,22 @@ function state(): State {
   return next;
 }
 
+/**
+ * pg-boss's queue and schedule DDL/upserts can deadlock when several workers start at the same
+ * moment (PostgreSQL aborts one side with 40P01). They are idempotent, so try again shortly.
+ */
+export async function retryOnDeadlock<T>(fn: () => Promise<T>, attempts = 6): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (e) {
+      const err = e as { code?: string; message?: string };
+      if (i >= attempts || !(err.code === '40P01' || /deadlock detected/i.test(err.message ?? ''))) throw e;
+      await new Promise((r) => setTimeout(r, 50 * i + Math.floor(Math.random() * 100)));
+    }
+  }
+}
+
 /** The pg-boss instance used to build `send` statements (its own pool is used only for queue DDL). */
 export async function jobBoss(): Promise<PgBoss> {
   const s = state();
@@ -50,18 +66,20 @@ export async function ensureQueue(def: Pick<JobDefinition<unknown>, 'name' | 'qu
   if (!p) {
     p = (async () => {
       await s.started;
-      const existing = await s.boss.getQueue(def.name);
-      const opts = { name: def.name, policy: def.queue.policy ?? 'standard', ...def.queue };
-      if (!existing) {
-        try {
-          await s.boss.createQueue(def.name, opts);
-        } catch (e) {
-          // Another process created it at the same moment.
-          if (!(await s.boss.getQueue(def.name))) throw e;
+      await retryOnDeadlock(async () => {
+        const existing = await s.boss.getQueue(def.name);
+        const opts = { name: def.name, policy: def.queue.policy ?? 'standard', ...def.queue };
+        if (!existing) {
+          try {
+            await s.boss.createQueue(def.name, opts);
+          } catch (e) {
+            // Another process created it at the same moment.
+            if (!(await s.boss.getQueue(def.name))) throw e;
+          }
+        } else if (existing.policy !== opts.policy || existing.retryLimit !== opts.retryLimit || existing.expireInSeconds !== opts.expireInSeconds) {
+          await s.boss.updateQueue(def.name, opts);
         }
-      } else if (existing.policy !== opts.policy || existing.retryLimit !== opts.retryLimit || existing.expireInSeconds !== opts.expireInSeconds) {
-        await s.boss.updateQueue(def.name, opts);
-      }
+      });
     })();
     s.queues.set(def.name, p);
     p.catch(() => s.queues.delete(def.name));

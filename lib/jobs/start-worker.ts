@@ -3,6 +3,7 @@
  * and by `npm start`'s inline worker. Also re-queues rotations that should be moving (after a
  * crash, before the first scheduled sweep) and wakes local polling after in-process enqueues.
  */
+import { retryOnDeadlock } from '@/lib/jobs/job-queues';
 import { ALL_JOBS, SCHEDULES } from '@/lib/jobs/all-jobs';
 import type { JobDefinition } from '@/lib/jobs/job-definition';
 import { setJobNotifier } from '@/lib/jobs/job-notify';
@@ -23,7 +24,8 @@ export async function startRekeyWorker(opts: StartRekeyWorkerOptions = {}): Prom
   setJobNotifier((name) => worker.notify(name));
   if (opts.sweepOnStart ?? true) {
     const { sweepRotations } = await import('@/lib/rotation/sweep-rotations');
-    await sweepRotations(new Date());
+    // Several workers may start together; the per-minute sweep covers anything missed here.
+    await retryOnDeadlock(() => sweepRotations(new Date()));
   }
   const stop = worker.stop.bind(worker);
   worker.stop = async (o) => {

@@ -8,7 +8,7 @@
 import PgBoss from 'pg-boss';
 import { RekeyError } from '@/lib/errors';
 import type { JobDefinition } from '@/lib/jobs/job-definition';
-import { JOB_SCHEMA, ensureQueue } from '@/lib/jobs/job-queues';
+import { JOB_SCHEMA, ensureQueue, retryOnDeadlock } from '@/lib/jobs/job-queues';
 
 export interface WorkerLogger {
   info(msg: string): void;
@@ -110,7 +110,7 @@ export function createWorker(opts: WorkerOptions = {}): Worker {
     async schedule(s) {
       if (started) {
         await ensureQueue(s.job);
-        await boss.schedule(s.job.name, s.cron, {});
+        await retryOnDeadlock(() => boss.schedule(s.job.name, s.cron, {}));
       } else schedules.push(s);
     },
     async start() {
@@ -120,7 +120,7 @@ export function createWorker(opts: WorkerOptions = {}): Worker {
       for (const p of pending.splice(0)) await attach(p.job, p.opts);
       for (const s of schedules.splice(0)) {
         await attach(s.job as JobDefinition<unknown>, { concurrency: 1 });
-        await boss.schedule(s.job.name, s.cron, {});
+        await retryOnDeadlock(() => boss.schedule(s.job.name, s.cron, {}));
       }
       log.info(`started (concurrency ${concurrency}; jobs: ${[...workerIds.keys()].join(', ') || 'none'})`);
     },
