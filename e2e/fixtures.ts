@@ -2,7 +2,7 @@
  * Shared Playwright fixtures: every page fails its test on a browser console error or an uncaught
  * page error, and `signIn(upn)` goes through the simulator's real sign-in page.
  */
-import { expect, test as base, type Page } from '@playwright/test';
+import { expect, test as base, type Cookie, type Page } from '@playwright/test';
 
 export const USERS = {
   admin: 'admin@rekey.example',
@@ -16,6 +16,20 @@ export async function signIn(page: Page, upn: string, returnTo = '/'): Promise<v
   await page.locator(`button[data-upn="${upn}"]`).click();
   const base = new URL(test.info().project.use.baseURL ?? 'http://localhost:3100');
   await page.waitForURL((url) => url.host === base.host && !url.pathname.startsWith('/auth/'));
+}
+
+const sessions = new Map<string, Cookie[]>();
+
+/** Signs `upn` in once per spec file and reuses the session cookies in its later tests (they run serially). */
+export async function signInOnce(page: Page, upn: string, returnTo: string): Promise<void> {
+  const saved = sessions.get(upn);
+  if (saved) {
+    await page.context().addCookies(saved);
+    await page.goto(returnTo);
+    return;
+  }
+  await signIn(page, upn, returnTo);
+  sessions.set(upn, await page.context().cookies());
 }
 
 export const test = base.extend<{ consoleErrors: string[] }>({

@@ -10,12 +10,6 @@ import { expect, signIn, test, USERS } from './fixtures';
 
 const SIM = `https://localhost:${process.env.E2E_SIM_PORT ?? '4453'}`;
 
-// The simulator's sign-in page has no favicon; Chromium's request for it would be logged as a
-// console error (a 404) whenever the page stays open long enough, failing the test for nothing.
-test.beforeEach(async ({ page }) => {
-  await page.route(/\/favicon\.ico$/, (route) => route.fulfill({ status: 204, body: '' }));
-});
-
 async function simFaults(request: APIRequestContext, body: Record<string, unknown> | null): Promise<void> {
   const res = body ? await request.post(`${SIM}/_sim/faults`, { data: body, ignoreHTTPSErrors: true }) : await request.delete(`${SIM}/_sim/faults`, { ignoreHTTPSErrors: true });
   expect(res.ok(), await res.text()).toBe(true);

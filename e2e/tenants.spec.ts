@@ -7,28 +7,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Cookie, Page } from '@playwright/test';
-import { expect, signIn, test, USERS } from './fixtures';
-
-// The simulator's sign-in page has no favicon; Chromium's /favicon.ico 404 there would fail every
-// test through the console-error fixture. Answer it here (reported to the lead; sim/ is not ours).
-test.beforeEach(async ({ page }) => {
-  await page.route(/^https:\/\/localhost:\d+\/favicon\.ico$/, (r) => r.fulfill({ status: 204 }));
-});
-
-// Sign-in is rate limited per address (start + callback count, 10 a minute): sign each user in
-// once per file and reuse the session cookies in later tests (they run serially in one worker).
-const sessions = new Map<string, Cookie[]>();
-async function signInAs(page: Page, user: string, returnTo: string): Promise<void> {
-  const saved = sessions.get(user);
-  if (saved) {
-    await page.context().addCookies(saved);
-    await page.goto(returnTo);
-    return;
-  }
-  await signIn(page, user, returnTo);
-  sessions.set(user, await page.context().cookies());
-}
+import type { Page } from '@playwright/test';
+import { expect, signInOnce as signInAs, test, USERS } from './fixtures';
 
 const dataDir = path.resolve(process.env.E2E_DATA_DIR ?? '.data/e2e');
 type Manifest = { tenants: { id: string; name: string }[]; scenarios: { nonPremiumTenantId: string | null; unknownCredentialTenantId: string | null; attackerTargetedTenantIds: string[] } };
