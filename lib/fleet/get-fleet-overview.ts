@@ -1,10 +1,15 @@
 /**
- * The numbers on the overview page, aggregated in PostgreSQL — a handful of GROUP BY queries over
- * indexed columns, never connectors loaded into JavaScript. Scoped to what the principal may see.
+ * The numbers on the overview page, scoped to what the principal may see. Connector and tenant
+ * counts come from the fleet counts the database keeps exact at every commit
+ * (prisma/migrations/20261129170000_fleet_counts: a few hundred rows keyed by region, group,
+ * connector type and status), so the page does not aggregate 30,000 connectors per request; the
+ * rotation figures are read from the (small, indexed) set of active and recent rotations.
+ * A scope that lists tenants by id has no precomputed rows: it aggregates its tenants' connectors
+ * directly (`getFleetOverviewFromConnectors`, also the reference the counts are tested against).
  */
 import { Prisma, type Db } from '@/lib/db';
 import type { FleetFilters } from '@/lib/fleet/fleet-filters';
-import { connectorSql, tenantSql, type FleetScope } from '@/lib/fleet/fleet-scope';
+import { connectorSql, fleetCountSql, tenantSql, type FleetScope } from '@/lib/fleet/fleet-scope';
 import { ACTIVE_ROTATION_STATES, CONNECTOR_STATUS_VALUES, EXPOSED_STATUSES, type ConnectorStatusValue } from '@/lib/fleet/statuses';
 
 type ActiveState = (typeof ACTIVE_ROTATION_STATES)[number];
@@ -27,20 +32,61 @@ export interface FleetOverview {
 const n = (v: bigint | number | null | undefined) => Number(v ?? 0);
 
 export async function getFleetOverview(db: Db, scope: FleetScope, filters: FleetFilters, now: Date, days = 30): Promise<FleetOverview> {
+  const counts = fleetCountSql(scope, filters, true);
+  const tenantCounts = fleetCountSql(scope, filters, false);
+  if (!counts || !tenantCounts) return getFleetOverviewFromConnectors(db, scope, filters, now, days);
   const cWhere = connectorSql(scope, filters);
   const tWhere = tenantSql(scope, filters);
-  const exposed = Prisma.sql`c.status IN ('targeted', 'compromised')`;
   const since = new Date(now.getTime() - days * 86_400_000);
+  // Targeted connectors per tenant, of the filtered connector type when there is one.
+  const targeted = filters.connectorTypeId ? Prisma.sql`coalesce((s."byTypeStatus" ->> ${`${filters.connectorTypeId}:targeted`})::int, 0)` : Prisma.sql`s.targeted`;
 
-  const [statusRows, tenantRows, targetedRows, rotationRows, attentionRows, remediationRows, regionRows, typeRows] = await Promise.all([
-    db.$queryRaw<{ status: ConnectorStatusValue; n: bigint }[]>`
-      SELECT c.status, count(*) AS n FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId" WHERE ${cWhere} GROUP BY c.status`,
-    db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "Tenant" t WHERE ${tWhere}`,
-    db.$queryRaw<{ id: string; displayName: string; connectors: bigint; total: bigint }[]>`
-      SELECT t.id, t."displayName", count(*) AS connectors, count(*) OVER () AS total
-      FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId"
-      WHERE ${cWhere} AND c.status = 'targeted'
-      GROUP BY t.id, t."displayName" ORDER BY t."displayName" LIMIT 10`,
+  const [countRows, tenantRows, targetedRows, rotations] = await Promise.all([
+    db.$queryRaw<{ region: string; typeId: string; typeName: string; status: ConnectorStatusValue; n: number }[]>`
+      SELECT f.region, f."connectorTypeId" AS "typeId", ct.name AS "typeName", f.status, sum(f.connectors)::int AS n
+      FROM "FleetConnectorCount" f JOIN "ConnectorType" ct ON ct.id = f."connectorTypeId"
+      WHERE ${counts} GROUP BY f.region, f."connectorTypeId", ct.name, f.status HAVING sum(f.connectors) <> 0
+      ORDER BY ct.name, f."connectorTypeId"`,
+    db.$queryRaw<{ region: string; n: number }[]>`
+      SELECT f.region, sum(f.tenants)::int AS n FROM "FleetTenantCount" f WHERE ${tenantCounts}
+      GROUP BY f.region HAVING sum(f.tenants) <> 0 ORDER BY f.region`,
+    db.$queryRaw<{ id: string; displayName: string; connectors: number; total: bigint }[]>`
+      SELECT t.id, t."displayName", ${targeted} AS connectors, count(*) OVER () AS total
+      FROM "TenantConnectorSummary" s JOIN "Tenant" t ON t.id = s."tenantId"
+      WHERE s.targeted > 0 ${filters.connectorTypeId ? Prisma.sql`AND ${targeted} > 0` : Prisma.empty} AND ${tWhere}
+      ORDER BY t."displayName", t.id LIMIT 10`,
+    rotationFigures(db, cWhere, since),
+  ]);
+
+  const byStatus = emptyByStatus();
+  const regionTotals = new Map<string, { total: number; exposed: number }>();
+  const types = new Map<string, { id: string; name: string; total: number; exposed: number }>();
+  for (const r of countRows) {
+    const isExposed = (EXPOSED_STATUSES as readonly string[]).includes(r.status);
+    byStatus[r.status] += r.n;
+    const reg = regionTotals.get(r.region) ?? { total: 0, exposed: 0 };
+    reg.total += r.n;
+    if (isExposed) reg.exposed += r.n;
+    regionTotals.set(r.region, reg);
+    const ty = types.get(r.typeId) ?? { id: r.typeId, name: r.typeName, total: 0, exposed: 0 };
+    ty.total += r.n;
+    if (isExposed) ty.exposed += r.n;
+    types.set(r.typeId, ty);
+  }
+  return assemble({
+    now, days, byStatus, rotations,
+    tenants: tenantRows.reduce((a, r) => a + r.n, 0),
+    targetedRows: targetedRows.map((r) => ({ id: r.id, displayName: r.displayName, connectors: n(r.connectors), total: r.total })),
+    byRegion: tenantRows.map((r) => ({ region: r.region, total: regionTotals.get(r.region)?.total ?? 0, exposed: regionTotals.get(r.region)?.exposed ?? 0 })),
+    byConnectorType: [...types.values()],
+  });
+}
+
+type RotationFigures = Awaited<ReturnType<typeof rotationFigures>>;
+
+/** Active rotations by state, the oldest that need attention, and remediations per day since `since`. */
+async function rotationFigures(db: Db, cWhere: Prisma.Sql, since: Date) {
+  const [rotationRows, attentionRows, remediationRows] = await Promise.all([
     db.$queryRaw<{ state: ActiveState; n: bigint }[]>`
       SELECT r.state, count(*) AS n FROM "Rotation" r JOIN "Connector" c ON c.id = r."connectorId" JOIN "Tenant" t ON t.id = c."tenantId"
       WHERE r.state IN ('PENDING', 'RUNNING', 'WAITING', 'NEEDS_ATTENTION') AND ${cWhere} GROUP BY r.state`,
@@ -53,25 +99,32 @@ export async function getFleetOverview(db: Db, scope: FleetScope, filters: Fleet
       FROM "Rotation" r JOIN "Connector" c ON c.id = r."connectorId" JOIN "Tenant" t ON t.id = c."tenantId"
       WHERE r.state = 'SUCCEEDED' AND r."finishedAt" >= ${since} AND r."startStatus" IN ('targeted', 'compromised') AND ${cWhere}
       GROUP BY 1`,
-    db.$queryRaw<{ region: string; total: bigint; exposed: bigint }[]>`
-      SELECT t.region, count(c.id) AS total, count(c.id) FILTER (WHERE ${exposed}) AS exposed
-      FROM "Tenant" t LEFT JOIN "Connector" c ON c."tenantId" = t.id ${filters.connectorTypeId ? Prisma.sql`AND c."connectorTypeId" = ${filters.connectorTypeId}::uuid` : Prisma.empty}
-      WHERE ${tWhere} GROUP BY t.region ORDER BY t.region`,
-    db.$queryRaw<{ id: string; name: string; total: bigint; exposed: bigint }[]>`
-      SELECT ct.id, ct.name, count(c.id) AS total, count(c.id) FILTER (WHERE ${exposed}) AS exposed
-      FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId" JOIN "ConnectorType" ct ON ct.id = c."connectorTypeId"
-      WHERE ${cWhere} GROUP BY ct.id, ct.name ORDER BY ct.name`,
   ]);
+  return { rotationRows, attentionRows, remediationRows };
+}
 
-  const byStatus = Object.fromEntries(CONNECTOR_STATUS_VALUES.map((s) => [s, 0])) as Record<ConnectorStatusValue, number>;
-  for (const r of statusRows) byStatus[r.status] = n(r.n);
+function emptyByStatus(): Record<ConnectorStatusValue, number> {
+  return Object.fromEntries(CONNECTOR_STATUS_VALUES.map((s) => [s, 0])) as Record<ConnectorStatusValue, number>;
+}
+
+function assemble(x: {
+  now: Date;
+  days: number;
+  tenants: number;
+  byStatus: Record<ConnectorStatusValue, number>;
+  targetedRows: { id: string; displayName: string; connectors: number; total: bigint | number }[];
+  rotations: RotationFigures;
+  byRegion: FleetOverview['byRegion'];
+  byConnectorType: FleetOverview['byConnectorType'];
+}): FleetOverview {
+  const { now, days, byStatus, rotations } = x;
   const connectors = Object.values(byStatus).reduce((a, b) => a + b, 0);
   const exposedConnectors = EXPOSED_STATUSES.reduce((a, s) => a + byStatus[s], 0);
 
   const rotationsInFlight = Object.fromEntries(ACTIVE_ROTATION_STATES.map((s) => [s, 0])) as Record<ActiveState, number>;
-  for (const r of rotationRows) rotationsInFlight[r.state] = n(r.n);
+  for (const r of rotations.rotationRows) rotationsInFlight[r.state] = n(r.n);
 
-  const remediatedOn = new Map(remediationRows.map((r) => [r.day, n(r.n)]));
+  const remediatedOn = new Map(rotations.remediationRows.map((r) => [r.day, n(r.n)]));
   const burnDown: FleetOverview['burnDown'] = [];
   let remediatedAfter = 0;
   for (let i = 0; i <= days; i++) {
@@ -82,16 +135,54 @@ export async function getFleetOverview(db: Db, scope: FleetScope, filters: Fleet
   burnDown.reverse();
 
   return {
-    tenants: n(tenantRows[0]?.n),
+    tenants: x.tenants,
     connectors,
     byStatus,
     exposedConnectors,
-    targetedTenantCount: n(targetedRows[0]?.total),
-    targetedTenants: targetedRows.map((r) => ({ id: r.id, displayName: r.displayName, connectors: n(r.connectors) })),
+    targetedTenantCount: n(x.targetedRows[0]?.total),
+    targetedTenants: x.targetedRows.map((r) => ({ id: r.id, displayName: r.displayName, connectors: r.connectors })),
     rotationsInFlight,
-    needsAttention: attentionRows,
+    needsAttention: rotations.attentionRows,
     burnDown,
+    byRegion: x.byRegion,
+    byConnectorType: x.byConnectorType,
+  };
+}
+
+/** The same figures aggregated from the connectors themselves (scopes listing tenants by id). */
+export async function getFleetOverviewFromConnectors(db: Db, scope: FleetScope, filters: FleetFilters, now: Date, days = 30): Promise<FleetOverview> {
+  const cWhere = connectorSql(scope, filters);
+  const tWhere = tenantSql(scope, filters);
+  const exposed = Prisma.sql`c.status IN ('targeted', 'compromised')`;
+  const since = new Date(now.getTime() - days * 86_400_000);
+
+  const [statusRows, tenantRows, targetedRows, rotations, regionRows, typeRows] = await Promise.all([
+    db.$queryRaw<{ status: ConnectorStatusValue; n: bigint }[]>`
+      SELECT c.status, count(*) AS n FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId" WHERE ${cWhere} GROUP BY c.status`,
+    db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "Tenant" t WHERE ${tWhere}`,
+    db.$queryRaw<{ id: string; displayName: string; connectors: bigint; total: bigint }[]>`
+      SELECT t.id, t."displayName", count(*) AS connectors, count(*) OVER () AS total
+      FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId"
+      WHERE ${cWhere} AND c.status = 'targeted'
+      GROUP BY t.id, t."displayName" ORDER BY t."displayName", t.id LIMIT 10`,
+    rotationFigures(db, cWhere, since),
+    db.$queryRaw<{ region: string; total: bigint; exposed: bigint }[]>`
+      SELECT t.region, count(c.id) AS total, count(c.id) FILTER (WHERE ${exposed}) AS exposed
+      FROM "Tenant" t LEFT JOIN "Connector" c ON c."tenantId" = t.id ${filters.connectorTypeId ? Prisma.sql`AND c."connectorTypeId" = ${filters.connectorTypeId}::uuid` : Prisma.empty}
+      WHERE ${tWhere} GROUP BY t.region ORDER BY t.region`,
+    db.$queryRaw<{ id: string; name: string; total: bigint; exposed: bigint }[]>`
+      SELECT ct.id, ct.name, count(c.id) AS total, count(c.id) FILTER (WHERE ${exposed}) AS exposed
+      FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId" JOIN "ConnectorType" ct ON ct.id = c."connectorTypeId"
+      WHERE ${cWhere} GROUP BY ct.id, ct.name ORDER BY ct.name, ct.id`,
+  ]);
+
+  const byStatus = emptyByStatus();
+  for (const r of statusRows) byStatus[r.status] = n(r.n);
+  return assemble({
+    now, days, byStatus, rotations,
+    tenants: n(tenantRows[0]?.n),
+    targetedRows: targetedRows.map((r) => ({ id: r.id, displayName: r.displayName, connectors: n(r.connectors), total: r.total })),
     byRegion: regionRows.map((r) => ({ region: r.region, total: n(r.total), exposed: n(r.exposed) })),
     byConnectorType: typeRows.map((r) => ({ id: r.id, name: r.name, total: n(r.total), exposed: n(r.exposed) })),
-  };
+  });
 }

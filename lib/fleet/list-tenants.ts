@@ -1,9 +1,13 @@
 /**
  * The tenants table: server-side search, filter, sort and pagination, scoped to the principal.
- * One page query + one GROUP BY for the page's status summary, whatever the fleet size.
+ * One query per page (rows + total): connector counts and the worst status come from
+ * TenantConnectorSummary, which the database keeps exact at every commit
+ * (prisma/migrations/20261129170000_fleet_counts), so sorting by connectors does not count every
+ * tenant's connectors per request.
  */
-import type { Db, Prisma } from '@/lib/db';
-import { tenantFilterWhere, type FleetFilters } from '@/lib/fleet/fleet-filters';
+import { Prisma, type Db } from '@/lib/db';
+import type { FleetFilters } from '@/lib/fleet/fleet-filters';
+import { resolveFleetScope, tenantSql } from '@/lib/fleet/fleet-scope';
 import { CONNECTOR_STATUS_VALUES, type ConnectorStatusValue } from '@/lib/fleet/statuses';
 
 export const TENANT_SORTS = ['name', 'region', 'consent', 'lastScan', 'connectors'] as const;
@@ -32,47 +36,63 @@ export interface TenantRow {
   worstStatus: ConnectorStatusValue | null;
 }
 
-function orderBy(sort: TenantSort, dir: 'asc' | 'desc'): Prisma.TenantOrderByWithRelationInput[] {
+const ASC = Prisma.sql`ASC`;
+const DESC = Prisma.sql`DESC`;
+
+function orderBy(sort: TenantSort, dir: 'asc' | 'desc'): Prisma.Sql {
+  const d = dir === 'desc' ? DESC : ASC;
   switch (sort) {
-    case 'region': return [{ region: dir }, { displayName: 'asc' }];
-    case 'consent': return [{ consentState: dir }, { displayName: 'asc' }];
-    case 'lastScan': return [{ lastScanAt: { sort: dir, nulls: 'last' } }, { displayName: 'asc' }];
-    case 'connectors': return [{ connectors: { _count: dir } }, { displayName: 'asc' }];
-    default: return [{ displayName: dir }, { id: 'asc' }];
+    case 'region': return Prisma.sql`t.region ${d}, t."displayName" ASC, t.id ASC`;
+    case 'consent': return Prisma.sql`t."consentState" ${d}, t."displayName" ASC, t.id ASC`;
+    case 'lastScan': return Prisma.sql`t."lastScanAt" ${d} NULLS LAST, t."displayName" ASC, t.id ASC`;
+    case 'connectors': return Prisma.sql`coalesce(s.connectors, 0) ${d}, t."displayName" ASC, t.id ASC`;
+    default: return Prisma.sql`t."displayName" ${d}, t.id ASC`;
   }
 }
+
+/** `q` as a LIKE pattern matching it anywhere, its wildcards taken literally. */
+const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+type Row = Omit<TenantRow, 'connectors' | 'statusCounts' | 'worstStatus'> & { connectors: number | null; total: bigint } & Partial<Record<ConnectorStatusValue, number | null>>;
 
 export async function listTenants(db: Db, scope: Prisma.TenantWhereInput, input: ListTenantsInput): Promise<{ rows: TenantRow[]; total: number; page: number; pageSize: number }> {
   const pageSize = Math.min(Math.max(input.pageSize ?? 50, 1), 200);
   const page = Math.max(input.page ?? 1, 1);
   const filters = input.filters;
-  const where: Prisma.TenantWhereInput = { AND: [tenantFilterWhere(scope, filters), ...(filters.status ? [{ connectors: { some: { status: filters.status } } }] : []), ...(filters.connectorTypeId ? [{ connectors: { some: { connectorTypeId: filters.connectorTypeId } } }] : [])] };
-  const [total, tenants] = await Promise.all([
-    db.tenant.count({ where }),
-    db.tenant.findMany({
-      where,
-      orderBy: orderBy(input.sort ?? 'name', input.dir ?? 'asc'),
-      skip: (page - 1) * pageSize,
-      take: pageSize,
-      select: { id: true, entraTenantId: true, displayName: true, defaultDomain: true, region: true, group: true, consentState: true, signInLogState: true, lastScanAt: true, _count: { select: { connectors: true } } },
-    }),
-  ]);
-  const counts = tenants.length
-    ? await db.connector.groupBy({ by: ['tenantId', 'status'], where: { tenantId: { in: tenants.map((t) => t.id) } }, _count: { _all: true } })
-    : [];
-  const byTenant = new Map<string, Partial<Record<ConnectorStatusValue, number>>>();
-  for (const c of counts) {
-    const m = byTenant.get(c.tenantId) ?? {};
-    m[c.status as ConnectorStatusValue] = c._count._all;
-    byTenant.set(c.tenantId, m);
+  const where: Prisma.Sql[] = [tenantSql(await resolveFleetScope(db, scope), filters)];
+  if (filters.q) {
+    const like = containsPattern(filters.q);
+    where.push(Prisma.sql`(t."displayName" ILIKE ${like} OR t."defaultDomain" ILIKE ${like}${/^[0-9a-f-]{36}$/i.test(filters.q) ? Prisma.sql` OR t."entraTenantId" = ${filters.q.toLowerCase()}::uuid` : Prisma.empty})`);
   }
-  const rows = tenants.map((t) => {
-    const statusCounts = byTenant.get(t.id) ?? {};
-    return {
-      id: t.id, entraTenantId: t.entraTenantId, displayName: t.displayName, defaultDomain: t.defaultDomain, region: t.region, group: t.group,
-      consentState: t.consentState, signInLogState: t.signInLogState, lastScanAt: t.lastScanAt, connectors: t._count.connectors, statusCounts,
-      worstStatus: CONNECTOR_STATUS_VALUES.find((s) => (statusCounts[s] ?? 0) > 0) ?? null,
-    };
-  });
-  return { rows, total, page, pageSize };
+  // The status is one of the enum's values (zod), so it names a column of the summary.
+  if (filters.status) where.push(Prisma.sql`coalesce(s.${Prisma.raw(`"${filters.status}"`)}, 0) > 0`);
+  if (filters.connectorTypeId) where.push(Prisma.sql`EXISTS (SELECT 1 FROM "Connector" c WHERE c."tenantId" = t.id AND c."connectorTypeId" = ${filters.connectorTypeId}::uuid)`);
+  const cond = Prisma.join(where, ' AND ');
+  const rows = await db.$queryRaw<Row[]>`
+    SELECT t.id, t."entraTenantId", t."displayName", t."defaultDomain", t.region, t."group", t."consentState", t."signInLogState", t."lastScanAt",
+           s.connectors, s.targeted, s.compromised, s.expired, s.drift, s.expiring, s.stale, s.healthy, count(*) OVER () AS total
+    FROM "Tenant" t LEFT JOIN "TenantConnectorSummary" s ON s."tenantId" = t.id
+    WHERE ${cond}
+    ORDER BY ${orderBy(input.sort ?? 'name', input.dir ?? 'asc')}
+    LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`;
+  // Past the last page there is no row to carry the total: count separately.
+  const total = rows.length
+    ? Number(rows[0]!.total)
+    : page > 1
+      ? Number((await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "Tenant" t LEFT JOIN "TenantConnectorSummary" s ON s."tenantId" = t.id WHERE ${cond}`)[0]?.n ?? 0)
+      : 0;
+  return {
+    rows: rows.map((t) => {
+      const statusCounts: Partial<Record<ConnectorStatusValue, number>> = {};
+      for (const st of CONNECTOR_STATUS_VALUES) if ((t[st] ?? 0) > 0) statusCounts[st] = t[st]!;
+      return {
+        id: t.id, entraTenantId: t.entraTenantId, displayName: t.displayName, defaultDomain: t.defaultDomain, region: t.region, group: t.group,
+        consentState: t.consentState, signInLogState: t.signInLogState, lastScanAt: t.lastScanAt, connectors: t.connectors ?? 0, statusCounts,
+        worstStatus: CONNECTOR_STATUS_VALUES.find((st) => (statusCounts[st] ?? 0) > 0) ?? null,
+      };
+    }),
+    total,
+    page,
+    pageSize,
+  };
 }
