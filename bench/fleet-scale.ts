@@ -7,7 +7,8 @@
  * same concurrency. Prints p50/p95 for both and their ratio (targets: HTTP p95 ≤ 250 ms and
  * ≤ 3 × the floor's p95).
  *
- * `npx tsx bench/fleet-scale.ts` (runs `next build` first when .next/BUILD_ID is missing).
+ * `npx tsx bench/fleet-scale.ts` (runs `next build` first when .next/BUILD_ID is missing; with
+ * REKEY_NEXT_DIST_DIR set, builds into and serves from that folder instead, like scripts/start.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -121,8 +122,9 @@ export async function run(opts: { tenants?: number; requests?: number; concurren
 
     // The production build.
     let built = false;
-    if (!fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) {
-      log('fleet-scale: .next/BUILD_ID is missing: running `next build` first (a few minutes)…');
+    const distDir = process.env.REKEY_NEXT_DIST_DIR || '.next';
+    if (!fs.existsSync(path.join(ROOT, distDir, 'BUILD_ID'))) {
+      log(`fleet-scale: ${distDir}/BUILD_ID is missing: running \`next build\` first (a few minutes)…`);
       const b = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], { cwd: ROOT, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, stdio: 'inherit' });
       if (b.status !== 0) throw new Error('next build failed');
       built = true;
