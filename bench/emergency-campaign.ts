@@ -13,6 +13,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ensureTlsMaterial } from '@/sim/crypto/ca';
 import { ensureCertificateKit } from '@/sim/seed/demo-fleet';
@@ -30,17 +31,20 @@ export interface EmergencyCampaignResult {
   connectors: number;
   campaignConcurrency: number;
   workerConcurrency: number;
+  workerProcesses: number;
   latencyMs: number;
   wallMs: number;
   succeeded: number;
   failed: number;
   otherItems: Record<string, number>;
   achievedPerSec: number;
-  perRotation: { graphRequests: number; writes: number; reads: number; tokenRequests: number; throttled: number };
+  perRotation: { graphRequests: number; writes: number; reads: number; graphRoundTrips: number; tokenRequests: number; throttled: number };
   ideal: { perSec: number; bindingLimit: string; candidates: { limit: string; perSec: number }[] };
   fractionOfIdeal: number;
   baseline: { sample: number; wallMs: number; perRotationMs: number; extrapolatedMs: number };
   speedup: number;
+  /** CPU time per rotation in the campaign: the worker process, and the simulator (this process, which also polls the database). */
+  cpuMsPerRotation: { worker: number; sim: number };
   rssMb: { at: number; rssMb: number }[];
   peakRssMb: number;
   targets: { fractionOfIdeal: number; speedup: number; peakRssMb: number };
@@ -48,23 +52,37 @@ export interface EmergencyCampaignResult {
 }
 
 interface SimCounts {
+  /** Graph requests as Graph's throttling counts them: a `$batch` item is one, the `$batch` POST itself none. */
   graph: number;
   writes: number;
+  /** HTTPS round trips to Graph (a `$batch` is one). */
+  graphHttp: number;
   token: number;
   throttled: number;
 }
 
-/** Counts the simulator's request log lines (`[sim] METHOD /path -> status (ms)`). */
+/** Counts the simulator's request log lines (`[sim] METHOD /path -> status (ms)`, `[sim]   ↳ METHOD url -> status` per `$batch` item). */
 function countSimRequests(): { counts: SimCounts; reset(): SimCounts; restore(): void } {
-  const counts: SimCounts = { graph: 0, writes: 0, token: 0, throttled: 0 };
+  const counts: SimCounts = { graph: 0, writes: 0, graphHttp: 0, token: 0, throttled: 0 };
   const orig = console.log;
   console.log = (...args: unknown[]) => {
-    const m = typeof args[0] === 'string' ? /^\[sim\] (\w+) (\S+) -> (\d+)/.exec(args[0]) : null;
+    const line = typeof args[0] === 'string' ? args[0] : '';
+    const item = /^\[sim\] +↳ (\w+) (\S+) -> (\d+)/.exec(line);
+    if (item) {
+      counts.graph++;
+      if (item[1] !== 'GET') counts.writes++;
+      if (item[3] === '429' || item[3] === '503') counts.throttled++;
+      return;
+    }
+    const m = /^\[sim\] (\w+) (\S+) -> (\d+)/.exec(line);
     if (!m) return orig(...args);
     const [, method, p, status] = m;
     if (/^\/(v1\.0|beta)\//i.test(p!)) {
-      counts.graph++;
-      if (method !== 'GET') counts.writes++;
+      counts.graphHttp++;
+      if (!/^\/(v1\.0|beta)\/\$batch$/i.test(p!)) {
+        counts.graph++;
+        if (method !== 'GET') counts.writes++;
+      }
     } else if (/\/oauth2\/(v2\.0\/)?token$/i.test(p!)) counts.token++;
     if (status === '429' || status === '503') counts.throttled++;
   };
@@ -72,7 +90,7 @@ function countSimRequests(): { counts: SimCounts; reset(): SimCounts; restore():
     counts,
     reset() {
       const c = { ...counts };
-      counts.graph = counts.writes = counts.token = counts.throttled = 0;
+      counts.graph = counts.writes = counts.graphHttp = counts.token = counts.throttled = 0;
       return c;
     },
     restore() {
@@ -91,13 +109,28 @@ function rssMbOf(pid: number): number {
   }
 }
 
+/** `REKEY_BENCH_CPU_PROFILE=<dir>` writes a V8 CPU profile of the worker there (for finding where the time goes). */
+const cpuProfileArgs = () => (process.env.REKEY_BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.REKEY_BENCH_CPU_PROFILE}`] : []);
+
+/** CPU time (user + system) a process has used, in ms, from /proc/<pid>/stat. */
+function cpuMsOf(pid: number): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    // After "pid (comm) ": state is field 3, so utime (14) and stime (15) are at 11 and 12.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sha1 = (der: Buffer) => createHash('sha1').update(der).digest('hex').toUpperCase();
 
-export async function run(opts: { connectors?: number; baselineSample?: number; workerConcurrency?: number; campaignConcurrency?: number; log?: (s: string) => void } = {}): Promise<EmergencyCampaignResult> {
+export async function run(opts: { connectors?: number; baselineSample?: number; workerConcurrency?: number; workerProcesses?: number; campaignConcurrency?: number; log?: (s: string) => void } = {}): Promise<EmergencyCampaignResult> {
   const n = opts.connectors ?? 3_600;
   const sample = opts.baselineSample ?? 30;
   const workerConcurrency = opts.workerConcurrency ?? 32;
+  const workerProcesses = opts.workerProcesses ?? Number(process.env.REKEY_BENCH_WORKERS ?? os.cpus().length);
   const campaignConcurrency = opts.campaignConcurrency ?? 200;
   const latencyMs = 50;
   const log = opts.log ?? ((s: string) => process.stderr.write(`${s}\n`));
@@ -108,7 +141,7 @@ export async function run(opts: { connectors?: number; baselineSample?: number; 
   const database = await startBenchDatabase('campaign');
   const counter = countSimRequests();
   let sim: SimHandle | null = null;
-  let worker: ChildProcess | null = null;
+  const workers: ChildProcess[] = [];
   try {
     sim = await startTestSim({ throttling: true, latencyMs, tenants: 1, log: true });
     const m = sim.manifest!.managementApp;
@@ -172,7 +205,7 @@ export async function run(opts: { connectors?: number; baselineSample?: number; 
 
     const startWorker = () => {
       let out = '';
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'lib/rotation/testing/worker-entry.ts'), '--concurrency', String(workerConcurrency)], {
+      const child = spawn(process.execPath, [...cpuProfileArgs(), '--import', 'tsx', path.join(ROOT, 'lib/rotation/testing/worker-entry.ts'), '--concurrency', String(workerConcurrency)], {
         cwd: ROOT,
         env: {
           ...process.env,
@@ -197,12 +230,16 @@ export async function run(opts: { connectors?: number; baselineSample?: number; 
       });
       return { child, log: () => out };
     };
-    const w = startWorker();
-    worker = w.child;
-    for (const deadline = Date.now() + 60_000; !w.log().includes('worker running'); ) {
-      if ((w.child.exitCode !== null || w.child.signalCode !== null) || Date.now() > deadline) throw new Error(`the worker did not start:\n${w.log()}`);
+    // Several worker processes share the queues (as on several machines): one per core by default.
+    const ws = Array.from({ length: workerProcesses }, () => startWorker());
+    workers.push(...ws.map((x) => x.child));
+    const dead = () => ws.find((x) => x.child.exitCode !== null || x.child.signalCode !== null);
+    for (const deadline = Date.now() + 60_000; !ws.every((x) => x.log().includes('worker running')); ) {
+      if (dead() || Date.now() > deadline) throw new Error(`a worker did not start:\n${(dead() ?? ws[0]!).log()}`);
       await sleep(100);
     }
+    const workerCpuMs = () => ws.reduce((sum, x) => sum + cpuMsOf(x.child.pid!), 0);
+    const workerRssMb = () => Math.max(...ws.map((x) => rssMbOf(x.child.pid!)));
 
     const actor = { id: null, label: 'bench' };
     const runCampaign = async (name: string, ids: string[], concurrency: number, milestones: number[] = []) => {
@@ -212,13 +249,14 @@ export async function run(opts: { connectors?: number; baselineSample?: number; 
         { approvalThreshold: 1_000_000 },
       );
       counter.reset();
+      const cpu0 = { worker: workerCpuMs(), sim: process.cpuUsage() };
       const started = Date.now();
       await startCampaign(campaign.id, { actor, now: new Date() });
       const rss: { at: number; rssMb: number }[] = [];
       let peak = 0;
       const pending = [...milestones];
       for (;;) {
-        peak = Math.max(peak, rssMbOf(w.child.pid!));
+        peak = Math.max(peak, workerRssMb());
         const c = await db.campaign.findUniqueOrThrow({ where: { id: campaign.id }, select: { state: true } });
         const done = await db.campaignItem.count({ where: { campaignId: campaign.id, state: { in: ['SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'] } } });
         while (pending.length && done >= pending[0]!) {
@@ -226,13 +264,16 @@ export async function run(opts: { connectors?: number; baselineSample?: number; 
           log(`emergency-campaign: ${done}/${ids.length} done after ${((Date.now() - started) / 1000).toFixed(1)} s; worker peak RSS so far ${peak} MB`);
         }
         if (c.state !== 'RUNNING') break;
-        if ((w.child.exitCode !== null || w.child.signalCode !== null)) throw new Error(`the worker died:\n${w.log().slice(-3000)}`);
+        const gone = dead();
+        if (gone) throw new Error(`a worker died:\n${gone.log().slice(-3000)}`);
         if (Date.now() - started > 15 * 60_000) throw new Error(`campaign ${name} did not finish in 15 minutes`);
         await sleep(200);
       }
       const wallMs = Date.now() - started;
+      const simCpu = process.cpuUsage(cpu0.sim);
+      const cpuMs = { worker: workerCpuMs() - cpu0.worker, sim: (simCpu.user + simCpu.system) / 1000 };
       const items = await db.campaignItem.groupBy({ by: ['state'], where: { campaignId: campaign.id }, _count: true });
-      return { wallMs, items: Object.fromEntries(items.map((i) => [i.state, i._count])) as Record<string, number>, rss, peak, sim: counter.reset() };
+      return { wallMs, cpuMs, items: Object.fromEntries(items.map((i) => [i.state, i._count])) as Record<string, number>, rss, peak, sim: counter.reset() };
     };
 
     // The sequential baseline first (a cold engine is the baseline's problem, not the campaign's).
@@ -253,7 +294,7 @@ export async function run(opts: { connectors?: number; baselineSample?: number; 
 
     // Ideal rate from the documented per-app limits (graph-facts §3.3) and the measured requests per rotation.
     const s = main.sim;
-    const per = { graphRequests: s.graph / n, writes: s.writes / n, reads: (s.graph - s.writes) / n, tokenRequests: s.token / n, throttled: s.throttled };
+    const per = { graphRequests: s.graph / n, writes: s.writes / n, reads: (s.graph - s.writes) / n, graphRoundTrips: s.graphHttp / n, tokenRequests: s.token / n, throttled: s.throttled };
     const L = DEFAULT_THROTTLE_LIMITS;
     const candidates = [
       { limit: `writes per app: ${L.writesPerApp.toLocaleString('en')} / ${L.writesPerAppWindowMs / 60_000} min`, perSec: L.writesPerApp / (L.writesPerAppWindowMs / 1000) / Math.max(per.writes, 1e-9) },
@@ -277,30 +318,35 @@ export async function run(opts: { connectors?: number; baselineSample?: number; 
       connectors: n,
       campaignConcurrency,
       workerConcurrency,
+      workerProcesses,
       latencyMs,
       wallMs: main.wallMs,
       succeeded: main.items.SUCCEEDED ?? 0,
       failed,
       otherItems,
       achievedPerSec: Math.round(achievedPerSec * 100) / 100,
-      perRotation: { graphRequests: round2(per.graphRequests), writes: round2(per.writes), reads: round2(per.reads), tokenRequests: round2(per.tokenRequests), throttled: per.throttled },
+      perRotation: { graphRequests: round2(per.graphRequests), writes: round2(per.writes), reads: round2(per.reads), graphRoundTrips: round2(per.graphRoundTrips), tokenRequests: round2(per.tokenRequests), throttled: per.throttled },
       ideal: { perSec: round2(binding.perSec), bindingLimit: binding.limit, candidates: candidates.map((c) => ({ limit: c.limit, perSec: round2(c.perSec) })) },
       fractionOfIdeal: round2(fractionOfIdeal),
       baseline: { sample, wallMs: baseline.wallMs, perRotationMs: Math.round(perRotationMs), extrapolatedMs: Math.round(extrapolatedMs) },
       speedup: Math.round(speedup * 10) / 10,
+      cpuMsPerRotation: { worker: Math.round(main.cpuMs.worker / n), sim: Math.round(main.cpuMs.sim / n) },
       rssMb: main.rss,
       peakRssMb,
       targets: { fractionOfIdeal: 0.8, speedup: 20, peakRssMb: 400 },
       withinTarget: fractionOfIdeal >= 0.8 && speedup >= 20 && failed === 0 && Object.keys(otherItems).length === 0 && peakRssMb < 400,
     };
   } finally {
-    if (worker && worker.exitCode === null) {
-      const exited = new Promise((r) => worker!.once('exit', r));
-      worker.kill('SIGTERM');
-      const t = setTimeout(() => worker!.kill('SIGKILL'), 20_000);
-      await exited;
-      clearTimeout(t);
-    }
+    await Promise.all(
+      workers.map(async (worker) => {
+        if (worker.exitCode !== null || worker.signalCode !== null) return;
+        const exited = new Promise((r) => worker.once('exit', r));
+        worker.kill('SIGTERM');
+        const t = setTimeout(() => worker.kill('SIGKILL'), 20_000);
+        await exited;
+        clearTimeout(t);
+      }),
+    );
     counter.restore();
     await sim?.close();
     await database.stop();
@@ -311,15 +357,16 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 
 export function format(r: EmergencyCampaignResult): string {
   return [
-    `emergency-campaign: ${r.connectors} connectors in ${r.connectors} tenants; sim throttling on, +${r.latencyMs} ms latency; campaign concurrency ${r.campaignConcurrency}, worker concurrency ${r.workerConcurrency}`,
+    `emergency-campaign: ${r.connectors} connectors in ${r.connectors} tenants; sim throttling on, +${r.latencyMs} ms latency; campaign concurrency ${r.campaignConcurrency}, ${r.workerProcesses} worker process${r.workerProcesses > 1 ? 'es' : ''} × concurrency ${r.workerConcurrency}`,
     `  wall time        ${(r.wallMs / 1000).toFixed(1)} s; ${r.succeeded} succeeded, ${r.failed} failed${Object.keys(r.otherItems).length ? `, other: ${JSON.stringify(r.otherItems)}` : ''}`,
-    `  per rotation     ${r.perRotation.graphRequests} Graph requests (${r.perRotation.writes} writes, ${r.perRotation.reads} reads), ${r.perRotation.tokenRequests} token requests; ${r.perRotation.throttled} throttled answers in the run`,
+    `  per rotation     ${r.perRotation.graphRequests} Graph requests (${r.perRotation.writes} writes, ${r.perRotation.reads} reads; ${r.perRotation.graphRoundTrips} round trips with $batch), ${r.perRotation.tokenRequests} token requests; ${r.perRotation.throttled} throttled answers in the run`,
     `  ideal rate       ${r.ideal.perSec} rotations/s, bound by ${r.ideal.bindingLimit}`,
     ...r.ideal.candidates.map((c) => `                     ${c.limit}: ${c.perSec}/s`),
     `  achieved         ${r.achievedPerSec} rotations/s = ${r.fractionOfIdeal} of the ideal (target ≥ ${r.targets.fractionOfIdeal})`,
     `  sequential       ${r.baseline.sample} rotations one at a time in ${(r.baseline.wallMs / 1000).toFixed(1)} s = ${r.baseline.perRotationMs} ms each → ${(r.baseline.extrapolatedMs / 1000).toFixed(0)} s for ${r.connectors}`,
     `  speed-up         ${r.speedup}× the sequential baseline (target ≥ ${r.targets.speedup}×)`,
-    `  worker RSS       ${r.rssMb.map((x) => `${x.rssMb} MB at ${x.at}`).join(', ')}; peak ${r.peakRssMb} MB (target < ${r.targets.peakRssMb} MB)`,
+    `  CPU per rotation worker${r.workerProcesses > 1 ? 's' : ''} ${r.cpuMsPerRotation.worker} ms, simulator ${r.cpuMsPerRotation.sim} ms (2 cores = 2,000 ms of CPU per second for everything)`,
+    `  worker RSS       (largest process) ${r.rssMb.map((x) => `${x.rssMb} MB at ${x.at}`).join(', ')}; peak ${r.peakRssMb} MB (target < ${r.targets.peakRssMb} MB)`,
     `  ${r.withinTarget ? 'OK' : 'OVER TARGET'}`,
   ].join('\n');
 }

@@ -93,7 +93,8 @@ export async function removeUnknownCredential(input: RemoveUnknownCredentialInpu
     );
     throw e;
   }
-  const afterOnTarget = result.after.map(toFacts);
+  // Read back (the default): what the object holds now, not what the write should have left.
+  const afterOnTarget = (result.after ?? []).map(toFacts);
   const others = readObservedCredentials(c.observedCredentials).filter((o) => o.on !== target.on);
   const observed = [...(target.on === 'application' ? afterOnTarget : others), ...(target.on === 'application' ? others : afterOnTarget)];
   const drift = computeDrift({ observed, ...expected });

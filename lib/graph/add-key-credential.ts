@@ -20,9 +20,9 @@ export interface CredentialWriteResult {
   /** keyId of the added credential (or of the one already present). */
   keyId: string | null;
   sha1: string;
-  /** The object's credentials before and after (no key bytes). */
+  /** The object's credentials before and after (no key bytes); `after` is null when not read back (`readBack: false`). */
   before: ObservedCredential[];
-  after: ObservedCredential[];
+  after: ObservedCredential[] | null;
 }
 
 export interface AddKeyCredentialInput {
@@ -31,6 +31,13 @@ export interface AddKeyCredentialInput {
   heldKeys: HeldKey[];
   now: Date;
   prefer?: 'patch';
+  /**
+   * The object's credentials as the caller read them just now: the path is decided from them
+   * without reading again. PATCH still reads the raw list first (it must re-send every key).
+   */
+  known?: ObservedCredential[];
+  /** false: do not read the credentials back after the write (the caller verifies on its own). */
+  readBack?: boolean;
 }
 
 /** A keyCredential as PATCH must re-send it to keep it (key bytes required). */
@@ -61,12 +68,13 @@ export function isProofRejection(e: unknown): boolean {
 export async function addKeyCredential(gw: GraphGateway, tenant: TenantRef, input: AddKeyCredentialInput): Promise<CredentialWriteResult> {
   const { target } = input;
   const sha1 = sha1OfNewCredential(input.credential);
-  const current = await listKeyCredentials(gw, tenant, target);
-  const before = current.map((k) => describeKeyCredential(k, target.on));
+  let raw: KeyCredential[] | null = input.known ? null : await listKeyCredentials(gw, tenant, target);
+  const before = input.known ?? raw!.map((k) => describeKeyCredential(k, target.on));
   const existing = before.find((c) => c.sha1 === sha1);
   if (existing) {
     return { path: 'none', reason: `a credential with thumbprint ${sha1} is already on the ${target.on} (keyId ${existing.keyId}): nothing to add`, keyId: existing.keyId, sha1, before, after: before };
   }
+  const readAfter = async () => (input.readBack === false ? null : (await listKeyCredentials(gw, tenant, target)).map((k) => describeKeyCredential(k, target.on)));
   const choice = chooseCredentialPath({ credentials: before, heldKeys: input.heldKeys, now: input.now, prefer: input.prefer });
   let reason = choice.reason;
   if (choice.path === 'addKey') {
@@ -79,20 +87,25 @@ export async function addKeyCredential(gw: GraphGateway, tenant: TenantRef, inpu
         operation: `add a credential to ${target.on} ${target.objectId}`,
         need: 'writeApplications',
       });
-      const after = (await listKeyCredentials(gw, tenant, target)).map((k) => describeKeyCredential(k, target.on));
-      return { path: 'addKey', reason, keyId: added?.keyId ?? after.find((c) => c.sha1 === sha1)?.keyId ?? null, sha1, before, after };
+      const after = await readAfter();
+      return { path: 'addKey', reason, keyId: added?.keyId ?? after?.find((c) => c.sha1 === sha1)?.keyId ?? null, sha1, before, after };
     } catch (e) {
       if (!isProofRejection(e)) throw e;
       reason = `addKey refused the proof (${(e as RekeyError).message}); fell back to PATCH`;
     }
   }
+  raw ??= await listKeyCredentials(gw, tenant, target);
+  if (raw.some((k) => describeKeyCredential(k, target.on).sha1 === sha1)) {
+    return { path: 'none', reason: `a credential with thumbprint ${sha1} is already on the ${target.on}: nothing to add`, keyId: raw.find((k) => describeKeyCredential(k, target.on).sha1 === sha1)!.keyId, sha1, before, after: null };
+  }
   await gw.request(tenant, {
     method: 'PATCH',
     path: `${collectionPath(target.on)}/${target.objectId}`,
-    body: { keyCredentials: [...current.map(toPatchEntry), newEntry(input.credential)] },
+    body: { keyCredentials: [...raw.map(toPatchEntry), newEntry(input.credential)] },
     operation: `add a credential to ${target.on} ${target.objectId}`,
     need: 'writeApplications',
   });
+  // PATCH answers 204 with no body: read back to learn the keyId (and that the credential is there).
   const after = (await listKeyCredentials(gw, tenant, target)).map((k) => describeKeyCredential(k, target.on));
   const added = after.find((c) => c.sha1 === sha1);
   if (!added) throw new RekeyError('GRAPH_ERROR', `Graph accepted the PATCH but the credential ${sha1} is not on the ${target.on}.`, { sha1 });

@@ -2,7 +2,8 @@
  * addKey/removeKey (with a proof) or read-modify-write PATCH? A small pure decision with the
  * reason spelled out, recorded on the rotation. Ordered checks, first hit wins.
  */
-import { X509Certificate, createHash, createPrivateKey } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { privateKeyOf, x509Of } from '@/lib/graph/parsed-keys';
 import { isCurrentlyValid, type ObservedCredential } from '@/lib/graph/describe-key-credential';
 
 /** A certificate whose private key Rekey holds (decrypted from the vault by the caller). */
@@ -34,8 +35,8 @@ interface HeldFacts {
 
 function factsOf(h: HeldKey): HeldFacts | null {
   try {
-    const x = new X509Certificate(h.certificatePem);
-    const key = createPrivateKey(h.privateKeyPem);
+    const x = x509Of(h.certificatePem);
+    const key = privateKeyOf(h.privateKeyPem);
     return { held: h, sha1: createHash('sha1').update(x.raw).digest('hex').toUpperCase(), notBefore: new Date(x.validFrom), notAfter: new Date(x.validTo), rsa: key.asymmetricKeyType === 'rsa' && x.checkPrivateKey(key) };
   } catch {
     return null;

@@ -3,7 +3,8 @@
  * the private key of a currently valid certificate already on the object; `iss` is the OBJECT id
  * of the application or service principal; lifetime 10 minutes; base64url without padding.
  */
-import { X509Certificate, createHash, createPrivateKey, sign } from 'node:crypto';
+import { createHash, sign } from 'node:crypto';
+import { privateKeyOf, x509Of } from '@/lib/graph/parsed-keys';
 
 export const PROOF_AUDIENCE = '00000002-0000-0000-c000-000000000000';
 export const PROOF_LIFETIME_S = 600;
@@ -20,9 +21,9 @@ export interface CreateProofTokenInput {
 const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 
 export function createProofToken(input: CreateProofTokenInput): string {
-  const der = new X509Certificate(input.certificatePem).raw;
+  const der = x509Of(input.certificatePem).raw;
   const sha1 = createHash('sha1').update(der).digest();
-  const key = createPrivateKey(input.privateKeyPem);
+  const key = privateKeyOf(input.privateKeyPem);
   if (key.asymmetricKeyType !== 'rsa') {
     throw new Error(`addKey proofs are RS256: the key must be RSA, not ${key.asymmetricKeyType ?? 'unknown'}`);
   }

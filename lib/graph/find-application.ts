@@ -33,3 +33,27 @@ export async function findConnection(gw: GraphGateway, tenant: TenantRef, appId:
   const [application, servicePrincipal] = await Promise.all([findApplication(gw, tenant, appId), findServicePrincipal(gw, tenant, appId)]);
   return { application, servicePrincipal };
 }
+
+/**
+ * Both objects of a connection WITH their credentials' key bytes, in one round trip: a `$batch`
+ * of two single-object GETs by alternate key (`/applications(appId='…')`,
+ * `/servicePrincipals(appId='…')`) with `$select` including keyCredentials — a single-object GET
+ * is what returns `key` (graph-facts §1.1). A 404 item means that object does not exist.
+ */
+export async function readConnectionObjects(gw: GraphGateway, tenant: TenantRef, appId: string): Promise<{ application: Application | null; servicePrincipal: ServicePrincipal | null }> {
+  const key = odataString(appId);
+  const [app, sp] = await gw.batch<unknown>(
+    tenant,
+    [
+      { id: '1', method: 'GET', url: `/applications(appId=${key})?$select=${APP_SELECT}` },
+      { id: '2', method: 'GET', url: `/servicePrincipals(appId=${key})?$select=${SP_SELECT}` },
+    ],
+    { operation: `read the connection ${appId}`, need: 'readApplications' },
+  );
+  const one = <T>(r: (typeof app), schema: { parse(x: unknown): T }): T | null => {
+    if (r!.ok) return schema.parse(r!.body);
+    if (r!.status === 404) return null;
+    throw r!.error;
+  };
+  return { application: one(app, ApplicationSchema), servicePrincipal: one(sp, ServicePrincipalSchema) };
+}

@@ -99,8 +99,8 @@ describe('adding a credential', () => {
     const r = await addKeyCredential(gs.graph.gateway, t.id, { target, credential: keyCredentialFromPem(next.pem), heldKeys: [held(old)], now: new Date() });
     expect(r.path).toBe('addKey');
     expect(r.reason).toMatch(/Rekey holds the private key of the current credential/);
-    expect(r.after).toHaveLength(2);
-    expect(r.after.find((x) => x.keyId === r.keyId)?.sha1).toBe(r.sha1);
+    expect(r.after!).toHaveLength(2);
+    expect(r.after!.find((x) => x.keyId === r.keyId)?.sha1).toBe(r.sha1);
     const again = await addKeyCredential(gs.graph.gateway, t.id, { target, credential: keyCredentialFromPem(next.pem), heldKeys: [held(old)], now: new Date() });
     expect(again).toMatchObject({ path: 'none', keyId: r.keyId });
     expect(again.reason).toMatch(/already on the application/);
@@ -117,8 +117,8 @@ describe('adding a credential', () => {
     const next = newCert('patched');
     const r = await addKeyCredential(gs.graph.gateway, t.id, { target, credential: keyCredentialFromPem(next.pem), heldKeys: [], now: new Date() });
     expect(r).toMatchObject({ path: 'patch', reason: 'no currently valid private key of this object is held by Rekey' });
-    expect(r.after).toHaveLength(3);
-    expect(r.after.map((x) => x.sha1)).toEqual(expect.arrayContaining(r.before.map((x) => x.sha1)));
+    expect(r.after!).toHaveLength(3);
+    expect(r.after!.map((x) => x.sha1)).toEqual(expect.arrayContaining(r.before.map((x) => x.sha1)));
     // The old credentials still work: nothing was lost in the rewrite.
     await expect(verifyWith(t.id, c.appId, a)).resolves.toMatchObject({ ok: true });
     await expect(verifyWith(t.id, c.appId, next)).resolves.toMatchObject({ ok: true });
@@ -131,7 +131,7 @@ describe('adding a credential', () => {
     const next = newCert('sp');
     const r = await addKeyCredential(gs.graph.gateway, t.id, { target: { on: 'servicePrincipal', objectId: c.spObjectId }, credential: keyCredentialFromPem(next.pem), heldKeys: [], now: new Date() });
     expect(r.path).toBe('patch');
-    expect(r.after.map((x) => x.on)).toEqual(['servicePrincipal']);
+    expect(r.after!.map((x) => x.on)).toEqual(['servicePrincipal']);
   });
 });
 
@@ -160,7 +160,7 @@ describe('removing a credential', () => {
     const creds = await listKeyCredentials(gs.graph.gateway, t.id, target);
     const r = await removeKeyCredential(gs.graph.gateway, t.id, { target, sha1: keyCredentialSha1(old.pem), heldKeys: [held(old), held(next)], now: new Date() });
     expect(r.path).toBe('removeKey');
-    expect(r.after).toHaveLength(1);
+    expect(r.after!).toHaveLength(1);
     expect(creds).toHaveLength(2);
     const check = await verifyWith(t.id, c.appId, old);
     expect(check).toMatchObject({ ok: false, aadsts: 700027, keyNotRegistered: true });
@@ -177,7 +177,7 @@ describe('removing a credential', () => {
     const target = { on: 'application' as const, objectId: c.appObjectId };
     const r = await removeKeyCredential(gs.graph.gateway, t.id, { target, sha1: keyCredentialSha1(old.pem), heldKeys: [held(old)], now: new Date() });
     expect(r.path).toBe('patch');
-    expect(r.after.map((x) => x.sha1)).toEqual([keyCredentialSha1(other.pem)]);
+    expect(r.after!.map((x) => x.sha1)).toEqual([keyCredentialSha1(other.pem)]);
   });
 });
 

@@ -4,7 +4,8 @@
  * other https host) with the authority and cloud-discovery metadata supplied up front, so MSAL
  * makes no instance-discovery or OpenID-configuration call at all (graph-facts §5.2).
  */
-import { X509Certificate, createHash } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { x509Of } from '@/lib/graph/parsed-keys';
 import { LogLevel, type Configuration } from '@azure/msal-node';
 
 export function authorityFor(authorityHost: string, tenantId: string): string {
@@ -45,7 +46,7 @@ export interface CertificateCredential {
 }
 
 export function sha256ThumbprintOf(certificatePem: string): string {
-  const der = new X509Certificate(certificatePem).raw;
+  const der = x509Of(certificatePem).raw;
   return createHash('sha256').update(der).digest('hex').toUpperCase();
 }
 

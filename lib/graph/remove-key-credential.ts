@@ -6,7 +6,7 @@
 import { RekeyError } from '@/lib/errors';
 import { chooseCredentialPath, type HeldKey } from '@/lib/graph/choose-credential-path';
 import { createProofToken } from '@/lib/graph/create-proof-token';
-import { describeKeyCredential, normalizeHex } from '@/lib/graph/describe-key-credential';
+import { describeKeyCredential, normalizeHex, type ObservedCredential } from '@/lib/graph/describe-key-credential';
 import type { GraphGateway, TenantRef } from '@/lib/graph/graph-gateway';
 import { collectionPath, type CredentialTarget } from '@/lib/graph/graph-types';
 import { listKeyCredentials } from '@/lib/graph/list-key-credentials';
@@ -20,14 +20,17 @@ export interface RemoveKeyCredentialInput {
   heldKeys: HeldKey[];
   now: Date;
   prefer?: 'patch';
+  /** The object's credentials as the caller read them just now (see AddKeyCredentialInput.known). */
+  known?: ObservedCredential[];
+  /** false: do not read the credentials back after the write. */
+  readBack?: boolean;
 }
 
 export async function removeKeyCredential(gw: GraphGateway, tenant: TenantRef, input: RemoveKeyCredentialInput): Promise<CredentialWriteResult> {
   const { target } = input;
   if (!input.keyId && !input.sha1) throw new RekeyError('BAD_INPUT', 'Say which credential to remove: keyId or sha1.');
   const wanted = input.sha1 ? normalizeHex(input.sha1) : null;
-  const current = await listKeyCredentials(gw, tenant, target);
-  const before = current.map((k) => describeKeyCredential(k, target.on));
+  const before = input.known ?? (await listKeyCredentials(gw, tenant, target)).map((k) => describeKeyCredential(k, target.on));
   const victims = before.filter((c) => (input.keyId && c.keyId === input.keyId) || (wanted && c.sha1 === wanted));
   const label = input.keyId ?? wanted!;
   if (victims.length === 0) {
@@ -66,6 +69,6 @@ export async function removeKeyCredential(gw: GraphGateway, tenant: TenantRef, i
       need: 'writeApplications',
     });
   }
-  const after = (await listKeyCredentials(gw, tenant, target)).map((k) => describeKeyCredential(k, target.on));
+  const after = done && input.readBack === false ? null : (await listKeyCredentials(gw, tenant, target)).map((k) => describeKeyCredential(k, target.on));
   return { path: done ? 'removeKey' : 'patch', reason, keyId: victims[0]!.keyId, sha1: victims[0]!.sha1 ?? wanted ?? '', before, after };
 }

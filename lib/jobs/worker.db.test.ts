@@ -7,6 +7,9 @@ import { db } from '@/lib/db';
 import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
 import { closeJobQueues } from '@/lib/jobs/job-queues';
 import { startRekeyWorker } from '@/lib/jobs/start-worker';
+import { defineJob } from '@/lib/jobs/job-definition';
+import { enqueue } from '@/lib/jobs/enqueue';
+import { z } from 'zod';
 import type { Worker } from '@/lib/jobs/worker';
 import { setRotationDeps } from '@/lib/rotation/rotation-deps';
 import { closeLeasePool } from '@/lib/rotation/rotation-lease';
@@ -15,12 +18,34 @@ import { rotationFixture, simCredentials, testRotationDeps } from '@/lib/rotatio
 
 let gs: GraphSim;
 let worker: Worker;
-const quiet = { info: () => undefined, error: (m: string) => process.stderr.write(`${m}\n`) };
+
+/** A test job: sleeps, counts how many run at once, fails its first run when asked. */
+const inFlight = { now: 0, max: 0, done: [] as number[], attempts: new Map<number, number>() };
+const probeJob = defineJob<{ n: number; failFirst: boolean }>({
+  name: 'test.probe',
+  queue: { policy: 'standard', retryLimit: 2, retryDelay: 0, expireInSeconds: 60 },
+  schema: z.object({ n: z.number().int(), failFirst: z.boolean() }),
+  async handle({ n, failFirst }) {
+    const attempt = (inFlight.attempts.get(n) ?? 0) + 1;
+    inFlight.attempts.set(n, attempt);
+    inFlight.now++;
+    inFlight.max = Math.max(inFlight.max, inFlight.now);
+    try {
+      await new Promise((r) => setTimeout(r, 150));
+      if (failFirst && attempt === 1) throw new Error(`probe ${n} fails its first run`, { cause: new Error('on purpose') });
+      inFlight.done.push(n);
+    } finally {
+      inFlight.now--;
+    }
+  },
+});
+const errors: string[] = [];
+const quiet = { info: () => undefined, error: (m: string) => void errors.push(m) };
 
 beforeAll(async () => {
   gs = await startGraphSim({ throttling: false });
   setRotationDeps(testRotationDeps(gs));
-  worker = await startRekeyWorker({ concurrency: 4, pollingIntervalSeconds: 0.5, logger: quiet });
+  worker = await startRekeyWorker({ concurrency: 4, pollingIntervalSeconds: 0.5, logger: quiet, jobs: [probeJob as never] });
 });
 afterAll(async () => {
   await worker?.stop({ timeoutMs: 5_000 });
@@ -65,5 +90,20 @@ describe('the job worker', () => {
     expect(await db.$transaction((tx) => enqueue(tx, rotationAdvanceJob, { rotationId: id }, { singletonKey: id }))).toBeNull();
     const after = await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM pgboss.job WHERE name = 'rotation.advance' AND singleton_key = $1`, id);
     expect(Number(after[0]?.n)).toBe(1);
+  });
+
+  it('runs up to its concurrency of one job kind at once, fetches again as slots free, and retries a failed job', async () => {
+    await db.$transaction(async (tx) => {
+      for (let n = 0; n < 12; n++) await enqueue(tx, probeJob, { n, failFirst: n === 3 });
+    });
+    worker.notify(probeJob.name);
+    await until(async () => inFlight.done.length, (d) => d === 12, 30_000);
+    expect([...inFlight.done].sort((a, b) => a - b)).toEqual([...Array(12).keys()]);
+    expect(inFlight.max).toBe(4);
+    expect(inFlight.attempts.get(3)).toBe(2);
+    // The failure is logged with its name, message and cause.
+    expect(errors.some((e) => /test\.probe .* failed \(pg-boss will retry\): Error: probe 3 fails its first run \(cause: Error: on purpose\)/.test(e))).toBe(true);
+    const rows = await db.$queryRawUnsafe<{ state: string; n: bigint }[]>(`SELECT state::text, count(*) AS n FROM pgboss.job WHERE name = 'test.probe' GROUP BY state`);
+    expect(rows.map((r) => [r.state, Number(r.n)])).toEqual([['completed', 12]]);
   });
 });

@@ -1,9 +1,13 @@
 /**
- * The job worker: pg-boss on DATABASE_URL (schema `pgboss`), one polling loop per unit of
- * concurrency for each registered job, graceful stop. Runs inside `npm start` by default and on
- * its own with `rekey worker`; several workers on several machines share the queues (pg-boss
- * fetches with SKIP LOCKED). Jobs are pluggable: `registerJob(definition, options)` before or
- * after `start()`.
+ * The job worker: pg-boss on DATABASE_URL (schema `pgboss`) for the queues, with ONE fetch loop
+ * per registered job kind that runs up to `concurrency` jobs of that kind at a time: it fetches as
+ * many jobs as it has free slots (SKIP LOCKED, so several workers on several machines share the
+ * queues), starts each, completes or fails each on its own, and fetches again as soon as a slot
+ * frees, a job of its kind is queued in this process (`notify`), or the polling interval passes.
+ * (pg-boss's own `work()` polls once per unit of concurrency and waits a full interval after each
+ * job; at fleet scale that is hundreds of fetch queries a second doing nothing.) Graceful stop.
+ * Runs inside `npm start` by default and on its own with `rekey worker`. Jobs are pluggable:
+ * `registerJob(definition, options)` before or after `start()`.
  */
 import PgBoss from 'pg-boss';
 import { RekeyError } from '@/lib/errors';
@@ -59,6 +63,120 @@ const consoleLogger: WorkerLogger = {
   error: (m) => process.stderr.write(`[worker] ${m}\n`),
 };
 
+/** One job kind's fetch loop and its running jobs. */
+interface JobLoop {
+  readonly name: string;
+  readonly running: Set<Promise<void>>;
+  /** Ids of the jobs running now (failed on a stop that times out, so they are retried at once). */
+  readonly active: Set<string>;
+  wake(): void;
+  stop(): void;
+  done: Promise<void>;
+}
+
+function startJobLoop(boss: PgBoss, job: JobDefinition<unknown>, slots: number, pollingMs: number, log: WorkerLogger): JobLoop {
+  const running = new Set<Promise<void>>();
+  const active = new Set<string>();
+  let stopping = false;
+  let wakeUp: (() => void) | null = null;
+  let woken = false;
+  const wake = () => {
+    woken = true;
+    wakeUp?.();
+  };
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (woken || stopping) return resolve();
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        wakeUp = null;
+        resolve();
+      }
+      wakeUp = done;
+    });
+
+  const expireMs = (job.queue.expireInSeconds ?? 900) * 1000;
+  const runOne = (j: PgBoss.JobWithMetadata<unknown>) => {
+    active.add(j.id);
+    const p = (async () => {
+      const parsed = job.schema.safeParse(j.data);
+      if (!parsed.success) {
+        log.error(`${job.name} ${j.id}: invalid data, dropped: ${parsed.error.message}`);
+        await boss.complete(job.name, j.id).catch((e: unknown) => log.error(`${job.name} ${j.id}: could not complete: ${describe(e)}`));
+        return;
+      }
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        // Like pg-boss: a handler still running when the job expires counts as failed (it is retried).
+        await Promise.race([
+          job.handle(parsed.data, { jobId: j.id, retryCount: j.retryCount }),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`still running after ${expireMs / 1000} s (the job's expiry)`)), expireMs);
+          }),
+        ]);
+        clearTimeout(timer);
+        await boss.complete(job.name, j.id);
+      } catch (e) {
+        clearTimeout(timer);
+        log.error(`${job.name} ${j.id} failed (pg-boss will retry): ${describe(e)}`);
+        await boss.fail(job.name, j.id, { message: describe(e) }).catch((e2: unknown) => log.error(`${job.name} ${j.id}: could not record the failure: ${describe(e2)}`));
+      }
+    })().finally(() => {
+      active.delete(j.id);
+      running.delete(p);
+      wake();
+    });
+    running.add(p);
+  };
+
+  const done = (async () => {
+    while (!stopping) {
+      woken = false;
+      const free = slots - running.size;
+      if (free > 0) {
+        let jobs: PgBoss.JobWithMetadata<unknown>[] = [];
+        try {
+          jobs = await boss.fetch<unknown>(job.name, { batchSize: free, includeMetadata: true, priority: true });
+        } catch (e) {
+          if (!stopping) log.error(`${job.name}: fetching jobs failed: ${describe(e)}`);
+        }
+        if (stopping) {
+          // Fetched while stopping: hand them back at once rather than run them.
+          for (const x of jobs) await boss.fail(job.name, x.id, { message: 'worker stopping' }).catch(() => undefined);
+          break;
+        }
+        for (const j of jobs) runOne(j);
+        // A full fetch may have left more waiting: fetch again when a slot frees (or now, if one is free).
+        if (jobs.length > 0 && slots - running.size > 0) continue;
+        if (jobs.length > 0) {
+          await pause(pollingMs);
+          continue;
+        }
+      }
+      await pause(pollingMs);
+    }
+  })();
+
+  return {
+    name: job.name,
+    running,
+    active,
+    wake,
+    stop() {
+      stopping = true;
+      wakeUp?.();
+    },
+    done,
+  };
+}
+
+function describe(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const cause = e.cause instanceof Error ? ` (cause: ${e.cause.name}: ${e.cause.message})` : '';
+  return `${e.name}: ${e.message}${cause}`;
+}
+
 export function createWorker(opts: WorkerOptions = {}): Worker {
   const url = opts.connectionString ?? process.env.DATABASE_URL;
   if (!url) throw new RekeyError('CONFIG', 'DATABASE_URL is not set; the job worker needs PostgreSQL.');
@@ -69,33 +187,14 @@ export function createWorker(opts: WorkerOptions = {}): Worker {
   boss.on('error', (e) => log.error(`pg-boss: ${e.message}`));
   const pending: { job: JobDefinition<unknown>; opts: RegisterOptions }[] = [];
   const schedules: Schedule[] = [];
-  const workerIds = new Map<string, string[]>();
+  const loops = new Map<string, JobLoop>();
   let started = false;
 
   async function attach(job: JobDefinition<unknown>, o: RegisterOptions): Promise<void> {
     // ensureQueue uses DATABASE_URL; make sure it names the same database as this worker.
     process.env.DATABASE_URL ??= url;
     await ensureQueue(job);
-    const ids: string[] = [];
-    const loops = o.concurrency ?? concurrency;
-    for (let i = 0; i < loops; i++) {
-      const id = await boss.work<unknown>(job.name, { batchSize: 1, pollingIntervalSeconds: o.pollingIntervalSeconds ?? polling, includeMetadata: true }, async ([j]) => {
-        if (!j) return;
-        const parsed = job.schema.safeParse(j.data);
-        if (!parsed.success) {
-          log.error(`${job.name} ${j.id}: invalid data, dropped: ${parsed.error.message}`);
-          return;
-        }
-        try {
-          await job.handle(parsed.data, { jobId: j.id, retryCount: j.retryCount });
-        } catch (e) {
-          log.error(`${job.name} ${j.id} failed (pg-boss will retry): ${(e as Error).message}`);
-          throw e;
-        }
-      });
-      ids.push(id);
-    }
-    workerIds.set(job.name, ids);
+    loops.set(job.name, startJobLoop(boss, job, o.concurrency ?? concurrency, (o.pollingIntervalSeconds ?? polling) * 1000, log));
   }
 
   return {
@@ -119,19 +218,30 @@ export function createWorker(opts: WorkerOptions = {}): Worker {
       started = true;
       for (const p of pending.splice(0)) await attach(p.job, p.opts);
       for (const s of schedules.splice(0)) {
-        await attach(s.job as JobDefinition<unknown>, { concurrency: 1 });
+        if (!loops.has(s.job.name)) await attach(s.job as JobDefinition<unknown>, { concurrency: 1 });
         await retryOnDeadlock(() => boss.schedule(s.job.name, s.cron, {}));
       }
-      log.info(`started (concurrency ${concurrency}; jobs: ${[...workerIds.keys()].join(', ') || 'none'})`);
+      log.info(`started (concurrency ${concurrency}; jobs: ${[...loops.keys()].join(', ') || 'none'})`);
     },
     async stop({ timeoutMs = 30_000 } = {}) {
       if (!started) return;
       started = false;
+      for (const l of loops.values()) l.stop();
+      await Promise.all([...loops.values()].map((l) => l.done));
+      const all = [...loops.values()].flatMap((l) => [...l.running]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled(all), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
+      clearTimeout(timer);
+      // Jobs still running after the grace period: fail them so another worker retries them now.
+      for (const l of loops.values()) {
+        for (const id of l.active) await boss.fail(l.name, id, { message: 'worker stopped while the job was running' }).catch(() => undefined);
+      }
+      loops.clear();
       await boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
       log.info('stopped');
     },
     notify(jobName) {
-      for (const id of workerIds.get(jobName) ?? []) boss.notifyWorker(id);
+      loops.get(jobName)?.wake();
     },
   };
 }

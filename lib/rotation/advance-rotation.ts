@@ -1,8 +1,12 @@
 /**
- * Runs the next step of one rotation: take the rotation's lock, run ONE step against the tenant
- * (outside any database transaction), then in one transaction persist the outcome — rotation
- * row (version-checked), step history, audit event, connector updates — and enqueue the next
- * `rotation.advance`. A crash before the commit leaves the rotation at the same step; the step
+ * Runs the next steps of one rotation: take the rotation's lock, then for each step run it
+ * against the tenant (outside any database transaction) and in one transaction persist its
+ * outcome — rotation row (version-checked), step history, audit event, connector updates. When a
+ * step succeeds and the next may run at once, the same run goes on with it (re-loading the
+ * rotation, so a cancel in between is seen; reads of the tenant are reused until the next write,
+ * see reuse-reads-port.ts); otherwise the transaction queues the next `rotation.advance` (a retry
+ * after a backoff, or a run that hit `maxSteps`). A crash before a commit leaves the rotation at
+ * that step; the rotation sweep (at worker start and every minute) queues it again and the step
  * re-reads the tenant and finishes what the crashed run started without duplicating anything.
  */
 import { appendAuditEvent, SYSTEM_ACTOR } from '@/lib/audit/append-audit-event';
@@ -21,7 +25,8 @@ import { rotationAdvanceJob } from '@/lib/rotation/rotation-advance.job';
 import { rotationDeps, type RotationDeps } from '@/lib/rotation/rotation-deps';
 import { mergeFacts, readFacts } from '@/lib/rotation/rotation-facts';
 import { withRotationLease } from '@/lib/rotation/rotation-lease';
-import { buildStepContext, loadRotation, machineStateOf, type LoadedRotation } from '@/lib/rotation/load-rotation';
+import { reuseReads } from '@/lib/rotation/reuse-reads-port';
+import { buildStepContext, loadRotation, machineStateOf, reloadRotationRow, type LoadedRotation, type OpenedCertificates } from '@/lib/rotation/load-rotation';
 import { STEP_HANDLERS } from '@/lib/rotation/steps/step-handlers';
 import { StepFailure, describeError, type StepSuccess } from '@/lib/rotation/steps/step-context';
 
@@ -35,7 +40,15 @@ export type AdvanceOutcome =
   | { kind: 'not_due'; at: Date }
   /** The rotation changed underneath (e.g. cancelled mid-step); the result was discarded. */
   | { kind: 'stale'; reason: string }
-  | { kind: 'stepped'; step: string; state: string; nextStep: string };
+  /** `step` is the last step run; `steps` every step this run ran, in order. */
+  | { kind: 'stepped'; step: string; state: string; nextStep: string; steps: string[] };
+
+export interface AdvanceOptions {
+  /** Steps one run may take before it hands over to a queued job (default 16). */
+  maxSteps?: number;
+}
+
+const DEFAULT_MAX_STEPS = 16;
 
 /** Queues the next advance for a rotation inside `tx` (one waiting job per rotation). */
 export async function enqueueAdvance(tx: Prisma.TransactionClient, rotationId: string, runAt?: Date): Promise<void> {
@@ -57,17 +70,41 @@ function storedError(r: LoadedRotation): StepError | null {
   return r.errorCode ? { code: r.errorCode, message: r.errorMessage ?? '' } : null;
 }
 
-export async function advanceRotation(rotationId: string, depsIn?: RotationDeps): Promise<AdvanceOutcome> {
+export async function advanceRotation(rotationId: string, depsIn?: RotationDeps, opts: AdvanceOptions = {}): Promise<AdvanceOutcome> {
   const deps = depsIn ?? (await rotationDeps());
-  const leased = await withRotationLease(rotationId, () => advanceLocked(rotationId, deps));
+  const leased = await withRotationLease(rotationId, () => advanceLocked(rotationId, deps, Math.max(1, opts.maxSteps ?? DEFAULT_MAX_STEPS)));
   if (!leased.acquired) return { kind: 'busy' };
   if (leased.value.kind === 'stepped' || leased.value.kind === 'not_due') notifyJobQueued(rotationAdvanceJob.name);
   if (leased.value.kind === 'stepped' && ['SUCCEEDED', 'FAILED', 'CANCELLED', 'ROLLED_BACK', 'NEEDS_ATTENTION'].includes(leased.value.state)) notifyJobQueued('campaign.tick');
   return leased.value;
 }
 
-async function advanceLocked(rotationId: string, deps: RotationDeps): Promise<AdvanceOutcome> {
-  const r = await loadRotation(rotationId);
+async function advanceLocked(rotationId: string, depsIn: RotationDeps, maxSteps: number): Promise<AdvanceOutcome> {
+  const deps: RotationDeps = { ...depsIn, graph: reuseReads(depsIn.graph) };
+  const run: RunMemory = { loaded: null, opened: new Map() };
+  const steps: string[] = [];
+  let prev: Extract<StepOutcome, { kind: 'stepped' }> | null = null;
+  for (;;) {
+    const out = await runOneStep(rotationId, deps, steps.length + 1 < maxSteps, run);
+    // A later iteration that finds nothing to do (e.g. cancelled in between) ends the run with what it did.
+    if (out.kind !== 'stepped') return prev ? { kind: 'stepped', step: prev.step, state: prev.state, nextStep: prev.nextStep, steps } : out;
+    steps.push(out.step);
+    prev = out;
+    if (!out.goOn) return { kind: 'stepped', step: out.step, state: out.state, nextStep: out.nextStep, steps };
+  }
+}
+
+type StepOutcome = Exclude<AdvanceOutcome, { kind: 'stepped' }> | { kind: 'stepped'; step: string; state: string; nextStep: string; goOn: boolean };
+
+/** What one run of steps keeps between them: the rotation as last loaded, and the opened certificates. */
+interface RunMemory {
+  loaded: LoadedRotation | null;
+  opened: OpenedCertificates;
+}
+
+async function runOneStep(rotationId: string, deps: RotationDeps, mayGoOn: boolean, run: RunMemory): Promise<StepOutcome> {
+  const r = run.loaded ? await reloadRotationRow(run.loaded) : await loadRotation(rotationId);
+  run.loaded = null;
   if (!r) return { kind: 'not_found' };
   if (!(r.state === 'PENDING' || r.state === 'RUNNING' || r.state === 'WAITING') || r.step === 'done') return { kind: 'idle', state: r.state };
   const started = deps.clock();
@@ -84,7 +121,7 @@ async function advanceLocked(rotationId: string, deps: RotationDeps): Promise<Ad
   let success: StepSuccess | null = null;
   let event: MachineEvent;
   try {
-    const ctx = await buildStepContext(r, deps, started);
+    const ctx = await buildStepContext(r, deps, started, run.opened);
     success = await handler(ctx);
     event = { type: 'step_succeeded', ...(success.plan ? { plan: success.plan } : {}) };
   } catch (e) {
@@ -97,6 +134,8 @@ async function advanceLocked(rotationId: string, deps: RotationDeps): Promise<Ad
 
   const facts = mergeFacts(mergeFacts(readFacts(r.facts), success?.facts), { plan: result.plan });
   const outcome = event.type === 'step_succeeded' ? 'succeeded' : event.type === 'step_failed_transient' ? 'failed_transient' : 'failed_permanent';
+  // Go on in this run with the next step (instead of queueing a job for it) when it may start now.
+  const goOn = mayGoOn && event.type === 'step_succeeded' && result.state === 'RUNNING' && result.effects.some((x) => x.type === 'enqueue_advance' && x.runAt.getTime() <= now.getTime());
   const message = success?.message ?? (event.type === 'step_failed_transient' || event.type === 'step_failed_permanent' ? event.message : '');
 
   try {
@@ -157,11 +196,13 @@ async function advanceLocked(rotationId: string, deps: RotationDeps): Promise<Ad
       if (isTerminal(result.state)) {
         await appendAuditEvent(tx, SYSTEM_ACTOR, { action: `rotation.${result.state.toLowerCase()}`, targetType: 'rotation', targetId: r.id, tenantId: r.connector.tenantId, after: { state: result.state, error: result.error } }, now);
       }
-      for (const eff of result.effects) if (eff.type === 'enqueue_advance') await enqueueAdvance(tx, r.id, eff.runAt);
+      if (!goOn) for (const eff of result.effects) if (eff.type === 'enqueue_advance') await enqueueAdvance(tx, r.id, eff.runAt);
     });
   } catch (e) {
     if (isRekeyError(e) && e.code === 'CONFLICT') return { kind: 'stale', reason: e.message };
     throw e;
   }
-  return { kind: 'stepped', step: r.step, state: result.state, nextStep: result.step };
+  // The next step of this run re-reads only the rotation row (unless the connector changed).
+  if (goOn && !success?.connection) run.loaded = r;
+  return { kind: 'stepped', step: r.step, state: result.state, nextStep: result.step, goOn };
 }

@@ -7,10 +7,9 @@ import { RekeyError } from '@/lib/errors';
 import { acquireTokenAsApp } from '@/lib/graph/acquire-token-as-app';
 import { addKeyCredential } from '@/lib/graph/add-key-credential';
 import { describeKeyCredential } from '@/lib/graph/describe-key-credential';
-import { findConnection } from '@/lib/graph/find-application';
+import { findConnection, readConnectionObjects } from '@/lib/graph/find-application';
 import type { GraphEnvironment } from '@/lib/graph/graph-environment';
-import { AppRoleAssignmentSchema, ApplicationSchema, ServicePrincipalSchema, type CredentialTarget } from '@/lib/graph/graph-types';
-import { listKeyCredentials } from '@/lib/graph/list-key-credentials';
+import { AppRoleAssignmentSchema, ApplicationSchema, ServicePrincipalSchema } from '@/lib/graph/graph-types';
 import { rolesOf } from '@/lib/graph/msal-options';
 import { odataString } from '@/lib/graph/odata';
 import { removeKeyCredential } from '@/lib/graph/remove-key-credential';
@@ -19,7 +18,6 @@ import type { ConnectionView, RotationGraphPort, TenantRef } from '@/lib/rotatio
 export function createGraphPortAdapter(graph: GraphEnvironment): RotationGraphPort {
   const gw = graph.gateway;
   const ref = (t: TenantRef) => ({ id: t.id, name: t.name ?? null });
-  const creds = async (t: TenantRef, target: CredentialTarget) => (await listKeyCredentials(gw, ref(t), target)).map((k) => describeKeyCredential(k, target.on));
 
   return {
     async keyLifetimePolicy(t) {
@@ -36,7 +34,8 @@ export function createGraphPortAdapter(graph: GraphEnvironment): RotationGraphPo
       }
     },
     async readConnection(c) {
-      const { application, servicePrincipal } = await findConnection(gw, ref(c.tenant), c.appId);
+      // One round trip: the application and its service principal with their key credentials.
+      const { application, servicePrincipal } = await readConnectionObjects(gw, ref(c.tenant), c.appId);
       const view: ConnectionView = { app: null, sp: null };
       if (application) {
         view.app = {
@@ -45,21 +44,21 @@ export function createGraphPortAdapter(graph: GraphEnvironment): RotationGraphPo
           displayName: application.displayName ?? null,
           createdDateTime: application.createdDateTime ?? null,
           requiredResourceAccess: application.requiredResourceAccess ?? [],
-          credentials: await creds(c.tenant, { on: 'application', objectId: application.id }),
+          credentials: (application.keyCredentials ?? []).map((k) => describeKeyCredential(k, 'application')),
         };
       }
-      if (servicePrincipal) view.sp = { id: servicePrincipal.id, credentials: await creds(c.tenant, { on: 'servicePrincipal', objectId: servicePrincipal.id }) };
+      if (servicePrincipal) view.sp = { id: servicePrincipal.id, credentials: (servicePrincipal.keyCredentials ?? []).map((k) => describeKeyCredential(k, 'servicePrincipal')) };
       return view;
     },
     async grantedRoles(t) {
       return rolesOf(await gw.token(ref(t)));
     },
     async addCredential(t, input) {
-      const r = await addKeyCredential(gw, ref(t), { target: { on: input.on, objectId: input.objectId }, credential: input.credential, heldKeys: input.heldKeys, now: input.now });
+      const r = await addKeyCredential(gw, ref(t), { target: { on: input.on, objectId: input.objectId }, credential: input.credential, heldKeys: input.heldKeys, now: input.now, ...(input.known ? { known: input.known } : {}), readBack: false });
       return { path: r.path, reason: r.reason, keyId: r.keyId };
     },
     async removeCredential(t, input) {
-      const r = await removeKeyCredential(gw, ref(t), { target: { on: input.on, objectId: input.objectId }, keyId: input.keyId, heldKeys: input.heldKeys, now: input.now });
+      const r = await removeKeyCredential(gw, ref(t), { target: { on: input.on, objectId: input.objectId }, keyId: input.keyId, heldKeys: input.heldKeys, now: input.now, ...(input.known ? { known: input.known } : {}), readBack: false });
       return { path: r.path, reason: r.reason, keyId: r.keyId };
     },
     async verifyCredential(t, appId, key) {

@@ -54,6 +54,8 @@ export interface AddCredentialInput {
   /** Private keys Rekey holds: a valid one on the object allows addKey with a proof, else PATCH. */
   heldKeys: HeldKey[];
   now: Date;
+  /** The object's credentials as the step just read them: no second read before the write. */
+  known?: ObservedCredential[];
 }
 
 export interface RemoveCredentialInput {
@@ -62,6 +64,7 @@ export interface RemoveCredentialInput {
   keyId: string;
   heldKeys: HeldKey[];
   now: Date;
+  known?: ObservedCredential[];
 }
 
 export type CredentialCheck =

@@ -1,7 +1,7 @@
 /** Loads a rotation with what its steps need, and builds the step context from it. */
 import { derToPem } from '@/lib/certs/certificate-facts';
 import { db, type Prisma } from '@/lib/db';
-import { keyCredentialFromPem } from '@/lib/graph/describe-key-credential';
+import { keyCredentialFromPem, type NewKeyCredential } from '@/lib/graph/describe-key-credential';
 import { RequiredResourceAccessSchema } from '@/lib/graph/graph-types';
 import type { RotationDeps } from '@/lib/rotation/rotation-deps';
 import { planFor, type MachineState, type PlanName, type RotationState, type StepName } from '@/lib/rotation/machine';
@@ -36,9 +36,30 @@ async function inHand(c: Cert, deps: Pick<RotationDeps, 'openKey'>): Promise<Cer
   return { id: c.id, sha1: c.sha1Thumbprint.toUpperCase(), pem, notBefore: c.notBefore, notAfter: c.notAfter, key };
 }
 
-export async function buildStepContext(r: LoadedRotation, deps: RotationDeps, now: Date): Promise<StepContext> {
+function withoutCredential({ credential: _credential, ...cert }: CertificateInHand & { credential: NewKeyCredential }): CertificateInHand {
+  return cert;
+}
+
+/**
+ * The rotation row again, with the relations of an earlier load (they do not change while a run
+ * holds the rotation's lock — except the connector after a recreate: load it all again then).
+ */
+export async function reloadRotationRow(prev: LoadedRotation, client: Prisma.TransactionClient = db): Promise<LoadedRotation | null> {
+  const row = await client.rotation.findUnique({ where: { id: prev.id } });
+  return row ? { ...prev, ...row } : null;
+}
+
+/** Certificates opened for one run of steps (keys unsealed, PEMs parsed once, not once per step). */
+export type OpenedCertificates = Map<string, Promise<CertificateInHand & { credential: NewKeyCredential }>>;
+
+export async function buildStepContext(r: LoadedRotation, deps: RotationDeps, now: Date, opened: OpenedCertificates = new Map()): Promise<StepContext> {
   const facts = readFacts(r.facts);
-  const newCert = await inHand(r.toCertificate, deps);
+  const open = (c: Cert) => {
+    let p = opened.get(c.id);
+    if (!p) opened.set(c.id, (p = inHand(c, deps).then((h) => ({ ...h, credential: keyCredentialFromPem(h.pem, c.subject) }))));
+    return p;
+  };
+  const newCert = await open(r.toCertificate);
   const rra = RequiredResourceAccessSchema.safeParse(r.connector.connectorType.requiredResourceAccess);
   return {
     rotationId: r.id,
@@ -47,8 +68,8 @@ export async function buildStepContext(r: LoadedRotation, deps: RotationDeps, no
     connection: { tenant: { id: r.connector.tenant.entraTenantId, name: r.connector.tenant.displayName }, appId: r.connector.appId, appObjectId: r.connector.appObjectId },
     connectorDisplayName: r.connector.displayName,
     requiredResourceAccess: rra.success ? rra.data : [],
-    newCert: { ...newCert, credential: keyCredentialFromPem(newCert.pem, r.toCertificate.subject) },
-    oldCert: r.fromCertificate ? await inHand(r.fromCertificate, deps) : null,
+    newCert,
+    oldCert: r.fromCertificate ? withoutCredential(await open(r.fromCertificate)) : null,
     facts,
     graph: deps.graph,
     now,

@@ -38,12 +38,15 @@ beforeEach(() => {
   gs.sim.reset();
 });
 
+/** Tests that stop between steps run one step per call (the engine goes on by itself otherwise). */
+const ONE_STEP = { maxSteps: 1 };
+
 /** Advances until the rotation stops moving (terminal or NEEDS_ATTENTION); returns the step names run. */
 async function runToEnd(id: string, d: RotationDeps = deps): Promise<string[]> {
   const ran: string[] = [];
   for (let i = 0; i < 60; i++) {
     const r = await advanceRotation(id, d);
-    if (r.kind === 'stepped') ran.push(r.step);
+    if (r.kind === 'stepped') ran.push(...r.steps);
     else if (r.kind === 'not_due') await new Promise((res) => setTimeout(res, Math.max(1, r.at.getTime() - Date.now())));
     else if (r.kind === 'idle') return ran;
     else throw new Error(`unexpected ${JSON.stringify(r)}`);
@@ -105,7 +108,7 @@ describe('rotate key (make-before-break)', () => {
   it('re-running add_new after a crash that wrote to the tenant but never committed adds nothing twice', async () => {
     const f = await rotationFixture(gs);
     const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
-    await advanceRotation(rotation.id, deps); // preflight
+    await advanceRotation(rotation.id, deps, ONE_STEP); // preflight
     // A worker ran add_new against the tenant and died before its transaction committed:
     const loaded = (await loadRotation(rotation.id))!;
     expect(loaded.step).toBe('add_new');
@@ -135,10 +138,10 @@ describe('rotate key (make-before-break)', () => {
   it('waits and retries after a transient Graph failure, then completes', async () => {
     const f = await rotationFixture(gs);
     const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
-    await advanceRotation(rotation.id, deps); // preflight
+    await advanceRotation(rotation.id, deps, ONE_STEP); // preflight
     gs.sim.faults.failNext(30, 503, { retryAfterSeconds: 0 });
     const fast = testRotationDeps(gs, { retryPolicy: { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 5 } });
-    const out = await advanceRotation(rotation.id, fast);
+    const out = await advanceRotation(rotation.id, fast, ONE_STEP);
     expect(out).toMatchObject({ kind: 'stepped', state: 'WAITING', nextStep: 'add_new' });
     const waiting = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
     expect(waiting).toMatchObject({ state: 'WAITING', attempts: 1, errorCode: 'GRAPH_UNAVAILABLE' });
@@ -218,8 +221,8 @@ describe('cancel and retry', () => {
   it('cancels after the new key was added by removing it again', async () => {
     const f = await rotationFixture(gs);
     const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
-    await advanceRotation(rotation.id, deps); // preflight
-    await advanceRotation(rotation.id, deps); // add_new
+    await advanceRotation(rotation.id, deps, ONE_STEP); // preflight
+    await advanceRotation(rotation.id, deps, ONE_STEP); // add_new
     expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.oldSha1, f.sim.newSha1]);
     expect(await cancelRotation(rotation.id, ctx())).toMatchObject({ state: 'RUNNING', step: 'cancel_remove_new' });
     await runToEnd(rotation.id);
@@ -230,10 +233,10 @@ describe('cancel and retry', () => {
   it('refuses to cancel once the old credential may be gone, and retries from NEEDS_ATTENTION', async () => {
     const f = await rotationFixture(gs);
     const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
-    for (let i = 0; i < 3; i++) await advanceRotation(rotation.id, deps); // preflight, add_new, verify_new
+    for (let i = 0; i < 3; i++) await advanceRotation(rotation.id, deps, ONE_STEP); // preflight, add_new, verify_new
     // Take away the management app's write permission: remove_old fails permanently.
     gs.sim.faults.failNext(1, 403, { retryAfterSeconds: null });
-    await advanceRotation(rotation.id, deps);
+    await advanceRotation(rotation.id, deps, ONE_STEP);
     const stuck = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
     expect(stuck).toMatchObject({ state: 'NEEDS_ATTENTION', step: 'remove_old' });
     expect(stuck.errorMessage).toMatch(/cancelling is not possible/);

@@ -113,7 +113,10 @@ export async function handleBatch(ctx: SimContext, caller: GraphCaller, outer: G
         clientRequestId: outer.clientRequestId,
         inBatch: true,
       };
-      return execute(req, caller);
+      const r = await execute(req, caller);
+      // Each item is a request of its own (throttling counts it so); the log says so too.
+      ctx.log(`  ↳ ${item.method} ${url} -> ${r.status}`);
+      return r;
     })();
     results.set(item.id.toLowerCase(), p);
     return p;

@@ -1,20 +1,23 @@
-import type { ObservedCredential } from '@/lib/rotation/graph-port';
+import type { ConnectionView, ObservedCredential } from '@/lib/rotation/graph-port';
 import type { RotationFacts } from '@/lib/rotation/rotation-facts';
 import { heldKeys, oldCredentials, permanent, withSha1, type StepContext, type StepHandler } from '@/lib/rotation/steps/step-context';
 
 type Removed = NonNullable<RotationFacts['removed']>['items'];
 
-/** Removes the given credentials from the app and its service principal (each read just now). */
-export async function removeCredentials(ctx: StepContext, pick: (creds: ObservedCredential[]) => ObservedCredential[]): Promise<Removed> {
-  const view = await ctx.graph.readConnection(ctx.connection);
+/** Removes the given credentials from the app and its service principal (as read just now, or by the caller). */
+export async function removeCredentials(ctx: StepContext, pick: (creds: ObservedCredential[]) => ObservedCredential[], viewIn?: ConnectionView): Promise<Removed> {
+  const view = viewIn ?? (await ctx.graph.readConnection(ctx.connection));
   const items: Removed = [];
   const objects = [
     view.app ? { on: 'application' as const, id: view.app.id, creds: view.app.credentials } : null,
     view.sp ? { on: 'servicePrincipal' as const, id: view.sp.id, creds: view.sp.credentials } : null,
   ].filter((o) => o !== null);
   for (const o of objects) {
+    // What the object holds as each removal starts: the read, minus what this loop already removed.
+    let known = o.creds;
     for (const cred of pick(o.creds)) {
-      const w = await ctx.graph.removeCredential(ctx.tenant, { on: o.on, objectId: o.id, keyId: cred.keyId, heldKeys: heldKeys(ctx), now: ctx.now });
+      const w = await ctx.graph.removeCredential(ctx.tenant, { on: o.on, objectId: o.id, keyId: cred.keyId, heldKeys: heldKeys(ctx), now: ctx.now, known });
+      known = known.filter((k) => k.keyId !== cred.keyId);
       items.push({ on: o.on, keyId: cred.keyId, sha1: cred.sha1, path: w.path, reason: w.reason });
     }
   }
@@ -23,13 +26,11 @@ export async function removeCredentials(ctx: StepContext, pick: (creds: Observed
 
 /** Removes the old credential(s). In rotate mode only while the new one is on the application. */
 export const removeOld: StepHandler = async (ctx) => {
-  if (ctx.plan === 'rotate') {
-    const view = await ctx.graph.readConnection(ctx.connection);
-    if (!view.app || withSha1(view.app.credentials, ctx.newCert.sha1).length === 0) {
-      throw permanent('NEW_CREDENTIAL_MISSING', `Refusing to remove the old credential: the new certificate ${ctx.newCert.sha1} is not on the application, so the connector would be left without a credential.`);
-    }
+  const view = await ctx.graph.readConnection(ctx.connection);
+  if (ctx.plan === 'rotate' && (!view.app || withSha1(view.app.credentials, ctx.newCert.sha1).length === 0)) {
+    throw permanent('NEW_CREDENTIAL_MISSING', `Refusing to remove the old credential: the new certificate ${ctx.newCert.sha1} is not on the application, so the connector would be left without a credential.`);
   }
-  const items = await removeCredentials(ctx, (creds) => oldCredentials(creds, ctx));
+  const items = await removeCredentials(ctx, (creds) => oldCredentials(creds, ctx), view);
   const prior = ctx.facts.removed?.items ?? [];
   const all = [...prior, ...items.filter((i) => !prior.some((p) => p.keyId === i.keyId && p.on === i.on))];
   return {
