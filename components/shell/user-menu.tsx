@@ -23,16 +23,19 @@ export function UserMenu({ user }: UserMenuProps) {
   }
   return (
     <>
+      {/* Named by its content ("Account: <name>"), so the name always contains the visible text. */}
       <button
         type="button"
         popoverTarget="user-menu"
-        aria-label={`Account: ${user.name}`}
         className="flex h-8 items-center gap-2 rounded-md pl-1 pr-2 text-sm text-fg hover:bg-surface-2"
       >
         <span aria-hidden="true" className="grid size-6 place-items-center rounded-full bg-accent-bg text-[11px] font-semibold text-accent">
           {initials(user.name)}
         </span>
-        <span className="hidden max-w-32 truncate md:inline">{user.name}</span>
+        <span className="sr-only">Account: </span>
+        <span className="sr-only md:not-sr-only">
+          <span className="block max-w-32 truncate">{user.name}</span>
+        </span>
         <Icon name="chevronDown" size={12} className="text-fg-muted" />
       </button>
       <div
