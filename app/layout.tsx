@@ -1,10 +1,9 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { cookies } from 'next/headers';
-import { GeistSans } from 'geist/font/sans';
-import { GeistMono } from 'geist/font/mono';
 import { THEME_COOKIE, parseTheme } from '@/components/shell/theme';
 import { cn } from '@/lib/utils';
+import { geistMono, geistSans } from './_fonts/fonts';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -23,7 +22,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   // Theme comes from a cookie so the server renders the right class: no inline script, no flash.
   const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
   return (
-    <html lang="en" className={cn(theme, GeistSans.variable, GeistMono.variable)} data-theme={theme}>
+    <html lang="en" className={cn(theme, geistSans.variable, geistMono.variable)} data-theme={theme}>
       <body>{children}</body>
     </html>
   );
