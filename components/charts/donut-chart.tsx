@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { cn, formatPercent } from '@/lib/utils';
+import { cn } from '@/components/ui/cn';
+import { formatPercent } from '@/lib/utils';
 import type { Tone } from '@/components/ui/tone';
 import { ChartDataTable } from './chart-data-table';
 import { ChartLegend } from './chart-legend';

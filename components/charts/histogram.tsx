@@ -1,4 +1,4 @@
-import { cn } from '@/lib/utils';
+import { cn } from '@/components/ui/cn';
 import type { Tone } from '@/components/ui/tone';
 import { ChartDataTable } from './chart-data-table';
 import { ChartPlot } from './chart-plot';

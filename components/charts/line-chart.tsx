@@ -1,4 +1,5 @@
-import { cn, formatShortDate } from '@/lib/utils';
+import { cn } from '@/components/ui/cn';
+import { formatShortDate } from '@/lib/utils';
 import type { Tone } from '@/components/ui/tone';
 import { ChartDataTable } from './chart-data-table';
 import { ChartLegend } from './chart-legend';

@@ -1,5 +1,5 @@
 import type { HTMLAttributes } from 'react';
-import { cn } from '@/lib/utils';
+import { cn } from '@/components/ui/cn';
 import { TONE_CLASSES, type Tone } from './tone';
 
 export type BadgeProps = HTMLAttributes<HTMLSpanElement> & { tone?: Tone };

@@ -1,4 +1,4 @@
-import { cn } from '@/lib/utils';
+import { cn } from '@/components/ui/cn';
 import { CopyButton } from './copy-button';
 
 export type CodeBlockProps = {

@@ -2,7 +2,7 @@
 
 import { useId, useState, type ReactNode } from 'react';
 import { useFormStatus } from 'react-dom';
-import { cn } from '@/lib/utils';
+import { cn } from '@/components/ui/cn';
 import { Button, type ButtonSize, type ButtonVariant } from './button';
 import { CONTROL_CLASSES } from './control';
 import { Icon } from './icon';

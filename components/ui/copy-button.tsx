@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { cn } from '@/lib/utils';
+import { cn } from '@/components/ui/cn';
 import { Icon } from './icon';
 
 /** Copies `text` to the clipboard and announces the result politely. */

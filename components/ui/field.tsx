@@ -1,5 +1,5 @@
 import type { LabelHTMLAttributes, ReactNode } from 'react';
-import { cn } from '@/lib/utils';
+import { cn } from '@/components/ui/cn';
 import { Icon } from './icon';
 
 export function Label({ className, ...rest }: LabelHTMLAttributes<HTMLLabelElement>) {

@@ -1,5 +1,5 @@
 import type { InputHTMLAttributes } from 'react';
-import { cn } from '@/lib/utils';
+import { cn } from '@/components/ui/cn';
 import { CONTROL_CLASSES } from './control';
 
 export type InputProps = InputHTMLAttributes<HTMLInputElement>;

@@ -1,4 +1,5 @@
-import { cn, formatPercent } from '@/lib/utils';
+import { cn } from '@/components/ui/cn';
+import { formatPercent } from '@/lib/utils';
 import type { Tone } from './tone';
 import { TONE_CHART_COLOR } from './tone';
 

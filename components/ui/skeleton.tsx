@@ -1,5 +1,5 @@
 import type { HTMLAttributes } from 'react';
-import { cn } from '@/lib/utils';
+import { cn } from '@/components/ui/cn';
 
 /** Placeholder block while content loads. Decorative: announce loading elsewhere (e.g. aria-busy). */
 export function Skeleton({ className, ...rest }: HTMLAttributes<HTMLDivElement>) {

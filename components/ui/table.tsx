@@ -1,5 +1,5 @@
 import type { HTMLAttributes, TdHTMLAttributes, ThHTMLAttributes } from 'react';
-import { cn } from '@/lib/utils';
+import { cn } from '@/components/ui/cn';
 
 /**
  * Scroll container: horizontal scroll on narrow screens; with `maxHeight` it also scrolls

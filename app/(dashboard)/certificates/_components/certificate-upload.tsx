@@ -11,7 +11,7 @@ import { Icon } from '@/components/ui/icon';
 import { Mono } from '@/components/ui/code-block';
 import type { ActionResult } from '@/lib/auth/action';
 import type { InspectionResult } from '@/lib/certificates/certificate-views';
-import { cn } from '@/lib/utils';
+import { cn } from '@/components/ui/cn';
 import { importCertificateAction, inspectCertificateAction } from '../actions';
 
 type Inspect = ActionResult<InspectionResult> | null;

@@ -4,7 +4,7 @@ import { useActionState, useEffect, useRef, useTransition, type FormEvent, type 
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import type { ActionFn, ActionResult } from '@/lib/auth/action';
-import { cn } from '@/lib/utils';
+import { cn } from '@/components/ui/cn';
 
 type Result = ActionResult<{ message: string }> | null;
 

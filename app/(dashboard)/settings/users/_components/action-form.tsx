@@ -1,7 +1,7 @@
 'use client';
 import { useActionState, type ReactNode } from 'react';
 import type { ActionFn, ActionResult } from '@/lib/auth/action';
-import { cn } from '@/lib/utils';
+import { cn } from '@/components/ui/cn';
 
 /**
  * A form bound to a defineAction server action with useActionState: shows the error message
