@@ -1,8 +1,8 @@
 'use client';
 
-import Link from 'next/link';
+import Link, { useLinkStatus } from 'next/link';
 import { usePathname } from 'next/navigation';
-import { cn } from '@/lib/utils';
+import { cn } from '@/components/ui/cn';
 import { Icon } from '@/components/ui/icon';
 import { NAV_GROUPS, isActive } from './nav-items';
 
@@ -13,6 +13,15 @@ export type SidebarNavProps = {
   idPrefix: string;
   onNavigate?: () => void;
 };
+
+/**
+ * Shown inside a nav link while the navigation it started is pending (pages render on the server
+ * before they show; this is the immediate feedback). Decorative: the page title announces arrival.
+ */
+function PendingMark() {
+  const { pending } = useLinkStatus();
+  return pending ? <span aria-hidden="true" className="size-1.5 shrink-0 animate-pulse rounded-full bg-accent" /> : null;
+}
 
 /** Primary nav links with the active item marked (aria-current="page"). */
 export function SidebarNav({ badges, idPrefix, onNavigate }: SidebarNavProps) {
@@ -41,6 +50,7 @@ export function SidebarNav({ badges, idPrefix, onNavigate }: SidebarNavProps) {
                   >
                     <Icon name={item.icon} className={cn(active ? 'text-fg' : 'text-fg-subtle group-hover:text-fg-muted')} />
                     <span className="flex-1 truncate">{item.label}</span>
+                    <PendingMark />
                     {badge !== undefined ? (
                       <span className="rounded-full bg-danger-bg px-1.5 text-[11px] font-medium tabular text-danger">{badge}</span>
                     ) : null}

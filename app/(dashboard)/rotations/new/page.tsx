@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { Suspense } from 'react';
 import { PageHeader } from '@/components/shell/page-header';
 import { StatusChip } from '@/components/status/status-chip';
 import { Alert } from '@/components/ui/alert';
@@ -11,6 +12,7 @@ import { DescriptionList } from '@/components/ui/description-list';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Icon } from '@/components/ui/icon';
 import { LinkButton } from '@/components/ui/link-button';
+import { Skeleton } from '@/components/ui/skeleton';
 import { Steps, type Step } from '@/components/ui/steps';
 import { requirePrincipal } from '@/lib/auth/context';
 import { getConnectorDrift } from '@/lib/detection/get-connector-drift';
@@ -76,7 +78,7 @@ export default async function NewRotationPage({ searchParams }: Props) {
 
   const stepper: Step[] = [...WIZARD_STEPS, 'run', 'verify', 'done'].map((s, i) => ({
     id: s,
-    title: (WIZARD_STEPS as readonly string[]).includes(s) && i < index ? <Link href={href(s as WizardStep)} className="hover:underline">{STEP_TITLES[s as WizardStep]}</Link> : STEP_TITLES[s as keyof typeof STEP_TITLES],
+    title: (WIZARD_STEPS as readonly string[]).includes(s) && i < index ? <Link prefetch={false} href={href(s as WizardStep)} className="hover:underline">{STEP_TITLES[s as WizardStep]}</Link> : STEP_TITLES[s as keyof typeof STEP_TITLES],
     state: i < index ? 'done' : i === index ? 'current' : 'pending',
   }));
 
@@ -92,13 +94,22 @@ export default async function NewRotationPage({ searchParams }: Props) {
       </nav>
       {active ? (
         <Alert tone="warning" className="mb-4" title="This connector is already rotating">
-          <Link href={`/rotations/${active.id}`}>Rotation {active.id.slice(0, 8)}</Link> is {active.state.toLowerCase().replace('_', ' ')} at step “{stepLabel(active.step)}”. Wait for it to finish or cancel it before starting another.
+          <Link prefetch={false} href={`/rotations/${active.id}`}>Rotation {active.id.slice(0, 8)}</Link> is {active.state.toLowerCase().replace('_', ' ')} at step “{stepLabel(active.step)}”. Wait for it to finish or cancel it before starting another.
         </Alert>
       ) : null}
 
       {step === 'review' ? <ReviewStep c={c} mode={mode} state={state} /> : null}
       {step === 'certificate' ? <CertificateStep c={c} mode={mode} certId={certId} recommendedId={recommendedId} candidates={candidates} back={href('review')} self={href('certificate')} now={now} /> : null}
-      {step === 'preflight' ? (cert ? <PreflightStep c={c} mode={mode} certId={cert.id} back={href('certificate')} next={href('confirm')} again={href('preflight')} /> : <NoCertificate back={href('certificate')} />) : null}
+      {step === 'preflight' ? (
+        cert ? (
+          // The live checks take seconds: the page shows at once and the results stream in.
+          <Suspense key={`${c.id}:${mode}:${cert.id}`} fallback={<PreflightPending back={href('certificate')} />}>
+            <PreflightStep c={c} mode={mode} certId={cert.id} back={href('certificate')} next={href('confirm')} again={href('preflight')} />
+          </Suspense>
+        ) : (
+          <NoCertificate back={href('certificate')} />
+        )
+      ) : null}
       {step === 'confirm' ? (cert ? <ConfirmStep c={c} mode={mode} cert={cert} back={href('preflight')} /> : <NoCertificate back={href('certificate')} />) : null}
     </>
   );
@@ -142,7 +153,7 @@ async function ReviewStep({ c, mode, state }: { c: WizardConnector; mode: ModeCh
               <ul className="list-disc space-y-1 pl-5 text-sm">{reasons.map((r) => <li key={r.check}>{r.message}</li>)}</ul>
             ) : <p className="text-sm text-fg-muted">No finding: the connector is healthy.</p>}
             <DescriptionList items={[
-              { term: 'Current certificate', value: c.currentCertificate ? <Link href={`/certificates/${c.currentCertificate.id}`} className="underline-offset-2 hover:underline">{c.currentCertificate.label ?? c.currentCertificate.subject}</Link> : 'None on record' },
+              { term: 'Current certificate', value: c.currentCertificate ? <Link prefetch={false} href={`/certificates/${c.currentCertificate.id}`} className="underline-offset-2 hover:underline">{c.currentCertificate.label ?? c.currentCertificate.subject}</Link> : 'None on record' },
               { term: 'Expires', value: c.currentCertificate ? formatDate(c.currentCertificate.notAfter) : '—' },
             ]} />
           </CardBody>
@@ -154,7 +165,7 @@ async function ReviewStep({ c, mode, state }: { c: WizardConnector; mode: ModeCh
               { term: 'Connector type', value: `${c.connectorType.name}${c.connectorType.vendor ? ` (${c.connectorType.vendor})` : ''}` },
               ...(c.connectorType.description ? [{ term: 'Purpose', value: c.connectorType.description }] : []),
               { term: 'Application (client) id', value: <Mono>{c.appId}</Mono> },
-              { term: 'Tenant', value: <Link href={`/tenants/${c.tenant.id}`} className="underline-offset-2 hover:underline">{c.tenant.displayName}</Link> },
+              { term: 'Tenant', value: <Link prefetch={false} href={`/tenants/${c.tenant.id}`} className="underline-offset-2 hover:underline">{c.tenant.displayName}</Link> },
               { term: 'Rekey consent', value: <StatusChip kind="consent" status={c.tenant.consentState} /> },
             ]} />
             <p className="mt-3 text-xs text-fg-muted">The vendor’s service signs in as this application with the certificate. Until the vendor uses the new certificate, its sign-ins with a removed key fail.</p>
@@ -214,7 +225,7 @@ async function CertificateStep({ c, mode, certId, recommendedId, candidates, bac
         >
           <CardTitle>2 · New certificate</CardTitle>
           <CardDescription>
-            Pick from the inventory. The region’s replacement certificate ({c.tenant.region}) is chosen by default. To use the certificate your vendor issued, upload it (it opens in a new tab), then <Link href={self} className="underline">reload this step</Link> and pick it.
+            Pick from the inventory. The region’s replacement certificate ({c.tenant.region}) is chosen by default. To use the certificate your vendor issued, upload it (it opens in a new tab), then <Link prefetch={false} href={self} className="underline">reload this step</Link> and pick it.
           </CardDescription>
         </CardHeader>
         <CardBody className="space-y-4">
@@ -262,6 +273,27 @@ async function CertificateStep({ c, mode, certId, recommendedId, candidates, bac
         </CardFooter>
       </Card>
     </form>
+  );
+}
+
+function PreflightPending({ back }: { back: string }) {
+  return (
+    <Card aria-busy="true">
+      <CardHeader>
+        <CardTitle>3 · Preflight</CardTitle>
+        <CardDescription>Read-only checks against the tenant, run now. Nothing has changed yet.</CardDescription>
+      </CardHeader>
+      <CardBody className="space-y-3">
+        <p role="status" className="text-sm text-fg-muted">Running the checks against the tenant…</p>
+        {[0, 1, 2, 3].map((i) => (
+          <Skeleton key={i} className="h-10" />
+        ))}
+      </CardBody>
+      <CardFooter>
+        <LinkButton href={back} variant="secondary">Back</LinkButton>
+        <Button variant="primary" disabled>Next: Confirm</Button>
+      </CardFooter>
+    </Card>
   );
 }
 
