@@ -49,12 +49,12 @@ export default async function OverviewPage({ searchParams }: Props) {
           <ul className="mt-2 flex flex-wrap gap-x-4 gap-y-1">
             {o.targetedTenants.map((t) => (
               <li key={t.id}>
-                <Link className="font-medium underline" href={`/tenants/${t.id}`}>
+                <Link className="font-medium underline" href={`/tenants/${t.id}`} prefetch={false}>
                   {t.displayName}
                 </Link>
               </li>
             ))}
-            {o.targetedTenantCount > o.targetedTenants.length ? <li><Link className="underline" href={connectorsHref({ status: 'targeted' })}>and {o.targetedTenantCount - o.targetedTenants.length} more</Link></li> : null}
+            {o.targetedTenantCount > o.targetedTenants.length ? <li><Link className="underline" href={connectorsHref({ status: 'targeted' })} prefetch={false}>and {o.targetedTenantCount - o.targetedTenants.length} more</Link></li> : null}
           </ul>
         </Alert>
       ) : null}
@@ -125,7 +125,7 @@ export default async function OverviewPage({ searchParams }: Props) {
             <ul className="divide-y divide-border">
               {o.needsAttention.map((r) => (
                 <li key={r.id} className="flex flex-wrap items-baseline justify-between gap-2 py-2">
-                  <Link href={`/rotations/${r.id}`} className="font-medium underline-offset-2 hover:underline">
+                  <Link href={`/rotations/${r.id}`} prefetch={false} className="font-medium underline-offset-2 hover:underline">
                     {r.tenantName} · {r.connectorName}
                   </Link>
                   <span className="text-sm text-fg-muted">{r.errorMessage ?? 'Needs attention'}</span>

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { cn } from '@/lib/utils';
+import { cn } from '@/components/ui/cn';
 import type { Tone } from '@/components/ui/tone';
 import { ChartDataTable } from './chart-data-table';
 import { defaultFormat, markColor } from './chart-utils';
@@ -32,7 +32,7 @@ export function BarChart({ bars, label, max, format = defaultFormat, labelWidth 
         {bars.map((b, i) => (
           <li key={b.key ?? i} className="flex h-7 items-center">
             {b.href ? (
-              <Link href={b.href} className="truncate text-fg hover:underline">
+              <Link href={b.href} prefetch={false} className="truncate text-fg hover:underline">
                 {b.label}
               </Link>
             ) : (

@@ -1,5 +1,6 @@
 import Link from 'next/link';
-import { cn, formatPercent } from '@/lib/utils';
+import { cn } from '@/components/ui/cn';
+import { formatPercent } from '@/lib/utils';
 import type { Tone } from '@/components/ui/tone';
 import { ChartDataTable } from './chart-data-table';
 import { ChartLegend } from './chart-legend';
@@ -33,7 +34,7 @@ export function StackedBar({ keys, rows, label, format = defaultFormat, legend =
             <li key={row.key ?? ri} className="space-y-1">
               <div className="flex items-baseline justify-between gap-3 text-xs">
                 {row.href ? (
-                  <Link href={row.href} className="truncate font-medium text-fg hover:underline">
+                  <Link href={row.href} prefetch={false} className="truncate font-medium text-fg hover:underline">
                     {row.label}
                   </Link>
                 ) : (

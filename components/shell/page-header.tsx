@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { cn } from '@/lib/utils';
+import { cn } from '@/components/ui/cn';
 import { Icon } from '@/components/ui/icon';
 
 export type Crumb = { href: string; label: string };
@@ -14,7 +14,7 @@ export function PageHeader({ title, description, actions, breadcrumbs, className
           <ol className="flex flex-wrap items-center gap-1 text-xs text-fg-muted">
             {breadcrumbs.map((c) => (
               <li key={c.href} className="flex items-center gap-1">
-                <Link href={c.href} className="hover:text-fg hover:underline">
+                <Link href={c.href} prefetch={false} className="hover:text-fg hover:underline">
                   {c.label}
                 </Link>
                 <Icon name="chevronRight" size={12} className="text-fg-subtle" />

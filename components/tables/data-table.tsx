@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { cn, hrefWith, type SearchParams } from '@/lib/utils';
+import { cn } from '@/components/ui/cn';
+import { hrefWith, type SearchParams } from '@/lib/utils';
 import { Button, type ButtonVariant } from '@/components/ui/button';
 import { CHECKBOX_CLASSES } from '@/components/ui/checkbox';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -62,7 +63,7 @@ export type DataTableProps<T> = {
 
 function SortHeader({ label, href, dir }: { label: string; href: string; dir: SortDir | undefined }) {
   return (
-    <Link href={href} scroll={false} className="group -mx-1 inline-flex items-center gap-1 rounded px-1 hover:text-fg">
+    <Link href={href} scroll={false} prefetch={false} className="group -mx-1 inline-flex items-center gap-1 rounded px-1 hover:text-fg">
       {label}
       <span className={cn('transition-opacity', dir ? 'text-fg' : 'opacity-40 group-hover:opacity-100')}>
         <Icon name={dir === 'asc' ? 'arrowUp' : dir === 'desc' ? 'arrowDown' : 'arrowUpDown'} size={12} />

@@ -1,5 +1,6 @@
 import Link from 'next/link';
-import { cn, formatNumber, hrefWith, type SearchParams } from '@/lib/utils';
+import { cn } from '@/components/ui/cn';
+import { formatNumber, hrefWith, type SearchParams } from '@/lib/utils';
 import { Icon } from './icon';
 
 export type PaginationProps = {
@@ -46,7 +47,7 @@ export function Pagination({ page, pageSize, total, pathname, searchParams, para
       <ul className="flex items-center gap-1">
         <li>
           {current > 1 ? (
-            <Link href={href(current - 1)} rel="prev" className={cn(ITEM, 'gap-1 text-fg hover:bg-surface-2')}>
+            <Link href={href(current - 1)} prefetch={false} rel="prev" className={cn(ITEM, 'gap-1 text-fg hover:bg-surface-2')}>
               <Icon name="chevronLeft" size={14} /> Previous
             </Link>
           ) : (
@@ -64,6 +65,7 @@ export function Pagination({ page, pageSize, total, pathname, searchParams, para
             <li key={p} className="hidden sm:block">
               <Link
                 href={href(p)}
+                prefetch={false}
                 aria-current={p === current ? 'page' : undefined}
                 aria-label={`Page ${p}`}
                 className={cn(ITEM, p === current ? 'bg-inverse text-inverse-fg' : 'text-fg hover:bg-surface-2')}
@@ -75,7 +77,7 @@ export function Pagination({ page, pageSize, total, pathname, searchParams, para
         )}
         <li>
           {current < pages ? (
-            <Link href={href(current + 1)} rel="next" className={cn(ITEM, 'gap-1 text-fg hover:bg-surface-2')}>
+            <Link href={href(current + 1)} prefetch={false} rel="next" className={cn(ITEM, 'gap-1 text-fg hover:bg-surface-2')}>
               Next <Icon name="chevronRight" size={14} />
             </Link>
           ) : (

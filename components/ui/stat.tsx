@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { cn } from '@/lib/utils';
+import { cn } from '@/components/ui/cn';
 import { Icon } from './icon';
 
 export type StatProps = {
@@ -35,7 +35,7 @@ export function Stat({ label, value, detail, href, adornment, tone = 'default', 
   );
   const box = 'block rounded-lg border border-border bg-surface p-4 shadow-xs';
   return href ? (
-    <Link href={href} className={cn(box, 'group transition-colors hover:border-border-strong hover:bg-surface-2/40', className)}>
+    <Link href={href} prefetch={false} className={cn(box, 'group transition-colors hover:border-border-strong hover:bg-surface-2/40', className)}>
       <dl>{body}</dl>
     </Link>
   ) : (

@@ -54,7 +54,7 @@ export default async function ConnectorsPage({ searchParams }: Props) {
       <PageHeader
         title="Connectors"
         description={`${formatNumber(result.total)} vendor connector${result.total === 1 ? '' : 's'}${filters.status ? ` with status ${filters.status}` : ''}. Select connectors to rotate them as a campaign.`}
-        actions={<LinkButton href={hrefWith('/connectors/export', { ...filters, sort: table.sort, dir: table.dir }, {})} variant="secondary" size="sm">Export CSV</LinkButton>}
+        actions={<LinkButton href={hrefWith('/connectors/export', { ...filters, sort: table.sort, dir: table.dir }, {})} prefetch={false} variant="secondary" size="sm">Export CSV</LinkButton>}
       />
       <DataTable
         caption="Connectors"

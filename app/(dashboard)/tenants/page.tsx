@@ -34,7 +34,7 @@ export default async function TenantsPage({ searchParams }: Props) {
       id: 'name', header: 'Tenant', sortable: true, hideable: false,
       cell: (t) => (
         <div className="min-w-0">
-          <Link href={`/tenants/${t.id}`} className="font-medium text-fg underline-offset-2 hover:underline">{t.displayName}</Link>
+          <Link href={`/tenants/${t.id}`} prefetch={false} className="font-medium text-fg underline-offset-2 hover:underline">{t.displayName}</Link>
           <div className="truncate text-xs text-fg-muted">{t.defaultDomain ?? t.entraTenantId}</div>
         </div>
       ),
@@ -55,7 +55,7 @@ export default async function TenantsPage({ searchParams }: Props) {
         description={`${formatNumber(result.total)} tenant${result.total === 1 ? '' : 's'}${filters.q ? ` matching “${filters.q}”` : ''}. Consent state, connectors and their worst status.`}
         actions={
           <>
-            <LinkButton href={exportHref} variant="secondary" size="sm">Export CSV</LinkButton>
+            <LinkButton href={exportHref} prefetch={false} variant="secondary" size="sm">Export CSV</LinkButton>
             {hasRole(principal, 'operator') ? <LinkButton href="/tenants/new" size="sm">Add tenants</LinkButton> : null}
           </>
         }
