@@ -21,7 +21,7 @@ import { notifyRotationNeedsAttention } from '@/lib/notifications/notify-rotatio
 import { enqueue } from '@/lib/jobs/enqueue';
 import { notifyJobQueued } from '@/lib/jobs/job-notify';
 import { isTerminal, transition, type MachineEvent, type StepError } from '@/lib/rotation/machine';
-import { rotationAdvanceJob } from '@/lib/rotation/rotation-advance.job';
+import { BUSY_RECHECK_MS, rotationAdvanceJob } from '@/lib/rotation/rotation-advance.job';
 import { rotationDeps, type RotationDeps } from '@/lib/rotation/rotation-deps';
 import { mergeFacts, readFacts } from '@/lib/rotation/rotation-facts';
 import { withRotationLease } from '@/lib/rotation/rotation-lease';
@@ -29,6 +29,7 @@ import { reuseReads } from '@/lib/rotation/reuse-reads-port';
 import { buildStepContext, loadRotation, machineStateOf, reloadRotationRow, type LoadedRotation, type OpenedCertificates } from '@/lib/rotation/load-rotation';
 import { STEP_HANDLERS } from '@/lib/rotation/steps/step-handlers';
 import { StepFailure, describeError, type StepSuccess } from '@/lib/rotation/steps/step-context';
+import type { RotationGraphPort } from '@/lib/rotation/graph-port';
 
 export type AdvanceOutcome =
   /** Another process holds the rotation's lock; it will queue what follows. */
@@ -46,6 +47,11 @@ export type AdvanceOutcome =
 export interface AdvanceOptions {
   /** Steps one run may take before it hands over to a queued job (default 16). */
   maxSteps?: number;
+  /**
+   * Called after a step committed and released the lock, before the run takes it for the next
+   * step (tests use it to interleave what an admin or another worker may do at that moment).
+   */
+  betweenSteps?: (stepsSoFar: readonly string[]) => Promise<void>;
 }
 
 const DEFAULT_MAX_STEPS = 16;
@@ -72,38 +78,65 @@ function storedError(r: LoadedRotation): StepError | null {
 
 export async function advanceRotation(rotationId: string, depsIn?: RotationDeps, opts: AdvanceOptions = {}): Promise<AdvanceOutcome> {
   const deps = depsIn ?? (await rotationDeps());
-  const leased = await withRotationLease(rotationId, () => advanceLocked(rotationId, deps, Math.max(1, opts.maxSteps ?? DEFAULT_MAX_STEPS)));
-  if (!leased.acquired) return { kind: 'busy' };
-  if (leased.value.kind === 'stepped' || leased.value.kind === 'not_due') notifyJobQueued(rotationAdvanceJob.name);
-  if (leased.value.kind === 'stepped' && ['SUCCEEDED', 'FAILED', 'CANCELLED', 'ROLLED_BACK', 'NEEDS_ATTENTION'].includes(leased.value.state)) notifyJobQueued('campaign.tick');
-  return leased.value;
-}
-
-async function advanceLocked(rotationId: string, depsIn: RotationDeps, maxSteps: number): Promise<AdvanceOutcome> {
-  const deps: RotationDeps = { ...depsIn, graph: reuseReads(depsIn.graph) };
-  const run: RunMemory = { loaded: null, opened: new Map() };
+  const maxSteps = Math.max(1, opts.maxSteps ?? DEFAULT_MAX_STEPS);
+  const run: RunMemory = { loaded: null, expectVersion: null, opened: new Map(), graph: reuseReads(deps.graph), base: deps.graph };
   const steps: string[] = [];
   let prev: Extract<StepOutcome, { kind: 'stepped' }> | null = null;
+  let value: AdvanceOutcome;
   for (;;) {
-    const out = await runOneStep(rotationId, deps, steps.length + 1 < maxSteps, run);
+    if (steps.length > 0) await opts.betweenSteps?.(steps);
+    // The lock is taken per step, so an admin's cancel (which takes it too) gets in between two
+    // steps of a run; the next step then sees it when it re-reads the rotation.
+    const leased = await withRotationLease(rotationId, () => runOneStep(rotationId, { ...deps, graph: run.graph }, steps.length + 1 < maxSteps, run));
+    if (!leased.acquired) {
+      if (!prev) return { kind: 'busy' };
+      // Taken between two steps of this run (a cancel, another worker): whoever holds it goes on
+      // from there; a job looks again shortly in case that holder dies before queueing anything.
+      await db.$transaction((tx) => enqueueAdvance(tx, rotationId, new Date(Date.now() + BUSY_RECHECK_MS)));
+      value = { kind: 'stepped', step: prev.step, state: prev.state, nextStep: prev.nextStep, steps };
+      break;
+    }
+    const out = leased.value;
     // A later iteration that finds nothing to do (e.g. cancelled in between) ends the run with what it did.
-    if (out.kind !== 'stepped') return prev ? { kind: 'stepped', step: prev.step, state: prev.state, nextStep: prev.nextStep, steps } : out;
+    if (out.kind !== 'stepped') {
+      value = prev ? { kind: 'stepped', step: prev.step, state: prev.state, nextStep: prev.nextStep, steps } : out;
+      break;
+    }
     steps.push(out.step);
     prev = out;
-    if (!out.goOn) return { kind: 'stepped', step: out.step, state: out.state, nextStep: out.nextStep, steps };
+    if (!out.goOn) {
+      value = { kind: 'stepped', step: out.step, state: out.state, nextStep: out.nextStep, steps };
+      break;
+    }
   }
+  if (value.kind === 'stepped' || value.kind === 'not_due') notifyJobQueued(rotationAdvanceJob.name);
+  if (value.kind === 'stepped' && ['SUCCEEDED', 'FAILED', 'CANCELLED', 'ROLLED_BACK', 'NEEDS_ATTENTION'].includes(value.state)) notifyJobQueued('campaign.tick');
+  return value;
 }
 
 type StepOutcome = Exclude<AdvanceOutcome, { kind: 'stepped' }> | { kind: 'stepped'; step: string; state: string; nextStep: string; goOn: boolean };
 
-/** What one run of steps keeps between them: the rotation as last loaded, and the opened certificates. */
+/**
+ * What one run of steps keeps between them: the rotation as last loaded (and the version its last
+ * commit left), the opened certificates, and the tenant reads (reuse-reads-port.ts).
+ */
 interface RunMemory {
   loaded: LoadedRotation | null;
+  expectVersion: number | null;
   opened: OpenedCertificates;
+  graph: RotationGraphPort;
+  base: RotationGraphPort;
 }
 
 async function runOneStep(rotationId: string, deps: RotationDeps, mayGoOn: boolean, run: RunMemory): Promise<StepOutcome> {
-  const r = run.loaded ? await reloadRotationRow(run.loaded) : await loadRotation(rotationId);
+  let r = run.loaded ? await reloadRotationRow(run.loaded) : await loadRotation(rotationId);
+  if (r && run.loaded && r.version !== run.expectVersion) {
+    // Someone else moved the rotation between two steps of this run (an admin, another worker):
+    // nothing this run remembers may be trusted — load it all and read the tenant afresh.
+    run.graph = reuseReads(run.base);
+    deps = { ...deps, graph: run.graph };
+    r = await loadRotation(rotationId);
+  }
   run.loaded = null;
   if (!r) return { kind: 'not_found' };
   if (!(r.state === 'PENDING' || r.state === 'RUNNING' || r.state === 'WAITING') || r.step === 'done') return { kind: 'idle', state: r.state };
@@ -203,6 +236,9 @@ async function runOneStep(rotationId: string, deps: RotationDeps, mayGoOn: boole
     throw e;
   }
   // The next step of this run re-reads only the rotation row (unless the connector changed).
-  if (goOn && !success?.connection) run.loaded = r;
+  if (goOn && !success?.connection) {
+    run.loaded = r;
+    run.expectVersion = r.version + 1;
+  }
   return { kind: 'stepped', step: r.step, state: result.state, nextStep: result.step, goOn };
 }

@@ -65,7 +65,19 @@ describe('rotate key (make-before-break)', () => {
     const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.sha1Thumbprint.toLowerCase() }, ctx());
     expect(rotation).toMatchObject({ state: 'PENDING', step: 'preflight', mode: 'rotate', fromCertificateId: f.oldCert.id, toCertificateId: f.newCert.id });
 
-    expect(await runToEnd(rotation.id)).toEqual(['preflight', 'add_new', 'verify_new', 'remove_old', 'verify_old_gone']);
+    // One run takes every step (each committed on its own), reading the connection once per write.
+    // (The job startRotation queued is taken away, so any job queued by the run would show.)
+    await db.$executeRawUnsafe(`DELETE FROM pgboss.job WHERE name = 'rotation.advance' AND singleton_key = $1`, rotation.id);
+    const graphBefore = { ...gs.graph.gateway.counters };
+    const out = await advanceRotation(rotation.id, deps);
+    expect(out).toMatchObject({ kind: 'stepped', state: 'SUCCEEDED', steps: ['preflight', 'add_new', 'verify_new', 'remove_old', 'verify_old_gone'] });
+    const g = gs.graph.gateway.counters;
+    // 3 reads ($batch of application + service principal) and 2 writes (addKey, removeKey).
+    expect({ requests: g.requests - graphBefore.requests, batchItems: g.batchItems - graphBefore.batchItems }).toEqual({ requests: 5, batchItems: 6 });
+    expect(await steps(rotation.id)).toEqual(['preflight:succeeded', 'add_new:succeeded', 'verify_new:succeeded', 'remove_old:succeeded', 'verify_old_gone:succeeded']);
+    // Nothing was queued by a run that finished the rotation.
+    const queued = await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM pgboss.job WHERE name = 'rotation.advance' AND singleton_key = $1`, rotation.id);
+    expect(Number(queued[0]?.n)).toBe(0);
     const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
     expect(r).toMatchObject({ state: 'SUCCEEDED', step: 'done', errorCode: null });
     expect(r.startedAt).not.toBeNull();
@@ -228,6 +240,36 @@ describe('cancel and retry', () => {
     await runToEnd(rotation.id);
     expect((await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } })).state).toBe('CANCELLED');
     expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.oldSha1]);
+  });
+
+  it('sees a cancel that arrives between two steps of a run: removes the new key instead of the old one', async () => {
+    const f = await rotationFixture(gs);
+    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
+    // While a step runs, the run holds the lock and a cancel is refused ("try again in a few seconds") …
+    const refused: unknown[] = [];
+    const port = deps.graph;
+    const probing: RotationDeps = { ...deps, graph: { ...port, verifyCredential: async (t, appId, key) => (refused.push(await cancelRotation(rotation.id, ctx()).catch((e: unknown) => e)), port.verifyCredential(t, appId, key)) } };
+    // … but between two steps it gets in: here right after add_new committed.
+    const out = await advanceRotation(rotation.id, probing, {
+      betweenSteps: async (done) => {
+        if (done.at(-1) === 'add_new') await cancelRotation(rotation.id, ctx());
+      },
+    });
+    expect(refused).toEqual([]);
+    expect(out).toMatchObject({ kind: 'stepped', state: 'CANCELLED', steps: ['preflight', 'add_new', 'cancel_remove_new'] });
+    expect(await steps(rotation.id)).toEqual(['preflight:succeeded', 'add_new:succeeded', 'verify_new:cancel_requested', 'cancel_remove_new:succeeded']);
+    expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.oldSha1]);
+  });
+
+  it('refuses a cancel while a step holds the lock', async () => {
+    const f = await rotationFixture(gs);
+    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
+    const refused: unknown[] = [];
+    const port = deps.graph;
+    const probing: RotationDeps = { ...deps, graph: { ...port, grantedRoles: async (t) => (refused.push(await cancelRotation(rotation.id, ctx()).catch((e: unknown) => e)), port.grantedRoles(t)) } };
+    await advanceRotation(rotation.id, probing, ONE_STEP);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/A step of rotation .* is running right now; try again in a few seconds/) });
   });
 
   it('refuses to cancel once the old credential may be gone, and retries from NEEDS_ATTENTION', async () => {
