@@ -61,9 +61,8 @@ export function Icon({ name, size = 16, label, strokeWidth = 1.5, ...rest }: Ico
       strokeWidth={strokeWidth}
       strokeLinecap="round"
       strokeLinejoin="round"
-      aria-hidden={label ? undefined : true}
-      role={label ? 'img' : undefined}
-      aria-label={label}
+      // Only the attributes that apply: undefined props still cost bytes in the page payload.
+      {...(label ? { role: 'img', 'aria-label': label } : { 'aria-hidden': true })}
       focusable="false"
       className="shrink-0"
       {...rest}
