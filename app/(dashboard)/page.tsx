@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { Suspense } from 'react';
 import { AreaChart } from '@/components/charts/line-chart';
 import { BarChart } from '@/components/charts/bar-chart';
 import { DonutChart } from '@/components/charts/donut-chart';
@@ -70,49 +71,52 @@ export default async function OverviewPage({ searchParams }: Props) {
       {o.connectors === 0 ? (
         <EmptyState title="No connectors yet" description="Add tenants and scan them to discover their vendor connectors." icon="building" />
       ) : (
-        <div className="grid gap-6 xl:grid-cols-2">
-          <Card>
-            <CardHeader>
-              <CardTitle>Connectors by status</CardTitle>
-              <CardDescription>Each status links to the matching connectors.</CardDescription>
-            </CardHeader>
-            <CardBody>
-              <DonutChart
-                label="Connectors by status"
-                centerValue={formatNumber(o.connectors)}
-                centerLabel="connectors"
-                segments={CONNECTOR_STATUS_VALUES.map((s) => ({ key: s, label: CONNECTOR_STATUS[s].label, value: o.byStatus[s], tone: CONNECTOR_STATUS[s].tone, href: connectorsHref({ status: s }) }))}
-              />
-            </CardBody>
-          </Card>
-          <Card>
-            <CardHeader>
-              <CardTitle>Remediation burn-down</CardTitle>
-              <CardDescription>
-                Connectors on a compromised certificate, last 30 days{remediated > 0 ? ` · ${formatNumber(remediated)} remediated` : ''}.
-              </CardDescription>
-            </CardHeader>
-            <CardBody>
-              <AreaChart label="Exposed connectors per day, last 30 days" series={[{ name: 'Exposed connectors', tone: 'danger', points: o.burnDown.map((d) => ({ x: d.day, y: d.exposed })) }]} />
-            </CardBody>
-          </Card>
-          <Card>
-            <CardHeader>
-              <CardTitle>Exposure by region</CardTitle>
-            </CardHeader>
-            <CardBody>
-              <BarChart label="Exposed connectors by region" bars={o.byRegion.map((r) => ({ key: r.region, label: `${r.region} (${formatNumber(r.total)})`, value: r.exposed, tone: 'danger', href: connectorsHref({ region: r.region, status: 'compromised' }) }))} />
-            </CardBody>
-          </Card>
-          <Card>
-            <CardHeader>
-              <CardTitle>Exposure by connector type</CardTitle>
-            </CardHeader>
-            <CardBody>
-              <BarChart label="Exposed connectors by connector type" bars={o.byConnectorType.map((t) => ({ key: t.id, label: `${t.name} (${formatNumber(t.total)})`, value: t.exposed, tone: 'danger', href: connectorsHref({ connectorTypeId: t.id, status: 'compromised' }) }))} />
-            </CardBody>
-          </Card>
-        </div>
+        // A hydration boundary (nothing suspends): the charts hydrate in their own interruptible pass.
+        <Suspense>
+          <div className="grid gap-6 xl:grid-cols-2">
+            <Card>
+              <CardHeader>
+                <CardTitle>Connectors by status</CardTitle>
+                <CardDescription>Each status links to the matching connectors.</CardDescription>
+              </CardHeader>
+              <CardBody>
+                <DonutChart
+                  label="Connectors by status"
+                  centerValue={formatNumber(o.connectors)}
+                  centerLabel="connectors"
+                  segments={CONNECTOR_STATUS_VALUES.map((s) => ({ key: s, label: CONNECTOR_STATUS[s].label, value: o.byStatus[s], tone: CONNECTOR_STATUS[s].tone, href: connectorsHref({ status: s }) }))}
+                />
+              </CardBody>
+            </Card>
+            <Card>
+              <CardHeader>
+                <CardTitle>Remediation burn-down</CardTitle>
+                <CardDescription>
+                  Connectors on a compromised certificate, last 30 days{remediated > 0 ? ` · ${formatNumber(remediated)} remediated` : ''}.
+                </CardDescription>
+              </CardHeader>
+              <CardBody>
+                <AreaChart label="Exposed connectors per day, last 30 days" series={[{ name: 'Exposed connectors', tone: 'danger', points: o.burnDown.map((d) => ({ x: d.day, y: d.exposed })) }]} />
+              </CardBody>
+            </Card>
+            <Card>
+              <CardHeader>
+                <CardTitle>Exposure by region</CardTitle>
+              </CardHeader>
+              <CardBody>
+                <BarChart label="Exposed connectors by region" bars={o.byRegion.map((r) => ({ key: r.region, label: `${r.region} (${formatNumber(r.total)})`, value: r.exposed, tone: 'danger', href: connectorsHref({ region: r.region, status: 'compromised' }) }))} />
+              </CardBody>
+            </Card>
+            <Card>
+              <CardHeader>
+                <CardTitle>Exposure by connector type</CardTitle>
+              </CardHeader>
+              <CardBody>
+                <BarChart label="Exposed connectors by connector type" bars={o.byConnectorType.map((t) => ({ key: t.id, label: `${t.name} (${formatNumber(t.total)})`, value: t.exposed, tone: 'danger', href: connectorsHref({ connectorTypeId: t.id, status: 'compromised' }) }))} />
+              </CardBody>
+            </Card>
+          </div>
+        </Suspense>
       )}
 
       {o.needsAttention.length > 0 ? (

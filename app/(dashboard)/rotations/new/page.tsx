@@ -140,72 +140,75 @@ async function ReviewStep({ c, mode, state }: { c: WizardConnector; mode: ModeCh
   const observed = readObservedCredentials(c.observedCredentials).map((o) => ({ keyId: o.keyId, sha1: o.thumbprint, on: o.on, displayName: o.displayName, start: o.startDateTime, end: o.endDateTime }));
   const reasons = (c.statusReasons as unknown as StatusReason[] | null) ?? [];
   return (
-    <form action="/rotations/new" method="get" className="space-y-6">
-      <input type="hidden" name="connector" value={c.id} />
-      {state.cert ? <input type="hidden" name="cert" value={state.cert} /> : null}
-      <input type="hidden" name="step" value="certificate" />
-      <div className="grid gap-6 xl:grid-cols-2">
+    // A hydration boundary (nothing suspends): this step hydrates in its own interruptible pass.
+    <Suspense>
+      <form action="/rotations/new" method="get" className="space-y-6">
+        <input type="hidden" name="connector" value={c.id} />
+        {state.cert ? <input type="hidden" name="cert" value={state.cert} /> : null}
+        <input type="hidden" name="step" value="certificate" />
+        <div className="grid gap-6 xl:grid-cols-2">
+          <Card>
+            <CardHeader><CardTitle>1 · Current status and why</CardTitle></CardHeader>
+            <CardBody className="space-y-3">
+              <StatusChip status={c.status} />
+              {reasons.length ? (
+                <ul className="list-disc space-y-1 pl-5 text-sm">{reasons.map((r) => <li key={r.check}>{r.message}</li>)}</ul>
+              ) : <p className="text-sm text-fg-muted">No finding: the connector is healthy.</p>}
+              <DescriptionList items={[
+                { term: 'Current certificate', value: c.currentCertificate ? <Link prefetch={false} href={`/certificates/${c.currentCertificate.id}`} className="underline-offset-2 hover:underline">{c.currentCertificate.label ?? c.currentCertificate.subject}</Link> : 'None on record' },
+                { term: 'Expires', value: c.currentCertificate ? formatDate(c.currentCertificate.notAfter) : '—' },
+              ]} />
+            </CardBody>
+          </Card>
+          <Card>
+            <CardHeader><CardTitle>What uses this connection</CardTitle></CardHeader>
+            <CardBody>
+              <DescriptionList items={[
+                { term: 'Connector type', value: `${c.connectorType.name}${c.connectorType.vendor ? ` (${c.connectorType.vendor})` : ''}` },
+                ...(c.connectorType.description ? [{ term: 'Purpose', value: c.connectorType.description }] : []),
+                { term: 'Application (client) id', value: <Mono>{c.appId}</Mono> },
+                { term: 'Tenant', value: <Link prefetch={false} href={`/tenants/${c.tenant.id}`} className="underline-offset-2 hover:underline">{c.tenant.displayName}</Link> },
+                { term: 'Rekey consent', value: <StatusChip kind="consent" status={c.tenant.consentState} /> },
+              ]} />
+              <p className="mt-3 text-xs text-fg-muted">The vendor’s service signs in as this application with the certificate. Until the vendor uses the new certificate, its sign-ins with a removed key fail.</p>
+            </CardBody>
+          </Card>
+        </div>
         <Card>
-          <CardHeader><CardTitle>1 · Current status and why</CardTitle></CardHeader>
-          <CardBody className="space-y-3">
-            <StatusChip status={c.status} />
-            {reasons.length ? (
-              <ul className="list-disc space-y-1 pl-5 text-sm">{reasons.map((r) => <li key={r.check}>{r.message}</li>)}</ul>
-            ) : <p className="text-sm text-fg-muted">No finding: the connector is healthy.</p>}
-            <DescriptionList items={[
-              { term: 'Current certificate', value: c.currentCertificate ? <Link prefetch={false} href={`/certificates/${c.currentCertificate.id}`} className="underline-offset-2 hover:underline">{c.currentCertificate.label ?? c.currentCertificate.subject}</Link> : 'None on record' },
-              { term: 'Expires', value: c.currentCertificate ? formatDate(c.currentCertificate.notAfter) : '—' },
-            ]} />
-          </CardBody>
-        </Card>
-        <Card>
-          <CardHeader><CardTitle>What uses this connection</CardTitle></CardHeader>
+          <CardHeader><CardTitle>The tenant’s credentials</CardTitle><CardDescription>{c.observedAt ? `As read at the last scan, ${formatDate(c.observedAt)}.` : 'Not scanned yet.'}</CardDescription></CardHeader>
           <CardBody>
-            <DescriptionList items={[
-              { term: 'Connector type', value: `${c.connectorType.name}${c.connectorType.vendor ? ` (${c.connectorType.vendor})` : ''}` },
-              ...(c.connectorType.description ? [{ term: 'Purpose', value: c.connectorType.description }] : []),
-              { term: 'Application (client) id', value: <Mono>{c.appId}</Mono> },
-              { term: 'Tenant', value: <Link prefetch={false} href={`/tenants/${c.tenant.id}`} className="underline-offset-2 hover:underline">{c.tenant.displayName}</Link> },
-              { term: 'Rekey consent', value: <StatusChip kind="consent" status={c.tenant.consentState} /> },
-            ]} />
-            <p className="mt-3 text-xs text-fg-muted">The vendor’s service signs in as this application with the certificate. Until the vendor uses the new certificate, its sign-ins with a removed key fail.</p>
+            <CredentialTable
+              label="Credentials in the tenant"
+              rows={observed}
+              mark={(x) => (x.sha1 && x.sha1 === current ? { label: 'current', tone: 'info' } : unknown.has(`${x.on}:${x.keyId}`) ? { label: 'unknown', tone: 'danger' } : { label: 'known', tone: 'success' })}
+            />
           </CardBody>
         </Card>
-      </div>
-      <Card>
-        <CardHeader><CardTitle>The tenant’s credentials</CardTitle><CardDescription>{c.observedAt ? `As read at the last scan, ${formatDate(c.observedAt)}.` : 'Not scanned yet.'}</CardDescription></CardHeader>
-        <CardBody>
-          <CredentialTable
-            label="Credentials in the tenant"
-            rows={observed}
-            mark={(x) => (x.sha1 && x.sha1 === current ? { label: 'current', tone: 'info' } : unknown.has(`${x.on}:${x.keyId}`) ? { label: 'unknown', tone: 'danger' } : { label: 'known', tone: 'success' })}
-          />
-        </CardBody>
-      </Card>
-      <Card>
-        <CardHeader><CardTitle>How to rotate</CardTitle></CardHeader>
-        <CardBody>
-          <fieldset>
-            <legend className="sr-only">Rotation mode</legend>
-            <div className="grid gap-3 lg:grid-cols-3">
-              {MODES.map((m) => (
-                <label key={m.value} className="flex cursor-pointer items-start gap-3 rounded-lg border border-border p-3 has-[:checked]:border-accent has-[:checked]:bg-accent-bg/40 has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-accent">
-                  <input type="radio" name="mode" value={m.value} defaultChecked={m.value === mode} className="mt-1" />
-                  <span className="space-y-1">
-                    <span className="flex flex-wrap items-center gap-2 text-sm font-medium">{m.title}{m.value === 'reestablish' && (c.status === 'compromised' || c.status === 'targeted') ? <Badge tone="danger">Recommended for {c.status}</Badge> : null}</span>
-                    <span className="block text-xs text-fg-muted">{m.body}</span>
-                  </span>
-                </label>
-              ))}
-            </div>
-          </fieldset>
-        </CardBody>
-        <CardFooter>
-          <LinkButton href={`/connectors/${c.id}`} variant="ghost">Cancel</LinkButton>
-          <Button type="submit" variant="primary">Next: New certificate</Button>
-        </CardFooter>
-      </Card>
-    </form>
+        <Card>
+          <CardHeader><CardTitle>How to rotate</CardTitle></CardHeader>
+          <CardBody>
+            <fieldset>
+              <legend className="sr-only">Rotation mode</legend>
+              <div className="grid gap-3 lg:grid-cols-3">
+                {MODES.map((m) => (
+                  <label key={m.value} className="flex cursor-pointer items-start gap-3 rounded-lg border border-border p-3 has-[:checked]:border-accent has-[:checked]:bg-accent-bg/40 has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-accent">
+                    <input type="radio" name="mode" value={m.value} defaultChecked={m.value === mode} className="mt-1" />
+                    <span className="space-y-1">
+                      <span className="flex flex-wrap items-center gap-2 text-sm font-medium">{m.title}{m.value === 'reestablish' && (c.status === 'compromised' || c.status === 'targeted') ? <Badge tone="danger">Recommended for {c.status}</Badge> : null}</span>
+                      <span className="block text-xs text-fg-muted">{m.body}</span>
+                    </span>
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+          </CardBody>
+          <CardFooter>
+            <LinkButton href={`/connectors/${c.id}`} variant="ghost">Cancel</LinkButton>
+            <Button type="submit" variant="primary">Next: New certificate</Button>
+          </CardFooter>
+        </Card>
+      </form>
+    </Suspense>
   );
 }
 
