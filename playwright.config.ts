@@ -38,6 +38,8 @@ export default defineConfig({
       REKEY_SIM_TENANTS: '40',
       // Every spec signs in from 127.0.0.1; the per-address sign-in limit is for real clients.
       REKEY_SIGNIN_RATE_PER_MINUTE: '1000',
+      // Two worker processes share the queues and rotations, as a deployment with several would.
+      REKEY_WORKER_PROCESSES: '2',
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },

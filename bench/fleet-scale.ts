@@ -131,7 +131,7 @@ export async function run(opts: { tenants?: number; requests?: number; concurren
     }
     const port = await freePort();
     let nextLog = '';
-    next = spawn(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    next = spawn(process.execPath, [...(process.env.REKEY_BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.REKEY_BENCH_CPU_PROFILE}`] : []), path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
       cwd: ROOT,
       env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', DATABASE_URL: database.url, REKEY_SESSION_SECRET: secret, REKEY_DATA_DIR: database.dir, REKEY_SIM: 'off', REKEY_WORKER: 'off', PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -45,6 +45,8 @@ export const EnvSchema = z.object({
   REKEY_SIM_PORT: z.coerce.number().int().min(1).max(65535).default(4443),
   REKEY_SIM_TENANTS: z.coerce.number().int().min(1).max(10_000).default(60),
   REKEY_WORKER: z.enum(['inline', 'off']).default('inline'),
+  /** Worker processes `npm start` runs (inline). Node runs JavaScript on one core: one per core uses them all. */
+  REKEY_WORKER_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   REKEY_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
   /** smtp://user:pass@host:587 (STARTTLS when offered; ?starttls=required) or smtps://…:465. */
   REKEY_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),

@@ -159,7 +159,10 @@ async function main(): Promise<void> {
 
   // 5. The job worker (rotations, campaigns, scans), unless it runs elsewhere.
   if (env.REKEY_WORKER === 'inline' && fs.existsSync(path.join(root, 'cli/commands/worker.ts'))) {
-    run('worker', [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'cli/main-entry.ts'), 'worker'], childEnv);
+    // Several processes share the queues (SKIP LOCKED) and the rotations (advisory locks).
+    for (let i = 0; i < env.REKEY_WORKER_PROCESSES; i++) {
+      run(env.REKEY_WORKER_PROCESSES > 1 ? `worker ${i + 1}` : 'worker', [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'cli/main-entry.ts'), 'worker'], childEnv);
+    }
   }
   say(`Rekey is running at http://localhost:${env.PORT}  (Ctrl-C to stop)`);
 }
