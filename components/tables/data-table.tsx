@@ -73,6 +73,12 @@ function SortHeader({ label, href, dir }: { label: string; href: string; dir: So
   );
 }
 
+/** A cell's class only when it has one (an undefined prop still costs bytes in the page payload). */
+function cellClass<T>(c: DataTableColumn<T>): { className?: string } {
+  const className = cn(c.align === 'right' && 'text-right tabular', c.className);
+  return className ? { className } : {};
+}
+
 /** Server-rendered, URL-driven table: sort links, column chooser, bulk selection, pagination. */
 export function DataTable<T>(props: DataTableProps<T>) {
   const { caption, columns, rows, getRowId, pathname, searchParams, defaultSort, pagination, bulk, toolbar, empty, maxHeight, id = 'table', className } = props;
@@ -167,7 +173,7 @@ export function DataTable<T>(props: DataTableProps<T>) {
                         </td>
                       ) : null}
                       {visible.map((c) => (
-                        <td key={c.id} className={cn(c.align === 'right' && 'text-right tabular', c.className) || undefined}>
+                        <td key={c.id} {...cellClass(c)}>
                           {c.cell(row)}
                         </td>
                       ))}
