@@ -107,6 +107,8 @@ export interface GraphGateway {
   readonly graphEndpoint: string;
   readonly limits: GraphLimits;
   readonly counters: GatewayCounters;
+  /** Tenants whose budget state the gateway holds now (idle ones are forgotten). */
+  readonly tenantStates: number;
   /** One call; throws RekeyError (details: status, graphCode, transient). */
   request<T = unknown>(tenant: TenantRef, call: GraphCall): Promise<T>;
   /** Follows `@odata.nextLink` and returns every item (stops after `maxItems`). */
@@ -132,7 +134,16 @@ interface TenantState {
   writes: TokenBucket;
   reports: TokenBucket;
   pausedUntil: number;
+  lastUsed: number;
 }
+
+/**
+ * A tenant's budget state is forgotten once nothing of it is in flight or paused and it has been
+ * idle longer than the longest budget window (writes: 150 s): a new state then is what the old
+ * one would have refilled to. Keeps memory flat over fleets of tens of thousands of tenants.
+ */
+const TENANT_STATE_IDLE_MS = 180_000;
+const PRUNE_EVERY_NEW_STATES = 500;
 
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -166,15 +177,25 @@ export function createGraphGateway(opts: CreateGraphGatewayOptions): GraphGatewa
     customHosts: new Set([new URL(graphEndpoint).hostname]),
   });
 
+  let newStates = 0;
+  function prune(now: number) {
+    for (const [id, st] of tenants) {
+      if (st.slots.active === 0 && st.slots.waiting === 0 && st.pausedUntil <= now && now - st.lastUsed > TENANT_STATE_IDLE_MS) tenants.delete(id);
+    }
+  }
+
   function state(tenantId: string): TenantState {
     let s = tenants.get(tenantId);
+    if (s) s.lastUsed = clock();
     if (!s) {
+      if (++newStates % PRUNE_EVERY_NEW_STATES === 0) prune(clock());
       s = {
         slots: createSemaphore(limits.perTenantConcurrency),
         ru: createTokenBucket({ capacity: limits.resourceUnitsPer10s, windowMs: 10_000, clock }),
         writes: createTokenBucket({ capacity: limits.writesPer150s, windowMs: 150_000, clock }),
         reports: createTokenBucket({ capacity: limits.reportsPer10s, windowMs: 10_000, clock }),
         pausedUntil: 0,
+        lastUsed: clock(),
       };
       tenants.set(tenantId, s);
     }
@@ -398,6 +419,9 @@ export function createGraphGateway(opts: CreateGraphGatewayOptions): GraphGatewa
     graphEndpoint,
     limits,
     counters,
+    get tenantStates() {
+      return tenants.size;
+    },
     request,
     listAll,
     batch,

@@ -21,8 +21,15 @@ export interface TokenProvider {
   consentUrl(tenantId: string): string;
   /** Drops cached tokens (all, or one tenant's), e.g. after consent changed. */
   forget(tenantId?: string): void;
-  readonly stats: { msalCalls: number; cacheHits: number };
+  /** `cached`: tokens held now (bounded, see MAX_CACHED_TOKENS). */
+  readonly stats: { msalCalls: number; cacheHits: number; readonly cached: number };
 }
+
+/**
+ * Tokens kept at most: a campaign touches each tenant once, so keeping every token of a 36,000-
+ * tenant fleet would only grow memory. The oldest is dropped first (a later call gets a new one).
+ */
+export const MAX_CACHED_TOKENS = 2_000;
 
 export interface CreateTokenProviderOptions extends CertificateCredential {
   clientId: string;
@@ -39,6 +46,8 @@ export interface CreateTokenProviderOptions extends CertificateCredential {
   /** Refresh this long before expiry (default 5 min, as MSAL). */
   refreshMarginMs?: number;
   clock?: () => number;
+  /** Default MAX_CACHED_TOKENS. */
+  maxCachedTokens?: number;
 }
 
 export function createTokenProvider(opts: CreateTokenProviderOptions): TokenProvider {
@@ -50,7 +59,13 @@ export function createTokenProvider(opts: CreateTokenProviderOptions): TokenProv
   const defaultScopes = [`${opts.graphResource.replace(/\/+$/, '')}/.default`];
   const cache = new Map<string, { token: string; refreshAt: number }>();
   const inflight = new Map<string, Promise<string>>();
-  const stats = { msalCalls: 0, cacheHits: 0 };
+  const stats = {
+    msalCalls: 0,
+    cacheHits: 0,
+    get cached() {
+      return cache.size;
+    },
+  };
   const consentUrl = (tenantId: string) => adminConsentUrl({ authorityHost: opts.authorityHost, tenantId, clientId: opts.clientId, redirectUri: opts.consentRedirectUri });
 
   async function acquire(key: string, tenantId: string, scopes: string[], tenantName?: string): Promise<string> {
@@ -60,7 +75,12 @@ export function createTokenProvider(opts: CreateTokenProviderOptions): TokenProv
       const r = await cca.acquireTokenByClientCredential({ scopes, authority: authorityFor(opts.authorityHost, tenantId), skipCache: true });
       if (!r?.accessToken) throw new Error('the token endpoint returned no access token');
       const expiresAt = r.expiresOn ? r.expiresOn.getTime() : clock() + 10 * 60_000;
+      cache.delete(key);
       cache.set(key, { token: r.accessToken, refreshAt: Math.max(clock() + 30_000, expiresAt - margin) });
+      while (cache.size > (opts.maxCachedTokens ?? MAX_CACHED_TOKENS)) cache.delete(cache.keys().next().value as string);
+      // MSAL also keeps every token it fetched in its own in-memory cache, which we never read
+      // (skipCache): empty it so it does not grow with the fleet.
+      cca.clearCache();
       return r.accessToken;
     } catch (e) {
       const failure = toTokenFailure(e);
