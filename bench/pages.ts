@@ -111,9 +111,17 @@ export async function run(opts: { tenants?: number; log?: (s: string) => void } 
           lighthouse(`${base}${c.url}`, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'], extraHeaders: { cookie } });
         await runLh();
         const lhrs = [];
-        for (let i = 0; i < RUNS; i++) {
+        for (let i = 0, failures = 0; i < RUNS; i++) {
           const one = (await runLh())?.lhr;
           if (!one) throw new Error(`lighthouse returned nothing for ${c.url}`);
+          // A Lighthouse failure (e.g. NO_NAVSTART: the trace missed the navigation) is not a
+          // measurement of the page: say so and run again (twice at most per page).
+          if (one.runtimeError && failures < 2) {
+            failures++;
+            log(`pages: ${c.name}: Lighthouse error ${one.runtimeError.code}, running again`);
+            i--;
+            continue;
+          }
           if (LHR_DIR) {
             fs.mkdirSync(LHR_DIR, { recursive: true });
             fs.writeFileSync(path.join(LHR_DIR, `${c.name.replace(/\W+/g, '-')}-${i + 1}.json`), JSON.stringify(one));
