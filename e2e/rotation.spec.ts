@@ -124,10 +124,11 @@ test('a viewer sees no Rotate button and gets the 403 page on the wizard', async
 
   // Fetched with the viewer's session rather than rendered: in a browser, the 403 page's own
   // sign-in link prefetch is refused by the CSP (a console error outside this feature).
-  // (The dashboard streams, so the redirect arrives in the body rather than as a 3xx.)
+  // The wizard redirects (a real 3xx, the page does not stream) to the 403 page.
   const res = await page.request.get(`/rotations/new?connector=${connectorId}`);
+  expect(res.url()).toContain('/forbidden?need=operator');
   const body = await res.text();
-  expect(body).toContain('/forbidden?need=operator');
+  expect(body).toContain('Operator role required');
   expect(body).not.toContain('Next: New certificate');
 
   // Viewers may still follow rotations.

@@ -9,6 +9,7 @@
  * that step; the rotation sweep (at worker start and every minute) queues it again and the step
  * re-reads the tenant and finishes what the crashed run started without duplicating anything.
  */
+import { randomUUID } from 'node:crypto';
 import { appendAuditEvent, SYSTEM_ACTOR } from '@/lib/audit/append-audit-event';
 import { db, Prisma } from '@/lib/db';
 import { factsFromObserved, toObservedCredentialsJson } from '@/lib/detection/observed-credentials';
@@ -173,25 +174,25 @@ async function runOneStep(rotationId: string, deps: RotationDeps, mayGoOn: boole
 
   try {
     await db.$transaction(async (tx) => {
-      const updated = await tx.rotation.updateMany({
-        where: { id: r.id, version: r.version },
-        data: {
-          state: result.state,
-          step: result.step,
-          attempts: result.attempts,
-          nextAttemptAt: result.nextAttemptAt,
-          errorCode: result.error?.code ?? null,
-          errorMessage: result.error?.message ?? null,
-          facts: facts as Prisma.InputJsonValue,
-          version: { increment: 1 },
-          ...(result.effects.some((x) => x.type === 'mark_started') ? { startedAt: started } : {}),
-          ...(result.effects.some((x) => x.type === 'mark_finished') ? { finishedAt: now } : {}),
-        },
-      });
-      if (updated.count !== 1) throw new RekeyError('CONFLICT', 'The rotation changed while its step ran.');
-      await tx.rotationStep.create({
-        data: { rotationId: r.id, step: r.step, outcome, message, at: now, durationMs, detail: { attempt: r.attempts + 1, ...('code' in event ? { code: event.code } : {}), next: { state: result.state, step: result.step } } },
-      });
+      // Raw statements for the two writes every step makes (a typed Prisma query costs several
+      // times the CPU; this is the engine's hottest path). Timestamps are UTC, as Prisma writes them.
+      const utc = (d: Date | null) => (d ? d.toISOString() : null);
+      const markStarted = result.effects.some((x) => x.type === 'mark_started');
+      const markFinished = result.effects.some((x) => x.type === 'mark_finished');
+      const updated = await tx.$executeRaw`
+        UPDATE "Rotation" SET
+          "state" = ${result.state}::"RotationState", "step" = ${result.step}, "attempts" = ${result.attempts},
+          "nextAttemptAt" = (${utc(result.nextAttemptAt)}::timestamptz AT TIME ZONE 'UTC'),
+          "errorCode" = ${result.error?.code ?? null}, "errorMessage" = ${result.error?.message ?? null},
+          "facts" = ${JSON.stringify(facts)}::jsonb, "version" = "version" + 1,
+          "startedAt" = CASE WHEN ${markStarted} THEN (${utc(started)}::timestamptz AT TIME ZONE 'UTC') ELSE "startedAt" END,
+          "finishedAt" = CASE WHEN ${markFinished} THEN (${utc(now)}::timestamptz AT TIME ZONE 'UTC') ELSE "finishedAt" END
+        WHERE "id" = ${r.id}::uuid AND "version" = ${r.version}`;
+      if (updated !== 1) throw new RekeyError('CONFLICT', 'The rotation changed while its step ran.');
+      const detail = { attempt: r.attempts + 1, ...('code' in event ? { code: event.code } : {}), next: { state: result.state, step: result.step } };
+      await tx.$executeRaw`
+        INSERT INTO "RotationStep" ("id", "rotationId", "step", "outcome", "message", "at", "durationMs", "detail")
+        VALUES (${randomUUID()}::uuid, ${r.id}::uuid, ${r.step}, ${outcome}, ${message}, (${utc(now)}::timestamptz AT TIME ZONE 'UTC'), ${durationMs}, ${JSON.stringify(detail)}::jsonb)`;
       if (success?.connection) {
         await tx.connector.update({ where: { id: r.connectorId }, data: { appId: success.connection.appId, appObjectId: success.connection.appObjectId, spObjectId: success.connection.spObjectId, missingSince: null } });
       }

@@ -80,8 +80,13 @@ describe('rotate key (make-before-break)', () => {
     expect(Number(queued[0]?.n)).toBe(0);
     const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
     expect(r).toMatchObject({ state: 'SUCCEEDED', step: 'done', errorCode: null });
-    expect(r.startedAt).not.toBeNull();
-    expect(r.finishedAt).not.toBeNull();
+    // Times are stored exactly (UTC, not shifted by a time zone): within this test's minute, in order.
+    expect(Math.abs(r.finishedAt!.getTime() - Date.now())).toBeLessThan(60_000);
+    expect(r.startedAt!.getTime()).toBeLessThanOrEqual(r.finishedAt!.getTime());
+    const history = await db.rotationStep.findMany({ where: { rotationId: rotation.id }, orderBy: { at: 'asc' } });
+    expect(history.every((h) => h.at.getTime() >= r.startedAt!.getTime() && h.at.getTime() <= r.finishedAt!.getTime())).toBe(true);
+    const audits = await db.auditEvent.findMany({ where: { targetId: rotation.id }, orderBy: { seq: 'asc' } });
+    expect(audits.every((a) => Math.abs(a.at.getTime() - Date.now()) < 60_000)).toBe(true);
     const facts = readFacts(r.facts);
     expect(facts.add).toMatchObject({ path: 'addKey', alreadyPresent: false });
     expect(facts.add?.reason).toMatch(/holds the private key of the current credential/);
