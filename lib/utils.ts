@@ -4,20 +4,7 @@
  * parameter where time matters so output is deterministic on the server.
  */
 
-export type ClassValue = string | number | false | null | undefined | ClassValue[];
-
-/** Join class names, skipping falsy values. (No tailwind-merge: callers avoid conflicting classes.) */
-export function cn(...values: ClassValue[]): string {
-  const out: string[] = [];
-  for (const v of values) {
-    if (!v) continue;
-    if (Array.isArray(v)) {
-      const inner = cn(...v);
-      if (inner) out.push(inner);
-    } else out.push(String(v));
-  }
-  return out.join(' ');
-}
+export { cn, type ClassValue } from '@/lib/cn';
 
 /** Next.js page `searchParams` shape (after awaiting). */
 export type SearchParams = Record<string, string | string[] | undefined>;
