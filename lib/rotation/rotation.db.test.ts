@@ -250,17 +250,13 @@ describe('cancel and retry', () => {
   it('sees a cancel that arrives between two steps of a run: removes the new key instead of the old one', async () => {
     const f = await rotationFixture(gs);
     const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
-    // While a step runs, the run holds the lock and a cancel is refused ("try again in a few seconds") …
-    const refused: unknown[] = [];
-    const port = deps.graph;
-    const probing: RotationDeps = { ...deps, graph: { ...port, verifyCredential: async (t, appId, key) => (refused.push(await cancelRotation(rotation.id, ctx()).catch((e: unknown) => e)), port.verifyCredential(t, appId, key)) } };
-    // … but between two steps it gets in: here right after add_new committed.
-    const out = await advanceRotation(rotation.id, probing, {
+    // While a step runs, the run holds the lock and a cancel is refused (next test); between two
+    // steps it gets in — here right after add_new committed, before verify_new.
+    const out = await advanceRotation(rotation.id, deps, {
       betweenSteps: async (done) => {
         if (done.at(-1) === 'add_new') await cancelRotation(rotation.id, ctx());
       },
     });
-    expect(refused).toEqual([]);
     expect(out).toMatchObject({ kind: 'stepped', state: 'CANCELLED', steps: ['preflight', 'add_new', 'cancel_remove_new'] });
     expect(await steps(rotation.id)).toEqual(['preflight:succeeded', 'add_new:succeeded', 'verify_new:cancel_requested', 'cancel_remove_new:succeeded']);
     expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.oldSha1]);
