@@ -6,29 +6,15 @@
  * duplicate credential anywhere, every connector app holding exactly the new valid credential —
  * and, sampled throughout, never a connector without a valid credential.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
-import { closeJobQueues } from '@/lib/jobs/job-queues';
-import { closeLeasePool } from '@/lib/rotation/rotation-lease';
-import { CHAOS_SIZE, SIZE, WorkerProcess, campaignOutcome, checkFinal, makeCertificates, makeFleet, rotationTrouble, sleep, stepSummary, startChaosCampaign, startSampler, waitForCampaign } from './lib/chaos-fleet';
+import { describe, expect, it } from 'vitest';
+import { CHAOS_SIZE, chaosWorld, SIZE, campaignOutcome, checkFinal, makeCertificates, makeFleet, rotationTrouble, stepSummary, startChaosCampaign, startSampler, waitForCampaign } from './lib/chaos-fleet';
 
-let gs: GraphSim;
-let worker: WorkerProcess;
-
-beforeAll(async () => {
-  gs = await startGraphSim({ throttling: true, tenants: 2 });
-  worker = new WorkerProcess(gs, 40);
-});
-afterAll(async () => {
-  await worker?.kill();
-  await closeJobQueues();
-  await closeLeasePool();
-  gs?.sim.faults.clear();
-  await gs?.close();
-});
+const world = chaosWorld([40]);
 
 describe(`fault storm (${CHAOS_SIZE})`, () => {
   it(`rotates ${SIZE.stormConnectors} connectors with 0 failures, 0 duplicates, never without a valid credential`, async () => {
+    const { gs } = world;
+    const worker = world.workers[0]!;
     const certs = await makeCertificates('Storm');
     const fleet = await makeFleet(gs, SIZE.stormConnectors, certs, 'Storm');
 
@@ -56,7 +42,6 @@ describe(`fault storm (${CHAOS_SIZE})`, () => {
     }
     const sampled = sampler.stop();
     f.clear();
-    await sleep(100);
     const final = checkFinal(gs, fleet, certs);
     const done = await campaignOutcome(campaignId, outcome.wallMs);
     process.stderr.write(`[chaos] storm ${CHAOS_SIZE}: ${fleet.length} connectors in ${(outcome.wallMs / 1000).toFixed(1)} s; items ${JSON.stringify(done.items)}; rotations ${JSON.stringify(done.rotations)}; ${sampled.samples} samples\n[chaos] steps: ${await stepSummary(campaignId)}\n[chaos] worker: ${worker.jobFailures()}\n`);

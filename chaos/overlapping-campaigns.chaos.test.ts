@@ -5,30 +5,15 @@
  * overlapping items of the campaign that lost the race SKIPPED with a reason, one credential
  * (the new one) per connector app, and never a connector without a valid credential.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
-import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
-import { closeJobQueues } from '@/lib/jobs/job-queues';
-import { closeLeasePool } from '@/lib/rotation/rotation-lease';
-import { CHAOS_SIZE, SIZE, WorkerProcess, campaignOutcome, checkFinal, makeCertificates, makeFleet, sleep, startChaosCampaign, startSampler } from './lib/chaos-fleet';
+import { CHAOS_SIZE, chaosWorld, SIZE, campaignOutcome, checkFinal, makeCertificates, makeFleet, sleep, startChaosCampaign, startSampler } from './lib/chaos-fleet';
 
-let gs: GraphSim;
-let workers: WorkerProcess[] = [];
-
-beforeAll(async () => {
-  gs = await startGraphSim({ throttling: true, tenants: 2 });
-  workers = [new WorkerProcess(gs, 15), new WorkerProcess(gs, 15)];
-});
-afterAll(async () => {
-  for (const w of workers) await w.kill();
-  await closeJobQueues();
-  await closeLeasePool();
-  gs?.sim.faults.clear();
-  await gs?.close();
-});
+const world = chaosWorld([15, 15]);
 
 describe(`overlapping campaigns (${CHAOS_SIZE})`, () => {
   it('never rotate one connector twice', async () => {
+    const { gs, workers } = world;
     const certs = await makeCertificates('Overlap');
     const fleet = await makeFleet(gs, SIZE.overlapConnectors, certs, 'Overlap');
     const third = Math.floor(fleet.length / 3);

@@ -6,30 +6,16 @@
  * succeeded, no duplicate credential, every connector app holding exactly the new valid
  * credential, and (sampled throughout) never a connector without a valid credential.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
-import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
-import { closeJobQueues } from '@/lib/jobs/job-queues';
-import { closeLeasePool } from '@/lib/rotation/rotation-lease';
-import { CHAOS_SIZE, SIZE, WorkerProcess, campaignOutcome, checkFinal, makeCertificates, makeFleet, prng, rotationTrouble, sleep, startChaosCampaign, startSampler, stepSummary } from './lib/chaos-fleet';
+import { CHAOS_SIZE, chaosWorld, SIZE, campaignOutcome, checkFinal, makeCertificates, makeFleet, prng, rotationTrouble, sleep, startChaosCampaign, startSampler, stepSummary } from './lib/chaos-fleet';
 
-let gs: GraphSim;
-let worker: WorkerProcess;
-
-beforeAll(async () => {
-  gs = await startGraphSim({ throttling: true, tenants: 2 });
-  worker = new WorkerProcess(gs, 30);
-});
-afterAll(async () => {
-  await worker?.kill();
-  await closeJobQueues();
-  await closeLeasePool();
-  gs?.sim.faults.clear();
-  await gs?.close();
-});
+const world = chaosWorld([30]);
 
 describe(`worker killed with SIGKILL (${CHAOS_SIZE})`, () => {
   it(`completes ${SIZE.killConnectors} rotations through ${SIZE.kills} SIGKILLs with the same guarantees`, async () => {
+    const { gs } = world;
+    const worker = world.workers[0]!;
     const seed = Number(process.env.REKEY_CHAOS_SEED ?? Date.now() % 1_000_000);
     const random = prng(seed);
     const certs = await makeCertificates('Kill');

@@ -10,7 +10,10 @@ import { createHash, randomBytes, randomUUID, X509Certificate } from 'node:crypt
 import path from 'node:path';
 import { certificateFactsFromDer } from '@/lib/certs/certificate-facts';
 import { db } from '@/lib/db';
-import type { GraphSim } from '@/lib/graph/testing/sim-graph';
+import { afterAll, beforeAll } from 'vitest';
+import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
+import { closeJobQueues } from '@/lib/jobs/job-queues';
+import { closeLeasePool } from '@/lib/rotation/rotation-lease';
 import { buildCert, type BuiltCert } from '@/lib/testing/certs';
 import { masterKeyFromBytes } from '@/lib/vault/master-key';
 import { sealPrivateKey } from '@/lib/vault/sealed-key';
@@ -312,4 +315,34 @@ export async function startChaosCampaign(name: string, connectorIds: string[], c
   );
   await startCampaign(campaign.id, { actor, now: new Date() });
   return campaign.id;
+}
+
+/**
+ * What every chaos file runs on: a simulator with its documented throttling, and worker child
+ * processes with the given concurrencies (not started: each test decides when). Set up before the
+ * file's tests, everything stopped and closed after them.
+ */
+export function chaosWorld(workerConcurrencies: number[]): { readonly gs: GraphSim; readonly workers: WorkerProcess[] } {
+  let gs: GraphSim | undefined;
+  let workers: WorkerProcess[] = [];
+  beforeAll(async () => {
+    gs = await startGraphSim({ throttling: true, tenants: 2 });
+    workers = workerConcurrencies.map((c) => new WorkerProcess(gs!, c));
+  });
+  afterAll(async () => {
+    for (const w of workers) await w.kill();
+    await closeJobQueues();
+    await closeLeasePool();
+    gs?.sim.faults.clear();
+    await gs?.close();
+  });
+  return {
+    get gs() {
+      if (!gs) throw new Error('the chaos world is set up in beforeAll');
+      return gs;
+    },
+    get workers() {
+      return workers;
+    },
+  };
 }
