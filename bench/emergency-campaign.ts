@@ -20,7 +20,7 @@ import { ensureCertificateKit } from '@/sim/seed/demo-fleet';
 import { DEFAULT_THROTTLE_LIMITS } from '@/sim/throttle/throttler';
 import { TEST_KEYS_DIR, TEST_SIM_DIR, startTestSim } from '@/sim/testing/start-test-sim';
 import type { SimHandle } from '@/sim/server';
-import { isMain, positionalArgs, startBenchDatabase, writeJsonResult } from './lib/bench-db';
+import { isMain, positionalArgs, startBenchDatabase, stopProcess, writeJsonResult } from './lib/bench-db';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
@@ -337,16 +337,7 @@ export async function run(opts: { connectors?: number; baselineSample?: number; 
       withinTarget: fractionOfIdeal >= 0.8 && speedup >= 20 && failed === 0 && Object.keys(otherItems).length === 0 && peakRssMb < 400,
     };
   } finally {
-    await Promise.all(
-      workers.map(async (worker) => {
-        if (worker.exitCode !== null || worker.signalCode !== null) return;
-        const exited = new Promise((r) => worker.once('exit', r));
-        worker.kill('SIGTERM');
-        const t = setTimeout(() => worker.kill('SIGKILL'), 20_000);
-        await exited;
-        clearTimeout(t);
-      }),
-    );
+    await Promise.all(workers.map((w) => stopProcess(w)));
     counter.restore();
     await sim?.close();
     await database.stop();

@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { seedLargeFleet } from './lib/seed-large-fleet';
-import { freePort, isMain, runConcurrent, startBenchDatabase, stats, writeJsonResult, type LatencyStats } from './lib/bench-db';
+import { freePort, isMain, stopProcess, runConcurrent, startBenchDatabase, stats, writeJsonResult, type LatencyStats } from './lib/bench-db';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TARGET_P95_MS = 250;
@@ -191,11 +191,7 @@ export async function run(opts: { tenants?: number; requests?: number; concurren
       withinTarget: rows.every((r) => r.withinTarget),
     };
   } finally {
-    if (next && next.exitCode === null) {
-      const exited = new Promise((r) => next!.once('exit', r));
-      next.kill('SIGTERM');
-      await exited;
-    }
+    await stopProcess(next);
     await database.stop();
   }
 }

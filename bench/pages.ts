@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { seedLargeFleet } from './lib/seed-large-fleet';
-import { freePort, isMain, startBenchDatabase, writeJsonResult } from './lib/bench-db';
+import { freePort, isMain, stopProcess, startBenchDatabase, writeJsonResult } from './lib/bench-db';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
@@ -159,11 +159,7 @@ export async function run(opts: { tenants?: number; log?: (s: string) => void } 
     }
     return { name: 'pages', chrome: chromeVersion, lighthouse: lhVersion, pages, targets: { performance: 90, accessibility: 95 }, withinTarget: pages.every((p) => p.withinTarget) };
   } finally {
-    if (next && next.exitCode === null) {
-      const exited = new Promise((r) => next!.once('exit', r));
-      next.kill('SIGTERM');
-      await exited;
-    }
+    await stopProcess(next);
     await database.stop();
   }
 }

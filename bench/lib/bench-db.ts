@@ -3,21 +3,23 @@
  * a fixed-concurrency runner, and the machine description RESULTS.md carries.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureDatabase, startEmbeddedPostgres } from '@/lib/runtime/embedded-postgres';
 import { migrateDatabase } from '@/lib/runtime/migrate';
+import type { ChildProcess } from 'node:child_process';
+import { freePort } from '@/lib/runtime/free-port';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
+export { freePort };
+
+/** SIGTERM a child process (SIGKILL after `killAfterMs`) and wait for it to exit; no-op if it has. */
+export async function stopProcess(child: ChildProcess | null | undefined, killAfterMs = 20_000): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  const t = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  await exited;
+  clearTimeout(t);
 }
 
 export interface BenchDatabase {
