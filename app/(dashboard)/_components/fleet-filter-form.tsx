@@ -9,6 +9,18 @@ export function FleetFilterForm({ action, filters, options, extra }: { action: s
   return (
     <form action={action} method="get" className="flex flex-wrap items-end gap-3" aria-label="Filter the fleet">
       {Object.entries(extra ?? {}).map(([k, v]) => (v ? <input key={k} type="hidden" name={k} value={v} /> : null))}
+      <FleetFilterFields filters={filters} options={options} />
+      <Button type="submit" variant="secondary" size="sm">
+        Apply
+      </Button>
+    </form>
+  );
+}
+
+/** The region / connector type / tenant group selects, for any GET form over the fleet. */
+export function FleetFilterFields({ filters, options }: { filters: FleetFilters; options: FilterOptions }) {
+  return (
+    <>
       <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
         Region
         <Select name="region" defaultValue={filters.region ?? ''} options={[{ value: '', label: 'All regions' }, ...options.regions.map((r) => ({ value: r, label: r }))]} />
@@ -21,9 +33,6 @@ export function FleetFilterForm({ action, filters, options, extra }: { action: s
         Tenant group
         <Select name="group" defaultValue={filters.group ?? ''} options={[{ value: '', label: 'All groups' }, ...options.groups.map((g) => ({ value: g, label: g }))]} />
       </label>
-      <Button type="submit" variant="secondary" size="sm">
-        Apply
-      </Button>
-    </form>
+    </>
   );
 }

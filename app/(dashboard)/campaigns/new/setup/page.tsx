@@ -16,6 +16,7 @@ import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
 import { listFilterOptions } from '@/lib/fleet/list-filter-options';
 import { CONNECTOR_STATUS_VALUES } from '@/lib/fleet/statuses';
 import { firstParam, formatDate, formatNumber } from '@/lib/utils';
+import { FleetFilterFields } from '../../../_components/fleet-filter-form';
 import { CampaignForm } from '../../_components/campaign-form';
 import { defaultCertificateFor, findCampaignSelection, listAdvisoryOptions, listCandidateCertificates, previewSelection } from '../../_lib/campaign-queries';
 
@@ -100,18 +101,7 @@ export default async function NewCampaignPage({ searchParams }: Props) {
                   Status
                   <Select name="status" defaultValue={filters.status ?? ''} options={[{ value: '', label: 'Any status' }, ...CONNECTOR_STATUS_VALUES.map((s) => ({ value: s, label: s }))]} />
                 </label>
-                <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
-                  Region
-                  <Select name="region" defaultValue={filters.region ?? ''} options={[{ value: '', label: 'All regions' }, ...options.regions.map((r) => ({ value: r, label: r }))]} />
-                </label>
-                <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
-                  Connector type
-                  <Select name="connectorTypeId" defaultValue={filters.connectorTypeId ?? ''} options={[{ value: '', label: 'All types' }, ...options.connectorTypes.map((t) => ({ value: t.id, label: t.name }))]} />
-                </label>
-                <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
-                  Tenant group
-                  <Select name="group" defaultValue={filters.group ?? ''} options={[{ value: '', label: 'All groups' }, ...options.groups.map((g) => ({ value: g, label: g }))]} />
-                </label>
+                <FleetFilterFields filters={filters} options={options} />
                 {filters.q ? <input type="hidden" name="q" value={filters.q} /> : null}
                 <Button type="submit" variant="secondary" size="sm">
                   Update selection
