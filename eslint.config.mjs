@@ -5,13 +5,38 @@ import tseslint from 'typescript-eslint';
 
 const noDomainInUi = {
   patterns: [
-    { group: ['@/lib/db', '@/generated/*', '@/lib/graph/*', '@/lib/vault/*', '@/lib/rotation/*', '@/lib/tenants/*', '@/lib/campaigns/*', '@/lib/detection/*'], message: 'components never import the database, Graph, the vault or use cases: pass data in as props (STYLE.md boundaries).' },
+    {
+      group: [
+        '@/lib/db',
+        '@/generated/*',
+        '@/lib/graph/*',
+        '@/lib/vault/*',
+        '@/lib/rotation/*',
+        '@/lib/tenants/*',
+        '@/lib/campaigns/*',
+        '@/lib/detection/*',
+      ],
+      message:
+        'components never import the database, Graph, the vault or use cases: pass data in as props (STYLE.md boundaries).',
+    },
   ],
 };
 
 export default tseslint.config(
   {
-    ignores: ['.next/**', '.next-*/**', 'bench/out/**', 'q-tmp.mjs', 'node_modules/**', 'generated/**', '.data/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts', 'scripts/dev/**'],
+    ignores: [
+      '.next/**',
+      '.next-*/**',
+      'bench/out/**',
+      'q-tmp.mjs',
+      'node_modules/**',
+      'generated/**',
+      '.data/**',
+      'test-results/**',
+      'playwright-report/**',
+      'next-env.d.ts',
+      'scripts/dev/**',
+    ],
   },
   ...nextCoreWebVitals,
   ...nextTs,
@@ -30,14 +55,34 @@ export default tseslint.config(
   {
     files: ['sim/**'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@/lib/*', '../lib/*', '../../lib/*'], message: 'sim/ stands in for Microsoft and must not share Rekey\'s code or assumptions.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@/lib/*', '../lib/*', '../../lib/*'],
+              message: "sim/ stands in for Microsoft and must not share Rekey's code or assumptions.",
+            },
+          ],
+        },
+      ],
       'no-console': 'off',
     },
   },
   {
     files: ['lib/certs/**', 'lib/status/**', 'lib/rotation/machine.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@/lib/db', '@/lib/graph/*', 'next/*', '@/generated/*'], message: 'pure modules: no database, Graph or Next (STYLE.md).' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@/lib/db', '@/lib/graph/*', 'next/*', '@/generated/*'],
+              message: 'pure modules: no database, Graph or Next (STYLE.md).',
+            },
+          ],
+        },
+      ],
     },
   },
   { files: ['cli/**', 'scripts/**', 'bench/**', 'e2e/**', '**/*.test.ts'], rules: { 'no-console': 'off' } },

@@ -20,7 +20,9 @@ function patchQuery(proto: { query: (...args: unknown[]) => unknown }): void {
       if (fields) for (const f of fields) if (f.dataTypeID === 19 || f.dataTypeID === 18) f.dataTypeID = TEXT_OID;
       return r;
     };
-    return result && typeof (result as Promise<unknown>).then === 'function' ? (result as Promise<unknown>).then(fix) : result;
+    return result && typeof (result as Promise<unknown>).then === 'function'
+      ? (result as Promise<unknown>).then(fix)
+      : result;
   };
   (patched as { __rekeyPatched?: boolean }).__rekeyPatched = true;
   proto.query = patched;

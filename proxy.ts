@@ -37,7 +37,10 @@ export function proxy(req: NextRequest): NextResponse {
   const requestId = trustProxy && isValidRequestId(incomingId) ? incomingId : crypto.randomUUID();
   const forwardedProto = trustProxy ? req.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() : undefined;
   const https = (forwardedProto ?? req.nextUrl.protocol.replace(/:$/, '')) === 'https';
-  const host = (trustProxy ? req.headers.get('x-forwarded-host')?.split(',')[0]?.trim() : undefined) ?? req.headers.get('host') ?? req.nextUrl.host;
+  const host =
+    (trustProxy ? req.headers.get('x-forwarded-host')?.split(',')[0]?.trim() : undefined) ??
+    req.headers.get('host') ??
+    req.nextUrl.host;
   const headers = securityHeaders({ nonce, https, host, dev: e.NODE_ENV === 'development' });
   const path = `${req.nextUrl.pathname}${req.nextUrl.search}`;
 

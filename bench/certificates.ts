@@ -32,7 +32,10 @@ function pool(): Buffer[] {
   ];
   const start = new Date('2026-01-01T00:00:00Z');
   return specs.map((s, i) => {
-    const { privateKey } = s.type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: s.bits! }) : generateKeyPairSync('ec', { namedCurve: s.curve! });
+    const { privateKey } =
+      s.type === 'rsa'
+        ? generateKeyPairSync('rsa', { modulusLength: s.bits! })
+        : generateKeyPairSync('ec', { namedCurve: s.curve! });
     return signCertificate({
       subject: `CN=bench-${i}, O=Rekey Bench`,
       serialNumberHex: randomSerialHex(randomBytes),
@@ -65,7 +68,11 @@ export function run(count = 10_000): CertificatesBenchResult {
   const rekey = () => {
     for (let i = 0; i < count; i++) {
       const { leaf } = parseCertificateInput({ data: inputs[i % inputs.length]! });
-      const c = classifyConnector({ certificate: leaf, advisories: [], tenantCredentials: [{ sha1Thumbprint: leaf.sha1Thumbprint }] }, policy, now);
+      const c = classifyConnector(
+        { certificate: leaf, advisories: [], tenantCredentials: [{ sha1Thumbprint: leaf.sha1Thumbprint }] },
+        policy,
+        now,
+      );
       sink += c.reasons.length;
     }
   };
@@ -81,7 +88,16 @@ export function run(count = 10_000): CertificatesBenchResult {
   }
   if (sink === 0) throw new Error('unreachable');
   const ratio = rekeyMs / nativeMs;
-  return { name: 'certificates', count, poolSize: inputs.length, rekeyMs: Math.round(rekeyMs), nativeMs: Math.round(nativeMs), ratio: Math.round(ratio * 100) / 100, target: 2, withinTarget: ratio <= 2 };
+  return {
+    name: 'certificates',
+    count,
+    poolSize: inputs.length,
+    rekeyMs: Math.round(rekeyMs),
+    nativeMs: Math.round(nativeMs),
+    ratio: Math.round(ratio * 100) / 100,
+    target: 2,
+    withinTarget: ratio <= 2,
+  };
 }
 
 export function format(r: CertificatesBenchResult): string {

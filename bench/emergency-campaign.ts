@@ -38,7 +38,14 @@ export interface EmergencyCampaignResult {
   failed: number;
   otherItems: Record<string, number>;
   achievedPerSec: number;
-  perRotation: { graphRequests: number; writes: number; reads: number; graphRoundTrips: number; tokenRequests: number; throttled: number };
+  perRotation: {
+    graphRequests: number;
+    writes: number;
+    reads: number;
+    graphRoundTrips: number;
+    tokenRequests: number;
+    throttled: number;
+  };
   ideal: { perSec: number; bindingLimit: string; candidates: { limit: string; perSec: number }[] };
   fractionOfIdeal: number;
   baseline: { sample: number; wallMs: number; perRotationMs: number; extrapolatedMs: number };
@@ -110,12 +117,16 @@ function rssMbOf(pid: number): number {
 }
 
 /** `REKEY_BENCH_CPU_PROFILE=<dir>` writes a V8 CPU profile of the worker there (for finding where the time goes). */
-const cpuProfileArgs = () => (process.env.REKEY_BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.REKEY_BENCH_CPU_PROFILE}`] : []);
+const cpuProfileArgs = () =>
+  process.env.REKEY_BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.REKEY_BENCH_CPU_PROFILE}`] : [];
 
 /** CPU time (user + system) a process has used, in ms, from /proc/<pid>/stat. */
 function cpuMsOf(pid: number): number {
   try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+    const fields = fs
+      .readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
     // After "pid (comm) ": state is field 3, so utime (14) and stime (15) are at 11 and 12.
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
   } catch {
@@ -126,7 +137,16 @@ function cpuMsOf(pid: number): number {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sha1 = (der: Buffer) => createHash('sha1').update(der).digest('hex').toUpperCase();
 
-export async function run(opts: { connectors?: number; baselineSample?: number; workerConcurrency?: number; workerProcesses?: number; campaignConcurrency?: number; log?: (s: string) => void } = {}): Promise<EmergencyCampaignResult> {
+export async function run(
+  opts: {
+    connectors?: number;
+    baselineSample?: number;
+    workerConcurrency?: number;
+    workerProcesses?: number;
+    campaignConcurrency?: number;
+    log?: (s: string) => void;
+  } = {},
+): Promise<EmergencyCampaignResult> {
   const n = opts.connectors ?? 3_600;
   const sample = opts.baselineSample ?? 30;
   const workerConcurrency = opts.workerConcurrency ?? 32;
@@ -160,15 +180,35 @@ export async function run(opts: { connectors?: number; baselineSample?: number; 
     // Certificates: the fleet's current one and the replacement, both keys sealed in the vault.
     const masterKey = masterKeyFromBytes(randomBytes(32));
     const now = Date.now();
-    const oldBuilt = buildCert({ subject: 'CN=Litware Connect 2026, O=Rekey Bench', notBefore: new Date(now - 300 * 86_400_000), notAfter: new Date(now + 20 * 86_400_000), slot: 41 });
-    const newBuilt = buildCert({ subject: 'CN=Litware Connect 2027, O=Rekey Bench', notBefore: new Date(now - 3_600_000), notAfter: new Date(now + 365 * 86_400_000), slot: 42 });
+    const oldBuilt = buildCert({
+      subject: 'CN=Litware Connect 2026, O=Rekey Bench',
+      notBefore: new Date(now - 300 * 86_400_000),
+      notAfter: new Date(now + 20 * 86_400_000),
+      slot: 41,
+    });
+    const newBuilt = buildCert({
+      subject: 'CN=Litware Connect 2027, O=Rekey Bench',
+      notBefore: new Date(now - 3_600_000),
+      notAfter: new Date(now + 365 * 86_400_000),
+      slot: 42,
+    });
     const insertCert = (b: typeof oldBuilt) => {
       const f = certificateFactsFromDer(b.der);
       return db.certificate.create({
         data: {
-          sha1Thumbprint: f.sha1Thumbprint, sha256Thumbprint: f.sha256Thumbprint, serialNumber: f.serialNumber, subject: f.subject, issuer: f.issuer,
-          notBefore: f.notBefore, notAfter: f.notAfter, keyType: f.keyType, keySize: f.keySize ?? null, signatureAlgorithm: f.signatureAlgorithm,
-          der: new Uint8Array(b.der), sealedPrivateKey: sealPrivateKey(b.keyPem, f.sha256Thumbprint, masterKey), source: 'uploaded',
+          sha1Thumbprint: f.sha1Thumbprint,
+          sha256Thumbprint: f.sha256Thumbprint,
+          serialNumber: f.serialNumber,
+          subject: f.subject,
+          issuer: f.issuer,
+          notBefore: f.notBefore,
+          notAfter: f.notAfter,
+          keyType: f.keyType,
+          keySize: f.keySize ?? null,
+          signatureAlgorithm: f.signatureAlgorithm,
+          der: new Uint8Array(b.der),
+          sealedPrivateKey: sealPrivateKey(b.keyPem, f.sha256Thumbprint, masterKey),
+          source: 'uploaded',
         },
       });
     };
@@ -179,51 +219,98 @@ export async function run(opts: { connectors?: number; baselineSample?: number; 
     const t0 = Date.now();
     const type = await db.connectorType.create({ data: { name: 'Litware Connect' } });
     const total = n + sample;
-    const tenants: { id: string; entraTenantId: string; displayName: string; defaultDomain: string; region: string }[] = [];
-    const connectors: { id: string; tenantId: string; connectorTypeId: string; displayName: string; appId: string; appObjectId: string; spObjectId: string; currentCertificateId: string }[] = [];
+    const tenants: { id: string; entraTenantId: string; displayName: string; defaultDomain: string; region: string }[] =
+      [];
+    const connectors: {
+      id: string;
+      tenantId: string;
+      connectorTypeId: string;
+      displayName: string;
+      appId: string;
+      appObjectId: string;
+      spObjectId: string;
+      currentCertificateId: string;
+    }[] = [];
     const simApps: { tenantId: string; appId: string }[] = [];
     for (let i = 0; i < total; i++) {
       const domain = `bench${i}.onmicrosoft.com`;
-      const t = sim.admin.createTenant({ displayName: `Bench ${String(i).padStart(5, '0')} Ltd`, domain, premium: true });
+      const t = sim.admin.createTenant({
+        displayName: `Bench ${String(i).padStart(5, '0')} Ltd`,
+        domain,
+        premium: true,
+      });
       sim.admin.addServicePrincipal(t.id, m.appId);
       sim.admin.grantAppRoles(t.id, m.appId, m.graphRoles);
       const graphSp = [...sim.admin.getTenant(t.id).servicePrincipals.values()].find((x) => x.appId === GRAPH_APP_ID);
       const role = graphSp?.appRoles.find((a) => a.value === 'Organization.Read.All');
-      const app = sim.admin.createApplication(t.id, { displayName: 'Litware Connect sync', requiredResourceAccess: role ? [{ resourceAppId: GRAPH_APP_ID, resourceAccess: [{ id: role.id, type: 'Role' }] }] : [] });
+      const app = sim.admin.createApplication(t.id, {
+        displayName: 'Litware Connect sync',
+        requiredResourceAccess: role
+          ? [{ resourceAppId: GRAPH_APP_ID, resourceAccess: [{ id: role.id, type: 'Role' }] }]
+          : [],
+      });
       const sp = sim.admin.addServicePrincipal(t.id, app.appId);
       sim.admin.addKeyCredentialDirect(t.id, { appId: app.appId, certificate: oldBuilt.pem });
       const tenantId = randomUUID();
-      tenants.push({ id: tenantId, entraTenantId: t.id, displayName: `Bench ${String(i).padStart(5, '0')} Ltd`, defaultDomain: domain, region: REGIONS[i % REGIONS.length]! });
-      connectors.push({ id: randomUUID(), tenantId, connectorTypeId: type.id, displayName: 'Litware Connect sync', appId: app.appId, appObjectId: app.id, spObjectId: sp.id, currentCertificateId: oldCert.id });
+      tenants.push({
+        id: tenantId,
+        entraTenantId: t.id,
+        displayName: `Bench ${String(i).padStart(5, '0')} Ltd`,
+        defaultDomain: domain,
+        region: REGIONS[i % REGIONS.length]!,
+      });
+      connectors.push({
+        id: randomUUID(),
+        tenantId,
+        connectorTypeId: type.id,
+        displayName: 'Litware Connect sync',
+        appId: app.appId,
+        appObjectId: app.id,
+        spObjectId: sp.id,
+        currentCertificateId: oldCert.id,
+      });
       simApps.push({ tenantId: t.id, appId: app.appId });
     }
     for (let i = 0; i < total; i += 2_000) {
       await db.tenant.createMany({ data: tenants.slice(i, i + 2_000) });
       await db.connector.createMany({ data: connectors.slice(i, i + 2_000) });
     }
-    log(`emergency-campaign: ${total} tenants with one connector each in the simulator and the database (${Date.now() - t0} ms)`);
+    log(
+      `emergency-campaign: ${total} tenants with one connector each in the simulator and the database (${Date.now() - t0} ms)`,
+    );
 
     const startWorker = () => {
       let out = '';
-      const child = spawn(process.execPath, [...cpuProfileArgs(), '--import', 'tsx', path.join(ROOT, 'lib/rotation/testing/worker-entry.ts'), '--concurrency', String(workerConcurrency)], {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          NODE_ENV: 'production',
-          DATABASE_URL: database.url,
-          REKEY_DATA_DIR: database.dir,
-          REKEY_WORKER_CONCURRENCY: String(workerConcurrency),
-          REKEY_DB_POOL: String(Math.min(40, workerConcurrency)),
-          REKEY_AUTHORITY_HOST: sim!.url,
-          REKEY_GRAPH_ENDPOINT: sim!.url,
-          REKEY_MGMT_CLIENT_ID: m.appId,
-          REKEY_MGMT_CERT_PATH: m.certificatePath,
-          REKEY_MGMT_KEY_PATH: m.privateKeyPath,
-          REKEY_MASTER_KEY: masterKey.key.toString('base64'),
-          NODE_EXTRA_CA_CERTS: tls.caPemPath,
+      const child = spawn(
+        process.execPath,
+        [
+          ...cpuProfileArgs(),
+          '--import',
+          'tsx',
+          path.join(ROOT, 'lib/rotation/testing/worker-entry.ts'),
+          '--concurrency',
+          String(workerConcurrency),
+        ],
+        {
+          cwd: ROOT,
+          env: {
+            ...process.env,
+            NODE_ENV: 'production',
+            DATABASE_URL: database.url,
+            REKEY_DATA_DIR: database.dir,
+            REKEY_WORKER_CONCURRENCY: String(workerConcurrency),
+            REKEY_DB_POOL: String(Math.min(40, workerConcurrency)),
+            REKEY_AUTHORITY_HOST: sim!.url,
+            REKEY_GRAPH_ENDPOINT: sim!.url,
+            REKEY_MGMT_CLIENT_ID: m.appId,
+            REKEY_MGMT_CERT_PATH: m.certificatePath,
+            REKEY_MGMT_KEY_PATH: m.privateKeyPath,
+            REKEY_MASTER_KEY: masterKey.key.toString('base64'),
+            NODE_EXTRA_CA_CERTS: tls.caPemPath,
+          },
+          stdio: ['ignore', 'ignore', 'pipe'],
         },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
+      );
       child.stderr?.on('data', (b: Buffer) => {
         out += b.toString();
         if (out.length > 200_000) out = out.slice(-100_000);
@@ -234,7 +321,7 @@ export async function run(opts: { connectors?: number; baselineSample?: number; 
     const ws = Array.from({ length: workerProcesses }, () => startWorker());
     workers.push(...ws.map((x) => x.child));
     const dead = () => ws.find((x) => x.child.exitCode !== null || x.child.signalCode !== null);
-    for (const deadline = Date.now() + 60_000; !ws.every((x) => x.log().includes('worker running')); ) {
+    for (const deadline = Date.now() + 60_000; !ws.every((x) => x.log().includes('worker running'));) {
       if (dead() || Date.now() > deadline) throw new Error(`a worker did not start:\n${(dead() ?? ws[0]!).log()}`);
       await sleep(100);
     }
@@ -244,7 +331,13 @@ export async function run(opts: { connectors?: number; baselineSample?: number; 
     const actor = { id: null, label: 'bench' };
     const runCampaign = async (name: string, ids: string[], concurrency: number, milestones: number[] = []) => {
       const { campaign } = await createCampaign(
-        { name, selection: { kind: 'list', connectorIds: ids }, regionCertificates: Object.fromEntries(REGIONS.map((r) => [r, newCert.id])), concurrency, waves: [{ size: null }] },
+        {
+          name,
+          selection: { kind: 'list', connectorIds: ids },
+          regionCertificates: Object.fromEntries(REGIONS.map((r) => [r, newCert.id])),
+          concurrency,
+          waves: [{ size: null }],
+        },
         { actor, now: new Date() },
         { approvalThreshold: 1_000_000 },
       );
@@ -258,10 +351,14 @@ export async function run(opts: { connectors?: number; baselineSample?: number; 
       for (;;) {
         peak = Math.max(peak, workerRssMb());
         const c = await db.campaign.findUniqueOrThrow({ where: { id: campaign.id }, select: { state: true } });
-        const done = await db.campaignItem.count({ where: { campaignId: campaign.id, state: { in: ['SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'] } } });
+        const done = await db.campaignItem.count({
+          where: { campaignId: campaign.id, state: { in: ['SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'] } },
+        });
         while (pending.length && done >= pending[0]!) {
           rss.push({ at: pending.shift()!, rssMb: peak });
-          log(`emergency-campaign: ${done}/${ids.length} done after ${((Date.now() - started) / 1000).toFixed(1)} s; worker peak RSS so far ${peak} MB`);
+          log(
+            `emergency-campaign: ${done}/${ids.length} done after ${((Date.now() - started) / 1000).toFixed(1)} s; worker peak RSS so far ${peak} MB`,
+          );
         }
         if (c.state !== 'RUNNING') break;
         const gone = dead();
@@ -273,14 +370,32 @@ export async function run(opts: { connectors?: number; baselineSample?: number; 
       const simCpu = process.cpuUsage(cpu0.sim);
       const cpuMs = { worker: workerCpuMs() - cpu0.worker, sim: (simCpu.user + simCpu.system) / 1000 };
       const items = await db.campaignItem.groupBy({ by: ['state'], where: { campaignId: campaign.id }, _count: true });
-      return { wallMs, cpuMs, items: Object.fromEntries(items.map((i) => [i.state, i._count])) as Record<string, number>, rss, peak, sim: counter.reset() };
+      return {
+        wallMs,
+        cpuMs,
+        items: Object.fromEntries(items.map((i) => [i.state, i._count])) as Record<string, number>,
+        rss,
+        peak,
+        sim: counter.reset(),
+      };
     };
 
     // The sequential baseline first (a cold engine is the baseline's problem, not the campaign's).
-    const baseline = await runCampaign('Baseline (sequential)', connectors.slice(n).map((c) => c.id), 1);
-    log(`emergency-campaign: sequential baseline: ${sample} rotations in ${(baseline.wallMs / 1000).toFixed(1)} s (${JSON.stringify(baseline.items)})`);
+    const baseline = await runCampaign(
+      'Baseline (sequential)',
+      connectors.slice(n).map((c) => c.id),
+      1,
+    );
+    log(
+      `emergency-campaign: sequential baseline: ${sample} rotations in ${(baseline.wallMs / 1000).toFixed(1)} s (${JSON.stringify(baseline.items)})`,
+    );
     const milestones = [600, 1_800, 3_600].filter((x) => x < n).concat([n]);
-    const main = await runCampaign('Emergency', connectors.slice(0, n).map((c) => c.id), campaignConcurrency, milestones);
+    const main = await runCampaign(
+      'Emergency',
+      connectors.slice(0, n).map((c) => c.id),
+      campaignConcurrency,
+      milestones,
+    );
     log(`emergency-campaign: ${n} rotations in ${(main.wallMs / 1000).toFixed(1)} s (${JSON.stringify(main.items)})`);
 
     // Check the end state at the simulator: every campaign app holds exactly the new certificate.
@@ -294,12 +409,25 @@ export async function run(opts: { connectors?: number; baselineSample?: number; 
 
     // Ideal rate from the documented per-app limits (graph-facts §3.3) and the measured requests per rotation.
     const s = main.sim;
-    const per = { graphRequests: s.graph / n, writes: s.writes / n, reads: (s.graph - s.writes) / n, graphRoundTrips: s.graphHttp / n, tokenRequests: s.token / n, throttled: s.throttled };
+    const per = {
+      graphRequests: s.graph / n,
+      writes: s.writes / n,
+      reads: (s.graph - s.writes) / n,
+      graphRoundTrips: s.graphHttp / n,
+      tokenRequests: s.token / n,
+      throttled: s.throttled,
+    };
     const L = DEFAULT_THROTTLE_LIMITS;
     const candidates = [
-      { limit: `writes per app: ${L.writesPerApp.toLocaleString('en')} / ${L.writesPerAppWindowMs / 60_000} min`, perSec: L.writesPerApp / (L.writesPerAppWindowMs / 1000) / Math.max(per.writes, 1e-9) },
+      {
+        limit: `writes per app: ${L.writesPerApp.toLocaleString('en')} / ${L.writesPerAppWindowMs / 60_000} min`,
+        perSec: L.writesPerApp / (L.writesPerAppWindowMs / 1000) / Math.max(per.writes, 1e-9),
+      },
       { limit: 'global: 130,000 requests / 10 s per app', perSec: 130_000 / 10 / Math.max(per.graphRequests, 1e-9) },
-      { limit: `resource units per app: ${L.ruPerApp.toLocaleString('en')} / ${L.ruPerAppWindowMs / 1000} s (≥ 1 RU per request)`, perSec: L.ruPerApp / (L.ruPerAppWindowMs / 1000) / Math.max(per.graphRequests, 1e-9) },
+      {
+        limit: `resource units per app: ${L.ruPerApp.toLocaleString('en')} / ${L.ruPerAppWindowMs / 1000} s (≥ 1 RU per request)`,
+        perSec: L.ruPerApp / (L.ruPerAppWindowMs / 1000) / Math.max(per.graphRequests, 1e-9),
+      },
     ];
     const binding = candidates.reduce((a, b) => (b.perSec < a.perSec ? b : a));
     const achievedPerSec = (main.items.SUCCEEDED ?? 0) / (main.wallMs / 1000);
@@ -325,16 +453,37 @@ export async function run(opts: { connectors?: number; baselineSample?: number; 
       failed,
       otherItems,
       achievedPerSec: Math.round(achievedPerSec * 100) / 100,
-      perRotation: { graphRequests: round2(per.graphRequests), writes: round2(per.writes), reads: round2(per.reads), graphRoundTrips: round2(per.graphRoundTrips), tokenRequests: round2(per.tokenRequests), throttled: per.throttled },
-      ideal: { perSec: round2(binding.perSec), bindingLimit: binding.limit, candidates: candidates.map((c) => ({ limit: c.limit, perSec: round2(c.perSec) })) },
+      perRotation: {
+        graphRequests: round2(per.graphRequests),
+        writes: round2(per.writes),
+        reads: round2(per.reads),
+        graphRoundTrips: round2(per.graphRoundTrips),
+        tokenRequests: round2(per.tokenRequests),
+        throttled: per.throttled,
+      },
+      ideal: {
+        perSec: round2(binding.perSec),
+        bindingLimit: binding.limit,
+        candidates: candidates.map((c) => ({ limit: c.limit, perSec: round2(c.perSec) })),
+      },
       fractionOfIdeal: round2(fractionOfIdeal),
-      baseline: { sample, wallMs: baseline.wallMs, perRotationMs: Math.round(perRotationMs), extrapolatedMs: Math.round(extrapolatedMs) },
+      baseline: {
+        sample,
+        wallMs: baseline.wallMs,
+        perRotationMs: Math.round(perRotationMs),
+        extrapolatedMs: Math.round(extrapolatedMs),
+      },
       speedup: Math.round(speedup * 10) / 10,
       cpuMsPerRotation: { worker: Math.round(main.cpuMs.worker / n), sim: Math.round(main.cpuMs.sim / n) },
       rssMb: main.rss,
       peakRssMb,
       targets: { fractionOfIdeal: 0.8, speedup: 20, peakRssMb: 400 },
-      withinTarget: fractionOfIdeal >= 0.8 && speedup >= 20 && failed === 0 && Object.keys(otherItems).length === 0 && peakRssMb < 400,
+      withinTarget:
+        fractionOfIdeal >= 0.8 &&
+        speedup >= 20 &&
+        failed === 0 &&
+        Object.keys(otherItems).length === 0 &&
+        peakRssMb < 400,
     };
   } finally {
     await Promise.all(workers.map((w) => stopProcess(w)));

@@ -15,7 +15,16 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { seedLargeFleet } from './lib/seed-large-fleet';
-import { freePort, isMain, stopProcess, runConcurrent, startBenchDatabase, stats, writeJsonResult, type LatencyStats } from './lib/bench-db';
+import {
+  freePort,
+  isMain,
+  stopProcess,
+  runConcurrent,
+  startBenchDatabase,
+  stats,
+  writeJsonResult,
+  type LatencyStats,
+} from './lib/bench-db';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const TARGET_P95_MS = 250;
@@ -52,19 +61,23 @@ export interface FleetScaleResult {
 async function waitForHttp(url: string, child: ChildProcess, log: () => string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${log().slice(-3000)}`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`next start exited (${child.exitCode}):\n${log().slice(-3000)}`);
     try {
       const r = await fetch(url);
       if (r.ok) return;
     } catch {
       /* not up yet */
     }
-    if (Date.now() > deadline) throw new Error(`next start did not answer ${url} within ${timeoutMs} ms:\n${log().slice(-3000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`next start did not answer ${url} within ${timeoutMs} ms:\n${log().slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
-export async function run(opts: { tenants?: number; requests?: number; concurrency?: number; log?: (s: string) => void } = {}): Promise<FleetScaleResult> {
+export async function run(
+  opts: { tenants?: number; requests?: number; concurrency?: number; log?: (s: string) => void } = {},
+): Promise<FleetScaleResult> {
   const tenants = opts.tenants ?? 10_000;
   const requests = opts.requests ?? 200;
   const concurrency = opts.concurrency ?? 8;
@@ -85,7 +98,8 @@ export async function run(opts: { tenants?: number; requests?: number; concurren
     process.env.REKEY_DATA_DIR = database.dir;
     const { db, disconnectDb } = await import('@/lib/db');
     const { deriveCookieKey } = await import('@/lib/auth/cookie-crypto');
-    const { createSession, DEFAULT_SESSION_POLICY, loadPrincipal, readSession, SESSION_COOKIE_PLAIN } = await import('@/lib/auth/session');
+    const { createSession, DEFAULT_SESSION_POLICY, loadPrincipal, readSession, SESSION_COOKIE_PLAIN } =
+      await import('@/lib/auth/session');
     const { tenantScopeWhere } = await import('@/lib/auth/principal');
     const { parseFleetFilters } = await import('@/lib/fleet/fleet-filters');
     const { fleetScopeFor } = await import('@/lib/fleet/fleet-scope');
@@ -94,29 +108,52 @@ export async function run(opts: { tenants?: number; requests?: number; concurren
     const { listTenants, TENANT_SORTS } = await import('@/lib/fleet/list-tenants');
     const { parseTableParams } = await import('@/components/tables/table-params');
 
-    const user = await db.user.create({ data: { email: 'bench-admin@rekey.example', name: 'Bench Admin', roles: { create: [{ role: 'admin', allTenants: true }] } } });
+    const user = await db.user.create({
+      data: {
+        email: 'bench-admin@rekey.example',
+        name: 'Bench Admin',
+        roles: { create: [{ role: 'admin', allTenants: true }] },
+      },
+    });
     const key = deriveCookieKey(secret);
     const session = await createSession(db, key, { userId: user.id, now: new Date(), policy: DEFAULT_SESSION_POLICY });
     const cookie = `${SESSION_COOKIE_PLAIN}=${session.cookieValue}`;
     const principal = (await loadPrincipal(db, user.id))!;
 
     // The pages' data, exactly as the pages ask for it (app/(dashboard)/page.tsx, tenants/page.tsx).
-    const sessionRead = () => readSession(db, key, session.cookieValue, { now: new Date(), policy: DEFAULT_SESSION_POLICY });
+    const sessionRead = () =>
+      readSession(db, key, session.cookieValue, { now: new Date(), policy: DEFAULT_SESSION_POLICY });
     const overviewData = async () => {
       await sessionRead();
       const filters = parseFleetFilters({});
-      await Promise.all([getFleetOverview(db, fleetScopeFor(principal, 'viewer'), filters, new Date()), listFilterOptions(db, tenantScopeWhere(principal, 'viewer'))]);
+      await Promise.all([
+        getFleetOverview(db, fleetScopeFor(principal, 'viewer'), filters, new Date()),
+        listFilterOptions(db, tenantScopeWhere(principal, 'viewer')),
+      ]);
     };
     const tenantsData = (sp: Record<string, string>) => async () => {
       await sessionRead();
       const filters = parseFleetFilters(sp);
       const table = parseTableParams(sp, TENANT_SORTS, { sort: 'name', dir: 'asc' });
       const scope = tenantScopeWhere(principal, 'viewer');
-      await Promise.all([listTenants(db, scope, { filters, sort: table.sort as (typeof TENANT_SORTS)[number], dir: table.dir, page: table.page, pageSize: 50 }), listFilterOptions(db, scope)]);
+      await Promise.all([
+        listTenants(db, scope, {
+          filters,
+          sort: table.sort as (typeof TENANT_SORTS)[number],
+          dir: table.dir,
+          page: table.page,
+          pageSize: 50,
+        }),
+        listFilterOptions(db, scope),
+      ]);
     };
     const cases = [
       { name: 'overview', url: '/', sql: overviewData },
-      { name: 'tenant list (EU, by connectors desc, page 3)', url: '/tenants?region=EU&sort=connectors&dir=desc&page=3', sql: tenantsData({ region: 'EU', sort: 'connectors', dir: 'desc', page: '3' }) },
+      {
+        name: 'tenant list (EU, by connectors desc, page 3)',
+        url: '/tenants?region=EU&sort=connectors&dir=desc&page=3',
+        sql: tenantsData({ region: 'EU', sort: 'connectors', dir: 'desc', page: '3' }),
+      },
       { name: 'tenant search "northwind"', url: '/tenants?q=northwind', sql: tenantsData({ q: 'northwind' }) },
     ];
 
@@ -125,17 +162,45 @@ export async function run(opts: { tenants?: number; requests?: number; concurren
     const distDir = process.env.REKEY_NEXT_DIST_DIR || '.next';
     if (!fs.existsSync(path.join(ROOT, distDir, 'BUILD_ID'))) {
       log(`fleet-scale: ${distDir}/BUILD_ID is missing: running \`next build\` first (a few minutes)…`);
-      const b = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], { cwd: ROOT, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, stdio: 'inherit' });
+      const b = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], {
+        cwd: ROOT,
+        env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+        stdio: 'inherit',
+      });
       if (b.status !== 0) throw new Error('next build failed');
       built = true;
     }
     const port = await freePort();
     let nextLog = '';
-    next = spawn(process.execPath, [...(process.env.REKEY_BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.REKEY_BENCH_CPU_PROFILE}`] : []), path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', DATABASE_URL: database.url, REKEY_SESSION_SECRET: secret, REKEY_DATA_DIR: database.dir, REKEY_SIM: 'off', REKEY_WORKER: 'off', PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    next = spawn(
+      process.execPath,
+      [
+        ...(process.env.REKEY_BENCH_CPU_PROFILE
+          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.REKEY_BENCH_CPU_PROFILE}`]
+          : []),
+        path.join(ROOT, 'node_modules/next/dist/bin/next'),
+        'start',
+        '-p',
+        String(port),
+        '-H',
+        '127.0.0.1',
+      ],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          NODE_ENV: 'production',
+          NEXT_TELEMETRY_DISABLED: '1',
+          DATABASE_URL: database.url,
+          REKEY_SESSION_SECRET: secret,
+          REKEY_DATA_DIR: database.dir,
+          REKEY_SIM: 'off',
+          REKEY_WORKER: 'off',
+          PORT: String(port),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     next.stdout?.on('data', (b: Buffer) => (nextLog += b.toString()));
     next.stderr?.on('data', (b: Buffer) => (nextLog += b.toString()));
     const base = `http://127.0.0.1:${port}`;
@@ -173,8 +238,20 @@ export async function run(opts: { tenants?: number; requests?: number; concurren
       sequential.ratioP95 = Math.round((sequential.http.p95 / sequential.sql.p95) * 100) / 100;
       const ratioP95 = Math.round((http.p95 / sql.p95) * 100) / 100;
       const ratioP50 = Math.round((http.p50 / sql.p50) * 100) / 100;
-      rows.push({ name: c.name, url: c.url, http, sql, ratioP95, ratioP50, sequential, bytes, withinTarget: http.p95 <= TARGET_P95_MS && ratioP95 <= TARGET_RATIO });
-      log(`fleet-scale: ${c.name}: HTTP p50 ${http.p50} / p95 ${http.p95} ms; SQL floor p50 ${sql.p50} / p95 ${sql.p95} ms; ratio p95 ${ratioP95}×; one at a time: HTTP p95 ${sequential.http.p95} ms, SQL p95 ${sequential.sql.p95} ms`);
+      rows.push({
+        name: c.name,
+        url: c.url,
+        http,
+        sql,
+        ratioP95,
+        ratioP50,
+        sequential,
+        bytes,
+        withinTarget: http.p95 <= TARGET_P95_MS && ratioP95 <= TARGET_RATIO,
+      });
+      log(
+        `fleet-scale: ${c.name}: HTTP p50 ${http.p50} / p95 ${http.p95} ms; SQL floor p50 ${sql.p50} / p95 ${sql.p95} ms; ratio p95 ${ratioP95}×; one at a time: HTTP p95 ${sequential.http.p95} ms, SQL p95 ${sequential.sql.p95} ms`,
+      );
     }
     await disconnectDb();
     return {
@@ -200,9 +277,15 @@ export function format(r: FleetScaleResult): string {
   const lines = [
     `fleet-scale: ${r.tenants} tenants / ${r.connectors} connectors (seeded in ${r.seedMs} ms); ${r.requestsPerUrl} requests per URL, ${r.concurrency} concurrent`,
     `  ${'page'.padEnd(46)} ${'HTTP p50'.padStart(9)} ${'HTTP p95'.padStart(9)} ${'SQL p50'.padStart(8)} ${'SQL p95'.padStart(8)} ${'p95 ratio'.padStart(9)}`,
-    ...r.rows.map((x) => `  ${x.name.padEnd(46)} ${`${x.http.p50}`.padStart(9)} ${`${x.http.p95}`.padStart(9)} ${`${x.sql.p50}`.padStart(8)} ${`${x.sql.p95}`.padStart(8)} ${`${x.ratioP95}×`.padStart(9)} ${x.withinTarget ? 'OK' : 'OVER TARGET'}`),
+    ...r.rows.map(
+      (x) =>
+        `  ${x.name.padEnd(46)} ${`${x.http.p50}`.padStart(9)} ${`${x.http.p95}`.padStart(9)} ${`${x.sql.p50}`.padStart(8)} ${`${x.sql.p95}`.padStart(8)} ${`${x.ratioP95}×`.padStart(9)} ${x.withinTarget ? 'OK' : 'OVER TARGET'}`,
+    ),
     `  one request at a time (40 each):`,
-    ...r.rows.map((x) => `  ${x.name.padEnd(46)} ${`${x.sequential.http.p50}`.padStart(9)} ${`${x.sequential.http.p95}`.padStart(9)} ${`${x.sequential.sql.p50}`.padStart(8)} ${`${x.sequential.sql.p95}`.padStart(8)} ${`${x.sequential.ratioP95}×`.padStart(9)}`),
+    ...r.rows.map(
+      (x) =>
+        `  ${x.name.padEnd(46)} ${`${x.sequential.http.p50}`.padStart(9)} ${`${x.sequential.http.p95}`.padStart(9)} ${`${x.sequential.sql.p50}`.padStart(8)} ${`${x.sequential.sql.p95}`.padStart(8)} ${`${x.sequential.ratioP95}×`.padStart(9)}`,
+    ),
     `  targets: HTTP p95 ≤ ${r.targetP95Ms} ms and ≤ ${r.targetRatio}× the SQL floor's p95 (ms), measured at ${r.concurrency} concurrent`,
   ];
   return lines.join('\n');

@@ -60,40 +60,73 @@ export async function run(opts: { tenants?: number; log?: (s: string) => void } 
     const { db, disconnectDb } = await import('@/lib/db');
     const { deriveCookieKey } = await import('@/lib/auth/cookie-crypto');
     const { createSession, DEFAULT_SESSION_POLICY, SESSION_COOKIE_PLAIN } = await import('@/lib/auth/session');
-    const user = await db.user.create({ data: { email: 'bench-admin@rekey.example', name: 'Bench Admin', roles: { create: [{ role: 'admin', allTenants: true }] } } });
-    const session = await createSession(db, deriveCookieKey(secret), { userId: user.id, now: new Date(), policy: DEFAULT_SESSION_POLICY });
+    const user = await db.user.create({
+      data: {
+        email: 'bench-admin@rekey.example',
+        name: 'Bench Admin',
+        roles: { create: [{ role: 'admin', allTenants: true }] },
+      },
+    });
+    const session = await createSession(db, deriveCookieKey(secret), {
+      userId: user.id,
+      now: new Date(),
+      policy: DEFAULT_SESSION_POLICY,
+    });
     const cookie = `${SESSION_COOKIE_PLAIN}=${session.cookieValue}`;
     const connector = await db.connector.findFirstOrThrow({ where: { status: 'compromised' }, select: { id: true } });
     await disconnectDb();
 
     if (!fs.existsSync(path.join(ROOT, DIST_DIR, 'BUILD_ID'))) {
       log(`pages: ${DIST_DIR}/BUILD_ID is missing: running \`next build\` first (a few minutes)…`);
-      const b = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], { cwd: ROOT, env: { ...process.env, REKEY_NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: '1' }, stdio: 'inherit' });
+      const b = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'build'], {
+        cwd: ROOT,
+        env: { ...process.env, REKEY_NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: '1' },
+        stdio: 'inherit',
+      });
       if (b.status !== 0) throw new Error('next build failed');
     }
     const port = await freePort();
     let nextLog = '';
-    next = spawn(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
-      cwd: ROOT,
-      env: { ...process.env, REKEY_NEXT_DIST_DIR: DIST_DIR, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', DATABASE_URL: database.url, REKEY_SESSION_SECRET: secret, REKEY_DATA_DIR: database.dir, REKEY_SIM: 'off', REKEY_WORKER: 'off' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    next = spawn(
+      process.execPath,
+      [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          REKEY_NEXT_DIST_DIR: DIST_DIR,
+          NODE_ENV: 'production',
+          NEXT_TELEMETRY_DISABLED: '1',
+          DATABASE_URL: database.url,
+          REKEY_SESSION_SECRET: secret,
+          REKEY_DATA_DIR: database.dir,
+          REKEY_SIM: 'off',
+          REKEY_WORKER: 'off',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     next.stdout?.on('data', (b: Buffer) => (nextLog += b.toString()));
     next.stderr?.on('data', (b: Buffer) => (nextLog += b.toString()));
     const base = `http://127.0.0.1:${port}`;
-    for (const deadline = Date.now() + 90_000; ; ) {
+    for (const deadline = Date.now() + 90_000; ;) {
       try {
         if ((await fetch(`${base}/api/health`)).ok) break;
       } catch {
         /* not up yet */
       }
-      if (next.exitCode !== null || next.signalCode !== null || Date.now() > deadline) throw new Error(`next start did not come up:\n${nextLog.slice(-3000)}`);
+      if (next.exitCode !== null || next.signalCode !== null || Date.now() > deadline)
+        throw new Error(`next start did not come up:\n${nextLog.slice(-3000)}`);
       await new Promise((r) => setTimeout(r, 250));
     }
 
     const { default: lighthouse } = await import('lighthouse');
     const chromeLauncher = await import('chrome-launcher');
-    const lhVersion = (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/lighthouse/package.json'), 'utf8')) as { version: string }).version;
+    const lhVersion = (
+      JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/lighthouse/package.json'), 'utf8')) as {
+        version: string;
+      }
+    ).version;
     const chromeVersion = spawnSync(CHROME, ['--version'], { encoding: 'utf8' }).stdout.trim();
     const cases = [
       { name: 'overview', url: '/' },
@@ -108,7 +141,13 @@ export async function run(opts: { tenants?: number; log?: (s: string) => void } 
         await probe.text();
         // Warm the route once (first render compiles nothing in production, but fills caches).
         const runLh = () =>
-          lighthouse(`${base}${c.url}`, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility'], extraHeaders: { cookie } });
+          lighthouse(`${base}${c.url}`, {
+            port: chrome.port,
+            output: 'json',
+            logLevel: 'error',
+            onlyCategories: ['performance', 'accessibility'],
+            extraHeaders: { cookie },
+          });
         await runLh();
         const lhrs = [];
         for (let i = 0, failures = 0; i < RUNS; i++) {
@@ -126,17 +165,26 @@ export async function run(opts: { tenants?: number; log?: (s: string) => void } 
             fs.mkdirSync(LHR_DIR, { recursive: true });
             fs.writeFileSync(path.join(LHR_DIR, `${c.name.replace(/\W+/g, '-')}-${i + 1}.json`), JSON.stringify(one));
           }
-          if (RUNS > 1) log(`pages: ${c.name} run ${i + 1}: performance ${Math.round((one.categories.performance?.score ?? 0) * 100)}, LCP ${Math.round(one.audits['largest-contentful-paint']?.numericValue ?? NaN)} ms, TBT ${Math.round(one.audits['total-blocking-time']?.numericValue ?? NaN)} ms`);
+          if (RUNS > 1)
+            log(
+              `pages: ${c.name} run ${i + 1}: performance ${Math.round((one.categories.performance?.score ?? 0) * 100)}, LCP ${Math.round(one.audits['largest-contentful-paint']?.numericValue ?? NaN)} ms, TBT ${Math.round(one.audits['total-blocking-time']?.numericValue ?? NaN)} ms`,
+            );
           lhrs.push(one);
         }
         lhrs.sort((a, b) => (a.categories.performance?.score ?? 0) - (b.categories.performance?.score ?? 0));
         const lhr = lhrs[Math.floor((lhrs.length - 1) / 2)]!;
-        const num = (id: string) => (typeof lhr.audits[id]?.numericValue === 'number' ? Math.round(lhr.audits[id]!.numericValue! * 1000) / 1000 : null);
+        const num = (id: string) =>
+          typeof lhr.audits[id]?.numericValue === 'number'
+            ? Math.round(lhr.audits[id]!.numericValue! * 1000) / 1000
+            : null;
         const perf = lhr.categories.performance?.score ?? null;
         const a11y = lhr.categories.accessibility?.score ?? null;
         const failedAudits = (lhr.categories.accessibility?.auditRefs ?? [])
           .map((r) => lhr.audits[r.id])
-          .filter((a): a is NonNullable<typeof a> => Boolean(a) && a!.score !== null && a!.score < 1 && a!.scoreDisplayMode === 'binary')
+          .filter(
+            (a): a is NonNullable<typeof a> =>
+              Boolean(a) && a!.score !== null && a!.score < 1 && a!.scoreDisplayMode === 'binary',
+          )
           .map((a) => a.id);
         const score: PageScore = {
           name: c.name,
@@ -144,20 +192,38 @@ export async function run(opts: { tenants?: number; log?: (s: string) => void } 
           status: probe.status,
           performance: perf === null ? null : Math.round(perf * 100),
           accessibility: a11y === null ? null : Math.round(a11y * 100),
-          metrics: { fcpMs: num('first-contentful-paint'), lcpMs: num('largest-contentful-paint'), tbtMs: num('total-blocking-time'), cls: num('cumulative-layout-shift') },
+          metrics: {
+            fcpMs: num('first-contentful-paint'),
+            lcpMs: num('largest-contentful-paint'),
+            tbtMs: num('total-blocking-time'),
+            cls: num('cumulative-layout-shift'),
+          },
           bytes: { scriptKb: resourceKb(lhr, 'script'), documentKb: resourceKb(lhr, 'document') },
           lcpElement: lcpElement(lhr),
           failedAudits,
-          ...(probe.status !== 200 ? { note: `HTTP ${probe.status} before Lighthouse (the page may not exist yet); measured what the server answers` } : {}),
+          ...(probe.status !== 200
+            ? {
+                note: `HTTP ${probe.status} before Lighthouse (the page may not exist yet); measured what the server answers`,
+              }
+            : {}),
           withinTarget: (perf ?? 0) >= 0.9 && (a11y ?? 0) >= 0.95 && probe.status === 200,
         };
         pages.push(score);
-        log(`pages: ${c.name}: performance ${score.performance}, accessibility ${score.accessibility}${score.note ? ` (${score.note})` : ''}`);
+        log(
+          `pages: ${c.name}: performance ${score.performance}, accessibility ${score.accessibility}${score.note ? ` (${score.note})` : ''}`,
+        );
       }
     } finally {
       chrome.kill();
     }
-    return { name: 'pages', chrome: chromeVersion, lighthouse: lhVersion, pages, targets: { performance: 90, accessibility: 95 }, withinTarget: pages.every((p) => p.withinTarget) };
+    return {
+      name: 'pages',
+      chrome: chromeVersion,
+      lighthouse: lhVersion,
+      pages,
+      targets: { performance: 90, accessibility: 95 },
+      withinTarget: pages.every((p) => p.withinTarget),
+    };
   } finally {
     await stopProcess(next);
     await database.stop();
@@ -167,14 +233,17 @@ export async function run(opts: { tenants?: number; log?: (s: string) => void } 
 type Lhr = { audits: Record<string, { details?: unknown } | undefined> };
 
 function resourceKb(lhr: Lhr, type: string): number | null {
-  const items = (lhr.audits['resource-summary']?.details as { items?: { resourceType: string; transferSize: number }[] } | undefined)?.items;
+  const items = (
+    lhr.audits['resource-summary']?.details as { items?: { resourceType: string; transferSize: number }[] } | undefined
+  )?.items;
   const item = items?.find((i) => i.resourceType === type);
   return item ? Math.round(item.transferSize / 102.4) / 10 : null;
 }
 
 function lcpElement(lhr: Lhr): string | undefined {
   // details: { type: 'list', items: [{ type: 'table', items: [{ node: { selector, snippet } }] }, …] }
-  const list = lhr.audits['largest-contentful-paint-element']?.details as { items?: { items?: { node?: { selector?: string; snippet?: string } }[] }[] } | undefined;
+  const list = lhr.audits['largest-contentful-paint-element']?.details as
+    { items?: { items?: { node?: { selector?: string; snippet?: string } }[] }[] } | undefined;
   const node = list?.items?.[0]?.items?.[0]?.node;
   return node ? `${node.selector ?? ''} ${node.snippet ?? ''}`.trim().slice(0, 160) : undefined;
 }

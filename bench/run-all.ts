@@ -32,8 +32,15 @@ function runScript(name: Name): Promise<Outcome> {
   const started = Date.now();
   return new Promise((resolve) => {
     process.stderr.write(`\n── ${name} ──────────────────────────────\n`);
-    const extra = name === 'emergency-campaign' && process.env.REKEY_BENCH_CAMPAIGN_SIZE ? [process.env.REKEY_BENCH_CAMPAIGN_SIZE] : [];
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', `${name}.ts`), ...extra, '--json', jsonFile], { cwd: ROOT, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const extra =
+      name === 'emergency-campaign' && process.env.REKEY_BENCH_CAMPAIGN_SIZE
+        ? [process.env.REKEY_BENCH_CAMPAIGN_SIZE]
+        : [];
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'bench', `${name}.ts`), ...extra, '--json', jsonFile],
+      { cwd: ROOT, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => {
@@ -61,7 +68,10 @@ const only = process.argv.slice(2).filter((a): a is Name => (SCRIPTS as readonly
 // `--report-only`: rebuild RESULTS.md from bench/.results without running anything.
 const reportOnly = process.argv.includes('--report-only');
 const m = machine();
-const load = os.loadavg().map((x) => x.toFixed(1)).join(' / ');
+const load = os
+  .loadavg()
+  .map((x) => x.toFixed(1))
+  .join(' / ');
 const RESULTS_DIR = path.join(ROOT, 'bench', '.results');
 fs.mkdirSync(RESULTS_DIR, { recursive: true });
 const ran: Outcome[] = [];
@@ -69,7 +79,11 @@ for (const name of reportOnly ? [] : only.length ? only : SCRIPTS) {
   const o = await runScript(name);
   o.date = new Date().toISOString();
   ran.push(o);
-  if (o.code === 0) fs.writeFileSync(path.join(RESULTS_DIR, `${name}.json`), JSON.stringify({ ...o, stderr: undefined, machine: m, load }, null, 2));
+  if (o.code === 0)
+    fs.writeFileSync(
+      path.join(RESULTS_DIR, `${name}.json`),
+      JSON.stringify({ ...o, stderr: undefined, machine: m, load }, null, 2),
+    );
 }
 // The figures of this run, and the others from their last run.
 const outcomes: Outcome[] = SCRIPTS.map((name) => {
@@ -88,10 +102,13 @@ function summary(o: Outcome): string[] {
   const ok = (b: boolean, by?: string) => (b ? 'met' : `**missed**${by ? ` by ${by}` : ''}`);
   switch (o.name) {
     case 'certificates':
-      return [`| certificates | parse + classify ${j.count} certificates: ${j.rekeyMs} ms vs native X509Certificate ${j.nativeMs} ms = **${j.ratio}×** | ≤ ${j.target}× | ${ok(j.withinTarget)} |`];
+      return [
+        `| certificates | parse + classify ${j.count} certificates: ${j.rekeyMs} ms vs native X509Certificate ${j.nativeMs} ms = **${j.ratio}×** | ≤ ${j.target}× | ${ok(j.withinTarget)} |`,
+      ];
     case 'fleet-scale':
       return (j.rows as J[]).map(
-        (r) => `| fleet-scale: ${r.name} (${j.tenants.toLocaleString('en')} tenants / ${j.connectors.toLocaleString('en')} connectors) | HTTP p50 ${r.http.p50} ms, **p95 ${r.http.p95} ms**; SQL floor p50 ${r.sql.p50} ms, p95 ${r.sql.p95} ms; **${r.ratioP95}×** (one at a time: HTTP p95 ${r.sequential?.http.p95} ms, SQL ${r.sequential?.sql.p95} ms) | p95 ≤ ${j.targetP95Ms} ms, ≤ ${j.targetRatio}× | ${ok(r.withinTarget, [r.http.p95 > j.targetP95Ms ? `${Math.round(r.http.p95 - j.targetP95Ms)} ms (${(r.http.p95 / j.targetP95Ms).toFixed(1)}× the p95 target)` : '', r.ratioP95 > j.targetRatio ? `${(r.ratioP95 - j.targetRatio).toFixed(2)}× on the ratio` : ''].filter(Boolean).join(', '))} |`,
+        (r) =>
+          `| fleet-scale: ${r.name} (${j.tenants.toLocaleString('en')} tenants / ${j.connectors.toLocaleString('en')} connectors) | HTTP p50 ${r.http.p50} ms, **p95 ${r.http.p95} ms**; SQL floor p50 ${r.sql.p50} ms, p95 ${r.sql.p95} ms; **${r.ratioP95}×** (one at a time: HTTP p95 ${r.sequential?.http.p95} ms, SQL ${r.sequential?.sql.p95} ms) | p95 ≤ ${j.targetP95Ms} ms, ≤ ${j.targetRatio}× | ${ok(r.withinTarget, [r.http.p95 > j.targetP95Ms ? `${Math.round(r.http.p95 - j.targetP95Ms)} ms (${(r.http.p95 / j.targetP95Ms).toFixed(1)}× the p95 target)` : '', r.ratioP95 > j.targetRatio ? `${(r.ratioP95 - j.targetRatio).toFixed(2)}× on the ratio` : ''].filter(Boolean).join(', '))} |`,
       );
     case 'emergency-campaign':
       return [
@@ -101,7 +118,10 @@ function summary(o: Outcome): string[] {
         `| emergency campaign: worker memory | RSS ${(j.rssMb as J[]).map((x) => `${x.rssMb} MB at ${x.at}`).join(', ')}; **peak ${j.peakRssMb} MB** | flat, < 400 MB | ${ok(j.peakRssMb < 400)} |`,
       ];
     case 'pages':
-      return (j.pages as J[]).map((p) => `| pages (Lighthouse): ${p.name} \`${p.url.replace(/connector=[0-9a-f-]+/, 'connector=<id>')}\` | performance **${p.performance}**, accessibility **${p.accessibility}**${p.note ? ` (${p.note})` : ''} | ≥ 90, ≥ 95 | ${ok(p.withinTarget, [p.performance < 90 ? `${90 - p.performance} performance points` : '', p.accessibility < 95 ? `${95 - p.accessibility} accessibility points` : ''].filter(Boolean).join(', '))} |`);
+      return (j.pages as J[]).map(
+        (p) =>
+          `| pages (Lighthouse): ${p.name} \`${p.url.replace(/connector=[0-9a-f-]+/, 'connector=<id>')}\` | performance **${p.performance}**, accessibility **${p.accessibility}**${p.note ? ` (${p.note})` : ''} | ≥ 90, ≥ 95 | ${ok(p.withinTarget, [p.performance < 90 ? `${90 - p.performance} performance points` : '', p.accessibility < 95 ? `${95 - p.accessibility} accessibility points` : ''].filter(Boolean).join(', '))} |`,
+      );
   }
 }
 
@@ -111,7 +131,13 @@ function whyMissed(): string[] {
   const start = readme.indexOf('### Why targets are missed');
   if (start < 0) return [];
   const end = readme.indexOf('\n## ', start);
-  return [readme.slice(start, end < 0 ? undefined : end).replace('### ', '## ').trim(), ''];
+  return [
+    readme
+      .slice(start, end < 0 ? undefined : end)
+      .replace('### ', '## ')
+      .trim(),
+    '',
+  ];
 }
 
 const md = [
@@ -129,7 +155,14 @@ const md = [
   '',
   ...whyMissed(),
 
-  ...outcomes.flatMap((o) => [`## ${o.name} (${(o.ms / 1000).toFixed(0)} s${o.date ? `, run ${o.date}` : ''})`, '', '```', o.stdout.trim() || `(no output; exit ${o.code})\n${o.stderr.trim().split('\n').slice(-15).join('\n')}`, '```', '']),
+  ...outcomes.flatMap((o) => [
+    `## ${o.name} (${(o.ms / 1000).toFixed(0)} s${o.date ? `, run ${o.date}` : ''})`,
+    '',
+    '```',
+    o.stdout.trim() || `(no output; exit ${o.code})\n${o.stderr.trim().split('\n').slice(-15).join('\n')}`,
+    '```',
+    '',
+  ]),
 ].join('\n');
 fs.writeFileSync(path.join(ROOT, 'bench', 'RESULTS.md'), md);
 process.stderr.write('\nwrote bench/RESULTS.md\n');

@@ -7,7 +7,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCsr } from '@/lib/certs/create-csr';
-import { CertificateUploadSchema, MAX_CERTIFICATE_UPLOAD_BYTES, importCertificate, inspectCertificate, type CertificateUploadInput } from '@/lib/certificates/import-certificate';
+import {
+  CertificateUploadSchema,
+  MAX_CERTIFICATE_UPLOAD_BYTES,
+  importCertificate,
+  inspectCertificate,
+  type CertificateUploadInput,
+} from '@/lib/certificates/import-certificate';
 import { db } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
 import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
@@ -29,14 +35,31 @@ afterAll(async () => {
 
 async function snapshot(): Promise<Record<string, number>> {
   const [certificates, requests, tenants, connectors, audit, rotations, campaigns] = await Promise.all([
-    db.certificate.count(), db.certificateRequest.count(), db.tenant.count(), db.connector.count(), db.auditEvent.count(), db.rotation.count(), db.campaign.count(),
+    db.certificate.count(),
+    db.certificateRequest.count(),
+    db.tenant.count(),
+    db.connector.count(),
+    db.auditEvent.count(),
+    db.rotation.count(),
+    db.campaign.count(),
   ]);
   return { certificates, requests, tenants, connectors, audit, rotations, campaigns };
 }
 
-const file = (data: Buffer | string, name: string) => new File([typeof data === 'string' ? data : new Uint8Array(data)], name);
-const valid = buildCert({ subject: 'CN=Bad input corpus, O=Rekey Chaos', notBefore: new Date(now.getTime() - 86_400_000), notAfter: new Date(now.getTime() + 200 * 86_400_000), slot: 901 });
-const expired = buildCert({ subject: 'CN=Expired, O=Rekey Chaos', notBefore: new Date('2020-01-01T00:00:00Z'), notAfter: new Date('2021-01-01T00:00:00Z'), slot: 902 });
+const file = (data: Buffer | string, name: string) =>
+  new File([typeof data === 'string' ? data : new Uint8Array(data)], name);
+const valid = buildCert({
+  subject: 'CN=Bad input corpus, O=Rekey Chaos',
+  notBefore: new Date(now.getTime() - 86_400_000),
+  notAfter: new Date(now.getTime() + 200 * 86_400_000),
+  slot: 901,
+});
+const expired = buildCert({
+  subject: 'CN=Expired, O=Rekey Chaos',
+  notBefore: new Date('2020-01-01T00:00:00Z'),
+  notAfter: new Date('2021-01-01T00:00:00Z'),
+  slot: 902,
+});
 const pemBody = valid.pem.split('\n').slice(1, -2).join('\n');
 
 interface CertCase {
@@ -47,18 +70,82 @@ interface CertCase {
 }
 
 const certCases: CertCase[] = [
-  { name: 'an empty file', input: () => ({ file: file(Buffer.alloc(0), 'empty.cer') }), expect: { schema: /The file is empty/ } },
-  { name: 'an oversized upload (300 KiB)', input: () => ({ file: file(Buffer.alloc(300 * 1024, 0x30), 'huge.pfx') }), expect: { schema: /larger than 256 KiB/ } },
-  { name: 'random bytes', input: () => ({ file: file(Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), 'logo.cer') }), expect: { code: 'INVALID_CERTIFICATE', reason: 'NOT_A_CERTIFICATE', message: /logo\.cer.*not a certificate/ } },
-  { name: 'a truncated DER certificate', input: () => ({ file: file(valid.der.subarray(0, 200), 'cut.cer') }), expect: { code: 'INVALID_CERTIFICATE', reason: 'TRUNCATED', message: /cut\.cer.*truncated/ } },
-  { name: 'a PEM whose base64 is corrupted', input: () => ({ file: file(`-----BEGIN CERTIFICATE-----\n${pemBody.slice(0, 300)}!!!!${pemBody.slice(340)}\n-----END CERTIFICATE-----\n`, 'corrupt.pem') }), expect: { code: 'INVALID_CERTIFICATE', message: /corrupt\.pem/ } },
-  { name: 'a private key instead of a certificate', input: () => ({ file: file(testKeyPem({ slot: 903 }), 'key.pem') }), expect: { code: 'INVALID_CERTIFICATE', reason: 'PRIVATE_KEY_NOT_CERTIFICATE', message: /key\.pem.*private key/i } },
-  { name: 'a certificate request (CSR) instead of a certificate', input: async () => ({ file: file((await createCsr({ subject: 'CN=csr, O=Rekey Chaos', keyPem: testKeyPem({ slot: 904 }) })).csrPem, 'request.csr') }), expect: { code: 'INVALID_CERTIFICATE', reason: 'CSR_NOT_CERTIFICATE', message: /request\.csr/ } },
-  { name: 'a PFX with the wrong password', input: () => ({ file: file(buildPfx({ cert: valid, password: 'correct horse' }), 'vendor.pfx'), password: 'battery staple' }), expect: { code: 'WRONG_PASSWORD', reason: 'WRONG_PASSWORD', message: /vendor\.pfx.*password/i } },
-  { name: 'a PFX without its password', input: () => ({ file: file(buildPfx({ cert: valid, password: 'correct horse' }), 'vendor.pfx') }), expect: { code: 'WRONG_PASSWORD', reason: 'PASSWORD_REQUIRED', message: /vendor\.pfx.*password/i } },
-  { name: 'a legacy 3DES PFX with the wrong password', input: () => ({ file: file(buildPfx({ cert: valid, password: 'pw', algorithm: '3des' }), 'legacy.p12'), password: 'nope' }), expect: { code: 'WRONG_PASSWORD', message: /legacy\.p12.*password/i } },
-  { name: 'a certificate with a key that is not its own', input: () => ({ file: file(`${valid.pem}\n${testKeyPem({ slot: 905 })}`, 'mismatch.pem') }), expect: { code: 'INVALID_CERTIFICATE', reason: 'KEY_MISMATCH', message: /mismatch\.pem/ } },
-  { name: 'an expired certificate', input: () => ({ file: file(expired.pem, 'expired.cer') }), expect: { code: 'INVALID_CERTIFICATE', message: /expired/i } },
+  {
+    name: 'an empty file',
+    input: () => ({ file: file(Buffer.alloc(0), 'empty.cer') }),
+    expect: { schema: /The file is empty/ },
+  },
+  {
+    name: 'an oversized upload (300 KiB)',
+    input: () => ({ file: file(Buffer.alloc(300 * 1024, 0x30), 'huge.pfx') }),
+    expect: { schema: /larger than 256 KiB/ },
+  },
+  {
+    name: 'random bytes',
+    input: () => ({ file: file(Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), 'logo.cer') }),
+    expect: { code: 'INVALID_CERTIFICATE', reason: 'NOT_A_CERTIFICATE', message: /logo\.cer.*not a certificate/ },
+  },
+  {
+    name: 'a truncated DER certificate',
+    input: () => ({ file: file(valid.der.subarray(0, 200), 'cut.cer') }),
+    expect: { code: 'INVALID_CERTIFICATE', reason: 'TRUNCATED', message: /cut\.cer.*truncated/ },
+  },
+  {
+    name: 'a PEM whose base64 is corrupted',
+    input: () => ({
+      file: file(
+        `-----BEGIN CERTIFICATE-----\n${pemBody.slice(0, 300)}!!!!${pemBody.slice(340)}\n-----END CERTIFICATE-----\n`,
+        'corrupt.pem',
+      ),
+    }),
+    expect: { code: 'INVALID_CERTIFICATE', message: /corrupt\.pem/ },
+  },
+  {
+    name: 'a private key instead of a certificate',
+    input: () => ({ file: file(testKeyPem({ slot: 903 }), 'key.pem') }),
+    expect: { code: 'INVALID_CERTIFICATE', reason: 'PRIVATE_KEY_NOT_CERTIFICATE', message: /key\.pem.*private key/i },
+  },
+  {
+    name: 'a certificate request (CSR) instead of a certificate',
+    input: async () => ({
+      file: file(
+        (await createCsr({ subject: 'CN=csr, O=Rekey Chaos', keyPem: testKeyPem({ slot: 904 }) })).csrPem,
+        'request.csr',
+      ),
+    }),
+    expect: { code: 'INVALID_CERTIFICATE', reason: 'CSR_NOT_CERTIFICATE', message: /request\.csr/ },
+  },
+  {
+    name: 'a PFX with the wrong password',
+    input: () => ({
+      file: file(buildPfx({ cert: valid, password: 'correct horse' }), 'vendor.pfx'),
+      password: 'battery staple',
+    }),
+    expect: { code: 'WRONG_PASSWORD', reason: 'WRONG_PASSWORD', message: /vendor\.pfx.*password/i },
+  },
+  {
+    name: 'a PFX without its password',
+    input: () => ({ file: file(buildPfx({ cert: valid, password: 'correct horse' }), 'vendor.pfx') }),
+    expect: { code: 'WRONG_PASSWORD', reason: 'PASSWORD_REQUIRED', message: /vendor\.pfx.*password/i },
+  },
+  {
+    name: 'a legacy 3DES PFX with the wrong password',
+    input: () => ({
+      file: file(buildPfx({ cert: valid, password: 'pw', algorithm: '3des' }), 'legacy.p12'),
+      password: 'nope',
+    }),
+    expect: { code: 'WRONG_PASSWORD', message: /legacy\.p12.*password/i },
+  },
+  {
+    name: 'a certificate with a key that is not its own',
+    input: () => ({ file: file(`${valid.pem}\n${testKeyPem({ slot: 905 })}`, 'mismatch.pem') }),
+    expect: { code: 'INVALID_CERTIFICATE', reason: 'KEY_MISMATCH', message: /mismatch\.pem/ },
+  },
+  {
+    name: 'an expired certificate',
+    input: () => ({ file: file(expired.pem, 'expired.cer') }),
+    expect: { code: 'INVALID_CERTIFICATE', message: /expired/i },
+  },
 ];
 
 describe('bad certificate uploads: specific errors, nothing written', () => {
@@ -70,7 +157,8 @@ describe('bad certificate uploads: specific errors, nothing written', () => {
       expect(parsed.success).toBe(false);
       expect(parsed.error?.issues.map((i) => i.message).join(' ')).toMatch(c.expect.schema);
       // The use case guards its own limits too (a caller that skips the schema).
-      if (input.file.size > MAX_CERTIFICATE_UPLOAD_BYTES) await expect(importCertificate(db, actor, input, now)).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+      if (input.file.size > MAX_CERTIFICATE_UPLOAD_BYTES)
+        await expect(importCertificate(db, actor, input, now)).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
     } else {
       expect(parsed.success).toBe(true);
       for (const run of [() => inspectCertificate(db, input, now), () => importCertificate(db, actor, input, now)]) {
@@ -78,7 +166,12 @@ describe('bad certificate uploads: specific errors, nothing written', () => {
         try {
           const r = await run();
           // inspect reports validation problems instead of throwing.
-          if ('validation' in r && !r.validation.ok) err = { code: 'INVALID_CERTIFICATE', message: r.validation.errors.map((e) => e.message).join(' '), details: {} };
+          if ('validation' in r && !r.validation.ok)
+            err = {
+              code: 'INVALID_CERTIFICATE',
+              message: r.validation.errors.map((e) => e.message).join(' '),
+              details: {},
+            };
         } catch (e) {
           err = e;
         }
@@ -107,20 +200,50 @@ const TENANT_ID = '6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b';
 const csvCases: CsvCase[] = [
   { name: 'an empty file', csv: () => '', fileError: /empty/ },
   { name: 'a header only', csv: () => 'tenant,name,region,group\n', fileError: /no rows/ },
-  { name: 'unknown columns', csv: () => 'tenant,name,colour\ncontoso.com,Contoso,blue\n', fileError: /Unknown column.*colour/ },
+  {
+    name: 'unknown columns',
+    csv: () => 'tenant,name,colour\ncontoso.com,Contoso,blue\n',
+    fileError: /Unknown column.*colour/,
+  },
   { name: 'a missing name column', csv: () => 'tenant,region\ncontoso.com,EU\n', fileError: /tenant.*name/ },
   { name: 'a duplicated column', csv: () => 'tenant,name,name\ncontoso.com,A,B\n', fileError: /twice/ },
-  { name: 'too many rows', csv: () => `tenant,name\n${Array.from({ length: 10_001 }, (_, i) => `t${i}.example.com,T${i}`).join('\n')}\n`, fileError: /10001 rows.*at most 10000/ },
+  {
+    name: 'too many rows',
+    csv: () => `tenant,name\n${Array.from({ length: 10_001 }, (_, i) => `t${i}.example.com,T${i}`).join('\n')}\n`,
+    fileError: /10001 rows.*at most 10000/,
+  },
   { name: 'more than 5 MiB', csv: () => `tenant,name\n${'x'.repeat(5 * 1024 * 1024)}`, throws: /larger than 5 MiB/ },
   {
     name: 'one bad row among good ones (nothing is imported)',
     csv: () => `tenant,name,region\n${TENANT_ID},Good One,EU\nnot a domain!,Bad,EU\n`,
-    rows: [{ status: 'ok', message: /^$/ }, { status: 'invalid', message: /neither a valid tenant id/ }],
+    rows: [
+      { status: 'ok', message: /^$/ },
+      { status: 'invalid', message: /neither a valid tenant id/ },
+    ],
   },
-  { name: 'a row without a name and too many fields', csv: () => 'tenant,name\ncontoso.com,,extra\n', rows: [{ status: 'invalid', message: /2 fields but the header 2|3 fields but the header 2|name is missing/ }] },
-  { name: 'the same tenant twice', csv: () => `tenant,name\n${TENANT_ID},A\n${TENANT_ID},B\n`, rows: [{ status: 'ok', message: /^$/ }, { status: 'duplicate', message: /duplicate of line 2/ }] },
-  { name: 'a domain no tenant has', csv: () => 'tenant,name\nno-such-tenant-rekey.example.com,Ghost\n', rows: [{ status: 'unknown_domain', message: /./ }] },
-  { name: 'a field longer than allowed', csv: () => `tenant,name,region\n${TENANT_ID},${'N'.repeat(201)},EU\n`, rows: [{ status: 'invalid', message: /longer than 200/ }] },
+  {
+    name: 'a row without a name and too many fields',
+    csv: () => 'tenant,name\ncontoso.com,,extra\n',
+    rows: [{ status: 'invalid', message: /2 fields but the header 2|3 fields but the header 2|name is missing/ }],
+  },
+  {
+    name: 'the same tenant twice',
+    csv: () => `tenant,name\n${TENANT_ID},A\n${TENANT_ID},B\n`,
+    rows: [
+      { status: 'ok', message: /^$/ },
+      { status: 'duplicate', message: /duplicate of line 2/ },
+    ],
+  },
+  {
+    name: 'a domain no tenant has',
+    csv: () => 'tenant,name\nno-such-tenant-rekey.example.com,Ghost\n',
+    rows: [{ status: 'unknown_domain', message: /./ }],
+  },
+  {
+    name: 'a field longer than allowed',
+    csv: () => `tenant,name,region\n${TENANT_ID},${'N'.repeat(201)},EU\n`,
+    rows: [{ status: 'invalid', message: /longer than 200/ }],
+  },
 ];
 
 describe('bad tenant CSVs: specific errors, nothing written', () => {

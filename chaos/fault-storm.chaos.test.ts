@@ -7,7 +7,20 @@
  * and, sampled throughout, never a connector without a valid credential.
  */
 import { describe, expect, it } from 'vitest';
-import { CHAOS_SIZE, chaosWorld, SIZE, campaignOutcome, checkFinal, makeCertificates, makeFleet, rotationTrouble, stepSummary, startChaosCampaign, startSampler, waitForCampaign } from './lib/chaos-fleet';
+import {
+  CHAOS_SIZE,
+  chaosWorld,
+  SIZE,
+  campaignOutcome,
+  checkFinal,
+  makeCertificates,
+  makeFleet,
+  rotationTrouble,
+  stepSummary,
+  startChaosCampaign,
+  startSampler,
+  waitForCampaign,
+} from './lib/chaos-fleet';
 
 const world = chaosWorld([40]);
 
@@ -31,11 +44,17 @@ describe(`fault storm (${CHAOS_SIZE})`, () => {
     const sampler = startSampler(gs, fleet);
 
     worker.start();
-    const campaignId = await startChaosCampaign('Storm', fleet.map((c) => c.connectorId), certs.newCert.id, Math.min(100, SIZE.stormConnectors));
+    const campaignId = await startChaosCampaign(
+      'Storm',
+      fleet.map((c) => c.connectorId),
+      certs.newCert.id,
+      Math.min(100, SIZE.stormConnectors),
+    );
     let outcome;
     try {
       outcome = await waitForCampaign(campaignId, Date.now() + 600_000, async () => {
-        if (worker.child?.exitCode !== null || worker.child?.signalCode !== null) throw new Error(`the worker died:\n${worker.log.slice(-4000)}`);
+        if (worker.child?.exitCode !== null || worker.child?.signalCode !== null)
+          throw new Error(`the worker died:\n${worker.log.slice(-4000)}`);
       });
     } finally {
       clearInterval(storm);
@@ -44,8 +63,11 @@ describe(`fault storm (${CHAOS_SIZE})`, () => {
     f.clear();
     const final = checkFinal(gs, fleet, certs);
     const done = await campaignOutcome(campaignId, outcome.wallMs);
-    process.stderr.write(`[chaos] storm ${CHAOS_SIZE}: ${fleet.length} connectors in ${(outcome.wallMs / 1000).toFixed(1)} s; items ${JSON.stringify(done.items)}; rotations ${JSON.stringify(done.rotations)}; ${sampled.samples} samples\n[chaos] steps: ${await stepSummary(campaignId)}\n[chaos] worker: ${worker.jobFailures()}\n`);
-    if (done.state !== 'COMPLETED' || done.items.SUCCEEDED !== fleet.length) process.stderr.write(`${await rotationTrouble(campaignId)}\n${worker.log.slice(-3000)}\n`);
+    process.stderr.write(
+      `[chaos] storm ${CHAOS_SIZE}: ${fleet.length} connectors in ${(outcome.wallMs / 1000).toFixed(1)} s; items ${JSON.stringify(done.items)}; rotations ${JSON.stringify(done.rotations)}; ${sampled.samples} samples\n[chaos] steps: ${await stepSummary(campaignId)}\n[chaos] worker: ${worker.jobFailures()}\n`,
+    );
+    if (done.state !== 'COMPLETED' || done.items.SUCCEEDED !== fleet.length)
+      process.stderr.write(`${await rotationTrouble(campaignId)}\n${worker.log.slice(-3000)}\n`);
 
     expect(done.state).toBe('COMPLETED');
     expect(done.items).toEqual({ SUCCEEDED: fleet.length });

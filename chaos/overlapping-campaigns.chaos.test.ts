@@ -7,7 +7,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
-import { CHAOS_SIZE, chaosWorld, SIZE, campaignOutcome, checkFinal, makeCertificates, makeFleet, sleep, startChaosCampaign, startSampler } from './lib/chaos-fleet';
+import {
+  CHAOS_SIZE,
+  chaosWorld,
+  SIZE,
+  campaignOutcome,
+  checkFinal,
+  makeCertificates,
+  makeFleet,
+  sleep,
+  startChaosCampaign,
+  startSampler,
+} from './lib/chaos-fleet';
 
 const world = chaosWorld([15, 15]);
 
@@ -23,13 +34,18 @@ describe(`overlapping campaigns (${CHAOS_SIZE})`, () => {
     const sampler = startSampler(gs, fleet);
     for (const w of workers) w.start();
     for (const w of workers) await w.ready();
-    const [ca, cb] = await Promise.all([startChaosCampaign('Overlap A', a, certs.newCert.id, 20), startChaosCampaign('Overlap B', b, certs.newCert.id, 20)]);
+    const [ca, cb] = await Promise.all([
+      startChaosCampaign('Overlap A', a, certs.newCert.id, 20),
+      startChaosCampaign('Overlap B', b, certs.newCert.id, 20),
+    ]);
 
     const deadline = Date.now() + 300_000;
     for (;;) {
       const running = await db.campaign.count({ where: { id: { in: [ca, cb] }, state: 'RUNNING' } });
       if (running === 0 || Date.now() > deadline) break;
-      for (const w of workers) if (w.child?.exitCode !== null || w.child?.signalCode !== null) throw new Error(`a worker died:\n${w.log.slice(-4000)}`);
+      for (const w of workers)
+        if (w.child?.exitCode !== null || w.child?.signalCode !== null)
+          throw new Error(`a worker died:\n${w.log.slice(-4000)}`);
       await sleep(250);
     }
     const sampled = sampler.stop();
@@ -40,12 +56,23 @@ describe(`overlapping campaigns (${CHAOS_SIZE})`, () => {
     expect(oa.state).toBe('COMPLETED');
     expect(ob.state).toBe('COMPLETED');
     // One rotation per connector, across both campaigns (and nothing else rotated them).
-    const perConnector = await db.rotation.groupBy({ by: ['connectorId'], where: { connectorId: { in: fleet.map((c) => c.connectorId) } }, _count: true });
+    const perConnector = await db.rotation.groupBy({
+      by: ['connectorId'],
+      where: { connectorId: { in: fleet.map((c) => c.connectorId) } },
+      _count: true,
+    });
     expect(perConnector).toHaveLength(fleet.length);
     expect(perConnector.filter((r) => r._count !== 1)).toEqual([]);
-    expect(await db.rotation.count({ where: { connectorId: { in: fleet.map((c) => c.connectorId) }, state: { not: 'SUCCEEDED' } } })).toBe(0);
+    expect(
+      await db.rotation.count({
+        where: { connectorId: { in: fleet.map((c) => c.connectorId) }, state: { not: 'SUCCEEDED' } },
+      }),
+    ).toBe(0);
     // Every connector's items: exactly one SUCCEEDED; an overlapping connector's other item SKIPPED with a reason.
-    const items = await db.campaignItem.findMany({ where: { campaignId: { in: [ca, cb] } }, select: { connectorId: true, state: true, message: true } });
+    const items = await db.campaignItem.findMany({
+      where: { campaignId: { in: [ca, cb] } },
+      select: { connectorId: true, state: true, message: true },
+    });
     const byConnector = new Map<string, { state: string; message: string | null }[]>();
     for (const i of items) byConnector.set(i.connectorId, [...(byConnector.get(i.connectorId) ?? []), i]);
     for (const c of fleet) {

@@ -8,7 +8,21 @@
  */
 import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
-import { CHAOS_SIZE, chaosWorld, SIZE, campaignOutcome, checkFinal, makeCertificates, makeFleet, prng, rotationTrouble, sleep, startChaosCampaign, startSampler, stepSummary } from './lib/chaos-fleet';
+import {
+  CHAOS_SIZE,
+  chaosWorld,
+  SIZE,
+  campaignOutcome,
+  checkFinal,
+  makeCertificates,
+  makeFleet,
+  prng,
+  rotationTrouble,
+  sleep,
+  startChaosCampaign,
+  startSampler,
+  stepSummary,
+} from './lib/chaos-fleet';
 
 const world = chaosWorld([30]);
 
@@ -24,7 +38,12 @@ describe(`worker killed with SIGKILL (${CHAOS_SIZE})`, () => {
     const sampler = startSampler(gs, fleet);
 
     worker.start();
-    const campaignId = await startChaosCampaign('Kill', fleet.map((c) => c.connectorId), certs.newCert.id, 30);
+    const campaignId = await startChaosCampaign(
+      'Kill',
+      fleet.map((c) => c.connectorId),
+      certs.newCert.id,
+      30,
+    );
     const started = Date.now();
     const kills: string[] = [];
     const deadline = started + 600_000;
@@ -33,14 +52,19 @@ describe(`worker killed with SIGKILL (${CHAOS_SIZE})`, () => {
     // kills are spread over the whole campaign and land at arbitrary points of its work.
     while (state === 'RUNNING' && Date.now() < deadline) {
       const done = await db.campaignItem.count({ where: { campaignId, state: 'SUCCEEDED' } });
-      if (kills.length < SIZE.kills && done >= Math.floor(((kills.length + 1) * fleet.length) / (SIZE.kills + 1)) && worker.log.includes(`worker running (pid ${worker.child?.pid})`)) {
+      if (
+        kills.length < SIZE.kills &&
+        done >= Math.floor(((kills.length + 1) * fleet.length) / (SIZE.kills + 1)) &&
+        worker.log.includes(`worker running (pid ${worker.child?.pid})`)
+      ) {
         await sleep(Math.floor(random() * 1_500));
         await worker.kill('SIGKILL');
         kills.push(`${((Date.now() - started) / 1000).toFixed(1)}s/${done} done`);
         worker.start();
       } else {
         await sleep(100);
-        if (worker.child?.exitCode !== null || worker.child?.signalCode !== null) throw new Error(`the worker died:\n${worker.log.slice(-4000)}`);
+        if (worker.child?.exitCode !== null || worker.child?.signalCode !== null)
+          throw new Error(`the worker died:\n${worker.log.slice(-4000)}`);
       }
       state = (await db.campaign.findUniqueOrThrow({ where: { id: campaignId }, select: { state: true } })).state;
     }
@@ -49,8 +73,11 @@ describe(`worker killed with SIGKILL (${CHAOS_SIZE})`, () => {
     gs.sim.faults.clear();
     const final = checkFinal(gs, fleet, certs);
     const done = await campaignOutcome(campaignId, wallMs);
-    process.stderr.write(`[chaos] kills ${CHAOS_SIZE} (seed ${seed}): ${fleet.length} connectors in ${(wallMs / 1000).toFixed(1)} s; kills at ${kills.join(', ')}; items ${JSON.stringify(done.items)}; rotations ${JSON.stringify(done.rotations)}; ${sampled.samples} samples\n[chaos] steps: ${await stepSummary(campaignId)}\n[chaos] worker: ${worker.jobFailures()}\n`);
-    if (done.state !== 'COMPLETED' || done.items.SUCCEEDED !== fleet.length) process.stderr.write(`${await rotationTrouble(campaignId)}\n${worker.log.slice(-3000)}\n`);
+    process.stderr.write(
+      `[chaos] kills ${CHAOS_SIZE} (seed ${seed}): ${fleet.length} connectors in ${(wallMs / 1000).toFixed(1)} s; kills at ${kills.join(', ')}; items ${JSON.stringify(done.items)}; rotations ${JSON.stringify(done.rotations)}; ${sampled.samples} samples\n[chaos] steps: ${await stepSummary(campaignId)}\n[chaos] worker: ${worker.jobFailures()}\n`,
+    );
+    if (done.state !== 'COMPLETED' || done.items.SUCCEEDED !== fleet.length)
+      process.stderr.write(`${await rotationTrouble(campaignId)}\n${worker.log.slice(-3000)}\n`);
 
     expect(kills).toHaveLength(SIZE.kills);
     expect(done.state).toBe('COMPLETED');

@@ -18,7 +18,10 @@ export interface Command {
   usage: string;
   options?: ParseArgsConfig['options'];
   allowPositionals?: boolean;
-  run(args: { values: Record<string, string | boolean | string[] | boolean[] | undefined>; positionals: string[] }, io: CliIO): Promise<number>;
+  run(
+    args: { values: Record<string, string | boolean | string[] | boolean[] | undefined>; positionals: string[] },
+    io: CliIO,
+  ): Promise<number>;
 }
 
 export class UsageError extends Error {}
@@ -27,7 +30,12 @@ export class UsageError extends Error {}
 export async function runCommand(cmd: Command, argv: string[], io: CliIO): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { ...cmd.options, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: cmd.allowPositionals ?? false, strict: true });
+    parsed = parseArgs({
+      args: argv,
+      options: { ...cmd.options, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: cmd.allowPositionals ?? false,
+      strict: true,
+    });
   } catch (e) {
     io.err(`${(e as Error).message}\nusage: rekey ${cmd.usage}`);
     return EXIT.USAGE;
@@ -45,7 +53,8 @@ export async function runCommand(cmd: Command, argv: string[], io: CliIO): Promi
     }
     if (isRekeyError(e)) {
       io.err(`error: ${e.message}`);
-      if (parsed.values.json) io.out(JSON.stringify({ ok: false, error: { code: e.code, message: e.message, details: e.details } }));
+      if (parsed.values.json)
+        io.out(JSON.stringify({ ok: false, error: { code: e.code, message: e.message, details: e.details } }));
       return exitCodeFor(e.code);
     }
     io.err(`error: ${(e as Error).message ?? String(e)}`);

@@ -12,4 +12,16 @@ import { vaultCommands } from './commands/vault';
 import { workerCommand } from './commands/worker';
 
 /** Every CLI command. Each area adds its list here. */
-export const commands: Command[] = [...dbCommands, ...certCommands, ...vaultCommands, ...auditCommands, ...userCommands, ...advisoryCommands, ...scanCommands, ...tenantCommands, ...rotateCommands, ...campaignCommands, workerCommand];
+export const commands: Command[] = [
+  ...dbCommands,
+  ...certCommands,
+  ...vaultCommands,
+  ...auditCommands,
+  ...userCommands,
+  ...advisoryCommands,
+  ...scanCommands,
+  ...tenantCommands,
+  ...rotateCommands,
+  ...campaignCommands,
+  workerCommand,
+];

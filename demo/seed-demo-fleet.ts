@@ -23,11 +23,28 @@ import { sealForCertificate } from '@/lib/vault/key-ring';
 
 const ManifestSchema = z.object({
   homeTenant: z.object({ id: z.string() }),
-  users: z.array(z.object({ id: z.string(), userPrincipalName: z.string(), displayName: z.string(), role: z.enum(['admin', 'operator', 'viewer']), scopeTenantIds: z.array(z.string()).nullable() })),
+  users: z.array(
+    z.object({
+      id: z.string(),
+      userPrincipalName: z.string(),
+      displayName: z.string(),
+      role: z.enum(['admin', 'operator', 'viewer']),
+      scopeTenantIds: z.array(z.string()).nullable(),
+    }),
+  ),
   vendor: z.object({
     name: z.string(),
     egressIpRanges: z.array(z.string()),
-    certificates: z.array(z.object({ name: z.string(), region: z.string().nullable(), status: z.string(), certificatePath: z.string(), privateKeyPath: z.string().nullable(), thumbprintSha1: z.string() })),
+    certificates: z.array(
+      z.object({
+        name: z.string(),
+        region: z.string().nullable(),
+        status: z.string(),
+        certificatePath: z.string(),
+        privateKeyPath: z.string().nullable(),
+        thumbprintSha1: z.string(),
+      }),
+    ),
   }),
   regions: z.array(z.string()),
   tenants: z.array(z.object({ id: z.string(), name: z.string(), region: z.string() })),
@@ -53,46 +70,97 @@ export async function seedDemoFleet(db: Db, manifestPath: string, now = new Date
     if (c.status === 'unknown') continue; // the attacker's credential: nobody we know has it
     const bundle = parseCertificateInput({ data: fs.readFileSync(c.certificatePath), filename: c.certificatePath });
     const leaf = bundle.leaf;
-    if (await db.certificate.findUnique({ where: { sha1Thumbprint: leaf.sha1Thumbprint }, select: { id: true } })) continue;
-    const keyPem = c.privateKeyPath && fs.existsSync(c.privateKeyPath) ? fs.readFileSync(c.privateKeyPath, 'utf8') : null;
+    if (await db.certificate.findUnique({ where: { sha1Thumbprint: leaf.sha1Thumbprint }, select: { id: true } }))
+      continue;
+    const keyPem =
+      c.privateKeyPath && fs.existsSync(c.privateKeyPath) ? fs.readFileSync(c.privateKeyPath, 'utf8') : null;
     await db.$transaction(async (tx) => {
       const row = await tx.certificate.create({
         data: {
-          sha1Thumbprint: leaf.sha1Thumbprint, sha256Thumbprint: leaf.sha256Thumbprint, serialNumber: leaf.serialNumber, subject: leaf.subject, issuer: leaf.issuer,
-          notBefore: leaf.notBefore, notAfter: leaf.notAfter, keyType: leaf.keyType, keySize: leaf.keySize ?? null, signatureAlgorithm: leaf.signatureAlgorithm,
-          der: Buffer.from(leaf.derBase64, 'base64'), sealedPrivateKey: keyPem ? sealForCertificate(keyPem, leaf.sha256Thumbprint) : null,
-          source: 'uploaded', label: `${m.vendor.name} · ${c.name}`, region: c.region,
+          sha1Thumbprint: leaf.sha1Thumbprint,
+          sha256Thumbprint: leaf.sha256Thumbprint,
+          serialNumber: leaf.serialNumber,
+          subject: leaf.subject,
+          issuer: leaf.issuer,
+          notBefore: leaf.notBefore,
+          notAfter: leaf.notAfter,
+          keyType: leaf.keyType,
+          keySize: leaf.keySize ?? null,
+          signatureAlgorithm: leaf.signatureAlgorithm,
+          der: Buffer.from(leaf.derBase64, 'base64'),
+          sealedPrivateKey: keyPem ? sealForCertificate(keyPem, leaf.sha256Thumbprint) : null,
+          source: 'uploaded',
+          label: `${m.vendor.name} · ${c.name}`,
+          region: c.region,
         },
         select: { id: true },
       });
-      await appendAuditEvent(tx, ACTOR, { action: 'certificate.import', targetType: 'certificate', targetId: row.id, after: { subject: leaf.subject, sha1Thumbprint: leaf.sha1Thumbprint, hasPrivateKey: Boolean(keyPem) } });
+      await appendAuditEvent(tx, ACTOR, {
+        action: 'certificate.import',
+        targetType: 'certificate',
+        targetId: row.id,
+        after: { subject: leaf.subject, sha1Thumbprint: leaf.sha1Thumbprint, hasPrivateKey: Boolean(keyPem) },
+      });
     });
     certificates++;
   }
   for (const region of m.regions) {
     const label = `${m.vendor.name} 2027 · ${region}`;
     if (await db.certificate.findFirst({ where: { label }, select: { id: true } })) continue;
-    await generateCertificate(db, ACTOR, { subject: `CN=${m.vendor.name} Connector 2027 ${region}, O=${m.vendor.name}`, days: 365, keySize: 2048, label, region }, now);
+    await generateCertificate(
+      db,
+      ACTOR,
+      {
+        subject: `CN=${m.vendor.name} Connector 2027 ${region}, O=${m.vendor.name}`,
+        days: 365,
+        keySize: 2048,
+        label,
+        region,
+      },
+      now,
+    );
     certificates++;
   }
 
   // 2. Tenants, as an MSP imports them: a CSV through the same use case as the UI.
   const groupOf = (region: string) => `${region} customers`;
-  const csv = ['tenant,name,region,group', ...m.tenants.map((t) => [t.id, `"${t.name.replace(/"/g, '""')}"`, t.region, groupOf(t.region)].join(','))].join('\n');
+  const csv = [
+    'tenant,name,region,group',
+    ...m.tenants.map((t) => [t.id, `"${t.name.replace(/"/g, '""')}"`, t.region, groupOf(t.region)].join(',')),
+  ].join('\n');
   const imported = await importTenants({ csv }, { actor: ACTOR, now });
-  if (!imported.ok) throw new Error(`demo tenant import failed: ${JSON.stringify(imported.rows.filter((r) => r.status !== 'ok').slice(0, 3))}`);
+  if (!imported.ok)
+    throw new Error(
+      `demo tenant import failed: ${JSON.stringify(imported.rows.filter((r) => r.status !== 'ok').slice(0, 3))}`,
+    );
   const tenants = await db.tenant.findMany({ select: { id: true, entraTenantId: true } });
   const byEntra = new Map(tenants.map((t) => [t.entraTenantId, t.id]));
 
   // 3. The sign-in users of the demo, with their roles (the scoped operator sees a few EU tenants).
   for (const u of m.users) {
-    const user = await db.user.upsert({ where: { email: u.userPrincipalName.toLowerCase() }, update: {}, create: { email: u.userPrincipalName.toLowerCase(), name: u.displayName, oid: u.id, homeTenant: m.homeTenant.id } });
+    const user = await db.user.upsert({
+      where: { email: u.userPrincipalName.toLowerCase() },
+      update: {},
+      create: { email: u.userPrincipalName.toLowerCase(), name: u.displayName, oid: u.id, homeTenant: m.homeTenant.id },
+    });
     if ((await db.roleAssignment.count({ where: { userId: user.id } })) > 0) continue;
     const scoped = u.scopeTenantIds !== null;
     const tenantIds = (u.scopeTenantIds ?? []).map((id) => byEntra.get(id)).filter((id): id is string => Boolean(id));
     await db.$transaction(async (tx) => {
-      const a = await tx.roleAssignment.create({ data: { userId: user.id, role: u.role, allTenants: !scoped, tenants: { create: tenantIds.map((tenantId) => ({ tenantId })) } } });
-      await appendAuditEvent(tx, ACTOR, { action: 'user.grant', targetType: 'user', targetId: user.id, after: { email: user.email, role: u.role, allTenants: !scoped, tenants: tenantIds.length, assignment: a.id } });
+      const a = await tx.roleAssignment.create({
+        data: {
+          userId: user.id,
+          role: u.role,
+          allTenants: !scoped,
+          tenants: { create: tenantIds.map((tenantId) => ({ tenantId })) },
+        },
+      });
+      await appendAuditEvent(tx, ACTOR, {
+        action: 'user.grant',
+        targetType: 'user',
+        targetId: user.id,
+        after: { email: user.email, role: u.role, allTenants: !scoped, tenants: tenantIds.length, assignment: a.id },
+      });
     });
   }
 
@@ -113,7 +181,11 @@ export async function seedDemoFleet(db: Db, manifestPath: string, now = new Date
       { caller: 'system', actor: ACTOR, now },
     );
   }
-  await db.setting.upsert({ where: { key: 'detection.vendorCidrs' }, update: { value: m.vendor.egressIpRanges }, create: { key: 'detection.vendorCidrs', value: m.vendor.egressIpRanges } });
+  await db.setting.upsert({
+    where: { key: 'detection.vendorCidrs' },
+    update: { value: m.vendor.egressIpRanges },
+    create: { key: 'detection.vendorCidrs', value: m.vendor.egressIpRanges },
+  });
   await scanSignIns({ all: true }, { caller: 'system', actor: ACTOR, now, concurrency: 8 });
   await reclassifyConnectors(db, { all: true }, { now, actor: ACTOR, reason: 'demo.seed' });
 

@@ -17,7 +17,9 @@ test('a paste with a bad row is refused, naming the row, and nothing is created'
   const before = await advisoryCount(page);
   await page.goto('/advisories/new');
   const form = page.getByRole('form', { name: 'New advisory from pasted indicators' });
-  await form.getByLabel('Thumbprints or serial numbers').fill(`${'AB'.repeat(20)}\nthis is not a thumbprint\n${'CD'.repeat(32)}`);
+  await form
+    .getByLabel('Thumbprints or serial numbers')
+    .fill(`${'AB'.repeat(20)}\nthis is not a thumbprint\n${'CD'.repeat(32)}`);
   await form.getByLabel('Title').fill('E2E refused advisory');
   await form.getByRole('button', { name: 'Create advisory' }).click();
   await expect(form.getByText('The advisory was not saved', { exact: true })).toBeVisible();
@@ -54,22 +56,33 @@ test('pasting the thumbprint of a certificate in use re-classifies its connector
   await expect(table.locator('tbody tr').first()).toBeVisible();
   await expect(table.getByText('Compromised').first()).toBeVisible();
   await expect(page.getByRole('progressbar', { name: 'Remediation progress' })).toBeVisible();
-  await expect(page.getByRole('link', { name: 'Create remediation campaign' })).toHaveAttribute('href', /\/campaigns\/new\?advisory=/);
+  await expect(page.getByRole('link', { name: 'Create remediation campaign' })).toHaveAttribute(
+    'href',
+    /\/campaigns\/new\?advisory=/,
+  );
 
   await page.goto('/advisories');
-  const listed = page.getByRole('table', { name: 'Advisories' }).locator('tbody tr').filter({ hasText: 'E2E expiring certificate leaked' }).first();
+  const listed = page
+    .getByRole('table', { name: 'Advisories' })
+    .locator('tbody tr')
+    .filter({ hasText: 'E2E expiring certificate leaked' })
+    .first();
   await expect(listed).toContainText('high');
   await expect(listed.getByRole('progressbar')).toBeVisible();
 });
 
-test('detection settings refuse a bad vendor range naming the line; saving the policy says how many changed', async ({ page }) => {
+test('detection settings refuse a bad vendor range naming the line; saving the policy says how many changed', async ({
+  page,
+}) => {
   await signInAs(page, USERS.admin, '/settings/detection');
   const form = page.getByRole('form', { name: 'Vendor egress ranges' });
   const ranges = form.getByLabel('Ranges');
   const before = await ranges.inputValue();
   await ranges.fill(`${before}\n# a comment\n10.0.0.0/33`);
   await form.getByRole('button', { name: 'Save and re-classify' }).click();
-  await expect(form.getByText(/line \d+: '10\.0\.0\.0\/33' is not an IPv4\/IPv6 address or CIDR range/).first()).toBeVisible();
+  await expect(
+    form.getByText(/line \d+: '10\.0\.0\.0\/33' is not an IPv4\/IPv6 address or CIDR range/).first(),
+  ).toBeVisible();
   await page.reload();
   await expect(page.getByRole('form', { name: 'Vendor egress ranges' }).getByLabel('Ranges')).toHaveValue(before);
 

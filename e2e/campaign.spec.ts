@@ -7,7 +7,9 @@ import { expect, signIn, test, USERS } from './fixtures';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
-test('an operator runs a campaign over the compromised connectors to 100 % and exports the results', async ({ page }) => {
+test('an operator runs a campaign over the compromised connectors to 100 % and exports the results', async ({
+  page,
+}) => {
   test.setTimeout(150_000);
   // UK only: the rotation spec rotates compromised US/APAC connectors by hand on the same stack.
   await signIn(page, USERS.operator, '/campaigns/new?status=compromised&region=UK');
@@ -17,7 +19,8 @@ test('an operator runs a campaign over the compromised connectors to 100 % and e
   await page.getByLabel('Name').fill(name);
   await page.getByLabel('Canary wave size').fill('2');
   // Every region of the selection is mapped to its replacement certificate by default.
-  for (const select of await page.getByRole('combobox', { name: /^Certificate for / }).all()) await expect(select).toHaveValue(new RegExp(UUID));
+  for (const select of await page.getByRole('combobox', { name: /^Certificate for / }).all())
+    await expect(select).toHaveValue(new RegExp(UUID));
   await page.getByRole('button', { name: 'Create campaign' }).click();
 
   await expect(page).toHaveURL(new RegExp(`/campaigns/${UUID}\\?created=1`));
@@ -28,7 +31,9 @@ test('an operator runs a campaign over the compromised connectors to 100 % and e
   await expect(page.getByTestId('campaign-state')).toHaveText(/Running|Completed/);
 
   const bar = page.getByRole('progressbar', { name: 'Campaign progress' });
-  await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 100_000, intervals: [1_000, 2_000] }).toBe(100);
+  await expect
+    .poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 100_000, intervals: [1_000, 2_000] })
+    .toBe(100);
   await expect(page.getByTestId('campaign-state')).toHaveText('Completed', { timeout: 20_000 });
   const total = Number(/of (\d+) done/.exec((await bar.getAttribute('aria-valuetext')) ?? '')?.[1]);
   expect(total).toBeGreaterThan(0);
@@ -61,7 +66,10 @@ test('connectors selected in the connectors table become a draft campaign that c
   await expect(page).toHaveURL(new RegExp(`/campaigns/${UUID}\\?created=1`));
   await expect(page.getByRole('heading', { level: 1 })).toContainText('2 selected connectors');
   await expect(page.getByTestId('campaign-state')).toHaveText('Draft');
-  await expect(page.getByRole('progressbar', { name: 'Campaign progress' })).toHaveAttribute('aria-valuetext', /of 2 done/);
+  await expect(page.getByRole('progressbar', { name: 'Campaign progress' })).toHaveAttribute(
+    'aria-valuetext',
+    /of 2 done/,
+  );
   await page.getByRole('button', { name: 'Discard' }).click();
   await page.getByRole('alertdialog').getByRole('button', { name: 'Cancel campaign' }).click();
   await expect(page.getByTestId('campaign-state')).toHaveText('Cancelled');

@@ -11,7 +11,9 @@ import { expect, signIn, test, USERS } from './fixtures';
 const SIM = `https://localhost:${process.env.E2E_SIM_PORT ?? '4453'}`;
 
 async function simFaults(request: APIRequestContext, body: Record<string, unknown> | null): Promise<void> {
-  const res = body ? await request.post(`${SIM}/_sim/faults`, { data: body, ignoreHTTPSErrors: true }) : await request.delete(`${SIM}/_sim/faults`, { ignoreHTTPSErrors: true });
+  const res = body
+    ? await request.post(`${SIM}/_sim/faults`, { data: body, ignoreHTTPSErrors: true })
+    : await request.delete(`${SIM}/_sim/faults`, { ignoreHTTPSErrors: true });
   expect(res.ok(), await res.text()).toBe(true);
 }
 
@@ -45,7 +47,9 @@ async function walkWizard(page: Page, mode: RegExp, region: string): Promise<voi
   await expect(page.getByRole('list', { name: 'Steps Rekey will run' })).toBeVisible();
 }
 
-test('an operator rotates a compromised connector to its region’s replacement certificate (Rotate key) and sees the evidence', async ({ page }) => {
+test('an operator rotates a compromised connector to its region’s replacement certificate (Rotate key) and sees the evidence', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   await signIn(page, USERS.operator, '/');
   await openConnector(page, 'Litware 0026', 'Internal Mail Protection');
@@ -60,7 +64,9 @@ test('an operator rotates a compromised connector to its region’s replacement 
   await expect(page).toHaveURL(/\/rotations\/[0-9a-f-]{36}$/);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Succeeded', { timeout: 150_000 });
   // Verified by a sign-in with the new key, or (when the engine could not use the key) by its presence.
-  await expect(page.getByText(/A token request with the new key succeeded|The new credential is present and valid/)).toBeVisible();
+  await expect(
+    page.getByText(/A token request with the new key succeeded|The new credential is present and valid/),
+  ).toBeVisible();
   const before = page.getByRole('region', { name: 'Credentials before' });
   const after = page.getByRole('region', { name: 'Credentials after' });
   await expect(before.getByText('old', { exact: true })).toBeVisible();
@@ -69,16 +75,24 @@ test('an operator rotates a compromised connector to its region’s replacement 
   await expect(page.getByRole('region', { name: 'Audit events' })).toContainText('rotation.started');
 
   // The connector page now lists it in its history and is no longer compromised.
-  await page.getByRole('navigation', { name: 'Breadcrumb' }).getByRole('link', { name: /Internal Mail Protection/ }).click();
+  await page
+    .getByRole('navigation', { name: 'Breadcrumb' })
+    .getByRole('link', { name: /Internal Mail Protection/ })
+    .click();
   await expect(page.getByRole('region', { name: 'Rotation history' })).toContainText('Succeeded');
   await expect(page.getByRole('heading', { level: 1 })).not.toContainText('Compromised');
 
   // The rotations list shows it, filtered by the operator who started it.
   await page.goto('/rotations?state=SUCCEEDED&actor=operator');
-  await expect(page.getByRole('region', { name: 'Rotations' }).getByRole('link', { name: 'Internal Mail Protection' }).first()).toBeVisible();
+  await expect(
+    page.getByRole('region', { name: 'Rotations' }).getByRole('link', { name: 'Internal Mail Protection' }).first(),
+  ).toBeVisible();
 });
 
-test('a rotation that fails stops in Needs attention with the engine’s message, and Retry finishes it (Re-establish, typed confirmation)', async ({ page, request }) => {
+test('a rotation that fails stops in Needs attention with the engine’s message, and Retry finishes it (Re-establish, typed confirmation)', async ({
+  page,
+  request,
+}) => {
   test.setTimeout(240_000);
   await signIn(page, USERS.operator, '/');
   await openConnector(page, 'Adatum 0024', 'Mailbox Archive Sync');
@@ -106,7 +120,11 @@ test('a rotation that fails stops in Needs attention with the engine’s message
 
   // The overview's "need attention" link lists it.
   await page.goto('/rotations?state=NEEDS_ATTENTION');
-  await page.getByRole('region', { name: 'Rotations' }).getByRole('link', { name: 'Mailbox Archive Sync' }).first().click();
+  await page
+    .getByRole('region', { name: 'Rotations' })
+    .getByRole('link', { name: 'Mailbox Archive Sync' })
+    .first()
+    .click();
 
   await page.getByRole('button', { name: 'Retry' }).click();
   await page.getByRole('alertdialog').getByRole('button', { name: 'Retry now' }).click();

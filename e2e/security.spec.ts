@@ -25,7 +25,15 @@ function expectSecurityHeaders(headers: Record<string, string>): void {
   expect(csp, 'Content-Security-Policy').toBeTruthy();
   expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]{16,}' 'strict-dynamic'/);
   expect(csp).not.toContain('unsafe-eval');
-  for (const d of ["default-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'", "object-src 'none'", "img-src 'self' data:", "connect-src 'self'"]) {
+  for (const d of [
+    "default-src 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "object-src 'none'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+  ]) {
     expect(csp).toContain(d);
   }
   expect(headers['x-content-type-options']).toBe('nosniff');
@@ -60,7 +68,10 @@ test.describe('security headers', () => {
 test.describe('unauthenticated', () => {
   test('page navigations redirect to sign-in, keeping the page to return to', async ({ request }) => {
     for (const p of ['/', '/audit', '/settings/users']) {
-      const res = await request.get(p, { maxRedirects: 0, headers: { accept: 'text/html', 'sec-fetch-mode': 'navigate' } });
+      const res = await request.get(p, {
+        maxRedirects: 0,
+        headers: { accept: 'text/html', 'sec-fetch-mode': 'navigate' },
+      });
       expect(res.status(), p).toBe(307);
       const location = new URL(res.headers()['location']!, 'http://x');
       expect(location.pathname).toBe('/auth/sign-in');
@@ -82,26 +93,42 @@ test.describe('unauthenticated', () => {
   test('sign-in cookies are HttpOnly and SameSite', async ({ request }) => {
     const res = await request.get('/auth/sign-in', { maxRedirects: 0 });
     expect(res.status()).toBe(302);
-    const setCookie = res.headersArray().filter((h) => h.name.toLowerCase() === 'set-cookie').map((h) => h.value).join('\n');
+    const setCookie = res
+      .headersArray()
+      .filter((h) => h.name.toLowerCase() === 'set-cookie')
+      .map((h) => h.value)
+      .join('\n');
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/SameSite=Lax/);
   });
 });
 
 test.describe('signed in', () => {
-  test('sign-in through the simulator lands on the page asked for, and the session cookie is HttpOnly', async ({ page, context }) => {
+  test('sign-in through the simulator lands on the page asked for, and the session cookie is HttpOnly', async ({
+    page,
+    context,
+  }) => {
     await signIn(page, 'admin@rekey.example', '/audit');
     expect(new URL(page.url()).pathname).toBe('/audit');
-    const session = (await context.cookies()).find((c) => c.name === 'rekey_session' || c.name === '__Host-rekey_session');
+    const session = (await context.cookies()).find(
+      (c) => c.name === 'rekey_session' || c.name === '__Host-rekey_session',
+    );
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
   });
 
   test('a cross-origin POST is refused: sign-out and server actions', async ({ page }) => {
     await signIn(page, 'admin@rekey.example');
-    const signOut = await page.request.post('/auth/sign-out', { headers: { origin: 'https://evil.example' }, maxRedirects: 0 });
+    const signOut = await page.request.post('/auth/sign-out', {
+      headers: { origin: 'https://evil.example' },
+      maxRedirects: 0,
+    });
     expect(signOut.status()).toBe(403);
     const action = await page.request.post('/settings/users', {
-      headers: { origin: 'https://evil.example', 'next-action': '0'.repeat(42), 'content-type': 'text/plain;charset=UTF-8' },
+      headers: {
+        origin: 'https://evil.example',
+        'next-action': '0'.repeat(42),
+        'content-type': 'text/plain;charset=UTF-8',
+      },
       data: '[]',
       maxRedirects: 0,
     });
@@ -115,7 +142,8 @@ test.describe('signed in', () => {
     await page.goto('/settings/users');
     // Either a role exists (→ /forbidden?need=admin) or none was assigned yet (→ /auth/no-access).
     await expect(page).toHaveURL(/\/(forbidden\?need=admin|auth\/no-access)/);
-    if (page.url().includes('/forbidden')) await expect(page.getByRole('heading', { level: 1 })).toContainText('Admin role required');
+    if (page.url().includes('/forbidden'))
+      await expect(page.getByRole('heading', { level: 1 })).toContainText('Admin role required');
   });
 
   test('rendered pages and the built client bundles carry no private key material', async ({ page }) => {
@@ -127,7 +155,14 @@ test.describe('signed in', () => {
       keyPaths.push(m.managementApp.privateKeyPath);
     }
     // A 64-character run from the middle of each real private key: it must appear nowhere.
-    const fragments = keyPaths.filter((p) => fs.existsSync(p)).map((p) => fs.readFileSync(p, 'utf8').replace(/-----[^-]+-----|\s/g, '').slice(100, 164));
+    const fragments = keyPaths
+      .filter((p) => fs.existsSync(p))
+      .map((p) =>
+        fs
+          .readFileSync(p, 'utf8')
+          .replace(/-----[^-]+-----|\s/g, '')
+          .slice(100, 164),
+      );
     const forbidden = [/PRIVATE KEY-----/, /"sealedPrivateKey"/, /REKEY_SESSION_SECRET|REKEY_MASTER_KEY/];
 
     for (const p of ['/', '/audit', '/settings/users', '/tenants', '/certificates', '/settings']) {
@@ -140,7 +175,9 @@ test.describe('signed in', () => {
 
     const staticDir = path.join('.next', 'static');
     expect(fs.existsSync(staticDir), 'run against a production build').toBe(true);
-    const files = (fs.readdirSync(staticDir, { recursive: true }) as string[]).filter((f) => /\.(js|css|json|txt|map)$/.test(f));
+    const files = (fs.readdirSync(staticDir, { recursive: true }) as string[]).filter((f) =>
+      /\.(js|css|json|txt|map)$/.test(f),
+    );
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) {
       const text = fs.readFileSync(path.join(staticDir, f), 'utf8');
@@ -151,7 +188,10 @@ test.describe('signed in', () => {
 
   test('sign-out is a POST that ends the session', async ({ page }) => {
     await signIn(page, 'admin@rekey.example');
-    const res = await page.request.post('/auth/sign-out', { headers: { origin: new URL(page.url()).origin }, maxRedirects: 0 });
+    const res = await page.request.post('/auth/sign-out', {
+      headers: { origin: new URL(page.url()).origin },
+      maxRedirects: 0,
+    });
     expect(res.status()).toBe(303);
     expect((await page.request.get('/audit/export')).status()).toBe(401);
   });

@@ -16,7 +16,11 @@ test('the overview shows the seeded fleet with its exposure and targeted tenants
 test('the tenants table searches on the server and exports CSV', async ({ page }) => {
   await signIn(page, USERS.viewer, '/tenants');
   await expect(page.getByRole('table', { name: 'Tenants' })).toBeVisible();
-  const firstName = (await page.getByRole('table', { name: 'Tenants' }).locator('tbody tr a').first().textContent())!.trim();
+  const firstName = (await page
+    .getByRole('table', { name: 'Tenants' })
+    .locator('tbody tr a')
+    .first()
+    .textContent())!.trim();
   await page.getByRole('searchbox').first().fill(firstName);
   await page.getByRole('searchbox').first().press('Enter');
   await expect(page).toHaveURL(/[?&]q=/);
@@ -32,7 +36,10 @@ test('the connectors table filters by status from the overview chart', async ({ 
   await signIn(page, USERS.operator, '/connectors?status=compromised');
   const rows = page.getByRole('table', { name: 'Connectors' }).locator('tbody tr');
   await expect(rows.first()).toBeVisible();
-  for (const chip of await rows.locator('td').filter({ hasText: /Compromised|Targeted|Healthy|Expired|Expiring|Stale|Drift/ }).allTextContents()) {
+  for (const chip of await rows
+    .locator('td')
+    .filter({ hasText: /Compromised|Targeted|Healthy|Expired|Expiring|Stale|Drift/ })
+    .allTextContents()) {
     expect(chip).toMatch(/Compromised/);
   }
 });

@@ -11,13 +11,24 @@ import type { Page } from '@playwright/test';
 import { expect, signInOnce as signInAs, test, USERS } from './fixtures';
 
 const dataDir = path.resolve(process.env.E2E_DATA_DIR ?? '.data/e2e');
-type Manifest = { tenants: { id: string; name: string }[]; scenarios: { nonPremiumTenantId: string | null; unknownCredentialTenantId: string | null; attackerTargetedTenantIds: string[] } };
-const manifest = (): Manifest => JSON.parse(fs.readFileSync(path.join(dataDir, 'sim', 'fleet.json'), 'utf8')) as Manifest;
+type Manifest = {
+  tenants: { id: string; name: string }[];
+  scenarios: {
+    nonPremiumTenantId: string | null;
+    unknownCredentialTenantId: string | null;
+    attackerTargetedTenantIds: string[];
+  };
+};
+const manifest = (): Manifest =>
+  JSON.parse(fs.readFileSync(path.join(dataDir, 'sim', 'fleet.json'), 'utf8')) as Manifest;
 const nameOf = (id: string | null) => manifest().tenants.find((t) => t.id === id)!.name;
 
 async function tenantCount(page: Page): Promise<string> {
   await page.goto('/tenants');
-  const text = await page.getByRole('heading', { level: 1, name: 'Tenants' }).locator('xpath=following-sibling::p').textContent();
+  const text = await page
+    .getByRole('heading', { level: 1, name: 'Tenants' })
+    .locator('xpath=following-sibling::p')
+    .textContent();
   return text!.match(/^[\d,]+ tenant/)![0];
 }
 
@@ -32,13 +43,19 @@ test('a CSV with one bad row is refused, naming the row, and nothing is imported
   const before = await tenantCount(page);
   await page.goto('/tenants/new');
   const form = page.getByRole('form', { name: 'Import tenants from CSV' });
-  await form.getByLabel('CSV', { exact: true }).fill('tenant,name,region,group\nrekeyops.onmicrosoft.com,Rekey Operations,EU,\nnot a tenant!,Broken Row,EU,\nnobody-here-0000.onmicrosoft.com,Nobody,US,');
+  await form
+    .getByLabel('CSV', { exact: true })
+    .fill(
+      'tenant,name,region,group\nrekeyops.onmicrosoft.com,Rekey Operations,EU,\nnot a tenant!,Broken Row,EU,\nnobody-here-0000.onmicrosoft.com,Nobody,US,',
+    );
   await form.getByRole('button', { name: 'Import tenants' }).click();
   const report = page.getByRole('region', { name: 'Import report' });
   // Line 2 is fine on a fresh stack (already onboarded when the file runs again on the same data).
   await expect(report.getByText(/Nothing was imported: [23] of 3 rows have problems/)).toBeVisible();
   await expect(report.getByText(/Line 3: tenant is neither a valid tenant id/)).toBeVisible();
-  await expect(report.getByText(/Line 4: no Entra ID tenant has the domain nobody-here-0000\.onmicrosoft\.com/)).toBeVisible();
+  await expect(
+    report.getByText(/Line 4: no Entra ID tenant has the domain nobody-here-0000\.onmicrosoft\.com/),
+  ).toBeVisible();
   const rows = report.getByRole('table').locator('tbody tr');
   await expect(rows).toHaveCount(3);
   await expect(rows.nth(1)).toContainText('Invalid');
@@ -46,10 +63,14 @@ test('a CSV with one bad row is refused, naming the row, and nothing is imported
   expect(await tenantCount(page)).toBe(before);
 });
 
-test('a valid CSV passes the dry run, then one tenant is added by domain with its consent link and check', async ({ page }) => {
+test('a valid CSV passes the dry run, then one tenant is added by domain with its consent link and check', async ({
+  page,
+}) => {
   await signInAs(page, USERS.admin, '/tenants/new');
   const importForm = page.getByRole('form', { name: 'Import tenants from CSV' });
-  await importForm.getByLabel('CSV', { exact: true }).fill('tenant,name,region,group\nrekeyops.onmicrosoft.com,Rekey Operations,EU,Internal');
+  await importForm
+    .getByLabel('CSV', { exact: true })
+    .fill('tenant,name,region,group\nrekeyops.onmicrosoft.com,Rekey Operations,EU,Internal');
   await importForm.getByLabel('Check only (dry run)').check();
   await importForm.getByRole('button', { name: 'Import tenants' }).click();
   const report = page.getByRole('region', { name: 'Import report' });
@@ -64,7 +85,9 @@ test('a valid CSV passes the dry run, then one tenant is added by domain with it
   await add.getByLabel('Group').fill('Internal');
   await add.getByRole('button', { name: 'Add tenant' }).click();
   if (already) {
-    await expect(page.getByRole('alert').filter({ hasText: 'The tenant was not added' })).toContainText('is already onboarded as "Rekey Operations"');
+    await expect(page.getByRole('alert').filter({ hasText: 'The tenant was not added' })).toContainText(
+      'is already onboarded as "Rekey Operations"',
+    );
     return;
   }
   await expect(page.getByText('Tenant added: Rekey Operations')).toBeVisible();
@@ -75,10 +98,25 @@ test('a valid CSV passes the dry run, then one tenant is added by domain with it
   await expect(check).toContainText('Missing permissions');
   await expect(check).toContainText('grant it and re-consent');
   // Its administrator consents (the simulator's control API stands in for the consent page)…
-  const m = JSON.parse(fs.readFileSync(path.join(dataDir, 'sim', 'fleet.json'), 'utf8')) as { homeTenant: { id: string }; managementApp: { appId: string } };
-  const granted = await page.request.post(`https://localhost:${process.env.E2E_SIM_PORT ?? '4453'}/_sim/tenants/${m.homeTenant.id}/grant-consent`, {
-    data: { appId: m.managementApp.appId, roles: ['Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All', 'AuditLog.Read.All', 'Organization.Read.All', 'Policy.Read.All'] },
-  });
+  const m = JSON.parse(fs.readFileSync(path.join(dataDir, 'sim', 'fleet.json'), 'utf8')) as {
+    homeTenant: { id: string };
+    managementApp: { appId: string };
+  };
+  const granted = await page.request.post(
+    `https://localhost:${process.env.E2E_SIM_PORT ?? '4453'}/_sim/tenants/${m.homeTenant.id}/grant-consent`,
+    {
+      data: {
+        appId: m.managementApp.appId,
+        roles: [
+          'Application.ReadWrite.All',
+          'AppRoleAssignment.ReadWrite.All',
+          'AuditLog.Read.All',
+          'Organization.Read.All',
+          'Policy.Read.All',
+        ],
+      },
+    },
+  );
   expect(granted.ok()).toBe(true);
   // …and the next check says so.
   await page.getByRole('button', { name: 'Check consent' }).click();
@@ -112,7 +150,13 @@ test('the drift tenant shows the unknown credential, and Scan now reports what i
   await openTenant(page, nameOf(manifest().scenarios.unknownCredentialTenantId));
   const drift = page.getByRole('region', { name: 'Drift' });
   await expect(drift.getByText('Unknown credential').first()).toBeVisible();
-  await expect(page.getByRole('table', { name: /Credentials in the tenant/ }).first().getByText('Unknown', { exact: true }).first()).toBeVisible();
+  await expect(
+    page
+      .getByRole('table', { name: /Credentials in the tenant/ })
+      .first()
+      .getByText('Unknown', { exact: true })
+      .first(),
+  ).toBeVisible();
   await page.getByRole('button', { name: 'Scan now' }).click();
   await expect(page.getByText('Scan finished')).toBeVisible({ timeout: 30_000 });
   await expect(drift.getByText('Unknown credential').first()).toBeVisible();

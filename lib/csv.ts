@@ -33,7 +33,11 @@ export function csvResponse(filename: string, header: string[], rows: AsyncItera
 }
 
 /** Walks a paginated query page by page (for streaming exports), mapping each row to CSV cells. */
-export async function* paged<T>(fetchPage: (page: number, pageSize: number) => Promise<{ rows: T[] }>, toCells: (row: T) => unknown[], pageSize = 200): AsyncGenerator<unknown[]> {
+export async function* paged<T>(
+  fetchPage: (page: number, pageSize: number) => Promise<{ rows: T[] }>,
+  toCells: (row: T) => unknown[],
+  pageSize = 200,
+): AsyncGenerator<unknown[]> {
   for (let page = 1; ; page++) {
     const { rows } = await fetchPage(page, pageSize);
     for (const r of rows) yield toCells(r);

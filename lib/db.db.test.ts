@@ -5,16 +5,35 @@ async function makeConnector() {
   const tenant = await db.tenant.create({
     data: { entraTenantId: crypto.randomUUID(), displayName: 'Contoso', defaultDomain: 'contoso.onmicrosoft.com' },
   });
-  const type = await db.connectorType.upsert({ where: { name: 'Mail Archive' }, update: {}, create: { name: 'Mail Archive' } });
+  const type = await db.connectorType.upsert({
+    where: { name: 'Mail Archive' },
+    update: {},
+    create: { name: 'Mail Archive' },
+  });
   const cert = await db.certificate.create({
     data: {
-      sha1Thumbprint: crypto.randomUUID(), sha256Thumbprint: crypto.randomUUID(), serialNumber: '01', subject: 'CN=x', issuer: 'CN=x',
-      notBefore: new Date('2026-01-01'), notAfter: new Date('2027-01-01'), keyType: 'RSA', keySize: 2048,
-      signatureAlgorithm: 'sha256WithRSAEncryption', der: Buffer.from([1, 2, 3]), source: 'uploaded',
+      sha1Thumbprint: crypto.randomUUID(),
+      sha256Thumbprint: crypto.randomUUID(),
+      serialNumber: '01',
+      subject: 'CN=x',
+      issuer: 'CN=x',
+      notBefore: new Date('2026-01-01'),
+      notAfter: new Date('2027-01-01'),
+      keyType: 'RSA',
+      keySize: 2048,
+      signatureAlgorithm: 'sha256WithRSAEncryption',
+      der: Buffer.from([1, 2, 3]),
+      source: 'uploaded',
     },
   });
   const connector = await db.connector.create({
-    data: { tenantId: tenant.id, connectorTypeId: type.id, displayName: 'Mail Archive', appId: crypto.randomUUID(), appObjectId: crypto.randomUUID() },
+    data: {
+      tenantId: tenant.id,
+      connectorTypeId: type.id,
+      displayName: 'Mail Archive',
+      appId: crypto.randomUUID(),
+      appObjectId: crypto.randomUUID(),
+    },
   });
   return { tenant, connector, cert };
 }
@@ -22,24 +41,39 @@ async function makeConnector() {
 describe('the database schema', () => {
   it('refuses a second active rotation for the same connector', async () => {
     const { connector, cert } = await makeConnector();
-    await db.rotation.create({ data: { connectorId: connector.id, mode: 'rotate', step: 'add', toCertificateId: cert.id } });
-    const second = db.rotation.create({ data: { connectorId: connector.id, mode: 'rotate', step: 'add', toCertificateId: cert.id } });
-    const err = await second.then(() => null, (e: unknown) => e);
+    await db.rotation.create({
+      data: { connectorId: connector.id, mode: 'rotate', step: 'add', toCertificateId: cert.id },
+    });
+    const second = db.rotation.create({
+      data: { connectorId: connector.id, mode: 'rotate', step: 'add', toCertificateId: cert.id },
+    });
+    const err = await second.then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(isUniqueViolation(err)).toBe(true);
   });
 
   it('allows a new rotation once the previous one has finished', async () => {
     const { connector, cert } = await makeConnector();
-    const first = await db.rotation.create({ data: { connectorId: connector.id, mode: 'rotate', step: 'add', toCertificateId: cert.id } });
+    const first = await db.rotation.create({
+      data: { connectorId: connector.id, mode: 'rotate', step: 'add', toCertificateId: cert.id },
+    });
     await db.rotation.update({ where: { id: first.id }, data: { state: 'SUCCEEDED' } });
     await expect(
-      db.rotation.create({ data: { connectorId: connector.id, mode: 'rotate', step: 'add', toCertificateId: cert.id } }),
+      db.rotation.create({
+        data: { connectorId: connector.id, mode: 'rotate', step: 'add', toCertificateId: cert.id },
+      }),
     ).resolves.toMatchObject({ state: 'PENDING' });
   });
 
   it('keeps the audit log append-only', async () => {
-    const ev = await db.auditEvent.create({ data: { actorLabel: 'test', action: 'x.y', targetType: 't', prevHash: '0', hash: crypto.randomUUID() } });
-    await expect(db.auditEvent.update({ where: { seq: ev.seq }, data: { action: 'changed' } })).rejects.toThrow(/append-only/);
+    const ev = await db.auditEvent.create({
+      data: { actorLabel: 'test', action: 'x.y', targetType: 't', prevHash: '0', hash: crypto.randomUUID() },
+    });
+    await expect(db.auditEvent.update({ where: { seq: ev.seq }, data: { action: 'changed' } })).rejects.toThrow(
+      /append-only/,
+    );
     await expect(db.auditEvent.delete({ where: { seq: ev.seq } })).rejects.toThrow(/append-only/);
   });
 });
@@ -51,10 +85,16 @@ describe('secrets in query results', () => {
     await db.connector.update({ where: { id: connector.id }, data: { currentCertificateId: cert.id } });
     const plain = await db.certificate.findUniqueOrThrow({ where: { id: cert.id } });
     expect(plain).not.toHaveProperty('sealedPrivateKey');
-    const viaRelation = await db.connector.findUniqueOrThrow({ where: { id: connector.id }, include: { currentCertificate: true } });
+    const viaRelation = await db.connector.findUniqueOrThrow({
+      where: { id: connector.id },
+      include: { currentCertificate: true },
+    });
     expect(viaRelation.currentCertificate?.sha1Thumbprint).toBe(cert.sha1Thumbprint);
     expect(viaRelation.currentCertificate).not.toHaveProperty('sealedPrivateKey');
-    const explicit = await db.certificate.findUniqueOrThrow({ where: { id: cert.id }, select: { sealedPrivateKey: true } });
+    const explicit = await db.certificate.findUniqueOrThrow({
+      where: { id: cert.id },
+      select: { sealedPrivateKey: true },
+    });
     expect(explicit.sealedPrivateKey).toBe('rkv1.sealed');
   });
 });

@@ -31,7 +31,10 @@ function create(url: string): PrismaClient {
 export function getDb(): PrismaClient {
   const url = process.env.DATABASE_URL;
   if (!url) {
-    throw new RekeyError('CONFIG', 'DATABASE_URL is not set. Start Rekey with `npm start` (which runs an embedded PostgreSQL) or set DATABASE_URL.');
+    throw new RekeyError(
+      'CONFIG',
+      'DATABASE_URL is not set. Start Rekey with `npm start` (which runs an embedded PostgreSQL) or set DATABASE_URL.',
+    );
   }
   if (!globalForDb.__rekeyDb || globalForDb.__rekeyDbUrl !== url) {
     globalForDb.__rekeyDb = create(url);
@@ -57,8 +60,15 @@ export async function disconnectDb(): Promise<void> {
 
 /** True when a Prisma/pg error is a unique violation (optionally on a named constraint/index). */
 export function isUniqueViolation(e: unknown, constraint?: string): boolean {
-  const err = e as { code?: string; message?: string; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: unknown; originalCode?: string } } } };
-  const isUnique = err?.code === 'P2002' || err?.meta?.driverAdapterError?.cause?.originalCode === '23505' || /23505|Unique constraint/.test(err?.message ?? '');
+  const err = e as {
+    code?: string;
+    message?: string;
+    meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: unknown; originalCode?: string } } };
+  };
+  const isUnique =
+    err?.code === 'P2002' ||
+    err?.meta?.driverAdapterError?.cause?.originalCode === '23505' ||
+    /23505|Unique constraint/.test(err?.message ?? '');
   if (!isUnique) return false;
   if (!constraint) return true;
   return JSON.stringify(err.meta ?? {}).includes(constraint) || (err.message ?? '').includes(constraint);

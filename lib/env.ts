@@ -21,16 +21,29 @@ export const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Public base URL of the dashboard (redirect URIs, links in notifications). */
   REKEY_PUBLIC_URL: z.url().optional(),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   REKEY_DATA_DIR: z.string().default('.data'),
   REKEY_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   REKEY_MASTER_KEY: z.string().optional(),
   REKEY_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   REKEY_ADMINS: z.string().optional(),
   /** Sign out after this many minutes without a request (lib/auth/session.ts). */
-  REKEY_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  REKEY_SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   /** Sign out this many hours after sign-in, however active the session is. */
-  REKEY_SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  REKEY_SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
   /** Sign-in attempts allowed per client address per minute (lib/http/rate-limit.ts). */
   REKEY_SIGNIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
   REKEY_CLOUD: z.enum(['global', 'usgov', 'china']).default('global'),
@@ -49,7 +62,10 @@ export const EnvSchema = z.object({
   REKEY_WORKER_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   REKEY_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
   /** smtp://user:pass@host:587 (STARTTLS when offered; ?starttls=required) or smtps://…:465. */
-  REKEY_SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  REKEY_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
   /** Slack or Teams incoming webhook (the URL is the secret, so it lives here, not in Settings). */
   REKEY_NOTIFY_WEBHOOK_URL: z.url().optional(),
   REKEY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -68,12 +84,18 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
   const result = EnvSchema.safeParse(Object.fromEntries(Object.entries(source).filter(([, v]) => v !== '')));
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new RekeyError('CONFIG', `Invalid configuration:\n${lines.join('\n')}\nSee the Configuration table in README.md.`);
+    throw new RekeyError(
+      'CONFIG',
+      `Invalid configuration:\n${lines.join('\n')}\nSee the Configuration table in README.md.`,
+    );
   }
   const e = result.data;
   const cloud = CLOUDS[e.REKEY_CLOUD];
   if ((e.REKEY_MGMT_CERT_PATH || e.REKEY_MGMT_KEY_PATH) && !e.REKEY_MGMT_CLIENT_ID) {
-    throw new RekeyError('CONFIG', 'REKEY_MGMT_CERT_PATH/REKEY_MGMT_KEY_PATH are set but REKEY_MGMT_CLIENT_ID is not: set the management app\'s client id too.');
+    throw new RekeyError(
+      'CONFIG',
+      "REKEY_MGMT_CERT_PATH/REKEY_MGMT_KEY_PATH are set but REKEY_MGMT_CLIENT_ID is not: set the management app's client id too.",
+    );
   }
   return {
     ...e,

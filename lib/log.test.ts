@@ -20,20 +20,29 @@ describe('createLogger', () => {
   it('writes one JSON line with time, level, msg and fields', () => {
     const { logger, records } = capture();
     logger.info('rotation started', { tenantId: 't1', attempt: 2 });
-    expect(records()).toEqual([{ time: '2026-06-01T12:00:00.000Z', level: 'info', msg: 'rotation started', tenantId: 't1', attempt: 2 }]);
+    expect(records()).toEqual([
+      { time: '2026-06-01T12:00:00.000Z', level: 'info', msg: 'rotation started', tenantId: 't1', attempt: 2 },
+    ]);
   });
 
   it('drops records below its level and merges child fields', () => {
     const { logger, records } = capture('info');
     logger.debug('noise');
     logger.child({ rotationId: 'r1' }).warn('slow', { ms: 900 });
-    expect(records()).toEqual([{ time: '2026-06-01T12:00:00.000Z', level: 'warn', msg: 'slow', rotationId: 'r1', ms: 900 }]);
+    expect(records()).toEqual([
+      { time: '2026-06-01T12:00:00.000Z', level: 'warn', msg: 'slow', rotationId: 'r1', ms: 900 },
+    ]);
   });
 
   it('serialises errors with code and details', () => {
     const { logger, records } = capture();
     logger.error('failed', { err: new RekeyError('WRONG_PASSWORD', 'bad pfx password', { reason: 'WRONG_PASSWORD' }) });
-    expect(records()[0]?.err).toMatchObject({ name: 'RekeyError', code: 'WRONG_PASSWORD', message: 'bad pfx password', details: { reason: 'WRONG_PASSWORD' } });
+    expect(records()[0]?.err).toMatchObject({
+      name: 'RekeyError',
+      code: 'WRONG_PASSWORD',
+      message: 'bad pfx password',
+      details: { reason: 'WRONG_PASSWORD' },
+    });
   });
 });
 
@@ -73,7 +82,15 @@ describe('redaction: key material never reaches the sink', () => {
   });
 
   it('keeps public facts readable', () => {
-    expect(redact({ sha1Thumbprint: 'AB'.repeat(20), subject: 'CN=x', keyId: '0b2c1d4e-aaaa-bbbb-cccc-123456789012', certPem: cert.pem, keyType: 'RSA' })).toEqual({
+    expect(
+      redact({
+        sha1Thumbprint: 'AB'.repeat(20),
+        subject: 'CN=x',
+        keyId: '0b2c1d4e-aaaa-bbbb-cccc-123456789012',
+        certPem: cert.pem,
+        keyType: 'RSA',
+      }),
+    ).toEqual({
       sha1Thumbprint: 'AB'.repeat(20),
       subject: 'CN=x',
       keyId: '0b2c1d4e-aaaa-bbbb-cccc-123456789012',

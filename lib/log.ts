@@ -33,7 +33,8 @@ export const REDACTED = '[REDACTED]';
 
 const PEM_PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----[\s\S]*?(?:-----END \1-----|$)/g;
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
-const ALWAYS_SECRET = /pass(word|phrase)|secret|token|assertion|private_?key|pfx|pkcs12|credential_?value|^authorization$|cookie/i;
+const ALWAYS_SECRET =
+  /pass(word|phrase)|secret|token|assertion|private_?key|pfx|pkcs12|credential_?value|^authorization$|cookie/i;
 const KEY_NAME = /(^|_)key$|[a-z0-9]Key$|^key$/;
 const BASE64_BLOB = /^[A-Za-z0-9+/=_\-\s]{40,}$/;
 
@@ -42,7 +43,8 @@ function redactString(s: string): string {
 }
 
 function redactValue(value: unknown, name: string | undefined, seen: WeakSet<object>, depth: number): unknown {
-  if (name !== undefined && ALWAYS_SECRET.test(name)) return value === undefined || value === null || value === '' ? value : REDACTED;
+  if (name !== undefined && ALWAYS_SECRET.test(name))
+    return value === undefined || value === null || value === '' ? value : REDACTED;
   if (name !== undefined && KEY_NAME.test(name)) {
     if (Buffer.isBuffer(value) || value instanceof Uint8Array) return REDACTED;
     if (typeof value === 'string' && (BASE64_BLOB.test(value) || value.includes('-----BEGIN'))) return REDACTED;

@@ -76,7 +76,13 @@ export function formatShortDate(d: Date | string | number): string {
 /** "Mar 4, 2026, 14:05 UTC" */
 export function formatDateTime(d: Date | string | number): string {
   const s = toDate(d).toLocaleString(LOCALE, {
-    year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'UTC',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+    timeZone: 'UTC',
   });
   return `${s} UTC`;
 }
@@ -109,7 +115,9 @@ export function formatRelativeTime(d: Date | string | number, now: Date): string
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '—';
   const s = Math.round(ms / 1000);
-  const d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600), m = Math.floor((s % 3600) / 60);
+  const d = Math.floor(s / 86400),
+    h = Math.floor((s % 86400) / 3600),
+    m = Math.floor((s % 3600) / 60);
   if (d > 0) return h ? `${d}d ${h}h` : `${d}d`;
   if (h > 0) return m ? `${h}h ${m}m` : `${h}h`;
   if (m > 0) return `${m}m`;

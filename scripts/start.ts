@@ -16,7 +16,12 @@ import net from 'node:net';
 import path from 'node:path';
 import { parseEnv } from '@/lib/env';
 import { isRekeyError } from '@/lib/errors';
-import { ensureDatabase, resolveDataDir, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@/lib/runtime/embedded-postgres';
+import {
+  ensureDatabase,
+  resolveDataDir,
+  startEmbeddedPostgres,
+  type EmbeddedPostgresHandle,
+} from '@/lib/runtime/embedded-postgres';
 import { migrateDatabase } from '@/lib/runtime/migrate';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -71,10 +76,17 @@ async function shutdown(code: number): Promise<never> {
 /** Seeding runs right after the simulator starts listening; its health answer comes after it. */
 async function simHealth(port: number, caPath: string): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const req = https.get({ host: 'localhost', port, path: '/_sim/health', ca: fs.readFileSync(caPath), timeout: 120_000 }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`the simulator answered ${res.statusCode} to its health check`))));
-    });
+    const req = https.get(
+      { host: 'localhost', port, path: '/_sim/health', ca: fs.readFileSync(caPath), timeout: 120_000 },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve()
+            : reject(new Error(`the simulator answered ${res.statusCode} to its health check`)),
+        );
+      },
+    );
     req.on('error', reject);
   });
 }
@@ -106,7 +118,10 @@ async function main(): Promise<void> {
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
     const { dir, relocated } = resolveDataDir(path.join(env.dataDir, 'pg'));
-    if (relocated) say(`PostgreSQL cannot run from ${env.dataDir} as root here (a parent directory is private); its data lives in ${dir}.`);
+    if (relocated)
+      say(
+        `PostgreSQL cannot run from ${env.dataDir} as root here (a parent directory is private); its data lives in ${dir}.`,
+      );
     say(`starting the embedded PostgreSQL on port ${env.REKEY_PG_PORT} (data in ${dir})`);
     pgHandle = await startEmbeddedPostgres({ dataDir: dir, port: env.REKEY_PG_PORT });
     await ensureDatabase(pgHandle.urlFor('postgres'), 'rekey');
@@ -120,12 +135,32 @@ async function main(): Promise<void> {
   const useSim = env.REKEY_SIM === 'on' || (env.REKEY_SIM === 'auto' && !env.REKEY_MGMT_CLIENT_ID);
   if (useSim) {
     if (!(await portFree(env.REKEY_SIM_PORT))) {
-      throw new Error(`Port ${env.REKEY_SIM_PORT} (the Microsoft 365 simulator) is in use. Stop what listens there or set REKEY_SIM_PORT.`);
+      throw new Error(
+        `Port ${env.REKEY_SIM_PORT} (the Microsoft 365 simulator) is in use. Stop what listens there or set REKEY_SIM_PORT.`,
+      );
     }
     const simDir = path.join(env.dataDir, 'sim');
     const manifestPath = path.join(simDir, 'fleet.json');
-    say(`starting the Microsoft 365 simulator on https://localhost:${env.REKEY_SIM_PORT} (demo fleet of ${env.REKEY_SIM_TENANTS} tenants)`);
-    const sim = run('simulator', [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'sim/cli.ts'), '--port', String(env.REKEY_SIM_PORT), '--data-dir', simDir, '--seed', 'demo', '--tenants', String(env.REKEY_SIM_TENANTS), '--quiet'], childEnv);
+    say(
+      `starting the Microsoft 365 simulator on https://localhost:${env.REKEY_SIM_PORT} (demo fleet of ${env.REKEY_SIM_TENANTS} tenants)`,
+    );
+    const sim = run(
+      'simulator',
+      [
+        path.join(root, 'node_modules/tsx/dist/cli.mjs'),
+        path.join(root, 'sim/cli.ts'),
+        '--port',
+        String(env.REKEY_SIM_PORT),
+        '--data-dir',
+        simDir,
+        '--seed',
+        'demo',
+        '--tenants',
+        String(env.REKEY_SIM_TENANTS),
+        '--quiet',
+      ],
+      childEnv,
+    );
     await waitForPort(env.REKEY_SIM_PORT, sim, 120_000);
     await simHealth(env.REKEY_SIM_PORT, path.join(simDir, 'ca.pem'));
     // Only what a real deployment would configure: the management app and where Entra/Graph are.
@@ -146,7 +181,17 @@ async function main(): Promise<void> {
   }
 
   // 3. Demo data, once.
-  await runToEnd('seed', [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'cli/main-entry.ts'), 'db', 'seed', '--if-empty'], childEnv);
+  await runToEnd(
+    'seed',
+    [
+      path.join(root, 'node_modules/tsx/dist/cli.mjs'),
+      path.join(root, 'cli/main-entry.ts'),
+      'db',
+      'seed',
+      '--if-empty',
+    ],
+    childEnv,
+  );
 
   // 4. The web app.
   if (!(await portFree(env.PORT))) throw new Error(`Port ${env.PORT} is in use. Stop what listens there or set PORT.`);
@@ -161,7 +206,11 @@ async function main(): Promise<void> {
   if (env.REKEY_WORKER === 'inline' && fs.existsSync(path.join(root, 'cli/commands/worker.ts'))) {
     // Several processes share the queues (SKIP LOCKED) and the rotations (advisory locks).
     for (let i = 0; i < env.REKEY_WORKER_PROCESSES; i++) {
-      run(env.REKEY_WORKER_PROCESSES > 1 ? `worker ${i + 1}` : 'worker', [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'cli/main-entry.ts'), 'worker'], childEnv);
+      run(
+        env.REKEY_WORKER_PROCESSES > 1 ? `worker ${i + 1}` : 'worker',
+        [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'cli/main-entry.ts'), 'worker'],
+        childEnv,
+      );
     }
   }
   say(`Rekey is running at http://localhost:${env.PORT}  (Ctrl-C to stop)`);

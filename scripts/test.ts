@@ -11,7 +11,11 @@ import path from 'node:path';
 const root = path.resolve(import.meta.dirname, '..');
 const bin = (p: string) => path.join(root, 'node_modules', p);
 const only = process.argv.slice(2);
-const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', FORCE_COLOR: process.env.CI ? '0' : '1' };
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  NEXT_TELEMETRY_DISABLED: '1',
+  FORCE_COLOR: process.env.CI ? '0' : '1',
+};
 
 interface Step {
   name: string;
@@ -24,12 +28,36 @@ interface Step {
 const steps: Step[] = [
   { name: 'typecheck', args: [bin('typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'] },
   { name: 'lint', args: [bin('eslint/bin/eslint.js'), '--max-warnings', '0', '.'] },
-  { name: 'unit+db', args: [bin('vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/vitest.json'], report: 'test-results/vitest.json' },
+  { name: 'format', args: [bin('prettier/bin/prettier.cjs'), '--check', '--log-level', 'warn', '.'] },
+  {
+    name: 'unit+db',
+    args: [
+      bin('vitest/vitest.mjs'),
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      '--outputFile.json=test-results/vitest.json',
+    ],
+    report: 'test-results/vitest.json',
+  },
   { name: 'build', args: [bin('next/dist/bin/next'), 'build'] },
   { name: 'e2e', args: [bin('@playwright/test/cli.js'), 'test'], report: 'test-results/e2e.json' },
 ];
 if (fs.existsSync(path.join(root, 'vitest.chaos.config.mts'))) {
-  steps.push({ name: 'chaos', args: [bin('vitest/vitest.mjs'), 'run', '--config', 'vitest.chaos.config.mts', '--reporter=default', '--reporter=json', '--outputFile.json=test-results/chaos.json'], report: 'test-results/chaos.json', env: { ...process.env, REKEY_CHAOS_SIZE: process.env.REKEY_CHAOS_SIZE ?? 'ci' } });
+  steps.push({
+    name: 'chaos',
+    args: [
+      bin('vitest/vitest.mjs'),
+      'run',
+      '--config',
+      'vitest.chaos.config.mts',
+      '--reporter=default',
+      '--reporter=json',
+      '--outputFile.json=test-results/chaos.json',
+    ],
+    report: 'test-results/chaos.json',
+    env: { ...process.env, REKEY_CHAOS_SIZE: process.env.REKEY_CHAOS_SIZE ?? 'ci' },
+  });
 }
 
 function runStep(step: Step): Promise<number> {
@@ -44,7 +72,11 @@ function count(report: string): { passed: number; failed: number; skipped: numbe
   if (!fs.existsSync(file)) return { passed: 0, failed: 0, skipped: 0 };
   const data = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
   if ('numPassedTests' in data) {
-    return { passed: Number(data.numPassedTests), failed: Number(data.numFailedTests), skipped: Number(data.numPendingTests ?? 0) + Number(data.numTodoTests ?? 0) };
+    return {
+      passed: Number(data.numPassedTests),
+      failed: Number(data.numFailedTests),
+      skipped: Number(data.numPendingTests ?? 0) + Number(data.numTodoTests ?? 0),
+    };
   }
   const stats = data.stats as { expected: number; unexpected: number; flaky: number; skipped: number };
   return { passed: stats.expected, failed: stats.unexpected + stats.flaky, skipped: stats.skipped };
@@ -78,5 +110,7 @@ for (const step of steps) {
 }
 process.stderr.write(`\n${timings.join(' · ')}\n`);
 if (failedStep) process.stderr.write(`step "${failedStep}" failed\n`);
-process.stdout.write(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}\n`);
+process.stdout.write(
+  `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}\n`,
+);
 process.exit(failedStep ? 1 : 0);

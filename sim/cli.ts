@@ -22,7 +22,9 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log('Usage: npm run sim -- [--port 4443] [--seed demo|none] [--tenants N] [--reset] [--data-dir DIR] [--login-host H] [--graph-host H] [--latency-ms MS] [--no-throttling] [--no-persist] [--quiet]');
+  console.log(
+    'Usage: npm run sim -- [--port 4443] [--seed demo|none] [--tenants N] [--reset] [--data-dir DIR] [--login-host H] [--graph-host H] [--latency-ms MS] [--no-throttling] [--no-persist] [--quiet]',
+  );
   process.exit(0);
 }
 
@@ -41,7 +43,9 @@ const sim = await startSimulator({
   graphHost: values['graph-host'],
   log: !values.quiet,
 });
-console.log(`Microsoft 365 simulator listening on ${sim.url} (${sim.state.tenants.size} tenants, ready in ${Date.now() - started} ms)`);
+console.log(
+  `Microsoft 365 simulator listening on ${sim.url} (${sim.state.tenants.size} tenants, ready in ${Date.now() - started} ms)`,
+);
 console.log(`  trust its CA:   NODE_EXTRA_CA_CERTS=${sim.caPemPath}`);
 if (sim.manifest) console.log(`  fleet manifest: ${sim.manifestPath}`);
 console.log(`  control API:    ${sim.url}/_sim/health`);

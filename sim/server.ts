@@ -86,7 +86,15 @@ export interface SimAdmin {
   /** Adds a certificate credential without Graph's validation (e.g. an expired or future one). */
   addKeyCredentialDirect(
     tenantId: string,
-    input: { appId: string; target?: 'application' | 'servicePrincipal'; certificate: string | Buffer; startDateTime?: string; endDateTime?: string; keyId?: string; displayName?: string },
+    input: {
+      appId: string;
+      target?: 'application' | 'servicePrincipal';
+      certificate: string | Buffer;
+      startDateTime?: string;
+      endDateTime?: string;
+      keyId?: string;
+      displayName?: string;
+    },
   ): KeyCredentialRecord;
   removeKeyCredentialDirect(tenantId: string, appId: string, keyId: string): void;
   addUser(tenantId: string, input: { userPrincipalName: string; displayName: string; id?: string }): UserRecord;
@@ -134,7 +142,12 @@ function loadOrCreateSigningKey(dir: string): SigningKey {
   if (!fs.existsSync(keyPath) || !fs.existsSync(certPath)) {
     const keyPair = generateRsaKeyPair(2048);
     const now = Date.now();
-    const certPem = buildCertificate({ subjectCn: 'accounts.accesscontrol.windows.net', keyPair, notBefore: new Date(now - 86_400_000), notAfter: new Date(now + 5 * 365 * 86_400_000) });
+    const certPem = buildCertificate({
+      subjectCn: 'accounts.accesscontrol.windows.net',
+      keyPair,
+      notBefore: new Date(now - 86_400_000),
+      notAfter: new Date(now + 5 * 365 * 86_400_000),
+    });
     const bundle = `${keyPair.privateKeyPem}${certPem}`;
     const tmp = `${keyPath}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, bundle, { mode: 0o600 });
@@ -206,7 +219,13 @@ function send(res: ServerResponse, result: HttpResult, defaults: Record<string, 
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-const GRAPH_FAULT_CODES: Record<number, string> = { 429: 'TooManyRequests', 500: 'generalException', 502: 'badGateway', 503: 'serviceNotAvailable', 504: 'gatewayTimeout' };
+const GRAPH_FAULT_CODES: Record<number, string> = {
+  429: 'TooManyRequests',
+  500: 'generalException',
+  502: 'badGateway',
+  503: 'serviceNotAvailable',
+  504: 'gatewayTimeout',
+};
 
 export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<SimHandle> {
   const dataDir = path.resolve(opts.dataDir ?? DEFAULT_DATA_DIR);
@@ -270,12 +289,23 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     return m;
   };
 
-  const server = https.createServer({ key: tls.serverKeyPem, cert: tls.serverCertPem, keepAliveTimeout: 30_000 }, (req, res) => {
-    void handle(req, res).catch((err: unknown) => {
-      log(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      send(res, { status: 500, headers: {}, body: { error: { code: 'InternalServerError', message: 'The simulator failed to handle the request.' } } }, {});
-    });
-  });
+  const server = https.createServer(
+    { key: tls.serverKeyPem, cert: tls.serverCertPem, keepAliveTimeout: 30_000 },
+    (req, res) => {
+      void handle(req, res).catch((err: unknown) => {
+        log(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        send(
+          res,
+          {
+            status: 500,
+            headers: {},
+            body: { error: { code: 'InternalServerError', message: 'The simulator failed to handle the request.' } },
+          },
+          {},
+        );
+      });
+    },
+  );
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = Date.now();
@@ -301,9 +331,14 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
       }
       if (decision.delayMs > 0) await sleep(decision.delayMs);
       const requestId = newRequestId();
-      const clientRequestId = (req.headers['client-request-id'] as string | undefined) ?? u.searchParams.get('client-request-id');
+      const clientRequestId =
+        (req.headers['client-request-id'] as string | undefined) ?? u.searchParams.get('client-request-id');
       if (decision.tokenDownSeconds !== null) {
-        const r = aadErrorResult(new AadError(503, 'temporarily_unavailable', 90033, 'A transient error has occurred. Please try again.'), now(), clientRequestId);
+        const r = aadErrorResult(
+          new AadError(503, 'temporarily_unavailable', 90033, 'A transient error has occurred. Please try again.'),
+          now(),
+          clientRequestId,
+        );
         r.headers['retry-after'] = String(Math.max(1, Math.ceil(decision.tokenDownSeconds)));
         send(res, r, {});
         return;
@@ -312,9 +347,26 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
         const { status, retryAfterSeconds } = decision.fail;
         let r: HttpResult;
         if (kind === 'graph') {
-          r = graphErrorResult(new GraphError(status, GRAPH_FAULT_CODES[status] ?? 'UnknownError', status === 429 ? 'Please retry again later.' : 'Injected fault.'), { requestId, clientRequestId }, now());
+          r = graphErrorResult(
+            new GraphError(
+              status,
+              GRAPH_FAULT_CODES[status] ?? 'UnknownError',
+              status === 429 ? 'Please retry again later.' : 'Injected fault.',
+            ),
+            { requestId, clientRequestId },
+            now(),
+          );
         } else {
-          r = aadErrorResult(new AadError(status, status >= 500 || status === 429 ? 'temporarily_unavailable' : 'invalid_request', 90033, 'A transient error has occurred. Please try again.'), now(), clientRequestId);
+          r = aadErrorResult(
+            new AadError(
+              status,
+              status >= 500 || status === 429 ? 'temporarily_unavailable' : 'invalid_request',
+              90033,
+              'A transient error has occurred. Please try again.',
+            ),
+            now(),
+            clientRequestId,
+          );
         }
         if (retryAfterSeconds !== null) r.headers['retry-after'] = String(retryAfterSeconds);
         send(res, r, { 'request-id': requestId, 'client-request-id': clientRequestId ?? requestId });
@@ -342,13 +394,27 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
           'client-request-id': clientRequestId ?? requestId,
           'cache-control': 'no-cache',
           'strict-transport-security': 'max-age=31536000',
-          'x-ms-ags-diagnostic': JSON.stringify({ ServerInfo: { DataCenter: 'Simulator', Slice: 'E', Ring: '0', ScaleUnit: '000', RoleInstance: 'SIM' } }),
+          'x-ms-ags-diagnostic': JSON.stringify({
+            ServerInfo: { DataCenter: 'Simulator', Slice: 'E', Ring: '0', ScaleUnit: '000', RoleInstance: 'SIM' },
+          }),
         };
         if (body.length > 0) {
           try {
             graphReq.body = JSON.parse(body.toString('utf8'));
           } catch {
-            send(res, graphErrorResult(new GraphError(400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.'), graphReq, now()), defaults);
+            send(
+              res,
+              graphErrorResult(
+                new GraphError(
+                  400,
+                  'BadRequest',
+                  'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+                ),
+                graphReq,
+                now(),
+              ),
+              defaults,
+            );
             return;
           }
         }
@@ -356,7 +422,15 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
         return;
       }
       if (method !== 'POST') {
-        send(res, aadErrorResult(new AadError(405, 'invalid_request', 900561, 'The endpoint only accepts POST requests.'), now(), clientRequestId), {});
+        send(
+          res,
+          aadErrorResult(
+            new AadError(405, 'invalid_request', 900561, 'The endpoint only accepts POST requests.'),
+            now(),
+            clientRequestId,
+          ),
+          {},
+        );
         return;
       }
       const form = new URLSearchParams(body.toString('utf8'));
@@ -404,10 +478,26 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
       return;
     }
     if (p === '/' || p === '') {
-      send(res, { status: 200, headers: {}, body: { name: 'Rekey Microsoft 365 simulator', tenants: directory.tenants.size, docs: 'sim/README.md' } }, {});
+      send(
+        res,
+        {
+          status: 200,
+          headers: {},
+          body: { name: 'Rekey Microsoft 365 simulator', tenants: directory.tenants.size, docs: 'sim/README.md' },
+        },
+        {},
+      );
       return;
     }
-    send(res, { status: 404, headers: {}, body: { error: { code: 'NotFound', message: `No simulator route for ${method} ${p}` } } }, {});
+    send(
+      res,
+      {
+        status: 404,
+        headers: {},
+        body: { error: { code: 'NotFound', message: `No simulator route for ${method} ${p}` } },
+      },
+      {},
+    );
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -481,14 +571,28 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     addKeyCredentialDirect(tenantId, input) {
       const tenant = tenantOf(tenantId);
       const appId = input.appId.toLowerCase();
-      const target = input.target === 'servicePrincipal' ? tenant.spsByAppId.get(appId) : (tenant.appsByAppId.get(appId) ?? directory.appsByAppId.get(appId));
+      const target =
+        input.target === 'servicePrincipal'
+          ? tenant.spsByAppId.get(appId)
+          : (tenant.appsByAppId.get(appId) ?? directory.appsByAppId.get(appId));
       if (!target) throw new Error(`no ${input.target ?? 'application'} ${input.appId} in ${tenantId}`);
-      const der = Buffer.isBuffer(input.certificate) ? input.certificate : input.certificate.includes('BEGIN CERTIFICATE') ? pemToDer(input.certificate) : Buffer.from(input.certificate, 'base64');
+      const der = Buffer.isBuffer(input.certificate)
+        ? input.certificate
+        : input.certificate.includes('BEGIN CERTIFICATE')
+          ? pemToDer(input.certificate)
+          : Buffer.from(input.certificate, 'base64');
       const x = new crypto.X509Certificate(der);
       const cred: KeyCredentialRecord = {
         keyId: input.keyId ?? newGuid(),
         customKeyIdentifier: crypto.createHash('sha1').update(der).digest(),
-        displayName: input.displayName ?? `CN=${x.subject.split('\n').find((l) => l.startsWith('CN='))?.slice(3) ?? 'certificate'}`,
+        displayName:
+          input.displayName ??
+          `CN=${
+            x.subject
+              .split('\n')
+              .find((l) => l.startsWith('CN='))
+              ?.slice(3) ?? 'certificate'
+          }`,
         startDateTime: input.startDateTime ?? new Date(x.validFrom).toISOString(),
         endDateTime: input.endDateTime ?? new Date(x.validTo).toISOString(),
         type: 'AsymmetricX509Cert',
@@ -509,7 +613,9 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     addUser: (tenantId, input) => directory.addUser(tenantOf(tenantId), input),
     listSignIns(tenantId, filter = {}) {
       const out = tenantOf(tenantId).signIns.filter(
-        (s) => (!filter.appId || s.appId === filter.appId.toLowerCase()) && (!filter.servicePrincipalOnly || s.signInEventTypes.includes('servicePrincipal')),
+        (s) =>
+          (!filter.appId || s.appId === filter.appId.toLowerCase()) &&
+          (!filter.servicePrincipalOnly || s.signInEventTypes.includes('servicePrincipal')),
       );
       return out.reverse();
     },
@@ -529,7 +635,8 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
   };
   const faults: SimFaults = {
     failNext: (count, status, o) => ctx.faults.failNext(count, status, o),
-    failFraction: (fraction, status, retryAfterSeconds, target) => ctx.faults.failFraction(fraction, status, retryAfterSeconds ?? 1, target),
+    failFraction: (fraction, status, retryAfterSeconds, target) =>
+      ctx.faults.failFraction(fraction, status, retryAfterSeconds ?? 1, target),
     latency: (ms, jitter) => ctx.faults.latency(ms, jitter),
     tokenEndpointDown: (seconds) => ctx.faults.tokenEndpointDown(seconds),
     dropConnections: (fraction, target) => ctx.faults.dropConnections(fraction, target),

@@ -30,7 +30,10 @@ export default async function OverviewPage({ searchParams }: Props) {
   const sp = await searchParams;
   const filters = parseFleetFilters(sp);
   const now = new Date();
-  const [o, options] = await Promise.all([getFleetOverview(db, fleetScopeFor(principal, 'viewer'), filters, now), listFilterOptions(db, tenantScopeWhere(principal, 'viewer'))]);
+  const [o, options] = await Promise.all([
+    getFleetOverview(db, fleetScopeFor(principal, 'viewer'), filters, now),
+    listFilterOptions(db, tenantScopeWhere(principal, 'viewer')),
+  ]);
   const keep = { region: filters.region, group: filters.group, connectorTypeId: filters.connectorTypeId };
   const connectorsHref = (extra: Record<string, string>) => hrefWith('/connectors', keep, extra);
   const inFlight = o.rotationsInFlight.PENDING + o.rotationsInFlight.RUNNING + o.rotationsInFlight.WAITING;
@@ -45,8 +48,15 @@ export default async function OverviewPage({ searchParams }: Props) {
       />
 
       {o.targetedTenantCount > 0 ? (
-        <Alert tone="danger" title={`${formatNumber(o.targetedTenantCount)} tenant${o.targetedTenantCount === 1 ? ' was' : 's were'} targeted with a compromised certificate`} className="mb-6">
-          <p>Sign-in logs show the compromised credential used from addresses outside the vendor&apos;s known ranges. Re-establish these connections first.</p>
+        <Alert
+          tone="danger"
+          title={`${formatNumber(o.targetedTenantCount)} tenant${o.targetedTenantCount === 1 ? ' was' : 's were'} targeted with a compromised certificate`}
+          className="mb-6"
+        >
+          <p>
+            Sign-in logs show the compromised credential used from addresses outside the vendor&apos;s known ranges.
+            Re-establish these connections first.
+          </p>
           <ul className="mt-2 flex flex-wrap gap-x-4 gap-y-1">
             {o.targetedTenants.map((t) => (
               <li key={t.id}>
@@ -55,7 +65,13 @@ export default async function OverviewPage({ searchParams }: Props) {
                 </Link>
               </li>
             ))}
-            {o.targetedTenantCount > o.targetedTenants.length ? <li><Link className="underline" href={connectorsHref({ status: 'targeted' })} prefetch={false}>and {o.targetedTenantCount - o.targetedTenants.length} more</Link></li> : null}
+            {o.targetedTenantCount > o.targetedTenants.length ? (
+              <li>
+                <Link className="underline" href={connectorsHref({ status: 'targeted' })} prefetch={false}>
+                  and {o.targetedTenantCount - o.targetedTenants.length} more
+                </Link>
+              </li>
+            ) : null}
           </ul>
         </Alert>
       ) : null}
@@ -63,13 +79,32 @@ export default async function OverviewPage({ searchParams }: Props) {
       <section aria-label="Key figures" className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-5">
         <Stat label="Tenants" value={formatNumber(o.tenants)} href={hrefWith('/tenants', keep, {})} />
         <Stat label="Connectors" value={formatNumber(o.connectors)} href={connectorsHref({})} />
-        <Stat label="Exposed connectors" value={formatNumber(o.exposedConnectors)} detail={o.connectors ? `${formatPercent(o.exposedConnectors / o.connectors)} of connectors on a compromised certificate` : undefined} tone={o.exposedConnectors ? 'danger' : 'default'} href={connectorsHref({ status: 'compromised' })} />
+        <Stat
+          label="Exposed connectors"
+          value={formatNumber(o.exposedConnectors)}
+          detail={
+            o.connectors
+              ? `${formatPercent(o.exposedConnectors / o.connectors)} of connectors on a compromised certificate`
+              : undefined
+          }
+          tone={o.exposedConnectors ? 'danger' : 'default'}
+          href={connectorsHref({ status: 'compromised' })}
+        />
         <Stat label="Rotations in flight" value={formatNumber(inFlight)} href="/rotations?state=active" />
-        <Stat label="Need attention" value={formatNumber(o.rotationsInFlight.NEEDS_ATTENTION)} tone={o.rotationsInFlight.NEEDS_ATTENTION ? 'warning' : 'default'} href="/rotations?state=NEEDS_ATTENTION" />
+        <Stat
+          label="Need attention"
+          value={formatNumber(o.rotationsInFlight.NEEDS_ATTENTION)}
+          tone={o.rotationsInFlight.NEEDS_ATTENTION ? 'warning' : 'default'}
+          href="/rotations?state=NEEDS_ATTENTION"
+        />
       </section>
 
       {o.connectors === 0 ? (
-        <EmptyState title="No connectors yet" description="Add tenants and scan them to discover their vendor connectors." icon="building" />
+        <EmptyState
+          title="No connectors yet"
+          description="Add tenants and scan them to discover their vendor connectors."
+          icon="building"
+        />
       ) : (
         // A hydration boundary (nothing suspends): the charts hydrate in their own interruptible pass.
         <Suspense>
@@ -84,7 +119,13 @@ export default async function OverviewPage({ searchParams }: Props) {
                   label="Connectors by status"
                   centerValue={formatNumber(o.connectors)}
                   centerLabel="connectors"
-                  segments={CONNECTOR_STATUS_VALUES.map((s) => ({ key: s, label: CONNECTOR_STATUS[s].label, value: o.byStatus[s], tone: CONNECTOR_STATUS[s].tone, href: connectorsHref({ status: s }) }))}
+                  segments={CONNECTOR_STATUS_VALUES.map((s) => ({
+                    key: s,
+                    label: CONNECTOR_STATUS[s].label,
+                    value: o.byStatus[s],
+                    tone: CONNECTOR_STATUS[s].tone,
+                    href: connectorsHref({ status: s }),
+                  }))}
                 />
               </CardBody>
             </Card>
@@ -92,11 +133,21 @@ export default async function OverviewPage({ searchParams }: Props) {
               <CardHeader>
                 <CardTitle>Remediation burn-down</CardTitle>
                 <CardDescription>
-                  Connectors on a compromised certificate, last 30 days{remediated > 0 ? ` · ${formatNumber(remediated)} remediated` : ''}.
+                  Connectors on a compromised certificate, last 30 days
+                  {remediated > 0 ? ` · ${formatNumber(remediated)} remediated` : ''}.
                 </CardDescription>
               </CardHeader>
               <CardBody>
-                <AreaChart label="Exposed connectors per day, last 30 days" series={[{ name: 'Exposed connectors', tone: 'danger', points: o.burnDown.map((d) => ({ x: d.day, y: d.exposed })) }]} />
+                <AreaChart
+                  label="Exposed connectors per day, last 30 days"
+                  series={[
+                    {
+                      name: 'Exposed connectors',
+                      tone: 'danger',
+                      points: o.burnDown.map((d) => ({ x: d.day, y: d.exposed })),
+                    },
+                  ]}
+                />
               </CardBody>
             </Card>
             <Card>
@@ -104,7 +155,16 @@ export default async function OverviewPage({ searchParams }: Props) {
                 <CardTitle>Exposure by region</CardTitle>
               </CardHeader>
               <CardBody>
-                <BarChart label="Exposed connectors by region" bars={o.byRegion.map((r) => ({ key: r.region, label: `${r.region} (${formatNumber(r.total)})`, value: r.exposed, tone: 'danger', href: connectorsHref({ region: r.region, status: 'compromised' }) }))} />
+                <BarChart
+                  label="Exposed connectors by region"
+                  bars={o.byRegion.map((r) => ({
+                    key: r.region,
+                    label: `${r.region} (${formatNumber(r.total)})`,
+                    value: r.exposed,
+                    tone: 'danger',
+                    href: connectorsHref({ region: r.region, status: 'compromised' }),
+                  }))}
+                />
               </CardBody>
             </Card>
             <Card>
@@ -112,7 +172,16 @@ export default async function OverviewPage({ searchParams }: Props) {
                 <CardTitle>Exposure by connector type</CardTitle>
               </CardHeader>
               <CardBody>
-                <BarChart label="Exposed connectors by connector type" bars={o.byConnectorType.map((t) => ({ key: t.id, label: `${t.name} (${formatNumber(t.total)})`, value: t.exposed, tone: 'danger', href: connectorsHref({ connectorTypeId: t.id, status: 'compromised' }) }))} />
+                <BarChart
+                  label="Exposed connectors by connector type"
+                  bars={o.byConnectorType.map((t) => ({
+                    key: t.id,
+                    label: `${t.name} (${formatNumber(t.total)})`,
+                    value: t.exposed,
+                    tone: 'danger',
+                    href: connectorsHref({ connectorTypeId: t.id, status: 'compromised' }),
+                  }))}
+                />
               </CardBody>
             </Card>
           </div>
@@ -129,7 +198,11 @@ export default async function OverviewPage({ searchParams }: Props) {
             <ul className="divide-y divide-border">
               {o.needsAttention.map((r) => (
                 <li key={r.id} className="flex flex-wrap items-baseline justify-between gap-2 py-2">
-                  <Link href={`/rotations/${r.id}`} prefetch={false} className="font-medium underline-offset-2 hover:underline">
+                  <Link
+                    href={`/rotations/${r.id}`}
+                    prefetch={false}
+                    className="font-medium underline-offset-2 hover:underline"
+                  >
                     {r.tenantName} · {r.connectorName}
                   </Link>
                   <span className="text-sm text-fg-muted">{r.errorMessage ?? 'Needs attention'}</span>

@@ -38,7 +38,10 @@ export default async function ForbiddenPage({ searchParams }: { searchParams: Pr
               : 'Your role does not include this page or action.'}{' '}
             {need === 'operator' ? 'Admins can do this too.' : null}
           </p>
-          <p>Ask a Rekey admin to grant the role (Settings → Users), or to limit it to the tenants you manage. Then sign in again.</p>
+          <p>
+            Ask a Rekey admin to grant the role (Settings → Users), or to limit it to the tenants you manage. Then sign
+            in again.
+          </p>
           {from ? (
             <p>
               Requested: <code className="rounded bg-surface-2 px-1 font-mono text-xs text-fg">{from}</code>
@@ -51,7 +54,9 @@ export default async function ForbiddenPage({ searchParams }: { searchParams: Pr
         Go to overview
       </LinkButton>
       {/* A plain link: prefetching it would follow the redirect to the identity provider. */}
-      <LinkButton href="/auth/sign-in" prefetch={false}>Sign in as someone else</LinkButton>
+      <LinkButton href="/auth/sign-in" prefetch={false}>
+        Sign in as someone else
+      </LinkButton>
     </StatusPage>
   );
 }

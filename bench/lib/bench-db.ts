@@ -63,11 +63,21 @@ export interface LatencyStats {
 export function stats(samples: number[]): LatencyStats {
   const s = [...samples].sort((a, b) => a - b);
   const r = (x: number) => Math.round(x * 10) / 10;
-  return { n: s.length, p50: r(percentile(s, 50)), p95: r(percentile(s, 95)), max: r(s[s.length - 1] ?? NaN), mean: r(s.reduce((a, b) => a + b, 0) / Math.max(1, s.length)) };
+  return {
+    n: s.length,
+    p50: r(percentile(s, 50)),
+    p95: r(percentile(s, 95)),
+    max: r(s[s.length - 1] ?? NaN),
+    mean: r(s.reduce((a, b) => a + b, 0) / Math.max(1, s.length)),
+  };
 }
 
 /** Runs `fn` `total` times with `concurrency` in flight; returns each call's latency in ms. */
-export async function runConcurrent(total: number, concurrency: number, fn: (i: number) => Promise<void>): Promise<number[]> {
+export async function runConcurrent(
+  total: number,
+  concurrency: number,
+  fn: (i: number) => Promise<void>,
+): Promise<number[]> {
   const out: number[] = [];
   let next = 0;
   const lane = async () => {
@@ -82,7 +92,14 @@ export async function runConcurrent(total: number, concurrency: number, fn: (i: 
   return out;
 }
 
-export function machine(): { date: string; cpu: string; cores: number; memoryGiB: number; node: string; platform: string } {
+export function machine(): {
+  date: string;
+  cpu: string;
+  cores: number;
+  memoryGiB: number;
+  node: string;
+  platform: string;
+} {
   const cpus = os.cpus();
   return {
     date: new Date().toISOString(),

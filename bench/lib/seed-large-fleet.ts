@@ -7,7 +7,11 @@
  */
 import pg from 'pg';
 
-export async function seedLargeFleet(databaseUrl: string, tenants: number, connectorsPerTenant = 3): Promise<{ tenants: number; connectors: number }> {
+export async function seedLargeFleet(
+  databaseUrl: string,
+  tenants: number,
+  connectorsPerTenant = 3,
+): Promise<{ tenants: number; connectors: number }> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {

@@ -63,9 +63,19 @@ async function insertCertificate(built: BuiltCert, withKey: boolean) {
   const f = certificateFactsFromDer(built.der);
   return db.certificate.create({
     data: {
-      sha1Thumbprint: f.sha1Thumbprint, sha256Thumbprint: f.sha256Thumbprint, serialNumber: f.serialNumber, subject: f.subject, issuer: f.issuer,
-      notBefore: f.notBefore, notAfter: f.notAfter, keyType: f.keyType, keySize: f.keySize ?? null, signatureAlgorithm: f.signatureAlgorithm,
-      der: new Uint8Array(built.der), sealedPrivateKey: withKey ? sealPrivateKey(built.keyPem, f.sha256Thumbprint, MASTER_KEY) : null, source: 'uploaded',
+      sha1Thumbprint: f.sha1Thumbprint,
+      sha256Thumbprint: f.sha256Thumbprint,
+      serialNumber: f.serialNumber,
+      subject: f.subject,
+      issuer: f.issuer,
+      notBefore: f.notBefore,
+      notAfter: f.notAfter,
+      keyType: f.keyType,
+      keySize: f.keySize ?? null,
+      signatureAlgorithm: f.signatureAlgorithm,
+      der: new Uint8Array(built.der),
+      sealedPrivateKey: withKey ? sealPrivateKey(built.keyPem, f.sha256Thumbprint, MASTER_KEY) : null,
+      source: 'uploaded',
     },
   });
 }
@@ -75,8 +85,18 @@ let slot = 700;
 /** A certificate pair: the one the fleet holds now and its replacement (both keys held by Rekey). */
 export async function makeCertificates(label: string) {
   const now = Date.now();
-  const oldBuilt = buildCert({ subject: `CN=${label} current, O=Rekey Chaos`, notBefore: new Date(now - 30 * 86_400_000), notAfter: new Date(now + 60 * 86_400_000), slot: slot++ });
-  const newBuilt = buildCert({ subject: `CN=${label} replacement, O=Rekey Chaos`, notBefore: new Date(now - 3_600_000), notAfter: new Date(now + 300 * 86_400_000), slot: slot++ });
+  const oldBuilt = buildCert({
+    subject: `CN=${label} current, O=Rekey Chaos`,
+    notBefore: new Date(now - 30 * 86_400_000),
+    notAfter: new Date(now + 60 * 86_400_000),
+    slot: slot++,
+  });
+  const newBuilt = buildCert({
+    subject: `CN=${label} replacement, O=Rekey Chaos`,
+    notBefore: new Date(now - 3_600_000),
+    notAfter: new Date(now + 300 * 86_400_000),
+    slot: slot++,
+  });
   const oldCert = await insertCertificate(oldBuilt, true);
   const newCert = await insertCertificate(newBuilt, true);
   return { oldBuilt, newBuilt, oldCert, newCert, oldSha1: sha1(oldBuilt.der), newSha1: sha1(newBuilt.der) };
@@ -90,18 +110,57 @@ export interface FleetConnector {
 }
 
 /** N tenants × 1 connector, in the simulator and in Rekey's database (regions round-robin). */
-export async function makeFleet(gs: GraphSim, n: number, certs: CertificatePair, label: string): Promise<FleetConnector[]> {
-  const type = await db.connectorType.upsert({ where: { name: 'Chaos Connect' }, update: {}, create: { name: 'Chaos Connect' } });
+export async function makeFleet(
+  gs: GraphSim,
+  n: number,
+  certs: CertificatePair,
+  label: string,
+): Promise<FleetConnector[]> {
+  const type = await db.connectorType.upsert({
+    where: { name: 'Chaos Connect' },
+    update: {},
+    create: { name: 'Chaos Connect' },
+  });
   const out: FleetConnector[] = [];
-  const tenantRows: { id: string; entraTenantId: string; displayName: string; defaultDomain: string; region: string }[] = [];
-  const connectorRows: { id: string; tenantId: string; connectorTypeId: string; displayName: string; appId: string; appObjectId: string; spObjectId: string; currentCertificateId: string }[] = [];
+  const tenantRows: {
+    id: string;
+    entraTenantId: string;
+    displayName: string;
+    defaultDomain: string;
+    region: string;
+  }[] = [];
+  const connectorRows: {
+    id: string;
+    tenantId: string;
+    connectorTypeId: string;
+    displayName: string;
+    appId: string;
+    appObjectId: string;
+    spObjectId: string;
+    currentCertificateId: string;
+  }[] = [];
   for (let i = 0; i < n; i++) {
     const t = gs.makeTenant({ name: `${label} ${String(i).padStart(4, '0')}` });
     const c = gs.makeConnector(t.id, { displayName: `${label} sync ${i}`, certificates: [certs.oldBuilt.pem] });
     const tenantId = randomUUID();
     const connectorId = randomUUID();
-    tenantRows.push({ id: tenantId, entraTenantId: t.id, displayName: t.name, defaultDomain: t.domain, region: REGIONS[i % REGIONS.length]! });
-    connectorRows.push({ id: connectorId, tenantId, connectorTypeId: type.id, displayName: `${label} sync ${i}`, appId: c.appId, appObjectId: c.appObjectId, spObjectId: c.spObjectId, currentCertificateId: certs.oldCert.id });
+    tenantRows.push({
+      id: tenantId,
+      entraTenantId: t.id,
+      displayName: t.name,
+      defaultDomain: t.domain,
+      region: REGIONS[i % REGIONS.length]!,
+    });
+    connectorRows.push({
+      id: connectorId,
+      tenantId,
+      connectorTypeId: type.id,
+      displayName: `${label} sync ${i}`,
+      appId: c.appId,
+      appObjectId: c.appObjectId,
+      spObjectId: c.spObjectId,
+      currentCertificateId: certs.oldCert.id,
+    });
     out.push({ connectorId, simTenantId: t.id, appId: c.appId });
   }
   await db.tenant.createMany({ data: tenantRows });
@@ -117,7 +176,10 @@ interface SimKey {
 
 function keysOf(gs: GraphSim, c: FleetConnector): { app: SimKey[]; sp: SimKey[] } {
   const tenant = gs.sim.admin.getTenant(c.simTenantId);
-  return { app: tenant.appsByAppId.get(c.appId)?.keyCredentials ?? [], sp: tenant.spsByAppId.get(c.appId)?.keyCredentials ?? [] };
+  return {
+    app: tenant.appsByAppId.get(c.appId)?.keyCredentials ?? [],
+    sp: tenant.spsByAppId.get(c.appId)?.keyCredentials ?? [],
+  };
 }
 
 const certValidity = new WeakMap<Buffer, { from: number; to: number } | null>();
@@ -159,7 +221,11 @@ export interface FinalCheck {
 }
 
 /** The end state, read from the simulator: every connector app holds exactly the new, valid credential. */
-export function checkFinal(gs: GraphSim, fleet: FleetConnector[], certs: Pick<CertificatePair, 'oldSha1' | 'newSha1'>): FinalCheck {
+export function checkFinal(
+  gs: GraphSim,
+  fleet: FleetConnector[],
+  certs: Pick<CertificatePair, 'oldSha1' | 'newSha1'>,
+): FinalCheck {
   const now = Date.now();
   const r: FinalCheck = { notExactlyNew: [], duplicates: [], withoutValid: [], oldOnSp: [] };
   for (const c of fleet) {
@@ -212,23 +278,33 @@ export class WorkerProcess {
 
   start(): ChildProcess {
     const m = this.gs.manifest.managementApp;
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'lib/rotation/testing/worker-entry.ts'), '--concurrency', String(this.concurrency)], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        DATABASE_URL: process.env.DATABASE_URL,
-        REKEY_WORKER_CONCURRENCY: String(this.concurrency),
-        REKEY_AUTHORITY_HOST: this.gs.sim.url,
-        REKEY_GRAPH_ENDPOINT: this.gs.sim.url,
-        REKEY_MGMT_CLIENT_ID: m.appId,
-        REKEY_MGMT_CERT_PATH: m.certificatePath,
-        REKEY_MGMT_KEY_PATH: m.privateKeyPath,
-        REKEY_MASTER_KEY: MASTER_KEY.key.toString('base64'),
-        NODE_EXTRA_CA_CERTS: this.gs.sim.caPemPath,
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(ROOT, 'lib/rotation/testing/worker-entry.ts'),
+        '--concurrency',
+        String(this.concurrency),
+      ],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          NODE_ENV: 'test',
+          DATABASE_URL: process.env.DATABASE_URL,
+          REKEY_WORKER_CONCURRENCY: String(this.concurrency),
+          REKEY_AUTHORITY_HOST: this.gs.sim.url,
+          REKEY_GRAPH_ENDPOINT: this.gs.sim.url,
+          REKEY_MGMT_CLIENT_ID: m.appId,
+          REKEY_MGMT_CERT_PATH: m.certificatePath,
+          REKEY_MGMT_KEY_PATH: m.privateKeyPath,
+          REKEY_MASTER_KEY: MASTER_KEY.key.toString('base64'),
+          NODE_EXTRA_CA_CERTS: this.gs.sim.caPemPath,
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
       },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    );
     child.stderr?.on('data', (b: Buffer) => {
       this.log += b.toString();
       if (this.log.length > 2_000_000) this.log = this.log.slice(-1_000_000);
@@ -243,8 +319,10 @@ export class WorkerProcess {
     const child = this.child;
     const deadline = Date.now() + timeoutMs;
     while (child && !this.log.includes(`worker running (pid ${child.pid})`)) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`worker exited with ${child.exitCode}:\n${this.log.slice(-4000)}`);
-      if (Date.now() > deadline) throw new Error(`worker did not start within ${timeoutMs} ms:\n${this.log.slice(-4000)}`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`worker exited with ${child.exitCode}:\n${this.log.slice(-4000)}`);
+      if (Date.now() > deadline)
+        throw new Error(`worker did not start within ${timeoutMs} ms:\n${this.log.slice(-4000)}`);
       await sleep(50);
     }
   }
@@ -252,7 +330,12 @@ export class WorkerProcess {
   /** Job handler failures the worker logged (pg-boss retries them), first few verbatim. */
   jobFailures(): string {
     const lines = this.log.split('\n').filter((l) => l.includes('pg-boss will retry') || l.includes('pg-boss:'));
-    return lines.length ? `${lines.length} job failures logged (retried), e.g. ${lines.slice(0, 3).map((l) => l.slice(0, 300)).join(' | ')}` : 'no job failures logged';
+    return lines.length
+      ? `${lines.length} job failures logged (retried), e.g. ${lines
+          .slice(0, 3)
+          .map((l) => l.slice(0, 300))
+          .join(' | ')}`
+      : 'no job failures logged';
   }
 
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
@@ -272,7 +355,11 @@ export interface CampaignOutcome {
 }
 
 /** Polls until the campaign leaves RUNNING (or the deadline passes), calling `onPoll` each round. */
-export async function waitForCampaign(campaignId: string, deadlineMs: number, onPoll?: () => Promise<void>): Promise<CampaignOutcome> {
+export async function waitForCampaign(
+  campaignId: string,
+  deadlineMs: number,
+  onPoll?: () => Promise<void>,
+): Promise<CampaignOutcome> {
   const started = Date.now();
   for (;;) {
     const c = await db.campaign.findUniqueOrThrow({ where: { id: campaignId }, select: { state: true } });
@@ -298,18 +385,37 @@ export async function campaignOutcome(campaignId: string, wallMs = 0): Promise<C
 
 /** Rotation problems worth printing when an assertion fails. */
 export async function rotationTrouble(campaignId: string): Promise<string> {
-  const bad = await db.rotation.findMany({ where: { campaignId, state: { not: 'SUCCEEDED' } }, select: { id: true, state: true, step: true, errorMessage: true }, take: 10 });
-  const items = await db.campaignItem.findMany({ where: { campaignId, state: { notIn: ['SUCCEEDED'] } }, select: { state: true, message: true, rotationId: true }, take: 10 });
+  const bad = await db.rotation.findMany({
+    where: { campaignId, state: { not: 'SUCCEEDED' } },
+    select: { id: true, state: true, step: true, errorMessage: true },
+    take: 10,
+  });
+  const items = await db.campaignItem.findMany({
+    where: { campaignId, state: { notIn: ['SUCCEEDED'] } },
+    select: { state: true, message: true, rotationId: true },
+    take: 10,
+  });
   return JSON.stringify({ bad, items }, null, 1);
 }
 
 /** A one-wave campaign over `connectorIds` to the replacement certificate (every region), started. */
-export async function startChaosCampaign(name: string, connectorIds: string[], certificateId: string, concurrency: number): Promise<string> {
+export async function startChaosCampaign(
+  name: string,
+  connectorIds: string[],
+  certificateId: string,
+  concurrency: number,
+): Promise<string> {
   const { createCampaign } = await import('@/lib/campaigns/create-campaign');
   const { startCampaign } = await import('@/lib/campaigns/start-campaign');
   const actor = { id: null, label: 'chaos' };
   const { campaign } = await createCampaign(
-    { name, selection: { kind: 'list', connectorIds }, regionCertificates: Object.fromEntries(REGIONS.map((r) => [r, certificateId])), concurrency, waves: [{ size: null }] },
+    {
+      name,
+      selection: { kind: 'list', connectorIds },
+      regionCertificates: Object.fromEntries(REGIONS.map((r) => [r, certificateId])),
+      concurrency,
+      waves: [{ size: null }],
+    },
     { actor, now: new Date() },
     { approvalThreshold: 1_000_000 },
   );
@@ -322,7 +428,10 @@ export async function startChaosCampaign(name: string, connectorIds: string[], c
  * processes with the given concurrencies (not started: each test decides when). Set up before the
  * file's tests, everything stopped and closed after them.
  */
-export function chaosWorld(workerConcurrencies: number[]): { readonly gs: GraphSim; readonly workers: WorkerProcess[] } {
+export function chaosWorld(workerConcurrencies: number[]): {
+  readonly gs: GraphSim;
+  readonly workers: WorkerProcess[];
+} {
   let gs: GraphSim | undefined;
   let workers: WorkerProcess[] = [];
   beforeAll(async () => {

@@ -26,14 +26,34 @@ describe('rekey advisory import', () => {
   it('refuses a file with bad rows, names them, and writes nothing (exit 2)', async () => {
     const f = file('bad.csv', `kind,value,issuer\nsha1,${SHA1},\nsha1,nope,\nsha256,${SHA1},\n`);
     const r = io();
-    expect(await main(['advisory', 'import', f, '--title', 'Vendor advisory', '--severity', 'high', '--json'], r.io, commands)).toBe(2);
+    expect(
+      await main(
+        ['advisory', 'import', f, '--title', 'Vendor advisory', '--severity', 'high', '--json'],
+        r.io,
+        commands,
+      ),
+    ).toBe(2);
     expect(r.err.join('\n')).toMatch(/row 3: 'nope' is not hexadecimal[\s\S]*row 4: /);
-    expect(JSON.parse(r.out[0]!)).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', details: { errors: ["row 3: 'nope' is not hexadecimal", expect.stringMatching(/^row 4: /)] } } });
+    expect(JSON.parse(r.out[0]!)).toMatchObject({
+      ok: false,
+      error: {
+        code: 'BAD_INPUT',
+        details: { errors: ["row 3: 'nope' is not hexadecimal", expect.stringMatching(/^row 4: /)] },
+      },
+    });
     expect(await db.advisory.count()).toBe(0);
   });
 
   it('imports a JSON advisory', async () => {
-    const f = file('vendor.json', JSON.stringify({ title: 'Stolen key', severity: 'critical', publishedAt: '2026-11-20T00:00:00Z', indicators: [{ sha1: SHA1 }] }));
+    const f = file(
+      'vendor.json',
+      JSON.stringify({
+        title: 'Stolen key',
+        severity: 'critical',
+        publishedAt: '2026-11-20T00:00:00Z',
+        indicators: [{ sha1: SHA1 }],
+      }),
+    );
     const r = io();
     expect(await main(['advisory', 'import', f, '--json'], r.io, commands)).toBe(0);
     expect(JSON.parse(r.out[0]!)).toMatchObject({ ok: true, indicators: 1, affectedConnectors: 0 });

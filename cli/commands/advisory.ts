@@ -33,7 +33,8 @@ function readAdvisoryFile(file: string): string {
   } catch {
     throw new RekeyError('BAD_INPUT', `"${file}": no such file.`);
   }
-  if (size > MAX_ADVISORY_BYTES) throw new RekeyError('BAD_INPUT', `"${file}" is ${size} bytes; the limit is ${MAX_ADVISORY_BYTES} bytes.`);
+  if (size > MAX_ADVISORY_BYTES)
+    throw new RekeyError('BAD_INPUT', `"${file}" is ${size} bytes; the limit is ${MAX_ADVISORY_BYTES} bytes.`);
   return readFileSync(file, 'utf8');
 }
 
@@ -41,7 +42,8 @@ export const advisoryCommands: Command[] = [
   {
     path: ['advisory', 'import'],
     summary: 'Import a vendor advisory (JSON or CSV) and re-classify the connectors it names.',
-    usage: 'advisory import FILE [--title T] [--severity critical|high|medium|low] [--published-at ISO] [--compromise-start ISO] [--compromise-end ISO] [--guidance TEXT] [--source TEXT] [--format json|csv|text] [--json]',
+    usage:
+      'advisory import FILE [--title T] [--severity critical|high|medium|low] [--published-at ISO] [--compromise-start ISO] [--compromise-end ISO] [--guidance TEXT] [--source TEXT] [--format json|csv|text] [--json]',
     allowPositionals: true,
     options: {
       title: { type: 'string' },
@@ -57,7 +59,8 @@ export const advisoryCommands: Command[] = [
       if (positionals.length !== 1) throw new UsageError('name exactly one advisory file');
       const file = positionals[0]!;
       const format = str(values.format);
-      if (format && !['json', 'csv', 'text'].includes(format)) throw new UsageError('--format must be json, csv or text');
+      if (format && !['json', 'csv', 'text'].includes(format))
+        throw new UsageError('--format must be json, csv or text');
       const content = readAdvisoryFile(file);
       const result = await withDb(async () => {
         const { importAdvisory } = await import('@/lib/detection/import-advisory');
@@ -79,8 +82,13 @@ export const advisoryCommands: Command[] = [
       });
       if (values.json) io.out(JSON.stringify({ ok: true, ...result }));
       else {
-        const changed = Object.entries(result.reclassified.byStatus).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(', ');
-        io.err(`imported advisory ${result.id}: ${result.indicators} indicator(s), ${result.affectedConnectors} connector(s) affected, ${result.reclassified.changed} re-classified${changed ? ` (now: ${changed})` : ''}`);
+        const changed = Object.entries(result.reclassified.byStatus)
+          .filter(([, n]) => n > 0)
+          .map(([s, n]) => `${s} ${n}`)
+          .join(', ');
+        io.err(
+          `imported advisory ${result.id}: ${result.indicators} indicator(s), ${result.affectedConnectors} connector(s) affected, ${result.reclassified.changed} re-classified${changed ? ` (now: ${changed})` : ''}`,
+        );
       }
       return EXIT.OK;
     },

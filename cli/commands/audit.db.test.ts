@@ -16,7 +16,13 @@ const commands = [...auditCommands, ...userCommands];
 describe('rekey audit verify', () => {
   it('passes an intact chain and reports the first tampered event with exit 1', async () => {
     for (let i = 0; i < 3; i++) {
-      await db.$transaction((tx) => appendAuditEvent(tx, { id: null, label: 'cli-test' }, { action: 'tenant.update', targetType: 'tenant', targetId: `cli${i}`, after: { n: i } }));
+      await db.$transaction((tx) =>
+        appendAuditEvent(
+          tx,
+          { id: null, label: 'cli-test' },
+          { action: 'tenant.update', targetType: 'tenant', targetId: `cli${i}`, after: { n: i } },
+        ),
+      );
     }
     const good = io();
     expect(await main(['audit', 'verify', '--json'], good.io, commands)).toBe(0);
@@ -31,29 +37,51 @@ describe('rekey audit verify', () => {
     }
     const bad = io();
     expect(await main(['audit', 'verify', '--json'], bad.io, commands)).toBe(1);
-    expect(JSON.parse(bad.out[0]!)).toMatchObject({ ok: false, brokenAt: victim.seq.toString(), reason: 'hash_mismatch' });
+    expect(JSON.parse(bad.out[0]!)).toMatchObject({
+      ok: false,
+      brokenAt: victim.seq.toString(),
+      reason: 'hash_mismatch',
+    });
     expect(bad.err.join('\n')).toContain(`BROKEN at event ${victim.seq}`);
   });
 });
 
 describe('rekey users', () => {
   it('grants, lists and revokes roles, pre-provisioning the user', async () => {
-    const tenant = await db.tenant.create({ data: { entraTenantId: crypto.randomUUID(), displayName: 'Cli Tenant', defaultDomain: 'cli.example' } });
+    const tenant = await db.tenant.create({
+      data: { entraTenantId: crypto.randomUUID(), displayName: 'Cli Tenant', defaultDomain: 'cli.example' },
+    });
     const a = io();
-    expect(await main(['users', 'grant', 'tech@msp.example', 'operator', '--tenant', 'cli.example', '--group', 'emea', '--json'], a.io, commands)).toBe(0);
-    expect(JSON.parse(a.out[0]!)).toMatchObject({ ok: true, created: true, grant: { role: 'operator', allTenants: false, tenantIds: [tenant.id], groups: ['emea'] } });
+    expect(
+      await main(
+        ['users', 'grant', 'tech@msp.example', 'operator', '--tenant', 'cli.example', '--group', 'emea', '--json'],
+        a.io,
+        commands,
+      ),
+    ).toBe(0);
+    expect(JSON.parse(a.out[0]!)).toMatchObject({
+      ok: true,
+      created: true,
+      grant: { role: 'operator', allTenants: false, tenantIds: [tenant.id], groups: ['emea'] },
+    });
 
     const l = io();
     expect(await main(['users', 'list'], l.io, commands)).toBe(0);
     expect(l.out.join('\n')).toMatch(/tech@msp\.example.*operator\[Cli Tenant, group:emea\].*not signed in yet/);
 
     const bad = io();
-    expect(await main(['users', 'grant', 'tech@msp.example', 'admin', '--tenant', tenant.id], bad.io, commands)).toBe(2);
+    expect(await main(['users', 'grant', 'tech@msp.example', 'admin', '--tenant', tenant.id], bad.io, commands)).toBe(
+      2,
+    );
     expect(await main(['users', 'grant', 'tech@msp.example', 'superuser'], io().io, commands)).toBe(2);
 
     const r = io();
     expect(await main(['users', 'revoke', 'tech@msp.example', '--json'], r.io, commands)).toBe(0);
     expect(JSON.parse(r.out[0]!).revoked).toHaveLength(1);
-    expect(await db.auditEvent.count({ where: { actorLabel: { startsWith: 'cli:' }, action: { in: ['user.create', 'role.grant', 'role.revoke'] } } })).toBe(3);
+    expect(
+      await db.auditEvent.count({
+        where: { actorLabel: { startsWith: 'cli:' }, action: { in: ['user.create', 'role.grant', 'role.revoke'] } },
+      }),
+    ).toBe(3);
   });
 });

@@ -17,7 +17,9 @@ export const auditCommands: Command[] = [
         if (!values.json) io.out(`audit log intact: ${report.events} event(s) verified`);
         return EXIT.OK;
       }
-      io.err(`audit log BROKEN at event ${report.brokenAt} (${report.reason}): ${report.detail}\n${report.events - 1} event(s) before it verified.`);
+      io.err(
+        `audit log BROKEN at event ${report.brokenAt} (${report.reason}): ${report.detail}\n${report.events - 1} event(s) before it verified.`,
+      );
       return EXIT.FAILED;
     },
   },

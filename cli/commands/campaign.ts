@@ -17,7 +17,8 @@ import type { CampaignProgress, Tally } from '@/lib/campaigns/get-campaign-progr
 
 type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
 const str = (v: Values[string]): string | undefined => (typeof v === 'string' ? v : undefined);
-const strs = (v: Values[string]): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
+const strs = (v: Values[string]): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
 
 /** "10,rest" · "5%,25%,rest" · "10:2,rest" (a wave of 10 that may have 2 failures before the gate stops). */
 export function parseWavesArg(arg: string): WaveSpec[] {
@@ -25,7 +26,10 @@ export function parseWavesArg(arg: string): WaveSpec[] {
     const p = part.trim();
     const [sizePart = '', gate] = p.split(':');
     const maxFailures = gate === undefined ? undefined : Number(gate);
-    if (maxFailures !== undefined && (!Number.isInteger(maxFailures) || maxFailures < 0)) throw new UsageError(`--waves: "${p}": the number after ":" is how many failures the wave may have (a whole number).`);
+    if (maxFailures !== undefined && (!Number.isInteger(maxFailures) || maxFailures < 0))
+      throw new UsageError(
+        `--waves: "${p}": the number after ":" is how many failures the wave may have (a whole number).`,
+      );
     const gateOpt = maxFailures === undefined ? {} : { maxFailures };
     if (sizePart === 'rest') return { size: null, ...gateOpt };
     if (/^\d+(\.\d+)?%$/.test(sizePart)) return { percent: Number(sizePart.slice(0, -1)), ...gateOpt };
@@ -39,7 +43,8 @@ export function parseCertArgs(args: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const a of args) {
     const i = a.indexOf('=');
-    if (i <= 0 || i === a.length - 1) throw new UsageError(`--cert "${a}": use REGION=<certificate id or SHA-1 thumbprint>.`);
+    if (i <= 0 || i === a.length - 1)
+      throw new UsageError(`--cert "${a}": use REGION=<certificate id or SHA-1 thumbprint>.`);
     out[a.slice(0, i).trim()] = a.slice(i + 1).trim();
   }
   return out;
@@ -129,31 +134,59 @@ export const campaignCommands: Command[] = [
     usage:
       'campaign create --name <name> (--connectors <id,…> | --connectors-file <file> | [--advisory <id>] [--region R] [--group G] [--status S] [--type <connectorTypeId>] [--q text]) --cert <REGION=cert> … [--mode rotate|reestablish] [--concurrency N] [--waves 10,rest] [--deadline <ISO>] [--require-approval] [--start] [--as <email>] [--json]',
     options: {
-      name: { type: 'string' }, connectors: { type: 'string' }, 'connectors-file': { type: 'string' }, advisory: { type: 'string' }, region: { type: 'string' },
-      group: { type: 'string' }, status: { type: 'string' }, type: { type: 'string' }, q: { type: 'string' }, cert: { type: 'string', multiple: true },
-      mode: { type: 'string' }, concurrency: { type: 'string' }, waves: { type: 'string' }, deadline: { type: 'string' }, 'require-approval': { type: 'boolean' }, start: { type: 'boolean' },
+      name: { type: 'string' },
+      connectors: { type: 'string' },
+      'connectors-file': { type: 'string' },
+      advisory: { type: 'string' },
+      region: { type: 'string' },
+      group: { type: 'string' },
+      status: { type: 'string' },
+      type: { type: 'string' },
+      q: { type: 'string' },
+      cert: { type: 'string', multiple: true },
+      mode: { type: 'string' },
+      concurrency: { type: 'string' },
+      waves: { type: 'string' },
+      deadline: { type: 'string' },
+      'require-approval': { type: 'boolean' },
+      start: { type: 'boolean' },
       ...asOption,
     },
     async run({ values }, io) {
       const name = str(values.name);
       if (!name) throw new UsageError('--name is required');
-      const list = [...(str(values.connectors)?.split(',') ?? []), ...(str(values['connectors-file']) ? readFileSync(str(values['connectors-file'])!, 'utf8').split(/\s+/) : [])].map((s) => s.trim()).filter(Boolean);
+      const list = [
+        ...(str(values.connectors)?.split(',') ?? []),
+        ...(str(values['connectors-file']) ? readFileSync(str(values['connectors-file'])!, 'utf8').split(/\s+/) : []),
+      ]
+        .map((s) => s.trim())
+        .filter(Boolean);
       const filterKeys = ['advisory', 'region', 'group', 'status', 'type', 'q'] as const;
       const hasFilter = filterKeys.some((k) => str(values[k]) !== undefined);
       if (list.length > 0 && hasFilter) throw new UsageError('choose connectors either by list or by filter, not both');
       const certs = strs(values.cert);
-      if (certs.length === 0) throw new UsageError('map each region to its new certificate with --cert REGION=<certificate id or SHA-1>');
+      if (certs.length === 0)
+        throw new UsageError('map each region to its new certificate with --cert REGION=<certificate id or SHA-1>');
       const concurrency = str(values.concurrency);
-      if (concurrency !== undefined && !/^\d+$/.test(concurrency)) throw new UsageError('--concurrency must be a whole number');
+      if (concurrency !== undefined && !/^\d+$/.test(concurrency))
+        throw new UsageError('--concurrency must be a whole number');
       const mode = str(values.mode);
-      if (mode !== undefined && mode !== 'rotate' && mode !== 'reestablish') throw new UsageError('--mode is rotate or reestablish');
+      if (mode !== undefined && mode !== 'rotate' && mode !== 'reestablish')
+        throw new UsageError('--mode is rotate or reestablish');
       const selection =
         list.length > 0
           ? { kind: 'list' as const, connectorIds: list }
           : {
               kind: 'filter' as const,
               filters: Object.fromEntries(
-                [['advisoryId', str(values.advisory)], ['region', str(values.region)], ['group', str(values.group)], ['status', str(values.status)], ['connectorTypeId', str(values.type)], ['q', str(values.q)]].filter(([, v]) => v !== undefined),
+                [
+                  ['advisoryId', str(values.advisory)],
+                  ['region', str(values.region)],
+                  ['group', str(values.group)],
+                  ['status', str(values.status)],
+                  ['connectorTypeId', str(values.type)],
+                  ['q', str(values.q)],
+                ].filter(([, v]) => v !== undefined),
               ),
             };
       return withCampaignDb(values, async (s) => {
@@ -161,8 +194,11 @@ export const campaignCommands: Command[] = [
         const { startCampaign } = await import('@/lib/campaigns/start-campaign');
         const created = await createCampaign(
           {
-            name, selection: selection as never, regionCertificates: parseCertArgs(certs),
-            ...(mode ? { mode } : {}), ...(concurrency ? { concurrency: Number(concurrency) } : {}),
+            name,
+            selection: selection as never,
+            regionCertificates: parseCertArgs(certs),
+            ...(mode ? { mode } : {}),
+            ...(concurrency ? { concurrency: Number(concurrency) } : {}),
             ...(str(values.waves) ? { waves: parseWavesArg(str(values.waves)!) } : {}),
             ...(str(values.deadline) ? { deadline: str(values.deadline)! } : {}),
             requiresApproval: Boolean(values['require-approval']),
@@ -171,10 +207,18 @@ export const campaignCommands: Command[] = [
         );
         let state: string = created.campaign.state;
         if (values.start) {
-          if (state === 'AWAITING_APPROVAL') io.err('not started: the campaign awaits approval by a second admin (rekey campaign approve <id> --as <email>)');
+          if (state === 'AWAITING_APPROVAL')
+            io.err(
+              'not started: the campaign awaits approval by a second admin (rekey campaign approve <id> --as <email>)',
+            );
           else state = (await startCampaign(created.campaign.id, s)).state;
         }
-        return done(io, Boolean(values.json), { id: created.campaign.id, state, queued: created.queued, skipped: created.skipped }, `created campaign ${created.campaign.id} (${state}): ${created.queued} queued, ${created.skipped} skipped`);
+        return done(
+          io,
+          Boolean(values.json),
+          { id: created.campaign.id, state, queued: created.queued, skipped: created.skipped },
+          `created campaign ${created.campaign.id} (${state}): ${created.queued} queued, ${created.skipped} skipped`,
+        );
       });
     },
   },
@@ -190,32 +234,40 @@ export const campaignCommands: Command[] = [
       return withCampaignDb(values, async (s) => {
         const { approveCampaign } = await import('@/lib/campaigns/approve-campaign');
         const c = await approveCampaign(id, { ...s, principal: s.principal! });
-        return done(io, Boolean(values.json), { id, state: c.state }, `approved campaign ${id}; start it with: rekey campaign start ${id}`);
+        return done(
+          io,
+          Boolean(values.json),
+          { id, state: c.state },
+          `approved campaign ${id}; start it with: rekey campaign start ${id}`,
+        );
       });
     },
   },
-  ...(['start', 'pause', 'resume', 'cancel'] as const).map(
-    (verb): Command => ({
-      path: ['campaign', verb],
-      summary: { start: 'Start a draft (or approved) campaign.', pause: 'Pause a running campaign (running rotations finish).', resume: 'Resume a paused campaign (past a wave gate: go on to the next wave).', cancel: 'Cancel a campaign (queued items; running rotations where safe).' }[verb],
-      usage: `campaign ${verb} <id> [--as <email>] [--json]`,
-      options: { ...asOption },
-      allowPositionals: true,
-      async run({ values, positionals }, io) {
-        const id = campaignId(positionals, `campaign ${verb} <id>`);
-        return withCampaignDb(values, async (s) => {
-          const mod = {
-            start: async () => (await import('@/lib/campaigns/start-campaign')).startCampaign(id, s),
-            pause: async () => (await import('@/lib/campaigns/pause-campaign')).pauseCampaign(id, s),
-            resume: async () => (await import('@/lib/campaigns/resume-campaign')).resumeCampaign(id, s),
-            cancel: async () => (await (await import('@/lib/campaigns/cancel-campaign')).cancelCampaign(id, s)).campaign,
-          }[verb];
-          const c = await mod();
-          return done(io, Boolean(values.json), { id, state: c.state }, `campaign ${id}: ${c.state}`);
-        });
-      },
-    }),
-  ),
+  ...(['start', 'pause', 'resume', 'cancel'] as const).map((verb): Command => ({
+    path: ['campaign', verb],
+    summary: {
+      start: 'Start a draft (or approved) campaign.',
+      pause: 'Pause a running campaign (running rotations finish).',
+      resume: 'Resume a paused campaign (past a wave gate: go on to the next wave).',
+      cancel: 'Cancel a campaign (queued items; running rotations where safe).',
+    }[verb],
+    usage: `campaign ${verb} <id> [--as <email>] [--json]`,
+    options: { ...asOption },
+    allowPositionals: true,
+    async run({ values, positionals }, io) {
+      const id = campaignId(positionals, `campaign ${verb} <id>`);
+      return withCampaignDb(values, async (s) => {
+        const mod = {
+          start: async () => (await import('@/lib/campaigns/start-campaign')).startCampaign(id, s),
+          pause: async () => (await import('@/lib/campaigns/pause-campaign')).pauseCampaign(id, s),
+          resume: async () => (await import('@/lib/campaigns/resume-campaign')).resumeCampaign(id, s),
+          cancel: async () => (await (await import('@/lib/campaigns/cancel-campaign')).cancelCampaign(id, s)).campaign,
+        }[verb];
+        const c = await mod();
+        return done(io, Boolean(values.json), { id, state: c.state }, `campaign ${id}: ${c.state}`);
+      });
+    },
+  })),
   {
     path: ['campaign', 'retry-failed'],
     summary: 'Queue the failed items of a campaign again.',
@@ -227,7 +279,12 @@ export const campaignCommands: Command[] = [
       return withCampaignDb(values, async (s) => {
         const { retryFailed } = await import('@/lib/campaigns/retry-failed');
         const r = await retryFailed({ campaignId: id }, s);
-        return done(io, Boolean(values.json), { id, state: r.campaign.state, requeued: r.requeued }, `campaign ${id}: ${r.requeued} item(s) queued again (${r.campaign.state})`);
+        return done(
+          io,
+          Boolean(values.json),
+          { id, state: r.campaign.state, requeued: r.requeued },
+          `campaign ${id}: ${r.requeued} item(s) queued again (${r.campaign.state})`,
+        );
       });
     },
   },
@@ -244,7 +301,10 @@ export const campaignCommands: Command[] = [
         const { db } = await import('@/lib/db');
         const { getCampaignProgress } = await import('@/lib/campaigns/get-campaign-progress');
         for (;;) {
-          const p = await getCampaignProgress(db, id, { now: new Date(), ...(s.principal ? { principal: s.principal } : {}) });
+          const p = await getCampaignProgress(db, id, {
+            now: new Date(),
+            ...(s.principal ? { principal: s.principal } : {}),
+          });
           io.out(values.json ? JSON.stringify({ ok: true, progress: p }) : formatProgress(p));
           const finished = p.campaign.state === 'COMPLETED' || p.campaign.state === 'CANCELLED';
           if (!values.watch || finished) return EXIT.OK;

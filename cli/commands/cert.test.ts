@@ -49,9 +49,33 @@ describe('rekey cert inspect', () => {
   });
 
   it.each([
-    ['a wrong PFX password', () => { const f = path.join(dir, 'w.pfx'); writeFileSync(f, buildPfx({ cert: good, password: 'right-one' })); return [f, '--password', 'wrong-one']; }, /could not be opened with that password/],
-    ['a private key', () => { const f = path.join(dir, 'k.pem'); writeFileSync(f, good.keyPem); return [f]; }, /holds a private key, not a certificate/],
-    ['an expired certificate', () => { const f = path.join(dir, 'old.pem'); writeFileSync(f, buildCert({ notBefore: new Date('2020-01-01'), notAfter: new Date('2021-01-01') }).pem); return [f]; }, /the certificate expired on 2021-01-01/],
+    [
+      'a wrong PFX password',
+      () => {
+        const f = path.join(dir, 'w.pfx');
+        writeFileSync(f, buildPfx({ cert: good, password: 'right-one' }));
+        return [f, '--password', 'wrong-one'];
+      },
+      /could not be opened with that password/,
+    ],
+    [
+      'a private key',
+      () => {
+        const f = path.join(dir, 'k.pem');
+        writeFileSync(f, good.keyPem);
+        return [f];
+      },
+      /holds a private key, not a certificate/,
+    ],
+    [
+      'an expired certificate',
+      () => {
+        const f = path.join(dir, 'old.pem');
+        writeFileSync(f, buildCert({ notBefore: new Date('2020-01-01'), notAfter: new Date('2021-01-01') }).pem);
+        return [f];
+      },
+      /the certificate expired on 2021-01-01/,
+    ],
     ['a missing file', () => [path.join(dir, 'nope.cer')], /no such file/],
   ])('fails with exit 1 and the reason for %s', async (_name, args, message) => {
     const r = await run('inspect', args());
@@ -63,7 +87,17 @@ describe('rekey cert inspect', () => {
 describe('rekey cert generate / import-issued', () => {
   it('writes a key (0600), a certificate and a PFX', async () => {
     const out = path.join(dir, 'gen');
-    const r = await run('generate', ['--subject', 'CN=Contoso Connector, O=Contoso', '--days', '90', '--out', out, '--pfx-password', 'longenough', '--json']);
+    const r = await run('generate', [
+      '--subject',
+      'CN=Contoso Connector, O=Contoso',
+      '--days',
+      '90',
+      '--out',
+      out,
+      '--pfx-password',
+      'longenough',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.out) as { files: Record<string, string>; keySize: number };
     expect(json.keySize).toBe(2048);
@@ -89,7 +123,17 @@ describe('rekey cert generate / import-issued', () => {
     // Stand-in CA: a self-signed certificate over the same key is "issued" for it.
     const issued = path.join(out, 'issued.pem');
     const { createSelfSignedCertificate } = await import('@/lib/certs/create-self-signed-certificate');
-    writeFileSync(issued, (await createSelfSignedCertificate({ subject: 'CN=csr-test', days: 30, keyPem: readFileSync(files.key, 'utf8'), now: new Date() })).certPem);
+    writeFileSync(
+      issued,
+      (
+        await createSelfSignedCertificate({
+          subject: 'CN=csr-test',
+          days: 30,
+          keyPem: readFileSync(files.key, 'utf8'),
+          now: new Date(),
+        })
+      ).certPem,
+    );
     const ok = await run('import-issued', ['--csr-key', files.key, '--cert', issued, '--json']);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.out)).toMatchObject({ matched: true, subject: 'CN=csr-test' });

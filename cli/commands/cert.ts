@@ -9,7 +9,11 @@ import { createSelfSignedCertificate } from '@/lib/certs/create-self-signed-cert
 import { exportPfx } from '@/lib/certs/export-pfx';
 import { assertRsaKeySize } from '@/lib/certs/generate-key-pair';
 import { matchIssuedCertificate } from '@/lib/certs/match-issued-certificate';
-import { DEFAULT_MAX_INPUT_BYTES, parseCertificateInput, parsePrivateKeyInput } from '@/lib/certs/parse-certificate-input';
+import {
+  DEFAULT_MAX_INPUT_BYTES,
+  parseCertificateInput,
+  parsePrivateKeyInput,
+} from '@/lib/certs/parse-certificate-input';
 import { toKeyCredential } from '@/lib/certs/to-key-credential';
 import { validateForEntra } from '@/lib/certs/validate-for-entra';
 
@@ -29,7 +33,12 @@ function readInput(file: string): Buffer {
   } catch {
     throw new RekeyError('BAD_INPUT', `"${file}": no such file.`);
   }
-  if (size > DEFAULT_MAX_INPUT_BYTES) throw certInputError('TOO_LARGE', file, `is ${size} bytes; the limit is ${DEFAULT_MAX_INPUT_BYTES} bytes. Check that you chose the right file.`);
+  if (size > DEFAULT_MAX_INPUT_BYTES)
+    throw certInputError(
+      'TOO_LARGE',
+      file,
+      `is ${size} bytes; the limit is ${DEFAULT_MAX_INPUT_BYTES} bytes. Check that you chose the right file.`,
+    );
   return readFileSync(file);
 }
 
@@ -72,7 +81,13 @@ function human(f: CertificateFacts): string {
 
 function slug(subject: string): string {
   const cn = /CN=([^,]+)/i.exec(subject)?.[1] ?? 'certificate';
-  return cn.trim().toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '') || 'certificate';
+  return (
+    cn
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9.-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'certificate'
+  );
 }
 
 /** Writes without overwriting; private material gets mode 0600. */
@@ -80,7 +95,8 @@ function writeNew(file: string, data: string | Buffer, secret: boolean): void {
   try {
     writeFileSync(file, data, { flag: 'wx', mode: secret ? 0o600 : 0o644 });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new RekeyError('CONFLICT', `${file} already exists; choose another --out directory or --name.`);
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new RekeyError('CONFLICT', `${file} already exists; choose another --out directory or --name.`);
     throw e;
   }
 }
@@ -95,7 +111,11 @@ const inspect: Command = {
     const file = positionals[0];
     if (!file || positionals.length > 1) throw new UsageError('give exactly one FILE');
     const pw = password(values);
-    const bundle = parseCertificateInput({ data: readInput(file), filename: file, ...(pw !== undefined ? { password: pw } : {}) });
+    const bundle = parseCertificateInput({
+      data: readInput(file),
+      filename: file,
+      ...(pw !== undefined ? { password: pw } : {}),
+    });
     const validation = validateForEntra(bundle.leaf, { now: new Date(), filename: file });
     if (values.json) {
       io.out(
@@ -105,7 +125,13 @@ const inspect: Command = {
           kinds: bundle.kinds,
           ...summary(bundle.leaf),
           chain: bundle.chain.map(summary),
-          privateKey: bundle.privateKey ? { type: bundle.privateKey.type, size: bundle.privateKey.size ?? null, curve: bundle.privateKey.curve ?? null } : null,
+          privateKey: bundle.privateKey
+            ? {
+                type: bundle.privateKey.type,
+                size: bundle.privateKey.size ?? null,
+                curve: bundle.privateKey.curve ?? null,
+              }
+            : null,
           keyCredential: toKeyCredential(bundle.leaf),
           errors: validation.errors,
           warnings: validation.warnings,
@@ -114,7 +140,10 @@ const inspect: Command = {
     } else {
       io.out(human(bundle.leaf));
       if (bundle.chain.length) io.out(`chain:          ${bundle.chain.map((c) => c.subject).join(' → ')}`);
-      if (bundle.privateKey) io.out(`private key:    ${bundle.privateKey.type} ${bundle.privateKey.size ?? bundle.privateKey.curve ?? ''} (matches)`);
+      if (bundle.privateKey)
+        io.out(
+          `private key:    ${bundle.privateKey.type} ${bundle.privateKey.size ?? bundle.privateKey.curve ?? ''} (matches)`,
+        );
     }
     for (const w of validation.warnings) io.err(`warning: ${w.message}`);
     for (const e of validation.errors) io.err(`error: ${e.message}`);
@@ -125,7 +154,8 @@ const inspect: Command = {
 const generate: Command = {
   path: ['cert', 'generate'],
   summary: 'Make an RSA key and a self-signed certificate (or a CSR for the vendor’s CA)',
-  usage: 'cert generate --subject "CN=…" [--days N] [--key-size 2048|3072|4096] [--out DIR] [--name NAME] [--csr] [--pfx-password P | REKEY_PFX_PASSWORD]',
+  usage:
+    'cert generate --subject "CN=…" [--days N] [--key-size 2048|3072|4096] [--out DIR] [--name NAME] [--csr] [--pfx-password P | REKEY_PFX_PASSWORD]',
   options: {
     subject: { type: 'string' },
     days: { type: 'string' },
@@ -157,14 +187,20 @@ const generate: Command = {
       writeNew(files.key, keyPem, true);
       writeNew(files.csr, csrPem, false);
       if (values.json) io.out(JSON.stringify({ ok: true, files }));
-      else io.out(`wrote ${files.key} (private key, keep it safe) and ${files.csr}\nsend the CSR to your CA, then: rekey cert import-issued --csr-key ${files.key} --cert ISSUED.cer`);
+      else
+        io.out(
+          `wrote ${files.key} (private key, keep it safe) and ${files.csr}\nsend the CSR to your CA, then: rekey cert import-issued --csr-key ${files.key} --cert ISSUED.cer`,
+        );
       return EXIT.OK;
     }
     const made = await createSelfSignedCertificate({ subject, days, bits, now: new Date() });
     files.key = path.join(dir, `${name}.key.pem`);
     files.cert = path.join(dir, `${name}.crt.pem`);
     const pfxPassword = password(values, 'pfx-password');
-    const pfx = pfxPassword !== undefined ? exportPfx({ certPem: made.certPem, keyPem: made.keyPem, password: pfxPassword, friendlyName: name }) : undefined;
+    const pfx =
+      pfxPassword !== undefined
+        ? exportPfx({ certPem: made.certPem, keyPem: made.keyPem, password: pfxPassword, friendlyName: name })
+        : undefined;
     writeNew(files.key, made.keyPem, true);
     writeNew(files.cert, made.certPem, false);
     if (pfx) {
@@ -180,7 +216,8 @@ const generate: Command = {
 const importIssued: Command = {
   path: ['cert', 'import-issued'],
   summary: 'Check that the certificate a CA issued belongs to the pending CSR key (optionally write a PFX)',
-  usage: 'cert import-issued --csr-key KEY --cert FILE [--password P] [--pfx-out FILE --pfx-password P | REKEY_PFX_PASSWORD]',
+  usage:
+    'cert import-issued --csr-key KEY --cert FILE [--password P] [--pfx-out FILE --pfx-password P | REKEY_PFX_PASSWORD]',
   options: {
     'csr-key': { type: 'string' },
     cert: { type: 'string' },
@@ -193,7 +230,11 @@ const importIssued: Command = {
     const certFile = str(values.cert);
     if (!keyFile || !certFile) throw new UsageError('--csr-key and --cert are required');
     const keyPw = str(values.password) ?? (process.env.REKEY_PFX_PASSWORD || undefined);
-    const key = parsePrivateKeyInput({ data: readInput(keyFile), filename: keyFile, ...(keyPw !== undefined ? { password: keyPw } : {}) });
+    const key = parsePrivateKeyInput({
+      data: readInput(keyFile),
+      filename: keyFile,
+      ...(keyPw !== undefined ? { password: keyPw } : {}),
+    });
     const matched = matchIssuedCertificate(readInput(certFile), key.pem, { filename: certFile });
     const validation = validateForEntra(matched.facts, { now: new Date(), filename: certFile, privateKeyPem: key.pem });
     let pfxFile: string | undefined;
@@ -201,11 +242,31 @@ const importIssued: Command = {
     if (pfxOut && validation.ok) {
       const pw = password(values, 'pfx-password');
       if (pw === undefined) throw new UsageError('--pfx-out needs --pfx-password or REKEY_PFX_PASSWORD');
-      writeNew(pfxOut, exportPfx({ certPem: matched.facts.pem, keyPem: matched.keyPem, chainPems: matched.chain.map((c) => c.pem), password: pw }), true);
+      writeNew(
+        pfxOut,
+        exportPfx({
+          certPem: matched.facts.pem,
+          keyPem: matched.keyPem,
+          chainPems: matched.chain.map((c) => c.pem),
+          password: pw,
+        }),
+        true,
+      );
       pfxFile = pfxOut;
     }
-    if (values.json) io.out(JSON.stringify({ ok: validation.ok, matched: true, ...summary(matched.facts), errors: validation.errors, warnings: validation.warnings, pfx: pfxFile ?? null }));
-    else io.out(`${human(matched.facts)}\nthe certificate matches the pending key${pfxFile ? `; wrote ${pfxFile}` : ''}`);
+    if (values.json)
+      io.out(
+        JSON.stringify({
+          ok: validation.ok,
+          matched: true,
+          ...summary(matched.facts),
+          errors: validation.errors,
+          warnings: validation.warnings,
+          pfx: pfxFile ?? null,
+        }),
+      );
+    else
+      io.out(`${human(matched.facts)}\nthe certificate matches the pending key${pfxFile ? `; wrote ${pfxFile}` : ''}`);
     for (const w of validation.warnings) io.err(`warning: ${w.message}`);
     for (const e of validation.errors) io.err(`error: ${e.message}`);
     return validation.ok ? EXIT.OK : EXIT.FAILED;
@@ -229,7 +290,11 @@ const exportCmd: Command = {
       const { db } = await import('@/lib/db');
       const { SYSTEM_ACTOR } = await import('@/lib/audit/append-audit-event');
       const { exportCertificatePfx } = await import('@/lib/certificates/export-certificate-pfx');
-      return exportCertificatePfx(db, { ...SYSTEM_ACTOR, label: `cli: ${process.env.USER ?? 'unknown'}` }, { certificate: ref, password: pw });
+      return exportCertificatePfx(
+        db,
+        { ...SYSTEM_ACTOR, label: `cli: ${process.env.USER ?? 'unknown'}` },
+        { certificate: ref, password: pw },
+      );
     });
     writeFileSync(out, result.pfx, { mode: 0o600 });
     if (values.json) io.out(JSON.stringify({ ok: true, file: out, sha1Thumbprint: result.sha1Thumbprint }));

@@ -24,7 +24,10 @@ export const dbCommands: Command[] = [
         await migrateDatabase(url);
         const { db } = await import('@/lib/db');
         const { seedDatabase } = await import('@/lib/seed/seed-database');
-        return seedDatabase(db, { ifEmpty: Boolean(values['if-empty']), manifestPath: process.env.REKEY_DEMO_MANIFEST });
+        return seedDatabase(db, {
+          ifEmpty: Boolean(values['if-empty']),
+          manifestPath: process.env.REKEY_DEMO_MANIFEST,
+        });
       });
       if (values.json) io.out(JSON.stringify({ ok: true, ...result }));
       else io.err(result.skipped ? 'already seeded; nothing to do' : `seeded: ${JSON.stringify(result)}`);

@@ -44,7 +44,13 @@ export function rotateCommand(term: RotateTerminal = stdinTerminal): Command {
     path: ['rotate'],
     summary: 'Rotate one connector to a certificate (plan, confirm, start; the worker runs it).',
     usage: 'rotate --connector ID --to CERT_ID_OR_SHA1 [--mode rotate|reestablish] [--recreate] [--yes] [--json]',
-    options: { connector: { type: 'string' }, to: { type: 'string' }, mode: { type: 'string' }, recreate: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' } },
+    options: {
+      connector: { type: 'string' },
+      to: { type: 'string' },
+      mode: { type: 'string' },
+      recreate: { type: 'boolean' },
+      yes: { type: 'boolean', short: 'y' },
+    },
     async run({ values }, io) {
       const connectorId = values.connector;
       const to = values.to;
@@ -54,7 +60,9 @@ export function rotateCommand(term: RotateTerminal = stdinTerminal): Command {
       if (mode !== 'rotate' && mode !== 'reestablish') throw new UsageError('--mode must be rotate or reestablish');
       if (values.recreate && mode !== 'reestablish') throw new UsageError('--recreate needs --mode reestablish');
       if (!values.yes && !term.isTTY) {
-        throw new UsageError('refusing to start a rotation without confirmation: not a terminal. Pass --yes to confirm non-interactively.');
+        throw new UsageError(
+          'refusing to start a rotation without confirmation: not a terminal. Pass --yes to confirm non-interactively.',
+        );
       }
       const resolved = process.env.DATABASE_URL ? null : await database();
       if (resolved) process.env.DATABASE_URL = resolved.url;
@@ -63,7 +71,12 @@ export function rotateCommand(term: RotateTerminal = stdinTerminal): Command {
         const { getCertificateByIdOrThumbprint } = await import('@/lib/rotation/find-certificate');
         const { startRotation } = await import('@/lib/rotation/start-rotation');
         const { RekeyError } = await import('@/lib/errors');
-        const connector = await db.connector.findUnique({ where: { id: connectorId }, include: { tenant: true, currentCertificate: { select: { sha1Thumbprint: true, notAfter: true } } } }).catch(() => null);
+        const connector = await db.connector
+          .findUnique({
+            where: { id: connectorId },
+            include: { tenant: true, currentCertificate: { select: { sha1Thumbprint: true, notAfter: true } } },
+          })
+          .catch(() => null);
         if (!connector) throw new RekeyError('NOT_FOUND', `Connector ${connectorId} not found.`);
         const cert = await getCertificateByIdOrThumbprint(to);
         const plan = planFor(mode, Boolean(values.recreate));
@@ -90,8 +103,17 @@ export function rotateCommand(term: RotateTerminal = stdinTerminal): Command {
             return 'unknown';
           }
         })();
-        const rotation = await startRotation({ connectorId, toCertificateId: cert.id, mode, recreate: Boolean(values.recreate) }, { actor: { id: null, label: `cli:${user}` }, now: new Date() });
-        if (values.json) io.out(JSON.stringify({ ok: true, rotation: { id: rotation.id, state: rotation.state, step: rotation.step, mode: rotation.mode } }));
+        const rotation = await startRotation(
+          { connectorId, toCertificateId: cert.id, mode, recreate: Boolean(values.recreate) },
+          { actor: { id: null, label: `cli:${user}` }, now: new Date() },
+        );
+        if (values.json)
+          io.out(
+            JSON.stringify({
+              ok: true,
+              rotation: { id: rotation.id, state: rotation.state, step: rotation.step, mode: rotation.mode },
+            }),
+          );
         else io.err(`started rotation ${rotation.id} (${plan}); the worker runs it (npm start or rekey worker)`);
         return EXIT.OK;
       } finally {

@@ -12,7 +12,9 @@ import { withDb } from '../with-db';
 type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
 
 function selection(values: Values): ScanSelection {
-  const tenants = (Array.isArray(values.tenant) ? values.tenant : typeof values.tenant === 'string' ? [values.tenant] : []).filter((t): t is string => typeof t === 'string' && t !== '');
+  const tenants = (
+    Array.isArray(values.tenant) ? values.tenant : typeof values.tenant === 'string' ? [values.tenant] : []
+  ).filter((t): t is string => typeof t === 'string' && t !== '');
   if (values.all && tenants.length) throw new UsageError('use --tenant or --all, not both');
   if (values.all) return { all: true };
   if (tenants.length === 0) throw new UsageError('name the tenants with --tenant ID, or scan them all with --all');
@@ -33,10 +35,15 @@ async function drift(values: Values, io: CliIO): Promise<number> {
       if (!t.ok) io.err(`${t.displayName}: NOT SCANNED — ${t.error?.message}`);
       for (const c of t.connectors) {
         if (!c.ok) io.err(`${t.displayName} / ${c.displayName}: not read — ${c.error}`);
-        else if (c.drifted) io.err(`${t.displayName} / ${c.displayName}: DRIFT — ${c.unknown} unknown credential(s), ${c.missing} expected missing`);
+        else if (c.drifted)
+          io.err(
+            `${t.displayName} / ${c.displayName}: DRIFT — ${c.unknown} unknown credential(s), ${c.missing} expected missing`,
+          );
       }
     }
-    io.err(`scanned ${r.scannedConnectors} connector(s) in ${r.tenants.length} tenant(s): ${r.driftedConnectors} drifted, ${r.failedTenants} tenant(s) could not be read`);
+    io.err(
+      `scanned ${r.scannedConnectors} connector(s) in ${r.tenants.length} tenant(s): ${r.driftedConnectors} drifted, ${r.failedTenants} tenant(s) could not be read`,
+    );
   }
   return r.failedTenants > 0 ? EXIT.FAILED : EXIT.OK;
 }
@@ -51,9 +58,14 @@ async function signins(values: Values, io: CliIO): Promise<number> {
   else {
     for (const t of r.tenants) {
       if (t.state !== 'available') io.err(`${t.displayName}: ${t.detail}`);
-      else if (t.unknownAddressUses > 0) io.err(`${t.displayName}: TARGETED — compromised credential used ${t.unknownAddressUses} time(s) from ${t.unknownAddresses.join(', ')}`);
+      else if (t.unknownAddressUses > 0)
+        io.err(
+          `${t.displayName}: TARGETED — compromised credential used ${t.unknownAddressUses} time(s) from ${t.unknownAddresses.join(', ')}`,
+        );
     }
-    io.err(`read sign-ins of ${r.tenants.length} tenant(s): ${r.targetedTenants.length} targeted, ${r.unavailableTenants.length} without readable logs`);
+    io.err(
+      `read sign-ins of ${r.tenants.length} tenant(s): ${r.targetedTenants.length} targeted, ${r.unavailableTenants.length} without readable logs`,
+    );
   }
   return r.unavailableTenants.length > 0 ? EXIT.FAILED : EXIT.OK;
 }

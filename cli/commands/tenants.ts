@@ -16,7 +16,8 @@ function cliActor(): Actor {
 }
 
 async function tenantIdArg(value: unknown): Promise<string> {
-  if (typeof value !== 'string' || !value) throw new UsageError('--tenant needs a tenant id (Rekey id or Entra tenant id) or domain');
+  if (typeof value !== 'string' || !value)
+    throw new UsageError('--tenant needs a tenant id (Rekey id or Entra tenant id) or domain');
   const { findTenantByAnyId } = await import('@/lib/tenants/get-tenant');
   const t = await findTenantByAnyId(value);
   if (!t) throw new RekeyError('NOT_FOUND', `No onboarded tenant matches ${value}.`);
@@ -25,7 +26,13 @@ async function tenantIdArg(value: unknown): Promise<string> {
 
 function table(io: CliIO, rows: string[][]) {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  for (const r of rows) io.out(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+  for (const r of rows)
+    io.out(
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    );
 }
 
 export const tenantCommands: Command[] = [
@@ -48,9 +55,27 @@ export const tenantCommands: Command[] = [
       if (values.json) io.out(JSON.stringify(result));
       else {
         if (result.fileError) io.err(`error: ${result.fileError}`);
-        if (result.rows.length) table(io, [['LINE', 'TENANT', 'NAME', 'STATUS', 'DETAIL'], ...result.rows.map((r) => [String(r.line), r.tenant, r.name, r.status, r.messages.join('; ') || (r.entraTenantId ?? '')])]);
-        if (result.ok) io.err(values['dry-run'] ? `all ${result.rows.length} rows are valid (dry run: nothing written)` : `imported ${result.imported} tenant(s)`);
-        else if (!result.fileError) io.err(`nothing imported: ${result.rows.filter((r) => r.status !== 'ok').length} of ${result.rows.length} rows need fixing`);
+        if (result.rows.length)
+          table(io, [
+            ['LINE', 'TENANT', 'NAME', 'STATUS', 'DETAIL'],
+            ...result.rows.map((r) => [
+              String(r.line),
+              r.tenant,
+              r.name,
+              r.status,
+              r.messages.join('; ') || (r.entraTenantId ?? ''),
+            ]),
+          ]);
+        if (result.ok)
+          io.err(
+            values['dry-run']
+              ? `all ${result.rows.length} rows are valid (dry run: nothing written)`
+              : `imported ${result.imported} tenant(s)`,
+          );
+        else if (!result.fileError)
+          io.err(
+            `nothing imported: ${result.rows.filter((r) => r.status !== 'ok').length} of ${result.rows.length} rows need fixing`,
+          );
       }
       return result.ok ? EXIT.OK : EXIT.USAGE;
     },
@@ -65,9 +90,23 @@ export const tenantCommands: Command[] = [
       if (positionals.length !== 1) throw new UsageError('give exactly one tenant id or domain');
       const t = await withDb(async () => {
         const { addTenant } = await import('@/lib/tenants/add-tenant');
-        return addTenant({ tenant: positionals[0]!, name: values.name as string | undefined, region: values.region as string | undefined, group: values.group as string | undefined }, { actor: cliActor() });
+        return addTenant(
+          {
+            tenant: positionals[0]!,
+            name: values.name as string | undefined,
+            region: values.region as string | undefined,
+            group: values.group as string | undefined,
+          },
+          { actor: cliActor() },
+        );
       });
-      if (values.json) io.out(JSON.stringify({ ok: true, tenant: { id: t.id, entraTenantId: t.entraTenantId, displayName: t.displayName } }));
+      if (values.json)
+        io.out(
+          JSON.stringify({
+            ok: true,
+            tenant: { id: t.id, entraTenantId: t.entraTenantId, displayName: t.displayName },
+          }),
+        );
       else io.err(`added ${t.displayName} (${t.entraTenantId}) as ${t.id}`);
       return EXIT.OK;
     },
@@ -82,13 +121,19 @@ export const tenantCommands: Command[] = [
       const results = await withDb(async () => {
         const { db } = await import('@/lib/db');
         const { checkTenantConsent } = await import('@/lib/tenants/check-tenant-consent');
-        const ids = values.all ? (await db.tenant.findMany({ select: { id: true }, orderBy: { displayName: 'asc' } })).map((t) => t.id) : [await tenantIdArg(values.tenant)];
+        const ids = values.all
+          ? (await db.tenant.findMany({ select: { id: true }, orderBy: { displayName: 'asc' } })).map((t) => t.id)
+          : [await tenantIdArg(values.tenant)];
         const out = [];
         for (const id of ids) out.push(await checkTenantConsent({ tenantId: id }, { actor: cliActor() }));
         return out;
       });
       if (values.json) io.out(JSON.stringify({ ok: results.every((r) => r.state === 'consented'), results }));
-      else for (const r of results) io.out(`${r.tenantId}  ${r.state}  ${r.state === 'consented' ? r.detail : `${r.detail}${r.state === 'not_consented' ? '' : `\n    consent link: ${r.consentUrl}`}`}`);
+      else
+        for (const r of results)
+          io.out(
+            `${r.tenantId}  ${r.state}  ${r.state === 'consented' ? r.detail : `${r.detail}${r.state === 'not_consented' ? '' : `\n    consent link: ${r.consentUrl}`}`}`,
+          );
       return results.every((r) => r.state === 'consented') ? EXIT.OK : EXIT.FAILED;
     },
   },
@@ -100,7 +145,8 @@ export const tenantCommands: Command[] = [
     async run({ values }, io) {
       if (Boolean(values.tenant) === Boolean(values.all)) throw new UsageError('give either --tenant ID or --all');
       const concurrency = values.concurrency === undefined ? 8 : Number(values.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) throw new UsageError('--concurrency must be an integer from 1 to 256');
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
+        throw new UsageError('--concurrency must be an integer from 1 to 256');
       const results = await withDb(async () => {
         const { scanAllTenants } = await import('@/lib/tenants/scan-all-tenants');
         const tenantIds = values.tenant ? [await tenantIdArg(values.tenant)] : undefined;
@@ -110,7 +156,14 @@ export const tenantCommands: Command[] = [
             concurrency,
             tenantIds,
             skipNotConsented: !tenantIds,
-            onResult: values.json ? undefined : (r) => io.err(r.ok ? `${r.name}: ${r.summary.connectors} connector(s), ${r.summary.credentials} credential(s), ${r.summary.changes.length} change(s)` : `${r.name}: ${r.code} ${r.message}`),
+            onResult: values.json
+              ? undefined
+              : (r) =>
+                  io.err(
+                    r.ok
+                      ? `${r.name}: ${r.summary.connectors} connector(s), ${r.summary.credentials} credential(s), ${r.summary.changes.length} change(s)`
+                      : `${r.name}: ${r.code} ${r.message}`,
+                  ),
           },
         );
       });

@@ -33,10 +33,16 @@ async function resolveTenantIds(refs: string[]): Promise<string[]> {
   const out: string[] = [];
   for (const ref of refs) {
     const t = await db.tenant.findFirst({
-      where: uuid.test(ref) ? { OR: [{ id: ref }, { entraTenantId: ref }] } : { defaultDomain: { equals: ref, mode: 'insensitive' } },
+      where: uuid.test(ref)
+        ? { OR: [{ id: ref }, { entraTenantId: ref }] }
+        : { defaultDomain: { equals: ref, mode: 'insensitive' } },
       select: { id: true },
     });
-    if (!t) throw new RekeyError('BAD_INPUT', `No tenant ${ref} (give a Rekey tenant id, an Entra tenant id or a default domain).`);
+    if (!t)
+      throw new RekeyError(
+        'BAD_INPUT',
+        `No tenant ${ref} (give a Rekey tenant id, an Entra tenant id or a default domain).`,
+      );
     out.push(t.id);
   }
   return out;
@@ -67,8 +73,18 @@ export const userCommands: Command[] = [
       }
       if (rows.length === 0) io.out('no users yet (the first sign-in or REKEY_ADMINS decides the first admin)');
       for (const u of rows) {
-        const roles = u.roles.length === 0 ? 'no role' : u.roles.map((r) => `${r.role}${r.allTenants ? '' : `[${[...r.tenants.map((t) => t.displayName), ...r.groups.map((g) => `group:${g}`)].join(', ')}]`}`).join('; ');
-        io.out(`${u.email}\t${u.name}\t${roles}${u.disabled ? '\tDISABLED' : ''}${u.linked ? '' : '\t(not signed in yet)'}`);
+        const roles =
+          u.roles.length === 0
+            ? 'no role'
+            : u.roles
+                .map(
+                  (r) =>
+                    `${r.role}${r.allTenants ? '' : `[${[...r.tenants.map((t) => t.displayName), ...r.groups.map((g) => `group:${g}`)].join(', ')}]`}`,
+                )
+                .join('; ');
+        io.out(
+          `${u.email}\t${u.name}\t${roles}${u.disabled ? '\tDISABLED' : ''}${u.linked ? '' : '\t(not signed in yet)'}`,
+        );
       }
       return EXIT.OK;
     },
@@ -91,18 +107,30 @@ export const userCommands: Command[] = [
         const existing = await m.findUserByEmail(db, email);
         const created = existing ? null : await m.createUser(db, actor, m.CreateUserSchema.parse({ email }), now);
         const userId = existing?.id ?? created!.id;
-        const parsed = m.GrantRoleSchema.safeParse({ userId, role, tenantIds: await resolveTenantIds(asList(values.tenant)), groups: asList(values.group) });
-        if (!parsed.success) throw new RekeyError('BAD_INPUT', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+        const parsed = m.GrantRoleSchema.safeParse({
+          userId,
+          role,
+          tenantIds: await resolveTenantIds(asList(values.tenant)),
+          groups: asList(values.group),
+        });
+        if (!parsed.success)
+          throw new RekeyError(
+            'BAD_INPUT',
+            parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+          );
         return { created: created !== null, grant: await m.grantRole(db, actor, parsed.data, now) };
       });
       if (values.json) io.out(JSON.stringify({ ok: true, ...result }));
-      else io.err(`${result.created ? 'created user and ' : ''}granted ${role} to ${email}${result.grant.allTenants ? ' for all tenants' : ''}`);
+      else
+        io.err(
+          `${result.created ? 'created user and ' : ''}granted ${role} to ${email}${result.grant.allTenants ? ' for all tenants' : ''}`,
+        );
       return EXIT.OK;
     },
   },
   {
     path: ['users', 'revoke'],
-    summary: 'Remove a user\'s role assignments (all of them, or those of one role).',
+    summary: "Remove a user's role assignments (all of them, or those of one role).",
     usage: 'users revoke EMAIL [ROLE] [--json]',
     allowPositionals: true,
     async run({ values, positionals }, io) {
@@ -115,33 +143,35 @@ export const userCommands: Command[] = [
         const user = await requireUser(email);
         const actor = cliActor();
         const out = [];
-        for (const a of user.roles.filter((r) => role === undefined || r.role === role)) out.push(await revokeRole(db, actor, { assignmentId: a.id }, new Date()));
+        for (const a of user.roles.filter((r) => role === undefined || r.role === role))
+          out.push(await revokeRole(db, actor, { assignmentId: a.id }, new Date()));
         return out;
       });
       if (values.json) io.out(JSON.stringify({ ok: true, revoked }));
-      else io.err(revoked.length ? `revoked ${revoked.length} assignment(s) from ${email}` : `${email} had no matching role`);
+      else
+        io.err(
+          revoked.length ? `revoked ${revoked.length} assignment(s) from ${email}` : `${email} had no matching role`,
+        );
       return EXIT.OK;
     },
   },
-  ...(['disable', 'enable'] as const).map(
-    (verb): Command => ({
-      path: ['users', verb],
-      summary: verb === 'disable' ? 'Disable a user and end their sessions.' : 'Enable a disabled user.',
-      usage: `users ${verb} EMAIL [--json]`,
-      allowPositionals: true,
-      async run({ values, positionals }, io) {
-        const [email] = positionals;
-        if (!email || positionals.length !== 1) throw new UsageError('give an email');
-        const result = await withDb(async () => {
-          const { db } = await import('@/lib/db');
-          const { setUserDisabled } = await import('@/lib/auth/manage-users');
-          const user = await requireUser(email);
-          return setUserDisabled(db, cliActor(), { userId: user.id, disabled: verb === 'disable' }, new Date());
-        });
-        if (values.json) io.out(JSON.stringify({ ok: true, ...result }));
-        else io.err(`${email} ${verb}d${result.sessionsEnded ? `; ended ${result.sessionsEnded} session(s)` : ''}`);
-        return EXIT.OK;
-      },
-    }),
-  ),
+  ...(['disable', 'enable'] as const).map((verb): Command => ({
+    path: ['users', verb],
+    summary: verb === 'disable' ? 'Disable a user and end their sessions.' : 'Enable a disabled user.',
+    usage: `users ${verb} EMAIL [--json]`,
+    allowPositionals: true,
+    async run({ values, positionals }, io) {
+      const [email] = positionals;
+      if (!email || positionals.length !== 1) throw new UsageError('give an email');
+      const result = await withDb(async () => {
+        const { db } = await import('@/lib/db');
+        const { setUserDisabled } = await import('@/lib/auth/manage-users');
+        const user = await requireUser(email);
+        return setUserDisabled(db, cliActor(), { userId: user.id, disabled: verb === 'disable' }, new Date());
+      });
+      if (values.json) io.out(JSON.stringify({ ok: true, ...result }));
+      else io.err(`${email} ${verb}d${result.sessionsEnded ? `; ended ${result.sessionsEnded} session(s)` : ''}`);
+      return EXIT.OK;
+    },
+  })),
 ];

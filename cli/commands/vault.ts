@@ -24,7 +24,10 @@ export const vaultCommands: Command[] = [
       });
       if (fileMode) finishFileKeyRotation(masterKeyFile());
       if (values.json) io.out(JSON.stringify({ ok: true, masterKeyId: ring.current.id, ...report }));
-      else io.err(`re-wrapped ${report.certificates} certificate key(s) and ${report.requests} pending request key(s) under master key ${ring.current.id}; ${report.alreadyCurrent} were already current`);
+      else
+        io.err(
+          `re-wrapped ${report.certificates} certificate key(s) and ${report.requests} pending request key(s) under master key ${ring.current.id}; ${report.alreadyCurrent} were already current`,
+        );
       return EXIT.OK;
     },
   },

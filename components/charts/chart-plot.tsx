@@ -8,7 +8,16 @@ export type PlotTick = { value: number; label: string };
  * it stays 11px at any width while the marks (SVG with preserveAspectRatio="none" or HTML)
  * stretch to fit. The whole frame is one role="img" with a summary.
  */
-export function ChartPlot({ summary, height, yTicks, yMax, yMin = 0, xLabels, children, className }: {
+export function ChartPlot({
+  summary,
+  height,
+  yTicks,
+  yMax,
+  yMin = 0,
+  xLabels,
+  children,
+  className,
+}: {
   summary: string;
   height: number;
   yTicks: PlotTick[];
@@ -21,19 +30,31 @@ export function ChartPlot({ summary, height, yTicks, yMax, yMin = 0, xLabels, ch
 }) {
   const pct = (v: number) => `${(1 - (v - yMin) / (yMax - yMin || 1)) * 100}%`;
   return (
-    <div role="img" aria-label={summary} className={cn('relative select-none text-[11px] text-fg-muted', className)} style={{ height }}>
-      <div className="absolute inset-0 pb-6 pl-11 pr-2 pt-2">
+    <div
+      role="img"
+      aria-label={summary}
+      className={cn('relative text-[11px] text-fg-muted select-none', className)}
+      style={{ height }}
+    >
+      <div className="absolute inset-0 pt-2 pr-2 pb-6 pl-11">
         <div className="relative h-full w-full">
           {yTicks.map((t) => (
-            <div key={t.value} className={cn('absolute inset-x-0 border-t border-chart-grid', t.value !== yMin && 'border-dashed')} style={{ top: pct(t.value) }}>
-              <span className="absolute right-full mr-2 -translate-y-1/2 tabular">{t.label}</span>
+            <div
+              key={t.value}
+              className={cn('absolute inset-x-0 border-t border-chart-grid', t.value !== yMin && 'border-dashed')}
+              style={{ top: pct(t.value) }}
+            >
+              <span className="tabular absolute right-full mr-2 -translate-y-1/2">{t.label}</span>
             </div>
           ))}
           {children}
           {xLabels.map((x, i) => (
             <span
               key={i}
-              className={cn('absolute top-full mt-1.5 whitespace-nowrap', x.align === 'start' ? '' : x.align === 'end' ? '-translate-x-full' : '-translate-x-1/2')}
+              className={cn(
+                'absolute top-full mt-1.5 whitespace-nowrap',
+                x.align === 'start' ? '' : x.align === 'end' ? '-translate-x-full' : '-translate-x-1/2',
+              )}
               style={{ left: `${x.pos * 100}%` }}
             >
               {x.label}

@@ -2,7 +2,14 @@ import type { Tone } from '@/components/ui/tone';
 import { TONE_CHART_COLOR } from '@/components/ui/tone';
 
 /** Categorical series colours (CSS variables, theme-aware). */
-export const PALETTE = ['var(--chart-1)', 'var(--chart-2)', 'var(--chart-3)', 'var(--chart-4)', 'var(--chart-5)', 'var(--chart-6)'] as const;
+export const PALETTE = [
+  'var(--chart-1)',
+  'var(--chart-2)',
+  'var(--chart-3)',
+  'var(--chart-4)',
+  'var(--chart-5)',
+  'var(--chart-6)',
+] as const;
 
 /** Resolve a mark colour: explicit colour, else tone, else palette by index. */
 export function markColor(index: number, color?: string, tone?: Tone): string {

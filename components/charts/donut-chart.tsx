@@ -22,7 +22,17 @@ export type DonutChartProps = {
   className?: string;
 };
 
-export function DonutChart({ segments, label, centerValue, centerLabel = 'Total', size = 148, thickness = 16, legend = true, format = defaultFormat, className }: DonutChartProps) {
+export function DonutChart({
+  segments,
+  label,
+  centerValue,
+  centerLabel = 'Total',
+  size = 148,
+  thickness = 16,
+  legend = true,
+  format = defaultFormat,
+  className,
+}: DonutChartProps) {
   const total = segments.reduce((s, x) => s + Math.max(0, x.value), 0);
   const r = (size - thickness) / 2;
   const c = 2 * Math.PI * r;
@@ -42,7 +52,14 @@ export function DonutChart({ segments, label, centerValue, centerLabel = 'Total'
   return (
     <figure className={cn('flex flex-wrap items-center gap-x-6 gap-y-4', className)}>
       <div className="relative shrink-0" style={{ width: size, height: size }}>
-        <svg role="img" aria-label={summary} width={size} height={size} viewBox={`0 0 ${size} ${size}`} className="-rotate-90">
+        <svg
+          role="img"
+          aria-label={summary}
+          width={size}
+          height={size}
+          viewBox={`0 0 ${size} ${size}`}
+          className="-rotate-90"
+        >
           <circle cx={size / 2} cy={size / 2} r={r} fill="none" stroke="var(--surface-3)" strokeWidth={thickness} />
           {arcs.map(({ s, i, len, offset: o, color }) => {
             if (len <= 0) return null;
@@ -71,15 +88,18 @@ export function DonutChart({ segments, label, centerValue, centerLabel = 'Total'
             );
           })}
         </svg>
-        <div aria-hidden="true" className="pointer-events-none absolute inset-0 flex flex-col items-center justify-center text-center">
-          <span className="text-xl font-semibold tracking-tight tabular text-fg">{centerValue ?? format(total)}</span>
+        <div
+          aria-hidden="true"
+          className="pointer-events-none absolute inset-0 flex flex-col items-center justify-center text-center"
+        >
+          <span className="tabular text-xl font-semibold tracking-tight text-fg">{centerValue ?? format(total)}</span>
           <span className="text-[11px] text-fg-muted">{centerLabel}</span>
         </div>
       </div>
       {legend ? (
         <ChartLegend
           layout="column"
-          className="min-w-40 max-w-sm flex-1"
+          className="max-w-sm min-w-40 flex-1"
           items={arcs.map(({ s, i, color }) => ({
             key: s.key ?? String(i),
             label: s.label,
@@ -87,7 +107,10 @@ export function DonutChart({ segments, label, centerValue, centerLabel = 'Total'
             href: s.href,
             value: (
               <>
-                {format(s.value)} <span className="inline-block w-11 text-right text-fg-subtle">{total ? formatPercent(s.value / total, 0) : '—'}</span>
+                {format(s.value)}{' '}
+                <span className="inline-block w-11 text-right text-fg-subtle">
+                  {total ? formatPercent(s.value / total, 0) : '—'}
+                </span>
               </>
             ),
           }))}

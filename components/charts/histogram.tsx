@@ -20,7 +20,10 @@ export type HistogramProps = {
 
 /** Count values into bins by upper edges: edges [1, 4, 24] → "≤1", "1–4", "4–24", ">24". */
 export function binValues(values: number[], edges: number[], fmt: (n: number) => string = String): HistogramBin[] {
-  const bins = edges.map((e, i) => ({ label: i === 0 ? `≤${fmt(e)}` : `${fmt(edges[i - 1] ?? 0)}–${fmt(e)}`, count: 0 }));
+  const bins = edges.map((e, i) => ({
+    label: i === 0 ? `≤${fmt(e)}` : `${fmt(edges[i - 1] ?? 0)}–${fmt(e)}`,
+    count: 0,
+  }));
   const over = { label: `>${fmt(edges.at(-1) ?? 0)}`, count: 0 };
   for (const v of values) {
     const i = edges.findIndex((e) => v <= e);
@@ -60,7 +63,11 @@ export function Histogram({ bins, label, unit = 'items', height = 200, tone, col
           ))}
         </div>
       </ChartPlot>
-      <ChartDataTable caption={label} columns={['Range', `Count of ${unit}`]} rows={bins.map((b) => [b.label, defaultFormat(b.count)])} />
+      <ChartDataTable
+        caption={label}
+        columns={['Range', `Count of ${unit}`]}
+        rows={bins.map((b) => [b.label, defaultFormat(b.count)])}
+      />
     </figure>
   );
 }

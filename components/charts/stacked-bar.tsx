@@ -25,7 +25,9 @@ export function StackedBar({ keys, rows, label, format = defaultFormat, legend =
   const colors = keys.map((k, i) => markColor(i, k.color, k.tone));
   return (
     <figure className={cn('space-y-3', className)}>
-      {legend ? <ChartLegend items={keys.map((k, i) => ({ key: k.key, label: k.label, color: colors[i] ?? 'currentColor' }))} /> : null}
+      {legend ? (
+        <ChartLegend items={keys.map((k, i) => ({ key: k.key, label: k.label, color: colors[i] ?? 'currentColor' }))} />
+      ) : null}
       <ul className="space-y-3">
         {rows.map((row, ri) => {
           const total = keys.reduce((s, k) => s + (row.values[k.key] ?? 0), 0);
@@ -44,11 +46,22 @@ export function StackedBar({ keys, rows, label, format = defaultFormat, legend =
                   {format(total)}
                 </span>
               </div>
-              <div role="img" aria-label={desc} className="flex h-2.5 w-full gap-px overflow-hidden rounded-full bg-surface-3">
+              <div
+                role="img"
+                aria-label={desc}
+                className="flex h-2.5 w-full gap-px overflow-hidden rounded-full bg-surface-3"
+              >
                 {keys.map((k, i) => {
                   const v = row.values[k.key] ?? 0;
                   if (v <= 0 || total <= 0) return null;
-                  return <span key={k.key} title={`${k.label}: ${format(v)} (${formatPercent(v / total)})`} className="h-full" style={{ width: `${(v / total) * 100}%`, background: colors[i] }} />;
+                  return (
+                    <span
+                      key={k.key}
+                      title={`${k.label}: ${format(v)} (${formatPercent(v / total)})`}
+                      className="h-full"
+                      style={{ width: `${(v / total) * 100}%`, background: colors[i] }}
+                    />
+                  );
                 })}
               </div>
             </li>
@@ -58,7 +71,11 @@ export function StackedBar({ keys, rows, label, format = defaultFormat, legend =
       <ChartDataTable
         caption={label}
         columns={['Row', ...keys.map((k) => k.label), 'Total']}
-        rows={rows.map((r) => [r.label, ...keys.map((k) => format(r.values[k.key] ?? 0)), format(keys.reduce((s, k) => s + (r.values[k.key] ?? 0), 0))])}
+        rows={rows.map((r) => [
+          r.label,
+          ...keys.map((k) => format(r.values[k.key] ?? 0)),
+          format(keys.reduce((s, k) => s + (r.values[k.key] ?? 0), 0)),
+        ])}
       />
     </figure>
   );

@@ -21,7 +21,7 @@ export function AppShell({ user, theme, navBadges, children }: AppShellProps) {
     <div className="min-h-dvh lg:grid lg:grid-cols-[15rem_minmax(0,1fr)]">
       <a
         href="#main"
-        className="sr-only focus:not-sr-only focus:fixed focus:left-3 focus:top-3 focus:z-50 focus:rounded-md focus:bg-inverse focus:px-3 focus:py-2 focus:text-sm focus:font-medium focus:text-inverse-fg"
+        className="sr-only focus:not-sr-only focus:fixed focus:top-3 focus:left-3 focus:z-50 focus:rounded-md focus:bg-inverse focus:px-3 focus:py-2 focus:text-sm focus:font-medium focus:text-inverse-fg"
       >
         Skip to content
       </a>

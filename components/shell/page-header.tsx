@@ -6,7 +6,19 @@ import { Icon } from '@/components/ui/icon';
 export type Crumb = { href: string; label: string };
 
 /** Page title row used by every dashboard page: optional breadcrumbs, h1, description, actions. */
-export function PageHeader({ title, description, actions, breadcrumbs, className }: { title: ReactNode; description?: ReactNode; actions?: ReactNode; breadcrumbs?: Crumb[]; className?: string }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+  breadcrumbs,
+  className,
+}: {
+  title: ReactNode;
+  description?: ReactNode;
+  actions?: ReactNode;
+  breadcrumbs?: Crumb[];
+  className?: string;
+}) {
   return (
     <div className={cn('mb-6 space-y-2', className)}>
       {breadcrumbs?.length ? (

@@ -20,7 +20,9 @@ export type SidebarNavProps = {
  */
 function PendingMark() {
   const { pending } = useLinkStatus();
-  return pending ? <span aria-hidden="true" className="size-1.5 shrink-0 animate-pulse rounded-full bg-accent" /> : null;
+  return pending ? (
+    <span aria-hidden="true" className="size-1.5 shrink-0 animate-pulse rounded-full bg-accent" />
+  ) : null;
 }
 
 /** Primary nav links with the active item marked (aria-current="page"). */
@@ -30,7 +32,10 @@ export function SidebarNav({ badges, idPrefix, onNavigate }: SidebarNavProps) {
     <nav aria-label="Primary" className="flex flex-col gap-5">
       {NAV_GROUPS.map((group) => (
         <div key={group.id}>
-          <p id={`${idPrefix}-${group.id}`} className="px-2 pb-1 text-[11px] font-medium uppercase tracking-wider text-fg-subtle">
+          <p
+            id={`${idPrefix}-${group.id}`}
+            className="px-2 pb-1 text-[11px] font-medium tracking-wider text-fg-subtle uppercase"
+          >
             {group.label}
           </p>
           <ul aria-labelledby={`${idPrefix}-${group.id}`} className="flex flex-col gap-px">
@@ -48,11 +53,16 @@ export function SidebarNav({ badges, idPrefix, onNavigate }: SidebarNavProps) {
                       active ? 'bg-surface-3 font-medium text-fg' : 'text-fg-muted hover:bg-surface-2 hover:text-fg',
                     )}
                   >
-                    <Icon name={item.icon} className={cn(active ? 'text-fg' : 'text-fg-subtle group-hover:text-fg-muted')} />
+                    <Icon
+                      name={item.icon}
+                      className={cn(active ? 'text-fg' : 'text-fg-subtle group-hover:text-fg-muted')}
+                    />
                     <span className="flex-1 truncate">{item.label}</span>
                     <PendingMark />
                     {badge !== undefined ? (
-                      <span className="rounded-full bg-danger-bg px-1.5 text-[11px] font-medium tabular text-danger">{badge}</span>
+                      <span className="tabular rounded-full bg-danger-bg px-1.5 text-[11px] font-medium text-danger">
+                        {badge}
+                      </span>
                     ) : null}
                   </Link>
                 </li>

@@ -2,7 +2,17 @@ import type { ReactNode } from 'react';
 import { Brand } from './brand';
 
 /** Full-page message outside the dashboard shell (404, 403). */
-export function StatusPage({ code, title, description, children }: { code: string; title: ReactNode; description: ReactNode; children?: ReactNode }) {
+export function StatusPage({
+  code,
+  title,
+  description,
+  children,
+}: {
+  code: string;
+  title: ReactNode;
+  description: ReactNode;
+  children?: ReactNode;
+}) {
   return (
     <main id="main" className="flex min-h-dvh flex-col items-center justify-center px-6 py-16">
       <div className="w-full max-w-md space-y-6">

@@ -18,7 +18,7 @@ export function TenantSearch({ defaultValue }: { defaultValue?: string }) {
         placeholder="Search tenants by name, domain or tenant ID"
         autoComplete="off"
         spellCheck={false}
-        className="h-8 w-full rounded-md border border-border bg-surface pl-8 pr-3 text-sm text-fg shadow-xs placeholder:text-fg-subtle hover:border-border-strong focus-visible:border-ring focus-visible:outline-2 focus-visible:outline-offset-0"
+        className="h-8 w-full rounded-md border border-border bg-surface pr-3 pl-8 text-sm text-fg shadow-xs placeholder:text-fg-subtle hover:border-border-strong focus-visible:border-ring focus-visible:outline-2 focus-visible:outline-offset-0"
       />
     </form>
   );

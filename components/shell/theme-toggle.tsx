@@ -13,7 +13,11 @@ const OPTIONS: { value: Theme; label: string; icon: IconName }[] = [
 export function ThemeToggle({ theme }: { theme: Theme }) {
   return (
     <form action={setThemeAction}>
-      <div role="group" aria-label="Colour theme" className="flex items-center rounded-md border border-border bg-surface-2 p-0.5">
+      <div
+        role="group"
+        aria-label="Colour theme"
+        className="flex items-center rounded-md border border-border bg-surface-2 p-0.5"
+      >
         {OPTIONS.map((o) => {
           const active = o.value === theme;
           return (

@@ -27,9 +27,12 @@ export function UserMenu({ user }: UserMenuProps) {
       <button
         type="button"
         popoverTarget="user-menu"
-        className="flex h-8 items-center gap-2 rounded-md pl-1 pr-2 text-sm text-fg hover:bg-surface-2"
+        className="flex h-8 items-center gap-2 rounded-md pr-2 pl-1 text-sm text-fg hover:bg-surface-2"
       >
-        <span aria-hidden="true" className="grid size-6 place-items-center rounded-full bg-accent-bg text-[11px] font-semibold text-accent">
+        <span
+          aria-hidden="true"
+          className="grid size-6 place-items-center rounded-full bg-accent-bg text-[11px] font-semibold text-accent"
+        >
           {initials(user.name)}
         </span>
         <span className="sr-only">Account: </span>
@@ -41,7 +44,7 @@ export function UserMenu({ user }: UserMenuProps) {
       <div
         id="user-menu"
         popover="auto"
-        className="fixed inset-auto right-3 top-14 m-0 w-64 rounded-lg border border-border bg-surface p-0 text-fg shadow-xl"
+        className="fixed inset-auto top-14 right-3 m-0 w-64 rounded-lg border border-border bg-surface p-0 text-fg shadow-xl"
       >
         <div className="space-y-1 border-b border-border p-3">
           <p className="truncate text-sm font-medium">{user.name}</p>
@@ -51,7 +54,10 @@ export function UserMenu({ user }: UserMenuProps) {
           </Badge>
         </div>
         <form action="/auth/sign-out" method="post" className="p-1">
-          <button type="submit" className="flex h-8 w-full items-center gap-2 rounded-md px-2 text-sm text-fg hover:bg-surface-2">
+          <button
+            type="submit"
+            className="flex h-8 w-full items-center gap-2 rounded-md px-2 text-sm text-fg hover:bg-surface-2"
+          >
             <Icon name="logOut" className="text-fg-muted" />
             Sign out
           </button>

@@ -4,19 +4,35 @@ import { Icon, type IconName } from '@/components/ui/icon';
 import { TONE_CLASSES, type Tone } from '@/components/ui/tone';
 
 export type ConnectorStatus = 'compromised' | 'expired' | 'expiring' | 'stale' | 'drift' | 'targeted' | 'healthy';
-export type RotationState = 'PENDING' | 'RUNNING' | 'WAITING' | 'NEEDS_ATTENTION' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'ROLLED_BACK';
+export type RotationState =
+  'PENDING' | 'RUNNING' | 'WAITING' | 'NEEDS_ATTENTION' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'ROLLED_BACK';
 export type ConsentState = 'unknown' | 'consented' | 'not_consented' | 'missing_permissions' | 'error';
 export type StatusKind = 'connector' | 'rotation' | 'consent';
 
 export type StatusMeta = { label: string; tone: Tone; icon: IconName; description: string };
 
 export const CONNECTOR_STATUS: Record<ConnectorStatus, StatusMeta> = {
-  compromised: { label: 'Compromised', tone: 'danger', icon: 'alertOctagon', description: 'Certificate listed in a vendor advisory' },
-  targeted: { label: 'Targeted', tone: 'fuchsia', icon: 'shield', description: 'Compromised credential used from an unknown address' },
+  compromised: {
+    label: 'Compromised',
+    tone: 'danger',
+    icon: 'alertOctagon',
+    description: 'Certificate listed in a vendor advisory',
+  },
+  targeted: {
+    label: 'Targeted',
+    tone: 'fuchsia',
+    icon: 'shield',
+    description: 'Compromised credential used from an unknown address',
+  },
   expired: { label: 'Expired', tone: 'danger', icon: 'xCircle', description: 'Certificate is past its expiry date' },
   expiring: { label: 'Expiring', tone: 'warning', icon: 'clock', description: 'Expires inside the policy window' },
   stale: { label: 'Stale', tone: 'caution', icon: 'alert', description: 'Older than the policy maximum age' },
-  drift: { label: 'Drift', tone: 'violet', icon: 'arrowUpDown', description: 'Tenant credentials differ from what Rekey expects' },
+  drift: {
+    label: 'Drift',
+    tone: 'violet',
+    icon: 'arrowUpDown',
+    description: 'Tenant credentials differ from what Rekey expects',
+  },
   healthy: { label: 'Healthy', tone: 'success', icon: 'checkCircle', description: 'No action needed' },
 };
 
@@ -24,8 +40,18 @@ export const ROTATION_STATE: Record<RotationState, StatusMeta> = {
   PENDING: { label: 'Pending', tone: 'neutral', icon: 'circle', description: 'Queued, not started' },
   RUNNING: { label: 'Running', tone: 'info', icon: 'rotate', description: 'A step is in progress' },
   WAITING: { label: 'Waiting', tone: 'info', icon: 'clock', description: 'Waiting for propagation or a retry' },
-  NEEDS_ATTENTION: { label: 'Needs attention', tone: 'warning', icon: 'alert', description: 'Paused until an operator acts' },
-  SUCCEEDED: { label: 'Succeeded', tone: 'success', icon: 'checkCircle', description: 'Rotation completed and verified' },
+  NEEDS_ATTENTION: {
+    label: 'Needs attention',
+    tone: 'warning',
+    icon: 'alert',
+    description: 'Paused until an operator acts',
+  },
+  SUCCEEDED: {
+    label: 'Succeeded',
+    tone: 'success',
+    icon: 'checkCircle',
+    description: 'Rotation completed and verified',
+  },
   FAILED: { label: 'Failed', tone: 'danger', icon: 'xCircle', description: 'Stopped with an error' },
   CANCELLED: { label: 'Cancelled', tone: 'neutral', icon: 'minus', description: 'Cancelled by an operator' },
   ROLLED_BACK: { label: 'Rolled back', tone: 'caution', icon: 'undo', description: 'Changes were reverted' },
@@ -35,11 +61,20 @@ export const CONSENT_STATE: Record<ConsentState, StatusMeta> = {
   unknown: { label: 'Unknown', tone: 'neutral', icon: 'circle', description: 'Consent not checked yet' },
   consented: { label: 'Consented', tone: 'success', icon: 'checkCircle', description: 'Management app consented' },
   not_consented: { label: 'Not consented', tone: 'warning', icon: 'alert', description: 'Admin consent is required' },
-  missing_permissions: { label: 'Missing permissions', tone: 'caution', icon: 'key', description: 'Consent lacks required permissions' },
+  missing_permissions: {
+    label: 'Missing permissions',
+    tone: 'caution',
+    icon: 'key',
+    description: 'Consent lacks required permissions',
+  },
   error: { label: 'Error', tone: 'danger', icon: 'xCircle', description: 'Consent check failed' },
 };
 
-const TABLES: Record<StatusKind, Record<string, StatusMeta>> = { connector: CONNECTOR_STATUS, rotation: ROTATION_STATE, consent: CONSENT_STATE };
+const TABLES: Record<StatusKind, Record<string, StatusMeta>> = {
+  connector: CONNECTOR_STATUS,
+  rotation: ROTATION_STATE,
+  consent: CONSENT_STATE,
+};
 
 function humanize(s: string): string {
   const t = s.replace(/[_-]+/g, ' ').trim().toLowerCase();
@@ -74,7 +109,7 @@ export function StatusChip({ status, kind, size = 'md', children, className }: S
     <span
       title={meta.description || undefined}
       className={cn(
-        'inline-flex items-center gap-1 whitespace-nowrap rounded-full border font-medium',
+        'inline-flex items-center gap-1 rounded-full border font-medium whitespace-nowrap',
         size === 'sm' ? 'h-5 px-1.5 text-[11px]' : 'h-6 px-2 text-xs',
         TONE_CLASSES[meta.tone],
         status === 'compromised' && 'border-danger',

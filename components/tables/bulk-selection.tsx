@@ -5,7 +5,11 @@ import { CHECKBOX_CLASSES } from '@/components/ui/checkbox';
 
 /** Row checkboxes live in table cells and join the bulk form through the `form` attribute. */
 function rowBoxes(formId: string, name: string): HTMLInputElement[] {
-  return [...document.querySelectorAll<HTMLInputElement>(`input[type="checkbox"][form="${CSS.escape(formId)}"][name="${CSS.escape(name)}"]`)];
+  return [
+    ...document.querySelectorAll<HTMLInputElement>(
+      `input[type="checkbox"][form="${CSS.escape(formId)}"][name="${CSS.escape(name)}"]`,
+    ),
+  ];
 }
 
 function useSelection(formId: string, name: string) {

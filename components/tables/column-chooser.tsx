@@ -9,18 +9,32 @@ export type ChooserColumn = { id: string; header: string; visible: boolean };
  * Show/hide columns. A <details> disclosure holding a GET form that writes `cols` to the URL;
  * other params are kept as hidden inputs. No JavaScript needed; the URL is shareable.
  */
-export function ColumnChooser({ columns, pathname, searchParams }: { columns: ChooserColumn[]; pathname: string; searchParams: SearchParams }) {
+export function ColumnChooser({
+  columns,
+  pathname,
+  searchParams,
+}: {
+  columns: ChooserColumn[];
+  pathname: string;
+  searchParams: SearchParams;
+}) {
   const keep = Object.entries(searchParams).flatMap(([k, v]) =>
     k === 'cols' || v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((val) => [k, val] as const),
   );
   return (
     <details className="group relative">
-      <summary className={buttonClasses('secondary', 'sm', 'cursor-pointer list-none [&::-webkit-details-marker]:hidden')}>
+      <summary
+        className={buttonClasses('secondary', 'sm', 'cursor-pointer list-none [&::-webkit-details-marker]:hidden')}
+      >
         <Icon name="columns" size={14} />
         Columns
         <Icon name="chevronDown" size={12} className="transition-transform group-open:rotate-180" />
       </summary>
-      <form method="get" action={pathname} className="absolute right-0 z-30 mt-1 w-56 rounded-lg border border-border bg-surface p-2 shadow-lg">
+      <form
+        method="get"
+        action={pathname}
+        className="absolute right-0 z-30 mt-1 w-56 rounded-lg border border-border bg-surface p-2 shadow-lg"
+      >
         {keep.map(([k, v], i) => (
           <input key={`${k}-${i}`} type="hidden" name={k} value={v} />
         ))}
@@ -28,14 +42,20 @@ export function ColumnChooser({ columns, pathname, searchParams }: { columns: Ch
         <fieldset>
           <legend className="px-1.5 pb-1 text-xs font-medium text-fg-muted">Visible columns</legend>
           {columns.map((c) => (
-            <label key={c.id} className="flex cursor-pointer items-center gap-2 rounded-md px-1.5 py-1 text-sm hover:bg-surface-2">
+            <label
+              key={c.id}
+              className="flex cursor-pointer items-center gap-2 rounded-md px-1.5 py-1 text-sm hover:bg-surface-2"
+            >
               <input type="checkbox" name="cols" value={c.id} defaultChecked={c.visible} className={CHECKBOX_CLASSES} />
               {c.header}
             </label>
           ))}
         </fieldset>
         <div className="mt-2 flex items-center justify-between gap-2 border-t border-border pt-2">
-          <a href={hrefWith(pathname, searchParams, { cols: null })} className="px-1.5 text-xs text-fg-muted hover:text-fg hover:underline">
+          <a
+            href={hrefWith(pathname, searchParams, { cols: null })}
+            className="px-1.5 text-xs text-fg-muted hover:text-fg hover:underline"
+          >
             Reset
           </a>
           <button type="submit" className={buttonClasses('primary', 'sm')}>

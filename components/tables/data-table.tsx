@@ -63,7 +63,12 @@ export type DataTableProps<T> = {
 
 function SortHeader({ label, href, dir }: { label: string; href: string; dir: SortDir | undefined }) {
   return (
-    <Link href={href} scroll={false} prefetch={false} className="group -mx-1 inline-flex items-center gap-1 rounded px-1 hover:text-fg">
+    <Link
+      href={href}
+      scroll={false}
+      prefetch={false}
+      className="group -mx-1 inline-flex items-center gap-1 rounded px-1 hover:text-fg"
+    >
       {label}
       <span className={cn('transition-opacity', dir ? 'text-fg' : 'opacity-40 group-hover:opacity-100')}>
         <Icon name={dir === 'asc' ? 'arrowUp' : dir === 'desc' ? 'arrowDown' : 'arrowUpDown'} size={12} />
@@ -75,13 +80,28 @@ function SortHeader({ label, href, dir }: { label: string; href: string; dir: So
 
 /** A cell's class only when it has one (an undefined prop still costs bytes in the page payload). */
 function cellClass<T>(c: DataTableColumn<T>): { className?: string } {
-  const className = cn(c.align === 'right' && 'text-right tabular', c.className);
+  const className = cn(c.align === 'right' && 'tabular text-right', c.className);
   return className ? { className } : {};
 }
 
 /** Server-rendered, URL-driven table: sort links, column chooser, bulk selection, pagination. */
 export function DataTable<T>(props: DataTableProps<T>) {
-  const { caption, columns, rows, getRowId, pathname, searchParams, defaultSort, pagination, bulk, toolbar, empty, maxHeight, id = 'table', className } = props;
+  const {
+    caption,
+    columns,
+    rows,
+    getRowId,
+    pathname,
+    searchParams,
+    defaultSort,
+    pagination,
+    bulk,
+    toolbar,
+    empty,
+    maxHeight,
+    id = 'table',
+    className,
+  } = props;
   const sortable = columns.filter((c) => c.sortable).map((c) => c.id);
   const { sort, dir, cols } = parseTableParams(searchParams, sortable, defaultSort);
   const isVisible = (c: DataTableColumn<T>) => c.hideable === false || (cols ? cols.includes(c.id) : !c.defaultHidden);
@@ -96,19 +116,33 @@ export function DataTable<T>(props: DataTableProps<T>) {
         <ColumnChooser
           pathname={pathname}
           searchParams={searchParams}
-          columns={columns.filter((c) => c.hideable !== false).map((c) => ({ id: c.id, header: c.header, visible: isVisible(c) }))}
+          columns={columns
+            .filter((c) => c.hideable !== false)
+            .map((c) => ({ id: c.id, header: c.header, visible: isVisible(c) }))}
         />
       </div>
 
       {bulk ? (
-        <form id={formId} action={bulk.action} method={typeof bulk.action === 'string' ? 'post' : undefined} className="flex flex-wrap items-center gap-2 rounded-lg border border-border bg-surface-2/60 px-3 py-2">
+        <form
+          id={formId}
+          action={bulk.action}
+          method={typeof bulk.action === 'string' ? 'post' : undefined}
+          className="flex flex-wrap items-center gap-2 rounded-lg border border-border bg-surface-2/60 px-3 py-2"
+        >
           {Object.entries(bulk.hiddenFields ?? {}).map(([k, v]) => (
             <input key={k} type="hidden" name={k} value={v} />
           ))}
           <SelectionCount formId={formId} name={boxName} />
           <span className="mx-1 h-4 w-px bg-border" aria-hidden="true" />
           {bulk.actions.map((a) => (
-            <Button key={a.value} type="submit" size="sm" variant={a.variant ?? 'secondary'} name="intent" value={a.value}>
+            <Button
+              key={a.value}
+              type="submit"
+              size="sm"
+              variant={a.variant ?? 'secondary'}
+              name="intent"
+              value={a.value}
+            >
               {a.label}
             </Button>
           ))}
@@ -135,11 +169,23 @@ export function DataTable<T>(props: DataTableProps<T>) {
                     <TH
                       key={c.id}
                       align={c.align}
-                      aria-sort={c.sortable ? (active === 'asc' ? 'ascending' : active === 'desc' ? 'descending' : 'none') : undefined}
+                      aria-sort={
+                        c.sortable
+                          ? active === 'asc'
+                            ? 'ascending'
+                            : active === 'desc'
+                              ? 'descending'
+                              : 'none'
+                          : undefined
+                      }
                       className={c.className}
                     >
                       {c.sortable ? (
-                        <SortHeader label={c.header} dir={active} href={hrefWith(pathname, searchParams, { sort: c.id, dir: nextDir, page: null })} />
+                        <SortHeader
+                          label={c.header}
+                          dir={active}
+                          href={hrefWith(pathname, searchParams, { sort: c.id, dir: nextDir, page: null })}
+                        />
                       ) : (
                         c.header
                       )}

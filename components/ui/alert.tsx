@@ -5,7 +5,12 @@ import { TONE_CLASSES } from './tone';
 
 export type AlertTone = 'info' | 'success' | 'warning' | 'danger';
 
-const ICONS: Record<AlertTone, IconName> = { info: 'info', success: 'checkCircle', warning: 'alert', danger: 'alertOctagon' };
+const ICONS: Record<AlertTone, IconName> = {
+  info: 'info',
+  success: 'checkCircle',
+  warning: 'alert',
+  danger: 'alertOctagon',
+};
 
 export type AlertProps = {
   tone?: AlertTone;
@@ -22,7 +27,7 @@ export type AlertProps = {
 };
 
 export function Alert({ tone = 'info', title, children, action, live, className }: AlertProps) {
-  const role = (live ?? (tone === 'danger' ? 'alert' : 'status'));
+  const role = live ?? (tone === 'danger' ? 'alert' : 'status');
   return (
     <div
       role={role === 'none' ? undefined : role}

@@ -9,7 +9,7 @@ export function Badge({ tone = 'neutral', className, ...rest }: BadgeProps) {
   return (
     <span
       className={cn(
-        'inline-flex h-5 items-center gap-1 whitespace-nowrap rounded border px-1.5 text-xs font-medium',
+        'inline-flex h-5 items-center gap-1 rounded border px-1.5 text-xs font-medium whitespace-nowrap',
         TONE_CLASSES[tone],
         className,
       )}

@@ -17,7 +17,11 @@ export function CardHeader({ className, actions, children, ...rest }: DivProps &
   );
 }
 
-export function CardTitle({ className, as: As = 'h2', ...rest }: HTMLAttributes<HTMLHeadingElement> & { as?: 'h2' | 'h3' | 'h4' }) {
+export function CardTitle({
+  className,
+  as: As = 'h2',
+  ...rest
+}: HTMLAttributes<HTMLHeadingElement> & { as?: 'h2' | 'h3' | 'h4' }) {
   return <As className={cn('text-sm font-semibold text-fg', className)} {...rest} />;
 }
 
@@ -30,5 +34,7 @@ export function CardBody({ className, ...rest }: DivProps) {
 }
 
 export function CardFooter({ className, ...rest }: DivProps) {
-  return <div className={cn('flex items-center justify-end gap-2 border-t border-border px-4 py-3', className)} {...rest} />;
+  return (
+    <div className={cn('flex items-center justify-end gap-2 border-t border-border px-4 py-3', className)} {...rest} />
+  );
 }

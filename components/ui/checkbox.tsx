@@ -1,9 +1,13 @@
 import type { InputHTMLAttributes, ReactNode } from 'react';
 import { cn } from '@/components/ui/cn';
 
-export type CheckboxProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'type'> & { label?: ReactNode; hint?: ReactNode };
+export type CheckboxProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'type'> & {
+  label?: ReactNode;
+  hint?: ReactNode;
+};
 
-export const CHECKBOX_CLASSES = 'size-4 shrink-0 cursor-pointer rounded border-border-strong accent-[var(--fg)] disabled:cursor-not-allowed';
+export const CHECKBOX_CLASSES =
+  'size-4 shrink-0 cursor-pointer rounded border-border-strong accent-[var(--fg)] disabled:cursor-not-allowed';
 
 /** Native checkbox; with `label` it renders its own clickable <label>. */
 export function Checkbox({ label, hint, className, id, ...rest }: CheckboxProps) {

@@ -23,7 +23,10 @@ export function CodeBlock({ code, title, copyable = true, wrap, className }: Cod
       <pre
         tabIndex={0}
         aria-label={title}
-        className={cn('overflow-x-auto p-3 font-mono text-[12.5px] leading-relaxed text-fg', wrap ? 'whitespace-pre-wrap break-all' : 'whitespace-pre')}
+        className={cn(
+          'overflow-x-auto p-3 font-mono text-[12.5px] leading-relaxed text-fg',
+          wrap ? 'break-all whitespace-pre-wrap' : 'whitespace-pre',
+        )}
       >
         <code>{code}</code>
       </pre>
@@ -33,5 +36,7 @@ export function CodeBlock({ code, title, copyable = true, wrap, className }: Cod
 
 /** Inline mono text (ids, thumbprints) that truncates gracefully. */
 export function Mono({ children, className }: { children: string; className?: string }) {
-  return <code className={cn('rounded bg-surface-2 px-1 py-0.5 font-mono text-[12px] text-fg', className)}>{children}</code>;
+  return (
+    <code className={cn('rounded bg-surface-2 px-1 py-0.5 font-mono text-[12px] text-fg', className)}>{children}</code>
+  );
 }

@@ -30,7 +30,12 @@ export type ConfirmDialogProps = {
 function ConfirmButton({ label, disabled, tone }: { label: string; disabled: boolean; tone: 'danger' | 'default' }) {
   const { pending } = useFormStatus();
   return (
-    <Button type="submit" variant={tone === 'danger' ? 'danger' : 'primary'} disabled={disabled || pending} aria-disabled={disabled || pending}>
+    <Button
+      type="submit"
+      variant={tone === 'danger' ? 'danger' : 'primary'}
+      disabled={disabled || pending}
+      aria-disabled={disabled || pending}
+    >
       {pending ? 'Working…' : label}
     </Button>
   );
@@ -42,7 +47,19 @@ function ConfirmButton({ label, disabled, tone }: { label: string; disabled: boo
  * check it again (never trust the client-side gate alone).
  */
 export function ConfirmDialog(props: ConfirmDialogProps) {
-  const { triggerLabel, triggerVariant = 'danger', triggerSize = 'md', title, description, children, confirmLabel = 'Confirm', tone = 'danger', requireText, action, hiddenFields } = props;
+  const {
+    triggerLabel,
+    triggerVariant = 'danger',
+    triggerSize = 'md',
+    title,
+    description,
+    children,
+    confirmLabel = 'Confirm',
+    tone = 'danger',
+    requireText,
+    action,
+    hiddenFields,
+  } = props;
   const [open, setOpen] = useState(false);
   const [typed, setTyped] = useState('');
   const { ref, triggerRef, onClose } = useDialog(open, (v) => {
@@ -64,7 +81,13 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
 
   return (
     <>
-      <Button ref={triggerRef} variant={triggerVariant} size={triggerSize} aria-haspopup="dialog" onClick={() => setOpen(true)}>
+      <Button
+        ref={triggerRef}
+        variant={triggerVariant}
+        size={triggerSize}
+        aria-haspopup="dialog"
+        onClick={() => setOpen(true)}
+      >
         {triggerLabel}
       </Button>
       <dialog
@@ -100,7 +123,9 @@ export function ConfirmDialog(props: ConfirmDialogProps) {
           {requireText ? (
             <div className="space-y-1.5 px-5 pt-4">
               <label htmlFor={inputId} className="block text-sm text-fg">
-                Type <strong className="select-all rounded bg-surface-2 px-1 font-mono text-[13px]">{requireText}</strong> to confirm
+                Type{' '}
+                <strong className="rounded bg-surface-2 px-1 font-mono text-[13px] select-all">{requireText}</strong> to
+                confirm
               </label>
               <input
                 id={inputId}

@@ -48,7 +48,18 @@ export function useDialog(open: boolean, setOpen: (open: boolean) => void) {
  * the page inert and moves focus into the dialog (first focusable, or an `autoFocus` element).
  */
 export function Dialog(props: DialogProps) {
-  const { trigger, triggerVariant = 'secondary', triggerSize = 'md', title, description, children, footer, size = 'md', closeOnBackdrop = true, className } = props;
+  const {
+    trigger,
+    triggerVariant = 'secondary',
+    triggerSize = 'md',
+    title,
+    description,
+    children,
+    footer,
+    size = 'md',
+    closeOnBackdrop = true,
+    className,
+  } = props;
   const [innerOpen, setInnerOpen] = useState(false);
   const open = props.open ?? innerOpen;
   const onOpenChange = useRef(props.onOpenChange);
@@ -65,7 +76,13 @@ export function Dialog(props: DialogProps) {
 
   return (
     <>
-      <Button ref={triggerRef} variant={triggerVariant} size={triggerSize} aria-haspopup="dialog" onClick={() => setOpen(true)}>
+      <Button
+        ref={triggerRef}
+        variant={triggerVariant}
+        size={triggerSize}
+        aria-haspopup="dialog"
+        onClick={() => setOpen(true)}
+      >
         {trigger}
       </Button>
       <dialog
@@ -94,20 +111,36 @@ export function Dialog(props: DialogProps) {
             ) : null}
           </div>
           <form method="dialog">
-            <button type="submit" aria-label="Close" className="-mr-1.5 -mt-1 grid size-7 place-items-center rounded-md text-fg-muted hover:bg-surface-2 hover:text-fg">
+            <button
+              type="submit"
+              aria-label="Close"
+              className="-mt-1 -mr-1.5 grid size-7 place-items-center rounded-md text-fg-muted hover:bg-surface-2 hover:text-fg"
+            >
               <Icon name="x" />
             </button>
           </form>
         </div>
         {children ? <div className="px-5 pt-4 text-sm">{children}</div> : null}
-        {footer ? <div className="mt-5 flex flex-wrap items-center justify-end gap-2 border-t border-border bg-surface-2/50 px-5 py-3">{footer}</div> : <div className="h-5" />}
+        {footer ? (
+          <div className="mt-5 flex flex-wrap items-center justify-end gap-2 border-t border-border bg-surface-2/50 px-5 py-3">
+            {footer}
+          </div>
+        ) : (
+          <div className="h-5" />
+        )}
       </dialog>
     </>
   );
 }
 
 /** A button that closes the enclosing <dialog> natively (a `method="dialog"` form). */
-export function DialogCloseButton({ children = 'Cancel', variant = 'secondary' }: { children?: ReactNode; variant?: ButtonVariant }) {
+export function DialogCloseButton({
+  children = 'Cancel',
+  variant = 'secondary',
+}: {
+  children?: ReactNode;
+  variant?: ButtonVariant;
+}) {
   return (
     <form method="dialog">
       <Button type="submit" variant={variant}>

@@ -13,7 +13,12 @@ export type EmptyStateProps = {
 
 export function EmptyState({ title, description, icon = 'inbox', action, className }: EmptyStateProps) {
   return (
-    <div className={cn('flex flex-col items-center justify-center gap-3 rounded-lg border border-dashed border-border-strong px-6 py-10 text-center', className)}>
+    <div
+      className={cn(
+        'flex flex-col items-center justify-center gap-3 rounded-lg border border-dashed border-border-strong px-6 py-10 text-center',
+        className,
+      )}
+    >
       <span className="grid size-10 place-items-center rounded-full bg-surface-2 text-fg-muted">
         <Icon name={icon} size={20} />
       </span>

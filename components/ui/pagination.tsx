@@ -32,7 +32,15 @@ export function pageWindow(page: number, pages: number): (number | null)[] {
 const ITEM = 'inline-flex h-7 min-w-7 items-center justify-center rounded-md px-2 text-xs font-medium tabular';
 
 /** URL-driven pagination: plain links, works without JavaScript. */
-export function Pagination({ page, pageSize, total, pathname, searchParams, param = 'page', className }: PaginationProps) {
+export function Pagination({
+  page,
+  pageSize,
+  total,
+  pathname,
+  searchParams,
+  param = 'page',
+  className,
+}: PaginationProps) {
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const current = Math.min(Math.max(1, page), pages);
   const from = total === 0 ? 0 : (current - 1) * pageSize + 1;
@@ -40,14 +48,22 @@ export function Pagination({ page, pageSize, total, pathname, searchParams, para
   const href = (p: number) => hrefWith(pathname, searchParams, { [param]: p === 1 ? null : p });
 
   return (
-    <nav aria-label="Pagination" className={cn('flex flex-wrap items-center justify-between gap-3 text-xs text-fg-muted', className)}>
+    <nav
+      aria-label="Pagination"
+      className={cn('flex flex-wrap items-center justify-between gap-3 text-xs text-fg-muted', className)}
+    >
       <p className="tabular">
         {formatNumber(from)}–{formatNumber(to)} of {formatNumber(total)}
       </p>
       <ul className="flex items-center gap-1">
         <li>
           {current > 1 ? (
-            <Link href={href(current - 1)} prefetch={false} rel="prev" className={cn(ITEM, 'gap-1 text-fg hover:bg-surface-2')}>
+            <Link
+              href={href(current - 1)}
+              prefetch={false}
+              rel="prev"
+              className={cn(ITEM, 'gap-1 text-fg hover:bg-surface-2')}
+            >
               <Icon name="chevronLeft" size={14} /> Previous
             </Link>
           ) : (
@@ -77,7 +93,12 @@ export function Pagination({ page, pageSize, total, pathname, searchParams, para
         )}
         <li>
           {current < pages ? (
-            <Link href={href(current + 1)} prefetch={false} rel="next" className={cn(ITEM, 'gap-1 text-fg hover:bg-surface-2')}>
+            <Link
+              href={href(current + 1)}
+              prefetch={false}
+              rel="next"
+              className={cn(ITEM, 'gap-1 text-fg hover:bg-surface-2')}
+            >
               Next <Icon name="chevronRight" size={14} />
             </Link>
           ) : (

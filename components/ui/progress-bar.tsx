@@ -17,7 +17,16 @@ export type ProgressBarProps = {
   className?: string;
 };
 
-export function ProgressBar({ value, max = 100, label, showLabel, valueText, tone = 'accent', size = 'md', className }: ProgressBarProps) {
+export function ProgressBar({
+  value,
+  max = 100,
+  label,
+  showLabel,
+  valueText,
+  tone = 'accent',
+  size = 'md',
+  className,
+}: ProgressBarProps) {
   const ratio = max > 0 ? Math.min(1, Math.max(0, value / max)) : 0;
   return (
     <div className={cn('space-y-1.5', className)}>
@@ -36,7 +45,10 @@ export function ProgressBar({ value, max = 100, label, showLabel, valueText, ton
         aria-valuetext={valueText ?? formatPercent(ratio, 0)}
         className={cn('w-full overflow-hidden rounded-full bg-surface-3', size === 'sm' ? 'h-1.5' : 'h-2')}
       >
-        <div className="h-full rounded-full transition-[width] duration-500" style={{ width: `${ratio * 100}%`, background: TONE_CHART_COLOR[tone] }} />
+        <div
+          className="h-full rounded-full transition-[width] duration-500"
+          style={{ width: `${ratio * 100}%`, background: TONE_CHART_COLOR[tone] }}
+        />
       </div>
     </div>
   );

@@ -17,17 +17,28 @@ export type StatProps = {
   className?: string;
 };
 
-const VALUE_TONE = { default: 'text-fg', danger: 'text-danger', warning: 'text-warning', success: 'text-success' } as const;
+const VALUE_TONE = {
+  default: 'text-fg',
+  danger: 'text-danger',
+  warning: 'text-warning',
+  success: 'text-success',
+} as const;
 
 export function Stat({ label, value, detail, href, adornment, tone = 'default', className }: StatProps) {
   const body = (
     <>
       <dt className="flex items-center justify-between gap-2 text-xs font-medium text-fg-muted">
         <span>{label}</span>
-        {href ? <Icon name="chevronRight" size={14} className="text-fg-subtle transition-transform group-hover:translate-x-0.5" /> : null}
+        {href ? (
+          <Icon
+            name="chevronRight"
+            size={14}
+            className="text-fg-subtle transition-transform group-hover:translate-x-0.5"
+          />
+        ) : null}
       </dt>
       <dd className="mt-1.5 flex items-end justify-between gap-3">
-        <span className={cn('text-2xl font-semibold tracking-tight tabular', VALUE_TONE[tone])}>{value}</span>
+        <span className={cn('tabular text-2xl font-semibold tracking-tight', VALUE_TONE[tone])}>{value}</span>
         {adornment}
       </dd>
       {detail ? <dd className="mt-1 text-xs text-fg-muted">{detail}</dd> : null}
@@ -35,7 +46,11 @@ export function Stat({ label, value, detail, href, adornment, tone = 'default', 
   );
   const box = 'block rounded-lg border border-border bg-surface p-4 shadow-xs';
   return href ? (
-    <Link href={href} prefetch={false} className={cn(box, 'group transition-colors hover:border-border-strong hover:bg-surface-2/40', className)}>
+    <Link
+      href={href}
+      prefetch={false}
+      className={cn(box, 'group transition-colors hover:border-border-strong hover:bg-surface-2/40', className)}
+    >
       <dl>{body}</dl>
     </Link>
   ) : (

@@ -5,7 +5,12 @@ import { cn } from '@/components/ui/cn';
  * Scroll container: horizontal scroll on narrow screens; with `maxHeight` it also scrolls
  * vertically and the header sticks. Focusable so keyboard users can scroll it.
  */
-export function TableContainer({ className, maxHeight, label, ...rest }: HTMLAttributes<HTMLDivElement> & { maxHeight?: string; label?: string }) {
+export function TableContainer({
+  className,
+  maxHeight,
+  label,
+  ...rest
+}: HTMLAttributes<HTMLDivElement> & { maxHeight?: string; label?: string }) {
   return (
     <div
       role={label ? 'region' : undefined}
@@ -35,18 +40,28 @@ export function TBody({ className, ...rest }: HTMLAttributes<HTMLTableSectionEle
 }
 
 export function TR({ className, ...rest }: HTMLAttributes<HTMLTableRowElement>) {
-  return <tr className={cn('transition-colors hover:bg-surface-2/60 has-[input:checked]:bg-accent-bg/50', className)} {...rest} />;
+  return (
+    <tr
+      className={cn('transition-colors hover:bg-surface-2/60 has-[input:checked]:bg-accent-bg/50', className)}
+      {...rest}
+    />
+  );
 }
 
 type Align = { align?: 'left' | 'right' | 'center' };
 const ALIGN = { left: 'text-left', right: 'text-right', center: 'text-center' } as const;
 
-export function TH({ className, align = 'left', scope = 'col', ...rest }: ThHTMLAttributes<HTMLTableCellElement> & Align) {
+export function TH({
+  className,
+  align = 'left',
+  scope = 'col',
+  ...rest
+}: ThHTMLAttributes<HTMLTableCellElement> & Align) {
   return (
     <th
       scope={scope}
       className={cn(
-        'h-9 whitespace-nowrap border-b border-border px-3 text-xs font-medium text-fg-muted',
+        'h-9 border-b border-border px-3 text-xs font-medium whitespace-nowrap text-fg-muted',
         ALIGN[align],
         className,
       )}
@@ -56,5 +71,15 @@ export function TH({ className, align = 'left', scope = 'col', ...rest }: ThHTML
 }
 
 export function TD({ className, align = 'left', ...rest }: TdHTMLAttributes<HTMLTableCellElement> & Align) {
-  return <td className={cn('h-10 border-b border-border px-3 py-2 align-middle', ALIGN[align], align === 'right' && 'tabular', className)} {...rest} />;
+  return (
+    <td
+      className={cn(
+        'h-10 border-b border-border px-3 py-2 align-middle',
+        ALIGN[align],
+        align === 'right' && 'tabular',
+        className,
+      )}
+      {...rest}
+    />
+  );
 }

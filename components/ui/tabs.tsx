@@ -9,7 +9,17 @@ export type TabItem = { id: string; label: ReactNode; content: ReactNode };
  * In-page tabs following the WAI-ARIA tabs pattern: roving tabindex, arrow keys / Home / End
  * move and activate. For tabs that change the URL use TabLinks instead.
  */
-export function Tabs({ items, defaultTab, label, className }: { items: TabItem[]; defaultTab?: string; label: string; className?: string }) {
+export function Tabs({
+  items,
+  defaultTab,
+  label,
+  className,
+}: {
+  items: TabItem[];
+  defaultTab?: string;
+  label: string;
+  className?: string;
+}) {
   const [active, setActive] = useState(defaultTab ?? items[0]?.id);
   const baseId = useId();
   const refs = useRef<(HTMLButtonElement | null)[]>([]);
@@ -32,7 +42,12 @@ export function Tabs({ items, defaultTab, label, className }: { items: TabItem[]
 
   return (
     <div className={className}>
-      <div role="tablist" aria-label={label} onKeyDown={onKeyDown} className="flex gap-4 overflow-x-auto border-b border-border">
+      <div
+        role="tablist"
+        aria-label={label}
+        onKeyDown={onKeyDown}
+        className="flex gap-4 overflow-x-auto border-b border-border"
+      >
         {items.map((t, i) => {
           const selected = t.id === active;
           return (
@@ -49,7 +64,7 @@ export function Tabs({ items, defaultTab, label, className }: { items: TabItem[]
               tabIndex={selected ? 0 : -1}
               onClick={() => setActive(t.id)}
               className={cn(
-                '-mb-px inline-flex h-9 items-center whitespace-nowrap border-b-2 px-0.5 text-sm font-medium transition-colors',
+                '-mb-px inline-flex h-9 items-center border-b-2 px-0.5 text-sm font-medium whitespace-nowrap transition-colors',
                 selected ? 'border-fg text-fg' : 'border-transparent text-fg-muted hover:text-fg',
               )}
             >

@@ -28,7 +28,12 @@ export interface AuditInput {
 
 const AUDIT_LOCK_KEY = 7_264_501; // arbitrary constant: pg_advisory_xact_lock key for the audit chain
 
-export async function appendAuditEvent(tx: Prisma.TransactionClient, actor: Actor, input: AuditInput, now: Date = new Date()): Promise<{ hash: string }> {
+export async function appendAuditEvent(
+  tx: Prisma.TransactionClient,
+  actor: Actor,
+  input: AuditInput,
+  now: Date = new Date(),
+): Promise<{ hash: string }> {
   // Raw statements: this runs in every audited transaction (five times per rotation), and a typed
   // Prisma query costs several times the CPU of a raw one.
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`;

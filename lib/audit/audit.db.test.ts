@@ -18,7 +18,13 @@ async function withTriggerOff(fn: () => Promise<unknown>) {
 async function appendMany(n: number) {
   for (let i = 0; i < n; i++) {
     await db.$transaction((tx) =>
-      appendAuditEvent(tx, actor, { action: 'tenant.update', targetType: 'tenant', targetId: `t${i}`, before: { name: 'a', nested: { z: 1, a: [1, 2] } }, after: { name: `b${i}` } }),
+      appendAuditEvent(tx, actor, {
+        action: 'tenant.update',
+        targetType: 'tenant',
+        targetId: `t${i}`,
+        before: { name: 'a', nested: { z: 1, a: [1, 2] } },
+        after: { name: `b${i}` },
+      }),
     );
   }
 }
@@ -26,18 +32,29 @@ async function appendMany(n: number) {
 describe('the audit log', () => {
   it('verifies an intact chain, including events written concurrently', async () => {
     await appendMany(5);
-    await Promise.all(Array.from({ length: 8 }, (_, i) => db.$transaction((tx) => appendAuditEvent(tx, actor, { action: 'x.concurrent', targetType: 't', targetId: String(i) }))));
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        db.$transaction((tx) =>
+          appendAuditEvent(tx, actor, { action: 'x.concurrent', targetType: 't', targetId: String(i) }),
+        ),
+      ),
+    );
     await expect(verifyAuditChain(db, 3)).resolves.toEqual({ ok: true, events: 13 });
   });
 
   it('reports the first event whose content was changed behind its back', async () => {
     await appendMany(2);
     const victim = await db.auditEvent.findFirstOrThrow({ where: { targetId: 't1' }, orderBy: { seq: 'desc' } });
-    await withTriggerOff(() => db.$executeRaw`UPDATE "AuditEvent" SET "after" = '{"name":"forged"}'::jsonb WHERE seq = ${victim.seq}`);
+    await withTriggerOff(
+      () => db.$executeRaw`UPDATE "AuditEvent" SET "after" = '{"name":"forged"}'::jsonb WHERE seq = ${victim.seq}`,
+    );
     const report = await verifyAuditChain(db);
     expect(report).toMatchObject({ ok: false, brokenAt: victim.seq.toString(), reason: 'hash_mismatch' });
     // Put the original back: the chain verifies again, so the next test starts from a clean chain.
-    await withTriggerOff(() => db.$executeRaw`UPDATE "AuditEvent" SET "after" = ${JSON.stringify(victim.after)}::jsonb WHERE seq = ${victim.seq}`);
+    await withTriggerOff(
+      () =>
+        db.$executeRaw`UPDATE "AuditEvent" SET "after" = ${JSON.stringify(victim.after)}::jsonb WHERE seq = ${victim.seq}`,
+    );
     await expect(verifyAuditChain(db)).resolves.toMatchObject({ ok: true });
   });
 

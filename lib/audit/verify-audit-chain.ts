@@ -23,11 +23,23 @@ export async function verifyAuditChain(db: Db, pageSize = 2000): Promise<AuditCh
     for (const e of page) {
       count++;
       if (e.prevHash !== prev) {
-        return { ok: false, events: count, brokenAt: e.seq.toString(), reason: 'link_mismatch', detail: `event ${e.seq} points to ${e.prevHash.slice(0, 12)}…, but the event before it hashes to ${prev.slice(0, 12)}… (an event was removed or inserted)` };
+        return {
+          ok: false,
+          events: count,
+          brokenAt: e.seq.toString(),
+          reason: 'link_mismatch',
+          detail: `event ${e.seq} points to ${e.prevHash.slice(0, 12)}…, but the event before it hashes to ${prev.slice(0, 12)}… (an event was removed or inserted)`,
+        };
       }
       const expected = hashAuditEvent({ ...e, before: e.before, after: e.after });
       if (expected !== e.hash) {
-        return { ok: false, events: count, brokenAt: e.seq.toString(), reason: 'hash_mismatch', detail: `event ${e.seq} (${e.action} at ${e.at.toISOString()}) was changed after it was written` };
+        return {
+          ok: false,
+          events: count,
+          brokenAt: e.seq.toString(),
+          reason: 'hash_mismatch',
+          detail: `event ${e.seq} (${e.action} at ${e.at.toISOString()}) was changed after it was written`,
+        };
       }
       prev = e.hash;
     }

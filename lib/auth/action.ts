@@ -25,7 +25,12 @@ import { defaultAuthDeps, resolvePrincipal, type AuthDeps } from '@/lib/auth/aut
 import { hasRole, roleLabel, type Principal, type Role } from '@/lib/auth/principal';
 import { ERROR_CODES, RekeyError, httpStatusFor, isRekeyError, type ErrorCode } from '@/lib/errors';
 import { describeError } from '@/lib/http/redact';
-import { checkSameOrigin, requestContextFromRequest, requestIdFrom, type RequestContext } from '@/lib/http/request-context';
+import {
+  checkSameOrigin,
+  requestContextFromRequest,
+  requestIdFrom,
+  type RequestContext,
+} from '@/lib/http/request-context';
 
 export interface ActionContext {
   principal: Principal;
@@ -33,10 +38,18 @@ export interface ActionContext {
   now: Date;
 }
 
-export type ActionError = { code: ErrorCode; message: string; fieldErrors?: Record<string, string[]>; requestId?: string };
+export type ActionError = {
+  code: ErrorCode;
+  message: string;
+  fieldErrors?: Record<string, string[]>;
+  requestId?: string;
+};
 export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: ActionError };
 
-export type ActionFn<T> = (prev: ActionResult<T> | null | undefined, input?: FormData | Record<string, unknown> | null) => Promise<ActionResult<T>>;
+export type ActionFn<T> = (
+  prev: ActionResult<T> | null | undefined,
+  input?: FormData | Record<string, unknown> | null,
+) => Promise<ActionResult<T>>;
 
 /** Default cap on an action's input (form fields + files). Next's own limit is 1 MB. */
 export const DEFAULT_MAX_INPUT_BYTES = 256 * 1024;
@@ -73,7 +86,8 @@ export function inputSize(input: FormData | Record<string, unknown> | null | und
   if (!input) return 0;
   if (input instanceof FormData) {
     let n = 0;
-    for (const [k, v] of input.entries()) n += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : v.size);
+    for (const [k, v] of input.entries())
+      n += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : v.size);
     return n;
   }
   let n = 0;
@@ -104,10 +118,21 @@ function fieldErrorsOf(error: z.ZodError): Record<string, string[]> {
 
 function toActionError(e: unknown, deps: AuthDeps, label: string, requestId: string | null): ActionError {
   if (isRekeyError(e)) {
-    return { code: e.code, message: e.message, ...(e.details?.fieldErrors ? { fieldErrors: e.details.fieldErrors as Record<string, string[]> } : {}), ...(requestId ? { requestId } : {}) };
+    return {
+      code: e.code,
+      message: e.message,
+      ...(e.details?.fieldErrors ? { fieldErrors: e.details.fieldErrors as Record<string, string[]> } : {}),
+      ...(requestId ? { requestId } : {}),
+    };
   }
-  (deps.logError ?? ((m: string) => console.error(m)))(`[rekey] ${label} failed (request ${requestId ?? '-'}): ${describeError(e)}`);
-  return { code: 'INTERNAL', message: `Something went wrong${requestId ? ` (request ${requestId})` : ''}. The error was logged.`, ...(requestId ? { requestId } : {}) };
+  (deps.logError ?? ((m: string) => console.error(m)))(
+    `[rekey] ${label} failed (request ${requestId ?? '-'}): ${describeError(e)}`,
+  );
+  return {
+    code: 'INTERNAL',
+    message: `Something went wrong${requestId ? ` (request ${requestId})` : ''}. The error was logged.`,
+    ...(requestId ? { requestId } : {}),
+  };
 }
 
 function forbiddenFor(role: Role): RekeyError {
@@ -139,10 +164,15 @@ export function createDefineAction(getDeps: () => AuthDeps, getRequest: () => Pr
         if (!principal) throw new RekeyError('UNAUTHENTICATED', 'Your session has ended. Sign in again.');
         if (!hasRole(principal, def.role)) throw forbiddenFor(def.role);
         const max = def.maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
-        if (inputSize(input) > max) throw new RekeyError('PAYLOAD_TOO_LARGE', `The input is larger than ${Math.round(max / 1024)} KiB.`);
+        if (inputSize(input) > max)
+          throw new RekeyError('PAYLOAD_TOO_LARGE', `The input is larger than ${Math.round(max / 1024)} KiB.`);
         const raw = input instanceof FormData ? formDataToObject(input) : (input ?? {});
         const parsed = parseInput(def.input, raw);
-        const ctx: ActionContext = { principal, actor: actorFromHeaders(principal, req.headers, deps.origin.trustProxy), now: deps.now() };
+        const ctx: ActionContext = {
+          principal,
+          actor: actorFromHeaders(principal, req.headers, deps.origin.trustProxy),
+          now: deps.now(),
+        };
         return { ok: true, data: await def.handler(parsed, ctx) };
       } catch (e) {
         unstable_rethrow(e); // redirect(), notFound() etc. from the handler are Next control flow
@@ -177,7 +207,10 @@ export type RouteFn<P> = (request: Request, context: { params: Promise<P> }) => 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function jsonError(code: ErrorCode, message: string, extra: Partial<ActionError> = {}): Response {
-  return Response.json({ ok: false, error: { code, message, ...extra } }, { status: httpStatusFor(code), headers: { 'cache-control': 'no-store' } });
+  return Response.json(
+    { ok: false, error: { code, message, ...extra } },
+    { status: httpStatusFor(code), headers: { 'cache-control': 'no-store' } },
+  );
 }
 
 async function readRouteInput(request: Request, max: number): Promise<unknown> {
@@ -192,15 +225,18 @@ async function readRouteInput(request: Request, max: number): Promise<unknown> {
     return out;
   }
   const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > max) throw new RekeyError('PAYLOAD_TOO_LARGE', `The request body is larger than ${Math.round(max / 1024)} KiB.`);
+  if (declared > max)
+    throw new RekeyError('PAYLOAD_TOO_LARGE', `The request body is larger than ${Math.round(max / 1024)} KiB.`);
   const type = request.headers.get('content-type') ?? '';
   if (type.includes('multipart/form-data') || type.includes('application/x-www-form-urlencoded')) {
     const fd = await request.formData();
-    if (inputSize(fd) > max) throw new RekeyError('PAYLOAD_TOO_LARGE', `The request body is larger than ${Math.round(max / 1024)} KiB.`);
+    if (inputSize(fd) > max)
+      throw new RekeyError('PAYLOAD_TOO_LARGE', `The request body is larger than ${Math.round(max / 1024)} KiB.`);
     return formDataToObject(fd);
   }
   const text = await request.text();
-  if (Buffer.byteLength(text) > max) throw new RekeyError('PAYLOAD_TOO_LARGE', `The request body is larger than ${Math.round(max / 1024)} KiB.`);
+  if (Buffer.byteLength(text) > max)
+    throw new RekeyError('PAYLOAD_TOO_LARGE', `The request body is larger than ${Math.round(max / 1024)} KiB.`);
   if (!text) return {};
   try {
     return JSON.parse(text) as unknown;
@@ -211,7 +247,11 @@ async function readRouteInput(request: Request, max: number): Promise<unknown> {
 
 /** Builds `defineRoute` over explicit dependencies (tests) — see `defineRoute` for Next. */
 export function createDefineRoute(getDeps: () => AuthDeps) {
-  return function define<S extends z.ZodType = z.ZodType<Record<string, never>>, P = Record<string, string>, T = unknown>(def: RouteDefinition<S, P, T>): RouteFn<P> {
+  return function define<
+    S extends z.ZodType = z.ZodType<Record<string, never>>,
+    P = Record<string, string>,
+    T = unknown,
+  >(def: RouteDefinition<S, P, T>): RouteFn<P> {
     const label = `route ${def.name ?? '(unnamed)'}`;
     return async function route(request, context) {
       const deps = getDeps();
@@ -229,13 +269,25 @@ export function createDefineRoute(getDeps: () => AuthDeps) {
         const raw = await readRouteInput(request, max);
         const parsed = def.input ? parseInput(def.input, raw) : ({} as z.output<S>);
         const params = (await context?.params) ?? ({} as P);
-        const result = await def.handler(parsed, { principal, actor: actorFromHeaders(principal, request.headers, deps.origin.trustProxy), now: deps.now(), params, request });
+        const result = await def.handler(parsed, {
+          principal,
+          actor: actorFromHeaders(principal, request.headers, deps.origin.trustProxy),
+          now: deps.now(),
+          params,
+          request,
+        });
         if (result instanceof Response) return result;
         return Response.json({ ok: true, data: result ?? null }, { headers: { 'cache-control': 'no-store' } });
       } catch (e) {
         unstable_rethrow(e);
         const err = toActionError(e, deps, label, requestId);
-        return Response.json({ ok: false, error: err }, { status: httpStatusFor(err.code in ERROR_CODES ? err.code : 'INTERNAL'), headers: { 'cache-control': 'no-store' } });
+        return Response.json(
+          { ok: false, error: err },
+          {
+            status: httpStatusFor(err.code in ERROR_CODES ? err.code : 'INTERNAL'),
+            headers: { 'cache-control': 'no-store' },
+          },
+        );
       }
     };
   };

@@ -6,7 +6,13 @@
 import { db as defaultDb, type Db } from '@/lib/db';
 import { env } from '@/lib/env';
 import { cookieKey } from '@/lib/auth/session-secret';
-import { readSession, sessionCookieName, sessionPolicyFrom, type SessionEnd, type SessionPolicy } from '@/lib/auth/session';
+import {
+  readSession,
+  sessionCookieName,
+  sessionPolicyFrom,
+  type SessionEnd,
+  type SessionPolicy,
+} from '@/lib/auth/session';
 import type { Principal } from '@/lib/auth/principal';
 import { isSecureContext, type OriginPolicy, type RequestContext } from '@/lib/http/request-context';
 
@@ -41,8 +47,14 @@ export async function resolveSession(
   opts: { touch?: boolean } = {},
 ): Promise<{ principal: Principal | null; reason: SessionEnd | 'ok'; sessionId?: string }> {
   const value = req.cookie(sessionCookieNameFor(deps, req));
-  const r = await readSession(deps.db, deps.cookieKey, value, { now: deps.now(), policy: deps.policy, touch: opts.touch });
-  return r.ok ? { principal: r.session.principal, reason: 'ok', sessionId: r.session.sessionId } : { principal: null, reason: r.reason };
+  const r = await readSession(deps.db, deps.cookieKey, value, {
+    now: deps.now(),
+    policy: deps.policy,
+    touch: opts.touch,
+  });
+  return r.ok
+    ? { principal: r.session.principal, reason: 'ok', sessionId: r.session.sessionId }
+    : { principal: null, reason: r.reason };
 }
 
 export async function resolvePrincipal(deps: AuthDeps, req: RequestContext): Promise<Principal | null> {

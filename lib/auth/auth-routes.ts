@@ -10,12 +10,28 @@ import { parseAdminList, signInUser, type SignInPolicy } from '@/lib/auth/provis
 import { clearedSessionCookie, destroySession, sessionCookie, type CookieSpec } from '@/lib/auth/session';
 import type { SignInErrorReason } from '@/lib/auth/sign-in-errors';
 import { signInClient, signInConfigFromEnv, type SignInConfig } from '@/lib/auth/sign-in-client';
-import { CallbackQuerySchema, FLOW_TTL_MS, SignInFlowSchema, beginSignIn, finishSignIn, type SignInFlow } from '@/lib/auth/sign-in-flow';
+import {
+  CallbackQuerySchema,
+  FLOW_TTL_MS,
+  SignInFlowSchema,
+  beginSignIn,
+  finishSignIn,
+  type SignInFlow,
+} from '@/lib/auth/sign-in-flow';
 import { env } from '@/lib/env';
 import { isRekeyError } from '@/lib/errors';
 import { describeError } from '@/lib/http/redact';
 import { signInLimiter, type RateLimiter } from '@/lib/http/rate-limit';
-import { checkSameOrigin, clientIpFrom, expectedOrigin, isSecureContext, rateLimitKeyFrom, requestContextFromRequest, requestIdFrom, safeReturnTo } from '@/lib/http/request-context';
+import {
+  checkSameOrigin,
+  clientIpFrom,
+  expectedOrigin,
+  isSecureContext,
+  rateLimitKeyFrom,
+  requestContextFromRequest,
+  requestIdFrom,
+  safeReturnTo,
+} from '@/lib/http/request-context';
 
 export interface AuthRouteDeps {
   auth: AuthDeps;
@@ -35,7 +51,6 @@ export function defaultAuthRouteDeps(): AuthRouteDeps {
   };
 }
 
-
 function flowCookieName(secure: boolean): string {
   return secure ? '__Host-rekey_signin' : 'rekey_signin';
 }
@@ -54,7 +69,12 @@ function redirect(location: string, cookies: CookieSpec[] = [], status = 302): R
   return new Response(null, { status, headers });
 }
 
-function errorRedirect(origin: string, reason: SignInErrorReason, cookies: CookieSpec[] = [], retryAfter?: number): Response {
+function errorRedirect(
+  origin: string,
+  reason: SignInErrorReason,
+  cookies: CookieSpec[] = [],
+  retryAfter?: number,
+): Response {
   const res = redirect(`${origin}/auth/error?reason=${reason}`, cookies, 303);
   if (retryAfter) res.headers.set('retry-after', String(retryAfter));
   return res;
@@ -85,7 +105,9 @@ function reasonFor(e: unknown): SignInErrorReason {
 
 function logUnexpected(deps: AuthRouteDeps, where: string, e: unknown, requestId: string | null): void {
   if (isRekeyError(e) && e.code !== 'CONFIG' && e.code !== 'INTERNAL') return; // expected outcomes; the user sees the reason
-  (deps.auth.logError ?? ((m: string) => console.error(m)))(`[rekey] ${where} failed (request ${requestId ?? '-'}): ${describeError(e)}`);
+  (deps.auth.logError ?? ((m: string) => console.error(m)))(
+    `[rekey] ${where} failed (request ${requestId ?? '-'}): ${describeError(e)}`,
+  );
 }
 
 function originOf(request: Request, deps: AuthRouteDeps): string {
@@ -96,14 +118,31 @@ function originOf(request: Request, deps: AuthRouteDeps): string {
 export async function handleSignIn(request: Request, deps: AuthRouteDeps): Promise<Response> {
   const origin = originOf(request, deps);
   const secure = isSecureContext(request.headers, deps.auth.origin);
-  const rl = deps.limiter.check(rateLimitKeyFrom(request.headers, deps.auth.origin.trustProxy), deps.auth.now().getTime());
+  const rl = deps.limiter.check(
+    rateLimitKeyFrom(request.headers, deps.auth.origin.trustProxy),
+    deps.auth.now().getTime(),
+  );
   if (!rl.ok) return errorRedirect(origin, 'rate_limited', [], rl.retryAfterSeconds);
   try {
     const cfg = deps.signIn();
     const returnTo = safeReturnTo(new URL(request.url).searchParams.get('returnTo'));
-    const { url, flow } = await beginSignIn(signInClient(cfg), { redirectUri: `${origin}/auth/callback`, returnTo, now: deps.auth.now() });
+    const { url, flow } = await beginSignIn(signInClient(cfg), {
+      redirectUri: `${origin}/auth/callback`,
+      returnTo,
+      now: deps.auth.now(),
+    });
     const sealed = sealCookie(deps.auth.cookieKey, 'signin-flow', JSON.stringify(flow));
-    return redirect(url, [{ name: flowCookieName(secure), value: sealed, httpOnly: true, secure, sameSite: 'lax', path: '/', maxAge: Math.floor(FLOW_TTL_MS / 1000) }]);
+    return redirect(url, [
+      {
+        name: flowCookieName(secure),
+        value: sealed,
+        httpOnly: true,
+        secure,
+        sameSite: 'lax',
+        path: '/',
+        maxAge: Math.floor(FLOW_TTL_MS / 1000),
+      },
+    ]);
   } catch (e) {
     logUnexpected(deps, 'sign-in', e, requestIdFrom(request.headers));
     return errorRedirect(origin, reasonFor(e));
@@ -127,15 +166,33 @@ export async function handleCallback(request: Request, deps: AuthRouteDeps): Pro
   const secure = isSecureContext(request.headers, deps.auth.origin);
   const req = requestContextFromRequest(request);
   const requestId = requestIdFrom(request.headers);
-  const clearFlow: CookieSpec = { name: flowCookieName(secure), value: '', httpOnly: true, secure, sameSite: 'lax', path: '/', maxAge: 0 };
-  const rl = deps.limiter.check(rateLimitKeyFrom(request.headers, deps.auth.origin.trustProxy), deps.auth.now().getTime());
+  const clearFlow: CookieSpec = {
+    name: flowCookieName(secure),
+    value: '',
+    httpOnly: true,
+    secure,
+    sameSite: 'lax',
+    path: '/',
+    maxAge: 0,
+  };
+  const rl = deps.limiter.check(
+    rateLimitKeyFrom(request.headers, deps.auth.origin.trustProxy),
+    deps.auth.now().getTime(),
+  );
   if (!rl.ok) return errorRedirect(origin, 'rate_limited', [clearFlow], rl.retryAfterSeconds);
   try {
     const query = CallbackQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
     const flow = readFlow(deps, req.cookie(flowCookieName(secure)));
     const cfg = deps.signIn();
     const now = deps.auth.now();
-    const claims = await finishSignIn(signInClient(cfg), cfg, flow, query.success ? query.data : { error: 'invalid_request' }, now, deps.fetchImpl);
+    const claims = await finishSignIn(
+      signInClient(cfg),
+      cfg,
+      flow,
+      query.success ? query.data : { error: 'invalid_request' },
+      now,
+      deps.fetchImpl,
+    );
     const previous = await resolveSession(deps.auth, req, { touch: false });
     const signed = await signInUser(deps.auth.db, claims, {
       policy: deps.policy,
@@ -148,7 +205,11 @@ export async function handleCallback(request: Request, deps: AuthRouteDeps): Pro
       replaceSessionId: previous.sessionId ?? null,
     });
     const target = signed.principal.roles.length === 0 ? '/auth/no-access' : safeReturnTo(flow?.returnTo);
-    return redirect(`${origin}${target}`, [clearFlow, sessionCookie(secure, signed.session.cookieValue, signed.session.expiresAt)], 303);
+    return redirect(
+      `${origin}${target}`,
+      [clearFlow, sessionCookie(secure, signed.session.cookieValue, signed.session.expiresAt)],
+      303,
+    );
   } catch (e) {
     logUnexpected(deps, 'sign-in callback', e, requestId);
     return errorRedirect(origin, reasonFor(e), [clearFlow]);
@@ -159,7 +220,11 @@ export async function handleCallback(request: Request, deps: AuthRouteDeps): Pro
 export async function handleSignOut(request: Request, deps: AuthRouteDeps): Promise<Response> {
   const origin = originOf(request, deps);
   const check = checkSameOrigin(request.headers, deps.auth.origin);
-  if (!check.ok) return Response.json({ ok: false, error: { code: 'FORBIDDEN', message: 'Cross-origin request refused.' } }, { status: 403 });
+  if (!check.ok)
+    return Response.json(
+      { ok: false, error: { code: 'FORBIDDEN', message: 'Cross-origin request refused.' } },
+      { status: 403 },
+    );
   const secure = isSecureContext(request.headers, deps.auth.origin);
   const req = requestContextFromRequest(request);
   const value = req.cookie(sessionCookieNameFor(deps.auth, req));
@@ -169,7 +234,17 @@ export async function handleSignOut(request: Request, deps: AuthRouteDeps): Prom
       const userId = await destroySession(tx, deps.auth.cookieKey, value);
       if (!userId) return;
       const user = await tx.user.findUnique({ where: { id: userId }, select: { email: true } });
-      await appendAuditEvent(tx, { id: userId, label: user?.email ?? userId, requestId: requestIdFrom(request.headers), clientIp: clientIpFrom(request.headers, deps.auth.origin.trustProxy) }, { action: 'user.sign_out', targetType: 'user', targetId: userId }, now);
+      await appendAuditEvent(
+        tx,
+        {
+          id: userId,
+          label: user?.email ?? userId,
+          requestId: requestIdFrom(request.headers),
+          clientIp: clientIpFrom(request.headers, deps.auth.origin.trustProxy),
+        },
+        { action: 'user.sign_out', targetType: 'user', targetId: userId },
+        now,
+      );
     });
   } catch (e) {
     logUnexpected(deps, 'sign-out', e, requestIdFrom(request.headers));

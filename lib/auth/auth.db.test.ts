@@ -24,7 +24,17 @@ const MIN = 60_000;
 let n = 0;
 function claims(over: Partial<IdTokenClaims> = {}): IdTokenClaims {
   n++;
-  return { oid: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, tid: HOME, sub: `s${n}`, name: `User ${n}`, preferredUsername: `user${n}@rekey.example`, nonce: 'x', iss: 'i', exp: 0, ...over };
+  return {
+    oid: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+    tid: HOME,
+    sub: `s${n}`,
+    name: `User ${n}`,
+    preferredUsername: `user${n}@rekey.example`,
+    nonce: 'x',
+    iss: 'i',
+    exp: 0,
+    ...over,
+  };
 }
 
 async function signIn(c: IdTokenClaims, p: SignInPolicy = { admins: null, homeTenant: HOME }, now = T0) {
@@ -37,11 +47,22 @@ async function resetPeople() {
   await db.user.deleteMany();
 }
 
-async function makeUser(email: string, roles: { role: 'admin' | 'operator' | 'viewer'; tenantIds?: string[]; groups?: string[] }[] = []) {
+async function makeUser(
+  email: string,
+  roles: { role: 'admin' | 'operator' | 'viewer'; tenantIds?: string[]; groups?: string[] }[] = [],
+) {
   const user = await db.user.create({ data: { email, name: email } });
   for (const r of roles) {
     const scoped = (r.tenantIds?.length ?? 0) + (r.groups?.length ?? 0) > 0;
-    await db.roleAssignment.create({ data: { userId: user.id, role: r.role, allTenants: !scoped, groups: r.groups ?? [], tenants: { create: (r.tenantIds ?? []).map((tenantId) => ({ tenantId })) } } });
+    await db.roleAssignment.create({
+      data: {
+        userId: user.id,
+        role: r.role,
+        allTenants: !scoped,
+        groups: r.groups ?? [],
+        tenants: { create: (r.tenantIds ?? []).map((tenantId) => ({ tenantId })) },
+      },
+    });
   }
   const s = await createSession(db, key, { userId: user.id, now: new Date(), policy });
   return { user, cookie: s.cookieValue };
@@ -53,8 +74,12 @@ let tenantB: { id: string };
 beforeEach(async () => {
   await resetPeople();
   await db.tenant.deleteMany();
-  tenantA = await db.tenant.create({ data: { entraTenantId: crypto.randomUUID(), displayName: 'Contoso', group: 'north' } });
-  tenantB = await db.tenant.create({ data: { entraTenantId: crypto.randomUUID(), displayName: 'Fabrikam', group: 'south' } });
+  tenantA = await db.tenant.create({
+    data: { entraTenantId: crypto.randomUUID(), displayName: 'Contoso', group: 'north' },
+  });
+  tenantB = await db.tenant.create({
+    data: { entraTenantId: crypto.randomUUID(), displayName: 'Fabrikam', group: 'south' },
+  });
 });
 
 describe('sessions', () => {
@@ -69,7 +94,12 @@ describe('sessions', () => {
   it('reads a fresh session as its principal', async () => {
     const { user, s } = await session();
     const r = await readSession(db, key, s.cookieValue, at(1000));
-    expect(r).toMatchObject({ ok: true, session: { principal: { userId: user.id, roles: [{ role: 'viewer', allTenants: true, tenantIds: [], groups: [] }] } } });
+    expect(r).toMatchObject({
+      ok: true,
+      session: {
+        principal: { userId: user.id, roles: [{ role: 'viewer', allTenants: true, tenantIds: [], groups: [] }] },
+      },
+    });
   });
 
   it('stores only the SHA-256 of the token', async () => {
@@ -82,7 +112,15 @@ describe('sessions', () => {
   it.each([
     ['active within the idle window', [29 * MIN], true, null],
     ['idle for longer than 30 minutes', [31 * MIN], false, 'idle'],
-    ['kept alive by requests every 20 minutes, until the 12 h absolute limit', [20, 40, 60, 80, 100, 120, 140, 160, 180, 200, 220, 240, 260, 280, 300, 320, 340, 360, 380, 400, 420, 440, 460, 480, 500, 520, 540, 560, 580, 600, 620, 640, 660, 680, 700, 720].map((m) => m * MIN), false, 'expired'],
+    [
+      'kept alive by requests every 20 minutes, until the 12 h absolute limit',
+      [
+        20, 40, 60, 80, 100, 120, 140, 160, 180, 200, 220, 240, 260, 280, 300, 320, 340, 360, 380, 400, 420, 440, 460,
+        480, 500, 520, 540, 560, 580, 600, 620, 640, 660, 680, 700, 720,
+      ].map((m) => m * MIN),
+      false,
+      'expired',
+    ],
   ] as const)('%s', async (_name, times, lastOk, reason) => {
     const { s } = await session();
     let r;
@@ -102,7 +140,9 @@ describe('sessions', () => {
     await readSession(db, key, s.cookieValue, at(30_000));
     expect((await db.session.findUniqueOrThrow({ where: { id: s.sessionId } })).lastSeenAt).toEqual(T0);
     await readSession(db, key, s.cookieValue, at(61_000));
-    expect((await db.session.findUniqueOrThrow({ where: { id: s.sessionId } })).lastSeenAt).toEqual(new Date(T0.getTime() + 61_000));
+    expect((await db.session.findUniqueOrThrow({ where: { id: s.sessionId } })).lastSeenAt).toEqual(
+      new Date(T0.getTime() + 61_000),
+    );
   });
 
   it.each([
@@ -128,9 +168,15 @@ describe('first sign-in', () => {
   it('makes the first user of the home tenant admin, and nobody after', async () => {
     const first = await signIn(claims());
     const second = await signIn(claims());
-    expect(first).toMatchObject({ created: true, bootstrap: 'first_user', principal: { roles: [{ role: 'admin', allTenants: true }] } });
+    expect(first).toMatchObject({
+      created: true,
+      bootstrap: 'first_user',
+      principal: { roles: [{ role: 'admin', allTenants: true }] },
+    });
     expect(second).toMatchObject({ created: true, bootstrap: null, principal: { roles: [] } });
-    const actions = (await db.auditEvent.findMany({ where: { actorId: first.principal.userId }, orderBy: { seq: 'asc' } })).map((e) => e.action);
+    const actions = (
+      await db.auditEvent.findMany({ where: { actorId: first.principal.userId }, orderBy: { seq: 'asc' } })
+    ).map((e) => e.action);
     expect(actions).toEqual(['user.create', 'role.grant', 'user.sign_in']);
   });
 
@@ -149,7 +195,10 @@ describe('first sign-in', () => {
     const stranger = await signIn(claims(), { admins, homeTenant: HOME });
     const boss = await signIn(claims({ preferredUsername: 'boss@REKEY.example' }), { admins, homeTenant: HOME });
     expect(stranger).toMatchObject({ bootstrap: null, principal: { roles: [] } });
-    expect(boss).toMatchObject({ bootstrap: 'admin_list', principal: { email: 'boss@rekey.example', roles: [{ role: 'admin' }] } });
+    expect(boss).toMatchObject({
+      bootstrap: 'admin_list',
+      principal: { email: 'boss@rekey.example', roles: [{ role: 'admin' }] },
+    });
   });
 
   it('recognises a returning user by object id, even after a rename', async () => {
@@ -165,10 +214,14 @@ describe('first sign-in', () => {
     await signIn(claims()); // someone is first
     const pre = await db.user.create({ data: { email: 'pre@rekey.example', name: 'Pre' } });
     await db.roleAssignment.create({ data: { userId: pre.id, role: 'operator' } });
-    await expect(signIn(claims({ preferredUsername: 'PRE@rekey.example', tid: OTHER_TENANT }))).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(signIn(claims({ preferredUsername: 'PRE@rekey.example', tid: OTHER_TENANT }))).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
     const linked = await signIn(claims({ preferredUsername: 'pre@rekey.example' }));
     expect(linked.principal).toMatchObject({ userId: pre.id, roles: [{ role: 'operator' }] });
-    await expect(signIn(claims({ preferredUsername: 'pre@rekey.example' }))).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(signIn(claims({ preferredUsername: 'pre@rekey.example' }))).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
   });
 
   it('refuses a disabled user', async () => {
@@ -187,15 +240,30 @@ describe('first sign-in', () => {
 // ─── The wrappers, driven with fabricated requests against the real database ──────────────────
 
 const errors: string[] = [];
-const deps: AuthDeps = { db, cookieKey: key, policy, origin: { trustProxy: false }, now: () => new Date(), logError: (m) => errors.push(m) };
+const deps: AuthDeps = {
+  db,
+  cookieKey: key,
+  policy,
+  origin: { trustProxy: false },
+  now: () => new Date(),
+  logError: (m) => errors.push(m),
+};
 
 function request(cookie: string | undefined, headers: Record<string, string> = {}): RequestContext {
-  const h = new Headers({ host: 'localhost:3000', origin: 'http://localhost:3000', 'x-request-id': 'req-test-1', ...headers });
+  const h = new Headers({
+    host: 'localhost:3000',
+    origin: 'http://localhost:3000',
+    'x-request-id': 'req-test-1',
+    ...headers,
+  });
   return { headers: h, cookie: (name) => (name === SESSION_COOKIE_PLAIN ? cookie : undefined) };
 }
 
 function actionsFor(req: RequestContext) {
-  const define = createDefineAction(() => deps, async () => req);
+  const define = createDefineAction(
+    () => deps,
+    async () => req,
+  );
   const Rename = z.object({ tenantId: z.string(), name: z.string().min(2).max(50) });
   return {
     renameTenant: define({
@@ -206,7 +274,19 @@ function actionsFor(req: RequestContext) {
         const tenant = await requireTenantAccess(principal, input.tenantId, 'operator', db);
         return db.$transaction(async (tx) => {
           await tx.tenant.update({ where: { id: tenant.id }, data: { displayName: input.name } });
-          await appendAuditEvent(tx, actor, { action: 'tenant.rename', targetType: 'tenant', targetId: tenant.id, tenantId: tenant.id, before: { name: tenant.displayName }, after: { name: input.name } }, now);
+          await appendAuditEvent(
+            tx,
+            actor,
+            {
+              action: 'tenant.rename',
+              targetType: 'tenant',
+              targetId: tenant.id,
+              tenantId: tenant.id,
+              before: { name: tenant.displayName },
+              after: { name: input.name },
+            },
+            now,
+          );
           return { id: tenant.id };
         });
       },
@@ -214,11 +294,24 @@ function actionsFor(req: RequestContext) {
     readTenant: define({
       role: 'viewer',
       input: z.object({ tenantId: z.string() }),
-      handler: async (input, { principal }) => (await requireTenantAccess(principal, input.tenantId, 'viewer', db)).displayName,
+      handler: async (input, { principal }) =>
+        (await requireTenantAccess(principal, input.tenantId, 'viewer', db)).displayName,
     }),
     adminOnly: define({ role: 'admin', input: z.object({}), handler: async () => 'ok' }),
-    boom: define({ name: 'boom', role: 'viewer', input: z.object({}), handler: async () => { throw new Error('db password=hunter2 leaked -----BEGIN PRIVATE KEY-----\nMIIabc\n-----END PRIVATE KEY-----'); } }),
-    upload: define({ role: 'viewer', input: z.object({ file: z.instanceof(File) }), maxBytes: 1024, handler: async ({ file }) => file.size }),
+    boom: define({
+      name: 'boom',
+      role: 'viewer',
+      input: z.object({}),
+      handler: async () => {
+        throw new Error('db password=hunter2 leaked -----BEGIN PRIVATE KEY-----\nMIIabc\n-----END PRIVATE KEY-----');
+      },
+    }),
+    upload: define({
+      role: 'viewer',
+      input: z.object({ file: z.instanceof(File) }),
+      maxBytes: 1024,
+      handler: async ({ file }) => file.size,
+    }),
   };
 }
 
@@ -235,28 +328,37 @@ describe('defineAction', () => {
   it('refuses a viewer on a mutation, naming the role needed', async () => {
     const { cookie } = await makeUser('v@x.test', [{ role: 'viewer' }]);
     const r = await actionsFor(request(cookie)).renameTenant(null, { tenantId: tenantA.id, name: 'Renamed' });
-    expect(r).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'This needs the Operator role.', requestId: 'req-test-1' } });
+    expect(r).toEqual({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: 'This needs the Operator role.', requestId: 'req-test-1' },
+    });
     expect((await db.tenant.findUniqueOrThrow({ where: { id: tenantA.id } })).displayName).toBe('Contoso');
   });
 
   it('refuses a signed-in user without any role', async () => {
     const { cookie } = await makeUser('none@x.test');
-    expect(await actionsFor(request(cookie)).readTenant(null, { tenantId: tenantA.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await actionsFor(request(cookie)).readTenant(null, { tenantId: tenantA.id })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
   });
 
   it.each([
     ['another site', { origin: 'https://evil.example' }],
     ['no Origin header', { origin: '' }],
     ['a cross-site fetch', { 'sec-fetch-site': 'cross-site' }],
-  ] as [string, Record<string, string>][])('refuses a cross-origin call (%s), even from an admin', async (_name, headers) => {
-    const { cookie } = await makeUser('a@x.test', [{ role: 'admin' }]);
-    const req = request(cookie, headers);
-    if (headers.origin === '') req.headers.delete('origin');
-    const r = await actionsFor(req).adminOnly(null, {});
-    expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: 'Cross-origin request refused.' } });
-  });
+  ] as [string, Record<string, string>][])(
+    'refuses a cross-origin call (%s), even from an admin',
+    async (_name, headers) => {
+      const { cookie } = await makeUser('a@x.test', [{ role: 'admin' }]);
+      const req = request(cookie, headers);
+      if (headers.origin === '') req.headers.delete('origin');
+      const r = await actionsFor(req).adminOnly(null, {});
+      expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: 'Cross-origin request refused.' } });
+    },
+  );
 
-  it('runs an operator\'s change with its audit event, parsing FormData', async () => {
+  it("runs an operator's change with its audit event, parsing FormData", async () => {
     const { user, cookie } = await makeUser('op@x.test', [{ role: 'operator' }]);
     const fd = new FormData();
     fd.set('tenantId', tenantA.id);
@@ -265,7 +367,13 @@ describe('defineAction', () => {
     const r = await actionsFor(request(cookie)).renameTenant(null, fd);
     expect(r).toEqual({ ok: true, data: { id: tenantA.id } });
     const ev = await db.auditEvent.findFirstOrThrow({ where: { action: 'tenant.rename', targetId: tenantA.id } });
-    expect(ev).toMatchObject({ actorId: user.id, actorLabel: 'op@x.test', requestId: 'req-test-1', before: { name: 'Contoso' }, after: { name: 'Contoso Ltd' } });
+    expect(ev).toMatchObject({
+      actorId: user.id,
+      actorLabel: 'op@x.test',
+      requestId: 'req-test-1',
+      before: { name: 'Contoso' },
+      after: { name: 'Contoso Ltd' },
+    });
   });
 
   it('reports invalid input as field errors', async () => {
@@ -281,7 +389,8 @@ describe('defineAction', () => {
     const guessed = await act.renameTenant(null, { tenantId: tenantB.id, name: 'Theirs' });
     const missing = await act.renameTenant(null, { tenantId: crypto.randomUUID(), name: 'Nobody' });
     const junk = await act.readTenant(null, { tenantId: "' OR 1=1 --" });
-    for (const r of [guessed, missing, junk]) expect(r).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: 'Tenant not found.' } });
+    for (const r of [guessed, missing, junk])
+      expect(r).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: 'Tenant not found.' } });
     expect((await db.tenant.findUniqueOrThrow({ where: { id: tenantB.id } })).displayName).toBe('Fabrikam');
   });
 
@@ -289,11 +398,17 @@ describe('defineAction', () => {
     const { cookie } = await makeUser('north@x.test', [{ role: 'operator', groups: ['north'] }]);
     const act = actionsFor(request(cookie));
     expect(await act.readTenant(null, { tenantId: tenantA.id })).toEqual({ ok: true, data: 'Contoso' });
-    expect(await act.readTenant(null, { tenantId: tenantB.id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await act.readTenant(null, { tenantId: tenantB.id })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
   });
 
   it('says FORBIDDEN (not NOT_FOUND) when a tenant is visible but the role there is too low', async () => {
-    const { cookie } = await makeUser('mixed@x.test', [{ role: 'viewer' }, { role: 'operator', tenantIds: [tenantB.id] }]);
+    const { cookie } = await makeUser('mixed@x.test', [
+      { role: 'viewer' },
+      { role: 'operator', tenantIds: [tenantB.id] },
+    ]);
     const r = await actionsFor(request(cookie)).renameTenant(null, { tenantId: tenantA.id, name: 'Nope' });
     expect(r).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
@@ -323,13 +438,30 @@ describe('defineAction', () => {
 
 describe('defineRoute', () => {
   const defineRoute = createDefineRoute(() => deps);
-  const GET = defineRoute({ role: 'viewer', input: z.object({ q: z.string().max(5).optional() }), handler: async (input, { principal }) => ({ q: input.q ?? null, me: principal.email }) });
-  const POST = defineRoute({ role: 'operator', input: z.object({ name: z.string() }), handler: async (input) => ({ hello: input.name }) });
+  const GET = defineRoute({
+    role: 'viewer',
+    input: z.object({ q: z.string().max(5).optional() }),
+    handler: async (input, { principal }) => ({ q: input.q ?? null, me: principal.email }),
+  });
+  const POST = defineRoute({
+    role: 'operator',
+    input: z.object({ name: z.string() }),
+    handler: async (input) => ({ hello: input.name }),
+  });
   const ctx = { params: Promise.resolve({}) };
-  const req = (method: string, cookie: string | undefined, init: { headers?: Record<string, string>; body?: string; query?: string } = {}) =>
+  const req = (
+    method: string,
+    cookie: string | undefined,
+    init: { headers?: Record<string, string>; body?: string; query?: string } = {},
+  ) =>
     new Request(`http://localhost:3000/x${init.query ?? ''}`, {
       method,
-      headers: { host: 'localhost:3000', ...(cookie ? { cookie: `${SESSION_COOKIE_PLAIN}=${cookie}` } : {}), ...(method !== 'GET' ? { origin: 'http://localhost:3000', 'content-type': 'application/json' } : {}), ...init.headers },
+      headers: {
+        host: 'localhost:3000',
+        ...(cookie ? { cookie: `${SESSION_COOKIE_PLAIN}=${cookie}` } : {}),
+        ...(method !== 'GET' ? { origin: 'http://localhost:3000', 'content-type': 'application/json' } : {}),
+        ...init.headers,
+      },
       ...(init.body ? { body: init.body } : {}),
     });
 
@@ -354,7 +486,10 @@ describe('defineRoute', () => {
 
   it('refuses a cross-origin POST with 403', async () => {
     const { cookie } = await makeUser('ro@x.test', [{ role: 'admin' }]);
-    const res = await POST(req('POST', cookie, { body: '{"name":"a"}', headers: { origin: 'https://evil.example' } }), ctx);
+    const res = await POST(
+      req('POST', cookie, { body: '{"name":"a"}', headers: { origin: 'https://evil.example' } }),
+      ctx,
+    );
     expect(res.status).toBe(403);
     expect((await POST(req('POST', cookie, { body: '{"name":"a"}' }), ctx)).status).toBe(200);
   });
@@ -374,15 +509,19 @@ describe('user management guards', () => {
     const { user } = await makeUser('only-admin@x.test', [{ role: 'admin' }]);
     const a = await db.roleAssignment.findFirstOrThrow({ where: { userId: user.id } });
     await expect(revokeRole(db, actor, { assignmentId: a.id }, T0)).rejects.toMatchObject({ code: 'CONFLICT' });
-    await expect(setUserDisabled(db, actor, { userId: user.id, disabled: true }, T0)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(setUserDisabled(db, actor, { userId: user.id, disabled: true }, T0)).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
   });
 
   it('refuses a scoped admin grant', async () => {
     const { user } = await makeUser('x@x.test');
-    await expect(grantRole(db, actor, { userId: user.id, role: 'admin', tenantIds: [tenantA.id], groups: [] }, T0)).rejects.toBeInstanceOf(RekeyError);
+    await expect(
+      grantRole(db, actor, { userId: user.id, role: 'admin', tenantIds: [tenantA.id], groups: [] }, T0),
+    ).rejects.toBeInstanceOf(RekeyError);
   });
 
-  it('ends a user\'s sessions when disabling them, with an audit event', async () => {
+  it("ends a user's sessions when disabling them, with an audit event", async () => {
     await makeUser('admin2@x.test', [{ role: 'admin' }]);
     const { user, cookie } = await makeUser('victim@x.test', [{ role: 'operator' }]);
     const r = await setUserDisabled(db, actor, { userId: user.id, disabled: true }, T0);
@@ -393,14 +532,26 @@ describe('user management guards', () => {
 
   it('grants a scoped role and audits it', async () => {
     const { user } = await makeUser('g@x.test');
-    const after = await grantRole(db, actor, { userId: user.id, role: 'operator', tenantIds: [tenantB.id, tenantA.id], groups: ['north'] }, T0);
-    expect(after).toMatchObject({ role: 'operator', allTenants: false, tenantIds: [tenantA.id, tenantB.id].sort(), groups: ['north'] });
-    await expect(grantRole(db, actor, { userId: user.id, role: 'viewer', tenantIds: [crypto.randomUUID()], groups: [] }, T0)).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    const after = await grantRole(
+      db,
+      actor,
+      { userId: user.id, role: 'operator', tenantIds: [tenantB.id, tenantA.id], groups: ['north'] },
+      T0,
+    );
+    expect(after).toMatchObject({
+      role: 'operator',
+      allTenants: false,
+      tenantIds: [tenantA.id, tenantB.id].sort(),
+      groups: ['north'],
+    });
+    await expect(
+      grantRole(db, actor, { userId: user.id, role: 'viewer', tenantIds: [crypto.randomUUID()], groups: [] }, T0),
+    ).rejects.toMatchObject({ code: 'BAD_INPUT' });
   });
 });
 
 describe('audit visibility', () => {
-  it('shows a scoped user their tenants\' events and their own actions only', async () => {
+  it("shows a scoped user their tenants' events and their own actions only", async () => {
     const { user } = await makeUser('aud@x.test', [{ role: 'viewer', tenantIds: [tenantA.id] }]);
     const other = { id: null, label: 'someone' };
     await db.$transaction(async (tx) => {
@@ -409,11 +560,20 @@ describe('audit visibility', () => {
       await appendAuditEvent(tx, other, { action: 'vis.global', targetType: 't' });
       await appendAuditEvent(tx, { id: user.id, label: 'aud@x.test' }, { action: 'vis.mine', targetType: 't' });
     });
-    const principal = { userId: user.id, email: 'aud@x.test', name: 'A', roles: [{ role: 'viewer' as const, allTenants: false, tenantIds: [tenantA.id], groups: [] }] };
+    const principal = {
+      userId: user.id,
+      email: 'aud@x.test',
+      name: 'A',
+      roles: [{ role: 'viewer' as const, allTenants: false, tenantIds: [tenantA.id], groups: [] }],
+    };
     const where = await auditWhere(db, principal, AuditFilterSchema.parse({ action: 'vis.*' }));
     const seen = (await db.auditEvent.findMany({ where, orderBy: { seq: 'asc' } })).map((e) => e.action);
     expect(seen).toEqual(['vis.a', 'vis.mine']);
-    const all = await auditWhere(db, { ...principal, roles: [{ role: 'viewer', allTenants: true, tenantIds: [], groups: [] }] }, AuditFilterSchema.parse({ action: 'vis.*' }));
+    const all = await auditWhere(
+      db,
+      { ...principal, roles: [{ role: 'viewer', allTenants: true, tenantIds: [], groups: [] }] },
+      AuditFilterSchema.parse({ action: 'vis.*' }),
+    );
     expect(await db.auditEvent.count({ where: all })).toBe(4);
   });
 });

@@ -22,22 +22,31 @@ describe('cookie sealing', () => {
   it.each([
     ['another key', () => openCookie(other, 'session', sealCookie(key, 'session', 'v'))],
     ['another purpose', () => openCookie(key, 'signin-flow', sealCookie(key, 'session', 'v'))],
-    ['a flipped ciphertext bit', () => {
-      const raw = Buffer.from(sealCookie(key, 'session', 'value'), 'base64url');
-      raw[14] = raw[14]! ^ 1;
-      return openCookie(key, 'session', raw.toString('base64url'));
-    }],
-    ['a flipped tag bit', () => {
-      const raw = Buffer.from(sealCookie(key, 'session', 'value'), 'base64url');
-      raw[raw.length - 1] = raw[raw.length - 1]! ^ 1;
-      return openCookie(key, 'session', raw.toString('base64url'));
-    }],
+    [
+      'a flipped ciphertext bit',
+      () => {
+        const raw = Buffer.from(sealCookie(key, 'session', 'value'), 'base64url');
+        raw[14] = raw[14]! ^ 1;
+        return openCookie(key, 'session', raw.toString('base64url'));
+      },
+    ],
+    [
+      'a flipped tag bit',
+      () => {
+        const raw = Buffer.from(sealCookie(key, 'session', 'value'), 'base64url');
+        raw[raw.length - 1] = raw[raw.length - 1]! ^ 1;
+        return openCookie(key, 'session', raw.toString('base64url'));
+      },
+    ],
     ['a truncated value', () => openCookie(key, 'session', sealCookie(key, 'session', 'value').slice(0, 20))],
-    ['an unknown version byte', () => {
-      const raw = Buffer.from(sealCookie(key, 'session', 'value'), 'base64url');
-      raw[0] = 2;
-      return openCookie(key, 'session', raw.toString('base64url'));
-    }],
+    [
+      'an unknown version byte',
+      () => {
+        const raw = Buffer.from(sealCookie(key, 'session', 'value'), 'base64url');
+        raw[0] = 2;
+        return openCookie(key, 'session', raw.toString('base64url'));
+      },
+    ],
     ['non-base64url text', () => openCookie(key, 'session', 'not a cookie!')],
     ['an empty value', () => openCookie(key, 'session', '')],
     ['undefined', () => openCookie(key, 'session', undefined)],

@@ -15,7 +15,9 @@ export type CookiePurpose = 'session' | 'signin-flow';
 
 /** Derives the 32-byte cookie key from the configured secret (any length ≥ 32 chars). */
 export function deriveCookieKey(secret: string | Buffer): Buffer {
-  return Buffer.from(crypto.hkdfSync('sha256', Buffer.from(secret), Buffer.from('rekey-cookie-v1'), Buffer.from('aes-256-gcm'), 32));
+  return Buffer.from(
+    crypto.hkdfSync('sha256', Buffer.from(secret), Buffer.from('rekey-cookie-v1'), Buffer.from('aes-256-gcm'), 32),
+  );
 }
 
 export function sealCookie(key: Buffer, purpose: CookiePurpose, plaintext: string): string {

@@ -18,7 +18,14 @@ export const OidcMetadataSchema = z.object({
 });
 export type OidcMetadata = z.infer<typeof OidcMetadataSchema>;
 
-const JwkSchema = z.object({ kty: z.string(), kid: z.string().optional(), use: z.string().optional(), n: z.string().optional(), e: z.string().optional(), x5c: z.array(z.string()).optional() });
+const JwkSchema = z.object({
+  kty: z.string(),
+  kid: z.string().optional(),
+  use: z.string().optional(),
+  n: z.string().optional(),
+  e: z.string().optional(),
+  x5c: z.array(z.string()).optional(),
+});
 export const JwksSchema = z.object({ keys: z.array(JwkSchema) });
 export type Jwks = z.infer<typeof JwksSchema>;
 
@@ -90,17 +97,31 @@ export function verifyIdToken(input: VerifyIdTokenInput): IdTokenClaims {
   const parts = input.idToken.split('.');
   if (parts.length !== 3) fail('malformed id_token');
   const [h, p, s] = parts as [string, string, string];
-  const header = z.object({ alg: z.string(), kid: z.string().optional(), typ: z.string().optional() }).safeParse(segmentJson(h));
+  const header = z
+    .object({ alg: z.string(), kid: z.string().optional(), typ: z.string().optional() })
+    .safeParse(segmentJson(h));
   if (!header.success) fail('malformed id_token header');
   if (header.data.alg !== 'RS256') fail(`unexpected signing algorithm ${header.data.alg}`);
-  const candidates = input.jwks.keys.filter((k) => k.kty === 'RSA' && (k.use === undefined || k.use === 'sig') && (header.data.kid === undefined || k.kid === header.data.kid));
-  if (candidates.length === 0) fail('signing key not found in the issuer\'s JWKS');
+  const candidates = input.jwks.keys.filter(
+    (k) =>
+      k.kty === 'RSA' &&
+      (k.use === undefined || k.use === 'sig') &&
+      (header.data.kid === undefined || k.kid === header.data.kid),
+  );
+  if (candidates.length === 0) fail("signing key not found in the issuer's JWKS");
   const signed = Buffer.from(`${h}.${p}`);
   const signature = Buffer.from(s, 'base64url');
   const valid = candidates.some((k) => {
     try {
-      const key = k.n && k.e ? crypto.createPublicKey({ key: { kty: 'RSA', n: k.n, e: k.e }, format: 'jwk' }) : k.x5c?.[0] ? new crypto.X509Certificate(Buffer.from(k.x5c[0], 'base64')).publicKey : null;
-      return key !== null && crypto.verify('sha256', signed, { key, padding: crypto.constants.RSA_PKCS1_PADDING }, signature);
+      const key =
+        k.n && k.e
+          ? crypto.createPublicKey({ key: { kty: 'RSA', n: k.n, e: k.e }, format: 'jwk' })
+          : k.x5c?.[0]
+            ? new crypto.X509Certificate(Buffer.from(k.x5c[0], 'base64')).publicKey
+            : null;
+      return (
+        key !== null && crypto.verify('sha256', signed, { key, padding: crypto.constants.RSA_PKCS1_PADDING }, signature)
+      );
     } catch {
       return false;
     }
@@ -115,14 +136,25 @@ export function verifyIdToken(input: VerifyIdTokenInput): IdTokenClaims {
   const expectedIssuer = input.metadata.issuer.replace('{tenantid}', c.tid);
   if (c.iss !== expectedIssuer) fail('unexpected issuer');
   const audiences = Array.isArray(c.aud) ? c.aud : [c.aud];
-  if (!audiences.some((a) => a.toLowerCase() === input.clientId.toLowerCase())) fail('id_token is for another application');
+  if (!audiences.some((a) => a.toLowerCase() === input.clientId.toLowerCase()))
+    fail('id_token is for another application');
   if (c.exp + skew < nowS) fail('id_token expired');
   if (c.nbf !== undefined && c.nbf - skew > nowS) fail('id_token not yet valid');
   if (!c.nonce || !safeEqual(c.nonce, input.nonce)) fail('nonce mismatch');
-  if (isGuid(input.expectedTenantId) && c.tid.toLowerCase() !== input.expectedTenantId.toLowerCase()) fail('account from another tenant');
+  if (isGuid(input.expectedTenantId) && c.tid.toLowerCase() !== input.expectedTenantId.toLowerCase())
+    fail('account from another tenant');
   const preferredUsername = (c.preferred_username ?? c.upn ?? '').trim();
   if (!preferredUsername) fail('id_token has no preferred_username');
-  return { oid: c.oid, tid: c.tid, sub: c.sub, name: c.name?.trim() || preferredUsername, preferredUsername, nonce: c.nonce, iss: c.iss, exp: c.exp };
+  return {
+    oid: c.oid,
+    tid: c.tid,
+    sub: c.sub,
+    name: c.name?.trim() || preferredUsername,
+    preferredUsername,
+    nonce: c.nonce,
+    iss: c.iss,
+    exp: c.exp,
+  };
 }
 
 /** Fetches and validates JSON with a timeout; `what` names it in errors. */
@@ -131,11 +163,15 @@ async function fetchJson<T>(url: string, schema: z.ZodType<T>, what: string, fet
   try {
     res = await fetchImpl(url, { signal: AbortSignal.timeout(10_000), headers: { accept: 'application/json' } });
   } catch (e) {
-    throw new RekeyError('GRAPH_UNAVAILABLE', `Cannot reach the sign-in service for ${what} (${url}): ${(e as Error).message}`);
+    throw new RekeyError(
+      'GRAPH_UNAVAILABLE',
+      `Cannot reach the sign-in service for ${what} (${url}): ${(e as Error).message}`,
+    );
   }
   if (!res.ok) throw new RekeyError('GRAPH_ERROR', `The sign-in service answered ${res.status} for ${what} (${url}).`);
   const parsed = schema.safeParse(await res.json());
-  if (!parsed.success) throw new RekeyError('GRAPH_ERROR', `The sign-in service returned an unexpected ${what} document (${url}).`);
+  if (!parsed.success)
+    throw new RekeyError('GRAPH_ERROR', `The sign-in service returned an unexpected ${what} document (${url}).`);
   return parsed.data;
 }
 
@@ -165,7 +201,10 @@ export async function getJwks(jwksUri: string, refresh = false, fetchImpl: typeo
 }
 
 /** Verifies against the cached JWKS, re-fetching it once when the token's key is unknown. */
-export async function verifyIdTokenFromIssuer(input: Omit<VerifyIdTokenInput, 'jwks' | 'metadata'> & { metadata: OidcMetadata }, fetchImpl: typeof fetch = fetch): Promise<IdTokenClaims> {
+export async function verifyIdTokenFromIssuer(
+  input: Omit<VerifyIdTokenInput, 'jwks' | 'metadata'> & { metadata: OidcMetadata },
+  fetchImpl: typeof fetch = fetch,
+): Promise<IdTokenClaims> {
   const jwks = await getJwks(input.metadata.jwks_uri, false, fetchImpl);
   try {
     return verifyIdToken({ ...input, jwks });

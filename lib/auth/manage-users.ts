@@ -17,13 +17,30 @@ const USERS_LOCK_KEY = 7_264_502; // same lock as sign-in provisioning
 
 /** Accepts an array, one value, or nothing (FormData gives one string for one selected option). */
 function list<T extends z.ZodType>(item: T, max: number) {
-  return z.preprocess((v) => (v === undefined || v === null || v === '' ? [] : Array.isArray(v) ? v : [v]), z.array(item).max(max));
+  return z.preprocess(
+    (v) => (v === undefined || v === null || v === '' ? [] : Array.isArray(v) ? v : [v]),
+    z.array(item).max(max),
+  );
 }
 
 /** Groups typed as "north, south" in one field, or given as a list. */
 const groupList = z.preprocess(
-  (v) => (v === undefined || v === null ? [] : (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).map((s) => s.trim()).filter(Boolean)),
-  z.array(z.string().min(1).max(100).regex(/^[\p{L}\p{N} ._:/-]+$/u, 'letters, digits, spaces and . _ : / - only')).max(100),
+  (v) =>
+    v === undefined || v === null
+      ? []
+      : (Array.isArray(v) ? v : [v])
+          .flatMap((s) => String(s).split(','))
+          .map((s) => s.trim())
+          .filter(Boolean),
+  z
+    .array(
+      z
+        .string()
+        .min(1)
+        .max(100)
+        .regex(/^[\p{L}\p{N} ._:/-]+$/u, 'letters, digits, spaces and . _ : / - only'),
+    )
+    .max(100),
 );
 
 export const GrantRoleSchema = z.object({
@@ -56,17 +73,36 @@ async function lock(tx: Tx): Promise<void> {
 }
 
 async function enabledFleetAdmins(tx: Tx): Promise<{ userId: string; id: string }[]> {
-  return tx.roleAssignment.findMany({ where: { role: 'admin', allTenants: true, user: { disabled: false } }, select: { id: true, userId: true } });
+  return tx.roleAssignment.findMany({
+    where: { role: 'admin', allTenants: true, user: { disabled: false } },
+    select: { id: true, userId: true },
+  });
 }
 
-function describeAssignment(a: { id: string; role: string; allTenants: boolean; tenants: { tenantId: string }[]; groups: string[] }) {
-  return { assignmentId: a.id, role: a.role, allTenants: a.allTenants, tenantIds: a.tenants.map((t) => t.tenantId).sort(), groups: [...a.groups].sort() };
+function describeAssignment(a: {
+  id: string;
+  role: string;
+  allTenants: boolean;
+  tenants: { tenantId: string }[];
+  groups: string[];
+}) {
+  return {
+    assignmentId: a.id,
+    role: a.role,
+    allTenants: a.allTenants,
+    tenantIds: a.tenants.map((t) => t.tenantId).sort(),
+    groups: [...a.groups].sort(),
+  };
 }
 
 export async function grantRole(db: Db, actor: Actor, input: GrantRoleInput, now: Date) {
   const scoped = input.tenantIds.length > 0 || input.groups.length > 0;
   if (input.role === 'admin' && scoped) {
-    throw new RekeyError('BAD_INPUT', 'Admin is always for all tenants. Grant Operator or Viewer to limit someone to some tenants.', { fieldErrors: { role: ['Admin cannot be limited to tenants'] } });
+    throw new RekeyError(
+      'BAD_INPUT',
+      'Admin is always for all tenants. Grant Operator or Viewer to limit someone to some tenants.',
+      { fieldErrors: { role: ['Admin cannot be limited to tenants'] } },
+    );
   }
   return db.$transaction(async (tx) => {
     await lock(tx);
@@ -75,15 +111,30 @@ export async function grantRole(db: Db, actor: Actor, input: GrantRoleInput, now
     const tenantIds = [...new Set(input.tenantIds)];
     if (tenantIds.length > 0) {
       const found = await tx.tenant.count({ where: { id: { in: tenantIds } } });
-      if (found !== tenantIds.length) throw new RekeyError('BAD_INPUT', 'Some of the selected tenants do not exist.', { fieldErrors: { tenantIds: ['unknown tenant'] } });
+      if (found !== tenantIds.length)
+        throw new RekeyError('BAD_INPUT', 'Some of the selected tenants do not exist.', {
+          fieldErrors: { tenantIds: ['unknown tenant'] },
+        });
     }
     const groups = [...new Set(input.groups)];
     const created = await tx.roleAssignment.create({
-      data: { userId: user.id, role: input.role, allTenants: !scoped, groups, createdAt: now, tenants: { create: tenantIds.map((tenantId) => ({ tenantId })) } },
+      data: {
+        userId: user.id,
+        role: input.role,
+        allTenants: !scoped,
+        groups,
+        createdAt: now,
+        tenants: { create: tenantIds.map((tenantId) => ({ tenantId })) },
+      },
       include: { tenants: { select: { tenantId: true } } },
     });
     const after = describeAssignment(created);
-    await appendAuditEvent(tx, actor, { action: 'role.grant', targetType: 'user', targetId: user.id, after: { ...after, email: user.email } }, now);
+    await appendAuditEvent(
+      tx,
+      actor,
+      { action: 'role.grant', targetType: 'user', targetId: user.id, after: { ...after, email: user.email } },
+      now,
+    );
     return after;
   });
 }
@@ -91,15 +142,24 @@ export async function grantRole(db: Db, actor: Actor, input: GrantRoleInput, now
 export async function revokeRole(db: Db, actor: Actor, input: RevokeRoleInput, now: Date) {
   return db.$transaction(async (tx) => {
     await lock(tx);
-    const a = await tx.roleAssignment.findUnique({ where: { id: input.assignmentId }, include: { tenants: { select: { tenantId: true } }, user: { select: { email: true, disabled: true } } } });
+    const a = await tx.roleAssignment.findUnique({
+      where: { id: input.assignmentId },
+      include: { tenants: { select: { tenantId: true } }, user: { select: { email: true, disabled: true } } },
+    });
     if (!a) throw new RekeyError('NOT_FOUND', 'Role assignment not found.');
     if (a.role === 'admin' && a.allTenants && !a.user.disabled) {
       const admins = await enabledFleetAdmins(tx);
-      if (admins.filter((x) => x.id !== a.id).length === 0) throw new RekeyError('CONFLICT', 'This is the last admin role: grant Admin to someone else first.');
+      if (admins.filter((x) => x.id !== a.id).length === 0)
+        throw new RekeyError('CONFLICT', 'This is the last admin role: grant Admin to someone else first.');
     }
     await tx.roleAssignment.delete({ where: { id: a.id } });
     const before = describeAssignment(a);
-    await appendAuditEvent(tx, actor, { action: 'role.revoke', targetType: 'user', targetId: a.userId, before: { ...before, email: a.user.email } }, now);
+    await appendAuditEvent(
+      tx,
+      actor,
+      { action: 'role.revoke', targetType: 'user', targetId: a.userId, before: { ...before, email: a.user.email } },
+      now,
+    );
     return before;
   });
 }
@@ -107,16 +167,34 @@ export async function revokeRole(db: Db, actor: Actor, input: RevokeRoleInput, n
 export async function setUserDisabled(db: Db, actor: Actor, input: SetUserDisabledInput, now: Date) {
   return db.$transaction(async (tx) => {
     await lock(tx);
-    const user = await tx.user.findUnique({ where: { id: input.userId }, select: { id: true, email: true, disabled: true } });
+    const user = await tx.user.findUnique({
+      where: { id: input.userId },
+      select: { id: true, email: true, disabled: true },
+    });
     if (!user) throw new RekeyError('NOT_FOUND', 'User not found.');
-    if (input.disabled && actor.id === user.id) throw new RekeyError('CONFLICT', 'You cannot disable your own account.');
+    if (input.disabled && actor.id === user.id)
+      throw new RekeyError('CONFLICT', 'You cannot disable your own account.');
     if (input.disabled && !user.disabled) {
       const admins = await enabledFleetAdmins(tx);
-      if (admins.length > 0 && admins.every((x) => x.userId === user.id)) throw new RekeyError('CONFLICT', 'This is the last admin: grant Admin to someone else first.');
+      if (admins.length > 0 && admins.every((x) => x.userId === user.id))
+        throw new RekeyError('CONFLICT', 'This is the last admin: grant Admin to someone else first.');
     }
     await tx.user.update({ where: { id: user.id }, data: { disabled: input.disabled } });
-    const { count: sessionsEnded } = input.disabled ? await tx.session.deleteMany({ where: { userId: user.id } }) : { count: 0 };
-    await appendAuditEvent(tx, actor, { action: input.disabled ? 'user.disable' : 'user.enable', targetType: 'user', targetId: user.id, before: { disabled: user.disabled }, after: { disabled: input.disabled, sessionsEnded, email: user.email } }, now);
+    const { count: sessionsEnded } = input.disabled
+      ? await tx.session.deleteMany({ where: { userId: user.id } })
+      : { count: 0 };
+    await appendAuditEvent(
+      tx,
+      actor,
+      {
+        action: input.disabled ? 'user.disable' : 'user.enable',
+        targetType: 'user',
+        targetId: user.id,
+        before: { disabled: user.disabled },
+        after: { disabled: input.disabled, sessionsEnded, email: user.email },
+      },
+      now,
+    );
     return { userId: user.id, disabled: input.disabled, sessionsEnded };
   });
 }
@@ -126,8 +204,20 @@ export async function createUser(db: Db, actor: Actor, input: CreateUserInput, n
   try {
     return await db.$transaction(async (tx) => {
       await lock(tx);
-      const user = await tx.user.create({ data: { email: input.email, name: input.name || input.email, createdAt: now } });
-      await appendAuditEvent(tx, actor, { action: 'user.create', targetType: 'user', targetId: user.id, after: { email: user.email, name: user.name, via: 'admin' } }, now);
+      const user = await tx.user.create({
+        data: { email: input.email, name: input.name || input.email, createdAt: now },
+      });
+      await appendAuditEvent(
+        tx,
+        actor,
+        {
+          action: 'user.create',
+          targetType: 'user',
+          targetId: user.id,
+          after: { email: user.email, name: user.name, via: 'admin' },
+        },
+        now,
+      );
       return { id: user.id, email: user.email, name: user.name };
     });
   } catch (e) {
@@ -145,7 +235,13 @@ export interface UserRow {
   lastSignIn: Date | null;
   createdAt: Date;
   activeSessions: number;
-  roles: { assignmentId: string; role: string; allTenants: boolean; tenants: { id: string; displayName: string }[]; groups: string[] }[];
+  roles: {
+    assignmentId: string;
+    role: string;
+    allTenants: boolean;
+    tenants: { id: string; displayName: string }[];
+    groups: string[];
+  }[];
 }
 
 export async function listUsers(db: Db, now: Date): Promise<UserRow[]> {
@@ -153,7 +249,10 @@ export async function listUsers(db: Db, now: Date): Promise<UserRow[]> {
     orderBy: [{ disabled: 'asc' }, { email: 'asc' }],
     take: 2000,
     include: {
-      roles: { orderBy: { createdAt: 'asc' }, include: { tenants: { include: { tenant: { select: { id: true, displayName: true } } } } } },
+      roles: {
+        orderBy: { createdAt: 'asc' },
+        include: { tenants: { include: { tenant: { select: { id: true, displayName: true } } } } },
+      },
       _count: { select: { sessions: { where: { expiresAt: { gt: now } } } } },
     },
   });
@@ -166,10 +265,19 @@ export async function listUsers(db: Db, now: Date): Promise<UserRow[]> {
     lastSignIn: u.lastSignIn,
     createdAt: u.createdAt,
     activeSessions: u._count.sessions,
-    roles: u.roles.map((r) => ({ assignmentId: r.id, role: r.role, allTenants: r.allTenants, tenants: r.tenants.map((t) => t.tenant).sort((a, b) => a.displayName.localeCompare(b.displayName)), groups: r.groups })),
+    roles: u.roles.map((r) => ({
+      assignmentId: r.id,
+      role: r.role,
+      allTenants: r.allTenants,
+      tenants: r.tenants.map((t) => t.tenant).sort((a, b) => a.displayName.localeCompare(b.displayName)),
+      groups: r.groups,
+    })),
   }));
 }
 
 export async function findUserByEmail(db: Db, email: string) {
-  return db.user.findFirst({ where: { email: { equals: email.trim(), mode: 'insensitive' } }, include: { roles: { include: { tenants: { select: { tenantId: true } } } } } });
+  return db.user.findFirst({
+    where: { email: { equals: email.trim(), mode: 'insensitive' } },
+    include: { roles: { include: { tenants: { select: { tenantId: true } } } } },
+  });
 }

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { canAccessTenant, effectiveRole, hasRole, isFleetWide, roleAtLeast, tenantScopeWhere, type Principal, type Role, type RoleGrant, type TenantRef } from '@/lib/auth/principal';
+import {
+  canAccessTenant,
+  effectiveRole,
+  hasRole,
+  isFleetWide,
+  roleAtLeast,
+  tenantScopeWhere,
+  type Principal,
+  type Role,
+  type RoleGrant,
+  type TenantRef,
+} from '@/lib/auth/principal';
 
 const T1: TenantRef = { id: 't1', group: 'north' };
 const T2: TenantRef = { id: 't2', group: 'south' };
@@ -9,7 +20,12 @@ function who(...roles: RoleGrant[]): Principal {
   return { userId: 'u', email: 'u@example.test', name: 'U', roles };
 }
 const all = (role: Role): RoleGrant => ({ role, allTenants: true, tenantIds: [], groups: [] });
-const scoped = (role: Role, tenantIds: string[], groups: string[] = []): RoleGrant => ({ role, allTenants: false, tenantIds, groups });
+const scoped = (role: Role, tenantIds: string[], groups: string[] = []): RoleGrant => ({
+  role,
+  allTenants: false,
+  tenantIds,
+  groups,
+});
 
 const nobody = who();
 const viewer = who(all('viewer'));
@@ -116,9 +132,24 @@ describe('tenantScopeWhere', () => {
     ['an admin', admin, 'admin', {}],
     ['a t1 operator', opT1, 'operator', { id: { in: ['t1'] } }],
     ['a north operator', opNorth, 'viewer', { group: { in: ['north'] } }],
-    ['ids and groups together', who(scoped('operator', ['t2', 't1', 't2'], ['b', 'a'])), 'operator', { OR: [{ id: { in: ['t1', 't2'] } }, { group: { in: ['a', 'b'] } }] }],
-    ['several grants merge', who(scoped('viewer', ['t1']), scoped('operator', ['t2'], ['g'])), 'viewer', { OR: [{ id: { in: ['t1', 't2'] } }, { group: { in: ['g'] } }] }],
-    ['only grants reaching min count', who(scoped('viewer', ['t1']), scoped('operator', ['t2'])), 'operator', { id: { in: ['t2'] } }],
+    [
+      'ids and groups together',
+      who(scoped('operator', ['t2', 't1', 't2'], ['b', 'a'])),
+      'operator',
+      { OR: [{ id: { in: ['t1', 't2'] } }, { group: { in: ['a', 'b'] } }] },
+    ],
+    [
+      'several grants merge',
+      who(scoped('viewer', ['t1']), scoped('operator', ['t2'], ['g'])),
+      'viewer',
+      { OR: [{ id: { in: ['t1', 't2'] } }, { group: { in: ['g'] } }] },
+    ],
+    [
+      'only grants reaching min count',
+      who(scoped('viewer', ['t1']), scoped('operator', ['t2'])),
+      'operator',
+      { id: { in: ['t2'] } },
+    ],
     ['viewer-all + operator-t2 reading', viewerAllOpT2, 'viewer', {}],
     ['viewer-all + operator-t2 acting', viewerAllOpT2, 'operator', { id: { in: ['t2'] } }],
     ['a scoped admin asking for admin', scopedAdmin, 'admin', NOTHING],

@@ -30,7 +30,14 @@ const PROVISION_LOCK_KEY = 7_264_502;
 
 export function parseAdminList(v: string | undefined | null): string[] | null {
   if (v === undefined || v === null || v.trim() === '') return null;
-  return [...new Set(v.split(/[,;\s]+/).map((s) => s.trim().toLowerCase()).filter(Boolean))];
+  return [
+    ...new Set(
+      v
+        .split(/[,;\s]+/)
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 export interface SignInPolicy {
@@ -57,7 +64,16 @@ function inHomeTenant(claims: IdTokenClaims, homeTenant: string | null): boolean
 export async function signInUser(
   db: Db,
   claims: IdTokenClaims,
-  input: { policy: SignInPolicy; now: Date; sessionPolicy: SessionPolicy; cookieKey: Buffer; requestId?: string | null; clientIp?: string | null; userAgent?: string | null; replaceSessionId?: string | null },
+  input: {
+    policy: SignInPolicy;
+    now: Date;
+    sessionPolicy: SessionPolicy;
+    cookieKey: Buffer;
+    requestId?: string | null;
+    clientIp?: string | null;
+    userAgent?: string | null;
+    replaceSessionId?: string | null;
+  },
 ): Promise<SignedIn> {
   const upn = claims.preferredUsername.toLowerCase();
   const home = inHomeTenant(claims, input.policy.homeTenant);
@@ -71,7 +87,11 @@ export async function signInUser(
         const byName = await tx.user.findFirst({ where: { email: { equals: upn, mode: 'insensitive' } } });
         if (byName) {
           if (byName.oid !== null || !home) {
-            throw new RekeyError('CONFLICT', 'A Rekey user with this sign-in name already belongs to another account. Ask an admin to check Settings → Users.', { reason: 'name_taken' });
+            throw new RekeyError(
+              'CONFLICT',
+              'A Rekey user with this sign-in name already belongs to another account. Ask an admin to check Settings → Users.',
+              { reason: 'name_taken' },
+            );
           }
           user = await tx.user.update({ where: { id: byName.id }, data: { oid: claims.oid, homeTenant: claims.tid } });
         } else {
@@ -80,33 +100,99 @@ export async function signInUser(
           if (admins) bootstrap = admins.includes(upn) && (home || !homeTenant) ? 'admin_list' : null;
           else if (isFirst) {
             if (!homeTenant) {
-              throw new RekeyError('CONFIG', 'No admin yet: with sign-in open to any organization (no REKEY_HOME_TENANT), set REKEY_ADMINS to the sign-in names of the first admins.', { reason: 'no_bootstrap_rule' });
+              throw new RekeyError(
+                'CONFIG',
+                'No admin yet: with sign-in open to any organization (no REKEY_HOME_TENANT), set REKEY_ADMINS to the sign-in names of the first admins.',
+                { reason: 'no_bootstrap_rule' },
+              );
             }
             bootstrap = home ? 'first_user' : null;
           }
-          user = await tx.user.create({ data: { oid: claims.oid, homeTenant: claims.tid, email: upn, name: claims.name.slice(0, 200), createdAt: input.now } });
+          user = await tx.user.create({
+            data: {
+              oid: claims.oid,
+              homeTenant: claims.tid,
+              email: upn,
+              name: claims.name.slice(0, 200),
+              createdAt: input.now,
+            },
+          });
           created = true;
         }
       }
-      if (user.disabled) throw new RekeyError('FORBIDDEN', 'This Rekey account is disabled. Ask an admin.', { reason: 'disabled' });
-      const actor: Actor = { id: user.id, label: user.email, requestId: input.requestId ?? null, clientIp: input.clientIp ?? null };
+      if (user.disabled)
+        throw new RekeyError('FORBIDDEN', 'This Rekey account is disabled. Ask an admin.', { reason: 'disabled' });
+      const actor: Actor = {
+        id: user.id,
+        label: user.email,
+        requestId: input.requestId ?? null,
+        clientIp: input.clientIp ?? null,
+      };
       if (created) {
-        await appendAuditEvent(tx, actor, { action: 'user.create', targetType: 'user', targetId: user.id, after: { email: user.email, name: user.name, oid: claims.oid, tenant: claims.tid, via: 'sign_in' } }, input.now);
+        await appendAuditEvent(
+          tx,
+          actor,
+          {
+            action: 'user.create',
+            targetType: 'user',
+            targetId: user.id,
+            after: { email: user.email, name: user.name, oid: claims.oid, tenant: claims.tid, via: 'sign_in' },
+          },
+          input.now,
+        );
       }
       if (bootstrap) {
-        const grant = await tx.roleAssignment.create({ data: { userId: user.id, role: 'admin', allTenants: true, createdAt: input.now } });
-        await appendAuditEvent(tx, actor, { action: 'role.grant', targetType: 'user', targetId: user.id, after: { assignmentId: grant.id, role: 'admin', allTenants: true, reason: bootstrap } }, input.now);
+        const grant = await tx.roleAssignment.create({
+          data: { userId: user.id, role: 'admin', allTenants: true, createdAt: input.now },
+        });
+        await appendAuditEvent(
+          tx,
+          actor,
+          {
+            action: 'role.grant',
+            targetType: 'user',
+            targetId: user.id,
+            after: { assignmentId: grant.id, role: 'admin', allTenants: true, reason: bootstrap },
+          },
+          input.now,
+        );
       }
-      await tx.user.update({ where: { id: user.id }, data: { lastSignIn: input.now, name: claims.name.slice(0, 200) } });
+      await tx.user.update({
+        where: { id: user.id },
+        data: { lastSignIn: input.now, name: claims.name.slice(0, 200) },
+      });
       if (input.replaceSessionId) await tx.session.deleteMany({ where: { id: input.replaceSessionId } });
-      const session = await createSession(tx, input.cookieKey, { userId: user.id, now: input.now, policy: input.sessionPolicy, clientIp: input.clientIp, userAgent: input.userAgent });
-      await appendAuditEvent(tx, actor, { action: 'user.sign_in', targetType: 'user', targetId: user.id, after: { tenant: claims.tid, ...(bootstrap ? { bootstrap } : {}) } }, input.now);
-      const full = await tx.user.findUniqueOrThrow({ where: { id: user.id }, include: { roles: { include: { tenants: { select: { tenantId: true } } }, orderBy: { createdAt: 'asc' } } } });
+      const session = await createSession(tx, input.cookieKey, {
+        userId: user.id,
+        now: input.now,
+        policy: input.sessionPolicy,
+        clientIp: input.clientIp,
+        userAgent: input.userAgent,
+      });
+      await appendAuditEvent(
+        tx,
+        actor,
+        {
+          action: 'user.sign_in',
+          targetType: 'user',
+          targetId: user.id,
+          after: { tenant: claims.tid, ...(bootstrap ? { bootstrap } : {}) },
+        },
+        input.now,
+      );
+      const full = await tx.user.findUniqueOrThrow({
+        where: { id: user.id },
+        include: { roles: { include: { tenants: { select: { tenantId: true } } }, orderBy: { createdAt: 'asc' } } },
+      });
       return { principal: toPrincipal(full), session, created, bootstrap };
     });
   } catch (e) {
-    if (isUniqueViolation(e)) throw new RekeyError('CONFLICT', 'A Rekey user with this sign-in name already exists. Ask an admin to check Settings → Users.', { reason: 'name_taken' });
+    if (isUniqueViolation(e))
+      throw new RekeyError(
+        'CONFLICT',
+        'A Rekey user with this sign-in name already exists. Ask an admin to check Settings → Users.',
+        { reason: 'name_taken' },
+      );
     throw e;
   }
 }
-

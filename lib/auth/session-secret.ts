@@ -20,7 +20,10 @@ export function loadOrCreateSecretFile(dataDir: string): string {
     if (existing.length >= 32) return existing;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new RekeyError('CONFIG', `Cannot read ${file}: ${(e as Error).message}. Set REKEY_SESSION_SECRET (32+ characters) or fix the file's permissions.`);
+      throw new RekeyError(
+        'CONFIG',
+        `Cannot read ${file}: ${(e as Error).message}. Set REKEY_SESSION_SECRET (32+ characters) or fix the file's permissions.`,
+      );
     }
   }
   fs.mkdirSync(dataDir, { recursive: true });
@@ -31,7 +34,10 @@ export function loadOrCreateSecretFile(dataDir: string): string {
     return secret;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return fs.readFileSync(file, 'utf8').trim();
-    throw new RekeyError('CONFIG', `Cannot write ${file}: ${(e as Error).message}. Set REKEY_SESSION_SECRET (32+ characters).`);
+    throw new RekeyError(
+      'CONFIG',
+      `Cannot write ${file}: ${(e as Error).message}. Set REKEY_SESSION_SECRET (32+ characters).`,
+    );
   }
 }
 

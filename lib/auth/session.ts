@@ -18,10 +18,21 @@ export interface SessionPolicy {
   touchEveryMs: number;
 }
 
-export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleMs: 30 * 60_000, absoluteMs: 12 * 3600_000, touchEveryMs: 60_000 };
+export const DEFAULT_SESSION_POLICY: SessionPolicy = {
+  idleMs: 30 * 60_000,
+  absoluteMs: 12 * 3600_000,
+  touchEveryMs: 60_000,
+};
 
-export function sessionPolicyFrom(e: { REKEY_SESSION_IDLE_MINUTES: number; REKEY_SESSION_MAX_HOURS: number }): SessionPolicy {
-  return { idleMs: e.REKEY_SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.REKEY_SESSION_MAX_HOURS * 3600_000, touchEveryMs: 60_000 };
+export function sessionPolicyFrom(e: {
+  REKEY_SESSION_IDLE_MINUTES: number;
+  REKEY_SESSION_MAX_HOURS: number;
+}): SessionPolicy {
+  return {
+    idleMs: e.REKEY_SESSION_IDLE_MINUTES * 60_000,
+    absoluteMs: e.REKEY_SESSION_MAX_HOURS * 3600_000,
+    touchEveryMs: 60_000,
+  };
 }
 
 export const SESSION_COOKIE_SECURE = '__Host-rekey_session';
@@ -43,11 +54,28 @@ export interface CookieSpec {
 }
 
 export function sessionCookie(secure: boolean, value: string, expiresAt: Date): CookieSpec {
-  return { name: sessionCookieName(secure), value, httpOnly: true, secure, sameSite: 'lax', path: '/', expires: expiresAt };
+  return {
+    name: sessionCookieName(secure),
+    value,
+    httpOnly: true,
+    secure,
+    sameSite: 'lax',
+    path: '/',
+    expires: expiresAt,
+  };
 }
 
 export function clearedSessionCookie(secure: boolean): CookieSpec {
-  return { name: sessionCookieName(secure), value: '', httpOnly: true, secure, sameSite: 'lax', path: '/', maxAge: 0, expires: new Date(0) };
+  return {
+    name: sessionCookieName(secure),
+    value: '',
+    httpOnly: true,
+    secure,
+    sameSite: 'lax',
+    path: '/',
+    maxAge: 0,
+    expires: new Date(0),
+  };
 }
 
 const principalInclude = {
@@ -63,7 +91,12 @@ export function toPrincipal(user: UserWithRoles): Principal {
     name: user.name,
     roles: user.roles
       .filter((r) => isRole(r.role))
-      .map((r) => ({ role: r.role, allTenants: r.allTenants, tenantIds: r.tenants.map((t) => t.tenantId).sort(), groups: [...r.groups].sort() })),
+      .map((r) => ({
+        role: r.role,
+        allTenants: r.allTenants,
+        tenantIds: r.tenants.map((t) => t.tenantId).sort(),
+        groups: [...r.groups].sort(),
+      })),
   };
 }
 
@@ -126,7 +159,10 @@ export async function readSession(
   const token = openCookie(key, 'session', cookieValue);
   if (!token) return { ok: false, reason: 'invalid' };
   const sessionId = sessionIdFor(token);
-  const row = await db.session.findUnique({ where: { id: sessionId }, include: { user: { include: principalInclude } } });
+  const row = await db.session.findUnique({
+    where: { id: sessionId },
+    include: { user: { include: principalInclude } },
+  });
   if (!row) return { ok: false, reason: 'invalid' };
   const now = opts.now.getTime();
   if (row.expiresAt.getTime() <= now) {
@@ -148,7 +184,11 @@ export async function readSession(
 }
 
 /** Deletes the session behind a cookie value (no-op for unknown or tampered values). */
-export async function destroySession(db: Db | Prisma.TransactionClient, key: Buffer, cookieValue: string | undefined): Promise<string | null> {
+export async function destroySession(
+  db: Db | Prisma.TransactionClient,
+  key: Buffer,
+  cookieValue: string | undefined,
+): Promise<string | null> {
   const token = openCookie(key, 'session', cookieValue);
   if (!token) return null;
   const sessionId = sessionIdFor(token);

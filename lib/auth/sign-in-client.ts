@@ -22,7 +22,10 @@ export interface SignInConfig {
 
 export function signInConfigFromEnv(e: Env): SignInConfig {
   if (!e.REKEY_MGMT_CLIENT_ID || !e.REKEY_MGMT_CERT_PATH || !e.REKEY_MGMT_KEY_PATH) {
-    throw new RekeyError('CONFIG', 'Sign-in is not configured: set REKEY_MGMT_CLIENT_ID, REKEY_MGMT_CERT_PATH and REKEY_MGMT_KEY_PATH (or run `npm start` without them to use the simulator).');
+    throw new RekeyError(
+      'CONFIG',
+      'Sign-in is not configured: set REKEY_MGMT_CLIENT_ID, REKEY_MGMT_CERT_PATH and REKEY_MGMT_KEY_PATH (or run `npm start` without them to use the simulator).',
+    );
   }
   let certPem: string;
   let keyPem: string;
@@ -30,7 +33,10 @@ export function signInConfigFromEnv(e: Env): SignInConfig {
     certPem = fs.readFileSync(e.REKEY_MGMT_CERT_PATH, 'utf8');
     keyPem = fs.readFileSync(e.REKEY_MGMT_KEY_PATH, 'utf8');
   } catch (err) {
-    throw new RekeyError('CONFIG', `Cannot read the management app certificate or key: ${(err as NodeJS.ErrnoException).code ?? 'error'} (check REKEY_MGMT_CERT_PATH / REKEY_MGMT_KEY_PATH).`);
+    throw new RekeyError(
+      'CONFIG',
+      `Cannot read the management app certificate or key: ${(err as NodeJS.ErrnoException).code ?? 'error'} (check REKEY_MGMT_CERT_PATH / REKEY_MGMT_KEY_PATH).`,
+    );
   }
   let cert: crypto.X509Certificate;
   let privateKey: string;
@@ -38,14 +44,21 @@ export function signInConfigFromEnv(e: Env): SignInConfig {
     cert = new crypto.X509Certificate(certPem);
     privateKey = crypto.createPrivateKey(keyPem).export({ type: 'pkcs8', format: 'pem' }).toString();
   } catch {
-    throw new RekeyError('CONFIG', 'REKEY_MGMT_CERT_PATH must hold a PEM certificate and REKEY_MGMT_KEY_PATH its PEM private key.');
+    throw new RekeyError(
+      'CONFIG',
+      'REKEY_MGMT_CERT_PATH must hold a PEM certificate and REKEY_MGMT_KEY_PATH its PEM private key.',
+    );
   }
   const tenant = e.REKEY_HOME_TENANT ?? 'organizations';
   return {
     clientId: e.REKEY_MGMT_CLIENT_ID,
     authority: `${e.authorityHost}/${tenant}`,
     homeTenant: e.REKEY_HOME_TENANT ?? null,
-    certificate: { thumbprintSha256: cert.fingerprint256.replace(/:/g, '').toLowerCase(), privateKey, x5c: cert.raw.toString('base64') },
+    certificate: {
+      thumbprintSha256: cert.fingerprint256.replace(/:/g, '').toLowerCase(),
+      privateKey,
+      x5c: cert.raw.toString('base64'),
+    },
   };
 }
 

@@ -37,7 +37,14 @@ export async function beginSignIn(
   cca: Pick<ConfidentialClientApplication, 'getAuthCodeUrl'>,
   input: { redirectUri: string; returnTo: string; now: Date; loginHint?: string },
 ): Promise<{ url: string; flow: SignInFlow }> {
-  const flow: SignInFlow = { state: random(), nonce: random(), verifier: random(48), returnTo: input.returnTo, redirectUri: input.redirectUri, exp: input.now.getTime() + FLOW_TTL_MS };
+  const flow: SignInFlow = {
+    state: random(),
+    nonce: random(),
+    verifier: random(48),
+    returnTo: input.returnTo,
+    redirectUri: input.redirectUri,
+    exp: input.now.getTime() + FLOW_TTL_MS,
+  };
   const url = await cca.getAuthCodeUrl({
     scopes: SIGN_IN_SCOPES,
     redirectUri: flow.redirectUri,
@@ -78,21 +85,61 @@ export async function finishSignIn(
   if (query.error) {
     throw new RekeyError('UNAUTHENTICATED', `Sign-in was not completed: ${query.error}.`, { reason: query.error });
   }
-  if (!flow || flow.exp < now.getTime()) throw new RekeyError('UNAUTHENTICATED', 'The sign-in attempt expired or was started in another browser. Start again.', { reason: 'no_flow' });
-  if (!query.state || !sameString(query.state, flow.state)) throw new RekeyError('UNAUTHENTICATED', 'The sign-in response does not match this browser\'s sign-in attempt. Start again.', { reason: 'state_mismatch' });
-  if (!query.code) throw new RekeyError('UNAUTHENTICATED', 'The sign-in response has no authorization code.', { reason: 'no_code' });
+  if (!flow || flow.exp < now.getTime())
+    throw new RekeyError(
+      'UNAUTHENTICATED',
+      'The sign-in attempt expired or was started in another browser. Start again.',
+      { reason: 'no_flow' },
+    );
+  if (!query.state || !sameString(query.state, flow.state))
+    throw new RekeyError(
+      'UNAUTHENTICATED',
+      "The sign-in response does not match this browser's sign-in attempt. Start again.",
+      { reason: 'state_mismatch' },
+    );
+  if (!query.code)
+    throw new RekeyError('UNAUTHENTICATED', 'The sign-in response has no authorization code.', { reason: 'no_code' });
   let result;
   try {
-    result = await cca.acquireTokenByCode({ scopes: SIGN_IN_SCOPES, redirectUri: flow.redirectUri, code: query.code, codeVerifier: flow.verifier, nonce: flow.nonce, state: flow.state }, { code: query.code, state: query.state, ...(query.client_info ? { client_info: query.client_info } : {}) });
+    result = await cca.acquireTokenByCode(
+      {
+        scopes: SIGN_IN_SCOPES,
+        redirectUri: flow.redirectUri,
+        code: query.code,
+        codeVerifier: flow.verifier,
+        nonce: flow.nonce,
+        state: flow.state,
+      },
+      { code: query.code, state: query.state, ...(query.client_info ? { client_info: query.client_info } : {}) },
+    );
   } catch (e) {
     const code = (e as { errorCode?: string }).errorCode ?? 'token_error';
-    throw new RekeyError('UNAUTHENTICATED', `The sign-in service refused the authorization code (${code}). Start again.`, { reason: code });
+    throw new RekeyError(
+      'UNAUTHENTICATED',
+      `The sign-in service refused the authorization code (${code}). Start again.`,
+      { reason: code },
+    );
   }
   try {
-    if (!result?.idToken) throw new RekeyError('UNAUTHENTICATED', 'The sign-in service returned no id_token.', { reason: 'no_id_token' });
+    if (!result?.idToken)
+      throw new RekeyError('UNAUTHENTICATED', 'The sign-in service returned no id_token.', { reason: 'no_id_token' });
     const metadata = await getOidcMetadata(cfg.authority, fetchImpl);
-    return await verifyIdTokenFromIssuer({ idToken: result.idToken, metadata, clientId: cfg.clientId, nonce: flow.nonce, now, expectedTenantId: cfg.homeTenant }, fetchImpl);
+    return await verifyIdTokenFromIssuer(
+      {
+        idToken: result.idToken,
+        metadata,
+        clientId: cfg.clientId,
+        nonce: flow.nonce,
+        now,
+        expectedTenantId: cfg.homeTenant,
+      },
+      fetchImpl,
+    );
   } finally {
-    if (result?.account) await cca.getTokenCache().removeAccount(result.account).catch(() => undefined);
+    if (result?.account)
+      await cca
+        .getTokenCache()
+        .removeAccount(result.account)
+        .catch(() => undefined);
   }
 }

@@ -32,8 +32,19 @@ beforeAll(async () => {
     REKEY_HOME_TENANT: m.managementApp.homeTenantId,
     REKEY_AUTHORITY_HOST: sim.url,
   });
-  const auth: AuthDeps = { db, cookieKey: key, policy: DEFAULT_SESSION_POLICY, origin: { trustProxy: false }, now: () => new Date() };
-  deps = { auth, signIn: () => signInConfigFromEnv(e), policy: { admins: null, homeTenant: m.managementApp.homeTenantId }, limiter: new RateLimiter({ perMinute: 1000 }) };
+  const auth: AuthDeps = {
+    db,
+    cookieKey: key,
+    policy: DEFAULT_SESSION_POLICY,
+    origin: { trustProxy: false },
+    now: () => new Date(),
+  };
+  deps = {
+    auth,
+    signIn: () => signInConfigFromEnv(e),
+    policy: { admins: null, homeTenant: m.managementApp.homeTenantId },
+    limiter: new RateLimiter({ perMinute: 1000 }),
+  };
   await db.session.deleteMany();
   await db.roleAssignment.deleteMany();
   await db.user.deleteMany();
@@ -74,12 +85,20 @@ function decodeEntities(s: string): string {
 }
 
 async function signInAs(upn: string, returnTo = '/tenants?q=x') {
-  const start = await handleSignIn(new Request(`${APP}/auth/sign-in?returnTo=${encodeURIComponent(returnTo)}`, { headers: { host: 'localhost:3000' } }), deps);
+  const start = await handleSignIn(
+    new Request(`${APP}/auth/sign-in?returnTo=${encodeURIComponent(returnTo)}`, {
+      headers: { host: 'localhost:3000' },
+    }),
+    deps,
+  );
   expect(start.status).toBe(302);
   const authorizeUrl = start.headers.get('location')!;
   const flowCookie = cookiesOf(start).get('rekey_signin')!;
   const callbackUrl = await pickUser(authorizeUrl, upn);
-  const done = await handleCallback(new Request(callbackUrl, { headers: { host: 'localhost:3000', cookie: `rekey_signin=${flowCookie}` } }), deps);
+  const done = await handleCallback(
+    new Request(callbackUrl, { headers: { host: 'localhost:3000', cookie: `rekey_signin=${flowCookie}` } }),
+    deps,
+  );
   return { start, authorizeUrl, flowCookie, callbackUrl, done };
 }
 
@@ -106,7 +125,12 @@ describe('sign-in with the simulator (authorization code + PKCE)', () => {
     const session = cookiesOf(done).get(SESSION_COOKIE_PLAIN)!;
     expect(cookiesOf(done).get('rekey_signin')).toBe('');
     const r = await readSession(db, key, session, { now: new Date(), policy: DEFAULT_SESSION_POLICY });
-    expect(r).toMatchObject({ ok: true, session: { principal: { email: 'admin@rekey.example', name: 'Ada Admin', roles: [{ role: 'admin', allTenants: true }] } } });
+    expect(r).toMatchObject({
+      ok: true,
+      session: {
+        principal: { email: 'admin@rekey.example', name: 'Ada Admin', roles: [{ role: 'admin', allTenants: true }] },
+      },
+    });
     const user = await db.user.findUniqueOrThrow({ where: { email: 'admin@rekey.example' } });
     expect(user.oid).toBe(sim.manifest!.users.find((u) => u.userPrincipalName === 'admin@rekey.example')!.id);
     expect(await db.auditEvent.count({ where: { action: 'user.sign_in', actorId: user.id } })).toBe(1);
@@ -117,11 +141,19 @@ describe('sign-in with the simulator (authorization code + PKCE)', () => {
     expect(done.headers.get('location')).toBe(`${APP}/auth/no-access`);
   });
 
-  it('refuses a callback whose state does not match this browser\'s attempt (login CSRF)', async () => {
+  it("refuses a callback whose state does not match this browser's attempt (login CSRF)", async () => {
     const mine = await handleSignIn(new Request(`${APP}/auth/sign-in`, { headers: { host: 'localhost:3000' } }), deps);
-    const theirs = await handleSignIn(new Request(`${APP}/auth/sign-in`, { headers: { host: 'localhost:3000' } }), deps);
+    const theirs = await handleSignIn(
+      new Request(`${APP}/auth/sign-in`, { headers: { host: 'localhost:3000' } }),
+      deps,
+    );
     const callbackForTheirs = await pickUser(theirs.headers.get('location')!, 'operator@rekey.example');
-    const res = await handleCallback(new Request(callbackForTheirs, { headers: { host: 'localhost:3000', cookie: `rekey_signin=${cookiesOf(mine).get('rekey_signin')}` } }), deps);
+    const res = await handleCallback(
+      new Request(callbackForTheirs, {
+        headers: { host: 'localhost:3000', cookie: `rekey_signin=${cookiesOf(mine).get('rekey_signin')}` },
+      }),
+      deps,
+    );
     expect(res.headers.get('location')).toBe(`${APP}/auth/error?reason=mismatch`);
     expect(cookiesOf(res).has(SESSION_COOKIE_PLAIN)).toBe(false);
   });
@@ -130,18 +162,30 @@ describe('sign-in with the simulator (authorization code + PKCE)', () => {
     const { callbackUrl, flowCookie } = await signInAs('operator@rekey.example');
     const noCookie = await handleCallback(new Request(callbackUrl, { headers: { host: 'localhost:3000' } }), deps);
     expect(noCookie.headers.get('location')).toBe(`${APP}/auth/error?reason=expired`);
-    const replay = await handleCallback(new Request(callbackUrl, { headers: { host: 'localhost:3000', cookie: `rekey_signin=${flowCookie}` } }), deps);
+    const replay = await handleCallback(
+      new Request(callbackUrl, { headers: { host: 'localhost:3000', cookie: `rekey_signin=${flowCookie}` } }),
+      deps,
+    );
     expect(replay.headers.get('location')).toBe(`${APP}/auth/error?reason=rejected`);
   });
 
   it('reports an error from the identity provider', async () => {
-    const res = await handleCallback(new Request(`${APP}/auth/callback?error=access_denied&error_description=x`, { headers: { host: 'localhost:3000' } }), deps);
+    const res = await handleCallback(
+      new Request(`${APP}/auth/callback?error=access_denied&error_description=x`, {
+        headers: { host: 'localhost:3000' },
+      }),
+      deps,
+    );
     expect(res.headers.get('location')).toBe(`${APP}/auth/error?reason=denied`);
   });
 
   it('rate-limits sign-in attempts per client', async () => {
     const limited = { ...deps, limiter: new RateLimiter({ perMinute: 2 }, null) };
-    const go = () => handleSignIn(new Request(`${APP}/auth/sign-in`, { headers: { host: 'localhost:3000', 'x-forwarded-for': '203.0.113.7' } }), limited);
+    const go = () =>
+      handleSignIn(
+        new Request(`${APP}/auth/sign-in`, { headers: { host: 'localhost:3000', 'x-forwarded-for': '203.0.113.7' } }),
+        limited,
+      );
     const statuses = [(await go()).status, (await go()).status];
     const third = await go();
     expect(statuses).toEqual([302, 302]);
@@ -153,10 +197,19 @@ describe('sign-in with the simulator (authorization code + PKCE)', () => {
     const { done } = await signInAs('admin@rekey.example');
     const session = cookiesOf(done).get(SESSION_COOKIE_PLAIN)!;
     const cookie = `${SESSION_COOKIE_PLAIN}=${session}`;
-    const cross = await handleSignOut(new Request(`${APP}/auth/sign-out`, { method: 'POST', headers: { host: 'localhost:3000', origin: 'https://evil.example', cookie } }), deps);
+    const cross = await handleSignOut(
+      new Request(`${APP}/auth/sign-out`, {
+        method: 'POST',
+        headers: { host: 'localhost:3000', origin: 'https://evil.example', cookie },
+      }),
+      deps,
+    );
     expect(cross.status).toBe(403);
     expect((await readSession(db, key, session, { now: new Date(), policy: DEFAULT_SESSION_POLICY })).ok).toBe(true);
-    const out = await handleSignOut(new Request(`${APP}/auth/sign-out`, { method: 'POST', headers: { host: 'localhost:3000', origin: APP, cookie } }), deps);
+    const out = await handleSignOut(
+      new Request(`${APP}/auth/sign-out`, { method: 'POST', headers: { host: 'localhost:3000', origin: APP, cookie } }),
+      deps,
+    );
     expect(out.status).toBe(303);
     expect(out.headers.get('location')).toBe(`${APP}/auth/signed-out`);
     expect(out.headers.getSetCookie().join()).toMatch(/rekey_session=; Path=\/; HttpOnly; SameSite=Lax; Max-Age=0/);

@@ -19,10 +19,15 @@ export async function requireTenantAccess(
 ): Promise<{ id: string; group: string | null; displayName: string; entraTenantId: string }> {
   const notFound = new RekeyError('NOT_FOUND', 'Tenant not found.', { tenantId: String(tenantId).slice(0, 64) });
   if (!TenantId.safeParse(tenantId).success) throw notFound;
-  const tenant = await db.tenant.findUnique({ where: { id: tenantId }, select: { id: true, group: true, displayName: true, entraTenantId: true } });
+  const tenant = await db.tenant.findUnique({
+    where: { id: tenantId },
+    select: { id: true, group: true, displayName: true, entraTenantId: true },
+  });
   if (!tenant || !canAccessTenant(principal, tenant, 'viewer')) throw notFound;
   if (!canAccessTenant(principal, tenant, min)) {
-    throw new RekeyError('FORBIDDEN', `This needs the ${roleLabel(min)} role for tenant ${tenant.displayName}.`, { need: min });
+    throw new RekeyError('FORBIDDEN', `This needs the ${roleLabel(min)} role for tenant ${tenant.displayName}.`, {
+      need: min,
+    });
   }
   return tenant;
 }

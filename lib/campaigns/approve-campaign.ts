@@ -14,13 +14,41 @@ export async function approveCampaign(campaignId: string, ctx: UseCaseContext & 
   const principal = ctx.principal;
   if (!principal) throw new RekeyError('UNAUTHENTICATED', 'Approving a campaign needs a signed-in admin.');
   return db.$transaction(async (tx) => {
-    const campaign = await loadCampaignForChange(tx, campaignId, principal, 'viewer', ['AWAITING_APPROVAL'], 'approved');
-    if (!isFleetWide(principal, 'admin')) throw new RekeyError('FORBIDDEN', 'Approving a campaign needs the Admin role for all tenants.', { need: 'admin' });
+    const campaign = await loadCampaignForChange(
+      tx,
+      campaignId,
+      principal,
+      'viewer',
+      ['AWAITING_APPROVAL'],
+      'approved',
+    );
+    if (!isFleetWide(principal, 'admin'))
+      throw new RekeyError('FORBIDDEN', 'Approving a campaign needs the Admin role for all tenants.', {
+        need: 'admin',
+      });
     if (campaign.createdById && campaign.createdById === principal.userId) {
-      throw new RekeyError('FORBIDDEN', 'A campaign must be approved by a different admin than the one who created it.', { reason: 'creator_cannot_approve' });
+      throw new RekeyError(
+        'FORBIDDEN',
+        'A campaign must be approved by a different admin than the one who created it.',
+        { reason: 'creator_cannot_approve' },
+      );
     }
-    const updated = await tx.campaign.update({ where: { id: campaignId }, data: { state: 'DRAFT', approvedById: principal.userId, approvedAt: ctx.now } });
-    await appendAuditEvent(tx, ctx.actor, { action: 'campaign.approved', targetType: 'campaign', targetId: campaignId, before: { state: campaign.state }, after: { state: 'DRAFT', approvedBy: principal.email } }, ctx.now);
+    const updated = await tx.campaign.update({
+      where: { id: campaignId },
+      data: { state: 'DRAFT', approvedById: principal.userId, approvedAt: ctx.now },
+    });
+    await appendAuditEvent(
+      tx,
+      ctx.actor,
+      {
+        action: 'campaign.approved',
+        targetType: 'campaign',
+        targetId: campaignId,
+        before: { state: campaign.state },
+        after: { state: 'DRAFT', approvedBy: principal.email },
+      },
+      ctx.now,
+    );
     return updated;
   });
 }

@@ -14,17 +14,27 @@ import { hasRole, isFleetWide, roleLabel, tenantScopeWhere, type Principal, type
 export type CampaignRow = Prisma.CampaignGetPayload<object>;
 
 export async function lockCampaign(tx: Prisma.TransactionClient, campaignId: string): Promise<CampaignRow> {
-  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Campaign" WHERE id = ${campaignId}::uuid FOR NO KEY UPDATE`;
+  const locked = await tx.$queryRaw<
+    { id: string }[]
+  >`SELECT id FROM "Campaign" WHERE id = ${campaignId}::uuid FOR NO KEY UPDATE`;
   const campaign = locked.length ? await tx.campaign.findUnique({ where: { id: campaignId } }) : null;
   if (!campaign) throw new RekeyError('NOT_FOUND', `Campaign ${campaignId} not found.`);
   return campaign;
 }
 
-export async function requireCampaignScope(tx: Prisma.TransactionClient, campaignId: string, principal: Principal | undefined, min: Role): Promise<void> {
+export async function requireCampaignScope(
+  tx: Prisma.TransactionClient,
+  campaignId: string,
+  principal: Principal | undefined,
+  min: Role,
+): Promise<void> {
   if (!principal) return;
-  if (!hasRole(principal, min)) throw new RekeyError('FORBIDDEN', `This needs the ${roleLabel(min)} role.`, { need: min });
+  if (!hasRole(principal, min))
+    throw new RekeyError('FORBIDDEN', `This needs the ${roleLabel(min)} role.`, { need: min });
   if (isFleetWide(principal, min)) return;
-  const outside = await tx.campaignItem.count({ where: { campaignId, connector: { tenant: { NOT: tenantScopeWhere(principal, min) } } } });
+  const outside = await tx.campaignItem.count({
+    where: { campaignId, connector: { tenant: { NOT: tenantScopeWhere(principal, min) } } },
+  });
   if (outside > 0) throw new RekeyError('NOT_FOUND', `Campaign ${campaignId} not found.`);
 }
 
@@ -40,7 +50,11 @@ export async function loadCampaignForChange(
   const campaign = await lockCampaign(tx, campaignId);
   await requireCampaignScope(tx, campaignId, principal, min);
   if (!states.includes(campaign.state)) {
-    throw new RekeyError('CONFLICT', `Campaign "${campaign.name}" is ${campaign.state}; only a ${states.join(' or ')} campaign can be ${verb}.`, { state: campaign.state });
+    throw new RekeyError(
+      'CONFLICT',
+      `Campaign "${campaign.name}" is ${campaign.state}; only a ${states.join(' or ')} campaign can be ${verb}.`,
+      { state: campaign.state },
+    );
   }
   return campaign;
 }

@@ -21,6 +21,15 @@ export const campaignTickJob = defineJob<z.infer<typeof CampaignTickData>>({
 });
 
 /** Queue a tick inside `tx` (dropped when one is already waiting). */
-export async function enqueueCampaignTick(tx: Prisma.TransactionClient, campaignId: string, startAfter?: Date): Promise<void> {
-  await enqueue(tx, campaignTickJob, { campaignId }, { singletonKey: campaignId, ...(startAfter ? { startAfter } : {}) });
+export async function enqueueCampaignTick(
+  tx: Prisma.TransactionClient,
+  campaignId: string,
+  startAfter?: Date,
+): Promise<void> {
+  await enqueue(
+    tx,
+    campaignTickJob,
+    { campaignId },
+    { singletonKey: campaignId, ...(startAfter ? { startAfter } : {}) },
+  );
 }

@@ -16,7 +16,12 @@ import { startCampaign } from '@/lib/campaigns/start-campaign';
 import { tickCampaign } from '@/lib/campaigns/tick-campaign';
 import { sweepCampaigns } from '@/lib/campaigns/campaign-sweep.job';
 import { onRotationFinished } from '@/lib/campaigns/on-rotation-finished';
-import { finishRotation, insertRealCertificate, installInertRotationDeps, principal } from '@/lib/campaigns/testing/campaign-fixture';
+import {
+  finishRotation,
+  insertRealCertificate,
+  installInertRotationDeps,
+  principal,
+} from '@/lib/campaigns/testing/campaign-fixture';
 
 const now = new Date('2026-12-01T12:00:00Z');
 const actor: Actor = { id: null, label: 'test' };
@@ -38,11 +43,40 @@ beforeAll(async () => {
   oldCert = await buildCertificate(db);
   typeA = await buildConnectorType(db, 'Archive');
   typeB = await buildConnectorType(db, 'Monitor');
-  t.alpha = await buildTenant(db, { name: 'Alpha', region: 'EU', group: 'A', connectors: [{ status: 'compromised', typeId: typeA.id }, { status: 'healthy', typeId: typeB.id }] });
-  t.bravo = await buildTenant(db, { name: 'Bravo', region: 'EU', group: 'B', connectors: [{ status: 'targeted', typeId: typeA.id }] });
-  t.charlie = await buildTenant(db, { name: 'Charlie', region: 'US', group: 'B', connectors: [{ status: 'compromised', typeId: typeA.id }, { status: 'expiring', typeId: typeB.id }] });
-  t.delta = await buildTenant(db, { name: 'Delta', region: 'US', connectors: [{ status: 'healthy', typeId: typeA.id }] });
-  t.echo = await buildTenant(db, { name: 'Echo', region: 'APAC', connectors: [{ status: 'compromised', typeId: typeA.id }] });
+  t.alpha = await buildTenant(db, {
+    name: 'Alpha',
+    region: 'EU',
+    group: 'A',
+    connectors: [
+      { status: 'compromised', typeId: typeA.id },
+      { status: 'healthy', typeId: typeB.id },
+    ],
+  });
+  t.bravo = await buildTenant(db, {
+    name: 'Bravo',
+    region: 'EU',
+    group: 'B',
+    connectors: [{ status: 'targeted', typeId: typeA.id }],
+  });
+  t.charlie = await buildTenant(db, {
+    name: 'Charlie',
+    region: 'US',
+    group: 'B',
+    connectors: [
+      { status: 'compromised', typeId: typeA.id },
+      { status: 'expiring', typeId: typeB.id },
+    ],
+  });
+  t.delta = await buildTenant(db, {
+    name: 'Delta',
+    region: 'US',
+    connectors: [{ status: 'healthy', typeId: typeA.id }],
+  });
+  t.echo = await buildTenant(db, {
+    name: 'Echo',
+    region: 'APAC',
+    connectors: [{ status: 'compromised', typeId: typeA.id }],
+  });
   await db.connector.updateMany({ data: { currentCertificateId: oldCert.id } });
 });
 
@@ -55,28 +89,47 @@ afterAll(async () => {
 const ids = (...tenants: string[]) => tenants.flatMap((n) => t[n]!.connectors.map((c) => c.id));
 const euUs = { EU: '', US: '' };
 function input(over: Partial<CreateCampaignInput> = {}): CreateCampaignInput {
-  return { name: 'Advisory 2026-12', selection: { kind: 'list', connectorIds: ids('alpha', 'bravo', 'charlie', 'delta') }, regionCertificates: { ...euUs, EU: euCert.id, US: usCert.id }, concurrency: 2, waves: [{ size: 2 }, { size: null }], ...over };
+  return {
+    name: 'Advisory 2026-12',
+    selection: { kind: 'list', connectorIds: ids('alpha', 'bravo', 'charlie', 'delta') },
+    regionCertificates: { ...euUs, EU: euCert.id, US: usCert.id },
+    concurrency: 2,
+    waves: [{ size: 2 }, { size: null }],
+    ...over,
+  };
 }
 
 async function items(campaignId: string) {
-  return db.campaignItem.findMany({ where: { campaignId }, include: { connector: { include: { tenant: true } }, rotation: true }, orderBy: [{ wave: 'asc' }, { connectorId: 'asc' }] });
+  return db.campaignItem.findMany({
+    where: { campaignId },
+    include: { connector: { include: { tenant: true } }, rotation: true },
+    orderBy: [{ wave: 'asc' }, { connectorId: 'asc' }],
+  });
 }
 async function states(campaignId: string) {
   const rows = await db.campaignItem.groupBy({ by: ['state'], where: { campaignId }, _count: { _all: true } });
   return Object.fromEntries(rows.map((r) => [r.state, r._count._all]));
 }
 async function runningRotationIds(campaignId: string) {
-  return (await db.campaignItem.findMany({ where: { campaignId, state: 'RUNNING' }, select: { rotationId: true } })).map((i) => i.rotationId!);
+  return (
+    await db.campaignItem.findMany({ where: { campaignId, state: 'RUNNING' }, select: { rotationId: true } })
+  ).map((i) => i.rotationId!);
 }
 async function cleanup(campaignId: string) {
   // Leave no active rotation behind for the next test.
-  await db.rotation.updateMany({ where: { campaignId, state: { in: ['PENDING', 'RUNNING', 'WAITING', 'NEEDS_ATTENTION'] } }, data: { state: 'CANCELLED', finishedAt: now } });
+  await db.rotation.updateMany({
+    where: { campaignId, state: { in: ['PENDING', 'RUNNING', 'WAITING', 'NEEDS_ATTENTION'] } },
+    data: { state: 'CANCELLED', finishedAt: now },
+  });
 }
 
 describe('creating a campaign', () => {
   it('refuses a selection whose region has no certificate, naming the region, and writes nothing', async () => {
     const before = await db.auditEvent.count();
-    const e = await createCampaign(input({ selection: { kind: 'list', connectorIds: ids('alpha', 'echo') } }), ctx).catch((x: unknown) => x);
+    const e = await createCampaign(
+      input({ selection: { kind: 'list', connectorIds: ids('alpha', 'echo') } }),
+      ctx,
+    ).catch((x: unknown) => x);
     expect(e).toMatchObject({ code: 'BAD_INPUT', details: { missingRegions: ['APAC'] } });
     expect(await db.campaign.count()).toBe(0);
     expect(await db.campaignItem.count()).toBe(0);
@@ -84,15 +137,22 @@ describe('creating a campaign', () => {
   });
 
   it('refuses a certificate that cannot be used (not a parseable certificate)', async () => {
-    const e = await createCampaign(input({ regionCertificates: { EU: oldCert.id, US: usCert.id } }), ctx).catch((x: unknown) => x);
+    const e = await createCampaign(input({ regionCertificates: { EU: oldCert.id, US: usCert.id } }), ctx).catch(
+      (x: unknown) => x,
+    );
     expect(e).toMatchObject({ code: 'BAD_INPUT' });
     expect((e as Error).message).toMatch(/Region EU/);
   });
 
   it('plans waves, skips connectors with an active rotation or already on the new certificate, and audits', async () => {
     const busy = t.delta!.connectors[0]!;
-    const manual = await db.rotation.create({ data: { connectorId: busy.id, mode: 'rotate', state: 'RUNNING', step: 'add_new', toCertificateId: usCert.id } });
-    await db.connector.update({ where: { id: t.charlie!.connectors[1]!.id }, data: { currentCertificateId: usCert.id } });
+    const manual = await db.rotation.create({
+      data: { connectorId: busy.id, mode: 'rotate', state: 'RUNNING', step: 'add_new', toCertificateId: usCert.id },
+    });
+    await db.connector.update({
+      where: { id: t.charlie!.connectors[1]!.id },
+      data: { currentCertificateId: usCert.id },
+    });
     try {
       const { campaign, queued, skipped } = await createCampaign(input(), ctx);
       expect({ state: campaign.state, queued, skipped }).toEqual({ state: 'DRAFT', queued: 4, skipped: 2 });
@@ -100,38 +160,73 @@ describe('creating a campaign', () => {
       const byConnector = Object.fromEntries(rows.map((r) => [r.connectorId, r]));
       expect(byConnector[busy.id]).toMatchObject({ state: 'SKIPPED', wave: 1 });
       expect(byConnector[busy.id]!.message).toContain(manual.id);
-      expect(byConnector[t.charlie!.connectors[1]!.id]).toMatchObject({ state: 'SKIPPED', message: 'Already on the new certificate.' });
+      expect(byConnector[t.charlie!.connectors[1]!.id]).toMatchObject({
+        state: 'SKIPPED',
+        message: 'Already on the new certificate.',
+      });
       // canary of 2: the worst (region, type) strata first → Bravo (targeted, EU/A), Charlie (compromised, US/A)
-      expect(rows.filter((r) => r.wave === 0).map((r) => r.connector.tenant.displayName).sort()).toEqual(['Bravo', 'Charlie']);
+      expect(
+        rows
+          .filter((r) => r.wave === 0)
+          .map((r) => r.connector.tenant.displayName)
+          .sort(),
+      ).toEqual(['Bravo', 'Charlie']);
       expect(await db.campaignRegionCertificate.count({ where: { campaignId: campaign.id } })).toBe(2);
       const audit = await db.auditEvent.findFirst({ where: { action: 'campaign.created', targetId: campaign.id } });
-      expect(audit?.after).toMatchObject({ queued: 4, skipped: 2, plannedWaves: [2, 2], regions: { EU: euCert.sha1Thumbprint } });
+      expect(audit?.after).toMatchObject({
+        queued: 4,
+        skipped: 2,
+        plannedWaves: [2, 2],
+        regions: { EU: euCert.sha1Thumbprint },
+      });
     } finally {
       await db.rotation.update({ where: { id: manual.id }, data: { state: 'CANCELLED' } });
-      await db.connector.update({ where: { id: t.charlie!.connectors[1]!.id }, data: { currentCertificateId: oldCert.id } });
+      await db.connector.update({
+        where: { id: t.charlie!.connectors[1]!.id },
+        data: { currentCertificateId: oldCert.id },
+      });
     }
   });
 
   it('selects by filter within the creator’s operator scope only', async () => {
     const scoped = principal('operator', { groups: ['B'] });
-    const { campaign } = await createCampaign(input({ selection: { kind: 'filter', filters: { status: 'compromised' } } }), { ...ctx, principal: scoped });
+    const { campaign } = await createCampaign(
+      input({ selection: { kind: 'filter', filters: { status: 'compromised' } } }),
+      { ...ctx, principal: scoped },
+    );
     expect((await items(campaign.id)).map((i) => i.connector.tenant.displayName)).toEqual(['Charlie']);
     const viewer = principal('viewer');
     await expect(createCampaign(input(), { ...ctx, principal: viewer })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    const outside = await createCampaign(input({ selection: { kind: 'list', connectorIds: ids('alpha') } }), { ...ctx, principal: scoped }).catch((x: unknown) => x);
+    const outside = await createCampaign(input({ selection: { kind: 'list', connectorIds: ids('alpha') } }), {
+      ...ctx,
+      principal: scoped,
+    }).catch((x: unknown) => x);
     expect(outside).toMatchObject({ code: 'BAD_INPUT' });
   });
 
   it('selects every connector on a certificate named in an advisory', async () => {
     const cert = await buildCertificate(db);
     await db.connector.update({ where: { id: t.alpha!.connectors[1]!.id }, data: { currentCertificateId: cert.id } });
-    const advisory = await db.advisory.create({ data: { title: 'Vendor key leak', severity: 'critical', publishedAt: now, indicators: { create: [{ kind: 'sha1', value: cert.sha1Thumbprint.toUpperCase() }] } } });
+    const advisory = await db.advisory.create({
+      data: {
+        title: 'Vendor key leak',
+        severity: 'critical',
+        publishedAt: now,
+        indicators: { create: [{ kind: 'sha1', value: cert.sha1Thumbprint.toUpperCase() }] },
+      },
+    });
     try {
-      const { campaign, queued } = await createCampaign(input({ selection: { kind: 'filter', filters: { advisoryId: advisory.id } } }), ctx);
+      const { campaign, queued } = await createCampaign(
+        input({ selection: { kind: 'filter', filters: { advisoryId: advisory.id } } }),
+        ctx,
+      );
       expect(queued).toBe(1);
       expect((await items(campaign.id))[0]!.connectorId).toBe(t.alpha!.connectors[1]!.id);
     } finally {
-      await db.connector.update({ where: { id: t.alpha!.connectors[1]!.id }, data: { currentCertificateId: oldCert.id } });
+      await db.connector.update({
+        where: { id: t.alpha!.connectors[1]!.id },
+        data: { currentCertificateId: oldCert.id },
+      });
     }
   });
 });
@@ -141,19 +236,33 @@ describe('approval', () => {
     const { campaign } = await createCampaign(input(), ctx, { approvalThreshold: 5 });
     expect(campaign).toMatchObject({ state: 'AWAITING_APPROVAL', requiresApproval: true, createdById: admin.userId });
     await expect(startCampaign(campaign.id, ctx)).rejects.toMatchObject({ code: 'CONFLICT' });
-    await expect(approveCampaign(campaign.id, ctx)).rejects.toMatchObject({ code: 'FORBIDDEN', details: { reason: 'creator_cannot_approve' } });
-    await expect(approveCampaign(campaign.id, { ...ctx, principal: principal('operator') })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(approveCampaign(campaign.id, ctx)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      details: { reason: 'creator_cannot_approve' },
+    });
+    await expect(approveCampaign(campaign.id, { ...ctx, principal: principal('operator') })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     const second = principal('admin');
     const approved = await approveCampaign(campaign.id, { ...ctx, principal: second });
     expect(approved).toMatchObject({ state: 'DRAFT', approvedById: second.userId, approvedAt: now });
-    await expect(approveCampaign(campaign.id, { ...ctx, principal: second })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(approveCampaign(campaign.id, { ...ctx, principal: second })).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
     expect(await startCampaign(campaign.id, ctx)).toMatchObject({ state: 'RUNNING', startedAt: now });
-    expect(await db.auditEvent.count({ where: { targetId: campaign.id, action: { in: ['campaign.approved', 'campaign.started'] } } })).toBe(2);
+    expect(
+      await db.auditEvent.count({
+        where: { targetId: campaign.id, action: { in: ['campaign.approved', 'campaign.started'] } },
+      }),
+    ).toBe(2);
     await cancelCampaign(campaign.id, ctx);
   });
 
   it('asks for approval when the creator asks, whatever the size', async () => {
-    const { campaign } = await createCampaign(input({ requiresApproval: true, selection: { kind: 'list', connectorIds: ids('bravo') } }), ctx);
+    const { campaign } = await createCampaign(
+      input({ requiresApproval: true, selection: { kind: 'list', connectorIds: ids('bravo') } }),
+      ctx,
+    );
     expect(campaign.state).toBe('AWAITING_APPROVAL');
     await cancelCampaign(campaign.id, ctx);
   });
@@ -168,9 +277,16 @@ describe('the dispatcher', () => {
     const [a, b] = await Promise.all([tickCampaign(campaign.id, deps), tickCampaign(campaign.id, deps)]);
     expect(a.started + b.started).toBe(2);
     let rows = await items(campaign.id);
-    expect(rows.filter((r) => r.state === 'RUNNING').map((r) => [r.wave, r.rotation?.state, r.rotation?.campaignId])).toEqual([[0, 'PENDING', campaign.id], [0, 'PENDING', campaign.id]]);
+    expect(
+      rows.filter((r) => r.state === 'RUNNING').map((r) => [r.wave, r.rotation?.state, r.rotation?.campaignId]),
+    ).toEqual([
+      [0, 'PENDING', campaign.id],
+      [0, 'PENDING', campaign.id],
+    ]);
     const rot = rows.find((r) => r.state === 'RUNNING')!.rotation!;
-    expect(rot.toCertificateId).toBe(rows.find((r) => r.state === 'RUNNING')!.connector.tenant.region === 'EU' ? euCert.id : usCert.id);
+    expect(rot.toCertificateId).toBe(
+      rows.find((r) => r.state === 'RUNNING')!.connector.tenant.region === 'EU' ? euCert.id : usCert.id,
+    );
 
     // One canary done: the wave is not finished, nothing else may start yet.
     const [r1, r2] = await runningRotationIds(campaign.id);
@@ -184,7 +300,12 @@ describe('the dispatcher', () => {
     expect(await db.auditEvent.count({ where: { targetId: campaign.id, action: 'campaign.wave_started' } })).toBe(1);
     // wave 1 in severity order: compromised Alpha before expiring Charlie / healthy ones
     rows = await items(campaign.id);
-    expect(rows.filter((r) => r.state === 'RUNNING').map((r) => r.connector.status).sort()).toEqual(['compromised', 'expiring']);
+    expect(
+      rows
+        .filter((r) => r.state === 'RUNNING')
+        .map((r) => r.connector.status)
+        .sort(),
+    ).toEqual(['compromised', 'expiring']);
 
     // A rotation that fails without the hook (engine not wired): the tick reconciles it.
     const [r3, r4] = await runningRotationIds(campaign.id);
@@ -202,7 +323,10 @@ describe('the dispatcher', () => {
     const done = await tickCampaign(campaign.id, deps);
     expect(done.state).toBe('COMPLETED');
     expect(await states(campaign.id)).toEqual({ SUCCEEDED: 5, FAILED: 1 });
-    expect(await db.campaign.findUnique({ where: { id: campaign.id } })).toMatchObject({ state: 'COMPLETED', finishedAt: now });
+    expect(await db.campaign.findUnique({ where: { id: campaign.id } })).toMatchObject({
+      state: 'COMPLETED',
+      finishedAt: now,
+    });
 
     // Retry the failed: the campaign runs again and finishes.
     expect((await retryFailed({ campaignId: campaign.id }, ctx)).requeued).toBe(1);
@@ -229,7 +353,12 @@ describe('the dispatcher', () => {
   it('keeps at most one waiting tick per campaign, however many rotations finish together', async () => {
     const { campaign } = await createCampaign(input({ waves: [{ size: null }], concurrency: 6 }), ctx);
     await startCampaign(campaign.id, ctx);
-    const waiting = () => db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM pgboss.job WHERE name = 'campaign.tick' AND singleton_key = ${campaign.id} AND state = 'created'`.then((r) => Number(r[0]!.n));
+    const waiting = () =>
+      db.$queryRaw<
+        { n: bigint }[]
+      >`SELECT count(*) AS n FROM pgboss.job WHERE name = 'campaign.tick' AND singleton_key = ${campaign.id} AND state = 'created'`.then(
+        (r) => Number(r[0]!.n),
+      );
     expect(await waiting()).toBe(1);
     await tickCampaign(campaign.id, deps);
     const rotations = await db.rotation.findMany({ where: { campaignId: campaign.id } });
@@ -251,7 +380,9 @@ describe('the dispatcher', () => {
     await finishRotation(r2!, 'SUCCEEDED', now);
     const paused = await tickCampaign(campaign.id, deps);
     expect(paused).toMatchObject({ state: 'PAUSED', started: 0, currentWave: 0 });
-    expect(await db.auditEvent.findFirst({ where: { targetId: campaign.id, action: 'campaign.paused' } })).toMatchObject({ after: { reason: 'gate', failures: 1, maxFailures: 0 } });
+    expect(
+      await db.auditEvent.findFirst({ where: { targetId: campaign.id, action: 'campaign.paused' } }),
+    ).toMatchObject({ after: { reason: 'gate', failures: 1, maxFailures: 0 } });
     // A tick while paused does nothing.
     expect((await tickCampaign(campaign.id, deps)).decisions).toEqual([]);
 
@@ -265,16 +396,27 @@ describe('the dispatcher', () => {
 
     // Resume without retrying: go on to wave 1 despite the failure.
     expect(await resumeCampaign(campaign.id, ctx)).toMatchObject({ state: 'RUNNING', currentWave: 1 });
-    expect(await db.auditEvent.findFirst({ where: { targetId: campaign.id, action: 'campaign.resumed' }, orderBy: { seq: 'desc' } })).toMatchObject({ after: { gateOverridden: { wave: 0, failed: 1 } } });
+    expect(
+      await db.auditEvent.findFirst({
+        where: { targetId: campaign.id, action: 'campaign.resumed' },
+        orderBy: { seq: 'desc' },
+      }),
+    ).toMatchObject({ after: { gateOverridden: { wave: 0, failed: 1 } } });
     expect((await tickCampaign(campaign.id, deps)).started).toBe(2);
     await cancelCampaign(campaign.id, ctx, { cancelRunning: false });
     await cleanup(campaign.id);
   });
 
   it('marks an item SKIPPED when its connector got another active rotation after creation', async () => {
-    const { campaign } = await createCampaign(input({ waves: [{ size: null }], concurrency: 10, selection: { kind: 'list', connectorIds: ids('alpha') } }), ctx);
+    const { campaign } = await createCampaign(
+      input({ waves: [{ size: null }], concurrency: 10, selection: { kind: 'list', connectorIds: ids('alpha') } }),
+      ctx,
+    );
     await startCampaign(campaign.id, ctx);
-    const manual = await startRotation({ connectorId: t.alpha!.connectors[0]!.id, toCertificateId: euCert.id }, { actor, now });
+    const manual = await startRotation(
+      { connectorId: t.alpha!.connectors[0]!.id, toCertificateId: euCert.id },
+      { actor, now },
+    );
     const r = await tickCampaign(campaign.id, deps);
     expect(r).toMatchObject({ started: 1, skipped: 1 });
     const skipped = (await items(campaign.id)).find((i) => i.state === 'SKIPPED')!;
@@ -307,27 +449,56 @@ describe('the dispatcher', () => {
     const res = await cancelCampaign(campaign.id, ctx);
     expect(res).toMatchObject({ itemsCancelled: 4, rotationsLeftRunning: 2 });
     expect(res.rotationsCancelled + res.rotationsRefused).toBe(2);
-    expect(await db.campaign.findUnique({ where: { id: campaign.id } })).toMatchObject({ state: 'CANCELLED', finishedAt: now });
+    expect(await db.campaign.findUnique({ where: { id: campaign.id } })).toMatchObject({
+      state: 'CANCELLED',
+      finishedAt: now,
+    });
     expect((await tickCampaign(campaign.id, deps)).decisions).toEqual([]);
     await expect(startCampaign(campaign.id, ctx)).rejects.toMatchObject({ code: 'CONFLICT' });
     await cleanup(campaign.id);
   });
 
   it('records an outcome that arrives before the dispatcher linked the rotation to its item', async () => {
-    const { campaign } = await createCampaign(input({ waves: [{ size: null }], selection: { kind: 'list', connectorIds: ids('bravo') } }), ctx);
+    const { campaign } = await createCampaign(
+      input({ waves: [{ size: null }], selection: { kind: 'list', connectorIds: ids('bravo') } }),
+      ctx,
+    );
     const item = (await items(campaign.id))[0]!;
     // As if a tick had claimed the item and the rotation finished before the link was written.
     await db.campaignItem.update({ where: { id: item.id }, data: { state: 'RUNNING' } });
-    const rotation = await db.rotation.create({ data: { connectorId: item.connectorId, campaignId: campaign.id, mode: 'rotate', state: 'PENDING', step: 'preflight', toCertificateId: euCert.id } });
+    const rotation = await db.rotation.create({
+      data: {
+        connectorId: item.connectorId,
+        campaignId: campaign.id,
+        mode: 'rotate',
+        state: 'PENDING',
+        step: 'preflight',
+        toCertificateId: euCert.id,
+      },
+    });
     await finishRotation(rotation.id, 'FAILED', now, { errorMessage: 'Not consented' });
-    expect(await db.campaignItem.findUnique({ where: { id: item.id } })).toMatchObject({ state: 'FAILED', rotationId: rotation.id, message: 'Not consented' });
+    expect(await db.campaignItem.findUnique({ where: { id: item.id } })).toMatchObject({
+      state: 'FAILED',
+      rotationId: rotation.id,
+      message: 'Not consented',
+    });
     await cancelCampaign(campaign.id, ctx, { cancelRunning: false });
   });
 
   it('notifies (through the outbox) when the canary gate pauses a campaign and when one finishes', async () => {
-    await db.setting.upsert({ where: { key: 'notifications' }, update: { value: { webhook: { enabled: true } } }, create: { key: 'notifications', value: { webhook: { enabled: true } } } });
+    await db.setting.upsert({
+      where: { key: 'notifications' },
+      update: { value: { webhook: { enabled: true } } },
+      create: { key: 'notifications', value: { webhook: { enabled: true } } },
+    });
     try {
-      const { campaign } = await createCampaign(input({ waves: [{ size: 1 }, { size: null }], selection: { kind: 'list', connectorIds: ids('bravo', 'delta') } }), ctx);
+      const { campaign } = await createCampaign(
+        input({
+          waves: [{ size: 1 }, { size: null }],
+          selection: { kind: 'list', connectorIds: ids('bravo', 'delta') },
+        }),
+        ctx,
+      );
       await startCampaign(campaign.id, ctx);
       await tickCampaign(campaign.id, deps);
       await finishRotation((await runningRotationIds(campaign.id))[0]!, 'FAILED', now);
@@ -336,7 +507,9 @@ describe('the dispatcher', () => {
       await tickCampaign(campaign.id, deps);
       await finishRotation((await runningRotationIds(campaign.id))[0]!, 'SUCCEEDED', now);
       expect((await tickCampaign(campaign.id, deps)).state).toBe('COMPLETED');
-      const jobs = await db.$queryRaw<{ data: { event: { kind: string; campaignId: string; totals?: object } } }[]>`SELECT data FROM pgboss.job WHERE name = 'notification.send' ORDER BY created_on`;
+      const jobs = await db.$queryRaw<
+        { data: { event: { kind: string; campaignId: string; totals?: object } } }[]
+      >`SELECT data FROM pgboss.job WHERE name = 'notification.send' ORDER BY created_on`;
       const mine = jobs.map((j) => j.data.event).filter((e) => e.campaignId === campaign.id);
       expect(mine.map((e) => e.kind)).toEqual(['campaign.paused', 'campaign.finished']);
       expect(mine[1]!.totals).toMatchObject({ SUCCEEDED: 1, FAILED: 1 });

@@ -23,19 +23,59 @@ export interface CancelCampaignOptions {
 export async function cancelCampaign(campaignId: string, ctx: UseCaseContext, opts: CancelCampaignOptions = {}) {
   requireUuid(campaignId);
   const result = await db.$transaction(async (tx) => {
-    const campaign = await loadCampaignForChange(tx, campaignId, ctx.principal, 'operator', ['DRAFT', 'AWAITING_APPROVAL', 'RUNNING', 'PAUSED'], 'cancelled');
+    const campaign = await loadCampaignForChange(
+      tx,
+      campaignId,
+      ctx.principal,
+      'operator',
+      ['DRAFT', 'AWAITING_APPROVAL', 'RUNNING', 'PAUSED'],
+      'cancelled',
+    );
     const cancelled = await tx.campaignItem.updateMany({
       where: { campaignId, OR: [{ state: 'QUEUED' }, { state: 'RUNNING', rotationId: null }] },
       data: { state: 'CANCELLED', message: 'Campaign cancelled before this connector was started.' },
     });
     const stillRunning = await tx.campaignItem.count({ where: { campaignId, state: 'RUNNING' } });
-    const next = await tx.campaign.update({ where: { id: campaignId }, data: { state: 'CANCELLED', finishedAt: ctx.now } });
-    await appendAuditEvent(tx, ctx.actor, { action: 'campaign.cancelled', targetType: 'campaign', targetId: campaignId, before: { state: campaign.state }, after: { state: 'CANCELLED', itemsCancelled: cancelled.count, rotationsLeftRunning: stillRunning } }, ctx.now);
-    await notify(tx, { kind: 'campaign.finished', campaignId, name: campaign.name, state: 'CANCELLED', totals: await countCampaignItems(tx, campaignId) }, ctx.now);
-    return { campaign: next, itemsCancelled: cancelled.count, rotationsLeftRunning: stillRunning, rotationsCancelled: 0, rotationsRefused: 0 };
+    const next = await tx.campaign.update({
+      where: { id: campaignId },
+      data: { state: 'CANCELLED', finishedAt: ctx.now },
+    });
+    await appendAuditEvent(
+      tx,
+      ctx.actor,
+      {
+        action: 'campaign.cancelled',
+        targetType: 'campaign',
+        targetId: campaignId,
+        before: { state: campaign.state },
+        after: { state: 'CANCELLED', itemsCancelled: cancelled.count, rotationsLeftRunning: stillRunning },
+      },
+      ctx.now,
+    );
+    await notify(
+      tx,
+      {
+        kind: 'campaign.finished',
+        campaignId,
+        name: campaign.name,
+        state: 'CANCELLED',
+        totals: await countCampaignItems(tx, campaignId),
+      },
+      ctx.now,
+    );
+    return {
+      campaign: next,
+      itemsCancelled: cancelled.count,
+      rotationsLeftRunning: stillRunning,
+      rotationsCancelled: 0,
+      rotationsRefused: 0,
+    };
   });
   if (opts.cancelRunning === false || result.rotationsLeftRunning === 0) return result;
-  const running = await db.campaignItem.findMany({ where: { campaignId, state: 'RUNNING', rotationId: { not: null } }, select: { rotationId: true } });
+  const running = await db.campaignItem.findMany({
+    where: { campaignId, state: 'RUNNING', rotationId: { not: null } },
+    select: { rotationId: true },
+  });
   const { cancelRotation } = await import('@/lib/rotation/cancel-rotation');
   for (const r of running) {
     try {

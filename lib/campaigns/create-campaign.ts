@@ -42,39 +42,60 @@ function badInput(e: z.ZodError): RekeyError {
   return new RekeyError('BAD_INPUT', e.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
 }
 
-export async function createCampaign(input: CreateCampaignInput, ctx: UseCaseContext, opts: CreateCampaignOptions = {}) {
+export async function createCampaign(
+  input: CreateCampaignInput,
+  ctx: UseCaseContext,
+  opts: CreateCampaignOptions = {},
+) {
   const parsed = CreateCampaignSchema.safeParse(input);
   if (!parsed.success) throw badInput(parsed.error);
   const data = parsed.data;
 
   // authorize: an operator somewhere; the selection is cut to their operator scope.
-  if (ctx.principal && !hasRole(ctx.principal, 'operator')) throw new RekeyError('FORBIDDEN', 'Creating a campaign needs the Operator role.', { need: 'operator' });
+  if (ctx.principal && !hasRole(ctx.principal, 'operator'))
+    throw new RekeyError('FORBIDDEN', 'Creating a campaign needs the Operator role.', { need: 'operator' });
   const scope = ctx.principal ? tenantScopeWhere(ctx.principal, 'operator') : {};
 
   // load
   const resolved = await resolveSelection(db, data.selection, scope);
-  if (resolved.eligible.length + resolved.skipped.length === 0) throw new RekeyError('BAD_INPUT', 'The selection matches no connector you may rotate.');
+  if (resolved.eligible.length + resolved.skipped.length === 0)
+    throw new RekeyError('BAD_INPUT', 'The selection matches no connector you may rotate.');
 
   // validate: a valid certificate for every region the selection touches
   const regionsUsed = [...new Set([...resolved.eligible, ...resolved.skipped].map((c) => c.region))].sort();
   const missing = regionsUsed.filter((r) => !(r in data.regionCertificates));
   if (missing.length > 0) {
-    throw new RekeyError('BAD_INPUT', `No certificate is mapped for region(s) ${missing.join(', ')}; map each region of the selection to its new certificate.`, { missingRegions: missing });
+    throw new RekeyError(
+      'BAD_INPUT',
+      `No certificate is mapped for region(s) ${missing.join(', ')}; map each region of the selection to its new certificate.`,
+      { missingRegions: missing },
+    );
   }
   const certByRegion = new Map<string, { id: string; sha1Thumbprint: string }>();
   for (const region of regionsUsed) {
     const ref = data.regionCertificates[region]!;
     const cert = await findCertificateByIdOrThumbprint(ref);
-    if (!cert) throw new RekeyError('BAD_INPUT', `Region ${region}: no certificate "${ref}" in the inventory.`, { region });
+    if (!cert)
+      throw new RekeyError('BAD_INPUT', `Region ${region}: no certificate "${ref}" in the inventory.`, { region });
     try {
       requireValidCertificate(certificateFactsFromDer(Buffer.from(cert.der)), { now: ctx.now });
     } catch (e) {
-      if (isRekeyError(e)) throw new RekeyError('BAD_INPUT', `Region ${region}: certificate ${cert.sha1Thumbprint} cannot be used: ${e.message}`, { region, ...e.details });
-      throw new RekeyError('BAD_INPUT', `Region ${region}: certificate ${cert.sha1Thumbprint} cannot be read: ${(e as Error).message}`, { region });
+      if (isRekeyError(e))
+        throw new RekeyError(
+          'BAD_INPUT',
+          `Region ${region}: certificate ${cert.sha1Thumbprint} cannot be used: ${e.message}`,
+          { region, ...e.details },
+        );
+      throw new RekeyError(
+        'BAD_INPUT',
+        `Region ${region}: certificate ${cert.sha1Thumbprint} cannot be read: ${(e as Error).message}`,
+        { region },
+      );
     }
     certByRegion.set(region, { id: cert.id, sha1Thumbprint: cert.sha1Thumbprint });
   }
-  if (data.deadline && data.deadline.getTime() <= ctx.now.getTime()) throw new RekeyError('BAD_INPUT', 'The deadline must lie in the future.');
+  if (data.deadline && data.deadline.getTime() <= ctx.now.getTime())
+    throw new RekeyError('BAD_INPUT', 'The deadline must lie in the future.');
 
   // connectors already on their region's new certificate need nothing
   const skipped = [...resolved.skipped];
@@ -110,10 +131,23 @@ export async function createCampaign(input: CreateCampaignInput, ctx: UseCaseCon
           createdAt: ctx.now,
         },
       });
-      await tx.campaignRegionCertificate.createMany({ data: [...certByRegion].map(([region, c]) => ({ campaignId: campaign.id, region, certificateId: c.id })) });
+      await tx.campaignRegionCertificate.createMany({
+        data: [...certByRegion].map(([region, c]) => ({ campaignId: campaign.id, region, certificateId: c.id })),
+      });
       const rows: Prisma.CampaignItemCreateManyInput[] = [
-        ...plan.map((p) => ({ campaignId: campaign.id, connectorId: p.connectorId, wave: p.wave, state: 'QUEUED' as const })),
-        ...skipped.map((s) => ({ campaignId: campaign.id, connectorId: s.connectorId, wave: lastWave, state: 'SKIPPED' as const, message: s.reason })),
+        ...plan.map((p) => ({
+          campaignId: campaign.id,
+          connectorId: p.connectorId,
+          wave: p.wave,
+          state: 'QUEUED' as const,
+        })),
+        ...skipped.map((s) => ({
+          campaignId: campaign.id,
+          connectorId: s.connectorId,
+          wave: lastWave,
+          state: 'SKIPPED' as const,
+          message: s.reason,
+        })),
       ];
       for (let i = 0; i < rows.length; i += 5_000) await tx.campaignItem.createMany({ data: rows.slice(i, i + 5_000) });
       await appendAuditEvent(
@@ -124,9 +158,18 @@ export async function createCampaign(input: CreateCampaignInput, ctx: UseCaseCon
           targetType: 'campaign',
           targetId: campaign.id,
           after: {
-            name: campaign.name, state: campaign.state, mode: data.mode, concurrency: data.concurrency, waves: data.waves, plannedWaves: sizes,
-            deadline: data.deadline?.toISOString() ?? null, requiresApproval, selection: data.selection,
-            regions: Object.fromEntries([...certByRegion].map(([r, c]) => [r, c.sha1Thumbprint])), queued: plan.length, skipped: skipped.length,
+            name: campaign.name,
+            state: campaign.state,
+            mode: data.mode,
+            concurrency: data.concurrency,
+            waves: data.waves,
+            plannedWaves: sizes,
+            deadline: data.deadline?.toISOString() ?? null,
+            requiresApproval,
+            selection: data.selection,
+            regions: Object.fromEntries([...certByRegion].map(([r, c]) => [r, c.sha1Thumbprint])),
+            queued: plan.length,
+            skipped: skipped.length,
           },
         },
         ctx.now,

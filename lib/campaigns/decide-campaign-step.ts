@@ -38,16 +38,28 @@ interface Rule {
 const isLast = (s: CampaignStepInput) => s.currentWave >= s.waveCount - 1;
 
 export const CAMPAIGN_STEP_RULES: readonly Rule[] = [
-  { name: 'workRemains', decide: (s) => (s.upToCurrent.queued > 0 || s.upToCurrent.active > 0 ? { kind: 'dispatch', reason: 'workRemains' } : null) },
+  {
+    name: 'workRemains',
+    decide: (s) =>
+      s.upToCurrent.queued > 0 || s.upToCurrent.active > 0 ? { kind: 'dispatch', reason: 'workRemains' } : null,
+  },
   {
     name: 'gateTripped',
     decide: (s) => {
       const failures = s.currentFailed + s.currentAttention;
-      return !isLast(s) && failures > s.maxFailures ? { kind: 'pause', reason: 'gateTripped', failures, maxFailures: s.maxFailures } : null;
+      return !isLast(s) && failures > s.maxFailures
+        ? { kind: 'pause', reason: 'gateTripped', failures, maxFailures: s.maxFailures }
+        : null;
     },
   },
   { name: 'waveDone', decide: (s) => (!isLast(s) ? { kind: 'advance', reason: 'waveDone' } : null) },
-  { name: 'needsAttention', decide: (s) => (s.upToCurrent.attention > 0 ? { kind: 'wait', reason: 'needsAttention', attention: s.upToCurrent.attention } : null) },
+  {
+    name: 'needsAttention',
+    decide: (s) =>
+      s.upToCurrent.attention > 0
+        ? { kind: 'wait', reason: 'needsAttention', attention: s.upToCurrent.attention }
+        : null,
+  },
 ];
 
 export function decideCampaignStep(s: CampaignStepInput): CampaignStep {

@@ -10,8 +10,20 @@ import { csvLine } from '@/lib/reports/csv';
 import { requireCampaignScope, requireUuid } from '@/lib/campaigns/campaign-access';
 
 export const CAMPAIGN_RESULT_COLUMNS = [
-  'tenant', 'entra_tenant_id', 'region', 'connector', 'app_id', 'wave', 'item_state', 'message',
-  'rotation_id', 'rotation_state', 'from_sha1', 'to_sha1', 'started_at', 'finished_at',
+  'tenant',
+  'entra_tenant_id',
+  'region',
+  'connector',
+  'app_id',
+  'wave',
+  'item_state',
+  'message',
+  'rotation_id',
+  'rotation_state',
+  'from_sha1',
+  'to_sha1',
+  'started_at',
+  'finished_at',
 ] as const;
 
 interface Row {
@@ -32,9 +44,14 @@ interface Row {
   finishedAt: Date | null;
 }
 
-export async function* exportCampaignResults(db: Db, campaignId: string, opts: { principal?: Principal; pageSize?: number } = {}): AsyncGenerator<string> {
+export async function* exportCampaignResults(
+  db: Db,
+  campaignId: string,
+  opts: { principal?: Principal; pageSize?: number } = {},
+): AsyncGenerator<string> {
   requireUuid(campaignId);
-  if (!(await db.campaign.findUnique({ where: { id: campaignId }, select: { id: true } }))) throw new RekeyError('NOT_FOUND', `Campaign ${campaignId} not found.`);
+  if (!(await db.campaign.findUnique({ where: { id: campaignId }, select: { id: true } })))
+    throw new RekeyError('NOT_FOUND', `Campaign ${campaignId} not found.`);
   await requireCampaignScope(db, campaignId, opts.principal, 'viewer');
   yield csvLine(CAMPAIGN_RESULT_COLUMNS);
   const size = opts.pageSize ?? 1_000;
@@ -51,7 +68,22 @@ export async function* exportCampaignResults(db: Db, campaignId: string, opts: {
       WHERE ci."campaignId" = ${campaignId}::uuid AND ci.id > ${after}::uuid
       ORDER BY ci.id LIMIT ${size}`;
     for (const r of rows) {
-      yield csvLine([r.tenant, r.entraTenantId, r.region, r.connector, r.appId, r.wave, r.state, r.message, r.rotationId, r.rotationState, r.fromSha1, r.toSha1, r.startedAt, r.finishedAt]);
+      yield csvLine([
+        r.tenant,
+        r.entraTenantId,
+        r.region,
+        r.connector,
+        r.appId,
+        r.wave,
+        r.state,
+        r.message,
+        r.rotationId,
+        r.rotationState,
+        r.fromSha1,
+        r.toSha1,
+        r.startedAt,
+        r.finishedAt,
+      ]);
     }
     if (rows.length < size) return;
     after = rows[rows.length - 1]!.id;

@@ -21,21 +21,92 @@ beforeAll(async () => {
   const cert = await buildCertificate(db);
   const eu = await buildCertificate(db);
   const us = await buildCertificate(db);
-  const alpha = await buildTenant(db, { name: 'Alpha', region: 'EU', connectors: [{ status: 'compromised', typeId: type.id }, { status: 'compromised', typeId: type.id }] });
-  const bravo = await buildTenant(db, { name: 'Bravo', region: 'EU', group: 'B', connectors: [{ status: 'compromised', typeId: type.id }, { status: 'compromised', typeId: type.id }] });
-  const charlie = await buildTenant(db, { name: 'Charlie', region: 'US', connectors: [{ status: 'compromised', typeId: type.id }, { status: 'compromised', typeId: type.id }] });
-  const delta = await buildTenant(db, { name: 'Delta', region: 'US', connectors: [{ status: 'compromised', typeId: type.id }, { status: 'compromised', typeId: type.id }, { status: 'healthy', typeId: type.id, name: '=HYPERLINK("http://evil")' }] });
+  const alpha = await buildTenant(db, {
+    name: 'Alpha',
+    region: 'EU',
+    connectors: [
+      { status: 'compromised', typeId: type.id },
+      { status: 'compromised', typeId: type.id },
+    ],
+  });
+  const bravo = await buildTenant(db, {
+    name: 'Bravo',
+    region: 'EU',
+    group: 'B',
+    connectors: [
+      { status: 'compromised', typeId: type.id },
+      { status: 'compromised', typeId: type.id },
+    ],
+  });
+  const charlie = await buildTenant(db, {
+    name: 'Charlie',
+    region: 'US',
+    connectors: [
+      { status: 'compromised', typeId: type.id },
+      { status: 'compromised', typeId: type.id },
+    ],
+  });
+  const delta = await buildTenant(db, {
+    name: 'Delta',
+    region: 'US',
+    connectors: [
+      { status: 'compromised', typeId: type.id },
+      { status: 'compromised', typeId: type.id },
+      { status: 'healthy', typeId: type.id, name: '=HYPERLINK("http://evil")' },
+    ],
+  });
   bravoTenantId = bravo.id;
   const campaign = await db.campaign.create({
-    data: { name: 'Leak', state: 'RUNNING', selection: { kind: 'list', connectorIds: [] }, concurrency: 3, waves: [{ size: 2 }, { size: null }], currentWave: 1, startedAt: min(-60), deadline: min(30), createdAt: min(-70) },
+    data: {
+      name: 'Leak',
+      state: 'RUNNING',
+      selection: { kind: 'list', connectorIds: [] },
+      concurrency: 3,
+      waves: [{ size: 2 }, { size: null }],
+      currentWave: 1,
+      startedAt: min(-60),
+      deadline: min(30),
+      createdAt: min(-70),
+    },
   });
   campaignId = campaign.id;
-  await db.campaignRegionCertificate.createMany({ data: [{ campaignId, region: 'EU', certificateId: eu.id }, { campaignId, region: 'US', certificateId: us.id }] });
-  const item = async (connectorId: string, wave: number, state: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'SKIPPED', rot?: { state: 'SUCCEEDED' | 'FAILED' | 'RUNNING' | 'NEEDS_ATTENTION'; finished?: number }) => {
+  await db.campaignRegionCertificate.createMany({
+    data: [
+      { campaignId, region: 'EU', certificateId: eu.id },
+      { campaignId, region: 'US', certificateId: us.id },
+    ],
+  });
+  const item = async (
+    connectorId: string,
+    wave: number,
+    state: 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'SKIPPED',
+    rot?: { state: 'SUCCEEDED' | 'FAILED' | 'RUNNING' | 'NEEDS_ATTENTION'; finished?: number },
+  ) => {
     const rotation = rot
-      ? await db.rotation.create({ data: { connectorId, campaignId, mode: 'rotate', state: rot.state, step: 'done', toCertificateId: cert.id, fromCertificateId: cert.id, startedAt: min(-30), finishedAt: rot.finished === undefined ? null : min(rot.finished) } })
+      ? await db.rotation.create({
+          data: {
+            connectorId,
+            campaignId,
+            mode: 'rotate',
+            state: rot.state,
+            step: 'done',
+            toCertificateId: cert.id,
+            fromCertificateId: cert.id,
+            startedAt: min(-30),
+            finishedAt: rot.finished === undefined ? null : min(rot.finished),
+          },
+        })
       : null;
-    await db.campaignItem.create({ data: { campaignId, connectorId, wave, state, rotationId: rotation?.id ?? null, message: state === 'SKIPPED' ? 'Already on the new certificate.' : null } });
+    await db.campaignItem.create({
+      data: {
+        campaignId,
+        connectorId,
+        wave,
+        state,
+        rotationId: rotation?.id ?? null,
+        message: state === 'SKIPPED' ? 'Already on the new certificate.' : null,
+      },
+    });
   };
   await item(alpha.connectors[0]!.id, 0, 'SUCCEEDED', { state: 'SUCCEEDED', finished: -20 });
   await item(charlie.connectors[0]!.id, 0, 'SUCCEEDED', { state: 'SUCCEEDED', finished: -4 });
@@ -54,18 +125,63 @@ const zero = { QUEUED: 0, RUNNING: 0, SUCCEEDED: 0, FAILED: 0, SKIPPED: 0, CANCE
 describe('campaign progress', () => {
   it('totals items by state, with those needing attention and the share done', async () => {
     const p = await getCampaignProgress(db, campaignId, { now });
-    expect(p.totals).toEqual({ ...zero, SUCCEEDED: 3, FAILED: 1, RUNNING: 2, QUEUED: 2, SKIPPED: 1, total: 9, needsAttention: 1, done: 5, percentDone: 55.6 });
+    expect(p.totals).toEqual({
+      ...zero,
+      SUCCEEDED: 3,
+      FAILED: 1,
+      RUNNING: 2,
+      QUEUED: 2,
+      SKIPPED: 1,
+      total: 9,
+      needsAttention: 1,
+      done: 5,
+      percentDone: 55.6,
+    });
   });
 
   it('breaks progress down per wave and per region', async () => {
     const p = await getCampaignProgress(db, campaignId, { now });
     expect(p.byWave).toEqual([
       { wave: 0, current: false, ...zero, SUCCEEDED: 2, total: 2, needsAttention: 0, done: 2, percentDone: 100 },
-      { wave: 1, current: true, ...zero, SUCCEEDED: 1, FAILED: 1, RUNNING: 2, QUEUED: 2, SKIPPED: 1, total: 7, needsAttention: 1, done: 3, percentDone: 42.9 },
+      {
+        wave: 1,
+        current: true,
+        ...zero,
+        SUCCEEDED: 1,
+        FAILED: 1,
+        RUNNING: 2,
+        QUEUED: 2,
+        SKIPPED: 1,
+        total: 7,
+        needsAttention: 1,
+        done: 3,
+        percentDone: 42.9,
+      },
     ]);
     expect(p.byRegion.map(({ certificateId: _c, sha1Thumbprint: _s, ...r }) => r)).toEqual([
-      { region: 'EU', ...zero, SUCCEEDED: 2, FAILED: 1, RUNNING: 1, total: 4, needsAttention: 1, done: 3, percentDone: 75 },
-      { region: 'US', ...zero, SUCCEEDED: 1, RUNNING: 1, QUEUED: 2, SKIPPED: 1, total: 5, needsAttention: 0, done: 2, percentDone: 40 },
+      {
+        region: 'EU',
+        ...zero,
+        SUCCEEDED: 2,
+        FAILED: 1,
+        RUNNING: 1,
+        total: 4,
+        needsAttention: 1,
+        done: 3,
+        percentDone: 75,
+      },
+      {
+        region: 'US',
+        ...zero,
+        SUCCEEDED: 1,
+        RUNNING: 1,
+        QUEUED: 2,
+        SKIPPED: 1,
+        total: 5,
+        needsAttention: 0,
+        done: 2,
+        percentDone: 40,
+      },
     ]);
     expect(p.byRegion.every((r) => r.sha1Thumbprint !== null)).toBe(true);
   });
@@ -85,7 +201,9 @@ describe('campaign progress', () => {
   });
 
   it('hides a campaign reaching outside the viewer’s scope', async () => {
-    await expect(getCampaignProgress(db, campaignId, { now, principal: principal('viewer', { tenantIds: [bravoTenantId] }) })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(
+      getCampaignProgress(db, campaignId, { now, principal: principal('viewer', { tenantIds: [bravoTenantId] }) }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(getCampaignProgress(db, campaignId, { now, principal: principal('viewer') })).resolves.toBeTruthy();
   });
 });
@@ -93,7 +211,9 @@ describe('campaign progress', () => {
 describe('per-tenant items', () => {
   it('filters and paginates', async () => {
     const attention = await listCampaignItems(db, campaignId, { needsAttention: true });
-    expect(attention.rows.map((r) => [r.connector.tenant.displayName, r.rotation?.state])).toEqual([['Bravo', 'NEEDS_ATTENTION']]);
+    expect(attention.rows.map((r) => [r.connector.tenant.displayName, r.rotation?.state])).toEqual([
+      ['Bravo', 'NEEDS_ATTENTION'],
+    ]);
     const us = await listCampaignItems(db, campaignId, { region: 'US', pageSize: 2, page: 2 });
     expect(us.total).toBe(5);
     expect(us.rows.map((r) => r.connector.tenant.displayName)).toEqual(['Delta', 'Delta']);
@@ -107,7 +227,9 @@ describe('results export', () => {
     const lines: string[] = [];
     for await (const l of exportCampaignResults(db, campaignId, { pageSize: 4 })) lines.push(l);
     expect(lines).toHaveLength(10);
-    expect(lines[0]).toBe('tenant,entra_tenant_id,region,connector,app_id,wave,item_state,message,rotation_id,rotation_state,from_sha1,to_sha1,started_at,finished_at\r\n');
+    expect(lines[0]).toBe(
+      'tenant,entra_tenant_id,region,connector,app_id,wave,item_state,message,rotation_id,rotation_state,from_sha1,to_sha1,started_at,finished_at\r\n',
+    );
     const evil = lines.find((l) => l.includes('HYPERLINK'))!;
     expect(evil).toContain(`"'=HYPERLINK(""http://evil"")"`);
     expect(evil).toContain(',SKIPPED,Already on the new certificate.,,,,,,\r\n');

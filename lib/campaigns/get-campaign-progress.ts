@@ -27,9 +27,21 @@ export interface Tally extends StateCounts {
 
 export interface CampaignProgress {
   campaign: {
-    id: string; name: string; state: string; mode: string; concurrency: number; currentWave: number; waves: WaveSpec[];
-    deadline: Date | null; requiresApproval: boolean; approvedById: string | null; approvedAt: Date | null; createdById: string | null;
-    createdAt: Date; startedAt: Date | null; finishedAt: Date | null;
+    id: string;
+    name: string;
+    state: string;
+    mode: string;
+    concurrency: number;
+    currentWave: number;
+    waves: WaveSpec[];
+    deadline: Date | null;
+    requiresApproval: boolean;
+    approvedById: string | null;
+    approvedAt: Date | null;
+    createdById: string | null;
+    createdAt: Date;
+    startedAt: Date | null;
+    finishedAt: Date | null;
   };
   totals: Tally;
   byWave: (Tally & { wave: number; current: boolean })[];
@@ -44,7 +56,18 @@ export interface CampaignProgress {
 const n = (v: bigint | number | null | undefined) => Number(v ?? 0);
 
 function tally(rows: { state: string; n: number; attention: number }[]): Tally {
-  const t = { QUEUED: 0, RUNNING: 0, SUCCEEDED: 0, FAILED: 0, SKIPPED: 0, CANCELLED: 0, total: 0, needsAttention: 0, done: 0, percentDone: 0 };
+  const t = {
+    QUEUED: 0,
+    RUNNING: 0,
+    SUCCEEDED: 0,
+    FAILED: 0,
+    SKIPPED: 0,
+    CANCELLED: 0,
+    total: 0,
+    needsAttention: 0,
+    done: 0,
+    percentDone: 0,
+  };
   for (const r of rows) {
     t[r.state as ItemState] += r.n;
     t.total += r.n;
@@ -55,7 +78,11 @@ function tally(rows: { state: string; n: number; attention: number }[]): Tally {
   return t;
 }
 
-export async function getCampaignProgress(db: Db, campaignId: string, opts: { now: Date; principal?: Principal }): Promise<CampaignProgress> {
+export async function getCampaignProgress(
+  db: Db,
+  campaignId: string,
+  opts: { now: Date; principal?: Principal },
+): Promise<CampaignProgress> {
   requireUuid(campaignId);
   const c = await db.campaign.findUnique({ where: { id: campaignId } });
   if (!c) throw new RekeyError('NOT_FOUND', `Campaign ${campaignId} not found.`);
@@ -71,16 +98,27 @@ export async function getCampaignProgress(db: Db, campaignId: string, opts: { no
       FROM "CampaignItem" ci JOIN "Connector" c ON c.id = ci."connectorId" JOIN "Tenant" t ON t.id = c."tenantId"
       LEFT JOIN "Rotation" r ON r.id = ci."rotationId"
       WHERE ci."campaignId" = ${campaignId}::uuid GROUP BY 1, 2`,
-    db.campaignRegionCertificate.findMany({ where: { campaignId }, select: { region: true, certificateId: true, certificate: { select: { sha1Thumbprint: true } } } }),
+    db.campaignRegionCertificate.findMany({
+      where: { campaignId },
+      select: { region: true, certificateId: true, certificate: { select: { sha1Thumbprint: true } } },
+    }),
     db.$queryRaw<{ last5: bigint; last15: bigint }[]>`
       SELECT count(*) FILTER (WHERE r."finishedAt" > ${new Date(now.getTime() - 5 * 60_000)}) AS last5,
              count(*) FILTER (WHERE r."finishedAt" > ${new Date(now.getTime() - 15 * 60_000)}) AS last15
       FROM "Rotation" r WHERE r."campaignId" = ${campaignId}::uuid AND r."finishedAt" IS NOT NULL AND r."finishedAt" <= ${now}`,
   ]);
-  const norm = <T extends { state: string; n: bigint; attention: bigint }>(r: T) => ({ state: r.state, n: n(r.n), attention: n(r.attention) });
+  const norm = <T extends { state: string; n: bigint; attention: bigint }>(r: T) => ({
+    state: r.state,
+    n: n(r.n),
+    attention: n(r.attention),
+  });
   const totals = tally(waveRows.map(norm));
   const specs = readWaveSpecs(c.waves);
-  const byWave = specs.map((_, wave) => ({ wave, current: wave === c.currentWave, ...tally(waveRows.filter((r) => r.wave === wave).map(norm)) }));
+  const byWave = specs.map((_, wave) => ({
+    wave,
+    current: wave === c.currentWave,
+    ...tally(waveRows.filter((r) => r.wave === wave).map(norm)),
+  }));
   const certs = new Map(regionCerts.map((r) => [r.region, r]));
   const regions = [...new Set([...regionRows.map((r) => r.region), ...certs.keys()])].sort();
   const byRegion = regions.map((region) => ({
@@ -92,12 +130,32 @@ export async function getCampaignProgress(db: Db, campaignId: string, opts: { no
   const last5m = n(thr[0]?.last5);
   const last15m = n(thr[0]?.last15);
   const remaining = totals.QUEUED + totals.RUNNING;
-  const est = estimateCompletion({ now, state: c.state, remaining, completedLast5m: last5m, completedLast15m: last15m, deadline: c.deadline, finishedAt: c.finishedAt });
+  const est = estimateCompletion({
+    now,
+    state: c.state,
+    remaining,
+    completedLast5m: last5m,
+    completedLast15m: last15m,
+    deadline: c.deadline,
+    finishedAt: c.finishedAt,
+  });
   return {
     campaign: {
-      id: c.id, name: c.name, state: c.state, mode: c.mode, concurrency: c.concurrency, currentWave: c.currentWave, waves: specs, deadline: c.deadline,
-      requiresApproval: c.requiresApproval, approvedById: c.approvedById, approvedAt: c.approvedAt, createdById: c.createdById, createdAt: c.createdAt,
-      startedAt: c.startedAt, finishedAt: c.finishedAt,
+      id: c.id,
+      name: c.name,
+      state: c.state,
+      mode: c.mode,
+      concurrency: c.concurrency,
+      currentWave: c.currentWave,
+      waves: specs,
+      deadline: c.deadline,
+      requiresApproval: c.requiresApproval,
+      approvedById: c.approvedById,
+      approvedAt: c.approvedAt,
+      createdById: c.createdById,
+      createdAt: c.createdAt,
+      startedAt: c.startedAt,
+      finishedAt: c.finishedAt,
     },
     totals,
     byWave,
@@ -122,7 +180,12 @@ export interface ListCampaignItemsInput {
 }
 
 /** Per-tenant state of a campaign: its items, filtered and paginated. */
-export async function listCampaignItems(db: Db, campaignId: string, input: ListCampaignItemsInput, opts: { principal?: Principal } = {}) {
+export async function listCampaignItems(
+  db: Db,
+  campaignId: string,
+  input: ListCampaignItemsInput,
+  opts: { principal?: Principal } = {},
+) {
   requireUuid(campaignId);
   await requireCampaignScope(db, campaignId, opts.principal, 'viewer');
   const pageSize = Math.min(Math.max(input.pageSize ?? 50, 1), 500);
@@ -132,19 +195,51 @@ export async function listCampaignItems(db: Db, campaignId: string, input: ListC
   if (input.wave !== undefined) and.push({ wave: input.wave });
   if (input.region) and.push({ connector: { tenant: { region: input.region } } });
   if (input.needsAttention) and.push({ state: 'RUNNING', rotation: { state: 'NEEDS_ATTENTION' } });
-  if (input.q) and.push({ OR: [{ connector: { displayName: { contains: input.q, mode: 'insensitive' } } }, { connector: { tenant: { displayName: { contains: input.q, mode: 'insensitive' } } } }] });
+  if (input.q)
+    and.push({
+      OR: [
+        { connector: { displayName: { contains: input.q, mode: 'insensitive' } } },
+        { connector: { tenant: { displayName: { contains: input.q, mode: 'insensitive' } } } },
+      ],
+    });
   const where: Prisma.CampaignItemWhereInput = { AND: and };
   const [total, rows] = await Promise.all([
     db.campaignItem.count({ where }),
     db.campaignItem.findMany({
       where,
-      orderBy: [{ wave: 'asc' }, { connector: { tenant: { displayName: 'asc' } } }, { connector: { displayName: 'asc' } }, { id: 'asc' }],
+      orderBy: [
+        { wave: 'asc' },
+        { connector: { tenant: { displayName: 'asc' } } },
+        { connector: { displayName: 'asc' } },
+        { id: 'asc' },
+      ],
       skip: (page - 1) * pageSize,
       take: pageSize,
       select: {
-        id: true, wave: true, state: true, message: true, updatedAt: true,
-        connector: { select: { id: true, displayName: true, status: true, tenant: { select: { id: true, displayName: true, region: true } } } },
-        rotation: { select: { id: true, state: true, step: true, attempts: true, startedAt: true, finishedAt: true, errorMessage: true } },
+        id: true,
+        wave: true,
+        state: true,
+        message: true,
+        updatedAt: true,
+        connector: {
+          select: {
+            id: true,
+            displayName: true,
+            status: true,
+            tenant: { select: { id: true, displayName: true, region: true } },
+          },
+        },
+        rotation: {
+          select: {
+            id: true,
+            state: true,
+            step: true,
+            attempts: true,
+            startedAt: true,
+            finishedAt: true,
+            errorMessage: true,
+          },
+        },
       },
     }),
   ]);

@@ -5,7 +5,10 @@
 import type { Db, Prisma } from '@/lib/db';
 import { isFleetWide, tenantScopeWhere, type Principal } from '@/lib/auth/principal';
 
-export async function listCampaigns(db: Db, opts: { principal?: Principal; states?: Prisma.CampaignWhereInput['state']; page?: number; pageSize?: number } = {}) {
+export async function listCampaigns(
+  db: Db,
+  opts: { principal?: Principal; states?: Prisma.CampaignWhereInput['state']; page?: number; pageSize?: number } = {},
+) {
   const pageSize = Math.min(Math.max(opts.pageSize ?? 25, 1), 100);
   const page = Math.max(opts.page ?? 1, 1);
   const and: Prisma.CampaignWhereInput[] = [];
@@ -16,15 +19,47 @@ export async function listCampaigns(db: Db, opts: { principal?: Principal; state
   const where: Prisma.CampaignWhereInput = { AND: and };
   const [total, campaigns] = await Promise.all([
     db.campaign.count({ where }),
-    db.campaign.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'asc' }], skip: (page - 1) * pageSize, take: pageSize }),
+    db.campaign.findMany({
+      where,
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+    }),
   ]);
-  const counts = campaigns.length ? await db.campaignItem.groupBy({ by: ['campaignId', 'state'], where: { campaignId: { in: campaigns.map((c) => c.id) } }, _count: { _all: true } }) : [];
+  const counts = campaigns.length
+    ? await db.campaignItem.groupBy({
+        by: ['campaignId', 'state'],
+        where: { campaignId: { in: campaigns.map((c) => c.id) } },
+        _count: { _all: true },
+      })
+    : [];
   const rows = campaigns.map((c) => {
-    const byState: Record<string, number> = { QUEUED: 0, RUNNING: 0, SUCCEEDED: 0, FAILED: 0, SKIPPED: 0, CANCELLED: 0 };
+    const byState: Record<string, number> = {
+      QUEUED: 0,
+      RUNNING: 0,
+      SUCCEEDED: 0,
+      FAILED: 0,
+      SKIPPED: 0,
+      CANCELLED: 0,
+    };
     for (const r of counts) if (r.campaignId === c.id) byState[r.state] = r._count._all;
     const totalItems = Object.values(byState).reduce((a, b) => a + b, 0);
     const doneItems = totalItems - byState.QUEUED! - byState.RUNNING!;
-    return { id: c.id, name: c.name, state: c.state, mode: c.mode, createdAt: c.createdAt, startedAt: c.startedAt, finishedAt: c.finishedAt, deadline: c.deadline, requiresApproval: c.requiresApproval, approvedAt: c.approvedAt, byState, total: totalItems, percentDone: totalItems ? Math.round((doneItems / totalItems) * 1000) / 10 : 0 };
+    return {
+      id: c.id,
+      name: c.name,
+      state: c.state,
+      mode: c.mode,
+      createdAt: c.createdAt,
+      startedAt: c.startedAt,
+      finishedAt: c.finishedAt,
+      deadline: c.deadline,
+      requiresApproval: c.requiresApproval,
+      approvedAt: c.approvedAt,
+      byState,
+      total: totalItems,
+      percentDone: totalItems ? Math.round((doneItems / totalItems) * 1000) / 10 : 0,
+    };
   });
   return { rows, total, page, pageSize };
 }

@@ -18,10 +18,19 @@ export interface FinishedRotation {
   errorMessage?: string | null;
 }
 
-const TERMINAL: Record<string, 'SUCCEEDED' | 'FAILED' | 'CANCELLED'> = { SUCCEEDED: 'SUCCEEDED', FAILED: 'FAILED', ROLLED_BACK: 'FAILED', CANCELLED: 'CANCELLED' };
+const TERMINAL: Record<string, 'SUCCEEDED' | 'FAILED' | 'CANCELLED'> = {
+  SUCCEEDED: 'SUCCEEDED',
+  FAILED: 'FAILED',
+  ROLLED_BACK: 'FAILED',
+  CANCELLED: 'CANCELLED',
+};
 
 /** Returns true when an item was updated. */
-export async function onRotationFinished(tx: Prisma.TransactionClient, rotation: FinishedRotation, now: Date = new Date()): Promise<boolean> {
+export async function onRotationFinished(
+  tx: Prisma.TransactionClient,
+  rotation: FinishedRotation,
+  now: Date = new Date(),
+): Promise<boolean> {
   if (!rotation.campaignId) return false;
   const itemState = TERMINAL[rotation.state];
   let n = 0;

@@ -12,7 +12,18 @@ export async function pauseCampaign(campaignId: string, ctx: UseCaseContext) {
   return db.$transaction(async (tx) => {
     const campaign = await loadCampaignForChange(tx, campaignId, ctx.principal, 'operator', ['RUNNING'], 'paused');
     const next = await tx.campaign.update({ where: { id: campaignId }, data: { state: 'PAUSED' } });
-    await appendAuditEvent(tx, ctx.actor, { action: 'campaign.paused', targetType: 'campaign', targetId: campaignId, before: { state: campaign.state }, after: { state: 'PAUSED', reason: 'manual' } }, ctx.now);
+    await appendAuditEvent(
+      tx,
+      ctx.actor,
+      {
+        action: 'campaign.paused',
+        targetType: 'campaign',
+        targetId: campaignId,
+        before: { state: campaign.state },
+        after: { state: 'PAUSED', reason: 'manual' },
+      },
+      ctx.now,
+    );
     return next;
   });
 }

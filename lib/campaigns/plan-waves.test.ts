@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WAVES, WavesSchema, canaryOrder, maxFailuresFor, planWaves, waveSizes, type WaveCandidate, type WaveSpec } from '@/lib/campaigns/plan-waves';
+import {
+  DEFAULT_WAVES,
+  WavesSchema,
+  canaryOrder,
+  maxFailuresFor,
+  planWaves,
+  waveSizes,
+  type WaveCandidate,
+  type WaveSpec,
+} from '@/lib/campaigns/plan-waves';
 
-const c = (id: string, region: string, type: string, status: WaveCandidate['status'], tenantName = `T-${id}`): WaveCandidate => ({ connectorId: id, tenantId: `t${id}`, tenantName, region, connectorTypeId: type, status });
+const c = (
+  id: string,
+  region: string,
+  type: string,
+  status: WaveCandidate['status'],
+  tenantName = `T-${id}`,
+): WaveCandidate => ({ connectorId: id, tenantId: `t${id}`, tenantName, region, connectorTypeId: type, status });
 
 describe('wave sizes', () => {
   it.each<[string, WaveSpec[], number, number[]]>([
@@ -62,7 +77,9 @@ describe('planning waves', () => {
 
   it('is deterministic whatever the input order', () => {
     const shuffled = [fleet[3]!, fleet[0]!, fleet[6]!, fleet[2]!, fleet[5]!, fleet[1]!, fleet[4]!];
-    expect(planWaves(shuffled, [{ size: 2 }, { percent: 50 }, { size: null }])).toEqual(planWaves(fleet, [{ size: 2 }, { percent: 50 }, { size: null }]));
+    expect(planWaves(shuffled, [{ size: 2 }, { percent: 50 }, { size: null }])).toEqual(
+      planWaves(fleet, [{ size: 2 }, { percent: 50 }, { size: null }]),
+    );
   });
 
   it('gives every connector exactly one wave', () => {

@@ -27,14 +27,18 @@ export const WaveSpecSchema = z
      */
     maxFailures: z.number().int().min(0).optional(),
   })
-  .refine((w) => (w.size !== undefined) !== (w.percent !== undefined), { message: 'give each wave either size (a number, or null for the rest) or percent' });
+  .refine((w) => (w.size !== undefined) !== (w.percent !== undefined), {
+    message: 'give each wave either size (a number, or null for the rest) or percent',
+  });
 export type WaveSpec = z.infer<typeof WaveSpecSchema>;
 
 export const WavesSchema = z
   .array(WaveSpecSchema)
   .min(1)
   .max(20)
-  .refine((ws) => ws.every((w, i) => w.size !== null || i === ws.length - 1), { message: 'only the last wave may take the rest (size: null)' });
+  .refine((ws) => ws.every((w, i) => w.size !== null || i === ws.length - 1), {
+    message: 'only the last wave may take the rest (size: null)',
+  });
 
 /** Canary of 10, then the rest. */
 export const DEFAULT_WAVES: WaveSpec[] = [{ size: 10 }, { size: null }];
@@ -57,7 +61,12 @@ const rank = (s: ConnectorStatusValue) => CONNECTOR_STATUS_VALUES.indexOf(s);
 const cmpStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export function compareBySeverity(a: WaveCandidate, b: WaveCandidate): number {
-  return rank(a.status) - rank(b.status) || cmpStr(a.tenantName, b.tenantName) || cmpStr(a.tenantId, b.tenantId) || cmpStr(a.connectorId, b.connectorId);
+  return (
+    rank(a.status) - rank(b.status) ||
+    cmpStr(a.tenantName, b.tenantName) ||
+    cmpStr(a.tenantId, b.tenantId) ||
+    cmpStr(a.connectorId, b.connectorId)
+  );
 }
 
 /** Wave sizes for `total` connectors; the last wave gets whatever is left (possibly 0). */
@@ -66,7 +75,12 @@ export function waveSizes(specs: readonly WaveSpec[], total: number): number[] {
   let left = total;
   specs.forEach((w, i) => {
     const last = i === specs.length - 1;
-    const want = w.percent !== undefined ? Math.ceil((w.percent / 100) * total) : w.size === null || w.size === undefined ? left : w.size;
+    const want =
+      w.percent !== undefined
+        ? Math.ceil((w.percent / 100) * total)
+        : w.size === null || w.size === undefined
+          ? left
+          : w.size;
     const n = last ? left : Math.min(want, left);
     sizes.push(n);
     left -= n;
@@ -90,7 +104,9 @@ export function canaryOrder(candidates: readonly WaveCandidate[]): WaveCandidate
     strata.set(key, list);
   }
   // Strata ordered by their most severe member, then by key, so a canary of 1 takes the worst.
-  const lists = [...strata.entries()].sort(([ka, a], [kb, b]) => compareBySeverity(a[0]!, b[0]!) || cmpStr(ka, kb)).map(([, l]) => l);
+  const lists = [...strata.entries()]
+    .sort(([ka, a], [kb, b]) => compareBySeverity(a[0]!, b[0]!) || cmpStr(ka, kb))
+    .map(([, l]) => l);
   const out: WaveCandidate[] = [];
   for (let i = 0; out.length < candidates.length; i++) {
     for (const l of lists) if (l[i]) out.push(l[i]!);

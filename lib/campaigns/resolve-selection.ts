@@ -46,7 +46,9 @@ type Client = Db | Prisma.TransactionClient;
 export async function connectorIdsInAdvisory(client: Client, advisoryId: string): Promise<string[]> {
   const advisory = await client.advisory.findUnique({ where: { id: advisoryId }, select: { id: true } });
   if (!advisory) throw new RekeyError('NOT_FOUND', `Advisory ${advisoryId} not found.`);
-  const rows = await client.$queryRaw<{ connectorId: string }[]>`WITH affected AS (${affectedSql([advisoryId], { all: true })}) SELECT DISTINCT "connectorId" FROM affected`;
+  const rows = await client.$queryRaw<
+    { connectorId: string }[]
+  >`WITH affected AS (${affectedSql([advisoryId], { all: true })}) SELECT DISTINCT "connectorId" FROM affected`;
   return rows.map((r) => r.connectorId);
 }
 
@@ -58,7 +60,11 @@ function chunk<T>(xs: T[], n: number): T[][] {
   return out;
 }
 
-export async function resolveSelection(client: Client, selection: Selection, scope: Prisma.TenantWhereInput): Promise<ResolvedSelection> {
+export async function resolveSelection(
+  client: Client,
+  selection: Selection,
+  scope: Prisma.TenantWhereInput,
+): Promise<ResolvedSelection> {
   let where: Prisma.ConnectorWhereInput = {};
   if (selection.kind === 'filter') {
     const { advisoryId, ...filters } = selection.filters;
@@ -66,31 +72,58 @@ export async function resolveSelection(client: Client, selection: Selection, sco
     if (advisoryId) where = { AND: [where, { id: { in: await connectorIdsInAdvisory(client, advisoryId) } }] };
   }
   const select = {
-    id: true, displayName: true, status: true, connectorTypeId: true, currentCertificateId: true,
+    id: true,
+    displayName: true,
+    status: true,
+    connectorTypeId: true,
+    currentCertificateId: true,
     tenant: { select: { id: true, displayName: true, region: true } },
-    rotations: { where: { state: { in: [...ACTIVE_ROTATION_STATES] } }, select: { id: true, state: true, campaignId: true }, take: 1 },
+    rotations: {
+      where: { state: { in: [...ACTIVE_ROTATION_STATES] } },
+      select: { id: true, state: true, campaignId: true },
+      take: 1,
+    },
   } satisfies Prisma.ConnectorSelect;
   // Large explicit lists are read in chunks (bind-parameter limits); filters in one query.
   const rows =
     selection.kind === 'list'
-      ? (await Promise.all(chunk([...new Set(selection.connectorIds)], LIST_CHUNK).map((part) => client.connector.findMany({ where: { id: { in: part }, tenant: scope }, orderBy: { id: 'asc' }, select })))).flat()
+      ? (
+          await Promise.all(
+            chunk([...new Set(selection.connectorIds)], LIST_CHUNK).map((part) =>
+              client.connector.findMany({ where: { id: { in: part }, tenant: scope }, orderBy: { id: 'asc' }, select }),
+            ),
+          )
+        ).flat()
       : await client.connector.findMany({ where, orderBy: { id: 'asc' }, select });
   if (selection.kind === 'list') {
     const found = new Set(rows.map((r) => r.id));
     const missing = [...new Set(selection.connectorIds)].filter((id) => !found.has(id));
     if (missing.length > 0) {
-      throw new RekeyError('BAD_INPUT', `${missing.length} connector(s) of the list were not found or are outside your scope: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}.`, { missing: missing.slice(0, 100) });
+      throw new RekeyError(
+        'BAD_INPUT',
+        `${missing.length} connector(s) of the list were not found or are outside your scope: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}.`,
+        { missing: missing.slice(0, 100) },
+      );
     }
   }
   const out: ResolvedSelection = { eligible: [], skipped: [] };
   for (const r of rows) {
     const c: SelectedConnector = {
-      connectorId: r.id, connectorName: r.displayName, tenantId: r.tenant.id, tenantName: r.tenant.displayName, region: r.tenant.region,
-      connectorTypeId: r.connectorTypeId, status: r.status, currentCertificateId: r.currentCertificateId,
+      connectorId: r.id,
+      connectorName: r.displayName,
+      tenantId: r.tenant.id,
+      tenantName: r.tenant.displayName,
+      region: r.tenant.region,
+      connectorTypeId: r.connectorTypeId,
+      status: r.status,
+      currentCertificateId: r.currentCertificateId,
     };
     const active = r.rotations[0];
     if (active) {
-      out.skipped.push({ ...c, reason: `Rotation ${active.id} is already ${active.state}${active.campaignId ? ` (campaign ${active.campaignId})` : ''}.` });
+      out.skipped.push({
+        ...c,
+        reason: `Rotation ${active.id} is already ${active.state}${active.campaignId ? ` (campaign ${active.campaignId})` : ''}.`,
+      });
     } else out.eligible.push(c);
   }
   return out;

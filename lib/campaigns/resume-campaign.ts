@@ -16,7 +16,9 @@ export async function resumeCampaign(campaignId: string, ctx: UseCaseContext) {
   const updated = await db.$transaction(async (tx) => {
     const campaign = await loadCampaignForChange(tx, campaignId, ctx.principal, 'operator', ['PAUSED'], 'resumed');
     const waveCount = Array.isArray(campaign.waves) ? campaign.waves.length : 1;
-    const open = await tx.campaignItem.count({ where: { campaignId, wave: { lte: campaign.currentWave }, state: { in: ['QUEUED', 'RUNNING'] } } });
+    const open = await tx.campaignItem.count({
+      where: { campaignId, wave: { lte: campaign.currentWave }, state: { in: ['QUEUED', 'RUNNING'] } },
+    });
     const failed = await tx.campaignItem.count({ where: { campaignId, wave: campaign.currentWave, state: 'FAILED' } });
     const overrideGate = open === 0 && campaign.currentWave < waveCount - 1;
     const currentWave = overrideGate ? campaign.currentWave + 1 : campaign.currentWave;
@@ -24,7 +26,17 @@ export async function resumeCampaign(campaignId: string, ctx: UseCaseContext) {
     await appendAuditEvent(
       tx,
       ctx.actor,
-      { action: 'campaign.resumed', targetType: 'campaign', targetId: campaignId, before: { state: campaign.state, currentWave: campaign.currentWave }, after: { state: 'RUNNING', currentWave, ...(overrideGate ? { gateOverridden: { wave: campaign.currentWave, failed } } : {}) } },
+      {
+        action: 'campaign.resumed',
+        targetType: 'campaign',
+        targetId: campaignId,
+        before: { state: campaign.state, currentWave: campaign.currentWave },
+        after: {
+          state: 'RUNNING',
+          currentWave,
+          ...(overrideGate ? { gateOverridden: { wave: campaign.currentWave, failed } } : {}),
+        },
+      },
       ctx.now,
     );
     await enqueueCampaignTick(tx, campaignId);

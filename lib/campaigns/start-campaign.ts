@@ -10,12 +10,37 @@ import type { UseCaseContext } from '@/lib/rotation/rotation-context';
 export async function startCampaign(campaignId: string, ctx: UseCaseContext) {
   requireUuid(campaignId);
   const updated = await db.$transaction(async (tx) => {
-    const campaign = await loadCampaignForChange(tx, campaignId, ctx.principal, 'operator', ['DRAFT', 'AWAITING_APPROVAL'], 'started');
+    const campaign = await loadCampaignForChange(
+      tx,
+      campaignId,
+      ctx.principal,
+      'operator',
+      ['DRAFT', 'AWAITING_APPROVAL'],
+      'started',
+    );
     if (campaign.state === 'AWAITING_APPROVAL' || (campaign.requiresApproval && !campaign.approvedAt)) {
-      throw new RekeyError('CONFLICT', `Campaign "${campaign.name}" awaits approval by a second admin before it can start.`, { state: campaign.state });
+      throw new RekeyError(
+        'CONFLICT',
+        `Campaign "${campaign.name}" awaits approval by a second admin before it can start.`,
+        { state: campaign.state },
+      );
     }
-    const next = await tx.campaign.update({ where: { id: campaignId }, data: { state: 'RUNNING', startedAt: ctx.now } });
-    await appendAuditEvent(tx, ctx.actor, { action: 'campaign.started', targetType: 'campaign', targetId: campaignId, before: { state: campaign.state }, after: { state: 'RUNNING' } }, ctx.now);
+    const next = await tx.campaign.update({
+      where: { id: campaignId },
+      data: { state: 'RUNNING', startedAt: ctx.now },
+    });
+    await appendAuditEvent(
+      tx,
+      ctx.actor,
+      {
+        action: 'campaign.started',
+        targetType: 'campaign',
+        targetId: campaignId,
+        before: { state: campaign.state },
+        after: { state: 'RUNNING' },
+      },
+      ctx.now,
+    );
     await enqueueCampaignTick(tx, campaignId);
     return next;
   });

@@ -73,7 +73,12 @@ export function readWaveSpecs(json: unknown): WaveSpec[] {
   return parsed.success ? parsed.data : [{ size: null }];
 }
 
-async function reconcile(tx: Prisma.TransactionClient, campaignId: string, now: Date, ownBackendPid: number): Promise<void> {
+async function reconcile(
+  tx: Prisma.TransactionClient,
+  campaignId: string,
+  now: Date,
+  ownBackendPid: number,
+): Promise<void> {
   // Every dispatcher holds the campaign's shared dispatch lock from before it claims until its
   // phase B ends. When nobody else holds it, no live dispatcher is in phase B, so claims without
   // a rotation belong to a dispatcher that died: take them back now instead of after STALE_CLAIM_MS.
@@ -138,24 +143,78 @@ async function phaseA(campaignId: string, now: Date, ownBackendPid: number): Pro
       for (let guard = 0; guard <= specs.length; guard++) {
         const rows = await countByWave(tx, campaignId);
         const s = summarise(rows, wave);
-        const d = decideCampaignStep({ currentWave: wave, waveCount: specs.length, upToCurrent: s.upTo, currentFailed: s.currentFailed, currentAttention: s.currentAttention, maxFailures: maxFailuresFor(specs, wave) });
+        const d = decideCampaignStep({
+          currentWave: wave,
+          waveCount: specs.length,
+          upToCurrent: s.upTo,
+          currentFailed: s.currentFailed,
+          currentAttention: s.currentAttention,
+          maxFailures: maxFailuresFor(specs, wave),
+        });
         base.decisions.push(d.kind);
         if (d.kind === 'advance') {
           await tx.campaign.update({ where: { id: campaignId }, data: { currentWave: wave + 1 } });
-          await appendAuditEvent(tx, SYSTEM_ACTOR, { action: 'campaign.wave_started', targetType: 'campaign', targetId: campaignId, before: { currentWave: wave }, after: { currentWave: wave + 1, previousWave: { failed: s.currentFailed, needsAttention: s.currentAttention } } }, now);
+          await appendAuditEvent(
+            tx,
+            SYSTEM_ACTOR,
+            {
+              action: 'campaign.wave_started',
+              targetType: 'campaign',
+              targetId: campaignId,
+              before: { currentWave: wave },
+              after: {
+                currentWave: wave + 1,
+                previousWave: { failed: s.currentFailed, needsAttention: s.currentAttention },
+              },
+            },
+            now,
+          );
           wave += 1;
           continue;
         }
         if (d.kind === 'pause') {
           await tx.campaign.update({ where: { id: campaignId }, data: { state: 'PAUSED' } });
-          await appendAuditEvent(tx, SYSTEM_ACTOR, { action: 'campaign.paused', targetType: 'campaign', targetId: campaignId, before: { state: 'RUNNING' }, after: { state: 'PAUSED', reason: 'gate', wave, failures: d.failures, maxFailures: d.maxFailures } }, now);
-          await notify(tx, { kind: 'campaign.paused', campaignId, name: c.name, wave, failures: d.failures, maxFailures: d.maxFailures }, now);
+          await appendAuditEvent(
+            tx,
+            SYSTEM_ACTOR,
+            {
+              action: 'campaign.paused',
+              targetType: 'campaign',
+              targetId: campaignId,
+              before: { state: 'RUNNING' },
+              after: { state: 'PAUSED', reason: 'gate', wave, failures: d.failures, maxFailures: d.maxFailures },
+            },
+            now,
+          );
+          await notify(
+            tx,
+            {
+              kind: 'campaign.paused',
+              campaignId,
+              name: c.name,
+              wave,
+              failures: d.failures,
+              maxFailures: d.maxFailures,
+            },
+            now,
+          );
           return { ...base, state: 'PAUSED', currentWave: wave };
         }
         if (d.kind === 'complete') {
           await tx.campaign.update({ where: { id: campaignId }, data: { state: 'COMPLETED', finishedAt: now } });
           const totals = await countCampaignItems(tx, campaignId);
-          await appendAuditEvent(tx, SYSTEM_ACTOR, { action: 'campaign.completed', targetType: 'campaign', targetId: campaignId, before: { state: 'RUNNING' }, after: { state: 'COMPLETED', totals } }, now);
+          await appendAuditEvent(
+            tx,
+            SYSTEM_ACTOR,
+            {
+              action: 'campaign.completed',
+              targetType: 'campaign',
+              targetId: campaignId,
+              before: { state: 'RUNNING' },
+              after: { state: 'COMPLETED', totals },
+            },
+            now,
+          );
           await notify(tx, { kind: 'campaign.finished', campaignId, name: c.name, state: 'COMPLETED', totals }, now);
           return { ...base, state: 'COMPLETED', currentWave: wave };
         }
@@ -210,33 +269,57 @@ async function release(itemIds: string[], campaignState: string, now: Date): Pro
 
 const SKIP_CODES = new Set(['CONFLICT', 'BAD_INPUT', 'NOT_FOUND', 'FORBIDDEN']);
 
-async function phaseB(campaignId: string, a: PhaseA, deps: TickDeps): Promise<{ started: number; skipped: number; failed: number }> {
+async function phaseB(
+  campaignId: string,
+  a: PhaseA,
+  deps: TickDeps,
+): Promise<{ started: number; skipped: number; failed: number }> {
   const out = { started: 0, skipped: 0, failed: 0 };
   const actor: Actor = { id: null, label: `campaign:${a.name}` };
   for (let i = 0; i < a.claimed.length; i++) {
     const item = a.claimed[i]!;
     const now = deps.clock();
-    const state = (await db.campaign.findUnique({ where: { id: campaignId }, select: { state: true } }))?.state ?? 'CANCELLED';
+    const state =
+      (await db.campaign.findUnique({ where: { id: campaignId }, select: { state: true } }))?.state ?? 'CANCELLED';
     if (state !== 'RUNNING') {
-      await release(a.claimed.slice(i).map((x) => x.id), state, now);
+      await release(
+        a.claimed.slice(i).map((x) => x.id),
+        state,
+        now,
+      );
       break;
     }
     if (!item.certificateId) {
-      await finishItem(item.id, 'FAILED', 'No certificate is mapped for this connector\'s region (its tenant moved region after the campaign was created).', now);
+      await finishItem(
+        item.id,
+        'FAILED',
+        "No certificate is mapped for this connector's region (its tenant moved region after the campaign was created).",
+        now,
+      );
       out.failed++;
       continue;
     }
     try {
-      const rotation = await deps.startRotation({ connectorId: item.connectorId, toCertificateId: item.certificateId, mode: a.mode, campaignId }, { actor, now });
+      const rotation = await deps.startRotation(
+        { connectorId: item.connectorId, toCertificateId: item.certificateId, mode: a.mode, campaignId },
+        { actor, now },
+      );
       await link(item.id, rotation.id, now);
       out.started++;
     } catch (e) {
       if (!isRekeyError(e)) {
-        await release(a.claimed.slice(i).map((x) => x.id), 'RUNNING', now);
+        await release(
+          a.claimed.slice(i).map((x) => x.id),
+          'RUNNING',
+          now,
+        );
         throw e;
       }
       if ((e as RekeyError).code === 'CONFLICT') {
-        const active = await db.rotation.findFirst({ where: { connectorId: item.connectorId, state: { in: ['PENDING', 'RUNNING', 'WAITING', 'NEEDS_ATTENTION'] } }, select: { id: true, campaignId: true } });
+        const active = await db.rotation.findFirst({
+          where: { connectorId: item.connectorId, state: { in: ['PENDING', 'RUNNING', 'WAITING', 'NEEDS_ATTENTION'] } },
+          select: { id: true, campaignId: true },
+        });
         if (active && active.campaignId === campaignId) {
           await link(item.id, active.id, now);
           out.started++;
@@ -261,7 +344,10 @@ async function defaultDeps(): Promise<TickDeps> {
 }
 
 export async function tickCampaign(campaignId: string, depsIn?: Partial<TickDeps>): Promise<TickResult> {
-  const deps: TickDeps = { ...(depsIn?.clock && depsIn.startRotation ? {} : await defaultDeps()), ...depsIn } as TickDeps;
+  const deps: TickDeps = {
+    ...(depsIn?.clock && depsIn.startRotation ? {} : await defaultDeps()),
+    ...depsIn,
+  } as TickDeps;
   const result: TickResult = { state: 'RUNNING', decisions: [], started: 0, skipped: 0, failed: 0, currentWave: 0 };
   // Items skipped or failed at start free their slot at once: go round again (bounded).
   for (let round = 0; round < 20; round++) {

@@ -24,10 +24,20 @@ export interface CertificateSummary {
 
 export function summarize(f: CertificateFacts): CertificateSummary {
   return {
-    subject: f.subject, issuer: f.issuer, serialNumber: f.serialNumber, sans: f.sans,
-    notBefore: f.notBefore.toISOString(), notAfter: f.notAfter.toISOString(),
-    keyType: f.keyType, keySize: f.keySize ?? null, curve: f.curve ?? null, signatureAlgorithm: f.signatureAlgorithm,
-    sha1Thumbprint: f.sha1Thumbprint, sha256Thumbprint: f.sha256Thumbprint, selfSigned: f.selfSigned, isCA: f.isCA,
+    subject: f.subject,
+    issuer: f.issuer,
+    serialNumber: f.serialNumber,
+    sans: f.sans,
+    notBefore: f.notBefore.toISOString(),
+    notAfter: f.notAfter.toISOString(),
+    keyType: f.keyType,
+    keySize: f.keySize ?? null,
+    curve: f.curve ?? null,
+    signatureAlgorithm: f.signatureAlgorithm,
+    sha1Thumbprint: f.sha1Thumbprint,
+    sha256Thumbprint: f.sha256Thumbprint,
+    selfSigned: f.selfSigned,
+    isCA: f.isCA,
   };
 }
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '@/lib/audit/append-audit-event';
-import { completeCertificateRequest, createCertificateRequest, generateCertificate } from '@/lib/certificates/generate-certificate';
+import {
+  completeCertificateRequest,
+  createCertificateRequest,
+  generateCertificate,
+} from '@/lib/certificates/generate-certificate';
 import { importCertificate, inspectCertificate } from '@/lib/certificates/import-certificate';
 import { getCertificate, listCertificates } from '@/lib/certificates/list-certificates';
 import { db } from '@/lib/db';
@@ -9,7 +13,8 @@ import { openForCertificate } from '@/lib/vault/key-ring';
 
 const now = new Date('2026-06-01T00:00:00Z');
 const actor = { id: null, label: 'tester' };
-const file = (data: Buffer | string, name: string) => new File([typeof data === 'string' ? Buffer.from(data) : new Uint8Array(data)], name);
+const file = (data: Buffer | string, name: string) =>
+  new File([typeof data === 'string' ? Buffer.from(data) : new Uint8Array(data)], name);
 const count = () => db.certificate.count();
 const audits = () => db.auditEvent.count();
 
@@ -26,9 +31,17 @@ describe('importing certificates', () => {
   it('stores a PFX with its private key sealed, readable only through the vault', async () => {
     const cert = buildCert({ subject: 'CN=With Key', slot: 12 });
     const pfx = buildPfx({ cert, password: 'correct horse', algorithm: 'aes256' });
-    const { id, created } = await importCertificate(db, actor, { file: file(pfx, 'vendor.pfx'), password: 'correct horse', region: 'EU' }, now);
+    const { id, created } = await importCertificate(
+      db,
+      actor,
+      { file: file(pfx, 'vendor.pfx'), password: 'correct horse', region: 'EU' },
+      now,
+    );
     expect(created).toBe(true);
-    const row = await db.certificate.findUniqueOrThrow({ where: { id }, select: { sealedPrivateKey: true, sha256Thumbprint: true, region: true, source: true } });
+    const row = await db.certificate.findUniqueOrThrow({
+      where: { id },
+      select: { sealedPrivateKey: true, sha256Thumbprint: true, region: true, source: true },
+    });
     expect(row).toMatchObject({ region: 'EU', source: 'uploaded' });
     expect(row.sealedPrivateKey).toMatch(/^rkv1\./);
     expect(row.sealedPrivateKey).not.toContain('PRIVATE KEY');
@@ -41,10 +54,30 @@ describe('importing certificates', () => {
   });
 
   it.each([
-    ['a wrong PFX password', () => ({ file: file(buildPfx({ cert: buildCert({ slot: 13 }), password: 'right-password' }), 'x.pfx'), password: 'wrong-password' }), /password/i],
-    ['an expired certificate', () => ({ file: file(buildCert({ slot: 14, notBefore: new Date('2024-01-01'), notAfter: new Date('2025-01-01') }).pem, 'old.cer') }), /expired/i],
+    [
+      'a wrong PFX password',
+      () => ({
+        file: file(buildPfx({ cert: buildCert({ slot: 13 }), password: 'right-password' }), 'x.pfx'),
+        password: 'wrong-password',
+      }),
+      /password/i,
+    ],
+    [
+      'an expired certificate',
+      () => ({
+        file: file(
+          buildCert({ slot: 14, notBefore: new Date('2024-01-01'), notAfter: new Date('2025-01-01') }).pem,
+          'old.cer',
+        ),
+      }),
+      /expired/i,
+    ],
     ['a 1024-bit key', () => ({ file: file(buildCert({ slot: 15, bits: 1024 }).pem, 'weak.cer') }), /2048/],
-    ['a private key instead of a certificate', () => ({ file: file(buildCert({ slot: 16 }).keyPem, 'key.pem') }), /private key/i],
+    [
+      'a private key instead of a certificate',
+      () => ({ file: file(buildCert({ slot: 16 }).keyPem, 'key.pem') }),
+      /private key/i,
+    ],
     ['garbage', () => ({ file: file('hello, this is not a certificate', 'notes.txt') }), /notes\.txt/],
   ])('refuses %s, names the problem and stores nothing', async (_n, input, message) => {
     const [c, a] = [await count(), await audits()];
@@ -55,8 +88,15 @@ describe('importing certificates', () => {
   it('refuses a duplicate, but attaches a private key to a certificate known without one', async () => {
     const cert = buildCert({ subject: 'CN=Twice', slot: 17 });
     const first = await importCertificate(db, actor, { file: file(cert.pem, 'a.cer') }, now);
-    await expect(importCertificate(db, actor, { file: file(cert.pem, 'a.cer') }, now)).rejects.toMatchObject({ code: 'CONFLICT' });
-    const withKey = await importCertificate(db, actor, { file: file(buildPfx({ cert, password: 'pw-123456' }), 'a.pfx'), password: 'pw-123456' }, now);
+    await expect(importCertificate(db, actor, { file: file(cert.pem, 'a.cer') }, now)).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    const withKey = await importCertificate(
+      db,
+      actor,
+      { file: file(buildPfx({ cert, password: 'pw-123456' }), 'a.pfx'), password: 'pw-123456' },
+      now,
+    );
     expect(withKey).toEqual({ id: first.id, created: false });
     expect((await getCertificate(db, first.id))?.hasPrivateKey).toBe(true);
   });
@@ -64,8 +104,16 @@ describe('importing certificates', () => {
 
 describe('generating certificates', () => {
   it('generates a self-signed certificate whose sealed key matches it', async () => {
-    const { id } = await generateCertificate(db, SYSTEM_ACTOR, { subject: 'CN=Litware Connect 2027, O=Litware', days: 365, keySize: 2048 }, now);
-    const row = await db.certificate.findUniqueOrThrow({ where: { id }, select: { subject: true, notAfter: true, sealedPrivateKey: true, sha256Thumbprint: true, source: true } });
+    const { id } = await generateCertificate(
+      db,
+      SYSTEM_ACTOR,
+      { subject: 'CN=Litware Connect 2027, O=Litware', days: 365, keySize: 2048 },
+      now,
+    );
+    const row = await db.certificate.findUniqueOrThrow({
+      where: { id },
+      select: { subject: true, notAfter: true, sealedPrivateKey: true, sha256Thumbprint: true, source: true },
+    });
     expect(row.subject).toContain('CN=Litware Connect 2027');
     expect(row.source).toBe('generated');
     expect(row.notAfter.getTime() - now.getTime()).toBeGreaterThanOrEqual(364 * 86_400_000);
@@ -76,20 +124,38 @@ describe('generating certificates', () => {
     const { id, csrPem } = await createCertificateRequest(db, actor, { subject: 'CN=From CSR', keySize: 2048 });
     expect(csrPem).toMatch(/BEGIN CERTIFICATE REQUEST/);
     const stranger = buildCert({ slot: 18 });
-    await expect(completeCertificateRequest(db, actor, { requestId: id, file: file(stranger.pem, 'wrong.cer') }, now)).rejects.toThrow();
+    await expect(
+      completeCertificateRequest(db, actor, { requestId: id, file: file(stranger.pem, 'wrong.cer') }, now),
+    ).rejects.toThrow();
     // Sign the CSR's public key with a test CA key, as the vendor's CA would.
     const { createPublicKey, X509Certificate } = await import('node:crypto');
     const { openSealedKey } = await import('@/lib/vault/sealed-key');
     const { currentKeyRing } = await import('@/lib/vault/key-ring');
     const { signCertificate } = await import('@/lib/certs/sign-certificate');
-    const req = await db.certificateRequest.findUniqueOrThrow({ where: { id }, select: { sealedPrivateKey: true, publicKeySha256: true } });
+    const req = await db.certificateRequest.findUniqueOrThrow({
+      where: { id },
+      select: { sealedPrivateKey: true, publicKeySha256: true },
+    });
     const keyPem = openSealedKey(req.sealedPrivateKey, req.publicKeySha256, currentKeyRing());
     const ca = buildCert({ subject: 'CN=Vendor CA', slot: 19, isCA: true });
-    const issuedDer = signCertificate({ subject: 'CN=From CSR', publicKey: createPublicKey(keyPem), signingKey: ca.key, notBefore: new Date('2026-01-01'), notAfter: new Date('2027-01-01') });
+    const issuedDer = signCertificate({
+      subject: 'CN=From CSR',
+      publicKey: createPublicKey(keyPem),
+      signingKey: ca.key,
+      notBefore: new Date('2026-01-01'),
+      notAfter: new Date('2027-01-01'),
+    });
     const issuedPem = new X509Certificate(issuedDer).toString();
-    const done = await completeCertificateRequest(db, actor, { requestId: id, file: file(issuedPem, 'issued.cer') }, now);
+    const done = await completeCertificateRequest(
+      db,
+      actor,
+      { requestId: id, file: file(issuedPem, 'issued.cer') },
+      now,
+    );
     expect((await getCertificate(db, done.id))?.hasPrivateKey).toBe(true);
-    await expect(completeCertificateRequest(db, actor, { requestId: id, file: file(issuedPem, 'issued.cer') }, now)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(
+      completeCertificateRequest(db, actor, { requestId: id, file: file(issuedPem, 'issued.cer') }, now),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 });
 
@@ -98,7 +164,14 @@ describe('the inventory list', () => {
     const cert = buildCert({ subject: 'CN=Listed Compromised', slot: 20 });
     const { id } = await importCertificate(db, actor, { file: file(cert.pem, 'c.cer') }, now);
     const row = await db.certificate.findUniqueOrThrow({ where: { id } });
-    await db.advisory.create({ data: { title: 'Stolen', severity: 'critical', publishedAt: now, indicators: { create: [{ kind: 'sha1', value: row.sha1Thumbprint }] } } });
+    await db.advisory.create({
+      data: {
+        title: 'Stolen',
+        severity: 'critical',
+        publishedAt: now,
+        indicators: { create: [{ kind: 'sha1', value: row.sha1Thumbprint }] },
+      },
+    });
     const list = await listCertificates(db, { q: 'Listed Compromised' });
     expect(list.rows).toMatchObject([{ id, compromised: true, connectors: 0, hasPrivateKey: false }]);
     expect(JSON.stringify(list)).not.toContain('rkv1.');
@@ -111,7 +184,10 @@ describe('exporting a PFX (CLI only)', () => {
     const { parseCertificateInput } = await import('@/lib/certs/parse-certificate-input');
     const { id } = await generateCertificate(db, actor, { subject: 'CN=Export Me', days: 30, keySize: 2048 }, now);
     const row = await db.certificate.findUniqueOrThrow({ where: { id }, select: { sha1Thumbprint: true } });
-    const { pfx } = await exportCertificatePfx(db, actor, { certificate: row.sha1Thumbprint, password: 'long enough password' });
+    const { pfx } = await exportCertificatePfx(db, actor, {
+      certificate: row.sha1Thumbprint,
+      password: 'long enough password',
+    });
     const back = parseCertificateInput({ data: pfx, filename: 'x.pfx', password: 'long enough password' });
     expect(back.leaf.sha1Thumbprint).toBe(row.sha1Thumbprint);
     expect(back.privateKey).toBeDefined();
@@ -121,7 +197,14 @@ describe('exporting a PFX (CLI only)', () => {
 
   it('refuses a certificate whose key Rekey does not hold', async () => {
     const { exportCertificatePfx } = await import('@/lib/certificates/export-certificate-pfx');
-    const { id } = await importCertificate(db, actor, { file: file(buildCert({ subject: 'CN=No Key', slot: 21 }).pem, 'n.cer') }, now);
-    await expect(exportCertificatePfx(db, actor, { certificate: id, password: 'long enough password' })).rejects.toThrow(/does not hold the private key/);
+    const { id } = await importCertificate(
+      db,
+      actor,
+      { file: file(buildCert({ subject: 'CN=No Key', slot: 21 }).pem, 'n.cer') },
+      now,
+    );
+    await expect(
+      exportCertificatePfx(db, actor, { certificate: id, password: 'long enough password' }),
+    ).rejects.toThrow(/does not hold the private key/);
   });
 });

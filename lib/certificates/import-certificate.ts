@@ -15,7 +15,13 @@ import { sealForCertificate } from '@/lib/vault/key-ring';
 export const MAX_CERTIFICATE_UPLOAD_BYTES = 256 * 1024;
 
 export const CertificateUploadSchema = z.object({
-  file: z.instanceof(Blob, { message: 'Choose a certificate file (.cer, .crt, .pem, .pfx, .p12 or .p7b).' }).refine((f) => f.size > 0, 'The file is empty.').refine((f) => f.size <= MAX_CERTIFICATE_UPLOAD_BYTES, `The file is larger than ${MAX_CERTIFICATE_UPLOAD_BYTES / 1024} KiB; a certificate or PFX is a few KiB.`),
+  file: z
+    .instanceof(Blob, { message: 'Choose a certificate file (.cer, .crt, .pem, .pfx, .p12 or .p7b).' })
+    .refine((f) => f.size > 0, 'The file is empty.')
+    .refine(
+      (f) => f.size <= MAX_CERTIFICATE_UPLOAD_BYTES,
+      `The file is larger than ${MAX_CERTIFICATE_UPLOAD_BYTES / 1024} KiB; a certificate or PFX is a few KiB.`,
+    ),
   password: z.string().max(1024).optional(),
   label: z.string().trim().max(120).optional(),
   region: z.string().trim().max(64).optional(),
@@ -25,14 +31,20 @@ export type CertificateUploadInput = z.infer<typeof CertificateUploadSchema>;
 async function parseUpload(input: CertificateUploadInput): Promise<{ bundle: ParsedBundle; filename: string }> {
   const filename = (input.file as File).name || 'the uploaded file';
   const data = Buffer.from(await input.file.arrayBuffer());
-  const bundle = parseCertificateInput({ data, filename, password: input.password || undefined }, { maxBytes: MAX_CERTIFICATE_UPLOAD_BYTES });
+  const bundle = parseCertificateInput(
+    { data, filename, password: input.password || undefined },
+    { maxBytes: MAX_CERTIFICATE_UPLOAD_BYTES },
+  );
   return { bundle, filename };
 }
 
 export async function inspectCertificate(db: Db, input: CertificateUploadInput, now: Date): Promise<InspectionResult> {
   const { bundle, filename } = await parseUpload(input);
   const validation = validateForEntra(bundle.leaf, { now, filename, privateKeyPem: bundle.privateKey?.pem });
-  const existing = await db.certificate.findUnique({ where: { sha1Thumbprint: bundle.leaf.sha1Thumbprint }, select: { id: true, sealedPrivateKey: true } });
+  const existing = await db.certificate.findUnique({
+    where: { sha1Thumbprint: bundle.leaf.sha1Thumbprint },
+    select: { id: true, sealedPrivateKey: true },
+  });
   return {
     filename,
     kinds: bundle.kinds,
@@ -44,37 +56,77 @@ export async function inspectCertificate(db: Db, input: CertificateUploadInput, 
   };
 }
 
-export async function importCertificate(db: Db, actor: Actor, input: CertificateUploadInput, now: Date): Promise<{ id: string; created: boolean }> {
+export async function importCertificate(
+  db: Db,
+  actor: Actor,
+  input: CertificateUploadInput,
+  now: Date,
+): Promise<{ id: string; created: boolean }> {
   const { bundle, filename } = await parseUpload(input);
   const leaf = bundle.leaf;
   const validation = validateForEntra(leaf, { now, filename, privateKeyPem: bundle.privateKey?.pem });
   if (!validation.ok) {
-    throw new RekeyError('INVALID_CERTIFICATE', validation.errors.map((e) => e.message).join(' '), { issues: validation.errors });
+    throw new RekeyError('INVALID_CERTIFICATE', validation.errors.map((e) => e.message).join(' '), {
+      issues: validation.errors,
+    });
   }
   const sealed = bundle.privateKey ? sealForCertificate(bundle.privateKey.pem, leaf.sha256Thumbprint) : null;
   return db.$transaction(async (tx) => {
-    const existing = await tx.certificate.findUnique({ where: { sha1Thumbprint: leaf.sha1Thumbprint }, select: { id: true, sealedPrivateKey: true } });
+    const existing = await tx.certificate.findUnique({
+      where: { sha1Thumbprint: leaf.sha1Thumbprint },
+      select: { id: true, sealedPrivateKey: true },
+    });
     if (existing) {
       if (sealed && existing.sealedPrivateKey === null) {
         await tx.certificate.update({ where: { id: existing.id }, data: { sealedPrivateKey: sealed } });
-        await appendAuditEvent(tx, actor, { action: 'certificate.attach_private_key', targetType: 'certificate', targetId: existing.id, after: { sha1Thumbprint: leaf.sha1Thumbprint, filename } });
+        await appendAuditEvent(tx, actor, {
+          action: 'certificate.attach_private_key',
+          targetType: 'certificate',
+          targetId: existing.id,
+          after: { sha1Thumbprint: leaf.sha1Thumbprint, filename },
+        });
         return { id: existing.id, created: false };
       }
-      throw new RekeyError('CONFLICT', `${filename}: this certificate (SHA-1 ${leaf.sha1Thumbprint}) is already in the inventory${sealed ? ' with its private key' : ''}. Open it from the Certificates page instead.`, { id: existing.id });
+      throw new RekeyError(
+        'CONFLICT',
+        `${filename}: this certificate (SHA-1 ${leaf.sha1Thumbprint}) is already in the inventory${sealed ? ' with its private key' : ''}. Open it from the Certificates page instead.`,
+        { id: existing.id },
+      );
     }
     const row = await tx.certificate.create({
       data: {
-        sha1Thumbprint: leaf.sha1Thumbprint, sha256Thumbprint: leaf.sha256Thumbprint, serialNumber: leaf.serialNumber,
-        subject: leaf.subject, issuer: leaf.issuer, notBefore: leaf.notBefore, notAfter: leaf.notAfter,
-        keyType: leaf.keyType, keySize: leaf.keySize ?? null, curve: leaf.curve ?? null, signatureAlgorithm: leaf.signatureAlgorithm,
-        der: Buffer.from(leaf.derBase64, 'base64'), sealedPrivateKey: sealed, source: 'uploaded',
-        label: input.label || null, region: input.region || null, createdById: actor.id,
+        sha1Thumbprint: leaf.sha1Thumbprint,
+        sha256Thumbprint: leaf.sha256Thumbprint,
+        serialNumber: leaf.serialNumber,
+        subject: leaf.subject,
+        issuer: leaf.issuer,
+        notBefore: leaf.notBefore,
+        notAfter: leaf.notAfter,
+        keyType: leaf.keyType,
+        keySize: leaf.keySize ?? null,
+        curve: leaf.curve ?? null,
+        signatureAlgorithm: leaf.signatureAlgorithm,
+        der: Buffer.from(leaf.derBase64, 'base64'),
+        sealedPrivateKey: sealed,
+        source: 'uploaded',
+        label: input.label || null,
+        region: input.region || null,
+        createdById: actor.id,
       },
       select: { id: true },
     });
     await appendAuditEvent(tx, actor, {
-      action: 'certificate.import', targetType: 'certificate', targetId: row.id,
-      after: { subject: leaf.subject, sha1Thumbprint: leaf.sha1Thumbprint, notAfter: leaf.notAfter, hasPrivateKey: Boolean(sealed), filename, warnings: validation.warnings.map((w) => w.code) },
+      action: 'certificate.import',
+      targetType: 'certificate',
+      targetId: row.id,
+      after: {
+        subject: leaf.subject,
+        sha1Thumbprint: leaf.sha1Thumbprint,
+        notAfter: leaf.notAfter,
+        hasPrivateKey: Boolean(sealed),
+        filename,
+        warnings: validation.warnings.map((w) => w.code),
+      },
     });
     return { id: row.id, created: true };
   });

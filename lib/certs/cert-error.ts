@@ -36,5 +36,10 @@ export function certInputError(
       : reason === 'TOO_LARGE'
         ? 'PAYLOAD_TOO_LARGE'
         : 'INVALID_CERTIFICATE';
-  return new RekeyError(code, `${describeFile(filename)}: ${message}`, { reason, file: filename, ...extra }, cause === undefined ? undefined : { cause });
+  return new RekeyError(
+    code,
+    `${describeFile(filename)}: ${message}`,
+    { reason, file: filename, ...extra },
+    cause === undefined ? undefined : { cause },
+  );
 }

@@ -88,7 +88,17 @@ function parseSans(text: string | undefined): string[] {
 }
 
 /** Fields node:crypto does not expose on Node 20: signature algorithm and exact validity. */
-const KEY_USAGE_BITS = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly'];
+const KEY_USAGE_BITS = [
+  'digitalSignature',
+  'nonRepudiation',
+  'keyEncipherment',
+  'dataEncipherment',
+  'keyAgreement',
+  'keyCertSign',
+  'cRLSign',
+  'encipherOnly',
+  'decipherOnly',
+];
 
 const SPKI_ALGORITHMS: Record<string, KeyType> = {
   '1.2.840.113549.1.1.1': 'RSA',
@@ -201,7 +211,8 @@ interface TbsFields extends KeyInfo, Extensions {
 function readTbsFields(der: Buffer): TbsFields {
   const cert = readTlv(der, 0);
   const [tbs, sigAlg] = children(der, cert);
-  if (!tbs || !sigAlg || tbs.tag !== TAG.SEQUENCE || sigAlg.tag !== TAG.SEQUENCE) throw new DerError('malformed', 'not an X.509 certificate structure');
+  if (!tbs || !sigAlg || tbs.tag !== TAG.SEQUENCE || sigAlg.tag !== TAG.SEQUENCE)
+    throw new DerError('malformed', 'not an X.509 certificate structure');
   const algOid = children(der, sigAlg)[0];
   if (!algOid) throw new DerError('malformed', 'certificate has no signature algorithm');
   const tbsKids = children(der, tbs);
@@ -210,7 +221,8 @@ function readTbsFields(der: Buffer): TbsFields {
   const validity = tbsKids[first + 3];
   const subject = tbsKids[first + 4];
   const spki = tbsKids[first + 5];
-  if (!issuer || !subject || !spki || !validity || validity.tag !== TAG.SEQUENCE) throw new DerError('malformed', 'certificate is missing required fields');
+  if (!issuer || !subject || !spki || !validity || validity.tag !== TAG.SEQUENCE)
+    throw new DerError('malformed', 'certificate is missing required fields');
   const [nb, na] = children(der, validity);
   if (!nb || !na) throw new DerError('malformed', 'certificate validity is incomplete');
   return {
@@ -220,7 +232,10 @@ function readTbsFields(der: Buffer): TbsFields {
     issuerDer: der.subarray(issuer.start, issuer.end),
     subjectDer: der.subarray(subject.start, subject.end),
     ...readSpki(der, spki),
-    ...readExtensions(der, tbsKids.find((t) => t.tag === TAG.CONTEXT_3)),
+    ...readExtensions(
+      der,
+      tbsKids.find((t) => t.tag === TAG.CONTEXT_3),
+    ),
   };
 }
 
@@ -230,7 +245,10 @@ function readTbsFields(der: Buffer): TbsFields {
  * Throws whatever the native parser or the DER walk throws; `parseCertificateInput` turns those
  * into messages for people.
  */
-export function certificateFactsFromDer(der: Buffer, x509: X509Certificate = new X509Certificate(der)): CertificateFacts {
+export function certificateFactsFromDer(
+  der: Buffer,
+  x509: X509Certificate = new X509Certificate(der),
+): CertificateFacts {
   const tbs = readTbsFields(der);
   const sha1 = createHash('sha1').update(der).digest();
   const sha256 = createHash('sha256').update(der).digest();
@@ -256,7 +274,9 @@ export function certificateFactsFromDer(der: Buffer, x509: X509Certificate = new
     // Self-issued (same name) and, when both key identifiers are present, the same key. This is
     // OpenSSL's own issuer test minus its keyCertSign demand (which leaf certificates rightly
     // fail) and without a signature verification (~20–90 µs) on the hot path.
-    selfSigned: tbs.subjectDer.equals(tbs.issuerDer) && (tbs.authorityKeyId === undefined || tbs.subjectKeyId === undefined || tbs.authorityKeyId === tbs.subjectKeyId),
+    selfSigned:
+      tbs.subjectDer.equals(tbs.issuerDer) &&
+      (tbs.authorityKeyId === undefined || tbs.subjectKeyId === undefined || tbs.authorityKeyId === tbs.subjectKeyId),
   };
   if (tbs.keySize !== undefined) facts.keySize = tbs.keySize;
   if (tbs.curve !== undefined) facts.curve = tbs.curve;

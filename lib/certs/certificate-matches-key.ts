@@ -6,7 +6,12 @@ function toKey(keyPem: string | KeyObject): KeyObject {
   try {
     return createPrivateKey(keyPem);
   } catch (e) {
-    throw new RekeyError('INVALID_CERTIFICATE', 'The private key could not be read; give an unencrypted PKCS#8 or PKCS#1 PEM key.', { reason: 'NOT_A_PRIVATE_KEY' }, { cause: e });
+    throw new RekeyError(
+      'INVALID_CERTIFICATE',
+      'The private key could not be read; give an unencrypted PKCS#8 or PKCS#1 PEM key.',
+      { reason: 'NOT_A_PRIVATE_KEY' },
+      { cause: e },
+    );
   }
 }
 

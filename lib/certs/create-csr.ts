@@ -21,8 +21,13 @@ export interface GeneratedCsr {
 export async function createCsr(input: CreateCsrInput): Promise<GeneratedCsr> {
   const keyPem = input.keyPem ?? (await generateKeyPair(input.bits ?? 2048)).privateKeyPem;
   const key = createPrivateKey(keyPem);
-  if (key.asymmetricKeyType !== 'rsa') throw new RekeyError('BAD_INPUT', 'Rekey makes RSA requests only: the vendor service signs PS256/RS256 assertions.');
-  if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) throw new RekeyError('BAD_INPUT', 'The key is smaller than 2048 bits; Entra ID refuses it.');
+  if (key.asymmetricKeyType !== 'rsa')
+    throw new RekeyError(
+      'BAD_INPUT',
+      'Rekey makes RSA requests only: the vendor service signs PS256/RS256 assertions.',
+    );
+  if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048)
+    throw new RekeyError('BAD_INPUT', 'The key is smaller than 2048 bits; Entra ID refuses it.');
   const pkcs8 = key.export({ type: 'pkcs8', format: 'pem' }) as string;
   const forgeKey = forge.pki.privateKeyFromPem(pkcs8) as forge.pki.rsa.PrivateKey;
   const csr = forge.pki.createCertificationRequest();
@@ -32,7 +37,8 @@ export async function createCsr(input: CreateCsrInput): Promise<GeneratedCsr> {
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', clientAuth: true },
   ];
-  if (input.dnsNames?.length) extensions.push({ name: 'subjectAltName', altNames: input.dnsNames.map((value) => ({ type: 2, value })) });
+  if (input.dnsNames?.length)
+    extensions.push({ name: 'subjectAltName', altNames: input.dnsNames.map((value) => ({ type: 2, value })) });
   csr.setAttributes([{ name: 'extensionRequest', extensions }]);
   csr.sign(forgeKey, forge.md.sha256.create());
   return { csrPem: forge.pki.certificationRequestToPem(csr), keyPem: pkcs8 };

@@ -28,20 +28,29 @@ export interface GeneratedCertificate {
 
 export function assertDays(days: number): void {
   if (!Number.isInteger(days) || days < 1 || days > MAX_CERTIFICATE_DAYS) {
-    throw new RekeyError('BAD_INPUT', `Validity must be a whole number of days between 1 and ${MAX_CERTIFICATE_DAYS}; got ${days}.`);
+    throw new RekeyError(
+      'BAD_INPUT',
+      `Validity must be a whole number of days between 1 and ${MAX_CERTIFICATE_DAYS}; got ${days}.`,
+    );
   }
 }
 
 /** A self-signed RSA/SHA-256 client-authentication certificate, valid from `now` for `days`. */
-export async function createSelfSignedCertificate(input: CreateSelfSignedCertificateInput): Promise<GeneratedCertificate> {
+export async function createSelfSignedCertificate(
+  input: CreateSelfSignedCertificateInput,
+): Promise<GeneratedCertificate> {
   assertDays(input.days);
   const keyPem = input.keyPem ?? (await generateKeyPair(input.bits ?? 2048)).privateKeyPem;
   const privateKey = createPrivateKey(keyPem);
   if (privateKey.asymmetricKeyType !== 'rsa') {
-    throw new RekeyError('BAD_INPUT', `The key is ${privateKey.asymmetricKeyType}; Rekey only makes RSA certificates because the vendor's PS256/RS256 client assertions need RSA.`);
+    throw new RekeyError(
+      'BAD_INPUT',
+      `The key is ${privateKey.asymmetricKeyType}; Rekey only makes RSA certificates because the vendor's PS256/RS256 client assertions need RSA.`,
+    );
   }
   const bits = privateKey.asymmetricKeyDetails?.modulusLength ?? 0;
-  if (bits < 2048) throw new RekeyError('BAD_INPUT', `The key has ${bits} bits; Entra ID needs RSA keys of at least 2048 bits.`);
+  if (bits < 2048)
+    throw new RekeyError('BAD_INPUT', `The key has ${bits} bits; Entra ID needs RSA keys of at least 2048 bits.`);
   const der = signCertificate({
     subject: input.subject,
     serialNumberHex: randomSerialHex(randomBytes),

@@ -23,7 +23,11 @@ export function exportPfx(input: ExportPfxInput): Buffer {
     throw new RekeyError('BAD_INPUT', `The PFX password must have at least ${MIN_PFX_PASSWORD_LENGTH} characters.`);
   }
   if (!certificateMatchesKey(input.certPem, input.keyPem)) {
-    throw new RekeyError('INVALID_CERTIFICATE', 'The private key does not belong to this certificate; refusing to export a PFX that cannot be used.', { reason: 'KEY_MISMATCH' });
+    throw new RekeyError(
+      'INVALID_CERTIFICATE',
+      'The private key does not belong to this certificate; refusing to export a PFX that cannot be used.',
+      { reason: 'KEY_MISMATCH' },
+    );
   }
   const pkcs8 = createPrivateKey(input.keyPem).export({ type: 'pkcs8', format: 'pem' }) as string;
   const key = forge.pki.privateKeyFromPem(pkcs8);

@@ -17,7 +17,10 @@ const generate = promisify(generateKeyPairCb);
 
 export function assertRsaKeySize(bits: number): asserts bits is RsaKeySize {
   if (!(RSA_KEY_SIZES as readonly number[]).includes(bits)) {
-    throw new RekeyError('BAD_INPUT', `RSA key size ${bits} is not offered; choose 2048, 3072 or 4096 bits (Entra ID needs at least 2048).`);
+    throw new RekeyError(
+      'BAD_INPUT',
+      `RSA key size ${bits} is not offered; choose 2048, 3072 or 4096 bits (Entra ID needs at least 2048).`,
+    );
   }
 }
 

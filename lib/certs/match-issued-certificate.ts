@@ -16,15 +16,33 @@ export interface MatchedCertificate {
  * pending key its CSR was made from. Throws INVALID_CERTIFICATE / KEY_MISMATCH when the CA signed a
  * different key (wrong CSR, or the request was regenerated).
  */
-export function matchIssuedCertificate(certInput: string | Buffer, keyPem: string, opts?: ParseOptions & { filename?: string }): MatchedCertificate {
-  const bundle = parseCertificateInput({ data: certInput, ...(opts?.filename ? { filename: opts.filename } : {}) }, opts);
+export function matchIssuedCertificate(
+  certInput: string | Buffer,
+  keyPem: string,
+  opts?: ParseOptions & { filename?: string },
+): MatchedCertificate {
+  const bundle = parseCertificateInput(
+    { data: certInput, ...(opts?.filename ? { filename: opts.filename } : {}) },
+    opts,
+  );
   const key = createPrivateKey(keyPem);
   const ordered = [bundle.leaf, ...bundle.chain];
-  const match = ordered.find((c) => certificateMatchesKey(new X509Certificate(Buffer.from(c.derBase64, 'base64')), key));
+  const match = ordered.find((c) =>
+    certificateMatchesKey(new X509Certificate(Buffer.from(c.derBase64, 'base64')), key),
+  );
   if (!match) {
-    throw certInputError('KEY_MISMATCH', opts?.filename, `was issued for a different key than the pending request's key (certificate SHA-1 ${bundle.leaf.sha1Thumbprint}). Check that you uploaded the certificate issued for this request, or create a new request.`, {
-      sha1Thumbprint: bundle.leaf.sha1Thumbprint,
-    });
+    throw certInputError(
+      'KEY_MISMATCH',
+      opts?.filename,
+      `was issued for a different key than the pending request's key (certificate SHA-1 ${bundle.leaf.sha1Thumbprint}). Check that you uploaded the certificate issued for this request, or create a new request.`,
+      {
+        sha1Thumbprint: bundle.leaf.sha1Thumbprint,
+      },
+    );
   }
-  return { facts: match, chain: ordered.filter((c) => c !== match), keyPem: key.export({ type: 'pkcs8', format: 'pem' }) as string };
+  return {
+    facts: match,
+    chain: ordered.filter((c) => c !== match),
+    keyPem: key.export({ type: 'pkcs8', format: 'pem' }) as string,
+  };
 }

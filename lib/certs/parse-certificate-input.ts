@@ -86,7 +86,8 @@ class Collector {
   }
 
   buffer(buf: Buffer): void {
-    if (buf.length === 0) this.fail('EMPTY', 'the file is empty. Choose the certificate file (.cer, .crt, .pem, .pfx or .p7b) again.');
+    if (buf.length === 0)
+      this.fail('EMPTY', 'the file is empty. Choose the certificate file (.cer, .crt, .pem, .pfx or .p7b) again.');
     if (buf[0] === 0xff && buf[1] === 0xfe) {
       this.kind('utf16-text');
       return this.text(buf.subarray(2).toString('utf16le'));
@@ -98,7 +99,8 @@ class Collector {
 
   text(raw: string): void {
     const s = raw.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-    if (s.trim() === '') this.fail('EMPTY', 'the file is empty. Choose the certificate file (.cer, .crt, .pem, .pfx or .p7b) again.');
+    if (s.trim() === '')
+      this.fail('EMPTY', 'the file is empty. Choose the certificate file (.cer, .crt, .pem, .pfx or .p7b) again.');
     if (s.includes('-----BEGIN ')) {
       this.kind('pem');
       return this.pem(s);
@@ -107,10 +109,17 @@ class Collector {
     if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(compact) && compact.length >= 16) {
       this.kind('base64');
       const bytes = Buffer.from(compact.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-      if (bytes[0] !== 0x30) this.fail('NOT_A_CERTIFICATE', 'is base64 text, but it does not decode to a certificate. Export the certificate as "Base-64 encoded X.509 (.CER)" or DER and try again.');
+      if (bytes[0] !== 0x30)
+        this.fail(
+          'NOT_A_CERTIFICATE',
+          'is base64 text, but it does not decode to a certificate. Export the certificate as "Base-64 encoded X.509 (.CER)" or DER and try again.',
+        );
       return this.binary(bytes);
     }
-    this.fail('NOT_A_CERTIFICATE', 'is a text file without a PEM block ("-----BEGIN CERTIFICATE-----") or base64 data. Export the certificate as .cer/.pem, or the certificate with its key as .pfx.');
+    this.fail(
+      'NOT_A_CERTIFICATE',
+      'is a text file without a PEM block ("-----BEGIN CERTIFICATE-----") or base64 data. Export the certificate as .cer/.pem, or the certificate with its key as .pfx.',
+    );
   }
 
   pem(s: string): void {
@@ -119,20 +128,34 @@ class Collector {
     for (const m of s.matchAll(PEM_BLOCK)) {
       blocks++;
       const label = m[1]!;
-      if (m[3] !== label) this.fail('TRUNCATED', `the PEM block "${label}" ends with "-----END ${m[3]}-----"; the file is damaged or two files were pasted together. Export it again.`);
+      if (m[3] !== label)
+        this.fail(
+          'TRUNCATED',
+          `the PEM block "${label}" ends with "-----END ${m[3]}-----"; the file is damaged or two files were pasted together. Export it again.`,
+        );
       this.pemBlock(label, m[2]!, m[0]);
     }
     if (blocks < begins.length) {
       const unmatched = begins[blocks] ?? begins[0]!;
-      this.fail('TRUNCATED', `the PEM block "${unmatched.replace(/-/g, '').replace('BEGIN ', '')}" has no END line: the file is cut off. Copy or download the whole file again.`);
+      this.fail(
+        'TRUNCATED',
+        `the PEM block "${unmatched.replace(/-/g, '').replace('BEGIN ', '')}" has no END line: the file is cut off. Copy or download the whole file again.`,
+      );
     }
   }
 
   pemBlock(label: string, body: string, whole: string): void {
-    const lines = body.split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = body
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     const headers = lines.filter((l) => l.includes(':'));
     const b64 = lines.filter((l) => !l.includes(':')).join('');
-    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) this.fail('NOT_A_CERTIFICATE', `the PEM block "${label}" contains characters that are not base64; the file is damaged. Export it again.`);
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64))
+      this.fail(
+        'NOT_A_CERTIFICATE',
+        `the PEM block "${label}" contains characters that are not base64; the file is damaged. Export it again.`,
+      );
     const der = Buffer.from(b64, 'base64');
     switch (label) {
       case 'CERTIFICATE':
@@ -150,7 +173,10 @@ class Collector {
       case 'EC PRIVATE KEY':
         if (headers.some((h) => h.startsWith('Proc-Type:') && h.includes('ENCRYPTED'))) {
           this.kind('encrypted-private-key');
-          return this.addKey(() => createPrivateKey({ key: whole, format: 'pem', passphrase: this.password ?? '' }), true);
+          return this.addKey(
+            () => createPrivateKey({ key: whole, format: 'pem', passphrase: this.password ?? '' }),
+            true,
+          );
         }
         return this.binary(der, 'private-key');
       case 'CERTIFICATE REQUEST':
@@ -169,7 +195,10 @@ class Collector {
   /** Classifies DER by shape; `expect` comes from a PEM label. */
   binary(buf: Buffer, expect?: 'certificate' | 'pkcs7' | 'private-key'): void {
     if (buf[0] !== TAG.SEQUENCE) {
-      this.fail('NOT_A_CERTIFICATE', `is not a certificate: it starts with bytes ${buf.subarray(0, 4).toString('hex')}, not a DER structure. Export the certificate as .cer (DER or Base-64), .pem, .pfx or .p7b.`);
+      this.fail(
+        'NOT_A_CERTIFICATE',
+        `is not a certificate: it starts with bytes ${buf.subarray(0, 4).toString('hex')}, not a DER structure. Export the certificate as .cer (DER or Base-64), .pem, .pfx or .p7b.`,
+      );
     }
     let outer: Tlv;
     let kids: Tlv[];
@@ -178,24 +207,41 @@ class Collector {
       kids = children(buf, outer);
     } catch (e) {
       if (e instanceof DerError && e.reason === 'truncated') {
-        this.fail('TRUNCATED', `is truncated: it holds ${buf.length} bytes but its structure needs ${e.needed ?? 'more'}. Download or copy the whole file again.`, { bytes: buf.length, needed: e.needed });
+        this.fail(
+          'TRUNCATED',
+          `is truncated: it holds ${buf.length} bytes but its structure needs ${e.needed ?? 'more'}. Download or copy the whole file again.`,
+          { bytes: buf.length, needed: e.needed },
+        );
       }
       if (e instanceof DerError && e.reason === 'indefinite') return this.berFallback(buf);
-      return this.fail('NOT_A_CERTIFICATE', 'could not be read as a certificate, PFX or PKCS#7 file (the DER structure is damaged). Export it again.', undefined, e);
+      return this.fail(
+        'NOT_A_CERTIFICATE',
+        'could not be read as a certificate, PFX or PKCS#7 file (the DER structure is damaged). Export it again.',
+        undefined,
+        e,
+      );
     }
     const bytes = buf.subarray(0, outer.end);
     const [k0, k1, k2] = kids;
     if (!k0) this.fail('NOT_A_CERTIFICATE', 'is an empty DER structure, not a certificate.');
 
     // PFX: SEQUENCE { INTEGER 3, ContentInfo, MacData? }
-    if (k0.tag === TAG.INTEGER && k1?.tag === TAG.SEQUENCE && readSmallInt(buf, k0) === 3 && children(buf, k1)[0]?.tag === TAG.OID) {
+    if (
+      k0.tag === TAG.INTEGER &&
+      k1?.tag === TAG.SEQUENCE &&
+      readSmallInt(buf, k0) === 3 &&
+      children(buf, k1)[0]?.tag === TAG.OID
+    ) {
       return this.pkcs12(bytes);
     }
     // ContentInfo { OID, [0] content }
     if (k0.tag === TAG.OID) {
       const oid = readOid(buf, k0);
       if (oid === OID.pkcs7SignedData && k1) return this.pkcs7(bytes, k1);
-      return this.fail('NOT_A_CERTIFICATE', `is a PKCS#7/CMS message of type ${oid}, not a certificate bundle. Export the chain as .p7b ("Cryptographic Message Syntax Standard - PKCS #7 Certificates").`);
+      return this.fail(
+        'NOT_A_CERTIFICATE',
+        `is a PKCS#7/CMS message of type ${oid}, not a certificate bundle. Export the chain as .p7b ("Cryptographic Message Syntax Standard - PKCS #7 Certificates").`,
+      );
     }
     // Certificate or CSR: SEQUENCE { SEQUENCE tbs, AlgorithmIdentifier, BIT STRING }
     if (k0.tag === TAG.SEQUENCE && kids.length === 3 && k1?.tag === TAG.SEQUENCE && k2?.tag === TAG.BIT_STRING) {
@@ -214,7 +260,10 @@ class Collector {
     // EncryptedPrivateKeyInfo
     if (k0.tag === TAG.SEQUENCE && kids.length === 2 && k1?.tag === TAG.OCTET_STRING) {
       this.kind('encrypted-private-key');
-      return this.addKey(() => createPrivateKey({ key: bytes, format: 'der', type: 'pkcs8', passphrase: this.password ?? '' }), true);
+      return this.addKey(
+        () => createPrivateKey({ key: bytes, format: 'der', type: 'pkcs8', passphrase: this.password ?? '' }),
+        true,
+      );
     }
     // PrivateKeyInfo (PKCS#8)
     if (k0.tag === TAG.INTEGER && k1?.tag === TAG.SEQUENCE && k2?.tag === TAG.OCTET_STRING) {
@@ -231,7 +280,10 @@ class Collector {
       this.kind('private-key-sec1');
       return this.addKey(() => createPrivateKey({ key: bytes, format: 'der', type: 'sec1' }), false);
     }
-    const hint = expect === 'certificate' ? 'The PEM block says CERTIFICATE but its content is not one; the file is damaged.' : 'Export the certificate as .cer/.pem, .pfx or .p7b.';
+    const hint =
+      expect === 'certificate'
+        ? 'The PEM block says CERTIFICATE but its content is not one; the file is damaged.'
+        : 'Export the certificate as .cer/.pem, .pfx or .p7b.';
     this.fail('NOT_A_CERTIFICATE', `is not a certificate, PFX, PKCS#7 bundle or private key. ${hint}`);
   }
 
@@ -242,7 +294,12 @@ class Collector {
       x509 = new X509Certificate(der);
       facts = certificateFactsFromDer(der, x509);
     } catch (e) {
-      return this.fail('NOT_A_CERTIFICATE', `contains something shaped like a certificate that OpenSSL cannot read (${(e as Error).message}). Ask the vendor for a standard X.509 certificate.`, undefined, e);
+      return this.fail(
+        'NOT_A_CERTIFICATE',
+        `contains something shaped like a certificate that OpenSSL cannot read (${(e as Error).message}). Ask the vendor for a standard X.509 certificate.`,
+        undefined,
+        e,
+      );
     }
     this.kind('certificate');
     if (!this.certs.some((c) => c.facts.sha1Thumbprint === facts.sha1Thumbprint)) this.certs.push({ der, x509, facts });
@@ -254,7 +311,11 @@ class Collector {
     const parts = signedData ? children(buf, signedData) : [];
     const certSet = parts.find((t, i) => i >= 3 && t.tag === TAG.CONTEXT_0);
     const certs = certSet ? children(buf, certSet).filter((t) => t.tag === TAG.SEQUENCE) : [];
-    if (certs.length === 0) this.fail('NO_CERTIFICATE', 'is a PKCS#7 (.p7b) file without certificates. Export the certificate chain again with "Include all certificates in the certification path".');
+    if (certs.length === 0)
+      this.fail(
+        'NO_CERTIFICATE',
+        'is a PKCS#7 (.p7b) file without certificates. Export the certificate chain again with "Include all certificates in the certification path".',
+      );
     for (const t of certs) this.certificate(Buffer.from(slice(buf, t)));
   }
 
@@ -264,19 +325,34 @@ class Collector {
     try {
       asn = forge.asn1.fromDer(forge.util.createBuffer(buf.toString('binary')), false);
     } catch (e) {
-      return this.fail('NOT_A_CERTIFICATE', 'could not be read as a certificate, PFX or PKCS#7 file (the BER structure is damaged). Export it again.', undefined, e);
+      return this.fail(
+        'NOT_A_CERTIFICATE',
+        'could not be read as a certificate, PFX or PKCS#7 file (the BER structure is damaged). Export it again.',
+        undefined,
+        e,
+      );
     }
     const first = Array.isArray(asn.value) ? asn.value[0] : undefined;
     if (first && first.type === forge.asn1.Type.INTEGER) return this.pkcs12(buf, asn);
-    if (first && first.type === forge.asn1.Type.OID && forge.asn1.derToOid(first.value as string) === OID.pkcs7SignedData) {
+    if (
+      first &&
+      first.type === forge.asn1.Type.OID &&
+      forge.asn1.derToOid(first.value as string) === OID.pkcs7SignedData
+    ) {
       this.kind('pkcs7');
       let msg: forge.pkcs7.PkcsSignedData;
       try {
         msg = forge.pkcs7.messageFromAsn1(asn) as forge.pkcs7.PkcsSignedData;
       } catch (e) {
-        return this.fail('NOT_A_CERTIFICATE', `is a PKCS#7 file that could not be read (${(e as Error).message}). Export the chain again as .p7b.`, undefined, e);
+        return this.fail(
+          'NOT_A_CERTIFICATE',
+          `is a PKCS#7 file that could not be read (${(e as Error).message}). Export the chain again as .p7b.`,
+          undefined,
+          e,
+        );
       }
-      for (const c of msg.certificates) this.certificate(forgeToBuffer(forge.asn1.toDer(forge.pki.certificateToAsn1(c))));
+      for (const c of msg.certificates)
+        this.certificate(forgeToBuffer(forge.asn1.toDer(forge.pki.certificateToAsn1(c))));
       return;
     }
     this.fail('NOT_A_CERTIFICATE', 'is not a certificate, PFX or PKCS#7 bundle.');
@@ -291,15 +367,32 @@ class Collector {
     } catch (e) {
       const msg = (e as Error).message ?? String(e);
       if (/MAC could not be verified|wrong password|Invalid password/i.test(msg)) {
-        if (!this.password) this.fail('PASSWORD_REQUIRED', 'is a password-protected PFX. Enter the password that was set when it was exported.');
-        this.fail('WRONG_PASSWORD', 'could not be opened with that password. Check the PFX password (it is case-sensitive) and try again.');
+        if (!this.password)
+          this.fail(
+            'PASSWORD_REQUIRED',
+            'is a password-protected PFX. Enter the password that was set when it was exported.',
+          );
+        this.fail(
+          'WRONG_PASSWORD',
+          'could not be opened with that password. Check the PFX password (it is case-sensitive) and try again.',
+        );
       }
       if (/unsupported|not supported/i.test(msg)) {
-        this.fail('UNSUPPORTED_PFX', `uses a PFX protection Rekey cannot read (${msg}). Re-export it with AES-256 (OpenSSL 3 default, or Windows "AES256-SHA256"), or as separate .cer and key files.`, undefined, e);
+        this.fail(
+          'UNSUPPORTED_PFX',
+          `uses a PFX protection Rekey cannot read (${msg}). Re-export it with AES-256 (OpenSSL 3 default, or Windows "AES256-SHA256"), or as separate .cer and key files.`,
+          undefined,
+          e,
+        );
       }
       // A wrong password on a PFX without a MAC shows up as garbage after decryption.
       if (this.password !== undefined && /ASN\.1|Too few bytes|decrypt|Cannot read/i.test(msg)) {
-        this.fail('WRONG_PASSWORD', 'could not be opened with that password (the decrypted contents are not readable). Check the PFX password and try again.', undefined, e);
+        this.fail(
+          'WRONG_PASSWORD',
+          'could not be opened with that password (the decrypted contents are not readable). Check the PFX password and try again.',
+          undefined,
+          e,
+        );
       }
       this.fail('NOT_A_CERTIFICATE', `is a PFX that could not be read (${msg}). Export it again.`, undefined, e);
     }
@@ -331,8 +424,17 @@ class Collector {
       if (encrypted && (code === 'ERR_MISSING_PASSPHRASE' || !this.password)) {
         this.fail('PASSWORD_REQUIRED', 'holds an encrypted private key. Enter its password.');
       }
-      if (encrypted || /bad decrypt|passphrase/i.test(msg)) this.fail('WRONG_PASSWORD', 'holds an encrypted private key that could not be decrypted with that password. Check the password and try again.');
-      this.fail('NOT_A_PRIVATE_KEY', `holds a private key that could not be read (${msg}). Export it again as PKCS#8 PEM.`, undefined, e);
+      if (encrypted || /bad decrypt|passphrase/i.test(msg))
+        this.fail(
+          'WRONG_PASSWORD',
+          'holds an encrypted private key that could not be decrypted with that password. Check the password and try again.',
+        );
+      this.fail(
+        'NOT_A_PRIVATE_KEY',
+        `holds a private key that could not be read (${msg}). Export it again as PKCS#8 PEM.`,
+        undefined,
+        e,
+      );
     }
   }
 }
@@ -354,10 +456,20 @@ function looksLikeText(buf: Buffer): boolean {
 }
 
 function keyFacts(key: KeyObject): ParsedPrivateKey {
-  const types: Record<string, KeyType> = { rsa: 'RSA', 'rsa-pss': 'RSA-PSS', ec: 'EC', ed25519: 'Ed25519', ed448: 'Ed448', dsa: 'DSA' };
+  const types: Record<string, KeyType> = {
+    rsa: 'RSA',
+    'rsa-pss': 'RSA-PSS',
+    ec: 'EC',
+    ed25519: 'Ed25519',
+    ed448: 'Ed448',
+    dsa: 'DSA',
+  };
   const d = key.asymmetricKeyDetails ?? {};
   const curveNames: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
-  const out: ParsedPrivateKey = { pem: key.export({ type: 'pkcs8', format: 'pem' }) as string, type: types[key.asymmetricKeyType ?? ''] ?? 'unknown' };
+  const out: ParsedPrivateKey = {
+    pem: key.export({ type: 'pkcs8', format: 'pem' }) as string,
+    type: types[key.asymmetricKeyType ?? ''] ?? 'unknown',
+  };
   if (d.modulusLength) out.size = d.modulusLength;
   if (d.namedCurve) out.curve = curveNames[d.namedCurve] ?? d.namedCurve;
   return out;
@@ -380,7 +492,9 @@ function orderLeafFirst(certs: FoundCert[], leaf: FoundCert): FoundCert[] {
 
 /** The leaf is the certificate that issued none of the others (non-CA preferred). */
 function pickLeaf(certs: FoundCert[]): FoundCert {
-  const issuesNothing = certs.filter((c) => !certs.some((o) => o !== c && o.x509.checkIssued(c.x509) && o.x509.subject !== c.x509.subject));
+  const issuesNothing = certs.filter(
+    (c) => !certs.some((o) => o !== c && o.x509.checkIssued(c.x509) && o.x509.subject !== c.x509.subject),
+  );
   return issuesNothing.find((c) => !c.x509.ca) ?? issuesNothing[0] ?? certs[0]!;
 }
 
@@ -389,7 +503,11 @@ function collect(input: CertificateInput, opts: ParseOptions | undefined): Colle
   const size = typeof input.data === 'string' ? Buffer.byteLength(input.data) : input.data.length;
   const c = new Collector(input.filename, input.password);
   if (size > max) {
-    c.fail('TOO_LARGE', `is ${size} bytes; the limit is ${max} bytes. A certificate, PFX or chain is a few KB: check that you chose the right file.`, { bytes: size, maxBytes: max });
+    c.fail(
+      'TOO_LARGE',
+      `is ${size} bytes; the limit is ${max} bytes. A certificate, PFX or chain is a few KB: check that you chose the right file.`,
+      { bytes: size, maxBytes: max },
+    );
   }
   if (typeof input.data === 'string') c.text(input.data);
   else c.buffer(input.data);
@@ -407,12 +525,27 @@ export function parseCertificateInput(input: CertificateInput, opts?: ParseOptio
   const c: Collector = collect(input, opts);
   if (c.certs.length === 0) {
     if (c.keys.length > 0) {
-      c.fail('PRIVATE_KEY_NOT_CERTIFICATE', 'holds a private key, not a certificate. Upload the certificate (.cer, .crt or .pem with "BEGIN CERTIFICATE"), or a .pfx that contains both. Keep the private key file safe and do not send it around.');
+      c.fail(
+        'PRIVATE_KEY_NOT_CERTIFICATE',
+        'holds a private key, not a certificate. Upload the certificate (.cer, .crt or .pem with "BEGIN CERTIFICATE"), or a .pfx that contains both. Keep the private key file safe and do not send it around.',
+      );
     }
     const f = c.foreign[0];
-    if (f?.kind === 'csr') c.fail('CSR_NOT_CERTIFICATE', 'is a certificate signing request (CSR), not a certificate. Send the CSR to your CA and upload the certificate it issues.');
-    if (f?.kind === 'public-key') c.fail('PUBLIC_KEY_NOT_CERTIFICATE', 'holds a bare public key, not a certificate. Entra ID needs an X.509 certificate (.cer/.pem).');
-    if (f) c.fail('NOT_A_CERTIFICATE', `holds a PEM block of type "${f.label}", not a certificate. Upload the certificate (.cer/.pem), a .pfx or a .p7b.`);
+    if (f?.kind === 'csr')
+      c.fail(
+        'CSR_NOT_CERTIFICATE',
+        'is a certificate signing request (CSR), not a certificate. Send the CSR to your CA and upload the certificate it issues.',
+      );
+    if (f?.kind === 'public-key')
+      c.fail(
+        'PUBLIC_KEY_NOT_CERTIFICATE',
+        'holds a bare public key, not a certificate. Entra ID needs an X.509 certificate (.cer/.pem).',
+      );
+    if (f)
+      c.fail(
+        'NOT_A_CERTIFICATE',
+        `holds a PEM block of type "${f.label}", not a certificate. Upload the certificate (.cer/.pem), a .pfx or a .p7b.`,
+      );
     c.fail('NO_CERTIFICATE', 'contains no certificate. Upload the certificate (.cer/.pem), a .pfx or a .p7b.');
   }
   let leaf: FoundCert;
@@ -427,9 +560,13 @@ export function parseCertificateInput(input: CertificateInput, opts?: ParseOptio
       }
     }
     if (!key) {
-      c.fail('KEY_MISMATCH', 'holds a private key that does not belong to any certificate in it. Export the certificate together with its own key (e.g. a .pfx from the machine that made the request).', {
-        sha1Thumbprints: c.certs.map((x) => x.facts.sha1Thumbprint),
-      });
+      c.fail(
+        'KEY_MISMATCH',
+        'holds a private key that does not belong to any certificate in it. Export the certificate together with its own key (e.g. a .pfx from the machine that made the request).',
+        {
+          sha1Thumbprints: c.certs.map((x) => x.facts.sha1Thumbprint),
+        },
+      );
     }
   } else {
     leaf = pickLeaf(c.certs);
@@ -448,7 +585,10 @@ export function parsePrivateKeyInput(input: CertificateInput, opts?: ParseOption
   const c: Collector = collect(input, opts);
   const key = c.keys[0];
   if (!key) {
-    c.fail('NOT_A_PRIVATE_KEY', 'holds no private key. Choose the key file (".key" / "BEGIN PRIVATE KEY") that was created with the CSR.');
+    c.fail(
+      'NOT_A_PRIVATE_KEY',
+      'holds no private key. Choose the key file (".key" / "BEGIN PRIVATE KEY") that was created with the CSR.',
+    );
   }
   return keyFacts(key);
 }

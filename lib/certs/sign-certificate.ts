@@ -53,17 +53,28 @@ export function parseSubject(subject: string): forge.pki.CertificateField[] {
     const part = raw.trim();
     if (!part) continue;
     const eq = part.indexOf('=');
-    if (eq <= 0) throw new RekeyError('BAD_INPUT', `Subject part "${part}" is not NAME=value. Write the subject like "CN=vendor-connector, O=Contoso".`);
+    if (eq <= 0)
+      throw new RekeyError(
+        'BAD_INPUT',
+        `Subject part "${part}" is not NAME=value. Write the subject like "CN=vendor-connector, O=Contoso".`,
+      );
     const name = part.slice(0, eq).trim().toUpperCase();
     const value = part.slice(eq + 1).trim();
     const spec = NAME_ATTRS[name];
-    if (!spec) throw new RekeyError('BAD_INPUT', `Subject attribute "${name}" is not supported; use CN, O, OU, L, ST, C, E or DC.`);
+    if (!spec)
+      throw new RekeyError(
+        'BAD_INPUT',
+        `Subject attribute "${name}" is not supported; use CN, O, OU, L, ST, C, E or DC.`,
+      );
     if (!value) throw new RekeyError('BAD_INPUT', `Subject attribute ${name} is empty.`);
-    if (name === 'C' && !/^[A-Z]{2}$/.test(value)) throw new RekeyError('BAD_INPUT', `Subject country C=${value} must be a two-letter code such as NL or US.`);
-    if (name === 'CN' && value.length > 64) throw new RekeyError('BAD_INPUT', `Subject CN is ${value.length} characters; X.509 allows at most 64.`);
+    if (name === 'C' && !/^[A-Z]{2}$/.test(value))
+      throw new RekeyError('BAD_INPUT', `Subject country C=${value} must be a two-letter code such as NL or US.`);
+    if (name === 'CN' && value.length > 64)
+      throw new RekeyError('BAD_INPUT', `Subject CN is ${value.length} characters; X.509 allows at most 64.`);
     attrs.push({ ...spec, value } as forge.pki.CertificateField);
   }
-  if (!attrs.some((a) => a.shortName === 'CN')) throw new RekeyError('BAD_INPUT', 'The subject needs a common name, e.g. "CN=vendor-connector".');
+  if (!attrs.some((a) => a.shortName === 'CN'))
+    throw new RekeyError('BAD_INPUT', 'The subject needs a common name, e.g. "CN=vendor-connector".');
   return attrs.reverse();
 }
 
@@ -134,7 +145,9 @@ export function signCertificate(p: SignCertificateParams): Buffer {
   const spki = toForgeAsn1(spkiDer);
   const spkiParts = children(spkiDer, readTlv(spkiDer, 0));
   const bitString = spkiParts[1]!;
-  const ski = createHash('sha1').update(spkiDer.subarray(bitString.valueStart + 1, bitString.end)).digest();
+  const ski = createHash('sha1')
+    .update(spkiDer.subarray(bitString.valueStart + 1, bitString.end))
+    .digest();
 
   const cert = pki.createCertificate();
   placeholderKey ??= pki.setRsaPublicKey(new forge.jsbn.BigInteger('3'), new forge.jsbn.BigInteger('3'));
@@ -149,15 +162,23 @@ export function signCertificate(p: SignCertificateParams): Buffer {
     { name: 'basicConstraints', cA: p.isCA ?? false, critical: true },
     p.isCA
       ? { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true }
-      : { name: 'keyUsage', digitalSignature: true, keyEncipherment: signerType === 'rsa' && p.publicKey.asymmetricKeyType === 'rsa', critical: true },
+      : {
+          name: 'keyUsage',
+          digitalSignature: true,
+          keyEncipherment: signerType === 'rsa' && p.publicKey.asymmetricKeyType === 'rsa',
+          critical: true,
+        },
     { name: 'subjectKeyIdentifier', subjectKeyIdentifier: ski.toString('hex') },
   ];
   if (!p.isCA) exts.push({ name: 'extKeyUsage', clientAuth: true });
-  if (p.dnsNames?.length) exts.push({ name: 'subjectAltName', altNames: p.dnsNames.map((value) => ({ type: 2, value })) });
+  if (p.dnsNames?.length)
+    exts.push({ name: 'subjectAltName', altNames: p.dnsNames.map((value) => ({ type: 2, value })) });
   cert.setExtensions(exts);
 
   cert.siginfo.algorithmOid = RSA_SIG_OIDS.sha256; // placeholder; replaced by sigAlg() below
-  const tbs = (pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
+  const tbs = (pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(
+    cert,
+  );
   const tbsParts = tbs.value as forge.asn1.Asn1[];
   tbsParts[2] = sigAlg();
   if (p.issuerNameDer) tbsParts[3] = toForgeAsn1(p.issuerNameDer);

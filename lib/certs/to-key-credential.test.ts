@@ -4,7 +4,11 @@ import { certificateFactsFromDer } from '@/lib/certs/certificate-facts';
 import { sha1ThumbprintFromCustomKeyIdentifier, toKeyCredential } from '@/lib/certs/to-key-credential';
 import { buildCert } from '@/lib/testing/certs';
 
-const cert = buildCert({ subject: 'CN=contoso-connector, O=Vendor', notBefore: new Date('2026-01-01T08:30:00Z'), notAfter: new Date('2027-01-01T08:30:00Z') });
+const cert = buildCert({
+  subject: 'CN=contoso-connector, O=Vendor',
+  notBefore: new Date('2026-01-01T08:30:00Z'),
+  notAfter: new Date('2027-01-01T08:30:00Z'),
+});
 const facts = certificateFactsFromDer(cert.der);
 
 describe('toKeyCredential', () => {
@@ -44,7 +48,9 @@ describe('toKeyCredential', () => {
   });
 
   it('accepts dates inside the validity and refuses dates outside it', () => {
-    expect(toKeyCredential(facts, { endDateTime: new Date('2026-12-01T00:00:00Z') }).endDateTime).toBe('2026-12-01T00:00:00Z');
+    expect(toKeyCredential(facts, { endDateTime: new Date('2026-12-01T00:00:00Z') }).endDateTime).toBe(
+      '2026-12-01T00:00:00Z',
+    );
     try {
       toKeyCredential(facts, { endDateTime: new Date('2027-06-01T00:00:00Z') });
       expect.unreachable();

@@ -33,9 +33,13 @@ export function toKeyCredential(facts: CertificateFacts, opts: ToKeyCredentialOp
   const start = opts.startDateTime ?? facts.notBefore;
   const end = opts.endDateTime ?? facts.notAfter;
   if (start.getTime() < facts.notBefore.getTime() || end.getTime() > facts.notAfter.getTime()) {
-    throw new RekeyError('BAD_INPUT', `The credential dates (${iso(start)} – ${iso(end)}) must lie within the certificate's validity (${iso(facts.notBefore)} – ${iso(facts.notAfter)}); Graph rejects them otherwise (KeyCredentialsInvalidEndDate).`);
+    throw new RekeyError(
+      'BAD_INPUT',
+      `The credential dates (${iso(start)} – ${iso(end)}) must lie within the certificate's validity (${iso(facts.notBefore)} – ${iso(facts.notAfter)}); Graph rejects them otherwise (KeyCredentialsInvalidEndDate).`,
+    );
   }
-  if (end.getTime() <= start.getTime()) throw new RekeyError('BAD_INPUT', 'The credential end date must be after its start date.');
+  if (end.getTime() <= start.getTime())
+    throw new RekeyError('BAD_INPUT', 'The credential end date must be after its start date.');
   const name = (opts.displayName ?? facts.subject).trim() || facts.sha1Thumbprint;
   return {
     type: 'AsymmetricX509Cert',

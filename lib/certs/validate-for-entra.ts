@@ -55,7 +55,13 @@ interface Check {
 const DAY_MS = 86_400_000;
 const day = (d: Date) => d.toISOString().slice(0, 10);
 const MIN_RSA_BITS = 2048;
-const WEAK_SIGNATURES = new Set(['md2WithRSAEncryption', 'md5WithRSAEncryption', 'sha1WithRSAEncryption', 'ecdsa-with-SHA1', 'dsa-with-SHA1']);
+const WEAK_SIGNATURES = new Set([
+  'md2WithRSAEncryption',
+  'md5WithRSAEncryption',
+  'sha1WithRSAEncryption',
+  'ecdsa-with-SHA1',
+  'dsa-with-SHA1',
+]);
 
 /**
  * What Entra ID and the vendor's MSAL-based service accept, in the order an admin should fix
@@ -83,7 +89,10 @@ export const ENTRA_CERTIFICATE_CHECKS: readonly Check[] = [
       const x509 = new X509Certificate(Buffer.from(facts.derBase64, 'base64'));
       return certificateMatchesKey(x509, opts.privateKeyPem)
         ? null
-        : { code: 'KEY_MISMATCH', message: `${file}: the certificate (SHA-1 ${facts.sha1Thumbprint}) does not belong to the private key given with it. Upload the certificate that was issued for this key, or the PFX exported from the machine that holds it.` };
+        : {
+            code: 'KEY_MISMATCH',
+            message: `${file}: the certificate (SHA-1 ${facts.sha1Thumbprint}) does not belong to the private key given with it. Upload the certificate that was issued for this key, or the PFX exported from the machine that holds it.`,
+          };
     },
   },
   {
@@ -91,7 +100,10 @@ export const ENTRA_CERTIFICATE_CHECKS: readonly Check[] = [
     severity: 'error',
     run: ({ facts, opts, file }) =>
       opts.now.getTime() >= facts.notAfter.getTime()
-        ? { code: 'EXPIRED', message: `${file}: the certificate expired on ${day(facts.notAfter)}. Generate a new certificate in Rekey or ask the vendor's CA for a new one.` }
+        ? {
+            code: 'EXPIRED',
+            message: `${file}: the certificate expired on ${day(facts.notAfter)}. Generate a new certificate in Rekey or ask the vendor's CA for a new one.`,
+          }
         : null,
   },
   {
@@ -99,7 +111,10 @@ export const ENTRA_CERTIFICATE_CHECKS: readonly Check[] = [
     severity: 'error',
     run: ({ facts, opts, file }) =>
       opts.now.getTime() < facts.notBefore.getTime()
-        ? { code: 'NOT_YET_VALID', message: `${file}: the certificate is not valid until ${facts.notBefore.toISOString()}. Wait until then, or check the clock of the machine that created it and issue it again.` }
+        ? {
+            code: 'NOT_YET_VALID',
+            message: `${file}: the certificate is not valid until ${facts.notBefore.toISOString()}. Wait until then, or check the clock of the machine that created it and issue it again.`,
+          }
         : null,
   },
   {
@@ -108,14 +123,20 @@ export const ENTRA_CERTIFICATE_CHECKS: readonly Check[] = [
     run: ({ facts, file }) =>
       facts.keyType === 'RSA' || facts.keyType === 'RSA-PSS' || facts.keyType === 'EC'
         ? null
-        : { code: 'KEY_TYPE_UNSUPPORTED', message: `${file}: the certificate has a ${facts.keyType} key. Entra ID client assertions are signed with RSA (PS256/RS256); issue an RSA certificate of 2048 bits or more.` },
+        : {
+            code: 'KEY_TYPE_UNSUPPORTED',
+            message: `${file}: the certificate has a ${facts.keyType} key. Entra ID client assertions are signed with RSA (PS256/RS256); issue an RSA certificate of 2048 bits or more.`,
+          },
   },
   {
     name: 'ecNotSupportedByMsal',
     severity: 'error',
     run: ({ facts, file }) =>
       facts.keyType === 'EC'
-        ? { code: 'EC_NOT_SUPPORTED_BY_MSAL', message: `${file}: the certificate has an elliptic-curve key (${facts.curve ?? 'EC'}). Entra ID would store it, but the vendor service signs its client assertion with MSAL as PS256, which needs an RSA key, so it could not sign in. Issue an RSA certificate (2048 bits or more).` }
+        ? {
+            code: 'EC_NOT_SUPPORTED_BY_MSAL',
+            message: `${file}: the certificate has an elliptic-curve key (${facts.curve ?? 'EC'}). Entra ID would store it, but the vendor service signs its client assertion with MSAL as PS256, which needs an RSA key, so it could not sign in. Issue an RSA certificate (2048 bits or more).`,
+          }
         : null,
   },
   {
@@ -123,7 +144,10 @@ export const ENTRA_CERTIFICATE_CHECKS: readonly Check[] = [
     severity: 'error',
     run: ({ facts, file }) =>
       (facts.keyType === 'RSA' || facts.keyType === 'RSA-PSS') && (facts.keySize ?? 0) < MIN_RSA_BITS
-        ? { code: 'RSA_TOO_SMALL', message: `${file}: the RSA key has ${facts.keySize ?? 'an unknown number of'} bits; Entra ID refuses keys below ${MIN_RSA_BITS} bits (AADSTS700027). Generate a new key of 2048, 3072 or 4096 bits.` }
+        ? {
+            code: 'RSA_TOO_SMALL',
+            message: `${file}: the RSA key has ${facts.keySize ?? 'an unknown number of'} bits; Entra ID refuses keys below ${MIN_RSA_BITS} bits (AADSTS700027). Generate a new key of 2048, 3072 or 4096 bits.`,
+          }
         : null,
   },
   {
@@ -131,7 +155,10 @@ export const ENTRA_CERTIFICATE_CHECKS: readonly Check[] = [
     severity: 'error',
     run: ({ facts, file }) =>
       WEAK_SIGNATURES.has(facts.signatureAlgorithm)
-        ? { code: 'WEAK_SIGNATURE', message: `${file}: the certificate is signed with ${facts.signatureAlgorithm}; SHA-1 and MD5 signatures can be forged. Reissue it with SHA-256 (sha256WithRSAEncryption).` }
+        ? {
+            code: 'WEAK_SIGNATURE',
+            message: `${file}: the certificate is signed with ${facts.signatureAlgorithm}; SHA-1 and MD5 signatures can be forged. Reissue it with SHA-256 (sha256WithRSAEncryption).`,
+          }
         : null,
   },
   {
@@ -140,7 +167,10 @@ export const ENTRA_CERTIFICATE_CHECKS: readonly Check[] = [
     run: ({ facts, opts, file }) => {
       const left = facts.notAfter.getTime() - opts.now.getTime();
       return left > 0 && left <= (opts.warnWithinDays ?? 30) * DAY_MS
-        ? { code: 'EXPIRES_SOON', message: `${file}: the certificate expires on ${day(facts.notAfter)}, in ${Math.ceil(left / DAY_MS)} days. Rotating to it buys little time; consider a newer certificate.` }
+        ? {
+            code: 'EXPIRES_SOON',
+            message: `${file}: the certificate expires on ${day(facts.notAfter)}, in ${Math.ceil(left / DAY_MS)} days. Rotating to it buys little time; consider a newer certificate.`,
+          }
         : null;
     },
   },
@@ -149,7 +179,10 @@ export const ENTRA_CERTIFICATE_CHECKS: readonly Check[] = [
     severity: 'warning',
     run: ({ facts, file }) =>
       facts.notAfter.getTime() - facts.notBefore.getTime() > 366 * DAY_MS * 2
-        ? { code: 'LONG_LIFETIME', message: `${file}: the certificate is valid for more than two years. Tenant app-management policies may refuse long-lived credentials (CredentialInvalidLifetimeAsPerAppPolicy); prefer one year.` }
+        ? {
+            code: 'LONG_LIFETIME',
+            message: `${file}: the certificate is valid for more than two years. Tenant app-management policies may refuse long-lived credentials (CredentialInvalidLifetimeAsPerAppPolicy); prefer one year.`,
+          }
         : null,
   },
   {
@@ -157,7 +190,10 @@ export const ENTRA_CERTIFICATE_CHECKS: readonly Check[] = [
     severity: 'warning',
     run: ({ facts, file }) =>
       facts.isCA
-        ? { code: 'CA_CERTIFICATE', message: `${file}: this is a CA certificate (basicConstraints CA:TRUE). Connectors normally use a leaf certificate; check that you picked the right one from the chain.` }
+        ? {
+            code: 'CA_CERTIFICATE',
+            message: `${file}: this is a CA certificate (basicConstraints CA:TRUE). Connectors normally use a leaf certificate; check that you picked the right one from the chain.`,
+          }
         : null,
   },
   {
@@ -165,7 +201,10 @@ export const ENTRA_CERTIFICATE_CHECKS: readonly Check[] = [
     severity: 'warning',
     run: ({ facts, file }) =>
       facts.keyUsage && !facts.keyUsage.includes('digitalSignature')
-        ? { code: 'NO_DIGITAL_SIGNATURE_USAGE', message: `${file}: the key usage (${facts.keyUsage.join(', ') || 'none'}) does not include digitalSignature. Entra ID does not check it, but strict client libraries may refuse to sign with this certificate.` }
+        ? {
+            code: 'NO_DIGITAL_SIGNATURE_USAGE',
+            message: `${file}: the key usage (${facts.keyUsage.join(', ') || 'none'}) does not include digitalSignature. Entra ID does not check it, but strict client libraries may refuse to sign with this certificate.`,
+          }
         : null,
   },
   {
@@ -173,7 +212,10 @@ export const ENTRA_CERTIFICATE_CHECKS: readonly Check[] = [
     severity: 'warning',
     run: ({ facts, file }) =>
       facts.keyType === 'RSA-PSS'
-        ? { code: 'RSA_PSS_KEY', message: `${file}: the key is an RSA-PSS-restricted key; some client libraries cannot load it. A plain RSA key is safer.` }
+        ? {
+            code: 'RSA_PSS_KEY',
+            message: `${file}: the key is an RSA-PSS-restricted key; some client libraries cannot load it. A plain RSA key is safer.`,
+          }
         : null,
   },
 ];
@@ -198,8 +240,16 @@ export function requireValidCertificate(facts: CertificateFacts, opts: ValidateO
   const result = validateForEntra(facts, opts);
   const first = result.errors[0];
   if (first) {
-    const more = result.errors.length > 1 ? ` (and ${result.errors.length - 1} more problem${result.errors.length > 2 ? 's' : ''})` : '';
-    throw new RekeyError('INVALID_CERTIFICATE', `${first.message}${more}`, { reason: first.code, file: opts.filename, issues: result.errors, sha1Thumbprint: facts.sha1Thumbprint });
+    const more =
+      result.errors.length > 1
+        ? ` (and ${result.errors.length - 1} more problem${result.errors.length > 2 ? 's' : ''})`
+        : '';
+    throw new RekeyError('INVALID_CERTIFICATE', `${first.message}${more}`, {
+      reason: first.code,
+      file: opts.filename,
+      issues: result.errors,
+      sha1Thumbprint: facts.sha1Thumbprint,
+    });
   }
   return result;
 }

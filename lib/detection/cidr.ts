@@ -52,7 +52,8 @@ export function parseIp(input: string): IpAddress | null {
   if (family === 4) return { family: 4, value: ipv4ToBigInt(s) };
   if (family === 6) {
     const value = ipv6ToBigInt(s.toLowerCase());
-    if (value >> 32n === 0xffffn && (value & ~0xffffffffn) === MAPPED_PREFIX) return { family: 4, value: value & 0xffffffffn };
+    if (value >> 32n === 0xffffn && (value & ~0xffffffffn) === MAPPED_PREFIX)
+      return { family: 4, value: value & 0xffffffffn };
     return { family: 6, value };
   }
   return null;
@@ -64,7 +65,7 @@ function formatIp(family: IpFamily, value: bigint): string {
   for (let i = 7; i >= 0; i--) groups.push(((value >> BigInt(i * 16)) & 0xffffn).toString(16));
   // Compress the longest run of zero groups (RFC 5952).
   let best = { at: -1, len: 0 };
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== '0') {
       i++;
       continue;

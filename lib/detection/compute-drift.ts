@@ -62,5 +62,10 @@ export interface DriftDetail {
 }
 
 export function toDriftDetail(result: DriftResult, now: Date): DriftDetail {
-  return { scannedAt: now.toISOString(), unknown: result.unknown, missing: result.missing, knownCount: result.known.length };
+  return {
+    scannedAt: now.toISOString(),
+    unknown: result.unknown,
+    missing: result.missing,
+    knownCount: result.known.length,
+  };
 }

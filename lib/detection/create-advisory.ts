@@ -32,10 +32,14 @@ export interface DetectionContext {
 
 /** A parse failure as the one error users see: every bad row named, nothing written. */
 export function advisoryInputError(result: Extract<ParseResult<ParsedAdvisory>, { ok: false }>): RekeyError {
-  return new RekeyError('BAD_INPUT', `The advisory was not saved; fix these and try again:\n${result.errors.map((e) => `  ${e}`).join('\n')}`, {
-    errors: result.errors,
-    fieldErrors: { _form: result.errors },
-  });
+  return new RekeyError(
+    'BAD_INPUT',
+    `The advisory was not saved; fix these and try again:\n${result.errors.map((e) => `  ${e}`).join('\n')}`,
+    {
+      errors: result.errors,
+      fieldErrors: { _form: result.errors },
+    },
+  );
 }
 
 export function callerUserId(caller: Caller): string | null {
@@ -46,12 +50,21 @@ export async function createAdvisory(input: CreateAdvisoryInput, ctx: DetectionC
   const db = ctx.db ?? defaultDb;
   requireFleetWide(ctx.caller, 'operator', 'Creating an advisory');
   const fields = CreateAdvisorySchema.safeParse(input);
-  if (!fields.success) throw new RekeyError('BAD_INPUT', 'Some fields are not valid.', { fieldErrors: z.flattenError(fields.error).fieldErrors });
+  if (!fields.success)
+    throw new RekeyError('BAD_INPUT', 'Some fields are not valid.', {
+      fieldErrors: z.flattenError(fields.error).fieldErrors,
+    });
   const { indicators, ...meta } = fields.data;
   const parsed = parseAdvisoryText(indicators, { ...meta, source: 'manual' });
   if (!parsed.ok) throw advisoryInputError(parsed);
   return db.$transaction(
-    (tx) => persistAdvisory(tx, parsed.value, { actor: ctx.actor, now: ctx.now, createdById: callerUserId(ctx.caller), audit: { action: 'advisory.create' } }),
+    (tx) =>
+      persistAdvisory(tx, parsed.value, {
+        actor: ctx.actor,
+        now: ctx.now,
+        createdById: callerUserId(ctx.caller),
+        audit: { action: 'advisory.create' },
+      }),
     ADVISORY_TRANSACTION,
   );
 }

@@ -10,12 +10,21 @@ export type Caller = Principal | 'system';
 
 export function requireFleetWide(caller: Caller, min: Role, what: string): void {
   if (caller === 'system') return;
-  if (!isFleetWide(caller, min)) throw new RekeyError('FORBIDDEN', `${what} needs the ${roleLabel(min)} role for the whole fleet.`, { need: min });
+  if (!isFleetWide(caller, min))
+    throw new RekeyError('FORBIDDEN', `${what} needs the ${roleLabel(min)} role for the whole fleet.`, { need: min });
 }
 
 /** A tenant the caller may see (viewer) or act on; outside the scope it is NOT_FOUND, like a missing id. */
-export function requireTenantVisible(caller: Caller, tenant: { id: string; group: string | null; displayName: string }, min: Role, what: string): void {
+export function requireTenantVisible(
+  caller: Caller,
+  tenant: { id: string; group: string | null; displayName: string },
+  min: Role,
+  what: string,
+): void {
   if (caller === 'system') return;
   if (!canAccessTenant(caller, tenant, 'viewer')) throw new RekeyError('NOT_FOUND', `${what} not found.`);
-  if (!canAccessTenant(caller, tenant, min)) throw new RekeyError('FORBIDDEN', `This needs the ${roleLabel(min)} role for tenant ${tenant.displayName}.`, { need: min });
+  if (!canAccessTenant(caller, tenant, min))
+    throw new RekeyError('FORBIDDEN', `This needs the ${roleLabel(min)} role for tenant ${tenant.displayName}.`, {
+      need: min,
+    });
 }

@@ -12,11 +12,15 @@ import { StatusPolicySchema, type StatusPolicy } from '@/lib/status/classify-con
 export const VENDOR_CIDRS_KEY = 'detection.vendorCidrs';
 export const STATUS_POLICY_KEY = 'policy.status';
 
-export const VendorCidrsSchema = z.array(z.string().trim().max(64)).max(1_000).superRefine((list, ctx) => {
-  list.forEach((c, i) => {
-    if (!parseCidr(c)) ctx.addIssue({ code: 'custom', path: [i], message: `'${c}' is not an IPv4/IPv6 address or CIDR range` });
+export const VendorCidrsSchema = z
+  .array(z.string().trim().max(64))
+  .max(1_000)
+  .superRefine((list, ctx) => {
+    list.forEach((c, i) => {
+      if (!parseCidr(c))
+        ctx.addIssue({ code: 'custom', path: [i], message: `'${c}' is not an IPv4/IPv6 address or CIDR range` });
+    });
   });
-});
 
 export interface DetectionSettings {
   policy: StatusPolicy;
@@ -27,8 +31,16 @@ export async function loadDetectionSettings(db: Db | Prisma.TransactionClient): 
   const rows = await db.setting.findMany({ where: { key: { in: [VENDOR_CIDRS_KEY, STATUS_POLICY_KEY] } } });
   const get = (k: string) => rows.find((r) => r.key === k)?.value;
   const policy = StatusPolicySchema.safeParse(get(STATUS_POLICY_KEY) ?? {});
-  if (!policy.success) throw new RekeyError('CONFIG', `The setting ${STATUS_POLICY_KEY} is invalid: ${policy.error.issues.map((i) => i.message).join('; ')}`);
+  if (!policy.success)
+    throw new RekeyError(
+      'CONFIG',
+      `The setting ${STATUS_POLICY_KEY} is invalid: ${policy.error.issues.map((i) => i.message).join('; ')}`,
+    );
   const cidrs = VendorCidrsSchema.safeParse(get(VENDOR_CIDRS_KEY) ?? []);
-  if (!cidrs.success) throw new RekeyError('CONFIG', `The setting ${VENDOR_CIDRS_KEY} is invalid: ${cidrs.error.issues.map((i) => i.message).join('; ')}`);
+  if (!cidrs.success)
+    throw new RekeyError(
+      'CONFIG',
+      `The setting ${VENDOR_CIDRS_KEY} is invalid: ${cidrs.error.issues.map((i) => i.message).join('; ')}`,
+    );
   return { policy: policy.data, vendorCidrs: cidrs.data };
 }

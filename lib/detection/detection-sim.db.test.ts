@@ -33,9 +33,19 @@ async function buildInventory(gs: GraphSim) {
     const x = new X509Certificate(fs.readFileSync(c.certificatePath));
     const row = await db.certificate.create({
       data: {
-        sha1Thumbprint: c.thumbprintSha1, sha256Thumbprint: c.thumbprintSha256, serialNumber: x.serialNumber.toUpperCase(), subject: c.subject,
-        issuer: x.issuer.split('\n').reverse().join(', '), notBefore: new Date(c.notBefore), notAfter: new Date(c.notAfter), keyType: 'RSA', keySize: 2048,
-        signatureAlgorithm: 'sha256WithRSAEncryption', der: x.raw, source: 'discovered', label: c.name,
+        sha1Thumbprint: c.thumbprintSha1,
+        sha256Thumbprint: c.thumbprintSha256,
+        serialNumber: x.serialNumber.toUpperCase(),
+        subject: c.subject,
+        issuer: x.issuer.split('\n').reverse().join(', '),
+        notBefore: new Date(c.notBefore),
+        notAfter: new Date(c.notAfter),
+        keyType: 'RSA',
+        keySize: 2048,
+        signatureAlgorithm: 'sha256WithRSAEncryption',
+        der: x.raw,
+        source: 'discovered',
+        label: c.name,
       },
     });
     certIds.set(c.name, row.id);
@@ -43,11 +53,23 @@ async function buildInventory(gs: GraphSim) {
   for (const t of m.tenants) {
     const tenant = await db.tenant.create({
       data: {
-        entraTenantId: t.id, displayName: t.name, defaultDomain: t.domain, region: t.region, consentState: t.managementConsent === 'granted' ? 'consented' : 'not_consented',
+        entraTenantId: t.id,
+        displayName: t.name,
+        defaultDomain: t.domain,
+        region: t.region,
+        consentState: t.managementConsent === 'granted' ? 'consented' : 'not_consented',
         connectors: {
           create: t.connectors.map((c) => {
             const sha1 = m.vendor.certificates.find((v) => v.name === c.certificate)!.thumbprintSha1;
-            return { connectorTypeId: type.id, displayName: c.displayName, appId: c.appId, appObjectId: c.applicationObjectId, spObjectId: c.servicePrincipalId, currentCertificateId: certIds.get(c.certificate)!, expectedThumbprints: [sha1] };
+            return {
+              connectorTypeId: type.id,
+              displayName: c.displayName,
+              appId: c.appId,
+              appObjectId: c.applicationObjectId,
+              spObjectId: c.servicePrincipalId,
+              currentCertificateId: certIds.get(c.certificate)!,
+              expectedThumbprints: [sha1],
+            };
           }),
         },
       },
@@ -62,10 +84,19 @@ const rekeyId = (entra: string) => tenantIdByEntra.get(entra)!;
 beforeAll(async () => {
   gs = await startGraphSim();
   await buildInventory(gs);
-  const compromised = gs.manifest.vendor.certificates.find((c) => c.name === gs.manifest.scenarios.compromisedCertificate)!;
+  const compromised = gs.manifest.vendor.certificates.find(
+    (c) => c.name === gs.manifest.scenarios.compromisedCertificate,
+  )!;
   await importAdvisory(
     {
-      content: JSON.stringify({ title: 'Litware Connect certificate stolen', severity: 'critical', publishedAt: now.toISOString(), compromiseWindow: { start: new Date(now.getTime() - 14 * 86_400_000).toISOString() }, guidance: 'Re-establish the connection.', indicators: [{ sha1: compromised.thumbprintSha1 }] }),
+      content: JSON.stringify({
+        title: 'Litware Connect certificate stolen',
+        severity: 'critical',
+        publishedAt: now.toISOString(),
+        compromiseWindow: { start: new Date(now.getTime() - 14 * 86_400_000).toISOString() },
+        guidance: 'Re-establish the connection.',
+        indicators: [{ sha1: compromised.thumbprintSha1 }],
+      }),
       fileName: 'litware.json',
     },
     ctx(),
@@ -86,7 +117,9 @@ describe('detection against the simulator demo fleet', () => {
     expect(r.tenants.filter((t) => !t.ok).map((t) => t.tenantId)).toEqual([rekeyId(s.consentRevokedTenantId!)]);
     const conn = await db.connector.findFirstOrThrow({ where: { appId: s.unknownCredential!.appId } });
     const detail = await getConnectorDrift(conn.id, { caller: 'system' });
-    expect(detail.unknown.map((u) => [u.keyId, u.thumbprint])).toEqual([[s.unknownCredential!.keyId, s.unknownCredential!.thumbprintSha1]]);
+    expect(detail.unknown.map((u) => [u.keyId, u.thumbprint])).toEqual([
+      [s.unknownCredential!.keyId, s.unknownCredential!.thumbprintSha1],
+    ]);
     expect(detail.missing).toEqual([]);
     // drift unless something worse (a compromised certificate) outranks it
     expect(detail.reasons.map((x) => x.check)).toContain('tenantCredentialsDrifted');
@@ -97,7 +130,10 @@ describe('detection against the simulator demo fleet', () => {
     const r = await scanSignIns({ all: true }, ctx());
     const expected = gs.manifest.scenarios.attackerTargetedTenantIds.map(rekeyId).sort();
     expect(r.targetedTenants).toEqual(expected);
-    const targetedNow = await db.tenant.findMany({ where: { connectors: { some: { status: 'targeted' } } }, select: { id: true } });
+    const targetedNow = await db.tenant.findMany({
+      where: { connectors: { some: { status: 'targeted' } } },
+      select: { id: true },
+    });
     expect(targetedNow.map((t) => t.id).sort()).toEqual(expected);
     const list = await listTargetedTenants({ caller: 'system' });
     expect(list.map((t) => t.tenantId).sort()).toEqual(expected);
@@ -107,40 +143,82 @@ describe('detection against the simulator demo fleet', () => {
     }
     const evidence = await getTenantEvidence(expected[0]!, { caller: 'system' });
     expect(evidence.signInLog.state).toBe('available');
-    expect(evidence.items.some((e) => e.classification === 'unknown' && gs.manifest.vendor.attackerIps.includes(e.ipAddress))).toBe(true);
-    expect(evidence.items[0]).toMatchObject({ at: expect.any(Date) as unknown, ipAddress: expect.any(String) as unknown, result: expect.any(String) as unknown });
+    expect(
+      evidence.items.some(
+        (e) => e.classification === 'unknown' && gs.manifest.vendor.attackerIps.includes(e.ipAddress),
+      ),
+    ).toBe(true);
+    expect(evidence.items[0]).toMatchObject({
+      at: expect.any(Date) as unknown,
+      ipAddress: expect.any(String) as unknown,
+      result: expect.any(String) as unknown,
+    });
   });
 
   it('the non-premium tenant says evidence is unavailable instead of looking clean', async () => {
     const np = rekeyId(gs.manifest.scenarios.nonPremiumTenantId!);
     const r = await scanSignIns({ tenantIds: [np] }, ctx());
-    expect(r.tenants[0]).toMatchObject({ state: 'unavailable_license', detail: expect.stringMatching(/^evidence unavailable: .*P1\/P2/) as unknown });
+    expect(r.tenants[0]).toMatchObject({
+      state: 'unavailable_license',
+      detail: expect.stringMatching(/^evidence unavailable: .*P1\/P2/) as unknown,
+    });
     const evidence = await getTenantEvidence(np, { caller: 'system' });
-    expect(evidence.signInLog).toMatchObject({ state: 'unavailable_license', message: expect.stringMatching(/^Evidence unavailable/) as unknown });
+    expect(evidence.signInLog).toMatchObject({
+      state: 'unavailable_license',
+      message: expect.stringMatching(/^Evidence unavailable/) as unknown,
+    });
   });
 
-  it('confirms the vendor service\'s use of a credential after a moment', async () => {
+  it("confirms the vendor service's use of a credential after a moment", async () => {
     const t = gs.healthyTenant();
     const c = t.connectors[0]!;
     const cert = gs.manifest.vendor.certificates.find((v) => v.name === c.certificate)!;
-    const r = await findFirstUseAfter(gs.graph.gateway, { tenant: { id: t.id }, appId: c.appId, sha1: cert.thumbprintSha1, after: new Date(now.getTime() - 7 * 86_400_000), vendorCidrs: gs.manifest.vendor.egressIpRanges });
+    const r = await findFirstUseAfter(gs.graph.gateway, {
+      tenant: { id: t.id },
+      appId: c.appId,
+      sha1: cert.thumbprintSha1,
+      after: new Date(now.getTime() - 7 * 86_400_000),
+      vendorCidrs: gs.manifest.vendor.egressIpRanges,
+    });
     expect(r).toMatchObject({ status: 'used', fromVendorRange: true });
-    const none = await findFirstUseAfter(gs.graph.gateway, { tenant: { id: t.id }, appId: c.appId, sha1: 'F'.repeat(40), after: new Date(now.getTime() - 7 * 86_400_000), vendorCidrs: [] });
+    const none = await findFirstUseAfter(gs.graph.gateway, {
+      tenant: { id: t.id },
+      appId: c.appId,
+      sha1: 'F'.repeat(40),
+      after: new Date(now.getTime() - 7 * 86_400_000),
+      vendorCidrs: [],
+    });
     expect(none).toMatchObject({ status: 'not_yet' });
   });
 
   it('removes the unknown credential only with the confirmation, and audits it', async () => {
     const s = gs.manifest.scenarios;
     const conn = await db.connector.findFirstOrThrow({ where: { appId: s.unknownCredential!.appId } });
-    await expect(removeUnknownCredential({ connectorId: conn.id, keyId: s.unknownCredential!.keyId, confirm: 'yes' }, ctx())).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    await expect(
+      removeUnknownCredential({ connectorId: conn.id, keyId: s.unknownCredential!.keyId, confirm: 'yes' }, ctx()),
+    ).rejects.toMatchObject({ code: 'BAD_INPUT' });
     const current = (await getConnectorDrift(conn.id, { caller: 'system' })).known[0]!;
-    await expect(removeUnknownCredential({ connectorId: conn.id, keyId: current.keyId, confirm: current.keyId.slice(0, 8) }, ctx())).rejects.toMatchObject({ code: 'BAD_INPUT' });
-    const r = await removeUnknownCredential({ connectorId: conn.id, keyId: s.unknownCredential!.keyId, confirm: s.unknownCredential!.keyId.slice(0, 8) }, ctx());
+    await expect(
+      removeUnknownCredential(
+        { connectorId: conn.id, keyId: current.keyId, confirm: current.keyId.slice(0, 8) },
+        ctx(),
+      ),
+    ).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    const r = await removeUnknownCredential(
+      { connectorId: conn.id, keyId: s.unknownCredential!.keyId, confirm: s.unknownCredential!.keyId.slice(0, 8) },
+      ctx(),
+    );
     expect(r.removed).toBe(true);
     const after = await getConnectorDrift(conn.id, { caller: 'system' });
     expect(after.unknown).toEqual([]);
     expect(after.reasons.map((x) => x.check)).not.toContain('tenantCredentialsDrifted');
-    const audit = await db.auditEvent.findMany({ where: { targetId: conn.id, action: { startsWith: 'connector.unknown_credential' } }, orderBy: { seq: 'asc' } });
-    expect(audit.map((a) => a.action)).toEqual(['connector.unknown_credential.remove_started', 'connector.unknown_credential.removed']);
+    const audit = await db.auditEvent.findMany({
+      where: { targetId: conn.id, action: { startsWith: 'connector.unknown_credential' } },
+      orderBy: { seq: 'asc' },
+    });
+    expect(audit.map((a) => a.action)).toEqual([
+      'connector.unknown_credential.remove_started',
+      'connector.unknown_credential.removed',
+    ]);
   });
 });

@@ -20,7 +20,15 @@ export interface FirstUseQuery {
 }
 
 export type FirstUseResult =
-  | { status: 'used'; at: Date; ipAddress: string; fromVendorRange: boolean; signInId: string; errorCode: number; resource: string | null }
+  | {
+      status: 'used';
+      at: Date;
+      ipAddress: string;
+      fromVendorRange: boolean;
+      signInId: string;
+      errorCode: number;
+      resource: string | null;
+    }
   | { status: 'not_yet'; checkedSignIns: number }
   | { status: 'unavailable'; reason: 'needs_premium' | 'permission_missing'; message: string };
 
@@ -29,7 +37,9 @@ export async function findFirstUseAfter(gw: GraphGateway, q: FirstUseQuery): Pro
   const r = await listSignIns(gw, q.tenant, { appId: q.appId, since: q.after, keyId: q.keyId, sha1: q.sha1 });
   if (!r.available) return { status: 'unavailable', reason: r.reason, message: r.message };
   // Successful sign-ins only: a failed attempt is not the service working with the new key.
-  const ok = r.signIns.filter((s) => (s.status?.errorCode ?? 0) === 0 && Date.parse(s.createdDateTime) >= q.after.getTime());
+  const ok = r.signIns.filter(
+    (s) => (s.status?.errorCode ?? 0) === 0 && Date.parse(s.createdDateTime) >= q.after.getTime(),
+  );
   if (ok.length === 0) return { status: 'not_yet', checkedSignIns: r.signIns.length };
   const first = ok.reduce((a, b) => (Date.parse(b.createdDateTime) < Date.parse(a.createdDateTime) ? b : a));
   const matcher = createAddressMatcher(q.vendorCidrs);

@@ -46,12 +46,24 @@ export interface AdvisoryDetail {
   };
 }
 
-export async function getAdvisory(id: string, who: { caller: Caller }, opts: { db?: Db; page?: number; pageSize?: number } = {}): Promise<AdvisoryDetail> {
+export async function getAdvisory(
+  id: string,
+  who: { caller: Caller },
+  opts: { db?: Db; page?: number; pageSize?: number } = {},
+): Promise<AdvisoryDetail> {
   const db = opts.db ?? defaultDb;
   const page = Math.max(1, Math.floor(opts.page ?? 1));
   const pageSize = Math.min(500, Math.max(1, Math.floor(opts.pageSize ?? 50)));
   const advisory = /^[0-9a-f-]{36}$/i.test(id)
-    ? await db.advisory.findUnique({ where: { id }, include: { indicators: { select: { kind: true, value: true, issuer: true }, orderBy: [{ kind: 'asc' }, { value: 'asc' }] } } })
+    ? await db.advisory.findUnique({
+        where: { id },
+        include: {
+          indicators: {
+            select: { kind: true, value: true, issuer: true },
+            orderBy: [{ kind: 'asc' }, { value: 'asc' }],
+          },
+        },
+      })
     : null;
   if (!advisory) throw new RekeyError('NOT_FOUND', 'Advisory not found.', { advisoryId: id.slice(0, 64) });
   const scope = scopeOf(who.caller);
@@ -95,14 +107,25 @@ export async function getAdvisory(id: string, who: { caller: Caller }, opts: { d
     createdAt: advisory.createdAt,
     indicators: advisory.indicators,
     affected: { total: Number(c.total), tenants: Number(c.tenants), page, pageSize, items },
-    progress: { stillExposed: Number(c.exposed), remediated: Number(remediated[0]?.n ?? 0), rotationsInFlight: Number(c.inflight) },
+    progress: {
+      stillExposed: Number(c.exposed),
+      remediated: Number(remediated[0]?.n ?? 0),
+      rotationsInFlight: Number(c.inflight),
+    },
   };
 }
 
 /** Every affected connector id the caller may act on (operator scope): the selection for a remediation campaign. */
-export async function listAffectedConnectorIds(id: string, who: { caller: Caller }, opts: { db?: Db; onlyExposed?: boolean } = {}): Promise<string[]> {
+export async function listAffectedConnectorIds(
+  id: string,
+  who: { caller: Caller },
+  opts: { db?: Db; onlyExposed?: boolean } = {},
+): Promise<string[]> {
   const db = opts.db ?? defaultDb;
-  const scope = who.caller === 'system' ? ({ all: true } as const) : (await import('@/lib/fleet/fleet-scope')).fleetScopeFor(who.caller, 'operator');
+  const scope =
+    who.caller === 'system'
+      ? ({ all: true } as const)
+      : (await import('@/lib/fleet/fleet-scope')).fleetScopeFor(who.caller, 'operator');
   const rows = await db.$queryRaw<{ id: string }[]>`
     WITH affected AS (${affectedSql([id], scope)})
     SELECT c.id FROM affected f JOIN "Connector" c ON c.id = f."connectorId"

@@ -28,15 +28,29 @@ export interface ConnectorDrift {
   known: ObservedCredentialFacts[];
 }
 
-export async function getConnectorDrift(connectorId: string, who: { caller: Caller }, opts: { db?: Db } = {}): Promise<ConnectorDrift> {
+export async function getConnectorDrift(
+  connectorId: string,
+  who: { caller: Caller },
+  opts: { db?: Db } = {},
+): Promise<ConnectorDrift> {
   const db = opts.db ?? defaultDb;
   const c = /^[0-9a-f-]{36}$/i.test(connectorId)
-    ? await db.connector.findUnique({ where: { id: connectorId }, include: { tenant: { select: { id: true, group: true, displayName: true } }, currentCertificate: { select: { sha1Thumbprint: true } } } })
+    ? await db.connector.findUnique({
+        where: { id: connectorId },
+        include: {
+          tenant: { select: { id: true, group: true, displayName: true } },
+          currentCertificate: { select: { sha1Thumbprint: true } },
+        },
+      })
     : null;
   if (!c) throw new RekeyError('NOT_FOUND', 'Connector not found.');
   requireTenantVisible(who.caller, c.tenant, 'viewer', 'Connector');
   const observed = readObservedCredentials(c.observedCredentials);
-  const drift = computeDrift({ observed, currentThumbprint: c.currentCertificate?.sha1Thumbprint ?? null, expectedThumbprints: c.expectedThumbprints });
+  const drift = computeDrift({
+    observed,
+    currentThumbprint: c.currentCertificate?.sha1Thumbprint ?? null,
+    expectedThumbprints: c.expectedThumbprints,
+  });
   const scanned = c.observedAt !== null;
   return {
     connectorId: c.id,

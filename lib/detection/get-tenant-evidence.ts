@@ -50,18 +50,38 @@ export function signInLogMessage(state: SignInLogStateValue, detail: string | nu
   }
 }
 
-export async function getTenantEvidence(tenantId: string, who: { caller: Caller }, opts: { db?: Db; connectorId?: string; page?: number; pageSize?: number } = {}): Promise<TenantEvidence> {
+export async function getTenantEvidence(
+  tenantId: string,
+  who: { caller: Caller },
+  opts: { db?: Db; connectorId?: string; page?: number; pageSize?: number } = {},
+): Promise<TenantEvidence> {
   const db = opts.db ?? defaultDb;
   const page = Math.max(1, Math.floor(opts.page ?? 1));
   const pageSize = Math.min(500, Math.max(1, Math.floor(opts.pageSize ?? 100)));
   const tenant = /^[0-9a-f-]{36}$/i.test(tenantId)
-    ? await db.tenant.findUnique({ where: { id: tenantId }, select: { id: true, group: true, displayName: true, signInLogState: true, signInLogDetail: true, lastSignInScanAt: true } })
+    ? await db.tenant.findUnique({
+        where: { id: tenantId },
+        select: {
+          id: true,
+          group: true,
+          displayName: true,
+          signInLogState: true,
+          signInLogDetail: true,
+          lastSignInScanAt: true,
+        },
+      })
     : null;
   if (!tenant) throw new RekeyError('NOT_FOUND', 'Tenant not found.');
   requireTenantVisible(who.caller, tenant, 'viewer', 'Tenant');
   const where = { tenantId: tenant.id, ...(opts.connectorId ? { connectorId: opts.connectorId } : {}) };
   const [rows, byClass] = await Promise.all([
-    db.signInEvidence.findMany({ where, orderBy: [{ at: 'desc' }, { id: 'asc' }], skip: (page - 1) * pageSize, take: pageSize, include: { connector: { select: { displayName: true } } } }),
+    db.signInEvidence.findMany({
+      where,
+      orderBy: [{ at: 'desc' }, { id: 'asc' }],
+      skip: (page - 1) * pageSize,
+      take: pageSize,
+      include: { connector: { select: { displayName: true } } },
+    }),
     db.signInEvidence.groupBy({ by: ['classification'], where, _count: true }),
   ]);
   const count = (c: 'vendor' | 'unknown') => byClass.find((b) => b.classification === c)?._count ?? 0;
@@ -69,7 +89,11 @@ export async function getTenantEvidence(tenantId: string, who: { caller: Caller 
   return {
     tenantId: tenant.id,
     tenantName: tenant.displayName,
-    signInLog: { state: tenant.signInLogState, lastScanAt: tenant.lastSignInScanAt, message: signInLogMessage(tenant.signInLogState, tenant.signInLogState === 'unavailable_license' ? null : detail) },
+    signInLog: {
+      state: tenant.signInLogState,
+      lastScanAt: tenant.lastSignInScanAt,
+      message: signInLogMessage(tenant.signInLogState, tenant.signInLogState === 'unavailable_license' ? null : detail),
+    },
     counts: { total: count('vendor') + count('unknown'), unknownAddress: count('unknown'), vendor: count('vendor') },
     page,
     pageSize,

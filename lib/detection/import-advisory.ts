@@ -30,14 +30,24 @@ export async function importAdvisory(input: ImportAdvisoryInput, ctx: DetectionC
   const db = ctx.db ?? defaultDb;
   requireFleetWide(ctx.caller, 'operator', 'Importing an advisory');
   const fields = ImportAdvisorySchema.safeParse(input);
-  if (!fields.success) throw new RekeyError('BAD_INPUT', 'Some fields are not valid.', { fieldErrors: z.flattenError(fields.error).fieldErrors });
+  if (!fields.success)
+    throw new RekeyError('BAD_INPUT', 'Some fields are not valid.', {
+      fieldErrors: z.flattenError(fields.error).fieldErrors,
+    });
   const { content, fileName, format, ...meta } = fields.data;
   const parsed = parseAdvisory(content, { format, fileName, meta });
   if (!parsed.ok) throw advisoryInputError(parsed);
   // Neither the file nor the form named a source: say where it came from.
-  if (!meta.source && parsed.value.meta.source === 'manual') parsed.value.meta.source = fileName ? `import: ${fileName}` : 'import';
+  if (!meta.source && parsed.value.meta.source === 'manual')
+    parsed.value.meta.source = fileName ? `import: ${fileName}` : 'import';
   return db.$transaction(
-    (tx) => persistAdvisory(tx, parsed.value, { actor: ctx.actor, now: ctx.now, createdById: callerUserId(ctx.caller), audit: { action: 'advisory.import', extra: { fileName: fileName ?? null } } }),
+    (tx) =>
+      persistAdvisory(tx, parsed.value, {
+        actor: ctx.actor,
+        now: ctx.now,
+        createdById: callerUserId(ctx.caller),
+        audit: { action: 'advisory.import', extra: { fileName: fileName ?? null } },
+      }),
     ADVISORY_TRANSACTION,
   );
 }

@@ -25,7 +25,14 @@ export interface AdvisorySummary {
 
 export async function listAdvisories(who: { caller: Caller }, opts: { db?: Db } = {}): Promise<AdvisorySummary[]> {
   const db = opts.db ?? defaultDb;
-  const rows = await db.$queryRaw<(Omit<AdvisorySummary, 'indicatorCount' | 'affectedConnectors' | 'affectedTenants' | 'exposedConnectors'> & { indicatorCount: bigint; affectedConnectors: bigint; affectedTenants: bigint; exposedConnectors: bigint })[]>`
+  const rows = await db.$queryRaw<
+    (Omit<AdvisorySummary, 'indicatorCount' | 'affectedConnectors' | 'affectedTenants' | 'exposedConnectors'> & {
+      indicatorCount: bigint;
+      affectedConnectors: bigint;
+      affectedTenants: bigint;
+      exposedConnectors: bigint;
+    })[]
+  >`
     WITH affected AS (${affectedSql(null, scopeOf(who.caller))})
     SELECT a.id, a.title, a.severity::text AS severity, a."publishedAt", a."compromiseStart", a."compromiseEnd", a.source, a."createdAt",
       (SELECT count(*) FROM "AdvisoryIndicator" i WHERE i."advisoryId" = a.id) AS "indicatorCount",
@@ -42,4 +49,3 @@ export async function listAdvisories(who: { caller: Caller }, opts: { db?: Db } 
     exposedConnectors: Number(r.exposedConnectors),
   }));
 }
-

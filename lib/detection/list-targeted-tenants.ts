@@ -20,7 +20,12 @@ export interface TargetedTenant {
 
 export async function listTargetedTenants(who: { caller: Caller }, opts: { db?: Db } = {}): Promise<TargetedTenant[]> {
   const db = opts.db ?? defaultDb;
-  const rows = await db.$queryRaw<(Omit<TargetedTenant, 'targetedConnectors' | 'unknownAddressSignIns'> & { targetedConnectors: bigint; unknownAddressSignIns: bigint })[]>`
+  const rows = await db.$queryRaw<
+    (Omit<TargetedTenant, 'targetedConnectors' | 'unknownAddressSignIns'> & {
+      targetedConnectors: bigint;
+      unknownAddressSignIns: bigint;
+    })[]
+  >`
     SELECT t.id AS "tenantId", t."displayName", t.region,
       (SELECT count(*) FROM "Connector" c WHERE c."tenantId" = t.id AND c.status = 'targeted') AS "targetedConnectors",
       (SELECT count(*) FROM "SignInEvidence" e JOIN "Connector" c ON c.id = e."connectorId" WHERE e."tenantId" = t.id AND e.classification = 'unknown' AND c.status = 'targeted') AS "unknownAddressSignIns",
@@ -29,5 +34,9 @@ export async function listTargetedTenants(who: { caller: Caller }, opts: { db?: 
     FROM "Tenant" t
     WHERE ${tenantSql(scopeOf(who.caller), {})} AND EXISTS (SELECT 1 FROM "Connector" c WHERE c."tenantId" = t.id AND c.status = 'targeted')
     ORDER BY "lastUnknownAt" DESC NULLS LAST, t."displayName"`;
-  return rows.map((r) => ({ ...r, targetedConnectors: Number(r.targetedConnectors), unknownAddressSignIns: Number(r.unknownAddressSignIns) }));
+  return rows.map((r) => ({
+    ...r,
+    targetedConnectors: Number(r.targetedConnectors),
+    unknownAddressSignIns: Number(r.unknownAddressSignIns),
+  }));
 }

@@ -32,13 +32,27 @@ export interface LoadedAdvisories {
 
 export async function loadAdvisoryIndicators(db: Db | Prisma.TransactionClient): Promise<LoadedAdvisories> {
   const advisories = await db.advisory.findMany({
-    select: { id: true, title: true, publishedAt: true, compromiseStart: true, compromiseEnd: true, indicators: { select: { kind: true, value: true, issuer: true } } },
+    select: {
+      id: true,
+      title: true,
+      publishedAt: true,
+      compromiseStart: true,
+      compromiseEnd: true,
+      indicators: { select: { kind: true, value: true, issuer: true } },
+    },
   });
-  const serials = [...new Set(advisories.flatMap((a) => a.indicators.filter((i) => i.kind === 'serial').map((i) => i.value)))];
+  const serials = [
+    ...new Set(advisories.flatMap((a) => a.indicators.filter((i) => i.kind === 'serial').map((i) => i.value))),
+  ];
   // Certificate serials are stored as parsed (uppercase hex, maybe with a leading zero).
   const certs = serials.length
     ? await db.certificate.findMany({
-        where: { serialNumber: { in: [...serials, ...serials.map((s) => `0${s}`), ...serials.map((s) => `00${s}`)], mode: 'insensitive' } },
+        where: {
+          serialNumber: {
+            in: [...serials, ...serials.map((s) => `0${s}`), ...serials.map((s) => `00${s}`)],
+            mode: 'insensitive',
+          },
+        },
         select: { serialNumber: true, issuer: true, sha1Thumbprint: true, sha256Thumbprint: true },
       })
     : [];
@@ -52,7 +66,13 @@ export async function loadAdvisoryIndicators(db: Db | Prisma.TransactionClient):
     else if (!list.includes(id)) list.push(id);
   };
   for (const a of advisories) {
-    windows.set(a.id, { id: a.id, title: a.title, publishedAt: a.publishedAt, compromiseStart: a.compromiseStart, compromiseEnd: a.compromiseEnd });
+    windows.set(a.id, {
+      id: a.id,
+      title: a.title,
+      publishedAt: a.publishedAt,
+      compromiseStart: a.compromiseStart,
+      compromiseEnd: a.compromiseEnd,
+    });
     const s1 = new Set<string>();
     const s256 = new Set<string>();
     const issuerSerials: { issuer: string; serialNumber: string }[] = [];

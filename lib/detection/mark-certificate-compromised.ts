@@ -21,10 +21,16 @@ export const MarkCertificateCompromisedSchema = z.object({
 });
 export type MarkCertificateCompromisedInput = z.input<typeof MarkCertificateCompromisedSchema>;
 
-export async function markCertificateCompromised(input: MarkCertificateCompromisedInput, ctx: DetectionContext): Promise<CreatedAdvisory> {
+export async function markCertificateCompromised(
+  input: MarkCertificateCompromisedInput,
+  ctx: DetectionContext,
+): Promise<CreatedAdvisory> {
   const db = ctx.db ?? defaultDb;
   const fields = MarkCertificateCompromisedSchema.safeParse(input);
-  if (!fields.success) throw new RekeyError('BAD_INPUT', 'Some fields are not valid.', { fieldErrors: z.flattenError(fields.error).fieldErrors });
+  if (!fields.success)
+    throw new RekeyError('BAD_INPUT', 'Some fields are not valid.', {
+      fieldErrors: z.flattenError(fields.error).fieldErrors,
+    });
   const cert = await db.certificate.findUnique({
     where: { id: fields.data.certificateId },
     select: { id: true, subject: true, issuer: true, serialNumber: true, sha1Thumbprint: true, sha256Thumbprint: true },
@@ -37,17 +43,32 @@ export async function markCertificateCompromised(input: MarkCertificateCompromis
     publishedAt: ctx.now,
     compromiseStart: fields.data.compromiseStart,
     compromiseEnd: fields.data.compromiseEnd,
-    guidance: fields.data.guidance ?? 'Rotate every connector that uses this certificate and remove the credential from each tenant (re-establish the connection).',
+    guidance:
+      fields.data.guidance ??
+      'Rotate every connector that uses this certificate and remove the credential from each tenant (re-establish the connection).',
     source: 'certificate',
   });
-  if (!meta.success) throw new RekeyError('BAD_INPUT', 'Some fields are not valid.', { fieldErrors: z.flattenError(meta.error).fieldErrors });
+  if (!meta.success)
+    throw new RekeyError('BAD_INPUT', 'Some fields are not valid.', {
+      fieldErrors: z.flattenError(meta.error).fieldErrors,
+    });
   const indicators = [
     { kind: 'sha1' as const, value: cert.sha1Thumbprint.toUpperCase(), issuer: null },
     { kind: 'sha256' as const, value: cert.sha256Thumbprint.toUpperCase(), issuer: null },
     { kind: 'serial' as const, value: normalizeSerial(cert.serialNumber), issuer: cert.issuer },
   ];
   return db.$transaction(
-    (tx) => persistAdvisory(tx, { meta: meta.data, indicators }, { actor: ctx.actor, now: ctx.now, createdById: callerUserId(ctx.caller), audit: { action: 'advisory.mark_certificate', extra: { certificateId: cert.id } } }),
+    (tx) =>
+      persistAdvisory(
+        tx,
+        { meta: meta.data, indicators },
+        {
+          actor: ctx.actor,
+          now: ctx.now,
+          createdById: callerUserId(ctx.caller),
+          audit: { action: 'advisory.mark_certificate', extra: { certificateId: cert.id } },
+        },
+      ),
     ADVISORY_TRANSACTION,
   );
 }

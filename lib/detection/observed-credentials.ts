@@ -71,7 +71,15 @@ export function toObservedCredentialsJson(list: ObservedCredentialFacts[]): Reco
 
 /** From lib/graph's description of a keyCredential to what Rekey stores. */
 export function factsFromObserved(c: ObservedCredential): ObservedCredentialFacts {
-  return { keyId: c.keyId, thumbprint: c.sha1, sha256: c.sha256, startDateTime: c.start, endDateTime: c.end, displayName: c.displayName, on: c.on };
+  return {
+    keyId: c.keyId,
+    thumbprint: c.sha1,
+    sha256: c.sha256,
+    startDateTime: c.start,
+    endDateTime: c.end,
+    displayName: c.displayName,
+    on: c.on,
+  };
 }
 
 /** Identity of a credential across scans: where it sits and which certificate it is. */

@@ -1,27 +1,63 @@
 import { describe, expect, it } from 'vitest';
-import { detectAdvisoryFormat, parseAdvisory, parseAdvisoryCsv, parseAdvisoryJson, parseAdvisoryText, parseCsvRows, parseIndicatorText } from '@/lib/detection/parse-advisory';
+import {
+  detectAdvisoryFormat,
+  parseAdvisory,
+  parseAdvisoryCsv,
+  parseAdvisoryJson,
+  parseAdvisoryText,
+  parseCsvRows,
+  parseIndicatorText,
+} from '@/lib/detection/parse-advisory';
 
 const SHA1 = '0CB7437224AB12CD34EF56AB78CD90EF12345678';
 const SHA256 = 'AB'.repeat(32);
-const meta = { title: 'Stolen connector certificate', severity: 'critical' as const, publishedAt: '2026-11-20T00:00:00Z', compromiseStart: '2026-10-01T00:00:00Z' };
+const meta = {
+  title: 'Stolen connector certificate',
+  severity: 'critical' as const,
+  publishedAt: '2026-11-20T00:00:00Z',
+  compromiseStart: '2026-10-01T00:00:00Z',
+};
 
 describe('pasted thumbprints and serials', () => {
   it.each([
     ['a SHA-1 thumbprint', SHA1, [{ kind: 'sha1', value: SHA1, issuer: null }]],
-    ['a lowercase SHA-1 with colons', SHA1.toLowerCase().match(/../g)!.join(':'), [{ kind: 'sha1', value: SHA1, issuer: null }]],
+    [
+      'a lowercase SHA-1 with colons',
+      SHA1.toLowerCase().match(/../g)!.join(':'),
+      [{ kind: 'sha1', value: SHA1, issuer: null }],
+    ],
     ['a SHA-256 with spaces', SHA256.match(/../g)!.join(' '), [{ kind: 'sha256', value: SHA256, issuer: null }]],
     ['a serial number loses its leading zeros', '00:0A:1B', [{ kind: 'serial', value: 'A1B', issuer: null }]],
     ['a 0x serial', '0x7F', [{ kind: 'serial', value: '7F', issuer: null }]],
-    ['blank lines, comments and duplicates are skipped', `# from the vendor\n\n${SHA1}\r\n${SHA1.toLowerCase()}\n`, [{ kind: 'sha1', value: SHA1, issuer: null }]],
+    [
+      'blank lines, comments and duplicates are skipped',
+      `# from the vendor\n\n${SHA1}\r\n${SHA1.toLowerCase()}\n`,
+      [{ kind: 'sha1', value: SHA1, issuer: null }],
+    ],
   ])('%s', (_n, text, want) => {
     const r = parseIndicatorText(text);
     expect(r).toEqual({ ok: true, value: want });
   });
 
   it.each([
-    ['a word', `${SHA1}\nhello`, ["row 2: 'hello' is not a SHA-1 (40 hex) or SHA-256 (64 hex) thumbprint or a hex serial number"]],
-    ['41 hex digits', `${SHA1}A`, [`row 1: '${SHA1}A' is not a SHA-1 (40 hex) or SHA-256 (64 hex) thumbprint or a hex serial number`]],
-    ['every bad row is named', `XYZ\n${SHA1}\n\nQQ\n`, ["row 1: 'XYZ' is not a SHA-1 (40 hex) or SHA-256 (64 hex) thumbprint or a hex serial number", "row 4: 'QQ' is not a SHA-1 (40 hex) or SHA-256 (64 hex) thumbprint or a hex serial number"]],
+    [
+      'a word',
+      `${SHA1}\nhello`,
+      ["row 2: 'hello' is not a SHA-1 (40 hex) or SHA-256 (64 hex) thumbprint or a hex serial number"],
+    ],
+    [
+      '41 hex digits',
+      `${SHA1}A`,
+      [`row 1: '${SHA1}A' is not a SHA-1 (40 hex) or SHA-256 (64 hex) thumbprint or a hex serial number`],
+    ],
+    [
+      'every bad row is named',
+      `XYZ\n${SHA1}\n\nQQ\n`,
+      [
+        "row 1: 'XYZ' is not a SHA-1 (40 hex) or SHA-256 (64 hex) thumbprint or a hex serial number",
+        "row 4: 'QQ' is not a SHA-1 (40 hex) or SHA-256 (64 hex) thumbprint or a hex serial number",
+      ],
+    ],
     ['nothing at all', '\n  \n', ['no indicators: paste one SHA-1 / SHA-256 thumbprint or serial number per line']],
   ])('refuses %s', (_n, text, errors) => {
     expect(parseIndicatorText(text)).toEqual({ ok: false, errors });
@@ -31,7 +67,9 @@ describe('pasted thumbprints and serials', () => {
     const r = parseAdvisoryText('XYZ', { severity: 'urgent' as never });
     expect(r.ok).toBe(false);
     if (!r.ok) {
-      expect(r.errors).toContain("row 1: 'XYZ' is not a SHA-1 (40 hex) or SHA-256 (64 hex) thumbprint or a hex serial number");
+      expect(r.errors).toContain(
+        "row 1: 'XYZ' is not a SHA-1 (40 hex) or SHA-256 (64 hex) thumbprint or a hex serial number",
+      );
       expect(r.errors.some((e) => e.startsWith('title:'))).toBe(true);
       expect(r.errors.some((e) => e.startsWith('severity:'))).toBe(true);
     }
@@ -52,11 +90,26 @@ describe('CSV', () => {
       { kind: 'serial', value: 'A1B', issuer: 'CN=Vendor CA, O=Vendor' },
       { kind: 'sha256', value: SHA256, issuer: null },
     ]);
-    expect(r.ok && r.value.meta).toMatchObject({ title: meta.title, severity: 'critical', publishedAt: new Date(meta.publishedAt), compromiseStart: new Date(meta.compromiseStart), guidance: '', source: 'manual' });
+    expect(r.ok && r.value.meta).toMatchObject({
+      title: meta.title,
+      severity: 'critical',
+      publishedAt: new Date(meta.publishedAt),
+      compromiseStart: new Date(meta.compromiseStart),
+      guidance: '',
+      source: 'manual',
+    });
   });
 
   it('names every bad row as a spreadsheet numbers them (header = row 1)', () => {
-    const csv = ['kind,value,issuer', `sha1,${SHA1},`, `sha1,${SHA256},`, 'md5,ABCD,', 'sha1,XYZ,', `sha256,${SHA256},CN=x`, 'serial,,'].join('\n');
+    const csv = [
+      'kind,value,issuer',
+      `sha1,${SHA1},`,
+      `sha1,${SHA256},`,
+      'md5,ABCD,',
+      'sha1,XYZ,',
+      `sha256,${SHA256},CN=x`,
+      'serial,,',
+    ].join('\n');
     const r = parseAdvisoryCsv(csv, meta);
     expect(r).toEqual({
       ok: false,
@@ -89,14 +142,27 @@ describe('vendor advisory JSON', () => {
     compromiseWindow: { start: '2026-10-01T00:00:00Z', end: null },
     guidance: 'Delete the existing connection and create a new one.',
     source: 'Litware PSIRT',
-    indicators: [{ sha1: SHA1 }, { sha256: SHA256 }, { serialNumber: '0A1B', issuer: 'CN=Vendor CA' }, { kind: 'sha1', value: SHA1.toLowerCase() }],
+    indicators: [
+      { sha1: SHA1 },
+      { sha256: SHA256 },
+      { serialNumber: '0A1B', issuer: 'CN=Vendor CA' },
+      { kind: 'sha1', value: SHA1.toLowerCase() },
+    ],
   };
 
   it('reads the documented format', () => {
     const r = parseAdvisoryJson(JSON.stringify(doc));
     expect(r.ok).toBe(true);
     if (r.ok) {
-      expect(r.value.meta).toEqual({ title: doc.title, severity: 'high', publishedAt: new Date(doc.publishedAt), compromiseStart: new Date('2026-10-01T00:00:00Z'), compromiseEnd: null, guidance: doc.guidance, source: 'Litware PSIRT' });
+      expect(r.value.meta).toEqual({
+        title: doc.title,
+        severity: 'high',
+        publishedAt: new Date(doc.publishedAt),
+        compromiseStart: new Date('2026-10-01T00:00:00Z'),
+        compromiseEnd: null,
+        guidance: doc.guidance,
+        source: 'Litware PSIRT',
+      });
       expect(r.value.indicators).toEqual([
         { kind: 'sha1', value: SHA1, issuer: null },
         { kind: 'sha256', value: SHA256, issuer: null },
@@ -111,8 +177,16 @@ describe('vendor advisory JSON', () => {
   });
 
   it('names bad indicators by position', () => {
-    const r = parseAdvisoryJson(JSON.stringify({ ...doc, indicators: [{ sha1: SHA1 }, { md5: 'AB' }, { sha256: SHA1 }] }));
-    expect(r).toEqual({ ok: false, errors: [`indicator 2: expected {"sha1": …}, {"sha256": …}, {"serialNumber": …, "issuer": …} or {"kind", "value", "issuer"}; got '{"md5":"AB"}'`, `indicator 3: '${SHA1}' is not a SHA-256 thumbprint (64 hex digits; it has 40)`] });
+    const r = parseAdvisoryJson(
+      JSON.stringify({ ...doc, indicators: [{ sha1: SHA1 }, { md5: 'AB' }, { sha256: SHA1 }] }),
+    );
+    expect(r).toEqual({
+      ok: false,
+      errors: [
+        `indicator 2: expected {"sha1": …}, {"sha256": …}, {"serialNumber": …, "issuer": …} or {"kind", "value", "issuer"}; got '{"md5":"AB"}'`,
+        `indicator 3: '${SHA1}' is not a SHA-256 thumbprint (64 hex digits; it has 40)`,
+      ],
+    });
   });
 
   it('says when the file is not JSON', () => {

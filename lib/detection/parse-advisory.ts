@@ -62,7 +62,12 @@ export const AdvisoryMetaSchema = z
     message: 'The compromise window ends before it starts.',
     path: ['compromiseEnd'],
   })
-  .transform((m) => ({ ...m, publishedAt: m.publishedAt ?? null, compromiseStart: m.compromiseStart ?? null, compromiseEnd: m.compromiseEnd ?? null }));
+  .transform((m) => ({
+    ...m,
+    publishedAt: m.publishedAt ?? null,
+    compromiseStart: m.compromiseStart ?? null,
+    compromiseEnd: m.compromiseEnd ?? null,
+  }));
 export type AdvisoryMeta = z.output<typeof AdvisoryMetaSchema>;
 export type AdvisoryMetaInput = z.input<typeof AdvisoryMetaSchema>;
 
@@ -77,7 +82,11 @@ const HEX = /^[0-9A-F]+$/;
 
 /** Uppercase hex with separators (colons, spaces, dashes) and a `0x` prefix removed. */
 export function normalizeHexInput(raw: string): string {
-  return raw.trim().replace(/^0x/i, '').replace(/[\s:\-]/g, '').toUpperCase();
+  return raw
+    .trim()
+    .replace(/^0x/i, '')
+    .replace(/[\s:\-]/g, '')
+    .toUpperCase();
 }
 
 /** Serial numbers compare without leading zeros (DER may add one for the sign bit). */
@@ -95,23 +104,52 @@ export function inferIndicator(raw: string): { ok: true; indicator: ParsedIndica
     if (hex.length === 64) return { ok: true, indicator: { kind: 'sha256', value: hex, issuer: null } };
     if (hex.length < 40) return { ok: true, indicator: { kind: 'serial', value: normalizeSerial(hex), issuer: null } };
   }
-  return { ok: false, message: `${show(raw.trim())} is not a SHA-1 (40 hex) or SHA-256 (64 hex) thumbprint or a hex serial number` };
+  return {
+    ok: false,
+    message: `${show(raw.trim())} is not a SHA-1 (40 hex) or SHA-256 (64 hex) thumbprint or a hex serial number`,
+  };
 }
 
 /** Checks a value against an explicit kind. */
-export function indicatorOfKind(kind: IndicatorKind, raw: string, issuer: string | null): { ok: true; indicator: ParsedIndicator } | { ok: false; message: string } {
+export function indicatorOfKind(
+  kind: IndicatorKind,
+  raw: string,
+  issuer: string | null,
+): { ok: true; indicator: ParsedIndicator } | { ok: false; message: string } {
   const hex = normalizeHexInput(raw);
   const iss = issuer?.trim() ? issuer.trim() : null;
   if (!hex || !HEX.test(hex)) return { ok: false, message: `${show(raw.trim())} is not hexadecimal` };
-  if (kind === 'sha1' && hex.length !== 40) return { ok: false, message: `${show(raw.trim())} is not a SHA-1 thumbprint (40 hex digits; it has ${hex.length})` };
-  if (kind === 'sha256' && hex.length !== 64) return { ok: false, message: `${show(raw.trim())} is not a SHA-256 thumbprint (64 hex digits; it has ${hex.length})` };
-  if (kind === 'serial' && hex.length > 40) return { ok: false, message: `${show(raw.trim())} is too long for a serial number (at most 40 hex digits, 20 bytes)` };
-  if (kind !== 'serial' && iss) return { ok: false, message: `an issuer only belongs with a serial number, not a ${kind === 'sha1' ? 'SHA-1' : 'SHA-256'} thumbprint` };
-  return { ok: true, indicator: { kind, value: kind === 'serial' ? normalizeSerial(hex) : hex, issuer: kind === 'serial' ? iss : null } };
+  if (kind === 'sha1' && hex.length !== 40)
+    return {
+      ok: false,
+      message: `${show(raw.trim())} is not a SHA-1 thumbprint (40 hex digits; it has ${hex.length})`,
+    };
+  if (kind === 'sha256' && hex.length !== 64)
+    return {
+      ok: false,
+      message: `${show(raw.trim())} is not a SHA-256 thumbprint (64 hex digits; it has ${hex.length})`,
+    };
+  if (kind === 'serial' && hex.length > 40)
+    return {
+      ok: false,
+      message: `${show(raw.trim())} is too long for a serial number (at most 40 hex digits, 20 bytes)`,
+    };
+  if (kind !== 'serial' && iss)
+    return {
+      ok: false,
+      message: `an issuer only belongs with a serial number, not a ${kind === 'sha1' ? 'SHA-1' : 'SHA-256'} thumbprint`,
+    };
+  return {
+    ok: true,
+    indicator: { kind, value: kind === 'serial' ? normalizeSerial(hex) : hex, issuer: kind === 'serial' ? iss : null },
+  };
 }
 
 function parseKind(raw: string): IndicatorKind | null | 'infer' {
-  const k = raw.trim().toLowerCase().replace(/[\s_-]/g, '');
+  const k = raw
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]/g, '');
   if (k === '') return 'infer';
   if (k === 'sha1' || k === 'sha1thumbprint' || k === 'thumbprint') return 'sha1';
   if (k === 'sha256' || k === 'sha256thumbprint') return 'sha256';
@@ -121,7 +159,8 @@ function parseKind(raw: string): IndicatorKind | null | 'infer' {
 
 function finish(indicators: ParsedIndicator[], errors: string[], label: string): ParseResult<ParsedIndicator[]> {
   if (errors.length === 0 && indicators.length === 0) errors.push(`no indicators: ${label}`);
-  if (errors.length === 0 && indicators.length > MAX_INDICATORS) errors.push(`${indicators.length} indicators; at most ${MAX_INDICATORS} per advisory`);
+  if (errors.length === 0 && indicators.length > MAX_INDICATORS)
+    errors.push(`${indicators.length} indicators; at most ${MAX_INDICATORS} per advisory`);
   if (errors.length > 0) {
     const shown = errors.slice(0, MAX_REPORTED_ERRORS);
     if (errors.length > shown.length) shown.push(`… and ${errors.length - shown.length} more`);
@@ -146,13 +185,16 @@ function dedupe(list: ParsedIndicator[]): ParsedIndicator[] {
 export function parseIndicatorText(text: string): ParseResult<ParsedIndicator[]> {
   const indicators: ParsedIndicator[] = [];
   const errors: string[] = [];
-  text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).forEach((line, i) => {
-    const t = line.trim();
-    if (t === '' || t.startsWith('#')) return;
-    const r = inferIndicator(t);
-    if (r.ok) indicators.push(r.indicator);
-    else errors.push(`row ${i + 1}: ${r.message}`);
-  });
+  text
+    .replace(/^\uFEFF/, '')
+    .split(/\r\n|\r|\n/)
+    .forEach((line, i) => {
+      const t = line.trim();
+      if (t === '' || t.startsWith('#')) return;
+      const r = inferIndicator(t);
+      if (r.ok) indicators.push(r.indicator);
+      else errors.push(`row ${i + 1}: ${r.message}`);
+    });
   return finish(indicators, errors, 'paste one SHA-1 / SHA-256 thumbprint or serial number per line');
 }
 
@@ -211,7 +253,13 @@ export function parseIndicatorCsv(text: string): ParseResult<ParsedIndicator[]> 
   const kindCol = cols.indexOf('kind');
   const valueCol = cols.indexOf('value');
   const issuerCol = cols.indexOf('issuer');
-  if (valueCol < 0) return { ok: false, errors: [`row ${header.line}: the header must name the columns kind,value,issuer (found "${header.fields.join(',')}")`] };
+  if (valueCol < 0)
+    return {
+      ok: false,
+      errors: [
+        `row ${header.line}: the header must name the columns kind,value,issuer (found "${header.fields.join(',')}")`,
+      ],
+    };
   const indicators: ParsedIndicator[] = [];
   const errors: string[] = [];
   for (const r of rows) {
@@ -220,7 +268,9 @@ export function parseIndicatorCsv(text: string): ParseResult<ParsedIndicator[]> 
     const issuer = issuerCol >= 0 ? (r.fields[issuerCol] ?? '') : '';
     const kind = kindCol >= 0 ? parseKind(r.fields[kindCol] ?? '') : 'infer';
     if (r.fields.length > cols.length) {
-      errors.push(`row ${r.line}: ${r.fields.length} fields but the header has ${cols.length} (quote values that contain commas)`);
+      errors.push(
+        `row ${r.line}: ${r.fields.length} fields but the header has ${cols.length} (quote values that contain commas)`,
+      );
       continue;
     }
     if (kind === null) {
@@ -236,7 +286,8 @@ export function parseIndicatorCsv(text: string): ParseResult<ParsedIndicator[]> 
       errors.push(`row ${r.line}: ${res.message}`);
       continue;
     }
-    if (kind === 'infer' && issuer.trim()) res.indicator.issuer = res.indicator.kind === 'serial' ? issuer.trim() : null;
+    if (kind === 'infer' && issuer.trim())
+      res.indicator.issuer = res.indicator.kind === 'serial' ? issuer.trim() : null;
     indicators.push(res.indicator);
   }
   return finish(indicators, errors, 'the CSV has a header but no rows');
@@ -263,14 +314,18 @@ function metaErrors(error: z.ZodError): string[] {
   return error.issues.map((i) => `${i.path.length ? `${i.path.map(String).join('.')}: ` : ''}${i.message}`);
 }
 
-function withMeta(indicators: ParseResult<ParsedIndicator[]>, metaInput: Partial<AdvisoryMetaInput>): ParseResult<ParsedAdvisory> {
+function withMeta(
+  indicators: ParseResult<ParsedIndicator[]>,
+  metaInput: Partial<AdvisoryMetaInput>,
+): ParseResult<ParsedAdvisory> {
   const meta = AdvisoryMetaSchema.safeParse(metaInput);
   const errors = [...(meta.success ? [] : metaErrors(meta.error)), ...(indicators.ok ? [] : indicators.errors)];
   if (errors.length > 0 || !meta.success || !indicators.ok) return { ok: false, errors };
   return { ok: true, value: { meta: meta.data, indicators: indicators.value } };
 }
 
-const defined = <T extends object>(o: T): Partial<T> => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
+const defined = <T extends object>(o: T): Partial<T> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
 
 /** A vendor advisory in the JSON format above. `meta` (form fields) overrides the file's values. */
 export function parseAdvisoryJson(text: string, meta: Partial<AdvisoryMetaInput> = {}): ParseResult<ParsedAdvisory> {
@@ -288,7 +343,9 @@ export function parseAdvisoryJson(text: string, meta: Partial<AdvisoryMetaInput>
     const where = `indicator ${i + 1}`;
     const p = JsonIndicatorSchema.safeParse(item);
     if (!p.success) {
-      errors.push(`${where}: expected {"sha1": …}, {"sha256": …}, {"serialNumber": …, "issuer": …} or {"kind", "value", "issuer"}; got ${show(JSON.stringify(item) ?? String(item))}`);
+      errors.push(
+        `${where}: expected {"sha1": …}, {"sha256": …}, {"serialNumber": …, "issuer": …} or {"kind", "value", "issuer"}; got ${show(JSON.stringify(item) ?? String(item))}`,
+      );
       return;
     }
     const v = p.data;
@@ -344,8 +401,12 @@ export function detectAdvisoryFormat(text: string, fileName?: string): AdvisoryF
   return 'text';
 }
 
-export function parseAdvisory(text: string, opts: { format?: AdvisoryFormat; fileName?: string; meta?: Partial<AdvisoryMetaInput> } = {}): ParseResult<ParsedAdvisory> {
-  if (Buffer.byteLength(text) > MAX_ADVISORY_BYTES) return { ok: false, errors: [`the advisory is larger than ${MAX_ADVISORY_BYTES / 1024 / 1024} MiB`] };
+export function parseAdvisory(
+  text: string,
+  opts: { format?: AdvisoryFormat; fileName?: string; meta?: Partial<AdvisoryMetaInput> } = {},
+): ParseResult<ParsedAdvisory> {
+  if (Buffer.byteLength(text) > MAX_ADVISORY_BYTES)
+    return { ok: false, errors: [`the advisory is larger than ${MAX_ADVISORY_BYTES / 1024 / 1024} MiB`] };
   const format = opts.format ?? detectAdvisoryFormat(text, opts.fileName);
   if (format === 'json') return parseAdvisoryJson(text, opts.meta);
   if (format === 'csv') return parseAdvisoryCsv(text, opts.meta ?? {});

@@ -30,7 +30,12 @@ export interface CreatedAdvisory {
 export async function persistAdvisory(
   tx: Prisma.TransactionClient,
   parsed: ParsedAdvisory,
-  ctx: { actor: Actor; now: Date; createdById: string | null; audit: { action: string; extra?: Record<string, unknown> } },
+  ctx: {
+    actor: Actor;
+    now: Date;
+    createdById: string | null;
+    audit: { action: string; extra?: Record<string, unknown> };
+  },
 ): Promise<CreatedAdvisory> {
   const { meta, indicators } = parsed;
   const advisory = await tx.advisory.create({
@@ -46,7 +51,9 @@ export async function persistAdvisory(
       createdAt: ctx.now,
     },
   });
-  await tx.advisoryIndicator.createMany({ data: indicators.map((i) => ({ advisoryId: advisory.id, kind: i.kind, value: i.value, issuer: i.issuer })) });
+  await tx.advisoryIndicator.createMany({
+    data: indicators.map((i) => ({ advisoryId: advisory.id, kind: i.kind, value: i.value, issuer: i.issuer })),
+  });
   await appendAuditEvent(
     tx,
     ctx.actor,
@@ -61,7 +68,11 @@ export async function persistAdvisory(
         compromiseStart: advisory.compromiseStart?.toISOString() ?? null,
         compromiseEnd: advisory.compromiseEnd?.toISOString() ?? null,
         source: advisory.source,
-        indicators: indicators.map((i) => ({ kind: i.kind, value: i.value, ...(i.issuer ? { issuer: i.issuer } : {}) })),
+        indicators: indicators.map((i) => ({
+          kind: i.kind,
+          value: i.value,
+          ...(i.issuer ? { issuer: i.issuer } : {}),
+        })),
         ...ctx.audit.extra,
       },
     },
@@ -78,6 +89,11 @@ export async function persistAdvisory(
     id: advisory.id,
     indicators: indicators.length,
     affectedConnectors: result.examined,
-    reclassified: { examined: result.examined, changed: result.changed, byStatus: result.byStatus, durationMs: result.durationMs },
+    reclassified: {
+      examined: result.examined,
+      changed: result.changed,
+      byStatus: result.byStatus,
+      durationMs: result.durationMs,
+    },
   };
 }

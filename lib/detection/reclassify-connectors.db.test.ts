@@ -16,7 +16,12 @@ beforeAll(async () => {
   await seedDefaults(db);
   const type = await buildConnectorType(db, 'Archive');
   certs = [];
-  for (let i = 0; i < 10; i++) certs.push(await buildCertificate(db, { notAfter: i === 9 ? new Date('2026-12-10T00:00:00Z') : new Date('2027-06-01T00:00:00Z') }));
+  for (let i = 0; i < 10; i++)
+    certs.push(
+      await buildCertificate(db, {
+        notAfter: i === 9 ? new Date('2026-12-10T00:00:00Z') : new Date('2027-06-01T00:00:00Z'),
+      }),
+    );
   // 30,000 connectors, set-based: cert i % 10, observed = that cert, expected = that cert.
   const certIds = certs.map((c) => c.id);
   const thumbs = certs.map((c) => c.sha1Thumbprint);
@@ -38,7 +43,9 @@ beforeAll(async () => {
 describe('reclassifyConnectors at fleet scale', () => {
   it('re-classifies 30,000 connectors set-based, writing and auditing only the changes', async () => {
     const first = await reclassifyConnectors(db, { all: true }, { now, reason: 'test' });
-    console.log(`[bench] reclassify ${first.examined} connectors (${first.changed} changed) in ${first.durationMs} ms over ${first.batches} batches`);
+    console.log(
+      `[bench] reclassify ${first.examined} connectors (${first.changed} changed) in ${first.durationMs} ms over ${first.batches} batches`,
+    );
     expect(first.examined).toBe(TENANTS * PER_TENANT);
     expect(first.batches).toBe(30);
     // certs[9] expires within 30 days → expiring (every 10th connector)
@@ -59,8 +66,13 @@ describe('reclassifyConnectors at fleet scale', () => {
 
   it('an advisory naming one certificate re-classifies its 3,000 connectors inside its transaction', async () => {
     const started = performance.now();
-    const created = await createAdvisory({ title: 'Stolen key', severity: 'critical', indicators: certs[0]!.sha1Thumbprint }, { caller: 'system', actor: SYSTEM_ACTOR, now });
-    console.log(`[bench] advisory affecting ${created.affectedConnectors} connectors created and applied in ${Math.round(performance.now() - started)} ms`);
+    const created = await createAdvisory(
+      { title: 'Stolen key', severity: 'critical', indicators: certs[0]!.sha1Thumbprint },
+      { caller: 'system', actor: SYSTEM_ACTOR, now },
+    );
+    console.log(
+      `[bench] advisory affecting ${created.affectedConnectors} connectors created and applied in ${Math.round(performance.now() - started)} ms`,
+    );
     expect(created.affectedConnectors).toBe(3_000);
     expect(created.reclassified.changed).toBe(3_000);
     expect(await db.connector.count({ where: { status: 'compromised' } })).toBe(3_000);
@@ -71,11 +83,26 @@ describe('reclassifyConnectors at fleet scale', () => {
 
   it('sign-ins from unknown addresses with the compromised credential make exactly that connector targeted', async () => {
     const victim = await db.connector.findFirstOrThrow({ where: { status: 'compromised' }, orderBy: { id: 'asc' } });
-    const neighbour = await db.connector.findFirstOrThrow({ where: { status: 'compromised', id: { gt: victim.id } }, orderBy: { id: 'asc' } });
-    const ev = (connectorId: string, tenantId: string, ip: string, classification: 'vendor' | 'unknown') => ({
-      tenantId, connectorId, signInId: randomUUID(), at: new Date('2026-11-29T08:00:00Z'), appId: 'x', credentialThumbprint: certs[0]!.sha1Thumbprint, ipAddress: ip, classification,
+    const neighbour = await db.connector.findFirstOrThrow({
+      where: { status: 'compromised', id: { gt: victim.id } },
+      orderBy: { id: 'asc' },
     });
-    await db.signInEvidence.createMany({ data: [ev(victim.id, victim.tenantId, '203.0.113.66', 'unknown'), ev(neighbour.id, neighbour.tenantId, '198.51.100.20', 'vendor')] });
+    const ev = (connectorId: string, tenantId: string, ip: string, classification: 'vendor' | 'unknown') => ({
+      tenantId,
+      connectorId,
+      signInId: randomUUID(),
+      at: new Date('2026-11-29T08:00:00Z'),
+      appId: 'x',
+      credentialThumbprint: certs[0]!.sha1Thumbprint,
+      ipAddress: ip,
+      classification,
+    });
+    await db.signInEvidence.createMany({
+      data: [
+        ev(victim.id, victim.tenantId, '203.0.113.66', 'unknown'),
+        ev(neighbour.id, neighbour.tenantId, '198.51.100.20', 'vendor'),
+      ],
+    });
     const r = await reclassifyConnectors(db, { tenantIds: [victim.tenantId, neighbour.tenantId] }, { now });
     expect(r.transitions.map((t) => [t.connectorId, t.from, t.to])).toEqual([[victim.id, 'compromised', 'targeted']]);
   });

@@ -10,11 +10,19 @@ import { defineJob } from '@/lib/jobs/job-definition';
 export async function handleReclassifyAll(now = new Date()): Promise<void> {
   const { db } = await import('@/lib/db');
   const { reclassifyConnectors } = await import('@/lib/detection/reclassify-connectors');
-  const r = await reclassifyConnectors(db, { all: true }, { now, actor: { ...SYSTEM_ACTOR, label: 'system (status.reclassify)' }, reason: 'daily' });
+  const r = await reclassifyConnectors(
+    db,
+    { all: true },
+    { now, actor: { ...SYSTEM_ACTOR, label: 'system (status.reclassify)' }, reason: 'daily' },
+  );
   const day = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   await db.$transaction(
     Object.entries(r.byStatus).map(([status, count]) =>
-      db.statusSnapshot.upsert({ where: { day_status: { day, status: status as never } }, update: { count }, create: { day, status: status as never, count } }),
+      db.statusSnapshot.upsert({
+        where: { day_status: { day, status: status as never } },
+        update: { count },
+        create: { day, status: status as never, count },
+      }),
     ),
   );
 }

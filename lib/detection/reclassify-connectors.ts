@@ -22,7 +22,12 @@ import { loadAdvisoryIndicators, type LoadedAdvisories } from '@/lib/detection/l
 import { loadDetectionSettings, type DetectionSettings } from '@/lib/detection/detection-settings';
 import { readObservedCredentials } from '@/lib/detection/observed-credentials';
 import { CONNECTOR_STATUS_VALUES, type ConnectorStatusValue } from '@/lib/fleet/statuses';
-import { classifyConnector, type ConnectorCertificate, type SignInEvidence, type StatusReason } from '@/lib/status/classify-connector';
+import {
+  classifyConnector,
+  type ConnectorCertificate,
+  type SignInEvidence,
+  type StatusReason,
+} from '@/lib/status/classify-connector';
 
 type Tx = Prisma.TransactionClient;
 
@@ -100,7 +105,15 @@ async function loadCertificates(tx: Db | Tx, ctx: Ctx, ids: string[]) {
   if (missing.length === 0) return;
   const rows = await tx.certificate.findMany({
     where: { id: { in: missing } },
-    select: { id: true, sha1Thumbprint: true, sha256Thumbprint: true, issuer: true, serialNumber: true, notBefore: true, notAfter: true },
+    select: {
+      id: true,
+      sha1Thumbprint: true,
+      sha256Thumbprint: true,
+      issuer: true,
+      serialNumber: true,
+      notBefore: true,
+      notAfter: true,
+    },
   });
   for (const r of rows) ctx.certs.set(r.id, r);
 }
@@ -126,8 +139,15 @@ function sameReasons(a: unknown, b: StatusReason[]): boolean {
 }
 
 async function runBatch(tx: Db | Tx, ctx: Ctx, rows: Row[]) {
-  await loadCertificates(tx, ctx, rows.flatMap((r) => (r.currentCertificateId ? [r.currentCertificateId] : [])));
-  const evidence = await loadEvidence(tx, rows.map((r) => r.id));
+  await loadCertificates(
+    tx,
+    ctx,
+    rows.flatMap((r) => (r.currentCertificateId ? [r.currentCertificateId] : [])),
+  );
+  const evidence = await loadEvidence(
+    tx,
+    rows.map((r) => r.id),
+  );
   const updates: { id: string; status: ConnectorStatusValue; reasons: StatusReason[]; statusChanged: boolean }[] = [];
   const transitions: StatusTransition[] = [];
   const statuses: ConnectorStatusValue[] = [];
@@ -140,7 +160,13 @@ async function runBatch(tx: Db | Tx, ctx: Ctx, rows: Row[]) {
         advisories: ctx.advisories.forStatus,
         // Every credential the tenant holds (app and SP): a compromised one still present counts
         // even after the current certificate was replaced. Unreadable thumbprints cannot match.
-        tenantCredentials: observed ? observed.map((o) => ({ sha1Thumbprint: o.thumbprint ?? `UNKNOWN-${o.keyId}`, keyId: o.keyId, sha256Thumbprint: o.sha256 ?? undefined })) : null,
+        tenantCredentials: observed
+          ? observed.map((o) => ({
+              sha1Thumbprint: o.thumbprint ?? `UNKNOWN-${o.keyId}`,
+              keyId: o.keyId,
+              sha256Thumbprint: o.sha256 ?? undefined,
+            }))
+          : null,
         knownThumbprints: r.expectedThumbprints,
         signIns: evidence.get(r.id) ?? [],
         vendorAddresses: ctx.settings.vendorCidrs,
@@ -158,7 +184,12 @@ async function runBatch(tx: Db | Tx, ctx: Ctx, rows: Row[]) {
     }
   }
   if (updates.length > 0) {
-    const values = Prisma.join(updates.map((u) => Prisma.sql`(${u.id}::uuid, ${u.status}::"ConnectorStatus", ${JSON.stringify(u.reasons)}::jsonb, ${u.statusChanged}::boolean)`));
+    const values = Prisma.join(
+      updates.map(
+        (u) =>
+          Prisma.sql`(${u.id}::uuid, ${u.status}::"ConnectorStatus", ${JSON.stringify(u.reasons)}::jsonb, ${u.statusChanged}::boolean)`,
+      ),
+    );
     await tx.$executeRaw`
       UPDATE "Connector" AS c
       SET status = v.status, "statusReasons" = v.reasons,
@@ -179,12 +210,21 @@ async function runBatch(tx: Db | Tx, ctx: Ctx, rows: Row[]) {
         targetId: transitions.length === 1 ? transitions[0]!.connectorId : null,
         tenantId: new Set(transitions.map((t) => t.tenantId)).size === 1 ? transitions[0]!.tenantId : null,
         before: { reason: ctx.opts.reason, runId: ctx.opts.runId },
-        after: { examined: rows.length, changed: transitions.length, counts, transitions: transitions.map((t) => ({ connectorId: t.connectorId, from: t.from, to: t.to })) },
+        after: {
+          examined: rows.length,
+          changed: transitions.length,
+          counts,
+          transitions: transitions.map((t) => ({ connectorId: t.connectorId, from: t.from, to: t.to })),
+        },
       },
       ctx.opts.now,
     );
     // "New compromise / drift detected" notifications, queued in the same transaction.
-    await notifyStatusTransitions(tx as Tx, transitions.map((t) => ({ connectorId: t.connectorId, from: t.from, to: t.to })), ctx.opts.now);
+    await notifyStatusTransitions(
+      tx as Tx,
+      transitions.map((t) => ({ connectorId: t.connectorId, from: t.from, to: t.to })),
+      ctx.opts.now,
+    );
   }
   return { updates, transitions, statuses };
 }
@@ -195,7 +235,13 @@ async function prepare(db: Db | Tx, opts: ReclassifyOptions): Promise<Ctx> {
     settings,
     advisories,
     certs: new Map(),
-    opts: { now: opts.now, batchSize: opts.batchSize ?? 1_000, actor: opts.actor ?? SYSTEM_ACTOR, reason: opts.reason ?? 'reclassify', runId: randomUUID() },
+    opts: {
+      now: opts.now,
+      batchSize: opts.batchSize ?? 1_000,
+      actor: opts.actor ?? SYSTEM_ACTOR,
+      reason: opts.reason ?? 'reclassify',
+      runId: randomUUID(),
+    },
   };
 }
 
@@ -212,10 +258,25 @@ function emptyCounts(): Record<ConnectorStatusValue, number> {
   return Object.fromEntries(CONNECTOR_STATUS_VALUES.map((s) => [s, 0])) as Record<ConnectorStatusValue, number>;
 }
 
-async function run(db: Db | Tx, scope: ReclassifyScope, opts: ReclassifyOptions, perBatch: (fn: (tx: Db | Tx) => Promise<Awaited<ReturnType<typeof runBatch>>>) => Promise<Awaited<ReturnType<typeof runBatch>>>): Promise<ReclassifyResult> {
+async function run(
+  db: Db | Tx,
+  scope: ReclassifyScope,
+  opts: ReclassifyOptions,
+  perBatch: (
+    fn: (tx: Db | Tx) => Promise<Awaited<ReturnType<typeof runBatch>>>,
+  ) => Promise<Awaited<ReturnType<typeof runBatch>>>,
+): Promise<ReclassifyResult> {
   const started = performance.now();
   const ctx = await prepare(db, opts);
-  const result: ReclassifyResult = { examined: 0, changed: 0, reasonsUpdated: 0, byStatus: emptyCounts(), transitions: [], batches: 0, durationMs: 0 };
+  const result: ReclassifyResult = {
+    examined: 0,
+    changed: 0,
+    reasonsUpdated: 0,
+    byStatus: emptyCounts(),
+    transitions: [],
+    batches: 0,
+    durationMs: 0,
+  };
   if ('connectorIds' in scope && scope.connectorIds.length === 0) return result;
   if ('tenantIds' in scope && scope.tenantIds.length === 0) return result;
   if ('certificateIds' in scope && scope.certificateIds.length === 0) return result;
@@ -238,11 +299,19 @@ async function run(db: Db | Tx, scope: ReclassifyScope, opts: ReclassifyOptions,
 }
 
 /** Each batch commits on its own with its audit event (long runs do not hold one transaction). */
-export async function reclassifyConnectors(db: Db, scope: ReclassifyScope, opts: ReclassifyOptions): Promise<ReclassifyResult> {
+export async function reclassifyConnectors(
+  db: Db,
+  scope: ReclassifyScope,
+  opts: ReclassifyOptions,
+): Promise<ReclassifyResult> {
   return run(db, scope, opts, (fn) => db.$transaction((tx) => fn(tx), { timeout: 60_000, maxWait: 10_000 }));
 }
 
 /** Inside the caller's transaction (the caller's change and the new statuses commit together). */
-export async function reclassifyConnectorsInTransaction(tx: Tx, scope: ReclassifyScope, opts: ReclassifyOptions): Promise<ReclassifyResult> {
+export async function reclassifyConnectorsInTransaction(
+  tx: Tx,
+  scope: ReclassifyScope,
+  opts: ReclassifyOptions,
+): Promise<ReclassifyResult> {
   return run(tx, scope, opts, (fn) => fn(tx));
 }

@@ -8,7 +8,11 @@ export type ScanJobData = z.infer<typeof ScanJobDataSchema>;
 
 export async function handleScanDrift(data: ScanJobData, now = new Date()): Promise<void> {
   const { scanDrift } = await import('@/lib/detection/scan-drift');
-  await scanDrift(data.tenantIds?.length ? { tenantIds: data.tenantIds } : { all: true }, { caller: 'system', actor: { ...SYSTEM_ACTOR, label: 'system (scan.drift)' }, now });
+  await scanDrift(data.tenantIds?.length ? { tenantIds: data.tenantIds } : { all: true }, {
+    caller: 'system',
+    actor: { ...SYSTEM_ACTOR, label: 'system (scan.drift)' },
+    now,
+  });
 }
 
 export const scanDriftJob = defineJob<ScanJobData>({

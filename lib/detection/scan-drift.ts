@@ -16,7 +16,11 @@ import type { Prisma } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
 import { computeDrift, toDriftDetail, type DriftDetail } from '@/lib/detection/compute-drift';
 import { dbOf, graphOf, mapPool, type ScanContext } from '@/lib/detection/detection-context';
-import { factsFromObserved, toObservedCredentialsJson, type ObservedCredentialFacts } from '@/lib/detection/observed-credentials';
+import {
+  factsFromObserved,
+  toObservedCredentialsJson,
+  type ObservedCredentialFacts,
+} from '@/lib/detection/observed-credentials';
 import { reclassifyConnectorsInTransaction } from '@/lib/detection/reclassify-connectors';
 import { selectScanTenants, type ScanSelection, type ScanTenant } from '@/lib/detection/select-scan-tenants';
 import { describeKeyCredential } from '@/lib/graph/describe-key-credential';
@@ -48,15 +52,23 @@ export interface ScanDriftResult {
   failedTenants: number;
 }
 
-
-const unknownKeys = (d: unknown) => new Set(((d as DriftDetail | null)?.unknown ?? []).map((u) => `${u.on}:${u.keyId}`));
+const unknownKeys = (d: unknown) =>
+  new Set(((d as DriftDetail | null)?.unknown ?? []).map((u) => `${u.on}:${u.keyId}`));
 
 async function scanTenant(t: ScanTenant, ctx: ScanContext): Promise<TenantDriftOutcome> {
   const db = dbOf(ctx);
   const gw = graphOf(ctx).gateway;
   const connectors = await db.connector.findMany({
     where: { tenantId: t.id },
-    select: { id: true, displayName: true, appObjectId: true, spObjectId: true, expectedThumbprints: true, driftDetail: true, currentCertificate: { select: { sha1Thumbprint: true } } },
+    select: {
+      id: true,
+      displayName: true,
+      appObjectId: true,
+      spObjectId: true,
+      expectedThumbprints: true,
+      driftDetail: true,
+      currentCertificate: { select: { sha1Thumbprint: true } },
+    },
     orderBy: { displayName: 'asc' },
   });
   const out: TenantDriftOutcome = { tenantId: t.id, displayName: t.displayName, ok: true, connectors: [] };
@@ -78,13 +90,35 @@ async function scanTenant(t: ScanTenant, ctx: ScanContext): Promise<TenantDriftO
     const sp = c.spObjectId ? read.get(c.spObjectId) : undefined;
     const failed = [app, sp].find((r) => r && !r.ok);
     if (!app || (failed && !failed.ok)) {
-      out.connectors.push({ connectorId: c.id, displayName: c.displayName, ok: false, error: failed && !failed.ok ? failed.error.message : 'no answer for the application' });
+      out.connectors.push({
+        connectorId: c.id,
+        displayName: c.displayName,
+        ok: false,
+        error: failed && !failed.ok ? failed.error.message : 'no answer for the application',
+      });
       continue;
     }
-    const observed = [app, sp].flatMap((r, i) => (r?.ok ? r.keyCredentials.map((k) => factsFromObserved(describeKeyCredential(k, i === 0 ? 'application' : 'servicePrincipal'))) : []));
-    const drift = computeDrift({ observed, currentThumbprint: c.currentCertificate?.sha1Thumbprint ?? null, expectedThumbprints: c.expectedThumbprints });
+    const observed = [app, sp].flatMap((r, i) =>
+      r?.ok
+        ? r.keyCredentials.map((k) =>
+            factsFromObserved(describeKeyCredential(k, i === 0 ? 'application' : 'servicePrincipal')),
+          )
+        : [],
+    );
+    const drift = computeDrift({
+      observed,
+      currentThumbprint: c.currentCertificate?.sha1Thumbprint ?? null,
+      expectedThumbprints: c.expectedThumbprints,
+    });
     writes.push({ id: c.id, observed, detail: toDriftDetail(drift, ctx.now), before: c.driftDetail });
-    out.connectors.push({ connectorId: c.id, displayName: c.displayName, ok: true, drifted: drift.drifted, unknown: drift.unknown.length, missing: drift.missing.filter((m) => m.required).length });
+    out.connectors.push({
+      connectorId: c.id,
+      displayName: c.displayName,
+      ok: true,
+      drifted: drift.drifted,
+      unknown: drift.unknown.length,
+      missing: drift.missing.filter((m) => m.required).length,
+    });
   }
   if (writes.length === 0) return out;
   await db.$transaction(
@@ -92,20 +126,50 @@ async function scanTenant(t: ScanTenant, ctx: ScanContext): Promise<TenantDriftO
       for (const w of writes) {
         await tx.connector.update({
           where: { id: w.id },
-          data: { observedCredentials: toObservedCredentialsJson(w.observed) as Prisma.InputJsonValue, observedAt: ctx.now, driftDetail: w.detail as unknown as Prisma.InputJsonValue },
+          data: {
+            observedCredentials: toObservedCredentialsJson(w.observed) as Prisma.InputJsonValue,
+            observedAt: ctx.now,
+            driftDetail: w.detail as unknown as Prisma.InputJsonValue,
+          },
         });
         const was = unknownKeys(w.before);
         const now = unknownKeys(w.detail);
         const appeared = w.detail.unknown.filter((u) => !was.has(`${u.on}:${u.keyId}`));
         const gone = [...was].filter((k) => !now.has(k));
         if (appeared.length > 0) {
-          await appendAuditEvent(tx, ctx.actor, { action: 'connector.drift_detected', targetType: 'connector', targetId: w.id, tenantId: t.id, after: { unknown: appeared, missing: w.detail.missing } }, ctx.now);
+          await appendAuditEvent(
+            tx,
+            ctx.actor,
+            {
+              action: 'connector.drift_detected',
+              targetType: 'connector',
+              targetId: w.id,
+              tenantId: t.id,
+              after: { unknown: appeared, missing: w.detail.missing },
+            },
+            ctx.now,
+          );
         }
         if (gone.length > 0) {
-          await appendAuditEvent(tx, ctx.actor, { action: 'connector.drift_cleared', targetType: 'connector', targetId: w.id, tenantId: t.id, before: { unknown: gone } }, ctx.now);
+          await appendAuditEvent(
+            tx,
+            ctx.actor,
+            {
+              action: 'connector.drift_cleared',
+              targetType: 'connector',
+              targetId: w.id,
+              tenantId: t.id,
+              before: { unknown: gone },
+            },
+            ctx.now,
+          );
         }
       }
-      await reclassifyConnectorsInTransaction(tx, { connectorIds: writes.map((w) => w.id) }, { now: ctx.now, actor: ctx.actor, reason: 'scan.drift' });
+      await reclassifyConnectorsInTransaction(
+        tx,
+        { connectorIds: writes.map((w) => w.id) },
+        { now: ctx.now, actor: ctx.actor, reason: 'scan.drift' },
+      );
     },
     { timeout: 60_000, maxWait: 10_000 },
   );
@@ -123,4 +187,3 @@ export async function scanDrift(selection: ScanSelection, ctx: ScanContext): Pro
     failedTenants: results.filter((r) => !r.ok).length,
   };
 }
-

@@ -5,7 +5,11 @@ import { ScanJobDataSchema, type ScanJobData } from '@/lib/detection/scan-drift.
 
 export async function handleScanSignIns(data: ScanJobData, now = new Date()): Promise<void> {
   const { scanSignIns } = await import('@/lib/detection/scan-sign-ins');
-  await scanSignIns(data.tenantIds?.length ? { tenantIds: data.tenantIds } : { all: true }, { caller: 'system', actor: { ...SYSTEM_ACTOR, label: 'system (scan.signins)' }, now });
+  await scanSignIns(data.tenantIds?.length ? { tenantIds: data.tenantIds } : { all: true }, {
+    caller: 'system',
+    actor: { ...SYSTEM_ACTOR, label: 'system (scan.signins)' },
+    now,
+  });
 }
 
 export const scanSignInsJob = defineJob<ScanJobData>({

@@ -76,7 +76,16 @@ interface ConnectorPlan {
   keyIdToThumb: Map<string, string>;
 }
 
-function planConnector(c: { id: string; appId: string; observedCredentials: unknown; currentCertificate: { sha1Thumbprint: string; sha256Thumbprint: string } | null }, adv: LoadedAdvisories, now: Date): ConnectorPlan {
+function planConnector(
+  c: {
+    id: string;
+    appId: string;
+    observedCredentials: unknown;
+    currentCertificate: { sha1Thumbprint: string; sha256Thumbprint: string } | null;
+  },
+  adv: LoadedAdvisories,
+  now: Date,
+): ConnectorPlan {
   const observed = readObservedCredentials(c.observedCredentials);
   const compromised = new Set<string>();
   const advisoryIds = new Set<string>();
@@ -85,15 +94,25 @@ function planConnector(c: { id: string; appId: string; observedCredentials: unkn
     if (hits.length && sha1) compromised.add(sha1);
     for (const h of hits) advisoryIds.add(h);
   };
-  if (c.currentCertificate) consider(hex(c.currentCertificate.sha1Thumbprint), hex(c.currentCertificate.sha256Thumbprint));
+  if (c.currentCertificate)
+    consider(hex(c.currentCertificate.sha1Thumbprint), hex(c.currentCertificate.sha256Thumbprint));
   for (const o of observed) consider(o.thumbprint, o.sha256);
-  const since = evidenceSince([...advisoryIds].map((id) => adv.windows.get(id)!)) ?? new Date(now.getTime() - CLEAN_LOOKBACK_DAYS * DAY);
-  return { id: c.id, appId: c.appId, since, compromised, keyIdToThumb: new Map(observed.flatMap((o) => (o.thumbprint ? [[o.keyId, o.thumbprint] as const] : []))) };
+  const since =
+    evidenceSince([...advisoryIds].map((id) => adv.windows.get(id)!)) ??
+    new Date(now.getTime() - CLEAN_LOOKBACK_DAYS * DAY);
+  return {
+    id: c.id,
+    appId: c.appId,
+    since,
+    compromised,
+    keyIdToThumb: new Map(observed.flatMap((o) => (o.thumbprint ? [[o.keyId, o.thumbprint] as const] : []))),
+  };
 }
 
 function toEvidence(plan: ConnectorPlan, s: SignIn, matcher: AddressMatcher): EvidenceRow | null {
   const keyId = s.servicePrincipalCredentialKeyId ?? null;
-  const thumbprint = hex(s.servicePrincipalCredentialThumbprint) ?? (keyId ? (plan.keyIdToThumb.get(keyId) ?? null) : null);
+  const thumbprint =
+    hex(s.servicePrincipalCredentialThumbprint) ?? (keyId ? (plan.keyIdToThumb.get(keyId) ?? null) : null);
   const ip = s.ipAddress ?? '';
   const classification = matcher.matches(ip) ? 'vendor' : 'unknown';
   const usedCompromised = thumbprint !== null && plan.compromised.has(thumbprint);
@@ -112,22 +131,50 @@ function toEvidence(plan: ConnectorPlan, s: SignIn, matcher: AddressMatcher): Ev
   };
 }
 
-async function scanTenant(t: ScanTenant, explicit: boolean, adv: LoadedAdvisories, matcher: AddressMatcher, ctx: ScanContext): Promise<TenantSignInOutcome> {
+async function scanTenant(
+  t: ScanTenant,
+  explicit: boolean,
+  adv: LoadedAdvisories,
+  matcher: AddressMatcher,
+  ctx: ScanContext,
+): Promise<TenantSignInOutcome> {
   const db = dbOf(ctx);
   const gw = graphOf(ctx).gateway;
   const connectors = await db.connector.findMany({
     where: { tenantId: t.id },
-    select: { id: true, appId: true, observedCredentials: true, currentCertificate: { select: { sha1Thumbprint: true, sha256Thumbprint: true } } },
+    select: {
+      id: true,
+      appId: true,
+      observedCredentials: true,
+      currentCertificate: { select: { sha1Thumbprint: true, sha256Thumbprint: true } },
+    },
   });
   const plans = connectors.map((c) => planConnector(c, adv, ctx.now)).filter((p) => explicit || p.compromised.size > 0);
-  const out: TenantSignInOutcome = { tenantId: t.id, displayName: t.displayName, state: 'available', detail: null, connectorsScanned: 0, signInsRead: 0, evidenceStored: 0, unknownAddressUses: 0, unknownAddresses: [] };
+  const out: TenantSignInOutcome = {
+    tenantId: t.id,
+    displayName: t.displayName,
+    state: 'available',
+    detail: null,
+    connectorsScanned: 0,
+    signInsRead: 0,
+    evidenceStored: 0,
+    unknownAddressUses: 0,
+    unknownAddresses: [],
+  };
   const rows: EvidenceRow[] = [];
   for (const plan of plans) {
     try {
-      const r = await listSignIns(gw, { id: t.entraTenantId, name: t.displayName }, { appId: plan.appId, since: plan.since });
+      const r = await listSignIns(
+        gw,
+        { id: t.entraTenantId, name: t.displayName },
+        { appId: plan.appId, since: plan.since },
+      );
       if (!r.available) {
         out.state = r.reason === 'needs_premium' ? 'unavailable_license' : 'unavailable_permission';
-        out.detail = r.reason === 'needs_premium' ? 'evidence unavailable: the tenant has no Entra ID P1/P2 licence, so its sign-in logs cannot be read' : `evidence unavailable: ${r.message}`;
+        out.detail =
+          r.reason === 'needs_premium'
+            ? 'evidence unavailable: the tenant has no Entra ID P1/P2 licence, so its sign-in logs cannot be read'
+            : `evidence unavailable: ${r.message}`;
         break;
       }
       out.connectorsScanned++;
@@ -144,7 +191,12 @@ async function scanTenant(t: ScanTenant, explicit: boolean, adv: LoadedAdvisorie
     }
   }
   const complete = out.state === 'available';
-  const uses = rows.filter((r) => r.classification === 'unknown' && r.thumbprint && plans.some((p) => p.id === r.connectorId && p.compromised.has(r.thumbprint!)));
+  const uses = rows.filter(
+    (r) =>
+      r.classification === 'unknown' &&
+      r.thumbprint &&
+      plans.some((p) => p.id === r.connectorId && p.compromised.has(r.thumbprint!)),
+  );
   out.unknownAddressUses = uses.length;
   out.unknownAddresses = [...new Set(uses.map((u) => u.ip))].sort();
   out.evidenceStored = rows.length;
@@ -153,9 +205,12 @@ async function scanTenant(t: ScanTenant, explicit: boolean, adv: LoadedAdvisorie
       if (rows.length > 0) {
         for (let i = 0; i < rows.length; i += 1_000) {
           const values = Prisma.join(
-            rows.slice(i, i + 1_000).map(
-              (r) => Prisma.sql`(gen_random_uuid(), ${t.id}::uuid, ${r.connectorId}::uuid, ${r.signInId}, ${r.at}::timestamp, ${r.appId}, ${r.keyId}, ${r.thumbprint}, ${r.ip}, ${r.resource}, ${r.errorCode}::int, ${r.classification}::"SignInClass", ${ctx.now}::timestamp)`,
-            ),
+            rows
+              .slice(i, i + 1_000)
+              .map(
+                (r) =>
+                  Prisma.sql`(gen_random_uuid(), ${t.id}::uuid, ${r.connectorId}::uuid, ${r.signInId}, ${r.at}::timestamp, ${r.appId}, ${r.keyId}, ${r.thumbprint}, ${r.ip}, ${r.resource}, ${r.errorCode}::int, ${r.classification}::"SignInClass", ${ctx.now}::timestamp)`,
+              ),
           );
           await tx.$executeRaw`
             INSERT INTO "SignInEvidence" (id, "tenantId", "connectorId", "signInId", at, "appId", "credentialKeyId", "credentialThumbprint", "ipAddress", resource, "errorCode", classification, "fetchedAt")
@@ -163,7 +218,14 @@ async function scanTenant(t: ScanTenant, explicit: boolean, adv: LoadedAdvisorie
             ON CONFLICT ("tenantId", "signInId") DO UPDATE SET classification = EXCLUDED.classification, "connectorId" = EXCLUDED."connectorId", "credentialThumbprint" = coalesce("SignInEvidence"."credentialThumbprint", EXCLUDED."credentialThumbprint")`;
         }
       }
-      await tx.tenant.update({ where: { id: t.id }, data: { signInLogState: out.state, signInLogDetail: out.state === 'available' ? null : (out.detail ?? null), ...(complete ? { lastSignInScanAt: ctx.now } : {}) } });
+      await tx.tenant.update({
+        where: { id: t.id },
+        data: {
+          signInLogState: out.state,
+          signInLogDetail: out.state === 'available' ? null : (out.detail ?? null),
+          ...(complete ? { lastSignInScanAt: ctx.now } : {}),
+        },
+      });
       await appendAuditEvent(
         tx,
         ctx.actor,
@@ -172,11 +234,23 @@ async function scanTenant(t: ScanTenant, explicit: boolean, adv: LoadedAdvisorie
           targetType: 'tenant',
           targetId: t.id,
           tenantId: t.id,
-          after: { state: out.state, detail: out.detail, connectorsScanned: out.connectorsScanned, signInsRead: out.signInsRead, evidenceStored: out.evidenceStored, unknownAddressUses: out.unknownAddressUses, unknownAddresses: out.unknownAddresses },
+          after: {
+            state: out.state,
+            detail: out.detail,
+            connectorsScanned: out.connectorsScanned,
+            signInsRead: out.signInsRead,
+            evidenceStored: out.evidenceStored,
+            unknownAddressUses: out.unknownAddressUses,
+            unknownAddresses: out.unknownAddresses,
+          },
         },
         ctx.now,
       );
-      await reclassifyConnectorsInTransaction(tx, { tenantIds: [t.id] }, { now: ctx.now, actor: ctx.actor, reason: 'scan.signins' });
+      await reclassifyConnectorsInTransaction(
+        tx,
+        { tenantIds: [t.id] },
+        { now: ctx.now, actor: ctx.actor, reason: 'scan.signins' },
+      );
     },
     { timeout: 60_000, maxWait: 10_000 },
   );
@@ -187,11 +261,16 @@ export async function scanSignIns(selection: ScanSelection, ctx: ScanContext): P
   const db = dbOf(ctx);
   const explicit = !('all' in selection);
   // "All" = tenants with an exposed connector (the status already folds in every observed credential).
-  const tenants = await selectScanTenants(db, ctx.caller, selection, { connectors: { some: { status: { in: ['targeted', 'compromised'] } } } });
+  const tenants = await selectScanTenants(db, ctx.caller, selection, {
+    connectors: { some: { status: { in: ['targeted', 'compromised'] } } },
+  });
   const [adv, settings] = await Promise.all([loadAdvisoryIndicators(db), loadDetectionSettings(db)]);
   const matcher = createAddressMatcher(settings.vendorCidrs);
   const results = await mapPool(tenants, ctx.concurrency ?? 8, (t) => scanTenant(t, explicit, adv, matcher, ctx));
-  const statuses = await db.connector.groupBy({ by: ['tenantId'], where: { tenantId: { in: tenants.map((t) => t.id) }, status: 'targeted' } });
+  const statuses = await db.connector.groupBy({
+    by: ['tenantId'],
+    where: { tenantId: { in: tenants.map((t) => t.id) }, status: 'targeted' },
+  });
   return {
     tenants: results,
     targetedTenants: statuses.map((s) => s.tenantId).sort(),

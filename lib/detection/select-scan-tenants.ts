@@ -15,7 +15,12 @@ export interface ScanTenant {
   displayName: string;
 }
 
-export async function selectScanTenants(db: Db, caller: Caller, selection: ScanSelection, allFilter: Prisma.TenantWhereInput = {}): Promise<ScanTenant[]> {
+export async function selectScanTenants(
+  db: Db,
+  caller: Caller,
+  selection: ScanSelection,
+  allFilter: Prisma.TenantWhereInput = {},
+): Promise<ScanTenant[]> {
   const select = { id: true, entraTenantId: true, displayName: true } as const;
   if ('all' in selection) {
     requireFleetWide(caller, 'operator', 'Scanning every tenant');
@@ -25,9 +30,13 @@ export async function selectScanTenants(db: Db, caller: Caller, selection: ScanS
   // Rekey's tenant id or the Entra tenant (directory) id.
   const ids = [...new Set(selection.tenantIds.map((i) => i.trim().toLowerCase()))];
   const uuids = ids.filter((i) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(i));
-  const found = await db.tenant.findMany({ where: { OR: [{ id: { in: uuids } }, { entraTenantId: { in: uuids } }] }, select });
+  const found = await db.tenant.findMany({
+    where: { OR: [{ id: { in: uuids } }, { entraTenantId: { in: uuids } }] },
+    select,
+  });
   const missing = ids.filter((i) => !found.some((t) => t.id === i || t.entraTenantId === i));
-  if (missing.length) throw new RekeyError('NOT_FOUND', `Tenant not found: ${missing.join(', ')}.`, { tenantIds: missing });
+  if (missing.length)
+    throw new RekeyError('NOT_FOUND', `Tenant not found: ${missing.join(', ')}.`, { tenantIds: missing });
   if (caller !== 'system') for (const t of found) await requireTenantAccess(caller, t.id, 'operator', db);
   return found;
 }

@@ -18,8 +18,12 @@ const now = new Date('2026-11-29T12:00:00Z');
 /** The three count tables next to the same figures counted from Connector and Tenant now. */
 async function countsVersusTruth() {
   const [buckets, bucketTruth, tenants, tenantTruth, summary, summaryTruth] = await Promise.all([
-    db.$queryRaw<unknown[]>`SELECT region, "group", "connectorTypeId", status::text, connectors FROM "FleetConnectorCount" WHERE connectors <> 0 ORDER BY 1, 2, 3, 4`,
-    db.$queryRaw<unknown[]>`SELECT t.region, t."group", c."connectorTypeId", c.status::text, count(*)::int AS connectors FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId" GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+    db.$queryRaw<
+      unknown[]
+    >`SELECT region, "group", "connectorTypeId", status::text, connectors FROM "FleetConnectorCount" WHERE connectors <> 0 ORDER BY 1, 2, 3, 4`,
+    db.$queryRaw<
+      unknown[]
+    >`SELECT t.region, t."group", c."connectorTypeId", c.status::text, count(*)::int AS connectors FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId" GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
     db.$queryRaw<unknown[]>`SELECT region, "group", tenants FROM "FleetTenantCount" WHERE tenants <> 0 ORDER BY 1, 2`,
     db.$queryRaw<unknown[]>`SELECT region, "group", count(*)::int AS tenants FROM "Tenant" GROUP BY 1, 2 ORDER BY 1, 2`,
     db.$queryRaw<unknown[]>`
@@ -33,7 +37,10 @@ async function countsVersusTruth() {
              count(c.id) FILTER (WHERE c.status = 'healthy')::int AS healthy, min(c.status)::text AS worst
       FROM "Tenant" t LEFT JOIN "Connector" c ON c."tenantId" = t.id GROUP BY t.id ORDER BY 1`,
   ]);
-  return { counts: { buckets, tenants, summary }, truth: { buckets: bucketTruth, tenants: tenantTruth, summary: summaryTruth } };
+  return {
+    counts: { buckets, tenants, summary },
+    truth: { buckets: bucketTruth, tenants: tenantTruth, summary: summaryTruth },
+  };
 }
 
 async function expectCountsExact() {
@@ -51,22 +58,56 @@ beforeAll(async () => {
 
 describe('the fleet counts', () => {
   it('count tenants and connectors as they are created (nested create, createMany, raw SQL)', async () => {
-    await buildTenant(db, { name: 'Alpha', region: 'EU', group: 'A', connectors: [{ status: 'compromised', typeId: archive.id }, { status: 'healthy', typeId: monitor.id }] });
-    await buildTenant(db, { name: 'Bravo', region: 'US', group: 'B', connectors: [{ status: 'targeted', typeId: archive.id }, { status: 'expiring', typeId: monitor.id }] });
+    await buildTenant(db, {
+      name: 'Alpha',
+      region: 'EU',
+      group: 'A',
+      connectors: [
+        { status: 'compromised', typeId: archive.id },
+        { status: 'healthy', typeId: monitor.id },
+      ],
+    });
+    await buildTenant(db, {
+      name: 'Bravo',
+      region: 'US',
+      group: 'B',
+      connectors: [
+        { status: 'targeted', typeId: archive.id },
+        { status: 'expiring', typeId: monitor.id },
+      ],
+    });
     const charlie = await buildTenant(db, { name: 'Charlie', region: 'US' });
     await db.connector.createMany({
-      data: (['drift', 'healthy', 'healthy'] as const).map((status) => ({ tenantId: charlie.id, connectorTypeId: archive.id, displayName: 'Bulk', appId: randomUUID(), appObjectId: randomUUID(), status })),
+      data: (['drift', 'healthy', 'healthy'] as const).map((status) => ({
+        tenantId: charlie.id,
+        connectorTypeId: archive.id,
+        displayName: 'Bulk',
+        appId: randomUUID(),
+        appObjectId: randomUUID(),
+        status,
+      })),
     });
     await db.$executeRaw`
       INSERT INTO "Connector" (id, "tenantId", "connectorTypeId", "displayName", "appId", "appObjectId", status, "updatedAt")
       VALUES (gen_random_uuid(), ${charlie.id}::uuid, ${monitor.id}::uuid, 'Raw', gen_random_uuid()::text, 'x', 'stale', now())`;
     await expectCountsExact();
-    const summary = await db.$queryRaw<{ connectors: number; worstStatus: string }[]>`SELECT connectors, "worstStatus"::text AS "worstStatus" FROM "TenantConnectorSummary" WHERE "tenantId" = ${charlie.id}::uuid`;
+    const summary = await db.$queryRaw<
+      { connectors: number; worstStatus: string }[]
+    >`SELECT connectors, "worstStatus"::text AS "worstStatus" FROM "TenantConnectorSummary" WHERE "tenantId" = ${charlie.id}::uuid`;
     expect(summary).toEqual([{ connectors: 4, worstStatus: 'drift' }]);
   });
 
   it('follow status changes, moves between tenants and types, deletes, and tenant region/group changes', async () => {
-    const t = await buildTenant(db, { name: 'Delta', region: 'UK', group: 'A', connectors: [{ status: 'healthy', typeId: archive.id }, { status: 'healthy', typeId: monitor.id }, { status: 'stale', typeId: archive.id }] });
+    const t = await buildTenant(db, {
+      name: 'Delta',
+      region: 'UK',
+      group: 'A',
+      connectors: [
+        { status: 'healthy', typeId: archive.id },
+        { status: 'healthy', typeId: monitor.id },
+        { status: 'stale', typeId: archive.id },
+      ],
+    });
     const other = await buildTenant(db, { name: 'Echo', region: 'EU', group: null });
     const [c1, c2, c3] = t.connectors;
     await db.connector.update({ where: { id: c1!.id }, data: { status: 'compromised' } });
@@ -88,7 +129,12 @@ describe('the fleet counts', () => {
   });
 
   it('count what a transaction committed, at its commit, and nothing of one rolled back', async () => {
-    const t = await buildTenant(db, { name: 'Foxtrot', region: 'EU', group: 'A', connectors: [{ status: 'healthy', typeId: archive.id }] });
+    const t = await buildTenant(db, {
+      name: 'Foxtrot',
+      region: 'EU',
+      group: 'A',
+      connectors: [{ status: 'healthy', typeId: archive.id }],
+    });
     const before = await getFleetOverview(db, { all: true }, {}, now);
     await expect(
       db.$transaction(async (tx) => {
@@ -111,9 +157,27 @@ describe('the fleet counts', () => {
   });
 
   it('stay exact under concurrent writers on the same tenants and buckets', async () => {
-    const statuses: ConnectorStatusValue[] = ['targeted', 'compromised', 'expired', 'drift', 'expiring', 'stale', 'healthy'];
+    const statuses: ConnectorStatusValue[] = [
+      'targeted',
+      'compromised',
+      'expired',
+      'drift',
+      'expiring',
+      'stale',
+      'healthy',
+    ];
     const tenants = await Promise.all(
-      [0, 1, 2].map((i) => buildTenant(db, { name: `Golf ${i}`, region: 'EU', group: 'G', connectors: Array.from({ length: 6 }, (_, j) => ({ status: 'healthy' as const, typeId: j % 2 ? archive.id : monitor.id })) })),
+      [0, 1, 2].map((i) =>
+        buildTenant(db, {
+          name: `Golf ${i}`,
+          region: 'EU',
+          group: 'G',
+          connectors: Array.from({ length: 6 }, (_, j) => ({
+            status: 'healthy' as const,
+            typeId: j % 2 ? archive.id : monitor.id,
+          })),
+        }),
+      ),
     );
     const connectors = tenants.flatMap((t) => t.connectors);
     await Promise.all(
@@ -123,8 +187,13 @@ describe('the fleet counts', () => {
           // only touched at commit, so no deadlock.
           const a = connectors[i % connectors.length]!;
           const b = connectors[(i * 7 + 3) % connectors.length]!;
-          for (const c of i % 2 ? [a, b] : [b, a]) await tx.connector.update({ where: { id: c.id }, data: { status: statuses[(i + c.displayName.length) % statuses.length]! } });
-          if (i % 5 === 0) await tx.tenant.update({ where: { id: tenants[i % 3]!.id }, data: { group: i % 2 ? 'G' : 'H' } });
+          for (const c of i % 2 ? [a, b] : [b, a])
+            await tx.connector.update({
+              where: { id: c.id },
+              data: { status: statuses[(i + c.displayName.length) % statuses.length]! },
+            });
+          if (i % 5 === 0)
+            await tx.tenant.update({ where: { id: tenants[i % 3]!.id }, data: { group: i % 2 ? 'G' : 'H' } });
         }),
       ),
     );
@@ -156,14 +225,20 @@ describe('the overview read from the fleet counts', () => {
 
   it.each(scopes)('equals the overview counted from the connectors for %s, with every filter', async (_, scope) => {
     for (const [, f] of filters()) {
-      expect(await getFleetOverview(db, scope, f, now)).toEqual(await getFleetOverviewFromConnectors(db, scope, f, now));
+      expect(await getFleetOverview(db, scope, f, now)).toEqual(
+        await getFleetOverviewFromConnectors(db, scope, f, now),
+      );
     }
   });
 
   it('lists the fleet-wide filter options from the counts as the tenants give them', async () => {
     const fromCounts = await listFilterOptions(db, {});
     const regions = await db.tenant.groupBy({ by: ['region'], orderBy: { region: 'asc' } });
-    const groups = await db.tenant.groupBy({ by: ['group'], where: { group: { not: null } }, orderBy: { group: 'asc' } });
+    const groups = await db.tenant.groupBy({
+      by: ['group'],
+      where: { group: { not: null } },
+      orderBy: { group: 'asc' },
+    });
     expect(fromCounts.regions).toEqual(regions.map((r) => r.region));
     expect(fromCounts.groups).toEqual(groups.map((g) => g.group));
     expect(fromCounts.connectorTypes.map((t) => t.name)).toEqual(['Archive', 'Monitor']);

@@ -4,8 +4,14 @@ import { fleetCountSql, fleetScopeFor, fleetScopeFromTenantWhere, type FleetScop
 
 const who = (...roles: RoleGrant[]): Principal => ({ userId: 'u', email: 'u@example.test', name: 'U', roles });
 const all = (role: Role): RoleGrant => ({ role, allTenants: true, tenantIds: [], groups: [] });
-const scoped = (role: Role, tenantIds: string[], groups: string[] = []): RoleGrant => ({ role, allTenants: false, tenantIds, groups });
-const sorted = (s: FleetScope | null) => (s && !s.all ? { all: false, tenantIds: [...s.tenantIds].sort(), groups: [...s.groups].sort() } : s);
+const scoped = (role: Role, tenantIds: string[], groups: string[] = []): RoleGrant => ({
+  role,
+  allTenants: false,
+  tenantIds,
+  groups,
+});
+const sorted = (s: FleetScope | null) =>
+  s && !s.all ? { all: false, tenantIds: [...s.tenantIds].sort(), groups: [...s.groups].sort() } : s;
 
 describe('fleetScopeFromTenantWhere', () => {
   const principals: [string, Principal | null][] = [
@@ -15,13 +21,19 @@ describe('fleetScopeFromTenantWhere', () => {
     ['a fleet-wide admin', who(all('admin'))],
     ['an operator of two tenants', who(scoped('operator', ['t2', 't1']))],
     ['an operator of a group', who(scoped('operator', [], ['north']))],
-    ['tenants and groups from several grants', who(scoped('viewer', ['t1'], ['north']), scoped('operator', ['t3'], ['south', 'north']))],
+    [
+      'tenants and groups from several grants',
+      who(scoped('viewer', ['t1'], ['north']), scoped('operator', ['t3'], ['south', 'north'])),
+    ],
     ['an empty scope', who(scoped('operator', []))],
   ];
   for (const min of ['viewer', 'operator'] as const) {
-    it.each(principals)(`reads the filter tenantScopeWhere builds for %s (${min}) as the scope fleetScopeFor gives`, (_, p) => {
-      expect(sorted(fleetScopeFromTenantWhere(tenantScopeWhere(p, min)))).toEqual(sorted(fleetScopeFor(p, min)));
-    });
+    it.each(principals)(
+      `reads the filter tenantScopeWhere builds for %s (${min}) as the scope fleetScopeFor gives`,
+      (_, p) => {
+        expect(sorted(fleetScopeFromTenantWhere(tenantScopeWhere(p, min)))).toEqual(sorted(fleetScopeFor(p, min)));
+      },
+    );
   }
 
   it('does not guess at any other filter shape', () => {

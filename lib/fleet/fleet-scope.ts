@@ -60,7 +60,13 @@ export function fleetScopeFromTenantWhere(where: Prisma.TenantWhereInput): Fleet
       tenantIds.push(...id.in);
       return true;
     }
-    if (k[0] === 'group' && group && typeof group === 'object' && Object.keys(group).length === 1 && Array.isArray(group.in)) {
+    if (
+      k[0] === 'group' &&
+      group &&
+      typeof group === 'object' &&
+      Object.keys(group).length === 1 &&
+      Array.isArray(group.in)
+    ) {
       groups.push(...group.in);
       return true;
     }
@@ -88,7 +94,8 @@ export async function resolveFleetScope(db: Pick<Db, 'tenant'>, where: Prisma.Te
 export function fleetCountSql(scope: FleetScope, f: FleetFilters, withType: boolean): Prisma.Sql | null {
   if (!scope.all && scope.tenantIds.length > 0) return null;
   const parts: Prisma.Sql[] = [];
-  if (!scope.all) parts.push(scope.groups.length ? Prisma.sql`f."group" = ANY(${scope.groups}::text[])` : Prisma.sql`FALSE`);
+  if (!scope.all)
+    parts.push(scope.groups.length ? Prisma.sql`f."group" = ANY(${scope.groups}::text[])` : Prisma.sql`FALSE`);
   if (f.region) parts.push(Prisma.sql`f.region = ${f.region}`);
   if (f.group) parts.push(Prisma.sql`f."group" = ${f.group}`);
   if (withType && f.connectorTypeId) parts.push(Prisma.sql`f."connectorTypeId" = ${f.connectorTypeId}::uuid`);

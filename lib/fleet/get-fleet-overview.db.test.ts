@@ -10,18 +10,68 @@ beforeAll(async () => {
   const archive = await buildConnectorType(db, 'Archive');
   const monitor = await buildConnectorType(db, 'Monitor');
   // EU / group A: 1 compromised archive, 1 healthy monitor
-  const t1 = await buildTenant(db, { name: 'Alpha', region: 'EU', group: 'A', connectors: [{ status: 'compromised', typeId: archive.id }, { status: 'healthy', typeId: monitor.id }] });
+  const t1 = await buildTenant(db, {
+    name: 'Alpha',
+    region: 'EU',
+    group: 'A',
+    connectors: [
+      { status: 'compromised', typeId: archive.id },
+      { status: 'healthy', typeId: monitor.id },
+    ],
+  });
   // US / group B: 1 targeted archive, 1 compromised archive, 1 expiring monitor
-  const t2 = await buildTenant(db, { name: 'Bravo', region: 'US', group: 'B', connectors: [{ status: 'targeted', typeId: archive.id }, { status: 'compromised', typeId: archive.id }, { status: 'expiring', typeId: monitor.id }] });
+  const t2 = await buildTenant(db, {
+    name: 'Bravo',
+    region: 'US',
+    group: 'B',
+    connectors: [
+      { status: 'targeted', typeId: archive.id },
+      { status: 'compromised', typeId: archive.id },
+      { status: 'expiring', typeId: monitor.id },
+    ],
+  });
   // US / no group: 1 healthy, 1 drift
-  const t3 = await buildTenant(db, { name: 'Charlie', region: 'US', connectors: [{ status: 'healthy', typeId: archive.id }, { status: 'drift', typeId: monitor.id }] });
+  const t3 = await buildTenant(db, {
+    name: 'Charlie',
+    region: 'US',
+    connectors: [
+      { status: 'healthy', typeId: archive.id },
+      { status: 'drift', typeId: monitor.id },
+    ],
+  });
   // Rotations: one succeeded yesterday remediating a compromised connector (of Charlie's healthy one), one needing attention on Bravo.
   const cert = await buildCertificate(db);
   const yesterday = new Date('2026-11-28T10:00:00Z');
-  await db.rotation.create({ data: { connectorId: t3.connectors[0]!.id, mode: 'rotate', state: 'SUCCEEDED', startStatus: 'compromised', step: 'done', toCertificateId: cert.id, finishedAt: yesterday } });
+  await db.rotation.create({
+    data: {
+      connectorId: t3.connectors[0]!.id,
+      mode: 'rotate',
+      state: 'SUCCEEDED',
+      startStatus: 'compromised',
+      step: 'done',
+      toCertificateId: cert.id,
+      finishedAt: yesterday,
+    },
+  });
   const compromisedBravo = t2.connectors.find((c) => c.status === 'compromised')!;
-  await db.rotation.create({ data: { connectorId: compromisedBravo.id, mode: 'rotate', state: 'NEEDS_ATTENTION', step: 'add_new', toCertificateId: cert.id, errorMessage: 'Throttled too often' } });
-  ids = { archive: archive.id, monitor: monitor.id, t1: t1.id, t2: t2.id, t3: t3.id, t2ConnectorCompromised: compromisedBravo.id };
+  await db.rotation.create({
+    data: {
+      connectorId: compromisedBravo.id,
+      mode: 'rotate',
+      state: 'NEEDS_ATTENTION',
+      step: 'add_new',
+      toCertificateId: cert.id,
+      errorMessage: 'Throttled too often',
+    },
+  });
+  ids = {
+    archive: archive.id,
+    monitor: monitor.id,
+    t1: t1.id,
+    t2: t2.id,
+    t3: t3.id,
+    t2ConnectorCompromised: compromisedBravo.id,
+  };
 });
 
 describe('the fleet overview', () => {
@@ -29,17 +79,30 @@ describe('the fleet overview', () => {
     const o = await getFleetOverview(db, { all: true }, {}, now);
     expect(o.tenants).toBe(3);
     expect(o.connectors).toBe(7);
-    expect(o.byStatus).toEqual({ targeted: 1, compromised: 2, expired: 0, drift: 1, expiring: 1, stale: 0, healthy: 2 });
+    expect(o.byStatus).toEqual({
+      targeted: 1,
+      compromised: 2,
+      expired: 0,
+      drift: 1,
+      expiring: 1,
+      stale: 0,
+      healthy: 2,
+    });
     expect(o.exposedConnectors).toBe(3);
     expect(o.targetedTenantCount).toBe(1);
     expect(o.targetedTenants).toEqual([{ id: ids.t2, displayName: 'Bravo', connectors: 1 }]);
     expect(o.rotationsInFlight).toEqual({ PENDING: 0, RUNNING: 0, WAITING: 0, NEEDS_ATTENTION: 1 });
-    expect(o.needsAttention).toMatchObject([{ connectorId: ids.t2ConnectorCompromised, tenantName: 'Bravo', errorMessage: 'Throttled too often' }]);
+    expect(o.needsAttention).toMatchObject([
+      { connectorId: ids.t2ConnectorCompromised, tenantName: 'Bravo', errorMessage: 'Throttled too often' },
+    ]);
   });
 
   it('breaks totals down by region and connector type', async () => {
     const o = await getFleetOverview(db, { all: true }, {}, now);
-    expect(o.byRegion).toEqual([{ region: 'EU', total: 2, exposed: 1 }, { region: 'US', total: 5, exposed: 2 }]);
+    expect(o.byRegion).toEqual([
+      { region: 'EU', total: 2, exposed: 1 },
+      { region: 'US', total: 5, exposed: 2 },
+    ]);
     expect(o.byConnectorType).toEqual([
       { id: ids.archive, name: 'Archive', total: 4, exposed: 3 },
       { id: ids.monitor, name: 'Monitor', total: 3, exposed: 0 },
@@ -57,7 +120,13 @@ describe('the fleet overview', () => {
   });
 
   it('applies region, group and connector-type filters', async () => {
-    expect((await getFleetOverview(db, { all: true }, { region: 'US' }, now)).byStatus).toMatchObject({ targeted: 1, compromised: 1, healthy: 1, drift: 1, expiring: 1 });
+    expect((await getFleetOverview(db, { all: true }, { region: 'US' }, now)).byStatus).toMatchObject({
+      targeted: 1,
+      compromised: 1,
+      healthy: 1,
+      drift: 1,
+      expiring: 1,
+    });
     expect((await getFleetOverview(db, { all: true }, { group: 'A' }, now)).connectors).toBe(2);
     const byType = await getFleetOverview(db, { all: true }, { connectorTypeId: ids.monitor }, now);
     expect(byType.connectors).toBe(3);
@@ -66,7 +135,13 @@ describe('the fleet overview', () => {
 
   it('shows a scoped user only their tenants, by id or by group', async () => {
     const byId = await getFleetOverview(db, { all: false, tenantIds: [ids.t1], groups: [] }, {}, now);
-    expect(byId).toMatchObject({ tenants: 1, connectors: 2, exposedConnectors: 1, targetedTenantCount: 0, needsAttention: [] });
+    expect(byId).toMatchObject({
+      tenants: 1,
+      connectors: 2,
+      exposedConnectors: 1,
+      targetedTenantCount: 0,
+      needsAttention: [],
+    });
     const byGroup = await getFleetOverview(db, { all: false, tenantIds: [], groups: ['B'] }, {}, now);
     expect(byGroup).toMatchObject({ tenants: 1, connectors: 3, targetedTenantCount: 1 });
     const nothing = await getFleetOverview(db, { all: false, tenantIds: [], groups: [] }, {}, now);

@@ -10,7 +10,12 @@
 import { Prisma, type Db } from '@/lib/db';
 import type { FleetFilters } from '@/lib/fleet/fleet-filters';
 import { connectorSql, fleetCountSql, tenantSql, type FleetScope } from '@/lib/fleet/fleet-scope';
-import { ACTIVE_ROTATION_STATES, CONNECTOR_STATUS_VALUES, EXPOSED_STATUSES, type ConnectorStatusValue } from '@/lib/fleet/statuses';
+import {
+  ACTIVE_ROTATION_STATES,
+  CONNECTOR_STATUS_VALUES,
+  EXPOSED_STATUSES,
+  type ConnectorStatusValue,
+} from '@/lib/fleet/statuses';
 
 type ActiveState = (typeof ACTIVE_ROTATION_STATES)[number];
 
@@ -22,7 +27,14 @@ export interface FleetOverview {
   targetedTenantCount: number;
   targetedTenants: { id: string; displayName: string; connectors: number }[];
   rotationsInFlight: Record<ActiveState, number>;
-  needsAttention: { id: string; connectorId: string; connectorName: string; tenantName: string; errorMessage: string | null; since: Date }[];
+  needsAttention: {
+    id: string;
+    connectorId: string;
+    connectorName: string;
+    tenantName: string;
+    errorMessage: string | null;
+    since: Date;
+  }[];
   /** Exposed connectors at the end of each day, oldest first (exposed now + remediations after that day). */
   burnDown: { day: string; exposed: number }[];
   byRegion: { region: string; total: number; exposed: number }[];
@@ -31,7 +43,13 @@ export interface FleetOverview {
 
 const n = (v: bigint | number | null | undefined) => Number(v ?? 0);
 
-export async function getFleetOverview(db: Db, scope: FleetScope, filters: FleetFilters, now: Date, days = 30): Promise<FleetOverview> {
+export async function getFleetOverview(
+  db: Db,
+  scope: FleetScope,
+  filters: FleetFilters,
+  now: Date,
+  days = 30,
+): Promise<FleetOverview> {
   const counts = fleetCountSql(scope, filters, true);
   const tenantCounts = fleetCountSql(scope, filters, false);
   if (!counts || !tenantCounts) return getFleetOverviewFromConnectors(db, scope, filters, now, days);
@@ -39,7 +57,9 @@ export async function getFleetOverview(db: Db, scope: FleetScope, filters: Fleet
   const tWhere = tenantSql(scope, filters);
   const since = new Date(now.getTime() - days * 86_400_000);
   // Targeted connectors per tenant, of the filtered connector type when there is one.
-  const targeted = filters.connectorTypeId ? Prisma.sql`coalesce((s."byTypeStatus" ->> ${`${filters.connectorTypeId}:targeted`})::int, 0)` : Prisma.sql`s.targeted`;
+  const targeted = filters.connectorTypeId
+    ? Prisma.sql`coalesce((s."byTypeStatus" ->> ${`${filters.connectorTypeId}:targeted`})::int, 0)`
+    : Prisma.sql`s.targeted`;
 
   const [countRows, tenantRows, targetedRows, rotations] = await Promise.all([
     db.$queryRaw<{ region: string; typeId: string; typeName: string; status: ConnectorStatusValue; n: number }[]>`
@@ -74,10 +94,22 @@ export async function getFleetOverview(db: Db, scope: FleetScope, filters: Fleet
     types.set(r.typeId, ty);
   }
   return assemble({
-    now, days, byStatus, rotations,
+    now,
+    days,
+    byStatus,
+    rotations,
     tenants: tenantRows.reduce((a, r) => a + r.n, 0),
-    targetedRows: targetedRows.map((r) => ({ id: r.id, displayName: r.displayName, connectors: n(r.connectors), total: r.total })),
-    byRegion: tenantRows.map((r) => ({ region: r.region, total: regionTotals.get(r.region)?.total ?? 0, exposed: regionTotals.get(r.region)?.exposed ?? 0 })),
+    targetedRows: targetedRows.map((r) => ({
+      id: r.id,
+      displayName: r.displayName,
+      connectors: n(r.connectors),
+      total: r.total,
+    })),
+    byRegion: tenantRows.map((r) => ({
+      region: r.region,
+      total: regionTotals.get(r.region)?.total ?? 0,
+      exposed: regionTotals.get(r.region)?.exposed ?? 0,
+    })),
     byConnectorType: [...types.values()],
   });
 }
@@ -90,7 +122,16 @@ async function rotationFigures(db: Db, cWhere: Prisma.Sql, since: Date) {
     db.$queryRaw<{ state: ActiveState; n: bigint }[]>`
       SELECT r.state, count(*) AS n FROM "Rotation" r JOIN "Connector" c ON c.id = r."connectorId" JOIN "Tenant" t ON t.id = c."tenantId"
       WHERE r.state IN ('PENDING', 'RUNNING', 'WAITING', 'NEEDS_ATTENTION') AND ${cWhere} GROUP BY r.state`,
-    db.$queryRaw<{ id: string; connectorId: string; connectorName: string; tenantName: string; errorMessage: string | null; since: Date }[]>`
+    db.$queryRaw<
+      {
+        id: string;
+        connectorId: string;
+        connectorName: string;
+        tenantName: string;
+        errorMessage: string | null;
+        since: Date;
+      }[]
+    >`
       SELECT r.id, r."connectorId", c."displayName" AS "connectorName", t."displayName" AS "tenantName", r."errorMessage", r."createdAt" AS since
       FROM "Rotation" r JOIN "Connector" c ON c.id = r."connectorId" JOIN "Tenant" t ON t.id = c."tenantId"
       WHERE r.state = 'NEEDS_ATTENTION' AND ${cWhere} ORDER BY r."createdAt" LIMIT 8`,
@@ -121,7 +162,10 @@ function assemble(x: {
   const connectors = Object.values(byStatus).reduce((a, b) => a + b, 0);
   const exposedConnectors = EXPOSED_STATUSES.reduce((a, s) => a + byStatus[s], 0);
 
-  const rotationsInFlight = Object.fromEntries(ACTIVE_ROTATION_STATES.map((s) => [s, 0])) as Record<ActiveState, number>;
+  const rotationsInFlight = Object.fromEntries(ACTIVE_ROTATION_STATES.map((s) => [s, 0])) as Record<
+    ActiveState,
+    number
+  >;
   for (const r of rotations.rotationRows) rotationsInFlight[r.state] = n(r.n);
 
   const remediatedOn = new Map(rotations.remediationRows.map((r) => [r.day, n(r.n)]));
@@ -150,7 +194,13 @@ function assemble(x: {
 }
 
 /** The same figures aggregated from the connectors themselves (scopes listing tenants by id). */
-export async function getFleetOverviewFromConnectors(db: Db, scope: FleetScope, filters: FleetFilters, now: Date, days = 30): Promise<FleetOverview> {
+export async function getFleetOverviewFromConnectors(
+  db: Db,
+  scope: FleetScope,
+  filters: FleetFilters,
+  now: Date,
+  days = 30,
+): Promise<FleetOverview> {
   const cWhere = connectorSql(scope, filters);
   const tWhere = tenantSql(scope, filters);
   const exposed = Prisma.sql`c.status IN ('targeted', 'compromised')`;
@@ -179,9 +229,17 @@ export async function getFleetOverviewFromConnectors(db: Db, scope: FleetScope, 
   const byStatus = emptyByStatus();
   for (const r of statusRows) byStatus[r.status] = n(r.n);
   return assemble({
-    now, days, byStatus, rotations,
+    now,
+    days,
+    byStatus,
+    rotations,
     tenants: n(tenantRows[0]?.n),
-    targetedRows: targetedRows.map((r) => ({ id: r.id, displayName: r.displayName, connectors: n(r.connectors), total: r.total })),
+    targetedRows: targetedRows.map((r) => ({
+      id: r.id,
+      displayName: r.displayName,
+      connectors: n(r.connectors),
+      total: r.total,
+    })),
     byRegion: regionRows.map((r) => ({ region: r.region, total: n(r.total), exposed: n(r.exposed) })),
     byConnectorType: typeRows.map((r) => ({ id: r.id, name: r.name, total: n(r.total), exposed: n(r.exposed) })),
   });

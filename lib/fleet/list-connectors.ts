@@ -15,12 +15,17 @@ export interface ListConnectorsInput {
 
 function orderBy(sort: ConnectorSort, dir: 'asc' | 'desc'): Prisma.ConnectorOrderByWithRelationInput[] {
   switch (sort) {
-    case 'name': return [{ displayName: dir }, { id: 'asc' }];
+    case 'name':
+      return [{ displayName: dir }, { id: 'asc' }];
     // The enum is declared most severe first, so this sorts by severity.
-    case 'status': return [{ status: dir }, { id: 'asc' }];
-    case 'expires': return [{ currentCertificate: { notAfter: dir } }, { id: 'asc' }];
-    case 'type': return [{ connectorType: { name: dir } }, { id: 'asc' }];
-    default: return [{ tenant: { displayName: dir } }, { displayName: 'asc' }, { id: 'asc' }];
+    case 'status':
+      return [{ status: dir }, { id: 'asc' }];
+    case 'expires':
+      return [{ currentCertificate: { notAfter: dir } }, { id: 'asc' }];
+    case 'type':
+      return [{ connectorType: { name: dir } }, { id: 'asc' }];
+    default:
+      return [{ tenant: { displayName: dir } }, { displayName: 'asc' }, { id: 'asc' }];
   }
 }
 
@@ -36,11 +41,20 @@ export async function listConnectors(db: Db, scope: Prisma.TenantWhereInput, inp
       skip: (page - 1) * pageSize,
       take: pageSize,
       select: {
-        id: true, displayName: true, appId: true, status: true, statusReasons: true, observedAt: true,
+        id: true,
+        displayName: true,
+        appId: true,
+        status: true,
+        statusReasons: true,
+        observedAt: true,
         tenant: { select: { id: true, displayName: true, region: true } },
         connectorType: { select: { id: true, name: true } },
         currentCertificate: { select: { id: true, sha1Thumbprint: true, notAfter: true, subject: true } },
-        rotations: { where: { state: { in: ['PENDING', 'RUNNING', 'WAITING', 'NEEDS_ATTENTION'] } }, select: { id: true, state: true }, take: 1 },
+        rotations: {
+          where: { state: { in: ['PENDING', 'RUNNING', 'WAITING', 'NEEDS_ATTENTION'] } },
+          select: { id: true, state: true },
+          take: 1,
+        },
       },
     }),
   ]);

@@ -7,11 +7,19 @@ export async function listFilterOptions(db: Db, scope: Prisma.TenantWhereInput) 
   const fleetWide = Object.keys(scope).length === 0;
   const [regions, groups, types] = await Promise.all([
     fleetWide
-      ? db.$queryRaw<{ region: string }[]>`SELECT region FROM "FleetTenantCount" GROUP BY region HAVING sum(tenants) > 0 ORDER BY region`
+      ? db.$queryRaw<
+          { region: string }[]
+        >`SELECT region FROM "FleetTenantCount" GROUP BY region HAVING sum(tenants) > 0 ORDER BY region`
       : db.tenant.groupBy({ by: ['region'], where: scope, orderBy: { region: 'asc' } }),
     fleetWide
-      ? db.$queryRaw<{ group: string }[]>`SELECT "group" FROM "FleetTenantCount" WHERE "group" IS NOT NULL GROUP BY "group" HAVING sum(tenants) > 0 ORDER BY "group"`
-      : db.tenant.groupBy({ by: ['group'], where: { AND: [scope, { group: { not: null } }] }, orderBy: { group: 'asc' } }),
+      ? db.$queryRaw<
+          { group: string }[]
+        >`SELECT "group" FROM "FleetTenantCount" WHERE "group" IS NOT NULL GROUP BY "group" HAVING sum(tenants) > 0 ORDER BY "group"`
+      : db.tenant.groupBy({
+          by: ['group'],
+          where: { AND: [scope, { group: { not: null } }] },
+          orderBy: { group: 'asc' },
+        }),
     db.connectorType.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' } }),
   ]);
   return {

@@ -10,10 +10,32 @@ let monitor: { id: string };
 beforeAll(async () => {
   archive = await buildConnectorType(db, 'Archive');
   monitor = await buildConnectorType(db, 'Monitor');
-  const alpha = await buildTenant(db, { name: 'Alpha Northwind', region: 'EU', group: 'A', connectors: [{ status: 'compromised', typeId: archive.id }, { status: 'healthy', typeId: monitor.id }] });
-  const bravo = await buildTenant(db, { name: 'Bravo', region: 'US', group: 'B', connectors: [{ status: 'targeted', typeId: archive.id }, { status: 'compromised', typeId: archive.id }, { status: 'expiring', typeId: monitor.id }] });
+  const alpha = await buildTenant(db, {
+    name: 'Alpha Northwind',
+    region: 'EU',
+    group: 'A',
+    connectors: [
+      { status: 'compromised', typeId: archive.id },
+      { status: 'healthy', typeId: monitor.id },
+    ],
+  });
+  const bravo = await buildTenant(db, {
+    name: 'Bravo',
+    region: 'US',
+    group: 'B',
+    connectors: [
+      { status: 'targeted', typeId: archive.id },
+      { status: 'compromised', typeId: archive.id },
+      { status: 'expiring', typeId: monitor.id },
+    ],
+  });
   const charlie = await buildTenant(db, { name: 'Charlie Northwind', region: 'EU', group: 'B', connectors: [] });
-  const delta = await buildTenant(db, { name: 'Delta', region: 'EU', group: null, connectors: [{ status: 'healthy', typeId: monitor.id }] });
+  const delta = await buildTenant(db, {
+    name: 'Delta',
+    region: 'EU',
+    group: null,
+    connectors: [{ status: 'healthy', typeId: monitor.id }],
+  });
   const pct = await buildTenant(db, { name: '100% Shop', region: 'UK', connectors: [] });
   ids = { alpha: alpha.id, bravo: bravo.id, charlie: charlie.id, delta: delta.id, pct: pct.id };
 });
@@ -26,14 +48,29 @@ describe('the tenants table', () => {
     expect(r.total).toBe(5);
     expect(names(r)).toEqual(['100% Shop', 'Alpha Northwind', 'Bravo', 'Charlie Northwind', 'Delta']);
     const bravo = r.rows.find((t) => t.id === ids.bravo)!;
-    expect(bravo).toMatchObject({ connectors: 3, statusCounts: { targeted: 1, compromised: 1, expiring: 1 }, worstStatus: 'targeted', region: 'US', group: 'B', consentState: 'consented' });
-    expect(r.rows.find((t) => t.id === ids.charlie)).toMatchObject({ connectors: 0, statusCounts: {}, worstStatus: null });
+    expect(bravo).toMatchObject({
+      connectors: 3,
+      statusCounts: { targeted: 1, compromised: 1, expiring: 1 },
+      worstStatus: 'targeted',
+      region: 'US',
+      group: 'B',
+      consentState: 'consented',
+    });
+    expect(r.rows.find((t) => t.id === ids.charlie)).toMatchObject({
+      connectors: 0,
+      statusCounts: {},
+      worstStatus: null,
+    });
   });
 
   it('sorts by connectors (ties by name) and pages, with the total on every page', async () => {
     const desc = await listTenants(db, {}, { filters: {}, sort: 'connectors', dir: 'desc' });
     expect(names(desc)).toEqual(['Bravo', 'Alpha Northwind', 'Delta', '100% Shop', 'Charlie Northwind']);
-    const asc = await listTenants(db, {}, { filters: { region: 'EU' }, sort: 'connectors', dir: 'asc', page: 2, pageSize: 2 });
+    const asc = await listTenants(
+      db,
+      {},
+      { filters: { region: 'EU' }, sort: 'connectors', dir: 'asc', page: 2, pageSize: 2 },
+    );
     expect(asc).toMatchObject({ total: 3, page: 2, pageSize: 2 });
     expect(names(asc)).toEqual(['Alpha Northwind']);
     const past = await listTenants(db, {}, { filters: { region: 'EU' }, page: 9, pageSize: 2 });
@@ -50,13 +87,22 @@ describe('the tenants table', () => {
   });
 
   it('filters by status, connector type, region and group', async () => {
-    expect(names(await listTenants(db, {}, { filters: { status: 'compromised' } }))).toEqual(['Alpha Northwind', 'Bravo']);
-    expect(names(await listTenants(db, {}, { filters: { connectorTypeId: monitor.id, region: 'EU' } }))).toEqual(['Alpha Northwind', 'Delta']);
+    expect(names(await listTenants(db, {}, { filters: { status: 'compromised' } }))).toEqual([
+      'Alpha Northwind',
+      'Bravo',
+    ]);
+    expect(names(await listTenants(db, {}, { filters: { connectorTypeId: monitor.id, region: 'EU' } }))).toEqual([
+      'Alpha Northwind',
+      'Delta',
+    ]);
     expect(names(await listTenants(db, {}, { filters: { group: 'B' } }))).toEqual(['Bravo', 'Charlie Northwind']);
   });
 
   it('searches names and domains case-insensitively, wildcards literally, and tenant ids exactly', async () => {
-    expect(names(await listTenants(db, {}, { filters: { q: 'NORTHWIND' } }))).toEqual(['Alpha Northwind', 'Charlie Northwind']);
+    expect(names(await listTenants(db, {}, { filters: { q: 'NORTHWIND' } }))).toEqual([
+      'Alpha Northwind',
+      'Charlie Northwind',
+    ]);
     expect(names(await listTenants(db, {}, { filters: { q: 'bravo.onmicrosoft' } }))).toEqual(['Bravo']);
     expect(names(await listTenants(db, {}, { filters: { q: '100%' } }))).toEqual(['100% Shop']);
     expect(names(await listTenants(db, {}, { filters: { q: '%' } }))).toEqual(['100% Shop']);
@@ -66,9 +112,20 @@ describe('the tenants table', () => {
   });
 
   it('shows a scoped user only their tenants, by id, by group, or by any other filter', async () => {
-    expect(names(await listTenants(db, { id: { in: [ids.alpha, ids.delta] } }, { filters: {} }))).toEqual(['Alpha Northwind', 'Delta']);
+    expect(names(await listTenants(db, { id: { in: [ids.alpha, ids.delta] } }, { filters: {} }))).toEqual([
+      'Alpha Northwind',
+      'Delta',
+    ]);
     expect(names(await listTenants(db, { group: { in: ['A'] } }, { filters: {} }))).toEqual(['Alpha Northwind']);
-    expect(names(await listTenants(db, { OR: [{ id: { in: [ids.delta] } }, { group: { in: ['B'] } }] }, { filters: { q: 'northwind' } }))).toEqual(['Charlie Northwind']);
+    expect(
+      names(
+        await listTenants(
+          db,
+          { OR: [{ id: { in: [ids.delta] } }, { group: { in: ['B'] } }] },
+          { filters: { q: 'northwind' } },
+        ),
+      ),
+    ).toEqual(['Charlie Northwind']);
     expect(await listTenants(db, { id: { in: [] } }, { filters: {} })).toMatchObject({ total: 0, rows: [] });
     expect(names(await listTenants(db, { region: 'UK' }, { filters: {} }))).toEqual(['100% Shop']);
   });

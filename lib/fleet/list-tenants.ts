@@ -42,31 +42,48 @@ const DESC = Prisma.sql`DESC`;
 function orderBy(sort: TenantSort, dir: 'asc' | 'desc'): Prisma.Sql {
   const d = dir === 'desc' ? DESC : ASC;
   switch (sort) {
-    case 'region': return Prisma.sql`t.region ${d}, t."displayName" ASC, t.id ASC`;
-    case 'consent': return Prisma.sql`t."consentState" ${d}, t."displayName" ASC, t.id ASC`;
-    case 'lastScan': return Prisma.sql`t."lastScanAt" ${d} NULLS LAST, t."displayName" ASC, t.id ASC`;
-    case 'connectors': return Prisma.sql`coalesce(s.connectors, 0) ${d}, t."displayName" ASC, t.id ASC`;
-    default: return Prisma.sql`t."displayName" ${d}, t.id ASC`;
+    case 'region':
+      return Prisma.sql`t.region ${d}, t."displayName" ASC, t.id ASC`;
+    case 'consent':
+      return Prisma.sql`t."consentState" ${d}, t."displayName" ASC, t.id ASC`;
+    case 'lastScan':
+      return Prisma.sql`t."lastScanAt" ${d} NULLS LAST, t."displayName" ASC, t.id ASC`;
+    case 'connectors':
+      return Prisma.sql`coalesce(s.connectors, 0) ${d}, t."displayName" ASC, t.id ASC`;
+    default:
+      return Prisma.sql`t."displayName" ${d}, t.id ASC`;
   }
 }
 
 /** `q` as a LIKE pattern matching it anywhere, its wildcards taken literally. */
 const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-type Row = Omit<TenantRow, 'connectors' | 'statusCounts' | 'worstStatus'> & { connectors: number | null; total: bigint } & Partial<Record<ConnectorStatusValue, number | null>>;
+type Row = Omit<TenantRow, 'connectors' | 'statusCounts' | 'worstStatus'> & {
+  connectors: number | null;
+  total: bigint;
+} & Partial<Record<ConnectorStatusValue, number | null>>;
 
-export async function listTenants(db: Db, scope: Prisma.TenantWhereInput, input: ListTenantsInput): Promise<{ rows: TenantRow[]; total: number; page: number; pageSize: number }> {
+export async function listTenants(
+  db: Db,
+  scope: Prisma.TenantWhereInput,
+  input: ListTenantsInput,
+): Promise<{ rows: TenantRow[]; total: number; page: number; pageSize: number }> {
   const pageSize = Math.min(Math.max(input.pageSize ?? 50, 1), 200);
   const page = Math.max(input.page ?? 1, 1);
   const filters = input.filters;
   const where: Prisma.Sql[] = [tenantSql(await resolveFleetScope(db, scope), filters)];
   if (filters.q) {
     const like = containsPattern(filters.q);
-    where.push(Prisma.sql`(t."displayName" ILIKE ${like} OR t."defaultDomain" ILIKE ${like}${/^[0-9a-f-]{36}$/i.test(filters.q) ? Prisma.sql` OR t."entraTenantId" = ${filters.q.toLowerCase()}::uuid` : Prisma.empty})`);
+    where.push(
+      Prisma.sql`(t."displayName" ILIKE ${like} OR t."defaultDomain" ILIKE ${like}${/^[0-9a-f-]{36}$/i.test(filters.q) ? Prisma.sql` OR t."entraTenantId" = ${filters.q.toLowerCase()}::uuid` : Prisma.empty})`,
+    );
   }
   // The status is one of the enum's values (zod), so it names a column of the summary.
   if (filters.status) where.push(Prisma.sql`coalesce(s.${Prisma.raw(`"${filters.status}"`)}, 0) > 0`);
-  if (filters.connectorTypeId) where.push(Prisma.sql`EXISTS (SELECT 1 FROM "Connector" c WHERE c."tenantId" = t.id AND c."connectorTypeId" = ${filters.connectorTypeId}::uuid)`);
+  if (filters.connectorTypeId)
+    where.push(
+      Prisma.sql`EXISTS (SELECT 1 FROM "Connector" c WHERE c."tenantId" = t.id AND c."connectorTypeId" = ${filters.connectorTypeId}::uuid)`,
+    );
   const cond = Prisma.join(where, ' AND ');
   const rows = await db.$queryRaw<Row[]>`
     SELECT t.id, t."entraTenantId", t."displayName", t."defaultDomain", t.region, t."group", t."consentState", t."signInLogState", t."lastScanAt",
@@ -79,15 +96,30 @@ export async function listTenants(db: Db, scope: Prisma.TenantWhereInput, input:
   const total = rows.length
     ? Number(rows[0]!.total)
     : page > 1
-      ? Number((await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "Tenant" t LEFT JOIN "TenantConnectorSummary" s ON s."tenantId" = t.id WHERE ${cond}`)[0]?.n ?? 0)
+      ? Number(
+          (
+            await db.$queryRaw<
+              { n: bigint }[]
+            >`SELECT count(*) AS n FROM "Tenant" t LEFT JOIN "TenantConnectorSummary" s ON s."tenantId" = t.id WHERE ${cond}`
+          )[0]?.n ?? 0,
+        )
       : 0;
   return {
     rows: rows.map((t) => {
       const statusCounts: Partial<Record<ConnectorStatusValue, number>> = {};
       for (const st of CONNECTOR_STATUS_VALUES) if ((t[st] ?? 0) > 0) statusCounts[st] = t[st]!;
       return {
-        id: t.id, entraTenantId: t.entraTenantId, displayName: t.displayName, defaultDomain: t.defaultDomain, region: t.region, group: t.group,
-        consentState: t.consentState, signInLogState: t.signInLogState, lastScanAt: t.lastScanAt, connectors: t.connectors ?? 0, statusCounts,
+        id: t.id,
+        entraTenantId: t.entraTenantId,
+        displayName: t.displayName,
+        defaultDomain: t.defaultDomain,
+        region: t.region,
+        group: t.group,
+        consentState: t.consentState,
+        signInLogState: t.signInLogState,
+        lastScanAt: t.lastScanAt,
+        connectors: t.connectors ?? 0,
+        statusCounts,
         worstStatus: CONNECTOR_STATUS_VALUES.find((st) => (statusCounts[st] ?? 0) > 0) ?? null,
       };
     }),

@@ -1,5 +1,13 @@
 /** Connector statuses as stored (Prisma enum ConnectorStatus), most severe first. */
-export const CONNECTOR_STATUS_VALUES = ['targeted', 'compromised', 'expired', 'drift', 'expiring', 'stale', 'healthy'] as const;
+export const CONNECTOR_STATUS_VALUES = [
+  'targeted',
+  'compromised',
+  'expired',
+  'drift',
+  'expiring',
+  'stale',
+  'healthy',
+] as const;
 export type ConnectorStatusValue = (typeof CONNECTOR_STATUS_VALUES)[number];
 
 /** Statuses that mean "exposed": the connector's current credential is known to be in an attacker's hands. */

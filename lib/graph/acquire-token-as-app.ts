@@ -5,7 +5,13 @@
  */
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import { toTokenFailure } from '@/lib/graph/graph-errors';
-import { authorityFor, msalConfiguration, rolesOf, sha256ThumbprintOf, type CertificateCredential } from '@/lib/graph/msal-options';
+import {
+  authorityFor,
+  msalConfiguration,
+  rolesOf,
+  sha256ThumbprintOf,
+  type CertificateCredential,
+} from '@/lib/graph/msal-options';
 
 export type CredentialCheck =
   | { ok: true; roles: string[]; thumbprintSha256: string }
@@ -32,17 +38,40 @@ export interface AcquireTokenAsAppInput extends CertificateCredential {
 
 export async function acquireTokenAsApp(input: AcquireTokenAsAppInput): Promise<CredentialCheck> {
   const thumbprintSha256 = sha256ThumbprintOf(input.certificatePem);
-  const cca = new ConfidentialClientApplication(msalConfiguration({ clientId: input.clientId, authorityHost: input.authorityHost, tenantId: input.tenantId, credential: input }));
+  const cca = new ConfidentialClientApplication(
+    msalConfiguration({
+      clientId: input.clientId,
+      authorityHost: input.authorityHost,
+      tenantId: input.tenantId,
+      credential: input,
+    }),
+  );
   try {
     const r = await cca.acquireTokenByClientCredential({
       scopes: [`${input.graphResource.replace(/\/+$/, '')}/.default`],
       authority: authorityFor(input.authorityHost, input.tenantId),
       skipCache: true,
     });
-    if (!r?.accessToken) return { ok: false, error: 'no_token', message: 'the token endpoint returned no access token', unavailable: false, keyNotRegistered: false, thumbprintSha256 };
+    if (!r?.accessToken)
+      return {
+        ok: false,
+        error: 'no_token',
+        message: 'the token endpoint returned no access token',
+        unavailable: false,
+        keyNotRegistered: false,
+        thumbprintSha256,
+      };
     return { ok: true, roles: rolesOf(r.accessToken), thumbprintSha256 };
   } catch (e) {
     const f = toTokenFailure(e);
-    return { ok: false, aadsts: f.aadsts, error: f.error, message: f.message, unavailable: f.unavailable, keyNotRegistered: f.aadsts === 700027, thumbprintSha256 };
+    return {
+      ok: false,
+      aadsts: f.aadsts,
+      error: f.error,
+      message: f.message,
+      unavailable: f.unavailable,
+      keyNotRegistered: f.aadsts === 700027,
+      thumbprintSha256,
+    };
   }
 }

@@ -7,7 +7,12 @@
 import { RekeyError, isRekeyError } from '@/lib/errors';
 import { chooseCredentialPath, type HeldKey } from '@/lib/graph/choose-credential-path';
 import { createProofToken } from '@/lib/graph/create-proof-token';
-import { describeKeyCredential, sha1OfNewCredential, type NewKeyCredential, type ObservedCredential } from '@/lib/graph/describe-key-credential';
+import {
+  describeKeyCredential,
+  sha1OfNewCredential,
+  type NewKeyCredential,
+  type ObservedCredential,
+} from '@/lib/graph/describe-key-credential';
 import type { GraphGateway, TenantRef } from '@/lib/graph/graph-gateway';
 import { collectionPath, type CredentialTarget, type KeyCredential } from '@/lib/graph/graph-types';
 import { listKeyCredentials } from '@/lib/graph/list-key-credentials';
@@ -43,9 +48,18 @@ export interface AddKeyCredentialInput {
 /** A keyCredential as PATCH must re-send it to keep it (key bytes required). */
 export function toPatchEntry(kc: KeyCredential): Record<string, unknown> {
   if (!kc.key) {
-    throw new RekeyError('GRAPH_ERROR', `Graph did not return the key of credential ${kc.keyId}; a PATCH would delete it, so Rekey refuses to write.`, { keyId: kc.keyId });
+    throw new RekeyError(
+      'GRAPH_ERROR',
+      `Graph did not return the key of credential ${kc.keyId}; a PATCH would delete it, so Rekey refuses to write.`,
+      { keyId: kc.keyId },
+    );
   }
-  const e: Record<string, unknown> = { keyId: kc.keyId, type: kc.type ?? 'AsymmetricX509Cert', usage: kc.usage ?? 'Verify', key: kc.key };
+  const e: Record<string, unknown> = {
+    keyId: kc.keyId,
+    type: kc.type ?? 'AsymmetricX509Cert',
+    usage: kc.usage ?? 'Verify',
+    key: kc.key,
+  };
   if (kc.customKeyIdentifier) e.customKeyIdentifier = kc.customKeyIdentifier;
   if (kc.displayName) e.displayName = kc.displayName;
   if (kc.startDateTime) e.startDateTime = kc.startDateTime;
@@ -62,23 +76,50 @@ export function isProofRejection(e: unknown): boolean {
   if (!isRekeyError(e) || e.code !== 'GRAPH_ERROR') return false;
   const status = e.details?.status;
   const code = String(e.details?.graphCode ?? '');
-  return (status === 400 || status === 401) && (code === 'Authentication_MissingOrMalformed' || /proof|access token/i.test(e.message));
+  return (
+    (status === 400 || status === 401) &&
+    (code === 'Authentication_MissingOrMalformed' || /proof|access token/i.test(e.message))
+  );
 }
 
-export async function addKeyCredential(gw: GraphGateway, tenant: TenantRef, input: AddKeyCredentialInput): Promise<CredentialWriteResult> {
+export async function addKeyCredential(
+  gw: GraphGateway,
+  tenant: TenantRef,
+  input: AddKeyCredentialInput,
+): Promise<CredentialWriteResult> {
   const { target } = input;
   const sha1 = sha1OfNewCredential(input.credential);
   let raw: KeyCredential[] | null = input.known ? null : await listKeyCredentials(gw, tenant, target);
   const before = input.known ?? raw!.map((k) => describeKeyCredential(k, target.on));
   const existing = before.find((c) => c.sha1 === sha1);
   if (existing) {
-    return { path: 'none', reason: `a credential with thumbprint ${sha1} is already on the ${target.on} (keyId ${existing.keyId}): nothing to add`, keyId: existing.keyId, sha1, before, after: before };
+    return {
+      path: 'none',
+      reason: `a credential with thumbprint ${sha1} is already on the ${target.on} (keyId ${existing.keyId}): nothing to add`,
+      keyId: existing.keyId,
+      sha1,
+      before,
+      after: before,
+    };
   }
-  const readAfter = async () => (input.readBack === false ? null : (await listKeyCredentials(gw, tenant, target)).map((k) => describeKeyCredential(k, target.on)));
-  const choice = chooseCredentialPath({ credentials: before, heldKeys: input.heldKeys, now: input.now, prefer: input.prefer });
+  const readAfter = async () =>
+    input.readBack === false
+      ? null
+      : (await listKeyCredentials(gw, tenant, target)).map((k) => describeKeyCredential(k, target.on));
+  const choice = chooseCredentialPath({
+    credentials: before,
+    heldKeys: input.heldKeys,
+    now: input.now,
+    prefer: input.prefer,
+  });
   let reason = choice.reason;
   if (choice.path === 'addKey') {
-    const proof = createProofToken({ objectId: target.objectId, certificatePem: choice.signer.certificatePem, privateKeyPem: choice.signer.privateKeyPem, now: input.now });
+    const proof = createProofToken({
+      objectId: target.objectId,
+      certificatePem: choice.signer.certificatePem,
+      privateKeyPem: choice.signer.privateKeyPem,
+      now: input.now,
+    });
     try {
       const added = await gw.request<KeyCredential>(tenant, {
         method: 'POST',
@@ -88,7 +129,14 @@ export async function addKeyCredential(gw: GraphGateway, tenant: TenantRef, inpu
         need: 'writeApplications',
       });
       const after = await readAfter();
-      return { path: 'addKey', reason, keyId: added?.keyId ?? after?.find((c) => c.sha1 === sha1)?.keyId ?? null, sha1, before, after };
+      return {
+        path: 'addKey',
+        reason,
+        keyId: added?.keyId ?? after?.find((c) => c.sha1 === sha1)?.keyId ?? null,
+        sha1,
+        before,
+        after,
+      };
     } catch (e) {
       if (!isProofRejection(e)) throw e;
       reason = `addKey refused the proof (${(e as RekeyError).message}); fell back to PATCH`;
@@ -96,7 +144,14 @@ export async function addKeyCredential(gw: GraphGateway, tenant: TenantRef, inpu
   }
   raw ??= await listKeyCredentials(gw, tenant, target);
   if (raw.some((k) => describeKeyCredential(k, target.on).sha1 === sha1)) {
-    return { path: 'none', reason: `a credential with thumbprint ${sha1} is already on the ${target.on}: nothing to add`, keyId: raw.find((k) => describeKeyCredential(k, target.on).sha1 === sha1)!.keyId, sha1, before, after: null };
+    return {
+      path: 'none',
+      reason: `a credential with thumbprint ${sha1} is already on the ${target.on}: nothing to add`,
+      keyId: raw.find((k) => describeKeyCredential(k, target.on).sha1 === sha1)!.keyId,
+      sha1,
+      before,
+      after: null,
+    };
   }
   await gw.request(tenant, {
     method: 'PATCH',
@@ -108,6 +163,11 @@ export async function addKeyCredential(gw: GraphGateway, tenant: TenantRef, inpu
   // PATCH answers 204 with no body: read back to learn the keyId (and that the credential is there).
   const after = (await listKeyCredentials(gw, tenant, target)).map((k) => describeKeyCredential(k, target.on));
   const added = after.find((c) => c.sha1 === sha1);
-  if (!added) throw new RekeyError('GRAPH_ERROR', `Graph accepted the PATCH but the credential ${sha1} is not on the ${target.on}.`, { sha1 });
+  if (!added)
+    throw new RekeyError(
+      'GRAPH_ERROR',
+      `Graph accepted the PATCH but the credential ${sha1} is not on the ${target.on}.`,
+      { sha1 },
+    );
   return { path: 'patch', reason, keyId: added.keyId, sha1, before, after };
 }

@@ -12,7 +12,8 @@ export interface HeldKey {
   privateKeyPem: string;
 }
 
-export type CredentialPath = { path: 'addKey'; reason: string; signer: HeldKey; signerSha1: string } | { path: 'patch'; reason: string };
+export type CredentialPath =
+  { path: 'addKey'; reason: string; signer: HeldKey; signerSha1: string } | { path: 'patch'; reason: string };
 
 export interface ChooseCredentialPathInput {
   /** The object's credentials as read just now. */
@@ -37,7 +38,13 @@ function factsOf(h: HeldKey): HeldFacts | null {
   try {
     const x = x509Of(h.certificatePem);
     const key = privateKeyOf(h.privateKeyPem);
-    return { held: h, sha1: createHash('sha1').update(x.raw).digest('hex').toUpperCase(), notBefore: new Date(x.validFrom), notAfter: new Date(x.validTo), rsa: key.asymmetricKeyType === 'rsa' && x.checkPrivateKey(key) };
+    return {
+      held: h,
+      sha1: createHash('sha1').update(x.raw).digest('hex').toUpperCase(),
+      notBefore: new Date(x.validFrom),
+      notAfter: new Date(x.validTo),
+      rsa: key.asymmetricKeyType === 'rsa' && x.checkPrivateKey(key),
+    };
   } catch {
     return null;
   }
@@ -48,16 +55,20 @@ export function chooseCredentialPath(input: ChooseCredentialPathInput): Credenti
   const now = input.now;
   const excluded = new Set(input.excludeKeyIds ?? []);
   const held = input.heldKeys.map(factsOf).filter((f): f is HeldFacts => f !== null);
-  if (held.length === 0) return { path: 'patch', reason: 'no currently valid private key of this object is held by Rekey' };
+  if (held.length === 0)
+    return { path: 'patch', reason: 'no currently valid private key of this object is held by Rekey' };
   const onObject = input.credentials.filter((c) => c.sha1 && !excluded.has(c.keyId));
   const matches = held
     .map((h) => ({ h, cred: onObject.find((c) => c.sha1 === h.sha1) }))
     .filter((m): m is { h: HeldFacts; cred: ObservedCredential } => m.cred !== undefined);
-  if (matches.length === 0) return { path: 'patch', reason: 'none of the private keys Rekey holds belongs to a credential on this object' };
+  if (matches.length === 0)
+    return { path: 'patch', reason: 'none of the private keys Rekey holds belongs to a credential on this object' };
   const valid = matches.filter((m) => isCurrentlyValid(m.cred, now) && m.h.notBefore <= now && m.h.notAfter > now);
-  if (valid.length === 0) return { path: 'patch', reason: 'the credentials whose private keys Rekey holds are expired or not yet valid' };
+  if (valid.length === 0)
+    return { path: 'patch', reason: 'the credentials whose private keys Rekey holds are expired or not yet valid' };
   const rsa = valid.filter((m) => m.h.rsa);
-  if (rsa.length === 0) return { path: 'patch', reason: 'the held keys of valid credentials are not RSA (addKey proofs are RS256)' };
+  if (rsa.length === 0)
+    return { path: 'patch', reason: 'the held keys of valid credentials are not RSA (addKey proofs are RS256)' };
   // Prefer the signer that stays valid longest.
   rsa.sort((a, b) => b.h.notAfter.getTime() - a.h.notAfter.getTime());
   const best = rsa[0]!;

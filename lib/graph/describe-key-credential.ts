@@ -40,7 +40,9 @@ export function describeKeyCredential(kc: KeyCredential, on: CredentialOwner): O
   return {
     keyId: kc.keyId,
     displayName: kc.displayName ?? null,
-    sha1: der ? createHash('sha1').update(der).digest('hex').toUpperCase() : sha1FromCustomKeyIdentifier(kc.customKeyIdentifier),
+    sha1: der
+      ? createHash('sha1').update(der).digest('hex').toUpperCase()
+      : sha1FromCustomKeyIdentifier(kc.customKeyIdentifier),
     sha256: der ? createHash('sha256').update(der).digest('hex').toUpperCase() : null,
     start: kc.startDateTime ?? null,
     end: kc.endDateTime ?? null,

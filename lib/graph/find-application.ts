@@ -3,7 +3,12 @@
  * works for both, rather than the `(appId='…')` alternate key, so "absent" is an empty list, not a 404).
  */
 import type { GraphGateway, TenantRef } from '@/lib/graph/graph-gateway';
-import { ApplicationSchema, ServicePrincipalSchema, type Application, type ServicePrincipal } from '@/lib/graph/graph-types';
+import {
+  ApplicationSchema,
+  ServicePrincipalSchema,
+  type Application,
+  type ServicePrincipal,
+} from '@/lib/graph/graph-types';
 import { APP_SELECT, SP_SELECT, odataString } from '@/lib/graph/odata';
 
 export async function findApplication(gw: GraphGateway, tenant: TenantRef, appId: string): Promise<Application | null> {
@@ -17,7 +22,11 @@ export async function findApplication(gw: GraphGateway, tenant: TenantRef, appId
   return first ? ApplicationSchema.parse(first) : null;
 }
 
-export async function findServicePrincipal(gw: GraphGateway, tenant: TenantRef, appId: string): Promise<ServicePrincipal | null> {
+export async function findServicePrincipal(
+  gw: GraphGateway,
+  tenant: TenantRef,
+  appId: string,
+): Promise<ServicePrincipal | null> {
   const page = await gw.request<{ value?: unknown[] }>(tenant, {
     method: 'GET',
     path: `/servicePrincipals?$filter=appId eq ${odataString(appId)}&$select=${SP_SELECT}`,
@@ -29,8 +38,15 @@ export async function findServicePrincipal(gw: GraphGateway, tenant: TenantRef, 
 }
 
 /** Both objects of a connection (either may be missing). */
-export async function findConnection(gw: GraphGateway, tenant: TenantRef, appId: string): Promise<{ application: Application | null; servicePrincipal: ServicePrincipal | null }> {
-  const [application, servicePrincipal] = await Promise.all([findApplication(gw, tenant, appId), findServicePrincipal(gw, tenant, appId)]);
+export async function findConnection(
+  gw: GraphGateway,
+  tenant: TenantRef,
+  appId: string,
+): Promise<{ application: Application | null; servicePrincipal: ServicePrincipal | null }> {
+  const [application, servicePrincipal] = await Promise.all([
+    findApplication(gw, tenant, appId),
+    findServicePrincipal(gw, tenant, appId),
+  ]);
   return { application, servicePrincipal };
 }
 
@@ -40,7 +56,11 @@ export async function findConnection(gw: GraphGateway, tenant: TenantRef, appId:
  * `/servicePrincipals(appId='…')`) with `$select` including keyCredentials — a single-object GET
  * is what returns `key` (graph-facts §1.1). A 404 item means that object does not exist.
  */
-export async function readConnectionObjects(gw: GraphGateway, tenant: TenantRef, appId: string): Promise<{ application: Application | null; servicePrincipal: ServicePrincipal | null }> {
+export async function readConnectionObjects(
+  gw: GraphGateway,
+  tenant: TenantRef,
+  appId: string,
+): Promise<{ application: Application | null; servicePrincipal: ServicePrincipal | null }> {
   const key = odataString(appId);
   const [app, sp] = await gw.batch<unknown>(
     tenant,
@@ -50,7 +70,7 @@ export async function readConnectionObjects(gw: GraphGateway, tenant: TenantRef,
     ],
     { operation: `read the connection ${appId}`, need: 'readApplications' },
   );
-  const one = <T>(r: (typeof app), schema: { parse(x: unknown): T }): T | null => {
+  const one = <T>(r: typeof app, schema: { parse(x: unknown): T }): T | null => {
     if (r!.ok) return schema.parse(r!.body);
     if (r!.status === 404) return null;
     throw r!.error;

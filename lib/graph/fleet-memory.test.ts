@@ -30,10 +30,18 @@ describe('the gateway forgets idle tenants', () => {
       forget: () => undefined,
       // Every call fails at once (not consented), except the "busy" tenant's, which hangs until released.
       getToken: (tenantId) =>
-        tenantId === 'busy' ? new Promise<string>((_, reject) => pending.set(tenantId, reject)) : Promise.reject(new RekeyError('NOT_CONSENTED', `not consented: ${tenantId}`)),
+        tenantId === 'busy'
+          ? new Promise<string>((_, reject) => pending.set(tenantId, reject))
+          : Promise.reject(new RekeyError('NOT_CONSENTED', `not consented: ${tenantId}`)),
     };
-    const gw = createGraphGateway({ tokenProvider, graphEndpoint: 'https://graph.invalid', clock: () => now, sleep: async () => undefined });
-    const call = (id: string) => gw.request(id, { method: 'GET', path: '/organization', operation: 'read' }).catch(() => undefined);
+    const gw = createGraphGateway({
+      tokenProvider,
+      graphEndpoint: 'https://graph.invalid',
+      clock: () => now,
+      sleep: async () => undefined,
+    });
+    const call = (id: string) =>
+      gw.request(id, { method: 'GET', path: '/organization', operation: 'read' }).catch(() => undefined);
     const busy = call('busy');
     for (let i = 0; i < 1_199; i++) await call(`t${i}`);
     expect(gw.tenantStates).toBe(1_200);

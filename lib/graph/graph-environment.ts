@@ -51,7 +51,10 @@ export function getGraphEnvironment(): GraphEnvironment {
   if (cached) return cached;
   const e = env();
   if (!e.REKEY_MGMT_CLIENT_ID || !e.REKEY_MGMT_CERT_PATH || !e.REKEY_MGMT_KEY_PATH) {
-    throw new RekeyError('CONFIG', 'The management app is not configured: set REKEY_MGMT_CLIENT_ID, REKEY_MGMT_CERT_PATH and REKEY_MGMT_KEY_PATH (or start Rekey with the simulator).');
+    throw new RekeyError(
+      'CONFIG',
+      'The management app is not configured: set REKEY_MGMT_CLIENT_ID, REKEY_MGMT_CERT_PATH and REKEY_MGMT_KEY_PATH (or start Rekey with the simulator).',
+    );
   }
   const read = (p: string, what: string) => {
     try {
@@ -67,7 +70,9 @@ export function getGraphEnvironment(): GraphEnvironment {
     authorityHost: e.authorityHost,
     graphEndpoint: e.graphEndpoint,
     graphResource: GRAPH_RESOURCE_BY_CLOUD[e.REKEY_CLOUD],
-    consentRedirectUri: e.REKEY_PUBLIC_URL ? `${e.REKEY_PUBLIC_URL.replace(/\/+$/, '')}/tenants/consent-callback` : undefined,
+    consentRedirectUri: e.REKEY_PUBLIC_URL
+      ? `${e.REKEY_PUBLIC_URL.replace(/\/+$/, '')}/tenants/consent-callback`
+      : undefined,
   });
   return cached;
 }

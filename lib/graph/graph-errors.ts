@@ -48,12 +48,21 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
 /** Reads a graph-client GraphError (or anything shaped like one) into a GraphFailure, or null. */
 export function toGraphFailure(e: unknown): GraphFailure | null {
   if (!e || typeof e !== 'object') return null;
-  const err = e as { statusCode?: unknown; code?: unknown; message?: unknown; requestId?: unknown; headers?: unknown; body?: unknown };
+  const err = e as {
+    statusCode?: unknown;
+    code?: unknown;
+    message?: unknown;
+    requestId?: unknown;
+    headers?: unknown;
+    body?: unknown;
+  };
   if (typeof err.statusCode !== 'number' || err.statusCode <= 0) return null;
   let retryAfter: string | null | undefined;
   const h = err.headers as { get?: (n: string) => string | null } | Record<string, string> | undefined;
-  if (h && typeof (h as { get?: unknown }).get === 'function') retryAfter = (h as { get: (n: string) => string | null }).get('retry-after');
-  else if (h && typeof h === 'object') retryAfter = (h as Record<string, string>)['Retry-After'] ?? (h as Record<string, string>)['retry-after'];
+  if (h && typeof (h as { get?: unknown }).get === 'function')
+    retryAfter = (h as { get: (n: string) => string | null }).get('retry-after');
+  else if (h && typeof h === 'object')
+    retryAfter = (h as Record<string, string>)['Retry-After'] ?? (h as Record<string, string>)['retry-after'];
   return {
     status: err.statusCode,
     code: typeof err.code === 'string' && err.code ? err.code : `HTTP_${err.statusCode}`,
@@ -64,8 +73,13 @@ export function toGraphFailure(e: unknown): GraphFailure | null {
 }
 
 /** A `$batch` item response that failed, as a GraphFailure. */
-export function batchItemFailure(item: { status: number; headers?: Record<string, string>; body?: unknown }): GraphFailure {
-  const body = item.body as { error?: { code?: string; message?: string; innerError?: { 'request-id'?: string } } } | undefined;
+export function batchItemFailure(item: {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}): GraphFailure {
+  const body = item.body as
+    { error?: { code?: string; message?: string; innerError?: { 'request-id'?: string } } } | undefined;
   const headers = Object.fromEntries(Object.entries(item.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
   return {
     status: item.status,
@@ -90,27 +104,61 @@ export function needLabel(need: PermissionNeed): string {
 /** A Graph failure (after retries) → RekeyError. */
 export function mapGraphFailure(f: GraphFailure, ctx: ErrorContext): RekeyError {
   const who = tenantLabel(ctx);
-  const details: Record<string, unknown> = { tenantId: ctx.tenantId, status: f.status, graphCode: f.code, requestId: f.requestId, operation: ctx.operation };
+  const details: Record<string, unknown> = {
+    tenantId: ctx.tenantId,
+    status: f.status,
+    graphCode: f.code,
+    requestId: f.requestId,
+    operation: ctx.operation,
+  };
   if (f.status === 429 || f.code === 'TooManyRequests') {
-    return new RekeyError('RATE_LIMITED', `Microsoft Graph kept throttling Rekey in tenant ${who} while trying to ${ctx.operation}; it will try again later.`, { ...details, transient: true, retryAfterMs: f.retryAfterMs });
+    return new RekeyError(
+      'RATE_LIMITED',
+      `Microsoft Graph kept throttling Rekey in tenant ${who} while trying to ${ctx.operation}; it will try again later.`,
+      { ...details, transient: true, retryAfterMs: f.retryAfterMs },
+    );
   }
   if (f.status >= 500 || f.code === 'Request_ThrottledTemporarily') {
-    return new RekeyError('GRAPH_UNAVAILABLE', `Microsoft Graph is unavailable for tenant ${who} (HTTP ${f.status} ${f.code}) while trying to ${ctx.operation}; it will try again later.`, { ...details, transient: true, retryAfterMs: f.retryAfterMs });
+    return new RekeyError(
+      'GRAPH_UNAVAILABLE',
+      `Microsoft Graph is unavailable for tenant ${who} (HTTP ${f.status} ${f.code}) while trying to ${ctx.operation}; it will try again later.`,
+      { ...details, transient: true, retryAfterMs: f.retryAfterMs },
+    );
   }
   if (f.status === 403 && f.code === NON_PREMIUM_CODE) {
-    return new RekeyError('PERMISSION_MISSING', `Evidence unavailable in tenant ${who}: sign-in logs need Entra ID P1/P2.`, { ...details, reason: 'needs_premium' });
+    return new RekeyError(
+      'PERMISSION_MISSING',
+      `Evidence unavailable in tenant ${who}: sign-in logs need Entra ID P1/P2.`,
+      { ...details, reason: 'needs_premium' },
+    );
   }
   if (f.status === 403 || f.code === 'Authorization_RequestDenied') {
     const perm = ctx.need ? needLabel(ctx.need) : 'a permission it has not been granted';
-    return new RekeyError('PERMISSION_MISSING', `The management app lacks ${perm} in tenant ${who}, so Rekey cannot ${ctx.operation}. Grant it and re-consent${ctx.consentUrl ? `: ${ctx.consentUrl}` : '.'}`, { ...details, permission: ctx.need ? PERMISSIONS[ctx.need] : undefined, consentUrl: ctx.consentUrl });
+    return new RekeyError(
+      'PERMISSION_MISSING',
+      `The management app lacks ${perm} in tenant ${who}, so Rekey cannot ${ctx.operation}. Grant it and re-consent${ctx.consentUrl ? `: ${ctx.consentUrl}` : '.'}`,
+      { ...details, permission: ctx.need ? PERMISSIONS[ctx.need] : undefined, consentUrl: ctx.consentUrl },
+    );
   }
   if (f.status === 404) {
-    return new RekeyError('NOT_FOUND', `Not found in tenant ${who} while trying to ${ctx.operation}: ${f.message || f.code}`, details);
+    return new RekeyError(
+      'NOT_FOUND',
+      `Not found in tenant ${who} while trying to ${ctx.operation}: ${f.message || f.code}`,
+      details,
+    );
   }
   if (f.status === 401) {
-    return new RekeyError('GRAPH_ERROR', `Microsoft Graph rejected Rekey's token for tenant ${who} (${f.code}: ${f.message}) while trying to ${ctx.operation}.`, details);
+    return new RekeyError(
+      'GRAPH_ERROR',
+      `Microsoft Graph rejected Rekey's token for tenant ${who} (${f.code}: ${f.message}) while trying to ${ctx.operation}.`,
+      details,
+    );
   }
-  return new RekeyError('GRAPH_ERROR', `Microsoft Graph refused to ${ctx.operation} in tenant ${who}: HTTP ${f.status} ${f.code}${f.message ? ` — ${f.message}` : ''}`, details);
+  return new RekeyError(
+    'GRAPH_ERROR',
+    `Microsoft Graph refused to ${ctx.operation} in tenant ${who}: HTTP ${f.status} ${f.code}${f.message ? ` — ${f.message}` : ''}`,
+    details,
+  );
 }
 
 /** AADSTS codes that mean "the management app is not (or no longer) present in this tenant". */
@@ -131,40 +179,76 @@ export interface TokenFailure {
 
 /** Reads an MSAL error (ServerError, ClientAuthError, network failures) into a TokenFailure. */
 export function toTokenFailure(e: unknown): TokenFailure {
-  const err = (e ?? {}) as { errorCode?: unknown; errorMessage?: unknown; message?: unknown; status?: unknown; errorNo?: unknown; name?: unknown };
+  const err = (e ?? {}) as {
+    errorCode?: unknown;
+    errorMessage?: unknown;
+    message?: unknown;
+    status?: unknown;
+    errorNo?: unknown;
+    name?: unknown;
+  };
   const message = String(err.errorMessage ?? err.message ?? e);
   const m = /AADSTS(\d+)/.exec(message) ?? /Error\(s\):\s*(\d+)/.exec(message);
   const errorNo = typeof err.errorNo === 'string' && /^\d+$/.test(err.errorNo) ? Number(err.errorNo) : undefined;
   const aadsts = m ? Number(m[1]) : errorNo;
   const status = typeof err.status === 'number' ? err.status : undefined;
   const error = typeof err.errorCode === 'string' && err.errorCode ? err.errorCode : String(err.name ?? 'error');
-  const network = /network|fetch failed|ECONN|ETIMEDOUT|ENOTFOUND|socket|endpoints_resolution|openid_config_error|untrusted_authority/i.test(`${error} ${message}`);
+  const network =
+    /network|fetch failed|ECONN|ETIMEDOUT|ENOTFOUND|socket|endpoints_resolution|openid_config_error|untrusted_authority/i.test(
+      `${error} ${message}`,
+    );
   const unavailable =
     network ||
     (status !== undefined && (status >= 500 || status === 429)) ||
     ['temporarily_unavailable', 'server_error', 'service_unavailable'].includes(error) ||
-    aadsts === 90033 || (aadsts === undefined && /throttl|5\d\d/.test(message) && !/invalid_|unauthorized_/.test(error));
+    aadsts === 90033 ||
+    (aadsts === undefined && /throttl|5\d\d/.test(message) && !/invalid_|unauthorized_/.test(error));
   return { aadsts, error, message, status, unavailable };
 }
 
 /** A management-app token failure → RekeyError. */
 export function mapTokenFailure(f: TokenFailure, ctx: ErrorContext): RekeyError {
   const who = tenantLabel(ctx);
-  const details: Record<string, unknown> = { tenantId: ctx.tenantId, aadsts: f.aadsts, oauthError: f.error, operation: ctx.operation };
+  const details: Record<string, unknown> = {
+    tenantId: ctx.tenantId,
+    aadsts: f.aadsts,
+    oauthError: f.error,
+    operation: ctx.operation,
+  };
   if (f.aadsts !== undefined && NOT_CONSENTED_AADSTS.has(f.aadsts)) {
     const link = ctx.consentUrl ? ` ${ctx.consentUrl}` : '';
-    return new RekeyError('NOT_CONSENTED', `Rekey is not consented in tenant ${who} — send the admin consent link${link}`, { ...details, consentUrl: ctx.consentUrl });
+    return new RekeyError(
+      'NOT_CONSENTED',
+      `Rekey is not consented in tenant ${who} — send the admin consent link${link}`,
+      { ...details, consentUrl: ctx.consentUrl },
+    );
   }
   if (f.aadsts === 90002 || f.aadsts === 90023) {
-    return new RekeyError('NOT_FOUND', `Tenant ${who} does not exist in this cloud (AADSTS${f.aadsts}); check the tenant id and REKEY_CLOUD.`, details);
+    return new RekeyError(
+      'NOT_FOUND',
+      `Tenant ${who} does not exist in this cloud (AADSTS${f.aadsts}); check the tenant id and REKEY_CLOUD.`,
+      details,
+    );
   }
   if (f.aadsts !== undefined && BAD_CREDENTIAL_AADSTS.has(f.aadsts)) {
-    return new RekeyError('CONFIG', `The token endpoint rejected the management app's certificate for tenant ${who} (AADSTS${f.aadsts}); check REKEY_MGMT_CERT_PATH / REKEY_MGMT_KEY_PATH and that the certificate is registered on the management app. ${firstLine(f.message)}`, details);
+    return new RekeyError(
+      'CONFIG',
+      `The token endpoint rejected the management app's certificate for tenant ${who} (AADSTS${f.aadsts}); check REKEY_MGMT_CERT_PATH / REKEY_MGMT_KEY_PATH and that the certificate is registered on the management app. ${firstLine(f.message)}`,
+      details,
+    );
   }
   if (f.unavailable) {
-    return new RekeyError('GRAPH_UNAVAILABLE', `The Entra ID token endpoint is unavailable for tenant ${who}; Rekey will try again later. (${firstLine(f.message)})`, { ...details, transient: true });
+    return new RekeyError(
+      'GRAPH_UNAVAILABLE',
+      `The Entra ID token endpoint is unavailable for tenant ${who}; Rekey will try again later. (${firstLine(f.message)})`,
+      { ...details, transient: true },
+    );
   }
-  return new RekeyError('GRAPH_ERROR', `Rekey could not get a token for tenant ${who}${f.aadsts ? ` (AADSTS${f.aadsts})` : ''}: ${firstLine(f.message)}`, details);
+  return new RekeyError(
+    'GRAPH_ERROR',
+    `Rekey could not get a token for tenant ${who}${f.aadsts ? ` (AADSTS${f.aadsts})` : ''}: ${firstLine(f.message)}`,
+    details,
+  );
 }
 
 function firstLine(s: string): string {

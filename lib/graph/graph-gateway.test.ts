@@ -41,7 +41,14 @@ describe('the client-side budget', () => {
     });
     const t = gs.healthyTenant();
     const other = gs.manifest.tenants.find((x) => x.id !== t.id && x.managementConsent === 'granted')!;
-    const read = (id: string) => gw.request(id, { method: 'GET', path: '/auditLogs/signIns?$top=1', version: 'beta', operation: 'read sign-ins', report: true });
+    const read = (id: string) =>
+      gw.request(id, {
+        method: 'GET',
+        path: '/auditLogs/signIns?$top=1',
+        version: 'beta',
+        operation: 'read sign-ins',
+        report: true,
+      });
     for (let i = 0; i < 12; i++) await read(t.id);
     expect(gw.counters.budgetWaits).toBe(7);
     expect(now - 1_000_000).toBeGreaterThanOrEqual(14_000);
@@ -51,7 +58,11 @@ describe('the client-side budget', () => {
   });
 
   it('limits requests in flight per tenant', async () => {
-    const gw = createGraphGateway({ tokenProvider: gs.graph.gateway.tokenProvider, graphEndpoint: gs.sim.url, limits: { perTenantConcurrency: 2 } });
+    const gw = createGraphGateway({
+      tokenProvider: gs.graph.gateway.tokenProvider,
+      graphEndpoint: gs.sim.url,
+      limits: { perTenantConcurrency: 2 },
+    });
     const t = gs.healthyTenant();
     await gw.token(t.id);
     gs.sim.faults.latency(40);
@@ -68,7 +79,9 @@ describe('the client-side budget', () => {
       }
     });
     try {
-      await Promise.all(Array.from({ length: 8 }, () => gw.request(t.id, { method: 'GET', path: '/organization', operation: 'read' })));
+      await Promise.all(
+        Array.from({ length: 8 }, () => gw.request(t.id, { method: 'GET', path: '/organization', operation: 'read' })),
+      );
     } finally {
       vi.unstubAllGlobals();
       gs.sim.faults.clear();

@@ -86,7 +86,9 @@ export interface BatchItem {
   headers?: Record<string, string>;
 }
 
-export type BatchResult<T = unknown> = { id: string; ok: true; status: number; body: T } | { id: string; ok: false; status: number; failure: GraphFailure; error: RekeyError };
+export type BatchResult<T = unknown> =
+  | { id: string; ok: true; status: number; body: T }
+  | { id: string; ok: false; status: number; failure: GraphFailure; error: RekeyError };
 
 export interface GatewayCounters {
   /** HTTP requests sent to Graph (a `$batch` counts once). */
@@ -114,7 +116,11 @@ export interface GraphGateway {
   /** Follows `@odata.nextLink` and returns every item (stops after `maxItems`). */
   listAll<T = unknown>(tenant: TenantRef, call: GraphCall, opts?: { maxItems?: number }): Promise<T[]>;
   /** `$batch` in chunks of 20; throttled items are retried (honouring their Retry-After). Results in input order. */
-  batch<T = unknown>(tenant: TenantRef, items: BatchItem[], opts: { operation: string; need?: PermissionNeed; version?: GraphVersion }): Promise<BatchResult<T>[]>;
+  batch<T = unknown>(
+    tenant: TenantRef,
+    items: BatchItem[],
+    opts: { operation: string; need?: PermissionNeed; version?: GraphVersion },
+  ): Promise<BatchResult<T>[]>;
   /** The management app's token for a tenant (throws NOT_CONSENTED etc.). */
   token(tenant: TenantRef): Promise<string>;
   resetCounters(): void;
@@ -168,11 +174,21 @@ export function createGraphGateway(opts: CreateGraphGatewayOptions): GraphGatewa
   const graphEndpoint = opts.graphEndpoint.replace(/\/+$/, '');
   const globalSlots = createSemaphore(limits.globalConcurrency);
   const tenants = new Map<string, TenantState>();
-  const counters: GatewayCounters = { requests: 0, batchItems: 0, retries: 0, throttled: 0, budgetWaits: 0, budgetWaitMs: 0, failures: 0 };
+  const counters: GatewayCounters = {
+    requests: 0,
+    batchItems: 0,
+    retries: 0,
+    throttled: 0,
+    budgetWaits: 0,
+    budgetWaitMs: 0,
+    failures: 0,
+  };
   const noRetry = new RetryHandlerOptions(0, 0, () => false);
   // The authProvider is never used: each request passes its tenant's token in its own options.
   const client = Client.initWithMiddleware({
-    authProvider: { getAccessToken: () => Promise.reject(new Error('Rekey passes a per-tenant token with each request')) },
+    authProvider: {
+      getAccessToken: () => Promise.reject(new Error('Rekey passes a per-tenant token with each request')),
+    },
     baseUrl: `${graphEndpoint}/`,
     customHosts: new Set([new URL(graphEndpoint).hostname]),
   });
@@ -180,7 +196,13 @@ export function createGraphGateway(opts: CreateGraphGatewayOptions): GraphGatewa
   let newStates = 0;
   function prune(now: number) {
     for (const [id, st] of tenants) {
-      if (st.slots.active === 0 && st.slots.waiting === 0 && st.pausedUntil <= now && now - st.lastUsed > TENANT_STATE_IDLE_MS) tenants.delete(id);
+      if (
+        st.slots.active === 0 &&
+        st.slots.waiting === 0 &&
+        st.pausedUntil <= now &&
+        now - st.lastUsed > TENANT_STATE_IDLE_MS
+      )
+        tenants.delete(id);
     }
   }
 
@@ -235,7 +257,14 @@ export function createGraphGateway(opts: CreateGraphGatewayOptions): GraphGatewa
     return { path, version };
   }
 
-  async function send(token: string, method: HttpMethod, path: string, version: GraphVersion, body: unknown, headers?: Record<string, string>): Promise<unknown> {
+  async function send(
+    token: string,
+    method: HttpMethod,
+    path: string,
+    version: GraphVersion,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<unknown> {
     const auth = new AuthenticationHandlerOptions({ getAccessToken: () => Promise.resolve(token) });
     let req = client.api(path).version(version).middlewareOptions([auth, noRetry]);
     if (headers) req = req.headers(headers);
@@ -258,7 +287,13 @@ export function createGraphGateway(opts: CreateGraphGatewayOptions): GraphGatewa
 
   function errorContext(tenant: TenantRef, operation: string, need?: PermissionNeed) {
     const tenantId = tenantIdOf(tenant);
-    return { tenantId, tenantName: tenantNameOf(tenant), operation, need, consentUrl: opts.tokenProvider.consentUrl(tenantId) };
+    return {
+      tenantId,
+      tenantName: tenantNameOf(tenant),
+      operation,
+      need,
+      consentUrl: opts.tokenProvider.consentUrl(tenantId),
+    };
   }
 
   async function request<T>(tenant: TenantRef, call: GraphCall): Promise<T> {
@@ -301,11 +336,14 @@ export function createGraphGateway(opts: CreateGraphGatewayOptions): GraphGatewa
           refreshedToken = true;
           continue;
         }
-        const retryable = failure ? isRetryableStatus(failure.status) && !(failure.status === 504 && call.method === 'POST') : call.method !== 'POST';
+        const retryable = failure
+          ? isRetryableStatus(failure.status) && !(failure.status === 504 && call.method === 'POST')
+          : call.method !== 'POST';
         if (failure && isRetryableStatus(failure.status)) counters.throttled++;
         if (retryable && attempt < limits.maxRetries) {
           const delay = retryDelay(failure ?? undefined, attempt);
-          if (failure?.status === 429 && failure.retryAfterMs !== undefined) s.pausedUntil = Math.max(s.pausedUntil, clock() + delay);
+          if (failure?.status === 429 && failure.retryAfterMs !== undefined)
+            s.pausedUntil = Math.max(s.pausedUntil, clock() + delay);
           counters.retries++;
           await sleep(delay);
           continue;
@@ -336,7 +374,11 @@ export function createGraphGateway(opts: CreateGraphGatewayOptions): GraphGatewa
     return items;
   }
 
-  async function batch<T>(tenant: TenantRef, items: BatchItem[], o: { operation: string; need?: PermissionNeed; version?: GraphVersion }): Promise<BatchResult<T>[]> {
+  async function batch<T>(
+    tenant: TenantRef,
+    items: BatchItem[],
+    o: { operation: string; need?: PermissionNeed; version?: GraphVersion },
+  ): Promise<BatchResult<T>[]> {
     const results = new Map<string, BatchResult<T>>();
     let pending = items.slice();
     // Give up on throttled items only after `maxRetries` rounds in a row without any progress:
@@ -368,10 +410,16 @@ export function createGraphGateway(opts: CreateGraphGatewayOptions): GraphGatewa
             id: it.id,
             method: it.method,
             url: it.url,
-            ...(it.body !== undefined ? { body: it.body, headers: { 'Content-Type': 'application/json', ...it.headers } } : it.headers ? { headers: it.headers } : {}),
+            ...(it.body !== undefined
+              ? { body: it.body, headers: { 'Content-Type': 'application/json', ...it.headers } }
+              : it.headers
+                ? { headers: it.headers }
+                : {}),
           })),
         };
-        const res = await request<{ responses?: { id: string; status: number; headers?: Record<string, string>; body?: unknown }[] }>(tenant, {
+        const res = await request<{
+          responses?: { id: string; status: number; headers?: Record<string, string>; body?: unknown }[];
+        }>(tenant, {
           method: 'POST',
           path: '/$batch',
           version: o.version,
@@ -383,7 +431,11 @@ export function createGraphGateway(opts: CreateGraphGatewayOptions): GraphGatewa
         for (const it of chunk) {
           const r = byId.get(it.id.toLowerCase());
           if (!r) {
-            const f: GraphFailure = { status: 502, code: 'MissingBatchResponse', message: `no response for batch item ${it.id}` };
+            const f: GraphFailure = {
+              status: 502,
+              code: 'MissingBatchResponse',
+              message: `no response for batch item ${it.id}`,
+            };
             results.set(it.id, { id: it.id, ok: false, status: 502, failure: f, error: mapGraphFailure(f, ctx) });
             continue;
           }

@@ -24,11 +24,23 @@ let slot = 100;
 /** A fresh RSA certificate valid from yesterday for `days`. */
 function newCert(name: string, days = 200) {
   const now = Date.now();
-  return buildCert({ subject: `CN=${name}`, notBefore: new Date(now - DAY), notAfter: new Date(now + days * DAY), slot: slot++ });
+  return buildCert({
+    subject: `CN=${name}`,
+    notBefore: new Date(now - DAY),
+    notAfter: new Date(now + days * DAY),
+    slot: slot++,
+  });
 }
 const held = (c: { pem: string; keyPem: string }) => ({ certificatePem: c.pem, privateKeyPem: c.keyPem });
 const verifyWith = (tenantId: string, appId: string, c: { pem: string; keyPem: string }) =>
-  acquireTokenAsApp({ authorityHost: gs.sim.url, graphResource: 'https://graph.microsoft.com', tenantId, clientId: appId, certificatePem: c.pem, privateKeyPem: c.keyPem });
+  acquireTokenAsApp({
+    authorityHost: gs.sim.url,
+    graphResource: 'https://graph.microsoft.com',
+    tenantId,
+    clientId: appId,
+    certificatePem: c.pem,
+    privateKeyPem: c.keyPem,
+  });
 
 beforeAll(async () => {
   gs = await startGraphSim({ throttling: false });
@@ -61,7 +73,10 @@ describe('reading', () => {
   it('lists keyCredentials with their key bytes, singly and through $batch', async () => {
     const t = gs.healthyTenant();
     const c = t.connectors[0]!;
-    const single = await listKeyCredentials(gs.graph.gateway, t.id, { on: 'application', objectId: c.applicationObjectId });
+    const single = await listKeyCredentials(gs.graph.gateway, t.id, {
+      on: 'application',
+      objectId: c.applicationObjectId,
+    });
     expect(single.length).toBeGreaterThan(0);
     expect(single.every((k) => typeof k.key === 'string' && k.key.length > 100)).toBe(true);
     const batch = await listKeyCredentialsBatch(gs.graph.gateway, t.id, [
@@ -78,10 +93,15 @@ describe('reading', () => {
 
   it('follows @odata.nextLink across pages and filters by display-name prefix', async () => {
     const t = gs.makeTenant({ name: 'Paging Ltd' });
-    for (let i = 0; i < 45; i++) gs.makeConnector(t.id, { displayName: `Acme Sync ${String(i).padStart(2, '0')}`, graphRoles: [] });
+    for (let i = 0; i < 45; i++)
+      gs.makeConnector(t.id, { displayName: `Acme Sync ${String(i).padStart(2, '0')}`, graphRoles: [] });
     gs.makeConnector(t.id, { displayName: 'Other App', graphRoles: [] });
     const gw = gs.newGraph().gateway;
-    const all = await gw.listAll<{ displayName: string }>(t.id, { method: 'GET', path: "/applications?$filter=startswith(displayName,'Acme Sync')&$top=10", operation: 'list' });
+    const all = await gw.listAll<{ displayName: string }>(t.id, {
+      method: 'GET',
+      path: "/applications?$filter=startswith(displayName,'Acme Sync')&$top=10",
+      operation: 'list',
+    });
     expect(all).toHaveLength(45);
     expect(gw.counters.requests).toBe(5);
     const apps = await listApplications(gw, t.id, { displayNamePattern: 'acme sync 1*' });
@@ -96,12 +116,22 @@ describe('adding a credential', () => {
     const c = gs.makeConnector(t.id, { displayName: 'Conn A', certificates: [old.pem] });
     const next = newCert('next');
     const target = { on: 'application' as const, objectId: c.appObjectId };
-    const r = await addKeyCredential(gs.graph.gateway, t.id, { target, credential: keyCredentialFromPem(next.pem), heldKeys: [held(old)], now: new Date() });
+    const r = await addKeyCredential(gs.graph.gateway, t.id, {
+      target,
+      credential: keyCredentialFromPem(next.pem),
+      heldKeys: [held(old)],
+      now: new Date(),
+    });
     expect(r.path).toBe('addKey');
     expect(r.reason).toMatch(/Rekey holds the private key of the current credential/);
     expect(r.after!).toHaveLength(2);
     expect(r.after!.find((x) => x.keyId === r.keyId)?.sha1).toBe(r.sha1);
-    const again = await addKeyCredential(gs.graph.gateway, t.id, { target, credential: keyCredentialFromPem(next.pem), heldKeys: [held(old)], now: new Date() });
+    const again = await addKeyCredential(gs.graph.gateway, t.id, {
+      target,
+      credential: keyCredentialFromPem(next.pem),
+      heldKeys: [held(old)],
+      now: new Date(),
+    });
     expect(again).toMatchObject({ path: 'none', keyId: r.keyId });
     expect(again.reason).toMatch(/already on the application/);
     await expect(verifyWith(t.id, c.appId, next)).resolves.toMatchObject({ ok: true });
@@ -115,8 +145,16 @@ describe('adding a credential', () => {
     const target = { on: 'application' as const, objectId: c.appObjectId };
     const before = await listKeyCredentials(gs.graph.gateway, t.id, target);
     const next = newCert('patched');
-    const r = await addKeyCredential(gs.graph.gateway, t.id, { target, credential: keyCredentialFromPem(next.pem), heldKeys: [], now: new Date() });
-    expect(r).toMatchObject({ path: 'patch', reason: 'no currently valid private key of this object is held by Rekey' });
+    const r = await addKeyCredential(gs.graph.gateway, t.id, {
+      target,
+      credential: keyCredentialFromPem(next.pem),
+      heldKeys: [],
+      now: new Date(),
+    });
+    expect(r).toMatchObject({
+      path: 'patch',
+      reason: 'no currently valid private key of this object is held by Rekey',
+    });
     expect(r.after!).toHaveLength(3);
     expect(r.after!.map((x) => x.sha1)).toEqual(expect.arrayContaining(r.before.map((x) => x.sha1)));
     // The old credentials still work: nothing was lost in the rewrite.
@@ -129,7 +167,12 @@ describe('adding a credential', () => {
     const t = gs.makeTenant({ name: 'SP Ltd' });
     const c = gs.makeConnector(t.id, { displayName: 'Conn SP' });
     const next = newCert('sp');
-    const r = await addKeyCredential(gs.graph.gateway, t.id, { target: { on: 'servicePrincipal', objectId: c.spObjectId }, credential: keyCredentialFromPem(next.pem), heldKeys: [], now: new Date() });
+    const r = await addKeyCredential(gs.graph.gateway, t.id, {
+      target: { on: 'servicePrincipal', objectId: c.spObjectId },
+      credential: keyCredentialFromPem(next.pem),
+      heldKeys: [],
+      now: new Date(),
+    });
     expect(r.path).toBe('patch');
     expect(r.after!.map((x) => x.on)).toEqual(['servicePrincipal']);
   });
@@ -142,11 +185,31 @@ describe('verifying a credential', () => {
     const c = gs.makeConnector(t.id, { displayName: 'Conn V', certificates: [a.pem] });
     const target = { on: 'application' as const, objectId: c.appObjectId };
     const now = new Date();
-    await expect(verifyKeyCredential(gs.graph.gateway, t.id, { appId: c.appId, target, certificatePem: a.pem, privateKeyPem: a.keyPem, now })).resolves.toMatchObject({ method: 'token', ok: true });
-    await expect(verifyKeyCredential(gs.graph.gateway, t.id, { appId: c.appId, target, certificatePem: a.pem, now })).resolves.toMatchObject({ method: 'presence', ok: true });
+    await expect(
+      verifyKeyCredential(gs.graph.gateway, t.id, {
+        appId: c.appId,
+        target,
+        certificatePem: a.pem,
+        privateKeyPem: a.keyPem,
+        now,
+      }),
+    ).resolves.toMatchObject({ method: 'token', ok: true });
+    await expect(
+      verifyKeyCredential(gs.graph.gateway, t.id, { appId: c.appId, target, certificatePem: a.pem, now }),
+    ).resolves.toMatchObject({ method: 'presence', ok: true });
     const stranger = newCert('stranger');
-    await expect(verifyKeyCredential(gs.graph.gateway, t.id, { appId: c.appId, target, certificatePem: stranger.pem, privateKeyPem: stranger.keyPem, now })).resolves.toMatchObject({ method: 'token', ok: false, aadsts: 700027, inconclusive: false });
-    await expect(verifyKeyCredential(gs.graph.gateway, t.id, { appId: c.appId, target, certificatePem: stranger.pem, now })).resolves.toMatchObject({ method: 'presence', ok: false });
+    await expect(
+      verifyKeyCredential(gs.graph.gateway, t.id, {
+        appId: c.appId,
+        target,
+        certificatePem: stranger.pem,
+        privateKeyPem: stranger.keyPem,
+        now,
+      }),
+    ).resolves.toMatchObject({ method: 'token', ok: false, aadsts: 700027, inconclusive: false });
+    await expect(
+      verifyKeyCredential(gs.graph.gateway, t.id, { appId: c.appId, target, certificatePem: stranger.pem, now }),
+    ).resolves.toMatchObject({ method: 'presence', ok: false });
   });
 });
 
@@ -158,14 +221,24 @@ describe('removing a credential', () => {
     const c = gs.makeConnector(t.id, { displayName: 'Conn C', certificates: [old.pem, next.pem] });
     const target = { on: 'application' as const, objectId: c.appObjectId };
     const creds = await listKeyCredentials(gs.graph.gateway, t.id, target);
-    const r = await removeKeyCredential(gs.graph.gateway, t.id, { target, sha1: keyCredentialSha1(old.pem), heldKeys: [held(old), held(next)], now: new Date() });
+    const r = await removeKeyCredential(gs.graph.gateway, t.id, {
+      target,
+      sha1: keyCredentialSha1(old.pem),
+      heldKeys: [held(old), held(next)],
+      now: new Date(),
+    });
     expect(r.path).toBe('removeKey');
     expect(r.after!).toHaveLength(1);
     expect(creds).toHaveLength(2);
     const check = await verifyWith(t.id, c.appId, old);
     expect(check).toMatchObject({ ok: false, aadsts: 700027, keyNotRegistered: true });
     await expect(verifyWith(t.id, c.appId, next)).resolves.toMatchObject({ ok: true });
-    const again = await removeKeyCredential(gs.graph.gateway, t.id, { target, keyId: r.keyId!, heldKeys: [held(next)], now: new Date() });
+    const again = await removeKeyCredential(gs.graph.gateway, t.id, {
+      target,
+      keyId: r.keyId!,
+      heldKeys: [held(next)],
+      now: new Date(),
+    });
     expect(again.path).toBe('none');
   });
 
@@ -175,7 +248,12 @@ describe('removing a credential', () => {
     const other = newCert('other');
     const c = gs.makeConnector(t.id, { displayName: 'Conn D', certificates: [old.pem, other.pem] });
     const target = { on: 'application' as const, objectId: c.appObjectId };
-    const r = await removeKeyCredential(gs.graph.gateway, t.id, { target, sha1: keyCredentialSha1(old.pem), heldKeys: [held(old)], now: new Date() });
+    const r = await removeKeyCredential(gs.graph.gateway, t.id, {
+      target,
+      sha1: keyCredentialSha1(old.pem),
+      heldKeys: [held(old)],
+      now: new Date(),
+    });
     expect(r.path).toBe('patch');
     expect(r.after!.map((x) => x.sha1)).toEqual([keyCredentialSha1(other.pem)]);
   });
@@ -185,7 +263,11 @@ describe('re-establishing a connection', () => {
   it('deletes the app and creates a new one with only the new certificate and the same permissions', async () => {
     const t = gs.makeTenant({ name: 'Recreate Ltd' });
     const compromised = newCert('compromised');
-    const c = gs.makeConnector(t.id, { displayName: 'Conn E', certificates: [compromised.pem], graphRoles: ['Organization.Read.All', 'Mail.Read'] });
+    const c = gs.makeConnector(t.id, {
+      displayName: 'Conn E',
+      certificates: [compromised.pem],
+      graphRoles: ['Organization.Read.All', 'Mail.Read'],
+    });
     const app = await findApplication(gs.graph.gateway, t.id, c.appId);
     const next = newCert('fresh');
     const progress: unknown[] = [];
@@ -220,17 +302,28 @@ describe('re-establishing a connection', () => {
 describe('failures', () => {
   it('says Rekey is not consented, with the admin consent link', async () => {
     const t = gs.makeTenant({ name: 'Unconsented Ltd', consented: false });
-    const err = await getOrganization(gs.newGraph().gateway, { id: t.id, name: 'Unconsented Ltd' }).catch((e: unknown) => e);
+    const err = await getOrganization(gs.newGraph().gateway, { id: t.id, name: 'Unconsented Ltd' }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(RekeyError);
     expect(err).toMatchObject({ code: 'NOT_CONSENTED', details: { aadsts: 700016 } });
-    expect((err as Error).message).toMatch(new RegExp(`Rekey is not consented in tenant Unconsented Ltd .* — send the admin consent link ${gs.sim.url}/${t.id}/adminconsent\\?client_id=`));
+    expect((err as Error).message).toMatch(
+      new RegExp(
+        `Rekey is not consented in tenant Unconsented Ltd .* — send the admin consent link ${gs.sim.url}/${t.id}/adminconsent\\?client_id=`,
+      ),
+    );
   });
 
   it('names the missing permission', async () => {
     const t = gs.makeTenant({ name: 'ReadOnly Ltd', roles: ['Application.Read.All', 'Organization.Read.All'] });
     const c = gs.makeConnector(t.id, { displayName: 'Conn F' });
     const gw = gs.newGraph().gateway;
-    const err = await addKeyCredential(gw, t.id, { target: { on: 'application', objectId: c.appObjectId }, credential: keyCredentialFromPem(newCert('x').pem), heldKeys: [], now: new Date() }).catch((e: unknown) => e);
+    const err = await addKeyCredential(gw, t.id, {
+      target: { on: 'application', objectId: c.appObjectId },
+      credential: keyCredentialFromPem(newCert('x').pem),
+      heldKeys: [],
+      now: new Date(),
+    }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'PERMISSION_MISSING', details: { permission: 'Application.ReadWrite.All' } });
     expect((err as Error).message).toMatch(/the management app lacks Application\.ReadWrite\.All/i);
   });
@@ -250,17 +343,26 @@ describe('failures', () => {
     const gw = gs.newGraph({ maxRetries: 2 }).gateway;
     const t = gs.healthyTenant();
     gs.sim.faults.failNext(10, 429, { retryAfterSeconds: 0, target: 'graph' });
-    await expect(getOrganization(gw, { id: t.id, name: t.name })).rejects.toMatchObject({ code: 'RATE_LIMITED', details: { transient: true } });
+    await expect(getOrganization(gw, { id: t.id, name: t.name })).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+      details: { transient: true },
+    });
   });
 
   it('retries throttled items inside a $batch (which the library does not)', async () => {
     const t = gs.makeTenant({ name: 'Batch Ltd' });
-    const targets = Array.from({ length: 30 }, (_, i) => gs.makeConnector(t.id, { displayName: `Batch ${i}`, certificates: [newCert(`b${i}`).pem], graphRoles: [] }));
+    const targets = Array.from({ length: 30 }, (_, i) =>
+      gs.makeConnector(t.id, { displayName: `Batch ${i}`, certificates: [newCert(`b${i}`).pem], graphRoles: [] }),
+    );
     const gw = gs.newGraph().gateway;
     await gw.token(t.id);
     // 12 RU per second per tenant on the server: a batch of 20 single-object reads overflows it.
     gs.sim.admin.setThrottling(true, { ruPerAppTenant: { S: 12, M: 12, L: 12 }, ruWindowMs: 1_000 });
-    const res = await listKeyCredentialsBatch(gw, t.id, targets.map((c) => ({ on: 'application' as const, objectId: c.appObjectId })));
+    const res = await listKeyCredentialsBatch(
+      gw,
+      t.id,
+      targets.map((c) => ({ on: 'application' as const, objectId: c.appObjectId })),
+    );
     expect([...res.values()].filter((r) => !r.ok).map((r) => !r.ok && r.error.message)).toEqual([]);
     expect([...res.values()].every((r) => r.ok && r.keyCredentials.length === 1)).toBe(true);
     expect(gw.counters.throttled).toBeGreaterThan(0);
@@ -271,7 +373,10 @@ describe('failures', () => {
     const env = gs.newGraph({ maxRetries: 1 });
     const t = gs.healthyTenant();
     gs.sim.faults.tokenEndpointDown(30);
-    await expect(getOrganization(env.gateway, { id: t.id, name: t.name })).rejects.toMatchObject({ code: 'GRAPH_UNAVAILABLE', details: { transient: true } });
+    await expect(getOrganization(env.gateway, { id: t.id, name: t.name })).rejects.toMatchObject({
+      code: 'GRAPH_UNAVAILABLE',
+      details: { transient: true },
+    });
     gs.sim.faults.clear();
     await expect(getOrganization(env.gateway, t.id)).resolves.toMatchObject({ id: t.id });
   });
@@ -302,8 +407,15 @@ describe('sign-in logs', () => {
 
   it('reports "evidence unavailable: needs Entra ID P1/P2" for a tenant without premium', async () => {
     const t = gs.makeTenant({ name: 'Basic Ltd', premium: false });
-    const r = await listSignIns(gs.graph.gateway, t.id, { appId: gs.manifest.managementApp.appId, since: new Date(Date.now() - DAY) });
-    expect(r).toEqual({ available: false, reason: 'needs_premium', message: 'evidence unavailable: needs Entra ID P1/P2' });
+    const r = await listSignIns(gs.graph.gateway, t.id, {
+      appId: gs.manifest.managementApp.appId,
+      since: new Date(Date.now() - DAY),
+    });
+    expect(r).toEqual({
+      available: false,
+      reason: 'needs_premium',
+      message: 'evidence unavailable: needs Entra ID P1/P2',
+    });
   });
 });
 

@@ -50,7 +50,14 @@ export const OrganizationSchema = z.object({
   displayName: z.string().nullish(),
   tenantType: z.string().nullish(),
   verifiedDomains: z
-    .array(z.object({ name: z.string(), isDefault: z.boolean().nullish(), isInitial: z.boolean().nullish(), type: z.string().nullish() }))
+    .array(
+      z.object({
+        name: z.string(),
+        isDefault: z.boolean().nullish(),
+        isInitial: z.boolean().nullish(),
+        type: z.string().nullish(),
+      }),
+    )
     .nullish(),
 });
 export type Organization = z.infer<typeof OrganizationSchema>;
@@ -87,16 +94,33 @@ export const PERMISSIONS = {
 
 /** Roles that satisfy each need (any one of them). */
 export const ROLES_SATISFYING: Record<keyof typeof PERMISSIONS, readonly string[]> = {
-  readApplications: ['Application.Read.All', 'Application.ReadWrite.OwnedBy', 'Application.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  readApplications: [
+    'Application.Read.All',
+    'Application.ReadWrite.OwnedBy',
+    'Application.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
   writeApplications: ['Application.ReadWrite.All', 'Directory.ReadWrite.All'],
-  readOrganization: ['Organization.Read.All', 'Directory.Read.All', 'Organization.ReadWrite.All', 'Directory.ReadWrite.All'],
+  readOrganization: [
+    'Organization.Read.All',
+    'Directory.Read.All',
+    'Organization.ReadWrite.All',
+    'Directory.ReadWrite.All',
+  ],
   readSignIns: ['AuditLog.Read.All', 'Directory.Read.All'],
   writeAppRoleAssignments: ['AppRoleAssignment.ReadWrite.All', 'Directory.ReadWrite.All'],
 };
 
 /** What Rekey needs in every tenant for scans and rotations (sign-in evidence is optional). */
-export const REQUIRED_NEEDS = ['readOrganization', 'writeApplications'] as const satisfies readonly (keyof typeof PERMISSIONS)[];
-export const OPTIONAL_NEEDS = ['readSignIns', 'writeAppRoleAssignments'] as const satisfies readonly (keyof typeof PERMISSIONS)[];
+export const REQUIRED_NEEDS = [
+  'readOrganization',
+  'writeApplications',
+] as const satisfies readonly (keyof typeof PERMISSIONS)[];
+export const OPTIONAL_NEEDS = [
+  'readSignIns',
+  'writeAppRoleAssignments',
+] as const satisfies readonly (keyof typeof PERMISSIONS)[];
 
 /** Uppercase hex without separators. */
 export function normalizeHex(value: string): string {

@@ -32,7 +32,11 @@ export function filterFor(m: ApplicationMatch): string | null {
   return prefix ? `startswith(displayName,${odataString(prefix)})` : null;
 }
 
-export async function listApplications(gw: GraphGateway, tenant: TenantRef, m: ApplicationMatch): Promise<Application[]> {
+export async function listApplications(
+  gw: GraphGateway,
+  tenant: TenantRef,
+  m: ApplicationMatch,
+): Promise<Application[]> {
   if (!m.appId && !m.displayNamePattern) return [];
   const filter = filterFor(m);
   // keyCredentials in lists come without `key` (and $select of them on lists has its own

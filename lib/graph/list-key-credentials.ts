@@ -3,13 +3,22 @@
  * returns them (graph-facts §1.1). Many objects at once go through `$batch`.
  */
 import type { GraphGateway, TenantRef } from '@/lib/graph/graph-gateway';
-import { KeyCredentialSchema, collectionPath, type CredentialTarget, type KeyCredential } from '@/lib/graph/graph-types';
+import {
+  KeyCredentialSchema,
+  collectionPath,
+  type CredentialTarget,
+  type KeyCredential,
+} from '@/lib/graph/graph-types';
 import { z } from 'zod';
 import type { RekeyError } from '@/lib/errors';
 
 const Body = z.object({ id: z.string().optional(), keyCredentials: z.array(KeyCredentialSchema).nullish() });
 
-export async function listKeyCredentials(gw: GraphGateway, tenant: TenantRef, target: CredentialTarget): Promise<KeyCredential[]> {
+export async function listKeyCredentials(
+  gw: GraphGateway,
+  tenant: TenantRef,
+  target: CredentialTarget,
+): Promise<KeyCredential[]> {
   const body = await gw.request<unknown>(tenant, {
     method: 'GET',
     path: `${collectionPath(target.on)}/${target.objectId}?$select=id,keyCredentials`,
@@ -22,16 +31,27 @@ export async function listKeyCredentials(gw: GraphGateway, tenant: TenantRef, ta
 export type KeyCredentialsResult = { ok: true; keyCredentials: KeyCredential[] } | { ok: false; error: RekeyError };
 
 /** Reads many objects' keyCredentials with `$batch` (20 per request; throttled items retried). */
-export async function listKeyCredentialsBatch(gw: GraphGateway, tenant: TenantRef, targets: CredentialTarget[]): Promise<Map<string, KeyCredentialsResult>> {
+export async function listKeyCredentialsBatch(
+  gw: GraphGateway,
+  tenant: TenantRef,
+  targets: CredentialTarget[],
+): Promise<Map<string, KeyCredentialsResult>> {
   const results = await gw.batch<unknown>(
     tenant,
-    targets.map((t, i) => ({ id: String(i + 1), method: 'GET' as const, url: `${collectionPath(t.on)}/${t.objectId}?$select=id,keyCredentials` })),
+    targets.map((t, i) => ({
+      id: String(i + 1),
+      method: 'GET' as const,
+      url: `${collectionPath(t.on)}/${t.objectId}?$select=id,keyCredentials`,
+    })),
     { operation: 'read connector credentials', need: 'readApplications' },
   );
   const out = new Map<string, KeyCredentialsResult>();
   results.forEach((r, i) => {
     const t = targets[i]!;
-    out.set(t.objectId, r.ok ? { ok: true, keyCredentials: Body.parse(r.body).keyCredentials ?? [] } : { ok: false, error: r.error });
+    out.set(
+      t.objectId,
+      r.ok ? { ok: true, keyCredentials: Body.parse(r.body).keyCredentials ?? [] } : { ok: false, error: r.error },
+    );
   });
   return out;
 }

@@ -37,7 +37,11 @@ export interface ListSignInsInput {
   maxItems?: number;
 }
 
-export async function listSignIns(gw: GraphGateway, tenant: TenantRef, input: ListSignInsInput): Promise<SignInsResult> {
+export async function listSignIns(
+  gw: GraphGateway,
+  tenant: TenantRef,
+  input: ListSignInsInput,
+): Promise<SignInsResult> {
   // Sign-ins come newest first, so paging stops at the first one older than `since` (the date is
   // not put in $filter: the simulator does not parse DateTimeOffset literals yet, and early stop
   // costs at most one extra page).
@@ -72,7 +76,8 @@ export async function listSignIns(gw: GraphGateway, tenant: TenantRef, input: Li
     }
   } catch (e) {
     if (e instanceof RekeyError && e.code === 'PERMISSION_MISSING') {
-      if (e.details?.reason === 'needs_premium') return { available: false, reason: 'needs_premium', message: 'evidence unavailable: needs Entra ID P1/P2' };
+      if (e.details?.reason === 'needs_premium')
+        return { available: false, reason: 'needs_premium', message: 'evidence unavailable: needs Entra ID P1/P2' };
       return { available: false, reason: 'permission_missing', message: e.message };
     }
     throw e;

@@ -4,7 +4,11 @@ import { authorityMetadataFor, decodeJwtClaims, msalConfiguration, rolesOf } fro
 import { adminConsentUrl } from '@/lib/graph/admin-consent-url';
 import { buildCert } from '@/lib/testing/certs';
 
-const cert = buildCert({ subject: 'CN=mgmt', notBefore: new Date(Date.now() - 86_400_000), notAfter: new Date(Date.now() + 86_400_000 * 30) });
+const cert = buildCert({
+  subject: 'CN=mgmt',
+  notBefore: new Date(Date.now() - 86_400_000),
+  notAfter: new Date(Date.now() + 86_400_000 * 30),
+});
 const TENANT = '7f3c9a2e-1b4d-4c8e-9f0a-2b3c4d5e6f70';
 
 function recordingNetwork(calls: string[]): INetworkModule {
@@ -29,15 +33,30 @@ describe('MSAL configuration per cloud', () => {
     ['https://login.partner.example:8443', 'https://graph.microsoft.com'],
   ])('%s: no discovery or metadata request, only the token POST to the tenant', async (authorityHost, resource) => {
     const calls: string[] = [];
-    const config = msalConfiguration({ clientId: '11111111-2222-3333-4444-555555555555', authorityHost, tenantId: 'organizations', credential: { certificatePem: cert.pem, privateKeyPem: cert.keyPem } });
-    const cca = new ConfidentialClientApplication({ ...config, system: { ...config.system, networkClient: recordingNetwork(calls) } });
-    const r = await cca.acquireTokenByClientCredential({ scopes: [`${resource}/.default`], authority: `${authorityHost}/${TENANT}`, skipCache: true });
+    const config = msalConfiguration({
+      clientId: '11111111-2222-3333-4444-555555555555',
+      authorityHost,
+      tenantId: 'organizations',
+      credential: { certificatePem: cert.pem, privateKeyPem: cert.keyPem },
+    });
+    const cca = new ConfidentialClientApplication({
+      ...config,
+      system: { ...config.system, networkClient: recordingNetwork(calls) },
+    });
+    const r = await cca.acquireTokenByClientCredential({
+      scopes: [`${resource}/.default`],
+      authority: `${authorityHost}/${TENANT}`,
+      skipCache: true,
+    });
     expect(calls).toEqual([`POST ${authorityHost}/${TENANT}/oauth2/v2.0/token`]);
     expect(rolesOf(r!.accessToken)).toEqual(['Application.ReadWrite.All']);
   });
 
   it('uses {tenant} placeholders so every tenant gets its own endpoints', () => {
-    expect(JSON.parse(authorityMetadataFor('https://login.microsoftonline.us/'))).toMatchObject({ token_endpoint: 'https://login.microsoftonline.us/{tenant}/oauth2/v2.0/token', issuer: 'https://login.microsoftonline.us/{tenant}/v2.0' });
+    expect(JSON.parse(authorityMetadataFor('https://login.microsoftonline.us/'))).toMatchObject({
+      token_endpoint: 'https://login.microsoftonline.us/{tenant}/oauth2/v2.0/token',
+      issuer: 'https://login.microsoftonline.us/{tenant}/v2.0',
+    });
   });
 
   it('decodes claims and tolerates junk', () => {
@@ -46,7 +65,15 @@ describe('MSAL configuration per cloud', () => {
   });
 
   it('builds the admin consent link', () => {
-    expect(adminConsentUrl({ authorityHost: 'https://login.microsoftonline.com', tenantId: TENANT, clientId: 'abc', redirectUri: 'https://rekey.example/cb', state: 'x' })).toBe(
+    expect(
+      adminConsentUrl({
+        authorityHost: 'https://login.microsoftonline.com',
+        tenantId: TENANT,
+        clientId: 'abc',
+        redirectUri: 'https://rekey.example/cb',
+        state: 'x',
+      }),
+    ).toBe(
       `https://login.microsoftonline.com/${TENANT}/adminconsent?client_id=abc&redirect_uri=https%3A%2F%2Frekey.example%2Fcb&state=x`,
     );
   });

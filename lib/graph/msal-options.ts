@@ -50,7 +50,13 @@ export function sha256ThumbprintOf(certificatePem: string): string {
   return createHash('sha256').update(der).digest('hex').toUpperCase();
 }
 
-export function msalConfiguration(opts: { clientId: string; authorityHost: string; tenantId: string; credential: CertificateCredential; sendX5c?: boolean }): Configuration {
+export function msalConfiguration(opts: {
+  clientId: string;
+  authorityHost: string;
+  tenantId: string;
+  credential: CertificateCredential;
+  sendX5c?: boolean;
+}): Configuration {
   const host = new URL(opts.authorityHost).host;
   return {
     auth: {

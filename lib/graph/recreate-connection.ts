@@ -11,7 +11,13 @@
 import { RekeyError } from '@/lib/errors';
 import type { NewKeyCredential } from '@/lib/graph/describe-key-credential';
 import type { GraphGateway, TenantRef } from '@/lib/graph/graph-gateway';
-import { AppRoleAssignmentSchema, ApplicationSchema, ServicePrincipalSchema, type AppRoleAssignment, type RequiredResourceAccess } from '@/lib/graph/graph-types';
+import {
+  AppRoleAssignmentSchema,
+  ApplicationSchema,
+  ServicePrincipalSchema,
+  type AppRoleAssignment,
+  type RequiredResourceAccess,
+} from '@/lib/graph/graph-types';
 import { findServicePrincipal } from '@/lib/graph/find-application';
 
 export interface RecreateProgress {
@@ -51,13 +57,24 @@ async function deleteIfPresent(gw: GraphGateway, tenant: TenantRef, path: string
   }
 }
 
-export async function recreateConnection(gw: GraphGateway, tenant: TenantRef, input: RecreateConnectionInput): Promise<RecreateConnectionResult> {
+export async function recreateConnection(
+  gw: GraphGateway,
+  tenant: TenantRef,
+  input: RecreateConnectionInput,
+): Promise<RecreateConnectionResult> {
   const progress: RecreateProgress = { ...input.progress };
   const save = async () => input.onProgress?.({ ...progress });
 
   if (!progress.oldDeleted) {
-    if (input.old.spObjectId) await deleteIfPresent(gw, tenant, `/servicePrincipals/${input.old.spObjectId}`, 'delete the old service principal');
-    if (input.old.appObjectId) await deleteIfPresent(gw, tenant, `/applications/${input.old.appObjectId}`, 'delete the old application');
+    if (input.old.spObjectId)
+      await deleteIfPresent(
+        gw,
+        tenant,
+        `/servicePrincipals/${input.old.spObjectId}`,
+        'delete the old service principal',
+      );
+    if (input.old.appObjectId)
+      await deleteIfPresent(gw, tenant, `/applications/${input.old.appObjectId}`, 'delete the old application');
     progress.oldDeleted = true;
     await save();
   }
@@ -84,7 +101,14 @@ export async function recreateConnection(gw: GraphGateway, tenant: TenantRef, in
   const appObjectId = progress.newAppObjectId;
   let appId = progress.newAppId;
   if (!appId) {
-    appId = ApplicationSchema.parse(await gw.request(tenant, { method: 'GET', path: `/applications/${appObjectId}?$select=id,appId`, operation: 'read the new application', need: 'readApplications' })).appId;
+    appId = ApplicationSchema.parse(
+      await gw.request(tenant, {
+        method: 'GET',
+        path: `/applications/${appObjectId}?$select=id,appId`,
+        operation: 'read the new application',
+        need: 'readApplications',
+      }),
+    ).appId;
     progress.newAppId = appId;
   }
 
@@ -93,7 +117,13 @@ export async function recreateConnection(gw: GraphGateway, tenant: TenantRef, in
     const sp =
       existing ??
       ServicePrincipalSchema.parse(
-        await gw.request(tenant, { method: 'POST', path: '/servicePrincipals', body: { appId }, operation: 'create the new service principal', need: 'writeApplications' }),
+        await gw.request(tenant, {
+          method: 'POST',
+          path: '/servicePrincipals',
+          body: { appId },
+          operation: 'create the new service principal',
+          need: 'writeApplications',
+        }),
       );
     progress.newSpObjectId = sp.id;
     await save();
@@ -103,7 +133,12 @@ export async function recreateConnection(gw: GraphGateway, tenant: TenantRef, in
   const skipped: RecreateConnectionResult['skipped'] = [];
   const listAssignments = async () =>
     (
-      await gw.listAll<unknown>(tenant, { method: 'GET', path: `/servicePrincipals/${spObjectId}/appRoleAssignments`, operation: 'read the app role assignments', need: 'readApplications' })
+      await gw.listAll<unknown>(tenant, {
+        method: 'GET',
+        path: `/servicePrincipals/${spObjectId}/appRoleAssignments`,
+        operation: 'read the app role assignments',
+        need: 'readApplications',
+      })
     ).map((a) => AppRoleAssignmentSchema.parse(a));
   let assignments = await listAssignments();
   if (!progress.assignmentsDone) {
@@ -112,7 +147,12 @@ export async function recreateConnection(gw: GraphGateway, tenant: TenantRef, in
       if (roles.length === 0) continue;
       const resource = await findServicePrincipal(gw, tenant, rra.resourceAppId);
       if (!resource) {
-        for (const r of roles) skipped.push({ resourceAppId: rra.resourceAppId, appRoleId: r.id, reason: 'the resource has no service principal in this tenant' });
+        for (const r of roles)
+          skipped.push({
+            resourceAppId: rra.resourceAppId,
+            appRoleId: r.id,
+            reason: 'the resource has no service principal in this tenant',
+          });
         continue;
       }
       for (const r of roles) {

@@ -26,24 +26,47 @@ export interface RemoveKeyCredentialInput {
   readBack?: boolean;
 }
 
-export async function removeKeyCredential(gw: GraphGateway, tenant: TenantRef, input: RemoveKeyCredentialInput): Promise<CredentialWriteResult> {
+export async function removeKeyCredential(
+  gw: GraphGateway,
+  tenant: TenantRef,
+  input: RemoveKeyCredentialInput,
+): Promise<CredentialWriteResult> {
   const { target } = input;
   if (!input.keyId && !input.sha1) throw new RekeyError('BAD_INPUT', 'Say which credential to remove: keyId or sha1.');
   const wanted = input.sha1 ? normalizeHex(input.sha1) : null;
-  const before = input.known ?? (await listKeyCredentials(gw, tenant, target)).map((k) => describeKeyCredential(k, target.on));
+  const before =
+    input.known ?? (await listKeyCredentials(gw, tenant, target)).map((k) => describeKeyCredential(k, target.on));
   const victims = before.filter((c) => (input.keyId && c.keyId === input.keyId) || (wanted && c.sha1 === wanted));
   const label = input.keyId ?? wanted!;
   if (victims.length === 0) {
-    return { path: 'none', reason: `credential ${label} is not on the ${target.on}: nothing to remove`, keyId: input.keyId ?? null, sha1: wanted ?? '', before, after: before };
+    return {
+      path: 'none',
+      reason: `credential ${label} is not on the ${target.on}: nothing to remove`,
+      keyId: input.keyId ?? null,
+      sha1: wanted ?? '',
+      before,
+      after: before,
+    };
   }
   const victimIds = new Set(victims.map((v) => v.keyId));
-  const choice = chooseCredentialPath({ credentials: before, heldKeys: input.heldKeys, now: input.now, excludeKeyIds: [...victimIds], prefer: input.prefer });
+  const choice = chooseCredentialPath({
+    credentials: before,
+    heldKeys: input.heldKeys,
+    now: input.now,
+    excludeKeyIds: [...victimIds],
+    prefer: input.prefer,
+  });
   let reason = choice.reason;
   let done = false;
   if (choice.path === 'addKey') {
     try {
       for (const v of victims) {
-        const proof = createProofToken({ objectId: target.objectId, certificatePem: choice.signer.certificatePem, privateKeyPem: choice.signer.privateKeyPem, now: input.now });
+        const proof = createProofToken({
+          objectId: target.objectId,
+          certificatePem: choice.signer.certificatePem,
+          privateKeyPem: choice.signer.privateKeyPem,
+          now: input.now,
+        });
         await gw.request(tenant, {
           method: 'POST',
           path: `${collectionPath(target.on)}/${target.objectId}/removeKey`,
@@ -69,6 +92,16 @@ export async function removeKeyCredential(gw: GraphGateway, tenant: TenantRef, i
       need: 'writeApplications',
     });
   }
-  const after = done && input.readBack === false ? null : (await listKeyCredentials(gw, tenant, target)).map((k) => describeKeyCredential(k, target.on));
-  return { path: done ? 'removeKey' : 'patch', reason, keyId: victims[0]!.keyId, sha1: victims[0]!.sha1 ?? wanted ?? '', before, after };
+  const after =
+    done && input.readBack === false
+      ? null
+      : (await listKeyCredentials(gw, tenant, target)).map((k) => describeKeyCredential(k, target.on));
+  return {
+    path: done ? 'removeKey' : 'patch',
+    reason,
+    keyId: victims[0]!.keyId,
+    sha1: victims[0]!.sha1 ?? wanted ?? '',
+    before,
+    after,
+  };
 }

@@ -9,16 +9,29 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type ResolvedTenant = { found: true; tenantId: string } | { found: false; reason: string };
 
-export async function resolveTenantDomain(authorityHost: string, domain: string, fetchImpl: typeof fetch = fetch): Promise<ResolvedTenant> {
+export async function resolveTenantDomain(
+  authorityHost: string,
+  domain: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<ResolvedTenant> {
   const url = `${authorityHost.replace(/\/+$/, '')}/${encodeURIComponent(domain)}/v2.0/.well-known/openid-configuration`;
   let res: Response;
   try {
     res = await fetchImpl(url, { headers: { accept: 'application/json' } });
   } catch (e) {
-    throw new RekeyError('GRAPH_UNAVAILABLE', `Could not reach ${new URL(url).host} to look up the domain ${domain}: ${(e as Error).message}`, { transient: true }, { cause: e });
+    throw new RekeyError(
+      'GRAPH_UNAVAILABLE',
+      `Could not reach ${new URL(url).host} to look up the domain ${domain}: ${(e as Error).message}`,
+      { transient: true },
+      { cause: e },
+    );
   }
   if (res.status >= 500 || res.status === 429) {
-    throw new RekeyError('GRAPH_UNAVAILABLE', `The Entra ID discovery endpoint answered HTTP ${res.status} for ${domain}; try again later.`, { transient: true });
+    throw new RekeyError(
+      'GRAPH_UNAVAILABLE',
+      `The Entra ID discovery endpoint answered HTTP ${res.status} for ${domain}; try again later.`,
+      { transient: true },
+    );
   }
   if (!res.ok) return { found: false, reason: `no Entra ID tenant has the domain ${domain}` };
   const body = (await res.json().catch(() => ({}))) as { issuer?: unknown; token_endpoint?: unknown };

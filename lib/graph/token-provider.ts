@@ -54,7 +54,14 @@ export function createTokenProvider(opts: CreateTokenProviderOptions): TokenProv
   const clock = opts.clock ?? Date.now;
   const margin = opts.refreshMarginMs ?? 5 * 60_000;
   const makeClient = () =>
-    new ConfidentialClientApplication(msalConfiguration({ clientId: opts.clientId, authorityHost: opts.authorityHost, tenantId: opts.homeTenant ?? 'organizations', credential: opts }));
+    new ConfidentialClientApplication(
+      msalConfiguration({
+        clientId: opts.clientId,
+        authorityHost: opts.authorityHost,
+        tenantId: opts.homeTenant ?? 'organizations',
+        credential: opts,
+      }),
+    );
   let cca = makeClient();
   const defaultScopes = [`${opts.graphResource.replace(/\/+$/, '')}/.default`];
   const cache = new Map<string, { token: string; refreshAt: number }>();
@@ -66,18 +73,29 @@ export function createTokenProvider(opts: CreateTokenProviderOptions): TokenProv
       return cache.size;
     },
   };
-  const consentUrl = (tenantId: string) => adminConsentUrl({ authorityHost: opts.authorityHost, tenantId, clientId: opts.clientId, redirectUri: opts.consentRedirectUri });
+  const consentUrl = (tenantId: string) =>
+    adminConsentUrl({
+      authorityHost: opts.authorityHost,
+      tenantId,
+      clientId: opts.clientId,
+      redirectUri: opts.consentRedirectUri,
+    });
 
   async function acquire(key: string, tenantId: string, scopes: string[], tenantName?: string): Promise<string> {
     stats.msalCalls++;
     try {
       // Our Map is the cache (O(1) per tenant); MSAL's own lookup scans every cached token.
-      const r = await cca.acquireTokenByClientCredential({ scopes, authority: authorityFor(opts.authorityHost, tenantId), skipCache: true });
+      const r = await cca.acquireTokenByClientCredential({
+        scopes,
+        authority: authorityFor(opts.authorityHost, tenantId),
+        skipCache: true,
+      });
       if (!r?.accessToken) throw new Error('the token endpoint returned no access token');
       const expiresAt = r.expiresOn ? r.expiresOn.getTime() : clock() + 10 * 60_000;
       cache.delete(key);
       cache.set(key, { token: r.accessToken, refreshAt: Math.max(clock() + 30_000, expiresAt - margin) });
-      while (cache.size > (opts.maxCachedTokens ?? MAX_CACHED_TOKENS)) cache.delete(cache.keys().next().value as string);
+      while (cache.size > (opts.maxCachedTokens ?? MAX_CACHED_TOKENS))
+        cache.delete(cache.keys().next().value as string);
       // MSAL also keeps every token it fetched in its own in-memory cache, which we never read
       // (skipCache): empty it so it does not grow with the fleet.
       cca.clearCache();
@@ -88,7 +106,12 @@ export function createTokenProvider(opts: CreateTokenProviderOptions): TokenProv
       // for up to Retry-After (60 s by default). The gateway does its own back-off, so start over
       // with a fresh client (our Map still holds every other tenant's token).
       if (failure.unavailable) cca = makeClient();
-      throw mapTokenFailure(failure, { tenantId, tenantName, operation: 'get a token', consentUrl: consentUrl(tenantId) });
+      throw mapTokenFailure(failure, {
+        tenantId,
+        tenantName,
+        operation: 'get a token',
+        consentUrl: consentUrl(tenantId),
+      });
     }
   }
 

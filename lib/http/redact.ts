@@ -5,7 +5,8 @@
 const PEM = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g;
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 const BEARER = /\b(bearer)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
-const KV = /\b(password|passphrase|secret|client_secret|client_assertion|code_verifier|private_?key|token|refresh_token|access_token|id_token|code)(["']?\s*[:=]\s*["']?)[^\s"',&}]+/gi;
+const KV =
+  /\b(password|passphrase|secret|client_secret|client_assertion|code_verifier|private_?key|token|refresh_token|access_token|id_token|code)(["']?\s*[:=]\s*["']?)[^\s"',&}]+/gi;
 const LONG_B64 = /[A-Za-z0-9+/_-]{120,}={0,2}/g;
 
 export function redact(text: string): string {
@@ -23,7 +24,10 @@ export function describeError(e: unknown): string {
     const head = `${e.name}: ${e.message}`;
     const stack = e.stack ?? '';
     // The stack repeats the (possibly multi-line) message first: keep only the frames.
-    const frames = (stack.startsWith(head) ? stack.slice(head.length) : stack).split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 8);
+    const frames = (stack.startsWith(head) ? stack.slice(head.length) : stack)
+      .split('\n')
+      .filter((l) => /^\s+at /.test(l))
+      .slice(0, 8);
     return redact(`${head}\n${frames.join('\n')}`);
   }
   return redact(String(e));

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { checkSameOrigin, clientIpFrom, isSecureContext, parseCookieHeader, rateLimitKeyFrom, safeReturnTo } from '@/lib/http/request-context';
+import {
+  checkSameOrigin,
+  clientIpFrom,
+  isSecureContext,
+  parseCookieHeader,
+  rateLimitKeyFrom,
+  safeReturnTo,
+} from '@/lib/http/request-context';
 
 const h = (o: Record<string, string>) => new Headers(o);
 const direct = { trustProxy: false };
@@ -9,20 +16,60 @@ const pinned = { trustProxy: false, publicUrl: 'https://rekey.example.com' };
 describe('checkSameOrigin', () => {
   it.each([
     ['same host', { origin: 'http://localhost:3000', host: 'localhost:3000' }, direct, true],
-    ['same host, https origin behind a TLS proxy', { origin: 'https://localhost:3000', host: 'localhost:3000' }, direct, true],
+    [
+      'same host, https origin behind a TLS proxy',
+      { origin: 'https://localhost:3000', host: 'localhost:3000' },
+      direct,
+      true,
+    ],
     ['another site', { origin: 'https://evil.example', host: 'localhost:3000' }, direct, false],
     ['another port', { origin: 'http://localhost:4000', host: 'localhost:3000' }, direct, false],
     ['a look-alike host', { origin: 'http://localhost:3000.evil.example', host: 'localhost:3000' }, direct, false],
     ['no Origin', { host: 'localhost:3000' }, direct, false],
     ['Origin null (sandboxed frame, file:)', { origin: 'null', host: 'localhost:3000' }, direct, false],
     ['a malformed Origin', { origin: 'http//x', host: 'localhost:3000' }, direct, false],
-    ['Sec-Fetch-Site cross-site', { origin: 'http://localhost:3000', host: 'localhost:3000', 'sec-fetch-site': 'cross-site' }, direct, false],
-    ['Sec-Fetch-Site same-site (sibling subdomain)', { origin: 'http://localhost:3000', host: 'localhost:3000', 'sec-fetch-site': 'same-site' }, direct, false],
-    ['Sec-Fetch-Site same-origin', { origin: 'http://localhost:3000', host: 'localhost:3000', 'sec-fetch-site': 'same-origin' }, direct, true],
-    ['X-Forwarded-Host ignored without a trusted proxy', { origin: 'https://evil.example', host: 'localhost:3000', 'x-forwarded-host': 'evil.example' }, direct, false],
-    ['X-Forwarded-Host used behind a trusted proxy', { origin: 'https://rekey.example.com', host: '10.0.0.5:3000', 'x-forwarded-host': 'rekey.example.com', 'x-forwarded-proto': 'https' }, proxied, true],
+    [
+      'Sec-Fetch-Site cross-site',
+      { origin: 'http://localhost:3000', host: 'localhost:3000', 'sec-fetch-site': 'cross-site' },
+      direct,
+      false,
+    ],
+    [
+      'Sec-Fetch-Site same-site (sibling subdomain)',
+      { origin: 'http://localhost:3000', host: 'localhost:3000', 'sec-fetch-site': 'same-site' },
+      direct,
+      false,
+    ],
+    [
+      'Sec-Fetch-Site same-origin',
+      { origin: 'http://localhost:3000', host: 'localhost:3000', 'sec-fetch-site': 'same-origin' },
+      direct,
+      true,
+    ],
+    [
+      'X-Forwarded-Host ignored without a trusted proxy',
+      { origin: 'https://evil.example', host: 'localhost:3000', 'x-forwarded-host': 'evil.example' },
+      direct,
+      false,
+    ],
+    [
+      'X-Forwarded-Host used behind a trusted proxy',
+      {
+        origin: 'https://rekey.example.com',
+        host: '10.0.0.5:3000',
+        'x-forwarded-host': 'rekey.example.com',
+        'x-forwarded-proto': 'https',
+      },
+      proxied,
+      true,
+    ],
     ['REKEY_PUBLIC_URL pins the origin', { origin: 'https://rekey.example.com', host: 'internal:3000' }, pinned, true],
-    ['REKEY_PUBLIC_URL pins the scheme', { origin: 'http://rekey.example.com', host: 'rekey.example.com' }, pinned, false],
+    [
+      'REKEY_PUBLIC_URL pins the scheme',
+      { origin: 'http://rekey.example.com', host: 'rekey.example.com' },
+      pinned,
+      false,
+    ],
     ['REKEY_PUBLIC_URL refuses the raw host', { origin: 'http://internal:3000', host: 'internal:3000' }, pinned, false],
   ] as const)('%s → %s', (_name, headers, policy, ok) => {
     expect(checkSameOrigin(h(headers), policy).ok).toBe(ok);
@@ -66,7 +113,10 @@ describe('safeReturnTo', () => {
 describe('cookies and secure context', () => {
   it('parses a Cookie header, first value wins', () => {
     const jar = parseCookieHeader('a=1; b=x=y; a=2; bad; =v');
-    expect([...jar]).toEqual([['a', '1'], ['b', 'x=y']]);
+    expect([...jar]).toEqual([
+      ['a', '1'],
+      ['b', 'x=y'],
+    ]);
   });
 
   it.each([

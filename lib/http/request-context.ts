@@ -58,7 +58,11 @@ export function clientIpFrom(headers: Headers, trustProxy: boolean): string | nu
   if (!trustProxy) return null;
   const xff = headers.get('x-forwarded-for');
   if (!xff) return null;
-  const last = xff.split(',').map((s) => s.trim()).filter(Boolean).at(-1);
+  const last = xff
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .at(-1);
   return last && IP.test(last) ? last : null;
 }
 
@@ -74,7 +78,8 @@ export function rateLimitKeyFrom(headers: Headers, trustProxy: boolean): string 
 /** The origin this request was addressed to (scheme://host[:port]). */
 export function expectedOrigin(headers: Headers, policy: OriginPolicy): string | null {
   if (policy.publicUrl) return new URL(policy.publicUrl).origin;
-  const host = (policy.trustProxy ? headers.get('x-forwarded-host')?.split(',')[0]?.trim() : undefined) ?? headers.get('host');
+  const host =
+    (policy.trustProxy ? headers.get('x-forwarded-host')?.split(',')[0]?.trim() : undefined) ?? headers.get('host');
   if (!host) return null;
   const proto = policy.trustProxy ? (headers.get('x-forwarded-proto')?.split(',')[0]?.trim() ?? 'http') : 'http';
   return `${proto}://${host}`;

@@ -17,7 +17,15 @@ import { scanTenantsJob } from '@/lib/tenants/scan-tenants.job';
 
 const asJob = <T>(j: JobDefinition<T>) => j as unknown as JobDefinition<never>;
 
-export const ALL_JOBS: JobDefinition<never>[] = [asJob(rotationAdvanceJob), asJob(scanTenantsJob), asJob(scanDriftJob), asJob(scanSignInsJob), asJob(reclassifyConnectorsJob), asJob(campaignTickJob), asJob(notificationSendJob)];
+export const ALL_JOBS: JobDefinition<never>[] = [
+  asJob(rotationAdvanceJob),
+  asJob(scanTenantsJob),
+  asJob(scanDriftJob),
+  asJob(scanSignInsJob),
+  asJob(reclassifyConnectorsJob),
+  asJob(campaignTickJob),
+  asJob(notificationSendJob),
+];
 
 export const SCHEDULES: Schedule[] = [
   { cron: '* * * * *', job: asJob(rotationSweepJob) },

@@ -17,10 +17,14 @@ export interface EnqueueOptions {
 }
 
 /** pg-boss's `db` executor over a Prisma interactive transaction. */
-export function transactionExecutor(tx: Prisma.TransactionClient): { executeSql(text: string, values: unknown[]): Promise<{ rows: unknown[] }> } {
+export function transactionExecutor(tx: Prisma.TransactionClient): {
+  executeSql(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
+} {
   return {
     async executeSql(text, values = []) {
-      const params = values.map((v) => (v === undefined ? null : v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v));
+      const params = values.map((v) =>
+        v === undefined ? null : v !== null && typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : v,
+      );
       const rows = await tx.$queryRawUnsafe<unknown[]>(text, ...params);
       return { rows };
     },
@@ -31,7 +35,12 @@ export function transactionExecutor(tx: Prisma.TransactionClient): { executeSql(
  * Returns the job id, or null when a `short` queue already holds a waiting job with the same
  * singletonKey (the work is already queued).
  */
-export async function enqueue<T>(tx: Prisma.TransactionClient, job: JobDefinition<T>, data: T, opts: EnqueueOptions = {}): Promise<string | null> {
+export async function enqueue<T>(
+  tx: Prisma.TransactionClient,
+  job: JobDefinition<T>,
+  data: T,
+  opts: EnqueueOptions = {},
+): Promise<string | null> {
   const parsed = job.schema.safeParse(data);
   if (!parsed.success) throw new RekeyError('INTERNAL', `Invalid data for job ${job.name}: ${parsed.error.message}`);
   await ensureQueue(job);

@@ -33,6 +33,7 @@ export interface JobDefinition<T> {
 }
 
 export function defineJob<T>(def: JobDefinition<T>): JobDefinition<T> {
-  if (!/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-_]*)+$/.test(def.name)) throw new Error(`job names are dotted lower-case ids (e.g. rotation.advance), not "${def.name}"`);
+  if (!/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-_]*)+$/.test(def.name))
+    throw new Error(`job names are dotted lower-case ids (e.g. rotation.advance), not "${def.name}"`);
   return def;
 }

@@ -29,7 +29,14 @@ function state(): State {
   const cur = globalForJobs.__rekeyJobQueues;
   if (cur && cur.url === url) return cur;
   // A small pg-boss instance for installing the schema and creating queues (no polling, no maintenance).
-  const boss = new PgBoss({ connectionString: url, schema: JOB_SCHEMA, max: 2, supervise: false, schedule: false, migrate: true });
+  const boss = new PgBoss({
+    connectionString: url,
+    schema: JOB_SCHEMA,
+    max: 2,
+    supervise: false,
+    schedule: false,
+    migrate: true,
+  });
   boss.on('error', () => undefined);
   const next: State = { url, boss, started: boss.start().then(() => undefined), queues: new Map() };
   globalForJobs.__rekeyJobQueues = next;
@@ -76,7 +83,11 @@ export async function ensureQueue(def: Pick<JobDefinition<unknown>, 'name' | 'qu
             // Another process created it at the same moment.
             if (!(await s.boss.getQueue(def.name))) throw e;
           }
-        } else if (existing.policy !== opts.policy || existing.retryLimit !== opts.retryLimit || existing.expireInSeconds !== opts.expireInSeconds) {
+        } else if (
+          existing.policy !== opts.policy ||
+          existing.retryLimit !== opts.retryLimit ||
+          existing.expireInSeconds !== opts.expireInSeconds
+        ) {
           await s.boss.updateQueue(def.name, opts);
         }
       });

@@ -32,7 +32,8 @@ const probeJob = defineJob<{ n: number; failFirst: boolean }>({
     inFlight.max = Math.max(inFlight.max, inFlight.now);
     try {
       await new Promise((r) => setTimeout(r, 150));
-      if (failFirst && attempt === 1) throw new Error(`probe ${n} fails its first run`, { cause: new Error('on purpose') });
+      if (failFirst && attempt === 1)
+        throw new Error(`probe ${n} fails its first run`, { cause: new Error('on purpose') });
       inFlight.done.push(n);
     } finally {
       inFlight.now--;
@@ -45,7 +46,12 @@ const quiet = { info: () => undefined, error: (m: string) => void errors.push(m)
 beforeAll(async () => {
   gs = await startGraphSim({ throttling: false });
   setRotationDeps(testRotationDeps(gs));
-  worker = await startRekeyWorker({ concurrency: 4, pollingIntervalSeconds: 0.5, logger: quiet, jobs: [probeJob as never] });
+  worker = await startRekeyWorker({
+    concurrency: 4,
+    pollingIntervalSeconds: 0.5,
+    logger: quiet,
+    jobs: [probeJob as never],
+  });
 });
 afterAll(async () => {
   await worker?.stop({ timeoutMs: 5_000 });
@@ -67,8 +73,14 @@ async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 20_000
 describe('the job worker', () => {
   it('runs a started rotation to the end through rotation.advance jobs', async () => {
     const f = await rotationFixture(gs, { index: 1 });
-    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, { actor: { id: null, label: 'test' }, now: new Date() });
-    const done = await until(() => db.rotation.findUniqueOrThrow({ where: { id: rotation.id } }), (r) => r.state === 'SUCCEEDED' || r.state === 'NEEDS_ATTENTION');
+    const rotation = await startRotation(
+      { connectorId: f.connector.id, toCertificateId: f.newCert.id },
+      { actor: { id: null, label: 'test' }, now: new Date() },
+    );
+    const done = await until(
+      () => db.rotation.findUniqueOrThrow({ where: { id: rotation.id } }),
+      (r) => r.state === 'SUCCEEDED' || r.state === 'NEEDS_ATTENTION',
+    );
     expect(done.state).toBe('SUCCEEDED');
     expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.newSha1]);
   });
@@ -83,12 +95,27 @@ describe('the job worker', () => {
         throw new Error('roll back');
       }),
     ).rejects.toThrow('roll back');
-    const rows = await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM pgboss.job WHERE name = 'rotation.advance' AND singleton_key = $1`, id);
+    const rows = await db.$queryRawUnsafe<{ n: bigint }[]>(
+      `SELECT count(*) AS n FROM pgboss.job WHERE name = 'rotation.advance' AND singleton_key = $1`,
+      id,
+    );
     expect(Number(rows[0]?.n)).toBe(0);
-    await db.$transaction((tx) => enqueue(tx, rotationAdvanceJob, { rotationId: id }, { singletonKey: id, startAfter: new Date(Date.now() + 3_600_000) }));
+    await db.$transaction((tx) =>
+      enqueue(
+        tx,
+        rotationAdvanceJob,
+        { rotationId: id },
+        { singletonKey: id, startAfter: new Date(Date.now() + 3_600_000) },
+      ),
+    );
     // A second waiting job for the same rotation is dropped (one waiting job per rotation).
-    expect(await db.$transaction((tx) => enqueue(tx, rotationAdvanceJob, { rotationId: id }, { singletonKey: id }))).toBeNull();
-    const after = await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM pgboss.job WHERE name = 'rotation.advance' AND singleton_key = $1`, id);
+    expect(
+      await db.$transaction((tx) => enqueue(tx, rotationAdvanceJob, { rotationId: id }, { singletonKey: id })),
+    ).toBeNull();
+    const after = await db.$queryRawUnsafe<{ n: bigint }[]>(
+      `SELECT count(*) AS n FROM pgboss.job WHERE name = 'rotation.advance' AND singleton_key = $1`,
+      id,
+    );
     expect(Number(after[0]?.n)).toBe(1);
   });
 
@@ -97,13 +124,25 @@ describe('the job worker', () => {
       for (let n = 0; n < 12; n++) await enqueue(tx, probeJob, { n, failFirst: n === 3 });
     });
     worker.notify(probeJob.name);
-    await until(async () => inFlight.done.length, (d) => d === 12, 30_000);
+    await until(
+      async () => inFlight.done.length,
+      (d) => d === 12,
+      30_000,
+    );
     expect([...inFlight.done].sort((a, b) => a - b)).toEqual([...Array(12).keys()]);
     expect(inFlight.max).toBe(4);
     expect(inFlight.attempts.get(3)).toBe(2);
     // The failure is logged with its name, message and cause.
-    expect(errors.some((e) => /test\.probe .* failed \(pg-boss will retry\): Error: probe 3 fails its first run \(cause: Error: on purpose\)/.test(e))).toBe(true);
-    const rows = await db.$queryRawUnsafe<{ state: string; n: bigint }[]>(`SELECT state::text, count(*) AS n FROM pgboss.job WHERE name = 'test.probe' GROUP BY state`);
+    expect(
+      errors.some((e) =>
+        /test\.probe .* failed \(pg-boss will retry\): Error: probe 3 fails its first run \(cause: Error: on purpose\)/.test(
+          e,
+        ),
+      ),
+    ).toBe(true);
+    const rows = await db.$queryRawUnsafe<{ state: string; n: bigint }[]>(
+      `SELECT state::text, count(*) AS n FROM pgboss.job WHERE name = 'test.probe' GROUP BY state`,
+    );
     expect(rows.map((r) => [r.state, Number(r.n)])).toEqual([['completed', 12]]);
   });
 });

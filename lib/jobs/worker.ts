@@ -54,7 +54,8 @@ export interface Worker {
 export function workerConcurrencyFromEnv(value = process.env.REKEY_WORKER_CONCURRENCY): number {
   if (value === undefined || value === '') return 20;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 500) throw new RekeyError('CONFIG', `REKEY_WORKER_CONCURRENCY must be a whole number from 1 to 500, not "${value}".`);
+  if (!Number.isInteger(n) || n < 1 || n > 500)
+    throw new RekeyError('CONFIG', `REKEY_WORKER_CONCURRENCY must be a whole number from 1 to 500, not "${value}".`);
   return n;
 }
 
@@ -74,7 +75,13 @@ interface JobLoop {
   done: Promise<void>;
 }
 
-function startJobLoop(boss: PgBoss, job: JobDefinition<unknown>, slots: number, pollingMs: number, log: WorkerLogger): JobLoop {
+function startJobLoop(
+  boss: PgBoss,
+  job: JobDefinition<unknown>,
+  slots: number,
+  pollingMs: number,
+  log: WorkerLogger,
+): JobLoop {
   const running = new Set<Promise<void>>();
   const active = new Set<string>();
   let stopping = false;
@@ -103,7 +110,9 @@ function startJobLoop(boss: PgBoss, job: JobDefinition<unknown>, slots: number, 
       const parsed = job.schema.safeParse(j.data);
       if (!parsed.success) {
         log.error(`${job.name} ${j.id}: invalid data, dropped: ${parsed.error.message}`);
-        await boss.complete(job.name, j.id).catch((e: unknown) => log.error(`${job.name} ${j.id}: could not complete: ${describe(e)}`));
+        await boss
+          .complete(job.name, j.id)
+          .catch((e: unknown) => log.error(`${job.name} ${j.id}: could not complete: ${describe(e)}`));
         return;
       }
       let timer: NodeJS.Timeout | undefined;
@@ -112,7 +121,10 @@ function startJobLoop(boss: PgBoss, job: JobDefinition<unknown>, slots: number, 
         await Promise.race([
           job.handle(parsed.data, { jobId: j.id, retryCount: j.retryCount }),
           new Promise<never>((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`still running after ${expireMs / 1000} s (the job's expiry)`)), expireMs);
+            timer = setTimeout(
+              () => reject(new Error(`still running after ${expireMs / 1000} s (the job's expiry)`)),
+              expireMs,
+            );
           }),
         ]);
         clearTimeout(timer);
@@ -120,7 +132,9 @@ function startJobLoop(boss: PgBoss, job: JobDefinition<unknown>, slots: number, 
       } catch (e) {
         clearTimeout(timer);
         log.error(`${job.name} ${j.id} failed (pg-boss will retry): ${describe(e)}`);
-        await boss.fail(job.name, j.id, { message: describe(e) }).catch((e2: unknown) => log.error(`${job.name} ${j.id}: could not record the failure: ${describe(e2)}`));
+        await boss
+          .fail(job.name, j.id, { message: describe(e) })
+          .catch((e2: unknown) => log.error(`${job.name} ${j.id}: could not record the failure: ${describe(e2)}`));
       }
     })().finally(() => {
       active.delete(j.id);
@@ -183,7 +197,14 @@ export function createWorker(opts: WorkerOptions = {}): Worker {
   const concurrency = opts.concurrency ?? workerConcurrencyFromEnv();
   const polling = opts.pollingIntervalSeconds ?? 1;
   const log = opts.logger ?? consoleLogger;
-  const boss = new PgBoss({ connectionString: url, schema: JOB_SCHEMA, max: Math.min(40, concurrency + 4), schedule: true, supervise: true, migrate: true });
+  const boss = new PgBoss({
+    connectionString: url,
+    schema: JOB_SCHEMA,
+    max: Math.min(40, concurrency + 4),
+    schedule: true,
+    supervise: true,
+    migrate: true,
+  });
   boss.on('error', (e) => log.error(`pg-boss: ${e.message}`));
   const pending: { job: JobDefinition<unknown>; opts: RegisterOptions }[] = [];
   const schedules: Schedule[] = [];
@@ -194,7 +215,10 @@ export function createWorker(opts: WorkerOptions = {}): Worker {
     // ensureQueue uses DATABASE_URL; make sure it names the same database as this worker.
     process.env.DATABASE_URL ??= url;
     await ensureQueue(job);
-    loops.set(job.name, startJobLoop(boss, job, o.concurrency ?? concurrency, (o.pollingIntervalSeconds ?? polling) * 1000, log));
+    loops.set(
+      job.name,
+      startJobLoop(boss, job, o.concurrency ?? concurrency, (o.pollingIntervalSeconds ?? polling) * 1000, log),
+    );
   }
 
   return {
@@ -234,7 +258,8 @@ export function createWorker(opts: WorkerOptions = {}): Worker {
       clearTimeout(timer);
       // Jobs still running after the grace period: fail them so another worker retries them now.
       for (const l of loops.values()) {
-        for (const id of l.active) await boss.fail(l.name, id, { message: 'worker stopped while the job was running' }).catch(() => undefined);
+        for (const id of l.active)
+          await boss.fail(l.name, id, { message: 'worker stopped while the job was running' }).catch(() => undefined);
       }
       loops.clear();
       await boss.stop({ graceful: true, wait: true, timeout: timeoutMs });

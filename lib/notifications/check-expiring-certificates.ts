@@ -11,17 +11,29 @@ import { notify } from '@/lib/notifications/notify';
 
 export const EXPIRY_STATE_KEY = 'notifications.expiry';
 
-export async function checkExpiringCertificates(now: Date, client: Db = defaultDb): Promise<{ windowDays: number; inWindow: number; announced: string[] }> {
+export async function checkExpiringCertificates(
+  now: Date,
+  client: Db = defaultDb,
+): Promise<{ windowDays: number; inWindow: number; announced: string[] }> {
   return client.$transaction(async (tx: Prisma.TransactionClient) => {
     const policyRow = await tx.setting.findUnique({ where: { key: 'policy.status' } });
     const policy = StatusPolicySchema.safeParse(policyRow?.value ?? {});
     const windowDays = policy.success ? policy.data.expiringWithinDays : 30;
-    await tx.setting.upsert({ where: { key: EXPIRY_STATE_KEY }, update: {}, create: { key: EXPIRY_STATE_KEY, value: { notified: {} } } });
+    await tx.setting.upsert({
+      where: { key: EXPIRY_STATE_KEY },
+      update: {},
+      create: { key: EXPIRY_STATE_KEY, value: { notified: {} } },
+    });
     await tx.$queryRaw`SELECT key FROM "Setting" WHERE key = ${EXPIRY_STATE_KEY} FOR UPDATE`;
     const state = await tx.setting.findUniqueOrThrow({ where: { key: EXPIRY_STATE_KEY } });
-    const notified = ((state.value as { notified?: Record<string, string> } | null)?.notified ?? {}) as Record<string, string>;
+    const notified = ((state.value as { notified?: Record<string, string> } | null)?.notified ?? {}) as Record<
+      string,
+      string
+    >;
     const until = new Date(now.getTime() + windowDays * 86_400_000);
-    const rows = await tx.$queryRaw<{ id: string; sha1Thumbprint: string; subject: string; notAfter: Date; connectors: bigint }[]>`
+    const rows = await tx.$queryRaw<
+      { id: string; sha1Thumbprint: string; subject: string; notAfter: Date; connectors: bigint }[]
+    >`
       SELECT cert.id, cert."sha1Thumbprint", cert.subject, cert."notAfter", count(c.id) AS connectors
       FROM "Certificate" cert JOIN "Connector" c ON c."currentCertificateId" = cert.id
       WHERE cert."notAfter" > ${now} AND cert."notAfter" <= ${until}
@@ -30,7 +42,17 @@ export async function checkExpiringCertificates(now: Date, client: Db = defaultD
     if (fresh.length > 0) {
       await notify(
         tx,
-        { kind: 'certificate.expiring', windowDays, certificates: fresh.map((r) => ({ id: r.id, sha1Thumbprint: r.sha1Thumbprint, subject: r.subject, notAfter: r.notAfter.toISOString(), connectors: Number(r.connectors) })) },
+        {
+          kind: 'certificate.expiring',
+          windowDays,
+          certificates: fresh.map((r) => ({
+            id: r.id,
+            sha1Thumbprint: r.sha1Thumbprint,
+            subject: r.subject,
+            notAfter: r.notAfter.toISOString(),
+            connectors: Number(r.connectors),
+          })),
+        },
         now,
       );
     }

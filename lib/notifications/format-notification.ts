@@ -64,14 +64,21 @@ export function emailBody(r: RenderedNotification): string {
   return `${r.text}\n${r.link ? `\n${r.link}\n` : ''}\n-- \nRekey\n`;
 }
 
-export function webhookPayload(e: NotificationEvent, r: RenderedNotification, format: 'generic' | 'slack' | 'teams'): Record<string, unknown> {
+export function webhookPayload(
+  e: NotificationEvent,
+  r: RenderedNotification,
+  format: 'generic' | 'slack' | 'teams',
+): Record<string, unknown> {
   const text = r.link ? `${r.text}\n${r.link}` : r.text;
   if (format === 'slack') {
     return {
       text,
       blocks: [
         { type: 'header', text: { type: 'plain_text', text: r.subject.slice(0, 150) } },
-        { type: 'section', text: { type: 'mrkdwn', text: (r.link ? `${r.text}\n<${r.link}|Open in Rekey>` : r.text).slice(0, 3000) } },
+        {
+          type: 'section',
+          text: { type: 'mrkdwn', text: (r.link ? `${r.text}\n<${r.link}|Open in Rekey>` : r.text).slice(0, 3000) },
+        },
       ],
     };
   }

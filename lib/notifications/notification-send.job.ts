@@ -5,7 +5,11 @@ import { NotificationEventSchema, type NotificationEvent } from '@/lib/notificat
 
 export type NotificationChannel = 'email' | 'webhook';
 
-export const NotificationSendData = z.object({ channel: z.enum(['email', 'webhook']), event: NotificationEventSchema, at: z.string() });
+export const NotificationSendData = z.object({
+  channel: z.enum(['email', 'webhook']),
+  event: NotificationEventSchema,
+  at: z.string(),
+});
 export type NotificationSendInput = { channel: NotificationChannel; event: NotificationEvent; at: string };
 
 export const notificationSendJob = defineJob<NotificationSendInput>({

@@ -13,7 +13,12 @@ import { NOTIFICATION_KINDS, type NotificationKind } from '@/lib/notifications/n
 
 export const NOTIFICATION_SETTING_KEY = 'notifications';
 
-const Events = z.object(Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, z.boolean().default(true)])) as Record<NotificationKind, z.ZodDefault<z.ZodBoolean>>);
+const Events = z.object(
+  Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, z.boolean().default(true)])) as Record<
+    NotificationKind,
+    z.ZodDefault<z.ZodBoolean>
+  >,
+);
 
 export const NotificationSettingsSchema = z.object({
   email: z
@@ -30,7 +35,9 @@ export const NotificationSettingsSchema = z.object({
       format: z.enum(['generic', 'slack', 'teams']).default('generic'),
     })
     .default({ enabled: false, format: 'generic' }),
-  events: Events.default(Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, true])) as Record<NotificationKind, boolean>),
+  events: Events.default(
+    Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, true])) as Record<NotificationKind, boolean>,
+  ),
   /** Base URL of the dashboard, for links in messages. */
   dashboardUrl: z.url().optional(),
 });
@@ -61,7 +68,8 @@ export function parseSmtpUrl(value: string | undefined): SmtpConfig | null {
   } catch {
     throw new RekeyError('CONFIG', 'REKEY_SMTP_URL is not a URL (expected smtp://user:pass@host:587 or smtps://…).');
   }
-  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') throw new RekeyError('CONFIG', `REKEY_SMTP_URL must start with smtp:// or smtps://, not ${u.protocol}//.`);
+  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:')
+    throw new RekeyError('CONFIG', `REKEY_SMTP_URL must start with smtp:// or smtps://, not ${u.protocol}//.`);
   const secure = u.protocol === 'smtps:';
   return {
     host: u.hostname.replace(/^\[|\]$/g, ''),

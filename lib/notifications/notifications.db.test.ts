@@ -10,9 +10,17 @@ import { notify } from '@/lib/notifications/notify';
 import { notifyStatusTransitions } from '@/lib/notifications/notify-status-transitions';
 import { sendNotification } from '@/lib/notifications/send-notification';
 import { sendTestNotification } from '@/lib/notifications/send-test-notification';
-import { notificationChannelStatus, updateNotificationSettings } from '@/lib/notifications/update-notification-settings';
+import {
+  notificationChannelStatus,
+  updateNotificationSettings,
+} from '@/lib/notifications/update-notification-settings';
 import { principal } from '@/lib/campaigns/testing/campaign-fixture';
-import { startSmtpSink, startWebhookReceiver, type SmtpSink, type WebhookReceiver } from '@/lib/notifications/test-servers';
+import {
+  startSmtpSink,
+  startWebhookReceiver,
+  type SmtpSink,
+  type WebhookReceiver,
+} from '@/lib/notifications/test-servers';
 
 const now = new Date('2026-12-01T12:00:00Z');
 let sink: SmtpSink;
@@ -20,10 +28,16 @@ let hook: WebhookReceiver;
 let env: Record<string, string>;
 
 async function configure(s: NotificationSettingsInput) {
-  await db.setting.upsert({ where: { key: NOTIFICATION_SETTING_KEY }, update: { value: s as never }, create: { key: NOTIFICATION_SETTING_KEY, value: s as never } });
+  await db.setting.upsert({
+    where: { key: NOTIFICATION_SETTING_KEY },
+    update: { value: s as never },
+    create: { key: NOTIFICATION_SETTING_KEY, value: s as never },
+  });
 }
 async function queued(): Promise<NotificationSendInput[]> {
-  const rows = await db.$queryRaw<{ data: NotificationSendInput }[]>`SELECT data FROM pgboss.job WHERE name = 'notification.send' ORDER BY created_on, data->>'channel'`;
+  const rows = await db.$queryRaw<
+    { data: NotificationSendInput }[]
+  >`SELECT data FROM pgboss.job WHERE name = 'notification.send' ORDER BY created_on, data->>'channel'`;
   return rows.map((r) => r.data);
 }
 /** What the worker would do: run each queued job's handler (with the test env), then drop them. */
@@ -32,7 +46,13 @@ async function deliverQueued() {
   await db.$executeRaw`DELETE FROM pgboss.job WHERE name = 'notification.send'`;
 }
 
-const finished: NotificationEvent = { kind: 'campaign.finished', campaignId: '00000000-0000-4000-8000-000000000001', name: 'Leak', state: 'COMPLETED', totals: { SUCCEEDED: 5, FAILED: 1, SKIPPED: 0, CANCELLED: 0 } };
+const finished: NotificationEvent = {
+  kind: 'campaign.finished',
+  campaignId: '00000000-0000-4000-8000-000000000001',
+  name: 'Leak',
+  state: 'COMPLETED',
+  totals: { SUCCEEDED: 5, FAILED: 1, SKIPPED: 0, CANCELLED: 0 },
+};
 
 beforeAll(async () => {
   sink = await startSmtpSink();
@@ -57,7 +77,10 @@ describe('notify', () => {
   });
 
   it('queues one job per enabled channel in the caller’s transaction, and none when it rolls back', async () => {
-    await configure({ email: { enabled: true, from: 'rekey@example.test', to: ['sec@example.test'] }, webhook: { enabled: true } });
+    await configure({
+      email: { enabled: true, from: 'rekey@example.test', to: ['sec@example.test'] },
+      webhook: { enabled: true },
+    });
     await db.$transaction(async (tx) => {
       expect(await notify(tx, finished, now)).toEqual(['email', 'webhook']);
     });
@@ -80,22 +103,39 @@ describe('notify', () => {
 
 describe('delivery', () => {
   it('sends the email to the local SMTP sink and the JSON to the local webhook receiver', async () => {
-    await configure({ email: { enabled: true, from: 'rekey@example.test', to: ['sec@example.test', 'oncall@example.test'] }, webhook: { enabled: true }, dashboardUrl: 'https://rekey.example.test' });
+    await configure({
+      email: { enabled: true, from: 'rekey@example.test', to: ['sec@example.test', 'oncall@example.test'] },
+      webhook: { enabled: true },
+      dashboardUrl: 'https://rekey.example.test',
+    });
     await db.$transaction((tx) => notify(tx, finished, now));
     await deliverQueued();
     expect(sink.messages).toHaveLength(1);
-    expect(sink.messages[0]).toMatchObject({ from: 'rekey@example.test', to: ['sec@example.test', 'oncall@example.test'], auth: { user: 'rekey', pass: 'pw' } });
+    expect(sink.messages[0]).toMatchObject({
+      from: 'rekey@example.test',
+      to: ['sec@example.test', 'oncall@example.test'],
+      auth: { user: 'rekey', pass: 'pw' },
+    });
     expect(sink.messages[0]!.data).toContain('Subject: [Rekey] Campaign "Leak" finished');
-    expect(sink.messages[0]!.data).toContain('https://rekey.example.test/campaigns/00000000-0000-4000-8000-000000000001');
+    expect(sink.messages[0]!.data).toContain(
+      'https://rekey.example.test/campaigns/00000000-0000-4000-8000-000000000001',
+    );
     expect(hook.received).toHaveLength(1);
     expect(hook.received[0]!.headers['content-type']).toBe('application/json');
-    expect(hook.received[0]!.body).toMatchObject({ text: expect.stringContaining('5 succeeded, 1 failed') as unknown, rekey: { kind: 'campaign.finished', name: 'Leak' } });
+    expect(hook.received[0]!.body).toMatchObject({
+      text: expect.stringContaining('5 succeeded, 1 failed') as unknown,
+      rekey: { kind: 'campaign.finished', name: 'Leak' },
+    });
   });
 
   it('fails (so the job retries) while the webhook answers 5xx, then delivers', async () => {
     await configure({ webhook: { enabled: true, format: 'slack' } });
     vi.stubEnv('REKEY_NOTIFY_WEBHOOK_URL', hook.url);
-    const run = () => notificationSendJob.handle({ channel: 'webhook', event: finished, at: now.toISOString() }, { jobId: 'j', retryCount: 0 });
+    const run = () =>
+      notificationSendJob.handle(
+        { channel: 'webhook', event: finished, at: now.toISOString() },
+        { jobId: 'j', retryCount: 0 },
+      );
     hook.failNext(1, 503);
     await expect(run()).rejects.toThrow(/Webhook answered 503/);
     await run();
@@ -111,19 +151,32 @@ describe('delivery', () => {
 
   it('says which variable is missing when a channel is on but has no secret', async () => {
     await configure({ webhook: { enabled: true } });
-    await expect(sendNotification('webhook', finished, { env: {} })).rejects.toMatchObject({ code: 'CONFIG', message: expect.stringContaining('REKEY_NOTIFY_WEBHOOK_URL') as unknown });
+    await expect(sendNotification('webhook', finished, { env: {} })).rejects.toMatchObject({
+      code: 'CONFIG',
+      message: expect.stringContaining('REKEY_NOTIFY_WEBHOOK_URL') as unknown,
+    });
   });
 });
 
 describe('certificates entering the expiry window', () => {
   it('announces each certificate once per entry into the window (policy: 30 days)', async () => {
     await configure({ webhook: { enabled: true } });
-    await db.setting.upsert({ where: { key: 'policy.status' }, update: { value: { expiringWithinDays: 30, maxAgeDays: 365 } }, create: { key: 'policy.status', value: { expiringWithinDays: 30, maxAgeDays: 365 } } });
+    await db.setting.upsert({
+      where: { key: 'policy.status' },
+      update: { value: { expiringWithinDays: 30, maxAgeDays: 365 } },
+      create: { key: 'policy.status', value: { expiringWithinDays: 30, maxAgeDays: 365 } },
+    });
     const type = await buildConnectorType(db, 'Archive');
     const soon = await buildCertificate(db, { notAfter: new Date('2026-12-20T00:00:00Z'), subject: 'CN=soon' });
     const later = await buildCertificate(db, { notAfter: new Date('2027-01-15T00:00:00Z'), subject: 'CN=later' });
     await buildCertificate(db, { notAfter: new Date('2026-12-10T00:00:00Z'), subject: 'CN=unused' });
-    const tenant = await buildTenant(db, { connectors: [{ status: 'healthy', typeId: type.id }, { status: 'healthy', typeId: type.id }, { status: 'healthy', typeId: type.id }] });
+    const tenant = await buildTenant(db, {
+      connectors: [
+        { status: 'healthy', typeId: type.id },
+        { status: 'healthy', typeId: type.id },
+        { status: 'healthy', typeId: type.id },
+      ],
+    });
     await db.connector.update({ where: { id: tenant.connectors[0]!.id }, data: { currentCertificateId: soon.id } });
     await db.connector.update({ where: { id: tenant.connectors[1]!.id }, data: { currentCertificateId: soon.id } });
     await db.connector.update({ where: { id: tenant.connectors[2]!.id }, data: { currentCertificateId: later.id } });
@@ -131,7 +184,11 @@ describe('certificates entering the expiry window', () => {
     // Dec 1: only "soon" (Dec 20) is within 30 days; "unused" has no connector.
     expect(await checkExpiringCertificates(now)).toMatchObject({ windowDays: 30, inWindow: 1, announced: [soon.id] });
     const [job] = await queued();
-    expect(job?.event).toMatchObject({ kind: 'certificate.expiring', windowDays: 30, certificates: [{ subject: 'CN=soon', connectors: 2 }] });
+    expect(job?.event).toMatchObject({
+      kind: 'certificate.expiring',
+      windowDays: 30,
+      certificates: [{ subject: 'CN=soon', connectors: 2 }],
+    });
     await deliverQueued();
     expect(hook.received).toHaveLength(1);
     // The next day: nothing new.
@@ -146,20 +203,36 @@ describe('settings', () => {
   it('are saved by an admin with an audit event, refused for an operator, validated', async () => {
     const admin = principal('admin');
     const ctx = { actor: { id: admin.userId, label: admin.email }, now, principal: admin };
-    await updateNotificationSettings({ email: { enabled: true, from: 'rekey@example.test', to: ['sec@example.test'] } }, ctx);
-    expect((await db.setting.findUnique({ where: { key: NOTIFICATION_SETTING_KEY } }))?.value).toMatchObject({ email: { enabled: true, to: ['sec@example.test'] }, webhook: { enabled: false } });
+    await updateNotificationSettings(
+      { email: { enabled: true, from: 'rekey@example.test', to: ['sec@example.test'] } },
+      ctx,
+    );
+    expect((await db.setting.findUnique({ where: { key: NOTIFICATION_SETTING_KEY } }))?.value).toMatchObject({
+      email: { enabled: true, to: ['sec@example.test'] },
+      webhook: { enabled: false },
+    });
     expect(await db.auditEvent.count({ where: { action: 'settings.notifications.updated' } })).toBe(1);
-    await expect(updateNotificationSettings({}, { ...ctx, principal: principal('operator') })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(updateNotificationSettings({ email: { enabled: true, to: ['not an address'] } } as never, ctx)).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    await expect(updateNotificationSettings({}, { ...ctx, principal: principal('operator') })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await expect(
+      updateNotificationSettings({ email: { enabled: true, to: ['not an address'] } } as never, ctx),
+    ).rejects.toMatchObject({ code: 'BAD_INPUT' });
     // a test message goes out at once
     expect(await sendTestNotification('email', ctx, { env })).toBe('sent');
     expect(sink.messages[0]!.data).toContain('Test notification from');
   });
 
   it('reports which channels have their secret in the environment, without the secret', () => {
-    const s = notificationChannelStatus({ REKEY_SMTP_URL: 'smtp://u:secret@mail.example.test:2525', REKEY_NOTIFY_WEBHOOK_URL: 'nope' });
+    const s = notificationChannelStatus({
+      REKEY_SMTP_URL: 'smtp://u:secret@mail.example.test:2525',
+      REKEY_NOTIFY_WEBHOOK_URL: 'nope',
+    });
     expect(s.email).toEqual({ configured: true, host: 'mail.example.test:2525', error: null });
-    expect(s.webhook).toMatchObject({ configured: false, error: expect.stringContaining('REKEY_NOTIFY_WEBHOOK_URL') as unknown });
+    expect(s.webhook).toMatchObject({
+      configured: false,
+      error: expect.stringContaining('REKEY_NOTIFY_WEBHOOK_URL') as unknown,
+    });
     expect(JSON.stringify(s)).not.toContain('secret');
   });
 });
@@ -169,25 +242,76 @@ describe('status transitions from detection', () => {
     await configure({ webhook: { enabled: true } });
     const type = await buildConnectorType(db, 'Transitions');
     const cert = await buildCertificate(db);
-    await db.advisory.create({ data: { title: 'Low one', severity: 'low', publishedAt: now, indicators: { create: [{ kind: 'sha1', value: cert.sha1Thumbprint }] } } });
-    await db.advisory.create({ data: { title: 'Vendor key leak', severity: 'high', publishedAt: now, indicators: { create: [{ kind: 'sha256', value: cert.sha256Thumbprint }] } } });
-    const a = await buildTenant(db, { name: 'Contoso', connectors: [{ status: 'targeted', typeId: type.id }, { status: 'compromised', typeId: type.id }] });
-    const b = await buildTenant(db, { name: 'Fabrikam', connectors: [{ status: 'compromised', typeId: type.id }, { status: 'drift', typeId: type.id }] });
-    await db.connector.updateMany({ where: { tenantId: { in: [a.id, b.id] } }, data: { currentCertificateId: cert.id } });
+    await db.advisory.create({
+      data: {
+        title: 'Low one',
+        severity: 'low',
+        publishedAt: now,
+        indicators: { create: [{ kind: 'sha1', value: cert.sha1Thumbprint }] },
+      },
+    });
+    await db.advisory.create({
+      data: {
+        title: 'Vendor key leak',
+        severity: 'high',
+        publishedAt: now,
+        indicators: { create: [{ kind: 'sha256', value: cert.sha256Thumbprint }] },
+      },
+    });
+    const a = await buildTenant(db, {
+      name: 'Contoso',
+      connectors: [
+        { status: 'targeted', typeId: type.id },
+        { status: 'compromised', typeId: type.id },
+      ],
+    });
+    const b = await buildTenant(db, {
+      name: 'Fabrikam',
+      connectors: [
+        { status: 'compromised', typeId: type.id },
+        { status: 'drift', typeId: type.id },
+      ],
+    });
+    await db.connector.updateMany({
+      where: { tenantId: { in: [a.id, b.id] } },
+      data: { currentCertificateId: cert.id },
+    });
     const [a1, a2] = a.connectors;
     const [b1, b2] = b.connectors;
     await db.$transaction((tx) =>
-      notifyStatusTransitions(tx, [
-        { connectorId: a1!.id, from: 'compromised', to: 'targeted' },
-        { connectorId: a2!.id, from: 'healthy', to: 'compromised' },
-        { connectorId: b1!.id, from: 'compromised', to: 'compromised' },
-        { connectorId: b2!.id, from: 'healthy', to: 'drift' },
-      ], now),
+      notifyStatusTransitions(
+        tx,
+        [
+          { connectorId: a1!.id, from: 'compromised', to: 'targeted' },
+          { connectorId: a2!.id, from: 'healthy', to: 'compromised' },
+          { connectorId: b1!.id, from: 'compromised', to: 'compromised' },
+          { connectorId: b2!.id, from: 'healthy', to: 'drift' },
+        ],
+        now,
+      ),
     );
     const events = (await queued()).map((j) => j.event).sort((x, y) => x.kind.localeCompare(y.kind));
     expect(events).toEqual([
-      { kind: 'compromise.detected', title: 'Vendor key leak (and 1 more advisories)', severity: 'high', advisoryId: expect.any(String) as unknown, connectors: 2, tenants: 1, targetedTenants: ['Contoso'] },
-      { kind: 'drift.detected', connectors: [{ connectorId: b2!.id, connectorName: b2!.displayName, tenantName: 'Fabrikam', detail: expect.any(String) as unknown }] },
+      {
+        kind: 'compromise.detected',
+        title: 'Vendor key leak (and 1 more advisories)',
+        severity: 'high',
+        advisoryId: expect.any(String) as unknown,
+        connectors: 2,
+        tenants: 1,
+        targetedTenants: ['Contoso'],
+      },
+      {
+        kind: 'drift.detected',
+        connectors: [
+          {
+            connectorId: b2!.id,
+            connectorName: b2!.displayName,
+            tenantName: 'Fabrikam',
+            detail: expect.any(String) as unknown,
+          },
+        ],
+      },
     ]);
   });
 });

@@ -20,27 +20,44 @@ const EXPOSED = new Set(['targeted', 'compromised']);
 const SEVERITY_RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 const MAX_LISTED = 50;
 
-export async function notifyStatusTransitions(tx: Prisma.TransactionClient, transitions: readonly StatusTransition[], now: Date = new Date()): Promise<NotificationChannel[]> {
-  const exposed = transitions.filter((t) => t.from !== t.to && EXPOSED.has(t.to) && (!EXPOSED.has(t.from ?? '') || t.to === 'targeted'));
+export async function notifyStatusTransitions(
+  tx: Prisma.TransactionClient,
+  transitions: readonly StatusTransition[],
+  now: Date = new Date(),
+): Promise<NotificationChannel[]> {
+  const exposed = transitions.filter(
+    (t) => t.from !== t.to && EXPOSED.has(t.to) && (!EXPOSED.has(t.from ?? '') || t.to === 'targeted'),
+  );
   const drifted = transitions.filter((t) => t.to === 'drift' && t.from !== 'drift');
   const sent: NotificationChannel[] = [];
   if (exposed.length > 0) {
     const ids = exposed.map((t) => t.connectorId);
-    const connectors = await tx.connector.findMany({ where: { id: { in: ids } }, select: { id: true, tenantId: true, tenant: { select: { displayName: true } } } });
+    const connectors = await tx.connector.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, tenantId: true, tenant: { select: { displayName: true } } },
+    });
     const advisories = await tx.$queryRaw<{ id: string; title: string; severity: string }[]>`
       WITH affected AS (${affectedSql(null, { all: true })})
       SELECT DISTINCT a.id, a.title, a.severity::text AS severity FROM affected af JOIN "Advisory" a ON a.id = af."advisoryId"
       WHERE af."connectorId" = ANY(${ids}::uuid[])`;
-    advisories.sort((a, b) => (SEVERITY_RANK[a.severity] ?? 9) - (SEVERITY_RANK[b.severity] ?? 9) || a.title.localeCompare(b.title));
+    advisories.sort(
+      (a, b) => (SEVERITY_RANK[a.severity] ?? 9) - (SEVERITY_RANK[b.severity] ?? 9) || a.title.localeCompare(b.title),
+    );
     const worst = advisories[0];
     const targetedIds = new Set(exposed.filter((t) => t.to === 'targeted').map((t) => t.connectorId));
-    const targetedTenants = [...new Set(connectors.filter((c) => targetedIds.has(c.id)).map((c) => c.tenant.displayName))].sort().slice(0, MAX_LISTED);
+    const targetedTenants = [
+      ...new Set(connectors.filter((c) => targetedIds.has(c.id)).map((c) => c.tenant.displayName)),
+    ]
+      .sort()
+      .slice(0, MAX_LISTED);
     sent.push(
       ...(await notify(
         tx,
         {
           kind: 'compromise.detected',
-          title: worst ? `${worst.title}${advisories.length > 1 ? ` (and ${advisories.length - 1} more advisories)` : ''}` : 'Compromised credential detected',
+          title: worst
+            ? `${worst.title}${advisories.length > 1 ? ` (and ${advisories.length - 1} more advisories)` : ''}`
+            : 'Compromised credential detected',
           severity: worst?.severity ?? 'unknown',
           advisoryId: worst?.id ?? null,
           connectors: connectors.length,
@@ -62,7 +79,15 @@ export async function notifyStatusTransitions(tx: Prisma.TransactionClient, tran
       sent.push(
         ...(await notify(
           tx,
-          { kind: 'drift.detected', connectors: connectors.map((c) => ({ connectorId: c.id, connectorName: c.displayName, tenantName: c.tenant.displayName, detail: 'the tenant holds credentials Rekey does not know, or lacks one it should' })) },
+          {
+            kind: 'drift.detected',
+            connectors: connectors.map((c) => ({
+              connectorId: c.id,
+              connectorName: c.displayName,
+              tenantName: c.tenant.displayName,
+              detail: 'the tenant holds credentials Rekey does not know, or lacks one it should',
+            })),
+          },
           now,
         )),
       );

@@ -10,7 +10,11 @@ import type { NotificationEvent } from '@/lib/notifications/notification-event';
 import { getNotificationSettings } from '@/lib/notifications/notification-settings';
 import { notificationSendJob, type NotificationChannel } from '@/lib/notifications/notification-send.job';
 
-export async function notify(tx: Prisma.TransactionClient, event: NotificationEvent, now: Date = new Date()): Promise<NotificationChannel[]> {
+export async function notify(
+  tx: Prisma.TransactionClient,
+  event: NotificationEvent,
+  now: Date = new Date(),
+): Promise<NotificationChannel[]> {
   const s = await getNotificationSettings(tx);
   if (!s.events[event.kind]) return [];
   const channels: NotificationChannel[] = [];

@@ -17,7 +17,11 @@ export interface SendOptions {
   smtp?: Partial<SmtpOptions>;
 }
 
-export async function sendNotification(channel: NotificationChannel, event: NotificationEvent, o: SendOptions = {}): Promise<'sent' | 'disabled'> {
+export async function sendNotification(
+  channel: NotificationChannel,
+  event: NotificationEvent,
+  o: SendOptions = {},
+): Promise<'sent' | 'disabled'> {
   const env = o.env ?? process.env;
   const settings = await getNotificationSettings(o.db ?? defaultDb);
   if (!settings.events[event.kind]) return 'disabled';
@@ -26,7 +30,10 @@ export async function sendNotification(channel: NotificationChannel, event: Noti
     if (!settings.email.enabled || settings.email.to.length === 0) return 'disabled';
     const cfg = parseSmtpUrl(env.REKEY_SMTP_URL);
     if (!cfg) throw new RekeyError('CONFIG', 'Email notifications are on but REKEY_SMTP_URL is not set.');
-    await sendMail({ ...cfg, ...o.smtp }, { from: settings.email.from, to: settings.email.to, subject: `[Rekey] ${r.subject}`, text: emailBody(r) });
+    await sendMail(
+      { ...cfg, ...o.smtp },
+      { from: settings.email.from, to: settings.email.to, subject: `[Rekey] ${r.subject}`, text: emailBody(r) },
+    );
     return 'sent';
   }
   if (!settings.webhook.enabled) return 'disabled';

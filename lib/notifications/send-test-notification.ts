@@ -5,7 +5,22 @@ import type { NotificationChannel } from '@/lib/notifications/notification-send.
 import { sendNotification, type SendOptions } from '@/lib/notifications/send-notification';
 import type { UseCaseContext } from '@/lib/rotation/rotation-context';
 
-export async function sendTestNotification(channel: NotificationChannel, ctx: UseCaseContext, o: SendOptions = {}): Promise<'sent' | 'disabled'> {
-  if (ctx.principal && !isFleetWide(ctx.principal, 'admin')) throw new RekeyError('FORBIDDEN', 'Sending a test notification needs the Admin role.', { need: 'admin' });
-  return sendNotification(channel, { kind: 'campaign.finished', campaignId: '00000000-0000-0000-0000-000000000000', name: `Test notification from ${ctx.actor.label}`, state: 'COMPLETED', totals: { SUCCEEDED: 1, FAILED: 0, SKIPPED: 0, CANCELLED: 0 } }, o);
+export async function sendTestNotification(
+  channel: NotificationChannel,
+  ctx: UseCaseContext,
+  o: SendOptions = {},
+): Promise<'sent' | 'disabled'> {
+  if (ctx.principal && !isFleetWide(ctx.principal, 'admin'))
+    throw new RekeyError('FORBIDDEN', 'Sending a test notification needs the Admin role.', { need: 'admin' });
+  return sendNotification(
+    channel,
+    {
+      kind: 'campaign.finished',
+      campaignId: '00000000-0000-0000-0000-000000000000',
+      name: `Test notification from ${ctx.actor.label}`,
+      state: 'COMPLETED',
+      totals: { SUCCEEDED: 1, FAILED: 0, SKIPPED: 0, CANCELLED: 0 },
+    },
+    o,
+  );
 }

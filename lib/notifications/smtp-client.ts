@@ -52,7 +52,11 @@ export function buildMessage(m: MailMessage, messageIdHost = 'rekey.local'): str
   const ascii = /^[\x00-\x7f]*$/.test(m.text);
   const body = ascii
     ? m.text
-    : (Buffer.from(m.text.replace(/\r?\n/g, '\r\n'), 'utf8').toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
+    : (
+        Buffer.from(m.text.replace(/\r?\n/g, '\r\n'), 'utf8')
+          .toString('base64')
+          .match(/.{1,76}/g) ?? []
+      ).join('\r\n');
   const headers = [
     `From: ${oneLine(m.from)}`,
     `To: ${m.to.map(oneLine).join(', ')}`,
@@ -72,14 +76,19 @@ class Conversation {
   private failure: Error | null = null;
   socket: net.Socket;
 
-  constructor(socket: net.Socket, private readonly timeoutMs: number) {
+  constructor(
+    socket: net.Socket,
+    private readonly timeoutMs: number,
+  ) {
     this.socket = socket;
     this.attach(socket);
   }
 
   attach(socket: net.Socket): void {
     this.socket = socket;
-    socket.setTimeout(this.timeoutMs, () => socket.destroy(new Error(`SMTP server did not answer within ${this.timeoutMs} ms`)));
+    socket.setTimeout(this.timeoutMs, () =>
+      socket.destroy(new Error(`SMTP server did not answer within ${this.timeoutMs} ms`)),
+    );
     socket.on('data', (d: Buffer) => {
       this.buf += d.toString('utf8');
       this.pump();
@@ -132,7 +141,8 @@ class Conversation {
   async command(line: string | null, expect: number[], what: string): Promise<Reply> {
     if (line !== null) this.socket.write(`${line}\r\n`);
     const r = await this.read();
-    if (!expect.includes(r.code)) throw new RekeyError('INTERNAL', `SMTP ${what} refused: ${r.code} ${r.lines.join(' ')}`, { smtpCode: r.code });
+    if (!expect.includes(r.code))
+      throw new RekeyError('INTERNAL', `SMTP ${what} refused: ${r.code} ${r.lines.join(' ')}`, { smtpCode: r.code });
     return r;
   }
 }
@@ -140,7 +150,9 @@ class Conversation {
 function connect(o: SmtpOptions): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const s = o.secure
-      ? tls.connect({ host: o.host, port: o.port, servername: net.isIP(o.host) ? undefined : o.host, ...o.tls }, () => resolve(s))
+      ? tls.connect({ host: o.host, port: o.port, servername: net.isIP(o.host) ? undefined : o.host, ...o.tls }, () =>
+          resolve(s),
+        )
       : net.connect({ host: o.host, port: o.port }, () => resolve(s));
     s.once('error', reject);
   });
@@ -151,7 +163,10 @@ function isLoopback(host: string): boolean {
 }
 
 /** Sends one message; returns the recipients the server accepted. */
-export async function sendMail(o: SmtpOptions, m: MailMessage): Promise<{ accepted: string[]; rejected: string[]; response: string }> {
+export async function sendMail(
+  o: SmtpOptions,
+  m: MailMessage,
+): Promise<{ accepted: string[]; rejected: string[]; response: string }> {
   if (m.to.length === 0) throw new RekeyError('BAD_INPUT', 'An email needs at least one recipient.');
   const timeoutMs = o.timeoutMs ?? 20_000;
   const socket = await connect(o);
@@ -163,11 +178,14 @@ export async function sendMail(o: SmtpOptions, m: MailMessage): Promise<{ accept
     let ehlo = await c.command(`EHLO ${name}`, [250], 'EHLO');
     const offers = (r: Reply, ext: string) => r.lines.some((l) => l.toUpperCase().split(' ')[0] === ext);
     if (!secure && (offers(ehlo, 'STARTTLS') || o.starttls === 'required')) {
-      if (!offers(ehlo, 'STARTTLS')) throw new RekeyError('CONFIG', 'The SMTP server does not offer STARTTLS, but REKEY_SMTP_URL requires it.');
+      if (!offers(ehlo, 'STARTTLS'))
+        throw new RekeyError('CONFIG', 'The SMTP server does not offer STARTTLS, but REKEY_SMTP_URL requires it.');
       await c.command('STARTTLS', [220], 'STARTTLS');
       const plain = c.detach();
       const upgraded = await new Promise<tls.TLSSocket>((resolve, reject) => {
-        const t = tls.connect({ socket: plain, servername: net.isIP(o.host) ? undefined : o.host, ...o.tls }, () => resolve(t));
+        const t = tls.connect({ socket: plain, servername: net.isIP(o.host) ? undefined : o.host, ...o.tls }, () =>
+          resolve(t),
+        );
         t.once('error', reject);
       });
       c.attach(upgraded);
@@ -175,7 +193,11 @@ export async function sendMail(o: SmtpOptions, m: MailMessage): Promise<{ accept
       ehlo = await c.command(`EHLO ${name}`, [250], 'EHLO');
     }
     if (o.user !== undefined) {
-      if (!secure && !isLoopback(o.host)) throw new RekeyError('CONFIG', 'Refusing to send SMTP credentials without TLS; use smtps:// or a server that offers STARTTLS.');
+      if (!secure && !isLoopback(o.host))
+        throw new RekeyError(
+          'CONFIG',
+          'Refusing to send SMTP credentials without TLS; use smtps:// or a server that offers STARTTLS.',
+        );
       const token = Buffer.from(`\u0000${o.user}\u0000${o.pass ?? ''}`, 'utf8').toString('base64');
       await c.command(`AUTH PLAIN ${token}`, [235], 'AUTH');
     }
@@ -187,7 +209,8 @@ export async function sendMail(o: SmtpOptions, m: MailMessage): Promise<{ accept
       const r = await c.read();
       (r.code === 250 || r.code === 251 ? accepted : rejected).push(to);
     }
-    if (accepted.length === 0) throw new RekeyError('INTERNAL', `SMTP server accepted none of the recipients (${rejected.join(', ')}).`);
+    if (accepted.length === 0)
+      throw new RekeyError('INTERNAL', `SMTP server accepted none of the recipients (${rejected.join(', ')}).`);
     await c.command('DATA', [354], 'DATA');
     c.socket.write(`${dotStuff(buildMessage(m))}\r\n.\r\n`);
     const done = await c.command(null, [250], 'message');

@@ -22,7 +22,9 @@ export interface SmtpSink {
   close(): Promise<void>;
 }
 
-export async function startSmtpSink(opts: { tls?: { key: string; cert: string }; rejectRcpt?: (addr: string) => boolean } = {}): Promise<SmtpSink> {
+export async function startSmtpSink(
+  opts: { tls?: { key: string; cert: string }; rejectRcpt?: (addr: string) => boolean } = {},
+): Promise<SmtpSink> {
   const messages: SinkMessage[] = [];
   const sockets = new Set<net.Socket>();
   const server = net.createServer((raw) => {
@@ -86,7 +88,11 @@ export async function startSmtpSink(opts: { tls?: { key: string; cert: string };
         if (inData) {
           const end = buf.indexOf('\r\n.\r\n');
           if (end < 0) return;
-          const body = buf.slice(0, end).split('\r\n').map((l) => (l.startsWith('..') ? l.slice(1) : l)).join('\r\n');
+          const body = buf
+            .slice(0, end)
+            .split('\r\n')
+            .map((l) => (l.startsWith('..') ? l.slice(1) : l))
+            .join('\r\n');
           buf = buf.slice(end + 5);
           inData = false;
           messages.push({ ...cur, data: body });
@@ -150,6 +156,10 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       failures = n;
       failStatus = status;
     },
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

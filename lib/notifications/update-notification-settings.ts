@@ -18,25 +18,51 @@ import {
 } from '@/lib/notifications/notification-settings';
 import type { UseCaseContext } from '@/lib/rotation/rotation-context';
 
-export async function updateNotificationSettings(input: NotificationSettingsInput, ctx: UseCaseContext): Promise<NotificationSettings> {
-  if (ctx.principal && !isFleetWide(ctx.principal, 'admin')) throw new RekeyError('FORBIDDEN', 'Changing notification settings needs the Admin role.', { need: 'admin' });
+export async function updateNotificationSettings(
+  input: NotificationSettingsInput,
+  ctx: UseCaseContext,
+): Promise<NotificationSettings> {
+  if (ctx.principal && !isFleetWide(ctx.principal, 'admin'))
+    throw new RekeyError('FORBIDDEN', 'Changing notification settings needs the Admin role.', { need: 'admin' });
   const parsed = NotificationSettingsSchema.safeParse(input);
-  if (!parsed.success) throw new RekeyError('BAD_INPUT', parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw new RekeyError(
+      'BAD_INPUT',
+      parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`).join('; '),
+    );
   const value = parsed.data;
   return db.$transaction(async (tx) => {
     const before = await tx.setting.findUnique({ where: { key: NOTIFICATION_SETTING_KEY } });
     await tx.setting.upsert({
       where: { key: NOTIFICATION_SETTING_KEY },
       update: { value: value as Prisma.InputJsonValue, updatedById: ctx.principal?.userId ?? ctx.actor.id },
-      create: { key: NOTIFICATION_SETTING_KEY, value: value as Prisma.InputJsonValue, updatedById: ctx.principal?.userId ?? ctx.actor.id },
+      create: {
+        key: NOTIFICATION_SETTING_KEY,
+        value: value as Prisma.InputJsonValue,
+        updatedById: ctx.principal?.userId ?? ctx.actor.id,
+      },
     });
-    await appendAuditEvent(tx, ctx.actor, { action: 'settings.notifications.updated', targetType: 'setting', targetId: NOTIFICATION_SETTING_KEY, before: before?.value ?? null, after: value }, ctx.now);
+    await appendAuditEvent(
+      tx,
+      ctx.actor,
+      {
+        action: 'settings.notifications.updated',
+        targetType: 'setting',
+        targetId: NOTIFICATION_SETTING_KEY,
+        before: before?.value ?? null,
+        after: value,
+      },
+      ctx.now,
+    );
     return value;
   });
 }
 
 /** Which channels have their secret configured in the environment (never the secret itself). */
-export function notificationChannelStatus(env: Record<string, string | undefined> = process.env): { email: { configured: boolean; host: string | null; error: string | null }; webhook: { configured: boolean; host: string | null; error: string | null } } {
+export function notificationChannelStatus(env: Record<string, string | undefined> = process.env): {
+  email: { configured: boolean; host: string | null; error: string | null };
+  webhook: { configured: boolean; host: string | null; error: string | null };
+} {
   const read = <T>(f: () => T): { v: T | null; error: string | null } => {
     try {
       return { v: f(), error: null };

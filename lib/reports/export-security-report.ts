@@ -13,8 +13,20 @@ import { remediationsSql, windowStartFor } from '@/lib/reports/get-security-repo
 import { EXPOSED_SQL } from '@/lib/reports/report-sql';
 
 export const SECURITY_REPORT_COLUMNS = [
-  'tenant', 'entra_tenant_id', 'region', 'connector', 'app_id', 'status_now', 'worst_severity', 'advisories',
-  'exposed_since', 'remediated_at', 'hours_to_remediate', 'rotation_id', 'unknown_sign_ins', 'last_unknown_sign_in',
+  'tenant',
+  'entra_tenant_id',
+  'region',
+  'connector',
+  'app_id',
+  'status_now',
+  'worst_severity',
+  'advisories',
+  'exposed_since',
+  'remediated_at',
+  'hours_to_remediate',
+  'rotation_id',
+  'unknown_sign_ins',
+  'last_unknown_sign_in',
 ] as const;
 
 interface Row {
@@ -34,7 +46,11 @@ interface Row {
   lastUnknown: Date | null;
 }
 
-export async function* exportSecurityReport(db: Db, scope: FleetScope, opts: { now: Date; days?: number; filters?: FleetFilters; pageSize?: number }): AsyncGenerator<string> {
+export async function* exportSecurityReport(
+  db: Db,
+  scope: FleetScope,
+  opts: { now: Date; days?: number; filters?: FleetFilters; pageSize?: number },
+): AsyncGenerator<string> {
   const filters = opts.filters ?? {};
   const since = windowStartFor(opts.now, opts.days ?? 30);
   const size = opts.pageSize ?? 1_000;
@@ -68,11 +84,28 @@ export async function* exportSecurityReport(db: Db, scope: FleetScope, opts: { n
       LEFT JOIN last_rem lr ON lr."connectorId" = c.id LEFT JOIN adv ON adv."connectorId" = c.id
       ORDER BY c.id`;
     for (const r of rows) {
-      const hours = r.remediatedAt && r.exposedSince ? Math.round(((r.remediatedAt.getTime() - r.exposedSince.getTime()) / 3_600_000) * 10) / 10 : null;
-      yield csvLine([r.tenant, r.entraTenantId, r.region, r.connector, r.appId, r.status, r.severity, r.advisories, r.exposedSince, r.remediatedAt, hours, r.rotationId, Number(r.unknownSignIns), r.lastUnknown]);
+      const hours =
+        r.remediatedAt && r.exposedSince
+          ? Math.round(((r.remediatedAt.getTime() - r.exposedSince.getTime()) / 3_600_000) * 10) / 10
+          : null;
+      yield csvLine([
+        r.tenant,
+        r.entraTenantId,
+        r.region,
+        r.connector,
+        r.appId,
+        r.status,
+        r.severity,
+        r.advisories,
+        r.exposedSince,
+        r.remediatedAt,
+        hours,
+        r.rotationId,
+        Number(r.unknownSignIns),
+        r.lastUnknown,
+      ]);
     }
     if (rows.length < size) return;
     after = rows[rows.length - 1]!.connectorId;
   }
 }
-

@@ -34,11 +34,34 @@ export interface SecurityReportOptions {
 export interface SecurityReport {
   generatedAt: Date;
   windowStart: Date;
-  summary: { population: number; exposedNow: number; remediated: number; rotatedShare: number; targetedTenants: number; medianHoursToRemediate: number | null; p90HoursToRemediate: number | null };
+  summary: {
+    population: number;
+    exposedNow: number;
+    remediated: number;
+    rotatedShare: number;
+    targetedTenants: number;
+    medianHoursToRemediate: number | null;
+    p90HoursToRemediate: number | null;
+  };
   rotatedShareByDay: { day: string; remediated: number; population: number; share: number }[];
-  timeToRemediate: { buckets: { label: string; fromHours: number; toHours: number | null; count: number }[]; count: number; medianHours: number | null; p90Hours: number | null };
+  timeToRemediate: {
+    buckets: { label: string; fromHours: number; toHours: number | null; count: number }[];
+    count: number;
+    medianHours: number | null;
+    p90Hours: number | null;
+  };
   outstandingBySeverity: { severity: SeverityOrNone; connectors: number; targeted: number; tenants: number }[];
-  targetedTenants: { tenantId: string; tenantName: string; region: string; signIns: number; successfulSignIns: number; connectors: number; ipAddresses: string[]; firstAt: Date; lastAt: Date }[];
+  targetedTenants: {
+    tenantId: string;
+    tenantName: string;
+    region: string;
+    signIns: number;
+    successfulSignIns: number;
+    connectors: number;
+    ipAddresses: string[];
+    firstAt: Date;
+    lastAt: Date;
+  }[];
 }
 
 const n = (v: bigint | number | null | undefined) => Number(v ?? 0);
@@ -64,7 +87,11 @@ export function remediationsSql(scope: FleetScope, filters: FleetFilters, since:
       AND ${connectorSql(scope, filters)}`;
 }
 
-export async function getSecurityReport(db: Db, scope: FleetScope, opts: SecurityReportOptions): Promise<SecurityReport> {
+export async function getSecurityReport(
+  db: Db,
+  scope: FleetScope,
+  opts: SecurityReportOptions,
+): Promise<SecurityReport> {
   const now = opts.now;
   const days = opts.days ?? 30;
   const filters = opts.filters ?? {};
@@ -87,7 +114,12 @@ export async function getSecurityReport(db: Db, scope: FleetScope, opts: Securit
     db.$queryRaw<{ bucket: number; n: bigint }[]>`
       WITH rem AS (${rem}),
       h AS (SELECT extract(epoch FROM ("finishedAt" - "exposedSince")) / 3600.0 AS hours FROM rem)
-      SELECT CASE ${Prisma.join(TTR_BUCKETS.map((b, i) => (b.toHours === null ? Prisma.sql`WHEN TRUE THEN ${i}` : Prisma.sql`WHEN hours < ${b.toHours} THEN ${i}`)), ' ')} END::int AS bucket, count(*) AS n
+      SELECT CASE ${Prisma.join(
+        TTR_BUCKETS.map((b, i) =>
+          b.toHours === null ? Prisma.sql`WHEN TRUE THEN ${i}` : Prisma.sql`WHEN hours < ${b.toHours} THEN ${i}`,
+        ),
+        ' ',
+      )} END::int AS bucket, count(*) AS n
       FROM h GROUP BY 1`,
     db.$queryRaw<{ n: bigint; median: number | null; p90: number | null }[]>`
       WITH rem AS (${rem}),
@@ -104,7 +136,19 @@ export async function getSecurityReport(db: Db, scope: FleetScope, opts: Securit
       FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId" LEFT JOIN worst w ON w."connectorId" = c.id
       WHERE ${cWhere} AND c.status IN ${EXPOSED_SQL}
       GROUP BY 1`,
-    db.$queryRaw<{ tenantId: string; tenantName: string; region: string; signIns: bigint; successful: bigint; connectors: bigint; ips: string[]; firstAt: Date; lastAt: Date }[]>`
+    db.$queryRaw<
+      {
+        tenantId: string;
+        tenantName: string;
+        region: string;
+        signIns: bigint;
+        successful: bigint;
+        connectors: bigint;
+        ips: string[];
+        firstAt: Date;
+        lastAt: Date;
+      }[]
+    >`
       SELECT t.id AS "tenantId", t."displayName" AS "tenantName", t.region, count(*) AS "signIns", count(*) FILTER (WHERE e."errorCode" = 0) AS successful,
              count(DISTINCT e."connectorId") AS connectors, (array_agg(DISTINCT e."ipAddress" ORDER BY e."ipAddress"))[1:10] AS ips,
              min(e.at) AS "firstAt", max(e.at) AS "lastAt"
@@ -121,9 +165,19 @@ export async function getSecurityReport(db: Db, scope: FleetScope, opts: Securit
   for (let i = 0; i <= days; i++) {
     const day = new Date(since.getTime() + i * DAY).toISOString().slice(0, 10);
     cumulative += byDay.get(day) ?? 0;
-    rotatedShareByDay.push({ day, remediated: cumulative, population, share: population ? round1((cumulative / population) * 100) : 0 });
+    rotatedShareByDay.push({
+      day,
+      remediated: cumulative,
+      population,
+      share: population ? round1((cumulative / population) * 100) : 0,
+    });
   }
-  const buckets = TTR_BUCKETS.map((b, i) => ({ label: b.label, fromHours: b.fromHours, toHours: b.toHours, count: n(ttrRows.find((r) => r.bucket === i)?.n) }));
+  const buckets = TTR_BUCKETS.map((b, i) => ({
+    label: b.label,
+    fromHours: b.fromHours,
+    toHours: b.toHours,
+    count: n(ttrRows.find((r) => r.bucket === i)?.n),
+  }));
   const stats = ttrStats[0];
   const medianHours = stats?.median == null ? null : round1(stats.median);
   const p90Hours = stats?.p90 == null ? null : round1(stats.p90);
@@ -134,10 +188,28 @@ export async function getSecurityReport(db: Db, scope: FleetScope, opts: Securit
   return {
     generatedAt: now,
     windowStart: since,
-    summary: { population, exposedNow, remediated: population - exposedNow, rotatedShare: population ? round1(((population - exposedNow) / population) * 100) : 0, targetedTenants: targetedRows.length, medianHoursToRemediate: medianHours, p90HoursToRemediate: p90Hours },
+    summary: {
+      population,
+      exposedNow,
+      remediated: population - exposedNow,
+      rotatedShare: population ? round1(((population - exposedNow) / population) * 100) : 0,
+      targetedTenants: targetedRows.length,
+      medianHoursToRemediate: medianHours,
+      p90HoursToRemediate: p90Hours,
+    },
     rotatedShareByDay,
     timeToRemediate: { buckets, count: n(stats?.n), medianHours, p90Hours },
     outstandingBySeverity,
-    targetedTenants: targetedRows.map((r) => ({ tenantId: r.tenantId, tenantName: r.tenantName, region: r.region, signIns: n(r.signIns), successfulSignIns: n(r.successful), connectors: n(r.connectors), ipAddresses: r.ips ?? [], firstAt: r.firstAt, lastAt: r.lastAt })),
+    targetedTenants: targetedRows.map((r) => ({
+      tenantId: r.tenantId,
+      tenantName: r.tenantName,
+      region: r.region,
+      signIns: n(r.signIns),
+      successfulSignIns: n(r.successful),
+      connectors: n(r.connectors),
+      ipAddresses: r.ips ?? [],
+      firstAt: r.firstAt,
+      lastAt: r.lastAt,
+    })),
   };
 }

@@ -47,34 +47,104 @@ export interface EvidenceRotation {
 
 export interface TenantEvidencePack {
   generatedAt: Date;
-  tenant: { id: string; displayName: string; entraTenantId: string; defaultDomain: string | null; region: string; group: string | null; signInLogState: string; lastSignInScanAt: Date | null };
-  connectors: { id: string; displayName: string; appId: string; status: string; statusReasons: unknown; currentCertificate: CertRef | null; observedCredentials: unknown; observedAt: Date | null }[];
+  tenant: {
+    id: string;
+    displayName: string;
+    entraTenantId: string;
+    defaultDomain: string | null;
+    region: string;
+    group: string | null;
+    signInLogState: string;
+    lastSignInScanAt: Date | null;
+  };
+  connectors: {
+    id: string;
+    displayName: string;
+    appId: string;
+    status: string;
+    statusReasons: unknown;
+    currentCertificate: CertRef | null;
+    observedCredentials: unknown;
+    observedAt: Date | null;
+  }[];
   rotations: EvidenceRotation[];
-  unknownSignIns: { at: Date; appId: string; connectorId: string | null; ipAddress: string; credentialThumbprint: string | null; resource: string | null; errorCode: number }[];
-  auditEvents: { seq: string; at: Date; actorLabel: string; action: string; targetType: string; targetId: string | null }[];
+  unknownSignIns: {
+    at: Date;
+    appId: string;
+    connectorId: string | null;
+    ipAddress: string;
+    credentialThumbprint: string | null;
+    resource: string | null;
+    errorCode: number;
+  }[];
+  auditEvents: {
+    seq: string;
+    at: Date;
+    actorLabel: string;
+    action: string;
+    targetType: string;
+    targetId: string | null;
+  }[];
 }
 
-const certSelect = { sha1Thumbprint: true, sha256Thumbprint: true, serialNumber: true, subject: true, notBefore: true, notAfter: true } as const;
+const certSelect = {
+  sha1Thumbprint: true,
+  sha256Thumbprint: true,
+  serialNumber: true,
+  subject: true,
+  notBefore: true,
+  notAfter: true,
+} as const;
 
-export async function getTenantEvidencePack(db: Db, scope: FleetScope, tenantId: string, opts: { now: Date; maxSignIns?: number; maxAuditEvents?: number }): Promise<TenantEvidencePack> {
+export async function getTenantEvidencePack(
+  db: Db,
+  scope: FleetScope,
+  tenantId: string,
+  opts: { now: Date; maxSignIns?: number; maxAuditEvents?: number },
+): Promise<TenantEvidencePack> {
   const notFound = new RekeyError('NOT_FOUND', 'Tenant not found.');
   if (!/^[0-9a-f-]{36}$/i.test(tenantId)) throw notFound;
-  const visible = await db.$queryRaw<{ id: string }[]>`SELECT t.id FROM "Tenant" t WHERE t.id = ${tenantId}::uuid AND ${tenantSql(scope, {})}`;
+  const visible = await db.$queryRaw<
+    { id: string }[]
+  >`SELECT t.id FROM "Tenant" t WHERE t.id = ${tenantId}::uuid AND ${tenantSql(scope, {})}`;
   if (visible.length === 0) throw notFound;
   const tenant = await db.tenant.findUniqueOrThrow({
     where: { id: tenantId },
-    select: { id: true, displayName: true, entraTenantId: true, defaultDomain: true, region: true, group: true, signInLogState: true, lastSignInScanAt: true },
+    select: {
+      id: true,
+      displayName: true,
+      entraTenantId: true,
+      defaultDomain: true,
+      region: true,
+      group: true,
+      signInLogState: true,
+      lastSignInScanAt: true,
+    },
   });
   const [connectors, rotations, lastUse, unknownSignIns, audit] = await Promise.all([
     db.connector.findMany({
       where: { tenantId },
       orderBy: [{ displayName: 'asc' }, { id: 'asc' }],
-      select: { id: true, displayName: true, appId: true, status: true, statusReasons: true, observedCredentials: true, observedAt: true, currentCertificate: { select: certSelect } },
+      select: {
+        id: true,
+        displayName: true,
+        appId: true,
+        status: true,
+        statusReasons: true,
+        observedCredentials: true,
+        observedAt: true,
+        currentCertificate: { select: certSelect },
+      },
     }),
     db.rotation.findMany({
       where: { connector: { tenantId } },
       orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      include: { connector: { select: { displayName: true } }, fromCertificate: { select: certSelect }, toCertificate: { select: certSelect }, steps: { orderBy: { at: 'asc' }, select: { step: true, outcome: true, message: true, at: true } } },
+      include: {
+        connector: { select: { displayName: true } },
+        fromCertificate: { select: certSelect },
+        toCertificate: { select: certSelect },
+        steps: { orderBy: { at: 'asc' }, select: { step: true, outcome: true, message: true, at: true } },
+      },
     }),
     db.$queryRaw<{ rotationId: string; lastAt: Date | null; after: bigint }[]>`
       SELECT r.id AS "rotationId", max(e.at) AS "lastAt", count(e.id) FILTER (WHERE r."finishedAt" IS NOT NULL AND e.at > r."finishedAt") AS after
@@ -87,24 +157,62 @@ export async function getTenantEvidencePack(db: Db, scope: FleetScope, tenantId:
       where: { tenantId, classification: 'unknown' },
       orderBy: [{ at: 'desc' }, { id: 'asc' }],
       take: opts.maxSignIns ?? 500,
-      select: { at: true, appId: true, connectorId: true, ipAddress: true, credentialThumbprint: true, resource: true, errorCode: true },
+      select: {
+        at: true,
+        appId: true,
+        connectorId: true,
+        ipAddress: true,
+        credentialThumbprint: true,
+        resource: true,
+        errorCode: true,
+      },
     }),
-    db.auditEvent.findMany({ where: { tenantId }, orderBy: { seq: 'asc' }, take: opts.maxAuditEvents ?? 1_000, select: { seq: true, at: true, actorLabel: true, action: true, targetType: true, targetId: true } }),
+    db.auditEvent.findMany({
+      where: { tenantId },
+      orderBy: { seq: 'asc' },
+      take: opts.maxAuditEvents ?? 1_000,
+      select: { seq: true, at: true, actorLabel: true, action: true, targetType: true, targetId: true },
+    }),
   ]);
   const uses = new Map(lastUse.map((u) => [u.rotationId, u]));
   return {
     generatedAt: opts.now,
     tenant,
-    connectors: connectors.map((c) => ({ id: c.id, displayName: c.displayName, appId: c.appId, status: c.status, statusReasons: c.statusReasons, currentCertificate: c.currentCertificate, observedCredentials: c.observedCredentials, observedAt: c.observedAt })),
+    connectors: connectors.map((c) => ({
+      id: c.id,
+      displayName: c.displayName,
+      appId: c.appId,
+      status: c.status,
+      statusReasons: c.statusReasons,
+      currentCertificate: c.currentCertificate,
+      observedCredentials: c.observedCredentials,
+      observedAt: c.observedAt,
+    })),
     rotations: rotations.map((r) => {
       const f = readFacts(r.facts);
       const u = uses.get(r.id);
       return {
-        id: r.id, connectorId: r.connectorId, connectorName: r.connector.displayName, campaignId: r.campaignId, mode: r.mode, state: r.state, startStatus: r.startStatus,
-        actorLabel: r.actorLabel, createdAt: r.createdAt, startedAt: r.startedAt, finishedAt: r.finishedAt, errorMessage: r.errorMessage,
-        from: r.fromCertificate, to: r.toCertificate, before: f.before ?? null, after: f.after ?? null,
-        removedAt: f.removed?.at ?? f.deleted?.at ?? null, verifiedNewAt: f.verifyNew?.at ?? null, verifiedOldGoneAt: f.verifyOldGone?.at ?? null,
-        oldCredentialLastUsedAt: u?.lastAt ?? null, oldCredentialUsesAfterFinish: Number(u?.after ?? 0),
+        id: r.id,
+        connectorId: r.connectorId,
+        connectorName: r.connector.displayName,
+        campaignId: r.campaignId,
+        mode: r.mode,
+        state: r.state,
+        startStatus: r.startStatus,
+        actorLabel: r.actorLabel,
+        createdAt: r.createdAt,
+        startedAt: r.startedAt,
+        finishedAt: r.finishedAt,
+        errorMessage: r.errorMessage,
+        from: r.fromCertificate,
+        to: r.toCertificate,
+        before: f.before ?? null,
+        after: f.after ?? null,
+        removedAt: f.removed?.at ?? f.deleted?.at ?? null,
+        verifiedNewAt: f.verifyNew?.at ?? null,
+        verifiedOldGoneAt: f.verifyOldGone?.at ?? null,
+        oldCredentialLastUsedAt: u?.lastAt ?? null,
+        oldCredentialUsesAfterFinish: Number(u?.after ?? 0),
         steps: r.steps,
       };
     }),
@@ -112,4 +220,3 @@ export async function getTenantEvidencePack(db: Db, scope: FleetScope, tenantId:
     auditEvents: audit.map((a) => ({ ...a, seq: a.seq.toString() })),
   };
 }
-

@@ -27,7 +27,14 @@ import { rotationDeps, type RotationDeps } from '@/lib/rotation/rotation-deps';
 import { mergeFacts, readFacts } from '@/lib/rotation/rotation-facts';
 import { withRotationLease } from '@/lib/rotation/rotation-lease';
 import { reuseReads } from '@/lib/rotation/reuse-reads-port';
-import { buildStepContext, loadRotation, machineStateOf, reloadRotationRow, type LoadedRotation, type OpenedCertificates } from '@/lib/rotation/load-rotation';
+import {
+  buildStepContext,
+  loadRotation,
+  machineStateOf,
+  reloadRotationRow,
+  type LoadedRotation,
+  type OpenedCertificates,
+} from '@/lib/rotation/load-rotation';
 import { STEP_HANDLERS } from '@/lib/rotation/steps/step-handlers';
 import { StepFailure, describeError, type StepSuccess } from '@/lib/rotation/steps/step-context';
 import type { RotationGraphPort } from '@/lib/rotation/graph-port';
@@ -59,16 +66,25 @@ const DEFAULT_MAX_STEPS = 16;
 
 /** Queues the next advance for a rotation inside `tx` (one waiting job per rotation). */
 export async function enqueueAdvance(tx: Prisma.TransactionClient, rotationId: string, runAt?: Date): Promise<void> {
-  await enqueue(tx, rotationAdvanceJob, { rotationId }, { singletonKey: rotationId, ...(runAt ? { startAfter: runAt } : {}) });
+  await enqueue(
+    tx,
+    rotationAdvanceJob,
+    { rotationId },
+    { singletonKey: rotationId, ...(runAt ? { startAfter: runAt } : {}) },
+  );
 }
 
 function toEvent(e: unknown, jitterMs: number): MachineEvent {
   if (e instanceof StepFailure) {
-    return e.transient ? { type: 'step_failed_transient', code: e.code, message: e.message, jitterMs } : { type: 'step_failed_permanent', code: e.code, message: e.message };
+    return e.transient
+      ? { type: 'step_failed_transient', code: e.code, message: e.message, jitterMs }
+      : { type: 'step_failed_permanent', code: e.code, message: e.message };
   }
   if (isRekeyError(e)) {
     const code = e.code === 'GRAPH_ERROR' && typeof e.details?.graphCode === 'string' ? e.details.graphCode : e.code;
-    return isTransient(e) ? { type: 'step_failed_transient', code, message: e.message, jitterMs } : { type: 'step_failed_permanent', code, message: e.message };
+    return isTransient(e)
+      ? { type: 'step_failed_transient', code, message: e.message, jitterMs }
+      : { type: 'step_failed_permanent', code, message: e.message };
   }
   return { type: 'step_failed_permanent', code: 'INTERNAL', message: `Unexpected error: ${describeError(e)}` };
 }
@@ -77,10 +93,20 @@ function storedError(r: LoadedRotation): StepError | null {
   return r.errorCode ? { code: r.errorCode, message: r.errorMessage ?? '' } : null;
 }
 
-export async function advanceRotation(rotationId: string, depsIn?: RotationDeps, opts: AdvanceOptions = {}): Promise<AdvanceOutcome> {
+export async function advanceRotation(
+  rotationId: string,
+  depsIn?: RotationDeps,
+  opts: AdvanceOptions = {},
+): Promise<AdvanceOutcome> {
   const deps = depsIn ?? (await rotationDeps());
   const maxSteps = Math.max(1, opts.maxSteps ?? DEFAULT_MAX_STEPS);
-  const run: RunMemory = { loaded: null, expectVersion: null, opened: new Map(), graph: reuseReads(deps.graph), base: deps.graph };
+  const run: RunMemory = {
+    loaded: null,
+    expectVersion: null,
+    opened: new Map(),
+    graph: reuseReads(deps.graph),
+    base: deps.graph,
+  };
   const steps: string[] = [];
   let prev: Extract<StepOutcome, { kind: 'stepped' }> | null = null;
   let value: AdvanceOutcome;
@@ -88,7 +114,9 @@ export async function advanceRotation(rotationId: string, depsIn?: RotationDeps,
     if (steps.length > 0) await opts.betweenSteps?.(steps);
     // The lock is taken per step, so an admin's cancel (which takes it too) gets in between two
     // steps of a run; the next step then sees it when it re-reads the rotation.
-    const leased = await withRotationLease(rotationId, () => runOneStep(rotationId, { ...deps, graph: run.graph }, steps.length + 1 < maxSteps, run));
+    const leased = await withRotationLease(rotationId, () =>
+      runOneStep(rotationId, { ...deps, graph: run.graph }, steps.length + 1 < maxSteps, run),
+    );
     if (!leased.acquired) {
       if (!prev) return { kind: 'busy' };
       // Taken between two steps of this run (a cancel, another worker): whoever holds it goes on
@@ -111,11 +139,17 @@ export async function advanceRotation(rotationId: string, depsIn?: RotationDeps,
     }
   }
   if (value.kind === 'stepped' || value.kind === 'not_due') notifyJobQueued(rotationAdvanceJob.name);
-  if (value.kind === 'stepped' && ['SUCCEEDED', 'FAILED', 'CANCELLED', 'ROLLED_BACK', 'NEEDS_ATTENTION'].includes(value.state)) notifyJobQueued('campaign.tick');
+  if (
+    value.kind === 'stepped' &&
+    ['SUCCEEDED', 'FAILED', 'CANCELLED', 'ROLLED_BACK', 'NEEDS_ATTENTION'].includes(value.state)
+  )
+    notifyJobQueued('campaign.tick');
   return value;
 }
 
-type StepOutcome = Exclude<AdvanceOutcome, { kind: 'stepped' }> | { kind: 'stepped'; step: string; state: string; nextStep: string; goOn: boolean };
+type StepOutcome =
+  | Exclude<AdvanceOutcome, { kind: 'stepped' }>
+  | { kind: 'stepped'; step: string; state: string; nextStep: string; goOn: boolean };
 
 /**
  * What one run of steps keeps between them: the rotation as last loaded (and the version its last
@@ -129,7 +163,12 @@ interface RunMemory {
   base: RotationGraphPort;
 }
 
-async function runOneStep(rotationId: string, deps: RotationDeps, mayGoOn: boolean, run: RunMemory): Promise<StepOutcome> {
+async function runOneStep(
+  rotationId: string,
+  deps: RotationDeps,
+  mayGoOn: boolean,
+  run: RunMemory,
+): Promise<StepOutcome> {
   let r = run.loaded ? await reloadRotationRow(run.loaded) : await loadRotation(rotationId);
   if (r && run.loaded && r.version !== run.expectVersion) {
     // Someone else moved the rotation between two steps of this run (an admin, another worker):
@@ -140,7 +179,8 @@ async function runOneStep(rotationId: string, deps: RotationDeps, mayGoOn: boole
   }
   run.loaded = null;
   if (!r) return { kind: 'not_found' };
-  if (!(r.state === 'PENDING' || r.state === 'RUNNING' || r.state === 'WAITING') || r.step === 'done') return { kind: 'idle', state: r.state };
+  if (!(r.state === 'PENDING' || r.state === 'RUNNING' || r.state === 'WAITING') || r.step === 'done')
+    return { kind: 'idle', state: r.state };
   const started = deps.clock();
   if (r.nextAttemptAt && r.nextAttemptAt.getTime() > started.getTime()) {
     const at = r.nextAttemptAt;
@@ -167,10 +207,21 @@ async function runOneStep(rotationId: string, deps: RotationDeps, mayGoOn: boole
   if (!result.ok) return { kind: 'stale', reason: result.reason };
 
   const facts = mergeFacts(mergeFacts(readFacts(r.facts), success?.facts), { plan: result.plan });
-  const outcome = event.type === 'step_succeeded' ? 'succeeded' : event.type === 'step_failed_transient' ? 'failed_transient' : 'failed_permanent';
+  const outcome =
+    event.type === 'step_succeeded'
+      ? 'succeeded'
+      : event.type === 'step_failed_transient'
+        ? 'failed_transient'
+        : 'failed_permanent';
   // Go on in this run with the next step (instead of queueing a job for it) when it may start now.
-  const goOn = mayGoOn && event.type === 'step_succeeded' && result.state === 'RUNNING' && result.effects.some((x) => x.type === 'enqueue_advance' && x.runAt.getTime() <= now.getTime());
-  const message = success?.message ?? (event.type === 'step_failed_transient' || event.type === 'step_failed_permanent' ? event.message : '');
+  const goOn =
+    mayGoOn &&
+    event.type === 'step_succeeded' &&
+    result.state === 'RUNNING' &&
+    result.effects.some((x) => x.type === 'enqueue_advance' && x.runAt.getTime() <= now.getTime());
+  const message =
+    success?.message ??
+    (event.type === 'step_failed_transient' || event.type === 'step_failed_permanent' ? event.message : '');
 
   try {
     await db.$transaction(async (tx) => {
@@ -189,12 +240,24 @@ async function runOneStep(rotationId: string, deps: RotationDeps, mayGoOn: boole
           "finishedAt" = CASE WHEN ${markFinished} THEN (${utc(now)}::timestamptz AT TIME ZONE 'UTC') ELSE "finishedAt" END
         WHERE "id" = ${r.id}::uuid AND "version" = ${r.version}`;
       if (updated !== 1) throw new RekeyError('CONFLICT', 'The rotation changed while its step ran.');
-      const detail = { attempt: r.attempts + 1, ...('code' in event ? { code: event.code } : {}), next: { state: result.state, step: result.step } };
+      const detail = {
+        attempt: r.attempts + 1,
+        ...('code' in event ? { code: event.code } : {}),
+        next: { state: result.state, step: result.step },
+      };
       await tx.$executeRaw`
         INSERT INTO "RotationStep" ("id", "rotationId", "step", "outcome", "message", "at", "durationMs", "detail")
         VALUES (${randomUUID()}::uuid, ${r.id}::uuid, ${r.step}, ${outcome}, ${message}, (${utc(now)}::timestamptz AT TIME ZONE 'UTC'), ${durationMs}, ${JSON.stringify(detail)}::jsonb)`;
       if (success?.connection) {
-        await tx.connector.update({ where: { id: r.connectorId }, data: { appId: success.connection.appId, appObjectId: success.connection.appObjectId, spObjectId: success.connection.spObjectId, missingSince: null } });
+        await tx.connector.update({
+          where: { id: r.connectorId },
+          data: {
+            appId: success.connection.appId,
+            appObjectId: success.connection.appObjectId,
+            spObjectId: success.connection.spObjectId,
+            missingSince: null,
+          },
+        });
       }
       if (result.state === 'SUCCEEDED') {
         // What the last verification read is now what the tenant holds; re-classify from it.
@@ -204,16 +267,39 @@ async function runOneStep(rotationId: string, deps: RotationDeps, mayGoOn: boole
           data: {
             currentCertificateId: r.toCertificateId,
             expectedThumbprints: [r.toCertificate.sha1Thumbprint.toUpperCase()],
-            ...(after ? { observedCredentials: toObservedCredentialsJson([...after.app, ...after.sp].map(factsFromObserved)) as Prisma.InputJsonValue, observedAt: new Date(after.at), driftDetail: Prisma.DbNull } : {}),
+            ...(after
+              ? {
+                  observedCredentials: toObservedCredentialsJson(
+                    [...after.app, ...after.sp].map(factsFromObserved),
+                  ) as Prisma.InputJsonValue,
+                  observedAt: new Date(after.at),
+                  driftDetail: Prisma.DbNull,
+                }
+              : {}),
           },
         });
-        await reclassifyConnectorsInTransaction(tx, { connectorIds: [r.connectorId] }, { now, actor: SYSTEM_ACTOR, reason: 'rotation.succeeded' });
+        await reclassifyConnectorsInTransaction(
+          tx,
+          { connectorIds: [r.connectorId] },
+          { now, actor: SYSTEM_ACTOR, reason: 'rotation.succeeded' },
+        );
       }
       if (isTerminal(result.state) || result.state === 'NEEDS_ATTENTION') {
         // The campaign (if any) records the outcome and dispatches the next rotation.
-        await onRotationFinished(tx, { id: r.id, campaignId: r.campaignId, connectorId: r.connectorId, state: result.state, errorMessage: result.error?.message ?? null }, now);
+        await onRotationFinished(
+          tx,
+          {
+            id: r.id,
+            campaignId: r.campaignId,
+            connectorId: r.connectorId,
+            state: result.state,
+            errorMessage: result.error?.message ?? null,
+          },
+          now,
+        );
       }
-      if (result.state === 'NEEDS_ATTENTION' && r.state !== 'NEEDS_ATTENTION') await notifyRotationNeedsAttention(tx, r.id, now);
+      if (result.state === 'NEEDS_ATTENTION' && r.state !== 'NEEDS_ATTENTION')
+        await notifyRotationNeedsAttention(tx, r.id, now);
       await appendAuditEvent(
         tx,
         SYSTEM_ACTOR,
@@ -223,14 +309,33 @@ async function runOneStep(rotationId: string, deps: RotationDeps, mayGoOn: boole
           targetId: r.id,
           tenantId: r.connector.tenantId,
           before: { state: r.state, step: r.step, attempts: r.attempts },
-          after: { state: result.state, step: result.step, outcome, message, ...(result.error ? { error: result.error } : {}), ...(success?.facts ? { facts: success.facts } : {}) },
+          after: {
+            state: result.state,
+            step: result.step,
+            outcome,
+            message,
+            ...(result.error ? { error: result.error } : {}),
+            ...(success?.facts ? { facts: success.facts } : {}),
+          },
         },
         now,
       );
       if (isTerminal(result.state)) {
-        await appendAuditEvent(tx, SYSTEM_ACTOR, { action: `rotation.${result.state.toLowerCase()}`, targetType: 'rotation', targetId: r.id, tenantId: r.connector.tenantId, after: { state: result.state, error: result.error } }, now);
+        await appendAuditEvent(
+          tx,
+          SYSTEM_ACTOR,
+          {
+            action: `rotation.${result.state.toLowerCase()}`,
+            targetType: 'rotation',
+            targetId: r.id,
+            tenantId: r.connector.tenantId,
+            after: { state: result.state, error: result.error },
+          },
+          now,
+        );
       }
-      if (!goOn) for (const eff of result.effects) if (eff.type === 'enqueue_advance') await enqueueAdvance(tx, r.id, eff.runAt);
+      if (!goOn)
+        for (const eff of result.effects) if (eff.type === 'enqueue_advance') await enqueueAdvance(tx, r.id, eff.runAt);
     });
   } catch (e) {
     if (isRekeyError(e) && e.code === 'CONFLICT') return { kind: 'stale', reason: e.message };

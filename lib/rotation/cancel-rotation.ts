@@ -17,13 +17,28 @@ import type { UseCaseContext } from '@/lib/rotation/rotation-context';
 import { withRotationLease } from '@/lib/rotation/rotation-lease';
 
 /** Applies an admin event (cancel / retry) under the rotation's lock, in one transaction. */
-export async function applyAdminEvent(rotationId: string, event: Extract<MachineEvent, { type: 'cancel' | 'retry' }>, ctx: UseCaseContext) {
+export async function applyAdminEvent(
+  rotationId: string,
+  event: Extract<MachineEvent, { type: 'cancel' | 'retry' }>,
+  ctx: UseCaseContext,
+) {
   const leased = await withRotationLease(rotationId, async () => {
     const r = await loadRotation(rotationId);
     if (!r) throw new RekeyError('NOT_FOUND', `Rotation ${rotationId} not found.`);
     if (ctx.principal) await requireTenantAccess(ctx.principal, r.connector.tenantId, 'operator');
-    const result = transition(machineStateOf(r), event, ctx.now, undefined, r.errorCode ? { code: r.errorCode, message: r.errorMessage ?? '' } : null);
-    if (!result.ok) throw new RekeyError('CONFLICT', `Cannot ${event.type} rotation ${r.id} of ${r.connector.displayName}: ${result.reason}`, { state: r.state, step: r.step });
+    const result = transition(
+      machineStateOf(r),
+      event,
+      ctx.now,
+      undefined,
+      r.errorCode ? { code: r.errorCode, message: r.errorMessage ?? '' } : null,
+    );
+    if (!result.ok)
+      throw new RekeyError(
+        'CONFLICT',
+        `Cannot ${event.type} rotation ${r.id} of ${r.connector.displayName}: ${result.reason}`,
+        { state: r.state, step: r.step },
+      );
     return db.$transaction(async (tx) => {
       const updated = await tx.rotation.updateMany({
         where: { id: r.id, version: r.version },
@@ -39,24 +54,54 @@ export async function applyAdminEvent(rotationId: string, event: Extract<Machine
           ...(result.effects.some((x) => x.type === 'mark_finished') ? { finishedAt: ctx.now } : {}),
         },
       });
-      if (updated.count !== 1) throw new RekeyError('CONFLICT', `Rotation ${r.id} changed at the same moment; look again and retry.`);
+      if (updated.count !== 1)
+        throw new RekeyError('CONFLICT', `Rotation ${r.id} changed at the same moment; look again and retry.`);
       await tx.rotationStep.create({
-        data: { rotationId: r.id, step: r.step, outcome: event.type === 'cancel' ? 'cancel_requested' : 'retry_requested', message: `${event.type === 'cancel' ? 'Cancel' : 'Retry'} requested by ${ctx.actor.label}.`, at: ctx.now, detail: { next: { state: result.state, step: result.step } } },
+        data: {
+          rotationId: r.id,
+          step: r.step,
+          outcome: event.type === 'cancel' ? 'cancel_requested' : 'retry_requested',
+          message: `${event.type === 'cancel' ? 'Cancel' : 'Retry'} requested by ${ctx.actor.label}.`,
+          at: ctx.now,
+          detail: { next: { state: result.state, step: result.step } },
+        },
       });
       if (result.state === 'CANCELLED') {
-        await onRotationFinished(tx as Prisma.TransactionClient, { id: r.id, campaignId: r.campaignId, connectorId: r.connectorId, state: 'CANCELLED', errorMessage: `Cancelled by ${ctx.actor.label}.` }, ctx.now);
+        await onRotationFinished(
+          tx as Prisma.TransactionClient,
+          {
+            id: r.id,
+            campaignId: r.campaignId,
+            connectorId: r.connectorId,
+            state: 'CANCELLED',
+            errorMessage: `Cancelled by ${ctx.actor.label}.`,
+          },
+          ctx.now,
+        );
       }
       await appendAuditEvent(
         tx,
         ctx.actor,
-        { action: `rotation.${event.type === 'cancel' ? 'cancel' : 'retry'}`, targetType: 'rotation', targetId: r.id, tenantId: r.connector.tenantId, before: { state: r.state, step: r.step }, after: { state: result.state, step: result.step } },
+        {
+          action: `rotation.${event.type === 'cancel' ? 'cancel' : 'retry'}`,
+          targetType: 'rotation',
+          targetId: r.id,
+          tenantId: r.connector.tenantId,
+          before: { state: r.state, step: r.step },
+          after: { state: result.state, step: result.step },
+        },
         ctx.now,
       );
-      for (const eff of result.effects) if (eff.type === 'enqueue_advance') await enqueueAdvance(tx as Prisma.TransactionClient, r.id, eff.runAt);
+      for (const eff of result.effects)
+        if (eff.type === 'enqueue_advance') await enqueueAdvance(tx as Prisma.TransactionClient, r.id, eff.runAt);
       return { id: r.id, state: result.state, step: result.step };
     });
   });
-  if (!leased.acquired) throw new RekeyError('CONFLICT', `A step of rotation ${rotationId} is running right now; try again in a few seconds.`);
+  if (!leased.acquired)
+    throw new RekeyError(
+      'CONFLICT',
+      `A step of rotation ${rotationId} is running right now; try again in a few seconds.`,
+    );
   notifyJobQueued('rotation.advance');
   return leased.value;
 }

@@ -31,22 +31,26 @@ afterAll(async () => {
 function spawnWorker(): ChildProcess {
   const m = gs.manifest.managementApp;
   // One process (tsx as a loader, like bin/rekey.mjs): SIGKILL hits the worker itself, not a wrapper.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'lib/rotation/testing/worker-entry.ts'), '--concurrency', '2'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      DATABASE_URL: process.env.DATABASE_URL,
-      REKEY_AUTHORITY_HOST: gs.sim.url,
-      REKEY_GRAPH_ENDPOINT: gs.sim.url,
-      REKEY_MGMT_CLIENT_ID: m.appId,
-      REKEY_MGMT_CERT_PATH: m.certificatePath,
-      REKEY_MGMT_KEY_PATH: m.privateKeyPath,
-      REKEY_MASTER_KEY: TEST_MASTER_KEY.key.toString('base64'),
-      NODE_EXTRA_CA_CERTS: gs.sim.caPemPath,
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'lib/rotation/testing/worker-entry.ts'), '--concurrency', '2'],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        NODE_ENV: 'test',
+        DATABASE_URL: process.env.DATABASE_URL,
+        REKEY_AUTHORITY_HOST: gs.sim.url,
+        REKEY_GRAPH_ENDPOINT: gs.sim.url,
+        REKEY_MGMT_CLIENT_ID: m.appId,
+        REKEY_MGMT_CERT_PATH: m.certificatePath,
+        REKEY_MGMT_KEY_PATH: m.privateKeyPath,
+        REKEY_MASTER_KEY: TEST_MASTER_KEY.key.toString('base64'),
+        NODE_EXTRA_CA_CERTS: gs.sim.caPemPath,
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  );
   child.stderr?.on('data', (b: Buffer) => {
     stderrLog += b.toString();
   });
@@ -64,64 +68,85 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('crash-resume', () => {
   it.each([
-    { name: 'rotate key: SIGKILL after every step, never without a valid credential', mode: 'rotate' as const, recreate: false, expectSteps: 5 },
-    { name: 're-establish by recreating the connection: SIGKILL after every step, no second application', mode: 'reestablish' as const, recreate: true, expectSteps: 8 },
-  ])('$name', async ({ mode, recreate, expectSteps }) => {
-    const f = await rotationFixture(gs, { index: mode === 'rotate' ? 2 : 3 });
-    const displayName = f.connector.displayName;
-    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id, mode, recreate }, { actor: { id: null, label: 'crash-test' }, now: new Date() });
+    {
+      name: 'rotate key: SIGKILL after every step, never without a valid credential',
+      mode: 'rotate' as const,
+      recreate: false,
+      expectSteps: 5,
+    },
+    {
+      name: 're-establish by recreating the connection: SIGKILL after every step, no second application',
+      mode: 'reestablish' as const,
+      recreate: true,
+      expectSteps: 8,
+    },
+  ])(
+    '$name',
+    async ({ mode, recreate, expectSteps }) => {
+      const f = await rotationFixture(gs, { index: mode === 'rotate' ? 2 : 3 });
+      const displayName = f.connector.displayName;
+      const rotation = await startRotation(
+        { connectorId: f.connector.id, toCertificateId: f.newCert.id, mode, recreate },
+        { actor: { id: null, label: 'crash-test' }, now: new Date() },
+      );
 
-    // Sample the tenant continuously: the connector must always hold the old or the new key.
-    const gaps: string[] = [];
-    const sampler = setInterval(() => {
-      const c = simCredentials(gs, f.sim.tenantId, f.sim.appId);
-      if (mode === 'rotate' && !c.app.includes(f.sim.oldSha1) && !c.app.includes(f.sim.newSha1)) gaps.push(new Date().toISOString());
-    }, 2);
+      // Sample the tenant continuously: the connector must always hold the old or the new key.
+      const gaps: string[] = [];
+      const sampler = setInterval(() => {
+        const c = simCredentials(gs, f.sim.tenantId, f.sim.appId);
+        if (mode === 'rotate' && !c.app.includes(f.sim.oldSha1) && !c.app.includes(f.sim.newSha1))
+          gaps.push(new Date().toISOString());
+      }, 2);
 
-    const kills: string[] = [];
-    let seen = 0;
-    let child = spawnWorker();
-    const deadline = Date.now() + 100_000;
-    try {
-      for (;;) {
-        const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
-        if (r.state !== 'PENDING' && r.state !== 'RUNNING' && r.state !== 'WAITING') break;
-        const n = await db.rotationStep.count({ where: { rotationId: rotation.id } });
-        if (n > seen && stderrLog.includes(`worker running (pid ${child.pid})`)) {
-          seen = n;
-          // Immediately after the commit, or a little later (usually in the middle of the next step's Graph calls).
-          await sleep((kills.length % 3) * 120);
-          await kill(child);
-          kills.push(r.step);
-          child = spawnWorker();
+      const kills: string[] = [];
+      let seen = 0;
+      let child = spawnWorker();
+      const deadline = Date.now() + 100_000;
+      try {
+        for (;;) {
+          const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
+          if (r.state !== 'PENDING' && r.state !== 'RUNNING' && r.state !== 'WAITING') break;
+          const n = await db.rotationStep.count({ where: { rotationId: rotation.id } });
+          if (n > seen && stderrLog.includes(`worker running (pid ${child.pid})`)) {
+            seen = n;
+            // Immediately after the commit, or a little later (usually in the middle of the next step's Graph calls).
+            await sleep((kills.length % 3) * 120);
+            await kill(child);
+            kills.push(r.step);
+            child = spawnWorker();
+          }
+          if (Date.now() > deadline) throw new Error(`rotation stuck at ${r.state}/${r.step}`);
+          await sleep(10);
         }
-        if (Date.now() > deadline) throw new Error(`rotation stuck at ${r.state}/${r.step}`);
-        await sleep(10);
+      } finally {
+        clearInterval(sampler);
+        await kill(child);
       }
-    } finally {
-      clearInterval(sampler);
-      await kill(child);
-    }
 
-    const done = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
-    if (process.env.REKEY_DEBUG_CRASH) process.stderr.write(`kills after: ${kills.join(", ")}\n${(await db.rotationStep.findMany({ where: { rotationId: rotation.id }, orderBy: { at: "asc" } })).map((h) => `${h.at.toISOString()} ${h.step} ${h.outcome} ${h.message.slice(0, 90)}`).join("\n")}\n`);
-    expect(done.errorMessage).toBeNull();
-    expect(done.state).toBe('SUCCEEDED');
-    expect(kills.length).toBeGreaterThanOrEqual(Math.floor(expectSteps / 2));
-    const history = await db.rotationStep.findMany({ where: { rotationId: rotation.id }, orderBy: { at: 'asc' } });
-    expect(history.filter((h) => h.outcome === 'succeeded')).toHaveLength(expectSteps);
+      const done = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
+      if (process.env.REKEY_DEBUG_CRASH)
+        process.stderr.write(
+          `kills after: ${kills.join(', ')}\n${(await db.rotationStep.findMany({ where: { rotationId: rotation.id }, orderBy: { at: 'asc' } })).map((h) => `${h.at.toISOString()} ${h.step} ${h.outcome} ${h.message.slice(0, 90)}`).join('\n')}\n`,
+        );
+      expect(done.errorMessage).toBeNull();
+      expect(done.state).toBe('SUCCEEDED');
+      expect(kills.length).toBeGreaterThanOrEqual(Math.floor(expectSteps / 2));
+      const history = await db.rotationStep.findMany({ where: { rotationId: rotation.id }, orderBy: { at: 'asc' } });
+      expect(history.filter((h) => h.outcome === 'succeeded')).toHaveLength(expectSteps);
 
-    const connector = await db.connector.findUniqueOrThrow({ where: { id: f.connector.id } });
-    const now = simCredentials(gs, f.sim.tenantId, connector.appId);
-    expect(now.app).toEqual([f.sim.newSha1]);
-    expect(now.sp.filter((s) => s === f.sim.oldSha1)).toEqual([]);
-    if (mode === 'rotate') expect(gaps).toEqual([]);
-    if (recreate) {
-      const tenant = gs.sim.admin.getTenant(f.sim.tenantId);
-      const sameName = [...tenant.applications.values()].filter((a) => a.displayName === displayName);
-      expect(sameName.map((a) => a.appId)).toEqual([connector.appId]);
-    }
-  }, 120_000);
+      const connector = await db.connector.findUniqueOrThrow({ where: { id: f.connector.id } });
+      const now = simCredentials(gs, f.sim.tenantId, connector.appId);
+      expect(now.app).toEqual([f.sim.newSha1]);
+      expect(now.sp.filter((s) => s === f.sim.oldSha1)).toEqual([]);
+      if (mode === 'rotate') expect(gaps).toEqual([]);
+      if (recreate) {
+        const tenant = gs.sim.admin.getTenant(f.sim.tenantId);
+        const sameName = [...tenant.applications.values()].filter((a) => a.displayName === displayName);
+        expect(sameName.map((a) => a.appId)).toEqual([connector.appId]);
+      }
+    },
+    120_000,
+  );
 
   it('stops gracefully on SIGTERM', async () => {
     stderrLog = '';

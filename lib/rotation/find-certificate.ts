@@ -4,20 +4,42 @@ import { normalizeThumbprint } from '@/lib/certs/certificate-facts';
 import { db, type Prisma } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 
-const certificateSelect = { id: true, sha1Thumbprint: true, sha256Thumbprint: true, subject: true, notBefore: true, notAfter: true, der: true, sealedPrivateKey: true } as const;
+const certificateSelect = {
+  id: true,
+  sha1Thumbprint: true,
+  sha256Thumbprint: true,
+  subject: true,
+  notBefore: true,
+  notAfter: true,
+  der: true,
+  sealedPrivateKey: true,
+} as const;
 export type InventoryCertificate = Prisma.CertificateGetPayload<{ select: typeof certificateSelect }>;
 
-export async function findCertificateByIdOrThumbprint(idOrThumbprint: string, client: Prisma.TransactionClient = db): Promise<InventoryCertificate | null> {
+export async function findCertificateByIdOrThumbprint(
+  idOrThumbprint: string,
+  client: Prisma.TransactionClient = db,
+): Promise<InventoryCertificate | null> {
   if (z.uuid().safeParse(idOrThumbprint).success) {
     return client.certificate.findUnique({ where: { id: idOrThumbprint }, select: certificateSelect });
   }
   const hex = normalizeThumbprint(idOrThumbprint);
   if (hex.length !== 40) return null;
-  return client.certificate.findFirst({ where: { sha1Thumbprint: { equals: hex, mode: 'insensitive' } }, select: certificateSelect });
+  return client.certificate.findFirst({
+    where: { sha1Thumbprint: { equals: hex, mode: 'insensitive' } },
+    select: certificateSelect,
+  });
 }
 
-export async function getCertificateByIdOrThumbprint(idOrThumbprint: string, client: Prisma.TransactionClient = db): Promise<InventoryCertificate> {
+export async function getCertificateByIdOrThumbprint(
+  idOrThumbprint: string,
+  client: Prisma.TransactionClient = db,
+): Promise<InventoryCertificate> {
   const c = await findCertificateByIdOrThumbprint(idOrThumbprint, client);
-  if (!c) throw new RekeyError('NOT_FOUND', `No certificate "${idOrThumbprint}" in the inventory (give its id or SHA-1 thumbprint).`);
+  if (!c)
+    throw new RekeyError(
+      'NOT_FOUND',
+      `No certificate "${idOrThumbprint}" in the inventory (give its id or SHA-1 thumbprint).`,
+    );
   return c;
 }

@@ -10,7 +10,19 @@ import type { UseCaseContext } from '@/lib/rotation/rotation-context';
 import { readFacts, type RotationFacts } from '@/lib/rotation/rotation-facts';
 
 export interface RotationEvidence {
-  rotation: { id: string; mode: string; plan: string | undefined; state: string; step: string; errorCode: string | null; errorMessage: string | null; createdAt: Date; startedAt: Date | null; finishedAt: Date | null; startedBy: string };
+  rotation: {
+    id: string;
+    mode: string;
+    plan: string | undefined;
+    state: string;
+    step: string;
+    errorCode: string | null;
+    errorMessage: string | null;
+    createdAt: Date;
+    startedAt: Date | null;
+    finishedAt: Date | null;
+    startedBy: string;
+  };
   connector: { id: string; displayName: string; appId: string };
   tenant: { id: string; entraTenantId: string; displayName: string };
   from: { id: string; sha1: string; subject: string; notAfter: Date } | null;
@@ -20,7 +32,10 @@ export interface RotationEvidence {
   audit: { seq: string; at: Date; actor: string; action: string; hash: string }[];
 }
 
-export async function getRotationEvidence(rotationId: string, ctx: Pick<UseCaseContext, 'principal'>): Promise<RotationEvidence> {
+export async function getRotationEvidence(
+  rotationId: string,
+  ctx: Pick<UseCaseContext, 'principal'>,
+): Promise<RotationEvidence> {
   const r = await db.rotation.findUnique({
     where: { id: rotationId },
     include: {
@@ -32,16 +47,53 @@ export async function getRotationEvidence(rotationId: string, ctx: Pick<UseCaseC
   });
   if (!r) throw new RekeyError('NOT_FOUND', `Rotation ${rotationId} not found.`);
   if (ctx.principal) await requireTenantAccess(ctx.principal, r.connector.tenantId, 'viewer');
-  const audit = await db.auditEvent.findMany({ where: { targetType: 'rotation', targetId: r.id }, orderBy: { seq: 'asc' } });
+  const audit = await db.auditEvent.findMany({
+    where: { targetType: 'rotation', targetId: r.id },
+    orderBy: { seq: 'asc' },
+  });
   const facts = readFacts(r.facts);
   return {
-    rotation: { id: r.id, mode: r.mode, plan: facts.plan, state: r.state, step: r.step, errorCode: r.errorCode, errorMessage: r.errorMessage, createdAt: r.createdAt, startedAt: r.startedAt, finishedAt: r.finishedAt, startedBy: r.actorLabel },
+    rotation: {
+      id: r.id,
+      mode: r.mode,
+      plan: facts.plan,
+      state: r.state,
+      step: r.step,
+      errorCode: r.errorCode,
+      errorMessage: r.errorMessage,
+      createdAt: r.createdAt,
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt,
+      startedBy: r.actorLabel,
+    },
     connector: { id: r.connector.id, displayName: r.connector.displayName, appId: r.connector.appId },
-    tenant: { id: r.connector.tenant.id, entraTenantId: r.connector.tenant.entraTenantId, displayName: r.connector.tenant.displayName },
-    from: r.fromCertificate ? { id: r.fromCertificate.id, sha1: r.fromCertificate.sha1Thumbprint, subject: r.fromCertificate.subject, notAfter: r.fromCertificate.notAfter } : null,
-    to: { id: r.toCertificate.id, sha1: r.toCertificate.sha1Thumbprint, subject: r.toCertificate.subject, notAfter: r.toCertificate.notAfter },
+    tenant: {
+      id: r.connector.tenant.id,
+      entraTenantId: r.connector.tenant.entraTenantId,
+      displayName: r.connector.tenant.displayName,
+    },
+    from: r.fromCertificate
+      ? {
+          id: r.fromCertificate.id,
+          sha1: r.fromCertificate.sha1Thumbprint,
+          subject: r.fromCertificate.subject,
+          notAfter: r.fromCertificate.notAfter,
+        }
+      : null,
+    to: {
+      id: r.toCertificate.id,
+      sha1: r.toCertificate.sha1Thumbprint,
+      subject: r.toCertificate.subject,
+      notAfter: r.toCertificate.notAfter,
+    },
     facts,
-    steps: r.steps.map((s) => ({ at: s.at, step: s.step, outcome: s.outcome, message: s.message, durationMs: s.durationMs })),
+    steps: r.steps.map((s) => ({
+      at: s.at,
+      step: s.step,
+      outcome: s.outcome,
+      message: s.message,
+      durationMs: s.durationMs,
+    })),
     audit: audit.map((a) => ({ seq: a.seq.toString(), at: a.at, actor: a.actorLabel, action: a.action, hash: a.hash })),
   };
 }

@@ -22,14 +22,35 @@ export function createGraphPortAdapter(graph: GraphEnvironment): RotationGraphPo
   return {
     async keyLifetimePolicy(t) {
       try {
-        const p = (await gw.request(ref(t), { method: 'GET', path: '/policies/defaultAppManagementPolicy', operation: 'read the app-management policy' })) as {
+        const p = (await gw.request(ref(t), {
+          method: 'GET',
+          path: '/policies/defaultAppManagementPolicy',
+          operation: 'read the app-management policy',
+        })) as {
           isEnabled?: boolean;
-          applicationRestrictions?: { keyCredentials?: { restrictionType?: string; maxLifetime?: string | null; restrictForAppsCreatedAfterDateTime?: string | null; state?: string }[] };
+          applicationRestrictions?: {
+            keyCredentials?: {
+              restrictionType?: string;
+              maxLifetime?: string | null;
+              restrictForAppsCreatedAfterDateTime?: string | null;
+              state?: string;
+            }[];
+          };
         };
-        const r = p.applicationRestrictions?.keyCredentials?.find((k) => k.restrictionType === 'asymmetricKeyLifetime' && k.state !== 'disabled');
-        return { enabled: p.isEnabled === true, maxLifetime: r?.maxLifetime ?? null, restrictForAppsCreatedAfter: r?.restrictForAppsCreatedAfterDateTime ?? null };
+        const r = p.applicationRestrictions?.keyCredentials?.find(
+          (k) => k.restrictionType === 'asymmetricKeyLifetime' && k.state !== 'disabled',
+        );
+        return {
+          enabled: p.isEnabled === true,
+          maxLifetime: r?.maxLifetime ?? null,
+          restrictForAppsCreatedAfter: r?.restrictForAppsCreatedAfterDateTime ?? null,
+        };
       } catch (e) {
-        if (e instanceof RekeyError && (e.code === 'FORBIDDEN' || e.code === 'PERMISSION_MISSING' || e.code === 'NOT_FOUND')) return null;
+        if (
+          e instanceof RekeyError &&
+          (e.code === 'FORBIDDEN' || e.code === 'PERMISSION_MISSING' || e.code === 'NOT_FOUND')
+        )
+          return null;
         throw e;
       }
     },
@@ -47,31 +68,80 @@ export function createGraphPortAdapter(graph: GraphEnvironment): RotationGraphPo
           credentials: (application.keyCredentials ?? []).map((k) => describeKeyCredential(k, 'application')),
         };
       }
-      if (servicePrincipal) view.sp = { id: servicePrincipal.id, credentials: (servicePrincipal.keyCredentials ?? []).map((k) => describeKeyCredential(k, 'servicePrincipal')) };
+      if (servicePrincipal)
+        view.sp = {
+          id: servicePrincipal.id,
+          credentials: (servicePrincipal.keyCredentials ?? []).map((k) => describeKeyCredential(k, 'servicePrincipal')),
+        };
       return view;
     },
     async grantedRoles(t) {
       return rolesOf(await gw.token(ref(t)));
     },
     async addCredential(t, input) {
-      const r = await addKeyCredential(gw, ref(t), { target: { on: input.on, objectId: input.objectId }, credential: input.credential, heldKeys: input.heldKeys, now: input.now, ...(input.known ? { known: input.known } : {}), readBack: false });
+      const r = await addKeyCredential(gw, ref(t), {
+        target: { on: input.on, objectId: input.objectId },
+        credential: input.credential,
+        heldKeys: input.heldKeys,
+        now: input.now,
+        ...(input.known ? { known: input.known } : {}),
+        readBack: false,
+      });
       return { path: r.path, reason: r.reason, keyId: r.keyId };
     },
     async removeCredential(t, input) {
-      const r = await removeKeyCredential(gw, ref(t), { target: { on: input.on, objectId: input.objectId }, keyId: input.keyId, heldKeys: input.heldKeys, now: input.now, ...(input.known ? { known: input.known } : {}), readBack: false });
+      const r = await removeKeyCredential(gw, ref(t), {
+        target: { on: input.on, objectId: input.objectId },
+        keyId: input.keyId,
+        heldKeys: input.heldKeys,
+        now: input.now,
+        ...(input.known ? { known: input.known } : {}),
+        readBack: false,
+      });
       return { path: r.path, reason: r.reason, keyId: r.keyId };
     },
     async verifyCredential(t, appId, key) {
-      const r = await acquireTokenAsApp({ authorityHost: graph.authorityHost, graphResource: graph.graphResource, tenantId: t.id, clientId: appId, certificatePem: key.certificatePem, privateKeyPem: key.privateKeyPem });
-      return r.ok ? { ok: true } : { ok: false, keyNotRegistered: r.keyNotRegistered, unavailable: r.unavailable, ...(r.aadsts ? { aadsts: r.aadsts } : {}), message: r.message };
+      const r = await acquireTokenAsApp({
+        authorityHost: graph.authorityHost,
+        graphResource: graph.graphResource,
+        tenantId: t.id,
+        clientId: appId,
+        certificatePem: key.certificatePem,
+        privateKeyPem: key.privateKeyPem,
+      });
+      return r.ok
+        ? { ok: true }
+        : {
+            ok: false,
+            keyNotRegistered: r.keyNotRegistered,
+            unavailable: r.unavailable,
+            ...(r.aadsts ? { aadsts: r.aadsts } : {}),
+            message: r.message,
+          };
     },
     async listAppRoleGrants(t, spObjectId) {
-      const rows = await gw.listAll<unknown>(ref(t), { method: 'GET', path: `/servicePrincipals/${spObjectId}/appRoleAssignments`, operation: 'read the app role assignments', need: 'readApplications' });
-      return rows.map((x) => AppRoleAssignmentSchema.parse(x)).map((a) => ({ resourceId: a.resourceId, appRoleId: a.appRoleId, resourceDisplayName: a.resourceDisplayName ?? null }));
+      const rows = await gw.listAll<unknown>(ref(t), {
+        method: 'GET',
+        path: `/servicePrincipals/${spObjectId}/appRoleAssignments`,
+        operation: 'read the app role assignments',
+        need: 'readApplications',
+      });
+      return rows
+        .map((x) => AppRoleAssignmentSchema.parse(x))
+        .map((a) => ({
+          resourceId: a.resourceId,
+          appRoleId: a.appRoleId,
+          resourceDisplayName: a.resourceDisplayName ?? null,
+        }));
     },
     async deleteApplication(t, appObjectId) {
       try {
-        await gw.request(ref(t), { method: 'DELETE', path: `/applications/${appObjectId}`, operation: 'delete the old application', need: 'writeApplications' });
+        await gw.request(ref(t), {
+          method: 'DELETE',
+          path: `/applications/${appObjectId}`,
+          operation: 'delete the old application',
+          need: 'writeApplications',
+        });
       } catch (e) {
         if (!(e instanceof RekeyError && e.code === 'NOT_FOUND')) throw e;
       }
@@ -83,19 +153,41 @@ export function createGraphPortAdapter(graph: GraphEnvironment): RotationGraphPo
             await gw.request(ref(t), {
               method: 'POST',
               path: '/applications',
-              body: { displayName: input.displayName, signInAudience: 'AzureADMyOrg', requiredResourceAccess: input.requiredResourceAccess, keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Verify', ...input.credential }] },
+              body: {
+                displayName: input.displayName,
+                signInAudience: 'AzureADMyOrg',
+                requiredResourceAccess: input.requiredResourceAccess,
+                keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Verify', ...input.credential }],
+              },
               operation: 'create the new application',
               need: 'writeApplications',
             }),
           );
       // A crash may fall between the two writes: reuse a service principal that already exists.
       const existingSp = input.adopt ? (await findConnection(gw, ref(t), app.appId)).servicePrincipal : null;
-      const sp = existingSp ?? ServicePrincipalSchema.parse(await gw.request(ref(t), { method: 'POST', path: '/servicePrincipals', body: { appId: app.appId }, operation: 'create the new service principal', need: 'writeApplications' }));
+      const sp =
+        existingSp ??
+        ServicePrincipalSchema.parse(
+          await gw.request(ref(t), {
+            method: 'POST',
+            path: '/servicePrincipals',
+            body: { appId: app.appId },
+            operation: 'create the new service principal',
+            need: 'writeApplications',
+          }),
+        );
       return { appId: app.appId, appObjectId: app.id, spObjectId: sp.id };
     },
     async findApplicationsByName(t, displayName) {
-      const rows = await gw.listAll<unknown>(ref(t), { method: 'GET', path: `/applications?$filter=displayName eq ${odataString(displayName)}&$select=id,appId,createdDateTime`, operation: `find applications named ${displayName}`, need: 'readApplications' });
-      return rows.map((x) => ApplicationSchema.parse(x)).map((a) => ({ appId: a.appId, appObjectId: a.id, createdDateTime: a.createdDateTime ?? null }));
+      const rows = await gw.listAll<unknown>(ref(t), {
+        method: 'GET',
+        path: `/applications?$filter=displayName eq ${odataString(displayName)}&$select=id,appId,createdDateTime`,
+        operation: `find applications named ${displayName}`,
+        need: 'readApplications',
+      });
+      return rows
+        .map((x) => ApplicationSchema.parse(x))
+        .map((a) => ({ appId: a.appId, appObjectId: a.id, createdDateTime: a.createdDateTime ?? null }));
     },
     async grantAppRole(t, spObjectId, grant) {
       await gw.request(ref(t), {

@@ -26,7 +26,14 @@ export interface ConnectionRef {
 
 export interface ConnectionView {
   /** null when the application no longer exists. */
-  app: { id: string; appId: string; displayName: string | null; createdDateTime: string | null; requiredResourceAccess: RequiredResourceAccess; credentials: ObservedCredential[] } | null;
+  app: {
+    id: string;
+    appId: string;
+    displayName: string | null;
+    createdDateTime: string | null;
+    requiredResourceAccess: RequiredResourceAccess;
+    credentials: ObservedCredential[];
+  } | null;
   /** null when the app has no service principal in the tenant. */
   sp: { id: string; credentials: ObservedCredential[] } | null;
 }
@@ -112,8 +119,14 @@ export interface RotationGraphPort {
   /** Deletes the application (Entra removes its service principal with it). Idempotent: absent is fine. */
   deleteApplication(tenant: TenantRef, appObjectId: string): Promise<void>;
   /** Creates application + service principal with the certificate (or finishes an adopted application); returns their ids. */
-  createConnection(tenant: TenantRef, input: RecreateConnectionInput): Promise<{ appId: string; appObjectId: string; spObjectId: string }>;
+  createConnection(
+    tenant: TenantRef,
+    input: RecreateConnectionInput,
+  ): Promise<{ appId: string; appObjectId: string; spObjectId: string }>;
   /** Finds an application by display name (recreate is resumable: it may already exist). */
-  findApplicationsByName(tenant: TenantRef, displayName: string): Promise<{ appId: string; appObjectId: string; createdDateTime: string | null }[]>;
+  findApplicationsByName(
+    tenant: TenantRef,
+    displayName: string,
+  ): Promise<{ appId: string; appObjectId: string; createdDateTime: string | null }[]>;
   grantAppRole(tenant: TenantRef, spObjectId: string, grant: AppRoleGrant): Promise<void>;
 }

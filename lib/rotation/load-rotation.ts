@@ -8,7 +8,16 @@ import { planFor, type MachineState, type PlanName, type RotationState, type Ste
 import { readFacts } from '@/lib/rotation/rotation-facts';
 import type { CertificateInHand, StepContext } from '@/lib/rotation/steps/step-context';
 
-const certSelect = { id: true, sha1Thumbprint: true, sha256Thumbprint: true, der: true, notBefore: true, notAfter: true, sealedPrivateKey: true, subject: true } as const;
+const certSelect = {
+  id: true,
+  sha1Thumbprint: true,
+  sha256Thumbprint: true,
+  der: true,
+  notBefore: true,
+  notAfter: true,
+  sealedPrivateKey: true,
+  subject: true,
+} as const;
 
 export const rotationInclude = {
   connector: { include: { tenant: true, connectorType: true } },
@@ -18,11 +27,16 @@ export const rotationInclude = {
 
 export type LoadedRotation = Prisma.RotationGetPayload<{ include: typeof rotationInclude }>;
 
-export async function loadRotation(rotationId: string, client: Prisma.TransactionClient = db): Promise<LoadedRotation | null> {
+export async function loadRotation(
+  rotationId: string,
+  client: Prisma.TransactionClient = db,
+): Promise<LoadedRotation | null> {
   return client.rotation.findUnique({ where: { id: rotationId }, include: rotationInclude });
 }
 
-export function machineStateOf(r: Pick<LoadedRotation, 'state' | 'step' | 'attempts' | 'mode' | 'facts'>): MachineState {
+export function machineStateOf(
+  r: Pick<LoadedRotation, 'state' | 'step' | 'attempts' | 'mode' | 'facts'>,
+): MachineState {
   const facts = readFacts(r.facts);
   const plan: PlanName = facts.plan ?? planFor(r.mode, facts.recreateRequested === true);
   return { state: r.state as RotationState, step: r.step as StepName, plan, attempts: r.attempts };
@@ -32,11 +46,20 @@ type Cert = LoadedRotation['toCertificate'];
 
 async function inHand(c: Cert, deps: Pick<RotationDeps, 'openKey'>): Promise<CertificateInHand> {
   const pem = derToPem(Buffer.from(c.der));
-  const key = c.sealedPrivateKey ? await deps.openKey({ sealedPrivateKey: c.sealedPrivateKey, sha256Thumbprint: c.sha256Thumbprint, certificatePem: pem }) : null;
+  const key = c.sealedPrivateKey
+    ? await deps.openKey({
+        sealedPrivateKey: c.sealedPrivateKey,
+        sha256Thumbprint: c.sha256Thumbprint,
+        certificatePem: pem,
+      })
+    : null;
   return { id: c.id, sha1: c.sha1Thumbprint.toUpperCase(), pem, notBefore: c.notBefore, notAfter: c.notAfter, key };
 }
 
-function withoutCredential({ credential: _credential, ...cert }: CertificateInHand & { credential: NewKeyCredential }): CertificateInHand {
+function withoutCredential({
+  credential: _credential,
+  ...cert
+}: CertificateInHand & { credential: NewKeyCredential }): CertificateInHand {
   return cert;
 }
 
@@ -44,7 +67,10 @@ function withoutCredential({ credential: _credential, ...cert }: CertificateInHa
  * The rotation row again, with the relations of an earlier load (they do not change while a run
  * holds the rotation's lock — except the connector after a recreate: load it all again then).
  */
-export async function reloadRotationRow(prev: LoadedRotation, client: Prisma.TransactionClient = db): Promise<LoadedRotation | null> {
+export async function reloadRotationRow(
+  prev: LoadedRotation,
+  client: Prisma.TransactionClient = db,
+): Promise<LoadedRotation | null> {
   const row = await client.rotation.findUnique({ where: { id: prev.id } });
   return row ? { ...prev, ...row } : null;
 }
@@ -52,11 +78,20 @@ export async function reloadRotationRow(prev: LoadedRotation, client: Prisma.Tra
 /** Certificates opened for one run of steps (keys unsealed, PEMs parsed once, not once per step). */
 export type OpenedCertificates = Map<string, Promise<CertificateInHand & { credential: NewKeyCredential }>>;
 
-export async function buildStepContext(r: LoadedRotation, deps: RotationDeps, now: Date, opened: OpenedCertificates = new Map()): Promise<StepContext> {
+export async function buildStepContext(
+  r: LoadedRotation,
+  deps: RotationDeps,
+  now: Date,
+  opened: OpenedCertificates = new Map(),
+): Promise<StepContext> {
   const facts = readFacts(r.facts);
   const open = (c: Cert) => {
     let p = opened.get(c.id);
-    if (!p) opened.set(c.id, (p = inHand(c, deps).then((h) => ({ ...h, credential: keyCredentialFromPem(h.pem, c.subject) }))));
+    if (!p)
+      opened.set(
+        c.id,
+        (p = inHand(c, deps).then((h) => ({ ...h, credential: keyCredentialFromPem(h.pem, c.subject) }))),
+      );
     return p;
   };
   const newCert = await open(r.toCertificate);
@@ -65,7 +100,11 @@ export async function buildStepContext(r: LoadedRotation, deps: RotationDeps, no
     rotationId: r.id,
     plan: machineStateOf(r).plan,
     tenant: { id: r.connector.tenant.entraTenantId, name: r.connector.tenant.displayName },
-    connection: { tenant: { id: r.connector.tenant.entraTenantId, name: r.connector.tenant.displayName }, appId: r.connector.appId, appObjectId: r.connector.appObjectId },
+    connection: {
+      tenant: { id: r.connector.tenant.entraTenantId, name: r.connector.tenant.displayName },
+      appId: r.connector.appId,
+      appObjectId: r.connector.appObjectId,
+    },
     connectorDisplayName: r.connector.displayName,
     requiredResourceAccess: rra.success ? rra.data : [],
     newCert,

@@ -13,13 +13,32 @@
  * and cancel_remove_new (cancelled after the new key may have been added → CANCELLED).
  */
 
-export const ROTATION_STATES = ['PENDING', 'RUNNING', 'WAITING', 'NEEDS_ATTENTION', 'SUCCEEDED', 'FAILED', 'CANCELLED', 'ROLLED_BACK'] as const;
+export const ROTATION_STATES = [
+  'PENDING',
+  'RUNNING',
+  'WAITING',
+  'NEEDS_ATTENTION',
+  'SUCCEEDED',
+  'FAILED',
+  'CANCELLED',
+  'ROLLED_BACK',
+] as const;
 export type RotationState = (typeof ROTATION_STATES)[number];
 export type RotationMode = 'rotate' | 'reestablish';
 export type PlanName = 'rotate' | 'reestablish_credential' | 'reestablish_recreate';
 
-export const ACTIVE_STATES = ['PENDING', 'RUNNING', 'WAITING', 'NEEDS_ATTENTION'] as const satisfies readonly RotationState[];
-export const TERMINAL_STATES = ['SUCCEEDED', 'FAILED', 'CANCELLED', 'ROLLED_BACK'] as const satisfies readonly RotationState[];
+export const ACTIVE_STATES = [
+  'PENDING',
+  'RUNNING',
+  'WAITING',
+  'NEEDS_ATTENTION',
+] as const satisfies readonly RotationState[];
+export const TERMINAL_STATES = [
+  'SUCCEEDED',
+  'FAILED',
+  'CANCELLED',
+  'ROLLED_BACK',
+] as const satisfies readonly RotationState[];
 
 export type StepName =
   | 'preflight'
@@ -54,7 +73,10 @@ export const PLANS: Record<PlanName, readonly StepName[]> = {
 /** Steps after which the old connection cannot be restored by Rekey. */
 export const DESTRUCTIVE_STEPS: ReadonlySet<StepName> = new Set(['remove_old', 'delete_connection']);
 /** Side-path steps and the terminal state each leads to. */
-const SIDE_PATHS: Partial<Record<StepName, RotationState>> = { rollback_remove_new: 'ROLLED_BACK', cancel_remove_new: 'CANCELLED' };
+const SIDE_PATHS: Partial<Record<StepName, RotationState>> = {
+  rollback_remove_new: 'ROLLED_BACK',
+  cancel_remove_new: 'CANCELLED',
+};
 
 export function planFor(mode: RotationMode, recreate = false): PlanName {
   if (mode === 'rotate') return 'rotate';
@@ -208,11 +230,25 @@ function refuse(reason: string): TransitionResult {
   return { ok: false, reason };
 }
 
-function moveTo(s: MachineState, step: StepName, now: Date, extra: { error?: StepError | null; plan?: PlanName } = {}): TransitionResult {
+function moveTo(
+  s: MachineState,
+  step: StepName,
+  now: Date,
+  extra: { error?: StepError | null; plan?: PlanName } = {},
+): TransitionResult {
   const plan = extra.plan ?? s.plan;
   const effects: Effect[] = s.state === 'PENDING' ? [{ type: 'mark_started' }] : [];
   if (step === 'done') {
-    return { ok: true, state: 'SUCCEEDED', step, plan, attempts: 0, nextAttemptAt: null, error: null, effects: [...effects, { type: 'mark_finished' }] };
+    return {
+      ok: true,
+      state: 'SUCCEEDED',
+      step,
+      plan,
+      attempts: 0,
+      nextAttemptAt: null,
+      error: null,
+      effects: [...effects, { type: 'mark_finished' }],
+    };
   }
   return {
     ok: true,
@@ -228,7 +264,16 @@ function moveTo(s: MachineState, step: StepName, now: Date, extra: { error?: Ste
 
 function finish(s: MachineState, state: RotationState, error: StepError | null): TransitionResult {
   const effects: Effect[] = s.state === 'PENDING' ? [{ type: 'mark_started' }] : [];
-  return { ok: true, state, step: s.step, plan: s.plan, attempts: 0, nextAttemptAt: null, error, effects: [...effects, { type: 'mark_finished' }] };
+  return {
+    ok: true,
+    state,
+    step: s.step,
+    plan: s.plan,
+    attempts: 0,
+    nextAttemptAt: null,
+    error,
+    effects: [...effects, { type: 'mark_finished' }],
+  };
 }
 
 function needsAttention(s: MachineState, attempts: number, err: StepError, prefix = ''): TransitionResult {
@@ -248,10 +293,19 @@ function needsAttention(s: MachineState, attempts: number, err: StepError, prefi
 const ROLLING_BACK = ' Rekey is removing the new credential; the old one stays in place.';
 
 /** verify_new failed for good: in rotate mode the old key still works, so undo the add. */
-function verifyNewGaveUp(s: MachineState, now: Date, attempts: number, err: StepError, prefix: string): TransitionResult {
+function verifyNewGaveUp(
+  s: MachineState,
+  now: Date,
+  attempts: number,
+  err: StepError,
+  prefix: string,
+): TransitionResult {
   if (s.plan === 'rotate') {
     return moveTo(s, 'rollback_remove_new', now, {
-      error: { code: err.code, message: `${prefix}The new credential could not be verified: ${err.message}${ROLLING_BACK}` },
+      error: {
+        code: err.code,
+        message: `${prefix}The new credential could not be verified: ${err.message}${ROLLING_BACK}`,
+      },
     });
   }
   return needsAttention(
@@ -267,7 +321,10 @@ function finishSidePath(s: MachineState, current: StepError | null): TransitionR
   const terminal = SIDE_PATHS[s.step] ?? 'FAILED';
   if (terminal === 'ROLLED_BACK') {
     const why = (current?.message ?? 'The new credential could not be verified.').split(ROLLING_BACK)[0]?.trim();
-    return finish(s, terminal, { code: current?.code ?? 'VERIFY_NEW_FAILED', message: `${why} Rekey removed the new credential again; the old credential is still in place and still works.` });
+    return finish(s, terminal, {
+      code: current?.code ?? 'VERIFY_NEW_FAILED',
+      message: `${why} Rekey removed the new credential again; the old credential is still in place and still works.`,
+    });
   }
   return finish(s, terminal, null);
 }
@@ -316,7 +373,10 @@ export function transition(
         plan: s.plan,
         attempts,
         nextAttemptAt: runAt,
-        error: { code: event.code, message: `${event.message} Rekey will try again at ${runAt.toISOString()} (attempt ${attempts + 1} of ${policy.maxAttempts}).` },
+        error: {
+          code: event.code,
+          message: `${event.message} Rekey will try again at ${runAt.toISOString()} (attempt ${attempts + 1} of ${policy.maxAttempts}).`,
+        },
         effects: [...effects, { type: 'enqueue_advance', runAt }],
       };
     }
@@ -340,8 +400,18 @@ export function transition(
       return finish(s, 'CANCELLED', null);
     }
     case 'retry': {
-      if (s.state !== 'NEEDS_ATTENTION') return refuse(`Only a rotation that needs attention can be retried; this one is ${s.state}.`);
-      return { ok: true, state: 'RUNNING', step: s.step, plan: s.plan, attempts: 0, nextAttemptAt: null, error: null, effects: [{ type: 'enqueue_advance', runAt: now }] };
+      if (s.state !== 'NEEDS_ATTENTION')
+        return refuse(`Only a rotation that needs attention can be retried; this one is ${s.state}.`);
+      return {
+        ok: true,
+        state: 'RUNNING',
+        step: s.step,
+        plan: s.plan,
+        attempts: 0,
+        nextAttemptAt: null,
+        error: null,
+        effects: [{ type: 'enqueue_advance', runAt: now }],
+      };
     }
   }
 }

@@ -8,7 +8,14 @@ const base: PreflightFacts = {
   recreate: false,
   tenantName: 'Contoso',
   connector: { displayName: 'Mail Archive', currentSha1: 'AA'.repeat(20) },
-  certificate: { sha1: 'BB'.repeat(20), notBefore: new Date('2026-05-01T00:00:00Z'), notAfter: new Date('2026-11-01T00:00:00Z'), errors: [], warnings: [], privateKeyHeld: true },
+  certificate: {
+    sha1: 'BB'.repeat(20),
+    notBefore: new Date('2026-05-01T00:00:00Z'),
+    notAfter: new Date('2026-11-01T00:00:00Z'),
+    errors: [],
+    warnings: [],
+    privateKeyHeld: true,
+  },
   activeRotation: null,
   roles: ['Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All'],
   connection: { appExists: true, appCreatedDateTime: '2024-01-01T00:00:00Z', credentials: [] },
@@ -16,25 +23,134 @@ const base: PreflightFacts = {
   policy: { enabled: false, maxLifetime: null, restrictForAppsCreatedAfter: null },
 };
 
-const rows: { name: string; facts: Partial<PreflightFacts>; check: string; status: 'pass' | 'warn' | 'fail'; message?: RegExp }[] = [
+const rows: {
+  name: string;
+  facts: Partial<PreflightFacts>;
+  check: string;
+  status: 'pass' | 'warn' | 'fail';
+  message?: RegExp;
+}[] = [
   { name: 'a valid new certificate passes', facts: {}, check: 'certificateValidForEntra', status: 'pass' },
-  { name: 'an expired certificate fails with the validator\'s message', facts: { certificate: { ...base.certificate, errors: [{ code: 'EXPIRED', message: 'the certificate expired on 2026-01-01.' }] } }, check: 'certificateValidForEntra', status: 'fail', message: /expired on 2026-01-01/ },
-  { name: 'a certificate warning warns', facts: { certificate: { ...base.certificate, warnings: [{ code: 'EXPIRES_SOON', message: 'expires in 10 days' }] } }, check: 'certificateValidForEntra', status: 'warn' },
-  { name: 'the current certificate fails', facts: { connector: { displayName: 'Mail Archive', currentSha1: 'BB'.repeat(20) } }, check: 'notCurrentCertificate', status: 'fail', message: /already the current certificate/ },
-  { name: 'another active rotation fails and names it', facts: { activeRotation: { id: 'r1', state: 'WAITING', step: 'add_new', actorLabel: 'alice' } }, check: 'nothingElseRotating', status: 'fail', message: /\(r1, WAITING at step add_new, started by alice\)/ },
-  { name: 'missing write permission fails', facts: { roles: ['Application.Read.All'] }, check: 'consentAndPermissions', status: 'fail', message: /lacks Application\.ReadWrite\.All/ },
-  { name: 'no token at all fails', facts: { roles: { error: 'AADSTS7000229: consent revoked' } }, check: 'consentAndPermissions', status: 'fail', message: /could not get a token/ },
-  { name: 'recreating without AppRoleAssignment.ReadWrite.All fails', facts: { mode: 'reestablish', recreate: true, roles: ['Application.ReadWrite.All'] }, check: 'consentAndPermissions', status: 'fail', message: /AppRoleAssignment\.ReadWrite\.All/ },
-  { name: 'a missing application fails in rotate mode', facts: { connection: { appExists: false, appCreatedDateTime: null, credentials: [] } }, check: 'connectionExists', status: 'fail', message: /choose Re-establish/ },
-  { name: 'a missing application only warns when re-establishing', facts: { mode: 'reestablish', connection: { appExists: false, appCreatedDateTime: null, credentials: [] } }, check: 'connectionExists', status: 'warn' },
-  { name: 'addKey with proof passes', facts: {}, check: 'proofOfPossession', status: 'pass', message: /addKey with proof of possession/ },
-  { name: 'PATCH warns and says why', facts: { addPath: { path: 'patch', reason: 'no currently valid private key of this object is held by Rekey' } }, check: 'proofOfPossession', status: 'warn', message: /PATCH needed .*no currently valid private key/ },
+  {
+    name: "an expired certificate fails with the validator's message",
+    facts: {
+      certificate: {
+        ...base.certificate,
+        errors: [{ code: 'EXPIRED', message: 'the certificate expired on 2026-01-01.' }],
+      },
+    },
+    check: 'certificateValidForEntra',
+    status: 'fail',
+    message: /expired on 2026-01-01/,
+  },
+  {
+    name: 'a certificate warning warns',
+    facts: {
+      certificate: { ...base.certificate, warnings: [{ code: 'EXPIRES_SOON', message: 'expires in 10 days' }] },
+    },
+    check: 'certificateValidForEntra',
+    status: 'warn',
+  },
+  {
+    name: 'the current certificate fails',
+    facts: { connector: { displayName: 'Mail Archive', currentSha1: 'BB'.repeat(20) } },
+    check: 'notCurrentCertificate',
+    status: 'fail',
+    message: /already the current certificate/,
+  },
+  {
+    name: 'another active rotation fails and names it',
+    facts: { activeRotation: { id: 'r1', state: 'WAITING', step: 'add_new', actorLabel: 'alice' } },
+    check: 'nothingElseRotating',
+    status: 'fail',
+    message: /\(r1, WAITING at step add_new, started by alice\)/,
+  },
+  {
+    name: 'missing write permission fails',
+    facts: { roles: ['Application.Read.All'] },
+    check: 'consentAndPermissions',
+    status: 'fail',
+    message: /lacks Application\.ReadWrite\.All/,
+  },
+  {
+    name: 'no token at all fails',
+    facts: { roles: { error: 'AADSTS7000229: consent revoked' } },
+    check: 'consentAndPermissions',
+    status: 'fail',
+    message: /could not get a token/,
+  },
+  {
+    name: 'recreating without AppRoleAssignment.ReadWrite.All fails',
+    facts: { mode: 'reestablish', recreate: true, roles: ['Application.ReadWrite.All'] },
+    check: 'consentAndPermissions',
+    status: 'fail',
+    message: /AppRoleAssignment\.ReadWrite\.All/,
+  },
+  {
+    name: 'a missing application fails in rotate mode',
+    facts: { connection: { appExists: false, appCreatedDateTime: null, credentials: [] } },
+    check: 'connectionExists',
+    status: 'fail',
+    message: /choose Re-establish/,
+  },
+  {
+    name: 'a missing application only warns when re-establishing',
+    facts: { mode: 'reestablish', connection: { appExists: false, appCreatedDateTime: null, credentials: [] } },
+    check: 'connectionExists',
+    status: 'warn',
+  },
+  {
+    name: 'addKey with proof passes',
+    facts: {},
+    check: 'proofOfPossession',
+    status: 'pass',
+    message: /addKey with proof of possession/,
+  },
+  {
+    name: 'PATCH warns and says why',
+    facts: { addPath: { path: 'patch', reason: 'no currently valid private key of this object is held by Rekey' } },
+    check: 'proofOfPossession',
+    status: 'warn',
+    message: /PATCH needed .*no currently valid private key/,
+  },
   { name: 'no lifetime restriction passes', facts: {}, check: 'appManagementPolicy', status: 'pass' },
-  { name: 'a certificate longer-lived than the policy allows fails', facts: { policy: { enabled: true, maxLifetime: 'P90D', restrictForAppsCreatedAfter: null } }, check: 'appManagementPolicy', status: 'fail', message: /valid for 184 days .* at most P90D/ },
-  { name: 'a certificate within the policy passes', facts: { policy: { enabled: true, maxLifetime: 'P365D', restrictForAppsCreatedAfter: null } }, check: 'appManagementPolicy', status: 'pass' },
-  { name: 'a policy for newer apps does not apply to an older app', facts: { policy: { enabled: true, maxLifetime: 'P90D', restrictForAppsCreatedAfter: '2025-01-01T00:00:00Z' } }, check: 'appManagementPolicy', status: 'pass', message: /only applies to apps created after/ },
-  { name: 'a policy for newer apps applies to a recreated app', facts: { mode: 'reestablish', recreate: true, policy: { enabled: true, maxLifetime: 'P90D', restrictForAppsCreatedAfter: '2025-01-01T00:00:00Z' } }, check: 'appManagementPolicy', status: 'fail' },
-  { name: 'an unreadable policy warns', facts: { policy: null }, check: 'appManagementPolicy', status: 'warn', message: /Policy\.Read\.All/ },
+  {
+    name: 'a certificate longer-lived than the policy allows fails',
+    facts: { policy: { enabled: true, maxLifetime: 'P90D', restrictForAppsCreatedAfter: null } },
+    check: 'appManagementPolicy',
+    status: 'fail',
+    message: /valid for 184 days .* at most P90D/,
+  },
+  {
+    name: 'a certificate within the policy passes',
+    facts: { policy: { enabled: true, maxLifetime: 'P365D', restrictForAppsCreatedAfter: null } },
+    check: 'appManagementPolicy',
+    status: 'pass',
+  },
+  {
+    name: 'a policy for newer apps does not apply to an older app',
+    facts: { policy: { enabled: true, maxLifetime: 'P90D', restrictForAppsCreatedAfter: '2025-01-01T00:00:00Z' } },
+    check: 'appManagementPolicy',
+    status: 'pass',
+    message: /only applies to apps created after/,
+  },
+  {
+    name: 'a policy for newer apps applies to a recreated app',
+    facts: {
+      mode: 'reestablish',
+      recreate: true,
+      policy: { enabled: true, maxLifetime: 'P90D', restrictForAppsCreatedAfter: '2025-01-01T00:00:00Z' },
+    },
+    check: 'appManagementPolicy',
+    status: 'fail',
+  },
+  {
+    name: 'an unreadable policy warns',
+    facts: { policy: null },
+    check: 'appManagementPolicy',
+    status: 'warn',
+    message: /Policy\.Read\.All/,
+  },
 ];
 
 describe('preflight checks', () => {
@@ -47,7 +163,15 @@ describe('preflight checks', () => {
   });
 
   it('runs every check in order', () => {
-    expect(evaluatePreflight(base).checks.map((c) => c.name)).toEqual(['certificateValidForEntra', 'notCurrentCertificate', 'nothingElseRotating', 'consentAndPermissions', 'connectionExists', 'proofOfPossession', 'appManagementPolicy']);
+    expect(evaluatePreflight(base).checks.map((c) => c.name)).toEqual([
+      'certificateValidForEntra',
+      'notCurrentCertificate',
+      'nothingElseRotating',
+      'consentAndPermissions',
+      'connectionExists',
+      'proofOfPossession',
+      'appManagementPolicy',
+    ]);
   });
 
   it.each([

@@ -26,7 +26,14 @@ export interface PreflightFacts {
   recreate: boolean;
   tenantName: string;
   connector: { displayName: string; currentSha1: string | null };
-  certificate: { sha1: string; notBefore: Date; notAfter: Date; errors: CertIssue[]; warnings: CertIssue[]; privateKeyHeld: boolean };
+  certificate: {
+    sha1: string;
+    notBefore: Date;
+    notAfter: Date;
+    errors: CertIssue[];
+    warnings: CertIssue[];
+    privateKeyHeld: boolean;
+  };
   activeRotation: { id: string; state: string; step: string; actorLabel: string } | null;
   roles: string[] | Unreadable;
   connection: { appExists: boolean; appCreatedDateTime: string | null; credentials: ObservedCredential[] } | Unreadable;
@@ -68,13 +75,19 @@ export const PREFLIGHT_CHECKS: readonly Check[] = [
     name: 'notCurrentCertificate',
     title: 'A different certificate',
     run: ({ certificate, connector }) =>
-      connector.currentSha1 === certificate.sha1 ? fail(`${certificate.sha1} is already the current certificate of ${connector.displayName}; choose a new one.`) : pass('The certificate differs from the current one.'),
+      connector.currentSha1 === certificate.sha1
+        ? fail(`${certificate.sha1} is already the current certificate of ${connector.displayName}; choose a new one.`)
+        : pass('The certificate differs from the current one.'),
   },
   {
     name: 'nothingElseRotating',
     title: 'Nothing else rotating this connector',
     run: ({ activeRotation: a, connector }) =>
-      a ? fail(`${connector.displayName} already has an active rotation (${a.id}, ${a.state} at step ${a.step}, started by ${a.actorLabel || 'system'}); wait for it or cancel it.`) : pass('No other rotation is active for this connector.'),
+      a
+        ? fail(
+            `${connector.displayName} already has an active rotation (${a.id}, ${a.state} at step ${a.step}, started by ${a.actorLabel || 'system'}); wait for it or cancel it.`,
+          )
+        : pass('No other rotation is active for this connector.'),
   },
   {
     name: 'consentAndPermissions',
@@ -82,8 +95,14 @@ export const PREFLIGHT_CHECKS: readonly Check[] = [
     run: ({ roles, recreate, tenantName }) => {
       if (unreadable(roles)) return fail(`Rekey could not get a token for ${tenantName}: ${roles.error}`);
       const has = (need: keyof typeof ROLES_SATISFYING) => ROLES_SATISFYING[need].some((r) => roles.includes(r));
-      if (!has('writeApplications')) return fail(`Rekey's management app lacks Application.ReadWrite.All in ${tenantName}; ask a Global Administrator to grant admin consent again.`);
-      if (recreate && !has('writeAppRoleAssignments')) return fail(`Recreating the connection needs AppRoleAssignment.ReadWrite.All in ${tenantName} to restore consent.`);
+      if (!has('writeApplications'))
+        return fail(
+          `Rekey's management app lacks Application.ReadWrite.All in ${tenantName}; ask a Global Administrator to grant admin consent again.`,
+        );
+      if (recreate && !has('writeAppRoleAssignments'))
+        return fail(
+          `Recreating the connection needs AppRoleAssignment.ReadWrite.All in ${tenantName} to restore consent.`,
+        );
       return pass('Rekey is consented with the permissions this rotation needs.');
     },
   },
@@ -92,10 +111,15 @@ export const PREFLIGHT_CHECKS: readonly Check[] = [
     title: 'Connection present in the tenant',
     run: ({ connection, mode, connector }) => {
       if (unreadable(connection)) return fail(`Could not read the connection: ${connection.error}`);
-      if (connection.appExists) return pass(`${connector.displayName} exists with ${connection.credentials.length} certificate credential(s).`);
+      if (connection.appExists)
+        return pass(`${connector.displayName} exists with ${connection.credentials.length} certificate credential(s).`);
       return mode === 'rotate'
-        ? fail(`The application of ${connector.displayName} no longer exists in the tenant; choose Re-establish connection to recreate it.`)
-        : warn(`The application of ${connector.displayName} no longer exists; re-establishing will recreate it from the inventory.`);
+        ? fail(
+            `The application of ${connector.displayName} no longer exists in the tenant; choose Re-establish connection to recreate it.`,
+          )
+        : warn(
+            `The application of ${connector.displayName} no longer exists; re-establishing will recreate it from the inventory.`,
+          );
     },
   },
   {
@@ -103,27 +127,43 @@ export const PREFLIGHT_CHECKS: readonly Check[] = [
     title: 'How the new key is added',
     run: ({ addPath, mode, recreate }) => {
       if (recreate) return pass('The new certificate is set when the application is created.');
-      if (mode === 'reestablish') return warn('The old credential is removed first, so the new one is added with PATCH (read-modify-write of keyCredentials).');
+      if (mode === 'reestablish')
+        return warn(
+          'The old credential is removed first, so the new one is added with PATCH (read-modify-write of keyCredentials).',
+        );
       if (!addPath) return warn('Could not tell how the key will be added (the connection could not be read).');
-      return addPath.path === 'addKey' ? pass(`addKey with proof of possession: ${addPath.reason}.`) : warn(`PATCH needed (no proof of possession possible): ${addPath.reason}.`);
+      return addPath.path === 'addKey'
+        ? pass(`addKey with proof of possession: ${addPath.reason}.`)
+        : warn(`PATCH needed (no proof of possession possible): ${addPath.reason}.`);
     },
   },
   {
     name: 'appManagementPolicy',
     title: 'Tenant app-management policy accepts the lifetime',
     run: ({ policy, certificate, connection, recreate, now }) => {
-      if (policy === null) return warn('Rekey may not read the tenant\'s app-management policy (Policy.Read.All); a lifetime restriction would only show when adding the key.');
+      if (policy === null)
+        return warn(
+          "Rekey may not read the tenant's app-management policy (Policy.Read.All); a lifetime restriction would only show when adding the key.",
+        );
       if (unreadable(policy)) return warn(`Could not read the tenant's app-management policy: ${policy.error}`);
       if (!policy.enabled || !policy.maxLifetime) return pass('No certificate lifetime restriction applies.');
       const created = recreate ? now.toISOString() : unreadable(connection) ? null : connection.appCreatedDateTime;
-      if (policy.restrictForAppsCreatedAfter && created && Date.parse(created) < Date.parse(policy.restrictForAppsCreatedAfter)) {
-        return pass(`The lifetime restriction (${policy.maxLifetime}) only applies to apps created after ${policy.restrictForAppsCreatedAfter}.`);
+      if (
+        policy.restrictForAppsCreatedAfter &&
+        created &&
+        Date.parse(created) < Date.parse(policy.restrictForAppsCreatedAfter)
+      ) {
+        return pass(
+          `The lifetime restriction (${policy.maxLifetime}) only applies to apps created after ${policy.restrictForAppsCreatedAfter}.`,
+        );
       }
       const max = isoDurationMs(policy.maxLifetime);
       if (max === null) return warn(`The policy's maximum lifetime "${policy.maxLifetime}" could not be read.`);
       const lifetime = certificate.notAfter.getTime() - certificate.notBefore.getTime();
       return lifetime > max
-        ? fail(`The certificate is valid for ${Math.round(lifetime / 86_400_000)} days but the tenant's app-management policy allows at most ${policy.maxLifetime}; Graph would refuse it (CredentialInvalidLifetimeAsPerAppPolicy). Use a shorter-lived certificate or ask the tenant to exempt the app.`)
+        ? fail(
+            `The certificate is valid for ${Math.round(lifetime / 86_400_000)} days but the tenant's app-management policy allows at most ${policy.maxLifetime}; Graph would refuse it (CredentialInvalidLifetimeAsPerAppPolicy). Use a shorter-lived certificate or ask the tenant to exempt the app.`,
+          )
         : pass(`The certificate's lifetime is within the tenant's maximum (${policy.maxLifetime}).`);
     },
   },

@@ -13,7 +13,8 @@ import { rotationFixture, testRotationDeps } from '@/lib/rotation/testing/rotati
 let gs: GraphSim;
 let deps: RotationDeps;
 const ctx = () => ({ actor: { id: null, label: 'wizard-user' }, now: new Date() });
-const byName = (checks: { name: string; status: string; message: string }[]) => Object.fromEntries(checks.map((c) => [c.name, c]));
+const byName = (checks: { name: string; status: string; message: string }[]) =>
+  Object.fromEntries(checks.map((c) => [c.name, c]));
 
 beforeAll(async () => {
   gs = await startGraphSim({ throttling: false });
@@ -39,12 +40,14 @@ describe('preflightRotation', () => {
 
   it('warns that PATCH is needed when Rekey does not hold the current key', async () => {
     const f = await rotationFixture(gs, { holdOldKey: false });
-    const c = byName((await preflightRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx(), deps)).checks);
+    const c = byName(
+      (await preflightRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx(), deps)).checks,
+    );
     expect(c.proofOfPossession?.status).toBe('warn');
     expect(c.proofOfPossession?.message).toMatch(/PATCH needed/);
   });
 
-  it('fails when the tenant\'s app-management policy refuses the certificate\'s lifetime', async () => {
+  it("fails when the tenant's app-management policy refuses the certificate's lifetime", async () => {
     const f = await rotationFixture(gs, { scenario: 'policy-restricted' });
     const r = await preflightRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx(), deps);
     expect(r.ok).toBe(false);

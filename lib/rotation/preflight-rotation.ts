@@ -25,13 +25,23 @@ export type PreflightRotationInput = z.input<typeof PreflightRotationSchema>;
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-export async function preflightRotation(input: PreflightRotationInput, ctx: UseCaseContext, depsIn?: RotationDeps): Promise<{ ok: boolean; checks: PreflightCheck[] }> {
+export async function preflightRotation(
+  input: PreflightRotationInput,
+  ctx: UseCaseContext,
+  depsIn?: RotationDeps,
+): Promise<{ ok: boolean; checks: PreflightCheck[] }> {
   const parsed = PreflightRotationSchema.safeParse(input);
-  if (!parsed.success) throw new RekeyError('BAD_INPUT', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw new RekeyError('BAD_INPUT', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const { connectorId, mode, recreate } = parsed.data;
   const connector = await db.connector.findUnique({
     where: { id: connectorId },
-    include: { tenant: true, currentCertificate: { select: { sha1Thumbprint: true, sha256Thumbprint: true, der: true, sealedPrivateKey: true } } },
+    include: {
+      tenant: true,
+      currentCertificate: {
+        select: { sha1Thumbprint: true, sha256Thumbprint: true, der: true, sealedPrivateKey: true },
+      },
+    },
   });
   if (!connector) throw new RekeyError('NOT_FOUND', `Connector ${connectorId} not found.`);
   if (ctx.principal) await requireTenantAccess(ctx.principal, connector.tenantId, 'operator');
@@ -40,10 +50,15 @@ export async function preflightRotation(input: PreflightRotationInput, ctx: UseC
   const tenant = { id: connector.tenant.entraTenantId, name: connector.tenant.displayName };
 
   const validation = validateForEntra(certificateFactsFromDer(Buffer.from(cert.der)), { now: ctx.now });
-  const active = await db.rotation.findFirst({ where: { connectorId, state: { in: [...ACTIVE_STATES] } }, orderBy: { createdAt: 'desc' } });
+  const active = await db.rotation.findFirst({
+    where: { connectorId, state: { in: [...ACTIVE_STATES] } },
+    orderBy: { createdAt: 'desc' },
+  });
   const [roles, view, policy] = await Promise.all([
     deps.graph.grantedRoles(tenant).catch((e: unknown) => ({ error: message(e) })),
-    deps.graph.readConnection({ tenant, appId: connector.appId, appObjectId: connector.appObjectId }).catch((e: unknown) => ({ error: message(e) })),
+    deps.graph
+      .readConnection({ tenant, appId: connector.appId, appObjectId: connector.appObjectId })
+      .catch((e: unknown) => ({ error: message(e) })),
     deps.graph.keyLifetimePolicy(tenant).catch((e: unknown) => ({ error: message(e) })),
   ]);
 
@@ -51,8 +66,19 @@ export async function preflightRotation(input: PreflightRotationInput, ctx: UseC
   if (!('error' in view) && view.app) {
     const old = connector.currentCertificate;
     const pem = old ? derToPem(Buffer.from(old.der)) : null;
-    const held = old?.sealedPrivateKey && pem ? await deps.openKey({ sealedPrivateKey: old.sealedPrivateKey, sha256Thumbprint: old.sha256Thumbprint, certificatePem: pem }) : null;
-    const choice = chooseCredentialPath({ credentials: view.app.credentials, heldKeys: held ? [held] : [], now: ctx.now });
+    const held =
+      old?.sealedPrivateKey && pem
+        ? await deps.openKey({
+            sealedPrivateKey: old.sealedPrivateKey,
+            sha256Thumbprint: old.sha256Thumbprint,
+            certificatePem: pem,
+          })
+        : null;
+    const choice = chooseCredentialPath({
+      credentials: view.app.credentials,
+      heldKeys: held ? [held] : [],
+      now: ctx.now,
+    });
     addPath = { path: choice.path, reason: choice.reason };
   }
 
@@ -61,11 +87,30 @@ export async function preflightRotation(input: PreflightRotationInput, ctx: UseC
     mode,
     recreate,
     tenantName: connector.tenant.displayName,
-    connector: { displayName: connector.displayName, currentSha1: connector.currentCertificate?.sha1Thumbprint.toUpperCase() ?? null },
-    certificate: { sha1: cert.sha1Thumbprint.toUpperCase(), notBefore: cert.notBefore, notAfter: cert.notAfter, errors: validation.errors, warnings: validation.warnings, privateKeyHeld: Boolean(cert.sealedPrivateKey) },
-    activeRotation: active ? { id: active.id, state: active.state, step: active.step, actorLabel: active.actorLabel } : null,
+    connector: {
+      displayName: connector.displayName,
+      currentSha1: connector.currentCertificate?.sha1Thumbprint.toUpperCase() ?? null,
+    },
+    certificate: {
+      sha1: cert.sha1Thumbprint.toUpperCase(),
+      notBefore: cert.notBefore,
+      notAfter: cert.notAfter,
+      errors: validation.errors,
+      warnings: validation.warnings,
+      privateKeyHeld: Boolean(cert.sealedPrivateKey),
+    },
+    activeRotation: active
+      ? { id: active.id, state: active.state, step: active.step, actorLabel: active.actorLabel }
+      : null,
     roles,
-    connection: 'error' in view ? view : { appExists: Boolean(view.app), appCreatedDateTime: view.app?.createdDateTime ?? null, credentials: view.app?.credentials ?? [] },
+    connection:
+      'error' in view
+        ? view
+        : {
+            appExists: Boolean(view.app),
+            appCreatedDateTime: view.app?.createdDateTime ?? null,
+            credentials: view.app?.credentials ?? [],
+          },
     addPath,
     policy,
   });

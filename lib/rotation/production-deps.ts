@@ -11,11 +11,17 @@ export function createProductionRotationDeps(): RotationDeps {
     graph: createGraphPortAdapter(getGraphEnvironment()),
     async openKey(k) {
       try {
-        return { certificatePem: k.certificatePem, privateKeyPem: openForCertificate(k.sealedPrivateKey, k.sha256Thumbprint) };
+        return {
+          certificatePem: k.certificatePem,
+          privateKeyPem: openForCertificate(k.sealedPrivateKey, k.sha256Thumbprint),
+        };
       } catch (e) {
         // A key Rekey stores but cannot open is a configuration problem (wrong master key), not
         // "no key": say so rather than silently falling back to PATCH and presence checks.
-        throw new RekeyError('CONFIG', `The stored private key of certificate ${k.sha256Thumbprint.slice(0, 16)}… cannot be opened: ${(e as Error).message} Check REKEY_MASTER_KEY / REKEY_MASTER_KEY_PREVIOUS (or the key file under REKEY_DATA_DIR).`);
+        throw new RekeyError(
+          'CONFIG',
+          `The stored private key of certificate ${k.sha256Thumbprint.slice(0, 16)}… cannot be opened: ${(e as Error).message} Check REKEY_MASTER_KEY / REKEY_MASTER_KEY_PREVIOUS (or the key file under REKEY_DATA_DIR).`,
+        );
       }
     },
   };

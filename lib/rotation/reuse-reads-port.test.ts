@@ -6,7 +6,17 @@ import { reuseReads } from '@/lib/rotation/reuse-reads-port';
 function fakeTenant() {
   let version = 0;
   const calls: string[] = [];
-  const view = (): ConnectionView => ({ app: { id: 'obj', appId: 'app', displayName: `v${version}`, createdDateTime: null, requiredResourceAccess: [], credentials: [] }, sp: null });
+  const view = (): ConnectionView => ({
+    app: {
+      id: 'obj',
+      appId: 'app',
+      displayName: `v${version}`,
+      createdDateTime: null,
+      requiredResourceAccess: [],
+      credentials: [],
+    },
+    sp: null,
+  });
   const write = async (name: string) => {
     calls.push(name);
     version++;
@@ -41,7 +51,13 @@ describe('reuseReads', () => {
     expect(await p.readConnection(ref)).toBe(first);
     await p.verifyCredential(tenant, 'app', { certificatePem: '', privateKeyPem: '' });
     expect(await p.readConnection(ref)).toBe(first);
-    await p.addCredential(tenant, { on: 'application', objectId: 'obj', credential: { key: '', displayName: '', startDateTime: '', endDateTime: '' } as never, heldKeys: [], now: new Date() });
+    await p.addCredential(tenant, {
+      on: 'application',
+      objectId: 'obj',
+      credential: { key: '', displayName: '', startDateTime: '', endDateTime: '' } as never,
+      heldKeys: [],
+      now: new Date(),
+    });
     const second = await p.readConnection(ref);
     expect(second.app?.displayName).toBe('v1');
     await p.removeCredential(tenant, { on: 'application', objectId: 'obj', keyId: 'k', heldKeys: [], now: new Date() });
@@ -51,7 +67,10 @@ describe('reuseReads', () => {
 
   it('forgets reads after a write that failed half-way', async () => {
     const { port, calls } = fakeTenant();
-    const p = reuseReads({ ...port, deleteApplication: async () => (calls.push('delete'), Promise.reject(new Error('503'))) });
+    const p = reuseReads({
+      ...port,
+      deleteApplication: async () => (calls.push('delete'), Promise.reject(new Error('503'))),
+    });
     await p.readConnection(ref);
     await expect(p.deleteApplication(tenant, 'obj')).rejects.toThrow('503');
     await p.readConnection(ref);

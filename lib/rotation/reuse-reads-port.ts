@@ -7,11 +7,15 @@
  */
 import type { ConnectionView, RotationGraphPort } from '@/lib/rotation/graph-port';
 
-export function reuseReads(port: RotationGraphPort, opts: { maxAgeMs?: number; now?: () => number } = {}): RotationGraphPort {
+export function reuseReads(
+  port: RotationGraphPort,
+  opts: { maxAgeMs?: number; now?: () => number } = {},
+): RotationGraphPort {
   const maxAgeMs = opts.maxAgeMs ?? 30_000;
   const now = opts.now ?? Date.now;
   const reads = new Map<string, { at: number; view: ConnectionView }>();
-  const forget = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
+  const forget =
+    <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
     async (...a: A): Promise<R> => {
       reads.clear();
       try {

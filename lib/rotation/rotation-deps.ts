@@ -29,8 +29,14 @@ export function setRotationDeps(deps: RotationDeps | undefined): void {
 }
 
 export async function rotationDeps(): Promise<RotationDeps> {
-  globalForDeps.__rekeyRotationDeps ??= import('@/lib/rotation/production-deps').then((m) => m.createProductionRotationDeps());
+  globalForDeps.__rekeyRotationDeps ??= import('@/lib/rotation/production-deps').then((m) =>
+    m.createProductionRotationDeps(),
+  );
   return globalForDeps.__rekeyRotationDeps;
 }
 
-export const defaultDepsPart = { retryPolicy: DEFAULT_RETRY_POLICY, jitterMs: () => Math.floor(Math.random() * 1_000), clock: () => new Date() };
+export const defaultDepsPart = {
+  retryPolicy: DEFAULT_RETRY_POLICY,
+  jitterMs: () => Math.floor(Math.random() * 1_000),
+  clock: () => new Date(),
+};

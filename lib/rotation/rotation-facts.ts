@@ -22,7 +22,11 @@ export interface RotationFacts {
   preflight?: { at: string; roles: string[]; warnings: string[] };
   add?: { at: string; path: AddPath | 'create'; reason: string; keyId: string | null; alreadyPresent: boolean };
   verifyNew?: { at: string; method: 'token' | 'presence'; detail: string };
-  removed?: { at: string; items: { on: string; keyId: string; sha1: string | null; path: AddPath; reason: string }[]; alreadyAbsent: boolean };
+  removed?: {
+    at: string;
+    items: { on: string; keyId: string; sha1: string | null; path: AddPath; reason: string }[];
+    alreadyAbsent: boolean;
+  };
   verifyOldGone?: { at: string; method: 'token' | 'presence'; detail: string };
   snapshot?: {
     at: string;

@@ -16,7 +16,11 @@ function pool(): pg.Pool {
   if (!url) throw new RekeyError('CONFIG', 'DATABASE_URL is not set.');
   const cur = globalForLease.__rekeyLeasePool;
   if (cur && cur.url === url) return cur.pool;
-  const p = new pg.Pool({ connectionString: url, max: Number(process.env.REKEY_WORKER_CONCURRENCY ?? 20) + 2, idleTimeoutMillis: 10_000 });
+  const p = new pg.Pool({
+    connectionString: url,
+    max: Number(process.env.REKEY_WORKER_CONCURRENCY ?? 20) + 2,
+    idleTimeoutMillis: 10_000,
+  });
   p.on('error', () => undefined);
   globalForLease.__rekeyLeasePool = { url, pool: p };
   return p;
@@ -29,12 +33,18 @@ export async function withRotationLease<T>(rotationId: string, fn: () => Promise
   const client = await pool().connect();
   let locked = false;
   try {
-    const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS ok', [LOCK_NAMESPACE, rotationId]);
+    const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS ok', [
+      LOCK_NAMESPACE,
+      rotationId,
+    ]);
     locked = r.rows[0]?.ok === true;
     if (!locked) return { acquired: false };
     return { acquired: true, value: await fn() };
   } finally {
-    if (locked) await client.query('SELECT pg_advisory_unlock($1::int, hashtext($2))', [LOCK_NAMESPACE, rotationId]).catch(() => undefined);
+    if (locked)
+      await client
+        .query('SELECT pg_advisory_unlock($1::int, hashtext($2))', [LOCK_NAMESPACE, rotationId])
+        .catch(() => undefined);
     client.release();
   }
 }
@@ -48,14 +58,22 @@ export const DISPATCH_LOCK_NAMESPACE = 0x52_4b_43;
  * the lock with its connection, so "no other holder" means no live dispatcher is between claiming
  * items and starting their rotations.
  */
-export async function withCampaignDispatchLock<T>(campaignId: string, fn: (backendPid: number) => Promise<T>): Promise<T> {
+export async function withCampaignDispatchLock<T>(
+  campaignId: string,
+  fn: (backendPid: number) => Promise<T>,
+): Promise<T> {
   const client = await pool().connect();
   try {
-    const r = await client.query<{ pid: number }>('SELECT pg_advisory_lock_shared($1::int, hashtext($2)), pg_backend_pid() AS pid', [DISPATCH_LOCK_NAMESPACE, campaignId]);
+    const r = await client.query<{ pid: number }>(
+      'SELECT pg_advisory_lock_shared($1::int, hashtext($2)), pg_backend_pid() AS pid',
+      [DISPATCH_LOCK_NAMESPACE, campaignId],
+    );
     try {
       return await fn(r.rows[0]!.pid);
     } finally {
-      await client.query('SELECT pg_advisory_unlock_shared($1::int, hashtext($2))', [DISPATCH_LOCK_NAMESPACE, campaignId]).catch(() => undefined);
+      await client
+        .query('SELECT pg_advisory_unlock_shared($1::int, hashtext($2))', [DISPATCH_LOCK_NAMESPACE, campaignId])
+        .catch(() => undefined);
     }
   } finally {
     client.release();

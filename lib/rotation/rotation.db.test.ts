@@ -47,7 +47,8 @@ async function runToEnd(id: string, d: RotationDeps = deps): Promise<string[]> {
   for (let i = 0; i < 60; i++) {
     const r = await advanceRotation(id, d);
     if (r.kind === 'stepped') ran.push(...r.steps);
-    else if (r.kind === 'not_due') await new Promise((res) => setTimeout(res, Math.max(1, r.at.getTime() - Date.now())));
+    else if (r.kind === 'not_due')
+      await new Promise((res) => setTimeout(res, Math.max(1, r.at.getTime() - Date.now())));
     else if (r.kind === 'idle') return ran;
     else throw new Error(`unexpected ${JSON.stringify(r)}`);
   }
@@ -55,28 +56,58 @@ async function runToEnd(id: string, d: RotationDeps = deps): Promise<string[]> {
 }
 
 async function steps(id: string) {
-  return (await db.rotationStep.findMany({ where: { rotationId: id }, orderBy: { at: 'asc' } })).map((s) => `${s.step}:${s.outcome}`);
+  return (await db.rotationStep.findMany({ where: { rotationId: id }, orderBy: { at: 'asc' } })).map(
+    (s) => `${s.step}:${s.outcome}`,
+  );
 }
 
 describe('rotate key (make-before-break)', () => {
   it('adds the new key with addKey when Rekey holds the old key, verifies, removes the old one and proves it is refused', async () => {
     const f = await rotationFixture(gs);
     expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.oldSha1]);
-    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.sha1Thumbprint.toLowerCase() }, ctx());
-    expect(rotation).toMatchObject({ state: 'PENDING', step: 'preflight', mode: 'rotate', fromCertificateId: f.oldCert.id, toCertificateId: f.newCert.id });
+    const rotation = await startRotation(
+      { connectorId: f.connector.id, toCertificateId: f.newCert.sha1Thumbprint.toLowerCase() },
+      ctx(),
+    );
+    expect(rotation).toMatchObject({
+      state: 'PENDING',
+      step: 'preflight',
+      mode: 'rotate',
+      fromCertificateId: f.oldCert.id,
+      toCertificateId: f.newCert.id,
+    });
 
     // One run takes every step (each committed on its own), reading the connection once per write.
     // (The job startRotation queued is taken away, so any job queued by the run would show.)
-    await db.$executeRawUnsafe(`DELETE FROM pgboss.job WHERE name = 'rotation.advance' AND singleton_key = $1`, rotation.id);
+    await db.$executeRawUnsafe(
+      `DELETE FROM pgboss.job WHERE name = 'rotation.advance' AND singleton_key = $1`,
+      rotation.id,
+    );
     const graphBefore = { ...gs.graph.gateway.counters };
     const out = await advanceRotation(rotation.id, deps);
-    expect(out).toMatchObject({ kind: 'stepped', state: 'SUCCEEDED', steps: ['preflight', 'add_new', 'verify_new', 'remove_old', 'verify_old_gone'] });
+    expect(out).toMatchObject({
+      kind: 'stepped',
+      state: 'SUCCEEDED',
+      steps: ['preflight', 'add_new', 'verify_new', 'remove_old', 'verify_old_gone'],
+    });
     const g = gs.graph.gateway.counters;
     // 3 reads ($batch of application + service principal) and 2 writes (addKey, removeKey).
-    expect({ requests: g.requests - graphBefore.requests, batchItems: g.batchItems - graphBefore.batchItems }).toEqual({ requests: 5, batchItems: 6 });
-    expect(await steps(rotation.id)).toEqual(['preflight:succeeded', 'add_new:succeeded', 'verify_new:succeeded', 'remove_old:succeeded', 'verify_old_gone:succeeded']);
+    expect({ requests: g.requests - graphBefore.requests, batchItems: g.batchItems - graphBefore.batchItems }).toEqual({
+      requests: 5,
+      batchItems: 6,
+    });
+    expect(await steps(rotation.id)).toEqual([
+      'preflight:succeeded',
+      'add_new:succeeded',
+      'verify_new:succeeded',
+      'remove_old:succeeded',
+      'verify_old_gone:succeeded',
+    ]);
     // Nothing was queued by a run that finished the rotation.
-    const queued = await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM pgboss.job WHERE name = 'rotation.advance' AND singleton_key = $1`, rotation.id);
+    const queued = await db.$queryRawUnsafe<{ n: bigint }[]>(
+      `SELECT count(*) AS n FROM pgboss.job WHERE name = 'rotation.advance' AND singleton_key = $1`,
+      rotation.id,
+    );
     expect(Number(queued[0]?.n)).toBe(0);
     const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
     expect(r).toMatchObject({ state: 'SUCCEEDED', step: 'done', errorCode: null });
@@ -84,7 +115,9 @@ describe('rotate key (make-before-break)', () => {
     expect(Math.abs(r.finishedAt!.getTime() - Date.now())).toBeLessThan(60_000);
     expect(r.startedAt!.getTime()).toBeLessThanOrEqual(r.finishedAt!.getTime());
     const history = await db.rotationStep.findMany({ where: { rotationId: rotation.id }, orderBy: { at: 'asc' } });
-    expect(history.every((h) => h.at.getTime() >= r.startedAt!.getTime() && h.at.getTime() <= r.finishedAt!.getTime())).toBe(true);
+    expect(
+      history.every((h) => h.at.getTime() >= r.startedAt!.getTime() && h.at.getTime() <= r.finishedAt!.getTime()),
+    ).toBe(true);
     const audits = await db.auditEvent.findMany({ where: { targetId: rotation.id }, orderBy: { seq: 'asc' } });
     expect(audits.every((a) => Math.abs(a.at.getTime() - Date.now()) < 60_000)).toBe(true);
     const facts = readFacts(r.facts);
@@ -102,10 +135,22 @@ describe('rotate key (make-before-break)', () => {
     expect(connector.currentCertificateId).toBe(f.newCert.id);
     expect(connector.expectedThumbprints).toEqual([f.sim.newSha1]);
     // The inventory now reflects what the tenant holds, and the connector is re-classified from it.
-    expect(readObservedCredentials(connector.observedCredentials).filter((c) => c.on === 'application').map((c) => c.thumbprint)).toEqual([f.sim.newSha1]);
+    expect(
+      readObservedCredentials(connector.observedCredentials)
+        .filter((c) => c.on === 'application')
+        .map((c) => c.thumbprint),
+    ).toEqual([f.sim.newSha1]);
     expect(connector.status).toBe('healthy');
     const audit = await db.auditEvent.findMany({ where: { targetId: rotation.id }, orderBy: { seq: 'asc' } });
-    expect(audit.map((a) => a.action)).toEqual(['rotation.started', 'rotation.step.preflight', 'rotation.step.add_new', 'rotation.step.verify_new', 'rotation.step.remove_old', 'rotation.step.verify_old_gone', 'rotation.succeeded']);
+    expect(audit.map((a) => a.action)).toEqual([
+      'rotation.started',
+      'rotation.step.preflight',
+      'rotation.step.add_new',
+      'rotation.step.verify_new',
+      'rotation.step.remove_old',
+      'rotation.step.verify_old_gone',
+      'rotation.succeeded',
+    ]);
     expect(audit[0]?.actorLabel).toBe('test-admin');
   });
 
@@ -145,7 +190,9 @@ describe('rotate key (make-before-break)', () => {
     await runToEnd(rotation.id);
     const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
     expect(r.state).toBe('ROLLED_BACK');
-    expect(r.errorMessage).toMatch(/The new credential could not be verified: .* Rekey removed the new credential again; the old credential is still in place and still works\./);
+    expect(r.errorMessage).toMatch(
+      /The new credential could not be verified: .* Rekey removed the new credential again; the old credential is still in place and still works\./,
+    );
     expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.oldSha1]);
     expect((await steps(rotation.id)).at(-1)).toBe('rollback_remove_new:succeeded');
     const connector = await db.connector.findUniqueOrThrow({ where: { id: f.connector.id } });
@@ -173,8 +220,17 @@ describe('rotate key (make-before-break)', () => {
 describe('re-establish connection', () => {
   it('removes the compromised credential first, then adds and verifies the new one', async () => {
     const f = await rotationFixture(gs);
-    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id, mode: 'reestablish' }, ctx());
-    expect(await runToEnd(rotation.id)).toEqual(['preflight', 'remove_old', 'add_new', 'verify_new', 'verify_old_gone']);
+    const rotation = await startRotation(
+      { connectorId: f.connector.id, toCertificateId: f.newCert.id, mode: 'reestablish' },
+      ctx(),
+    );
+    expect(await runToEnd(rotation.id)).toEqual([
+      'preflight',
+      'remove_old',
+      'add_new',
+      'verify_new',
+      'verify_old_gone',
+    ]);
     const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
     expect(r.state).toBe('SUCCEEDED');
     expect(readFacts(r.facts).add).toMatchObject({ path: 'patch' });
@@ -184,9 +240,24 @@ describe('re-establish connection', () => {
   it('deletes and recreates the connection with the same permissions, consent and only the new certificate', async () => {
     const f = await rotationFixture(gs);
     const spBefore = gs.sim.admin.getTenant(f.sim.tenantId).spsByAppId.get(f.sim.appId)!;
-    const grantsBefore = [...gs.sim.admin.getTenant(f.sim.tenantId).assignments.values()].filter((a) => a.principalId === spBefore.id).map((a) => `${a.resourceId}/${a.appRoleId}`).sort();
-    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id, mode: 'reestablish', recreate: true }, ctx());
-    expect(await runToEnd(rotation.id)).toEqual(['preflight', 'snapshot_connection', 'delete_connection', 'recreate_connection', 'add_new', 'restore_consent', 'verify_new', 'verify_old_gone']);
+    const grantsBefore = [...gs.sim.admin.getTenant(f.sim.tenantId).assignments.values()]
+      .filter((a) => a.principalId === spBefore.id)
+      .map((a) => `${a.resourceId}/${a.appRoleId}`)
+      .sort();
+    const rotation = await startRotation(
+      { connectorId: f.connector.id, toCertificateId: f.newCert.id, mode: 'reestablish', recreate: true },
+      ctx(),
+    );
+    expect(await runToEnd(rotation.id)).toEqual([
+      'preflight',
+      'snapshot_connection',
+      'delete_connection',
+      'recreate_connection',
+      'add_new',
+      'restore_consent',
+      'verify_new',
+      'verify_old_gone',
+    ]);
     const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
     expect(r.state).toBe('SUCCEEDED');
     const facts = readFacts(r.facts);
@@ -196,7 +267,10 @@ describe('re-establish connection', () => {
     expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).appExists).toBe(false);
     expect(simCredentials(gs, f.sim.tenantId, connector.appId).app).toEqual([f.sim.newSha1]);
     const spAfter = gs.sim.admin.getTenant(f.sim.tenantId).spsByAppId.get(connector.appId)!;
-    const grantsAfter = [...gs.sim.admin.getTenant(f.sim.tenantId).assignments.values()].filter((a) => a.principalId === spAfter.id).map((a) => `${a.resourceId}/${a.appRoleId}`).sort();
+    const grantsAfter = [...gs.sim.admin.getTenant(f.sim.tenantId).assignments.values()]
+      .filter((a) => a.principalId === spAfter.id)
+      .map((a) => `${a.resourceId}/${a.appRoleId}`)
+      .sort();
     expect(grantsAfter).toEqual(grantsBefore);
   });
 });
@@ -215,14 +289,22 @@ describe('one active rotation per connector', () => {
     const err = refused[0]!.reason as RekeyError;
     expect(err).toBeInstanceOf(RekeyError);
     expect(err.code).toBe('CONFLICT');
-    expect(err.message).toMatch(new RegExp(`already has an active rotation \\(rotation [0-9a-f-]{36}, PENDING at step preflight, started by test-admin at .*\\); wait for it to finish or cancel it`));
+    expect(err.message).toMatch(
+      new RegExp(
+        `already has an active rotation \\(rotation [0-9a-f-]{36}, PENDING at step preflight, started by test-admin at .*\\); wait for it to finish or cancel it`,
+      ),
+    );
     expect(await db.rotation.count({ where: { connectorId: f.connector.id } })).toBe(1);
   });
 
   it('refuses the current certificate and an unknown one', async () => {
     const f = await rotationFixture(gs);
-    await expect(startRotation({ connectorId: f.connector.id, toCertificateId: f.oldCert.id }, ctx())).rejects.toThrow(/already the current certificate/);
-    await expect(startRotation({ connectorId: f.connector.id, toCertificateId: 'AB'.repeat(20) }, ctx())).rejects.toThrow(/No certificate .* in the inventory/);
+    await expect(startRotation({ connectorId: f.connector.id, toCertificateId: f.oldCert.id }, ctx())).rejects.toThrow(
+      /already the current certificate/,
+    );
+    await expect(
+      startRotation({ connectorId: f.connector.id, toCertificateId: 'AB'.repeat(20) }, ctx()),
+    ).rejects.toThrow(/No certificate .* in the inventory/);
   });
 
   it('lets only one process advance a rotation at a time', async () => {
@@ -257,8 +339,17 @@ describe('cancel and retry', () => {
         if (done.at(-1) === 'add_new') await cancelRotation(rotation.id, ctx());
       },
     });
-    expect(out).toMatchObject({ kind: 'stepped', state: 'CANCELLED', steps: ['preflight', 'add_new', 'cancel_remove_new'] });
-    expect(await steps(rotation.id)).toEqual(['preflight:succeeded', 'add_new:succeeded', 'verify_new:cancel_requested', 'cancel_remove_new:succeeded']);
+    expect(out).toMatchObject({
+      kind: 'stepped',
+      state: 'CANCELLED',
+      steps: ['preflight', 'add_new', 'cancel_remove_new'],
+    });
+    expect(await steps(rotation.id)).toEqual([
+      'preflight:succeeded',
+      'add_new:succeeded',
+      'verify_new:cancel_requested',
+      'cancel_remove_new:succeeded',
+    ]);
     expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.oldSha1]);
   });
 
@@ -267,10 +358,22 @@ describe('cancel and retry', () => {
     const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
     const refused: unknown[] = [];
     const port = deps.graph;
-    const probing: RotationDeps = { ...deps, graph: { ...port, grantedRoles: async (t) => (refused.push(await cancelRotation(rotation.id, ctx()).catch((e: unknown) => e)), port.grantedRoles(t)) } };
+    const probing: RotationDeps = {
+      ...deps,
+      graph: {
+        ...port,
+        grantedRoles: async (t) => (
+          refused.push(await cancelRotation(rotation.id, ctx()).catch((e: unknown) => e)),
+          port.grantedRoles(t)
+        ),
+      },
+    };
     await advanceRotation(rotation.id, probing, ONE_STEP);
     expect(refused).toHaveLength(1);
-    expect(refused[0]).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/A step of rotation .* is running right now; try again in a few seconds/) });
+    expect(refused[0]).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/A step of rotation .* is running right now; try again in a few seconds/),
+    });
   });
 
   it('refuses to cancel once the old credential may be gone, and retries from NEEDS_ATTENTION', async () => {
@@ -283,7 +386,9 @@ describe('cancel and retry', () => {
     const stuck = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
     expect(stuck).toMatchObject({ state: 'NEEDS_ATTENTION', step: 'remove_old' });
     expect(stuck.errorMessage).toMatch(/cancelling is not possible/);
-    await expect(cancelRotation(rotation.id, ctx())).rejects.toThrow(/Cannot cancel rotation .*old credential may already have been removed/);
+    await expect(cancelRotation(rotation.id, ctx())).rejects.toThrow(
+      /Cannot cancel rotation .*old credential may already have been removed/,
+    );
     expect(await retryRotation(rotation.id, ctx())).toMatchObject({ state: 'RUNNING', step: 'remove_old' });
     await runToEnd(rotation.id);
     expect((await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } })).state).toBe('SUCCEEDED');

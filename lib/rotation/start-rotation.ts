@@ -31,27 +31,41 @@ export type StartRotationInput = z.input<typeof StartRotationSchema>;
 
 export const ONE_ACTIVE_INDEX = 'Rotation_one_active_per_connector';
 
-export async function describeActiveRotation(connectorId: string, client: Prisma.TransactionClient = db): Promise<string> {
-  const active = await client.rotation.findFirst({ where: { connectorId, state: { in: [...ACTIVE_STATES] } }, orderBy: { createdAt: 'desc' } });
+export async function describeActiveRotation(
+  connectorId: string,
+  client: Prisma.TransactionClient = db,
+): Promise<string> {
+  const active = await client.rotation.findFirst({
+    where: { connectorId, state: { in: [...ACTIVE_STATES] } },
+    orderBy: { createdAt: 'desc' },
+  });
   if (!active) return 'another rotation was started at the same moment';
   return `rotation ${active.id}, ${active.state} at step ${active.step}, started by ${active.actorLabel || 'system'} at ${active.createdAt.toISOString()}`;
 }
 
 export async function startRotation(input: StartRotationInput, ctx: UseCaseContext) {
   const parsed = StartRotationSchema.safeParse(input);
-  if (!parsed.success) throw new RekeyError('BAD_INPUT', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!parsed.success)
+    throw new RekeyError('BAD_INPUT', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const { connectorId, mode, recreate, campaignId } = parsed.data;
-  if (recreate && mode !== 'reestablish') throw new RekeyError('BAD_INPUT', 'Recreating the connection is a kind of re-establish: use mode "reestablish".');
+  if (recreate && mode !== 'reestablish')
+    throw new RekeyError('BAD_INPUT', 'Recreating the connection is a kind of re-establish: use mode "reestablish".');
 
   // load
-  const connector = await db.connector.findUnique({ where: { id: connectorId }, include: { tenant: true, currentCertificate: { select: { id: true, sha1Thumbprint: true } } } });
+  const connector = await db.connector.findUnique({
+    where: { id: connectorId },
+    include: { tenant: true, currentCertificate: { select: { id: true, sha1Thumbprint: true } } },
+  });
   if (!connector) throw new RekeyError('NOT_FOUND', `Connector ${connectorId} not found.`);
   // authorize
   if (ctx.principal) await requireTenantAccess(ctx.principal, connector.tenantId, 'operator');
   // validate
   const cert = await getCertificateByIdOrThumbprint(parsed.data.toCertificateId);
   if (connector.currentCertificateId === cert.id) {
-    throw new RekeyError('BAD_INPUT', `Certificate ${cert.sha1Thumbprint} is already the current certificate of ${connector.displayName}; choose a new one.`);
+    throw new RekeyError(
+      'BAD_INPUT',
+      `Certificate ${cert.sha1Thumbprint} is already the current certificate of ${connector.displayName}; choose a new one.`,
+    );
   }
   requireValidCertificate(certificateFactsFromDer(Buffer.from(cert.der)), { now: ctx.now });
 
@@ -84,12 +98,21 @@ export async function startRotation(input: StartRotationInput, ctx: UseCaseConte
       // then rotate it twice). Re-read it AFTER the insert: had that rotation still been finishing,
       // the one-active index would have made the insert wait for its commit (or refused it), so
       // this read sees its result. (Reading first under a row lock could deadlock with it.)
-      const [current] = await tx.$queryRaw<{ currentCertificateId: string | null }[]>`SELECT "currentCertificateId" FROM "Connector" WHERE id = ${connectorId}::uuid`;
+      const [current] = await tx.$queryRaw<
+        { currentCertificateId: string | null }[]
+      >`SELECT "currentCertificateId" FROM "Connector" WHERE id = ${connectorId}::uuid`;
       if (current?.currentCertificateId === cert.id) {
-        throw new RekeyError('BAD_INPUT', `Certificate ${cert.sha1Thumbprint} is already the current certificate of ${connector.displayName}; choose a new one.`);
+        throw new RekeyError(
+          'BAD_INPUT',
+          `Certificate ${cert.sha1Thumbprint} is already the current certificate of ${connector.displayName}; choose a new one.`,
+        );
       }
       if ((current?.currentCertificateId ?? null) !== connector.currentCertificateId) {
-        throw new RekeyError('CONFLICT', `Connector ${connector.displayName} (${connectorId}) changed certificate while this rotation was being started (another rotation finished); start it again.`, { connectorId });
+        throw new RekeyError(
+          'CONFLICT',
+          `Connector ${connector.displayName} (${connectorId}) changed certificate while this rotation was being started (another rotation finished); start it again.`,
+          { connectorId },
+        );
       }
       await appendAuditEvent(
         tx,
@@ -99,7 +122,15 @@ export async function startRotation(input: StartRotationInput, ctx: UseCaseConte
           targetType: 'rotation',
           targetId: created.id,
           tenantId: connector.tenantId,
-          after: { connectorId, connector: connector.displayName, mode, plan: facts.plan, from: facts.oldSha1, to: facts.newSha1, campaignId: campaignId ?? null },
+          after: {
+            connectorId,
+            connector: connector.displayName,
+            mode,
+            plan: facts.plan,
+            from: facts.oldSha1,
+            to: facts.newSha1,
+            campaignId: campaignId ?? null,
+          },
         },
         ctx.now,
       );
@@ -110,7 +141,11 @@ export async function startRotation(input: StartRotationInput, ctx: UseCaseConte
     return rotation;
   } catch (e) {
     if (isUniqueViolation(e)) {
-      throw new RekeyError('CONFLICT', `Connector ${connector.displayName} (${connectorId}) already has an active rotation (${await describeActiveRotation(connectorId)}); wait for it to finish or cancel it.`, { connectorId });
+      throw new RekeyError(
+        'CONFLICT',
+        `Connector ${connector.displayName} (${connectorId}) already has an active rotation (${await describeActiveRotation(connectorId)}); wait for it to finish or cancel it.`,
+        { connectorId },
+      );
     }
     throw e;
   }

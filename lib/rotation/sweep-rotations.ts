@@ -8,9 +8,15 @@ import { db } from '@/lib/db';
 import { enqueueAdvance } from '@/lib/rotation/advance-rotation';
 
 export async function sweepRotations(now: Date): Promise<{ queued: number }> {
-  const rows = await db.rotation.findMany({ where: { state: { in: ['PENDING', 'RUNNING', 'WAITING'] } }, select: { id: true, nextAttemptAt: true }, take: 10_000 });
+  const rows = await db.rotation.findMany({
+    where: { state: { in: ['PENDING', 'RUNNING', 'WAITING'] } },
+    select: { id: true, nextAttemptAt: true },
+    take: 10_000,
+  });
   for (const r of rows) {
-    await db.$transaction((tx) => enqueueAdvance(tx, r.id, r.nextAttemptAt && r.nextAttemptAt > now ? r.nextAttemptAt : undefined));
+    await db.$transaction((tx) =>
+      enqueueAdvance(tx, r.id, r.nextAttemptAt && r.nextAttemptAt > now ? r.nextAttemptAt : undefined),
+    );
   }
   return { queued: rows.length };
 }

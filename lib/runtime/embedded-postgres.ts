@@ -42,7 +42,10 @@ export function resolveDataDir(preferred: string): { dir: string; relocated: boo
     try {
       const st = fs.statSync(p);
       if ((st.mode & 0o001) === 0) {
-        const tag = path.resolve(preferred).replace(/[^a-zA-Z0-9]+/g, '_').slice(-80);
+        const tag = path
+          .resolve(preferred)
+          .replace(/[^a-zA-Z0-9]+/g, '_')
+          .slice(-80);
         return { dir: path.join('/var/tmp/rekey-pg', tag), relocated: true };
       }
     } catch {

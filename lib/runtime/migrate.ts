@@ -24,7 +24,10 @@ export async function migrateDatabase(databaseUrl: string): Promise<{ applied: s
       code === 0
         ? resolve(out)
         : reject(
-            new RekeyError('CONFIG', `Database migration failed: ${out.trim().split('\n').slice(-3).join(' ')}. Check that DATABASE_URL points to a reachable PostgreSQL the user may change.`),
+            new RekeyError(
+              'CONFIG',
+              `Database migration failed: ${out.trim().split('\n').slice(-3).join(' ')}. Check that DATABASE_URL points to a reachable PostgreSQL the user may change.`,
+            ),
           ),
     );
   });

@@ -13,7 +13,8 @@ export interface SeedResult {
 }
 
 export async function seedDatabase(db: Db, opts: { ifEmpty?: boolean; manifestPath?: string }): Promise<SeedResult> {
-  if (opts.ifEmpty && (await db.tenant.count()) > 0) return { skipped: true, connectorTypes: 0, settings: 0, tenants: 0 };
+  if (opts.ifEmpty && (await db.tenant.count()) > 0)
+    return { skipped: true, connectorTypes: 0, settings: 0, tenants: 0 };
   const defaults = await seedDefaults(db);
   let tenants = 0;
   if (opts.manifestPath) {

@@ -10,21 +10,36 @@ export const DEFAULT_CONNECTOR_TYPES = [
     vendor: 'Mimecast-style email security vendor',
     displayNamePattern: 'Mailbox Archive Sync*',
     description: 'Reads mailboxes to archive mail (Exchange app-only, certificate credential).',
-    requiredResourceAccess: [{ resourceAppId: '00000003-0000-0000-c000-000000000000', resourceAccess: [{ id: '810c84a8-4a9e-49e6-bf7d-12d183f40d01', type: 'Role' }] }],
+    requiredResourceAccess: [
+      {
+        resourceAppId: '00000003-0000-0000-c000-000000000000',
+        resourceAccess: [{ id: '810c84a8-4a9e-49e6-bf7d-12d183f40d01', type: 'Role' }],
+      },
+    ],
   },
   {
     name: 'Continuity Monitor',
     vendor: 'Mimecast-style email security vendor',
     displayNamePattern: 'Continuity Monitor*',
     description: 'Watches mail flow and service health for continuity failover.',
-    requiredResourceAccess: [{ resourceAppId: '00000003-0000-0000-c000-000000000000', resourceAccess: [{ id: '7ab1d382-f21e-4acd-a863-ba3e13f7da61', type: 'Role' }] }],
+    requiredResourceAccess: [
+      {
+        resourceAppId: '00000003-0000-0000-c000-000000000000',
+        resourceAccess: [{ id: '7ab1d382-f21e-4acd-a863-ba3e13f7da61', type: 'Role' }],
+      },
+    ],
   },
   {
     name: 'Internal Mail Protection',
     vendor: 'Mimecast-style email security vendor',
     displayNamePattern: 'Internal Mail Protection*',
     description: 'Scans internal mail and remediates threats in mailboxes.',
-    requiredResourceAccess: [{ resourceAppId: '00000003-0000-0000-c000-000000000000', resourceAccess: [{ id: 'e2a3a72e-5f79-4c64-b1b1-878b674786c9', type: 'Role' }] }],
+    requiredResourceAccess: [
+      {
+        resourceAppId: '00000003-0000-0000-c000-000000000000',
+        resourceAccess: [{ id: 'e2a3a72e-5f79-4c64-b1b1-878b674786c9', type: 'Role' }],
+      },
+    ],
   },
 ] as const;
 

@@ -2,7 +2,15 @@ import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
 
 /** Same names and spelling as the Prisma enum `ConnectorStatus`. */
-export const CONNECTOR_STATUSES = ['compromised', 'expired', 'expiring', 'stale', 'drift', 'targeted', 'healthy'] as const;
+export const CONNECTOR_STATUSES = [
+  'compromised',
+  'expired',
+  'expiring',
+  'stale',
+  'drift',
+  'targeted',
+  'healthy',
+] as const;
 export type ConnectorStatus = (typeof CONNECTOR_STATUSES)[number];
 
 /**
@@ -18,7 +26,15 @@ export type ConnectorStatus = (typeof CONNECTOR_STATUSES)[number];
  * - stale: works, but older than policy allows; rotate at leisure.
  * - healthy.
  */
-const SEVERITY_ORDER: readonly ConnectorStatus[] = ['targeted', 'compromised', 'expired', 'drift', 'expiring', 'stale', 'healthy'];
+const SEVERITY_ORDER: readonly ConnectorStatus[] = [
+  'targeted',
+  'compromised',
+  'expired',
+  'drift',
+  'expiring',
+  'stale',
+  'healthy',
+];
 
 /** 0 = worst. Sort ascending to list the most urgent first. */
 export function severityRank(status: ConnectorStatus): number {
@@ -127,13 +143,19 @@ function findCompromised(input: ConnectorStatusInput): Ctx['compromised'] {
     const sha1 = new Set((adv.sha1Thumbprints ?? []).map(up));
     const sha256 = new Set((adv.sha256Thumbprints ?? []).map(up));
     if (cert) {
-      const bySerial = (adv.issuerSerials ?? []).some((s) => s.issuer === cert.issuer && up(s.serialNumber).replace(/^0+/, '') === up(cert.serialNumber).replace(/^0+/, ''));
-      if (sha1.has(up(cert.sha1Thumbprint)) || sha256.has(up(cert.sha256Thumbprint)) || bySerial) hits.push({ thumbprint: up(cert.sha1Thumbprint), advisoryId: adv.id });
+      const bySerial = (adv.issuerSerials ?? []).some(
+        (s) =>
+          s.issuer === cert.issuer &&
+          up(s.serialNumber).replace(/^0+/, '') === up(cert.serialNumber).replace(/^0+/, ''),
+      );
+      if (sha1.has(up(cert.sha1Thumbprint)) || sha256.has(up(cert.sha256Thumbprint)) || bySerial)
+        hits.push({ thumbprint: up(cert.sha1Thumbprint), advisoryId: adv.id });
     }
     for (const cred of input.tenantCredentials ?? []) {
       const t = up(cred.sha1Thumbprint);
       if (cert && t === up(cert.sha1Thumbprint)) continue;
-      if (sha1.has(t) || (cred.sha256Thumbprint && sha256.has(up(cred.sha256Thumbprint)))) hits.push({ thumbprint: t, advisoryId: adv.id });
+      if (sha1.has(t) || (cred.sha256Thumbprint && sha256.has(up(cred.sha256Thumbprint))))
+        hits.push({ thumbprint: t, advisoryId: adv.id });
     }
   }
   return hits;
@@ -171,7 +193,10 @@ export const CONNECTOR_STATUS_CHECKS: readonly StatusCheck[] = [
   {
     name: 'certificateExpired',
     status: 'expired',
-    run: ({ input, now }) => (input.certificate && now.getTime() >= input.certificate.notAfter.getTime() ? `The certificate expired on ${day(input.certificate.notAfter)}; the vendor service can no longer sign in.` : null),
+    run: ({ input, now }) =>
+      input.certificate && now.getTime() >= input.certificate.notAfter.getTime()
+        ? `The certificate expired on ${day(input.certificate.notAfter)}; the vendor service can no longer sign in.`
+        : null,
   },
   {
     name: 'tenantCredentialsDrifted',
@@ -186,7 +211,10 @@ export const CONNECTOR_STATUS_CHECKS: readonly StatusCheck[] = [
       const missing = !held.has(up(cert.sha1Thumbprint));
       if (unknown.length === 0 && !missing) return null;
       const parts: string[] = [];
-      if (unknown.length) parts.push(`the tenant holds ${unknown.length} credential(s) Rekey did not add (${unknown.slice(0, 3).join(', ')})`);
+      if (unknown.length)
+        parts.push(
+          `the tenant holds ${unknown.length} credential(s) Rekey did not add (${unknown.slice(0, 3).join(', ')})`,
+        );
       if (missing) parts.push(`the expected certificate ${up(cert.sha1Thumbprint)} is missing from the tenant`);
       return `${parts.join('; ')}. Review the application's certificates.`.replace(/^./, (c) => c.toUpperCase());
     },
@@ -198,7 +226,9 @@ export const CONNECTOR_STATUS_CHECKS: readonly StatusCheck[] = [
       const c = input.certificate;
       if (!c) return null;
       const left = c.notAfter.getTime() - now.getTime();
-      return left > 0 && left <= policy.expiringWithinDays * DAY_MS ? `The certificate expires on ${day(c.notAfter)}, in ${Math.ceil(left / DAY_MS)} day(s) (policy: ${policy.expiringWithinDays}). Rotate it.` : null;
+      return left > 0 && left <= policy.expiringWithinDays * DAY_MS
+        ? `The certificate expires on ${day(c.notAfter)}, in ${Math.ceil(left / DAY_MS)} day(s) (policy: ${policy.expiringWithinDays}). Rotate it.`
+        : null;
     },
   },
   {
@@ -208,7 +238,9 @@ export const CONNECTOR_STATUS_CHECKS: readonly StatusCheck[] = [
       const c = input.certificate;
       if (!c) return null;
       const age = now.getTime() - c.notBefore.getTime();
-      return age > policy.maxAgeDays * DAY_MS ? `The certificate is ${Math.floor(age / DAY_MS)} days old (policy maximum ${policy.maxAgeDays}). Rotate it.` : null;
+      return age > policy.maxAgeDays * DAY_MS
+        ? `The certificate is ${Math.floor(age / DAY_MS)} days old (policy maximum ${policy.maxAgeDays}). Rotate it.`
+        : null;
     },
   },
 ];
@@ -229,7 +261,11 @@ function resolvePolicy(policy: StatusPolicyInput | undefined): StatusPolicy {
  * Classifies one connector. Pure: `now` is a parameter. Runs every check in severity order; the
  * first hit is the status and every hit is kept in `reasons`. Throws a ZodError for a bad policy.
  */
-export function classifyConnector(input: ConnectorStatusInput, policy: StatusPolicyInput | undefined, now: Date): Classification {
+export function classifyConnector(
+  input: ConnectorStatusInput,
+  policy: StatusPolicyInput | undefined,
+  now: Date,
+): Classification {
   const ctx: Ctx = { input, policy: resolvePolicy(policy), now, compromised: findCompromised(input) };
   const reasons: StatusReason[] = [];
   for (const check of CONNECTOR_STATUS_CHECKS) {
@@ -239,5 +275,8 @@ export function classifyConnector(input: ConnectorStatusInput, policy: StatusPol
   const first = reasons[0];
   if (first) return { status: first.status, reasons };
   const c = input.certificate;
-  return { status: 'healthy', reasons: [{ check: 'healthy', status: 'healthy', message: `Valid until ${day(c!.notAfter)}.` }] };
+  return {
+    status: 'healthy',
+    reasons: [{ check: 'healthy', status: 'healthy', message: `Valid until ${day(c!.notAfter)}.` }],
+  };
 }

@@ -29,7 +29,10 @@ export async function addTenant(input: AddTenantInput, ctx: TenantUseCaseContext
     entraTenantId = r.tenantId;
   }
   const existing = await db.tenant.findUnique({ where: { entraTenantId }, select: { id: true, displayName: true } });
-  if (existing) throw new RekeyError('CONFLICT', `Tenant ${entraTenantId} is already onboarded as "${existing.displayName}".`, { tenantId: existing.id });
+  if (existing)
+    throw new RekeyError('CONFLICT', `Tenant ${entraTenantId} is already onboarded as "${existing.displayName}".`, {
+      tenantId: existing.id,
+    });
   try {
     return await db.$transaction(async (tx) => {
       const t = await tx.tenant.create({
@@ -41,11 +44,31 @@ export async function addTenant(input: AddTenantInput, ctx: TenantUseCaseContext
           group: v.group || null,
         },
       });
-      await appendAuditEvent(tx, ctx.actor, { action: 'tenant.create', targetType: 'tenant', targetId: t.id, tenantId: t.id, after: { entraTenantId, displayName: t.displayName, defaultDomain: t.defaultDomain, region: t.region, group: t.group } }, now);
+      await appendAuditEvent(
+        tx,
+        ctx.actor,
+        {
+          action: 'tenant.create',
+          targetType: 'tenant',
+          targetId: t.id,
+          tenantId: t.id,
+          after: {
+            entraTenantId,
+            displayName: t.displayName,
+            defaultDomain: t.defaultDomain,
+            region: t.region,
+            group: t.group,
+          },
+        },
+        now,
+      );
       return t;
     });
   } catch (e) {
-    if (isUniqueViolation(e)) throw new RekeyError('CONFLICT', `Tenant ${entraTenantId} was onboarded by someone else meanwhile.`, undefined, { cause: e });
+    if (isUniqueViolation(e))
+      throw new RekeyError('CONFLICT', `Tenant ${entraTenantId} was onboarded by someone else meanwhile.`, undefined, {
+        cause: e,
+      });
     throw e;
   }
 }

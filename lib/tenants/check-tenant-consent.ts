@@ -36,7 +36,10 @@ function covered(roles: string[], need: PermissionNeed): boolean {
   return ROLES_SATISFYING[need].some((r) => roles.includes(r));
 }
 
-export async function checkTenantConsent(input: { tenantId: string }, ctx: TenantUseCaseContext): Promise<ConsentCheckResult> {
+export async function checkTenantConsent(
+  input: { tenantId: string },
+  ctx: TenantUseCaseContext,
+): Promise<ConsentCheckResult> {
   const { tenantId } = CheckTenantConsentSchema.parse(input);
   const now = nowOf(ctx);
   const tenant = await getTenant(tenantId);
@@ -85,11 +88,21 @@ export async function checkTenantConsent(input: { tenantId: string }, ctx: Tenan
     }
   }
 
-  const changed = state !== tenant.consentState || grantedRoles.join(' ') !== [...tenant.grantedRoles].sort().join(' ') || signInLogState !== tenant.signInLogState;
+  const changed =
+    state !== tenant.consentState ||
+    grantedRoles.join(' ') !== [...tenant.grantedRoles].sort().join(' ') ||
+    signInLogState !== tenant.signInLogState;
   await db.$transaction(async (tx) => {
     await tx.tenant.update({
       where: { id: tenant.id },
-      data: { consentState: state, consentDetail: detail, consentCheckedAt: now, grantedRoles, signInLogState, ...(orgDomain && !tenant.defaultDomain ? { defaultDomain: orgDomain } : {}) },
+      data: {
+        consentState: state,
+        consentDetail: detail,
+        consentCheckedAt: now,
+        grantedRoles,
+        signInLogState,
+        ...(orgDomain && !tenant.defaultDomain ? { defaultDomain: orgDomain } : {}),
+      },
     });
     if (changed) {
       await appendAuditEvent(
@@ -100,7 +113,11 @@ export async function checkTenantConsent(input: { tenantId: string }, ctx: Tenan
           targetType: 'tenant',
           targetId: tenant.id,
           tenantId: tenant.id,
-          before: { consentState: tenant.consentState, grantedRoles: tenant.grantedRoles, signInLogState: tenant.signInLogState },
+          before: {
+            consentState: tenant.consentState,
+            grantedRoles: tenant.grantedRoles,
+            signInLogState: tenant.signInLogState,
+          },
           after: { consentState: state, grantedRoles, signInLogState, detail },
         },
         now,
@@ -110,13 +127,25 @@ export async function checkTenantConsent(input: { tenantId: string }, ctx: Tenan
   return { tenantId: tenant.id, state, detail, grantedRoles, missing, signInLogState, consentUrl, changed };
 }
 
-async function probeSignInLogs(gateway: ReturnType<typeof graphOf>['gateway'], ref: { id: string; name: string }, roles: string[]): Promise<SignInLogStateName> {
+async function probeSignInLogs(
+  gateway: ReturnType<typeof graphOf>['gateway'],
+  ref: { id: string; name: string },
+  roles: string[],
+): Promise<SignInLogStateName> {
   if (!covered(roles, 'readSignIns')) return 'unavailable_permission';
   try {
-    await gateway.request(ref, { method: 'GET', path: "/auditLogs/signIns?$filter=signInEventTypes/any(t: t eq 'servicePrincipal')&$top=1", version: 'beta', operation: 'read the sign-in logs', need: 'readSignIns', report: true });
+    await gateway.request(ref, {
+      method: 'GET',
+      path: "/auditLogs/signIns?$filter=signInEventTypes/any(t: t eq 'servicePrincipal')&$top=1",
+      version: 'beta',
+      operation: 'read the sign-in logs',
+      need: 'readSignIns',
+      report: true,
+    });
     return 'available';
   } catch (e) {
-    if (e instanceof RekeyError && e.code === 'PERMISSION_MISSING') return e.details?.reason === 'needs_premium' ? 'unavailable_license' : 'unavailable_permission';
+    if (e instanceof RekeyError && e.code === 'PERMISSION_MISSING')
+      return e.details?.reason === 'needs_premium' ? 'unavailable_license' : 'unavailable_permission';
     return 'error';
   }
 }

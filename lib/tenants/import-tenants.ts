@@ -43,7 +43,11 @@ export interface ImportTenantsResult {
 }
 
 /** Resolves domains with limited concurrency; GUIDs pass through. */
-export async function resolveTenantIds(authorityHost: string, values: string[], concurrency = 8): Promise<Map<string, { id: string | null; reason?: string }>> {
+export async function resolveTenantIds(
+  authorityHost: string,
+  values: string[],
+  concurrency = 8,
+): Promise<Map<string, { id: string | null; reason?: string }>> {
   const out = new Map<string, { id: string | null; reason?: string }>();
   const todo = [...new Set(values)];
   let next = 0;
@@ -62,7 +66,10 @@ export async function resolveTenantIds(authorityHost: string, values: string[], 
   return out;
 }
 
-export async function importTenants(input: ImportTenantsInput, ctx: TenantUseCaseContext): Promise<ImportTenantsResult> {
+export async function importTenants(
+  input: ImportTenantsInput,
+  ctx: TenantUseCaseContext,
+): Promise<ImportTenantsResult> {
   const { csv, dryRun } = ImportTenantsSchema.parse(input);
   const now = nowOf(ctx);
   const parsed = parseTenantCsv(csv);
@@ -71,9 +78,18 @@ export async function importTenants(input: ImportTenantsInput, ctx: TenantUseCas
   const rows: ImportRowReport[] = parsed.rows.map((r) =>
     r.ok
       ? { line: r.line, tenant: r.row.tenant, name: r.row.name, status: 'ok', entraTenantId: null, messages: [] }
-      : { line: r.line, tenant: r.raw.tenant ?? '', name: r.raw.name ?? '', status: 'invalid', entraTenantId: null, messages: r.errors },
+      : {
+          line: r.line,
+          tenant: r.raw.tenant ?? '',
+          name: r.raw.name ?? '',
+          status: 'invalid',
+          entraTenantId: null,
+          messages: r.errors,
+        },
   );
-  const valid = parsed.rows.map((r, i) => (r.ok ? { report: rows[i]!, row: r.row } : null)).filter((x): x is { report: ImportRowReport; row: TenantRow } => x !== null);
+  const valid = parsed.rows
+    .map((r, i) => (r.ok ? { report: rows[i]!, row: r.row } : null))
+    .filter((x): x is { report: ImportRowReport; row: TenantRow } => x !== null);
 
   // Duplicates of the same text within the file.
   const firstByText = new Map<string, number>();
@@ -84,7 +100,10 @@ export async function importTenants(input: ImportTenantsInput, ctx: TenantUseCas
   }
 
   // Domains → tenant ids (only rows still ok).
-  const resolved = await resolveTenantIds(graphOf(ctx).authorityHost, valid.filter((v) => v.report.status === 'ok').map((v) => v.row.tenant));
+  const resolved = await resolveTenantIds(
+    graphOf(ctx).authorityHost,
+    valid.filter((v) => v.report.status === 'ok').map((v) => v.row.tenant),
+  );
   for (const v of valid) {
     if (v.report.status !== 'ok') continue;
     const r = resolved.get(v.row.tenant);
@@ -97,22 +116,30 @@ export async function importTenants(input: ImportTenantsInput, ctx: TenantUseCas
   for (const v of valid) {
     if (v.report.status !== 'ok' || !v.report.entraTenantId) continue;
     const first = firstById.get(v.report.entraTenantId);
-    if (first !== undefined) fail(v.report, 'duplicate', `same tenant (${v.report.entraTenantId}) as line ${first} in this file`);
+    if (first !== undefined)
+      fail(v.report, 'duplicate', `same tenant (${v.report.entraTenantId}) as line ${first} in this file`);
     else firstById.set(v.report.entraTenantId, v.report.line);
   }
 
   // Already onboarded.
   const ids = valid.filter((v) => v.report.status === 'ok').map((v) => v.report.entraTenantId!);
-  const existing = ids.length ? await db.tenant.findMany({ where: { entraTenantId: { in: ids } }, select: { entraTenantId: true, displayName: true } }) : [];
+  const existing = ids.length
+    ? await db.tenant.findMany({
+        where: { entraTenantId: { in: ids } },
+        select: { entraTenantId: true, displayName: true },
+      })
+    : [];
   const existingById = new Map(existing.map((e) => [e.entraTenantId, e.displayName]));
   for (const v of valid) {
     if (v.report.status !== 'ok') continue;
     const name = existingById.get(v.report.entraTenantId!);
-    if (name !== undefined) fail(v.report, 'already_onboarded', `tenant ${v.report.entraTenantId} is already onboarded as "${name}"`);
+    if (name !== undefined)
+      fail(v.report, 'already_onboarded', `tenant ${v.report.entraTenantId} is already onboarded as "${name}"`);
   }
 
   const ok = rows.length > 0 && rows.every((r) => r.status === 'ok');
-  if (rows.length === 0) return { ok: false, imported: 0, fileError: 'The file has a header but no rows.', rows, tenantIds: [] };
+  if (rows.length === 0)
+    return { ok: false, imported: 0, fileError: 'The file has a header but no rows.', rows, tenantIds: [] };
   if (!ok || dryRun) return { ok, imported: 0, fileError: null, rows, tenantIds: [] };
 
   try {
@@ -132,7 +159,21 @@ export async function importTenants(input: ImportTenantsInput, ctx: TenantUseCas
           await appendAuditEvent(
             tx,
             ctx.actor,
-            { action: 'tenant.create', targetType: 'tenant', targetId: t.id, tenantId: t.id, after: { entraTenantId: t.entraTenantId, displayName: t.displayName, defaultDomain: t.defaultDomain, region: t.region, group: t.group, via: 'csv-import', line: v.report.line } },
+            {
+              action: 'tenant.create',
+              targetType: 'tenant',
+              targetId: t.id,
+              tenantId: t.id,
+              after: {
+                entraTenantId: t.entraTenantId,
+                displayName: t.displayName,
+                defaultDomain: t.defaultDomain,
+                region: t.region,
+                group: t.group,
+                via: 'csv-import',
+                line: v.report.line,
+              },
+            },
             now,
           );
           created.push(t.id);
@@ -143,7 +184,13 @@ export async function importTenants(input: ImportTenantsInput, ctx: TenantUseCas
     );
     return { ok: true, imported: tenantIds.length, fileError: null, rows, tenantIds };
   } catch (e) {
-    if (isUniqueViolation(e)) throw new RekeyError('CONFLICT', 'A tenant in the file was onboarded by someone else meanwhile; nothing was imported. Run the import again to see which.', undefined, { cause: e });
+    if (isUniqueViolation(e))
+      throw new RekeyError(
+        'CONFLICT',
+        'A tenant in the file was onboarded by someone else meanwhile; nothing was imported. Run the import again to see which.',
+        undefined,
+        { cause: e },
+      );
     throw e;
   }
 }

@@ -62,7 +62,13 @@ describe('importTenants', () => {
     expect(r).toMatchObject({ ok: true, imported: 2 });
     expect(await counts()).toEqual({ tenants: before.tenants + 2, audit: before.audit + 2 });
     const tb = await db.tenant.findUniqueOrThrow({ where: { entraTenantId: b.id } });
-    expect(tb).toMatchObject({ displayName: 'Clean B, Inc.', defaultDomain: b.domain, region: 'US', group: null, consentState: 'unknown' });
+    expect(tb).toMatchObject({
+      displayName: 'Clean B, Inc.',
+      defaultDomain: b.domain,
+      region: 'US',
+      group: null,
+      consentState: 'unknown',
+    });
     const again = await importTenants({ csv }, ctx);
     expect(again.ok).toBe(false);
     expect(again.rows.map((x) => x.status)).toEqual(['already_onboarded', 'already_onboarded']);
@@ -70,7 +76,10 @@ describe('importTenants', () => {
   });
 
   it('refuses a file with a bad header', async () => {
-    await expect(importTenants({ csv: 'id,label\nx,y' }, ctx)).resolves.toMatchObject({ ok: false, fileError: expect.stringMatching(/Unknown column/) });
+    await expect(importTenants({ csv: 'id,label\nx,y' }, ctx)).resolves.toMatchObject({
+      ok: false,
+      fileError: expect.stringMatching(/Unknown column/),
+    });
   });
 });
 
@@ -80,7 +89,10 @@ describe('addTenant', () => {
     const created = await addTenant({ tenant: t.domain.toUpperCase() }, ctx);
     expect(created).toMatchObject({ entraTenantId: t.id, displayName: t.domain, defaultDomain: t.domain });
     await expect(addTenant({ tenant: t.id, name: 'x' }, ctx)).rejects.toMatchObject({ code: 'CONFLICT' });
-    await expect(addTenant({ tenant: 'unknown-zz.onmicrosoft.com' }, ctx)).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/Unknown domain/) });
+    await expect(addTenant({ tenant: 'unknown-zz.onmicrosoft.com' }, ctx)).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+      message: expect.stringMatching(/Unknown domain/),
+    });
     await expect(addTenant({ tenant: 'not a tenant' }, ctx)).rejects.toMatchObject({ code: 'BAD_INPUT' });
   });
 });
@@ -93,7 +105,12 @@ describe('checkTenantConsent', () => {
     expect(r).toMatchObject({ state: 'consented', signInLogState: 'available', changed: true, missing: [] });
     expect(r.grantedRoles).toContain('Application.ReadWrite.All');
     const stored = await db.tenant.findUniqueOrThrow({ where: { id: row.id } });
-    expect(stored).toMatchObject({ consentState: 'consented', grantedRoles: r.grantedRoles, signInLogState: 'available', defaultDomain: t.domain });
+    expect(stored).toMatchObject({
+      consentState: 'consented',
+      grantedRoles: r.grantedRoles,
+      signInLogState: 'available',
+      defaultDomain: t.domain,
+    });
     expect(stored.consentCheckedAt).toBeInstanceOf(Date);
     const auditBefore = await db.auditEvent.count({ where: { tenantId: row.id, action: 'tenant.consent' } });
     expect((await checkTenantConsent({ tenantId: row.id }, ctx)).changed).toBe(false);
@@ -111,7 +128,10 @@ describe('checkTenantConsent', () => {
     // The admin consents: the next check sees it.
     gs.sim.admin.addServicePrincipal(t.id, gs.manifest.managementApp.appId);
     gs.sim.admin.grantAppRoles(t.id, gs.manifest.managementApp.appId, gs.manifest.managementApp.graphRoles);
-    await expect(checkTenantConsent({ tenantId: row.id }, ctx)).resolves.toMatchObject({ state: 'consented', changed: true });
+    await expect(checkTenantConsent({ tenantId: row.id }, ctx)).resolves.toMatchObject({
+      state: 'consented',
+      changed: true,
+    });
   });
 
   it('names missing permissions, and sees a tenant without Entra ID P1/P2', async () => {
@@ -122,6 +142,9 @@ describe('checkTenantConsent', () => {
     expect(r.detail).toMatch(/lacks Application\.ReadWrite\.All/);
     const basic = gs.makeTenant({ name: 'Basic', premium: false });
     const basicRow = await addTenant({ tenant: basic.id, name: 'Basic' }, ctx);
-    await expect(checkTenantConsent({ tenantId: basicRow.id }, ctx)).resolves.toMatchObject({ state: 'consented', signInLogState: 'unavailable_license' });
+    await expect(checkTenantConsent({ tenantId: basicRow.id }, ctx)).resolves.toMatchObject({
+      state: 'consented',
+      signInLogState: 'unavailable_license',
+    });
   });
 });

@@ -15,11 +15,18 @@ describe('parseCsvRecords', () => {
 
 describe('parseTenantCsv', () => {
   it('accepts ids and domains, defaults region, and lowercases the tenant', () => {
-    const r = parseTenantCsv(`tenant,name,region,group\n${G.toUpperCase()},Contoso,EU,gold\nFabrikam.onmicrosoft.com,Fabrikam,,\n`);
+    const r = parseTenantCsv(
+      `tenant,name,region,group\n${G.toUpperCase()},Contoso,EU,gold\nFabrikam.onmicrosoft.com,Fabrikam,,\n`,
+    );
     expect(r.fileError).toBeNull();
     expect(r.rows).toEqual([
       { line: 2, ok: true, tenantKind: 'id', row: { tenant: G, name: 'Contoso', region: 'EU', group: 'gold' } },
-      { line: 3, ok: true, tenantKind: 'domain', row: { tenant: 'fabrikam.onmicrosoft.com', name: 'Fabrikam', region: 'global', group: null } },
+      {
+        line: 3,
+        ok: true,
+        tenantKind: 'domain',
+        row: { tenant: 'fabrikam.onmicrosoft.com', name: 'Fabrikam', region: 'global', group: null },
+      },
     ]);
   });
 

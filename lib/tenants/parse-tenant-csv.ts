@@ -102,19 +102,44 @@ export function parseTenantCsv(text: string): ParsedTenantCsv {
   if (!header) return { fileError: 'The file is empty: expected a header line "tenant,name,region,group".', rows: [] };
   const names = header.fields.map((f) => f.trim().toLowerCase());
   const unknown = names.filter((n) => !(TENANT_CSV_COLUMNS as readonly string[]).includes(n));
-  if (unknown.length) return { fileError: `Unknown column(s) ${unknown.map((u) => `"${u}"`).join(', ')}: the header must be "tenant,name,region,group" (region and group optional).`, rows: [] };
-  if (!names.includes('tenant') || !names.includes('name')) return { fileError: 'The header must name at least the columns "tenant" and "name".', rows: [] };
+  if (unknown.length)
+    return {
+      fileError: `Unknown column(s) ${unknown.map((u) => `"${u}"`).join(', ')}: the header must be "tenant,name,region,group" (region and group optional).`,
+      rows: [],
+    };
+  if (!names.includes('tenant') || !names.includes('name'))
+    return { fileError: 'The header must name at least the columns "tenant" and "name".', rows: [] };
   if (new Set(names).size !== names.length) return { fileError: 'A column appears twice in the header.', rows: [] };
-  if (records.length - 1 > MAX_IMPORT_ROWS) return { fileError: `The file has ${records.length - 1} rows; import at most ${MAX_IMPORT_ROWS} at a time.`, rows: [] };
+  if (records.length - 1 > MAX_IMPORT_ROWS)
+    return {
+      fileError: `The file has ${records.length - 1} rows; import at most ${MAX_IMPORT_ROWS} at a time.`,
+      rows: [],
+    };
   const rows = records.slice(1).map(({ line, fields }): ParsedTenantRow => {
     const raw: Record<string, string> = {};
     names.forEach((n, i) => (raw[n] = fields[i] ?? ''));
-    const extra = fields.length > names.length ? [`the row has ${fields.length} fields but the header ${names.length}`] : [];
-    const parsed = TenantRowSchema.safeParse({ tenant: raw.tenant ?? '', name: raw.name ?? '', region: raw.region ?? '', group: raw.group ?? '' });
+    const extra =
+      fields.length > names.length ? [`the row has ${fields.length} fields but the header ${names.length}`] : [];
+    const parsed = TenantRowSchema.safeParse({
+      tenant: raw.tenant ?? '',
+      name: raw.name ?? '',
+      region: raw.region ?? '',
+      group: raw.group ?? '',
+    });
     if (!parsed.success || extra.length) {
-      return { line, ok: false, raw, errors: [...extra, ...(parsed.success ? [] : parsed.error.issues.map((i) => i.message))] };
+      return {
+        line,
+        ok: false,
+        raw,
+        errors: [...extra, ...(parsed.success ? [] : parsed.error.issues.map((i) => i.message))],
+      };
     }
-    return { line, ok: true, row: { ...parsed.data, tenant: parsed.data.tenant.toLowerCase() }, tenantKind: isTenantGuid(parsed.data.tenant) ? 'id' : 'domain' };
+    return {
+      line,
+      ok: true,
+      row: { ...parsed.data, tenant: parsed.data.tenant.toLowerCase() },
+      tenantKind: isTenantGuid(parsed.data.tenant) ? 'id' : 'domain',
+    };
   });
   return { fileError: null, rows };
 }

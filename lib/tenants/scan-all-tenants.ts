@@ -7,7 +7,9 @@ import { isRekeyError } from '@/lib/errors';
 import { scanTenant, type ScanSummary } from '@/lib/tenants/scan-tenant';
 import type { TenantUseCaseContext } from '@/lib/tenants/tenant-context';
 
-export type TenantScanOutcome = { tenantId: string; name: string; ok: true; summary: ScanSummary } | { tenantId: string; name: string; ok: false; code: string; message: string; transient: boolean };
+export type TenantScanOutcome =
+  | { tenantId: string; name: string; ok: true; summary: ScanSummary }
+  | { tenantId: string; name: string; ok: false; code: string; message: string; transient: boolean };
 
 export interface ScanAllTenantsOptions {
   concurrency?: number;
@@ -18,7 +20,10 @@ export interface ScanAllTenantsOptions {
   onResult?: (r: TenantScanOutcome) => void;
 }
 
-export async function scanAllTenants(ctx: TenantUseCaseContext, opts: ScanAllTenantsOptions = {}): Promise<TenantScanOutcome[]> {
+export async function scanAllTenants(
+  ctx: TenantUseCaseContext,
+  opts: ScanAllTenantsOptions = {},
+): Promise<TenantScanOutcome[]> {
   const tenants = await db.tenant.findMany({
     where: {
       ...(opts.tenantIds ? { id: { in: opts.tenantIds } } : {}),
@@ -37,8 +42,22 @@ export async function scanAllTenants(ctx: TenantUseCaseContext, opts: ScanAllTen
         r = { tenantId: t.id, name: t.displayName, ok: true, summary: await scanTenant({ tenantId: t.id }, ctx) };
       } catch (e) {
         r = isRekeyError(e)
-          ? { tenantId: t.id, name: t.displayName, ok: false, code: e.code, message: e.message, transient: e.details?.transient === true }
-          : { tenantId: t.id, name: t.displayName, ok: false, code: 'INTERNAL', message: (e as Error).message, transient: false };
+          ? {
+              tenantId: t.id,
+              name: t.displayName,
+              ok: false,
+              code: e.code,
+              message: e.message,
+              transient: e.details?.transient === true,
+            }
+          : {
+              tenantId: t.id,
+              name: t.displayName,
+              ok: false,
+              code: 'INTERNAL',
+              message: (e as Error).message,
+              transient: false,
+            };
       }
       results.push(r);
       opts.onResult?.(r);

@@ -13,7 +13,13 @@ const DAY = 86_400_000;
 let gs: GraphSim;
 let ctx: { actor: { id: null; label: string }; graph: GraphSim['graph'] };
 let slot = 300;
-const newCert = (name: string, days = 200) => buildCert({ subject: `CN=${name}`, notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + days * DAY), slot: slot++ });
+const newCert = (name: string, days = 200) =>
+  buildCert({
+    subject: `CN=${name}`,
+    notBefore: new Date(Date.now() - DAY),
+    notAfter: new Date(Date.now() + days * DAY),
+    slot: slot++,
+  });
 const sha1 = (der: Buffer) => createHash('sha1').update(der).digest('hex').toUpperCase();
 
 beforeAll(async () => {
@@ -37,14 +43,31 @@ describe('scanTenant', () => {
 
     const now = new Date();
     const s1 = await scanTenant({ tenantId: tenant.id }, { ...ctx, now });
-    expect(s1).toMatchObject({ connectors: 2, created: 2, updated: 0, missing: 0, credentials: 3, certificatesDiscovered: 2 });
-    const connectors = await db.connector.findMany({ where: { tenantId: tenant.id }, include: { connectorType: true, currentCertificate: true }, orderBy: { displayName: 'asc' } });
+    expect(s1).toMatchObject({
+      connectors: 2,
+      created: 2,
+      updated: 0,
+      missing: 0,
+      credentials: 3,
+      certificatesDiscovered: 2,
+    });
+    const connectors = await db.connector.findMany({
+      where: { tenantId: tenant.id },
+      include: { connectorType: true, currentCertificate: true },
+      orderBy: { displayName: 'asc' },
+    });
     expect(connectors.map((c) => [c.displayName, c.connectorType.name])).toEqual([
       ['Continuity Monitor', 'Continuity Monitor'],
       ['Mailbox Archive Sync EU', 'Mailbox Archive Sync'],
     ]);
     const monitor = connectors[0]!;
-    expect(monitor).toMatchObject({ appId: mon.appId, appObjectId: mon.appObjectId, spObjectId: mon.spObjectId, observedAt: now, missingSince: null });
+    expect(monitor).toMatchObject({
+      appId: mon.appId,
+      appObjectId: mon.appObjectId,
+      spObjectId: mon.spObjectId,
+      observedAt: now,
+      missingSince: null,
+    });
     const observed = readObservedCredentials(monitor.observedCredentials);
     expect(observed.map((o) => o.thumbprint).sort()).toEqual([sha1(a.der), sha1(b.der)].sort());
     expect(observed.every((o) => o.on === 'application' && o.sha256)).toBe(true);
@@ -60,21 +83,36 @@ describe('scanTenant', () => {
     // Outside Rekey: someone adds a credential to one app and deletes the other.
     const rogue = newCert('rogue');
     gs.sim.admin.addKeyCredentialDirect(t.id, { appId: mon.appId, certificate: rogue.pem });
-    await gs.graph.gateway.request(t.id, { method: 'DELETE', path: `/applications/${arch.appObjectId}`, operation: 'delete' });
+    await gs.graph.gateway.request(t.id, {
+      method: 'DELETE',
+      path: `/applications/${arch.appObjectId}`,
+      operation: 'delete',
+    });
     const later = new Date(now.getTime() + 60_000);
     const s2 = await scanTenant({ tenantId: tenant.id }, { ...ctx, now: later });
     expect(s2).toMatchObject({ connectors: 1, created: 0, updated: 1, missing: 1, certificatesDiscovered: 1 });
     expect(s2.changes).toEqual(
       expect.arrayContaining([
-        { appId: mon.appId, displayName: 'Continuity Monitor', change: 'credentials_changed', added: [`application:${sha1(rogue.der)}`], removed: [] },
+        {
+          appId: mon.appId,
+          displayName: 'Continuity Monitor',
+          change: 'credentials_changed',
+          added: [`application:${sha1(rogue.der)}`],
+          removed: [],
+        },
         { appId: arch.appId, displayName: 'Mailbox Archive Sync EU', change: 'missing' },
       ]),
     );
     const gone = await db.connector.findFirstOrThrow({ where: { tenantId: tenant.id, appId: arch.appId } });
     expect(gone.missingSince).toEqual(later);
     // The current certificate, once set, is left alone by later scans.
-    expect((await db.connector.findFirstOrThrow({ where: { appId: mon.appId } })).currentCertificateId).toBe(monitor.currentCertificateId);
-    const audits = await db.auditEvent.findMany({ where: { tenantId: tenant.id, action: 'tenant.scan' }, orderBy: { seq: 'asc' } });
+    expect((await db.connector.findFirstOrThrow({ where: { appId: mon.appId } })).currentCertificateId).toBe(
+      monitor.currentCertificateId,
+    );
+    const audits = await db.auditEvent.findMany({
+      where: { tenantId: tenant.id, action: 'tenant.scan' },
+      orderBy: { seq: 'asc' },
+    });
     expect(audits).toHaveLength(2);
     expect(audits[1]!.after).toMatchObject({ ok: true, missing: 1 });
   });
@@ -82,13 +120,21 @@ describe('scanTenant', () => {
   it('matches connector types by fixed appId, and reads service principal credentials too', async () => {
     const t = gs.makeTenant({ name: 'AppId Ltd' });
     const c = gs.makeConnector(t.id, { displayName: 'Vendor Multi-tenant App', certificates: [newCert('mt').pem] });
-    gs.sim.admin.addKeyCredentialDirect(t.id, { appId: c.appId, target: 'servicePrincipal', certificate: newCert('sp').pem });
+    gs.sim.admin.addKeyCredentialDirect(t.id, {
+      appId: c.appId,
+      target: 'servicePrincipal',
+      certificate: newCert('sp').pem,
+    });
     await db.connectorType.create({ data: { name: `Fixed ${c.appId}`, appId: c.appId } });
     const tenant = await addTenant({ tenant: t.id, name: 'AppId Ltd' }, ctx);
     const s = await scanTenant({ tenantId: tenant.id }, ctx);
     expect(s).toMatchObject({ connectors: 1, credentials: 2 });
     const conn = await db.connector.findFirstOrThrow({ where: { tenantId: tenant.id } });
-    expect(readObservedCredentials(conn.observedCredentials).map((o) => o.on).sort()).toEqual(['application', 'servicePrincipal']);
+    expect(
+      readObservedCredentials(conn.observedCredentials)
+        .map((o) => o.on)
+        .sort(),
+    ).toEqual(['application', 'servicePrincipal']);
   });
 
   it('records why a scan failed, and scanAllTenants carries on with the others', async () => {
@@ -98,7 +144,9 @@ describe('scanTenant', () => {
     const badRow = await addTenant({ tenant: bad.id, name: 'Revoked Ltd' }, ctx);
     const goodRow = await addTenant({ tenant: good.id, name: 'Fine Ltd' }, ctx);
     await expect(scanTenant({ tenantId: badRow.id }, ctx)).rejects.toMatchObject({ code: 'NOT_CONSENTED' });
-    expect((await db.tenant.findUniqueOrThrow({ where: { id: badRow.id } })).lastScanError).toMatch(/Rekey is not consented in tenant Revoked Ltd/);
+    expect((await db.tenant.findUniqueOrThrow({ where: { id: badRow.id } })).lastScanError).toMatch(
+      /Rekey is not consented in tenant Revoked Ltd/,
+    );
     const results = await scanAllTenants(ctx, { tenantIds: [badRow.id, goodRow.id], concurrency: 2 });
     expect(results.map((r) => [r.name, r.ok, r.ok ? r.summary.connectors : r.code]).sort()).toEqual([
       ['Fine Ltd', true, 1],

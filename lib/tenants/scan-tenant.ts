@@ -11,8 +11,18 @@ import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { certificateFactsFromDer } from '@/lib/certs/certificate-facts';
 import { db, type Prisma } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
-import { factsFromObserved, observedKey, readObservedCredentials, toObservedCredentialsJson } from '@/lib/detection/observed-credentials';
-import { derOfKeyCredential, describeKeyCredential, isCurrentlyValid, type ObservedCredential } from '@/lib/graph/describe-key-credential';
+import {
+  factsFromObserved,
+  observedKey,
+  readObservedCredentials,
+  toObservedCredentialsJson,
+} from '@/lib/detection/observed-credentials';
+import {
+  derOfKeyCredential,
+  describeKeyCredential,
+  isCurrentlyValid,
+  type ObservedCredential,
+} from '@/lib/graph/describe-key-credential';
 import type { GraphGateway, TenantRef } from '@/lib/graph/graph-gateway';
 import { ServicePrincipalSchema, type Application, type KeyCredential } from '@/lib/graph/graph-types';
 import { listApplications } from '@/lib/graph/list-applications';
@@ -54,7 +64,11 @@ interface SeenApp {
 
 /** Stable identity of a credential for change detection. */
 
-async function readTenant(gw: GraphGateway, ref: TenantRef, types: { id: string; appId: string | null; displayNamePattern: string | null }[]): Promise<SeenApp[]> {
+async function readTenant(
+  gw: GraphGateway,
+  ref: TenantRef,
+  types: { id: string; appId: string | null; displayNamePattern: string | null }[],
+): Promise<SeenApp[]> {
   // Fixed appIds are more specific than display-name patterns: they claim an app first.
   const ordered = [...types.filter((t) => t.appId), ...types.filter((t) => !t.appId && t.displayNamePattern)];
   const byAppId = new Map<string, { app: Application; connectorTypeId: string }>();
@@ -68,7 +82,11 @@ async function readTenant(gw: GraphGateway, ref: TenantRef, types: { id: string;
 
   const sps = await gw.batch<{ value?: unknown[] }>(
     ref,
-    apps.map((a, i) => ({ id: String(i + 1), method: 'GET' as const, url: `/servicePrincipals?$filter=appId eq ${odataString(a.app.appId)}&$select=id,appId` })),
+    apps.map((a, i) => ({
+      id: String(i + 1),
+      method: 'GET' as const,
+      url: `/servicePrincipals?$filter=appId eq ${odataString(a.app.appId)}&$select=id,appId`,
+    })),
     { operation: 'find the connector service principals', need: 'readApplications' },
   );
   const spIds = sps.map((r) => {
@@ -93,7 +111,9 @@ async function readTenant(gw: GraphGateway, ref: TenantRef, types: { id: string;
     if (spCreds && !spCreds.ok && spCreds.error.code !== 'NOT_FOUND') throw spCreds.error;
     const all: [KeyCredential, 'application' | 'servicePrincipal'][] = [
       ...(appCreds?.ok ? appCreds.keyCredentials : []).map((k) => [k, 'application'] as [KeyCredential, 'application']),
-      ...(spCreds?.ok ? spCreds.keyCredentials : []).map((k) => [k, 'servicePrincipal'] as [KeyCredential, 'servicePrincipal']),
+      ...(spCreds?.ok ? spCreds.keyCredentials : []).map(
+        (k) => [k, 'servicePrincipal'] as [KeyCredential, 'servicePrincipal'],
+      ),
     ];
     seen.push({
       app: a.app,
@@ -112,7 +132,10 @@ export async function scanTenant(input: { tenantId: string }, ctx: TenantUseCase
   const tenant = await getTenant(tenantId);
   const { gateway } = graphOf(ctx);
   const ref = { id: tenant.entraTenantId, name: tenant.displayName };
-  const types = await db.connectorType.findMany({ select: { id: true, appId: true, displayNamePattern: true }, orderBy: { name: 'asc' } });
+  const types = await db.connectorType.findMany({
+    select: { id: true, appId: true, displayNamePattern: true },
+    orderBy: { name: 'asc' },
+  });
 
   let seen: SeenApp[];
   try {
@@ -121,7 +144,18 @@ export async function scanTenant(input: { tenantId: string }, ctx: TenantUseCase
     const message = isRekeyError(e) ? e.message : `Scan failed: ${(e as Error).message}`;
     await db.$transaction(async (tx) => {
       await tx.tenant.update({ where: { id: tenant.id }, data: { lastScanError: message } });
-      await appendAuditEvent(tx, ctx.actor, { action: 'tenant.scan', targetType: 'tenant', targetId: tenant.id, tenantId: tenant.id, after: { ok: false, error: message, code: isRekeyError(e) ? e.code : 'INTERNAL' } }, now);
+      await appendAuditEvent(
+        tx,
+        ctx.actor,
+        {
+          action: 'tenant.scan',
+          targetType: 'tenant',
+          targetId: tenant.id,
+          tenantId: tenant.id,
+          after: { ok: false, error: message, code: isRekeyError(e) ? e.code : 'INTERNAL' },
+        },
+        now,
+      );
     });
     throw e;
   }
@@ -143,7 +177,11 @@ export async function scanTenant(input: { tenantId: string }, ctx: TenantUseCase
   const summary = await db.$transaction(
     async (tx) => {
       const sha1s = [...facts.keys()];
-      const known = new Set((await tx.certificate.findMany({ where: { sha1Thumbprint: { in: sha1s } }, select: { sha1Thumbprint: true } })).map((c) => c.sha1Thumbprint));
+      const known = new Set(
+        (
+          await tx.certificate.findMany({ where: { sha1Thumbprint: { in: sha1s } }, select: { sha1Thumbprint: true } })
+        ).map((c) => c.sha1Thumbprint),
+      );
       const fresh = [...facts.values()].filter((f) => !known.has(f.sha1Thumbprint));
       if (fresh.length) {
         await tx.certificate.createMany({
@@ -165,7 +203,10 @@ export async function scanTenant(input: { tenantId: string }, ctx: TenantUseCase
           })),
         });
       }
-      const certs = await tx.certificate.findMany({ where: { sha1Thumbprint: { in: sha1s } }, select: { id: true, sha1Thumbprint: true, notBefore: true, notAfter: true, source: true } });
+      const certs = await tx.certificate.findMany({
+        where: { sha1Thumbprint: { in: sha1s } },
+        select: { id: true, sha1Thumbprint: true, notBefore: true, notAfter: true, source: true },
+      });
       const certBySha1 = new Map(certs.map((c) => [c.sha1Thumbprint, c]));
 
       const existing = await tx.connector.findMany({ where: { tenantId: tenant.id } });
@@ -186,7 +227,11 @@ export async function scanTenant(input: { tenantId: string }, ctx: TenantUseCase
           .filter((c) => c.sha1 && certBySha1.has(c.sha1))
           .map((c) => ({ c, cert: certBySha1.get(c.sha1!)! }))
           .sort((a, b) => {
-            const rank = (x: typeof a) => [x.cert.source === 'discovered' ? 1 : 0, isCurrentlyValid(x.c, now) && x.cert.notBefore <= now && x.cert.notAfter > now ? 0 : 1, x.c.on === 'application' ? 0 : 1];
+            const rank = (x: typeof a) => [
+              x.cert.source === 'discovered' ? 1 : 0,
+              isCurrentlyValid(x.c, now) && x.cert.notBefore <= now && x.cert.notAfter > now ? 0 : 1,
+              x.c.on === 'application' ? 0 : 1,
+            ];
             const [ra, rb] = [rank(a), rank(b)];
             for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i]! - rb[i]!;
             return b.cert.notAfter.getTime() - a.cert.notAfter.getTime();
@@ -218,7 +263,8 @@ export async function scanTenant(input: { tenantId: string }, ctx: TenantUseCase
         const added = [...after].filter((k) => !before.has(k));
         const removed = [...before].filter((k) => !after.has(k));
         if (prev.missingSince) changes.push({ appId: s.app.appId, displayName, change: 'returned' });
-        if (prev.observedAt && (added.length || removed.length)) changes.push({ appId: s.app.appId, displayName, change: 'credentials_changed', added, removed });
+        if (prev.observedAt && (added.length || removed.length))
+          changes.push({ appId: s.app.appId, displayName, change: 'credentials_changed', added, removed });
         await tx.connector.update({
           where: { id: prev.id },
           data: {
@@ -252,11 +298,21 @@ export async function scanTenant(input: { tenantId: string }, ctx: TenantUseCase
         changes,
         unparsable,
       };
-      await appendAuditEvent(tx, ctx.actor, { action: 'tenant.scan', targetType: 'tenant', targetId: tenant.id, tenantId: tenant.id, after: { ok: true, ...result } }, now);
+      await appendAuditEvent(
+        tx,
+        ctx.actor,
+        {
+          action: 'tenant.scan',
+          targetType: 'tenant',
+          targetId: tenant.id,
+          tenantId: tenant.id,
+          after: { ok: true, ...result },
+        },
+        now,
+      );
       return result;
     },
     { timeout: 60_000, maxWait: 10_000 },
   );
   return summary;
 }
-

@@ -11,6 +11,9 @@ export const scanTenantsJob = defineJob<z.infer<typeof ScanTenantsDataSchema>>({
   schema: ScanTenantsDataSchema,
   handle: async (data) => {
     const { scanAllTenants } = await import('@/lib/tenants/scan-all-tenants');
-    await scanAllTenants({ actor: { ...SYSTEM_ACTOR, label: 'system (scan.tenants)' } }, { concurrency: 8, skipNotConsented: true, ...(data.tenantIds?.length ? { tenantIds: data.tenantIds } : {}) });
+    await scanAllTenants(
+      { actor: { ...SYSTEM_ACTOR, label: 'system (scan.tenants)' } },
+      { concurrency: 8, skipNotConsented: true, ...(data.tenantIds?.length ? { tenantIds: data.tenantIds } : {}) },
+    );
   },
 });

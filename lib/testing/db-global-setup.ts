@@ -17,7 +17,6 @@ declare module 'vitest' {
   }
 }
 
-
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'rekey-test-pg-'));
   fs.chmodSync(base, 0o755);

@@ -14,10 +14,18 @@ export async function buildCertificate(db: Db, over: Partial<{ notAfter: Date; s
   const id = randomUUID().replace(/-/g, '').toUpperCase();
   return db.certificate.create({
     data: {
-      sha1Thumbprint: id.slice(0, 40).padEnd(40, '0'), sha256Thumbprint: (id + id).slice(0, 64), serialNumber: id.slice(0, 16),
-      subject: over.subject ?? 'CN=Vendor Connector', issuer: 'CN=Vendor CA', notBefore: new Date('2026-01-01T00:00:00Z'),
-      notAfter: over.notAfter ?? new Date('2027-06-01T00:00:00Z'), keyType: 'RSA', keySize: 2048,
-      signatureAlgorithm: 'sha256WithRSAEncryption', der: Buffer.from(id), source: 'uploaded',
+      sha1Thumbprint: id.slice(0, 40).padEnd(40, '0'),
+      sha256Thumbprint: (id + id).slice(0, 64),
+      serialNumber: id.slice(0, 16),
+      subject: over.subject ?? 'CN=Vendor Connector',
+      issuer: 'CN=Vendor CA',
+      notBefore: new Date('2026-01-01T00:00:00Z'),
+      notAfter: over.notAfter ?? new Date('2027-06-01T00:00:00Z'),
+      keyType: 'RSA',
+      keySize: 2048,
+      signatureAlgorithm: 'sha256WithRSAEncryption',
+      der: Buffer.from(id),
+      source: 'uploaded',
     },
   });
 }
@@ -42,7 +50,11 @@ export async function buildTenant(db: Db, spec: TenantSpec = {}) {
       consentState: 'consented',
       connectors: {
         create: (spec.connectors ?? []).map((c, i) => ({
-          connectorTypeId: c.typeId, displayName: c.name ?? `Connector ${i + 1}`, appId: randomUUID(), appObjectId: randomUUID(), status: c.status,
+          connectorTypeId: c.typeId,
+          displayName: c.name ?? `Connector ${i + 1}`,
+          appId: randomUUID(),
+          appObjectId: randomUUID(),
+          status: c.status,
         })),
       },
     },

@@ -34,11 +34,17 @@ export function masterKeyFromBytes(key: Buffer): MasterKey {
 export function parseMasterKey(value: string, name = 'REKEY_MASTER_KEY'): MasterKey {
   const trimmed = value.trim();
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) && !/^[A-Za-z0-9_-]+$/.test(trimmed)) {
-    throw new RekeyError('CONFIG', `${name} is not base64. Set it to 32 random bytes in base64, e.g. the output of \`openssl rand -base64 32\`.`);
+    throw new RekeyError(
+      'CONFIG',
+      `${name} is not base64. Set it to 32 random bytes in base64, e.g. the output of \`openssl rand -base64 32\`.`,
+    );
   }
   const bytes = Buffer.from(trimmed.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
   if (bytes.length !== 32) {
-    throw new RekeyError('CONFIG', `${name} decodes to ${bytes.length} bytes; it must be exactly 32 bytes (AES-256). Generate one with \`openssl rand -base64 32\`.`);
+    throw new RekeyError(
+      'CONFIG',
+      `${name} decodes to ${bytes.length} bytes; it must be exactly 32 bytes (AES-256). Generate one with \`openssl rand -base64 32\`.`,
+    );
   }
   return masterKeyFromBytes(bytes);
 }
@@ -80,7 +86,10 @@ export function loadMasterKeyRing(opts: LoadMasterKeyRingOptions = {}): MasterKe
 function assertPrivate(file: string): void {
   const st = statSync(file);
   if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
-    throw new RekeyError('CONFIG', `The master key file ${file} is readable by other users (mode ${(st.mode & 0o777).toString(8)}). Run \`chmod 600 ${file}\` and start again.`);
+    throw new RekeyError(
+      'CONFIG',
+      `The master key file ${file} is readable by other users (mode ${(st.mode & 0o777).toString(8)}). Run \`chmod 600 ${file}\` and start again.`,
+    );
   }
 }
 
@@ -138,7 +147,8 @@ function readOrCreateKeyFile(file: string): MasterKey {
     writeFileSync(file, `${key.key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
     chmodSync(file, 0o600);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return parseMasterKey(readFileSync(file, 'utf8'), `The master key file ${file}`);
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST')
+      return parseMasterKey(readFileSync(file, 'utf8'), `The master key file ${file}`);
     throw e;
   }
   return key;

@@ -28,7 +28,10 @@ describe('rotating the master key in file mode', () => {
     expect(during.current.id).not.toBe(before.current.id);
     // A process reading the ring mid-rotation can open blobs sealed under the old key.
     const midRing = loadMasterKeyRing({ env: {}, keyFile: file });
-    const first = await db.certificate.findUniqueOrThrow({ where: { id: certs[0]!.id }, select: { sealedPrivateKey: true, sha256Thumbprint: true } });
+    const first = await db.certificate.findUniqueOrThrow({
+      where: { id: certs[0]!.id },
+      select: { sealedPrivateKey: true, sha256Thumbprint: true },
+    });
     expect(openSealedKey(first.sealedPrivateKey!, first.sha256Thumbprint, midRing)).toBe(privateKeyPem);
 
     const report = await rewrapAllSealedKeys(db, during, SYSTEM_ACTOR);
@@ -38,7 +41,10 @@ describe('rotating the master key in file mode', () => {
     const after = loadMasterKeyRing({ env: {}, keyFile: file });
     expect(after.previous).toEqual([]);
     for (const c of certs) {
-      const row = await db.certificate.findUniqueOrThrow({ where: { id: c.id }, select: { sealedPrivateKey: true, sha256Thumbprint: true } });
+      const row = await db.certificate.findUniqueOrThrow({
+        where: { id: c.id },
+        select: { sealedPrivateKey: true, sha256Thumbprint: true },
+      });
       expect(readSealedKeyHeader(row.sealedPrivateKey!).masterKeyId).toBe(after.current.id);
       expect(openSealedKey(row.sealedPrivateKey!, row.sha256Thumbprint, after)).toBe(privateKeyPem);
     }

@@ -14,7 +14,12 @@ export interface RewrapReport {
   alreadyCurrent: number;
 }
 
-export async function rewrapAllSealedKeys(db: Db, ring: MasterKeyRing, actor: Actor, batch = 200): Promise<RewrapReport> {
+export async function rewrapAllSealedKeys(
+  db: Db,
+  ring: MasterKeyRing,
+  actor: Actor,
+  batch = 200,
+): Promise<RewrapReport> {
   const report: RewrapReport = { certificates: 0, requests: 0, alreadyCurrent: 0 };
   let cursor: string | undefined;
   for (;;) {
@@ -31,7 +36,10 @@ export async function rewrapAllSealedKeys(db: Db, ring: MasterKeyRing, actor: Ac
         report.alreadyCurrent++;
         continue;
       }
-      const updated = await db.certificate.updateMany({ where: { id: r.id, sealedPrivateKey: sealed }, data: { sealedPrivateKey: rewrapSealedKey(sealed, ring, ring.current) } });
+      const updated = await db.certificate.updateMany({
+        where: { id: r.id, sealedPrivateKey: sealed },
+        data: { sealedPrivateKey: rewrapSealedKey(sealed, ring, ring.current) },
+      });
       report.certificates += updated.count;
     }
     cursor = rows[rows.length - 1]!.id;
@@ -42,9 +50,19 @@ export async function rewrapAllSealedKeys(db: Db, ring: MasterKeyRing, actor: Ac
       report.alreadyCurrent++;
       continue;
     }
-    const updated = await db.certificateRequest.updateMany({ where: { id: r.id, sealedPrivateKey: r.sealedPrivateKey }, data: { sealedPrivateKey: rewrapSealedKey(r.sealedPrivateKey, ring, ring.current) } });
+    const updated = await db.certificateRequest.updateMany({
+      where: { id: r.id, sealedPrivateKey: r.sealedPrivateKey },
+      data: { sealedPrivateKey: rewrapSealedKey(r.sealedPrivateKey, ring, ring.current) },
+    });
     report.requests += updated.count;
   }
-  await db.$transaction((tx) => appendAuditEvent(tx, actor, { action: 'vault.rotate_master_key', targetType: 'vault', targetId: ring.current.id, after: { ...report, masterKeyId: ring.current.id } }));
+  await db.$transaction((tx) =>
+    appendAuditEvent(tx, actor, {
+      action: 'vault.rotate_master_key',
+      targetType: 'vault',
+      targetId: ring.current.id,
+      after: { ...report, masterKeyId: ring.current.id },
+    }),
+  );
   return report;
 }

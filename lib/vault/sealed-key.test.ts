@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isRekeyError, type RekeyError } from '@/lib/errors';
 import { generateMasterKey, loadMasterKeyRing, parseMasterKey, type MasterKeyRing } from '@/lib/vault/master-key';
-import { needsRewrap, openSealedKey, readSealedKeyHeader, rewrapSealedKey, sealPrivateKey } from '@/lib/vault/sealed-key';
+import {
+  needsRewrap,
+  openSealedKey,
+  readSealedKeyHeader,
+  rewrapSealedKey,
+  sealPrivateKey,
+} from '@/lib/vault/sealed-key';
 import { certificateFactsFromDer } from '@/lib/certs/certificate-facts';
 import { buildCert } from '@/lib/testing/certs';
 
@@ -56,19 +62,73 @@ describe('sealPrivateKey / openSealedKey', () => {
   });
 
   it.each([
-    ['the wrong master key', (s: string) => openSealedKey(s, thumbA, master2), 'CONFIG', 'UNKNOWN_MASTER_KEY', /sealed with master key [\w-]{12}, but this server has [\w-]{12}\. Configure the old key in REKEY_MASTER_KEY_PREVIOUS/],
-    ['a tampered key ciphertext', (s: string) => openSealedKey(tamper(s, 6), thumbA, master1), 'INTERNAL', 'TAMPERED', /failed its integrity check\. It was altered, corrupted, or moved/],
-    ['a tampered key nonce', (s: string) => openSealedKey(tamper(s, 5), thumbA, master1), 'INTERNAL', 'TAMPERED', /failed its integrity check/],
-    ['a tampered wrapped data key', (s: string) => openSealedKey(tamper(s, 4), thumbA, master1), 'INTERNAL', 'TAMPERED', /failed its integrity check \(data key\)/],
-    ['a row swap (opened for another certificate)', (s: string) => openSealedKey(s, thumbB, master1), 'INTERNAL', 'WRONG_CERTIFICATE', /belongs to certificate [0-9A-F]{64}, not [0-9A-F]{64}\. Refusing/],
-    ['an edited thumbprint (AAD mismatch)', (s: string) => openSealedKey(s.replace(thumbA, thumbB), thumbB, master1), 'INTERNAL', 'TAMPERED', /integrity check/],
-    ['a ciphertext spliced in from another row', (s: string) => {
-      const other = sealPrivateKey(certB.keyPem, thumbB, master1).split('.');
-      const mine = s.split('.');
-      return openSealedKey([...mine.slice(0, 5), other[5], other[6]].join('.'), thumbA, master1);
-    }, 'INTERNAL', 'TAMPERED', /integrity check/],
-    ['something that is not a sealed key', () => openSealedKey('hello', thumbA, master1), 'INTERNAL', 'SEALED_FORMAT', /not a sealed Rekey key/],
-    ['a future format version', () => openSealedKey('rkv9.a.b.c.d.e.f', thumbA, master1), 'INTERNAL', 'SEALED_FORMAT', /"rkv9" is not supported/],
+    [
+      'the wrong master key',
+      (s: string) => openSealedKey(s, thumbA, master2),
+      'CONFIG',
+      'UNKNOWN_MASTER_KEY',
+      /sealed with master key [\w-]{12}, but this server has [\w-]{12}\. Configure the old key in REKEY_MASTER_KEY_PREVIOUS/,
+    ],
+    [
+      'a tampered key ciphertext',
+      (s: string) => openSealedKey(tamper(s, 6), thumbA, master1),
+      'INTERNAL',
+      'TAMPERED',
+      /failed its integrity check\. It was altered, corrupted, or moved/,
+    ],
+    [
+      'a tampered key nonce',
+      (s: string) => openSealedKey(tamper(s, 5), thumbA, master1),
+      'INTERNAL',
+      'TAMPERED',
+      /failed its integrity check/,
+    ],
+    [
+      'a tampered wrapped data key',
+      (s: string) => openSealedKey(tamper(s, 4), thumbA, master1),
+      'INTERNAL',
+      'TAMPERED',
+      /failed its integrity check \(data key\)/,
+    ],
+    [
+      'a row swap (opened for another certificate)',
+      (s: string) => openSealedKey(s, thumbB, master1),
+      'INTERNAL',
+      'WRONG_CERTIFICATE',
+      /belongs to certificate [0-9A-F]{64}, not [0-9A-F]{64}\. Refusing/,
+    ],
+    [
+      'an edited thumbprint (AAD mismatch)',
+      (s: string) => openSealedKey(s.replace(thumbA, thumbB), thumbB, master1),
+      'INTERNAL',
+      'TAMPERED',
+      /integrity check/,
+    ],
+    [
+      'a ciphertext spliced in from another row',
+      (s: string) => {
+        const other = sealPrivateKey(certB.keyPem, thumbB, master1).split('.');
+        const mine = s.split('.');
+        return openSealedKey([...mine.slice(0, 5), other[5], other[6]].join('.'), thumbA, master1);
+      },
+      'INTERNAL',
+      'TAMPERED',
+      /integrity check/,
+    ],
+    [
+      'something that is not a sealed key',
+      () => openSealedKey('hello', thumbA, master1),
+      'INTERNAL',
+      'SEALED_FORMAT',
+      /not a sealed Rekey key/,
+    ],
+    [
+      'a future format version',
+      () => openSealedKey('rkv9.a.b.c.d.e.f', thumbA, master1),
+      'INTERNAL',
+      'SEALED_FORMAT',
+      /"rkv9" is not supported/,
+    ],
   ])('refuses %s', (_name, open, code, reason, message) => {
     const sealed = sealPrivateKey(certA.keyPem, thumbA, master1);
     const e = thrown(() => open(sealed));
@@ -107,20 +167,28 @@ describe('rewrapSealedKey and the key ring', () => {
 
   it('refuses to rewrap with a master that cannot open the blob', () => {
     const sealed = sealPrivateKey(certA.keyPem, thumbA, master1);
-    expect(thrown(() => rewrapSealedKey(sealed, master2, generateMasterKey())).details?.reason).toBe('UNKNOWN_MASTER_KEY');
+    expect(thrown(() => rewrapSealedKey(sealed, master2, generateMasterKey())).details?.reason).toBe(
+      'UNKNOWN_MASTER_KEY',
+    );
   });
 });
 
 describe('loadMasterKeyRing', () => {
   const b64 = master1.key.toString('base64');
   it('reads REKEY_MASTER_KEY and REKEY_MASTER_KEY_PREVIOUS', () => {
-    const ring = loadMasterKeyRing({ env: { REKEY_MASTER_KEY: b64, REKEY_MASTER_KEY_PREVIOUS: `${master2.key.toString('base64')}, ${b64}` } });
+    const ring = loadMasterKeyRing({
+      env: { REKEY_MASTER_KEY: b64, REKEY_MASTER_KEY_PREVIOUS: `${master2.key.toString('base64')}, ${b64}` },
+    });
     expect(ring.current.id).toBe(master1.id);
     expect(ring.previous.map((k) => k.id)).toEqual([master2.id]);
   });
 
   it.each([
-    ['too short', Buffer.alloc(16).toString('base64'), /REKEY_MASTER_KEY decodes to 16 bytes; it must be exactly 32 bytes \(AES-256\)\. Generate one with `openssl rand -base64 32`/],
+    [
+      'too short',
+      Buffer.alloc(16).toString('base64'),
+      /REKEY_MASTER_KEY decodes to 16 bytes; it must be exactly 32 bytes \(AES-256\)\. Generate one with `openssl rand -base64 32`/,
+    ],
     ['not base64', 'this is not base64!', /REKEY_MASTER_KEY is not base64/],
   ])('refuses a master key that is %s', (_name, value, message) => {
     const e = thrown(() => loadMasterKeyRing({ env: { REKEY_MASTER_KEY: value } }));
@@ -129,7 +197,9 @@ describe('loadMasterKeyRing', () => {
   });
 
   it('refuses a bad previous key naming which one', () => {
-    expect(thrown(() => loadMasterKeyRing({ env: { REKEY_MASTER_KEY: b64, REKEY_MASTER_KEY_PREVIOUS: 'abcd' } })).message).toMatch(/^REKEY_MASTER_KEY_PREVIOUS\[0\] decodes to 3 bytes/);
+    expect(
+      thrown(() => loadMasterKeyRing({ env: { REKEY_MASTER_KEY: b64, REKEY_MASTER_KEY_PREVIOUS: 'abcd' } })).message,
+    ).toMatch(/^REKEY_MASTER_KEY_PREVIOUS\[0\] decodes to 3 bytes/);
   });
 
   it('creates the embedded key file with mode 0600 once and reuses it', () => {
@@ -144,12 +214,16 @@ describe('loadMasterKeyRing', () => {
     const file = path.join(tmp(), 'master.key');
     writeFileSync(file, `${b64}\n`);
     chmodSync(file, 0o644);
-    expect(thrown(() => loadMasterKeyRing({ env: {}, keyFile: file })).message).toMatch(/is readable by other users \(mode 644\)\. Run `chmod 600/);
+    expect(thrown(() => loadMasterKeyRing({ env: {}, keyFile: file })).message).toMatch(
+      /is readable by other users \(mode 644\)\. Run `chmod 600/,
+    );
   });
 
   it('refuses a damaged key file', () => {
     const file = path.join(tmp(), 'master.key');
     writeFileSync(file, 'c2hvcnQ=\n', { mode: 0o600 });
-    expect(thrown(() => loadMasterKeyRing({ env: {}, keyFile: file })).message).toMatch(/^The master key file .* decodes to 5 bytes/);
+    expect(thrown(() => loadMasterKeyRing({ env: {}, keyFile: file })).message).toMatch(
+      /^The master key file .* decodes to 5 bytes/,
+    );
   });
 });

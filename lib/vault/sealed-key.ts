@@ -71,17 +71,31 @@ const keyAad = (thumb: string) => `rkv1|key|${thumb}`;
 
 function normalizeThumb(t: string): string {
   const hex = t.replace(/[^0-9a-fA-F]/g, '').toUpperCase();
-  if (hex.length !== 64) throw new RekeyError('BAD_INPUT', 'A sealed key is bound to the certificate\'s SHA-256 thumbprint (64 hex digits).');
+  if (hex.length !== 64)
+    throw new RekeyError('BAD_INPUT', "A sealed key is bound to the certificate's SHA-256 thumbprint (64 hex digits).");
   return hex;
 }
 
 function parse(sealed: string): Parts {
   const f = sealed.split('.');
   if (f.length !== 7 || f[0] !== SEALED_PREFIX) {
-    throw vaultError('SEALED_FORMAT', f[0]?.startsWith('rkv') ? `Sealed key format "${f[0]}" is not supported by this version of Rekey.` : 'This is not a sealed Rekey key (expected "rkv1.…").');
+    throw vaultError(
+      'SEALED_FORMAT',
+      f[0]?.startsWith('rkv')
+        ? `Sealed key format "${f[0]}" is not supported by this version of Rekey.`
+        : 'This is not a sealed Rekey key (expected "rkv1.…").',
+    );
   }
   const b = (s: string) => Buffer.from(s, 'base64url');
-  return { version: 1, masterKeyId: f[1]!, certSha256: f[2]!, wrapIv: b(f[3]!), wrappedDek: b(f[4]!), iv: b(f[5]!), ciphertext: b(f[6]!) };
+  return {
+    version: 1,
+    masterKeyId: f[1]!,
+    certSha256: f[2]!,
+    wrapIv: b(f[3]!),
+    wrappedDek: b(f[4]!),
+    iv: b(f[5]!),
+    ciphertext: b(f[6]!),
+  };
 }
 
 function format(p: Parts): string {
@@ -97,10 +111,18 @@ function unwrapDek(p: Parts, keys: MasterKey | MasterKeyRing): Buffer {
   const ring = ringOf(keys);
   const master = [ring.current, ...ring.previous].find((k) => k.id === p.masterKeyId);
   if (!master) {
-    throw vaultError('UNKNOWN_MASTER_KEY', `This private key was sealed with master key ${p.masterKeyId}, but this server has ${[ring.current, ...ring.previous].map((k) => k.id).join(', ')}. Configure the old key in REKEY_MASTER_KEY_PREVIOUS (or restore the right REKEY_MASTER_KEY / .data/master.key).`, 'CONFIG');
+    throw vaultError(
+      'UNKNOWN_MASTER_KEY',
+      `This private key was sealed with master key ${p.masterKeyId}, but this server has ${[ring.current, ...ring.previous].map((k) => k.id).join(', ')}. Configure the old key in REKEY_MASTER_KEY_PREVIOUS (or restore the right REKEY_MASTER_KEY / .data/master.key).`,
+      'CONFIG',
+    );
   }
   const dek = gcmDecrypt(master.key, p.wrapIv, p.wrappedDek, dekAad(p.masterKeyId, p.certSha256));
-  if (!dek || dek.length !== 32) throw vaultError('TAMPERED', 'The sealed private key failed its integrity check (data key). It was altered or corrupted; re-import the certificate and key.');
+  if (!dek || dek.length !== 32)
+    throw vaultError(
+      'TAMPERED',
+      'The sealed private key failed its integrity check (data key). It was altered or corrupted; re-import the certificate and key.',
+    );
   return dek;
 }
 
@@ -118,7 +140,15 @@ export function sealPrivateKey(privateKeyPem: string, certSha256: string, keys: 
   try {
     const wrapped = gcmEncrypt(master.key, dek, dekAad(master.id, thumb));
     const body = gcmEncrypt(dek, der, keyAad(thumb));
-    return format({ version: 1, masterKeyId: master.id, certSha256: thumb, wrapIv: wrapped.iv, wrappedDek: wrapped.sealed, iv: body.iv, ciphertext: body.sealed });
+    return format({
+      version: 1,
+      masterKeyId: master.id,
+      certSha256: thumb,
+      wrapIv: wrapped.iv,
+      wrappedDek: wrapped.sealed,
+      iv: body.iv,
+      ciphertext: body.sealed,
+    });
   } finally {
     dek.fill(0);
     der.fill(0);
@@ -133,14 +163,24 @@ export function openSealedKey(sealed: string, certSha256: string, keys: MasterKe
   const thumb = normalizeThumb(certSha256);
   const p = parse(sealed);
   if (p.certSha256 !== thumb) {
-    throw vaultError('WRONG_CERTIFICATE', `This sealed private key belongs to certificate ${p.certSha256}, not ${thumb}. Refusing to use it.`);
+    throw vaultError(
+      'WRONG_CERTIFICATE',
+      `This sealed private key belongs to certificate ${p.certSha256}, not ${thumb}. Refusing to use it.`,
+    );
   }
   const dek = unwrapDek(p, keys);
   try {
     const der = gcmDecrypt(dek, p.iv, p.ciphertext, keyAad(thumb));
-    if (!der) throw vaultError('TAMPERED', 'The sealed private key failed its integrity check. It was altered, corrupted, or moved from another certificate; re-import the certificate and key.');
+    if (!der)
+      throw vaultError(
+        'TAMPERED',
+        'The sealed private key failed its integrity check. It was altered, corrupted, or moved from another certificate; re-import the certificate and key.',
+      );
     try {
-      return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }).export({ type: 'pkcs8', format: 'pem' }) as string;
+      return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }).export({
+        type: 'pkcs8',
+        format: 'pem',
+      }) as string;
     } finally {
       der.fill(0);
     }

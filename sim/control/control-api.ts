@@ -6,8 +6,22 @@ import type { SimHandle } from '../server';
 
 const Target = z.enum(['graph', 'token', 'all']);
 const FaultsSchema = z.object({
-  failNext: z.object({ count: z.number().int().min(0), status: z.number().int().min(400).max(599), retryAfterSeconds: z.number().min(0).nullable().optional(), target: Target.optional() }).optional(),
-  failFraction: z.object({ fraction: z.number().min(0).max(1), status: z.number().int().min(400).max(599), retryAfterSeconds: z.number().min(0).nullable().optional(), target: Target.optional() }).optional(),
+  failNext: z
+    .object({
+      count: z.number().int().min(0),
+      status: z.number().int().min(400).max(599),
+      retryAfterSeconds: z.number().min(0).nullable().optional(),
+      target: Target.optional(),
+    })
+    .optional(),
+  failFraction: z
+    .object({
+      fraction: z.number().min(0).max(1),
+      status: z.number().int().min(400).max(599),
+      retryAfterSeconds: z.number().min(0).nullable().optional(),
+      target: Target.optional(),
+    })
+    .optional(),
   latencyMs: z.number().min(0).optional(),
   latencyJitterMs: z.number().min(0).optional(),
   tokenEndpointDownSeconds: z.number().min(0).optional(),
@@ -17,8 +31,15 @@ const SeedSchema = z.object({ tenants: z.number().int().min(1).max(10_000).optio
 const ThrottlingSchema = z.object({ enabled: z.boolean(), limits: z.record(z.string(), z.unknown()).optional() });
 const ClockSchema = z.object({ advanceMs: z.number() });
 const PremiumSchema = z.object({ premium: z.boolean() });
-const RevokeSchema = z.object({ appId: z.string(), mode: z.enum(['delete-service-principal', 'remove-app-roles']).optional() });
-const GrantSchema = z.object({ appId: z.string(), roles: z.array(z.string()).min(1), resourceAppId: z.string().optional() });
+const RevokeSchema = z.object({
+  appId: z.string(),
+  mode: z.enum(['delete-service-principal', 'remove-app-roles']).optional(),
+});
+const GrantSchema = z.object({
+  appId: z.string(),
+  roles: z.array(z.string()).min(1),
+  resourceAppId: z.string().optional(),
+});
 const KeySchema = z.object({
   appId: z.string(),
   target: z.enum(['application', 'servicePrincipal']).optional(),
@@ -28,19 +49,30 @@ const KeySchema = z.object({
   keyId: z.string().optional(),
 });
 
-const json = (status: number, body: unknown): HttpResult => ({ status, headers: { 'cache-control': 'no-store' }, body });
+const json = (status: number, body: unknown): HttpResult => ({
+  status,
+  headers: { 'cache-control': 'no-store' },
+  body,
+});
 
 function parse<T>(schema: z.ZodType<T>, body: Buffer): T {
   const raw: unknown = body.length > 0 ? JSON.parse(body.toString('utf8')) : {};
   return schema.parse(raw);
 }
 
-export async function handleControl(sim: SimHandle, method: string, path: string, query: URLSearchParams, body: Buffer): Promise<HttpResult> {
+export async function handleControl(
+  sim: SimHandle,
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  body: Buffer,
+): Promise<HttpResult> {
   try {
     const parts = path.split('/').filter(Boolean).slice(1); // drop "_sim"
     const route = `${method} /${parts.join('/')}`;
     if (route === 'GET /health') return json(200, { ok: true, url: sim.url, tenants: sim.state.tenants.size });
-    if (route === 'GET /manifest') return sim.manifest ? json(200, sim.manifest) : json(404, { error: 'no fleet seeded' });
+    if (route === 'GET /manifest')
+      return sim.manifest ? json(200, sim.manifest) : json(404, { error: 'no fleet seeded' });
     if (route === 'POST /reset') {
       sim.reset();
       return json(200, { ok: true, tenants: sim.state.tenants.size });
@@ -57,8 +89,18 @@ export async function handleControl(sim: SimHandle, method: string, path: string
     }
     if (route === 'POST /faults') {
       const f = parse(FaultsSchema, body);
-      if (f.failNext) sim.faults.failNext(f.failNext.count, f.failNext.status, { retryAfterSeconds: f.failNext.retryAfterSeconds, target: f.failNext.target });
-      if (f.failFraction) sim.faults.failFraction(f.failFraction.fraction, f.failFraction.status, f.failFraction.retryAfterSeconds ?? 1, f.failFraction.target);
+      if (f.failNext)
+        sim.faults.failNext(f.failNext.count, f.failNext.status, {
+          retryAfterSeconds: f.failNext.retryAfterSeconds,
+          target: f.failNext.target,
+        });
+      if (f.failFraction)
+        sim.faults.failFraction(
+          f.failFraction.fraction,
+          f.failFraction.status,
+          f.failFraction.retryAfterSeconds ?? 1,
+          f.failFraction.target,
+        );
       if (f.latencyMs !== undefined) sim.faults.latency(f.latencyMs, f.latencyJitterMs);
       if (f.tokenEndpointDownSeconds !== undefined) sim.faults.tokenEndpointDown(f.tokenEndpointDownSeconds);
       if (f.dropConnections) sim.faults.dropConnections(f.dropConnections.fraction, f.dropConnections.target);

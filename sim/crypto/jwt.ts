@@ -25,7 +25,9 @@ export function base64UrlDecode(segment: string): Buffer {
 function parseJsonSegment(segment: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(base64UrlDecode(segment).toString('utf8'));
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }
@@ -55,13 +57,22 @@ export function verifyJwtSignature(decoded: DecodedJwt, publicKey: KeyObject): b
   const data = Buffer.from(decoded.signingInput);
   try {
     if (decoded.header.alg === 'RS256') {
-      return crypto.verify('sha256', data, { key: publicKey, padding: crypto.constants.RSA_PKCS1_PADDING }, decoded.signature);
+      return crypto.verify(
+        'sha256',
+        data,
+        { key: publicKey, padding: crypto.constants.RSA_PKCS1_PADDING },
+        decoded.signature,
+      );
     }
     if (decoded.header.alg === 'PS256') {
       return crypto.verify(
         'sha256',
         data,
-        { key: publicKey, padding: crypto.constants.RSA_PKCS1_PSS_PADDING, saltLength: crypto.constants.RSA_PSS_SALTLEN_DIGEST },
+        {
+          key: publicKey,
+          padding: crypto.constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: crypto.constants.RSA_PSS_SALTLEN_DIGEST,
+        },
         decoded.signature,
       );
     }

@@ -132,7 +132,12 @@ export function createSelfSignedCertificate(opts: {
   bits?: number;
 }): { certPem: string; privateKeyPem: string; der: Buffer; info: CertInfo } {
   const keyPair = generateRsaKeyPair(opts.bits ?? 2048);
-  const certPem = buildCertificate({ subjectCn: opts.subjectCn, keyPair, notBefore: opts.notBefore, notAfter: opts.notAfter });
+  const certPem = buildCertificate({
+    subjectCn: opts.subjectCn,
+    keyPair,
+    notBefore: opts.notBefore,
+    notAfter: opts.notAfter,
+  });
   const der = pemToDer(certPem);
   return { certPem, privateKeyPem: keyPair.privateKeyPem, der, info: certInfoFromDer(der) };
 }

@@ -136,8 +136,14 @@ export interface TenantAppManagementPolicy {
   displayName: string;
   description: string;
   isEnabled: boolean;
-  applicationRestrictions: { passwordCredentials: AppManagementRestriction[]; keyCredentials: AppManagementRestriction[] };
-  servicePrincipalRestrictions: { passwordCredentials: AppManagementRestriction[]; keyCredentials: AppManagementRestriction[] };
+  applicationRestrictions: {
+    passwordCredentials: AppManagementRestriction[];
+    keyCredentials: AppManagementRestriction[];
+  };
+  servicePrincipalRestrictions: {
+    passwordCredentials: AppManagementRestriction[];
+    keyCredentials: AppManagementRestriction[];
+  };
 }
 
 export type TenantSize = 'S' | 'M' | 'L';
@@ -174,7 +180,8 @@ export function defaultAppManagementPolicy(): TenantAppManagementPolicy {
   return {
     id: '00000000-0000-0000-0000-000000000000',
     displayName: 'Default app management tenant policy',
-    description: 'Default tenant policy that enforces app management restrictions on applications and service principals.',
+    description:
+      'Default tenant policy that enforces app management restrictions on applications and service principals.',
     isEnabled: false,
     applicationRestrictions: { passwordCredentials: [], keyCredentials: [] },
     servicePrincipalRestrictions: { passwordCredentials: [], keyCredentials: [] },
@@ -193,13 +200,26 @@ export const FIRST_PARTY_APPS: FirstPartyApp[] = [
     appId: MICROSOFT_GRAPH_APP_ID,
     displayName: 'Microsoft Graph',
     appRoles: GRAPH_APP_ROLE_DEFS,
-    servicePrincipalNames: [MICROSOFT_GRAPH_APP_ID, 'https://graph.microsoft.com', 'https://graph.microsoft.us', 'https://dod-graph.microsoft.us', 'https://microsoftgraph.chinacloudapi.cn', 'https://canary.graph.microsoft.com'],
+    servicePrincipalNames: [
+      MICROSOFT_GRAPH_APP_ID,
+      'https://graph.microsoft.com',
+      'https://graph.microsoft.us',
+      'https://dod-graph.microsoft.us',
+      'https://microsoftgraph.chinacloudapi.cn',
+      'https://canary.graph.microsoft.com',
+    ],
   },
   {
     appId: EXCHANGE_ONLINE_APP_ID,
     displayName: 'Office 365 Exchange Online',
     appRoles: EXCHANGE_APP_ROLE_DEFS,
-    servicePrincipalNames: [EXCHANGE_ONLINE_APP_ID, 'https://outlook.office365.com', 'https://outlook.office.com', 'https://outlook.office365.us', 'https://partner.outlook.cn'],
+    servicePrincipalNames: [
+      EXCHANGE_ONLINE_APP_ID,
+      'https://outlook.office365.com',
+      'https://outlook.office.com',
+      'https://outlook.office365.us',
+      'https://partner.outlook.cn',
+    ],
   },
 ];
 
@@ -265,7 +285,9 @@ export class Directory {
   createTenant(input: CreateTenantInput): TenantRecord {
     const id = (input.id ?? newGuid()).toLowerCase();
     if (this.tenants.has(id)) throw new Error(`tenant ${id} already exists`);
-    const domain = (input.domain ?? `${input.displayName.toLowerCase().replace(/[^a-z0-9]/g, '')}.onmicrosoft.com`).toLowerCase();
+    const domain = (
+      input.domain ?? `${input.displayName.toLowerCase().replace(/[^a-z0-9]/g, '')}.onmicrosoft.com`
+    ).toLowerCase();
     const tenant: TenantRecord = {
       id,
       displayName: input.displayName,
@@ -366,7 +388,11 @@ export class Directory {
   }
 
   /** Creates the service principal of an existing application (or first-party app) in `tenant`. */
-  createServicePrincipal(tenant: TenantRecord, appId: string, extra: Partial<ServicePrincipalRecord> = {}): ServicePrincipalRecord {
+  createServicePrincipal(
+    tenant: TenantRecord,
+    appId: string,
+    extra: Partial<ServicePrincipalRecord> = {},
+  ): ServicePrincipalRecord {
     const app = this.appsByAppId.get(appId.toLowerCase());
     if (!app) throw new Error(`no application with appId ${appId}`);
     const existing = tenant.spsByAppId.get(app.appId);
@@ -415,7 +441,12 @@ export class Directory {
     return true;
   }
 
-  grantAppRole(tenant: TenantRecord, principal: ServicePrincipalRecord | UserRecord, resource: ServicePrincipalRecord, appRoleId: string): AppRoleAssignmentRecord {
+  grantAppRole(
+    tenant: TenantRecord,
+    principal: ServicePrincipalRecord | UserRecord,
+    resource: ServicePrincipalRecord,
+    appRoleId: string,
+  ): AppRoleAssignmentRecord {
     for (const a of tenant.assignments.values()) {
       if (a.principalId === principal.id && a.resourceId === resource.id && a.appRoleId === appRoleId) return a;
     }

@@ -11,7 +11,10 @@ export interface HttpResult {
 
 /** Entra's timestamp format in error bodies: `2026-01-01 00:00:00Z`. */
 export function aadTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 export class AadError extends Error {

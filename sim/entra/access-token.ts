@@ -16,7 +16,10 @@ export interface AppTokenInput {
   appidacr: '1' | '2';
 }
 
-export function issueAppAccessToken(ctx: SimContext, input: AppTokenInput): { token: string; expiresIn: number; uti: string } {
+export function issueAppAccessToken(
+  ctx: SimContext,
+  input: AppTokenInput,
+): { token: string; expiresIn: number; uti: string } {
   const iat = Math.floor(ctx.now() / 1000);
   const lifetime = ctx.config.accessTokenLifetimeSeconds;
   const uti = crypto.randomBytes(16).toString('base64url');
@@ -38,7 +41,11 @@ export function issueAppAccessToken(ctx: SimContext, input: AppTokenInput): { to
     ver: '1.0',
   };
   if (input.roles.length > 0) payload.roles = input.roles;
-  const token = signJwt({ typ: 'JWT', alg: 'RS256', kid: ctx.signingKey.kid, x5t: ctx.signingKey.kid }, payload, ctx.signingKey.privateKey);
+  const token = signJwt(
+    { typ: 'JWT', alg: 'RS256', kid: ctx.signingKey.kid, x5t: ctx.signingKey.kid },
+    payload,
+    ctx.signingKey.privateKey,
+  );
   return { token, expiresIn: lifetime - 1, uti };
 }
 
@@ -78,7 +85,16 @@ export function issueUserAccessToken(ctx: SimContext, input: UserTokenInput): st
 
 export function issueIdToken(
   ctx: SimContext,
-  input: { issuer: string; tenantId: string; clientId: string; userId: string; upn: string; name: string; nonce: string | null; roles: string[] },
+  input: {
+    issuer: string;
+    tenantId: string;
+    clientId: string;
+    userId: string;
+    upn: string;
+    name: string;
+    nonce: string | null;
+    roles: string[];
+  },
 ): string {
   const iat = Math.floor(ctx.now() / 1000);
   const payload: JwtPayload = {
@@ -113,7 +129,10 @@ export interface VerifiedGraphToken {
 export type GraphTokenFailure = { code: 'InvalidAuthenticationToken'; message: string };
 
 /** Checks signature, audience, expiry and shape of a bearer token presented to Graph. */
-export function verifyGraphAccessToken(ctx: SimContext, authorization: string | undefined): VerifiedGraphToken | GraphTokenFailure {
+export function verifyGraphAccessToken(
+  ctx: SimContext,
+  authorization: string | undefined,
+): VerifiedGraphToken | GraphTokenFailure {
   if (!authorization || !/^bearer\s+/i.test(authorization)) {
     return { code: 'InvalidAuthenticationToken', message: 'Access token is empty.' };
   }

@@ -40,7 +40,12 @@ function candidateUsers(ctx: SimContext, tenant: TenantRecord | 'multi'): { tena
 }
 
 /** Handles both the picker page (GET, or POST without a user) and the pick (POST with `user`). */
-export function handleAuthorize(ctx: SimContext, segment: string, params: URLSearchParams, picked: string | null): HttpResult {
+export function handleAuthorize(
+  ctx: SimContext,
+  segment: string,
+  params: URLSearchParams,
+  picked: string | null,
+): HttpResult {
   const tenant = resolveTenantSegment(ctx, segment);
   if (!tenant) return errorPage(400, 90002, `Tenant '${segment}' not found.`);
   const clientId = (params.get('client_id') ?? '').toLowerCase();
@@ -49,17 +54,32 @@ export function handleAuthorize(ctx: SimContext, segment: string, params: URLSea
   const redirectUri = params.get('redirect_uri') ?? '';
   const registered = app.web.redirectUris;
   if (registered.length > 0 ? !registered.includes(redirectUri) : !isLoopbackRedirect(redirectUri)) {
-    return errorPage(400, 50011, `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${app.appId}'.`);
+    return errorPage(
+      400,
+      50011,
+      `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${app.appId}'.`,
+    );
   }
   if (params.get('response_type') !== 'code') {
-    return errorPage(400, 900144, "The request body must contain the following parameter: 'response_type' with value 'code'.");
+    return errorPage(
+      400,
+      900144,
+      "The request body must contain the following parameter: 'response_type' with value 'code'.",
+    );
   }
   const users = candidateUsers(ctx, tenant);
-  const chosen = picked ? users.find(({ user }) => user.id === picked || user.userPrincipalName.toLowerCase() === picked.toLowerCase()) : undefined;
+  const chosen = picked
+    ? users.find(({ user }) => user.id === picked || user.userPrincipalName.toLowerCase() === picked.toLowerCase())
+    : undefined;
   if (!chosen) {
-    const hidden = [...params.entries()].map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('');
+    const hidden = [...params.entries()]
+      .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`)
+      .join('');
     const buttons = users
-      .map(({ user }) => `<li><button type="submit" name="user" value="${esc(user.userPrincipalName)}" data-upn="${esc(user.userPrincipalName)}">${esc(user.displayName)} <small>${esc(user.userPrincipalName)}</small></button></li>`)
+      .map(
+        ({ user }) =>
+          `<li><button type="submit" name="user" value="${esc(user.userPrincipalName)}" data-upn="${esc(user.userPrincipalName)}">${esc(user.displayName)} <small>${esc(user.userPrincipalName)}</small></button></li>`,
+      )
       .join('');
     return {
       status: 200,
@@ -87,7 +107,9 @@ export function handleAuthorize(ctx: SimContext, segment: string, params: URLSea
   out.set('session_state', crypto.randomUUID());
   const mode = params.get('response_mode') ?? 'query';
   if (mode === 'form_post') {
-    const inputs = [...out.entries()].map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`).join('');
+    const inputs = [...out.entries()]
+      .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`)
+      .join('');
     return {
       status: 200,
       headers: {},
@@ -102,5 +124,10 @@ export function handleAuthorize(ctx: SimContext, segment: string, params: URLSea
 export function handleLogout(params: URLSearchParams): HttpResult {
   const target = params.get('post_logout_redirect_uri');
   if (target) return { status: 302, headers: { location: target }, body: '' };
-  return { status: 200, headers: {}, contentType: 'text/html; charset=utf-8', body: '<!doctype html><html><body><p>You signed out of your account.</p></body></html>' };
+  return {
+    status: 200,
+    headers: {},
+    contentType: 'text/html; charset=utf-8',
+    body: '<!doctype html><html><body><p>You signed out of your account.</p></body></html>',
+  };
 }

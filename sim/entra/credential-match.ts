@@ -13,10 +13,14 @@ export interface PresentedThumbprint {
 
 export function presentedThumbprint(header: JwtHeader): PresentedThumbprint | null {
   const s256 = header['x5t#S256'];
-  if (typeof s256 === 'string' && s256) return { kind: 'sha256', hex: base64UrlDecode(s256).toString('hex').toUpperCase() };
-  if (typeof header.x5t === 'string' && header.x5t) return { kind: 'sha1', hex: base64UrlDecode(header.x5t).toString('hex').toUpperCase() };
-  if (typeof header.kid === 'string' && /^[0-9a-fA-F]{40}$/.test(header.kid)) return { kind: 'sha1', hex: header.kid.toUpperCase() };
-  if (typeof header.kid === 'string' && /^[0-9a-fA-F]{64}$/.test(header.kid)) return { kind: 'sha256', hex: header.kid.toUpperCase() };
+  if (typeof s256 === 'string' && s256)
+    return { kind: 'sha256', hex: base64UrlDecode(s256).toString('hex').toUpperCase() };
+  if (typeof header.x5t === 'string' && header.x5t)
+    return { kind: 'sha1', hex: base64UrlDecode(header.x5t).toString('hex').toUpperCase() };
+  if (typeof header.kid === 'string' && /^[0-9a-fA-F]{40}$/.test(header.kid))
+    return { kind: 'sha1', hex: header.kid.toUpperCase() };
+  if (typeof header.kid === 'string' && /^[0-9a-fA-F]{64}$/.test(header.kid))
+    return { kind: 'sha256', hex: header.kid.toUpperCase() };
   return null;
 }
 
@@ -31,7 +35,11 @@ export function isCredentialValidAt(credential: KeyCredentialRecord, nowMs: numb
 }
 
 /** All verify-usage certificate credentials matching the thumbprint; currently valid ones first. */
-export function matchKeyCredentials(credentials: KeyCredentialRecord[], tp: PresentedThumbprint, nowMs: number): MatchedCredential[] {
+export function matchKeyCredentials(
+  credentials: KeyCredentialRecord[],
+  tp: PresentedThumbprint,
+  nowMs: number,
+): MatchedCredential[] {
   const out: MatchedCredential[] = [];
   for (const credential of credentials) {
     if (credential.type !== 'AsymmetricX509Cert' || !credential.key) continue;

@@ -15,7 +15,12 @@ export function openIdConfiguration(ctx: SimContext, origin: string, segment: st
   const tenant = resolveTenantSegment(ctx, segment);
   if (!tenant) {
     return aadErrorResult(
-      new AadError(400, 'invalid_tenant', 90002, `Tenant '${segment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`),
+      new AadError(
+        400,
+        'invalid_tenant',
+        90002,
+        `Tenant '${segment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`,
+      ),
       ctx.now(),
     );
   }
@@ -42,7 +47,27 @@ export function openIdConfiguration(ctx: SimContext, origin: string, segment: st
       http_logout_supported: true,
       frontchannel_logout_supported: true,
       end_session_endpoint: `${base}/oauth2/v2.0/logout`,
-      claims_supported: ['sub', 'iss', 'cloud_instance_name', 'cloud_instance_host_name', 'cloud_graph_host_name', 'msgraph_host', 'aud', 'exp', 'iat', 'auth_time', 'acr', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'at_hash', 'c_hash', 'email'],
+      claims_supported: [
+        'sub',
+        'iss',
+        'cloud_instance_name',
+        'cloud_instance_host_name',
+        'cloud_graph_host_name',
+        'msgraph_host',
+        'aud',
+        'exp',
+        'iat',
+        'auth_time',
+        'acr',
+        'nonce',
+        'preferred_username',
+        'name',
+        'tid',
+        'ver',
+        'at_hash',
+        'c_hash',
+        'email',
+      ],
       kerberos_endpoint: `${base}/kerberos`,
       tenant_region_scope: tenant === 'multi' ? null : (REGION_SCOPE[tenant.region] ?? 'NA'),
       cloud_instance_name: ctx.config.loginHost.replace(/^login\./, ''),
@@ -59,7 +84,17 @@ export function jwks(ctx: SimContext): HttpResult {
     status: 200,
     headers: { 'cache-control': 'max-age=86400, private' },
     body: {
-      keys: [{ kty: 'RSA', use: 'sig', kid: ctx.signingKey.kid, x5t: ctx.signingKey.kid, n: jwk.n, e: jwk.e, x5c: [ctx.signingKey.x5c] }],
+      keys: [
+        {
+          kty: 'RSA',
+          use: 'sig',
+          kid: ctx.signingKey.kid,
+          x5t: ctx.signingKey.kid,
+          n: jwk.n,
+          e: jwk.e,
+          x5c: [ctx.signingKey.x5c],
+        },
+      ],
     },
   };
 }

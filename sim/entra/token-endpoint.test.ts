@@ -66,9 +66,17 @@ describe('Entra token endpoint against the real MSAL', () => {
   });
 
   it('refuses an unregistered certificate with AADSTS700027 and its thumbprint', async () => {
-    const stranger = createSelfSignedCertificate({ subjectCn: 'stranger', notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + 30 * DAY) });
+    const stranger = createSelfSignedCertificate({
+      subjectCn: 'stranger',
+      notBefore: new Date(Date.now() - DAY),
+      notAfter: new Date(Date.now() + 30 * DAY),
+    });
     const tenant = manifest.tenants[0]!;
-    const err = await expectAadError(simToken(simMsal(sim, tenant.id, manifest.managementApp.appId, toClientCert(stranger), { alg: 'RS256' })), 700027, 'invalid_client');
+    const err = await expectAadError(
+      simToken(simMsal(sim, tenant.id, manifest.managementApp.appId, toClientCert(stranger), { alg: 'RS256' })),
+      700027,
+      'invalid_client',
+    );
     expect(err.errorMessage).toContain(`Thumbprint of key used by client: '${stranger.info.sha1Hex}'`);
     expect(err.errorMessage).toContain('The key was not found.');
   });
@@ -76,26 +84,56 @@ describe('Entra token endpoint against the real MSAL', () => {
   it('refuses a certificate once it is removed, expired or not yet valid', async () => {
     const tenant = manifest.tenants[0]!;
     const connector = tenant.connectors[0]!;
-    const fresh = createSelfSignedCertificate({ subjectCn: 'fresh', notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + 90 * DAY) });
+    const fresh = createSelfSignedCertificate({
+      subjectCn: 'fresh',
+      notBefore: new Date(Date.now() - DAY),
+      notAfter: new Date(Date.now() + 90 * DAY),
+    });
     const cred = sim.admin.addKeyCredentialDirect(tenant.id, { appId: connector.appId, certificate: fresh.der });
-    expect(decodeJwt(await simToken(simMsal(sim, tenant.id, connector.appId, toClientCert(fresh))))!.payload.appid).toBe(connector.appId);
+    expect(
+      decodeJwt(await simToken(simMsal(sim, tenant.id, connector.appId, toClientCert(fresh))))!.payload.appid,
+    ).toBe(connector.appId);
 
     sim.admin.removeKeyCredentialDirect(tenant.id, connector.appId, cred.keyId);
-    await expectAadError(simToken(simMsal(sim, tenant.id, connector.appId, toClientCert(fresh))), 700027, 'invalid_client');
+    await expectAadError(
+      simToken(simMsal(sim, tenant.id, connector.appId, toClientCert(fresh))),
+      700027,
+      'invalid_client',
+    );
 
-    const expired = sim.admin.addKeyCredentialDirect(tenant.id, { appId: connector.appId, certificate: fresh.der, endDateTime: new Date(Date.now() - 60_000).toISOString() });
-    const e1 = await expectAadError(simToken(simMsal(sim, tenant.id, connector.appId, toClientCert(fresh))), 700027, 'invalid_client');
+    const expired = sim.admin.addKeyCredentialDirect(tenant.id, {
+      appId: connector.appId,
+      certificate: fresh.der,
+      endDateTime: new Date(Date.now() - 60_000).toISOString(),
+    });
+    const e1 = await expectAadError(
+      simToken(simMsal(sim, tenant.id, connector.appId, toClientCert(fresh))),
+      700027,
+      'invalid_client',
+    );
     expect(e1.errorMessage).toContain('The key used is expired.');
     sim.admin.removeKeyCredentialDirect(tenant.id, connector.appId, expired.keyId);
 
-    sim.admin.addKeyCredentialDirect(tenant.id, { appId: connector.appId, certificate: fresh.der, startDateTime: new Date(Date.now() + DAY).toISOString() });
-    const e2 = await expectAadError(simToken(simMsal(sim, tenant.id, connector.appId, toClientCert(fresh))), 700027, 'invalid_client');
+    sim.admin.addKeyCredentialDirect(tenant.id, {
+      appId: connector.appId,
+      certificate: fresh.der,
+      startDateTime: new Date(Date.now() + DAY).toISOString(),
+    });
+    const e2 = await expectAadError(
+      simToken(simMsal(sim, tenant.id, connector.appId, toClientCert(fresh))),
+      700027,
+      'invalid_client',
+    );
     expect(e2.errorMessage).toContain('not yet valid');
   });
 
   it('refuses a tenant where the app has no service principal with AADSTS700016', async () => {
     const tenantId = manifest.scenarios.consentRevokedTenantId!;
-    const err = await expectAadError(simToken(simMsal(sim, tenantId, manifest.managementApp.appId, mgmt)), 700016, 'unauthorized_client');
+    const err = await expectAadError(
+      simToken(simMsal(sim, tenantId, manifest.managementApp.appId, mgmt)),
+      700016,
+      'unauthorized_client',
+    );
     expect(err.errorMessage).toContain('was not found in the directory');
     expect(err.status).toBe(400);
   });
@@ -104,7 +142,12 @@ describe('Entra token endpoint against the real MSAL', () => {
     const tenant = manifest.tenants.find((t) => t.connectors.some((c) => c.certificate.endsWith('-current')))!;
     const connector = tenant.connectors.find((c) => c.certificate.endsWith('-current'))!;
     const vendorCert = manifest.vendor.certificates.find((c) => c.name === connector.certificate)!;
-    const cert = certFromFiles(vendorCert.certificatePath, vendorCert.privateKeyPath!, vendorCert.thumbprintSha1, vendorCert.thumbprintSha256);
+    const cert = certFromFiles(
+      vendorCert.certificatePath,
+      vendorCert.privateKeyPath!,
+      vendorCert.thumbprintSha1,
+      vendorCert.thumbprintSha256,
+    );
     await simToken(simMsal(sim, tenant.id, connector.appId, cert, { headers: { 'x-sim-client-ip': '198.51.100.23' } }));
     const latest = sim.admin.listSignIns(tenant.id, { appId: connector.appId })[0]!;
     expect(latest).toMatchObject({
@@ -123,9 +166,18 @@ describe('Entra token endpoint against the real MSAL', () => {
     const res = await fetch(`${sim.url}/${tenant.id}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: manifest.managementApp.appId, scope: 'User.Read' }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: manifest.managementApp.appId,
+        scope: 'User.Read',
+      }),
     });
-    const body = (await res.json()) as { error: string; error_codes: number[]; error_description: string; trace_id: string };
+    const body = (await res.json()) as {
+      error: string;
+      error_codes: number[];
+      error_description: string;
+      trace_id: string;
+    };
     expect(res.status).toBe(400);
     expect(body.error).toBe('invalid_scope');
     expect(body.error_codes).toEqual([1002012]);

@@ -41,7 +41,13 @@ class ClientAuthFailure extends AadError {
   }
 }
 
-function keyNotFoundText(reason: string, thumbprint: string, appId: string, found: string | null, graphHost: string): string {
+function keyNotFoundText(
+  reason: string,
+  thumbprint: string,
+  appId: string,
+  found: string | null,
+  graphHost: string,
+): string {
   return (
     `Client assertion contains an invalid signature. [Reason - ${reason}, Thumbprint of key used by client: '${thumbprint}'` +
     (found ? `, Found key '${found}'` : '') +
@@ -77,20 +83,47 @@ function verifyClientAssertion(
   const decoded = decodeJwt(assertion);
   if (!decoded) throw new AadError(400, 'invalid_request', 50027, 'JWT token is invalid or malformed.');
   const tp = presentedThumbprint(decoded.header);
-  if (!tp) throw new AadError(401, 'invalid_client', 50027, 'Invalid JWT token. No certificate thumbprint specified in token header.');
+  if (!tp)
+    throw new AadError(
+      401,
+      'invalid_client',
+      50027,
+      'Invalid JWT token. No certificate thumbprint specified in token header.',
+    );
   const fail = (err: AadError, keyId: string | null = null): never => {
     throw new ClientAuthFailure(err, keyId, tp.hex);
   };
   if (decoded.header.alg !== 'RS256' && decoded.header.alg !== 'PS256') {
-    fail(new AadError(401, 'invalid_client', 5002738, `Invalid JWT token. '${String(decoded.header.alg)}' is not a supported signature algorithm. Supported signing algorithms are: 'RS256, PS256'`));
+    fail(
+      new AadError(
+        401,
+        'invalid_client',
+        5002738,
+        `Invalid JWT token. '${String(decoded.header.alg)}' is not a supported signature algorithm. Supported signing algorithms are: 'RS256, PS256'`,
+      ),
+    );
   }
   const p = decoded.payload;
   if (p.iss !== app.appId || p.sub !== app.appId) {
-    fail(new AadError(401, 'invalid_client', 700021, "Client assertion application identifier doesn't match 'client_id' parameter. Review the documentation at https://docs.microsoft.com/en-us/azure/active-directory/develop/active-directory-certificate-credentials ."));
+    fail(
+      new AadError(
+        401,
+        'invalid_client',
+        700021,
+        "Client assertion application identifier doesn't match 'client_id' parameter. Review the documentation at https://docs.microsoft.com/en-us/azure/active-directory/develop/active-directory-certificate-credentials .",
+      ),
+    );
   }
   const aud = typeof p.aud === 'string' ? p.aud.toLowerCase() : '';
   if (!acceptedAudiences(ctx, tenant, info).has(aud)) {
-    fail(new AadError(401, 'invalid_client', 50027, `Invalid JWT token. AADSTS50027: Invalid JWT token. Token audience '${String(p.aud)}' is not the token endpoint of tenant '${tenant.id}'.`));
+    fail(
+      new AadError(
+        401,
+        'invalid_client',
+        50027,
+        `Invalid JWT token. AADSTS50027: Invalid JWT token. Token audience '${String(p.aud)}' is not the token endpoint of tenant '${tenant.id}'.`,
+      ),
+    );
   }
   const now = ctx.now();
   const nowS = Math.floor(now / 1000);
@@ -101,40 +134,92 @@ function verifyClientAssertion(
   const nbf = typeof p.nbf === 'number' ? p.nbf : typeof p.iat === 'number' ? p.iat : nowS;
   const exp = p.exp as number;
   if (nowS + skew < nbf || nowS - skew > exp) {
-    fail(new AadError(401, 'invalid_client', 700024, `Client assertion is not within its valid time range. Current time: ${new Date(now).toISOString()}, assertion valid from ${new Date(nbf * 1000).toISOString()}, expiry time of assertion ${new Date(exp * 1000).toISOString()}. Review the documentation at https://docs.microsoft.com/en-us/azure/active-directory/develop/active-directory-certificate-credentials .`));
+    fail(
+      new AadError(
+        401,
+        'invalid_client',
+        700024,
+        `Client assertion is not within its valid time range. Current time: ${new Date(now).toISOString()}, assertion valid from ${new Date(nbf * 1000).toISOString()}, expiry time of assertion ${new Date(exp * 1000).toISOString()}. Review the documentation at https://docs.microsoft.com/en-us/azure/active-directory/develop/active-directory-certificate-credentials .`,
+      ),
+    );
   }
   // jti replay is deliberately allowed: MSAL reuses one assertion for up to 10 minutes.
   const matches = matchKeyCredentials([...app.keyCredentials, ...sp.keyCredentials], tp, now);
   const best = matches[0];
-  if (!best) fail(new AadError(401, 'invalid_client', 700027, keyNotFoundText('The key was not found.', tp.hex, app.appId, null, ctx.config.graphHost)));
+  if (!best)
+    fail(
+      new AadError(
+        401,
+        'invalid_client',
+        700027,
+        keyNotFoundText('The key was not found.', tp.hex, app.appId, null, ctx.config.graphHost),
+      ),
+    );
   const m = best!;
   const found = `Start=${aadKeyDate(m.credential.startDateTime)}, End=${aadKeyDate(m.credential.endDateTime)}`;
   if (!m.validNow) {
     const expired = Date.parse(m.credential.endDateTime) < now;
     fail(
-      new AadError(401, 'invalid_client', 700027, keyNotFoundText(expired ? 'The key used is expired.' : 'The key used is not yet valid.', tp.hex, app.appId, found, ctx.config.graphHost)),
+      new AadError(
+        401,
+        'invalid_client',
+        700027,
+        keyNotFoundText(
+          expired ? 'The key used is expired.' : 'The key used is not yet valid.',
+          tp.hex,
+          app.appId,
+          found,
+          ctx.config.graphHost,
+        ),
+      ),
       m.credential.keyId,
     );
   }
   if (!verifyJwtSignature(decoded, m.info.publicKey)) {
     fail(
-      new AadError(401, 'invalid_client', 700027, keyNotFoundText('Key was found, but use of the key to verify the signature failed.', tp.hex, app.appId, found, ctx.config.graphHost)),
+      new AadError(
+        401,
+        'invalid_client',
+        700027,
+        keyNotFoundText(
+          'Key was found, but use of the key to verify the signature failed.',
+          tp.hex,
+          app.appId,
+          found,
+          ctx.config.graphHost,
+        ),
+      ),
       m.credential.keyId,
     );
   }
   return { method: 'certificate', keyId: m.credential.keyId, thumbprint: m.info.sha1Hex };
 }
 
-function verifyClientSecret(app: ApplicationRecord, sp: ServicePrincipalRecord, secret: string, nowMs: number): ClientAuthResult {
+function verifyClientSecret(
+  app: ApplicationRecord,
+  sp: ServicePrincipalRecord,
+  secret: string,
+  nowMs: number,
+): ClientAuthResult {
   const hash = crypto.createHash('sha256').update(secret).digest('hex');
   for (const c of [...app.passwordCredentials, ...sp.passwordCredentials]) {
     if (c.secretSha256 !== hash) continue;
     if (Date.parse(c.endDateTime) < nowMs) {
-      throw new AadError(401, 'invalid_client', 7000222, `The provided client secret keys for app '${app.appId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`);
+      throw new AadError(
+        401,
+        'invalid_client',
+        7000222,
+        `The provided client secret keys for app '${app.appId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`,
+      );
     }
     return { method: 'clientSecret', keyId: c.keyId, thumbprint: null };
   }
-  throw new AadError(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.appId}'.`);
+  throw new AadError(
+    401,
+    'invalid_client',
+    7000215,
+    `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.appId}'.`,
+  );
 }
 
 function authenticateClient(
@@ -150,16 +235,30 @@ function authenticateClient(
   const secret = form.get('client_secret');
   if (assertion) {
     if (form.get('client_assertion_type') !== JWT_BEARER) {
-      throw new AadError(400, 'invalid_request', 50027, "Invalid JWT token. The request body must contain the following parameter: 'client_assertion_type' with value 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'.");
+      throw new AadError(
+        400,
+        'invalid_request',
+        50027,
+        "Invalid JWT token. The request body must contain the following parameter: 'client_assertion_type' with value 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'.",
+      );
     }
     return verifyClientAssertion(ctx, tenant, app, sp, assertion, info);
   }
   if (secret) return verifyClientSecret(app, sp, secret, ctx.now());
   if (allowPublic) return { method: 'none', keyId: null, thumbprint: null };
-  throw new AadError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+  throw new AadError(
+    401,
+    'invalid_client',
+    7000218,
+    "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+  );
 }
 
-function resolveResource(ctx: SimContext, tenant: TenantRecord, scope: string): { sp: ServicePrincipalRecord; audience: string } {
+function resolveResource(
+  ctx: SimContext,
+  tenant: TenantRecord,
+  scope: string,
+): { sp: ServicePrincipalRecord; audience: string } {
   const resource = scope.slice(0, -'/.default'.length).replace(/\/$/, '');
   const lower = resource.toLowerCase();
   for (const sp of tenant.servicePrincipals.values()) {
@@ -169,18 +268,37 @@ function resolveResource(ctx: SimContext, tenant: TenantRecord, scope: string): 
       return { sp, audience };
     }
   }
-  throw new AadError(400, 'invalid_resource', 500011, `The resource principal named ${resource} was not found in the tenant named ${tenant.displayName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`);
+  throw new AadError(
+    400,
+    'invalid_resource',
+    500011,
+    `The resource principal named ${resource} was not found in the tenant named ${tenant.displayName}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+  );
 }
 
-function findClient(ctx: SimContext, tenant: TenantRecord, clientId: string): { app: ApplicationRecord; sp: ServicePrincipalRecord } {
+function findClient(
+  ctx: SimContext,
+  tenant: TenantRecord,
+  clientId: string,
+): { app: ApplicationRecord; sp: ServicePrincipalRecord } {
   const id = clientId.toLowerCase();
   const app = ctx.directory.appsByAppId.get(id);
   const sp = tenant.spsByAppId.get(id);
   if (!app || !sp) {
-    throw new AadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${tenant.displayName}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
+    throw new AadError(
+      400,
+      'unauthorized_client',
+      700016,
+      `Application with identifier '${clientId}' was not found in the directory '${tenant.displayName}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+    );
   }
   if (!sp.accountEnabled) {
-    throw new AadError(400, 'unauthorized_client', 7000112, `Application '${app.appId}'(${app.displayName}) is disabled.`);
+    throw new AadError(
+      400,
+      'unauthorized_client',
+      7000112,
+      `Application '${app.appId}'(${app.displayName}) is disabled.`,
+    );
   }
   return { app, sp };
 }
@@ -208,7 +326,8 @@ function spSignIn(
     userDisplayName: null,
     ipAddress: info.clientIp,
     signInEventTypes: ['servicePrincipal'],
-    clientCredentialType: auth.method === 'certificate' ? 'certificate' : auth.method === 'clientSecret' ? 'clientSecret' : 'none',
+    clientCredentialType:
+      auth.method === 'certificate' ? 'certificate' : auth.method === 'clientSecret' ? 'clientSecret' : 'none',
     servicePrincipalCredentialKeyId: auth.keyId,
     servicePrincipalCredentialThumbprint: auth.thumbprint,
     resourceId: resource?.appId ?? MICROSOFT_GRAPH_APP_ID,
@@ -221,18 +340,44 @@ function spSignIn(
     correlationId: info.correlationId ?? newGuid(),
     uniqueTokenIdentifier: uti,
     userAgent: info.userAgent,
-    status: { errorCode: status.errorCode, failureReason: status.failureReason ?? (status.errorCode === 0 ? null : 'Other.'), additionalDetails: null },
+    status: {
+      errorCode: status.errorCode,
+      failureReason: status.failureReason ?? (status.errorCode === 0 ? null : 'Other.'),
+      additionalDetails: null,
+    },
   };
 }
 
-function clientCredentials(ctx: SimContext, tenant: TenantRecord, form: URLSearchParams, info: TokenRequestInfo): HttpResult {
+function clientCredentials(
+  ctx: SimContext,
+  tenant: TenantRecord,
+  form: URLSearchParams,
+  info: TokenRequestInfo,
+): HttpResult {
   const clientId = form.get('client_id');
-  if (!clientId) throw new AadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
+  if (!clientId)
+    throw new AadError(
+      400,
+      'invalid_request',
+      900144,
+      "The request body must contain the following parameter: 'client_id'.",
+    );
   const scope = (form.get('scope') ?? '').trim();
-  if (!scope) throw new AadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'scope'.");
+  if (!scope)
+    throw new AadError(
+      400,
+      'invalid_request',
+      900144,
+      "The request body must contain the following parameter: 'scope'.",
+    );
   const scopes = scope.split(/\s+/);
   if (scopes.length !== 1 || !scopes[0]!.endsWith('/.default')) {
-    throw new AadError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+    throw new AadError(
+      400,
+      'invalid_scope',
+      1002012,
+      `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+    );
   }
   const { app, sp } = findClient(ctx, tenant, clientId);
   const resource = resolveResource(ctx, tenant, scopes[0]!);
@@ -245,7 +390,17 @@ function clientCredentials(ctx: SimContext, tenant: TenantRecord, form: URLSearc
       const thumbprint = err instanceof ClientAuthFailure ? err.thumbprint : null;
       ctx.directory.recordSignIn(
         tenant,
-        spSignIn(ctx, tenant, app, sp, resource.sp, info, { method: form.get('client_assertion') ? 'certificate' : 'clientSecret', keyId, thumbprint }, { errorCode: err.aadsts, failureReason: err.description.split(' [')[0] ?? null }, null),
+        spSignIn(
+          ctx,
+          tenant,
+          app,
+          sp,
+          resource.sp,
+          info,
+          { method: form.get('client_assertion') ? 'certificate' : 'clientSecret', keyId, thumbprint },
+          { errorCode: err.aadsts, failureReason: err.description.split(' [')[0] ?? null },
+          null,
+        ),
       );
     }
     throw err;
@@ -260,11 +415,19 @@ function clientCredentials(ctx: SimContext, tenant: TenantRecord, form: URLSearc
     roles,
     appidacr: auth.method === 'certificate' ? '2' : '1',
   });
-  ctx.directory.recordSignIn(tenant, spSignIn(ctx, tenant, app, sp, resource.sp, info, auth, { errorCode: 0, failureReason: null }, issued.uti));
+  ctx.directory.recordSignIn(
+    tenant,
+    spSignIn(ctx, tenant, app, sp, resource.sp, info, auth, { errorCode: 0, failureReason: null }, issued.uti),
+  );
   return {
     status: 200,
     headers: { 'cache-control': 'no-store, no-cache' },
-    body: { token_type: 'Bearer', expires_in: issued.expiresIn, ext_expires_in: issued.expiresIn, access_token: issued.token },
+    body: {
+      token_type: 'Bearer',
+      expires_in: issued.expiresIn,
+      ext_expires_in: issued.expiresIn,
+      access_token: issued.token,
+    },
   };
 }
 
@@ -282,11 +445,19 @@ function userTokens(
   info: TokenRequestInfo,
 ): HttpResult {
   const user = tenant.users.get(userId);
-  if (!user) throw new AadError(400, 'invalid_grant', 50034, `The user account ${userId} does not exist in the ${tenant.id} directory.`);
+  if (!user)
+    throw new AadError(
+      400,
+      'invalid_grant',
+      50034,
+      `The user account ${userId} does not exist in the ${tenant.id} directory.`,
+    );
   const appSp = tenant.spsByAppId.get(app.appId);
   const appRoles = appSp ? ctx.directory.rolesOf(tenant, user.id, appSp) : [];
   const resourceScopes = scopes.filter((s) => !['openid', 'profile', 'offline_access', 'email'].includes(s));
-  const graphScopes = resourceScopes.map((s) => s.replace(/^https:\/\/[^/]+\//, '')).filter((s) => s && s !== '.default');
+  const graphScopes = resourceScopes
+    .map((s) => s.replace(/^https:\/\/[^/]+\//, ''))
+    .filter((s) => s && s !== '.default');
   const accessToken = issueUserAccessToken(ctx, {
     tenantId: tenant.id,
     clientId: app.appId,
@@ -317,7 +488,17 @@ function userTokens(
     expiresAt: ctx.now() + 24 * 3600 * 1000,
   });
   ctx.directory.recordSignIn(tenant, {
-    ...spSignIn(ctx, tenant, app, appSp ?? ({ id: null, displayName: null } as unknown as ServicePrincipalRecord), null, info, { method: 'none', keyId: null, thumbprint: null }, { errorCode: 0, failureReason: null }, null),
+    ...spSignIn(
+      ctx,
+      tenant,
+      app,
+      appSp ?? ({ id: null, displayName: null } as unknown as ServicePrincipalRecord),
+      null,
+      info,
+      { method: 'none', keyId: null, thumbprint: null },
+      { errorCode: 0, failureReason: null },
+      null,
+    ),
     servicePrincipalId: null,
     servicePrincipalName: null,
     userId: user.id,
@@ -333,7 +514,14 @@ function userTokens(
     headers: { 'cache-control': 'no-store, no-cache' },
     body: {
       token_type: 'Bearer',
-      scope: [...new Set([...(graphScopes.length > 0 ? graphScopes.map((s) => `https://${ctx.config.graphHost}/${s}`) : [`https://${ctx.config.graphHost}/User.Read`]), ...scopes.filter((s) => ['openid', 'profile', 'offline_access', 'email'].includes(s))])].join(' '),
+      scope: [
+        ...new Set([
+          ...(graphScopes.length > 0
+            ? graphScopes.map((s) => `https://${ctx.config.graphHost}/${s}`)
+            : [`https://${ctx.config.graphHost}/User.Read`]),
+          ...scopes.filter((s) => ['openid', 'profile', 'offline_access', 'email'].includes(s)),
+        ]),
+      ].join(' '),
       expires_in: lifetime,
       ext_expires_in: lifetime,
       access_token: accessToken,
@@ -344,11 +532,21 @@ function userTokens(
   };
 }
 
-function authorizationCode(ctx: SimContext, tenantHint: TenantRecord | null, form: URLSearchParams, info: TokenRequestInfo): HttpResult {
+function authorizationCode(
+  ctx: SimContext,
+  tenantHint: TenantRecord | null,
+  form: URLSearchParams,
+  info: TokenRequestInfo,
+): HttpResult {
   const code = form.get('code') ?? '';
   const record = ctx.directory.authCodes.get(code);
   if (!record || record.expiresAt < ctx.now()) {
-    throw new AadError(400, 'invalid_grant', 70008, 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.');
+    throw new AadError(
+      400,
+      'invalid_grant',
+      70008,
+      'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.',
+    );
   }
   ctx.directory.authCodes.delete(code); // codes are single-use
   const tenant = ctx.directory.tenants.get(record.tenantId);
@@ -356,33 +554,73 @@ function authorizationCode(ctx: SimContext, tenantHint: TenantRecord | null, for
     throw new AadError(400, 'invalid_grant', 50146, 'The authorization code was issued for a different tenant.');
   }
   if (form.get('client_id')?.toLowerCase() !== record.clientId) {
-    throw new AadError(400, 'invalid_grant', 70000, "The provided value for the 'client_id' does not match the authorization code.");
+    throw new AadError(
+      400,
+      'invalid_grant',
+      70000,
+      "The provided value for the 'client_id' does not match the authorization code.",
+    );
   }
   if (form.get('redirect_uri') !== record.redirectUri) {
-    throw new AadError(400, 'invalid_grant', 500112, 'The reply address does not match the reply address provided when requesting Authorization code.');
+    throw new AadError(
+      400,
+      'invalid_grant',
+      500112,
+      'The reply address does not match the reply address provided when requesting Authorization code.',
+    );
   }
   if (record.codeChallenge) {
     const verifier = form.get('code_verifier') ?? '';
-    const computed = record.codeChallengeMethod === 'plain' ? verifier : crypto.createHash('sha256').update(verifier).digest('base64url');
+    const computed =
+      record.codeChallengeMethod === 'plain'
+        ? verifier
+        : crypto.createHash('sha256').update(verifier).digest('base64url');
     if (!verifier || computed !== record.codeChallenge) {
-      throw new AadError(400, 'invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.');
+      throw new AadError(
+        400,
+        'invalid_grant',
+        501481,
+        'The Code_Verifier does not match the code_challenge supplied in the authorization request.',
+      );
     }
   }
   const { app, sp } = findClient(ctx, tenant, record.clientId);
-  authenticateClient(ctx, tenant, app, sp, form, { ...info, tenantSegment: tenantHint ? info.tenantSegment : tenant.id }, app.keyCredentials.length === 0 && app.passwordCredentials.length === 0);
+  authenticateClient(
+    ctx,
+    tenant,
+    app,
+    sp,
+    form,
+    { ...info, tenantSegment: tenantHint ? info.tenantSegment : tenant.id },
+    app.keyCredentials.length === 0 && app.passwordCredentials.length === 0,
+  );
   return userTokens(ctx, tenant, app, record.userId, record.scopes, record.nonce, info);
 }
 
-function refreshTokenGrant(ctx: SimContext, tenantHint: TenantRecord | null, form: URLSearchParams, info: TokenRequestInfo): HttpResult {
+function refreshTokenGrant(
+  ctx: SimContext,
+  tenantHint: TenantRecord | null,
+  form: URLSearchParams,
+  info: TokenRequestInfo,
+): HttpResult {
   const token = form.get('refresh_token') ?? '';
   const record = ctx.directory.refreshTokens.get(token);
   if (!record || record.expiresAt < ctx.now() || record.clientId !== form.get('client_id')?.toLowerCase()) {
     throw new AadError(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.');
   }
   const tenant = ctx.directory.tenants.get(record.tenantId);
-  if (!tenant || (tenantHint && tenantHint.id !== tenant.id)) throw new AadError(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.');
+  if (!tenant || (tenantHint && tenantHint.id !== tenant.id))
+    throw new AadError(400, 'invalid_grant', 9002313, 'Invalid request. Request is malformed or invalid.');
   const { app, sp } = findClient(ctx, tenant, record.clientId);
-  authenticateClient(ctx, tenant, app, sp, form, { ...info, tenantSegment: tenantHint ? info.tenantSegment : tenant.id }, app.keyCredentials.length === 0 && app.passwordCredentials.length === 0);
+  authenticateClient(
+    ctx,
+    tenant,
+    app,
+    sp,
+    form,
+    { ...info, tenantSegment: tenantHint ? info.tenantSegment : tenant.id },
+    app.keyCredentials.length === 0 && app.passwordCredentials.length === 0,
+  );
   ctx.directory.refreshTokens.delete(token);
   const requested = (form.get('scope') ?? '').split(/\s+/).filter(Boolean);
   return userTokens(ctx, tenant, app, record.userId, requested.length > 0 ? requested : record.scopes, null, info);
@@ -398,18 +636,39 @@ export function handleTokenRequest(ctx: SimContext, form: URLSearchParams, info:
     const isMulti = MULTI_TENANT_SEGMENTS.has(info.tenantSegment.toLowerCase());
     const tenant = isMulti ? null : ctx.directory.findTenant(info.tenantSegment);
     if (!tenant && !isMulti) {
-      throw new AadError(400, 'invalid_request', 90002, `Tenant '${info.tenantSegment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`);
+      throw new AadError(
+        400,
+        'invalid_request',
+        90002,
+        `Tenant '${info.tenantSegment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`,
+      );
     }
-    if (!grantType) throw new AadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
+    if (!grantType)
+      throw new AadError(
+        400,
+        'invalid_request',
+        900144,
+        "The request body must contain the following parameter: 'grant_type'.",
+      );
     if (grantType === 'client_credentials') {
       if (!tenant) {
-        throw new AadError(400, 'invalid_request', 700044, `Tenant-independent endpoint '/${info.tenantSegment}' is not supported for the client credentials flow. Use a tenant-specific endpoint.`);
+        throw new AadError(
+          400,
+          'invalid_request',
+          700044,
+          `Tenant-independent endpoint '/${info.tenantSegment}' is not supported for the client credentials flow. Use a tenant-specific endpoint.`,
+        );
       }
       return clientCredentials(ctx, tenant, form, reqInfo);
     }
     if (grantType === 'authorization_code') return authorizationCode(ctx, tenant, form, reqInfo);
     if (grantType === 'refresh_token') return refreshTokenGrant(ctx, tenant, form, reqInfo);
-    throw new AadError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType}'.`);
+    throw new AadError(
+      400,
+      'unsupported_grant_type',
+      70003,
+      `The app requested an unsupported grant type '${grantType}'.`,
+    );
   } catch (err) {
     if (err instanceof AadError) return aadErrorResult(err, ctx.now(), correlationId);
     throw err;

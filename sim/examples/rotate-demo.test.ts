@@ -20,7 +20,9 @@ describe('rotate-demo example', () => {
     // MSAL signs PS256 with x5t#S256, so the refusal names the SHA-256 thumbprint it presented.
     expect(result.refusedAfterRemoval).toContain(result.newThumbprintSha256);
     const app = sim.admin.getTenant(result.tenantId).appsByAppId.get(result.appId)!;
-    expect(app.keyCredentials.some((k) => k.customKeyIdentifier?.toString('hex').toUpperCase() === result.newThumbprint)).toBe(false);
+    expect(
+      app.keyCredentials.some((k) => k.customKeyIdentifier?.toString('hex').toUpperCase() === result.newThumbprint),
+    ).toBe(false);
     const signIns = sim.admin.listSignIns(result.tenantId, { appId: result.appId });
     expect(signIns[0]!.status.errorCode).toBe(700027);
     expect(signIns[1]!.servicePrincipalCredentialThumbprint).toBe(result.newThumbprint);

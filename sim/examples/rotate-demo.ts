@@ -17,13 +17,21 @@ export interface RotateDemoResult {
   refusedAfterRemoval: string | null;
 }
 
-function cca(manifest: FleetManifest, tenantId: string, clientId: string, cert: { privateKeyPath: string; thumbprintSha256: string }): ConfidentialClientApplication {
+function cca(
+  manifest: FleetManifest,
+  tenantId: string,
+  clientId: string,
+  cert: { privateKeyPath: string; thumbprintSha256: string },
+): ConfidentialClientApplication {
   return new ConfidentialClientApplication({
     auth: {
       clientId,
       authority: `${manifest.simUrl}/${tenantId}`,
       knownAuthorities: [new URL(manifest.simUrl).host],
-      clientCertificate: { thumbprintSha256: cert.thumbprintSha256, privateKey: fs.readFileSync(cert.privateKeyPath, 'utf8') },
+      clientCertificate: {
+        thumbprintSha256: cert.thumbprintSha256,
+        privateKey: fs.readFileSync(cert.privateKeyPath, 'utf8'),
+      },
     },
   });
 }
@@ -38,18 +46,29 @@ function certBase64(c: ManifestCertificate): string {
   return fs.readFileSync(c.certificatePath, 'utf8').replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
 }
 
-export async function runRotateDemo(manifest: FleetManifest, log: (line: string) => void = console.log): Promise<RotateDemoResult> {
+export async function runRotateDemo(
+  manifest: FleetManifest,
+  log: (line: string) => void = console.log,
+): Promise<RotateDemoResult> {
   const skip = new Set([manifest.scenarios.consentRevokedTenantId, manifest.scenarios.policyRestrictedTenantId]);
   const tenant = manifest.tenants.find((t) => !skip.has(t.id) && t.connectors.length > 0);
   if (!tenant) throw new Error('no usable tenant in the manifest');
   const connector = tenant.connectors[0]!;
-  const fresh = manifest.vendor.certificates.find((c) => c.status === 'current' && c.name !== connector.certificate && c.privateKeyPath);
+  const fresh = manifest.vendor.certificates.find(
+    (c) => c.status === 'current' && c.name !== connector.certificate && c.privateKeyPath,
+  );
   if (!fresh?.privateKeyPath) throw new Error('no spare vendor certificate in the manifest');
   const freshCert = { privateKeyPath: fresh.privateKeyPath, thumbprintSha256: fresh.thumbprintSha256 };
   log(`tenant ${tenant.name} (${tenant.id}), connector ${connector.displayName} (${connector.appId})`);
 
   const mgmt = manifest.managementApp;
-  const mgmtToken = await token(cca(manifest, tenant.id, mgmt.appId, { privateKeyPath: mgmt.privateKeyPath, thumbprintSha256: mgmt.thumbprintSha256 }), manifest.cloud.graphHost);
+  const mgmtToken = await token(
+    cca(manifest, tenant.id, mgmt.appId, {
+      privateKeyPath: mgmt.privateKeyPath,
+      thumbprintSha256: mgmt.thumbprintSha256,
+    }),
+    manifest.cloud.graphHost,
+  );
   const graph = async (method: string, path: string, body?: unknown): Promise<Response> =>
     fetch(`${manifest.simUrl}/v1.0${path}`, {
       method,
@@ -58,11 +77,16 @@ export async function runRotateDemo(manifest: FleetManifest, log: (line: string)
     });
 
   const appPath = `/applications(appId='${connector.appId}')`;
-  const current = (await (await graph('GET', `${appPath}?$select=id,keyCredentials`)).json()) as { keyCredentials: Record<string, unknown>[] };
+  const current = (await (await graph('GET', `${appPath}?$select=id,keyCredentials`)).json()) as {
+    keyCredentials: Record<string, unknown>[];
+  };
   const kept = current.keyCredentials;
   log(`holds ${kept.length} credential(s); adding ${fresh.thumbprintSha1}`);
   const add = await graph('PATCH', appPath, {
-    keyCredentials: [...kept, { type: 'AsymmetricX509Cert', usage: 'Verify', key: certBase64(fresh), displayName: `CN=${fresh.name}` }],
+    keyCredentials: [
+      ...kept,
+      { type: 'AsymmetricX509Cert', usage: 'Verify', key: certBase64(fresh), displayName: `CN=${fresh.name}` },
+    ],
   });
   if (add.status !== 204) throw new Error(`PATCH (add) failed: ${add.status} ${await add.text()}`);
 
@@ -81,7 +105,14 @@ export async function runRotateDemo(manifest: FleetManifest, log: (line: string)
     refused = err.errorMessage;
   }
   log(refused ? `refused: ${refused.split(' - ')[0]} … ${/AADSTS\d+/.exec(refused)?.[0] ?? ''}` : 'NOT refused');
-  return { tenantId: tenant.id, appId: connector.appId, newThumbprint: fresh.thumbprintSha1, newThumbprintSha256: fresh.thumbprintSha256, tokenWithNewCertificate: true, refusedAfterRemoval: refused };
+  return {
+    tenantId: tenant.id,
+    appId: connector.appId,
+    newThumbprint: fresh.thumbprintSha1,
+    newThumbprintSha256: fresh.thumbprintSha256,
+    tokenWithNewCertificate: true,
+    refusedAfterRemoval: refused,
+  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

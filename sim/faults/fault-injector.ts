@@ -41,16 +41,43 @@ export class FaultInjector {
   }
 
   static empty(latencyMs = 0): FaultState {
-    return { failNext: null, failFraction: null, latencyMs, latencyJitterMs: 0, tokenDownUntil: null, dropFraction: 0, dropTarget: 'all' };
+    return {
+      failNext: null,
+      failFraction: null,
+      latencyMs,
+      latencyJitterMs: 0,
+      tokenDownUntil: null,
+      dropFraction: 0,
+      dropTarget: 'all',
+    };
   }
 
   /** Fail the next `count` matching requests with `status` (e.g. 429, 503). */
-  failNext(count: number, status: number, opts: { retryAfterSeconds?: number | null; target?: FaultTarget } = {}): void {
-    this.state.failNext = count > 0 ? { remaining: count, rule: { status, retryAfterSeconds: opts.retryAfterSeconds ?? (status === 429 || status === 503 ? 1 : null), target: opts.target ?? 'all' } } : null;
+  failNext(
+    count: number,
+    status: number,
+    opts: { retryAfterSeconds?: number | null; target?: FaultTarget } = {},
+  ): void {
+    this.state.failNext =
+      count > 0
+        ? {
+            remaining: count,
+            rule: {
+              status,
+              retryAfterSeconds: opts.retryAfterSeconds ?? (status === 429 || status === 503 ? 1 : null),
+              target: opts.target ?? 'all',
+            },
+          }
+        : null;
   }
 
   /** Fail a random `fraction` (0..1) of matching requests until cleared. */
-  failFraction(fraction: number, status: number, retryAfterSeconds: number | null = 1, target: FaultTarget = 'all'): void {
+  failFraction(
+    fraction: number,
+    status: number,
+    retryAfterSeconds: number | null = 1,
+    target: FaultTarget = 'all',
+  ): void {
     this.state.failFraction = fraction > 0 ? { fraction, rule: { status, retryAfterSeconds, target } } : null;
   }
 

@@ -4,7 +4,14 @@
 // per-item status and headers (exact `Content-Type` key).
 import type { HttpResult } from '../entra/aad-error';
 import type { SimContext } from '../sim-context';
-import { badRequest, graphErrorResult, GraphError, innerErrorDate, type GraphCaller, type GraphRequest } from './graph-http';
+import {
+  badRequest,
+  graphErrorResult,
+  GraphError,
+  innerErrorDate,
+  type GraphCaller,
+  type GraphRequest,
+} from './graph-http';
 
 export const MAX_BATCH_REQUESTS = 20;
 
@@ -24,9 +31,13 @@ function parseItems(body: unknown): BatchItem[] {
     throw badRequest('Invalid batch payload format.', 'BadRequest');
   }
   const raw = (body as { requests: unknown[] }).requests;
-  if (raw.length === 0) throw badRequest('Invalid batch payload format. The batch must contain at least one request.', 'BadRequest');
+  if (raw.length === 0)
+    throw badRequest('Invalid batch payload format. The batch must contain at least one request.', 'BadRequest');
   if (raw.length > MAX_BATCH_REQUESTS) {
-    throw badRequest(`Invalid batch payload format. The number of requests (${raw.length}) exceeds the limit of ${MAX_BATCH_REQUESTS}.`, 'BadRequest');
+    throw badRequest(
+      `Invalid batch payload format. The number of requests (${raw.length}) exceeds the limit of ${MAX_BATCH_REQUESTS}.`,
+      'BadRequest',
+    );
   }
   const seen = new Set<string>();
   const items: BatchItem[] = [];
@@ -35,12 +46,15 @@ function parseItems(body: unknown): BatchItem[] {
     const o = r as Record<string, unknown>;
     const id = typeof o.id === 'string' ? o.id : typeof o.id === 'number' ? String(o.id) : '';
     if (!id) throw badRequest("Invalid batch payload format. Each request needs an 'id'.", 'BadRequest');
-    if (seen.has(id.toLowerCase())) throw badRequest(`Invalid batch payload format. Request ids must be unique; '${id}' is repeated.`, 'BadRequest');
+    if (seen.has(id.toLowerCase()))
+      throw badRequest(`Invalid batch payload format. Request ids must be unique; '${id}' is repeated.`, 'BadRequest');
     seen.add(id.toLowerCase());
-    if (typeof o.method !== 'string' || typeof o.url !== 'string') throw badRequest(`Invalid batch payload format. Request '${id}' needs 'method' and 'url'.`, 'BadRequest');
+    if (typeof o.method !== 'string' || typeof o.url !== 'string')
+      throw badRequest(`Invalid batch payload format. Request '${id}' needs 'method' and 'url'.`, 'BadRequest');
     const headers: Record<string, string> = {};
     if (o.headers && typeof o.headers === 'object') {
-      for (const [k, v] of Object.entries(o.headers as Record<string, unknown>)) if (typeof v === 'string') headers[k.toLowerCase()] = v;
+      for (const [k, v] of Object.entries(o.headers as Record<string, unknown>))
+        if (typeof v === 'string') headers[k.toLowerCase()] = v;
     }
     const dependsOn = Array.isArray(o.dependsOn) ? o.dependsOn.map(String) : [];
     items.push({ id, method: o.method.toUpperCase(), url: o.url, headers, body: o.body, dependsOn });
@@ -48,7 +62,10 @@ function parseItems(body: unknown): BatchItem[] {
   for (const item of items) {
     for (const d of item.dependsOn) {
       if (!seen.has(d.toLowerCase()) || d.toLowerCase() === item.id.toLowerCase()) {
-        throw badRequest(`Invalid batch payload format. Request '${item.id}' depends on unknown request '${d}'.`, 'BadRequest');
+        throw badRequest(
+          `Invalid batch payload format. Request '${item.id}' depends on unknown request '${d}'.`,
+          'BadRequest',
+        );
       }
     }
   }
@@ -71,8 +88,14 @@ function itemResponse(id: string, res: HttpResult): Record<string, unknown> {
   return out;
 }
 
-export async function handleBatch(ctx: SimContext, caller: GraphCaller, outer: GraphRequest, execute: ItemExecutor): Promise<HttpResult> {
-  if (outer.method !== 'POST') throw new GraphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
+export async function handleBatch(
+  ctx: SimContext,
+  caller: GraphCaller,
+  outer: GraphRequest,
+  execute: ItemExecutor,
+): Promise<HttpResult> {
+  if (outer.method !== 'POST')
+    throw new GraphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
   const items = parseItems(outer.body);
   const results = new Map<string, Promise<HttpResult>>();
   const byLower = new Map(items.map((i) => [i.id.toLowerCase(), i]));
@@ -86,19 +109,41 @@ export async function handleBatch(ctx: SimContext, caller: GraphCaller, outer: G
         return {
           status: 424,
           headers: {},
-          body: { error: { code: 'FailedDependency', message: 'Dependent request failed.', innerError: { date: innerErrorDate(ctx.now()), 'request-id': requestId, 'client-request-id': outer.clientRequestId ?? requestId } } },
+          body: {
+            error: {
+              code: 'FailedDependency',
+              message: 'Dependent request failed.',
+              innerError: {
+                date: innerErrorDate(ctx.now()),
+                'request-id': requestId,
+                'client-request-id': outer.clientRequestId ?? requestId,
+              },
+            },
+          },
         };
       }
       const url = item.url;
       const versionPrefix = /^\/?(v1\.0|beta)(\/|$)/i.exec(url);
       if (versionPrefix) {
-        return graphErrorResult(new GraphError(400, 'BadRequest', `Resource not found for the segment '${versionPrefix[1]}'.`), outer, ctx.now());
+        return graphErrorResult(
+          new GraphError(400, 'BadRequest', `Resource not found for the segment '${versionPrefix[1]}'.`),
+          outer,
+          ctx.now(),
+        );
       }
       if (/^[a-z]+:\/\//i.test(url)) {
-        return graphErrorResult(new GraphError(400, 'BadRequest', 'Invalid request URL: batch request URLs must be relative.'), outer, ctx.now());
+        return graphErrorResult(
+          new GraphError(400, 'BadRequest', 'Invalid request URL: batch request URLs must be relative.'),
+          outer,
+          ctx.now(),
+        );
       }
       if (item.body !== undefined && !item.headers['content-type']) {
-        return graphErrorResult(new GraphError(400, 'BadRequest', 'Content-Type header must be specified when a request body is present.'), outer, ctx.now());
+        return graphErrorResult(
+          new GraphError(400, 'BadRequest', 'Content-Type header must be specified when a request body is present.'),
+          outer,
+          ctx.now(),
+        );
       }
       const u = new URL(url.startsWith('/') ? url : `/${url}`, 'https://batch.invalid');
       const req: GraphRequest = {

@@ -1,10 +1,24 @@
 // Handlers for applications, servicePrincipals (incl. addKey/removeKey/addPassword/removePassword and
 // app role assignments), organization and the tenant default app management policy.
 import crypto from 'node:crypto';
-import type { ApplicationRecord, KeyCredentialRecord, ServicePrincipalRecord, TenantRecord } from '../directory/directory';
+import type {
+  ApplicationRecord,
+  KeyCredentialRecord,
+  ServicePrincipalRecord,
+  TenantRecord,
+} from '../directory/directory';
 import type { HttpResult } from '../entra/aad-error';
 import type { SimContext } from '../sim-context';
-import { badRequest, forbidden, GraphError, noContent, notFound, ok, type GraphCaller, type GraphRequest } from './graph-http';
+import {
+  badRequest,
+  forbidden,
+  GraphError,
+  noContent,
+  notFound,
+  ok,
+  type GraphCaller,
+  type GraphRequest,
+} from './graph-http';
 import { replaceKeyCredentials, buildNewKeyCredential, verifyProof, type CredentialOwnerInfo } from './key-credentials';
 import { evaluateFilter, filterProperties, parseFilter } from './odata-filter';
 import { paginate } from './paging';
@@ -27,19 +41,49 @@ function metadata(ctx: SimContext, req: GraphRequest): string {
 }
 
 const FILTERABLE: Record<Kind, Set<string>> = {
-  applications: new Set(['appId', 'displayName', 'id', 'identifierUris', 'keyCredentials', 'publisherDomain', 'signInAudience', 'tags', 'createdDateTime', 'web']),
-  servicePrincipals: new Set(['appId', 'displayName', 'id', 'servicePrincipalNames', 'servicePrincipalType', 'tags', 'keyCredentials', 'appOwnerOrganizationId', 'accountEnabled', 'appDisplayName']),
+  applications: new Set([
+    'appId',
+    'displayName',
+    'id',
+    'identifierUris',
+    'keyCredentials',
+    'publisherDomain',
+    'signInAudience',
+    'tags',
+    'createdDateTime',
+    'web',
+  ]),
+  servicePrincipals: new Set([
+    'appId',
+    'displayName',
+    'id',
+    'servicePrincipalNames',
+    'servicePrincipalType',
+    'tags',
+    'keyCredentials',
+    'appOwnerOrganizationId',
+    'accountEnabled',
+    'appDisplayName',
+  ]),
 };
 
 const TYPE_NAME: Record<Kind, string> = { applications: 'application', servicePrincipals: 'servicePrincipal' };
 
-function toJson(kind: Kind, rec: ApplicationRecord | ServicePrincipalRecord, includeKey: boolean): Record<string, unknown> {
-  return kind === 'applications' ? applicationJson(rec as ApplicationRecord, includeKey) : servicePrincipalJson(rec as ServicePrincipalRecord, includeKey);
+function toJson(
+  kind: Kind,
+  rec: ApplicationRecord | ServicePrincipalRecord,
+  includeKey: boolean,
+): Record<string, unknown> {
+  return kind === 'applications'
+    ? applicationJson(rec as ApplicationRecord, includeKey)
+    : servicePrincipalJson(rec as ServicePrincipalRecord, includeKey);
 }
 
 function isSelf(caller: GraphCaller, kind: Kind, rec: ApplicationRecord | ServicePrincipalRecord): boolean {
   if (!caller.token.isAppOnly) return false;
-  return kind === 'applications' ? caller.token.appId === rec.appId : caller.token.oid === rec.id || caller.token.appId === rec.appId;
+  return kind === 'applications'
+    ? caller.token.appId === rec.appId
+    : caller.token.oid === rec.id || caller.token.appId === rec.appId;
 }
 
 function owners(ctx: SimContext, kind: Kind, rec: ApplicationRecord | ServicePrincipalRecord): string[] {
@@ -48,13 +92,23 @@ function owners(ctx: SimContext, kind: Kind, rec: ApplicationRecord | ServicePri
   return app ? app.owners : [];
 }
 
-function requireWrite(ctx: SimContext, caller: GraphCaller, kind: Kind, rec: ApplicationRecord | ServicePrincipalRecord): void {
+function requireWrite(
+  ctx: SimContext,
+  caller: GraphCaller,
+  kind: Kind,
+  rec: ApplicationRecord | ServicePrincipalRecord,
+): void {
   if (hasAny(caller, kind === 'applications' ? PERMS.writeApp : PERMS.writeSp)) return;
   if (hasAny(caller, PERMS.ownedBy) && callerIsOwner(caller, owners(ctx, kind, rec))) return;
   throw forbidden();
 }
 
-function requireKeyRoll(ctx: SimContext, caller: GraphCaller, kind: Kind, rec: ApplicationRecord | ServicePrincipalRecord): void {
+function requireKeyRoll(
+  ctx: SimContext,
+  caller: GraphCaller,
+  kind: Kind,
+  rec: ApplicationRecord | ServicePrincipalRecord,
+): void {
   // "An application doesn't need any specific permission to roll its own keys." (application-addkey)
   if (isSelf(caller, kind, rec)) return;
   if (hasAny(caller, ['Application.ReadWrite.All', 'Directory.ReadWrite.All'])) return;
@@ -63,7 +117,11 @@ function requireKeyRoll(ctx: SimContext, caller: GraphCaller, kind: Kind, rec: A
 }
 
 /** Resolves `/applications/{id}` or `/applications(appId='…')`. */
-function findObject(tenant: TenantRecord, kind: Kind, key: { id?: string; appId?: string }): ApplicationRecord | ServicePrincipalRecord {
+function findObject(
+  tenant: TenantRecord,
+  kind: Kind,
+  key: { id?: string; appId?: string },
+): ApplicationRecord | ServicePrincipalRecord {
   const coll = kind === 'applications' ? tenant.applications : tenant.servicePrincipals;
   const byApp = kind === 'applications' ? tenant.appsByAppId : tenant.spsByAppId;
   if (key.appId !== undefined) {
@@ -82,7 +140,9 @@ function listObjects(ctx: SimContext, caller: GraphCaller, req: GraphRequest, ki
   requireAny(caller, PERMS.readApps);
   const coll = kind === 'applications' ? caller.tenant.applications : caller.tenant.servicePrincipals;
   const first = coll.values().next().value as ApplicationRecord | ServicePrincipalRecord | undefined;
-  const sample = first ? toJson(kind, first, false) : toJson(kind, kind === 'applications' ? dummyApp() : dummySp(), false);
+  const sample = first
+    ? toJson(kind, first, false)
+    : toJson(kind, kind === 'applications' ? dummyApp() : dummySp(), false);
   const select = parseSelect(req.query.get('$select'), sample, TYPE_NAME[kind]);
   const includeKey = select?.includes('keyCredentials') ?? false;
   const rawFilter = req.query.get('$filter');
@@ -91,11 +151,20 @@ function listObjects(ctx: SimContext, caller: GraphCaller, req: GraphRequest, ki
     const filter = parseFilter(rawFilter);
     for (const p of filterProperties(filter)) {
       if (!FILTERABLE[kind].has(p)) {
-        throw badRequest(`Unsupported or invalid query filter clause specified for property '${p}' of resource '${TYPE_NAME[kind] === 'application' ? 'Application' : 'ServicePrincipal'}'.`, 'Request_UnsupportedQuery');
+        throw badRequest(
+          `Unsupported or invalid query filter clause specified for property '${p}' of resource '${TYPE_NAME[kind] === 'application' ? 'Application' : 'ServicePrincipal'}'.`,
+          'Request_UnsupportedQuery',
+        );
       }
     }
     // Fast path for the common `appId eq '…'`.
-    if (filter.kind === 'cmp' && filter.op === 'eq' && filter.path.length === 1 && filter.path[0] === 'appId' && typeof filter.value === 'string') {
+    if (
+      filter.kind === 'cmp' &&
+      filter.op === 'eq' &&
+      filter.path.length === 1 &&
+      filter.path[0] === 'appId' &&
+      typeof filter.value === 'string'
+    ) {
       const byApp = kind === 'applications' ? caller.tenant.appsByAppId : caller.tenant.spsByAppId;
       const one = byApp.get(filter.value.toLowerCase());
       items = one ? [one] : [];
@@ -117,44 +186,110 @@ function listObjects(ctx: SimContext, caller: GraphCaller, req: GraphRequest, ki
 let dummyAppCache: ApplicationRecord | null = null;
 function dummyApp(): ApplicationRecord {
   dummyAppCache ??= {
-    id: '', appId: '', tenantId: '', displayName: '', description: null, notes: null, createdDateTime: new Date(0).toISOString(), signInAudience: '', publisherDomain: null,
-    identifierUris: [], tags: [], keyCredentials: [], passwordCredentials: [], requiredResourceAccess: [], appRoles: [], web: { redirectUris: [], homePageUrl: null, logoutUrl: null }, owners: [],
+    id: '',
+    appId: '',
+    tenantId: '',
+    displayName: '',
+    description: null,
+    notes: null,
+    createdDateTime: new Date(0).toISOString(),
+    signInAudience: '',
+    publisherDomain: null,
+    identifierUris: [],
+    tags: [],
+    keyCredentials: [],
+    passwordCredentials: [],
+    requiredResourceAccess: [],
+    appRoles: [],
+    web: { redirectUris: [], homePageUrl: null, logoutUrl: null },
+    owners: [],
   };
   return dummyAppCache;
 }
 let dummySpCache: ServicePrincipalRecord | null = null;
 function dummySp(): ServicePrincipalRecord {
   dummySpCache ??= {
-    id: '', appId: '', tenantId: '', displayName: '', appDisplayName: '', appDescription: null, appOwnerOrganizationId: '', accountEnabled: true, servicePrincipalType: '', servicePrincipalNames: [],
-    appRoles: [], appRoleAssignmentRequired: false, keyCredentials: [], passwordCredentials: [], tags: [], notes: null, replyUrls: [], simCreatedDateTime: new Date(0).toISOString(),
+    id: '',
+    appId: '',
+    tenantId: '',
+    displayName: '',
+    appDisplayName: '',
+    appDescription: null,
+    appOwnerOrganizationId: '',
+    accountEnabled: true,
+    servicePrincipalType: '',
+    servicePrincipalNames: [],
+    appRoles: [],
+    appRoleAssignmentRequired: false,
+    keyCredentials: [],
+    passwordCredentials: [],
+    tags: [],
+    notes: null,
+    replyUrls: [],
+    simCreatedDateTime: new Date(0).toISOString(),
   };
   return dummySpCache;
 }
 
-function getObject(ctx: SimContext, caller: GraphCaller, req: GraphRequest, kind: Kind, rec: ApplicationRecord | ServicePrincipalRecord): HttpResult {
+function getObject(
+  ctx: SimContext,
+  caller: GraphCaller,
+  req: GraphRequest,
+  kind: Kind,
+  rec: ApplicationRecord | ServicePrincipalRecord,
+): HttpResult {
   if (!isSelf(caller, kind, rec)) requireAny(caller, PERMS.readApps);
   const full = toJson(kind, rec, false);
   const select = parseSelect(req.query.get('$select'), full, TYPE_NAME[kind]);
   // keyCredentials[].key is returned only when keyCredentials is explicitly $selected.
   const json = select?.includes('keyCredentials') ? toJson(kind, rec, true) : full;
-  const context = select ? `${metadata(ctx, req)}#${kind}(${select.join(',')})/$entity` : `${metadata(ctx, req)}#${kind}/$entity`;
+  const context = select
+    ? `${metadata(ctx, req)}#${kind}(${select.join(',')})/$entity`
+    : `${metadata(ctx, req)}#${kind}/$entity`;
   return ok({ '@odata.context': context, ...project(json, select) });
 }
 
 function requireBodyObject(body: unknown): Record<string, unknown> {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('Empty Payload. JSON content expected.', 'BadRequest');
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw badRequest('Empty Payload. JSON content expected.', 'BadRequest');
   return body as Record<string, unknown>;
 }
 
 function ownerInfo(kind: Kind, rec: ApplicationRecord | ServicePrincipalRecord): CredentialOwnerInfo {
   return {
     kind: kind === 'applications' ? 'application' : 'servicePrincipal',
-    createdDateTime: kind === 'applications' ? (rec as ApplicationRecord).createdDateTime : (rec as ServicePrincipalRecord).simCreatedDateTime,
+    createdDateTime:
+      kind === 'applications'
+        ? (rec as ApplicationRecord).createdDateTime
+        : (rec as ServicePrincipalRecord).simCreatedDateTime,
   };
 }
 
-const APP_PATCHABLE = new Set(['displayName', 'description', 'notes', 'tags', 'keyCredentials', 'passwordCredentials', 'requiredResourceAccess', 'signInAudience', 'web', 'identifierUris', 'appRoles']);
-const SP_PATCHABLE = new Set(['displayName', 'accountEnabled', 'tags', 'notes', 'keyCredentials', 'passwordCredentials', 'appRoleAssignmentRequired', 'description', 'homepage', 'replyUrls']);
+const APP_PATCHABLE = new Set([
+  'displayName',
+  'description',
+  'notes',
+  'tags',
+  'keyCredentials',
+  'passwordCredentials',
+  'requiredResourceAccess',
+  'signInAudience',
+  'web',
+  'identifierUris',
+  'appRoles',
+]);
+const SP_PATCHABLE = new Set([
+  'displayName',
+  'accountEnabled',
+  'tags',
+  'notes',
+  'keyCredentials',
+  'passwordCredentials',
+  'appRoleAssignmentRequired',
+  'description',
+  'homepage',
+  'replyUrls',
+]);
 
 function patchPasswordCredentials(rec: ApplicationRecord | ServicePrincipalRecord, value: unknown): void {
   if (!Array.isArray(value)) throw badRequest("Invalid value for property 'passwordCredentials'.");
@@ -169,7 +304,13 @@ function patchPasswordCredentials(rec: ApplicationRecord | ServicePrincipalRecor
   rec.passwordCredentials = next;
 }
 
-function applyPatch(ctx: SimContext, caller: GraphCaller, kind: Kind, rec: ApplicationRecord | ServicePrincipalRecord, body: Record<string, unknown>): void {
+function applyPatch(
+  ctx: SimContext,
+  caller: GraphCaller,
+  kind: Kind,
+  rec: ApplicationRecord | ServicePrincipalRecord,
+  body: Record<string, unknown>,
+): void {
   const allowed = kind === 'applications' ? APP_PATCHABLE : SP_PATCHABLE;
   for (const k of Object.keys(body)) {
     if (k.startsWith('@odata.')) continue;
@@ -179,27 +320,40 @@ function applyPatch(ctx: SimContext, caller: GraphCaller, kind: Kind, rec: Appli
   }
   // Validate everything before mutating, so a failed PATCH changes nothing.
   const newKeys: KeyCredentialRecord[] | undefined =
-    'keyCredentials' in body ? replaceKeyCredentials(rec.keyCredentials, body.keyCredentials, ownerInfo(kind, rec), caller.tenant.policy, ctx.now()) : undefined;
+    'keyCredentials' in body
+      ? replaceKeyCredentials(
+          rec.keyCredentials,
+          body.keyCredentials,
+          ownerInfo(kind, rec),
+          caller.tenant.policy,
+          ctx.now(),
+        )
+      : undefined;
   if ('passwordCredentials' in body) patchPasswordCredentials(rec, body.passwordCredentials);
   if (newKeys) rec.keyCredentials = newKeys;
   if (typeof body.displayName === 'string') rec.displayName = body.displayName;
-  if ('tags' in body && Array.isArray(body.tags)) rec.tags = body.tags.filter((t): t is string => typeof t === 'string');
+  if ('tags' in body && Array.isArray(body.tags))
+    rec.tags = body.tags.filter((t): t is string => typeof t === 'string');
   if ('notes' in body) rec.notes = typeof body.notes === 'string' ? body.notes : null;
   if (kind === 'applications') {
     const app = rec as ApplicationRecord;
     if ('description' in body) app.description = typeof body.description === 'string' ? body.description : null;
     if (typeof body.signInAudience === 'string') app.signInAudience = body.signInAudience;
-    if (Array.isArray(body.requiredResourceAccess)) app.requiredResourceAccess = body.requiredResourceAccess as ApplicationRecord['requiredResourceAccess'];
-    if (Array.isArray(body.identifierUris)) app.identifierUris = body.identifierUris.filter((t): t is string => typeof t === 'string');
+    if (Array.isArray(body.requiredResourceAccess))
+      app.requiredResourceAccess = body.requiredResourceAccess as ApplicationRecord['requiredResourceAccess'];
+    if (Array.isArray(body.identifierUris))
+      app.identifierUris = body.identifierUris.filter((t): t is string => typeof t === 'string');
     if (Array.isArray(body.appRoles)) app.appRoles = body.appRoles as ApplicationRecord['appRoles'];
     if (body.web && typeof body.web === 'object') {
       const web = body.web as Record<string, unknown>;
-      if (Array.isArray(web.redirectUris)) app.web.redirectUris = web.redirectUris.filter((t): t is string => typeof t === 'string');
+      if (Array.isArray(web.redirectUris))
+        app.web.redirectUris = web.redirectUris.filter((t): t is string => typeof t === 'string');
     }
   } else {
     const sp = rec as ServicePrincipalRecord;
     if (typeof body.accountEnabled === 'boolean') sp.accountEnabled = body.accountEnabled;
-    if (typeof body.appRoleAssignmentRequired === 'boolean') sp.appRoleAssignmentRequired = body.appRoleAssignmentRequired;
+    if (typeof body.appRoleAssignmentRequired === 'boolean')
+      sp.appRoleAssignmentRequired = body.appRoleAssignmentRequired;
   }
   ctx.directory.touch();
 }
@@ -211,13 +365,18 @@ function createApplication(ctx: SimContext, caller: GraphCaller, req: GraphReque
     throw badRequest("Invalid value specified for property 'displayName' of resource 'Application'.");
   }
   const info: CredentialOwnerInfo = { kind: 'application', createdDateTime: new Date(ctx.now()).toISOString() };
-  const keys = Array.isArray(body.keyCredentials) ? body.keyCredentials.map((k) => buildNewKeyCredential(k, info, caller.tenant.policy, ctx.now())) : [];
-  if (Array.isArray(body.passwordCredentials) && body.passwordCredentials.length > 0) throw badRequest('New password credentials must be generated using service actions.');
+  const keys = Array.isArray(body.keyCredentials)
+    ? body.keyCredentials.map((k) => buildNewKeyCredential(k, info, caller.tenant.policy, ctx.now()))
+    : [];
+  if (Array.isArray(body.passwordCredentials) && body.passwordCredentials.length > 0)
+    throw badRequest('New password credentials must be generated using service actions.');
   const app = ctx.directory.createApplication(caller.tenant, {
     displayName: body.displayName,
     signInAudience: typeof body.signInAudience === 'string' ? body.signInAudience : 'AzureADMyOrg',
     keyCredentials: keys,
-    requiredResourceAccess: Array.isArray(body.requiredResourceAccess) ? (body.requiredResourceAccess as ApplicationRecord['requiredResourceAccess']) : [],
+    requiredResourceAccess: Array.isArray(body.requiredResourceAccess)
+      ? (body.requiredResourceAccess as ApplicationRecord['requiredResourceAccess'])
+      : [],
     tags: Array.isArray(body.tags) ? body.tags.filter((t): t is string => typeof t === 'string') : [],
     description: typeof body.description === 'string' ? body.description : null,
     notes: typeof body.notes === 'string' ? body.notes : null,
@@ -226,7 +385,9 @@ function createApplication(ctx: SimContext, caller: GraphCaller, req: GraphReque
     owners: caller.token.isAppOnly ? [caller.token.oid] : [],
     redirectUris:
       body.web && typeof body.web === 'object' && Array.isArray((body.web as Record<string, unknown>).redirectUris)
-        ? ((body.web as Record<string, unknown>).redirectUris as unknown[]).filter((t): t is string => typeof t === 'string')
+        ? ((body.web as Record<string, unknown>).redirectUris as unknown[]).filter(
+            (t): t is string => typeof t === 'string',
+          )
         : [],
   });
   return ok({ '@odata.context': `${metadata(ctx, req)}#applications/$entity`, ...applicationJson(app, false) }, 201, {
@@ -239,25 +400,47 @@ function createServicePrincipal(ctx: SimContext, caller: GraphCaller, req: Graph
   const appId = typeof body.appId === 'string' ? body.appId.toLowerCase() : '';
   const app = ctx.directory.appsByAppId.get(appId);
   if (!appId || !app || (app.signInAudience === 'AzureADMyOrg' && app.tenantId !== caller.tenant.id)) {
-    throw badRequest(`The appId '${String(body.appId ?? '')}' of the service principal does not reference a valid application object.`, 'Request_BadRequest');
+    throw badRequest(
+      `The appId '${String(body.appId ?? '')}' of the service principal does not reference a valid application object.`,
+      'Request_BadRequest',
+    );
   }
-  if (!hasAny(caller, ['Application.ReadWrite.All', 'Directory.ReadWrite.All']) && !(hasAny(caller, PERMS.ownedBy) && callerIsOwner(caller, app.owners))) throw forbidden();
+  if (
+    !hasAny(caller, ['Application.ReadWrite.All', 'Directory.ReadWrite.All']) &&
+    !(hasAny(caller, PERMS.ownedBy) && callerIsOwner(caller, app.owners))
+  )
+    throw forbidden();
   if (caller.tenant.spsByAppId.has(appId)) {
-    throw new GraphError(409, 'Request_MultipleObjectsWithSameKeyValue', `The service principal cannot be created, updated, or restored because the service principal name ${appId} is already in use.`);
+    throw new GraphError(
+      409,
+      'Request_MultipleObjectsWithSameKeyValue',
+      `The service principal cannot be created, updated, or restored because the service principal name ${appId} is already in use.`,
+    );
   }
   const now = new Date(ctx.now()).toISOString();
   const info: CredentialOwnerInfo = { kind: 'servicePrincipal', createdDateTime: now };
-  const keys = Array.isArray(body.keyCredentials) ? body.keyCredentials.map((k) => buildNewKeyCredential(k, info, caller.tenant.policy, ctx.now())) : [];
+  const keys = Array.isArray(body.keyCredentials)
+    ? body.keyCredentials.map((k) => buildNewKeyCredential(k, info, caller.tenant.policy, ctx.now()))
+    : [];
   const sp = ctx.directory.createServicePrincipal(caller.tenant, appId, {
     keyCredentials: keys,
     tags: Array.isArray(body.tags) ? body.tags.filter((t): t is string => typeof t === 'string') : [],
     accountEnabled: typeof body.accountEnabled === 'boolean' ? body.accountEnabled : true,
     simCreatedDateTime: now,
   });
-  return ok({ '@odata.context': `${metadata(ctx, req)}#servicePrincipals/$entity`, ...servicePrincipalJson(sp, false) }, 201);
+  return ok(
+    { '@odata.context': `${metadata(ctx, req)}#servicePrincipals/$entity`, ...servicePrincipalJson(sp, false) },
+    201,
+  );
 }
 
-function addKey(ctx: SimContext, caller: GraphCaller, req: GraphRequest, kind: Kind, rec: ApplicationRecord | ServicePrincipalRecord): HttpResult {
+function addKey(
+  ctx: SimContext,
+  caller: GraphCaller,
+  req: GraphRequest,
+  kind: Kind,
+  rec: ApplicationRecord | ServicePrincipalRecord,
+): HttpResult {
   requireKeyRoll(ctx, caller, kind, rec);
   const body = requireBodyObject(req.body);
   if (!body.keyCredential) throw badRequest("The 'keyCredential' parameter is required.");
@@ -266,10 +449,19 @@ function addKey(ctx: SimContext, caller: GraphCaller, req: GraphRequest, kind: K
   if (rec.keyCredentials.some((c) => c.keyId === cred.keyId)) cred.keyId = crypto.randomUUID();
   rec.keyCredentials = [...rec.keyCredentials, cred];
   ctx.directory.touch();
-  return ok({ '@odata.context': `${metadata(ctx, req)}#microsoft.graph.keyCredential`, ...keyCredentialJson(cred, false) });
+  return ok({
+    '@odata.context': `${metadata(ctx, req)}#microsoft.graph.keyCredential`,
+    ...keyCredentialJson(cred, false),
+  });
 }
 
-function removeKey(ctx: SimContext, caller: GraphCaller, req: GraphRequest, kind: Kind, rec: ApplicationRecord | ServicePrincipalRecord): HttpResult {
+function removeKey(
+  ctx: SimContext,
+  caller: GraphCaller,
+  req: GraphRequest,
+  kind: Kind,
+  rec: ApplicationRecord | ServicePrincipalRecord,
+): HttpResult {
   requireKeyRoll(ctx, caller, kind, rec);
   const body = requireBodyObject(req.body);
   if (typeof body.keyId !== 'string') throw badRequest("The 'keyId' parameter is required.");
@@ -281,10 +473,18 @@ function removeKey(ctx: SimContext, caller: GraphCaller, req: GraphRequest, kind
   return noContent();
 }
 
-function addPassword(ctx: SimContext, caller: GraphCaller, req: GraphRequest, kind: Kind, rec: ApplicationRecord | ServicePrincipalRecord): HttpResult {
+function addPassword(
+  ctx: SimContext,
+  caller: GraphCaller,
+  req: GraphRequest,
+  kind: Kind,
+  rec: ApplicationRecord | ServicePrincipalRecord,
+): HttpResult {
   requireKeyRoll(ctx, caller, kind, rec);
   const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
-  const pc = (body.passwordCredential && typeof body.passwordCredential === 'object' ? body.passwordCredential : {}) as Record<string, unknown>;
+  const pc = (
+    body.passwordCredential && typeof body.passwordCredential === 'object' ? body.passwordCredential : {}
+  ) as Record<string, unknown>;
   const secretText = crypto.randomBytes(30).toString('base64url').slice(0, 40);
   const start = typeof pc.startDateTime === 'string' ? Date.parse(pc.startDateTime) : ctx.now();
   const end = typeof pc.endDateTime === 'string' ? Date.parse(pc.endDateTime) : start + 730 * 86_400_000;
@@ -299,10 +499,20 @@ function addPassword(ctx: SimContext, caller: GraphCaller, req: GraphRequest, ki
   };
   rec.passwordCredentials = [...rec.passwordCredentials, cred];
   ctx.directory.touch();
-  return ok({ '@odata.context': `${metadata(ctx, req)}#microsoft.graph.passwordCredential`, ...passwordCredentialJson(cred), secretText });
+  return ok({
+    '@odata.context': `${metadata(ctx, req)}#microsoft.graph.passwordCredential`,
+    ...passwordCredentialJson(cred),
+    secretText,
+  });
 }
 
-function removePassword(ctx: SimContext, caller: GraphCaller, req: GraphRequest, kind: Kind, rec: ApplicationRecord | ServicePrincipalRecord): HttpResult {
+function removePassword(
+  ctx: SimContext,
+  caller: GraphCaller,
+  req: GraphRequest,
+  kind: Kind,
+  rec: ApplicationRecord | ServicePrincipalRecord,
+): HttpResult {
   requireKeyRoll(ctx, caller, kind, rec);
   const body = requireBodyObject(req.body);
   const keyId = typeof body.keyId === 'string' ? body.keyId.toLowerCase() : '';
@@ -312,14 +522,23 @@ function removePassword(ctx: SimContext, caller: GraphCaller, req: GraphRequest,
   return noContent();
 }
 
-function assignments(ctx: SimContext, caller: GraphCaller, req: GraphRequest, sp: ServicePrincipalRecord, nav: 'appRoleAssignments' | 'appRoleAssignedTo', rest: string[]): HttpResult {
+function assignments(
+  ctx: SimContext,
+  caller: GraphCaller,
+  req: GraphRequest,
+  sp: ServicePrincipalRecord,
+  nav: 'appRoleAssignments' | 'appRoleAssignedTo',
+  rest: string[],
+): HttpResult {
   const tenant = caller.tenant;
   const side = nav === 'appRoleAssignments' ? 'principalId' : 'resourceId';
   if (rest.length === 0 && req.method === 'GET') {
     requireAny(caller, PERMS.readAssignments);
     const all = [...tenant.assignments.values()].filter((a) => a[side] === sp.id);
     const { page, next } = paginate(req, all, 100, 999);
-    const body: Record<string, unknown> = { '@odata.context': `${metadata(ctx, req)}#servicePrincipals('${sp.id}')/${nav}` };
+    const body: Record<string, unknown> = {
+      '@odata.context': `${metadata(ctx, req)}#servicePrincipals('${sp.id}')/${nav}`,
+    };
     if (next) body['@odata.nextLink'] = next;
     body.value = page.map(appRoleAssignmentJson);
     return ok(body);
@@ -341,7 +560,13 @@ function assignments(ctx: SimContext, caller: GraphCaller, req: GraphRequest, sp
       throw badRequest('Permission being assigned was not found on application', 'Request_BadRequest');
     }
     const a = ctx.directory.grantAppRole(tenant, principal, resource, appRoleId);
-    return ok({ '@odata.context': `${metadata(ctx, req)}#servicePrincipals('${sp.id}')/${nav}/$entity`, ...appRoleAssignmentJson(a) }, 201);
+    return ok(
+      {
+        '@odata.context': `${metadata(ctx, req)}#servicePrincipals('${sp.id}')/${nav}/$entity`,
+        ...appRoleAssignmentJson(a),
+      },
+      201,
+    );
   }
   if (rest.length === 1 && req.method === 'DELETE') {
     requireAny(caller, PERMS.writeAssignments);
@@ -357,7 +582,12 @@ function assignments(ctx: SimContext, caller: GraphCaller, req: GraphRequest, sp
 const ENTITY_RE = /^(applications|servicePrincipals)(?:\((?:appId=)?'([^']*)'\))?$/i;
 
 /** Routes everything under /applications and /servicePrincipals. Returns null if the path is not ours. */
-export function handleDirectoryObjects(ctx: SimContext, caller: GraphCaller, req: GraphRequest, segments: string[]): HttpResult | null {
+export function handleDirectoryObjects(
+  ctx: SimContext,
+  caller: GraphCaller,
+  req: GraphRequest,
+  segments: string[],
+): HttpResult | null {
   const head = segments[0] ?? '';
   const m = ENTITY_RE.exec(head);
   if (!m) return null;
@@ -373,7 +603,8 @@ export function handleDirectoryObjects(ctx: SimContext, caller: GraphCaller, req
   }
   if (!rec) {
     if (req.method === 'GET') return listObjects(ctx, caller, req, kind);
-    if (req.method === 'POST') return kind === 'applications' ? createApplication(ctx, caller, req) : createServicePrincipal(ctx, caller, req);
+    if (req.method === 'POST')
+      return kind === 'applications' ? createApplication(ctx, caller, req) : createServicePrincipal(ctx, caller, req);
     throw new GraphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
   }
   if (rest.length === 0) {
@@ -422,8 +653,14 @@ export function handleDirectoryObjects(ctx: SimContext, caller: GraphCaller, req
   throw badRequest(`Resource not found for the segment '${rest[0]}'.`, 'BadRequest');
 }
 
-export function handleOrganization(ctx: SimContext, caller: GraphCaller, req: GraphRequest, segments: string[]): HttpResult {
-  if (req.method !== 'GET') throw new GraphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
+export function handleOrganization(
+  ctx: SimContext,
+  caller: GraphCaller,
+  req: GraphRequest,
+  segments: string[],
+): HttpResult {
+  if (req.method !== 'GET')
+    throw new GraphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
   requireAny(caller, PERMS.readOrg);
   const org = organizationJson(caller.tenant);
   const select = parseSelect(req.query.get('$select'), org, 'organization');
@@ -431,7 +668,10 @@ export function handleOrganization(ctx: SimContext, caller: GraphCaller, req: Gr
     if (segments[1]!.toLowerCase() !== caller.tenant.id) throw notFound(segments[1]!);
     return ok({ '@odata.context': `${metadata(ctx, req)}#organization/$entity`, ...project(org, select) });
   }
-  return ok({ '@odata.context': `${metadata(ctx, req)}#organization${select ? `(${select.join(',')})` : ''}`, value: [project(org, select)] });
+  return ok({
+    '@odata.context': `${metadata(ctx, req)}#organization${select ? `(${select.join(',')})` : ''}`,
+    value: [project(org, select)],
+  });
 }
 
 export function handlePolicy(ctx: SimContext, caller: GraphCaller, req: GraphRequest): HttpResult {
@@ -450,8 +690,11 @@ export function handlePolicy(ctx: SimContext, caller: GraphCaller, req: GraphReq
       const v = body[key];
       if (v && typeof v === 'object') {
         const r = v as Record<string, unknown>;
-        if (Array.isArray(r.keyCredentials)) policy[key].keyCredentials = r.keyCredentials as typeof policy.applicationRestrictions.keyCredentials;
-        if (Array.isArray(r.passwordCredentials)) policy[key].passwordCredentials = r.passwordCredentials as typeof policy.applicationRestrictions.passwordCredentials;
+        if (Array.isArray(r.keyCredentials))
+          policy[key].keyCredentials = r.keyCredentials as typeof policy.applicationRestrictions.keyCredentials;
+        if (Array.isArray(r.passwordCredentials))
+          policy[key].passwordCredentials =
+            r.passwordCredentials as typeof policy.applicationRestrictions.passwordCredentials;
       }
     }
     ctx.directory.touch();

@@ -46,7 +46,8 @@ export class GraphError extends Error {
   }
 }
 
-export const GRAPH_JSON = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+export const GRAPH_JSON =
+  'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
 /** `2022-02-14T13:27:37` (innerError.date has no zone and no milliseconds). */
 export function innerErrorDate(ms: number): string {
@@ -58,7 +59,11 @@ export function graphDate(iso: string | null): string | null {
   return iso ? new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z') : null;
 }
 
-export function graphErrorResult(err: GraphError, req: Pick<GraphRequest, 'requestId' | 'clientRequestId'>, nowMs: number): HttpResult {
+export function graphErrorResult(
+  err: GraphError,
+  req: Pick<GraphRequest, 'requestId' | 'clientRequestId'>,
+  nowMs: number,
+): HttpResult {
   const innerError: Record<string, string> = {
     date: innerErrorDate(nowMs),
     'request-id': req.requestId,
@@ -87,9 +92,14 @@ export function newRequestId(): string {
 }
 
 export const notFound = (id: string): GraphError =>
-  new GraphError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+  new GraphError(
+    404,
+    'Request_ResourceNotFound',
+    `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+  );
 
-export const forbidden = (): GraphError => new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+export const forbidden = (): GraphError =>
+  new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
 
 export const badRequest = (message: string, code = 'Request_BadRequest', details?: GraphErrorDetail[]): GraphError =>
   new GraphError(400, code, message, details);

@@ -26,7 +26,11 @@ function dispatch(ctx: SimContext, caller: GraphCaller, req: GraphRequest): Http
   const head = (segments[0] ?? '').toLowerCase();
   if (head === 'organization') return handleOrganization(ctx, caller, req, segments);
   if (head === 'auditlogs') return handleSignIns(ctx, caller, req, segments);
-  if (head === 'policies' && (segments[1] ?? '').toLowerCase() === 'defaultappmanagementpolicy' && segments.length === 2) {
+  if (
+    head === 'policies' &&
+    (segments[1] ?? '').toLowerCase() === 'defaultappmanagementpolicy' &&
+    segments.length === 2
+  ) {
     return handlePolicy(ctx, caller, req);
   }
   const result = handleDirectoryObjects(ctx, caller, req, segments);
@@ -48,7 +52,11 @@ function executeOne(ctx: SimContext, caller: GraphCaller, req: GraphRequest): Ht
         ru: resourceUnitCost(req.method, req.method === 'GET' && head === 'applications' && isCollection, req.query),
         write: req.method !== 'GET',
         report: head === 'auditlogs',
-        keyCredentialList: req.method === 'GET' && isCollection && (head === 'applications' || head === 'serviceprincipals') && /keyCredentials/i.test(req.query.get('$select') ?? ''),
+        keyCredentialList:
+          req.method === 'GET' &&
+          isCollection &&
+          (head === 'applications' || head === 'serviceprincipals') &&
+          /keyCredentials/i.test(req.query.get('$select') ?? ''),
       },
       ctx.now(),
     );
@@ -61,7 +69,8 @@ function executeOne(ctx: SimContext, caller: GraphCaller, req: GraphRequest): Ht
     }
     const res = dispatch(ctx, caller, req);
     res.headers['x-ms-resource-unit'] = String(decision.ru);
-    if (decision.limitPercentage !== null) res.headers['x-ms-throttle-limit-percentage'] = String(decision.limitPercentage);
+    if (decision.limitPercentage !== null)
+      res.headers['x-ms-throttle-limit-percentage'] = String(decision.limitPercentage);
     return res;
   } catch (err) {
     if (err instanceof GraphError) return graphErrorResult(err, req, ctx.now());
@@ -72,11 +81,21 @@ function executeOne(ctx: SimContext, caller: GraphCaller, req: GraphRequest): Ht
 export async function handleGraph(ctx: SimContext, req: GraphRequest): Promise<HttpResult> {
   const verified = verifyGraphAccessToken(ctx, req.headers.authorization);
   if ('code' in verified) {
-    return graphErrorResult(new GraphError(401, verified.code, verified.message, undefined, { 'www-authenticate': `Bearer realm="", authorization_uri="https://${ctx.config.loginHost}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"` }), req, ctx.now());
+    return graphErrorResult(
+      new GraphError(401, verified.code, verified.message, undefined, {
+        'www-authenticate': `Bearer realm="", authorization_uri="https://${ctx.config.loginHost}/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"`,
+      }),
+      req,
+      ctx.now(),
+    );
   }
   const tenant = ctx.directory.tenants.get(verified.tenantId);
   if (!tenant) {
-    return graphErrorResult(new GraphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid tenant.'), req, ctx.now());
+    return graphErrorResult(
+      new GraphError(401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid tenant.'),
+      req,
+      ctx.now(),
+    );
   }
   const caller: GraphCaller = { token: verified, tenant };
   if (splitPath(req.path).length === 1 && req.path.toLowerCase() === '/$batch') {

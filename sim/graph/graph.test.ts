@@ -1,4 +1,10 @@
-import { BatchRequestContent, GraphError, PageIterator, RetryHandlerOptions, type PageCollection } from '@microsoft/microsoft-graph-client';
+import {
+  BatchRequestContent,
+  GraphError,
+  PageIterator,
+  RetryHandlerOptions,
+  type PageCollection,
+} from '@microsoft/microsoft-graph-client';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -33,13 +39,24 @@ async function graphError(p: Promise<unknown>): Promise<GraphError> {
   return err as GraphError;
 }
 
-function proofFor(objectId: string, signer: { privateKeyPem: string; sha1Hex: string }, aud = '00000002-0000-0000-c000-000000000000'): string {
+function proofFor(
+  objectId: string,
+  signer: { privateKeyPem: string; sha1Hex: string },
+  aud = '00000002-0000-0000-c000-000000000000',
+): string {
   const nbf = Math.floor(Date.now() / 1000);
   const x5t = Buffer.from(signer.sha1Hex, 'hex').toString('base64url');
-  return signJwt({ alg: 'RS256', typ: 'JWT', kid: signer.sha1Hex, x5t }, { aud, iss: objectId, nbf, exp: nbf + 600 }, signer.privateKeyPem);
+  return signJwt(
+    { alg: 'RS256', typ: 'JWT', kid: signer.sha1Hex, x5t },
+    { aud, iss: objectId, nbf, exp: nbf + 600 },
+    signer.privateKeyPem,
+  );
 }
 
-const tenantWithCurrent = () => manifest.tenants.find((t) => t.scenarios.length === 0 && t.connectors.some((c) => c.certificate.endsWith('-current')))!;
+const tenantWithCurrent = () =>
+  manifest.tenants.find(
+    (t) => t.scenarios.length === 0 && t.connectors.some((c) => c.certificate.endsWith('-current')),
+  )!;
 
 beforeAll(async () => {
   sim = await startTestSim();
@@ -58,7 +75,10 @@ beforeEach(() => {
 describe('Graph v1.0 against the real graph client', () => {
   it('GET /organization returns the tenant', async () => {
     const tenant = manifest.tenants[0]!;
-    const res = (await graphFor(tenant.id).api('/organization').get()) as { value: { id: string; verifiedDomains: { name: string }[] }[]; '@odata.context': string };
+    const res = (await graphFor(tenant.id).api('/organization').get()) as {
+      value: { id: string; verifiedDomains: { name: string }[] }[];
+      '@odata.context': string;
+    };
     expect(res.value[0]?.id).toBe(tenant.id);
     expect(res.value[0]?.verifiedDomains[0]?.name).toBe(tenant.domain);
     expect(res['@odata.context']).toBe('https://graph.microsoft.com/v1.0/$metadata#organization');
@@ -68,11 +88,17 @@ describe('Graph v1.0 against the real graph client', () => {
     const tenant = tenantWithCurrent();
     const c = tenant.connectors[0]!;
     const client = graphFor(tenant.id);
-    const res = (await client.api('/applications').filter(`appId eq '${c.appId}'`).select('id,appId,keyCredentials').get()) as { value: { id: string; keyCredentials: { key: string | null; keyId: string }[] }[] };
+    const res = (await client
+      .api('/applications')
+      .filter(`appId eq '${c.appId}'`)
+      .select('id,appId,keyCredentials')
+      .get()) as { value: { id: string; keyCredentials: { key: string | null; keyId: string }[] }[] };
     expect(res.value).toHaveLength(1);
     expect(res.value[0]!.id).toBe(c.applicationObjectId);
     expect(res.value[0]!.keyCredentials[0]!.key).toMatch(/^MII/);
-    const plain = (await client.api(`/applications(appId='${c.appId}')`).get()) as { keyCredentials: { key: string | null }[] };
+    const plain = (await client.api(`/applications(appId='${c.appId}')`).get()) as {
+      keyCredentials: { key: string | null }[];
+    };
     expect(plain.keyCredentials[0]!.key).toBeNull();
   });
 
@@ -96,71 +122,184 @@ describe('Graph v1.0 against the real graph client', () => {
     const tenant = tenantWithCurrent();
     const c = tenant.connectors.find((x) => x.certificate.endsWith('-current'))!;
     const client = graphFor(tenant.id);
-    const fresh = createSelfSignedCertificate({ subjectCn: 'replacement', notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + 200 * DAY) });
-    await client.api(`/applications/${c.applicationObjectId}`).patch({ keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Verify', key: fresh.der.toString('base64'), displayName: 'CN=replacement' }] });
-    const after = (await client.api(`/applications/${c.applicationObjectId}`).select('keyCredentials').get()) as { keyCredentials: { keyId: string; customKeyIdentifier: string; endDateTime: string }[] };
+    const fresh = createSelfSignedCertificate({
+      subjectCn: 'replacement',
+      notBefore: new Date(Date.now() - DAY),
+      notAfter: new Date(Date.now() + 200 * DAY),
+    });
+    await client
+      .api(`/applications/${c.applicationObjectId}`)
+      .patch({
+        keyCredentials: [
+          {
+            type: 'AsymmetricX509Cert',
+            usage: 'Verify',
+            key: fresh.der.toString('base64'),
+            displayName: 'CN=replacement',
+          },
+        ],
+      });
+    const after = (await client.api(`/applications/${c.applicationObjectId}`).select('keyCredentials').get()) as {
+      keyCredentials: { keyId: string; customKeyIdentifier: string; endDateTime: string }[];
+    };
     expect(after.keyCredentials).toHaveLength(1);
     expect(after.keyCredentials[0]!.keyId).not.toBe(c.keyId);
-    expect(Buffer.from(after.keyCredentials[0]!.customKeyIdentifier, 'base64').toString('hex').toUpperCase()).toBe(fresh.info.sha1Hex);
-    expect(Date.parse(after.keyCredentials[0]!.endDateTime)).toBe(Math.floor(fresh.info.notAfter.getTime() / 1000) * 1000);
+    expect(Buffer.from(after.keyCredentials[0]!.customKeyIdentifier, 'base64').toString('hex').toUpperCase()).toBe(
+      fresh.info.sha1Hex,
+    );
+    expect(Date.parse(after.keyCredentials[0]!.endDateTime)).toBe(
+      Math.floor(fresh.info.notAfter.getTime() / 1000) * 1000,
+    );
     // The old vendor certificate no longer works; the new one does.
     const vendor = manifest.vendor.certificates.find((v) => v.name === c.certificate)!;
-    const old = certFromFiles(vendor.certificatePath, vendor.privateKeyPath!, vendor.thumbprintSha1, vendor.thumbprintSha256);
-    await expect(simToken(simMsal(sim, tenant.id, c.appId, old))).rejects.toMatchObject({ errorCode: 'invalid_client' });
-    await expect(simToken(simMsal(sim, tenant.id, c.appId, { privateKeyPem: fresh.privateKeyPem, sha1Hex: fresh.info.sha1Hex, sha256Hex: fresh.info.sha256Hex }))).resolves.toBeTruthy();
+    const old = certFromFiles(
+      vendor.certificatePath,
+      vendor.privateKeyPath!,
+      vendor.thumbprintSha1,
+      vendor.thumbprintSha256,
+    );
+    await expect(simToken(simMsal(sim, tenant.id, c.appId, old))).rejects.toMatchObject({
+      errorCode: 'invalid_client',
+    });
+    await expect(
+      simToken(
+        simMsal(sim, tenant.id, c.appId, {
+          privateKeyPem: fresh.privateKeyPem,
+          sha1Hex: fresh.info.sha1Hex,
+          sha256Hex: fresh.info.sha256Hex,
+        }),
+      ),
+    ).resolves.toBeTruthy();
     // Empty list removes every certificate.
     await client.api(`/applications/${c.applicationObjectId}`).patch({ keyCredentials: [] });
     expect(sim.admin.getTenant(tenant.id).applications.get(c.applicationObjectId)!.keyCredentials).toHaveLength(0);
   });
 
   it('rejects an end date past the certificate and a lifetime beyond the tenant policy', async () => {
-    const tenant = manifest.tenants.find((t) => t.id !== manifest.scenarios.consentRevokedTenantId && t.connectors.length > 0)!;
+    const tenant = manifest.tenants.find(
+      (t) => t.id !== manifest.scenarios.consentRevokedTenantId && t.connectors.length > 0,
+    )!;
     const c = tenant.connectors[0]!;
-    const cert = createSelfSignedCertificate({ subjectCn: 'short', notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + 200 * DAY) });
+    const cert = createSelfSignedCertificate({
+      subjectCn: 'short',
+      notBefore: new Date(Date.now() - DAY),
+      notAfter: new Date(Date.now() + 200 * DAY),
+    });
     const e1 = await graphError(
-      graphFor(tenant.id).api(`/applications/${c.applicationObjectId}`).patch({ keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Verify', key: cert.der.toString('base64'), endDateTime: new Date(Date.now() + 400 * DAY).toISOString() }] }),
+      graphFor(tenant.id)
+        .api(`/applications/${c.applicationObjectId}`)
+        .patch({
+          keyCredentials: [
+            {
+              type: 'AsymmetricX509Cert',
+              usage: 'Verify',
+              key: cert.der.toString('base64'),
+              endDateTime: new Date(Date.now() + 400 * DAY).toISOString(),
+            },
+          ],
+        }),
     );
     expect(e1.statusCode).toBe(400);
     expect(e1.code).toBe('KeyCredentialsInvalidEndDate');
-    const e2 = await graphError(graphFor(tenant.id).api(`/applications/${c.applicationObjectId}`).patch({ keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Sign', key: cert.der.toString('base64') }] }));
+    const e2 = await graphError(
+      graphFor(tenant.id)
+        .api(`/applications/${c.applicationObjectId}`)
+        .patch({ keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Sign', key: cert.der.toString('base64') }] }),
+    );
     expect(e2.message).toContain('Acceptable values are Sign, Verify');
 
     const policyTenant = manifest.tenants.find((t) => t.id === manifest.scenarios.policyRestrictedTenantId)!;
     const pc = policyTenant.connectors[0]!;
-    const e3 = await graphError(graphFor(policyTenant.id).api(`/applications/${pc.applicationObjectId}`).patch({ keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Verify', key: cert.der.toString('base64') }] }));
+    const e3 = await graphError(
+      graphFor(policyTenant.id)
+        .api(`/applications/${pc.applicationObjectId}`)
+        .patch({ keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Verify', key: cert.der.toString('base64') }] }),
+    );
     expect(e3.code).toBe('CredentialInvalidLifetimeAsPerAppPolicy');
-    const policy = (await graphFor(policyTenant.id).api('/policies/defaultAppManagementPolicy').get()) as { isEnabled: boolean; applicationRestrictions: { keyCredentials: { restrictionType: string }[] } };
+    const policy = (await graphFor(policyTenant.id).api('/policies/defaultAppManagementPolicy').get()) as {
+      isEnabled: boolean;
+      applicationRestrictions: { keyCredentials: { restrictionType: string }[] };
+    };
     expect(policy.isEnabled).toBe(true);
     expect(policy.applicationRestrictions.keyCredentials[0]!.restrictionType).toBe('asymmetricKeyLifetime');
   });
 
   it('addKey and removeKey accept a valid proof and refuse a forged one', async () => {
-    const tenant = manifest.tenants.filter((t) => t.scenarios.length === 0).find((t) => t.connectors.filter((c) => c.certificate.endsWith('-current')).length > 0 && t.id !== tenantWithCurrent().id) ?? tenantWithCurrent();
+    const tenant =
+      manifest.tenants
+        .filter((t) => t.scenarios.length === 0)
+        .find(
+          (t) =>
+            t.connectors.filter((c) => c.certificate.endsWith('-current')).length > 0 &&
+            t.id !== tenantWithCurrent().id,
+        ) ?? tenantWithCurrent();
     const c = tenant.connectors.find((x) => x.certificate.endsWith('-current'))!;
     const vendor = manifest.vendor.certificates.find((v) => v.name === c.certificate)!;
     const signer = { privateKeyPem: fs.readFileSync(vendor.privateKeyPath!, 'utf8'), sha1Hex: vendor.thumbprintSha1 };
     const client = graphFor(tenant.id);
-    const next = createSelfSignedCertificate({ subjectCn: 'next', notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + 100 * DAY) });
+    const next = createSelfSignedCertificate({
+      subjectCn: 'next',
+      notBefore: new Date(Date.now() - DAY),
+      notAfter: new Date(Date.now() + 100 * DAY),
+    });
 
     // Forged: claims the registered certificate's thumbprint but is signed by another key.
-    const forger = createSelfSignedCertificate({ subjectCn: 'forger', notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + DAY) });
-    const forged = proofFor(c.applicationObjectId, { privateKeyPem: forger.privateKeyPem, sha1Hex: vendor.thumbprintSha1 });
-    const e = await graphError(client.api(`/applications/${c.applicationObjectId}/addKey`).post({ keyCredential: { type: 'AsymmetricX509Cert', usage: 'Verify', key: next.der.toString('base64') }, passwordCredential: null, proof: forged }));
+    const forger = createSelfSignedCertificate({
+      subjectCn: 'forger',
+      notBefore: new Date(Date.now() - DAY),
+      notAfter: new Date(Date.now() + DAY),
+    });
+    const forged = proofFor(c.applicationObjectId, {
+      privateKeyPem: forger.privateKeyPem,
+      sha1Hex: vendor.thumbprintSha1,
+    });
+    const e = await graphError(
+      client
+        .api(`/applications/${c.applicationObjectId}/addKey`)
+        .post({
+          keyCredential: { type: 'AsymmetricX509Cert', usage: 'Verify', key: next.der.toString('base64') },
+          passwordCredential: null,
+          proof: forged,
+        }),
+    );
     expect(e.statusCode).toBe(401);
     expect(e.code).toBe('Authentication_MissingOrMalformed');
     const wrongIss = proofFor(c.appId, signer);
-    expect((await graphError(client.api(`/applications/${c.applicationObjectId}/addKey`).post({ keyCredential: { type: 'AsymmetricX509Cert', usage: 'Verify', key: next.der.toString('base64') }, proof: wrongIss }))).statusCode).toBe(401);
+    expect(
+      (
+        await graphError(
+          client
+            .api(`/applications/${c.applicationObjectId}/addKey`)
+            .post({
+              keyCredential: { type: 'AsymmetricX509Cert', usage: 'Verify', key: next.der.toString('base64') },
+              proof: wrongIss,
+            }),
+        )
+      ).statusCode,
+    ).toBe(401);
 
-    const added = (await client.api(`/applications/${c.applicationObjectId}/addKey`).post({ keyCredential: { type: 'AsymmetricX509Cert', usage: 'Verify', key: next.der.toString('base64') }, passwordCredential: null, proof: proofFor(c.applicationObjectId, signer) })) as { keyId: string; key: null };
+    const added = (await client
+      .api(`/applications/${c.applicationObjectId}/addKey`)
+      .post({
+        keyCredential: { type: 'AsymmetricX509Cert', usage: 'Verify', key: next.der.toString('base64') },
+        passwordCredential: null,
+        proof: proofFor(c.applicationObjectId, signer),
+      })) as { keyId: string; key: null };
     expect(added.keyId).toMatch(/^[0-9a-f-]{36}$/);
     const app = sim.admin.getTenant(tenant.id).applications.get(c.applicationObjectId)!;
     expect(app.keyCredentials.map((k) => k.keyId)).toEqual([c.keyId, added.keyId]);
 
     // Remove the old vendor key with a proof from the new key (the rollover).
     const newSigner = { privateKeyPem: next.privateKeyPem, sha1Hex: next.info.sha1Hex };
-    await client.api(`/applications/${c.applicationObjectId}/removeKey`).post({ keyId: c.keyId, proof: proofFor(c.applicationObjectId, newSigner) });
+    await client
+      .api(`/applications/${c.applicationObjectId}/removeKey`)
+      .post({ keyId: c.keyId, proof: proofFor(c.applicationObjectId, newSigner) });
     expect(app.keyCredentials.map((k) => k.keyId)).toEqual([added.keyId]);
-    const gone = await graphError(client.api(`/applications/${c.applicationObjectId}/removeKey`).post({ keyId: c.keyId, proof: proofFor(c.applicationObjectId, newSigner) }));
+    const gone = await graphError(
+      client
+        .api(`/applications/${c.applicationObjectId}/removeKey`)
+        .post({ keyId: c.keyId, proof: proofFor(c.applicationObjectId, newSigner) }),
+    );
     expect(gone.statusCode).toBe(400);
     expect(gone.message).toBe('No credentials found to be removed.');
   });
@@ -168,7 +307,11 @@ describe('Graph v1.0 against the real graph client', () => {
   it('answers 403 Authorization_RequestDenied when the token lacks the permission', async () => {
     const tenant = manifest.tenants[0]!;
     const c = tenant.connectors[0]!;
-    const own = createSelfSignedCertificate({ subjectCn: 'no-perms', notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + 30 * DAY) });
+    const own = createSelfSignedCertificate({
+      subjectCn: 'no-perms',
+      notBefore: new Date(Date.now() - DAY),
+      notAfter: new Date(Date.now() + 30 * DAY),
+    });
     sim.admin.addKeyCredentialDirect(tenant.id, { appId: c.appId, certificate: own.der });
     const cert = { privateKeyPem: own.privateKeyPem, sha1Hex: own.info.sha1Hex, sha256Hex: own.info.sha256Hex };
     const client = simGraphClient(sim, () => simToken(simMsal(sim, tenant.id, c.appId, cert)));
@@ -179,7 +322,11 @@ describe('Graph v1.0 against the real graph client', () => {
     // A service principal may read its own application without any permission.
     const self = (await client.api(`/applications/${c.applicationObjectId}`).get()) as { appId: string };
     expect(self.appId).toBe(c.appId);
-    const noToken = await graphError(simGraphClient(sim, async () => 'not-a-token').api('/organization').get());
+    const noToken = await graphError(
+      simGraphClient(sim, async () => 'not-a-token')
+        .api('/organization')
+        .get(),
+    );
     expect(noToken.statusCode).toBe(401);
     expect(noToken.code).toBe('InvalidAuthenticationToken');
   });
@@ -192,10 +339,24 @@ describe('Graph v1.0 against the real graph client', () => {
       .api('/auditLogs/signIns')
       .version('beta')
       .filter(`signInEventTypes/any(t: t eq 'servicePrincipal') and appId eq '${c.appId}'`)
-      .get()) as { value: { ipAddress: string; servicePrincipalCredentialKeyId: string; servicePrincipalCredentialThumbprint: string; createdDateTime: string }[] };
+      .get()) as {
+      value: {
+        ipAddress: string;
+        servicePrincipalCredentialKeyId: string;
+        servicePrincipalCredentialThumbprint: string;
+        createdDateTime: string;
+      }[];
+    };
     expect(res.value.length).toBeGreaterThan(3);
     const compromised = manifest.vendor.certificates.find((v) => v.name === manifest.scenarios.compromisedCertificate)!;
-    expect(res.value.some((s) => manifest.vendor.attackerIps.includes(s.ipAddress) && s.servicePrincipalCredentialThumbprint === compromised.thumbprintSha1 && s.servicePrincipalCredentialKeyId === c.keyId)).toBe(true);
+    expect(
+      res.value.some(
+        (s) =>
+          manifest.vendor.attackerIps.includes(s.ipAddress) &&
+          s.servicePrincipalCredentialThumbprint === compromised.thumbprintSha1 &&
+          s.servicePrincipalCredentialKeyId === c.keyId,
+      ),
+    ).toBe(true);
     const times = res.value.map((s) => s.createdDateTime);
     expect([...times].sort().reverse()).toEqual(times);
     // An unquoted DateTimeOffset literal, as Graph takes it, narrows to the newer sign-ins.
@@ -203,14 +364,20 @@ describe('Graph v1.0 against the real graph client', () => {
     const newer = (await graphFor(tenantId)
       .api('/auditLogs/signIns')
       .version('beta')
-      .filter(`signInEventTypes/any(t: t eq 'servicePrincipal') and appId eq '${c.appId}' and createdDateTime ge ${cutoff}`)
+      .filter(
+        `signInEventTypes/any(t: t eq 'servicePrincipal') and appId eq '${c.appId}' and createdDateTime ge ${cutoff}`,
+      )
       .get()) as { value: { createdDateTime: string }[] };
     expect(newer.value.length).toBeGreaterThan(0);
     expect(newer.value.length).toBeLessThan(res.value.length);
     expect(newer.value.every((s) => Date.parse(s.createdDateTime) >= Date.parse(cutoff))).toBe(true);
-    const interactiveOnly = (await graphFor(tenantId).api('/auditLogs/signIns').version('beta').get()) as { value: unknown[] };
+    const interactiveOnly = (await graphFor(tenantId).api('/auditLogs/signIns').version('beta').get()) as {
+      value: unknown[];
+    };
     expect(interactiveOnly.value).toHaveLength(0);
-    const e = await graphError(graphFor(manifest.scenarios.nonPremiumTenantId!).api('/auditLogs/signIns').version('beta').get());
+    const e = await graphError(
+      graphFor(manifest.scenarios.nonPremiumTenantId!).api('/auditLogs/signIns').version('beta').get(),
+    );
     expect(e.statusCode).toBe(403);
     expect(e.code).toBe('Authentication_RequestFromNonPremiumTenantOrB2CTenant');
   });
@@ -218,22 +385,49 @@ describe('Graph v1.0 against the real graph client', () => {
 
 describe('$batch', () => {
   const post = async (tenantId: string, body: unknown) => {
-    const res = await fetch(`${sim.url}/v1.0/$batch`, { method: 'POST', headers: { authorization: `Bearer ${await mgmtToken(tenantId)}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    return { status: res.status, body: (await res.json()) as { responses: { id: string; status: number; headers: Record<string, string>; body?: { error?: { code: string; message: string } } }[]; error?: { code: string } } };
+    const res = await fetch(`${sim.url}/v1.0/$batch`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await mgmtToken(tenantId)}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return {
+      status: res.status,
+      body: (await res.json()) as {
+        responses: {
+          id: string;
+          status: number;
+          headers: Record<string, string>;
+          body?: { error?: { code: string; message: string } };
+        }[];
+        error?: { code: string };
+      },
+    };
   };
 
   it('runs up to 20 requests with per-item status and refuses 21', async () => {
     const tenant = manifest.tenants[0]!;
-    const ok = await post(tenant.id, { requests: [{ id: '1', method: 'GET', url: '/organization' }, { id: '2', method: 'GET', url: '/applications/00000000-0000-0000-0000-000000000000' }] });
+    const ok = await post(tenant.id, {
+      requests: [
+        { id: '1', method: 'GET', url: '/organization' },
+        { id: '2', method: 'GET', url: '/applications/00000000-0000-0000-0000-000000000000' },
+      ],
+    });
     expect(ok.status).toBe(200);
     const byId = new Map(ok.body.responses.map((r) => [r.id, r]));
     expect(byId.get('1')!.status).toBe(200);
     expect(byId.get('1')!.headers['Content-Type']).toBe('application/json');
     expect(byId.get('2')!.status).toBe(404);
     expect(byId.get('2')!.body!.error!.code).toBe('Request_ResourceNotFound');
-    const tooMany = await post(tenant.id, { requests: Array.from({ length: 21 }, (_, i) => ({ id: String(i + 1), method: 'GET', url: '/organization' })) });
+    const tooMany = await post(tenant.id, {
+      requests: Array.from({ length: 21 }, (_, i) => ({ id: String(i + 1), method: 'GET', url: '/organization' })),
+    });
     expect(tooMany.status).toBe(400);
-    const dup = await post(tenant.id, { requests: [{ id: 'a', method: 'GET', url: '/organization' }, { id: 'A', method: 'GET', url: '/organization' }] });
+    const dup = await post(tenant.id, {
+      requests: [
+        { id: 'a', method: 'GET', url: '/organization' },
+        { id: 'A', method: 'GET', url: '/organization' },
+      ],
+    });
     expect(dup.status).toBe(400);
   });
 
@@ -247,12 +441,18 @@ describe('$batch', () => {
     });
     expect(res.body.responses.find((r) => r.id === '2')!.status).toBe(424);
 
-    const content = new BatchRequestContent([{ id: '1', request: new Request(`${sim.url}/v1.0/organization`, { method: 'GET' }) }]);
+    const content = new BatchRequestContent([
+      { id: '1', request: new Request(`${sim.url}/v1.0/organization`, { method: 'GET' }) },
+    ]);
     const client = graphFor(tenant.id);
-    const raw = (await client.api('/$batch').post(await content.getContent())) as { responses: { id: string; status: number; body: { error: { message: string } } }[] };
+    const raw = (await client.api('/$batch').post(await content.getContent())) as {
+      responses: { id: string; status: number; body: { error: { message: string } } }[];
+    };
     expect(raw.responses[0]!.status).toBe(400);
     expect(raw.responses[0]!.body.error.message).toBe("Resource not found for the segment 'v1.0'.");
-    const fixed = new BatchRequestContent([{ id: '1', request: new Request(`${sim.url}/organization`, { method: 'GET' }) }]);
+    const fixed = new BatchRequestContent([
+      { id: '1', request: new Request(`${sim.url}/organization`, { method: 'GET' }) },
+    ]);
     const good = (await client.api('/$batch').post(await fixed.getContent())) as { responses: { status: number }[] };
     expect(good.responses[0]!.status).toBe(200);
   });
@@ -264,7 +464,10 @@ describe('throttling and faults', () => {
     const client = graphFor(tenant.id);
     await client.api('/organization').get(); // token acquired before the storm
     sim.faults.failNext(3, 429, { retryAfterSeconds: 0.2, target: 'graph' });
-    const res = (await client.api('/organization').middlewareOptions([new RetryHandlerOptions(0, 5)]).get()) as { value: unknown[] };
+    const res = (await client
+      .api('/organization')
+      .middlewareOptions([new RetryHandlerOptions(0, 5)])
+      .get()) as { value: unknown[] };
     expect(res.value).toHaveLength(1);
     expect(sim.faults.state().failNext).toBeNull();
   });
@@ -291,21 +494,30 @@ describe('throttling and faults', () => {
     expect(Number(retryAfter)).toBeGreaterThan(0);
     expect(scope).toBe(`Tenant_Application/ReadWrite/${manifest.managementApp.appId}/${tenant.id}`);
     const client = graphFor(tenant.id);
-    const res = (await client.api('/organization').middlewareOptions([new RetryHandlerOptions(0, 10)]).get()) as { value: unknown[] };
+    const res = (await client
+      .api('/organization')
+      .middlewareOptions([new RetryHandlerOptions(0, 10)])
+      .get()) as { value: unknown[] };
     expect(res.value).toHaveLength(1);
   });
 
   it('takes the token endpoint down and drops connections on request', async () => {
     const tenant = manifest.tenants[0]!;
     sim.faults.tokenEndpointDown(5);
-    const down = await fetch(`${sim.url}/${tenant.id}/oauth2/v2.0/token`, { method: 'POST', body: 'grant_type=client_credentials' });
+    const down = await fetch(`${sim.url}/${tenant.id}/oauth2/v2.0/token`, {
+      method: 'POST',
+      body: 'grant_type=client_credentials',
+    });
     expect(down.status).toBe(503);
     expect(down.headers.get('retry-after')).toBeTruthy();
     sim.faults.clear();
     sim.faults.dropConnections(1, 'graph');
     await expect(fetch(`${sim.url}/v1.0/organization`)).rejects.toThrow();
     sim.faults.clear();
-    const control = await fetch(`${sim.url}/_sim/faults`, { method: 'POST', body: JSON.stringify({ failNext: { count: 1, status: 503 } }) });
+    const control = await fetch(`${sim.url}/_sim/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ failNext: { count: 1, status: 503 } }),
+    });
     expect(((await control.json()) as { failNext: { remaining: number } }).failNext.remaining).toBe(1);
     const failed = await fetch(`${sim.url}/v1.0/organization`);
     expect(failed.status).toBe(503);
@@ -317,7 +529,9 @@ describe('app role assignments and service principals', () => {
     const tenant = tenantWithCurrent();
     const c = tenant.connectors[0]!;
     const client = graphFor(tenant.id);
-    const before = (await client.api(`/servicePrincipals/${c.servicePrincipalId}/appRoleAssignments`).get()) as { value: { appRoleId: string; resourceId: string }[] };
+    const before = (await client.api(`/servicePrincipals/${c.servicePrincipalId}/appRoleAssignments`).get()) as {
+      value: { appRoleId: string; resourceId: string }[];
+    };
     expect(before.value.length).toBeGreaterThan(0);
     await client.api(`/servicePrincipals(appId='${c.appId}')`).delete();
     const e = await graphError(client.api(`/servicePrincipals/${c.servicePrincipalId}`).get());
@@ -325,9 +539,13 @@ describe('app role assignments and service principals', () => {
     const sp = (await client.api('/servicePrincipals').post({ appId: c.appId })) as { id: string; appId: string };
     expect(sp.appId).toBe(c.appId);
     for (const a of before.value) {
-      await client.api(`/servicePrincipals/${sp.id}/appRoleAssignments`).post({ principalId: sp.id, resourceId: a.resourceId, appRoleId: a.appRoleId });
+      await client
+        .api(`/servicePrincipals/${sp.id}/appRoleAssignments`)
+        .post({ principalId: sp.id, resourceId: a.resourceId, appRoleId: a.appRoleId });
     }
-    const after = (await client.api(`/servicePrincipals/${sp.id}/appRoleAssignments`).get()) as { value: { appRoleId: string }[] };
+    const after = (await client.api(`/servicePrincipals/${sp.id}/appRoleAssignments`).get()) as {
+      value: { appRoleId: string }[];
+    };
     expect(after.value.map((a) => a.appRoleId).sort()).toEqual(before.value.map((a) => a.appRoleId).sort());
     const conflict = await graphError(client.api('/servicePrincipals').post({ appId: c.appId }));
     expect(conflict.statusCode).toBe(409);

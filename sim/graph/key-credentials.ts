@@ -9,7 +9,17 @@ import { matchKeyCredentials, presentedThumbprint } from '../entra/credential-ma
 import { badRequest, GraphError } from './graph-http';
 import type { SimConfig } from '../sim-context';
 
-const KEY_CREDENTIAL_PROPS = new Set(['customKeyIdentifier', 'displayName', 'endDateTime', 'key', 'keyId', 'startDateTime', 'type', 'usage', '@odata.type']);
+const KEY_CREDENTIAL_PROPS = new Set([
+  'customKeyIdentifier',
+  'displayName',
+  'endDateTime',
+  'key',
+  'keyId',
+  'startDateTime',
+  'type',
+  'usage',
+  '@odata.type',
+]);
 const GUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function decodeBinary(value: unknown, prop: string): Buffer | null {
@@ -25,16 +35,25 @@ function decodeBinary(value: unknown, prop: string): Buffer | null {
 function parseDate(value: unknown, prop: string): number | null {
   if (value === null || value === undefined) return null;
   const ms = typeof value === 'string' ? Date.parse(value) : NaN;
-  if (Number.isNaN(ms)) throw badRequest(`Cannot convert the literal '${String(value)}' to the expected type 'Edm.DateTimeOffset'.`, 'Request_BadRequest', [{ code: 'InvalidValue', message: `Invalid ${prop}`, target: `keyCredentials.${prop}` }]);
+  if (Number.isNaN(ms))
+    throw badRequest(
+      `Cannot convert the literal '${String(value)}' to the expected type 'Edm.DateTimeOffset'.`,
+      'Request_BadRequest',
+      [{ code: 'InvalidValue', message: `Invalid ${prop}`, target: `keyCredentials.${prop}` }],
+    );
   return ms;
 }
 
 const invalidEndDate = (message = 'Key credential end date is invalid.'): GraphError =>
-  badRequest(message, 'KeyCredentialsInvalidEndDate', [{ code: 'InvalidKeyEndDate', message, target: 'keyCredentials.endDateTime' }]);
+  badRequest(message, 'KeyCredentialsInvalidEndDate', [
+    { code: 'InvalidKeyEndDate', message, target: 'keyCredentials.endDateTime' },
+  ]);
 
 /** ISO-8601 duration → ms (years = 365 d, months = 30 d). */
 export function durationMs(iso: string): number | null {
-  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(iso);
+  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/.exec(
+    iso,
+  );
   if (!m) return null;
   const n = (i: number) => Number(m[i] ?? 0);
   return ((((n(1) * 365 + n(2) * 30 + n(3) * 7 + n(4)) * 24 + n(5)) * 60 + n(6)) * 60 + n(7)) * 1000;
@@ -47,35 +66,60 @@ export interface CredentialOwnerInfo {
 
 function checkPolicy(policy: TenantAppManagementPolicy, owner: CredentialOwnerInfo, start: number, end: number): void {
   if (!policy.isEnabled) return;
-  const restrictions = owner.kind === 'application' ? policy.applicationRestrictions.keyCredentials : policy.servicePrincipalRestrictions.keyCredentials;
+  const restrictions =
+    owner.kind === 'application'
+      ? policy.applicationRestrictions.keyCredentials
+      : policy.servicePrincipalRestrictions.keyCredentials;
   for (const r of restrictions) {
     if (r.restrictionType !== 'asymmetricKeyLifetime' || r.state === 'disabled' || !r.maxLifetime) continue;
-    if (r.restrictForAppsCreatedAfterDateTime && Date.parse(owner.createdDateTime) < Date.parse(r.restrictForAppsCreatedAfterDateTime)) continue;
+    if (
+      r.restrictForAppsCreatedAfterDateTime &&
+      Date.parse(owner.createdDateTime) < Date.parse(r.restrictForAppsCreatedAfterDateTime)
+    )
+      continue;
     const max = durationMs(r.maxLifetime);
     if (max !== null && end - start > max) {
       const message = `Credential lifetime exceeds the max value allowed as per assigned policy '${policy.id}'.`;
-      throw badRequest(message, 'CredentialInvalidLifetimeAsPerAppPolicy', [{ code: 'InvalidKeyEndDate', message, target: 'EndDate' }]);
+      throw badRequest(message, 'CredentialInvalidLifetimeAsPerAppPolicy', [
+        { code: 'InvalidKeyEndDate', message, target: 'EndDate' },
+      ]);
     }
   }
 }
 
 /** Validates one new keyCredential from a request body and builds the record. */
-export function buildNewKeyCredential(input: unknown, owner: CredentialOwnerInfo, policy: TenantAppManagementPolicy, nowMs: number): KeyCredentialRecord {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw badRequest('Invalid keyCredential: expected an object.');
+export function buildNewKeyCredential(
+  input: unknown,
+  owner: CredentialOwnerInfo,
+  policy: TenantAppManagementPolicy,
+  nowMs: number,
+): KeyCredentialRecord {
+  if (input === null || typeof input !== 'object' || Array.isArray(input))
+    throw badRequest('Invalid keyCredential: expected an object.');
   const o = input as Record<string, unknown>;
   for (const k of Object.keys(o)) {
-    if (!KEY_CREDENTIAL_PROPS.has(k)) throw badRequest(`The property '${k}' does not exist on type 'microsoft.graph.keyCredential'. Make sure to only use property names that are defined by the type.`);
+    if (!KEY_CREDENTIAL_PROPS.has(k))
+      throw badRequest(
+        `The property '${k}' does not exist on type 'microsoft.graph.keyCredential'. Make sure to only use property names that are defined by the type.`,
+      );
   }
   const type = o.type;
   const usage = o.usage;
   if (typeof type !== 'string' || !['AsymmetricX509Cert', 'X509CertAndPassword', 'Symmetric'].includes(type)) {
-    throw badRequest(`The value for the property "type" in one of your credentials is invalid. Acceptable values are AsymmetricX509Cert, X509CertAndPassword, Symmetric.`, 'KeyCredentialsInvalidValue');
+    throw badRequest(
+      `The value for the property "type" in one of your credentials is invalid. Acceptable values are AsymmetricX509Cert, X509CertAndPassword, Symmetric.`,
+      'KeyCredentialsInvalidValue',
+    );
   }
   if (typeof usage !== 'string' || !['Sign', 'Verify'].includes(usage)) {
-    throw badRequest('The value for the property "usage" in one of your credentials is invalid. Acceptable values are Sign, Verify.');
+    throw badRequest(
+      'The value for the property "usage" in one of your credentials is invalid. Acceptable values are Sign, Verify.',
+    );
   }
   if (type === 'AsymmetricX509Cert' && usage !== 'Verify') {
-    throw badRequest('The value for the property "usage" in one of your credentials is invalid. Acceptable values are Sign, Verify.');
+    throw badRequest(
+      'The value for the property "usage" in one of your credentials is invalid. Acceptable values are Sign, Verify.',
+    );
   }
   const key = decodeBinary(o.key, 'key');
   if (!key || key.length === 0) throw badRequest('Key credential value is invalid.', 'KeyCredentialsInvalidValue');
@@ -137,7 +181,10 @@ export function replaceKeyCredentials(
       const key = decodeBinary(o.key, 'key');
       if (!key || key.length === 0) throw badRequest('Key credential value is invalid.', 'KeyCredentialsInvalidValue');
       if (!current.key || !current.key.equals(key)) {
-        throw badRequest(`Update to existing credential with KeyId '${current.keyId}' is not allowed.`, 'KeyNotUpdatable');
+        throw badRequest(
+          `Update to existing credential with KeyId '${current.keyId}' is not allowed.`,
+          'KeyNotUpdatable',
+        );
       }
       if (!seen.has(current.keyId)) out.push(current);
       seen.add(current.keyId);
@@ -163,20 +210,30 @@ export function replaceKeyCredentials(
 }
 
 const malformed = (detail: string): GraphError =>
-  new GraphError(401, 'Authentication_MissingOrMalformed', 'Access Token missing or malformed.', [{ code: 'InvalidProof', message: detail, target: 'proof' }]);
+  new GraphError(401, 'Authentication_MissingOrMalformed', 'Access Token missing or malformed.', [
+    { code: 'InvalidProof', message: detail, target: 'proof' },
+  ]);
 
 /**
  * Verifies an addKey/removeKey proof: a JWT signed by one of the object's currently valid certificates,
  * `aud` = 00000002-0000-0000-c000-000000000000 (configurable), `iss` = the object's id, lifetime ≤ 10 min.
  */
-export function verifyProof(proof: unknown, objectId: string, credentials: KeyCredentialRecord[], config: SimConfig, nowMs: number): void {
+export function verifyProof(
+  proof: unknown,
+  objectId: string,
+  credentials: KeyCredentialRecord[],
+  config: SimConfig,
+  nowMs: number,
+): void {
   if (typeof proof !== 'string' || !proof) throw badRequest("The 'proof' parameter is required.", 'Request_BadRequest');
   const decoded = decodeJwt(proof);
   if (!decoded) throw malformed('The proof is not a well-formed JWT.');
   if (decoded.padded) throw malformed('The proof contains base64 padding.');
   const p = decoded.payload;
-  if (typeof p.aud !== 'string' || !config.proofAudiences.includes(p.aud.toLowerCase())) throw malformed(`Invalid audience '${String(p.aud)}'.`);
-  if (typeof p.iss !== 'string' || p.iss.toLowerCase() !== objectId.toLowerCase()) throw malformed(`Invalid issuer '${String(p.iss)}': expected the object id.`);
+  if (typeof p.aud !== 'string' || !config.proofAudiences.includes(p.aud.toLowerCase()))
+    throw malformed(`Invalid audience '${String(p.aud)}'.`);
+  if (typeof p.iss !== 'string' || p.iss.toLowerCase() !== objectId.toLowerCase())
+    throw malformed(`Invalid issuer '${String(p.iss)}': expected the object id.`);
   const nowS = Math.floor(nowMs / 1000);
   const skew = config.clockSkewSeconds;
   if (typeof p.nbf !== 'number' || typeof p.exp !== 'number') throw malformed('The proof needs nbf and exp.');

@@ -167,7 +167,12 @@ function compare(a: unknown, b: Literal, op: string): boolean {
   }
   let x: string | number | boolean;
   let y: string | number | boolean;
-  if (typeof a === 'string' && typeof b === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(b) && /^\d{4}-\d{2}-\d{2}T/.test(a)) {
+  if (
+    typeof a === 'string' &&
+    typeof b === 'string' &&
+    /^\d{4}-\d{2}-\d{2}T/.test(b) &&
+    /^\d{4}-\d{2}-\d{2}T/.test(a)
+  ) {
     x = Date.parse(a);
     y = Date.parse(b);
   } else if (typeof a === 'string' && typeof b === 'string') {

@@ -6,7 +6,10 @@ export function pageSize(req: GraphRequest, defaultSize: number, max: number): n
   if (raw === null) return defaultSize;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > max) {
-    throw badRequest(`Invalid page size specified: '${raw}'. Must be between 1 and ${max} inclusive.`, 'Request_BadRequest');
+    throw badRequest(
+      `Invalid page size specified: '${raw}'. Must be between 1 and ${max} inclusive.`,
+      'Request_BadRequest',
+    );
   }
   return n;
 }
@@ -32,7 +35,12 @@ export function nextLink(req: GraphRequest, token: Record<string, unknown>): str
   return `${req.origin}/${req.version}${req.path}?${qs}`;
 }
 
-export function paginate<T>(req: GraphRequest, items: T[], defaultSize: number, max: number): { page: T[]; next: string | null } {
+export function paginate<T>(
+  req: GraphRequest,
+  items: T[],
+  defaultSize: number,
+  max: number,
+): { page: T[]; next: string | null } {
   const size = pageSize(req, defaultSize, max);
   const offset = decodeSkipToken(req);
   const page = items.slice(offset, offset + size);

@@ -3,14 +3,26 @@ import type { GraphCaller } from './graph-http';
 import { forbidden } from './graph-http';
 
 export const PERMS = {
-  readApps: ['Application.Read.All', 'Application.ReadWrite.OwnedBy', 'Application.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  readApps: [
+    'Application.Read.All',
+    'Application.ReadWrite.OwnedBy',
+    'Application.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+  ],
   writeApp: ['Application.ReadWrite.All'],
   writeSp: ['Application.ReadWrite.All', 'Directory.ReadWrite.All'],
   createApp: ['Application.ReadWrite.OwnedBy', 'Application.ReadWrite.All'],
   ownedBy: ['Application.ReadWrite.OwnedBy'],
   readOrg: ['Organization.Read.All', 'Directory.Read.All', 'Organization.ReadWrite.All', 'Directory.ReadWrite.All'],
   readSignIns: ['AuditLog.Read.All', 'Directory.Read.All'],
-  readAssignments: ['Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All'],
+  readAssignments: [
+    'Application.Read.All',
+    'Application.ReadWrite.All',
+    'Directory.Read.All',
+    'Directory.ReadWrite.All',
+    'AppRoleAssignment.ReadWrite.All',
+  ],
   writeAssignments: ['AppRoleAssignment.ReadWrite.All'],
   readPolicy: ['Policy.Read.All', 'Policy.Read.ApplicationConfiguration', 'Policy.ReadWrite.ApplicationConfiguration'],
   writePolicy: ['Policy.ReadWrite.ApplicationConfiguration'],

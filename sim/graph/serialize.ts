@@ -1,5 +1,12 @@
 // JSON shapes of the directory objects, using only v1.0 CSDL property names (graph-v1-types.json).
-import type { ApplicationRecord, KeyCredentialRecord, PasswordCredentialRecord, ServicePrincipalRecord, TenantRecord, AppRoleAssignmentRecord } from '../directory/directory';
+import type {
+  ApplicationRecord,
+  KeyCredentialRecord,
+  PasswordCredentialRecord,
+  ServicePrincipalRecord,
+  TenantRecord,
+  AppRoleAssignmentRecord,
+} from '../directory/directory';
 import { badRequest, graphDate } from './graph-http';
 
 export function keyCredentialJson(c: KeyCredentialRecord, includeKey: boolean): Record<string, unknown> {
@@ -118,10 +125,25 @@ export function organizationJson(tenant: TenantRecord): Record<string, unknown> 
     technicalNotificationMails: [],
     tenantType: 'AAD',
     assignedPlans: tenant.premium
-      ? [{ assignedDateTime: graphDate(tenant.createdDateTime), capabilityStatus: 'Enabled', service: 'AADPremiumService', servicePlanId: '41781fb2-bc02-4b7c-bd55-b576c07bb09d' }]
+      ? [
+          {
+            assignedDateTime: graphDate(tenant.createdDateTime),
+            capabilityStatus: 'Enabled',
+            service: 'AADPremiumService',
+            servicePlanId: '41781fb2-bc02-4b7c-bd55-b576c07bb09d',
+          },
+        ]
       : [],
     provisionedPlans: [],
-    verifiedDomains: [{ capabilities: 'Email, OfficeCommunicationsOnline', isDefault: true, isInitial: true, name: tenant.domain, type: 'Managed' }],
+    verifiedDomains: [
+      {
+        capabilities: 'Email, OfficeCommunicationsOnline',
+        isDefault: true,
+        isInitial: true,
+        name: tenant.domain,
+        type: 'Managed',
+      },
+    ],
   };
 }
 
@@ -142,9 +164,13 @@ export function appRoleAssignmentJson(a: AppRoleAssignmentRecord): Record<string
 /** Parses `$select`; returns null when absent. Unknown properties are a 400 as on Graph. */
 export function parseSelect(raw: string | null, sample: Record<string, unknown>, typeName: string): string[] | null {
   if (raw === null || raw.trim() === '') return null;
-  const props = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const props = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const p of props) {
-    if (!(p in sample)) throw badRequest(`Could not find a property named '${p}' on type 'microsoft.graph.${typeName}'.`);
+    if (!(p in sample))
+      throw badRequest(`Could not find a property named '${p}' on type 'microsoft.graph.${typeName}'.`);
   }
   return props;
 }

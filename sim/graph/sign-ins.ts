@@ -8,11 +8,34 @@ import { evaluateFilter, filterProperties, parseFilter } from './odata-filter';
 import { nextLink, pageSize } from './paging';
 import { PERMS, requireAny } from './permissions';
 
-const BETA_ONLY = ['signInEventTypes', 'clientCredentialType', 'servicePrincipalCredentialKeyId', 'servicePrincipalCredentialThumbprint', 'resourceServicePrincipalId', 'appOwnerTenantId', 'uniqueTokenIdentifier'] as const;
+const BETA_ONLY = [
+  'signInEventTypes',
+  'clientCredentialType',
+  'servicePrincipalCredentialKeyId',
+  'servicePrincipalCredentialThumbprint',
+  'resourceServicePrincipalId',
+  'appOwnerTenantId',
+  'uniqueTokenIdentifier',
+] as const;
 
 const FILTERABLE = new Set([
-  'signInEventTypes', 'appId', 'appDisplayName', 'servicePrincipalId', 'servicePrincipalName', 'createdDateTime', 'ipAddress', 'userId', 'userPrincipalName',
-  'servicePrincipalCredentialKeyId', 'servicePrincipalCredentialThumbprint', 'clientCredentialType', 'resourceId', 'status', 'correlationId', 'id', 'isInteractive',
+  'signInEventTypes',
+  'appId',
+  'appDisplayName',
+  'servicePrincipalId',
+  'servicePrincipalName',
+  'createdDateTime',
+  'ipAddress',
+  'userId',
+  'userPrincipalName',
+  'servicePrincipalCredentialKeyId',
+  'servicePrincipalCredentialThumbprint',
+  'clientCredentialType',
+  'resourceId',
+  'status',
+  'correlationId',
+  'id',
+  'isInteractive',
 ]);
 
 function toJson(rec: SignInRecord, version: string): Record<string, unknown> {
@@ -27,7 +50,11 @@ export function handleSignIns(ctx: SimContext, caller: GraphCaller, req: GraphRe
   }
   requireAny(caller, PERMS.readSignIns);
   if (!caller.tenant.premium) {
-    throw new GraphError(403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant', "Tenant is not a B2C tenant and doesn't have premium license");
+    throw new GraphError(
+      403,
+      'Authentication_RequestFromNonPremiumTenantOrB2CTenant',
+      "Tenant is not a B2C tenant and doesn't have premium license",
+    );
   }
   const rawFilter = req.query.get('$filter');
   const filter = rawFilter ? parseFilter(rawFilter) : null;
@@ -68,12 +95,17 @@ export function handleSignIns(ctx: SimContext, caller: GraphCaller, req: GraphRe
   let hasMore = false;
   for (let j = i; j >= 0; j--) {
     const rec = all[j]!;
-    if ((typeFiltered || rec.signInEventTypes.includes('interactiveUser')) && (!filter || evaluateFilter(filter, rec))) {
+    if (
+      (typeFiltered || rec.signInEventTypes.includes('interactiveUser')) &&
+      (!filter || evaluateFilter(filter, rec))
+    ) {
       hasMore = true;
       break;
     }
   }
-  const body: Record<string, unknown> = { '@odata.context': `https://${ctx.config.graphHost}/${req.version}/$metadata#auditLogs/signIns` };
+  const body: Record<string, unknown> = {
+    '@odata.context': `https://${ctx.config.graphHost}/${req.version}/$metadata#auditLogs/signIns`,
+  };
   if (hasMore && lastIndex >= 0) body['@odata.nextLink'] = nextLink(req, { id: all[lastIndex]!.id, i: lastIndex });
   body.value = page.map((r) => toJson(r, req.version));
   return ok(body);

@@ -3,14 +3,25 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ApplicationRecord, AppRoleAssignmentRecord, Directory, KeyCredentialRecord, ServicePrincipalRecord, TenantRecord, UserRecord } from '../directory/directory';
+import type {
+  ApplicationRecord,
+  AppRoleAssignmentRecord,
+  Directory,
+  KeyCredentialRecord,
+  ServicePrincipalRecord,
+  TenantRecord,
+  UserRecord,
+} from '../directory/directory';
 
 interface StoredKeyCredential extends Omit<KeyCredentialRecord, 'key' | 'customKeyIdentifier'> {
   customKeyIdentifier: string | null;
   keyRef: string | null;
 }
 
-type StoredTenant = Omit<TenantRecord, 'applications' | 'appsByAppId' | 'servicePrincipals' | 'spsByAppId' | 'assignments' | 'users' | 'usersByUpn'> & {
+type StoredTenant = Omit<
+  TenantRecord,
+  'applications' | 'appsByAppId' | 'servicePrincipals' | 'spsByAppId' | 'assignments' | 'users' | 'usersByUpn'
+> & {
   applications: unknown[];
   servicePrincipals: unknown[];
   assignments: unknown[];
@@ -37,7 +48,11 @@ export function serializeDirectory(directory: Directory): StoredState {
         pool[keyRef] ??= c.key.toString('base64');
       }
       const { key: _key, customKeyIdentifier, ...rest } = c;
-      return { ...rest, customKeyIdentifier: customKeyIdentifier ? customKeyIdentifier.toString('base64') : null, keyRef };
+      return {
+        ...rest,
+        customKeyIdentifier: customKeyIdentifier ? customKeyIdentifier.toString('base64') : null,
+        keyRef,
+      };
     });
   const tenants: StoredTenant[] = [];
   for (const t of directory.tenants.values()) {
@@ -52,7 +67,10 @@ export function serializeDirectory(directory: Directory): StoredState {
       createdDateTime: t.createdDateTime,
       policy: t.policy,
       applications: [...t.applications.values()].map((a) => ({ ...a, keyCredentials: keys(a.keyCredentials) })),
-      servicePrincipals: [...t.servicePrincipals.values()].map((s) => ({ ...s, keyCredentials: keys(s.keyCredentials) })),
+      servicePrincipals: [...t.servicePrincipals.values()].map((s) => ({
+        ...s,
+        keyCredentials: keys(s.keyCredentials),
+      })),
       assignments: [...t.assignments.values()],
       users: [...t.users.values()],
       signIns: t.signIns.slice(-SIGN_INS_PERSISTED),
@@ -84,17 +102,30 @@ export function loadDirectory(directory: Directory, state: StoredState): void {
   directory.onChange = null;
   directory.clear();
   for (const st of state.tenants) {
-    const tenant = directory.createTenant({ id: st.id, displayName: st.displayName, domain: st.domain, region: st.region, countryLetterCode: st.countryLetterCode, premium: st.premium, size: st.size, createdDateTime: st.createdDateTime });
+    const tenant = directory.createTenant({
+      id: st.id,
+      displayName: st.displayName,
+      domain: st.domain,
+      region: st.region,
+      countryLetterCode: st.countryLetterCode,
+      premium: st.premium,
+      size: st.size,
+      createdDateTime: st.createdDateTime,
+    });
     tenant.policy = st.policy;
     tenant.servicePrincipals.clear();
     tenant.spsByAppId.clear();
-    for (const raw of st.applications as (Omit<ApplicationRecord, 'keyCredentials'> & { keyCredentials: StoredKeyCredential[] })[]) {
+    for (const raw of st.applications as (Omit<ApplicationRecord, 'keyCredentials'> & {
+      keyCredentials: StoredKeyCredential[];
+    })[]) {
       const app = { ...raw, keyCredentials: keys(raw.keyCredentials) };
       tenant.applications.set(app.id, app);
       tenant.appsByAppId.set(app.appId, app);
       directory.appsByAppId.set(app.appId, app);
     }
-    for (const raw of st.servicePrincipals as (Omit<ServicePrincipalRecord, 'keyCredentials'> & { keyCredentials: StoredKeyCredential[] })[]) {
+    for (const raw of st.servicePrincipals as (Omit<ServicePrincipalRecord, 'keyCredentials'> & {
+      keyCredentials: StoredKeyCredential[];
+    })[]) {
       directory.insertServicePrincipal(tenant, { ...raw, keyCredentials: keys(raw.keyCredentials) });
     }
     for (const a of st.assignments as AppRoleAssignmentRecord[]) tenant.assignments.set(a.id, a);

@@ -7,7 +7,14 @@ import { loadDirectory, serializeDirectory } from '../persist/state-store';
 import { TEST_KEYS_DIR } from '../testing/start-test-sim';
 import { seedDemoFleet } from './demo-fleet';
 
-const base = { seed: 'rekey-demo', keysDir: TEST_KEYS_DIR, simUrl: 'https://localhost:1', caPemPath: '/tmp/ca.pem', loginHost: 'login.microsoftonline.com', graphHost: 'graph.microsoft.com' };
+const base = {
+  seed: 'rekey-demo',
+  keysDir: TEST_KEYS_DIR,
+  simUrl: 'https://localhost:1',
+  caPemPath: '/tmp/ca.pem',
+  loginHost: 'login.microsoftonline.com',
+  graphHost: 'graph.microsoft.com',
+};
 
 describe('demo fleet seeding', () => {
   it('seeds 10,000 tenants in a few seconds with the documented scenarios', () => {
@@ -40,7 +47,9 @@ describe('demo fleet seeding', () => {
     const a = seedDemoFleet(new Directory(), { ...base, tenants: 20, now });
     const dir = new Directory();
     const b = seedDemoFleet(dir, { ...base, tenants: 20, now });
-    expect(b.tenants.map((t) => [t.id, t.connectors.map((c) => c.appId)])).toEqual(a.tenants.map((t) => [t.id, t.connectors.map((c) => c.appId)]));
+    expect(b.tenants.map((t) => [t.id, t.connectors.map((c) => c.appId)])).toEqual(
+      a.tenants.map((t) => [t.id, t.connectors.map((c) => c.appId)]),
+    );
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sim-state-')), 'state.json');
     fs.writeFileSync(file, JSON.stringify(serializeDirectory(dir)));
     const restored = new Directory();

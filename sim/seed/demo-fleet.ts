@@ -5,9 +5,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { certInfoFromDer, createSelfSignedCertificate, pemToDer, type CertInfo } from '../crypto/x509';
 import type { Directory, KeyCredentialRecord, SignInRecord, TenantRecord, TenantSize } from '../directory/directory';
-import { EXCHANGE_APP_ROLES, EXCHANGE_ONLINE_APP_ID, GRAPH_APP_ROLES, MICROSOFT_GRAPH_APP_ID } from '../directory/well-known';
+import {
+  EXCHANGE_APP_ROLES,
+  EXCHANGE_ONLINE_APP_ID,
+  GRAPH_APP_ROLES,
+  MICROSOFT_GRAPH_APP_ID,
+} from '../directory/well-known';
 import { deterministicGuid, seededRandom } from './deterministic';
-import type { FleetManifest, ManifestCertificate, ManifestTenant, ManifestUser, VendorCertificateStatus } from './fleet-manifest';
+import type {
+  FleetManifest,
+  ManifestCertificate,
+  ManifestTenant,
+  ManifestUser,
+  VendorCertificateStatus,
+} from './fleet-manifest';
 
 const DAY = 86_400_000;
 
@@ -18,7 +29,18 @@ export const REGIONS = [
   { code: 'APAC', country: 'AU', vendorIpBase: 100 },
 ] as const;
 
-const STEMS = ['Contoso', 'Fabrikam', 'Northwind', 'Tailspin', 'Woodgrove', 'Adatum', 'Litware', 'Proseware', 'Wingtip', 'Alpine'];
+const STEMS = [
+  'Contoso',
+  'Fabrikam',
+  'Northwind',
+  'Tailspin',
+  'Woodgrove',
+  'Adatum',
+  'Litware',
+  'Proseware',
+  'Wingtip',
+  'Alpine',
+];
 
 export const PRODUCTS = [
   { name: 'Mailbox Archive Sync', resourceAppId: MICROSOFT_GRAPH_APP_ID, roles: ['Mail.Read'] },
@@ -26,7 +48,13 @@ export const PRODUCTS = [
   { name: 'Internal Mail Protection', resourceAppId: EXCHANGE_ONLINE_APP_ID, roles: ['full_access_as_app'] },
 ] as const;
 
-export const MANAGEMENT_GRAPH_ROLES = ['Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All', 'AuditLog.Read.All', 'Organization.Read.All', 'Policy.Read.All'];
+export const MANAGEMENT_GRAPH_ROLES = [
+  'Application.ReadWrite.All',
+  'AppRoleAssignment.ReadWrite.All',
+  'AuditLog.Read.All',
+  'Organization.Read.All',
+  'Policy.Read.All',
+];
 
 export const VENDOR_NAME = 'Litware Connect';
 export const VENDOR_EGRESS_RANGES = ['198.51.100.0/24'];
@@ -65,14 +93,50 @@ interface KitSpec {
 }
 
 function kitSpecs(): KitSpec[] {
-  const valid = (min: number) => (i: CertInfo, now: number) => i.notBefore.getTime() <= now && i.notAfter.getTime() - now > min * DAY;
+  const valid = (min: number) => (i: CertInfo, now: number) =>
+    i.notBefore.getTime() <= now && i.notAfter.getTime() - now > min * DAY;
   return [
-    ...REGIONS.map((r) => ({ name: `vendor-${r.code.toLowerCase()}-current`, region: r.code, status: 'current' as const, startDays: -200, endDays: 165, stillFits: valid(60) })),
-    { name: 'vendor-compromised', region: null, status: 'compromised', startDays: -300, endDays: 65, stillFits: valid(30) },
-    { name: 'vendor-expiring', region: null, status: 'expiring', startDays: -340, endDays: 20, stillFits: (i, now) => i.notAfter.getTime() > now + 5 * DAY && i.notAfter.getTime() < now + 30 * DAY },
-    { name: 'vendor-expired', region: null, status: 'expired', startDays: -400, endDays: -35, stillFits: (i, now) => i.notAfter.getTime() < now },
+    ...REGIONS.map((r) => ({
+      name: `vendor-${r.code.toLowerCase()}-current`,
+      region: r.code,
+      status: 'current' as const,
+      startDays: -200,
+      endDays: 165,
+      stillFits: valid(60),
+    })),
+    {
+      name: 'vendor-compromised',
+      region: null,
+      status: 'compromised',
+      startDays: -300,
+      endDays: 65,
+      stillFits: valid(30),
+    },
+    {
+      name: 'vendor-expiring',
+      region: null,
+      status: 'expiring',
+      startDays: -340,
+      endDays: 20,
+      stillFits: (i, now) => i.notAfter.getTime() > now + 5 * DAY && i.notAfter.getTime() < now + 30 * DAY,
+    },
+    {
+      name: 'vendor-expired',
+      region: null,
+      status: 'expired',
+      startDays: -400,
+      endDays: -35,
+      stillFits: (i, now) => i.notAfter.getTime() < now,
+    },
     { name: 'unknown-extra', region: null, status: 'unknown', startDays: -10, endDays: 355, stillFits: valid(60) },
-    { name: 'rekey-management', region: null, status: 'management', startDays: -30, endDays: 335, stillFits: valid(60) },
+    {
+      name: 'rekey-management',
+      region: null,
+      status: 'management',
+      startDays: -30,
+      endDays: 335,
+      stillFits: valid(60),
+    },
   ];
 }
 
@@ -176,7 +240,16 @@ export function seedDemoFleet(directory: Directory, opts: SeedOptions): FleetMan
   const rand = seededRandom(seed);
 
   // Home tenant, management app, users.
-  const home = directory.createTenant({ id: g('home-tenant'), displayName: 'Rekey Operations', domain: 'rekeyops.onmicrosoft.com', region: 'EU', countryLetterCode: 'DE', premium: true, size: 'S', createdDateTime: iso(now - 900 * DAY) });
+  const home = directory.createTenant({
+    id: g('home-tenant'),
+    displayName: 'Rekey Operations',
+    domain: 'rekeyops.onmicrosoft.com',
+    region: 'EU',
+    countryLetterCode: 'DE',
+    premium: true,
+    size: 'S',
+    createdDateTime: iso(now - 900 * DAY),
+  });
   const mgmtCert = get('rekey-management');
   const mgmtKeyId = g('management-key');
   const appRoleIds = { admin: g('role-admin'), operator: g('role-operator'), viewer: g('role-viewer') };
@@ -187,7 +260,12 @@ export function seedDemoFleet(directory: Directory, opts: SeedOptions): FleetMan
     signInAudience: 'AzureADMultipleOrgs',
     createdDateTime: iso(now - 400 * DAY),
     keyCredentials: [keyCredentialFor(mgmtCert, mgmtKeyId)],
-    requiredResourceAccess: [{ resourceAppId: MICROSOFT_GRAPH_APP_ID, resourceAccess: roleIds(MICROSOFT_GRAPH_APP_ID, MANAGEMENT_GRAPH_ROLES).map((id) => ({ id, type: 'Role' })) }],
+    requiredResourceAccess: [
+      {
+        resourceAppId: MICROSOFT_GRAPH_APP_ID,
+        resourceAccess: roleIds(MICROSOFT_GRAPH_APP_ID, MANAGEMENT_GRAPH_ROLES).map((id) => ({ id, type: 'Role' })),
+      },
+    ],
     appRoles: (['admin', 'operator', 'viewer'] as const).map((r) => ({
       allowedMemberTypes: ['User'],
       description: `Rekey ${r}`,
@@ -199,7 +277,13 @@ export function seedDemoFleet(directory: Directory, opts: SeedOptions): FleetMan
     })),
   });
   const homeMgmtSp = directory.createServicePrincipal(home, mgmtApp.appId, { id: g('management-sp-home') });
-  const userSpecs: { key: string; upn: string; name: string; role: 'admin' | 'operator' | 'viewer'; scoped: boolean }[] = [
+  const userSpecs: {
+    key: string;
+    upn: string;
+    name: string;
+    role: 'admin' | 'operator' | 'viewer';
+    scoped: boolean;
+  }[] = [
     { key: 'admin', upn: 'admin@rekey.example', name: 'Ada Admin', role: 'admin', scoped: false },
     { key: 'operator', upn: 'operator@rekey.example', name: 'Oscar Operator', role: 'operator', scoped: false },
     { key: 'viewer', upn: 'viewer@rekey.example', name: 'Vera Viewer', role: 'viewer', scoped: false },
@@ -209,7 +293,13 @@ export function seedDemoFleet(directory: Directory, opts: SeedOptions): FleetMan
   for (const u of userSpecs) {
     const user = directory.addUser(home, { id: g(`user-${u.key}`), userPrincipalName: u.upn, displayName: u.name });
     directory.grantAppRole(home, user, homeMgmtSp, appRoleIds[u.role]);
-    users.push({ id: user.id, userPrincipalName: u.upn, displayName: u.name, role: u.role, scopeTenantIds: u.scoped ? [] : null });
+    users.push({
+      id: user.id,
+      userPrincipalName: u.upn,
+      displayName: u.name,
+      role: u.role,
+      scopeTenantIds: u.scoped ? [] : null,
+    });
   }
 
   // Scenario tenants at fixed indices so small fleets have them too.
@@ -248,10 +338,20 @@ export function seedDemoFleet(directory: Directory, opts: SeedOptions): FleetMan
     });
     if (i === policyIdx) {
       tenant.policy.isEnabled = true;
-      tenant.policy.applicationRestrictions.keyCredentials = [{ restrictionType: 'asymmetricKeyLifetime', maxLifetime: 'P90D', restrictForAppsCreatedAfterDateTime: '2015-01-01T00:00:00Z', state: 'enabled' }];
+      tenant.policy.applicationRestrictions.keyCredentials = [
+        {
+          restrictionType: 'asymmetricKeyLifetime',
+          maxLifetime: 'P90D',
+          restrictForAppsCreatedAfterDateTime: '2015-01-01T00:00:00Z',
+          state: 'enabled',
+        },
+      ];
     }
     if (i !== revokedIdx) {
-      const sp = directory.createServicePrincipal(tenant, mgmtApp.appId, { id: g(`mgmt-sp-${i}`), simCreatedDateTime: iso(now - 300 * DAY) });
+      const sp = directory.createServicePrincipal(tenant, mgmtApp.appId, {
+        id: g(`mgmt-sp-${i}`),
+        simCreatedDateTime: iso(now - 300 * DAY),
+      });
       const graphSp = tenant.spsByAppId.get(MICROSOFT_GRAPH_APP_ID)!;
       for (const roleId of mgmtRoleIds) directory.grantAppRole(tenant, sp, graphSp, roleId);
     }
@@ -276,7 +376,11 @@ export function seedDemoFleet(directory: Directory, opts: SeedOptions): FleetMan
         const unknown = get('unknown-extra');
         const unknownKeyId = g(`unknown-key-${i}`);
         keyCredentials.push(keyCredentialFor(unknown, unknownKeyId));
-        unknownCredential = { appId: g(`connector-${i}-${p}`), keyId: unknownKeyId, thumbprintSha1: unknown.info.sha1Hex };
+        unknownCredential = {
+          appId: g(`connector-${i}-${p}`),
+          keyId: unknownKeyId,
+          thumbprintSha1: unknown.info.sha1Hex,
+        };
       }
       const app = directory.createApplication(tenant, {
         id: g(`connector-object-${i}-${p}`),
@@ -286,12 +390,29 @@ export function seedDemoFleet(directory: Directory, opts: SeedOptions): FleetMan
         createdDateTime: iso(now - (200 + Math.floor(rand() * 300)) * DAY),
         keyCredentials,
         tags: ['vendor:litware-connect'],
-        requiredResourceAccess: [{ resourceAppId: product.resourceAppId, resourceAccess: roleIds(product.resourceAppId, product.roles).map((id) => ({ id, type: 'Role' })) }],
+        requiredResourceAccess: [
+          {
+            resourceAppId: product.resourceAppId,
+            resourceAccess: roleIds(product.resourceAppId, product.roles).map((id) => ({ id, type: 'Role' })),
+          },
+        ],
       });
-      const sp = directory.createServicePrincipal(tenant, app.appId, { id: g(`connector-sp-${i}-${p}`), simCreatedDateTime: app.createdDateTime });
+      const sp = directory.createServicePrincipal(tenant, app.appId, {
+        id: g(`connector-sp-${i}-${p}`),
+        simCreatedDateTime: app.createdDateTime,
+      });
       const resourceSp = tenant.spsByAppId.get(product.resourceAppId)!;
-      for (const roleId of roleIds(product.resourceAppId, product.roles)) directory.grantAppRole(tenant, sp, resourceSp, roleId);
-      connectors.push({ product: product.name, displayName: product.name, appId: app.appId, applicationObjectId: app.id, servicePrincipalId: sp.id, certificate: certName, keyId });
+      for (const roleId of roleIds(product.resourceAppId, product.roles))
+        directory.grantAppRole(tenant, sp, resourceSp, roleId);
+      connectors.push({
+        product: product.name,
+        displayName: product.name,
+        appId: app.appId,
+        applicationObjectId: app.id,
+        servicePrincipalId: sp.id,
+        certificate: certName,
+        keyId,
+      });
 
       // Steady vendor sign-ins (before expiry for an expired certificate, then failures).
       const vendorIp = `198.51.100.${region.vendorIpBase + Math.floor(rand() * 20)}`;
@@ -323,10 +444,20 @@ export function seedDemoFleet(directory: Directory, opts: SeedOptions): FleetMan
         userAgent: null,
         status: { errorCode, failureReason, additionalDetails: null },
       });
-      for (let k = 0; k < 3; k++) signIns.push(make(base - k * 8 * 3600_000 - Math.floor(rand() * 3600_000), vendorIp, 0, null));
-      if (cert.status === 'expired') signIns.push(make(now - Math.floor(rand() * 6 * 3600_000), vendorIp, 700027, 'Client assertion contains an invalid signature.'));
+      for (let k = 0; k < 3; k++)
+        signIns.push(make(base - k * 8 * 3600_000 - Math.floor(rand() * 3600_000), vendorIp, 0, null));
+      if (cert.status === 'expired')
+        signIns.push(
+          make(
+            now - Math.floor(rand() * 6 * 3600_000),
+            vendorIp,
+            700027,
+            'Client assertion contains an invalid signature.',
+          ),
+        );
       if (targeted.includes(i) && idx === 0) {
-        for (let k = 0; k < 3; k++) signIns.push(make(now - (k * 11 + 2) * 3600_000, ATTACKER_IPS[(i + k) % ATTACKER_IPS.length]!, 0, null));
+        for (let k = 0; k < 3; k++)
+          signIns.push(make(now - (k * 11 + 2) * 3600_000, ATTACKER_IPS[(i + k) % ATTACKER_IPS.length]!, 0, null));
       }
     });
     signIns.sort((a, b) => a.createdDateTime.localeCompare(b.createdDateTime));
@@ -345,7 +476,11 @@ export function seedDemoFleet(directory: Directory, opts: SeedOptions): FleetMan
   }
   // The scoped operator may act on the first few EU tenants.
   const scoped = users.find((u) => u.scopeTenantIds !== null);
-  if (scoped) scoped.scopeTenantIds = manifestTenants.filter((t) => t.region === 'EU').slice(0, 10).map((t) => t.id);
+  if (scoped)
+    scoped.scopeTenantIds = manifestTenants
+      .filter((t) => t.region === 'EU')
+      .slice(0, 10)
+      .map((t) => t.id);
   directory.touch();
 
   const certs: ManifestCertificate[] = [...kit.values()]
@@ -389,7 +524,9 @@ export function seedDemoFleet(directory: Directory, opts: SeedOptions): FleetMan
     tenants: manifestTenants,
     scenarios: {
       compromisedCertificate: 'vendor-compromised',
-      attackerTargetedTenantIds: manifestTenants.filter((t) => t.scenarios.includes('attacker-targeted')).map((t) => t.id),
+      attackerTargetedTenantIds: manifestTenants
+        .filter((t) => t.scenarios.includes('attacker-targeted'))
+        .map((t) => t.id),
       unknownCredentialTenantId: manifestTenants.find((t) => t.scenarios.includes('unknown-credential'))?.id ?? null,
       unknownCredential,
       nonPremiumTenantId: manifestTenants.find((t) => t.scenarios.includes('non-premium'))?.id ?? null,

@@ -11,7 +11,13 @@ export default async function setup(): Promise<void> {
   const tls = ensureTlsMaterial(TEST_SIM_DIR, ['login.microsoftonline.com', 'graph.microsoft.com']);
   ensureCertificateKit(TEST_KEYS_DIR, Date.now());
   // Create the token-signing key once (startSimulator does it on first use); no fleet, closed at once.
-  const sim = await startSimulator({ port: 0, dataDir: `${TEST_SIM_DIR}/setup`, tlsDir: TEST_SIM_DIR, seed: 'none', log: false });
+  const sim = await startSimulator({
+    port: 0,
+    dataDir: `${TEST_SIM_DIR}/setup`,
+    tlsDir: TEST_SIM_DIR,
+    seed: 'none',
+    log: false,
+  });
   await sim.close();
   process.env.NODE_EXTRA_CA_CERTS = tls.caPemPath;
 }

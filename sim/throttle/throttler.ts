@@ -121,18 +121,58 @@ export class Throttler {
     const pair = `${req.appId}/${req.tenantId}`;
     const checks: { bucket: TokenBucket; n: number; scope: string; information: string }[] = [];
     if (req.report) {
-      checks.push({ bucket: this.bucket(`rep:${pair}`, L.reportsPerAppTenant, L.reportsWindowMs, now), n: 1, scope: `Tenant_Application/Reports/${req.appId}/${req.tenantId}`, information: 'ResourceUnitLimitExceeded' });
-      checks.push({ bucket: this.bucket(`rep:${req.appId}`, L.reportsPerApp, L.reportsWindowMs, now), n: 1, scope: `Application/Reports/${req.appId}`, information: 'ResourceUnitLimitExceeded' });
+      checks.push({
+        bucket: this.bucket(`rep:${pair}`, L.reportsPerAppTenant, L.reportsWindowMs, now),
+        n: 1,
+        scope: `Tenant_Application/Reports/${req.appId}/${req.tenantId}`,
+        information: 'ResourceUnitLimitExceeded',
+      });
+      checks.push({
+        bucket: this.bucket(`rep:${req.appId}`, L.reportsPerApp, L.reportsWindowMs, now),
+        n: 1,
+        scope: `Application/Reports/${req.appId}`,
+        information: 'ResourceUnitLimitExceeded',
+      });
     } else {
-      checks.push({ bucket: this.bucket(`ru:${pair}`, L.ruPerAppTenant[req.tenantSize], L.ruWindowMs, now), n: req.ru, scope: `Tenant_Application/ReadWrite/${req.appId}/${req.tenantId}`, information: 'ResourceUnitLimitExceeded' });
-      checks.push({ bucket: this.bucket(`ru:${req.appId}`, L.ruPerApp, L.ruPerAppWindowMs, now), n: req.ru, scope: `Application/ReadWrite/${req.appId}`, information: 'ResourceUnitLimitExceeded' });
+      checks.push({
+        bucket: this.bucket(`ru:${pair}`, L.ruPerAppTenant[req.tenantSize], L.ruWindowMs, now),
+        n: req.ru,
+        scope: `Tenant_Application/ReadWrite/${req.appId}/${req.tenantId}`,
+        information: 'ResourceUnitLimitExceeded',
+      });
+      checks.push({
+        bucket: this.bucket(`ru:${req.appId}`, L.ruPerApp, L.ruPerAppWindowMs, now),
+        n: req.ru,
+        scope: `Application/ReadWrite/${req.appId}`,
+        information: 'ResourceUnitLimitExceeded',
+      });
       if (req.write) {
-        checks.push({ bucket: this.bucket(`w:${pair}`, L.writesPerAppTenant, L.writesPerAppTenantWindowMs, now), n: 1, scope: `Tenant_Application/ReadWrite/${req.appId}/${req.tenantId}`, information: 'WriteLimitExceeded' });
-        checks.push({ bucket: this.bucket(`w:${req.appId}`, L.writesPerApp, L.writesPerAppWindowMs, now), n: 1, scope: `Application/ReadWrite/${req.appId}`, information: 'WriteLimitExceeded' });
-        checks.push({ bucket: this.bucket(`wt:${req.tenantId}`, L.writesPerTenant, L.writesPerTenantWindowMs, now), n: 1, scope: `Tenant/ReadWrite/${req.tenantId}`, information: 'WriteLimitExceeded' });
+        checks.push({
+          bucket: this.bucket(`w:${pair}`, L.writesPerAppTenant, L.writesPerAppTenantWindowMs, now),
+          n: 1,
+          scope: `Tenant_Application/ReadWrite/${req.appId}/${req.tenantId}`,
+          information: 'WriteLimitExceeded',
+        });
+        checks.push({
+          bucket: this.bucket(`w:${req.appId}`, L.writesPerApp, L.writesPerAppWindowMs, now),
+          n: 1,
+          scope: `Application/ReadWrite/${req.appId}`,
+          information: 'WriteLimitExceeded',
+        });
+        checks.push({
+          bucket: this.bucket(`wt:${req.tenantId}`, L.writesPerTenant, L.writesPerTenantWindowMs, now),
+          n: 1,
+          scope: `Tenant/ReadWrite/${req.tenantId}`,
+          information: 'WriteLimitExceeded',
+        });
       }
       if (req.keyCredentialList) {
-        checks.push({ bucket: this.bucket(`kcl:${req.tenantId}`, L.keyCredentialListsPerTenant, L.keyCredentialListsWindowMs, now), n: 1, scope: `Tenant/ReadWrite/${req.tenantId}`, information: 'ResourceUnitLimitExceeded' });
+        checks.push({
+          bucket: this.bucket(`kcl:${req.tenantId}`, L.keyCredentialListsPerTenant, L.keyCredentialListsWindowMs, now),
+          n: 1,
+          scope: `Tenant/ReadWrite/${req.tenantId}`,
+          information: 'ResourceUnitLimitExceeded',
+        });
       }
     }
     let worst: (typeof checks)[number] | null = null;
@@ -145,7 +185,12 @@ export class Throttler {
       }
     }
     if (worst) {
-      return { ok: false, retryAfterSeconds: Math.max(0.1, Math.round(worstWait / 100) / 10), scope: worst.scope, information: worst.information };
+      return {
+        ok: false,
+        retryAfterSeconds: Math.max(0.1, Math.round(worstWait / 100) / 10),
+        scope: worst.scope,
+        information: worst.information,
+      };
     }
     for (const c of checks) c.bucket.take(c.n);
     const usage = checks[0]?.bucket.usage() ?? 0;

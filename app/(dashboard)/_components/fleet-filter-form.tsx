@@ -5,7 +5,17 @@ import type { FleetFilters } from '@/lib/fleet/fleet-filters';
 export type FilterOptions = { regions: string[]; groups: string[]; connectorTypes: { id: string; name: string }[] };
 
 /** GET form for region / connector type / tenant group filters; works without JavaScript. */
-export function FleetFilterForm({ action, filters, options, extra }: { action: string; filters: FleetFilters; options: FilterOptions; extra?: Record<string, string | undefined> }) {
+export function FleetFilterForm({
+  action,
+  filters,
+  options,
+  extra,
+}: {
+  action: string;
+  filters: FleetFilters;
+  options: FilterOptions;
+  extra?: Record<string, string | undefined>;
+}) {
   return (
     <form action={action} method="get" className="flex flex-wrap items-end gap-3" aria-label="Filter the fleet">
       {Object.entries(extra ?? {}).map(([k, v]) => (v ? <input key={k} type="hidden" name={k} value={v} /> : null))}
@@ -23,15 +33,30 @@ export function FleetFilterFields({ filters, options }: { filters: FleetFilters;
     <>
       <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
         Region
-        <Select name="region" defaultValue={filters.region ?? ''} options={[{ value: '', label: 'All regions' }, ...options.regions.map((r) => ({ value: r, label: r }))]} />
+        <Select
+          name="region"
+          defaultValue={filters.region ?? ''}
+          options={[{ value: '', label: 'All regions' }, ...options.regions.map((r) => ({ value: r, label: r }))]}
+        />
       </label>
       <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
         Connector type
-        <Select name="connectorTypeId" defaultValue={filters.connectorTypeId ?? ''} options={[{ value: '', label: 'All types' }, ...options.connectorTypes.map((t) => ({ value: t.id, label: t.name }))]} />
+        <Select
+          name="connectorTypeId"
+          defaultValue={filters.connectorTypeId ?? ''}
+          options={[
+            { value: '', label: 'All types' },
+            ...options.connectorTypes.map((t) => ({ value: t.id, label: t.name })),
+          ]}
+        />
       </label>
       <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
         Tenant group
-        <Select name="group" defaultValue={filters.group ?? ''} options={[{ value: '', label: 'All groups' }, ...options.groups.map((g) => ({ value: g, label: g }))]} />
+        <Select
+          name="group"
+          defaultValue={filters.group ?? ''}
+          options={[{ value: '', label: 'All groups' }, ...options.groups.map((g) => ({ value: g, label: g }))]}
+        />
       </label>
     </>
   );

@@ -22,7 +22,9 @@ const utcDate = z
   .trim()
   .max(40)
   .optional()
-  .transform((v) => (v && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(v) ? `${v.length === 16 ? `${v}:00` : v}Z` : v || undefined));
+  .transform((v) =>
+    v && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(v) ? `${v.length === 16 ? `${v}:00` : v}Z` : v || undefined,
+  );
 
 const Meta = {
   severity: z.enum(SEVERITIES),
@@ -43,20 +45,36 @@ export const createAdvisoryAction = defineAction({
   role: 'operator',
   input: z.object({ title: z.string().max(200), indicators: z.string().max(MAX_ADVISORY_BYTES), ...Meta }),
   maxBytes: MAX_ADVISORY_BYTES + 64 * 1024,
-  handler: async (input, { principal, actor, now }) => done(await createAdvisory(input, { caller: principal, actor, now })),
+  handler: async (input, { principal, actor, now }) =>
+    done(await createAdvisory(input, { caller: principal, actor, now })),
 });
 
 export const importAdvisoryAction = defineAction({
   name: 'advisories.import',
   role: 'operator',
   input: z.object({
-    file: z.instanceof(Blob, { message: 'Choose the advisory file (.json or .csv).' }).refine((f) => f.size > 0, 'The file is empty.').refine((f) => f.size <= MAX_ADVISORY_BYTES, 'The file is larger than 2 MiB.'),
-    title: z.string().trim().max(200).optional().transform((v) => v || undefined),
-    severity: z.enum(SEVERITIES).optional().or(z.literal('').transform(() => undefined)),
+    file: z
+      .instanceof(Blob, { message: 'Choose the advisory file (.json or .csv).' })
+      .refine((f) => f.size > 0, 'The file is empty.')
+      .refine((f) => f.size <= MAX_ADVISORY_BYTES, 'The file is larger than 2 MiB.'),
+    title: z
+      .string()
+      .trim()
+      .max(200)
+      .optional()
+      .transform((v) => v || undefined),
+    severity: z
+      .enum(SEVERITIES)
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
     publishedAt: utcDate,
     compromiseStart: utcDate,
     compromiseEnd: utcDate,
-    guidance: z.string().max(20_000).optional().transform((v) => v || undefined),
+    guidance: z
+      .string()
+      .max(20_000)
+      .optional()
+      .transform((v) => v || undefined),
   }),
   maxBytes: MAX_ADVISORY_BYTES + 64 * 1024,
   handler: async ({ file, ...meta }, { principal, actor, now }) => {
@@ -72,10 +90,19 @@ export const markCompromisedAction = defineAction({
   input: z.object({
     certificate: z.string().trim().min(1, 'Give a certificate id or thumbprint.').max(200),
     severity: z.enum(SEVERITIES).default('critical'),
-    title: z.string().trim().max(200).optional().transform((v) => v || undefined),
+    title: z
+      .string()
+      .trim()
+      .max(200)
+      .optional()
+      .transform((v) => v || undefined),
     compromiseStart: utcDate,
     compromiseEnd: utcDate,
-    guidance: z.string().max(20_000).optional().transform((v) => v || undefined),
+    guidance: z
+      .string()
+      .max(20_000)
+      .optional()
+      .transform((v) => v || undefined),
   }),
   handler: async ({ certificate, ...rest }, { principal, actor, now }) => {
     const certificateId = await findCertificateId(certificate);

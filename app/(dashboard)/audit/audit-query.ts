@@ -7,7 +7,8 @@ import { z } from 'zod';
 import type { Db, Prisma } from '@/lib/db';
 import { isFleetWide, tenantScopeWhere, type Principal } from '@/lib/auth/principal';
 
-const optionalText = (max: number) => z.preprocess((v) => (Array.isArray(v) ? v[0] : v) || undefined, z.string().trim().max(max).optional());
+const optionalText = (max: number) =>
+  z.preprocess((v) => (Array.isArray(v) ? v[0] : v) || undefined, z.string().trim().max(max).optional());
 const optionalDate = z.preprocess((v) => (Array.isArray(v) ? v[0] : v) || undefined, z.iso.date().optional());
 
 export const AuditFilterSchema = z.object({
@@ -16,7 +17,10 @@ export const AuditFilterSchema = z.object({
   tenant: z.preprocess((v) => (Array.isArray(v) ? v[0] : v) || undefined, z.uuid().optional()),
   from: optionalDate,
   to: optionalDate,
-  page: z.preprocess((v) => (Array.isArray(v) ? v[0] : v) || undefined, z.coerce.number().int().min(1).max(100_000).default(1)),
+  page: z.preprocess(
+    (v) => (Array.isArray(v) ? v[0] : v) || undefined,
+    z.coerce.number().int().min(1).max(100_000).default(1),
+  ),
 });
 export type AuditFilter = z.infer<typeof AuditFilterSchema>;
 
@@ -29,7 +33,12 @@ export async function auditWhere(db: Db, principal: Principal, f: AuditFilter): 
     const tenants = await db.tenant.findMany({ where: tenantScopeWhere(principal, 'viewer'), select: { id: true } });
     and.push({ OR: [{ tenantId: { in: tenants.map((t) => t.id) } }, { actorId: principal.userId }] });
   }
-  if (f.action) and.push(f.action.endsWith('.') || f.action.endsWith('*') ? { action: { startsWith: f.action.replace(/\*$/, '') } } : { action: f.action });
+  if (f.action)
+    and.push(
+      f.action.endsWith('.') || f.action.endsWith('*')
+        ? { action: { startsWith: f.action.replace(/\*$/, '') } }
+        : { action: f.action },
+    );
   if (f.actor) and.push({ actorLabel: { contains: f.actor, mode: 'insensitive' } });
   if (f.tenant) and.push({ tenantId: f.tenant });
   if (f.from) and.push({ at: { gte: new Date(`${f.from}T00:00:00.000Z`) } });
@@ -41,14 +50,24 @@ export async function listAuditEvents(db: Db, principal: Principal, f: AuditFilt
   const where = await auditWhere(db, principal, f);
   const [total, events] = await Promise.all([
     db.auditEvent.count({ where }),
-    db.auditEvent.findMany({ where, orderBy: { seq: 'desc' }, skip: (f.page - 1) * AUDIT_PAGE_SIZE, take: AUDIT_PAGE_SIZE }),
+    db.auditEvent.findMany({
+      where,
+      orderBy: { seq: 'desc' },
+      skip: (f.page - 1) * AUDIT_PAGE_SIZE,
+      take: AUDIT_PAGE_SIZE,
+    }),
   ]);
   return { total, events };
 }
 
 /** Keys whose value differs between before and after (top level), for the diff view. */
 export function changedKeys(before: unknown, after: unknown): { key: string; before: unknown; after: unknown }[] {
-  const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : v === null || v === undefined ? {} : { value: v });
+  const obj = (v: unknown): Record<string, unknown> =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : v === null || v === undefined
+        ? {}
+        : { value: v };
   const b = obj(before);
   const a = obj(after);
   return [...new Set([...Object.keys(b), ...Object.keys(a)])]
@@ -59,7 +78,16 @@ export function changedKeys(before: unknown, after: unknown): { key: string; bef
 
 /** One CSV cell: quoted, and neutralised against spreadsheet formula injection. */
 export function csvCell(v: unknown): string {
-  let s = v === null || v === undefined ? '' : typeof v === 'string' ? v : v instanceof Date ? v.toISOString() : typeof v === 'bigint' ? v.toString() : JSON.stringify(v);
+  let s =
+    v === null || v === undefined
+      ? ''
+      : typeof v === 'string'
+        ? v
+        : v instanceof Date
+          ? v.toISOString()
+          : typeof v === 'bigint'
+            ? v.toString()
+            : JSON.stringify(v);
   if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return `"${s.replace(/"/g, '""')}"`;
 }

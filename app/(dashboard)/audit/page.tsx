@@ -24,7 +24,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const filter = parsed.success ? parsed.data : AuditFilterSchema.parse({});
   const [{ total, events }, tenants] = await Promise.all([
     listAuditEvents(db, principal, filter),
-    db.tenant.findMany({ where: tenantScopeWhere(principal, 'viewer'), select: { id: true, displayName: true }, orderBy: { displayName: 'asc' }, take: 1000 }),
+    db.tenant.findMany({
+      where: tenantScopeWhere(principal, 'viewer'),
+      select: { id: true, displayName: true },
+      orderBy: { displayName: 'asc' },
+      take: 1000,
+    }),
   ]);
   const tenantName = new Map(tenants.map((t) => [t.id, t.displayName]));
   const exportHref = hrefWith('/audit/export', sp, { page: null });
@@ -39,7 +44,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             : 'Changes to the tenants you are assigned, and your own actions.'
         }
         actions={
-          <a href={exportHref} className="inline-flex h-8 items-center rounded-md border border-border-strong bg-surface px-3 text-sm font-medium text-fg hover:bg-surface-2" download>
+          <a
+            href={exportHref}
+            className="inline-flex h-8 items-center rounded-md border border-border-strong bg-surface px-3 text-sm font-medium text-fg hover:bg-surface-2"
+            download
+          >
             Export CSV
           </a>
         }
@@ -48,7 +57,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <form method="get" className="flex flex-wrap items-end gap-3" role="search" aria-label="Filter audit events">
         <label className="space-y-1 text-xs font-medium text-fg-muted">
           <span className="block">Action</span>
-          <Input name="action" defaultValue={filter.action ?? ''} placeholder="rotation.* or user.sign_in" className="w-48" />
+          <Input
+            name="action"
+            defaultValue={filter.action ?? ''}
+            placeholder="rotation.* or user.sign_in"
+            className="w-48"
+          />
         </label>
         <label className="space-y-1 text-xs font-medium text-fg-muted">
           <span className="block">Actor</span>
@@ -56,7 +70,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </label>
         <label className="space-y-1 text-xs font-medium text-fg-muted">
           <span className="block">Tenant</span>
-          <select name="tenant" defaultValue={filter.tenant ?? ''} className="h-8 w-48 rounded-md border border-border-strong bg-surface px-2 text-sm text-fg">
+          <select
+            name="tenant"
+            defaultValue={filter.tenant ?? ''}
+            className="h-8 w-48 rounded-md border border-border-strong bg-surface px-2 text-sm text-fg"
+          >
             <option value="">All tenants</option>
             {tenants.map((t) => (
               <option key={t.id} value={t.id}>
@@ -74,7 +92,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <Input type="date" name="to" defaultValue={filter.to ?? ''} />
         </label>
         <Button type="submit">Filter</Button>
-        {!parsed.success ? <p className="w-full text-xs text-danger">Some filters were not valid and were ignored.</p> : null}
+        {!parsed.success ? (
+          <p className="w-full text-xs text-danger">Some filters were not valid and were ignored.</p>
+        ) : null}
       </form>
 
       {events.length === 0 ? (
@@ -97,7 +117,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 const diff = changedKeys(e.before, e.after);
                 return (
                   <TR key={e.seq.toString()}>
-                    <TD className="whitespace-nowrap font-mono text-xs">{e.at.toISOString().replace('T', ' ').slice(0, 19)}</TD>
+                    <TD className="font-mono text-xs whitespace-nowrap">
+                      {e.at.toISOString().replace('T', ' ').slice(0, 19)}
+                    </TD>
                     <TD className="text-sm">{e.actorLabel}</TD>
                     <TD className="font-mono text-xs">{e.action}</TD>
                     <TD className="text-xs">
@@ -105,7 +127,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                         {e.targetType}
                         {e.targetId ? <span className="font-mono text-fg-muted"> {e.targetId}</span> : null}
                       </div>
-                      {e.tenantId ? <div className="text-fg-muted">{tenantName.get(e.tenantId) ?? e.tenantId}</div> : null}
+                      {e.tenantId ? (
+                        <div className="text-fg-muted">{tenantName.get(e.tenantId) ?? e.tenantId}</div>
+                      ) : null}
                     </TD>
                     <TD className="text-xs">
                       {diff.length === 0 ? (
@@ -118,7 +142,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                               <div key={d.key}>
                                 <dt className="font-semibold">{d.key}</dt>
                                 <dd>
-                                  <del className="text-danger">{show(d.before)}</del> → <ins className="text-success no-underline">{show(d.after)}</ins>
+                                  <del className="text-danger">{show(d.before)}</del> →{' '}
+                                  <ins className="text-success no-underline">{show(d.after)}</ins>
                                 </dd>
                               </div>
                             ))}

@@ -43,7 +43,10 @@ const CreateCampaignFormSchema = z
 function parseLocalDeadline(value: string | undefined, tzOffset: number | undefined): Date | undefined {
   if (!value) return undefined;
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value);
-  if (!m) throw new RekeyError('BAD_INPUT', 'Some fields are not valid.', { fieldErrors: { deadline: ['Pick a date and time.'] } });
+  if (!m)
+    throw new RekeyError('BAD_INPUT', 'Some fields are not valid.', {
+      fieldErrors: { deadline: ['Pick a date and time.'] },
+    });
   const utc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
   return new Date(utc + (tzOffset ?? 0) * 60_000);
 }
@@ -56,13 +59,24 @@ export const createCampaignAction = defineAction({
     let selection: Selection;
     let from: { id: string; state: string } | null = null;
     if (input.fromCampaignId) {
-      const c = z.uuid().safeParse(input.fromCampaignId).success ? await findCampaignSelection(db, input.fromCampaignId) : null;
+      const c = z.uuid().safeParse(input.fromCampaignId).success
+        ? await findCampaignSelection(db, input.fromCampaignId)
+        : null;
       if (!c) throw new RekeyError('NOT_FOUND', 'That draft campaign was not found.');
       await requireCampaignScope(db, c.id, principal, 'operator');
       selection = SelectionSchema.parse(c.selection);
       from = { id: c.id, state: c.state };
     } else {
-      const filters = Object.fromEntries(Object.entries({ advisoryId: input.advisoryId, region: input.region, group: input.group, connectorTypeId: input.connectorTypeId, status: input.status, q: input.q }).filter(([, v]) => v !== undefined));
+      const filters = Object.fromEntries(
+        Object.entries({
+          advisoryId: input.advisoryId,
+          region: input.region,
+          group: input.group,
+          connectorTypeId: input.connectorTypeId,
+          status: input.status,
+          q: input.q,
+        }).filter(([, v]) => v !== undefined),
+      );
       const parsed = SelectionSchema.safeParse({ kind: 'filter', filters });
       if (!parsed.success) throw new RekeyError('BAD_INPUT', 'The selection is not valid.');
       selection = parsed.data;
@@ -83,7 +97,8 @@ export const createCampaignAction = defineAction({
     };
     const { campaign } = await createCampaign(data, { principal, actor, now });
     // "Edit" of a draft = a new campaign from the same selection; the old draft is withdrawn.
-    if (from && (from.state === 'DRAFT' || from.state === 'AWAITING_APPROVAL')) await cancelCampaign(from.id, { principal, actor, now }, { cancelRunning: false });
+    if (from && (from.state === 'DRAFT' || from.state === 'AWAITING_APPROVAL'))
+      await cancelCampaign(from.id, { principal, actor, now }, { cancelRunning: false });
     revalidatePath('/campaigns');
     redirect(`/campaigns/${campaign.id}?created=1`);
   },
@@ -96,10 +111,18 @@ export const startCampaignAction = defineAction({
   role: 'operator',
   input: IdInput.extend({ confirmText: z.string().max(200).optional() }),
   handler: async ({ campaignId, confirmText }, { principal, actor, now }) => {
-    const c = await db.campaign.findUnique({ where: { id: campaignId }, select: { mode: true, _count: { select: { items: true } } } });
+    const c = await db.campaign.findUnique({
+      where: { id: campaignId },
+      select: { mode: true, _count: { select: { items: true } } },
+    });
     if (!c) throw new RekeyError('NOT_FOUND', `Campaign ${campaignId} not found.`);
-    if (startNeedsTypedConfirmation(c.mode, c._count.items, DEFAULT_APPROVAL_THRESHOLD) && confirmText !== START_CONFIRM_TEXT) {
-      throw new RekeyError('BAD_INPUT', `Type ${START_CONFIRM_TEXT} to start this campaign.`, { fieldErrors: { confirmText: [`Type ${START_CONFIRM_TEXT} to confirm.`] } });
+    if (
+      startNeedsTypedConfirmation(c.mode, c._count.items, DEFAULT_APPROVAL_THRESHOLD) &&
+      confirmText !== START_CONFIRM_TEXT
+    ) {
+      throw new RekeyError('BAD_INPUT', `Type ${START_CONFIRM_TEXT} to start this campaign.`, {
+        fieldErrors: { confirmText: [`Type ${START_CONFIRM_TEXT} to confirm.`] },
+      });
     }
     await startCampaign(campaignId, { principal, actor, now });
     revalidatePath(`/campaigns/${campaignId}`);

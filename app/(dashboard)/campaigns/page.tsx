@@ -24,17 +24,58 @@ export default async function CampaignsPage({ searchParams }: Props) {
   const sp = await searchParams;
   const page = Math.max(Number(firstParam(sp.page)) || 1, 1);
   const result = await listCampaigns(db, { principal, page });
-  const createdBy = await campaignCreators(db, result.rows.map((r) => r.id));
+  const createdBy = await campaignCreators(
+    db,
+    result.rows.map((r) => r.id),
+  );
   const rows: Row[] = result.rows.map((r) => ({ ...r, createdBy: createdBy.get(r.id) ?? '—' }));
   const canCreate = hasRole(principal, 'operator');
   const columns: DataTableColumn<Row>[] = [
-    { id: 'name', header: 'Campaign', hideable: false, cell: (c) => <Link href={`/campaigns/${c.id}`} className="font-medium underline-offset-2 hover:underline">{c.name}</Link> },
-    { id: 'state', header: 'State', cell: (c) => <Badge tone={CAMPAIGN_STATE_TONE[c.state]}>{campaignStateLabel(c.state)}</Badge> },
-    { id: 'progress', header: 'Progress', className: 'min-w-48', cell: (c) => <ProgressBar value={c.percentDone} label={`${c.name} progress`} showLabel size="sm" tone={c.byState.FAILED ? 'warning' : c.state === 'COMPLETED' ? 'success' : 'accent'} /> },
+    {
+      id: 'name',
+      header: 'Campaign',
+      hideable: false,
+      cell: (c) => (
+        <Link href={`/campaigns/${c.id}`} className="font-medium underline-offset-2 hover:underline">
+          {c.name}
+        </Link>
+      ),
+    },
+    {
+      id: 'state',
+      header: 'State',
+      cell: (c) => <Badge tone={CAMPAIGN_STATE_TONE[c.state]}>{campaignStateLabel(c.state)}</Badge>,
+    },
+    {
+      id: 'progress',
+      header: 'Progress',
+      className: 'min-w-48',
+      cell: (c) => (
+        <ProgressBar
+          value={c.percentDone}
+          label={`${c.name} progress`}
+          showLabel
+          size="sm"
+          tone={c.byState.FAILED ? 'warning' : c.state === 'COMPLETED' ? 'success' : 'accent'}
+        />
+      ),
+    },
     { id: 'total', header: 'Connectors', align: 'right', cell: (c) => formatNumber(c.total) },
     { id: 'succeeded', header: 'Succeeded', align: 'right', cell: (c) => formatNumber(c.byState.SUCCEEDED ?? 0) },
-    { id: 'failed', header: 'Failed', align: 'right', cell: (c) => (c.byState.FAILED ? <span className="font-medium text-danger">{formatNumber(c.byState.FAILED)}</span> : '0') },
-    { id: 'skipped', header: 'Skipped', align: 'right', defaultHidden: true, cell: (c) => formatNumber((c.byState.SKIPPED ?? 0) + (c.byState.CANCELLED ?? 0)) },
+    {
+      id: 'failed',
+      header: 'Failed',
+      align: 'right',
+      cell: (c) =>
+        c.byState.FAILED ? <span className="font-medium text-danger">{formatNumber(c.byState.FAILED)}</span> : '0',
+    },
+    {
+      id: 'skipped',
+      header: 'Skipped',
+      align: 'right',
+      defaultHidden: true,
+      cell: (c) => formatNumber((c.byState.SKIPPED ?? 0) + (c.byState.CANCELLED ?? 0)),
+    },
     { id: 'createdBy', header: 'Created by', cell: (c) => c.createdBy },
     { id: 'createdAt', header: 'Created', cell: (c) => formatDateTime(c.createdAt) },
     { id: 'mode', header: 'Mode', defaultHidden: true, cell: (c) => c.mode },
@@ -44,12 +85,37 @@ export default async function CampaignsPage({ searchParams }: Props) {
       <PageHeader
         title="Campaigns"
         description="Rotations across many tenants at once, in waves, with a canary first."
-        actions={canCreate ? <LinkButton href="/campaigns/new/setup" size="sm" variant="primary">New campaign</LinkButton> : null}
+        actions={
+          canCreate ? (
+            <LinkButton href="/campaigns/new/setup" size="sm" variant="primary">
+              New campaign
+            </LinkButton>
+          ) : null
+        }
       />
       {result.total === 0 ? (
-        <EmptyState title="No campaigns yet" description="Create one from an advisory, a fleet filter, or by selecting connectors in the Connectors table." icon="layers" action={canCreate ? <LinkButton href="/campaigns/new/setup" size="sm">New campaign</LinkButton> : undefined} />
+        <EmptyState
+          title="No campaigns yet"
+          description="Create one from an advisory, a fleet filter, or by selecting connectors in the Connectors table."
+          icon="layers"
+          action={
+            canCreate ? (
+              <LinkButton href="/campaigns/new/setup" size="sm">
+                New campaign
+              </LinkButton>
+            ) : undefined
+          }
+        />
       ) : (
-        <DataTable caption="Campaigns" columns={columns} rows={rows} getRowId={(c) => c.id} pathname="/campaigns" searchParams={sp} pagination={{ page: result.page, pageSize: result.pageSize, total: result.total }} />
+        <DataTable
+          caption="Campaigns"
+          columns={columns}
+          rows={rows}
+          getRowId={(c) => c.id}
+          pathname="/campaigns"
+          searchParams={sp}
+          pagination={{ page: result.page, pageSize: result.pageSize, total: result.total }}
+        />
       )}
     </>
   );

@@ -3,8 +3,19 @@
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { defineAction } from '@/lib/auth/action';
-import { completeCertificateRequest, createCertificateRequest, CreateCsrSchema, generateCertificate, GenerateCertificateSchema } from '@/lib/certificates/generate-certificate';
-import { CertificateUploadSchema, importCertificate, inspectCertificate, MAX_CERTIFICATE_UPLOAD_BYTES } from '@/lib/certificates/import-certificate';
+import {
+  completeCertificateRequest,
+  createCertificateRequest,
+  CreateCsrSchema,
+  generateCertificate,
+  GenerateCertificateSchema,
+} from '@/lib/certificates/generate-certificate';
+import {
+  CertificateUploadSchema,
+  importCertificate,
+  inspectCertificate,
+  MAX_CERTIFICATE_UPLOAD_BYTES,
+} from '@/lib/certificates/import-certificate';
 import { db } from '@/lib/db';
 
 const maxBytes = MAX_CERTIFICATE_UPLOAD_BYTES + 16 * 1024;

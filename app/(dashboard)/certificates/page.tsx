@@ -8,7 +8,12 @@ import { DataTable, type DataTableColumn } from '@/components/tables/data-table'
 import { parseTableParams } from '@/components/tables/table-params';
 import { requirePrincipal } from '@/lib/auth/context';
 import { hasRole } from '@/lib/auth/principal';
-import { certificateState, CERTIFICATE_SORTS, listCertificates, type CertificateSort } from '@/lib/certificates/list-certificates';
+import {
+  certificateState,
+  CERTIFICATE_SORTS,
+  listCertificates,
+  type CertificateSort,
+} from '@/lib/certificates/list-certificates';
 import { db } from '@/lib/db';
 import { firstParam, formatDate, formatNumber } from '@/lib/utils';
 
@@ -24,15 +29,47 @@ export default async function CertificatesPage({ searchParams }: Props) {
   const sp = await searchParams;
   const q = firstParam(sp.q);
   const table = parseTableParams(sp, CERTIFICATE_SORTS, { sort: 'notAfter', dir: 'asc' });
-  const result = await listCertificates(db, { q, sort: table.sort as CertificateSort, dir: table.dir, page: table.page });
+  const result = await listCertificates(db, {
+    q,
+    sort: table.sort as CertificateSort,
+    dir: table.dir,
+    page: table.page,
+  });
   const now = new Date();
   const columns: DataTableColumn<Row>[] = [
-    { id: 'subject', header: 'Subject', sortable: true, hideable: false, cell: (c) => <div><Link href={`/certificates/${c.id}`} className="font-medium underline-offset-2 hover:underline">{c.subject}</Link>{c.label ? <div className="text-xs text-fg-muted">{c.label}</div> : null}</div> },
-    { id: 'state', header: 'State', cell: (c) => { const s = certificateState(c, now); return <Badge tone={STATE_TONE[s]}>{s}</Badge>; } },
+    {
+      id: 'subject',
+      header: 'Subject',
+      sortable: true,
+      hideable: false,
+      cell: (c) => (
+        <div>
+          <Link href={`/certificates/${c.id}`} className="font-medium underline-offset-2 hover:underline">
+            {c.subject}
+          </Link>
+          {c.label ? <div className="text-xs text-fg-muted">{c.label}</div> : null}
+        </div>
+      ),
+    },
+    {
+      id: 'state',
+      header: 'State',
+      cell: (c) => {
+        const s = certificateState(c, now);
+        return <Badge tone={STATE_TONE[s]}>{s}</Badge>;
+      },
+    },
     { id: 'notAfter', header: 'Expires', sortable: true, cell: (c) => formatDate(c.notAfter) },
     { id: 'thumbprint', header: 'SHA-1 thumbprint', cell: (c) => <Mono>{c.sha1Thumbprint}</Mono> },
     { id: 'key', header: 'Private key', cell: (c) => (c.hasPrivateKey ? 'Held (encrypted)' : '—') },
-    { id: 'usage', header: 'Connectors', sortable: true, align: 'right', firstDir: 'desc', cell: (c) => formatNumber(c.connectors) },
+    {
+      id: 'usage',
+      header: 'Connectors',
+      sortable: true,
+      align: 'right',
+      firstDir: 'desc',
+      cell: (c) => formatNumber(c.connectors),
+    },
     { id: 'source', header: 'Source', defaultHidden: true, cell: (c) => c.source },
     { id: 'region', header: 'Region', defaultHidden: true, cell: (c) => c.region ?? '—' },
   ];
@@ -41,7 +78,13 @@ export default async function CertificatesPage({ searchParams }: Props) {
       <PageHeader
         title="Certificates"
         description={`${formatNumber(result.total)} certificate${result.total === 1 ? '' : 's'} in the inventory: uploaded, generated, issued or discovered in tenants. Private keys never leave the server.`}
-        actions={hasRole(principal, 'operator') ? <LinkButton href="/certificates/new" size="sm">Add a certificate</LinkButton> : null}
+        actions={
+          hasRole(principal, 'operator') ? (
+            <LinkButton href="/certificates/new" size="sm">
+              Add a certificate
+            </LinkButton>
+          ) : null
+        }
       />
       <DataTable
         caption="Certificate inventory"
@@ -54,8 +97,16 @@ export default async function CertificatesPage({ searchParams }: Props) {
         pagination={{ page: result.page, pageSize: result.pageSize, total: result.total }}
         toolbar={
           <form action="/certificates" method="get" role="search" className="flex gap-2">
-            <label htmlFor="cert-q" className="sr-only">Search certificates</label>
-            <input id="cert-q" name="q" defaultValue={q} placeholder="Subject, label, thumbprint or serial" className="h-8 w-72 rounded-md border border-border bg-surface px-2 text-sm" />
+            <label htmlFor="cert-q" className="sr-only">
+              Search certificates
+            </label>
+            <input
+              id="cert-q"
+              name="q"
+              defaultValue={q}
+              placeholder="Subject, label, thumbprint or serial"
+              className="h-8 w-72 rounded-md border border-border bg-surface px-2 text-sm"
+            />
           </form>
         }
         empty={q ? 'No certificate matches.' : 'No certificates yet.'}

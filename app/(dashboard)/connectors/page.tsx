@@ -27,34 +27,84 @@ export default async function ConnectorsPage({ searchParams }: Props) {
   const table = parseTableParams(sp, CONNECTOR_SORTS, { sort: 'status', dir: 'asc' });
   const scope = tenantScopeWhere(principal, 'viewer');
   const [result, options] = await Promise.all([
-    listConnectors(db, scope, { filters, sort: table.sort as ConnectorSort, dir: table.dir, page: table.page, pageSize: 50 }),
+    listConnectors(db, scope, {
+      filters,
+      sort: table.sort as ConnectorSort,
+      dir: table.dir,
+      page: table.page,
+      pageSize: 50,
+    }),
     listFilterOptions(db, scope),
   ]);
   const canOperate = hasRole(principal, 'operator');
   const columns: DataTableColumn<Row>[] = [
     {
-      id: 'name', header: 'Connector', sortable: true, hideable: false,
+      id: 'name',
+      header: 'Connector',
+      sortable: true,
+      hideable: false,
       cell: (c) => (
         <div className="min-w-0">
-          <Link href={`/connectors/${c.id}`} className="font-medium text-fg underline-offset-2 hover:underline">{c.displayName}</Link>
+          <Link href={`/connectors/${c.id}`} className="font-medium text-fg underline-offset-2 hover:underline">
+            {c.displayName}
+          </Link>
           <div className="truncate text-xs text-fg-muted">{c.connectorType.name}</div>
         </div>
       ),
     },
-    { id: 'tenant', header: 'Tenant', sortable: true, cell: (c) => <Link href={`/tenants/${c.tenant.id}`} className="underline-offset-2 hover:underline">{c.tenant.displayName}</Link> },
+    {
+      id: 'tenant',
+      header: 'Tenant',
+      sortable: true,
+      cell: (c) => (
+        <Link href={`/tenants/${c.tenant.id}`} className="underline-offset-2 hover:underline">
+          {c.tenant.displayName}
+        </Link>
+      ),
+    },
     { id: 'region', header: 'Region', cell: (c) => c.tenant.region },
     { id: 'status', header: 'Status', sortable: true, cell: (c) => <StatusChip status={c.status} /> },
-    { id: 'expires', header: 'Certificate expires', sortable: true, cell: (c) => (c.currentCertificate ? formatDate(c.currentCertificate.notAfter) : '—') },
-    { id: 'thumbprint', header: 'Thumbprint', defaultHidden: true, cell: (c) => (c.currentCertificate ? <Mono>{c.currentCertificate.sha1Thumbprint}</Mono> : '—') },
+    {
+      id: 'expires',
+      header: 'Certificate expires',
+      sortable: true,
+      cell: (c) => (c.currentCertificate ? formatDate(c.currentCertificate.notAfter) : '—'),
+    },
+    {
+      id: 'thumbprint',
+      header: 'Thumbprint',
+      defaultHidden: true,
+      cell: (c) => (c.currentCertificate ? <Mono>{c.currentCertificate.sha1Thumbprint}</Mono> : '—'),
+    },
     { id: 'type', header: 'Type', sortable: true, defaultHidden: true, cell: (c) => c.connectorType.name },
-    { id: 'rotation', header: 'Rotation', cell: (c) => (c.rotations[0] ? <Link href={`/rotations/${c.rotations[0].id}`}><StatusChip kind="rotation" status={c.rotations[0].state} /></Link> : '—') },
+    {
+      id: 'rotation',
+      header: 'Rotation',
+      cell: (c) =>
+        c.rotations[0] ? (
+          <Link href={`/rotations/${c.rotations[0].id}`}>
+            <StatusChip kind="rotation" status={c.rotations[0].state} />
+          </Link>
+        ) : (
+          '—'
+        ),
+    },
   ];
   return (
     <>
       <PageHeader
         title="Connectors"
         description={`${formatNumber(result.total)} vendor connector${result.total === 1 ? '' : 's'}${filters.status ? ` with status ${filters.status}` : ''}. Select connectors to rotate them as a campaign.`}
-        actions={<LinkButton href={hrefWith('/connectors/export', { ...filters, sort: table.sort, dir: table.dir }, {})} prefetch={false} variant="secondary" size="sm">Export CSV</LinkButton>}
+        actions={
+          <LinkButton
+            href={hrefWith('/connectors/export', { ...filters, sort: table.sort, dir: table.dir }, {})}
+            prefetch={false}
+            variant="secondary"
+            size="sm"
+          >
+            Export CSV
+          </LinkButton>
+        }
       />
       <DataTable
         caption="Connectors"
@@ -65,8 +115,24 @@ export default async function ConnectorsPage({ searchParams }: Props) {
         searchParams={sp}
         defaultSort={{ sort: 'status', dir: 'asc' }}
         pagination={{ page: result.page, pageSize: result.pageSize, total: result.total }}
-        bulk={canOperate ? { action: '/campaigns/new', actions: [{ label: 'Rotate selected as a campaign', value: 'campaign', variant: 'primary' }], name: 'connectorIds', rowLabel: (c) => `${c.tenant.displayName} · ${c.displayName}` } : undefined}
-        toolbar={<FleetFilterForm action="/connectors" filters={filters} options={options} extra={{ q: filters.q, status: filters.status }} />}
+        bulk={
+          canOperate
+            ? {
+                action: '/campaigns/new',
+                actions: [{ label: 'Rotate selected as a campaign', value: 'campaign', variant: 'primary' }],
+                name: 'connectorIds',
+                rowLabel: (c) => `${c.tenant.displayName} · ${c.displayName}`,
+              }
+            : undefined
+        }
+        toolbar={
+          <FleetFilterForm
+            action="/connectors"
+            filters={filters}
+            options={options}
+            extra={{ q: filters.q, status: filters.status }}
+          />
+        }
         empty="No connector matches these filters."
       />
     </>

@@ -33,13 +33,28 @@ export const startRotationAction = defineAction({
   role: 'operator',
   input: StartInput,
   handler: async (input, { principal, actor, now }) => {
-    const connector = await db.connector.findUnique({ where: { id: input.connectorId }, select: { tenantId: true, displayName: true } });
+    const connector = await db.connector.findUnique({
+      where: { id: input.connectorId },
+      select: { tenantId: true, displayName: true },
+    });
     if (!connector) throw new RekeyError('NOT_FOUND', 'Connector not found.');
     await requireTenantAccess(principal, connector.tenantId, 'operator');
     if (input.mode === 'reestablish' && (input.confirmText ?? '').trim() !== reestablishPhrase(connector.displayName)) {
-      throw new RekeyError('BAD_INPUT', `Re-establishing deletes the current credential first. Type “${reestablishPhrase(connector.displayName)}” to confirm.`, { fieldErrors: { confirmText: ['The typed text does not match.'] } });
+      throw new RekeyError(
+        'BAD_INPUT',
+        `Re-establishing deletes the current credential first. Type “${reestablishPhrase(connector.displayName)}” to confirm.`,
+        { fieldErrors: { confirmText: ['The typed text does not match.'] } },
+      );
     }
-    const rotation = await startRotation({ connectorId: input.connectorId, toCertificateId: input.toCertificateId, mode: input.mode, recreate: input.recreate === '1' }, { actor, now, principal });
+    const rotation = await startRotation(
+      {
+        connectorId: input.connectorId,
+        toCertificateId: input.toCertificateId,
+        mode: input.mode,
+        recreate: input.recreate === '1',
+      },
+      { actor, now, principal },
+    );
     redirect(`/rotations/${rotation.id}`);
   },
 });
@@ -82,7 +97,8 @@ export const checkFirstUseAction = defineAction({
     const ev = await getRotationEvidence(rotationId, { principal });
     // Rekey's own verification sign-in with the new key happens before the rotation finishes; only
     // later sign-ins are the vendor's service.
-    if (ev.rotation.state !== 'SUCCEEDED' || !ev.rotation.finishedAt) throw new RekeyError('CONFLICT', 'The vendor\'s first sign-in can be checked once the rotation has succeeded.');
+    if (ev.rotation.state !== 'SUCCEEDED' || !ev.rotation.finishedAt)
+      throw new RekeyError('CONFLICT', "The vendor's first sign-in can be checked once the rotation has succeeded.");
     const keyId = ev.facts.add?.keyId ?? undefined;
     const { vendorCidrs } = await loadDetectionSettings(db);
     const r: FirstUseResult = await findFirstUseAfter(getGraphEnvironment().gateway, {
@@ -93,8 +109,16 @@ export const checkFirstUseAction = defineAction({
       after: ev.rotation.finishedAt,
       vendorCidrs,
     });
-    if (r.status === 'used') return { status: 'used', at: r.at.toISOString(), ipAddress: r.ipAddress, fromVendorRange: r.fromVendorRange, resource: r.resource };
-    if (r.status === 'not_yet') return { status: 'not_yet', checkedSignIns: r.checkedSignIns, checkedAt: now.toISOString() };
+    if (r.status === 'used')
+      return {
+        status: 'used',
+        at: r.at.toISOString(),
+        ipAddress: r.ipAddress,
+        fromVendorRange: r.fromVendorRange,
+        resource: r.resource,
+      };
+    if (r.status === 'not_yet')
+      return { status: 'not_yet', checkedSignIns: r.checkedSignIns, checkedAt: now.toISOString() };
     return { status: 'unavailable', message: r.message };
   },
 });

@@ -22,7 +22,10 @@ import { scanTenant } from '@/lib/tenants/scan-tenant';
 const MAX_CSV_BYTES = 5 * 1024 * 1024;
 
 function requireFleetWideOperator(principal: Principal): void {
-  if (!isFleetWide(principal, 'operator')) throw new RekeyError('FORBIDDEN', 'Adding tenants needs the Operator role for the whole fleet.', { need: 'operator' });
+  if (!isFleetWide(principal, 'operator'))
+    throw new RekeyError('FORBIDDEN', 'Adding tenants needs the Operator role for the whole fleet.', {
+      need: 'operator',
+    });
 }
 
 /** Consent links are best-effort extras: a missing management-app configuration must not hide the result. */
@@ -42,7 +45,12 @@ export const addTenantAction = defineAction({
     requireFleetWideOperator(principal);
     const t = await addTenant(input, { actor, now });
     revalidatePath('/tenants');
-    return { id: t.id, displayName: t.displayName, entraTenantId: t.entraTenantId, consentUrl: await consentUrlFor(t.id) };
+    return {
+      id: t.id,
+      displayName: t.displayName,
+      entraTenantId: t.entraTenantId,
+      consentUrl: await consentUrlFor(t.id),
+    };
   },
 });
 
@@ -54,7 +62,10 @@ const ImportTenantsFormSchema = z
     file: z.instanceof(Blob).optional(),
     dryRun: checkbox.optional(),
   })
-  .refine((v) => Boolean(v.file?.size) || Boolean(v.csv?.trim()), { message: 'Paste the CSV or choose a file.', path: ['csv'] });
+  .refine((v) => Boolean(v.file?.size) || Boolean(v.csv?.trim()), {
+    message: 'Paste the CSV or choose a file.',
+    path: ['csv'],
+  });
 
 export const importTenantsAction = defineAction({
   name: 'tenants.import',
@@ -83,7 +94,14 @@ export const checkConsentAction = defineAction({
     await requireTenantAccess(principal, tenantId, 'operator');
     const r = await checkTenantConsent({ tenantId }, { actor, now });
     revalidatePath(`/tenants/${tenantId}`);
-    return { state: r.state, detail: r.detail, grantedRoles: r.grantedRoles, missing: r.missing, signInLogState: r.signInLogState, changed: r.changed };
+    return {
+      state: r.state,
+      detail: r.detail,
+      grantedRoles: r.grantedRoles,
+      missing: r.missing,
+      signInLogState: r.signInLogState,
+      changed: r.changed,
+    };
   },
 });
 
@@ -110,6 +128,12 @@ export const scanSignInsAction = defineAction({
     const r = await scanSignIns({ tenantIds: [tenantId] }, { caller: principal, actor, now });
     revalidatePath(`/tenants/${tenantId}`);
     const t = r.tenants[0];
-    return { state: t?.state ?? 'error', detail: t?.detail ?? null, signInsRead: t?.signInsRead ?? 0, evidenceStored: t?.evidenceStored ?? 0, unknownAddressUses: t?.unknownAddressUses ?? 0 };
+    return {
+      state: t?.state ?? 'error',
+      detail: t?.detail ?? null,
+      signInsRead: t?.signInsRead ?? 0,
+      evidenceStored: t?.evidenceStored ?? 0,
+      unknownAddressUses: t?.unknownAddressUses ?? 0,
+    };
   },
 });

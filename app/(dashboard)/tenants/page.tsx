@@ -31,21 +31,53 @@ export default async function TenantsPage({ searchParams }: Props) {
   const now = new Date();
   const columns: DataTableColumn<TenantRow>[] = [
     {
-      id: 'name', header: 'Tenant', sortable: true, hideable: false,
+      id: 'name',
+      header: 'Tenant',
+      sortable: true,
+      hideable: false,
       cell: (t) => (
         <div className="min-w-0">
-          <Link href={`/tenants/${t.id}`} prefetch={false} className="font-medium text-fg underline-offset-2 hover:underline">{t.displayName}</Link>
+          <Link
+            href={`/tenants/${t.id}`}
+            prefetch={false}
+            className="font-medium text-fg underline-offset-2 hover:underline"
+          >
+            {t.displayName}
+          </Link>
           <div className="truncate text-xs text-fg-muted">{t.defaultDomain ?? t.entraTenantId}</div>
         </div>
       ),
     },
     { id: 'region', header: 'Region', sortable: true, cell: (t) => t.region },
     { id: 'group', header: 'Group', cell: (t) => t.group ?? '—', defaultHidden: false },
-    { id: 'status', header: 'Worst status', cell: (t) => (t.worstStatus ? <StatusChip status={t.worstStatus} /> : <span className="text-fg-subtle">No connectors</span>) },
-    { id: 'connectors', header: 'Connectors', sortable: true, align: 'right', firstDir: 'desc', cell: (t) => formatNumber(t.connectors) },
-    { id: 'consent', header: 'Consent', sortable: true, cell: (t) => <StatusChip kind="consent" status={t.consentState} /> },
+    {
+      id: 'status',
+      header: 'Worst status',
+      cell: (t) =>
+        t.worstStatus ? <StatusChip status={t.worstStatus} /> : <span className="text-fg-subtle">No connectors</span>,
+    },
+    {
+      id: 'connectors',
+      header: 'Connectors',
+      sortable: true,
+      align: 'right',
+      firstDir: 'desc',
+      cell: (t) => formatNumber(t.connectors),
+    },
+    {
+      id: 'consent',
+      header: 'Consent',
+      sortable: true,
+      cell: (t) => <StatusChip kind="consent" status={t.consentState} />,
+    },
     { id: 'signins', header: 'Sign-in logs', defaultHidden: true, cell: (t) => t.signInLogState.replace(/_/g, ' ') },
-    { id: 'lastScan', header: 'Last scan', sortable: true, firstDir: 'desc', cell: (t) => (t.lastScanAt ? formatRelativeTime(t.lastScanAt, now) : 'Never') },
+    {
+      id: 'lastScan',
+      header: 'Last scan',
+      sortable: true,
+      firstDir: 'desc',
+      cell: (t) => (t.lastScanAt ? formatRelativeTime(t.lastScanAt, now) : 'Never'),
+    },
   ];
   const exportHref = hrefWith('/tenants/export', { ...filters, sort: table.sort, dir: table.dir }, {});
   return (
@@ -55,8 +87,14 @@ export default async function TenantsPage({ searchParams }: Props) {
         description={`${formatNumber(result.total)} tenant${result.total === 1 ? '' : 's'}${filters.q ? ` matching “${filters.q}”` : ''}. Consent state, connectors and their worst status.`}
         actions={
           <>
-            <LinkButton href={exportHref} prefetch={false} variant="secondary" size="sm">Export CSV</LinkButton>
-            {hasRole(principal, 'operator') ? <LinkButton href="/tenants/new" size="sm">Add tenants</LinkButton> : null}
+            <LinkButton href={exportHref} prefetch={false} variant="secondary" size="sm">
+              Export CSV
+            </LinkButton>
+            {hasRole(principal, 'operator') ? (
+              <LinkButton href="/tenants/new" size="sm">
+                Add tenants
+              </LinkButton>
+            ) : null}
           </>
         }
       />
@@ -69,8 +107,19 @@ export default async function TenantsPage({ searchParams }: Props) {
         searchParams={sp}
         defaultSort={{ sort: 'name', dir: 'asc' }}
         pagination={{ page: result.page, pageSize: result.pageSize, total: result.total }}
-        toolbar={<FleetFilterForm action="/tenants" filters={filters} options={options} extra={{ q: filters.q, status: filters.status }} />}
-        empty={filters.q || filters.region || filters.group ? 'No tenant matches these filters.' : 'No tenants yet. Add tenants by id or domain, or import a CSV.'}
+        toolbar={
+          <FleetFilterForm
+            action="/tenants"
+            filters={filters}
+            options={options}
+            extra={{ q: filters.q, status: filters.status }}
+          />
+        }
+        empty={
+          filters.q || filters.region || filters.group
+            ? 'No tenant matches these filters.'
+            : 'No tenants yet. Add tenants by id or domain, or import a CSV.'
+        }
       />
     </>
   );

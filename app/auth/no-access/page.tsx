@@ -16,18 +16,25 @@ export default async function NoAccessPage() {
           <p>
             {principal ? (
               <>
-                You are signed in as <strong className="text-fg">{principal.email}</strong>, but no role has been assigned to you.
+                You are signed in as <strong className="text-fg">{principal.email}</strong>, but no role has been
+                assigned to you.
               </>
             ) : (
               'Your account has no role in Rekey yet.'
             )}
           </p>
-          <p>Ask a Rekey admin to assign you a role in Settings → Users (Viewer to look, Operator to rotate), optionally limited to the tenants you manage. Then sign in again.</p>
+          <p>
+            Ask a Rekey admin to assign you a role in Settings → Users (Viewer to look, Operator to rotate), optionally
+            limited to the tenants you manage. Then sign in again.
+          </p>
         </div>
       }
     >
       <form action="/auth/sign-out" method="post">
-        <button type="submit" className="inline-flex h-8 items-center rounded-md border border-border-strong bg-surface px-3 text-sm font-medium text-fg hover:bg-surface-2">
+        <button
+          type="submit"
+          className="inline-flex h-8 items-center rounded-md border border-border-strong bg-surface px-3 text-sm font-medium text-fg hover:bg-surface-2"
+        >
           Sign out
         </button>
       </form>

@@ -16,25 +16,46 @@ let serial = 0x1000;
 
 /** A certificate row from a freshly built certificate, valid 2026-01-01 → 2027-06-01. */
 export async function insertRealCertificate(client: Db = db, subject = 'CN=Vendor Connector 2027, O=Rekey Tests') {
-  const built = buildCert({ subject, notBefore: new Date('2026-01-01T00:00:00Z'), notAfter: new Date('2027-06-01T00:00:00Z'), serialNumberHex: (0x10000000 + serial++).toString(16) });
+  const built = buildCert({
+    subject,
+    notBefore: new Date('2026-01-01T00:00:00Z'),
+    notAfter: new Date('2027-06-01T00:00:00Z'),
+    serialNumberHex: (0x10000000 + serial++).toString(16),
+  });
   const der = Buffer.from(built.pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
   const f = certificateFactsFromDer(der);
   return client.certificate.create({
     data: {
-      sha1Thumbprint: f.sha1Thumbprint, sha256Thumbprint: f.sha256Thumbprint, serialNumber: f.serialNumber, subject: f.subject, issuer: f.issuer,
-      notBefore: f.notBefore, notAfter: f.notAfter, keyType: f.keyType, keySize: f.keySize ?? null, signatureAlgorithm: f.signatureAlgorithm,
-      der, source: 'uploaded',
+      sha1Thumbprint: f.sha1Thumbprint,
+      sha256Thumbprint: f.sha256Thumbprint,
+      serialNumber: f.serialNumber,
+      subject: f.subject,
+      issuer: f.issuer,
+      notBefore: f.notBefore,
+      notAfter: f.notAfter,
+      keyType: f.keyType,
+      keySize: f.keySize ?? null,
+      signatureAlgorithm: f.signatureAlgorithm,
+      der,
+      source: 'uploaded',
     },
   });
 }
 
-export function principal(role: 'admin' | 'operator' | 'viewer', scope: { tenantIds?: string[]; groups?: string[] } | 'all' = 'all'): Principal {
+export function principal(
+  role: 'admin' | 'operator' | 'viewer',
+  scope: { tenantIds?: string[]; groups?: string[] } | 'all' = 'all',
+): Principal {
   const id = randomUUID();
   return {
     userId: id,
     email: `${role}-${id.slice(0, 4)}@example.test`,
     name: role,
-    roles: [scope === 'all' ? { role, allTenants: true, tenantIds: [], groups: [] } : { role, allTenants: false, tenantIds: scope.tenantIds ?? [], groups: scope.groups ?? [] }],
+    roles: [
+      scope === 'all'
+        ? { role, allTenants: true, tenantIds: [], groups: [] }
+        : { role, allTenants: false, tenantIds: scope.tenantIds ?? [], groups: scope.groups ?? [] },
+    ],
   };
 }
 
@@ -49,11 +70,22 @@ export function installInertRotationDeps(now: () => Date): void {
 }
 
 /** Ends a rotation the way the engine does at a terminal state, including the campaign hook. */
-export async function finishRotation(rotationId: string, state: 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'NEEDS_ATTENTION', at: Date, opts: { errorMessage?: string; callHook?: boolean } = {}) {
+export async function finishRotation(
+  rotationId: string,
+  state: 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'NEEDS_ATTENTION',
+  at: Date,
+  opts: { errorMessage?: string; callHook?: boolean } = {},
+) {
   await db.$transaction(async (tx) => {
     const r = await tx.rotation.update({
       where: { id: rotationId },
-      data: { state, step: state === 'NEEDS_ATTENTION' ? 'add_new' : 'done', startedAt: at, ...(state === 'NEEDS_ATTENTION' ? {} : { finishedAt: at }), errorMessage: opts.errorMessage ?? null },
+      data: {
+        state,
+        step: state === 'NEEDS_ATTENTION' ? 'add_new' : 'done',
+        startedAt: at,
+        ...(state === 'NEEDS_ATTENTION' ? {} : { finishedAt: at }),
+        errorMessage: opts.errorMessage ?? null,
+      },
     });
     if (opts.callHook !== false) await onRotationFinished(tx, r, at);
   });

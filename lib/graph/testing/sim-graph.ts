@@ -21,9 +21,16 @@ export interface GraphSim {
   healthyTenant(): ManifestTenant;
   certificate(name: string): { certificatePem: string; privateKeyPem: string | null; sha1: string };
   /** A fresh tenant with the management app consented (default: the demo fleet's roles). */
-  makeTenant(input: { name: string; roles?: string[]; premium?: boolean; consented?: boolean }): { id: string; name: string; domain: string };
+  makeTenant(input: { name: string; roles?: string[]; premium?: boolean; consented?: boolean }): {
+    id: string;
+    name: string;
+    domain: string;
+  };
   /** A connector app (+ service principal) holding `certificates`, with app roles granted per `graphRoles`. */
-  makeConnector(tenantId: string, input: { displayName: string; certificates?: string[]; graphRoles?: string[] }): { appId: string; appObjectId: string; spObjectId: string };
+  makeConnector(
+    tenantId: string,
+    input: { displayName: string; certificates?: string[]; graphRoles?: string[] },
+  ): { appId: string; appObjectId: string; spObjectId: string };
   close(): Promise<void>;
 }
 
@@ -32,7 +39,9 @@ let counter = 0;
 
 export const FAST_RETRIES: Partial<GraphLimits> = { baseRetryDelayMs: 20, maxRetryDelayMs: 2_000 };
 
-export async function startGraphSim(opts: StartSimulatorOptions & { limits?: Partial<GraphLimits> } = {}): Promise<GraphSim> {
+export async function startGraphSim(
+  opts: StartSimulatorOptions & { limits?: Partial<GraphLimits> } = {},
+): Promise<GraphSim> {
   const sim = await startTestSim(opts);
   const manifest = sim.manifest;
   if (!manifest) throw new Error('the test simulator has no demo manifest');
@@ -48,7 +57,9 @@ export async function startGraphSim(opts: StartSimulatorOptions & { limits?: Par
       limits: { ...FAST_RETRIES, ...opts.limits, ...limits },
     });
   const tenant = (scenario?: string) => {
-    const t = manifest.tenants.find((x) => (scenario ? x.scenarios.includes(scenario) : x.scenarios.length === 0 && x.connectors.length > 0));
+    const t = manifest.tenants.find((x) =>
+      scenario ? x.scenarios.includes(scenario) : x.scenarios.length === 0 && x.connectors.length > 0,
+    );
     if (!t) throw new Error(`no tenant with scenario ${scenario ?? '(none)'}`);
     return t;
   };
@@ -62,11 +73,19 @@ export async function startGraphSim(opts: StartSimulatorOptions & { limits?: Par
     certificate(name) {
       const c = manifest.vendor.certificates.find((x) => x.name === name);
       if (!c) throw new Error(`no certificate ${name}`);
-      return { certificatePem: fs.readFileSync(c.certificatePath, 'utf8'), privateKeyPem: c.privateKeyPath ? fs.readFileSync(c.privateKeyPath, 'utf8') : null, sha1: c.thumbprintSha1 };
+      return {
+        certificatePem: fs.readFileSync(c.certificatePath, 'utf8'),
+        privateKeyPem: c.privateKeyPath ? fs.readFileSync(c.privateKeyPath, 'utf8') : null,
+        sha1: c.thumbprintSha1,
+      };
     },
     makeTenant(input) {
       const slug = `${input.name.toLowerCase().replace(/[^a-z0-9]+/g, '')}${++counter}${Date.now() % 100000}`;
-      const t = sim.admin.createTenant({ displayName: input.name, domain: `${slug}.onmicrosoft.com`, premium: input.premium ?? true });
+      const t = sim.admin.createTenant({
+        displayName: input.name,
+        domain: `${slug}.onmicrosoft.com`,
+        premium: input.premium ?? true,
+      });
       if (input.consented !== false) {
         sim.admin.addServicePrincipal(t.id, m.appId);
         sim.admin.grantAppRoles(t.id, m.appId, input.roles ?? m.graphRoles);
@@ -81,10 +100,14 @@ export async function startGraphSim(opts: StartSimulatorOptions & { limits?: Par
         if (!role) throw new Error(`unknown Graph role ${r}`);
         return { id: role.id, type: 'Role' };
       });
-      const app = sim.admin.createApplication(tenantId, { displayName: input.displayName, requiredResourceAccess: [{ resourceAppId: GRAPH_APP_ID, resourceAccess: graphRoleIds }] });
+      const app = sim.admin.createApplication(tenantId, {
+        displayName: input.displayName,
+        requiredResourceAccess: [{ resourceAppId: GRAPH_APP_ID, resourceAccess: graphRoleIds }],
+      });
       const sp = sim.admin.addServicePrincipal(tenantId, app.appId);
       if (roles.length) sim.admin.grantAppRoles(tenantId, app.appId, roles);
-      for (const c of input.certificates ?? []) sim.admin.addKeyCredentialDirect(tenantId, { appId: app.appId, certificate: c });
+      for (const c of input.certificates ?? [])
+        sim.admin.addKeyCredentialDirect(tenantId, { appId: app.appId, certificate: c });
       return { appId: app.appId, appObjectId: app.id, spObjectId: sp.id };
     },
     close: () => sim.close(),

@@ -8,12 +8,35 @@ export const addNew: StepHandler = async (ctx) => {
   if (present) {
     return {
       message: `The new certificate ${ctx.newCert.sha1} is already on the application (keyId ${present.keyId}); nothing added.`,
-      facts: { add: ctx.facts.add ?? { at: ctx.now.toISOString(), path: ctx.facts.recreated ? 'create' : 'none', reason: ctx.facts.recreated ? 'added when the connection was recreated' : 'already present when the step ran', keyId: present.keyId, alreadyPresent: true } },
+      facts: {
+        add: ctx.facts.add ?? {
+          at: ctx.now.toISOString(),
+          path: ctx.facts.recreated ? 'create' : 'none',
+          reason: ctx.facts.recreated ? 'added when the connection was recreated' : 'already present when the step ran',
+          keyId: present.keyId,
+          alreadyPresent: true,
+        },
+      },
     };
   }
-  const w = await ctx.graph.addCredential(ctx.tenant, { on: 'application', objectId: app.id, credential: ctx.newCert.credential, heldKeys: heldKeys(ctx), now: ctx.now, known: app.credentials });
+  const w = await ctx.graph.addCredential(ctx.tenant, {
+    on: 'application',
+    objectId: app.id,
+    credential: ctx.newCert.credential,
+    heldKeys: heldKeys(ctx),
+    now: ctx.now,
+    known: app.credentials,
+  });
   return {
     message: `Added the new certificate ${ctx.newCert.sha1} to the application with ${w.path === 'addKey' ? 'addKey' : w.path === 'patch' ? 'PATCH' : 'no write'} (${w.reason}).`,
-    facts: { add: { at: ctx.now.toISOString(), path: w.path, reason: w.reason, keyId: w.keyId, alreadyPresent: w.path === 'none' } },
+    facts: {
+      add: {
+        at: ctx.now.toISOString(),
+        path: w.path,
+        reason: w.reason,
+        keyId: w.keyId,
+        alreadyPresent: w.path === 'none',
+      },
+    },
   };
 };

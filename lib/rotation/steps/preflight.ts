@@ -10,30 +10,55 @@ export const preflight: StepHandler = async (ctx) => {
   const can = (need: keyof typeof ROLES_SATISFYING) => ROLES_SATISFYING[need].some((r) => roles.includes(r));
   const who = ctx.tenant.name ?? ctx.tenant.id;
   if (!can('writeApplications')) {
-    throw permanent('PERMISSION_MISSING', `Rekey's management app lacks Application.ReadWrite.All in tenant ${who} (it has: ${roles.join(', ') || 'no roles'}). Ask a Global Administrator of the tenant to grant admin consent again.`);
+    throw permanent(
+      'PERMISSION_MISSING',
+      `Rekey's management app lacks Application.ReadWrite.All in tenant ${who} (it has: ${roles.join(', ') || 'no roles'}). Ask a Global Administrator of the tenant to grant admin consent again.`,
+    );
   }
   if (ctx.now.getTime() >= ctx.newCert.notAfter.getTime() || ctx.now.getTime() < ctx.newCert.notBefore.getTime()) {
-    throw permanent('CERTIFICATE_NOT_VALID', `The new certificate (${ctx.newCert.sha1}) is not valid now (${ctx.newCert.notBefore.toISOString()} – ${ctx.newCert.notAfter.toISOString()}). Choose another certificate.`);
+    throw permanent(
+      'CERTIFICATE_NOT_VALID',
+      `The new certificate (${ctx.newCert.sha1}) is not valid now (${ctx.newCert.notBefore.toISOString()} – ${ctx.newCert.notAfter.toISOString()}). Choose another certificate.`,
+    );
   }
   const view = await ctx.graph.readConnection(ctx.connection);
   const warnings: string[] = [];
   let plan = ctx.plan;
   if (!view.app) {
     if (ctx.plan === 'rotate') {
-      throw permanent('APP_NOT_FOUND', `The application ${ctx.connection.appId} (${ctx.connectorDisplayName}) no longer exists in tenant ${who}. Cancel this rotation and start a Re-establish connection rotation to recreate it.`);
+      throw permanent(
+        'APP_NOT_FOUND',
+        `The application ${ctx.connection.appId} (${ctx.connectorDisplayName}) no longer exists in tenant ${who}. Cancel this rotation and start a Re-establish connection rotation to recreate it.`,
+      );
     }
     plan = 'reestablish_recreate';
-    warnings.push('The application no longer exists; it will be recreated from the inventory (display name and the connector type\'s permissions).');
+    warnings.push(
+      "The application no longer exists; it will be recreated from the inventory (display name and the connector type's permissions).",
+    );
   }
   if (plan === 'reestablish_recreate' && !can('writeAppRoleAssignments')) {
-    throw permanent('PERMISSION_MISSING', `Recreating the connection needs AppRoleAssignment.ReadWrite.All in tenant ${who} to restore its consent; Rekey's management app does not have it. Grant it, or re-establish by replacing the credential instead.`);
+    throw permanent(
+      'PERMISSION_MISSING',
+      `Recreating the connection needs AppRoleAssignment.ReadWrite.All in tenant ${who} to restore its consent; Rekey's management app does not have it. Grant it, or re-establish by replacing the credential instead.`,
+    );
   }
-  if (ctx.plan === 'rotate' && view.app && ctx.oldCert && !view.app.credentials.some((c) => c.sha1 === ctx.oldCert!.sha1)) {
-    warnings.push(`The current certificate (${ctx.oldCert.sha1}) is not on the application; nothing will need removing.`);
+  if (
+    ctx.plan === 'rotate' &&
+    view.app &&
+    ctx.oldCert &&
+    !view.app.credentials.some((c) => c.sha1 === ctx.oldCert!.sha1)
+  ) {
+    warnings.push(
+      `The current certificate (${ctx.oldCert.sha1}) is not on the application; nothing will need removing.`,
+    );
   }
   return {
     message: `Preflight passed for ${ctx.connectorDisplayName} in ${who}${warnings.length ? ` (${warnings.length} warning${warnings.length > 1 ? 's' : ''})` : ''}.`,
     plan: plan === ctx.plan ? undefined : plan,
-    facts: { plan, preflight: { at: ctx.now.toISOString(), roles, warnings }, ...(ctx.facts.before ? {} : { before: credentialList(view, ctx.now) }) },
+    facts: {
+      plan,
+      preflight: { at: ctx.now.toISOString(), roles, warnings },
+      ...(ctx.facts.before ? {} : { before: credentialList(view, ctx.now) }),
+    },
   };
 };

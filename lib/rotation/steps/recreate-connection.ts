@@ -17,11 +17,24 @@ export const recreateConnection: StepHandler = async (ctx) => {
       // Created by an interrupted attempt (possibly before its service principal): finish and adopt it.
       const connection = view.sp
         ? { appId: c.appId, appObjectId: c.appObjectId, spObjectId: view.sp.id }
-        : await ctx.graph.createConnection(ctx.tenant, { displayName: snap.displayName, requiredResourceAccess: snap.requiredResourceAccess, credential: ctx.newCert.credential, adopt: { appId: c.appId, appObjectId: c.appObjectId } });
-      return { message: `Found the recreated application ${c.appId} from an earlier attempt; using it.`, connection, facts: { recreated: { at: ctx.now.toISOString(), ...connection, adopted: true } } };
+        : await ctx.graph.createConnection(ctx.tenant, {
+            displayName: snap.displayName,
+            requiredResourceAccess: snap.requiredResourceAccess,
+            credential: ctx.newCert.credential,
+            adopt: { appId: c.appId, appObjectId: c.appObjectId },
+          });
+      return {
+        message: `Found the recreated application ${c.appId} from an earlier attempt; using it.`,
+        connection,
+        facts: { recreated: { at: ctx.now.toISOString(), ...connection, adopted: true } },
+      };
     }
   }
-  const created = await ctx.graph.createConnection(ctx.tenant, { displayName: snap.displayName, requiredResourceAccess: snap.requiredResourceAccess, credential: ctx.newCert.credential });
+  const created = await ctx.graph.createConnection(ctx.tenant, {
+    displayName: snap.displayName,
+    requiredResourceAccess: snap.requiredResourceAccess,
+    credential: ctx.newCert.credential,
+  });
   return {
     message: `Recreated the connection as application ${created.appId} with the new certificate. The vendor must be told the new application (client) id.`,
     connection: created,

@@ -7,11 +7,24 @@ import { removeCredentials } from '@/lib/rotation/steps/remove-old';
  */
 export const removeNew: StepHandler = async (ctx) => {
   const view = await ctx.graph.readConnection(ctx.connection);
-  const newOnes = [...withSha1(view.app?.credentials ?? [], ctx.newCert.sha1), ...withSha1(view.sp?.credentials ?? [], ctx.newCert.sha1)];
-  if (newOnes.length === 0) return { message: 'The new credential is not in the tenant; nothing to remove.', facts: { rolledBack: { at: ctx.now.toISOString(), removedKeyIds: [] } } };
+  const newOnes = [
+    ...withSha1(view.app?.credentials ?? [], ctx.newCert.sha1),
+    ...withSha1(view.sp?.credentials ?? [], ctx.newCert.sha1),
+  ];
+  if (newOnes.length === 0)
+    return {
+      message: 'The new credential is not in the tenant; nothing to remove.',
+      facts: { rolledBack: { at: ctx.now.toISOString(), removedKeyIds: [] } },
+    };
   if (oldCredentials(view.app?.credentials ?? [], ctx).length === 0) {
-    throw permanent('OLD_CREDENTIAL_MISSING', 'Refusing to remove the new credential: the old one is no longer on the application, so the connector would be left without a credential. Retry the rotation instead of rolling back.');
+    throw permanent(
+      'OLD_CREDENTIAL_MISSING',
+      'Refusing to remove the new credential: the old one is no longer on the application, so the connector would be left without a credential. Retry the rotation instead of rolling back.',
+    );
   }
   const items = await removeCredentials(ctx, (creds) => withSha1(creds, ctx.newCert.sha1));
-  return { message: `Removed the new credential again (${items.map((i) => `${i.on} keyId ${i.keyId}`).join(', ')}); the old one stays.`, facts: { rolledBack: { at: ctx.now.toISOString(), removedKeyIds: items.map((i) => i.keyId) } } };
+  return {
+    message: `Removed the new credential again (${items.map((i) => `${i.on} keyId ${i.keyId}`).join(', ')}); the old one stays.`,
+    facts: { rolledBack: { at: ctx.now.toISOString(), removedKeyIds: items.map((i) => i.keyId) } },
+  };
 };

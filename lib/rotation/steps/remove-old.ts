@@ -1,11 +1,22 @@
 import type { ConnectionView, ObservedCredential } from '@/lib/rotation/graph-port';
 import type { RotationFacts } from '@/lib/rotation/rotation-facts';
-import { heldKeys, oldCredentials, permanent, withSha1, type StepContext, type StepHandler } from '@/lib/rotation/steps/step-context';
+import {
+  heldKeys,
+  oldCredentials,
+  permanent,
+  withSha1,
+  type StepContext,
+  type StepHandler,
+} from '@/lib/rotation/steps/step-context';
 
 type Removed = NonNullable<RotationFacts['removed']>['items'];
 
 /** Removes the given credentials from the app and its service principal (as read just now, or by the caller). */
-export async function removeCredentials(ctx: StepContext, pick: (creds: ObservedCredential[]) => ObservedCredential[], viewIn?: ConnectionView): Promise<Removed> {
+export async function removeCredentials(
+  ctx: StepContext,
+  pick: (creds: ObservedCredential[]) => ObservedCredential[],
+  viewIn?: ConnectionView,
+): Promise<Removed> {
   const view = viewIn ?? (await ctx.graph.readConnection(ctx.connection));
   const items: Removed = [];
   const objects = [
@@ -16,7 +27,14 @@ export async function removeCredentials(ctx: StepContext, pick: (creds: Observed
     // What the object holds as each removal starts: the read, minus what this loop already removed.
     let known = o.creds;
     for (const cred of pick(o.creds)) {
-      const w = await ctx.graph.removeCredential(ctx.tenant, { on: o.on, objectId: o.id, keyId: cred.keyId, heldKeys: heldKeys(ctx), now: ctx.now, known });
+      const w = await ctx.graph.removeCredential(ctx.tenant, {
+        on: o.on,
+        objectId: o.id,
+        keyId: cred.keyId,
+        heldKeys: heldKeys(ctx),
+        now: ctx.now,
+        known,
+      });
       known = known.filter((k) => k.keyId !== cred.keyId);
       items.push({ on: o.on, keyId: cred.keyId, sha1: cred.sha1, path: w.path, reason: w.reason });
     }
@@ -28,7 +46,10 @@ export async function removeCredentials(ctx: StepContext, pick: (creds: Observed
 export const removeOld: StepHandler = async (ctx) => {
   const view = await ctx.graph.readConnection(ctx.connection);
   if (ctx.plan === 'rotate' && (!view.app || withSha1(view.app.credentials, ctx.newCert.sha1).length === 0)) {
-    throw permanent('NEW_CREDENTIAL_MISSING', `Refusing to remove the old credential: the new certificate ${ctx.newCert.sha1} is not on the application, so the connector would be left without a credential.`);
+    throw permanent(
+      'NEW_CREDENTIAL_MISSING',
+      `Refusing to remove the old credential: the new certificate ${ctx.newCert.sha1} is not on the application, so the connector would be left without a credential.`,
+    );
   }
   const items = await removeCredentials(ctx, (creds) => oldCredentials(creds, ctx), view);
   const prior = ctx.facts.removed?.items ?? [];

@@ -10,14 +10,37 @@ export const snapshotConnection: StepHandler = async (ctx) => {
   const at = ctx.now.toISOString();
   if (!view.app) {
     return {
-      message: 'The application no longer exists; recording the inventory\'s display name and the connector type\'s permissions instead.',
-      facts: { snapshot: { at, appId: ctx.connection.appId, appObjectId: ctx.connection.appObjectId, spObjectId: null, displayName: ctx.connectorDisplayName, requiredResourceAccess: ctx.requiredResourceAccess, grants: [], source: 'inventory' } },
+      message:
+        "The application no longer exists; recording the inventory's display name and the connector type's permissions instead.",
+      facts: {
+        snapshot: {
+          at,
+          appId: ctx.connection.appId,
+          appObjectId: ctx.connection.appObjectId,
+          spObjectId: null,
+          displayName: ctx.connectorDisplayName,
+          requiredResourceAccess: ctx.requiredResourceAccess,
+          grants: [],
+          source: 'inventory',
+        },
+      },
     };
   }
   const grants = view.sp ? await ctx.graph.listAppRoleGrants(ctx.tenant, view.sp.id) : [];
   const rra = view.app.requiredResourceAccess.length > 0 ? view.app.requiredResourceAccess : ctx.requiredResourceAccess;
   return {
     message: `Recorded the connection: ${rra.length} required resource(s), ${grants.length} app role assignment(s).`,
-    facts: { snapshot: { at, appId: view.app.appId, appObjectId: view.app.id, spObjectId: view.sp?.id ?? null, displayName: view.app.displayName ?? ctx.connectorDisplayName, requiredResourceAccess: rra, grants, source: 'tenant' } },
+    facts: {
+      snapshot: {
+        at,
+        appId: view.app.appId,
+        appObjectId: view.app.id,
+        spObjectId: view.sp?.id ?? null,
+        displayName: view.app.displayName ?? ctx.connectorDisplayName,
+        requiredResourceAccess: rra,
+        grants,
+        source: 'tenant',
+      },
+    },
   };
 };

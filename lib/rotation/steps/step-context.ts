@@ -4,7 +4,16 @@
  */
 import { RekeyError } from '@/lib/errors';
 import type { PlanName, StepName } from '@/lib/rotation/machine';
-import type { ConnectionRef, ConnectionView, HeldKey, NewKeyCredential, ObservedCredential, RequiredResourceAccess, RotationGraphPort, TenantRef } from '@/lib/rotation/graph-port';
+import type {
+  ConnectionRef,
+  ConnectionView,
+  HeldKey,
+  NewKeyCredential,
+  ObservedCredential,
+  RequiredResourceAccess,
+  RotationGraphPort,
+  TenantRef,
+} from '@/lib/rotation/graph-port';
 import type { CredentialList, RotationFacts } from '@/lib/rotation/rotation-facts';
 
 export interface CertificateInHand {
@@ -58,8 +67,10 @@ export class StepFailure extends Error {
   }
 }
 
-export const permanent = (code: string, message: string, detail?: Record<string, unknown>) => new StepFailure(code, message, false, detail);
-export const transient = (code: string, message: string, detail?: Record<string, unknown>) => new StepFailure(code, message, true, detail);
+export const permanent = (code: string, message: string, detail?: Record<string, unknown>) =>
+  new StepFailure(code, message, false, detail);
+export const transient = (code: string, message: string, detail?: Record<string, unknown>) =>
+  new StepFailure(code, message, true, detail);
 
 export function credentialList(view: ConnectionView, now: Date): CredentialList {
   return { at: now.toISOString(), app: view.app?.credentials ?? [], sp: view.sp?.credentials ?? [] };
@@ -70,8 +81,13 @@ export function withSha1(creds: ObservedCredential[], sha1: string): ObservedCre
 }
 
 /** Credentials that count as "old": the old certificate's, or — when Rekey never knew it — everything but the new one. */
-export function oldCredentials(creds: ObservedCredential[], ctx: Pick<StepContext, 'oldCert' | 'newCert'>): ObservedCredential[] {
-  return ctx.oldCert ? creds.filter((c) => c.sha1 === ctx.oldCert!.sha1) : creds.filter((c) => c.sha1 !== ctx.newCert.sha1);
+export function oldCredentials(
+  creds: ObservedCredential[],
+  ctx: Pick<StepContext, 'oldCert' | 'newCert'>,
+): ObservedCredential[] {
+  return ctx.oldCert
+    ? creds.filter((c) => c.sha1 === ctx.oldCert!.sha1)
+    : creds.filter((c) => c.sha1 !== ctx.newCert.sha1);
 }
 
 export function requireApp(view: ConnectionView, ctx: StepContext, step: StepName): NonNullable<ConnectionView['app']> {

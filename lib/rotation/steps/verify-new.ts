@@ -10,17 +10,39 @@ export const verifyNew: StepHandler = async (ctx) => {
   const view = await ctx.graph.readConnection(ctx.connection);
   const app = requireApp(view, ctx, 'verify_new');
   const cred = withSha1(app.credentials, ctx.newCert.sha1)[0];
-  if (!cred) throw permanent('NEW_CREDENTIAL_MISSING', `The new certificate ${ctx.newCert.sha1} is not on the application any more (removed outside Rekey?).`);
-  if (!isCurrentlyValid(cred, ctx.now)) throw permanent('NEW_CREDENTIAL_NOT_VALID', `The new credential (keyId ${cred.keyId}) is on the application but not valid now (${cred.start} – ${cred.end}).`);
+  if (!cred)
+    throw permanent(
+      'NEW_CREDENTIAL_MISSING',
+      `The new certificate ${ctx.newCert.sha1} is not on the application any more (removed outside Rekey?).`,
+    );
+  if (!isCurrentlyValid(cred, ctx.now))
+    throw permanent(
+      'NEW_CREDENTIAL_NOT_VALID',
+      `The new credential (keyId ${cred.keyId}) is on the application but not valid now (${cred.start} – ${cred.end}).`,
+    );
   if (!ctx.newCert.key) {
-    return { message: `The new credential is on the application (keyId ${cred.keyId}, valid until ${cred.end}); Rekey does not hold its private key, so it could not test a sign-in.`, facts: { verifyNew: { at: ctx.now.toISOString(), method: 'presence', detail: `keyId ${cred.keyId}` } } };
+    return {
+      message: `The new credential is on the application (keyId ${cred.keyId}, valid until ${cred.end}); Rekey does not hold its private key, so it could not test a sign-in.`,
+      facts: { verifyNew: { at: ctx.now.toISOString(), method: 'presence', detail: `keyId ${cred.keyId}` } },
+    };
   }
   const check = await ctx.graph.verifyCredential(ctx.tenant, ctx.connection.appId, ctx.newCert.key);
   if (check.ok) {
-    return { message: `The connector obtained a token with the new certificate ${ctx.newCert.sha1}.`, facts: { verifyNew: { at: ctx.now.toISOString(), method: 'token', detail: 'token issued' } } };
+    return {
+      message: `The connector obtained a token with the new certificate ${ctx.newCert.sha1}.`,
+      facts: { verifyNew: { at: ctx.now.toISOString(), method: 'token', detail: 'token issued' } },
+    };
   }
-  if (check.unavailable) throw transient('TOKEN_ENDPOINT_UNAVAILABLE', `The token endpoint was unreachable while testing the new key: ${check.message}`);
+  if (check.unavailable)
+    throw transient(
+      'TOKEN_ENDPOINT_UNAVAILABLE',
+      `The token endpoint was unreachable while testing the new key: ${check.message}`,
+    );
   // Entra can take a little while to accept a just-added key: retry before giving up.
-  if (check.keyNotRegistered) throw transient('AADSTS700027', `The token endpoint does not accept the new key yet (AADSTS700027).`);
-  throw permanent(check.aadsts ? `AADSTS${check.aadsts}` : 'VERIFY_FAILED', `A sign-in with the new key was refused: ${check.message}`);
+  if (check.keyNotRegistered)
+    throw transient('AADSTS700027', `The token endpoint does not accept the new key yet (AADSTS700027).`);
+  throw permanent(
+    check.aadsts ? `AADSTS${check.aadsts}` : 'VERIFY_FAILED',
+    `A sign-in with the new key was refused: ${check.message}`,
+  );
 };

@@ -6,19 +6,44 @@ import { credentialList, oldCredentials, transient, type StepHandler } from '@/l
  */
 export const verifyOldGone: StepHandler = async (ctx) => {
   const view = await ctx.graph.readConnection(ctx.connection);
-  const left = [...oldCredentials(view.app?.credentials ?? [], ctx), ...oldCredentials(view.sp?.credentials ?? [], ctx)];
+  const left = [
+    ...oldCredentials(view.app?.credentials ?? [], ctx),
+    ...oldCredentials(view.sp?.credentials ?? [], ctx),
+  ];
   if (left.length > 0) {
-    throw transient('OLD_CREDENTIAL_PRESENT', `The old credential is still present (${left.map((c) => `${c.on} keyId ${c.keyId}`).join(', ')}); it may have been added again outside Rekey.`);
+    throw transient(
+      'OLD_CREDENTIAL_PRESENT',
+      `The old credential is still present (${left.map((c) => `${c.on} keyId ${c.keyId}`).join(', ')}); it may have been added again outside Rekey.`,
+    );
   }
   const after = credentialList(view, ctx.now);
   if (!ctx.oldCert?.key) {
-    return { message: 'The old credential is gone from the application and its service principal (Rekey does not hold its private key, so no sign-in test).', facts: { after, verifyOldGone: { at: ctx.now.toISOString(), method: 'presence', detail: 'absent' } } };
+    return {
+      message:
+        'The old credential is gone from the application and its service principal (Rekey does not hold its private key, so no sign-in test).',
+      facts: { after, verifyOldGone: { at: ctx.now.toISOString(), method: 'presence', detail: 'absent' } },
+    };
   }
   const check = await ctx.graph.verifyCredential(ctx.tenant, ctx.connection.appId, ctx.oldCert.key);
-  if (check.ok) throw transient('OLD_CREDENTIAL_STILL_WORKS', 'A sign-in with the old key still succeeds although it is no longer registered (Entra may still be propagating the removal).');
-  if (check.unavailable) throw transient('TOKEN_ENDPOINT_UNAVAILABLE', `The token endpoint was unreachable while testing the old key: ${check.message}`);
+  if (check.ok)
+    throw transient(
+      'OLD_CREDENTIAL_STILL_WORKS',
+      'A sign-in with the old key still succeeds although it is no longer registered (Entra may still be propagating the removal).',
+    );
+  if (check.unavailable)
+    throw transient(
+      'TOKEN_ENDPOINT_UNAVAILABLE',
+      `The token endpoint was unreachable while testing the old key: ${check.message}`,
+    );
   return {
     message: `The old credential is gone and a sign-in with the old key is refused${check.aadsts ? ` (AADSTS${check.aadsts})` : ''}.`,
-    facts: { after, verifyOldGone: { at: ctx.now.toISOString(), method: 'token', detail: check.aadsts ? `AADSTS${check.aadsts}` : check.message } },
+    facts: {
+      after,
+      verifyOldGone: {
+        at: ctx.now.toISOString(),
+        method: 'token',
+        detail: check.aadsts ? `AADSTS${check.aadsts}` : check.message,
+      },
+    },
   };
 };

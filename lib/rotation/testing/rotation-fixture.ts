@@ -20,7 +20,10 @@ export function testRotationDeps(gs: GraphSim, over: Partial<RotationDeps> = {})
     graph: createGraphPortAdapter(gs.graph),
     async openKey(k) {
       try {
-        return { certificatePem: k.certificatePem, privateKeyPem: openSealedKey(k.sealedPrivateKey, k.sha256Thumbprint, TEST_MASTER_KEY) };
+        return {
+          certificatePem: k.certificatePem,
+          privateKeyPem: openSealedKey(k.sealedPrivateKey, k.sha256Thumbprint, TEST_MASTER_KEY),
+        };
       } catch {
         return null;
       }
@@ -37,11 +40,25 @@ async function upsertCertificate(pem: string, keyPem: string | null, opts: { wro
   const f = certificateFactsFromDer(der);
   const sealed = keyPem ? sealPrivateKey(opts.wrongKeyPem ?? keyPem, f.sha256Thumbprint, TEST_MASTER_KEY) : null;
   const data = {
-    sha1Thumbprint: f.sha1Thumbprint, sha256Thumbprint: f.sha256Thumbprint, serialNumber: f.serialNumber, subject: f.subject, issuer: f.issuer,
-    notBefore: f.notBefore, notAfter: f.notAfter, keyType: f.keyType, keySize: f.keySize ?? null, signatureAlgorithm: f.signatureAlgorithm,
-    der, sealedPrivateKey: sealed, source: 'uploaded' as const,
+    sha1Thumbprint: f.sha1Thumbprint,
+    sha256Thumbprint: f.sha256Thumbprint,
+    serialNumber: f.serialNumber,
+    subject: f.subject,
+    issuer: f.issuer,
+    notBefore: f.notBefore,
+    notAfter: f.notAfter,
+    keyType: f.keyType,
+    keySize: f.keySize ?? null,
+    signatureAlgorithm: f.signatureAlgorithm,
+    der,
+    sealedPrivateKey: sealed,
+    source: 'uploaded' as const,
   };
-  return db.certificate.upsert({ where: { sha1Thumbprint: f.sha1Thumbprint }, update: { sealedPrivateKey: sealed }, create: data });
+  return db.certificate.upsert({
+    where: { sha1Thumbprint: f.sha1Thumbprint },
+    update: { sealedPrivateKey: sealed },
+    create: data,
+  });
 }
 
 let slot = 100;
@@ -58,29 +75,63 @@ export interface FixtureOptions {
 }
 
 export async function rotationFixture(gs: GraphSim, opts: FixtureOptions = {}) {
-  const tenants = gs.manifest.tenants.filter((t) => (opts.scenario ? t.scenarios.includes(opts.scenario) : t.scenarios.length === 0) && t.connectors.length > 0);
+  const tenants = gs.manifest.tenants.filter(
+    (t) => (opts.scenario ? t.scenarios.includes(opts.scenario) : t.scenarios.length === 0) && t.connectors.length > 0,
+  );
   const all = tenants.flatMap((t) => t.connectors.map((c) => ({ t, c })));
   const pick = all[(opts.index ?? 0) % all.length]!;
   const { t, c } = pick;
   const oldMaterial = gs.certificate(c.certificate);
-  const tenant = await db.tenant.upsert({ where: { entraTenantId: t.id }, update: {}, create: { entraTenantId: t.id, displayName: t.name, defaultDomain: t.domain } });
+  const tenant = await db.tenant.upsert({
+    where: { entraTenantId: t.id },
+    update: {},
+    create: { entraTenantId: t.id, displayName: t.name, defaultDomain: t.domain },
+  });
   const type = await db.connectorType.upsert({ where: { name: c.product }, update: {}, create: { name: c.product } });
   await db.connector.deleteMany({ where: { tenantId: tenant.id, appId: c.appId } });
-  const oldCert = await upsertCertificate(oldMaterial.certificatePem, opts.holdOldKey === false ? null : oldMaterial.privateKeyPem);
+  const oldCert = await upsertCertificate(
+    oldMaterial.certificatePem,
+    opts.holdOldKey === false ? null : oldMaterial.privateKeyPem,
+  );
   const now = Date.now();
-  const built: BuiltCert = buildCert({ subject: `CN=${c.displayName} rotated ${slot}, O=Rekey Tests`, notBefore: new Date(now - 3_600_000), notAfter: new Date(now + 200 * 86_400_000), slot: slot++ });
+  const built: BuiltCert = buildCert({
+    subject: `CN=${c.displayName} rotated ${slot}, O=Rekey Tests`,
+    notBefore: new Date(now - 3_600_000),
+    notAfter: new Date(now + 200 * 86_400_000),
+    slot: slot++,
+  });
   const wrong = opts.wrongNewKey ? buildCert({ slot: slot++ }).keyPem : undefined;
   const newCert = await upsertCertificate(built.pem, built.keyPem, wrong ? { wrongKeyPem: wrong } : {});
   const connector = await db.connector.create({
-    data: { tenantId: tenant.id, connectorTypeId: type.id, displayName: c.displayName, appId: c.appId, appObjectId: c.applicationObjectId, spObjectId: c.servicePrincipalId, currentCertificateId: oldCert.id },
+    data: {
+      tenantId: tenant.id,
+      connectorTypeId: type.id,
+      displayName: c.displayName,
+      appId: c.appId,
+      appObjectId: c.applicationObjectId,
+      spObjectId: c.servicePrincipalId,
+      currentCertificateId: oldCert.id,
+    },
   });
-  return { tenant, connector, oldCert, newCert, built, sim: { tenantId: t.id, appId: c.appId, oldSha1: oldCert.sha1Thumbprint, newSha1: newCert.sha1Thumbprint } };
+  return {
+    tenant,
+    connector,
+    oldCert,
+    newCert,
+    built,
+    sim: { tenantId: t.id, appId: c.appId, oldSha1: oldCert.sha1Thumbprint, newSha1: newCert.sha1Thumbprint },
+  };
 }
 
 /** The connection's credentials as the simulator holds them right now (SHA-1 per credential). */
-export function simCredentials(gs: GraphSim, tenantId: string, appId: string): { app: string[]; sp: string[]; appExists: boolean } {
+export function simCredentials(
+  gs: GraphSim,
+  tenantId: string,
+  appId: string,
+): { app: string[]; sp: string[]; appExists: boolean } {
   const tenant = gs.sim.admin.getTenant(tenantId);
-  const sha1 = (k: { key: Buffer | null }) => (k.key ? createHash('sha1').update(k.key).digest('hex').toUpperCase() : '?');
+  const sha1 = (k: { key: Buffer | null }) =>
+    k.key ? createHash('sha1').update(k.key).digest('hex').toUpperCase() : '?';
   const app = tenant.appsByAppId.get(appId);
   const sp = tenant.spsByAppId.get(appId);
   return { app: app?.keyCredentials.map(sha1) ?? [], sp: sp?.keyCredentials.map(sha1) ?? [], appExists: Boolean(app) };

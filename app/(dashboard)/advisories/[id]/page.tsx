@@ -47,16 +47,44 @@ export default async function AdvisoryPage({ params, searchParams }: Props) {
   const changed = Number(firstParam(sp.changed) ?? NaN);
 
   const columns: DataTableColumn<AffectedConnector>[] = [
-    { id: 'tenant', header: 'Tenant', hideable: false, cell: (c) => <Link href={`/tenants/${c.tenantId}`} className="underline-offset-2 hover:underline">{c.tenantName}</Link> },
-    { id: 'connector', header: 'Connector', hideable: false, cell: (c) => <Link href={`/connectors/${c.connectorId}`} className="font-medium underline-offset-2 hover:underline">{c.displayName}</Link> },
+    {
+      id: 'tenant',
+      header: 'Tenant',
+      hideable: false,
+      cell: (c) => (
+        <Link href={`/tenants/${c.tenantId}`} className="underline-offset-2 hover:underline">
+          {c.tenantName}
+        </Link>
+      ),
+    },
+    {
+      id: 'connector',
+      header: 'Connector',
+      hideable: false,
+      cell: (c) => (
+        <Link href={`/connectors/${c.connectorId}`} className="font-medium underline-offset-2 hover:underline">
+          {c.displayName}
+        </Link>
+      ),
+    },
     { id: 'status', header: 'Status', cell: (c) => <StatusChip status={c.status} /> },
     { id: 'matched', header: 'Matched by', cell: (c) => c.matchedBy.join(', ') },
     { id: 'since', header: 'Status since', cell: (c) => formatRelativeTime(c.statusAt, now) },
     {
-      id: 'action', header: 'Remediation', cell: (c) =>
-        c.activeRotationId ? <Link href={`/rotations/${c.activeRotationId}`} className="underline">Rotation under way</Link>
-          : canOperate && (c.status === 'compromised' || c.status === 'targeted') ? <Link href={`/rotations/new?connector=${c.connectorId}`} className="underline">Rotate</Link>
-            : <span className="text-fg-muted">—</span>,
+      id: 'action',
+      header: 'Remediation',
+      cell: (c) =>
+        c.activeRotationId ? (
+          <Link href={`/rotations/${c.activeRotationId}`} className="underline">
+            Rotation under way
+          </Link>
+        ) : canOperate && (c.status === 'compromised' || c.status === 'targeted') ? (
+          <Link href={`/rotations/new?connector=${c.connectorId}`} className="underline">
+            Rotate
+          </Link>
+        ) : (
+          <span className="text-fg-muted">—</span>
+        ),
     },
     { id: 'appId', header: 'App id', defaultHidden: true, cell: (c) => <Mono>{c.appId}</Mono> },
   ];
@@ -66,13 +94,26 @@ export default async function AdvisoryPage({ params, searchParams }: Props) {
       <PageHeader
         title={a.title}
         breadcrumbs={[{ href: '/advisories', label: 'Advisories' }]}
-        description={<span className="inline-flex flex-wrap items-center gap-2"><Badge tone={SEVERITY_TONE[a.severity] ?? 'neutral'}>{a.severity}</Badge> Published {formatDateTime(a.publishedAt)} · source: {a.source}</span>}
-        actions={canOperate && a.progress.stillExposed > 0 ? <LinkButton href={`/campaigns/new?advisory=${a.id}`} size="sm">Create remediation campaign</LinkButton> : null}
+        description={
+          <span className="inline-flex flex-wrap items-center gap-2">
+            <Badge tone={SEVERITY_TONE[a.severity] ?? 'neutral'}>{a.severity}</Badge> Published{' '}
+            {formatDateTime(a.publishedAt)} · source: {a.source}
+          </span>
+        }
+        actions={
+          canOperate && a.progress.stillExposed > 0 ? (
+            <LinkButton href={`/campaigns/new?advisory=${a.id}`} size="sm">
+              Create remediation campaign
+            </LinkButton>
+          ) : null
+        }
       />
 
       {created ? (
         <Alert tone="success" title="Advisory saved" className="mb-6">
-          {Number.isFinite(matched) ? `${formatNumber(matched)} connector${matched === 1 ? '' : 's'} matched its indicators` : 'Saved'}
+          {Number.isFinite(matched)
+            ? `${formatNumber(matched)} connector${matched === 1 ? '' : 's'} matched its indicators`
+            : 'Saved'}
           {Number.isFinite(changed) ? `; ${formatNumber(changed)} re-classified.` : '.'}
         </Alert>
       ) : null}
@@ -81,14 +122,30 @@ export default async function AdvisoryPage({ params, searchParams }: Props) {
         <div className="grid grid-cols-2 gap-4 lg:grid-cols-5">
           <Stat label="Affected connectors" value={formatNumber(total)} />
           <Stat label="Tenants" value={formatNumber(tenants)} />
-          <Stat label="Still exposed" value={formatNumber(a.progress.stillExposed)} tone={a.progress.stillExposed ? 'danger' : 'success'} />
+          <Stat
+            label="Still exposed"
+            value={formatNumber(a.progress.stillExposed)}
+            tone={a.progress.stillExposed ? 'danger' : 'success'}
+          />
           <Stat label="Rotations in flight" value={formatNumber(a.progress.rotationsInFlight)} />
-          <Stat label="Remediated" value={formatNumber(a.progress.remediated)} tone={a.progress.remediated ? 'success' : 'default'} detail="Rotated away from a named certificate" />
+          <Stat
+            label="Remediated"
+            value={formatNumber(a.progress.remediated)}
+            tone={a.progress.remediated ? 'success' : 'default'}
+            detail="Rotated away from a named certificate"
+          />
         </div>
         {total > 0 ? (
           <Card>
             <CardBody>
-              <ProgressBar label="Remediation progress" value={notExposed} max={total} valueText={`${formatNumber(notExposed)} of ${formatNumber(total)} affected connectors no longer exposed`} showLabel tone="success" />
+              <ProgressBar
+                label="Remediation progress"
+                value={notExposed}
+                max={total}
+                valueText={`${formatNumber(notExposed)} of ${formatNumber(total)} affected connectors no longer exposed`}
+                showLabel
+                tone="success"
+              />
             </CardBody>
           </Card>
         ) : null}
@@ -96,16 +153,26 @@ export default async function AdvisoryPage({ params, searchParams }: Props) {
 
       <div className="mb-6 grid gap-6 xl:grid-cols-2">
         <Card>
-          <CardHeader><CardTitle>Details</CardTitle></CardHeader>
+          <CardHeader>
+            <CardTitle>Details</CardTitle>
+          </CardHeader>
           <CardBody>
             <DescriptionList
               items={[
                 { term: 'Severity', value: <Badge tone={SEVERITY_TONE[a.severity] ?? 'neutral'}>{a.severity}</Badge> },
                 { term: 'Published', value: formatDateTime(a.publishedAt) },
-                { term: 'Compromise window', value: a.compromiseStart ? `${formatDateTime(a.compromiseStart)} → ${a.compromiseEnd ? formatDateTime(a.compromiseEnd) : 'still open'}` : 'Not given' },
+                {
+                  term: 'Compromise window',
+                  value: a.compromiseStart
+                    ? `${formatDateTime(a.compromiseStart)} → ${a.compromiseEnd ? formatDateTime(a.compromiseEnd) : 'still open'}`
+                    : 'Not given',
+                },
                 { term: 'Source', value: a.source },
                 { term: 'Recorded', value: formatDateTime(a.createdAt) },
-                { term: 'Guidance', value: a.guidance ? <p className="whitespace-pre-line">{a.guidance}</p> : 'None given.' },
+                {
+                  term: 'Guidance',
+                  value: a.guidance ? <p className="whitespace-pre-line">{a.guidance}</p> : 'None given.',
+                },
               ]}
             />
           </CardBody>
@@ -113,18 +180,28 @@ export default async function AdvisoryPage({ params, searchParams }: Props) {
         <Card>
           <CardHeader>
             <CardTitle>Indicators</CardTitle>
-            <CardDescription>{formatNumber(a.indicators.length)} certificate indicator{a.indicators.length === 1 ? '' : 's'}.</CardDescription>
+            <CardDescription>
+              {formatNumber(a.indicators.length)} certificate indicator{a.indicators.length === 1 ? '' : 's'}.
+            </CardDescription>
           </CardHeader>
           <CardBody>
             <TableContainer label="Indicators" maxHeight="20rem">
               <Table>
                 <caption className="sr-only">Indicators</caption>
-                <THead><TR><TH>Kind</TH><TH>Value</TH><TH>Issuer</TH></TR></THead>
+                <THead>
+                  <TR>
+                    <TH>Kind</TH>
+                    <TH>Value</TH>
+                    <TH>Issuer</TH>
+                  </TR>
+                </THead>
                 <TBody>
                   {a.indicators.map((i) => (
                     <TR key={`${i.kind}:${i.value}`}>
                       <TD>{KIND_LABEL[i.kind]}</TD>
-                      <TD className="break-all"><Mono>{i.value}</Mono></TD>
+                      <TD className="break-all">
+                        <Mono>{i.value}</Mono>
+                      </TD>
                       <TD className="text-xs">{i.issuer ?? '—'}</TD>
                     </TR>
                   ))}
@@ -136,7 +213,9 @@ export default async function AdvisoryPage({ params, searchParams }: Props) {
       </div>
 
       <section aria-labelledby="affected-heading" className="space-y-3">
-        <h2 id="affected-heading" className="text-base font-semibold">Affected connectors</h2>
+        <h2 id="affected-heading" className="text-base font-semibold">
+          Affected connectors
+        </h2>
         <DataTable
           caption="Affected connectors"
           columns={columns}

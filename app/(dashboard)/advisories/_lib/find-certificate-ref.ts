@@ -13,8 +13,16 @@ export async function findCertificateId(ref: string): Promise<string> {
       : /^[0-9A-F]{64}$/.test(hex)
         ? { sha256Thumbprint: { equals: hex, mode: 'insensitive' as const } }
         : null;
-  if (!where) throw new RekeyError('BAD_INPUT', 'Give the certificate’s Rekey id, or its SHA-1 (40 hex digits) or SHA-256 (64 hex digits) thumbprint.', { fieldErrors: { certificate: ['Not an id or a thumbprint.'] } });
+  if (!where)
+    throw new RekeyError(
+      'BAD_INPUT',
+      'Give the certificate’s Rekey id, or its SHA-1 (40 hex digits) or SHA-256 (64 hex digits) thumbprint.',
+      { fieldErrors: { certificate: ['Not an id or a thumbprint.'] } },
+    );
   const cert = await db.certificate.findFirst({ where, select: { id: true } });
-  if (!cert) throw new RekeyError('NOT_FOUND', `No certificate in the inventory matches ${v}.`, { fieldErrors: { certificate: ['No certificate matches.'] } });
+  if (!cert)
+    throw new RekeyError('NOT_FOUND', `No certificate in the inventory matches ${v}.`, {
+      fieldErrors: { certificate: ['No certificate matches.'] },
+    });
   return cert.id;
 }

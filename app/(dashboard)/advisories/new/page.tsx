@@ -25,7 +25,8 @@ export default async function NewAdvisoryPage({ searchParams }: Props) {
       />
       {!isFleetWide(principal, 'operator') ? (
         <Alert tone="warning" title="This needs the Operator role for the whole fleet" className="mb-6">
-          An advisory re-classifies connectors in every tenant, and your role is limited to some tenants. Ask a fleet-wide operator or an admin.
+          An advisory re-classifies connectors in every tenant, and your role is limited to some tenants. Ask a
+          fleet-wide operator or an admin.
         </Alert>
       ) : null}
       <Card>
@@ -36,7 +37,11 @@ export default async function NewAdvisoryPage({ searchParams }: Props) {
             items={[
               { id: 'paste', label: 'Paste indicators', content: <PasteAdvisoryForm /> },
               { id: 'upload', label: 'Upload JSON or CSV', content: <ImportAdvisoryForm /> },
-              { id: 'mark', label: 'Mark a certificate compromised', content: <MarkCompromisedForm defaultCertificate={certificate} /> },
+              {
+                id: 'mark',
+                label: 'Mark a certificate compromised',
+                content: <MarkCompromisedForm defaultCertificate={certificate} />,
+              },
             ]}
           />
         </CardBody>

@@ -4,7 +4,22 @@ import { AUDIT_EXPORT_LIMIT, AuditFilterSchema, auditWhere, csvCell } from '../a
 
 export const dynamic = 'force-dynamic';
 
-const COLUMNS = ['seq', 'at', 'actorLabel', 'actorId', 'action', 'targetType', 'targetId', 'tenantId', 'requestId', 'clientIp', 'before', 'after', 'prevHash', 'hash'] as const;
+const COLUMNS = [
+  'seq',
+  'at',
+  'actorLabel',
+  'actorId',
+  'action',
+  'targetType',
+  'targetId',
+  'tenantId',
+  'requestId',
+  'clientIp',
+  'before',
+  'after',
+  'prevHash',
+  'hash',
+] as const;
 
 /** GET /audit/export?action&actor&tenant&from&to — CSV of the filtered events the caller may see (newest first, at most 50,000). */
 export const GET = defineRoute({

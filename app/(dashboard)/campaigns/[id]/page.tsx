@@ -17,12 +17,22 @@ import { Stat } from '@/components/ui/stat';
 import { requirePrincipal } from '@/lib/auth/context';
 import { hasRole, isFleetWide } from '@/lib/auth/principal';
 import { DEFAULT_APPROVAL_THRESHOLD } from '@/lib/campaigns/create-campaign';
-import { getCampaignProgress, ITEM_STATES, listCampaignItems, type ItemState } from '@/lib/campaigns/get-campaign-progress';
+import {
+  getCampaignProgress,
+  ITEM_STATES,
+  listCampaignItems,
+  type ItemState,
+} from '@/lib/campaigns/get-campaign-progress';
 import { db } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
 import { firstParam, formatDateTime, formatDuration, formatNumber, hrefWith } from '@/lib/utils';
 import { userNames } from '../_lib/campaign-queries';
-import { CAMPAIGN_STATE_TONE, START_CONFIRM_TEXT, campaignStateLabel, startNeedsTypedConfirmation } from '../_lib/campaign-rules';
+import {
+  CAMPAIGN_STATE_TONE,
+  START_CONFIRM_TEXT,
+  campaignStateLabel,
+  startNeedsTypedConfirmation,
+} from '../_lib/campaign-rules';
 import { CampaignControls } from './_components/campaign-controls';
 import { LiveRefresh } from './_components/live-refresh';
 
@@ -39,7 +49,14 @@ const ITEM_KEYS: StackKey[] = [
   { key: 'SKIPPED', label: 'Skipped', tone: 'caution' },
   { key: 'CANCELLED', label: 'Cancelled', tone: 'violet' },
 ];
-const ITEM_TONE = { QUEUED: 'neutral', RUNNING: 'info', SUCCEEDED: 'success', FAILED: 'danger', SKIPPED: 'caution', CANCELLED: 'neutral' } as const;
+const ITEM_TONE = {
+  QUEUED: 'neutral',
+  RUNNING: 'info',
+  SUCCEEDED: 'success',
+  FAILED: 'danger',
+  SKIPPED: 'caution',
+  CANCELLED: 'neutral',
+} as const;
 const RISK: Record<string, { label: string; tone: 'default' | 'danger' | 'warning' | 'success' }> = {
   none: { label: 'No deadline', tone: 'default' },
   met: { label: 'Met', tone: 'success' },
@@ -89,13 +106,46 @@ export default async function CampaignPage({ params, searchParams }: Props) {
   const canApprove = isFleetWide(principal, 'admin') && c.createdById !== principal.userId;
 
   const columns: DataTableColumn<Item>[] = [
-    { id: 'tenant', header: 'Tenant', hideable: false, cell: (i) => <Link href={`/tenants/${i.connector.tenant.id}`} className="font-medium underline-offset-2 hover:underline">{i.connector.tenant.displayName}</Link> },
+    {
+      id: 'tenant',
+      header: 'Tenant',
+      hideable: false,
+      cell: (i) => (
+        <Link href={`/tenants/${i.connector.tenant.id}`} className="font-medium underline-offset-2 hover:underline">
+          {i.connector.tenant.displayName}
+        </Link>
+      ),
+    },
     { id: 'connector', header: 'Connector', cell: (i) => i.connector.displayName },
     { id: 'region', header: 'Region', cell: (i) => i.connector.tenant.region },
-    { id: 'wave', header: 'Wave', align: 'right', cell: (i) => (i.wave === 0 && c.waves.length > 1 ? 'Canary' : String(i.wave + 1)) },
+    {
+      id: 'wave',
+      header: 'Wave',
+      align: 'right',
+      cell: (i) => (i.wave === 0 && c.waves.length > 1 ? 'Canary' : String(i.wave + 1)),
+    },
     { id: 'state', header: 'State', cell: (i) => <Badge tone={ITEM_TONE[i.state]}>{i.state.toLowerCase()}</Badge> },
-    { id: 'rotation', header: 'Rotation', cell: (i) => (i.rotation ? <span className="inline-flex items-center gap-2"><StatusChip status={i.rotation.state} kind="rotation" size="sm" /><span className="text-xs text-fg-muted">{i.rotation.step}</span></span> : '—') },
-    { id: 'message', header: 'Message', className: 'max-w-80', cell: (i) => <span className="line-clamp-2 text-xs text-fg-muted">{i.rotation?.errorMessage ?? i.message ?? ''}</span> },
+    {
+      id: 'rotation',
+      header: 'Rotation',
+      cell: (i) =>
+        i.rotation ? (
+          <span className="inline-flex items-center gap-2">
+            <StatusChip status={i.rotation.state} kind="rotation" size="sm" />
+            <span className="text-xs text-fg-muted">{i.rotation.step}</span>
+          </span>
+        ) : (
+          '—'
+        ),
+    },
+    {
+      id: 'message',
+      header: 'Message',
+      className: 'max-w-80',
+      cell: (i) => (
+        <span className="line-clamp-2 text-xs text-fg-muted">{i.rotation?.errorMessage ?? i.message ?? ''}</span>
+      ),
+    },
     { id: 'updated', header: 'Updated', defaultHidden: true, cell: (i) => formatDateTime(i.updatedAt) },
   ];
 
@@ -105,7 +155,10 @@ export default async function CampaignPage({ params, searchParams }: Props) {
         title={
           <span className="inline-flex flex-wrap items-center gap-3">
             {c.name}
-            <Badge tone={CAMPAIGN_STATE_TONE[c.state as keyof typeof CAMPAIGN_STATE_TONE] ?? 'neutral'} data-testid="campaign-state">
+            <Badge
+              tone={CAMPAIGN_STATE_TONE[c.state as keyof typeof CAMPAIGN_STATE_TONE] ?? 'neutral'}
+              data-testid="campaign-state"
+            >
               {campaignStateLabel(c.state)}
             </Badge>
           </span>
@@ -121,7 +174,11 @@ export default async function CampaignPage({ params, searchParams }: Props) {
               canApprove={canApprove}
               failed={t.FAILED}
               total={t.total}
-              startConfirmText={startNeedsTypedConfirmation(c.mode, t.total, DEFAULT_APPROVAL_THRESHOLD) ? START_CONFIRM_TEXT : undefined}
+              startConfirmText={
+                startNeedsTypedConfirmation(c.mode, t.total, DEFAULT_APPROVAL_THRESHOLD)
+                  ? START_CONFIRM_TEXT
+                  : undefined
+              }
             />
             <LinkButton href={`/campaigns/${c.id}/export`} prefetch={false} size="sm" variant="ghost">
               Export results (CSV)
@@ -132,7 +189,9 @@ export default async function CampaignPage({ params, searchParams }: Props) {
 
       {firstParam(sp.created) ? (
         <Alert tone="success" className="mb-4" title="Campaign created">
-          {c.state === 'AWAITING_APPROVAL' ? 'A second admin must approve it before it can start.' : 'Check the plan below, then start it.'}
+          {c.state === 'AWAITING_APPROVAL'
+            ? 'A second admin must approve it before it can start.'
+            : 'Check the plan below, then start it.'}
         </Alert>
       ) : null}
       {c.state === 'AWAITING_APPROVAL' ? (
@@ -141,8 +200,14 @@ export default async function CampaignPage({ params, searchParams }: Props) {
         </Alert>
       ) : null}
       {t.needsAttention > 0 ? (
-        <Alert tone="warning" className="mb-4" title={`${formatNumber(t.needsAttention)} rotation${t.needsAttention === 1 ? ' needs' : 's need'} attention`}>
-          <Link className="underline" href={hrefWith(`/campaigns/${c.id}`, {}, { state: 'attention' })}>Show them</Link>
+        <Alert
+          tone="warning"
+          className="mb-4"
+          title={`${formatNumber(t.needsAttention)} rotation${t.needsAttention === 1 ? ' needs' : 's need'} attention`}
+        >
+          <Link className="underline" href={hrefWith(`/campaigns/${c.id}`, {}, { state: 'attention' })}>
+            Show them
+          </Link>
         </Alert>
       ) : null}
 
@@ -151,13 +216,43 @@ export default async function CampaignPage({ params, searchParams }: Props) {
           <h2 className="text-sm font-semibold">Overall progress</h2>
           {live ? <LiveRefresh /> : null}
         </div>
-        <ProgressBar value={t.percentDone} label="Campaign progress" showLabel valueText={`${t.percentDone}% — ${formatNumber(t.done)} of ${formatNumber(t.total)} done`} tone={t.FAILED ? 'warning' : c.state === 'COMPLETED' ? 'success' : 'accent'} />
+        <ProgressBar
+          value={t.percentDone}
+          label="Campaign progress"
+          showLabel
+          valueText={`${t.percentDone}% — ${formatNumber(t.done)} of ${formatNumber(t.total)} done`}
+          tone={t.FAILED ? 'warning' : c.state === 'COMPLETED' ? 'success' : 'accent'}
+        />
         <div className="grid grid-cols-2 gap-4 lg:grid-cols-5">
           <Stat label="Succeeded" value={formatNumber(t.SUCCEEDED)} tone={t.SUCCEEDED ? 'success' : 'default'} />
-          <Stat label="Failed" value={formatNumber(t.FAILED)} tone={t.FAILED ? 'danger' : 'default'} href={t.FAILED ? hrefWith(`/campaigns/${c.id}`, {}, { state: 'FAILED' }) : undefined} />
-          <Stat label="Throughput" value={`${progress.throughput.perMinute.toFixed(1)}/min`} detail={`${formatNumber(progress.throughput.last15m)} in the last 15 min`} />
-          <Stat label="ETA" value={progress.etaAt ? formatDateTime(progress.etaAt) : c.state === 'COMPLETED' ? 'Done' : '—'} detail={progress.etaMinutes !== null ? `in ~${Math.ceil(progress.etaMinutes)} min` : progress.elapsedMs !== null ? `${formatDuration(progress.elapsedMs)} elapsed` : 'Not started'} />
-          <Stat label="Deadline" value={RISK[progress.deadlineRisk]?.label ?? progress.deadlineRisk} detail={c.deadline ? formatDateTime(c.deadline) : undefined} tone={RISK[progress.deadlineRisk]?.tone ?? 'default'} />
+          <Stat
+            label="Failed"
+            value={formatNumber(t.FAILED)}
+            tone={t.FAILED ? 'danger' : 'default'}
+            href={t.FAILED ? hrefWith(`/campaigns/${c.id}`, {}, { state: 'FAILED' }) : undefined}
+          />
+          <Stat
+            label="Throughput"
+            value={`${progress.throughput.perMinute.toFixed(1)}/min`}
+            detail={`${formatNumber(progress.throughput.last15m)} in the last 15 min`}
+          />
+          <Stat
+            label="ETA"
+            value={progress.etaAt ? formatDateTime(progress.etaAt) : c.state === 'COMPLETED' ? 'Done' : '—'}
+            detail={
+              progress.etaMinutes !== null
+                ? `in ~${Math.ceil(progress.etaMinutes)} min`
+                : progress.elapsedMs !== null
+                  ? `${formatDuration(progress.elapsedMs)} elapsed`
+                  : 'Not started'
+            }
+          />
+          <Stat
+            label="Deadline"
+            value={RISK[progress.deadlineRisk]?.label ?? progress.deadlineRisk}
+            detail={c.deadline ? formatDateTime(c.deadline) : undefined}
+            tone={RISK[progress.deadlineRisk]?.tone ?? 'default'}
+          />
         </div>
       </section>
 
@@ -165,13 +260,20 @@ export default async function CampaignPage({ params, searchParams }: Props) {
         <Card>
           <CardHeader>
             <CardTitle>Waves</CardTitle>
-            <CardDescription>The canary wave runs first; a failure in it pauses the campaign before the rest start.</CardDescription>
+            <CardDescription>
+              The canary wave runs first; a failure in it pauses the campaign before the rest start.
+            </CardDescription>
           </CardHeader>
           <CardBody>
             <StackedBar
               label="Items per wave by state"
               keys={ITEM_KEYS}
-              rows={progress.byWave.map((w) => ({ key: String(w.wave), label: `${w.wave === 0 && c.waves.length > 1 ? 'Canary' : `Wave ${w.wave + 1}`}${w.current && c.state === 'RUNNING' ? ' (current)' : ''} · ${w.percentDone}%`, href: hrefWith(`/campaigns/${c.id}`, {}, { wave: String(w.wave) }), values: Object.fromEntries(ITEM_KEYS.map((k) => [k.key, w[k.key as ItemState]])) }))}
+              rows={progress.byWave.map((w) => ({
+                key: String(w.wave),
+                label: `${w.wave === 0 && c.waves.length > 1 ? 'Canary' : `Wave ${w.wave + 1}`}${w.current && c.state === 'RUNNING' ? ' (current)' : ''} · ${w.percentDone}%`,
+                href: hrefWith(`/campaigns/${c.id}`, {}, { wave: String(w.wave) }),
+                values: Object.fromEntries(ITEM_KEYS.map((k) => [k.key, w[k.key as ItemState]])),
+              }))}
             />
           </CardBody>
         </Card>
@@ -184,13 +286,31 @@ export default async function CampaignPage({ params, searchParams }: Props) {
             {progress.byRegion.map((r) => (
               <div key={r.region} className="space-y-1">
                 <div className="flex items-baseline justify-between gap-3 text-xs">
-                  <Link href={hrefWith(`/campaigns/${c.id}`, {}, { region: r.region })} className="font-medium hover:underline">{r.region}</Link>
+                  <Link
+                    href={hrefWith(`/campaigns/${c.id}`, {}, { region: r.region })}
+                    className="font-medium hover:underline"
+                  >
+                    {r.region}
+                  </Link>
                   <span className="text-fg-muted">
                     {formatNumber(r.done)} / {formatNumber(r.total)}
-                    {r.certificateId ? <> · <Link className="underline" href={`/certificates/${r.certificateId}`}>{r.sha1Thumbprint?.slice(0, 12)}…</Link></> : null}
+                    {r.certificateId ? (
+                      <>
+                        {' '}
+                        ·{' '}
+                        <Link className="underline" href={`/certificates/${r.certificateId}`}>
+                          {r.sha1Thumbprint?.slice(0, 12)}…
+                        </Link>
+                      </>
+                    ) : null}
                   </span>
                 </div>
-                <ProgressBar value={r.percentDone} label={`${r.region} progress`} size="sm" tone={r.FAILED ? 'warning' : 'accent'} />
+                <ProgressBar
+                  value={r.percentDone}
+                  label={`${r.region} progress`}
+                  size="sm"
+                  tone={r.FAILED ? 'warning' : 'accent'}
+                />
               </div>
             ))}
           </CardBody>
@@ -205,8 +325,23 @@ export default async function CampaignPage({ params, searchParams }: Props) {
           <DescriptionList
             columns={2}
             items={[
-              { term: 'Waves', value: c.waves.map((w, i) => `${i === 0 && c.waves.length > 1 ? 'canary' : `wave ${i + 1}`}: ${w.size === null ? 'the rest' : w.size !== undefined ? w.size : `${w.percent}%`}`).join(' · ') },
-              { term: 'Approval', value: c.requiresApproval ? (c.approvedAt ? `Approved by ${(c.approvedById && names.get(c.approvedById)) || 'an admin'} ${formatDateTime(c.approvedAt)}` : 'Required, not yet given') : 'Not required' },
+              {
+                term: 'Waves',
+                value: c.waves
+                  .map(
+                    (w, i) =>
+                      `${i === 0 && c.waves.length > 1 ? 'canary' : `wave ${i + 1}`}: ${w.size === null ? 'the rest' : w.size !== undefined ? w.size : `${w.percent}%`}`,
+                  )
+                  .join(' · '),
+              },
+              {
+                term: 'Approval',
+                value: c.requiresApproval
+                  ? c.approvedAt
+                    ? `Approved by ${(c.approvedById && names.get(c.approvedById)) || 'an admin'} ${formatDateTime(c.approvedAt)}`
+                    : 'Required, not yet given'
+                  : 'Not required',
+              },
               { term: 'Started', value: c.startedAt ? formatDateTime(c.startedAt) : '—' },
               { term: 'Finished', value: c.finishedAt ? formatDateTime(c.finishedAt) : '—' },
             ]}
@@ -223,24 +358,60 @@ export default async function CampaignPage({ params, searchParams }: Props) {
         searchParams={sp}
         pagination={{ page: items.page, pageSize: items.pageSize, total: items.total }}
         toolbar={
-          <form action={`/campaigns/${c.id}`} method="get" className="flex flex-wrap items-end gap-2" aria-label="Filter the connectors">
+          <form
+            action={`/campaigns/${c.id}`}
+            method="get"
+            className="flex flex-wrap items-end gap-2"
+            aria-label="Filter the connectors"
+          >
             <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
               State
-              <Select name="state" defaultValue={stateFilter ?? ''} options={[{ value: '', label: 'All states' }, { value: 'attention', label: 'Needs attention' }, ...ITEM_STATES.map((s) => ({ value: s, label: s.toLowerCase() }))]} />
+              <Select
+                name="state"
+                defaultValue={stateFilter ?? ''}
+                options={[
+                  { value: '', label: 'All states' },
+                  { value: 'attention', label: 'Needs attention' },
+                  ...ITEM_STATES.map((s) => ({ value: s, label: s.toLowerCase() })),
+                ]}
+              />
             </label>
             <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
               Wave
-              <Select name="wave" defaultValue={waveFilter ?? ''} options={[{ value: '', label: 'All waves' }, ...c.waves.map((_, i) => ({ value: String(i), label: i === 0 && c.waves.length > 1 ? 'Canary' : `Wave ${i + 1}` }))]} />
+              <Select
+                name="wave"
+                defaultValue={waveFilter ?? ''}
+                options={[
+                  { value: '', label: 'All waves' },
+                  ...c.waves.map((_, i) => ({
+                    value: String(i),
+                    label: i === 0 && c.waves.length > 1 ? 'Canary' : `Wave ${i + 1}`,
+                  })),
+                ]}
+              />
             </label>
             <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
               Region
-              <Select name="region" defaultValue={regionFilter ?? ''} options={[{ value: '', label: 'All regions' }, ...progress.byRegion.map((r) => ({ value: r.region, label: r.region }))]} />
+              <Select
+                name="region"
+                defaultValue={regionFilter ?? ''}
+                options={[
+                  { value: '', label: 'All regions' },
+                  ...progress.byRegion.map((r) => ({ value: r.region, label: r.region })),
+                ]}
+              />
             </label>
             <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
               Tenant or connector
-              <input name="q" defaultValue={q} className="h-8 w-48 rounded-md border border-border bg-surface px-2 text-sm text-fg" />
+              <input
+                name="q"
+                defaultValue={q}
+                className="h-8 w-48 rounded-md border border-border bg-surface px-2 text-sm text-fg"
+              />
             </label>
-            <Button type="submit" size="sm" variant="secondary">Filter</Button>
+            <Button type="submit" size="sm" variant="secondary">
+              Filter
+            </Button>
           </form>
         }
         empty="No connector matches these filters."

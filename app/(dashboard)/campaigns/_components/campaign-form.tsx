@@ -20,14 +20,30 @@ export type CampaignFormProps = {
   hidden: Record<string, string>;
   regions: RegionRow[];
   certificateOptions: SelectOption[];
-  defaults: { name: string; mode: 'rotate' | 'reestablish'; concurrency: number; canarySize: number; requiresApproval: boolean };
+  defaults: {
+    name: string;
+    mode: 'rotate' | 'reestablish';
+    concurrency: number;
+    canarySize: number;
+    requiresApproval: boolean;
+  };
   total: number;
   approvalThreshold: number;
 };
 
 /** The campaign plan: region → certificate, mode, concurrency, canary wave, deadline, approval. */
-export function CampaignForm({ hidden, regions, certificateOptions, defaults, total, approvalThreshold }: CampaignFormProps) {
-  const [state, action, pending] = useActionState<R, FormData>(createCampaignAction as (p: R, f: FormData) => Promise<R>, null);
+export function CampaignForm({
+  hidden,
+  regions,
+  certificateOptions,
+  defaults,
+  total,
+  approvalThreshold,
+}: CampaignFormProps) {
+  const [state, action, pending] = useActionState<R, FormData>(
+    createCampaignAction as (p: R, f: FormData) => Promise<R>,
+    null,
+  );
   const err = state && !state.ok ? state.error : null;
   const fe = err?.fieldErrors ?? {};
   // The deadline is typed in the browser's time zone; the server gets the offset to convert it.
@@ -48,7 +64,10 @@ export function CampaignForm({ hidden, regions, certificateOptions, defaults, to
 
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium">New certificate per region</legend>
-        <p className="text-xs text-fg-muted">Each region&apos;s connectors move to the certificate mapped here. The default is the region&apos;s replacement certificate.</p>
+        <p className="text-xs text-fg-muted">
+          Each region&apos;s connectors move to the certificate mapped here. The default is the region&apos;s
+          replacement certificate.
+        </p>
         <TableContainer label="Region to certificate mapping">
           <Table>
             <THead>
@@ -70,7 +89,13 @@ export function CampaignForm({ hidden, regions, certificateOptions, defaults, to
                     <label className="sr-only" htmlFor={`cert-${r.region}`}>
                       Certificate for {r.region}
                     </label>
-                    <Select id={`cert-${r.region}`} name={`cert:${r.region}`} defaultValue={r.defaultCertificateId} options={[{ value: '', label: 'Choose a certificate…' }, ...certificateOptions]} className="min-w-72" />
+                    <Select
+                      id={`cert-${r.region}`}
+                      name={`cert:${r.region}`}
+                      defaultValue={r.defaultCertificateId}
+                      options={[{ value: '', label: 'Choose a certificate…' }, ...certificateOptions]}
+                      className="min-w-72"
+                    />
                   </TD>
                 </TR>
               ))}
@@ -80,16 +105,45 @@ export function CampaignForm({ hidden, regions, certificateOptions, defaults, to
       </fieldset>
 
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-        <Field id="camp-mode" label="Mode" hint="Re-establish removes the old credential first (for targeted tenants)." error={fe.mode?.[0]}>
-          {(p) => <Select {...p} name="mode" defaultValue={defaults.mode} options={[{ value: 'rotate', label: 'Rotate (add new, then remove old)' }, { value: 'reestablish', label: 'Re-establish (delete first)' }]} />}
+        <Field
+          id="camp-mode"
+          label="Mode"
+          hint="Re-establish removes the old credential first (for targeted tenants)."
+          error={fe.mode?.[0]}
+        >
+          {(p) => (
+            <Select
+              {...p}
+              name="mode"
+              defaultValue={defaults.mode}
+              options={[
+                { value: 'rotate', label: 'Rotate (add new, then remove old)' },
+                { value: 'reestablish', label: 'Re-establish (delete first)' },
+              ]}
+            />
+          )}
         </Field>
         <Field id="camp-concurrency" label="Concurrency" hint="Rotations running at once." error={fe.concurrency?.[0]}>
-          {(p) => <Input {...p} name="concurrency" type="number" min={1} max={500} defaultValue={defaults.concurrency} />}
+          {(p) => (
+            <Input {...p} name="concurrency" type="number" min={1} max={500} defaultValue={defaults.concurrency} />
+          )}
         </Field>
-        <Field id="camp-canary" label="Canary wave size" hint="Connectors in the first wave; 0 = a single wave. A failure in the canary pauses the campaign." error={fe.canarySize?.[0]}>
-          {(p) => <Input {...p} name="canarySize" type="number" min={0} max={100000} defaultValue={defaults.canarySize} />}
+        <Field
+          id="camp-canary"
+          label="Canary wave size"
+          hint="Connectors in the first wave; 0 = a single wave. A failure in the canary pauses the campaign."
+          error={fe.canarySize?.[0]}
+        >
+          {(p) => (
+            <Input {...p} name="canarySize" type="number" min={0} max={100000} defaultValue={defaults.canarySize} />
+          )}
         </Field>
-        <Field id="camp-deadline" label="Deadline (optional)" hint="Your local time. Shown as at-risk when the ETA passes it." error={fe.deadline?.[0]}>
+        <Field
+          id="camp-deadline"
+          label="Deadline (optional)"
+          hint="Your local time. Shown as at-risk when the ETA passes it."
+          error={fe.deadline?.[0]}
+        >
           {(p) => <Input {...p} name="deadline" type="datetime-local" />}
         </Field>
       </div>
@@ -99,7 +153,11 @@ export function CampaignForm({ hidden, regions, certificateOptions, defaults, to
         defaultChecked={defaults.requiresApproval || fleetWide}
         disabled={fleetWide}
         label="Require approval by a second admin before it can start"
-        hint={fleetWide ? `Required: the selection has more than ${approvalThreshold} connectors.` : 'Optional for selections of up to ' + approvalThreshold + ' connectors.'}
+        hint={
+          fleetWide
+            ? `Required: the selection has more than ${approvalThreshold} connectors.`
+            : 'Optional for selections of up to ' + approvalThreshold + ' connectors.'
+        }
       />
 
       {err && !err.fieldErrors ? (

@@ -8,7 +8,13 @@ import { tenantScopeWhere, type Principal } from '@/lib/auth/principal';
 import type { Db } from '@/lib/db';
 import { resolveSelection, type Selection } from '@/lib/campaigns/resolve-selection';
 
-export type CandidateCertificate = { id: string; label: string; region: string | null; notAfter: Date; hasPrivateKey: boolean };
+export type CandidateCertificate = {
+  id: string;
+  label: string;
+  region: string | null;
+  notAfter: Date;
+  hasPrivateKey: boolean;
+};
 
 /** Valid certificates (not expired, not named by any advisory), newest first; keyed region first. */
 export async function listCandidateCertificates(db: Db, now: Date): Promise<CandidateCertificate[]> {
@@ -16,17 +22,34 @@ export async function listCandidateCertificates(db: Db, now: Date): Promise<Cand
     db.certificate.findMany({
       where: { notAfter: { gt: now }, notBefore: { lte: now } },
       orderBy: [{ notAfter: 'desc' }, { createdAt: 'desc' }],
-      select: { id: true, subject: true, label: true, region: true, notAfter: true, sha1Thumbprint: true, sha256Thumbprint: true },
+      select: {
+        id: true,
+        subject: true,
+        label: true,
+        region: true,
+        notAfter: true,
+        sha1Thumbprint: true,
+        sha256Thumbprint: true,
+      },
       take: 500,
     }),
-    db.certificate.findMany({ where: { notAfter: { gt: now }, sealedPrivateKey: { not: null } }, select: { id: true } }),
+    db.certificate.findMany({
+      where: { notAfter: { gt: now }, sealedPrivateKey: { not: null } },
+      select: { id: true },
+    }),
     db.advisoryIndicator.findMany({ where: { kind: { in: ['sha1', 'sha256'] } }, select: { value: true } }),
   ]);
   const bad = new Set(indicators.map((i) => i.value.toUpperCase()));
   const withKey = new Set(keyed.map((k) => k.id));
   return certs
     .filter((c) => !bad.has(c.sha1Thumbprint.toUpperCase()) && !bad.has(c.sha256Thumbprint.toUpperCase()))
-    .map((c) => ({ id: c.id, label: c.label ?? c.subject.replace(/^CN=/, ''), region: c.region, notAfter: c.notAfter, hasPrivateKey: withKey.has(c.id) }));
+    .map((c) => ({
+      id: c.id,
+      label: c.label ?? c.subject.replace(/^CN=/, ''),
+      region: c.region,
+      notAfter: c.notAfter,
+      hasPrivateKey: withKey.has(c.id),
+    }));
 }
 
 /** The default certificate for a region: the newest candidate whose `region` matches, with a private key preferred. */
@@ -36,7 +59,11 @@ export function defaultCertificateFor(region: string, certs: CandidateCertificat
 }
 
 export async function listAdvisoryOptions(db: Db) {
-  return db.advisory.findMany({ orderBy: [{ publishedAt: 'desc' }], select: { id: true, title: true, severity: true }, take: 100 });
+  return db.advisory.findMany({
+    orderBy: [{ publishedAt: 'desc' }],
+    select: { id: true, title: true, severity: true },
+    take: 100,
+  });
 }
 
 export interface SelectionPreview {
@@ -52,11 +79,18 @@ export async function previewSelection(db: Db, principal: Principal, selection: 
   try {
     const r = await resolveSelection(db, selection, tenantScopeWhere(principal, 'operator'));
     const regions = new Map<string, { region: string; eligible: number; skipped: number }>();
-    const row = (region: string) => regions.get(region) ?? regions.set(region, { region, eligible: 0, skipped: 0 }).get(region)!;
+    const row = (region: string) =>
+      regions.get(region) ?? regions.set(region, { region, eligible: 0, skipped: 0 }).get(region)!;
     for (const c of r.eligible) row(c.region).eligible++;
     for (const c of r.skipped) row(c.region).skipped++;
     const tenants = new Set([...r.eligible, ...r.skipped].map((c) => c.tenantId)).size;
-    return { eligible: r.eligible.length, skipped: r.skipped.length, tenants, regions: [...regions.values()].sort((a, b) => a.region.localeCompare(b.region)), error: null };
+    return {
+      eligible: r.eligible.length,
+      skipped: r.skipped.length,
+      tenants,
+      regions: [...regions.values()].sort((a, b) => a.region.localeCompare(b.region)),
+      error: null,
+    };
   } catch (e) {
     return { eligible: 0, skipped: 0, tenants: 0, regions: [], error: (e as Error).message };
   }
@@ -65,25 +99,51 @@ export async function previewSelection(db: Db, principal: Principal, selection: 
 export async function userNames(db: Db, ids: (string | null | undefined)[]): Promise<Map<string, string>> {
   const wanted = [...new Set(ids.filter((x): x is string => Boolean(x)))];
   if (wanted.length === 0) return new Map();
-  const users = await db.user.findMany({ where: { id: { in: wanted } }, select: { id: true, name: true, email: true } });
+  const users = await db.user.findMany({
+    where: { id: { in: wanted } },
+    select: { id: true, name: true, email: true },
+  });
   return new Map(users.map((u) => [u.id, u.name || u.email]));
 }
 
 /** A campaign's stored selection, when it is one we can reuse (for "edit a draft"). */
 export async function findCampaignSelection(db: Db, campaignId: string) {
-  const c = await db.campaign.findUnique({ where: { id: campaignId }, select: { id: true, name: true, state: true, selection: true, mode: true, concurrency: true, deadline: true, requiresApproval: true, waves: true } });
+  const c = await db.campaign.findUnique({
+    where: { id: campaignId },
+    select: {
+      id: true,
+      name: true,
+      state: true,
+      selection: true,
+      mode: true,
+      concurrency: true,
+      deadline: true,
+      requiresApproval: true,
+      waves: true,
+    },
+  });
   return c;
 }
 
 /** The distinct regions of the given connectors' tenants (one query, any number of ids). */
 export async function regionsOfConnectors(db: Db, connectorIds: string[]): Promise<string[]> {
-  const rows = await db.$queryRaw<{ region: string }[]>`SELECT DISTINCT t.region FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId" WHERE c.id = ANY(${connectorIds}::uuid[]) ORDER BY 1`;
+  const rows = await db.$queryRaw<
+    { region: string }[]
+  >`SELECT DISTINCT t.region FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId" WHERE c.id = ANY(${connectorIds}::uuid[]) ORDER BY 1`;
   return rows.map((r) => r.region);
 }
 
 /** "Created by" for a page of campaigns: campaign id → user name. */
 export async function campaignCreators(db: Db, campaignIds: string[]): Promise<Map<string, string>> {
-  const rows = await db.campaign.findMany({ where: { id: { in: campaignIds } }, select: { id: true, createdById: true, approvedById: true } });
-  const names = await userNames(db, rows.flatMap((r) => [r.createdById, r.approvedById]));
-  return new Map(rows.map((r) => [r.id, r.createdById ? (names.get(r.createdById) ?? 'a removed user') : 'Rekey (server)']));
+  const rows = await db.campaign.findMany({
+    where: { id: { in: campaignIds } },
+    select: { id: true, createdById: true, approvedById: true },
+  });
+  const names = await userNames(
+    db,
+    rows.flatMap((r) => [r.createdById, r.approvedById]),
+  );
+  return new Map(
+    rows.map((r) => [r.id, r.createdById ? (names.get(r.createdById) ?? 'a removed user') : 'Rekey (server)']),
+  );
 }

@@ -13,14 +13,21 @@ export const GET = defineRoute({
   input: z.record(z.string(), z.union([z.string(), z.array(z.string())])),
   handler: async (input, { request }) => {
     const target = new URL('/campaigns/new/setup', request.url);
-    for (const [k, v] of Object.entries(input)) for (const one of Array.isArray(v) ? v : [v]) target.searchParams.append(k === 'advisory' ? 'advisoryId' : k, one);
+    for (const [k, v] of Object.entries(input))
+      for (const one of Array.isArray(v) ? v : [v])
+        target.searchParams.append(k === 'advisory' ? 'advisoryId' : k, one);
     return redirectTo(target.pathname + target.search);
   },
 });
 
-const PostInput = z.object({
-  connectorIds: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]), z.array(z.uuid()).max(100_000)),
-}).catchall(z.unknown());
+const PostInput = z
+  .object({
+    connectorIds: z.preprocess(
+      (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+      z.array(z.uuid()).max(100_000),
+    ),
+  })
+  .catchall(z.unknown());
 
 function redirectTo(location: string): Response {
   return new Response(null, { status: 303, headers: { location, 'cache-control': 'no-store' } });
@@ -48,7 +55,12 @@ export const POST = defineRoute({
     }
     try {
       const { campaign } = await createCampaign(
-        { name: `${connectorIds.length} selected connector${connectorIds.length === 1 ? '' : 's'} · ${formatDate(now)}`, selection: { kind: 'list', connectorIds }, regionCertificates, waves: [{ size: 5, maxFailures: 0 }, { size: null }] },
+        {
+          name: `${connectorIds.length} selected connector${connectorIds.length === 1 ? '' : 's'} · ${formatDate(now)}`,
+          selection: { kind: 'list', connectorIds },
+          regionCertificates,
+          waves: [{ size: 5, maxFailures: 0 }, { size: null }],
+        },
         { principal, actor, now },
       );
       return redirectTo(`/campaigns/${campaign.id}?created=1`);

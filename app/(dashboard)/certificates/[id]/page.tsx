@@ -37,49 +37,88 @@ export default async function CertificatePage({ params, searchParams }: Props) {
         description={c.label ?? undefined}
         actions={
           <>
-            <LinkButton href={`/certificates/${c.id}/download?format=pem`} variant="secondary" size="sm">Download .pem</LinkButton>
-            <LinkButton href={`/certificates/${c.id}/download?format=cer`} variant="secondary" size="sm">Download .cer</LinkButton>
+            <LinkButton href={`/certificates/${c.id}/download?format=pem`} variant="secondary" size="sm">
+              Download .pem
+            </LinkButton>
+            <LinkButton href={`/certificates/${c.id}/download?format=cer`} variant="secondary" size="sm">
+              Download .cer
+            </LinkButton>
           </>
         }
       />
-      {sp.created ? <Alert tone="success" className="mb-4">Saved to the inventory.</Alert> : null}
+      {sp.created ? (
+        <Alert tone="success" className="mb-4">
+          Saved to the inventory.
+        </Alert>
+      ) : null}
       {c.advisories.length ? (
         <Alert tone="danger" title="Listed as compromised" className="mb-4">
-          {c.advisories.map((a) => <Link key={a.id} href={`/advisories/${a.id}`} className="mr-3 underline">{a.title} ({a.severity})</Link>)}
+          {c.advisories.map((a) => (
+            <Link key={a.id} href={`/advisories/${a.id}`} className="mr-3 underline">
+              {a.title} ({a.severity})
+            </Link>
+          ))}
         </Alert>
       ) : null}
       <div className="grid gap-6 xl:grid-cols-2">
         <Card>
-          <CardHeader><CardTitle>Facts</CardTitle></CardHeader>
+          <CardHeader>
+            <CardTitle>Facts</CardTitle>
+          </CardHeader>
           <CardBody>
-            <DescriptionList items={[
-              { term: 'State', value: <Badge tone={state === 'valid' ? 'success' : state === 'expiring' ? 'warning' : 'danger'}>{state}</Badge> },
-              { term: 'Issuer', value: c.issuer },
-              { term: 'Valid', value: `${formatDate(c.notBefore)} → ${formatDate(c.notAfter)}` },
-              { term: 'Key', value: `${c.keyType}${c.keySize ? ` ${c.keySize}` : ''}${c.curve ? ` ${c.curve}` : ''}` },
-              { term: 'Signature', value: c.signatureAlgorithm },
-              { term: 'SHA-1 thumbprint', value: <Mono>{c.sha1Thumbprint}</Mono> },
-              { term: 'SHA-256 thumbprint', value: <Mono>{c.sha256Thumbprint}</Mono> },
-              { term: 'Serial number', value: <Mono>{c.serialNumber}</Mono> },
-              { term: 'Private key', value: c.hasPrivateKey ? 'Held by Rekey, encrypted at rest (AES-256-GCM). It is never shown or downloaded here; export a PFX with the CLI: rekey cert export.' : 'Not held: Rekey verifies this certificate by its presence in the tenant.' },
-              { term: 'Source', value: `${c.source}, added ${formatDateTime(c.createdAt)}` },
-              ...(c.region ? [{ term: 'Region', value: c.region }] : []),
-            ]} />
+            <DescriptionList
+              items={[
+                {
+                  term: 'State',
+                  value: (
+                    <Badge tone={state === 'valid' ? 'success' : state === 'expiring' ? 'warning' : 'danger'}>
+                      {state}
+                    </Badge>
+                  ),
+                },
+                { term: 'Issuer', value: c.issuer },
+                { term: 'Valid', value: `${formatDate(c.notBefore)} → ${formatDate(c.notAfter)}` },
+                {
+                  term: 'Key',
+                  value: `${c.keyType}${c.keySize ? ` ${c.keySize}` : ''}${c.curve ? ` ${c.curve}` : ''}`,
+                },
+                { term: 'Signature', value: c.signatureAlgorithm },
+                { term: 'SHA-1 thumbprint', value: <Mono>{c.sha1Thumbprint}</Mono> },
+                { term: 'SHA-256 thumbprint', value: <Mono>{c.sha256Thumbprint}</Mono> },
+                { term: 'Serial number', value: <Mono>{c.serialNumber}</Mono> },
+                {
+                  term: 'Private key',
+                  value: c.hasPrivateKey
+                    ? 'Held by Rekey, encrypted at rest (AES-256-GCM). It is never shown or downloaded here; export a PFX with the CLI: rekey cert export.'
+                    : 'Not held: Rekey verifies this certificate by its presence in the tenant.',
+                },
+                { term: 'Source', value: `${c.source}, added ${formatDateTime(c.createdAt)}` },
+                ...(c.region ? [{ term: 'Region', value: c.region }] : []),
+              ]}
+            />
           </CardBody>
         </Card>
         <Card>
-          <CardHeader><CardTitle>Used by {connectors.length} connector{connectors.length === 1 ? '' : 's'}</CardTitle></CardHeader>
+          <CardHeader>
+            <CardTitle>
+              Used by {connectors.length} connector{connectors.length === 1 ? '' : 's'}
+            </CardTitle>
+          </CardHeader>
           <CardBody>
             {connectors.length ? (
               <ul className="divide-y divide-border">
                 {connectors.map((x) => (
                   <li key={x.id} className="flex items-center justify-between gap-2 py-2">
-                    <Link href={`/connectors/${x.id}`} className="underline-offset-2 hover:underline">{x.tenant.displayName} · {x.displayName}</Link>
+                    <Link href={`/connectors/${x.id}`} className="underline-offset-2 hover:underline">
+                      {x.tenant.displayName} · {x.displayName}
+                    </Link>
                     <StatusChip status={x.status} />
                   </li>
                 ))}
               </ul>
-            ) : <p className="text-sm text-fg-muted">No connector in your scope uses this certificate.</p>}
+            ) : (
+              <p className="text-sm text-fg-muted">No connector in your scope uses this certificate.</p>
+            )}
           </CardBody>
         </Card>
       </div>

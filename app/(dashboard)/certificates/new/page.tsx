@@ -16,7 +16,11 @@ export default async function NewCertificatePage() {
   const { regions } = await listFilterOptions(db, tenantScopeWhere(principal, 'viewer'));
   return (
     <>
-      <PageHeader title="Add a certificate" breadcrumbs={[{ href: '/certificates', label: 'Certificates' }]} description="Upload the certificate your vendor issued, generate one in Rekey, or create a CSR for the vendor's CA. Every file is checked before anything is stored." />
+      <PageHeader
+        title="Add a certificate"
+        breadcrumbs={[{ href: '/certificates', label: 'Certificates' }]}
+        description="Upload the certificate your vendor issued, generate one in Rekey, or create a CSR for the vendor's CA. Every file is checked before anything is stored."
+      />
       <Card>
         <CardBody>
           <Tabs

@@ -6,7 +6,9 @@ import { db } from '@/lib/db';
 import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
 import { CONNECTOR_SORTS, listConnectors } from '@/lib/fleet/list-connectors';
 
-const Query = z.object({ sort: z.enum(CONNECTOR_SORTS).optional(), dir: z.enum(['asc', 'desc']).optional() }).passthrough();
+const Query = z
+  .object({ sort: z.enum(CONNECTOR_SORTS).optional(), dir: z.enum(['asc', 'desc']).optional() })
+  .passthrough();
 
 /** CSV of every connector matching the table's filters. */
 export const GET = defineRoute({
@@ -18,8 +20,22 @@ export const GET = defineRoute({
     const scope = tenantScopeWhere(principal, 'viewer');
     const rows = paged(
       (page, pageSize) => listConnectors(db, scope, { filters, sort: input.sort, dir: input.dir, page, pageSize }),
-      (c) => [c.tenant.displayName, c.tenant.region, c.connectorType.name, c.displayName, c.appId, c.status, c.currentCertificate?.sha1Thumbprint, c.currentCertificate?.notAfter, c.rotations[0]?.state],
+      (c) => [
+        c.tenant.displayName,
+        c.tenant.region,
+        c.connectorType.name,
+        c.displayName,
+        c.appId,
+        c.status,
+        c.currentCertificate?.sha1Thumbprint,
+        c.currentCertificate?.notAfter,
+        c.rotations[0]?.state,
+      ],
     );
-    return csvResponse('rekey-connectors.csv', ['tenant', 'region', 'type', 'connector', 'appId', 'status', 'thumbprint', 'expires', 'activeRotation'], rows);
+    return csvResponse(
+      'rekey-connectors.csv',
+      ['tenant', 'region', 'type', 'connector', 'appId', 'status', 'thumbprint', 'expires', 'activeRotation'],
+      rows,
+    );
   },
 });

@@ -14,7 +14,16 @@ import { Table, TableContainer, TBody, TD, TH, THead, TR } from '@/components/ui
 import { requirePrincipal } from '@/lib/auth/context';
 import { canAccessTenant } from '@/lib/auth/principal';
 import { getRotationEvidence, type RotationEvidence } from '@/lib/rotation/get-rotation-evidence';
-import { cancelRefusal, isActive, PLANS, planFor, type MachineState, type PlanName, type RotationState, type StepName } from '@/lib/rotation/machine';
+import {
+  cancelRefusal,
+  isActive,
+  PLANS,
+  planFor,
+  type MachineState,
+  type PlanName,
+  type RotationState,
+  type StepName,
+} from '@/lib/rotation/machine';
 import type { CredentialList } from '@/lib/rotation/rotation-facts';
 import { formatDateTime, formatDuration, formatRelativeTime } from '@/lib/utils';
 import { CredentialTable, type CredentialRow } from '../_components/credential-table';
@@ -45,20 +54,46 @@ function planSteps(ev: RotationEvidence, plan: PlanName): Step[] {
     const last = rows[rows.length - 1];
     let st: StepState;
     if (state === 'SUCCEEDED') st = 'done';
-    else if (sidePath) st = rows.some((r) => r.outcome === 'succeeded') ? 'done' : last?.outcome.startsWith('failed') ? 'failed' : 'pending';
+    else if (sidePath)
+      st = rows.some((r) => r.outcome === 'succeeded')
+        ? 'done'
+        : last?.outcome.startsWith('failed')
+          ? 'failed'
+          : 'pending';
     else if (i < at) st = 'done';
-    else if (i === at) st = state === 'NEEDS_ATTENTION' || state === 'FAILED' ? 'failed' : isActive(state) ? 'current' : 'pending';
+    else if (i === at)
+      st = state === 'NEEDS_ATTENTION' || state === 'FAILED' ? 'failed' : isActive(state) ? 'current' : 'pending';
     else st = 'pending';
-    return { id: s, title: stepLabel(s), state: st, description: last ? `${last.message}${last.durationMs ? ` (${formatDuration(last.durationMs)})` : ''} · ${formatDateTime(last.at)}` : undefined };
+    return {
+      id: s,
+      title: stepLabel(s),
+      state: st,
+      description: last
+        ? `${last.message}${last.durationMs ? ` (${formatDuration(last.durationMs)})` : ''} · ${formatDateTime(last.at)}`
+        : undefined,
+    };
   });
   if (sidePath) {
     const rows = rowsOf(current);
-    steps.push({ id: current, title: stepLabel(current), state: isActive(state) ? 'current' : 'done', description: rows[rows.length - 1]?.message });
+    steps.push({
+      id: current,
+      title: stepLabel(current),
+      state: isActive(state) ? 'current' : 'done',
+      description: rows[rows.length - 1]?.message,
+    });
   }
   return steps;
 }
 
-const credRows = (l: CredentialList | undefined): CredentialRow[] => [...(l?.app ?? []), ...(l?.sp ?? [])].map((c) => ({ keyId: c.keyId, sha1: c.sha1, on: c.on, displayName: c.displayName, start: c.start, end: c.end }));
+const credRows = (l: CredentialList | undefined): CredentialRow[] =>
+  [...(l?.app ?? []), ...(l?.sp ?? [])].map((c) => ({
+    keyId: c.keyId,
+    sha1: c.sha1,
+    on: c.on,
+    displayName: c.displayName,
+    start: c.start,
+    end: c.end,
+  }));
 
 export default async function RotationPage({ params }: Props) {
   const principal = await requirePrincipal('viewer');
@@ -68,7 +103,8 @@ export default async function RotationPage({ params }: Props) {
   const extras = await findRotationExtras(id);
   const now = new Date();
   const state = ev.rotation.state as RotationState;
-  const plan: PlanName = ev.facts.plan ?? planFor(ev.rotation.mode === 'reestablish' ? 'reestablish' : 'rotate', ev.facts.recreateRequested);
+  const plan: PlanName =
+    ev.facts.plan ?? planFor(ev.rotation.mode === 'reestablish' ? 'reestablish' : 'rotate', ev.facts.recreateRequested);
   const machine: MachineState = { state, step: ev.rotation.step as StepName, plan, attempts: extras?.attempts ?? 0 };
   const refusal = cancelRefusal(machine);
   const canOperate = extras ? canAccessTenant(principal, extras.connector.tenant, 'operator') : false;
@@ -77,23 +113,52 @@ export default async function RotationPage({ params }: Props) {
   const doneCount = steps.filter((s) => s.state === 'done').length;
   const oldSha1 = ev.from?.sha1.toUpperCase() ?? ev.facts.oldSha1 ?? null;
   const newSha1 = ev.to.sha1.toUpperCase();
-  const mark = (c: CredentialRow) => (c.sha1 === newSha1 ? { label: 'new', tone: 'success' as const } : c.sha1 && c.sha1 === oldSha1 ? { label: 'old', tone: 'danger' as const } : { label: 'other', tone: 'neutral' as const });
+  const mark = (c: CredentialRow) =>
+    c.sha1 === newSha1
+      ? { label: 'new', tone: 'success' as const }
+      : c.sha1 && c.sha1 === oldSha1
+        ? { label: 'old', tone: 'danger' as const }
+        : { label: 'other', tone: 'neutral' as const };
   const verifyStates = steps.filter((s) => VERIFY_STEPS.has(s.id));
-  const phase = (st: StepState[]): StepState => (st.includes('failed') ? 'failed' : st.every((x) => x === 'done') ? 'done' : st.some((x) => x === 'current' || x === 'done') ? 'current' : 'pending');
+  const phase = (st: StepState[]): StepState =>
+    st.includes('failed')
+      ? 'failed'
+      : st.every((x) => x === 'done')
+        ? 'done'
+        : st.some((x) => x === 'current' || x === 'done')
+          ? 'current'
+          : 'pending';
   const runPhase = phase(steps.filter((s) => !VERIFY_STEPS.has(s.id)).map((s) => s.state));
   const verifyPhase = phase(verifyStates.map((s) => s.state));
   const wizard: Step[] = [
     { id: 'setup', title: 'Review · Certificate · Preflight · Confirm', state: 'done' },
     { id: 'run', title: 'Run', state: runPhase },
     { id: 'verify', title: 'Verify', state: runPhase === 'failed' ? 'pending' : verifyPhase },
-    { id: 'done', title: 'Done', state: state === 'SUCCEEDED' ? 'done' : state === 'FAILED' || state === 'ROLLED_BACK' || state === 'CANCELLED' ? 'failed' : 'pending' },
+    {
+      id: 'done',
+      title: 'Done',
+      state:
+        state === 'SUCCEEDED'
+          ? 'done'
+          : state === 'FAILED' || state === 'ROLLED_BACK' || state === 'CANCELLED'
+            ? 'failed'
+            : 'pending',
+    },
   ];
 
   return (
     <>
       <PageHeader
-        title={<span className="flex flex-wrap items-center gap-3">Rotation of {ev.connector.displayName}<StatusChip kind="rotation" status={state} /></span>}
-        breadcrumbs={[{ href: '/rotations', label: 'Rotations' }, { href: `/connectors/${ev.connector.id}`, label: `${ev.tenant.displayName} · ${ev.connector.displayName}` }]}
+        title={
+          <span className="flex flex-wrap items-center gap-3">
+            Rotation of {ev.connector.displayName}
+            <StatusChip kind="rotation" status={state} />
+          </span>
+        }
+        breadcrumbs={[
+          { href: '/rotations', label: 'Rotations' },
+          { href: `/connectors/${ev.connector.id}`, label: `${ev.tenant.displayName} · ${ev.connector.displayName}` },
+        ]}
         description={`${MODE_LABEL[ev.rotation.mode] ?? ev.rotation.mode}: ${PLAN_LABEL[plan]}. Started by ${ev.rotation.startedBy || 'system'} ${formatRelativeTime(ev.rotation.createdAt, now)}.`}
       />
       <nav aria-label="Rotation progress" className="mb-6 rounded-lg border border-border bg-surface p-4">
@@ -101,56 +166,187 @@ export default async function RotationPage({ params }: Props) {
       </nav>
 
       {state === 'NEEDS_ATTENTION' ? (
-        <Alert tone="warning" className="mb-4" title="Needs attention" action={canOperate ? <RotationControls rotationId={ev.rotation.id} connectorName={ev.connector.displayName} canRetry canCancel={refusal === null} cancelRefusal={refusal} /> : null}>
-          <p data-testid="rotation-error">{ev.rotation.errorMessage ?? 'The rotation stopped; an operator needs to act.'}</p>
+        <Alert
+          tone="warning"
+          className="mb-4"
+          title="Needs attention"
+          action={
+            canOperate ? (
+              <RotationControls
+                rotationId={ev.rotation.id}
+                connectorName={ev.connector.displayName}
+                canRetry
+                canCancel={refusal === null}
+                cancelRefusal={refusal}
+              />
+            ) : null
+          }
+        >
+          <p data-testid="rotation-error">
+            {ev.rotation.errorMessage ?? 'The rotation stopped; an operator needs to act.'}
+          </p>
           {ev.rotation.errorCode ? <p className="text-xs text-fg-muted">Code {ev.rotation.errorCode}</p> : null}
         </Alert>
       ) : null}
-      {state === 'WAITING' && ev.rotation.errorMessage ? <Alert tone="info" className="mb-4" title="Waiting to try again">{ev.rotation.errorMessage}</Alert> : null}
-      {state === 'FAILED' || state === 'ROLLED_BACK' ? <Alert tone={state === 'FAILED' ? 'danger' : 'warning'} className="mb-4" title={state === 'FAILED' ? 'Failed' : 'Rolled back'}>{ev.rotation.errorMessage ?? 'The rotation stopped.'}</Alert> : null}
-      {state === 'CANCELLED' ? <Alert tone="info" className="mb-4" title="Cancelled">{ev.rotation.errorMessage ?? 'The rotation was cancelled; the current credential stayed in place.'}</Alert> : null}
-      {state === 'SUCCEEDED' ? <Alert tone="success" className="mb-4" title="Succeeded" live="none">{ev.connector.displayName} now uses {ev.to.subject}. The evidence is below.</Alert> : null}
+      {state === 'WAITING' && ev.rotation.errorMessage ? (
+        <Alert tone="info" className="mb-4" title="Waiting to try again">
+          {ev.rotation.errorMessage}
+        </Alert>
+      ) : null}
+      {state === 'FAILED' || state === 'ROLLED_BACK' ? (
+        <Alert
+          tone={state === 'FAILED' ? 'danger' : 'warning'}
+          className="mb-4"
+          title={state === 'FAILED' ? 'Failed' : 'Rolled back'}
+        >
+          {ev.rotation.errorMessage ?? 'The rotation stopped.'}
+        </Alert>
+      ) : null}
+      {state === 'CANCELLED' ? (
+        <Alert tone="info" className="mb-4" title="Cancelled">
+          {ev.rotation.errorMessage ?? 'The rotation was cancelled; the current credential stayed in place.'}
+        </Alert>
+      ) : null}
+      {state === 'SUCCEEDED' ? (
+        <Alert tone="success" className="mb-4" title="Succeeded" live="none">
+          {ev.connector.displayName} now uses {ev.to.subject}. The evidence is below.
+        </Alert>
+      ) : null}
 
       <div className="grid gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <Card>
           <CardHeader
-            actions={polling && canOperate && refusal === null ? <RotationControls rotationId={ev.rotation.id} connectorName={ev.connector.displayName} canRetry={false} canCancel cancelRefusal={null} /> : null}
+            actions={
+              polling && canOperate && refusal === null ? (
+                <RotationControls
+                  rotationId={ev.rotation.id}
+                  connectorName={ev.connector.displayName}
+                  canRetry={false}
+                  canCancel
+                  cancelRefusal={null}
+                />
+              ) : null
+            }
           >
             <CardTitle>5 · Run</CardTitle>
             <CardDescription>The worker runs each step; this page follows it live.</CardDescription>
           </CardHeader>
           <CardBody className="space-y-4">
-            <ProgressBar label="Steps completed" value={doneCount} max={steps.length} showLabel valueText={`${doneCount} of ${steps.length} steps`} tone={state === 'NEEDS_ATTENTION' ? 'warning' : state === 'SUCCEEDED' ? 'success' : 'info'} />
+            <ProgressBar
+              label="Steps completed"
+              value={doneCount}
+              max={steps.length}
+              showLabel
+              valueText={`${doneCount} of ${steps.length} steps`}
+              tone={state === 'NEEDS_ATTENTION' ? 'warning' : state === 'SUCCEEDED' ? 'success' : 'info'}
+            />
             <Steps steps={steps} label="Rotation steps" />
-            <RefreshWhile active={polling} label={`${state === 'WAITING' ? 'Waiting' : 'Running'}: this page updates every few seconds.`} />
+            <RefreshWhile
+              active={polling}
+              label={`${state === 'WAITING' ? 'Waiting' : 'Running'}: this page updates every few seconds.`}
+            />
           </CardBody>
         </Card>
         <div className="space-y-6">
           <Card>
-            <CardHeader><CardTitle>Facts</CardTitle></CardHeader>
+            <CardHeader>
+              <CardTitle>Facts</CardTitle>
+            </CardHeader>
             <CardBody>
-              <DescriptionList items={[
-                { term: 'Tenant', value: <Link href={`/tenants/${ev.tenant.id}`} className="underline-offset-2 hover:underline">{ev.tenant.displayName}</Link> },
-                { term: 'Connector', value: <Link href={`/connectors/${ev.connector.id}`} className="underline-offset-2 hover:underline">{ev.connector.displayName}</Link> },
-                { term: 'From', value: ev.from ? <Link href={`/certificates/${ev.from.id}`} className="underline-offset-2 hover:underline">{ev.from.subject}</Link> : 'None on record' },
-                { term: 'To', value: <Link href={`/certificates/${ev.to.id}`} className="underline-offset-2 hover:underline">{ev.to.subject}</Link> },
-                { term: 'Created', value: formatDateTime(ev.rotation.createdAt) },
-                { term: 'Started', value: ev.rotation.startedAt ? formatDateTime(ev.rotation.startedAt) : 'Not yet' },
-                { term: 'Finished', value: ev.rotation.finishedAt ? formatDateTime(ev.rotation.finishedAt) : '—' },
-                ...(ev.rotation.finishedAt && ev.rotation.startedAt ? [{ term: 'Duration', value: formatDuration(ev.rotation.finishedAt.getTime() - ev.rotation.startedAt.getTime()) }] : []),
-                ...(ev.facts.add ? [{ term: 'Key added by', value: `${ev.facts.add.path}: ${ev.facts.add.reason}` }] : []),
-                ...(extras?.campaignId ? [{ term: 'Campaign', value: <Link href={`/campaigns/${extras.campaignId}`} className="underline-offset-2 hover:underline">Part of a campaign</Link> }] : []),
-              ]} />
+              <DescriptionList
+                items={[
+                  {
+                    term: 'Tenant',
+                    value: (
+                      <Link href={`/tenants/${ev.tenant.id}`} className="underline-offset-2 hover:underline">
+                        {ev.tenant.displayName}
+                      </Link>
+                    ),
+                  },
+                  {
+                    term: 'Connector',
+                    value: (
+                      <Link href={`/connectors/${ev.connector.id}`} className="underline-offset-2 hover:underline">
+                        {ev.connector.displayName}
+                      </Link>
+                    ),
+                  },
+                  {
+                    term: 'From',
+                    value: ev.from ? (
+                      <Link href={`/certificates/${ev.from.id}`} className="underline-offset-2 hover:underline">
+                        {ev.from.subject}
+                      </Link>
+                    ) : (
+                      'None on record'
+                    ),
+                  },
+                  {
+                    term: 'To',
+                    value: (
+                      <Link href={`/certificates/${ev.to.id}`} className="underline-offset-2 hover:underline">
+                        {ev.to.subject}
+                      </Link>
+                    ),
+                  },
+                  { term: 'Created', value: formatDateTime(ev.rotation.createdAt) },
+                  { term: 'Started', value: ev.rotation.startedAt ? formatDateTime(ev.rotation.startedAt) : 'Not yet' },
+                  { term: 'Finished', value: ev.rotation.finishedAt ? formatDateTime(ev.rotation.finishedAt) : '—' },
+                  ...(ev.rotation.finishedAt && ev.rotation.startedAt
+                    ? [
+                        {
+                          term: 'Duration',
+                          value: formatDuration(ev.rotation.finishedAt.getTime() - ev.rotation.startedAt.getTime()),
+                        },
+                      ]
+                    : []),
+                  ...(ev.facts.add
+                    ? [{ term: 'Key added by', value: `${ev.facts.add.path}: ${ev.facts.add.reason}` }]
+                    : []),
+                  ...(extras?.campaignId
+                    ? [
+                        {
+                          term: 'Campaign',
+                          value: (
+                            <Link
+                              href={`/campaigns/${extras.campaignId}`}
+                              className="underline-offset-2 hover:underline"
+                            >
+                              Part of a campaign
+                            </Link>
+                          ),
+                        },
+                      ]
+                    : []),
+                ]}
+              />
             </CardBody>
           </Card>
           <Card>
-            <CardHeader><CardTitle>6 · Verify</CardTitle><CardDescription>How Rekey knows the change worked.</CardDescription></CardHeader>
+            <CardHeader>
+              <CardTitle>6 · Verify</CardTitle>
+              <CardDescription>How Rekey knows the change worked.</CardDescription>
+            </CardHeader>
             <CardBody className="space-y-3 text-sm">
-              <VerifyLine title="New key works" fact={ev.facts.verifyNew} pending="Not verified yet." tokenText="A token request with the new key succeeded." presenceText="The new credential is present and valid (Rekey does not hold its key, so it could not sign in)." />
-              <VerifyLine title="Old key absent and refused" fact={ev.facts.verifyOldGone} pending="Not verified yet." tokenText="A token request with the old key was refused." presenceText="The old credential is absent from the application and service principal." />
+              <VerifyLine
+                title="New key works"
+                fact={ev.facts.verifyNew}
+                pending="Not verified yet."
+                tokenText="A token request with the new key succeeded."
+                presenceText="The new credential is present and valid (Rekey does not hold its key, so it could not sign in)."
+              />
+              <VerifyLine
+                title="Old key absent and refused"
+                fact={ev.facts.verifyOldGone}
+                pending="Not verified yet."
+                tokenText="A token request with the old key was refused."
+                presenceText="The old credential is absent from the application and service principal."
+              />
               {state === 'SUCCEEDED' ? (
                 <div className="border-t border-border pt-3">
-                  <p className="mb-2 text-xs text-fg-muted">Optional: wait for the vendor’s service to sign in with the new key.</p>
+                  <p className="mb-2 text-xs text-fg-muted">
+                    Optional: wait for the vendor’s service to sign in with the new key.
+                  </p>
                   <FirstUseCheck rotationId={ev.rotation.id} />
                 </div>
               ) : null}
@@ -160,36 +356,66 @@ export default async function RotationPage({ params }: Props) {
       </div>
 
       <section aria-labelledby="evidence-title" className="mt-6 space-y-6">
-        <h2 id="evidence-title" className="text-base font-semibold">7 · Evidence summary</h2>
-        {!ev.facts.before && !ev.facts.after ? <p className="text-sm text-fg-muted">The credential lists appear here once the rotation has read the tenant.</p> : null}
+        <h2 id="evidence-title" className="text-base font-semibold">
+          7 · Evidence summary
+        </h2>
+        {!ev.facts.before && !ev.facts.after ? (
+          <p className="text-sm text-fg-muted">
+            The credential lists appear here once the rotation has read the tenant.
+          </p>
+        ) : null}
         <div className="grid gap-6 xl:grid-cols-2">
           {ev.facts.before ? (
             <Card>
-              <CardHeader><CardTitle>Credentials before</CardTitle><CardDescription>Read {formatDateTime(ev.facts.before.at)}</CardDescription></CardHeader>
-              <CardBody><CredentialTable label="Credentials before" rows={credRows(ev.facts.before)} mark={mark} /></CardBody>
+              <CardHeader>
+                <CardTitle>Credentials before</CardTitle>
+                <CardDescription>Read {formatDateTime(ev.facts.before.at)}</CardDescription>
+              </CardHeader>
+              <CardBody>
+                <CredentialTable label="Credentials before" rows={credRows(ev.facts.before)} mark={mark} />
+              </CardBody>
             </Card>
           ) : null}
           {ev.facts.after ? (
             <Card>
-              <CardHeader><CardTitle>Credentials after</CardTitle><CardDescription>Read {formatDateTime(ev.facts.after.at)}</CardDescription></CardHeader>
-              <CardBody><CredentialTable label="Credentials after" rows={credRows(ev.facts.after)} mark={mark} /></CardBody>
+              <CardHeader>
+                <CardTitle>Credentials after</CardTitle>
+                <CardDescription>Read {formatDateTime(ev.facts.after.at)}</CardDescription>
+              </CardHeader>
+              <CardBody>
+                <CredentialTable label="Credentials after" rows={credRows(ev.facts.after)} mark={mark} />
+              </CardBody>
             </Card>
           ) : null}
         </div>
         <Card>
-          <CardHeader><CardTitle>Who did what</CardTitle><CardDescription>Audit events for this rotation (hash-chained).</CardDescription></CardHeader>
+          <CardHeader>
+            <CardTitle>Who did what</CardTitle>
+            <CardDescription>Audit events for this rotation (hash-chained).</CardDescription>
+          </CardHeader>
           <CardBody>
             <TableContainer label="Audit events">
               <Table>
                 <caption className="sr-only">Audit events</caption>
-                <THead><tr><TH>When</TH><TH>Who</TH><TH>What</TH><TH>Hash</TH></tr></THead>
+                <THead>
+                  <tr>
+                    <TH>When</TH>
+                    <TH>Who</TH>
+                    <TH>What</TH>
+                    <TH>Hash</TH>
+                  </tr>
+                </THead>
                 <TBody>
                   {ev.audit.map((a) => (
                     <TR key={a.seq}>
                       <TD className="whitespace-nowrap">{formatDateTime(a.at)}</TD>
                       <TD>{a.actor || 'system'}</TD>
-                      <TD><Badge>{a.action}</Badge></TD>
-                      <TD><Mono>{a.hash.slice(0, 12)}</Mono></TD>
+                      <TD>
+                        <Badge>{a.action}</Badge>
+                      </TD>
+                      <TD>
+                        <Mono>{a.hash.slice(0, 12)}</Mono>
+                      </TD>
                     </TR>
                   ))}
                 </TBody>
@@ -198,19 +424,42 @@ export default async function RotationPage({ params }: Props) {
           </CardBody>
         </Card>
         <Card>
-          <CardHeader><CardTitle>Step log</CardTitle><CardDescription>Every attempt of every step, oldest first.</CardDescription></CardHeader>
+          <CardHeader>
+            <CardTitle>Step log</CardTitle>
+            <CardDescription>Every attempt of every step, oldest first.</CardDescription>
+          </CardHeader>
           <CardBody>
             {ev.steps.length ? (
               <TableContainer label="Step log">
                 <Table>
                   <caption className="sr-only">Step log</caption>
-                  <THead><tr><TH>When</TH><TH>Step</TH><TH>Outcome</TH><TH>Message</TH><TH align="right">Took</TH></tr></THead>
+                  <THead>
+                    <tr>
+                      <TH>When</TH>
+                      <TH>Step</TH>
+                      <TH>Outcome</TH>
+                      <TH>Message</TH>
+                      <TH align="right">Took</TH>
+                    </tr>
+                  </THead>
                   <TBody>
                     {ev.steps.map((s, i) => (
                       <TR key={i}>
                         <TD className="whitespace-nowrap">{formatDateTime(s.at)}</TD>
                         <TD className="whitespace-nowrap">{s.step.replace(/_/g, ' ')}</TD>
-                        <TD><Badge tone={s.outcome === 'succeeded' ? 'success' : s.outcome.startsWith('failed') ? 'danger' : 'neutral'}>{s.outcome.replace(/_/g, ' ')}</Badge></TD>
+                        <TD>
+                          <Badge
+                            tone={
+                              s.outcome === 'succeeded'
+                                ? 'success'
+                                : s.outcome.startsWith('failed')
+                                  ? 'danger'
+                                  : 'neutral'
+                            }
+                          >
+                            {s.outcome.replace(/_/g, ' ')}
+                          </Badge>
+                        </TD>
                         <TD className="min-w-64">{s.message}</TD>
                         <TD align="right">{s.durationMs ? formatDuration(s.durationMs) : '—'}</TD>
                       </TR>
@@ -218,7 +467,9 @@ export default async function RotationPage({ params }: Props) {
                   </TBody>
                 </Table>
               </TableContainer>
-            ) : <p className="text-sm text-fg-muted">No step has run yet.</p>}
+            ) : (
+              <p className="text-sm text-fg-muted">No step has run yet.</p>
+            )}
           </CardBody>
         </Card>
       </section>
@@ -226,11 +477,25 @@ export default async function RotationPage({ params }: Props) {
   );
 }
 
-function VerifyLine({ title, fact, pending, tokenText, presenceText }: { title: string; fact: { at: string; method: 'token' | 'presence'; detail: string } | undefined; pending: string; tokenText: string; presenceText: string }) {
+function VerifyLine({
+  title,
+  fact,
+  pending,
+  tokenText,
+  presenceText,
+}: {
+  title: string;
+  fact: { at: string; method: 'token' | 'presence'; detail: string } | undefined;
+  pending: string;
+  tokenText: string;
+  presenceText: string;
+}) {
   return (
     <div>
       <p className="font-medium">{title}</p>
-      <p className="text-fg-muted">{fact ? `${fact.method === 'token' ? tokenText : presenceText} ${formatDateTime(fact.at)}.` : pending}</p>
+      <p className="text-fg-muted">
+        {fact ? `${fact.method === 'token' ? tokenText : presenceText} ${formatDateTime(fact.at)}.` : pending}
+      </p>
     </div>
   );
 }

@@ -25,13 +25,27 @@ export function FirstUseCheck({ rotationId }: { rotationId: string }) {
       </Button>
       {error ? <Alert tone="danger">{error}</Alert> : null}
       {result?.status === 'used' ? (
-        <Alert tone={result.fromVendorRange ? 'success' : 'danger'} title={result.fromVendorRange ? 'The vendor’s service uses the new key' : 'The new key was used from an unknown address'}>
-          First sign-in at {formatDateTime(result.at)} from {result.ipAddress || 'an unknown address'}{result.resource ? ` to ${result.resource}` : ''}.
-          {result.fromVendorRange ? '' : ' This address is outside the vendor’s known ranges: someone else may hold the new key.'}
+        <Alert
+          tone={result.fromVendorRange ? 'success' : 'danger'}
+          title={
+            result.fromVendorRange
+              ? 'The vendor’s service uses the new key'
+              : 'The new key was used from an unknown address'
+          }
+        >
+          First sign-in at {formatDateTime(result.at)} from {result.ipAddress || 'an unknown address'}
+          {result.resource ? ` to ${result.resource}` : ''}.
+          {result.fromVendorRange
+            ? ''
+            : ' This address is outside the vendor’s known ranges: someone else may hold the new key.'}
         </Alert>
       ) : null}
       {result?.status === 'not_yet' ? (
-        <Alert tone="info">No sign-in with the new key yet ({result.checkedSignIns} sign-in{result.checkedSignIns === 1 ? '' : 's'} checked at {formatDateTime(result.checkedAt)}). The vendor’s service may only pick it up at its next scheduled run.</Alert>
+        <Alert tone="info">
+          No sign-in with the new key yet ({result.checkedSignIns} sign-in{result.checkedSignIns === 1 ? '' : 's'}{' '}
+          checked at {formatDateTime(result.checkedAt)}). The vendor’s service may only pick it up at its next scheduled
+          run.
+        </Alert>
       ) : null}
       {result?.status === 'unavailable' ? <Alert tone="warning">{result.message}</Alert> : null}
     </div>

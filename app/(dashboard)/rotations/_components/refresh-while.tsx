@@ -7,7 +7,15 @@ import { useRouter } from 'next/navigation';
  * Re-renders the server page every `intervalMs` while `active` (the worker advances the rotation;
  * the page reads the new RotationStep rows). Renders a polite status line for screen readers.
  */
-export function RefreshWhile({ active, intervalMs = 2000, label }: { active: boolean; intervalMs?: number; label: string }) {
+export function RefreshWhile({
+  active,
+  intervalMs = 2000,
+  label,
+}: {
+  active: boolean;
+  intervalMs?: number;
+  label: string;
+}) {
   const router = useRouter();
   useEffect(() => {
     if (!active) return;

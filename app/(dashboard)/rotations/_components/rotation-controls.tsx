@@ -7,7 +7,19 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { cancelRotationAction, retryRotationAction } from '../actions';
 
 /** Retry (NEEDS_ATTENTION) and Cancel (only where the machine says it is safe), both confirmed. */
-export function RotationControls({ rotationId, canRetry, canCancel, cancelRefusal, connectorName }: { rotationId: string; canRetry: boolean; canCancel: boolean; cancelRefusal: string | null; connectorName: string }) {
+export function RotationControls({
+  rotationId,
+  canRetry,
+  canCancel,
+  cancelRefusal,
+  connectorName,
+}: {
+  rotationId: string;
+  canRetry: boolean;
+  canCancel: boolean;
+  cancelRefusal: string | null;
+  connectorName: string;
+}) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const run = (fn: typeof retryRotationAction) => async (fd: FormData) => {
@@ -44,8 +56,14 @@ export function RotationControls({ rotationId, canRetry, canCancel, cancelRefusa
           />
         ) : null}
       </div>
-      {!canCancel && cancelRefusal ? <p className="text-xs text-fg-muted">Cancel is not offered: {cancelRefusal}</p> : null}
-      {error ? <Alert tone="danger" live="alert">{error}</Alert> : null}
+      {!canCancel && cancelRefusal ? (
+        <p className="text-xs text-fg-muted">Cancel is not offered: {cancelRefusal}</p>
+      ) : null}
+      {error ? (
+        <Alert tone="danger" live="alert">
+          {error}
+        </Alert>
+      ) : null}
     </div>
   );
 }

@@ -9,7 +9,21 @@ import { startRotationAction } from '../actions';
  * The wizard's Start: a confirmation dialog; delete-first (re-establish) needs the connector's
  * name typed, which the server checks again. On success the action redirects to the rotation.
  */
-export function StartRotation({ connectorId, connectorName, toCertificateId, mode, recreate, destructiveSteps }: { connectorId: string; connectorName: string; toCertificateId: string; mode: 'rotate' | 'reestablish'; recreate: boolean; destructiveSteps: string[] }) {
+export function StartRotation({
+  connectorId,
+  connectorName,
+  toCertificateId,
+  mode,
+  recreate,
+  destructiveSteps,
+}: {
+  connectorId: string;
+  connectorName: string;
+  toCertificateId: string;
+  mode: 'rotate' | 'reestablish';
+  recreate: boolean;
+  destructiveSteps: string[];
+}) {
   const [error, setError] = useState<string | null>(null);
   const deleteFirst = mode === 'reestablish';
   return (
@@ -36,10 +50,16 @@ export function StartRotation({ connectorId, connectorName, toCertificateId, mod
       >
         <p className="font-medium">Steps that cannot be undone:</p>
         <ul className="mt-1 list-disc pl-5 text-fg-muted">
-          {destructiveSteps.map((s) => <li key={s}>{s}</li>)}
+          {destructiveSteps.map((s) => (
+            <li key={s}>{s}</li>
+          ))}
         </ul>
       </ConfirmDialog>
-      {error ? <Alert tone="danger" live="alert" title="The rotation did not start">{error}</Alert> : null}
+      {error ? (
+        <Alert tone="danger" live="alert" title="The rotation did not start">
+          {error}
+        </Alert>
+      ) : null}
     </div>
   );
 }

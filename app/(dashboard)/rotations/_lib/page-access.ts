@@ -5,7 +5,12 @@ import type { Principal, Role } from '@/lib/auth/principal';
 import { isRekeyError } from '@/lib/errors';
 
 /** requireTenantAccess for pages: outside the scope → 404, role too low for this tenant → 403 page. */
-export async function requireTenantPage(principal: Principal, tenantId: string, min: Role, from: string): Promise<void> {
+export async function requireTenantPage(
+  principal: Principal,
+  tenantId: string,
+  min: Role,
+  from: string,
+): Promise<void> {
   try {
     await requireTenantAccess(principal, tenantId, min);
   } catch (e) {

@@ -43,7 +43,11 @@ export function parseRotationFilters(sp: Record<string, string | string[] | unde
   };
 }
 
-export async function listRotations(principal: Principal, f: RotationFilters, opts: { sort: RotationSort; dir: 'asc' | 'desc'; page: number; pageSize?: number }) {
+export async function listRotations(
+  principal: Principal,
+  f: RotationFilters,
+  opts: { sort: RotationSort; dir: 'asc' | 'desc'; page: number; pageSize?: number },
+) {
   const pageSize = opts.pageSize ?? 50;
   const and: Prisma.RotationWhereInput[] = [{ connector: { tenant: tenantScopeWhere(principal, 'viewer') } }];
   if (f.state === 'active') and.push({ state: { in: [...ACTIVE_STATES] } });
@@ -52,10 +56,20 @@ export async function listRotations(principal: Principal, f: RotationFilters, op
   if (f.connector) and.push({ connectorId: f.connector });
   if (f.tenant) and.push({ connector: { tenantId: f.tenant } });
   if (f.actor) and.push({ actorLabel: { contains: f.actor, mode: 'insensitive' } });
-  if (f.q) and.push({ OR: [{ connector: { displayName: { contains: f.q, mode: 'insensitive' } } }, { connector: { tenant: { displayName: { contains: f.q, mode: 'insensitive' } } } }] });
+  if (f.q)
+    and.push({
+      OR: [
+        { connector: { displayName: { contains: f.q, mode: 'insensitive' } } },
+        { connector: { tenant: { displayName: { contains: f.q, mode: 'insensitive' } } } },
+      ],
+    });
   const where: Prisma.RotationWhereInput = { AND: and };
   const orderBy: Prisma.RotationOrderByWithRelationInput[] =
-    opts.sort === 'finishedAt' ? [{ finishedAt: { sort: opts.dir, nulls: 'last' } }, { id: 'asc' }] : opts.sort === 'state' ? [{ state: opts.dir }, { createdAt: 'desc' }] : [{ createdAt: opts.dir }, { id: 'asc' }];
+    opts.sort === 'finishedAt'
+      ? [{ finishedAt: { sort: opts.dir, nulls: 'last' } }, { id: 'asc' }]
+      : opts.sort === 'state'
+        ? [{ state: opts.dir }, { createdAt: 'desc' }]
+        : [{ createdAt: opts.dir }, { id: 'asc' }];
   const [total, rows] = await Promise.all([
     db.rotation.count({ where }),
     db.rotation.findMany({
@@ -64,7 +78,16 @@ export async function listRotations(principal: Principal, f: RotationFilters, op
       skip: (Math.max(1, opts.page) - 1) * pageSize,
       take: pageSize,
       select: {
-        id: true, state: true, mode: true, step: true, actorLabel: true, createdAt: true, startedAt: true, finishedAt: true, errorMessage: true, campaignId: true,
+        id: true,
+        state: true,
+        mode: true,
+        step: true,
+        actorLabel: true,
+        createdAt: true,
+        startedAt: true,
+        finishedAt: true,
+        errorMessage: true,
+        campaignId: true,
         connector: { select: { id: true, displayName: true, tenant: { select: { id: true, displayName: true } } } },
       },
     }),
@@ -78,8 +101,20 @@ export async function findConnectorForWizard(connectorId: string) {
   return db.connector.findUnique({
     where: { id: connectorId },
     select: {
-      id: true, displayName: true, appId: true, appObjectId: true, spObjectId: true, status: true, statusReasons: true, observedCredentials: true, observedAt: true, expectedThumbprints: true, tenantId: true,
-      tenant: { select: { id: true, displayName: true, region: true, group: true, consentState: true, defaultDomain: true } },
+      id: true,
+      displayName: true,
+      appId: true,
+      appObjectId: true,
+      spObjectId: true,
+      status: true,
+      statusReasons: true,
+      observedCredentials: true,
+      observedAt: true,
+      expectedThumbprints: true,
+      tenantId: true,
+      tenant: {
+        select: { id: true, displayName: true, region: true, group: true, consentState: true, defaultDomain: true },
+      },
       connectorType: { select: { name: true, vendor: true, description: true } },
       currentCertificate: { select: { id: true, subject: true, label: true, sha1Thumbprint: true, notAfter: true } },
     },
@@ -97,19 +132,53 @@ export async function listCandidateCertificates(region: string, currentId: strin
     where: { notAfter: { gt: now }, notBefore: { lte: now }, ...(currentId ? { id: { not: currentId } } : {}) },
     orderBy: [{ notAfter: 'desc' }],
     take: 200,
-    select: { id: true, subject: true, label: true, region: true, source: true, sha1Thumbprint: true, sha256Thumbprint: true, serialNumber: true, issuer: true, notBefore: true, notAfter: true, keyType: true, keySize: true },
+    select: {
+      id: true,
+      subject: true,
+      label: true,
+      region: true,
+      source: true,
+      sha1Thumbprint: true,
+      sha256Thumbprint: true,
+      serialNumber: true,
+      issuer: true,
+      notBefore: true,
+      notAfter: true,
+      keyType: true,
+      keySize: true,
+    },
   });
   const ids = list.map((c) => c.id);
   const [withKey, indicators] = await Promise.all([
     db.certificate.findMany({ where: { id: { in: ids }, NOT: { sealedPrivateKey: null } }, select: { id: true } }),
-    db.advisoryIndicator.findMany({ where: { value: { in: list.flatMap((c) => [c.sha1Thumbprint, c.sha256Thumbprint, c.serialNumber]) } }, select: { kind: true, value: true, issuer: true } }),
+    db.advisoryIndicator.findMany({
+      where: { value: { in: list.flatMap((c) => [c.sha1Thumbprint, c.sha256Thumbprint, c.serialNumber]) } },
+      select: { kind: true, value: true, issuer: true },
+    }),
   ]);
   const held = new Set(withKey.map((c) => c.id));
   const compromised = (c: (typeof list)[number]) =>
-    indicators.some((h) => (h.kind === 'sha1' && h.value === c.sha1Thumbprint) || (h.kind === 'sha256' && h.value === c.sha256Thumbprint) || (h.kind === 'serial' && h.value === c.serialNumber && (!h.issuer || h.issuer === c.issuer)));
+    indicators.some(
+      (h) =>
+        (h.kind === 'sha1' && h.value === c.sha1Thumbprint) ||
+        (h.kind === 'sha256' && h.value === c.sha256Thumbprint) ||
+        (h.kind === 'serial' && h.value === c.serialNumber && (!h.issuer || h.issuer === c.issuer)),
+    );
   const candidates = list
     .filter((c) => !compromised(c))
-    .map((c) => ({ id: c.id, subject: c.subject, label: c.label, region: c.region, source: c.source, sha1Thumbprint: c.sha1Thumbprint, notBefore: c.notBefore, notAfter: c.notAfter, keyType: c.keyType, keySize: c.keySize, hasPrivateKey: held.has(c.id) }));
+    .map((c) => ({
+      id: c.id,
+      subject: c.subject,
+      label: c.label,
+      region: c.region,
+      source: c.source,
+      sha1Thumbprint: c.sha1Thumbprint,
+      notBefore: c.notBefore,
+      notAfter: c.notAfter,
+      keyType: c.keyType,
+      keySize: c.keySize,
+      hasPrivateKey: held.has(c.id),
+    }));
   const score = (c: (typeof candidates)[number]) => (c.region === region ? 2 : 0) + (c.hasPrivateKey ? 1 : 0);
   candidates.sort((a, b) => score(b) - score(a) || b.notAfter.getTime() - a.notAfter.getTime());
   const recommended = candidates.find((c) => c.region === region && c.hasPrivateKey) ?? null;
@@ -125,12 +194,24 @@ export async function validateCertificate(id: string, now: Date) {
 }
 
 export async function findActiveRotation(connectorId: string) {
-  return db.rotation.findFirst({ where: { connectorId, state: { in: [...ACTIVE_STATES] } }, orderBy: { createdAt: 'desc' }, select: { id: true, state: true, step: true } });
+  return db.rotation.findFirst({
+    where: { connectorId, state: { in: [...ACTIVE_STATES] } },
+    orderBy: { createdAt: 'desc' },
+    select: { id: true, state: true, step: true },
+  });
 }
 
 /** What the detail page needs besides the evidence: attempts, retry time, campaign. */
 export async function findRotationExtras(rotationId: string) {
-  return db.rotation.findUnique({ where: { id: rotationId }, select: { attempts: true, nextAttemptAt: true, campaignId: true, connector: { select: { tenant: { select: { id: true, group: true } } } } } });
+  return db.rotation.findUnique({
+    where: { id: rotationId },
+    select: {
+      attempts: true,
+      nextAttemptAt: true,
+      campaignId: true,
+      connector: { select: { tenant: { select: { id: true, group: true } } } },
+    },
+  });
 }
 
 /** A connector's rotations, newest first. */
@@ -139,6 +220,14 @@ export async function listConnectorRotations(connectorId: string, take = 20) {
     where: { connectorId },
     orderBy: { createdAt: 'desc' },
     take,
-    select: { id: true, state: true, mode: true, actorLabel: true, createdAt: true, finishedAt: true, toCertificate: { select: { id: true, subject: true, sha1Thumbprint: true } } },
+    select: {
+      id: true,
+      state: true,
+      mode: true,
+      actorLabel: true,
+      createdAt: true,
+      finishedAt: true,
+      toCertificate: { select: { id: true, subject: true, sha1Thumbprint: true } },
+    },
   });
 }

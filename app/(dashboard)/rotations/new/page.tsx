@@ -25,7 +25,13 @@ import { firstParam, formatDate, hrefWith, type SearchParams } from '@/lib/utils
 import { CredentialTable } from '../_components/credential-table';
 import { StartRotation } from '../_components/start-rotation';
 import { requireTenantPage } from '../_lib/page-access';
-import { findActiveRotation, findConnectorForWizard, listCandidateCertificates, validateCertificate, type WizardConnector } from '../_lib/rotation-queries';
+import {
+  findActiveRotation,
+  findConnectorForWizard,
+  listCandidateCertificates,
+  validateCertificate,
+  type WizardConnector,
+} from '../_lib/rotation-queries';
 import { PLAN_LABEL, stepLabel } from '../_lib/step-labels';
 
 export const metadata: Metadata = { title: 'Rotate a connector' };
@@ -34,14 +40,34 @@ type Props = { searchParams: Promise<SearchParams> };
 
 const WIZARD_STEPS = ['review', 'certificate', 'preflight', 'confirm'] as const;
 type WizardStep = (typeof WIZARD_STEPS)[number];
-const STEP_TITLES: Record<WizardStep | 'run' | 'verify' | 'done', string> = { review: 'Review', certificate: 'New certificate', preflight: 'Preflight', confirm: 'Confirm', run: 'Run', verify: 'Verify', done: 'Done' };
+const STEP_TITLES: Record<WizardStep | 'run' | 'verify' | 'done', string> = {
+  review: 'Review',
+  certificate: 'New certificate',
+  preflight: 'Preflight',
+  confirm: 'Confirm',
+  run: 'Run',
+  verify: 'Verify',
+  done: 'Done',
+};
 
 /** The URL's mode: rotate (make-before-break), reestablish (delete-first) or recreate (delete and recreate the connection). */
 type ModeChoice = 'rotate' | 'reestablish' | 'recreate';
 const MODES: { value: ModeChoice; title: string; body: string }[] = [
-  { value: 'rotate', title: 'Rotate key', body: 'Make-before-break: Rekey adds the new certificate, checks that it works, then removes the old one. The vendor’s service keeps working throughout. Use it for expiring or stale certificates.' },
-  { value: 'reestablish', title: 'Re-establish connection', body: 'Delete-first: Rekey removes the old credential before adding the new one, so a leaked key stops working at once. The vendor’s service is down until it uses the new certificate. Use it for a compromised certificate.' },
-  { value: 'recreate', title: 'Re-establish by recreating the connection', body: 'Delete-first, thoroughly: Rekey deletes the connector’s application, recreates it with the new certificate and restores its permissions and consent. Use it when the application itself may have been tampered with (unknown credentials, changed permissions).' },
+  {
+    value: 'rotate',
+    title: 'Rotate key',
+    body: 'Make-before-break: Rekey adds the new certificate, checks that it works, then removes the old one. The vendor’s service keeps working throughout. Use it for expiring or stale certificates.',
+  },
+  {
+    value: 'reestablish',
+    title: 'Re-establish connection',
+    body: 'Delete-first: Rekey removes the old credential before adding the new one, so a leaked key stops working at once. The vendor’s service is down until it uses the new certificate. Use it for a compromised certificate.',
+  },
+  {
+    value: 'recreate',
+    title: 'Re-establish by recreating the connection',
+    body: 'Delete-first, thoroughly: Rekey deletes the connector’s application, recreates it with the new certificate and restores its permissions and consent. Use it when the application itself may have been tampered with (unknown credentials, changed permissions).',
+  },
 ];
 
 export default async function NewRotationPage({ searchParams }: Props) {
@@ -53,7 +79,16 @@ export default async function NewRotationPage({ searchParams }: Props) {
     return (
       <>
         <PageHeader title="Rotate a connector" breadcrumbs={[{ href: '/rotations', label: 'Rotations' }]} />
-        <EmptyState title="Choose a connector first" description="Open a connector and choose Rotate, or select several connectors to rotate them as a campaign." icon="plug" action={<LinkButton href="/connectors?status=compromised" variant="primary" size="sm">Compromised connectors</LinkButton>} />
+        <EmptyState
+          title="Choose a connector first"
+          description="Open a connector and choose Rotate, or select several connectors to rotate them as a campaign."
+          icon="plug"
+          action={
+            <LinkButton href="/connectors?status=compromised" variant="primary" size="sm">
+              Compromised connectors
+            </LinkButton>
+          }
+        />
       </>
     );
   }
@@ -64,21 +99,40 @@ export default async function NewRotationPage({ searchParams }: Props) {
 
   const exposed = c.status === 'compromised' || c.status === 'targeted';
   const rawMode = firstParam(sp.mode);
-  const mode: ModeChoice = rawMode === 'rotate' || rawMode === 'reestablish' || rawMode === 'recreate' ? rawMode : exposed ? 'reestablish' : 'rotate';
+  const mode: ModeChoice =
+    rawMode === 'rotate' || rawMode === 'reestablish' || rawMode === 'recreate'
+      ? rawMode
+      : exposed
+        ? 'reestablish'
+        : 'rotate';
   const rawStep = firstParam(sp.step);
-  const step: WizardStep = (WIZARD_STEPS as readonly string[]).includes(rawStep ?? '') ? (rawStep as WizardStep) : 'review';
-  const { candidates, recommendedId } = await listCandidateCertificates(c.tenant.region, c.currentCertificate?.id ?? null, now);
+  const step: WizardStep = (WIZARD_STEPS as readonly string[]).includes(rawStep ?? '')
+    ? (rawStep as WizardStep)
+    : 'review';
+  const { candidates, recommendedId } = await listCandidateCertificates(
+    c.tenant.region,
+    c.currentCertificate?.id ?? null,
+    now,
+  );
   const rawCert = firstParam(sp.cert);
   const certId = rawCert && candidates.some((x) => x.id === rawCert) ? rawCert : recommendedId;
   const cert = candidates.find((x) => x.id === certId) ?? null;
   const state = { connector: c.id, mode, cert: certId ?? undefined };
-  const href = (s: WizardStep, extra: Record<string, string | null> = {}) => hrefWith('/rotations/new', state, { step: s, ...extra });
+  const href = (s: WizardStep, extra: Record<string, string | null> = {}) =>
+    hrefWith('/rotations/new', state, { step: s, ...extra });
   const index = WIZARD_STEPS.indexOf(step);
   const active = await findActiveRotation(c.id);
 
   const stepper: Step[] = [...WIZARD_STEPS, 'run', 'verify', 'done'].map((s, i) => ({
     id: s,
-    title: (WIZARD_STEPS as readonly string[]).includes(s) && i < index ? <Link prefetch={false} href={href(s as WizardStep)} className="hover:underline">{STEP_TITLES[s as WizardStep]}</Link> : STEP_TITLES[s as keyof typeof STEP_TITLES],
+    title:
+      (WIZARD_STEPS as readonly string[]).includes(s) && i < index ? (
+        <Link prefetch={false} href={href(s as WizardStep)} className="hover:underline">
+          {STEP_TITLES[s as WizardStep]}
+        </Link>
+      ) : (
+        STEP_TITLES[s as keyof typeof STEP_TITLES]
+      ),
     state: i < index ? 'done' : i === index ? 'current' : 'pending',
   }));
 
@@ -86,7 +140,10 @@ export default async function NewRotationPage({ searchParams }: Props) {
     <>
       <PageHeader
         title={`Rotate ${c.displayName}`}
-        breadcrumbs={[{ href: '/rotations', label: 'Rotations' }, { href: `/connectors/${c.id}`, label: `${c.tenant.displayName} · ${c.displayName}` }]}
+        breadcrumbs={[
+          { href: '/rotations', label: 'Rotations' },
+          { href: `/connectors/${c.id}`, label: `${c.tenant.displayName} · ${c.displayName}` },
+        ]}
         description={`${c.tenant.displayName} (${c.tenant.region}). Review, choose the new certificate, check, confirm — then Rekey runs it step by step.`}
       />
       <nav aria-label="Rotation wizard" className="mb-6 rounded-lg border border-border bg-surface p-4">
@@ -94,23 +151,51 @@ export default async function NewRotationPage({ searchParams }: Props) {
       </nav>
       {active ? (
         <Alert tone="warning" className="mb-4" title="This connector is already rotating">
-          <Link prefetch={false} href={`/rotations/${active.id}`}>Rotation {active.id.slice(0, 8)}</Link> is {active.state.toLowerCase().replace('_', ' ')} at step “{stepLabel(active.step)}”. Wait for it to finish or cancel it before starting another.
+          <Link prefetch={false} href={`/rotations/${active.id}`}>
+            Rotation {active.id.slice(0, 8)}
+          </Link>{' '}
+          is {active.state.toLowerCase().replace('_', ' ')} at step “{stepLabel(active.step)}”. Wait for it to finish or
+          cancel it before starting another.
         </Alert>
       ) : null}
 
       {step === 'review' ? <ReviewStep c={c} mode={mode} state={state} /> : null}
-      {step === 'certificate' ? <CertificateStep c={c} mode={mode} certId={certId} recommendedId={recommendedId} candidates={candidates} back={href('review')} self={href('certificate')} now={now} /> : null}
+      {step === 'certificate' ? (
+        <CertificateStep
+          c={c}
+          mode={mode}
+          certId={certId}
+          recommendedId={recommendedId}
+          candidates={candidates}
+          back={href('review')}
+          self={href('certificate')}
+          now={now}
+        />
+      ) : null}
       {step === 'preflight' ? (
         cert ? (
           // The live checks take seconds: the page shows at once and the results stream in.
           <Suspense key={`${c.id}:${mode}:${cert.id}`} fallback={<PreflightPending back={href('certificate')} />}>
-            <PreflightStep c={c} mode={mode} certId={cert.id} back={href('certificate')} next={href('confirm')} again={href('preflight')} />
+            <PreflightStep
+              c={c}
+              mode={mode}
+              certId={cert.id}
+              back={href('certificate')}
+              next={href('confirm')}
+              again={href('preflight')}
+            />
           </Suspense>
         ) : (
           <NoCertificate back={href('certificate')} />
         )
       ) : null}
-      {step === 'confirm' ? (cert ? <ConfirmStep c={c} mode={mode} cert={cert} back={href('preflight')} /> : <NoCertificate back={href('certificate')} />) : null}
+      {step === 'confirm' ? (
+        cert ? (
+          <ConfirmStep c={c} mode={mode} cert={cert} back={href('preflight')} />
+        ) : (
+          <NoCertificate back={href('certificate')} />
+        )
+      ) : null}
     </>
   );
 }
@@ -119,25 +204,57 @@ function notFoundConnector() {
   return (
     <>
       <PageHeader title="Rotate a connector" breadcrumbs={[{ href: '/rotations', label: 'Rotations' }]} />
-      <EmptyState title="Connector not found" description="It does not exist or is outside your tenants." icon="plug" action={<LinkButton href="/connectors" size="sm">Connectors</LinkButton>} />
+      <EmptyState
+        title="Connector not found"
+        description="It does not exist or is outside your tenants."
+        icon="plug"
+        action={
+          <LinkButton href="/connectors" size="sm">
+            Connectors
+          </LinkButton>
+        }
+      />
     </>
   );
 }
 
 function NoCertificate({ back }: { back: string }) {
   return (
-    <Alert tone="warning" title="Choose a certificate first" action={<LinkButton href={back} size="sm" variant="secondary">Back to New certificate</LinkButton>}>
+    <Alert
+      tone="warning"
+      title="Choose a certificate first"
+      action={
+        <LinkButton href={back} size="sm" variant="secondary">
+          Back to New certificate
+        </LinkButton>
+      }
+    >
       No valid certificate is selected for this connector.
     </Alert>
   );
 }
 
-async function ReviewStep({ c, mode, state }: { c: WizardConnector; mode: ModeChoice; state: Record<string, string | undefined> }) {
+async function ReviewStep({
+  c,
+  mode,
+  state,
+}: {
+  c: WizardConnector;
+  mode: ModeChoice;
+  state: Record<string, string | undefined>;
+}) {
   const principal = await requirePrincipal('operator');
   const drift = await getConnectorDrift(c.id, { caller: principal });
   const unknown = new Set(drift.unknown.map((u) => `${u.on}:${u.keyId}`));
   const current = c.currentCertificate?.sha1Thumbprint.toUpperCase() ?? null;
-  const observed = readObservedCredentials(c.observedCredentials).map((o) => ({ keyId: o.keyId, sha1: o.thumbprint, on: o.on, displayName: o.displayName, start: o.startDateTime, end: o.endDateTime }));
+  const observed = readObservedCredentials(c.observedCredentials).map((o) => ({
+    keyId: o.keyId,
+    sha1: o.thumbprint,
+    on: o.on,
+    displayName: o.displayName,
+    start: o.startDateTime,
+    end: o.endDateTime,
+  }));
   const reasons = (c.statusReasons as unknown as StatusReason[] | null) ?? [];
   return (
     // A hydration boundary (nothing suspends): this step hydrates in its own interruptible pass.
@@ -148,53 +265,124 @@ async function ReviewStep({ c, mode, state }: { c: WizardConnector; mode: ModeCh
         <input type="hidden" name="step" value="certificate" />
         <div className="grid gap-6 xl:grid-cols-2">
           <Card>
-            <CardHeader><CardTitle>1 · Current status and why</CardTitle></CardHeader>
+            <CardHeader>
+              <CardTitle>1 · Current status and why</CardTitle>
+            </CardHeader>
             <CardBody className="space-y-3">
               <StatusChip status={c.status} />
               {reasons.length ? (
-                <ul className="list-disc space-y-1 pl-5 text-sm">{reasons.map((r) => <li key={r.check}>{r.message}</li>)}</ul>
-              ) : <p className="text-sm text-fg-muted">No finding: the connector is healthy.</p>}
-              <DescriptionList items={[
-                { term: 'Current certificate', value: c.currentCertificate ? <Link prefetch={false} href={`/certificates/${c.currentCertificate.id}`} className="underline-offset-2 hover:underline">{c.currentCertificate.label ?? c.currentCertificate.subject}</Link> : 'None on record' },
-                { term: 'Expires', value: c.currentCertificate ? formatDate(c.currentCertificate.notAfter) : '—' },
-              ]} />
+                <ul className="list-disc space-y-1 pl-5 text-sm">
+                  {reasons.map((r) => (
+                    <li key={r.check}>{r.message}</li>
+                  ))}
+                </ul>
+              ) : (
+                <p className="text-sm text-fg-muted">No finding: the connector is healthy.</p>
+              )}
+              <DescriptionList
+                items={[
+                  {
+                    term: 'Current certificate',
+                    value: c.currentCertificate ? (
+                      <Link
+                        prefetch={false}
+                        href={`/certificates/${c.currentCertificate.id}`}
+                        className="underline-offset-2 hover:underline"
+                      >
+                        {c.currentCertificate.label ?? c.currentCertificate.subject}
+                      </Link>
+                    ) : (
+                      'None on record'
+                    ),
+                  },
+                  { term: 'Expires', value: c.currentCertificate ? formatDate(c.currentCertificate.notAfter) : '—' },
+                ]}
+              />
             </CardBody>
           </Card>
           <Card>
-            <CardHeader><CardTitle>What uses this connection</CardTitle></CardHeader>
+            <CardHeader>
+              <CardTitle>What uses this connection</CardTitle>
+            </CardHeader>
             <CardBody>
-              <DescriptionList items={[
-                { term: 'Connector type', value: `${c.connectorType.name}${c.connectorType.vendor ? ` (${c.connectorType.vendor})` : ''}` },
-                ...(c.connectorType.description ? [{ term: 'Purpose', value: c.connectorType.description }] : []),
-                { term: 'Application (client) id', value: <Mono>{c.appId}</Mono> },
-                { term: 'Tenant', value: <Link prefetch={false} href={`/tenants/${c.tenant.id}`} className="underline-offset-2 hover:underline">{c.tenant.displayName}</Link> },
-                { term: 'Rekey consent', value: <StatusChip kind="consent" status={c.tenant.consentState} /> },
-              ]} />
-              <p className="mt-3 text-xs text-fg-muted">The vendor’s service signs in as this application with the certificate. Until the vendor uses the new certificate, its sign-ins with a removed key fail.</p>
+              <DescriptionList
+                items={[
+                  {
+                    term: 'Connector type',
+                    value: `${c.connectorType.name}${c.connectorType.vendor ? ` (${c.connectorType.vendor})` : ''}`,
+                  },
+                  ...(c.connectorType.description ? [{ term: 'Purpose', value: c.connectorType.description }] : []),
+                  { term: 'Application (client) id', value: <Mono>{c.appId}</Mono> },
+                  {
+                    term: 'Tenant',
+                    value: (
+                      <Link
+                        prefetch={false}
+                        href={`/tenants/${c.tenant.id}`}
+                        className="underline-offset-2 hover:underline"
+                      >
+                        {c.tenant.displayName}
+                      </Link>
+                    ),
+                  },
+                  { term: 'Rekey consent', value: <StatusChip kind="consent" status={c.tenant.consentState} /> },
+                ]}
+              />
+              <p className="mt-3 text-xs text-fg-muted">
+                The vendor’s service signs in as this application with the certificate. Until the vendor uses the new
+                certificate, its sign-ins with a removed key fail.
+              </p>
             </CardBody>
           </Card>
         </div>
         <Card>
-          <CardHeader><CardTitle>The tenant’s credentials</CardTitle><CardDescription>{c.observedAt ? `As read at the last scan, ${formatDate(c.observedAt)}.` : 'Not scanned yet.'}</CardDescription></CardHeader>
+          <CardHeader>
+            <CardTitle>The tenant’s credentials</CardTitle>
+            <CardDescription>
+              {c.observedAt ? `As read at the last scan, ${formatDate(c.observedAt)}.` : 'Not scanned yet.'}
+            </CardDescription>
+          </CardHeader>
           <CardBody>
             <CredentialTable
               label="Credentials in the tenant"
               rows={observed}
-              mark={(x) => (x.sha1 && x.sha1 === current ? { label: 'current', tone: 'info' } : unknown.has(`${x.on}:${x.keyId}`) ? { label: 'unknown', tone: 'danger' } : { label: 'known', tone: 'success' })}
+              mark={(x) =>
+                x.sha1 && x.sha1 === current
+                  ? { label: 'current', tone: 'info' }
+                  : unknown.has(`${x.on}:${x.keyId}`)
+                    ? { label: 'unknown', tone: 'danger' }
+                    : { label: 'known', tone: 'success' }
+              }
             />
           </CardBody>
         </Card>
         <Card>
-          <CardHeader><CardTitle>How to rotate</CardTitle></CardHeader>
+          <CardHeader>
+            <CardTitle>How to rotate</CardTitle>
+          </CardHeader>
           <CardBody>
             <fieldset>
               <legend className="sr-only">Rotation mode</legend>
               <div className="grid gap-3 lg:grid-cols-3">
                 {MODES.map((m) => (
-                  <label key={m.value} className="flex cursor-pointer items-start gap-3 rounded-lg border border-border p-3 has-[:checked]:border-accent has-[:checked]:bg-accent-bg/40 has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-accent">
-                    <input type="radio" name="mode" value={m.value} defaultChecked={m.value === mode} className="mt-1" />
+                  <label
+                    key={m.value}
+                    className="flex cursor-pointer items-start gap-3 rounded-lg border border-border p-3 has-[:checked]:border-accent has-[:checked]:bg-accent-bg/40 has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-accent"
+                  >
+                    <input
+                      type="radio"
+                      name="mode"
+                      value={m.value}
+                      defaultChecked={m.value === mode}
+                      className="mt-1"
+                    />
                     <span className="space-y-1">
-                      <span className="flex flex-wrap items-center gap-2 text-sm font-medium">{m.title}{m.value === 'reestablish' && (c.status === 'compromised' || c.status === 'targeted') ? <Badge tone="danger">Recommended for {c.status}</Badge> : null}</span>
+                      <span className="flex flex-wrap items-center gap-2 text-sm font-medium">
+                        {m.title}
+                        {m.value === 'reestablish' && (c.status === 'compromised' || c.status === 'targeted') ? (
+                          <Badge tone="danger">Recommended for {c.status}</Badge>
+                        ) : null}
+                      </span>
                       <span className="block text-xs text-fg-muted">{m.body}</span>
                     </span>
                   </label>
@@ -203,8 +391,12 @@ async function ReviewStep({ c, mode, state }: { c: WizardConnector; mode: ModeCh
             </fieldset>
           </CardBody>
           <CardFooter>
-            <LinkButton href={`/connectors/${c.id}`} variant="ghost">Cancel</LinkButton>
-            <Button type="submit" variant="primary">Next: New certificate</Button>
+            <LinkButton href={`/connectors/${c.id}`} variant="ghost">
+              Cancel
+            </LinkButton>
+            <Button type="submit" variant="primary">
+              Next: New certificate
+            </Button>
           </CardFooter>
         </Card>
       </form>
@@ -214,7 +406,25 @@ async function ReviewStep({ c, mode, state }: { c: WizardConnector; mode: ModeCh
 
 type Candidate = Awaited<ReturnType<typeof listCandidateCertificates>>['candidates'][number];
 
-async function CertificateStep({ c, mode, certId, recommendedId, candidates, back, self, now }: { c: WizardConnector; mode: ModeChoice; certId: string | null; recommendedId: string | null; candidates: Candidate[]; back: string; self: string; now: Date }) {
+async function CertificateStep({
+  c,
+  mode,
+  certId,
+  recommendedId,
+  candidates,
+  back,
+  self,
+  now,
+}: {
+  c: WizardConnector;
+  mode: ModeChoice;
+  certId: string | null;
+  recommendedId: string | null;
+  candidates: Candidate[];
+  back: string;
+  self: string;
+  now: Date;
+}) {
   const validation = certId ? await validateCertificate(certId, now) : null;
   const shown = candidates.slice(0, 30);
   return (
@@ -224,16 +434,27 @@ async function CertificateStep({ c, mode, certId, recommendedId, candidates, bac
       <input type="hidden" name="step" value="preflight" />
       <Card>
         <CardHeader
-          actions={<LinkButton href="/certificates/new" size="sm" variant="secondary" target="_blank">Upload or generate one</LinkButton>}
+          actions={
+            <LinkButton href="/certificates/new" size="sm" variant="secondary" target="_blank">
+              Upload or generate one
+            </LinkButton>
+          }
         >
           <CardTitle>2 · New certificate</CardTitle>
           <CardDescription>
-            Pick from the inventory. The region’s replacement certificate ({c.tenant.region}) is chosen by default. To use the certificate your vendor issued, upload it (it opens in a new tab), then <Link prefetch={false} href={self} className="underline">reload this step</Link> and pick it.
+            Pick from the inventory. The region’s replacement certificate ({c.tenant.region}) is chosen by default. To
+            use the certificate your vendor issued, upload it (it opens in a new tab), then{' '}
+            <Link prefetch={false} href={self} className="underline">
+              reload this step
+            </Link>{' '}
+            and pick it.
           </CardDescription>
         </CardHeader>
         <CardBody className="space-y-4">
           {shown.length === 0 ? (
-            <Alert tone="warning" title="No usable certificate in the inventory">Upload the vendor’s new certificate or generate one, then come back to this step.</Alert>
+            <Alert tone="warning" title="No usable certificate in the inventory">
+              Upload the vendor’s new certificate or generate one, then come back to this step.
+            </Alert>
           ) : (
             <fieldset>
               <legend className="sr-only">Certificate</legend>
@@ -247,32 +468,69 @@ async function CertificateStep({ c, mode, certId, recommendedId, candidates, bac
                           {x.label ?? x.subject}
                           {x.id === recommendedId ? <Badge tone="accent">Region’s replacement</Badge> : null}
                           {x.region ? <Badge>{x.region}</Badge> : null}
-                          {x.hasPrivateKey ? <Badge tone="success">key held</Badge> : <Badge tone="neutral">public only</Badge>}
+                          {x.hasPrivateKey ? (
+                            <Badge tone="success">key held</Badge>
+                          ) : (
+                            <Badge tone="neutral">public only</Badge>
+                          )}
                         </span>
-                        <span className="block truncate text-xs text-fg-muted">{x.subject} · valid until {formatDate(x.notAfter)} · {x.keyType}{x.keySize ? ` ${x.keySize}` : ''} · SHA-1 {x.sha1Thumbprint}</span>
+                        <span className="block truncate text-xs text-fg-muted">
+                          {x.subject} · valid until {formatDate(x.notAfter)} · {x.keyType}
+                          {x.keySize ? ` ${x.keySize}` : ''} · SHA-1 {x.sha1Thumbprint}
+                        </span>
                       </span>
                     </label>
                   </li>
                 ))}
               </ul>
-              {candidates.length > shown.length ? <p className="mt-2 text-xs text-fg-muted">Showing the 30 best matches of {candidates.length}.</p> : null}
+              {candidates.length > shown.length ? (
+                <p className="mt-2 text-xs text-fg-muted">Showing the 30 best matches of {candidates.length}.</p>
+              ) : null}
             </fieldset>
           )}
           {validation ? (
             <div className="space-y-1" aria-label="Validation of the selected certificate">
               <p className="text-sm font-medium">Checks on the selected certificate</p>
               <ul className="space-y-1 text-sm">
-                {validation.errors.map((e) => <li key={e.code} className="flex gap-2 text-danger"><Icon name="xCircle" size={16} label="Error" />{e.message}</li>)}
-                {validation.warnings.map((w) => <li key={w.code} className="flex gap-2 text-warning"><Icon name="alert" size={16} label="Warning" />{w.message}</li>)}
-                {validation.ok && !validation.warnings.length ? <li className="flex gap-2 text-success"><Icon name="checkCircle" size={16} label="Passed" />Entra ID accepts this certificate as an application credential.</li> : null}
+                {validation.errors.map((e) => (
+                  <li key={e.code} className="flex gap-2 text-danger">
+                    <Icon name="xCircle" size={16} label="Error" />
+                    {e.message}
+                  </li>
+                ))}
+                {validation.warnings.map((w) => (
+                  <li key={w.code} className="flex gap-2 text-warning">
+                    <Icon name="alert" size={16} label="Warning" />
+                    {w.message}
+                  </li>
+                ))}
+                {validation.ok && !validation.warnings.length ? (
+                  <li className="flex gap-2 text-success">
+                    <Icon name="checkCircle" size={16} label="Passed" />
+                    Entra ID accepts this certificate as an application credential.
+                  </li>
+                ) : null}
               </ul>
-              {candidates.find((x) => x.id === certId)?.hasPrivateKey ? <p className="text-xs text-fg-muted">Rekey holds its private key, so it verifies the new credential with a real sign-in.</p> : <p className="text-xs text-fg-muted">Without its private key, Rekey checks the new credential by its presence in the tenant instead of a sign-in.</p>}
+              {candidates.find((x) => x.id === certId)?.hasPrivateKey ? (
+                <p className="text-xs text-fg-muted">
+                  Rekey holds its private key, so it verifies the new credential with a real sign-in.
+                </p>
+              ) : (
+                <p className="text-xs text-fg-muted">
+                  Without its private key, Rekey checks the new credential by its presence in the tenant instead of a
+                  sign-in.
+                </p>
+              )}
             </div>
           ) : null}
         </CardBody>
         <CardFooter>
-          <LinkButton href={back} variant="secondary">Back</LinkButton>
-          <Button type="submit" variant="primary" disabled={shown.length === 0}>Next: Preflight</Button>
+          <LinkButton href={back} variant="secondary">
+            Back
+          </LinkButton>
+          <Button type="submit" variant="primary" disabled={shown.length === 0}>
+            Next: Preflight
+          </Button>
         </CardFooter>
       </Card>
     </form>
@@ -287,46 +545,90 @@ function PreflightPending({ back }: { back: string }) {
         <CardDescription>Read-only checks against the tenant, run now. Nothing has changed yet.</CardDescription>
       </CardHeader>
       <CardBody className="space-y-3">
-        <p role="status" className="text-sm text-fg-muted">Running the checks against the tenant…</p>
+        <p role="status" className="text-sm text-fg-muted">
+          Running the checks against the tenant…
+        </p>
         {[0, 1, 2, 3].map((i) => (
           <Skeleton key={i} className="h-10" />
         ))}
       </CardBody>
       <CardFooter>
-        <LinkButton href={back} variant="secondary">Back</LinkButton>
-        <Button variant="primary" disabled>Next: Confirm</Button>
+        <LinkButton href={back} variant="secondary">
+          Back
+        </LinkButton>
+        <Button variant="primary" disabled>
+          Next: Confirm
+        </Button>
       </CardFooter>
     </Card>
   );
 }
 
-const CHECK_ICON = { pass: { icon: 'checkCircle', cls: 'text-success', label: 'Passed' }, warn: { icon: 'alert', cls: 'text-warning', label: 'Warning' }, fail: { icon: 'xCircle', cls: 'text-danger', label: 'Failed' } } as const;
+const CHECK_ICON = {
+  pass: { icon: 'checkCircle', cls: 'text-success', label: 'Passed' },
+  warn: { icon: 'alert', cls: 'text-warning', label: 'Warning' },
+  fail: { icon: 'xCircle', cls: 'text-danger', label: 'Failed' },
+} as const;
 
-async function PreflightStep({ c, mode, certId, back, next, again }: { c: WizardConnector; mode: ModeChoice; certId: string; back: string; next: string; again: string }) {
+async function PreflightStep({
+  c,
+  mode,
+  certId,
+  back,
+  next,
+  again,
+}: {
+  c: WizardConnector;
+  mode: ModeChoice;
+  certId: string;
+  back: string;
+  next: string;
+  again: string;
+}) {
   const principal = await requirePrincipal('operator');
   let result: Awaited<ReturnType<typeof preflightRotation>> | null = null;
   let error: string | null = null;
   try {
-    result = await preflightRotation({ connectorId: c.id, toCertificateId: certId, mode: mode === 'rotate' ? 'rotate' : 'reestablish', recreate: mode === 'recreate' }, { actor: { id: principal.userId, label: principal.email }, now: new Date(), principal });
+    result = await preflightRotation(
+      {
+        connectorId: c.id,
+        toCertificateId: certId,
+        mode: mode === 'rotate' ? 'rotate' : 'reestablish',
+        recreate: mode === 'recreate',
+      },
+      { actor: { id: principal.userId, label: principal.email }, now: new Date(), principal },
+    );
   } catch (e) {
     error = isRekeyError(e) ? e.message : 'The preflight could not run. Try again.';
     if (!isRekeyError(e)) console.error('[rekey] preflight failed', e instanceof Error ? e.message : String(e));
   }
   return (
     <Card>
-      <CardHeader actions={<LinkButton href={again} size="sm" variant="ghost">Run again</LinkButton>}>
+      <CardHeader
+        actions={
+          <LinkButton href={again} size="sm" variant="ghost">
+            Run again
+          </LinkButton>
+        }
+      >
         <CardTitle>3 · Preflight</CardTitle>
         <CardDescription>Read-only checks against the tenant, run now. Nothing has changed yet.</CardDescription>
       </CardHeader>
       <CardBody>
-        {error ? <Alert tone="danger" title="Preflight could not run">{error}</Alert> : null}
+        {error ? (
+          <Alert tone="danger" title="Preflight could not run">
+            {error}
+          </Alert>
+        ) : null}
         {result ? (
           <ul className="divide-y divide-border" aria-label="Preflight checks">
             {result.checks.map((k) => {
               const m = CHECK_ICON[k.status];
               return (
                 <li key={k.name} className="flex gap-3 py-2.5">
-                  <span className={m.cls}><Icon name={m.icon} size={18} label={m.label} /></span>
+                  <span className={m.cls}>
+                    <Icon name={m.icon} size={18} label={m.label} />
+                  </span>
                   <div className="min-w-0">
                     <p className="text-sm font-medium">{k.title}</p>
                     <p className="text-sm text-fg-muted">{k.message}</p>
@@ -336,12 +638,30 @@ async function PreflightStep({ c, mode, certId, back, next, again }: { c: Wizard
             })}
           </ul>
         ) : null}
-        {result && !result.ok ? <Alert tone="danger" className="mt-3" title="Fix the failed checks before starting">Each failed check says what to do. Run the preflight again when done.</Alert> : null}
-        {result?.ok ? <Alert tone="success" className="mt-3" live="none">Every check passed{result.checks.some((k) => k.status === 'warn') ? ' (with warnings above)' : ''}.</Alert> : null}
+        {result && !result.ok ? (
+          <Alert tone="danger" className="mt-3" title="Fix the failed checks before starting">
+            Each failed check says what to do. Run the preflight again when done.
+          </Alert>
+        ) : null}
+        {result?.ok ? (
+          <Alert tone="success" className="mt-3" live="none">
+            Every check passed{result.checks.some((k) => k.status === 'warn') ? ' (with warnings above)' : ''}.
+          </Alert>
+        ) : null}
       </CardBody>
       <CardFooter>
-        <LinkButton href={back} variant="secondary">Back</LinkButton>
-        {result?.ok ? <LinkButton href={next} variant="primary">Next: Confirm</LinkButton> : <Button variant="primary" disabled>Next: Confirm</Button>}
+        <LinkButton href={back} variant="secondary">
+          Back
+        </LinkButton>
+        {result?.ok ? (
+          <LinkButton href={next} variant="primary">
+            Next: Confirm
+          </LinkButton>
+        ) : (
+          <Button variant="primary" disabled>
+            Next: Confirm
+          </Button>
+        )}
       </CardFooter>
     </Card>
   );
@@ -359,30 +679,58 @@ function ConfirmStep({ c, mode, cert, back }: { c: WizardConnector; mode: ModeCh
         <CardDescription>Rekey will run these steps in order and record each in the audit log.</CardDescription>
       </CardHeader>
       <CardBody className="space-y-4">
-        <DescriptionList columns={2} items={[
-          { term: 'Connector', value: `${c.tenant.displayName} · ${c.displayName}` },
-          { term: 'Mode', value: PLAN_LABEL[plan] },
-          { term: 'From', value: c.currentCertificate ? `${c.currentCertificate.label ?? c.currentCertificate.subject} (${c.currentCertificate.sha1Thumbprint.slice(0, 12)}…)` : 'None on record' },
-          { term: 'To', value: `${cert.label ?? cert.subject} (${cert.sha1Thumbprint.slice(0, 12)}…), valid until ${formatDate(cert.notAfter)}` },
-        ]} />
+        <DescriptionList
+          columns={2}
+          items={[
+            { term: 'Connector', value: `${c.tenant.displayName} · ${c.displayName}` },
+            { term: 'Mode', value: PLAN_LABEL[plan] },
+            {
+              term: 'From',
+              value: c.currentCertificate
+                ? `${c.currentCertificate.label ?? c.currentCertificate.subject} (${c.currentCertificate.sha1Thumbprint.slice(0, 12)}…)`
+                : 'None on record',
+            },
+            {
+              term: 'To',
+              value: `${cert.label ?? cert.subject} (${cert.sha1Thumbprint.slice(0, 12)}…), valid until ${formatDate(cert.notAfter)}`,
+            },
+          ]}
+        />
         <ol className="space-y-1.5 text-sm" aria-label="Steps Rekey will run">
           {steps.map((s, i) => (
             <li key={s} className="flex items-center gap-2">
-              <span className="grid size-5 place-items-center rounded-full border border-border-strong text-xs tabular">{i + 1}</span>
+              <span className="tabular grid size-5 place-items-center rounded-full border border-border-strong text-xs">
+                {i + 1}
+              </span>
               {stepLabel(s)}
               {DESTRUCTIVE_STEPS.has(s) ? <Badge tone="danger">cannot be undone</Badge> : null}
             </li>
           ))}
         </ol>
         {engineMode === 'reestablish' ? (
-          <Alert tone="danger" live="none" title="Delete-first">The current credential{mode === 'recreate' ? ' and the application' : ''} is removed before the new certificate is in place. The vendor’s service stops working until it uses the new certificate.</Alert>
+          <Alert tone="danger" live="none" title="Delete-first">
+            The current credential{mode === 'recreate' ? ' and the application' : ''} is removed before the new
+            certificate is in place. The vendor’s service stops working until it uses the new certificate.
+          </Alert>
         ) : (
-          <Alert tone="info" live="none">The old credential is only removed after the new key was verified. If verification fails, Rekey removes the new key again and the old one keeps working.</Alert>
+          <Alert tone="info" live="none">
+            The old credential is only removed after the new key was verified. If verification fails, Rekey removes the
+            new key again and the old one keeps working.
+          </Alert>
         )}
       </CardBody>
       <CardFooter>
-        <LinkButton href={back} variant="secondary">Back</LinkButton>
-        <StartRotation connectorId={c.id} connectorName={c.displayName} toCertificateId={cert.id} mode={engineMode} recreate={mode === 'recreate'} destructiveSteps={destructive} />
+        <LinkButton href={back} variant="secondary">
+          Back
+        </LinkButton>
+        <StartRotation
+          connectorId={c.id}
+          connectorName={c.displayName}
+          toCertificateId={cert.id}
+          mode={engineMode}
+          recreate={mode === 'recreate'}
+          destructiveSteps={destructive}
+        />
       </CardFooter>
     </Card>
   );

@@ -11,6 +11,10 @@ export const saveConnectorTypeAction = defineAction({
   handler: async (input, { actor, now }) => {
     const r = await saveConnectorType(input, { actor, now });
     revalidatePath('/settings/connector-types');
-    return { message: r.created ? `Connector type “${input.name}” added. The next tenant scan discovers its apps.` : `Connector type “${input.name}” saved.` };
+    return {
+      message: r.created
+        ? `Connector type “${input.name}” added. The next tenant scan discovers its apps.`
+        : `Connector type “${input.name}” saved.`,
+    };
   },
 });

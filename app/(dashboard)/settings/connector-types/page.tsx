@@ -14,9 +14,18 @@ import { saveConnectorTypeAction } from './actions';
 
 export const metadata: Metadata = { title: 'Connector types · Settings' };
 
-type TypeRow = { id: string; name: string; vendor: string; description: string; displayNamePattern: string | null; appId: string | null; requiredResourceAccess: unknown };
+type TypeRow = {
+  id: string;
+  name: string;
+  vendor: string;
+  description: string;
+  displayNamePattern: string | null;
+  appId: string | null;
+  requiredResourceAccess: unknown;
+};
 
-const EXAMPLE_PERMISSIONS = '[{"resourceAppId": "00000003-0000-0000-c000-000000000000", "resourceAccess": [{"id": "810c84a8-4a9e-49e6-bf7d-12d183f40d01", "type": "Role"}]}]';
+const EXAMPLE_PERMISSIONS =
+  '[{"resourceAppId": "00000003-0000-0000-c000-000000000000", "resourceAccess": [{"id": "810c84a8-4a9e-49e6-bf7d-12d183f40d01", "type": "Role"}]}]';
 
 function TypeFields({ t, prefix }: { t?: TypeRow; prefix: string }) {
   return (
@@ -28,17 +37,49 @@ function TypeFields({ t, prefix }: { t?: TypeRow; prefix: string }) {
       <Field id={`${prefix}-vendor`} label="Vendor">
         {(p) => <Input {...p} name="vendor" defaultValue={t?.vendor} maxLength={200} />}
       </Field>
-      <Field id={`${prefix}-pattern`} label="Display-name pattern" hint="Matches app names, case-insensitive; * is a wildcard, e.g. “Mailbox Archive Sync*”.">
+      <Field
+        id={`${prefix}-pattern`}
+        label="Display-name pattern"
+        hint="Matches app names, case-insensitive; * is a wildcard, e.g. “Mailbox Archive Sync*”."
+      >
         {(p) => <Input {...p} name="displayNamePattern" defaultValue={t?.displayNamePattern ?? ''} maxLength={200} />}
       </Field>
-      <Field id={`${prefix}-appid`} label="Or a fixed appId" hint="For a multi-tenant vendor app (a GUID). Takes precedence over patterns.">
-        {(p) => <Input {...p} name="appId" defaultValue={t?.appId ?? ''} maxLength={36} spellCheck={false} className="font-mono" />}
+      <Field
+        id={`${prefix}-appid`}
+        label="Or a fixed appId"
+        hint="For a multi-tenant vendor app (a GUID). Takes precedence over patterns."
+      >
+        {(p) => (
+          <Input
+            {...p}
+            name="appId"
+            defaultValue={t?.appId ?? ''}
+            maxLength={36}
+            spellCheck={false}
+            className="font-mono"
+          />
+        )}
       </Field>
       <Field id={`${prefix}-description`} label="Description" className="sm:col-span-2">
         {(p) => <Input {...p} name="description" defaultValue={t?.description} maxLength={1000} />}
       </Field>
-      <Field id={`${prefix}-rra`} label="Required permissions (JSON)" className="sm:col-span-2" hint="Graph requiredResourceAccess: what a re-established connection must be granted again.">
-        {(p) => <Textarea {...p} name="requiredResourceAccess" rows={4} spellCheck={false} className="font-mono text-xs" defaultValue={t ? JSON.stringify(t.requiredResourceAccess, null, 2) : '[]'} placeholder={EXAMPLE_PERMISSIONS} />}
+      <Field
+        id={`${prefix}-rra`}
+        label="Required permissions (JSON)"
+        className="sm:col-span-2"
+        hint="Graph requiredResourceAccess: what a re-established connection must be granted again."
+      >
+        {(p) => (
+          <Textarea
+            {...p}
+            name="requiredResourceAccess"
+            rows={4}
+            spellCheck={false}
+            className="font-mono text-xs"
+            defaultValue={t ? JSON.stringify(t.requiredResourceAccess, null, 2) : '[]'}
+            placeholder={EXAMPLE_PERMISSIONS}
+          />
+        )}
       </Field>
     </div>
   );
@@ -55,13 +96,29 @@ export default async function ConnectorTypesPage() {
         description="The vendor connectors Rekey looks for in each tenant, and the permissions a re-established connection must get again."
       />
       <div className="space-y-4">
-        {types.length === 0 ? <EmptyState title="No connector types" description="Add one below; discovery finds nothing without them." icon="plug" /> : null}
+        {types.length === 0 ? (
+          <EmptyState
+            title="No connector types"
+            description="Add one below; discovery finds nothing without them."
+            icon="plug"
+          />
+        ) : null}
         {types.map((t) => (
           <Card key={t.id}>
             <CardHeader>
               <CardTitle>{t.name}</CardTitle>
               <CardDescription>
-                {t.vendor || 'No vendor'} · matches {t.appId ? <>appId <Mono>{t.appId}</Mono></> : <>names like <Mono>{t.displayNamePattern ?? ''}</Mono></>} · {formatNumber(t._count.connectors)} connector{t._count.connectors === 1 ? '' : 's'}
+                {t.vendor || 'No vendor'} · matches{' '}
+                {t.appId ? (
+                  <>
+                    appId <Mono>{t.appId}</Mono>
+                  </>
+                ) : (
+                  <>
+                    names like <Mono>{t.displayNamePattern ?? ''}</Mono>
+                  </>
+                )}{' '}
+                · {formatNumber(t._count.connectors)} connector{t._count.connectors === 1 ? '' : 's'}
               </CardDescription>
             </CardHeader>
             <CardBody>
@@ -82,7 +139,12 @@ export default async function ConnectorTypesPage() {
             <CardDescription>The next scan of each tenant discovers the matching apps.</CardDescription>
           </CardHeader>
           <CardBody>
-            <SettingsForm action={saveConnectorTypeAction} submitLabel="Add connector type" label="Add a connector type" resetOnSuccess>
+            <SettingsForm
+              action={saveConnectorTypeAction}
+              submitLabel="Add connector type"
+              label="Add a connector type"
+              resetOnSuccess
+            >
               <TypeFields prefix="ct-new" />
             </SettingsForm>
           </CardBody>

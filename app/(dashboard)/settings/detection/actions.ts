@@ -8,11 +8,18 @@ import { updateVendorCidrs } from './_lib/update-vendor-cidrs';
 export const updateVendorCidrsAction = defineAction({
   name: 'settings.vendor-cidrs',
   role: 'admin',
-  input: z.object({ cidrs: z.string().max(64 * 1024, 'The list is too long.').default('') }),
+  input: z.object({
+    cidrs: z
+      .string()
+      .max(64 * 1024, 'The list is too long.')
+      .default(''),
+  }),
   handler: async ({ cidrs }, { actor, now }) => {
     const r = await updateVendorCidrs(cidrs, { actor, now });
     revalidatePath('/settings/detection');
     revalidatePath('/');
-    return { message: `${r.cidrs.length} vendor range${r.cidrs.length === 1 ? '' : 's'} saved. ${r.examined.toLocaleString('en-US')} connectors re-classified: ${r.changed.toLocaleString('en-US')} changed status.` };
+    return {
+      message: `${r.cidrs.length} vendor range${r.cidrs.length === 1 ? '' : 's'} saved. ${r.examined.toLocaleString('en-US')} connectors re-classified: ${r.changed.toLocaleString('en-US')} changed status.`,
+    };
   },
 });

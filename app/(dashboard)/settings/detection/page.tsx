@@ -25,15 +25,37 @@ export default async function DetectionSettingsPage() {
       <Card className="max-w-2xl">
         <CardHeader>
           <CardTitle>Vendor egress ranges</CardTitle>
-          <CardDescription>IPv4 or IPv6 addresses and CIDR ranges, one per line. Lines starting with # are comments.</CardDescription>
+          <CardDescription>
+            IPv4 or IPv6 addresses and CIDR ranges, one per line. Lines starting with # are comments.
+          </CardDescription>
         </CardHeader>
         <CardBody className="space-y-4">
           {vendorCidrs.length === 0 ? (
-            <Alert tone="warning" live="none" title="No vendor ranges">Every sign-in with a compromised credential counts as coming from an unknown address.</Alert>
+            <Alert tone="warning" live="none" title="No vendor ranges">
+              Every sign-in with a compromised credential counts as coming from an unknown address.
+            </Alert>
           ) : null}
-          <SettingsForm action={updateVendorCidrsAction} submitLabel="Save and re-classify" pendingLabel="Re-classifying connectors…" label="Vendor egress ranges">
-            <Field id="vendor-cidrs" label="Ranges" hint="Ask the vendor for the addresses their service signs in from. Saving re-classifies every connector.">
-              {(p) => <Textarea {...p} name="cidrs" rows={8} spellCheck={false} className="font-mono text-xs" defaultValue={vendorCidrs.join('\n')} />}
+          <SettingsForm
+            action={updateVendorCidrsAction}
+            submitLabel="Save and re-classify"
+            pendingLabel="Re-classifying connectors…"
+            label="Vendor egress ranges"
+          >
+            <Field
+              id="vendor-cidrs"
+              label="Ranges"
+              hint="Ask the vendor for the addresses their service signs in from. Saving re-classifies every connector."
+            >
+              {(p) => (
+                <Textarea
+                  {...p}
+                  name="cidrs"
+                  rows={8}
+                  spellCheck={false}
+                  className="font-mono text-xs"
+                  defaultValue={vendorCidrs.join('\n')}
+                />
+              )}
             </Field>
           </SettingsForm>
         </CardBody>

@@ -14,7 +14,10 @@ const blank = (v: unknown) => (v === '' ? undefined : v);
 const NotificationSettingsForm = z.object({
   emailEnabled: on,
   emailFrom: z.preprocess(blank, z.email('Enter an email address.').optional()),
-  emailTo: z.preprocess((v) => (typeof v === 'string' ? v.split(/[\s,;]+/).filter(Boolean) : []), z.array(z.email('Each recipient must be an email address.')).max(50)),
+  emailTo: z.preprocess(
+    (v) => (typeof v === 'string' ? v.split(/[\s,;]+/).filter(Boolean) : []),
+    z.array(z.email('Each recipient must be an email address.')).max(50),
+  ),
   webhookEnabled: on,
   webhookFormat: z.enum(['generic', 'slack', 'teams']).default('generic'),
   dashboardUrl: z.preprocess(blank, z.url('Enter a full URL, e.g. https://rekey.example.com').optional()),
@@ -44,5 +47,8 @@ export const sendTestNotificationAction = defineAction({
   name: 'settings.notifications.test',
   role: 'admin',
   input: z.object({ channel: z.enum(['email', 'webhook']) }),
-  handler: async ({ channel }, { principal, actor, now }) => ({ channel, result: await sendTestNotification(channel, { principal, actor, now }) }),
+  handler: async ({ channel }, { principal, actor, now }) => ({
+    channel,
+    result: await sendTestNotification(channel, { principal, actor, now }),
+  }),
 });

@@ -27,14 +27,30 @@ export default async function NotificationSettingsPage() {
     <div className="space-y-1 text-sm">
       <div className="flex items-center gap-2">
         <code className="font-mono text-xs">{envName}</code>
-        {c.error ? <Badge tone="danger">Invalid</Badge> : c.configured ? <Badge tone="success">Configured</Badge> : <Badge tone="neutral">Not set</Badge>}
+        {c.error ? (
+          <Badge tone="danger">Invalid</Badge>
+        ) : c.configured ? (
+          <Badge tone="success">Configured</Badge>
+        ) : (
+          <Badge tone="neutral">Not set</Badge>
+        )}
       </div>
-      <p className="text-xs text-fg-muted">{c.error ? c.error : c.configured ? `Sends through ${c.host}. The value itself is never shown.` : 'Set it in the server environment to use this channel.'}</p>
+      <p className="text-xs text-fg-muted">
+        {c.error
+          ? c.error
+          : c.configured
+            ? `Sends through ${c.host}. The value itself is never shown.`
+            : 'Set it in the server environment to use this channel.'}
+      </p>
     </div>
   );
   return (
     <>
-      <PageHeader title="Notifications" description="Who hears about campaigns, rotations that need attention, compromises, drift and expiring certificates." breadcrumbs={[{ href: '/settings', label: 'Settings' }]} />
+      <PageHeader
+        title="Notifications"
+        description="Who hears about campaigns, rotations that need attention, compromises, drift and expiring certificates."
+        breadcrumbs={[{ href: '/settings', label: 'Settings' }]}
+      />
       <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_20rem]">
         <Card>
           <CardHeader>
@@ -42,7 +58,12 @@ export default async function NotificationSettingsPage() {
           </CardHeader>
           <CardBody>
             <NotificationForm
-              values={{ email: settings.email, webhook: settings.webhook, events: settings.events, dashboardUrl: settings.dashboardUrl ?? '' }}
+              values={{
+                email: settings.email,
+                webhook: settings.webhook,
+                events: settings.events,
+                dashboardUrl: settings.dashboardUrl ?? '',
+              }}
               events={NOTIFICATION_KINDS.map((k) => ({ kind: k, ...EVENT_TEXT[k] }))}
             />
           </CardBody>

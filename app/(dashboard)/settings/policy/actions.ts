@@ -9,13 +9,23 @@ export const updateStatusPolicyAction = defineAction({
   name: 'settings.policy',
   role: 'admin',
   input: z.object({
-    expiringWithinDays: z.coerce.number({ message: 'Enter a number of days.' }).int('Whole days only.').min(0, 'At least 0 days.').max(3650, 'At most 3,650 days.'),
-    maxAgeDays: z.coerce.number({ message: 'Enter a number of days.' }).int('Whole days only.').min(1, 'At least 1 day.').max(36500, 'At most 36,500 days.'),
+    expiringWithinDays: z.coerce
+      .number({ message: 'Enter a number of days.' })
+      .int('Whole days only.')
+      .min(0, 'At least 0 days.')
+      .max(3650, 'At most 3,650 days.'),
+    maxAgeDays: z.coerce
+      .number({ message: 'Enter a number of days.' })
+      .int('Whole days only.')
+      .min(1, 'At least 1 day.')
+      .max(36500, 'At most 36,500 days.'),
   }),
   handler: async (input, { actor, now }) => {
     const r = await updateStatusPolicy(input, { actor, now });
     revalidatePath('/settings/policy');
     revalidatePath('/');
-    return { message: `Policy saved. ${r.examined.toLocaleString('en-US')} connectors re-classified: ${r.changed.toLocaleString('en-US')} changed status.` };
+    return {
+      message: `Policy saved. ${r.examined.toLocaleString('en-US')} connectors re-classified: ${r.changed.toLocaleString('en-US')} changed status.`,
+    };
   },
 });

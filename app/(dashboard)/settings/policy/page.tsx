@@ -24,16 +24,53 @@ export default async function StatusPolicyPage() {
       <Card className="max-w-2xl">
         <CardHeader>
           <CardTitle>Thresholds</CardTitle>
-          <CardDescription>Compromised, targeted, expired and drift do not depend on these: they always win.</CardDescription>
+          <CardDescription>
+            Compromised, targeted, expired and drift do not depend on these: they always win.
+          </CardDescription>
         </CardHeader>
         <CardBody>
-          <SettingsForm action={updateStatusPolicyAction} submitLabel="Save and re-classify" pendingLabel="Re-classifying connectors…" label="Status policy">
+          <SettingsForm
+            action={updateStatusPolicyAction}
+            submitLabel="Save and re-classify"
+            pendingLabel="Re-classifying connectors…"
+            label="Status policy"
+          >
             <div className="grid gap-4 sm:grid-cols-2">
-              <Field id="policy-expiring" label="Expiring window (days)" required hint="Expiring when the certificate ends within this many days.">
-                {(p) => <Input {...p} name="expiringWithinDays" type="number" min={0} max={3650} step={1} defaultValue={policy.expiringWithinDays} />}
+              <Field
+                id="policy-expiring"
+                label="Expiring window (days)"
+                required
+                hint="Expiring when the certificate ends within this many days."
+              >
+                {(p) => (
+                  <Input
+                    {...p}
+                    name="expiringWithinDays"
+                    type="number"
+                    min={0}
+                    max={3650}
+                    step={1}
+                    defaultValue={policy.expiringWithinDays}
+                  />
+                )}
               </Field>
-              <Field id="policy-maxage" label="Maximum age (days)" required hint="Stale when the certificate is older than this (since its start date).">
-                {(p) => <Input {...p} name="maxAgeDays" type="number" min={1} max={36500} step={1} defaultValue={policy.maxAgeDays} />}
+              <Field
+                id="policy-maxage"
+                label="Maximum age (days)"
+                required
+                hint="Stale when the certificate is older than this (since its start date)."
+              >
+                {(p) => (
+                  <Input
+                    {...p}
+                    name="maxAgeDays"
+                    type="number"
+                    min={1}
+                    max={36500}
+                    step={1}
+                    defaultValue={policy.maxAgeDays}
+                  />
+                )}
               </Field>
             </div>
           </SettingsForm>

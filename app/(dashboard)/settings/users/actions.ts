@@ -6,7 +6,16 @@
 import { revalidatePath } from 'next/cache';
 import { db } from '@/lib/db';
 import { defineAction } from '@/lib/auth/action';
-import { CreateUserSchema, GrantRoleSchema, RevokeRoleSchema, SetUserDisabledSchema, createUser, grantRole, revokeRole, setUserDisabled } from '@/lib/auth/manage-users';
+import {
+  CreateUserSchema,
+  GrantRoleSchema,
+  RevokeRoleSchema,
+  SetUserDisabledSchema,
+  createUser,
+  grantRole,
+  revokeRole,
+  setUserDisabled,
+} from '@/lib/auth/manage-users';
 
 const PATH = '/settings/users';
 

@@ -25,8 +25,18 @@ export default async function UsersPage() {
   const now = new Date();
   const [users, tenants, groupRows] = await Promise.all([
     listUsers(db, now),
-    db.tenant.findMany({ select: { id: true, displayName: true, defaultDomain: true }, orderBy: { displayName: 'asc' }, take: TENANT_PICKER_LIMIT }),
-    db.tenant.findMany({ where: { group: { not: null } }, distinct: ['group'], select: { group: true }, orderBy: { group: 'asc' }, take: 500 }),
+    db.tenant.findMany({
+      select: { id: true, displayName: true, defaultDomain: true },
+      orderBy: { displayName: 'asc' },
+      take: TENANT_PICKER_LIMIT,
+    }),
+    db.tenant.findMany({
+      where: { group: { not: null } },
+      distinct: ['group'],
+      select: { group: true },
+      orderBy: { group: 'asc' },
+      take: 500,
+    }),
   ]);
   const groups = groupRows.map((g) => g.group!).filter(Boolean);
 
@@ -42,7 +52,9 @@ export default async function UsersPage() {
         <Card>
           <CardHeader>
             <CardTitle>Assign a role</CardTitle>
-            <CardDescription>Leave tenants and groups empty for all tenants. Admin is always for all tenants.</CardDescription>
+            <CardDescription>
+              Leave tenants and groups empty for all tenants. Admin is always for all tenants.
+            </CardDescription>
           </CardHeader>
           <CardBody>
             <ActionForm action={grantRoleAction} success="Role assigned.">
@@ -62,12 +74,26 @@ export default async function UsersPage() {
                 </label>
                 <label className="space-y-1.5 text-sm font-medium text-fg">
                   <span className="block">Role</span>
-                  <Select name="role" required defaultValue="viewer" options={[{ value: 'viewer', label: 'Viewer' }, { value: 'operator', label: 'Operator' }, { value: 'admin', label: 'Admin' }]} />
+                  <Select
+                    name="role"
+                    required
+                    defaultValue="viewer"
+                    options={[
+                      { value: 'viewer', label: 'Viewer' },
+                      { value: 'operator', label: 'Operator' },
+                      { value: 'admin', label: 'Admin' },
+                    ]}
+                  />
                 </label>
               </div>
               <label className="block space-y-1.5 text-sm font-medium text-fg">
                 <span className="block">Tenants (optional)</span>
-                <select name="tenantIds" multiple size={6} className="w-full rounded-md border border-border-strong bg-surface p-1 text-sm text-fg">
+                <select
+                  name="tenantIds"
+                  multiple
+                  size={6}
+                  className="w-full rounded-md border border-border-strong bg-surface p-1 text-sm text-fg"
+                >
                   {tenants.map((t) => (
                     <option key={t.id} value={t.id}>
                       {t.displayName}
@@ -76,7 +102,10 @@ export default async function UsersPage() {
                   ))}
                 </select>
                 <span className="block text-xs font-normal text-fg-muted">
-                  Ctrl/⌘-click to pick several.{tenants.length >= TENANT_PICKER_LIMIT ? ` Showing the first ${TENANT_PICKER_LIMIT}; use groups or \`rekey users grant --tenant\` for others.` : ''}
+                  Ctrl/⌘-click to pick several.
+                  {tenants.length >= TENANT_PICKER_LIMIT
+                    ? ` Showing the first ${TENANT_PICKER_LIMIT}; use groups or \`rekey users grant --tenant\` for others.`
+                    : ''}
                 </span>
               </label>
               <label className="block space-y-1.5 text-sm font-medium text-fg">
@@ -98,7 +127,10 @@ export default async function UsersPage() {
         <Card>
           <CardHeader>
             <CardTitle>Add a user before they sign in</CardTitle>
-            <CardDescription>Use their Microsoft sign-in name. The account is linked at their first sign-in (home tenant accounts only).</CardDescription>
+            <CardDescription>
+              Use their Microsoft sign-in name. The account is linked at their first sign-in (home tenant accounts
+              only).
+            </CardDescription>
           </CardHeader>
           <CardBody>
             <ActionForm action={createUserAction} success="User added. Assign a role next.">
@@ -135,7 +167,9 @@ export default async function UsersPage() {
                   {!u.linked ? <div className="text-xs text-fg-muted">Not signed in yet</div> : null}
                 </TD>
                 <TD>
-                  {u.roles.length === 0 ? <span className="text-sm text-fg-muted">No role (cannot use Rekey)</span> : null}
+                  {u.roles.length === 0 ? (
+                    <span className="text-sm text-fg-muted">No role (cannot use Rekey)</span>
+                  ) : null}
                   <ul className="space-y-1">
                     {u.roles.map((r) => (
                       <li key={r.assignmentId} className="flex flex-wrap items-center gap-2">
@@ -143,11 +177,20 @@ export default async function UsersPage() {
                           {r.role}
                         </Badge>
                         <span className="text-xs text-fg-muted">
-                          {r.allTenants ? 'all tenants' : [...r.tenants.map((t) => t.displayName), ...r.groups.map((g) => `group ${g}`)].join(', ') || 'no tenants'}
+                          {r.allTenants
+                            ? 'all tenants'
+                            : [...r.tenants.map((t) => t.displayName), ...r.groups.map((g) => `group ${g}`)].join(
+                                ', ',
+                              ) || 'no tenants'}
                         </span>
                         <ActionForm action={revokeRoleAction} success="Removed." inline>
                           <input type="hidden" name="assignmentId" value={r.assignmentId} />
-                          <Button type="submit" size="sm" variant="ghost" aria-label={`Remove ${r.role} role from ${u.email}`}>
+                          <Button
+                            type="submit"
+                            size="sm"
+                            variant="ghost"
+                            aria-label={`Remove ${r.role} role from ${u.email}`}
+                          >
                             Remove
                           </Button>
                         </ActionForm>
@@ -163,7 +206,11 @@ export default async function UsersPage() {
                   {u.id === me.userId ? (
                     <span className="text-xs text-fg-muted">You</span>
                   ) : (
-                    <ActionForm action={setUserDisabledAction} success={u.disabled ? 'Enabled.' : 'Disabled; sessions ended.'} inline>
+                    <ActionForm
+                      action={setUserDisabledAction}
+                      success={u.disabled ? 'Enabled.' : 'Disabled; sessions ended.'}
+                      inline
+                    >
                       <input type="hidden" name="userId" value={u.id} />
                       <input type="hidden" name="disabled" value={u.disabled ? 'false' : 'true'} />
                       {u.disabled ? <Badge tone="danger">Disabled</Badge> : null}

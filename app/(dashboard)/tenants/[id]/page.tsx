@@ -47,40 +47,63 @@ function shortThumb(t: string | null): string {
   return t ? `${t.slice(0, 8)}…${t.slice(-6)}` : 'not revealed';
 }
 
-function ConnectorCard({ c, canOperate, now }: { c: TenantDetail['connectors'][number]; canOperate: boolean; now: Date }) {
+function ConnectorCard({
+  c,
+  canOperate,
+  now,
+}: {
+  c: TenantDetail['connectors'][number];
+  canOperate: boolean;
+  now: Date;
+}) {
   return (
     <Card>
       <CardHeader
         actions={
           <>
-            <LinkButton href={`/connectors/${c.id}`} variant="secondary" size="sm">Details</LinkButton>
+            <LinkButton href={`/connectors/${c.id}`} variant="secondary" size="sm">
+              Details
+            </LinkButton>
             {canOperate ? (
               c.activeRotation ? (
-                <LinkButton href={`/rotations/${c.activeRotation.id}`} variant="secondary" size="sm">Rotation under way</LinkButton>
+                <LinkButton href={`/rotations/${c.activeRotation.id}`} variant="secondary" size="sm">
+                  Rotation under way
+                </LinkButton>
               ) : (
-                <LinkButton href={`/rotations/new?connector=${c.id}`} size="sm">Rotate</LinkButton>
+                <LinkButton href={`/rotations/new?connector=${c.id}`} size="sm">
+                  Rotate
+                </LinkButton>
               )
             ) : null}
           </>
         }
       >
         <CardTitle as="h3">
-          <Link href={`/connectors/${c.id}`} className="underline-offset-2 hover:underline">{c.displayName}</Link>
+          <Link href={`/connectors/${c.id}`} className="underline-offset-2 hover:underline">
+            {c.displayName}
+          </Link>
         </CardTitle>
         <CardDescription className="flex flex-wrap items-center gap-2">
           <StatusChip status={c.status} size="sm" />
           <span>{c.typeName}</span>
-          <span>· app id <Mono>{c.appId}</Mono></span>
+          <span>
+            · app id <Mono>{c.appId}</Mono>
+          </span>
           {c.missingSince ? <Badge tone="danger">Gone from the tenant since {formatDate(c.missingSince)}</Badge> : null}
         </CardDescription>
       </CardHeader>
       <CardBody className="space-y-3">
-        {c.reasons.length ? <p className="text-sm text-fg-muted">{c.reasons.map((r) => r.message).join(' · ')}</p> : null}
+        {c.reasons.length ? (
+          <p className="text-sm text-fg-muted">{c.reasons.map((r) => r.message).join(' · ')}</p>
+        ) : null}
         <p className="text-sm">
           <span className="text-fg-muted">Certificate Rekey expects: </span>
           {c.certificate ? (
             <>
-              <Link href={`/certificates/${c.certificate.id}`} className="underline-offset-2 hover:underline">{c.certificate.subject}</Link> · <Mono>{shortThumb(c.certificate.sha1Thumbprint)}</Mono> · expires {formatDate(c.certificate.notAfter)}
+              <Link href={`/certificates/${c.certificate.id}`} className="underline-offset-2 hover:underline">
+                {c.certificate.subject}
+              </Link>{' '}
+              · <Mono>{shortThumb(c.certificate.sha1Thumbprint)}</Mono> · expires {formatDate(c.certificate.notAfter)}
             </>
           ) : (
             'none recorded'
@@ -89,11 +112,16 @@ function ConnectorCard({ c, canOperate, now }: { c: TenantDetail['connectors'][n
         {c.observedAt === null ? (
           <p className="text-sm text-fg-muted">Not scanned yet: the credentials in the tenant are unknown.</p>
         ) : c.credentials.length === 0 ? (
-          <p className="text-sm text-fg-muted">The tenant holds no certificate credential for this connector (scanned {formatRelativeTime(c.observedAt, now)}).</p>
+          <p className="text-sm text-fg-muted">
+            The tenant holds no certificate credential for this connector (scanned{' '}
+            {formatRelativeTime(c.observedAt, now)}).
+          </p>
         ) : (
           <TableContainer>
             <Table>
-              <caption className="px-3 py-2 text-left text-xs text-fg-muted">Credentials in the tenant for {c.displayName}, scanned {formatRelativeTime(c.observedAt, now)}</caption>
+              <caption className="px-3 py-2 text-left text-xs text-fg-muted">
+                Credentials in the tenant for {c.displayName}, scanned {formatRelativeTime(c.observedAt, now)}
+              </caption>
               <THead>
                 <TR>
                   <TH>On</TH>
@@ -108,7 +136,9 @@ function ConnectorCard({ c, canOperate, now }: { c: TenantDetail['connectors'][n
                 {c.credentials.map((k) => (
                   <TR key={`${k.on}:${k.keyId}`}>
                     <TD>{k.on === 'application' ? 'Application' : 'Service principal'}</TD>
-                    <TD><Mono>{k.thumbprint ?? 'not revealed'}</Mono></TD>
+                    <TD>
+                      <Mono>{k.thumbprint ?? 'not revealed'}</Mono>
+                    </TD>
                     <TD>{k.startDateTime ? formatDate(k.startDateTime) : '—'}</TD>
                     <TD>{k.endDateTime ? formatDate(k.endDateTime) : '—'}</TD>
                     <TD className="max-w-48 truncate">{k.displayName ?? '—'}</TD>
@@ -135,7 +165,11 @@ export default async function TenantPage({ params, searchParams }: Props) {
     throw e;
   }
   const evidencePage = Math.max(1, Number(firstParam(sp.evidencePage)) || 1);
-  const [detail, evidence, consentUrl] = await Promise.all([getTenantDetail(id), getTenantEvidence(id, { caller: principal }, { page: evidencePage, pageSize: 25 }), consentUrlOf(id)]);
+  const [detail, evidence, consentUrl] = await Promise.all([
+    getTenantDetail(id),
+    getTenantEvidence(id, { caller: principal }, { page: evidencePage, pageSize: 25 }),
+    consentUrlOf(id),
+  ]);
   if (!detail) notFound();
   const { tenant, connectors } = detail;
   const canOperate = canAccessTenant(principal, tenant, 'operator');
@@ -151,25 +185,41 @@ export default async function TenantPage({ params, searchParams }: Props) {
         title={tenant.displayName}
         breadcrumbs={[{ href: '/tenants', label: 'Tenants' }]}
         description={`${tenant.defaultDomain ?? tenant.entraTenantId} · ${tenant.region}${tenant.group ? ` · ${tenant.group}` : ''}`}
-        actions={<LinkButton href={`/audit?tenant=${tenant.id}`} variant="secondary" size="sm">Audit history</LinkButton>}
+        actions={
+          <LinkButton href={`/audit?tenant=${tenant.id}`} variant="secondary" size="sm">
+            Audit history
+          </LinkButton>
+        }
       />
 
       {targeted > 0 ? (
         <Alert tone="danger" title="This tenant was targeted with a compromised certificate" className="mb-6">
-          Sign-in logs show a compromised credential used from addresses outside the vendor&apos;s known ranges ({evidence.counts.unknownAddress} unknown-address sign-in{evidence.counts.unknownAddress === 1 ? '' : 's'}). Re-establish the connection: delete the old credential first.
+          Sign-in logs show a compromised credential used from addresses outside the vendor&apos;s known ranges (
+          {evidence.counts.unknownAddress} unknown-address sign-in{evidence.counts.unknownAddress === 1 ? '' : 's'}).
+          Re-establish the connection: delete the old credential first.
         </Alert>
       ) : null}
 
       <section aria-label="Key figures" className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-4">
         <Stat label="Connectors" value={formatNumber(connectors.length)} />
         <Stat label="With drift" value={formatNumber(drifted.length)} tone={drifted.length ? 'warning' : 'default'} />
-        <Stat label="Unknown-address sign-ins" value={formatNumber(evidence.counts.unknownAddress)} tone={evidence.counts.unknownAddress ? 'danger' : 'default'} />
-        <Stat label="Sign-in logs" value={logState.label} tone={logState.tone === 'success' ? 'default' : logState.tone === 'danger' ? 'danger' : 'warning'} />
+        <Stat
+          label="Unknown-address sign-ins"
+          value={formatNumber(evidence.counts.unknownAddress)}
+          tone={evidence.counts.unknownAddress ? 'danger' : 'default'}
+        />
+        <Stat
+          label="Sign-in logs"
+          value={logState.label}
+          tone={logState.tone === 'success' ? 'default' : logState.tone === 'danger' ? 'danger' : 'warning'}
+        />
       </section>
 
       <div className="mb-6 grid gap-6 xl:grid-cols-2">
         <Card>
-          <CardHeader><CardTitle>Facts</CardTitle></CardHeader>
+          <CardHeader>
+            <CardTitle>Facts</CardTitle>
+          </CardHeader>
           <CardBody>
             <DescriptionList
               items={[
@@ -186,36 +236,66 @@ export default async function TenantPage({ params, searchParams }: Props) {
         <Card>
           <CardHeader actions={canOperate ? <ConsentCheckButton tenantId={tenant.id} /> : null}>
             <CardTitle>Consent</CardTitle>
-            <CardDescription>Rekey&apos;s management app in this tenant, and the permissions it was granted.</CardDescription>
+            <CardDescription>
+              Rekey&apos;s management app in this tenant, and the permissions it was granted.
+            </CardDescription>
           </CardHeader>
           <CardBody className="space-y-3">
             <DescriptionList
               items={[
                 { term: 'State', value: <StatusChip kind="consent" status={tenant.consentState} /> },
                 { term: 'Detail', value: tenant.consentDetail ?? 'Not checked yet.' },
-                { term: 'Checked', value: tenant.consentCheckedAt ? `${formatDateTime(tenant.consentCheckedAt)} (${formatRelativeTime(tenant.consentCheckedAt, now)})` : 'Never' },
+                {
+                  term: 'Checked',
+                  value: tenant.consentCheckedAt
+                    ? `${formatDateTime(tenant.consentCheckedAt)} (${formatRelativeTime(tenant.consentCheckedAt, now)})`
+                    : 'Never',
+                },
                 {
                   term: 'Granted roles',
                   value: tenant.grantedRoles.length ? (
-                    <ul className="flex flex-wrap gap-1" aria-label="Granted roles">{tenant.grantedRoles.map((r) => <li key={r}><Badge>{r}</Badge></li>)}</ul>
-                  ) : 'None',
+                    <ul className="flex flex-wrap gap-1" aria-label="Granted roles">
+                      {tenant.grantedRoles.map((r) => (
+                        <li key={r}>
+                          <Badge>{r}</Badge>
+                        </li>
+                      ))}
+                    </ul>
+                  ) : (
+                    'None'
+                  ),
                 },
               ]}
             />
-            {consentUrl ? <CodeBlock code={consentUrl} title="Admin consent link (for the tenant's Global Administrator)" wrap /> : <p className="text-sm text-fg-muted">The management app is not configured, so there is no consent link.</p>}
+            {consentUrl ? (
+              <CodeBlock code={consentUrl} title="Admin consent link (for the tenant's Global Administrator)" wrap />
+            ) : (
+              <p className="text-sm text-fg-muted">
+                The management app is not configured, so there is no consent link.
+              </p>
+            )}
           </CardBody>
         </Card>
 
         <Card>
           <CardHeader>
             <CardTitle>Discovery scan</CardTitle>
-            <CardDescription>Finds the vendor&apos;s connector apps and reads every credential they hold.</CardDescription>
+            <CardDescription>
+              Finds the vendor&apos;s connector apps and reads every credential they hold.
+            </CardDescription>
           </CardHeader>
           <CardBody className="space-y-3">
             <DescriptionList
               items={[
-                { term: 'Last scan', value: tenant.lastScanAt ? `${formatDateTime(tenant.lastScanAt)} (${formatRelativeTime(tenant.lastScanAt, now)})` : 'Never' },
-                ...(tenant.lastScanError ? [{ term: 'Last error', value: <span className="text-danger">{tenant.lastScanError}</span> }] : []),
+                {
+                  term: 'Last scan',
+                  value: tenant.lastScanAt
+                    ? `${formatDateTime(tenant.lastScanAt)} (${formatRelativeTime(tenant.lastScanAt, now)})`
+                    : 'Never',
+                },
+                ...(tenant.lastScanError
+                  ? [{ term: 'Last error', value: <span className="text-danger">{tenant.lastScanError}</span> }]
+                  : []),
               ]}
             />
             {canOperate ? <ScanNowButton tenantId={tenant.id} /> : null}
@@ -230,21 +310,39 @@ export default async function TenantPage({ params, searchParams }: Props) {
           <CardBody className="space-y-3">
             <p className="flex flex-wrap items-center gap-2 text-sm">
               <Badge tone={logState.tone}>{logState.label}</Badge>
-              {tenant.signInLogState === 'unavailable_license' ? <strong>Evidence unavailable: needs Entra ID P1/P2</strong> : null}
+              {tenant.signInLogState === 'unavailable_license' ? (
+                <strong>Evidence unavailable: needs Entra ID P1/P2</strong>
+              ) : null}
             </p>
             <p className="text-sm text-fg-muted">{evidence.signInLog.message}</p>
-            <p className="text-xs text-fg-subtle">Last read: {tenant.lastSignInScanAt ? formatDateTime(tenant.lastSignInScanAt) : 'never'}</p>
+            <p className="text-xs text-fg-subtle">
+              Last read: {tenant.lastSignInScanAt ? formatDateTime(tenant.lastSignInScanAt) : 'never'}
+            </p>
             {canOperate ? <ScanSignInsButton tenantId={tenant.id} /> : null}
           </CardBody>
         </Card>
       </div>
 
       <section aria-labelledby="connectors-heading" className="mb-6 space-y-3">
-        <h2 id="connectors-heading" className="text-base font-semibold">Connectors and their credentials</h2>
+        <h2 id="connectors-heading" className="text-base font-semibold">
+          Connectors and their credentials
+        </h2>
         {connectors.length === 0 ? (
-          <EmptyState title="No connectors found" description={tenant.lastScanAt ? 'The last scan found no vendor connector app in this tenant.' : 'Scan the tenant to discover its vendor connectors.'} icon="plug" />
+          <EmptyState
+            title="No connectors found"
+            description={
+              tenant.lastScanAt
+                ? 'The last scan found no vendor connector app in this tenant.'
+                : 'Scan the tenant to discover its vendor connectors.'
+            }
+            icon="plug"
+          />
         ) : (
-          <div className="space-y-4">{connectors.map((c) => <ConnectorCard key={c.id} c={c} canOperate={canOperate} now={now} />)}</div>
+          <div className="space-y-4">
+            {connectors.map((c) => (
+              <ConnectorCard key={c.id} c={c} canOperate={canOperate} now={now} />
+            ))}
+          </div>
         )}
       </section>
 
@@ -252,7 +350,10 @@ export default async function TenantPage({ params, searchParams }: Props) {
         <Card>
           <CardHeader>
             <CardTitle id="drift-heading">Drift</CardTitle>
-            <CardDescription>Credentials in the tenant that Rekey did not put there (possible attacker persistence), and expected certificates that are missing.</CardDescription>
+            <CardDescription>
+              Credentials in the tenant that Rekey did not put there (possible attacker persistence), and expected
+              certificates that are missing.
+            </CardDescription>
           </CardHeader>
           <CardBody>
             {!scanned ? (
@@ -263,16 +364,25 @@ export default async function TenantPage({ params, searchParams }: Props) {
               <ul className="space-y-3">
                 {drifted.map((c) => (
                   <li key={c.id} className="rounded-md border border-border p-3 text-sm">
-                    <p className="font-medium"><Link href={`/connectors/${c.id}`} className="underline-offset-2 hover:underline">{c.displayName}</Link></p>
+                    <p className="font-medium">
+                      <Link href={`/connectors/${c.id}`} className="underline-offset-2 hover:underline">
+                        {c.displayName}
+                      </Link>
+                    </p>
                     {c.drift!.unknown.map((u) => (
                       <p key={`${u.on}:${u.keyId}`} className="mt-1">
-                        <Badge tone="danger">Unknown credential</Badge> on the {u.on === 'application' ? 'application' : 'service principal'}: <Mono>{u.thumbprint ?? `key ${u.keyId}`}</Mono>
+                        <Badge tone="danger">Unknown credential</Badge> on the{' '}
+                        {u.on === 'application' ? 'application' : 'service principal'}:{' '}
+                        <Mono>{u.thumbprint ?? `key ${u.keyId}`}</Mono>
                         {u.displayName ? ` “${u.displayName}”` : ''}
                         {u.startDateTime ? `, added ${formatDate(u.startDateTime)}` : ''}
                       </p>
                     ))}
                     {c.drift!.missing.map((m) => (
-                      <p key={m.thumbprint} className="mt-1"><Badge tone="warning">Missing</Badge> the current certificate <Mono>{m.thumbprint}</Mono> is not in the tenant</p>
+                      <p key={m.thumbprint} className="mt-1">
+                        <Badge tone="warning">Missing</Badge> the current certificate <Mono>{m.thumbprint}</Mono> is not
+                        in the tenant
+                      </p>
                     ))}
                   </li>
                 ))}
@@ -284,15 +394,25 @@ export default async function TenantPage({ params, searchParams }: Props) {
 
       <section aria-labelledby="evidence-heading" className="space-y-3">
         <div>
-          <h2 id="evidence-heading" className="text-base font-semibold">Sign-in evidence</h2>
+          <h2 id="evidence-heading" className="text-base font-semibold">
+            Sign-in evidence
+          </h2>
           <p className="text-sm text-fg-muted">
-            {formatNumber(evidence.counts.total)} sign-in{evidence.counts.total === 1 ? '' : 's'} stored: {formatNumber(evidence.counts.unknownAddress)} from unknown addresses, {formatNumber(evidence.counts.vendor)} from the vendor&apos;s ranges.
+            {formatNumber(evidence.counts.total)} sign-in{evidence.counts.total === 1 ? '' : 's'} stored:{' '}
+            {formatNumber(evidence.counts.unknownAddress)} from unknown addresses,{' '}
+            {formatNumber(evidence.counts.vendor)} from the vendor&apos;s ranges.
           </p>
         </div>
         {tenant.signInLogState !== 'available' && evidence.counts.total === 0 ? (
-          <Alert tone="warning" title="Evidence unavailable" live="none">{evidence.signInLog.message}</Alert>
+          <Alert tone="warning" title="Evidence unavailable" live="none">
+            {evidence.signInLog.message}
+          </Alert>
         ) : evidence.items.length === 0 ? (
-          <EmptyState title="No sign-in evidence" description="No sign-in with a compromised credential or from an unknown address was found." icon="shield" />
+          <EmptyState
+            title="No sign-in evidence"
+            description="No sign-in with a compromised credential or from an unknown address was found."
+            icon="shield"
+          />
         ) : (
           <>
             <TableContainer label="Evidence table">
@@ -312,19 +432,46 @@ export default async function TenantPage({ params, searchParams }: Props) {
                 <TBody>
                   {evidence.items.map((e) => (
                     <TR key={e.id}>
-                      <TD className="whitespace-nowrap"><time dateTime={e.at.toISOString()}>{formatDateTime(e.at)}</time></TD>
-                      <TD><Mono>{e.ipAddress}</Mono></TD>
-                      <TD>{e.classification === 'unknown' ? <Badge tone="danger">Unknown address</Badge> : <Badge tone="success">Vendor</Badge>}</TD>
+                      <TD className="whitespace-nowrap">
+                        <time dateTime={e.at.toISOString()}>{formatDateTime(e.at)}</time>
+                      </TD>
+                      <TD>
+                        <Mono>{e.ipAddress}</Mono>
+                      </TD>
+                      <TD>
+                        {e.classification === 'unknown' ? (
+                          <Badge tone="danger">Unknown address</Badge>
+                        ) : (
+                          <Badge tone="success">Vendor</Badge>
+                        )}
+                      </TD>
                       <TD>{e.resource ?? '—'}</TD>
                       <TD className={e.errorCode ? 'text-warning' : undefined}>{e.result}</TD>
-                      <TD><Mono>{shortThumb(e.credentialThumbprint)}</Mono></TD>
-                      <TD>{e.connectorId ? <Link href={`/connectors/${e.connectorId}`} className="underline-offset-2 hover:underline">{e.connectorName}</Link> : '—'}</TD>
+                      <TD>
+                        <Mono>{shortThumb(e.credentialThumbprint)}</Mono>
+                      </TD>
+                      <TD>
+                        {e.connectorId ? (
+                          <Link href={`/connectors/${e.connectorId}`} className="underline-offset-2 hover:underline">
+                            {e.connectorName}
+                          </Link>
+                        ) : (
+                          '—'
+                        )}
+                      </TD>
                     </TR>
                   ))}
                 </TBody>
               </Table>
             </TableContainer>
-            <Pagination page={evidence.page} pageSize={evidence.pageSize} total={evidence.counts.total} pathname={`/tenants/${tenant.id}`} searchParams={sp} param="evidencePage" />
+            <Pagination
+              page={evidence.page}
+              pageSize={evidence.pageSize}
+              total={evidence.counts.total}
+              pathname={`/tenants/${tenant.id}`}
+              searchParams={sp}
+              param="evidencePage"
+            />
           </>
         )}
       </section>

@@ -21,22 +21,39 @@ export default async function ConsentCallbackPage({ searchParams }: Props) {
   const sp = await searchParams;
   const entraId = firstParam(sp.tenant);
   const error = firstParam(sp.error);
-  const tenant = entraId && /^[0-9a-f-]{36}$/i.test(entraId)
-    ? await db.tenant.findFirst({ where: { AND: [tenantScopeWhere(principal, 'viewer'), { entraTenantId: entraId.toLowerCase() }] }, select: { id: true, displayName: true } })
-    : null;
+  const tenant =
+    entraId && /^[0-9a-f-]{36}$/i.test(entraId)
+      ? await db.tenant.findFirst({
+          where: { AND: [tenantScopeWhere(principal, 'viewer'), { entraTenantId: entraId.toLowerCase() }] },
+          select: { id: true, displayName: true },
+        })
+      : null;
   return (
     <>
       <PageHeader title="Admin consent" breadcrumbs={[{ href: '/tenants', label: 'Tenants' }]} />
       {error ? (
         <Alert tone="danger" title="Consent was not granted">
-          {firstParam(sp.error_description) ?? error}. Send the admin-consent link to a Global Administrator of the tenant and try again.
+          {firstParam(sp.error_description) ?? error}. Send the admin-consent link to a Global Administrator of the
+          tenant and try again.
         </Alert>
       ) : (
         <Alert tone="success" title="Consent granted">
           {tenant ? (
-            <>Open <Link className="underline" href={`/tenants/${tenant.id}`}>{tenant.displayName}</Link> and run “Check consent” to confirm Rekey&apos;s permissions there.</>
+            <>
+              Open{' '}
+              <Link className="underline" href={`/tenants/${tenant.id}`}>
+                {tenant.displayName}
+              </Link>{' '}
+              and run “Check consent” to confirm Rekey&apos;s permissions there.
+            </>
           ) : (
-            <>Open the tenant from the <Link className="underline" href="/tenants">tenants list</Link> and run “Check consent”.</>
+            <>
+              Open the tenant from the{' '}
+              <Link className="underline" href="/tenants">
+                tenants list
+              </Link>{' '}
+              and run “Check consent”.
+            </>
           )}
         </Alert>
       )}

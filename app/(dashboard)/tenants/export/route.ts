@@ -6,7 +6,9 @@ import { db } from '@/lib/db';
 import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
 import { listTenants, TENANT_SORTS } from '@/lib/fleet/list-tenants';
 
-const Query = z.object({ sort: z.enum(TENANT_SORTS).optional(), dir: z.enum(['asc', 'desc']).optional() }).passthrough();
+const Query = z
+  .object({ sort: z.enum(TENANT_SORTS).optional(), dir: z.enum(['asc', 'desc']).optional() })
+  .passthrough();
 
 /** CSV of every tenant matching the table's filters (not just the visible page). */
 export const GET = defineRoute({
@@ -18,8 +20,34 @@ export const GET = defineRoute({
     const scope = tenantScopeWhere(principal, 'viewer');
     const rows = paged(
       (page, pageSize) => listTenants(db, scope, { filters, sort: input.sort, dir: input.dir, page, pageSize }),
-      (t) => [t.displayName, t.entraTenantId, t.defaultDomain, t.region, t.group, t.connectors, t.worstStatus, t.consentState, t.signInLogState, t.lastScanAt],
+      (t) => [
+        t.displayName,
+        t.entraTenantId,
+        t.defaultDomain,
+        t.region,
+        t.group,
+        t.connectors,
+        t.worstStatus,
+        t.consentState,
+        t.signInLogState,
+        t.lastScanAt,
+      ],
     );
-    return csvResponse('rekey-tenants.csv', ['name', 'tenantId', 'domain', 'region', 'group', 'connectors', 'worstStatus', 'consent', 'signInLogs', 'lastScan'], rows);
+    return csvResponse(
+      'rekey-tenants.csv',
+      [
+        'name',
+        'tenantId',
+        'domain',
+        'region',
+        'group',
+        'connectors',
+        'worstStatus',
+        'consent',
+        'signInLogs',
+        'lastScan',
+      ],
+      rows,
+    );
   },
 });

@@ -24,14 +24,17 @@ export default async function NewTenantsPage() {
       />
       {!fleetWide ? (
         <Alert tone="warning" title="Adding tenants needs the Operator role for the whole fleet" className="mb-6">
-          Your Operator role is limited to some tenants or groups, so you could not see a tenant you add. Ask an admin to add it.
+          Your Operator role is limited to some tenants or groups, so you could not see a tenant you add. Ask an admin
+          to add it.
         </Alert>
       ) : null}
       <div className="grid gap-6 xl:grid-cols-2">
         <Card>
           <CardHeader>
             <CardTitle>Add one tenant</CardTitle>
-            <CardDescription>A domain is resolved to its tenant id through Entra ID&apos;s public OpenID configuration.</CardDescription>
+            <CardDescription>
+              A domain is resolved to its tenant id through Entra ID&apos;s public OpenID configuration.
+            </CardDescription>
           </CardHeader>
           <CardBody>
             <AddTenantForm regions={regions} groups={groups.filter((g): g is string => Boolean(g))} />
@@ -40,7 +43,10 @@ export default async function NewTenantsPage() {
         <Card>
           <CardHeader>
             <CardTitle>Import from CSV</CardTitle>
-            <CardDescription>Every row is checked first: invalid ids, duplicates, unknown domains and tenants already onboarded. If any row fails, nothing is imported.</CardDescription>
+            <CardDescription>
+              Every row is checked first: invalid ids, duplicates, unknown domains and tenants already onboarded. If any
+              row fails, nothing is imported.
+            </CardDescription>
           </CardHeader>
           <CardBody>
             <ImportTenantsForm />

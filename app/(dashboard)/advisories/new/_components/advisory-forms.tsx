@@ -24,7 +24,10 @@ const SEVERITY_OPTIONS = [
  * a long paste with one bad row stays in place to be fixed. Success redirects to the advisory.
  */
 function useAdvisoryForm(action: ActionFn<never>) {
-  const [state, dispatch, pending] = useActionState<Result, FormData>(action as (p: Result, f: FormData) => Promise<Result>, null);
+  const [state, dispatch, pending] = useActionState<Result, FormData>(
+    action as (p: Result, f: FormData) => Promise<Result>,
+    null,
+  );
   const [, startTransition] = useTransition();
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -44,26 +47,71 @@ function FormError({ error, title }: { error: { message: string } | null; title:
   );
 }
 
-function MetaFields({ prefix, fe, requireTitle = true, children }: { prefix: string; fe: Record<string, string[]>; requireTitle?: boolean; children?: ReactNode }) {
+function MetaFields({
+  prefix,
+  fe,
+  requireTitle = true,
+  children,
+}: {
+  prefix: string;
+  fe: Record<string, string[]>;
+  requireTitle?: boolean;
+  children?: ReactNode;
+}) {
   return (
     <div className="grid gap-4 sm:grid-cols-2">
-      <Field id={`${prefix}-title`} label="Title" required={requireTitle} className="sm:col-span-2" error={fe.title?.join(' ')} hint={requireTitle ? undefined : 'Optional: the file’s title is used otherwise.'}>
+      <Field
+        id={`${prefix}-title`}
+        label="Title"
+        required={requireTitle}
+        className="sm:col-span-2"
+        error={fe.title?.join(' ')}
+        hint={requireTitle ? undefined : 'Optional: the file’s title is used otherwise.'}
+      >
         {(p) => <Input {...p} name="title" maxLength={200} />}
       </Field>
       <Field id={`${prefix}-severity`} label="Severity" error={fe.severity?.join(' ')}>
-        {(p) => <Select {...p} name="severity" defaultValue={requireTitle ? 'critical' : ''} options={requireTitle ? SEVERITY_OPTIONS : [{ value: '', label: 'From the file' }, ...SEVERITY_OPTIONS]} />}
+        {(p) => (
+          <Select
+            {...p}
+            name="severity"
+            defaultValue={requireTitle ? 'critical' : ''}
+            options={requireTitle ? SEVERITY_OPTIONS : [{ value: '', label: 'From the file' }, ...SEVERITY_OPTIONS]}
+          />
+        )}
       </Field>
-      <Field id={`${prefix}-published`} label="Published (UTC)" hint="Defaults to now." error={fe.publishedAt?.join(' ')}>
+      <Field
+        id={`${prefix}-published`}
+        label="Published (UTC)"
+        hint="Defaults to now."
+        error={fe.publishedAt?.join(' ')}
+      >
         {(p) => <Input {...p} name="publishedAt" type="datetime-local" />}
       </Field>
-      <Field id={`${prefix}-start`} label="Compromise window start (UTC)" hint="Sign-ins since then are read as evidence." error={fe.compromiseStart?.join(' ')}>
+      <Field
+        id={`${prefix}-start`}
+        label="Compromise window start (UTC)"
+        hint="Sign-ins since then are read as evidence."
+        error={fe.compromiseStart?.join(' ')}
+      >
         {(p) => <Input {...p} name="compromiseStart" type="datetime-local" />}
       </Field>
-      <Field id={`${prefix}-end`} label="Compromise window end (UTC)" hint="Empty: still open." error={fe.compromiseEnd?.join(' ')}>
+      <Field
+        id={`${prefix}-end`}
+        label="Compromise window end (UTC)"
+        hint="Empty: still open."
+        error={fe.compromiseEnd?.join(' ')}
+      >
         {(p) => <Input {...p} name="compromiseEnd" type="datetime-local" />}
       </Field>
       {children}
-      <Field id={`${prefix}-guidance`} label="Guidance" className="sm:col-span-2" hint="What to do, e.g. “Delete the existing connection and create a new one”." error={fe.guidance?.join(' ')}>
+      <Field
+        id={`${prefix}-guidance`}
+        label="Guidance"
+        className="sm:col-span-2"
+        hint="What to do, e.g. “Delete the existing connection and create a new one”."
+        error={fe.guidance?.join(' ')}
+      >
         {(p) => <Textarea {...p} name="guidance" rows={3} />}
       </Field>
     </div>
@@ -85,7 +133,9 @@ export function PasteAdvisoryForm() {
       </Field>
       <MetaFields prefix="adv" fe={fe} />
       <FormError error={error} title="The advisory was not saved" />
-      <Button type="submit" variant="primary" disabled={pending}>{pending ? 'Saving and re-classifying…' : 'Create advisory'}</Button>
+      <Button type="submit" variant="primary" disabled={pending}>
+        {pending ? 'Saving and re-classifying…' : 'Create advisory'}
+      </Button>
     </form>
   );
 }
@@ -101,11 +151,21 @@ export function ImportAdvisoryForm() {
         hint="The vendor’s JSON advisory, or a CSV with columns kind,value,issuer (kind: sha1, sha256 or serial). Up to 2 MiB. Any bad row refuses the whole file."
         error={fe.file?.join(' ')}
       >
-        {(p) => <Input {...p} name="file" type="file" accept=".json,.csv,.txt,application/json,text/csv,text/plain" className="h-auto py-1" />}
+        {(p) => (
+          <Input
+            {...p}
+            name="file"
+            type="file"
+            accept=".json,.csv,.txt,application/json,text/csv,text/plain"
+            className="h-auto py-1"
+          />
+        )}
       </Field>
       <MetaFields prefix="imp" fe={fe} requireTitle={false} />
       <FormError error={error} title="The advisory was not imported" />
-      <Button type="submit" variant="primary" disabled={pending}>{pending ? 'Importing and re-classifying…' : 'Import advisory'}</Button>
+      <Button type="submit" variant="primary" disabled={pending}>
+        {pending ? 'Importing and re-classifying…' : 'Import advisory'}
+      </Button>
     </form>
   );
 }
@@ -114,14 +174,27 @@ export function MarkCompromisedForm({ defaultCertificate }: { defaultCertificate
   const { onSubmit, pending, error, fe } = useAdvisoryForm(markCompromisedAction);
   return (
     <form onSubmit={onSubmit} className="space-y-4" aria-label="Mark a certificate compromised">
-      <Field id="mark-cert" label="Certificate" required hint="Its Rekey id, or its SHA-1 or SHA-256 thumbprint (see Certificates)." error={fe.certificate?.join(' ')}>
-        {(p) => <Input {...p} name="certificate" defaultValue={defaultCertificate} spellCheck={false} className="font-mono" />}
+      <Field
+        id="mark-cert"
+        label="Certificate"
+        required
+        hint="Its Rekey id, or its SHA-1 or SHA-256 thumbprint (see Certificates)."
+        error={fe.certificate?.join(' ')}
+      >
+        {(p) => (
+          <Input {...p} name="certificate" defaultValue={defaultCertificate} spellCheck={false} className="font-mono" />
+        )}
       </Field>
       <div className="grid gap-4 sm:grid-cols-2">
         <Field id="mark-severity" label="Severity" error={fe.severity?.join(' ')}>
           {(p) => <Select {...p} name="severity" defaultValue="critical" options={SEVERITY_OPTIONS} />}
         </Field>
-        <Field id="mark-title" label="Title" hint="Optional: defaults to the certificate’s subject." error={fe.title?.join(' ')}>
+        <Field
+          id="mark-title"
+          label="Title"
+          hint="Optional: defaults to the certificate’s subject."
+          error={fe.title?.join(' ')}
+        >
           {(p) => <Input {...p} name="title" maxLength={200} />}
         </Field>
         <Field id="mark-start" label="Compromise window start (UTC)" error={fe.compromiseStart?.join(' ')}>
@@ -130,13 +203,24 @@ export function MarkCompromisedForm({ defaultCertificate }: { defaultCertificate
         <Field id="mark-end" label="Compromise window end (UTC)" error={fe.compromiseEnd?.join(' ')}>
           {(p) => <Input {...p} name="compromiseEnd" type="datetime-local" />}
         </Field>
-        <Field id="mark-guidance" label="Guidance" className="sm:col-span-2" hint="Defaults to: rotate every connector that uses it and remove the credential from each tenant." error={fe.guidance?.join(' ')}>
+        <Field
+          id="mark-guidance"
+          label="Guidance"
+          className="sm:col-span-2"
+          hint="Defaults to: rotate every connector that uses it and remove the credential from each tenant."
+          error={fe.guidance?.join(' ')}
+        >
           {(p) => <Textarea {...p} name="guidance" rows={2} />}
         </Field>
       </div>
-      <p className="text-sm text-fg-muted">Every connector that uses this certificate or still holds it as a credential becomes Compromised, in every tenant.</p>
+      <p className="text-sm text-fg-muted">
+        Every connector that uses this certificate or still holds it as a credential becomes Compromised, in every
+        tenant.
+      </p>
       <FormError error={error} title="The certificate was not marked" />
-      <Button type="submit" variant="danger" disabled={pending}>{pending ? 'Marking and re-classifying…' : 'Mark compromised'}</Button>
+      <Button type="submit" variant="danger" disabled={pending}>
+        {pending ? 'Marking and re-classifying…' : 'Mark compromised'}
+      </Button>
     </form>
   );
 }

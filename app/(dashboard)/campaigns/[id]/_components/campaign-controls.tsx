@@ -6,7 +6,14 @@ import { Button, type ButtonVariant } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { LinkButton } from '@/components/ui/link-button';
 import type { ActionResult } from '@/lib/auth/action';
-import { approveCampaignAction, cancelCampaignAction, pauseCampaignAction, resumeCampaignAction, retryFailedAction, startCampaignAction } from '../../actions';
+import {
+  approveCampaignAction,
+  cancelCampaignAction,
+  pauseCampaignAction,
+  resumeCampaignAction,
+  retryFailedAction,
+  startCampaignAction,
+} from '../../actions';
 
 type R = ActionResult<unknown> | null;
 type Fn = (p: R, f: FormData) => Promise<R>;
@@ -15,7 +22,21 @@ function useAct(fn: unknown) {
   return useActionState<R, FormData>(fn as Fn, null);
 }
 
-function SimpleButton({ campaignId, label, pendingLabel, dispatch, pending, variant = 'secondary' }: { campaignId: string; label: string; pendingLabel: string; dispatch: (f: FormData) => void; pending: boolean; variant?: ButtonVariant }) {
+function SimpleButton({
+  campaignId,
+  label,
+  pendingLabel,
+  dispatch,
+  pending,
+  variant = 'secondary',
+}: {
+  campaignId: string;
+  label: string;
+  pendingLabel: string;
+  dispatch: (f: FormData) => void;
+  pending: boolean;
+  variant?: ButtonVariant;
+}) {
   return (
     <form action={dispatch}>
       <input type="hidden" name="campaignId" value={campaignId} />
@@ -38,20 +59,39 @@ export type CampaignControlsProps = {
 };
 
 /** Start / approve / pause / resume / cancel / retry failed, as the campaign's state allows. */
-export function CampaignControls({ campaignId, state, canOperate, canApprove, failed, total, startConfirmText }: CampaignControlsProps) {
+export function CampaignControls({
+  campaignId,
+  state,
+  canOperate,
+  canApprove,
+  failed,
+  total,
+  startConfirmText,
+}: CampaignControlsProps) {
   const [startState, start] = useAct(startCampaignAction);
   const [approveState, approve, approving] = useAct(approveCampaignAction);
   const [pauseState, pause, pausing] = useAct(pauseCampaignAction);
   const [resumeState, resume, resuming] = useAct(resumeCampaignAction);
   const [cancelState, cancel] = useAct(cancelCampaignAction);
   const [retryState, retry, retrying] = useAct(retryFailedAction);
-  const errors = [startState, approveState, pauseState, resumeState, cancelState, retryState].flatMap((s) => (s && !s.ok ? [s.error.message] : []));
+  const errors = [startState, approveState, pauseState, resumeState, cancelState, retryState].flatMap((s) =>
+    s && !s.ok ? [s.error.message] : [],
+  );
   if (!canOperate) return null;
   const hidden = { campaignId };
   return (
     <div className="flex flex-col items-end gap-2">
       <div className="flex flex-wrap items-center justify-end gap-2">
-        {state === 'AWAITING_APPROVAL' && canApprove ? <SimpleButton campaignId={campaignId} label="Approve" pendingLabel="Approving…" dispatch={approve} pending={approving} variant="primary" /> : null}
+        {state === 'AWAITING_APPROVAL' && canApprove ? (
+          <SimpleButton
+            campaignId={campaignId}
+            label="Approve"
+            pendingLabel="Approving…"
+            dispatch={approve}
+            pending={approving}
+            variant="primary"
+          />
+        ) : null}
         {state === 'DRAFT' || state === 'AWAITING_APPROVAL' ? (
           <LinkButton href={`/campaigns/new/setup?from=${campaignId}`} size="sm" variant="secondary">
             Edit settings
@@ -71,9 +111,34 @@ export function CampaignControls({ campaignId, state, canOperate, canApprove, fa
             hiddenFields={hidden}
           />
         ) : null}
-        {state === 'RUNNING' ? <SimpleButton campaignId={campaignId} label="Pause" pendingLabel="Pausing…" dispatch={pause} pending={pausing} /> : null}
-        {state === 'PAUSED' ? <SimpleButton campaignId={campaignId} label="Resume" pendingLabel="Resuming…" dispatch={resume} pending={resuming} variant="primary" /> : null}
-        {failed > 0 && (state === 'RUNNING' || state === 'PAUSED' || state === 'COMPLETED') ? <SimpleButton campaignId={campaignId} label={`Retry ${failed} failed`} pendingLabel="Retrying…" dispatch={retry} pending={retrying} /> : null}
+        {state === 'RUNNING' ? (
+          <SimpleButton
+            campaignId={campaignId}
+            label="Pause"
+            pendingLabel="Pausing…"
+            dispatch={pause}
+            pending={pausing}
+          />
+        ) : null}
+        {state === 'PAUSED' ? (
+          <SimpleButton
+            campaignId={campaignId}
+            label="Resume"
+            pendingLabel="Resuming…"
+            dispatch={resume}
+            pending={resuming}
+            variant="primary"
+          />
+        ) : null}
+        {failed > 0 && (state === 'RUNNING' || state === 'PAUSED' || state === 'COMPLETED') ? (
+          <SimpleButton
+            campaignId={campaignId}
+            label={`Retry ${failed} failed`}
+            pendingLabel="Retrying…"
+            dispatch={retry}
+            pending={retrying}
+          />
+        ) : null}
         {state === 'DRAFT' || state === 'AWAITING_APPROVAL' || state === 'RUNNING' || state === 'PAUSED' ? (
           <ConfirmDialog
             triggerLabel={state === 'DRAFT' || state === 'AWAITING_APPROVAL' ? 'Discard' : 'Cancel campaign'}

@@ -22,7 +22,11 @@ export const GET = defineRoute<never, { id: string }>({
       },
     });
     return new Response(stream, {
-      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="campaign-${params.id.slice(0, 8)}-results.csv"`, 'cache-control': 'no-store' },
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="campaign-${params.id.slice(0, 8)}-results.csv"`,
+        'cache-control': 'no-store',
+      },
     });
   },
 });

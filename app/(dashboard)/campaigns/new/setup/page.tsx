@@ -18,7 +18,13 @@ import { CONNECTOR_STATUS_VALUES } from '@/lib/fleet/statuses';
 import { firstParam, formatDate, formatNumber } from '@/lib/utils';
 import { FleetFilterFields } from '../../../_components/fleet-filter-form';
 import { CampaignForm } from '../../_components/campaign-form';
-import { defaultCertificateFor, findCampaignSelection, listAdvisoryOptions, listCandidateCertificates, previewSelection } from '../../_lib/campaign-queries';
+import {
+  defaultCertificateFor,
+  findCampaignSelection,
+  listAdvisoryOptions,
+  listCandidateCertificates,
+  previewSelection,
+} from '../../_lib/campaign-queries';
 
 export const metadata: Metadata = { title: 'New campaign · Rekey' };
 
@@ -61,9 +67,20 @@ export default async function NewCampaignPage({ searchParams }: Props) {
   const advisory = advisories.find((a) => a.id === advisoryId);
   const hidden: Record<string, string> = from
     ? { fromCampaignId: from.id }
-    : Object.fromEntries(Object.entries({ ...filters, advisoryId }).filter((e): e is [string, string] => typeof e[1] === 'string'));
-  const certificateOptions = certs.map((c) => ({ value: c.id, label: `${c.label}${c.region ? ` · ${c.region}` : ''} (until ${formatDate(c.notAfter)})${c.hasPrivateKey ? '' : ' · no key'}` }));
-  const defaultName = from ? from.name : advisory ? `Remediate: ${advisory.title}` : filters.status ? `Rotate ${filters.status} connectors${filters.region ? ` · ${filters.region}` : ''}` : `Campaign · ${formatDate(now)}`;
+    : Object.fromEntries(
+        Object.entries({ ...filters, advisoryId }).filter((e): e is [string, string] => typeof e[1] === 'string'),
+      );
+  const certificateOptions = certs.map((c) => ({
+    value: c.id,
+    label: `${c.label}${c.region ? ` · ${c.region}` : ''} (until ${formatDate(c.notAfter)})${c.hasPrivateKey ? '' : ' · no key'}`,
+  }));
+  const defaultName = from
+    ? from.name
+    : advisory
+      ? `Remediate: ${advisory.title}`
+      : filters.status
+        ? `Rotate ${filters.status} connectors${filters.region ? ` · ${filters.region}` : ''}`
+        : `Campaign · ${formatDate(now)}`;
   const fromWaves = from && Array.isArray(from.waves) ? (from.waves as { size?: number | null }[]) : null;
 
   return (
@@ -88,18 +105,34 @@ export default async function NewCampaignPage({ searchParams }: Props) {
         <Card>
           <CardHeader>
             <CardTitle>1. Connectors</CardTitle>
-            <CardDescription>{from ? 'The draft’s selection.' : 'Every connector on a certificate in an advisory, or a fleet filter.'}</CardDescription>
+            <CardDescription>
+              {from ? 'The draft’s selection.' : 'Every connector on a certificate in an advisory, or a fleet filter.'}
+            </CardDescription>
           </CardHeader>
           <CardBody className="space-y-4">
             {!from ? (
               <form action="/campaigns/new/setup" method="get" className="space-y-3" aria-label="Choose the connectors">
                 <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
                   Advisory
-                  <Select name="advisoryId" defaultValue={advisoryId ?? ''} options={[{ value: '', label: 'Any (no advisory)' }, ...advisories.map((a) => ({ value: a.id, label: `${a.title} (${a.severity})` }))]} />
+                  <Select
+                    name="advisoryId"
+                    defaultValue={advisoryId ?? ''}
+                    options={[
+                      { value: '', label: 'Any (no advisory)' },
+                      ...advisories.map((a) => ({ value: a.id, label: `${a.title} (${a.severity})` })),
+                    ]}
+                  />
                 </label>
                 <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
                   Status
-                  <Select name="status" defaultValue={filters.status ?? ''} options={[{ value: '', label: 'Any status' }, ...CONNECTOR_STATUS_VALUES.map((s) => ({ value: s, label: s }))]} />
+                  <Select
+                    name="status"
+                    defaultValue={filters.status ?? ''}
+                    options={[
+                      { value: '', label: 'Any status' },
+                      ...CONNECTOR_STATUS_VALUES.map((s) => ({ value: s, label: s })),
+                    ]}
+                  />
                 </label>
                 <FleetFilterFields filters={filters} options={options} />
                 {filters.q ? <input type="hidden" name="q" value={filters.q} /> : null}
@@ -111,7 +144,12 @@ export default async function NewCampaignPage({ searchParams }: Props) {
             <div className="grid grid-cols-2 gap-3" aria-live="polite">
               <Stat label="Connectors to rotate" value={formatNumber(preview.eligible)} />
               <Stat label="Tenants" value={formatNumber(preview.tenants)} />
-              <Stat label="Skipped" value={formatNumber(preview.skipped)} detail="Already in a rotation" tone={preview.skipped ? 'warning' : 'default'} />
+              <Stat
+                label="Skipped"
+                value={formatNumber(preview.skipped)}
+                detail="Already in a rotation"
+                tone={preview.skipped ? 'warning' : 'default'}
+              />
               <Stat label="Regions" value={formatNumber(preview.regions.length)} />
             </div>
             {preview.error ? <Alert tone="danger">{preview.error}</Alert> : null}
@@ -122,16 +160,22 @@ export default async function NewCampaignPage({ searchParams }: Props) {
           <CardHeader>
             <CardTitle>2. Plan</CardTitle>
             <CardDescription>
-              {formatNumber(total)} connector{total === 1 ? '' : 's'} selected{total > DEFAULT_APPROVAL_THRESHOLD ? ' — fleet-wide: a second admin must approve before it starts' : ''}.
+              {formatNumber(total)} connector{total === 1 ? '' : 's'} selected
+              {total > DEFAULT_APPROVAL_THRESHOLD ? ' — fleet-wide: a second admin must approve before it starts' : ''}.
             </CardDescription>
           </CardHeader>
           <CardBody>
             {total === 0 ? (
-              <p className="text-sm text-fg-muted">The selection matches no connector you may rotate. Change the selection on the left.</p>
+              <p className="text-sm text-fg-muted">
+                The selection matches no connector you may rotate. Change the selection on the left.
+              </p>
             ) : (
               <CampaignForm
                 hidden={hidden}
-                regions={preview.regions.map((r) => ({ ...r, defaultCertificateId: defaultCertificateFor(r.region, certs) ?? '' }))}
+                regions={preview.regions.map((r) => ({
+                  ...r,
+                  defaultCertificateId: defaultCertificateFor(r.region, certs) ?? '',
+                }))}
                 certificateOptions={certificateOptions}
                 defaults={{
                   name: defaultName,

@@ -7,7 +7,17 @@ import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { removeUnknownCredentialAction } from '../actions';
 
 /** "Remove unknown credential": confirmed by typing the first 8 characters of its key id. */
-export function RemoveCredential({ connectorId, keyId, thumbprint, on }: { connectorId: string; keyId: string; thumbprint: string | null; on: string }) {
+export function RemoveCredential({
+  connectorId,
+  keyId,
+  thumbprint,
+  on,
+}: {
+  connectorId: string;
+  keyId: string;
+  thumbprint: string | null;
+  on: string;
+}) {
   const router = useRouter();
   const [message, setMessage] = useState<{ tone: 'danger' | 'success'; text: string } | null>(null);
   const prefix = keyId.slice(0, 8);
@@ -22,14 +32,37 @@ export function RemoveCredential({ connectorId, keyId, thumbprint, on }: { conne
         requireText={prefix}
         action={async (fd) => {
           setMessage(null);
-          const r = await removeUnknownCredentialAction(null, { connectorId, keyId, confirm: String(fd.get('confirmText') ?? '') });
-          setMessage(r.ok ? { tone: 'success', text: r.data.removed ? `Removed credential ${prefix}….` : `Credential ${prefix}… was already gone.` } : { tone: 'danger', text: r.error.message });
+          const r = await removeUnknownCredentialAction(null, {
+            connectorId,
+            keyId,
+            confirm: String(fd.get('confirmText') ?? ''),
+          });
+          setMessage(
+            r.ok
+              ? {
+                  tone: 'success',
+                  text: r.data.removed ? `Removed credential ${prefix}….` : `Credential ${prefix}… was already gone.`,
+                }
+              : { tone: 'danger', text: r.error.message },
+          );
           router.refresh();
         }}
       >
-        <p>Key id <code className="font-mono">{keyId}</code>{thumbprint ? <>, SHA-1 <code className="break-all font-mono">{thumbprint}</code></> : null}.</p>
+        <p>
+          Key id <code className="font-mono">{keyId}</code>
+          {thumbprint ? (
+            <>
+              , SHA-1 <code className="font-mono break-all">{thumbprint}</code>
+            </>
+          ) : null}
+          .
+        </p>
       </ConfirmDialog>
-      {message ? <Alert tone={message.tone} live={message.tone === 'danger' ? 'alert' : 'status'}>{message.text}</Alert> : null}
+      {message ? (
+        <Alert tone={message.tone} live={message.tone === 'danger' ? 'alert' : 'status'}>
+          {message.text}
+        </Alert>
+      ) : null}
     </div>
   );
 }

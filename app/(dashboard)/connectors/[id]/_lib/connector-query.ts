@@ -7,10 +7,23 @@ export async function findConnector(id: string) {
   return db.connector.findUnique({
     where: { id },
     select: {
-      id: true, displayName: true, appId: true, appObjectId: true, spObjectId: true, status: true, statusReasons: true, statusAt: true, observedCredentials: true, observedAt: true, missingSince: true, tenantId: true,
+      id: true,
+      displayName: true,
+      appId: true,
+      appObjectId: true,
+      spObjectId: true,
+      status: true,
+      statusReasons: true,
+      statusAt: true,
+      observedCredentials: true,
+      observedAt: true,
+      missingSince: true,
+      tenantId: true,
       tenant: { select: { id: true, displayName: true, region: true, group: true, defaultDomain: true } },
       connectorType: { select: { name: true, vendor: true, description: true } },
-      currentCertificate: { select: { id: true, subject: true, label: true, sha1Thumbprint: true, notBefore: true, notAfter: true } },
+      currentCertificate: {
+        select: { id: true, subject: true, label: true, sha1Thumbprint: true, notBefore: true, notAfter: true },
+      },
     },
   });
 }

@@ -14,7 +14,11 @@ export const GET = defineRoute({
   input: Query,
   handler: async (input, { principal, now }) => {
     const filters = parseFleetFilters(input as Record<string, string>);
-    const lines = exportSecurityReport(db, fleetScopeFor(principal, 'viewer'), { now, days: input.days ?? 30, filters });
+    const lines = exportSecurityReport(db, fleetScopeFor(principal, 'viewer'), {
+      now,
+      days: input.days ?? 30,
+      filters,
+    });
     const encoder = new TextEncoder();
     const stream = new ReadableStream<Uint8Array>({
       async pull(controller) {
@@ -24,6 +28,12 @@ export const GET = defineRoute({
       },
     });
     const day = now.toISOString().slice(0, 10);
-    return new Response(stream, { headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="rekey-security-report-${day}.csv"`, 'cache-control': 'no-store' } });
+    return new Response(stream, {
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="rekey-security-report-${day}.csv"`,
+        'cache-control': 'no-store',
+      },
+    });
   },
 });

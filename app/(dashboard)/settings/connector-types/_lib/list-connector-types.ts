@@ -5,6 +5,15 @@ import { db } from '@/lib/db';
 export function listConnectorTypes() {
   return db.connectorType.findMany({
     orderBy: { name: 'asc' },
-    select: { id: true, name: true, vendor: true, description: true, displayNamePattern: true, appId: true, requiredResourceAccess: true, _count: { select: { connectors: true } } },
+    select: {
+      id: true,
+      name: true,
+      vendor: true,
+      description: true,
+      displayNamePattern: true,
+      appId: true,
+      requiredResourceAccess: true,
+      _count: { select: { connectors: true } },
+    },
   });
 }

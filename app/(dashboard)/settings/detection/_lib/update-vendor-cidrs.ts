@@ -13,14 +13,19 @@ import { RekeyError } from '@/lib/errors';
 
 /** One address or range per line; blank lines and `#` comments skipped. Errors name the line. */
 export function parseCidrLines(text: string): string[] {
-  const entries = text.split(/\r?\n/).map((l, i) => ({ line: i + 1, value: l.replace(/#.*/, '').trim() })).filter((e) => e.value !== '');
+  const entries = text
+    .split(/\r?\n/)
+    .map((l, i) => ({ line: i + 1, value: l.replace(/#.*/, '').trim() }))
+    .filter((e) => e.value !== '');
   const parsed = VendorCidrsSchema.safeParse(entries.map((e) => e.value));
   if (!parsed.success) {
     const errors = parsed.error.issues.map((i) => {
       const idx = typeof i.path[0] === 'number' ? i.path[0] : null;
       return idx !== null && entries[idx] ? `line ${entries[idx].line}: ${i.message}` : i.message;
     });
-    throw new RekeyError('BAD_INPUT', `Nothing was saved; fix these lines:\n${errors.join('\n')}`, { fieldErrors: { cidrs: errors } });
+    throw new RekeyError('BAD_INPUT', `Nothing was saved; fix these lines:\n${errors.join('\n')}`, {
+      fieldErrors: { cidrs: errors },
+    });
   }
   return [...new Set(parsed.data)];
 }
@@ -34,8 +39,23 @@ export async function updateVendorCidrs(text: string, ctx: { actor: Actor; now: 
       create: { key: VENDOR_CIDRS_KEY, value: cidrs as Prisma.InputJsonValue, updatedById: ctx.actor.id },
       update: { value: cidrs as Prisma.InputJsonValue, updatedById: ctx.actor.id },
     });
-    await appendAuditEvent(tx, ctx.actor, { action: 'settings.update', targetType: 'setting', targetId: VENDOR_CIDRS_KEY, before: old?.value ?? null, after: cidrs }, ctx.now);
+    await appendAuditEvent(
+      tx,
+      ctx.actor,
+      {
+        action: 'settings.update',
+        targetType: 'setting',
+        targetId: VENDOR_CIDRS_KEY,
+        before: old?.value ?? null,
+        after: cidrs,
+      },
+      ctx.now,
+    );
   });
-  const result = await reclassifyConnectors(db, { all: true }, { now: ctx.now, actor: ctx.actor, reason: `settings ${VENDOR_CIDRS_KEY}` });
+  const result = await reclassifyConnectors(
+    db,
+    { all: true },
+    { now: ctx.now, actor: ctx.actor, reason: `settings ${VENDOR_CIDRS_KEY}` },
+  );
   return { cidrs, examined: result.examined, changed: result.changed };
 }

@@ -19,9 +19,24 @@ export async function updateStatusPolicy(input: StatusPolicy, ctx: { actor: Acto
       create: { key: STATUS_POLICY_KEY, value: policy as Prisma.InputJsonValue, updatedById: ctx.actor.id },
       update: { value: policy as Prisma.InputJsonValue, updatedById: ctx.actor.id },
     });
-    await appendAuditEvent(tx, ctx.actor, { action: 'settings.update', targetType: 'setting', targetId: STATUS_POLICY_KEY, before: old?.value ?? null, after: policy }, ctx.now);
+    await appendAuditEvent(
+      tx,
+      ctx.actor,
+      {
+        action: 'settings.update',
+        targetType: 'setting',
+        targetId: STATUS_POLICY_KEY,
+        before: old?.value ?? null,
+        after: policy,
+      },
+      ctx.now,
+    );
     return old?.value ?? null;
   });
-  const result = await reclassifyConnectors(db, { all: true }, { now: ctx.now, actor: ctx.actor, reason: `settings ${STATUS_POLICY_KEY}` });
+  const result = await reclassifyConnectors(
+    db,
+    { all: true },
+    { now: ctx.now, actor: ctx.actor, reason: `settings ${STATUS_POLICY_KEY}` },
+  );
   return { policy, before, examined: result.examined, changed: result.changed };
 }

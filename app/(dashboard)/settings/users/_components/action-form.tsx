@@ -22,9 +22,17 @@ export function ActionForm<T>({
 }) {
   const [state, formAction, pending] = useActionState<ActionResult<T> | null, FormData>(action, null);
   return (
-    <form action={formAction} className={cn(inline ? 'inline-flex items-center gap-2' : 'space-y-3', className)} aria-busy={pending}>
+    <form
+      action={formAction}
+      className={cn(inline ? 'inline-flex items-center gap-2' : 'space-y-3', className)}
+      aria-busy={pending}
+    >
       {children}
-      <p role="status" aria-live="polite" className={cn('text-xs', state && !state.ok ? 'text-danger' : 'text-fg-muted', !state && 'sr-only')}>
+      <p
+        role="status"
+        aria-live="polite"
+        className={cn('text-xs', state && !state.ok ? 'text-danger' : 'text-fg-muted', !state && 'sr-only')}
+      >
         {state ? (state.ok ? (success ?? 'Saved.') : state.error.message) : ''}
         {state && !state.ok && state.error.fieldErrors ? (
           <span className="block">

@@ -7,12 +7,22 @@ import { Button } from '@/components/ui/button';
 import type { ActionResult } from '@/lib/auth/action';
 import { checkConsentAction } from '../../actions';
 
-type Result = ActionResult<{ state: string; detail: string; grantedRoles: string[]; missing: string[]; signInLogState: string; changed: boolean }> | null;
+type Result = ActionResult<{
+  state: string;
+  detail: string;
+  grantedRoles: string[];
+  missing: string[];
+  signInLogState: string;
+  changed: boolean;
+}> | null;
 
 /** "Check consent": asks Entra ID now (never a cached token) and shows the state it found. */
 export function ConsentCheckButton({ tenantId, size = 'sm' }: { tenantId: string; size?: 'sm' | 'md' }) {
   const router = useRouter();
-  const [state, action, pending] = useActionState<Result, FormData>(checkConsentAction as (p: Result, f: FormData) => Promise<Result>, null);
+  const [state, action, pending] = useActionState<Result, FormData>(
+    checkConsentAction as (p: Result, f: FormData) => Promise<Result>,
+    null,
+  );
   useEffect(() => {
     if (state?.ok) router.refresh();
   }, [state, router]);

@@ -16,9 +16,22 @@ export async function getTenantDetail(tenantId: string) {
   const tenant = await db.tenant.findUnique({
     where: { id: tenantId },
     select: {
-      id: true, entraTenantId: true, displayName: true, defaultDomain: true, region: true, group: true,
-      consentState: true, consentDetail: true, consentCheckedAt: true, grantedRoles: true,
-      signInLogState: true, signInLogDetail: true, lastScanAt: true, lastScanError: true, lastSignInScanAt: true, createdAt: true,
+      id: true,
+      entraTenantId: true,
+      displayName: true,
+      defaultDomain: true,
+      region: true,
+      group: true,
+      consentState: true,
+      consentDetail: true,
+      consentCheckedAt: true,
+      grantedRoles: true,
+      signInLogState: true,
+      signInLogDetail: true,
+      lastScanAt: true,
+      lastScanError: true,
+      lastSignInScanAt: true,
+      createdAt: true,
     },
   });
   if (!tenant) return null;
@@ -26,8 +39,15 @@ export async function getTenantDetail(tenantId: string) {
     where: { tenantId },
     orderBy: [{ status: 'asc' }, { displayName: 'asc' }],
     select: {
-      id: true, displayName: true, appId: true, status: true, statusReasons: true, observedAt: true, missingSince: true,
-      observedCredentials: true, expectedThumbprints: true,
+      id: true,
+      displayName: true,
+      appId: true,
+      status: true,
+      statusReasons: true,
+      observedAt: true,
+      missingSince: true,
+      observedCredentials: true,
+      expectedThumbprints: true,
       connectorType: { select: { name: true } },
       currentCertificate: { select: { id: true, subject: true, sha1Thumbprint: true, notAfter: true } },
       rotations: { where: { state: { in: [...ACTIVE_ROTATION_STATES] } }, select: { id: true, state: true }, take: 1 },
@@ -37,7 +57,11 @@ export async function getTenantDetail(tenantId: string) {
     tenant,
     connectors: connectors.map((c) => {
       const observed = readObservedCredentials(c.observedCredentials);
-      const drift = computeDrift({ observed, currentThumbprint: c.currentCertificate?.sha1Thumbprint ?? null, expectedThumbprints: c.expectedThumbprints });
+      const drift = computeDrift({
+        observed,
+        currentThumbprint: c.currentCertificate?.sha1Thumbprint ?? null,
+        expectedThumbprints: c.expectedThumbprints,
+      });
       const known = new Set(drift.known);
       const scanned = c.observedAt !== null;
       return {
@@ -52,7 +76,9 @@ export async function getTenantDetail(tenantId: string) {
         certificate: c.currentCertificate,
         activeRotation: c.rotations[0] ?? null,
         credentials: observed.map((o): CredentialView => ({ ...o, known: known.has(o) })),
-        drift: scanned ? { drifted: drift.drifted, unknown: drift.unknown, missing: drift.missing.filter((m) => m.required) } : null,
+        drift: scanned
+          ? { drifted: drift.drifted, unknown: drift.unknown, missing: drift.missing.filter((m) => m.required) }
+          : null,
       };
     }),
   };

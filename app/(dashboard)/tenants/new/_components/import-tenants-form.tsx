@@ -21,7 +21,14 @@ type Report = {
   imported: number;
   fileError: string | null;
   dryRun: boolean;
-  rows: { line: number; tenant: string; name: string; status: RowStatus; entraTenantId: string | null; messages: string[] }[];
+  rows: {
+    line: number;
+    tenant: string;
+    name: string;
+    status: RowStatus;
+    entraTenantId: string | null;
+    messages: string[];
+  }[];
   tenantIds: string[];
   consentUrls: { id: string; url: string | null }[];
 };
@@ -35,47 +42,110 @@ const STATUS: Record<RowStatus, { label: string; tone: Tone }> = {
   already_onboarded: { label: 'Already onboarded', tone: 'caution' },
 };
 
-const EXAMPLE = 'tenant,name,region,group\ncontoso.onmicrosoft.com,Contoso Ltd,EU,EU customers\n72f988bf-86f1-41af-91ab-2d7cd011db47,Fabrikam,US,';
+const EXAMPLE =
+  'tenant,name,region,group\ncontoso.onmicrosoft.com,Contoso Ltd,EU,EU customers\n72f988bf-86f1-41af-91ab-2d7cd011db47,Fabrikam,US,';
 
 function Summary({ r }: { r: Report }) {
-  if (r.fileError) return <Alert tone="danger" title="Nothing was imported">{r.fileError}</Alert>;
+  if (r.fileError)
+    return (
+      <Alert tone="danger" title="Nothing was imported">
+        {r.fileError}
+      </Alert>
+    );
   const bad = r.rows.filter((x) => x.status !== 'ok');
   if (bad.length) {
     return (
-      <Alert tone="danger" title={`Nothing was imported: ${bad.length} of ${r.rows.length} row${r.rows.length === 1 ? '' : 's'} ${bad.length === 1 ? 'has a problem' : 'have problems'}`}>
+      <Alert
+        tone="danger"
+        title={`Nothing was imported: ${bad.length} of ${r.rows.length} row${r.rows.length === 1 ? '' : 's'} ${bad.length === 1 ? 'has a problem' : 'have problems'}`}
+      >
         <ul className="list-disc pl-5">
-          {bad.slice(0, 10).map((x) => <li key={x.line}>Line {x.line}: {x.messages.join('; ')}</li>)}
+          {bad.slice(0, 10).map((x) => (
+            <li key={x.line}>
+              Line {x.line}: {x.messages.join('; ')}
+            </li>
+          ))}
           {bad.length > 10 ? <li>… and {bad.length - 10} more (see the table)</li> : null}
         </ul>
         <p className="mt-1">Fix these rows and import the file again; the other rows are fine.</p>
       </Alert>
     );
   }
-  if (r.dryRun) return <Alert tone="success" title="Every row passed the check">{r.rows.length} tenant{r.rows.length === 1 ? '' : 's'} would be imported. Nothing was written (check only).</Alert>;
-  return <Alert tone="success" title={`Imported ${r.imported} tenant${r.imported === 1 ? '' : 's'}`}>Each tenant&apos;s Global Administrator now consents Rekey&apos;s management app with the link below; then check consent on the tenant&apos;s page.</Alert>;
+  if (r.dryRun)
+    return (
+      <Alert tone="success" title="Every row passed the check">
+        {r.rows.length} tenant{r.rows.length === 1 ? '' : 's'} would be imported. Nothing was written (check only).
+      </Alert>
+    );
+  return (
+    <Alert tone="success" title={`Imported ${r.imported} tenant${r.imported === 1 ? '' : 's'}`}>
+      Each tenant&apos;s Global Administrator now consents Rekey&apos;s management app with the link below; then check
+      consent on the tenant&apos;s page.
+    </Alert>
+  );
 }
 
 /** Bulk onboarding from CSV: every row is checked first; any bad row means nothing is written. */
 export function ImportTenantsForm() {
   const [, startTransition] = useTransition();
-  const [state, action, pending] = useActionState<Result, FormData>(importTenantsAction as (p: Result, f: FormData) => Promise<Result>, null);
+  const [state, action, pending] = useActionState<Result, FormData>(
+    importTenantsAction as (p: Result, f: FormData) => Promise<Result>,
+    null,
+  );
   const report = state?.ok ? state.data : null;
   const linkFor = new Map(report?.consentUrls.map((c) => [c.id, c.url]) ?? []);
   return (
     <div className="space-y-4">
-      <form onSubmit={(e: FormEvent<HTMLFormElement>) => { e.preventDefault(); const fd = new FormData(e.currentTarget); startTransition(() => action(fd)); }} className="space-y-4" aria-label="Import tenants from CSV">
-        <Field id="import-csv" label="CSV" hint={<>Columns <code>tenant,name,region,group</code> (region and group optional); <code>tenant</code> is a tenant id or a domain. Or choose a file below.</>}>
-          {(p) => <Textarea {...p} name="csv" rows={6} spellCheck={false} className="font-mono text-xs" placeholder={EXAMPLE} />}
+      <form
+        onSubmit={(e: FormEvent<HTMLFormElement>) => {
+          e.preventDefault();
+          const fd = new FormData(e.currentTarget);
+          startTransition(() => action(fd));
+        }}
+        className="space-y-4"
+        aria-label="Import tenants from CSV"
+      >
+        <Field
+          id="import-csv"
+          label="CSV"
+          hint={
+            <>
+              Columns <code>tenant,name,region,group</code> (region and group optional); <code>tenant</code> is a tenant
+              id or a domain. Or choose a file below.
+            </>
+          }
+        >
+          {(p) => (
+            <Textarea
+              {...p}
+              name="csv"
+              rows={6}
+              spellCheck={false}
+              className="font-mono text-xs"
+              placeholder={EXAMPLE}
+            />
+          )}
         </Field>
         <Field id="import-file" label="CSV file" hint="Up to 10,000 rows, 5 MiB. A file replaces the text above.">
           {(p) => <Input {...p} name="file" type="file" accept=".csv,text/csv,text/plain" className="h-auto py-1" />}
         </Field>
-        <Checkbox name="dryRun" label="Check only (dry run)" hint="Validate every row and resolve domains without importing anything." />
+        <Checkbox
+          name="dryRun"
+          label="Check only (dry run)"
+          hint="Validate every row and resolve domains without importing anything."
+        />
         <div>
-          <Button type="submit" variant="primary" disabled={pending}>{pending ? 'Checking rows…' : 'Import tenants'}</Button>
+          <Button type="submit" variant="primary" disabled={pending}>
+            {pending ? 'Checking rows…' : 'Import tenants'}
+          </Button>
         </div>
       </form>
-      {state && !state.ok ? <Alert tone="danger" title="Nothing was imported">{state.error.message}{state.error.fieldErrors ? ` ${Object.values(state.error.fieldErrors).flat().join(' ')}` : ''}</Alert> : null}
+      {state && !state.ok ? (
+        <Alert tone="danger" title="Nothing was imported">
+          {state.error.message}
+          {state.error.fieldErrors ? ` ${Object.values(state.error.fieldErrors).flat().join(' ')}` : ''}
+        </Alert>
+      ) : null}
       {report ? (
         <section aria-label="Import report" className="space-y-3">
           <Summary r={report} />
@@ -100,10 +170,24 @@ export function ImportTenantsForm() {
                       <TR key={r.line}>
                         <TD align="right">{r.line}</TD>
                         <TD className="font-mono text-xs">{r.tenant || '—'}</TD>
-                        <TD>{created ? <Link className="underline" href={`/tenants/${created}`}>{r.name}</Link> : r.name || '—'}</TD>
-                        <TD><Badge tone={STATUS[r.status].tone}>{STATUS[r.status].label}</Badge></TD>
+                        <TD>
+                          {created ? (
+                            <Link className="underline" href={`/tenants/${created}`}>
+                              {r.name}
+                            </Link>
+                          ) : (
+                            r.name || '—'
+                          )}
+                        </TD>
+                        <TD>
+                          <Badge tone={STATUS[r.status].tone}>{STATUS[r.status].label}</Badge>
+                        </TD>
                         <TD className="text-xs text-fg-muted">
-                          {r.messages.length ? r.messages.join('; ') : r.entraTenantId ? `Tenant id ${r.entraTenantId}` : ''}
+                          {r.messages.length
+                            ? r.messages.join('; ')
+                            : r.entraTenantId
+                              ? `Tenant id ${r.entraTenantId}`
+                              : ''}
                           {url ? <CopyButton text={url} label="Copy consent link" className="ml-2" /> : null}
                         </TD>
                       </TR>

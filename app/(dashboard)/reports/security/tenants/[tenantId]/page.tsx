@@ -25,10 +25,12 @@ type Props = { params: Promise<{ tenantId: string }> };
 const when = (d: Date | string | null | undefined) => (d ? formatDateTime(d) : '—');
 
 function Credentials({ list, title }: { list: CredentialList | null; title: string }) {
-  const creds = list ? [...list.app.map((c) => ({ ...c, on: 'App' })), ...list.sp.map((c) => ({ ...c, on: 'Service principal' }))] : [];
+  const creds = list
+    ? [...list.app.map((c) => ({ ...c, on: 'App' })), ...list.sp.map((c) => ({ ...c, on: 'Service principal' }))]
+    : [];
   return (
     <div className="min-w-0 space-y-1">
-      <h4 className="text-xs font-semibold uppercase tracking-wide text-fg-muted">
+      <h4 className="text-xs font-semibold tracking-wide text-fg-muted uppercase">
         {title}
         {list ? ` · ${when(list.at)}` : ''}
       </h4>
@@ -38,7 +40,11 @@ function Credentials({ list, title }: { list: CredentialList | null; title: stri
         <ul className="space-y-1 text-xs">
           {creds.map((c) => (
             <li key={`${c.on}-${c.keyId}`} className="font-mono break-all">
-              {c.sha1 ?? c.keyId} <span className="font-sans text-fg-muted">({c.on}{c.end ? `, until ${when(c.end)}` : ''})</span>
+              {c.sha1 ?? c.keyId}{' '}
+              <span className="font-sans text-fg-muted">
+                ({c.on}
+                {c.end ? `, until ${when(c.end)}` : ''})
+              </span>
             </li>
           ))}
         </ul>
@@ -56,21 +62,43 @@ function RotationEvidence({ r }: { r: EvidenceRotation }) {
         </CardTitle>
         <CardDescription>
           By {r.actorLabel}
-          {r.campaignId ? <> in <Link className="underline" href={`/campaigns/${r.campaignId}`}>a campaign</Link></> : null} · started {when(r.startedAt)} · finished {when(r.finishedAt)}
+          {r.campaignId ? (
+            <>
+              {' '}
+              in{' '}
+              <Link className="underline" href={`/campaigns/${r.campaignId}`}>
+                a campaign
+              </Link>
+            </>
+          ) : null}{' '}
+          · started {when(r.startedAt)} · finished {when(r.finishedAt)}
         </CardDescription>
       </CardHeader>
       <CardBody className="space-y-4">
         <DescriptionList
           columns={2}
           items={[
-            { term: 'Old certificate', value: r.from ? <span className="font-mono text-xs break-all">{r.from.sha1Thumbprint}</span> : '—' },
-            { term: 'New certificate', value: <span className="font-mono text-xs break-all">{r.to.sha1Thumbprint}</span> },
+            {
+              term: 'Old certificate',
+              value: r.from ? <span className="font-mono text-xs break-all">{r.from.sha1Thumbprint}</span> : '—',
+            },
+            {
+              term: 'New certificate',
+              value: <span className="font-mono text-xs break-all">{r.to.sha1Thumbprint}</span>,
+            },
             { term: 'Status at start', value: r.startStatus ?? '—' },
             { term: 'New credential verified', value: when(r.verifiedNewAt) },
             { term: 'Old credential removed', value: when(r.removedAt) },
             { term: 'Old credential verified gone', value: when(r.verifiedOldGoneAt) },
             { term: 'Old credential last used', value: when(r.oldCredentialLastUsedAt) },
-            { term: 'Uses of the old credential after the rotation', value: r.oldCredentialUsesAfterFinish ? <Badge tone="danger">{formatNumber(r.oldCredentialUsesAfterFinish)}</Badge> : 'None' },
+            {
+              term: 'Uses of the old credential after the rotation',
+              value: r.oldCredentialUsesAfterFinish ? (
+                <Badge tone="danger">{formatNumber(r.oldCredentialUsesAfterFinish)}</Badge>
+              ) : (
+                'None'
+              ),
+            },
           ]}
         />
         <div className="grid gap-4 md:grid-cols-2">
@@ -120,15 +148,26 @@ export default async function EvidencePackPage({ params }: Props) {
       </Card>
 
       <section aria-labelledby="ev-connectors" className="mb-6 space-y-3">
-        <h2 id="ev-connectors" className="text-base font-semibold">Connectors</h2>
+        <h2 id="ev-connectors" className="text-base font-semibold">
+          Connectors
+        </h2>
         <TableContainer label="Connectors">
           <Table>
-            <THead><tr><TH>Connector</TH><TH>Status</TH><TH>Current certificate</TH><TH>Valid until</TH></tr></THead>
+            <THead>
+              <tr>
+                <TH>Connector</TH>
+                <TH>Status</TH>
+                <TH>Current certificate</TH>
+                <TH>Valid until</TH>
+              </tr>
+            </THead>
             <TBody>
               {pack.connectors.map((c) => (
                 <TR key={c.id}>
                   <TD className="font-medium">{c.displayName}</TD>
-                  <TD><StatusChip status={c.status} kind="connector" size="sm" /></TD>
+                  <TD>
+                    <StatusChip status={c.status} kind="connector" size="sm" />
+                  </TD>
                   <TD className="font-mono text-xs">{c.currentCertificate?.sha1Thumbprint ?? '—'}</TD>
                   <TD>{when(c.currentCertificate?.notAfter)}</TD>
                 </TR>
@@ -139,25 +178,49 @@ export default async function EvidencePackPage({ params }: Props) {
       </section>
 
       <section aria-labelledby="ev-rotations" className="mb-6 space-y-3">
-        <h2 id="ev-rotations" className="text-base font-semibold">Rotations</h2>
-        {pack.rotations.length === 0 ? <EmptyState title="No rotations yet" description="Nothing has been rotated in this tenant." icon="rotate" /> : pack.rotations.map((r) => <RotationEvidence key={r.id} r={r} />)}
+        <h2 id="ev-rotations" className="text-base font-semibold">
+          Rotations
+        </h2>
+        {pack.rotations.length === 0 ? (
+          <EmptyState title="No rotations yet" description="Nothing has been rotated in this tenant." icon="rotate" />
+        ) : (
+          pack.rotations.map((r) => <RotationEvidence key={r.id} r={r} />)
+        )}
       </section>
 
       <section aria-labelledby="ev-signins" className="mb-6 space-y-3">
-        <h2 id="ev-signins" className="text-base font-semibold">Sign-ins from unknown addresses</h2>
+        <h2 id="ev-signins" className="text-base font-semibold">
+          Sign-ins from unknown addresses
+        </h2>
         {pack.unknownSignIns.length === 0 ? (
-          <p className="text-sm text-fg-muted">None recorded{t.signInLogState !== 'available' ? ` (sign-in logs: ${t.signInLogState})` : ''}.</p>
+          <p className="text-sm text-fg-muted">
+            None recorded{t.signInLogState !== 'available' ? ` (sign-in logs: ${t.signInLogState})` : ''}.
+          </p>
         ) : (
           <TableContainer label="Sign-ins from unknown addresses">
             <Table>
-              <THead><tr><TH>Time</TH><TH>Address</TH><TH>Resource</TH><TH>Result</TH><TH>Credential</TH></tr></THead>
+              <THead>
+                <tr>
+                  <TH>Time</TH>
+                  <TH>Address</TH>
+                  <TH>Resource</TH>
+                  <TH>Result</TH>
+                  <TH>Credential</TH>
+                </tr>
+              </THead>
               <TBody>
                 {pack.unknownSignIns.map((s, i) => (
                   <TR key={`${s.at.toISOString()}-${i}`}>
                     <TD>{formatDateTime(s.at)}</TD>
                     <TD className="font-mono text-xs">{s.ipAddress}</TD>
                     <TD>{s.resource ?? '—'}</TD>
-                    <TD>{s.errorCode === 0 ? <Badge tone="danger">Succeeded</Badge> : <Badge tone="neutral">Failed ({s.errorCode})</Badge>}</TD>
+                    <TD>
+                      {s.errorCode === 0 ? (
+                        <Badge tone="danger">Succeeded</Badge>
+                      ) : (
+                        <Badge tone="neutral">Failed ({s.errorCode})</Badge>
+                      )}
+                    </TD>
                     <TD className="font-mono text-xs">{s.credentialThumbprint ?? '—'}</TD>
                   </TR>
                 ))}
@@ -168,13 +231,27 @@ export default async function EvidencePackPage({ params }: Props) {
       </section>
 
       <section aria-labelledby="ev-audit" className="space-y-3">
-        <h2 id="ev-audit" className="text-base font-semibold">Audit trail</h2>
+        <h2 id="ev-audit" className="text-base font-semibold">
+          Audit trail
+        </h2>
         <TableContainer label="Audit trail">
           <Table>
-            <THead><tr><TH>Time</TH><TH>Who</TH><TH>Action</TH><TH>Target</TH></tr></THead>
+            <THead>
+              <tr>
+                <TH>Time</TH>
+                <TH>Who</TH>
+                <TH>Action</TH>
+                <TH>Target</TH>
+              </tr>
+            </THead>
             <TBody>
               {pack.auditEvents.map((a) => (
-                <TR key={a.seq}><TD>{formatDateTime(a.at)}</TD><TD>{a.actorLabel}</TD><TD className="font-mono text-xs">{a.action}</TD><TD className="text-xs">{a.targetType}</TD></TR>
+                <TR key={a.seq}>
+                  <TD>{formatDateTime(a.at)}</TD>
+                  <TD>{a.actorLabel}</TD>
+                  <TD className="font-mono text-xs">{a.action}</TD>
+                  <TD className="text-xs">{a.targetType}</TD>
+                </TR>
               ))}
             </TBody>
           </Table>
