@@ -52,7 +52,8 @@ if (ca) {
   });
 } else {
   const { register } = await import('tsx/esm/api');
-  register();
+  // The project's tsconfig (its `@/` paths), whatever the current directory is.
+  register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
   const { runCli } = await import('../cli/run.ts');
   await runCli(process.argv.slice(2));
 }
