@@ -23,7 +23,15 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     launchOptions: { executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium' },
   },
-  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 } } }],
+  projects: [
+    {
+      name: 'chromium',
+      testIgnore: /cli\.spec\.ts/,
+      use: { ...devices['Desktop Chrome'], viewport: { width: 1280, height: 800 } },
+    },
+    // The rekey binary beside the same stack; last, because its emergency rotates every exposed connector.
+    { name: 'cli', testMatch: /cli\.spec\.ts/, dependencies: ['chromium'] },
+  ],
   webServer: {
     // A fresh stack every run: specs change the fleet (rotations, campaigns, advisories).
     command: `rm -rf '${E2E_DATA_DIR}' && node node_modules/tsx/dist/cli.mjs scripts/start.ts`,

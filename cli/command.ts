@@ -1,7 +1,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { RekeyError, exitCodeFor, isRekeyError } from '@/lib/errors';
+import { RekeyError, isRekeyError } from '@/lib/errors';
 
-/** Exit codes: 0 success, 1 operation failed, 2 bad usage. */
+/**
+ * Exit codes: 0 success; 1 the operation failed (including a check that found a problem, a file
+ * that was refused, a row that needs fixing, Rekey not running); 2 bad usage (the command line
+ * itself: unknown command or option, a missing or malformed argument), before anything was done.
+ */
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2 } as const;
 
 export interface CliIO {
@@ -11,22 +15,75 @@ export interface CliIO {
   err(text: string): void;
 }
 
+export type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
+
 export interface Command {
   /** Words that select it, e.g. ['db', 'migrate']. */
   path: string[];
   summary: string;
   usage: string;
+  /** More help text (options, examples), shown by --help. */
+  details?: string;
   options?: ParseArgsConfig['options'];
   allowPositionals?: boolean;
-  run(
-    args: { values: Record<string, string | boolean | string[] | boolean[] | undefined>; positionals: string[] },
-    io: CliIO,
-  ): Promise<number>;
+  run(args: { values: Values; positionals: string[] }, io: CliIO): Promise<number>;
 }
 
+/** The command line is wrong: exit 2 with the command's usage. */
 export class UsageError extends Error {}
 
-/** Runs one command with parsed options, mapping errors to exit codes and stderr messages. */
+export const str = (v: Values[string]): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+export const strs = (v: Values[string]): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
+
+export function debugEnabled(): boolean {
+  return process.env.REKEY_LOG_LEVEL === 'debug';
+}
+
+function oneLine(s: string, max = 600): string {
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+/** Field errors a use case attached (zod's flattened `fieldErrors`, or `issues`), as "field: message" parts. */
+function fieldParts(details: Record<string, unknown> | undefined): string[] {
+  const fe = details?.fieldErrors;
+  if (fe && typeof fe === 'object')
+    return Object.entries(fe as Record<string, unknown>).flatMap(([k, v]) =>
+      Array.isArray(v) && v.length ? [`${k}: ${v.map(String).join(', ')}`] : [],
+    );
+  return [];
+}
+
+/**
+ * One line saying what went wrong: a RekeyError's message (with the fields it names), a zod error
+ * as "field: message" pairs (never the raw JSON), anything else by its first line.
+ */
+export function describeError(e: unknown): string {
+  if (isRekeyError(e)) {
+    const parts = fieldParts(e.details);
+    return oneLine(
+      parts.length && !parts.some((p) => e.message.includes(p)) ? `${e.message} ${parts.join('; ')}` : e.message,
+    );
+  }
+  const issues = (e as { issues?: unknown }).issues;
+  if ((e as Error)?.name === 'ZodError' && Array.isArray(issues)) {
+    return oneLine(
+      `invalid input: ${(issues as { path?: unknown[]; message?: string }[])
+        .slice(0, 5)
+        .map((i) => `${(i.path ?? []).map(String).join('.') || 'value'}: ${i.message}`)
+        .join('; ')}${issues.length > 5 ? `; and ${issues.length - 5} more` : ''}`,
+    );
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  return oneLine(msg.split('\n').find((l) => l.trim()) ?? msg);
+}
+
+export function helpFor(cmd: Command): string {
+  return `usage: rekey ${cmd.usage}\n\n${cmd.summary}${cmd.details ? `\n\n${cmd.details}` : ''}\n\n--json prints JSON on stdout; messages go to stderr. Exit codes: 0 ok, 1 failed, 2 bad usage.`;
+}
+
+/** Runs one command with parsed options, mapping errors to exit codes and one-line stderr messages. */
 export async function runCommand(cmd: Command, argv: string[], io: CliIO): Promise<number> {
   let parsed;
   try {
@@ -37,27 +94,34 @@ export async function runCommand(cmd: Command, argv: string[], io: CliIO): Promi
       strict: true,
     });
   } catch (e) {
-    io.err(`${(e as Error).message}\nusage: rekey ${cmd.usage}`);
+    io.err(`error: ${describeError(e)}\nusage: rekey ${cmd.usage}   (rekey ${cmd.path.join(' ')} --help)`);
     return EXIT.USAGE;
   }
   if (parsed.values.help) {
-    io.out(`rekey ${cmd.usage}\n\n${cmd.summary}`);
+    io.out(helpFor(cmd));
     return EXIT.OK;
   }
   try {
-    return await cmd.run(parsed as never, io);
+    return await cmd.run(parsed as { values: Values; positionals: string[] }, io);
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`${e.message}\nusage: rekey ${cmd.usage}`);
+      io.err(`error: ${e.message}\nusage: rekey ${cmd.usage}   (rekey ${cmd.path.join(' ')} --help)`);
       return EXIT.USAGE;
     }
-    if (isRekeyError(e)) {
-      io.err(`error: ${e.message}`);
-      if (parsed.values.json)
-        io.out(JSON.stringify({ ok: false, error: { code: e.code, message: e.message, details: e.details } }));
-      return exitCodeFor(e.code);
-    }
-    io.err(`error: ${(e as Error).message ?? String(e)}`);
+    io.err(`error: ${describeError(e)}`);
+    if (debugEnabled() && e instanceof Error && e.stack) io.err(e.stack);
+    else if (!isRekeyError(e)) io.err('(set REKEY_LOG_LEVEL=debug for the details)');
+    if (parsed.values.json)
+      io.out(
+        JSON.stringify({
+          ok: false,
+          error: {
+            code: isRekeyError(e) ? e.code : 'INTERNAL',
+            message: describeError(e),
+            ...(isRekeyError(e) && e.details ? { details: e.details } : {}),
+          },
+        }),
+      );
     return EXIT.FAILED;
   }
 }

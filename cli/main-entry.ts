@@ -1,4 +1,5 @@
-// Entry for `tsx cli/main-entry.ts …` (the start script and npm run rekey); `npx rekey` uses bin/rekey.mjs.
-import { main } from './main';
+// Entry for `tsx cli/main-entry.ts …` (the start script runs `db seed` and `worker` this way);
+// people and scripts use bin/rekey.mjs (`npx rekey`, `npm run rekey`).
+import { runCli } from './run';
 
-process.exitCode = await main(process.argv.slice(2));
+await runCli(process.argv.slice(2));

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { EXIT, runCommand, type CliIO, type Command } from './command';
 import { commands } from './commands';
 
@@ -6,24 +8,84 @@ const stdio: CliIO = {
   err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
 };
 
-export function helpText(list: Command[] = commands): string {
-  const width = Math.max(...list.map((c) => c.path.join(' ').length));
-  const lines = list.map((c) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`);
-  return `rekey — rotate vendor connector certificates across Microsoft 365 tenants\n\nusage: rekey <command> [options]   (every command takes --help and --json)\n\ncommands:\n${lines.join('\n')}\n`;
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'package.json'), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
 }
 
-/** Picks the command whose path is the longest prefix of argv. */
+function table(list: Command[]): string {
+  const width = Math.max(...list.map((c) => c.path.join(' ').length));
+  return list.map((c) => `  ${c.path.join(' ').padEnd(width)}  ${c.summary}`).join('\n');
+}
+
+export function helpText(list: Command[] = commands): string {
+  return `rekey ${version()} — rotate vendor connector certificates across Microsoft 365 tenants
+
+usage: rekey <command> [options]      rekey help <command>      rekey --version
+
+Every command takes --help and --json (JSON on stdout; messages on stderr). Exit codes: 0 success,
+1 the operation failed, 2 bad usage. Beside a running \`npm start\` the commands find its database
+and Microsoft 365 settings by themselves; elsewhere set DATABASE_URL and the REKEY_* variables.
+
+commands:
+${table(list)}
+`;
+}
+
+function groupHelp(words: string[], members: Command[]): string {
+  return `usage: rekey ${words.join(' ')} <command> [options]\n\ncommands:\n${table(members)}\n\nrekey ${words.join(' ')} <command> --help shows one command's options.`;
+}
+
+/** Picks the command whose path is the longest prefix of argv; help, version and command groups. */
 export async function main(argv: string[], io: CliIO = stdio, list: Command[] = commands): Promise<number> {
-  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    (argv.length === 0 ? io.err : io.out)(helpText(list));
-    return argv.length === 0 ? EXIT.USAGE : EXIT.OK;
+  const [first] = argv;
+  if (first === undefined) {
+    io.err(helpText(list));
+    return EXIT.USAGE;
+  }
+  if (first === '--help' || first === '-h') {
+    io.out(helpText(list));
+    return EXIT.OK;
+  }
+  if (first === '--version' || first === '-V' || first === 'version') {
+    io.out(`rekey ${version()}`);
+    return EXIT.OK;
+  }
+  if (first === 'help') {
+    // `rekey help COMMAND…` is `rekey COMMAND… --help`.
+    if (argv.length === 1) {
+      io.out(helpText(list));
+      return EXIT.OK;
+    }
+    return main([...argv.slice(1), '--help'], io, list);
   }
   const match = list
     .filter((c) => c.path.every((w, i) => argv[i] === w))
     .sort((a, b) => b.path.length - a.path.length)[0];
-  if (!match) {
-    io.err(`unknown command: ${argv.join(' ')}\n\n${helpText(list)}`);
+  if (match) return runCommand(match, argv.slice(match.path.length), io);
+
+  // A group (`rekey campaign`, `rekey tenants --help`) or an unknown command.
+  const words = argv.filter((a) => !a.startsWith('-'));
+  for (let n = words.length; n > 0; n--) {
+    const prefix = words.slice(0, n);
+    if (!prefix.every((w, i) => argv[i] === w)) continue;
+    const members = list.filter((c) => c.path.length > n && prefix.every((w, i) => c.path[i] === w));
+    if (members.length === 0) continue;
+    const wantsHelp = argv.includes('--help') || argv.includes('-h');
+    if (wantsHelp && n === words.length) {
+      io.out(groupHelp(prefix, members));
+      return EXIT.OK;
+    }
+    const unknown = words[n];
+    io.err(
+      unknown !== undefined
+        ? `error: unknown command "rekey ${prefix.join(' ')} ${unknown}"\n${groupHelp(prefix, members)}`
+        : `error: "rekey ${prefix.join(' ')}" needs a command\n${groupHelp(prefix, members)}`,
+    );
     return EXIT.USAGE;
   }
-  return runCommand(match, argv.slice(match.path.length), io);
+  io.err(`error: unknown command "${argv.join(' ')}"; run rekey --help for the list of commands`);
+  return EXIT.USAGE;
 }

@@ -23,6 +23,7 @@ import {
   type EmbeddedPostgresHandle,
 } from '@/lib/runtime/embedded-postgres';
 import { migrateDatabase } from '@/lib/runtime/migrate';
+import { writeRuntimeDescription } from '@/lib/runtime/runtime-description';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dev = process.argv.includes('--dev');
@@ -213,6 +214,14 @@ async function main(): Promise<void> {
       );
     }
   }
+  // The CLI in another shell finds this stack through it (lib/runtime/runtime-description.ts).
+  writeRuntimeDescription({
+    dataDir: env.dataDir,
+    childEnv,
+    embeddedDatabase: Boolean(pgHandle),
+    port: env.PORT,
+    rootDir: root,
+  });
   say(`Rekey is running at http://localhost:${env.PORT}  (Ctrl-C to stop)`);
 }
 

@@ -23,7 +23,7 @@ function file(name: string, content: string): string {
 }
 
 describe('rekey advisory import', () => {
-  it('refuses a file with bad rows, names them, and writes nothing (exit 2)', async () => {
+  it('refuses a file with bad rows, names them, and writes nothing (exit 1)', async () => {
     const f = file('bad.csv', `kind,value,issuer\nsha1,${SHA1},\nsha1,nope,\nsha256,${SHA1},\n`);
     const r = io();
     expect(
@@ -32,7 +32,7 @@ describe('rekey advisory import', () => {
         r.io,
         commands,
       ),
-    ).toBe(2);
+    ).toBe(1);
     expect(r.err.join('\n')).toMatch(/row 3: 'nope' is not hexadecimal[\s\S]*row 4: /);
     expect(JSON.parse(r.out[0]!)).toMatchObject({
       ok: false,

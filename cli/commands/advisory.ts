@@ -5,40 +5,93 @@
  * nothing: a file with bad rows changes nothing and every bad row is named (exit 2). Audited as
  * `cli:<os user>`.
  */
-import os from 'node:os';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, UsageError, type Command } from '../command';
+import { day, emitRows, iso, listOptions, outputMode, type Column } from '../output';
+import { asOption, withRuntime } from '../session';
 import { RekeyError } from '@/lib/errors';
-import type { Actor } from '@/lib/audit/append-audit-event';
-import { MAX_ADVISORY_BYTES } from '@/lib/detection/parse-advisory';
-import { withDb } from '../with-db';
-
-export function cliActor(): Actor {
-  let user = 'unknown';
-  try {
-    user = os.userInfo().username;
-  } catch {
-    // no passwd entry (containers)
-  }
-  return { id: null, label: `cli:${user}` };
-}
+import type { AdvisorySummary } from '@/lib/detection/list-advisories';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-function readAdvisoryFile(file: string): string {
+async function readAdvisoryFile(file: string): Promise<string> {
+  const { MAX_ADVISORY_BYTES } = await import('@/lib/detection/parse-advisory');
   let size: number;
   try {
     size = statSync(file).size;
   } catch {
-    throw new RekeyError('BAD_INPUT', `"${file}": no such file.`);
+    throw new RekeyError('BAD_INPUT', `${file}: no such file.`);
   }
   if (size > MAX_ADVISORY_BYTES)
-    throw new RekeyError('BAD_INPUT', `"${file}" is ${size} bytes; the limit is ${MAX_ADVISORY_BYTES} bytes.`);
+    throw new RekeyError(
+      'PAYLOAD_TOO_LARGE',
+      `${file} is ${size} bytes; the limit is ${MAX_ADVISORY_BYTES / 1024 / 1024} MiB. Split the advisory.`,
+    );
   return readFileSync(file, 'utf8');
 }
 
+/** The stable JSON shape of one advisory in `advisory list` (docs/cli.md). */
+export function advisoryJson(a: AdvisorySummary) {
+  return {
+    id: a.id,
+    title: a.title,
+    severity: a.severity,
+    source: a.source,
+    publishedAt: iso(a.publishedAt),
+    compromiseStart: iso(a.compromiseStart),
+    compromiseEnd: iso(a.compromiseEnd),
+    createdAt: iso(a.createdAt),
+    indicators: a.indicatorCount,
+    affectedConnectors: a.affectedConnectors,
+    affectedTenants: a.affectedTenants,
+    exposedConnectors: a.exposedConnectors,
+  };
+}
+
+const advisoryColumns: Column<AdvisorySummary>[] = [
+  { header: 'PUBLISHED', cell: (a) => day(a.publishedAt) },
+  { header: 'SEVERITY', cell: (a) => a.severity },
+  { header: 'TITLE', cell: (a) => a.title },
+  { header: 'INDICATORS', cell: (a) => String(a.indicatorCount) },
+  { header: 'AFFECTED', cell: (a) => String(a.affectedConnectors) },
+  { header: 'EXPOSED', cell: (a) => String(a.exposedConnectors) },
+  { header: 'ID', cell: (a) => a.id },
+];
+
 export const advisoryCommands: Command[] = [
+  {
+    path: ['advisory', 'list'],
+    summary: 'List advisories, newest first, with the connectors they affect and how many are still exposed.',
+    usage: 'advisory list [--as EMAIL] [--json | --ndjson]',
+    details: 'Counts are within the tenants the caller may see (all, without --as).',
+    options: { ...asOption, ...listOptions },
+    async run({ values }, io) {
+      const mode = outputMode(values);
+      return withRuntime(values, async (ctx) => {
+        const { listAdvisories } = await import('@/lib/detection/list-advisories');
+        if (ctx.principal) {
+          const { hasRole } = await import('@/lib/auth/principal');
+          if (!hasRole(ctx.principal, 'viewer'))
+            throw new RekeyError('FORBIDDEN', `${ctx.principal.email} has no role in Rekey.`, { need: 'viewer' });
+        }
+        const rows = await listAdvisories({ caller: ctx.principal ?? 'system' }, { db: ctx.db });
+        await emitRows(
+          io,
+          mode,
+          (async function* () {
+            yield rows;
+          })(),
+          {
+            json: advisoryJson,
+            columns: advisoryColumns,
+            noun: 'advisory(ies)',
+          },
+        );
+        return EXIT.OK;
+      });
+    },
+  },
   {
     path: ['advisory', 'import'],
     summary: 'Import a vendor advisory (JSON or CSV) and re-classify the connectors it names.',
@@ -56,13 +109,13 @@ export const advisoryCommands: Command[] = [
       format: { type: 'string' },
     },
     async run({ values, positionals }, io) {
-      if (positionals.length !== 1) throw new UsageError('name exactly one advisory file');
+      if (positionals.length !== 1) throw new UsageError('give exactly one advisory file');
       const file = positionals[0]!;
       const format = str(values.format);
       if (format && !['json', 'csv', 'text'].includes(format))
         throw new UsageError('--format must be json, csv or text');
-      const content = readAdvisoryFile(file);
-      const result = await withDb(async () => {
+      const content = await readAdvisoryFile(file);
+      const result = await withRuntime(values, async (ctx) => {
         const { importAdvisory } = await import('@/lib/detection/import-advisory');
         return importAdvisory(
           {
@@ -77,7 +130,7 @@ export const advisoryCommands: Command[] = [
             guidance: str(values.guidance),
             source: str(values.source),
           },
-          { caller: 'system', actor: cliActor(), now: new Date() },
+          { caller: 'system', actor: ctx.actor, now: ctx.now, db: ctx.db },
         );
       });
       if (values.json) io.out(JSON.stringify({ ok: true, ...result }));

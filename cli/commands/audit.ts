@@ -1,5 +1,5 @@
 import { EXIT, type Command } from '../command';
-import { withDb } from '../with-db';
+import { withRuntime } from '../session';
 
 export const auditCommands: Command[] = [
   {
@@ -7,10 +7,9 @@ export const auditCommands: Command[] = [
     summary: 'Walk the hash-chained audit log; exit 1 and name the first broken event if it was tampered with.',
     usage: 'audit verify [--json]',
     async run({ values }, io) {
-      const report = await withDb(async () => {
-        const { db } = await import('@/lib/db');
+      const report = await withRuntime(values, async (ctx) => {
         const { verifyAuditChain } = await import('@/lib/audit/verify-audit-chain');
-        return verifyAuditChain(db);
+        return verifyAuditChain(ctx.db);
       });
       if (values.json) io.out(JSON.stringify(report));
       if (report.ok) {

@@ -84,7 +84,7 @@ describe('rekey campaign', () => {
     expect((await run(['campaign', 'cancel', id, '--json'])).json).toMatchObject({ state: 'CANCELLED' });
   });
 
-  it('reports a missing region certificate as bad input (exit 2) with the regions named', async () => {
+  it('reports a missing region certificate as bad input (exit 1) with the regions named', async () => {
     const r = await run([
       'campaign',
       'create',
@@ -96,7 +96,7 @@ describe('rekey campaign', () => {
       `US=${certSha1}`,
       '--json',
     ]);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.json).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', details: { missingRegions: ['EU'] } } });
   });
 

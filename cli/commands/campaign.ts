@@ -5,20 +5,13 @@
  * approver must be a second admin).
  */
 import { createWriteStream, readFileSync } from 'node:fs';
-import os from 'node:os';
-import { EXIT, UsageError, type CliIO, type Command } from '@/cli/command';
-import type { Actor } from '@/lib/audit/append-audit-event';
-import type { Principal } from '@/lib/auth/principal';
+import { EXIT, UsageError, str, strs, type CliIO, type Command } from '@/cli/command';
+import { emitRows, iso, listOptions, outputMode, type Column } from '@/cli/output';
+import { asOption, withRuntime } from '@/cli/session';
 import { RekeyError } from '@/lib/errors';
-import { parseEnv } from '@/lib/env';
-import { resolveDatabase } from '@/lib/runtime/database';
 import type { WaveSpec } from '@/lib/campaigns/plan-waves';
 import type { CampaignProgress, Tally } from '@/lib/campaigns/get-campaign-progress';
-
-type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
-const str = (v: Values[string]): string | undefined => (typeof v === 'string' ? v : undefined);
-const strs = (v: Values[string]): string[] =>
-  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
+import type { listCampaigns } from '@/lib/campaigns/list-campaigns';
 
 /** "10,rest" · "5%,25%,rest" · "10:2,rest" (a wave of 10 that may have 2 failures before the gate stops). */
 export function parseWavesArg(arg: string): WaveSpec[] {
@@ -38,13 +31,13 @@ export function parseWavesArg(arg: string): WaveSpec[] {
   });
 }
 
-/** "EU=<certificate id or SHA-1>" pairs → record. */
+/** "EU=<certificate id or thumbprint>" pairs → record. */
 export function parseCertArgs(args: string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const a of args) {
     const i = a.indexOf('=');
     if (i <= 0 || i === a.length - 1)
-      throw new UsageError(`--cert "${a}": use REGION=<certificate id or SHA-1 thumbprint>.`);
+      throw new UsageError(`--cert "${a}": use REGION=<certificate id, SHA-1 or SHA-256 thumbprint>.`);
     out[a.slice(0, i).trim()] = a.slice(i + 1).trim();
   }
   return out;
@@ -63,6 +56,45 @@ function tallyLine(t: Tally): string {
   return `${bar(t.percentDone)} ${String(t.percentDone).padStart(5)}%  ${t.done}/${t.total}  (${parts.join(', ')})`;
 }
 
+/**
+ * When `campaign status --watch` stops, and with which exit code: null while anything can still
+ * progress on its own (queued items, rotations the worker is running).
+ */
+export function watchVerdict(p: CampaignProgress): { code: 0 | 1; message: string } | null {
+  const c = p.campaign;
+  const t = p.totals;
+  const exceptions = t.FAILED + t.SKIPPED + t.CANCELLED;
+  const working = t.RUNNING - t.needsAttention;
+  if (c.state === 'COMPLETED')
+    return exceptions === 0
+      ? { code: 0, message: `campaign ${c.id} completed: all ${t.SUCCEEDED} item(s) succeeded` }
+      : {
+          code: 1,
+          message: `campaign ${c.id} completed with exceptions: ${t.SUCCEEDED} succeeded, ${t.FAILED} failed, ${t.SKIPPED} skipped, ${t.CANCELLED} cancelled (rekey campaign export ${c.id}; rekey campaign retry-failed ${c.id})`,
+        };
+  if (c.state === 'CANCELLED')
+    return working > 0
+      ? null
+      : { code: 1, message: `campaign ${c.id} was cancelled: ${t.SUCCEEDED} of ${t.total} item(s) succeeded` };
+  if (c.state === 'DRAFT' || c.state === 'AWAITING_APPROVAL')
+    return {
+      code: 1,
+      message: `campaign ${c.id} has not started (${c.state}): ${c.state === 'DRAFT' ? `rekey campaign start ${c.id}` : `rekey campaign approve ${c.id} --as <second admin>`}`,
+    };
+  if (working > 0) return null;
+  if (c.state === 'PAUSED')
+    return {
+      code: 1,
+      message: `campaign ${c.id} is paused with ${t.QUEUED} item(s) queued; nothing progresses until: rekey campaign resume ${c.id}`,
+    };
+  if (t.QUEUED === 0 && t.needsAttention > 0)
+    return {
+      code: 1,
+      message: `campaign ${c.id} waits for an admin: ${t.needsAttention} rotation(s) need attention (rekey rotations list --campaign ${c.id} --state NEEDS_ATTENTION; rekey rotations retry ID)`,
+    };
+  return null;
+}
+
 export function formatProgress(p: CampaignProgress): string {
   const c = p.campaign;
   const lines = [
@@ -78,48 +110,11 @@ export function formatProgress(p: CampaignProgress): string {
   return lines.join('\n');
 }
 
-interface Session {
-  actor: Actor;
-  principal?: Principal;
-  now: Date;
-}
-
-async function withCampaignDb<T>(values: Values, fn: (s: Session) => Promise<T>): Promise<T> {
-  const resolved = await resolveDatabase(parseEnv());
-  process.env.DATABASE_URL = resolved.url;
-  try {
-    let principal: Principal | undefined;
-    let actor: Actor = { id: null, label: `cli:${os.userInfo().username}` };
-    const as = str(values.as);
-    if (as) {
-      const { db } = await import('@/lib/db');
-      const { findUserByEmail } = await import('@/lib/auth/manage-users');
-      const { loadPrincipal } = await import('@/lib/auth/session');
-      const user = await findUserByEmail(db, as);
-      const p = user ? await loadPrincipal(db, user.id) : null;
-      if (!p) throw new RekeyError('NOT_FOUND', `No active Rekey user "${as}".`);
-      principal = p;
-      actor = { id: p.userId, label: `${p.email} (cli)` };
-    }
-    return await fn({ actor, now: new Date(), ...(principal ? { principal } : {}) });
-  } finally {
-    const { closeJobQueues } = await import('@/lib/jobs/job-queues');
-    const { closeLeasePool } = await import('@/lib/rotation/rotation-lease');
-    const { disconnectDb } = await import('@/lib/db');
-    await closeJobQueues();
-    await closeLeasePool();
-    await disconnectDb();
-    await resolved.release();
-  }
-}
-
 function campaignId(positionals: string[], usage: string): string {
   const id = positionals[0];
   if (!id || positionals.length > 1) throw new UsageError(`give one campaign id (${usage})`);
   return id;
 }
-
-const asOption = { as: { type: 'string' } } as const;
 
 function done(io: CliIO, json: boolean, payload: Record<string, unknown>, human: string): number {
   if (json) io.out(JSON.stringify({ ok: true, ...payload }));
@@ -127,7 +122,75 @@ function done(io: CliIO, json: boolean, payload: Record<string, unknown>, human:
   return EXIT.OK;
 }
 
+type CampaignListRow = Awaited<ReturnType<typeof listCampaigns>>['rows'][number];
+
+/** The stable JSON shape of one campaign in `campaign list` (docs/cli.md). */
+export function campaignJson(c: CampaignListRow) {
+  return {
+    id: c.id,
+    name: c.name,
+    state: c.state,
+    mode: c.mode,
+    requiresApproval: c.requiresApproval,
+    createdAt: iso(c.createdAt),
+    approvedAt: iso(c.approvedAt),
+    startedAt: iso(c.startedAt),
+    finishedAt: iso(c.finishedAt),
+    deadline: iso(c.deadline),
+    items: { total: c.total, ...c.byState },
+    percentDone: c.percentDone,
+  };
+}
+
+const campaignColumns: Column<CampaignListRow>[] = [
+  { header: 'CREATED', cell: (c) => iso(c.createdAt)!.slice(0, 16).replace('T', ' ') },
+  { header: 'NAME', cell: (c) => c.name },
+  { header: 'STATE', cell: (c) => c.state },
+  { header: 'ITEMS', cell: (c) => String(c.total) },
+  { header: 'DONE', cell: (c) => `${c.percentDone}%` },
+  { header: 'OK', cell: (c) => String(c.byState.SUCCEEDED ?? 0) },
+  { header: 'FAILED', cell: (c) => String(c.byState.FAILED ?? 0) },
+  { header: 'ID', cell: (c) => c.id },
+];
+
+const CAMPAIGN_STATES = ['DRAFT', 'AWAITING_APPROVAL', 'RUNNING', 'PAUSED', 'COMPLETED', 'CANCELLED'];
+
 export const campaignCommands: Command[] = [
+  {
+    path: ['campaign', 'list'],
+    summary: 'List campaigns, newest first, with their item counts.',
+    usage: 'campaign list [--state STATE] [--as EMAIL] [--json | --ndjson]',
+    details: `--state         ${CAMPAIGN_STATES.join(', ')}\nJSON: an array of campaign objects (docs/cli.md).`,
+    options: { state: { type: 'string' }, ...asOption, ...listOptions },
+    async run({ values }, io) {
+      const mode = outputMode(values);
+      const state = str(values.state)?.toUpperCase();
+      if (state !== undefined && !CAMPAIGN_STATES.includes(state))
+        throw new UsageError(`--state must be one of ${CAMPAIGN_STATES.join(', ')}`);
+      return withRuntime(values, async (s) => {
+        const { listCampaigns } = await import('@/lib/campaigns/list-campaigns');
+        if (s.principal) {
+          const { hasRole } = await import('@/lib/auth/principal');
+          if (!hasRole(s.principal, 'viewer'))
+            throw new RekeyError('FORBIDDEN', `${s.principal.email} has no role in Rekey.`, { need: 'viewer' });
+        }
+        async function* pages() {
+          for (let page = 1; ; page++) {
+            const r = await listCampaigns(s.db, {
+              ...(s.principal ? { principal: s.principal } : {}),
+              ...(state ? { states: state as never } : {}),
+              page,
+              pageSize: 100,
+            });
+            if (r.rows.length) yield r.rows;
+            if (r.rows.length < r.pageSize) return;
+          }
+        }
+        await emitRows(io, mode, pages(), { json: campaignJson, columns: campaignColumns, noun: 'campaign(s)' });
+        return EXIT.OK;
+      });
+    },
+  },
   {
     path: ['campaign', 'create'],
     summary: 'Create a campaign from a filter, an advisory or a list of connectors (DRAFT, or awaiting approval).',
@@ -155,18 +218,27 @@ export const campaignCommands: Command[] = [
     async run({ values }, io) {
       const name = str(values.name);
       if (!name) throw new UsageError('--name is required');
-      const list = [
-        ...(str(values.connectors)?.split(',') ?? []),
-        ...(str(values['connectors-file']) ? readFileSync(str(values['connectors-file'])!, 'utf8').split(/\s+/) : []),
-      ]
-        .map((s) => s.trim())
-        .filter(Boolean);
+      const file = str(values['connectors-file']);
+      const fromFile = (): string[] => {
+        if (!file) return [];
+        try {
+          return (file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8')).split(/[\s,]+/);
+        } catch (e) {
+          throw new RekeyError(
+            'BAD_INPUT',
+            `Cannot read --connectors-file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`,
+          );
+        }
+      };
+      const list = [...(str(values.connectors)?.split(',') ?? []), ...fromFile()].map((s) => s.trim()).filter(Boolean);
       const filterKeys = ['advisory', 'region', 'group', 'status', 'type', 'q'] as const;
       const hasFilter = filterKeys.some((k) => str(values[k]) !== undefined);
       if (list.length > 0 && hasFilter) throw new UsageError('choose connectors either by list or by filter, not both');
       const certs = strs(values.cert);
       if (certs.length === 0)
-        throw new UsageError('map each region to its new certificate with --cert REGION=<certificate id or SHA-1>');
+        throw new UsageError(
+          'map each region to its new certificate with --cert REGION=<certificate id, SHA-1 or SHA-256 thumbprint>',
+        );
       const concurrency = str(values.concurrency);
       if (concurrency !== undefined && !/^\d+$/.test(concurrency))
         throw new UsageError('--concurrency must be a whole number');
@@ -189,7 +261,7 @@ export const campaignCommands: Command[] = [
                 ].filter(([, v]) => v !== undefined),
               ),
             };
-      return withCampaignDb(values, async (s) => {
+      return withRuntime(values, async (s) => {
         const { createCampaign } = await import('@/lib/campaigns/create-campaign');
         const { startCampaign } = await import('@/lib/campaigns/start-campaign');
         const created = await createCampaign(
@@ -231,7 +303,7 @@ export const campaignCommands: Command[] = [
     async run({ values, positionals }, io) {
       const id = campaignId(positionals, 'campaign approve <id> --as <email>');
       if (!str(values.as)) throw new UsageError('approving needs --as <email> of the approving admin');
-      return withCampaignDb(values, async (s) => {
+      return withRuntime(values, async (s) => {
         const { approveCampaign } = await import('@/lib/campaigns/approve-campaign');
         const c = await approveCampaign(id, { ...s, principal: s.principal! });
         return done(
@@ -256,7 +328,7 @@ export const campaignCommands: Command[] = [
     allowPositionals: true,
     async run({ values, positionals }, io) {
       const id = campaignId(positionals, `campaign ${verb} <id>`);
-      return withCampaignDb(values, async (s) => {
+      return withRuntime(values, async (s) => {
         const mod = {
           start: async () => (await import('@/lib/campaigns/start-campaign')).startCampaign(id, s),
           pause: async () => (await import('@/lib/campaigns/pause-campaign')).pauseCampaign(id, s),
@@ -276,7 +348,7 @@ export const campaignCommands: Command[] = [
     allowPositionals: true,
     async run({ values, positionals }, io) {
       const id = campaignId(positionals, 'campaign retry-failed <id>');
-      return withCampaignDb(values, async (s) => {
+      return withRuntime(values, async (s) => {
         const { retryFailed } = await import('@/lib/campaigns/retry-failed');
         const r = await retryFailed({ campaignId: id }, s);
         return done(
@@ -292,22 +364,32 @@ export const campaignCommands: Command[] = [
     path: ['campaign', 'status'],
     summary: 'Show a campaign’s progress: per wave and region, throughput, ETA (--watch to follow it).',
     usage: 'campaign status <id> [--watch] [--interval <seconds>] [--as <email>] [--json]',
+    details:
+      '--watch         follow it until nothing can progress any more; exit 0 when every item succeeded,\n' +
+      '                1 when it finished with failed/skipped/cancelled items, was cancelled, is paused,\n' +
+      '                waits for approval or an admin (items that need attention)\n' +
+      '--json          one progress object per poll (one line each)',
     options: { watch: { type: 'boolean' }, interval: { type: 'string' }, ...asOption },
     allowPositionals: true,
     async run({ values, positionals }, io) {
       const id = campaignId(positionals, 'campaign status <id>');
-      const interval = Math.max(1, Number(str(values.interval) ?? 5));
-      return withCampaignDb(values, async (s) => {
-        const { db } = await import('@/lib/db');
+      const interval = Number(str(values.interval) ?? 5);
+      if (!Number.isFinite(interval) || interval < 0.2 || interval > 3600)
+        throw new UsageError('--interval is seconds between polls, from 0.2 to 3600');
+      return withRuntime(values, async (s) => {
         const { getCampaignProgress } = await import('@/lib/campaigns/get-campaign-progress');
         for (;;) {
-          const p = await getCampaignProgress(db, id, {
+          const p = await getCampaignProgress(s.db, id, {
             now: new Date(),
             ...(s.principal ? { principal: s.principal } : {}),
           });
           io.out(values.json ? JSON.stringify({ ok: true, progress: p }) : formatProgress(p));
-          const finished = p.campaign.state === 'COMPLETED' || p.campaign.state === 'CANCELLED';
-          if (!values.watch || finished) return EXIT.OK;
+          if (!values.watch) return EXIT.OK;
+          const verdict = watchVerdict(p);
+          if (verdict) {
+            io.err(verdict.message);
+            return verdict.code;
+          }
           await new Promise((r) => setTimeout(r, interval * 1000));
         }
       });
@@ -321,7 +403,7 @@ export const campaignCommands: Command[] = [
     allowPositionals: true,
     async run({ values, positionals }, io) {
       const id = campaignId(positionals, 'campaign export <id>');
-      return withCampaignDb(values, async (s) => {
+      return withRuntime(values, async (s) => {
         const { db } = await import('@/lib/db');
         const { exportCampaignResults } = await import('@/lib/campaigns/export-campaign-results');
         const file = str(values.out);

@@ -1,38 +1,50 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { EXIT, UsageError, type CliIO, type Command } from '@/cli/command';
+import { EXIT, UsageError, str, type CliIO, type Command, type Values } from '@/cli/command';
+import { withRuntime } from '@/cli/session';
 import { RekeyError } from '@/lib/errors';
-import { certInputError } from '@/lib/certs/cert-error';
 import type { CertificateFacts } from '@/lib/certs/certificate-facts';
-import { createCsr } from '@/lib/certs/create-csr';
-import { createSelfSignedCertificate } from '@/lib/certs/create-self-signed-certificate';
-import { exportPfx } from '@/lib/certs/export-pfx';
-import { assertRsaKeySize } from '@/lib/certs/generate-key-pair';
-import { matchIssuedCertificate } from '@/lib/certs/match-issued-certificate';
-import {
-  DEFAULT_MAX_INPUT_BYTES,
-  parseCertificateInput,
-  parsePrivateKeyInput,
-} from '@/lib/certs/parse-certificate-input';
-import { toKeyCredential } from '@/lib/certs/to-key-credential';
-import { validateForEntra } from '@/lib/certs/validate-for-entra';
+import type * as KeyPairModule from '@/lib/certs/generate-key-pair';
 
-type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
-
-const str = (v: Values[string]): string | undefined => (typeof v === 'string' ? v : undefined);
+/** The certificate modules (node-forge and friends), loaded only by the commands that use them. */
+async function certs() {
+  const [cert, csr, selfSigned, pfx, keyPair, match, input, keyCredential, entra] = await Promise.all([
+    import('@/lib/certs/cert-error'),
+    import('@/lib/certs/create-csr'),
+    import('@/lib/certs/create-self-signed-certificate'),
+    import('@/lib/certs/export-pfx'),
+    import('@/lib/certs/generate-key-pair'),
+    import('@/lib/certs/match-issued-certificate'),
+    import('@/lib/certs/parse-certificate-input'),
+    import('@/lib/certs/to-key-credential'),
+    import('@/lib/certs/validate-for-entra'),
+  ]);
+  return {
+    ...cert,
+    ...csr,
+    ...selfSigned,
+    ...pfx,
+    ...keyPair,
+    ...match,
+    ...input,
+    ...keyCredential,
+    ...entra,
+  };
+}
 
 /** `--password` wins; otherwise REKEY_PFX_PASSWORD, so passwords need not sit in shell history. */
 function password(values: Values, flag = 'password'): string | undefined {
   return str(values[flag]) ?? (process.env.REKEY_PFX_PASSWORD || undefined);
 }
 
-function readInput(file: string): Buffer {
+async function readInput(file: string): Promise<Buffer> {
   let size: number;
   try {
     size = statSync(file).size;
   } catch {
     throw new RekeyError('BAD_INPUT', `"${file}": no such file.`);
   }
+  const { DEFAULT_MAX_INPUT_BYTES, certInputError } = await certs();
   if (size > DEFAULT_MAX_INPUT_BYTES)
     throw certInputError(
       'TOO_LARGE',
@@ -111,8 +123,9 @@ const inspect: Command = {
     const file = positionals[0];
     if (!file || positionals.length > 1) throw new UsageError('give exactly one FILE');
     const pw = password(values);
+    const { parseCertificateInput, validateForEntra, toKeyCredential } = await certs();
     const bundle = parseCertificateInput({
-      data: readInput(file),
+      data: await readInput(file),
       filename: file,
       ...(pw !== undefined ? { password: pw } : {}),
     });
@@ -153,10 +166,19 @@ const inspect: Command = {
 
 const generate: Command = {
   path: ['cert', 'generate'],
-  summary: 'Make an RSA key and a self-signed certificate (or a CSR for the vendor’s CA)',
+  summary:
+    'Make an RSA key and a self-signed certificate (or a CSR for the vendor’s CA); --store keeps the key only in the vault',
   usage:
-    'cert generate --subject "CN=…" [--days N] [--key-size 2048|3072|4096] [--out DIR] [--name NAME] [--csr] [--pfx-password P | REKEY_PFX_PASSWORD]',
+    'cert generate --subject "CN=…" [--days N] [--key-size 2048|3072|4096] (--store [--label L] [--region R] | [--out DIR] [--name NAME] [--csr] [--pfx-password P | REKEY_PFX_PASSWORD]) [--json]',
+  details:
+    '--store         add the certificate to the inventory with its key sealed in the vault; nothing is\n' +
+    '                written to disk (audited). Prints the id and thumbprints for rotate --to / campaign --cert.\n' +
+    '--region R      with --store: make it the replacement certificate for tenants of region R\n' +
+    'Without --store: writes NAME.key.pem (mode 0600) and NAME.crt.pem (or NAME.csr.pem with --csr) in --out.',
   options: {
+    store: { type: 'boolean' },
+    label: { type: 'string' },
+    region: { type: 'string' },
     subject: { type: 'string' },
     days: { type: 'string' },
     'key-size': { type: 'string' },
@@ -171,11 +193,63 @@ const generate: Command = {
     const days = Number(str(values.days) ?? 365);
     const bits = Number(str(values['key-size']) ?? 2048);
     if (!Number.isInteger(days)) throw new UsageError('--days must be a whole number');
+    const { createCsr, createSelfSignedCertificate, exportPfx } = await certs();
+    const keys: typeof KeyPairModule = await import('@/lib/certs/generate-key-pair');
     try {
-      assertRsaKeySize(bits);
+      keys.assertRsaKeySize(bits);
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
+    if (values.store) {
+      for (const flag of ['out', 'name', 'csr', 'pfx-password'])
+        if (values[flag] !== undefined)
+          throw new UsageError(`--store keeps the key in the vault only; leave out --${flag}`);
+      const { GenerateCertificateSchema, generateCertificate } =
+        await import('@/lib/certificates/generate-certificate');
+      const input = GenerateCertificateSchema.safeParse({
+        subject,
+        days,
+        keySize: bits,
+        ...(str(values.label) ? { label: str(values.label) } : {}),
+        ...(str(values.region) ? { region: str(values.region) } : {}),
+      });
+      if (!input.success)
+        throw new RekeyError(
+          'BAD_INPUT',
+          input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        );
+      const stored = await withRuntime(values, async (ctx) => {
+        const { id } = await generateCertificate(ctx.db, ctx.actor, input.data, ctx.now);
+        return ctx.db.certificate.findUniqueOrThrow({
+          where: { id },
+          select: {
+            id: true,
+            subject: true,
+            region: true,
+            sha1Thumbprint: true,
+            sha256Thumbprint: true,
+            notAfter: true,
+          },
+        });
+      });
+      if (values.json)
+        io.out(JSON.stringify({ ok: true, ...stored, notAfter: stored.notAfter.toISOString(), hasPrivateKey: true }));
+      else
+        io.out(
+          [
+            `id:       ${stored.id}`,
+            `subject:  ${stored.subject}`,
+            `SHA-1:    ${stored.sha1Thumbprint}`,
+            `SHA-256:  ${stored.sha256Thumbprint}`,
+            `expires:  ${stored.notAfter.toISOString()}`,
+            `region:   ${stored.region ?? '— (not a region’s replacement; --region R makes it one)'}`,
+            'key:      sealed in the vault (nothing written to disk)',
+          ].join('\n'),
+        );
+      return EXIT.OK;
+    }
+    for (const flag of ['label', 'region'])
+      if (values[flag] !== undefined) throw new UsageError(`--${flag} goes with --store`);
     const dir = str(values.out) ?? '.';
     const name = str(values.name) ?? slug(subject);
     mkdirSync(dir, { recursive: true });
@@ -230,12 +304,13 @@ const importIssued: Command = {
     const certFile = str(values.cert);
     if (!keyFile || !certFile) throw new UsageError('--csr-key and --cert are required');
     const keyPw = str(values.password) ?? (process.env.REKEY_PFX_PASSWORD || undefined);
+    const { parsePrivateKeyInput, matchIssuedCertificate, validateForEntra, exportPfx } = await certs();
     const key = parsePrivateKeyInput({
-      data: readInput(keyFile),
+      data: await readInput(keyFile),
       filename: keyFile,
       ...(keyPw !== undefined ? { password: keyPw } : {}),
     });
-    const matched = matchIssuedCertificate(readInput(certFile), key.pem, { filename: certFile });
+    const matched = matchIssuedCertificate(await readInput(certFile), key.pem, { filename: certFile });
     const validation = validateForEntra(matched.facts, { now: new Date(), filename: certFile, privateKeyPem: key.pem });
     let pfxFile: string | undefined;
     const pfxOut = str(values['pfx-out']);
@@ -285,16 +360,9 @@ const exportCmd: Command = {
     const pw = password(values, 'pfx-password');
     if (!ref || !out) throw new UsageError('give the certificate (id or SHA-1 thumbprint) and --pfx-out FILE');
     if (pw === undefined) throw new UsageError('--pfx-out needs --pfx-password or REKEY_PFX_PASSWORD');
-    const { withDb } = await import('@/cli/with-db');
-    const result = await withDb(async () => {
-      const { db } = await import('@/lib/db');
-      const { SYSTEM_ACTOR } = await import('@/lib/audit/append-audit-event');
+    const result = await withRuntime(values, async (ctx) => {
       const { exportCertificatePfx } = await import('@/lib/certificates/export-certificate-pfx');
-      return exportCertificatePfx(
-        db,
-        { ...SYSTEM_ACTOR, label: `cli: ${process.env.USER ?? 'unknown'}` },
-        { certificate: ref, password: pw },
-      );
+      return exportCertificatePfx(ctx.db, ctx.actor, { certificate: ref, password: pw });
     });
     writeFileSync(out, result.pfx, { mode: 0o600 });
     if (values.json) io.out(JSON.stringify({ ok: true, file: out, sha1Thumbprint: result.sha1Thumbprint }));

@@ -1,6 +1,5 @@
 import { EXIT, type Command } from '../command';
-import { withDb } from '../with-db';
-import { migrateDatabase } from '@/lib/runtime/migrate';
+import { withRuntime } from '../session';
 
 export const dbCommands: Command[] = [
   {
@@ -8,7 +7,12 @@ export const dbCommands: Command[] = [
     summary: 'Apply database migrations (a no-op when the schema is up to date).',
     usage: 'db migrate [--json]',
     async run({ values }, io) {
-      const { applied } = await withDb((url) => migrateDatabase(url));
+      // Migrates the configured database, a running npm start's, or starts the embedded one for this.
+      const { applied } = await withRuntime(
+        values,
+        async (ctx) => (await import('@/lib/runtime/migrate')).migrateDatabase(ctx.runtime.databaseUrl),
+        { startDatabase: true },
+      );
       if (values.json) io.out(JSON.stringify({ ok: true, applied }));
       else io.err(applied.length ? `applied: ${applied.join(', ')}` : 'database schema is up to date');
       return EXIT.OK;
@@ -20,15 +24,17 @@ export const dbCommands: Command[] = [
     usage: 'db seed [--if-empty] [--json]',
     options: { 'if-empty': { type: 'boolean' } },
     async run({ values }, io) {
-      const result = await withDb(async (url) => {
-        await migrateDatabase(url);
-        const { db } = await import('@/lib/db');
-        const { seedDatabase } = await import('@/lib/seed/seed-database');
-        return seedDatabase(db, {
-          ifEmpty: Boolean(values['if-empty']),
-          manifestPath: process.env.REKEY_DEMO_MANIFEST,
-        });
-      });
+      const result = await withRuntime(
+        values,
+        async (ctx) => {
+          const { seedDatabase } = await import('@/lib/seed/seed-database');
+          return seedDatabase(ctx.db, {
+            ifEmpty: Boolean(values['if-empty']),
+            manifestPath: process.env.REKEY_DEMO_MANIFEST,
+          });
+        },
+        { startDatabase: true, migrate: true },
+      );
       if (values.json) io.out(JSON.stringify({ ok: true, ...result }));
       else io.err(result.skipped ? 'already seeded; nothing to do' : `seeded: ${JSON.stringify(result)}`);
       return EXIT.OK;

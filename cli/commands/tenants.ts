@@ -1,71 +1,151 @@
+/**
+ * `rekey tenants import|add|consent|scan|list`. Every change is audited as `cli:<os user>`.
+ * Lib modules are imported inside `run` so `rekey --help` loads none of them.
+ */
 import { readFile } from 'node:fs/promises';
-import os from 'node:os';
-import { EXIT, UsageError, type CliIO, type Command } from '../command';
-import { withDb } from '../with-db';
-import type { Actor } from '@/lib/audit/append-audit-event';
-import { RekeyError } from '@/lib/errors';
-
-function cliActor(): Actor {
-  let user = 'unknown';
-  try {
-    user = os.userInfo().username;
-  } catch {
-    /* no passwd entry (containers) */
-  }
-  return { id: null, label: `cli:${user}` };
-}
+import { EXIT, RekeyError, UsageError, str, type Command, type Values } from '../command';
+import { day, emitRows, iso, listOptions, outputMode, pagesOf, formatTable, type Column } from '../output';
+import { asOption, withRuntime, type CliContext } from '../session';
+import type { TenantRow } from '@/lib/fleet/list-tenants';
+import { CONNECTOR_STATUS_VALUES } from '@/lib/fleet/statuses';
 
 async function tenantIdArg(value: unknown): Promise<string> {
   if (typeof value !== 'string' || !value)
     throw new UsageError('--tenant needs a tenant id (Rekey id or Entra tenant id) or domain');
   const { findTenantByAnyId } = await import('@/lib/tenants/get-tenant');
   const t = await findTenantByAnyId(value);
-  if (!t) throw new RekeyError('NOT_FOUND', `No onboarded tenant matches ${value}.`);
+  if (!t) throw new RekeyError('NOT_FOUND', `No onboarded tenant matches ${value} (rekey tenants list shows them).`);
   return t.id;
 }
 
-function table(io: CliIO, rows: string[][]) {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  for (const r of rows)
-    io.out(
-      r
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    );
+/** The tenant scope the dashboard would show (viewer), or everything for the machine's operator. */
+export async function viewerScope(ctx: CliContext) {
+  const { hasRole, tenantScopeWhere } = await import('@/lib/auth/principal');
+  if (!ctx.principal) return {};
+  if (!hasRole(ctx.principal, 'viewer'))
+    throw new RekeyError('FORBIDDEN', `${ctx.principal.email} has no role in Rekey.`, { need: 'viewer' });
+  return tenantScopeWhere(ctx.principal, 'viewer');
+}
+
+/** The stable JSON shape of one tenant (docs/cli.md). */
+export function tenantJson(t: TenantRow) {
+  return {
+    id: t.id,
+    entraTenantId: t.entraTenantId,
+    displayName: t.displayName,
+    defaultDomain: t.defaultDomain,
+    region: t.region,
+    group: t.group,
+    consentState: t.consentState,
+    signInLogState: t.signInLogState,
+    lastScanAt: iso(t.lastScanAt),
+    connectors: t.connectors,
+    statusCounts: Object.fromEntries(CONNECTOR_STATUS_VALUES.map((s) => [s, t.statusCounts[s] ?? 0])),
+    worstStatus: t.worstStatus,
+  };
+}
+
+const tenantColumns: Column<TenantRow>[] = [
+  { header: 'TENANT', cell: (t) => t.displayName },
+  { header: 'DOMAIN', cell: (t) => t.defaultDomain ?? '' },
+  { header: 'ENTRA TENANT ID', cell: (t) => t.entraTenantId },
+  { header: 'REGION', cell: (t) => t.region },
+  { header: 'GROUP', cell: (t) => t.group ?? '' },
+  { header: 'CONSENT', cell: (t) => t.consentState },
+  { header: 'CONNECTORS', cell: (t) => String(t.connectors) },
+  { header: 'WORST', cell: (t) => t.worstStatus ?? '' },
+  { header: 'LAST SCAN', cell: (t) => day(t.lastScanAt) },
+  { header: 'ID', cell: (t) => t.id },
+];
+
+function statusArg(values: Values) {
+  const s = str(values.status);
+  if (s !== undefined && !(CONNECTOR_STATUS_VALUES as readonly string[]).includes(s))
+    throw new UsageError(`--status must be one of ${CONNECTOR_STATUS_VALUES.join(', ')}`);
+  return s as (typeof CONNECTOR_STATUS_VALUES)[number] | undefined;
 }
 
 export const tenantCommands: Command[] = [
   {
+    path: ['tenants', 'list'],
+    summary: 'List onboarded tenants with their connector counts and worst status.',
+    usage: 'tenants list [--status S] [--region R] [--group G] [--search Q] [--as EMAIL] [--json | --ndjson]',
+    details:
+      `--status S      tenants with at least one connector in status S (${CONNECTOR_STATUS_VALUES.join(', ')})\n` +
+      '--search Q      name or domain contains Q, or the Entra tenant id is Q\n' +
+      '--as EMAIL      show only what that Rekey user may see\n' +
+      'JSON: an array of tenant objects (docs/cli.md); --ndjson streams one per line.',
+    options: {
+      status: { type: 'string' },
+      region: { type: 'string' },
+      group: { type: 'string' },
+      search: { type: 'string' },
+      ...asOption,
+      ...listOptions,
+    },
+    async run({ values }, io) {
+      const mode = outputMode(values);
+      const status = statusArg(values);
+      const filters = {
+        ...(status ? { status } : {}),
+        ...(str(values.region) ? { region: str(values.region) } : {}),
+        ...(str(values.group) ? { group: str(values.group) } : {}),
+        ...(str(values.search) ? { q: str(values.search) } : {}),
+      };
+      return withRuntime(values, async (ctx) => {
+        const { listTenants } = await import('@/lib/fleet/list-tenants');
+        const scope = await viewerScope(ctx);
+        await emitRows(
+          io,
+          mode,
+          pagesOf((page) => listTenants(ctx.db, scope, { filters, sort: 'name', dir: 'asc', page, pageSize: 200 })),
+          { json: tenantJson, columns: tenantColumns, noun: 'tenant(s)' },
+        );
+        return EXIT.OK;
+      });
+    },
+  },
+  {
     path: ['tenants', 'import'],
-    summary: 'Onboard tenants from a CSV (tenant,name,region,group); nothing is imported unless every row is valid.',
+    summary: 'Onboard tenants from a CSV; nothing is imported unless every row is valid.',
     usage: 'tenants import FILE.csv [--dry-run] [--json]',
+    details:
+      'Columns (any order; other columns are ignored and named in the report):\n' +
+      '  tenant   a tenant id or domain: "tenant", "tenantId", "Tenant ID", "Directory ID", "customerId", …\n' +
+      '  domain   "domain", "defaultDomainName" (names the tenant when it has no id column)\n' +
+      '  name     "name", "displayName", "Company name", "Customer name", …\n' +
+      '  region, group   optional\n' +
+      'Commas, semicolons or tabs; UTF-8 with or without BOM. Exit 1 when any row needs fixing.',
     allowPositionals: true,
     options: { 'dry-run': { type: 'boolean' } },
     async run({ values, positionals }, io) {
       const file = positionals[0];
       if (!file || positionals.length > 1) throw new UsageError('give exactly one CSV file');
-      const csv = await readFile(file, 'utf8').catch((e: Error) => {
-        throw new RekeyError('BAD_INPUT', `Cannot read ${file}: ${e.message}`);
+      const csv = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+        throw new RekeyError(
+          'BAD_INPUT',
+          e.code === 'ENOENT' ? `${file}: no such file.` : `Cannot read ${file}: ${e.code ?? e.message}.`,
+        );
       });
-      const result = await withDb(async () => {
+      const result = await withRuntime(values, async (ctx) => {
         const { importTenants } = await import('@/lib/tenants/import-tenants');
-        return importTenants({ csv, dryRun: Boolean(values['dry-run']) }, { actor: cliActor() });
+        return importTenants({ csv, dryRun: Boolean(values['dry-run']) }, { actor: ctx.actor, now: ctx.now });
       });
       if (values.json) io.out(JSON.stringify(result));
       else {
+        const { describeTenantCsvColumns } = await import('@/lib/tenants/parse-tenant-csv');
+        if (result.columns) io.err(`columns: ${describeTenantCsvColumns(result.columns)}`);
         if (result.fileError) io.err(`error: ${result.fileError}`);
         if (result.rows.length)
-          table(io, [
-            ['LINE', 'TENANT', 'NAME', 'STATUS', 'DETAIL'],
-            ...result.rows.map((r) => [
-              String(r.line),
-              r.tenant,
-              r.name,
-              r.status,
-              r.messages.join('; ') || (r.entraTenantId ?? ''),
+          io.out(
+            formatTable(result.rows, [
+              { header: 'LINE', cell: (r) => String(r.line) },
+              { header: 'TENANT', cell: (r) => r.tenant },
+              { header: 'NAME', cell: (r) => r.name },
+              { header: 'STATUS', cell: (r) => r.status },
+              { header: 'DETAIL', cell: (r) => r.messages.join('; ') || (r.entraTenantId ?? '') },
             ]),
-          ]);
+          );
         if (result.ok)
           io.err(
             values['dry-run']
@@ -77,7 +157,7 @@ export const tenantCommands: Command[] = [
             `nothing imported: ${result.rows.filter((r) => r.status !== 'ok').length} of ${result.rows.length} rows need fixing`,
           );
       }
-      return result.ok ? EXIT.OK : EXIT.USAGE;
+      return result.ok ? EXIT.OK : EXIT.FAILED;
     },
   },
   {
@@ -88,16 +168,11 @@ export const tenantCommands: Command[] = [
     options: { name: { type: 'string' }, region: { type: 'string' }, group: { type: 'string' } },
     async run({ values, positionals }, io) {
       if (positionals.length !== 1) throw new UsageError('give exactly one tenant id or domain');
-      const t = await withDb(async () => {
+      const t = await withRuntime(values, async (ctx) => {
         const { addTenant } = await import('@/lib/tenants/add-tenant');
         return addTenant(
-          {
-            tenant: positionals[0]!,
-            name: values.name as string | undefined,
-            region: values.region as string | undefined,
-            group: values.group as string | undefined,
-          },
-          { actor: cliActor() },
+          { tenant: positionals[0]!, name: str(values.name), region: str(values.region), group: str(values.group) },
+          { actor: ctx.actor, now: ctx.now },
         );
       });
       if (values.json)
@@ -118,14 +193,13 @@ export const tenantCommands: Command[] = [
     options: { tenant: { type: 'string' }, all: { type: 'boolean' } },
     async run({ values }, io) {
       if (Boolean(values.tenant) === Boolean(values.all)) throw new UsageError('give either --tenant ID or --all');
-      const results = await withDb(async () => {
-        const { db } = await import('@/lib/db');
+      const results = await withRuntime(values, async (ctx) => {
         const { checkTenantConsent } = await import('@/lib/tenants/check-tenant-consent');
         const ids = values.all
-          ? (await db.tenant.findMany({ select: { id: true }, orderBy: { displayName: 'asc' } })).map((t) => t.id)
+          ? (await ctx.db.tenant.findMany({ select: { id: true }, orderBy: { displayName: 'asc' } })).map((t) => t.id)
           : [await tenantIdArg(values.tenant)];
         const out = [];
-        for (const id of ids) out.push(await checkTenantConsent({ tenantId: id }, { actor: cliActor() }));
+        for (const id of ids) out.push(await checkTenantConsent({ tenantId: id }, { actor: ctx.actor, now: ctx.now }));
         return out;
       });
       if (values.json) io.out(JSON.stringify({ ok: results.every((r) => r.state === 'consented'), results }));
@@ -147,11 +221,11 @@ export const tenantCommands: Command[] = [
       const concurrency = values.concurrency === undefined ? 8 : Number(values.concurrency);
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
         throw new UsageError('--concurrency must be an integer from 1 to 256');
-      const results = await withDb(async () => {
+      const results = await withRuntime(values, async (ctx) => {
         const { scanAllTenants } = await import('@/lib/tenants/scan-all-tenants');
         const tenantIds = values.tenant ? [await tenantIdArg(values.tenant)] : undefined;
         return scanAllTenants(
-          { actor: cliActor() },
+          { actor: ctx.actor, now: ctx.now },
           {
             concurrency,
             tenantIds,

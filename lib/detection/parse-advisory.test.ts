@@ -5,7 +5,6 @@ import {
   parseAdvisoryCsv,
   parseAdvisoryJson,
   parseAdvisoryText,
-  parseCsvRows,
   parseIndicatorText,
 } from '@/lib/detection/parse-advisory';
 
@@ -129,8 +128,22 @@ describe('CSV', () => {
     if (!r.ok) expect(r.errors[0]).toMatch(/^row 1: the header must name the columns kind,value,issuer/);
   });
 
-  it('counts lines inside quoted fields', () => {
-    expect(parseCsvRows('a,b\n"x\ny",z\nq,r').map((r) => r.line)).toEqual([1, 2, 4]);
+  it('reads a BOM, semicolons and other header spellings', () => {
+    const r = parseAdvisoryCsv(`\uFEFFType;Thumbprint\r\nsha1;${SHA1}\r\n`, meta);
+    expect(r.ok && r.value.indicators).toEqual([{ kind: 'sha1', value: SHA1, issuer: null }]);
+  });
+
+  it('refuses an unterminated quote as one error naming its line, never a merge', () => {
+    const r = parseAdvisoryCsv(`kind,value,issuer\nserial,0A,"CN=Vendor\nsha1,${SHA1},\n`, meta);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors).toEqual([expect.stringMatching(/never closed: the row starting on line 2/)]);
+  });
+
+  it('refuses a control character in a cell as a row error', () => {
+    const r = parseAdvisoryCsv(`kind,value,issuer\nserial,0A,"CN=Vendor\nCA"\n`, meta);
+    expect(!r.ok && r.errors).toEqual([
+      'row 2: the issuer contains a line break (a quoted value spanning lines, often a missing closing quote); keep each value on one line without control characters',
+    ]);
   });
 });
 
@@ -202,6 +215,7 @@ describe('format detection', () => {
     ['a .csv name', '', 'a.CSV', 'csv'],
     ['a JSON body', ' {"title":1}', undefined, 'json'],
     ['a CSV header', 'kind,value,issuer\n', undefined, 'csv'],
+    ['a semicolon CSV header', 'Type;Thumbprint\r\n', undefined, 'csv'],
     ['plain thumbprints', `${SHA1}\n`, 'iocs.txt', 'text'],
   ])('%s', (_n, text, name, want) => {
     expect(detectAdvisoryFormat(text, name)).toBe(want);

@@ -7,7 +7,8 @@
  * - Pasted text: one thumbprint or serial per line; colons, spaces and dashes inside a value are
  *   ignored ("AB:CD:…"); blank lines and lines starting with `#` are skipped. 40 hex = SHA-1,
  *   64 hex = SHA-256, other hex up to 40 digits = serial number (no issuer).
- * - CSV: header `kind,value,issuer` (any column order, case-insensitive; `issuer` optional);
+ * - CSV: header `kind,value,issuer` (any column order, case-insensitive; `issuer` optional; also
+ *   `type`, `thumbprint`/`indicator`; `,`, `;` or tab separated);
  *   `kind` is sha1 | sha256 | serial (or empty: inferred from the value as for pasted text).
  *   Quote fields that contain commas ("CN=Vendor CA, O=Vendor"). Rows are numbered as a
  *   spreadsheet shows them: the header is row 1. Metadata comes from the form fields.
@@ -26,6 +27,7 @@
  *   Form-field metadata, when given, overrides the file's.
  */
 import { z } from 'zod';
+import { controlCharacterProblem, mapColumns, normalizeHeader, parseCsvTable } from '@/lib/csv/parse-csv-table';
 
 export const INDICATOR_KINDS = ['sha1', 'sha256', 'serial'] as const;
 export type IndicatorKind = (typeof INDICATOR_KINDS)[number];
@@ -198,83 +200,62 @@ export function parseIndicatorText(text: string): ParseResult<ParsedIndicator[]>
   return finish(indicators, errors, 'paste one SHA-1 / SHA-256 thumbprint or serial number per line');
 }
 
-/** RFC 4180 CSV (quoted fields, doubled quotes, CRLF). Returns rows with their 1-based line number. */
-export function parseCsvRows(text: string): { line: number; fields: string[] }[] {
-  const rows: { line: number; fields: string[] }[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  let line = 1;
-  let rowLine = 1;
-  const s = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (quoted) {
-      if (c === '"') {
-        if (s[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else quoted = false;
-      } else {
-        if (c === '\n') line++;
-        field += c;
-      }
-      continue;
-    }
-    if (c === '"' && field.trim() === '') {
-      field = '';
-      quoted = true;
-    } else if (c === ',') {
-      fields.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && s[i + 1] === '\n') i++;
-      fields.push(field);
-      rows.push({ line: rowLine, fields });
-      fields = [];
-      field = '';
-      line++;
-      rowLine = line;
-    } else field += c;
-  }
-  if (field !== '' || fields.length > 0) {
-    fields.push(field);
-    rows.push({ line: rowLine, fields });
-  }
-  return rows;
-}
+/** Accepted header spellings of the indicator CSV (case, spaces, `_`, `-` ignored). */
+export const INDICATOR_CSV_HEADERS = {
+  kind: ['kind', 'type', 'indicator type', 'indicatorType'],
+  value: ['value', 'indicator', 'thumbprint', 'fingerprint'],
+  issuer: ['issuer', 'issuer name', 'issuerName'],
+} as const;
 
-/** CSV with header `kind,value,issuer`. Errors say `row N` as a spreadsheet numbers rows (header = row 1). */
+/**
+ * CSV with header `kind,value,issuer` (read through lib/csv/parse-csv-table.ts: quotes, BOM, `,`/`;`/tab,
+ * any line ends). Errors say `row N` as a spreadsheet numbers rows (header = row 1); a file that
+ * cannot be read as CSV (a quote never closed, a stray quote) is one error naming its line.
+ */
 export function parseIndicatorCsv(text: string): ParseResult<ParsedIndicator[]> {
-  const rows = parseCsvRows(text).filter((r) => r.fields.some((f) => f.trim() !== ''));
-  const header = rows.shift();
-  if (!header) return { ok: false, errors: ['the CSV file is empty; expected a header row "kind,value,issuer"'] };
-  const cols = header.fields.map((f) => f.trim().toLowerCase());
-  const kindCol = cols.indexOf('kind');
-  const valueCol = cols.indexOf('value');
-  const issuerCol = cols.indexOf('issuer');
-  if (valueCol < 0)
+  const parsed = parseCsvTable(text, { what: 'The CSV file' });
+  if (!parsed.ok)
     return {
       ok: false,
       errors: [
-        `row ${header.line}: the header must name the columns kind,value,issuer (found "${header.fields.join(',')}")`,
+        /empty/.test(parsed.error) ? 'the CSV file is empty; expected a header row "kind,value,issuer"' : parsed.error,
       ],
+    };
+  const { header, headerLine, rows } = parsed.table;
+  const mapped = mapColumns(header, INDICATOR_CSV_HEADERS);
+  if (!mapped.ok) return { ok: false, errors: [`row ${headerLine}: ${mapped.error}`] };
+  const kindCol = mapped.columns.kind ?? -1;
+  const valueCol = mapped.columns.value ?? -1;
+  const issuerCol = mapped.columns.issuer ?? -1;
+  if (valueCol < 0)
+    return {
+      ok: false,
+      errors: [`row ${headerLine}: the header must name the columns kind,value,issuer (found "${header.join(',')}")`],
     };
   const indicators: ParsedIndicator[] = [];
   const errors: string[] = [];
   for (const r of rows) {
-    if (r.fields[0]?.trim().startsWith('#')) continue;
-    const value = r.fields[valueCol] ?? '';
-    const issuer = issuerCol >= 0 ? (r.fields[issuerCol] ?? '') : '';
-    const kind = kindCol >= 0 ? parseKind(r.fields[kindCol] ?? '') : 'infer';
-    if (r.fields.length > cols.length) {
+    if (r.cells[0]?.trim().startsWith('#')) continue;
+    const value = r.cells[valueCol] ?? '';
+    const issuer = issuerCol >= 0 ? (r.cells[issuerCol] ?? '') : '';
+    const kind = kindCol >= 0 ? parseKind(r.cells[kindCol] ?? '') : 'infer';
+    if (r.cells.length > header.length) {
       errors.push(
-        `row ${r.line}: ${r.fields.length} fields but the header has ${cols.length} (quote values that contain commas)`,
+        `row ${r.line}: ${r.cells.length} fields but the header has ${header.length} (quote values that contain commas)`,
       );
       continue;
     }
+    const control = [
+      controlCharacterProblem(value, 'the value'),
+      controlCharacterProblem(issuer, 'the issuer'),
+      kindCol >= 0 ? controlCharacterProblem(r.cells[kindCol] ?? '', 'the kind') : null,
+    ].find((p) => p !== null);
+    if (control) {
+      errors.push(`row ${r.line}: ${control}`);
+      continue;
+    }
     if (kind === null) {
-      errors.push(`row ${r.line}: kind ${show((r.fields[kindCol] ?? '').trim())} is not sha1, sha256 or serial`);
+      errors.push(`row ${r.line}: kind ${show((r.cells[kindCol] ?? '').trim())} is not sha1, sha256 or serial`);
       continue;
     }
     if (value.trim() === '') {
@@ -396,8 +377,9 @@ export function detectAdvisoryFormat(text: string, fileName?: string): AdvisoryF
   if (ext === 'csv') return 'csv';
   const t = text.replace(/^\uFEFF/, '').trimStart();
   if (t.startsWith('{')) return 'json';
-  const first = t.split(/\r?\n/, 1)[0]?.toLowerCase() ?? '';
-  if (/(^|,)\s*value\s*(,|$)/.test(first)) return 'csv';
+  const first = t.split(/\r?\n|\r/, 1)[0] ?? '';
+  const values = new Set<string>(INDICATOR_CSV_HEADERS.value.map(normalizeHeader));
+  if (first.split(/[,;\t]/).some((h) => values.has(normalizeHeader(h.replace(/"/g, ''))))) return 'csv';
   return 'text';
 }
 

@@ -47,7 +47,7 @@ export async function listConnectors(db: Db, scope: Prisma.TenantWhereInput, inp
         status: true,
         statusReasons: true,
         observedAt: true,
-        tenant: { select: { id: true, displayName: true, region: true } },
+        tenant: { select: { id: true, displayName: true, region: true, entraTenantId: true } },
         connectorType: { select: { id: true, name: true } },
         currentCertificate: { select: { id: true, sha1Thumbprint: true, notAfter: true, subject: true } },
         rotations: {

@@ -1,4 +1,4 @@
-/** A certificate in the inventory by id or SHA-1 thumbprint (any case, separators allowed). */
+/** A certificate in the inventory by id, SHA-1 or SHA-256 thumbprint (any case; colons, spaces, dashes allowed). */
 import { z } from 'zod';
 import { normalizeThumbprint } from '@/lib/certs/certificate-facts';
 import { db, type Prisma } from '@/lib/db';
@@ -23,12 +23,19 @@ export async function findCertificateByIdOrThumbprint(
   if (z.uuid().safeParse(idOrThumbprint).success) {
     return client.certificate.findUnique({ where: { id: idOrThumbprint }, select: certificateSelect });
   }
+  if (/[^0-9a-f:\s-]/i.test(idOrThumbprint.trim())) return null;
   const hex = normalizeThumbprint(idOrThumbprint);
-  if (hex.length !== 40) return null;
-  return client.certificate.findFirst({
-    where: { sha1Thumbprint: { equals: hex, mode: 'insensitive' } },
-    select: certificateSelect,
-  });
+  if (hex.length === 40)
+    return client.certificate.findFirst({
+      where: { sha1Thumbprint: { equals: hex, mode: 'insensitive' } },
+      select: certificateSelect,
+    });
+  if (hex.length === 64)
+    return client.certificate.findFirst({
+      where: { sha256Thumbprint: { equals: hex, mode: 'insensitive' } },
+      select: certificateSelect,
+    });
+  return null;
 }
 
 export async function getCertificateByIdOrThumbprint(
@@ -39,7 +46,7 @@ export async function getCertificateByIdOrThumbprint(
   if (!c)
     throw new RekeyError(
       'NOT_FOUND',
-      `No certificate "${idOrThumbprint}" in the inventory (give its id or SHA-1 thumbprint).`,
+      `No certificate "${idOrThumbprint}" in the inventory (give its id, SHA-1 or SHA-256 thumbprint).`,
     );
   return c;
 }

@@ -10,7 +10,7 @@ import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { db, isUniqueViolation } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { resolveTenantDomain } from '@/lib/graph/resolve-tenant';
-import { parseTenantCsv, type TenantRow } from '@/lib/tenants/parse-tenant-csv';
+import { parseTenantCsv, type TenantCsvColumns, type TenantRow } from '@/lib/tenants/parse-tenant-csv';
 import { graphOf, nowOf, type TenantUseCaseContext } from '@/lib/tenants/tenant-context';
 
 export const ImportTenantsSchema = z.object({
@@ -37,6 +37,8 @@ export interface ImportTenantsResult {
   ok: boolean;
   imported: number;
   fileError: string | null;
+  /** Which column of the file was read for what (null when the file could not be read). */
+  columns: TenantCsvColumns | null;
   rows: ImportRowReport[];
   /** Created Tenant ids, in row order. */
   tenantIds: string[];
@@ -73,7 +75,9 @@ export async function importTenants(
   const { csv, dryRun } = ImportTenantsSchema.parse(input);
   const now = nowOf(ctx);
   const parsed = parseTenantCsv(csv);
-  if (parsed.fileError) return { ok: false, imported: 0, fileError: parsed.fileError, rows: [], tenantIds: [] };
+  const columns = parsed.columns;
+  if (parsed.fileError)
+    return { ok: false, imported: 0, fileError: parsed.fileError, columns, rows: [], tenantIds: [] };
 
   const rows: ImportRowReport[] = parsed.rows.map((r) =>
     r.ok
@@ -102,13 +106,25 @@ export async function importTenants(
   // Domains → tenant ids (only rows still ok).
   const resolved = await resolveTenantIds(
     graphOf(ctx).authorityHost,
-    valid.filter((v) => v.report.status === 'ok').map((v) => v.row.tenant),
+    valid
+      .filter((v) => v.report.status === 'ok')
+      .flatMap((v) => [v.row.tenant, ...(v.row.domain ? [v.row.domain] : [])]),
   );
   for (const v of valid) {
     if (v.report.status !== 'ok') continue;
     const r = resolved.get(v.row.tenant);
     if (!r?.id) fail(v.report, 'unknown_domain', r?.reason ?? `no Entra ID tenant has the domain ${v.row.tenant}`);
     else v.report.entraTenantId = r.id;
+    // A domain column beside the tenant id must name the same tenant.
+    const d = v.row.domain ? resolved.get(v.row.domain) : undefined;
+    if (v.report.status === 'ok' && v.row.domain && d?.id !== r?.id)
+      fail(
+        v.report,
+        d?.id ? 'invalid' : 'unknown_domain',
+        d?.id
+          ? `the domain ${v.row.domain} belongs to tenant ${d.id}, not ${r?.id}`
+          : (d?.reason ?? `no Entra ID tenant has the domain ${v.row.domain}`),
+      );
   }
 
   // A domain and an id (or two domains) naming the same tenant.
@@ -139,8 +155,8 @@ export async function importTenants(
 
   const ok = rows.length > 0 && rows.every((r) => r.status === 'ok');
   if (rows.length === 0)
-    return { ok: false, imported: 0, fileError: 'The file has a header but no rows.', rows, tenantIds: [] };
-  if (!ok || dryRun) return { ok, imported: 0, fileError: null, rows, tenantIds: [] };
+    return { ok: false, imported: 0, fileError: 'The file has a header but no rows.', columns, rows, tenantIds: [] };
+  if (!ok || dryRun) return { ok, imported: 0, fileError: null, columns, rows, tenantIds: [] };
 
   try {
     const tenantIds = await db.$transaction(
@@ -151,7 +167,7 @@ export async function importTenants(
             data: {
               entraTenantId: v.report.entraTenantId!,
               displayName: v.row.name,
-              defaultDomain: v.row.tenant.includes('.') ? v.row.tenant : null,
+              defaultDomain: v.row.domain ?? (v.row.tenant.includes('.') ? v.row.tenant : null),
               region: v.row.region,
               group: v.row.group,
             },
@@ -182,7 +198,7 @@ export async function importTenants(
       },
       { timeout: 120_000, maxWait: 10_000 },
     );
-    return { ok: true, imported: tenantIds.length, fileError: null, rows, tenantIds };
+    return { ok: true, imported: tenantIds.length, fileError: null, columns, rows, tenantIds };
   } catch (e) {
     if (isUniqueViolation(e))
       throw new RekeyError(

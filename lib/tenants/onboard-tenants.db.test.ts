@@ -78,7 +78,31 @@ describe('importTenants', () => {
   it('refuses a file with a bad header', async () => {
     await expect(importTenants({ csv: 'id,label\nx,y' }, ctx)).resolves.toMatchObject({
       ok: false,
-      fileError: expect.stringMatching(/Unknown column/),
+      fileError: expect.stringMatching(/No tenant column/),
+    });
+  });
+
+  it('reads an export with a tenant id and a domain column, storing the domain only when it names the same tenant', async () => {
+    const a = gs.makeTenant({ name: 'Export A' });
+    const b = gs.makeTenant({ name: 'Export B' });
+    const other = gs.makeTenant({ name: 'Export Other' });
+    const bad = `Tenant ID;Company name;defaultDomainName\r\n${a.id};Export A;${a.domain}\r\n${b.id};Export B;${other.domain}\r\n`;
+    const before = await counts();
+    const refused = await importTenants({ csv: bad }, ctx);
+    expect(refused.ok).toBe(false);
+    expect(refused.columns).toMatchObject({ tenant: 'Tenant ID', name: 'Company name', domain: 'defaultDomainName' });
+    expect(refused.rows.map((x) => [x.line, x.status])).toEqual([
+      [2, 'ok'],
+      [3, 'invalid'],
+    ]);
+    expect(refused.rows[1]!.messages[0]).toBe(`the domain ${other.domain} belongs to tenant ${other.id}, not ${b.id}`);
+    expect(await counts()).toEqual(before);
+
+    const good = `Tenant ID;Company name;defaultDomainName\r\n${a.id};Export A;${a.domain}\r\n${b.id};Export B;\r\n`;
+    expect(await importTenants({ csv: good }, ctx)).toMatchObject({ ok: true, imported: 2 });
+    expect(await db.tenant.findUniqueOrThrow({ where: { entraTenantId: a.id } })).toMatchObject({
+      displayName: 'Export A',
+      defaultDomain: a.domain,
     });
   });
 });

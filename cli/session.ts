@@ -1,0 +1,49 @@
+/**
+ * The context every stack-backed command runs in: the runtime (lib/runtime/open-runtime.ts), who acts
+ * (`cli:<os user>`, or with `--as EMAIL` that Rekey user, whose role and scope then apply) and the time.
+ * Without --as the CLI is the operator of the machine: no principal, like a job.
+ */
+import { cliActor, cliActorAs } from './actor';
+import { str, type Values } from './command';
+import type { Actor } from '@/lib/audit/append-audit-event';
+import type { Principal } from '@/lib/auth/principal';
+import type { Db } from '@/lib/db';
+import { RekeyError } from '@/lib/errors';
+import type { OpenRuntimeOptions, Runtime } from '@/lib/runtime/open-runtime';
+
+export interface CliContext {
+  runtime: Runtime;
+  db: Db;
+  actor: Actor;
+  now: Date;
+  /** Set with --as EMAIL; absent = the machine's operator. */
+  principal?: Principal;
+}
+
+export const asOption = { as: { type: 'string' } } as const;
+
+export async function withRuntime<T>(
+  values: Values,
+  fn: (ctx: CliContext) => Promise<T>,
+  opts: OpenRuntimeOptions = {},
+): Promise<T> {
+  const { openRuntime } = await import('@/lib/runtime/open-runtime');
+  const runtime = await openRuntime(opts);
+  try {
+    const as = str(values.as);
+    let principal: Principal | undefined;
+    let actor = cliActor();
+    if (as) {
+      const { findUserByEmail } = await import('@/lib/auth/manage-users');
+      const { loadPrincipal } = await import('@/lib/auth/session');
+      const user = await findUserByEmail(runtime.db, as);
+      const p = user ? await loadPrincipal(runtime.db, user.id) : null;
+      if (!p) throw new RekeyError('NOT_FOUND', `No active Rekey user "${as}" (rekey users list shows them).`);
+      principal = p;
+      actor = cliActorAs(p);
+    }
+    return await fn({ runtime, db: runtime.db, actor, now: new Date(), ...(principal ? { principal } : {}) });
+  } finally {
+    await runtime.close();
+  }
+}
