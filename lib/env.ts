@@ -25,6 +25,11 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /** The owner role for migrations (ADR 017); DATABASE_URL is then the application role. */
+  DATABASE_MIGRATE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   REKEY_DATA_DIR: z.string().default('.data'),
   REKEY_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
   REKEY_MASTER_KEY: z.string().optional(),
