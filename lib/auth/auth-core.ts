@@ -32,7 +32,11 @@ export function defaultAuthDeps(): AuthDeps {
     db: defaultDb,
     cookieKey: cookieKey(),
     policy: sessionPolicyFrom(e),
-    origin: { publicUrl: e.REKEY_PUBLIC_URL, trustProxy: e.REKEY_TRUST_PROXY },
+    origin: {
+      publicUrl: e.REKEY_PUBLIC_URL,
+      trustProxy: e.REKEY_TRUST_PROXY,
+      defaultUrl: `http://localhost:${e.PORT}`,
+    },
     now: () => new Date(),
   };
 }
