@@ -11,7 +11,7 @@
  * - `x-forwarded-for` (the socket address appended), and drops client-sent `x-forwarded-host`,
  *   `-proto` and `forwarded` unless a proxy is trusted (Next reads them for the Origin check).
  *
- * While Next is (re)starting it answers 503 with Retry-After. TRACE, TRACK and CONNECT are refused
+ * While Next is (re)starting it answers 503 with Retry-After. TRACE (and TRACK) is refused
  * here with 405 (Node's HTTP server would pass them on; nothing in Rekey answers them).
  */
 import http from 'node:http';

@@ -42,7 +42,9 @@ let heartbeat: Heartbeat | undefined;
 let stopping = false;
 const supervisor = new Supervisor({
   log: say,
-  onChange: (status) => void heartbeat?.update({ children: status }).catch(() => undefined),
+  onChange: (status) => {
+    if (!stopping) void heartbeat?.update({ children: status }).catch(() => undefined);
+  },
 });
 
 function say(msg: string): void {
@@ -177,7 +179,9 @@ async function main(): Promise<void> {
     connectionString: database.url,
     kind: 'supervisor',
     detail: { children: [] },
-    onError: (e) => say(`could not record the supervisor's heartbeat: ${e.message}`),
+    onError: (e) => {
+      if (!stopping) say(`could not record the supervisor's heartbeat: ${e.message}`);
+    },
   });
 
   // 2. Microsoft 365: real (configured) or the local simulator.
