@@ -15,7 +15,7 @@
  *   only when the listener's secret (`x-rekey-front` = REKEY_FRONT_TOKEN) came with it.
  */
 import { NextResponse, type NextRequest } from 'next/server';
-import { env } from '@/lib/env';
+import { defaultPublicUrl, env } from '@/lib/env';
 import { SESSION_COOKIE_PLAIN, SESSION_COOKIE_SECURE } from '@/lib/auth/session';
 import { checkSameOrigin, isValidRequestId, safeReturnTo } from '@/lib/http/request-context';
 import { newNonce, securityHeaders } from '@/lib/http/security-headers';
@@ -80,7 +80,7 @@ export function proxy(req: NextRequest): NextResponse {
     const origin = checkSameOrigin(req.headers, {
       publicUrl: e.REKEY_PUBLIC_URL,
       trustProxy,
-      defaultUrl: `http://localhost:${e.PORT}`,
+      defaultUrl: defaultPublicUrl(e),
     });
     if (!origin.ok) return refusal(403, `Cross-origin request refused (${origin.reason}).`, headers, requestId);
   }

@@ -250,7 +250,7 @@ async function main(): Promise<void> {
   }
   const nextPort = await freePort();
   const token = randomBytes(32).toString('base64url');
-  const webEnv = { ...childEnv, REKEY_FRONT_TOKEN: token };
+  const webEnv = { ...childEnv, REKEY_FRONT_TOKEN: token, REKEY_PUBLIC_PORT: String(env.PORT) };
   await supervisor.add({
     name: 'web',
     start: () => spawnNode([nextBin, dev ? 'dev' : 'start', '-p', String(nextPort), '-H', '127.0.0.1'], webEnv),
