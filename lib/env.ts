@@ -19,9 +19,16 @@ const CLOUDS = {
 export const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Internal, set by `npm start` for `next start`, which listens on a loopback port of its own: the public PORT. */
+  REKEY_PUBLIC_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** Public base URL of the dashboard (redirect URIs, links in notifications). */
   REKEY_PUBLIC_URL: z.url().optional(),
   DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /** The owner role for migrations (ADR 017); DATABASE_URL is then the application role. */
+  DATABASE_MIGRATE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
@@ -103,6 +110,11 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     authorityHost: (e.REKEY_AUTHORITY_HOST ?? cloud.authorityHost).replace(/\/+$/, ''),
     graphEndpoint: (e.REKEY_GRAPH_ENDPOINT ?? cloud.graphEndpoint).replace(/\/+$/, ''),
   };
+}
+
+/** Where redirects and links point when REKEY_PUBLIC_URL is unset (the local demo). */
+export function defaultPublicUrl(e: Pick<Env, 'PORT' | 'REKEY_PUBLIC_PORT'>): string {
+  return `http://localhost:${e.REKEY_PUBLIC_PORT ?? e.PORT}`;
 }
 
 export function env(): Env {

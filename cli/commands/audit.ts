@@ -4,22 +4,46 @@ import { withRuntime } from '../session';
 export const auditCommands: Command[] = [
   {
     path: ['audit', 'verify'],
-    summary: 'Walk the hash-chained audit log; exit 1 and name the first broken event if it was tampered with.',
-    usage: 'audit verify [--json]',
+    summary:
+      'Walk the hash-chained audit log and compare it with the latest checkpoint; exit 1 naming the first broken event or the missing range.',
+    usage: 'audit verify [--against SEQ:HASH] [--json]',
+    options: { against: { type: 'string' } },
     async run({ values }, io) {
+      const { parseCheckpoint } = await import('@/lib/audit/audit-checkpoint');
+      const against = typeof values.against === 'string' ? parseCheckpoint(values.against) : null;
       const report = await withRuntime(values, async (ctx) => {
         const { verifyAuditChain } = await import('@/lib/audit/verify-audit-chain');
-        return verifyAuditChain(ctx.db);
+        return verifyAuditChain(ctx.db, { against });
       });
       if (values.json) io.out(JSON.stringify(report));
       if (report.ok) {
-        if (!values.json) io.out(`audit log intact: ${report.events} event(s) verified`);
+        if (!values.json)
+          io.out(
+            `audit log intact: ${report.events} event(s) verified${report.checkpoint ? `, up to the latest checkpoint ${report.checkpoint.split(':')[0]}` : ''}`,
+          );
         return EXIT.OK;
       }
       io.err(
-        `audit log BROKEN at event ${report.brokenAt} (${report.reason}): ${report.detail}\n${report.events - 1} event(s) before it verified.`,
+        report.reason === 'truncated'
+          ? `audit log TRUNCATED: events ${report.missing!.from}–${report.missing!.to} are missing: ${report.detail}`
+          : `audit log BROKEN at event ${report.brokenAt} (${report.reason}): ${report.detail}\n${Math.max(0, report.events - 1)} event(s) before it verified.`,
       );
       return EXIT.FAILED;
+    },
+  },
+  {
+    path: ['audit', 'checkpoint'],
+    summary: 'Print the audit log head (SEQ:HASH) to keep outside the database; check it later with verify --against.',
+    usage: 'audit checkpoint [--json]',
+    async run({ values }, io) {
+      const head = await withRuntime(values, async (ctx) => {
+        const { findAuditHead } = await import('@/lib/audit/audit-checkpoint');
+        return findAuditHead(ctx.db);
+      });
+      if (values.json) io.out(JSON.stringify(head ? { ...head, checkpoint: `${head.seq}:${head.hash}` } : null));
+      else if (head) io.out(`${head.seq}:${head.hash}  (${head.at.toISOString()})`);
+      else io.err('the audit log is empty: nothing to checkpoint yet');
+      return EXIT.OK;
     },
   },
 ];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { appendAuditEvent, type Actor } from '@/lib/audit/append-audit-event';
+import { findAuditHead, findLatestCheckpoint } from '@/lib/audit/audit-checkpoint';
 import { verifyAuditChain } from '@/lib/audit/verify-audit-chain';
 
 const actor: Actor = { id: null, label: 'alice@contoso.example', requestId: 'req-1', clientIp: '192.0.2.10' };
@@ -39,7 +40,14 @@ describe('the audit log', () => {
         ),
       ),
     );
-    await expect(verifyAuditChain(db, 3)).resolves.toEqual({ ok: true, events: 13 });
+    const report = await verifyAuditChain(db, 3);
+    const head = await db.auditEvent.findFirstOrThrow({ orderBy: { seq: 'desc' } });
+    expect(report).toEqual({
+      ok: true,
+      events: 13,
+      head: { seq: head.seq.toString(), hash: head.hash },
+      checkpoint: `${head.seq}:${head.hash}`,
+    });
   });
 
   it('reports the first event whose content was changed behind its back', async () => {
@@ -56,6 +64,59 @@ describe('the audit log', () => {
         db.$executeRaw`UPDATE "AuditEvent" SET "after" = ${JSON.stringify(victim.after)}::jsonb WHERE seq = ${victim.seq}`,
     );
     await expect(verifyAuditChain(db)).resolves.toMatchObject({ ok: true });
+  });
+
+  it('checkpoints the head at every audited commit, never backwards, and never a made-up head', async () => {
+    await appendMany(1);
+    const head = await findAuditHead(db);
+    expect(await findLatestCheckpoint(db)).toMatchObject({ seq: head!.seq, hash: head!.hash });
+    // One transaction, three events: one checkpoint, for its last event.
+    const before = await db.auditCheckpoint.count();
+    await db.$transaction(async (tx) => {
+      for (let i = 0; i < 3; i++) await appendAuditEvent(tx, actor, { action: 'x.batch', targetType: 't' });
+    });
+    expect(await db.auditCheckpoint.count()).toBe(before + 1);
+    const newHead = await findAuditHead(db);
+    expect(await findLatestCheckpoint(db)).toMatchObject({ seq: newHead!.seq, hash: newHead!.hash });
+    await expect(
+      db.$executeRaw`INSERT INTO "AuditCheckpoint" (seq, hash) VALUES (${BigInt(head!.seq)}, ${head!.hash})`,
+    ).rejects.toThrow(/never move backwards/);
+    await expect(
+      db.$executeRaw`INSERT INTO "AuditCheckpoint" (seq, hash) VALUES (${BigInt(newHead!.seq)}, ${'0'.repeat(64)})`,
+    ).rejects.toThrow(/does not match an event/);
+    await expect(db.$executeRawUnsafe('DELETE FROM "AuditCheckpoint"')).rejects.toThrow(/append-only/);
+  });
+
+  it('reports deleted newest events as a truncation naming the missing range, also against an external checkpoint', async () => {
+    await appendMany(4);
+    const external = await findAuditHead(db);
+    const [newest, second] = await db.auditEvent.findMany({ orderBy: { seq: 'desc' }, take: 2 });
+    const survivor = await db.auditEvent.findMany({ orderBy: { seq: 'desc' }, skip: 2, take: 1 });
+    // A DBA removes the two newest events: the chain that is left is intact.
+    await withTriggerOff(() => db.$executeRaw`DELETE FROM "AuditEvent" WHERE seq >= ${second!.seq}`);
+    const report = await verifyAuditChain(db);
+    const from = (survivor[0]!.seq + 1n).toString();
+    expect(report).toMatchObject({
+      ok: false,
+      reason: 'truncated',
+      brokenAt: newest!.seq.toString(),
+      missing: { from, to: newest!.seq.toString() },
+    });
+    expect(report.ok ? '' : report.detail).toContain(`the events from ${from} to ${newest!.seq} were deleted`);
+
+    // Even with the stored checkpoints deleted too, the head recorded outside still tells.
+    await db.$executeRawUnsafe('ALTER TABLE "AuditCheckpoint" DISABLE TRIGGER "AuditCheckpoint_append_only_row"');
+    try {
+      await db.$executeRaw`DELETE FROM "AuditCheckpoint" WHERE seq >= ${second!.seq}`;
+    } finally {
+      await db.$executeRawUnsafe('ALTER TABLE "AuditCheckpoint" ENABLE TRIGGER "AuditCheckpoint_append_only_row"');
+    }
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
+    expect(await verifyAuditChain(db, { against: external })).toMatchObject({
+      ok: false,
+      reason: 'truncated',
+      missing: { from, to: external!.seq },
+    });
   });
 
   it('reports a deleted event as a broken link', async () => {

@@ -4,7 +4,7 @@
  * request instead of mocking Next. `defaultAuthDeps()` binds it to the environment.
  */
 import { db as defaultDb, type Db } from '@/lib/db';
-import { env } from '@/lib/env';
+import { defaultPublicUrl, env } from '@/lib/env';
 import { cookieKey } from '@/lib/auth/session-secret';
 import {
   readSession,
@@ -32,7 +32,11 @@ export function defaultAuthDeps(): AuthDeps {
     db: defaultDb,
     cookieKey: cookieKey(),
     policy: sessionPolicyFrom(e),
-    origin: { publicUrl: e.REKEY_PUBLIC_URL, trustProxy: e.REKEY_TRUST_PROXY },
+    origin: {
+      publicUrl: e.REKEY_PUBLIC_URL,
+      trustProxy: e.REKEY_TRUST_PROXY,
+      defaultUrl: defaultPublicUrl(e),
+    },
     now: () => new Date(),
   };
 }

@@ -1,11 +1,14 @@
 /**
- * OpenID Connect metadata, JWKS and id_token verification with node:crypto. MSAL Node decodes
- * the id_token but does not verify its signature, issuer or audience (graph-facts §5.4), so we
- * do: RS256 signature by a key from the issuer's jwks_uri (selected by `kid`), `iss` equal to
- * the metadata issuer (with `{tenantid}` filled from `tid` for multi-tenant authorities),
- * `aud` = our client id, `exp`/`nbf` with a small skew, and `nonce` = the one we sent.
+ * OpenID Connect id_token verification with `jose`. MSAL Node decodes the id_token but does not
+ * verify its signature, issuer or audience (graph-facts §5.4), so we do: an RS256 signature by a
+ * key from the issuer's jwks_uri (jose's remote JWKS: cached, refetched when a token names a key
+ * it does not know — Entra rolls its signing keys — at most once per 30 s), then Rekey's own
+ * checks: `iss` equal to the metadata issuer (with `{tenantid}` filled from `tid` for multi-tenant
+ * authorities), `aud` = our client id, `exp`/`nbf` with a small skew, `nonce` = the one we sent,
+ * and `tid` = the home tenant for a single-tenant authority.
  */
 import crypto from 'node:crypto';
+import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { RekeyError } from '@/lib/errors';
 
@@ -17,17 +20,6 @@ export const OidcMetadataSchema = z.object({
   end_session_endpoint: z.url().optional(),
 });
 export type OidcMetadata = z.infer<typeof OidcMetadataSchema>;
-
-const JwkSchema = z.object({
-  kty: z.string(),
-  kid: z.string().optional(),
-  use: z.string().optional(),
-  n: z.string().optional(),
-  e: z.string().optional(),
-  x5c: z.array(z.string()).optional(),
-});
-export const JwksSchema = z.object({ keys: z.array(JwkSchema) });
-export type Jwks = z.infer<typeof JwksSchema>;
 
 export interface IdTokenClaims {
   oid: string;
@@ -44,7 +36,8 @@ export interface IdTokenClaims {
 export interface VerifyIdTokenInput {
   idToken: string;
   metadata: Pick<OidcMetadata, 'issuer'>;
-  jwks: Jwks;
+  /** The issuer's keys: `issuerKeys(jwks_uri)` in production, `createLocalJWKSet` in tests. */
+  keys: JWTVerifyGetKey;
   clientId: string;
   nonce: string;
   now: Date;
@@ -72,15 +65,6 @@ function fail(reason: string): never {
   throw new RekeyError('UNAUTHENTICATED', `The sign-in response was rejected: ${reason}.`, { reason });
 }
 
-function segmentJson(s: string | undefined): unknown {
-  if (!s) fail('malformed id_token');
-  try {
-    return JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
-  } catch {
-    return fail('malformed id_token');
-  }
-}
-
 function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -93,53 +77,51 @@ export function isGuid(v: string | null | undefined): v is string {
   return !!v && GUID.test(v);
 }
 
-export function verifyIdToken(input: VerifyIdTokenInput): IdTokenClaims {
-  const parts = input.idToken.split('.');
-  if (parts.length !== 3) fail('malformed id_token');
-  const [h, p, s] = parts as [string, string, string];
-  const header = z
-    .object({ alg: z.string(), kid: z.string().optional(), typ: z.string().optional() })
-    .safeParse(segmentJson(h));
-  if (!header.success) fail('malformed id_token header');
-  if (header.data.alg !== 'RS256') fail(`unexpected signing algorithm ${header.data.alg}`);
-  const candidates = input.jwks.keys.filter(
-    (k) =>
-      k.kty === 'RSA' &&
-      (k.use === undefined || k.use === 'sig') &&
-      (header.data.kid === undefined || k.kid === header.data.kid),
-  );
-  if (candidates.length === 0) fail("signing key not found in the issuer's JWKS");
-  const signed = Buffer.from(`${h}.${p}`);
-  const signature = Buffer.from(s, 'base64url');
-  const valid = candidates.some((k) => {
+/** jose's errors, in the words the sign-in error page and the logs use. */
+function reasonFor(e: unknown, header: () => string): string {
+  if (e instanceof errors.JOSEAlgNotAllowed) return `unexpected signing algorithm ${header()}`;
+  if (e instanceof errors.JWKSNoMatchingKey) return "signing key not found in the issuer's JWKS";
+  if (e instanceof errors.JWSSignatureVerificationFailed) return 'bad id_token signature';
+  if (e instanceof errors.JWTExpired) return 'id_token expired';
+  if (e instanceof errors.JWTClaimValidationFailed)
+    return e.claim === 'nbf' ? 'id_token not yet valid' : 'id_token lacks required claims';
+  if (e instanceof errors.JWKSTimeout || e instanceof errors.JWKSInvalid)
+    throw new RekeyError('GRAPH_UNAVAILABLE', `The sign-in service's signing keys could not be read: ${e.message}`);
+  if (e instanceof RekeyError) throw e;
+  if (e instanceof errors.JOSEError) return 'malformed id_token';
+  throw e;
+}
+
+export async function verifyIdToken(input: VerifyIdTokenInput): Promise<IdTokenClaims> {
+  const skew = input.clockSkewSeconds ?? 300;
+  const header = () => {
     try {
-      const key =
-        k.n && k.e
-          ? crypto.createPublicKey({ key: { kty: 'RSA', n: k.n, e: k.e }, format: 'jwk' })
-          : k.x5c?.[0]
-            ? new crypto.X509Certificate(Buffer.from(k.x5c[0], 'base64')).publicKey
-            : null;
-      return (
-        key !== null && crypto.verify('sha256', signed, { key, padding: crypto.constants.RSA_PKCS1_PADDING }, signature)
+      return String(
+        (JSON.parse(Buffer.from(input.idToken.split('.')[0] ?? '', 'base64url').toString()) as { alg?: unknown }).alg,
       );
     } catch {
-      return false;
+      return '(unreadable)';
     }
-  });
-  if (!valid) fail('bad id_token signature');
-
-  const parsed = ClaimsSchema.safeParse(segmentJson(p));
+  };
+  let payload: unknown;
+  try {
+    ({ payload } = await jwtVerify(input.idToken, input.keys, {
+      algorithms: ['RS256'],
+      clockTolerance: skew,
+      currentDate: input.now,
+      requiredClaims: ['exp'],
+    }));
+  } catch (e) {
+    fail(reasonFor(e, header));
+  }
+  const parsed = ClaimsSchema.safeParse(payload);
   if (!parsed.success) fail('id_token lacks required claims');
   const c = parsed.data;
-  const skew = input.clockSkewSeconds ?? 300;
-  const nowS = Math.floor(input.now.getTime() / 1000);
   const expectedIssuer = input.metadata.issuer.replace('{tenantid}', c.tid);
   if (c.iss !== expectedIssuer) fail('unexpected issuer');
   const audiences = Array.isArray(c.aud) ? c.aud : [c.aud];
   if (!audiences.some((a) => a.toLowerCase() === input.clientId.toLowerCase()))
     fail('id_token is for another application');
-  if (c.exp + skew < nowS) fail('id_token expired');
-  if (c.nbf !== undefined && c.nbf - skew > nowS) fail('id_token not yet valid');
   if (!c.nonce || !safeEqual(c.nonce, input.nonce)) fail('nonce mismatch');
   if (isGuid(input.expectedTenantId) && c.tid.toLowerCase() !== input.expectedTenantId.toLowerCase())
     fail('account from another tenant');
@@ -175,16 +157,35 @@ async function fetchJson<T>(url: string, schema: z.ZodType<T>, what: string, fet
   return parsed.data;
 }
 
-const cache = new Map<string, { at: number; value: unknown }>();
-const TTL_MS = 60 * 60_000;
-
-async function cached<T>(key: string, load: () => Promise<T>, force = false): Promise<T> {
-  const hit = cache.get(key);
-  if (!force && hit && Date.now() - hit.at < TTL_MS) return hit.value as T;
-  const value = await load();
-  cache.set(key, { at: Date.now(), value });
-  return value;
+/**
+ * A small LRU: one entry per authority / jwks_uri. Bounded, so a stream of sign-ins through many
+ * tenant authorities cannot grow it without limit.
+ */
+export class BoundedCache<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  get(key: string): V | undefined {
+    const v = this.map.get(key);
+    if (v !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+  set(key: string, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    while (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+  }
+  get size(): number {
+    return this.map.size;
+  }
 }
+
+const MAX_ISSUERS = 64;
+const METADATA_TTL_MS = 60 * 60_000;
+const metadataCache = new BoundedCache<{ at: number; value: OidcMetadata }>(MAX_ISSUERS);
+const jwksCache = new BoundedCache<{ fetchImpl: typeof fetch; keys: JWTVerifyGetKey }>(MAX_ISSUERS);
 
 export function openIdConfigurationUrl(authority: string): string {
   return `${authority.replace(/\/+$/, '')}/v2.0/.well-known/openid-configuration`;
@@ -192,26 +193,34 @@ export function openIdConfigurationUrl(authority: string): string {
 
 export async function getOidcMetadata(authority: string, fetchImpl: typeof fetch = fetch): Promise<OidcMetadata> {
   const url = openIdConfigurationUrl(authority);
-  return cached(`meta:${url}`, () => fetchJson(url, OidcMetadataSchema, 'OpenID configuration', fetchImpl));
+  const hit = metadataCache.get(url);
+  if (hit && Date.now() - hit.at < METADATA_TTL_MS) return hit.value;
+  const value = await fetchJson(url, OidcMetadataSchema, 'OpenID configuration', fetchImpl);
+  metadataCache.set(url, { at: Date.now(), value });
+  return value;
 }
 
-/** The JWKS; `refresh` bypasses the cache (after a key rollover: unknown `kid`). */
-export async function getJwks(jwksUri: string, refresh = false, fetchImpl: typeof fetch = fetch): Promise<Jwks> {
-  return cached(`jwks:${jwksUri}`, () => fetchJson(jwksUri, JwksSchema, 'signing keys', fetchImpl), refresh);
+/**
+ * The issuer's signing keys (jose remote JWKS): kept for 10 minutes, refetched at once when a
+ * token names an unknown `kid` (no more than once every 30 s), one per jwks_uri in a bounded cache.
+ */
+export function issuerKeys(jwksUri: string, fetchImpl: typeof fetch = fetch): JWTVerifyGetKey {
+  const hit = jwksCache.get(jwksUri);
+  if (hit && hit.fetchImpl === fetchImpl) return hit.keys;
+  const keys = createRemoteJWKSet(new URL(jwksUri), {
+    cacheMaxAge: 10 * 60_000,
+    cooldownDuration: 30_000,
+    timeoutDuration: 10_000,
+    [customFetch]: (url: string, init: RequestInit) => fetchImpl(url, init),
+  });
+  jwksCache.set(jwksUri, { fetchImpl, keys });
+  return keys;
 }
 
-/** Verifies against the cached JWKS, re-fetching it once when the token's key is unknown. */
+/** Verifies against the issuer's JWKS (see `issuerKeys`). */
 export async function verifyIdTokenFromIssuer(
-  input: Omit<VerifyIdTokenInput, 'jwks' | 'metadata'> & { metadata: OidcMetadata },
+  input: Omit<VerifyIdTokenInput, 'keys' | 'metadata'> & { metadata: OidcMetadata },
   fetchImpl: typeof fetch = fetch,
 ): Promise<IdTokenClaims> {
-  const jwks = await getJwks(input.metadata.jwks_uri, false, fetchImpl);
-  try {
-    return verifyIdToken({ ...input, jwks });
-  } catch (e) {
-    if (e instanceof RekeyError && e.details?.reason === "signing key not found in the issuer's JWKS") {
-      return verifyIdToken({ ...input, jwks: await getJwks(input.metadata.jwks_uri, true, fetchImpl) });
-    }
-    throw e;
-  }
+  return verifyIdToken({ ...input, keys: issuerKeys(input.metadata.jwks_uri, fetchImpl) });
 }

@@ -31,4 +31,14 @@ describe('RateLimiter', () => {
     rl.check('c', 0);
     expect(rl.check('a', 0).ok).toBe(true);
   });
+
+  it('never lets one address exhaust the global bucket: a flood from A leaves room for B', () => {
+    const rl = new RateLimiter({ perMinute: 10 }, { perMinute: 20 });
+    const flood = Array.from({ length: 1000 }, () => rl.check('198.51.100.1', 0).ok);
+    expect(flood.filter(Boolean)).toHaveLength(10);
+    expect(rl.check('203.0.113.2', 0).ok).toBe(true);
+    // The global bucket still bounds many addresses together.
+    const many = Array.from({ length: 30 }, (_, i) => rl.check(`192.0.2.${i}`, 0).ok);
+    expect(many.filter(Boolean)).toHaveLength(9);
+  });
 });

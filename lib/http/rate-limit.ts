@@ -3,8 +3,13 @@
  * and small deployments); with several instances each keeps its own buckets, so the effective
  * limit is per instance — put a rate-limiting proxy in front for a hard global limit.
  *
- * Per-key buckets plus one global bucket: without a trusted proxy the key (X-Forwarded-For) is
- * caller-chosen, and the global bucket still bounds the total.
+ * The key is the client's address (lib/http/request-context.ts `rateLimitKeyFrom`: the socket
+ * address from `npm start`'s front listener, or the trusted proxy's entry; never a header the
+ * client chose). Each request takes a token from its address's bucket FIRST, and only a request
+ * its own bucket allows takes one from the global bucket: an address over its limit is refused
+ * without touching the global bucket, so one address can use at most its own limit of it and can
+ * never lock the others out. The global bucket (20 addresses' worth by default) bounds the total
+ * when very many addresses sign in at once.
  */
 export interface BucketSpec {
   /** Tokens added per minute (and the burst size). */

@@ -53,7 +53,7 @@ describe('checkSameOrigin', () => {
       false,
     ],
     [
-      'X-Forwarded-Host used behind a trusted proxy',
+      'X-Forwarded-Host is not believed for a public host without REKEY_PUBLIC_URL, even behind a trusted proxy',
       {
         origin: 'https://rekey.example.com',
         host: '10.0.0.5:3000',
@@ -61,6 +61,18 @@ describe('checkSameOrigin', () => {
         'x-forwarded-proto': 'https',
       },
       proxied,
+      false,
+    ],
+    [
+      'a Host chosen by the client is not believed without REKEY_PUBLIC_URL',
+      { origin: 'http://evil.example', host: 'evil.example' },
+      { ...direct, defaultUrl: 'http://localhost:3000' },
+      false,
+    ],
+    [
+      'a loopback Host is believed without REKEY_PUBLIC_URL (the local demo)',
+      { origin: 'http://127.0.0.1:3000', host: '127.0.0.1:3000' },
+      { ...direct, defaultUrl: 'http://localhost:3000' },
       true,
     ],
     ['REKEY_PUBLIC_URL pins the origin', { origin: 'https://rekey.example.com', host: 'internal:3000' }, pinned, true],
@@ -87,9 +99,38 @@ describe('clientIpFrom', () => {
     expect(clientIpFrom(h(headers), trust)).toBe(expected);
   });
 
-  it('still yields a rate-limit key without a trusted proxy', () => {
-    expect(rateLimitKeyFrom(h({ 'x-forwarded-for': '203.0.113.9' }), false)).toBe('203.0.113.9');
-    expect(rateLimitKeyFrom(h({}), false)).toBe('unknown');
+  it.each([
+    [
+      'the front listener address wins over X-Forwarded-For',
+      { 'x-rekey-client-address': '192.0.2.7', 'x-forwarded-for': '203.0.113.9' },
+      false,
+      '192.0.2.7',
+    ],
+    [
+      'the front listener address is used behind a trusted proxy too',
+      { 'x-rekey-client-address': '192.0.2.7', 'x-forwarded-for': '203.0.113.9' },
+      true,
+      '192.0.2.7',
+    ],
+  ] as const)('%s', (_name, headers, trust, expected) => {
+    expect(clientIpFrom(h(headers), trust)).toBe(expected);
+  });
+
+  it.each([
+    ['a client-chosen X-Forwarded-For is never the key', { 'x-forwarded-for': '203.0.113.9' }, false, 'unknown'],
+    ['no address at all', {}, false, 'unknown'],
+    [
+      'the socket address from the front listener',
+      { 'x-rekey-client-address': '192.0.2.7', 'x-forwarded-for': '1.2.3.4' },
+      false,
+      '192.0.2.7',
+    ],
+    ['IPv6 by its /64', { 'x-rekey-client-address': '2001:db8:1:2:aaaa::5' }, false, '2001:db8:1:2::/64'],
+    ['IPv6 compressed early', { 'x-rekey-client-address': '2001:db8::5' }, false, '2001:db8:0:0::/64'],
+    ['IPv6 loopback', { 'x-rekey-client-address': '::1' }, false, '0:0:0:0::/64'],
+    ['trusted proxy: its entry', { 'x-forwarded-for': '198.51.100.1, 203.0.113.9' }, true, '203.0.113.9'],
+  ] as const)('rate-limit key: %s', (_name, headers, trust, expected) => {
+    expect(rateLimitKeyFrom(h(headers), trust)).toBe(expected);
   });
 });
 
@@ -123,7 +164,8 @@ describe('cookies and secure context', () => {
     [{ host: 'localhost:3000' }, direct, false],
     [{ host: 'localhost:3000' }, pinned, true],
     [{ host: 'x', 'x-forwarded-proto': 'https' }, direct, false],
-    [{ host: 'x', 'x-forwarded-proto': 'https' }, proxied, true],
+    [{ host: 'localhost:3000', 'x-forwarded-proto': 'https' }, proxied, true],
+    [{ host: 'evil.example', 'x-forwarded-proto': 'https' }, proxied, false],
   ] as const)('secure context case %#', (headers, policy, expected) => {
     expect(isSecureContext(h(headers), policy)).toBe(expected);
   });

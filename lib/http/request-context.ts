@@ -16,6 +16,12 @@ export interface OriginPolicy {
   publicUrl?: string | undefined;
   /** REKEY_TRUST_PROXY: believe X-Forwarded-Host / -Proto / -For from the proxy in front. */
   trustProxy: boolean;
+  /**
+   * Without REKEY_PUBLIC_URL only a loopback Host (the local demo) is believed; any other Host
+   * gets this origin instead (`http://localhost:$PORT`), so no redirect or link is built from
+   * a Host header a stranger chose.
+   */
+  defaultUrl?: string | undefined;
 }
 
 export function requestContextFromRequest(req: Request): RequestContext {
@@ -50,11 +56,16 @@ export function isValidRequestId(v: string | null | undefined): v is string {
 const IP = /^[0-9A-Fa-f:.[\]%]{2,64}$/;
 
 /**
- * The client address. Only with a trusted proxy: the right-most X-Forwarded-For entry (the one
- * the proxy appended). Without one, X-Forwarded-For is whatever the client sent (Next only fills
- * it when absent), so we record nothing rather than an address the caller chose.
+ * The client address. Under `npm start`, the one its front listener set from the socket (or,
+ * with REKEY_TRUST_PROXY, from the proxy's X-Forwarded-For entry) — proxy.ts keeps that header
+ * only when the listener's secret came with it. Otherwise, with a trusted proxy: the right-most
+ * X-Forwarded-For entry (the one the proxy appended). Without either, X-Forwarded-For is
+ * whatever the client sent (Next only fills it when absent), so we record nothing rather than an
+ * address the caller chose.
  */
 export function clientIpFrom(headers: Headers, trustProxy: boolean): string | null {
+  const front = headers.get('x-rekey-client-address');
+  if (front && IP.test(front)) return front;
   if (!trustProxy) return null;
   const xff = headers.get('x-forwarded-for');
   if (!xff) return null;
@@ -67,22 +78,45 @@ export function clientIpFrom(headers: Headers, trustProxy: boolean): string | nu
 }
 
 /**
- * A key for rate limiting. With a trusted proxy it is the client address; without one it is
- * the X-Forwarded-For value as received (spoofable, which is why the limiter also keeps one
- * global bucket: see lib/http/rate-limit.ts).
+ * A key for rate limiting: the client address (never a header the client chose), IPv6 by its /64
+ * (one subscriber's usual allocation, so rotating addresses inside it buys nothing). Without an
+ * address every request shares the key `unknown`: run Rekey behind `npm start`'s listener or a
+ * trusted proxy.
  */
 export function rateLimitKeyFrom(headers: Headers, trustProxy: boolean): string {
-  return clientIpFrom(headers, trustProxy) ?? (headers.get('x-forwarded-for') ?? 'unknown').slice(0, 64);
+  const ip = clientIpFrom(headers, trustProxy);
+  if (!ip) return 'unknown';
+  return ip.includes(':') ? ipv6Prefix64(ip) : ip;
 }
 
-/** The origin this request was addressed to (scheme://host[:port]). */
+/** The first four groups of an IPv6 address ("2001:db8:1:2::/64"). */
+export function ipv6Prefix64(ip: string): string {
+  const clean = ip
+    .replace(/^\[|\]$/g, '')
+    .split('%')[0]!
+    .toLowerCase();
+  const [head = '', tail = ''] = clean.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = clean.includes('::')
+    ? [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t]
+    : h;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, '') || '0')
+    .join(':')}::/64`;
+}
+
+/** The origin this request was addressed to (scheme://host[:port]); see OriginPolicy.defaultUrl. */
 export function expectedOrigin(headers: Headers, policy: OriginPolicy): string | null {
   if (policy.publicUrl) return new URL(policy.publicUrl).origin;
   const host =
     (policy.trustProxy ? headers.get('x-forwarded-host')?.split(',')[0]?.trim() : undefined) ?? headers.get('host');
-  if (!host) return null;
-  const proto = policy.trustProxy ? (headers.get('x-forwarded-proto')?.split(',')[0]?.trim() ?? 'http') : 'http';
-  return `${proto}://${host}`;
+  if (host && isLocalhost(host)) {
+    const proto = policy.trustProxy ? (headers.get('x-forwarded-proto')?.split(',')[0]?.trim() ?? 'http') : 'http';
+    return `${proto === 'https' ? 'https' : 'http'}://${host}`;
+  }
+  return policy.defaultUrl ? new URL(policy.defaultUrl).origin : null;
 }
 
 export type OriginCheck = { ok: true } | { ok: false; reason: string };

@@ -10,6 +10,7 @@ import { scanSignInsJob } from '@/lib/detection/scan-sign-ins.job';
 import type { JobDefinition } from '@/lib/jobs/job-definition';
 import { certificateExpiryJob, CERTIFICATE_EXPIRY_CRON } from '@/lib/notifications/certificate-expiry.job';
 import { notificationSendJob } from '@/lib/notifications/notification-send.job';
+import { purgeExpiredJob, PURGE_EXPIRED_CRON } from '@/lib/ops/purge-expired.job';
 import type { Schedule } from '@/lib/jobs/worker';
 import { rotationAdvanceJob } from '@/lib/rotation/rotation-advance.job';
 import { rotationSweepJob } from '@/lib/rotation/rotation-sweep.job';
@@ -38,4 +39,6 @@ export const SCHEDULES: Schedule[] = [
   { cron: '5 2 * * *', job: asJob(reclassifyConnectorsJob) },
   { cron: CAMPAIGN_SWEEP_CRON, job: asJob(campaignSweepJob) },
   { cron: CERTIFICATE_EXPIRY_CRON, job: asJob(certificateExpiryJob) },
+  // Expired sessions and old heartbeats.
+  { cron: PURGE_EXPIRED_CRON, job: asJob(purgeExpiredJob) },
 ];

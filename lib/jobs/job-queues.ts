@@ -35,7 +35,8 @@ function state(): State {
     max: 2,
     supervise: false,
     schedule: false,
-    migrate: true,
+    // Installed by the owner role at start-up (lib/runtime/migrate.ts); this process may not own it.
+    migrate: false,
   });
   boss.on('error', () => undefined);
   const next: State = { url, boss, started: boss.start().then(() => undefined), queues: new Map() };

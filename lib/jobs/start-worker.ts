@@ -27,9 +27,17 @@ export async function startRekeyWorker(opts: StartRekeyWorkerOptions = {}): Prom
     // Several workers may start together; the per-minute sweep covers anything missed here.
     await retryOnDeadlock(() => sweepRotations(new Date()));
   }
+  // Liveness for /api/health and the admin banner (lib/ops): beats while this worker runs.
+  const { startHeartbeat } = await import('@/lib/ops/process-heartbeat');
+  const heartbeat = await startHeartbeat({
+    connectionString: opts.connectionString ?? process.env.DATABASE_URL!,
+    kind: 'worker',
+    onError: (e) => opts.logger?.error(`heartbeat failed: ${e.message}`),
+  });
   const stop = worker.stop.bind(worker);
   worker.stop = async (o) => {
     setJobNotifier(undefined);
+    await heartbeat.stop();
     await stop(o);
   };
   return worker;

@@ -203,7 +203,8 @@ export function createWorker(opts: WorkerOptions = {}): Worker {
     max: Math.min(40, concurrency + 4),
     schedule: true,
     supervise: true,
-    migrate: true,
+    // The schema and queues are installed by the owner role at start-up (lib/runtime/migrate.ts).
+    migrate: false,
   });
   boss.on('error', (e) => log.error(`pg-boss: ${e.message}`));
   const pending: { job: JobDefinition<unknown>; opts: RegisterOptions }[] = [];

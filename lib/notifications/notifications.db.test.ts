@@ -1,3 +1,4 @@
+import { closeMailPools } from '@/lib/notifications/send-mail';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { db } from '@/lib/db';
 import { closeJobQueues } from '@/lib/jobs/job-queues';
@@ -60,6 +61,7 @@ beforeAll(async () => {
   env = { REKEY_SMTP_URL: `smtp://rekey:pw@127.0.0.1:${sink.port}`, REKEY_NOTIFY_WEBHOOK_URL: hook.url };
 });
 afterAll(async () => {
+  closeMailPools();
   await closeJobQueues();
   await sink.close();
   await hook.close();
@@ -116,8 +118,8 @@ describe('delivery', () => {
       to: ['sec@example.test', 'oncall@example.test'],
       auth: { user: 'rekey', pass: 'pw' },
     });
-    expect(sink.messages[0]!.data).toContain('Subject: [Rekey] Campaign "Leak" finished');
-    expect(sink.messages[0]!.data).toContain(
+    expect(sink.messages[0]!.subject).toContain('[Rekey] Campaign "Leak" finished');
+    expect(sink.messages[0]!.text).toContain(
       'https://rekey.example.test/campaigns/00000000-0000-4000-8000-000000000001',
     );
     expect(hook.received).toHaveLength(1);
@@ -220,7 +222,7 @@ describe('settings', () => {
     ).rejects.toMatchObject({ code: 'BAD_INPUT' });
     // a test message goes out at once
     expect(await sendTestNotification('email', ctx, { env })).toBe('sent');
-    expect(sink.messages[0]!.data).toContain('Test notification from');
+    expect(sink.messages[0]!.text).toContain('Test notification from');
   });
 
   it('reports which channels have their secret in the environment, without the secret', () => {

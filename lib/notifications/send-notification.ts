@@ -9,7 +9,7 @@ import { emailBody, renderNotification, webhookPayload } from '@/lib/notificatio
 import { getNotificationSettings, parseSmtpUrl, webhookUrlFromEnv } from '@/lib/notifications/notification-settings';
 import type { NotificationChannel } from '@/lib/notifications/notification-send.job';
 import { postWebhook } from '@/lib/notifications/post-webhook';
-import { sendMail, type SmtpOptions } from '@/lib/notifications/smtp-client';
+import { sendMail, type SmtpOptions } from '@/lib/notifications/send-mail';
 
 export interface SendOptions {
   db?: Db;

@@ -1,17 +1,23 @@
 /**
  * Test-only: a local SMTP sink and a local webhook receiver on 127.0.0.1 (ephemeral ports).
- * The sink speaks enough SMTP for lib/notifications/smtp-client (EHLO, optional STARTTLS with a
- * given key/certificate, AUTH PLAIN, MAIL, RCPT, DATA with dot-unstuffing, QUIT) and records
- * each message; the receiver records each JSON POST and can answer with failures first.
+ * The sink is nodemailer's own `smtp-server` (EHLO, optional STARTTLS with a given
+ * key/certificate or TLS from the start, AUTH PLAIN/LOGIN, MAIL, RCPT, DATA) and records each
+ * message, decoded with `mailparser`; it can refuse recipients and answer the first messages with
+ * a temporary failure. The receiver records each JSON POST and can answer with failures first.
  */
 import http from 'node:http';
-import net from 'node:net';
-import tls from 'node:tls';
+import type net from 'node:net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
 
 export interface SinkMessage {
   from: string;
   to: string[];
+  /** The raw message as received (headers and encoded body). */
   data: string;
+  subject: string;
+  /** The decoded plain-text body. */
+  text: string;
   auth: { user: string; pass: string } | null;
   tls: boolean;
 }
@@ -19,107 +25,94 @@ export interface SinkMessage {
 export interface SmtpSink {
   port: number;
   messages: SinkMessage[];
+  /** Sessions the server saw (connections), for the pooling test. */
+  connections: number;
+  /** Answer the next `n` MAIL FROM commands with a temporary (4xx) or permanent (5xx) failure. */
+  failNext(n: number, code?: number): void;
   close(): Promise<void>;
 }
 
 export async function startSmtpSink(
-  opts: { tls?: { key: string; cert: string }; rejectRcpt?: (addr: string) => boolean } = {},
+  opts: {
+    tls?: { key: string; cert: string };
+    /** TLS from the first byte (smtps://), with `tls`. */
+    secure?: boolean;
+    rejectRcpt?: (addr: string) => boolean;
+  } = {},
 ): Promise<SmtpSink> {
   const messages: SinkMessage[] = [];
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((raw) => {
-    sockets.add(raw);
-    raw.on('close', () => sockets.delete(raw));
-    let socket: net.Socket = raw;
-    let buf = '';
-    let inData = false;
-    let secured = false;
-    let cur: Omit<SinkMessage, 'data'> = { from: '', to: [], auth: null, tls: false };
-    const reply = (s: string) => socket.write(`${s}\r\n`);
-    const onLine = (line: string) => {
-      if (inData) return;
-      const [verb = '', ...rest] = line.split(' ');
-      const arg = rest.join(' ');
-      switch (verb.toUpperCase()) {
-        case 'EHLO':
-          reply(`250-sink greets ${arg}`);
-          if (opts.tls && !secured) reply('250-STARTTLS');
-          reply('250-AUTH PLAIN');
-          return reply('250 8BITMIME');
-        case 'STARTTLS': {
-          reply('220 go ahead');
-          socket.removeAllListeners('data');
-          const secure = new tls.TLSSocket(socket, { isServer: true, key: opts.tls!.key, cert: opts.tls!.cert });
-          socket = secure;
-          secured = true;
-          buf = '';
-          secure.on('data', onData);
-          secure.on('error', () => undefined);
-          return;
-        }
-        case 'AUTH': {
-          const [, token = ''] = arg.split(' ');
-          const [, user = '', pass = ''] = Buffer.from(token, 'base64').toString('utf8').split('\u0000');
-          cur.auth = { user, pass };
-          return reply('235 ok');
-        }
-        case 'MAIL':
-          cur = { from: arg.replace(/^FROM:<|>$/gi, ''), to: [], auth: cur.auth, tls: secured };
-          return reply('250 ok');
-        case 'RCPT': {
-          const addr = arg.replace(/^TO:<|>$/gi, '');
-          if (opts.rejectRcpt?.(addr)) return reply('550 no such user');
-          cur.to.push(addr);
-          return reply('250 ok');
-        }
-        case 'DATA':
-          inData = true;
-          return reply('354 end with .');
-        case 'QUIT':
-          reply('221 bye');
-          return socket.end();
-        default:
-          return reply('502 unknown');
+  let failures = 0;
+  let failCode = 451;
+  let connections = 0;
+  const auths = new Map<string, { user: string; pass: string }>();
+  const server = new SMTPServer({
+    secure: opts.secure ?? false,
+    ...(opts.tls ? { key: opts.tls.key, cert: opts.tls.cert } : {}),
+    // Without a certificate it does not speak STARTTLS at all (smtp-server would otherwise use a
+    // built-in certificate when a client insists).
+    ...(!opts.tls || opts.secure ? { disabledCommands: ['STARTTLS'] } : {}),
+    authOptional: true,
+    allowInsecureAuth: true,
+    authMethods: ['PLAIN', 'LOGIN'],
+    logger: false,
+    onConnect(_session, cb) {
+      connections++;
+      cb();
+    },
+    onAuth(auth, session, cb) {
+      auths.set(session.id, { user: auth.username ?? '', pass: auth.password ?? '' });
+      cb(null, { user: auth.username });
+    },
+    onMailFrom(_address, _session, cb) {
+      if (failures > 0) {
+        failures--;
+        const err = Object.assign(new Error(failCode < 500 ? 'try again later' : 'refused'), {
+          responseCode: failCode,
+        });
+        return cb(err);
       }
-    };
-    const onData = (d: Buffer) => {
-      buf += d.toString('utf8');
-      for (;;) {
-        if (inData) {
-          const end = buf.indexOf('\r\n.\r\n');
-          if (end < 0) return;
-          const body = buf
-            .slice(0, end)
-            .split('\r\n')
-            .map((l) => (l.startsWith('..') ? l.slice(1) : l))
-            .join('\r\n');
-          buf = buf.slice(end + 5);
-          inData = false;
-          messages.push({ ...cur, data: body });
-          reply('250 queued');
-          continue;
-        }
-        const i = buf.indexOf('\r\n');
-        if (i < 0) return;
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        onLine(line);
-        if (secured && socket !== raw && buf.length === 0) continue;
-      }
-    };
-    raw.on('data', onData);
-    raw.on('error', () => undefined);
-    reply('220 sink ready');
+      cb();
+    },
+    onRcptTo(address, _session, cb) {
+      if (opts.rejectRcpt?.(address.address))
+        return cb(Object.assign(new Error('no such user'), { responseCode: 550 }));
+      cb();
+    },
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        simpleParser(raw)
+          .then((parsed) => {
+            messages.push({
+              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+              to: session.envelope.rcptTo.map((r) => r.address),
+              data: raw.toString('utf8'),
+              subject: parsed.subject ?? '',
+              text: parsed.text ?? '',
+              auth: auths.get(session.id) ?? null,
+              tls: session.secure,
+            });
+            cb();
+          })
+          .catch((e: Error) => cb(e));
+      });
+    },
   });
+  server.on('error', () => undefined);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
-    port: (server.address() as net.AddressInfo).port,
+    port: (server.server.address() as net.AddressInfo).port,
     messages,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
+    get connections() {
+      return connections;
+    },
+    failNext(n, code = 451) {
+      failures = n;
+      failCode = code;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
 

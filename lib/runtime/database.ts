@@ -1,15 +1,21 @@
 /**
  * Resolves the database for processes other than `npm start` (the CLI, the standalone worker):
- * DATABASE_URL when set; otherwise the embedded PostgreSQL, either already running (started by
- * `npm start`) or started here for the duration of the command.
+ * DATABASE_URL (+ DATABASE_MIGRATE_URL) when set; otherwise the embedded PostgreSQL, either
+ * already running (started by `npm start`) or started here for the duration of the command.
+ *
+ * `url` is the application role's connection (ADR 017), `migrateUrl` the owner's. On the embedded
+ * database the CLI is the machine's operator: DATABASE_MIGRATE_URL is set to the owner for this
+ * process, so `rekey db migrate` works there without configuration.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Env } from '@/lib/env';
-import { ensureDatabase, resolveDataDir, startEmbeddedPostgres } from '@/lib/runtime/embedded-postgres';
+import { embeddedUrls, openEmbeddedDatabase, resolveDataDir } from '@/lib/runtime/embedded-postgres';
 
 export interface ResolvedDatabase {
   url: string;
+  /** The owner (migrations); absent = the same as `url`. */
+  migrateUrl?: string;
   /** Stops the embedded server if this process started it. */
   release(): Promise<void>;
 }
@@ -27,11 +33,20 @@ function runningEmbedded(dataDir: string): boolean {
 }
 
 export async function resolveDatabase(env: Env): Promise<ResolvedDatabase> {
-  if (env.DATABASE_URL) return { url: env.DATABASE_URL, release: async () => undefined };
+  if (env.DATABASE_URL)
+    return {
+      url: env.DATABASE_URL,
+      migrateUrl: env.DATABASE_MIGRATE_URL ?? env.DATABASE_URL,
+      release: async () => undefined,
+    };
   const { dir } = resolveDataDir(path.join(env.dataDir, 'pg'));
-  const base = `postgres://rekey:rekey@127.0.0.1:${env.REKEY_PG_PORT}`;
-  if (runningEmbedded(dir)) return { url: `${base}/rekey`, release: async () => undefined };
-  const handle = await startEmbeddedPostgres({ dataDir: dir, port: env.REKEY_PG_PORT });
-  await ensureDatabase(handle.urlFor('postgres'), 'rekey');
-  return { url: handle.urlFor('rekey'), release: () => handle.stop() };
+  let resolved: ResolvedDatabase;
+  if (runningEmbedded(dir)) {
+    resolved = { ...embeddedUrls(dir, env.REKEY_PG_PORT), release: async () => undefined };
+  } else {
+    const opened = await openEmbeddedDatabase({ dataDir: dir, port: env.REKEY_PG_PORT });
+    resolved = { url: opened.url, migrateUrl: opened.migrateUrl, release: () => opened.handle.stop() };
+  }
+  if (resolved.migrateUrl) process.env.DATABASE_MIGRATE_URL ??= resolved.migrateUrl;
+  return resolved;
 }

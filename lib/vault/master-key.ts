@@ -57,6 +57,11 @@ export interface LoadMasterKeyRingOptions {
   env?: Record<string, string | undefined>;
   /** Used when REKEY_MASTER_KEY is not set (embedded default); created with mode 0600 if missing. */
   keyFile?: string;
+  /**
+   * false: a missing key file is an error, not a reason to make a new key (private keys are
+   * already sealed under the old one: lib/vault/check-master-key.ts). Default true.
+   */
+  create?: boolean;
 }
 
 /**
@@ -77,7 +82,7 @@ export function loadMasterKeyRing(opts: LoadMasterKeyRingOptions = {}): MasterKe
     return { current, previous: previous.filter((p) => p.id !== current.id) };
   }
   const file = opts.keyFile ?? DEFAULT_MASTER_KEY_FILE;
-  const current = readOrCreateKeyFile(file);
+  const current = readOrCreateKeyFile(file, opts.create ?? true);
   // During a file-mode rotation (`rekey vault rotate-master-key`), older keys wait in <file>.previous.
   const older = readPreviousKeyFile(`${file}.previous`);
   return { current, previous: [...previous, ...older].filter((p) => p.id !== current.id) };
@@ -131,7 +136,15 @@ export function finishFileKeyRotation(file: string): void {
   rmSync(`${file}.previous`, { force: true });
 }
 
-function readOrCreateKeyFile(file: string): MasterKey {
+export class MissingMasterKeyError extends RekeyError {
+  constructor(readonly file: string) {
+    super('CONFIG', `The master key file ${file} does not exist and REKEY_MASTER_KEY is not set.`, {
+      reason: 'missing',
+    });
+  }
+}
+
+function readOrCreateKeyFile(file: string, create: boolean): MasterKey {
   let text: string | undefined;
   try {
     assertPrivate(file);
@@ -140,6 +153,7 @@ function readOrCreateKeyFile(file: string): MasterKey {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   if (text !== undefined) return parseMasterKey(text, `The master key file ${file}`);
+  if (!create) throw new MissingMasterKeyError(file);
   const key = generateMasterKey();
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   try {

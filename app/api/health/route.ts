@@ -1,11 +1,17 @@
-import { db } from '@/lib/db';
+/**
+ * GET /api/health. Without a session: `{ ok }` only (200 when the dashboard and its database
+ * answer, 503 otherwise) — for load balancers and `npm start`; it tells strangers nothing else.
+ * For a signed-in admin: database latency, worker heartbeats, queue depth, restarts and crash
+ * loops from `npm start`'s supervisor, and `problems` in words (lib/ops/health-report.ts).
+ */
+import { defaultAuthDeps, resolvePrincipal } from '@/lib/auth/auth-core';
+import { requestContextFromRequest } from '@/lib/http/request-context';
+import { healthReport } from '@/lib/ops/health-report';
 
-/** Liveness + database reachability, for load balancers and the start script. No secrets, no auth. */
-export async function GET(): Promise<Response> {
-  try {
-    await db.$queryRaw`SELECT 1`;
-    return Response.json({ ok: true, database: 'up' }, { headers: { 'cache-control': 'no-store' } });
-  } catch {
-    return Response.json({ ok: false, database: 'down' }, { status: 503, headers: { 'cache-control': 'no-store' } });
-  }
+export const dynamic = 'force-dynamic';
+
+export async function GET(request: Request): Promise<Response> {
+  const principal = await resolvePrincipal(defaultAuthDeps(), requestContextFromRequest(request)).catch(() => null);
+  const { status, body } = await healthReport(principal, new Date());
+  return Response.json(body, { status, headers: { 'cache-control': 'no-store' } });
 }
