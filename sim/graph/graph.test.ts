@@ -127,18 +127,16 @@ describe('Graph v1.0 against the real graph client', () => {
       notBefore: new Date(Date.now() - DAY),
       notAfter: new Date(Date.now() + 200 * DAY),
     });
-    await client
-      .api(`/applications/${c.applicationObjectId}`)
-      .patch({
-        keyCredentials: [
-          {
-            type: 'AsymmetricX509Cert',
-            usage: 'Verify',
-            key: fresh.der.toString('base64'),
-            displayName: 'CN=replacement',
-          },
-        ],
-      });
+    await client.api(`/applications/${c.applicationObjectId}`).patch({
+      keyCredentials: [
+        {
+          type: 'AsymmetricX509Cert',
+          usage: 'Verify',
+          key: fresh.der.toString('base64'),
+          displayName: 'CN=replacement',
+        },
+      ],
+    });
     const after = (await client.api(`/applications/${c.applicationObjectId}`).select('keyCredentials').get()) as {
       keyCredentials: { keyId: string; customKeyIdentifier: string; endDateTime: string }[];
     };
@@ -254,13 +252,11 @@ describe('Graph v1.0 against the real graph client', () => {
       sha1Hex: vendor.thumbprintSha1,
     });
     const e = await graphError(
-      client
-        .api(`/applications/${c.applicationObjectId}/addKey`)
-        .post({
-          keyCredential: { type: 'AsymmetricX509Cert', usage: 'Verify', key: next.der.toString('base64') },
-          passwordCredential: null,
-          proof: forged,
-        }),
+      client.api(`/applications/${c.applicationObjectId}/addKey`).post({
+        keyCredential: { type: 'AsymmetricX509Cert', usage: 'Verify', key: next.der.toString('base64') },
+        passwordCredential: null,
+        proof: forged,
+      }),
     );
     expect(e.statusCode).toBe(401);
     expect(e.code).toBe('Authentication_MissingOrMalformed');
@@ -268,23 +264,19 @@ describe('Graph v1.0 against the real graph client', () => {
     expect(
       (
         await graphError(
-          client
-            .api(`/applications/${c.applicationObjectId}/addKey`)
-            .post({
-              keyCredential: { type: 'AsymmetricX509Cert', usage: 'Verify', key: next.der.toString('base64') },
-              proof: wrongIss,
-            }),
+          client.api(`/applications/${c.applicationObjectId}/addKey`).post({
+            keyCredential: { type: 'AsymmetricX509Cert', usage: 'Verify', key: next.der.toString('base64') },
+            proof: wrongIss,
+          }),
         )
       ).statusCode,
     ).toBe(401);
 
-    const added = (await client
-      .api(`/applications/${c.applicationObjectId}/addKey`)
-      .post({
-        keyCredential: { type: 'AsymmetricX509Cert', usage: 'Verify', key: next.der.toString('base64') },
-        passwordCredential: null,
-        proof: proofFor(c.applicationObjectId, signer),
-      })) as { keyId: string; key: null };
+    const added = (await client.api(`/applications/${c.applicationObjectId}/addKey`).post({
+      keyCredential: { type: 'AsymmetricX509Cert', usage: 'Verify', key: next.der.toString('base64') },
+      passwordCredential: null,
+      proof: proofFor(c.applicationObjectId, signer),
+    })) as { keyId: string; key: null };
     expect(added.keyId).toMatch(/^[0-9a-f-]{36}$/);
     const app = sim.admin.getTenant(tenant.id).applications.get(c.applicationObjectId)!;
     expect(app.keyCredentials.map((k) => k.keyId)).toEqual([c.keyId, added.keyId]);
