@@ -88,11 +88,14 @@ export function proxy(req: NextRequest): NextResponse {
   let response: NextResponse;
   const hasSessionCookie = req.cookies.has(SESSION_COOKIE_SECURE) || req.cookies.has(SESSION_COOKIE_PLAIN);
   if (!hasSessionCookie && !isPublic(req.nextUrl.pathname) && isPageNavigation(req)) {
-    // A relative Location: never an absolute URL built from the Host header.
-    response = new NextResponse(null, {
-      status: 307,
-      headers: { location: `/auth/sign-in?${new URLSearchParams({ returnTo: safeReturnTo(path) }).toString()}` },
-    });
+    // Next's proxy adapter parses Location without a base, so it must be absolute here; it is built on
+    // the request's own URL, which the adapter turns back into a relative Location (same origin), so
+    // no Host a client chose ever reaches the browser as a redirect target.
+    const signIn = new URL(
+      `/auth/sign-in?${new URLSearchParams({ returnTo: safeReturnTo(path) }).toString()}`,
+      req.nextUrl,
+    );
+    response = new NextResponse(null, { status: 307, headers: { location: signIn.toString() } });
   } else {
     const requestHeaders = new Headers(req.headers);
     requestHeaders.set('content-security-policy', headers['Content-Security-Policy']!);

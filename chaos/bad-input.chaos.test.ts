@@ -201,12 +201,13 @@ const csvCases: CsvCase[] = [
   { name: 'an empty file', csv: () => '', fileError: /empty/ },
   { name: 'a header only', csv: () => 'tenant,name,region,group\n', fileError: /no rows/ },
   {
-    name: 'unknown columns',
-    csv: () => 'tenant,name,colour\ncontoso.com,Contoso,blue\n',
-    fileError: /Unknown column.*colour/,
+    // Other columns are ignored (and named in the report), but a file with none Rekey knows is refused.
+    name: 'no known column',
+    csv: () => 'customer,colour\nContoso,blue\n',
+    fileError: /tenant/,
   },
   { name: 'a missing name column', csv: () => 'tenant,region\ncontoso.com,EU\n', fileError: /tenant.*name/ },
-  { name: 'a duplicated column', csv: () => 'tenant,name,name\ncontoso.com,A,B\n', fileError: /twice/ },
+  { name: 'a duplicated column', csv: () => 'tenant,name,name\ncontoso.com,A,B\n', fileError: /"name" appears twice/ },
   {
     name: 'too many rows',
     csv: () => `tenant,name\n${Array.from({ length: 10_001 }, (_, i) => `t${i}.example.com,T${i}`).join('\n')}\n`,

@@ -79,6 +79,17 @@ test.describe('unauthenticated', () => {
     }
   });
 
+  test('the sign-in redirect never points at a Host the client chose', async ({ request }) => {
+    const res = await request.get('/audit', {
+      maxRedirects: 0,
+      headers: { accept: 'text/html', 'sec-fetch-mode': 'navigate', host: 'evil.example' },
+    });
+    expect(res.status()).toBe(307);
+    const location = res.headers()['location']!;
+    expect(location).not.toContain('evil.example');
+    expect(new URL(location, 'http://x').pathname).toBe('/auth/sign-in');
+  });
+
   test('route handlers answer 401', async ({ request }) => {
     const res = await request.get('/audit/export');
     expect(res.status()).toBe(401);

@@ -195,7 +195,10 @@ export function mapColumns<F extends string>(
     if (seen !== undefined)
       return {
         ok: false,
-        error: `The columns "${header[seen]}" and "${h}" both give the ${field}; keep one of them.`,
+        error:
+          header[seen] === h
+            ? `The column "${h}" appears twice; keep one of them.`
+            : `The columns "${header[seen]}" and "${h}" both give the ${field}; keep one of them.`,
       };
     columns[field] = i;
   }

@@ -114,6 +114,7 @@ describe('parseTenantCsv', () => {
     ['name,colour\nx,y\n', /No tenant column/],
     ['tenant,region\n', /No name column/],
     ['tenant,tenantId,name\n', /"tenant" and "tenantId" both give the tenant/],
+    ['tenant,name,name\n', /The column "name" appears twice/],
     [`tenant,name\n${G},"Ac"me`, /stray quote on line 2/],
   ])('refuses a bad file %j', (text, message) => {
     expect(parseTenantCsv(text).fileError).toMatch(message);
