@@ -3,6 +3,7 @@
  * say what to do. Transient failures (throttling, outages) carry `details.transient = true` so the
  * rotation engine retries them later instead of failing the rotation.
  */
+import type { NetworkCause } from '@/lib/graph/network-cause';
 import { RekeyError } from '@/lib/errors';
 import { PERMISSIONS, ROLES_SATISFYING } from '@/lib/graph/graph-types';
 
@@ -175,6 +176,8 @@ export interface TokenFailure {
   status?: number;
   /** No answer, 5xx or 429 from the token endpoint (or MSAL's local throttle for those). */
   unavailable: boolean;
+  /** Why the connection failed, when no answer came and Rekey could find out (see network-cause.ts). */
+  networkCause?: NetworkCause | null;
 }
 
 /** Reads an MSAL error (ServerError, ClientAuthError, network failures) into a TokenFailure. */
@@ -237,10 +240,20 @@ export function mapTokenFailure(f: TokenFailure, ctx: ErrorContext): RekeyError 
       details,
     );
   }
+  if (f.networkCause?.certificate) {
+    return new RekeyError(
+      'CONFIG',
+      `The Entra ID token endpoint for tenant ${who} presents a TLS certificate this machine does not trust (${f.networkCause.code}: ${f.networkCause.message}); if a proxy inspects TLS here, set NODE_EXTRA_CA_CERTS to its CA certificate.`,
+      { ...details, networkCode: f.networkCause.code },
+    );
+  }
   if (f.unavailable) {
+    const cause = f.networkCause
+      ? ` ${f.networkCause.code ? `${f.networkCause.code}: ` : ''}${f.networkCause.message}.`
+      : '';
     return new RekeyError(
       'GRAPH_UNAVAILABLE',
-      `The Entra ID token endpoint is unavailable for tenant ${who}; Rekey will try again later. (${firstLine(f.message)})`,
+      `The Entra ID token endpoint is unavailable for tenant ${who};${cause} Rekey will try again later. (${firstLine(f.message)})`,
       { ...details, transient: true },
     );
   }

@@ -8,6 +8,7 @@
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import { adminConsentUrl } from '@/lib/graph/admin-consent-url';
 import { mapTokenFailure, toTokenFailure } from '@/lib/graph/graph-errors';
+import { probeNetworkCause } from '@/lib/graph/network-cause';
 import { authorityFor, msalConfiguration, type CertificateCredential } from '@/lib/graph/msal-options';
 
 export interface TokenProvider {
@@ -102,6 +103,9 @@ export function createTokenProvider(opts: CreateTokenProviderOptions): TokenProv
       return r.accessToken;
     } catch (e) {
       const failure = toTokenFailure(e);
+      // MSAL drops the cause of a failed connection; find it out (once, on this failure path only).
+      if (failure.unavailable && failure.status === undefined && /fetch failed/i.test(failure.message))
+        failure.networkCause = await probeNetworkCause(opts.authorityHost);
       // MSAL remembers a 429/5xx from the token endpoint and then fails identical requests locally
       // for up to Retry-After (60 s by default). The gateway does its own back-off, so start over
       // with a fresh client (our Map still holds every other tenant's token).
