@@ -51,8 +51,12 @@ const optionalDate = z.preprocess((v) => (v === '' || v === undefined ? null : v
 /** The advisory's metadata (form fields or the JSON file). Dates as ISO strings or Dates. */
 export const AdvisoryMetaSchema = z
   .object({
-    title: z.string().trim().min(1, 'Give the advisory a title.').max(200),
-    severity: z.enum(SEVERITIES),
+    title: z
+      .string({ error: 'Give the advisory a title.' })
+      .trim()
+      .min(1, 'Give the advisory a title.')
+      .max(200, 'The title is longer than 200 characters.'),
+    severity: z.enum(SEVERITIES, { error: `Choose a severity: ${SEVERITIES.join(', ')}.` }),
     /** Defaults to now (the use case's `now`). */
     publishedAt: optionalDate.optional(),
     compromiseStart: optionalDate.optional(),
