@@ -293,16 +293,26 @@ describe('tenant CSVs through the binary', () => {
 });
 
 describe('beside a running npm start (runtime description)', () => {
+  /** What npm start writes: the database URL without its password, and the file that holds it. */
   function describeStack(dir: string, pid: number): void {
     fs.mkdirSync(dir, { recursive: true });
     const m = gs.manifest.managementApp;
+    const url = new URL(databaseUrl);
+    const passwordFile = path.join(dir, 'pg.roles.json');
+    fs.writeFileSync(
+      passwordFile,
+      JSON.stringify({ app: { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } }),
+      { mode: 0o600 },
+    );
+    url.password = '';
     const d: RuntimeDescription = {
       version: 1,
       pid,
       startedAt: new Date().toISOString(),
       rootDir: root,
       dashboardUrl: 'http://localhost:1',
-      databaseUrl,
+      databaseUrl: url.toString(),
+      databasePasswordFile: passwordFile,
       microsoft365: {
         authorityHost: gs.sim.url,
         graphEndpoint: gs.sim.url,
@@ -316,6 +326,7 @@ describe('beside a running npm start (runtime description)', () => {
     };
     const file = writeRuntimeDescriptionFile(dir, d);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(new URL((JSON.parse(fs.readFileSync(file, 'utf8')) as RuntimeDescription).databaseUrl!).password).toBe('');
   }
 
   it('finds the database and the simulator (trusting its CA) with no environment at all', async () => {
@@ -340,7 +351,29 @@ describe('beside a running npm start (runtime description)', () => {
       cleanEnv({ REKEY_DATA_DIR: dir, REKEY_CLI_REEXEC: '1' }),
     );
     expect(untrusted.code).toBe(1);
-    expect(JSON.parse(untrusted.stdout).results[0].detail).toMatch(/certificate/i);
+    // MSAL reports the refused TLS handshake as the token endpoint being unreachable.
+    expect(JSON.parse(untrusted.stdout).results[0]).toMatchObject({
+      state: expect.not.stringMatching(/^consented$/),
+      detail: expect.stringMatching(/certificate|unavailable|fetch failed/i),
+    });
+  });
+
+  it('still trusts the simulator when the shell already sets NODE_EXTRA_CA_CERTS (both CAs are kept)', async () => {
+    const dir = path.join(tmp, 'running-extra-ca');
+    describeStack(dir, process.pid);
+    const t = gs.makeTenant({ name: 'Corporate CA Shell' });
+    // Any other CA file the machine sets (a corporate CA, the system bundle).
+    const corporate = write('corporate-ca.pem', fs.readFileSync(gs.manifest.managementApp.certificatePath));
+    const childTmp = fs.mkdtempSync(path.join(tmp, 'child-tmp-'));
+    const add = await rekey(
+      ['tenants', 'add', t.domain, '--json'],
+      cleanEnv({ REKEY_DATA_DIR: dir, NODE_EXTRA_CA_CERTS: corporate, TMPDIR: childTmp }),
+    );
+    expect(add.stderr).toBe('');
+    expect(add.code).toBe(0);
+    expect(JSON.parse(add.stdout)).toMatchObject({ ok: true, tenant: { entraTenantId: t.id } });
+    // The bundle made for the child is gone afterwards.
+    expect(fs.readdirSync(childTmp).filter((f) => f.startsWith('rekey-ca-'))).toEqual([]);
   });
 
   it('ignores a description left by a stopped npm start, and says how to start it', async () => {
