@@ -178,6 +178,21 @@ describe('certificates add / cert generate --store / rotate by SHA-256 / rotatio
       'EU',
     );
     expect(stored.region).toBe('EU');
+    // The object `certificates add --json` prints (docs/cli.md).
+    expect(Object.keys(stored).sort()).toEqual(
+      [
+        'ok',
+        'id',
+        'created',
+        'subject',
+        'label',
+        'region',
+        'sha1Thumbprint',
+        'sha256Thumbprint',
+        'notAfter',
+        'hasPrivateKey',
+      ].sort(),
+    );
     expect(fs.readdirSync(dir)).toHaveLength(before);
     expect(fs.readdirSync(process.cwd()).filter((f) => f.includes('reads-stored'))).toEqual([]);
     const listed = await json<{ id: string; hasPrivateKey: boolean; state: string; region: string }[]>(

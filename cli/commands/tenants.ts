@@ -73,6 +73,7 @@ export const tenantCommands: Command[] = [
     usage: 'tenants list [--status S] [--region R] [--group G] [--search Q] [--as EMAIL] [--json | --ndjson]',
     details:
       `--status S      tenants with at least one connector in status S (${CONNECTOR_STATUS_VALUES.join(', ')})\n` +
+      '--region R      tenants of region R; --group G: of tenant group G\n' +
       '--search Q      name or domain contains Q, or the Entra tenant id is Q\n' +
       '--as EMAIL      show only what that Rekey user may see\n' +
       'JSON: an array of tenant objects (docs/cli.md); --ndjson streams one per line.',
