@@ -133,6 +133,35 @@ describe('exit codes of the real binary', () => {
     expect(r).toEqual({ code: 1, stdout: '', stderr: 'error: /nonexistent.csv: no such file.\n' });
   });
 
+  it('a tenant CSV Rekey would refuse anyway (7 MB, a quote never closed) is a file error before any database', async () => {
+    // No DATABASE_URL and nothing running: the file's own problem is what the user hears about.
+    const big = write(
+      'big.csv',
+      `tenant,name\n${`${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)},Company\n`.repeat(160_000)}`,
+    );
+    expect(fs.statSync(big).size).toBeGreaterThan(7_000_000);
+    const r = await rekey(['tenants', 'import', big]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      /^error: The tenant CSV is 6\.\d MiB; one import reads at most 5 MiB \(10,000 rows\)\. Split the file/,
+    );
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    const j = await rekey(['tenants', 'import', big, '--json']);
+    expect(j.code).toBe(1);
+    expect(JSON.parse(j.stdout)).toMatchObject({
+      ok: false,
+      imported: 0,
+      fileError: expect.stringMatching(/6\.\d MiB/),
+    });
+
+    const unterminated = write('unterminated-nodb.csv', 'tenant,name\nacme.example,"Acme\nbeta.example,Beta\n');
+    const u = await rekey(['tenants', 'import', unterminated]);
+    expect(u.code).toBe(1);
+    expect(u.stderr).toMatch(/quote that is never closed: the row starting on line 2/);
+    expect(u.stderr).not.toMatch(/not running/);
+  });
+
   it('a command that needs the stack says in one line how to start it when nothing runs', async () => {
     const r = await rekey(['tenants', 'list', '--json']);
     expect(r.code).toBe(1);
