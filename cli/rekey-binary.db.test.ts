@@ -133,7 +133,7 @@ describe('exit codes of the real binary', () => {
     expect(r).toEqual({ code: 1, stdout: '', stderr: 'error: /nonexistent.csv: no such file.\n' });
   });
 
-  it('a tenant CSV Rekey would refuse anyway (7 MB, a quote never closed) is a file error before any database', async () => {
+  it('a tenant or advisory file Rekey would refuse anyway (7 MB, a quote never closed) is a file error before any database', async () => {
     // No DATABASE_URL and nothing running: the file's own problem is what the user hears about.
     const big = write(
       'big.csv',
@@ -160,6 +160,14 @@ describe('exit codes of the real binary', () => {
     expect(u.code).toBe(1);
     expect(u.stderr).toMatch(/quote that is never closed: the row starting on line 2/);
     expect(u.stderr).not.toMatch(/not running/);
+
+    // The advisory reader too (the same CSV rules), naming every problem once.
+    const adv = write('advisory-unterminated.csv', 'kind,value\nsha1,"AB12\nsha1,CD34\n');
+    const a = await rekey(['advisory', 'import', adv, '--title', 'T', '--severity', 'high']);
+    expect(a.code).toBe(1);
+    expect(a.stderr).toBe(
+      'error: The advisory was not saved; fix these and try again: The CSV file has a quote that is never closed: the row starting on line 2 opens a quoted value that runs to the end of the file. Close the quote (or remove it); nothing was imported.\n',
+    );
   });
 
   it('a command that needs the stack says in one line how to start it when nothing runs', async () => {

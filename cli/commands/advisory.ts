@@ -122,6 +122,24 @@ export const advisoryCommands: Command[] = [
       if (format && !['json', 'csv', 'text'].includes(format))
         throw new UsageError('--format must be json, csv or text');
       const content = await readAdvisoryFile(file);
+      const meta = {
+        title: str(values.title),
+        severity: str(values.severity) as never,
+        publishedAt: str(values['published-at']),
+        compromiseStart: str(values['compromise-start']),
+        compromiseEnd: str(values['compromise-end']),
+        guidance: str(values.guidance),
+        source: str(values.source),
+      };
+      // A file Rekey refuses whatever the database holds is said before the stack is opened (the
+      // use case checks it again).
+      const { advisoryInputError, parseAdvisory } = await import('@/lib/detection/parse-advisory');
+      const checked = parseAdvisory(content, {
+        format: format as 'json' | 'csv' | 'text' | undefined,
+        fileName: path.basename(file),
+        meta,
+      });
+      if (!checked.ok) throw advisoryInputError(checked);
       const result = await withRuntime(values, async (ctx) => {
         const { importAdvisory } = await import('@/lib/detection/import-advisory');
         return importAdvisory(
@@ -129,13 +147,7 @@ export const advisoryCommands: Command[] = [
             content,
             fileName: path.basename(file),
             format: format as 'json' | 'csv' | 'text' | undefined,
-            title: str(values.title),
-            severity: str(values.severity) as never,
-            publishedAt: str(values['published-at']),
-            compromiseStart: str(values['compromise-start']),
-            compromiseEnd: str(values['compromise-end']),
-            guidance: str(values.guidance),
-            source: str(values.source),
+            ...meta,
           },
           { caller: 'system', actor: ctx.actor, now: ctx.now, db: ctx.db },
         );

@@ -28,6 +28,7 @@
  */
 import { z } from 'zod';
 import { controlCharacterProblem, mapColumns, normalizeHeader, parseCsvTable } from '@/lib/csv/parse-csv-table';
+import { RekeyError } from '@/lib/errors';
 
 export const INDICATOR_KINDS = ['sha1', 'sha256', 'serial'] as const;
 export type IndicatorKind = (typeof INDICATOR_KINDS)[number];
@@ -397,4 +398,16 @@ export function parseAdvisory(
   if (format === 'json') return parseAdvisoryJson(text, opts.meta);
   if (format === 'csv') return parseAdvisoryCsv(text, opts.meta ?? {});
   return parseAdvisoryText(text, opts.meta ?? {});
+}
+
+/** A parse failure as the one error users see: every bad row named, nothing written. */
+export function advisoryInputError(result: Extract<ParseResult<ParsedAdvisory>, { ok: false }>): RekeyError {
+  return new RekeyError(
+    'BAD_INPUT',
+    `The advisory was not saved; fix these and try again:\n${result.errors.map((e) => `  ${e}`).join('\n')}`,
+    {
+      errors: result.errors,
+      fieldErrors: { _form: result.errors },
+    },
+  );
 }
