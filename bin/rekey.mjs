@@ -3,11 +3,13 @@
 //
 // Beside a running `npm start`, the simulator's HTTPS certificate comes from its own CA. Node reads
 // NODE_EXTRA_CA_CERTS only when a process starts, so when the runtime description that `npm start`
-// wrote names a CA and the variable is unset, this script runs itself once more with it set
-// (stdio, signals and the exit code pass through). Everything else happens in cli/run.ts, which
-// owns the exit code.
+// wrote names a CA this process does not trust yet, this script runs itself once more with it set
+// (stdio, signals and the exit code pass through). A NODE_EXTRA_CA_CERTS the shell already sets (a
+// corporate CA, the system bundle) is kept: the child gets one file with both, made for it and removed
+// when it ends. Everything else happens in cli/run.ts, which owns the exit code.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,35 +17,62 @@ const REEXEC = 'REKEY_CLI_REEXEC';
 
 /** The CA of a running `npm start`'s simulator when this process does not trust it yet, else null. */
 function simulatorCa() {
-  if (process.env.NODE_EXTRA_CA_CERTS || process.env[REEXEC] || process.env.REKEY_MGMT_CLIENT_ID) return null;
+  if (process.env[REEXEC] || process.env.REKEY_MGMT_CLIENT_ID) return null;
   const dataDir = path.resolve(process.env.REKEY_DATA_DIR || '.data');
   try {
     const d = JSON.parse(fs.readFileSync(path.join(dataDir, 'runtime.json'), 'utf8'));
     const ca = d?.microsoft365?.caPath;
     if (typeof ca !== 'string' || !fs.existsSync(ca)) return null;
     process.kill(d.pid, 0); // throws when that npm start is gone
+    const extra = process.env.NODE_EXTRA_CA_CERTS;
+    if (extra && path.resolve(extra) === path.resolve(ca)) return null;
     return ca;
   } catch {
     return null;
   }
 }
 
+/**
+ * The file to give the child as NODE_EXTRA_CA_CERTS: the simulator's CA, or, when the shell already
+ * names a file, a temporary bundle of that file and the CA (Node takes one file). Returns its path
+ * and how to clean up.
+ */
+function caFileFor(ca) {
+  const extra = process.env.NODE_EXTRA_CA_CERTS;
+  let existing = '';
+  if (extra) {
+    try {
+      existing = fs.readFileSync(extra, 'utf8');
+    } catch {
+      // unreadable: Node would only warn about it; the simulator's CA alone is what the CLI needs
+    }
+  }
+  if (!existing.trim()) return { file: ca, cleanup: () => undefined };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rekey-ca-'));
+  const file = path.join(dir, 'ca-bundle.pem');
+  fs.writeFileSync(file, `${existing.trimEnd()}\n${fs.readFileSync(ca, 'utf8')}`, { mode: 0o600 });
+  return { file, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
 const ca = simulatorCa();
 if (ca) {
+  const bundle = caFileFor(ca);
   const child = spawn(
     process.execPath,
     [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
     {
       stdio: 'inherit',
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: ca, [REEXEC]: '1' },
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: bundle.file, [REEXEC]: '1' },
     },
   );
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => child.kill(s));
   child.on('error', (e) => {
+    bundle.cleanup();
     process.stderr.write(`error: cannot start the CLI: ${e.message}\n`);
     process.exit(1);
   });
   child.on('exit', (code, signal) => {
+    bundle.cleanup();
     if (signal) {
       process.removeAllListeners(signal);
       process.kill(process.pid, signal);

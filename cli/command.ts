@@ -40,19 +40,37 @@ export function debugEnabled(): boolean {
   return process.env.REKEY_LOG_LEVEL === 'debug';
 }
 
+/**
+ * A message on one line: a list a use case wrote one item per line ("fix these:\n  a\n  b") becomes
+ * "fix these: a; b"; other whitespace runs become one space; at most `max` characters.
+ */
 function oneLine(s: string, max = 600): string {
-  const t = s.replace(/\s+/g, ' ').trim();
+  const [first = '', ...rest] = s
+    .split('\n')
+    .map((l) => l.replace(/\s+/g, ' ').trim())
+    .filter(Boolean);
+  const items = rest.map((l, i) => (i < rest.length - 1 ? l.replace(/\.$/, '') : l));
+  const t = rest.length ? `${first}${/[:.]$/.test(first) ? ' ' : '; '}${items.join('; ')}` : first;
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
-/** Field errors a use case attached (zod's flattened `fieldErrors`, or `issues`), as "field: message" parts. */
-function fieldParts(details: Record<string, unknown> | undefined): string[] {
+/**
+ * Field errors a use case attached (zod's flattened `fieldErrors`) that its message does not say
+ * already, as "field: message" parts (form-level errors without a field name).
+ */
+function fieldParts(message: string, details: Record<string, unknown> | undefined): string[] {
   const fe = details?.fieldErrors;
-  if (fe && typeof fe === 'object')
-    return Object.entries(fe as Record<string, unknown>).flatMap(([k, v]) =>
-      Array.isArray(v) && v.length ? [`${k}: ${v.map(String).join(', ')}`] : [],
-    );
-  return [];
+  if (!fe || typeof fe !== 'object') return [];
+  return Object.entries(fe as Record<string, unknown>).flatMap(([k, v]) => {
+    const unsaid = (Array.isArray(v) ? v.map(String) : []).filter((m) => !message.includes(m));
+    if (!unsaid.length) return [];
+    return [k === '_form' || k === 'formErrors' ? unsaid.join('; ') : `${k}: ${unsaid.join(', ')}`];
+  });
+}
+
+/** A zod validation error (input a use case refused), whichever zod instance made it. */
+function isZodError(e: unknown): e is { issues: unknown[] } {
+  return (e as Error | null)?.name === 'ZodError' && Array.isArray((e as { issues?: unknown }).issues);
 }
 
 /**
@@ -61,13 +79,11 @@ function fieldParts(details: Record<string, unknown> | undefined): string[] {
  */
 export function describeError(e: unknown): string {
   if (isRekeyError(e)) {
-    const parts = fieldParts(e.details);
-    return oneLine(
-      parts.length && !parts.some((p) => e.message.includes(p)) ? `${e.message} ${parts.join('; ')}` : e.message,
-    );
+    const parts = fieldParts(e.message, e.details);
+    return oneLine(parts.length ? `${e.message} ${parts.join('; ')}` : e.message);
   }
-  const issues = (e as { issues?: unknown }).issues;
-  if ((e as Error)?.name === 'ZodError' && Array.isArray(issues)) {
+  if (isZodError(e)) {
+    const issues = e.issues;
     return oneLine(
       `invalid input: ${(issues as { path?: unknown[]; message?: string }[])
         .slice(0, 5)
@@ -108,15 +124,16 @@ export async function runCommand(cmd: Command, argv: string[], io: CliIO): Promi
       io.err(`error: ${e.message}\nusage: rekey ${cmd.usage}   (rekey ${cmd.path.join(' ')} --help)`);
       return EXIT.USAGE;
     }
+    const invalidInput = isZodError(e);
     io.err(`error: ${describeError(e)}`);
     if (debugEnabled() && e instanceof Error && e.stack) io.err(e.stack);
-    else if (!isRekeyError(e)) io.err('(set REKEY_LOG_LEVEL=debug for the details)');
+    else if (!isRekeyError(e) && !invalidInput) io.err('(set REKEY_LOG_LEVEL=debug for the details)');
     if (parsed.values.json)
       io.out(
         JSON.stringify({
           ok: false,
           error: {
-            code: isRekeyError(e) ? e.code : 'INTERNAL',
+            code: isRekeyError(e) ? e.code : invalidInput ? 'BAD_INPUT' : 'INTERNAL',
             message: describeError(e),
             ...(isRekeyError(e) && e.details ? { details: e.details } : {}),
           },

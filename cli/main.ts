@@ -86,6 +86,7 @@ export async function main(argv: string[], io: CliIO = stdio, list: Command[] = 
     );
     return EXIT.USAGE;
   }
-  io.err(`error: unknown command "${argv.join(' ')}"; run rekey --help for the list of commands`);
+  const named = argv.filter((a) => a !== '--help' && a !== '-h').join(' ');
+  io.err(`error: unknown command "${named}"; run rekey --help for the list of commands`);
   return EXIT.USAGE;
 }

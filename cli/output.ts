@@ -19,8 +19,11 @@ export interface Column<T> {
   cell(row: T): string;
 }
 
+/** One table cell on one line: whitespace runs become a space, other control characters U+FFFD (never sent to the terminal). */
+const cellText = (s: string) => s.replace(/\s+/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '\uFFFD');
+
 export function formatTable<T>(rows: T[], columns: Column<T>[]): string {
-  const cells = [columns.map((c) => c.header), ...rows.map((r) => columns.map((c) => c.cell(r).replace(/\s+/g, ' ')))];
+  const cells = [columns.map((c) => c.header), ...rows.map((r) => columns.map((c) => cellText(c.cell(r))))];
   const widths = columns.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
   return cells
     .map((r) =>

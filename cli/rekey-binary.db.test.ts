@@ -133,6 +133,43 @@ describe('exit codes of the real binary', () => {
     expect(r).toEqual({ code: 1, stdout: '', stderr: 'error: /nonexistent.csv: no such file.\n' });
   });
 
+  it('a tenant or advisory file Rekey would refuse anyway (7 MB, a quote never closed) is a file error before any database', async () => {
+    // No DATABASE_URL and nothing running: the file's own problem is what the user hears about.
+    const big = write(
+      'big.csv',
+      `tenant,name\n${`${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)},Company\n`.repeat(160_000)}`,
+    );
+    expect(fs.statSync(big).size).toBeGreaterThan(7_000_000);
+    const r = await rekey(['tenants', 'import', big]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      /^error: The tenant CSV is 6\.\d MiB; one import reads at most 5 MiB \(10,000 rows\)\. Split the file/,
+    );
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    const j = await rekey(['tenants', 'import', big, '--json']);
+    expect(j.code).toBe(1);
+    expect(JSON.parse(j.stdout)).toMatchObject({
+      ok: false,
+      imported: 0,
+      fileError: expect.stringMatching(/6\.\d MiB/),
+    });
+
+    const unterminated = write('unterminated-nodb.csv', 'tenant,name\nacme.example,"Acme\nbeta.example,Beta\n');
+    const u = await rekey(['tenants', 'import', unterminated]);
+    expect(u.code).toBe(1);
+    expect(u.stderr).toMatch(/quote that is never closed: the row starting on line 2/);
+    expect(u.stderr).not.toMatch(/not running/);
+
+    // The advisory reader too (the same CSV rules), naming every problem once.
+    const adv = write('advisory-unterminated.csv', 'kind,value\nsha1,"AB12\nsha1,CD34\n');
+    const a = await rekey(['advisory', 'import', adv, '--title', 'T', '--severity', 'high']);
+    expect(a.code).toBe(1);
+    expect(a.stderr).toBe(
+      'error: The advisory was not saved; fix these and try again: The CSV file has a quote that is never closed: the row starting on line 2 opens a quoted value that runs to the end of the file. Close the quote (or remove it); nothing was imported.\n',
+    );
+  });
+
   it('a command that needs the stack says in one line how to start it when nothing runs', async () => {
     const r = await rekey(['tenants', 'list', '--json']);
     expect(r.code).toBe(1);
@@ -293,16 +330,26 @@ describe('tenant CSVs through the binary', () => {
 });
 
 describe('beside a running npm start (runtime description)', () => {
+  /** What npm start writes: the database URL without its password, and the file that holds it. */
   function describeStack(dir: string, pid: number): void {
     fs.mkdirSync(dir, { recursive: true });
     const m = gs.manifest.managementApp;
+    const url = new URL(databaseUrl);
+    const passwordFile = path.join(dir, 'pg.roles.json');
+    fs.writeFileSync(
+      passwordFile,
+      JSON.stringify({ app: { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } }),
+      { mode: 0o600 },
+    );
+    url.password = '';
     const d: RuntimeDescription = {
       version: 1,
       pid,
       startedAt: new Date().toISOString(),
       rootDir: root,
       dashboardUrl: 'http://localhost:1',
-      databaseUrl,
+      databaseUrl: url.toString(),
+      databasePasswordFile: passwordFile,
       microsoft365: {
         authorityHost: gs.sim.url,
         graphEndpoint: gs.sim.url,
@@ -316,6 +363,7 @@ describe('beside a running npm start (runtime description)', () => {
     };
     const file = writeRuntimeDescriptionFile(dir, d);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(new URL((JSON.parse(fs.readFileSync(file, 'utf8')) as RuntimeDescription).databaseUrl!).password).toBe('');
   }
 
   it('finds the database and the simulator (trusting its CA) with no environment at all', async () => {
@@ -340,7 +388,29 @@ describe('beside a running npm start (runtime description)', () => {
       cleanEnv({ REKEY_DATA_DIR: dir, REKEY_CLI_REEXEC: '1' }),
     );
     expect(untrusted.code).toBe(1);
-    expect(JSON.parse(untrusted.stdout).results[0].detail).toMatch(/certificate/i);
+    // MSAL reports the refused TLS handshake as the token endpoint being unreachable.
+    expect(JSON.parse(untrusted.stdout).results[0]).toMatchObject({
+      state: expect.not.stringMatching(/^consented$/),
+      detail: expect.stringMatching(/certificate|unavailable|fetch failed/i),
+    });
+  });
+
+  it('still trusts the simulator when the shell already sets NODE_EXTRA_CA_CERTS (both CAs are kept)', async () => {
+    const dir = path.join(tmp, 'running-extra-ca');
+    describeStack(dir, process.pid);
+    const t = gs.makeTenant({ name: 'Corporate CA Shell' });
+    // Any other CA file the machine sets (a corporate CA, the system bundle).
+    const corporate = write('corporate-ca.pem', fs.readFileSync(gs.manifest.managementApp.certificatePath));
+    const childTmp = fs.mkdtempSync(path.join(tmp, 'child-tmp-'));
+    const add = await rekey(
+      ['tenants', 'add', t.domain, '--json'],
+      cleanEnv({ REKEY_DATA_DIR: dir, NODE_EXTRA_CA_CERTS: corporate, TMPDIR: childTmp }),
+    );
+    expect(add.stderr).toBe('');
+    expect(add.code).toBe(0);
+    expect(JSON.parse(add.stdout)).toMatchObject({ ok: true, tenant: { entraTenantId: t.id } });
+    // The bundle made for the child is gone afterwards.
+    expect(fs.readdirSync(childTmp).filter((f) => f.startsWith('rekey-ca-'))).toEqual([]);
   });
 
   it('ignores a description left by a stopped npm start, and says how to start it', async () => {

@@ -37,12 +37,25 @@ const rekey = (...args: string[]) => run(process.execPath, [BIN, ...args]);
 
 interface Runtime {
   databaseUrl: string;
+  databasePasswordFile: string;
   microsoft365: { authorityHost: string; caPath: string };
 }
 const runtime = (): Runtime => JSON.parse(fs.readFileSync(path.join(dataDir, 'runtime.json'), 'utf8')) as Runtime;
 
+/** The application role's connection, its password from the file runtime.json names (runtime.json holds none). */
+function databaseUrl(): string {
+  const r = runtime();
+  const url = new URL(r.databaseUrl);
+  const roles = JSON.parse(fs.readFileSync(r.databasePasswordFile, 'utf8')) as Record<
+    string,
+    { user: string; password: string }
+  >;
+  url.password = Object.values(roles).find((x) => x.user === decodeURIComponent(url.username))!.password;
+  return url.toString();
+}
+
 async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: runtime().databaseUrl });
+  const client = new pg.Client({ connectionString: databaseUrl() });
   await client.connect();
   try {
     return (await client.query(sql, params)).rows as T[];
@@ -87,10 +100,17 @@ async function exposedInSimulator() {
 
 test.describe.configure({ mode: 'serial' });
 
-test('npm start wrote its runtime description with mode 0600 and no key material', () => {
+test('npm start wrote its runtime description with mode 0600, no key material and no password', () => {
   const file = path.join(dataDir, 'runtime.json');
   expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-  expect(fs.readFileSync(file, 'utf8')).not.toMatch(/PRIVATE KEY|BEGIN CERTIFICATE/);
+  const text = fs.readFileSync(file, 'utf8');
+  expect(text).not.toMatch(/PRIVATE KEY|BEGIN CERTIFICATE/);
+  expect(new URL(runtime().databaseUrl).password).toBe('');
+  const roles = JSON.parse(fs.readFileSync(runtime().databasePasswordFile, 'utf8')) as Record<
+    string,
+    { password: string }
+  >;
+  for (const r of Object.values(roles)) expect(text).not.toContain(r.password);
 });
 
 test('tenants list --json returns the demo fleet with no configuration', async () => {

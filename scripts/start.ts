@@ -25,7 +25,12 @@ import { parseEnv, type Env } from '@/lib/env';
 import { isRekeyError, RekeyError } from '@/lib/errors';
 import type { Heartbeat } from '@/lib/ops/process-heartbeat';
 import { ownsTables, roleOf } from '@/lib/runtime/database-roles';
-import { openEmbeddedDatabase, resolveDataDir, type EmbeddedPostgresHandle } from '@/lib/runtime/embedded-postgres';
+import {
+  embeddedRolesFile,
+  openEmbeddedDatabase,
+  resolveDataDir,
+  type EmbeddedPostgresHandle,
+} from '@/lib/runtime/embedded-postgres';
 import { freePort } from '@/lib/runtime/free-port';
 import { migrateDatabase } from '@/lib/runtime/migrate';
 import { writeRuntimeDescription } from '@/lib/runtime/runtime-description';
@@ -38,6 +43,8 @@ const dev = process.argv.includes('--dev');
  *  child's pid is the process that does the work: signals and restarts reach it directly. */
 const tsx = ['--import', 'tsx'];
 let pgHandle: EmbeddedPostgresHandle | undefined;
+/** The embedded cluster's roles file (its passwords), named in the runtime description. */
+let pgRolesFile: string | undefined;
 let front: http.Server | undefined;
 let heartbeat: Heartbeat | undefined;
 let stopping = false;
@@ -151,6 +158,7 @@ async function openDatabase(env: Env): Promise<{ url: string; migrateUrl: string
   say(`starting the embedded PostgreSQL on port ${env.REKEY_PG_PORT} (data in ${dir})`);
   const opened = await openEmbeddedDatabase({ dataDir: dir, port: env.REKEY_PG_PORT });
   pgHandle = opened.handle;
+  pgRolesFile = embeddedRolesFile(dir);
   return { url: opened.url, migrateUrl: opened.migrateUrl };
 }
 
@@ -279,7 +287,7 @@ async function main(): Promise<void> {
   writeRuntimeDescription({
     dataDir: env.dataDir,
     childEnv,
-    embeddedDatabase: Boolean(pgHandle),
+    embeddedDatabase: pgHandle && pgRolesFile ? { passwordFile: pgRolesFile } : null,
     port: env.PORT,
     rootDir: root,
   });

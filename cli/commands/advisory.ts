@@ -2,7 +2,7 @@
  * `rekey advisory import FILE [--title T] [--severity S] [--published-at ISO] [--compromise-start ISO]
  * [--compromise-end ISO] [--guidance TEXT] [--format json|csv|text]`: imports a vendor advisory
  * (JSON or CSV; plain thumbprint lists too — format in lib/detection/parse-advisory.ts). All or
- * nothing: a file with bad rows changes nothing and every bad row is named (exit 2). Audited as
+ * nothing: a file with bad rows changes nothing and every bad row is named (exit 1). Audited as
  * `cli:<os user>`.
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -97,6 +97,13 @@ export const advisoryCommands: Command[] = [
     summary: 'Import a vendor advisory (JSON or CSV) and re-classify the connectors it names.',
     usage:
       'advisory import FILE [--title T] [--severity critical|high|medium|low] [--published-at ISO] [--compromise-start ISO] [--compromise-end ISO] [--guidance TEXT] [--source TEXT] [--format json|csv|text] [--json]',
+    details:
+      "FILE            the vendor's JSON advisory (title, severity, dates and indicators in the file), a CSV\n" +
+      '                with the columns kind,value,issuer (read like the tenant CSV: quotes, BOM, `,`/`;`/tab),\n' +
+      '                or a plain list of thumbprints / serial numbers, one per line\n' +
+      "--title, --severity   required for a CSV or a list (they override the JSON file's values)\n" +
+      '--format F      json, csv or text when the file name does not say it\n' +
+      'All or nothing: a file with a bad row changes nothing, and every bad row is named (exit 1).',
     allowPositionals: true,
     options: {
       title: { type: 'string' },
@@ -115,6 +122,24 @@ export const advisoryCommands: Command[] = [
       if (format && !['json', 'csv', 'text'].includes(format))
         throw new UsageError('--format must be json, csv or text');
       const content = await readAdvisoryFile(file);
+      const meta = {
+        title: str(values.title),
+        severity: str(values.severity) as never,
+        publishedAt: str(values['published-at']),
+        compromiseStart: str(values['compromise-start']),
+        compromiseEnd: str(values['compromise-end']),
+        guidance: str(values.guidance),
+        source: str(values.source),
+      };
+      // A file Rekey refuses whatever the database holds is said before the stack is opened (the
+      // use case checks it again).
+      const { advisoryInputError, parseAdvisory } = await import('@/lib/detection/parse-advisory');
+      const checked = parseAdvisory(content, {
+        format: format as 'json' | 'csv' | 'text' | undefined,
+        fileName: path.basename(file),
+        meta,
+      });
+      if (!checked.ok) throw advisoryInputError(checked);
       const result = await withRuntime(values, async (ctx) => {
         const { importAdvisory } = await import('@/lib/detection/import-advisory');
         return importAdvisory(
@@ -122,13 +147,7 @@ export const advisoryCommands: Command[] = [
             content,
             fileName: path.basename(file),
             format: format as 'json' | 'csv' | 'text' | undefined,
-            title: str(values.title),
-            severity: str(values.severity) as never,
-            publishedAt: str(values['published-at']),
-            compromiseStart: str(values['compromise-start']),
-            compromiseEnd: str(values['compromise-end']),
-            guidance: str(values.guidance),
-            source: str(values.source),
+            ...meta,
           },
           { caller: 'system', actor: ctx.actor, now: ctx.now, db: ctx.db },
         );

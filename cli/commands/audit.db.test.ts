@@ -68,6 +68,24 @@ describe('rekey users', () => {
     const l = io();
     expect(await main(['users', 'list'], l.io, commands)).toBe(0);
     expect(l.out.join('\n')).toMatch(/tech@msp\.example.*operator\[Cli Tenant, group:emea\].*not signed in yet/);
+    // Like every list command: --json is an array of row objects, --ndjson the same rows one per line.
+    const j = io();
+    expect(await main(['users', 'list', '--json'], j.io, commands)).toBe(0);
+    const users = JSON.parse(j.out.join('')) as { email: string; roles: unknown[] }[];
+    expect(users.find((u) => u.email === 'tech@msp.example')).toMatchObject({
+      linked: false,
+      roles: [
+        {
+          role: 'operator',
+          allTenants: false,
+          tenants: [{ id: tenant.id, displayName: 'Cli Tenant' }],
+          groups: ['emea'],
+        },
+      ],
+    });
+    const nd = io();
+    expect(await main(['users', 'list', '--ndjson'], nd.io, commands)).toBe(0);
+    expect(nd.out.map((line) => JSON.parse(line) as unknown)).toEqual(users);
 
     const bad = io();
     expect(await main(['users', 'grant', 'tech@msp.example', 'admin', '--tenant', tenant.id], bad.io, commands)).toBe(

@@ -20,6 +20,8 @@ describe('campaign CLI arguments', () => {
   it('reads REGION=certificate pairs', () => {
     expect(parseCertArgs(['EU=abc', 'US = 0123'])).toEqual({ EU: 'abc', US: '0123' });
     expect(() => parseCertArgs(['EU'])).toThrow(UsageError);
+    // Two certificates for one region would silently drop one.
+    expect(() => parseCertArgs(['EU=abc', 'EU=def'])).toThrow(/region EU twice/);
   });
 
   it('draws progress bars', () => {

@@ -38,7 +38,9 @@ export function parseCertArgs(args: string[]): Record<string, string> {
     const i = a.indexOf('=');
     if (i <= 0 || i === a.length - 1)
       throw new UsageError(`--cert "${a}": use REGION=<certificate id, SHA-1 or SHA-256 thumbprint>.`);
-    out[a.slice(0, i).trim()] = a.slice(i + 1).trim();
+    const region = a.slice(0, i).trim();
+    if (region in out) throw new UsageError(`--cert names region ${region} twice; give each region one certificate.`);
+    out[region] = a.slice(i + 1).trim();
   }
   return out;
 }

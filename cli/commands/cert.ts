@@ -225,6 +225,7 @@ const generate: Command = {
           select: {
             id: true,
             subject: true,
+            label: true,
             region: true,
             sha1Thumbprint: true,
             sha256Thumbprint: true,
@@ -232,8 +233,22 @@ const generate: Command = {
           },
         });
       });
+      // The same object as `certificates add --json` (docs/cli.md).
       if (values.json)
-        io.out(JSON.stringify({ ok: true, ...stored, notAfter: stored.notAfter.toISOString(), hasPrivateKey: true }));
+        io.out(
+          JSON.stringify({
+            ok: true,
+            id: stored.id,
+            created: true,
+            subject: stored.subject,
+            label: stored.label,
+            region: stored.region,
+            sha1Thumbprint: stored.sha1Thumbprint,
+            sha256Thumbprint: stored.sha256Thumbprint,
+            notAfter: stored.notAfter.toISOString(),
+            hasPrivateKey: true,
+          }),
+        );
       else
         io.out(
           [

@@ -4,6 +4,7 @@
  * key sealed by the vault; audited as `cli:<os user>`). A certificate becomes a region's
  * replacement only with an explicit --region.
  */
+import type { KeyObject } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { EXIT, RekeyError, UsageError, str, type Command, type Values } from '../command';
@@ -139,6 +140,15 @@ export const certificateCommands: Command[] = [
           },
           { maxBytes: MAX_CERTIFICATE_UPLOAD_BYTES },
         );
+        // Name the two files when they do not belong together (the intake only sees one bundle).
+        const { X509Certificate, createPublicKey } = await import('node:crypto');
+        const spki = (k: KeyObject) => k.export({ type: 'spki', format: 'der' });
+        const keyPublic = spki(createPublicKey(key.pem));
+        if (!bundle.certificates.some((c) => spki(new X509Certificate(c.pem).publicKey).equals(keyPublic)))
+          throw new RekeyError(
+            'BAD_INPUT',
+            `${keyFile} is not the private key of ${file} (its public key differs). Give the key that was made with this certificate's request.`,
+          );
         data = Buffer.from(`${bundle.certificates.map((c) => c.pem.trim()).join('\n')}\n${key.pem}`);
       }
       const input = CertificateUploadSchema.safeParse({

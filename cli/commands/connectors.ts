@@ -57,6 +57,7 @@ export const connectorCommands: Command[] = [
     details:
       `--status S      ${CONNECTOR_STATUS_VALUES.join(' | ')} (the statuses the dashboard counts)\n` +
       '--tenant ID     one tenant: Rekey id, Entra tenant id or default domain\n' +
+      '--region R      connectors of tenants in region R; --group G: in tenant group G\n' +
       '--search Q      connector or tenant name contains Q, or the app id is Q\n' +
       '--as EMAIL      show only what that Rekey user may see\n' +
       'JSON: an array of connector objects (docs/cli.md); --ndjson streams one per line.',

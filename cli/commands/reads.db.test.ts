@@ -163,7 +163,7 @@ describe('certificates add / cert generate --store / rotate by SHA-256 / rotatio
     fs.writeFileSync(path.join(dir, 'other.key'), other.keyPem);
     const mismatch = await run('certificates', 'add', certFile, '--key', path.join(dir, 'other.key'));
     expect(mismatch.code).toBe(1);
-    expect(mismatch.err).toMatch(/does not belong to any certificate/);
+    expect(mismatch.err).toMatch(/other\.key is not the private key of .*replacement\.cer \(its public key differs\)/);
   });
 
   it('cert generate --store keeps the key only in the vault and sets the region only when given', async () => {
@@ -178,6 +178,21 @@ describe('certificates add / cert generate --store / rotate by SHA-256 / rotatio
       'EU',
     );
     expect(stored.region).toBe('EU');
+    // The object `certificates add --json` prints (docs/cli.md).
+    expect(Object.keys(stored).sort()).toEqual(
+      [
+        'ok',
+        'id',
+        'created',
+        'subject',
+        'label',
+        'region',
+        'sha1Thumbprint',
+        'sha256Thumbprint',
+        'notAfter',
+        'hasPrivateKey',
+      ].sort(),
+    );
     expect(fs.readdirSync(dir)).toHaveLength(before);
     expect(fs.readdirSync(process.cwd()).filter((f) => f.includes('reads-stored'))).toEqual([]);
     const listed = await json<{ id: string; hasPrivateKey: boolean; state: string; region: string }[]>(

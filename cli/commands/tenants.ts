@@ -2,11 +2,12 @@
  * `rekey tenants import|add|consent|scan|list`. Every change is audited as `cli:<os user>`.
  * Lib modules are imported inside `run` so `rekey --help` loads none of them.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { EXIT, RekeyError, UsageError, str, type Command, type Values } from '../command';
 import { day, emitRows, iso, listOptions, outputMode, pagesOf, formatTable, type Column } from '../output';
 import { asOption, withRuntime, type CliContext } from '../session';
 import type { TenantRow } from '@/lib/fleet/list-tenants';
+import type { ImportTenantsResult } from '@/lib/tenants/import-tenants';
 import { CONNECTOR_STATUS_VALUES } from '@/lib/fleet/statuses';
 
 async function tenantIdArg(value: unknown): Promise<string> {
@@ -72,6 +73,7 @@ export const tenantCommands: Command[] = [
     usage: 'tenants list [--status S] [--region R] [--group G] [--search Q] [--as EMAIL] [--json | --ndjson]',
     details:
       `--status S      tenants with at least one connector in status S (${CONNECTOR_STATUS_VALUES.join(', ')})\n` +
+      '--region R      tenants of region R; --group G: of tenant group G\n' +
       '--search Q      name or domain contains Q, or the Entra tenant id is Q\n' +
       '--as EMAIL      show only what that Rekey user may see\n' +
       'JSON: an array of tenant objects (docs/cli.md); --ndjson streams one per line.',
@@ -121,19 +123,43 @@ export const tenantCommands: Command[] = [
     async run({ values, positionals }, io) {
       const file = positionals[0];
       if (!file || positionals.length > 1) throw new UsageError('give exactly one CSV file');
-      const csv = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
-        throw new RekeyError(
-          'BAD_INPUT',
-          e.code === 'ENOENT' ? `${file}: no such file.` : `Cannot read ${file}: ${e.code ?? e.message}.`,
-        );
+      const { MAX_TENANT_CSV_BYTES, describeTenantCsvColumns, parseTenantCsv, tenantCsvTooLarge } =
+        await import('@/lib/tenants/parse-tenant-csv');
+      const size = await stat(file).then(
+        (s) => s.size,
+        (e: NodeJS.ErrnoException) => {
+          throw new RekeyError(
+            'BAD_INPUT',
+            e.code === 'ENOENT' ? `${file}: no such file.` : `Cannot read ${file}: ${e.code ?? e.message}.`,
+          );
+        },
+      );
+      // A file Rekey refuses whatever the database holds is reported without the stack (and without
+      // reading 100 MB into memory first).
+      const fileError = (fileError: string, columns: ImportTenantsResult['columns'] = null): ImportTenantsResult => ({
+        ok: false,
+        imported: 0,
+        fileError,
+        columns,
+        rows: [],
+        tenantIds: [],
       });
-      const result = await withRuntime(values, async (ctx) => {
-        const { importTenants } = await import('@/lib/tenants/import-tenants');
-        return importTenants({ csv, dryRun: Boolean(values['dry-run']) }, { actor: ctx.actor, now: ctx.now });
-      });
+      let result: ImportTenantsResult;
+      if (size > MAX_TENANT_CSV_BYTES) result = fileError(tenantCsvTooLarge(size));
+      else {
+        const csv = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+          throw new RekeyError('BAD_INPUT', `Cannot read ${file}: ${e.code ?? e.message}.`);
+        });
+        const local = parseTenantCsv(csv);
+        result = local.fileError
+          ? fileError(local.fileError, local.columns)
+          : await withRuntime(values, async (ctx) => {
+              const { importTenants } = await import('@/lib/tenants/import-tenants');
+              return importTenants({ csv, dryRun: Boolean(values['dry-run']) }, { actor: ctx.actor, now: ctx.now });
+            });
+      }
       if (values.json) io.out(JSON.stringify(result));
       else {
-        const { describeTenantCsvColumns } = await import('@/lib/tenants/parse-tenant-csv');
         if (result.columns) io.err(`columns: ${describeTenantCsvColumns(result.columns)}`);
         if (result.fileError) io.err(`error: ${result.fileError}`);
         if (result.rows.length)

@@ -9,7 +9,47 @@ import { EXIT, UsageError, type Command } from '../command';
 import { RekeyError } from '@/lib/errors';
 import { isRole } from '@/lib/auth/principal';
 import { cliActor } from '../actor';
+import { emitRows, iso, listOptions, outputMode, type Column } from '../output';
 import { withRuntime } from '../session';
+import type { UserRow } from '@/lib/auth/manage-users';
+
+/** The stable JSON shape of one user (docs/cli.md). */
+function userJson(u: UserRow) {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    disabled: u.disabled,
+    linked: u.linked,
+    lastSignIn: iso(u.lastSignIn),
+    createdAt: iso(u.createdAt),
+    activeSessions: u.activeSessions,
+    roles: u.roles.map((r) => ({
+      role: r.role,
+      allTenants: r.allTenants,
+      tenants: r.tenants.map((t) => ({ id: t.id, displayName: t.displayName })),
+      groups: r.groups,
+    })),
+  };
+}
+
+const userColumns: Column<UserRow>[] = [
+  { header: 'EMAIL', cell: (u) => u.email },
+  { header: 'NAME', cell: (u) => u.name },
+  {
+    header: 'ROLES',
+    cell: (u) =>
+      u.roles.length === 0
+        ? 'no role'
+        : u.roles
+            .map(
+              (r) =>
+                `${r.role}${r.allTenants ? '' : `[${[...r.tenants.map((t) => t.displayName), ...r.groups.map((g) => `group:${g}`)].join(', ')}]`}`,
+            )
+            .join('; '),
+  },
+  { header: 'STATE', cell: (u) => (u.disabled ? 'disabled' : u.linked ? 'active' : 'not signed in yet') },
+];
 
 function asList(v: unknown): string[] {
   return v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)];
@@ -49,32 +89,28 @@ export const userCommands: Command[] = [
   {
     path: ['users', 'list'],
     summary: 'List users with their roles and tenant scopes.',
-    usage: 'users list [--json]',
+    usage: 'users list [--json | --ndjson]',
+    details: 'JSON: an array of user objects (docs/cli.md); --ndjson prints one per line.',
+    options: { ...listOptions },
     async run({ values }, io) {
+      const mode = outputMode(values);
       const rows = await withRuntime(values, async () => {
         const { db } = await import('@/lib/db');
         const { listUsers } = await import('@/lib/auth/manage-users');
         return listUsers(db, new Date());
       });
-      if (values.json) {
-        io.out(JSON.stringify({ ok: true, users: rows }));
+      if (mode === 'table' && rows.length === 0) {
+        io.err('no users yet (the first sign-in or REKEY_ADMINS decides the first admin)');
         return EXIT.OK;
       }
-      if (rows.length === 0) io.out('no users yet (the first sign-in or REKEY_ADMINS decides the first admin)');
-      for (const u of rows) {
-        const roles =
-          u.roles.length === 0
-            ? 'no role'
-            : u.roles
-                .map(
-                  (r) =>
-                    `${r.role}${r.allTenants ? '' : `[${[...r.tenants.map((t) => t.displayName), ...r.groups.map((g) => `group:${g}`)].join(', ')}]`}`,
-                )
-                .join('; ');
-        io.out(
-          `${u.email}\t${u.name}\t${roles}${u.disabled ? '\tDISABLED' : ''}${u.linked ? '' : '\t(not signed in yet)'}`,
-        );
-      }
+      await emitRows(
+        io,
+        mode,
+        (async function* () {
+          yield rows;
+        })(),
+        { json: userJson, columns: userColumns, noun: 'user(s)' },
+      );
       return EXIT.OK;
     },
   },

@@ -8,8 +8,10 @@ import type { Actor } from '@/lib/audit/append-audit-event';
 import { db as defaultDb, type Db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { requireFleetWide, type Caller } from '@/lib/detection/detection-access';
-import { parseAdvisoryText, SEVERITIES, type ParsedAdvisory, type ParseResult } from '@/lib/detection/parse-advisory';
+import { advisoryInputError, parseAdvisoryText, SEVERITIES } from '@/lib/detection/parse-advisory';
 import { ADVISORY_TRANSACTION, persistAdvisory, type CreatedAdvisory } from '@/lib/detection/persist-advisory';
+
+export { advisoryInputError };
 
 export const CreateAdvisorySchema = z.object({
   title: z.string().max(200),
@@ -28,18 +30,6 @@ export interface DetectionContext {
   actor: Actor;
   now: Date;
   db?: Db;
-}
-
-/** A parse failure as the one error users see: every bad row named, nothing written. */
-export function advisoryInputError(result: Extract<ParseResult<ParsedAdvisory>, { ok: false }>): RekeyError {
-  return new RekeyError(
-    'BAD_INPUT',
-    `The advisory was not saved; fix these and try again:\n${result.errors.map((e) => `  ${e}`).join('\n')}`,
-    {
-      errors: result.errors,
-      fieldErrors: { _form: result.errors },
-    },
-  );
 }
 
 export function callerUserId(caller: Caller): string | null {

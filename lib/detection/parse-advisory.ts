@@ -28,6 +28,7 @@
  */
 import { z } from 'zod';
 import { controlCharacterProblem, mapColumns, normalizeHeader, parseCsvTable } from '@/lib/csv/parse-csv-table';
+import { RekeyError } from '@/lib/errors';
 
 export const INDICATOR_KINDS = ['sha1', 'sha256', 'serial'] as const;
 export type IndicatorKind = (typeof INDICATOR_KINDS)[number];
@@ -51,8 +52,12 @@ const optionalDate = z.preprocess((v) => (v === '' || v === undefined ? null : v
 /** The advisory's metadata (form fields or the JSON file). Dates as ISO strings or Dates. */
 export const AdvisoryMetaSchema = z
   .object({
-    title: z.string().trim().min(1, 'Give the advisory a title.').max(200),
-    severity: z.enum(SEVERITIES),
+    title: z
+      .string({ error: 'Give the advisory a title.' })
+      .trim()
+      .min(1, 'Give the advisory a title.')
+      .max(200, 'The title is longer than 200 characters.'),
+    severity: z.enum(SEVERITIES, { error: `Choose a severity: ${SEVERITIES.join(', ')}.` }),
     /** Defaults to now (the use case's `now`). */
     publishedAt: optionalDate.optional(),
     compromiseStart: optionalDate.optional(),
@@ -393,4 +398,16 @@ export function parseAdvisory(
   if (format === 'json') return parseAdvisoryJson(text, opts.meta);
   if (format === 'csv') return parseAdvisoryCsv(text, opts.meta ?? {});
   return parseAdvisoryText(text, opts.meta ?? {});
+}
+
+/** A parse failure as the one error users see: every bad row named, nothing written. */
+export function advisoryInputError(result: Extract<ParseResult<ParsedAdvisory>, { ok: false }>): RekeyError {
+  return new RekeyError(
+    'BAD_INPUT',
+    `The advisory was not saved; fix these and try again:\n${result.errors.map((e) => `  ${e}`).join('\n')}`,
+    {
+      errors: result.errors,
+      fieldErrors: { _form: result.errors },
+    },
+  );
 }

@@ -19,9 +19,12 @@ export async function resolveTenantDomain(
   try {
     res = await fetchImpl(url, { headers: { accept: 'application/json' } });
   } catch (e) {
+    // fetch says only "fetch failed"; the reason (refused, DNS, an untrusted TLS certificate) is its cause.
+    const cause = (e as { cause?: { code?: unknown; message?: unknown } }).cause;
+    const why = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : '';
     throw new RekeyError(
       'GRAPH_UNAVAILABLE',
-      `Could not reach ${new URL(url).host} to look up the domain ${domain}: ${(e as Error).message}`,
+      `Could not reach ${new URL(url).host} to look up the domain ${domain}: ${(e as Error).message}${why ? ` (${why})` : ''}`,
       { transient: true },
       { cause: e },
     );

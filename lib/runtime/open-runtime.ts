@@ -17,7 +17,11 @@ import type { Db } from '@/lib/db';
 import { env, parseEnv, resetEnvCache, type Env } from '@/lib/env';
 import { RekeyError } from '@/lib/errors';
 import type { GraphEnvironment } from '@/lib/graph/graph-environment';
-import { readRuntimeDescription, type RuntimeDescription } from '@/lib/runtime/runtime-description';
+import {
+  describedDatabaseUrl,
+  readRuntimeDescription,
+  type RuntimeDescription,
+} from '@/lib/runtime/runtime-description';
 
 export interface OpenRuntimeOptions {
   /** With no database configured or running, start the embedded PostgreSQL for this process. */
@@ -51,7 +55,7 @@ export function applyRuntimeDescription(
 ): { database: boolean; microsoft365: boolean } {
   const applied = { database: false, microsoft365: false };
   if (!target.DATABASE_URL && d.databaseUrl) {
-    target.DATABASE_URL = d.databaseUrl;
+    target.DATABASE_URL = describedDatabaseUrl(d) ?? undefined;
     applied.database = true;
   }
   const m = d.microsoft365;

@@ -3,15 +3,18 @@
  * (`<REKEY_DATA_DIR>/runtime.json`, mode 0600) once the stack is up, so that `rekey` in another
  * shell finds the running database and Microsoft 365 endpoints without any environment variable.
  *
- * It holds locations only — the embedded database's URL (its fixed local credentials, never a
- * DATABASE_URL you configured), the Entra/Graph endpoints, the management app's client id and the
- * PATHS of its certificate and key, the CA's path — never key material. Real deployments keep
+ * It holds locations only — the embedded database's URL WITHOUT its password (never a DATABASE_URL
+ * you configured) and the path of the file that holds the password (`pg.roles.json`, mode 0600),
+ * the Entra/Graph endpoints, the management app's client id and the PATHS of its certificate and
+ * key, the CA's path — never a password or key material. Whoever may read those files (the user
+ * who ran `npm start`) gets the same access through the CLI, nobody else. Real deployments keep
  * configuring every process with environment variables, which always win over this file.
  * Reading it is liveness-checked: a file left behind by a stopped `npm start` is ignored.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { RekeyError } from '@/lib/errors';
 
 export const RUNTIME_DESCRIPTION_FILE = 'runtime.json';
 
@@ -23,8 +26,10 @@ export const RuntimeDescriptionSchema = z.object({
   /** The project directory `npm start` ran in. */
   rootDir: z.string(),
   dashboardUrl: z.string(),
-  /** The embedded PostgreSQL; null when `npm start` was given DATABASE_URL (not repeated here). */
+  /** The embedded PostgreSQL without its password; null when `npm start` was given DATABASE_URL (not repeated here). */
   databaseUrl: z.string().nullable(),
+  /** The file holding the embedded roles' passwords (`{ "<role>": { "user", "password" } }`, mode 0600). */
+  databasePasswordFile: z.string().nullable().optional(),
   /** Microsoft 365 wiring `npm start` gave its children (the simulator's, in the demo); null when configured by env. */
   microsoft365: z
     .object({
@@ -63,7 +68,8 @@ export function writeRuntimeDescriptionFile(dataDir: string, description: Runtim
 export function writeRuntimeDescription(opts: {
   dataDir: string;
   childEnv: NodeJS.ProcessEnv;
-  embeddedDatabase: boolean;
+  /** The embedded database's roles file (its passwords) when DATABASE_URL is the embedded server's; else null. */
+  embeddedDatabase: { passwordFile: string } | null;
   port: number;
   rootDir: string;
 }): string {
@@ -90,9 +96,47 @@ export function writeRuntimeDescription(opts: {
     startedAt: new Date().toISOString(),
     rootDir: opts.rootDir,
     dashboardUrl: e.REKEY_PUBLIC_URL ?? `http://localhost:${opts.port}`,
-    databaseUrl: opts.embeddedDatabase ? (e.DATABASE_URL ?? null) : null,
+    databaseUrl: opts.embeddedDatabase && e.DATABASE_URL ? withoutPassword(e.DATABASE_URL) : null,
+    databasePasswordFile: opts.embeddedDatabase ? path.resolve(opts.embeddedDatabase.passwordFile) : null,
     microsoft365: fromOperator ? null : sim,
   });
+}
+
+function withoutPassword(url: string): string {
+  const u = new URL(url);
+  u.password = '';
+  return u.toString();
+}
+
+/**
+ * The description's database URL with the password put back from the file it names (the user who
+ * ran `npm start` can read it; anyone else gets one line saying so). Null: no embedded database.
+ */
+export function describedDatabaseUrl(d: RuntimeDescription): string | null {
+  if (!d.databaseUrl) return null;
+  if (!d.databasePasswordFile) return d.databaseUrl;
+  const file = d.databasePasswordFile;
+  const u = new URL(d.databaseUrl);
+  const user = decodeURIComponent(u.username);
+  let roles: unknown;
+  try {
+    roles = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new RekeyError(
+      'CONFIG',
+      code === 'EACCES'
+        ? `Cannot read ${file}, which holds the running database's password: run rekey as the user who ran npm start.`
+        : `Cannot read ${file}, which holds the running database's password (${code ?? (e as Error).message}).`,
+    );
+  }
+  const entry = Object.values((roles ?? {}) as Record<string, { user?: unknown; password?: unknown }>).find(
+    (r) => r?.user === user,
+  );
+  if (typeof entry?.password !== 'string')
+    throw new RekeyError('CONFIG', `${file} has no password for the database role ${user}; restart npm start.`);
+  u.password = encodeURIComponent(entry.password);
+  return u.toString();
 }
 
 function alive(pid: number): boolean {

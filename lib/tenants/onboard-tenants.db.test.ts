@@ -75,6 +75,20 @@ describe('importTenants', () => {
     expect(await counts()).toEqual({ tenants: before.tenants + 2, audit: before.audit + 2 });
   });
 
+  it('refuses a file over 5 MiB as a file error (not a schema error), writing nothing', async () => {
+    const before = await db.tenant.count();
+    const row = `${gs.makeTenant({ name: 'Too Many' }).id},Too Many\n`;
+    const csv = `tenant,name\n${row.repeat(Math.ceil((5.5 * 1024 * 1024) / row.length))}`;
+    const r = await importTenants({ csv }, ctx);
+    expect(r).toMatchObject({
+      ok: false,
+      imported: 0,
+      rows: [],
+      fileError: expect.stringMatching(/^The tenant CSV is 5\.\d MiB; one import reads at most 5 MiB/),
+    });
+    expect(await db.tenant.count()).toBe(before);
+  });
+
   it('refuses a file with a bad header', async () => {
     await expect(importTenants({ csv: 'id,label\nx,y' }, ctx)).resolves.toMatchObject({
       ok: false,

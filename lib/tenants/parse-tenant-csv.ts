@@ -20,6 +20,13 @@ import {
 } from '@/lib/csv/parse-csv-table';
 
 export const MAX_IMPORT_ROWS = 10_000;
+/** The largest tenant CSV one import reads (10,000 rows fit with room to spare). */
+export const MAX_TENANT_CSV_BYTES = 5 * 1024 * 1024;
+
+/** The file error for a tenant CSV over MAX_TENANT_CSV_BYTES. */
+export function tenantCsvTooLarge(bytes: number): string {
+  return `The tenant CSV is ${(bytes / 1024 / 1024).toFixed(1)} MiB; one import reads at most ${MAX_TENANT_CSV_BYTES / 1024 / 1024} MiB (${MAX_IMPORT_ROWS.toLocaleString('en-US')} rows). Split the file and import the parts one after another; nothing was imported.`;
+}
 
 /** Accepted header spellings per field (compared without case, spaces, `_`, `-`, `.`). */
 export const TENANT_CSV_HEADERS = {
