@@ -388,10 +388,10 @@ describe('beside a running npm start (runtime description)', () => {
       cleanEnv({ REKEY_DATA_DIR: dir, REKEY_CLI_REEXEC: '1' }),
     );
     expect(untrusted.code).toBe(1);
-    // MSAL reports the refused TLS handshake as the token endpoint being unreachable.
+    // MSAL only says "fetch failed"; Rekey finds out why and says what to do.
     expect(JSON.parse(untrusted.stdout).results[0]).toMatchObject({
       state: expect.not.stringMatching(/^consented$/),
-      detail: expect.stringMatching(/certificate|unavailable|fetch failed/i),
+      detail: expect.stringMatching(/TLS certificate this machine does not trust.*NODE_EXTRA_CA_CERTS/),
     });
   });
 
