@@ -5,7 +5,7 @@ export const auditCommands: Command[] = [
   {
     path: ['audit', 'verify'],
     summary:
-      'Walk the hash-chained audit log and compare it with the latest checkpoint; exit 1 naming the first broken event or the missing range.',
+      'Walk the hash-chained audit log and compare it with every checkpoint; exit 1 naming the first broken event or the missing range.',
     usage: 'audit verify [--against SEQ:HASH] [--json]',
     options: { against: { type: 'string' } },
     async run({ values }, io) {
@@ -24,8 +24,8 @@ export const auditCommands: Command[] = [
         return EXIT.OK;
       }
       io.err(
-        report.reason === 'truncated'
-          ? `audit log TRUNCATED: events ${report.missing!.from}–${report.missing!.to} are missing: ${report.detail}`
+        report.reason === 'truncated' || report.reason === 'deleted'
+          ? `audit log ${report.reason === 'truncated' ? 'TRUNCATED' : 'has DELETED events'}: events ${report.missing!.from}–${report.missing!.to} are missing: ${report.detail}`
           : `audit log BROKEN at event ${report.brokenAt} (${report.reason}): ${report.detail}\n${Math.max(0, report.events - 1)} event(s) before it verified.`,
       );
       return EXIT.FAILED;
