@@ -11,10 +11,15 @@ export const auditCommands: Command[] = [
     async run({ values }, io) {
       const { parseCheckpoint } = await import('@/lib/audit/audit-checkpoint');
       const against = typeof values.against === 'string' ? parseCheckpoint(values.against) : null;
-      const report = await withRuntime(values, async (ctx) => {
-        const { verifyAuditChain } = await import('@/lib/audit/verify-audit-chain');
-        return verifyAuditChain(ctx.db, { against });
-      });
+      const report = await withRuntime(
+        values,
+        async (ctx) => {
+          const { verifyAuditChain } = await import('@/lib/audit/verify-audit-chain');
+          return verifyAuditChain(ctx.db, { against });
+        },
+        // The audit log is readable without the vault's master key (e.g. after losing it).
+        { checkVault: false },
+      );
       if (values.json) io.out(JSON.stringify(report));
       if (report.ok) {
         if (!values.json)
@@ -36,10 +41,14 @@ export const auditCommands: Command[] = [
     summary: 'Print the audit log head (SEQ:HASH) to keep outside the database; check it later with verify --against.',
     usage: 'audit checkpoint [--json]',
     async run({ values }, io) {
-      const head = await withRuntime(values, async (ctx) => {
-        const { findAuditHead } = await import('@/lib/audit/audit-checkpoint');
-        return findAuditHead(ctx.db);
-      });
+      const head = await withRuntime(
+        values,
+        async (ctx) => {
+          const { findAuditHead } = await import('@/lib/audit/audit-checkpoint');
+          return findAuditHead(ctx.db);
+        },
+        { checkVault: false },
+      );
       if (values.json) io.out(JSON.stringify(head ? { ...head, checkpoint: `${head.seq}:${head.hash}` } : null));
       else if (head) io.out(`${head.seq}:${head.hash}  (${head.at.toISOString()})`);
       else io.err('the audit log is empty: nothing to checkpoint yet');

@@ -25,6 +25,11 @@ export const RuntimeDescriptionSchema = z.object({
   dashboardUrl: z.string(),
   /** The embedded PostgreSQL; null when `npm start` was given DATABASE_URL (not repeated here). */
   databaseUrl: z.string().nullable(),
+  /**
+   * The embedded PostgreSQL's data directory (null with DATABASE_URL): the owner role's password
+   * is in the roles file beside it (mode 0600, never copied here), for `rekey db migrate`.
+   */
+  embeddedPgDataDir: z.string().nullable().optional(),
   /** Microsoft 365 wiring `npm start` gave its children (the simulator's, in the demo); null when configured by env. */
   microsoft365: z
     .object({
@@ -64,6 +69,8 @@ export function writeRuntimeDescription(opts: {
   dataDir: string;
   childEnv: NodeJS.ProcessEnv;
   embeddedDatabase: boolean;
+  /** The embedded PostgreSQL's data directory, when `embeddedDatabase`. */
+  embeddedPgDataDir?: string | null;
   port: number;
   rootDir: string;
 }): string {
@@ -91,6 +98,7 @@ export function writeRuntimeDescription(opts: {
     rootDir: opts.rootDir,
     dashboardUrl: e.REKEY_PUBLIC_URL ?? `http://localhost:${opts.port}`,
     databaseUrl: opts.embeddedDatabase ? (e.DATABASE_URL ?? null) : null,
+    embeddedPgDataDir: opts.embeddedDatabase ? (opts.embeddedPgDataDir ?? null) : null,
     microsoft365: fromOperator ? null : sim,
   });
 }
