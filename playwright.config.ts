@@ -38,6 +38,8 @@ export default defineConfig({
     url: `http://localhost:${port}/api/health`,
     timeout: 240_000,
     reuseExistingServer: false,
+    // As Ctrl-C in a terminal: npm start stops web, workers, simulator, then PostgreSQL.
+    gracefulShutdown: { signal: 'SIGINT', timeout: 60_000 },
     stdout: 'pipe',
     stderr: 'pipe',
     env: {

@@ -17,7 +17,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { defaultPublicUrl, env } from '@/lib/env';
 import { SESSION_COOKIE_PLAIN, SESSION_COOKIE_SECURE } from '@/lib/auth/session';
-import { checkSameOrigin, isValidRequestId, safeReturnTo } from '@/lib/http/request-context';
+import { checkSameOrigin, expectedOrigin, isValidRequestId, safeReturnTo } from '@/lib/http/request-context';
 import { newNonce, securityHeaders } from '@/lib/http/security-headers';
 
 /** Paths reachable without signing in. */
@@ -88,14 +88,17 @@ export function proxy(req: NextRequest): NextResponse {
   let response: NextResponse;
   const hasSessionCookie = req.cookies.has(SESSION_COOKIE_SECURE) || req.cookies.has(SESSION_COOKIE_PLAIN);
   if (!hasSessionCookie && !isPublic(req.nextUrl.pathname) && isPageNavigation(req)) {
-    // Next's proxy adapter parses Location without a base, so it must be absolute here; it is built on
-    // the request's own URL, which the adapter turns back into a relative Location (same origin), so
-    // no Host a client chose ever reaches the browser as a redirect target.
-    const signIn = new URL(
-      `/auth/sign-in?${new URLSearchParams({ returnTo: safeReturnTo(path) }).toString()}`,
-      req.nextUrl,
-    );
-    response = new NextResponse(null, { status: 307, headers: { location: signIn.toString() } });
+    // An absolute Location (Next answers 500 "Invalid URL" to a relative one from the proxy in a
+    // production build), from the trusted origin only: REKEY_PUBLIC_URL, a loopback Host, or the
+    // default URL — never from a Host header a stranger chose.
+    const trusted = { publicUrl: e.REKEY_PUBLIC_URL, trustProxy, defaultUrl: defaultPublicUrl(e) };
+    const origin = expectedOrigin(req.headers, trusted) ?? new URL(defaultPublicUrl(e)).origin;
+    response = new NextResponse(null, {
+      status: 307,
+      headers: {
+        location: `${origin}/auth/sign-in?${new URLSearchParams({ returnTo: safeReturnTo(path) }).toString()}`,
+      },
+    });
   } else {
     const requestHeaders = new Headers(req.headers);
     requestHeaders.set('content-security-policy', headers['Content-Security-Policy']!);

@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { db } from '@/lib/db';
 import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
@@ -331,7 +331,7 @@ describe('tenant CSVs through the binary', () => {
 
 describe('beside a running npm start (runtime description)', () => {
   /** What npm start writes: the database URL without its password, and the file that holds it. */
-  function describeStack(dir: string, pid: number): void {
+  function describeStack(dir: string, pid: number, extra: Partial<RuntimeDescription> = {}): void {
     fs.mkdirSync(dir, { recursive: true });
     const m = gs.manifest.managementApp;
     const url = new URL(databaseUrl);
@@ -360,6 +360,7 @@ describe('beside a running npm start (runtime description)', () => {
         caPath: testCa,
         demoManifestPath: null,
       },
+      ...extra,
     };
     const file = writeRuntimeDescriptionFile(dir, d);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
@@ -424,5 +425,36 @@ describe('beside a running npm start (runtime description)', () => {
     expect(r.stderr).toMatch(
       /^error: Rekey is not running \(the npm start that wrote .* has stopped\)\. Start it with `npm start`/,
     );
+  });
+
+  it('db migrate finds the owner role beside npm start: the app role in the description, the owner beside the data directory', async () => {
+    const dir = path.join(tmp, 'running-two-roles');
+    const appUrl = new URL(databaseUrl);
+    const role = inject('dbAppRole');
+    appUrl.username = role.user;
+    appUrl.password = role.password;
+    // npm start's embedded cluster: roles file <pg dir>.roles.json (mode 0600) beside its data directory.
+    const pgDir = path.join(dir, 'pg');
+    const owner = new URL(databaseUrl);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(
+      `${pgDir}.roles.json`,
+      JSON.stringify({
+        owner: { user: decodeURIComponent(owner.username), password: decodeURIComponent(owner.password) },
+        app: role,
+      }),
+      { mode: 0o600 },
+    );
+    const described = new URL(appUrl);
+    described.password = '';
+    describeStack(dir, process.pid, {
+      databaseUrl: described.toString(),
+      databasePasswordFile: `${pgDir}.roles.json`,
+      embeddedPgDataDir: pgDir,
+    });
+    const r = await rekey(['db', 'migrate', '--json'], cleanEnv({ REKEY_DATA_DIR: dir }));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ ok: true, applied: [] });
   });
 });

@@ -77,6 +77,8 @@ export const EnvSchema = z.object({
   REKEY_NOTIFY_WEBHOOK_URL: z.url().optional(),
   REKEY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   REKEY_TRUST_PROXY: bool.default(false),
+  /** Also append every audit checkpoint (`SEQ:HASH AT`) as a line to this file (`npm start` writes it). */
+  REKEY_AUDIT_CHECKPOINT_FILE: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema> & {

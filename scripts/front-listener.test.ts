@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '@/lib/runtime/free-port';
@@ -101,6 +102,21 @@ describe('the front listener', () => {
       expect(res.headers['content-security-policy']).toContain("default-src 'self'");
       expect(res.headers['x-frame-options']).toBe('DENY');
     }
+    expect(up.calls).toHaveLength(0);
+  });
+
+  it('refuses a request without Host (HTTP/1.0) with 400 instead of passing its loopback address on', async () => {
+    const up = await upstream();
+    const port = await listener(up.port);
+    const raw = await new Promise<string>((resolve, reject) => {
+      let buf = '';
+      const s = net.connect(port, '127.0.0.1', () => s.write('GET /auth/sign-in HTTP/1.0\r\n\r\n'));
+      s.on('data', (d: Buffer) => (buf += d.toString()));
+      s.on('end', () => resolve(buf));
+      s.on('error', reject);
+    });
+    expect(raw.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    expect(raw).toMatch(/content-security-policy: /i);
     expect(up.calls).toHaveLength(0);
   });
 

@@ -107,6 +107,9 @@ export function startFrontListener(opts: FrontListenerOptions): Promise<http.Ser
     if (REFUSED_METHODS.has((req.method ?? '').toUpperCase())) {
       return refuse(res, req, 405, `${req.method} is not supported.`, { allow: 'GET, HEAD, POST' });
     }
+    // HTTP/1.0 may omit Host; Next would then see the loopback address this listener connects to
+    // and build redirects to the internal port. Node already refuses HTTP/1.1 without Host.
+    if (!req.headers.host) return refuse(res, req, 400, 'A Host header is required.');
     const upstream = http.request(
       {
         host: '127.0.0.1',

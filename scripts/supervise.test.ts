@@ -91,4 +91,38 @@ describe('Supervisor (real child processes)', () => {
     expect(exits.sort()).toEqual(['SIGKILL', 'SIGTERM']);
     expect(sup.status().every((s) => !s.running && s.restarts === 0)).toBe(true);
   });
+
+  it('stops in stopOrder: a group starts stopping only once the one before has exited', async () => {
+    const log: string[] = [];
+    const sup = new Supervisor({ log: (m) => log.push(m), policy: fast });
+    const events: string[] = [];
+    // Each child takes 200 ms to stop after SIGTERM; ready once its handler is installed.
+    const slow = (name: string, stopOrder: number) =>
+      sup.add({
+        name,
+        stopOrder,
+        start: () => {
+          const c = spawn(
+            process.execPath,
+            [
+              '-e',
+              "process.on('SIGTERM', () => setTimeout(() => process.exit(0), 200)); console.log('ready'); setInterval(() => {}, 1000)",
+            ],
+            { stdio: ['ignore', 'pipe', 'ignore'] },
+          );
+          c.once('exit', () => events.push(`${name} exited`));
+          return c;
+        },
+        ready: (child) => new Promise((resolve) => child.stdout!.once('data', () => resolve())),
+      });
+    await slow('simulator', 2);
+    await slow('web', 0);
+    await slow('worker 1', 1);
+    await slow('worker 2', 1);
+    await sup.stop(5000);
+    expect(events.slice(0, 1)).toEqual(['web exited']);
+    expect(events.slice(1, 3).sort()).toEqual(['worker 1 exited', 'worker 2 exited']);
+    expect(events[3]).toBe('simulator exited');
+    expect(log).toEqual(['stopping web', 'stopping worker 1, worker 2', 'stopping simulator']);
+  });
 });

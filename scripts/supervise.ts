@@ -40,6 +40,8 @@ export interface ChildSpec {
   start(): ChildProcess;
   /** Resolves when the child can serve (e.g. its port is open); rejects if it cannot. */
   ready?(child: ChildProcess): Promise<void>;
+  /** When `stop()` stops it: lower first, equal together (default 0). */
+  stopOrder?: number;
 }
 
 export interface ChildStatus {
@@ -177,28 +179,36 @@ export class Supervisor {
   }
 
   /**
-   * No more restarts; SIGTERM to every child (in reverse order of start: workers before the web
-   * server before the simulator), SIGKILL to any still running after `graceMs`.
+   * No more restarts; SIGTERM to every child, by `stopOrder` (lower first; children with the same
+   * order together, e.g. all workers), each group after the one before has exited; SIGKILL to any
+   * still running after `graceMs`.
    */
   async stop(graceMs = 40_000): Promise<void> {
     this.stopping = true;
     for (const e of this.entries) if (e.timer) clearTimeout(e.timer);
-    const running = [...this.entries].reverse().flatMap((e) => (e.child && e.child.exitCode === null ? [e.child] : []));
-    await Promise.all(
-      running.map(
-        (c) =>
-          new Promise<void>((resolve) => {
-            if (c.exitCode !== null || c.signalCode !== null) return resolve();
-            const kill = setTimeout(() => c.kill('SIGKILL'), graceMs);
-            c.once('exit', () => {
-              clearTimeout(kill);
-              resolve();
-            });
-            c.kill('SIGTERM');
-          }),
-      ),
-    );
+    const orders = [...new Set(this.entries.map((e) => e.spec.stopOrder ?? 0))].sort((a, b) => a - b);
+    for (const order of orders) {
+      const group = this.entries.filter((e) => (e.spec.stopOrder ?? 0) === order);
+      const running = group.flatMap((e) =>
+        e.child && e.child.exitCode === null && e.child.signalCode === null ? [e] : [],
+      );
+      if (running.length === 0) continue;
+      this.opts.log(`stopping ${running.map((e) => e.spec.name).join(', ')}`);
+      await Promise.all(running.map((e) => stopChild(e.child!, graceMs)));
+    }
   }
+}
+
+function stopChild(c: ChildProcess, graceMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (c.exitCode !== null || c.signalCode !== null) return resolve();
+    const kill = setTimeout(() => c.kill('SIGKILL'), graceMs);
+    c.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    c.kill('SIGTERM');
+  });
 }
 
 function formatMs(ms: number): string {

@@ -37,5 +37,16 @@ describe('rekey audit checkpoint / verify after truncation', () => {
     const against = io();
     expect(await main(['audit', 'verify', '--against', recorded!, '--json'], against.io, commands)).toBe(1);
     expect(JSON.parse(against.out[0]!)).toMatchObject({ ok: false, reason: 'truncated' });
+
+    // Rekey carries on: a new event links to the survivor and is the latest checkpoint; the
+    // older checkpoint still names the deleted event.
+    await db.$transaction((tx) =>
+      appendAuditEvent(tx, { id: null, label: 'cli-test' }, { action: 'x.after', targetType: 't' }),
+    );
+    const later = io();
+    expect(await main(['audit', 'verify'], later.io, commands)).toBe(1);
+    expect(later.err.join('\n')).toMatch(
+      new RegExp(`has DELETED events: events \\d+–\\d+ are missing: the checkpoint of event ${head.seq}`),
+    );
   });
 });

@@ -11,7 +11,7 @@ export const dbCommands: Command[] = [
       const { applied } = await withRuntime(
         values,
         async (ctx) => (await import('@/lib/runtime/migrate')).migrateDatabase(ctx.runtime.databaseUrl),
-        { startDatabase: true },
+        { startDatabase: true, checkVault: false },
       );
       if (values.json) io.out(JSON.stringify({ ok: true, applied }));
       else io.err(applied.length ? `applied: ${applied.join(', ')}` : 'database schema is up to date');

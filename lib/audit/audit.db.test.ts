@@ -119,6 +119,28 @@ describe('the audit log', () => {
     });
   });
 
+  it('compares with every checkpoint: events deleted before newer ones were appended are still named', async () => {
+    await appendMany(4);
+    const [newest, second] = await db.auditEvent.findMany({ orderBy: { seq: 'desc' }, take: 2 });
+    const [survivor] = await db.auditEvent.findMany({ orderBy: { seq: 'desc' }, skip: 2, take: 1 });
+    // The two newest events (each checkpointed at its commit) are deleted; then Rekey carries on:
+    // the next event links to the survivor and becomes the latest checkpoint, so the chain is
+    // intact and reaches the latest checkpoint. Only the older checkpoints remember the gap.
+    await withTriggerOff(() => db.$executeRaw`DELETE FROM "AuditEvent" WHERE seq >= ${second!.seq}`);
+    await appendMany(1);
+    const latest = await findLatestCheckpoint(db);
+    expect(BigInt(latest!.seq)).toBeGreaterThan(newest!.seq);
+    const report = await verifyAuditChain(db);
+    const from = (survivor!.seq + 1n).toString();
+    expect(report).toMatchObject({
+      ok: false,
+      reason: 'deleted',
+      brokenAt: second!.seq.toString(),
+      missing: { from, to: (BigInt(latest!.seq) - 1n).toString() },
+    });
+    expect(report.ok ? '' : report.detail).toContain(`checkpoint of event ${second!.seq}`);
+  });
+
   it('reports a deleted event as a broken link', async () => {
     await appendMany(3);
     const [last, middle] = await db.auditEvent.findMany({ orderBy: { seq: 'desc' }, take: 2 });

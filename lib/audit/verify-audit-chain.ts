@@ -1,14 +1,21 @@
 /**
  * Walks the audit log in order and reports the first event whose hash or link does not match,
- * then compares the log with the newest checkpoint (and with one recorded outside the database,
- * when given): a log that no longer reaches a checkpoint lost its newest events. What
- * `rekey audit verify` prints. Streams in pages so a long log does not load into memory.
+ * then compares the log with EVERY checkpoint (and with one recorded outside the database, when
+ * given): each checkpointed event must still be there with the recorded hash. The latest alone is
+ * not enough: delete the newest events and let Rekey append one more, and the chain is intact and
+ * reaches the new latest checkpoint; only the older checkpoints still name the deleted events.
+ * What `rekey audit verify` prints. Streams in pages so a long log does not load into memory.
  */
 import type { Db } from '@/lib/db';
 import { findLatestCheckpoint } from '@/lib/audit/audit-checkpoint';
 import { GENESIS_HASH, hashAuditEvent } from '@/lib/audit/audit-hash';
 
-export type AuditChainFailure = 'hash_mismatch' | 'link_mismatch' | 'truncated' | 'checkpoint_mismatch';
+/**
+ * `truncated`: the log ends before a checkpoint (its newest events are gone); `deleted`: a
+ * checkpointed event is gone but newer events follow (deleted, then appended to); both name the
+ * missing range. `checkpoint_mismatch`: the checkpointed event has another hash (rewritten).
+ */
+export type AuditChainFailure = 'hash_mismatch' | 'link_mismatch' | 'truncated' | 'deleted' | 'checkpoint_mismatch';
 
 export type AuditChainReport =
   | { ok: true; events: number; head: { seq: string; hash: string } | null; checkpoint: string | null }
@@ -18,7 +25,7 @@ export type AuditChainReport =
       brokenAt: string;
       reason: AuditChainFailure;
       detail: string;
-      /** For `truncated`: the sequence numbers whose events are gone (first…last, inclusive). */
+      /** For `truncated` and `deleted`: the sequence numbers whose events are gone (first…last, inclusive). */
       missing?: { from: string; to: string };
     };
 
@@ -67,15 +74,75 @@ export async function verifyAuditChain(db: Db, opts: VerifyOptions | number = {}
   }
   const head = cursor === undefined ? null : { seq: cursor.toString(), hash: prev };
   const stored = await findLatestCheckpoint(db);
-  for (const [cp, where] of [
-    [stored, 'the latest checkpoint'],
-    [against, 'the checkpoint given with --against'],
-  ] as const) {
-    if (!cp) continue;
-    const failure = await compareWithCheckpoint(db, cp, head, where, count);
-    if (failure) return failure;
-  }
+  const failure =
+    (await compareWithStoredCheckpoints(db, head, count)) ??
+    (against ? await compareWithCheckpoint(db, against, head, 'the checkpoint given with --against', count) : null);
+  if (failure) return failure;
   return { ok: true, events: count, head, checkpoint: stored ? `${stored.seq}:${stored.hash}` : null };
+}
+
+/**
+ * Every stored checkpoint against the table, in one query: the first (lowest seq) whose event is
+ * missing or has another hash. Sequence numbers of rolled-back transactions are never used, so a
+ * gap between sequence numbers is normal; a checkpoint is what proves an event existed.
+ */
+async function compareWithStoredCheckpoints(
+  db: Db,
+  head: { seq: string; hash: string } | null,
+  events: number,
+): Promise<AuditChainReport | null> {
+  const [bad] = await db.$queryRaw<{ seq: bigint; hash: string; eventHash: string | null }[]>`
+    SELECT c.seq, c.hash, e.hash AS "eventHash"
+      FROM "AuditCheckpoint" c LEFT JOIN "AuditEvent" e ON e.seq = c.seq
+     WHERE e.hash IS DISTINCT FROM c.hash
+     ORDER BY c.seq, c.id LIMIT 1`;
+  if (!bad) return null;
+  const cp = { seq: bad.seq.toString(), hash: bad.hash };
+  if (bad.eventHash !== null)
+    return {
+      ok: false,
+      events,
+      brokenAt: cp.seq,
+      reason: 'checkpoint_mismatch',
+      detail: `event ${cp.seq} hashes to ${bad.eventHash.slice(0, 12)}…, but its checkpoint recorded ${cp.hash.slice(0, 12)}…: the log was rewritten from there on`,
+    };
+  const [before] = await db.$queryRaw<{ seq: bigint }[]>`
+    SELECT seq FROM "AuditEvent" WHERE seq < ${bad.seq} ORDER BY seq DESC LIMIT 1`;
+  const [after] = await db.$queryRaw<{ seq: bigint }[]>`
+    SELECT seq FROM "AuditEvent" WHERE seq > ${bad.seq} ORDER BY seq ASC LIMIT 1`;
+  const from = ((before?.seq ?? 0n) + 1n).toString();
+  if (!after) {
+    const latest = await findLatestCheckpoint(db);
+    return truncated(events, head, latest ?? cp, 'the latest checkpoint records', from);
+  }
+  const to = (after.seq - 1n).toString();
+  return {
+    ok: false,
+    events,
+    brokenAt: cp.seq,
+    reason: 'deleted',
+    missing: { from, to },
+    detail:
+      `the checkpoint of event ${cp.seq} (${cp.hash.slice(0, 12)}…, recorded at its commit) names an event that is no longer in the log: ` +
+      `events from ${from} to ${to} were deleted (at least ${cp.seq}; sequence numbers of rolled-back transactions are never used), and newer events were appended after them`,
+  };
+}
+
+function truncated(
+  events: number,
+  head: { seq: string; hash: string } | null,
+  last: { seq: string; hash: string },
+  where: string,
+  from: string,
+): AuditChainReport {
+  return {
+    ok: false,
+    events,
+    brokenAt: last.seq,
+    reason: 'truncated',
+    missing: { from, to: last.seq },
+    detail: `the log ends at event ${head?.seq ?? '(none)'}, but ${where} event ${last.seq} (${last.hash.slice(0, 12)}…): the events from ${from} to ${last.seq} were deleted`,
+  };
 }
 
 async function compareWithCheckpoint(
@@ -87,19 +154,7 @@ async function compareWithCheckpoint(
 ): Promise<AuditChainReport | null> {
   const seq = BigInt(cp.seq);
   const headSeq = head ? BigInt(head.seq) : 0n;
-  if (headSeq < seq) {
-    // Sequence numbers of rolled-back transactions are never used, so "from" is where the gap
-    // may start: at least the checkpointed event itself is gone.
-    const from = (headSeq + 1n).toString();
-    return {
-      ok: false,
-      events,
-      brokenAt: cp.seq,
-      reason: 'truncated',
-      missing: { from, to: cp.seq },
-      detail: `the log ends at event ${head?.seq ?? '(none)'}, but ${where} records event ${cp.seq} (${cp.hash.slice(0, 12)}…): the events from ${from} to ${cp.seq} were deleted`,
-    };
-  }
+  if (headSeq < seq) return truncated(events, head, cp, `${where} records`, (headSeq + 1n).toString());
   const at = await db.auditEvent.findUnique({ where: { seq }, select: { hash: true } });
   if (!at || at.hash !== cp.hash) {
     return {

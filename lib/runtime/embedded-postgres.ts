@@ -12,6 +12,9 @@ import path from 'node:path';
 import pg from 'pg';
 import { RekeyError } from '@/lib/errors';
 import { ensureLoginRole, setRolePassword } from '@/lib/runtime/database-roles';
+import { embeddedRolesFile, LEGACY_OWNER, readEmbeddedRoles, type EmbeddedRoles } from '@/lib/runtime/embedded-roles';
+
+export { embeddedRolesFile, embeddedUrls, readEmbeddedRoles, type EmbeddedRoles } from '@/lib/runtime/embedded-roles';
 
 export interface EmbeddedPostgresHandle {
   /** Connection string for a database on this cluster (postgres://…/<database>). */
@@ -183,28 +186,6 @@ export async function ensureDatabase(adminUrl: string, name: string, template?: 
   }
 }
 
-/** The two roles of the embedded cluster (ADR 017), kept next to its data directory (mode 0600). */
-export interface EmbeddedRoles {
-  owner: { user: string; password: string };
-  app: { user: string; password: string };
-}
-
-export function embeddedRolesFile(pgDataDir: string): string {
-  return `${pgDataDir.replace(/\/+$/, '')}.roles.json`;
-}
-
-export function readEmbeddedRoles(pgDataDir: string): EmbeddedRoles | null {
-  try {
-    return JSON.parse(fs.readFileSync(embeddedRolesFile(pgDataDir), 'utf8')) as EmbeddedRoles;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new RekeyError(
-      'CONFIG',
-      `${embeddedRolesFile(pgDataDir)} cannot be read (${(e as Error).message}); it holds the embedded database's passwords.`,
-    );
-  }
-}
-
 function writeEmbeddedRoles(pgDataDir: string, roles: EmbeddedRoles): void {
   const file = embeddedRolesFile(pgDataDir);
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
@@ -214,9 +195,6 @@ function writeEmbeddedRoles(pgDataDir: string, roles: EmbeddedRoles): void {
 }
 
 const secret = () => randomBytes(24).toString('base64url');
-
-/** Before this file existed the embedded cluster's only role was rekey/rekey (a superuser). */
-const LEGACY_OWNER = { user: 'rekey', password: 'rekey' };
 
 export interface EmbeddedDatabase {
   handle: EmbeddedPostgresHandle;
@@ -270,14 +248,4 @@ export async function openEmbeddedDatabase(opts: {
     await handle.stop().catch(() => undefined);
     throw e;
   }
-}
-
-/** Connection strings for an embedded cluster another process started (null: no roles file yet). */
-export function embeddedUrls(pgDataDir: string, port: number, database = 'rekey'): { url: string; migrateUrl: string } {
-  const roles = readEmbeddedRoles(pgDataDir);
-  const owner = roles?.owner ?? LEGACY_OWNER;
-  const app = roles?.app ?? LEGACY_OWNER;
-  const u = (r: { user: string; password: string }) =>
-    `postgres://${encodeURIComponent(r.user)}:${encodeURIComponent(r.password)}@127.0.0.1:${port}/${database}`;
-  return { url: u(app), migrateUrl: u(owner) };
 }

@@ -2,8 +2,8 @@
  * Brings a database up to date, as its owner role (ADR 017):
  * 1. committed Prisma migrations (`prisma migrate deploy`, Prisma 6's WASM schema engine via
  *    prisma.config.ts);
- * 2. pg-boss's schema migrations and every job queue Rekey uses (a queue is a table partition,
- *    so creating one is DDL the application role may not run);
+ * 2. pg-boss's schema migrations, every job queue Rekey uses and pg-boss's queue for scheduled
+ *    jobs (a queue is a table partition, so creating one is DDL the application role may not run);
  * 3. the application role's privileges (lib/runtime/database-roles.ts), when it is another role.
  * Idempotent: on an up-to-date database it changes nothing.
  *
@@ -17,6 +17,14 @@ import { JOB_SCHEMA } from '@/lib/jobs/job-queues';
 import { grantApplicationPrivileges, roleOf } from '@/lib/runtime/database-roles';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
+
+/**
+ * pg-boss's own queue for scheduled jobs: each due schedule is sent through it, then copied into
+ * its job's queue (pg-boss/src/timekeeper.js, `QUEUES.SEND_IT`). pg-boss creates it when it starts
+ * with `schedule: true` and ignores a failure, so under the application role (no DDL) it would be
+ * missing and no cron schedule would ever run: the owner installs it here with Rekey's queues.
+ */
+export const PGBOSS_CRON_QUEUE = '__pgboss__send-it';
 
 export interface MigrateOptions {
   /** The owner's connection string (default DATABASE_MIGRATE_URL, else `url`). */
@@ -62,7 +70,7 @@ async function prismaMigrateDeploy(databaseUrl: string): Promise<{ applied: stri
   return { applied, output };
 }
 
-/** pg-boss's own schema migrations, then a queue for every job kind (lib/jobs/all-jobs.ts). */
+/** pg-boss's own schema migrations, its cron queue, then a queue for every job kind (lib/jobs/all-jobs.ts). */
 export async function migrateJobSchema(ownerUrl: string): Promise<void> {
   const boss = new PgBoss({
     connectionString: ownerUrl,
@@ -77,6 +85,7 @@ export async function migrateJobSchema(ownerUrl: string): Promise<void> {
     await boss.start();
     // Imported here: the job list pulls in every job's module, which nothing else in this file needs.
     const { ALL_JOBS, SCHEDULES } = await import('@/lib/jobs/all-jobs');
+    if (!(await boss.getQueue(PGBOSS_CRON_QUEUE))) await boss.createQueue(PGBOSS_CRON_QUEUE);
     const seen = new Set<string>();
     for (const job of [...ALL_JOBS, ...SCHEDULES.map((s) => s.job)]) {
       if (seen.has(job.name)) continue;

@@ -28,6 +28,12 @@ export interface OpenRuntimeOptions {
   startDatabase?: boolean;
   /** Apply pending migrations first (a `prisma migrate deploy` child: seconds). */
   migrate?: boolean;
+  /**
+   * Check that the master key opens the private keys already sealed (default true): refuse
+   * without it rather than ever making a new key (lib/vault/check-master-key.ts). Off only for
+   * commands that never open the vault (audit, db migrate).
+   */
+  checkVault?: boolean;
 }
 
 export interface Runtime {
@@ -98,6 +104,18 @@ export async function openRuntime(opts: OpenRuntimeOptions = {}): Promise<Runtim
     if (found.state === 'running') {
       const applied = applyRuntimeDescription(found.description);
       if (applied.database || applied.microsoft365) description = found.description;
+      // On npm start's embedded database the CLI is the machine's operator: `rekey db migrate` and
+      // `db seed` get the owner role (from the roles file beside the data directory).
+      const d = found.description;
+      if ((opts.startDatabase || opts.migrate) && applied.database && d.embeddedPgDataDir && d.databaseUrl) {
+        const { embeddedUrls } = await import('@/lib/runtime/embedded-roles');
+        const u = new URL(d.databaseUrl);
+        process.env.DATABASE_MIGRATE_URL ??= embeddedUrls(
+          d.embeddedPgDataDir,
+          Number(u.port),
+          u.pathname.slice(1),
+        ).migrateUrl;
+      }
     } else why = found.reason;
   }
   resetEnvCache();
@@ -143,6 +161,15 @@ export async function openRuntime(opts: OpenRuntimeOptions = {}): Promise<Runtim
           ? ' Check DATABASE_URL and that the server is up.'
           : '';
     throw new RekeyError('CONFIG', `${describeConnectError(err, url)}${hint}`, undefined, { cause: err });
+  }
+  if (opts.checkVault ?? true) {
+    try {
+      const { assertMasterKeyOpensVault } = await import('@/lib/vault/check-master-key');
+      await assertMasterKeyOpensVault(url, e);
+    } catch (err) {
+      await close();
+      throw err;
+    }
   }
 
   return {

@@ -30,6 +30,11 @@ export const RuntimeDescriptionSchema = z.object({
   databaseUrl: z.string().nullable(),
   /** The file holding the embedded roles' passwords (`{ "<role>": { "user", "password" } }`, mode 0600). */
   databasePasswordFile: z.string().nullable().optional(),
+  /**
+   * The embedded PostgreSQL's data directory (null with DATABASE_URL): the owner role's password
+   * is in the roles file beside it (mode 0600, never copied here), for `rekey db migrate`.
+   */
+  embeddedPgDataDir: z.string().nullable().optional(),
   /** Microsoft 365 wiring `npm start` gave its children (the simulator's, in the demo); null when configured by env. */
   microsoft365: z
     .object({
@@ -70,6 +75,8 @@ export function writeRuntimeDescription(opts: {
   childEnv: NodeJS.ProcessEnv;
   /** The embedded database's roles file (its passwords) when DATABASE_URL is the embedded server's; else null. */
   embeddedDatabase: { passwordFile: string } | null;
+  /** The embedded PostgreSQL's data directory, when `embeddedDatabase`. */
+  embeddedPgDataDir?: string | null;
   port: number;
   rootDir: string;
 }): string {
@@ -98,6 +105,7 @@ export function writeRuntimeDescription(opts: {
     dashboardUrl: e.REKEY_PUBLIC_URL ?? `http://localhost:${opts.port}`,
     databaseUrl: opts.embeddedDatabase && e.DATABASE_URL ? withoutPassword(e.DATABASE_URL) : null,
     databasePasswordFile: opts.embeddedDatabase ? path.resolve(opts.embeddedDatabase.passwordFile) : null,
+    embeddedPgDataDir: opts.embeddedDatabase ? (opts.embeddedPgDataDir ?? null) : null,
     microsoft365: fromOperator ? null : sim,
   });
 }

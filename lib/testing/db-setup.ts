@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, inject } from 'vitest';
 import { disconnectDb } from '@/lib/db';
 import { ensureDatabase } from '@/lib/runtime/embedded-postgres';
+import { loadMasterKeyRing } from '@/lib/vault/master-key';
 
 const admin = inject('dbAdminUrl');
 const name = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
@@ -18,6 +19,9 @@ url.pathname = `/${name}`;
 process.env.DATABASE_URL = url.toString();
 // Key files (vault master key, session secret) go to a private directory per test file.
 process.env.REKEY_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'rekey-test-data-'));
+// As `npm start`'s vault check does on a fresh installation (nothing sealed yet): the process
+// itself never makes a master key (lib/vault/key-ring.ts).
+loadMasterKeyRing({ keyFile: path.join(process.env.REKEY_DATA_DIR, 'master.key'), create: true });
 
 afterAll(async () => {
   await disconnectDb();

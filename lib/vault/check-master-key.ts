@@ -1,5 +1,6 @@
 /**
- * Start-up check of the vault (run by `npm start` before anything else uses it): when private
+ * Start-up check of the vault (run by `npm start` before anything else uses it, and by every
+ * `rekey` process that opens the stack, `rekey worker` included): when private
  * keys are already sealed in the database, the configured master key (REKEY_MASTER_KEY, or the
  * key file under the data directory) must be there and must open them. Without this, a lost key
  * file would silently be replaced by a new key and every stored private key would be unreadable
@@ -78,9 +79,15 @@ export async function assertMasterKeyOpensVault(
 ): Promise<void> {
   const sealed = await listSealedKeysByMaster(databaseUrl);
   const keyFile = path.join(env.dataDir, 'master.key');
+  // Nothing sealed yet: the one moment a key may be made (the key file, when REKEY_MASTER_KEY is
+  // not set); processes never make one later (lib/vault/key-ring.ts).
+  if (sealed.length === 0) {
+    loadMasterKeyRing({ keyFile, create: true });
+    return;
+  }
   const refusal = checkRingOpens(
     sealed,
-    () => loadMasterKeyRing({ keyFile, create: sealed.length === 0 }),
+    () => loadMasterKeyRing({ keyFile, create: false }),
     env.REKEY_MASTER_KEY ? 'REKEY_MASTER_KEY' : keyFile,
   );
   if (refusal) throw new RekeyError('CONFIG', refusal);

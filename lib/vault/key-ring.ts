@@ -12,8 +12,14 @@ export function masterKeyFile(): string {
   return path.join(env().dataDir, 'master.key');
 }
 
+/**
+ * Never makes a key: a missing key file is an error here. Only the start-up check
+ * (lib/vault/check-master-key.ts: `npm start`, `rekey worker`, every stack-backed CLI command)
+ * makes one, and only when no private key is sealed yet; a process that finds the file gone later
+ * must not replace it with a new key that opens none of the sealed ones.
+ */
 export function currentKeyRing(): MasterKeyRing {
-  return loadMasterKeyRing({ keyFile: masterKeyFile() });
+  return loadMasterKeyRing({ keyFile: masterKeyFile(), create: false });
 }
 
 /** Seals a private key for storage next to its certificate (bound to the certificate's SHA-256). */

@@ -138,9 +138,14 @@ export function finishFileKeyRotation(file: string): void {
 
 export class MissingMasterKeyError extends RekeyError {
   constructor(readonly file: string) {
-    super('CONFIG', `The master key file ${file} does not exist and REKEY_MASTER_KEY is not set.`, {
-      reason: 'missing',
-    });
+    super(
+      'CONFIG',
+      `The master key file ${file} does not exist and REKEY_MASTER_KEY is not set; Rekey makes a new master key only at start-up, ` +
+        'when no private key is sealed yet. Restore the key from your backup (README: "Master key: backup and recovery").',
+      {
+        reason: 'missing',
+      },
+    );
   }
 }
 
