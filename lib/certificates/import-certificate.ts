@@ -9,7 +9,7 @@ import { parseCertificateInput, type ParsedBundle } from '@/lib/certs/parse-cert
 import { validateForEntra } from '@/lib/certs/validate-for-entra';
 import { summarize, type InspectionResult } from '@/lib/certificates/certificate-views';
 import type { Db } from '@/lib/db';
-import { RekeyError } from '@/lib/errors';
+import { isRekeyError, RekeyError } from '@/lib/errors';
 import { sealForCertificate } from '@/lib/vault/key-ring';
 
 export const MAX_CERTIFICATE_UPLOAD_BYTES = 256 * 1024;
@@ -28,14 +28,28 @@ export const CertificateUploadSchema = z.object({
 });
 export type CertificateUploadInput = z.infer<typeof CertificateUploadSchema>;
 
+/**
+ * A refused file names the field to fix: a wrong or missing PFX password is the password field's
+ * error, anything else about the bytes is the file's. The message and code stay as they were.
+ */
+function withField(e: unknown): unknown {
+  if (!isRekeyError(e) || e.details?.fieldErrors) return e;
+  const field = e.code === 'WRONG_PASSWORD' ? 'password' : 'file';
+  return new RekeyError(e.code, e.message, { ...e.details, fieldErrors: { [field]: [e.message] } }, { cause: e });
+}
+
 async function parseUpload(input: CertificateUploadInput): Promise<{ bundle: ParsedBundle; filename: string }> {
   const filename = (input.file as File).name || 'the uploaded file';
   const data = Buffer.from(await input.file.arrayBuffer());
-  const bundle = parseCertificateInput(
-    { data, filename, password: input.password || undefined },
-    { maxBytes: MAX_CERTIFICATE_UPLOAD_BYTES },
-  );
-  return { bundle, filename };
+  try {
+    const bundle = parseCertificateInput(
+      { data, filename, password: input.password || undefined },
+      { maxBytes: MAX_CERTIFICATE_UPLOAD_BYTES },
+    );
+    return { bundle, filename };
+  } catch (e) {
+    throw withField(e);
+  }
 }
 
 export async function inspectCertificate(db: Db, input: CertificateUploadInput, now: Date): Promise<InspectionResult> {
@@ -66,7 +80,9 @@ export async function importCertificate(
   const leaf = bundle.leaf;
   const validation = validateForEntra(leaf, { now, filename, privateKeyPem: bundle.privateKey?.pem });
   if (!validation.ok) {
-    throw new RekeyError('INVALID_CERTIFICATE', validation.errors.map((e) => e.message).join(' '), {
+    const message = validation.errors.map((e) => e.message).join(' ');
+    throw new RekeyError('INVALID_CERTIFICATE', message, {
+      fieldErrors: { file: [message] },
       issues: validation.errors,
     });
   }
