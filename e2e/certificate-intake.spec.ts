@@ -201,3 +201,37 @@ test('a file that is not a certificate names the file field; choosing a good one
   await expect(page.getByRole('list', { name: 'Validation results' })).toBeVisible();
   await addAndVerify(page, made, { label: 'E2E intake fixed', region: null, sealedKey: false });
 });
+
+test('an 8 MiB file gets the size and the limit before anything is sent, never an error page', async ({ page }) => {
+  const big = path.join(dir, 'huge.pfx');
+  fs.writeFileSync(big, Buffer.alloc(8 * 1024 * 1024, 0x41));
+  const bigCsv = path.join(dir, 'tenants.csv');
+  fs.writeFileSync(
+    bigCsv,
+    `tenant,name\n${'contoso.onmicrosoft.com,Contoso\n'.repeat(Math.ceil((8 * 1024 * 1024) / 32))}`.slice(
+      0,
+      8 * 1024 * 1024,
+    ),
+  );
+  await open(page);
+  const posts: string[] = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST') posts.push(r.url());
+  });
+  await fileInput(page).setInputFiles(big);
+  await expect(page.locator('#cert-file-error')).toHaveText(
+    '"huge.pfx": the file is 8 MiB; the limit is 1 MiB. A certificate, PFX or chain is a few KiB: check the file.',
+  );
+  await expect(checkButton(page)).toBeDisabled();
+
+  // The tenant CSV (5 MiB).
+  await page.goto('/tenants/new');
+  const csvForm = page.getByRole('form', { name: 'Import tenants from CSV' });
+  await csvForm.getByLabel('CSV file').setInputFiles(bigCsv);
+  await csvForm.getByRole('button', { name: 'Import tenants' }).click();
+  await expect(csvForm.locator('#import-file-error')).toHaveText(
+    '"tenants.csv": the file is 8 MiB; the limit is 5 MiB.',
+  );
+  await expect(page.getByRole('heading', { level: 1 })).not.toContainText(/failed|error/i);
+  expect(posts, 'nothing was sent').toEqual([]);
+});

@@ -25,6 +25,7 @@ import { defaultAuthDeps, resolvePrincipal, type AuthDeps } from '@/lib/auth/aut
 import { hasRole, roleLabel, type Principal, type Role } from '@/lib/auth/principal';
 import { ERROR_CODES, RekeyError, httpStatusFor, isRekeyError, type ErrorCode } from '@/lib/errors';
 import { describeError } from '@/lib/http/redact';
+import { formatSize } from '@/lib/limits';
 import {
   checkSameOrigin,
   requestContextFromRequest,
@@ -164,8 +165,12 @@ export function createDefineAction(getDeps: () => AuthDeps, getRequest: () => Pr
         if (!principal) throw new RekeyError('UNAUTHENTICATED', 'Your session has ended. Sign in again.');
         if (!hasRole(principal, def.role)) throw forbiddenFor(def.role);
         const max = def.maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
-        if (inputSize(input) > max)
-          throw new RekeyError('PAYLOAD_TOO_LARGE', `The input is larger than ${Math.round(max / 1024)} KiB.`);
+        const size = inputSize(input);
+        if (size > max)
+          throw new RekeyError(
+            'PAYLOAD_TOO_LARGE',
+            `The input is ${formatSize(size)}; the limit is ${formatSize(max)}.`,
+          );
         const raw = input instanceof FormData ? formDataToObject(input) : (input ?? {});
         const parsed = parseInput(def.input, raw);
         const ctx: ActionContext = {

@@ -5,7 +5,12 @@ import {
   createCertificateRequest,
   generateCertificate,
 } from '@/lib/certificates/generate-certificate';
-import { importCertificate, inspectCertificate } from '@/lib/certificates/import-certificate';
+import {
+  CertificateUploadSchema,
+  importCertificate,
+  inspectCertificate,
+  MAX_CERTIFICATE_UPLOAD_BYTES,
+} from '@/lib/certificates/import-certificate';
 import { getCertificate, listCertificates } from '@/lib/certificates/list-certificates';
 import { db } from '@/lib/db';
 import { buildCert, buildPfx } from '@/lib/testing/certs';
@@ -83,6 +88,32 @@ describe('importing certificates', () => {
     const [c, a] = [await count(), await audits()];
     await expect(importCertificate(db, actor, input(), now)).rejects.toThrow(message);
     expect([await count(), await audits()]).toEqual([c, a]);
+  });
+
+  it('refuses a file over the shared 1 MiB limit naming its size, and accepts one at the limit', () => {
+    const over = CertificateUploadSchema.safeParse({ file: file(Buffer.alloc(8 * 1024 * 1024, 0x41), 'big.pfx') });
+    expect(over.success).toBe(false);
+    expect(over.error!.issues[0]).toMatchObject({
+      path: ['file'],
+      message: '"big.pfx": the file is 8 MiB; the limit is 1 MiB.',
+    });
+    expect(MAX_CERTIFICATE_UPLOAD_BYTES).toBe(1024 * 1024);
+    expect(CertificateUploadSchema.safeParse({ file: file(Buffer.alloc(1024 * 1024, 0x41), 'ok.pem') }).success).toBe(
+      true,
+    );
+  });
+
+  it('names the field to fix: a wrong PFX password is the password field, unreadable bytes the file field', async () => {
+    const cert = buildCert({ subject: 'CN=Fields', slot: 14 });
+    const pfx = buildPfx({ cert, password: 'right', algorithm: 'aes256' });
+    await expect(inspectCertificate(db, { file: file(pfx, 'v.pfx'), password: 'wrong' }, now)).rejects.toMatchObject({
+      code: 'WRONG_PASSWORD',
+      details: { fieldErrors: { password: [expect.stringContaining('v.pfx')] } },
+    });
+    await expect(inspectCertificate(db, { file: file('not a certificate', 'notes.txt') }, now)).rejects.toMatchObject({
+      code: 'INVALID_CERTIFICATE',
+      details: { fieldErrors: { file: [expect.stringContaining('notes.txt')] } },
+    });
   });
 
   it('refuses a duplicate, but attaches a private key to a certificate known without one', async () => {

@@ -10,18 +10,22 @@ import { validateForEntra } from '@/lib/certs/validate-for-entra';
 import { summarize, type InspectionResult } from '@/lib/certificates/certificate-views';
 import type { Db } from '@/lib/db';
 import { isRekeyError, RekeyError } from '@/lib/errors';
+import { checkSize, LIMITS } from '@/lib/limits';
 import { sealForCertificate } from '@/lib/vault/key-ring';
 
-export const MAX_CERTIFICATE_UPLOAD_BYTES = 256 * 1024;
+const describeUpload = (f: Blob) => (f instanceof File && f.name ? `"${f.name}": ` : '');
+
+/** lib/limits.ts: the same limit in the dashboard (checked in the browser first) and the CLI. */
+export const MAX_CERTIFICATE_UPLOAD_BYTES = LIMITS.certificate;
 
 export const CertificateUploadSchema = z.object({
   file: z
     .instanceof(Blob, { message: 'Choose a certificate file (.cer, .crt, .pem, .pfx, .p12 or .p7b).' })
     .refine((f) => f.size > 0, 'The file is empty.')
-    .refine(
-      (f) => f.size <= MAX_CERTIFICATE_UPLOAD_BYTES,
-      `The file is larger than ${MAX_CERTIFICATE_UPLOAD_BYTES / 1024} KiB; a certificate or PFX is a few KiB.`,
-    ),
+    .superRefine((f, ctx) => {
+      const tooLarge = checkSize('certificate', f.size);
+      if (tooLarge) ctx.addIssue({ code: 'custom', message: `${describeUpload(f)}${tooLarge}.` });
+    }),
   password: z.string().max(1024).optional(),
   label: z.string().trim().max(120).optional(),
   region: z.string().trim().max(64).optional(),

@@ -9,10 +9,14 @@ import { RekeyError } from '@/lib/errors';
 import { advisoryInputError, callerUserId, type DetectionContext } from '@/lib/detection/create-advisory';
 import { requireFleetWide } from '@/lib/detection/detection-access';
 import { MAX_ADVISORY_BYTES, parseAdvisory, SEVERITIES } from '@/lib/detection/parse-advisory';
+import { tooLargeMessage } from '@/lib/limits';
 import { ADVISORY_TRANSACTION, persistAdvisory, type CreatedAdvisory } from '@/lib/detection/persist-advisory';
 
 export const ImportAdvisorySchema = z.object({
-  content: z.string().max(MAX_ADVISORY_BYTES, `The file is larger than ${MAX_ADVISORY_BYTES / 1024 / 1024} MiB.`),
+  content: z.string().superRefine((text, ctx) => {
+    const bytes = Buffer.byteLength(text);
+    if (bytes > MAX_ADVISORY_BYTES) ctx.addIssue({ code: 'custom', message: tooLargeMessage('advisory', bytes) });
+  }),
   fileName: z.string().max(255).optional(),
   format: z.enum(['json', 'csv', 'text']).optional(),
   /** Metadata for CSV / text; overrides the JSON file's values when given. */

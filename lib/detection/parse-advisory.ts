@@ -28,6 +28,7 @@
  */
 import { z } from 'zod';
 import { controlCharacterProblem, mapColumns, normalizeHeader, parseCsvTable } from '@/lib/csv/parse-csv-table';
+import { LIMITS, tooLargeMessage } from '@/lib/limits';
 
 export const INDICATOR_KINDS = ['sha1', 'sha256', 'serial'] as const;
 export type IndicatorKind = (typeof INDICATOR_KINDS)[number];
@@ -43,7 +44,7 @@ export interface ParsedIndicator {
 
 /** Limits that keep one paste or upload from becoming a denial of service. */
 export const MAX_INDICATORS = 10_000;
-export const MAX_ADVISORY_BYTES = 2 * 1024 * 1024;
+export const MAX_ADVISORY_BYTES = LIMITS.advisory;
 const MAX_REPORTED_ERRORS = 50;
 
 const optionalDate = z.preprocess((v) => (v === '' || v === undefined ? null : v), z.coerce.date().nullable());
@@ -388,7 +389,7 @@ export function parseAdvisory(
   opts: { format?: AdvisoryFormat; fileName?: string; meta?: Partial<AdvisoryMetaInput> } = {},
 ): ParseResult<ParsedAdvisory> {
   if (Buffer.byteLength(text) > MAX_ADVISORY_BYTES)
-    return { ok: false, errors: [`the advisory is larger than ${MAX_ADVISORY_BYTES / 1024 / 1024} MiB`] };
+    return { ok: false, errors: [tooLargeMessage('advisory', Buffer.byteLength(text))] };
   const format = opts.format ?? detectAdvisoryFormat(text, opts.fileName);
   if (format === 'json') return parseAdvisoryJson(text, opts.meta);
   if (format === 'csv') return parseAdvisoryCsv(text, opts.meta ?? {});

@@ -9,12 +9,16 @@ import { z } from 'zod';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { db, isUniqueViolation } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
+import { checkSize } from '@/lib/limits';
 import { resolveTenantDomain } from '@/lib/graph/resolve-tenant';
 import { parseTenantCsv, type TenantCsvColumns, type TenantRow } from '@/lib/tenants/parse-tenant-csv';
 import { graphOf, nowOf, type TenantUseCaseContext } from '@/lib/tenants/tenant-context';
 
 export const ImportTenantsSchema = z.object({
-  csv: z.string().max(5 * 1024 * 1024, 'the CSV is larger than 5 MiB'),
+  csv: z.string().superRefine((csv, ctx) => {
+    const tooLarge = checkSize('csv', Buffer.byteLength(csv));
+    if (tooLarge) ctx.addIssue({ code: 'custom', message: tooLarge });
+  }),
   /** Only check and report; write nothing. */
   dryRun: z.boolean().optional(),
 });

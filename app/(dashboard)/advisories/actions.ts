@@ -14,6 +14,7 @@ import { importAdvisory } from '@/lib/detection/import-advisory';
 import { markCertificateCompromised } from '@/lib/detection/mark-certificate-compromised';
 import { MAX_ADVISORY_BYTES, SEVERITIES } from '@/lib/detection/parse-advisory';
 import type { CreatedAdvisory } from '@/lib/detection/persist-advisory';
+import { checkSize, SERVER_ACTION_BODY_LIMIT_BYTES } from '@/lib/limits';
 import { findCertificateId } from './_lib/find-certificate-ref';
 
 /** `<input type="datetime-local">` gives "2026-05-01T10:00" without a zone: the form says UTC, so it is UTC. */
@@ -56,7 +57,14 @@ export const importAdvisoryAction = defineAction({
     file: z
       .instanceof(Blob, { message: 'Choose the advisory file (.json or .csv).' })
       .refine((f) => f.size > 0, 'The file is empty.')
-      .refine((f) => f.size <= MAX_ADVISORY_BYTES, 'The file is larger than 2 MiB.'),
+      .superRefine((f, ctx) => {
+        const tooLarge = checkSize('advisory', f.size);
+        if (tooLarge)
+          ctx.addIssue({
+            code: 'custom',
+            message: `${f instanceof File && f.name ? `"${f.name}": ` : ''}${tooLarge}.`,
+          });
+      }),
     title: z
       .string()
       .trim()
@@ -76,7 +84,7 @@ export const importAdvisoryAction = defineAction({
       .optional()
       .transform((v) => v || undefined),
   }),
-  maxBytes: MAX_ADVISORY_BYTES + 64 * 1024,
+  maxBytes: SERVER_ACTION_BODY_LIMIT_BYTES,
   handler: async ({ file, ...meta }, { principal, actor, now }) => {
     const fileName = (file as File).name || undefined;
     const content = await file.text();

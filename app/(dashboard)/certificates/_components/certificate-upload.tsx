@@ -11,6 +11,7 @@ import { Icon } from '@/components/ui/icon';
 import { Mono } from '@/components/ui/code-block';
 import type { ActionError } from '@/lib/auth/action';
 import type { InspectionResult } from '@/lib/certificates/certificate-views';
+import { checkSize, formatSize, LIMITS } from '@/lib/limits';
 import { cn } from '@/components/ui/cn';
 import { importCertificateAction, inspectCertificateAction } from '../actions';
 
@@ -60,6 +61,13 @@ export function CertificateUpload({ regions }: { regions: string[] }) {
     setResult(null);
     setErrors({});
     if (!f) return;
+    // The limit is checked before anything is read or sent (the server checks it again).
+    const tooLarge = checkSize('certificate', f.size);
+    if (tooLarge) {
+      setFile(null);
+      setErrors({ file: `"${f.name}": ${tooLarge}. A certificate, PFX or chain is a few KiB: check the file.` });
+      return;
+    }
     // Keep the bytes, not the browser's handle on the file: the later steps send exactly these.
     setFile(new File([await f.arrayBuffer()], f.name, { type: f.type }));
   }
@@ -128,7 +136,7 @@ export function CertificateUpload({ regions }: { regions: string[] }) {
         <Icon name="upload" size={24} />
         <p id="upload-help" className="text-sm text-fg-muted">
           Drop the vendor&apos;s certificate here, or choose a file: .cer/.crt (PEM or DER), .pem with key, .pfx/.p12,
-          .p7b. Up to 256 KiB.
+          .p7b. Up to {formatSize(LIMITS.certificate)}.
         </p>
         <label className="cursor-pointer text-sm font-medium text-accent underline">
           Choose a file
