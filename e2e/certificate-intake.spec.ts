@@ -235,3 +235,19 @@ test('an 8 MiB file gets the size and the limit before anything is sent, never a
   await expect(page.getByRole('heading', { level: 1 })).not.toContainText(/failed|error/i);
   expect(posts, 'nothing was sent').toEqual([]);
 });
+
+test('a NUL in the label is an error on the Label field and nothing is written', async ({ page }) => {
+  const made = makeCertificate('nul-label');
+  await open(page);
+  await fileInput(page).setInputFiles(made.cert);
+  await form(page).getByLabel('Label').fill('Litware\u0000 2027');
+  await checkButton(page).click();
+  await expect(form(page).getByLabel('Label')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#cert-label-error')).toHaveText('This contains a NUL character (U+0000); remove it.');
+  await expect(form(page).getByRole('alert')).toContainText('Label:');
+  // Fix the label: the file is still chosen, the check passes, and only now is it stored.
+  expect(await dbRow(made.sha1)).toBeNull();
+  await form(page).getByLabel('Label').fill('Litware 2027');
+  await checkButton(page).click();
+  await addAndVerify(page, made, { label: 'Litware 2027', region: null, sealedKey: false });
+});

@@ -26,6 +26,7 @@ import { hasRole, roleLabel, type Principal, type Role } from '@/lib/auth/princi
 import { ERROR_CODES, RekeyError, httpStatusFor, isRekeyError, type ErrorCode } from '@/lib/errors';
 import { describeError } from '@/lib/http/redact';
 import { formatSize } from '@/lib/limits';
+import { nulCharacterFields } from '@/lib/text/single-line';
 import {
   checkSameOrigin,
   requestContextFromRequest,
@@ -141,6 +142,9 @@ function forbiddenFor(role: Role): RekeyError {
 }
 
 function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  // PostgreSQL cannot store a NUL in text: refuse it as a field error before any handler runs.
+  const nul = nulCharacterFields(raw);
+  if (nul) throw new RekeyError('BAD_INPUT', 'Some fields are not valid.', { fieldErrors: nul });
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const fieldErrors = fieldErrorsOf(parsed.error);

@@ -4,6 +4,7 @@ import {
   completeCertificateRequest,
   createCertificateRequest,
   generateCertificate,
+  GenerateCertificateSchema,
 } from '@/lib/certificates/generate-certificate';
 import {
   CertificateUploadSchema,
@@ -114,6 +115,23 @@ describe('importing certificates', () => {
       code: 'INVALID_CERTIFICATE',
       details: { fieldErrors: { file: [expect.stringContaining('notes.txt')] } },
     });
+  });
+
+  it('refuses control characters in the label, region and subject; nothing is written', async () => {
+    for (const bad of [{ label: 'Litware\u0000 2027' }, { region: 'EU\nUS' }]) {
+      const r = CertificateUploadSchema.safeParse({ file: file('x', 'v.cer'), ...bad });
+      expect(r.success).toBe(false);
+      expect(r.error!.issues[0]!.path).toEqual(Object.keys(bad));
+      expect(r.error!.issues[0]!.message).toMatch(/^This contains (a NUL character|a line break)/);
+    }
+    expect(GenerateCertificateSchema.safeParse({ subject: 'CN=Litware\u0000Evil' }).success).toBe(false);
+    const before = await count();
+    const cert = buildCert({ subject: 'CN=Litware\u0000.evil.example', slot: 15 });
+    await expect(importCertificate(db, actor, { file: file(cert.pem, 'nul.cer') }, now)).rejects.toMatchObject({
+      code: 'INVALID_CERTIFICATE',
+      details: { fieldErrors: { file: [expect.stringMatching(/subject contains a NUL character/)] } },
+    });
+    expect(await count()).toBe(before);
   });
 
   it('refuses a duplicate, but attaches a private key to a certificate known without one', async () => {

@@ -4,6 +4,7 @@
  * transaction with its audit event, private key sealed by the vault). Bad input stores nothing.
  */
 import { z } from 'zod';
+import { escapedControlCharacterProblem, refuseControlCharacters } from '@/lib/text/single-line';
 import { appendAuditEvent, type Actor } from '@/lib/audit/append-audit-event';
 import { parseCertificateInput, type ParsedBundle } from '@/lib/certs/parse-certificate-input';
 import { validateForEntra } from '@/lib/certs/validate-for-entra';
@@ -27,8 +28,8 @@ export const CertificateUploadSchema = z.object({
       if (tooLarge) ctx.addIssue({ code: 'custom', message: `${describeUpload(f)}${tooLarge}.` });
     }),
   password: z.string().max(1024).optional(),
-  label: z.string().trim().max(120).optional(),
-  region: z.string().trim().max(64).optional(),
+  label: z.string().trim().max(120).superRefine(refuseControlCharacters).optional(),
+  region: z.string().trim().max(64).superRefine(refuseControlCharacters).optional(),
 });
 export type CertificateUploadInput = z.infer<typeof CertificateUploadSchema>;
 
@@ -50,6 +51,19 @@ async function parseUpload(input: CertificateUploadInput): Promise<{ bundle: Par
       { data, filename, password: input.password || undefined },
       { maxBytes: MAX_CERTIFICATE_UPLOAD_BYTES },
     );
+    // Stored and shown as one line: a NUL or line break hidden in a name is refused, not stored.
+    for (const [what, value] of [
+      ['subject', bundle.leaf.subject],
+      ['issuer', bundle.leaf.issuer],
+    ] as const) {
+      const problem = escapedControlCharacterProblem(value);
+      if (problem)
+        throw new RekeyError(
+          'INVALID_CERTIFICATE',
+          `"${filename}": the certificate's ${what} ${problem}. Ask the vendor for a certificate with a plain ${what}.`,
+          { reason: 'CONTROL_CHARACTER' },
+        );
+    }
     return { bundle, filename };
   } catch (e) {
     throw withField(e);

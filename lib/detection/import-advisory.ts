@@ -4,6 +4,7 @@
  * and the re-classification in one transaction (lib/detection/persist-advisory.ts).
  */
 import { z } from 'zod';
+import { refuseControlCharacters } from '@/lib/text/single-line';
 import { db as defaultDb } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { advisoryInputError, callerUserId, type DetectionContext } from '@/lib/detection/create-advisory';
@@ -20,7 +21,7 @@ export const ImportAdvisorySchema = z.object({
   fileName: z.string().max(255).optional(),
   format: z.enum(['json', 'csv', 'text']).optional(),
   /** Metadata for CSV / text; overrides the JSON file's values when given. */
-  title: z.string().max(200).optional(),
+  title: z.string().max(200).superRefine(refuseControlCharacters).optional(),
   severity: z.enum(SEVERITIES).optional(),
   publishedAt: z.string().optional(),
   compromiseStart: z.string().optional(),

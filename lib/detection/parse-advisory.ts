@@ -27,6 +27,7 @@
  *   Form-field metadata, when given, overrides the file's.
  */
 import { z } from 'zod';
+import { refuseControlCharacters } from '@/lib/text/single-line';
 import { controlCharacterProblem, mapColumns, normalizeHeader, parseCsvTable } from '@/lib/csv/parse-csv-table';
 import { LIMITS, tooLargeMessage } from '@/lib/limits';
 
@@ -52,7 +53,7 @@ const optionalDate = z.preprocess((v) => (v === '' || v === undefined ? null : v
 /** The advisory's metadata (form fields or the JSON file). Dates as ISO strings or Dates. */
 export const AdvisoryMetaSchema = z
   .object({
-    title: z.string().trim().min(1, 'Give the advisory a title.').max(200),
+    title: z.string().trim().min(1, 'Give the advisory a title.').max(200).superRefine(refuseControlCharacters),
     severity: z.enum(SEVERITIES),
     /** Defaults to now (the use case's `now`). */
     publishedAt: optionalDate.optional(),

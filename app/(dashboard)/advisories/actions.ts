@@ -8,6 +8,7 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
+import { refuseControlCharacters } from '@/lib/text/single-line';
 import { defineAction } from '@/lib/auth/action';
 import { createAdvisory } from '@/lib/detection/create-advisory';
 import { importAdvisory } from '@/lib/detection/import-advisory';
@@ -44,7 +45,11 @@ function done(r: CreatedAdvisory): never {
 export const createAdvisoryAction = defineAction({
   name: 'advisories.create',
   role: 'operator',
-  input: z.object({ title: z.string().max(200), indicators: z.string().max(MAX_ADVISORY_BYTES), ...Meta }),
+  input: z.object({
+    title: z.string().max(200).superRefine(refuseControlCharacters),
+    indicators: z.string().max(MAX_ADVISORY_BYTES),
+    ...Meta,
+  }),
   maxBytes: MAX_ADVISORY_BYTES + 64 * 1024,
   handler: async (input, { principal, actor, now }) =>
     done(await createAdvisory(input, { caller: principal, actor, now })),
@@ -69,6 +74,7 @@ export const importAdvisoryAction = defineAction({
       .string()
       .trim()
       .max(200)
+      .superRefine(refuseControlCharacters)
       .optional()
       .transform((v) => v || undefined),
     severity: z
@@ -102,6 +108,7 @@ export const markCompromisedAction = defineAction({
       .string()
       .trim()
       .max(200)
+      .superRefine(refuseControlCharacters)
       .optional()
       .transform((v) => v || undefined),
     compromiseStart: utcDate,
