@@ -135,6 +135,10 @@ test('a PEM with its key keeps file, label and region through the check and is a
   const results = page.getByRole('list', { name: 'Validation results' });
   await expect(results).toBeVisible();
   await expect(page.getByText('private key (will be encrypted at rest)')).toBeVisible();
+  // `openssl req -x509` marks the certificate CA:TRUE; as a connector credential that is normal.
+  expect(openssl('x509', '-in', made.cert, '-noout', '-ext', 'basicConstraints')).toContain('CA:TRUE');
+  await expect(results).toContainText('Every check passed');
+  await expect(results).not.toContainText('CA certificate');
   // The round trip kept everything the admin entered.
   await expect(form(page).getByLabel('Label')).toHaveValue('E2E intake PEM');
   await expect(form(page).getByLabel('Region')).toHaveValue('e2e-lab');

@@ -72,7 +72,12 @@ async function parseUpload(input: CertificateUploadInput): Promise<{ bundle: Par
 
 export async function inspectCertificate(db: Db, input: CertificateUploadInput, now: Date): Promise<InspectionResult> {
   const { bundle, filename } = await parseUpload(input);
-  const validation = validateForEntra(bundle.leaf, { now, filename, privateKeyPem: bundle.privateKey?.pem });
+  const validation = validateForEntra(bundle.leaf, {
+    now,
+    filename,
+    privateKeyPem: bundle.privateKey?.pem,
+    chain: bundle.chain,
+  });
   const existing = await db.certificate.findUnique({
     where: { sha1Thumbprint: bundle.leaf.sha1Thumbprint },
     select: { id: true, sealedPrivateKey: true },
@@ -96,7 +101,12 @@ export async function importCertificate(
 ): Promise<{ id: string; created: boolean }> {
   const { bundle, filename } = await parseUpload(input);
   const leaf = bundle.leaf;
-  const validation = validateForEntra(leaf, { now, filename, privateKeyPem: bundle.privateKey?.pem });
+  const validation = validateForEntra(leaf, {
+    now,
+    filename,
+    privateKeyPem: bundle.privateKey?.pem,
+    chain: bundle.chain,
+  });
   if (!validation.ok) {
     const message = validation.errors.map((e) => e.message).join(' ');
     throw new RekeyError('INVALID_CERTIFICATE', message, {
