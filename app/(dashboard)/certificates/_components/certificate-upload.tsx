@@ -225,7 +225,7 @@ export function CertificateUpload({ regions }: { regions: string[] }) {
       </Button>
 
       {errors.form || fieldErrors.length ? (
-        <Alert tone="danger" title="Not saved: fix what is marked" live="alert">
+        <Alert tone="danger" title="Fix what is marked" live="alert">
           {errors.form ? <p>{errors.form}</p> : null}
           {fieldErrors.length ? (
             <ul>
