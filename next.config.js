@@ -18,6 +18,12 @@ const nextConfig = (phase) => ({
     '@prisma/adapter-pg',
   ],
   typedRoutes: false,
+  // Server actions carry uploads: Rekey's own limits (lib/limits.ts: certificate 1 MiB, CSV 5 MiB,
+  // advisory 2 MiB) are checked in the browser and by each action with a specific message. Next's
+  // body limit (1 MB by default) must stay above the largest, or an upload under Rekey's limit
+  // fails with an error page instead (lib/limits.test.ts checks this against
+  // SERVER_ACTION_BODY_LIMIT_BYTES).
+  experimental: { serverActions: { bodySizeLimit: '6mb' } },
   // Separate build folders let several builds coexist (benchmarks, parallel checkouts).
   distDir: process.env.REKEY_NEXT_DIST_DIR || '.next',
 });

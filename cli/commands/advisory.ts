@@ -11,6 +11,7 @@ import { EXIT, UsageError, type Command } from '../command';
 import { day, emitRows, iso, listOptions, outputMode, type Column } from '../output';
 import { asOption, withRuntime } from '../session';
 import { RekeyError } from '@/lib/errors';
+import { tooLargeMessage } from '@/lib/limits';
 import type { AdvisorySummary } from '@/lib/detection/list-advisories';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -24,10 +25,7 @@ async function readAdvisoryFile(file: string): Promise<string> {
     throw new RekeyError('BAD_INPUT', `${file}: no such file.`);
   }
   if (size > MAX_ADVISORY_BYTES)
-    throw new RekeyError(
-      'PAYLOAD_TOO_LARGE',
-      `${file} is ${size} bytes; the limit is ${MAX_ADVISORY_BYTES / 1024 / 1024} MiB. Split the advisory.`,
-    );
+    throw new RekeyError('PAYLOAD_TOO_LARGE', `${file}: ${tooLargeMessage('advisory', size)}. Split the advisory.`);
   return readFileSync(file, 'utf8');
 }
 

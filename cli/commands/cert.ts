@@ -129,7 +129,7 @@ const inspect: Command = {
       filename: file,
       ...(pw !== undefined ? { password: pw } : {}),
     });
-    const validation = validateForEntra(bundle.leaf, { now: new Date(), filename: file });
+    const validation = validateForEntra(bundle.leaf, { now: new Date(), filename: file, chain: bundle.chain });
     if (values.json) {
       io.out(
         JSON.stringify({

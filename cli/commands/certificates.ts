@@ -11,6 +11,7 @@ import { EXIT, RekeyError, UsageError, str, type Command, type Values } from '..
 import { day, emitRows, iso, listOptions, outputMode, pagesOf, type Column } from '../output';
 import { asOption, withRuntime } from '../session';
 import type { listCertificates } from '@/lib/certificates/list-certificates';
+import { formatSize } from '@/lib/limits';
 
 type Row = Awaited<ReturnType<typeof listCertificates>>['rows'][number];
 type State = 'compromised' | 'expired' | 'expiring' | 'valid';
@@ -60,7 +61,7 @@ function readFile(file: string, max: number, what: string): Buffer {
   if (size > max)
     throw new RekeyError(
       'PAYLOAD_TOO_LARGE',
-      `${file} is ${size} bytes; a ${what} is a few KiB (the limit is ${max / 1024} KiB). Check that you chose the right file.`,
+      `${file}: the file is ${formatSize(size)}; the limit is ${formatSize(max)} (a ${what} is a few KiB). Check that you chose the right file.`,
     );
   return readFileSync(file);
 }

@@ -25,6 +25,8 @@ import { defaultAuthDeps, resolvePrincipal, type AuthDeps } from '@/lib/auth/aut
 import { hasRole, roleLabel, type Principal, type Role } from '@/lib/auth/principal';
 import { ERROR_CODES, RekeyError, httpStatusFor, isRekeyError, type ErrorCode } from '@/lib/errors';
 import { describeError } from '@/lib/http/redact';
+import { formatSize } from '@/lib/limits';
+import { nulCharacterFields } from '@/lib/text/single-line';
 import {
   checkSameOrigin,
   requestContextFromRequest,
@@ -140,6 +142,9 @@ function forbiddenFor(role: Role): RekeyError {
 }
 
 function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  // PostgreSQL cannot store a NUL in text: refuse it as a field error before any handler runs.
+  const nul = nulCharacterFields(raw);
+  if (nul) throw new RekeyError('BAD_INPUT', 'Some fields are not valid.', { fieldErrors: nul });
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const fieldErrors = fieldErrorsOf(parsed.error);
@@ -164,8 +169,12 @@ export function createDefineAction(getDeps: () => AuthDeps, getRequest: () => Pr
         if (!principal) throw new RekeyError('UNAUTHENTICATED', 'Your session has ended. Sign in again.');
         if (!hasRole(principal, def.role)) throw forbiddenFor(def.role);
         const max = def.maxBytes ?? DEFAULT_MAX_INPUT_BYTES;
-        if (inputSize(input) > max)
-          throw new RekeyError('PAYLOAD_TOO_LARGE', `The input is larger than ${Math.round(max / 1024)} KiB.`);
+        const size = inputSize(input);
+        if (size > max)
+          throw new RekeyError(
+            'PAYLOAD_TOO_LARGE',
+            `The input is ${formatSize(size)}; the limit is ${formatSize(max)}.`,
+          );
         const raw = input instanceof FormData ? formDataToObject(input) : (input ?? {});
         const parsed = parseInput(def.input, raw);
         const ctx: ActionContext = {

@@ -382,6 +382,17 @@ describe('defineAction', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', fieldErrors: { name: [expect.any(String)] } } });
   });
 
+  it('refuses a NUL in any text field as a field error before the handler runs; nothing is written', async () => {
+    const { cookie } = await makeUser('op-nul@x.test', [{ role: 'operator' }]);
+    const r = await actionsFor(request(cookie)).renameTenant(null, { tenantId: tenantA.id, name: 'Evil\u0000Corp' });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_INPUT', fieldErrors: { name: ['This contains a NUL character (U+0000); remove it.'] } },
+    });
+    expect((await db.tenant.findUniqueOrThrow({ where: { id: tenantA.id } })).displayName).not.toContain('\u0000');
+    expect(errors).toEqual([]);
+  });
+
   it('lets a scoped operator act on their tenant only; other tenants look nonexistent', async () => {
     const { cookie } = await makeUser('scoped@x.test', [{ role: 'operator', tenantIds: [tenantA.id] }]);
     const act = actionsFor(request(cookie));

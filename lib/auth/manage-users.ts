@@ -7,6 +7,7 @@
  * - disabling a user deletes their sessions at once (and readSession refuses disabled users).
  */
 import { z } from 'zod';
+import { refuseControlCharacters } from '@/lib/text/single-line';
 import { appendAuditEvent, type Actor } from '@/lib/audit/append-audit-event';
 import type { Db, Prisma } from '@/lib/db';
 import { isUniqueViolation } from '@/lib/db';
@@ -62,7 +63,7 @@ export type SetUserDisabledInput = z.infer<typeof SetUserDisabledSchema>;
 
 export const CreateUserSchema = z.object({
   email: z.string().trim().toLowerCase().pipe(z.email().max(320)),
-  name: z.string().trim().max(200).optional(),
+  name: z.string().trim().max(200).superRefine(refuseControlCharacters).optional(),
 });
 export type CreateUserInput = z.infer<typeof CreateUserSchema>;
 

@@ -4,8 +4,14 @@ import {
   completeCertificateRequest,
   createCertificateRequest,
   generateCertificate,
+  GenerateCertificateSchema,
 } from '@/lib/certificates/generate-certificate';
-import { importCertificate, inspectCertificate } from '@/lib/certificates/import-certificate';
+import {
+  CertificateUploadSchema,
+  importCertificate,
+  inspectCertificate,
+  MAX_CERTIFICATE_UPLOAD_BYTES,
+} from '@/lib/certificates/import-certificate';
 import { getCertificate, listCertificates } from '@/lib/certificates/list-certificates';
 import { db } from '@/lib/db';
 import { buildCert, buildPfx } from '@/lib/testing/certs';
@@ -83,6 +89,49 @@ describe('importing certificates', () => {
     const [c, a] = [await count(), await audits()];
     await expect(importCertificate(db, actor, input(), now)).rejects.toThrow(message);
     expect([await count(), await audits()]).toEqual([c, a]);
+  });
+
+  it('refuses a file over the shared 1 MiB limit naming its size, and accepts one at the limit', () => {
+    const over = CertificateUploadSchema.safeParse({ file: file(Buffer.alloc(8 * 1024 * 1024, 0x41), 'big.pfx') });
+    expect(over.success).toBe(false);
+    expect(over.error!.issues[0]).toMatchObject({
+      path: ['file'],
+      message: '"big.pfx": the file is 8 MiB; the limit is 1 MiB.',
+    });
+    expect(MAX_CERTIFICATE_UPLOAD_BYTES).toBe(1024 * 1024);
+    expect(CertificateUploadSchema.safeParse({ file: file(Buffer.alloc(1024 * 1024, 0x41), 'ok.pem') }).success).toBe(
+      true,
+    );
+  });
+
+  it('names the field to fix: a wrong PFX password is the password field, unreadable bytes the file field', async () => {
+    const cert = buildCert({ subject: 'CN=Fields', slot: 14 });
+    const pfx = buildPfx({ cert, password: 'right', algorithm: 'aes256' });
+    await expect(inspectCertificate(db, { file: file(pfx, 'v.pfx'), password: 'wrong' }, now)).rejects.toMatchObject({
+      code: 'WRONG_PASSWORD',
+      details: { fieldErrors: { password: [expect.stringContaining('v.pfx')] } },
+    });
+    await expect(inspectCertificate(db, { file: file('not a certificate', 'notes.txt') }, now)).rejects.toMatchObject({
+      code: 'INVALID_CERTIFICATE',
+      details: { fieldErrors: { file: [expect.stringContaining('notes.txt')] } },
+    });
+  });
+
+  it('refuses control characters in the label, region and subject; nothing is written', async () => {
+    for (const bad of [{ label: 'Litware\u0000 2027' }, { region: 'EU\nUS' }]) {
+      const r = CertificateUploadSchema.safeParse({ file: file('x', 'v.cer'), ...bad });
+      expect(r.success).toBe(false);
+      expect(r.error!.issues[0]!.path).toEqual(Object.keys(bad));
+      expect(r.error!.issues[0]!.message).toMatch(/^This contains (a NUL character|a line break)/);
+    }
+    expect(GenerateCertificateSchema.safeParse({ subject: 'CN=Litware\u0000Evil' }).success).toBe(false);
+    const before = await count();
+    const cert = buildCert({ subject: 'CN=Litware\u0000.evil.example', slot: 15 });
+    await expect(importCertificate(db, actor, { file: file(cert.pem, 'nul.cer') }, now)).rejects.toMatchObject({
+      code: 'INVALID_CERTIFICATE',
+      details: { fieldErrors: { file: [expect.stringMatching(/subject contains a NUL character/)] } },
+    });
+    expect(await count()).toBe(before);
   });
 
   it('refuses a duplicate, but attaches a private key to a certificate known without one', async () => {

@@ -4,6 +4,7 @@
  */
 import { createHash, createPublicKey } from 'node:crypto';
 import { z } from 'zod';
+import { refuseControlCharacters } from '@/lib/text/single-line';
 import { appendAuditEvent, type Actor } from '@/lib/audit/append-audit-event';
 import { createCsr } from '@/lib/certs/create-csr';
 import { createSelfSignedCertificate, MAX_CERTIFICATE_DAYS } from '@/lib/certs/create-self-signed-certificate';
@@ -17,6 +18,7 @@ const Subject = z
   .trim()
   .min(4, 'Enter a subject such as "CN=Litware Connect 2027".')
   .max(400)
+  .superRefine(refuseControlCharacters)
   .regex(
     /^(?:[A-Za-z][A-Za-z0-9.]*=[^,=]+)(?:\s*,\s*[A-Za-z][A-Za-z0-9.]*=[^,=]+)*$/,
     'Write the subject as KEY=value pairs separated by commas, e.g. "CN=Litware Connect 2027, O=Litware".',
@@ -33,8 +35,8 @@ export const GenerateCertificateSchema = z.object({
       }),
     )
     .default(2048),
-  label: z.string().trim().max(120).optional(),
-  region: z.string().trim().max(64).optional(),
+  label: z.string().trim().max(120).superRefine(refuseControlCharacters).optional(),
+  region: z.string().trim().max(64).superRefine(refuseControlCharacters).optional(),
 });
 export type GenerateCertificateInput = z.infer<typeof GenerateCertificateSchema>;
 

@@ -4,43 +4,80 @@
  * transaction with its audit event, private key sealed by the vault). Bad input stores nothing.
  */
 import { z } from 'zod';
+import { escapedControlCharacterProblem, refuseControlCharacters } from '@/lib/text/single-line';
 import { appendAuditEvent, type Actor } from '@/lib/audit/append-audit-event';
 import { parseCertificateInput, type ParsedBundle } from '@/lib/certs/parse-certificate-input';
 import { validateForEntra } from '@/lib/certs/validate-for-entra';
 import { summarize, type InspectionResult } from '@/lib/certificates/certificate-views';
 import type { Db } from '@/lib/db';
-import { RekeyError } from '@/lib/errors';
+import { isRekeyError, RekeyError } from '@/lib/errors';
+import { checkSize, LIMITS } from '@/lib/limits';
 import { sealForCertificate } from '@/lib/vault/key-ring';
 
-export const MAX_CERTIFICATE_UPLOAD_BYTES = 256 * 1024;
+const describeUpload = (f: Blob) => (f instanceof File && f.name ? `"${f.name}": ` : '');
+
+/** lib/limits.ts: the same limit in the dashboard (checked in the browser first) and the CLI. */
+export const MAX_CERTIFICATE_UPLOAD_BYTES = LIMITS.certificate;
 
 export const CertificateUploadSchema = z.object({
   file: z
     .instanceof(Blob, { message: 'Choose a certificate file (.cer, .crt, .pem, .pfx, .p12 or .p7b).' })
     .refine((f) => f.size > 0, 'The file is empty.')
-    .refine(
-      (f) => f.size <= MAX_CERTIFICATE_UPLOAD_BYTES,
-      `The file is larger than ${MAX_CERTIFICATE_UPLOAD_BYTES / 1024} KiB; a certificate or PFX is a few KiB.`,
-    ),
+    .superRefine((f, ctx) => {
+      const tooLarge = checkSize('certificate', f.size);
+      if (tooLarge) ctx.addIssue({ code: 'custom', message: `${describeUpload(f)}${tooLarge}.` });
+    }),
   password: z.string().max(1024).optional(),
-  label: z.string().trim().max(120).optional(),
-  region: z.string().trim().max(64).optional(),
+  label: z.string().trim().max(120).superRefine(refuseControlCharacters).optional(),
+  region: z.string().trim().max(64).superRefine(refuseControlCharacters).optional(),
 });
 export type CertificateUploadInput = z.infer<typeof CertificateUploadSchema>;
+
+/**
+ * A refused file names the field to fix: a wrong or missing PFX password is the password field's
+ * error, anything else about the bytes is the file's. The message and code stay as they were.
+ */
+function withField(e: unknown): unknown {
+  if (!isRekeyError(e) || e.details?.fieldErrors) return e;
+  const field = e.code === 'WRONG_PASSWORD' ? 'password' : 'file';
+  return new RekeyError(e.code, e.message, { ...e.details, fieldErrors: { [field]: [e.message] } }, { cause: e });
+}
 
 async function parseUpload(input: CertificateUploadInput): Promise<{ bundle: ParsedBundle; filename: string }> {
   const filename = (input.file as File).name || 'the uploaded file';
   const data = Buffer.from(await input.file.arrayBuffer());
-  const bundle = parseCertificateInput(
-    { data, filename, password: input.password || undefined },
-    { maxBytes: MAX_CERTIFICATE_UPLOAD_BYTES },
-  );
-  return { bundle, filename };
+  try {
+    const bundle = parseCertificateInput(
+      { data, filename, password: input.password || undefined },
+      { maxBytes: MAX_CERTIFICATE_UPLOAD_BYTES },
+    );
+    // Stored and shown as one line: a NUL or line break hidden in a name is refused, not stored.
+    for (const [what, value] of [
+      ['subject', bundle.leaf.subject],
+      ['issuer', bundle.leaf.issuer],
+    ] as const) {
+      const problem = escapedControlCharacterProblem(value);
+      if (problem)
+        throw new RekeyError(
+          'INVALID_CERTIFICATE',
+          `"${filename}": the certificate's ${what} ${problem}. Ask the vendor for a certificate with a plain ${what}.`,
+          { reason: 'CONTROL_CHARACTER' },
+        );
+    }
+    return { bundle, filename };
+  } catch (e) {
+    throw withField(e);
+  }
 }
 
 export async function inspectCertificate(db: Db, input: CertificateUploadInput, now: Date): Promise<InspectionResult> {
   const { bundle, filename } = await parseUpload(input);
-  const validation = validateForEntra(bundle.leaf, { now, filename, privateKeyPem: bundle.privateKey?.pem });
+  const validation = validateForEntra(bundle.leaf, {
+    now,
+    filename,
+    privateKeyPem: bundle.privateKey?.pem,
+    chain: bundle.chain,
+  });
   const existing = await db.certificate.findUnique({
     where: { sha1Thumbprint: bundle.leaf.sha1Thumbprint },
     select: { id: true, sealedPrivateKey: true },
@@ -64,9 +101,16 @@ export async function importCertificate(
 ): Promise<{ id: string; created: boolean }> {
   const { bundle, filename } = await parseUpload(input);
   const leaf = bundle.leaf;
-  const validation = validateForEntra(leaf, { now, filename, privateKeyPem: bundle.privateKey?.pem });
+  const validation = validateForEntra(leaf, {
+    now,
+    filename,
+    privateKeyPem: bundle.privateKey?.pem,
+    chain: bundle.chain,
+  });
   if (!validation.ok) {
-    throw new RekeyError('INVALID_CERTIFICATE', validation.errors.map((e) => e.message).join(' '), {
+    const message = validation.errors.map((e) => e.message).join(' ');
+    throw new RekeyError('INVALID_CERTIFICATE', message, {
+      fieldErrors: { file: [message] },
       issues: validation.errors,
     });
   }

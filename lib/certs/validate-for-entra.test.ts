@@ -80,7 +80,11 @@ describe('validateForEntra', () => {
         { notAfter: new Date('2029-01-01T00:00:00Z') },
         { errors: [], warnings: ['LONG_LIFETIME'] },
       ],
-      ['warns about a CA certificate', { isCA: true, slot: 3 }, { errors: [], warnings: ['CA_CERTIFICATE'] }],
+      [
+        'does not warn about a self-signed CA:TRUE certificate on its own (what `openssl req -x509` makes)',
+        { isCA: true, slot: 3 },
+        { errors: [], warnings: [] },
+      ],
     ];
   it.each(cases)('%s', (_name, opts, expected) => {
     const result = validateForEntra(facts(opts), { now, filename: 'vendor.cer' });
@@ -88,6 +92,25 @@ describe('validateForEntra', () => {
     if (expected.warnings) expect(result.warnings.map((e) => e.code)).toEqual(expected.warnings);
     expect(result.ok).toBe(expected.errors.length === 0);
     if (expected.message) expect([...result.errors, ...result.warnings][0]?.message).toMatch(expected.message);
+  });
+
+  it('warns about a CA certificate only when it issued another certificate uploaded with it', () => {
+    const { root, intermediate, leaf } = buildChain();
+    const [rootF, intermediateF, leafF] = [root, intermediate, leaf].map((c) => certificateFactsFromDer(c.der));
+    // The PFX's key was the intermediate CA's: it issued the leaf that came with it.
+    const wrong = validateForEntra(intermediateF!, { now, filename: 'bundle.pfx', chain: [leafF!, rootF!] });
+    expect(wrong.warnings.map((w) => w.code)).toContain('CA_CERTIFICATE');
+    expect(wrong.warnings.find((w) => w.code === 'CA_CERTIFICATE')!.message).toMatch(
+      /^"bundle\.pfx": the chosen certificate is a CA that issued "CN=.*" in the same file\./,
+    );
+    // The leaf with its chain, and a CA with unrelated certificates, are fine.
+    expect(
+      validateForEntra(leafF!, { now, chain: [intermediateF!, rootF!] }).warnings.map((w) => w.code),
+    ).not.toContain('CA_CERTIFICATE');
+    const selfSigned = facts({ isCA: true, slot: 3 });
+    expect(validateForEntra(selfSigned, { now, chain: [leafF!] }).warnings.map((w) => w.code)).not.toContain(
+      'CA_CERTIFICATE',
+    );
   });
 
   it('accepts a certificate together with its own key', () => {

@@ -31,6 +31,13 @@ export interface ValidateOptions {
   privateKeyPem?: string;
   /** Warn when the certificate expires within this many days (default 30). */
   warnWithinDays?: number;
+  /**
+   * The other certificates uploaded with it (a PFX's or P7B's chain). A CA certificate is only
+   * worth a warning when it issued one of these: then the admin most likely exported the CA
+   * instead of the connector's certificate. A self-signed certificate with CA:TRUE (what
+   * `openssl req -x509` makes) is a normal connector credential.
+   */
+  chain?: CertificateFacts[];
 }
 
 export interface ValidationResult {
@@ -188,13 +195,16 @@ export const ENTRA_CERTIFICATE_CHECKS: readonly Check[] = [
   {
     name: 'caCertificate',
     severity: 'warning',
-    run: ({ facts, file }) =>
-      facts.isCA
+    run: ({ facts, file, opts }) => {
+      if (!facts.isCA || !opts.chain?.length) return null;
+      const issued = issuedBy(facts, opts.chain);
+      return issued.length
         ? {
             code: 'CA_CERTIFICATE',
-            message: `${file}: this is a CA certificate (basicConstraints CA:TRUE). Connectors normally use a leaf certificate; check that you picked the right one from the chain.`,
+            message: `${file}: the chosen certificate is a CA that issued ${issued.length === 1 ? `"${issued[0]!.subject}"` : `${issued.length} other certificates`} in the same file. Connectors use the certificate at the end of the chain; check that you exported the right one.`,
           }
-        : null,
+        : null;
+    },
   },
   {
     name: 'noDigitalSignatureUsage',
@@ -221,6 +231,20 @@ export const ENTRA_CERTIFICATE_CHECKS: readonly Check[] = [
 ];
 
 /** Runs every check (pure; `now` is a parameter). */
+/** The certificates of `chain` that `ca` signed (by signature, not only by name), itself excluded. */
+function issuedBy(ca: CertificateFacts, chain: CertificateFacts[]): CertificateFacts[] {
+  const caX509 = new X509Certificate(Buffer.from(ca.derBase64, 'base64'));
+  return chain.filter((c) => {
+    if (c.sha256Thumbprint === ca.sha256Thumbprint) return false;
+    try {
+      const x = new X509Certificate(Buffer.from(c.derBase64, 'base64'));
+      return x.checkIssued(caX509) && x.verify(caX509.publicKey);
+    } catch {
+      return false;
+    }
+  });
+}
+
 export function validateForEntra(facts: CertificateFacts, opts: ValidateOptions): ValidationResult {
   const ctx: Ctx = { facts, opts, file: describeFile(opts.filename) };
   const errors: CertIssue[] = [];

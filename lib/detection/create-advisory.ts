@@ -4,6 +4,7 @@
  * advisory, indicators, audit and the re-classification in one transaction.
  */
 import { z } from 'zod';
+import { refuseControlCharacters } from '@/lib/text/single-line';
 import type { Actor } from '@/lib/audit/append-audit-event';
 import { db as defaultDb, type Db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
@@ -14,7 +15,7 @@ import { ADVISORY_TRANSACTION, persistAdvisory, type CreatedAdvisory } from '@/l
 export { advisoryInputError };
 
 export const CreateAdvisorySchema = z.object({
-  title: z.string().max(200),
+  title: z.string().max(200).superRefine(refuseControlCharacters),
   severity: z.enum(SEVERITIES),
   publishedAt: z.string().optional(),
   compromiseStart: z.string().optional(),

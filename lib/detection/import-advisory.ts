@@ -4,19 +4,24 @@
  * and the re-classification in one transaction (lib/detection/persist-advisory.ts).
  */
 import { z } from 'zod';
+import { refuseControlCharacters } from '@/lib/text/single-line';
 import { db as defaultDb } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { advisoryInputError, callerUserId, type DetectionContext } from '@/lib/detection/create-advisory';
 import { requireFleetWide } from '@/lib/detection/detection-access';
 import { MAX_ADVISORY_BYTES, parseAdvisory, SEVERITIES } from '@/lib/detection/parse-advisory';
+import { tooLargeMessage } from '@/lib/limits';
 import { ADVISORY_TRANSACTION, persistAdvisory, type CreatedAdvisory } from '@/lib/detection/persist-advisory';
 
 export const ImportAdvisorySchema = z.object({
-  content: z.string().max(MAX_ADVISORY_BYTES, `The file is larger than ${MAX_ADVISORY_BYTES / 1024 / 1024} MiB.`),
+  content: z.string().superRefine((text, ctx) => {
+    const bytes = Buffer.byteLength(text);
+    if (bytes > MAX_ADVISORY_BYTES) ctx.addIssue({ code: 'custom', message: tooLargeMessage('advisory', bytes) });
+  }),
   fileName: z.string().max(255).optional(),
   format: z.enum(['json', 'csv', 'text']).optional(),
   /** Metadata for CSV / text; overrides the JSON file's values when given. */
-  title: z.string().max(200).optional(),
+  title: z.string().max(200).superRefine(refuseControlCharacters).optional(),
   severity: z.enum(SEVERITIES).optional(),
   publishedAt: z.string().optional(),
   compromiseStart: z.string().optional(),

@@ -4,6 +4,7 @@
  * with its audit event and the re-classification of every connector that uses or still holds it).
  */
 import { z } from 'zod';
+import { refuseControlCharacters } from '@/lib/text/single-line';
 import { db as defaultDb } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { callerUserId, type DetectionContext } from '@/lib/detection/create-advisory';
@@ -14,7 +15,7 @@ import { ADVISORY_TRANSACTION, persistAdvisory, type CreatedAdvisory } from '@/l
 export const MarkCertificateCompromisedSchema = z.object({
   certificateId: z.uuid(),
   severity: z.enum(SEVERITIES).default('critical'),
-  title: z.string().max(200).optional(),
+  title: z.string().max(200).superRefine(refuseControlCharacters).optional(),
   compromiseStart: z.string().optional(),
   compromiseEnd: z.string().optional(),
   guidance: z.string().max(20_000).optional(),

@@ -27,8 +27,10 @@
  *   Form-field metadata, when given, overrides the file's.
  */
 import { z } from 'zod';
+import { refuseControlCharacters } from '@/lib/text/single-line';
 import { controlCharacterProblem, mapColumns, normalizeHeader, parseCsvTable } from '@/lib/csv/parse-csv-table';
 import { RekeyError } from '@/lib/errors';
+import { LIMITS, tooLargeMessage } from '@/lib/limits';
 
 export const INDICATOR_KINDS = ['sha1', 'sha256', 'serial'] as const;
 export type IndicatorKind = (typeof INDICATOR_KINDS)[number];
@@ -44,7 +46,7 @@ export interface ParsedIndicator {
 
 /** Limits that keep one paste or upload from becoming a denial of service. */
 export const MAX_INDICATORS = 10_000;
-export const MAX_ADVISORY_BYTES = 2 * 1024 * 1024;
+export const MAX_ADVISORY_BYTES = LIMITS.advisory;
 const MAX_REPORTED_ERRORS = 50;
 
 const optionalDate = z.preprocess((v) => (v === '' || v === undefined ? null : v), z.coerce.date().nullable());
@@ -56,7 +58,8 @@ export const AdvisoryMetaSchema = z
       .string({ error: 'Give the advisory a title.' })
       .trim()
       .min(1, 'Give the advisory a title.')
-      .max(200, 'The title is longer than 200 characters.'),
+      .max(200, 'The title is longer than 200 characters.')
+      .superRefine(refuseControlCharacters),
     severity: z.enum(SEVERITIES, { error: `Choose a severity: ${SEVERITIES.join(', ')}.` }),
     /** Defaults to now (the use case's `now`). */
     publishedAt: optionalDate.optional(),
@@ -393,7 +396,7 @@ export function parseAdvisory(
   opts: { format?: AdvisoryFormat; fileName?: string; meta?: Partial<AdvisoryMetaInput> } = {},
 ): ParseResult<ParsedAdvisory> {
   if (Buffer.byteLength(text) > MAX_ADVISORY_BYTES)
-    return { ok: false, errors: [`the advisory is larger than ${MAX_ADVISORY_BYTES / 1024 / 1024} MiB`] };
+    return { ok: false, errors: [tooLargeMessage('advisory', Buffer.byteLength(text))] };
   const format = opts.format ?? detectAdvisoryFormat(text, opts.fileName);
   if (format === 'json') return parseAdvisoryJson(text, opts.meta);
   if (format === 'csv') return parseAdvisoryCsv(text, opts.meta ?? {});

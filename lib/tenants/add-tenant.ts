@@ -1,5 +1,6 @@
 /** Onboards one tenant by tenant id or domain (the domain resolves through its OpenID configuration). */
 import { z } from 'zod';
+import { refuseControlCharacters } from '@/lib/text/single-line';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { db, isUniqueViolation } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
@@ -10,9 +11,9 @@ import { graphOf, nowOf, type TenantUseCaseContext } from '@/lib/tenants/tenant-
 export const AddTenantSchema = z.object({
   tenant: TenantRowSchema.shape.tenant,
   /** Default: the domain, or the tenant id. */
-  name: z.string().trim().max(200).optional(),
-  region: z.string().trim().max(40).optional(),
-  group: z.string().trim().max(100).optional(),
+  name: z.string().trim().max(200).superRefine(refuseControlCharacters).optional(),
+  region: z.string().trim().max(40).superRefine(refuseControlCharacters).optional(),
+  group: z.string().trim().max(100).superRefine(refuseControlCharacters).optional(),
 });
 export type AddTenantInput = z.input<typeof AddTenantSchema>;
 

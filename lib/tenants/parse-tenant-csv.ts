@@ -11,6 +11,7 @@
  * - region, group (optional)
  */
 import { z } from 'zod';
+import { LIMITS } from '@/lib/limits';
 import {
   controlCharacterProblem,
   delimiterName,
@@ -20,8 +21,8 @@ import {
 } from '@/lib/csv/parse-csv-table';
 
 export const MAX_IMPORT_ROWS = 10_000;
-/** The largest tenant CSV one import reads (10,000 rows fit with room to spare). */
-export const MAX_TENANT_CSV_BYTES = 5 * 1024 * 1024;
+/** The largest tenant CSV one import reads: the CSV limit every input path shares (lib/limits.ts). */
+export const MAX_TENANT_CSV_BYTES = LIMITS.csv;
 
 /** The file error for a tenant CSV over MAX_TENANT_CSV_BYTES. */
 export function tenantCsvTooLarge(bytes: number): string {

@@ -8,12 +8,14 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
+import { refuseControlCharacters } from '@/lib/text/single-line';
 import { defineAction } from '@/lib/auth/action';
 import { createAdvisory } from '@/lib/detection/create-advisory';
 import { importAdvisory } from '@/lib/detection/import-advisory';
 import { markCertificateCompromised } from '@/lib/detection/mark-certificate-compromised';
 import { MAX_ADVISORY_BYTES, SEVERITIES } from '@/lib/detection/parse-advisory';
 import type { CreatedAdvisory } from '@/lib/detection/persist-advisory';
+import { checkSize, SERVER_ACTION_BODY_LIMIT_BYTES } from '@/lib/limits';
 import { findCertificateId } from './_lib/find-certificate-ref';
 
 /** `<input type="datetime-local">` gives "2026-05-01T10:00" without a zone: the form says UTC, so it is UTC. */
@@ -43,7 +45,11 @@ function done(r: CreatedAdvisory): never {
 export const createAdvisoryAction = defineAction({
   name: 'advisories.create',
   role: 'operator',
-  input: z.object({ title: z.string().max(200), indicators: z.string().max(MAX_ADVISORY_BYTES), ...Meta }),
+  input: z.object({
+    title: z.string().max(200).superRefine(refuseControlCharacters),
+    indicators: z.string().max(MAX_ADVISORY_BYTES),
+    ...Meta,
+  }),
   maxBytes: MAX_ADVISORY_BYTES + 64 * 1024,
   handler: async (input, { principal, actor, now }) =>
     done(await createAdvisory(input, { caller: principal, actor, now })),
@@ -56,11 +62,19 @@ export const importAdvisoryAction = defineAction({
     file: z
       .instanceof(Blob, { message: 'Choose the advisory file (.json or .csv).' })
       .refine((f) => f.size > 0, 'The file is empty.')
-      .refine((f) => f.size <= MAX_ADVISORY_BYTES, 'The file is larger than 2 MiB.'),
+      .superRefine((f, ctx) => {
+        const tooLarge = checkSize('advisory', f.size);
+        if (tooLarge)
+          ctx.addIssue({
+            code: 'custom',
+            message: `${f instanceof File && f.name ? `"${f.name}": ` : ''}${tooLarge}.`,
+          });
+      }),
     title: z
       .string()
       .trim()
       .max(200)
+      .superRefine(refuseControlCharacters)
       .optional()
       .transform((v) => v || undefined),
     severity: z
@@ -76,7 +90,7 @@ export const importAdvisoryAction = defineAction({
       .optional()
       .transform((v) => v || undefined),
   }),
-  maxBytes: MAX_ADVISORY_BYTES + 64 * 1024,
+  maxBytes: SERVER_ACTION_BODY_LIMIT_BYTES,
   handler: async ({ file, ...meta }, { principal, actor, now }) => {
     const fileName = (file as File).name || undefined;
     const content = await file.text();
@@ -94,6 +108,7 @@ export const markCompromisedAction = defineAction({
       .string()
       .trim()
       .max(200)
+      .superRefine(refuseControlCharacters)
       .optional()
       .transform((v) => v || undefined),
     compromiseStart: utcDate,

@@ -3,6 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
+import { refuseControlCharacters } from '@/lib/text/single-line';
 import { defineAction } from '@/lib/auth/action';
 import { approveCampaign } from '@/lib/campaigns/approve-campaign';
 import { requireCampaignScope } from '@/lib/campaigns/campaign-access';
@@ -22,7 +23,7 @@ const opt = z.preprocess((v) => (v === '' || v === null ? undefined : v), z.stri
 
 const CreateCampaignFormSchema = z
   .object({
-    name: z.string().trim().min(1, 'Give the campaign a name.').max(200),
+    name: z.string().trim().min(1, 'Give the campaign a name.').max(200).superRefine(refuseControlCharacters),
     advisoryId: opt,
     region: opt,
     group: opt,

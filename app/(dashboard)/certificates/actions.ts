@@ -10,15 +10,13 @@ import {
   generateCertificate,
   GenerateCertificateSchema,
 } from '@/lib/certificates/generate-certificate';
-import {
-  CertificateUploadSchema,
-  importCertificate,
-  inspectCertificate,
-  MAX_CERTIFICATE_UPLOAD_BYTES,
-} from '@/lib/certificates/import-certificate';
+import { CertificateUploadSchema, importCertificate, inspectCertificate } from '@/lib/certificates/import-certificate';
 import { db } from '@/lib/db';
+import { SERVER_ACTION_BODY_LIMIT_BYTES } from '@/lib/limits';
 
-const maxBytes = MAX_CERTIFICATE_UPLOAD_BYTES + 16 * 1024;
+// The whole body Next accepts: the file's own limit (lib/limits.ts) is checked by the schema, with
+// a message that names the file, its size and the limit.
+const maxBytes = SERVER_ACTION_BODY_LIMIT_BYTES;
 
 /** Parses and validates an upload; stores nothing. */
 export const inspectCertificateAction = defineAction({

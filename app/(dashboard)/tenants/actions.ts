@@ -13,13 +13,12 @@ import { requireTenantAccess } from '@/lib/auth/tenant-access';
 import { scanDrift } from '@/lib/detection/scan-drift';
 import { scanSignIns } from '@/lib/detection/scan-sign-ins';
 import { RekeyError } from '@/lib/errors';
+import { checkSize, SERVER_ACTION_BODY_LIMIT_BYTES } from '@/lib/limits';
 import { addTenant, AddTenantSchema } from '@/lib/tenants/add-tenant';
 import { checkTenantConsent } from '@/lib/tenants/check-tenant-consent';
 import { getAdminConsentUrl } from '@/lib/tenants/get-admin-consent-url';
 import { importTenants } from '@/lib/tenants/import-tenants';
 import { scanTenant } from '@/lib/tenants/scan-tenant';
-
-const MAX_CSV_BYTES = 5 * 1024 * 1024;
 
 function requireFleetWideOperator(principal: Principal): void {
   if (!isFleetWide(principal, 'operator'))
@@ -58,8 +57,24 @@ const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z
 
 const ImportTenantsFormSchema = z
   .object({
-    csv: z.string().max(MAX_CSV_BYTES, 'The CSV is larger than 5 MiB.').optional(),
-    file: z.instanceof(Blob).optional(),
+    csv: z
+      .string()
+      .optional()
+      .superRefine((csv, ctx) => {
+        const tooLarge = csv === undefined ? null : checkSize('csv', Buffer.byteLength(csv));
+        if (tooLarge) ctx.addIssue({ code: 'custom', message: `The pasted CSV: ${tooLarge}.` });
+      }),
+    file: z
+      .instanceof(Blob)
+      .optional()
+      .superRefine((f, ctx) => {
+        const tooLarge = f ? checkSize('csv', f.size) : null;
+        if (tooLarge)
+          ctx.addIssue({
+            code: 'custom',
+            message: `${f instanceof File && f.name ? `"${f.name}": ` : ''}${tooLarge}.`,
+          });
+      }),
     dryRun: checkbox.optional(),
   })
   .refine((v) => Boolean(v.file?.size) || Boolean(v.csv?.trim()), {
@@ -71,7 +86,7 @@ export const importTenantsAction = defineAction({
   name: 'tenants.import',
   role: 'operator',
   input: ImportTenantsFormSchema,
-  maxBytes: MAX_CSV_BYTES + 64 * 1024,
+  maxBytes: SERVER_ACTION_BODY_LIMIT_BYTES,
   handler: async (input, { principal, actor, now }) => {
     requireFleetWideOperator(principal);
     const csv = input.file && input.file.size > 0 ? await input.file.text() : (input.csv ?? '');

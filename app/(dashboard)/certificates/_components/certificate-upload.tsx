@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState, useRef, useState, useTransition, type DragEvent } from 'react';
+import { useRef, useState, useTransition, type DragEvent, type FormEvent } from 'react';
 import { useRouter } from 'next/navigation';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -9,58 +9,118 @@ import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
 import { Icon } from '@/components/ui/icon';
 import { Mono } from '@/components/ui/code-block';
-import type { ActionResult } from '@/lib/auth/action';
+import type { ActionError } from '@/lib/auth/action';
 import type { InspectionResult } from '@/lib/certificates/certificate-views';
+import { checkSize, formatSize, LIMITS } from '@/lib/limits';
 import { cn } from '@/components/ui/cn';
 import { importCertificateAction, inspectCertificateAction } from '../actions';
 
-type Inspect = ActionResult<InspectionResult> | null;
+type FieldName = 'file' | 'password' | 'label' | 'region';
+type Errors = Partial<Record<FieldName | 'form', string>>;
+
+const FIELD_LABELS: Record<FieldName, string> = {
+  file: 'Certificate file',
+  password: 'PFX password',
+  label: 'Label',
+  region: 'Region',
+};
+
+/** Server error → the field it is about (fieldErrors from the action), or the form as a whole. */
+function errorsFrom(error: ActionError): Errors {
+  const out: Errors = {};
+  for (const [key, messages] of Object.entries(error.fieldErrors ?? {})) {
+    const field = (key in FIELD_LABELS ? key : 'form') as FieldName | 'form';
+    out[field] = [out[field], ...messages].filter(Boolean).join(' ');
+  }
+  if (!Object.keys(out).length) out.form = error.message;
+  return out;
+}
 
 /**
  * Drag-and-drop or pick a file → the server parses and validates it (nothing stored) → the admin
- * sees the facts and every check → "Add to inventory" sends the same file again to be stored.
+ * sees the facts and every check → "Add to inventory" sends the same bytes again to be stored.
+ *
+ * Every value lives in React state, and the file's bytes are copied into memory when chosen:
+ * nothing depends on the browser's form controls, which React 19 resets after a form action, so
+ * the check, a wrong password, a refused file and the add step all keep what the admin entered.
  */
 export function CertificateUpload({ regions }: { regions: string[] }) {
   const router = useRouter();
   const [file, setFile] = useState<File | null>(null);
+  const [password, setPassword] = useState('');
+  const [label, setLabel] = useState('');
+  const [region, setRegion] = useState('');
   const [dragging, setDragging] = useState(false);
-  const [saveError, setSaveError] = useState<string | null>(null);
+  const [errors, setErrors] = useState<Errors>({});
+  const [result, setResult] = useState<InspectionResult | null>(null);
+  const [checking, startChecking] = useTransition();
   const [saving, startSaving] = useTransition();
-  const formRef = useRef<HTMLFormElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
-  const [inspection, inspect, inspecting] = useActionState<Inspect, FormData>(
-    inspectCertificateAction as (p: Inspect, f: FormData) => Promise<Inspect>,
-    null,
-  );
 
-  function choose(f: File | null) {
-    setFile(f);
-    setSaveError(null);
-    if (f && inputRef.current) {
-      const dt = new DataTransfer();
-      dt.items.add(f);
-      inputRef.current.files = dt.files;
+  async function choose(f: File | null) {
+    setResult(null);
+    setErrors({});
+    if (!f) return;
+    // The limit is checked before anything is read or sent (the server checks it again).
+    const tooLarge = checkSize('certificate', f.size);
+    if (tooLarge) {
+      setFile(null);
+      setErrors({ file: `"${f.name}": ${tooLarge}. A certificate, PFX or chain is a few KiB: check the file.` });
+      return;
     }
+    // Keep the bytes, not the browser's handle on the file: the later steps send exactly these.
+    setFile(new File([await f.arrayBuffer()], f.name, { type: f.type }));
   }
   function onDrop(e: DragEvent) {
     e.preventDefault();
     setDragging(false);
-    choose(e.dataTransfer.files[0] ?? null);
+    void choose(e.dataTransfer.files[0] ?? null);
+  }
+  function formData(): FormData {
+    const fd = new FormData();
+    if (file) fd.set('file', file, file.name);
+    if (password) fd.set('password', password);
+    if (label.trim()) fd.set('label', label);
+    if (region.trim()) fd.set('region', region);
+    return fd;
+  }
+  function check(e: FormEvent) {
+    e.preventDefault();
+    if (!file) {
+      setErrors({ file: 'Choose a certificate file first.' });
+      return;
+    }
+    const fd = formData();
+    startChecking(async () => {
+      const r = await inspectCertificateAction(null, fd);
+      if (r.ok) {
+        setResult(r.data);
+        setErrors({});
+      } else {
+        setResult(null);
+        setErrors(errorsFrom(r.error));
+      }
+    });
   }
   function save() {
-    if (!formRef.current) return;
-    const fd = new FormData(formRef.current);
+    const fd = formData();
     startSaving(async () => {
       const r = await importCertificateAction(null, fd);
       if (r.ok) router.push(`/certificates/${r.data.id}?created=1`);
-      else setSaveError(r.error.message);
+      else setErrors(errorsFrom(r.error));
     });
   }
-  const result = inspection?.ok ? inspection.data : null;
-  const error = inspection && !inspection.ok ? inspection.error : null;
+  function clearError(field: FieldName) {
+    setErrors((prev) => {
+      const next = { ...prev };
+      delete next[field];
+      return next;
+    });
+  }
+  const fieldErrors = (Object.keys(FIELD_LABELS) as FieldName[]).filter((k) => errors[k]);
 
   return (
-    <form ref={formRef} action={inspect} className="space-y-4" aria-describedby="upload-help">
+    <form onSubmit={check} noValidate className="space-y-4" aria-label="Upload a certificate">
       <div
         onDragOver={(e) => {
           e.preventDefault();
@@ -69,41 +129,90 @@ export function CertificateUpload({ regions }: { regions: string[] }) {
         onDragLeave={() => setDragging(false)}
         onDrop={onDrop}
         className={cn(
-          'flex flex-col items-center justify-center gap-2 rounded-lg border-2 border-dashed p-8 text-center',
-          dragging ? 'border-accent bg-accent/5' : 'border-border',
+          'flex flex-col items-center justify-center gap-2 rounded-lg border-2 border-dashed p-6 text-center sm:p-8',
+          errors.file ? 'border-danger' : dragging ? 'border-accent bg-accent/5' : 'border-border',
         )}
       >
         <Icon name="upload" size={24} />
         <p id="upload-help" className="text-sm text-fg-muted">
           Drop the vendor&apos;s certificate here, or choose a file: .cer/.crt (PEM or DER), .pem with key, .pfx/.p12,
-          .p7b. Up to 256 KiB.
+          .p7b. Up to {formatSize(LIMITS.certificate)}.
         </p>
         <label className="cursor-pointer text-sm font-medium text-accent underline">
           Choose a file
           <input
             ref={inputRef}
+            id="cert-file"
             type="file"
-            name="file"
             className="sr-only"
             accept=".cer,.crt,.pem,.der,.pfx,.p12,.p7b,.txt"
-            onChange={(e) => choose(e.target.files?.[0] ?? null)}
+            aria-describedby={errors.file ? 'upload-help cert-file-error' : 'upload-help'}
+            aria-invalid={errors.file ? true : undefined}
+            onChange={(e) => {
+              const f = e.target.files?.[0] ?? null;
+              // Cleared so that choosing the same file again (after fixing it) is noticed.
+              e.target.value = '';
+              void choose(f);
+            }}
           />
         </label>
         {file ? (
-          <p className="text-sm">
-            <span className="font-medium">{file.name}</span> · {(file.size / 1024).toFixed(1)} KiB
+          <p className="text-sm" data-testid="chosen-file">
+            <span className="font-medium break-all">{file.name}</span> · {(file.size / 1024).toFixed(1)} KiB
+          </p>
+        ) : null}
+        {errors.file ? (
+          <p id="cert-file-error" className="flex items-center gap-1 text-xs font-medium text-danger">
+            <Icon name="alert" size={12} />
+            {errors.file}
           </p>
         ) : null}
       </div>
       <div className="grid gap-4 sm:grid-cols-3">
-        <Field id="cert-password" label="PFX password" hint="Only for .pfx/.p12 files.">
-          {(p) => <Input {...p} name="password" type="password" autoComplete="off" />}
+        <Field id="cert-password" label="PFX password" hint="Only for .pfx/.p12 files." error={errors.password}>
+          {(p) => (
+            <Input
+              {...p}
+              type="password"
+              autoComplete="off"
+              value={password}
+              onChange={(e) => {
+                setPassword(e.target.value);
+                setResult(null);
+                clearError('password');
+              }}
+            />
+          )}
         </Field>
-        <Field id="cert-label" label="Label" hint="Optional, e.g. “Litware 2027 EU”.">
-          {(p) => <Input {...p} name="label" />}
+        <Field id="cert-label" label="Label" hint="Optional, e.g. “Litware 2027 EU”." error={errors.label}>
+          {(p) => (
+            <Input
+              {...p}
+              value={label}
+              onChange={(e) => {
+                setLabel(e.target.value);
+                clearError('label');
+              }}
+            />
+          )}
         </Field>
-        <Field id="cert-region" label="Region" hint={regions.length ? `Known: ${regions.join(', ')}` : 'Optional.'}>
-          {(p) => <Input {...p} name="region" list="cert-regions" />}
+        <Field
+          id="cert-region"
+          label="Region"
+          hint={regions.length ? `Known: ${regions.join(', ')}` : 'Optional.'}
+          error={errors.region}
+        >
+          {(p) => (
+            <Input
+              {...p}
+              list="cert-regions"
+              value={region}
+              onChange={(e) => {
+                setRegion(e.target.value);
+                clearError('region');
+              }}
+            />
+          )}
         </Field>
         <datalist id="cert-regions">
           {regions.map((r) => (
@@ -111,18 +220,27 @@ export function CertificateUpload({ regions }: { regions: string[] }) {
           ))}
         </datalist>
       </div>
-      <Button type="submit" variant="secondary" disabled={!file || inspecting}>
-        {inspecting ? 'Checking…' : 'Check certificate'}
+      <Button type="submit" variant="secondary" disabled={!file || checking || saving}>
+        {checking ? 'Checking…' : 'Check certificate'}
       </Button>
 
-      {error ? (
-        <Alert tone="danger" title="This file cannot be used" live="alert">
-          {error.message}
+      {errors.form || fieldErrors.length ? (
+        <Alert tone="danger" title="Fix what is marked" live="alert">
+          {errors.form ? <p>{errors.form}</p> : null}
+          {fieldErrors.length ? (
+            <ul>
+              {fieldErrors.map((k) => (
+                <li key={k}>
+                  <span className="font-medium">{FIELD_LABELS[k]}:</span> {errors[k]}
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </Alert>
       ) : null}
       {result ? (
         <div className="space-y-3 rounded-lg border border-border p-4" aria-live="polite">
-          <h2 className="text-base font-semibold">{result.leaf.subject}</h2>
+          <h2 className="text-base font-semibold break-all">{result.leaf.subject}</h2>
           <DescriptionList
             columns={2}
             items={[
@@ -167,17 +285,13 @@ export function CertificateUpload({ regions }: { regions: string[] }) {
               Already in the inventory{result.existing.hasPrivateKey ? ' with its private key' : ''}.
             </Alert>
           ) : null}
-          {saveError ? (
-            <Alert tone="danger" live="alert">
-              {saveError}
-            </Alert>
-          ) : null}
           <Button
             variant="primary"
             onClick={save}
             disabled={
               !result.validation.ok ||
               saving ||
+              checking ||
               Boolean(result.existing && (result.existing.hasPrivateKey || !result.hasPrivateKey))
             }
           >

@@ -1,6 +1,6 @@
 'use client';
 
-import { useActionState, useTransition, type FormEvent, type ReactNode } from 'react';
+import { useActionState, useState, useTransition, type FormEvent, type ReactNode } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Field } from '@/components/ui/field';
@@ -8,6 +8,7 @@ import { Input } from '@/components/ui/input';
 import { Select } from '@/components/ui/select';
 import { Textarea } from '@/components/ui/textarea';
 import type { ActionFn, ActionResult } from '@/lib/auth/action';
+import { LIMITS, formatSize, oversizeFields, type InputKind } from '@/lib/limits';
 import { createAdvisoryAction, importAdvisoryAction, markCompromisedAction } from '../../actions';
 
 type Result = ActionResult<never> | null;
@@ -23,18 +24,27 @@ const SEVERITY_OPTIONS = [
  * useActionState, dispatched from onSubmit so the form is NOT reset when the server refuses it:
  * a long paste with one bad row stays in place to be fixed. Success redirects to the advisory.
  */
-function useAdvisoryForm(action: ActionFn<never>) {
+function useAdvisoryForm(action: ActionFn<never>, limits: Record<string, InputKind> = {}) {
   const [state, dispatch, pending] = useActionState<Result, FormData>(
     action as (p: Result, f: FormData) => Promise<Result>,
     null,
   );
   const [, startTransition] = useTransition();
+  // Size limits are checked here before anything is sent (lib/limits.ts; the server checks again).
+  const [tooLarge, setTooLarge] = useState<Record<string, string[]> | null>(null);
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const fd = new FormData(e.currentTarget);
+    const oversize = oversizeFields(fd, limits);
+    setTooLarge(oversize);
+    if (oversize) return;
     startTransition(() => dispatch(fd));
   };
-  const error = state && !state.ok ? state.error : null;
+  const error = tooLarge
+    ? { message: Object.values(tooLarge).flat().join(' '), fieldErrors: tooLarge }
+    : state && !state.ok
+      ? state.error
+      : null;
   return { onSubmit, pending, error, fe: error?.fieldErrors ?? {} };
 }
 
@@ -141,14 +151,14 @@ export function PasteAdvisoryForm() {
 }
 
 export function ImportAdvisoryForm() {
-  const { onSubmit, pending, error, fe } = useAdvisoryForm(importAdvisoryAction);
+  const { onSubmit, pending, error, fe } = useAdvisoryForm(importAdvisoryAction, { file: 'advisory' });
   return (
     <form onSubmit={onSubmit} className="space-y-4" aria-label="Import an advisory file">
       <Field
         id="imp-file"
         label="Advisory file"
         required
-        hint="The vendor’s JSON advisory, or a CSV with columns kind,value,issuer (kind: sha1, sha256 or serial). Up to 2 MiB. Any bad row refuses the whole file."
+        hint={`The vendor’s JSON advisory, or a CSV with columns kind,value,issuer (kind: sha1, sha256 or serial). Up to ${formatSize(LIMITS.advisory)}. Any bad row refuses the whole file.`}
         error={fe.file?.join(' ')}
       >
         {(p) => (

@@ -5,6 +5,7 @@
  */
 import 'server-only';
 import { z } from 'zod';
+import { refuseControlCharacters } from '@/lib/text/single-line';
 import { appendAuditEvent, type Actor } from '@/lib/audit/append-audit-event';
 import { db, isUniqueViolation, type Prisma } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
@@ -43,7 +44,7 @@ export const SaveConnectorTypeSchema = z
       .uuid()
       .optional()
       .or(z.literal('').transform(() => undefined)),
-    name: z.string().trim().min(1, 'Give the connector type a name.').max(100),
+    name: z.string().trim().min(1, 'Give the connector type a name.').max(100).superRefine(refuseControlCharacters),
     vendor: z.string().trim().max(200).default(''),
     description: z.string().trim().max(1000).default(''),
     displayNamePattern: optional(200),

@@ -1,7 +1,7 @@
 'use client';
 
 import Link from 'next/link';
-import { useActionState, useTransition, type FormEvent } from 'react';
+import { useActionState, useState, useTransition, type FormEvent } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -13,6 +13,7 @@ import { Table, TableContainer, TBody, TD, TH, THead, TR } from '@/components/ui
 import { Textarea } from '@/components/ui/textarea';
 import type { Tone } from '@/components/ui/tone';
 import type { ActionResult } from '@/lib/auth/action';
+import { formatSize, LIMITS, oversizeFields } from '@/lib/limits';
 import { importTenantsAction } from '../../actions';
 
 type RowStatus = 'ok' | 'invalid' | 'duplicate' | 'unknown_domain' | 'already_onboarded';
@@ -88,11 +89,14 @@ function Summary({ r }: { r: Report }) {
 /** Bulk onboarding from CSV: every row is checked first; any bad row means nothing is written. */
 export function ImportTenantsForm() {
   const [, startTransition] = useTransition();
+  // Checked before anything is sent (lib/limits.ts); the server checks the same limit again.
+  const [tooLarge, setTooLarge] = useState<Record<string, string[]> | null>(null);
   const [state, action, pending] = useActionState<Result, FormData>(
     importTenantsAction as (p: Result, f: FormData) => Promise<Result>,
     null,
   );
   const report = state?.ok ? state.data : null;
+  const serverErrors = state && !state.ok ? state.error.fieldErrors : undefined;
   const linkFor = new Map(report?.consentUrls.map((c) => [c.id, c.url]) ?? []);
   return (
     <div className="space-y-4">
@@ -100,6 +104,9 @@ export function ImportTenantsForm() {
         onSubmit={(e: FormEvent<HTMLFormElement>) => {
           e.preventDefault();
           const fd = new FormData(e.currentTarget);
+          const oversize = oversizeFields(fd, { csv: 'csv', file: 'csv' });
+          setTooLarge(oversize);
+          if (oversize) return;
           startTransition(() => action(fd));
         }}
         className="space-y-4"
@@ -114,6 +121,7 @@ export function ImportTenantsForm() {
               id or a domain. Or choose a file below.
             </>
           }
+          error={tooLarge?.csv?.join(' ') ?? serverErrors?.csv?.join(' ')}
         >
           {(p) => (
             <Textarea
@@ -126,7 +134,12 @@ export function ImportTenantsForm() {
             />
           )}
         </Field>
-        <Field id="import-file" label="CSV file" hint="Up to 10,000 rows, 5 MiB. A file replaces the text above.">
+        <Field
+          id="import-file"
+          label="CSV file"
+          hint={`Up to 10,000 rows, ${formatSize(LIMITS.csv)}. A file replaces the text above.`}
+          error={tooLarge?.file?.join(' ') ?? serverErrors?.file?.join(' ')}
+        >
           {(p) => <Input {...p} name="file" type="file" accept=".csv,text/csv,text/plain" className="h-auto py-1" />}
         </Field>
         <Checkbox
