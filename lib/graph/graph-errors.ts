@@ -4,9 +4,10 @@
  * rotation engine retries them later instead of failing the rotation.
  */
 import { RekeyError } from '@/lib/errors';
-import { PERMISSIONS, ROLES_SATISFYING } from '@/lib/graph/graph-types';
+import { PERMISSIONS } from '@/lib/graph/graph-types';
+import { needLabel, type PermissionNeed } from '@/lib/graph/permissions';
 
-export type PermissionNeed = keyof typeof PERMISSIONS;
+export { needLabel, type PermissionNeed };
 
 /** One failed Graph call, whether it came back as a GraphError or as a `$batch` item. */
 export interface GraphFailure {
@@ -95,11 +96,6 @@ export function isRetryableStatus(status: number): boolean {
 }
 
 export const NON_PREMIUM_CODE = 'Authentication_RequestFromNonPremiumTenantOrB2CTenant';
-
-export function needLabel(need: PermissionNeed): string {
-  const alts = ROLES_SATISFYING[need].filter((r) => r !== PERMISSIONS[need]);
-  return alts.length ? `${PERMISSIONS[need]} (or ${alts.join(', ')})` : PERMISSIONS[need];
-}
 
 /** A Graph failure (after retries) → RekeyError. */
 export function mapGraphFailure(f: GraphFailure, ctx: ErrorContext): RekeyError {
