@@ -75,6 +75,11 @@ export interface ServicePrincipalRecord {
   replyUrls: string[];
   /** Record creation time (not a Graph property of servicePrincipal; kept for the simulator's own use). */
   simCreatedDateTime: string;
+  /**
+   * Simulator state, not a Graph property: the display name of a Conditional Access policy for
+   * workload identities that blocks this service principal's token requests (AADSTS53003).
+   */
+  simConditionalAccessBlock?: string | null;
 }
 
 export interface AppRoleAssignmentRecord {

@@ -405,6 +405,31 @@ function clientCredentials(
     }
     throw err;
   }
+  // Conditional Access for workload identities is evaluated after the client authenticated
+  // (reference-error-codes: AADSTS53003 BlockedByConditionalAccess).
+  if (sp.simConditionalAccessBlock) {
+    const blocked = new AadError(
+      400,
+      'invalid_grant',
+      53003,
+      'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.',
+    );
+    ctx.directory.recordSignIn(
+      tenant,
+      spSignIn(
+        ctx,
+        tenant,
+        app,
+        sp,
+        resource.sp,
+        info,
+        auth,
+        { errorCode: blocked.aadsts, failureReason: blocked.description },
+        null,
+      ),
+    );
+    throw blocked;
+  }
   const roles = ctx.directory.rolesOf(tenant, sp.id, resource.sp);
   const issued = issueAppAccessToken(ctx, {
     tenantId: tenant.id,
