@@ -253,6 +253,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     clockSkewSeconds: 300,
     proofAudiences: ['00000002-0000-0000-c000-000000000000', '00000003-0000-0000-c000-000000000000'],
     defaultPageSize: 100,
+    signInThumbprintFormat: 'sha1-hex',
     ...opts.config,
   };
   let clockOffset = 0;

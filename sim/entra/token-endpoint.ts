@@ -192,7 +192,25 @@ function verifyClientAssertion(
       m.credential.keyId,
     );
   }
-  return { method: 'certificate', keyId: m.credential.keyId, thumbprint: m.info.sha1Hex };
+  return {
+    method: 'certificate',
+    keyId: m.credential.keyId,
+    thumbprint: logThumbprint(ctx, m.info.sha1Hex, m.info.sha256Hex),
+  };
+}
+
+/** servicePrincipalCredentialThumbprint as the configured format writes it (SimConfig.signInThumbprintFormat). */
+function logThumbprint(ctx: SimContext, sha1Hex: string, sha256Hex: string): string {
+  switch (ctx.config.signInThumbprintFormat) {
+    case 'sha1-hex-lower-colons':
+      return sha1Hex.toLowerCase().match(/../g)!.join(':');
+    case 'sha1-base64':
+      return Buffer.from(sha1Hex, 'hex').toString('base64');
+    case 'sha256-hex':
+      return sha256Hex.toUpperCase();
+    default:
+      return sha1Hex.toUpperCase();
+  }
 }
 
 function verifyClientSecret(
