@@ -146,7 +146,7 @@ export function mapGraphFailure(f: GraphFailure, ctx: ErrorContext): RekeyError 
   if (f.status === 401) {
     return new RekeyError(
       'GRAPH_ERROR',
-      `Microsoft Graph rejected Rekey's token for tenant ${who} (${f.code}: ${f.message}) while trying to ${ctx.operation}.`,
+      `Microsoft Graph rejected Rekey's token for tenant ${who} (${f.code}: ${f.message}) while trying to ${ctx.operation}.${/audience/i.test(f.message) ? ' The token was issued for another Graph resource: check REKEY_CLOUD (or REKEY_GRAPH_RESOURCE) against REKEY_GRAPH_ENDPOINT.' : ''}`,
       details,
     );
   }

@@ -281,8 +281,15 @@ function resolveResource(
   const lower = resource.toLowerCase();
   for (const sp of tenant.servicePrincipals.values()) {
     if (sp.appId === lower || sp.servicePrincipalNames.some((n) => n.toLowerCase().replace(/\/$/, '') === lower)) {
-      // Graph tokens carry the configured cloud's Graph URI as audience.
-      const audience = sp.appId === MICROSOFT_GRAPH_APP_ID ? `https://${ctx.config.graphHost}` : resource;
+      // The token's audience is the resource as requested (a Graph URI of another cloud, e.g.
+      // https://graph.microsoft.us against DoD's dod-graph.microsoft.us, is then refused by Graph's
+      // audience check); requested by appId, Graph tokens carry this cloud's Graph URI.
+      const audience =
+        sp.appId === MICROSOFT_GRAPH_APP_ID
+          ? lower === MICROSOFT_GRAPH_APP_ID
+            ? `https://${ctx.config.graphHost}`
+            : lower
+          : resource;
       return { sp, audience };
     }
   }
