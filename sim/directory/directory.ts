@@ -100,7 +100,7 @@ export interface UserRecord {
   mail: string | null;
 }
 
-/** Beta `signIn` shape (graph-facts §2.2). Stored as the JSON Graph returns. */
+/** Beta `signIn` shape (signIn resource type, beta: https://learn.microsoft.com/en-us/graph/api/resources/signin?view=graph-rest-beta). Stored as the JSON Graph returns. */
 export interface SignInRecord {
   id: string;
   createdDateTime: string;
