@@ -16,3 +16,31 @@ describe('parseEnv: worker settings', () => {
       expect(() => parseEnv({ REKEY_WORKER_PROCESSES: bad })).toThrow(/REKEY_WORKER_PROCESSES/);
   });
 });
+
+describe('parseEnv: clouds and the Graph resource', () => {
+  it('usgov-dod: Entra at login.microsoftonline.us, Graph (endpoint and token resource) at dod-graph.microsoft.us', () => {
+    expect(parseEnv({ REKEY_CLOUD: 'usgov-dod' })).toMatchObject({
+      authorityHost: 'https://login.microsoftonline.us',
+      graphEndpoint: 'https://dod-graph.microsoft.us',
+      graphResource: 'https://dod-graph.microsoft.us',
+    });
+    expect(parseEnv({ REKEY_CLOUD: 'usgov' }).graphResource).toBe('https://graph.microsoft.us');
+    expect(parseEnv({}).graphResource).toBe('https://graph.microsoft.com');
+  });
+
+  it('keeps the cloud’s resource when the endpoints are overridden, and REKEY_GRAPH_RESOURCE sets it on its own', () => {
+    const sim = { REKEY_AUTHORITY_HOST: 'https://localhost:4443', REKEY_GRAPH_ENDPOINT: 'https://localhost:4443/' };
+    expect(parseEnv({ ...sim, REKEY_CLOUD: 'usgov-dod' })).toMatchObject({
+      graphEndpoint: 'https://localhost:4443',
+      graphResource: 'https://dod-graph.microsoft.us',
+    });
+    expect(parseEnv({ ...sim, REKEY_GRAPH_RESOURCE: 'https://graph.microsoft.us/' }).graphResource).toBe(
+      'https://graph.microsoft.us',
+    );
+  });
+
+  it('refuses an unknown cloud or a resource that is not a URL, naming the variable', () => {
+    expect(() => parseEnv({ REKEY_CLOUD: 'dod' })).toThrow(/REKEY_CLOUD/);
+    expect(() => parseEnv({ REKEY_GRAPH_RESOURCE: 'graph' })).toThrow(/REKEY_GRAPH_RESOURCE/);
+  });
+});

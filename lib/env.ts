@@ -10,10 +10,35 @@ const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
   .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
-const CLOUDS = {
-  global: { authorityHost: 'https://login.microsoftonline.com', graphEndpoint: 'https://graph.microsoft.com' },
-  usgov: { authorityHost: 'https://login.microsoftonline.us', graphEndpoint: 'https://graph.microsoft.us' },
-  china: { authorityHost: 'https://login.chinacloudapi.cn', graphEndpoint: 'https://microsoftgraph.chinacloudapi.cn' },
+/**
+ * Entra ID and Microsoft Graph per cloud ("Microsoft Graph national cloud deployments",
+ * https://learn.microsoft.com/en-us/graph/deployments). `graphResource` is what tokens are requested
+ * for (`<resource>/.default`); it follows the cloud, not REKEY_GRAPH_ENDPOINT, so pointing the
+ * endpoint elsewhere (a proxy, the simulator) keeps the resource Entra expects.
+ */
+export const CLOUDS = {
+  global: {
+    authorityHost: 'https://login.microsoftonline.com',
+    graphEndpoint: 'https://graph.microsoft.com',
+    graphResource: 'https://graph.microsoft.com',
+  },
+  /** US Government L4 (GCC High). */
+  usgov: {
+    authorityHost: 'https://login.microsoftonline.us',
+    graphEndpoint: 'https://graph.microsoft.us',
+    graphResource: 'https://graph.microsoft.us',
+  },
+  /** US Government L5 (DoD). */
+  'usgov-dod': {
+    authorityHost: 'https://login.microsoftonline.us',
+    graphEndpoint: 'https://dod-graph.microsoft.us',
+    graphResource: 'https://dod-graph.microsoft.us',
+  },
+  china: {
+    authorityHost: 'https://login.chinacloudapi.cn',
+    graphEndpoint: 'https://microsoftgraph.chinacloudapi.cn',
+    graphResource: 'https://microsoftgraph.chinacloudapi.cn',
+  },
 } as const;
 
 export const EnvSchema = z.object({
@@ -53,9 +78,11 @@ export const EnvSchema = z.object({
     .default(12),
   /** Sign-in attempts allowed per client address per minute (lib/http/rate-limit.ts). */
   REKEY_SIGNIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
-  REKEY_CLOUD: z.enum(['global', 'usgov', 'china']).default('global'),
+  REKEY_CLOUD: z.enum(['global', 'usgov', 'usgov-dod', 'china']).default('global'),
   REKEY_AUTHORITY_HOST: z.url().optional(),
   REKEY_GRAPH_ENDPOINT: z.url().optional(),
+  /** The resource Graph tokens are requested for (`<resource>/.default`); default from REKEY_CLOUD. */
+  REKEY_GRAPH_RESOURCE: z.url().optional(),
   REKEY_MGMT_CLIENT_ID: z.uuid().optional(),
   REKEY_MGMT_CERT_PATH: z.string().optional(),
   REKEY_MGMT_KEY_PATH: z.string().optional(),
@@ -85,6 +112,8 @@ export type Env = z.infer<typeof EnvSchema> & {
   dataDir: string;
   authorityHost: string;
   graphEndpoint: string;
+  /** REKEY_GRAPH_RESOURCE, or REKEY_CLOUD's Graph resource; no trailing slash. */
+  graphResource: string;
 };
 
 let cached: Env | undefined;
@@ -111,6 +140,7 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
     dataDir: path.resolve(e.REKEY_DATA_DIR),
     authorityHost: (e.REKEY_AUTHORITY_HOST ?? cloud.authorityHost).replace(/\/+$/, ''),
     graphEndpoint: (e.REKEY_GRAPH_ENDPOINT ?? cloud.graphEndpoint).replace(/\/+$/, ''),
+    graphResource: (e.REKEY_GRAPH_RESOURCE ?? cloud.graphResource).replace(/\/+$/, ''),
   };
 }
 

@@ -82,6 +82,16 @@ export interface SimAdmin {
   /** Revoke consent: delete the app's SP in the tenant (default) or only its app role assignments. */
   revokeConsent(tenantId: string, appId: string, mode?: 'delete-service-principal' | 'remove-app-roles'): void;
   setPremium(tenantId: string, premium: boolean): void;
+  /**
+   * An app's service principal in a tenant: `accountEnabled: false` disables it (token requests get
+   * AADSTS7000112); `conditionalAccessBlock: '<policy name>'` makes a Conditional Access policy for
+   * workload identities block its token requests (AADSTS53003), `null` lifts it.
+   */
+  setServicePrincipalState(
+    tenantId: string,
+    appId: string,
+    state: { accountEnabled?: boolean; conditionalAccessBlock?: string | null },
+  ): void;
   setAppManagementPolicy(tenantId: string, policy: Partial<TenantAppManagementPolicy>): void;
   /** Adds a certificate credential without Graph's validation (e.g. an expired or future one). */
   addKeyCredentialDirect(
@@ -243,6 +253,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     clockSkewSeconds: 300,
     proofAudiences: ['00000002-0000-0000-c000-000000000000', '00000003-0000-0000-c000-000000000000'],
     defaultPageSize: 100,
+    signInThumbprintFormat: 'sha1-hex',
     ...opts.config,
   };
   let clockOffset = 0;
@@ -561,6 +572,13 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     },
     setPremium(tenantId, premium) {
       tenantOf(tenantId).premium = premium;
+      directory.touch();
+    },
+    setServicePrincipalState(tenantId, appId, state) {
+      const sp = tenantOf(tenantId).spsByAppId.get(appId.toLowerCase());
+      if (!sp) throw new Error(`no service principal for ${appId} in ${tenantId}`);
+      if (state.accountEnabled !== undefined) sp.accountEnabled = state.accountEnabled;
+      if (state.conditionalAccessBlock !== undefined) sp.simConditionalAccessBlock = state.conditionalAccessBlock;
       directory.touch();
     },
     setAppManagementPolicy(tenantId, policy) {

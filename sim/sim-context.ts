@@ -20,6 +20,11 @@ export interface SimConfig extends CloudHosts {
   proofAudiences: string[];
   /** Default page size of application / servicePrincipal lists. */
   defaultPageSize: number;
+  /**
+   * How sign-in logs write servicePrincipalCredentialThumbprint. Microsoft does not document the
+   * format; `sha1-hex` (uppercase) is the default, the others let tests prove Rekey does not depend on it.
+   */
+  signInThumbprintFormat: 'sha1-hex' | 'sha1-hex-lower-colons' | 'sha1-base64' | 'sha256-hex';
 }
 
 export interface SigningKey {

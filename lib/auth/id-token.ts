@@ -1,6 +1,6 @@
 /**
  * OpenID Connect id_token verification with `jose`. MSAL Node decodes the id_token but does not
- * verify its signature, issuer or audience (graph-facts §5.4), so we do: an RS256 signature by a
+ * verify its signature, issuer or audience (MSAL Node decodes id_token claims without validating them), so we do: an RS256 signature by a
  * key from the issuer's jwks_uri (jose's remote JWKS: cached, refetched when a token names a key
  * it does not know — Entra rolls its signing keys — at most once per 30 s), then Rekey's own
  * checks: `iss` equal to the metadata issuer (with `{tenantid}` filled from `tid` for multi-tenant

@@ -26,6 +26,7 @@ import { evidenceSince, loadAdvisoryIndicators, type LoadedAdvisories } from '@/
 import { readObservedCredentials } from '@/lib/detection/observed-credentials';
 import { reclassifyConnectorsInTransaction } from '@/lib/detection/reclassify-connectors';
 import { selectScanTenants, type ScanSelection, type ScanTenant } from '@/lib/detection/select-scan-tenants';
+import { signInCredentialThumbprint } from '@/lib/graph/credential-thumbprint';
 import { listSignIns, type SignIn } from '@/lib/graph/list-sign-ins';
 
 export const CLEAN_LOOKBACK_DAYS = 30;
@@ -73,7 +74,8 @@ interface ConnectorPlan {
   appId: string;
   since: Date;
   compromised: Set<string>;
-  keyIdToThumb: Map<string, string>;
+  /** The credentials Rekey knows for the connector (observed on the app, and its current certificate). */
+  known: { keyId: string; sha1: string | null; sha256: string | null }[];
 }
 
 function planConnector(
@@ -105,14 +107,33 @@ function planConnector(
     appId: c.appId,
     since,
     compromised,
-    keyIdToThumb: new Map(observed.flatMap((o) => (o.thumbprint ? [[o.keyId, o.thumbprint] as const] : []))),
+    known: [
+      ...observed.map((o) => ({ keyId: o.keyId, sha1: o.thumbprint, sha256: o.sha256 })),
+      ...(c.currentCertificate
+        ? [
+            {
+              keyId: '',
+              sha1: hex(c.currentCertificate.sha1Thumbprint),
+              sha256: hex(c.currentCertificate.sha256Thumbprint),
+            },
+          ]
+        : []),
+    ],
   };
 }
 
-function toEvidence(plan: ConnectorPlan, s: SignIn, matcher: AddressMatcher): EvidenceRow | null {
+/**
+ * The sign-in's credential is identified by keyId first, then by its thumbprint compared by bytes
+ * (SHA-1 or SHA-256, hex or base64, any case): a format Rekey did not expect must not hide a use
+ * of a compromised key.
+ */
+export function toEvidence(
+  plan: Pick<ConnectorPlan, 'id' | 'compromised' | 'known'>,
+  s: SignIn,
+  matcher: AddressMatcher,
+): EvidenceRow | null {
   const keyId = s.servicePrincipalCredentialKeyId ?? null;
-  const thumbprint =
-    hex(s.servicePrincipalCredentialThumbprint) ?? (keyId ? (plan.keyIdToThumb.get(keyId) ?? null) : null);
+  const { thumbprint } = signInCredentialThumbprint(s, plan.known);
   const ip = s.ipAddress ?? '';
   const classification = matcher.matches(ip) ? 'vendor' : 'unknown';
   const usedCompromised = thumbprint !== null && plan.compromised.has(thumbprint);

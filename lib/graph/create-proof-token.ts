@@ -1,5 +1,5 @@
 /**
- * The proof-of-possession JWT that addKey/removeKey require (graph-facts §1.3): signed RS256 with
+ * The proof-of-possession JWT that addKey/removeKey require (https://learn.microsoft.com/en-us/graph/application-rollkey-prooftoken): signed RS256 with
  * the private key of a currently valid certificate already on the object; `iss` is the OBJECT id
  * of the application or service principal; lifetime 10 minutes; base64url without padding.
  */

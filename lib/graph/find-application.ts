@@ -54,7 +54,7 @@ export async function findConnection(
  * Both objects of a connection WITH their credentials' key bytes, in one round trip: a `$batch`
  * of two single-object GETs by alternate key (`/applications(appId='…')`,
  * `/servicePrincipals(appId='…')`) with `$select` including keyCredentials — a single-object GET
- * is what returns `key` (graph-facts §1.1). A 404 item means that object does not exist.
+ * is what returns `key` (keyCredential resource type: https://learn.microsoft.com/en-us/graph/api/resources/keycredential). A 404 item means that object does not exist.
  */
 export async function readConnectionObjects(
   gw: GraphGateway,

@@ -1,20 +1,14 @@
 /**
  * The process-wide Graph wiring from the environment: the management app's token provider and the
  * one gateway everything shares. Nothing here knows whether it talks to Microsoft or to sim/ —
- * only REKEY_AUTHORITY_HOST / REKEY_GRAPH_ENDPOINT (or REKEY_CLOUD) differ.
+ * only REKEY_AUTHORITY_HOST / REKEY_GRAPH_ENDPOINT (or REKEY_CLOUD) differ; the resource tokens are
+ * requested for (REKEY_GRAPH_RESOURCE) follows the cloud, not the endpoint.
  */
 import { readFileSync } from 'node:fs';
 import { RekeyError } from '@/lib/errors';
 import { env } from '@/lib/env';
 import { createGraphGateway, type GraphGateway, type GraphLimits } from '@/lib/graph/graph-gateway';
 import { createTokenProvider } from '@/lib/graph/token-provider';
-
-/** Graph's resource identifier per cloud: what tokens are requested for (the `.default` scope). */
-export const GRAPH_RESOURCE_BY_CLOUD = {
-  global: 'https://graph.microsoft.com',
-  usgov: 'https://graph.microsoft.us',
-  china: 'https://microsoftgraph.chinacloudapi.cn',
-} as const;
 
 export interface GraphEnvironment {
   gateway: GraphGateway;
@@ -69,7 +63,7 @@ export function getGraphEnvironment(): GraphEnvironment {
     privateKeyPem: read(e.REKEY_MGMT_KEY_PATH, 'private key (REKEY_MGMT_KEY_PATH)'),
     authorityHost: e.authorityHost,
     graphEndpoint: e.graphEndpoint,
-    graphResource: GRAPH_RESOURCE_BY_CLOUD[e.REKEY_CLOUD],
+    graphResource: e.graphResource,
     consentRedirectUri: e.REKEY_PUBLIC_URL
       ? `${e.REKEY_PUBLIC_URL.replace(/\/+$/, '')}/tenants/consent-callback`
       : undefined,

@@ -97,6 +97,21 @@ describe('mapTokenFailure', () => {
     ],
     [msal('invalid_request', 90002, "Tenant 'x' not found."), 'NOT_FOUND', /does not exist in this cloud/],
     [
+      msal('unauthorized_client', 7000112, "Application 'x'(Rekey) is disabled."),
+      'GRAPH_ERROR',
+      /enterprise application is disabled in tenant Contoso .*a consent link will not help.*enable it/,
+    ],
+    [
+      msal('invalid_client', 700024, 'Client assertion is not within its valid time range.', 401),
+      'CONFIG',
+      /outside its valid time range \(AADSTS700024\): this server's clock is probably wrong.*certificate is not the problem/,
+    ],
+    [
+      msal('invalid_grant', 53003, 'Access has been blocked by Conditional Access policies.'),
+      'GRAPH_ERROR',
+      /Conditional Access policy in tenant Contoso .*blocks Rekey's management app \(AADSTS53003\).*exclude/,
+    ],
+    [
       { errorCode: 'network_error', errorMessage: 'Network request failed: fetch failed' },
       'GRAPH_UNAVAILABLE',
       /token endpoint is unavailable/,

@@ -5,9 +5,10 @@
  */
 import type { NetworkCause } from '@/lib/graph/network-cause';
 import { RekeyError } from '@/lib/errors';
-import { PERMISSIONS, ROLES_SATISFYING } from '@/lib/graph/graph-types';
+import { PERMISSIONS } from '@/lib/graph/graph-types';
+import { needLabel, type PermissionNeed } from '@/lib/graph/permissions';
 
-export type PermissionNeed = keyof typeof PERMISSIONS;
+export { needLabel, type PermissionNeed };
 
 /** One failed Graph call, whether it came back as a GraphError or as a `$batch` item. */
 export interface GraphFailure {
@@ -97,11 +98,6 @@ export function isRetryableStatus(status: number): boolean {
 
 export const NON_PREMIUM_CODE = 'Authentication_RequestFromNonPremiumTenantOrB2CTenant';
 
-export function needLabel(need: PermissionNeed): string {
-  const alts = ROLES_SATISFYING[need].filter((r) => r !== PERMISSIONS[need]);
-  return alts.length ? `${PERMISSIONS[need]} (or ${alts.join(', ')})` : PERMISSIONS[need];
-}
-
 /** A Graph failure (after retries) → RekeyError. */
 export function mapGraphFailure(f: GraphFailure, ctx: ErrorContext): RekeyError {
   const who = tenantLabel(ctx);
@@ -151,7 +147,7 @@ export function mapGraphFailure(f: GraphFailure, ctx: ErrorContext): RekeyError 
   if (f.status === 401) {
     return new RekeyError(
       'GRAPH_ERROR',
-      `Microsoft Graph rejected Rekey's token for tenant ${who} (${f.code}: ${f.message}) while trying to ${ctx.operation}.`,
+      `Microsoft Graph rejected Rekey's token for tenant ${who} (${f.code}: ${f.message}) while trying to ${ctx.operation}.${/audience/i.test(f.message) ? ' The token was issued for another Graph resource: check REKEY_CLOUD (or REKEY_GRAPH_RESOURCE) against REKEY_GRAPH_ENDPOINT.' : ''}`,
       details,
     );
   }
@@ -162,10 +158,20 @@ export function mapGraphFailure(f: GraphFailure, ctx: ErrorContext): RekeyError 
   );
 }
 
-/** AADSTS codes that mean "the management app is not (or no longer) present in this tenant". */
-const NOT_CONSENTED_AADSTS = new Set([700016, 7000229, 65001, 500011, 7000112, 50020]);
+/**
+ * AADSTS codes (Microsoft Entra authentication and authorization error codes,
+ * https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes).
+ * "The management app is not (or no longer) present in this tenant": a consent link is the fix.
+ */
+const NOT_CONSENTED_AADSTS = new Set([700016, 7000229, 65001, 500011, 50020]);
 /** The management app's own credential is not accepted. */
-const BAD_CREDENTIAL_AADSTS = new Set([700027, 700024, 50027, 5002738, 700021, 7000215, 7000222, 50013, 500341]);
+const BAD_CREDENTIAL_AADSTS = new Set([700027, 50027, 5002738, 700021, 7000215, 7000222, 50013, 500341]);
+/** UnauthorizedClientApplicationDisabled: the app's service principal is disabled in the tenant. */
+export const AADSTS_APP_DISABLED = 7000112;
+/** ClientAssertionNotWithinValidTimeRange: the signed assertion's nbf/exp do not fit Entra's clock. */
+export const AADSTS_ASSERTION_TIME_RANGE = 700024;
+/** BlockedByConditionalAccess: a Conditional Access policy (for workload identities) blocks token issuance. */
+export const AADSTS_BLOCKED_BY_CONDITIONAL_ACCESS = 53003;
 
 export interface TokenFailure {
   /** First AADSTS code, when the token endpoint gave one. */
@@ -218,6 +224,27 @@ export function mapTokenFailure(f: TokenFailure, ctx: ErrorContext): RekeyError 
     oauthError: f.error,
     operation: ctx.operation,
   };
+  if (f.aadsts === AADSTS_APP_DISABLED) {
+    return new RekeyError(
+      'GRAPH_ERROR',
+      `Rekey's enterprise application is disabled in tenant ${who} (AADSTS7000112), so Entra ID issues it no tokens there. Consent is not the problem and a consent link will not help: ask an administrator of the tenant to enable it (Entra admin center › Enterprise applications › Rekey › Properties › Enabled for users to sign-in: Yes).`,
+      { ...details, reason: 'app_disabled' },
+    );
+  }
+  if (f.aadsts === AADSTS_ASSERTION_TIME_RANGE) {
+    return new RekeyError(
+      'CONFIG',
+      `Entra ID refused Rekey's signed client assertion for tenant ${who} as outside its valid time range (AADSTS700024): this server's clock is probably wrong (it reads ${new Date().toISOString()}). Synchronise it (NTP); the management app's certificate is not the problem.`,
+      { ...details, reason: 'clock_skew' },
+    );
+  }
+  if (f.aadsts === AADSTS_BLOCKED_BY_CONDITIONAL_ACCESS) {
+    return new RekeyError(
+      'GRAPH_ERROR',
+      `A Conditional Access policy in tenant ${who} blocks Rekey's management app (AADSTS53003), so Entra ID issues it no tokens there. Consent and the certificate are fine: ask an administrator of the tenant to exclude Rekey's service principal from the policy for workload identities, or to allow the addresses Rekey connects from.`,
+      { ...details, reason: 'conditional_access' },
+    );
+  }
   if (f.aadsts !== undefined && NOT_CONSENTED_AADSTS.has(f.aadsts)) {
     const link = ctx.consentUrl ? ` ${ctx.consentUrl}` : '';
     return new RekeyError(

@@ -1,8 +1,8 @@
 /**
- * The Graph shapes Rekey reads and writes (names and types from the v1.0 CSDL), and the
- * permissions each operation needs (least privileged first; graph-facts §4).
+ * The Graph shapes Rekey reads and writes (names and types from the v1.0 CSDL).
  */
 import { z } from 'zod';
+import { GRAPH_PERMISSIONS, type PermissionNeed } from '@/lib/graph/permissions';
 
 export const KeyCredentialSchema = z.object({
   keyId: z.string(),
@@ -83,44 +83,14 @@ export function collectionPath(on: CredentialOwner): string {
   return on === 'application' ? '/applications' : '/servicePrincipals';
 }
 
-/** Application permissions, least privileged first, per operation (graph-facts §4). */
-export const PERMISSIONS = {
-  readApplications: 'Application.Read.All',
-  writeApplications: 'Application.ReadWrite.All',
-  readOrganization: 'Organization.Read.All',
-  readSignIns: 'AuditLog.Read.All',
-  writeAppRoleAssignments: 'AppRoleAssignment.ReadWrite.All',
-} as const;
-
-/** Roles that satisfy each need (any one of them). */
-export const ROLES_SATISFYING: Record<keyof typeof PERMISSIONS, readonly string[]> = {
-  readApplications: [
-    'Application.Read.All',
-    'Application.ReadWrite.OwnedBy',
-    'Application.ReadWrite.All',
-    'Directory.Read.All',
-    'Directory.ReadWrite.All',
-  ],
-  writeApplications: ['Application.ReadWrite.All', 'Directory.ReadWrite.All'],
-  readOrganization: [
-    'Organization.Read.All',
-    'Directory.Read.All',
-    'Organization.ReadWrite.All',
-    'Directory.ReadWrite.All',
-  ],
-  readSignIns: ['AuditLog.Read.All', 'Directory.Read.All'],
-  writeAppRoleAssignments: ['AppRoleAssignment.ReadWrite.All', 'Directory.ReadWrite.All'],
-};
-
-/** What Rekey needs in every tenant for scans and rotations (sign-in evidence is optional). */
-export const REQUIRED_NEEDS = [
-  'readOrganization',
-  'writeApplications',
-] as const satisfies readonly (keyof typeof PERMISSIONS)[];
-export const OPTIONAL_NEEDS = [
-  'readSignIns',
-  'writeAppRoleAssignments',
-] as const satisfies readonly (keyof typeof PERMISSIONS)[];
+/**
+ * The permission each operation needs lives in `lib/graph/permissions.ts` (one table, as Microsoft
+ * documents it). `PERMISSIONS[need]` is the permission Rekey asks for by default.
+ */
+export const PERMISSIONS = Object.fromEntries(
+  Object.entries(GRAPH_PERMISSIONS).map(([need, rule]) => [need, rule.recommended]),
+) as { readonly [K in PermissionNeed]: (typeof GRAPH_PERMISSIONS)[K]['recommended'] };
+export { OPTIONAL_NEEDS, REQUIRED_NEEDS, permits, type PermissionNeed } from '@/lib/graph/permissions';
 
 /** Uppercase hex without separators. */
 export function normalizeHex(value: string): string {

@@ -1,6 +1,6 @@
 /**
  * keyCredentials WITH their `key` bytes: only a single-object GET with `$select=keyCredentials`
- * returns them (graph-facts §1.1). Many objects at once go through `$batch`.
+ * returns them (keyCredential resource type: https://learn.microsoft.com/en-us/graph/api/resources/keycredential). Many objects at once go through `$batch`.
  */
 import type { GraphGateway, TenantRef } from '@/lib/graph/graph-gateway';
 import {

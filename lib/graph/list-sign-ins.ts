@@ -4,7 +4,7 @@
  * without Entra ID P1/P2 answers 403: that is a result ("evidence unavailable"), not an exception.
  */
 import { RekeyError } from '@/lib/errors';
-import { normalizeHex } from '@/lib/graph/graph-types';
+import { signInUsedCredential } from '@/lib/graph/credential-thumbprint';
 import type { GraphGateway, TenantRef } from '@/lib/graph/graph-gateway';
 import { odataString } from '@/lib/graph/odata';
 import { z } from 'zod';
@@ -31,9 +31,13 @@ export type SignInsResult =
 export interface ListSignInsInput {
   appId: string;
   since: Date;
-  /** Only sign-ins with this credential (keyId and/or SHA-1 thumbprint). */
+  /**
+   * Only sign-ins with this credential: its keyId matched first, then its SHA-1 / SHA-256
+   * thumbprint compared by bytes (any case, separators, hex or base64).
+   */
   keyId?: string;
   sha1?: string;
+  sha256?: string;
   maxItems?: number;
 }
 
@@ -82,11 +86,8 @@ export async function listSignIns(
     }
     throw e;
   }
-  const sha1 = input.sha1 ? normalizeHex(input.sha1) : null;
-  const signIns = items.filter(
-    (s) =>
-      (!input.keyId || s.servicePrincipalCredentialKeyId === input.keyId) &&
-      (!sha1 || normalizeHex(s.servicePrincipalCredentialThumbprint ?? '') === sha1),
-  );
+  const cred = { keyId: input.keyId, sha1: input.sha1, sha256: input.sha256 };
+  const filtered = input.keyId || input.sha1 || input.sha256;
+  const signIns = filtered ? items.filter((s) => signInUsedCredential(s, cred)) : items;
   return { available: true, signIns: input.maxItems ? signIns.slice(0, input.maxItems) : signIns, pages };
 }

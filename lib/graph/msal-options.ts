@@ -2,7 +2,7 @@
  * MSAL configuration shared by the management-app token provider and the connector-credential
  * check: per-tenant authorities on a configurable host (global, US Government, China, or any
  * other https host) with the authority and cloud-discovery metadata supplied up front, so MSAL
- * makes no instance-discovery or OpenID-configuration call at all (graph-facts §5.2).
+ * makes no instance-discovery or OpenID-configuration call at all (MSAL Node's built-in authority metadata).
  */
 import { createHash } from 'node:crypto';
 import { x509Of } from '@/lib/graph/parsed-keys';

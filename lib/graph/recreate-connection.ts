@@ -91,7 +91,7 @@ export async function recreateConnection(
           keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Verify', ...input.credential }],
         },
         operation: 'create the new application',
-        need: 'writeApplications',
+        need: 'createApplications',
       }),
     );
     progress.newAppObjectId = created.id;
@@ -122,7 +122,7 @@ export async function recreateConnection(
           path: '/servicePrincipals',
           body: { appId },
           operation: 'create the new service principal',
-          need: 'writeApplications',
+          need: 'createServicePrincipals',
         }),
       );
     progress.newSpObjectId = sp.id;

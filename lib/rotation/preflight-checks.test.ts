@@ -73,6 +73,30 @@ const rows: {
     message: /lacks Application\.ReadWrite\.All/,
   },
   {
+    name: 'Directory.ReadWrite.All alone fails: Microsoft does not accept it for updating applications',
+    facts: { roles: ['Directory.ReadWrite.All', 'Organization.Read.All'] },
+    check: 'consentAndPermissions',
+    status: 'fail',
+    message: /lacks Application\.ReadWrite\.All .*Directory\.ReadWrite\.All does not allow updating applications/,
+  },
+  {
+    name: 'Application.ReadWrite.OwnedBy alone is the least-privilege mode: warns that Rekey must own the application',
+    facts: { roles: ['Application.ReadWrite.OwnedBy', 'Organization.Read.All'] },
+    check: 'consentAndPermissions',
+    status: 'warn',
+    message: /Least-privilege mode.*only if Rekey's service principal is an owner of its application/,
+  },
+  {
+    name: 'recreating with OwnedBy and AppRoleAssignment.ReadWrite.All warns about ownership (OwnedBy also reads service principals)',
+    facts: {
+      mode: 'reestablish',
+      recreate: true,
+      roles: ['Application.ReadWrite.OwnedBy', 'AppRoleAssignment.ReadWrite.All'],
+    },
+    check: 'consentAndPermissions',
+    status: 'warn',
+  },
+  {
     name: 'no token at all fails',
     facts: { roles: { error: 'AADSTS7000229: consent revoked' } },
     check: 'consentAndPermissions',

@@ -5,7 +5,7 @@
  */
 import type { CertIssue } from '@/lib/certs/validate-for-entra';
 import type { ObservedCredential } from '@/lib/graph/describe-key-credential';
-import { ROLES_SATISFYING } from '@/lib/graph/graph-types';
+import { OWNED_BY, needLabel, permits } from '@/lib/graph/permissions';
 import type { KeyLifetimePolicy } from '@/lib/rotation/graph-port';
 import type { RotationMode } from '@/lib/rotation/machine';
 
@@ -92,16 +92,20 @@ export const PREFLIGHT_CHECKS: readonly Check[] = [
   {
     name: 'consentAndPermissions',
     title: 'Consent and permissions',
-    run: ({ roles, recreate, tenantName }) => {
+    run: ({ roles, recreate, tenantName, connector }) => {
       if (unreadable(roles)) return fail(`Rekey could not get a token for ${tenantName}: ${roles.error}`);
-      const has = (need: keyof typeof ROLES_SATISFYING) => ROLES_SATISFYING[need].some((r) => roles.includes(r));
-      if (!has('writeApplications'))
+      const write = permits('writeApplications', roles);
+      if (write === 'no')
         return fail(
-          `Rekey's management app lacks Application.ReadWrite.All in ${tenantName}; ask a Global Administrator to grant admin consent again.`,
+          `Rekey's management app lacks ${needLabel('writeApplications')} in ${tenantName}${roles.includes('Directory.ReadWrite.All') ? ' (Directory.ReadWrite.All does not allow updating applications)' : ''}; configure it on the management app and ask a Global Administrator to grant admin consent again.`,
         );
-      if (recreate && !has('writeAppRoleAssignments'))
+      if (recreate && permits('writeAppRoleAssignments', roles) === 'no')
         return fail(
-          `Recreating the connection needs AppRoleAssignment.ReadWrite.All in ${tenantName} to restore consent.`,
+          `Recreating the connection needs ${needLabel('writeAppRoleAssignments')} in ${tenantName} to restore consent.`,
+        );
+      if (write === 'if-owner')
+        return warn(
+          `Least-privilege mode: Rekey holds ${OWNED_BY} (not Application.ReadWrite.All) in ${tenantName}, so it can change ${connector.displayName} only if Rekey's service principal is an owner of its application; otherwise Graph answers 403. Add it as owner (Entra admin center › App registrations › Owners) or grant Application.ReadWrite.All.`,
         );
       return pass('Rekey is consented with the permissions this rotation needs.');
     },

@@ -10,8 +10,7 @@ import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { db } from '@/lib/db';
 import { RekeyError, isRekeyError } from '@/lib/errors';
 import { getOrganization } from '@/lib/graph/get-organization';
-import { needLabel, type PermissionNeed } from '@/lib/graph/graph-errors';
-import { OPTIONAL_NEEDS, REQUIRED_NEEDS, ROLES_SATISFYING } from '@/lib/graph/graph-types';
+import { OPTIONAL_NEEDS, REQUIRED_NEEDS, needLabel, permits, type PermissionNeed } from '@/lib/graph/permissions';
 import { rolesOf } from '@/lib/graph/msal-options';
 import { getTenant } from '@/lib/tenants/get-tenant';
 import { graphOf, nowOf, type TenantUseCaseContext } from '@/lib/tenants/tenant-context';
@@ -32,8 +31,9 @@ export interface ConsentCheckResult {
   changed: boolean;
 }
 
+/** Application.ReadWrite.OwnedBy counts: preflight checks ownership per connector application. */
 function covered(roles: string[], need: PermissionNeed): boolean {
-  return ROLES_SATISFYING[need].some((r) => roles.includes(r));
+  return permits(need, roles) !== 'no';
 }
 
 export async function checkTenantConsent(

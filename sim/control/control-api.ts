@@ -31,6 +31,11 @@ const SeedSchema = z.object({ tenants: z.number().int().min(1).max(10_000).optio
 const ThrottlingSchema = z.object({ enabled: z.boolean(), limits: z.record(z.string(), z.unknown()).optional() });
 const ClockSchema = z.object({ advanceMs: z.number() });
 const PremiumSchema = z.object({ premium: z.boolean() });
+const SpStateSchema = z.object({
+  appId: z.string(),
+  accountEnabled: z.boolean().optional(),
+  conditionalAccessBlock: z.string().min(1).nullable().optional(),
+});
 const RevokeSchema = z.object({
   appId: z.string(),
   mode: z.enum(['delete-service-principal', 'remove-app-roles']).optional(),
@@ -129,6 +134,11 @@ export async function handleControl(
       }
       if (action === 'POST premium') {
         sim.admin.setPremium(tenantId, parse(PremiumSchema, body).premium);
+        return json(200, { ok: true });
+      }
+      if (action === 'POST service-principal-state') {
+        const st = parse(SpStateSchema, body);
+        sim.admin.setServicePrincipalState(tenantId, st.appId, st);
         return json(200, { ok: true });
       }
       if (action === 'POST revoke-consent') {

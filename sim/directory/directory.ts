@@ -75,6 +75,11 @@ export interface ServicePrincipalRecord {
   replyUrls: string[];
   /** Record creation time (not a Graph property of servicePrincipal; kept for the simulator's own use). */
   simCreatedDateTime: string;
+  /**
+   * Simulator state, not a Graph property: the display name of a Conditional Access policy for
+   * workload identities that blocks this service principal's token requests (AADSTS53003).
+   */
+  simConditionalAccessBlock?: string | null;
 }
 
 export interface AppRoleAssignmentRecord {
@@ -95,7 +100,7 @@ export interface UserRecord {
   mail: string | null;
 }
 
-/** Beta `signIn` shape (graph-facts §2.2). Stored as the JSON Graph returns. */
+/** Beta `signIn` shape (signIn resource type, beta: https://learn.microsoft.com/en-us/graph/api/resources/signin?view=graph-rest-beta). Stored as the JSON Graph returns. */
 export interface SignInRecord {
   id: string;
   createdDateTime: string;

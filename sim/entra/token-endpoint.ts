@@ -192,7 +192,25 @@ function verifyClientAssertion(
       m.credential.keyId,
     );
   }
-  return { method: 'certificate', keyId: m.credential.keyId, thumbprint: m.info.sha1Hex };
+  return {
+    method: 'certificate',
+    keyId: m.credential.keyId,
+    thumbprint: logThumbprint(ctx, m.info.sha1Hex, m.info.sha256Hex),
+  };
+}
+
+/** servicePrincipalCredentialThumbprint as the configured format writes it (SimConfig.signInThumbprintFormat). */
+function logThumbprint(ctx: SimContext, sha1Hex: string, sha256Hex: string): string {
+  switch (ctx.config.signInThumbprintFormat) {
+    case 'sha1-hex-lower-colons':
+      return sha1Hex.toLowerCase().match(/../g)!.join(':');
+    case 'sha1-base64':
+      return Buffer.from(sha1Hex, 'hex').toString('base64');
+    case 'sha256-hex':
+      return sha256Hex.toUpperCase();
+    default:
+      return sha1Hex.toUpperCase();
+  }
 }
 
 function verifyClientSecret(
@@ -263,8 +281,15 @@ function resolveResource(
   const lower = resource.toLowerCase();
   for (const sp of tenant.servicePrincipals.values()) {
     if (sp.appId === lower || sp.servicePrincipalNames.some((n) => n.toLowerCase().replace(/\/$/, '') === lower)) {
-      // Graph tokens carry the configured cloud's Graph URI as audience.
-      const audience = sp.appId === MICROSOFT_GRAPH_APP_ID ? `https://${ctx.config.graphHost}` : resource;
+      // The token's audience is the resource as requested (a Graph URI of another cloud, e.g.
+      // https://graph.microsoft.us against DoD's dod-graph.microsoft.us, is then refused by Graph's
+      // audience check); requested by appId, Graph tokens carry this cloud's Graph URI.
+      const audience =
+        sp.appId === MICROSOFT_GRAPH_APP_ID
+          ? lower === MICROSOFT_GRAPH_APP_ID
+            ? `https://${ctx.config.graphHost}`
+            : lower
+          : resource;
       return { sp, audience };
     }
   }
@@ -404,6 +429,31 @@ function clientCredentials(
       );
     }
     throw err;
+  }
+  // Conditional Access for workload identities is evaluated after the client authenticated
+  // (reference-error-codes: AADSTS53003 BlockedByConditionalAccess).
+  if (sp.simConditionalAccessBlock) {
+    const blocked = new AadError(
+      400,
+      'invalid_grant',
+      53003,
+      'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.',
+    );
+    ctx.directory.recordSignIn(
+      tenant,
+      spSignIn(
+        ctx,
+        tenant,
+        app,
+        sp,
+        resource.sp,
+        info,
+        auth,
+        { errorCode: blocked.aadsts, failureReason: blocked.description },
+        null,
+      ),
+    );
+    throw blocked;
   }
   const roles = ctx.directory.rolesOf(tenant, sp.id, resource.sp);
   const issued = issueAppAccessToken(ctx, {

@@ -22,7 +22,7 @@ import {
 import { replaceKeyCredentials, buildNewKeyCredential, verifyProof, type CredentialOwnerInfo } from './key-credentials';
 import { evaluateFilter, filterProperties, parseFilter } from './odata-filter';
 import { paginate } from './paging';
-import { PERMS, callerIsOwner, hasAny, requireAny } from './permissions';
+import { RULES, allows, requireRule } from './permissions';
 import {
   appRoleAssignmentJson,
   applicationJson,
@@ -98,9 +98,16 @@ function requireWrite(
   kind: Kind,
   rec: ApplicationRecord | ServicePrincipalRecord,
 ): void {
-  if (hasAny(caller, kind === 'applications' ? PERMS.writeApp : PERMS.writeSp)) return;
-  if (hasAny(caller, PERMS.ownedBy) && callerIsOwner(caller, owners(ctx, kind, rec))) return;
-  throw forbidden();
+  requireRule(caller, kind === 'applications' ? RULES.writeApp : RULES.writeSp, owners(ctx, kind, rec));
+}
+
+function requireDelete(
+  ctx: SimContext,
+  caller: GraphCaller,
+  kind: Kind,
+  rec: ApplicationRecord | ServicePrincipalRecord,
+): void {
+  requireRule(caller, kind === 'applications' ? RULES.writeApp : RULES.deleteSp, owners(ctx, kind, rec));
 }
 
 function requireKeyRoll(
@@ -111,9 +118,7 @@ function requireKeyRoll(
 ): void {
   // "An application doesn't need any specific permission to roll its own keys." (application-addkey)
   if (isSelf(caller, kind, rec)) return;
-  if (hasAny(caller, ['Application.ReadWrite.All', 'Directory.ReadWrite.All'])) return;
-  if (hasAny(caller, PERMS.ownedBy) && callerIsOwner(caller, owners(ctx, kind, rec))) return;
-  throw forbidden();
+  requireRule(caller, RULES.rollKeys, owners(ctx, kind, rec));
 }
 
 /** Resolves `/applications/{id}` or `/applications(appId='…')`. */
@@ -137,7 +142,7 @@ function findObject(
 }
 
 function listObjects(ctx: SimContext, caller: GraphCaller, req: GraphRequest, kind: Kind): HttpResult {
-  requireAny(caller, PERMS.readApps);
+  requireRule(caller, RULES.readApps);
   const coll = kind === 'applications' ? caller.tenant.applications : caller.tenant.servicePrincipals;
   const first = coll.values().next().value as ApplicationRecord | ServicePrincipalRecord | undefined;
   const sample = first
@@ -238,7 +243,7 @@ function getObject(
   kind: Kind,
   rec: ApplicationRecord | ServicePrincipalRecord,
 ): HttpResult {
-  if (!isSelf(caller, kind, rec)) requireAny(caller, PERMS.readApps);
+  if (!isSelf(caller, kind, rec)) requireRule(caller, RULES.readApps);
   const full = toJson(kind, rec, false);
   const select = parseSelect(req.query.get('$select'), full, TYPE_NAME[kind]);
   // keyCredentials[].key is returned only when keyCredentials is explicitly $selected.
@@ -359,7 +364,7 @@ function applyPatch(
 }
 
 function createApplication(ctx: SimContext, caller: GraphCaller, req: GraphRequest): HttpResult {
-  requireAny(caller, PERMS.createApp);
+  requireRule(caller, RULES.createApp);
   const body = requireBodyObject(req.body);
   if (typeof body.displayName !== 'string' || !body.displayName.trim()) {
     throw badRequest("Invalid value specified for property 'displayName' of resource 'Application'.");
@@ -405,11 +410,7 @@ function createServicePrincipal(ctx: SimContext, caller: GraphCaller, req: Graph
       'Request_BadRequest',
     );
   }
-  if (
-    !hasAny(caller, ['Application.ReadWrite.All', 'Directory.ReadWrite.All']) &&
-    !(hasAny(caller, PERMS.ownedBy) && callerIsOwner(caller, app.owners))
-  )
-    throw forbidden();
+  if (!allows(caller, RULES.writeSp, app.owners)) throw forbidden();
   if (caller.tenant.spsByAppId.has(appId)) {
     throw new GraphError(
       409,
@@ -533,7 +534,7 @@ function assignments(
   const tenant = caller.tenant;
   const side = nav === 'appRoleAssignments' ? 'principalId' : 'resourceId';
   if (rest.length === 0 && req.method === 'GET') {
-    requireAny(caller, PERMS.readAssignments);
+    requireRule(caller, RULES.readAssignments);
     const all = [...tenant.assignments.values()].filter((a) => a[side] === sp.id);
     const { page, next } = paginate(req, all, 100, 999);
     const body: Record<string, unknown> = {
@@ -544,7 +545,7 @@ function assignments(
     return ok(body);
   }
   if (rest.length === 0 && req.method === 'POST') {
-    requireAny(caller, PERMS.writeAssignments);
+    requireRule(caller, RULES.writeAssignments);
     const body = requireBodyObject(req.body);
     const principalId = String(body.principalId ?? '').toLowerCase();
     const resourceId = String(body.resourceId ?? '').toLowerCase();
@@ -569,7 +570,7 @@ function assignments(
     );
   }
   if (rest.length === 1 && req.method === 'DELETE') {
-    requireAny(caller, PERMS.writeAssignments);
+    requireRule(caller, RULES.writeAssignments);
     const a = tenant.assignments.get(rest[0]!);
     if (!a || a[side] !== sp.id) throw notFound(rest[0]!);
     tenant.assignments.delete(a.id);
@@ -616,7 +617,7 @@ export function handleDirectoryObjects(
         applyPatch(ctx, caller, kind, rec, requireBodyObject(req.body));
         return noContent();
       case 'DELETE':
-        requireWrite(ctx, caller, kind, rec);
+        requireDelete(ctx, caller, kind, rec);
         if (kind === 'applications') ctx.directory.deleteApplication(caller.tenant, rec.id);
         else ctx.directory.deleteServicePrincipal(caller.tenant, rec.id);
         return noContent();
@@ -643,7 +644,7 @@ export function handleDirectoryObjects(
     return assignments(ctx, caller, req, rec as ServicePrincipalRecord, action, rest.slice(1));
   }
   if (kind === 'applications' && action === 'owners' && req.method === 'GET') {
-    requireAny(caller, PERMS.readApps);
+    requireRule(caller, RULES.readApps);
     const value = (rec as ApplicationRecord).owners
       .map((id) => caller.tenant.servicePrincipals.get(id))
       .filter((sp): sp is ServicePrincipalRecord => sp !== undefined)
@@ -661,7 +662,7 @@ export function handleOrganization(
 ): HttpResult {
   if (req.method !== 'GET')
     throw new GraphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
-  requireAny(caller, PERMS.readOrg);
+  requireRule(caller, RULES.readOrg);
   const org = organizationJson(caller.tenant);
   const select = parseSelect(req.query.get('$select'), org, 'organization');
   if (segments.length > 1) {
@@ -677,11 +678,11 @@ export function handleOrganization(
 export function handlePolicy(ctx: SimContext, caller: GraphCaller, req: GraphRequest): HttpResult {
   const policy = caller.tenant.policy;
   if (req.method === 'GET') {
-    requireAny(caller, PERMS.readPolicy);
+    requireRule(caller, RULES.readPolicy);
     return ok({ '@odata.context': `${metadata(ctx, req)}#policies/defaultAppManagementPolicy/$entity`, ...policy });
   }
   if (req.method === 'PATCH') {
-    requireAny(caller, PERMS.writePolicy);
+    requireRule(caller, RULES.writePolicy);
     const body = requireBodyObject(req.body);
     if (typeof body.isEnabled === 'boolean') policy.isEnabled = body.isEnabled;
     if (typeof body.displayName === 'string') policy.displayName = body.displayName;

@@ -6,7 +6,7 @@ import type { SimContext } from '../sim-context';
 import { GraphError, ok, badRequest, type GraphCaller, type GraphRequest } from './graph-http';
 import { evaluateFilter, filterProperties, parseFilter } from './odata-filter';
 import { nextLink, pageSize } from './paging';
-import { PERMS, requireAny } from './permissions';
+import { RULES, requireRule } from './permissions';
 
 const BETA_ONLY = [
   'signInEventTypes',
@@ -48,7 +48,7 @@ export function handleSignIns(ctx: SimContext, caller: GraphCaller, req: GraphRe
   if (req.method !== 'GET' || segments.length !== 2 || segments[1]!.toLowerCase() !== 'signins') {
     throw badRequest(`Resource not found for the segment '${segments[1] ?? ''}'.`, 'BadRequest');
   }
-  requireAny(caller, PERMS.readSignIns);
+  requireRule(caller, RULES.readSignIns);
   if (!caller.tenant.premium) {
     throw new GraphError(
       403,

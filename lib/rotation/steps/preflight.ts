@@ -1,4 +1,4 @@
-import { ROLES_SATISFYING } from '@/lib/graph/graph-types';
+import { needLabel, permits } from '@/lib/graph/permissions';
 import { credentialList, permanent, type StepHandler } from '@/lib/rotation/steps/step-context';
 
 /**
@@ -7,12 +7,11 @@ import { credentialList, permanent, type StepHandler } from '@/lib/rotation/step
  */
 export const preflight: StepHandler = async (ctx) => {
   const roles = await ctx.graph.grantedRoles(ctx.tenant);
-  const can = (need: keyof typeof ROLES_SATISFYING) => ROLES_SATISFYING[need].some((r) => roles.includes(r));
   const who = ctx.tenant.name ?? ctx.tenant.id;
-  if (!can('writeApplications')) {
+  if (permits('writeApplications', roles) === 'no') {
     throw permanent(
       'PERMISSION_MISSING',
-      `Rekey's management app lacks Application.ReadWrite.All in tenant ${who} (it has: ${roles.join(', ') || 'no roles'}). Ask a Global Administrator of the tenant to grant admin consent again.`,
+      `Rekey's management app lacks ${needLabel('writeApplications')} in tenant ${who} (it has: ${roles.join(', ') || 'no roles'}). Ask a Global Administrator of the tenant to grant admin consent again.`,
     );
   }
   if (ctx.now.getTime() >= ctx.newCert.notAfter.getTime() || ctx.now.getTime() < ctx.newCert.notBefore.getTime()) {
@@ -36,10 +35,10 @@ export const preflight: StepHandler = async (ctx) => {
       "The application no longer exists; it will be recreated from the inventory (display name and the connector type's permissions).",
     );
   }
-  if (plan === 'reestablish_recreate' && !can('writeAppRoleAssignments')) {
+  if (plan === 'reestablish_recreate' && permits('writeAppRoleAssignments', roles) === 'no') {
     throw permanent(
       'PERMISSION_MISSING',
-      `Recreating the connection needs AppRoleAssignment.ReadWrite.All in tenant ${who} to restore its consent; Rekey's management app does not have it. Grant it, or re-establish by replacing the credential instead.`,
+      `Recreating the connection needs ${needLabel('writeAppRoleAssignments')} in tenant ${who} to restore its consent; Rekey's management app does not have it. Grant it, or re-establish by replacing the credential instead.`,
     );
   }
   if (
