@@ -23,8 +23,8 @@ describe('campaign CLI arguments', () => {
   });
 
   it('draws progress bars', () => {
-    expect(bar(50, 10)).toBe('[#####-----]');
-    expect(bar(100, 4)).toBe('[####]');
+    expect(bar(0.5, 10)).toBe('[#####-----]');
+    expect(bar(1, 4)).toBe('[####]');
   });
 
   it('answers usage errors with exit code 2 before touching the database', async () => {

@@ -9,6 +9,7 @@ import { EXIT, UsageError, str, strs, type CliIO, type Command } from '@/cli/com
 import { emitRows, iso, listOptions, outputMode, type Column } from '@/cli/output';
 import { asOption, withRuntime } from '@/cli/session';
 import { RekeyError } from '@/lib/errors';
+import { formatPercent } from '@/lib/utils';
 import type { WaveSpec } from '@/lib/campaigns/plan-waves';
 import type { CampaignProgress, Tally } from '@/lib/campaigns/get-campaign-progress';
 import type { listCampaigns } from '@/lib/campaigns/list-campaigns';
@@ -43,8 +44,9 @@ export function parseCertArgs(args: string[]): Record<string, string> {
   return out;
 }
 
-export function bar(percent: number, width = 24): string {
-  const filled = Math.round((Math.max(0, Math.min(100, percent)) / 100) * width);
+/** A text progress bar for a ratio 0–1. */
+export function bar(ratio: number, width = 24): string {
+  const filled = Math.round(Math.max(0, Math.min(1, ratio)) * width);
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
 }
 
@@ -53,7 +55,7 @@ function tallyLine(t: Tally): string {
   if (t.needsAttention) parts.push(`${t.needsAttention} need attention`);
   if (t.SKIPPED) parts.push(`${t.SKIPPED} skipped`);
   if (t.CANCELLED) parts.push(`${t.CANCELLED} cancelled`);
-  return `${bar(t.percentDone)} ${String(t.percentDone).padStart(5)}%  ${t.done}/${t.total}  (${parts.join(', ')})`;
+  return `${bar(t.doneShare)} ${formatPercent(t.doneShare).padStart(6)}  ${t.done}/${t.total}  (${parts.join(', ')})`;
 }
 
 /**
@@ -138,7 +140,7 @@ export function campaignJson(c: CampaignListRow) {
     finishedAt: iso(c.finishedAt),
     deadline: iso(c.deadline),
     items: { total: c.total, ...c.byState },
-    percentDone: c.percentDone,
+    doneShare: c.doneShare,
   };
 }
 
@@ -147,7 +149,7 @@ const campaignColumns: Column<CampaignListRow>[] = [
   { header: 'NAME', cell: (c) => c.name },
   { header: 'STATE', cell: (c) => c.state },
   { header: 'ITEMS', cell: (c) => String(c.total) },
-  { header: 'DONE', cell: (c) => `${c.percentDone}%` },
+  { header: 'DONE', cell: (c) => formatPercent(c.doneShare) },
   { header: 'OK', cell: (c) => String(c.byState.SUCCEEDED ?? 0) },
   { header: 'FAILED', cell: (c) => String(c.byState.FAILED ?? 0) },
   { header: 'ID', cell: (c) => c.id },

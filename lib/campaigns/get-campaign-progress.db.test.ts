@@ -135,14 +135,14 @@ describe('campaign progress', () => {
       total: 9,
       needsAttention: 1,
       done: 5,
-      percentDone: 55.6,
+      doneShare: 5 / 9,
     });
   });
 
   it('breaks progress down per wave and per region', async () => {
     const p = await getCampaignProgress(db, campaignId, { now });
     expect(p.byWave).toEqual([
-      { wave: 0, current: false, ...zero, SUCCEEDED: 2, total: 2, needsAttention: 0, done: 2, percentDone: 100 },
+      { wave: 0, current: false, ...zero, SUCCEEDED: 2, total: 2, needsAttention: 0, done: 2, doneShare: 1 },
       {
         wave: 1,
         current: true,
@@ -155,7 +155,7 @@ describe('campaign progress', () => {
         total: 7,
         needsAttention: 1,
         done: 3,
-        percentDone: 42.9,
+        doneShare: 3 / 7,
       },
     ]);
     expect(p.byRegion.map(({ certificateId: _c, sha1Thumbprint: _s, ...r }) => r)).toEqual([
@@ -168,7 +168,7 @@ describe('campaign progress', () => {
         total: 4,
         needsAttention: 1,
         done: 3,
-        percentDone: 75,
+        doneShare: 0.75,
       },
       {
         region: 'US',
@@ -180,7 +180,7 @@ describe('campaign progress', () => {
         total: 5,
         needsAttention: 0,
         done: 2,
-        percentDone: 40,
+        doneShare: 0.4,
       },
     ]);
     expect(p.byRegion.every((r) => r.sha1Thumbprint !== null)).toBe(true);

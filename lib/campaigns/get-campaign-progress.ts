@@ -6,6 +6,7 @@
 import { type Prisma, type Db } from '@/lib/db';
 import type { Principal } from '@/lib/auth/principal';
 import { RekeyError } from '@/lib/errors';
+import { shareOf } from '@/lib/utils';
 import { requireCampaignScope, requireUuid } from '@/lib/campaigns/campaign-access';
 import { estimateCompletion, type DeadlineRisk } from '@/lib/campaigns/estimate-completion';
 import { readWaveSpecs } from '@/lib/campaigns/tick-campaign';
@@ -21,8 +22,8 @@ export interface Tally extends StateCounts {
   needsAttention: number;
   /** Items in a final state (succeeded, failed, skipped, cancelled). */
   done: number;
-  /** 0–100, one decimal. */
-  percentDone: number;
+  /** done / total as a ratio 0–1 (format with formatPercent). */
+  doneShare: number;
 }
 
 export interface CampaignProgress {
@@ -66,7 +67,7 @@ function tally(rows: { state: string; n: number; attention: number }[]): Tally {
     total: 0,
     needsAttention: 0,
     done: 0,
-    percentDone: 0,
+    doneShare: 0,
   };
   for (const r of rows) {
     t[r.state as ItemState] += r.n;
@@ -74,7 +75,7 @@ function tally(rows: { state: string; n: number; attention: number }[]): Tally {
     t.needsAttention += r.attention;
   }
   t.done = t.SUCCEEDED + t.FAILED + t.SKIPPED + t.CANCELLED;
-  t.percentDone = t.total ? Math.round((t.done / t.total) * 1000) / 10 : 0;
+  t.doneShare = shareOf(t.done, t.total);
   return t;
 }
 

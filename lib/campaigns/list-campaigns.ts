@@ -3,6 +3,7 @@
  * A scoped principal sees the campaigns whose every item lies inside their scope.
  */
 import type { Db, Prisma } from '@/lib/db';
+import { shareOf } from '@/lib/utils';
 import { isFleetWide, tenantScopeWhere, type Principal } from '@/lib/auth/principal';
 
 export async function listCampaigns(
@@ -58,7 +59,7 @@ export async function listCampaigns(
       approvedAt: c.approvedAt,
       byState,
       total: totalItems,
-      percentDone: totalItems ? Math.round((doneItems / totalItems) * 1000) / 10 : 0,
+      doneShare: shareOf(doneItems, totalItems),
     };
   });
   return { rows, total, page, pageSize };

@@ -52,7 +52,8 @@ export default async function CampaignsPage({ searchParams }: Props) {
       className: 'min-w-48',
       cell: (c) => (
         <ProgressBar
-          value={c.percentDone}
+          value={c.doneShare}
+          max={1}
           label={`${c.name} progress`}
           showLabel
           size="sm"

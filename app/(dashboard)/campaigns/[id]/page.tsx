@@ -25,7 +25,7 @@ import {
 } from '@/lib/campaigns/get-campaign-progress';
 import { db } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
-import { firstParam, formatDateTime, formatDuration, formatNumber, hrefWith } from '@/lib/utils';
+import { firstParam, formatDateTime, formatDuration, formatNumber, formatPercent, hrefWith } from '@/lib/utils';
 import { userNames } from '../_lib/campaign-queries';
 import {
   CAMPAIGN_STATE_TONE,
@@ -217,10 +217,11 @@ export default async function CampaignPage({ params, searchParams }: Props) {
           {live ? <LiveRefresh /> : null}
         </div>
         <ProgressBar
-          value={t.percentDone}
+          value={t.done}
+          max={t.total}
           label="Campaign progress"
           showLabel
-          valueText={`${t.percentDone}% — ${formatNumber(t.done)} of ${formatNumber(t.total)} done`}
+          valueText={`${formatPercent(t.doneShare)} — ${formatNumber(t.done)} of ${formatNumber(t.total)} done`}
           tone={t.FAILED ? 'warning' : c.state === 'COMPLETED' ? 'success' : 'accent'}
         />
         <div className="grid grid-cols-2 gap-4 lg:grid-cols-5">
@@ -270,7 +271,7 @@ export default async function CampaignPage({ params, searchParams }: Props) {
               keys={ITEM_KEYS}
               rows={progress.byWave.map((w) => ({
                 key: String(w.wave),
-                label: `${w.wave === 0 && c.waves.length > 1 ? 'Canary' : `Wave ${w.wave + 1}`}${w.current && c.state === 'RUNNING' ? ' (current)' : ''} · ${w.percentDone}%`,
+                label: `${w.wave === 0 && c.waves.length > 1 ? 'Canary' : `Wave ${w.wave + 1}`}${w.current && c.state === 'RUNNING' ? ' (current)' : ''} · ${formatPercent(w.doneShare)}`,
                 href: hrefWith(`/campaigns/${c.id}`, {}, { wave: String(w.wave) }),
                 values: Object.fromEntries(ITEM_KEYS.map((k) => [k.key, w[k.key as ItemState]])),
               }))}
@@ -306,7 +307,8 @@ export default async function CampaignPage({ params, searchParams }: Props) {
                   </span>
                 </div>
                 <ProgressBar
-                  value={r.percentDone}
+                  value={r.done}
+                  max={r.total}
                   label={`${r.region} progress`}
                   size="sm"
                   tone={r.FAILED ? 'warning' : 'accent'}
@@ -330,7 +332,7 @@ export default async function CampaignPage({ params, searchParams }: Props) {
                 value: c.waves
                   .map(
                     (w, i) =>
-                      `${i === 0 && c.waves.length > 1 ? 'canary' : `wave ${i + 1}`}: ${w.size === null ? 'the rest' : w.size !== undefined ? w.size : `${w.percent}%`}`,
+                      `${i === 0 && c.waves.length > 1 ? 'canary' : `wave ${i + 1}`}: ${w.size === null ? 'the rest' : w.size !== undefined ? w.size : formatPercent((w.percent ?? 0) / 100)}`,
                   )
                   .join(' · '),
               },
