@@ -27,6 +27,7 @@ import { readObservedCredentials } from '@/lib/detection/observed-credentials';
 import { reclassifyConnectorsInTransaction } from '@/lib/detection/reclassify-connectors';
 import { selectScanTenants, type ScanSelection, type ScanTenant } from '@/lib/detection/select-scan-tenants';
 import { listSignIns, type SignIn } from '@/lib/graph/list-sign-ins';
+import { EXPOSED_STATUSES } from '@/lib/fleet/statuses';
 
 export const CLEAN_LOOKBACK_DAYS = 30;
 
@@ -262,7 +263,7 @@ export async function scanSignIns(selection: ScanSelection, ctx: ScanContext): P
   const explicit = !('all' in selection);
   // "All" = tenants with an exposed connector (the status already folds in every observed credential).
   const tenants = await selectScanTenants(db, ctx.caller, selection, {
-    connectors: { some: { status: { in: ['targeted', 'compromised'] } } },
+    connectors: { some: { status: { in: [...EXPOSED_STATUSES] } } },
   });
   const [adv, settings] = await Promise.all([loadAdvisoryIndicators(db), loadDetectionSettings(db)]);
   const matcher = createAddressMatcher(settings.vendorCidrs);

@@ -14,7 +14,7 @@ import { SelectionSchema, type Selection } from '@/lib/campaigns/resolve-selecti
 import { db } from '@/lib/db';
 import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
 import { listFilterOptions } from '@/lib/fleet/list-filter-options';
-import { CONNECTOR_STATUS_VALUES } from '@/lib/fleet/statuses';
+import { STATUS_FILTER_VALUES, statusFilterLabel } from '@/lib/fleet/fleet-figures';
 import { firstParam, formatDate, formatNumber } from '@/lib/utils';
 import { FleetFilterFields } from '../../../_components/fleet-filter-form';
 import { CampaignForm } from '../../_components/campaign-form';
@@ -130,7 +130,7 @@ export default async function NewCampaignPage({ searchParams }: Props) {
                     defaultValue={filters.status ?? ''}
                     options={[
                       { value: '', label: 'Any status' },
-                      ...CONNECTOR_STATUS_VALUES.map((s) => ({ value: s, label: s })),
+                      ...STATUS_FILTER_VALUES.map((s) => ({ value: s, label: statusFilterLabel(s) })),
                     ]}
                   />
                 </label>
