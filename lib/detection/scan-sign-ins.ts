@@ -16,6 +16,7 @@
  * Explicitly named tenants are scanned for every connector (the last 30 days when no credential
  * is compromised), so their log state is known too.
  */
+import { tenantRefOf } from '@/lib/graph/graph-gateway';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { Prisma } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
@@ -165,11 +166,7 @@ async function scanTenant(
   const rows: EvidenceRow[] = [];
   for (const plan of plans) {
     try {
-      const r = await listSignIns(
-        gw,
-        { id: t.entraTenantId, name: t.displayName },
-        { appId: plan.appId, since: plan.since },
-      );
+      const r = await listSignIns(gw, tenantRefOf(t), { appId: plan.appId, since: plan.since });
       if (!r.available) {
         out.state = r.reason === 'needs_premium' ? 'unavailable_license' : 'unavailable_permission';
         out.detail =
