@@ -10,6 +10,7 @@ import { emitRows, iso, listOptions, outputMode, type Column } from '@/cli/outpu
 import { asOption, withRuntime } from '@/cli/session';
 import { RekeyError } from '@/lib/errors';
 import { formatPercent } from '@/lib/utils';
+import { CAMPAIGN_STATES as CAMPAIGN_LIFECYCLE_STATES } from '@/lib/campaigns/campaign-outcome';
 import type { WaveSpec } from '@/lib/campaigns/plan-waves';
 import type { CampaignProgress, Tally } from '@/lib/campaigns/get-campaign-progress';
 import type { listCampaigns } from '@/lib/campaigns/list-campaigns';
@@ -67,7 +68,7 @@ export function watchVerdict(p: CampaignProgress): { code: 0 | 1; message: strin
   const t = p.totals;
   const exceptions = t.FAILED + t.SKIPPED + t.CANCELLED;
   const working = t.RUNNING - t.needsAttention;
-  if (c.state === 'COMPLETED')
+  if (c.state === 'FINISHED')
     return exceptions === 0
       ? { code: 0, message: `campaign ${c.id} completed: all ${t.SUCCEEDED} item(s) succeeded` }
       : {
@@ -78,10 +79,10 @@ export function watchVerdict(p: CampaignProgress): { code: 0 | 1; message: strin
     return working > 0
       ? null
       : { code: 1, message: `campaign ${c.id} was cancelled: ${t.SUCCEEDED} of ${t.total} item(s) succeeded` };
-  if (c.state === 'DRAFT' || c.state === 'AWAITING_APPROVAL')
+  if (c.state === 'DRAFT' || c.state === 'AWAITING_APPROVAL' || c.state === 'APPROVED')
     return {
       code: 1,
-      message: `campaign ${c.id} has not started (${c.state}): ${c.state === 'DRAFT' ? `rekey campaign start ${c.id}` : `rekey campaign approve ${c.id} --as <second admin>`}`,
+      message: `campaign ${c.id} has not started (${c.state}): ${c.state !== 'AWAITING_APPROVAL' ? `rekey campaign start ${c.id}` : `rekey campaign approve ${c.id} --as <second admin>`}`,
     };
   if (working > 0) return null;
   if (c.state === 'PAUSED')
@@ -141,6 +142,8 @@ export function campaignJson(c: CampaignListRow) {
     deadline: iso(c.deadline),
     items: { total: c.total, ...c.byState },
     doneShare: c.doneShare,
+    outcome: c.outcome.label,
+    outcomeCounts: c.outcome.counts,
   };
 }
 
@@ -155,7 +158,7 @@ const campaignColumns: Column<CampaignListRow>[] = [
   { header: 'ID', cell: (c) => c.id },
 ];
 
-const CAMPAIGN_STATES = ['DRAFT', 'AWAITING_APPROVAL', 'RUNNING', 'PAUSED', 'COMPLETED', 'CANCELLED'];
+const CAMPAIGN_STATES: readonly string[] = CAMPAIGN_LIFECYCLE_STATES;
 
 export const campaignCommands: Command[] = [
   {

@@ -10,6 +10,7 @@ import { shareOf } from '@/lib/utils';
 import { requireCampaignScope, requireUuid } from '@/lib/campaigns/campaign-access';
 import { estimateCompletion, type DeadlineRisk } from '@/lib/campaigns/estimate-completion';
 import { readWaveSpecs } from '@/lib/campaigns/tick-campaign';
+import { deriveCampaignOutcome, type CampaignOutcome } from '@/lib/campaigns/campaign-outcome';
 import type { WaveSpec } from '@/lib/campaigns/plan-waves';
 
 export const ITEM_STATES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'] as const;
@@ -45,6 +46,8 @@ export interface CampaignProgress {
     finishedAt: Date | null;
   };
   totals: Tally;
+  /** What the campaign says about itself, derived from the items (lib/campaigns/campaign-outcome.ts). */
+  outcome: CampaignOutcome;
   byWave: (Tally & { wave: number; current: boolean })[];
   byRegion: (Tally & { region: string; certificateId: string | null; sha1Thumbprint: string | null })[];
   throughput: { last5m: number; last15m: number; perMinute: number };
@@ -130,7 +133,8 @@ export async function getCampaignProgress(
   }));
   const last5m = n(thr[0]?.last5);
   const last15m = n(thr[0]?.last15);
-  const remaining = totals.QUEUED + totals.RUNNING;
+  // Only items that can progress without a person: a rotation that needs attention waits forever.
+  const remaining = totals.QUEUED + totals.RUNNING - totals.needsAttention;
   const est = estimateCompletion({
     now,
     state: c.state,
@@ -159,6 +163,7 @@ export async function getCampaignProgress(
       finishedAt: c.finishedAt,
     },
     totals,
+    outcome: deriveCampaignOutcome(c.state, totals),
     byWave,
     byRegion,
     throughput: { last5m, last15m, perMinute: est.perMinute },

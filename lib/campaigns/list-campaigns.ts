@@ -4,6 +4,9 @@
  */
 import type { Db, Prisma } from '@/lib/db';
 import { shareOf } from '@/lib/utils';
+import { deriveCampaignOutcome, type ItemTally } from '@/lib/campaigns/campaign-outcome';
+
+type ItemKey = Exclude<keyof ItemTally, 'needsAttention' | 'skippedOnTarget'>;
 import { isFleetWide, tenantScopeWhere, type Principal } from '@/lib/auth/principal';
 
 export async function listCampaigns(
@@ -60,6 +63,7 @@ export async function listCampaigns(
       byState,
       total: totalItems,
       doneShare: shareOf(doneItems, totalItems),
+      outcome: deriveCampaignOutcome(c.state, { ...(byState as Record<ItemKey, number>), needsAttention: 0 }),
     };
   });
   return { rows, total, page, pageSize };
