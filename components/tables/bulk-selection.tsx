@@ -91,7 +91,14 @@ export function BulkActionButton({
 }) {
   const { checked } = useSelection(formId, name);
   return (
-    <Button type="submit" size="sm" variant={variant ?? 'secondary'} name="intent" value={value} disabled={checked === 0}>
+    <Button
+      type="submit"
+      size="sm"
+      variant={variant ?? 'secondary'}
+      name="intent"
+      value={value}
+      disabled={checked === 0}
+    >
       {children}
     </Button>
   );
