@@ -66,10 +66,10 @@ describe(`fault storm (${CHAOS_SIZE})`, () => {
     process.stderr.write(
       `[chaos] storm ${CHAOS_SIZE}: ${fleet.length} connectors in ${(outcome.wallMs / 1000).toFixed(1)} s; items ${JSON.stringify(done.items)}; rotations ${JSON.stringify(done.rotations)}; ${sampled.samples} samples\n[chaos] steps: ${await stepSummary(campaignId)}\n[chaos] worker: ${worker.jobFailures()}\n`,
     );
-    if (done.state !== 'COMPLETED' || done.items.SUCCEEDED !== fleet.length)
+    if (done.state !== 'FINISHED' || done.items.SUCCEEDED !== fleet.length)
       process.stderr.write(`${await rotationTrouble(campaignId)}\n${worker.log.slice(-3000)}\n`);
 
-    expect(done.state).toBe('COMPLETED');
+    expect(done.state).toBe('FINISHED');
     expect(done.items).toEqual({ SUCCEEDED: fleet.length });
     expect(done.rotations).toEqual({ SUCCEEDED: fleet.length });
     expect(final).toEqual({ notExactlyNew: [], duplicates: [], withoutValid: [], oldOnSp: [] });

@@ -53,8 +53,8 @@ describe(`overlapping campaigns (${CHAOS_SIZE})`, () => {
     const [oa, ob] = [await campaignOutcome(ca), await campaignOutcome(cb)];
     process.stderr.write(`[chaos] overlap ${CHAOS_SIZE}: A ${JSON.stringify(oa)}; B ${JSON.stringify(ob)}\n`);
 
-    expect(oa.state).toBe('COMPLETED');
-    expect(ob.state).toBe('COMPLETED');
+    expect(oa.state).toBe('FINISHED');
+    expect(ob.state).toBe('FINISHED');
     // One rotation per connector, across both campaigns (and nothing else rotated them).
     const perConnector = await db.rotation.groupBy({
       by: ['connectorId'],

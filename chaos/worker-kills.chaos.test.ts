@@ -76,11 +76,11 @@ describe(`worker killed with SIGKILL (${CHAOS_SIZE})`, () => {
     process.stderr.write(
       `[chaos] kills ${CHAOS_SIZE} (seed ${seed}): ${fleet.length} connectors in ${(wallMs / 1000).toFixed(1)} s; kills at ${kills.join(', ')}; items ${JSON.stringify(done.items)}; rotations ${JSON.stringify(done.rotations)}; ${sampled.samples} samples\n[chaos] steps: ${await stepSummary(campaignId)}\n[chaos] worker: ${worker.jobFailures()}\n`,
     );
-    if (done.state !== 'COMPLETED' || done.items.SUCCEEDED !== fleet.length)
+    if (done.state !== 'FINISHED' || done.items.SUCCEEDED !== fleet.length)
       process.stderr.write(`${await rotationTrouble(campaignId)}\n${worker.log.slice(-3000)}\n`);
 
     expect(kills).toHaveLength(SIZE.kills);
-    expect(done.state).toBe('COMPLETED');
+    expect(done.state).toBe('FINISHED');
     expect(done.items).toEqual({ SUCCEEDED: fleet.length });
     expect(done.rotations).toEqual({ SUCCEEDED: fleet.length });
     expect(final).toEqual({ notExactlyNew: [], duplicates: [], withoutValid: [], oldOnSp: [] });

@@ -1,4 +1,7 @@
-/** Who the CLI acts as in the audit log: `cli:<os user>` (the operator of the machine). */
+/**
+ * Who the CLI acts as in the audit log: `cli:<os user>` (the operator of the machine); its "From
+ * where" (clientIp) is `cli:<os user>@<host>`, since a command has no client address.
+ */
 import os from 'node:os';
 import type { Actor } from '@/lib/audit/append-audit-event';
 
@@ -11,11 +14,16 @@ export function osUser(): string {
   }
 }
 
+/** The audit log's "From where" for the command line. */
+export function cliOrigin(): string {
+  return `cli:${osUser()}@${os.hostname()}`;
+}
+
 export function cliActor(): Actor {
-  return { id: null, label: `cli:${osUser()}` };
+  return { id: null, label: `cli:${osUser()}`, clientIp: cliOrigin() };
 }
 
 /** `--as EMAIL`: the Rekey user the command acts for, still labelled with the OS user who ran it. */
 export function cliActorAs(user: { userId: string; email: string }): Actor {
-  return { id: user.userId, label: `cli:${osUser()} as ${user.email}` };
+  return { id: user.userId, label: `cli:${osUser()} as ${user.email}`, clientIp: cliOrigin() };
 }

@@ -109,7 +109,7 @@ describe('exit codes of the real binary', () => {
     [['tenants', 'list', '--bogus'], /^error: Unknown option '--bogus'/],
     [['tenants'], /^error: "rekey tenants" needs a command/],
     [['tenants', 'frobnicate'], /^error: unknown command "rekey tenants frobnicate"/],
-    [['connectors', 'list', '--status', 'sad'], /^error: --status must be one of targeted, compromised/],
+    [['connectors', 'list', '--status', 'sad'], /^error: --status must be one of exposed, targeted, compromised/],
     [['campaign', 'status'], /^error: give one campaign id/],
     [[], /^rekey .* — rotate/],
   ])('bad usage %j exits 2 with the reason on stderr and nothing on stdout', async (args, message) => {

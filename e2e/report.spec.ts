@@ -5,6 +5,14 @@ test('a viewer reads the security report, opens a tenant evidence pack and downl
   await signIn(page, USERS.viewer, '/reports/security');
   await expect(page.getByRole('heading', { level: 1, name: 'Security report' })).toBeVisible();
   await expect(page.getByRole('img', { name: /Rotated share of exposed connectors/ })).toBeVisible();
+  // The share is one ratio through the one formatter: its detail's "X of Y", never above 100 %.
+  const summary = (await page.getByRole('region', { name: 'Summary' }).textContent()) ?? '';
+  const [, shown, done, of] =
+    /Rotated share([\d.]+)%([\d,]+) of ([\d,]+) exposed connectors remediated/.exec(summary) ?? [];
+  const [d, o] = [Number(done?.replace(/,/g, '')), Number(of?.replace(/,/g, ''))];
+  expect(o).toBeGreaterThan(0);
+  expect(Number(shown)).toBeLessThanOrEqual(100);
+  expect(Number(shown)).toBeCloseTo((d / o) * 100, 0);
   await expect(page.getByRole('img', { name: /Time to remediate/ })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Outstanding by severity' })).toContainText(/critical/i);
   const targeted = page.getByRole('region', { name: 'Targeted tenants' });

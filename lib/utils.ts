@@ -53,10 +53,25 @@ export function formatCompact(n: number): string {
   return compactFmt.format(n);
 }
 
-/** 0.4567 → "45.7%" (ratio in, percent out). */
+/**
+ * The one percentage formatter: 0.4567 → "45.7%". It takes a ratio 0–1 (never a percentage), so a
+ * share is clamped to 0–100 %, and rounding never claims "100%" for an unfinished share nor "0%"
+ * for a started one (0.9996 → "99.9%", 0.0004 → "0.1%").
+ */
 export function formatPercent(ratio: number, fractionDigits = 1): string {
   if (!Number.isFinite(ratio)) return '—';
-  return `${(ratio * 100).toFixed(fractionDigits).replace(/\.0+$/, '')}%`;
+  const r = Math.min(1, Math.max(0, ratio));
+  const scale = 10 ** fractionDigits;
+  let hundredths = Math.round(r * 100 * scale);
+  if (r < 1 && hundredths >= 100 * scale) hundredths = 100 * scale - 1;
+  if (r > 0 && hundredths <= 0) hundredths = 1;
+  return `${(hundredths / scale).toFixed(fractionDigits).replace(/\.0+$/, '')}%`;
+}
+
+/** part / whole as a ratio 0–1 for formatPercent (0 when whole is 0). */
+export function shareOf(part: number, whole: number): number {
+  if (!(whole > 0) || !Number.isFinite(part)) return 0;
+  return Math.min(1, Math.max(0, part / whole));
 }
 
 function toDate(d: Date | string | number): Date {

@@ -18,7 +18,7 @@ import { fleetScopeFor } from '@/lib/fleet/fleet-scope';
 import { getFleetOverview } from '@/lib/fleet/get-fleet-overview';
 import { listFilterOptions } from '@/lib/fleet/list-filter-options';
 import { CONNECTOR_STATUS_VALUES } from '@/lib/fleet/statuses';
-import { formatNumber, formatPercent, formatRelativeTime, hrefWith } from '@/lib/utils';
+import { formatNumber, formatPercent, formatRelativeTime, hrefWith, shareOf } from '@/lib/utils';
 import { FleetFilterForm } from './_components/fleet-filter-form';
 
 export const metadata: Metadata = { title: 'Overview · Rekey' };
@@ -36,7 +36,10 @@ export default async function OverviewPage({ searchParams }: Props) {
   ]);
   const keep = { region: filters.region, group: filters.group, connectorTypeId: filters.connectorTypeId };
   const connectorsHref = (extra: Record<string, string>) => hrefWith('/connectors', keep, extra);
-  const inFlight = o.rotationsInFlight.PENDING + o.rotationsInFlight.RUNNING + o.rotationsInFlight.WAITING;
+  // Every active rotation, needs attention included: exactly the rows of /rotations?state=active.
+  const inFlight = Object.values(o.rotationsInFlight).reduce((a, b) => a + b, 0);
+  // The rotations list has no region/group/type filter: link a rotation figure only when it counts the same rows.
+  const rotationLinks = !filters.region && !filters.group && !filters.connectorTypeId;
   const remediated = o.burnDown.length ? (o.burnDown[0]?.exposed ?? 0) - o.exposedConnectors : 0;
 
   return (
@@ -84,18 +87,27 @@ export default async function OverviewPage({ searchParams }: Props) {
           value={formatNumber(o.exposedConnectors)}
           detail={
             o.connectors
-              ? `${formatPercent(o.exposedConnectors / o.connectors)} of connectors on a compromised certificate`
+              ? `${formatPercent(shareOf(o.exposedConnectors, o.connectors))} of connectors on a compromised certificate (targeted or not)`
               : undefined
           }
           tone={o.exposedConnectors ? 'danger' : 'default'}
-          href={connectorsHref({ status: 'compromised' })}
+          href={connectorsHref({ status: 'exposed' })}
         />
-        <Stat label="Rotations in flight" value={formatNumber(inFlight)} href="/rotations?state=active" />
+        <Stat
+          label="Rotations in flight"
+          value={formatNumber(inFlight)}
+          detail={
+            o.rotationsInFlight.NEEDS_ATTENTION
+              ? `including ${formatNumber(o.rotationsInFlight.NEEDS_ATTENTION)} that need attention`
+              : undefined
+          }
+          href={rotationLinks ? '/rotations?state=active' : undefined}
+        />
         <Stat
           label="Need attention"
           value={formatNumber(o.rotationsInFlight.NEEDS_ATTENTION)}
           tone={o.rotationsInFlight.NEEDS_ATTENTION ? 'warning' : 'default'}
-          href="/rotations?state=NEEDS_ATTENTION"
+          href={rotationLinks ? '/rotations?state=NEEDS_ATTENTION' : undefined}
         />
       </section>
 

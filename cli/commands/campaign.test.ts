@@ -25,8 +25,8 @@ describe('campaign CLI arguments', () => {
   });
 
   it('draws progress bars', () => {
-    expect(bar(50, 10)).toBe('[#####-----]');
-    expect(bar(100, 4)).toBe('[####]');
+    expect(bar(0.5, 10)).toBe('[#####-----]');
+    expect(bar(1, 4)).toBe('[####]');
   });
 
   it('answers usage errors with exit code 2 before touching the database', async () => {
@@ -65,9 +65,9 @@ describe('campaign status --watch: when it stops and with which exit code', () =
     >[0];
   };
   it.each<[string, string, T, 0 | 1 | null, RegExp | null]>([
-    ['every item succeeded', 'COMPLETED', { SUCCEEDED: 5 }, 0, /all 5 item\(s\) succeeded/],
-    ['completed with a failure', 'COMPLETED', { SUCCEEDED: 4, FAILED: 1 }, 1, /with exceptions: 4 succeeded, 1 failed/],
-    ['completed with a skipped item', 'COMPLETED', { SUCCEEDED: 4, SKIPPED: 1 }, 1, /1 skipped/],
+    ['every item succeeded', 'FINISHED', { SUCCEEDED: 5 }, 0, /all 5 item\(s\) succeeded/],
+    ['completed with a failure', 'FINISHED', { SUCCEEDED: 4, FAILED: 1 }, 1, /with exceptions: 4 succeeded, 1 failed/],
+    ['completed with a skipped item', 'FINISHED', { SUCCEEDED: 4, SKIPPED: 1 }, 1, /1 skipped/],
     ['cancelled, nothing running', 'CANCELLED', { SUCCEEDED: 1, CANCELLED: 3 }, 1, /was cancelled: 1 of 4/],
     ['cancelled, rotations still finishing', 'CANCELLED', { RUNNING: 2, CANCELLED: 3 }, null, null],
     ['running with queued items', 'RUNNING', { QUEUED: 3, SUCCEEDED: 1 }, null, null],

@@ -9,6 +9,8 @@ import { EXIT, UsageError, str, strs, type CliIO, type Command } from '@/cli/com
 import { emitRows, iso, listOptions, outputMode, type Column } from '@/cli/output';
 import { asOption, withRuntime } from '@/cli/session';
 import { RekeyError } from '@/lib/errors';
+import { formatPercent } from '@/lib/utils';
+import { CAMPAIGN_STATES as CAMPAIGN_LIFECYCLE_STATES } from '@/lib/campaigns/campaign-outcome';
 import type { WaveSpec } from '@/lib/campaigns/plan-waves';
 import type { CampaignProgress, Tally } from '@/lib/campaigns/get-campaign-progress';
 import type { listCampaigns } from '@/lib/campaigns/list-campaigns';
@@ -45,8 +47,9 @@ export function parseCertArgs(args: string[]): Record<string, string> {
   return out;
 }
 
-export function bar(percent: number, width = 24): string {
-  const filled = Math.round((Math.max(0, Math.min(100, percent)) / 100) * width);
+/** A text progress bar for a ratio 0–1. */
+export function bar(ratio: number, width = 24): string {
+  const filled = Math.round(Math.max(0, Math.min(1, ratio)) * width);
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
 }
 
@@ -55,7 +58,7 @@ function tallyLine(t: Tally): string {
   if (t.needsAttention) parts.push(`${t.needsAttention} need attention`);
   if (t.SKIPPED) parts.push(`${t.SKIPPED} skipped`);
   if (t.CANCELLED) parts.push(`${t.CANCELLED} cancelled`);
-  return `${bar(t.percentDone)} ${String(t.percentDone).padStart(5)}%  ${t.done}/${t.total}  (${parts.join(', ')})`;
+  return `${bar(t.doneShare)} ${formatPercent(t.doneShare).padStart(6)}  ${t.done}/${t.total}  (${parts.join(', ')})`;
 }
 
 /**
@@ -67,7 +70,7 @@ export function watchVerdict(p: CampaignProgress): { code: 0 | 1; message: strin
   const t = p.totals;
   const exceptions = t.FAILED + t.SKIPPED + t.CANCELLED;
   const working = t.RUNNING - t.needsAttention;
-  if (c.state === 'COMPLETED')
+  if (c.state === 'FINISHED')
     return exceptions === 0
       ? { code: 0, message: `campaign ${c.id} completed: all ${t.SUCCEEDED} item(s) succeeded` }
       : {
@@ -78,10 +81,10 @@ export function watchVerdict(p: CampaignProgress): { code: 0 | 1; message: strin
     return working > 0
       ? null
       : { code: 1, message: `campaign ${c.id} was cancelled: ${t.SUCCEEDED} of ${t.total} item(s) succeeded` };
-  if (c.state === 'DRAFT' || c.state === 'AWAITING_APPROVAL')
+  if (c.state === 'DRAFT' || c.state === 'AWAITING_APPROVAL' || c.state === 'APPROVED')
     return {
       code: 1,
-      message: `campaign ${c.id} has not started (${c.state}): ${c.state === 'DRAFT' ? `rekey campaign start ${c.id}` : `rekey campaign approve ${c.id} --as <second admin>`}`,
+      message: `campaign ${c.id} has not started (${c.state}): ${c.state !== 'AWAITING_APPROVAL' ? `rekey campaign start ${c.id}` : `rekey campaign approve ${c.id} --as <second admin>`}`,
     };
   if (working > 0) return null;
   if (c.state === 'PAUSED')
@@ -140,7 +143,9 @@ export function campaignJson(c: CampaignListRow) {
     finishedAt: iso(c.finishedAt),
     deadline: iso(c.deadline),
     items: { total: c.total, ...c.byState },
-    percentDone: c.percentDone,
+    doneShare: c.doneShare,
+    outcome: c.outcome.label,
+    outcomeCounts: c.outcome.counts,
   };
 }
 
@@ -149,13 +154,13 @@ const campaignColumns: Column<CampaignListRow>[] = [
   { header: 'NAME', cell: (c) => c.name },
   { header: 'STATE', cell: (c) => c.state },
   { header: 'ITEMS', cell: (c) => String(c.total) },
-  { header: 'DONE', cell: (c) => `${c.percentDone}%` },
+  { header: 'DONE', cell: (c) => formatPercent(c.doneShare) },
   { header: 'OK', cell: (c) => String(c.byState.SUCCEEDED ?? 0) },
   { header: 'FAILED', cell: (c) => String(c.byState.FAILED ?? 0) },
   { header: 'ID', cell: (c) => c.id },
 ];
 
-const CAMPAIGN_STATES = ['DRAFT', 'AWAITING_APPROVAL', 'RUNNING', 'PAUSED', 'COMPLETED', 'CANCELLED'];
+const CAMPAIGN_STATES: readonly string[] = CAMPAIGN_LIFECYCLE_STATES;
 
 export const campaignCommands: Command[] = [
   {

@@ -3,7 +3,7 @@ import { EXIT, UsageError, str, type Command } from '../command';
 import { day, emitRows, iso, listOptions, outputMode, pagesOf, type Column } from '../output';
 import { asOption, withRuntime } from '../session';
 import { viewerScope } from './tenants';
-import { CONNECTOR_STATUS_VALUES } from '@/lib/fleet/statuses';
+import { STATUS_FILTER_VALUES, type StatusFilter } from '@/lib/fleet/fleet-figures';
 import { RekeyError } from '@/lib/errors';
 import type { listConnectors } from '@/lib/fleet/list-connectors';
 
@@ -55,7 +55,7 @@ export const connectorCommands: Command[] = [
     usage:
       'connectors list [--status S] [--tenant ID] [--region R] [--group G] [--search Q] [--as EMAIL] [--json | --ndjson]',
     details:
-      `--status S      ${CONNECTOR_STATUS_VALUES.join(' | ')} (the statuses the dashboard counts)\n` +
+      `--status S      ${STATUS_FILTER_VALUES.join(' | ')} (exposed = targeted + compromised, as the dashboard counts)\n` +
       '--tenant ID     one tenant: Rekey id, Entra tenant id or default domain\n' +
       '--region R      connectors of tenants in region R; --group G: in tenant group G\n' +
       '--search Q      connector or tenant name contains Q, or the app id is Q\n' +
@@ -73,10 +73,10 @@ export const connectorCommands: Command[] = [
     async run({ values }, io) {
       const mode = outputMode(values);
       const status = str(values.status);
-      if (status !== undefined && !(CONNECTOR_STATUS_VALUES as readonly string[]).includes(status))
-        throw new UsageError(`--status must be one of ${CONNECTOR_STATUS_VALUES.join(', ')}`);
+      if (status !== undefined && !(STATUS_FILTER_VALUES as readonly string[]).includes(status))
+        throw new UsageError(`--status must be one of ${STATUS_FILTER_VALUES.join(', ')}`);
       const filters = {
-        ...(status ? { status: status as (typeof CONNECTOR_STATUS_VALUES)[number] } : {}),
+        ...(status ? { status: status as StatusFilter } : {}),
         ...(str(values.region) ? { region: str(values.region) } : {}),
         ...(str(values.group) ? { group: str(values.group) } : {}),
         ...(str(values.search) ? { q: str(values.search) } : {}),

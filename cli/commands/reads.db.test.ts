@@ -153,6 +153,7 @@ describe('certificates add / cert generate --store / rotate by SHA-256 / rotatio
       where: { action: 'certificate.import', targetId: added.id as string },
     });
     expect(audit.actorLabel).toBe(`cli:${os.userInfo().username}`);
+    expect(audit.clientIp).toBe(`cli:${os.userInfo().username}@${os.hostname()}`);
 
     // The same file again: the dashboard's message, exit 1.
     const again = await run('certificates', 'add', certFile, '--key', keyFile);

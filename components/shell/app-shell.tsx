@@ -35,13 +35,13 @@ export function AppShell({ user, theme, navBadges, children }: AppShellProps) {
           inside one long hydration task (Total Blocking Time). Same markup, same behaviour.
         */}
         <Suspense>
-          <SidebarNav badges={navBadges} idPrefix="sidebar" />
+          <SidebarNav badges={navBadges} idPrefix="sidebar" isAdmin={user?.isAdmin ?? false} />
         </Suspense>
       </div>
       <div className="flex min-w-0 flex-col">
         <header className="sticky top-0 z-20 flex h-14 items-center gap-3 border-b border-border bg-bg/85 px-4 backdrop-blur supports-[backdrop-filter]:bg-bg/70 lg:px-6">
           <Suspense>
-            <MobileNav badges={navBadges} />
+            <MobileNav badges={navBadges} isAdmin={user?.isAdmin ?? false} />
           </Suspense>
           <div className="lg:hidden">
             <Brand />

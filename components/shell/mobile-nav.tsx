@@ -13,7 +13,7 @@ const ID = 'mobile-nav';
  * Escape / outside click and is keyboard operable even before JavaScript loads. With JS it moves
  * focus into the drawer and closes after navigation.
  */
-export function MobileNav({ badges }: Pick<SidebarNavProps, 'badges'>) {
+export function MobileNav({ badges, isAdmin }: Pick<SidebarNavProps, 'badges' | 'isAdmin'>) {
   const ref = useRef<HTMLDivElement>(null);
   const pathname = usePathname();
 
@@ -64,7 +64,7 @@ export function MobileNav({ badges }: Pick<SidebarNavProps, 'badges'>) {
               <Icon name="x" />
             </button>
           </div>
-          <SidebarNav badges={badges} idPrefix="drawer" />
+          <SidebarNav badges={badges} idPrefix="drawer" isAdmin={isAdmin} />
         </div>
       </div>
     </>

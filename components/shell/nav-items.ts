@@ -1,7 +1,8 @@
 import type { IconName } from '@/components/ui/icon';
 
 export type NavItem = { href: string; label: string; icon: IconName };
-export type NavGroup = { id: string; label: string; items: NavItem[] };
+/** `adminOnly`: shown only to admins (everyone else would land on a 403). */
+export type NavGroup = { id: string; label: string; items: NavItem[]; adminOnly?: boolean };
 
 /** The dashboard's primary navigation, grouped by job: see, fix, prove. */
 export const NAV_GROUPS: NavGroup[] = [
@@ -31,7 +32,7 @@ export const NAV_GROUPS: NavGroup[] = [
       { href: '/audit', label: 'Audit', icon: 'list' },
     ],
   },
-  { id: 'admin', label: 'Admin', items: [{ href: '/settings', label: 'Settings', icon: 'settings' }] },
+  { id: 'admin', label: 'Admin', adminOnly: true, items: [{ href: '/settings', label: 'Settings', icon: 'settings' }] },
 ];
 
 /** `/` matches only itself; other items match their subtree (`/tenants/123`). */

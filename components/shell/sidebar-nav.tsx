@@ -12,6 +12,8 @@ export type SidebarNavProps = {
   /** Distinguishes ids when the nav renders twice (sidebar + drawer). */
   idPrefix: string;
   onNavigate?: () => void;
+  /** Shows the admin-only groups (Settings). */
+  isAdmin?: boolean;
 };
 
 /**
@@ -26,11 +28,11 @@ function PendingMark() {
 }
 
 /** Primary nav links with the active item marked (aria-current="page"). */
-export function SidebarNav({ badges, idPrefix, onNavigate }: SidebarNavProps) {
+export function SidebarNav({ badges, idPrefix, onNavigate, isAdmin = false }: SidebarNavProps) {
   const pathname = usePathname() ?? '/';
   return (
     <nav aria-label="Primary" className="flex flex-col gap-5">
-      {NAV_GROUPS.map((group) => (
+      {NAV_GROUPS.filter((g) => isAdmin || !g.adminOnly).map((group) => (
         <div key={group.id}>
           <p
             id={`${idPrefix}-${group.id}`}

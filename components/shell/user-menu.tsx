@@ -2,7 +2,7 @@ import { Icon } from '@/components/ui/icon';
 import { buttonClasses } from '@/components/ui/button';
 import { Badge } from '@/components/ui/badge';
 
-export type UserMenuProps = { user: { name: string; email: string; role: string } | null };
+export type UserMenuProps = { user: { name: string; email: string; role: string; isAdmin?: boolean } | null };
 
 function initials(name: string): string {
   const parts = name.trim().split(/\s+/);

@@ -1,6 +1,7 @@
 'use client';
 
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { Button, type ButtonVariant } from '@/components/ui/button';
 import { CHECKBOX_CLASSES } from '@/components/ui/checkbox';
 
 /** Row checkboxes live in table cells and join the bulk form through the `form` attribute. */
@@ -71,5 +72,34 @@ export function SelectionCount({ formId, name }: { formId: string; name: string 
     <span role="status" className="tabular text-xs text-fg-muted">
       {checked === 0 ? 'No rows selected' : `${checked} selected`}
     </span>
+  );
+}
+
+/** A bulk action's submit button: disabled until at least one row is selected. */
+export function BulkActionButton({
+  formId,
+  name,
+  value,
+  variant,
+  children,
+}: {
+  formId: string;
+  name: string;
+  value: string;
+  variant?: ButtonVariant;
+  children: ReactNode;
+}) {
+  const { checked } = useSelection(formId, name);
+  return (
+    <Button
+      type="submit"
+      size="sm"
+      variant={variant ?? 'secondary'}
+      name="intent"
+      value={value}
+      disabled={checked === 0}
+    >
+      {children}
+    </Button>
   );
 }

@@ -2,13 +2,13 @@ import Link from 'next/link';
 import { Suspense, type ReactNode } from 'react';
 import { cn } from '@/components/ui/cn';
 import { hrefWith, type SearchParams } from '@/lib/utils';
-import { Button, type ButtonVariant } from '@/components/ui/button';
+import type { ButtonVariant } from '@/components/ui/button';
 import { CHECKBOX_CLASSES } from '@/components/ui/checkbox';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Icon } from '@/components/ui/icon';
 import { Pagination } from '@/components/ui/pagination';
 import { Table, TableContainer, TBody, TH, THead } from '@/components/ui/table';
-import { SelectAllCheckbox, SelectionCount } from './bulk-selection';
+import { BulkActionButton, SelectAllCheckbox, SelectionCount } from './bulk-selection';
 import { ColumnChooser } from './column-chooser';
 import { parseTableParams, type SortDir } from './table-params';
 
@@ -135,16 +135,9 @@ export function DataTable<T>(props: DataTableProps<T>) {
           <SelectionCount formId={formId} name={boxName} />
           <span className="mx-1 h-4 w-px bg-border" aria-hidden="true" />
           {bulk.actions.map((a) => (
-            <Button
-              key={a.value}
-              type="submit"
-              size="sm"
-              variant={a.variant ?? 'secondary'}
-              name="intent"
-              value={a.value}
-            >
+            <BulkActionButton key={a.value} formId={formId} name={boxName} value={a.value} variant={a.variant}>
               {a.label}
-            </Button>
+            </BulkActionButton>
           ))}
         </form>
       ) : null}

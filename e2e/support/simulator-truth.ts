@@ -10,7 +10,7 @@ import { ConfidentialClientApplication, type INetworkModule, type NetworkRespons
 
 export interface SimManifest {
   homeTenant: { id: string; name: string };
-  managementApp: { appId: string; privateKeyPath: string; thumbprintSha256: string };
+  managementApp: { appId: string; privateKeyPath: string; thumbprintSha256: string; graphRoles: string[] };
   tenants: { id: string; name: string; region: string; domain: string }[];
 }
 
@@ -44,6 +44,16 @@ export async function getJson<T>(
   headers: Record<string, string> = {},
 ): Promise<{ status: number; body: T }> {
   const r = await request(url, ca, { headers });
+  return { status: r.status, body: JSON.parse(r.text) as T };
+}
+
+/** A control-API call (the simulator's /_sim/…): revoke or grant consent, faults. */
+export async function postJson<T>(url: string, ca: string, body: unknown): Promise<{ status: number; body: T }> {
+  const r = await request(url, ca, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: r.status, body: JSON.parse(r.text) as T };
 }
 

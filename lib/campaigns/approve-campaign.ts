@@ -1,5 +1,5 @@
 /**
- * A second admin approves a campaign that awaits approval (AWAITING_APPROVAL → DRAFT, ready to
+ * A second admin approves a campaign that awaits approval (AWAITING_APPROVAL → APPROVED, ready to
  * start). The approver must be a fleet-wide admin and not the campaign's creator.
  */
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
@@ -35,7 +35,7 @@ export async function approveCampaign(campaignId: string, ctx: UseCaseContext & 
     }
     const updated = await tx.campaign.update({
       where: { id: campaignId },
-      data: { state: 'DRAFT', approvedById: principal.userId, approvedAt: ctx.now },
+      data: { state: 'APPROVED', approvedById: principal.userId, approvedAt: ctx.now },
     });
     await appendAuditEvent(
       tx,
@@ -45,7 +45,7 @@ export async function approveCampaign(campaignId: string, ctx: UseCaseContext & 
         targetType: 'campaign',
         targetId: campaignId,
         before: { state: campaign.state },
-        after: { state: 'DRAFT', approvedBy: principal.email },
+        after: { state: 'APPROVED', approvedBy: principal.email },
       },
       ctx.now,
     );

@@ -16,6 +16,7 @@ import { startCampaign } from '@/lib/campaigns/start-campaign';
 import { tickCampaign } from '@/lib/campaigns/tick-campaign';
 import { sweepCampaigns } from '@/lib/campaigns/campaign-sweep.job';
 import { onRotationFinished } from '@/lib/campaigns/on-rotation-finished';
+import { getCampaignProgress } from '@/lib/campaigns/get-campaign-progress';
 import {
   finishRotation,
   insertRealCertificate,
@@ -245,7 +246,7 @@ describe('approval', () => {
     });
     const second = principal('admin');
     const approved = await approveCampaign(campaign.id, { ...ctx, principal: second });
-    expect(approved).toMatchObject({ state: 'DRAFT', approvedById: second.userId, approvedAt: now });
+    expect(approved).toMatchObject({ state: 'APPROVED', approvedById: second.userId, approvedAt: now });
     await expect(approveCampaign(campaign.id, { ...ctx, principal: second })).rejects.toMatchObject({
       code: 'CONFLICT',
     });
@@ -321,10 +322,10 @@ describe('the dispatcher', () => {
     expect((await tickCampaign(campaign.id, deps)).decisions).toEqual(['wait']);
     await finishRotation(r4!, 'SUCCEEDED', now);
     const done = await tickCampaign(campaign.id, deps);
-    expect(done.state).toBe('COMPLETED');
+    expect(done.state).toBe('FINISHED');
     expect(await states(campaign.id)).toEqual({ SUCCEEDED: 5, FAILED: 1 });
     expect(await db.campaign.findUnique({ where: { id: campaign.id } })).toMatchObject({
-      state: 'COMPLETED',
+      state: 'FINISHED',
       finishedAt: now,
     });
 
@@ -334,9 +335,47 @@ describe('the dispatcher', () => {
     const [retried] = await runningRotationIds(campaign.id);
     expect(retried).not.toBe(r3);
     await finishRotation(retried!, 'SUCCEEDED', now);
-    expect((await tickCampaign(campaign.id, deps)).state).toBe('COMPLETED');
+    expect((await tickCampaign(campaign.id, deps)).state).toBe('FINISHED');
     expect(await states(campaign.id)).toEqual({ SUCCEEDED: 6 });
     expect(await db.rotation.count({ where: { campaignId: campaign.id } })).toBe(7);
+  });
+
+  it('says "Finished with exceptions" when an item that needed attention was cancelled, and retries it', async () => {
+    const { campaign } = await createCampaign(
+      input({ selection: { kind: 'list', connectorIds: ids('alpha') }, waves: [{ size: null }], concurrency: 5 }),
+      ctx,
+    );
+    await startCampaign(campaign.id, ctx);
+    await tickCampaign(campaign.id, deps);
+    const [first, second, ...rest] = await runningRotationIds(campaign.id);
+    for (const id of rest) await finishRotation(id, 'SUCCEEDED', now);
+    await finishRotation(first!, 'SUCCEEDED', now);
+    // One rotation needs attention (consent removed): the campaign waits and its ETA counts nothing.
+    await finishRotation(second!, 'NEEDS_ATTENTION', now, { errorMessage: 'Consent missing' });
+    let p = await getCampaignProgress(db, campaign.id, { now });
+    expect(p.outcome).toMatchObject({ kind: 'running', progressing: 0, retryable: 1 });
+    expect(p.outcome.label).toBe('Running — waiting for attention');
+    // …then it is cancelled: the campaign finishes, but never says Completed.
+    await finishRotation(second!, 'CANCELLED', now);
+    expect((await tickCampaign(campaign.id, deps)).state).toBe('FINISHED');
+    p = await getCampaignProgress(db, campaign.id, { now });
+    const total = p.totals.total;
+    expect(p.outcome).toMatchObject({
+      kind: 'finished_with_exceptions',
+      label: 'Finished with exceptions',
+      exceptions: 1,
+      retryable: 1,
+      total,
+    });
+    expect(p.outcome.counts).toMatchObject({ succeeded: total - 1, cancelled: 1 });
+    expect(Object.values(p.outcome.counts).reduce((a, b) => a + b, 0)).toBe(total);
+    // The cancelled item can be retried from the campaign.
+    expect(await retryFailed({ campaignId: campaign.id }, ctx)).toMatchObject({ requeued: 1 });
+    expect((await tickCampaign(campaign.id, deps)).started).toBe(1);
+    const [again] = await runningRotationIds(campaign.id);
+    await finishRotation(again!, 'SUCCEEDED', now);
+    expect((await tickCampaign(campaign.id, deps)).state).toBe('FINISHED');
+    expect((await getCampaignProgress(db, campaign.id, { now })).outcome.kind).toBe('completed');
   });
 
   it('holds the concurrency limit when several workers tick at the same moment', async () => {
@@ -506,7 +545,7 @@ describe('the dispatcher', () => {
       await resumeCampaign(campaign.id, ctx);
       await tickCampaign(campaign.id, deps);
       await finishRotation((await runningRotationIds(campaign.id))[0]!, 'SUCCEEDED', now);
-      expect((await tickCampaign(campaign.id, deps)).state).toBe('COMPLETED');
+      expect((await tickCampaign(campaign.id, deps)).state).toBe('FINISHED');
       const jobs = await db.$queryRaw<
         { data: { event: { kind: string; campaignId: string; totals?: object } } }[]
       >`SELECT data FROM pgboss.job WHERE name = 'notification.send' ORDER BY created_on`;

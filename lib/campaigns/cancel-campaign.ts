@@ -28,7 +28,7 @@ export async function cancelCampaign(campaignId: string, ctx: UseCaseContext, op
       campaignId,
       ctx.principal,
       'operator',
-      ['DRAFT', 'AWAITING_APPROVAL', 'RUNNING', 'PAUSED'],
+      ['DRAFT', 'AWAITING_APPROVAL', 'APPROVED', 'RUNNING', 'PAUSED'],
       'cancelled',
     );
     const cancelled = await tx.campaignItem.updateMany({

@@ -135,14 +135,14 @@ describe('campaign progress', () => {
       total: 9,
       needsAttention: 1,
       done: 5,
-      percentDone: 55.6,
+      doneShare: 5 / 9,
     });
   });
 
   it('breaks progress down per wave and per region', async () => {
     const p = await getCampaignProgress(db, campaignId, { now });
     expect(p.byWave).toEqual([
-      { wave: 0, current: false, ...zero, SUCCEEDED: 2, total: 2, needsAttention: 0, done: 2, percentDone: 100 },
+      { wave: 0, current: false, ...zero, SUCCEEDED: 2, total: 2, needsAttention: 0, done: 2, doneShare: 1 },
       {
         wave: 1,
         current: true,
@@ -155,7 +155,7 @@ describe('campaign progress', () => {
         total: 7,
         needsAttention: 1,
         done: 3,
-        percentDone: 42.9,
+        doneShare: 3 / 7,
       },
     ]);
     expect(p.byRegion.map(({ certificateId: _c, sha1Thumbprint: _s, ...r }) => r)).toEqual([
@@ -168,7 +168,7 @@ describe('campaign progress', () => {
         total: 4,
         needsAttention: 1,
         done: 3,
-        percentDone: 75,
+        doneShare: 0.75,
       },
       {
         region: 'US',
@@ -180,7 +180,7 @@ describe('campaign progress', () => {
         total: 5,
         needsAttention: 0,
         done: 2,
-        percentDone: 40,
+        doneShare: 0.4,
       },
     ]);
     expect(p.byRegion.every((r) => r.sha1Thumbprint !== null)).toBe(true);
@@ -188,10 +188,13 @@ describe('campaign progress', () => {
 
   it('computes throughput, ETA, elapsed time and deadline risk', async () => {
     const p = await getCampaignProgress(db, campaignId, { now });
-    // finished in the last 5 min: −3, −4; in the last 15: also −10 → 3 per 15 min = 0.2/min; 4 left → 20 min
+    // finished in the last 5 min: −3, −4; in the last 15: also −10 → 3 per 15 min = 0.2/min; 4 left, one of
+    // them waiting for a person (needs attention), so 3 can progress → 15 min
     expect(p.throughput).toEqual({ last5m: 2, last15m: 3, perMinute: 0.2 });
-    expect(p.etaMinutes).toBe(20);
-    expect(p.etaAt).toEqual(min(20));
+    expect(p.totals.needsAttention).toBe(1);
+    expect(p.etaMinutes).toBe(15);
+    expect(p.etaAt).toEqual(min(15));
+    expect(p.outcome).toMatchObject({ kind: 'running', progressing: 3, retryable: 2 }); // 1 failed + 1 needs attention
     expect(p.elapsedMs).toBe(60 * 60_000);
     expect(p.deadlineRisk).toBe('on_track');
     // ten minutes later nothing more finished: −3 and −4 fall out of the 5-min window, −10 out of the 15-min one

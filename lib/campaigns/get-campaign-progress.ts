@@ -6,9 +6,11 @@
 import { type Prisma, type Db } from '@/lib/db';
 import type { Principal } from '@/lib/auth/principal';
 import { RekeyError } from '@/lib/errors';
+import { shareOf } from '@/lib/utils';
 import { requireCampaignScope, requireUuid } from '@/lib/campaigns/campaign-access';
 import { estimateCompletion, type DeadlineRisk } from '@/lib/campaigns/estimate-completion';
 import { readWaveSpecs } from '@/lib/campaigns/tick-campaign';
+import { deriveCampaignOutcome, type CampaignOutcome } from '@/lib/campaigns/campaign-outcome';
 import type { WaveSpec } from '@/lib/campaigns/plan-waves';
 
 export const ITEM_STATES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'] as const;
@@ -21,8 +23,8 @@ export interface Tally extends StateCounts {
   needsAttention: number;
   /** Items in a final state (succeeded, failed, skipped, cancelled). */
   done: number;
-  /** 0–100, one decimal. */
-  percentDone: number;
+  /** done / total as a ratio 0–1 (format with formatPercent). */
+  doneShare: number;
 }
 
 export interface CampaignProgress {
@@ -44,6 +46,8 @@ export interface CampaignProgress {
     finishedAt: Date | null;
   };
   totals: Tally;
+  /** What the campaign says about itself, derived from the items (lib/campaigns/campaign-outcome.ts). */
+  outcome: CampaignOutcome;
   byWave: (Tally & { wave: number; current: boolean })[];
   byRegion: (Tally & { region: string; certificateId: string | null; sha1Thumbprint: string | null })[];
   throughput: { last5m: number; last15m: number; perMinute: number };
@@ -66,7 +70,7 @@ function tally(rows: { state: string; n: number; attention: number }[]): Tally {
     total: 0,
     needsAttention: 0,
     done: 0,
-    percentDone: 0,
+    doneShare: 0,
   };
   for (const r of rows) {
     t[r.state as ItemState] += r.n;
@@ -74,7 +78,7 @@ function tally(rows: { state: string; n: number; attention: number }[]): Tally {
     t.needsAttention += r.attention;
   }
   t.done = t.SUCCEEDED + t.FAILED + t.SKIPPED + t.CANCELLED;
-  t.percentDone = t.total ? Math.round((t.done / t.total) * 1000) / 10 : 0;
+  t.doneShare = shareOf(t.done, t.total);
   return t;
 }
 
@@ -129,7 +133,8 @@ export async function getCampaignProgress(
   }));
   const last5m = n(thr[0]?.last5);
   const last15m = n(thr[0]?.last15);
-  const remaining = totals.QUEUED + totals.RUNNING;
+  // Only items that can progress without a person: a rotation that needs attention waits forever.
+  const remaining = totals.QUEUED + totals.RUNNING - totals.needsAttention;
   const est = estimateCompletion({
     now,
     state: c.state,
@@ -158,6 +163,7 @@ export async function getCampaignProgress(
       finishedAt: c.finishedAt,
     },
     totals,
+    outcome: deriveCampaignOutcome(c.state, totals),
     byWave,
     byRegion,
     throughput: { last5m, last15m, perMinute: est.perMinute },

@@ -3,6 +3,10 @@
  * A scoped principal sees the campaigns whose every item lies inside their scope.
  */
 import type { Db, Prisma } from '@/lib/db';
+import { shareOf } from '@/lib/utils';
+import { deriveCampaignOutcome, type ItemTally } from '@/lib/campaigns/campaign-outcome';
+
+type ItemKey = Exclude<keyof ItemTally, 'needsAttention' | 'skippedOnTarget'>;
 import { isFleetWide, tenantScopeWhere, type Principal } from '@/lib/auth/principal';
 
 export async function listCampaigns(
@@ -58,7 +62,8 @@ export async function listCampaigns(
       approvedAt: c.approvedAt,
       byState,
       total: totalItems,
-      percentDone: totalItems ? Math.round((doneItems / totalItems) * 1000) / 10 : 0,
+      doneShare: shareOf(doneItems, totalItems),
+      outcome: deriveCampaignOutcome(c.state, { ...(byState as Record<ItemKey, number>), needsAttention: 0 }),
     };
   });
   return { rows, total, page, pageSize };

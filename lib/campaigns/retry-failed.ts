@@ -1,7 +1,9 @@
 /**
- * Queues a campaign's FAILED items again (all, or the ones listed). The failed rotations stay in
- * the history (Rotation.campaignId); the items get fresh rotations when the dispatcher reaches
- * them. A COMPLETED campaign runs again; a PAUSED one stays paused until resumed.
+ * Retries a campaign's exceptions (all, or the items listed): FAILED and CANCELLED items are
+ * queued again — the old rotations stay in the history (Rotation.campaignId) and the items get
+ * fresh rotations when the dispatcher reaches them — and items whose rotation needs attention have
+ * that rotation's stopped step run again. A FINISHED campaign runs again; a PAUSED one stays
+ * paused until resumed.
  */
 import { z } from 'zod';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
@@ -11,6 +13,7 @@ import { notifyJobQueued } from '@/lib/jobs/job-notify';
 import { loadCampaignForChange, requireUuid } from '@/lib/campaigns/campaign-access';
 import { campaignTickJob, enqueueCampaignTick } from '@/lib/campaigns/campaign-tick.job';
 import type { UseCaseContext } from '@/lib/rotation/rotation-context';
+import { retryRotation } from '@/lib/rotation/retry-rotation';
 
 export const RetryFailedSchema = z.object({
   campaignId: z.uuid(),
@@ -30,19 +33,31 @@ export async function retryFailed(input: RetryFailedInput, ctx: UseCaseContext) 
       campaignId,
       ctx.principal,
       'operator',
-      ['RUNNING', 'PAUSED', 'COMPLETED'],
+      ['RUNNING', 'PAUSED', 'FINISHED'],
       'retried',
     );
     const requeued = await tx.campaignItem.updateMany({
-      where: { campaignId, state: 'FAILED', ...(itemIds ? { id: { in: itemIds } } : {}) },
+      where: { campaignId, state: { in: ['FAILED', 'CANCELLED'] }, ...(itemIds ? { id: { in: itemIds } } : {}) },
       data: { state: 'QUEUED', rotationId: null, message: null },
     });
-    if (requeued.count === 0)
-      throw new RekeyError('CONFLICT', `Campaign "${campaign.name}" has no failed items to retry.`);
-    const state = campaign.state === 'COMPLETED' ? 'RUNNING' : campaign.state;
+    const attention = await tx.campaignItem.findMany({
+      where: {
+        campaignId,
+        state: 'RUNNING',
+        rotation: { state: 'NEEDS_ATTENTION' },
+        ...(itemIds ? { id: { in: itemIds } } : {}),
+      },
+      select: { rotationId: true },
+    });
+    if (requeued.count === 0 && attention.length === 0)
+      throw new RekeyError(
+        'CONFLICT',
+        `Campaign "${campaign.name}" has no failed, cancelled or needs-attention items to retry.`,
+      );
+    const state = campaign.state === 'FINISHED' ? 'RUNNING' : campaign.state;
     const next = await tx.campaign.update({
       where: { id: campaignId },
-      data: { state, ...(campaign.state === 'COMPLETED' ? { finishedAt: null } : {}) },
+      data: { state, ...(campaign.state === 'FINISHED' ? { finishedAt: null } : {}) },
     });
     await appendAuditEvent(
       tx,
@@ -52,13 +67,19 @@ export async function retryFailed(input: RetryFailedInput, ctx: UseCaseContext) 
         targetType: 'campaign',
         targetId: campaignId,
         before: { state: campaign.state },
-        after: { state, requeued: requeued.count },
+        after: { state, requeued: requeued.count, rotationsRetried: attention.length },
       },
       ctx.now,
     );
     if (state === 'RUNNING') await enqueueCampaignTick(tx, campaignId);
-    return { campaign: next, requeued: requeued.count };
+    return { campaign: next, requeued: requeued.count, attention: attention.map((a) => a.rotationId!) };
   });
   if (result.campaign.state === 'RUNNING') notifyJobQueued(campaignTickJob.name);
-  return result;
+  // Each rotation retry is its own audited transaction (lib/rotation's admin event).
+  let rotationsRetried = 0;
+  for (const rotationId of result.attention) {
+    await retryRotation(rotationId, ctx);
+    rotationsRetried++;
+  }
+  return { campaign: result.campaign, requeued: result.requeued, rotationsRetried };
 }

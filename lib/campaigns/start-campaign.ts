@@ -15,7 +15,7 @@ export async function startCampaign(campaignId: string, ctx: UseCaseContext) {
       campaignId,
       ctx.principal,
       'operator',
-      ['DRAFT', 'AWAITING_APPROVAL'],
+      ['DRAFT', 'AWAITING_APPROVAL', 'APPROVED'],
       'started',
     );
     if (campaign.state === 'AWAITING_APPROVAL' || (campaign.requiresApproval && !campaign.approvedAt)) {

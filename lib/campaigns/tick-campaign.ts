@@ -201,7 +201,7 @@ async function phaseA(campaignId: string, now: Date, ownBackendPid: number): Pro
           return { ...base, state: 'PAUSED', currentWave: wave };
         }
         if (d.kind === 'complete') {
-          await tx.campaign.update({ where: { id: campaignId }, data: { state: 'COMPLETED', finishedAt: now } });
+          await tx.campaign.update({ where: { id: campaignId }, data: { state: 'FINISHED', finishedAt: now } });
           const totals = await countCampaignItems(tx, campaignId);
           await appendAuditEvent(
             tx,
@@ -211,12 +211,12 @@ async function phaseA(campaignId: string, now: Date, ownBackendPid: number): Pro
               targetType: 'campaign',
               targetId: campaignId,
               before: { state: 'RUNNING' },
-              after: { state: 'COMPLETED', totals },
+              after: { state: 'FINISHED', totals },
             },
             now,
           );
-          await notify(tx, { kind: 'campaign.finished', campaignId, name: c.name, state: 'COMPLETED', totals }, now);
-          return { ...base, state: 'COMPLETED', currentWave: wave };
+          await notify(tx, { kind: 'campaign.finished', campaignId, name: c.name, state: 'FINISHED', totals }, now);
+          return { ...base, state: 'FINISHED', currentWave: wave };
         }
         if (d.kind === 'wait') return { ...base, state: 'RUNNING', currentWave: wave };
         // dispatch

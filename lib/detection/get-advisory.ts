@@ -10,6 +10,7 @@ import type { Caller } from '@/lib/detection/detection-access';
 import type { IndicatorKind, Severity } from '@/lib/detection/parse-advisory';
 import { ACTIVE_ROTATION_STATES, type ConnectorStatusValue } from '@/lib/fleet/statuses';
 import { tenantSql } from '@/lib/fleet/fleet-scope';
+import { EXPOSED_SQL } from '@/lib/fleet/fleet-figures';
 
 export interface AffectedConnector {
   connectorId: string;
@@ -80,7 +81,7 @@ export async function getAdvisory(
     db.$queryRaw<{ total: bigint; tenants: bigint; exposed: bigint; inflight: bigint }[]>`
       WITH affected AS (${affected})
       SELECT count(*) AS total, count(DISTINCT f."tenantId") AS tenants,
-        count(*) FILTER (WHERE c.status IN ('targeted', 'compromised')) AS exposed,
+        count(*) FILTER (WHERE c.status IN ${EXPOSED_SQL}) AS exposed,
         count(*) FILTER (WHERE EXISTS (SELECT 1 FROM "Rotation" r WHERE r."connectorId" = c.id AND r.state::text = ANY(${active}::text[]))) AS inflight
       FROM affected f JOIN "Connector" c ON c.id = f."connectorId"`,
     db.$queryRaw<{ n: bigint }[]>`
@@ -129,7 +130,7 @@ export async function listAffectedConnectorIds(
   const rows = await db.$queryRaw<{ id: string }[]>`
     WITH affected AS (${affectedSql([id], scope)})
     SELECT c.id FROM affected f JOIN "Connector" c ON c.id = f."connectorId"
-    ${opts.onlyExposed === false ? Prisma.empty : Prisma.sql`WHERE c.status IN ('targeted', 'compromised')`}
+    ${opts.onlyExposed === false ? Prisma.empty : Prisma.sql`WHERE c.status IN ${EXPOSED_SQL}`}
     ORDER BY c.status, c.id`;
   return rows.map((r) => r.id);
 }

@@ -6,6 +6,7 @@ import { db as defaultDb, type Db } from '@/lib/db';
 import { affectedSql, scopeOf } from '@/lib/detection/affected-connectors';
 import type { Caller } from '@/lib/detection/detection-access';
 import type { Severity } from '@/lib/detection/parse-advisory';
+import { EXPOSED_SQL } from '@/lib/fleet/fleet-figures';
 
 export interface AdvisorySummary {
   id: string;
@@ -38,7 +39,7 @@ export async function listAdvisories(who: { caller: Caller }, opts: { db?: Db } 
       (SELECT count(*) FROM "AdvisoryIndicator" i WHERE i."advisoryId" = a.id) AS "indicatorCount",
       (SELECT count(*) FROM affected f WHERE f."advisoryId" = a.id) AS "affectedConnectors",
       (SELECT count(DISTINCT f."tenantId") FROM affected f WHERE f."advisoryId" = a.id) AS "affectedTenants",
-      (SELECT count(*) FROM affected f JOIN "Connector" c ON c.id = f."connectorId" WHERE f."advisoryId" = a.id AND c.status IN ('targeted', 'compromised')) AS "exposedConnectors"
+      (SELECT count(*) FROM affected f JOIN "Connector" c ON c.id = f."connectorId" WHERE f."advisoryId" = a.id AND c.status IN ${EXPOSED_SQL}) AS "exposedConnectors"
     FROM "Advisory" a
     ORDER BY a."publishedAt" DESC, a."createdAt" DESC`;
   return rows.map((r) => ({

@@ -11,6 +11,7 @@
  * observedCredentials shape (observed-credentials.ts).
  * A tenant that cannot be read (consent revoked, outage) is reported, and nothing about it changes.
  */
+import { tenantRefOf } from '@/lib/graph/graph-gateway';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import type { Prisma } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
@@ -79,7 +80,7 @@ async function scanTenant(t: ScanTenant, ctx: ScanContext): Promise<TenantDriftO
   ]);
   let read: Awaited<ReturnType<typeof listKeyCredentialsBatch>>;
   try {
-    read = await listKeyCredentialsBatch(gw, { id: t.entraTenantId, name: t.displayName }, targets);
+    read = await listKeyCredentialsBatch(gw, tenantRefOf(t), targets);
   } catch (e) {
     if (!isRekeyError(e)) throw e;
     return { ...out, ok: false, error: { code: e.code, message: e.message } };

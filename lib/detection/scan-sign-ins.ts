@@ -16,6 +16,7 @@
  * Explicitly named tenants are scanned for every connector (the last 30 days when no credential
  * is compromised), so their log state is known too.
  */
+import { tenantRefOf } from '@/lib/graph/graph-gateway';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { Prisma } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
@@ -28,6 +29,7 @@ import { reclassifyConnectorsInTransaction } from '@/lib/detection/reclassify-co
 import { selectScanTenants, type ScanSelection, type ScanTenant } from '@/lib/detection/select-scan-tenants';
 import { signInCredentialThumbprint } from '@/lib/graph/credential-thumbprint';
 import { listSignIns, type SignIn } from '@/lib/graph/list-sign-ins';
+import { EXPOSED_STATUSES } from '@/lib/fleet/statuses';
 
 export const CLEAN_LOOKBACK_DAYS = 30;
 
@@ -185,11 +187,7 @@ async function scanTenant(
   const rows: EvidenceRow[] = [];
   for (const plan of plans) {
     try {
-      const r = await listSignIns(
-        gw,
-        { id: t.entraTenantId, name: t.displayName },
-        { appId: plan.appId, since: plan.since },
-      );
+      const r = await listSignIns(gw, tenantRefOf(t), { appId: plan.appId, since: plan.since });
       if (!r.available) {
         out.state = r.reason === 'needs_premium' ? 'unavailable_license' : 'unavailable_permission';
         out.detail =
@@ -283,7 +281,7 @@ export async function scanSignIns(selection: ScanSelection, ctx: ScanContext): P
   const explicit = !('all' in selection);
   // "All" = tenants with an exposed connector (the status already folds in every observed credential).
   const tenants = await selectScanTenants(db, ctx.caller, selection, {
-    connectors: { some: { status: { in: ['targeted', 'compromised'] } } },
+    connectors: { some: { status: { in: [...EXPOSED_STATUSES] } } },
   });
   const [adv, settings] = await Promise.all([loadAdvisoryIndicators(db), loadDetectionSettings(db)]);
   const matcher = createAddressMatcher(settings.vendorCidrs);

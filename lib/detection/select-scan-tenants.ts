@@ -13,6 +13,7 @@ export interface ScanTenant {
   id: string;
   entraTenantId: string;
   displayName: string;
+  tokenGeneration: number;
 }
 
 export async function selectScanTenants(
@@ -21,7 +22,7 @@ export async function selectScanTenants(
   selection: ScanSelection,
   allFilter: Prisma.TenantWhereInput = {},
 ): Promise<ScanTenant[]> {
-  const select = { id: true, entraTenantId: true, displayName: true } as const;
+  const select = { id: true, entraTenantId: true, displayName: true, tokenGeneration: true } as const;
   if ('all' in selection) {
     requireFleetWide(caller, 'operator', 'Scanning every tenant');
     return db.tenant.findMany({ where: allFilter, select, orderBy: { displayName: 'asc' } });

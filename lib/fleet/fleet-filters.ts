@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import type { Prisma } from '@/lib/db';
-import { CONNECTOR_STATUS_VALUES } from '@/lib/fleet/statuses';
+import { STATUS_FILTER_VALUES, statusesFor } from '@/lib/fleet/fleet-figures';
 
 /** Filters shared by the overview, the tenants and connectors tables and campaign selections. */
 export const FleetFiltersSchema = z.object({
   region: z.string().trim().min(1).max(64).optional(),
   group: z.string().trim().min(1).max(128).optional(),
   connectorTypeId: z.uuid().optional(),
-  status: z.enum(CONNECTOR_STATUS_VALUES).optional(),
+  /** A stored status or `exposed` (targeted + compromised: lib/fleet/fleet-figures.ts). */
+  status: z.enum(STATUS_FILTER_VALUES).optional(),
   q: z.string().trim().min(1).max(200).optional(),
 });
 export type FleetFilters = z.infer<typeof FleetFiltersSchema>;
@@ -45,7 +46,7 @@ export function tenantFilterWhere(scope: Prisma.TenantWhereInput, f: FleetFilter
 export function connectorFilterWhere(scope: Prisma.TenantWhereInput, f: FleetFilters): Prisma.ConnectorWhereInput {
   const where: Prisma.ConnectorWhereInput = { tenant: tenantFilterWhere(scope, { ...f, q: undefined }) };
   if (f.connectorTypeId) where.connectorTypeId = f.connectorTypeId;
-  if (f.status) where.status = f.status;
+  if (f.status) where.status = { in: statusesFor(f.status) };
   if (f.q) {
     where.OR = [
       { displayName: { contains: f.q, mode: 'insensitive' } },

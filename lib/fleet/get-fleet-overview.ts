@@ -10,12 +10,8 @@
 import { Prisma, type Db } from '@/lib/db';
 import type { FleetFilters } from '@/lib/fleet/fleet-filters';
 import { connectorSql, fleetCountSql, tenantSql, type FleetScope } from '@/lib/fleet/fleet-scope';
-import {
-  ACTIVE_ROTATION_STATES,
-  CONNECTOR_STATUS_VALUES,
-  EXPOSED_STATUSES,
-  type ConnectorStatusValue,
-} from '@/lib/fleet/statuses';
+import { countFor, EXPOSED_SQL, isExposedStatus } from '@/lib/fleet/fleet-figures';
+import { ACTIVE_ROTATION_STATES, CONNECTOR_STATUS_VALUES, type ConnectorStatusValue } from '@/lib/fleet/statuses';
 
 type ActiveState = (typeof ACTIVE_ROTATION_STATES)[number];
 
@@ -82,7 +78,7 @@ export async function getFleetOverview(
   const regionTotals = new Map<string, { total: number; exposed: number }>();
   const types = new Map<string, { id: string; name: string; total: number; exposed: number }>();
   for (const r of countRows) {
-    const isExposed = (EXPOSED_STATUSES as readonly string[]).includes(r.status);
+    const isExposed = isExposedStatus(r.status);
     byStatus[r.status] += r.n;
     const reg = regionTotals.get(r.region) ?? { total: 0, exposed: 0 };
     reg.total += r.n;
@@ -138,7 +134,7 @@ async function rotationFigures(db: Db, cWhere: Prisma.Sql, since: Date) {
     db.$queryRaw<{ day: string; n: bigint }[]>`
       SELECT to_char(r."finishedAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*) AS n
       FROM "Rotation" r JOIN "Connector" c ON c.id = r."connectorId" JOIN "Tenant" t ON t.id = c."tenantId"
-      WHERE r.state = 'SUCCEEDED' AND r."finishedAt" >= ${since} AND r."startStatus" IN ('targeted', 'compromised') AND ${cWhere}
+      WHERE r.state = 'SUCCEEDED' AND r."finishedAt" >= ${since} AND r."startStatus" IN ${EXPOSED_SQL} AND ${cWhere}
       GROUP BY 1`,
   ]);
   return { rotationRows, attentionRows, remediationRows };
@@ -160,7 +156,7 @@ function assemble(x: {
 }): FleetOverview {
   const { now, days, byStatus, rotations } = x;
   const connectors = Object.values(byStatus).reduce((a, b) => a + b, 0);
-  const exposedConnectors = EXPOSED_STATUSES.reduce((a, s) => a + byStatus[s], 0);
+  const exposedConnectors = countFor(byStatus, 'exposed');
 
   const rotationsInFlight = Object.fromEntries(ACTIVE_ROTATION_STATES.map((s) => [s, 0])) as Record<
     ActiveState,
@@ -203,7 +199,7 @@ export async function getFleetOverviewFromConnectors(
 ): Promise<FleetOverview> {
   const cWhere = connectorSql(scope, filters);
   const tWhere = tenantSql(scope, filters);
-  const exposed = Prisma.sql`c.status IN ('targeted', 'compromised')`;
+  const exposed = Prisma.sql`c.status IN ${EXPOSED_SQL}`;
   const since = new Date(now.getTime() - days * 86_400_000);
 
   const [statusRows, tenantRows, targetedRows, rotations, regionRows, typeRows] = await Promise.all([

@@ -8,6 +8,7 @@
 import { Prisma, type Db } from '@/lib/db';
 import type { FleetFilters } from '@/lib/fleet/fleet-filters';
 import { resolveFleetScope, tenantSql } from '@/lib/fleet/fleet-scope';
+import { summaryCountSql } from '@/lib/fleet/fleet-figures';
 import { CONNECTOR_STATUS_VALUES, type ConnectorStatusValue } from '@/lib/fleet/statuses';
 
 export const TENANT_SORTS = ['name', 'region', 'consent', 'lastScan', 'connectors'] as const;
@@ -78,8 +79,7 @@ export async function listTenants(
       Prisma.sql`(t."displayName" ILIKE ${like} OR t."defaultDomain" ILIKE ${like}${/^[0-9a-f-]{36}$/i.test(filters.q) ? Prisma.sql` OR t."entraTenantId" = ${filters.q.toLowerCase()}::uuid` : Prisma.empty})`,
     );
   }
-  // The status is one of the enum's values (zod), so it names a column of the summary.
-  if (filters.status) where.push(Prisma.sql`coalesce(s.${Prisma.raw(`"${filters.status}"`)}, 0) > 0`);
+  if (filters.status) where.push(Prisma.sql`(${summaryCountSql(filters.status)}) > 0`);
   if (filters.connectorTypeId)
     where.push(
       Prisma.sql`EXISTS (SELECT 1 FROM "Connector" c WHERE c."tenantId" = t.id AND c."connectorTypeId" = ${filters.connectorTypeId}::uuid)`,

@@ -11,6 +11,7 @@ import { RekeyError, isRekeyError } from '@/lib/errors';
 import {
   batchItemFailure,
   isRetryableStatus,
+  NON_PREMIUM_CODE,
   mapGraphFailure,
   toGraphFailure,
   type GraphFailure,
@@ -19,8 +20,20 @@ import {
 import { createSemaphore, createTokenBucket, type Semaphore, type TokenBucket } from '@/lib/graph/token-bucket';
 import type { TokenProvider } from '@/lib/graph/token-provider';
 
-/** A tenant as the gateway sees it: its Entra tenant id and, for messages, its name. */
-export type TenantRef = string | { id: string; name?: string | null };
+/**
+ * A tenant as the gateway sees it: its Entra tenant id, for messages its name, and the token
+ * generation the database holds for it (a cached token of an older generation is not used).
+ */
+export type TenantRef = string | { id: string; name?: string | null; tokenGeneration?: number };
+
+/** The gateway's ref for a stored tenant (Entra id, name, token generation). */
+export function tenantRefOf(t: { entraTenantId: string; displayName: string; tokenGeneration?: number }): {
+  id: string;
+  name: string;
+  tokenGeneration?: number;
+} {
+  return { id: t.entraTenantId, name: t.displayName, tokenGeneration: t.tokenGeneration };
+}
 
 export function tenantIdOf(t: TenantRef): string {
   return typeof t === 'string' ? t : t.id;
@@ -102,6 +115,8 @@ export interface GatewayCounters {
   budgetWaits: number;
   budgetWaitMs: number;
   failures: number;
+  /** Cached tokens dropped and re-acquired after a 401 or 403. */
+  tokenRefreshes: number;
 }
 
 export interface GraphGateway {
@@ -182,6 +197,7 @@ export function createGraphGateway(opts: CreateGraphGatewayOptions): GraphGatewa
     budgetWaits: 0,
     budgetWaitMs: 0,
     failures: 0,
+    tokenRefreshes: 0,
   };
   const noRetry = new RetryHandlerOptions(0, 0, () => false);
   // The authProvider is never used: each request passes its tenant's token in its own options.
@@ -282,7 +298,12 @@ export function createGraphGateway(opts: CreateGraphGatewayOptions): GraphGatewa
   }
 
   async function token(tenant: TenantRef): Promise<string> {
-    return opts.tokenProvider.getToken(tenantIdOf(tenant), undefined, tenantNameOf(tenant));
+    return opts.tokenProvider.getToken(
+      tenantIdOf(tenant),
+      undefined,
+      tenantNameOf(tenant),
+      typeof tenant === 'string' ? undefined : tenant.tokenGeneration,
+    );
   }
 
   function errorContext(tenant: TenantRef, operation: string, need?: PermissionNeed) {
@@ -330,8 +351,14 @@ export function createGraphGateway(opts: CreateGraphGatewayOptions): GraphGatewa
         } finally {
           releaseGlobal();
         }
-        if (failure?.status === 401 && !refreshedToken) {
-          // An expired or revoked token: get a fresh one once.
+        if (
+          failure &&
+          (failure.status === 401 || (failure.status === 403 && failure.code !== NON_PREMIUM_CODE)) &&
+          !refreshedToken
+        ) {
+          // An expired or revoked token (401), or one issued before the tenant granted a permission
+          // (403: roles are fixed in a token at issue): get a fresh one once before reporting.
+          counters.tokenRefreshes++;
           opts.tokenProvider.forget(tenantId);
           refreshedToken = true;
           continue;

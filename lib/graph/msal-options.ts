@@ -86,6 +86,12 @@ export function decodeJwtClaims(token: string): Record<string, unknown> {
   }
 }
 
+/** When a token was issued (its `iat` claim), or null. */
+export function issuedAtOf(token: string): Date | null {
+  const iat = decodeJwtClaims(token).iat;
+  return typeof iat === 'number' ? new Date(iat * 1000) : null;
+}
+
 export function rolesOf(token: string): string[] {
   const roles = decodeJwtClaims(token).roles;
   return Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [];

@@ -16,8 +16,12 @@ export interface TokenProvider {
   readonly authorityHost: string;
   /** The cloud's Graph resource identifier tokens are requested for. */
   readonly graphResource: string;
-  /** Access token for `scopes` (default: Graph `.default`) in `tenantId`. Throws RekeyError. */
-  getToken(tenantId: string, scopes?: string[], tenantName?: string): Promise<string>;
+  /**
+   * Access token for `scopes` (default: Graph `.default`) in `tenantId`. Throws RekeyError.
+   * `generation`: the tenant's token generation as stored in the database (bumped by every consent
+   * check in any process); a cached token acquired under an older generation is not used.
+   */
+  getToken(tenantId: string, scopes?: string[], tenantName?: string, generation?: number): Promise<string>;
   /** The admin-consent link for a tenant. */
   consentUrl(tenantId: string): string;
   /** Drops cached tokens (all, or one tenant's), e.g. after consent changed. */
@@ -65,7 +69,9 @@ export function createTokenProvider(opts: CreateTokenProviderOptions): TokenProv
     );
   let cca = makeClient();
   const defaultScopes = [`${opts.graphResource.replace(/\/+$/, '')}/.default`];
-  const cache = new Map<string, { token: string; refreshAt: number }>();
+  const cache = new Map<string, { token: string; refreshAt: number; generation: number }>();
+  /** The newest token generation seen per tenant (a call without one still honours it). */
+  const generations = new Map<string, number>();
   const inflight = new Map<string, Promise<string>>();
   const stats = {
     msalCalls: 0,
@@ -82,7 +88,13 @@ export function createTokenProvider(opts: CreateTokenProviderOptions): TokenProv
       redirectUri: opts.consentRedirectUri,
     });
 
-  async function acquire(key: string, tenantId: string, scopes: string[], tenantName?: string): Promise<string> {
+  async function acquire(
+    key: string,
+    tenantId: string,
+    scopes: string[],
+    tenantName: string | undefined,
+    generation: number,
+  ): Promise<string> {
     stats.msalCalls++;
     try {
       // Our Map is the cache (O(1) per tenant); MSAL's own lookup scans every cached token.
@@ -94,7 +106,7 @@ export function createTokenProvider(opts: CreateTokenProviderOptions): TokenProv
       if (!r?.accessToken) throw new Error('the token endpoint returned no access token');
       const expiresAt = r.expiresOn ? r.expiresOn.getTime() : clock() + 10 * 60_000;
       cache.delete(key);
-      cache.set(key, { token: r.accessToken, refreshAt: Math.max(clock() + 30_000, expiresAt - margin) });
+      cache.set(key, { token: r.accessToken, refreshAt: Math.max(clock() + 30_000, expiresAt - margin), generation });
       while (cache.size > (opts.maxCachedTokens ?? MAX_CACHED_TOKENS))
         cache.delete(cache.keys().next().value as string);
       // MSAL also keeps every token it fetched in its own in-memory cache, which we never read
@@ -128,17 +140,25 @@ export function createTokenProvider(opts: CreateTokenProviderOptions): TokenProv
     forget(tenantId) {
       if (!tenantId) cache.clear();
       else for (const k of cache.keys()) if (k.startsWith(`${tenantId}|`)) cache.delete(k);
+      // A token request already under way may have been answered before the change: not shared.
+      if (!tenantId) inflight.clear();
+      else for (const k of inflight.keys()) if (k.startsWith(`${tenantId}|`)) inflight.delete(k);
     },
-    getToken(tenantId, scopes = defaultScopes, tenantName) {
+    getToken(tenantId, scopes = defaultScopes, tenantName, generation) {
       const key = `${tenantId}|${scopes.join(' ')}`;
+      const seen = generations.get(tenantId) ?? 0;
+      if (generation !== undefined && generation > seen) generations.set(tenantId, generation);
+      const wanted = Math.max(seen, generation ?? 0);
       const hit = cache.get(key);
-      if (hit && hit.refreshAt > clock()) {
+      if (hit && hit.refreshAt > clock() && hit.generation >= wanted) {
         stats.cacheHits++;
         return Promise.resolve(hit.token);
       }
       let p = inflight.get(key);
       if (!p) {
-        p = acquire(key, tenantId, scopes, tenantName).finally(() => inflight.delete(key));
+        p = acquire(key, tenantId, scopes, tenantName, wanted).finally(() => {
+          if (inflight.get(key) === p) inflight.delete(key);
+        });
         inflight.set(key, p);
       }
       return p;

@@ -7,7 +7,7 @@ const finished: NotificationEvent = {
   kind: 'campaign.finished',
   campaignId: 'c1',
   name: 'Leak',
-  state: 'COMPLETED',
+  state: 'FINISHED',
   totals: { SUCCEEDED: 3600, FAILED: 2, SKIPPED: 5, CANCELLED: 0 },
 };
 

@@ -22,8 +22,8 @@ export function renderNotification(e: NotificationEvent, dashboardUrl?: string):
       const t = e.totals;
       const summary = `${t.SUCCEEDED ?? 0} succeeded, ${t.FAILED ?? 0} failed, ${t.SKIPPED ?? 0} skipped, ${t.CANCELLED ?? 0} cancelled`;
       return {
-        subject: `Campaign "${e.name}" ${e.state === 'COMPLETED' ? 'finished' : 'was cancelled'}`,
-        text: `Campaign "${e.name}" ${e.state === 'COMPLETED' ? 'finished' : 'was cancelled'}: ${summary}.`,
+        subject: `Campaign "${e.name}" ${e.state === 'FINISHED' ? 'finished' : 'was cancelled'}`,
+        text: `Campaign "${e.name}" ${e.state === 'FINISHED' ? 'finished' : 'was cancelled'}: ${summary}.`,
         link: base && `${base}/campaigns/${e.campaignId}`,
       };
     }

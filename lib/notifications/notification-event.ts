@@ -8,7 +8,7 @@ export const NotificationEventSchema = z.discriminatedUnion('kind', [
     kind: z.literal('campaign.finished'),
     campaignId: z.string(),
     name: z.string(),
-    state: z.enum(['COMPLETED', 'CANCELLED']),
+    state: z.enum(['FINISHED', 'CANCELLED']),
     totals: Totals,
   }),
   z.object({

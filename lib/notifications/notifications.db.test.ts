@@ -51,7 +51,7 @@ const finished: NotificationEvent = {
   kind: 'campaign.finished',
   campaignId: '00000000-0000-4000-8000-000000000001',
   name: 'Leak',
-  state: 'COMPLETED',
+  state: 'FINISHED',
   totals: { SUCCEEDED: 5, FAILED: 1, SKIPPED: 0, CANCELLED: 0 },
 };
 

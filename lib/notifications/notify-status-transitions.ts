@@ -9,6 +9,7 @@ import type { Prisma } from '@/lib/db';
 import { affectedSql } from '@/lib/detection/affected-connectors';
 import type { NotificationChannel } from '@/lib/notifications/notification-send.job';
 import { notify } from '@/lib/notifications/notify';
+import { EXPOSED_STATUSES } from '@/lib/fleet/statuses';
 
 export interface StatusTransition {
   connectorId: string;
@@ -16,7 +17,7 @@ export interface StatusTransition {
   to: string;
 }
 
-const EXPOSED = new Set(['targeted', 'compromised']);
+const EXPOSED = new Set<string>(EXPOSED_STATUSES);
 const SEVERITY_RANK: Record<string, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 const MAX_LISTED = 50;
 

@@ -18,7 +18,7 @@ export async function sendTestNotification(
       kind: 'campaign.finished',
       campaignId: '00000000-0000-0000-0000-000000000000',
       name: `Test notification from ${ctx.actor.label}`,
-      state: 'COMPLETED',
+      state: 'FINISHED',
       totals: { SUCCEEDED: 1, FAILED: 0, SKIPPED: 0, CANCELLED: 0 },
     },
     o,

@@ -16,6 +16,7 @@
  *   the vendor's known addresses), with the evidence summarised.
  */
 import { Prisma, type Db } from '@/lib/db';
+import { shareOf } from '@/lib/utils';
 import { affectedSql } from '@/lib/detection/affected-connectors';
 import type { FleetFilters } from '@/lib/fleet/fleet-filters';
 import { connectorSql, tenantSql, type FleetScope } from '@/lib/fleet/fleet-scope';
@@ -38,11 +39,13 @@ export interface SecurityReport {
     population: number;
     exposedNow: number;
     remediated: number;
+    /** Ratio 0–1 (format with formatPercent). */
     rotatedShare: number;
     targetedTenants: number;
     medianHoursToRemediate: number | null;
     p90HoursToRemediate: number | null;
   };
+  /** share: ratio 0–1. */
   rotatedShareByDay: { day: string; remediated: number; population: number; share: number }[];
   timeToRemediate: {
     buckets: { label: string; fromHours: number; toHours: number | null; count: number }[];
@@ -169,7 +172,7 @@ export async function getSecurityReport(
       day,
       remediated: cumulative,
       population,
-      share: population ? round1((cumulative / population) * 100) : 0,
+      share: shareOf(cumulative, population),
     });
   }
   const buckets = TTR_BUCKETS.map((b, i) => ({
@@ -192,7 +195,7 @@ export async function getSecurityReport(
       population,
       exposedNow,
       remediated: population - exposedNow,
-      rotatedShare: population ? round1(((population - exposedNow) / population) * 100) : 0,
+      rotatedShare: shareOf(population - exposedNow, population),
       targetedTenants: targetedRows.length,
       medianHoursToRemediate: medianHours,
       p90HoursToRemediate: p90Hours,

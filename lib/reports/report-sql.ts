@@ -1,7 +1,7 @@
 /** SQL fragments shared by the security report queries. */
 import { Prisma } from '@/lib/db';
 
-export const EXPOSED_SQL = Prisma.sql`('targeted', 'compromised')`;
+export { EXPOSED_SQL } from '@/lib/fleet/fleet-figures';
 
 /**
  * Earliest publishedAt of an advisory naming the certificate at alias `cert` (by SHA-1, SHA-256,

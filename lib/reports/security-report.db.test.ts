@@ -156,7 +156,7 @@ describe('the security report', () => {
       population: 7,
       exposedNow: 4,
       remediated: 3,
-      rotatedShare: 42.9,
+      rotatedShare: 3 / 7,
       targetedTenants: 3,
       medianHoursToRemediate: 18,
       p90HoursToRemediate: 129,
@@ -168,12 +168,12 @@ describe('the security report', () => {
     expect(r.rotatedShareByDay.map((d) => [d.day, d.remediated, d.share])).toEqual([
       ['2026-12-03', 0, 0],
       ['2026-12-04', 0, 0],
-      ['2026-12-05', 1, 14.3],
-      ['2026-12-06', 1, 14.3],
-      ['2026-12-07', 1, 14.3],
-      ['2026-12-08', 2, 28.6],
-      ['2026-12-09', 3, 42.9],
-      ['2026-12-10', 3, 42.9],
+      ['2026-12-05', 1, 1 / 7],
+      ['2026-12-06', 1, 1 / 7],
+      ['2026-12-07', 1, 1 / 7],
+      ['2026-12-08', 2, 2 / 7],
+      ['2026-12-09', 3, 3 / 7],
+      ['2026-12-10', 3, 3 / 7],
     ]);
   });
 

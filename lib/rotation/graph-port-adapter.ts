@@ -10,6 +10,7 @@ import { describeKeyCredential } from '@/lib/graph/describe-key-credential';
 import { findConnection, readConnectionObjects } from '@/lib/graph/find-application';
 import type { GraphEnvironment } from '@/lib/graph/graph-environment';
 import { AppRoleAssignmentSchema, ApplicationSchema, ServicePrincipalSchema } from '@/lib/graph/graph-types';
+import { permits } from '@/lib/graph/permissions';
 import { rolesOf } from '@/lib/graph/msal-options';
 import { odataString } from '@/lib/graph/odata';
 import { removeKeyCredential } from '@/lib/graph/remove-key-credential';
@@ -17,7 +18,7 @@ import type { ConnectionView, RotationGraphPort, TenantRef } from '@/lib/rotatio
 
 export function createGraphPortAdapter(graph: GraphEnvironment): RotationGraphPort {
   const gw = graph.gateway;
-  const ref = (t: TenantRef) => ({ id: t.id, name: t.name ?? null });
+  const ref = (t: TenantRef) => ({ id: t.id, name: t.name ?? null, tokenGeneration: t.tokenGeneration });
 
   return {
     async keyLifetimePolicy(t) {
@@ -76,6 +77,11 @@ export function createGraphPortAdapter(graph: GraphEnvironment): RotationGraphPo
       return view;
     },
     async grantedRoles(t) {
+      const roles = rolesOf(await gw.token(ref(t)));
+      if (permits('writeApplications', roles) !== 'no') return roles;
+      // Roles are fixed in a token when it is issued: one cached from before the tenant granted
+      // consent again still lacks them. Ask for a fresh token before saying a role is missing.
+      gw.tokenProvider.forget(t.id);
       return rolesOf(await gw.token(ref(t)));
     },
     async addCredential(t, input) {

@@ -15,6 +15,8 @@ export interface TenantRef {
   /** Entra tenant id. */
   id: string;
   name?: string;
+  /** The tenant's token generation in the database (a cached token of an older one is not used). */
+  tokenGeneration?: number;
 }
 
 export interface ConnectionRef {

@@ -1,4 +1,5 @@
 /** Loads a rotation with what its steps need, and builds the step context from it. */
+import { tenantRefOf } from '@/lib/graph/graph-gateway';
 import { derToPem } from '@/lib/certs/certificate-facts';
 import { db, type Prisma } from '@/lib/db';
 import { keyCredentialFromPem, type NewKeyCredential } from '@/lib/graph/describe-key-credential';
@@ -99,9 +100,9 @@ export async function buildStepContext(
   return {
     rotationId: r.id,
     plan: machineStateOf(r).plan,
-    tenant: { id: r.connector.tenant.entraTenantId, name: r.connector.tenant.displayName },
+    tenant: tenantRefOf(r.connector.tenant),
     connection: {
-      tenant: { id: r.connector.tenant.entraTenantId, name: r.connector.tenant.displayName },
+      tenant: tenantRefOf(r.connector.tenant),
       appId: r.connector.appId,
       appObjectId: r.connector.appObjectId,
     },

@@ -2,6 +2,7 @@
  * preflight(connectorId, toCertificateId, mode) for the wizard: gathers facts from the database
  * and the tenant (reads only), then runs the pure checks in preflight-checks.ts.
  */
+import { tenantRefOf } from '@/lib/graph/graph-gateway';
 import { z } from 'zod';
 import { requireTenantAccess } from '@/lib/auth/tenant-access';
 import { certificateFactsFromDer, derToPem } from '@/lib/certs/certificate-facts';
@@ -47,7 +48,7 @@ export async function preflightRotation(
   if (ctx.principal) await requireTenantAccess(ctx.principal, connector.tenantId, 'operator');
   const cert = await getCertificateByIdOrThumbprint(parsed.data.toCertificateId);
   const deps = depsIn ?? (await rotationDeps());
-  const tenant = { id: connector.tenant.entraTenantId, name: connector.tenant.displayName };
+  const tenant = tenantRefOf(connector.tenant);
 
   const validation = validateForEntra(certificateFactsFromDer(Buffer.from(cert.der)), { now: ctx.now });
   const active = await db.rotation.findFirst({

@@ -380,8 +380,9 @@ describe('cancel and retry', () => {
     const f = await rotationFixture(gs);
     const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
     for (let i = 0; i < 3; i++) await advanceRotation(rotation.id, deps, ONE_STEP); // preflight, add_new, verify_new
-    // Take away the management app's write permission: remove_old fails permanently.
-    gs.sim.faults.failNext(1, 403, { retryAfterSeconds: null });
+    // Take away the management app's write permission: remove_old fails permanently (403 again
+    // after the gateway re-acquires its token once).
+    gs.sim.faults.failNext(2, 403, { retryAfterSeconds: null, target: 'graph' });
     await advanceRotation(rotation.id, deps, ONE_STEP);
     const stuck = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
     expect(stuck).toMatchObject({ state: 'NEEDS_ATTENTION', step: 'remove_old' });

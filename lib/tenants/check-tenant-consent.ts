@@ -11,7 +11,8 @@ import { db } from '@/lib/db';
 import { RekeyError, isRekeyError } from '@/lib/errors';
 import { getOrganization } from '@/lib/graph/get-organization';
 import { OPTIONAL_NEEDS, REQUIRED_NEEDS, needLabel, permits, type PermissionNeed } from '@/lib/graph/permissions';
-import { rolesOf } from '@/lib/graph/msal-options';
+import { tenantRefOf } from '@/lib/graph/graph-gateway';
+import { issuedAtOf, rolesOf } from '@/lib/graph/msal-options';
 import { getTenant } from '@/lib/tenants/get-tenant';
 import { graphOf, nowOf, type TenantUseCaseContext } from '@/lib/tenants/tenant-context';
 
@@ -24,6 +25,8 @@ export interface ConsentCheckResult {
   state: ConsentStateName;
   detail: string;
   grantedRoles: string[];
+  /** When the token those roles were read from was issued (null when none was issued). */
+  tokenIssuedAt: Date | null;
   /** Needs not covered by the granted roles (required ones make the state missing_permissions). */
   missing: string[];
   signInLogState: SignInLogStateName;
@@ -44,10 +47,16 @@ export async function checkTenantConsent(
   const now = nowOf(ctx);
   const tenant = await getTenant(tenantId);
   const { gateway } = graphOf(ctx);
-  const ref = { id: tenant.entraTenantId, name: tenant.displayName };
   const consentUrl = gateway.tokenProvider.consentUrl(tenant.entraTenantId);
-  // Consent may just have been granted or revoked: never answer from a cached token.
+  // Consent may just have been granted or revoked: never answer from a cached token, here or in
+  // any other process (workers compare the tenant's token generation before using theirs).
+  const { tokenGeneration } = await db.tenant.update({
+    where: { id: tenant.id },
+    data: { tokenGeneration: { increment: 1 } },
+    select: { tokenGeneration: true },
+  });
   gateway.tokenProvider.forget(tenant.entraTenantId);
+  const ref = tenantRefOf({ ...tenant, tokenGeneration });
 
   let state: ConsentStateName;
   let detail: string;
@@ -55,9 +64,11 @@ export async function checkTenantConsent(
   let missing: string[] = [];
   let signInLogState: SignInLogStateName = tenant.signInLogState;
   let orgDomain: string | null = null;
+  let tokenIssuedAt: Date | null = null;
   try {
     const token = await gateway.token(ref);
     grantedRoles = rolesOf(token).sort();
+    tokenIssuedAt = issuedAtOf(token);
     const missingRequired = REQUIRED_NEEDS.filter((n) => !covered(grantedRoles, n));
     const missingOptional = OPTIONAL_NEEDS.filter((n) => !covered(grantedRoles, n));
     missing = [...missingRequired, ...missingOptional].map(needLabel);
@@ -100,6 +111,7 @@ export async function checkTenantConsent(
         consentDetail: detail,
         consentCheckedAt: now,
         grantedRoles,
+        tokenIssuedAt,
         signInLogState,
         ...(orgDomain && !tenant.defaultDomain ? { defaultDomain: orgDomain } : {}),
       },
@@ -124,7 +136,17 @@ export async function checkTenantConsent(
       );
     }
   });
-  return { tenantId: tenant.id, state, detail, grantedRoles, missing, signInLogState, consentUrl, changed };
+  return {
+    tenantId: tenant.id,
+    state,
+    detail,
+    grantedRoles,
+    tokenIssuedAt,
+    missing,
+    signInLogState,
+    consentUrl,
+    changed,
+  };
 }
 
 async function probeSignInLogs(

@@ -23,7 +23,7 @@ import {
   isCurrentlyValid,
   type ObservedCredential,
 } from '@/lib/graph/describe-key-credential';
-import type { GraphGateway, TenantRef } from '@/lib/graph/graph-gateway';
+import { tenantRefOf, type GraphGateway, type TenantRef } from '@/lib/graph/graph-gateway';
 import { ServicePrincipalSchema, type Application, type KeyCredential } from '@/lib/graph/graph-types';
 import { listApplications } from '@/lib/graph/list-applications';
 import { listKeyCredentialsBatch } from '@/lib/graph/list-key-credentials';
@@ -131,7 +131,7 @@ export async function scanTenant(input: { tenantId: string }, ctx: TenantUseCase
   const now = nowOf(ctx);
   const tenant = await getTenant(tenantId);
   const { gateway } = graphOf(ctx);
-  const ref = { id: tenant.entraTenantId, name: tenant.displayName };
+  const ref = tenantRefOf(tenant);
   const types = await db.connectorType.findMany({
     select: { id: true, appId: true, displayNamePattern: true },
     orderBy: { name: 'asc' },

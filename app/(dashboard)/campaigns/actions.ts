@@ -98,7 +98,7 @@ export const createCampaignAction = defineAction({
     };
     const { campaign } = await createCampaign(data, { principal, actor, now });
     // "Edit" of a draft = a new campaign from the same selection; the old draft is withdrawn.
-    if (from && (from.state === 'DRAFT' || from.state === 'AWAITING_APPROVAL'))
+    if (from && (from.state === 'DRAFT' || from.state === 'AWAITING_APPROVAL' || from.state === 'APPROVED'))
       await cancelCampaign(from.id, { principal, actor, now }, { cancelRunning: false });
     revalidatePath('/campaigns');
     redirect(`/campaigns/${campaign.id}?created=1`);

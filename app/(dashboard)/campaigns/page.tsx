@@ -12,7 +12,6 @@ import { listCampaigns } from '@/lib/campaigns/list-campaigns';
 import { db } from '@/lib/db';
 import { firstParam, formatDateTime, formatNumber } from '@/lib/utils';
 import { campaignCreators } from './_lib/campaign-queries';
-import { CAMPAIGN_STATE_TONE, campaignStateLabel } from './_lib/campaign-rules';
 
 export const metadata: Metadata = { title: 'Campaigns · Rekey' };
 
@@ -44,7 +43,7 @@ export default async function CampaignsPage({ searchParams }: Props) {
     {
       id: 'state',
       header: 'State',
-      cell: (c) => <Badge tone={CAMPAIGN_STATE_TONE[c.state]}>{campaignStateLabel(c.state)}</Badge>,
+      cell: (c) => <Badge tone={c.outcome.tone}>{c.outcome.label}</Badge>,
     },
     {
       id: 'progress',
@@ -52,11 +51,12 @@ export default async function CampaignsPage({ searchParams }: Props) {
       className: 'min-w-48',
       cell: (c) => (
         <ProgressBar
-          value={c.percentDone}
+          value={c.doneShare}
+          max={1}
           label={`${c.name} progress`}
           showLabel
           size="sm"
-          tone={c.byState.FAILED ? 'warning' : c.state === 'COMPLETED' ? 'success' : 'accent'}
+          tone={c.outcome.exceptions ? 'warning' : c.outcome.kind === 'completed' ? 'success' : 'accent'}
         />
       ),
     },

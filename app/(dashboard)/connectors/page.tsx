@@ -10,6 +10,7 @@ import { requirePrincipal } from '@/lib/auth/context';
 import { hasRole, tenantScopeWhere } from '@/lib/auth/principal';
 import { db } from '@/lib/db';
 import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
+import { statusFilterLabel } from '@/lib/fleet/fleet-figures';
 import { listConnectors, CONNECTOR_SORTS, type ConnectorSort } from '@/lib/fleet/list-connectors';
 import { listFilterOptions } from '@/lib/fleet/list-filter-options';
 import { formatDate, formatNumber, hrefWith } from '@/lib/utils';
@@ -94,7 +95,7 @@ export default async function ConnectorsPage({ searchParams }: Props) {
     <>
       <PageHeader
         title="Connectors"
-        description={`${formatNumber(result.total)} vendor connector${result.total === 1 ? '' : 's'}${filters.status ? ` with status ${filters.status}` : ''}. Select connectors to rotate them as a campaign.`}
+        description={`${formatNumber(result.total)} vendor connector${result.total === 1 ? '' : 's'}${filters.status ? ` with status ${statusFilterLabel(filters.status)}` : ''}. Select connectors to rotate them as a campaign.`}
         actions={
           <LinkButton
             href={hrefWith('/connectors/export', { ...filters, sort: table.sort, dir: table.dir }, {})}

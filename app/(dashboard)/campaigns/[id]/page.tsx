@@ -25,14 +25,9 @@ import {
 } from '@/lib/campaigns/get-campaign-progress';
 import { db } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
-import { firstParam, formatDateTime, formatDuration, formatNumber, hrefWith } from '@/lib/utils';
+import { firstParam, formatDateTime, formatDuration, formatNumber, formatPercent, hrefWith } from '@/lib/utils';
 import { userNames } from '../_lib/campaign-queries';
-import {
-  CAMPAIGN_STATE_TONE,
-  START_CONFIRM_TEXT,
-  campaignStateLabel,
-  startNeedsTypedConfirmation,
-} from '../_lib/campaign-rules';
+import { START_CONFIRM_TEXT, startNeedsTypedConfirmation } from '../_lib/campaign-rules';
 import { CampaignControls } from './_components/campaign-controls';
 import { LiveRefresh } from './_components/live-refresh';
 
@@ -155,11 +150,8 @@ export default async function CampaignPage({ params, searchParams }: Props) {
         title={
           <span className="inline-flex flex-wrap items-center gap-3">
             {c.name}
-            <Badge
-              tone={CAMPAIGN_STATE_TONE[c.state as keyof typeof CAMPAIGN_STATE_TONE] ?? 'neutral'}
-              data-testid="campaign-state"
-            >
-              {campaignStateLabel(c.state)}
+            <Badge tone={progress.outcome.tone} data-testid="campaign-state">
+              {progress.outcome.label}
             </Badge>
           </span>
         }
@@ -172,7 +164,7 @@ export default async function CampaignPage({ params, searchParams }: Props) {
               state={c.state}
               canOperate={canOperate}
               canApprove={canApprove}
-              failed={t.FAILED}
+              failed={progress.outcome.retryable}
               total={t.total}
               startConfirmText={
                 startNeedsTypedConfirmation(c.mode, t.total, DEFAULT_APPROVAL_THRESHOLD)
@@ -199,13 +191,33 @@ export default async function CampaignPage({ params, searchParams }: Props) {
           A fleet-wide admin other than the creator must approve this campaign before it can start.
         </Alert>
       ) : null}
+      {progress.outcome.kind === 'finished_with_exceptions' || progress.outcome.kind === 'cancelled' ? (
+        <Alert
+          tone={progress.outcome.kind === 'cancelled' ? 'info' : 'danger'}
+          className="mb-4"
+          title={
+            progress.outcome.kind === 'cancelled'
+              ? 'Cancelled'
+              : `Finished with ${formatNumber(progress.outcome.exceptions)} exception${progress.outcome.exceptions === 1 ? '' : 's'}`
+          }
+        >
+          Not every connector of this campaign is on its new certificate: {progress.outcome.summary} (of{' '}
+          {formatNumber(progress.outcome.total)}).
+          {progress.outcome.retryable > 0 && c.state !== 'CANCELLED'
+            ? ' Retry the failed, cancelled and needs-attention items with the button above.'
+            : ''}
+        </Alert>
+      ) : null}
       {t.needsAttention > 0 ? (
         <Alert
           tone="warning"
           className="mb-4"
           title={`${formatNumber(t.needsAttention)} rotation${t.needsAttention === 1 ? ' needs' : 's need'} attention`}
         >
-          <Link className="underline" href={hrefWith(`/campaigns/${c.id}`, {}, { state: 'attention' })}>
+          <Link
+            className="underline"
+            href={`${hrefWith(`/campaigns/${c.id}`, {}, { state: 'attention' })}#campaign-items`}
+          >
             Show them
           </Link>
         </Alert>
@@ -217,12 +229,16 @@ export default async function CampaignPage({ params, searchParams }: Props) {
           {live ? <LiveRefresh /> : null}
         </div>
         <ProgressBar
-          value={t.percentDone}
+          value={t.done}
+          max={t.total}
           label="Campaign progress"
           showLabel
-          valueText={`${t.percentDone}% — ${formatNumber(t.done)} of ${formatNumber(t.total)} done`}
-          tone={t.FAILED ? 'warning' : c.state === 'COMPLETED' ? 'success' : 'accent'}
+          valueText={`${formatPercent(t.doneShare)} — ${formatNumber(t.done)} of ${formatNumber(t.total)} done`}
+          tone={progress.outcome.exceptions ? 'warning' : progress.outcome.kind === 'completed' ? 'success' : 'accent'}
         />
+        <p className="text-xs text-fg-muted" data-testid="campaign-outcome">
+          {progress.outcome.summary}
+        </p>
         <div className="grid grid-cols-2 gap-4 lg:grid-cols-5">
           <Stat label="Succeeded" value={formatNumber(t.SUCCEEDED)} tone={t.SUCCEEDED ? 'success' : 'default'} />
           <Stat
@@ -238,9 +254,17 @@ export default async function CampaignPage({ params, searchParams }: Props) {
           />
           <Stat
             label="ETA"
-            value={progress.etaAt ? formatDateTime(progress.etaAt) : c.state === 'COMPLETED' ? 'Done' : '—'}
+            value={
+              c.state === 'RUNNING' && progress.outcome.progressing === 0 && progress.outcome.counts.needsAttention > 0
+                ? 'Waiting for attention'
+                : progress.etaAt
+                  ? formatDateTime(progress.etaAt)
+                  : c.state === 'FINISHED'
+                    ? 'Done'
+                    : '—'
+            }
             detail={
-              progress.etaMinutes !== null
+              progress.etaMinutes !== null && progress.outcome.progressing > 0
                 ? `in ~${Math.ceil(progress.etaMinutes)} min`
                 : progress.elapsedMs !== null
                   ? `${formatDuration(progress.elapsedMs)} elapsed`
@@ -270,7 +294,7 @@ export default async function CampaignPage({ params, searchParams }: Props) {
               keys={ITEM_KEYS}
               rows={progress.byWave.map((w) => ({
                 key: String(w.wave),
-                label: `${w.wave === 0 && c.waves.length > 1 ? 'Canary' : `Wave ${w.wave + 1}`}${w.current && c.state === 'RUNNING' ? ' (current)' : ''} · ${w.percentDone}%`,
+                label: `${w.wave === 0 && c.waves.length > 1 ? 'Canary' : `Wave ${w.wave + 1}`}${w.current && c.state === 'RUNNING' ? ' (current)' : ''} · ${formatPercent(w.doneShare)}`,
                 href: hrefWith(`/campaigns/${c.id}`, {}, { wave: String(w.wave) }),
                 values: Object.fromEntries(ITEM_KEYS.map((k) => [k.key, w[k.key as ItemState]])),
               }))}
@@ -306,7 +330,8 @@ export default async function CampaignPage({ params, searchParams }: Props) {
                   </span>
                 </div>
                 <ProgressBar
-                  value={r.percentDone}
+                  value={r.done}
+                  max={r.total}
                   label={`${r.region} progress`}
                   size="sm"
                   tone={r.FAILED ? 'warning' : 'accent'}
@@ -330,7 +355,7 @@ export default async function CampaignPage({ params, searchParams }: Props) {
                 value: c.waves
                   .map(
                     (w, i) =>
-                      `${i === 0 && c.waves.length > 1 ? 'canary' : `wave ${i + 1}`}: ${w.size === null ? 'the rest' : w.size !== undefined ? w.size : `${w.percent}%`}`,
+                      `${i === 0 && c.waves.length > 1 ? 'canary' : `wave ${i + 1}`}: ${w.size === null ? 'the rest' : w.size !== undefined ? w.size : formatPercent((w.percent ?? 0) / 100)}`,
                   )
                   .join(' · '),
               },
@@ -349,73 +374,75 @@ export default async function CampaignPage({ params, searchParams }: Props) {
         </CardBody>
       </Card>
 
-      <DataTable
-        caption="Connectors in this campaign"
-        columns={columns}
-        rows={items.rows}
-        getRowId={(i) => i.id}
-        pathname={`/campaigns/${c.id}`}
-        searchParams={sp}
-        pagination={{ page: items.page, pageSize: items.pageSize, total: items.total }}
-        toolbar={
-          <form
-            action={`/campaigns/${c.id}`}
-            method="get"
-            className="flex flex-wrap items-end gap-2"
-            aria-label="Filter the connectors"
-          >
-            <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
-              State
-              <Select
-                name="state"
-                defaultValue={stateFilter ?? ''}
-                options={[
-                  { value: '', label: 'All states' },
-                  { value: 'attention', label: 'Needs attention' },
-                  ...ITEM_STATES.map((s) => ({ value: s, label: s.toLowerCase() })),
-                ]}
-              />
-            </label>
-            <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
-              Wave
-              <Select
-                name="wave"
-                defaultValue={waveFilter ?? ''}
-                options={[
-                  { value: '', label: 'All waves' },
-                  ...c.waves.map((_, i) => ({
-                    value: String(i),
-                    label: i === 0 && c.waves.length > 1 ? 'Canary' : `Wave ${i + 1}`,
-                  })),
-                ]}
-              />
-            </label>
-            <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
-              Region
-              <Select
-                name="region"
-                defaultValue={regionFilter ?? ''}
-                options={[
-                  { value: '', label: 'All regions' },
-                  ...progress.byRegion.map((r) => ({ value: r.region, label: r.region })),
-                ]}
-              />
-            </label>
-            <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
-              Tenant or connector
-              <input
-                name="q"
-                defaultValue={q}
-                className="h-8 w-48 rounded-md border border-border bg-surface px-2 text-sm text-fg"
-              />
-            </label>
-            <Button type="submit" size="sm" variant="secondary">
-              Filter
-            </Button>
-          </form>
-        }
-        empty="No connector matches these filters."
-      />
+      <div id="campaign-items" tabIndex={-1} className="scroll-mt-4 outline-none">
+        <DataTable
+          caption="Connectors in this campaign"
+          columns={columns}
+          rows={items.rows}
+          getRowId={(i) => i.id}
+          pathname={`/campaigns/${c.id}`}
+          searchParams={sp}
+          pagination={{ page: items.page, pageSize: items.pageSize, total: items.total }}
+          toolbar={
+            <form
+              action={`/campaigns/${c.id}`}
+              method="get"
+              className="flex flex-wrap items-end gap-2"
+              aria-label="Filter the connectors"
+            >
+              <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
+                State
+                <Select
+                  name="state"
+                  defaultValue={stateFilter ?? ''}
+                  options={[
+                    { value: '', label: 'All states' },
+                    { value: 'attention', label: 'Needs attention' },
+                    ...ITEM_STATES.map((s) => ({ value: s, label: s.toLowerCase() })),
+                  ]}
+                />
+              </label>
+              <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
+                Wave
+                <Select
+                  name="wave"
+                  defaultValue={waveFilter ?? ''}
+                  options={[
+                    { value: '', label: 'All waves' },
+                    ...c.waves.map((_, i) => ({
+                      value: String(i),
+                      label: i === 0 && c.waves.length > 1 ? 'Canary' : `Wave ${i + 1}`,
+                    })),
+                  ]}
+                />
+              </label>
+              <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
+                Region
+                <Select
+                  name="region"
+                  defaultValue={regionFilter ?? ''}
+                  options={[
+                    { value: '', label: 'All regions' },
+                    ...progress.byRegion.map((r) => ({ value: r.region, label: r.region })),
+                  ]}
+                />
+              </label>
+              <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
+                Tenant or connector
+                <input
+                  name="q"
+                  defaultValue={q}
+                  className="h-8 w-48 rounded-md border border-border bg-surface px-2 text-sm text-fg"
+                />
+              </label>
+              <Button type="submit" size="sm" variant="secondary">
+                Filter
+              </Button>
+            </form>
+          }
+          empty="No connector matches these filters."
+        />
+      </div>
     </>
   );
 }

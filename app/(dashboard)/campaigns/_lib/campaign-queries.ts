@@ -70,6 +70,8 @@ export interface SelectionPreview {
   eligible: number;
   skipped: number;
   tenants: number;
+  /** Eligible connectors that are targeted (the compromised credential was used by an attacker). */
+  targeted: number;
   regions: { region: string; eligible: number; skipped: number }[];
   error: string | null;
 }
@@ -88,11 +90,12 @@ export async function previewSelection(db: Db, principal: Principal, selection: 
       eligible: r.eligible.length,
       skipped: r.skipped.length,
       tenants,
+      targeted: r.eligible.filter((c) => c.status === 'targeted').length,
       regions: [...regions.values()].sort((a, b) => a.region.localeCompare(b.region)),
       error: null,
     };
   } catch (e) {
-    return { eligible: 0, skipped: 0, tenants: 0, regions: [], error: (e as Error).message };
+    return { eligible: 0, skipped: 0, tenants: 0, targeted: 0, regions: [], error: (e as Error).message };
   }
 }
 

@@ -11,7 +11,8 @@ export const CAMPAIGN_STATE_TONE = {
   AWAITING_APPROVAL: 'warning',
   RUNNING: 'info',
   PAUSED: 'warning',
-  COMPLETED: 'success',
+  FINISHED: 'success',
+  APPROVED: 'info',
   CANCELLED: 'neutral',
   FAILED: 'danger',
 } as const;

@@ -111,9 +111,18 @@ export default async function SecurityReportPage({ searchParams }: Props) {
           label="Rotated share"
           value={formatPercent(s.rotatedShare)}
           detail={`${formatNumber(s.remediated)} of ${formatNumber(s.population)} exposed connectors remediated`}
-          tone={s.rotatedShare >= 0.999 ? 'success' : 'default'}
+          tone={s.population > 0 && s.rotatedShare === 1 ? 'success' : 'default'}
         />
-        <Stat label="Still exposed" value={formatNumber(s.exposedNow)} tone={s.exposedNow ? 'danger' : 'success'} />
+        <Stat
+          label="Still exposed"
+          value={formatNumber(s.exposedNow)}
+          tone={s.exposedNow ? 'danger' : 'success'}
+          href={hrefWith(
+            '/connectors',
+            { region: filters.region, group: filters.group, connectorTypeId: filters.connectorTypeId },
+            { status: 'exposed' },
+          )}
+        />
         <Stat
           label="Targeted tenants"
           value={formatNumber(s.targetedTenants)}

@@ -252,6 +252,12 @@ export default async function TenantPage({ params, searchParams }: Props) {
                     : 'Never',
                 },
                 {
+                  term: 'Token checked',
+                  value: tenant.tokenIssuedAt
+                    ? `issued ${formatDateTime(tenant.tokenIssuedAt)} — the roles below are the ones in that token`
+                    : 'No token was issued at the last check',
+                },
+                {
                   term: 'Granted roles',
                   value: tenant.grantedRoles.length ? (
                     <ul className="flex flex-wrap gap-1" aria-label="Granted roles">

@@ -28,7 +28,7 @@ export default async function NewTenantsPage() {
           to add it.
         </Alert>
       ) : null}
-      <div className="grid gap-6 xl:grid-cols-2">
+      <div className="grid gap-6 xl:grid-cols-2 [&>*]:min-w-0">
         <Card>
           <CardHeader>
             <CardTitle>Add one tenant</CardTitle>

@@ -83,13 +83,15 @@ export function CampaignControls({
     <div className="flex flex-col items-end gap-2">
       <div className="flex flex-wrap items-center justify-end gap-2">
         {state === 'AWAITING_APPROVAL' && canApprove ? (
-          <SimpleButton
-            campaignId={campaignId}
-            label="Approve"
-            pendingLabel="Approving…"
-            dispatch={approve}
-            pending={approving}
-            variant="primary"
+          <ConfirmDialog
+            triggerLabel={approving ? 'Approving…' : 'Approve'}
+            triggerVariant="primary"
+            triggerSize="sm"
+            title="Approve this campaign?"
+            description={`Once approved, an operator can start it: ${total} connector${total === 1 ? '' : 's'} will be rotated.`}
+            confirmLabel="Approve"
+            action={approve}
+            hiddenFields={hidden}
           />
         ) : null}
         {state === 'DRAFT' || state === 'AWAITING_APPROVAL' ? (
@@ -97,7 +99,7 @@ export function CampaignControls({
             Edit settings
           </LinkButton>
         ) : null}
-        {state === 'DRAFT' ? (
+        {state === 'DRAFT' || state === 'APPROVED' ? (
           <ConfirmDialog
             triggerLabel="Start campaign"
             triggerVariant="primary"
@@ -130,18 +132,24 @@ export function CampaignControls({
             variant="primary"
           />
         ) : null}
-        {failed > 0 && (state === 'RUNNING' || state === 'PAUSED' || state === 'COMPLETED') ? (
+        {failed > 0 && (state === 'RUNNING' || state === 'PAUSED' || state === 'FINISHED') ? (
           <SimpleButton
             campaignId={campaignId}
-            label={`Retry ${failed} failed`}
+            label={`Retry ${failed} failed or cancelled`}
             pendingLabel="Retrying…"
             dispatch={retry}
             pending={retrying}
           />
         ) : null}
-        {state === 'DRAFT' || state === 'AWAITING_APPROVAL' || state === 'RUNNING' || state === 'PAUSED' ? (
+        {state === 'DRAFT' ||
+        state === 'AWAITING_APPROVAL' ||
+        state === 'APPROVED' ||
+        state === 'RUNNING' ||
+        state === 'PAUSED' ? (
           <ConfirmDialog
-            triggerLabel={state === 'DRAFT' || state === 'AWAITING_APPROVAL' ? 'Discard' : 'Cancel campaign'}
+            triggerLabel={
+              state === 'DRAFT' || state === 'AWAITING_APPROVAL' || state === 'APPROVED' ? 'Discard' : 'Cancel campaign'
+            }
             triggerSize="sm"
             title="Cancel this campaign?"
             description="Queued connectors are not started. Rotations already running are offered a cancel where it is safe; the rest finish."

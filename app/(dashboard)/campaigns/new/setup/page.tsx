@@ -14,7 +14,8 @@ import { SelectionSchema, type Selection } from '@/lib/campaigns/resolve-selecti
 import { db } from '@/lib/db';
 import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
 import { listFilterOptions } from '@/lib/fleet/list-filter-options';
-import { CONNECTOR_STATUS_VALUES } from '@/lib/fleet/statuses';
+import { STATUS_FILTER_VALUES, statusFilterLabel } from '@/lib/fleet/fleet-figures';
+import { defaultCampaignMode, defaultsToExposed } from '@/lib/campaigns/campaign-defaults';
 import { firstParam, formatDate, formatNumber } from '@/lib/utils';
 import { FleetFilterFields } from '../../../_components/fleet-filter-form';
 import { CampaignForm } from '../../_components/campaign-form';
@@ -41,7 +42,7 @@ export default async function NewCampaignPage({ searchParams }: Props) {
 
   let selection: Selection;
   let from: NonNullable<Awaited<ReturnType<typeof findCampaignSelection>>> | null = null;
-  const filters = parseFleetFilters(sp);
+  const filters = parseFleetFilters(defaultsToExposed(sp) ? { ...sp, status: 'exposed' } : sp);
   const advisoryRaw = firstParam(sp.advisoryId) ?? firstParam(sp.advisory);
   const advisoryId = advisoryRaw && UUID.test(advisoryRaw) ? advisoryRaw : undefined;
   if (fromId) {
@@ -130,7 +131,7 @@ export default async function NewCampaignPage({ searchParams }: Props) {
                     defaultValue={filters.status ?? ''}
                     options={[
                       { value: '', label: 'Any status' },
-                      ...CONNECTOR_STATUS_VALUES.map((s) => ({ value: s, label: s })),
+                      ...STATUS_FILTER_VALUES.map((s) => ({ value: s, label: statusFilterLabel(s) })),
                     ]}
                   />
                 </label>
@@ -179,7 +180,11 @@ export default async function NewCampaignPage({ searchParams }: Props) {
                 certificateOptions={certificateOptions}
                 defaults={{
                   name: defaultName,
-                  mode: from?.mode === 'reestablish' ? 'reestablish' : 'rotate',
+                  mode: defaultCampaignMode({
+                    fromMode: from?.mode,
+                    advisorySeverity: advisory?.severity,
+                    targeted: preview.targeted,
+                  }),
                   concurrency: from?.concurrency ?? 20,
                   canarySize: fromWaves && fromWaves.length > 1 ? (fromWaves[0]?.size ?? 5) : fromWaves ? 0 : 5,
                   requiresApproval: from?.requiresApproval ?? false,

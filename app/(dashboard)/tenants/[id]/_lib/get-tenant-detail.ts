@@ -26,6 +26,7 @@ export async function getTenantDetail(tenantId: string) {
       consentDetail: true,
       consentCheckedAt: true,
       grantedRoles: true,
+      tokenIssuedAt: true,
       signInLogState: true,
       signInLogDetail: true,
       lastScanAt: true,

@@ -68,7 +68,11 @@ function Summary({ r }: { r: Report }) {
           ))}
           {bad.length > 10 ? <li>… and {bad.length - 10} more (see the table)</li> : null}
         </ul>
-        <p className="mt-1">Fix these rows and import the file again; the other rows are fine.</p>
+        <p className="mt-1">
+          {bad.length === r.rows.length
+            ? 'No row can be imported as it is: fix them and import the file again.'
+            : `Fix these rows and import the file again; the other ${r.rows.length - bad.length} row${r.rows.length - bad.length === 1 ? ' is' : 's are'} fine.`}
+        </p>
       </Alert>
     );
   }
@@ -160,7 +164,7 @@ export function ImportTenantsForm() {
         </Alert>
       ) : null}
       {report ? (
-        <section aria-label="Import report" className="space-y-3">
+        <section aria-label="Import report" className="min-w-0 space-y-3">
           <Summary r={report} />
           {report.rows.length ? (
             <TableContainer label="Per-row results" maxHeight="28rem">

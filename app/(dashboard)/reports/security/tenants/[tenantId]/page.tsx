@@ -13,6 +13,7 @@ import { db } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
 import { fleetScopeFor } from '@/lib/fleet/fleet-scope';
 import { getTenantEvidencePack, type EvidenceRotation } from '@/lib/reports/get-tenant-evidence-pack';
+import { oldCredentialVerdict } from '@/lib/reports/old-credential-verdict';
 import type { CredentialList } from '@/lib/rotation/rotation-facts';
 import { formatDateTime, formatNumber } from '@/lib/utils';
 import { PrintButton } from '../../_components/print-button';
@@ -53,7 +54,20 @@ function Credentials({ list, title }: { list: CredentialList | null; title: stri
   );
 }
 
-function RotationEvidence({ r }: { r: EvidenceRotation }) {
+function RotationEvidence({
+  r,
+  tenantId,
+  lastSignInScanAt,
+}: {
+  r: EvidenceRotation;
+  tenantId: string;
+  lastSignInScanAt: Date | null;
+}) {
+  const v = oldCredentialVerdict({
+    usesAfterFinish: r.oldCredentialUsesAfterFinish,
+    finishedAt: r.finishedAt,
+    lastSignInScanAt,
+  });
   return (
     <Card className="rekey-card">
       <CardHeader actions={<StatusChip status={r.state} kind="rotation" size="sm" />}>
@@ -93,11 +107,22 @@ function RotationEvidence({ r }: { r: EvidenceRotation }) {
             { term: 'Old credential last used', value: when(r.oldCredentialLastUsedAt) },
             {
               term: 'Uses of the old credential after the rotation',
-              value: r.oldCredentialUsesAfterFinish ? (
-                <Badge tone="danger">{formatNumber(r.oldCredentialUsesAfterFinish)}</Badge>
-              ) : (
-                'None'
-              ),
+              value:
+                v.kind === 'used' ? (
+                  <Badge tone="danger">{formatNumber(v.uses)}</Badge>
+                ) : v.kind === 'none' ? (
+                  `None (sign-in logs read ${formatDateTime(v.checkedAt)})`
+                ) : v.kind === 'not_finished' ? (
+                  'The rotation has not finished'
+                ) : (
+                  <>
+                    Not checked since the rotation
+                    {v.lastCheckedAt ? ` (logs last read ${formatDateTime(v.lastCheckedAt)})` : ''} —{' '}
+                    <Link className="underline" href={`/tenants/${tenantId}`}>
+                      Check now
+                    </Link>
+                  </>
+                ),
             },
           ]}
         />
@@ -184,7 +209,9 @@ export default async function EvidencePackPage({ params }: Props) {
         {pack.rotations.length === 0 ? (
           <EmptyState title="No rotations yet" description="Nothing has been rotated in this tenant." icon="rotate" />
         ) : (
-          pack.rotations.map((r) => <RotationEvidence key={r.id} r={r} />)
+          pack.rotations.map((r) => (
+            <RotationEvidence key={r.id} r={r} tenantId={t.id} lastSignInScanAt={t.lastSignInScanAt} />
+          ))
         )}
       </section>
 
