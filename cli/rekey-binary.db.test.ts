@@ -335,12 +335,14 @@ describe('beside a running npm start (runtime description)', () => {
     fs.mkdirSync(dir, { recursive: true });
     const m = gs.manifest.managementApp;
     const url = new URL(databaseUrl);
-    const passwordFile = path.join(dir, 'pg.roles.json');
-    fs.writeFileSync(
-      passwordFile,
-      JSON.stringify({ app: { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } }),
-      { mode: 0o600 },
-    );
+    // A test that brings its own roles file names it in `extra`.
+    const passwordFile = extra.databasePasswordFile ?? path.join(dir, 'pg.roles.json');
+    if (!extra.databasePasswordFile)
+      fs.writeFileSync(
+        passwordFile,
+        JSON.stringify({ app: { user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) } }),
+        { mode: 0o600 },
+      );
     url.password = '';
     const d: RuntimeDescription = {
       version: 1,
