@@ -12,12 +12,14 @@ import path from 'node:path';
 import pg from 'pg';
 import type { Page } from '@playwright/test';
 import { E2E_DATA_DIR } from '../playwright.config';
+import { stackDatabaseUrl } from './support/stack-database';
 import { expect, signInOnce, test, USERS } from './fixtures';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rekey-intake-'));
 test.afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+const openssl = (...args: string[]) =>
+  execFileSync('openssl', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 interface Made {
   /** A fresh key + self-signed certificate (`openssl req -x509`, which marks it CA:TRUE). */
@@ -57,10 +59,7 @@ function makeCertificate(name: string): Made {
 }
 
 async function dbRow(sha1: string) {
-  const runtime = JSON.parse(fs.readFileSync(path.join(E2E_DATA_DIR, 'runtime.json'), 'utf8')) as {
-    databaseUrl: string;
-  };
-  const client = new pg.Client({ connectionString: runtime.databaseUrl });
+  const client = new pg.Client({ connectionString: stackDatabaseUrl(E2E_DATA_DIR) });
   await client.connect();
   try {
     const r = await client.query<{

@@ -10,9 +10,9 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { expect, test } from '@playwright/test';
 import { E2E_DATA_DIR } from '../playwright.config';
+import { queryStack } from './support/stack-database';
 import { appsHoldingThumbprints, getJson, type SimManifest } from './support/simulator-truth';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -42,27 +42,7 @@ interface Runtime {
 }
 const runtime = (): Runtime => JSON.parse(fs.readFileSync(path.join(dataDir, 'runtime.json'), 'utf8')) as Runtime;
 
-/** The application role's connection, its password from the file runtime.json names (runtime.json holds none). */
-function databaseUrl(): string {
-  const r = runtime();
-  const url = new URL(r.databaseUrl);
-  const roles = JSON.parse(fs.readFileSync(r.databasePasswordFile, 'utf8')) as Record<
-    string,
-    { user: string; password: string }
-  >;
-  url.password = Object.values(roles).find((x) => x.user === decodeURIComponent(url.username))!.password;
-  return url.toString();
-}
-
-async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: databaseUrl() });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
+const query = <T>(sql: string, params: unknown[] = []) => queryStack<T>(dataDir, sql, params);
 
 async function manifest(): Promise<SimManifest> {
   const r = runtime();

@@ -6,10 +6,10 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { E2E_DATA_DIR } from '../playwright.config';
 import { expect, signIn, test, USERS } from './fixtures';
 import { appsHoldingThumbprints, getJson, postJson, type SimManifest } from './support/simulator-truth';
+import { queryStack } from './support/stack-database';
 
 const dataDir = path.resolve(import.meta.dirname, '..', E2E_DATA_DIR);
 interface Runtime {
@@ -18,15 +18,7 @@ interface Runtime {
 }
 const runtime = (): Runtime => JSON.parse(fs.readFileSync(path.join(dataDir, 'runtime.json'), 'utf8')) as Runtime;
 
-async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: runtime().databaseUrl });
-  await client.connect();
-  try {
-    return (await client.query(sql, params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
+const query = <T>(sql: string, params: unknown[] = []) => queryStack<T>(dataDir, sql, params);
 
 const num = (s: string | null) => Number((s ?? '').replace(/[^\d]/g, ''));
 
