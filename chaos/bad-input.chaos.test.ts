@@ -76,9 +76,9 @@ const certCases: CertCase[] = [
     expect: { schema: /The file is empty/ },
   },
   {
-    name: 'an oversized upload (300 KiB)',
-    input: () => ({ file: file(Buffer.alloc(300 * 1024, 0x30), 'huge.pfx') }),
-    expect: { schema: /larger than 256 KiB/ },
+    name: 'an oversized upload (just over 1 MiB)',
+    input: () => ({ file: file(Buffer.alloc(1024 * 1024 + 1, 0x30), 'huge.pfx') }),
+    expect: { schema: /the limit is 1 MiB/ },
   },
   {
     name: 'random bytes',
