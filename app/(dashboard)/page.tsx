@@ -79,7 +79,7 @@ export default async function OverviewPage({ searchParams }: Props) {
         </Alert>
       ) : null}
 
-      <section aria-label="Key figures" className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-5">
+      <section aria-label="Key figures" className="mb-6 grid grid-cols-2 gap-4 md:grid-cols-4 xl:grid-cols-7">
         <Stat label="Tenants" value={formatNumber(o.tenants)} href={hrefWith('/tenants', keep, {})} />
         <Stat label="Connectors" value={formatNumber(o.connectors)} href={connectorsHref({})} />
         <Stat
@@ -87,11 +87,25 @@ export default async function OverviewPage({ searchParams }: Props) {
           value={formatNumber(o.exposedConnectors)}
           detail={
             o.connectors
-              ? `${formatPercent(shareOf(o.exposedConnectors, o.connectors))} of connectors on a compromised certificate (targeted or not)`
+              ? `${formatPercent(shareOf(o.exposedConnectors, o.connectors))} of connectors on a compromised certificate (targeted or not)${o.access.exposedUnreadable ? `; ${formatNumber(o.access.exposedUnreadable)} last known in tenants Rekey cannot read now` : ''}`
               : undefined
           }
           tone={o.exposedConnectors ? 'danger' : 'default'}
           href={connectorsHref({ status: 'exposed' })}
+        />
+        <Stat
+          label="No access"
+          value={formatNumber(o.access.noAccess)}
+          detail="Tenants whose consent is missing or whose last scan was refused"
+          tone={o.access.noAccess ? 'danger' : 'default'}
+          href={hrefWith('/tenants', keep, { access: 'no_access' })}
+        />
+        <Stat
+          label="Not scanned recently"
+          value={formatNumber(o.access.notScannedRecently)}
+          detail={`Tenants never scanned or not scanned successfully in ${formatNumber(o.access.maxScanAgeHours)} h`}
+          tone={o.access.notScannedRecently ? 'warning' : 'default'}
+          href={hrefWith('/tenants', keep, { access: 'not_scanned_recently' })}
         />
         <Stat
           label="Rotations in flight"
@@ -174,7 +188,7 @@ export default async function OverviewPage({ searchParams }: Props) {
                     label: `${r.region} (${formatNumber(r.total)})`,
                     value: r.exposed,
                     tone: 'danger',
-                    href: connectorsHref({ region: r.region, status: 'compromised' }),
+                    href: connectorsHref({ region: r.region, status: 'exposed' }),
                   }))}
                 />
               </CardBody>
@@ -191,7 +205,7 @@ export default async function OverviewPage({ searchParams }: Props) {
                     label: `${t.name} (${formatNumber(t.total)})`,
                     value: t.exposed,
                     tone: 'danger',
-                    href: connectorsHref({ connectorTypeId: t.id, status: 'compromised' }),
+                    href: connectorsHref({ connectorTypeId: t.id, status: 'exposed' }),
                   }))}
                 />
               </CardBody>

@@ -68,6 +68,8 @@ describe('tenants list / connectors list', () => {
       consentState: 'consented',
       signInLogState: expect.any(String),
       lastScanAt: null,
+      access: 'not_scanned_recently',
+      accessReason: 'Never scanned.',
       connectors: 2,
       statusCounts: { targeted: 0, compromised: 1, expired: 0, drift: 0, expiring: 0, stale: 0, healthy: 1 },
       worstStatus: 'compromised',

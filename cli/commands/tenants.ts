@@ -8,7 +8,7 @@ import { day, emitRows, iso, listOptions, outputMode, pagesOf, formatTable, type
 import { asOption, withRuntime, type CliContext } from '../session';
 import type { TenantRow } from '@/lib/fleet/list-tenants';
 import type { ImportTenantsResult } from '@/lib/tenants/import-tenants';
-import { CONNECTOR_STATUS_VALUES } from '@/lib/fleet/statuses';
+import { CONNECTOR_STATUS_VALUES, TENANT_ACCESS_VALUES, type TenantAccess } from '@/lib/fleet/statuses';
 
 async function tenantIdArg(value: unknown): Promise<string> {
   if (typeof value !== 'string' || !value)
@@ -40,6 +40,8 @@ export function tenantJson(t: TenantRow) {
     consentState: t.consentState,
     signInLogState: t.signInLogState,
     lastScanAt: iso(t.lastScanAt),
+    access: t.access,
+    accessReason: t.accessReason,
     connectors: t.connectors,
     statusCounts: Object.fromEntries(CONNECTOR_STATUS_VALUES.map((s) => [s, t.statusCounts[s] ?? 0])),
     worstStatus: t.worstStatus,
@@ -53,6 +55,7 @@ const tenantColumns: Column<TenantRow>[] = [
   { header: 'REGION', cell: (t) => t.region },
   { header: 'GROUP', cell: (t) => t.group ?? '' },
   { header: 'CONSENT', cell: (t) => t.consentState },
+  { header: 'ACCESS', cell: (t) => t.access },
   { header: 'CONNECTORS', cell: (t) => String(t.connectors) },
   { header: 'WORST', cell: (t) => t.worstStatus ?? '' },
   { header: 'LAST SCAN', cell: (t) => day(t.lastScanAt) },
@@ -70,15 +73,18 @@ export const tenantCommands: Command[] = [
   {
     path: ['tenants', 'list'],
     summary: 'List onboarded tenants with their connector counts and worst status.',
-    usage: 'tenants list [--status S] [--region R] [--group G] [--search Q] [--as EMAIL] [--json | --ndjson]',
+    usage:
+      'tenants list [--status S] [--access A] [--region R] [--group G] [--search Q] [--as EMAIL] [--json | --ndjson]',
     details:
       `--status S      tenants with at least one connector in status S (${CONNECTOR_STATUS_VALUES.join(', ')})\n` +
+      `--access A      tenants in access state A (${TENANT_ACCESS_VALUES.join(', ')}): no_access = consent missing or the last scan refused; not_scanned_recently = never scanned or older than the policy's maxScanAgeHours\n` +
       '--region R      tenants of region R; --group G: of tenant group G\n' +
       '--search Q      name or domain contains Q, or the Entra tenant id is Q\n' +
       '--as EMAIL      show only what that Rekey user may see\n' +
       'JSON: an array of tenant objects (docs/cli.md); --ndjson streams one per line.',
     options: {
       status: { type: 'string' },
+      access: { type: 'string' },
       region: { type: 'string' },
       group: { type: 'string' },
       search: { type: 'string' },
@@ -88,8 +94,12 @@ export const tenantCommands: Command[] = [
     async run({ values }, io) {
       const mode = outputMode(values);
       const status = statusArg(values);
+      const access = str(values.access);
+      if (access !== undefined && !(TENANT_ACCESS_VALUES as readonly string[]).includes(access))
+        throw new UsageError(`--access must be one of ${TENANT_ACCESS_VALUES.join(', ')}`);
       const filters = {
         ...(status ? { status } : {}),
+        ...(access ? { access: access as TenantAccess } : {}),
         ...(str(values.region) ? { region: str(values.region) } : {}),
         ...(str(values.group) ? { group: str(values.group) } : {}),
         ...(str(values.search) ? { q: str(values.search) } : {}),

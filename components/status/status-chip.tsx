@@ -7,7 +7,7 @@ export type ConnectorStatus = 'compromised' | 'expired' | 'expiring' | 'stale' |
 export type RotationState =
   'PENDING' | 'RUNNING' | 'WAITING' | 'NEEDS_ATTENTION' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'ROLLED_BACK';
 export type ConsentState = 'unknown' | 'consented' | 'not_consented' | 'missing_permissions' | 'error';
-export type StatusKind = 'connector' | 'rotation' | 'consent';
+export type StatusKind = 'connector' | 'rotation' | 'consent' | 'access';
 
 export type StatusMeta = { label: string; tone: Tone; icon: IconName; description: string };
 
@@ -70,10 +70,33 @@ export const CONSENT_STATE: Record<ConsentState, StatusMeta> = {
   error: { label: 'Error', tone: 'danger', icon: 'xCircle', description: 'Consent check failed' },
 };
 
+/** Tenant access states (lib/fleet/tenant-access.ts). */
+export const TENANT_ACCESS: Record<'no_access' | 'not_scanned_recently' | 'ok', StatusMeta> = {
+  no_access: {
+    label: 'No access',
+    tone: 'danger',
+    icon: 'xCircle',
+    description: 'Rekey cannot read this tenant: consent missing or the last scan was refused',
+  },
+  not_scanned_recently: {
+    label: 'Not scanned recently',
+    tone: 'warning',
+    icon: 'clock',
+    description: 'Never scanned, or the last successful scan is older than the policy allows',
+  },
+  ok: {
+    label: 'Readable',
+    tone: 'success',
+    icon: 'checkCircle',
+    description: 'Scanned successfully within the policy',
+  },
+};
+
 const TABLES: Record<StatusKind, Record<string, StatusMeta>> = {
   connector: CONNECTOR_STATUS,
   rotation: ROTATION_STATE,
   consent: CONSENT_STATE,
+  access: TENANT_ACCESS,
 };
 
 function humanize(s: string): string {

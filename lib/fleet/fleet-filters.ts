@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Prisma } from '@/lib/db';
 import { STATUS_FILTER_VALUES, statusesFor } from '@/lib/fleet/fleet-figures';
+import { TENANT_ACCESS_VALUES } from '@/lib/fleet/statuses';
 
 /** Filters shared by the overview, the tenants and connectors tables and campaign selections. */
 export const FleetFiltersSchema = z.object({
@@ -10,13 +11,15 @@ export const FleetFiltersSchema = z.object({
   /** A stored status or `exposed` (targeted + compromised: lib/fleet/fleet-figures.ts). */
   status: z.enum(STATUS_FILTER_VALUES).optional(),
   q: z.string().trim().min(1).max(200).optional(),
+  /** Tenants by access state (lib/fleet/tenant-access.ts); the tenants list applies it. */
+  access: z.enum(TENANT_ACCESS_VALUES).optional(),
 });
 export type FleetFilters = z.infer<typeof FleetFiltersSchema>;
 
 /** Parses URL search params leniently: an invalid filter is dropped, never a 500. */
 export function parseFleetFilters(params: Record<string, string | string[] | undefined>): FleetFilters {
   const out: Record<string, string> = {};
-  for (const key of ['region', 'group', 'connectorTypeId', 'status', 'q'] as const) {
+  for (const key of ['region', 'group', 'connectorTypeId', 'status', 'q', 'access'] as const) {
     const v = params[key];
     const s = Array.isArray(v) ? v[0] : v;
     if (s) {

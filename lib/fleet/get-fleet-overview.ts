@@ -11,6 +11,7 @@ import { Prisma, type Db } from '@/lib/db';
 import type { FleetFilters } from '@/lib/fleet/fleet-filters';
 import { connectorSql, fleetCountSql, tenantSql, type FleetScope } from '@/lib/fleet/fleet-scope';
 import { countFor, EXPOSED_SQL, isExposedStatus } from '@/lib/fleet/fleet-figures';
+import { countTenantAccess, loadMaxScanAgeHours, type TenantAccessCounts } from '@/lib/fleet/tenant-access';
 import { ACTIVE_ROTATION_STATES, CONNECTOR_STATUS_VALUES, type ConnectorStatusValue } from '@/lib/fleet/statuses';
 
 type ActiveState = (typeof ACTIVE_ROTATION_STATES)[number];
@@ -35,6 +36,8 @@ export interface FleetOverview {
   burnDown: { day: string; exposed: number }[];
   byRegion: { region: string; total: number; exposed: number }[];
   byConnectorType: { id: string; name: string; total: number; exposed: number }[];
+  /** Tenants Rekey cannot read now ("No access") or has not read within the policy (lib/fleet/tenant-access.ts). */
+  access: TenantAccessCounts & { maxScanAgeHours: number };
 }
 
 const n = (v: bigint | number | null | undefined) => Number(v ?? 0);
@@ -57,7 +60,8 @@ export async function getFleetOverview(
     ? Prisma.sql`coalesce((s."byTypeStatus" ->> ${`${filters.connectorTypeId}:targeted`})::int, 0)`
     : Prisma.sql`s.targeted`;
 
-  const [countRows, tenantRows, targetedRows, rotations] = await Promise.all([
+  const maxScanAgeHours = await loadMaxScanAgeHours(db);
+  const [countRows, tenantRows, targetedRows, rotations, access] = await Promise.all([
     db.$queryRaw<{ region: string; typeId: string; typeName: string; status: ConnectorStatusValue; n: number }[]>`
       SELECT f.region, f."connectorTypeId" AS "typeId", ct.name AS "typeName", f.status, sum(f.connectors)::int AS n
       FROM "FleetConnectorCount" f JOIN "ConnectorType" ct ON ct.id = f."connectorTypeId"
@@ -72,6 +76,7 @@ export async function getFleetOverview(
       WHERE s.targeted > 0 ${filters.connectorTypeId ? Prisma.sql`AND ${targeted} > 0` : Prisma.empty} AND ${tWhere}
       ORDER BY t."displayName", t.id LIMIT 10`,
     rotationFigures(db, cWhere, since),
+    countTenantAccess(db, tWhere, now, maxScanAgeHours),
   ]);
 
   const byStatus = emptyByStatus();
@@ -107,6 +112,7 @@ export async function getFleetOverview(
       exposed: regionTotals.get(r.region)?.exposed ?? 0,
     })),
     byConnectorType: [...types.values()],
+    access: { ...access, maxScanAgeHours },
   });
 }
 
@@ -153,6 +159,7 @@ function assemble(x: {
   rotations: RotationFigures;
   byRegion: FleetOverview['byRegion'];
   byConnectorType: FleetOverview['byConnectorType'];
+  access: FleetOverview['access'];
 }): FleetOverview {
   const { now, days, byStatus, rotations } = x;
   const connectors = Object.values(byStatus).reduce((a, b) => a + b, 0);
@@ -186,6 +193,7 @@ function assemble(x: {
     burnDown,
     byRegion: x.byRegion,
     byConnectorType: x.byConnectorType,
+    access: x.access,
   };
 }
 
@@ -202,7 +210,8 @@ export async function getFleetOverviewFromConnectors(
   const exposed = Prisma.sql`c.status IN ${EXPOSED_SQL}`;
   const since = new Date(now.getTime() - days * 86_400_000);
 
-  const [statusRows, tenantRows, targetedRows, rotations, regionRows, typeRows] = await Promise.all([
+  const maxScanAgeHours = await loadMaxScanAgeHours(db);
+  const [statusRows, tenantRows, targetedRows, rotations, regionRows, typeRows, access] = await Promise.all([
     db.$queryRaw<{ status: ConnectorStatusValue; n: bigint }[]>`
       SELECT c.status, count(*) AS n FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId" WHERE ${cWhere} GROUP BY c.status`,
     db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "Tenant" t WHERE ${tWhere}`,
@@ -220,6 +229,7 @@ export async function getFleetOverviewFromConnectors(
       SELECT ct.id, ct.name, count(c.id) AS total, count(c.id) FILTER (WHERE ${exposed}) AS exposed
       FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId" JOIN "ConnectorType" ct ON ct.id = c."connectorTypeId"
       WHERE ${cWhere} GROUP BY ct.id, ct.name ORDER BY ct.name, ct.id`,
+    countTenantAccess(db, tWhere, now, maxScanAgeHours),
   ]);
 
   const byStatus = emptyByStatus();
@@ -238,5 +248,6 @@ export async function getFleetOverviewFromConnectors(
     })),
     byRegion: regionRows.map((r) => ({ region: r.region, total: n(r.total), exposed: n(r.exposed) })),
     byConnectorType: typeRows.map((r) => ({ id: r.id, name: r.name, total: n(r.total), exposed: n(r.exposed) })),
+    access: { ...access, maxScanAgeHours },
   });
 }

@@ -9,6 +9,7 @@ import { Prisma, type Db } from '@/lib/db';
 import type { FleetFilters } from '@/lib/fleet/fleet-filters';
 import { resolveFleetScope, tenantSql } from '@/lib/fleet/fleet-scope';
 import { summaryCountSql } from '@/lib/fleet/fleet-figures';
+import { loadMaxScanAgeHours, tenantAccess, tenantAccessSql, type TenantAccess } from '@/lib/fleet/tenant-access';
 import { CONNECTOR_STATUS_VALUES, type ConnectorStatusValue } from '@/lib/fleet/statuses';
 
 export const TENANT_SORTS = ['name', 'region', 'consent', 'lastScan', 'connectors'] as const;
@@ -16,6 +17,8 @@ export type TenantSort = (typeof TENANT_SORTS)[number];
 
 export interface ListTenantsInput {
   filters: FleetFilters;
+  /** For access states; default new Date(). */
+  now?: Date;
   sort?: TenantSort;
   dir?: 'asc' | 'desc';
   page?: number;
@@ -32,6 +35,10 @@ export interface TenantRow {
   consentState: string;
   signInLogState: string;
   lastScanAt: Date | null;
+  lastScanError: string | null;
+  /** Whether Rekey can read the tenant now, and why not (lib/fleet/tenant-access.ts). */
+  access: TenantAccess;
+  accessReason: string | null;
   connectors: number;
   statusCounts: Partial<Record<ConnectorStatusValue, number>>;
   worstStatus: ConnectorStatusValue | null;
@@ -59,7 +66,8 @@ function orderBy(sort: TenantSort, dir: 'asc' | 'desc'): Prisma.Sql {
 /** `q` as a LIKE pattern matching it anywhere, its wildcards taken literally. */
 const containsPattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-type Row = Omit<TenantRow, 'connectors' | 'statusCounts' | 'worstStatus'> & {
+type Row = Omit<TenantRow, 'connectors' | 'statusCounts' | 'worstStatus' | 'access' | 'accessReason'> & {
+  consentDetail: string | null;
   connectors: number | null;
   total: bigint;
 } & Partial<Record<ConnectorStatusValue, number | null>>;
@@ -72,6 +80,8 @@ export async function listTenants(
   const pageSize = Math.min(Math.max(input.pageSize ?? 50, 1), 200);
   const page = Math.max(input.page ?? 1, 1);
   const filters = input.filters;
+  const now = input.now ?? new Date();
+  const maxScanAgeHours = await loadMaxScanAgeHours(db);
   const where: Prisma.Sql[] = [tenantSql(await resolveFleetScope(db, scope), filters)];
   if (filters.q) {
     const like = containsPattern(filters.q);
@@ -79,6 +89,7 @@ export async function listTenants(
       Prisma.sql`(t."displayName" ILIKE ${like} OR t."defaultDomain" ILIKE ${like}${/^[0-9a-f-]{36}$/i.test(filters.q) ? Prisma.sql` OR t."entraTenantId" = ${filters.q.toLowerCase()}::uuid` : Prisma.empty})`,
     );
   }
+  if (filters.access) where.push(Prisma.sql`${tenantAccessSql(now, maxScanAgeHours)} = ${filters.access}`);
   if (filters.status) where.push(Prisma.sql`(${summaryCountSql(filters.status)}) > 0`);
   if (filters.connectorTypeId)
     where.push(
@@ -87,6 +98,7 @@ export async function listTenants(
   const cond = Prisma.join(where, ' AND ');
   const rows = await db.$queryRaw<Row[]>`
     SELECT t.id, t."entraTenantId", t."displayName", t."defaultDomain", t.region, t."group", t."consentState", t."signInLogState", t."lastScanAt",
+           t."lastScanError", t."consentDetail",
            s.connectors, s.targeted, s.compromised, s.expired, s.drift, s.expiring, s.stale, s.healthy, count(*) OVER () AS total
     FROM "Tenant" t LEFT JOIN "TenantConnectorSummary" s ON s."tenantId" = t.id
     WHERE ${cond}
@@ -118,6 +130,8 @@ export async function listTenants(
         consentState: t.consentState,
         signInLogState: t.signInLogState,
         lastScanAt: t.lastScanAt,
+        lastScanError: t.lastScanError,
+        ...(({ access, reason }) => ({ access, accessReason: reason }))(tenantAccess(t, now, maxScanAgeHours)),
         connectors: t.connectors ?? 0,
         statusCounts,
         worstStatus: CONNECTOR_STATUS_VALUES.find((st) => (statusCounts[st] ?? 0) > 0) ?? null,

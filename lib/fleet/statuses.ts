@@ -14,3 +14,7 @@ export type ConnectorStatusValue = (typeof CONNECTOR_STATUS_VALUES)[number];
 export const EXPOSED_STATUSES = ['targeted', 'compromised'] as const satisfies readonly ConnectorStatusValue[];
 
 export const ACTIVE_ROTATION_STATES = ['PENDING', 'RUNNING', 'WAITING', 'NEEDS_ATTENTION'] as const;
+
+/** Tenant access states (lib/fleet/tenant-access.ts decides them). */
+export const TENANT_ACCESS_VALUES = ['no_access', 'not_scanned_recently', 'ok'] as const;
+export type TenantAccess = (typeof TENANT_ACCESS_VALUES)[number];

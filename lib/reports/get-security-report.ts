@@ -20,6 +20,7 @@ import { shareOf } from '@/lib/utils';
 import { affectedSql } from '@/lib/detection/affected-connectors';
 import type { FleetFilters } from '@/lib/fleet/fleet-filters';
 import { connectorSql, tenantSql, type FleetScope } from '@/lib/fleet/fleet-scope';
+import { countTenantAccess, loadMaxScanAgeHours } from '@/lib/fleet/tenant-access';
 import { EXPOSED_SQL, TTR_BUCKETS, advisoryPublishedLateral } from '@/lib/reports/report-sql';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
@@ -42,6 +43,12 @@ export interface SecurityReport {
     /** Ratio 0–1 (format with formatPercent). */
     rotatedShare: number;
     targetedTenants: number;
+    /** Tenants Rekey cannot read now, and those not scanned within the policy (lib/fleet/tenant-access.ts). */
+    noAccessTenants: number;
+    notScannedRecentlyTenants: number;
+    /** Of exposedNow: connectors last known exposed in those tenants (not re-checked). */
+    exposedUnreadable: number;
+    maxScanAgeHours: number;
     medianHoursToRemediate: number | null;
     p90HoursToRemediate: number | null;
   };
@@ -101,8 +108,9 @@ export async function getSecurityReport(
   const since = windowStartFor(now, days);
   const cWhere = connectorSql(scope, filters);
   const rem = remediationsSql(scope, filters, since, now);
+  const maxScanAgeHours = await loadMaxScanAgeHours(db);
 
-  const [popRows, dayRows, ttrRows, ttrStats, sevRows, targetedRows] = await Promise.all([
+  const [popRows, dayRows, ttrRows, ttrStats, sevRows, targetedRows, access] = await Promise.all([
     db.$queryRaw<{ population: bigint; exposed: bigint }[]>`
       WITH rem AS (${rem}),
       pop AS (
@@ -158,6 +166,7 @@ export async function getSecurityReport(
       FROM "SignInEvidence" e JOIN "Tenant" t ON t.id = e."tenantId"
       WHERE e.classification = 'unknown' AND ${tenantSql(scope, filters)}
       GROUP BY t.id, t."displayName", t.region ORDER BY max(e.at) DESC, t."displayName"`,
+    countTenantAccess(db, tenantSql(scope, filters), now, maxScanAgeHours),
   ]);
 
   const population = n(popRows[0]?.population);
@@ -197,6 +206,10 @@ export async function getSecurityReport(
       remediated: population - exposedNow,
       rotatedShare: shareOf(population - exposedNow, population),
       targetedTenants: targetedRows.length,
+      noAccessTenants: access.noAccess,
+      notScannedRecentlyTenants: access.notScannedRecently,
+      exposedUnreadable: access.exposedUnreadable,
+      maxScanAgeHours,
       medianHoursToRemediate: medianHours,
       p90HoursToRemediate: p90Hours,
     },

@@ -158,6 +158,11 @@ describe('the security report', () => {
       remediated: 3,
       rotatedShare: 3 / 7,
       targetedTenants: 3,
+      // Built straight into the database: no tenant was ever scanned.
+      noAccessTenants: 0,
+      notScannedRecentlyTenants: 4,
+      exposedUnreadable: 4,
+      maxScanAgeHours: 24,
       medianHoursToRemediate: 18,
       p90HoursToRemediate: 129,
     });

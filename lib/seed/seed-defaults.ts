@@ -44,7 +44,7 @@ export const DEFAULT_CONNECTOR_TYPES = [
 ] as const;
 
 export const DEFAULT_SETTINGS: Record<string, unknown> = {
-  'policy.status': { expiringWithinDays: 30, maxAgeDays: 365 },
+  'policy.status': { expiringWithinDays: 30, maxAgeDays: 365, maxScanAgeHours: 24 },
   'detection.vendorCidrs': ['198.51.100.0/24'],
 };
 

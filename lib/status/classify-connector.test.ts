@@ -218,8 +218,8 @@ describe('classifyConnector', () => {
     expect(() => classifyConnector(input(), { maxAgeDays: 1.5 }, now)).toThrow(ZodError);
   });
 
-  it('defaults the policy to 30 days expiring and 365 days max age', () => {
-    expect(StatusPolicySchema.parse({})).toEqual({ expiringWithinDays: 30, maxAgeDays: 365 });
+  it('defaults the policy to 30 days expiring, 365 days max age and 24 hours between scans', () => {
+    expect(StatusPolicySchema.parse({})).toEqual({ expiringWithinDays: 30, maxAgeDays: 365, maxScanAgeHours: 24 });
   });
 });
 

@@ -46,6 +46,8 @@ export const StatusPolicySchema = z.object({
   expiringWithinDays: z.number().int().min(0).max(3650).default(30),
   /** `stale` when the certificate is older (since notBefore) than this many days. */
   maxAgeDays: z.number().int().min(1).max(36500).default(365),
+  /** A tenant whose last successful scan is older than this is "Not scanned recently" (lib/fleet/tenant-access). */
+  maxScanAgeHours: z.number().int().min(1).max(8760).default(24),
 });
 export type StatusPolicy = z.infer<typeof StatusPolicySchema>;
 export type StatusPolicyInput = z.input<typeof StatusPolicySchema>;

@@ -11,6 +11,7 @@ import { db } from '@/lib/db';
 import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
 import { listFilterOptions } from '@/lib/fleet/list-filter-options';
 import { listTenants, TENANT_SORTS, type TenantRow, type TenantSort } from '@/lib/fleet/list-tenants';
+import { TENANT_ACCESS_LABEL } from '@/lib/fleet/tenant-access';
 import { formatNumber, formatRelativeTime, hrefWith } from '@/lib/utils';
 import { FleetFilterForm } from '../_components/fleet-filter-form';
 
@@ -24,11 +25,18 @@ export default async function TenantsPage({ searchParams }: Props) {
   const filters = parseFleetFilters(sp);
   const table = parseTableParams(sp, TENANT_SORTS, { sort: 'name', dir: 'asc' });
   const scope = tenantScopeWhere(principal, 'viewer');
+  const now = new Date();
   const [result, options] = await Promise.all([
-    listTenants(db, scope, { filters, sort: table.sort as TenantSort, dir: table.dir, page: table.page, pageSize: 50 }),
+    listTenants(db, scope, {
+      filters,
+      now,
+      sort: table.sort as TenantSort,
+      dir: table.dir,
+      page: table.page,
+      pageSize: 50,
+    }),
     listFilterOptions(db, scope),
   ]);
-  const now = new Date();
   const columns: DataTableColumn<TenantRow>[] = [
     {
       id: 'name',
@@ -65,6 +73,18 @@ export default async function TenantsPage({ searchParams }: Props) {
       cell: (t) => formatNumber(t.connectors),
     },
     {
+      id: 'access',
+      header: 'Access',
+      cell: (t) =>
+        t.access === 'ok' ? (
+          <span className="text-fg-muted">{TENANT_ACCESS_LABEL.ok}</span>
+        ) : (
+          <span title={t.accessReason ?? undefined}>
+            <StatusChip kind="access" status={t.access} />
+          </span>
+        ),
+    },
+    {
       id: 'consent',
       header: 'Consent',
       sortable: true,
@@ -84,7 +104,7 @@ export default async function TenantsPage({ searchParams }: Props) {
     <>
       <PageHeader
         title="Tenants"
-        description={`${formatNumber(result.total)} tenant${result.total === 1 ? '' : 's'}${filters.q ? ` matching “${filters.q}”` : ''}. Consent state, connectors and their worst status.`}
+        description={`${formatNumber(result.total)} tenant${result.total === 1 ? '' : 's'}${filters.q ? ` matching “${filters.q}”` : ''}${filters.access ? ` with access “${TENANT_ACCESS_LABEL[filters.access]}”` : ''}. Access, consent state, connectors and their worst (last known) status.`}
         actions={
           <>
             <LinkButton href={exportHref} prefetch={false} variant="secondary" size="sm">
@@ -112,11 +132,11 @@ export default async function TenantsPage({ searchParams }: Props) {
             action="/tenants"
             filters={filters}
             options={options}
-            extra={{ q: filters.q, status: filters.status }}
+            extra={{ q: filters.q, status: filters.status, access: filters.access }}
           />
         }
         empty={
-          filters.q || filters.region || filters.group
+          filters.q || filters.region || filters.group || filters.access
             ? 'No tenant matches these filters.'
             : 'No tenants yet. Add tenants by id or domain, or import a CSV.'
         }

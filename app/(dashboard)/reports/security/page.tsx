@@ -106,7 +106,7 @@ export default async function SecurityReportPage({ searchParams }: Props) {
         .
       </p>
 
-      <section aria-label="Summary" className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-5">
+      <section aria-label="Summary" className="mb-6 grid grid-cols-2 gap-4 md:grid-cols-4 xl:grid-cols-7">
         <Stat
           label="Rotated share"
           value={formatPercent(s.rotatedShare)}
@@ -127,6 +127,28 @@ export default async function SecurityReportPage({ searchParams }: Props) {
           label="Targeted tenants"
           value={formatNumber(s.targetedTenants)}
           tone={s.targetedTenants ? 'danger' : 'default'}
+        />
+        <Stat
+          label="No access"
+          value={formatNumber(s.noAccessTenants)}
+          detail={
+            s.exposedUnreadable
+              ? `Tenants Rekey cannot read; ${formatNumber(s.exposedUnreadable)} exposed connector${s.exposedUnreadable === 1 ? '' : 's'} last known there (counted above)`
+              : 'Tenants Rekey cannot read (consent missing or scan refused)'
+          }
+          tone={s.noAccessTenants ? 'danger' : 'default'}
+          href={hrefWith('/tenants', { region: filters.region, group: filters.group }, { access: 'no_access' })}
+        />
+        <Stat
+          label="Not scanned recently"
+          value={formatNumber(s.notScannedRecentlyTenants)}
+          detail={`Tenants not scanned successfully in ${formatNumber(s.maxScanAgeHours)} h`}
+          tone={s.notScannedRecentlyTenants ? 'warning' : 'default'}
+          href={hrefWith(
+            '/tenants',
+            { region: filters.region, group: filters.group },
+            { access: 'not_scanned_recently' },
+          )}
         />
         <Stat label="Median time to remediate" value={hours(s.medianHoursToRemediate)} />
         <Stat label="90th percentile" value={hours(s.p90HoursToRemediate)} />

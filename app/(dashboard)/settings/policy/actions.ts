@@ -19,6 +19,11 @@ export const updateStatusPolicyAction = defineAction({
       .int('Whole days only.')
       .min(1, 'At least 1 day.')
       .max(36500, 'At most 36,500 days.'),
+    maxScanAgeHours: z.coerce
+      .number({ message: 'Enter a number of hours.' })
+      .int('Whole hours only.')
+      .min(1, 'At least 1 hour.')
+      .max(8760, 'At most 8,760 hours.'),
   }),
   handler: async (input, { actor, now }) => {
     const r = await updateStatusPolicy(input, { actor, now });

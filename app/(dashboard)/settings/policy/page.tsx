@@ -19,7 +19,7 @@ export default async function StatusPolicyPage() {
       <PageHeader
         title="Status policy"
         breadcrumbs={[{ href: '/settings', label: 'Settings' }]}
-        description="When a connector's certificate counts as expiring or stale. Saving re-classifies every connector and says how many changed."
+        description="When a connector's certificate counts as expiring or stale, and a tenant as not scanned recently. Saving re-classifies every connector and says how many changed."
       />
       <Card className="max-w-2xl">
         <CardHeader>
@@ -69,6 +69,24 @@ export default async function StatusPolicyPage() {
                     max={36500}
                     step={1}
                     defaultValue={policy.maxAgeDays}
+                  />
+                )}
+              </Field>
+              <Field
+                id="policy-maxscanage"
+                label="Maximum scan age (hours)"
+                required
+                hint="A tenant whose last successful scan is older than this is “Not scanned recently”."
+              >
+                {(p) => (
+                  <Input
+                    {...p}
+                    name="maxScanAgeHours"
+                    type="number"
+                    min={1}
+                    max={8760}
+                    step={1}
+                    defaultValue={policy.maxScanAgeHours}
                   />
                 )}
               </Field>

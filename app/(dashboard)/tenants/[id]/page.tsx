@@ -17,6 +17,9 @@ import { requirePrincipal, requireTenantAccess } from '@/lib/auth/context';
 import { canAccessTenant } from '@/lib/auth/principal';
 import { getTenantEvidence } from '@/lib/detection/get-tenant-evidence';
 import { isRekeyError } from '@/lib/errors';
+import { db } from '@/lib/db';
+import { isExposedStatus } from '@/lib/fleet/fleet-figures';
+import { loadMaxScanAgeHours, TENANT_ACCESS_LABEL, tenantAccess } from '@/lib/fleet/tenant-access';
 import { getAdminConsentUrl } from '@/lib/tenants/get-admin-consent-url';
 import { firstParam, formatDate, formatDateTime, formatNumber, formatRelativeTime } from '@/lib/utils';
 import { getTenantDetail, type TenantDetail } from './_lib/get-tenant-detail';
@@ -165,10 +168,11 @@ export default async function TenantPage({ params, searchParams }: Props) {
     throw e;
   }
   const evidencePage = Math.max(1, Number(firstParam(sp.evidencePage)) || 1);
-  const [detail, evidence, consentUrl] = await Promise.all([
+  const [detail, evidence, consentUrl, maxScanAgeHours] = await Promise.all([
     getTenantDetail(id),
     getTenantEvidence(id, { caller: principal }, { page: evidencePage, pageSize: 25 }),
     consentUrlOf(id),
+    loadMaxScanAgeHours(db),
   ]);
   if (!detail) notFound();
   const { tenant, connectors } = detail;
@@ -178,6 +182,8 @@ export default async function TenantPage({ params, searchParams }: Props) {
   const scanned = connectors.some((c) => c.observedAt !== null);
   const logState = LOG_STATE[tenant.signInLogState] ?? LOG_STATE.unknown!;
   const targeted = connectors.filter((c) => c.status === 'targeted').length;
+  const access = tenantAccess(tenant, now, maxScanAgeHours);
+  const exposed = connectors.filter((c) => isExposedStatus(c.status)).length;
 
   return (
     <>
@@ -191,6 +197,22 @@ export default async function TenantPage({ params, searchParams }: Props) {
           </LinkButton>
         }
       />
+
+      {access.access !== 'ok' ? (
+        <Alert
+          tone={access.access === 'no_access' ? 'danger' : 'warning'}
+          title={`${TENANT_ACCESS_LABEL[access.access]}: Rekey cannot vouch for this tenant now`}
+          className="mb-6"
+        >
+          <p>{access.reason}</p>
+          <p className="mt-1">
+            Last known state: {formatNumber(connectors.length)} connector{connectors.length === 1 ? '' : 's'}
+            {exposed ? `, ${formatNumber(exposed)} exposed (still counted exposed until a successful scan)` : ''}
+            {tenant.lastScanAt ? `, as of ${formatDateTime(tenant.lastScanAt)}` : ', never scanned'}.
+            {access.access === 'no_access' && consentUrl ? ' Send the admin consent link below to the tenant.' : ''}
+          </p>
+        </Alert>
+      ) : null}
 
       {targeted > 0 ? (
         <Alert tone="danger" title="This tenant was targeted with a compromised certificate" className="mb-6">

@@ -1,0 +1,102 @@
+/**
+ * Whether Rekey can see a tenant now — one definition, used by the overview tiles, the tenants
+ * list and its filter, the tenant page, the security report and the CLI:
+ * - `no_access`: Rekey's consent is missing, partial or failed to check, or its last scan was
+ *   refused (a token or Graph error, kept in lastScanError until a scan succeeds);
+ * - `not_scanned_recently`: readable as far as Rekey knows, but never scanned, or its last
+ *   successful scan is older than the status policy's `maxScanAgeHours`;
+ * - `ok`: scanned successfully within the policy.
+ * This is a tenant state, distinct from the connector status `stale` (an old certificate). A
+ * tenant Rekey cannot read keeps its connectors' last known statuses: an exposed connector stays
+ * counted exposed until a successful scan (or a verified rotation) proves otherwise.
+ */
+import { Prisma, type Db } from '@/lib/db';
+import { loadDetectionSettings } from '@/lib/detection/detection-settings';
+import { TENANT_ACCESS_VALUES, type TenantAccess } from '@/lib/fleet/statuses';
+
+export { TENANT_ACCESS_VALUES, type TenantAccess };
+
+/** Consent states in which Rekey cannot read the tenant (Prisma enum ConsentState). */
+export const NO_ACCESS_CONSENT = ['not_consented', 'missing_permissions', 'error'] as const;
+
+export const TENANT_ACCESS_LABEL: Record<TenantAccess, string> = {
+  no_access: 'No access',
+  not_scanned_recently: 'Not scanned recently',
+  ok: 'Readable',
+};
+
+export interface TenantAccessInput {
+  consentState: string;
+  consentDetail?: string | null;
+  lastScanAt: Date | null;
+  lastScanError: string | null;
+}
+
+/** The tenant's access state and, unless ok, the reason in one sentence. */
+export function tenantAccess(
+  t: TenantAccessInput,
+  now: Date,
+  maxScanAgeHours: number,
+): { access: TenantAccess; reason: string | null } {
+  if ((NO_ACCESS_CONSENT as readonly string[]).includes(t.consentState)) {
+    const what =
+      t.consentState === 'not_consented'
+        ? 'Rekey is not consented in this tenant'
+        : t.consentState === 'missing_permissions'
+          ? 'Rekey’s consent lacks required permissions'
+          : 'The consent check failed';
+    return { access: 'no_access', reason: t.consentDetail ? `${what}: ${t.consentDetail}` : `${what}.` };
+  }
+  if (t.lastScanError) return { access: 'no_access', reason: `The last scan failed: ${t.lastScanError}` };
+  if (!t.lastScanAt) return { access: 'not_scanned_recently', reason: 'Never scanned.' };
+  if (now.getTime() - t.lastScanAt.getTime() > maxScanAgeHours * 3_600_000)
+    return {
+      access: 'not_scanned_recently',
+      reason: `Last successful scan ${t.lastScanAt.toISOString()}, older than the policy’s ${maxScanAgeHours} h.`,
+    };
+  return { access: 'ok', reason: null };
+}
+
+/** The same rule as SQL on alias `t` (Tenant), yielding 'no_access' | 'not_scanned_recently' | 'ok'. */
+export function tenantAccessSql(now: Date, maxScanAgeHours: number): Prisma.Sql {
+  const oldest = new Date(now.getTime() - maxScanAgeHours * 3_600_000);
+  const bad = Prisma.raw(NO_ACCESS_CONSENT.map((s) => `'${s}'`).join(', '));
+  return Prisma.sql`(CASE
+    WHEN t."consentState"::text IN (${bad}) OR t."lastScanError" IS NOT NULL THEN 'no_access'
+    WHEN t."lastScanAt" IS NULL OR t."lastScanAt" < ${oldest} THEN 'not_scanned_recently'
+    ELSE 'ok' END)`;
+}
+
+/** The status policy's maximum scan age (hours). */
+export async function loadMaxScanAgeHours(db: Db): Promise<number> {
+  return (await loadDetectionSettings(db)).policy.maxScanAgeHours;
+}
+
+export interface TenantAccessCounts {
+  noAccess: number;
+  notScannedRecently: number;
+  /** Connectors last known exposed (targeted / compromised) in tenants Rekey cannot read now. */
+  exposedUnreadable: number;
+}
+
+/** Tenants per access state and the exposed connectors Rekey cannot re-check, for a scope condition on `t`. */
+export async function countTenantAccess(
+  db: Db,
+  tWhere: Prisma.Sql,
+  now: Date,
+  maxScanAgeHours: number,
+): Promise<TenantAccessCounts> {
+  const access = tenantAccessSql(now, maxScanAgeHours);
+  const [row] = await db.$queryRaw<{ noAccess: number; notScanned: number; exposed: number }[]>`
+    SELECT count(*) FILTER (WHERE a.access = 'no_access')::int AS "noAccess",
+           count(*) FILTER (WHERE a.access = 'not_scanned_recently')::int AS "notScanned",
+           coalesce(sum(coalesce(s.targeted, 0) + coalesce(s.compromised, 0)) FILTER (WHERE a.access <> 'ok'), 0)::int AS exposed
+    FROM "Tenant" t CROSS JOIN LATERAL (SELECT ${access} AS access) a
+    LEFT JOIN "TenantConnectorSummary" s ON s."tenantId" = t.id
+    WHERE ${tWhere}`;
+  return {
+    noAccess: row?.noAccess ?? 0,
+    notScannedRecently: row?.notScanned ?? 0,
+    exposedUnreadable: row?.exposed ?? 0,
+  };
+}
