@@ -86,10 +86,20 @@ export const certificateCommands: Command[] = [
             throw new RekeyError('FORBIDDEN', `${ctx.principal.email} has no role in Rekey.`, { need: 'viewer' });
         }
         const { listCertificates, certificateState } = await import('@/lib/certificates/list-certificates');
+        const { tenantScopeWhere } = await import('@/lib/auth/principal');
+        // A scoped user counts only connectors of their tenants.
+        const scope = ctx.principal ? tenantScopeWhere(ctx.principal, 'viewer') : undefined;
         const region = str(values.region);
         async function* pages() {
           for await (const page of pagesOf((p) =>
-            listCertificates(ctx.db, { q: str(values.search), sort: 'notAfter', dir: 'desc', page: p, pageSize: 200 }),
+            listCertificates(ctx.db, {
+              q: str(values.search),
+              sort: 'notAfter',
+              dir: 'desc',
+              page: p,
+              pageSize: 200,
+              tenantScope: scope,
+            }),
           ))
             yield page
               .filter((c) => region === undefined || c.region === region)

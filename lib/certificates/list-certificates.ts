@@ -19,7 +19,15 @@ export function certificateState(
 
 export async function listCertificates(
   db: Db,
-  input: { q?: string; sort?: CertificateSort; dir?: 'asc' | 'desc'; page?: number; pageSize?: number },
+  input: {
+    q?: string;
+    sort?: CertificateSort;
+    dir?: 'asc' | 'desc';
+    page?: number;
+    pageSize?: number;
+    /** Count only connectors of these tenants (a scoped user's `tenantScopeWhere`); default all. */
+    tenantScope?: Prisma.TenantWhereInput;
+  },
 ) {
   const pageSize = Math.min(Math.max(input.pageSize ?? 50, 1), 200);
   const page = Math.max(input.page ?? 1, 1);
@@ -66,7 +74,7 @@ export async function listCertificates(
         keySize: true,
         createdAt: true,
         sealedPrivateKey: true,
-        _count: { select: { connectors: true } },
+        _count: { select: { connectors: { where: { tenant: input.tenantScope ?? {} } } } },
       },
     }),
   ]);
@@ -97,7 +105,8 @@ export async function listCertificates(
   };
 }
 
-export async function getCertificate(db: Db, id: string) {
+/** One certificate; `tenantScope` limits the connectors listed to a scoped user's tenants. */
+export async function getCertificate(db: Db, id: string, tenantScope: Prisma.TenantWhereInput = {}) {
   const c = await db.certificate.findUnique({
     where: { id },
     select: {
@@ -120,6 +129,7 @@ export async function getCertificate(db: Db, id: string) {
       der: true,
       sealedPrivateKey: true,
       connectors: {
+        where: { tenant: tenantScope },
         select: {
           id: true,
           displayName: true,

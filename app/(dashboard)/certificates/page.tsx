@@ -7,7 +7,7 @@ import { LinkButton } from '@/components/ui/link-button';
 import { DataTable, type DataTableColumn } from '@/components/tables/data-table';
 import { parseTableParams } from '@/components/tables/table-params';
 import { requirePrincipal } from '@/lib/auth/context';
-import { hasRole } from '@/lib/auth/principal';
+import { hasRole, tenantScopeWhere } from '@/lib/auth/principal';
 import {
   certificateState,
   CERTIFICATE_SORTS,
@@ -34,6 +34,7 @@ export default async function CertificatesPage({ searchParams }: Props) {
     sort: table.sort as CertificateSort,
     dir: table.dir,
     page: table.page,
+    tenantScope: tenantScopeWhere(principal, 'viewer'),
   });
   const now = new Date();
   const columns: DataTableColumn<Row>[] = [

@@ -10,7 +10,7 @@ import { Mono } from '@/components/ui/code-block';
 import { DescriptionList } from '@/components/ui/description-list';
 import { LinkButton } from '@/components/ui/link-button';
 import { requirePrincipal } from '@/lib/auth/context';
-import { canAccessTenant } from '@/lib/auth/principal';
+import { canAccessTenant, tenantScopeWhere } from '@/lib/auth/principal';
 import { certificateState, getCertificate } from '@/lib/certificates/list-certificates';
 import { db } from '@/lib/db';
 import { formatDate, formatDateTime } from '@/lib/utils';
@@ -24,7 +24,7 @@ export default async function CertificatePage({ params, searchParams }: Props) {
   const { id } = await params;
   const sp = await searchParams;
   if (!/^[0-9a-f-]{36}$/i.test(id)) notFound();
-  const c = await getCertificate(db, id);
+  const c = await getCertificate(db, id, tenantScopeWhere(principal, 'viewer'));
   if (!c) notFound();
   const state = certificateState({ notAfter: c.notAfter, compromised: c.advisories.length > 0 }, new Date());
   // Connectors are tenant-owned: show only those in the viewer's scope.
