@@ -13,6 +13,7 @@ import {
   SIZE,
   campaignOutcome,
   checkFinal,
+  checkFleetTruth,
   makeCertificates,
   makeFleet,
   rotationTrouble,
@@ -76,5 +77,7 @@ describe(`fault storm (${CHAOS_SIZE})`, () => {
     expect(sampled.gaps).toEqual([]);
     expect(sampled.duplicates).toEqual([]);
     expect(sampled.samples).toBeGreaterThan(10);
+    // The truth checker: every overview figure matches what the simulator holds after the storm.
+    expect(await checkFleetTruth(gs, fleet)).toEqual([]);
   });
 });

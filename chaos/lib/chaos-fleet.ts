@@ -116,10 +116,11 @@ export async function makeFleet(
   certs: CertificatePair,
   label: string,
 ): Promise<FleetConnector[]> {
+  // Discovery finds the fleet's apps by name (the truth checker scans at the end).
   const type = await db.connectorType.upsert({
     where: { name: 'Chaos Connect' },
     update: {},
-    create: { name: 'Chaos Connect' },
+    create: { name: 'Chaos Connect', displayNamePattern: '* sync *' },
   });
   const out: FleetConnector[] = [];
   const tenantRows: {
@@ -454,4 +455,33 @@ export function chaosWorld(workerConcurrencies: number[]): {
       return workers;
     },
   };
+}
+
+/**
+ * The truth checker at the end of a chaos run: scan every tenant of the fleet (faults cleared), as
+ * the daily scan would, then compare every overview figure with what the simulator holds.
+ */
+export async function checkFleetTruth(gs: GraphSim, fleet: FleetConnector[]): Promise<string[]> {
+  const { scanTenant } = await import('@/lib/tenants/scan-tenant');
+  const { reclassifyConnectors } = await import('@/lib/detection/reclassify-connectors');
+  const { getFleetOverview } = await import('@/lib/fleet/get-fleet-overview');
+  const { readSimTenants } = await import('@/lib/testing/simulator-read');
+  const { checkTruth } = await import('@/lib/testing/truth-checker');
+  const simIds = [...new Set(fleet.map((c) => c.simTenantId))];
+  const tenants = await db.tenant.findMany({ where: { entraTenantId: { in: simIds } }, select: { id: true } });
+  const ctx = { actor: { id: null, label: 'truth-checker' }, graph: gs.graph };
+  for (const t of tenants) await scanTenant({ tenantId: t.id }, ctx);
+  const now = new Date();
+  await reclassifyConnectors(db, { tenantIds: tenants.map((t) => t.id) }, { now });
+  const sim = await readSimTenants({ simUrl: gs.sim.url, manifest: gs.manifest, tenantIds: simIds });
+  const o = await getFleetOverview(db, { all: true }, {}, now);
+  const r = await checkTruth(db, sim, {
+    now,
+    shown: {
+      exposed: o.exposedConnectors,
+      noAccess: o.access.noAccess,
+      notScannedRecently: o.access.notScannedRecently,
+    },
+  });
+  return r.mismatches;
 }

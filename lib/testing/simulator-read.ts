@@ -1,0 +1,171 @@
+/**
+ * What the simulator (standing in for Microsoft 365) says is true, read the way Microsoft would be
+ * read: the management app's token through the real MSAL client, then Graph's /applications with
+ * each app's key credentials. Independent of Rekey's database. The e2e runner does not trust the
+ * simulator's CA at start-up (it is created by the stack), so requests pass the CA explicitly.
+ */
+import fs from 'node:fs';
+import https from 'node:https';
+import { ConfidentialClientApplication, type INetworkModule, type NetworkResponse } from '@azure/msal-node';
+
+export interface SimManifest {
+  homeTenant: { id: string; name: string };
+  managementApp: { appId: string; privateKeyPath: string; thumbprintSha256: string; graphRoles: string[] };
+  tenants: { id: string; name: string; region: string; domain: string }[];
+}
+
+function request(
+  url: string,
+  ca: string | undefined,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+) {
+  return new Promise<{ status: number; headers: Record<string, string>; text: string }>((resolve, reject) => {
+    const req = https.request(
+      url,
+      { method: init.method ?? 'GET', headers: init.headers, ...(ca ? { ca } : {}) },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, String(v)])),
+            text,
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    if (init.body) req.write(init.body);
+    req.end();
+  });
+}
+
+export async function getJson<T>(
+  url: string,
+  ca: string | undefined,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: T }> {
+  const r = await request(url, ca, { headers });
+  return { status: r.status, body: JSON.parse(r.text) as T };
+}
+
+/** A control-API call (the simulator's /_sim/…): revoke or grant consent, faults. */
+export async function postJson<T>(
+  url: string,
+  ca: string | undefined,
+  body: unknown,
+): Promise<{ status: number; body: T }> {
+  const r = await request(url, ca, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: r.status, body: JSON.parse(r.text) as T };
+}
+
+function networkClient(ca: string | undefined): INetworkModule {
+  const call = async <T>(
+    url: string,
+    method: string,
+    options?: { headers?: Record<string, string>; body?: string },
+  ) => {
+    const r = await request(url, ca, { method, headers: options?.headers, body: options?.body });
+    return { headers: r.headers, body: JSON.parse(r.text) as T, status: r.status } satisfies NetworkResponse<T>;
+  };
+  return {
+    sendGetRequestAsync: (url, options) => call(url, 'GET', options),
+    sendPostRequestAsync: (url, options) => call(url, 'POST', options),
+  };
+}
+
+/** One tenant as Microsoft 365 holds it: every application with the SHA-1 thumbprints of its key credentials. */
+export interface SimTenant {
+  entraTenantId: string;
+  /** False when the management app is refused a token or Graph refuses the read (consent revoked). */
+  readable: boolean;
+  apps: { appId: string; sha1: string[] }[];
+}
+
+/**
+ * Reads every tenant of `tenantIds` (default: the manifest's) through the real MSAL client and
+ * Graph's /applications, independently of Rekey's database. `ca` is the simulator's CA when the
+ * process does not trust it already.
+ */
+export async function readSimTenants(opts: {
+  simUrl: string;
+  ca?: string;
+  manifest: SimManifest;
+  tenantIds?: string[];
+}): Promise<SimTenant[]> {
+  const m = opts.manifest.managementApp;
+  const privateKey = fs.readFileSync(m.privateKeyPath, 'utf8');
+  const out: SimTenant[] = [];
+  for (const id of opts.tenantIds ?? opts.manifest.tenants.map((t) => t.id)) {
+    const cca = new ConfidentialClientApplication({
+      auth: {
+        clientId: m.appId,
+        authority: `${opts.simUrl}/${id}`,
+        knownAuthorities: [new URL(opts.simUrl).host],
+        clientCertificate: { thumbprintSha256: m.thumbprintSha256, privateKey },
+      },
+      system: { networkClient: networkClient(opts.ca) },
+    });
+    let token: string;
+    try {
+      const r = await cca.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] });
+      token = r!.accessToken;
+    } catch {
+      out.push({ entraTenantId: id, readable: false, apps: [] });
+      continue;
+    }
+    const tenant: SimTenant = { entraTenantId: id, readable: true, apps: [] };
+    let url: string | undefined = `${opts.simUrl}/v1.0/applications?$select=appId,keyCredentials`;
+    while (url) {
+      const page: {
+        status: number;
+        body: {
+          value: { appId: string; keyCredentials: { customKeyIdentifier: string | null }[] }[];
+          '@odata.nextLink'?: string;
+        };
+      } = await getJson(url, opts.ca, { authorization: `Bearer ${token}` });
+      if (page.status !== 200) {
+        tenant.readable = false;
+        tenant.apps = [];
+        break;
+      }
+      for (const app of page.body.value)
+        tenant.apps.push({
+          appId: app.appId,
+          sha1: app.keyCredentials
+            .filter((k) => k.customKeyIdentifier)
+            .map((k) => Buffer.from(k.customKeyIdentifier!, 'base64').toString('hex').toUpperCase()),
+        });
+      url = page.body['@odata.nextLink'];
+    }
+    out.push(tenant);
+  }
+  return out;
+}
+
+/**
+ * Apps in each readable tenant that hold a credential whose SHA-1 thumbprint is in `thumbprints`,
+ * as `entraTenantId/appId`. Tenants whose token the management app is refused (consent revoked)
+ * are returned separately: nobody, Rekey included, can read them.
+ */
+export async function appsHoldingThumbprints(opts: {
+  simUrl: string;
+  ca?: string;
+  manifest: SimManifest;
+  thumbprints: Set<string>;
+}): Promise<{ holding: Set<string>; unreadable: string[] }> {
+  const holding = new Set<string>();
+  const unreadable: string[] = [];
+  for (const t of await readSimTenants(opts)) {
+    if (!t.readable) unreadable.push(t.entraTenantId);
+    for (const app of t.apps)
+      if (app.sha1.some((s) => opts.thumbprints.has(s))) holding.add(`${t.entraTenantId}/${app.appId}`);
+  }
+  return { holding, unreadable };
+}
