@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '@/cli/command';
 import { bar, parseCertArgs, parseWavesArg, watchVerdict } from '@/cli/commands/campaign';
 import { main } from '@/cli/main';
+import { itemTally, type ItemTally } from '@/lib/campaigns/campaign-outcome';
 import { campaignCommands } from '@/cli/commands/campaign';
 
 describe('campaign CLI arguments', () => {
@@ -39,26 +40,9 @@ describe('campaign CLI arguments', () => {
 });
 
 describe('campaign status --watch: when it stops and with which exit code', () => {
-  type T = {
-    QUEUED?: number;
-    RUNNING?: number;
-    SUCCEEDED?: number;
-    FAILED?: number;
-    SKIPPED?: number;
-    CANCELLED?: number;
-    needsAttention?: number;
-  };
+  type T = Partial<ItemTally>;
   const progress = (state: string, t: T) => {
-    const totals = {
-      QUEUED: 0,
-      RUNNING: 0,
-      SUCCEEDED: 0,
-      FAILED: 0,
-      SKIPPED: 0,
-      CANCELLED: 0,
-      needsAttention: 0,
-      ...t,
-    };
+    const totals = itemTally(t);
     const total = totals.QUEUED + totals.RUNNING + totals.SUCCEEDED + totals.FAILED + totals.SKIPPED + totals.CANCELLED;
     return { campaign: { id: 'c1', state }, totals: { ...totals, total } } as unknown as Parameters<
       typeof watchVerdict

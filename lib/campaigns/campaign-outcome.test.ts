@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { deriveCampaignOutcome, type ItemTally, type OutcomeKind } from '@/lib/campaigns/campaign-outcome';
-
-const tally = (t: Partial<ItemTally>): ItemTally => ({
-  QUEUED: 0,
-  RUNNING: 0,
-  SUCCEEDED: 0,
-  FAILED: 0,
-  SKIPPED: 0,
-  CANCELLED: 0,
-  needsAttention: 0,
-  ...t,
-});
+import {
+  deriveCampaignOutcome,
+  itemTally as tally,
+  type ItemTally,
+  type OutcomeKind,
+} from '@/lib/campaigns/campaign-outcome';
 
 describe('deriveCampaignOutcome (item outcomes → what the campaign says)', () => {
   const rows: [string, string, Partial<ItemTally>, OutcomeKind, string, number, number][] = [

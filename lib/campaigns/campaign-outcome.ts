@@ -31,6 +31,11 @@ export interface ItemTally {
   skippedOnTarget?: number;
 }
 
+/** A tally with every count 0, overridden by `t` (the one fixture for tests and aggregations). */
+export function itemTally(t: Partial<ItemTally> = {}): ItemTally {
+  return { QUEUED: 0, RUNNING: 0, SUCCEEDED: 0, FAILED: 0, SKIPPED: 0, CANCELLED: 0, needsAttention: 0, ...t };
+}
+
 export type OutcomeKind =
   | 'draft'
   | 'awaiting_approval'

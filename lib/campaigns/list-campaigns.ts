@@ -4,7 +4,7 @@
  */
 import type { Db, Prisma } from '@/lib/db';
 import { shareOf } from '@/lib/utils';
-import { deriveCampaignOutcome, type ItemTally } from '@/lib/campaigns/campaign-outcome';
+import { deriveCampaignOutcome, itemTally, type ItemTally } from '@/lib/campaigns/campaign-outcome';
 
 type ItemKey = Exclude<keyof ItemTally, 'needsAttention' | 'skippedOnTarget'>;
 import { isFleetWide, tenantScopeWhere, type Principal } from '@/lib/auth/principal';
@@ -38,14 +38,8 @@ export async function listCampaigns(
       })
     : [];
   const rows = campaigns.map((c) => {
-    const byState: Record<string, number> = {
-      QUEUED: 0,
-      RUNNING: 0,
-      SUCCEEDED: 0,
-      FAILED: 0,
-      SKIPPED: 0,
-      CANCELLED: 0,
-    };
+    const { needsAttention: _none, ...zero } = itemTally();
+    const byState: Record<string, number> = { ...zero };
     for (const r of counts) if (r.campaignId === c.id) byState[r.state] = r._count._all;
     const totalItems = Object.values(byState).reduce((a, b) => a + b, 0);
     const doneItems = totalItems - byState.QUEUED! - byState.RUNNING!;

@@ -11,39 +11,14 @@ import { getFleetOverview } from '@/lib/fleet/get-fleet-overview';
 import { listConnectors } from '@/lib/fleet/list-connectors';
 import { listTenants } from '@/lib/fleet/list-tenants';
 import { getSecurityReport } from '@/lib/reports/get-security-report';
-import { buildConnectorType, buildTenant } from '@/lib/testing/fleet-builders';
+import { buildSampleFleet } from '@/lib/testing/fleet-builders';
 
 const now = new Date('2026-12-01T12:00:00Z');
 let tenantIds: string[] = [];
 
 beforeAll(async () => {
-  const type = await buildConnectorType(db, 'Archive');
-  const a = await buildTenant(db, {
-    name: 'Alpha',
-    region: 'EU',
-    group: 'A',
-    connectors: [
-      { status: 'targeted', typeId: type.id },
-      { status: 'compromised', typeId: type.id },
-      { status: 'healthy', typeId: type.id },
-    ],
-  });
-  const b = await buildTenant(db, {
-    name: 'Bravo',
-    region: 'US',
-    group: 'B',
-    connectors: [
-      { status: 'targeted', typeId: type.id },
-      { status: 'expiring', typeId: type.id },
-    ],
-  });
-  const c = await buildTenant(db, {
-    name: 'Charlie',
-    region: 'US',
-    group: 'B',
-    connectors: [{ status: 'compromised', typeId: type.id }],
-  });
-  tenantIds = [a.id, b.id, c.id];
+  const f = await buildSampleFleet(db);
+  tenantIds = [f.alpha.id, f.bravo.id, f.charlie.id];
 });
 
 describe('fleet figures', () => {
@@ -75,10 +50,10 @@ describe('fleet figures', () => {
     expect(tenants.total).toBe(new Set(exposedList.rows.map((r) => r.tenant.id)).size);
   });
 
-  it('counts targeted connectors as exposed (3 tenants, 4 exposed of 6)', async () => {
+  it('counts targeted connectors as exposed (3 tenants, 3 exposed of 7)', async () => {
     const o = await getFleetOverview(db, { all: true }, {}, now);
-    expect(o.exposedConnectors).toBe(4);
-    expect(o.byStatus.targeted).toBe(2);
+    expect(o.exposedConnectors).toBe(3);
+    expect(o.byStatus.targeted).toBe(1);
     expect(tenantIds).toHaveLength(3);
   });
 });

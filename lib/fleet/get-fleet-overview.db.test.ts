@@ -1,44 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { getFleetOverview } from '@/lib/fleet/get-fleet-overview';
-import { buildCertificate, buildConnectorType, buildTenant } from '@/lib/testing/fleet-builders';
+import { buildCertificate, buildSampleFleet } from '@/lib/testing/fleet-builders';
 
 const now = new Date('2026-11-29T12:00:00Z');
 let ids: { archive: string; monitor: string; t1: string; t2: string; t3: string; t2ConnectorCompromised: string };
 
 beforeAll(async () => {
-  const archive = await buildConnectorType(db, 'Archive');
-  const monitor = await buildConnectorType(db, 'Monitor');
-  // EU / group A: 1 compromised archive, 1 healthy monitor
-  const t1 = await buildTenant(db, {
-    name: 'Alpha',
-    region: 'EU',
-    group: 'A',
-    connectors: [
-      { status: 'compromised', typeId: archive.id },
-      { status: 'healthy', typeId: monitor.id },
-    ],
-  });
-  // US / group B: 1 targeted archive, 1 compromised archive, 1 expiring monitor
-  const t2 = await buildTenant(db, {
-    name: 'Bravo',
-    region: 'US',
-    group: 'B',
-    connectors: [
-      { status: 'targeted', typeId: archive.id },
-      { status: 'compromised', typeId: archive.id },
-      { status: 'expiring', typeId: monitor.id },
-    ],
-  });
-  // US / no group: 1 healthy, 1 drift
-  const t3 = await buildTenant(db, {
-    name: 'Charlie',
-    region: 'US',
-    connectors: [
-      { status: 'healthy', typeId: archive.id },
-      { status: 'drift', typeId: monitor.id },
-    ],
-  });
+  const { archive, monitor, alpha: t1, bravo: t2, charlie: t3 } = await buildSampleFleet(db);
   // Rotations: one succeeded yesterday remediating a compromised connector (of Charlie's healthy one), one needing attention on Bravo.
   const cert = await buildCertificate(db);
   const yesterday = new Date('2026-11-28T10:00:00Z');

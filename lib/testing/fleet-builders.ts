@@ -61,3 +61,42 @@ export async function buildTenant(db: Db, spec: TenantSpec = {}) {
     include: { connectors: true },
   });
 }
+
+/**
+ * The three-tenant sample fleet the fleet-figure tests share (7 connectors, 3 exposed):
+ * - Alpha, EU, group A: compromised Archive, healthy Monitor;
+ * - Bravo, US, group B: targeted Archive, compromised Archive, expiring Monitor;
+ * - Charlie, US, no group: healthy Archive, drift Monitor.
+ */
+export async function buildSampleFleet(db: Db) {
+  const archive = await buildConnectorType(db, 'Archive');
+  const monitor = await buildConnectorType(db, 'Monitor');
+  const alpha = await buildTenant(db, {
+    name: 'Alpha',
+    region: 'EU',
+    group: 'A',
+    connectors: [
+      { status: 'compromised', typeId: archive.id },
+      { status: 'healthy', typeId: monitor.id },
+    ],
+  });
+  const bravo = await buildTenant(db, {
+    name: 'Bravo',
+    region: 'US',
+    group: 'B',
+    connectors: [
+      { status: 'targeted', typeId: archive.id },
+      { status: 'compromised', typeId: archive.id },
+      { status: 'expiring', typeId: monitor.id },
+    ],
+  });
+  const charlie = await buildTenant(db, {
+    name: 'Charlie',
+    region: 'US',
+    connectors: [
+      { status: 'healthy', typeId: archive.id },
+      { status: 'drift', typeId: monitor.id },
+    ],
+  });
+  return { archive, monitor, alpha, bravo, charlie };
+}
