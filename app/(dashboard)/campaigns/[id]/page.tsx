@@ -61,6 +61,21 @@ const RISK: Record<string, { label: string; tone: 'default' | 'danger' | 'warnin
   unknown: { label: 'Not known yet', tone: 'warning' },
 };
 
+/** One labelled filter of the items table. */
+function FilterSelect(props: {
+  label: string;
+  name: string;
+  value: string;
+  options: { value: string; label: string }[];
+}) {
+  return (
+    <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
+      {props.label}
+      <Select name={props.name} defaultValue={props.value} options={props.options} />
+    </label>
+  );
+}
+
 export default async function CampaignPage({ params, searchParams }: Props) {
   const principal = await requirePrincipal('viewer');
   const [{ id }, sp] = await Promise.all([params, searchParams]);
@@ -125,10 +140,15 @@ export default async function CampaignPage({ params, searchParams }: Props) {
       header: 'Rotation',
       cell: (i) =>
         i.rotation ? (
-          <span className="inline-flex items-center gap-2">
+          <Link
+            href={`/rotations/${i.rotation.id}`}
+            prefetch={false}
+            className="inline-flex items-center gap-2 underline-offset-2 hover:underline"
+            aria-label={`Rotation of ${i.connector.displayName}: ${i.rotation.state.toLowerCase().replace(/_/g, ' ')}`}
+          >
             <StatusChip status={i.rotation.state} kind="rotation" size="sm" />
             <span className="text-xs text-fg-muted">{i.rotation.step}</span>
-          </span>
+          </Link>
         ) : (
           '—'
         ),
@@ -390,43 +410,37 @@ export default async function CampaignPage({ params, searchParams }: Props) {
               className="flex flex-wrap items-end gap-2"
               aria-label="Filter the connectors"
             >
-              <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
-                State
-                <Select
-                  name="state"
-                  defaultValue={stateFilter ?? ''}
-                  options={[
-                    { value: '', label: 'All states' },
-                    { value: 'attention', label: 'Needs attention' },
-                    ...ITEM_STATES.map((s) => ({ value: s, label: s.toLowerCase() })),
-                  ]}
-                />
-              </label>
-              <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
-                Wave
-                <Select
-                  name="wave"
-                  defaultValue={waveFilter ?? ''}
-                  options={[
-                    { value: '', label: 'All waves' },
-                    ...c.waves.map((_, i) => ({
-                      value: String(i),
-                      label: i === 0 && c.waves.length > 1 ? 'Canary' : `Wave ${i + 1}`,
-                    })),
-                  ]}
-                />
-              </label>
-              <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
-                Region
-                <Select
-                  name="region"
-                  defaultValue={regionFilter ?? ''}
-                  options={[
-                    { value: '', label: 'All regions' },
-                    ...progress.byRegion.map((r) => ({ value: r.region, label: r.region })),
-                  ]}
-                />
-              </label>
+              <FilterSelect
+                label="State"
+                name="state"
+                value={stateFilter ?? ''}
+                options={[
+                  { value: '', label: 'All states' },
+                  { value: 'attention', label: 'Needs attention' },
+                  ...ITEM_STATES.map((s) => ({ value: s, label: s.toLowerCase() })),
+                ]}
+              />
+              <FilterSelect
+                label="Wave"
+                name="wave"
+                value={waveFilter ?? ''}
+                options={[
+                  { value: '', label: 'All waves' },
+                  ...c.waves.map((_, i) => ({
+                    value: String(i),
+                    label: i === 0 && c.waves.length > 1 ? 'Canary' : `Wave ${i + 1}`,
+                  })),
+                ]}
+              />
+              <FilterSelect
+                label="Region"
+                name="region"
+                value={regionFilter ?? ''}
+                options={[
+                  { value: '', label: 'All regions' },
+                  ...progress.byRegion.map((r) => ({ value: r.region, label: r.region })),
+                ]}
+              />
               <label className="flex flex-col gap-1 text-xs font-medium text-fg-muted">
                 Tenant or connector
                 <input
