@@ -6,6 +6,12 @@
  * outcome that add up to the total. Pure: the table test is lib/campaigns/campaign-outcome.test.ts.
  */
 
+/** Item messages of the final verification read (lib/campaigns/verify-campaign.ts). */
+export const ALREADY_ON_TARGET = 'Already on the new certificate.';
+export const VERIFIED_SUCCESS = 'Verified in the tenant';
+/** A SKIPPED item with a message starting so counts as success (`skippedOnTarget`). */
+export const VERIFIED_ON_TARGET = 'Verified on the target';
+
 export const CAMPAIGN_STATES = [
   'DRAFT',
   'AWAITING_APPROVAL',

@@ -7,6 +7,7 @@
  * connectors) — then a second admin must approve before it can start.
  */
 import { z } from 'zod';
+import { ALREADY_ON_TARGET } from '@/lib/campaigns/campaign-outcome';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { hasRole, tenantScopeWhere } from '@/lib/auth/principal';
 import { certificateFactsFromDer } from '@/lib/certs/certificate-facts';
@@ -101,7 +102,7 @@ export async function createCampaign(
   const skipped = [...resolved.skipped];
   const eligible = resolved.eligible.filter((c) => {
     if (c.currentCertificateId && c.currentCertificateId === certByRegion.get(c.region)?.id) {
-      skipped.push({ ...c, reason: 'Already on the new certificate.' });
+      skipped.push({ ...c, reason: ALREADY_ON_TARGET });
       return false;
     }
     return true;

@@ -10,7 +10,7 @@ import { shareOf } from '@/lib/utils';
 import { requireCampaignScope, requireUuid } from '@/lib/campaigns/campaign-access';
 import { estimateCompletion, type DeadlineRisk } from '@/lib/campaigns/estimate-completion';
 import { readWaveSpecs } from '@/lib/campaigns/tick-campaign';
-import { deriveCampaignOutcome, type CampaignOutcome } from '@/lib/campaigns/campaign-outcome';
+import { deriveCampaignOutcome, VERIFIED_ON_TARGET, type CampaignOutcome } from '@/lib/campaigns/campaign-outcome';
 import type { WaveSpec } from '@/lib/campaigns/plan-waves';
 
 export const ITEM_STATES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'] as const;
@@ -92,7 +92,7 @@ export async function getCampaignProgress(
   if (!c) throw new RekeyError('NOT_FOUND', `Campaign ${campaignId} not found.`);
   await requireCampaignScope(db, campaignId, opts.principal, 'viewer');
   const now = opts.now;
-  const [waveRows, regionRows, regionCerts, thr] = await Promise.all([
+  const [waveRows, regionRows, regionCerts, thr, onTarget] = await Promise.all([
     db.$queryRaw<{ wave: number; state: string; n: bigint; attention: bigint }[]>`
       SELECT ci.wave, ci.state::text AS state, count(*) AS n, count(*) FILTER (WHERE r.state = 'NEEDS_ATTENTION' AND ci.state = 'RUNNING') AS attention
       FROM "CampaignItem" ci LEFT JOIN "Rotation" r ON r.id = ci."rotationId"
@@ -110,6 +110,10 @@ export async function getCampaignProgress(
       SELECT count(*) FILTER (WHERE r."finishedAt" > ${new Date(now.getTime() - 5 * 60_000)}) AS last5,
              count(*) FILTER (WHERE r."finishedAt" > ${new Date(now.getTime() - 15 * 60_000)}) AS last15
       FROM "Rotation" r WHERE r."campaignId" = ${campaignId}::uuid AND r."finishedAt" IS NOT NULL AND r."finishedAt" <= ${now}`,
+    // Skips that count as success: verified on the target by the final read (lib/campaigns/verify-campaign.ts).
+    db.campaignItem.count({
+      where: { campaignId, state: 'SKIPPED', message: { startsWith: VERIFIED_ON_TARGET } },
+    }),
   ]);
   const norm = <T extends { state: string; n: bigint; attention: bigint }>(r: T) => ({
     state: r.state,
@@ -163,7 +167,7 @@ export async function getCampaignProgress(
       finishedAt: c.finishedAt,
     },
     totals,
-    outcome: deriveCampaignOutcome(c.state, totals),
+    outcome: deriveCampaignOutcome(c.state, { ...totals, skippedOnTarget: onTarget }),
     byWave,
     byRegion,
     throughput: { last5m, last15m, perMinute: est.perMinute },

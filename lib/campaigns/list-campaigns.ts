@@ -4,7 +4,7 @@
  */
 import type { Db, Prisma } from '@/lib/db';
 import { shareOf } from '@/lib/utils';
-import { deriveCampaignOutcome, itemTally, type ItemTally } from '@/lib/campaigns/campaign-outcome';
+import { deriveCampaignOutcome, itemTally, VERIFIED_ON_TARGET, type ItemTally } from '@/lib/campaigns/campaign-outcome';
 
 type ItemKey = Exclude<keyof ItemTally, 'needsAttention' | 'skippedOnTarget'>;
 import { isFleetWide, tenantScopeWhere, type Principal } from '@/lib/auth/principal';
@@ -37,6 +37,18 @@ export async function listCampaigns(
         _count: { _all: true },
       })
     : [];
+  // Skips that count as success: verified on the target by the final read (verify-campaign.ts).
+  const onTarget = campaigns.length
+    ? await db.campaignItem.groupBy({
+        by: ['campaignId'],
+        where: {
+          campaignId: { in: campaigns.map((c) => c.id) },
+          state: 'SKIPPED',
+          message: { startsWith: VERIFIED_ON_TARGET },
+        },
+        _count: { _all: true },
+      })
+    : [];
   const rows = campaigns.map((c) => {
     const { needsAttention: _none, ...zero } = itemTally();
     const byState: Record<string, number> = { ...zero };
@@ -57,7 +69,11 @@ export async function listCampaigns(
       byState,
       total: totalItems,
       doneShare: shareOf(doneItems, totalItems),
-      outcome: deriveCampaignOutcome(c.state, { ...(byState as Record<ItemKey, number>), needsAttention: 0 }),
+      outcome: deriveCampaignOutcome(c.state, {
+        ...(byState as Record<ItemKey, number>),
+        needsAttention: 0,
+        skippedOnTarget: onTarget.find((x) => x.campaignId === c.id)?._count._all ?? 0,
+      }),
     };
   });
   return { rows, total, page, pageSize };

@@ -27,6 +27,7 @@ import { isRekeyError, type RekeyError } from '@/lib/errors';
 import { decideCampaignStep, type CampaignStep, type WaveCounts } from '@/lib/campaigns/decide-campaign-step';
 import { lockCampaign } from '@/lib/campaigns/campaign-access';
 import { countCampaignItems } from '@/lib/campaigns/count-campaign-items';
+import { readyToVerify } from '@/lib/campaigns/verify-campaign';
 import { WavesSchema, maxFailuresFor, type WaveSpec } from '@/lib/campaigns/plan-waves';
 import { notify } from '@/lib/notifications/notify';
 import type { UseCaseContext } from '@/lib/rotation/rotation-context';
@@ -42,6 +43,11 @@ export type StartRotationFn = (
 export interface TickDeps {
   clock(): Date;
   startRotation: StartRotationFn;
+  /**
+   * The final verification read (lib/campaigns/verify-campaign.ts), run once nothing is queued or
+   * running, before the campaign may finish. Tests that fake rotations leave it out.
+   */
+  verify?: (campaignId: string, now: Date) => Promise<unknown>;
 }
 
 export interface TickResult {
@@ -340,7 +346,8 @@ async function phaseB(
 
 async function defaultDeps(): Promise<TickDeps> {
   const { startRotation } = await import('@/lib/rotation/start-rotation');
-  return { clock: () => new Date(), startRotation };
+  const { verifyCampaignOnTargets } = await import('@/lib/campaigns/verify-campaign');
+  return { clock: () => new Date(), startRotation, verify: (id, now) => verifyCampaignOnTargets(id, { now }) };
 }
 
 export async function tickCampaign(campaignId: string, depsIn?: Partial<TickDeps>): Promise<TickResult> {
@@ -352,6 +359,8 @@ export async function tickCampaign(campaignId: string, depsIn?: Partial<TickDeps
   // Items skipped or failed at start free their slot at once: go round again (bounded).
   for (let round = 0; round < 20; round++) {
     const again = await withCampaignDispatchLock(campaignId, async (pid) => {
+      // Nothing says done before the final verification read of every tenant.
+      if (deps.verify && (await readyToVerify(db, campaignId))) await deps.verify(campaignId, deps.clock());
       const a = await phaseA(campaignId, deps.clock(), pid);
       result.state = a.state;
       result.currentWave = a.currentWave;

@@ -1,0 +1,137 @@
+/**
+ * A campaign says done for a tenant only after a final verification read of it (new key present,
+ * old absent); "already on the new certificate" skips count as success only with that read.
+ * Against the in-process simulator: the tenant is what decides, not the rotation's own record.
+ */
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { db } from '@/lib/db';
+import { getCampaignProgress } from '@/lib/campaigns/get-campaign-progress';
+import { ALREADY_ON_TARGET, verifyCampaignOnTargets } from '@/lib/campaigns/verify-campaign';
+import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
+import { seedDefaults } from '@/lib/seed/seed-defaults';
+import { buildCert } from '@/lib/testing/certs';
+import { addTenant } from '@/lib/tenants/add-tenant';
+import { scanTenant } from '@/lib/tenants/scan-tenant';
+
+const DAY = 86_400_000;
+const sha1 = (der: Buffer) => createHash('sha1').update(der).digest('hex').toUpperCase();
+let gs: GraphSim;
+let slot = 440;
+const cert = (name: string) =>
+  buildCert({
+    subject: `CN=${name}`,
+    notBefore: new Date(Date.now() - DAY),
+    notAfter: new Date(Date.now() + 200 * DAY),
+    slot: slot++,
+  });
+
+beforeAll(async () => {
+  gs = await startGraphSim({ throttling: false });
+  await seedDefaults(db);
+});
+afterAll(async () => {
+  await gs?.close();
+});
+
+describe('the final verification read', () => {
+  it('fails an item whose tenant still holds the old key, verifies the others, and only then says Completed', async () => {
+    const ctx = { actor: { id: null, label: 'scheduler' }, graph: gs.graph };
+    const oldC = cert('old');
+    const newC = cert('new');
+    // Three tenants: rotated cleanly; "rotated" but the old key is still there; already on the target.
+    const specs = [
+      { name: 'Clean Ltd', certs: [newC.pem] },
+      { name: 'Leftover Ltd', certs: [oldC.pem, newC.pem] },
+      { name: 'OnTarget Ltd', certs: [newC.pem] },
+    ];
+    const connectors: { id: string; tenant: string }[] = [];
+    for (const s of specs) {
+      const t = gs.makeTenant({ name: s.name });
+      gs.makeConnector(t.id, { displayName: 'Continuity Monitor', certificates: s.certs });
+      const tenant = await addTenant({ tenant: t.id, name: s.name }, ctx);
+      await scanTenant({ tenantId: tenant.id }, ctx);
+      const c = await db.connector.findFirstOrThrow({ where: { tenantId: tenant.id } });
+      connectors.push({ id: c.id, tenant: s.name });
+    }
+    const [oldRow, newRow] = await Promise.all([
+      db.certificate.findUniqueOrThrow({ where: { sha1Thumbprint: sha1(oldC.der) } }),
+      db.certificate.findUniqueOrThrow({ where: { sha1Thumbprint: sha1(newC.der) } }),
+    ]);
+    const campaign = await db.campaign.create({
+      data: {
+        name: 'Verify',
+        state: 'RUNNING',
+        selection: {},
+        regions: { create: [{ region: 'global', certificateId: newRow.id }] },
+      },
+    });
+    await db.tenant.updateMany({ data: { region: 'global' } });
+    for (const [i, c] of connectors.entries()) {
+      if (i === 2) {
+        await db.campaignItem.create({
+          data: { campaignId: campaign.id, connectorId: c.id, state: 'SKIPPED', message: ALREADY_ON_TARGET },
+        });
+        continue;
+      }
+      const r = await db.rotation.create({
+        data: {
+          connectorId: c.id,
+          campaignId: campaign.id,
+          mode: 'rotate',
+          state: 'SUCCEEDED',
+          step: 'done',
+          fromCertificateId: oldRow.id,
+          toCertificateId: newRow.id,
+          finishedAt: new Date(),
+        },
+      });
+      await db.campaignItem.create({
+        data: { campaignId: campaign.id, connectorId: c.id, state: 'SUCCEEDED', rotationId: r.id },
+      });
+    }
+    // Before the read, the rotations' own record would say every item succeeded.
+    const r = await verifyCampaignOnTargets(campaign.id, { now: new Date(), gateway: gs.graph.gateway });
+    expect(r).toEqual({ verified: 2, failed: 1 });
+    const items = await db.campaignItem.findMany({
+      where: { campaignId: campaign.id },
+      include: { connector: { include: { tenant: true } } },
+      orderBy: { connector: { tenant: { displayName: 'asc' } } },
+    });
+    expect(items.map((i) => [i.connector.tenant.displayName, i.state])).toEqual([
+      ['Clean Ltd', 'SUCCEEDED'],
+      ['Leftover Ltd', 'FAILED'],
+      ['OnTarget Ltd', 'SKIPPED'],
+    ]);
+    expect(items[0]!.message).toMatch(/^Verified in the tenant at /);
+    expect(items[1]!.message).toBe(
+      `Not done: the final verification found the old credential ${sha1(oldC.der)} still in the app.`,
+    );
+    expect(items[2]!.message).toMatch(/^Verified on the target at /);
+
+    await db.campaign.update({ where: { id: campaign.id }, data: { state: 'FINISHED' } });
+    const p = await getCampaignProgress(db, campaign.id, { now: new Date() });
+    expect(p.outcome).toMatchObject({
+      kind: 'finished_with_exceptions',
+      counts: { succeeded: 1, onTarget: 1, failed: 1 },
+    });
+
+    // The old key removed in the tenant and the item verified again: now, and only now, Completed.
+    const leftover = gs.sim.admin
+      .getTenant(items[1]!.connector.tenant.entraTenantId)
+      .appsByAppId.get(items[1]!.connector.appId)!;
+    const oldKey = leftover.keyCredentials.find((k) => k.key && sha1(Buffer.from(k.key)) === sha1(oldC.der))!;
+    gs.sim.admin.removeKeyCredentialDirect(
+      items[1]!.connector.tenant.entraTenantId,
+      items[1]!.connector.appId,
+      oldKey.keyId,
+    );
+    await db.campaignItem.update({ where: { id: items[1]!.id }, data: { state: 'SUCCEEDED', message: null } });
+    expect(await verifyCampaignOnTargets(campaign.id, { now: new Date(), gateway: gs.graph.gateway })).toEqual({
+      verified: 1,
+      failed: 0,
+    });
+    const done = await getCampaignProgress(db, campaign.id, { now: new Date() });
+    expect(done.outcome).toMatchObject({ kind: 'completed', counts: { succeeded: 2, onTarget: 1 } });
+  });
+});
