@@ -56,6 +56,19 @@ test('exposed connectors: the card, the list behind it and the simulator agree',
   await card.click();
   await expect(page).toHaveURL(/\/connectors\?status=exposed/);
   await expect(page.getByText(`${shown} vendor connector${shown === 1 ? '' : 's'} with status exposed`)).toBeVisible();
+
+  // Tenants the simulator refuses are counted ("No access" / "Not scanned recently"), never silently
+  // fine; each tile opens a list of exactly that many tenants.
+  await page.goto('/');
+  const figures = page.getByRole('region', { name: 'Key figures' });
+  const tile = async (name: RegExp) =>
+    num(await figures.getByRole('link', { name }).locator('dd').first().textContent());
+  const noAccess = await tile(/^No access/);
+  const notRecent = await tile(/^Not scanned recently/);
+  expect(noAccess + notRecent).toBeGreaterThanOrEqual(truth.unreadable.length);
+  await figures.getByRole('link', { name: /^No access/ }).click();
+  await expect(page).toHaveURL(/\/tenants\?access=no_access/);
+  await expect(page.getByText(new RegExp(`^${noAccess} tenants? with access “No access”`))).toBeVisible();
 });
 
 const root = path.resolve(import.meta.dirname, '..');
