@@ -1,6 +1,6 @@
 // `npm run sim -- [--port 4443] [--seed demo|none] [--tenants 50] [--reset] [--data-dir .data/sim]
 //   [--login-host login.microsoftonline.com] [--graph-host graph.microsoft.com] [--latency-ms 0]
-//   [--no-throttling] [--quiet] [--vendor-traffic-seconds 0]`
+//   [--no-throttling] [--quiet] [--vendor-traffic-seconds 0] [--redirect-uri URI]...`
 import { parseArgs } from 'node:util';
 import { DEFAULT_PORT, DEFAULT_TENANTS, startSimulator } from './server';
 
@@ -17,13 +17,14 @@ const { values } = parseArgs({
     'no-throttling': { type: 'boolean', default: false },
     'no-persist': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
+    'redirect-uri': { type: 'string', multiple: true },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (values.help) {
   console.log(
-    'Usage: npm run sim -- [--port 4443] [--seed demo|none] [--tenants N] [--reset] [--data-dir DIR] [--login-host H] [--graph-host H] [--latency-ms MS] [--no-throttling] [--no-persist] [--quiet]',
+    'Usage: npm run sim -- [--port 4443] [--seed demo|none] [--tenants N] [--reset] [--data-dir DIR] [--login-host H] [--graph-host H] [--latency-ms MS] [--no-throttling] [--no-persist] [--quiet] [--redirect-uri URI]...',
   );
   process.exit(0);
 }
@@ -42,6 +43,7 @@ const sim = await startSimulator({
   loginHost: values['login-host'],
   graphHost: values['graph-host'],
   log: !values.quiet,
+  managementRedirectUris: values['redirect-uri'],
 });
 console.log(
   `Microsoft 365 simulator listening on ${sim.url} (${sim.state.tenants.size} tenants, ready in ${Date.now() - started} ms)`,

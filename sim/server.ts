@@ -24,6 +24,7 @@ import {
 } from './directory/directory';
 import { MICROSOFT_GRAPH_APP_ID } from './directory/well-known';
 import { AadError, aadErrorResult, type HttpResult } from './entra/aad-error';
+import { handleAdminConsent } from './entra/admin-consent';
 import { handleAuthorize, handleLogout } from './entra/authorize';
 import { instanceDiscovery, jwks, openIdConfiguration } from './entra/oidc';
 import { handleTokenRequest } from './entra/token-endpoint';
@@ -70,6 +71,12 @@ export interface StartSimulatorOptions {
   loginHost?: string;
   graphHost?: string;
   config?: Partial<Omit<SimConfig, 'loginHost' | 'graphHost'>>;
+  /**
+   * Redirect URIs registered on the demo management app (web platform), e.g. Rekey's
+   * `<public URL>/auth/callback` and `<public URL>/tenants/consent-callback`. Once any is
+   * registered, sign-in and admin consent accept exactly these (AADSTS50011 otherwise).
+   */
+  managementRedirectUris?: string[];
 }
 
 export interface SimAdmin {
@@ -107,7 +114,11 @@ export interface SimAdmin {
     },
   ): KeyCredentialRecord;
   removeKeyCredentialDirect(tenantId: string, appId: string, keyId: string): void;
-  addUser(tenantId: string, input: { userPrincipalName: string; displayName: string; id?: string }): UserRecord;
+  /** `directoryRoles: ['Global Administrator']` makes the user able to grant admin consent. */
+  addUser(
+    tenantId: string,
+    input: { userPrincipalName: string; displayName: string; id?: string; directoryRoles?: string[] },
+  ): UserRecord;
   /** Newest first. */
   listSignIns(tenantId: string, filter?: { appId?: string; servicePrincipalOnly?: boolean }): SignInRecord[];
   /** Shift the simulator's clock (token lifetimes, credential validity, sign-in times). */
@@ -297,8 +308,21 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     });
     manifest = m;
     writeManifest(m);
+    registerRedirectUris();
     return m;
   };
+  function registerRedirectUris(): void {
+    const uris = opts.managementRedirectUris ?? [];
+    const appId = manifest?.managementApp.appId;
+    const app = appId ? directory.appsByAppId.get(appId) : undefined;
+    if (!app || uris.length === 0) return;
+    app.web.redirectUris = [...uris];
+    for (const t of directory.tenants.values()) {
+      const sp = t.spsByAppId.get(app.appId);
+      if (sp) sp.replyUrls = app.web.redirectUris;
+    }
+    directory.touch();
+  }
 
   const server = https.createServer(
     { key: tls.serverKeyPem, cert: tls.serverCertPem, keepAliveTimeout: 30_000 },
@@ -479,6 +503,13 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
       send(res, handleAuthorize(ctx, m[1]!, params, picked), {});
       return;
     }
+    if ((m = /^\/([^/]+)\/(v2\.0\/)?adminconsent$/i.exec(p))) {
+      const form = method === 'POST' ? new URLSearchParams(body.toString('utf8')) : null;
+      const params = new URLSearchParams(u.searchParams);
+      if (form) for (const [k, v] of form) if (k !== 'user' && k !== 'decision') params.set(k, v);
+      send(res, handleAdminConsent(ctx, m[1]!, m[2] ? 'v2' : 'v1', params, form), {});
+      return;
+    }
     if (/^\/[^/]+\/oauth2\/v2\.0\/logout$/i.test(p)) {
       send(res, handleLogout(u.searchParams), {});
       return;
@@ -531,6 +562,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
         writeManifest(manifest);
       }
     }
+    registerRedirectUris();
   } else if (seedMode === 'demo') {
     seedNow(tenantCount);
   }

@@ -98,6 +98,8 @@ export interface UserRecord {
   userPrincipalName: string;
   displayName: string;
   mail: string | null;
+  /** Entra directory roles held (display names, e.g. 'Global Administrator'); only admins can grant tenant-wide consent. */
+  directoryRoles?: string[];
 }
 
 /** Beta `signIn` shape (signIn resource type, beta: https://learn.microsoft.com/en-us/graph/api/resources/signin?view=graph-rest-beta). Stored as the JSON Graph returns. */
@@ -482,12 +484,16 @@ export class Directory {
     return roles;
   }
 
-  addUser(tenant: TenantRecord, input: { id?: string; userPrincipalName: string; displayName: string }): UserRecord {
+  addUser(
+    tenant: TenantRecord,
+    input: { id?: string; userPrincipalName: string; displayName: string; directoryRoles?: string[] },
+  ): UserRecord {
     const user: UserRecord = {
       id: input.id ?? newGuid(),
       userPrincipalName: input.userPrincipalName,
       displayName: input.displayName,
       mail: input.userPrincipalName,
+      ...(input.directoryRoles?.length ? { directoryRoles: input.directoryRoles } : {}),
     };
     tenant.users.set(user.id, user);
     tenant.usersByUpn.set(user.userPrincipalName.toLowerCase(), user);
