@@ -67,7 +67,8 @@ test('an operator opens admin consent, the tenant’s administrator accepts, and
   await page.goto(callback);
   await expect(page.getByTestId('consent-outcome')).toHaveAttribute('data-kind', 'granted');
   await page.context().clearCookies();
-  await signInOnce(page, USERS.admin, callback);
+  await signInOnce(page, USERS.admin, '/');
+  await page.goto(callback);
   await expect(page.getByTestId('consent-outcome')).toHaveAttribute('data-kind', 'rejected');
   await expect(page.getByTestId('consent-outcome')).toContainText('started by another Rekey user');
 });

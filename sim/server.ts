@@ -22,6 +22,7 @@ import {
   type TenantRecord,
   type UserRecord,
 } from './directory/directory';
+import { Replication, type ReplicationConfig } from './directory/replication';
 import { MICROSOFT_GRAPH_APP_ID } from './directory/well-known';
 import { AadError, aadErrorResult, type HttpResult } from './entra/aad-error';
 import { handleAdminConsent } from './entra/admin-consent';
@@ -41,6 +42,8 @@ import { handleControl } from './control/control-api';
 export const DEFAULT_PORT = 4443;
 export const DEFAULT_DATA_DIR = '.data/sim';
 export const DEFAULT_TENANTS = 50;
+/** Small lags for tests and the demo: enough for every read-after-write path to meet a stale replica. */
+export const DEMO_REPLICATION: ReplicationConfig = { enabled: true, minLagMs: 50, maxLagMs: 400, seed: 'rekey-demo' };
 
 export interface StartSimulatorOptions {
   /** 0 = random free port. Default 4443. */
@@ -65,6 +68,11 @@ export interface StartSimulatorOptions {
   /** Token-bucket throttling per the documented identity limits. Default true. */
   throttling?: boolean;
   throttleLimits?: Partial<ThrottleLimits>;
+  /**
+   * Replication lag of Graph writes (sim/directory/replication.ts). Default: off (also in the CLI
+   * and the test simulator); DEMO_REPLICATION holds the small lags the lag-on suites use.
+   */
+  replication?: Partial<ReplicationConfig>;
   /** Log one line per request to stdout. */
   log?: boolean;
   /** National-cloud hosts the simulator impersonates (issuer/aud/@odata.context strings). */
@@ -124,6 +132,8 @@ export interface SimAdmin {
   /** Shift the simulator's clock (token lifetimes, credential validity, sign-in times). */
   advanceClock(ms: number): void;
   setThrottling(enabled: boolean, limits?: Partial<ThrottleLimits>): void;
+  /** Turn the replication lag model on/off or change its lags and seed (clears pending replication). */
+  setReplication(config: Partial<ReplicationConfig>): void;
   /** Reseed the demo fleet with another size; rewrites fleet.json. */
   seedDemo(tenants?: number): FleetManifest;
   flush(): void;
@@ -277,6 +287,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     signingKey,
     throttler: new Throttler(opts.throttling ?? true, opts.throttleLimits),
     faults: new FaultInjector(now, Math.random, opts.latencyMs ?? 0),
+    replication: new Replication(opts.replication ?? {}, now),
     now,
     log,
   };
@@ -675,6 +686,10 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     setThrottling(enabled, limits) {
       ctx.throttler.configure(enabled, limits);
     },
+    setReplication(config) {
+      ctx.replication.configure(config);
+      ctx.replication.clear();
+    },
     seedDemo(tenants = tenantCount) {
       tenantCount = tenants;
       return seedNow(tenants);
@@ -713,6 +728,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     reset() {
       ctx.faults.clear();
       ctx.throttler.reset();
+      ctx.replication.clear();
       clockOffset = 0;
       if (seedMode === 'demo') seedNow(tenantCount);
       else {

@@ -53,6 +53,8 @@ export interface ApplicationRecord {
   web: { redirectUris: string[]; homePageUrl: string | null; logoutUrl: string | null };
   /** Object ids (service principals or users) owning the app, for Application.ReadWrite.OwnedBy. */
   owners: string[];
+  /** Client-provided alternate key (upsert: PATCH /applications(uniqueName='…')); immutable once set. */
+  uniqueName?: string | null;
 }
 
 export interface ServicePrincipalRecord {
@@ -243,6 +245,7 @@ export interface CreateTenantInput {
 
 export interface CreateApplicationInput {
   id?: string;
+  uniqueName?: string | null;
   appId?: string;
   displayName: string;
   signInAudience?: string;
@@ -373,6 +376,7 @@ export class Directory {
       appRoles: input.appRoles ?? [],
       web: { redirectUris: input.redirectUris ?? [], homePageUrl: null, logoutUrl: null },
       owners: input.owners ?? [],
+      ...(input.uniqueName ? { uniqueName: input.uniqueName } : {}),
     };
     tenant.applications.set(app.id, app);
     tenant.appsByAppId.set(app.appId, app);

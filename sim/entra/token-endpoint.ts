@@ -144,7 +144,9 @@ function verifyClientAssertion(
     );
   }
   // jti replay is deliberately allowed: MSAL reuses one assertion for up to 10 minutes.
-  const matches = matchKeyCredentials([...app.keyCredentials, ...sp.keyCredentials], tp, now);
+  // A just-added key is refused until it has replicated (AADSTS700027, as for an unknown key).
+  const usable = [...app.keyCredentials, ...sp.keyCredentials].filter((k) => ctx.replication.keyUsable(k.keyId));
+  const matches = matchKeyCredentials(usable, tp, now);
   const best = matches[0];
   if (!best)
     fail(
