@@ -91,7 +91,7 @@ test('a valid CSV passes the dry run, then one tenant is added by domain with it
     return;
   }
   await expect(page.getByText('Tenant added: Rekey Operations')).toBeVisible();
-  await expect(page.locator('pre[aria-label^="Admin consent link"]')).toContainText('adminconsent');
+  await expect(page.locator('pre[aria-label^="Admin consent link"]')).toContainText('/admin-consent');
   // The home tenant holds the management app but has not granted it Graph permissions yet.
   const check = page.getByRole('status').filter({ hasText: 'Consent check:' });
   await page.getByRole('button', { name: 'Check consent' }).click();

@@ -226,6 +226,7 @@ async function main(): Promise<void> {
       );
     }
     const simDir = path.join(env.dataDir, 'sim');
+    const publicBase = (env.REKEY_PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
     const manifestPath = path.join(simDir, 'fleet.json');
     say(
       `starting the Microsoft 365 simulator on https://localhost:${env.REKEY_SIM_PORT} (demo fleet of ${env.REKEY_SIM_TENANTS} tenants)`,
@@ -242,6 +243,12 @@ async function main(): Promise<void> {
       '--tenants',
       String(env.REKEY_SIM_TENANTS),
       '--quiet',
+      // Registered on the demo management app, as an operator registers them on a real one (README:
+      // Permissions): sign-in and admin consent then need an exact match, as in Entra ID.
+      '--redirect-uri',
+      `${publicBase}/auth/callback`,
+      '--redirect-uri',
+      `${publicBase}/tenants/consent-callback`,
     ];
     const simEnv = { ...childEnv };
     await supervisor.add({

@@ -22,8 +22,10 @@ import {
   type TenantRecord,
   type UserRecord,
 } from './directory/directory';
+import { Replication, type ReplicationConfig } from './directory/replication';
 import { MICROSOFT_GRAPH_APP_ID } from './directory/well-known';
 import { AadError, aadErrorResult, type HttpResult } from './entra/aad-error';
+import { handleAdminConsent } from './entra/admin-consent';
 import { handleAuthorize, handleLogout } from './entra/authorize';
 import { instanceDiscovery, jwks, openIdConfiguration } from './entra/oidc';
 import { handleTokenRequest } from './entra/token-endpoint';
@@ -40,6 +42,8 @@ import { handleControl } from './control/control-api';
 export const DEFAULT_PORT = 4443;
 export const DEFAULT_DATA_DIR = '.data/sim';
 export const DEFAULT_TENANTS = 50;
+/** Small lags for tests and the demo: enough for every read-after-write path to meet a stale replica. */
+export const DEMO_REPLICATION: ReplicationConfig = { enabled: true, minLagMs: 50, maxLagMs: 400, seed: 'rekey-demo' };
 
 export interface StartSimulatorOptions {
   /** 0 = random free port. Default 4443. */
@@ -64,12 +68,23 @@ export interface StartSimulatorOptions {
   /** Token-bucket throttling per the documented identity limits. Default true. */
   throttling?: boolean;
   throttleLimits?: Partial<ThrottleLimits>;
+  /**
+   * Replication lag of Graph writes (sim/directory/replication.ts). Default: off (also in the CLI
+   * and the test simulator); DEMO_REPLICATION holds the small lags the lag-on suites use.
+   */
+  replication?: Partial<ReplicationConfig>;
   /** Log one line per request to stdout. */
   log?: boolean;
   /** National-cloud hosts the simulator impersonates (issuer/aud/@odata.context strings). */
   loginHost?: string;
   graphHost?: string;
   config?: Partial<Omit<SimConfig, 'loginHost' | 'graphHost'>>;
+  /**
+   * Redirect URIs registered on the demo management app (web platform), e.g. Rekey's
+   * `<public URL>/auth/callback` and `<public URL>/tenants/consent-callback`. Once any is
+   * registered, sign-in and admin consent accept exactly these (AADSTS50011 otherwise).
+   */
+  managementRedirectUris?: string[];
 }
 
 export interface SimAdmin {
@@ -107,12 +122,18 @@ export interface SimAdmin {
     },
   ): KeyCredentialRecord;
   removeKeyCredentialDirect(tenantId: string, appId: string, keyId: string): void;
-  addUser(tenantId: string, input: { userPrincipalName: string; displayName: string; id?: string }): UserRecord;
+  /** `directoryRoles: ['Global Administrator']` makes the user able to grant admin consent. */
+  addUser(
+    tenantId: string,
+    input: { userPrincipalName: string; displayName: string; id?: string; directoryRoles?: string[] },
+  ): UserRecord;
   /** Newest first. */
   listSignIns(tenantId: string, filter?: { appId?: string; servicePrincipalOnly?: boolean }): SignInRecord[];
   /** Shift the simulator's clock (token lifetimes, credential validity, sign-in times). */
   advanceClock(ms: number): void;
   setThrottling(enabled: boolean, limits?: Partial<ThrottleLimits>): void;
+  /** Turn the replication lag model on/off or change its lags and seed (clears pending replication). */
+  setReplication(config: Partial<ReplicationConfig>): void;
   /** Reseed the demo fleet with another size; rewrites fleet.json. */
   seedDemo(tenants?: number): FleetManifest;
   flush(): void;
@@ -266,6 +287,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     signingKey,
     throttler: new Throttler(opts.throttling ?? true, opts.throttleLimits),
     faults: new FaultInjector(now, Math.random, opts.latencyMs ?? 0),
+    replication: new Replication(opts.replication ?? {}, now),
     now,
     log,
   };
@@ -297,8 +319,21 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     });
     manifest = m;
     writeManifest(m);
+    registerRedirectUris();
     return m;
   };
+  function registerRedirectUris(): void {
+    const uris = opts.managementRedirectUris ?? [];
+    const appId = manifest?.managementApp.appId;
+    const app = appId ? directory.appsByAppId.get(appId) : undefined;
+    if (!app || uris.length === 0) return;
+    app.web.redirectUris = [...uris];
+    for (const t of directory.tenants.values()) {
+      const sp = t.spsByAppId.get(app.appId);
+      if (sp) sp.replyUrls = app.web.redirectUris;
+    }
+    directory.touch();
+  }
 
   const server = https.createServer(
     { key: tls.serverKeyPem, cert: tls.serverCertPem, keepAliveTimeout: 30_000 },
@@ -479,6 +514,13 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
       send(res, handleAuthorize(ctx, m[1]!, params, picked), {});
       return;
     }
+    if ((m = /^\/([^/]+)\/(v2\.0\/)?adminconsent$/i.exec(p))) {
+      const form = method === 'POST' ? new URLSearchParams(body.toString('utf8')) : null;
+      const params = new URLSearchParams(u.searchParams);
+      if (form) for (const [k, v] of form) if (k !== 'user' && k !== 'decision') params.set(k, v);
+      send(res, handleAdminConsent(ctx, m[1]!, m[2] ? 'v2' : 'v1', params, form), {});
+      return;
+    }
     if (/^\/[^/]+\/oauth2\/v2\.0\/logout$/i.test(p)) {
       send(res, handleLogout(u.searchParams), {});
       return;
@@ -531,6 +573,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
         writeManifest(manifest);
       }
     }
+    registerRedirectUris();
   } else if (seedMode === 'demo') {
     seedNow(tenantCount);
   }
@@ -643,6 +686,10 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     setThrottling(enabled, limits) {
       ctx.throttler.configure(enabled, limits);
     },
+    setReplication(config) {
+      ctx.replication.configure(config);
+      ctx.replication.clear();
+    },
     seedDemo(tenants = tenantCount) {
       tenantCount = tenants;
       return seedNow(tenants);
@@ -681,6 +728,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     reset() {
       ctx.faults.clear();
       ctx.throttler.reset();
+      ctx.replication.clear();
       clockOffset = 0;
       if (seedMode === 'demo') seedNow(tenantCount);
       else {

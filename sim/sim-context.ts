@@ -2,6 +2,7 @@
 // simulators can run in one process (tests) without sharing anything.
 import type { KeyObject } from 'node:crypto';
 import type { Directory } from './directory/directory';
+import type { Replication } from './directory/replication';
 import type { FaultInjector } from './faults/fault-injector';
 import type { Throttler } from './throttle/throttler';
 
@@ -41,6 +42,8 @@ export interface SimContext {
   signingKey: SigningKey;
   throttler: Throttler;
   faults: FaultInjector;
+  /** Replication lag of directory writes (stale reads, not-yet-found objects, keys not yet usable). */
+  replication: Replication;
   /** Milliseconds since epoch; tests may shift it with `admin.advanceClock`. */
   now(): number;
   log(message: string): void;

@@ -3,6 +3,7 @@ export {
   appsHoldingThumbprints,
   getJson,
   postJson,
+  managementAppRoles,
   readSimTenants,
   type SimManifest,
 } from '../../lib/testing/simulator-read';

@@ -164,10 +164,13 @@ export async function addKeyCredential(
   const after = (await listKeyCredentials(gw, tenant, target)).map((k) => describeKeyCredential(k, target.on));
   const added = after.find((c) => c.sha1 === sha1);
   if (!added)
+    // Entra replicates writes: the read-back may come from a replica that has not seen it yet.
+    // Transient: the step reads again later (and finds it, or adds it again — the same
+    // certificate is kept once); after the bounded retries the rotation needs attention.
     throw new RekeyError(
       'GRAPH_ERROR',
-      `Graph accepted the PATCH but the credential ${sha1} is not on the ${target.on}.`,
-      { sha1 },
+      `Graph accepted the PATCH but a read does not show the credential ${sha1} on the ${target.on} yet (Entra ID may still be replicating it).`,
+      { sha1, transient: true, graphCode: 'NotReplicatedYet' },
     );
   return { path: 'patch', reason, keyId: added.keyId, sha1, before, after };
 }

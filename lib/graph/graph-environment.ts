@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { RekeyError } from '@/lib/errors';
-import { env } from '@/lib/env';
+import { defaultPublicUrl, env } from '@/lib/env';
 import { createGraphGateway, type GraphGateway, type GraphLimits } from '@/lib/graph/graph-gateway';
 import { createTokenProvider } from '@/lib/graph/token-provider';
 
@@ -17,6 +17,8 @@ export interface GraphEnvironment {
   graphResource: string;
   /** The management app's client id. */
   clientId: string;
+  /** Where Entra sends the admin back after admin consent (registered on the management app). */
+  consentRedirectUri?: string;
 }
 
 let cached: GraphEnvironment | undefined;
@@ -38,6 +40,7 @@ export function createGraphEnvironment(opts: {
     graphEndpoint: opts.graphEndpoint,
     graphResource: opts.graphResource,
     clientId: opts.clientId,
+    consentRedirectUri: opts.consentRedirectUri,
   };
 }
 
@@ -64,9 +67,8 @@ export function getGraphEnvironment(): GraphEnvironment {
     authorityHost: e.authorityHost,
     graphEndpoint: e.graphEndpoint,
     graphResource: e.graphResource,
-    consentRedirectUri: e.REKEY_PUBLIC_URL
-      ? `${e.REKEY_PUBLIC_URL.replace(/\/+$/, '')}/tenants/consent-callback`
-      : undefined,
+    // Always sent: without it Entra falls back to the first registered URI (usually /auth/callback).
+    consentRedirectUri: `${(e.REKEY_PUBLIC_URL ?? defaultPublicUrl(e)).replace(/\/+$/, '')}/tenants/consent-callback`,
   });
   return cached;
 }

@@ -2,6 +2,7 @@
  * The Graph layer against sim/ in-process over HTTPS, with the real MSAL and graph-client.
  * Each test that changes state builds its own tenant and connector, so tests don't share fate.
  */
+import { NO_REPLICATION_LAG } from '@/sim/directory/replication';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RekeyError } from '@/lib/errors';
 import { acquireTokenAsApp } from '@/lib/graph/acquire-token-as-app';
@@ -43,7 +44,9 @@ const verifyWith = (tenantId: string, appId: string, c: { pem: string; keyPem: s
   });
 
 beforeAll(async () => {
-  gs = await startGraphSim({ throttling: false });
+  // Single Graph operations and their read-back: without the replication lag (the rotation and
+  // chaos suites run with it; sim/directory/replication.test.ts covers the lag itself).
+  gs = await startGraphSim({ throttling: false, replication: NO_REPLICATION_LAG });
 });
 afterAll(async () => {
   await gs?.close();

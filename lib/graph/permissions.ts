@@ -202,3 +202,22 @@ export function needLabel(need: PermissionNeed): string {
   const main = alts.length ? `${rule.recommended} (or ${alts.join(', ')})` : rule.recommended;
   return rule.alsoAnyOf ? `${main} with ${rule.alsoAnyOf[0]} (or ${rule.alsoAnyOf.slice(1).join(', ')})` : main;
 }
+
+/**
+ * The least-privileged permission Microsoft lists for `need` when it is not the one Rekey
+ * recommends (e.g. Application.ReadWrite.OwnedBy for writing applications), with what it costs.
+ */
+export function leastPrivilegeAlternative(need: PermissionNeed): { permission: string; condition: string } | null {
+  const rule: PermissionRule = GRAPH_PERMISSIONS[need];
+  const least = rule.anyOf[0];
+  if (!least || least === rule.recommended) return null;
+  if (least === OWNED_BY) {
+    return {
+      permission: least,
+      condition: rule.ownedByNeedsOwnership
+        ? "only on connector applications Rekey's service principal owns (make it an owner of each)"
+        : 'Rekey becomes the owner of what it creates',
+    };
+  }
+  return { permission: least, condition: 'narrower; covers this use only' };
+}

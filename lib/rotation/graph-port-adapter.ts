@@ -7,7 +7,7 @@ import { RekeyError } from '@/lib/errors';
 import { acquireTokenAsApp } from '@/lib/graph/acquire-token-as-app';
 import { addKeyCredential } from '@/lib/graph/add-key-credential';
 import { describeKeyCredential } from '@/lib/graph/describe-key-credential';
-import { findConnection, readConnectionObjects } from '@/lib/graph/find-application';
+import { readConnectionObjects } from '@/lib/graph/find-application';
 import type { GraphEnvironment } from '@/lib/graph/graph-environment';
 import { AppRoleAssignmentSchema, ApplicationSchema, ServicePrincipalSchema } from '@/lib/graph/graph-types';
 import { permits } from '@/lib/graph/permissions';
@@ -15,6 +15,28 @@ import { rolesOf } from '@/lib/graph/msal-options';
 import { odataString } from '@/lib/graph/odata';
 import { removeKeyCredential } from '@/lib/graph/remove-key-credential';
 import type { ConnectionView, RotationGraphPort, TenantRef } from '@/lib/rotation/graph-port';
+
+/**
+ * Entra replicates a just-created object for a while: reading it may 404 and creating its service
+ * principal may fail with "does not reference a valid application object". Both are transient.
+ */
+async function notYetReplicated<T>(p: Promise<T>, what: string): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    if (
+      e instanceof RekeyError &&
+      (e.code === 'NOT_FOUND' ||
+        (e.details?.status === 400 && /does not reference a valid application object/i.test(e.message)))
+    )
+      throw new RekeyError('GRAPH_ERROR', `Entra ID has not replicated ${what} yet: ${e.message}`, {
+        ...e.details,
+        transient: true,
+        graphCode: 'NotReplicatedYet',
+      });
+    throw e;
+  }
+}
 
 export function createGraphPortAdapter(graph: GraphEnvironment): RotationGraphPort {
   const gw = graph.gateway;
@@ -153,47 +175,63 @@ export function createGraphPortAdapter(graph: GraphEnvironment): RotationGraphPo
       }
     },
     async createConnection(t, input) {
-      const app = input.adopt
-        ? { appId: input.adopt.appId, id: input.adopt.appObjectId }
-        : ApplicationSchema.parse(
-            await gw.request(ref(t), {
-              method: 'POST',
-              path: '/applications',
-              body: {
-                displayName: input.displayName,
-                signInAudience: 'AzureADMyOrg',
-                requiredResourceAccess: input.requiredResourceAccess,
-                keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Verify', ...input.credential }],
-              },
-              operation: 'create the new application',
-              need: 'writeApplications',
-            }),
-          );
-      // A crash may fall between the two writes: reuse a service principal that already exists.
-      const existingSp = input.adopt ? (await findConnection(gw, ref(t), app.appId)).servicePrincipal : null;
-      const sp =
-        existingSp ??
-        ServicePrincipalSchema.parse(
-          await gw.request(ref(t), {
-            method: 'POST',
-            path: '/servicePrincipals',
-            body: { appId: app.appId },
-            operation: 'create the new service principal',
-            need: 'writeApplications',
-          }),
-        );
-      return { appId: app.appId, appObjectId: app.id, spObjectId: sp.id };
-    },
-    async findApplicationsByName(t, displayName) {
-      const rows = await gw.listAll<unknown>(ref(t), {
-        method: 'GET',
-        path: `/applications?$filter=displayName eq ${odataString(displayName)}&$select=id,appId,createdDateTime`,
-        operation: `find applications named ${displayName}`,
-        need: 'readApplications',
+      const upsert = { Prefer: 'create-if-missing' };
+      const key = odataString(input.uniqueName);
+      // Upsert: 201 with the new application, or 204 when an earlier attempt created it.
+      const written: unknown = await gw.request(ref(t), {
+        method: 'PATCH',
+        path: `/applications(uniqueName=${key})`,
+        headers: upsert,
+        body: {
+          displayName: input.displayName,
+          signInAudience: 'AzureADMyOrg',
+          requiredResourceAccess: input.requiredResourceAccess,
+          keyCredentials: [{ type: 'AsymmetricX509Cert', usage: 'Verify', ...input.credential }],
+        },
+        operation: 'create the new application',
+        need: 'createApplications',
       });
-      return rows
-        .map((x) => ApplicationSchema.parse(x))
-        .map((a) => ({ appId: a.appId, appObjectId: a.id, createdDateTime: a.createdDateTime ?? null }));
+      const created = Boolean(written && typeof written === 'object' && 'id' in written);
+      const app = created
+        ? ApplicationSchema.parse(written)
+        : ApplicationSchema.parse(
+            await notYetReplicated(
+              gw.request(ref(t), {
+                method: 'GET',
+                path: `/applications(uniqueName=${key})?$select=id,appId`,
+                operation: 'read the new application',
+                need: 'readApplications',
+              }),
+              'the new application',
+            ),
+          );
+      const spKey = `/servicePrincipals(appId=${odataString(app.appId)})`;
+      const spWritten: unknown = await notYetReplicated(
+        gw.request(ref(t), {
+          method: 'PATCH',
+          path: spKey,
+          headers: upsert,
+          body: {},
+          operation: 'create the new service principal',
+          need: 'createServicePrincipals',
+        }),
+        'the new application',
+      );
+      const sp =
+        spWritten && typeof spWritten === 'object' && 'id' in spWritten
+          ? ServicePrincipalSchema.parse(spWritten)
+          : ServicePrincipalSchema.parse(
+              await notYetReplicated(
+                gw.request(ref(t), {
+                  method: 'GET',
+                  path: `${spKey}?$select=id,appId`,
+                  operation: 'read the new service principal',
+                  need: 'readApplications',
+                }),
+                'the new service principal',
+              ),
+            );
+      return { appId: app.appId, appObjectId: app.id, spObjectId: sp.id, created };
     },
     async grantAppRole(t, spObjectId, grant) {
       await gw.request(ref(t), {

@@ -89,11 +89,15 @@ export type CredentialCheck =
     };
 
 export interface RecreateConnectionInput {
+  /**
+   * The application's client-provided alternate key (`uniqueName`), the same on every attempt of
+   * one rotation: creation is an upsert on it, so a retry after a crash or a lost response finds
+   * what the first attempt created — never a display-name search a stale replica could miss.
+   */
+  uniqueName: string;
   displayName: string;
   requiredResourceAccess: RequiredResourceAccess;
   credential: NewKeyCredential;
-  /** An application an interrupted attempt already created: finish it (service principal) instead of creating another. */
-  adopt?: { appId: string; appObjectId: string };
 }
 
 /** The tenant's default app-management policy, as far as certificate credentials are concerned. */
@@ -120,15 +124,15 @@ export interface RotationGraphPort {
   listAppRoleGrants(tenant: TenantRef, spObjectId: string): Promise<AppRoleGrant[]>;
   /** Deletes the application (Entra removes its service principal with it). Idempotent: absent is fine. */
   deleteApplication(tenant: TenantRef, appObjectId: string): Promise<void>;
-  /** Creates application + service principal with the certificate (or finishes an adopted application); returns their ids. */
+  /**
+   * Creates (or, on a retry, finds and finishes) application + service principal with the
+   * certificate, idempotently: `PATCH /applications(uniqueName=…)` and `PATCH
+   * /servicePrincipals(appId=…)` with `Prefer: create-if-missing`. `created` is false when an
+   * earlier attempt had already created the application. Not yet replicated → transient error.
+   */
   createConnection(
     tenant: TenantRef,
     input: RecreateConnectionInput,
-  ): Promise<{ appId: string; appObjectId: string; spObjectId: string }>;
-  /** Finds an application by display name (recreate is resumable: it may already exist). */
-  findApplicationsByName(
-    tenant: TenantRef,
-    displayName: string,
-  ): Promise<{ appId: string; appObjectId: string; createdDateTime: string | null }[]>;
+  ): Promise<{ appId: string; appObjectId: string; spObjectId: string; created: boolean }>;
   grantAppRole(tenant: TenantRef, spObjectId: string, grant: AppRoleGrant): Promise<void>;
 }

@@ -33,8 +33,10 @@ function fakeTenant() {
     verifyCredential: async () => (calls.push('verify'), { ok: true }),
     listAppRoleGrants: async () => [],
     deleteApplication: () => write('delete'),
-    createConnection: async () => (await write('create'), { appId: 'app2', appObjectId: 'obj2', spObjectId: 'sp2' }),
-    findApplicationsByName: async () => [],
+    createConnection: async () => (
+      await write('create'),
+      { appId: 'app2', appObjectId: 'obj2', spObjectId: 'sp2', created: true }
+    ),
     grantAppRole: () => write('grant'),
   };
   return { port, calls };

@@ -30,7 +30,6 @@ export function reuseReads(
     grantedRoles: (t) => port.grantedRoles(t),
     verifyCredential: (t, appId, key) => port.verifyCredential(t, appId, key),
     listAppRoleGrants: (t, sp) => port.listAppRoleGrants(t, sp),
-    findApplicationsByName: (t, name) => port.findApplicationsByName(t, name),
     async readConnection(ref) {
       const key = `${ref.tenant.id}|${ref.appId}|${ref.appObjectId}`;
       const hit = reads.get(key);

@@ -169,3 +169,39 @@ export async function appsHoldingThumbprints(opts: {
   }
   return { holding, unreadable };
 }
+/**
+ * The application permissions the management app holds in `tenantId`, as Microsoft says them: the
+ * `roles` claim of a fresh client-credentials token (null when the tenant refuses a token).
+ */
+export async function managementAppRoles(opts: {
+  simUrl: string;
+  ca: string;
+  manifest: SimManifest;
+  tenantId: string;
+}): Promise<string[] | null> {
+  const m = opts.manifest.managementApp;
+  const cca = new ConfidentialClientApplication({
+    auth: {
+      clientId: m.appId,
+      authority: `${opts.simUrl}/${opts.tenantId}`,
+      knownAuthorities: [new URL(opts.simUrl).host],
+      clientCertificate: {
+        thumbprintSha256: m.thumbprintSha256,
+        privateKey: fs.readFileSync(m.privateKeyPath, 'utf8'),
+      },
+    },
+    system: { networkClient: networkClient(opts.ca) },
+  });
+  try {
+    const r = await cca.acquireTokenByClientCredential({
+      scopes: ['https://graph.microsoft.com/.default'],
+      skipCache: true,
+    });
+    const payload = JSON.parse(Buffer.from(r!.accessToken.split('.')[1]!, 'base64url').toString('utf8')) as {
+      roles?: string[];
+    };
+    return [...(payload.roles ?? [])].sort();
+  } catch {
+    return null;
+  }
+}

@@ -30,6 +30,12 @@ const FaultsSchema = z.object({
 const SeedSchema = z.object({ tenants: z.number().int().min(1).max(10_000).optional() });
 const ThrottlingSchema = z.object({ enabled: z.boolean(), limits: z.record(z.string(), z.unknown()).optional() });
 const ClockSchema = z.object({ advanceMs: z.number() });
+const ReplicationSchema = z.object({
+  enabled: z.boolean().optional(),
+  minLagMs: z.number().int().min(0).optional(),
+  maxLagMs: z.number().int().min(0).optional(),
+  seed: z.string().min(1).optional(),
+});
 const PremiumSchema = z.object({ premium: z.boolean() });
 const SpStateSchema = z.object({
   appId: z.string(),
@@ -115,6 +121,11 @@ export async function handleControl(
       const t = parse(ThrottlingSchema, body);
       sim.admin.setThrottling(t.enabled, t.limits as never);
       return json(200, { ok: true });
+    }
+    if (route === 'GET /replication') return json(200, sim.context.replication.config);
+    if (route === 'POST /replication') {
+      sim.admin.setReplication(parse(ReplicationSchema, body));
+      return json(200, sim.context.replication.config);
     }
     if (route === 'POST /clock') {
       sim.admin.advanceClock(parse(ClockSchema, body).advanceMs);

@@ -53,6 +53,8 @@ export interface ApplicationRecord {
   web: { redirectUris: string[]; homePageUrl: string | null; logoutUrl: string | null };
   /** Object ids (service principals or users) owning the app, for Application.ReadWrite.OwnedBy. */
   owners: string[];
+  /** Client-provided alternate key (upsert: PATCH /applications(uniqueName='…')); immutable once set. */
+  uniqueName?: string | null;
 }
 
 export interface ServicePrincipalRecord {
@@ -98,6 +100,8 @@ export interface UserRecord {
   userPrincipalName: string;
   displayName: string;
   mail: string | null;
+  /** Entra directory roles held (display names, e.g. 'Global Administrator'); only admins can grant tenant-wide consent. */
+  directoryRoles?: string[];
 }
 
 /** Beta `signIn` shape (signIn resource type, beta: https://learn.microsoft.com/en-us/graph/api/resources/signin?view=graph-rest-beta). Stored as the JSON Graph returns. */
@@ -241,6 +245,7 @@ export interface CreateTenantInput {
 
 export interface CreateApplicationInput {
   id?: string;
+  uniqueName?: string | null;
   appId?: string;
   displayName: string;
   signInAudience?: string;
@@ -371,6 +376,7 @@ export class Directory {
       appRoles: input.appRoles ?? [],
       web: { redirectUris: input.redirectUris ?? [], homePageUrl: null, logoutUrl: null },
       owners: input.owners ?? [],
+      ...(input.uniqueName ? { uniqueName: input.uniqueName } : {}),
     };
     tenant.applications.set(app.id, app);
     tenant.appsByAppId.set(app.appId, app);
@@ -482,12 +488,16 @@ export class Directory {
     return roles;
   }
 
-  addUser(tenant: TenantRecord, input: { id?: string; userPrincipalName: string; displayName: string }): UserRecord {
+  addUser(
+    tenant: TenantRecord,
+    input: { id?: string; userPrincipalName: string; displayName: string; directoryRoles?: string[] },
+  ): UserRecord {
     const user: UserRecord = {
       id: input.id ?? newGuid(),
       userPrincipalName: input.userPrincipalName,
       displayName: input.displayName,
       mail: input.userPrincipalName,
+      ...(input.directoryRoles?.length ? { directoryRoles: input.directoryRoles } : {}),
     };
     tenant.users.set(user.id, user);
     tenant.usersByUpn.set(user.userPrincipalName.toLowerCase(), user);

@@ -144,7 +144,9 @@ function verifyClientAssertion(
     );
   }
   // jti replay is deliberately allowed: MSAL reuses one assertion for up to 10 minutes.
-  const matches = matchKeyCredentials([...app.keyCredentials, ...sp.keyCredentials], tp, now);
+  // A just-added key is refused until it has replicated (AADSTS700027, as for an unknown key).
+  const usable = [...app.keyCredentials, ...sp.keyCredentials].filter((k) => ctx.replication.keyUsable(k.keyId));
+  const matches = matchKeyCredentials(usable, tp, now);
   const best = matches[0];
   if (!best)
     fail(
@@ -406,26 +408,30 @@ function clientCredentials(
   }
   const { app, sp } = findClient(ctx, tenant, clientId);
   const resource = resolveResource(ctx, tenant, scopes[0]!);
+  // One failed service-principal sign-in record, for a refused client authentication or a block after it.
+  const recordFailure = (
+    how: { method: string; keyId: string | null; thumbprint: string | null },
+    err: AadError,
+    failureReason: string | null,
+  ) =>
+    ctx.directory.recordSignIn(
+      tenant,
+      spSignIn(ctx, tenant, app, sp, resource.sp, info, how, { errorCode: err.aadsts, failureReason }, null),
+    );
   let auth: ClientAuthResult;
   try {
     auth = authenticateClient(ctx, tenant, app, sp, form, info, false);
   } catch (err) {
     if (err instanceof AadError) {
-      const keyId = err instanceof ClientAuthFailure ? err.keyId : null;
-      const thumbprint = err instanceof ClientAuthFailure ? err.thumbprint : null;
-      ctx.directory.recordSignIn(
-        tenant,
-        spSignIn(
-          ctx,
-          tenant,
-          app,
-          sp,
-          resource.sp,
-          info,
-          { method: form.get('client_assertion') ? 'certificate' : 'clientSecret', keyId, thumbprint },
-          { errorCode: err.aadsts, failureReason: err.description.split(' [')[0] ?? null },
-          null,
-        ),
+      const failure = err instanceof ClientAuthFailure ? err : null;
+      recordFailure(
+        {
+          method: form.get('client_assertion') ? 'certificate' : 'clientSecret',
+          keyId: failure?.keyId ?? null,
+          thumbprint: failure?.thumbprint ?? null,
+        },
+        err,
+        err.description.split(' [')[0] ?? null,
       );
     }
     throw err;
@@ -439,20 +445,7 @@ function clientCredentials(
       53003,
       'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.',
     );
-    ctx.directory.recordSignIn(
-      tenant,
-      spSignIn(
-        ctx,
-        tenant,
-        app,
-        sp,
-        resource.sp,
-        info,
-        auth,
-        { errorCode: blocked.aadsts, failureReason: blocked.description },
-        null,
-      ),
-    );
+    recordFailure(auth, blocked, blocked.description);
     throw blocked;
   }
   const roles = ctx.directory.rolesOf(tenant, sp.id, resource.sp);

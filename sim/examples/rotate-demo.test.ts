@@ -1,3 +1,4 @@
+import { NO_REPLICATION_LAG } from '../directory/replication';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimHandle } from '../server';
 import { startTestSim } from '../testing/start-test-sim';
@@ -5,7 +6,8 @@ import { runRotateDemo } from './rotate-demo';
 
 let sim: SimHandle;
 beforeAll(async () => {
-  sim = await startTestSim();
+  // The example reads back right after each write: no replication lag here.
+  sim = await startTestSim({ replication: NO_REPLICATION_LAG });
 });
 afterAll(async () => {
   await sim.close();

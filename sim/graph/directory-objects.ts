@@ -179,6 +179,8 @@ function listObjects(ctx: SimContext, caller: GraphCaller, req: GraphRequest, ki
   } else {
     items = [...coll.values()];
   }
+  // Replicas serve what they have: objects not yet replicated are missing, others may be stale.
+  items = items.map((rec) => ctx.replication.view(rec)).filter((rec) => rec !== null);
   const { page, next } = paginate(req, items, ctx.config.defaultPageSize, 999);
   const context = select ? `${metadata(ctx, req)}#${kind}(${select.join(',')})` : `${metadata(ctx, req)}#${kind}`;
   const body: Record<string, unknown> = { '@odata.context': context };
@@ -363,7 +365,12 @@ function applyPatch(
   ctx.directory.touch();
 }
 
-function createApplication(ctx: SimContext, caller: GraphCaller, req: GraphRequest): HttpResult {
+function createApplication(
+  ctx: SimContext,
+  caller: GraphCaller,
+  req: GraphRequest,
+  uniqueName: string | null = null,
+): HttpResult {
   requireRule(caller, RULES.createApp);
   const body = requireBodyObject(req.body);
   if (typeof body.displayName !== 'string' || !body.displayName.trim()) {
@@ -376,6 +383,7 @@ function createApplication(ctx: SimContext, caller: GraphCaller, req: GraphReque
   if (Array.isArray(body.passwordCredentials) && body.passwordCredentials.length > 0)
     throw badRequest('New password credentials must be generated using service actions.');
   const app = ctx.directory.createApplication(caller.tenant, {
+    uniqueName,
     displayName: body.displayName,
     signInAudience: typeof body.signInAudience === 'string' ? body.signInAudience : 'AzureADMyOrg',
     keyCredentials: keys,
@@ -395,6 +403,7 @@ function createApplication(ctx: SimContext, caller: GraphCaller, req: GraphReque
           )
         : [],
   });
+  ctx.replication.recordWrite(app.id, null, app.keyCredentials);
   return ok({ '@odata.context': `${metadata(ctx, req)}#applications/$entity`, ...applicationJson(app, false) }, 201, {
     location: `https://${ctx.config.graphHost}/v2/${caller.tenant.id}/directoryObjects/${app.id}/Microsoft.DirectoryServices.Application`,
   });
@@ -404,7 +413,13 @@ function createServicePrincipal(ctx: SimContext, caller: GraphCaller, req: Graph
   const body = requireBodyObject(req.body);
   const appId = typeof body.appId === 'string' ? body.appId.toLowerCase() : '';
   const app = ctx.directory.appsByAppId.get(appId);
-  if (!appId || !app || (app.signInAudience === 'AzureADMyOrg' && app.tenantId !== caller.tenant.id)) {
+  // A just-created application is not found until it has replicated (the documented retry case).
+  if (
+    !appId ||
+    !app ||
+    !ctx.replication.exists(app.id) ||
+    (app.signInAudience === 'AzureADMyOrg' && app.tenantId !== caller.tenant.id)
+  ) {
     throw badRequest(
       `The appId '${String(body.appId ?? '')}' of the service principal does not reference a valid application object.`,
       'Request_BadRequest',
@@ -429,6 +444,7 @@ function createServicePrincipal(ctx: SimContext, caller: GraphCaller, req: Graph
     accountEnabled: typeof body.accountEnabled === 'boolean' ? body.accountEnabled : true,
     simCreatedDateTime: now,
   });
+  ctx.replication.recordWrite(sp.id, null, sp.keyCredentials);
   return ok(
     { '@odata.context': `${metadata(ctx, req)}#servicePrincipals/$entity`, ...servicePrincipalJson(sp, false) },
     201,
@@ -580,7 +596,17 @@ function assignments(
   throw new GraphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
 }
 
-const ENTITY_RE = /^(applications|servicePrincipals)(?:\((?:appId=)?'([^']*)'\))?$/i;
+const ENTITY_RE = /^(applications|servicePrincipals)(?:\((?:(appId|uniqueName)=)?'([^']*)'\))?$/i;
+
+/** `Prefer: create-if-missing` (upsert) — https://learn.microsoft.com/en-us/graph/api/application-upsert */
+function wantsUpsert(req: GraphRequest): boolean {
+  return (req.headers.prefer ?? '').split(',').some((p) => p.trim().toLowerCase() === 'create-if-missing');
+}
+
+function findByUniqueName(tenant: TenantRecord, uniqueName: string): ApplicationRecord | undefined {
+  for (const app of tenant.applications.values()) if (app.uniqueName === uniqueName) return app;
+  return undefined;
+}
 
 /** Routes everything under /applications and /servicePrincipals. Returns null if the path is not ours. */
 export function handleDirectoryObjects(
@@ -593,11 +619,28 @@ export function handleDirectoryObjects(
   const m = ENTITY_RE.exec(head);
   if (!m) return null;
   const kind: Kind = m[1]!.toLowerCase() === 'applications' ? 'applications' : 'servicePrincipals';
-  const altKey = m[2];
+  const keyName = m[2]?.toLowerCase();
+  const altKey = m[3];
   let rest = segments.slice(1);
   let rec: ApplicationRecord | ServicePrincipalRecord | null = null;
-  if (altKey !== undefined) {
-    rec = findObject(caller.tenant, kind, head.toLowerCase().includes('appid=') ? { appId: altKey } : { id: altKey });
+  if (altKey !== undefined && keyName === 'uniquename') {
+    if (kind !== 'applications') throw badRequest(`Property 'uniqueName' is not a key of 'servicePrincipal'.`);
+    const found = findByUniqueName(caller.tenant, altKey);
+    if (!found) {
+      if (rest.length === 0 && req.method === 'PATCH' && wantsUpsert(req))
+        return createApplication(ctx, caller, req, altKey);
+      throw notFound(altKey);
+    }
+    rec = found;
+  } else if (altKey !== undefined && keyName === 'appid' && kind === 'servicePrincipals') {
+    const found = caller.tenant.spsByAppId.get(altKey.toLowerCase());
+    if (!found && rest.length === 0 && req.method === 'PATCH' && wantsUpsert(req)) {
+      const body = requireBodyObject(req.body);
+      return createServicePrincipal(ctx, caller, { ...req, body: { ...body, appId: altKey } });
+    }
+    rec = findObject(caller.tenant, kind, { appId: altKey });
+  } else if (altKey !== undefined) {
+    rec = findObject(caller.tenant, kind, keyName === 'appid' ? { appId: altKey } : { id: altKey });
   } else if (rest.length > 0) {
     rec = findObject(caller.tenant, kind, { id: rest[0]! });
     rest = rest.slice(1);
@@ -610,12 +653,18 @@ export function handleDirectoryObjects(
   }
   if (rest.length === 0) {
     switch (req.method) {
-      case 'GET':
-        return getObject(ctx, caller, req, kind, rec);
-      case 'PATCH':
+      case 'GET': {
+        const seen = ctx.replication.view(rec);
+        if (!seen) throw notFound(altKey ?? rec.id);
+        return getObject(ctx, caller, req, kind, seen);
+      }
+      case 'PATCH': {
         requireWrite(ctx, caller, kind, rec);
+        const before = rec.keyCredentials;
         applyPatch(ctx, caller, kind, rec, requireBodyObject(req.body));
+        ctx.replication.recordWrite(rec.id, before, rec.keyCredentials);
         return noContent();
+      }
       case 'DELETE':
         requireDelete(ctx, caller, kind, rec);
         if (kind === 'applications') ctx.directory.deleteApplication(caller.tenant, rec.id);
@@ -629,9 +678,15 @@ export function handleDirectoryObjects(
   if (rest.length === 1 && req.method === 'POST') {
     switch (action.toLowerCase()) {
       case 'addkey':
-        return addKey(ctx, caller, req, kind, rec);
-      case 'removekey':
-        return removeKey(ctx, caller, req, kind, rec);
+      case 'removekey': {
+        const before = rec.keyCredentials;
+        const r =
+          action.toLowerCase() === 'addkey'
+            ? addKey(ctx, caller, req, kind, rec)
+            : removeKey(ctx, caller, req, kind, rec);
+        ctx.replication.recordWrite(rec.id, before, rec.keyCredentials);
+        return r;
+      }
       case 'addpassword':
         return addPassword(ctx, caller, req, kind, rec);
       case 'removepassword':

@@ -1,3 +1,4 @@
+import { NO_REPLICATION_LAG } from '../directory/replication';
 import {
   BatchRequestContent,
   GraphError,
@@ -59,7 +60,8 @@ const tenantWithCurrent = () =>
   )!;
 
 beforeAll(async () => {
-  sim = await startTestSim();
+  // Graph semantics read back right after each write: no replication lag (replication.test.ts covers it).
+  sim = await startTestSim({ replication: NO_REPLICATION_LAG });
   manifest = sim.manifest!;
   const m = manifest.managementApp;
   mgmt = certFromFiles(m.certificatePath, m.privateKeyPath, m.thumbprintSha1, m.thumbprintSha256);

@@ -54,6 +54,7 @@ export function applicationJson(app: ApplicationRecord, includeKey: boolean): Re
     signInAudience: app.signInAudience,
     tags: app.tags,
     tokenEncryptionKeyId: null,
+    uniqueName: app.uniqueName ?? null,
     appRoles: app.appRoles,
     keyCredentials: app.keyCredentials.map((c) => keyCredentialJson(c, includeKey)),
     passwordCredentials: app.passwordCredentials.map(passwordCredentialJson),

@@ -336,6 +336,13 @@ export function seedDemoFleet(directory: Directory, opts: SeedOptions): FleetMan
       size,
       createdDateTime: iso(now - (400 + Math.floor(rand() * 2000)) * DAY),
     });
+    // The tenant's Global Administrator: the account that grants admin consent (no rand() use, so the rest stays as seeded).
+    const tenantAdmin = directory.addUser(tenant, {
+      id: g(`tenant-admin-${i}`),
+      userPrincipalName: `admin@${tenant.domain}`,
+      displayName: `${stem} ${num} Administrator`,
+      directoryRoles: ['Global Administrator'],
+    });
     if (i === policyIdx) {
       tenant.policy.isEnabled = true;
       tenant.policy.applicationRestrictions.keyCredentials = [
@@ -470,6 +477,7 @@ export function seedDemoFleet(directory: Directory, opts: SeedOptions): FleetMan
       size,
       premium: tenant.premium,
       managementConsent: i === revokedIdx ? 'revoked' : 'granted',
+      adminUserPrincipalName: tenantAdmin.userPrincipalName,
       connectors,
       scenarios,
     });

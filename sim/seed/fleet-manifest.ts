@@ -37,6 +37,8 @@ export interface ManifestTenant {
   size: 'S' | 'M' | 'L';
   premium: boolean;
   managementConsent: 'granted' | 'revoked';
+  /** The tenant's Global Administrator (the account that can grant admin consent). */
+  adminUserPrincipalName: string;
   connectors: ManifestConnector[];
   /** Scenario tags: attacker-targeted, unknown-credential, non-premium, consent-revoked, policy-restricted. */
   scenarios: string[];

@@ -33,6 +33,12 @@ const SECTIONS: { href: string; title: string; description: string; icon: IconNa
     icon: 'plug',
   },
   {
+    href: '/settings/permissions',
+    title: 'Permissions',
+    description: 'The redirect URIs and Microsoft Graph application permissions to configure on the management app.',
+    icon: 'key',
+  },
+  {
     href: '/settings/policy',
     title: 'Status policy',
     description: 'When a certificate counts as expiring or stale.',

@@ -54,6 +54,7 @@ export async function startGraphSim(
       authorityHost: sim.url,
       graphEndpoint: sim.url,
       graphResource: 'https://graph.microsoft.com',
+      consentRedirectUri: opts.managementRedirectUris?.find((u) => u.endsWith('/tenants/consent-callback')),
       limits: { ...FAST_RETRIES, ...opts.limits, ...limits },
     });
   const tenant = (scenario?: string) => {

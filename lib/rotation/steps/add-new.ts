@@ -1,4 +1,4 @@
-import { heldKeys, requireApp, withSha1, type StepHandler } from '@/lib/rotation/steps/step-context';
+import { heldKeys, requireApp, transient, withSha1, type StepHandler } from '@/lib/rotation/steps/step-context';
 
 /** Adds the new certificate to the application — unless it is already there. */
 export const addNew: StepHandler = async (ctx) => {
@@ -19,6 +19,15 @@ export const addNew: StepHandler = async (ctx) => {
       },
     };
   }
+  // A write computed from a stale read could put back a credential Rekey already removed (a PATCH
+  // replaces the whole list): wait until reads no longer show what was removed.
+  const removedKeyIds = new Set((ctx.facts.removed?.items ?? []).map((i) => i.keyId));
+  const stale = app.credentials.filter((c) => removedKeyIds.has(c.keyId));
+  if (stale.length > 0)
+    throw transient(
+      'STALE_READ',
+      `Not adding yet: a read of the application still shows the removed credential${stale.length > 1 ? 's' : ''} ${stale.map((c) => `keyId ${c.keyId}`).join(', ')} (Entra ID may still be replicating the removal), and a write from that read could put it back.`,
+    );
   const w = await ctx.graph.addCredential(ctx.tenant, {
     on: 'application',
     objectId: app.id,

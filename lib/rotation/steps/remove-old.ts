@@ -3,7 +3,7 @@ import type { RotationFacts } from '@/lib/rotation/rotation-facts';
 import {
   heldKeys,
   oldCredentials,
-  permanent,
+  transient,
   withSha1,
   type StepContext,
   type StepHandler,
@@ -46,9 +46,12 @@ export async function removeCredentials(
 export const removeOld: StepHandler = async (ctx) => {
   const view = await ctx.graph.readConnection(ctx.connection);
   if (ctx.plan === 'rotate' && (!view.app || withSha1(view.app.credentials, ctx.newCert.sha1).length === 0)) {
-    throw permanent(
-      'NEW_CREDENTIAL_MISSING',
-      `Refusing to remove the old credential: the new certificate ${ctx.newCert.sha1} is not on the application, so the connector would be left without a credential.`,
+    // Never compute a removal from a read without the new key: a replica that has not seen the add
+    // yet would make "the list minus the old key" drop the new one. Wait (bounded by the retry
+    // policy; then the rotation needs attention, the old key still in place).
+    throw transient(
+      'NEW_CREDENTIAL_NOT_VISIBLE',
+      `Not removing the old credential yet: a read of the application does not show the new certificate ${ctx.newCert.sha1} (Entra ID may still be replicating the add, or it was removed outside Rekey), and the connector must never be left without a credential.`,
     );
   }
   const items = await removeCredentials(ctx, (creds) => oldCredentials(creds, ctx), view);

@@ -11,9 +11,10 @@ export const verifyNew: StepHandler = async (ctx) => {
   const app = requireApp(view, ctx, 'verify_new');
   const cred = withSha1(app.credentials, ctx.newCert.sha1)[0];
   if (!cred)
-    throw permanent(
-      'NEW_CREDENTIAL_MISSING',
-      `The new certificate ${ctx.newCert.sha1} is not on the application any more (removed outside Rekey?).`,
+    // A replica may not have seen the add yet; retried with backoff, then the rotation needs attention.
+    throw transient(
+      'NEW_CREDENTIAL_NOT_VISIBLE',
+      `A read of the application does not show the new certificate ${ctx.newCert.sha1} (Entra ID may still be replicating the add, or it was removed outside Rekey).`,
     );
   if (!isCurrentlyValid(cred, ctx.now))
     throw permanent(

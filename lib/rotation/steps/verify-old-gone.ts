@@ -1,4 +1,10 @@
-import { credentialList, oldCredentials, transient, type StepHandler } from '@/lib/rotation/steps/step-context';
+import {
+  credentialList,
+  oldCredentials,
+  transient,
+  withSha1,
+  type StepHandler,
+} from '@/lib/rotation/steps/step-context';
 
 /**
  * The old credential is absent from the application and its service principal and — when Rekey
@@ -15,6 +21,22 @@ export const verifyOldGone: StepHandler = async (ctx) => {
       'OLD_CREDENTIAL_PRESENT',
       `The old credential is still present (${left.map((c) => `${c.on} keyId ${c.keyId}`).join(', ')}); it may have been added again outside Rekey.`,
     );
+  }
+  // The final verification also needs the new key in place: a read without it, or a token request
+  // with it refused, is retried with backoff; after the retries the rotation needs attention.
+  if (!view.app || withSha1(view.app.credentials, ctx.newCert.sha1).length === 0) {
+    throw transient(
+      'NEW_CREDENTIAL_NOT_VISIBLE',
+      `The old credential is gone, but a read of the application does not show the new certificate ${ctx.newCert.sha1} (Entra ID may still be replicating, or it was removed outside Rekey).`,
+    );
+  }
+  if (ctx.newCert.key) {
+    const works = await ctx.graph.verifyCredential(ctx.tenant, ctx.connection.appId, ctx.newCert.key);
+    if (!works.ok)
+      throw transient(
+        works.unavailable ? 'TOKEN_ENDPOINT_UNAVAILABLE' : works.aadsts ? `AADSTS${works.aadsts}` : 'VERIFY_FAILED',
+        `The old credential is gone, but a sign-in with the new key does not work yet: ${works.message}`,
+      );
   }
   const after = credentialList(view, ctx.now);
   if (!ctx.oldCert?.key) {

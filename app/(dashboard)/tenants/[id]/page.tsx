@@ -5,8 +5,9 @@ import { PageHeader } from '@/components/shell/page-header';
 import { StatusChip } from '@/components/status/status-chip';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
+import { buttonClasses } from '@/components/ui/button';
 import { Card, CardBody, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { CodeBlock, Mono } from '@/components/ui/code-block';
+import { Mono } from '@/components/ui/code-block';
 import { DescriptionList } from '@/components/ui/description-list';
 import { EmptyState } from '@/components/ui/empty-state';
 import { LinkButton } from '@/components/ui/link-button';
@@ -296,7 +297,19 @@ export default async function TenantPage({ params, searchParams }: Props) {
               ]}
             />
             {consentUrl ? (
-              <CodeBlock code={consentUrl} title="Admin consent link (for the tenant's Global Administrator)" wrap />
+              canOperate ? (
+                // A plain link (no prefetch): the route starts a consent request bound to you — single
+                // use, expiring (ADR 015) — and sends you on to Entra ID.
+                <div className="space-y-1">
+                  <a href={`/tenants/${tenant.id}/admin-consent`} className={buttonClasses('primary', 'md')}>
+                    Open admin consent
+                  </a>
+                  <p className="text-sm text-fg-muted">
+                    Opens Entra ID&apos;s admin consent for this tenant; sign in there as its Global Administrator. The
+                    request is yours alone, works once and expires after 30 minutes.
+                  </p>
+                </div>
+              ) : null
             ) : (
               <p className="text-sm text-fg-muted">
                 The management app is not configured, so there is no consent link.

@@ -1,62 +1,64 @@
 import type { Metadata } from 'next';
+import { headers } from 'next/headers';
 import Link from 'next/link';
 import { PageHeader } from '@/components/shell/page-header';
 import { Alert } from '@/components/ui/alert';
-import { requirePrincipal } from '@/lib/auth/context';
-import { tenantScopeWhere } from '@/lib/auth/principal';
-import { db } from '@/lib/db';
+import { actorFor, requirePrincipal } from '@/lib/auth/context';
+import { completeAdminConsent } from '@/lib/tenants/admin-consent-request';
 import { firstParam } from '@/lib/utils';
 
 export const metadata: Metadata = { title: 'Admin consent' };
+export const dynamic = 'force-dynamic';
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
+const PARAMS = ['state', 'admin_consent', 'tenant', 'scope', 'error', 'error_subcode', 'error_description'] as const;
+
 /**
- * Where Entra ID sends a customer's admin after the admin-consent prompt
- * (`?tenant=<id>&admin_consent=True`, or `?error=…&error_description=…`).
- * Nothing changes here: the tenant's page runs the consent check, which reads the tenant for real.
+ * Where Entra ID sends the admin after the admin-consent prompt: `?admin_consent=True&tenant=<id>&state=…`
+ * or `?error=…&error_description=…&state=…`. The `state` must be one this signed-in user started
+ * from a tenant's page (single use, expiring — lib/tenants/admin-consent-request.ts); on success
+ * Rekey checks the tenant for real (a token and its roles), and a reload shows the same result.
  */
 export default async function ConsentCallbackPage({ searchParams }: Props) {
-  const principal = await requirePrincipal('viewer');
+  const principal = await requirePrincipal('operator');
   const sp = await searchParams;
-  const entraId = firstParam(sp.tenant);
-  const error = firstParam(sp.error);
-  const tenant =
-    entraId && /^[0-9a-f-]{36}$/i.test(entraId)
-      ? await db.tenant.findFirst({
-          where: { AND: [tenantScopeWhere(principal, 'viewer'), { entraTenantId: entraId.toLowerCase() }] },
-          select: { id: true, displayName: true },
-        })
-      : null;
+  const params = Object.fromEntries(PARAMS.map((k) => [k, firstParam(sp[k])]));
+  const outcome = await completeAdminConsent(
+    { params, userId: principal.userId },
+    { actor: actorFor(principal, await headers()) },
+  );
+  const tenantLink =
+    outcome.kind === 'rejected' ? null : (
+      <Link className="underline" href={`/tenants/${outcome.tenantId}`}>
+        {outcome.tenantName}
+      </Link>
+    );
   return (
     <>
       <PageHeader title="Admin consent" breadcrumbs={[{ href: '/tenants', label: 'Tenants' }]} />
-      {error ? (
-        <Alert tone="danger" title="Consent was not granted">
-          {firstParam(sp.error_description) ?? error}. Send the admin-consent link to a Global Administrator of the
-          tenant and try again.
-        </Alert>
-      ) : (
-        <Alert tone="success" title="Consent granted">
-          {tenant ? (
-            <>
-              Open{' '}
-              <Link className="underline" href={`/tenants/${tenant.id}`}>
-                {tenant.displayName}
-              </Link>{' '}
-              and run “Check consent” to confirm Rekey&apos;s permissions there.
-            </>
-          ) : (
-            <>
-              Open the tenant from the{' '}
-              <Link className="underline" href="/tenants">
-                tenants list
-              </Link>{' '}
-              and run “Check consent”.
-            </>
-          )}
-        </Alert>
-      )}
+      <div data-testid="consent-outcome" data-kind={outcome.kind}>
+        {outcome.kind === 'granted' ? (
+          <Alert tone="success" title="Consent granted">
+            {outcome.message} Back to {tenantLink}.
+          </Alert>
+        ) : outcome.kind === 'declined' ? (
+          <Alert tone="warning" title="Consent declined">
+            {outcome.message} Back to {tenantLink}.
+          </Alert>
+        ) : outcome.kind === 'failed' ? (
+          <Alert tone="danger" title="Consent was not granted">
+            {outcome.message} Back to {tenantLink}.
+          </Alert>
+        ) : (
+          <Alert tone="danger" title="Consent response not accepted">
+            {outcome.message}{' '}
+            <Link className="underline" href="/tenants">
+              Tenants
+            </Link>
+          </Alert>
+        )}
+      </div>
     </>
   );
 }

@@ -1,0 +1,106 @@
+/**
+ * Rotations against a simulator that replicates writes with a lag (sim/directory/replication.ts):
+ * reads right after a write may be stale, a new application is not found at first (its service
+ * principal cannot be created yet), a new key is refused at the token endpoint for a while. Every
+ * plan must still finish with exactly the new certificate on the connector — no duplicate
+ * application, never a moment without a credential — by treating these as transient with bounded
+ * backoff (6 attempts, 50–400 ms).
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { db } from '@/lib/db';
+import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
+import { closeJobQueues } from '@/lib/jobs/job-queues';
+import { advanceRotation } from '@/lib/rotation/advance-rotation';
+import type { RotationDeps } from '@/lib/rotation/rotation-deps';
+import { readFacts } from '@/lib/rotation/rotation-facts';
+import { closeLeasePool } from '@/lib/rotation/rotation-lease';
+import { startRotation } from '@/lib/rotation/start-rotation';
+import { recreatedUniqueName } from '@/lib/rotation/steps/recreate-connection';
+import { rotationFixture, simCredentials, testRotationDeps } from '@/lib/rotation/testing/rotation-fixture';
+import { DEMO_REPLICATION } from '@/sim/server';
+
+let gs: GraphSim;
+let deps: RotationDeps;
+const ctx = () => ({ actor: { id: null, label: 'test-admin' }, now: new Date() });
+
+beforeAll(async () => {
+  gs = await startGraphSim({ throttling: false, replication: DEMO_REPLICATION });
+  // Bounded backoff that outlasts the lag (≤ 400 ms): 50+100+200+400+400 ms, then needs attention.
+  deps = testRotationDeps(gs, { retryPolicy: { maxAttempts: 6, baseDelayMs: 50, maxDelayMs: 400 } });
+});
+afterAll(async () => {
+  await gs?.close();
+  await closeJobQueues();
+  await closeLeasePool();
+});
+beforeEach(() => {
+  gs.sim.reset();
+  expect(gs.sim.context.replication.config.enabled).toBe(true);
+});
+
+/** Advances until the rotation stops moving; returns the step outcomes recorded. */
+async function runToEnd(id: string): Promise<string[]> {
+  for (let i = 0; i < 80; i++) {
+    const r = await advanceRotation(id, deps);
+    if (r.kind === 'not_due') await new Promise((res) => setTimeout(res, Math.max(1, r.at.getTime() - Date.now())));
+    else if (r.kind === 'idle') break;
+  }
+  return (await db.rotationStep.findMany({ where: { rotationId: id }, orderBy: { at: 'asc' } })).map(
+    (s) => `${s.step}:${s.outcome}`,
+  );
+}
+
+/** Waits out the lag, then reads the tenant as it really is. */
+async function settled<T>(read: () => T): Promise<T> {
+  await new Promise((res) => setTimeout(res, DEMO_REPLICATION.maxLagMs + 50));
+  return read();
+}
+
+describe('rotations under replication lag', () => {
+  it('rotate: every plan step survives stale reads; exactly the new key is left, the old one refused', async () => {
+    const f = await rotationFixture(gs);
+    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
+    const outcomes = await runToEnd(rotation.id);
+    const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
+    expect(r.state, `${r.errorCode}: ${r.errorMessage} (${outcomes.join(', ')})`).toBe('SUCCEEDED');
+    expect(await settled(() => simCredentials(gs, f.sim.tenantId, f.sim.appId).app)).toEqual([f.sim.newSha1]);
+    expect(readFacts(r.facts).verifyOldGone).toBeTruthy();
+    // The lag was met (and waited out), not missed.
+    expect(outcomes.filter((o) => o.endsWith(':failed_transient')).length).toBeGreaterThan(0);
+  });
+
+  it('re-establish (credential): the old key goes first, the add never puts it back from a stale read', async () => {
+    const f = await rotationFixture(gs, { index: 1 });
+    const rotation = await startRotation(
+      { connectorId: f.connector.id, toCertificateId: f.newCert.id, mode: 'reestablish' },
+      ctx(),
+    );
+    const outcomes = await runToEnd(rotation.id);
+    const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
+    expect(r.state, `${r.errorCode}: ${r.errorMessage} (${outcomes.join(', ')})`).toBe('SUCCEEDED');
+    expect(await settled(() => simCredentials(gs, f.sim.tenantId, f.sim.appId).app)).toEqual([f.sim.newSha1]);
+  });
+
+  it('re-establish (recreate): one new application (upserted on the rotation’s uniqueName), its service principal once replicated, only the new key', async () => {
+    const f = await rotationFixture(gs, { index: 2 });
+    const tenant = gs.sim.admin.getTenant(f.sim.tenantId);
+    const appsBefore = tenant.applications.size;
+    const rotation = await startRotation(
+      { connectorId: f.connector.id, toCertificateId: f.newCert.id, mode: 'reestablish', recreate: true },
+      ctx(),
+    );
+    const outcomes = await runToEnd(rotation.id);
+    const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
+    expect(r.state, `${r.errorCode}: ${r.errorMessage} (${outcomes.join(', ')})`).toBe('SUCCEEDED');
+    const connector = await db.connector.findUniqueOrThrow({ where: { id: f.connector.id } });
+    const recreated = [...tenant.applications.values()].filter(
+      (a) => a.uniqueName === recreatedUniqueName(rotation.id),
+    );
+    expect(recreated.map((a) => a.appId)).toEqual([connector.appId]);
+    // One deleted, one created: no duplicate.
+    expect(tenant.applications.size).toBe(appsBefore);
+    expect(tenant.spsByAppId.has(connector.appId)).toBe(true);
+    expect(outcomes).toContain('recreate_connection:failed_transient');
+    expect(await settled(() => simCredentials(gs, f.sim.tenantId, connector.appId).app)).toEqual([f.sim.newSha1]);
+  });
+});
