@@ -15,6 +15,7 @@ const base: PreflightFacts = {
     errors: [],
     warnings: [],
     privateKeyHeld: true,
+    untrusted: null,
   },
   activeRotation: null,
   roles: ['Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All'],
@@ -31,6 +32,14 @@ const rows: {
   message?: RegExp;
 }[] = [
   { name: 'a valid new certificate passes', facts: {}, check: 'certificateValidForEntra', status: 'pass' },
+  { name: 'a trustworthy certificate passes', facts: {}, check: 'trustworthyReplacement', status: 'pass' },
+  {
+    name: 'a certificate found as an unknown credential fails with the reason',
+    facts: { certificate: { ...base.certificate, untrusted: 'Rekey found it as an unknown credential on X (Y).' } },
+    check: 'trustworthyReplacement',
+    status: 'fail',
+    message: /cannot be a replacement\. Rekey found it as an unknown credential on X/,
+  },
   {
     name: "an expired certificate fails with the validator's message",
     facts: {
@@ -189,6 +198,7 @@ describe('preflight checks', () => {
   it('runs every check in order', () => {
     expect(evaluatePreflight(base).checks.map((c) => c.name)).toEqual([
       'certificateValidForEntra',
+      'trustworthyReplacement',
       'notCurrentCertificate',
       'nothingElseRotating',
       'consentAndPermissions',

@@ -33,6 +33,8 @@ export interface PreflightFacts {
     errors: CertIssue[];
     warnings: CertIssue[];
     privateKeyHeld: boolean;
+    /** Why it must not be a replacement (advisory, current, found as an unknown credential); null: trustworthy. */
+    untrusted: string | null;
   };
   activeRotation: { id: string; state: string; step: string; actorLabel: string } | null;
   roles: string[] | Unreadable;
@@ -70,6 +72,14 @@ export const PREFLIGHT_CHECKS: readonly Check[] = [
       if (c.warnings[0]) return warn(c.warnings.map((w) => w.message).join(' '));
       return pass(`RSA certificate ${c.sha1}, valid ${day(c.notBefore)} – ${day(c.notAfter)}.`);
     },
+  },
+  {
+    name: 'trustworthyReplacement',
+    title: 'A certificate Rekey can vouch for',
+    run: ({ certificate: c }) =>
+      c.untrusted
+        ? fail(`This certificate cannot be a replacement. ${c.untrusted} Choose another one.`)
+        : pass('It is not on an advisory and was not found as an unknown credential in any tenant.'),
   },
   {
     name: 'notCurrentCertificate',
