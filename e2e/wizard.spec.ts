@@ -137,8 +137,8 @@ test('the wizard’s state lives on the server: a deep link to Confirm runs the 
   // A direct link to Confirm, with no preflight or a made-up one, lands on Preflight.
   for (const extra of [{}, { preflight: '00000000-0000-4000-8000-000000000000' }] as Record<string, string>[]) {
     await page.goto(wizard(t, { mode: 'rotate', cert: cert!.id, step: 'confirm', ...extra }));
-    await expect(page).toHaveURL(/step=preflight/);
-    await expect(page.getByText('3 · Preflight')).toBeVisible();
+    await expect(page.getByRole('heading', { name: '3 · Preflight' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: '4 · Confirm' })).toHaveCount(0);
     await expect(page.getByRole('button', { name: 'Start rotation' })).toHaveCount(0);
   }
   await passPreflight(page);
@@ -151,7 +151,8 @@ test('the wizard’s state lives on the server: a deep link to Confirm runs the 
   expect(stored).toEqual({ ok: true, certificateId: cert!.id, mode: 'rotate', rotationId: null });
   // The same preflight does not arm another mode.
   await page.goto(confirmUrl.replace('mode=rotate', 'mode=reestablish'));
-  await expect(page).toHaveURL(/step=preflight/);
+  await expect(page.getByRole('heading', { name: '3 · Preflight' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Start rotation' })).toHaveCount(0);
   await page.goto(confirmUrl);
 
   await page.getByRole('button', { name: 'Start rotation' }).click();
@@ -229,4 +230,58 @@ test('Start is disabled while another rotation of the connector is active, with 
   await other.getByRole('alertdialog').getByRole('button', { name: 'Retry now' }).click();
   await expect(other.getByRole('heading', { level: 1 })).toContainText('Succeeded', { timeout: 150_000 });
   await other.close();
+});
+
+/** Tabs from the focused step heading until `name` has focus; fails after `max`. */
+async function tabsTo(page: Page, name: string, max = 5): Promise<number> {
+  for (let i = 1; i <= max; i++) {
+    await page.keyboard.press('Tab');
+    const text = await page.evaluate(() => document.activeElement?.textContent?.trim() ?? '');
+    if (text === name) return i;
+  }
+  throw new Error(`"${name}" not reached in ${max} Tabs`);
+}
+
+test('keyboard only: each step focuses its heading and Next is at most 5 Tabs away; nothing scrolls sideways at 390 px', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const t = await untouchedCompromisedConnector();
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await signInOnce(page, USERS.operator, wizard(t));
+  const heading = async (name: string) => {
+    await expect(page.getByRole('heading', { name })).toBeFocused();
+  };
+  await heading('1 · Review: how to rotate');
+  // The mode choice and Next are visible without scrolling at 1280×720.
+  await expect(page.getByRole('radio', { name: /^Rotate key/ })).toBeInViewport();
+  await expect(page.getByRole('button', { name: 'Next: New certificate' })).toBeInViewport();
+  await page.getByRole('radio', { name: /^Rotate key/ }).check();
+  await page.getByRole('heading', { name: '1 · Review: how to rotate' }).focus();
+  expect(await tabsTo(page, 'Next: New certificate')).toBeLessThanOrEqual(5);
+  await page.keyboard.press('Enter');
+  await heading('2 · New certificate');
+  expect(await tabsTo(page, 'Next: Preflight')).toBeLessThanOrEqual(5);
+  await page.keyboard.press('Enter');
+  await expect(page.getByText(/^Every check passed/)).toBeVisible({ timeout: 30_000 });
+  await page.getByRole('heading', { name: '3 · Preflight' }).focus();
+  expect(await tabsTo(page, 'Next: Confirm')).toBeLessThanOrEqual(5);
+  await page.keyboard.press('Enter');
+  await heading('4 · Confirm');
+  expect(await tabsTo(page, 'Start rotation')).toBeLessThanOrEqual(5);
+  const confirmUrl = page.url();
+
+  // 390 px: no page of the journey scrolls sideways.
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const step of ['review', 'certificate', 'preflight']) {
+    await page.goto(confirmUrl.replace('step=confirm', `step=${step}`));
+    await expect(page.getByRole('heading', { name: /^[123] · / })).toBeVisible({ timeout: 30_000 });
+    expect(
+      await page.evaluate(() => document.scrollingElement!.scrollWidth <= window.innerWidth),
+      `step ${step} at 390 px`,
+    ).toBe(true);
+  }
+  await page.goto(confirmUrl);
+  await expect(page.getByRole('heading', { name: '4 · Confirm' })).toBeVisible();
+  expect(await page.evaluate(() => document.scrollingElement!.scrollWidth <= window.innerWidth)).toBe(true);
 });

@@ -18,7 +18,7 @@ import { rotationFixture, testRotationDeps } from '@/lib/rotation/testing/rotati
 let gs: GraphSim;
 let deps: RotationDeps;
 const ctx = () => ({ actor: { id: null, label: 'wizard-user' }, now: new Date() });
-const byName = (checks: { name: string; status: string; message: string }[]) =>
+const byName = (checks: { name: string; status: string; message: string; detail?: string }[]) =>
   Object.fromEntries(checks.map((c) => [c.name, c]));
 
 beforeAll(async () => {
@@ -49,7 +49,9 @@ describe('preflightRotation', () => {
       (await preflightRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx(), deps)).checks,
     );
     expect(c.proofOfPossession?.status).toBe('warn');
-    expect(c.proofOfPossession?.message).toMatch(/PATCH needed/);
+    expect(c.proofOfPossession?.message).toMatch(/rewrites the application’s list of certificates/);
+    expect(c.proofOfPossession?.message).not.toMatch(/PATCH|keyCredentials/);
+    expect(c.proofOfPossession?.detail).toMatch(/PATCH of keyCredentials/);
   });
 
   it("fails when the tenant's app-management policy refuses the certificate's lifetime", async () => {

@@ -1,6 +1,5 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { redirect } from 'next/navigation';
 import { Suspense } from 'react';
 import { PageHeader } from '@/components/shell/page-header';
 import { StatusChip } from '@/components/status/status-chip';
@@ -26,6 +25,7 @@ import type { StatusReason } from '@/lib/status/classify-connector';
 import { firstParam, formatDate, hrefWith, type SearchParams } from '@/lib/utils';
 import { CredentialTable } from '../_components/credential-table';
 import { StartRotation } from '../_components/start-rotation';
+import { StepFocus } from '../_components/step-focus';
 import { requireTenantPage } from '../_lib/page-access';
 import {
   findActiveRotation,
@@ -109,7 +109,7 @@ export default async function NewRotationPage({ searchParams }: Props) {
         ? 'reestablish'
         : 'rotate';
   const rawStep = firstParam(sp.step);
-  const step: WizardStep = (WIZARD_STEPS as readonly string[]).includes(rawStep ?? '')
+  const urlStep: WizardStep = (WIZARD_STEPS as readonly string[]).includes(rawStep ?? '')
     ? (rawStep as WizardStep)
     : 'review';
   const rawCert = firstParam(sp.cert);
@@ -138,8 +138,9 @@ export default async function NewRotationPage({ searchParams }: Props) {
   const state = { connector: c.id, mode, cert: certId ?? undefined };
   const href = (s: WizardStep, extra: Record<string, string | null> = {}) =>
     hrefWith('/rotations/new', state, { step: s, ...extra });
-  // Confirm only with a stored passing preflight of this connector, certificate and mode.
-  if (step === 'confirm' && cert && armed.status !== 'armed') redirect(href('preflight'));
+  // Confirm only with a stored passing preflight of this connector, certificate and mode: otherwise
+  // the page is the Preflight step, which runs the checks now.
+  const step: WizardStep = urlStep === 'confirm' && cert && armed.status !== 'armed' ? 'preflight' : urlStep;
   const index = WIZARD_STEPS.indexOf(step);
   const active = await findActiveRotation(c.id);
   const goneReason = certGone
@@ -193,7 +194,6 @@ export default async function NewRotationPage({ searchParams }: Props) {
           excluded={excluded}
           goneReason={goneReason}
           back={href('review')}
-          self={href('certificate')}
           now={now}
         />
       ) : null}
@@ -297,10 +297,57 @@ async function ReviewStep({
         <input type="hidden" name="connector" value={c.id} />
         {state.cert ? <input type="hidden" name="cert" value={state.cert} /> : null}
         <input type="hidden" name="step" value="certificate" />
+        <Card>
+          <CardHeader>
+            <CardTitle id="wizard-step" tabIndex={-1}>
+              1 · Review: how to rotate
+            </CardTitle>
+            <CardDescription>The connector’s status, its credentials and what uses it are below.</CardDescription>
+            <StepFocus headingId="wizard-step" />
+          </CardHeader>
+          <CardBody>
+            <fieldset>
+              <legend className="sr-only">Rotation mode</legend>
+              <div className="grid gap-3 lg:grid-cols-3">
+                {MODES.map((m) => (
+                  <label
+                    key={m.value}
+                    className="flex cursor-pointer items-start gap-3 rounded-lg border border-border p-3 has-[:checked]:border-accent has-[:checked]:bg-accent-bg/40 has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-accent"
+                  >
+                    <input
+                      type="radio"
+                      name="mode"
+                      value={m.value}
+                      defaultChecked={m.value === mode}
+                      className="mt-1"
+                    />
+                    <span className="space-y-1">
+                      <span className="flex flex-wrap items-center gap-2 text-sm font-medium">
+                        {m.title}
+                        {m.value === 'reestablish' && (c.status === 'compromised' || c.status === 'targeted') ? (
+                          <Badge tone="danger">Recommended for {c.status}</Badge>
+                        ) : null}
+                      </span>
+                      <span className="block text-xs text-fg-muted">{m.body}</span>
+                    </span>
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+          </CardBody>
+          <CardFooter>
+            <LinkButton href={`/connectors/${c.id}`} variant="ghost">
+              Cancel
+            </LinkButton>
+            <Button type="submit" variant="primary">
+              Next: New certificate
+            </Button>
+          </CardFooter>
+        </Card>
         <div className="grid gap-6 xl:grid-cols-2">
           <Card>
             <CardHeader>
-              <CardTitle>1 · Current status and why</CardTitle>
+              <CardTitle>Current status and why</CardTitle>
             </CardHeader>
             <CardBody className="space-y-3">
               <StatusChip status={c.status} />
@@ -390,49 +437,6 @@ async function ReviewStep({
             />
           </CardBody>
         </Card>
-        <Card>
-          <CardHeader>
-            <CardTitle>How to rotate</CardTitle>
-          </CardHeader>
-          <CardBody>
-            <fieldset>
-              <legend className="sr-only">Rotation mode</legend>
-              <div className="grid gap-3 lg:grid-cols-3">
-                {MODES.map((m) => (
-                  <label
-                    key={m.value}
-                    className="flex cursor-pointer items-start gap-3 rounded-lg border border-border p-3 has-[:checked]:border-accent has-[:checked]:bg-accent-bg/40 has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-accent"
-                  >
-                    <input
-                      type="radio"
-                      name="mode"
-                      value={m.value}
-                      defaultChecked={m.value === mode}
-                      className="mt-1"
-                    />
-                    <span className="space-y-1">
-                      <span className="flex flex-wrap items-center gap-2 text-sm font-medium">
-                        {m.title}
-                        {m.value === 'reestablish' && (c.status === 'compromised' || c.status === 'targeted') ? (
-                          <Badge tone="danger">Recommended for {c.status}</Badge>
-                        ) : null}
-                      </span>
-                      <span className="block text-xs text-fg-muted">{m.body}</span>
-                    </span>
-                  </label>
-                ))}
-              </div>
-            </fieldset>
-          </CardBody>
-          <CardFooter>
-            <LinkButton href={`/connectors/${c.id}`} variant="ghost">
-              Cancel
-            </LinkButton>
-            <Button type="submit" variant="primary">
-              Next: New certificate
-            </Button>
-          </CardFooter>
-        </Card>
       </form>
     </Suspense>
   );
@@ -450,7 +454,6 @@ async function CertificateStep({
   excluded,
   goneReason,
   back,
-  self,
   now,
 }: {
   c: WizardConnector;
@@ -461,7 +464,6 @@ async function CertificateStep({
   excluded: Excluded[];
   goneReason: string | null;
   back: string;
-  self: string;
   now: Date;
 }) {
   const validation = certId ? await validateCertificate(certId, now) : null;
@@ -479,14 +481,14 @@ async function CertificateStep({
             </LinkButton>
           }
         >
-          <CardTitle>2 · New certificate</CardTitle>
+          <CardTitle id="wizard-step" tabIndex={-1}>
+            2 · New certificate
+          </CardTitle>
+          <StepFocus headingId="wizard-step" />
           <CardDescription>
             Pick from the inventory. The region’s replacement certificate ({c.tenant.region}) is chosen by default. To
-            use the certificate your vendor issued, upload it (it opens in a new tab), then{' '}
-            <Link prefetch={false} href={self} className="underline">
-              reload this step
-            </Link>{' '}
-            and pick it.
+            use the certificate your vendor issued, upload it (it opens in a new tab), then reload this page and pick
+            it.
           </CardDescription>
         </CardHeader>
         <CardBody className="space-y-4">
@@ -674,8 +676,11 @@ async function PreflightStep({
           </LinkButton>
         }
       >
-        <CardTitle>3 · Preflight</CardTitle>
+        <CardTitle id="wizard-step" tabIndex={-1}>
+          3 · Preflight
+        </CardTitle>
         <CardDescription>Read-only checks against the tenant, run now. Nothing has changed yet.</CardDescription>
+        <StepFocus headingId="wizard-step" />
       </CardHeader>
       <CardBody>
         {error ? (
@@ -700,6 +705,20 @@ async function PreflightStep({
               );
             })}
           </ul>
+        ) : null}
+        {result?.checks.some((k) => k.detail) ? (
+          <details className="mt-2 text-sm">
+            <summary className="cursor-pointer text-fg-muted">Technical details (Microsoft Graph)</summary>
+            <ul className="mt-1 list-disc space-y-1 pl-5 text-fg-muted">
+              {result.checks
+                .filter((k) => k.detail)
+                .map((k) => (
+                  <li key={k.name} className="break-words">
+                    {k.detail}
+                  </li>
+                ))}
+            </ul>
+          </details>
         ) : null}
         {result && !result.ok ? (
           <Alert tone="danger" className="mt-3" title="Fix the failed checks before starting">
@@ -752,7 +771,10 @@ function ConfirmStep({
   return (
     <Card>
       <CardHeader>
-        <CardTitle>4 · Confirm</CardTitle>
+        <CardTitle id="wizard-step" tabIndex={-1}>
+          4 · Confirm
+        </CardTitle>
+        <StepFocus headingId="wizard-step" />
         <CardDescription>Rekey will run these steps in order and record each in the audit log.</CardDescription>
       </CardHeader>
       <CardBody className="space-y-4">
