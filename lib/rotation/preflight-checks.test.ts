@@ -15,6 +15,7 @@ const base: PreflightFacts = {
     errors: [],
     warnings: [],
     privateKeyHeld: true,
+    untrusted: null,
   },
   activeRotation: null,
   roles: ['Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All'],
@@ -31,6 +32,14 @@ const rows: {
   message?: RegExp;
 }[] = [
   { name: 'a valid new certificate passes', facts: {}, check: 'certificateValidForEntra', status: 'pass' },
+  { name: 'a trustworthy certificate passes', facts: {}, check: 'trustworthyReplacement', status: 'pass' },
+  {
+    name: 'a certificate found as an unknown credential fails with the reason',
+    facts: { certificate: { ...base.certificate, untrusted: 'Rekey found it as an unknown credential on X (Y).' } },
+    check: 'trustworthyReplacement',
+    status: 'fail',
+    message: /cannot be a replacement\. Rekey found it as an unknown credential on X/,
+  },
   {
     name: "an expired certificate fails with the validator's message",
     facts: {
@@ -128,14 +137,14 @@ const rows: {
     facts: {},
     check: 'proofOfPossession',
     status: 'pass',
-    message: /addKey with proof of possession/,
+    message: /^Rekey adds the new certificate beside the current one, proving it holds the current key\.$/,
   },
   {
     name: 'PATCH warns and says why',
     facts: { addPath: { path: 'patch', reason: 'no currently valid private key of this object is held by Rekey' } },
     check: 'proofOfPossession',
     status: 'warn',
-    message: /PATCH needed .*no currently valid private key/,
+    message: /^Rekey rewrites the application’s list of certificates/,
   },
   { name: 'no lifetime restriction passes', facts: {}, check: 'appManagementPolicy', status: 'pass' },
   {
@@ -183,12 +192,23 @@ describe('preflight checks', () => {
     const c = r.checks.find((x) => x.name === check)!;
     expect(c.status).toBe(status);
     if (message) expect(c.message).toMatch(message);
+    // Plain words for the admin; Graph's vocabulary only in the detail behind the disclosure.
+    expect(c.message).not.toMatch(/\b(PATCH|keyCredentials|addKey)\b/);
     expect(r.ok).toBe(r.checks.every((x) => x.status !== 'fail'));
+  });
+
+  it('keeps the Graph detail of how the key is added behind the disclosure', () => {
+    const c = evaluatePreflight({
+      ...base,
+      addPath: { path: 'patch', reason: 'no currently valid private key of this object is held by Rekey' },
+    }).checks.find((x) => x.name === 'proofOfPossession')!;
+    expect(c.detail).toMatch(/PATCH of keyCredentials .*no currently valid private key/);
   });
 
   it('runs every check in order', () => {
     expect(evaluatePreflight(base).checks.map((c) => c.name)).toEqual([
       'certificateValidForEntra',
+      'trustworthyReplacement',
       'notCurrentCertificate',
       'nothingElseRotating',
       'consentAndPermissions',

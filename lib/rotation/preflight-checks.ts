@@ -16,6 +16,8 @@ export interface PreflightCheck {
   title: string;
   status: CheckStatus;
   message: string;
+  /** The Microsoft Graph detail behind the plain message (shown behind a disclosure). */
+  detail?: string;
 }
 
 type Unreadable = { error: string };
@@ -33,6 +35,8 @@ export interface PreflightFacts {
     errors: CertIssue[];
     warnings: CertIssue[];
     privateKeyHeld: boolean;
+    /** Why it must not be a replacement (advisory, current, found as an unknown credential); null: trustworthy. */
+    untrusted: string | null;
   };
   activeRotation: { id: string; state: string; step: string; actorLabel: string } | null;
   roles: string[] | Unreadable;
@@ -44,7 +48,7 @@ export interface PreflightFacts {
 interface Check {
   name: string;
   title: string;
-  run(f: PreflightFacts): { status: CheckStatus; message: string };
+  run(f: PreflightFacts): { status: CheckStatus; message: string; detail?: string };
 }
 
 const unreadable = (v: unknown): v is Unreadable => typeof v === 'object' && v !== null && 'error' in v;
@@ -70,6 +74,14 @@ export const PREFLIGHT_CHECKS: readonly Check[] = [
       if (c.warnings[0]) return warn(c.warnings.map((w) => w.message).join(' '));
       return pass(`RSA certificate ${c.sha1}, valid ${day(c.notBefore)} – ${day(c.notAfter)}.`);
     },
+  },
+  {
+    name: 'trustworthyReplacement',
+    title: 'A certificate Rekey can vouch for',
+    run: ({ certificate: c }) =>
+      c.untrusted
+        ? fail(`This certificate cannot be a replacement. ${c.untrusted} Choose another one.`)
+        : pass('It is not on an advisory and was not found as an unknown credential in any tenant.'),
   },
   {
     name: 'notCurrentCertificate',
@@ -132,13 +144,25 @@ export const PREFLIGHT_CHECKS: readonly Check[] = [
     run: ({ addPath, mode, recreate }) => {
       if (recreate) return pass('The new certificate is set when the application is created.');
       if (mode === 'reestablish')
-        return warn(
-          'The old credential is removed first, so the new one is added with PATCH (read-modify-write of keyCredentials).',
-        );
+        return {
+          ...warn(
+            'The old credential is removed first, then Rekey writes the new certificate into the application’s list of certificates.',
+          ),
+          detail:
+            'Microsoft Graph: PATCH of keyCredentials (read-modify-write), since no current key remains to prove possession with.',
+        };
       if (!addPath) return warn('Could not tell how the key will be added (the connection could not be read).');
       return addPath.path === 'addKey'
-        ? pass(`addKey with proof of possession: ${addPath.reason}.`)
-        : warn(`PATCH needed (no proof of possession possible): ${addPath.reason}.`);
+        ? {
+            ...pass('Rekey adds the new certificate beside the current one, proving it holds the current key.'),
+            detail: `Microsoft Graph: addKey with proof of possession — ${addPath.reason}.`,
+          }
+        : {
+            ...warn(
+              'Rekey rewrites the application’s list of certificates to add the new one (it cannot prove it holds the current key). A change made in the tenant at the same moment could be overwritten.',
+            ),
+            detail: `Microsoft Graph: PATCH of keyCredentials (read-modify-write), no proof of possession possible — ${addPath.reason}.`,
+          };
     },
   },
   {

@@ -4,7 +4,12 @@ import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
 import { closeJobQueues } from '@/lib/jobs/job-queues';
 import { advanceRotation } from '@/lib/rotation/advance-rotation';
 import { getRotationEvidence } from '@/lib/rotation/get-rotation-evidence';
+import { db } from '@/lib/db';
+import { findArmingPreflight, markPreflightUsed, recordPreflight } from '@/lib/rotation/preflight-record';
 import { preflightRotation } from '@/lib/rotation/preflight-rotation';
+import { untrustedReplacements, vaultHoldsMatchingKey } from '@/lib/rotation/preflight-trust';
+import { generateKeyPairSync } from 'node:crypto';
+import { sealForCertificate } from '@/lib/vault/key-ring';
 import type { RotationDeps } from '@/lib/rotation/rotation-deps';
 import { closeLeasePool } from '@/lib/rotation/rotation-lease';
 import { startRotation } from '@/lib/rotation/start-rotation';
@@ -13,7 +18,7 @@ import { rotationFixture, testRotationDeps } from '@/lib/rotation/testing/rotati
 let gs: GraphSim;
 let deps: RotationDeps;
 const ctx = () => ({ actor: { id: null, label: 'wizard-user' }, now: new Date() });
-const byName = (checks: { name: string; status: string; message: string }[]) =>
+const byName = (checks: { name: string; status: string; message: string; detail?: string }[]) =>
   Object.fromEntries(checks.map((c) => [c.name, c]));
 
 beforeAll(async () => {
@@ -44,7 +49,9 @@ describe('preflightRotation', () => {
       (await preflightRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx(), deps)).checks,
     );
     expect(c.proofOfPossession?.status).toBe('warn');
-    expect(c.proofOfPossession?.message).toMatch(/PATCH needed/);
+    expect(c.proofOfPossession?.message).toMatch(/rewrites the application’s list of certificates/);
+    expect(c.proofOfPossession?.message).not.toMatch(/PATCH|keyCredentials/);
+    expect(c.proofOfPossession?.detail).toMatch(/PATCH of keyCredentials/);
   });
 
   it("fails when the tenant's app-management policy refuses the certificate's lifetime", async () => {
@@ -67,6 +74,80 @@ describe('preflightRotation', () => {
     await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
     const r = await preflightRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx(), deps);
     expect(byName(r.checks).nothingElseRotating).toMatchObject({ status: 'fail' });
+  });
+});
+
+describe('only trustworthy replacements (issue 16 item 4)', () => {
+  it('fails the preflight for a certificate some connector holds as an unknown credential', async () => {
+    const f = await rotationFixture(gs, { index: 3 });
+    const other = await rotationFixture(gs, { index: 4 });
+    const before = await db.connector.findUniqueOrThrow({ where: { id: other.connector.id } });
+    // The other connector's last scan saw this certificate, which Rekey does not expect there.
+    await db.connector.update({
+      where: { id: other.connector.id },
+      data: {
+        observedAt: new Date(),
+        observedCredentials: [{ keyId: 'k1', thumbprint: f.newCert.sha1Thumbprint.toLowerCase(), on: 'application' }],
+      },
+    });
+    try {
+      const r = await preflightRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx(), deps);
+      expect(r.ok).toBe(false);
+      expect(byName(r.checks).trustworthyReplacement).toMatchObject({ status: 'fail' });
+      expect(byName(r.checks).trustworthyReplacement?.message).toMatch(
+        new RegExp(`unknown credential on ${other.connector.displayName}`),
+      );
+      const full = await db.certificate.findUniqueOrThrow({ where: { id: f.newCert.id } });
+      expect((await untrustedReplacements([full])).has(full.id)).toBe(true);
+    } finally {
+      await db.connector.update({
+        where: { id: other.connector.id },
+        data: { observedAt: before.observedAt, observedCredentials: before.observedCredentials ?? [] },
+      });
+    }
+  });
+
+  it('says the vault holds a key only when it opens and matches the certificate', async () => {
+    const f = await rotationFixture(gs, { index: 5 });
+    const cert = await db.certificate.findUniqueOrThrow({ where: { id: f.newCert.id } });
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    });
+    await db.certificate.update({
+      where: { id: cert.id },
+      data: { sealedPrivateKey: sealForCertificate(String(other), cert.sha256Thumbprint) },
+    });
+    expect(await vaultHoldsMatchingKey(cert.id)).toBe(false);
+    await db.certificate.update({ where: { id: cert.id }, data: { sealedPrivateKey: null } });
+    expect(await vaultHoldsMatchingKey(cert.id)).toBe(false);
+  });
+});
+
+describe('the wizard’s stored preflight (ADR 020)', () => {
+  it('arms Confirm only for a passing, fresh, unused preflight of the same connector, certificate, mode and user', async () => {
+    const f = await rotationFixture(gs, { index: 6 });
+    const user = '11111111-1111-4111-8111-111111111111';
+    const key = { connectorId: f.connector.id, certificateId: f.newCert.id, mode: 'rotate' as const, recreate: false };
+    const now = new Date();
+    const pass = await recordPreflight(key, { ok: true, checks: [] }, user, now);
+    const failed = await recordPreflight(key, { ok: false, checks: [] }, user, now);
+    expect(await findArmingPreflight(pass, key, user, now)).toMatchObject({ status: 'armed', id: pass });
+    expect(await findArmingPreflight(failed, key, user, now)).toMatchObject({ status: 'failed' });
+    expect(await findArmingPreflight(pass, { ...key, mode: 'reestablish' }, user, now)).toMatchObject({
+      status: 'mismatch',
+    });
+    expect(await findArmingPreflight(pass, key, '22222222-2222-4222-8222-222222222222', now)).toMatchObject({
+      status: 'missing',
+    });
+    expect(await findArmingPreflight(pass, key, user, new Date(now.getTime() + 16 * 60_000))).toMatchObject({
+      status: 'stale',
+    });
+    expect(await findArmingPreflight(undefined, key, user, now)).toMatchObject({ status: 'missing' });
+    const rotationId = '33333333-3333-4333-8333-333333333333';
+    expect(await markPreflightUsed(pass, rotationId)).toBe(true);
+    expect(await markPreflightUsed(pass, rotationId)).toBe(false);
+    expect(await findArmingPreflight(pass, key, user, now)).toEqual({ status: 'used', rotationId });
   });
 });
 

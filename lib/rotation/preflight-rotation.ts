@@ -12,6 +12,7 @@ import { RekeyError } from '@/lib/errors';
 import { chooseCredentialPath } from '@/lib/graph/choose-credential-path';
 import { getCertificateByIdOrThumbprint } from '@/lib/rotation/find-certificate';
 import { ACTIVE_STATES } from '@/lib/rotation/machine';
+import { untrustedReplacements, vaultHoldsMatchingKey } from '@/lib/rotation/preflight-trust';
 import { evaluatePreflight, type PreflightCheck, type PreflightFacts } from '@/lib/rotation/preflight-checks';
 import type { UseCaseContext } from '@/lib/rotation/rotation-context';
 import { rotationDeps, type RotationDeps } from '@/lib/rotation/rotation-deps';
@@ -50,6 +51,14 @@ export async function preflightRotation(
   const deps = depsIn ?? (await rotationDeps());
   const tenant = tenantRefOf(connector.tenant);
 
+  const full = await db.certificate.findUniqueOrThrow({
+    where: { id: cert.id },
+    select: { id: true, sha1Thumbprint: true, sha256Thumbprint: true, serialNumber: true, issuer: true },
+  });
+  const [untrusted, keyHeld] = await Promise.all([
+    untrustedReplacements([full], { currentCertificateId: connector.currentCertificateId }),
+    vaultHoldsMatchingKey(cert.id),
+  ]);
   const validation = validateForEntra(certificateFactsFromDer(Buffer.from(cert.der)), { now: ctx.now });
   const active = await db.rotation.findFirst({
     where: { connectorId, state: { in: [...ACTIVE_STATES] } },
@@ -98,7 +107,9 @@ export async function preflightRotation(
       notAfter: cert.notAfter,
       errors: validation.errors,
       warnings: validation.warnings,
-      privateKeyHeld: Boolean(cert.sealedPrivateKey),
+      privateKeyHeld: keyHeld,
+      // The current certificate has its own check (notCurrentCertificate).
+      untrusted: cert.id === connector.currentCertificateId ? null : (untrusted.get(cert.id) ?? null),
     },
     activeRotation: active
       ? { id: active.id, state: active.state, step: active.step, actorLabel: active.actorLabel }

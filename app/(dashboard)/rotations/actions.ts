@@ -13,6 +13,8 @@ import { getGraphEnvironment } from '@/lib/graph/graph-environment';
 import { cancelRotation } from '@/lib/rotation/cancel-rotation';
 import { getRotationEvidence } from '@/lib/rotation/get-rotation-evidence';
 import { retryRotation } from '@/lib/rotation/retry-rotation';
+import { findArmingPreflight, markPreflightUsed } from '@/lib/rotation/preflight-record';
+import { untrustedReplacements } from '@/lib/rotation/preflight-trust';
 import { startRotation } from '@/lib/rotation/start-rotation';
 
 /** The phrase typed to confirm a delete-first (re-establish) rotation: the connector's name. */
@@ -26,6 +28,7 @@ const StartInput = z.object({
   mode: z.enum(['rotate', 'reestablish']),
   recreate: z.enum(['0', '1']).default('0'),
   confirmText: z.string().max(300).optional(),
+  preflightId: z.uuid({ error: 'Run the preflight first: Start needs a passing preflight.' }),
 });
 
 export const startRotationAction = defineAction({
@@ -46,6 +49,24 @@ export const startRotationAction = defineAction({
         { fieldErrors: { confirmText: ['The typed text does not match.'] } },
       );
     }
+    // Start needs the stored passing preflight of exactly this connector, certificate and mode (ADR 020).
+    const key = {
+      connectorId: input.connectorId,
+      certificateId: input.toCertificateId,
+      mode: input.mode,
+      recreate: input.recreate === '1',
+    };
+    const armed = await findArmingPreflight(input.preflightId, key, principal.userId, now);
+    if (armed.status === 'used')
+      throw new RekeyError('CONFLICT', `This preflight already started rotation ${armed.rotationId}; open it instead.`);
+    if (armed.status !== 'armed') throw new RekeyError('CONFLICT', armed.message);
+    const cert = await db.certificate.findUnique({
+      where: { id: input.toCertificateId },
+      select: { id: true, sha1Thumbprint: true, sha256Thumbprint: true, serialNumber: true, issuer: true },
+    });
+    if (!cert) throw new RekeyError('NOT_FOUND', 'Certificate not found.');
+    const untrusted = (await untrustedReplacements([cert])).get(cert.id);
+    if (untrusted) throw new RekeyError('BAD_INPUT', `This certificate cannot be a replacement. ${untrusted}`);
     const rotation = await startRotation(
       {
         connectorId: input.connectorId,
@@ -55,6 +76,9 @@ export const startRotationAction = defineAction({
       },
       { actor, now, principal },
     );
+    await markPreflightUsed(armed.id, rotation.id);
+    // Drop the browser's cached wizard pages: Back shows the rotation, never a re-armed Confirm.
+    revalidatePath('/rotations/new');
     redirect(`/rotations/${rotation.id}`);
   },
 });

@@ -1,7 +1,9 @@
 'use client';
 
+import Link from 'next/link';
 import { useState } from 'react';
 import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { startRotationAction } from '../actions';
 
@@ -16,6 +18,8 @@ export function StartRotation({
   mode,
   recreate,
   destructiveSteps,
+  preflightId,
+  activeRotationId,
 }: {
   connectorId: string;
   connectorName: string;
@@ -23,9 +27,28 @@ export function StartRotation({
   mode: 'rotate' | 'reestablish';
   recreate: boolean;
   destructiveSteps: string[];
+  /** The stored passing preflight that arms Start (the server checks it again). */
+  preflightId: string;
+  /** A rotation of this connector already running: Start stays disabled and links to it. */
+  activeRotationId?: string | null;
 }) {
   const [error, setError] = useState<string | null>(null);
   const deleteFirst = mode === 'reestablish';
+  if (activeRotationId)
+    return (
+      <div className="flex flex-wrap items-center gap-3">
+        <Button variant={deleteFirst ? 'danger' : 'primary'} disabled aria-describedby="start-blocked">
+          Start rotation
+        </Button>
+        <p id="start-blocked" className="text-sm text-fg-muted">
+          This connector is already rotating:{' '}
+          <Link prefetch={false} href={`/rotations/${activeRotationId}`} className="underline">
+            open that rotation
+          </Link>
+          .
+        </p>
+      </div>
+    );
   return (
     <div className="space-y-3">
       <ConfirmDialog
@@ -46,7 +69,7 @@ export function StartRotation({
           const r = await startRotationAction(null, fd);
           if (r && !r.ok) setError(r.error.message);
         }}
-        hiddenFields={{ connectorId, toCertificateId, mode, recreate: recreate ? '1' : '0' }}
+        hiddenFields={{ connectorId, toCertificateId, mode, recreate: recreate ? '1' : '0', preflightId }}
       >
         <p className="font-medium">Steps that cannot be undone:</p>
         <ul className="mt-1 list-disc pl-5 text-fg-muted">

@@ -9,6 +9,7 @@ import { certificateFactsFromDer } from '@/lib/certs/certificate-facts';
 import { validateForEntra } from '@/lib/certs/validate-for-entra';
 import { db, type Prisma } from '@/lib/db';
 import { ACTIVE_STATES, ROTATION_STATES, type RotationState } from '@/lib/rotation/machine';
+import { untrustedReplacements, vaultHoldsMatchingKey } from '@/lib/rotation/preflight-trust';
 
 export const ROTATION_SORTS = ['createdAt', 'finishedAt', 'state'] as const;
 export type RotationSort = (typeof ROTATION_SORTS)[number];
@@ -124,8 +125,11 @@ export async function findConnectorForWizard(connectorId: string) {
 export type WizardConnector = NonNullable<Awaited<ReturnType<typeof findConnectorForWizard>>>;
 
 /**
- * Certificates the connector could move to: valid now, not compromised, not its current one.
- * The region's replacement (same region, private key held, latest expiry) comes first.
+ * Certificates the connector could move to: valid now, trustworthy (lib/rotation/preflight-trust:
+ * not on an advisory, not its current one, never seen as an unknown credential in a tenant).
+ * `hasPrivateKey` is true only when the vault's key opens and matches the certificate. The
+ * region's replacement (same region, key held, latest expiry) comes first. `excluded` lists the
+ * valid certificates left out, with the reason (shown to the admin).
  */
 export async function listCandidateCertificates(region: string, currentId: string | null, now: Date) {
   const list = await db.certificate.findMany({
@@ -149,23 +153,25 @@ export async function listCandidateCertificates(region: string, currentId: strin
     },
   });
   const ids = list.map((c) => c.id);
-  const [withKey, indicators] = await Promise.all([
+  const [withKey, untrusted] = await Promise.all([
     db.certificate.findMany({ where: { id: { in: ids }, NOT: { sealedPrivateKey: null } }, select: { id: true } }),
-    db.advisoryIndicator.findMany({
-      where: { value: { in: list.flatMap((c) => [c.sha1Thumbprint, c.sha256Thumbprint, c.serialNumber]) } },
-      select: { kind: true, value: true, issuer: true },
-    }),
+    untrustedReplacements(list, { currentCertificateId: currentId }),
   ]);
-  const held = new Set(withKey.map((c) => c.id));
-  const compromised = (c: (typeof list)[number]) =>
-    indicators.some(
-      (h) =>
-        (h.kind === 'sha1' && h.value === c.sha1Thumbprint) ||
-        (h.kind === 'sha256' && h.value === c.sha256Thumbprint) ||
-        (h.kind === 'serial' && h.value === c.serialNumber && (!h.issuer || h.issuer === c.issuer)),
-    );
+  const held = new Set(
+    (await Promise.all(withKey.map(async (c) => ((await vaultHoldsMatchingKey(c.id)) ? c.id : null)))).filter(
+      (id): id is string => id !== null,
+    ),
+  );
+  const excluded = list
+    .filter((c) => untrusted.has(c.id))
+    .map((c) => ({
+      id: c.id,
+      label: c.label ?? c.subject,
+      sha1Thumbprint: c.sha1Thumbprint,
+      reason: untrusted.get(c.id)!,
+    }));
   const candidates = list
-    .filter((c) => !compromised(c))
+    .filter((c) => !untrusted.has(c.id))
     .map((c) => ({
       id: c.id,
       subject: c.subject,
@@ -182,7 +188,7 @@ export async function listCandidateCertificates(region: string, currentId: strin
   const score = (c: (typeof candidates)[number]) => (c.region === region ? 2 : 0) + (c.hasPrivateKey ? 1 : 0);
   candidates.sort((a, b) => score(b) - score(a) || b.notAfter.getTime() - a.notAfter.getTime());
   const recommended = candidates.find((c) => c.region === region && c.hasPrivateKey) ?? null;
-  return { candidates, recommendedId: recommended?.id ?? null };
+  return { candidates, recommendedId: recommended?.id ?? null, excluded };
 }
 
 /** Entra validation of one certificate (public part only). */
@@ -198,6 +204,21 @@ export async function findActiveRotation(connectorId: string) {
     where: { connectorId, state: { in: [...ACTIVE_STATES] } },
     orderBy: { createdAt: 'desc' },
     select: { id: true, state: true, step: true },
+  });
+}
+
+/** A rotation the wizard started, for its URL after Start (scoped to the wizard's connector). */
+export async function findWizardRotation(rotationId: string, connectorId: string) {
+  return db.rotation.findFirst({
+    where: { id: rotationId, connectorId },
+    select: {
+      id: true,
+      state: true,
+      step: true,
+      createdAt: true,
+      finishedAt: true,
+      toCertificate: { select: { label: true, subject: true, sha1Thumbprint: true } },
+    },
   });
 }
 

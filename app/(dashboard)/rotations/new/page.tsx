@@ -18,16 +18,19 @@ import { requirePrincipal } from '@/lib/auth/context';
 import { getConnectorDrift } from '@/lib/detection/get-connector-drift';
 import { readObservedCredentials } from '@/lib/detection/observed-credentials';
 import { isRekeyError } from '@/lib/errors';
-import { DESTRUCTIVE_STEPS, PLANS, planFor } from '@/lib/rotation/machine';
+import { ACTIVE_STATES, DESTRUCTIVE_STEPS, PLANS, planFor } from '@/lib/rotation/machine';
+import { findArmingPreflight, recordPreflight } from '@/lib/rotation/preflight-record';
 import { preflightRotation } from '@/lib/rotation/preflight-rotation';
 import type { StatusReason } from '@/lib/status/classify-connector';
 import { firstParam, formatDate, hrefWith, type SearchParams } from '@/lib/utils';
 import { CredentialTable } from '../_components/credential-table';
 import { StartRotation } from '../_components/start-rotation';
+import { StepFocus } from '../_components/step-focus';
 import { requireTenantPage } from '../_lib/page-access';
 import {
   findActiveRotation,
   findConnectorForWizard,
+  findWizardRotation,
   listCandidateCertificates,
   validateCertificate,
   type WizardConnector,
@@ -106,22 +109,43 @@ export default async function NewRotationPage({ searchParams }: Props) {
         ? 'reestablish'
         : 'rotate';
   const rawStep = firstParam(sp.step);
-  const step: WizardStep = (WIZARD_STEPS as readonly string[]).includes(rawStep ?? '')
+  const urlStep: WizardStep = (WIZARD_STEPS as readonly string[]).includes(rawStep ?? '')
     ? (rawStep as WizardStep)
     : 'review';
-  const { candidates, recommendedId } = await listCandidateCertificates(
+  const rawCert = firstParam(sp.cert);
+  const engineMode = mode === 'rotate' ? 'rotate' : 'reestablish';
+  // The wizard's state lives on the server (ADR 020): a preflight that already started a rotation
+  // makes this URL (Back, refresh) show that rotation, never a re-armed Confirm.
+  const armed = await findArmingPreflight(
+    firstParam(sp.preflight),
+    { connectorId: c.id, certificateId: rawCert ?? '', mode: engineMode, recreate: mode === 'recreate' },
+    principal.userId,
+    now,
+  );
+  if (armed.status === 'used') {
+    const started = await findWizardRotation(armed.rotationId, c.id);
+    if (started) return <StartedRotation c={c} rotation={started} />;
+  }
+  const { candidates, recommendedId, excluded } = await listCandidateCertificates(
     c.tenant.region,
     c.currentCertificate?.id ?? null,
     now,
   );
-  const rawCert = firstParam(sp.cert);
-  const certId = rawCert && candidates.some((x) => x.id === rawCert) ? rawCert : recommendedId;
+  // A certificate named in the URL that can no longer be used is never silently swapped for another.
+  const certGone = rawCert && !candidates.some((x) => x.id === rawCert) ? rawCert : null;
+  const certId = certGone ? null : (rawCert ?? recommendedId);
   const cert = candidates.find((x) => x.id === certId) ?? null;
   const state = { connector: c.id, mode, cert: certId ?? undefined };
   const href = (s: WizardStep, extra: Record<string, string | null> = {}) =>
     hrefWith('/rotations/new', state, { step: s, ...extra });
+  // Confirm only with a stored passing preflight of this connector, certificate and mode: otherwise
+  // the page is the Preflight step, which runs the checks now.
+  const step: WizardStep = urlStep === 'confirm' && cert && armed.status !== 'armed' ? 'preflight' : urlStep;
   const index = WIZARD_STEPS.indexOf(step);
   const active = await findActiveRotation(c.id);
+  const goneReason = certGone
+    ? (excluded.find((x) => x.id === certGone)?.reason ?? 'It is no longer valid or no longer in the inventory.')
+    : null;
 
   const stepper: Step[] = [...WIZARD_STEPS, 'run', 'verify', 'done'].map((s, i) => ({
     id: s,
@@ -167,8 +191,9 @@ export default async function NewRotationPage({ searchParams }: Props) {
           certId={certId}
           recommendedId={recommendedId}
           candidates={candidates}
+          excluded={excluded}
+          goneReason={goneReason}
           back={href('review')}
-          self={href('certificate')}
           now={now}
         />
       ) : null}
@@ -181,19 +206,26 @@ export default async function NewRotationPage({ searchParams }: Props) {
               mode={mode}
               certId={cert.id}
               back={href('certificate')}
-              next={href('confirm')}
+              next={(id) => href('confirm', { preflight: id })}
               again={href('preflight')}
             />
           </Suspense>
         ) : (
-          <NoCertificate back={href('certificate')} />
+          <NoCertificate back={href('certificate')} reason={goneReason} />
         )
       ) : null}
       {step === 'confirm' ? (
-        cert ? (
-          <ConfirmStep c={c} mode={mode} cert={cert} back={href('preflight')} />
+        cert && armed.status === 'armed' ? (
+          <ConfirmStep
+            c={c}
+            mode={mode}
+            cert={cert}
+            back={href('preflight')}
+            preflightId={armed.id}
+            activeRotationId={active?.id ?? null}
+          />
         ) : (
-          <NoCertificate back={href('certificate')} />
+          <NoCertificate back={href('certificate')} reason={goneReason} />
         )
       ) : null}
     </>
@@ -218,7 +250,7 @@ function notFoundConnector() {
   );
 }
 
-function NoCertificate({ back }: { back: string }) {
+function NoCertificate({ back, reason }: { back: string; reason?: string | null }) {
   return (
     <Alert
       tone="warning"
@@ -229,7 +261,9 @@ function NoCertificate({ back }: { back: string }) {
         </LinkButton>
       }
     >
-      No valid certificate is selected for this connector.
+      {reason
+        ? `The certificate chosen before cannot be used: ${reason}`
+        : 'No valid certificate is selected for this connector.'}
     </Alert>
   );
 }
@@ -263,10 +297,57 @@ async function ReviewStep({
         <input type="hidden" name="connector" value={c.id} />
         {state.cert ? <input type="hidden" name="cert" value={state.cert} /> : null}
         <input type="hidden" name="step" value="certificate" />
+        <Card>
+          <CardHeader>
+            <CardTitle id="wizard-step" tabIndex={-1}>
+              1 · Review: how to rotate
+            </CardTitle>
+            <CardDescription>The connector’s status, its credentials and what uses it are below.</CardDescription>
+            <StepFocus headingId="wizard-step" />
+          </CardHeader>
+          <CardBody>
+            <fieldset>
+              <legend className="sr-only">Rotation mode</legend>
+              <div className="grid gap-3 lg:grid-cols-3">
+                {MODES.map((m) => (
+                  <label
+                    key={m.value}
+                    className="flex cursor-pointer items-start gap-3 rounded-lg border border-border p-3 has-[:checked]:border-accent has-[:checked]:bg-accent-bg/40 has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-accent"
+                  >
+                    <input
+                      type="radio"
+                      name="mode"
+                      value={m.value}
+                      defaultChecked={m.value === mode}
+                      className="mt-1"
+                    />
+                    <span className="space-y-1">
+                      <span className="flex flex-wrap items-center gap-2 text-sm font-medium">
+                        {m.title}
+                        {m.value === 'reestablish' && (c.status === 'compromised' || c.status === 'targeted') ? (
+                          <Badge tone="danger">Recommended for {c.status}</Badge>
+                        ) : null}
+                      </span>
+                      <span className="block text-xs text-fg-muted">{m.body}</span>
+                    </span>
+                  </label>
+                ))}
+              </div>
+            </fieldset>
+          </CardBody>
+          <CardFooter>
+            <LinkButton href={`/connectors/${c.id}`} variant="ghost">
+              Cancel
+            </LinkButton>
+            <Button type="submit" variant="primary">
+              Next: New certificate
+            </Button>
+          </CardFooter>
+        </Card>
         <div className="grid gap-6 xl:grid-cols-2">
           <Card>
             <CardHeader>
-              <CardTitle>1 · Current status and why</CardTitle>
+              <CardTitle>Current status and why</CardTitle>
             </CardHeader>
             <CardBody className="space-y-3">
               <StatusChip status={c.status} />
@@ -356,55 +437,13 @@ async function ReviewStep({
             />
           </CardBody>
         </Card>
-        <Card>
-          <CardHeader>
-            <CardTitle>How to rotate</CardTitle>
-          </CardHeader>
-          <CardBody>
-            <fieldset>
-              <legend className="sr-only">Rotation mode</legend>
-              <div className="grid gap-3 lg:grid-cols-3">
-                {MODES.map((m) => (
-                  <label
-                    key={m.value}
-                    className="flex cursor-pointer items-start gap-3 rounded-lg border border-border p-3 has-[:checked]:border-accent has-[:checked]:bg-accent-bg/40 has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-accent"
-                  >
-                    <input
-                      type="radio"
-                      name="mode"
-                      value={m.value}
-                      defaultChecked={m.value === mode}
-                      className="mt-1"
-                    />
-                    <span className="space-y-1">
-                      <span className="flex flex-wrap items-center gap-2 text-sm font-medium">
-                        {m.title}
-                        {m.value === 'reestablish' && (c.status === 'compromised' || c.status === 'targeted') ? (
-                          <Badge tone="danger">Recommended for {c.status}</Badge>
-                        ) : null}
-                      </span>
-                      <span className="block text-xs text-fg-muted">{m.body}</span>
-                    </span>
-                  </label>
-                ))}
-              </div>
-            </fieldset>
-          </CardBody>
-          <CardFooter>
-            <LinkButton href={`/connectors/${c.id}`} variant="ghost">
-              Cancel
-            </LinkButton>
-            <Button type="submit" variant="primary">
-              Next: New certificate
-            </Button>
-          </CardFooter>
-        </Card>
       </form>
     </Suspense>
   );
 }
 
 type Candidate = Awaited<ReturnType<typeof listCandidateCertificates>>['candidates'][number];
+type Excluded = Awaited<ReturnType<typeof listCandidateCertificates>>['excluded'][number];
 
 async function CertificateStep({
   c,
@@ -412,8 +451,9 @@ async function CertificateStep({
   certId,
   recommendedId,
   candidates,
+  excluded,
+  goneReason,
   back,
-  self,
   now,
 }: {
   c: WizardConnector;
@@ -421,8 +461,9 @@ async function CertificateStep({
   certId: string | null;
   recommendedId: string | null;
   candidates: Candidate[];
+  excluded: Excluded[];
+  goneReason: string | null;
   back: string;
-  self: string;
   now: Date;
 }) {
   const validation = certId ? await validateCertificate(certId, now) : null;
@@ -440,17 +481,22 @@ async function CertificateStep({
             </LinkButton>
           }
         >
-          <CardTitle>2 · New certificate</CardTitle>
+          <CardTitle id="wizard-step" tabIndex={-1}>
+            2 · New certificate
+          </CardTitle>
+          <StepFocus headingId="wizard-step" />
           <CardDescription>
             Pick from the inventory. The region’s replacement certificate ({c.tenant.region}) is chosen by default. To
-            use the certificate your vendor issued, upload it (it opens in a new tab), then{' '}
-            <Link prefetch={false} href={self} className="underline">
-              reload this step
-            </Link>{' '}
-            and pick it.
+            use the certificate your vendor issued, upload it (it opens in a new tab), then reload this page and pick
+            it.
           </CardDescription>
         </CardHeader>
         <CardBody className="space-y-4">
+          {goneReason ? (
+            <Alert tone="warning" title="Choose the certificate again">
+              The certificate chosen before cannot be used: {goneReason}
+            </Alert>
+          ) : null}
           {shown.length === 0 ? (
             <Alert tone="warning" title="No usable certificate in the inventory">
               Upload the vendor’s new certificate or generate one, then come back to this step.
@@ -488,6 +534,20 @@ async function CertificateStep({
               ) : null}
             </fieldset>
           )}
+          {excluded.length ? (
+            <details className="text-sm">
+              <summary className="cursor-pointer text-fg-muted">
+                {excluded.length} certificate{excluded.length === 1 ? '' : 's'} not offered, and why
+              </summary>
+              <ul className="mt-2 space-y-1" aria-label="Certificates not offered">
+                {excluded.map((x) => (
+                  <li key={x.id} className="break-words">
+                    <span className="font-medium">{x.label}</span> ({x.sha1Thumbprint.slice(0, 12)}…): {x.reason}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          ) : null}
           {validation ? (
             <div className="space-y-1" aria-label="Validation of the selected certificate">
               <p className="text-sm font-medium">Checks on the selected certificate</p>
@@ -582,22 +642,27 @@ async function PreflightStep({
   mode: ModeChoice;
   certId: string;
   back: string;
-  next: string;
+  next: (preflightId: string) => string;
   again: string;
 }) {
   const principal = await requirePrincipal('operator');
   let result: Awaited<ReturnType<typeof preflightRotation>> | null = null;
   let error: string | null = null;
+  let preflightId: string | null = null;
   try {
+    const key = {
+      connectorId: c.id,
+      certificateId: certId,
+      mode: mode === 'rotate' ? ('rotate' as const) : ('reestablish' as const),
+      recreate: mode === 'recreate',
+    };
+    const now = new Date();
     result = await preflightRotation(
-      {
-        connectorId: c.id,
-        toCertificateId: certId,
-        mode: mode === 'rotate' ? 'rotate' : 'reestablish',
-        recreate: mode === 'recreate',
-      },
-      { actor: { id: principal.userId, label: principal.email }, now: new Date(), principal },
+      { connectorId: key.connectorId, toCertificateId: certId, mode: key.mode, recreate: key.recreate },
+      { actor: { id: principal.userId, label: principal.email }, now, principal },
     );
+    // Stored: Confirm and Start accept only this passing preflight (ADR 020).
+    preflightId = await recordPreflight(key, result, principal.userId, now);
   } catch (e) {
     error = isRekeyError(e) ? e.message : 'The preflight could not run. Try again.';
     if (!isRekeyError(e)) console.error('[rekey] preflight failed', e instanceof Error ? e.message : String(e));
@@ -611,8 +676,11 @@ async function PreflightStep({
           </LinkButton>
         }
       >
-        <CardTitle>3 · Preflight</CardTitle>
+        <CardTitle id="wizard-step" tabIndex={-1}>
+          3 · Preflight
+        </CardTitle>
         <CardDescription>Read-only checks against the tenant, run now. Nothing has changed yet.</CardDescription>
+        <StepFocus headingId="wizard-step" />
       </CardHeader>
       <CardBody>
         {error ? (
@@ -638,6 +706,20 @@ async function PreflightStep({
             })}
           </ul>
         ) : null}
+        {result?.checks.some((k) => k.detail) ? (
+          <details className="mt-2 text-sm">
+            <summary className="cursor-pointer text-fg-muted">Technical details (Microsoft Graph)</summary>
+            <ul className="mt-1 list-disc space-y-1 pl-5 text-fg-muted">
+              {result.checks
+                .filter((k) => k.detail)
+                .map((k) => (
+                  <li key={k.name} className="break-words">
+                    {k.detail}
+                  </li>
+                ))}
+            </ul>
+          </details>
+        ) : null}
         {result && !result.ok ? (
           <Alert tone="danger" className="mt-3" title="Fix the failed checks before starting">
             Each failed check says what to do. Run the preflight again when done.
@@ -653,8 +735,8 @@ async function PreflightStep({
         <LinkButton href={back} variant="secondary">
           Back
         </LinkButton>
-        {result?.ok ? (
-          <LinkButton href={next} variant="primary">
+        {result?.ok && preflightId ? (
+          <LinkButton href={next(preflightId)} variant="primary">
             Next: Confirm
           </LinkButton>
         ) : (
@@ -667,7 +749,21 @@ async function PreflightStep({
   );
 }
 
-function ConfirmStep({ c, mode, cert, back }: { c: WizardConnector; mode: ModeChoice; cert: Candidate; back: string }) {
+function ConfirmStep({
+  c,
+  mode,
+  cert,
+  back,
+  preflightId,
+  activeRotationId,
+}: {
+  c: WizardConnector;
+  mode: ModeChoice;
+  cert: Candidate;
+  back: string;
+  preflightId: string;
+  activeRotationId: string | null;
+}) {
   const engineMode = mode === 'rotate' ? 'rotate' : 'reestablish';
   const plan = planFor(engineMode, mode === 'recreate');
   const steps = PLANS[plan].filter((s) => s !== 'done');
@@ -675,7 +771,10 @@ function ConfirmStep({ c, mode, cert, back }: { c: WizardConnector; mode: ModeCh
   return (
     <Card>
       <CardHeader>
-        <CardTitle>4 · Confirm</CardTitle>
+        <CardTitle id="wizard-step" tabIndex={-1}>
+          4 · Confirm
+        </CardTitle>
+        <StepFocus headingId="wizard-step" />
         <CardDescription>Rekey will run these steps in order and record each in the audit log.</CardDescription>
       </CardHeader>
       <CardBody className="space-y-4">
@@ -730,8 +829,65 @@ function ConfirmStep({ c, mode, cert, back }: { c: WizardConnector; mode: ModeCh
           mode={engineMode}
           recreate={mode === 'recreate'}
           destructiveSteps={destructive}
+          preflightId={preflightId}
+          activeRotationId={activeRotationId}
         />
       </CardFooter>
     </Card>
+  );
+}
+
+type WizardRotation = NonNullable<Awaited<ReturnType<typeof findWizardRotation>>>;
+
+/** The wizard's URL after Start (Back, refresh): the rotation it started, never Confirm again. */
+function StartedRotation({ c, rotation: r }: { c: WizardConnector; rotation: WizardRotation }) {
+  const running = (ACTIVE_STATES as readonly string[]).includes(r.state);
+  const stepper: Step[] = [...WIZARD_STEPS, 'run', 'verify', 'done'].map((s, i) => ({
+    id: s,
+    title: STEP_TITLES[s as keyof typeof STEP_TITLES],
+    state: i < 4 || (!running && s !== 'done') ? 'done' : running ? (s === 'run' ? 'current' : 'pending') : 'current',
+  }));
+  return (
+    <>
+      <PageHeader
+        title={`Rotate ${c.displayName}`}
+        breadcrumbs={[
+          { href: '/rotations', label: 'Rotations' },
+          { href: `/connectors/${c.id}`, label: `${c.tenant.displayName} · ${c.displayName}` },
+        ]}
+        description={`${c.tenant.displayName} (${c.tenant.region}).`}
+      />
+      <nav aria-label="Rotation wizard" className="mb-6 rounded-lg border border-border bg-surface p-4">
+        <Steps steps={stepper} orientation="horizontal" label="Rotation wizard steps" />
+      </nav>
+      <Card>
+        <CardHeader>
+          <CardTitle>{running ? 'This rotation is running' : 'This rotation has finished'}</CardTitle>
+          <CardDescription>
+            You started it from this wizard on {formatDate(r.createdAt)}. It cannot be started again from here.
+          </CardDescription>
+        </CardHeader>
+        <CardBody className="space-y-3">
+          <StatusChip kind="rotation" status={r.state} />
+          <DescriptionList
+            items={[
+              { term: 'Step', value: stepLabel(r.step) },
+              {
+                term: 'To',
+                value: `${r.toCertificate.label ?? r.toCertificate.subject} (${r.toCertificate.sha1Thumbprint.slice(0, 12)}…)`,
+              },
+            ]}
+          />
+        </CardBody>
+        <CardFooter>
+          <LinkButton href={`/connectors/${c.id}`} variant="secondary">
+            Back to the connector
+          </LinkButton>
+          <LinkButton href={`/rotations/${r.id}`} variant="primary">
+            Open the rotation
+          </LinkButton>
+        </CardFooter>
+      </Card>
+    </>
   );
 }

@@ -1,0 +1,93 @@
+/**
+ * Which certificates may become a connector's replacement, and whether Rekey really holds a
+ * certificate's private key. A certificate is never a replacement when its thumbprint or serial is
+ * on an advisory, when it is the connector's current credential, or when any connector's last
+ * scan found a credential with its thumbprint that Rekey does not expect there — what the tenant
+ * page shows as an unknown credential, possible attacker persistence (discovery adds such
+ * certificates to the inventory as "discovered"). Used by the wizard's list, its
+ * preflight and the start action.
+ */
+import { certificateMatchesKey } from '@/lib/certs/certificate-matches-key';
+import { db, Prisma } from '@/lib/db';
+import { openForCertificate } from '@/lib/vault/key-ring';
+
+export interface TrustSubject {
+  id: string;
+  sha1Thumbprint: string;
+  sha256Thumbprint: string;
+  serialNumber: string;
+  issuer: string;
+}
+
+const up = (s: string) => s.replace(/[^0-9a-f]/gi, '').toUpperCase();
+
+/** Reasons a certificate must not be a replacement, by certificate id (absent: trustworthy). */
+export async function untrustedReplacements(
+  certs: TrustSubject[],
+  opts: { currentCertificateId?: string | null } = {},
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (!certs.length) return out;
+  const sha1s = [...new Set(certs.map((c) => up(c.sha1Thumbprint)))];
+  const [indicators, unknownRows] = await Promise.all([
+    db.advisoryIndicator.findMany({
+      where: { value: { in: certs.flatMap((c) => [c.sha1Thumbprint, c.sha256Thumbprint, c.serialNumber]) } },
+      select: { kind: true, value: true, issuer: true },
+    }),
+    // What the tenant page flags as unknown (lib/detection/compute-drift): a credential a scanned
+    // connector holds that is neither its current certificate nor one Rekey expects.
+    db.$queryRaw<{ thumbprint: string; connector: string; tenant: string }[]>`
+      SELECT DISTINCT ON (o.t) o.t AS thumbprint, c."displayName" AS connector, tn."displayName" AS tenant
+      FROM "Connector" c
+      JOIN "Tenant" tn ON tn.id = c."tenantId"
+      LEFT JOIN "Certificate" cur ON cur.id = c."currentCertificateId"
+      CROSS JOIN LATERAL (
+        SELECT regexp_replace(upper(COALESCE(x->>'thumbprint', x->>'sha1', '')), '[^0-9A-F]', '', 'g') AS t
+        FROM jsonb_array_elements(c."observedCredentials") x
+      ) o
+      WHERE c."observedAt" IS NOT NULL
+        AND o.t IN (${Prisma.join(sha1s)})
+        AND o.t <> upper(COALESCE(cur."sha1Thumbprint", ''))
+        AND NOT EXISTS (
+          SELECT 1 FROM unnest(c."expectedThumbprints") e
+          WHERE regexp_replace(upper(e), '[^0-9A-F]', '', 'g') = o.t
+        )
+      ORDER BY o.t, tn."displayName"`,
+  ]);
+  const unknown = new Map(unknownRows.map((r) => [up(r.thumbprint), r]));
+  for (const c of certs) {
+    const advisory = indicators.some(
+      (h) =>
+        (h.kind === 'sha1' && h.value === c.sha1Thumbprint) ||
+        (h.kind === 'sha256' && h.value === c.sha256Thumbprint) ||
+        (h.kind === 'serial' && h.value === c.serialNumber && (!h.issuer || h.issuer === c.issuer)),
+    );
+    const flagged = unknown.get(up(c.sha1Thumbprint));
+    if (advisory) out.set(c.id, 'Its thumbprint is on a compromise advisory.');
+    else if (opts.currentCertificateId && c.id === opts.currentCertificateId)
+      out.set(c.id, 'It is the connector’s current certificate.');
+    else if (flagged)
+      out.set(
+        c.id,
+        `Rekey found it as an unknown credential on ${flagged.connector} (${flagged.tenant}) — possible attacker persistence, not a certificate your vendor gave you.`,
+      );
+  }
+  return out;
+}
+
+/**
+ * True only when the vault holds a private key for this certificate that opens under the master
+ * key and is the private half of the certificate's public key.
+ */
+export async function vaultHoldsMatchingKey(certificateId: string): Promise<boolean> {
+  const c = await db.certificate.findUnique({
+    where: { id: certificateId },
+    select: { der: true, sha256Thumbprint: true, sealedPrivateKey: true },
+  });
+  if (!c?.sealedPrivateKey) return false;
+  try {
+    return certificateMatchesKey(Buffer.from(c.der), openForCertificate(c.sealedPrivateKey, c.sha256Thumbprint));
+  } catch {
+    return false;
+  }
+}
