@@ -20,6 +20,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rekey-invite-'));
 
 function rekey(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const env: NodeJS.ProcessEnv = {
+    ...({} as NodeJS.ProcessEnv),
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     USER: process.env.USER ?? 'tester',
