@@ -67,7 +67,7 @@ export const inviteCommands: Command[] = [
     path: ['invite', 'create'],
     summary: "Create customer self-service rotation links (the customer's own admin rotates; Rekey keeps no access).",
     usage:
-      'invite create (--tenant ID|DOMAIN ... | --connector ID ... | --csv FILE | --campaign ID | --advisory ID) --to CERT [--email ADDR] [--expires 14d] [--reason TEXT] [--as EMAIL] [--json]',
+      'invite create (--tenant ID|DOMAIN ... | --connector ID ... | --csv FILE | --campaign ID | --advisory ID) --to CERT [--email ADDR] [--expires 14d] [--reason TEXT] [--send --vendor NAME] [--as EMAIL] [--json]',
     details:
       '--tenant          an Entra tenant id, a Rekey tenant id or a domain (repeatable); known tenants get one link per connector\n' +
       '--connector       a connector id (repeatable)\n' +
@@ -76,6 +76,7 @@ export const inviteCommands: Command[] = [
       '--advisory ID     every connector an advisory affects\n' +
       '--to CERT         the certificate to install: its id, SHA-1 or SHA-256 thumbprint (optional with --campaign)\n' +
       '--expires         how long the links work: 14d by default, at most 90d\n' +
+      '--send --vendor N e-mail each link with an address through REKEY_SMTP_URL, naming vendor N\n' +
       'The links are printed once (stdout); Rekey stores only their hashes. A target with an open invitation is skipped.',
     options: {
       ...asOption,
@@ -88,9 +89,13 @@ export const inviteCommands: Command[] = [
       email: { type: 'string' },
       expires: { type: 'string' },
       reason: { type: 'string' },
+      send: { type: 'boolean' },
+      vendor: { type: 'string' },
       json: { type: 'boolean' },
     },
     async run({ values }, io) {
+      if (values.send && !str(values.vendor))
+        throw new UsageError('--send needs --vendor NAME (who the e-mail says is asking)');
       const tenants = strs(values.tenant);
       const connectors = strs(values.connector);
       const csv = str(values.csv);
@@ -138,11 +143,28 @@ export const inviteCommands: Command[] = [
           },
           { caller: ctx.principal ?? 'system', actor: ctx.actor, now: ctx.now, db: ctx.db, baseUrl },
         );
+        let emailed: { sent: string[]; failed: { id: string; error: string }[] } | null = null;
+        if (values.send) {
+          const { sendInvitationEmails } = await import('@/lib/invitations/send-invitation-emails');
+          const { getNotificationSettings, parseSmtpUrl } = await import('@/lib/notifications/notification-settings');
+          const settings = await getNotificationSettings(ctx.db);
+          emailed = await sendInvitationEmails(res.created, {
+            smtp: parseSmtpUrl(process.env.REKEY_SMTP_URL),
+            from: settings.email.from,
+            vendorName: str(values.vendor)!,
+            reason: str(values.reason) ?? 'Your connection needs a new certificate.',
+            actor: ctx.actor,
+            now: ctx.now,
+            db: ctx.db,
+          });
+          for (const f of emailed.failed) io.err(`e-mail for invitation ${f.id} failed: ${f.error}`);
+        }
         if (values.json) {
           io.out(
             JSON.stringify({
               created: res.created.map((c) => ({ ...c, expiresAt: iso(c.expiresAt) })),
               skipped: res.skipped,
+              ...(emailed ? { emailed } : {}),
             }),
           );
         } else {
