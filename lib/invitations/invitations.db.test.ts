@@ -29,6 +29,11 @@ async function rejects(p: Promise<unknown>): Promise<RekeyError> {
   return e as RekeyError;
 }
 
+/** buildTenant's connectors come back in no particular order: pick them by name. */
+function named(t: Tenant, name: string) {
+  return t.connectors.find((c) => c.displayName === name)!;
+}
+
 function tokenOf(link: string): string {
   return link.split('/invite/')[1]!;
 }
@@ -57,7 +62,7 @@ describe('invitations', () => {
   it('creates one invitation per connector with a 14-day default expiry, region-aware certificates and only a hash of the link token', async () => {
     const res = await createInvitations(
       {
-        source: { kind: 'connectors', connectorIds: [eu.connectors[0]!.id, us.connectors[0]!.id] },
+        source: { kind: 'connectors', connectorIds: [eu.connectors[0]!.id, named(us, 'Connector 1').id] },
         certificateByRegion: { EU: euCert, US: usCert },
         email: 'it@customer.example',
       },
@@ -132,7 +137,10 @@ describe('invitations', () => {
   it('asks for a certificate when none fits the region', async () => {
     const e = await rejects(
       createInvitations(
-        { source: { kind: 'connectors', connectorIds: [us.connectors[1]!.id] }, certificateByRegion: { EU: euCert } },
+        {
+          source: { kind: 'connectors', connectorIds: [named(us, 'Connector 2').id] },
+          certificateByRegion: { EU: euCert },
+        },
         ctx,
       ),
     );
@@ -150,7 +158,7 @@ describe('invitations', () => {
     };
     const e = await rejects(
       createInvitations(
-        { source: { kind: 'connectors', connectorIds: [us.connectors[1]!.id] }, certificateId: usCert },
+        { source: { kind: 'connectors', connectorIds: [named(us, 'Connector 2').id] }, certificateId: usCert },
         { ...ctx, caller: scoped },
       ),
     );
@@ -158,7 +166,7 @@ describe('invitations', () => {
     const viewer: Principal = { ...scoped, roles: [{ role: 'viewer', allTenants: true, tenantIds: [], groups: [] }] };
     const v = await rejects(
       createInvitations(
-        { source: { kind: 'connectors', connectorIds: [us.connectors[1]!.id] }, certificateId: usCert },
+        { source: { kind: 'connectors', connectorIds: [named(us, 'Connector 2').id] }, certificateId: usCert },
         { ...ctx, caller: viewer },
       ),
     );
@@ -167,7 +175,7 @@ describe('invitations', () => {
 
   it('walks the funnel: opened → signed in → rotating → rotated, single use after success, audited with the customer as actor', async () => {
     const res = await createInvitations(
-      { source: { kind: 'connectors', connectorIds: [us.connectors[1]!.id] }, certificateId: usCert },
+      { source: { kind: 'connectors', connectorIds: [named(us, 'Connector 2').id] }, certificateId: usCert },
       ctx,
     );
     const link = res.created[0]!;
