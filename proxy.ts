@@ -21,7 +21,7 @@ import { checkSameOrigin, expectedOrigin, isValidRequestId, safeReturnTo } from 
 import { newNonce, securityHeaders } from '@/lib/http/security-headers';
 
 /** Paths reachable without signing in. */
-const PUBLIC_PREFIXES = ['/auth/', '/forbidden', '/api/health'];
+const PUBLIC_PREFIXES = ['/auth/', '/forbidden', '/api/health', '/invite/'];
 
 function isPublic(pathname: string): boolean {
   return PUBLIC_PREFIXES.some((p) => pathname === p.replace(/\/$/, '') || pathname.startsWith(p));

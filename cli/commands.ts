@@ -6,6 +6,7 @@ import { certCommands } from './commands/cert';
 import { certificateCommands } from './commands/certificates';
 import { connectorCommands } from './commands/connectors';
 import { dbCommands } from './commands/db';
+import { inviteCommands } from './commands/invite';
 import { rotateCommands } from './commands/rotate';
 import { rotationCommands } from './commands/rotations';
 import { scanCommands } from './commands/scan';
@@ -27,6 +28,7 @@ export const commands: Command[] = [
   ...rotationCommands,
   ...campaignCommands,
   ...advisoryCommands,
+  ...inviteCommands,
   ...scanCommands,
   ...auditCommands,
   ...userCommands,

@@ -87,6 +87,10 @@ export const EnvSchema = z.object({
   REKEY_MGMT_CERT_PATH: z.string().optional(),
   REKEY_MGMT_KEY_PATH: z.string().optional(),
   REKEY_HOME_TENANT: z.string().optional(),
+  /** Rekey's multi-tenant app for customer self-service rotations (delegated permissions only, ADR 027). */
+  REKEY_DELEGATED_CLIENT_ID: z.uuid().optional(),
+  REKEY_DELEGATED_CERT_PATH: z.string().optional(),
+  REKEY_DELEGATED_KEY_PATH: z.string().optional(),
   /** `auto`: start the simulator when no Microsoft 365 configuration is given. */
   REKEY_SIM: z.enum(['auto', 'on', 'off']).default('auto'),
   REKEY_SIM_PORT: z.coerce.number().int().min(1).max(65535).default(4443),

@@ -263,6 +263,7 @@ async function main(): Promise<void> {
     // Only what a real deployment would configure: the management app and where Entra/Graph are.
     const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as {
       managementApp: { appId: string; certificatePath: string; privateKeyPath: string; homeTenantId: string };
+      delegatedApp?: { appId: string; certificatePath: string; privateKeyPath: string };
       caPemPath: string;
     };
     Object.assign(childEnv, {
@@ -272,6 +273,13 @@ async function main(): Promise<void> {
       REKEY_MGMT_CERT_PATH: manifest.managementApp.certificatePath,
       REKEY_MGMT_KEY_PATH: manifest.managementApp.privateKeyPath,
       REKEY_HOME_TENANT: manifest.managementApp.homeTenantId,
+      ...(manifest.delegatedApp
+        ? {
+            REKEY_DELEGATED_CLIENT_ID: manifest.delegatedApp.appId,
+            REKEY_DELEGATED_CERT_PATH: manifest.delegatedApp.certificatePath,
+            REKEY_DELEGATED_KEY_PATH: manifest.delegatedApp.privateKeyPath,
+          }
+        : {}),
       REKEY_DEMO_MANIFEST: manifestPath,
       NODE_EXTRA_CA_CERTS: manifest.caPemPath,
     });

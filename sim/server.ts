@@ -122,7 +122,7 @@ export interface SimAdmin {
     },
   ): KeyCredentialRecord;
   removeKeyCredentialDirect(tenantId: string, appId: string, keyId: string): void;
-  /** `directoryRoles: ['Global Administrator']` makes the user able to grant admin consent. */
+  /** `directoryRoles` (role template ids, sim/directory/directory-roles.ts) with Global Administrator's makes the user able to grant admin consent. */
   addUser(
     tenantId: string,
     input: { userPrincipalName: string; displayName: string; id?: string; directoryRoles?: string[] },

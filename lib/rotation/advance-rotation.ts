@@ -18,6 +18,7 @@ import type { ObservedCredential } from '@/lib/graph/describe-key-credential';
 import { RekeyError, isRekeyError } from '@/lib/errors';
 import { isTransient } from '@/lib/graph/graph-errors';
 import { onRotationFinished } from '@/lib/campaigns/on-rotation-finished';
+import { onInvitationRotationFinished } from '@/lib/invitations/on-invitation-rotation-finished';
 import { notifyRotationNeedsAttention } from '@/lib/notifications/notify-rotation-needs-attention';
 import { enqueue } from '@/lib/jobs/enqueue';
 import { notifyJobQueued } from '@/lib/jobs/job-notify';
@@ -295,6 +296,12 @@ async function runOneStep(
             state: result.state,
             errorMessage: result.error?.message ?? null,
           },
+          now,
+        );
+        // An invitation's rotation: record its outcome and delete the customer's tokens (ADR 027).
+        await onInvitationRotationFinished(
+          tx,
+          { id: r.id, connectorId: r.connectorId, state: result.state, errorMessage: result.error?.message ?? null },
           now,
         );
       }

@@ -5,6 +5,7 @@
  * races a running step.
  */
 import { onRotationFinished } from '@/lib/campaigns/on-rotation-finished';
+import { onInvitationRotationFinished } from '@/lib/invitations/on-invitation-rotation-finished';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { requireTenantAccess } from '@/lib/auth/tenant-access';
 import { db, type Prisma } from '@/lib/db';
@@ -72,6 +73,16 @@ export async function applyAdminEvent(
           {
             id: r.id,
             campaignId: r.campaignId,
+            connectorId: r.connectorId,
+            state: 'CANCELLED',
+            errorMessage: `Cancelled by ${ctx.actor.label}.`,
+          },
+          ctx.now,
+        );
+        await onInvitationRotationFinished(
+          tx as Prisma.TransactionClient,
+          {
+            id: r.id,
             connectorId: r.connectorId,
             state: 'CANCELLED',
             errorMessage: `Cancelled by ${ctx.actor.label}.`,

@@ -4,11 +4,31 @@ import { getGraphEnvironment } from '@/lib/graph/graph-environment';
 import { openForCertificate } from '@/lib/vault/key-ring';
 import { createGraphPortAdapter } from '@/lib/rotation/graph-port-adapter';
 import { defaultDepsPart, type RotationDeps } from '@/lib/rotation/rotation-deps';
+import type { RotationGraphPort } from '@/lib/rotation/graph-port';
+import { env } from '@/lib/env';
+import { delegatedAppConfigFromEnv } from '@/lib/invitations/delegated-app';
+import {
+  createDelegatedGraphPort,
+  createDelegatedTokenSource,
+  withDelegatedTenants,
+} from '@/lib/invitations/delegated-tokens';
+
+/**
+ * With the delegated-rotation app configured, a tenant whose customer admin's token Rekey holds
+ * (an invitation's rotation, ADR 027) is reached with that token; all others with the management app's.
+ */
+function withCustomerDelegatedTokens(management: RotationGraphPort): RotationGraphPort {
+  const e = env();
+  if (!e.REKEY_DELEGATED_CLIENT_ID) return management;
+  const graph = getGraphEnvironment();
+  const source = createDelegatedTokenSource(delegatedAppConfigFromEnv(e));
+  return withDelegatedTenants(management, createDelegatedGraphPort(source, graph), source);
+}
 
 export function createProductionRotationDeps(): RotationDeps {
   return {
     ...defaultDepsPart,
-    graph: createGraphPortAdapter(getGraphEnvironment()),
+    graph: withCustomerDelegatedTokens(createGraphPortAdapter(getGraphEnvironment())),
     async openKey(k) {
       try {
         return {

@@ -9,5 +9,8 @@ export const rotationSweepJob = defineJob<Record<string, never>>({
   async handle() {
     const { sweepRotations } = await import('@/lib/rotation/sweep-rotations');
     await sweepRotations(new Date());
+    // Customers' delegated tokens not carrying a rotation are deleted (ADR 027).
+    const { sweepDelegatedTokens } = await import('@/lib/invitations/sweep-delegated-tokens');
+    await sweepDelegatedTokens(new Date());
   },
 });

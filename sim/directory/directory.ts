@@ -100,8 +100,19 @@ export interface UserRecord {
   userPrincipalName: string;
   displayName: string;
   mail: string | null;
-  /** Entra directory roles held (display names, e.g. 'Global Administrator'); only admins can grant tenant-wide consent. */
+  /** Directory role template ids the user holds (sim/directory/directory-roles.ts); absent = none. */
   directoryRoles?: string[];
+}
+
+/** oAuth2PermissionGrant (delegated permission grant): `clientId` and `resourceId` are service principal ids. */
+export interface OAuth2PermissionGrantRecord {
+  id: string;
+  clientId: string;
+  consentType: 'AllPrincipals' | 'Principal';
+  principalId: string | null;
+  resourceId: string;
+  /** Space-separated delegated permission values. */
+  scope: string;
 }
 
 /** Beta `signIn` shape (signIn resource type, beta: https://learn.microsoft.com/en-us/graph/api/resources/signin?view=graph-rest-beta). Stored as the JSON Graph returns. */
@@ -175,6 +186,7 @@ export interface TenantRecord {
   assignments: Map<string, AppRoleAssignmentRecord>;
   users: Map<string, UserRecord>;
   usersByUpn: Map<string, UserRecord>;
+  oauth2PermissionGrants: Map<string, OAuth2PermissionGrantRecord>;
   /** Oldest first; listed newest first. Capped at SIGN_IN_CAP. */
   signIns: SignInRecord[];
 }
@@ -315,6 +327,7 @@ export class Directory {
       assignments: new Map(),
       users: new Map(),
       usersByUpn: new Map(),
+      oauth2PermissionGrants: new Map(),
       signIns: [],
     };
     this.tenants.set(id, tenant);
@@ -444,9 +457,12 @@ export class Directory {
     if (!sp) return false;
     tenant.servicePrincipals.delete(id);
     tenant.spsByAppId.delete(sp.appId);
-    // App role assignments granted to or by the SP go with it.
+    // App role assignments granted to or by the SP go with it, and so do its delegated permission grants.
     for (const [aid, a] of tenant.assignments) {
       if (a.principalId === id || a.resourceId === id) tenant.assignments.delete(aid);
+    }
+    for (const [gid, g] of tenant.oauth2PermissionGrants) {
+      if (g.clientId === id || g.resourceId === id) tenant.oauth2PermissionGrants.delete(gid);
     }
     this.touch();
     return true;
@@ -497,12 +513,55 @@ export class Directory {
       userPrincipalName: input.userPrincipalName,
       displayName: input.displayName,
       mail: input.userPrincipalName,
-      ...(input.directoryRoles?.length ? { directoryRoles: input.directoryRoles } : {}),
+      ...(input.directoryRoles ? { directoryRoles: input.directoryRoles } : {}),
     };
     tenant.users.set(user.id, user);
     tenant.usersByUpn.set(user.userPrincipalName.toLowerCase(), user);
     this.touch();
     return user;
+  }
+
+  /**
+   * Grants delegated permissions to `client` on `resource` (adds scopes to an existing grant of the
+   * same client, resource, consent type and principal, as consenting again does).
+   */
+  grantDelegated(
+    tenant: TenantRecord,
+    client: ServicePrincipalRecord,
+    resource: ServicePrincipalRecord,
+    scopes: string[],
+    principalId: string | null,
+  ): OAuth2PermissionGrantRecord {
+    const consentType = principalId ? 'Principal' : 'AllPrincipals';
+    for (const g of tenant.oauth2PermissionGrants.values()) {
+      if (g.clientId === client.id && g.resourceId === resource.id && g.principalId === principalId) {
+        g.scope = [...new Set([...g.scope.split(' ').filter(Boolean), ...scopes])].join(' ');
+        this.touch();
+        return g;
+      }
+    }
+    const grant: OAuth2PermissionGrantRecord = {
+      id: crypto.randomBytes(24).toString('base64url'),
+      clientId: client.id,
+      consentType,
+      principalId,
+      resourceId: resource.id,
+      scope: scopes.join(' '),
+    };
+    tenant.oauth2PermissionGrants.set(grant.id, grant);
+    this.touch();
+    return grant;
+  }
+
+  /** Delegated permissions `userId` holds for `client` on `resource` (tenant-wide and own grants). */
+  delegatedScopes(tenant: TenantRecord, clientSpId: string, resourceSpId: string, userId: string): string[] {
+    const out = new Set<string>();
+    for (const g of tenant.oauth2PermissionGrants.values()) {
+      if (g.clientId !== clientSpId || g.resourceId !== resourceSpId) continue;
+      if (g.consentType === 'Principal' && g.principalId !== userId) continue;
+      for (const s of g.scope.split(' ')) if (s) out.add(s);
+    }
+    return [...out];
   }
 
   recordSignIn(tenant: TenantRecord, record: SignInRecord): void {

@@ -58,6 +58,8 @@ export interface UserTokenInput {
   audience: string;
   scopes: string[];
   roles: string[];
+  /** Directory role template ids (`wids`). */
+  wids?: string[];
 }
 
 export function issueUserAccessToken(ctx: SimContext, input: UserTokenInput): string {
@@ -80,6 +82,7 @@ export function issueUserAccessToken(ctx: SimContext, input: UserTokenInput): st
     ver: '1.0',
   };
   if (input.roles.length > 0) payload.roles = input.roles;
+  if (input.wids && input.wids.length > 0) payload.wids = input.wids;
   return signJwt({ typ: 'JWT', alg: 'RS256', kid: ctx.signingKey.kid }, payload, ctx.signingKey.privateKey);
 }
 
@@ -94,6 +97,7 @@ export function issueIdToken(
     name: string;
     nonce: string | null;
     roles: string[];
+    wids?: string[];
   },
 ): string {
   const iat = Math.floor(ctx.now() / 1000);
@@ -113,6 +117,7 @@ export function issueIdToken(
   };
   if (input.nonce) payload.nonce = input.nonce;
   if (input.roles.length > 0) payload.roles = input.roles;
+  if (input.wids && input.wids.length > 0) payload.wids = input.wids;
   return signJwt({ typ: 'JWT', alg: 'RS256', kid: ctx.signingKey.kid }, payload, ctx.signingKey.privateKey);
 }
 

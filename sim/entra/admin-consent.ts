@@ -13,9 +13,13 @@ import type { ApplicationRecord, TenantRecord, UserRecord } from '../directory/d
 import type { SimContext } from '../sim-context';
 import type { HttpResult } from './aad-error';
 import { resolveTenantSegment } from './oidc';
+import { DIRECTORY_ROLES } from '../directory/directory-roles';
 
 /** Directory roles that may grant tenant-wide admin consent to application permissions. */
-export const CONSENT_ADMIN_ROLES = ['Global Administrator', 'Privileged Role Administrator'];
+export const CONSENT_ADMIN_ROLES: string[] = [
+  DIRECTORY_ROLES.globalAdministrator.id,
+  DIRECTORY_ROLES.privilegedRoleAdministrator.id,
+];
 
 function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -4,7 +4,14 @@
 // learn.microsoft.com/entra/identity-platform/reference-error-codes (see sim/README.md).
 import crypto from 'node:crypto';
 import { decodeJwt, verifyJwtSignature } from '../crypto/jwt';
-import type { ApplicationRecord, ServicePrincipalRecord, SignInRecord, TenantRecord } from '../directory/directory';
+import type {
+  ApplicationRecord,
+  ServicePrincipalRecord,
+  SignInRecord,
+  TenantRecord,
+  UserRecord,
+} from '../directory/directory';
+import { MEMBER_USER_ROLE_ID } from '../directory/directory-roles';
 import { newGuid } from '../directory/directory';
 import type { SimContext } from '../sim-context';
 import { AadError, aadErrorResult, type HttpResult } from './aad-error';
@@ -498,9 +505,12 @@ function userTokens(
   const appSp = tenant.spsByAppId.get(app.appId);
   const appRoles = appSp ? ctx.directory.rolesOf(tenant, user.id, appSp) : [];
   const resourceScopes = scopes.filter((s) => !['openid', 'profile', 'offline_access', 'email'].includes(s));
-  const graphScopes = resourceScopes
+  const requestedGraphScopes = resourceScopes
     .map((s) => s.replace(/^https:\/\/[^/]+\//, ''))
     .filter((s) => s && s !== '.default');
+  // With delegated grants in the tenant, `scp` is what was consented (all of it, as Entra issues it).
+  const consented = consentedScopes(ctx, tenant, app.appId, user.id);
+  const graphScopes = consented.length > 0 ? consented : requestedGraphScopes;
   const accessToken = issueUserAccessToken(ctx, {
     tenantId: tenant.id,
     clientId: app.appId,
@@ -510,6 +520,7 @@ function userTokens(
     audience: `https://${ctx.config.graphHost}`,
     scopes: graphScopes.length > 0 ? graphScopes : ['User.Read'],
     roles: [],
+    wids: widsOf(user),
   });
   const idToken = issueIdToken(ctx, {
     issuer: `${info.origin}/${tenant.id}/v2.0`,
@@ -520,6 +531,7 @@ function userTokens(
     name: user.displayName,
     nonce,
     roles: appRoles,
+    wids: widsOf(user),
   });
   const refreshToken = crypto.randomBytes(32).toString('base64url');
   ctx.directory.refreshTokens.set(refreshToken, {
@@ -573,6 +585,19 @@ function userTokens(
       client_info: clientInfoFor(user.id, tenant.id),
     },
   };
+}
+
+/** Delegated Graph permissions granted to `appId` for `userId` in `tenant` (empty without grants). */
+function consentedScopes(ctx: SimContext, tenant: TenantRecord, appId: string, userId: string): string[] {
+  const clientSp = tenant.spsByAppId.get(appId);
+  const graphSp = tenant.spsByAppId.get(MICROSOFT_GRAPH_APP_ID);
+  if (!clientSp || !graphSp) return [];
+  return ctx.directory.delegatedScopes(tenant, clientSp.id, graphSp.id, userId);
+}
+
+/** The `wids` claim: the user's directory role template ids plus the member-user role. */
+function widsOf(user: UserRecord): string[] {
+  return [...(user.directoryRoles ?? []), MEMBER_USER_ROLE_ID];
 }
 
 function authorizationCode(
@@ -634,7 +659,9 @@ function authorizationCode(
     app,
     sp,
     form,
-    { ...info, tenantSegment: tenantHint ? info.tenantSegment : tenant.id },
+    // On /organizations and /common the assertion's audience names that endpoint (acceptedAudiences
+    // accepts the tenant's own endpoints and the segment as sent).
+    info,
     app.keyCredentials.length === 0 && app.passwordCredentials.length === 0,
   );
   return userTokens(ctx, tenant, app, record.userId, record.scopes, record.nonce, info);
@@ -661,7 +688,9 @@ function refreshTokenGrant(
     app,
     sp,
     form,
-    { ...info, tenantSegment: tenantHint ? info.tenantSegment : tenant.id },
+    // On /organizations and /common the assertion's audience names that endpoint (acceptedAudiences
+    // accepts the tenant's own endpoints and the segment as sent).
+    info,
     app.keyCredentials.length === 0 && app.passwordCredentials.length === 0,
   );
   ctx.directory.refreshTokens.delete(token);

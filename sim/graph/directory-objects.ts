@@ -394,8 +394,8 @@ function createApplication(
     description: typeof body.description === 'string' ? body.description : null,
     notes: typeof body.notes === 'string' ? body.notes : null,
     createdDateTime: info.createdDateTime,
-    // With only Application.ReadWrite.OwnedBy the caller becomes the owner of what it creates.
-    owners: caller.token.isAppOnly ? [caller.token.oid] : [],
+    // The caller (service principal, or the signed-in user of a delegated call) owns what it creates.
+    owners: [caller.token.oid],
     redirectUris:
       body.web && typeof body.web === 'object' && Array.isArray((body.web as Record<string, unknown>).redirectUris)
         ? ((body.web as Record<string, unknown>).redirectUris as unknown[]).filter(
@@ -700,10 +700,21 @@ export function handleDirectoryObjects(
   }
   if (kind === 'applications' && action === 'owners' && req.method === 'GET') {
     requireRule(caller, RULES.readApps);
-    const value = (rec as ApplicationRecord).owners
-      .map((id) => caller.tenant.servicePrincipals.get(id))
-      .filter((sp): sp is ServicePrincipalRecord => sp !== undefined)
-      .map((sp) => ({ '@odata.type': '#microsoft.graph.servicePrincipal', ...servicePrincipalJson(sp, false) }));
+    const value = (rec as ApplicationRecord).owners.flatMap((id) => {
+      const sp = caller.tenant.servicePrincipals.get(id);
+      if (sp) return [{ '@odata.type': '#microsoft.graph.servicePrincipal', ...servicePrincipalJson(sp, false) }];
+      const user = caller.tenant.users.get(id);
+      return user
+        ? [
+            {
+              '@odata.type': '#microsoft.graph.user',
+              id: user.id,
+              displayName: user.displayName,
+              userPrincipalName: user.userPrincipalName,
+            },
+          ]
+        : [];
+    });
     return ok({ '@odata.context': `${metadata(ctx, req)}#directoryObjects`, value });
   }
   throw badRequest(`Resource not found for the segment '${rest[0]}'.`, 'BadRequest');

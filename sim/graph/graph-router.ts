@@ -7,6 +7,7 @@ import { handleBatch } from './batch';
 import { handleDirectoryObjects, handleOrganization, handlePolicy } from './directory-objects';
 import { badRequest, GraphError, graphErrorResult, type GraphCaller, type GraphRequest } from './graph-http';
 import { handleSignIns } from './sign-ins';
+import { handlePermissionGrants } from './permission-grants';
 
 function splitPath(path: string): string[] {
   return path
@@ -26,6 +27,7 @@ function dispatch(ctx: SimContext, caller: GraphCaller, req: GraphRequest): Http
   const head = (segments[0] ?? '').toLowerCase();
   if (head === 'organization') return handleOrganization(ctx, caller, req, segments);
   if (head === 'auditlogs') return handleSignIns(ctx, caller, req, segments);
+  if (head === 'oauth2permissiongrants') return handlePermissionGrants(ctx, caller, req, segments);
   if (
     head === 'policies' &&
     (segments[1] ?? '').toLowerCase() === 'defaultappmanagementpolicy' &&

@@ -5,6 +5,7 @@
 // the same rules; lib/graph/permissions.test.ts compares them.
 import type { GraphCaller } from './graph-http';
 import { forbidden } from './graph-http';
+import { delegatedRoleAllows } from './delegated-roles';
 
 export const OWNED_BY = 'Application.ReadWrite.OwnedBy';
 
@@ -77,6 +78,12 @@ export function hasAny(caller: GraphCaller, perms: readonly string[]): boolean {
  * owners); without them (lists, creation) OwnedBy counts only when the rule needs no ownership.
  */
 export function allows(caller: GraphCaller, rule: SimPermissionRule, owners?: readonly string[]): boolean {
+  if (!permissionAllows(caller, rule, owners)) return false;
+  // Delegated calls also need the signed-in user to be allowed (sim/graph/delegated-roles.ts).
+  return caller.token.isAppOnly || delegatedRoleAllows(caller, rule, owners);
+}
+
+function permissionAllows(caller: GraphCaller, rule: SimPermissionRule, owners?: readonly string[]): boolean {
   const g = granted(caller);
   if (rule.alsoAnyOf && !rule.alsoAnyOf.some((p) => g.includes(p))) return false;
   const hits = rule.anyOf.filter((p) => g.includes(p));

@@ -8,6 +8,7 @@ import type {
   AppRoleAssignmentRecord,
   Directory,
   KeyCredentialRecord,
+  OAuth2PermissionGrantRecord,
   ServicePrincipalRecord,
   TenantRecord,
   UserRecord,
@@ -20,8 +21,17 @@ interface StoredKeyCredential extends Omit<KeyCredentialRecord, 'key' | 'customK
 
 type StoredTenant = Omit<
   TenantRecord,
-  'applications' | 'appsByAppId' | 'servicePrincipals' | 'spsByAppId' | 'assignments' | 'users' | 'usersByUpn'
+  | 'applications'
+  | 'appsByAppId'
+  | 'servicePrincipals'
+  | 'spsByAppId'
+  | 'assignments'
+  | 'users'
+  | 'usersByUpn'
+  | 'oauth2PermissionGrants'
 > & {
+  /** Absent in state files written before delegated grants existed. */
+  oauth2PermissionGrants?: unknown[];
   applications: unknown[];
   servicePrincipals: unknown[];
   assignments: unknown[];
@@ -73,6 +83,7 @@ export function serializeDirectory(directory: Directory): StoredState {
       })),
       assignments: [...t.assignments.values()],
       users: [...t.users.values()],
+      oauth2PermissionGrants: [...t.oauth2PermissionGrants.values()],
       signIns: t.signIns.slice(-SIGN_INS_PERSISTED),
     });
   }
@@ -133,6 +144,8 @@ export function loadDirectory(directory: Directory, state: StoredState): void {
       tenant.users.set(u.id, u);
       tenant.usersByUpn.set(u.userPrincipalName.toLowerCase(), u);
     }
+    for (const g of (st.oauth2PermissionGrants ?? []) as OAuth2PermissionGrantRecord[])
+      tenant.oauth2PermissionGrants.set(g.id, g);
     tenant.signIns = st.signIns;
   }
   directory.onChange = saved;

@@ -12,6 +12,7 @@ import {
   MICROSOFT_GRAPH_APP_ID,
 } from '../directory/well-known';
 import { deterministicGuid, seededRandom } from './deterministic';
+import { DIRECTORY_ROLES } from '../directory/directory-roles';
 import type {
   FleetManifest,
   ManifestCertificate,
@@ -47,6 +48,22 @@ export const PRODUCTS = [
   { name: 'Continuity Monitor', resourceAppId: MICROSOFT_GRAPH_APP_ID, roles: ['Organization.Read.All'] },
   { name: 'Internal Mail Protection', resourceAppId: EXCHANGE_ONLINE_APP_ID, roles: ['full_access_as_app'] },
 ] as const;
+
+/** Delegated Microsoft Graph permissions of Rekey's delegated-rotation app. */
+export const DELEGATED_ROTATION_SCOPES = [
+  'Application.ReadWrite.All',
+  'AppRoleAssignment.ReadWrite.All',
+  'DelegatedPermissionGrant.ReadWrite.All',
+] as const;
+
+/** Users of every customer tenant: one per role that matters for a delegated rotation, and a plain user. */
+const CUSTOMER_USERS: { key: string; name: string; roles: (keyof typeof DIRECTORY_ROLES)[] }[] = [
+  { key: 'ga', name: 'Grace Global-Admin', roles: ['globalAdministrator'] },
+  { key: 'pra', name: 'Priya Privileged-Role-Admin', roles: ['privilegedRoleAdministrator'] },
+  { key: 'appadmin', name: 'Arun Application-Admin', roles: ['applicationAdministrator'] },
+  { key: 'cloudappadmin', name: 'Chloe Cloud-Application-Admin', roles: ['cloudApplicationAdministrator'] },
+  { key: 'user', name: 'Uma User', roles: [] },
+];
 
 export const MANAGEMENT_GRAPH_ROLES = [
   'Application.ReadWrite.All',
@@ -137,6 +154,14 @@ function kitSpecs(): KitSpec[] {
       endDays: 335,
       stillFits: valid(60),
     },
+    {
+      name: 'rekey-delegated',
+      region: null,
+      status: 'management',
+      startDays: -30,
+      endDays: 335,
+      stillFits: valid(60),
+    },
   ];
 }
 
@@ -175,7 +200,12 @@ export function ensureCertificateKit(keysDir: string, now: number): Map<string, 
       }
     }
     if (!certPem) {
-      const subject = spec.status === 'management' ? 'CN=Rekey management' : `CN=${VENDOR_NAME} ${spec.name}`;
+      const subject =
+        spec.name === 'rekey-delegated'
+          ? 'CN=Rekey delegated rotation'
+          : spec.status === 'management'
+            ? 'CN=Rekey management'
+            : `CN=${VENDOR_NAME} ${spec.name}`;
       const created = createSelfSignedCertificate({
         subjectCn: subject.slice(3),
         notBefore: new Date(now + spec.startDays * DAY),
@@ -277,6 +307,27 @@ export function seedDemoFleet(directory: Directory, opts: SeedOptions): FleetMan
     })),
   });
   const homeMgmtSp = directory.createServicePrincipal(home, mgmtApp.appId, { id: g('management-sp-home') });
+  // Rekey's second multi-tenant app, used only for customer self-service rotations: it asks for
+  // delegated permissions and holds no application permissions, so a customer's consent to it never
+  // grants standing app-only access. It has no service principal in customer tenants until their
+  // admin consents.
+  const delegatedCert = get('rekey-delegated');
+  const delegatedKeyId = g('delegated-key');
+  const delegatedApp = directory.createApplication(home, {
+    id: g('delegated-app-object'),
+    appId: g('delegated-app'),
+    displayName: 'Rekey delegated rotation',
+    signInAudience: 'AzureADMultipleOrgs',
+    createdDateTime: iso(now - 30 * DAY),
+    keyCredentials: [keyCredentialFor(delegatedCert, delegatedKeyId)],
+    requiredResourceAccess: [
+      {
+        resourceAppId: MICROSOFT_GRAPH_APP_ID,
+        resourceAccess: DELEGATED_ROTATION_SCOPES.map((value) => ({ id: g(`scope-${value}`), type: 'Scope' })),
+      },
+    ],
+  });
+  directory.createServicePrincipal(home, delegatedApp.appId, { id: g('delegated-sp-home') });
   const userSpecs: {
     key: string;
     upn: string;
@@ -341,7 +392,21 @@ export function seedDemoFleet(directory: Directory, opts: SeedOptions): FleetMan
       id: g(`tenant-admin-${i}`),
       userPrincipalName: `admin@${tenant.domain}`,
       displayName: `${stem} ${num} Administrator`,
-      directoryRoles: ['Global Administrator'],
+      directoryRoles: [DIRECTORY_ROLES.globalAdministrator.id],
+    });
+    const tenantUsers = CUSTOMER_USERS.map((u) => {
+      const user = directory.addUser(tenant, {
+        id: g(`tenant-${i}-user-${u.key}`),
+        userPrincipalName: `${u.key}@${tenant.domain}`,
+        displayName: u.name,
+        directoryRoles: u.roles.map((r) => DIRECTORY_ROLES[r].id),
+      });
+      return {
+        id: user.id,
+        userPrincipalName: user.userPrincipalName,
+        displayName: user.displayName,
+        directoryRoles: u.roles.map((r) => DIRECTORY_ROLES[r].displayName),
+      };
     });
     if (i === policyIdx) {
       tenant.policy.isEnabled = true;
@@ -480,6 +545,7 @@ export function seedDemoFleet(directory: Directory, opts: SeedOptions): FleetMan
       adminUserPrincipalName: tenantAdmin.userPrincipalName,
       connectors,
       scenarios,
+      users: tenantUsers,
     });
   }
   // The scoped operator may act on the first few EU tenants.
@@ -492,7 +558,7 @@ export function seedDemoFleet(directory: Directory, opts: SeedOptions): FleetMan
   directory.touch();
 
   const certs: ManifestCertificate[] = [...kit.values()]
-    .filter((c) => c.name !== 'rekey-management')
+    .filter((c) => c.name !== 'rekey-management' && c.name !== 'rekey-delegated')
     .map((c) => ({
       name: c.name,
       subject: c.info.subject,
@@ -524,6 +590,17 @@ export function seedDemoFleet(directory: Directory, opts: SeedOptions): FleetMan
       thumbprintSha256: mgmtCert.info.sha256Hex,
       keyId: mgmtKeyId,
       graphRoles: MANAGEMENT_GRAPH_ROLES,
+    },
+    delegatedApp: {
+      displayName: delegatedApp.displayName,
+      appId: delegatedApp.appId,
+      homeTenantId: home.id,
+      certificatePath: delegatedCert.certificatePath,
+      privateKeyPath: delegatedCert.privateKeyPath!,
+      thumbprintSha1: delegatedCert.info.sha1Hex,
+      thumbprintSha256: delegatedCert.info.sha256Hex,
+      keyId: delegatedKeyId,
+      scopes: [...DELEGATED_ROTATION_SCOPES],
     },
     users,
     vendor: { name: VENDOR_NAME, egressIpRanges: VENDOR_EGRESS_RANGES, attackerIps: ATTACKER_IPS, certificates: certs },

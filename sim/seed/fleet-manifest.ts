@@ -42,6 +42,8 @@ export interface ManifestTenant {
   connectors: ManifestConnector[];
   /** Scenario tags: attacker-targeted, unknown-credential, non-premium, consent-revoked, policy-restricted. */
   scenarios: string[];
+  /** The tenant's own users (customer admins with directory roles by display name, and a plain user). */
+  users?: { id: string; userPrincipalName: string; displayName: string; directoryRoles: string[] }[];
 }
 
 export interface ManifestUser {
@@ -72,6 +74,18 @@ export interface FleetManifest {
     thumbprintSha256: string;
     keyId: string;
     graphRoles: string[];
+  };
+  /** Rekey's multi-tenant app for customer self-service (delegated) rotations. */
+  delegatedApp?: {
+    displayName: string;
+    appId: string;
+    homeTenantId: string;
+    certificatePath: string;
+    privateKeyPath: string;
+    thumbprintSha1: string;
+    thumbprintSha256: string;
+    keyId: string;
+    scopes: string[];
   };
   users: ManifestUser[];
   vendor: {

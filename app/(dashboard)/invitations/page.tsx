@@ -1,0 +1,85 @@
+import type { Metadata } from 'next';
+import { requirePrincipal } from '@/lib/auth/context';
+import { hasRole } from '@/lib/auth/principal';
+import { funnelCounts, listInvitations } from '@/lib/invitations/list-invitations';
+import { FUNNEL_ORDER, VIEW_LABEL } from '@/lib/invitations/invitation-status';
+import { listInvitableCertificates } from '@/lib/invitations/list-invitable-certificates';
+import { firstParam, type SearchParams } from '@/lib/utils';
+import { CreateInvitationsForm } from './_components/create-invitations-form';
+
+export const metadata: Metadata = { title: 'Invitations' };
+export const dynamic = 'force-dynamic';
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/** Customer self-service rotation invitations: the funnel, the list, and new links. */
+export default async function InvitationsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const principal = await requirePrincipal('viewer');
+  const sp = await searchParams;
+  const connectorId = firstParam(sp.connector);
+  const now = new Date();
+  const rows = await listInvitations(
+    principal,
+    { campaignId: firstParam(sp.campaign), advisoryId: firstParam(sp.advisory) },
+    now,
+  );
+  const counts = funnelCounts(rows);
+  const canCreate = hasRole(principal, 'operator');
+  return (
+    <div className="space-y-6">
+      <h1 className="text-xl font-semibold">Invitations</h1>
+      <p className="text-sm">
+        A customer’s own administrator follows the link, signs in with Microsoft and confirms; Rekey rotates with their
+        token and keeps nothing afterwards.
+      </p>
+      <section aria-label="Funnel">
+        <dl className="grid grid-cols-3 gap-2 text-sm sm:grid-cols-6">
+          {FUNNEL_ORDER.map((v) => (
+            <div key={v} className="rounded border p-2" data-testid={`funnel-${v}`}>
+              <dt>{VIEW_LABEL[v]}</dt>
+              <dd className="text-lg font-semibold">{counts[v]}</dd>
+            </div>
+          ))}
+        </dl>
+      </section>
+      {canCreate ? (
+        <section aria-labelledby="new-invitations" className="space-y-2">
+          <h2 id="new-invitations" className="font-semibold">
+            New invitations{connectorId ? ' for this connector' : ''}
+          </h2>
+          <CreateInvitationsForm
+            certificates={await listInvitableCertificates(now)}
+            {...(connectorId ? { connectorId } : {})}
+          />
+        </section>
+      ) : null}
+      <table className="w-full text-left text-sm">
+        <caption className="sr-only">Invitations</caption>
+        <thead>
+          <tr>
+            <th>Created</th>
+            <th>Tenant</th>
+            <th>Connector</th>
+            <th>E-mail</th>
+            <th>Status</th>
+            <th>Customer admin</th>
+            <th>Expires</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.id} data-invitation={r.id}>
+              <td>{day(r.createdAt)}</td>
+              <td>{r.target}</td>
+              <td>{r.connector ?? '—'}</td>
+              <td>{r.email ?? '—'}</td>
+              <td title={r.stateDetail ?? undefined}>{VIEW_LABEL[r.view]}</td>
+              <td>{r.customerUpn ?? '—'}</td>
+              <td>{day(r.expiresAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

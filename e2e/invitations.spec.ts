@@ -1,0 +1,250 @@
+/**
+ * Customer self-service rotation (issue 20), two browser contexts on one stack: the vendor's
+ * operator creates an invitation for a connector in the tenant whose admin revoked Rekey's
+ * management app (no standing access any more); the customer's Global Administrator follows the link
+ * in their own browser, signs in with Microsoft (the simulator's consent prompt), confirms by
+ * typing the connection's name, and watches the rotation finish. Then the truth: the simulator's
+ * tenant holds the new key and not the old, Rekey's database holds no token for the tenant, and
+ * the audit log names the admin. Negative journeys: a plain user, the wrong tenant, declined
+ * consent, an expired link and a second use.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from '@playwright/test';
+import { expect, signIn, test, USERS } from './fixtures';
+import { postJson } from './support/simulator-truth';
+import { queryStack } from './support/stack-database';
+import { E2E_DATA_DIR } from '../playwright.config';
+
+const SIM = `https://localhost:${process.env.E2E_SIM_PORT ?? '4453'}`;
+const SIM_DIR = path.join(E2E_DATA_DIR, 'sim');
+
+interface Fleet {
+  managementApp: { appId: string };
+  tenants: { id: string; name: string; domain: string; region: string; scenarios: string[] }[];
+}
+const fleet = (): Fleet => JSON.parse(fs.readFileSync(path.join(SIM_DIR, 'fleet.json'), 'utf8')) as Fleet;
+const ca = () => fs.readFileSync(path.join(SIM_DIR, 'ca.pem'), 'utf8');
+
+/** SHA-1 thumbprints (hex) of an application's key credentials, as the simulator holds them. */
+async function simThumbprints(tenantId: string, appObjectId: string): Promise<string[]> {
+  await postJson(`${SIM}/_sim/flush`, ca(), {});
+  const state = JSON.parse(fs.readFileSync(path.join(SIM_DIR, 'state.json'), 'utf8')) as {
+    tenants: { id: string; applications: { id: string; keyCredentials: { customKeyIdentifier: string | null }[] }[] }[];
+  };
+  const app = state.tenants.find((t) => t.id === tenantId)!.applications.find((a) => a.id === appObjectId)!;
+  return app.keyCredentials.map((k) =>
+    Buffer.from(k.customKeyIdentifier ?? '', 'base64')
+      .toString('hex')
+      .toUpperCase(),
+  );
+}
+
+interface Target {
+  tenantId: string;
+  entraTenantId: string;
+  domain: string;
+  name: string;
+  connectorId: string;
+  connectorName: string;
+  appObjectId: string;
+  oldSha1: string;
+  newCertId: string;
+  newSha1: string;
+}
+
+/** The first connector of the n-th tenant without scenarios, and a valid replacement certificate for it. */
+async function targetFor(nth: number): Promise<Target> {
+  const index = 0;
+  const t = fleet().tenants.filter((x) => x.scenarios.length === 0)[nth]!;
+  const [c] = await queryStack<{
+    tenantId: string;
+    id: string;
+    displayName: string;
+    appObjectId: string;
+    sha1: string;
+    region: string;
+  }>(
+    E2E_DATA_DIR,
+    `SELECT t.id AS "tenantId", c.id, c."displayName", c."appObjectId", cert."sha1Thumbprint" AS sha1, t.region
+       FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId" JOIN "Certificate" cert ON cert.id = c."currentCertificateId"
+      WHERE t."entraTenantId" = $1 ORDER BY c."displayName" OFFSET $2 LIMIT 1`,
+    [t.id, index],
+  );
+  const [n] = await queryStack<{ id: string; sha1: string }>(
+    E2E_DATA_DIR,
+    `SELECT id, "sha1Thumbprint" AS sha1 FROM "Certificate"
+      WHERE "notAfter" > now() + interval '60 days' AND "notBefore" < now() AND "sha1Thumbprint" <> $1
+        AND "sealedPrivateKey" IS NOT NULL ORDER BY (region = $2) DESC, "notAfter" DESC LIMIT 1`,
+    [c!.sha1, c!.region],
+  );
+  return {
+    tenantId: c!.tenantId,
+    entraTenantId: t.id,
+    domain: t.domain,
+    name: t.name,
+    connectorId: c!.id,
+    connectorName: c!.displayName,
+    appObjectId: c!.appObjectId,
+    oldSha1: c!.sha1.toUpperCase(),
+    newCertId: n!.id,
+    newSha1: n!.sha1.toUpperCase(),
+  };
+}
+
+/** The vendor's operator creates the invitation in the dashboard and copies the link. */
+async function createInvitation(page: Page, target: Target): Promise<string> {
+  await signIn(page, USERS.operator, `/invitations?connector=${target.connectorId}`);
+  await page.getByLabel('Certificate to install').selectOption(target.newCertId);
+  await page.getByRole('button', { name: 'Create invitation links' }).click();
+  const link = page.getByTestId('invitation-link');
+  await expect(link).toHaveCount(1);
+  const url = (await link.textContent())!.trim();
+  expect(url).toMatch(/\/invite\/[A-Za-z0-9_-]{43}$/);
+  return url;
+}
+
+/** The customer, in their own browser: open the link, sign in at "Microsoft" as `upn`. */
+async function customerSignsIn(browser: Browser, link: string, upn: string, consent: 'Accept' | 'Cancel' | null) {
+  const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
+  const page = await ctx.newPage();
+  await page.goto(link);
+  await page.getByRole('link', { name: 'Sign in with Microsoft' }).click();
+  await page.getByLabel('Email or username').fill(upn);
+  await page.getByRole('button', { name: 'Next' }).click();
+  if (consent) {
+    await page.getByRole('button', { name: consent }).click();
+    await page.waitForURL((u) => u.pathname.startsWith('/invite/') && !u.pathname.endsWith('/callback'));
+  }
+  return { ctx, page };
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test('the customer admin rotates with their own delegated token; Rekey keeps no token and audits the admin', async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(180_000);
+  const target = await targetFor(0);
+  // The customer's admin has since revoked Rekey's management app: Rekey has no standing access.
+  expect(
+    (
+      await postJson(`${SIM}/_sim/tenants/${target.entraTenantId}/revoke-consent`, ca(), {
+        appId: fleet().managementApp.appId,
+      })
+    ).status,
+  ).toBe(200);
+  const link = await createInvitation(page, target);
+  expect(await simThumbprints(target.entraTenantId, target.appObjectId)).toContain(target.oldSha1);
+
+  const ga = `ga@${target.domain}`;
+  const { ctx, page: customer } = await customerSignsIn(browser, link, ga, 'Accept');
+  await expect(customer.locator('#found')).toContainText(target.connectorName);
+  await expect(customer.locator('#new-certificate')).toContainText(target.newSha1);
+  // A mistyped name changes nothing and says what to type.
+  await customer.getByLabel(/Type the connection’s name/).fill('wrong name');
+  await customer.getByRole('button', { name: 'Replace the certificate' }).click();
+  await expect(customer.locator('#message')).toHaveText(
+    `Type the connection's name exactly as shown: ${target.connectorName}.`,
+  );
+  await customer.getByLabel(/Type the connection’s name/).fill(target.connectorName);
+  await customer.getByRole('button', { name: 'Replace the certificate' }).click();
+  await expect(customer.locator('#status')).toHaveText(`Done: ${target.connectorName} now uses the new certificate`, {
+    timeout: 120_000,
+  });
+  await expect(customer.locator('#after')).toContainText(target.newSha1);
+
+  // The truth: the tenant holds the new key and not the old…
+  const held = await simThumbprints(target.entraTenantId, target.appObjectId);
+  expect(held).toContain(target.newSha1);
+  expect(held).not.toContain(target.oldSha1);
+  // …Rekey holds no token for the tenant…
+  const tokens = await queryStack<{ n: string }>(
+    E2E_DATA_DIR,
+    `SELECT count(*)::text AS n FROM "DelegatedToken" WHERE "entraTenantId" = $1`,
+    [target.entraTenantId],
+  );
+  expect(tokens[0]!.n).toBe('0');
+  // …and the audit log names the customer admin as the one who started it.
+  const audit = await queryStack<{ actorLabel: string; clientIp: string | null }>(
+    E2E_DATA_DIR,
+    `SELECT "actorLabel", "clientIp" FROM "AuditEvent" WHERE action = 'rotation.started' AND "tenantId" = $1 ORDER BY seq DESC LIMIT 1`,
+    [target.tenantId],
+  );
+  expect(audit[0]!.actorLabel).toBe(`customer admin ${ga} (tenant ${target.entraTenantId})`);
+
+  // The vendor's list shows it rotated by that admin.
+  await page.goto('/invitations');
+  await expect(page.getByTestId('funnel-ROTATED').locator('dd')).toHaveText('1');
+
+  // A second use shows the finished result; signing in again is not offered.
+  await customer.goto(link);
+  await expect(customer.locator('#status')).toHaveText(`Done: ${target.connectorName} now uses the new certificate`);
+  await expect(customer.getByRole('link', { name: 'Sign in with Microsoft' })).toHaveCount(0);
+
+  // Removing Rekey's consent goes through Graph with a fresh sign-in.
+  await customer.getByRole('link', { name: 'Remove the grant and Rekey’s app' }).click();
+  await customer.getByLabel('Email or username').fill(ga);
+  await customer.getByRole('button', { name: 'Next' }).click();
+  await expect(customer.locator('#message')).toHaveText(
+    "Rekey's delegated permissions and its app were removed from your tenant.",
+  );
+  await ctx.close();
+});
+
+test('a plain user, an admin of another tenant and a declined consent are each told what happened; nothing changes', async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const target = await targetFor(1);
+  const before = await simThumbprints(target.entraTenantId, target.appObjectId);
+  const link = await createInvitation(page, target);
+
+  const declined = await customerSignsIn(browser, link, `ga@${target.domain}`, 'Cancel');
+  await expect(declined.page.locator('#message')).toHaveText(
+    'You did not accept the permissions Rekey asks for, so nothing was changed. To rotate the connection, sign in again and accept.',
+  );
+  await declined.ctx.close();
+
+  const plain = await customerSignsIn(browser, link, `user@${target.domain}`, null);
+  // Before any admin consented, Microsoft itself stops a plain user ("Need admin approval").
+  await expect(plain.page.locator('#error')).toContainText('needs permission to access resources in your organization');
+  await plain.page.getByRole('button', { name: 'Return to the application without granting consent' }).click();
+  await expect(plain.page.locator('#message')).toContainText('an administrator must approve');
+  await plain.ctx.close();
+
+  const other = fleet().tenants.filter((t) => t.scenarios.length === 0)[3]!;
+  const wrong = await customerSignsIn(browser, link, `ga@${other.domain}`, 'Accept');
+  await expect(wrong.page.locator('#message')).toContainText(
+    `but this invitation is for ${target.name} (tenant ${target.entraTenantId})`,
+  );
+  await wrong.ctx.close();
+
+  expect(await simThumbprints(target.entraTenantId, target.appObjectId)).toEqual(before);
+  const tokens = await queryStack<{ n: string }>(E2E_DATA_DIR, `SELECT count(*)::text AS n FROM "DelegatedToken"`);
+  expect(tokens[0]!.n).toBe('0');
+  await page.goto('/invitations');
+  await expect(page.getByTestId('funnel-WRONG_TENANT').locator('dd')).toHaveText('1');
+});
+
+test('an expired link says so and offers no sign-in', async ({ browser }) => {
+  const target = await targetFor(2);
+  // Created through the binary's use case would need a clock; expire one directly in the database instead.
+  const ctx = await browser.newContext();
+  const operator = await ctx.newPage();
+  const link = await createInvitation(operator, target);
+  await queryStack(
+    E2E_DATA_DIR,
+    `UPDATE "Invitation" SET "expiresAt" = now() - interval '1 minute' WHERE "connectorId" = $1`,
+    [target.connectorId],
+  );
+  const customer = await browser.newContext();
+  const p = await customer.newPage();
+  await p.goto(link);
+  await expect(p.getByRole('heading', { level: 1 })).toHaveText('This invitation has expired');
+  await expect(p.getByRole('link', { name: 'Sign in with Microsoft' })).toHaveCount(0);
+  await ctx.close();
+  await customer.close();
+});

@@ -1,0 +1,72 @@
+/**
+ * The customer admin confirms by typing the connection's name: the same rotation engine then runs
+ * with their delegated token (the rotation port routes this tenant through it while Rekey holds
+ * it). load → authorize (a signed-in, checked admin of the invited tenant whose tokens Rekey holds)
+ * → validate (the typed name, the link still open) → record ROTATING, start the rotation (its own
+ * transaction, audited with the admin as actor), bind it to the invitation.
+ */
+import { z } from 'zod';
+import type { Actor } from '@/lib/audit/append-audit-event';
+import { db as defaultDb, type Db } from '@/lib/db';
+import { RekeyError } from '@/lib/errors';
+import { startRotation } from '@/lib/rotation/start-rotation';
+import { invitationView } from '@/lib/invitations/invitation-status';
+import { recordInvitationStep } from '@/lib/invitations/open-invitation';
+
+export const ConfirmRotationSchema = z.object({
+  invitationId: z.uuid(),
+  typedName: z.string().trim().max(256),
+});
+
+export async function confirmInvitationRotation(
+  input: z.input<typeof ConfirmRotationSchema>,
+  ctx: { actor: Actor; now: Date; db?: Db },
+): Promise<{ rotationId: string }> {
+  const db = ctx.db ?? defaultDb;
+  const { invitationId, typedName } = ConfirmRotationSchema.parse(input);
+  const inv = await db.invitation.findUnique({
+    where: { id: invitationId },
+    select: {
+      id: true,
+      state: true,
+      expiresAt: true,
+      usedAt: true,
+      revokedAt: true,
+      certificateId: true,
+      connector: { select: { id: true, displayName: true } },
+      delegatedToken: { select: { invitationId: true } },
+    },
+  });
+  if (!inv) throw new RekeyError('NOT_FOUND', 'This invitation no longer exists.');
+  const view = invitationView(inv, ctx.now);
+  if (view === 'ROTATED') throw new RekeyError('CONFLICT', 'This connection was already rotated with this link.');
+  if (view === 'REVOKED') throw new RekeyError('FORBIDDEN', 'The sender withdrew this invitation.');
+  if (view === 'EXPIRED')
+    throw new RekeyError('FORBIDDEN', 'This invitation has expired. Ask the sender for a new link.');
+  if (view === 'ROTATING') throw new RekeyError('CONFLICT', 'The rotation is already running.');
+  if (view !== 'SIGNED_IN' || !inv.delegatedToken)
+    throw new RekeyError('UNAUTHENTICATED', 'Sign in with Microsoft again before confirming.');
+  if (!inv.connector)
+    throw new RekeyError(
+      'CONFLICT',
+      'Rekey did not find the connection in your tenant, so there is nothing to rotate.',
+    );
+  if (typedName !== inv.connector.displayName)
+    throw new RekeyError('BAD_INPUT', `Type the connection's name exactly as shown: ${inv.connector.displayName}.`);
+  if (!(await recordInvitationStep(inv.id, 'ROTATING', ctx)))
+    throw new RekeyError('CONFLICT', 'The invitation changed meanwhile; reload the page.');
+  try {
+    const rotation = await startRotation(
+      { connectorId: inv.connector.id, toCertificateId: inv.certificateId, mode: 'rotate' },
+      { actor: ctx.actor, now: ctx.now },
+    );
+    await db.invitation.updateMany({ where: { id: inv.id, rotationId: null }, data: { rotationId: rotation.id } });
+    return { rotationId: rotation.id };
+  } catch (e) {
+    await recordInvitationStep(inv.id, 'FAILED', ctx, {
+      detail: e instanceof Error ? e.message : 'The rotation could not start.',
+    });
+    await db.delegatedToken.deleteMany({ where: { invitationId: inv.id } });
+    throw e;
+  }
+}

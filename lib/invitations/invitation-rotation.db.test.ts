@@ -1,0 +1,180 @@
+/**
+ * An invitation's rotation end to end below the UI: the customer's Global Administrator signs in
+ * through the real MSAL (consent prompt), confirms by typing the connection's name, and the same
+ * rotation engine rotates the key with their delegated token — in the tenant where Rekey's
+ * management app holds no consent. Then: the simulator holds the new key and not the old, the
+ * database holds no token for the tenant, the invitation is used, and the start is audited with
+ * the admin as actor.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { db } from '@/lib/db';
+import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
+import { confirmInvitationRotation } from '@/lib/invitations/confirm-invitation-rotation';
+import { beginCustomerSignIn, finishCustomerSignIn, type CallbackQuery } from '@/lib/invitations/customer-sign-in';
+import type { DelegatedAppConfig } from '@/lib/invitations/delegated-app';
+import {
+  createDelegatedGraphPort,
+  createDelegatedTokenSource,
+  storeDelegatedToken,
+  withDelegatedTenants,
+} from '@/lib/invitations/delegated-tokens';
+import { customerActor, recordInvitationStep } from '@/lib/invitations/open-invitation';
+import { advanceRotation } from '@/lib/rotation/advance-rotation';
+import { createGraphPortAdapter } from '@/lib/rotation/graph-port-adapter';
+import type { RotationDeps } from '@/lib/rotation/rotation-deps';
+import { rotationFixture, simCredentials, testRotationDeps } from '@/lib/rotation/testing/rotation-fixture';
+import { seedDefaults } from '@/lib/seed/seed-defaults';
+import type { MasterKeyRing } from '@/lib/vault/master-key';
+import { isRekeyError } from '@/lib/errors';
+
+const REDIRECT = 'http://localhost:3210/invite/callback';
+const ring: MasterKeyRing = { current: { id: 'test', key: crypto.randomBytes(32) }, previous: [] };
+let gs: GraphSim;
+let cfg: DelegatedAppConfig;
+
+function decodeEntities(s: string): string {
+  return s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
+}
+function hidden(html: string): URLSearchParams {
+  const f = new URLSearchParams();
+  for (const m of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g))
+    f.set(decodeEntities(m[1]!), decodeEntities(m[2]!));
+  return f;
+}
+async function atMicrosoft(url: string, upn: string): Promise<CallbackQuery> {
+  const form = hidden(await (await fetch(url)).text());
+  form.set('user', upn);
+  let res = await fetch(url, { method: 'POST', body: form, redirect: 'manual' });
+  if (res.status === 200) {
+    const f = hidden(await res.text());
+    f.set('consent', 'accept');
+    res = await fetch(url, { method: 'POST', body: f, redirect: 'manual' });
+  }
+  return Object.fromEntries(new URL(res.headers.get('location')!).searchParams) as CallbackQuery;
+}
+
+async function runToEnd(id: string, d: RotationDeps): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    const r = await advanceRotation(id, d);
+    if (r.kind === 'not_due') await new Promise((res) => setTimeout(res, Math.max(1, r.at.getTime() - Date.now())));
+    else if (r.kind === 'idle') return;
+  }
+  throw new Error('rotation did not finish');
+}
+
+beforeAll(async () => {
+  gs = await startGraphSim({ throttling: false });
+  const d = gs.manifest.delegatedApp!;
+  cfg = {
+    clientId: d.appId,
+    authorityHost: gs.sim.url,
+    graphResource: 'https://graph.microsoft.com',
+    certificate: {
+      thumbprintSha256: d.thumbprintSha256.toLowerCase(),
+      privateKey: fs.readFileSync(d.privateKeyPath, 'utf8'),
+      x5c: new crypto.X509Certificate(fs.readFileSync(d.certificatePath, 'utf8')).raw.toString('base64'),
+    },
+  };
+  await seedDefaults(db);
+});
+afterAll(async () => {
+  await gs?.close();
+});
+
+describe('an invitation rotated by the customer admin with a delegated token', () => {
+  it('rotates the key in a tenant without management consent, keeps no token, and records the admin as actor', async () => {
+    const fx = await rotationFixture(gs, { scenario: 'consent-revoked' });
+    const target = gs.manifest.tenants.find((t) => t.id === fx.sim.tenantId)!;
+    const inv = await db.invitation.create({
+      data: {
+        tokenHash: crypto.randomBytes(32).toString('hex'),
+        entraTenantId: target.id,
+        tenantId: fx.tenant.id,
+        connectorId: fx.connector.id,
+        certificateId: fx.newCert.id,
+        reason: 'compromised certificate',
+        expiresAt: new Date(Date.now() + 14 * 86_400_000),
+      },
+    });
+    // The management app really has no access there.
+    await expect(
+      createGraphPortAdapter(gs.graph).readConnection({
+        tenant: { id: target.id },
+        appId: fx.sim.appId,
+        appObjectId: fx.connector.appObjectId,
+      }),
+    ).rejects.toMatchObject({ code: 'NOT_CONSENTED' });
+
+    const upn = `ga@${target.domain}`;
+    const { url, flow } = await beginCustomerSignIn(cfg, {
+      invitationId: inv.id,
+      redirectUri: REDIRECT,
+      now: new Date(),
+    });
+    const who = await finishCustomerSignIn(cfg, flow, inv.id, await atMicrosoft(url, upn), new Date());
+    const admin = {
+      actor: customerActor({ upn: who.upn, tenantId: who.tenantId, clientIp: '192.0.2.44' }),
+      now: new Date(),
+    };
+    await recordInvitationStep(inv.id, 'OPENED', admin);
+    await storeDelegatedToken(
+      db,
+      {
+        invitationId: inv.id,
+        entraTenantId: who.tenantId,
+        accessToken: who.accessToken,
+        expiresOn: who.expiresOn,
+        cache: who.cache,
+      },
+      ring,
+    );
+    await recordInvitationStep(inv.id, 'SIGNED_IN', admin, { customerUpn: who.upn, customerTenantId: who.tenantId });
+
+    // A mistyped name changes nothing.
+    const typo = await confirmInvitationRotation({ invitationId: inv.id, typedName: 'Mailbox' }, admin).catch(
+      (e: unknown) => e,
+    );
+    expect(isRekeyError(typo) && typo.message).toBe(
+      `Type the connection's name exactly as shown: ${fx.connector.displayName}.`,
+    );
+    const { rotationId } = await confirmInvitationRotation(
+      { invitationId: inv.id, typedName: fx.connector.displayName },
+      admin,
+    );
+
+    const source = createDelegatedTokenSource(cfg, { db, ring: () => ring });
+    const delegated = createDelegatedGraphPort(source, {
+      graphEndpoint: gs.sim.url,
+      graphResource: cfg.graphResource,
+      authorityHost: gs.sim.url,
+    });
+    await runToEnd(
+      rotationId,
+      testRotationDeps(gs, { graph: withDelegatedTenants(createGraphPortAdapter(gs.graph), delegated, source) }),
+    );
+
+    const rotation = await db.rotation.findUniqueOrThrow({ where: { id: rotationId } });
+    expect(rotation.state).toBe('SUCCEEDED');
+    const creds = simCredentials(gs, fx.sim.tenantId, fx.sim.appId);
+    expect(creds.app).toContain(fx.sim.newSha1);
+    expect(creds.app).not.toContain(fx.sim.oldSha1);
+    expect(await db.delegatedToken.count({ where: { entraTenantId: target.id } })).toBe(0);
+    const after = await db.invitation.findUniqueOrThrow({ where: { id: inv.id } });
+    expect(after.state).toBe('ROTATED');
+    expect(after.usedAt).not.toBeNull();
+    expect(after.rotationId).toBe(rotationId);
+    const started = await db.auditEvent.findFirstOrThrow({
+      where: { action: 'rotation.started', targetId: rotationId },
+    });
+    expect(started.actorLabel).toBe(`customer admin ${upn} (tenant ${target.id})`);
+    expect(started.clientIp).toBe('192.0.2.44');
+    // Single use: confirming again is refused with the finished result.
+    const again = await confirmInvitationRotation(
+      { invitationId: inv.id, typedName: fx.connector.displayName },
+      admin,
+    ).catch((e: unknown) => e);
+    expect(isRekeyError(again) && again.message).toBe('This connection was already rotated with this link.');
+  });
+});
