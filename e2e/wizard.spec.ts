@@ -242,9 +242,7 @@ async function tabsTo(page: Page, name: string, max = 5): Promise<number> {
   throw new Error(`"${name}" not reached in ${max} Tabs`);
 }
 
-test('keyboard only: each step focuses its heading and Next is at most 5 Tabs away', async ({
-  page,
-}) => {
+test('keyboard only: each step focuses its heading and Next is at most 5 Tabs away', async ({ page }) => {
   test.setTimeout(120_000);
   const t = await untouchedCompromisedConnector();
   await page.setViewportSize({ width: 1280, height: 720 });
@@ -270,16 +268,4 @@ test('keyboard only: each step focuses its heading and Next is at most 5 Tabs aw
   await heading('4 · Confirm');
   expect(await tabsTo(page, 'Start rotation')).toBeLessThanOrEqual(5);
   // 390 px: not yet (the step bar is wider than the screen) — issue 16 item 8.
-});
-  for (const step of ['review', 'certificate', 'preflight']) {
-    await page.goto(confirmUrl.replace('step=confirm', `step=${step}`));
-    await expect(page.getByRole('heading', { name: /^[123] · / })).toBeVisible({ timeout: 30_000 });
-    expect(
-      await page.evaluate(() => document.scrollingElement!.scrollWidth <= window.innerWidth),
-      `step ${step} at 390 px`,
-    ).toBe(true);
-  }
-  await page.goto(confirmUrl);
-  await expect(page.getByRole('heading', { name: '4 · Confirm' })).toBeVisible();
-  expect(await page.evaluate(() => document.scrollingElement!.scrollWidth <= window.innerWidth)).toBe(true);
 });

@@ -30,7 +30,11 @@ const newUser = () =>
 async function unconsentedTenant(name: string) {
   const t = gs.makeTenant({ name, consented: false });
   const admin = `admin@${t.domain}`;
-  gs.sim.admin.addUser(t.id, { userPrincipalName: admin, displayName: 'GA', directoryRoles: ['62e90394-69f5-4237-9190-012177145e10'] });
+  gs.sim.admin.addUser(t.id, {
+    userPrincipalName: admin,
+    displayName: 'GA',
+    directoryRoles: ['62e90394-69f5-4237-9190-012177145e10'],
+  });
   const row = await addTenant({ tenant: t.id, name }, ctx);
   return { entraId: t.id, id: row.id, admin };
 }
