@@ -17,6 +17,7 @@ import { closeLeasePool } from '@/lib/rotation/rotation-lease';
 import { buildCert, type BuiltCert } from '@/lib/testing/certs';
 import { masterKeyFromBytes } from '@/lib/vault/master-key';
 import { sealPrivateKey } from '@/lib/vault/sealed-key';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const CHAOS_SIZE = process.env.REKEY_CHAOS_SIZE === 'full' ? 'full' : 'ci';
@@ -409,6 +410,7 @@ export async function startChaosCampaign(
   const { startCampaign } = await import('@/lib/campaigns/start-campaign');
   const actor = { id: null, label: 'chaos' };
   const { campaign } = await createCampaign(
+    createUseCaseContext({ actor, now: new Date() }),
     {
       name,
       selection: { kind: 'list', connectorIds },
@@ -416,10 +418,9 @@ export async function startChaosCampaign(
       concurrency,
       waves: [{ size: null }],
     },
-    { actor, now: new Date() },
     { approvalThreshold: 1_000_000 },
   );
-  await startCampaign(campaign.id, { actor, now: new Date() });
+  await startCampaign(createUseCaseContext({ actor, now: new Date() }), campaign.id);
   return campaign.id;
 }
 

@@ -29,14 +29,15 @@ import { lockCampaign } from '@/lib/campaigns/campaign-access';
 import { countCampaignItems } from '@/lib/campaigns/count-campaign-items';
 import { WavesSchema, maxFailuresFor, type WaveSpec } from '@/lib/campaigns/plan-waves';
 import { notify } from '@/lib/notifications/notify';
-import type { UseCaseContext } from '@/lib/rotation/rotation-context';
+import type { UseCaseContext } from '@/lib/use-case';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 import { DISPATCH_LOCK_NAMESPACE, withCampaignDispatchLock } from '@/lib/rotation/rotation-lease';
 
 export const STALE_CLAIM_MS = 5 * 60_000;
 
 export type StartRotationFn = (
-  input: { connectorId: string; toCertificateId: string; mode: 'rotate' | 'reestablish'; campaignId: string },
   ctx: UseCaseContext,
+  input: { connectorId: string; toCertificateId: string; mode: 'rotate' | 'reestablish'; campaignId: string },
 ) => Promise<{ id: string }>;
 
 export interface TickDeps {
@@ -300,10 +301,12 @@ async function phaseB(
       continue;
     }
     try {
-      const rotation = await deps.startRotation(
-        { connectorId: item.connectorId, toCertificateId: item.certificateId, mode: a.mode, campaignId },
-        { actor, now },
-      );
+      const rotation = await deps.startRotation(createUseCaseContext({ actor, now }), {
+        connectorId: item.connectorId,
+        toCertificateId: item.certificateId,
+        mode: a.mode,
+        campaignId,
+      });
       await link(item.id, rotation.id, now);
       out.started++;
     } catch (e) {

@@ -7,13 +7,13 @@
 import { onRotationFinished } from '@/lib/campaigns/on-rotation-finished';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { requireTenantAccess } from '@/lib/auth/tenant-access';
-import { db, type Prisma } from '@/lib/db';
+import type { Prisma } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { notifyJobQueued } from '@/lib/jobs/job-notify';
 import { enqueueAdvance } from '@/lib/rotation/advance-rotation';
 import { loadRotation, machineStateOf } from '@/lib/rotation/load-rotation';
 import { transition, type MachineEvent } from '@/lib/rotation/machine';
-import type { UseCaseContext } from '@/lib/rotation/rotation-context';
+import type { UseCaseContext } from '@/lib/use-case';
 import { withRotationLease } from '@/lib/rotation/rotation-lease';
 
 /** Applies an admin event (cancel / retry) under the rotation's lock, in one transaction. */
@@ -39,7 +39,7 @@ export async function applyAdminEvent(
         `Cannot ${event.type} rotation ${r.id} of ${r.connector.displayName}: ${result.reason}`,
         { state: r.state, step: r.step },
       );
-    return db.$transaction(async (tx) => {
+    return ctx.db.$transaction(async (tx) => {
       const updated = await tx.rotation.updateMany({
         where: { id: r.id, version: r.version },
         data: {
@@ -106,6 +106,6 @@ export async function applyAdminEvent(
   return leased.value;
 }
 
-export async function cancelRotation(rotationId: string, ctx: UseCaseContext) {
+export async function cancelRotation(ctx: UseCaseContext, rotationId: string) {
   return applyAdminEvent(rotationId, { type: 'cancel' }, ctx);
 }

@@ -13,7 +13,7 @@ import { chooseCredentialPath } from '@/lib/graph/choose-credential-path';
 import { getCertificateByIdOrThumbprint } from '@/lib/rotation/find-certificate';
 import { ACTIVE_STATES } from '@/lib/rotation/machine';
 import { evaluatePreflight, type PreflightCheck, type PreflightFacts } from '@/lib/rotation/preflight-checks';
-import type { UseCaseContext } from '@/lib/rotation/rotation-context';
+import type { UseCaseContext } from '@/lib/use-case';
 import { rotationDeps, type RotationDeps } from '@/lib/rotation/rotation-deps';
 
 export const PreflightRotationSchema = z.object({

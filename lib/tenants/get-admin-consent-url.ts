@@ -1,14 +1,14 @@
 import { adminConsentUrl } from '@/lib/graph/admin-consent-url';
 import { getTenant } from '@/lib/tenants/get-tenant';
-import { graphOf, type TenantUseCaseContext } from '@/lib/tenants/tenant-context';
+import type { UseCaseContext } from '@/lib/use-case';
 
 /** The link a tenant's Global Administrator opens to consent Rekey's management app there. */
 export async function getAdminConsentUrl(
+  ctx: Pick<UseCaseContext, 'graph'>,
   input: { tenantId: string; redirectUri?: string },
-  ctx: TenantUseCaseContext,
 ): Promise<string> {
   const t = await getTenant(input.tenantId);
-  const g = graphOf(ctx);
+  const g = ctx.graph(t.entraTenantId);
   return adminConsentUrl({
     authorityHost: g.authorityHost,
     tenantId: t.entraTenantId,

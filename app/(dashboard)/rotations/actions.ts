@@ -4,21 +4,13 @@ import { redirect } from 'next/navigation';
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { defineAction } from '@/lib/auth/action';
-import { requireTenantAccess } from '@/lib/auth/tenant-access';
-import { db } from '@/lib/db';
 import { loadDetectionSettings } from '@/lib/detection/detection-settings';
 import { findFirstUseAfter, type FirstUseResult } from '@/lib/detection/first-use-after-rotation';
 import { RekeyError } from '@/lib/errors';
-import { getGraphEnvironment } from '@/lib/graph/graph-environment';
 import { cancelRotation } from '@/lib/rotation/cancel-rotation';
 import { getRotationEvidence } from '@/lib/rotation/get-rotation-evidence';
 import { retryRotation } from '@/lib/rotation/retry-rotation';
 import { startRotation } from '@/lib/rotation/start-rotation';
-
-/** The phrase typed to confirm a delete-first (re-establish) rotation: the connector's name. */
-function reestablishPhrase(connectorName: string): string {
-  return connectorName;
-}
 
 const StartInput = z.object({
   connectorId: z.uuid(),
@@ -32,29 +24,16 @@ export const startRotationAction = defineAction({
   name: 'rotations.start',
   role: 'operator',
   input: StartInput,
-  handler: async (input, { principal, actor, now }) => {
-    const connector = await db.connector.findUnique({
-      where: { id: input.connectorId },
-      select: { tenantId: true, displayName: true },
+  handler: async (input, ctx) => {
+    // startRotation loads, authorizes (operator of the connector's tenant) and checks the typed
+    // confirmation of a delete-first rotation: once, in one place.
+    const rotation = await startRotation(ctx, {
+      connectorId: input.connectorId,
+      toCertificateId: input.toCertificateId,
+      mode: input.mode,
+      recreate: input.recreate === '1',
+      ...(input.mode === 'reestablish' ? { confirmText: input.confirmText ?? '' } : {}),
     });
-    if (!connector) throw new RekeyError('NOT_FOUND', 'Connector not found.');
-    await requireTenantAccess(principal, connector.tenantId, 'operator');
-    if (input.mode === 'reestablish' && (input.confirmText ?? '').trim() !== reestablishPhrase(connector.displayName)) {
-      throw new RekeyError(
-        'BAD_INPUT',
-        `Re-establishing deletes the current credential first. Type “${reestablishPhrase(connector.displayName)}” to confirm.`,
-        { fieldErrors: { confirmText: ['The typed text does not match.'] } },
-      );
-    }
-    const rotation = await startRotation(
-      {
-        connectorId: input.connectorId,
-        toCertificateId: input.toCertificateId,
-        mode: input.mode,
-        recreate: input.recreate === '1',
-      },
-      { actor, now, principal },
-    );
     redirect(`/rotations/${rotation.id}`);
   },
 });
@@ -65,8 +44,8 @@ export const retryRotationAction = defineAction({
   name: 'rotations.retry',
   role: 'operator',
   input: RotationInput,
-  handler: async ({ rotationId }, { principal, actor, now }) => {
-    const r = await retryRotation(rotationId, { actor, now, principal });
+  handler: async ({ rotationId }, ctx) => {
+    const r = await retryRotation(ctx, rotationId);
     revalidatePath(`/rotations/${rotationId}`);
     return r;
   },
@@ -76,8 +55,8 @@ export const cancelRotationAction = defineAction({
   name: 'rotations.cancel',
   role: 'operator',
   input: RotationInput,
-  handler: async ({ rotationId }, { principal, actor, now }) => {
-    const r = await cancelRotation(rotationId, { actor, now, principal });
+  handler: async ({ rotationId }, ctx) => {
+    const r = await cancelRotation(ctx, rotationId);
     revalidatePath(`/rotations/${rotationId}`);
     return r;
   },
@@ -93,15 +72,15 @@ export const checkFirstUseAction = defineAction({
   name: 'rotations.first_use',
   role: 'viewer',
   input: RotationInput,
-  handler: async ({ rotationId }, { principal, now }): Promise<FirstUseView> => {
-    const ev = await getRotationEvidence(rotationId, { principal });
+  handler: async ({ rotationId }, ctx): Promise<FirstUseView> => {
+    const ev = await getRotationEvidence(ctx, rotationId);
     // Rekey's own verification sign-in with the new key happens before the rotation finishes; only
     // later sign-ins are the vendor's service.
     if (ev.rotation.state !== 'SUCCEEDED' || !ev.rotation.finishedAt)
       throw new RekeyError('CONFLICT', "The vendor's first sign-in can be checked once the rotation has succeeded.");
     const keyId = ev.facts.add?.keyId ?? undefined;
-    const { vendorCidrs } = await loadDetectionSettings(db);
-    const r: FirstUseResult = await findFirstUseAfter(getGraphEnvironment().gateway, {
+    const { vendorCidrs } = await loadDetectionSettings(ctx.db);
+    const r: FirstUseResult = await findFirstUseAfter(ctx.graph(ev.tenant.entraTenantId).gateway, {
       tenant: { id: ev.tenant.entraTenantId, name: ev.tenant.displayName },
       appId: ev.connector.appId,
       keyId,
@@ -118,7 +97,7 @@ export const checkFirstUseAction = defineAction({
         resource: r.resource,
       };
     if (r.status === 'not_yet')
-      return { status: 'not_yet', checkedSignIns: r.checkedSignIns, checkedAt: now.toISOString() };
+      return { status: 'not_yet', checkedSignIns: r.checkedSignIns, checkedAt: ctx.now.toISOString() };
     return { status: 'unavailable', message: r.message };
   },
 });

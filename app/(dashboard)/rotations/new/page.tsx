@@ -21,6 +21,7 @@ import { isRekeyError } from '@/lib/errors';
 import { DESTRUCTIVE_STEPS, PLANS, planFor } from '@/lib/rotation/machine';
 import { preflightRotation } from '@/lib/rotation/preflight-rotation';
 import type { StatusReason } from '@/lib/status/classify-connector';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 import { firstParam, formatDate, hrefWith, type SearchParams } from '@/lib/utils';
 import { CredentialTable } from '../_components/credential-table';
 import { StartRotation } from '../_components/start-rotation';
@@ -596,7 +597,7 @@ async function PreflightStep({
         mode: mode === 'rotate' ? 'rotate' : 'reestablish',
         recreate: mode === 'recreate',
       },
-      { actor: { id: principal.userId, label: principal.email }, now: new Date(), principal },
+      createUseCaseContext({ actor: { id: principal.userId, label: principal.email }, now: new Date(), principal }),
     );
   } catch (e) {
     error = isRekeyError(e) ? e.message : 'The preflight could not run. Try again.';
