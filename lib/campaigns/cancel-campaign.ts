@@ -12,6 +12,7 @@ import { isRekeyError } from '@/lib/errors';
 import { loadCampaignForChange, requireUuid } from '@/lib/campaigns/campaign-access';
 import { countCampaignItems } from '@/lib/campaigns/count-campaign-items';
 import { notify } from '@/lib/notifications/notify';
+import { cancelRotation } from '@/lib/rotation/cancel-rotation';
 import { asSystem, type UseCaseContext } from '@/lib/use-case';
 
 export interface CancelCampaignOptions {
@@ -75,7 +76,6 @@ export async function cancelCampaign(ctx: UseCaseContext, campaignId: string, op
     where: { campaignId, state: 'RUNNING', rotationId: { not: null } },
     select: { rotationId: true },
   });
-  const { cancelRotation } = await import('@/lib/rotation/cancel-rotation');
   for (const r of running) {
     try {
       await cancelRotation(asSystem(ctx), r.rotationId!);

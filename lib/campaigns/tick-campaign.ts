@@ -31,7 +31,8 @@ import { WavesSchema, maxFailuresFor, type WaveSpec } from '@/lib/campaigns/plan
 import { notify } from '@/lib/notifications/notify';
 import type { UseCaseContext } from '@/lib/use-case';
 import { createUseCaseContext } from '@/lib/use-case-defaults';
-import { DISPATCH_LOCK_NAMESPACE, withCampaignDispatchLock } from '@/lib/rotation/rotation-lease';
+import { DISPATCH_LOCK_NAMESPACE, withCampaignDispatchLock } from '@/lib/campaigns/campaign-dispatch-lock';
+import { startRotation } from '@/lib/rotation/start-rotation';
 
 export const STALE_CLAIM_MS = 5 * 60_000;
 
@@ -341,16 +342,10 @@ async function phaseB(
   return out;
 }
 
-async function defaultDeps(): Promise<TickDeps> {
-  const { startRotation } = await import('@/lib/rotation/start-rotation');
-  return { clock: () => new Date(), startRotation };
-}
+const DEFAULT_DEPS: TickDeps = { clock: () => new Date(), startRotation };
 
 export async function tickCampaign(campaignId: string, depsIn?: Partial<TickDeps>): Promise<TickResult> {
-  const deps: TickDeps = {
-    ...(depsIn?.clock && depsIn.startRotation ? {} : await defaultDeps()),
-    ...depsIn,
-  } as TickDeps;
+  const deps: TickDeps = { ...DEFAULT_DEPS, ...depsIn };
   const result: TickResult = { state: 'RUNNING', decisions: [], started: 0, skipped: 0, failed: 0, currentWave: 0 };
   // Items skipped or failed at start free their slot at once: go round again (bounded).
   for (let round = 0; round < 20; round++) {

@@ -11,7 +11,7 @@ import { certificateFactsFromDer } from '@/lib/certs/certificate-facts';
 import { requireValidCertificate } from '@/lib/certs/validate-for-entra';
 import { db, isUniqueViolation, type Prisma } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
-import { enqueueAdvance } from '@/lib/rotation/advance-rotation';
+import { ROTATION_ADVANCE_QUEUE, enqueueAdvance } from '@/lib/rotation/rotation-advance-queue';
 import { getCertificateByIdOrThumbprint } from '@/lib/rotation/find-certificate';
 import { ACTIVE_STATES, planFor } from '@/lib/rotation/machine';
 import type { UseCaseContext } from '@/lib/use-case';
@@ -150,7 +150,7 @@ export async function startRotation(ctx: UseCaseContext, input: StartRotationInp
       await enqueueAdvance(tx, created.id);
       return created;
     });
-    notifyJobQueued('rotation.advance');
+    notifyJobQueued(ROTATION_ADVANCE_QUEUE.name);
     return rotation;
   } catch (e) {
     if (isUniqueViolation(e)) {
