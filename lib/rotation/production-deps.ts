@@ -3,7 +3,8 @@ import { RekeyError } from '@/lib/errors';
 import { getGraphEnvironment } from '@/lib/graph/graph-environment';
 import { openForCertificate } from '@/lib/vault/key-ring';
 import { createGraphPortAdapter } from '@/lib/rotation/graph-port-adapter';
-import { defaultDepsPart, type RotationDeps } from '@/lib/rotation/rotation-deps';
+import { defaultDepsPart } from '@/lib/rotation/rotation-deps-defaults';
+import type { RotationDeps } from '@/lib/rotation/rotation-deps';
 
 export function createProductionRotationDeps(): RotationDeps {
   return {
