@@ -3,9 +3,9 @@ import { EXIT, UsageError, str, type CliIO, type Command, type Values } from '..
 import { day, emitRows, iso, listOptions, outputMode, type Column } from '../output';
 import { asOption, withRuntime } from '../session';
 import type { RotationListRow } from '@/lib/rotation/list-rotations';
+import { GUID as UUID } from '@/lib/text/guid';
 
 const STATES = ['PENDING', 'RUNNING', 'WAITING', 'NEEDS_ATTENTION', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The stable JSON shape of one rotation in a list (docs/cli.md). */
 export function rotationJson(r: RotationListRow) {

@@ -12,6 +12,7 @@ import { cliActor } from '../actor';
 import { emitRows, iso, listOptions, outputMode, type Column } from '../output';
 import { withRuntime } from '../session';
 import type { UserRow } from '@/lib/auth/manage-users';
+import { isGuid } from '@/lib/text/guid';
 
 /** The stable JSON shape of one user (docs/cli.md). */
 function userJson(u: UserRow) {
@@ -58,11 +59,10 @@ function asList(v: unknown): string[] {
 async function resolveTenantIds(refs: string[]): Promise<string[]> {
   if (refs.length === 0) return [];
   const { db } = await import('@/lib/db');
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   const out: string[] = [];
   for (const ref of refs) {
     const t = await db.tenant.findFirst({
-      where: uuid.test(ref)
+      where: isGuid(ref)
         ? { OR: [{ id: ref }, { entraTenantId: ref }] }
         : { defaultDomain: { equals: ref, mode: 'insensitive' } },
       select: { id: true },
