@@ -22,6 +22,62 @@ const noDomainInUi = {
   ],
 };
 
+const noDbOrGraphInApp = {
+  patterns: [
+    {
+      group: ['@/lib/db', '@/lib/graph/*', '@/generated/*'],
+      message:
+        'pages, actions and route handlers call use cases and queries in lib/ (which take the database and Graph from their context), never the database or Graph directly (STYLE.md boundaries).',
+    },
+  ],
+};
+
+/**
+ * RATCHET: files under app/ that still import @/lib/db or @/lib/graph directly, each to move its
+ * queries into lib/<area>. This list only shrinks: remove a file when it is moved; never add one.
+ * (Globs: brackets of dynamic segments are escaped.)
+ */
+const APP_DB_ALLOWLIST = [
+  // Permission table (pure data) shown on Settings › Permissions.
+  'app/(dashboard)/settings/permissions/page.tsx',
+  'app/(dashboard)/tenants/\\[id\\]/page.tsx',
+  'app/(dashboard)/advisories/_lib/find-certificate-ref.ts',
+  'app/(dashboard)/audit/audit-query.ts',
+  'app/(dashboard)/audit/export/route.ts',
+  'app/(dashboard)/audit/page.tsx',
+  'app/(dashboard)/campaigns/\\[id\\]/export/route.ts',
+  'app/(dashboard)/campaigns/\\[id\\]/page.tsx',
+  'app/(dashboard)/campaigns/_lib/campaign-queries.ts',
+  'app/(dashboard)/campaigns/actions.ts',
+  'app/(dashboard)/campaigns/new/route.ts',
+  'app/(dashboard)/campaigns/new/setup/page.tsx',
+  'app/(dashboard)/campaigns/page.tsx',
+  'app/(dashboard)/certificates/\\[id\\]/download/route.ts',
+  'app/(dashboard)/certificates/\\[id\\]/page.tsx',
+  'app/(dashboard)/certificates/actions.ts',
+  'app/(dashboard)/certificates/new/page.tsx',
+  'app/(dashboard)/certificates/page.tsx',
+  'app/(dashboard)/connectors/\\[id\\]/_lib/connector-query.ts',
+  'app/(dashboard)/connectors/export/route.ts',
+  'app/(dashboard)/connectors/page.tsx',
+  'app/(dashboard)/page.tsx',
+  'app/(dashboard)/reports/security/export/route.ts',
+  'app/(dashboard)/reports/security/page.tsx',
+  'app/(dashboard)/reports/security/tenants/\\[tenantId\\]/page.tsx',
+  'app/(dashboard)/rotations/_lib/rotation-queries.ts',
+  'app/(dashboard)/settings/connector-types/_lib/list-connector-types.ts',
+  'app/(dashboard)/settings/connector-types/_lib/save-connector-type.ts',
+  'app/(dashboard)/settings/detection/page.tsx',
+  'app/(dashboard)/settings/notifications/page.tsx',
+  'app/(dashboard)/settings/policy/page.tsx',
+  'app/(dashboard)/settings/users/page.tsx',
+  'app/(dashboard)/tenants/\\[id\\]/_lib/get-tenant-detail.ts',
+  'app/(dashboard)/tenants/consent-callback/page.tsx',
+  'app/(dashboard)/tenants/export/route.ts',
+  'app/(dashboard)/tenants/new/page.tsx',
+  'app/(dashboard)/tenants/page.tsx',
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -53,6 +109,38 @@ export default tseslint.config(
   },
   { files: ['components/**'], rules: { 'no-restricted-imports': ['error', noDomainInUi] } },
   {
+    files: ['app/**'],
+    ignores: APP_DB_ALLOWLIST,
+    rules: { 'no-restricted-imports': ['error', noDbOrGraphInApp] },
+  },
+  {
+    files: ['lib/graph/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@/lib/db', '@/generated/*'],
+              message:
+                'lib/graph talks to Microsoft Graph only; what to store is the caller’s business (STYLE.md boundaries).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // No import cycles in lib/ and sim/ (dynamic imports count too): a feature reacts to another
+    // through events (lib/rotation/rotation-events.ts), not by calling back into it.
+    files: ['lib/**/*.ts', 'sim/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    settings: {
+      'import/resolver': { typescript: { project: './tsconfig.json' }, node: true },
+    },
+    rules: { 'import/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  {
     files: ['sim/**'],
     rules: {
       'no-restricted-imports': [
@@ -77,8 +165,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@/lib/db', '@/lib/graph/*', 'next/*', '@/generated/*'],
-              message: 'pure modules: no database, Graph or Next (STYLE.md).',
+              group: ['@/lib/db', '@/lib/graph/*', '@/lib/vault/*', '@/lib/jobs/*', 'next/*', '@/generated/*'],
+              message: 'pure modules: no database, Graph, vault, jobs or Next (STYLE.md).',
             },
           ],
         },

@@ -21,6 +21,7 @@ import { DEFAULT_THROTTLE_LIMITS } from '@/sim/throttle/throttler';
 import { TEST_KEYS_DIR, TEST_SIM_DIR, startTestSim } from '@/sim/testing/start-test-sim';
 import type { SimHandle } from '@/sim/server';
 import { isMain, positionalArgs, startBenchDatabase, stopProcess, writeJsonResult } from './lib/bench-db';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
@@ -331,6 +332,7 @@ export async function run(
     const actor = { id: null, label: 'bench' };
     const runCampaign = async (name: string, ids: string[], concurrency: number, milestones: number[] = []) => {
       const { campaign } = await createCampaign(
+        createUseCaseContext({ actor, now: new Date() }),
         {
           name,
           selection: { kind: 'list', connectorIds: ids },
@@ -338,13 +340,12 @@ export async function run(
           concurrency,
           waves: [{ size: null }],
         },
-        { actor, now: new Date() },
         { approvalThreshold: 1_000_000 },
       );
       counter.reset();
       const cpu0 = { worker: workerCpuMs(), sim: process.cpuUsage() };
       const started = Date.now();
-      await startCampaign(campaign.id, { actor, now: new Date() });
+      await startCampaign(createUseCaseContext({ actor, now: new Date() }), campaign.id);
       const rss: { at: number; rssMb: number }[] = [];
       let peak = 0;
       const pending = [...milestones];

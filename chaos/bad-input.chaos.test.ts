@@ -20,6 +20,7 @@ import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
 import { closeJobQueues } from '@/lib/jobs/job-queues';
 import { importTenants } from '@/lib/tenants/import-tenants';
 import { buildCert, buildPfx, testKeyPem } from '@/lib/testing/certs';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 let gs: GraphSim;
 const actor = { id: null, label: 'chaos-bad-input' };
@@ -254,11 +255,11 @@ const csvCases: CsvCase[] = [
 describe('bad tenant CSVs: specific errors, nothing written', () => {
   it.each(csvCases)('$name', async (c) => {
     const before = await snapshot();
-    const ctx = { actor, now, graph: gs.graph };
+    const ctx = createUseCaseContext({ actor, now, graph: () => gs.graph });
     if (c.throws) {
-      await expect(importTenants({ csv: c.csv() }, ctx)).rejects.toThrow(c.throws);
+      await expect(importTenants(ctx, { csv: c.csv() })).rejects.toThrow(c.throws);
     } else {
-      const r = await importTenants({ csv: c.csv() }, ctx);
+      const r = await importTenants(ctx, { csv: c.csv() });
       expect(r.ok).toBe(false);
       expect(r.imported).toBe(0);
       expect(r.tenantIds).toEqual([]);

@@ -5,19 +5,14 @@
  */
 import { cliActor, cliActorAs } from './actor';
 import { str, type Values } from './command';
-import type { Actor } from '@/lib/audit/append-audit-event';
 import type { Principal } from '@/lib/auth/principal';
-import type { Db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import type { OpenRuntimeOptions, Runtime } from '@/lib/runtime/open-runtime';
+import type { UseCaseContext } from '@/lib/use-case';
 
-export interface CliContext {
+/** The use-case context (lib/use-case.ts) plus the runtime; `principal` is set with --as EMAIL (absent = the machine's operator). */
+export interface CliContext extends UseCaseContext {
   runtime: Runtime;
-  db: Db;
-  actor: Actor;
-  now: Date;
-  /** Set with --as EMAIL; absent = the machine's operator. */
-  principal?: Principal;
 }
 
 export const asOption = { as: { type: 'string' } } as const;
@@ -28,6 +23,7 @@ export async function withRuntime<T>(
   opts: OpenRuntimeOptions = {},
 ): Promise<T> {
   const { openRuntime } = await import('@/lib/runtime/open-runtime');
+  const { createUseCaseContext } = await import('@/lib/use-case-defaults');
   const runtime = await openRuntime(opts);
   try {
     const as = str(values.as);
@@ -42,7 +38,7 @@ export async function withRuntime<T>(
       principal = p;
       actor = cliActorAs(p);
     }
-    return await fn({ runtime, db: runtime.db, actor, now: new Date(), ...(principal ? { principal } : {}) });
+    return await fn({ runtime, ...createUseCaseContext({ db: runtime.db, actor, now: new Date(), principal }) });
   } finally {
     await runtime.close();
   }

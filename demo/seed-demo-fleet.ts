@@ -20,6 +20,7 @@ import { checkTenantConsent } from '@/lib/tenants/check-tenant-consent';
 import { importTenants } from '@/lib/tenants/import-tenants';
 import { scanAllTenants } from '@/lib/tenants/scan-all-tenants';
 import { sealForCertificate } from '@/lib/vault/key-ring';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 const ManifestSchema = z.object({
   homeTenant: z.object({ id: z.string() }),
@@ -128,7 +129,7 @@ export async function seedDemoFleet(db: Db, manifestPath: string, now = new Date
     'tenant,name,region,group',
     ...m.tenants.map((t) => [t.id, `"${t.name.replace(/"/g, '""')}"`, t.region, groupOf(t.region)].join(',')),
   ].join('\n');
-  const imported = await importTenants({ csv }, { actor: ACTOR, now });
+  const imported = await importTenants(createUseCaseContext({ actor: ACTOR, now }), { csv });
   if (!imported.ok)
     throw new Error(
       `demo tenant import failed: ${JSON.stringify(imported.rows.filter((r) => r.status !== 'ok').slice(0, 3))}`,
@@ -165,28 +166,25 @@ export async function seedDemoFleet(db: Db, manifestPath: string, now = new Date
   }
 
   // 4. What each tenant really holds: consent, discovery, the vendor's advisory, evidence, status.
-  await mapPool(tenants, 8, (t) => checkTenantConsent({ tenantId: t.id }, { actor: ACTOR, now }));
-  await scanAllTenants({ actor: ACTOR, now }, { concurrency: 8, skipNotConsented: true });
+  await mapPool(tenants, 8, (t) => checkTenantConsent(createUseCaseContext({ actor: ACTOR, now }), { tenantId: t.id }));
+  await scanAllTenants(createUseCaseContext({ actor: ACTOR, now }), { concurrency: 8, skipNotConsented: true });
   const compromised = m.vendor.certificates.find((c) => c.name === m.scenarios.compromisedCertificate);
   if (compromised && (await db.advisory.count()) === 0) {
-    await createAdvisory(
-      {
-        title: `${m.vendor.name} connector certificate compromised`,
-        severity: 'critical',
-        publishedAt: new Date(now.getTime() - 2 * 86_400_000).toISOString(),
-        compromiseStart: new Date(now.getTime() - 30 * 86_400_000).toISOString(),
-        guidance: `The certificate ${m.vendor.name} customers uploaded for their connectors was stolen. Delete the existing connection in each tenant and re-establish it with the newly issued certificate for your region. Tenants with sign-ins from unknown addresses were targeted: rotate those first and review what the connector app could reach.`,
-        indicators: compromised.thumbprintSha1,
-      },
-      { caller: 'system', actor: ACTOR, now },
-    );
+    await createAdvisory(createUseCaseContext({ actor: ACTOR, now }), {
+      title: `${m.vendor.name} connector certificate compromised`,
+      severity: 'critical',
+      publishedAt: new Date(now.getTime() - 2 * 86_400_000).toISOString(),
+      compromiseStart: new Date(now.getTime() - 30 * 86_400_000).toISOString(),
+      guidance: `The certificate ${m.vendor.name} customers uploaded for their connectors was stolen. Delete the existing connection in each tenant and re-establish it with the newly issued certificate for your region. Tenants with sign-ins from unknown addresses were targeted: rotate those first and review what the connector app could reach.`,
+      indicators: compromised.thumbprintSha1,
+    });
   }
   await db.setting.upsert({
     where: { key: 'detection.vendorCidrs' },
     update: { value: m.vendor.egressIpRanges },
     create: { key: 'detection.vendorCidrs', value: m.vendor.egressIpRanges },
   });
-  await scanSignIns({ all: true }, { caller: 'system', actor: ACTOR, now, concurrency: 8 });
+  await scanSignIns(createUseCaseContext({ actor: ACTOR, now }), { all: true }, { concurrency: 8 });
   await reclassifyConnectors(db, { all: true }, { now, actor: ACTOR, reason: 'demo.seed' });
 
   return { tenants: tenants.length, connectors: await db.connector.count(), certificates, users: m.users.length };

@@ -17,6 +17,7 @@ import { closeLeasePool } from '@/lib/rotation/rotation-lease';
 import { buildCert, type BuiltCert } from '@/lib/testing/certs';
 import { masterKeyFromBytes } from '@/lib/vault/master-key';
 import { sealPrivateKey } from '@/lib/vault/sealed-key';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const CHAOS_SIZE = process.env.REKEY_CHAOS_SIZE === 'full' ? 'full' : 'ci';
@@ -410,6 +411,7 @@ export async function startChaosCampaign(
   const { startCampaign } = await import('@/lib/campaigns/start-campaign');
   const actor = { id: null, label: 'chaos' };
   const { campaign } = await createCampaign(
+    createUseCaseContext({ actor, now: new Date() }),
     {
       name,
       selection: { kind: 'list', connectorIds },
@@ -417,10 +419,9 @@ export async function startChaosCampaign(
       concurrency,
       waves: [{ size: null }],
     },
-    { actor, now: new Date() },
     { approvalThreshold: 1_000_000 },
   );
-  await startCampaign(campaign.id, { actor, now: new Date() });
+  await startCampaign(createUseCaseContext({ actor, now: new Date() }), campaign.id);
   return campaign.id;
 }
 
@@ -469,8 +470,12 @@ export async function checkFleetTruth(gs: GraphSim, fleet: FleetConnector[]): Pr
   const { checkTruth } = await import('@/lib/testing/truth-checker');
   const simIds = [...new Set(fleet.map((c) => c.simTenantId))];
   const tenants = await db.tenant.findMany({ where: { entraTenantId: { in: simIds } }, select: { id: true } });
-  const ctx = { actor: { id: null, label: 'truth-checker' }, graph: gs.graph };
-  for (const t of tenants) await scanTenant({ tenantId: t.id }, ctx);
+  const ctx = createUseCaseContext({
+    actor: { id: null, label: 'truth-checker' },
+    now: new Date(),
+    graph: () => gs.graph,
+  });
+  for (const t of tenants) await scanTenant(ctx, { tenantId: t.id });
   const now = new Date();
   await reclassifyConnectors(db, { tenantIds: tenants.map((t) => t.id) }, { now });
   const sim = await readSimTenants({ simUrl: gs.sim.url, manifest: gs.manifest, tenantIds: simIds });

@@ -13,6 +13,7 @@ import { asOption, withRuntime } from '../session';
 import { RekeyError } from '@/lib/errors';
 import { tooLargeMessage } from '@/lib/limits';
 import type { AdvisorySummary } from '@/lib/detection/list-advisories';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
@@ -140,15 +141,12 @@ export const advisoryCommands: Command[] = [
       if (!checked.ok) throw advisoryInputError(checked);
       const result = await withRuntime(values, async (ctx) => {
         const { importAdvisory } = await import('@/lib/detection/import-advisory');
-        return importAdvisory(
-          {
-            content,
-            fileName: path.basename(file),
-            format: format as 'json' | 'csv' | 'text' | undefined,
-            ...meta,
-          },
-          { caller: 'system', actor: ctx.actor, now: ctx.now, db: ctx.db },
-        );
+        return importAdvisory(createUseCaseContext({ actor: ctx.actor, now: ctx.now, db: ctx.db }), {
+          content,
+          fileName: path.basename(file),
+          format: format as 'json' | 'csv' | 'text' | undefined,
+          ...meta,
+        });
       });
       if (values.json) io.out(JSON.stringify({ ok: true, ...result }));
       else {

@@ -14,6 +14,7 @@ import { CAMPAIGN_STATES as CAMPAIGN_LIFECYCLE_STATES } from '@/lib/campaigns/ca
 import type { WaveSpec } from '@/lib/campaigns/plan-waves';
 import type { CampaignProgress, Tally } from '@/lib/campaigns/get-campaign-progress';
 import type { listCampaigns } from '@/lib/campaigns/list-campaigns';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 /** "10,rest" · "5%,25%,rest" · "10:2,rest" (a wave of 10 that may have 2 failures before the gate stops). */
 export function parseWavesArg(arg: string): WaveSpec[] {
@@ -271,26 +272,23 @@ export const campaignCommands: Command[] = [
       return withRuntime(values, async (s) => {
         const { createCampaign } = await import('@/lib/campaigns/create-campaign');
         const { startCampaign } = await import('@/lib/campaigns/start-campaign');
-        const created = await createCampaign(
-          {
-            name,
-            selection: selection as never,
-            regionCertificates: parseCertArgs(certs),
-            ...(mode ? { mode } : {}),
-            ...(concurrency ? { concurrency: Number(concurrency) } : {}),
-            ...(str(values.waves) ? { waves: parseWavesArg(str(values.waves)!) } : {}),
-            ...(str(values.deadline) ? { deadline: str(values.deadline)! } : {}),
-            requiresApproval: Boolean(values['require-approval']),
-          },
-          s,
-        );
+        const created = await createCampaign(s, {
+          name,
+          selection: selection as never,
+          regionCertificates: parseCertArgs(certs),
+          ...(mode ? { mode } : {}),
+          ...(concurrency ? { concurrency: Number(concurrency) } : {}),
+          ...(str(values.waves) ? { waves: parseWavesArg(str(values.waves)!) } : {}),
+          ...(str(values.deadline) ? { deadline: str(values.deadline)! } : {}),
+          requiresApproval: Boolean(values['require-approval']),
+        });
         let state: string = created.campaign.state;
         if (values.start) {
           if (state === 'AWAITING_APPROVAL')
             io.err(
               'not started: the campaign awaits approval by a second admin (rekey campaign approve <id> --as <email>)',
             );
-          else state = (await startCampaign(created.campaign.id, s)).state;
+          else state = (await startCampaign(s, created.campaign.id)).state;
         }
         return done(
           io,
@@ -312,7 +310,7 @@ export const campaignCommands: Command[] = [
       if (!str(values.as)) throw new UsageError('approving needs --as <email> of the approving admin');
       return withRuntime(values, async (s) => {
         const { approveCampaign } = await import('@/lib/campaigns/approve-campaign');
-        const c = await approveCampaign(id, { ...s, principal: s.principal! });
+        const c = await approveCampaign(createUseCaseContext({ ...s, principal: s.principal! }), id);
         return done(
           io,
           Boolean(values.json),
@@ -337,10 +335,10 @@ export const campaignCommands: Command[] = [
       const id = campaignId(positionals, `campaign ${verb} <id>`);
       return withRuntime(values, async (s) => {
         const mod = {
-          start: async () => (await import('@/lib/campaigns/start-campaign')).startCampaign(id, s),
-          pause: async () => (await import('@/lib/campaigns/pause-campaign')).pauseCampaign(id, s),
-          resume: async () => (await import('@/lib/campaigns/resume-campaign')).resumeCampaign(id, s),
-          cancel: async () => (await (await import('@/lib/campaigns/cancel-campaign')).cancelCampaign(id, s)).campaign,
+          start: async () => (await import('@/lib/campaigns/start-campaign')).startCampaign(s, id),
+          pause: async () => (await import('@/lib/campaigns/pause-campaign')).pauseCampaign(s, id),
+          resume: async () => (await import('@/lib/campaigns/resume-campaign')).resumeCampaign(s, id),
+          cancel: async () => (await (await import('@/lib/campaigns/cancel-campaign')).cancelCampaign(s, id)).campaign,
         }[verb];
         const c = await mod();
         return done(io, Boolean(values.json), { id, state: c.state }, `campaign ${id}: ${c.state}`);
@@ -357,7 +355,7 @@ export const campaignCommands: Command[] = [
       const id = campaignId(positionals, 'campaign retry-failed <id>');
       return withRuntime(values, async (s) => {
         const { retryFailed } = await import('@/lib/campaigns/retry-failed');
-        const r = await retryFailed({ campaignId: id }, s);
+        const r = await retryFailed(s, { campaignId: id });
         return done(
           io,
           Boolean(values.json),

@@ -87,10 +87,12 @@ export function rotateCommand(term: RotateTerminal = stdinTerminal): Command {
             return EXIT.FAILED;
           }
         }
-        const rotation = await startRotation(
-          { connectorId: connector.id, toCertificateId: cert.id, mode, recreate: Boolean(values.recreate) },
-          { actor: ctx.actor, now: ctx.now, ...(ctx.principal ? { principal: ctx.principal } : {}) },
-        );
+        const rotation = await startRotation(ctx, {
+          connectorId: connector.id,
+          toCertificateId: cert.id,
+          mode,
+          recreate: Boolean(values.recreate),
+        });
         if (values.json)
           io.out(
             JSON.stringify({

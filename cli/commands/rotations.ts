@@ -3,9 +3,9 @@ import { EXIT, UsageError, str, type CliIO, type Command, type Values } from '..
 import { day, emitRows, iso, listOptions, outputMode, type Column } from '../output';
 import { asOption, withRuntime } from '../session';
 import type { RotationListRow } from '@/lib/rotation/list-rotations';
+import { GUID as UUID } from '@/lib/text/guid';
 
 const STATES = ['PENDING', 'RUNNING', 'WAITING', 'NEEDS_ATTENTION', 'SUCCEEDED', 'FAILED', 'CANCELLED'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The stable JSON shape of one rotation in a list (docs/cli.md). */
 export function rotationJson(r: RotationListRow) {
@@ -55,9 +55,8 @@ function oneId(positionals: string[], what: string): string {
 async function adminEvent(verb: 'cancel' | 'retry', values: Values, positionals: string[], io: CliIO) {
   const id = oneId(positionals, 'rotation');
   const r = await withRuntime(values, async (ctx) => {
-    const ucCtx = { actor: ctx.actor, now: ctx.now, ...(ctx.principal ? { principal: ctx.principal } : {}) };
-    if (verb === 'cancel') return (await import('@/lib/rotation/cancel-rotation')).cancelRotation(id, ucCtx);
-    return (await import('@/lib/rotation/retry-rotation')).retryRotation(id, ucCtx);
+    if (verb === 'cancel') return (await import('@/lib/rotation/cancel-rotation')).cancelRotation(ctx, id);
+    return (await import('@/lib/rotation/retry-rotation')).retryRotation(ctx, id);
   });
   if (values.json) io.out(JSON.stringify({ ok: true, rotation: r }));
   else io.err(`rotation ${r.id}: ${r.state} (next step ${r.step})`);
@@ -140,7 +139,7 @@ export const rotationCommands: Command[] = [
       const id = oneId(positionals, 'rotation');
       const ev = await withRuntime(values, async (ctx) => {
         const { getRotationEvidence } = await import('@/lib/rotation/get-rotation-evidence');
-        return getRotationEvidence(id, ctx.principal ? { principal: ctx.principal } : {});
+        return getRotationEvidence(ctx, id);
       });
       if (values.json) {
         io.out(JSON.stringify({ ok: true, ...ev }));

@@ -7,6 +7,7 @@
 import { EXIT, UsageError, type CliIO, type Command } from '../command';
 import type { ScanSelection } from '@/lib/detection/select-scan-tenants';
 import { withRuntime } from '../session';
+import { asSystem } from '@/lib/use-case';
 
 type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
 
@@ -26,7 +27,7 @@ async function drift(values: Values, io: CliIO): Promise<number> {
   const sel = selection(values);
   const r = await withRuntime(values, async (ctx) => {
     const { scanDrift } = await import('@/lib/detection/scan-drift');
-    return scanDrift(sel, { caller: 'system', actor: ctx.actor, now: ctx.now, db: ctx.db });
+    return scanDrift(asSystem(ctx), sel);
   });
   if (values.json) io.out(JSON.stringify({ ok: r.failedTenants === 0, ...r }));
   else {
@@ -51,7 +52,7 @@ async function signins(values: Values, io: CliIO): Promise<number> {
   const sel = selection(values);
   const r = await withRuntime(values, async (ctx) => {
     const { scanSignIns } = await import('@/lib/detection/scan-sign-ins');
-    return scanSignIns(sel, { caller: 'system', actor: ctx.actor, now: ctx.now, db: ctx.db });
+    return scanSignIns(asSystem(ctx), sel);
   });
   if (values.json) io.out(JSON.stringify({ ok: r.unavailableTenants.length === 0, ...r }));
   else {

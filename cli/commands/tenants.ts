@@ -9,6 +9,7 @@ import { asOption, withRuntime, type CliContext } from '../session';
 import type { TenantRow } from '@/lib/fleet/list-tenants';
 import type { ImportTenantsResult } from '@/lib/tenants/import-tenants';
 import { CONNECTOR_STATUS_VALUES, TENANT_ACCESS_VALUES, type TenantAccess } from '@/lib/fleet/statuses';
+import { asSystem } from '@/lib/use-case';
 
 async function tenantIdArg(value: unknown): Promise<string> {
   if (typeof value !== 'string' || !value)
@@ -165,7 +166,7 @@ export const tenantCommands: Command[] = [
           ? fileError(local.fileError, local.columns)
           : await withRuntime(values, async (ctx) => {
               const { importTenants } = await import('@/lib/tenants/import-tenants');
-              return importTenants({ csv, dryRun: Boolean(values['dry-run']) }, { actor: ctx.actor, now: ctx.now });
+              return importTenants(asSystem(ctx), { csv, dryRun: Boolean(values['dry-run']) });
             });
       }
       if (values.json) io.out(JSON.stringify(result));
@@ -206,10 +207,12 @@ export const tenantCommands: Command[] = [
       if (positionals.length !== 1) throw new UsageError('give exactly one tenant id or domain');
       const t = await withRuntime(values, async (ctx) => {
         const { addTenant } = await import('@/lib/tenants/add-tenant');
-        return addTenant(
-          { tenant: positionals[0]!, name: str(values.name), region: str(values.region), group: str(values.group) },
-          { actor: ctx.actor, now: ctx.now },
-        );
+        return addTenant(asSystem(ctx), {
+          tenant: positionals[0]!,
+          name: str(values.name),
+          region: str(values.region),
+          group: str(values.group),
+        });
       });
       if (values.json)
         io.out(
@@ -235,7 +238,7 @@ export const tenantCommands: Command[] = [
           ? (await ctx.db.tenant.findMany({ select: { id: true }, orderBy: { displayName: 'asc' } })).map((t) => t.id)
           : [await tenantIdArg(values.tenant)];
         const out = [];
-        for (const id of ids) out.push(await checkTenantConsent({ tenantId: id }, { actor: ctx.actor, now: ctx.now }));
+        for (const id of ids) out.push(await checkTenantConsent(asSystem(ctx), { tenantId: id }));
         return out;
       });
       if (values.json) io.out(JSON.stringify({ ok: results.every((r) => r.state === 'consented'), results }));
@@ -260,22 +263,19 @@ export const tenantCommands: Command[] = [
       const results = await withRuntime(values, async (ctx) => {
         const { scanAllTenants } = await import('@/lib/tenants/scan-all-tenants');
         const tenantIds = values.tenant ? [await tenantIdArg(values.tenant)] : undefined;
-        return scanAllTenants(
-          { actor: ctx.actor, now: ctx.now },
-          {
-            concurrency,
-            tenantIds,
-            skipNotConsented: !tenantIds,
-            onResult: values.json
-              ? undefined
-              : (r) =>
-                  io.err(
-                    r.ok
-                      ? `${r.name}: ${r.summary.connectors} connector(s), ${r.summary.credentials} credential(s), ${r.summary.changes.length} change(s)`
-                      : `${r.name}: ${r.code} ${r.message}`,
-                  ),
-          },
-        );
+        return scanAllTenants(asSystem(ctx), {
+          concurrency,
+          tenantIds,
+          skipNotConsented: !tenantIds,
+          onResult: values.json
+            ? undefined
+            : (r) =>
+                io.err(
+                  r.ok
+                    ? `${r.name}: ${r.summary.connectors} connector(s), ${r.summary.credentials} credential(s), ${r.summary.changes.length} change(s)`
+                    : `${r.name}: ${r.code} ${r.message}`,
+                ),
+        });
       });
       const failed = results.filter((r) => !r.ok).length;
       if (values.json) io.out(JSON.stringify({ ok: failed === 0, results }));

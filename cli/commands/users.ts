@@ -12,6 +12,7 @@ import { cliActor } from '../actor';
 import { emitRows, iso, listOptions, outputMode, type Column } from '../output';
 import { withRuntime } from '../session';
 import type { UserRow } from '@/lib/auth/manage-users';
+import { isGuid } from '@/lib/text/guid';
 
 /** The stable JSON shape of one user (docs/cli.md). */
 function userJson(u: UserRow) {
@@ -58,11 +59,10 @@ function asList(v: unknown): string[] {
 async function resolveTenantIds(refs: string[]): Promise<string[]> {
   if (refs.length === 0) return [];
   const { db } = await import('@/lib/db');
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   const out: string[] = [];
   for (const ref of refs) {
     const t = await db.tenant.findFirst({
-      where: uuid.test(ref)
+      where: isGuid(ref)
         ? { OR: [{ id: ref }, { entraTenantId: ref }] }
         : { defaultDomain: { equals: ref, mode: 'insensitive' } },
       select: { id: true },
@@ -124,13 +124,15 @@ export const userCommands: Command[] = [
       const [email, role] = positionals;
       if (!email || !role || positionals.length !== 2) throw new UsageError('give an email and a role');
       if (!isRole(role)) throw new UsageError(`unknown role ${role} (admin, operator or viewer)`);
-      const result = await withRuntime(values, async () => {
+      const result = await withRuntime(values, async (ctx) => {
         const { db } = await import('@/lib/db');
         const m = await import('@/lib/auth/manage-users');
         const actor = cliActor();
         const now = new Date();
         const existing = await m.findUserByEmail(db, email);
-        const created = existing ? null : await m.createUser(db, actor, m.CreateUserSchema.parse({ email }), now);
+        const created = existing
+          ? null
+          : await m.createUser({ ...ctx, actor, now }, m.CreateUserSchema.parse({ email }));
         const userId = existing?.id ?? created!.id;
         const parsed = m.GrantRoleSchema.safeParse({
           userId,
@@ -143,7 +145,7 @@ export const userCommands: Command[] = [
             'BAD_INPUT',
             parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
           );
-        return { created: created !== null, grant: await m.grantRole(db, actor, parsed.data, now) };
+        return { created: created !== null, grant: await m.grantRole({ ...ctx, actor, now }, parsed.data) };
       });
       if (values.json) io.out(JSON.stringify({ ok: true, ...result }));
       else
@@ -162,14 +164,13 @@ export const userCommands: Command[] = [
       const [email, role] = positionals;
       if (!email || positionals.length > 2) throw new UsageError('give an email and optionally a role');
       if (role !== undefined && !isRole(role)) throw new UsageError(`unknown role ${role}`);
-      const revoked = await withRuntime(values, async () => {
-        const { db } = await import('@/lib/db');
+      const revoked = await withRuntime(values, async (ctx) => {
         const { revokeRole } = await import('@/lib/auth/manage-users');
         const user = await requireUser(email);
         const actor = cliActor();
         const out = [];
         for (const a of user.roles.filter((r) => role === undefined || r.role === role))
-          out.push(await revokeRole(db, actor, { assignmentId: a.id }, new Date()));
+          out.push(await revokeRole({ ...ctx, actor }, { assignmentId: a.id }));
         return out;
       });
       if (values.json) io.out(JSON.stringify({ ok: true, revoked }));
@@ -188,11 +189,16 @@ export const userCommands: Command[] = [
     async run({ values, positionals }, io) {
       const [email] = positionals;
       if (!email || positionals.length !== 1) throw new UsageError('give an email');
-      const result = await withRuntime(values, async () => {
-        const { db } = await import('@/lib/db');
+      const result = await withRuntime(values, async (ctx) => {
         const { setUserDisabled } = await import('@/lib/auth/manage-users');
         const user = await requireUser(email);
-        return setUserDisabled(db, cliActor(), { userId: user.id, disabled: verb === 'disable' }, new Date());
+        return setUserDisabled(
+          { ...ctx, actor: cliActor() },
+          {
+            userId: user.id,
+            disabled: verb === 'disable',
+          },
+        );
       });
       if (values.json) io.out(JSON.stringify({ ok: true, ...result }));
       else io.err(`${email} ${verb}d${result.sessionsEnded ? `; ended ${result.sessionsEnded} session(s)` : ''}`);

@@ -6,7 +6,7 @@
  *   3. require the role (`hasRole(principal, role)`, FORBIDDEN with the role needed);
  *   4. enforce the upload size limit (PAYLOAD_TOO_LARGE) and parse input with zod (BAD_INPUT
  *      with fieldErrors);
- *   5. run the handler with `{ principal, actor, now }`; tenant scope is the handler's job via
+ *   5. run the handler with the use-case context `{ db, principal, actor, now, graph, log }`; tenant scope is the handler's job via
  *      `requireTenantAccess` / `tenantScopeWhere` (the wrapper cannot know which tenant an id
  *      belongs to) — role + scope helpers come from lib/auth/principal.ts;
  *   6. map RekeyError → result / HTTP status (httpStatusFor); anything else is logged redacted
@@ -19,10 +19,12 @@
 import { cookies, headers } from 'next/headers';
 import { unstable_rethrow } from 'next/navigation';
 import type { z } from 'zod';
-import type { Actor } from '@/lib/audit/append-audit-event';
 import { actorFromHeaders } from '@/lib/auth/actor';
 import { defaultAuthDeps, resolvePrincipal, type AuthDeps } from '@/lib/auth/auth-core';
 import { hasRole, roleLabel, type Principal, type Role } from '@/lib/auth/principal';
+import { log as defaultLog } from '@/lib/log';
+import type { UseCaseContext } from '@/lib/use-case';
+import { managementGraph } from '@/lib/use-case-defaults';
 import { ERROR_CODES, RekeyError, httpStatusFor, isRekeyError, type ErrorCode } from '@/lib/errors';
 import { describeError } from '@/lib/http/redact';
 import { formatSize } from '@/lib/limits';
@@ -34,10 +36,9 @@ import {
   type RequestContext,
 } from '@/lib/http/request-context';
 
-export interface ActionContext {
+/** The use-case context (lib/use-case.ts) with the signed-in principal: pass it straight to use cases. */
+export interface ActionContext extends UseCaseContext {
   principal: Principal;
-  actor: Actor;
-  now: Date;
 }
 
 export type ActionError = {
@@ -178,9 +179,12 @@ export function createDefineAction(getDeps: () => AuthDeps, getRequest: () => Pr
         const raw = input instanceof FormData ? formDataToObject(input) : (input ?? {});
         const parsed = parseInput(def.input, raw);
         const ctx: ActionContext = {
+          db: deps.db,
           principal,
           actor: actorFromHeaders(principal, req.headers, deps.origin.trustProxy),
           now: deps.now(),
+          graph: managementGraph,
+          log: defaultLog,
         };
         return { ok: true, data: await def.handler(parsed, ctx) };
       } catch (e) {
@@ -193,10 +197,7 @@ export function createDefineAction(getDeps: () => AuthDeps, getRequest: () => Pr
 
 // ─── Route handlers ─────────────────────────────────────────────────────────────────────────
 
-export interface RouteContext<P> {
-  principal: Principal;
-  actor: Actor;
-  now: Date;
+export interface RouteContext<P> extends ActionContext {
   params: P;
   request: Request;
 }
@@ -279,6 +280,9 @@ export function createDefineRoute(getDeps: () => AuthDeps) {
         const parsed = def.input ? parseInput(def.input, raw) : ({} as z.output<S>);
         const params = (await context?.params) ?? ({} as P);
         const result = await def.handler(parsed, {
+          db: deps.db,
+          graph: managementGraph,
+          log: defaultLog,
           principal,
           actor: actorFromHeaders(principal, request.headers, deps.origin.trustProxy),
           now: deps.now(),
@@ -315,7 +319,7 @@ export async function nextRequestContext(): Promise<RequestContext> {
  * ```ts
  * export const grantRoleAction = defineAction({
  *   name: 'users.grant', role: 'admin', input: GrantRoleSchema,
- *   handler: (input, { principal, actor, now }) => grantRole(db, actor, input, now),
+ *   handler: (input, ctx) => grantRole(ctx, input),
  * });
  * ```
  * Use with `useActionState(grantRoleAction, null)`, or call `grantRoleAction(null, {...})`.

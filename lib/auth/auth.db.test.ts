@@ -7,6 +7,7 @@ import type { AuthDeps } from '@/lib/auth/auth-core';
 import { deriveCookieKey, sealCookie } from '@/lib/auth/cookie-crypto';
 import type { IdTokenClaims } from '@/lib/auth/id-token';
 import { grantRole, revokeRole, setUserDisabled } from '@/lib/auth/manage-users';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 import { parseAdminList, signInUser, type SignInPolicy } from '@/lib/auth/provision-user';
 import { createSession, DEFAULT_SESSION_POLICY, readSession, SESSION_COOKIE_PLAIN } from '@/lib/auth/session';
 import { requireTenantAccess } from '@/lib/auth/tenant-access';
@@ -519,8 +520,14 @@ describe('user management guards', () => {
     await resetPeople();
     const { user } = await makeUser('only-admin@x.test', [{ role: 'admin' }]);
     const a = await db.roleAssignment.findFirstOrThrow({ where: { userId: user.id } });
-    await expect(revokeRole(db, actor, { assignmentId: a.id }, T0)).rejects.toMatchObject({ code: 'CONFLICT' });
-    await expect(setUserDisabled(db, actor, { userId: user.id, disabled: true }, T0)).rejects.toMatchObject({
+    await expect(
+      revokeRole(createUseCaseContext({ db, actor, now: T0 }), { assignmentId: a.id }),
+    ).rejects.toMatchObject({
+      code: 'CONFLICT',
+    });
+    await expect(
+      setUserDisabled(createUseCaseContext({ db, actor, now: T0 }), { userId: user.id, disabled: true }),
+    ).rejects.toMatchObject({
       code: 'CONFLICT',
     });
   });
@@ -528,14 +535,19 @@ describe('user management guards', () => {
   it('refuses a scoped admin grant', async () => {
     const { user } = await makeUser('x@x.test');
     await expect(
-      grantRole(db, actor, { userId: user.id, role: 'admin', tenantIds: [tenantA.id], groups: [] }, T0),
+      grantRole(createUseCaseContext({ db, actor, now: T0 }), {
+        userId: user.id,
+        role: 'admin',
+        tenantIds: [tenantA.id],
+        groups: [],
+      }),
     ).rejects.toBeInstanceOf(RekeyError);
   });
 
   it("ends a user's sessions when disabling them, with an audit event", async () => {
     await makeUser('admin2@x.test', [{ role: 'admin' }]);
     const { user, cookie } = await makeUser('victim@x.test', [{ role: 'operator' }]);
-    const r = await setUserDisabled(db, actor, { userId: user.id, disabled: true }, T0);
+    const r = await setUserDisabled(createUseCaseContext({ db, actor, now: T0 }), { userId: user.id, disabled: true });
     expect(r.sessionsEnded).toBe(1);
     expect((await readSession(db, key, cookie, { now: new Date(), policy })).ok).toBe(false);
     expect(await db.auditEvent.count({ where: { action: 'user.disable', targetId: user.id } })).toBe(1);
@@ -543,12 +555,12 @@ describe('user management guards', () => {
 
   it('grants a scoped role and audits it', async () => {
     const { user } = await makeUser('g@x.test');
-    const after = await grantRole(
-      db,
-      actor,
-      { userId: user.id, role: 'operator', tenantIds: [tenantB.id, tenantA.id], groups: ['north'] },
-      T0,
-    );
+    const after = await grantRole(createUseCaseContext({ db, actor, now: T0 }), {
+      userId: user.id,
+      role: 'operator',
+      tenantIds: [tenantB.id, tenantA.id],
+      groups: ['north'],
+    });
     expect(after).toMatchObject({
       role: 'operator',
       allTenants: false,
@@ -556,7 +568,12 @@ describe('user management guards', () => {
       groups: ['north'],
     });
     await expect(
-      grantRole(db, actor, { userId: user.id, role: 'viewer', tenantIds: [crypto.randomUUID()], groups: [] }, T0),
+      grantRole(createUseCaseContext({ db, actor, now: T0 }), {
+        userId: user.id,
+        role: 'viewer',
+        tenantIds: [crypto.randomUUID()],
+        groups: [],
+      }),
     ).rejects.toMatchObject({ code: 'BAD_INPUT' });
   });
 });

@@ -11,6 +11,7 @@ import crypto from 'node:crypto';
 import { createRemoteJWKSet, customFetch, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { RekeyError } from '@/lib/errors';
+import { GUID } from '@/lib/text/guid';
 
 export const OidcMetadataSchema = z.object({
   issuer: z.string().min(1),
@@ -70,8 +71,6 @@ function safeEqual(a: string, b: string): boolean {
   const y = Buffer.from(b);
   return x.length === y.length && crypto.timingSafeEqual(x, y);
 }
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isGuid(v: string | null | undefined): v is string {
   return !!v && GUID.test(v);

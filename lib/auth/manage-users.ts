@@ -8,9 +8,10 @@
  */
 import { z } from 'zod';
 import { refuseControlCharacters } from '@/lib/text/single-line';
-import { appendAuditEvent, type Actor } from '@/lib/audit/append-audit-event';
+import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import type { Db, Prisma } from '@/lib/db';
 import { isUniqueViolation } from '@/lib/db';
+import type { UseCaseContext } from '@/lib/use-case';
 import { RekeyError } from '@/lib/errors';
 import { ROLES } from '@/lib/auth/principal';
 
@@ -96,7 +97,8 @@ function describeAssignment(a: {
   };
 }
 
-export async function grantRole(db: Db, actor: Actor, input: GrantRoleInput, now: Date) {
+export async function grantRole(ctx: UseCaseContext, input: GrantRoleInput) {
+  const { db, actor, now } = ctx;
   const scoped = input.tenantIds.length > 0 || input.groups.length > 0;
   if (input.role === 'admin' && scoped) {
     throw new RekeyError(
@@ -140,7 +142,8 @@ export async function grantRole(db: Db, actor: Actor, input: GrantRoleInput, now
   });
 }
 
-export async function revokeRole(db: Db, actor: Actor, input: RevokeRoleInput, now: Date) {
+export async function revokeRole(ctx: UseCaseContext, input: RevokeRoleInput) {
+  const { db, actor, now } = ctx;
   return db.$transaction(async (tx) => {
     await lock(tx);
     const a = await tx.roleAssignment.findUnique({
@@ -165,7 +168,8 @@ export async function revokeRole(db: Db, actor: Actor, input: RevokeRoleInput, n
   });
 }
 
-export async function setUserDisabled(db: Db, actor: Actor, input: SetUserDisabledInput, now: Date) {
+export async function setUserDisabled(ctx: UseCaseContext, input: SetUserDisabledInput) {
+  const { db, actor, now } = ctx;
   return db.$transaction(async (tx) => {
     await lock(tx);
     const user = await tx.user.findUnique({
@@ -201,7 +205,8 @@ export async function setUserDisabled(db: Db, actor: Actor, input: SetUserDisabl
 }
 
 /** Pre-provisions a user by sign-in name (linked to the Entra account at first sign-in). */
-export async function createUser(db: Db, actor: Actor, input: CreateUserInput, now: Date) {
+export async function createUser(ctx: UseCaseContext, input: CreateUserInput) {
+  const { db, actor, now } = ctx;
   try {
     return await db.$transaction(async (tx) => {
       await lock(tx);

@@ -4,16 +4,15 @@
  */
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { isFleetWide, type Principal } from '@/lib/auth/principal';
-import { db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { loadCampaignForChange, requireUuid } from '@/lib/campaigns/campaign-access';
-import type { UseCaseContext } from '@/lib/rotation/rotation-context';
+import type { UseCaseContext } from '@/lib/use-case';
 
-export async function approveCampaign(campaignId: string, ctx: UseCaseContext & { principal: Principal }) {
+export async function approveCampaign(ctx: UseCaseContext & { principal: Principal }, campaignId: string) {
   requireUuid(campaignId);
   const principal = ctx.principal;
   if (!principal) throw new RekeyError('UNAUTHENTICATED', 'Approving a campaign needs a signed-in admin.');
-  return db.$transaction(async (tx) => {
+  return ctx.db.$transaction(async (tx) => {
     const campaign = await loadCampaignForChange(
       tx,
       campaignId,

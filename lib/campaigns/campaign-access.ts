@@ -10,6 +10,7 @@
 import type { Prisma } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { hasRole, isFleetWide, roleLabel, tenantScopeWhere, type Principal, type Role } from '@/lib/auth/principal';
+import { isGuid } from '@/lib/text/guid';
 
 export type CampaignRow = Prisma.CampaignGetPayload<object>;
 
@@ -60,7 +61,7 @@ export async function loadCampaignForChange(
 }
 
 export function isUuid(v: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
+  return isGuid(v);
 }
 
 export function requireUuid(v: string, what = 'Campaign'): string {

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { Prisma } from '@/lib/db';
 import { enqueue } from '@/lib/jobs/enqueue';
 import { defineJob } from '@/lib/jobs/job-definition';
+import { tickCampaign } from '@/lib/campaigns/tick-campaign';
 
 export const CampaignTickData = z.object({ campaignId: z.uuid() });
 
@@ -15,7 +16,6 @@ export const campaignTickJob = defineJob<z.infer<typeof CampaignTickData>>({
   queue: { policy: 'short', retryLimit: 5, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 },
   schema: CampaignTickData,
   async handle({ campaignId }) {
-    const { tickCampaign } = await import('@/lib/campaigns/tick-campaign');
     await tickCampaign(campaignId);
   },
 });

@@ -23,11 +23,12 @@ import {
   installInertRotationDeps,
   principal,
 } from '@/lib/campaigns/testing/campaign-fixture';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 const now = new Date('2026-12-01T12:00:00Z');
 const actor: Actor = { id: null, label: 'test' };
 const admin = principal('admin');
-const ctx = { actor, now, principal: admin };
+const ctx = createUseCaseContext({ actor, now, principal: admin });
 const deps = { clock: () => now, startRotation };
 
 let euCert: { id: string; sha1Thumbprint: string };
@@ -128,8 +129,8 @@ describe('creating a campaign', () => {
   it('refuses a selection whose region has no certificate, naming the region, and writes nothing', async () => {
     const before = await db.auditEvent.count();
     const e = await createCampaign(
-      input({ selection: { kind: 'list', connectorIds: ids('alpha', 'echo') } }),
       ctx,
+      input({ selection: { kind: 'list', connectorIds: ids('alpha', 'echo') } }),
     ).catch((x: unknown) => x);
     expect(e).toMatchObject({ code: 'BAD_INPUT', details: { missingRegions: ['APAC'] } });
     expect(await db.campaign.count()).toBe(0);
@@ -138,7 +139,7 @@ describe('creating a campaign', () => {
   });
 
   it('refuses a certificate that cannot be used (not a parseable certificate)', async () => {
-    const e = await createCampaign(input({ regionCertificates: { EU: oldCert.id, US: usCert.id } }), ctx).catch(
+    const e = await createCampaign(ctx, input({ regionCertificates: { EU: oldCert.id, US: usCert.id } })).catch(
       (x: unknown) => x,
     );
     expect(e).toMatchObject({ code: 'BAD_INPUT' });
@@ -155,7 +156,7 @@ describe('creating a campaign', () => {
       data: { currentCertificateId: usCert.id },
     });
     try {
-      const { campaign, queued, skipped } = await createCampaign(input(), ctx);
+      const { campaign, queued, skipped } = await createCampaign(ctx, input());
       expect({ state: campaign.state, queued, skipped }).toEqual({ state: 'DRAFT', queued: 4, skipped: 2 });
       const rows = await items(campaign.id);
       const byConnector = Object.fromEntries(rows.map((r) => [r.connectorId, r]));
@@ -192,16 +193,21 @@ describe('creating a campaign', () => {
   it('selects by filter within the creator’s operator scope only', async () => {
     const scoped = principal('operator', { groups: ['B'] });
     const { campaign } = await createCampaign(
+      createUseCaseContext({ ...ctx, principal: scoped }),
       input({ selection: { kind: 'filter', filters: { status: 'compromised' } } }),
-      { ...ctx, principal: scoped },
     );
     expect((await items(campaign.id)).map((i) => i.connector.tenant.displayName)).toEqual(['Charlie']);
     const viewer = principal('viewer');
-    await expect(createCampaign(input(), { ...ctx, principal: viewer })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    const outside = await createCampaign(input({ selection: { kind: 'list', connectorIds: ids('alpha') } }), {
-      ...ctx,
-      principal: scoped,
-    }).catch((x: unknown) => x);
+    await expect(createCampaign(createUseCaseContext({ ...ctx, principal: viewer }), input())).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    const outside = await createCampaign(
+      createUseCaseContext({
+        ...ctx,
+        principal: scoped,
+      }),
+      input({ selection: { kind: 'list', connectorIds: ids('alpha') } }),
+    ).catch((x: unknown) => x);
     expect(outside).toMatchObject({ code: 'BAD_INPUT' });
   });
 
@@ -218,8 +224,8 @@ describe('creating a campaign', () => {
     });
     try {
       const { campaign, queued } = await createCampaign(
-        input({ selection: { kind: 'filter', filters: { advisoryId: advisory.id } } }),
         ctx,
+        input({ selection: { kind: 'filter', filters: { advisoryId: advisory.id } } }),
       );
       expect(queued).toBe(1);
       expect((await items(campaign.id))[0]!.connectorId).toBe(t.alpha!.connectors[1]!.id);
@@ -234,45 +240,49 @@ describe('creating a campaign', () => {
 
 describe('approval', () => {
   it('puts a fleet-wide campaign up for approval by a second, fleet-wide admin', async () => {
-    const { campaign } = await createCampaign(input(), ctx, { approvalThreshold: 5 });
+    const { campaign } = await createCampaign(ctx, input(), { approvalThreshold: 5 });
     expect(campaign).toMatchObject({ state: 'AWAITING_APPROVAL', requiresApproval: true, createdById: admin.userId });
-    await expect(startCampaign(campaign.id, ctx)).rejects.toMatchObject({ code: 'CONFLICT' });
-    await expect(approveCampaign(campaign.id, ctx)).rejects.toMatchObject({
+    await expect(startCampaign(ctx, campaign.id)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(approveCampaign(ctx, campaign.id)).rejects.toMatchObject({
       code: 'FORBIDDEN',
       details: { reason: 'creator_cannot_approve' },
     });
-    await expect(approveCampaign(campaign.id, { ...ctx, principal: principal('operator') })).rejects.toMatchObject({
+    await expect(
+      approveCampaign(createUseCaseContext({ ...ctx, principal: principal('operator') }), campaign.id),
+    ).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });
     const second = principal('admin');
-    const approved = await approveCampaign(campaign.id, { ...ctx, principal: second });
+    const approved = await approveCampaign(createUseCaseContext({ ...ctx, principal: second }), campaign.id);
     expect(approved).toMatchObject({ state: 'APPROVED', approvedById: second.userId, approvedAt: now });
-    await expect(approveCampaign(campaign.id, { ...ctx, principal: second })).rejects.toMatchObject({
+    await expect(
+      approveCampaign(createUseCaseContext({ ...ctx, principal: second }), campaign.id),
+    ).rejects.toMatchObject({
       code: 'CONFLICT',
     });
-    expect(await startCampaign(campaign.id, ctx)).toMatchObject({ state: 'RUNNING', startedAt: now });
+    expect(await startCampaign(ctx, campaign.id)).toMatchObject({ state: 'RUNNING', startedAt: now });
     expect(
       await db.auditEvent.count({
         where: { targetId: campaign.id, action: { in: ['campaign.approved', 'campaign.started'] } },
       }),
     ).toBe(2);
-    await cancelCampaign(campaign.id, ctx);
+    await cancelCampaign(ctx, campaign.id);
   });
 
   it('asks for approval when the creator asks, whatever the size', async () => {
     const { campaign } = await createCampaign(
-      input({ requiresApproval: true, selection: { kind: 'list', connectorIds: ids('bravo') } }),
       ctx,
+      input({ requiresApproval: true, selection: { kind: 'list', connectorIds: ids('bravo') } }),
     );
     expect(campaign.state).toBe('AWAITING_APPROVAL');
-    await cancelCampaign(campaign.id, ctx);
+    await cancelCampaign(ctx, campaign.id);
   });
 });
 
 describe('the dispatcher', () => {
   it('runs the canary, then the rest, never more than `concurrency` at once, and completes', async () => {
-    const { campaign } = await createCampaign(input(), ctx);
-    await startCampaign(campaign.id, ctx);
+    const { campaign } = await createCampaign(ctx, input());
+    await startCampaign(ctx, campaign.id);
 
     // Two ticks at the same moment (two workers): the canary has 2 items and concurrency is 2.
     const [a, b] = await Promise.all([tickCampaign(campaign.id, deps), tickCampaign(campaign.id, deps)]);
@@ -330,7 +340,7 @@ describe('the dispatcher', () => {
     });
 
     // Retry the failed: the campaign runs again and finishes.
-    expect((await retryFailed({ campaignId: campaign.id }, ctx)).requeued).toBe(1);
+    expect((await retryFailed(ctx, { campaignId: campaign.id })).requeued).toBe(1);
     expect((await tickCampaign(campaign.id, deps)).started).toBe(1);
     const [retried] = await runningRotationIds(campaign.id);
     expect(retried).not.toBe(r3);
@@ -342,10 +352,10 @@ describe('the dispatcher', () => {
 
   it('says "Finished with exceptions" when an item that needed attention was cancelled, and retries it', async () => {
     const { campaign } = await createCampaign(
-      input({ selection: { kind: 'list', connectorIds: ids('alpha') }, waves: [{ size: null }], concurrency: 5 }),
       ctx,
+      input({ selection: { kind: 'list', connectorIds: ids('alpha') }, waves: [{ size: null }], concurrency: 5 }),
     );
-    await startCampaign(campaign.id, ctx);
+    await startCampaign(ctx, campaign.id);
     await tickCampaign(campaign.id, deps);
     const [first, second, ...rest] = await runningRotationIds(campaign.id);
     for (const id of rest) await finishRotation(id, 'SUCCEEDED', now);
@@ -370,7 +380,7 @@ describe('the dispatcher', () => {
     expect(p.outcome.counts).toMatchObject({ succeeded: total - 1, cancelled: 1 });
     expect(Object.values(p.outcome.counts).reduce((a, b) => a + b, 0)).toBe(total);
     // The cancelled item can be retried from the campaign.
-    expect(await retryFailed({ campaignId: campaign.id }, ctx)).toMatchObject({ requeued: 1 });
+    expect(await retryFailed(ctx, { campaignId: campaign.id })).toMatchObject({ requeued: 1 });
     expect((await tickCampaign(campaign.id, deps)).started).toBe(1);
     const [again] = await runningRotationIds(campaign.id);
     await finishRotation(again!, 'SUCCEEDED', now);
@@ -379,19 +389,19 @@ describe('the dispatcher', () => {
   });
 
   it('holds the concurrency limit when several workers tick at the same moment', async () => {
-    const { campaign } = await createCampaign(input({ waves: [{ size: null }], concurrency: 2 }), ctx);
-    await startCampaign(campaign.id, ctx);
+    const { campaign } = await createCampaign(ctx, input({ waves: [{ size: null }], concurrency: 2 }));
+    await startCampaign(ctx, campaign.id);
     const results = await Promise.all([1, 2, 3, 4].map(() => tickCampaign(campaign.id, deps)));
     expect(results.reduce((a, r) => a + r.started, 0)).toBe(2);
     expect(await states(campaign.id)).toEqual({ RUNNING: 2, QUEUED: 4 });
     expect(await db.rotation.count({ where: { campaignId: campaign.id } })).toBe(2);
-    await cancelCampaign(campaign.id, ctx, { cancelRunning: false });
+    await cancelCampaign(ctx, campaign.id, { cancelRunning: false });
     await cleanup(campaign.id);
   });
 
   it('keeps at most one waiting tick per campaign, however many rotations finish together', async () => {
-    const { campaign } = await createCampaign(input({ waves: [{ size: null }], concurrency: 6 }), ctx);
-    await startCampaign(campaign.id, ctx);
+    const { campaign } = await createCampaign(ctx, input({ waves: [{ size: null }], concurrency: 6 }));
+    await startCampaign(ctx, campaign.id);
     const waiting = () =>
       db.$queryRaw<
         { n: bigint }[]
@@ -406,13 +416,13 @@ describe('the dispatcher', () => {
     });
     expect(await sweepCampaigns()).toBeGreaterThanOrEqual(1);
     expect(await waiting()).toBe(1);
-    await cancelCampaign(campaign.id, ctx, { cancelRunning: false });
+    await cancelCampaign(ctx, campaign.id, { cancelRunning: false });
     await cleanup(campaign.id);
   });
 
   it('pauses at the canary gate when a canary fails; resume goes on, recording the override', async () => {
-    const { campaign } = await createCampaign(input(), ctx);
-    await startCampaign(campaign.id, ctx);
+    const { campaign } = await createCampaign(ctx, input());
+    await startCampaign(ctx, campaign.id);
     await tickCampaign(campaign.id, deps);
     const [r1, r2] = await runningRotationIds(campaign.id);
     await finishRotation(r1!, 'FAILED', now, { errorMessage: 'Permission missing' });
@@ -426,15 +436,15 @@ describe('the dispatcher', () => {
     expect((await tickCampaign(campaign.id, deps)).decisions).toEqual([]);
 
     // Retry the failed canary, then resume: the canary runs again (no override).
-    await retryFailed({ campaignId: campaign.id }, ctx);
-    expect(await resumeCampaign(campaign.id, ctx)).toMatchObject({ state: 'RUNNING', currentWave: 0 });
+    await retryFailed(ctx, { campaignId: campaign.id });
+    expect(await resumeCampaign(ctx, campaign.id)).toMatchObject({ state: 'RUNNING', currentWave: 0 });
     expect((await tickCampaign(campaign.id, deps)).started).toBe(1);
     const [again] = await runningRotationIds(campaign.id);
     await finishRotation(again!, 'FAILED', now, { errorMessage: 'Permission missing' });
     expect((await tickCampaign(campaign.id, deps)).state).toBe('PAUSED');
 
     // Resume without retrying: go on to wave 1 despite the failure.
-    expect(await resumeCampaign(campaign.id, ctx)).toMatchObject({ state: 'RUNNING', currentWave: 1 });
+    expect(await resumeCampaign(ctx, campaign.id)).toMatchObject({ state: 'RUNNING', currentWave: 1 });
     expect(
       await db.auditEvent.findFirst({
         where: { targetId: campaign.id, action: 'campaign.resumed' },
@@ -442,50 +452,50 @@ describe('the dispatcher', () => {
       }),
     ).toMatchObject({ after: { gateOverridden: { wave: 0, failed: 1 } } });
     expect((await tickCampaign(campaign.id, deps)).started).toBe(2);
-    await cancelCampaign(campaign.id, ctx, { cancelRunning: false });
+    await cancelCampaign(ctx, campaign.id, { cancelRunning: false });
     await cleanup(campaign.id);
   });
 
   it('marks an item SKIPPED when its connector got another active rotation after creation', async () => {
     const { campaign } = await createCampaign(
-      input({ waves: [{ size: null }], concurrency: 10, selection: { kind: 'list', connectorIds: ids('alpha') } }),
       ctx,
+      input({ waves: [{ size: null }], concurrency: 10, selection: { kind: 'list', connectorIds: ids('alpha') } }),
     );
-    await startCampaign(campaign.id, ctx);
-    const manual = await startRotation(
-      { connectorId: t.alpha!.connectors[0]!.id, toCertificateId: euCert.id },
-      { actor, now },
-    );
+    await startCampaign(ctx, campaign.id);
+    const manual = await startRotation(createUseCaseContext({ actor, now }), {
+      connectorId: t.alpha!.connectors[0]!.id,
+      toCertificateId: euCert.id,
+    });
     const r = await tickCampaign(campaign.id, deps);
     expect(r).toMatchObject({ started: 1, skipped: 1 });
     const skipped = (await items(campaign.id)).find((i) => i.state === 'SKIPPED')!;
     expect(skipped.connectorId).toBe(t.alpha!.connectors[0]!.id);
     expect(skipped.message).toMatch(/already has an active rotation/);
     await db.rotation.update({ where: { id: manual.id }, data: { state: 'CANCELLED' } });
-    await cancelCampaign(campaign.id, ctx, { cancelRunning: false });
+    await cancelCampaign(ctx, campaign.id, { cancelRunning: false });
     await cleanup(campaign.id);
   });
 
   it('starts nothing while paused and picks up after resume', async () => {
-    const { campaign } = await createCampaign(input({ waves: [{ size: null }], concurrency: 1 }), ctx);
-    await startCampaign(campaign.id, ctx);
+    const { campaign } = await createCampaign(ctx, input({ waves: [{ size: null }], concurrency: 1 }));
+    await startCampaign(ctx, campaign.id);
     await tickCampaign(campaign.id, deps);
-    await pauseCampaign(campaign.id, ctx);
+    await pauseCampaign(ctx, campaign.id);
     const [r1] = await runningRotationIds(campaign.id);
     await finishRotation(r1!, 'SUCCEEDED', now);
     expect((await tickCampaign(campaign.id, deps)).started).toBe(0);
     expect(await states(campaign.id)).toEqual({ SUCCEEDED: 1, QUEUED: 5 });
-    await resumeCampaign(campaign.id, ctx);
+    await resumeCampaign(ctx, campaign.id);
     expect((await tickCampaign(campaign.id, deps)).started).toBe(1);
-    await cancelCampaign(campaign.id, ctx, { cancelRunning: false });
+    await cancelCampaign(ctx, campaign.id, { cancelRunning: false });
     await cleanup(campaign.id);
   });
 
   it('cancel: queued items are cancelled, a running rotation the engine may stop is cancelled', async () => {
-    const { campaign } = await createCampaign(input({ waves: [{ size: null }], concurrency: 2 }), ctx);
-    await startCampaign(campaign.id, ctx);
+    const { campaign } = await createCampaign(ctx, input({ waves: [{ size: null }], concurrency: 2 }));
+    await startCampaign(ctx, campaign.id);
     await tickCampaign(campaign.id, deps);
-    const res = await cancelCampaign(campaign.id, ctx);
+    const res = await cancelCampaign(ctx, campaign.id);
     expect(res).toMatchObject({ itemsCancelled: 4, rotationsLeftRunning: 2 });
     expect(res.rotationsCancelled + res.rotationsRefused).toBe(2);
     expect(await db.campaign.findUnique({ where: { id: campaign.id } })).toMatchObject({
@@ -493,14 +503,14 @@ describe('the dispatcher', () => {
       finishedAt: now,
     });
     expect((await tickCampaign(campaign.id, deps)).decisions).toEqual([]);
-    await expect(startCampaign(campaign.id, ctx)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(startCampaign(ctx, campaign.id)).rejects.toMatchObject({ code: 'CONFLICT' });
     await cleanup(campaign.id);
   });
 
   it('records an outcome that arrives before the dispatcher linked the rotation to its item', async () => {
     const { campaign } = await createCampaign(
-      input({ waves: [{ size: null }], selection: { kind: 'list', connectorIds: ids('bravo') } }),
       ctx,
+      input({ waves: [{ size: null }], selection: { kind: 'list', connectorIds: ids('bravo') } }),
     );
     const item = (await items(campaign.id))[0]!;
     // As if a tick had claimed the item and the rotation finished before the link was written.
@@ -521,7 +531,7 @@ describe('the dispatcher', () => {
       rotationId: rotation.id,
       message: 'Not consented',
     });
-    await cancelCampaign(campaign.id, ctx, { cancelRunning: false });
+    await cancelCampaign(ctx, campaign.id, { cancelRunning: false });
   });
 
   it('notifies (through the outbox) when the canary gate pauses a campaign and when one finishes', async () => {
@@ -532,17 +542,17 @@ describe('the dispatcher', () => {
     });
     try {
       const { campaign } = await createCampaign(
+        ctx,
         input({
           waves: [{ size: 1 }, { size: null }],
           selection: { kind: 'list', connectorIds: ids('bravo', 'delta') },
         }),
-        ctx,
       );
-      await startCampaign(campaign.id, ctx);
+      await startCampaign(ctx, campaign.id);
       await tickCampaign(campaign.id, deps);
       await finishRotation((await runningRotationIds(campaign.id))[0]!, 'FAILED', now);
       expect((await tickCampaign(campaign.id, deps)).state).toBe('PAUSED');
-      await resumeCampaign(campaign.id, ctx);
+      await resumeCampaign(ctx, campaign.id);
       await tickCampaign(campaign.id, deps);
       await finishRotation((await runningRotationIds(campaign.id))[0]!, 'SUCCEEDED', now);
       expect((await tickCampaign(campaign.id, deps)).state).toBe('FINISHED');

@@ -8,21 +8,21 @@
  * run to their end, and their outcome is still recorded on their items (onRotationFinished).
  */
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
-import { db } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
 import { loadCampaignForChange, requireUuid } from '@/lib/campaigns/campaign-access';
 import { countCampaignItems } from '@/lib/campaigns/count-campaign-items';
 import { notify } from '@/lib/notifications/notify';
-import type { UseCaseContext } from '@/lib/rotation/rotation-context';
+import { cancelRotation } from '@/lib/rotation/cancel-rotation';
+import { asSystem, type UseCaseContext } from '@/lib/use-case';
 
 export interface CancelCampaignOptions {
   /** Offer a cancel to each running rotation (default true). */
   cancelRunning?: boolean;
 }
 
-export async function cancelCampaign(campaignId: string, ctx: UseCaseContext, opts: CancelCampaignOptions = {}) {
+export async function cancelCampaign(ctx: UseCaseContext, campaignId: string, opts: CancelCampaignOptions = {}) {
   requireUuid(campaignId);
-  const result = await db.$transaction(async (tx) => {
+  const result = await ctx.db.$transaction(async (tx) => {
     const campaign = await loadCampaignForChange(
       tx,
       campaignId,
@@ -72,14 +72,13 @@ export async function cancelCampaign(campaignId: string, ctx: UseCaseContext, op
     };
   });
   if (opts.cancelRunning === false || result.rotationsLeftRunning === 0) return result;
-  const running = await db.campaignItem.findMany({
+  const running = await ctx.db.campaignItem.findMany({
     where: { campaignId, state: 'RUNNING', rotationId: { not: null } },
     select: { rotationId: true },
   });
-  const { cancelRotation } = await import('@/lib/rotation/cancel-rotation');
   for (const r of running) {
     try {
-      await cancelRotation(r.rotationId!, { actor: ctx.actor, now: ctx.now });
+      await cancelRotation(asSystem(ctx), r.rotationId!);
       result.rotationsCancelled++;
     } catch (e) {
       if (!isRekeyError(e)) throw e;

@@ -17,7 +17,7 @@ import { RekeyError, isRekeyError } from '@/lib/errors';
 import { DEFAULT_WAVES, WavesSchema, planWaves, waveSizes } from '@/lib/campaigns/plan-waves';
 import { SelectionSchema, resolveSelection } from '@/lib/campaigns/resolve-selection';
 import { findCertificateByIdOrThumbprint } from '@/lib/rotation/find-certificate';
-import type { UseCaseContext } from '@/lib/rotation/rotation-context';
+import type { UseCaseContext } from '@/lib/use-case';
 
 /** Above this many connectors a campaign counts as fleet-wide and needs a second admin's approval. */
 export const DEFAULT_APPROVAL_THRESHOLD = 100;
@@ -44,8 +44,8 @@ function badInput(e: z.ZodError): RekeyError {
 }
 
 export async function createCampaign(
-  input: CreateCampaignInput,
   ctx: UseCaseContext,
+  input: CreateCampaignInput,
   opts: CreateCampaignOptions = {},
 ) {
   const parsed = CreateCampaignSchema.safeParse(input);
@@ -115,7 +115,7 @@ export async function createCampaign(
   const requiresApproval = data.requiresApproval || total > threshold;
   const sizes = waveSizes(data.waves, eligible.length);
 
-  return db.$transaction(
+  return ctx.db.$transaction(
     async (tx) => {
       const campaign = await tx.campaign.create({
         data: {

@@ -15,6 +15,7 @@ import { getCampaignProgress } from '@/lib/campaigns/get-campaign-progress';
 import { startCampaign } from '@/lib/campaigns/start-campaign';
 import { tickCampaign } from '@/lib/campaigns/tick-campaign';
 import { insertRealCertificate, installInertRotationDeps } from '@/lib/campaigns/testing/campaign-fixture';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 const now = new Date('2026-12-01T12:00:00Z');
 const REGIONS = ['EU', 'US', 'APAC'];
@@ -53,6 +54,7 @@ afterAll(async () => {
 describe('a fleet-wide campaign', () => {
   it('plans, starts the canary and reports progress for 3,600 connectors', async () => {
     const { campaign, queued } = await createCampaign(
+      createUseCaseContext({ actor: { id: null, label: 'test' }, now }),
       {
         name: 'Fleet',
         selection: { kind: 'filter', filters: {} },
@@ -60,7 +62,6 @@ describe('a fleet-wide campaign', () => {
         concurrency: 50,
         waves: [{ size: 12 }, { percent: 10 }, { size: null }],
       },
-      { actor: { id: null, label: 'test' }, now },
     );
     expect(queued).toBe(3600);
     expect(campaign.state).toBe('AWAITING_APPROVAL'); // over the fleet-wide threshold
@@ -81,7 +82,7 @@ describe('a fleet-wide campaign', () => {
     expect(await db.campaignItem.count({ where: { campaignId: campaign.id, wave: 1 } })).toBe(360);
 
     await db.campaign.update({ where: { id: campaign.id }, data: { state: 'DRAFT', approvedAt: now } });
-    await startCampaign(campaign.id, { actor: { id: null, label: 'test' }, now });
+    await startCampaign(createUseCaseContext({ actor: { id: null, label: 'test' }, now }), campaign.id);
     const t = await tickCampaign(campaign.id, { clock: () => now, startRotation });
     expect(t).toMatchObject({ started: 12, currentWave: 0 });
     const p = await getCampaignProgress(db, campaign.id, { now });

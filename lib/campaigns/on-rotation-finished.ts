@@ -1,6 +1,7 @@
 /**
- * Called by the rotation engine, inside the transaction that moves a campaign rotation to a
- * terminal state or to NEEDS_ATTENTION: records the outcome on the campaign item and queues a
+ * The campaigns' subscriber to the rotation engine's events (lib/rotation/rotation-events.ts),
+ * run inside the transaction that moves a campaign rotation to a terminal state or to
+ * NEEDS_ATTENTION: records the outcome on the campaign item and queues a
  * `campaign.tick` (one waiting per campaign, however many rotations finish together).
  *
  * The item is matched by (campaign, connector), not only by rotation id, so an outcome that
@@ -8,7 +9,9 @@
  * (campaign cancelled while its rotation ran) gets the rotation's real outcome.
  */
 import { type Prisma } from '@/lib/db';
-import { enqueueCampaignTick } from '@/lib/campaigns/campaign-tick.job';
+import { campaignTickJob, enqueueCampaignTick } from '@/lib/campaigns/campaign-tick.job';
+import { notifyJobQueued } from '@/lib/jobs/job-notify';
+import type { RotationSubscriber } from '@/lib/rotation/rotation-events';
 
 export interface FinishedRotation {
   id: string;
@@ -49,3 +52,24 @@ export async function onRotationFinished(
   await enqueueCampaignTick(tx, rotation.campaignId);
   return n > 0;
 }
+
+/** `rotation.finished` / `rotation.needs_attention` → the item's outcome, and a tick woken after commit. */
+export const recordCampaignOutcome: RotationSubscriber<'rotation.finished' | 'rotation.needs_attention'> = async (
+  tx,
+  event,
+  { now, afterCommit },
+) => {
+  if (!event.rotation.campaignId) return;
+  await onRotationFinished(
+    tx,
+    {
+      id: event.rotation.id,
+      campaignId: event.rotation.campaignId,
+      connectorId: event.rotation.connectorId,
+      state: event.type === 'rotation.finished' ? event.state : 'NEEDS_ATTENTION',
+      errorMessage: event.errorMessage,
+    },
+    now,
+  );
+  afterCommit(() => notifyJobQueued(campaignTickJob.name));
+};

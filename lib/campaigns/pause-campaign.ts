@@ -3,13 +3,12 @@
  * still recorded on the items).
  */
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
-import { db } from '@/lib/db';
 import { loadCampaignForChange, requireUuid } from '@/lib/campaigns/campaign-access';
-import type { UseCaseContext } from '@/lib/rotation/rotation-context';
+import type { UseCaseContext } from '@/lib/use-case';
 
-export async function pauseCampaign(campaignId: string, ctx: UseCaseContext) {
+export async function pauseCampaign(ctx: UseCaseContext, campaignId: string) {
   requireUuid(campaignId);
-  return db.$transaction(async (tx) => {
+  return ctx.db.$transaction(async (tx) => {
     const campaign = await loadCampaignForChange(tx, campaignId, ctx.principal, 'operator', ['RUNNING'], 'paused');
     const next = await tx.campaign.update({ where: { id: campaignId }, data: { state: 'PAUSED' } });
     await appendAuditEvent(

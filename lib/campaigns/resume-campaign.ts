@@ -5,15 +5,14 @@
  * gate again instead, retry the failed first (retryFailed), then resume.
  */
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
-import { db } from '@/lib/db';
 import { notifyJobQueued } from '@/lib/jobs/job-notify';
 import { loadCampaignForChange, requireUuid } from '@/lib/campaigns/campaign-access';
 import { campaignTickJob, enqueueCampaignTick } from '@/lib/campaigns/campaign-tick.job';
-import type { UseCaseContext } from '@/lib/rotation/rotation-context';
+import type { UseCaseContext } from '@/lib/use-case';
 
-export async function resumeCampaign(campaignId: string, ctx: UseCaseContext) {
+export async function resumeCampaign(ctx: UseCaseContext, campaignId: string) {
   requireUuid(campaignId);
-  const updated = await db.$transaction(async (tx) => {
+  const updated = await ctx.db.$transaction(async (tx) => {
     const campaign = await loadCampaignForChange(tx, campaignId, ctx.principal, 'operator', ['PAUSED'], 'resumed');
     const waveCount = Array.isArray(campaign.waves) ? campaign.waves.length : 1;
     const open = await tx.campaignItem.count({

@@ -7,12 +7,11 @@
  */
 import { z } from 'zod';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
-import { db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { notifyJobQueued } from '@/lib/jobs/job-notify';
 import { loadCampaignForChange, requireUuid } from '@/lib/campaigns/campaign-access';
 import { campaignTickJob, enqueueCampaignTick } from '@/lib/campaigns/campaign-tick.job';
-import type { UseCaseContext } from '@/lib/rotation/rotation-context';
+import type { UseCaseContext } from '@/lib/use-case';
 import { retryRotation } from '@/lib/rotation/retry-rotation';
 
 export const RetryFailedSchema = z.object({
@@ -21,13 +20,13 @@ export const RetryFailedSchema = z.object({
 });
 export type RetryFailedInput = z.infer<typeof RetryFailedSchema>;
 
-export async function retryFailed(input: RetryFailedInput, ctx: UseCaseContext) {
+export async function retryFailed(ctx: UseCaseContext, input: RetryFailedInput) {
   const parsed = RetryFailedSchema.safeParse(input);
   if (!parsed.success)
     throw new RekeyError('BAD_INPUT', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const { campaignId, itemIds } = parsed.data;
   requireUuid(campaignId);
-  const result = await db.$transaction(async (tx) => {
+  const result = await ctx.db.$transaction(async (tx) => {
     const campaign = await loadCampaignForChange(
       tx,
       campaignId,
@@ -78,7 +77,7 @@ export async function retryFailed(input: RetryFailedInput, ctx: UseCaseContext) 
   // Each rotation retry is its own audited transaction (lib/rotation's admin event).
   let rotationsRetried = 0;
   for (const rotationId of result.attention) {
-    await retryRotation(rotationId, ctx);
+    await retryRotation(ctx, rotationId);
     rotationsRetried++;
   }
   return { campaign: result.campaign, requeued: result.requeued, rotationsRetried };

@@ -1,15 +1,14 @@
 /** Starts a DRAFT (and, when required, approved) campaign: RUNNING + audit + first tick, in one transaction. */
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
-import { db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { notifyJobQueued } from '@/lib/jobs/job-notify';
 import { loadCampaignForChange, requireUuid } from '@/lib/campaigns/campaign-access';
 import { campaignTickJob, enqueueCampaignTick } from '@/lib/campaigns/campaign-tick.job';
-import type { UseCaseContext } from '@/lib/rotation/rotation-context';
+import type { UseCaseContext } from '@/lib/use-case';
 
-export async function startCampaign(campaignId: string, ctx: UseCaseContext) {
+export async function startCampaign(ctx: UseCaseContext, campaignId: string) {
   requireUuid(campaignId);
-  const updated = await db.$transaction(async (tx) => {
+  const updated = await ctx.db.$transaction(async (tx) => {
     const campaign = await loadCampaignForChange(
       tx,
       campaignId,

@@ -30,14 +30,16 @@ import { countCampaignItems } from '@/lib/campaigns/count-campaign-items';
 import { readyToVerify } from '@/lib/campaigns/verify-campaign';
 import { WavesSchema, maxFailuresFor, type WaveSpec } from '@/lib/campaigns/plan-waves';
 import { notify } from '@/lib/notifications/notify';
-import type { UseCaseContext } from '@/lib/rotation/rotation-context';
-import { DISPATCH_LOCK_NAMESPACE, withCampaignDispatchLock } from '@/lib/rotation/rotation-lease';
+import type { UseCaseContext } from '@/lib/use-case';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
+import { DISPATCH_LOCK_NAMESPACE, withCampaignDispatchLock } from '@/lib/campaigns/campaign-dispatch-lock';
+import { startRotation } from '@/lib/rotation/start-rotation';
 
 export const STALE_CLAIM_MS = 5 * 60_000;
 
 export type StartRotationFn = (
-  input: { connectorId: string; toCertificateId: string; mode: 'rotate' | 'reestablish'; campaignId: string },
   ctx: UseCaseContext,
+  input: { connectorId: string; toCertificateId: string; mode: 'rotate' | 'reestablish'; campaignId: string },
 ) => Promise<{ id: string }>;
 
 export interface TickDeps {
@@ -306,10 +308,12 @@ async function phaseB(
       continue;
     }
     try {
-      const rotation = await deps.startRotation(
-        { connectorId: item.connectorId, toCertificateId: item.certificateId, mode: a.mode, campaignId },
-        { actor, now },
-      );
+      const rotation = await deps.startRotation(createUseCaseContext({ actor, now }), {
+        connectorId: item.connectorId,
+        toCertificateId: item.certificateId,
+        mode: a.mode,
+        campaignId,
+      });
       await link(item.id, rotation.id, now);
       out.started++;
     } catch (e) {
@@ -344,17 +348,15 @@ async function phaseB(
   return out;
 }
 
-async function defaultDeps(): Promise<TickDeps> {
-  const { startRotation } = await import('@/lib/rotation/start-rotation');
-  const { verifyCampaignOnTargets } = await import('@/lib/campaigns/verify-campaign');
-  return { clock: () => new Date(), startRotation, verify: (id, now) => verifyCampaignOnTargets(id, { now }) };
-}
+const DEFAULT_DEPS: TickDeps = {
+  clock: () => new Date(),
+  startRotation,
+  // Loaded when a campaign ends (it reads every tenant of the campaign once).
+  verify: async (id, now) => (await import('@/lib/campaigns/verify-campaign')).verifyCampaignOnTargets(id, { now }),
+};
 
 export async function tickCampaign(campaignId: string, depsIn?: Partial<TickDeps>): Promise<TickResult> {
-  const deps: TickDeps = {
-    ...(depsIn?.clock && depsIn.startRotation ? {} : await defaultDeps()),
-    ...depsIn,
-  } as TickDeps;
+  const deps: TickDeps = { ...DEFAULT_DEPS, ...depsIn };
   const result: TickResult = { state: 'RUNNING', decisions: [], started: 0, skipped: 0, failed: 0, currentWave: 0 };
   // Items skipped or failed at start free their slot at once: go round again (bounded).
   for (let round = 0; round < 20; round++) {

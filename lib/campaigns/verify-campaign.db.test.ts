@@ -13,6 +13,7 @@ import { seedDefaults } from '@/lib/seed/seed-defaults';
 import { buildCert } from '@/lib/testing/certs';
 import { addTenant } from '@/lib/tenants/add-tenant';
 import { scanTenant } from '@/lib/tenants/scan-tenant';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 const DAY = 86_400_000;
 const sha1 = (der: Buffer) => createHash('sha1').update(der).digest('hex').toUpperCase();
@@ -36,7 +37,11 @@ afterAll(async () => {
 
 describe('the final verification read', () => {
   it('fails an item whose tenant still holds the old key, verifies the others, and only then says Completed', async () => {
-    const ctx = { actor: { id: null, label: 'scheduler' }, graph: gs.graph };
+    const ctx = createUseCaseContext({
+      actor: { id: null, label: 'scheduler' },
+      now: new Date(),
+      graph: () => gs.graph,
+    });
     const oldC = cert('old');
     const newC = cert('new');
     // Three tenants: rotated cleanly; "rotated" but the old key is still there; already on the target.
@@ -49,8 +54,8 @@ describe('the final verification read', () => {
     for (const s of specs) {
       const t = gs.makeTenant({ name: s.name });
       gs.makeConnector(t.id, { displayName: 'Continuity Monitor', certificates: s.certs });
-      const tenant = await addTenant({ tenant: t.id, name: s.name }, ctx);
-      await scanTenant({ tenantId: tenant.id }, ctx);
+      const tenant = await addTenant(ctx, { tenant: t.id, name: s.name });
+      await scanTenant(ctx, { tenantId: tenant.id });
       const c = await db.connector.findFirstOrThrow({ where: { tenantId: tenant.id } });
       connectors.push({ id: c.id, tenant: s.name });
     }

@@ -10,9 +10,10 @@ import { getAdvisory } from '@/lib/detection/get-advisory';
 import { isRekeyError, type RekeyError } from '@/lib/errors';
 import { seedDefaults } from '@/lib/seed/seed-defaults';
 import { buildCertificate, buildConnectorType, buildTenant } from '@/lib/testing/fleet-builders';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 const now = new Date('2026-11-29T12:00:00Z');
-const ctx = { caller: 'system' as const, actor: SYSTEM_ACTOR, now };
+const ctx = createUseCaseContext({ actor: SYSTEM_ACTOR, now });
 type Cert = Awaited<ReturnType<typeof buildCertificate>>;
 let stolen: Cert, fresh: Cert, other: Cert;
 let ids: { onStolen: string[]; holdsStolen: string; clean: string; otherConn: string };
@@ -93,10 +94,12 @@ describe('advisories', () => {
       `sha256,${fresh.sha1Thumbprint},`,
       `serial,${other.serialNumber},CN=Vendor CA`,
     ].join('\n');
-    const err = await importAdvisory(
-      { content: csv, fileName: 'vendor.csv', title: 'Vendor advisory', severity: 'critical' },
-      ctx,
-    ).then(
+    const err = await importAdvisory(ctx, {
+      content: csv,
+      fileName: 'vendor.csv',
+      title: 'Vendor advisory',
+      severity: 'critical',
+    }).then(
       () => null,
       (e: unknown) => e as RekeyError,
     );
@@ -115,15 +118,12 @@ describe('advisories', () => {
   });
 
   it('a pasted thumbprint re-classifies at once every connector using or still holding the certificate', async () => {
-    const created = await createAdvisory(
-      {
-        title: 'Stolen connector certificate',
-        severity: 'critical',
-        compromiseStart: '2026-10-01T00:00:00Z',
-        indicators: `# from the vendor\n${stolen.sha1Thumbprint.toLowerCase().match(/../g)!.join(':')}\n`,
-      },
-      ctx,
-    );
+    const created = await createAdvisory(ctx, {
+      title: 'Stolen connector certificate',
+      severity: 'critical',
+      compromiseStart: '2026-10-01T00:00:00Z',
+      indicators: `# from the vendor\n${stolen.sha1Thumbprint.toLowerCase().match(/../g)!.join(':')}\n`,
+    });
     expect(created).toMatchObject({ indicators: 1, affectedConnectors: 3, reclassified: { changed: 3 } });
     for (const id of [...ids.onStolen, ids.holdsStolen]) expect(await statusOf(id)).toBe('compromised');
     expect(await statusOf(ids.clean)).toBe('healthy');
@@ -151,13 +151,13 @@ describe('advisories', () => {
       guidance: 'Rotate.',
       indicators: [{ serialNumber: `00${other.serialNumber}`, issuer: 'cn=vendor  ca' }],
     };
-    const created = await importAdvisory({ content: JSON.stringify(doc), fileName: 'advisory.json' }, ctx);
+    const created = await importAdvisory(ctx, { content: JSON.stringify(doc), fileName: 'advisory.json' });
     expect(created.affectedConnectors).toBe(1);
     expect(await statusOf(ids.otherConn)).toBe('compromised');
   });
 
   it('marking a certificate compromised creates an advisory naming its thumbprints and serial', async () => {
-    const created = await markCertificateCompromised({ certificateId: fresh.id }, ctx);
+    const created = await markCertificateCompromised(ctx, { certificateId: fresh.id });
     const adv = await db.advisory.findUniqueOrThrow({ where: { id: created.id }, include: { indicators: true } });
     expect(adv.source).toBe('certificate');
     expect(adv.indicators.map((i) => i.kind).sort()).toEqual(['serial', 'sha1', 'sha256']);
@@ -190,7 +190,11 @@ describe('advisories', () => {
       roles: [{ role: 'viewer' as const, allTenants: true, tenantIds: [], groups: [] }],
     };
     await expect(
-      createAdvisory({ title: 'x', severity: 'low', indicators: stolen.sha1Thumbprint }, { ...ctx, caller: viewer }),
+      createAdvisory(createUseCaseContext({ ...ctx, principal: viewer }), {
+        title: 'x',
+        severity: 'low',
+        indicators: stolen.sha1Thumbprint,
+      }),
     ).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });

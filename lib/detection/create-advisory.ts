@@ -5,12 +5,11 @@
  */
 import { z } from 'zod';
 import { refuseControlCharacters } from '@/lib/text/single-line';
-import type { Actor } from '@/lib/audit/append-audit-event';
-import { db as defaultDb, type Db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { requireFleetWide, type Caller } from '@/lib/detection/detection-access';
 import { advisoryInputError, parseAdvisoryText, SEVERITIES } from '@/lib/detection/parse-advisory';
 import { ADVISORY_TRANSACTION, persistAdvisory, type CreatedAdvisory } from '@/lib/detection/persist-advisory';
+import { callerOf, type UseCaseContext } from '@/lib/use-case';
 
 export { advisoryInputError };
 
@@ -26,20 +25,13 @@ export const CreateAdvisorySchema = z.object({
 });
 export type CreateAdvisoryInput = z.input<typeof CreateAdvisorySchema>;
 
-export interface DetectionContext {
-  caller: Caller;
-  actor: Actor;
-  now: Date;
-  db?: Db;
-}
-
 export function callerUserId(caller: Caller): string | null {
   return caller === 'system' ? null : caller.userId;
 }
 
-export async function createAdvisory(input: CreateAdvisoryInput, ctx: DetectionContext): Promise<CreatedAdvisory> {
-  const db = ctx.db ?? defaultDb;
-  requireFleetWide(ctx.caller, 'operator', 'Creating an advisory');
+export async function createAdvisory(ctx: UseCaseContext, input: CreateAdvisoryInput): Promise<CreatedAdvisory> {
+  const { db } = ctx;
+  requireFleetWide(callerOf(ctx), 'operator', 'Creating an advisory');
   const fields = CreateAdvisorySchema.safeParse(input);
   if (!fields.success)
     throw new RekeyError('BAD_INPUT', 'Some fields are not valid.', {
@@ -53,7 +45,7 @@ export async function createAdvisory(input: CreateAdvisoryInput, ctx: DetectionC
       persistAdvisory(tx, parsed.value, {
         actor: ctx.actor,
         now: ctx.now,
-        createdById: callerUserId(ctx.caller),
+        createdById: callerUserId(callerOf(ctx)),
         audit: { action: 'advisory.create' },
       }),
     ADVISORY_TRANSACTION,

@@ -3,10 +3,11 @@
  * tenant, so they need a fleet-wide role; per-tenant actions check the tenant's scope.
  * `'system'` is a trusted caller without a signed-in user (the CLI on the server, jobs).
  */
-import { canAccessTenant, isFleetWide, roleLabel, type Principal, type Role } from '@/lib/auth/principal';
+import { canAccessTenant, isFleetWide, roleLabel, type Role } from '@/lib/auth/principal';
 import { RekeyError } from '@/lib/errors';
 
-export type Caller = Principal | 'system';
+export type { Caller } from '@/lib/use-case';
+import type { Caller } from '@/lib/use-case';
 
 export function requireFleetWide(caller: Caller, min: Role, what: string): void {
   if (caller === 'system') return;

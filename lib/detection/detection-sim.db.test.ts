@@ -18,6 +18,7 @@ import { removeUnknownCredential } from '@/lib/detection/remove-unknown-credenti
 import { findFirstUseAfter } from '@/lib/detection/first-use-after-rotation';
 import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
 import { seedDefaults } from '@/lib/seed/seed-defaults';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 let gs: GraphSim;
 const now = new Date();
@@ -78,7 +79,7 @@ async function buildInventory(gs: GraphSim) {
   }
 }
 
-const ctx = () => ({ caller: 'system' as const, actor: SYSTEM_ACTOR, now, graph: gs.graph });
+const ctx = () => createUseCaseContext({ actor: SYSTEM_ACTOR, now, graph: () => gs.graph });
 const rekeyId = (entra: string) => tenantIdByEntra.get(entra)!;
 
 beforeAll(async () => {
@@ -87,20 +88,17 @@ beforeAll(async () => {
   const compromised = gs.manifest.vendor.certificates.find(
     (c) => c.name === gs.manifest.scenarios.compromisedCertificate,
   )!;
-  await importAdvisory(
-    {
-      content: JSON.stringify({
-        title: 'Litware Connect certificate stolen',
-        severity: 'critical',
-        publishedAt: now.toISOString(),
-        compromiseWindow: { start: new Date(now.getTime() - 14 * 86_400_000).toISOString() },
-        guidance: 'Re-establish the connection.',
-        indicators: [{ sha1: compromised.thumbprintSha1 }],
-      }),
-      fileName: 'litware.json',
-    },
-    ctx(),
-  );
+  await importAdvisory(ctx(), {
+    content: JSON.stringify({
+      title: 'Litware Connect certificate stolen',
+      severity: 'critical',
+      publishedAt: now.toISOString(),
+      compromiseWindow: { start: new Date(now.getTime() - 14 * 86_400_000).toISOString() },
+      guidance: 'Re-establish the connection.',
+      indicators: [{ sha1: compromised.thumbprintSha1 }],
+    }),
+    fileName: 'litware.json',
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -109,7 +107,7 @@ afterAll(async () => {
 
 describe('detection against the simulator demo fleet', () => {
   it('the drift scan flags the tenant with the extra credential, and no other', async () => {
-    const r = await scanDrift({ all: true }, ctx());
+    const r = await scanDrift(ctx(), { all: true });
     const s = gs.manifest.scenarios;
     const drifted = r.tenants.filter((t) => t.connectors.some((c) => c.drifted)).map((t) => t.tenantId);
     expect(drifted).toEqual([rekeyId(s.unknownCredentialTenantId!)]);
@@ -127,7 +125,7 @@ describe('detection against the simulator demo fleet', () => {
   });
 
   it('the sign-in scan finds exactly the seeded attacker tenants', async () => {
-    const r = await scanSignIns({ all: true }, ctx());
+    const r = await scanSignIns(ctx(), { all: true });
     const expected = gs.manifest.scenarios.attackerTargetedTenantIds.map(rekeyId).sort();
     expect(r.targetedTenants).toEqual(expected);
     const targetedNow = await db.tenant.findMany({
@@ -157,7 +155,7 @@ describe('detection against the simulator demo fleet', () => {
 
   it('the non-premium tenant says evidence is unavailable instead of looking clean', async () => {
     const np = rekeyId(gs.manifest.scenarios.nonPremiumTenantId!);
-    const r = await scanSignIns({ tenantIds: [np] }, ctx());
+    const r = await scanSignIns(ctx(), { tenantIds: [np] });
     expect(r.tenants[0]).toMatchObject({
       state: 'unavailable_license',
       detail: expect.stringMatching(/^evidence unavailable: .*P1\/P2/) as unknown,
@@ -195,19 +193,21 @@ describe('detection against the simulator demo fleet', () => {
     const s = gs.manifest.scenarios;
     const conn = await db.connector.findFirstOrThrow({ where: { appId: s.unknownCredential!.appId } });
     await expect(
-      removeUnknownCredential({ connectorId: conn.id, keyId: s.unknownCredential!.keyId, confirm: 'yes' }, ctx()),
+      removeUnknownCredential(ctx(), { connectorId: conn.id, keyId: s.unknownCredential!.keyId, confirm: 'yes' }),
     ).rejects.toMatchObject({ code: 'BAD_INPUT' });
     const current = (await getConnectorDrift(conn.id, { caller: 'system' })).known[0]!;
     await expect(
-      removeUnknownCredential(
-        { connectorId: conn.id, keyId: current.keyId, confirm: current.keyId.slice(0, 8) },
-        ctx(),
-      ),
+      removeUnknownCredential(ctx(), {
+        connectorId: conn.id,
+        keyId: current.keyId,
+        confirm: current.keyId.slice(0, 8),
+      }),
     ).rejects.toMatchObject({ code: 'BAD_INPUT' });
-    const r = await removeUnknownCredential(
-      { connectorId: conn.id, keyId: s.unknownCredential!.keyId, confirm: s.unknownCredential!.keyId.slice(0, 8) },
-      ctx(),
-    );
+    const r = await removeUnknownCredential(ctx(), {
+      connectorId: conn.id,
+      keyId: s.unknownCredential!.keyId,
+      confirm: s.unknownCredential!.keyId.slice(0, 8),
+    });
     expect(r.removed).toBe(true);
     const after = await getConnectorDrift(conn.id, { caller: 'system' });
     expect(after.unknown).toEqual([]);

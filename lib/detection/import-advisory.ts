@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { refuseControlCharacters } from '@/lib/text/single-line';
 import { db as defaultDb } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
-import { advisoryInputError, callerUserId, type DetectionContext } from '@/lib/detection/create-advisory';
+import { advisoryInputError, callerUserId } from '@/lib/detection/create-advisory';
+import { callerOf, type UseCaseContext } from '@/lib/use-case';
 import { requireFleetWide } from '@/lib/detection/detection-access';
 import { MAX_ADVISORY_BYTES, parseAdvisory, SEVERITIES } from '@/lib/detection/parse-advisory';
 import { tooLargeMessage } from '@/lib/limits';
@@ -31,9 +32,9 @@ export const ImportAdvisorySchema = z.object({
 });
 export type ImportAdvisoryInput = z.input<typeof ImportAdvisorySchema>;
 
-export async function importAdvisory(input: ImportAdvisoryInput, ctx: DetectionContext): Promise<CreatedAdvisory> {
+export async function importAdvisory(ctx: UseCaseContext, input: ImportAdvisoryInput): Promise<CreatedAdvisory> {
   const db = ctx.db ?? defaultDb;
-  requireFleetWide(ctx.caller, 'operator', 'Importing an advisory');
+  requireFleetWide(callerOf(ctx), 'operator', 'Importing an advisory');
   const fields = ImportAdvisorySchema.safeParse(input);
   if (!fields.success)
     throw new RekeyError('BAD_INPUT', 'Some fields are not valid.', {
@@ -50,7 +51,7 @@ export async function importAdvisory(input: ImportAdvisoryInput, ctx: DetectionC
       persistAdvisory(tx, parsed.value, {
         actor: ctx.actor,
         now: ctx.now,
-        createdById: callerUserId(ctx.caller),
+        createdById: callerUserId(callerOf(ctx)),
         audit: { action: 'advisory.import', extra: { fileName: fileName ?? null } },
       }),
     ADVISORY_TRANSACTION,

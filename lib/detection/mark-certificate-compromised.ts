@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { refuseControlCharacters } from '@/lib/text/single-line';
-import { db as defaultDb } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
-import { callerUserId, type DetectionContext } from '@/lib/detection/create-advisory';
+import { callerUserId } from '@/lib/detection/create-advisory';
+import { callerOf, type UseCaseContext } from '@/lib/use-case';
 import { requireFleetWide } from '@/lib/detection/detection-access';
 import { AdvisoryMetaSchema, normalizeSerial, SEVERITIES } from '@/lib/detection/parse-advisory';
 import { ADVISORY_TRANSACTION, persistAdvisory, type CreatedAdvisory } from '@/lib/detection/persist-advisory';
@@ -23,10 +23,10 @@ export const MarkCertificateCompromisedSchema = z.object({
 export type MarkCertificateCompromisedInput = z.input<typeof MarkCertificateCompromisedSchema>;
 
 export async function markCertificateCompromised(
+  ctx: UseCaseContext,
   input: MarkCertificateCompromisedInput,
-  ctx: DetectionContext,
 ): Promise<CreatedAdvisory> {
-  const db = ctx.db ?? defaultDb;
+  const { db } = ctx;
   const fields = MarkCertificateCompromisedSchema.safeParse(input);
   if (!fields.success)
     throw new RekeyError('BAD_INPUT', 'Some fields are not valid.', {
@@ -37,7 +37,7 @@ export async function markCertificateCompromised(
     select: { id: true, subject: true, issuer: true, serialNumber: true, sha1Thumbprint: true, sha256Thumbprint: true },
   });
   if (!cert) throw new RekeyError('NOT_FOUND', 'Certificate not found.', { certificateId: fields.data.certificateId });
-  requireFleetWide(ctx.caller, 'operator', 'Marking a certificate compromised');
+  requireFleetWide(callerOf(ctx), 'operator', 'Marking a certificate compromised');
   const meta = AdvisoryMetaSchema.safeParse({
     title: fields.data.title?.trim() || `Certificate ${cert.subject} (${cert.sha1Thumbprint}) marked compromised`,
     severity: fields.data.severity,
@@ -66,7 +66,7 @@ export async function markCertificateCompromised(
         {
           actor: ctx.actor,
           now: ctx.now,
-          createdById: callerUserId(ctx.caller),
+          createdById: callerUserId(callerOf(ctx)),
           audit: { action: 'advisory.mark_certificate', extra: { certificateId: cert.id } },
         },
       ),

@@ -6,6 +6,7 @@ import { createAdvisory } from '@/lib/detection/create-advisory';
 import { reclassifyConnectors } from '@/lib/detection/reclassify-connectors';
 import { seedDefaults } from '@/lib/seed/seed-defaults';
 import { buildCertificate, buildConnectorType } from '@/lib/testing/fleet-builders';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 const now = new Date('2026-11-29T12:00:00Z');
 const TENANTS = 3_000;
@@ -66,10 +67,11 @@ describe('reclassifyConnectors at fleet scale', () => {
 
   it('an advisory naming one certificate re-classifies its 3,000 connectors inside its transaction', async () => {
     const started = performance.now();
-    const created = await createAdvisory(
-      { title: 'Stolen key', severity: 'critical', indicators: certs[0]!.sha1Thumbprint },
-      { caller: 'system', actor: SYSTEM_ACTOR, now },
-    );
+    const created = await createAdvisory(createUseCaseContext({ actor: SYSTEM_ACTOR, now }), {
+      title: 'Stolen key',
+      severity: 'critical',
+      indicators: certs[0]!.sha1Thumbprint,
+    });
     console.log(
       `[bench] advisory affecting ${created.affectedConnectors} connectors created and applied in ${Math.round(performance.now() - started)} ms`,
     );

@@ -21,7 +21,7 @@ import type { Prisma } from '@/lib/db';
 import { RekeyError, isRekeyError } from '@/lib/errors';
 import { computeDrift, toDriftDetail } from '@/lib/detection/compute-drift';
 import { requireTenantVisible } from '@/lib/detection/detection-access';
-import { dbOf, graphOf, type ScanContext } from '@/lib/detection/detection-context';
+import { callerOf, type UseCaseContext } from '@/lib/use-case';
 import {
   readObservedCredentials,
   toObservedCredentialsJson,
@@ -59,10 +59,10 @@ const toFacts = (c: ReturnType<typeof describeKeyCredential>): ObservedCredentia
 });
 
 export async function removeUnknownCredential(
+  ctx: UseCaseContext,
   input: RemoveUnknownCredentialInput,
-  ctx: ScanContext,
 ): Promise<RemoveUnknownCredentialResult> {
-  const db = dbOf(ctx);
+  const { db } = ctx;
   const parsed = RemoveUnknownCredentialSchema.safeParse(input);
   if (!parsed.success)
     throw new RekeyError('BAD_INPUT', 'Some fields are not valid.', {
@@ -79,7 +79,7 @@ export async function removeUnknownCredential(
   });
   if (!c) throw new RekeyError('NOT_FOUND', 'Connector not found.');
   // authorize
-  requireTenantVisible(ctx.caller, c.tenant, 'operator', 'Connector');
+  requireTenantVisible(callerOf(ctx), c.tenant, 'operator', 'Connector');
   // validate: the confirmation, then the last scan, then the tenant as it is now
   if (confirm.toLowerCase() !== keyId.slice(0, 8).toLowerCase()) {
     throw new RekeyError(
@@ -106,7 +106,7 @@ export async function removeUnknownCredential(
       : { on: 'application', objectId: c.appObjectId };
   if (!target.objectId)
     throw new RekeyError('CONFLICT', `${c.displayName} has no service principal on record; scan the tenant again.`);
-  const gw = graphOf(ctx).gateway;
+  const gw = ctx.graph(c.tenant.entraTenantId).gateway;
   const tenantRef = { id: c.tenant.entraTenantId, name: c.tenant.displayName };
   const fresh = (await listKeyCredentials(gw, tenantRef, target)).map((k) =>
     toFacts(describeKeyCredential(k, target.on)),

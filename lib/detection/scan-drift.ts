@@ -16,7 +16,8 @@ import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import type { Prisma } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
 import { computeDrift, toDriftDetail, type DriftDetail } from '@/lib/detection/compute-drift';
-import { dbOf, graphOf, mapPool, type ScanContext } from '@/lib/detection/detection-context';
+import { mapPool, type ScanOptions } from '@/lib/detection/detection-context';
+import { callerOf, type UseCaseContext } from '@/lib/use-case';
 import {
   factsFromObserved,
   toObservedCredentialsJson,
@@ -56,9 +57,9 @@ export interface ScanDriftResult {
 const unknownKeys = (d: unknown) =>
   new Set(((d as DriftDetail | null)?.unknown ?? []).map((u) => `${u.on}:${u.keyId}`));
 
-async function scanTenant(t: ScanTenant, ctx: ScanContext): Promise<TenantDriftOutcome> {
-  const db = dbOf(ctx);
-  const gw = graphOf(ctx).gateway;
+async function scanTenant(t: ScanTenant, ctx: UseCaseContext): Promise<TenantDriftOutcome> {
+  const { db } = ctx;
+  const gw = ctx.graph(t.entraTenantId).gateway;
   const connectors = await db.connector.findMany({
     where: { tenantId: t.id },
     select: {
@@ -177,10 +178,14 @@ async function scanTenant(t: ScanTenant, ctx: ScanContext): Promise<TenantDriftO
   return out;
 }
 
-export async function scanDrift(selection: ScanSelection, ctx: ScanContext): Promise<ScanDriftResult> {
-  const db = dbOf(ctx);
-  const tenants = await selectScanTenants(db, ctx.caller, selection, { connectors: { some: {} } });
-  const results = await mapPool(tenants, ctx.concurrency ?? 8, (t) => scanTenant(t, ctx));
+export async function scanDrift(
+  ctx: UseCaseContext,
+  selection: ScanSelection,
+  opts: ScanOptions = {},
+): Promise<ScanDriftResult> {
+  const { db } = ctx;
+  const tenants = await selectScanTenants(db, callerOf(ctx), selection, { connectors: { some: {} } });
+  const results = await mapPool(tenants, opts.concurrency ?? 8, (t) => scanTenant(t, ctx));
   return {
     tenants: results,
     scannedConnectors: results.reduce((n, r) => n + r.connectors.filter((c) => c.ok).length, 0),

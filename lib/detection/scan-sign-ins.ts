@@ -21,7 +21,8 @@ import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { Prisma } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
 import { createAddressMatcher, type AddressMatcher } from '@/lib/detection/cidr';
-import { dbOf, graphOf, mapPool, type ScanContext } from '@/lib/detection/detection-context';
+import { mapPool, type ScanOptions } from '@/lib/detection/detection-context';
+import { callerOf, type UseCaseContext } from '@/lib/use-case';
 import { loadDetectionSettings } from '@/lib/detection/detection-settings';
 import { evidenceSince, loadAdvisoryIndicators, type LoadedAdvisories } from '@/lib/detection/load-advisory-indicators';
 import { readObservedCredentials } from '@/lib/detection/observed-credentials';
@@ -159,10 +160,10 @@ async function scanTenant(
   explicit: boolean,
   adv: LoadedAdvisories,
   matcher: AddressMatcher,
-  ctx: ScanContext,
+  ctx: UseCaseContext,
 ): Promise<TenantSignInOutcome> {
-  const db = dbOf(ctx);
-  const gw = graphOf(ctx).gateway;
+  const { db } = ctx;
+  const gw = ctx.graph(t.entraTenantId).gateway;
   const connectors = await db.connector.findMany({
     where: { tenantId: t.id },
     select: {
@@ -276,16 +277,20 @@ async function scanTenant(
   return out;
 }
 
-export async function scanSignIns(selection: ScanSelection, ctx: ScanContext): Promise<ScanSignInsResult> {
-  const db = dbOf(ctx);
+export async function scanSignIns(
+  ctx: UseCaseContext,
+  selection: ScanSelection,
+  opts: ScanOptions = {},
+): Promise<ScanSignInsResult> {
+  const { db } = ctx;
   const explicit = !('all' in selection);
   // "All" = tenants with an exposed connector (the status already folds in every observed credential).
-  const tenants = await selectScanTenants(db, ctx.caller, selection, {
+  const tenants = await selectScanTenants(db, callerOf(ctx), selection, {
     connectors: { some: { status: { in: [...EXPOSED_STATUSES] } } },
   });
   const [adv, settings] = await Promise.all([loadAdvisoryIndicators(db), loadDetectionSettings(db)]);
   const matcher = createAddressMatcher(settings.vendorCidrs);
-  const results = await mapPool(tenants, ctx.concurrency ?? 8, (t) => scanTenant(t, explicit, adv, matcher, ctx));
+  const results = await mapPool(tenants, opts.concurrency ?? 8, (t) => scanTenant(t, explicit, adv, matcher, ctx));
   const statuses = await db.connector.groupBy({
     by: ['tenantId'],
     where: { tenantId: { in: tenants.map((t) => t.id) }, status: 'targeted' },

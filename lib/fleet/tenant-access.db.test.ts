@@ -17,6 +17,7 @@ import { buildCert } from '@/lib/testing/certs';
 import { addTenant } from '@/lib/tenants/add-tenant';
 import { scanTenant } from '@/lib/tenants/scan-tenant';
 import { tenantJson } from '@/cli/commands/tenants';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 const HOUR = 3_600_000;
 const now = new Date('2026-12-03T12:00:00Z');
@@ -59,7 +60,11 @@ describe('tenants Rekey cannot read, against the simulator', () => {
   });
 
   it('counts each state on the overview, the list behind each tile, the report and the CLI; exposed stays exposed', async () => {
-    const ctx = { actor: { id: null, label: 'scheduler' }, graph: gs.graph };
+    const ctx = createUseCaseContext({
+      actor: { id: null, label: 'scheduler' },
+      now: new Date(),
+      graph: () => gs.graph,
+    });
     const cert = buildCert({
       subject: 'CN=vendor-leaked',
       notBefore: new Date(Date.now() - 86_400_000),
@@ -72,20 +77,32 @@ describe('tenants Rekey cannot read, against the simulator', () => {
     for (const t of [readable, revoked])
       gs.makeConnector(t.id, { displayName: 'Continuity Monitor', certificates: [cert.pem] });
     const [tr, tv, tn] = [
-      await addTenant({ tenant: readable.id, name: readable.name }, ctx),
-      await addTenant({ tenant: revoked.id, name: revoked.name }, ctx),
-      await addTenant({ tenant: neverScanned.id, name: neverScanned.name }, ctx),
+      await addTenant(ctx, { tenant: readable.id, name: readable.name }),
+      await addTenant(ctx, { tenant: revoked.id, name: revoked.name }),
+      await addTenant(ctx, { tenant: neverScanned.id, name: neverScanned.name }),
     ];
     const scanAt = new Date();
-    await scanTenant({ tenantId: tr.id }, { ...ctx, now: scanAt });
-    await scanTenant({ tenantId: tv.id }, { ...ctx, now: scanAt });
+    await scanTenant({ ...ctx, now: scanAt }, { tenantId: tr.id });
+    await scanTenant({ ...ctx, now: scanAt }, { tenantId: tv.id });
     // Both apps hold the leaked certificate: mark both exposed as an advisory would.
     await db.connector.updateMany({ where: { tenantId: { in: [tr.id, tv.id] } }, data: { status: 'compromised' } });
 
     // The tenant's admin removes Rekey: the next scan (a fresh process: no token issued before the
     // change) is refused and changes no connector.
     gs.sim.admin.revokeConsent(revoked.id, gs.manifest.managementApp.appId);
-    await expect(scanTenant({ tenantId: tv.id }, { ...ctx, graph: gs.newGraph(), now: new Date() })).rejects.toThrow();
+    await expect(
+      scanTenant(
+        {
+          ...ctx,
+          graph: (
+            (g) => () =>
+              g
+          )(gs.newGraph()),
+          now: new Date(),
+        },
+        { tenantId: tv.id },
+      ),
+    ).rejects.toThrow();
     const kept = await db.connector.findMany({ where: { tenantId: tv.id } });
     expect(kept.map((c) => c.status)).toEqual(['compromised']);
 

@@ -4,8 +4,7 @@
  * `{authorityHost}/{tenantId}/v2.0`). Needs no token and no consent.
  */
 import { RekeyError } from '@/lib/errors';
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { GUID } from '@/lib/text/guid';
 
 export type ResolvedTenant = { found: true; tenantId: string } | { found: false; reason: string };
 

@@ -12,6 +12,7 @@ import { RekeyError } from '@/lib/errors';
 import { startRotation } from '@/lib/rotation/start-rotation';
 import { invitationView } from '@/lib/invitations/invitation-status';
 import { recordInvitationStep } from '@/lib/invitations/open-invitation';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 export const ConfirmRotationSchema = z.object({
   invitationId: z.uuid(),
@@ -56,10 +57,11 @@ export async function confirmInvitationRotation(
   if (!(await recordInvitationStep(inv.id, 'ROTATING', ctx)))
     throw new RekeyError('CONFLICT', 'The invitation changed meanwhile; reload the page.');
   try {
-    const rotation = await startRotation(
-      { connectorId: inv.connector.id, toCertificateId: inv.certificateId, mode: 'rotate' },
-      { actor: ctx.actor, now: ctx.now },
-    );
+    const rotation = await startRotation(createUseCaseContext({ actor: ctx.actor, now: ctx.now }), {
+      connectorId: inv.connector.id,
+      toCertificateId: inv.certificateId,
+      mode: 'rotate',
+    });
     await db.invitation.updateMany({ where: { id: inv.id, rotationId: null }, data: { rotationId: rotation.id } });
     return { rotationId: rotation.id };
   } catch (e) {

@@ -5,7 +5,7 @@
  */
 import type { Prisma } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
-import type { JobDefinition } from '@/lib/jobs/job-definition';
+import type { JobQueue } from '@/lib/jobs/job-definition';
 import { ensureQueue, jobBoss } from '@/lib/jobs/job-queues';
 
 export interface EnqueueOptions {
@@ -37,7 +37,7 @@ export function transactionExecutor(tx: Prisma.TransactionClient): {
  */
 export async function enqueue<T>(
   tx: Prisma.TransactionClient,
-  job: JobDefinition<T>,
+  job: JobQueue<T>,
   data: T,
   opts: EnqueueOptions = {},
 ): Promise<string | null> {

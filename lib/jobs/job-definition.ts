@@ -32,6 +32,9 @@ export interface JobDefinition<T> {
   handle(data: T, ctx: JobContext): Promise<void>;
 }
 
+/** What sending needs: the queue, without the handler (so a module can queue a job it does not run). */
+export type JobQueue<T> = Pick<JobDefinition<T>, 'name' | 'queue' | 'schema'>;
+
 export function defineJob<T>(def: JobDefinition<T>): JobDefinition<T> {
   if (!/^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-_]*)+$/.test(def.name))
     throw new Error(`job names are dotted lower-case ids (e.g. rotation.advance), not "${def.name}"`);

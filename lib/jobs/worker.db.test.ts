@@ -15,6 +15,7 @@ import { setRotationDeps } from '@/lib/rotation/rotation-deps';
 import { closeLeasePool } from '@/lib/rotation/rotation-lease';
 import { startRotation } from '@/lib/rotation/start-rotation';
 import { rotationFixture, simCredentials, testRotationDeps } from '@/lib/rotation/testing/rotation-fixture';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 let gs: GraphSim;
 let worker: Worker;
@@ -74,8 +75,11 @@ describe('the job worker', () => {
   it('runs a started rotation to the end through rotation.advance jobs', async () => {
     const f = await rotationFixture(gs, { index: 1 });
     const rotation = await startRotation(
-      { connectorId: f.connector.id, toCertificateId: f.newCert.id },
-      { actor: { id: null, label: 'test' }, now: new Date() },
+      createUseCaseContext({ actor: { id: null, label: 'test' }, now: new Date() }),
+      {
+        connectorId: f.connector.id,
+        toCertificateId: f.newCert.id,
+      },
     );
     const done = await until(
       () => db.rotation.findUniqueOrThrow({ where: { id: rotation.id } }),

@@ -22,6 +22,7 @@ import {
   type SmtpSink,
   type WebhookReceiver,
 } from '@/lib/notifications/test-servers';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 const now = new Date('2026-12-01T12:00:00Z');
 let sink: SmtpSink;
@@ -204,24 +205,25 @@ describe('certificates entering the expiry window', () => {
 describe('settings', () => {
   it('are saved by an admin with an audit event, refused for an operator, validated', async () => {
     const admin = principal('admin');
-    const ctx = { actor: { id: admin.userId, label: admin.email }, now, principal: admin };
-    await updateNotificationSettings(
-      { email: { enabled: true, from: 'rekey@example.test', to: ['sec@example.test'] } },
-      ctx,
-    );
+    const ctx = createUseCaseContext({ actor: { id: admin.userId, label: admin.email }, now, principal: admin });
+    await updateNotificationSettings(ctx, {
+      email: { enabled: true, from: 'rekey@example.test', to: ['sec@example.test'] },
+    });
     expect((await db.setting.findUnique({ where: { key: NOTIFICATION_SETTING_KEY } }))?.value).toMatchObject({
       email: { enabled: true, to: ['sec@example.test'] },
       webhook: { enabled: false },
     });
     expect(await db.auditEvent.count({ where: { action: 'settings.notifications.updated' } })).toBe(1);
-    await expect(updateNotificationSettings({}, { ...ctx, principal: principal('operator') })).rejects.toMatchObject({
+    await expect(
+      updateNotificationSettings(createUseCaseContext({ ...ctx, principal: principal('operator') }), {}),
+    ).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });
     await expect(
-      updateNotificationSettings({ email: { enabled: true, to: ['not an address'] } } as never, ctx),
+      updateNotificationSettings(ctx, { email: { enabled: true, to: ['not an address'] } } as never),
     ).rejects.toMatchObject({ code: 'BAD_INPUT' });
     // a test message goes out at once
-    expect(await sendTestNotification('email', ctx, { env })).toBe('sent');
+    expect(await sendTestNotification(ctx, 'email', { env })).toBe('sent');
     expect(sink.messages[0]!.text).toContain('Test notification from');
   });
 

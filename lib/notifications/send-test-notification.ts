@@ -3,11 +3,11 @@ import { isFleetWide } from '@/lib/auth/principal';
 import { RekeyError } from '@/lib/errors';
 import type { NotificationChannel } from '@/lib/notifications/notification-send.job';
 import { sendNotification, type SendOptions } from '@/lib/notifications/send-notification';
-import type { UseCaseContext } from '@/lib/rotation/rotation-context';
+import type { UseCaseContext } from '@/lib/use-case';
 
 export async function sendTestNotification(
-  channel: NotificationChannel,
   ctx: UseCaseContext,
+  channel: NotificationChannel,
   o: SendOptions = {},
 ): Promise<'sent' | 'disabled'> {
   if (ctx.principal && !isFleetWide(ctx.principal, 'admin'))

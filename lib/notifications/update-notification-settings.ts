@@ -16,11 +16,11 @@ import {
   type NotificationSettings,
   type NotificationSettingsInput,
 } from '@/lib/notifications/notification-settings';
-import type { UseCaseContext } from '@/lib/rotation/rotation-context';
+import type { UseCaseContext } from '@/lib/use-case';
 
 export async function updateNotificationSettings(
-  input: NotificationSettingsInput,
   ctx: UseCaseContext,
+  input: NotificationSettingsInput,
 ): Promise<NotificationSettings> {
   if (ctx.principal && !isFleetWide(ctx.principal, 'admin'))
     throw new RekeyError('FORBIDDEN', 'Changing notification settings needs the Admin role.', { need: 'admin' });

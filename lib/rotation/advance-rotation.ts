@@ -13,19 +13,15 @@ import { randomUUID } from 'node:crypto';
 import { appendAuditEvent, SYSTEM_ACTOR } from '@/lib/audit/append-audit-event';
 import { db, Prisma } from '@/lib/db';
 import { factsFromObserved, toObservedCredentialsJson } from '@/lib/detection/observed-credentials';
-import { reclassifyConnectorsInTransaction } from '@/lib/detection/reclassify-connectors';
 import type { ObservedCredential } from '@/lib/graph/describe-key-credential';
 import { RekeyError, isRekeyError } from '@/lib/errors';
 import { isTransient } from '@/lib/graph/graph-errors';
-import { onRotationFinished } from '@/lib/campaigns/on-rotation-finished';
-import { onInvitationRotationFinished } from '@/lib/invitations/on-invitation-rotation-finished';
-import { notifyRotationNeedsAttention } from '@/lib/notifications/notify-rotation-needs-attention';
-import { enqueue } from '@/lib/jobs/enqueue';
 import { notifyJobQueued } from '@/lib/jobs/job-notify';
 import { isTerminal, transition, type MachineEvent, type StepError } from '@/lib/rotation/machine';
-import { BUSY_RECHECK_MS, rotationAdvanceJob } from '@/lib/rotation/rotation-advance.job';
+import { BUSY_RECHECK_MS, ROTATION_ADVANCE_QUEUE, enqueueAdvance } from '@/lib/rotation/rotation-advance-queue';
 import { rotationDeps, type RotationDeps } from '@/lib/rotation/rotation-deps';
 import { mergeFacts, readFacts } from '@/lib/rotation/rotation-facts';
+import { rotationEvents, type RotationRef } from '@/lib/rotation/rotation-events';
 import { withRotationLease } from '@/lib/rotation/rotation-lease';
 import { reuseReads } from '@/lib/rotation/reuse-reads-port';
 import {
@@ -66,14 +62,6 @@ export interface AdvanceOptions {
 const DEFAULT_MAX_STEPS = 16;
 
 /** Queues the next advance for a rotation inside `tx` (one waiting job per rotation). */
-export async function enqueueAdvance(tx: Prisma.TransactionClient, rotationId: string, runAt?: Date): Promise<void> {
-  await enqueue(
-    tx,
-    rotationAdvanceJob,
-    { rotationId },
-    { singletonKey: rotationId, ...(runAt ? { startAfter: runAt } : {}) },
-  );
-}
 
 function toEvent(e: unknown, jitterMs: number): MachineEvent {
   if (e instanceof StepFailure) {
@@ -139,12 +127,7 @@ export async function advanceRotation(
       break;
     }
   }
-  if (value.kind === 'stepped' || value.kind === 'not_due') notifyJobQueued(rotationAdvanceJob.name);
-  if (
-    value.kind === 'stepped' &&
-    ['SUCCEEDED', 'FAILED', 'CANCELLED', 'ROLLED_BACK', 'NEEDS_ATTENTION'].includes(value.state)
-  )
-    notifyJobQueued('campaign.tick');
+  if (value.kind === 'stepped' || value.kind === 'not_due') notifyJobQueued(ROTATION_ADVANCE_QUEUE.name);
   return value;
 }
 
@@ -224,6 +207,14 @@ async function runOneStep(
     success?.message ??
     (event.type === 'step_failed_transient' || event.type === 'step_failed_permanent' ? event.message : '');
 
+  const afterCommit: (() => void)[] = [];
+  const meta = { now, afterCommit: (fn: () => void) => void afterCommit.push(fn) };
+  const ref: RotationRef = {
+    id: r.id,
+    campaignId: r.campaignId,
+    connectorId: r.connectorId,
+    tenantId: r.connector.tenantId,
+  };
   try {
     await db.$transaction(async (tx) => {
       // Raw statements for the two writes every step makes (a typed Prisma query costs several
@@ -279,34 +270,27 @@ async function runOneStep(
               : {}),
           },
         });
-        await reclassifyConnectorsInTransaction(
+        // Detection re-classifies from what the last verification read (in this transaction).
+        await rotationEvents.publish(
           tx,
-          { connectorIds: [r.connectorId] },
-          { now, actor: SYSTEM_ACTOR, reason: 'rotation.succeeded' },
+          { type: 'connector.changed', connectorId: r.connectorId, reason: 'rotation.succeeded' },
+          meta,
         );
       }
-      if (isTerminal(result.state) || result.state === 'NEEDS_ATTENTION') {
-        // The campaign (if any) records the outcome and dispatches the next rotation.
-        await onRotationFinished(
+      // Campaigns record the outcome and dispatch the next rotation; notifications tell people.
+      const errorMessage = result.error?.message ?? null;
+      if (isTerminal(result.state))
+        await rotationEvents.publish(
           tx,
-          {
-            id: r.id,
-            campaignId: r.campaignId,
-            connectorId: r.connectorId,
-            state: result.state,
-            errorMessage: result.error?.message ?? null,
-          },
-          now,
+          { type: 'rotation.finished', rotation: ref, state: result.state, errorMessage },
+          meta,
         );
-        // An invitation's rotation: record its outcome and delete the customer's tokens (ADR 027).
-        await onInvitationRotationFinished(
+      else if (result.state === 'NEEDS_ATTENTION')
+        await rotationEvents.publish(
           tx,
-          { id: r.id, connectorId: r.connectorId, state: result.state, errorMessage: result.error?.message ?? null },
-          now,
+          { type: 'rotation.needs_attention', rotation: ref, entered: r.state !== 'NEEDS_ATTENTION', errorMessage },
+          meta,
         );
-      }
-      if (result.state === 'NEEDS_ATTENTION' && r.state !== 'NEEDS_ATTENTION')
-        await notifyRotationNeedsAttention(tx, r.id, now);
       await appendAuditEvent(
         tx,
         SYSTEM_ACTOR,
@@ -348,6 +332,7 @@ async function runOneStep(
     if (isRekeyError(e) && e.code === 'CONFLICT') return { kind: 'stale', reason: e.message };
     throw e;
   }
+  for (const fn of afterCommit) fn();
   // The next step of this run re-reads only the rotation row (unless the connector changed).
   if (goOn && !success?.connection) {
     run.loaded = r;

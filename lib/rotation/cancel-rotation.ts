@@ -4,17 +4,16 @@
  * it again (cancel_remove_new) and then ends CANCELLED. Takes the rotation's lock so it never
  * races a running step.
  */
-import { onRotationFinished } from '@/lib/campaigns/on-rotation-finished';
-import { onInvitationRotationFinished } from '@/lib/invitations/on-invitation-rotation-finished';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { requireTenantAccess } from '@/lib/auth/tenant-access';
-import { db, type Prisma } from '@/lib/db';
+import type { Prisma } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { notifyJobQueued } from '@/lib/jobs/job-notify';
-import { enqueueAdvance } from '@/lib/rotation/advance-rotation';
 import { loadRotation, machineStateOf } from '@/lib/rotation/load-rotation';
 import { transition, type MachineEvent } from '@/lib/rotation/machine';
-import type { UseCaseContext } from '@/lib/rotation/rotation-context';
+import type { UseCaseContext } from '@/lib/use-case';
+import { ROTATION_ADVANCE_QUEUE, enqueueAdvance } from '@/lib/rotation/rotation-advance-queue';
+import { rotationEvents } from '@/lib/rotation/rotation-events';
 import { withRotationLease } from '@/lib/rotation/rotation-lease';
 
 /** Applies an admin event (cancel / retry) under the rotation's lock, in one transaction. */
@@ -23,6 +22,7 @@ export async function applyAdminEvent(
   event: Extract<MachineEvent, { type: 'cancel' | 'retry' }>,
   ctx: UseCaseContext,
 ) {
+  const afterCommit: (() => void)[] = [];
   const leased = await withRotationLease(rotationId, async () => {
     const r = await loadRotation(rotationId);
     if (!r) throw new RekeyError('NOT_FOUND', `Rotation ${rotationId} not found.`);
@@ -40,7 +40,7 @@ export async function applyAdminEvent(
         `Cannot ${event.type} rotation ${r.id} of ${r.connector.displayName}: ${result.reason}`,
         { state: r.state, step: r.step },
       );
-    return db.$transaction(async (tx) => {
+    return ctx.db.$transaction(async (tx) => {
       const updated = await tx.rotation.updateMany({
         where: { id: r.id, version: r.version },
         data: {
@@ -68,26 +68,20 @@ export async function applyAdminEvent(
         },
       });
       if (result.state === 'CANCELLED') {
-        await onRotationFinished(
+        await rotationEvents.publish(
           tx as Prisma.TransactionClient,
           {
-            id: r.id,
-            campaignId: r.campaignId,
-            connectorId: r.connectorId,
+            type: 'rotation.finished',
+            rotation: {
+              id: r.id,
+              campaignId: r.campaignId,
+              connectorId: r.connectorId,
+              tenantId: r.connector.tenantId,
+            },
             state: 'CANCELLED',
             errorMessage: `Cancelled by ${ctx.actor.label}.`,
           },
-          ctx.now,
-        );
-        await onInvitationRotationFinished(
-          tx as Prisma.TransactionClient,
-          {
-            id: r.id,
-            connectorId: r.connectorId,
-            state: 'CANCELLED',
-            errorMessage: `Cancelled by ${ctx.actor.label}.`,
-          },
-          ctx.now,
+          { now: ctx.now, afterCommit: (fn) => void afterCommit.push(fn) },
         );
       }
       await appendAuditEvent(
@@ -113,10 +107,11 @@ export async function applyAdminEvent(
       'CONFLICT',
       `A step of rotation ${rotationId} is running right now; try again in a few seconds.`,
     );
-  notifyJobQueued('rotation.advance');
+  notifyJobQueued(ROTATION_ADVANCE_QUEUE.name);
+  for (const fn of afterCommit) fn();
   return leased.value;
 }
 
-export async function cancelRotation(rotationId: string, ctx: UseCaseContext) {
+export async function cancelRotation(ctx: UseCaseContext, rotationId: string) {
   return applyAdminEvent(rotationId, { type: 'cancel' }, ctx);
 }

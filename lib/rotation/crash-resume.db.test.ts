@@ -14,6 +14,7 @@ import { closeJobQueues } from '@/lib/jobs/job-queues';
 import { closeLeasePool } from '@/lib/rotation/rotation-lease';
 import { startRotation } from '@/lib/rotation/start-rotation';
 import { TEST_MASTER_KEY, rotationFixture, simCredentials } from '@/lib/rotation/testing/rotation-fixture';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 let gs: GraphSim;
@@ -86,8 +87,8 @@ describe('crash-resume', () => {
       const f = await rotationFixture(gs, { index: mode === 'rotate' ? 2 : 3 });
       const displayName = f.connector.displayName;
       const rotation = await startRotation(
+        createUseCaseContext({ actor: { id: null, label: 'crash-test' }, now: new Date() }),
         { connectorId: f.connector.id, toCertificateId: f.newCert.id, mode, recreate },
-        { actor: { id: null, label: 'crash-test' }, now: new Date() },
       );
 
       // Sample the tenant continuously: the connector must always hold the old or the new key.

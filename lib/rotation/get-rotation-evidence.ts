@@ -6,7 +6,7 @@
 import { requireTenantAccess } from '@/lib/auth/tenant-access';
 import { db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
-import type { UseCaseContext } from '@/lib/rotation/rotation-context';
+import type { UseCaseContext } from '@/lib/use-case';
 import { readFacts, type RotationFacts } from '@/lib/rotation/rotation-facts';
 
 export interface RotationEvidence {
@@ -33,8 +33,8 @@ export interface RotationEvidence {
 }
 
 export async function getRotationEvidence(
-  rotationId: string,
   ctx: Pick<UseCaseContext, 'principal'>,
+  rotationId: string,
 ): Promise<RotationEvidence> {
   const r = await db.rotation.findUnique({
     where: { id: rotationId },

@@ -14,10 +14,11 @@ import type { RotationDeps } from '@/lib/rotation/rotation-deps';
 import { closeLeasePool } from '@/lib/rotation/rotation-lease';
 import { startRotation } from '@/lib/rotation/start-rotation';
 import { rotationFixture, testRotationDeps } from '@/lib/rotation/testing/rotation-fixture';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 let gs: GraphSim;
 let deps: RotationDeps;
-const ctx = () => ({ actor: { id: null, label: 'wizard-user' }, now: new Date() });
+const ctx = () => createUseCaseContext({ actor: { id: null, label: 'wizard-user' }, now: new Date() });
 const byName = (checks: { name: string; status: string; message: string; detail?: string }[]) =>
   Object.fromEntries(checks.map((c) => [c.name, c]));
 
@@ -71,7 +72,7 @@ describe('preflightRotation', () => {
 
   it('fails while another rotation is active', async () => {
     const f = await rotationFixture(gs, { index: 1 });
-    await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
+    await startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id });
     const r = await preflightRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx(), deps);
     expect(byName(r.checks).nothingElseRotating).toMatchObject({ status: 'fail' });
   });
@@ -154,9 +155,9 @@ describe('the wizard’s stored preflight (ADR 020)', () => {
 describe('getRotationEvidence', () => {
   it('summarises before/after credentials, steps with times, and who did what', async () => {
     const f = await rotationFixture(gs, { index: 2 });
-    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
+    const rotation = await startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id });
     for (let i = 0; i < 5; i++) await advanceRotation(rotation.id, deps);
-    const e = await getRotationEvidence(rotation.id, {});
+    const e = await getRotationEvidence({}, rotation.id);
     expect(e.rotation).toMatchObject({ state: 'SUCCEEDED', plan: 'rotate', startedBy: 'wizard-user' });
     expect(e.from?.sha1).toBe(f.sim.oldSha1);
     expect(e.to.sha1).toBe(f.sim.newSha1);

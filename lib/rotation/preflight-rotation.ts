@@ -14,7 +14,7 @@ import { getCertificateByIdOrThumbprint } from '@/lib/rotation/find-certificate'
 import { ACTIVE_STATES } from '@/lib/rotation/machine';
 import { untrustedReplacements, vaultHoldsMatchingKey } from '@/lib/rotation/preflight-trust';
 import { evaluatePreflight, type PreflightCheck, type PreflightFacts } from '@/lib/rotation/preflight-checks';
-import type { UseCaseContext } from '@/lib/rotation/rotation-context';
+import type { UseCaseContext } from '@/lib/use-case';
 import { rotationDeps, type RotationDeps } from '@/lib/rotation/rotation-deps';
 
 export const PreflightRotationSchema = z.object({

@@ -18,10 +18,11 @@ import { startRotation } from '@/lib/rotation/start-rotation';
 import { recreatedUniqueName } from '@/lib/rotation/steps/recreate-connection';
 import { rotationFixture, simCredentials, testRotationDeps } from '@/lib/rotation/testing/rotation-fixture';
 import { DEMO_REPLICATION } from '@/sim/server';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 let gs: GraphSim;
 let deps: RotationDeps;
-const ctx = () => ({ actor: { id: null, label: 'test-admin' }, now: new Date() });
+const ctx = () => createUseCaseContext({ actor: { id: null, label: 'test-admin' }, now: new Date() });
 
 beforeAll(async () => {
   gs = await startGraphSim({ throttling: false, replication: DEMO_REPLICATION });
@@ -59,7 +60,7 @@ async function settled<T>(read: () => T): Promise<T> {
 describe('rotations under replication lag', () => {
   it('rotate: every plan step survives stale reads; exactly the new key is left, the old one refused', async () => {
     const f = await rotationFixture(gs);
-    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
+    const rotation = await startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id });
     const outcomes = await runToEnd(rotation.id);
     const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
     expect(r.state, `${r.errorCode}: ${r.errorMessage} (${outcomes.join(', ')})`).toBe('SUCCEEDED');
@@ -71,10 +72,11 @@ describe('rotations under replication lag', () => {
 
   it('re-establish (credential): the old key goes first, the add never puts it back from a stale read', async () => {
     const f = await rotationFixture(gs, { index: 1 });
-    const rotation = await startRotation(
-      { connectorId: f.connector.id, toCertificateId: f.newCert.id, mode: 'reestablish' },
-      ctx(),
-    );
+    const rotation = await startRotation(ctx(), {
+      connectorId: f.connector.id,
+      toCertificateId: f.newCert.id,
+      mode: 'reestablish',
+    });
     const outcomes = await runToEnd(rotation.id);
     const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
     expect(r.state, `${r.errorCode}: ${r.errorMessage} (${outcomes.join(', ')})`).toBe('SUCCEEDED');
@@ -85,10 +87,12 @@ describe('rotations under replication lag', () => {
     const f = await rotationFixture(gs, { index: 2 });
     const tenant = gs.sim.admin.getTenant(f.sim.tenantId);
     const appsBefore = tenant.applications.size;
-    const rotation = await startRotation(
-      { connectorId: f.connector.id, toCertificateId: f.newCert.id, mode: 'reestablish', recreate: true },
-      ctx(),
-    );
+    const rotation = await startRotation(ctx(), {
+      connectorId: f.connector.id,
+      toCertificateId: f.newCert.id,
+      mode: 'reestablish',
+      recreate: true,
+    });
     const outcomes = await runToEnd(rotation.id);
     const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
     expect(r.state, `${r.errorCode}: ${r.errorMessage} (${outcomes.join(', ')})`).toBe('SUCCEEDED');

@@ -4,7 +4,7 @@
  * install their own with `setRotationDeps`.
  */
 import type { HeldKey, RotationGraphPort } from '@/lib/rotation/graph-port';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '@/lib/rotation/machine';
+import type { RetryPolicy } from '@/lib/rotation/machine';
 
 export interface KeyToOpen {
   sealedPrivateKey: string;
@@ -34,9 +34,3 @@ export async function rotationDeps(): Promise<RotationDeps> {
   );
   return globalForDeps.__rekeyRotationDeps;
 }
-
-export const defaultDepsPart = {
-  retryPolicy: DEFAULT_RETRY_POLICY,
-  jitterMs: () => Math.floor(Math.random() * 1_000),
-  clock: () => new Date(),
-};

@@ -11,7 +11,11 @@ const LOCK_NAMESPACE = 0x52_4b_59; // arbitrary: the advisory-lock class for rot
 
 const globalForLease = globalThis as unknown as { __rekeyLeasePool?: { url: string; pool: pg.Pool } };
 
-function pool(): pg.Pool {
+/**
+ * The pool of connections that hold session-level advisory locks (rotation leases here, the
+ * campaign dispatch lock in lib/campaigns): separate from Prisma's, whose connections are shared.
+ */
+export function leasePool(): pg.Pool {
   const url = process.env.DATABASE_URL;
   if (!url) throw new RekeyError('CONFIG', 'DATABASE_URL is not set.');
   const cur = globalForLease.__rekeyLeasePool;
@@ -30,7 +34,7 @@ export type LeaseResult<T> = { acquired: true; value: T } | { acquired: false };
 
 /** Runs `fn` while holding the rotation's lock; `{ acquired: false }` when someone else holds it. */
 export async function withRotationLease<T>(rotationId: string, fn: () => Promise<T>): Promise<LeaseResult<T>> {
-  const client = await pool().connect();
+  const client = await leasePool().connect();
   let locked = false;
   try {
     const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS ok', [
@@ -45,37 +49,6 @@ export async function withRotationLease<T>(rotationId: string, fn: () => Promise
       await client
         .query('SELECT pg_advisory_unlock($1::int, hashtext($2))', [LOCK_NAMESPACE, rotationId])
         .catch(() => undefined);
-    client.release();
-  }
-}
-
-/** Advisory-lock class of campaign dispatchers (lib/campaigns/tick-campaign.ts). */
-export const DISPATCH_LOCK_NAMESPACE = 0x52_4b_43;
-
-/**
- * Runs `fn` while holding a SHARED session-level advisory lock for the campaign's dispatchers on
- * a connection of its own; `fn` gets that connection's backend pid. A dispatcher that dies loses
- * the lock with its connection, so "no other holder" means no live dispatcher is between claiming
- * items and starting their rotations.
- */
-export async function withCampaignDispatchLock<T>(
-  campaignId: string,
-  fn: (backendPid: number) => Promise<T>,
-): Promise<T> {
-  const client = await pool().connect();
-  try {
-    const r = await client.query<{ pid: number }>(
-      'SELECT pg_advisory_lock_shared($1::int, hashtext($2)), pg_backend_pid() AS pid',
-      [DISPATCH_LOCK_NAMESPACE, campaignId],
-    );
-    try {
-      return await fn(r.rows[0]!.pid);
-    } finally {
-      await client
-        .query('SELECT pg_advisory_unlock_shared($1::int, hashtext($2))', [DISPATCH_LOCK_NAMESPACE, campaignId])
-        .catch(() => undefined);
-    }
-  } finally {
     client.release();
   }
 }

@@ -19,11 +19,12 @@ import { closeLeasePool, withRotationLease } from '@/lib/rotation/rotation-lease
 import { startRotation } from '@/lib/rotation/start-rotation';
 import { addNew } from '@/lib/rotation/steps/add-new';
 import { rotationFixture, simCredentials, testRotationDeps } from '@/lib/rotation/testing/rotation-fixture';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 let gs: GraphSim;
 let deps: RotationDeps;
 const actor = { id: null, label: 'test-admin' };
-const ctx = () => ({ actor, now: new Date() });
+const ctx = () => createUseCaseContext({ actor, now: new Date() });
 
 beforeAll(async () => {
   gs = await startGraphSim({ throttling: false });
@@ -65,10 +66,10 @@ describe('rotate key (make-before-break)', () => {
   it('adds the new key with addKey when Rekey holds the old key, verifies, removes the old one and proves it is refused', async () => {
     const f = await rotationFixture(gs);
     expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.oldSha1]);
-    const rotation = await startRotation(
-      { connectorId: f.connector.id, toCertificateId: f.newCert.sha1Thumbprint.toLowerCase() },
-      ctx(),
-    );
+    const rotation = await startRotation(ctx(), {
+      connectorId: f.connector.id,
+      toCertificateId: f.newCert.sha1Thumbprint.toLowerCase(),
+    });
     expect(rotation).toMatchObject({
       state: 'PENDING',
       step: 'preflight',
@@ -156,7 +157,7 @@ describe('rotate key (make-before-break)', () => {
 
   it('adds with PATCH and says why when Rekey does not hold the old private key', async () => {
     const f = await rotationFixture(gs, { holdOldKey: false });
-    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
+    const rotation = await startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id });
     await runToEnd(rotation.id);
     const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
     expect(r.state).toBe('SUCCEEDED');
@@ -169,7 +170,7 @@ describe('rotate key (make-before-break)', () => {
 
   it('re-running add_new after a crash that wrote to the tenant but never committed adds nothing twice', async () => {
     const f = await rotationFixture(gs);
-    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
+    const rotation = await startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id });
     await advanceRotation(rotation.id, deps, ONE_STEP); // preflight
     // A worker ran add_new against the tenant and died before its transaction committed:
     const loaded = (await loadRotation(rotation.id))!;
@@ -186,7 +187,7 @@ describe('rotate key (make-before-break)', () => {
 
   it('rolls back when the new credential cannot be verified: removes the new key, keeps the old one, and says so', async () => {
     const f = await rotationFixture(gs, { wrongNewKey: true });
-    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
+    const rotation = await startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id });
     await runToEnd(rotation.id);
     const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
     expect(r.state).toBe('ROLLED_BACK');
@@ -201,7 +202,7 @@ describe('rotate key (make-before-break)', () => {
 
   it('waits and retries after a transient Graph failure, then completes', async () => {
     const f = await rotationFixture(gs);
-    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
+    const rotation = await startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id });
     await advanceRotation(rotation.id, deps, ONE_STEP); // preflight
     gs.sim.faults.failNext(30, 503, { retryAfterSeconds: 0 });
     const fast = testRotationDeps(gs, { retryPolicy: { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 5 } });
@@ -220,10 +221,11 @@ describe('rotate key (make-before-break)', () => {
 describe('re-establish connection', () => {
   it('removes the compromised credential first, then adds and verifies the new one', async () => {
     const f = await rotationFixture(gs);
-    const rotation = await startRotation(
-      { connectorId: f.connector.id, toCertificateId: f.newCert.id, mode: 'reestablish' },
-      ctx(),
-    );
+    const rotation = await startRotation(ctx(), {
+      connectorId: f.connector.id,
+      toCertificateId: f.newCert.id,
+      mode: 'reestablish',
+    });
     expect(await runToEnd(rotation.id)).toEqual([
       'preflight',
       'remove_old',
@@ -244,10 +246,12 @@ describe('re-establish connection', () => {
       .filter((a) => a.principalId === spBefore.id)
       .map((a) => `${a.resourceId}/${a.appRoleId}`)
       .sort();
-    const rotation = await startRotation(
-      { connectorId: f.connector.id, toCertificateId: f.newCert.id, mode: 'reestablish', recreate: true },
-      ctx(),
-    );
+    const rotation = await startRotation(ctx(), {
+      connectorId: f.connector.id,
+      toCertificateId: f.newCert.id,
+      mode: 'reestablish',
+      recreate: true,
+    });
     expect(await runToEnd(rotation.id)).toEqual([
       'preflight',
       'snapshot_connection',
@@ -279,8 +283,8 @@ describe('one active rotation per connector', () => {
   it('runs one of two concurrent starts and refuses the other clearly', async () => {
     const f = await rotationFixture(gs);
     const results = await Promise.allSettled([
-      startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx()),
-      startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx()),
+      startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id }),
+      startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id }),
     ]);
     const ok = results.filter((r) => r.status === 'fulfilled');
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -297,19 +301,37 @@ describe('one active rotation per connector', () => {
     expect(await db.rotation.count({ where: { connectorId: f.connector.id } })).toBe(1);
   });
 
+  it('checks the typed confirmation of a delete-first rotation after its one load, and writes nothing when it differs', async () => {
+    const f = await rotationFixture(gs);
+    const start = (confirmText: string) =>
+      startRotation(ctx(), {
+        connectorId: f.connector.id,
+        toCertificateId: f.newCert.id,
+        mode: 'reestablish',
+        confirmText,
+      });
+    await expect(start('not the name')).rejects.toMatchObject({
+      code: 'BAD_INPUT',
+      details: { fieldErrors: { confirmText: ['The typed text does not match.'] } },
+    });
+    expect(await db.rotation.count({ where: { connectorId: f.connector.id } })).toBe(0);
+    const rotation = await start(` ${f.connector.displayName} `);
+    expect(rotation).toMatchObject({ mode: 'reestablish', state: 'PENDING' });
+  });
+
   it('refuses the current certificate and an unknown one', async () => {
     const f = await rotationFixture(gs);
-    await expect(startRotation({ connectorId: f.connector.id, toCertificateId: f.oldCert.id }, ctx())).rejects.toThrow(
+    await expect(startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.oldCert.id })).rejects.toThrow(
       /already the current certificate/,
     );
     await expect(
-      startRotation({ connectorId: f.connector.id, toCertificateId: 'AB'.repeat(20) }, ctx()),
+      startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: 'AB'.repeat(20) }),
     ).rejects.toThrow(/No certificate .* in the inventory/);
   });
 
   it('lets only one process advance a rotation at a time', async () => {
     const f = await rotationFixture(gs);
-    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
+    const rotation = await startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id });
     const inner = await withRotationLease(rotation.id, () => advanceRotation(rotation.id, deps));
     expect(inner).toEqual({ acquired: true, value: { kind: 'busy' } });
     expect((await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } })).state).toBe('PENDING');
@@ -319,11 +341,11 @@ describe('one active rotation per connector', () => {
 describe('cancel and retry', () => {
   it('cancels after the new key was added by removing it again', async () => {
     const f = await rotationFixture(gs);
-    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
+    const rotation = await startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id });
     await advanceRotation(rotation.id, deps, ONE_STEP); // preflight
     await advanceRotation(rotation.id, deps, ONE_STEP); // add_new
     expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.oldSha1, f.sim.newSha1]);
-    expect(await cancelRotation(rotation.id, ctx())).toMatchObject({ state: 'RUNNING', step: 'cancel_remove_new' });
+    expect(await cancelRotation(ctx(), rotation.id)).toMatchObject({ state: 'RUNNING', step: 'cancel_remove_new' });
     await runToEnd(rotation.id);
     expect((await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } })).state).toBe('CANCELLED');
     expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.oldSha1]);
@@ -331,12 +353,12 @@ describe('cancel and retry', () => {
 
   it('sees a cancel that arrives between two steps of a run: removes the new key instead of the old one', async () => {
     const f = await rotationFixture(gs);
-    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
+    const rotation = await startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id });
     // While a step runs, the run holds the lock and a cancel is refused (next test); between two
     // steps it gets in — here right after add_new committed, before verify_new.
     const out = await advanceRotation(rotation.id, deps, {
       betweenSteps: async (done) => {
-        if (done.at(-1) === 'add_new') await cancelRotation(rotation.id, ctx());
+        if (done.at(-1) === 'add_new') await cancelRotation(ctx(), rotation.id);
       },
     });
     expect(out).toMatchObject({
@@ -355,7 +377,7 @@ describe('cancel and retry', () => {
 
   it('refuses a cancel while a step holds the lock', async () => {
     const f = await rotationFixture(gs);
-    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
+    const rotation = await startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id });
     const refused: unknown[] = [];
     const port = deps.graph;
     const probing: RotationDeps = {
@@ -363,7 +385,7 @@ describe('cancel and retry', () => {
       graph: {
         ...port,
         grantedRoles: async (t) => (
-          refused.push(await cancelRotation(rotation.id, ctx()).catch((e: unknown) => e)),
+          refused.push(await cancelRotation(ctx(), rotation.id).catch((e: unknown) => e)),
           port.grantedRoles(t)
         ),
       },
@@ -378,7 +400,7 @@ describe('cancel and retry', () => {
 
   it('refuses to cancel once the old credential may be gone, and retries from NEEDS_ATTENTION', async () => {
     const f = await rotationFixture(gs);
-    const rotation = await startRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx());
+    const rotation = await startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id });
     for (let i = 0; i < 3; i++) await advanceRotation(rotation.id, deps, ONE_STEP); // preflight, add_new, verify_new
     // Take away the management app's write permission: remove_old fails permanently (403 again
     // after the gateway re-acquires its token once).
@@ -387,10 +409,10 @@ describe('cancel and retry', () => {
     const stuck = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
     expect(stuck).toMatchObject({ state: 'NEEDS_ATTENTION', step: 'remove_old' });
     expect(stuck.errorMessage).toMatch(/cancelling is not possible/);
-    await expect(cancelRotation(rotation.id, ctx())).rejects.toThrow(
+    await expect(cancelRotation(ctx(), rotation.id)).rejects.toThrow(
       /Cannot cancel rotation .*old credential may already have been removed/,
     );
-    expect(await retryRotation(rotation.id, ctx())).toMatchObject({ state: 'RUNNING', step: 'remove_old' });
+    expect(await retryRotation(ctx(), rotation.id)).toMatchObject({ state: 'RUNNING', step: 'remove_old' });
     await runToEnd(rotation.id);
     expect((await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } })).state).toBe('SUCCEEDED');
     expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.newSha1]);

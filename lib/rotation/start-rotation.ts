@@ -11,10 +11,10 @@ import { certificateFactsFromDer } from '@/lib/certs/certificate-facts';
 import { requireValidCertificate } from '@/lib/certs/validate-for-entra';
 import { db, isUniqueViolation, type Prisma } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
-import { enqueueAdvance } from '@/lib/rotation/advance-rotation';
+import { ROTATION_ADVANCE_QUEUE, enqueueAdvance } from '@/lib/rotation/rotation-advance-queue';
 import { getCertificateByIdOrThumbprint } from '@/lib/rotation/find-certificate';
 import { ACTIVE_STATES, planFor } from '@/lib/rotation/machine';
-import type { UseCaseContext } from '@/lib/rotation/rotation-context';
+import type { UseCaseContext } from '@/lib/use-case';
 import type { RotationFacts } from '@/lib/rotation/rotation-facts';
 import { notifyJobQueued } from '@/lib/jobs/job-notify';
 
@@ -26,6 +26,11 @@ export const StartRotationSchema = z.object({
   /** Re-establish by deleting and recreating the application (instead of replacing the credential). */
   recreate: z.boolean().default(false),
   campaignId: z.uuid().optional(),
+  /**
+   * A person confirming a delete-first (re-establish) rotation types the connector's name; when
+   * given, it must match (checked here, after the one load + authorization).
+   */
+  confirmText: z.string().max(300).optional(),
 });
 export type StartRotationInput = z.input<typeof StartRotationSchema>;
 
@@ -43,7 +48,7 @@ export async function describeActiveRotation(
   return `rotation ${active.id}, ${active.state} at step ${active.step}, started by ${active.actorLabel || 'system'} at ${active.createdAt.toISOString()}`;
 }
 
-export async function startRotation(input: StartRotationInput, ctx: UseCaseContext) {
+export async function startRotation(ctx: UseCaseContext, input: StartRotationInput) {
   const parsed = StartRotationSchema.safeParse(input);
   if (!parsed.success)
     throw new RekeyError('BAD_INPUT', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
@@ -52,7 +57,7 @@ export async function startRotation(input: StartRotationInput, ctx: UseCaseConte
     throw new RekeyError('BAD_INPUT', 'Recreating the connection is a kind of re-establish: use mode "reestablish".');
 
   // load
-  const connector = await db.connector.findUnique({
+  const connector = await ctx.db.connector.findUnique({
     where: { id: connectorId },
     include: { tenant: true, currentCertificate: { select: { id: true, sha1Thumbprint: true } } },
   });
@@ -60,6 +65,14 @@ export async function startRotation(input: StartRotationInput, ctx: UseCaseConte
   // authorize
   if (ctx.principal) await requireTenantAccess(ctx.principal, connector.tenantId, 'operator');
   // validate
+  if (mode === 'reestablish' && parsed.data.confirmText !== undefined) {
+    if (parsed.data.confirmText.trim() !== connector.displayName)
+      throw new RekeyError(
+        'BAD_INPUT',
+        `Re-establishing deletes the current credential first. Type “${connector.displayName}” to confirm.`,
+        { fieldErrors: { confirmText: ['The typed text does not match.'] } },
+      );
+  }
   const cert = await getCertificateByIdOrThumbprint(parsed.data.toCertificateId);
   if (connector.currentCertificateId === cert.id) {
     throw new RekeyError(
@@ -76,7 +89,7 @@ export async function startRotation(input: StartRotationInput, ctx: UseCaseConte
     oldSha1: connector.currentCertificate?.sha1Thumbprint.toUpperCase() ?? null,
   };
   try {
-    const rotation = await db.$transaction(async (tx) => {
+    const rotation = await ctx.db.$transaction(async (tx) => {
       const created = await tx.rotation.create({
         data: {
           connectorId,
@@ -137,7 +150,7 @@ export async function startRotation(input: StartRotationInput, ctx: UseCaseConte
       await enqueueAdvance(tx, created.id);
       return created;
     });
-    notifyJobQueued('rotation.advance');
+    notifyJobQueued(ROTATION_ADVANCE_QUEUE.name);
     return rotation;
   } catch (e) {
     if (isUniqueViolation(e)) {

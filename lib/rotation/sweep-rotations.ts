@@ -5,7 +5,7 @@
  * dead process) moves again.
  */
 import { db } from '@/lib/db';
-import { enqueueAdvance } from '@/lib/rotation/advance-rotation';
+import { enqueueAdvance } from '@/lib/rotation/rotation-advance-queue';
 
 export async function sweepRotations(now: Date): Promise<{ queued: number }> {
   const rows = await db.rotation.findMany({

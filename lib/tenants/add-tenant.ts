@@ -6,7 +6,8 @@ import { db, isUniqueViolation } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { resolveTenantDomain } from '@/lib/graph/resolve-tenant';
 import { TenantRowSchema, isTenantGuid } from '@/lib/tenants/parse-tenant-csv';
-import { graphOf, nowOf, type TenantUseCaseContext } from '@/lib/tenants/tenant-context';
+import { isFleetWide } from '@/lib/auth/principal';
+import type { UseCaseContext } from '@/lib/use-case';
 
 export const AddTenantSchema = z.object({
   tenant: TenantRowSchema.shape.tenant,
@@ -17,15 +18,22 @@ export const AddTenantSchema = z.object({
 });
 export type AddTenantInput = z.input<typeof AddTenantSchema>;
 
-export async function addTenant(input: AddTenantInput, ctx: TenantUseCaseContext) {
+/** Onboarding needs a fleet-wide operator: a scoped operator could not see the tenant they create. */
+export function requireFleetWideOperator(ctx: Pick<UseCaseContext, 'principal'>, what = 'Adding tenants'): void {
+  if (ctx.principal && !isFleetWide(ctx.principal, 'operator'))
+    throw new RekeyError('FORBIDDEN', `${what} needs the Operator role for the whole fleet.`, { need: 'operator' });
+}
+
+export async function addTenant(ctx: UseCaseContext, input: AddTenantInput) {
+  requireFleetWideOperator(ctx);
   const parsed = AddTenantSchema.safeParse(input);
   if (!parsed.success) throw new RekeyError('BAD_INPUT', parsed.error.issues.map((i) => i.message).join('; '));
   const v = parsed.data;
-  const now = nowOf(ctx);
+  const { now } = ctx;
   const value = v.tenant.toLowerCase();
   let entraTenantId = value;
   if (!isTenantGuid(value)) {
-    const r = await resolveTenantDomain(graphOf(ctx).authorityHost, value);
+    const r = await resolveTenantDomain(ctx.graph(null).authorityHost, value);
     if (!r.found) throw new RekeyError('BAD_INPUT', `Unknown domain: ${r.reason}.`, { reason: 'unknown_domain' });
     entraTenantId = r.tenantId;
   }

@@ -9,15 +9,21 @@ import {
   startAdminConsent,
 } from '@/lib/tenants/admin-consent-request';
 import { walkAdminConsent } from '@/sim/testing/admin-consent-driver';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
+import type { UseCaseContext } from '@/lib/use-case';
 
 const PUBLIC = 'http://localhost:3999';
 const CALLBACK = `${PUBLIC}/tenants/consent-callback`;
 let gs: GraphSim;
-let ctx: { actor: { id: string | null; label: string }; graph: GraphSim['graph'] };
+let ctx: UseCaseContext;
 
 beforeAll(async () => {
   gs = await startGraphSim({ throttling: false, managementRedirectUris: [`${PUBLIC}/auth/callback`, CALLBACK] });
-  ctx = { actor: { id: null, label: 'operator@rekey.test' }, graph: gs.graph };
+  ctx = createUseCaseContext({
+    actor: { id: null, label: 'operator@rekey.test' },
+    now: new Date(),
+    graph: () => gs.graph,
+  });
 });
 afterAll(async () => {
   await gs?.close();
@@ -35,7 +41,7 @@ async function unconsentedTenant(name: string) {
     displayName: 'GA',
     directoryRoles: ['62e90394-69f5-4237-9190-012177145e10'],
   });
-  const row = await addTenant({ tenant: t.id, name }, ctx);
+  const row = await addTenant(ctx, { tenant: t.id, name });
   return { entraId: t.id, id: row.id, admin };
 }
 

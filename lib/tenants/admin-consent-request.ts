@@ -16,7 +16,7 @@ import { RekeyError } from '@/lib/errors';
 import { adminConsentUrl } from '@/lib/graph/admin-consent-url';
 import { checkTenantConsent, type ConsentCheckResult } from '@/lib/tenants/check-tenant-consent';
 import { getTenant } from '@/lib/tenants/get-tenant';
-import { graphOf, nowOf, type TenantUseCaseContext } from '@/lib/tenants/tenant-context';
+import type { UseCaseContext } from '@/lib/use-case';
 
 /** How long a started admin consent may take (sign-in, reading the permissions, accepting). */
 export const ADMIN_CONSENT_STATE_TTL_MS = 30 * 60_000;
@@ -31,11 +31,11 @@ export interface StartedAdminConsent {
 /** A new consent request for `userId` in `tenantId`: the link to send the admin to. */
 export async function startAdminConsent(
   input: { tenantId: string; userId: string },
-  ctx: TenantUseCaseContext,
+  ctx: UseCaseContext,
 ): Promise<StartedAdminConsent> {
-  const now = nowOf(ctx);
+  const now = ctx.now;
   const tenant = await getTenant(input.tenantId);
-  const g = graphOf(ctx);
+  const g = ctx.graph(tenant.entraTenantId);
   if (!g.consentRedirectUri) {
     throw new RekeyError('CONFIG', 'No consent redirect URI is configured: set REKEY_PUBLIC_URL.');
   }
@@ -85,9 +85,9 @@ function describeCheck(c: ConsentCheckResult, tenantName: string): string {
 /** What Entra sent to the consent callback (query parameters), for the signed-in `userId`. */
 export async function completeAdminConsent(
   input: { params: Record<string, string | undefined>; userId: string },
-  ctx: TenantUseCaseContext,
+  ctx: UseCaseContext,
 ): Promise<AdminConsentOutcome> {
-  const now = nowOf(ctx);
+  const now = ctx.now;
   const p = input.params;
   const state = p.state;
   if (!state || state.length > 200) {
@@ -190,7 +190,7 @@ export async function completeAdminConsent(
   // Entra says yes; what counts is what a token for the tenant carries now (audited when it changes).
   let message: string;
   try {
-    const check = await checkTenantConsent({ tenantId: tenant.id }, ctx);
+    const check = await checkTenantConsent(ctx, { tenantId: tenant.id });
     message = describeCheck(check, tenant.displayName);
   } catch (e) {
     message = `Entra ID reported the consent; Rekey’s consent check of ${tenant.displayName} failed: ${oneLine(e instanceof Error ? e.message : String(e))}. Run “Check consent” on the tenant’s page.`;

@@ -14,7 +14,9 @@ import { OPTIONAL_NEEDS, REQUIRED_NEEDS, needLabel, permits, type PermissionNeed
 import { tenantRefOf } from '@/lib/graph/graph-gateway';
 import { issuedAtOf, rolesOf } from '@/lib/graph/msal-options';
 import { getTenant } from '@/lib/tenants/get-tenant';
-import { graphOf, nowOf, type TenantUseCaseContext } from '@/lib/tenants/tenant-context';
+import type { GraphEnvironment } from '@/lib/graph/graph-environment';
+import { requireTenantAccess } from '@/lib/auth/tenant-access';
+import type { UseCaseContext } from '@/lib/use-case';
 
 export const CheckTenantConsentSchema = z.object({ tenantId: z.uuid() });
 export type ConsentStateName = 'consented' | 'not_consented' | 'missing_permissions' | 'error';
@@ -40,13 +42,14 @@ function covered(roles: string[], need: PermissionNeed): boolean {
 }
 
 export async function checkTenantConsent(
+  ctx: UseCaseContext,
   input: { tenantId: string },
-  ctx: TenantUseCaseContext,
 ): Promise<ConsentCheckResult> {
   const { tenantId } = CheckTenantConsentSchema.parse(input);
-  const now = nowOf(ctx);
+  if (ctx.principal) await requireTenantAccess(ctx.principal, tenantId, 'operator');
+  const { now } = ctx;
   const tenant = await getTenant(tenantId);
-  const { gateway } = graphOf(ctx);
+  const { gateway } = ctx.graph(tenant.entraTenantId);
   const consentUrl = gateway.tokenProvider.consentUrl(tenant.entraTenantId);
   // Consent may just have been granted or revoked: never answer from a cached token, here or in
   // any other process (workers compare the tenant's token generation before using theirs).
@@ -150,7 +153,7 @@ export async function checkTenantConsent(
 }
 
 async function probeSignInLogs(
-  gateway: ReturnType<typeof graphOf>['gateway'],
+  gateway: GraphEnvironment['gateway'],
   ref: { id: string; name: string },
   roles: string[],
 ): Promise<SignInLogStateName> {

@@ -17,7 +17,8 @@ import {
   type TenantCsvColumns,
   type TenantRow,
 } from '@/lib/tenants/parse-tenant-csv';
-import { graphOf, nowOf, type TenantUseCaseContext } from '@/lib/tenants/tenant-context';
+import { requireFleetWideOperator } from '@/lib/tenants/add-tenant';
+import type { UseCaseContext } from '@/lib/use-case';
 
 export const ImportTenantsSchema = z.object({
   /** Size is checked by importTenants, as a file error the report shows (not a schema error). */
@@ -75,12 +76,10 @@ export async function resolveTenantIds(
   return out;
 }
 
-export async function importTenants(
-  input: ImportTenantsInput,
-  ctx: TenantUseCaseContext,
-): Promise<ImportTenantsResult> {
+export async function importTenants(ctx: UseCaseContext, input: ImportTenantsInput): Promise<ImportTenantsResult> {
+  requireFleetWideOperator(ctx);
   const { csv, dryRun } = ImportTenantsSchema.parse(input);
-  const now = nowOf(ctx);
+  const { now } = ctx;
   const bytes = Buffer.byteLength(csv, 'utf8');
   if (bytes > MAX_TENANT_CSV_BYTES)
     return {
@@ -122,7 +121,7 @@ export async function importTenants(
 
   // Domains → tenant ids (only rows still ok).
   const resolved = await resolveTenantIds(
-    graphOf(ctx).authorityHost,
+    ctx.graph(null).authorityHost,
     valid
       .filter((v) => v.report.status === 'ok')
       .flatMap((v) => [v.row.tenant, ...(v.row.domain ? [v.row.domain] : [])]),

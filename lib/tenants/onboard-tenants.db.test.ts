@@ -1,17 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SYSTEM_ACTOR } from '@/lib/audit/append-audit-event';
 import { db } from '@/lib/db';
 import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
 import { addTenant } from '@/lib/tenants/add-tenant';
 import { checkTenantConsent } from '@/lib/tenants/check-tenant-consent';
 import { getAdminConsentUrl } from '@/lib/tenants/get-admin-consent-url';
 import { importTenants } from '@/lib/tenants/import-tenants';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
+import type { UseCaseContext } from '@/lib/use-case';
 
 let gs: GraphSim;
-let ctx: { actor: typeof SYSTEM_ACTOR; graph: GraphSim['graph'] };
+let ctx: UseCaseContext;
 beforeAll(async () => {
   gs = await startGraphSim({ throttling: false });
-  ctx = { actor: { id: null, label: 'alice@rekey.test' }, graph: gs.graph };
+  ctx = createUseCaseContext({
+    actor: { id: null, label: 'alice@rekey.test' },
+    now: new Date(),
+    graph: () => gs.graph,
+  });
 });
 afterAll(async () => {
   await gs?.close();
@@ -34,7 +39,7 @@ describe('importTenants', () => {
       `${b.id},Same as B,,`, // 7 duplicate after resolution
       `${gs.makeTenant({ name: 'C' }).id},,,`, // 8 missing name
     ].join('\n');
-    const r = await importTenants({ csv }, ctx);
+    const r = await importTenants(ctx, { csv });
     expect(r.ok).toBe(false);
     expect(r.imported).toBe(0);
     expect(r.rows.map((x) => [x.line, x.status])).toEqual([
@@ -58,7 +63,7 @@ describe('importTenants', () => {
     const b = gs.makeTenant({ name: 'Clean B' });
     const csv = `tenant,name,region,group\n${a.id},Clean A,EU,gold\n${b.domain},"Clean B, Inc.",US,\n`;
     const before = await counts();
-    const r = await importTenants({ csv }, ctx);
+    const r = await importTenants(ctx, { csv });
     expect(r).toMatchObject({ ok: true, imported: 2 });
     expect(await counts()).toEqual({ tenants: before.tenants + 2, audit: before.audit + 2 });
     const tb = await db.tenant.findUniqueOrThrow({ where: { entraTenantId: b.id } });
@@ -69,7 +74,7 @@ describe('importTenants', () => {
       group: null,
       consentState: 'unknown',
     });
-    const again = await importTenants({ csv }, ctx);
+    const again = await importTenants(ctx, { csv });
     expect(again.ok).toBe(false);
     expect(again.rows.map((x) => x.status)).toEqual(['already_onboarded', 'already_onboarded']);
     expect(await counts()).toEqual({ tenants: before.tenants + 2, audit: before.audit + 2 });
@@ -79,7 +84,7 @@ describe('importTenants', () => {
     const before = await db.tenant.count();
     const row = `${gs.makeTenant({ name: 'Too Many' }).id},Too Many\n`;
     const csv = `tenant,name\n${row.repeat(Math.ceil((5.5 * 1024 * 1024) / row.length))}`;
-    const r = await importTenants({ csv }, ctx);
+    const r = await importTenants(ctx, { csv });
     expect(r).toMatchObject({
       ok: false,
       imported: 0,
@@ -90,7 +95,7 @@ describe('importTenants', () => {
   });
 
   it('refuses a file with a bad header', async () => {
-    await expect(importTenants({ csv: 'id,label\nx,y' }, ctx)).resolves.toMatchObject({
+    await expect(importTenants(ctx, { csv: 'id,label\nx,y' })).resolves.toMatchObject({
       ok: false,
       fileError: expect.stringMatching(/No tenant column/),
     });
@@ -102,7 +107,7 @@ describe('importTenants', () => {
     const other = gs.makeTenant({ name: 'Export Other' });
     const bad = `Tenant ID;Company name;defaultDomainName\r\n${a.id};Export A;${a.domain}\r\n${b.id};Export B;${other.domain}\r\n`;
     const before = await counts();
-    const refused = await importTenants({ csv: bad }, ctx);
+    const refused = await importTenants(ctx, { csv: bad });
     expect(refused.ok).toBe(false);
     expect(refused.columns).toMatchObject({ tenant: 'Tenant ID', name: 'Company name', domain: 'defaultDomainName' });
     expect(refused.rows.map((x) => [x.line, x.status])).toEqual([
@@ -113,7 +118,7 @@ describe('importTenants', () => {
     expect(await counts()).toEqual(before);
 
     const good = `Tenant ID;Company name;defaultDomainName\r\n${a.id};Export A;${a.domain}\r\n${b.id};Export B;\r\n`;
-    expect(await importTenants({ csv: good }, ctx)).toMatchObject({ ok: true, imported: 2 });
+    expect(await importTenants(ctx, { csv: good })).toMatchObject({ ok: true, imported: 2 });
     expect(await db.tenant.findUniqueOrThrow({ where: { entraTenantId: a.id } })).toMatchObject({
       displayName: 'Export A',
       defaultDomain: a.domain,
@@ -124,22 +129,22 @@ describe('importTenants', () => {
 describe('addTenant', () => {
   it('adds by domain, resolving the tenant id, and refuses a duplicate', async () => {
     const t = gs.makeTenant({ name: 'Single' });
-    const created = await addTenant({ tenant: t.domain.toUpperCase() }, ctx);
+    const created = await addTenant(ctx, { tenant: t.domain.toUpperCase() });
     expect(created).toMatchObject({ entraTenantId: t.id, displayName: t.domain, defaultDomain: t.domain });
-    await expect(addTenant({ tenant: t.id, name: 'x' }, ctx)).rejects.toMatchObject({ code: 'CONFLICT' });
-    await expect(addTenant({ tenant: 'unknown-zz.onmicrosoft.com' }, ctx)).rejects.toMatchObject({
+    await expect(addTenant(ctx, { tenant: t.id, name: 'x' })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await expect(addTenant(ctx, { tenant: 'unknown-zz.onmicrosoft.com' })).rejects.toMatchObject({
       code: 'BAD_INPUT',
       message: expect.stringMatching(/Unknown domain/),
     });
-    await expect(addTenant({ tenant: 'not a tenant' }, ctx)).rejects.toMatchObject({ code: 'BAD_INPUT' });
+    await expect(addTenant(ctx, { tenant: 'not a tenant' })).rejects.toMatchObject({ code: 'BAD_INPUT' });
   });
 });
 
 describe('checkTenantConsent', () => {
   it('finds a consented tenant, stores roles and licence state, and audits only changes', async () => {
     const t = gs.makeTenant({ name: 'Consented' });
-    const row = await addTenant({ tenant: t.id, name: 'Consented' }, ctx);
-    const r = await checkTenantConsent({ tenantId: row.id }, ctx);
+    const row = await addTenant(ctx, { tenant: t.id, name: 'Consented' });
+    const r = await checkTenantConsent(ctx, { tenantId: row.id });
     expect(r).toMatchObject({ state: 'consented', signInLogState: 'available', changed: true, missing: [] });
     expect(r.grantedRoles).toContain('Application.ReadWrite.All');
     const stored = await db.tenant.findUniqueOrThrow({ where: { id: row.id } });
@@ -151,23 +156,23 @@ describe('checkTenantConsent', () => {
     });
     expect(stored.consentCheckedAt).toBeInstanceOf(Date);
     const auditBefore = await db.auditEvent.count({ where: { tenantId: row.id, action: 'tenant.consent' } });
-    expect((await checkTenantConsent({ tenantId: row.id }, ctx)).changed).toBe(false);
+    expect((await checkTenantConsent(ctx, { tenantId: row.id })).changed).toBe(false);
     expect(await db.auditEvent.count({ where: { tenantId: row.id, action: 'tenant.consent' } })).toBe(auditBefore);
   });
 
   it('says not consented, with the consent link, when the management app is not in the tenant', async () => {
     const t = gs.makeTenant({ name: 'Not Yet', consented: false });
-    const row = await addTenant({ tenant: t.id, name: 'Not Yet' }, ctx);
-    const r = await checkTenantConsent({ tenantId: row.id }, ctx);
+    const row = await addTenant(ctx, { tenant: t.id, name: 'Not Yet' });
+    const r = await checkTenantConsent(ctx, { tenantId: row.id });
     expect(r.state).toBe('not_consented');
     expect(r.detail).toMatch(/Rekey is not consented in tenant Not Yet .* send the admin consent link/);
-    const url = await getAdminConsentUrl({ tenantId: row.id }, ctx);
+    const url = await getAdminConsentUrl(ctx, { tenantId: row.id });
     // Rekey's own start link: it creates the request bound to the operator (admin-consent-request.db.test.ts).
     expect(url).toMatch(new RegExp(`^http://localhost:\\d+/tenants/${row.id}/admin-consent$`));
     // The admin consents: the next check sees it.
     gs.sim.admin.addServicePrincipal(t.id, gs.manifest.managementApp.appId);
     gs.sim.admin.grantAppRoles(t.id, gs.manifest.managementApp.appId, gs.manifest.managementApp.graphRoles);
-    await expect(checkTenantConsent({ tenantId: row.id }, ctx)).resolves.toMatchObject({
+    await expect(checkTenantConsent(ctx, { tenantId: row.id })).resolves.toMatchObject({
       state: 'consented',
       changed: true,
     });
@@ -175,13 +180,13 @@ describe('checkTenantConsent', () => {
 
   it('names missing permissions, and sees a tenant without Entra ID P1/P2', async () => {
     const ro = gs.makeTenant({ name: 'Read Only', roles: ['Application.Read.All', 'Organization.Read.All'] });
-    const roRow = await addTenant({ tenant: ro.id, name: 'Read Only' }, ctx);
-    const r = await checkTenantConsent({ tenantId: roRow.id }, ctx);
+    const roRow = await addTenant(ctx, { tenant: ro.id, name: 'Read Only' });
+    const r = await checkTenantConsent(ctx, { tenantId: roRow.id });
     expect(r.state).toBe('missing_permissions');
     expect(r.detail).toMatch(/lacks Application\.ReadWrite\.All/);
     const basic = gs.makeTenant({ name: 'Basic', premium: false });
-    const basicRow = await addTenant({ tenant: basic.id, name: 'Basic' }, ctx);
-    await expect(checkTenantConsent({ tenantId: basicRow.id }, ctx)).resolves.toMatchObject({
+    const basicRow = await addTenant(ctx, { tenant: basic.id, name: 'Basic' });
+    await expect(checkTenantConsent(ctx, { tenantId: basicRow.id })).resolves.toMatchObject({
       state: 'consented',
       signInLogState: 'unavailable_license',
     });

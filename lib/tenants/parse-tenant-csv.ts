@@ -19,6 +19,7 @@ import {
   parseCsvTable,
   type CsvDelimiter,
 } from '@/lib/csv/parse-csv-table';
+import { GUID } from '@/lib/text/guid';
 
 export const MAX_IMPORT_ROWS = 10_000;
 /** The largest tenant CSV one import reads: the CSV limit every input path shares (lib/limits.ts). */
@@ -61,7 +62,6 @@ export const TENANT_CSV_HEADERS = {
 } as const;
 export type TenantCsvField = keyof typeof TENANT_CSV_HEADERS;
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{3,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/i;
 
 const isDomain = (v: string) => DOMAIN.test(v) && !/^[0-9a-f-]{30,}$/i.test(v);

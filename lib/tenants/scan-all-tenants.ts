@@ -5,7 +5,7 @@
 import { db } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
 import { scanTenant, type ScanSummary } from '@/lib/tenants/scan-tenant';
-import type { TenantUseCaseContext } from '@/lib/tenants/tenant-context';
+import type { UseCaseContext } from '@/lib/use-case';
 
 export type TenantScanOutcome =
   | { tenantId: string; name: string; ok: true; summary: ScanSummary }
@@ -21,7 +21,7 @@ export interface ScanAllTenantsOptions {
 }
 
 export async function scanAllTenants(
-  ctx: TenantUseCaseContext,
+  ctx: UseCaseContext,
   opts: ScanAllTenantsOptions = {},
 ): Promise<TenantScanOutcome[]> {
   const tenants = await db.tenant.findMany({
@@ -39,7 +39,7 @@ export async function scanAllTenants(
       const t = tenants[next++]!;
       let r: TenantScanOutcome;
       try {
-        r = { tenantId: t.id, name: t.displayName, ok: true, summary: await scanTenant({ tenantId: t.id }, ctx) };
+        r = { tenantId: t.id, name: t.displayName, ok: true, summary: await scanTenant(ctx, { tenantId: t.id }) };
       } catch (e) {
         r = isRekeyError(e)
           ? {

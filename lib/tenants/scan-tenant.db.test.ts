@@ -8,10 +8,12 @@ import { addTenant } from '@/lib/tenants/add-tenant';
 import { scanAllTenants } from '@/lib/tenants/scan-all-tenants';
 import { readObservedCredentials } from '@/lib/detection/observed-credentials';
 import { scanTenant } from '@/lib/tenants/scan-tenant';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
+import type { UseCaseContext } from '@/lib/use-case';
 
 const DAY = 86_400_000;
 let gs: GraphSim;
-let ctx: { actor: { id: null; label: string }; graph: GraphSim['graph'] };
+let ctx: UseCaseContext;
 let slot = 300;
 const newCert = (name: string, days = 200) =>
   buildCert({
@@ -24,7 +26,7 @@ const sha1 = (der: Buffer) => createHash('sha1').update(der).digest('hex').toUpp
 
 beforeAll(async () => {
   gs = await startGraphSim({ throttling: false });
-  ctx = { actor: { id: null, label: 'scheduler' }, graph: gs.graph };
+  ctx = createUseCaseContext({ actor: { id: null, label: 'scheduler' }, now: new Date(), graph: () => gs.graph });
   await seedDefaults(db);
 });
 afterAll(async () => {
@@ -39,10 +41,10 @@ describe('scanTenant', () => {
     const mon = gs.makeConnector(t.id, { displayName: 'Continuity Monitor', certificates: [a.pem, b.pem] });
     const arch = gs.makeConnector(t.id, { displayName: 'Mailbox Archive Sync EU', certificates: [a.pem] });
     gs.makeConnector(t.id, { displayName: 'Unrelated App', certificates: [newCert('other').pem] });
-    const tenant = await addTenant({ tenant: t.id, name: 'Scan Ltd' }, ctx);
+    const tenant = await addTenant(ctx, { tenant: t.id, name: 'Scan Ltd' });
 
     const now = new Date();
-    const s1 = await scanTenant({ tenantId: tenant.id }, { ...ctx, now });
+    const s1 = await scanTenant({ ...ctx, now }, { tenantId: tenant.id });
     expect(s1).toMatchObject({
       connectors: 2,
       created: 2,
@@ -89,7 +91,7 @@ describe('scanTenant', () => {
       operation: 'delete',
     });
     const later = new Date(now.getTime() + 60_000);
-    const s2 = await scanTenant({ tenantId: tenant.id }, { ...ctx, now: later });
+    const s2 = await scanTenant({ ...ctx, now: later }, { tenantId: tenant.id });
     expect(s2).toMatchObject({ connectors: 1, created: 0, updated: 1, missing: 1, certificatesDiscovered: 1 });
     expect(s2.changes).toEqual(
       expect.arrayContaining([
@@ -126,8 +128,8 @@ describe('scanTenant', () => {
       certificate: newCert('sp').pem,
     });
     await db.connectorType.create({ data: { name: `Fixed ${c.appId}`, appId: c.appId } });
-    const tenant = await addTenant({ tenant: t.id, name: 'AppId Ltd' }, ctx);
-    const s = await scanTenant({ tenantId: tenant.id }, ctx);
+    const tenant = await addTenant(ctx, { tenant: t.id, name: 'AppId Ltd' });
+    const s = await scanTenant(ctx, { tenantId: tenant.id });
     expect(s).toMatchObject({ connectors: 1, credentials: 2 });
     const conn = await db.connector.findFirstOrThrow({ where: { tenantId: tenant.id } });
     expect(
@@ -141,9 +143,9 @@ describe('scanTenant', () => {
     const bad = gs.makeTenant({ name: 'Revoked Ltd', consented: false });
     const good = gs.makeTenant({ name: 'Fine Ltd' });
     gs.makeConnector(good.id, { displayName: 'Continuity Monitor', certificates: [newCert('fine').pem] });
-    const badRow = await addTenant({ tenant: bad.id, name: 'Revoked Ltd' }, ctx);
-    const goodRow = await addTenant({ tenant: good.id, name: 'Fine Ltd' }, ctx);
-    await expect(scanTenant({ tenantId: badRow.id }, ctx)).rejects.toMatchObject({ code: 'NOT_CONSENTED' });
+    const badRow = await addTenant(ctx, { tenant: bad.id, name: 'Revoked Ltd' });
+    const goodRow = await addTenant(ctx, { tenant: good.id, name: 'Fine Ltd' });
+    await expect(scanTenant(ctx, { tenantId: badRow.id })).rejects.toMatchObject({ code: 'NOT_CONSENTED' });
     expect((await db.tenant.findUniqueOrThrow({ where: { id: badRow.id } })).lastScanError).toMatch(
       /Rekey is not consented in tenant Revoked Ltd/,
     );

@@ -29,7 +29,8 @@ import { listApplications } from '@/lib/graph/list-applications';
 import { listKeyCredentialsBatch } from '@/lib/graph/list-key-credentials';
 import { odataString } from '@/lib/graph/odata';
 import { getTenant } from '@/lib/tenants/get-tenant';
-import { graphOf, nowOf, type TenantUseCaseContext } from '@/lib/tenants/tenant-context';
+import { requireTenantAccess } from '@/lib/auth/tenant-access';
+import type { UseCaseContext } from '@/lib/use-case';
 
 export const ScanTenantSchema = z.object({ tenantId: z.uuid() });
 
@@ -126,11 +127,12 @@ async function readTenant(
   return seen;
 }
 
-export async function scanTenant(input: { tenantId: string }, ctx: TenantUseCaseContext): Promise<ScanSummary> {
+export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string }): Promise<ScanSummary> {
   const { tenantId } = ScanTenantSchema.parse(input);
-  const now = nowOf(ctx);
+  if (ctx.principal) await requireTenantAccess(ctx.principal, tenantId, 'operator');
+  const { now } = ctx;
   const tenant = await getTenant(tenantId);
-  const { gateway } = graphOf(ctx);
+  const { gateway } = ctx.graph(tenant.entraTenantId);
   const ref = tenantRefOf(tenant);
   const types = await db.connectorType.findMany({
     select: { id: true, appId: true, displayNamePattern: true },

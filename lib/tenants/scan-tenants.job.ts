@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { SYSTEM_ACTOR } from '@/lib/audit/append-audit-event';
 import { defineJob } from '@/lib/jobs/job-definition';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 const ScanTenantsDataSchema = z.object({ tenantIds: z.array(z.uuid()).max(10_000).optional() }).strict();
 
@@ -12,7 +13,7 @@ export const scanTenantsJob = defineJob<z.infer<typeof ScanTenantsDataSchema>>({
   handle: async (data) => {
     const { scanAllTenants } = await import('@/lib/tenants/scan-all-tenants');
     await scanAllTenants(
-      { actor: { ...SYSTEM_ACTOR, label: 'system (scan.tenants)' } },
+      createUseCaseContext({ actor: { ...SYSTEM_ACTOR, label: 'system (scan.tenants)' }, now: new Date() }),
       { concurrency: 8, skipNotConsented: true, ...(data.tenantIds?.length ? { tenantIds: data.tenantIds } : {}) },
     );
   },

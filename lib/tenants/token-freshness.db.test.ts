@@ -11,6 +11,7 @@ import { rolesOf } from '@/lib/graph/msal-options';
 import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
 import { addTenant } from '@/lib/tenants/add-tenant';
 import { checkTenantConsent } from '@/lib/tenants/check-tenant-consent';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 let gs: GraphSim;
 const actor = { id: null, label: 'alice@rekey.test' };
@@ -41,8 +42,8 @@ describe('fresh tokens', () => {
 
   it('a consent check in one process invalidates the tenant token another process holds', async () => {
     const t = gs.makeTenant({ name: 'Regranted', roles: ['Application.Read.All', 'Organization.Read.All'] });
-    const web = { actor, graph: gs.graph };
-    const row = await addTenant({ tenant: t.id, name: 'Regranted' }, web);
+    const web = createUseCaseContext({ actor, now: new Date(), graph: () => gs.graph });
+    const row = await addTenant(web, { tenant: t.id, name: 'Regranted' });
     const worker = gs.newGraph().gateway;
     const refNow = async () => tenantRefOf(await db.tenant.findUniqueOrThrow({ where: { id: row.id } }));
 
@@ -54,7 +55,7 @@ describe('fresh tokens', () => {
 
     // …the web process checks consent: the generation moves and the worker's next use re-acquires.
     const before = (await db.tenant.findUniqueOrThrow({ where: { id: row.id } })).tokenGeneration;
-    const check = await checkTenantConsent({ tenantId: row.id }, web);
+    const check = await checkTenantConsent(web, { tenantId: row.id });
     expect(check.state).toBe('consented');
     expect(check.grantedRoles).toContain('Application.ReadWrite.All');
     expect(check.tokenIssuedAt).toBeInstanceOf(Date);

@@ -26,3 +26,8 @@ loadMasterKeyRing({ keyFile: path.join(process.env.REKEY_DATA_DIR, 'master.key')
 afterAll(async () => {
   await disconnectDb();
 });
+
+// The composition the worker does at start: rotations advanced by these tests publish their events
+// to the same subscribers (campaigns, detection, notifications). Imported after the environment is set.
+const { registerRotationSubscribers } = await import('@/lib/events/rotation-subscribers');
+registerRotationSubscribers();

@@ -15,11 +15,13 @@ import { readSimTenants } from '@/lib/testing/simulator-read';
 import { checkTruth } from '@/lib/testing/truth-checker';
 import { addTenant } from '@/lib/tenants/add-tenant';
 import { scanTenant } from '@/lib/tenants/scan-tenant';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
+import type { UseCaseContext } from '@/lib/use-case';
 
 const DAY = 86_400_000;
 const sha1 = (der: Buffer) => createHash('sha1').update(der).digest('hex').toUpperCase();
 let gs: GraphSim;
-let ctx: { actor: { id: null; label: string }; graph: GraphSim['graph'] };
+let ctx: UseCaseContext;
 let slot = 420;
 const cert = (name: string) =>
   buildCert({
@@ -31,7 +33,7 @@ const cert = (name: string) =>
 
 beforeAll(async () => {
   gs = await startGraphSim({ throttling: false });
-  ctx = { actor: { id: null, label: 'scheduler' }, graph: gs.graph };
+  ctx = createUseCaseContext({ actor: { id: null, label: 'scheduler' }, now: new Date(), graph: () => gs.graph });
   await seedDefaults(db);
 });
 afterAll(async () => {
@@ -59,7 +61,7 @@ describe('the truth checker', () => {
     simIds.push(t.id);
     const exposedApp = gs.makeConnector(t.id, { displayName: 'Continuity Monitor', certificates: [leaked.pem] });
     const cleanApp = gs.makeConnector(t.id, { displayName: 'Mailbox Archive Sync EU', certificates: [good.pem] });
-    const tenant = await addTenant({ tenant: t.id, name: 'Drift Ltd' }, ctx);
+    const tenant = await addTenant(ctx, { tenant: t.id, name: 'Drift Ltd' });
     const advisory = await db.advisory.create({
       data: {
         title: 'Leaked key',
@@ -69,7 +71,7 @@ describe('the truth checker', () => {
       },
     });
     expect(advisory.id).toBeTruthy();
-    await scanTenant({ tenantId: tenant.id }, ctx);
+    await scanTenant(ctx, { tenantId: tenant.id });
     await reclassifyConnectors(db, { tenantIds: [tenant.id] }, { now: new Date() });
     const first = await check(simIds);
     expect(first.mismatches).toEqual([]);
@@ -84,7 +86,7 @@ describe('the truth checker', () => {
         /^Drift Ltd \/ Mailbox Archive Sync EU: the app holds 1 credential\(s\) Rekey did not add .* but Rekey says healthy$/,
       ),
     ]);
-    await scanTenant({ tenantId: tenant.id }, ctx);
+    await scanTenant(ctx, { tenantId: tenant.id });
     await reclassifyConnectors(db, { tenantIds: [tenant.id] }, { now: new Date() });
     expect((await check(simIds)).mismatches).toEqual([]);
   });
@@ -94,7 +96,7 @@ describe('the truth checker', () => {
     const t = gs.makeTenant({ name: 'Never Ltd' });
     simIds.push(t.id);
     gs.makeConnector(t.id, { displayName: 'Continuity Monitor', certificates: [cert('never-own').pem] });
-    await addTenant({ tenant: t.id, name: 'Never Ltd' }, ctx);
+    await addTenant(ctx, { tenant: t.id, name: 'Never Ltd' });
     const r = await check(simIds);
     expect(r.mismatches).toEqual([]);
     expect(r.expected).toMatchObject({ notScannedRecently: 1, noAccess: 0 });
@@ -110,13 +112,24 @@ describe('the truth checker', () => {
     const t = gs.makeTenant({ name: 'Revoked Ltd' });
     simIds.push(t.id);
     gs.makeConnector(t.id, { displayName: 'Continuity Monitor', certificates: [cert('revoked-own').pem] });
-    const tenant = await addTenant({ tenant: t.id, name: 'Revoked Ltd' }, ctx);
-    await scanTenant({ tenantId: tenant.id }, ctx);
+    const tenant = await addTenant(ctx, { tenant: t.id, name: 'Revoked Ltd' });
+    await scanTenant(ctx, { tenantId: tenant.id });
     gs.sim.admin.revokeConsent(t.id, gs.manifest.managementApp.appId);
     expect((await check(simIds)).mismatches).toEqual([
       'Revoked Ltd: the simulator refuses Rekey, but Rekey shows the tenant as readable',
     ]);
-    await expect(scanTenant({ tenantId: tenant.id }, { ...ctx, graph: gs.newGraph() })).rejects.toThrow();
+    await expect(
+      scanTenant(
+        {
+          ...ctx,
+          graph: (
+            (g) => () =>
+              g
+          )(gs.newGraph()),
+        },
+        { tenantId: tenant.id },
+      ),
+    ).rejects.toThrow();
     const r = await check(simIds);
     expect(r.mismatches).toEqual([]);
     expect(r.expected).toMatchObject({ noAccess: 1 });

@@ -51,8 +51,7 @@ export const createAdvisoryAction = defineAction({
     ...Meta,
   }),
   maxBytes: MAX_ADVISORY_BYTES + 64 * 1024,
-  handler: async (input, { principal, actor, now }) =>
-    done(await createAdvisory(input, { caller: principal, actor, now })),
+  handler: async (input, ctx) => done(await createAdvisory(ctx, input)),
 });
 
 export const importAdvisoryAction = defineAction({
@@ -91,10 +90,10 @@ export const importAdvisoryAction = defineAction({
       .transform((v) => v || undefined),
   }),
   maxBytes: SERVER_ACTION_BODY_LIMIT_BYTES,
-  handler: async ({ file, ...meta }, { principal, actor, now }) => {
+  handler: async ({ file, ...meta }, ctx) => {
     const fileName = (file as File).name || undefined;
     const content = await file.text();
-    return done(await importAdvisory({ content, fileName, ...meta }, { caller: principal, actor, now }));
+    return done(await importAdvisory(ctx, { content, fileName, ...meta }));
   },
 });
 
@@ -119,8 +118,8 @@ export const markCompromisedAction = defineAction({
       .optional()
       .transform((v) => v || undefined),
   }),
-  handler: async ({ certificate, ...rest }, { principal, actor, now }) => {
+  handler: async ({ certificate, ...rest }, ctx) => {
     const certificateId = await findCertificateId(certificate);
-    return done(await markCertificateCompromised({ certificateId, ...rest }, { caller: principal, actor, now }));
+    return done(await markCertificateCompromised(ctx, { certificateId, ...rest }));
   },
 });

@@ -56,7 +56,7 @@ export const createCampaignAction = defineAction({
   name: 'campaigns.create',
   role: 'operator',
   input: CreateCampaignFormSchema,
-  handler: async (input, { principal, actor, now }) => {
+  handler: async (input, ctx) => {
     let selection: Selection;
     let from: { id: string; state: string } | null = null;
     if (input.fromCampaignId) {
@@ -64,7 +64,7 @@ export const createCampaignAction = defineAction({
         ? await findCampaignSelection(db, input.fromCampaignId)
         : null;
       if (!c) throw new RekeyError('NOT_FOUND', 'That draft campaign was not found.');
-      await requireCampaignScope(db, c.id, principal, 'operator');
+      await requireCampaignScope(db, c.id, ctx.principal, 'operator');
       selection = SelectionSchema.parse(c.selection);
       from = { id: c.id, state: c.state };
     } else {
@@ -96,10 +96,10 @@ export const createCampaignAction = defineAction({
       deadline: parseLocalDeadline(input.deadline, input.tzOffset),
       requiresApproval: input.requiresApproval,
     };
-    const { campaign } = await createCampaign(data, { principal, actor, now });
+    const { campaign } = await createCampaign(ctx, data);
     // "Edit" of a draft = a new campaign from the same selection; the old draft is withdrawn.
     if (from && (from.state === 'DRAFT' || from.state === 'AWAITING_APPROVAL' || from.state === 'APPROVED'))
-      await cancelCampaign(from.id, { principal, actor, now }, { cancelRunning: false });
+      await cancelCampaign(ctx, from.id, { cancelRunning: false });
     revalidatePath('/campaigns');
     redirect(`/campaigns/${campaign.id}?created=1`);
   },
@@ -111,7 +111,7 @@ export const startCampaignAction = defineAction({
   name: 'campaigns.start',
   role: 'operator',
   input: IdInput.extend({ confirmText: z.string().max(200).optional() }),
-  handler: async ({ campaignId, confirmText }, { principal, actor, now }) => {
+  handler: async ({ campaignId, confirmText }, ctx) => {
     const c = await db.campaign.findUnique({
       where: { id: campaignId },
       select: { mode: true, _count: { select: { items: true } } },
@@ -125,7 +125,7 @@ export const startCampaignAction = defineAction({
         fieldErrors: { confirmText: [`Type ${START_CONFIRM_TEXT} to confirm.`] },
       });
     }
-    await startCampaign(campaignId, { principal, actor, now });
+    await startCampaign(ctx, campaignId);
     revalidatePath(`/campaigns/${campaignId}`);
     return 'started' as const;
   },
@@ -135,8 +135,8 @@ export const approveCampaignAction = defineAction({
   name: 'campaigns.approve',
   role: 'admin',
   input: IdInput,
-  handler: async ({ campaignId }, { principal, actor, now }) => {
-    await approveCampaign(campaignId, { principal, actor, now });
+  handler: async ({ campaignId }, ctx) => {
+    await approveCampaign(ctx, campaignId);
     revalidatePath(`/campaigns/${campaignId}`);
     return 'approved' as const;
   },
@@ -146,8 +146,8 @@ export const pauseCampaignAction = defineAction({
   name: 'campaigns.pause',
   role: 'operator',
   input: IdInput,
-  handler: async ({ campaignId }, { principal, actor, now }) => {
-    await pauseCampaign(campaignId, { principal, actor, now });
+  handler: async ({ campaignId }, ctx) => {
+    await pauseCampaign(ctx, campaignId);
     revalidatePath(`/campaigns/${campaignId}`);
     return 'paused' as const;
   },
@@ -157,8 +157,8 @@ export const resumeCampaignAction = defineAction({
   name: 'campaigns.resume',
   role: 'operator',
   input: IdInput,
-  handler: async ({ campaignId }, { principal, actor, now }) => {
-    await resumeCampaign(campaignId, { principal, actor, now });
+  handler: async ({ campaignId }, ctx) => {
+    await resumeCampaign(ctx, campaignId);
     revalidatePath(`/campaigns/${campaignId}`);
     return 'resumed' as const;
   },
@@ -168,8 +168,8 @@ export const cancelCampaignAction = defineAction({
   name: 'campaigns.cancel',
   role: 'operator',
   input: IdInput,
-  handler: async ({ campaignId }, { principal, actor, now }) => {
-    await cancelCampaign(campaignId, { principal, actor, now });
+  handler: async ({ campaignId }, ctx) => {
+    await cancelCampaign(ctx, campaignId);
     revalidatePath(`/campaigns/${campaignId}`);
     return 'cancelled' as const;
   },
@@ -179,8 +179,8 @@ export const retryFailedAction = defineAction({
   name: 'campaigns.retry_failed',
   role: 'operator',
   input: IdInput,
-  handler: async ({ campaignId }, { principal, actor, now }) => {
-    await retryFailed({ campaignId }, { principal, actor, now });
+  handler: async ({ campaignId }, ctx) => {
+    await retryFailed(ctx, { campaignId });
     revalidatePath(`/campaigns/${campaignId}`);
     return 'retried' as const;
   },

@@ -4,23 +4,15 @@ import { redirect } from 'next/navigation';
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { defineAction } from '@/lib/auth/action';
-import { requireTenantAccess } from '@/lib/auth/tenant-access';
-import { db } from '@/lib/db';
 import { loadDetectionSettings } from '@/lib/detection/detection-settings';
 import { findFirstUseAfter, type FirstUseResult } from '@/lib/detection/first-use-after-rotation';
 import { RekeyError } from '@/lib/errors';
-import { getGraphEnvironment } from '@/lib/graph/graph-environment';
 import { cancelRotation } from '@/lib/rotation/cancel-rotation';
 import { getRotationEvidence } from '@/lib/rotation/get-rotation-evidence';
 import { retryRotation } from '@/lib/rotation/retry-rotation';
 import { findArmingPreflight, markPreflightUsed } from '@/lib/rotation/preflight-record';
 import { untrustedReplacements } from '@/lib/rotation/preflight-trust';
 import { startRotation } from '@/lib/rotation/start-rotation';
-
-/** The phrase typed to confirm a delete-first (re-establish) rotation: the connector's name. */
-function reestablishPhrase(connectorName: string): string {
-  return connectorName;
-}
 
 const StartInput = z.object({
   connectorId: z.uuid(),
@@ -35,47 +27,35 @@ export const startRotationAction = defineAction({
   name: 'rotations.start',
   role: 'operator',
   input: StartInput,
-  handler: async (input, { principal, actor, now }) => {
-    const connector = await db.connector.findUnique({
-      where: { id: input.connectorId },
-      select: { tenantId: true, displayName: true },
-    });
-    if (!connector) throw new RekeyError('NOT_FOUND', 'Connector not found.');
-    await requireTenantAccess(principal, connector.tenantId, 'operator');
-    if (input.mode === 'reestablish' && (input.confirmText ?? '').trim() !== reestablishPhrase(connector.displayName)) {
-      throw new RekeyError(
-        'BAD_INPUT',
-        `Re-establishing deletes the current credential first. Type “${reestablishPhrase(connector.displayName)}” to confirm.`,
-        { fieldErrors: { confirmText: ['The typed text does not match.'] } },
-      );
-    }
-    // Start needs the stored passing preflight of exactly this connector, certificate and mode (ADR 020).
+  handler: async (input, ctx) => {
+    // Start needs the stored passing preflight of exactly this connector, certificate and mode, by
+    // this user (ADR 020), and a replacement Rekey can trust.
     const key = {
       connectorId: input.connectorId,
       certificateId: input.toCertificateId,
       mode: input.mode,
       recreate: input.recreate === '1',
     };
-    const armed = await findArmingPreflight(input.preflightId, key, principal.userId, now);
+    const armed = await findArmingPreflight(input.preflightId, key, ctx.principal.userId, ctx.now);
     if (armed.status === 'used')
       throw new RekeyError('CONFLICT', `This preflight already started rotation ${armed.rotationId}; open it instead.`);
     if (armed.status !== 'armed') throw new RekeyError('CONFLICT', armed.message);
-    const cert = await db.certificate.findUnique({
+    const cert = await ctx.db.certificate.findUnique({
       where: { id: input.toCertificateId },
       select: { id: true, sha1Thumbprint: true, sha256Thumbprint: true, serialNumber: true, issuer: true },
     });
     if (!cert) throw new RekeyError('NOT_FOUND', 'Certificate not found.');
     const untrusted = (await untrustedReplacements([cert])).get(cert.id);
     if (untrusted) throw new RekeyError('BAD_INPUT', `This certificate cannot be a replacement. ${untrusted}`);
-    const rotation = await startRotation(
-      {
-        connectorId: input.connectorId,
-        toCertificateId: input.toCertificateId,
-        mode: input.mode,
-        recreate: input.recreate === '1',
-      },
-      { actor, now, principal },
-    );
+    // startRotation loads, authorizes (operator of the connector's tenant) and checks the typed
+    // confirmation of a delete-first rotation: once, in one place.
+    const rotation = await startRotation(ctx, {
+      connectorId: input.connectorId,
+      toCertificateId: input.toCertificateId,
+      mode: input.mode,
+      recreate: input.recreate === '1',
+      ...(input.mode === 'reestablish' ? { confirmText: input.confirmText ?? '' } : {}),
+    });
     await markPreflightUsed(armed.id, rotation.id);
     // Drop the browser's cached wizard pages: Back shows the rotation, never a re-armed Confirm.
     revalidatePath('/rotations/new');
@@ -89,8 +69,8 @@ export const retryRotationAction = defineAction({
   name: 'rotations.retry',
   role: 'operator',
   input: RotationInput,
-  handler: async ({ rotationId }, { principal, actor, now }) => {
-    const r = await retryRotation(rotationId, { actor, now, principal });
+  handler: async ({ rotationId }, ctx) => {
+    const r = await retryRotation(ctx, rotationId);
     revalidatePath(`/rotations/${rotationId}`);
     return r;
   },
@@ -100,8 +80,8 @@ export const cancelRotationAction = defineAction({
   name: 'rotations.cancel',
   role: 'operator',
   input: RotationInput,
-  handler: async ({ rotationId }, { principal, actor, now }) => {
-    const r = await cancelRotation(rotationId, { actor, now, principal });
+  handler: async ({ rotationId }, ctx) => {
+    const r = await cancelRotation(ctx, rotationId);
     revalidatePath(`/rotations/${rotationId}`);
     return r;
   },
@@ -117,15 +97,15 @@ export const checkFirstUseAction = defineAction({
   name: 'rotations.first_use',
   role: 'viewer',
   input: RotationInput,
-  handler: async ({ rotationId }, { principal, now }): Promise<FirstUseView> => {
-    const ev = await getRotationEvidence(rotationId, { principal });
+  handler: async ({ rotationId }, ctx): Promise<FirstUseView> => {
+    const ev = await getRotationEvidence(ctx, rotationId);
     // Rekey's own verification sign-in with the new key happens before the rotation finishes; only
     // later sign-ins are the vendor's service.
     if (ev.rotation.state !== 'SUCCEEDED' || !ev.rotation.finishedAt)
       throw new RekeyError('CONFLICT', "The vendor's first sign-in can be checked once the rotation has succeeded.");
     const keyId = ev.facts.add?.keyId ?? undefined;
-    const { vendorCidrs } = await loadDetectionSettings(db);
-    const r: FirstUseResult = await findFirstUseAfter(getGraphEnvironment().gateway, {
+    const { vendorCidrs } = await loadDetectionSettings(ctx.db);
+    const r: FirstUseResult = await findFirstUseAfter(ctx.graph(ev.tenant.entraTenantId).gateway, {
       tenant: { id: ev.tenant.entraTenantId, name: ev.tenant.displayName },
       appId: ev.connector.appId,
       keyId,
@@ -142,7 +122,7 @@ export const checkFirstUseAction = defineAction({
         resource: r.resource,
       };
     if (r.status === 'not_yet')
-      return { status: 'not_yet', checkedSignIns: r.checkedSignIns, checkedAt: now.toISOString() };
+      return { status: 'not_yet', checkedSignIns: r.checkedSignIns, checkedAt: ctx.now.toISOString() };
     return { status: 'unavailable', message: r.message };
   },
 });

@@ -1,36 +1,26 @@
 'use server';
 /**
- * Tenants: onboarding (one by id/domain, or a CSV import), consent checks and scans. The tenant
- * use cases take no principal, so the checks live here: adding/importing needs a fleet-wide
- * operator (a scoped operator cannot see the tenant they would create); per-tenant actions need
- * the operator role for that tenant (requireTenantAccess — NOT_FOUND outside the scope).
+ * Tenants: onboarding (one by id/domain, or a CSV import), consent checks and scans. Each use case
+ * authorizes itself (lib/tenants): adding/importing needs a fleet-wide operator; per-tenant actions
+ * need the operator role for that tenant (NOT_FOUND outside the scope).
  */
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { defineAction } from '@/lib/auth/action';
-import { isFleetWide, type Principal } from '@/lib/auth/principal';
-import { requireTenantAccess } from '@/lib/auth/tenant-access';
 import { scanDrift } from '@/lib/detection/scan-drift';
 import { scanSignIns } from '@/lib/detection/scan-sign-ins';
-import { RekeyError } from '@/lib/errors';
 import { checkSize, SERVER_ACTION_BODY_LIMIT_BYTES } from '@/lib/limits';
 import { addTenant, AddTenantSchema } from '@/lib/tenants/add-tenant';
 import { checkTenantConsent } from '@/lib/tenants/check-tenant-consent';
 import { getAdminConsentUrl } from '@/lib/tenants/get-admin-consent-url';
 import { importTenants } from '@/lib/tenants/import-tenants';
 import { scanTenant } from '@/lib/tenants/scan-tenant';
-
-function requireFleetWideOperator(principal: Principal): void {
-  if (!isFleetWide(principal, 'operator'))
-    throw new RekeyError('FORBIDDEN', 'Adding tenants needs the Operator role for the whole fleet.', {
-      need: 'operator',
-    });
-}
+import { managementGraph } from '@/lib/use-case-defaults';
 
 /** Consent links are best-effort extras: a missing management-app configuration must not hide the result. */
 async function consentUrlFor(tenantId: string): Promise<string | null> {
   try {
-    return await getAdminConsentUrl({ tenantId }, { actor: { id: null, label: 'system' } });
+    return await getAdminConsentUrl({ graph: managementGraph }, { tenantId });
   } catch {
     return null;
   }
@@ -40,9 +30,8 @@ export const addTenantAction = defineAction({
   name: 'tenants.add',
   role: 'operator',
   input: AddTenantSchema,
-  handler: async (input, { principal, actor, now }) => {
-    requireFleetWideOperator(principal);
-    const t = await addTenant(input, { actor, now });
+  handler: async (input, ctx) => {
+    const t = await addTenant(ctx, input);
     revalidatePath('/tenants');
     return {
       id: t.id,
@@ -87,10 +76,9 @@ export const importTenantsAction = defineAction({
   role: 'operator',
   input: ImportTenantsFormSchema,
   maxBytes: SERVER_ACTION_BODY_LIMIT_BYTES,
-  handler: async (input, { principal, actor, now }) => {
-    requireFleetWideOperator(principal);
+  handler: async (input, ctx) => {
     const csv = input.file && input.file.size > 0 ? await input.file.text() : (input.csv ?? '');
-    const result = await importTenants({ csv, dryRun: input.dryRun ?? false }, { actor, now });
+    const result = await importTenants(ctx, { csv, dryRun: input.dryRun ?? false });
     if (result.imported > 0) revalidatePath('/tenants');
     // Consent links for what was created (the next step for each tenant's administrator).
     const created = result.tenantIds.slice(0, 200);
@@ -105,9 +93,8 @@ export const checkConsentAction = defineAction({
   name: 'tenants.check-consent',
   role: 'operator',
   input: TenantIdSchema,
-  handler: async ({ tenantId }, { principal, actor, now }) => {
-    await requireTenantAccess(principal, tenantId, 'operator');
-    const r = await checkTenantConsent({ tenantId }, { actor, now });
+  handler: async ({ tenantId }, ctx) => {
+    const r = await checkTenantConsent(ctx, { tenantId });
     revalidatePath(`/tenants/${tenantId}`);
     return {
       state: r.state,
@@ -124,11 +111,10 @@ export const scanTenantAction = defineAction({
   name: 'tenants.scan',
   role: 'operator',
   input: TenantIdSchema,
-  handler: async ({ tenantId }, { principal, actor, now }) => {
-    await requireTenantAccess(principal, tenantId, 'operator');
-    const summary = await scanTenant({ tenantId }, { actor, now });
+  handler: async ({ tenantId }, ctx) => {
+    const summary = await scanTenant(ctx, { tenantId });
     // Discovery stores what the tenant holds; the drift scan judges it and re-classifies.
-    const drift = await scanDrift({ tenantIds: [tenantId] }, { caller: principal, actor, now });
+    const drift = await scanDrift(ctx, { tenantIds: [tenantId] });
     revalidatePath(`/tenants/${tenantId}`);
     return { ...summary, driftedConnectors: drift.driftedConnectors };
   },
@@ -138,9 +124,8 @@ export const scanSignInsAction = defineAction({
   name: 'tenants.scan-sign-ins',
   role: 'operator',
   input: TenantIdSchema,
-  handler: async ({ tenantId }, { principal, actor, now }) => {
-    await requireTenantAccess(principal, tenantId, 'operator');
-    const r = await scanSignIns({ tenantIds: [tenantId] }, { caller: principal, actor, now });
+  handler: async ({ tenantId }, ctx) => {
+    const r = await scanSignIns(ctx, { tenantIds: [tenantId] });
     revalidatePath(`/tenants/${tenantId}`);
     const t = r.tenants[0];
     return {

@@ -9,7 +9,8 @@ import { certificateFactsFromDer } from '@/lib/certs/certificate-facts';
 import { db, type Db } from '@/lib/db';
 import type { Principal } from '@/lib/auth/principal';
 import { buildCert } from '@/lib/testing/certs';
-import { defaultDepsPart, setRotationDeps } from '@/lib/rotation/rotation-deps';
+import { defaultDepsPart } from '@/lib/rotation/rotation-deps-defaults';
+import { setRotationDeps } from '@/lib/rotation/rotation-deps';
 import { onRotationFinished } from '@/lib/campaigns/on-rotation-finished';
 
 let serial = 0x1000;

@@ -2,11 +2,12 @@
 import 'server-only';
 import { db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
+import { isGuid } from '@/lib/text/guid';
 
 export async function findCertificateId(ref: string): Promise<string> {
   const v = ref.trim();
   const hex = v.replace(/[\s:-]/g, '').toUpperCase();
-  const where = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)
+  const where = isGuid(v)
     ? { id: v.toLowerCase() }
     : /^[0-9A-F]{40}$/.test(hex)
       ? { sha1Thumbprint: { equals: hex, mode: 'insensitive' as const } }

@@ -44,9 +44,9 @@ export const POST = defineRoute({
   role: 'operator',
   input: PostInput,
   maxBytes: 8 * 1024 * 1024,
-  handler: async ({ connectorIds }, { principal, actor, now }) => {
+  handler: async ({ connectorIds }, ctx) => {
     if (connectorIds.length === 0) return redirectTo('/campaigns/new/setup?error=empty');
-    const certs = await listCandidateCertificates(db, now);
+    const certs = await listCandidateCertificates(db, ctx.now);
     const regions = await regionsOfConnectors(db, connectorIds);
     const regionCertificates: Record<string, string> = {};
     for (const r of regions) {
@@ -54,15 +54,12 @@ export const POST = defineRoute({
       if (id) regionCertificates[r] = id;
     }
     try {
-      const { campaign } = await createCampaign(
-        {
-          name: `${connectorIds.length} selected connector${connectorIds.length === 1 ? '' : 's'} · ${formatDate(now)}`,
-          selection: { kind: 'list', connectorIds },
-          regionCertificates,
-          waves: [{ size: 5, maxFailures: 0 }, { size: null }],
-        },
-        { principal, actor, now },
-      );
+      const { campaign } = await createCampaign(ctx, {
+        name: `${connectorIds.length} selected connector${connectorIds.length === 1 ? '' : 's'} · ${formatDate(ctx.now)}`,
+        selection: { kind: 'list', connectorIds },
+        regionCertificates,
+        waves: [{ size: 5, maxFailures: 0 }, { size: null }],
+      });
       return redirectTo(`/campaigns/${campaign.id}?created=1`);
     } catch (e) {
       if (!isRekeyError(e)) throw e;

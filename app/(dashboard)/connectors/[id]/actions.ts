@@ -9,8 +9,8 @@ export const removeUnknownCredentialAction = defineAction({
   name: 'connectors.remove_unknown_credential',
   role: 'operator',
   input: RemoveUnknownCredentialSchema,
-  handler: async (input, { principal, actor, now }) => {
-    const r = await removeUnknownCredential(input, { caller: principal, actor, now });
+  handler: async (input, ctx) => {
+    const r = await removeUnknownCredential(ctx, input);
     revalidatePath(`/connectors/${input.connectorId}`);
     return { removed: r.removed, keyId: r.credential.keyId, path: r.path };
   },

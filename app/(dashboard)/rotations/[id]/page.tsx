@@ -99,7 +99,7 @@ export default async function RotationPage({ params }: Props) {
   const principal = await requirePrincipal('viewer');
   const { id } = await params;
   if (!UUID.test(id)) notFound();
-  const ev = await orNotFound(() => getRotationEvidence(id, { principal }));
+  const ev = await orNotFound(() => getRotationEvidence({ principal }, id));
   const extras = await findRotationExtras(id);
   const now = new Date();
   const state = ev.rotation.state as RotationState;

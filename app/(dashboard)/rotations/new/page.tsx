@@ -22,6 +22,7 @@ import { ACTIVE_STATES, DESTRUCTIVE_STEPS, PLANS, planFor } from '@/lib/rotation
 import { findArmingPreflight, recordPreflight } from '@/lib/rotation/preflight-record';
 import { preflightRotation } from '@/lib/rotation/preflight-rotation';
 import type { StatusReason } from '@/lib/status/classify-connector';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 import { firstParam, formatDate, hrefWith, type SearchParams } from '@/lib/utils';
 import { CredentialTable } from '../_components/credential-table';
 import { StartRotation } from '../_components/start-rotation';
@@ -659,7 +660,7 @@ async function PreflightStep({
     const now = new Date();
     result = await preflightRotation(
       { connectorId: key.connectorId, toCertificateId: certId, mode: key.mode, recreate: key.recreate },
-      { actor: { id: principal.userId, label: principal.email }, now, principal },
+      createUseCaseContext({ actor: { id: principal.userId, label: principal.email }, now, principal }),
     );
     // Stored: Confirm and Start accept only this passing preflight (ADR 020).
     preflightId = await recordPreflight(key, result, principal.userId, now);

@@ -3,7 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { defineAction } from '@/lib/auth/action';
-import { updateVendorCidrs } from './_lib/update-vendor-cidrs';
+import { updateVendorCidrs } from '@/lib/settings/update-vendor-cidrs';
 
 export const updateVendorCidrsAction = defineAction({
   name: 'settings.vendor-cidrs',
@@ -14,8 +14,8 @@ export const updateVendorCidrsAction = defineAction({
       .max(64 * 1024, 'The list is too long.')
       .default(''),
   }),
-  handler: async ({ cidrs }, { actor, now }) => {
-    const r = await updateVendorCidrs(cidrs, { actor, now });
+  handler: async ({ cidrs }, ctx) => {
+    const r = await updateVendorCidrs(ctx, cidrs);
     revalidatePath('/settings/detection');
     revalidatePath('/');
     return {

@@ -28,18 +28,15 @@ export const saveNotificationSettingsAction = defineAction({
   name: 'settings.notifications.save',
   role: 'admin',
   input: NotificationSettingsForm,
-  handler: async (input, { principal, actor, now }) => {
-    const saved = await updateNotificationSettings(
-      {
-        email: { enabled: input.emailEnabled, from: input.emailFrom ?? 'rekey@rekey.example', to: input.emailTo },
-        webhook: { enabled: input.webhookEnabled, format: input.webhookFormat },
-        events: Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, input.events.includes(k)])),
-        dashboardUrl: input.dashboardUrl,
-      },
-      { principal, actor, now },
-    );
+  handler: async (input, ctx) => {
+    const saved = await updateNotificationSettings(ctx, {
+      email: { enabled: input.emailEnabled, from: input.emailFrom ?? 'rekey@rekey.example', to: input.emailTo },
+      webhook: { enabled: input.webhookEnabled, format: input.webhookFormat },
+      events: Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, input.events.includes(k)])),
+      dashboardUrl: input.dashboardUrl,
+    });
     revalidatePath('/settings/notifications');
-    return { savedAt: now.toISOString(), emailTo: saved.email.to.length };
+    return { savedAt: ctx.now.toISOString(), emailTo: saved.email.to.length };
   },
 });
 
@@ -47,8 +44,8 @@ export const sendTestNotificationAction = defineAction({
   name: 'settings.notifications.test',
   role: 'admin',
   input: z.object({ channel: z.enum(['email', 'webhook']) }),
-  handler: async ({ channel }, { principal, actor, now }) => ({
+  handler: async ({ channel }, ctx) => ({
     channel,
-    result: await sendTestNotification(channel, { principal, actor, now }),
+    result: await sendTestNotification(ctx, channel),
   }),
 });

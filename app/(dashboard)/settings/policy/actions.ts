@@ -3,7 +3,7 @@
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { defineAction } from '@/lib/auth/action';
-import { updateStatusPolicy } from './_lib/update-status-policy';
+import { updateStatusPolicy } from '@/lib/settings/update-status-policy';
 
 export const updateStatusPolicyAction = defineAction({
   name: 'settings.policy',
@@ -25,8 +25,8 @@ export const updateStatusPolicyAction = defineAction({
       .min(1, 'At least 1 hour.')
       .max(8760, 'At most 8,760 hours.'),
   }),
-  handler: async (input, { actor, now }) => {
-    const r = await updateStatusPolicy(input, { actor, now });
+  handler: async (input, ctx) => {
+    const r = await updateStatusPolicy(ctx, input);
     revalidatePath('/settings/policy');
     revalidatePath('/');
     return {

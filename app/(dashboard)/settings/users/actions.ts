@@ -4,7 +4,6 @@
  * same-origin, zod) and calls one audited use case in lib/auth/manage-users.ts.
  */
 import { revalidatePath } from 'next/cache';
-import { db } from '@/lib/db';
 import { defineAction } from '@/lib/auth/action';
 import {
   CreateUserSchema,
@@ -23,8 +22,8 @@ export const grantRoleAction = defineAction({
   name: 'users.grant',
   role: 'admin',
   input: GrantRoleSchema,
-  handler: async (input, { actor, now }) => {
-    const result = await grantRole(db, actor, input, now);
+  handler: async (input, ctx) => {
+    const result = await grantRole(ctx, input);
     revalidatePath(PATH);
     return result;
   },
@@ -34,8 +33,8 @@ export const revokeRoleAction = defineAction({
   name: 'users.revoke',
   role: 'admin',
   input: RevokeRoleSchema,
-  handler: async (input, { actor, now }) => {
-    const result = await revokeRole(db, actor, input, now);
+  handler: async (input, ctx) => {
+    const result = await revokeRole(ctx, input);
     revalidatePath(PATH);
     return result;
   },
@@ -45,8 +44,8 @@ export const setUserDisabledAction = defineAction({
   name: 'users.set-disabled',
   role: 'admin',
   input: SetUserDisabledSchema,
-  handler: async (input, { actor, now }) => {
-    const result = await setUserDisabled(db, actor, input, now);
+  handler: async (input, ctx) => {
+    const result = await setUserDisabled(ctx, input);
     revalidatePath(PATH);
     return result;
   },
@@ -56,8 +55,8 @@ export const createUserAction = defineAction({
   name: 'users.create',
   role: 'admin',
   input: CreateUserSchema,
-  handler: async (input, { actor, now }) => {
-    const result = await createUser(db, actor, input, now);
+  handler: async (input, ctx) => {
+    const result = await createUser(ctx, input);
     revalidatePath(PATH);
     return result;
   },

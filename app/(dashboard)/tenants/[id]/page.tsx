@@ -23,6 +23,7 @@ import { isExposedStatus } from '@/lib/fleet/fleet-figures';
 import { loadMaxScanAgeHours, TENANT_ACCESS_LABEL, tenantAccess } from '@/lib/fleet/tenant-access';
 import { getAdminConsentUrl } from '@/lib/tenants/get-admin-consent-url';
 import { firstParam, formatDate, formatDateTime, formatNumber, formatRelativeTime } from '@/lib/utils';
+import { managementGraph } from '@/lib/use-case-defaults';
 import { getTenantDetail, type TenantDetail } from './_lib/get-tenant-detail';
 import { ConsentCheckButton } from './_components/consent-check-button';
 import { ScanNowButton, ScanSignInsButton } from './_components/scan-buttons';
@@ -41,7 +42,7 @@ const LOG_STATE: Record<string, { label: string; tone: 'success' | 'warning' | '
 
 async function consentUrlOf(tenantId: string): Promise<string | null> {
   try {
-    return await getAdminConsentUrl({ tenantId }, { actor: { id: null, label: 'system' } });
+    return await getAdminConsentUrl({ graph: managementGraph }, { tenantId });
   } catch {
     return null; // management app not configured: the page still works
   }

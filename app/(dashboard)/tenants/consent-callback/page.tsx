@@ -6,6 +6,7 @@ import { Alert } from '@/components/ui/alert';
 import { actorFor, requirePrincipal } from '@/lib/auth/context';
 import { completeAdminConsent } from '@/lib/tenants/admin-consent-request';
 import { firstParam } from '@/lib/utils';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 export const metadata: Metadata = { title: 'Admin consent' };
 export const dynamic = 'force-dynamic';
@@ -26,7 +27,7 @@ export default async function ConsentCallbackPage({ searchParams }: Props) {
   const params = Object.fromEntries(PARAMS.map((k) => [k, firstParam(sp[k])]));
   const outcome = await completeAdminConsent(
     { params, userId: principal.userId },
-    { actor: actorFor(principal, await headers()) },
+    createUseCaseContext({ actor: actorFor(principal, await headers()), now: new Date(), principal }),
   );
   const tenantLink =
     outcome.kind === 'rejected' ? null : (

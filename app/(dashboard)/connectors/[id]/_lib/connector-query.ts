@@ -1,9 +1,10 @@
 import 'server-only';
 import { db } from '@/lib/db';
+import { isGuid } from '@/lib/text/guid';
 
 /** The connector page's record: no key material (the current certificate's public facts only). */
 export async function findConnector(id: string) {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+  if (!isGuid(id)) return null;
   return db.connector.findUnique({
     where: { id },
     select: {

@@ -13,10 +13,10 @@ export const GET = defineRoute({
   name: 'tenants.admin-consent',
   role: 'operator',
   input: z.object({}).passthrough(),
-  handler: async (_input, { principal, actor, now, params }) => {
-    const { id } = z.object({ id: z.uuid() }).parse(params);
-    await requireTenantAccess(principal, id, 'operator');
-    const { url } = await startAdminConsent({ tenantId: id, userId: principal.userId }, { actor, now });
+  handler: async (_input, ctx) => {
+    const { id } = z.object({ id: z.uuid() }).parse(ctx.params);
+    await requireTenantAccess(ctx.principal, id, 'operator');
+    const { url } = await startAdminConsent({ tenantId: id, userId: ctx.principal.userId }, ctx);
     return new Response(null, { status: 303, headers: { location: url, 'cache-control': 'no-store' } });
   },
 });

@@ -3,16 +3,24 @@
  * re-classify every connector under the new policy (in batches, each with its own audit event,
  * as lib/detection/reclassify-connectors does) and report how many changed status.
  */
-import 'server-only';
-import { appendAuditEvent, type Actor } from '@/lib/audit/append-audit-event';
-import { db, type Prisma } from '@/lib/db';
+import { appendAuditEvent } from '@/lib/audit/append-audit-event';
+import { isFleetWide } from '@/lib/auth/principal';
+import type { Prisma } from '@/lib/db';
 import { STATUS_POLICY_KEY } from '@/lib/detection/detection-settings';
+import { RekeyError } from '@/lib/errors';
 import { reclassifyConnectors } from '@/lib/detection/reclassify-connectors';
+import type { UseCaseContext } from '@/lib/use-case';
 import { StatusPolicySchema, type StatusPolicy } from '@/lib/status/classify-connector';
 
-export async function updateStatusPolicy(input: StatusPolicy, ctx: { actor: Actor; now: Date }) {
+function requireSettingsAdmin(ctx: UseCaseContext, what: string): void {
+  if (ctx.principal && !isFleetWide(ctx.principal, 'admin'))
+    throw new RekeyError('FORBIDDEN', `${what} needs the Admin role.`, { need: 'admin' });
+}
+
+export async function updateStatusPolicy(ctx: UseCaseContext, input: StatusPolicy) {
+  requireSettingsAdmin(ctx, 'Changing the status policy');
   const policy = StatusPolicySchema.parse(input);
-  const before = await db.$transaction(async (tx) => {
+  const before = await ctx.db.$transaction(async (tx) => {
     const old = await tx.setting.findUnique({ where: { key: STATUS_POLICY_KEY } });
     await tx.setting.upsert({
       where: { key: STATUS_POLICY_KEY },
@@ -34,7 +42,7 @@ export async function updateStatusPolicy(input: StatusPolicy, ctx: { actor: Acto
     return old?.value ?? null;
   });
   const result = await reclassifyConnectors(
-    db,
+    ctx.db,
     { all: true },
     { now: ctx.now, actor: ctx.actor, reason: `settings ${STATUS_POLICY_KEY}` },
   );

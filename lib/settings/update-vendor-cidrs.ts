@@ -4,11 +4,12 @@
  * setting and its audit event commit together; then every connector is re-classified, since
  * "targeted" depends on which addresses count as the vendor's.
  */
-import 'server-only';
-import { appendAuditEvent, type Actor } from '@/lib/audit/append-audit-event';
-import { db, type Prisma } from '@/lib/db';
+import { appendAuditEvent } from '@/lib/audit/append-audit-event';
+import { isFleetWide } from '@/lib/auth/principal';
+import type { Prisma } from '@/lib/db';
 import { VENDOR_CIDRS_KEY, VendorCidrsSchema } from '@/lib/detection/detection-settings';
 import { reclassifyConnectors } from '@/lib/detection/reclassify-connectors';
+import type { UseCaseContext } from '@/lib/use-case';
 import { RekeyError } from '@/lib/errors';
 
 /** One address or range per line; blank lines and `#` comments skipped. Errors name the line. */
@@ -30,9 +31,15 @@ export function parseCidrLines(text: string): string[] {
   return [...new Set(parsed.data)];
 }
 
-export async function updateVendorCidrs(text: string, ctx: { actor: Actor; now: Date }) {
+function requireSettingsAdmin(ctx: UseCaseContext, what: string): void {
+  if (ctx.principal && !isFleetWide(ctx.principal, 'admin'))
+    throw new RekeyError('FORBIDDEN', `${what} needs the Admin role.`, { need: 'admin' });
+}
+
+export async function updateVendorCidrs(ctx: UseCaseContext, text: string) {
+  requireSettingsAdmin(ctx, 'Changing the vendor ranges');
   const cidrs = parseCidrLines(text);
-  await db.$transaction(async (tx) => {
+  await ctx.db.$transaction(async (tx) => {
     const old = await tx.setting.findUnique({ where: { key: VENDOR_CIDRS_KEY } });
     await tx.setting.upsert({
       where: { key: VENDOR_CIDRS_KEY },
@@ -53,7 +60,7 @@ export async function updateVendorCidrs(text: string, ctx: { actor: Actor; now: 
     );
   });
   const result = await reclassifyConnectors(
-    db,
+    ctx.db,
     { all: true },
     { now: ctx.now, actor: ctx.actor, reason: `settings ${VENDOR_CIDRS_KEY}` },
   );

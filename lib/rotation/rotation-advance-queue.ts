@@ -1,0 +1,32 @@
+/**
+ * The `rotation.advance` queue: its name, options and data, and how a transaction queues the next
+ * run of a rotation. Separate from the job's handler (rotation-advance.job.ts, which runs
+ * advance-rotation) so the engine can queue its own follow-ups without importing its runner.
+ */
+import { z } from 'zod';
+import type { Prisma } from '@/lib/db';
+import { enqueue } from '@/lib/jobs/enqueue';
+import type { JobQueue } from '@/lib/jobs/job-definition';
+
+export const RotationAdvanceData = z.object({ rotationId: z.uuid() });
+
+/** When another process holds the rotation, look again this much later (it may have just died). */
+export const BUSY_RECHECK_MS = 3_000;
+
+export const ROTATION_ADVANCE_QUEUE: JobQueue<z.infer<typeof RotationAdvanceData>> = {
+  name: 'rotation.advance',
+  // One waiting job per rotation (singletonKey = rotation id); a job still active after 10 min is
+  // assumed dead and retried (its lock is gone with its process, so that is safe).
+  queue: { policy: 'short', retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 600 },
+  schema: RotationAdvanceData,
+};
+
+/** Queue the next run of a rotation inside `tx` (one waiting per rotation). */
+export async function enqueueAdvance(tx: Prisma.TransactionClient, rotationId: string, runAt?: Date): Promise<void> {
+  await enqueue(
+    tx,
+    ROTATION_ADVANCE_QUEUE,
+    { rotationId },
+    { singletonKey: rotationId, ...(runAt ? { startAfter: runAt } : {}) },
+  );
+}
