@@ -8,6 +8,7 @@
  * the audit log names the admin. Negative journeys: a plain user, the wrong tenant, declined
  * consent, an expired link and a second use.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from '@playwright/test';
@@ -20,7 +21,7 @@ const SIM = `https://localhost:${process.env.E2E_SIM_PORT ?? '4453'}`;
 const SIM_DIR = path.join(E2E_DATA_DIR, 'sim');
 
 interface Fleet {
-  managementApp: { appId: string };
+  managementApp: { appId: string; graphRoles: string[] };
   tenants: { id: string; name: string; domain: string; region: string; scenarios: string[] }[];
 }
 const fleet = (): Fleet => JSON.parse(fs.readFileSync(path.join(SIM_DIR, 'fleet.json'), 'utf8')) as Fleet;
@@ -191,6 +192,31 @@ test('the customer admin rotates with their own delegated token; Rekey keeps no 
     "Rekey's delegated permissions and its app were removed from your tenant.",
   );
   await ctx.close();
+
+  // The fleet is shared with the later specs: the admin grants Rekey's management app again, and a
+  // scan with the real binary shows Rekey what the tenant now holds.
+  expect(
+    (
+      await postJson(`${SIM}/_sim/tenants/${target.entraTenantId}/grant-consent`, ca(), {
+        appId: fleet().managementApp.appId,
+        roles: fleet().managementApp.graphRoles,
+      })
+    ).status,
+  ).toBe(200);
+  const scan = await new Promise<{ code: number; stderr: string }>((resolve) =>
+    execFile(
+      process.execPath,
+      ['bin/rekey.mjs', 'scan', 'drift', '--tenant', target.tenantId],
+      {
+        env: { ...({} as NodeJS.ProcessEnv), PATH: process.env.PATH, REKEY_DATA_DIR: path.resolve(E2E_DATA_DIR) },
+        timeout: 60_000,
+      },
+      (err, _out, stderr) => resolve({ code: err ? Number(err.code ?? -1) : 0, stderr }),
+    ),
+  );
+  expect(scan.code, scan.stderr).toBe(0);
+  // Open (issue 20): Rekey still lists the customer-rotated connector as compromised after this
+  // scan, though the simulator holds only the new key; fleet counts over-report it until fixed.
 });
 
 test('a plain user, an admin of another tenant and a declined consent are each told what happened; nothing changes', async ({
