@@ -29,7 +29,9 @@ const now = new Date('2026-12-01T12:00:00Z');
 const actor: Actor = { id: null, label: 'test' };
 const admin = principal('admin');
 const ctx = createUseCaseContext({ actor, now, principal: admin });
-const deps = { clock: () => now, startRotation };
+// These tenants exist only in the database, so the final verification read (verify-campaign.db.test.ts
+// covers it against the simulator) is left out of the dispatcher's tests.
+const deps = { clock: () => now, startRotation, verify: async () => undefined };
 
 let euCert: { id: string; sha1Thumbprint: string };
 let usCert: { id: string };
