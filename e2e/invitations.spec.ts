@@ -76,7 +76,9 @@ async function targetFor(nth: number): Promise<Target> {
     E2E_DATA_DIR,
     `SELECT id, "sha1Thumbprint" AS sha1 FROM "Certificate"
       WHERE "notAfter" > now() + interval '60 days' AND "notBefore" < now() AND "sha1Thumbprint" <> $1
-        AND "sealedPrivateKey" IS NOT NULL ORDER BY (region = $2) DESC, "notAfter" DESC LIMIT 1`,
+        AND "sealedPrivateKey" IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM "AdvisoryIndicator" i WHERE i.value IN ("sha1Thumbprint", "sha256Thumbprint", "serialNumber"))
+      ORDER BY (region = $2) DESC NULLS LAST, "notAfter" DESC LIMIT 1`,
     [c!.sha1, c!.region],
   );
   return {
@@ -215,8 +217,15 @@ test('the customer admin rotates with their own delegated token; Rekey keeps no 
     ),
   );
   expect(scan.code, scan.stderr).toBe(0);
-  // Open (issue 20): Rekey still lists the customer-rotated connector as compromised after this
-  // scan, though the simulator holds only the new key; fleet counts over-report it until fixed.
+  // Rekey lists the customer-rotated connector as the scan found it: on the new certificate, not exposed.
+  const [after] = await queryStack<{ status: string; sha1: string }>(
+    E2E_DATA_DIR,
+    `SELECT c.status::text AS status, cert."sha1Thumbprint" AS sha1
+       FROM "Connector" c JOIN "Certificate" cert ON cert.id = c."currentCertificateId" WHERE c.id = $1`,
+    [target.connectorId],
+  );
+  expect(after!.sha1.toUpperCase()).toBe(target.newSha1);
+  expect(after!.status).toBe('healthy');
 });
 
 test('a plain user, an admin of another tenant and a declined consent are each told what happened; nothing changes', async ({

@@ -10,6 +10,7 @@ import { funnelCounts, listInvitations } from '@/lib/invitations/list-invitation
 import { customerActor, findInvitationByToken, recordInvitationStep } from '@/lib/invitations/open-invitation';
 import { hashInvitationToken } from '@/lib/invitations/invitation-token';
 import { revokeInvitation } from '@/lib/invitations/revoke-invitation';
+import { listInvitableCertificates } from '@/lib/invitations/list-invitable-certificates';
 import { seedDefaults } from '@/lib/seed/seed-defaults';
 import { buildCertificate, buildConnectorType, buildTenant } from '@/lib/testing/fleet-builders';
 
@@ -147,6 +148,32 @@ describe('invitations', () => {
     expect(e.message).toBe(
       'Choose the certificate to install for Invite US / Connector 2 (region US): give --to, or a certificate for that region.',
     );
+  });
+
+  it('never asks a customer to install a certificate named by an advisory, and does not offer one', async () => {
+    const leaked = await buildCertificate(db, { subject: 'CN=Vendor leaked 2027' });
+    await db.advisory.create({
+      data: {
+        title: 'leaked replacement',
+        severity: 'critical',
+        publishedAt: now,
+        indicators: { create: [{ kind: 'sha1', value: leaked.sha1Thumbprint.toUpperCase() }] },
+      },
+    });
+    const e = await rejects(
+      createInvitations(
+        { source: { kind: 'connectors', connectorIds: [named(us, 'Connector 2').id] }, certificateId: leaked.id },
+        ctx,
+      ),
+    );
+    expect(e.code).toBe('BAD_INPUT');
+    expect(e.message).toBe(
+      'Certificate CN=Vendor leaked 2027 cannot be installed: its thumbprint is on a compromise advisory. Choose another.',
+    );
+    expect(await db.invitation.count({ where: { certificateId: leaked.id } })).toBe(0);
+    const offered = (await listInvitableCertificates(now)).map((c) => c.id);
+    expect(offered).toContain(usCert);
+    expect(offered).not.toContain(leaked.id);
   });
 
   it('a scoped operator cannot invite outside their tenants, and a viewer cannot invite at all', async () => {
