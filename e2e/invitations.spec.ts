@@ -176,6 +176,18 @@ test('the customer admin rotates with their own delegated token; Rekey keeps no 
     [target.tenantId],
   );
   expect(audit[0]!.actorLabel).toBe(`customer admin ${ga} (tenant ${target.entraTenantId})`);
+  // So does every step the engine ran with the admin's token.
+  const steps = await queryStack<{ action: string; actorLabel: string }>(
+    E2E_DATA_DIR,
+    `SELECT e.action, e."actorLabel" FROM "AuditEvent" e
+      WHERE e."targetId" = (SELECT "targetId" FROM "AuditEvent" WHERE action = 'rotation.started' AND "tenantId" = $1 ORDER BY seq DESC LIMIT 1)
+        AND e.action LIKE 'rotation.step.%'`,
+    [target.tenantId],
+  );
+  expect(steps.length).toBeGreaterThan(3);
+  expect(new Set(steps.map((x) => x.actorLabel))).toEqual(
+    new Set([`customer admin ${ga} (tenant ${target.entraTenantId})`]),
+  );
 
   // The vendor's list shows it rotated by that admin.
   await page.goto('/invitations');

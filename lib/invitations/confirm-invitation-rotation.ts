@@ -72,6 +72,7 @@ export async function confirmInvitationRotation(
       connectorId: inv.connector.id,
       toCertificateId: inv.certificateId,
       mode: 'rotate',
+      delegated: true,
     });
     await db.invitation.updateMany({ where: { id: inv.id, rotationId: null }, data: { rotationId: rotation.id } });
     return { rotationId: rotation.id };

@@ -28,6 +28,10 @@ import { rotationFixture, simCredentials, testRotationDeps } from '@/lib/rotatio
 import { seedDefaults } from '@/lib/seed/seed-defaults';
 import type { MasterKeyRing } from '@/lib/vault/master-key';
 import { isRekeyError } from '@/lib/errors';
+import { SYSTEM_ACTOR } from '@/lib/audit/append-audit-event';
+import { reclassifyConnectors } from '@/lib/detection/reclassify-connectors';
+import { scanDrift } from '@/lib/detection/scan-drift';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 const REDIRECT = 'http://localhost:3210/invite/callback';
 const ring: MasterKeyRing = { current: { id: 'test', key: crypto.randomBytes(32) }, previous: [] };
@@ -107,6 +111,18 @@ describe('an invitation rotated by the customer admin with a delegated token', (
       }),
     ).rejects.toMatchObject({ code: 'NOT_CONSENTED' });
 
+    // An advisory names the old certificate: the connector is compromised before the customer acts.
+    await db.advisory.create({
+      data: {
+        title: 'vendor key leaked',
+        severity: 'critical',
+        publishedAt: new Date(),
+        indicators: { create: [{ kind: 'sha1', value: fx.oldCert.sha1Thumbprint.toUpperCase() }] },
+      },
+    });
+    await reclassifyConnectors(db, { connectorIds: [fx.connector.id] }, { now: new Date() });
+    expect((await db.connector.findUniqueOrThrow({ where: { id: fx.connector.id } })).status).toBe('compromised');
+
     const upn = `ga@${target.domain}`;
     const { url, flow } = await beginCustomerSignIn(cfg, {
       invitationId: inv.id,
@@ -170,11 +186,39 @@ describe('an invitation rotated by the customer admin with a delegated token', (
     });
     expect(started.actorLabel).toBe(`customer admin ${upn} (tenant ${target.id})`);
     expect(started.clientIp).toBe('192.0.2.44');
+    // Every step the engine ran with the admin's token is audited with the admin as actor, not `system`.
+    const steps = await db.auditEvent.findMany({
+      where: { targetId: rotationId, action: { startsWith: 'rotation.' } },
+      orderBy: { seq: 'asc' },
+    });
+    expect(steps.filter((e) => e.action.startsWith('rotation.step.')).length).toBeGreaterThan(3);
+    expect(steps.map((e) => e.action)).toContain('rotation.succeeded');
+    for (const e of steps) {
+      expect([e.action, e.actorLabel]).toEqual([e.action, `customer admin ${upn} (tenant ${target.id})`]);
+      expect([e.action, e.clientIp]).toEqual([e.action, '192.0.2.44']);
+    }
     // Single use: confirming again is refused with the finished result.
     const again = await confirmInvitationRotation(
       { invitationId: inv.id, typedName: fx.connector.displayName },
       admin,
     ).catch((e: unknown) => e);
     expect(isRekeyError(again) && again.message).toBe('This connection was already rotated with this link.');
+
+    // Rekey no longer lists the connector as compromised: the rotation's own reads showed the old key gone…
+    const rotated = await db.connector.findUniqueOrThrow({ where: { id: fx.connector.id } });
+    expect(rotated.currentCertificateId).toBe(fx.newCert.id);
+    expect(rotated.status).not.toBe('compromised');
+    // …and after the admin grants Rekey's management app again, a drift scan agrees.
+    gs.sim.admin.grantAppRoles(target.id, gs.manifest.managementApp.appId, gs.manifest.managementApp.graphRoles);
+    const scan = await scanDrift(
+      createUseCaseContext({ actor: SYSTEM_ACTOR, now: new Date(), graph: () => gs.graph }),
+      {
+        tenantIds: [fx.tenant.id],
+      },
+    );
+    expect(scan.failedTenants).toBe(0);
+    const rescanned = await db.connector.findUniqueOrThrow({ where: { id: fx.connector.id } });
+    expect(rescanned.status).not.toBe('compromised');
+    expect(rescanned.status).not.toBe('targeted');
   });
 });
