@@ -295,3 +295,44 @@ test('an expired link says so and offers no sign-in', async ({ browser }) => {
   await ctx.close();
   await customer.close();
 });
+
+test('the vendor invites an advisory’s customers from the advisory page and follows the funnel over time', async ({
+  page,
+}) => {
+  await signIn(page, USERS.operator, '/advisories');
+  // Invitations are one click away in the navigation.
+  await expect(page.getByRole('navigation').getByRole('link', { name: 'Invitations' }).first()).toBeVisible();
+  const [adv] = await queryStack<{ id: string }>(
+    E2E_DATA_DIR,
+    `SELECT id FROM "Advisory" ORDER BY "createdAt" LIMIT 1`,
+  );
+  await page.goto(`/advisories/${adv!.id}`);
+  await page.getByRole('link', { name: 'Invite customers to rotate' }).click();
+  await expect(page).toHaveURL(new RegExp(`/invitations\\?advisory=${adv!.id}$`));
+  await expect(
+    page.getByRole('heading', { name: 'New invitations for the connectors this advisory affects' }),
+  ).toBeVisible();
+  await page.getByRole('button', { name: 'Create invitation links' }).click();
+  const links = page.getByTestId('invitation-link');
+  await expect(links.first()).toBeVisible();
+  const shown = await links.count();
+  const stored = await queryStack<{ n: string }>(
+    E2E_DATA_DIR,
+    `SELECT count(*)::text AS n FROM "Invitation" WHERE "advisoryId" = $1`,
+    [adv!.id],
+  );
+  expect(Number(stored[0]!.n)).toBe(shown);
+  // The funnel over time, with its numbers as a table for screen readers.
+  await page.goto(`/invitations?advisory=${adv!.id}`);
+  await expect(
+    page.getByRole('img', { name: /^Invitations sent, opened, signed in, rotated and failed by day/ }),
+  ).toBeVisible();
+  const table = page.locator('table', { has: page.locator('caption', { hasText: /Invitations sent, opened/ }) });
+  await expect(table.locator('tbody tr').last().locator('td').first()).toHaveText(String(shown));
+  // Nothing was rotated by the links: revoke them so later specs see the fleet's invitations as before.
+  await queryStack(
+    E2E_DATA_DIR,
+    `UPDATE "Invitation" SET "revokedAt" = now(), state = 'REVOKED' WHERE "advisoryId" = $1`,
+    [adv!.id],
+  );
+});

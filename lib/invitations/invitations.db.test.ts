@@ -10,6 +10,7 @@ import { funnelCounts, listInvitations } from '@/lib/invitations/list-invitation
 import { customerActor, findInvitationByToken, recordInvitationStep } from '@/lib/invitations/open-invitation';
 import { hashInvitationToken } from '@/lib/invitations/invitation-token';
 import { revokeInvitation } from '@/lib/invitations/revoke-invitation';
+import { funnelOverTime } from '@/lib/invitations/funnel-over-time';
 import { listInvitableCertificates } from '@/lib/invitations/list-invitable-certificates';
 import { seedDefaults } from '@/lib/seed/seed-defaults';
 import { buildCertificate, buildConnectorType, buildTenant } from '@/lib/testing/fleet-builders';
@@ -294,5 +295,19 @@ describe('invitations', () => {
       'invitation id,target,connector,email,status,detail,customer admin,created at,expires at,rotated at',
     );
     expect(csv).toContain(',Rotated,');
+  });
+
+  it('draws the funnel over time: per day, how many had been sent, opened, signed in, rotated or failed', async () => {
+    const rows = await listInvitations('system', {}, now);
+    const series = await funnelOverTime(
+      rows.map((r) => r.id),
+      new Date(now.getTime() + DAY),
+      { days: 3 },
+    );
+    expect(series.map((d) => d.day)).toEqual(['2026-11-30', '2026-12-01', '2026-12-02']);
+    // Nothing existed the day before; on the day, every invitation was sent and one went all the way.
+    expect(series[0]!.counts).toEqual({ SENT: 0, OPENED: 0, SIGNED_IN: 0, ROTATED: 0, FAILED: 0 });
+    expect(series[1]!.counts).toEqual({ SENT: rows.length, OPENED: 1, SIGNED_IN: 1, ROTATED: 1, FAILED: 0 });
+    expect(series[2]!.counts).toEqual(series[1]!.counts);
   });
 });
