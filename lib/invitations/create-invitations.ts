@@ -369,6 +369,7 @@ export async function createInvitations(
             reason,
             expiresAt,
             createdById: ctx.caller === 'system' ? null : ctx.caller.userId,
+            createdAt: ctx.now,
             events: { create: { state: 'SENT', at: ctx.now } },
           },
           select: { id: true },
