@@ -76,7 +76,9 @@ async function targetFor(nth: number): Promise<Target> {
     E2E_DATA_DIR,
     `SELECT id, "sha1Thumbprint" AS sha1 FROM "Certificate"
       WHERE "notAfter" > now() + interval '60 days' AND "notBefore" < now() AND "sha1Thumbprint" <> $1
-        AND "sealedPrivateKey" IS NOT NULL ORDER BY (region = $2) DESC, "notAfter" DESC LIMIT 1`,
+        AND "sealedPrivateKey" IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM "AdvisoryIndicator" i WHERE i.value IN ("sha1Thumbprint", "sha256Thumbprint", "serialNumber"))
+      ORDER BY (region = $2) DESC NULLS LAST, "notAfter" DESC LIMIT 1`,
     [c!.sha1, c!.region],
   );
   return {
@@ -174,6 +176,18 @@ test('the customer admin rotates with their own delegated token; Rekey keeps no 
     [target.tenantId],
   );
   expect(audit[0]!.actorLabel).toBe(`customer admin ${ga} (tenant ${target.entraTenantId})`);
+  // So does every step the engine ran with the admin's token.
+  const steps = await queryStack<{ action: string; actorLabel: string }>(
+    E2E_DATA_DIR,
+    `SELECT e.action, e."actorLabel" FROM "AuditEvent" e
+      WHERE e."targetId" = (SELECT "targetId" FROM "AuditEvent" WHERE action = 'rotation.started' AND "tenantId" = $1 ORDER BY seq DESC LIMIT 1)
+        AND e.action LIKE 'rotation.step.%'`,
+    [target.tenantId],
+  );
+  expect(steps.length).toBeGreaterThan(3);
+  expect(new Set(steps.map((x) => x.actorLabel))).toEqual(
+    new Set([`customer admin ${ga} (tenant ${target.entraTenantId})`]),
+  );
 
   // The vendor's list shows it rotated by that admin.
   await page.goto('/invitations');
@@ -215,8 +229,15 @@ test('the customer admin rotates with their own delegated token; Rekey keeps no 
     ),
   );
   expect(scan.code, scan.stderr).toBe(0);
-  // Open (issue 20): Rekey still lists the customer-rotated connector as compromised after this
-  // scan, though the simulator holds only the new key; fleet counts over-report it until fixed.
+  // Rekey lists the customer-rotated connector as the scan found it: on the new certificate, not exposed.
+  const [after] = await queryStack<{ status: string; sha1: string }>(
+    E2E_DATA_DIR,
+    `SELECT c.status::text AS status, cert."sha1Thumbprint" AS sha1
+       FROM "Connector" c JOIN "Certificate" cert ON cert.id = c."currentCertificateId" WHERE c.id = $1`,
+    [target.connectorId],
+  );
+  expect(after!.sha1.toUpperCase()).toBe(target.newSha1);
+  expect(after!.status).toBe('healthy');
 });
 
 test('a plain user, an admin of another tenant and a declined consent are each told what happened; nothing changes', async ({
@@ -273,4 +294,45 @@ test('an expired link says so and offers no sign-in', async ({ browser }) => {
   await expect(p.getByRole('link', { name: 'Sign in with Microsoft' })).toHaveCount(0);
   await ctx.close();
   await customer.close();
+});
+
+test('the vendor invites an advisory’s customers from the advisory page and follows the funnel over time', async ({
+  page,
+}) => {
+  await signIn(page, USERS.operator, '/advisories');
+  // Invitations are one click away in the navigation.
+  await expect(page.getByRole('navigation').getByRole('link', { name: 'Invitations' }).first()).toBeVisible();
+  const [adv] = await queryStack<{ id: string }>(
+    E2E_DATA_DIR,
+    `SELECT id FROM "Advisory" ORDER BY "createdAt" LIMIT 1`,
+  );
+  await page.goto(`/advisories/${adv!.id}`);
+  await page.getByRole('link', { name: 'Invite customers to rotate' }).click();
+  await expect(page).toHaveURL(new RegExp(`/invitations\\?advisory=${adv!.id}$`));
+  await expect(
+    page.getByRole('heading', { name: 'New invitations for the connectors this advisory affects' }),
+  ).toBeVisible();
+  await page.getByRole('button', { name: 'Create invitation links' }).click();
+  const links = page.getByTestId('invitation-link');
+  await expect(links.first()).toBeVisible();
+  const shown = await links.count();
+  const stored = await queryStack<{ n: string }>(
+    E2E_DATA_DIR,
+    `SELECT count(*)::text AS n FROM "Invitation" WHERE "advisoryId" = $1`,
+    [adv!.id],
+  );
+  expect(Number(stored[0]!.n)).toBe(shown);
+  // The funnel over time, with its numbers as a table for screen readers.
+  await page.goto(`/invitations?advisory=${adv!.id}`);
+  await expect(
+    page.getByRole('img', { name: /^Invitations sent, opened, signed in, rotated and failed by day/ }),
+  ).toBeVisible();
+  const table = page.locator('table', { has: page.locator('caption', { hasText: /Invitations sent, opened/ }) });
+  await expect(table.locator('tbody tr').last().locator('td').first()).toHaveText(String(shown));
+  // Nothing was rotated by the links: revoke them so later specs see the fleet's invitations as before.
+  await queryStack(
+    E2E_DATA_DIR,
+    `UPDATE "Invitation" SET "revokedAt" = now(), state = 'REVOKED' WHERE "advisoryId" = $1`,
+    [adv!.id],
+  );
 });

@@ -104,6 +104,10 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
     .optional(),
+  /** Days between reminder e-mails to customer invitations not done (issue 20); 0 turns them off. */
+  REKEY_INVITATION_REMINDER_DAYS: z.coerce.number().int().min(0).max(90).default(3),
+  /** The vendor's name in invitation reminder e-mails ("<vendor> asked an administrator …"). */
+  REKEY_VENDOR_NAME: z.string().min(1).max(100).default('Your vendor'),
   /** Slack or Teams incoming webhook (the URL is the secret, so it lives here, not in Settings). */
   REKEY_NOTIFY_WEBHOOK_URL: z.url().optional(),
   REKEY_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -21,6 +21,8 @@ export const NAV_GROUPS: NavGroup[] = [
     items: [
       { href: '/rotations', label: 'Rotations', icon: 'rotate' },
       { href: '/campaigns', label: 'Campaigns', icon: 'layers' },
+      // Every dashboard role may see invitations (the page requires viewer; creating them, operator).
+      { href: '/invitations', label: 'Invitations', icon: 'inbox' },
     ],
   },
   {

@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { ConfidentialClientApplication } from '@azure/msal-node';
 import { RekeyError } from '@/lib/errors';
+import { redeemAuthorizationCode } from '@/lib/auth/redeem-authorization-code';
 import { getOidcMetadata, verifyIdTokenFromIssuer, type IdTokenClaims } from '@/lib/auth/id-token';
 import type { SignInConfig } from '@/lib/auth/sign-in-client';
 
@@ -97,29 +98,11 @@ export async function finishSignIn(
       "The sign-in response does not match this browser's sign-in attempt. Start again.",
       { reason: 'state_mismatch' },
     );
-  if (!query.code)
-    throw new RekeyError('UNAUTHENTICATED', 'The sign-in response has no authorization code.', { reason: 'no_code' });
-  let result;
-  try {
-    result = await cca.acquireTokenByCode(
-      {
-        scopes: SIGN_IN_SCOPES,
-        redirectUri: flow.redirectUri,
-        code: query.code,
-        codeVerifier: flow.verifier,
-        nonce: flow.nonce,
-        state: flow.state,
-      },
-      { code: query.code, state: query.state, ...(query.client_info ? { client_info: query.client_info } : {}) },
-    );
-  } catch (e) {
-    const code = (e as { errorCode?: string }).errorCode ?? 'token_error';
-    throw new RekeyError(
-      'UNAUTHENTICATED',
-      `The sign-in service refused the authorization code (${code}). Start again.`,
-      { reason: code },
-    );
-  }
+  const result = await redeemAuthorizationCode(
+    cca,
+    { scopes: SIGN_IN_SCOPES, flow, query },
+    (code) => `The sign-in service refused the authorization code (${code}). Start again.`,
+  );
   try {
     if (!result?.idToken)
       throw new RekeyError('UNAUTHENTICATED', 'The sign-in service returned no id_token.', { reason: 'no_id_token' });

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Actor } from '@/lib/audit/append-audit-event';
 import { db as defaultDb, type Db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
+import { untrustedReplacements } from '@/lib/rotation/preflight-trust';
 import { startRotation } from '@/lib/rotation/start-rotation';
 import { invitationView } from '@/lib/invitations/invitation-status';
 import { recordInvitationStep } from '@/lib/invitations/open-invitation';
@@ -54,6 +55,16 @@ export async function confirmInvitationRotation(
     );
   if (typedName !== inv.connector.displayName)
     throw new RekeyError('BAD_INPUT', `Type the connection's name exactly as shown: ${inv.connector.displayName}.`);
+  // An advisory published since the link was sent may name the certificate: never install it.
+  const cert = await db.certificate.findUniqueOrThrow({
+    where: { id: inv.certificateId },
+    select: { id: true, sha1Thumbprint: true, sha256Thumbprint: true, serialNumber: true, issuer: true },
+  });
+  if ((await untrustedReplacements([cert])).has(cert.id))
+    throw new RekeyError(
+      'CONFLICT',
+      'The certificate this invitation would install is no longer trusted (a security advisory names it). Nothing was changed; ask the sender for a new link.',
+    );
   if (!(await recordInvitationStep(inv.id, 'ROTATING', ctx)))
     throw new RekeyError('CONFLICT', 'The invitation changed meanwhile; reload the page.');
   try {
@@ -61,6 +72,7 @@ export async function confirmInvitationRotation(
       connectorId: inv.connector.id,
       toCertificateId: inv.certificateId,
       mode: 'rotate',
+      delegated: true,
     });
     await db.invitation.updateMany({ where: { id: inv.id, rotationId: null }, data: { rotationId: rotation.id } });
     return { rotationId: rotation.id };

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { Actor } from '@/lib/audit/append-audit-event';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { db as defaultDb, Prisma, type Db } from '@/lib/db';
+import { untrustedReplacements } from '@/lib/rotation/preflight-trust';
 import { RekeyError } from '@/lib/errors';
 import { requireFleetWide, requireTenantVisible, type Caller } from '@/lib/detection/detection-access';
 import { affectedSql, scopeOf } from '@/lib/detection/affected-connectors';
@@ -299,7 +300,15 @@ export async function createInvitations(
   for (const t of targets) certIds.set(t, await certificateFor(db, t, data, campaignRegions));
   const certs = await db.certificate.findMany({
     where: { id: { in: [...new Set(certIds.values())] } },
-    select: { id: true, notAfter: true, subject: true },
+    select: {
+      id: true,
+      notAfter: true,
+      subject: true,
+      issuer: true,
+      serialNumber: true,
+      sha1Thumbprint: true,
+      sha256Thumbprint: true,
+    },
   });
   const certById = new Map(certs.map((c) => [c.id, c]));
   const expiresAt = new Date(ctx.now.getTime() + data.expiresInDays * DAY_MS);
@@ -309,6 +318,12 @@ export async function createInvitations(
     if (c.notAfter.getTime() <= ctx.now.getTime())
       throw bad(`Certificate ${c.subject} has expired; choose a valid one.`);
   }
+  // Never ask a customer to install a certificate on an advisory or found as an unknown credential
+  // (the wizard's trust rules): the rotation would leave the connection exposed.
+  for (const [id, why] of await untrustedReplacements(certs))
+    throw bad(
+      `Certificate ${certById.get(id)!.subject} cannot be installed: ${why.replace(/^./, (ch) => ch.toLowerCase())} Choose another.`,
+    );
 
   const reason =
     data.reason ??
@@ -354,6 +369,7 @@ export async function createInvitations(
             reason,
             expiresAt,
             createdById: ctx.caller === 'system' ? null : ctx.caller.userId,
+            createdAt: ctx.now,
             events: { create: { state: 'SENT', at: ctx.now } },
           },
           select: { id: true },

@@ -5,13 +5,12 @@
  * the negative paths (declined consent, plain user, wrong tenant).
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { isRekeyError, type RekeyError } from '@/lib/errors';
 import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
 import { checkCustomerAdmin } from '@/lib/invitations/check-customer-admin';
-import { beginCustomerSignIn, finishCustomerSignIn, type CallbackQuery } from '@/lib/invitations/customer-sign-in';
+import { beginCustomerSignIn, finishCustomerSignIn } from '@/lib/invitations/customer-sign-in';
 import type { DelegatedAppConfig } from '@/lib/invitations/delegated-app';
 import {
   createDelegatedGraphPort,
@@ -22,44 +21,21 @@ import {
 } from '@/lib/invitations/delegated-tokens';
 import { createGraphPortAdapter } from '@/lib/rotation/graph-port-adapter';
 import type { MasterKeyRing } from '@/lib/vault/master-key';
+import {
+  atMicrosoft,
+  delegatedAppConfig,
+  INVITE_REDIRECT,
+  testKeyRing,
+} from '@/lib/invitations/testing/delegated-sign-in';
 import { seedDefaults } from '@/lib/seed/seed-defaults';
 import { buildCertificate } from '@/lib/testing/fleet-builders';
 
-const REDIRECT = 'http://localhost:3210/invite/callback';
-const ring: MasterKeyRing = { current: { id: 'test', key: crypto.randomBytes(32) }, previous: [] };
+const REDIRECT = INVITE_REDIRECT;
+const ring: MasterKeyRing = testKeyRing();
 let gs: GraphSim;
 let cfg: DelegatedAppConfig;
 let invitationId: string;
 let target: GraphSim['manifest']['tenants'][number];
-
-function decodeEntities(s: string): string {
-  return s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
-}
-function hidden(html: string): URLSearchParams {
-  const f = new URLSearchParams();
-  for (const m of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g))
-    f.set(decodeEntities(m[1]!), decodeEntities(m[2]!));
-  return f;
-}
-
-/** What the customer's browser does at Microsoft: pick the account, then answer the prompt. */
-async function atMicrosoft(url: string, upn: string, consent: 'accept' | 'decline' | null): Promise<CallbackQuery> {
-  const picker = await fetch(url);
-  const form = hidden(await picker.text());
-  form.set('user', upn);
-  let res = await fetch(url, { method: 'POST', body: form, redirect: 'manual' });
-  if (res.status === 200) {
-    const page = await res.text();
-    expect(consent, page.slice(0, 300)).not.toBeNull();
-    const f = hidden(page);
-    f.set('consent', consent!);
-    res = await fetch(url, { method: 'POST', body: f, redirect: 'manual' });
-  }
-  expect(res.status).toBe(302);
-  const back = new URL(res.headers.get('location')!);
-  expect(`${back.origin}${back.pathname}`).toBe(REDIRECT);
-  return Object.fromEntries(back.searchParams) as CallbackQuery;
-}
 
 async function rejects(p: Promise<unknown>): Promise<RekeyError> {
   const e = await p.then(
@@ -72,18 +48,7 @@ async function rejects(p: Promise<unknown>): Promise<RekeyError> {
 
 beforeAll(async () => {
   gs = await startGraphSim({ throttling: false });
-  const d = gs.manifest.delegatedApp!;
-  const cert = new crypto.X509Certificate(fs.readFileSync(d.certificatePath, 'utf8'));
-  cfg = {
-    clientId: d.appId,
-    authorityHost: gs.sim.url,
-    graphResource: 'https://graph.microsoft.com',
-    certificate: {
-      thumbprintSha256: d.thumbprintSha256.toLowerCase(),
-      privateKey: fs.readFileSync(d.privateKeyPath, 'utf8'),
-      x5c: cert.raw.toString('base64'),
-    },
-  };
+  cfg = delegatedAppConfig(gs);
   await seedDefaults(db);
   // The tenant whose admin revoked Rekey's management app: no standing access at all.
   target = gs.tenant('consent-revoked');

@@ -9,6 +9,7 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { RekeyError } from '@/lib/errors';
+import { redeemAuthorizationCode } from '@/lib/auth/redeem-authorization-code';
 import { decodeJwtClaims } from '@/lib/graph/msal-options';
 import { getOidcMetadata, verifyIdTokenFromIssuer } from '@/lib/auth/id-token';
 import { delegatedClient, delegatedScopes, type DelegatedAppConfig } from '@/lib/invitations/delegated-app';
@@ -121,32 +122,12 @@ export async function finishCustomerSignIn(
       { reason: declined ? 'consent_declined' : query.error },
     );
   }
-  if (!query.code)
-    throw new RekeyError('UNAUTHENTICATED', 'The sign-in response has no authorization code.', { reason: 'no_code' });
   const cca = delegatedClient(cfg);
-  let result;
-  try {
-    result = await cca.acquireTokenByCode(
-      {
-        scopes: delegatedScopes(cfg),
-        redirectUri: flow.redirectUri,
-        code: query.code,
-        codeVerifier: flow.verifier,
-        nonce: flow.nonce,
-        state: flow.state,
-      },
-      { code: query.code, state: query.state, ...(query.client_info ? { client_info: query.client_info } : {}) },
-    );
-  } catch (e) {
-    const code = (e as { errorCode?: string }).errorCode ?? 'token_error';
-    throw new RekeyError(
-      'UNAUTHENTICATED',
-      `Microsoft refused the sign-in code (${code}). Start again from the link.`,
-      {
-        reason: code,
-      },
-    );
-  }
+  const result = await redeemAuthorizationCode(
+    cca,
+    { scopes: delegatedScopes(cfg), flow, query },
+    (code) => `Microsoft refused the sign-in code (${code}). Start again from the link.`,
+  );
   if (!result?.idToken || !result.accessToken)
     throw new RekeyError('UNAUTHENTICATED', 'Microsoft returned no tokens for the sign-in.', { reason: 'no_tokens' });
   const metadata = await getOidcMetadata(`${cfg.authorityHost.replace(/\/+$/, '')}/organizations`, fetchImpl);

@@ -7,12 +7,11 @@
  * the admin as actor.
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
 import { confirmInvitationRotation } from '@/lib/invitations/confirm-invitation-rotation';
-import { beginCustomerSignIn, finishCustomerSignIn, type CallbackQuery } from '@/lib/invitations/customer-sign-in';
+import { beginCustomerSignIn, finishCustomerSignIn } from '@/lib/invitations/customer-sign-in';
 import type { DelegatedAppConfig } from '@/lib/invitations/delegated-app';
 import {
   createDelegatedGraphPort,
@@ -27,33 +26,22 @@ import type { RotationDeps } from '@/lib/rotation/rotation-deps';
 import { rotationFixture, simCredentials, testRotationDeps } from '@/lib/rotation/testing/rotation-fixture';
 import { seedDefaults } from '@/lib/seed/seed-defaults';
 import type { MasterKeyRing } from '@/lib/vault/master-key';
+import {
+  atMicrosoft,
+  delegatedAppConfig,
+  INVITE_REDIRECT,
+  testKeyRing,
+} from '@/lib/invitations/testing/delegated-sign-in';
 import { isRekeyError } from '@/lib/errors';
+import { SYSTEM_ACTOR } from '@/lib/audit/append-audit-event';
+import { reclassifyConnectors } from '@/lib/detection/reclassify-connectors';
+import { scanDrift } from '@/lib/detection/scan-drift';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
-const REDIRECT = 'http://localhost:3210/invite/callback';
-const ring: MasterKeyRing = { current: { id: 'test', key: crypto.randomBytes(32) }, previous: [] };
+const REDIRECT = INVITE_REDIRECT;
+const ring: MasterKeyRing = testKeyRing();
 let gs: GraphSim;
 let cfg: DelegatedAppConfig;
-
-function decodeEntities(s: string): string {
-  return s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
-}
-function hidden(html: string): URLSearchParams {
-  const f = new URLSearchParams();
-  for (const m of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g))
-    f.set(decodeEntities(m[1]!), decodeEntities(m[2]!));
-  return f;
-}
-async function atMicrosoft(url: string, upn: string): Promise<CallbackQuery> {
-  const form = hidden(await (await fetch(url)).text());
-  form.set('user', upn);
-  let res = await fetch(url, { method: 'POST', body: form, redirect: 'manual' });
-  if (res.status === 200) {
-    const f = hidden(await res.text());
-    f.set('consent', 'accept');
-    res = await fetch(url, { method: 'POST', body: f, redirect: 'manual' });
-  }
-  return Object.fromEntries(new URL(res.headers.get('location')!).searchParams) as CallbackQuery;
-}
 
 async function runToEnd(id: string, d: RotationDeps): Promise<void> {
   for (let i = 0; i < 60; i++) {
@@ -66,17 +54,7 @@ async function runToEnd(id: string, d: RotationDeps): Promise<void> {
 
 beforeAll(async () => {
   gs = await startGraphSim({ throttling: false });
-  const d = gs.manifest.delegatedApp!;
-  cfg = {
-    clientId: d.appId,
-    authorityHost: gs.sim.url,
-    graphResource: 'https://graph.microsoft.com',
-    certificate: {
-      thumbprintSha256: d.thumbprintSha256.toLowerCase(),
-      privateKey: fs.readFileSync(d.privateKeyPath, 'utf8'),
-      x5c: new crypto.X509Certificate(fs.readFileSync(d.certificatePath, 'utf8')).raw.toString('base64'),
-    },
-  };
+  cfg = delegatedAppConfig(gs);
   await seedDefaults(db);
 });
 afterAll(async () => {
@@ -106,6 +84,18 @@ describe('an invitation rotated by the customer admin with a delegated token', (
         appObjectId: fx.connector.appObjectId,
       }),
     ).rejects.toMatchObject({ code: 'NOT_CONSENTED' });
+
+    // An advisory names the old certificate: the connector is compromised before the customer acts.
+    await db.advisory.create({
+      data: {
+        title: 'vendor key leaked',
+        severity: 'critical',
+        publishedAt: new Date(),
+        indicators: { create: [{ kind: 'sha1', value: fx.oldCert.sha1Thumbprint.toUpperCase() }] },
+      },
+    });
+    await reclassifyConnectors(db, { connectorIds: [fx.connector.id] }, { now: new Date() });
+    expect((await db.connector.findUniqueOrThrow({ where: { id: fx.connector.id } })).status).toBe('compromised');
 
     const upn = `ga@${target.domain}`;
     const { url, flow } = await beginCustomerSignIn(cfg, {
@@ -170,11 +160,39 @@ describe('an invitation rotated by the customer admin with a delegated token', (
     });
     expect(started.actorLabel).toBe(`customer admin ${upn} (tenant ${target.id})`);
     expect(started.clientIp).toBe('192.0.2.44');
+    // Every step the engine ran with the admin's token is audited with the admin as actor, not `system`.
+    const steps = await db.auditEvent.findMany({
+      where: { targetId: rotationId, action: { startsWith: 'rotation.' } },
+      orderBy: { seq: 'asc' },
+    });
+    expect(steps.filter((e) => e.action.startsWith('rotation.step.')).length).toBeGreaterThan(3);
+    expect(steps.map((e) => e.action)).toContain('rotation.succeeded');
+    for (const e of steps) {
+      expect([e.action, e.actorLabel]).toEqual([e.action, `customer admin ${upn} (tenant ${target.id})`]);
+      expect([e.action, e.clientIp]).toEqual([e.action, '192.0.2.44']);
+    }
     // Single use: confirming again is refused with the finished result.
     const again = await confirmInvitationRotation(
       { invitationId: inv.id, typedName: fx.connector.displayName },
       admin,
     ).catch((e: unknown) => e);
     expect(isRekeyError(again) && again.message).toBe('This connection was already rotated with this link.');
+
+    // Rekey no longer lists the connector as compromised: the rotation's own reads showed the old key gone…
+    const rotated = await db.connector.findUniqueOrThrow({ where: { id: fx.connector.id } });
+    expect(rotated.currentCertificateId).toBe(fx.newCert.id);
+    expect(rotated.status).not.toBe('compromised');
+    // …and after the admin grants Rekey's management app again, a drift scan agrees.
+    gs.sim.admin.grantAppRoles(target.id, gs.manifest.managementApp.appId, gs.manifest.managementApp.graphRoles);
+    const scan = await scanDrift(
+      createUseCaseContext({ actor: SYSTEM_ACTOR, now: new Date(), graph: () => gs.graph }),
+      {
+        tenantIds: [fx.tenant.id],
+      },
+    );
+    expect(scan.failedTenants).toBe(0);
+    const rescanned = await db.connector.findUniqueOrThrow({ where: { id: fx.connector.id } });
+    expect(rescanned.status).not.toBe('compromised');
+    expect(rescanned.status).not.toBe('targeted');
   });
 });

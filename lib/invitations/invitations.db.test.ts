@@ -10,6 +10,8 @@ import { funnelCounts, listInvitations } from '@/lib/invitations/list-invitation
 import { customerActor, findInvitationByToken, recordInvitationStep } from '@/lib/invitations/open-invitation';
 import { hashInvitationToken } from '@/lib/invitations/invitation-token';
 import { revokeInvitation } from '@/lib/invitations/revoke-invitation';
+import { funnelOverTime } from '@/lib/invitations/funnel-over-time';
+import { listInvitableCertificates } from '@/lib/invitations/list-invitable-certificates';
 import { seedDefaults } from '@/lib/seed/seed-defaults';
 import { buildCertificate, buildConnectorType, buildTenant } from '@/lib/testing/fleet-builders';
 
@@ -149,6 +151,32 @@ describe('invitations', () => {
     );
   });
 
+  it('never asks a customer to install a certificate named by an advisory, and does not offer one', async () => {
+    const leaked = await buildCertificate(db, { subject: 'CN=Vendor leaked 2027' });
+    await db.advisory.create({
+      data: {
+        title: 'leaked replacement',
+        severity: 'critical',
+        publishedAt: now,
+        indicators: { create: [{ kind: 'sha1', value: leaked.sha1Thumbprint.toUpperCase() }] },
+      },
+    });
+    const e = await rejects(
+      createInvitations(
+        { source: { kind: 'connectors', connectorIds: [named(us, 'Connector 2').id] }, certificateId: leaked.id },
+        ctx,
+      ),
+    );
+    expect(e.code).toBe('BAD_INPUT');
+    expect(e.message).toBe(
+      'Certificate CN=Vendor leaked 2027 cannot be installed: its thumbprint is on a compromise advisory. Choose another.',
+    );
+    expect(await db.invitation.count({ where: { certificateId: leaked.id } })).toBe(0);
+    const offered = (await listInvitableCertificates(now)).map((c) => c.id);
+    expect(offered).toContain(usCert);
+    expect(offered).not.toContain(leaked.id);
+  });
+
   it('a scoped operator cannot invite outside their tenants, and a viewer cannot invite at all', async () => {
     const scoped: Principal = {
       userId: '00000000-0000-4000-8000-000000000001',
@@ -267,5 +295,19 @@ describe('invitations', () => {
       'invitation id,target,connector,email,status,detail,customer admin,created at,expires at,rotated at',
     );
     expect(csv).toContain(',Rotated,');
+  });
+
+  it('draws the funnel over time: per day, how many had been sent, opened, signed in, rotated or failed', async () => {
+    const rows = await listInvitations('system', {}, now);
+    const series = await funnelOverTime(
+      rows.map((r) => r.id),
+      new Date(now.getTime() + DAY),
+      { days: 3 },
+    );
+    expect(series.map((d) => d.day)).toEqual(['2026-11-30', '2026-12-01', '2026-12-02']);
+    // Nothing existed the day before; on the day, every invitation was sent and one went all the way.
+    expect(series[0]!.counts).toEqual({ SENT: 0, OPENED: 0, SIGNED_IN: 0, ROTATED: 0, FAILED: 0 });
+    expect(series[1]!.counts).toEqual({ SENT: rows.length, OPENED: 1, SIGNED_IN: 1, ROTATED: 1, FAILED: 0 });
+    expect(series[2]!.counts).toEqual(series[1]!.counts);
   });
 });

@@ -1,15 +1,32 @@
-/** Certificates a vendor can ask customers to install: valid now, newest first (for the invitation form). */
+/**
+ * Certificates a vendor can ask customers to install: valid now, newest first, and trustworthy as
+ * a replacement (not on an advisory, not found as an unknown credential: lib/rotation/preflight-trust).
+ */
 import { db as defaultDb, type Db } from '@/lib/db';
+import { untrustedReplacements } from '@/lib/rotation/preflight-trust';
 
 export async function listInvitableCertificates(now: Date, db: Db = defaultDb) {
   const rows = await db.certificate.findMany({
     where: { notAfter: { gt: now }, notBefore: { lte: now } },
     orderBy: [{ notAfter: 'desc' }],
     take: 200,
-    select: { id: true, subject: true, region: true, sha1Thumbprint: true, notAfter: true, label: true },
+    select: {
+      id: true,
+      subject: true,
+      issuer: true,
+      serialNumber: true,
+      region: true,
+      sha1Thumbprint: true,
+      sha256Thumbprint: true,
+      notAfter: true,
+      label: true,
+    },
   });
-  return rows.map((c) => ({
-    id: c.id,
-    label: `${c.label ?? c.subject}${c.region ? ` · ${c.region}` : ''} · until ${c.notAfter.toISOString().slice(0, 10)} · ${c.sha1Thumbprint.slice(0, 8)}`,
-  }));
+  const untrusted = await untrustedReplacements(rows);
+  return rows
+    .filter((c) => !untrusted.has(c.id))
+    .map((c) => ({
+      id: c.id,
+      label: `${c.label ?? c.subject}${c.region ? ` · ${c.region}` : ''} · until ${c.notAfter.toISOString().slice(0, 10)} · ${c.sha1Thumbprint.slice(0, 8)}`,
+    }));
 }

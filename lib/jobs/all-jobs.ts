@@ -8,6 +8,7 @@ import { reclassifyConnectorsJob } from '@/lib/detection/reclassify-connectors.j
 import { scanDriftJob } from '@/lib/detection/scan-drift.job';
 import { scanSignInsJob } from '@/lib/detection/scan-sign-ins.job';
 import type { JobDefinition } from '@/lib/jobs/job-definition';
+import { invitationRemindersJob, INVITATION_REMINDERS_CRON } from '@/lib/invitations/invitation-reminders.job';
 import { certificateExpiryJob, CERTIFICATE_EXPIRY_CRON } from '@/lib/notifications/certificate-expiry.job';
 import { notificationSendJob } from '@/lib/notifications/notification-send.job';
 import { purgeExpiredJob, PURGE_EXPIRED_CRON } from '@/lib/ops/purge-expired.job';
@@ -39,6 +40,8 @@ export const SCHEDULES: Schedule[] = [
   { cron: '5 2 * * *', job: asJob(reclassifyConnectorsJob) },
   { cron: CAMPAIGN_SWEEP_CRON, job: asJob(campaignSweepJob) },
   { cron: CERTIFICATE_EXPIRY_CRON, job: asJob(certificateExpiryJob) },
+  // Customer invitations not done get a reminder every REKEY_INVITATION_REMINDER_DAYS.
+  { cron: INVITATION_REMINDERS_CRON, job: asJob(invitationRemindersJob) },
   // Expired sessions and old heartbeats.
   { cron: PURGE_EXPIRED_CRON, job: asJob(purgeExpiredJob) },
 ];

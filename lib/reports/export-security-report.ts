@@ -27,7 +27,11 @@ export const SECURITY_REPORT_COLUMNS = [
   'rotation_id',
   'unknown_sign_ins',
   'last_unknown_sign_in',
+  /** "verified at rotation, not rescanned": a customer admin's rotation Rekey has not read since (issue 20). */
+  'remediation_evidence',
 ] as const;
+
+export const VERIFIED_AT_ROTATION = 'verified at rotation, not rescanned';
 
 interface Row {
   connectorId: string;
@@ -44,6 +48,7 @@ interface Row {
   rotationId: string | null;
   unknownSignIns: bigint;
   lastUnknown: Date | null;
+  verifiedAtRotation: boolean | null;
 }
 
 export async function* exportSecurityReport(
@@ -78,6 +83,7 @@ export async function* exportSecurityReport(
              COALESCE(lr."exposedSince", adv.published) AS "exposedSince",
              CASE WHEN c.status IN ${EXPOSED_SQL} THEN NULL ELSE lr."finishedAt" END AS "remediatedAt",
              CASE WHEN c.status IN ${EXPOSED_SQL} THEN NULL ELSE lr."rotationId" END AS "rotationId",
+             CASE WHEN c.status IN ${EXPOSED_SQL} THEN NULL ELSE lr."verifiedAtRotation" END AS "verifiedAtRotation",
              (SELECT count(*) FROM "SignInEvidence" e WHERE e."connectorId" = c.id AND e.classification = 'unknown') AS "unknownSignIns",
              (SELECT max(e.at) FROM "SignInEvidence" e WHERE e."connectorId" = c.id AND e.classification = 'unknown') AS "lastUnknown"
       FROM page p JOIN "Connector" c ON c.id = p.id JOIN "Tenant" t ON t.id = c."tenantId"
@@ -103,6 +109,7 @@ export async function* exportSecurityReport(
         r.rotationId,
         Number(r.unknownSignIns),
         r.lastUnknown,
+        r.verifiedAtRotation ? VERIFIED_AT_ROTATION : null,
       ]);
     }
     if (rows.length < size) return;

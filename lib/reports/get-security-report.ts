@@ -48,6 +48,11 @@ export interface SecurityReport {
     notScannedRecentlyTenants: number;
     /** Of exposedNow: connectors last known exposed in those tenants (not re-checked). */
     exposedUnreadable: number;
+    /**
+     * Of remediated: connections a customer's admin rotated through an invitation that Rekey has not
+     * read since ("verified at rotation, not rescanned" — Rekey holds no standing access there).
+     */
+    verifiedAtRotation: number;
     maxScanAgeHours: number;
     medianHoursToRemediate: number | null;
     p90HoursToRemediate: number | null;
@@ -88,6 +93,9 @@ export function windowStartFor(now: Date, days: number): Date {
 export function remediationsSql(scope: FleetScope, filters: FleetFilters, since: Date, now: Date): Prisma.Sql {
   return Prisma.sql`
     SELECT r.id AS "rotationId", r."connectorId", r."finishedAt", c.status AS "statusNow",
+           -- A customer admin's delegated rotation (issue 20) whose connection no scan has read since:
+           -- remediated on the evidence of the rotation's own reads and token tests.
+           (r."stepActor" IS NOT NULL AND (c."observedAt" IS NULL OR c."observedAt" <= r."finishedAt")) AS "verifiedAtRotation",
            CASE WHEN adv.published IS NOT NULL AND adv.published <= r."finishedAt" THEN adv.published ELSE COALESCE(r."startedAt", r."createdAt") END AS "exposedSince"
     FROM "Rotation" r
     JOIN "Connector" c ON c.id = r."connectorId" JOIN "Tenant" t ON t.id = c."tenantId"
@@ -110,7 +118,7 @@ export async function getSecurityReport(
   const rem = remediationsSql(scope, filters, since, now);
   const maxScanAgeHours = await loadMaxScanAgeHours(db);
 
-  const [popRows, dayRows, ttrRows, ttrStats, sevRows, targetedRows, access] = await Promise.all([
+  const [popRows, dayRows, ttrRows, ttrStats, sevRows, targetedRows, access, verifiedRows] = await Promise.all([
     db.$queryRaw<{ population: bigint; exposed: bigint }[]>`
       WITH rem AS (${rem}),
       pop AS (
@@ -167,6 +175,10 @@ export async function getSecurityReport(
       WHERE e.classification = 'unknown' AND ${tenantSql(scope, filters)}
       GROUP BY t.id, t."displayName", t.region ORDER BY max(e.at) DESC, t."displayName"`,
     countTenantAccess(db, tenantSql(scope, filters), now, maxScanAgeHours),
+    db.$queryRaw<{ n: bigint }[]>`
+      WITH rem AS (${rem}),
+      last AS (SELECT DISTINCT ON ("connectorId") * FROM rem ORDER BY "connectorId", "finishedAt" DESC)
+      SELECT count(*) AS n FROM last WHERE "statusNow" NOT IN ${EXPOSED_SQL} AND "verifiedAtRotation"`,
   ]);
 
   const population = n(popRows[0]?.population);
@@ -209,6 +221,7 @@ export async function getSecurityReport(
       noAccessTenants: access.noAccess,
       notScannedRecentlyTenants: access.notScannedRecently,
       exposedUnreadable: access.exposedUnreadable,
+      verifiedAtRotation: n(verifiedRows[0]?.n),
       maxScanAgeHours,
       medianHoursToRemediate: medianHours,
       p90HoursToRemediate: p90Hours,

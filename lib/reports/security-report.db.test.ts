@@ -162,6 +162,8 @@ describe('the security report', () => {
       noAccessTenants: 0,
       notScannedRecentlyTenants: 4,
       exposedUnreadable: 4,
+      // No rotation here acted with a customer admin's delegated token.
+      verifiedAtRotation: 0,
       maxScanAgeHours: 24,
       medianHoursToRemediate: 18,
       p90HoursToRemediate: 129,
@@ -290,12 +292,12 @@ describe('the report CSV', () => {
     for await (const l of exportSecurityReport(db, ALL, { now, days: 7, pageSize: 3 })) lines.push(l);
     expect(lines).toHaveLength(8);
     expect(lines[0]).toBe(
-      'tenant,entra_tenant_id,region,connector,app_id,status_now,worst_severity,advisories,exposed_since,remediated_at,hours_to_remediate,rotation_id,unknown_sign_ins,last_unknown_sign_in\r\n',
+      'tenant,entra_tenant_id,region,connector,app_id,status_now,worst_severity,advisories,exposed_since,remediated_at,hours_to_remediate,rotation_id,unknown_sign_ins,last_unknown_sign_in,remediation_evidence\r\n',
     );
     const a2 = lines.find((l) => l.includes(',a2,'))!;
     expect(a2).toContain(',healthy,,,2026-12-05T00:00:00.000Z,2026-12-05T12:00:00.000Z,12,');
-    expect(a2.endsWith(',1,2026-12-06T00:00:00.000Z\r\n')).toBe(true);
+    expect(a2.endsWith(',1,2026-12-06T00:00:00.000Z,\r\n')).toBe(true);
     const c5 = lines.find((l) => l.includes(',c5,'))!;
-    expect(c5).toContain(',compromised,critical,A1 vendor key leak,2026-12-05T00:00:00.000Z,,,,0,\r\n');
+    expect(c5).toContain(',compromised,critical,A1 vendor key leak,2026-12-05T00:00:00.000Z,,,,0,,\r\n');
   });
 });

@@ -10,7 +10,7 @@
  * re-reads the tenant and finishes what the crashed run started without duplicating anything.
  */
 import { randomUUID } from 'node:crypto';
-import { appendAuditEvent, SYSTEM_ACTOR } from '@/lib/audit/append-audit-event';
+import { appendAuditEvent, SYSTEM_ACTOR, type Actor } from '@/lib/audit/append-audit-event';
 import { db, Prisma } from '@/lib/db';
 import { factsFromObserved, toObservedCredentialsJson } from '@/lib/detection/observed-credentials';
 import type { ObservedCredential } from '@/lib/graph/describe-key-credential';
@@ -35,6 +35,14 @@ import {
 import { STEP_HANDLERS } from '@/lib/rotation/steps/step-handlers';
 import { StepFailure, describeError, type StepSuccess } from '@/lib/rotation/steps/step-context';
 import type { RotationGraphPort } from '@/lib/rotation/graph-port';
+
+/** Whom a rotation's steps act for (Rotation.stepActor): a delegated rotation's customer admin, else system. */
+function stepActorOf(v: unknown): Actor {
+  const a = v as { label?: unknown; clientIp?: unknown } | null;
+  return a && typeof a.label === 'string'
+    ? { id: null, label: a.label, clientIp: typeof a.clientIp === 'string' ? a.clientIp : null }
+    : SYSTEM_ACTOR;
+}
 
 export type AdvanceOutcome =
   /** Another process holds the rotation's lock; it will queue what follows. */
@@ -291,9 +299,11 @@ async function runOneStep(
           { type: 'rotation.needs_attention', rotation: ref, entered: r.state !== 'NEEDS_ATTENTION', errorMessage },
           meta,
         );
+      // A delegated rotation's steps act with the customer admin's token: audited as that admin.
+      const actor = stepActorOf(r.stepActor);
       await appendAuditEvent(
         tx,
-        SYSTEM_ACTOR,
+        actor,
         {
           action: `rotation.step.${r.step}`,
           targetType: 'rotation',
@@ -314,7 +324,7 @@ async function runOneStep(
       if (isTerminal(result.state)) {
         await appendAuditEvent(
           tx,
-          SYSTEM_ACTOR,
+          actor,
           {
             action: `rotation.${result.state.toLowerCase()}`,
             targetType: 'rotation',

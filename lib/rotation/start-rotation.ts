@@ -31,6 +31,11 @@ export const StartRotationSchema = z.object({
    * given, it must match (checked here, after the one load + authorization).
    */
   confirmText: z.string().max(300).optional(),
+  /**
+   * The steps run with the starting actor's own (delegated) token, not Rekey's management app:
+   * they are audited with that actor (a customer admin's self-service rotation, issue 20).
+   */
+  delegated: z.boolean().default(false),
 });
 export type StartRotationInput = z.input<typeof StartRotationSchema>;
 
@@ -103,6 +108,9 @@ export async function startRotation(ctx: UseCaseContext, input: StartRotationInp
           facts: facts as Prisma.InputJsonValue,
           actorId: ctx.actor.id,
           actorLabel: ctx.actor.label,
+          ...(parsed.data.delegated
+            ? { stepActor: { label: ctx.actor.label, clientIp: ctx.actor.clientIp ?? null } }
+            : {}),
           createdAt: ctx.now,
         },
       });

@@ -25,6 +25,14 @@ export const createInvitationsAction = defineAction({
       .uuid()
       .optional()
       .or(z.literal('').transform(() => undefined)),
+    advisoryId: z
+      .uuid()
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
+    campaignId: z
+      .uuid()
+      .optional()
+      .or(z.literal('').transform(() => undefined)),
     tenants: z
       .string()
       .max(1024 * 1024)
@@ -40,7 +48,11 @@ export const createInvitationsAction = defineAction({
       {
         source: input.connectorId
           ? { kind: 'connectors', connectorIds: [input.connectorId] }
-          : { kind: 'csv', text: `tenant,email\n${lines}` },
+          : input.campaignId
+            ? { kind: 'campaign', campaignId: input.campaignId }
+            : input.advisoryId
+              ? { kind: 'advisory', advisoryId: input.advisoryId }
+              : { kind: 'csv', text: `tenant,email\n${lines}` },
         certificateId: input.certificateId,
         expiresInDays: input.expiresInDays,
       },

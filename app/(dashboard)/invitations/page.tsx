@@ -5,6 +5,8 @@ import { funnelCounts, listInvitations } from '@/lib/invitations/list-invitation
 import { FUNNEL_ORDER, VIEW_LABEL } from '@/lib/invitations/invitation-status';
 import { listInvitableCertificates } from '@/lib/invitations/list-invitable-certificates';
 import { firstParam, type SearchParams } from '@/lib/utils';
+import { LineChart } from '@/components/charts/line-chart';
+import { FUNNEL_MILESTONES, funnelOverTime } from '@/lib/invitations/funnel-over-time';
 import { CreateInvitationsForm } from './_components/create-invitations-form';
 
 export const metadata: Metadata = { title: 'Invitations' };
@@ -17,13 +19,15 @@ export default async function InvitationsPage({ searchParams }: { searchParams: 
   const principal = await requirePrincipal('viewer');
   const sp = await searchParams;
   const connectorId = firstParam(sp.connector);
+  const campaignId = firstParam(sp.campaign);
+  const advisoryId = firstParam(sp.advisory);
   const now = new Date();
-  const rows = await listInvitations(
-    principal,
-    { campaignId: firstParam(sp.campaign), advisoryId: firstParam(sp.advisory) },
+  const rows = await listInvitations(principal, { campaignId, advisoryId }, now);
+  const counts = funnelCounts(rows);
+  const overTime = await funnelOverTime(
+    rows.map((r) => r.id),
     now,
   );
-  const counts = funnelCounts(rows);
   const canCreate = hasRole(principal, 'operator');
   return (
     <div className="space-y-6">
@@ -42,14 +46,34 @@ export default async function InvitationsPage({ searchParams }: { searchParams: 
           ))}
         </dl>
       </section>
+      <section aria-labelledby="funnel-over-time" className="space-y-2">
+        <h2 id="funnel-over-time" className="font-semibold">
+          Funnel over the last {overTime.length} days
+        </h2>
+        <LineChart
+          label={`Invitations sent, opened, signed in, rotated and failed by day, last ${overTime.length} days`}
+          series={FUNNEL_MILESTONES.map((m) => ({
+            key: m,
+            name: VIEW_LABEL[m],
+            points: overTime.map((d) => ({ x: d.day, y: d.counts[m] })),
+          }))}
+        />
+      </section>
       {canCreate ? (
         <section aria-labelledby="new-invitations" className="space-y-2">
           <h2 id="new-invitations" className="font-semibold">
-            New invitations{connectorId ? ' for this connector' : ''}
+            New invitations
+            {connectorId
+              ? ' for this connector'
+              : campaignId
+                ? ' for this campaign’s connectors'
+                : advisoryId
+                  ? ' for the connectors this advisory affects'
+                  : ''}
           </h2>
           <CreateInvitationsForm
             certificates={await listInvitableCertificates(now)}
-            {...(connectorId ? { connectorId } : {})}
+            {...(connectorId ? { connectorId } : campaignId ? { campaignId } : advisoryId ? { advisoryId } : {})}
           />
         </section>
       ) : null}

@@ -102,9 +102,14 @@ export default async function AdvisoryPage({ params, searchParams }: Props) {
         }
         actions={
           canOperate && a.progress.stillExposed > 0 ? (
-            <LinkButton href={`/campaigns/new?advisory=${a.id}`} size="sm">
-              Create remediation campaign
-            </LinkButton>
+            <span className="flex gap-2">
+              <LinkButton href={`/invitations?advisory=${a.id}`} size="sm" variant="secondary">
+                Invite customers to rotate
+              </LinkButton>
+              <LinkButton href={`/campaigns/new?advisory=${a.id}`} size="sm">
+                Create remediation campaign
+              </LinkButton>
+            </span>
           ) : null
         }
       />

@@ -195,6 +195,11 @@ export default async function CampaignPage({ params, searchParams }: Props) {
             <LinkButton href={`/campaigns/${c.id}/export`} prefetch={false} size="sm" variant="ghost">
               Export results (CSV)
             </LinkButton>
+            {canOperate ? (
+              <LinkButton href={`/invitations?campaign=${c.id}`} size="sm" variant="ghost">
+                Invite customers to rotate
+              </LinkButton>
+            ) : null}
           </div>
         }
       />

@@ -87,9 +87,14 @@ export default async function ConnectorPage({ params }: Props) {
                 Rotation in progress
               </LinkButton>
             ) : (
-              <LinkButton href={`/rotations/new?connector=${c.id}`} variant="primary" size="sm">
-                Rotate
-              </LinkButton>
+              <span className="flex gap-2">
+                <LinkButton href={`/invitations?connector=${c.id}`} variant="secondary" size="sm">
+                  Invite the customer to rotate
+                </LinkButton>
+                <LinkButton href={`/rotations/new?connector=${c.id}`} variant="primary" size="sm">
+                  Rotate
+                </LinkButton>
+              </span>
             )
           ) : null
         }

@@ -16,9 +16,14 @@ type Result = ActionResult<CreatedView> | null;
 export function CreateInvitationsForm({
   certificates,
   connectorId,
+  advisoryId,
+  campaignId,
 }: {
   certificates: { id: string; label: string }[];
   connectorId?: string;
+  /** Invite every affected connector of this advisory (or campaign) Rekey knows of. */
+  advisoryId?: string;
+  campaignId?: string;
 }) {
   const [state, dispatch, pending] = useActionState<Result, FormData>(
     createInvitationsAction as (p: Result, f: FormData) => Promise<Result>,
@@ -27,8 +32,12 @@ export function CreateInvitationsForm({
   return (
     <div className="space-y-4">
       <form action={dispatch} className="space-y-3" aria-label="Create invitations">
-        {connectorId ? (
-          <input type="hidden" name="connectorId" value={connectorId} />
+        {connectorId || advisoryId || campaignId ? (
+          <>
+            {connectorId ? <input type="hidden" name="connectorId" value={connectorId} /> : null}
+            {advisoryId ? <input type="hidden" name="advisoryId" value={advisoryId} /> : null}
+            {campaignId ? <input type="hidden" name="campaignId" value={campaignId} /> : null}
+          </>
         ) : (
           <Field id="tenants" label="Tenants (id or domain, optional e-mail after a comma), one per line">
             {(p) => (

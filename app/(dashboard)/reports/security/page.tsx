@@ -110,7 +110,11 @@ export default async function SecurityReportPage({ searchParams }: Props) {
         <Stat
           label="Rotated share"
           value={formatPercent(s.rotatedShare)}
-          detail={`${formatNumber(s.remediated)} of ${formatNumber(s.population)} exposed connectors remediated`}
+          detail={`${formatNumber(s.remediated)} of ${formatNumber(s.population)} exposed connectors remediated${
+            s.verifiedAtRotation
+              ? `; ${formatNumber(s.verifiedAtRotation)} rotated by the customer’s admin: verified at rotation, not rescanned`
+              : ''
+          }`}
           tone={s.population > 0 && s.rotatedShare === 1 ? 'success' : 'default'}
         />
         <Stat
