@@ -3,8 +3,7 @@ import { PageHeader } from '@/components/shell/page-header';
 import { Card, CardBody, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
-import { requirePrincipal } from '@/lib/auth/context';
-import { db } from '@/lib/db';
+import { pageContext } from '@/lib/auth/context';
 import { loadDetectionSettings } from '@/lib/detection/detection-settings';
 import { SettingsForm } from './_components/settings-form';
 import { updateStatusPolicyAction } from './actions';
@@ -12,7 +11,7 @@ import { updateStatusPolicyAction } from './actions';
 export const metadata: Metadata = { title: 'Status policy · Settings' };
 
 export default async function StatusPolicyPage() {
-  await requirePrincipal('admin');
+  const { db } = await pageContext('admin');
   const { policy } = await loadDetectionSettings(db);
   return (
     <>

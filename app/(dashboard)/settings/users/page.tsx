@@ -6,9 +6,8 @@ import { Card, CardBody, CardHeader, CardTitle, CardDescription } from '@/compon
 import { Input } from '@/components/ui/input';
 import { Select } from '@/components/ui/select';
 import { Table, TableContainer, THead, TBody, TR, TH, TD } from '@/components/ui/table';
-import { requirePrincipal } from '@/lib/auth/context';
+import { pageContext } from '@/lib/auth/context';
 import { listUsers } from '@/lib/auth/manage-users';
-import { db } from '@/lib/db';
 import { ActionForm } from './_components/action-form';
 import { createUserAction, grantRoleAction, revokeRoleAction, setUserDisabledAction } from './actions';
 
@@ -21,7 +20,8 @@ function formatWhen(d: Date | null): string {
 }
 
 export default async function UsersPage() {
-  const me = await requirePrincipal('admin');
+  const ctx = await pageContext('admin');
+  const { db, principal: me } = ctx;
   const now = new Date();
   const [users, tenants, groupRows] = await Promise.all([
     listUsers(db, now),
