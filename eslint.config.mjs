@@ -41,9 +41,6 @@ const APP_DB_ALLOWLIST = [
   // Permission table (pure data) shown on Settings › Permissions.
   'app/(dashboard)/settings/permissions/page.tsx',
   'app/(dashboard)/advisories/_lib/find-certificate-ref.ts',
-  'app/(dashboard)/audit/audit-query.ts',
-  'app/(dashboard)/audit/export/route.ts',
-  'app/(dashboard)/audit/page.tsx',
   'app/(dashboard)/certificates/\\[id\\]/download/route.ts',
   'app/(dashboard)/certificates/\\[id\\]/page.tsx',
   'app/(dashboard)/certificates/actions.ts',

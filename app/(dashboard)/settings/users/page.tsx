@@ -7,13 +7,11 @@ import { Input } from '@/components/ui/input';
 import { Select } from '@/components/ui/select';
 import { Table, TableContainer, THead, TBody, TR, TH, TD } from '@/components/ui/table';
 import { pageContext } from '@/lib/auth/context';
-import { listUsers } from '@/lib/auth/manage-users';
+import { listAssignableScopes, listUsers, TENANT_PICKER_LIMIT } from '@/lib/auth/manage-users';
 import { ActionForm } from './_components/action-form';
 import { createUserAction, grantRoleAction, revokeRoleAction, setUserDisabledAction } from './actions';
 
 export const metadata: Metadata = { title: 'Users' };
-
-const TENANT_PICKER_LIMIT = 1000;
 
 function formatWhen(d: Date | null): string {
   return d ? d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : 'never';
@@ -21,24 +19,8 @@ function formatWhen(d: Date | null): string {
 
 export default async function UsersPage() {
   const ctx = await pageContext('admin');
-  const { db, principal: me } = ctx;
-  const now = new Date();
-  const [users, tenants, groupRows] = await Promise.all([
-    listUsers(db, now),
-    db.tenant.findMany({
-      select: { id: true, displayName: true, defaultDomain: true },
-      orderBy: { displayName: 'asc' },
-      take: TENANT_PICKER_LIMIT,
-    }),
-    db.tenant.findMany({
-      where: { group: { not: null } },
-      distinct: ['group'],
-      select: { group: true },
-      orderBy: { group: 'asc' },
-      take: 500,
-    }),
-  ]);
-  const groups = groupRows.map((g) => g.group!).filter(Boolean);
+  const { principal: me } = ctx;
+  const [users, { tenants, groups }] = await Promise.all([listUsers(ctx), listAssignableScopes(ctx)]);
 
   return (
     <div className="space-y-6">
