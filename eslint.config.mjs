@@ -48,8 +48,6 @@ const APP_DB_ALLOWLIST = [
   'app/(dashboard)/certificates/page.tsx',
   'app/(dashboard)/connectors/\\[id\\]/_lib/connector-query.ts',
   'app/(dashboard)/rotations/_lib/rotation-queries.ts',
-  'app/(dashboard)/settings/connector-types/_lib/list-connector-types.ts',
-  'app/(dashboard)/settings/connector-types/_lib/save-connector-type.ts',
   'app/(dashboard)/tenants/\\[id\\]/_lib/get-tenant-detail.ts',
 ];
 
