@@ -40,15 +40,12 @@ const noDbOrGraphInApp = {
 const APP_DB_ALLOWLIST = [
   // Permission table (pure data) shown on Settings › Permissions.
   'app/(dashboard)/settings/permissions/page.tsx',
-  'app/(dashboard)/advisories/_lib/find-certificate-ref.ts',
   'app/(dashboard)/certificates/\\[id\\]/download/route.ts',
   'app/(dashboard)/certificates/\\[id\\]/page.tsx',
   'app/(dashboard)/certificates/actions.ts',
   'app/(dashboard)/certificates/new/page.tsx',
   'app/(dashboard)/certificates/page.tsx',
-  'app/(dashboard)/connectors/\\[id\\]/_lib/connector-query.ts',
   'app/(dashboard)/rotations/_lib/rotation-queries.ts',
-  'app/(dashboard)/tenants/\\[id\\]/_lib/get-tenant-detail.ts',
 ];
 
 export default tseslint.config(

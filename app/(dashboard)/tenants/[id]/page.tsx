@@ -23,7 +23,7 @@ import { loadMaxScanAgeHours, TENANT_ACCESS_LABEL, tenantAccess } from '@/lib/fl
 import { getAdminConsentUrl } from '@/lib/tenants/get-admin-consent-url';
 import { firstParam, formatDate, formatDateTime, formatNumber, formatRelativeTime } from '@/lib/utils';
 import { managementGraph } from '@/lib/use-case-defaults';
-import { getTenantDetail, type TenantDetail } from './_lib/get-tenant-detail';
+import { getTenantDetail, type TenantDetail } from '@/lib/fleet/get-tenant-detail';
 import { ConsentCheckButton } from './_components/consent-check-button';
 import { ScanNowButton, ScanSignInsButton } from './_components/scan-buttons';
 
@@ -171,7 +171,7 @@ export default async function TenantPage({ params, searchParams }: Props) {
   }
   const evidencePage = Math.max(1, Number(firstParam(sp.evidencePage)) || 1);
   const [detail, evidence, consentUrl, maxScanAgeHours] = await Promise.all([
-    getTenantDetail(id),
+    getTenantDetail(ctx, id),
     getTenantEvidence(id, { caller: principal }, { page: evidencePage, pageSize: 25 }),
     consentUrlOf(id),
     loadMaxScanAgeHours(db),
