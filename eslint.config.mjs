@@ -25,7 +25,8 @@ const noDomainInUi = {
 const noDbOrGraphInApp = {
   patterns: [
     {
-      group: ['@/lib/db', '@/lib/graph/*', '@/generated/*'],
+      // lib/graph/permissions is pure data (the permission table Settings › Permissions shows).
+      group: ['@/lib/db', '@/lib/graph/*', '!@/lib/graph/permissions', '@/generated/*'],
       message:
         'pages, actions and route handlers call use cases and queries in lib/ (which take the database and Graph from their context), never the database or Graph directly (STYLE.md boundaries).',
     },
@@ -35,47 +36,16 @@ const noDbOrGraphInApp = {
 /**
  * RATCHET: files under app/ that still import @/lib/db or @/lib/graph directly, each to move its
  * queries into lib/<area>. This list only shrinks: remove a file when it is moved; never add one.
- * (Globs: brackets of dynamic segments are escaped.)
+ * (Globs: brackets of dynamic segments are escaped.) What is left belongs to work in flight on
+ * other branches (the certificate wizard and the rotation wizard, issue 16), moved when it lands.
  */
 const APP_DB_ALLOWLIST = [
-  // Permission table (pure data) shown on Settings › Permissions.
-  'app/(dashboard)/settings/permissions/page.tsx',
-  'app/(dashboard)/tenants/\\[id\\]/page.tsx',
-  'app/(dashboard)/advisories/_lib/find-certificate-ref.ts',
-  'app/(dashboard)/audit/audit-query.ts',
-  'app/(dashboard)/audit/export/route.ts',
-  'app/(dashboard)/audit/page.tsx',
-  'app/(dashboard)/campaigns/\\[id\\]/export/route.ts',
-  'app/(dashboard)/campaigns/\\[id\\]/page.tsx',
-  'app/(dashboard)/campaigns/_lib/campaign-queries.ts',
-  'app/(dashboard)/campaigns/actions.ts',
-  'app/(dashboard)/campaigns/new/route.ts',
-  'app/(dashboard)/campaigns/new/setup/page.tsx',
-  'app/(dashboard)/campaigns/page.tsx',
   'app/(dashboard)/certificates/\\[id\\]/download/route.ts',
   'app/(dashboard)/certificates/\\[id\\]/page.tsx',
   'app/(dashboard)/certificates/actions.ts',
   'app/(dashboard)/certificates/new/page.tsx',
   'app/(dashboard)/certificates/page.tsx',
-  'app/(dashboard)/connectors/\\[id\\]/_lib/connector-query.ts',
-  'app/(dashboard)/connectors/export/route.ts',
-  'app/(dashboard)/connectors/page.tsx',
-  'app/(dashboard)/page.tsx',
-  'app/(dashboard)/reports/security/export/route.ts',
-  'app/(dashboard)/reports/security/page.tsx',
-  'app/(dashboard)/reports/security/tenants/\\[tenantId\\]/page.tsx',
   'app/(dashboard)/rotations/_lib/rotation-queries.ts',
-  'app/(dashboard)/settings/connector-types/_lib/list-connector-types.ts',
-  'app/(dashboard)/settings/connector-types/_lib/save-connector-type.ts',
-  'app/(dashboard)/settings/detection/page.tsx',
-  'app/(dashboard)/settings/notifications/page.tsx',
-  'app/(dashboard)/settings/policy/page.tsx',
-  'app/(dashboard)/settings/users/page.tsx',
-  'app/(dashboard)/tenants/\\[id\\]/_lib/get-tenant-detail.ts',
-  'app/(dashboard)/tenants/consent-callback/page.tsx',
-  'app/(dashboard)/tenants/export/route.ts',
-  'app/(dashboard)/tenants/new/page.tsx',
-  'app/(dashboard)/tenants/page.tsx',
 ];
 
 export default tseslint.config(

@@ -1,15 +1,26 @@
 /**
- * CSV writing for exports: RFC 4180 quoting, and protection against formula injection (a cell
- * starting with = + - @ or a tab/CR is prefixed with ' so spreadsheets show it as text).
+ * THE CSV writer of every export (tables, reports, campaign results, audit, invitations): RFC 4180
+ * quoting with CRLF lines, and protection against formula injection — a text cell starting with
+ * = + - @ (or a tab / CR, which some spreadsheet apps strip first) gets a leading `'` so a
+ * spreadsheet never evaluates it. Numbers are written as numbers, booleans as words, dates as ISO
+ * 8601, other objects as JSON (audit before/after).
+ *
+ * Written here rather than with a library: csv-parse (in package.json) only reads, and no writer
+ * neutralises formulas; quoting is the six lines below.
  */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  let s = value instanceof Date ? value.toISOString() : String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  let s =
+    value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (FORMULA_START.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function csvLine(values: unknown[]): string {
+export function csvLine(values: readonly unknown[]): string {
   return `${values.map(csvCell).join(',')}\r\n`;
 }
 

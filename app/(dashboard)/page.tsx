@@ -10,9 +10,8 @@ import { Alert } from '@/components/ui/alert';
 import { Card, CardBody, CardHeader, CardTitle, CardDescription } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Stat } from '@/components/ui/stat';
-import { requirePrincipal } from '@/lib/auth/context';
+import { pageContext } from '@/lib/auth/context';
 import { tenantScopeWhere } from '@/lib/auth/principal';
-import { db } from '@/lib/db';
 import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
 import { fleetScopeFor } from '@/lib/fleet/fleet-scope';
 import { getFleetOverview } from '@/lib/fleet/get-fleet-overview';
@@ -26,7 +25,8 @@ export const metadata: Metadata = { title: 'Overview · Rekey' };
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function OverviewPage({ searchParams }: Props) {
-  const principal = await requirePrincipal('viewer');
+  const ctx = await pageContext('viewer');
+  const { db, principal } = ctx;
   const sp = await searchParams;
   const filters = parseFleetFilters(sp);
   const now = new Date();

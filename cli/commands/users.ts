@@ -94,10 +94,9 @@ export const userCommands: Command[] = [
     options: { ...listOptions },
     async run({ values }, io) {
       const mode = outputMode(values);
-      const rows = await withRuntime(values, async () => {
-        const { db } = await import('@/lib/db');
+      const rows = await withRuntime(values, async (ctx) => {
         const { listUsers } = await import('@/lib/auth/manage-users');
-        return listUsers(db, new Date());
+        return listUsers(ctx);
       });
       if (mode === 'table' && rows.length === 0) {
         io.err('no users yet (the first sign-in or REKEY_ADMINS decides the first admin)');

@@ -6,14 +6,14 @@ import { createDefineAction, createDefineRoute } from '@/lib/auth/action';
 import type { AuthDeps } from '@/lib/auth/auth-core';
 import { deriveCookieKey, sealCookie } from '@/lib/auth/cookie-crypto';
 import type { IdTokenClaims } from '@/lib/auth/id-token';
-import { grantRole, revokeRole, setUserDisabled } from '@/lib/auth/manage-users';
+import { grantRole, listAssignableScopes, listUsers, revokeRole, setUserDisabled } from '@/lib/auth/manage-users';
 import { createUseCaseContext } from '@/lib/use-case-defaults';
 import { parseAdminList, signInUser, type SignInPolicy } from '@/lib/auth/provision-user';
 import { createSession, DEFAULT_SESSION_POLICY, readSession, SESSION_COOKIE_PLAIN } from '@/lib/auth/session';
 import { requireTenantAccess } from '@/lib/auth/tenant-access';
 import { RekeyError } from '@/lib/errors';
 import type { RequestContext } from '@/lib/http/request-context';
-import { auditWhere, AuditFilterSchema } from '@/app/(dashboard)/audit/audit-query';
+import { auditWhere, AuditFilterSchema, exportAuditEvents, listAuditEvents } from '@/lib/audit/list-audit-events';
 
 const key = deriveCookieKey('test-secret-'.repeat(4));
 const policy = DEFAULT_SESSION_POLICY;
@@ -603,5 +603,59 @@ describe('audit visibility', () => {
       AuditFilterSchema.parse({ action: 'vis.*' }),
     );
     expect(await db.auditEvent.count({ where: all })).toBe(4);
+  });
+
+  it('lists and exports through the use-case context with the same scope, newest first', async () => {
+    const { user } = await makeUser('aud2@x.test', [{ role: 'viewer', tenantIds: [tenantA.id] }]);
+    const other = { id: null, label: 'someone' };
+    await db.$transaction(async (tx) => {
+      await appendAuditEvent(tx, other, { action: 'ctx.a', targetType: 't', tenantId: tenantA.id });
+      await appendAuditEvent(tx, other, { action: 'ctx.b', targetType: 't', tenantId: tenantB.id, after: { n: 1 } });
+      await appendAuditEvent(tx, { id: user.id, label: 'aud2@x.test' }, { action: 'ctx.mine', targetType: 't' });
+    });
+    const scoped = createUseCaseContext({
+      db,
+      actor: { id: user.id, label: 'aud2@x.test' },
+      now: T0,
+      principal: {
+        userId: user.id,
+        email: 'aud2@x.test',
+        name: 'A',
+        roles: [{ role: 'viewer', allTenants: false, tenantIds: [tenantA.id], groups: [] }],
+      },
+    });
+    const filter = AuditFilterSchema.parse({ action: 'ctx.*' });
+    const page = await listAuditEvents(scoped, filter);
+    expect(page.total).toBe(2);
+    expect(page.events.map((e) => e.action)).toEqual(['ctx.mine', 'ctx.a']);
+    expect(page.tenants.map((t) => t.id)).toEqual([tenantA.id]);
+
+    const csv = await exportAuditEvents(scoped, filter);
+    const [header, ...rows] = csv.trimEnd().split('\r\n');
+    expect(header!.split(',').slice(0, 5)).toEqual(['seq', 'at', 'actorLabel', 'actorId', 'action']);
+    expect(rows.map((r) => r.split(',')[4])).toEqual(['ctx.mine', 'ctx.a']);
+
+    const trusted = await exportAuditEvents(createUseCaseContext({ db, actor: other, now: T0 }), filter);
+    expect(trusted).toContain('"{""n"":1}"');
+    expect(trusted.trimEnd().split('\r\n')).toHaveLength(4);
+  });
+});
+
+describe('Settings › Users reads', () => {
+  it('lists users with their roles and live sessions, and the tenants and groups a role can be scoped to', async () => {
+    const { user } = await makeUser('list@x.test', [{ role: 'operator', tenantIds: [tenantA.id] }]);
+    const ctx = createUseCaseContext({ db, actor: { id: null, label: 'test' }, now: new Date() });
+    const row = (await listUsers(ctx)).find((u) => u.id === user.id);
+    expect(row).toMatchObject({ email: 'list@x.test', activeSessions: 1 });
+    expect(row!.roles).toEqual([
+      expect.objectContaining({
+        role: 'operator',
+        allTenants: false,
+        tenants: [expect.objectContaining({ id: tenantA.id })],
+      }),
+    ]);
+    const scopes = await listAssignableScopes(ctx);
+    expect(scopes.tenants.map((t) => t.id)).toEqual(expect.arrayContaining([tenantA.id, tenantB.id]));
+    expect(scopes.groups).toEqual(['north', 'south']);
   });
 });

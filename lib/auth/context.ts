@@ -6,13 +6,13 @@
 import { cache } from 'react';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import type { Actor } from '@/lib/audit/append-audit-event';
-import { nextRequestContext } from '@/lib/auth/action';
+import { nextRequestContext, type ActionContext } from '@/lib/auth/action';
 import { actorFromHeaders } from '@/lib/auth/actor';
 import { defaultAuthDeps, resolvePrincipal } from '@/lib/auth/auth-core';
 import { hasRole, type Principal, type Role } from '@/lib/auth/principal';
 import { env } from '@/lib/env';
 import { safeReturnTo } from '@/lib/http/request-context';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 export { requireTenantAccess } from '@/lib/auth/tenant-access';
 
@@ -38,7 +38,13 @@ export async function requirePrincipal(min: Role = 'viewer'): Promise<Principal>
   return principal;
 }
 
-/** The audit actor for `principal` acting through `source` (a route's Request or request Headers). */
-export function actorFor(principal: Principal, source: Request | Headers): Actor {
-  return actorFromHeaders(principal, source instanceof Request ? source.headers : source, env().REKEY_TRUST_PROXY);
+/**
+ * The use-case context (lib/use-case.ts) for a page: `requirePrincipal(min)` (redirects as it does),
+ * the audit actor from this request's headers, and `now` = the time of the render. Pages pass it to
+ * lib use cases and queries; they never import the database or Graph themselves.
+ */
+export async function pageContext(min: Role = 'viewer'): Promise<ActionContext> {
+  const principal = await requirePrincipal(min);
+  const actor = actorFromHeaders(principal, await headers(), env().REKEY_TRUST_PROXY);
+  return createUseCaseContext({ principal, actor, now: new Date() });
 }

@@ -250,7 +250,8 @@ export interface UserRow {
   }[];
 }
 
-export async function listUsers(db: Db, now: Date): Promise<UserRow[]> {
+/** Every user with their role assignments and live sessions (Settings › Users, `rekey users list`). */
+export async function listUsers({ db, now }: Pick<UseCaseContext, 'db' | 'now'>): Promise<UserRow[]> {
   const users = await db.user.findMany({
     orderBy: [{ disabled: 'asc' }, { email: 'asc' }],
     take: 2000,
@@ -286,4 +287,26 @@ export async function findUserByEmail(db: Db, email: string) {
     where: { email: { equals: email.trim(), mode: 'insensitive' } },
     include: { roles: { include: { tenants: { select: { tenantId: true } } } } },
   });
+}
+
+/** How many tenants the role picker offers by name (groups and the CLI reach the others). */
+export const TENANT_PICKER_LIMIT = 1000;
+
+/** What a role can be scoped to in Settings › Users: tenants by name (up to the picker limit) and every group in use. */
+export async function listAssignableScopes({ db }: Pick<UseCaseContext, 'db'>) {
+  const [tenants, groupRows] = await Promise.all([
+    db.tenant.findMany({
+      select: { id: true, displayName: true, defaultDomain: true },
+      orderBy: { displayName: 'asc' },
+      take: TENANT_PICKER_LIMIT,
+    }),
+    db.tenant.findMany({
+      where: { group: { not: null } },
+      distinct: ['group'],
+      select: { group: true },
+      orderBy: { group: 'asc' },
+      take: 500,
+    }),
+  ]);
+  return { tenants, groups: groupRows.map((g) => g.group).filter((g): g is string => Boolean(g)) };
 }

@@ -6,7 +6,7 @@
 import type { Db } from '@/lib/db';
 import type { Principal } from '@/lib/auth/principal';
 import { RekeyError } from '@/lib/errors';
-import { csvLine } from '@/lib/reports/csv';
+import { csvLine } from '@/lib/csv';
 import { requireCampaignScope, requireUuid } from '@/lib/campaigns/campaign-access';
 
 export const CAMPAIGN_RESULT_COLUMNS = [

@@ -34,6 +34,7 @@ import type { UseCaseContext } from '@/lib/use-case';
 import { createUseCaseContext } from '@/lib/use-case-defaults';
 import { DISPATCH_LOCK_NAMESPACE, withCampaignDispatchLock } from '@/lib/campaigns/campaign-dispatch-lock';
 import { startRotation } from '@/lib/rotation/start-rotation';
+import { ACTIVE_ROTATION_STATES } from '@/lib/fleet/statuses';
 
 export const STALE_CLAIM_MS = 5 * 60_000;
 
@@ -327,7 +328,7 @@ async function phaseB(
       }
       if ((e as RekeyError).code === 'CONFLICT') {
         const active = await db.rotation.findFirst({
-          where: { connectorId: item.connectorId, state: { in: ['PENDING', 'RUNNING', 'WAITING', 'NEEDS_ATTENTION'] } },
+          where: { connectorId: item.connectorId, state: { in: [...ACTIVE_ROTATION_STATES] } },
           select: { id: true, campaignId: true },
         });
         if (active && active.campaignId === campaignId) {

@@ -1,6 +1,7 @@
 /** The connectors table: server-side search, filter, sort and pagination, scoped to the principal. */
 import type { Db, Prisma } from '@/lib/db';
 import { connectorFilterWhere, type FleetFilters } from '@/lib/fleet/fleet-filters';
+import { ACTIVE_ROTATION_STATES } from '@/lib/fleet/statuses';
 
 export const CONNECTOR_SORTS = ['tenant', 'name', 'status', 'expires', 'type'] as const;
 export type ConnectorSort = (typeof CONNECTOR_SORTS)[number];
@@ -51,7 +52,7 @@ export async function listConnectors(db: Db, scope: Prisma.TenantWhereInput, inp
         connectorType: { select: { id: true, name: true } },
         currentCertificate: { select: { id: true, sha1Thumbprint: true, notAfter: true, subject: true } },
         rotations: {
-          where: { state: { in: ['PENDING', 'RUNNING', 'WAITING', 'NEEDS_ATTENTION'] } },
+          where: { state: { in: [...ACTIVE_ROTATION_STATES] } },
           select: { id: true, state: true },
           take: 1,
         },

@@ -8,7 +8,7 @@ import type { Db } from '@/lib/db';
 import { affectedSql } from '@/lib/detection/affected-connectors';
 import type { FleetFilters } from '@/lib/fleet/fleet-filters';
 import { connectorSql, type FleetScope } from '@/lib/fleet/fleet-scope';
-import { csvLine } from '@/lib/reports/csv';
+import { csvLine } from '@/lib/csv';
 import { remediationsSql, windowStartFor } from '@/lib/reports/get-security-report';
 import { EXPOSED_SQL } from '@/lib/reports/report-sql';
 

@@ -4,6 +4,7 @@ import { db } from '@/lib/db';
 import { STATUS_POLICY_KEY, VENDOR_CIDRS_KEY } from '@/lib/detection/detection-settings';
 import { updateStatusPolicy } from '@/lib/settings/update-status-policy';
 import { updateVendorCidrs } from '@/lib/settings/update-vendor-cidrs';
+import { listConnectorTypes, saveConnectorType, SaveConnectorTypeSchema } from '@/lib/settings/save-connector-type';
 import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 const now = new Date('2026-12-01T12:00:00Z');
@@ -45,5 +46,49 @@ describe('the vendor ranges', () => {
     expect(r.cidrs).toEqual(['203.0.113.0/24', '198.51.100.7']);
     expect((await db.setting.findUniqueOrThrow({ where: { key: VENDOR_CIDRS_KEY } })).value).toEqual(r.cidrs);
     await expect(updateVendorCidrs(asOperator, '198.51.100.7')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+});
+
+describe('connector types', () => {
+  const GRAPH = '00000003-0000-0000-c000-000000000000';
+  const MAIL_READ = '810c84a8-4a9e-49e6-bf7d-12d183f40d01';
+  const input = (over: Record<string, unknown> = {}) =>
+    SaveConnectorTypeSchema.parse({
+      name: 'Backup Vault',
+      vendor: 'Fabrikam',
+      displayNamePattern: 'Backup Vault*',
+      requiredResourceAccess: JSON.stringify([
+        { resourceAppId: GRAPH, resourceAccess: [{ id: MAIL_READ, type: 'Role' }] },
+      ]),
+      ...over,
+    });
+
+  it('creates and edits a type with its audit events; an operator and a bad permission list write nothing', async () => {
+    await expect(saveConnectorType(asOperator, input())).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const bad = input({ requiredResourceAccess: JSON.stringify([{ resourceAppId: 'x', resourceAccess: [] }]) });
+    const e = await saveConnectorType(ctx, bad).catch((err: unknown) => err);
+    expect(e).toMatchObject({ code: 'BAD_INPUT' });
+    expect((e as { details: { fieldErrors: { requiredResourceAccess: string[] } } }).details.fieldErrors).toEqual({
+      requiredResourceAccess: [
+        '[0].[resourceAppId] must be a GUID',
+        '[0].[resourceAccess] name at least one permission',
+      ],
+    });
+    expect(await db.connectorType.count({ where: { name: 'Backup Vault' } })).toBe(0);
+
+    const created = await saveConnectorType(ctx, input());
+    expect(created.created).toBe(true);
+    const edited = await saveConnectorType(ctx, input({ id: created.id, vendor: 'Fabrikam Ltd' }));
+    expect(edited).toEqual({ id: created.id, created: false });
+    const row = (await listConnectorTypes(ctx)).find((t) => t.id === created.id);
+    expect(row).toMatchObject({
+      vendor: 'Fabrikam Ltd',
+      requiredResourceAccess: [{ resourceAppId: GRAPH }],
+      _count: { connectors: 0 },
+    });
+    expect(
+      (await db.auditEvent.findMany({ where: { targetId: created.id }, orderBy: { seq: 'asc' } })).map((a) => a.action),
+    ).toEqual(['connector_type.create', 'connector_type.update']);
+    await expect(saveConnectorType(ctx, input())).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 });

@@ -4,18 +4,12 @@
  * as lib/detection/reclassify-connectors does) and report how many changed status.
  */
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
-import { isFleetWide } from '@/lib/auth/principal';
 import type { Prisma } from '@/lib/db';
 import { STATUS_POLICY_KEY } from '@/lib/detection/detection-settings';
-import { RekeyError } from '@/lib/errors';
 import { reclassifyConnectors } from '@/lib/detection/reclassify-connectors';
 import type { UseCaseContext } from '@/lib/use-case';
+import { requireSettingsAdmin } from '@/lib/settings/require-settings-admin';
 import { StatusPolicySchema, type StatusPolicy } from '@/lib/status/classify-connector';
-
-function requireSettingsAdmin(ctx: UseCaseContext, what: string): void {
-  if (ctx.principal && !isFleetWide(ctx.principal, 'admin'))
-    throw new RekeyError('FORBIDDEN', `${what} needs the Admin role.`, { need: 'admin' });
-}
 
 export async function updateStatusPolicy(ctx: UseCaseContext, input: StatusPolicy) {
   requireSettingsAdmin(ctx, 'Changing the status policy');

@@ -5,11 +5,11 @@
  * "targeted" depends on which addresses count as the vendor's.
  */
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
-import { isFleetWide } from '@/lib/auth/principal';
 import type { Prisma } from '@/lib/db';
 import { VENDOR_CIDRS_KEY, VendorCidrsSchema } from '@/lib/detection/detection-settings';
 import { reclassifyConnectors } from '@/lib/detection/reclassify-connectors';
 import type { UseCaseContext } from '@/lib/use-case';
+import { requireSettingsAdmin } from '@/lib/settings/require-settings-admin';
 import { RekeyError } from '@/lib/errors';
 
 /** One address or range per line; blank lines and `#` comments skipped. Errors name the line. */
@@ -29,11 +29,6 @@ export function parseCidrLines(text: string): string[] {
     });
   }
   return [...new Set(parsed.data)];
-}
-
-function requireSettingsAdmin(ctx: UseCaseContext, what: string): void {
-  if (ctx.principal && !isFleetWide(ctx.principal, 'admin'))
-    throw new RekeyError('FORBIDDEN', `${what} needs the Admin role.`, { need: 'admin' });
 }
 
 export async function updateVendorCidrs(ctx: UseCaseContext, text: string) {

@@ -16,7 +16,7 @@ import { markCertificateCompromised } from '@/lib/detection/mark-certificate-com
 import { MAX_ADVISORY_BYTES, SEVERITIES } from '@/lib/detection/parse-advisory';
 import type { CreatedAdvisory } from '@/lib/detection/persist-advisory';
 import { checkSize, SERVER_ACTION_BODY_LIMIT_BYTES } from '@/lib/limits';
-import { findCertificateId } from './_lib/find-certificate-ref';
+import { findCertificateId } from '@/lib/certificates/find-certificate-id';
 
 /** `<input type="datetime-local">` gives "2026-05-01T10:00" without a zone: the form says UTC, so it is UTC. */
 const utcDate = z
@@ -119,7 +119,7 @@ export const markCompromisedAction = defineAction({
       .transform((v) => v || undefined),
   }),
   handler: async ({ certificate, ...rest }, ctx) => {
-    const certificateId = await findCertificateId(certificate);
+    const certificateId = await findCertificateId(ctx, certificate);
     return done(await markCertificateCompromised(ctx, { certificateId, ...rest }));
   },
 });

@@ -5,11 +5,11 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Input } from '@/components/ui/input';
 import { Pagination } from '@/components/ui/pagination';
 import { Table, TableContainer, THead, TBody, TR, TH, TD } from '@/components/ui/table';
-import { requirePrincipal } from '@/lib/auth/context';
-import { isFleetWide, tenantScopeWhere } from '@/lib/auth/principal';
-import { db } from '@/lib/db';
+import { pageContext } from '@/lib/auth/context';
+import { isFleetWide } from '@/lib/auth/principal';
 import { hrefWith, type SearchParams } from '@/lib/utils';
-import { AUDIT_PAGE_SIZE, AuditFilterSchema, changedKeys, listAuditEvents } from './audit-query';
+import { AUDIT_PAGE_SIZE, AuditFilterSchema, listAuditEvents } from '@/lib/audit/list-audit-events';
+import { changedKeys } from './changed-keys';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
@@ -18,19 +18,12 @@ function show(v: unknown): string {
 }
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const principal = await requirePrincipal('viewer');
+  const ctx = await pageContext('viewer');
+  const { principal } = ctx;
   const sp = await searchParams;
   const parsed = AuditFilterSchema.safeParse(sp);
   const filter = parsed.success ? parsed.data : AuditFilterSchema.parse({});
-  const [{ total, events }, tenants] = await Promise.all([
-    listAuditEvents(db, principal, filter),
-    db.tenant.findMany({
-      where: tenantScopeWhere(principal, 'viewer'),
-      select: { id: true, displayName: true },
-      orderBy: { displayName: 'asc' },
-      take: 1000,
-    }),
-  ]);
+  const { total, events, tenants } = await listAuditEvents(ctx, filter);
   const tenantName = new Map(tenants.map((t) => [t.id, t.displayName]));
   const exportHref = hrefWith('/audit/export', sp, { page: null });
 

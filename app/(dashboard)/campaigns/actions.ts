@@ -6,7 +6,6 @@ import { z } from 'zod';
 import { refuseControlCharacters } from '@/lib/text/single-line';
 import { defineAction } from '@/lib/auth/action';
 import { approveCampaign } from '@/lib/campaigns/approve-campaign';
-import { requireCampaignScope } from '@/lib/campaigns/campaign-access';
 import { cancelCampaign } from '@/lib/campaigns/cancel-campaign';
 import { createCampaign, DEFAULT_APPROVAL_THRESHOLD, type CreateCampaignInput } from '@/lib/campaigns/create-campaign';
 import { pauseCampaign } from '@/lib/campaigns/pause-campaign';
@@ -14,9 +13,8 @@ import { SelectionSchema, type Selection } from '@/lib/campaigns/resolve-selecti
 import { resumeCampaign } from '@/lib/campaigns/resume-campaign';
 import { retryFailed } from '@/lib/campaigns/retry-failed';
 import { startCampaign } from '@/lib/campaigns/start-campaign';
-import { db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
-import { findCampaignSelection } from './_lib/campaign-queries';
+import { findCampaignSelection, getCampaignStartFacts } from '@/lib/campaigns/campaign-queries';
 import { START_CONFIRM_TEXT, startNeedsTypedConfirmation } from './_lib/campaign-rules';
 
 const opt = z.preprocess((v) => (v === '' || v === null ? undefined : v), z.string().trim().max(200).optional());
@@ -60,11 +58,7 @@ export const createCampaignAction = defineAction({
     let selection: Selection;
     let from: { id: string; state: string } | null = null;
     if (input.fromCampaignId) {
-      const c = z.uuid().safeParse(input.fromCampaignId).success
-        ? await findCampaignSelection(db, input.fromCampaignId)
-        : null;
-      if (!c) throw new RekeyError('NOT_FOUND', 'That draft campaign was not found.');
-      await requireCampaignScope(db, c.id, ctx.principal, 'operator');
+      const c = await findCampaignSelection(ctx, input.fromCampaignId);
       selection = SelectionSchema.parse(c.selection);
       from = { id: c.id, state: c.state };
     } else {
@@ -112,13 +106,9 @@ export const startCampaignAction = defineAction({
   role: 'operator',
   input: IdInput.extend({ confirmText: z.string().max(200).optional() }),
   handler: async ({ campaignId, confirmText }, ctx) => {
-    const c = await db.campaign.findUnique({
-      where: { id: campaignId },
-      select: { mode: true, _count: { select: { items: true } } },
-    });
-    if (!c) throw new RekeyError('NOT_FOUND', `Campaign ${campaignId} not found.`);
+    const c = await getCampaignStartFacts(ctx, campaignId);
     if (
-      startNeedsTypedConfirmation(c.mode, c._count.items, DEFAULT_APPROVAL_THRESHOLD) &&
+      startNeedsTypedConfirmation(c.mode, c.items, DEFAULT_APPROVAL_THRESHOLD) &&
       confirmText !== START_CONFIRM_TEXT
     ) {
       throw new RekeyError('BAD_INPUT', `Type ${START_CONFIRM_TEXT} to start this campaign.`, {

@@ -6,12 +6,11 @@ import { Badge } from '@/components/ui/badge';
 import { EmptyState } from '@/components/ui/empty-state';
 import { LinkButton } from '@/components/ui/link-button';
 import { ProgressBar } from '@/components/ui/progress-bar';
-import { requirePrincipal } from '@/lib/auth/context';
+import { pageContext } from '@/lib/auth/context';
 import { hasRole } from '@/lib/auth/principal';
 import { listCampaigns } from '@/lib/campaigns/list-campaigns';
-import { db } from '@/lib/db';
 import { firstParam, formatDateTime, formatNumber } from '@/lib/utils';
-import { campaignCreators } from './_lib/campaign-queries';
+import { campaignCreators } from '@/lib/campaigns/campaign-queries';
 
 export const metadata: Metadata = { title: 'Campaigns · Rekey' };
 
@@ -19,12 +18,13 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 type Row = Awaited<ReturnType<typeof listCampaigns>>['rows'][number] & { createdBy: string };
 
 export default async function CampaignsPage({ searchParams }: Props) {
-  const principal = await requirePrincipal('viewer');
+  const ctx = await pageContext('viewer');
+  const { db, principal } = ctx;
   const sp = await searchParams;
   const page = Math.max(Number(firstParam(sp.page)) || 1, 1);
   const result = await listCampaigns(db, { principal, page });
   const createdBy = await campaignCreators(
-    db,
+    ctx,
     result.rows.map((r) => r.id),
   );
   const rows: Row[] = result.rows.map((r) => ({ ...r, createdBy: createdBy.get(r.id) ?? '—' }));

@@ -6,9 +6,8 @@ import { LinkButton } from '@/components/ui/link-button';
 import { Mono } from '@/components/ui/code-block';
 import { DataTable, type DataTableColumn } from '@/components/tables/data-table';
 import { parseTableParams } from '@/components/tables/table-params';
-import { requirePrincipal } from '@/lib/auth/context';
+import { pageContext } from '@/lib/auth/context';
 import { hasRole, tenantScopeWhere } from '@/lib/auth/principal';
-import { db } from '@/lib/db';
 import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
 import { statusFilterLabel } from '@/lib/fleet/fleet-figures';
 import { listConnectors, CONNECTOR_SORTS, type ConnectorSort } from '@/lib/fleet/list-connectors';
@@ -22,7 +21,8 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 type Row = Awaited<ReturnType<typeof listConnectors>>['rows'][number];
 
 export default async function ConnectorsPage({ searchParams }: Props) {
-  const principal = await requirePrincipal('viewer');
+  const ctx = await pageContext('viewer');
+  const { db, principal } = ctx;
   const sp = await searchParams;
   const filters = parseFleetFilters(sp);
   const table = parseTableParams(sp, CONNECTOR_SORTS, { sort: 'status', dir: 'asc' });

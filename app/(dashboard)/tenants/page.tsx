@@ -5,9 +5,8 @@ import { StatusChip } from '@/components/status/status-chip';
 import { LinkButton } from '@/components/ui/link-button';
 import { DataTable, type DataTableColumn } from '@/components/tables/data-table';
 import { parseTableParams } from '@/components/tables/table-params';
-import { requirePrincipal } from '@/lib/auth/context';
+import { pageContext } from '@/lib/auth/context';
 import { hasRole, tenantScopeWhere } from '@/lib/auth/principal';
-import { db } from '@/lib/db';
 import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
 import { listFilterOptions } from '@/lib/fleet/list-filter-options';
 import { listTenants, TENANT_SORTS, type TenantRow, type TenantSort } from '@/lib/fleet/list-tenants';
@@ -20,7 +19,8 @@ export const metadata: Metadata = { title: 'Tenants · Rekey' };
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
 export default async function TenantsPage({ searchParams }: Props) {
-  const principal = await requirePrincipal('viewer');
+  const ctx = await pageContext('viewer');
+  const { db, principal } = ctx;
   const sp = await searchParams;
   const filters = parseFleetFilters(sp);
   const table = parseTableParams(sp, TENANT_SORTS, { sort: 'name', dir: 'asc' });

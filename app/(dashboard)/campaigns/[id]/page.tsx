@@ -14,7 +14,7 @@ import { LinkButton } from '@/components/ui/link-button';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { Select } from '@/components/ui/select';
 import { Stat } from '@/components/ui/stat';
-import { requirePrincipal } from '@/lib/auth/context';
+import { pageContext } from '@/lib/auth/context';
 import { hasRole, isFleetWide } from '@/lib/auth/principal';
 import { DEFAULT_APPROVAL_THRESHOLD } from '@/lib/campaigns/create-campaign';
 import {
@@ -23,10 +23,9 @@ import {
   listCampaignItems,
   type ItemState,
 } from '@/lib/campaigns/get-campaign-progress';
-import { db } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
 import { firstParam, formatDateTime, formatDuration, formatNumber, formatPercent, hrefWith } from '@/lib/utils';
-import { userNames } from '../_lib/campaign-queries';
+import { userNames } from '@/lib/campaigns/campaign-queries';
 import { START_CONFIRM_TEXT, startNeedsTypedConfirmation } from '../_lib/campaign-rules';
 import { CampaignControls } from './_components/campaign-controls';
 import { LiveRefresh } from './_components/live-refresh';
@@ -77,7 +76,8 @@ function FilterSelect(props: {
 }
 
 export default async function CampaignPage({ params, searchParams }: Props) {
-  const principal = await requirePrincipal('viewer');
+  const ctx = await pageContext('viewer');
+  const { db, principal } = ctx;
   const [{ id }, sp] = await Promise.all([params, searchParams]);
   const now = new Date();
   const stateFilter = firstParam(sp.state);
@@ -110,7 +110,7 @@ export default async function CampaignPage({ params, searchParams }: Props) {
   }
   const c = progress.campaign;
   const t = progress.totals;
-  const names = await userNames(db, [c.createdById, c.approvedById]);
+  const names = await userNames(ctx, [c.createdById, c.approvedById]);
   const live = c.state === 'RUNNING' || (c.state === 'CANCELLED' && t.RUNNING > 0);
   const canOperate = hasRole(principal, 'operator');
   const canApprove = isFleetWide(principal, 'admin') && c.createdById !== principal.userId;

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { defineRoute } from '@/lib/auth/action';
 import { createCampaign } from '@/lib/campaigns/create-campaign';
-import { db } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
 import { formatDate } from '@/lib/utils';
-import { defaultCertificateFor, listCandidateCertificates, regionsOfConnectors } from '../_lib/campaign-queries';
+import {
+  defaultCertificateFor,
+  listCandidateCertificates,
+  regionsOfConnectors,
+} from '@/lib/campaigns/campaign-queries';
 
 /** `/campaigns/new?advisory=…&status=…` → the set-up form with the same selection. */
 export const GET = defineRoute({
@@ -46,8 +49,8 @@ export const POST = defineRoute({
   maxBytes: 8 * 1024 * 1024,
   handler: async ({ connectorIds }, ctx) => {
     if (connectorIds.length === 0) return redirectTo('/campaigns/new/setup?error=empty');
-    const certs = await listCandidateCertificates(db, ctx.now);
-    const regions = await regionsOfConnectors(db, connectorIds);
+    const certs = await listCandidateCertificates(ctx);
+    const regions = await regionsOfConnectors(ctx, connectorIds);
     const regionCertificates: Record<string, string> = {};
     for (const r of regions) {
       const id = defaultCertificateFor(r, certs);

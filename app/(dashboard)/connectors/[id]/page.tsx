@@ -11,7 +11,7 @@ import { DescriptionList } from '@/components/ui/description-list';
 import { LinkButton } from '@/components/ui/link-button';
 import { Stat } from '@/components/ui/stat';
 import { Table, TableContainer, TBody, TD, TH, THead, TR } from '@/components/ui/table';
-import { requirePrincipal } from '@/lib/auth/context';
+import { pageContext } from '@/lib/auth/context';
 import { canAccessTenant } from '@/lib/auth/principal';
 import { getConnectorDrift } from '@/lib/detection/get-connector-drift';
 import { getTenantEvidence } from '@/lib/detection/get-tenant-evidence';
@@ -23,16 +23,17 @@ import { findActiveRotation, listConnectorRotations } from '../../rotations/_lib
 import { requireTenantPage } from '../../rotations/_lib/page-access';
 import { MODE_LABEL } from '../../rotations/_lib/step-labels';
 import { RemoveCredential } from './_components/remove-credential';
-import { findConnector } from './_lib/connector-query';
+import { findConnector } from '@/lib/fleet/find-connector';
 
 export const metadata: Metadata = { title: 'Connector' };
 
 type Props = { params: Promise<{ id: string }> };
 
 export default async function ConnectorPage({ params }: Props) {
-  const principal = await requirePrincipal('viewer');
+  const ctx = await pageContext('viewer');
+  const { principal } = ctx;
   const { id } = await params;
-  const c = await findConnector(id);
+  const c = await findConnector(ctx, id);
   if (!c) notFound();
   await requireTenantPage(principal, c.tenantId, 'viewer', `/connectors/${id}`);
   const now = new Date();

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { defineRoute } from '@/lib/auth/action';
 import { tenantScopeWhere } from '@/lib/auth/principal';
 import { csvResponse, paged } from '@/lib/csv';
-import { db } from '@/lib/db';
 import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
 import { CONNECTOR_SORTS, listConnectors } from '@/lib/fleet/list-connectors';
 
@@ -15,7 +14,7 @@ export const GET = defineRoute({
   name: 'connectors.export',
   role: 'viewer',
   input: Query,
-  handler: async (input, { principal }) => {
+  handler: async (input, { principal, db }) => {
     const filters = parseFleetFilters(input as Record<string, string>);
     const scope = tenantScopeWhere(principal, 'viewer');
     const rows = paged(

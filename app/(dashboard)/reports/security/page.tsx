@@ -11,9 +11,8 @@ import { LinkButton } from '@/components/ui/link-button';
 import { Select } from '@/components/ui/select';
 import { Stat } from '@/components/ui/stat';
 import { Table, TableContainer, TBody, TD, TH, THead, TR } from '@/components/ui/table';
-import { requirePrincipal } from '@/lib/auth/context';
+import { pageContext } from '@/lib/auth/context';
 import { tenantScopeWhere } from '@/lib/auth/principal';
-import { db } from '@/lib/db';
 import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
 import { fleetScopeFor } from '@/lib/fleet/fleet-scope';
 import { listFilterOptions } from '@/lib/fleet/list-filter-options';
@@ -38,7 +37,8 @@ const SEVERITY_TONE = {
 const hours = (h: number | null) => (h === null ? '—' : h < 48 ? `${h.toFixed(1)} h` : `${(h / 24).toFixed(1)} days`);
 
 export default async function SecurityReportPage({ searchParams }: Props) {
-  const principal = await requirePrincipal('viewer');
+  const ctx = await pageContext('viewer');
+  const { db, principal } = ctx;
   const sp = await searchParams;
   const filters = parseFleetFilters(sp);
   const daysParam = Number(firstParam(sp.days));

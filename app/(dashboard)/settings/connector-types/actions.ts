@@ -2,14 +2,14 @@
 
 import { revalidatePath } from 'next/cache';
 import { defineAction } from '@/lib/auth/action';
-import { saveConnectorType, SaveConnectorTypeSchema } from './_lib/save-connector-type';
+import { saveConnectorType, SaveConnectorTypeSchema } from '@/lib/settings/save-connector-type';
 
 export const saveConnectorTypeAction = defineAction({
   name: 'settings.connector-type',
   role: 'admin',
   input: SaveConnectorTypeSchema,
-  handler: async (input, { actor, now }) => {
-    const r = await saveConnectorType(input, { actor, now });
+  handler: async (input, ctx) => {
+    const r = await saveConnectorType(ctx, input);
     revalidatePath('/settings/connector-types');
     return {
       message: r.created

@@ -6,10 +6,10 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
 import { Textarea } from '@/components/ui/textarea';
-import { requirePrincipal } from '@/lib/auth/context';
+import { pageContext } from '@/lib/auth/context';
 import { formatNumber } from '@/lib/utils';
 import { SettingsForm } from '../policy/_components/settings-form';
-import { listConnectorTypes } from './_lib/list-connector-types';
+import { listConnectorTypes } from '@/lib/settings/save-connector-type';
 import { saveConnectorTypeAction } from './actions';
 
 export const metadata: Metadata = { title: 'Connector types · Settings' };
@@ -86,8 +86,7 @@ function TypeFields({ t, prefix }: { t?: TypeRow; prefix: string }) {
 }
 
 export default async function ConnectorTypesPage() {
-  await requirePrincipal('admin');
-  const types = await listConnectorTypes();
+  const types = await listConnectorTypes(await pageContext('admin'));
   return (
     <>
       <PageHeader

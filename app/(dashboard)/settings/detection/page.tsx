@@ -4,8 +4,7 @@ import { Alert } from '@/components/ui/alert';
 import { Card, CardBody, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
 import { Textarea } from '@/components/ui/textarea';
-import { requirePrincipal } from '@/lib/auth/context';
-import { db } from '@/lib/db';
+import { pageContext } from '@/lib/auth/context';
 import { loadDetectionSettings } from '@/lib/detection/detection-settings';
 import { SettingsForm } from '../policy/_components/settings-form';
 import { updateVendorCidrsAction } from './actions';
@@ -13,7 +12,7 @@ import { updateVendorCidrsAction } from './actions';
 export const metadata: Metadata = { title: 'Detection · Settings' };
 
 export default async function DetectionSettingsPage() {
-  await requirePrincipal('admin');
+  const { db } = await pageContext('admin');
   const { vendorCidrs } = await loadDetectionSettings(db);
   return (
     <>

@@ -2,8 +2,7 @@ import type { Metadata } from 'next';
 import { PageHeader } from '@/components/shell/page-header';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardBody, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { requirePrincipal } from '@/lib/auth/context';
-import { db } from '@/lib/db';
+import { pageContext } from '@/lib/auth/context';
 import { getNotificationSettings } from '@/lib/notifications/notification-settings';
 import { NOTIFICATION_KINDS } from '@/lib/notifications/notification-event';
 import { notificationChannelStatus } from '@/lib/notifications/update-notification-settings';
@@ -21,7 +20,7 @@ const EVENT_TEXT: Record<(typeof NOTIFICATION_KINDS)[number], { label: string; h
 };
 
 export default async function NotificationSettingsPage() {
-  await requirePrincipal('admin');
+  const { db } = await pageContext('admin');
   const [settings, status] = [await getNotificationSettings(db), notificationChannelStatus()];
   const channel = (c: { configured: boolean; host: string | null; error: string | null }, envName: string) => (
     <div className="space-y-1 text-sm">

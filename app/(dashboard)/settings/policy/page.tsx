@@ -3,16 +3,62 @@ import { PageHeader } from '@/components/shell/page-header';
 import { Card, CardBody, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
-import { requirePrincipal } from '@/lib/auth/context';
-import { db } from '@/lib/db';
+import { pageContext } from '@/lib/auth/context';
 import { loadDetectionSettings } from '@/lib/detection/detection-settings';
 import { SettingsForm } from './_components/settings-form';
 import { updateStatusPolicyAction } from './actions';
 
 export const metadata: Metadata = { title: 'Status policy · Settings' };
 
+type PolicyNumber = 'expiringWithinDays' | 'maxAgeDays' | 'maxScanAgeHours';
+
+interface NumberFieldProps {
+  id: string;
+  name: PolicyNumber;
+  label: string;
+  hint: string;
+  min: number;
+  max: number;
+}
+
+/** The policy's whole-number thresholds, in the order the form shows them. */
+const POLICY_FIELDS: NumberFieldProps[] = [
+  {
+    id: 'policy-expiring',
+    name: 'expiringWithinDays',
+    label: 'Expiring window (days)',
+    hint: 'Expiring when the certificate ends within this many days.',
+    min: 0,
+    max: 3650,
+  },
+  {
+    id: 'policy-maxage',
+    name: 'maxAgeDays',
+    label: 'Maximum age (days)',
+    hint: 'Stale when the certificate is older than this (since its start date).',
+    min: 1,
+    max: 36500,
+  },
+  {
+    id: 'policy-maxscanage',
+    name: 'maxScanAgeHours',
+    label: 'Maximum scan age (hours)',
+    hint: 'A tenant whose last successful scan is older than this is “Not scanned recently”.',
+    min: 1,
+    max: 8760,
+  },
+];
+
+function NumberField({ id, name, label, hint, min, max, value }: NumberFieldProps & { value: number }) {
+  return (
+    <Field id={id} label={label} required hint={hint}>
+      {(p) => <Input {...p} name={name} type="number" min={min} max={max} step={1} defaultValue={value} />}
+    </Field>
+  );
+}
+
 export default async function StatusPolicyPage() {
-  await requirePrincipal('admin');
+  const { db } = await pageContext('admin');
   const { policy } = await loadDetectionSettings(db);
   return (
     <>
@@ -36,60 +82,9 @@ export default async function StatusPolicyPage() {
             label="Status policy"
           >
             <div className="grid gap-4 sm:grid-cols-2">
-              <Field
-                id="policy-expiring"
-                label="Expiring window (days)"
-                required
-                hint="Expiring when the certificate ends within this many days."
-              >
-                {(p) => (
-                  <Input
-                    {...p}
-                    name="expiringWithinDays"
-                    type="number"
-                    min={0}
-                    max={3650}
-                    step={1}
-                    defaultValue={policy.expiringWithinDays}
-                  />
-                )}
-              </Field>
-              <Field
-                id="policy-maxage"
-                label="Maximum age (days)"
-                required
-                hint="Stale when the certificate is older than this (since its start date)."
-              >
-                {(p) => (
-                  <Input
-                    {...p}
-                    name="maxAgeDays"
-                    type="number"
-                    min={1}
-                    max={36500}
-                    step={1}
-                    defaultValue={policy.maxAgeDays}
-                  />
-                )}
-              </Field>
-              <Field
-                id="policy-maxscanage"
-                label="Maximum scan age (hours)"
-                required
-                hint="A tenant whose last successful scan is older than this is “Not scanned recently”."
-              >
-                {(p) => (
-                  <Input
-                    {...p}
-                    name="maxScanAgeHours"
-                    type="number"
-                    min={1}
-                    max={8760}
-                    step={1}
-                    defaultValue={policy.maxScanAgeHours}
-                  />
-                )}
-              </Field>
+              {POLICY_FIELDS.map((f) => (
+                <NumberField key={f.name} {...f} value={policy[f.name]} />
+              ))}
             </div>
           </SettingsForm>
         </CardBody>

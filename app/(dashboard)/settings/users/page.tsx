@@ -6,39 +6,21 @@ import { Card, CardBody, CardHeader, CardTitle, CardDescription } from '@/compon
 import { Input } from '@/components/ui/input';
 import { Select } from '@/components/ui/select';
 import { Table, TableContainer, THead, TBody, TR, TH, TD } from '@/components/ui/table';
-import { requirePrincipal } from '@/lib/auth/context';
-import { listUsers } from '@/lib/auth/manage-users';
-import { db } from '@/lib/db';
+import { pageContext } from '@/lib/auth/context';
+import { listAssignableScopes, listUsers, TENANT_PICKER_LIMIT } from '@/lib/auth/manage-users';
 import { ActionForm } from './_components/action-form';
 import { createUserAction, grantRoleAction, revokeRoleAction, setUserDisabledAction } from './actions';
 
 export const metadata: Metadata = { title: 'Users' };
-
-const TENANT_PICKER_LIMIT = 1000;
 
 function formatWhen(d: Date | null): string {
   return d ? d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC' : 'never';
 }
 
 export default async function UsersPage() {
-  const me = await requirePrincipal('admin');
-  const now = new Date();
-  const [users, tenants, groupRows] = await Promise.all([
-    listUsers(db, now),
-    db.tenant.findMany({
-      select: { id: true, displayName: true, defaultDomain: true },
-      orderBy: { displayName: 'asc' },
-      take: TENANT_PICKER_LIMIT,
-    }),
-    db.tenant.findMany({
-      where: { group: { not: null } },
-      distinct: ['group'],
-      select: { group: true },
-      orderBy: { group: 'asc' },
-      take: 500,
-    }),
-  ]);
-  const groups = groupRows.map((g) => g.group!).filter(Boolean);
+  const ctx = await pageContext('admin');
+  const { principal: me } = ctx;
+  const [users, { tenants, groups }] = await Promise.all([listUsers(ctx), listAssignableScopes(ctx)]);
 
   return (
     <div className="space-y-6">

@@ -14,17 +14,16 @@ import { LinkButton } from '@/components/ui/link-button';
 import { Pagination } from '@/components/ui/pagination';
 import { Stat } from '@/components/ui/stat';
 import { Table, TableContainer, TBody, TD, TH, THead, TR } from '@/components/ui/table';
-import { requirePrincipal, requireTenantAccess } from '@/lib/auth/context';
+import { pageContext, requireTenantAccess } from '@/lib/auth/context';
 import { canAccessTenant } from '@/lib/auth/principal';
 import { getTenantEvidence } from '@/lib/detection/get-tenant-evidence';
 import { isRekeyError } from '@/lib/errors';
-import { db } from '@/lib/db';
 import { isExposedStatus } from '@/lib/fleet/fleet-figures';
 import { loadMaxScanAgeHours, TENANT_ACCESS_LABEL, tenantAccess } from '@/lib/fleet/tenant-access';
 import { getAdminConsentUrl } from '@/lib/tenants/get-admin-consent-url';
 import { firstParam, formatDate, formatDateTime, formatNumber, formatRelativeTime } from '@/lib/utils';
 import { managementGraph } from '@/lib/use-case-defaults';
-import { getTenantDetail, type TenantDetail } from './_lib/get-tenant-detail';
+import { getTenantDetail, type TenantDetail } from '@/lib/fleet/get-tenant-detail';
 import { ConsentCheckButton } from './_components/consent-check-button';
 import { ScanNowButton, ScanSignInsButton } from './_components/scan-buttons';
 
@@ -160,7 +159,8 @@ function ConnectorCard({
 }
 
 export default async function TenantPage({ params, searchParams }: Props) {
-  const principal = await requirePrincipal('viewer');
+  const ctx = await pageContext('viewer');
+  const { db, principal } = ctx;
   const { id } = await params;
   const sp = await searchParams;
   try {
@@ -171,7 +171,7 @@ export default async function TenantPage({ params, searchParams }: Props) {
   }
   const evidencePage = Math.max(1, Number(firstParam(sp.evidencePage)) || 1);
   const [detail, evidence, consentUrl, maxScanAgeHours] = await Promise.all([
-    getTenantDetail(id),
+    getTenantDetail(ctx, id),
     getTenantEvidence(id, { caller: principal }, { page: evidencePage, pageSize: 25 }),
     consentUrlOf(id),
     loadMaxScanAgeHours(db),

@@ -1,12 +1,10 @@
 import type { Metadata } from 'next';
-import { headers } from 'next/headers';
 import Link from 'next/link';
 import { PageHeader } from '@/components/shell/page-header';
 import { Alert } from '@/components/ui/alert';
-import { actorFor, requirePrincipal } from '@/lib/auth/context';
+import { pageContext } from '@/lib/auth/context';
 import { completeAdminConsent } from '@/lib/tenants/admin-consent-request';
 import { firstParam } from '@/lib/utils';
-import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 export const metadata: Metadata = { title: 'Admin consent' };
 export const dynamic = 'force-dynamic';
@@ -22,13 +20,10 @@ const PARAMS = ['state', 'admin_consent', 'tenant', 'scope', 'error', 'error_sub
  * Rekey checks the tenant for real (a token and its roles), and a reload shows the same result.
  */
 export default async function ConsentCallbackPage({ searchParams }: Props) {
-  const principal = await requirePrincipal('operator');
+  const ctx = await pageContext('operator');
   const sp = await searchParams;
   const params = Object.fromEntries(PARAMS.map((k) => [k, firstParam(sp[k])]));
-  const outcome = await completeAdminConsent(
-    { params, userId: principal.userId },
-    createUseCaseContext({ actor: actorFor(principal, await headers()), now: new Date(), principal }),
-  );
+  const outcome = await completeAdminConsent({ params, userId: ctx.principal.userId }, ctx);
   const tenantLink =
     outcome.kind === 'rejected' ? null : (
       <Link className="underline" href={`/tenants/${outcome.tenantId}`}>

@@ -2,9 +2,8 @@ import type { Metadata } from 'next';
 import { PageHeader } from '@/components/shell/page-header';
 import { Alert } from '@/components/ui/alert';
 import { Card, CardBody, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
-import { requirePrincipal } from '@/lib/auth/context';
+import { pageContext } from '@/lib/auth/context';
 import { isFleetWide, tenantScopeWhere } from '@/lib/auth/principal';
-import { db } from '@/lib/db';
 import { listFilterOptions } from '@/lib/fleet/list-filter-options';
 import { AddTenantForm } from './_components/add-tenant-form';
 import { ImportTenantsForm } from './_components/import-tenants-form';
@@ -12,7 +11,8 @@ import { ImportTenantsForm } from './_components/import-tenants-form';
 export const metadata: Metadata = { title: 'Add tenants' };
 
 export default async function NewTenantsPage() {
-  const principal = await requirePrincipal('operator');
+  const ctx = await pageContext('operator');
+  const { db, principal } = ctx;
   const fleetWide = isFleetWide(principal, 'operator');
   const { regions, groups } = await listFilterOptions(db, tenantScopeWhere(principal, 'viewer'));
   return (

@@ -1,12 +1,11 @@
 import { defineRoute } from '@/lib/auth/action';
 import { exportCampaignResults } from '@/lib/campaigns/export-campaign-results';
-import { db } from '@/lib/db';
 
 /** The campaign's per-tenant results as CSV, streamed (one line per item). */
 export const GET = defineRoute<never, { id: string }>({
   name: 'campaigns.export',
   role: 'viewer',
-  handler: async (_input, { params, principal }) => {
+  handler: async (_input, { params, principal, db }) => {
     const lines = exportCampaignResults(db, params.id, { principal });
     // Pull the header first so NOT_FOUND / scope errors become a proper status, not a broken stream.
     const first = await lines.next();

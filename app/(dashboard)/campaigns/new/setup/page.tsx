@@ -6,12 +6,10 @@ import { Button } from '@/components/ui/button';
 import { Card, CardBody, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { Select } from '@/components/ui/select';
 import { Stat } from '@/components/ui/stat';
-import { requirePrincipal } from '@/lib/auth/context';
+import { pageContext } from '@/lib/auth/context';
 import { tenantScopeWhere } from '@/lib/auth/principal';
-import { requireCampaignScope } from '@/lib/campaigns/campaign-access';
 import { DEFAULT_APPROVAL_THRESHOLD } from '@/lib/campaigns/create-campaign';
 import { SelectionSchema, type Selection } from '@/lib/campaigns/resolve-selection';
-import { db } from '@/lib/db';
 import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
 import { listFilterOptions } from '@/lib/fleet/list-filter-options';
 import { STATUS_FILTER_VALUES, statusFilterLabel } from '@/lib/fleet/fleet-figures';
@@ -25,7 +23,7 @@ import {
   listAdvisoryOptions,
   listCandidateCertificates,
   previewSelection,
-} from '../../_lib/campaign-queries';
+} from '@/lib/campaigns/campaign-queries';
 
 export const metadata: Metadata = { title: 'New campaign · Rekey' };
 
@@ -34,7 +32,8 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export default async function NewCampaignPage({ searchParams }: Props) {
-  const principal = await requirePrincipal('operator');
+  const ctx = await pageContext('operator');
+  const { db, principal } = ctx;
   const sp = await searchParams;
   const now = new Date();
   const fromId = firstParam(sp.from);
@@ -46,10 +45,8 @@ export default async function NewCampaignPage({ searchParams }: Props) {
   const advisoryRaw = firstParam(sp.advisoryId) ?? firstParam(sp.advisory);
   const advisoryId = advisoryRaw && UUID.test(advisoryRaw) ? advisoryRaw : undefined;
   if (fromId) {
-    from = UUID.test(fromId) ? await findCampaignSelection(db, fromId) : null;
-    if (!from) notFound();
     try {
-      await requireCampaignScope(db, from.id, principal, 'operator');
+      from = await findCampaignSelection(ctx, fromId);
     } catch {
       notFound();
     }
@@ -59,9 +56,9 @@ export default async function NewCampaignPage({ searchParams }: Props) {
   }
 
   const [preview, certs, advisories, options] = await Promise.all([
-    previewSelection(db, principal, selection),
-    listCandidateCertificates(db, now),
-    listAdvisoryOptions(db),
+    previewSelection(ctx, selection),
+    listCandidateCertificates(ctx),
+    listAdvisoryOptions(ctx),
     listFilterOptions(db, tenantScopeWhere(principal, 'operator')),
   ]);
   const total = preview.eligible + preview.skipped;

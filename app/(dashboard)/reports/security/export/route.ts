@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { defineRoute } from '@/lib/auth/action';
-import { db } from '@/lib/db';
 import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
 import { fleetScopeFor } from '@/lib/fleet/fleet-scope';
 import { exportSecurityReport } from '@/lib/reports/export-security-report';
@@ -12,7 +11,7 @@ export const GET = defineRoute({
   name: 'reports.security.export',
   role: 'viewer',
   input: Query,
-  handler: async (input, { principal, now }) => {
+  handler: async (input, { principal, now, db }) => {
     const filters = parseFleetFilters(input as Record<string, string>);
     const lines = exportSecurityReport(db, fleetScopeFor(principal, 'viewer'), {
       now,

@@ -8,8 +8,7 @@ import { Card, CardBody, CardDescription, CardHeader, CardTitle } from '@/compon
 import { DescriptionList } from '@/components/ui/description-list';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Table, TableContainer, TBody, TD, TH, THead, TR } from '@/components/ui/table';
-import { requirePrincipal } from '@/lib/auth/context';
-import { db } from '@/lib/db';
+import { pageContext } from '@/lib/auth/context';
 import { isRekeyError } from '@/lib/errors';
 import { fleetScopeFor } from '@/lib/fleet/fleet-scope';
 import { getTenantEvidencePack, type EvidenceRotation } from '@/lib/reports/get-tenant-evidence-pack';
@@ -137,7 +136,8 @@ function RotationEvidence({
 }
 
 export default async function EvidencePackPage({ params }: Props) {
-  const principal = await requirePrincipal('viewer');
+  const ctx = await pageContext('viewer');
+  const { db, principal } = ctx;
   const { tenantId } = await params;
   let pack;
   try {

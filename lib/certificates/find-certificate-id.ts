@@ -1,10 +1,9 @@
 /** "Mark compromised" accepts a certificate's Rekey id or its SHA-1 / SHA-256 thumbprint. Only the id is selected. */
-import 'server-only';
-import { db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { isGuid } from '@/lib/text/guid';
+import type { UseCaseContext } from '@/lib/use-case';
 
-export async function findCertificateId(ref: string): Promise<string> {
+export async function findCertificateId({ db }: Pick<UseCaseContext, 'db'>, ref: string): Promise<string> {
   const v = ref.trim();
   const hex = v.replace(/[\s:-]/g, '').toUpperCase();
   const where = isGuid(v)

@@ -1,12 +1,16 @@
 /**
- * Page-only queries for the campaign pages: the certificates a region can be mapped to, the
- * advisories to pick a selection from, a preview of a selection (counts per region), and user
- * names for "created by". Private keys are never selected (only whether one is held).
+ * Reads for the campaign pages and routes, `(ctx, input)` (lib/use-case.ts): the certificates a
+ * region can be mapped to, the advisories to pick a selection from, a preview of a selection
+ * (counts per region), a draft's stored selection (scope-checked) and user names for "created
+ * by". Private keys are never selected (only whether one is held).
  */
-import 'server-only';
-import { tenantScopeWhere, type Principal } from '@/lib/auth/principal';
-import type { Db } from '@/lib/db';
+import { tenantScopeWhere } from '@/lib/auth/principal';
+import { isUuid, requireCampaignScope, requireUuid } from '@/lib/campaigns/campaign-access';
 import { resolveSelection, type Selection } from '@/lib/campaigns/resolve-selection';
+import { RekeyError } from '@/lib/errors';
+import type { UseCaseContext } from '@/lib/use-case';
+
+type Ctx = Pick<UseCaseContext, 'db' | 'principal' | 'now'>;
 
 export type CandidateCertificate = {
   id: string;
@@ -17,7 +21,7 @@ export type CandidateCertificate = {
 };
 
 /** Valid certificates (not expired, not named by any advisory), newest first; keyed region first. */
-export async function listCandidateCertificates(db: Db, now: Date): Promise<CandidateCertificate[]> {
+export async function listCandidateCertificates({ db, now }: Ctx): Promise<CandidateCertificate[]> {
   const [certs, keyed, indicators] = await Promise.all([
     db.certificate.findMany({
       where: { notAfter: { gt: now }, notBefore: { lte: now } },
@@ -58,7 +62,7 @@ export function defaultCertificateFor(region: string, certs: CandidateCertificat
   return (same.find((c) => c.hasPrivateKey) ?? same[0])?.id;
 }
 
-export async function listAdvisoryOptions(db: Db) {
+export async function listAdvisoryOptions({ db }: Ctx) {
   return db.advisory.findMany({
     orderBy: [{ publishedAt: 'desc' }],
     select: { id: true, title: true, severity: true },
@@ -76,10 +80,10 @@ export interface SelectionPreview {
   error: string | null;
 }
 
-/** What a selection resolves to in the principal's operator scope (nothing is written). */
-export async function previewSelection(db: Db, principal: Principal, selection: Selection): Promise<SelectionPreview> {
+/** What a selection resolves to in the principal's operator scope (all tenants for a trusted caller; nothing is written). */
+export async function previewSelection({ db, principal }: Ctx, selection: Selection): Promise<SelectionPreview> {
   try {
-    const r = await resolveSelection(db, selection, tenantScopeWhere(principal, 'operator'));
+    const r = await resolveSelection(db, selection, principal ? tenantScopeWhere(principal, 'operator') : {});
     const regions = new Map<string, { region: string; eligible: number; skipped: number }>();
     const row = (region: string) =>
       regions.get(region) ?? regions.set(region, { region, eligible: 0, skipped: 0 }).get(region)!;
@@ -99,7 +103,7 @@ export async function previewSelection(db: Db, principal: Principal, selection: 
   }
 }
 
-export async function userNames(db: Db, ids: (string | null | undefined)[]): Promise<Map<string, string>> {
+export async function userNames({ db }: Ctx, ids: (string | null | undefined)[]): Promise<Map<string, string>> {
   const wanted = [...new Set(ids.filter((x): x is string => Boolean(x)))];
   if (wanted.length === 0) return new Map();
   const users = await db.user.findMany({
@@ -109,8 +113,12 @@ export async function userNames(db: Db, ids: (string | null | undefined)[]): Pro
   return new Map(users.map((u) => [u.id, u.name || u.email]));
 }
 
-/** A campaign's stored selection, when it is one we can reuse (for "edit a draft"). */
-export async function findCampaignSelection(db: Db, campaignId: string) {
+/**
+ * A campaign's stored selection, for "edit a draft": NOT_FOUND for a malformed id, an unknown one
+ * or one reaching a tenant outside the principal's operator scope.
+ */
+export async function findCampaignSelection({ db, principal }: Ctx, campaignId: string) {
+  if (!isUuid(campaignId)) throw new RekeyError('NOT_FOUND', 'That draft campaign was not found.');
   const c = await db.campaign.findUnique({
     where: { id: campaignId },
     select: {
@@ -125,11 +133,24 @@ export async function findCampaignSelection(db: Db, campaignId: string) {
       waves: true,
     },
   });
+  if (!c) throw new RekeyError('NOT_FOUND', 'That draft campaign was not found.');
+  await requireCampaignScope(db, c.id, principal, 'operator');
   return c;
 }
 
+/** What starting a campaign asks of the person (its mode and size decide a typed confirmation). */
+export async function getCampaignStartFacts({ db }: Ctx, campaignId: string) {
+  requireUuid(campaignId);
+  const c = await db.campaign.findUnique({
+    where: { id: campaignId },
+    select: { mode: true, _count: { select: { items: true } } },
+  });
+  if (!c) throw new RekeyError('NOT_FOUND', `Campaign ${campaignId} not found.`);
+  return { mode: c.mode, items: c._count.items };
+}
+
 /** The distinct regions of the given connectors' tenants (one query, any number of ids). */
-export async function regionsOfConnectors(db: Db, connectorIds: string[]): Promise<string[]> {
+export async function regionsOfConnectors({ db }: Ctx, connectorIds: string[]): Promise<string[]> {
   const rows = await db.$queryRaw<
     { region: string }[]
   >`SELECT DISTINCT t.region FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId" WHERE c.id = ANY(${connectorIds}::uuid[]) ORDER BY 1`;
@@ -137,13 +158,13 @@ export async function regionsOfConnectors(db: Db, connectorIds: string[]): Promi
 }
 
 /** "Created by" for a page of campaigns: campaign id → user name. */
-export async function campaignCreators(db: Db, campaignIds: string[]): Promise<Map<string, string>> {
-  const rows = await db.campaign.findMany({
+export async function campaignCreators(ctx: Ctx, campaignIds: string[]): Promise<Map<string, string>> {
+  const rows = await ctx.db.campaign.findMany({
     where: { id: { in: campaignIds } },
     select: { id: true, createdById: true, approvedById: true },
   });
   const names = await userNames(
-    db,
+    ctx,
     rows.flatMap((r) => [r.createdById, r.approvedById]),
   );
   return new Map(

@@ -1,9 +1,8 @@
-import 'server-only';
-import { db } from '@/lib/db';
+import type { UseCaseContext } from '@/lib/use-case';
 import { isGuid } from '@/lib/text/guid';
 
-/** The connector page's record: no key material (the current certificate's public facts only). */
-export async function findConnector(id: string) {
+/** The connector page's record, or null for a malformed or unknown id: no key material (the current certificate's public facts only). The caller checks the tenant scope on `tenantId`. */
+export async function findConnector({ db }: Pick<UseCaseContext, 'db'>, id: string) {
   if (!isGuid(id)) return null;
   return db.connector.findUnique({
     where: { id },

@@ -1,34 +1,42 @@
 /**
  * Settings › Connector types: create or edit the kinds of vendor connector discovery recognises
  * (by display-name pattern or fixed appId) and the permissions a re-established connection must
- * get again. One transaction with the audit event.
+ * get again. One transaction with the audit event. `(ctx, input)`: a fleet-wide admin only.
  */
-import 'server-only';
 import { z } from 'zod';
 import { refuseControlCharacters } from '@/lib/text/single-line';
-import { appendAuditEvent, type Actor } from '@/lib/audit/append-audit-event';
-import { db, isUniqueViolation, type Prisma } from '@/lib/db';
+import { appendAuditEvent } from '@/lib/audit/append-audit-event';
+import { isUniqueViolation, type Prisma } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
+import { RequiredResourceAccessSchema } from '@/lib/graph/graph-types';
+import { requireSettingsAdmin } from '@/lib/settings/require-settings-admin';
+import { isGuid } from '@/lib/text/guid';
+import type { UseCaseContext } from '@/lib/use-case';
 
 const uuid = z.uuid('must be a GUID');
 
-/** Graph's requiredResourceAccess shape. */
-export const RequiredResourceAccessSchema = z
-  .array(
-    z
-      .object({
-        resourceAppId: uuid,
-        resourceAccess: z
-          .array(
-            z
-              .object({ id: uuid, type: z.enum(['Role', 'Scope'], { message: 'type must be "Role" or "Scope"' }) })
-              .strict(),
-          )
-          .min(1, 'name at least one permission'),
-      })
-      .strict(),
-  )
-  .max(50);
+/**
+ * Graph's requiredResourceAccess (the one schema, lib/graph/graph-types.ts) as an admin types it:
+ * GUIDs, "Role" or "Scope", at least one permission per API, at most 50 APIs.
+ */
+const TypedRequiredResourceAccessSchema = RequiredResourceAccessSchema.max(50).superRefine((list, ctx) => {
+  list.forEach((api, i) => {
+    if (!isGuid(api.resourceAppId))
+      ctx.addIssue({ code: 'custom', path: [i, 'resourceAppId'], message: 'must be a GUID' });
+    if (api.resourceAccess.length === 0)
+      ctx.addIssue({ code: 'custom', path: [i, 'resourceAccess'], message: 'name at least one permission' });
+    api.resourceAccess.forEach((p, j) => {
+      if (!isGuid(p.id))
+        ctx.addIssue({ code: 'custom', path: [i, 'resourceAccess', j, 'id'], message: 'must be a GUID' });
+      if (p.type !== 'Role' && p.type !== 'Scope')
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'resourceAccess', j, 'type'],
+          message: 'type must be "Role" or "Scope"',
+        });
+    });
+  });
+});
 
 const optional = (max: number) =>
   z
@@ -72,7 +80,7 @@ function parsePermissions(text: string): Prisma.InputJsonValue {
       fieldErrors: { requiredResourceAccess: ['not valid JSON'] },
     });
   }
-  const parsed = RequiredResourceAccessSchema.safeParse(raw);
+  const parsed = TypedRequiredResourceAccessSchema.safeParse(raw);
   if (!parsed.success) {
     const errors = parsed.error.issues.map((i) => `${i.path.length ? `[${i.path.join('].[')}] ` : ''}${i.message}`);
     throw new RekeyError(
@@ -84,7 +92,8 @@ function parsePermissions(text: string): Prisma.InputJsonValue {
   return parsed.data as Prisma.InputJsonValue;
 }
 
-export async function saveConnectorType(input: SaveConnectorTypeInput, ctx: { actor: Actor; now: Date }) {
+export async function saveConnectorType(ctx: UseCaseContext, input: SaveConnectorTypeInput) {
+  requireSettingsAdmin(ctx, 'Changing connector types');
   const requiredResourceAccess = parsePermissions(input.requiredResourceAccess);
   const data = {
     name: input.name,
@@ -95,7 +104,7 @@ export async function saveConnectorType(input: SaveConnectorTypeInput, ctx: { ac
     requiredResourceAccess,
   };
   try {
-    return await db.$transaction(async (tx) => {
+    return await ctx.db.$transaction(async (tx) => {
       if (input.id) {
         const before = await tx.connectorType.findUnique({ where: { id: input.id } });
         if (!before) throw new RekeyError('NOT_FOUND', 'Connector type not found.');
@@ -128,4 +137,21 @@ export async function saveConnectorType(input: SaveConnectorTypeInput, ctx: { ac
       );
     throw e;
   }
+}
+
+/** Every connector type with how many connectors it matched (Settings › Connector types). */
+export function listConnectorTypes({ db }: Pick<UseCaseContext, 'db'>) {
+  return db.connectorType.findMany({
+    orderBy: { name: 'asc' },
+    select: {
+      id: true,
+      name: true,
+      vendor: true,
+      description: true,
+      displayNamePattern: true,
+      appId: true,
+      requiredResourceAccess: true,
+      _count: { select: { connectors: true } },
+    },
+  });
 }

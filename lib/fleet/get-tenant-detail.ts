@@ -3,16 +3,16 @@
  * holds (observedCredentials, judged against what Rekey expects with lib/detection computeDrift).
  * Certificates are selected field by field: key material (sealedPrivateKey, der) never loads here.
  */
-import 'server-only';
-import { db } from '@/lib/db';
 import { computeDrift } from '@/lib/detection/compute-drift';
 import { readObservedCredentials, type ObservedCredentialFacts } from '@/lib/detection/observed-credentials';
 import { ACTIVE_ROTATION_STATES } from '@/lib/fleet/statuses';
 import type { StatusReason } from '@/lib/status/classify-connector';
+import type { UseCaseContext } from '@/lib/use-case';
 
 export type CredentialView = ObservedCredentialFacts & { known: boolean };
 
-export async function getTenantDetail(tenantId: string) {
+/** The caller checks the tenant scope first (requireTenantAccess). */
+export async function getTenantDetail({ db }: Pick<UseCaseContext, 'db'>, tenantId: string) {
   const tenant = await db.tenant.findUnique({
     where: { id: tenantId },
     select: {
