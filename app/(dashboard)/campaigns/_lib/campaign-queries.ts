@@ -7,6 +7,7 @@ import 'server-only';
 import { tenantScopeWhere, type Principal } from '@/lib/auth/principal';
 import type { Db } from '@/lib/db';
 import { resolveSelection, type Selection } from '@/lib/campaigns/resolve-selection';
+import { untrustedReplacements } from '@/lib/rotation/preflight-trust';
 
 export type CandidateCertificate = {
   id: string;
@@ -18,7 +19,7 @@ export type CandidateCertificate = {
 
 /** Valid certificates (not expired, not named by any advisory), newest first; keyed region first. */
 export async function listCandidateCertificates(db: Db, now: Date): Promise<CandidateCertificate[]> {
-  const [certs, keyed, indicators] = await Promise.all([
+  const [certs, keyed] = await Promise.all([
     db.certificate.findMany({
       where: { notAfter: { gt: now }, notBefore: { lte: now } },
       orderBy: [{ notAfter: 'desc' }, { createdAt: 'desc' }],
@@ -30,6 +31,8 @@ export async function listCandidateCertificates(db: Db, now: Date): Promise<Cand
         notAfter: true,
         sha1Thumbprint: true,
         sha256Thumbprint: true,
+        serialNumber: true,
+        issuer: true,
       },
       take: 500,
     }),
@@ -37,12 +40,13 @@ export async function listCandidateCertificates(db: Db, now: Date): Promise<Cand
       where: { notAfter: { gt: now }, sealedPrivateKey: { not: null } },
       select: { id: true },
     }),
-    db.advisoryIndicator.findMany({ where: { kind: { in: ['sha1', 'sha256'] } }, select: { value: true } }),
   ]);
-  const bad = new Set(indicators.map((i) => i.value.toUpperCase()));
+  // The wizard's trust filter (lib/rotation/preflight-trust): never a certificate on an advisory
+  // or one Rekey found as an unknown credential in a tenant.
+  const untrusted = await untrustedReplacements(db, certs);
   const withKey = new Set(keyed.map((k) => k.id));
   return certs
-    .filter((c) => !bad.has(c.sha1Thumbprint.toUpperCase()) && !bad.has(c.sha256Thumbprint.toUpperCase()))
+    .filter((c) => !untrusted.has(c.id))
     .map((c) => ({
       id: c.id,
       label: c.label ?? c.subject.replace(/^CN=/, ''),
