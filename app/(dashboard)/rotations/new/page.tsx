@@ -355,7 +355,7 @@ async function ReviewStep({
             <CardBody className="space-y-3">
               <StatusChip status={c.status} />
               {reasons.length ? (
-                <ul className="list-disc space-y-1 pl-5 text-sm">
+                <ul className="list-disc space-y-1 pl-5 text-sm [overflow-wrap:anywhere]">
                   {reasons.map((r) => (
                     <li key={r.check}>{r.message}</li>
                   ))}
