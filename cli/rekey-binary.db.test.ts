@@ -460,3 +460,73 @@ describe('beside a running npm start (runtime description)', () => {
     expect(JSON.parse(r.stdout)).toEqual({ ok: true, applied: [] });
   });
 });
+
+describe('rekey rotate through the binary', () => {
+  it('refuses a replacement on a compromise advisory: exit 1, the reason in one line, no rotation', async () => {
+    const { buildCert } = await import('@/lib/testing/certs');
+    const { certificateFactsFromDer } = await import('@/lib/certs/certificate-facts');
+    const tenant = await db.tenant.create({
+      data: { entraTenantId: crypto.randomUUID(), displayName: 'Untrusted Co' },
+    });
+    const type = await db.connectorType.upsert({
+      where: { name: 'Mail Archive' },
+      update: {},
+      create: { name: 'Mail Archive' },
+    });
+    const cert = (slot: number) => {
+      const b = buildCert({
+        subject: `CN=bin-untrusted-${slot}`,
+        notBefore: new Date(Date.now() - 3_600_000),
+        notAfter: new Date(Date.now() + 100 * 86_400_000),
+        slot,
+      });
+      const f = certificateFactsFromDer(b.der);
+      return db.certificate.create({
+        data: {
+          sha1Thumbprint: f.sha1Thumbprint,
+          sha256Thumbprint: f.sha256Thumbprint,
+          serialNumber: f.serialNumber,
+          subject: f.subject,
+          issuer: f.issuer,
+          notBefore: f.notBefore,
+          notAfter: f.notAfter,
+          keyType: f.keyType,
+          keySize: f.keySize ?? null,
+          signatureAlgorithm: f.signatureAlgorithm,
+          der: new Uint8Array(b.der),
+          source: 'uploaded',
+        },
+      });
+    };
+    const from = await cert(391);
+    const to = await cert(392);
+    const connector = await db.connector.create({
+      data: {
+        tenantId: tenant.id,
+        connectorTypeId: type.id,
+        displayName: 'Mail Archive untrusted',
+        appId: crypto.randomUUID(),
+        appObjectId: crypto.randomUUID(),
+        currentCertificateId: from.id,
+      },
+    });
+    await db.advisory.create({
+      data: {
+        title: 'Leaked replacement',
+        severity: 'critical',
+        publishedAt: new Date(),
+        indicators: { create: [{ kind: 'sha1', value: to.sha1Thumbprint }] },
+      },
+    });
+    const r = await rekey(
+      ['rotate', '--connector', connector.id, '--to', to.sha1Thumbprint, '--yes', '--json'],
+      withDb(simEnv),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')[0]).toBe(
+      `error: Certificate ${to.sha1Thumbprint} cannot be a replacement: Its thumbprint is on a compromise advisory.`,
+    );
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+    expect(await db.rotation.count({ where: { connectorId: connector.id } })).toBe(0);
+  });
+});

@@ -119,7 +119,7 @@ async function addAndVerify(
   }
 }
 
-test('a PEM with its key keeps file, label and region through the check and is added with its key sealed', async ({
+test('a PEM with its key keeps file and label through the check and is added with its key sealed, never as a region’s replacement', async ({
   page,
 }) => {
   const made = makeCertificate('pem');
@@ -129,7 +129,8 @@ test('a PEM with its key keeps file, label and region through the check and is a
   await fileInput(page).setInputFiles(bundle);
   await expect(page.getByTestId('chosen-file')).toContainText('pem-bundle.pem');
   await form(page).getByLabel('Label').fill('E2E intake PEM');
-  await form(page).getByLabel('Region').fill('e2e-lab');
+  // Uploading never makes a certificate a region's replacement: there is no region to fill in.
+  await expect(form(page).getByLabel('Region')).toHaveCount(0);
   await checkButton(page).click();
   const results = page.getByRole('list', { name: 'Validation results' });
   await expect(results).toBeVisible();
@@ -140,9 +141,8 @@ test('a PEM with its key keeps file, label and region through the check and is a
   await expect(results).not.toContainText('CA certificate');
   // The round trip kept everything the admin entered.
   await expect(form(page).getByLabel('Label')).toHaveValue('E2E intake PEM');
-  await expect(form(page).getByLabel('Region')).toHaveValue('e2e-lab');
   await expect(page.getByTestId('chosen-file')).toContainText('pem-bundle.pem');
-  await addAndVerify(page, made, { label: 'E2E intake PEM', region: 'e2e-lab', sealedKey: true });
+  await addAndVerify(page, made, { label: 'E2E intake PEM', region: null, sealedKey: true });
 });
 
 test('a DER certificate is added without a key', async ({ page }) => {
@@ -167,7 +167,6 @@ test('a PFX with a wrong password names the password field; the right one then a
   await open(page);
   await fileInput(page).setInputFiles(pfx);
   await form(page).getByLabel('Label').fill('E2E intake PFX');
-  await form(page).getByLabel('Region').fill('e2e-lab');
   const password = form(page).getByLabel('PFX password');
   await password.fill('wrong-password');
   await checkButton(page).click();
@@ -183,7 +182,7 @@ test('a PFX with a wrong password names the password field; the right one then a
   await expect(password).not.toHaveAttribute('aria-invalid', 'true');
   await checkButton(page).click();
   await expect(page.getByText('private key (will be encrypted at rest)')).toBeVisible();
-  await addAndVerify(page, made, { label: 'E2E intake PFX', region: 'e2e-lab', sealedKey: true });
+  await addAndVerify(page, made, { label: 'E2E intake PFX', region: null, sealedKey: true });
 });
 
 test('a file that is not a certificate names the file field; choosing a good one then adds it', async ({ page }) => {

@@ -8,6 +8,7 @@ import { tenantScopeWhere } from '@/lib/auth/principal';
 import { isUuid, requireCampaignScope, requireUuid } from '@/lib/campaigns/campaign-access';
 import { resolveSelection, type Selection } from '@/lib/campaigns/resolve-selection';
 import { RekeyError } from '@/lib/errors';
+import { untrustedReplacements } from '@/lib/rotation/preflight-trust';
 import type { UseCaseContext } from '@/lib/use-case';
 
 type Ctx = Pick<UseCaseContext, 'db' | 'principal' | 'now'>;
@@ -22,7 +23,7 @@ export type CandidateCertificate = {
 
 /** Valid certificates (not expired, not named by any advisory), newest first; keyed region first. */
 export async function listCandidateCertificates({ db, now }: Ctx): Promise<CandidateCertificate[]> {
-  const [certs, keyed, indicators] = await Promise.all([
+  const [certs, keyed] = await Promise.all([
     db.certificate.findMany({
       where: { notAfter: { gt: now }, notBefore: { lte: now } },
       orderBy: [{ notAfter: 'desc' }, { createdAt: 'desc' }],
@@ -34,6 +35,8 @@ export async function listCandidateCertificates({ db, now }: Ctx): Promise<Candi
         notAfter: true,
         sha1Thumbprint: true,
         sha256Thumbprint: true,
+        serialNumber: true,
+        issuer: true,
       },
       take: 500,
     }),
@@ -41,12 +44,13 @@ export async function listCandidateCertificates({ db, now }: Ctx): Promise<Candi
       where: { notAfter: { gt: now }, sealedPrivateKey: { not: null } },
       select: { id: true },
     }),
-    db.advisoryIndicator.findMany({ where: { kind: { in: ['sha1', 'sha256'] } }, select: { value: true } }),
   ]);
-  const bad = new Set(indicators.map((i) => i.value.toUpperCase()));
+  // The wizard's trust filter (lib/rotation/preflight-trust): never a certificate on an advisory
+  // or one Rekey found as an unknown credential in a tenant.
+  const untrusted = await untrustedReplacements(db, certs);
   const withKey = new Set(keyed.map((k) => k.id));
   return certs
-    .filter((c) => !bad.has(c.sha1Thumbprint.toUpperCase()) && !bad.has(c.sha256Thumbprint.toUpperCase()))
+    .filter((c) => !untrusted.has(c.id))
     .map((c) => ({
       id: c.id,
       label: c.label ?? c.subject.replace(/^CN=/, ''),

@@ -18,6 +18,7 @@ import { DEFAULT_WAVES, WavesSchema, planWaves, waveSizes } from '@/lib/campaign
 import { SelectionSchema, resolveSelection } from '@/lib/campaigns/resolve-selection';
 import { findCertificateByIdOrThumbprint } from '@/lib/rotation/find-certificate';
 import type { UseCaseContext } from '@/lib/use-case';
+import { requireTrustedReplacement } from '@/lib/rotation/preflight-trust';
 
 /** Above this many connectors a campaign counts as fleet-wide and needs a second admin's approval. */
 export const DEFAULT_APPROVAL_THRESHOLD = 100;
@@ -93,6 +94,7 @@ export async function createCampaign(
         { region },
       );
     }
+    await requireTrustedReplacement(db, cert.id, { what: `Region ${region}: certificate ${cert.sha1Thumbprint}` });
     certByRegion.set(region, { id: cert.id, sha1Thumbprint: cert.sha1Thumbprint });
   }
   if (data.deadline && data.deadline.getTime() <= ctx.now.getTime())

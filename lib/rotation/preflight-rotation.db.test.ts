@@ -7,7 +7,11 @@ import { getRotationEvidence } from '@/lib/rotation/get-rotation-evidence';
 import { db } from '@/lib/db';
 import { findArmingPreflight, markPreflightUsed, recordPreflight } from '@/lib/rotation/preflight-record';
 import { preflightRotation } from '@/lib/rotation/preflight-rotation';
-import { untrustedReplacements, vaultHoldsMatchingKey } from '@/lib/rotation/preflight-trust';
+import {
+  requireTrustedReplacement,
+  untrustedReplacements,
+  vaultHoldsMatchingKey,
+} from '@/lib/rotation/preflight-trust';
 import { generateKeyPairSync } from 'node:crypto';
 import { sealForCertificate } from '@/lib/vault/key-ring';
 import type { RotationDeps } from '@/lib/rotation/rotation-deps';
@@ -35,7 +39,7 @@ afterAll(async () => {
 describe('preflightRotation', () => {
   it('passes for a healthy, consented tenant and says addKey with proof is possible', async () => {
     const f = await rotationFixture(gs);
-    const r = await preflightRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx(), deps);
+    const r = await preflightRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id }, deps);
     const c = byName(r.checks);
     expect(r.ok).toBe(true);
     expect(c.consentAndPermissions?.status).toBe('pass');
@@ -47,7 +51,7 @@ describe('preflightRotation', () => {
   it('warns that PATCH is needed when Rekey does not hold the current key', async () => {
     const f = await rotationFixture(gs, { holdOldKey: false });
     const c = byName(
-      (await preflightRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx(), deps)).checks,
+      (await preflightRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id }, deps)).checks,
     );
     expect(c.proofOfPossession?.status).toBe('warn');
     expect(c.proofOfPossession?.message).toMatch(/rewrites the application’s list of certificates/);
@@ -57,7 +61,7 @@ describe('preflightRotation', () => {
 
   it("fails when the tenant's app-management policy refuses the certificate's lifetime", async () => {
     const f = await rotationFixture(gs, { scenario: 'policy-restricted' });
-    const r = await preflightRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx(), deps);
+    const r = await preflightRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id }, deps);
     expect(r.ok).toBe(false);
     expect(byName(r.checks).appManagementPolicy).toMatchObject({ status: 'fail' });
     expect(byName(r.checks).appManagementPolicy?.message).toMatch(/at most P90D/);
@@ -65,7 +69,7 @@ describe('preflightRotation', () => {
 
   it('fails when consent was revoked', async () => {
     const f = await rotationFixture(gs, { scenario: 'consent-revoked' });
-    const r = await preflightRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx(), deps);
+    const r = await preflightRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id }, deps);
     expect(r.ok).toBe(false);
     expect(byName(r.checks).consentAndPermissions?.status).toBe('fail');
   });
@@ -73,7 +77,7 @@ describe('preflightRotation', () => {
   it('fails while another rotation is active', async () => {
     const f = await rotationFixture(gs, { index: 1 });
     await startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id });
-    const r = await preflightRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx(), deps);
+    const r = await preflightRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id }, deps);
     expect(byName(r.checks).nothingElseRotating).toMatchObject({ status: 'fail' });
   });
 });
@@ -92,14 +96,17 @@ describe('only trustworthy replacements (issue 16 item 4)', () => {
       },
     });
     try {
-      const r = await preflightRotation({ connectorId: f.connector.id, toCertificateId: f.newCert.id }, ctx(), deps);
+      const r = await preflightRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id }, deps);
       expect(r.ok).toBe(false);
       expect(byName(r.checks).trustworthyReplacement).toMatchObject({ status: 'fail' });
       expect(byName(r.checks).trustworthyReplacement?.message).toMatch(
         new RegExp(`unknown credential on ${other.connector.displayName}`),
       );
       const full = await db.certificate.findUniqueOrThrow({ where: { id: f.newCert.id } });
-      expect((await untrustedReplacements([full])).has(full.id)).toBe(true);
+      expect((await untrustedReplacements(db, [full])).has(full.id)).toBe(true);
+      await expect(requireTrustedReplacement(db, full.id)).rejects.toThrow(
+        /cannot be a replacement: Rekey found it as an unknown credential/,
+      );
     } finally {
       await db.connector.update({
         where: { id: other.connector.id },
@@ -119,9 +126,9 @@ describe('only trustworthy replacements (issue 16 item 4)', () => {
       where: { id: cert.id },
       data: { sealedPrivateKey: sealForCertificate(String(other), cert.sha256Thumbprint) },
     });
-    expect(await vaultHoldsMatchingKey(cert.id)).toBe(false);
+    expect(await vaultHoldsMatchingKey(db, cert.id)).toBe(false);
     await db.certificate.update({ where: { id: cert.id }, data: { sealedPrivateKey: null } });
-    expect(await vaultHoldsMatchingKey(cert.id)).toBe(false);
+    expect(await vaultHoldsMatchingKey(db, cert.id)).toBe(false);
   });
 });
 

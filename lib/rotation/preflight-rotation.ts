@@ -1,13 +1,13 @@
 /**
- * preflight(connectorId, toCertificateId, mode) for the wizard: gathers facts from the database
- * and the tenant (reads only), then runs the pure checks in preflight-checks.ts.
+ * preflightRotation(ctx, { connectorId, toCertificateId, mode }) for the wizard: gathers facts
+ * from the database (ctx.db) and the tenant (reads only), then runs the pure checks in
+ * preflight-checks.ts. Authorizes against ctx.principal (operator of the connector's tenant).
  */
 import { tenantRefOf } from '@/lib/graph/graph-gateway';
 import { z } from 'zod';
 import { requireTenantAccess } from '@/lib/auth/tenant-access';
 import { certificateFactsFromDer, derToPem } from '@/lib/certs/certificate-facts';
 import { validateForEntra } from '@/lib/certs/validate-for-entra';
-import { db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { chooseCredentialPath } from '@/lib/graph/choose-credential-path';
 import { getCertificateByIdOrThumbprint } from '@/lib/rotation/find-certificate';
@@ -28,15 +28,15 @@ export type PreflightRotationInput = z.input<typeof PreflightRotationSchema>;
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export async function preflightRotation(
-  input: PreflightRotationInput,
   ctx: UseCaseContext,
+  input: PreflightRotationInput,
   depsIn?: RotationDeps,
 ): Promise<{ ok: boolean; checks: PreflightCheck[] }> {
   const parsed = PreflightRotationSchema.safeParse(input);
   if (!parsed.success)
     throw new RekeyError('BAD_INPUT', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const { connectorId, mode, recreate } = parsed.data;
-  const connector = await db.connector.findUnique({
+  const connector = await ctx.db.connector.findUnique({
     where: { id: connectorId },
     include: {
       tenant: true,
@@ -47,20 +47,20 @@ export async function preflightRotation(
   });
   if (!connector) throw new RekeyError('NOT_FOUND', `Connector ${connectorId} not found.`);
   if (ctx.principal) await requireTenantAccess(ctx.principal, connector.tenantId, 'operator');
-  const cert = await getCertificateByIdOrThumbprint(parsed.data.toCertificateId);
+  const cert = await getCertificateByIdOrThumbprint(parsed.data.toCertificateId, ctx.db);
   const deps = depsIn ?? (await rotationDeps());
   const tenant = tenantRefOf(connector.tenant);
 
-  const full = await db.certificate.findUniqueOrThrow({
+  const full = await ctx.db.certificate.findUniqueOrThrow({
     where: { id: cert.id },
     select: { id: true, sha1Thumbprint: true, sha256Thumbprint: true, serialNumber: true, issuer: true },
   });
   const [untrusted, keyHeld] = await Promise.all([
-    untrustedReplacements([full], { currentCertificateId: connector.currentCertificateId }),
-    vaultHoldsMatchingKey(cert.id),
+    untrustedReplacements(ctx.db, [full], { currentCertificateId: connector.currentCertificateId }),
+    vaultHoldsMatchingKey(ctx.db, cert.id),
   ]);
   const validation = validateForEntra(certificateFactsFromDer(Buffer.from(cert.der)), { now: ctx.now });
-  const active = await db.rotation.findFirst({
+  const active = await ctx.db.rotation.findFirst({
     where: { connectorId, state: { in: [...ACTIVE_STATES] } },
     orderBy: { createdAt: 'desc' },
   });

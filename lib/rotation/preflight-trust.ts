@@ -4,11 +4,12 @@
  * on an advisory, when it is the connector's current credential, or when any connector's last
  * scan found a credential with its thumbprint that Rekey does not expect there — what the tenant
  * page shows as an unknown credential, possible attacker persistence (discovery adds such
- * certificates to the inventory as "discovered"). Used by the wizard's list, its
- * preflight and the start action.
+ * certificates to the inventory as "discovered"). Used by the wizard's list, its preflight and
+ * the start action, the campaign certificate list and createCampaign, and `rekey rotate`.
  */
 import { certificateMatchesKey } from '@/lib/certs/certificate-matches-key';
-import { db, Prisma } from '@/lib/db';
+import { Prisma, type Db } from '@/lib/db';
+import { RekeyError } from '@/lib/errors';
 import { openForCertificate } from '@/lib/vault/key-ring';
 
 export interface TrustSubject {
@@ -23,6 +24,7 @@ const up = (s: string) => s.replace(/[^0-9a-f]/gi, '').toUpperCase();
 
 /** Reasons a certificate must not be a replacement, by certificate id (absent: trustworthy). */
 export async function untrustedReplacements(
+  db: Db,
   certs: TrustSubject[],
   opts: { currentCertificateId?: string | null } = {},
 ): Promise<Map<string, string>> {
@@ -79,7 +81,7 @@ export async function untrustedReplacements(
  * True only when the vault holds a private key for this certificate that opens under the master
  * key and is the private half of the certificate's public key.
  */
-export async function vaultHoldsMatchingKey(certificateId: string): Promise<boolean> {
+export async function vaultHoldsMatchingKey(db: Db, certificateId: string): Promise<boolean> {
   const c = await db.certificate.findUnique({
     where: { id: certificateId },
     select: { der: true, sha256Thumbprint: true, sealedPrivateKey: true },
@@ -90,4 +92,28 @@ export async function vaultHoldsMatchingKey(certificateId: string): Promise<bool
   } catch {
     return false;
   }
+}
+
+/**
+ * Refuses (BAD_INPUT, naming the reason) a certificate that must not become a replacement; for the
+ * callers that take a certificate from a person (the wizard's Start, `rekey rotate`, a campaign's
+ * region map). `what` names the certificate in the message, e.g. "Region EU: certificate AB12…".
+ */
+export async function requireTrustedReplacement(
+  db: Db,
+  certificateId: string,
+  opts: { currentCertificateId?: string | null; what?: string } = {},
+): Promise<void> {
+  const cert = await db.certificate.findUnique({
+    where: { id: certificateId },
+    select: { id: true, sha1Thumbprint: true, sha256Thumbprint: true, serialNumber: true, issuer: true },
+  });
+  if (!cert) throw new RekeyError('NOT_FOUND', `Certificate ${certificateId} not found.`);
+  const reason = (await untrustedReplacements(db, [cert], opts)).get(cert.id);
+  if (reason)
+    throw new RekeyError(
+      'BAD_INPUT',
+      `${opts.what ?? `Certificate ${cert.sha1Thumbprint}`} cannot be a replacement: ${reason}`,
+      { reason: 'UNTRUSTED_REPLACEMENT', certificateId: cert.id },
+    );
 }

@@ -1,5 +1,6 @@
 'use server';
 
+import { revalidatePath } from 'next/cache';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { defineAction } from '@/lib/auth/action';
@@ -12,17 +13,22 @@ import {
 } from '@/lib/certificates/generate-certificate';
 import { CertificateUploadSchema, importCertificate, inspectCertificate } from '@/lib/certificates/import-certificate';
 import { db } from '@/lib/db';
+import { setRegionReplacement, SetRegionReplacementSchema } from '@/lib/certificates/set-region-replacement';
 import { SERVER_ACTION_BODY_LIMIT_BYTES } from '@/lib/limits';
 
 // The whole body Next accepts: the file's own limit (lib/limits.ts) is checked by the schema, with
 // a message that names the file, its size and the limit.
 const maxBytes = SERVER_ACTION_BODY_LIMIT_BYTES;
 
+// An upload never makes a certificate a region's replacement (issue 16 item 3): the dashboard's
+// upload has no region; setRegionReplacementAction below is that separate, confirmed action.
+const UploadSchema = CertificateUploadSchema.omit({ region: true });
+
 /** Parses and validates an upload; stores nothing. */
 export const inspectCertificateAction = defineAction({
   name: 'certificates.inspect',
   role: 'operator',
-  input: CertificateUploadSchema,
+  input: UploadSchema,
   maxBytes,
   handler: (input, { now }) => inspectCertificate(db, input, now),
 });
@@ -30,7 +36,7 @@ export const inspectCertificateAction = defineAction({
 export const importCertificateAction = defineAction({
   name: 'certificates.import',
   role: 'operator',
-  input: CertificateUploadSchema,
+  input: UploadSchema,
   maxBytes,
   handler: (input, { actor, now }) => importCertificate(db, actor, input, now),
 });
@@ -38,7 +44,7 @@ export const importCertificateAction = defineAction({
 export const generateCertificateAction = defineAction({
   name: 'certificates.generate',
   role: 'operator',
-  input: GenerateCertificateSchema,
+  input: GenerateCertificateSchema.omit({ region: true }),
   handler: async (input, { actor, now }) => {
     const { id } = await generateCertificate(db, actor, input, now);
     redirect(`/certificates/${id}?created=1`);
@@ -60,5 +66,17 @@ export const completeCsrAction = defineAction({
   handler: async (input, { actor, now }) => {
     const { id } = await completeCertificateRequest(db, actor, input, now);
     redirect(`/certificates/${id}?created=1`);
+  },
+});
+
+/** Its own confirmed, audited action (never a side effect of an upload): lib/certificates/set-region-replacement.ts. */
+export const setRegionReplacementAction = defineAction({
+  name: 'certificates.set_region_replacement',
+  role: 'admin',
+  input: SetRegionReplacementSchema,
+  handler: async (input, ctx) => {
+    const impact = await setRegionReplacement(ctx, input);
+    revalidatePath(`/certificates/${input.certificateId}`);
+    return impact;
   },
 });

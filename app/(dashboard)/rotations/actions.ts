@@ -11,7 +11,7 @@ import { cancelRotation } from '@/lib/rotation/cancel-rotation';
 import { getRotationEvidence } from '@/lib/rotation/get-rotation-evidence';
 import { retryRotation } from '@/lib/rotation/retry-rotation';
 import { findArmingPreflight, markPreflightUsed } from '@/lib/rotation/preflight-record';
-import { untrustedReplacements } from '@/lib/rotation/preflight-trust';
+import { requireTrustedReplacement } from '@/lib/rotation/preflight-trust';
 import { startRotation } from '@/lib/rotation/start-rotation';
 
 const StartInput = z.object({
@@ -40,13 +40,7 @@ export const startRotationAction = defineAction({
     if (armed.status === 'used')
       throw new RekeyError('CONFLICT', `This preflight already started rotation ${armed.rotationId}; open it instead.`);
     if (armed.status !== 'armed') throw new RekeyError('CONFLICT', armed.message);
-    const cert = await ctx.db.certificate.findUnique({
-      where: { id: input.toCertificateId },
-      select: { id: true, sha1Thumbprint: true, sha256Thumbprint: true, serialNumber: true, issuer: true },
-    });
-    if (!cert) throw new RekeyError('NOT_FOUND', 'Certificate not found.');
-    const untrusted = (await untrustedReplacements([cert])).get(cert.id);
-    if (untrusted) throw new RekeyError('BAD_INPUT', `This certificate cannot be a replacement. ${untrusted}`);
+    await requireTrustedReplacement(ctx.db, input.toCertificateId, { what: 'This certificate' });
     // startRotation loads, authorizes (operator of the connector's tenant) and checks the typed
     // confirmation of a delete-first rotation: once, in one place.
     const rotation = await startRotation(ctx, {

@@ -10,10 +10,12 @@ import { Mono } from '@/components/ui/code-block';
 import { DescriptionList } from '@/components/ui/description-list';
 import { LinkButton } from '@/components/ui/link-button';
 import { requirePrincipal } from '@/lib/auth/context';
-import { canAccessTenant, tenantScopeWhere } from '@/lib/auth/principal';
+import { canAccessTenant, isFleetWide, tenantScopeWhere } from '@/lib/auth/principal';
 import { certificateState, getCertificate } from '@/lib/certificates/list-certificates';
+import { regionReplacementImpacts } from '@/lib/certificates/set-region-replacement';
 import { db } from '@/lib/db';
 import { formatDate, formatDateTime } from '@/lib/utils';
+import { RegionReplacement } from '../_components/region-replacement';
 
 export const metadata: Metadata = { title: 'Certificate · Rekey' };
 
@@ -29,6 +31,9 @@ export default async function CertificatePage({ params, searchParams }: Props) {
   const state = certificateState({ notAfter: c.notAfter, compromised: c.advisories.length > 0 }, new Date());
   // Connectors are tenant-owned: show only those in the viewer's scope.
   const connectors = c.connectors.filter((x) => canAccessTenant(principal, x.tenant, 'viewer'));
+  const mayDesignate = isFleetWide(principal, 'admin') && state !== 'expired' && !c.advisories.length;
+  const impacts = await regionReplacementImpacts(db, new Date());
+  const replacementOf = impacts.find((i) => i.previous?.id === c.id)?.region ?? null;
   return (
     <>
       <PageHeader
@@ -93,9 +98,29 @@ export default async function CertificatePage({ params, searchParams }: Props) {
                     : 'Not held: Rekey verifies this certificate by its presence in the tenant.',
                 },
                 { term: 'Source', value: `${c.source}, added ${formatDateTime(c.createdAt)}` },
-                ...(c.region ? [{ term: 'Region', value: c.region }] : []),
               ]}
             />
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Region’s replacement</CardTitle>
+          </CardHeader>
+          <CardBody className="space-y-3 text-sm">
+            <p data-testid="region-replacement-state">
+              {replacementOf
+                ? `This is the replacement certificate for ${replacementOf}: the rotation wizard and new campaigns offer it first for that region’s connectors.`
+                : 'Not a region’s replacement. It is offered in the rotation wizard, but never chosen by default.'}
+            </p>
+            {mayDesignate ? (
+              <RegionReplacement certificateId={c.id} impacts={impacts} />
+            ) : (
+              <p className="text-fg-muted">
+                {isFleetWide(principal, 'admin')
+                  ? 'An expired or compromised certificate cannot be a region’s replacement.'
+                  : 'An admin of every tenant can make a certificate a region’s replacement.'}
+              </p>
+            )}
           </CardBody>
         </Card>
         <Card>

@@ -15,14 +15,13 @@ import { checkSize, formatSize, LIMITS } from '@/lib/limits';
 import { cn } from '@/components/ui/cn';
 import { importCertificateAction, inspectCertificateAction } from '../actions';
 
-type FieldName = 'file' | 'password' | 'label' | 'region';
+type FieldName = 'file' | 'password' | 'label';
 type Errors = Partial<Record<FieldName | 'form', string>>;
 
 const FIELD_LABELS: Record<FieldName, string> = {
   file: 'Certificate file',
   password: 'PFX password',
   label: 'Label',
-  region: 'Region',
 };
 
 /** Server error → the field it is about (fieldErrors from the action), or the form as a whole. */
@@ -43,13 +42,16 @@ function errorsFrom(error: ActionError): Errors {
  * Every value lives in React state, and the file's bytes are copied into memory when chosen:
  * nothing depends on the browser's form controls, which React 19 resets after a form action, so
  * the check, a wrong password, a refused file and the add step all keep what the admin entered.
+ *
+ * Uploading never makes a certificate a region's replacement: that is its own confirmed, audited
+ * action on the certificate's page. With `onAdded` (the rotation wizard's dialog) the component
+ * hands the new — or already held — certificate's id to the caller instead of opening its page.
  */
-export function CertificateUpload({ regions }: { regions: string[] }) {
+export function CertificateUpload({ onAdded }: { onAdded?: (certificateId: string) => void } = {}) {
   const router = useRouter();
   const [file, setFile] = useState<File | null>(null);
   const [password, setPassword] = useState('');
   const [label, setLabel] = useState('');
-  const [region, setRegion] = useState('');
   const [dragging, setDragging] = useState(false);
   const [errors, setErrors] = useState<Errors>({});
   const [result, setResult] = useState<InspectionResult | null>(null);
@@ -81,7 +83,6 @@ export function CertificateUpload({ regions }: { regions: string[] }) {
     if (file) fd.set('file', file, file.name);
     if (password) fd.set('password', password);
     if (label.trim()) fd.set('label', label);
-    if (region.trim()) fd.set('region', region);
     return fd;
   }
   function check(e: FormEvent) {
@@ -106,8 +107,9 @@ export function CertificateUpload({ regions }: { regions: string[] }) {
     const fd = formData();
     startSaving(async () => {
       const r = await importCertificateAction(null, fd);
-      if (r.ok) router.push(`/certificates/${r.data.id}?created=1`);
-      else setErrors(errorsFrom(r.error));
+      if (!r.ok) setErrors(errorsFrom(r.error));
+      else if (onAdded) onAdded(r.data.id);
+      else router.push(`/certificates/${r.data.id}?created=1`);
     });
   }
   function clearError(field: FieldName) {
@@ -168,7 +170,7 @@ export function CertificateUpload({ regions }: { regions: string[] }) {
           </p>
         ) : null}
       </div>
-      <div className="grid gap-4 sm:grid-cols-3">
+      <div className="grid gap-4 sm:grid-cols-2">
         <Field id="cert-password" label="PFX password" hint="Only for .pfx/.p12 files." error={errors.password}>
           {(p) => (
             <Input
@@ -196,29 +198,6 @@ export function CertificateUpload({ regions }: { regions: string[] }) {
             />
           )}
         </Field>
-        <Field
-          id="cert-region"
-          label="Region"
-          hint={regions.length ? `Known: ${regions.join(', ')}` : 'Optional.'}
-          error={errors.region}
-        >
-          {(p) => (
-            <Input
-              {...p}
-              list="cert-regions"
-              value={region}
-              onChange={(e) => {
-                setRegion(e.target.value);
-                clearError('region');
-              }}
-            />
-          )}
-        </Field>
-        <datalist id="cert-regions">
-          {regions.map((r) => (
-            <option key={r} value={r} />
-          ))}
-        </datalist>
       </div>
       <Button type="submit" variant="secondary" disabled={!file || checking || saving}>
         {checking ? 'Checking…' : 'Check certificate'}
@@ -285,18 +264,25 @@ export function CertificateUpload({ regions }: { regions: string[] }) {
               Already in the inventory{result.existing.hasPrivateKey ? ' with its private key' : ''}.
             </Alert>
           ) : null}
-          <Button
-            variant="primary"
-            onClick={save}
-            disabled={
-              !result.validation.ok ||
-              saving ||
-              checking ||
-              Boolean(result.existing && (result.existing.hasPrivateKey || !result.hasPrivateKey))
-            }
-          >
-            {saving ? 'Saving…' : result.existing ? 'Attach private key' : 'Add to inventory'}
-          </Button>
+          {onAdded && result.existing && (result.existing.hasPrivateKey || !result.hasPrivateKey) ? (
+            <Button variant="primary" onClick={() => onAdded(result.existing!.id)}>
+              Use this certificate
+            </Button>
+          ) : null}
+          {onAdded && result.existing && (result.existing.hasPrivateKey || !result.hasPrivateKey) ? null : (
+            <Button
+              variant="primary"
+              onClick={save}
+              disabled={
+                !result.validation.ok ||
+                saving ||
+                checking ||
+                Boolean(result.existing && (result.existing.hasPrivateKey || !result.hasPrivateKey))
+              }
+            >
+              {saving ? 'Saving…' : result.existing ? 'Attach private key' : 'Add to inventory'}
+            </Button>
+          )}
         </div>
       ) : null}
     </form>

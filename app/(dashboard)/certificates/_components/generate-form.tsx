@@ -47,9 +47,6 @@ export function GenerateForm() {
         <Field id="gen-size" label="Key" error={err?.fieldErrors?.keySize?.[0]}>
           {(p) => <Select {...p} name="keySize" options={keySizes} defaultValue="2048" />}
         </Field>
-        <Field id="gen-region" label="Region" hint="Optional: the region campaigns map it to.">
-          {(p) => <Input {...p} name="region" />}
-        </Field>
       </div>
       {err && !err.fieldErrors ? (
         <Alert tone="danger" live="alert">

@@ -213,7 +213,7 @@ export default async function RotationPage({ params }: Props) {
         </Alert>
       ) : null}
 
-      <div className="grid gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+      <div className="grid gap-6 xl:grid-cols-[minmax(0,3fr)_minmax(0,2fr)] [&>*]:min-w-0">
         <Card>
           <CardHeader
             actions={
@@ -364,7 +364,7 @@ export default async function RotationPage({ params }: Props) {
             The credential lists appear here once the rotation has read the tenant.
           </p>
         ) : null}
-        <div className="grid gap-6 xl:grid-cols-2">
+        <div className="grid gap-6 xl:grid-cols-2 [&>*]:min-w-0">
           {ev.facts.before ? (
             <Card>
               <CardHeader>

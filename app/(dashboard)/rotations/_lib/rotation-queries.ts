@@ -128,7 +128,7 @@ export type WizardConnector = NonNullable<Awaited<ReturnType<typeof findConnecto
  * Certificates the connector could move to: valid now, trustworthy (lib/rotation/preflight-trust:
  * not on an advisory, not its current one, never seen as an unknown credential in a tenant).
  * `hasPrivateKey` is true only when the vault's key opens and matches the certificate. The
- * region's replacement (same region, key held, latest expiry) comes first. `excluded` lists the
+ * region's replacement (the certificate an admin made it; never an upload by itself) comes first. `excluded` lists the
  * valid certificates left out, with the reason (shown to the admin).
  */
 export async function listCandidateCertificates(region: string, currentId: string | null, now: Date) {
@@ -155,10 +155,10 @@ export async function listCandidateCertificates(region: string, currentId: strin
   const ids = list.map((c) => c.id);
   const [withKey, untrusted] = await Promise.all([
     db.certificate.findMany({ where: { id: { in: ids }, NOT: { sealedPrivateKey: null } }, select: { id: true } }),
-    untrustedReplacements(list, { currentCertificateId: currentId }),
+    untrustedReplacements(db, list, { currentCertificateId: currentId }),
   ]);
   const held = new Set(
-    (await Promise.all(withKey.map(async (c) => ((await vaultHoldsMatchingKey(c.id)) ? c.id : null)))).filter(
+    (await Promise.all(withKey.map(async (c) => ((await vaultHoldsMatchingKey(db, c.id)) ? c.id : null)))).filter(
       (id): id is string => id !== null,
     ),
   );
@@ -187,7 +187,8 @@ export async function listCandidateCertificates(region: string, currentId: strin
     }));
   const score = (c: (typeof candidates)[number]) => (c.region === region ? 2 : 0) + (c.hasPrivateKey ? 1 : 0);
   candidates.sort((a, b) => score(b) - score(a) || b.notAfter.getTime() - a.notAfter.getTime());
-  const recommended = candidates.find((c) => c.region === region && c.hasPrivateKey) ?? null;
+  // The region's replacement is what an admin made it (lib/certificates/set-region-replacement.ts).
+  const recommended = candidates.find((c) => c.region === region) ?? null;
   return { candidates, recommendedId: recommended?.id ?? null, excluded };
 }
 

@@ -27,6 +27,7 @@ import { firstParam, formatDate, hrefWith, type SearchParams } from '@/lib/utils
 import { CredentialTable } from '../_components/credential-table';
 import { StartRotation } from '../_components/start-rotation';
 import { StepFocus } from '../_components/step-focus';
+import { UploadInWizard } from '../_components/upload-in-wizard';
 import { requireTenantPage } from '../_lib/page-access';
 import {
   findActiveRotation,
@@ -171,7 +172,7 @@ export default async function NewRotationPage({ searchParams }: Props) {
         ]}
         description={`${c.tenant.displayName} (${c.tenant.region}). Review, choose the new certificate, check, confirm — then Rekey runs it step by step.`}
       />
-      <nav aria-label="Rotation wizard" className="mb-6 rounded-lg border border-border bg-surface p-4">
+      <nav aria-label="Rotation wizard" className="mb-6 overflow-x-auto rounded-lg border border-border bg-surface p-4">
         <Steps steps={stepper} orientation="horizontal" label="Rotation wizard steps" />
       </nav>
       {active ? (
@@ -195,6 +196,7 @@ export default async function NewRotationPage({ searchParams }: Props) {
           excluded={excluded}
           goneReason={goneReason}
           back={href('review')}
+          stepHref={hrefWith('/rotations/new', { connector: c.id, mode }, { step: 'certificate' })}
           now={now}
         />
       ) : null}
@@ -345,7 +347,7 @@ async function ReviewStep({
             </Button>
           </CardFooter>
         </Card>
-        <div className="grid gap-6 xl:grid-cols-2">
+        <div className="grid min-w-0 gap-6 xl:grid-cols-2 [&>*]:min-w-0">
           <Card>
             <CardHeader>
               <CardTitle>Current status and why</CardTitle>
@@ -353,7 +355,7 @@ async function ReviewStep({
             <CardBody className="space-y-3">
               <StatusChip status={c.status} />
               {reasons.length ? (
-                <ul className="list-disc space-y-1 pl-5 text-sm">
+                <ul className="list-disc space-y-1 pl-5 text-sm [overflow-wrap:anywhere]">
                   {reasons.map((r) => (
                     <li key={r.check}>{r.message}</li>
                   ))}
@@ -455,6 +457,7 @@ async function CertificateStep({
   excluded,
   goneReason,
   back,
+  stepHref,
   now,
 }: {
   c: WizardConnector;
@@ -465,33 +468,34 @@ async function CertificateStep({
   excluded: Excluded[];
   goneReason: string | null;
   back: string;
+  /** This step's URL without a certificate (the upload dialog adds the new one's id). */
+  stepHref: string;
   now: Date;
 }) {
   const validation = certId ? await validateCertificate(certId, now) : null;
-  const shown = candidates.slice(0, 30);
+  // The selected certificate is always listed (e.g. one just uploaded that is not among the first 30).
+  const top = candidates.slice(0, 30);
+  const selected = candidates.find((x) => x.id === certId);
+  const shown = selected && !top.includes(selected) ? [selected, ...top.slice(0, 29)] : top;
   return (
-    <form action="/rotations/new" method="get">
-      <input type="hidden" name="connector" value={c.id} />
-      <input type="hidden" name="mode" value={mode} />
-      <input type="hidden" name="step" value="preflight" />
-      <Card>
-        <CardHeader
-          actions={
-            <LinkButton href="/certificates/new" size="sm" variant="secondary" target="_blank">
-              Upload or generate one
-            </LinkButton>
-          }
-        >
-          <CardTitle id="wizard-step" tabIndex={-1}>
-            2 · New certificate
-          </CardTitle>
-          <StepFocus headingId="wizard-step" />
-          <CardDescription>
-            Pick from the inventory. The region’s replacement certificate ({c.tenant.region}) is chosen by default. To
-            use the certificate your vendor issued, upload it (it opens in a new tab), then reload this page and pick
-            it.
-          </CardDescription>
-        </CardHeader>
+    // Keyed by the selection: after an upload selects a certificate, the step mounts afresh (radios
+    // checked as the URL says, focus on the heading).
+    <Card key={certId ?? 'none'}>
+      <CardHeader actions={<UploadInWizard stepHref={stepHref} />}>
+        <CardTitle id="wizard-step" tabIndex={-1}>
+          2 · New certificate
+        </CardTitle>
+        <StepFocus headingId="wizard-step" />
+        <CardDescription>
+          Pick from the inventory, or upload the certificate your vendor issued: it is checked, added and selected here.{' '}
+          {recommendedId ? `The region’s replacement (${c.tenant.region}) is chosen by default.` : null}
+        </CardDescription>
+      </CardHeader>
+      {/* The step's choice is a plain GET form; the upload dialog above is its own form. */}
+      <form action="/rotations/new" method="get">
+        <input type="hidden" name="connector" value={c.id} />
+        <input type="hidden" name="mode" value={mode} />
+        <input type="hidden" name="step" value="preflight" />
         <CardBody className="space-y-4">
           {goneReason ? (
             <Alert tone="warning" title="Choose the certificate again">
@@ -500,7 +504,11 @@ async function CertificateStep({
           ) : null}
           {shown.length === 0 ? (
             <Alert tone="warning" title="No usable certificate in the inventory">
-              Upload the vendor’s new certificate or generate one, then come back to this step.
+              Upload the vendor’s new certificate above, or{' '}
+              <Link prefetch={false} href="/certificates/new" className="underline">
+                generate one
+              </Link>
+              .
             </Alert>
           ) : (
             <fieldset>
@@ -593,8 +601,8 @@ async function CertificateStep({
             Next: Preflight
           </Button>
         </CardFooter>
-      </Card>
-    </form>
+      </form>
+    </Card>
   );
 }
 
@@ -659,8 +667,8 @@ async function PreflightStep({
     };
     const now = new Date();
     result = await preflightRotation(
-      { connectorId: key.connectorId, toCertificateId: certId, mode: key.mode, recreate: key.recreate },
       createUseCaseContext({ actor: { id: principal.userId, label: principal.email }, now, principal }),
+      { connectorId: key.connectorId, toCertificateId: certId, mode: key.mode, recreate: key.recreate },
     );
     // Stored: Confirm and Start accept only this passing preflight (ADR 020).
     preflightId = await recordPreflight(key, result, principal.userId, now);
@@ -858,7 +866,7 @@ function StartedRotation({ c, rotation: r }: { c: WizardConnector; rotation: Wiz
         ]}
         description={`${c.tenant.displayName} (${c.tenant.region}).`}
       />
-      <nav aria-label="Rotation wizard" className="mb-6 rounded-lg border border-border bg-surface p-4">
+      <nav aria-label="Rotation wizard" className="mb-6 overflow-x-auto rounded-lg border border-border bg-surface p-4">
         <Steps steps={stepper} orientation="horizontal" label="Rotation wizard steps" />
       </nav>
       <Card>
