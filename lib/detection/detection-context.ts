@@ -2,6 +2,8 @@
 export interface ScanOptions {
   /** Tenants scanned at the same time (Graph limits are per tenant; default 8). */
   concurrency?: number;
+  /** Told how many tenants a scan selected, then once per tenant scanned (progress of long scans). */
+  progress?: { start(total: number): void | Promise<void>; tick(): void };
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight; results in input order. */

@@ -290,7 +290,12 @@ export async function scanSignIns(
   });
   const [adv, settings] = await Promise.all([loadAdvisoryIndicators(db), loadDetectionSettings(db)]);
   const matcher = createAddressMatcher(settings.vendorCidrs);
-  const results = await mapPool(tenants, opts.concurrency ?? 8, (t) => scanTenant(t, explicit, adv, matcher, ctx));
+  await opts.progress?.start(tenants.length);
+  const results = await mapPool(tenants, opts.concurrency ?? 8, async (t) => {
+    const r = await scanTenant(t, explicit, adv, matcher, ctx);
+    opts.progress?.tick();
+    return r;
+  });
   const statuses = await db.connector.groupBy({
     by: ['tenantId'],
     where: { tenantId: { in: tenants.map((t) => t.id) }, status: 'targeted' },
