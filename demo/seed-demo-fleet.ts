@@ -15,10 +15,12 @@ import type { Db } from '@/lib/db';
 import { createAdvisory } from '@/lib/detection/create-advisory';
 import { reclassifyConnectors } from '@/lib/detection/reclassify-connectors';
 import { scanSignIns } from '@/lib/detection/scan-sign-ins';
-import { mapPool } from '@/lib/detection/detection-context';
+import { mapAdaptive } from '@/lib/detection/detection-context';
+import { getGraphEnvironment } from '@/lib/graph/graph-environment';
 import { checkTenantConsent } from '@/lib/tenants/check-tenant-consent';
 import { importTenants } from '@/lib/tenants/import-tenants';
-import { scanAllTenants } from '@/lib/tenants/scan-all-tenants';
+import { scanTenant } from '@/lib/tenants/scan-tenant';
+import { isRekeyError } from '@/lib/errors';
 import {
   isUnfinished,
   readOnboardingProgress,
@@ -79,7 +81,7 @@ export async function seedDemoFleet(db: Db, manifestPath: string, now = new Date
 }
 
 const SUBJECT = 'Onboarding the demo fleet';
-const ONBOARDING_STEPS = 4;
+const ONBOARDING_STEPS = 3;
 
 /**
  * What the dashboard needs before it can serve anyone (seconds even for 10,000 tenants): the
@@ -232,21 +234,28 @@ async function onboardPhases(
   progress: ProgressTracker,
 ): Promise<void> {
   const tenants = await db.tenant.findMany({ select: { id: true }, orderBy: { displayName: 'asc' } });
-  await progress.phase('consent checks', tenants.length);
-  await mapPool(tenants, 8, async (t) => {
-    await checkTenantConsent(createUseCaseContext({ actor: ACTOR, now }), { tenantId: t.id });
-    progress.tick();
-  });
-  const consented = await db.tenant.count({ where: { consentState: { not: 'not_consented' } } });
-  await progress.phase('discovery scans', consented);
-  await scanAllTenants(createUseCaseContext({ actor: ACTOR, now }), {
-    concurrency: 8,
-    skipNotConsented: true,
-    onResult: () => progress.tick(),
-  });
+  // Each tenant's consent check and discovery scan run back to back, so the scan reuses the token
+  // the check acquired (a phase per kind would outrun the token cache at fleet scale). How many
+  // tenants are in flight is bounded by what Graph and the gateway's budgets admit (mapAdaptive).
+  const { gateway } = getGraphEnvironment();
+  const pressure = () => gateway.counters.throttled + gateway.counters.budgetWaits;
+  const ctx = createUseCaseContext({ actor: ACTOR, now });
+  await progress.phase('consent checks and discovery scans', tenants.length);
+  await mapAdaptive(
+    tenants,
+    { start: 8, max: gateway.limits.globalConcurrency, pressure, onDone: () => progress.tick() },
+    async (t) => {
+      const consent = await checkTenantConsent(ctx, { tenantId: t.id });
+      if (consent.state === 'not_consented') return;
+      // A failed scan is recorded on the tenant (lastScanError) and shown on its page.
+      await scanTenant(ctx, { tenantId: t.id }).catch((e: unknown) => {
+        if (!isRekeyError(e)) throw e;
+      });
+    },
+  );
   const compromised = m.vendor.certificates.find((c) => c.name === m.scenarios.compromisedCertificate);
   if (compromised && (await db.advisory.count()) === 0) {
-    await createAdvisory(createUseCaseContext({ actor: ACTOR, now }), {
+    await createAdvisory(ctx, {
       title: `${m.vendor.name} connector certificate compromised`,
       severity: 'critical',
       publishedAt: new Date(now.getTime() - 2 * 86_400_000).toISOString(),
@@ -262,10 +271,12 @@ async function onboardPhases(
   });
   let signInPhase: Promise<void> | undefined;
   await scanSignIns(
-    createUseCaseContext({ actor: ACTOR, now }),
+    ctx,
     { all: true },
     {
       concurrency: 8,
+      maxConcurrency: gateway.limits.globalConcurrency,
+      pressure,
       progress: {
         start: (total) => (signInPhase = progress.phase('sign-in evidence scans', total)),
         tick: () => progress.tick(),

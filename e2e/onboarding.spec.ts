@@ -45,6 +45,8 @@ const progress = async () =>
     .value;
 
 test('an interrupted onboarding shows its progress and resumes with rekey db onboard', async ({ page }) => {
+  // Two runs of the real binary (each starts Node, opens the stack's database and the simulator).
+  test.setTimeout(180_000);
   const finished = await progress();
   expect(finished.finishedAt, 'npm start finished onboarding the demo fleet').not.toBeNull();
   expect(finished.step).toBe(finished.steps);
@@ -54,13 +56,13 @@ test('an interrupted onboarding shows its progress and resumes with rekey db onb
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   await expect(banner).toHaveCount(0);
 
-  // As if npm start had been stopped during the discovery scans.
+  // As if npm start had been stopped during the consent checks and discovery scans.
   const tenants = Number((await queryStack<{ n: string }>(dataDir, `SELECT count(*) AS n FROM "Tenant"`))[0]!.n);
   await queryStack(dataDir, `UPDATE "Setting" SET value = $1::jsonb WHERE key = 'onboarding.progress'`, [
     JSON.stringify({
       ...finished,
-      phase: 'discovery scans',
-      step: 2,
+      phase: 'consent checks and discovery scans',
+      step: 1,
       done: 10,
       total: tenants,
       finishedAt: null,
@@ -69,14 +71,18 @@ test('an interrupted onboarding shows its progress and resumes with rekey db onb
   ]);
   await page.reload();
   await expect(banner).toContainText('figures are incomplete until it finishes');
-  const bar = page.getByRole('progressbar', { name: 'Step 2 of 4: discovery scans' });
+  const bar = page.getByRole('progressbar', { name: 'Step 1 of 3: consent checks and discovery scans' });
   await expect(bar).toHaveAttribute('aria-valuenow', '10');
-  await expect(bar).toHaveAttribute('aria-valuetext', new RegExp(`^discovery scans: 10 of ${tenants}`));
+  await expect(bar).toHaveAttribute(
+    'aria-valuetext',
+    new RegExp(`^consent checks and discovery scans: 10 of ${tenants}`),
+  );
 
   // The real binary, with nothing but the data directory, resumes and finishes it.
   const run = await onboard();
-  expect(run.stderr).toContain('step 1 of 4: consent checks');
-  expect(run.stderr).toContain('step 4 of 4: classification');
+  expect(run.stderr).toContain('step 1 of 3: consent checks and discovery scans');
+  expect(run.stderr).toContain('step 2 of 3: sign-in evidence scans');
+  expect(run.stderr).toContain('step 3 of 3: classification');
   expect(run.stderr).toMatch(/onboarded in/);
   expect(run.code).toBe(0);
   const after = await progress();
@@ -85,7 +91,7 @@ test('an interrupted onboarding shows its progress and resumes with rekey db onb
   expect(after.done).toBe(after.total);
 
   // The open page refreshes itself: the banner goes without a reload.
-  await expect(banner).toHaveCount(0, { timeout: 15_000 });
+  await expect(banner).toHaveCount(0, { timeout: 20_000 });
 
   // Nothing left to do: a second run says so.
   const again = await onboard();

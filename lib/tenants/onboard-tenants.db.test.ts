@@ -3,6 +3,7 @@ import { db } from '@/lib/db';
 import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
 import { addTenant } from '@/lib/tenants/add-tenant';
 import { checkTenantConsent } from '@/lib/tenants/check-tenant-consent';
+import { scanSignIns } from '@/lib/detection/scan-sign-ins';
 import { getAdminConsentUrl } from '@/lib/tenants/get-admin-consent-url';
 import { importTenants } from '@/lib/tenants/import-tenants';
 import { createUseCaseContext } from '@/lib/use-case-defaults';
@@ -145,15 +146,18 @@ describe('checkTenantConsent', () => {
     const t = gs.makeTenant({ name: 'Consented' });
     const row = await addTenant(ctx, { tenant: t.id, name: 'Consented' });
     const r = await checkTenantConsent(ctx, { tenantId: row.id });
-    expect(r).toMatchObject({ state: 'consented', signInLogState: 'available', changed: true, missing: [] });
+    // The sign-in logs are not probed by the consent check (their per-app limit is small): the sign-in scan learns it.
+    expect(r).toMatchObject({ state: 'consented', signInLogState: 'unknown', changed: true, missing: [] });
     expect(r.grantedRoles).toContain('Application.ReadWrite.All');
     const stored = await db.tenant.findUniqueOrThrow({ where: { id: row.id } });
     expect(stored).toMatchObject({
       consentState: 'consented',
       grantedRoles: r.grantedRoles,
-      signInLogState: 'available',
+      signInLogState: 'unknown',
       defaultDomain: t.domain,
     });
+    await scanSignIns(ctx, { tenantIds: [row.id] });
+    expect(await db.tenant.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ signInLogState: 'available' });
     expect(stored.consentCheckedAt).toBeInstanceOf(Date);
     const auditBefore = await db.auditEvent.count({ where: { tenantId: row.id, action: 'tenant.consent' } });
     expect((await checkTenantConsent(ctx, { tenantId: row.id })).changed).toBe(false);
@@ -188,7 +192,13 @@ describe('checkTenantConsent', () => {
     const basicRow = await addTenant(ctx, { tenant: basic.id, name: 'Basic' });
     await expect(checkTenantConsent(ctx, { tenantId: basicRow.id })).resolves.toMatchObject({
       state: 'consented',
+      signInLogState: 'unknown',
+    });
+    // A fleet-wide sign-in scan tries every consented tenant whose logs were never tried.
+    await scanSignIns(ctx, { all: true });
+    expect(await db.tenant.findUniqueOrThrow({ where: { id: basicRow.id } })).toMatchObject({
       signInLogState: 'unavailable_license',
+      signInLogDetail: expect.stringMatching(/no Entra ID P1\/P2 licence/),
     });
   });
 });
