@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
+import { verifyAuditChain } from '@/lib/audit/verify-audit-chain';
 import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
 import { addTenant } from '@/lib/tenants/add-tenant';
 import { checkTenantConsent } from '@/lib/tenants/check-tenant-consent';
@@ -67,6 +68,14 @@ describe('importTenants', () => {
     const r = await importTenants(ctx, { csv });
     expect(r).toMatchObject({ ok: true, imported: 2 });
     expect(await counts()).toEqual({ tenants: before.tenants + 2, audit: before.audit + 2 });
+    // Appended as one batch: in file order, and the hash chain still verifies.
+    const events = await db.auditEvent.findMany({
+      where: { action: 'tenant.create', tenantId: { in: r.tenantIds } },
+      orderBy: { seq: 'asc' },
+    });
+    expect(events.map((e) => (e.after as { line: number }).line)).toEqual([2, 3]);
+    expect(events.map((e) => e.tenantId)).toEqual(r.tenantIds);
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
     const tb = await db.tenant.findUniqueOrThrow({ where: { entraTenantId: b.id } });
     expect(tb).toMatchObject({
       displayName: 'Clean B, Inc.',
