@@ -15,7 +15,7 @@ import type { Db } from '@/lib/db';
 import { createAdvisory } from '@/lib/detection/create-advisory';
 import { reclassifyConnectors } from '@/lib/detection/reclassify-connectors';
 import { scanSignIns } from '@/lib/detection/scan-sign-ins';
-import { mapAdaptive } from '@/lib/detection/detection-context';
+import { mapAdaptive, mapPool } from '@/lib/detection/detection-context';
 import { getGraphEnvironment } from '@/lib/graph/graph-environment';
 import { checkTenantConsent } from '@/lib/tenants/check-tenant-consent';
 import { importTenants } from '@/lib/tenants/import-tenants';
@@ -82,6 +82,8 @@ export async function seedDemoFleet(db: Db, manifestPath: string, now = new Date
 
 const SUBJECT = 'Onboarding the demo fleet';
 const ONBOARDING_STEPS = 3;
+/** The Prisma pool size of this process (lib/db.ts: REKEY_DB_POOL, default 10). */
+const dbPoolSize = () => Number(process.env.REKEY_DB_POOL ?? 10);
 
 /**
  * What the dashboard needs before it can serve anyone (seconds even for 10,000 tenants): the
@@ -219,7 +221,7 @@ export async function onboardDemoFleet(
   const now = opts.now ?? new Date();
   const progress = trackOnboarding(db, { subject: SUBJECT, steps: ONBOARDING_STEPS, say: opts.say });
   try {
-    await onboardPhases(db, m, now, progress);
+    await onboardPhases(db, m, now, progress, opts.say);
   } catch (e) {
     await progress.fail((e as Error).message);
     throw e;
@@ -232,6 +234,7 @@ async function onboardPhases(
   m: z.infer<typeof ManifestSchema>,
   now: Date,
   progress: ProgressTracker,
+  say?: (line: string) => void,
 ): Promise<void> {
   const tenants = await db.tenant.findMany({ select: { id: true }, orderBy: { displayName: 'asc' } });
   // Each tenant's consent check and discovery scan run back to back, so the scan reuses the token
@@ -241,18 +244,34 @@ async function onboardPhases(
   const pressure = () => gateway.counters.throttled + gateway.counters.budgetWaits;
   const ctx = createUseCaseContext({ actor: ACTOR, now });
   await progress.phase('consent checks and discovery scans', tenants.length);
+  const onboardTenant = async (t: { id: string }) => {
+    const consent = await checkTenantConsent(ctx, { tenantId: t.id });
+    if (consent.state === 'not_consented') return;
+    // A failed scan is recorded on the tenant (lastScanError) and shown on its page.
+    await scanTenant(ctx, { tenantId: t.id }).catch((e: unknown) => {
+      if (!isRekeyError(e)) throw e;
+    });
+  };
+  // A tenant that fails for another reason (the database busy past its wait, a timeout) is tried
+  // again after the pass, a few at a time; only a second failure stops the onboarding.
+  const retry: { id: string }[] = [];
   await mapAdaptive(
     tenants,
-    { start: 8, max: gateway.limits.globalConcurrency, pressure, onDone: () => progress.tick() },
-    async (t) => {
-      const consent = await checkTenantConsent(ctx, { tenantId: t.id });
-      if (consent.state === 'not_consented') return;
-      // A failed scan is recorded on the tenant (lastScanError) and shown on its page.
-      await scanTenant(ctx, { tenantId: t.id }).catch((e: unknown) => {
-        if (!isRekeyError(e)) throw e;
-      });
+    // In flight: never more than the database pool (each tenant's writes take a connection).
+    {
+      start: 8,
+      max: Math.min(gateway.limits.globalConcurrency, dbPoolSize()),
+      pressure,
+      onDone: () => progress.tick(),
     },
+    (t) => onboardTenant(t).catch(() => void retry.push(t)),
   );
+  if (retry.length > 0) {
+    say?.(`  trying ${retry.length} tenant${retry.length === 1 ? '' : 's'} again`);
+    const failed: string[] = [];
+    await mapPool(retry, 2, (t) => onboardTenant(t).catch((e: unknown) => void failed.push((e as Error).message)));
+    if (failed.length > 0) throw new Error(`${failed.length} tenants could not be onboarded (first: ${failed[0]})`);
+  }
   const compromised = m.vendor.certificates.find((c) => c.name === m.scenarios.compromisedCertificate);
   if (compromised && (await db.advisory.count()) === 0) {
     await createAdvisory(ctx, {

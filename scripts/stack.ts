@@ -354,7 +354,11 @@ async function main(): Promise<void> {
   // 6. The demo fleet's onboarding (consent checks, discovery, sign-in evidence), when pending: the
   //    dashboard is already up and shows its progress in a banner; a restart resumes it.
   if (useSim) {
-    const child = spawnNode([...tsx, path.join(root, 'cli/main-entry.ts'), 'db', 'onboard'], childEnv);
+    // A larger pool than the default 10: tenants in flight are bounded by it (demo/seed-demo-fleet.ts).
+    const child = spawnNode([...tsx, path.join(root, 'cli/main-entry.ts'), 'db', 'onboard'], {
+      ...childEnv,
+      REKEY_DB_POOL: childEnv.REKEY_DB_POOL ?? '24',
+    });
     onboarding = child;
     child.on('exit', (code, signal) => {
       onboarding = undefined;
