@@ -78,6 +78,13 @@ test('an interrupted onboarding shows its progress and resumes with rekey db onb
     new RegExp(`^consent checks and discovery scans: 10 of ${tenants}`),
   );
 
+  // For review at both widths (not compared): the banner as a desktop and a phone show it.
+  for (const width of [1440, 390]) {
+    await page.setViewportSize({ width, height: width > 1000 ? 900 : 844 });
+    await page.screenshot({ path: test.info().outputPath(`onboarding-banner-${width}.png`) });
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+
   // The real binary, with nothing but the data directory, resumes and finishes it.
   const run = await onboard();
   expect(run.stderr).toContain('step 1 of 3: consent checks and discovery scans');
