@@ -8,6 +8,8 @@ export const E2E_DATA_DIR = process.env.E2E_DATA_DIR ?? '.data/e2e';
 
 export default defineConfig({
   testDir: 'e2e',
+  // The dashboard is up before the demo fleet's onboarding finishes: specs wait for it.
+  globalSetup: './e2e/support/wait-for-onboarding.ts',
   fullyParallel: false,
   workers: 1,
   retries: 0,

@@ -20,7 +20,19 @@ import { ensureCertificateKit } from '@/sim/seed/demo-fleet';
 import { DEFAULT_THROTTLE_LIMITS } from '@/sim/throttle/throttler';
 import { TEST_KEYS_DIR, TEST_SIM_DIR, startTestSim } from '@/sim/testing/start-test-sim';
 import type { SimHandle } from '@/sim/server';
-import { isMain, positionalArgs, startBenchDatabase, stopProcess, writeJsonResult } from './lib/bench-db';
+import {
+  cpuMsOf,
+  isMain,
+  positionalArgs,
+  postgresCpuMs,
+  readStatementStats,
+  resetStatementStats,
+  startBenchDatabase,
+  stopProcess,
+  writeJsonResult,
+  type StatementStats,
+} from './lib/bench-db';
+import { summarizeProfiles, type ProfileSummary } from './lib/cpu-profile';
 import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -52,7 +64,11 @@ export interface EmergencyCampaignResult {
   baseline: { sample: number; wallMs: number; perRotationMs: number; extrapolatedMs: number };
   speedup: number;
   /** CPU time per rotation in the campaign: the worker process, and the simulator (this process, which also polls the database). */
-  cpuMsPerRotation: { worker: number; sim: number };
+  cpuMsPerRotation: { worker: number; sim: number; postgres: number; total: number };
+  /** What PostgreSQL executed per rotation (pg_stat_statements): statements = client round trips. */
+  database: { statementsPerRotation: number; rowsWrittenPerRotation: number; top: StatementStats['top'] };
+  /** The workers' V8 profile (REKEY_BENCH_CPU_PROFILE=<dir>), whole run: self time by component and function. */
+  profile: ProfileSummary | null;
   rssMb: { at: number; rssMb: number }[];
   peakRssMb: number;
   targets: { fractionOfIdeal: number; speedup: number; peakRssMb: number };
@@ -121,20 +137,6 @@ function rssMbOf(pid: number): number {
 const cpuProfileArgs = () =>
   process.env.REKEY_BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.REKEY_BENCH_CPU_PROFILE}`] : [];
 
-/** CPU time (user + system) a process has used, in ms, from /proc/<pid>/stat. */
-function cpuMsOf(pid: number): number {
-  try {
-    const fields = fs
-      .readFileSync(`/proc/${pid}/stat`, 'utf8')
-      .replace(/^.*\) /, '')
-      .split(' ');
-    // After "pid (comm) ": state is field 3, so utime (14) and stime (15) are at 11 and 12.
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-  } catch {
-    return 0;
-  }
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sha1 = (der: Buffer) => createHash('sha1').update(der).digest('hex').toUpperCase();
 
@@ -159,7 +161,7 @@ export async function run(
   // The simulator's TLS material and certificate kit, as the test global setup makes them.
   const tls = ensureTlsMaterial(TEST_SIM_DIR, ['login.microsoftonline.com', 'graph.microsoft.com']);
   ensureCertificateKit(TEST_KEYS_DIR, Date.now());
-  const database = await startBenchDatabase('campaign');
+  const database = await startBenchDatabase('campaign', { statementStats: true });
   const counter = countSimRequests();
   let sim: SimHandle | null = null;
   const workers: ChildProcess[] = [];
@@ -343,7 +345,8 @@ export async function run(
         { approvalThreshold: 1_000_000 },
       );
       counter.reset();
-      const cpu0 = { worker: workerCpuMs(), sim: process.cpuUsage() };
+      await resetStatementStats(database.url);
+      const cpu0 = { worker: workerCpuMs(), sim: process.cpuUsage(), postgres: await postgresCpuMs(database.url) };
       const started = Date.now();
       await startCampaign(createUseCaseContext({ actor, now: new Date() }), campaign.id);
       const rss: { at: number; rssMb: number }[] = [];
@@ -369,7 +372,12 @@ export async function run(
       }
       const wallMs = Date.now() - started;
       const simCpu = process.cpuUsage(cpu0.sim);
-      const cpuMs = { worker: workerCpuMs() - cpu0.worker, sim: (simCpu.user + simCpu.system) / 1000 };
+      const cpuMs = {
+        worker: workerCpuMs() - cpu0.worker,
+        sim: (simCpu.user + simCpu.system) / 1000,
+        postgres: (await postgresCpuMs(database.url)) - cpu0.postgres,
+      };
+      const statements = await readStatementStats(database.url);
       const items = await db.campaignItem.groupBy({ by: ['state'], where: { campaignId: campaign.id }, _count: true });
       return {
         wallMs,
@@ -378,6 +386,7 @@ export async function run(
         rss,
         peak,
         sim: counter.reset(),
+        statements,
       };
     };
 
@@ -442,6 +451,9 @@ export async function run(
 
     await closeJobQueues();
     await disconnectDb();
+    // The profile is written when the workers exit.
+    await Promise.all(workers.map((w) => stopProcess(w)));
+    const profile = process.env.REKEY_BENCH_CPU_PROFILE ? summarizeProfiles(process.env.REKEY_BENCH_CPU_PROFILE) : null;
     return {
       name: 'emergency-campaign',
       connectors: n,
@@ -475,7 +487,18 @@ export async function run(
         extrapolatedMs: Math.round(extrapolatedMs),
       },
       speedup: Math.round(speedup * 10) / 10,
-      cpuMsPerRotation: { worker: Math.round(main.cpuMs.worker / n), sim: Math.round(main.cpuMs.sim / n) },
+      cpuMsPerRotation: {
+        worker: round1(main.cpuMs.worker / n),
+        sim: round1(main.cpuMs.sim / n),
+        postgres: round1(main.cpuMs.postgres / n),
+        total: round1((main.cpuMs.worker + main.cpuMs.sim + main.cpuMs.postgres) / n),
+      },
+      database: {
+        statementsPerRotation: round1(main.statements.calls / n),
+        rowsWrittenPerRotation: round1(main.statements.rowsWritten / n),
+        top: main.statements.top,
+      },
+      profile,
       rssMb: main.rss,
       peakRssMb,
       targets: { fractionOfIdeal: 0.8, speedup: 20, peakRssMb: 400 },
@@ -495,6 +518,7 @@ export async function run(
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
+const round1 = (x: number) => Math.round(x * 10) / 10;
 
 export function format(r: EmergencyCampaignResult): string {
   return [
@@ -506,7 +530,21 @@ export function format(r: EmergencyCampaignResult): string {
     `  achieved         ${r.achievedPerSec} rotations/s = ${r.fractionOfIdeal} of the ideal (target ≥ ${r.targets.fractionOfIdeal})`,
     `  sequential       ${r.baseline.sample} rotations one at a time in ${(r.baseline.wallMs / 1000).toFixed(1)} s = ${r.baseline.perRotationMs} ms each → ${(r.baseline.extrapolatedMs / 1000).toFixed(0)} s for ${r.connectors}`,
     `  speed-up         ${r.speedup}× the sequential baseline (target ≥ ${r.targets.speedup}×)`,
-    `  CPU per rotation worker${r.workerProcesses > 1 ? 's' : ''} ${r.cpuMsPerRotation.worker} ms, simulator ${r.cpuMsPerRotation.sim} ms (2 cores = 2,000 ms of CPU per second for everything)`,
+    `  CPU per rotation workers ${r.cpuMsPerRotation.worker} ms, PostgreSQL ${r.cpuMsPerRotation.postgres} ms, simulator (+ bench polling) ${r.cpuMsPerRotation.sim} ms = ${r.cpuMsPerRotation.total} ms (target ≤ 34; 2 cores = 2,000 ms of CPU per second for everything)`,
+    `  database         ${r.database.statementsPerRotation} statements (round trips) and ${r.database.rowsWrittenPerRotation} rows written per rotation`,
+    ...r.database.top.slice(0, 8).map((q) => `                     ${String(q.calls).padStart(7)} × ${q.query}`),
+    ...(r.profile
+      ? [
+          `  worker profile   ${r.profile.totalMs} ms sampled in ${r.profile.files} profiles; by component: ${Object.entries(
+            r.profile.byComponent,
+          )
+            .map(([k, v]) => `${k} ${Math.round((v / r.profile!.totalMs) * 100)}%`)
+            .join(', ')}`,
+          ...r.profile.top
+            .slice(0, 12)
+            .map((f) => `                     ${String(f.share).padStart(5)}% ${f.fn} ${f.where}`),
+        ]
+      : []),
     `  worker RSS       (largest process) ${r.rssMb.map((x) => `${x.rssMb} MB at ${x.at}`).join(', ')}; peak ${r.peakRssMb} MB (target < ${r.targets.peakRssMb} MB)`,
     `  ${r.withinTarget ? 'OK' : 'OVER TARGET'}`,
   ].join('\n');

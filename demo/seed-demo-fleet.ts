@@ -15,10 +15,18 @@ import type { Db } from '@/lib/db';
 import { createAdvisory } from '@/lib/detection/create-advisory';
 import { reclassifyConnectors } from '@/lib/detection/reclassify-connectors';
 import { scanSignIns } from '@/lib/detection/scan-sign-ins';
-import { mapPool } from '@/lib/detection/detection-context';
+import { mapAdaptive, mapPool } from '@/lib/detection/detection-context';
+import { getGraphEnvironment } from '@/lib/graph/graph-environment';
 import { checkTenantConsent } from '@/lib/tenants/check-tenant-consent';
 import { importTenants } from '@/lib/tenants/import-tenants';
-import { scanAllTenants } from '@/lib/tenants/scan-all-tenants';
+import { scanTenant } from '@/lib/tenants/scan-tenant';
+import { isRekeyError } from '@/lib/errors';
+import {
+  isUnfinished,
+  readOnboardingProgress,
+  trackOnboarding,
+  type ProgressTracker,
+} from '@/lib/ops/onboarding-progress';
 import { sealForCertificate } from '@/lib/vault/key-ring';
 import { createUseCaseContext } from '@/lib/use-case-defaults';
 
@@ -61,8 +69,33 @@ export interface DemoSeedResult {
   users: number;
 }
 
+function readManifest(manifestPath: string): z.infer<typeof ManifestSchema> {
+  return ManifestSchema.parse(JSON.parse(fs.readFileSync(manifestPath, 'utf8')));
+}
+
+/** The whole demo, at once (tests and benchmarks): the essentials, then the onboarding. */
 export async function seedDemoFleet(db: Db, manifestPath: string, now = new Date()): Promise<DemoSeedResult> {
-  const m = ManifestSchema.parse(JSON.parse(fs.readFileSync(manifestPath, 'utf8')));
+  const seeded = await seedDemoEssentials(db, manifestPath, now);
+  await onboardDemoFleet(db, manifestPath, { now });
+  return { ...seeded, connectors: await db.connector.count() };
+}
+
+const SUBJECT = 'Onboarding the demo fleet';
+const ONBOARDING_STEPS = 3;
+/** The Prisma pool size of this process (lib/db.ts: REKEY_DB_POOL, default 10). */
+const dbPoolSize = () => Number(process.env.REKEY_DB_POOL ?? 10);
+
+/**
+ * What the dashboard needs before it can serve anyone (seconds even for 10,000 tenants): the
+ * vendor's certificates, the tenants, the users. Leaves the onboarding pending, so `npm start`
+ * runs it behind a dashboard that is already up (and a restart resumes it).
+ */
+export async function seedDemoEssentials(
+  db: Db,
+  manifestPath: string,
+  now = new Date(),
+): Promise<Omit<DemoSeedResult, 'connectors'>> {
+  const m = readManifest(manifestPath);
 
   // 1. The vendor's certificates, with the private keys the vendor holds (sealed by the vault),
   //    and a replacement certificate per region for remediation campaigns.
@@ -165,12 +198,83 @@ export async function seedDemoFleet(db: Db, manifestPath: string, now = new Date
     });
   }
 
-  // 4. What each tenant really holds: consent, discovery, the vendor's advisory, evidence, status.
-  await mapPool(tenants, 8, (t) => checkTenantConsent(createUseCaseContext({ actor: ACTOR, now }), { tenantId: t.id }));
-  await scanAllTenants(createUseCaseContext({ actor: ACTOR, now }), { concurrency: 8, skipNotConsented: true });
+  await trackOnboarding(db, { subject: SUBJECT, steps: ONBOARDING_STEPS }).phase('waiting to start', tenants.length);
+  return { tenants: tenants.length, certificates, users: m.users.length };
+}
+
+/** Whether the demo fleet's onboarding has yet to run or finish (a restart resumes it). */
+export async function demoOnboardingPending(db: Db): Promise<boolean> {
+  return isUnfinished(await readOnboardingProgress(db));
+}
+
+/**
+ * What each tenant really holds, as an MSP's onboarding finds out: consent, discovery, the
+ * vendor's advisory, sign-in evidence, status — with progress in the terminal (`say`) and in the
+ * dashboard's banner. Every phase is idempotent, so running it again after an interruption is safe.
+ */
+export async function onboardDemoFleet(
+  db: Db,
+  manifestPath: string,
+  opts: { now?: Date; say?: (line: string) => void } = {},
+): Promise<void> {
+  const m = readManifest(manifestPath);
+  const now = opts.now ?? new Date();
+  const progress = trackOnboarding(db, { subject: SUBJECT, steps: ONBOARDING_STEPS, say: opts.say });
+  try {
+    await onboardPhases(db, m, now, progress, opts.say);
+  } catch (e) {
+    await progress.fail((e as Error).message);
+    throw e;
+  }
+  await progress.finish();
+}
+
+async function onboardPhases(
+  db: Db,
+  m: z.infer<typeof ManifestSchema>,
+  now: Date,
+  progress: ProgressTracker,
+  say?: (line: string) => void,
+): Promise<void> {
+  const tenants = await db.tenant.findMany({ select: { id: true }, orderBy: { displayName: 'asc' } });
+  // Each tenant's consent check and discovery scan run back to back, so the scan reuses the token
+  // the check acquired (a phase per kind would outrun the token cache at fleet scale). How many
+  // tenants are in flight is bounded by what Graph and the gateway's budgets admit (mapAdaptive).
+  const { gateway } = getGraphEnvironment();
+  const pressure = () => gateway.counters.throttled + gateway.counters.budgetWaits;
+  const ctx = createUseCaseContext({ actor: ACTOR, now });
+  await progress.phase('consent checks and discovery scans', tenants.length);
+  const onboardTenant = async (t: { id: string }) => {
+    const consent = await checkTenantConsent(ctx, { tenantId: t.id });
+    if (consent.state === 'not_consented') return;
+    // A failed scan is recorded on the tenant (lastScanError) and shown on its page.
+    await scanTenant(ctx, { tenantId: t.id }).catch((e: unknown) => {
+      if (!isRekeyError(e)) throw e;
+    });
+  };
+  // A tenant that fails for another reason (the database busy past its wait, a timeout) is tried
+  // again after the pass, a few at a time; only a second failure stops the onboarding.
+  const retry: { id: string }[] = [];
+  await mapAdaptive(
+    tenants,
+    // In flight: never more than the database pool (each tenant's writes take a connection).
+    {
+      start: 8,
+      max: Math.min(gateway.limits.globalConcurrency, dbPoolSize()),
+      pressure,
+      onDone: () => progress.tick(),
+    },
+    (t) => onboardTenant(t).catch(() => void retry.push(t)),
+  );
+  if (retry.length > 0) {
+    say?.(`  trying ${retry.length} tenant${retry.length === 1 ? '' : 's'} again`);
+    const failed: string[] = [];
+    await mapPool(retry, 2, (t) => onboardTenant(t).catch((e: unknown) => void failed.push((e as Error).message)));
+    if (failed.length > 0) throw new Error(`${failed.length} tenants could not be onboarded (first: ${failed[0]})`);
+  }
   const compromised = m.vendor.certificates.find((c) => c.name === m.scenarios.compromisedCertificate);
   if (compromised && (await db.advisory.count()) === 0) {
-    await createAdvisory(createUseCaseContext({ actor: ACTOR, now }), {
+    await createAdvisory(ctx, {
       title: `${m.vendor.name} connector certificate compromised`,
       severity: 'critical',
       publishedAt: new Date(now.getTime() - 2 * 86_400_000).toISOString(),
@@ -184,8 +288,22 @@ export async function seedDemoFleet(db: Db, manifestPath: string, now = new Date
     update: { value: m.vendor.egressIpRanges },
     create: { key: 'detection.vendorCidrs', value: m.vendor.egressIpRanges },
   });
-  await scanSignIns(createUseCaseContext({ actor: ACTOR, now }), { all: true }, { concurrency: 8 });
+  let signInPhase: Promise<void> | undefined;
+  await scanSignIns(
+    ctx,
+    { all: true },
+    {
+      concurrency: 8,
+      maxConcurrency: gateway.limits.globalConcurrency,
+      pressure,
+      progress: {
+        start: (total) => (signInPhase = progress.phase('sign-in evidence scans', total)),
+        tick: () => progress.tick(),
+      },
+    },
+  );
+  await signInPhase;
+  await progress.phase('classification', 1);
   await reclassifyConnectors(db, { all: true }, { now, actor: ACTOR, reason: 'demo.seed' });
-
-  return { tenants: tenants.length, connectors: await db.connector.count(), certificates, users: m.users.length };
+  progress.tick();
 }

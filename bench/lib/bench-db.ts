@@ -3,6 +3,7 @@
  * a fixed-concurrency runner, and the machine description RESULTS.md carries.
  */
 import fs from 'node:fs';
+import pg_ from 'pg';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureDatabase, startEmbeddedPostgres } from '@/lib/runtime/embedded-postgres';
@@ -29,13 +30,34 @@ export interface BenchDatabase {
 }
 
 /** A fresh, migrated database on an embedded PostgreSQL in a temp dir (removed on stop). */
-export async function startBenchDatabase(label: string): Promise<BenchDatabase> {
+export async function startBenchDatabase(
+  label: string,
+  opts: { statementStats?: boolean } = {},
+): Promise<BenchDatabase> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `rekey-bench-${label}-`));
   fs.chmodSync(dir, 0o755);
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), port: await freePort() });
+  const dataDir = path.join(dir, 'pg');
+  const port = await freePort();
+  let pg = await startEmbeddedPostgres({ dataDir, port });
+  if (opts.statementStats) {
+    // pg_stat_statements must be preloaded: set it, restart on the same data directory, create it.
+    const c = new pg_.Client({ connectionString: pg.urlFor('postgres') });
+    await c.connect();
+    await c.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
+    await c.query(`ALTER SYSTEM SET pg_stat_statements.track = 'all'`);
+    await c.end();
+    await pg.stop();
+    pg = await startEmbeddedPostgres({ dataDir, port });
+  }
   await ensureDatabase(pg.urlFor('postgres'), 'rekey_bench');
   const url = pg.urlFor('rekey_bench');
   await migrateDatabase(url);
+  if (opts.statementStats) {
+    const c = new pg_.Client({ connectionString: pg.urlFor('rekey_bench') });
+    await c.connect();
+    await c.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await c.end();
+  }
   return {
     url,
     dir,
@@ -43,6 +65,93 @@ export async function startBenchDatabase(label: string): Promise<BenchDatabase> 
       await pg.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** CPU time (user + system) a process has used, in ms, from /proc/<pid>/stat; with `children`, also its reaped children's. */
+export function cpuMsOf(pid: number, opts: { children?: boolean } = {}): number {
+  try {
+    const fields = fs
+      .readFileSync(`/proc/${pid}/stat`, 'utf8')
+      .replace(/^.*\) /, '')
+      .split(' ');
+    // After "pid (comm) ": state is field 3, so utime (14), stime (15), cutime (16), cstime (17) are at 11–14.
+    const own = Number(fields[11]) + Number(fields[12]);
+    const reaped = opts.children ? Number(fields[13]) + Number(fields[14]) : 0;
+    // Clock ticks are 1/100 s on Linux (getconf CLK_TCK).
+    return ((own + reaped) * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+const parentOf = (pid: number): number | null => {
+  try {
+    return Number(
+      fs
+        .readFileSync(`/proc/${pid}/stat`, 'utf8')
+        .replace(/^.*\) /, '')
+        .split(' ')[1],
+    );
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * All CPU the PostgreSQL server has used so far, in ms: the postmaster, its live backends and
+ * (through the postmaster's cutime/cstime) every backend that has exited.
+ */
+export async function postgresCpuMs(url: string): Promise<number> {
+  const c = new pg_.Client({ connectionString: url });
+  await c.connect();
+  const { rows } = await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  await c.end();
+  const postmaster = parentOf(rows[0]!.pid);
+  if (!postmaster) return 0;
+  let total = cpuMsOf(postmaster, { children: true });
+  for (const d of fs.readdirSync('/proc')) {
+    const pid = Number(d);
+    if (Number.isInteger(pid) && pid !== postmaster && parentOf(pid) === postmaster) total += cpuMsOf(pid);
+  }
+  return total;
+}
+
+export interface StatementStats {
+  /** Statements the server executed (each one a round trip from a client, BEGIN/COMMIT included). */
+  calls: number;
+  rowsWritten: number;
+  /** The statements called most, with calls and total execution time. */
+  top: { query: string; calls: number; totalMs: number }[];
+}
+
+/** Resets pg_stat_statements (needs `statementStats` at start). */
+export async function resetStatementStats(url: string): Promise<void> {
+  const c = new pg_.Client({ connectionString: url });
+  await c.connect();
+  await c.query('SELECT pg_stat_statements_reset()');
+  await c.end();
+}
+
+/** What the server executed since the last reset, with the rows the workload wrote. */
+export async function readStatementStats(url: string): Promise<StatementStats> {
+  const c = new pg_.Client({ connectionString: url });
+  await c.connect();
+  const own = `dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+  const sum = await c.query<{ calls: string; written: string }>(
+    `SELECT coalesce(sum(calls), 0) AS calls,
+            coalesce(sum(rows) FILTER (WHERE query ~* '^\\s*(insert|update|delete|with)'), 0) AS written
+       FROM pg_stat_statements WHERE ${own}`,
+  );
+  const top = await c.query<{ query: string; calls: string; total: number }>(
+    `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 140) AS query, calls, total_exec_time AS total
+       FROM pg_stat_statements WHERE ${own} ORDER BY calls DESC LIMIT 12`,
+  );
+  await c.end();
+  return {
+    calls: Number(sum.rows[0]!.calls),
+    rowsWritten: Number(sum.rows[0]!.written),
+    top: top.rows.map((r) => ({ query: r.query, calls: Number(r.calls), totalMs: Math.round(r.total) })),
   };
 }
 

@@ -21,8 +21,8 @@ export const dbCommands: Command[] = [
   {
     path: ['db', 'seed'],
     summary: 'Load default connector types and settings, and the demo fleet when running on the simulator.',
-    usage: 'db seed [--if-empty] [--json]',
-    options: { 'if-empty': { type: 'boolean' } },
+    usage: 'db seed [--if-empty] [--onboard-later] [--json]',
+    options: { 'if-empty': { type: 'boolean' }, 'onboard-later': { type: 'boolean' } },
     async run({ values }, io) {
       const result = await withRuntime(
         values,
@@ -30,6 +30,7 @@ export const dbCommands: Command[] = [
           const { seedDatabase } = await import('@/lib/seed/seed-database');
           return seedDatabase(ctx.db, {
             ifEmpty: Boolean(values['if-empty']),
+            onboardLater: Boolean(values['onboard-later']),
             manifestPath: process.env.REKEY_DEMO_MANIFEST,
           });
         },
@@ -37,6 +38,24 @@ export const dbCommands: Command[] = [
       );
       if (values.json) io.out(JSON.stringify({ ok: true, ...result }));
       else io.err(result.skipped ? 'already seeded; nothing to do' : `seeded: ${JSON.stringify(result)}`);
+      return EXIT.OK;
+    },
+  },
+  {
+    path: ['db', 'onboard'],
+    summary: "Finish the demo fleet's onboarding (consent checks, scans) when it is pending, with progress.",
+    usage: 'db onboard [--json]',
+    async run({ values }, io) {
+      const ran = await withRuntime(values, async (ctx) => {
+        // Set by npm start for its children, or from its runtime description (demo mode only).
+        const manifestPath = process.env.REKEY_DEMO_MANIFEST;
+        const demo = await import('@/demo/seed-demo-fleet');
+        if (!manifestPath || !(await demo.demoOnboardingPending(ctx.db))) return false;
+        await demo.onboardDemoFleet(ctx.db, manifestPath, { say: values.json ? undefined : (line) => io.err(line) });
+        return true;
+      });
+      if (values.json) io.out(JSON.stringify({ ok: true, onboarded: ran }));
+      else if (!ran) io.err('nothing to onboard');
       return EXIT.OK;
     },
   },

@@ -16,12 +16,12 @@
  * Explicitly named tenants are scanned for every connector (the last 30 days when no credential
  * is compromised), so their log state is known too.
  */
-import { tenantRefOf } from '@/lib/graph/graph-gateway';
+import { tenantRefOf, type GraphGateway, type TenantRef } from '@/lib/graph/graph-gateway';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { Prisma } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
 import { createAddressMatcher, type AddressMatcher } from '@/lib/detection/cidr';
-import { mapPool, type ScanOptions } from '@/lib/detection/detection-context';
+import { mapAdaptive, type ScanOptions } from '@/lib/detection/detection-context';
 import { callerOf, type UseCaseContext } from '@/lib/use-case';
 import { loadDetectionSettings } from '@/lib/detection/detection-settings';
 import { evidenceSince, loadAdvisoryIndicators, type LoadedAdvisories } from '@/lib/detection/load-advisory-indicators';
@@ -186,6 +186,13 @@ async function scanTenant(
     unknownAddresses: [],
   };
   const rows: EvidenceRow[] = [];
+  // Nothing to read for this tenant: one $top=1 request still tells whether its logs can be read
+  // (the consent check no longer probes: sign-in logs have a small per-app limit across tenants).
+  if (plans.length === 0) {
+    const probe = await probeSignInLogs(gw, tenantRefOf(t));
+    out.state = probe.state;
+    out.detail = probe.detail;
+  }
   for (const plan of plans) {
     try {
       const r = await listSignIns(gw, tenantRefOf(t), { appId: plan.appId, since: plan.since });
@@ -284,13 +291,27 @@ export async function scanSignIns(
 ): Promise<ScanSignInsResult> {
   const { db } = ctx;
   const explicit = !('all' in selection);
-  // "All" = tenants with an exposed connector (the status already folds in every observed credential).
+  // "All" = tenants with an exposed connector (the status already folds in every observed credential),
+  // and consented tenants whose sign-in logs were never tried (a new tenant's licence and permission).
   const tenants = await selectScanTenants(db, callerOf(ctx), selection, {
-    connectors: { some: { status: { in: [...EXPOSED_STATUSES] } } },
+    OR: [
+      { connectors: { some: { status: { in: [...EXPOSED_STATUSES] } } } },
+      { consentState: 'consented', signInLogState: 'unknown' },
+    ],
   });
   const [adv, settings] = await Promise.all([loadAdvisoryIndicators(db), loadDetectionSettings(db)]);
   const matcher = createAddressMatcher(settings.vendorCidrs);
-  const results = await mapPool(tenants, opts.concurrency ?? 8, (t) => scanTenant(t, explicit, adv, matcher, ctx));
+  await opts.progress?.start(tenants.length);
+  const results = await mapAdaptive(
+    tenants,
+    {
+      start: opts.concurrency ?? 8,
+      max: opts.pressure ? opts.maxConcurrency : (opts.concurrency ?? 8),
+      pressure: opts.pressure ?? (() => 0),
+      onDone: () => opts.progress?.tick(),
+    },
+    (t) => scanTenant(t, explicit, adv, matcher, ctx),
+  );
   const statuses = await db.connector.groupBy({
     by: ['tenantId'],
     where: { tenantId: { in: tenants.map((t) => t.id) }, status: 'targeted' },
@@ -300,4 +321,33 @@ export async function scanSignIns(
     targetedTenants: statuses.map((s) => s.tenantId).sort(),
     unavailableTenants: results.filter((r) => r.state !== 'available').map((r) => r.tenantId),
   };
+}
+
+/** Whether the tenant's sign-in logs can be read at all (Entra ID P1/P2 and AuditLog.Read.All): one `$top=1` read. */
+async function probeSignInLogs(
+  gw: GraphGateway,
+  ref: TenantRef,
+): Promise<{ state: SignInLogState; detail: string | null }> {
+  try {
+    await gw.request(ref, {
+      method: 'GET',
+      path: "/auditLogs/signIns?$filter=signInEventTypes/any(t: t eq 'servicePrincipal')&$top=1",
+      version: 'beta',
+      operation: 'read the sign-in logs',
+      need: 'readSignIns',
+      report: true,
+    });
+    return { state: 'available', detail: null };
+  } catch (e) {
+    if (!isRekeyError(e)) throw e;
+    if (e.code === 'PERMISSION_MISSING')
+      return e.details?.reason === 'needs_premium'
+        ? {
+            state: 'unavailable_license',
+            detail:
+              'evidence unavailable: the tenant has no Entra ID P1/P2 licence, so its sign-in logs cannot be read',
+          }
+        : { state: 'unavailable_permission', detail: `evidence unavailable: ${e.message}` };
+    return { state: 'error', detail: `evidence unavailable: ${e.message}` };
+  }
 }

@@ -5,6 +5,7 @@
 import { db } from '@/lib/db';
 import { hasRole, type Principal } from '@/lib/auth/principal';
 import { getSystemHealth, readHeartbeats, type SystemHealth } from '@/lib/ops/get-system-health';
+import { readOnboardingProgress, type OnboardingProgress } from '@/lib/ops/onboarding-progress';
 
 export async function healthReport(
   principal: Principal | null,
@@ -30,4 +31,11 @@ export async function findSystemProblems(principal: Principal | null, now: Date)
   } catch {
     return [];
   }
+}
+
+/** The fleet's onboarding while it runs or stopped unfinished, for any signed-in user; else null. */
+export async function findOnboarding(principal: Principal | null): Promise<OnboardingProgress | null> {
+  if (!principal) return null;
+  const progress = await readOnboardingProgress(db).catch(() => null);
+  return progress && !progress.finishedAt ? progress : null;
 }

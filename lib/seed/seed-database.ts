@@ -12,15 +12,21 @@ export interface SeedResult {
   tenants: number;
 }
 
-export async function seedDatabase(db: Db, opts: { ifEmpty?: boolean; manifestPath?: string }): Promise<SeedResult> {
+export async function seedDatabase(
+  db: Db,
+  opts: { ifEmpty?: boolean; manifestPath?: string; onboardLater?: boolean },
+): Promise<SeedResult> {
   if (opts.ifEmpty && (await db.tenant.count()) > 0)
     return { skipped: true, connectorTypes: 0, settings: 0, tenants: 0 };
   const defaults = await seedDefaults(db);
   let tenants = 0;
   if (opts.manifestPath) {
-    // Demo mode only (the simulator's manifest); see demo/seed-demo-fleet.ts.
-    const { seedDemoFleet } = await import('@/demo/seed-demo-fleet');
-    tenants = (await seedDemoFleet(db, opts.manifestPath)).tenants;
+    // Demo mode only (the simulator's manifest); see demo/seed-demo-fleet.ts. With onboardLater,
+    // consent checks and scans are left to `rekey db onboard` (npm start runs it behind the dashboard).
+    const demo = await import('@/demo/seed-demo-fleet');
+    tenants = opts.onboardLater
+      ? (await demo.seedDemoEssentials(db, opts.manifestPath)).tenants
+      : (await demo.seedDemoFleet(db, opts.manifestPath)).tenants;
   }
   return { skipped: false, ...defaults, tenants };
 }

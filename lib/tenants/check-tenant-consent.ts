@@ -1,20 +1,20 @@
 /**
  * Is Rekey consented in a tenant, with the permissions it needs? A token for the management app
  * (fails with AADSTS700016 when it is not in the tenant), its `roles` claim against what scans and
- * rotations need, and `GET /organization` to prove Graph accepts it. Also probes the sign-in logs
- * (AuditLog.Read.All and an Entra ID P1/P2 licence). The state is stored on the tenant with its
+ * rotations need, and `GET /organization` to prove Graph accepts it. Whether the sign-in logs can be
+ * read is left to the sign-in scan (their per-app limit is far below a fleet's consent checks);
+ * without AuditLog.Read.All they cannot be. The state is stored on the tenant with its
  * detail and time; an audit event is written when the state or the granted roles change.
  */
 import { z } from 'zod';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { db } from '@/lib/db';
-import { RekeyError, isRekeyError } from '@/lib/errors';
+import { isRekeyError } from '@/lib/errors';
 import { getOrganization } from '@/lib/graph/get-organization';
 import { OPTIONAL_NEEDS, REQUIRED_NEEDS, needLabel, permits, type PermissionNeed } from '@/lib/graph/permissions';
 import { tenantRefOf } from '@/lib/graph/graph-gateway';
 import { issuedAtOf, rolesOf } from '@/lib/graph/msal-options';
 import { getTenant } from '@/lib/tenants/get-tenant';
-import type { GraphEnvironment } from '@/lib/graph/graph-environment';
 import { requireTenantAccess } from '@/lib/auth/tenant-access';
 import type { UseCaseContext } from '@/lib/use-case';
 
@@ -86,7 +86,10 @@ export async function checkTenantConsent(
         ? `Consented. Optional permissions missing: ${missingOptional.map(needLabel).join(', ')}.`
         : 'Consented with every permission Rekey uses.';
     }
-    if (state === 'consented') signInLogState = await probeSignInLogs(gateway, ref, grantedRoles);
+    // Whether the logs can be read is learnt by the sign-in scan (lib/detection/scan-sign-ins.ts):
+    // Microsoft limits sign-in log reads per app across tenants, far below a fleet's consent checks.
+    if (!covered(grantedRoles, 'readSignIns')) signInLogState = 'unavailable_permission';
+    else if (signInLogState === 'unavailable_permission') signInLogState = 'unknown';
   } catch (e) {
     if (!isRekeyError(e)) throw e;
     if (e.code === 'NOT_CONSENTED') {
@@ -150,27 +153,4 @@ export async function checkTenantConsent(
     consentUrl,
     changed,
   };
-}
-
-async function probeSignInLogs(
-  gateway: GraphEnvironment['gateway'],
-  ref: { id: string; name: string },
-  roles: string[],
-): Promise<SignInLogStateName> {
-  if (!covered(roles, 'readSignIns')) return 'unavailable_permission';
-  try {
-    await gateway.request(ref, {
-      method: 'GET',
-      path: "/auditLogs/signIns?$filter=signInEventTypes/any(t: t eq 'servicePrincipal')&$top=1",
-      version: 'beta',
-      operation: 'read the sign-in logs',
-      need: 'readSignIns',
-      report: true,
-    });
-    return 'available';
-  } catch (e) {
-    if (e instanceof RekeyError && e.code === 'PERMISSION_MISSING')
-      return e.details?.reason === 'needs_premium' ? 'unavailable_license' : 'unavailable_permission';
-    return 'error';
-  }
 }

@@ -6,7 +6,7 @@
  * creation; one batch event would not show up under the tenant).
  */
 import { z } from 'zod';
-import { appendAuditEvent } from '@/lib/audit/append-audit-event';
+import { appendAuditEvents } from '@/lib/audit/append-audit-event';
 import { db, isUniqueViolation } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { resolveTenantDomain } from '@/lib/graph/resolve-tenant';
@@ -177,40 +177,58 @@ export async function importTenants(ctx: UseCaseContext, input: ImportTenantsInp
   try {
     const tenantIds = await db.$transaction(
       async (tx) => {
-        const created: string[] = [];
-        for (const v of valid) {
-          const t = await tx.tenant.create({
-            data: {
+        // A fleet at once (10,000 rows): multi-row inserts and one batch of audit events, in file order.
+        const created: {
+          id: string;
+          entraTenantId: string;
+          displayName: string;
+          defaultDomain: string | null;
+          region: string | null;
+          group: string | null;
+        }[] = [];
+        for (let k = 0; k < valid.length; k += 2_000) {
+          const chunk = valid.slice(k, k + 2_000);
+          const made = await tx.tenant.createManyAndReturn({
+            data: chunk.map((v) => ({
               entraTenantId: v.report.entraTenantId!,
               displayName: v.row.name,
               defaultDomain: v.row.domain ?? (v.row.tenant.includes('.') ? v.row.tenant : null),
               region: v.row.region,
               group: v.row.group,
+            })),
+            select: {
+              id: true,
+              entraTenantId: true,
+              displayName: true,
+              defaultDomain: true,
+              region: true,
+              group: true,
             },
           });
-          await appendAuditEvent(
-            tx,
-            ctx.actor,
-            {
-              action: 'tenant.create',
-              targetType: 'tenant',
-              targetId: t.id,
-              tenantId: t.id,
-              after: {
-                entraTenantId: t.entraTenantId,
-                displayName: t.displayName,
-                defaultDomain: t.defaultDomain,
-                region: t.region,
-                group: t.group,
-                via: 'csv-import',
-                line: v.report.line,
-              },
-            },
-            now,
-          );
-          created.push(t.id);
+          const byEntra = new Map(made.map((t) => [t.entraTenantId, t]));
+          for (const v of chunk) created.push(byEntra.get(v.report.entraTenantId!)!);
         }
-        return created;
+        await appendAuditEvents(
+          tx,
+          ctx.actor,
+          created.map((t, k) => ({
+            action: 'tenant.create',
+            targetType: 'tenant',
+            targetId: t.id,
+            tenantId: t.id,
+            after: {
+              entraTenantId: t.entraTenantId,
+              displayName: t.displayName,
+              defaultDomain: t.defaultDomain,
+              region: t.region,
+              group: t.group,
+              via: 'csv-import',
+              line: valid[k]!.report.line,
+            },
+          })),
+          now,
+        );
+        return created.map((t) => t.id);
       },
       { timeout: 120_000, maxWait: 10_000 },
     );

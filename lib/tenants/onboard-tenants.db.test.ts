@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
+import { verifyAuditChain } from '@/lib/audit/verify-audit-chain';
 import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
 import { addTenant } from '@/lib/tenants/add-tenant';
 import { checkTenantConsent } from '@/lib/tenants/check-tenant-consent';
+import { scanSignIns } from '@/lib/detection/scan-sign-ins';
 import { getAdminConsentUrl } from '@/lib/tenants/get-admin-consent-url';
 import { importTenants } from '@/lib/tenants/import-tenants';
 import { createUseCaseContext } from '@/lib/use-case-defaults';
@@ -66,6 +68,14 @@ describe('importTenants', () => {
     const r = await importTenants(ctx, { csv });
     expect(r).toMatchObject({ ok: true, imported: 2 });
     expect(await counts()).toEqual({ tenants: before.tenants + 2, audit: before.audit + 2 });
+    // Appended as one batch: in file order, and the hash chain still verifies.
+    const events = await db.auditEvent.findMany({
+      where: { action: 'tenant.create', tenantId: { in: r.tenantIds } },
+      orderBy: { seq: 'asc' },
+    });
+    expect(events.map((e) => (e.after as { line: number }).line)).toEqual([2, 3]);
+    expect(events.map((e) => e.tenantId)).toEqual(r.tenantIds);
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: true });
     const tb = await db.tenant.findUniqueOrThrow({ where: { entraTenantId: b.id } });
     expect(tb).toMatchObject({
       displayName: 'Clean B, Inc.',
@@ -145,15 +155,18 @@ describe('checkTenantConsent', () => {
     const t = gs.makeTenant({ name: 'Consented' });
     const row = await addTenant(ctx, { tenant: t.id, name: 'Consented' });
     const r = await checkTenantConsent(ctx, { tenantId: row.id });
-    expect(r).toMatchObject({ state: 'consented', signInLogState: 'available', changed: true, missing: [] });
+    // The sign-in logs are not probed by the consent check (their per-app limit is small): the sign-in scan learns it.
+    expect(r).toMatchObject({ state: 'consented', signInLogState: 'unknown', changed: true, missing: [] });
     expect(r.grantedRoles).toContain('Application.ReadWrite.All');
     const stored = await db.tenant.findUniqueOrThrow({ where: { id: row.id } });
     expect(stored).toMatchObject({
       consentState: 'consented',
       grantedRoles: r.grantedRoles,
-      signInLogState: 'available',
+      signInLogState: 'unknown',
       defaultDomain: t.domain,
     });
+    await scanSignIns(ctx, { tenantIds: [row.id] });
+    expect(await db.tenant.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ signInLogState: 'available' });
     expect(stored.consentCheckedAt).toBeInstanceOf(Date);
     const auditBefore = await db.auditEvent.count({ where: { tenantId: row.id, action: 'tenant.consent' } });
     expect((await checkTenantConsent(ctx, { tenantId: row.id })).changed).toBe(false);
@@ -188,7 +201,13 @@ describe('checkTenantConsent', () => {
     const basicRow = await addTenant(ctx, { tenant: basic.id, name: 'Basic' });
     await expect(checkTenantConsent(ctx, { tenantId: basicRow.id })).resolves.toMatchObject({
       state: 'consented',
+      signInLogState: 'unknown',
+    });
+    // A fleet-wide sign-in scan tries every consented tenant whose logs were never tried.
+    await scanSignIns(ctx, { all: true });
+    expect(await db.tenant.findUniqueOrThrow({ where: { id: basicRow.id } })).toMatchObject({
       signInLogState: 'unavailable_license',
+      signInLogDetail: expect.stringMatching(/no Entra ID P1\/P2 licence/),
     });
   });
 });

@@ -3,6 +3,7 @@
  * overall). One tenant's failure is recorded on it and reported here; the others go on.
  */
 import { db } from '@/lib/db';
+import { mapAdaptive } from '@/lib/detection/detection-context';
 import { isRekeyError } from '@/lib/errors';
 import { scanTenant, type ScanSummary } from '@/lib/tenants/scan-tenant';
 import type { UseCaseContext } from '@/lib/use-case';
@@ -18,6 +19,9 @@ export interface ScanAllTenantsOptions {
   /** Skip tenants known not to have consented (default true). */
   skipNotConsented?: boolean;
   onResult?: (r: TenantScanOutcome) => void;
+  /** With this, concurrency starts at `concurrency` and adapts up to `maxConcurrency` (mapAdaptive). */
+  pressure?: () => number;
+  maxConcurrency?: number;
 }
 
 export async function scanAllTenants(
@@ -32,37 +36,41 @@ export async function scanAllTenants(
     select: { id: true, displayName: true },
     orderBy: [{ lastScanAt: { sort: 'asc', nulls: 'first' } }, { displayName: 'asc' }],
   });
-  const results: TenantScanOutcome[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < tenants.length) {
-      const t = tenants[next++]!;
-      let r: TenantScanOutcome;
-      try {
-        r = { tenantId: t.id, name: t.displayName, ok: true, summary: await scanTenant(ctx, { tenantId: t.id }) };
-      } catch (e) {
-        r = isRekeyError(e)
-          ? {
-              tenantId: t.id,
-              name: t.displayName,
-              ok: false,
-              code: e.code,
-              message: e.message,
-              transient: e.details?.transient === true,
-            }
-          : {
-              tenantId: t.id,
-              name: t.displayName,
-              ok: false,
-              code: 'INTERNAL',
-              message: (e as Error).message,
-              transient: false,
-            };
-      }
-      results.push(r);
-      opts.onResult?.(r);
+  const scanOne = async (t: { id: string; displayName: string }): Promise<TenantScanOutcome> => {
+    let r: TenantScanOutcome;
+    try {
+      r = { tenantId: t.id, name: t.displayName, ok: true, summary: await scanTenant(ctx, { tenantId: t.id }) };
+    } catch (e) {
+      r = isRekeyError(e)
+        ? {
+            tenantId: t.id,
+            name: t.displayName,
+            ok: false,
+            code: e.code,
+            message: e.message,
+            transient: e.details?.transient === true,
+          }
+        : {
+            tenantId: t.id,
+            name: t.displayName,
+            ok: false,
+            code: 'INTERNAL',
+            message: (e as Error).message,
+            transient: false,
+          };
     }
+    opts.onResult?.(r);
+    return r;
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 8, tenants.length)) }, worker));
+  const concurrency = opts.concurrency ?? 8;
+  const results = await mapAdaptive(
+    tenants,
+    {
+      start: concurrency,
+      max: opts.pressure ? opts.maxConcurrency : concurrency,
+      pressure: opts.pressure ?? (() => 0),
+    },
+    scanOne,
+  );
   return results;
 }
