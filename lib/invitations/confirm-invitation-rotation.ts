@@ -60,7 +60,7 @@ export async function confirmInvitationRotation(
     where: { id: inv.certificateId },
     select: { id: true, sha1Thumbprint: true, sha256Thumbprint: true, serialNumber: true, issuer: true },
   });
-  if ((await untrustedReplacements([cert])).has(cert.id))
+  if ((await untrustedReplacements(db, [cert])).has(cert.id))
     throw new RekeyError(
       'CONFLICT',
       'The certificate this invitation would install is no longer trusted (a security advisory names it). Nothing was changed; ask the sender for a new link.',

@@ -320,7 +320,7 @@ export async function createInvitations(
   }
   // Never ask a customer to install a certificate on an advisory or found as an unknown credential
   // (the wizard's trust rules): the rotation would leave the connection exposed.
-  for (const [id, why] of await untrustedReplacements(certs))
+  for (const [id, why] of await untrustedReplacements(db, certs))
     throw bad(
       `Certificate ${certById.get(id)!.subject} cannot be installed: ${why.replace(/^./, (ch) => ch.toLowerCase())} Choose another.`,
     );

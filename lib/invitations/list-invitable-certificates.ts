@@ -22,7 +22,7 @@ export async function listInvitableCertificates(now: Date, db: Db = defaultDb) {
       label: true,
     },
   });
-  const untrusted = await untrustedReplacements(rows);
+  const untrusted = await untrustedReplacements(db, rows);
   return rows
     .filter((c) => !untrusted.has(c.id))
     .map((c) => ({
