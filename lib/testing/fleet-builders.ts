@@ -1,7 +1,7 @@
 /**
  * The one set of fleet builders for tests: rows written straight to the database, so aggregate
  * tests set up exactly the fleet they compute expectations for (buildTenant, buildSampleFleet…),
- * and a fleet in the in-process simulator onboarded through Rekey's use cases (useSimFleet).
+ * and a fleet in the in-process simulator onboarded through Rekey's use cases (withSimFleet).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
@@ -136,7 +136,7 @@ export interface SimFleet {
 
 export const sha1Of = (der: Buffer) => createHash('sha1').update(der).digest('hex').toUpperCase();
 
-export function useSimFleet(firstSlot: number): SimFleet {
+export function withSimFleet(firstSlot: number): SimFleet {
   let gs: GraphSim | undefined;
   let ctx: UseCaseContext | undefined;
   let slot = firstSlot;
@@ -149,7 +149,7 @@ export function useSimFleet(firstSlot: number): SimFleet {
     await gs?.close();
   });
   const need = <T>(x: T | undefined): T => {
-    if (!x) throw new Error('useSimFleet: used outside a test (the simulator starts in beforeAll)');
+    if (!x) throw new Error('withSimFleet: used outside a test (the simulator starts in beforeAll)');
     return x;
   };
   return {

@@ -7,12 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { reclassifyConnectors } from '@/lib/detection/reclassify-connectors';
 import { getFleetOverview } from '@/lib/fleet/get-fleet-overview';
-import { sha1Of, useSimFleet } from '@/lib/testing/fleet-builders';
+import { sha1Of, withSimFleet } from '@/lib/testing/fleet-builders';
 import { readSimTenants } from '@/lib/testing/simulator-read';
 import { checkTruth } from '@/lib/testing/truth-checker';
 import { scanTenant } from '@/lib/tenants/scan-tenant';
 
-const fleet = useSimFleet(420);
+const fleet = withSimFleet(420);
 const cert = (name: string) => fleet.cert(name);
 
 async function check(simIds: string[], now = new Date()) {
