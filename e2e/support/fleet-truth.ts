@@ -143,14 +143,17 @@ export async function browserClaims(page: Page): Promise<FigureClaim[]> {
   return out;
 }
 
-/** The security report's rotated share, in per cent as shown (a share: never above 100). */
-export async function rotatedSharePercent(page: Page): Promise<number> {
+/** The security report's rotated share, in per cent as shown (a share: never above 100); null when none is shown ("—"). */
+export async function rotatedSharePercent(page: Page): Promise<number | null> {
   await page.goto('/reports/security');
   const dl = page
     .getByRole('region', { name: 'Summary' })
     .locator('dl')
     .filter({ has: page.locator('dt', { hasText: 'Rotated share' }) });
-  return Number(/([\d.]+)\s*%/.exec((await dl.locator('dd').first().textContent()) ?? '')?.[1] ?? NaN);
+  const text = (await dl.locator('dd').first().textContent()) ?? '';
+  const m = /([\d.]+)\s*%/.exec(text);
+  if (!m && !/^\s*—\s*$/.test(text)) throw new Error(`the rotated share reads "${text}", neither a percentage nor "—"`);
+  return m ? Number(m[1]) : null;
 }
 
 interface CliTenant {
