@@ -113,12 +113,14 @@ test('a campaign through the UI: the simulator confirms every item it calls done
   expect(await badge.textContent(), 'a campaign with an item needing attention is never Completed').not.toBe(
     'Completed',
   );
-  if ((await rotationOf(refused))?.state === 'NEEDS_ATTENTION') {
+  const stopped = (await rotationOf(refused))!;
+  if (stopped.state === 'NEEDS_ATTENTION') {
     // Cancelled by a person: Rekey removes any new key it added, and the campaign can finish.
     await rowOf(refused)
       .getByRole('link', { name: /^Rotation of / })
       .click();
-    const rotationId = /\/rotations\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+    await expect(page).toHaveURL(new RegExp(`/rotations/${stopped.id}`));
+    const rotationId = stopped.id;
     await page.getByRole('button', { name: 'Cancel rotation' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Cancel rotation' }).click();
     await expect
