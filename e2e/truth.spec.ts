@@ -3,15 +3,13 @@
  * that many rows, and that number is what the simulator (Microsoft 365) holds — every readable
  * connector app with a credential an advisory names, targeted tenants included.
  */
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { E2E_DATA_DIR } from '../playwright.config';
 import { expect, signIn, test, USERS } from './fixtures';
+import { dataDir, rekey } from './support/fleet-truth';
 import { appsHoldingThumbprints, getJson, postJson, type SimManifest } from './support/simulator-truth';
 import { queryStack } from './support/stack-database';
 
-const dataDir = path.resolve(import.meta.dirname, '..', E2E_DATA_DIR);
 interface Runtime {
   databaseUrl: string;
   microsoft365: { authorityHost: string; caPath: string };
@@ -70,25 +68,6 @@ test('exposed connectors: the card, the list behind it and the simulator agree',
   await expect(page).toHaveURL(/\/tenants\?access=no_access/);
   await expect(page.getByText(new RegExp(`^${noAccess} tenants? with access “No access”`))).toBeVisible();
 });
-
-const root = path.resolve(import.meta.dirname, '..');
-function rekey(...args: string[]) {
-  const env: NodeJS.ProcessEnv = {
-    ...({} as NodeJS.ProcessEnv),
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    REKEY_DATA_DIR: dataDir,
-  };
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(root, 'bin', 'rekey.mjs'), ...args],
-      { cwd: root, env, timeout: 60_000 },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 test('consent revoked then restored: Check consent says so, and a rotation succeeds without waiting for a token to expire', async ({
   page,

@@ -3,47 +3,19 @@
  * old absent); "already on the new certificate" skips count as success only with that read.
  * Against the in-process simulator: the tenant is what decides, not the rotation's own record.
  */
-import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { getCampaignProgress } from '@/lib/campaigns/get-campaign-progress';
 import { ALREADY_ON_TARGET, verifyCampaignOnTargets } from '@/lib/campaigns/verify-campaign';
-import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
-import { seedDefaults } from '@/lib/seed/seed-defaults';
-import { buildCert } from '@/lib/testing/certs';
-import { addTenant } from '@/lib/tenants/add-tenant';
-import { scanTenant } from '@/lib/tenants/scan-tenant';
-import { createUseCaseContext } from '@/lib/use-case-defaults';
+import { sha1Of as sha1, withSimFleet } from '@/lib/testing/fleet-builders';
 
-const DAY = 86_400_000;
-const sha1 = (der: Buffer) => createHash('sha1').update(der).digest('hex').toUpperCase();
-let gs: GraphSim;
-let slot = 440;
-const cert = (name: string) =>
-  buildCert({
-    subject: `CN=${name}`,
-    notBefore: new Date(Date.now() - DAY),
-    notAfter: new Date(Date.now() + 200 * DAY),
-    slot: slot++,
-  });
-
-beforeAll(async () => {
-  gs = await startGraphSim({ throttling: false });
-  await seedDefaults(db);
-});
-afterAll(async () => {
-  await gs?.close();
-});
+const fleet = withSimFleet(440);
 
 describe('the final verification read', () => {
   it('fails an item whose tenant still holds the old key, verifies the others, and only then says Completed', async () => {
-    const ctx = createUseCaseContext({
-      actor: { id: null, label: 'scheduler' },
-      now: new Date(),
-      graph: () => gs.graph,
-    });
-    const oldC = cert('old');
-    const newC = cert('new');
+    const { gs } = fleet;
+    const oldC = fleet.cert('old');
+    const newC = fleet.cert('new');
     // Three tenants: rotated cleanly; "rotated" but the old key is still there; already on the target.
     const specs = [
       { name: 'Clean Ltd', certs: [newC.pem] },
@@ -52,11 +24,8 @@ describe('the final verification read', () => {
     ];
     const connectors: { id: string; tenant: string }[] = [];
     for (const s of specs) {
-      const t = gs.makeTenant({ name: s.name });
-      gs.makeConnector(t.id, { displayName: 'Continuity Monitor', certificates: s.certs });
-      const tenant = await addTenant(ctx, { tenant: t.id, name: s.name });
-      await scanTenant(ctx, { tenantId: tenant.id });
-      const c = await db.connector.findFirstOrThrow({ where: { tenantId: tenant.id } });
+      const { tenantId } = await fleet.onboard(s.name, [{ displayName: 'Continuity Monitor', certificates: s.certs }]);
+      const c = await db.connector.findFirstOrThrow({ where: { tenantId } });
       connectors.push({ id: c.id, tenant: s.name });
     }
     const [oldRow, newRow] = await Promise.all([

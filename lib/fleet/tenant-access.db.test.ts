@@ -5,19 +5,15 @@
  * and the CLI's JSON; and a connector last known exposed stays counted exposed while its tenant
  * cannot be read (the simulator revokes consent, the scan is refused, nothing turns "fine").
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { getFleetOverview } from '@/lib/fleet/get-fleet-overview';
 import { listTenants } from '@/lib/fleet/list-tenants';
 import { tenantAccess, tenantAccessSql, type TenantAccessInput } from '@/lib/fleet/tenant-access';
-import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
 import { getSecurityReport } from '@/lib/reports/get-security-report';
-import { seedDefaults } from '@/lib/seed/seed-defaults';
-import { buildCert } from '@/lib/testing/certs';
-import { addTenant } from '@/lib/tenants/add-tenant';
+import { withSimFleet } from '@/lib/testing/fleet-builders';
 import { scanTenant } from '@/lib/tenants/scan-tenant';
 import { tenantJson } from '@/cli/commands/tenants';
-import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 const HOUR = 3_600_000;
 const now = new Date('2026-12-03T12:00:00Z');
@@ -50,58 +46,29 @@ describe('tenantAccess (the rule)', () => {
 });
 
 describe('tenants Rekey cannot read, against the simulator', () => {
-  let gs: GraphSim;
-  beforeAll(async () => {
-    gs = await startGraphSim({ throttling: false });
-    await seedDefaults(db);
-  });
-  afterAll(async () => {
-    await gs?.close();
-  });
+  const fleet = withSimFleet(410);
 
   it('counts each state on the overview, the list behind each tile, the report and the CLI; exposed stays exposed', async () => {
-    const ctx = createUseCaseContext({
-      actor: { id: null, label: 'scheduler' },
-      now: new Date(),
-      graph: () => gs.graph,
-    });
-    const cert = buildCert({
-      subject: 'CN=vendor-leaked',
-      notBefore: new Date(Date.now() - 86_400_000),
-      notAfter: new Date(Date.now() + 200 * 86_400_000),
-      slot: 410,
-    });
-    const readable = gs.makeTenant({ name: 'Readable Ltd' });
-    const revoked = gs.makeTenant({ name: 'Revoked Ltd' });
-    const neverScanned = gs.makeTenant({ name: 'Never Ltd' });
-    for (const t of [readable, revoked])
-      gs.makeConnector(t.id, { displayName: 'Continuity Monitor', certificates: [cert.pem] });
-    const [tr, tv, tn] = [
-      await addTenant(ctx, { tenant: readable.id, name: readable.name }),
-      await addTenant(ctx, { tenant: revoked.id, name: revoked.name }),
-      await addTenant(ctx, { tenant: neverScanned.id, name: neverScanned.name }),
-    ];
+    const { gs, ctx } = fleet;
+    const cert = fleet.cert('vendor-leaked');
     const scanAt = new Date();
-    await scanTenant({ ...ctx, now: scanAt }, { tenantId: tr.id });
-    await scanTenant({ ...ctx, now: scanAt }, { tenantId: tv.id });
+    const app = [{ displayName: 'Continuity Monitor', certificates: [cert.pem] }];
+    const readable = await fleet.onboard('Readable Ltd', app);
+    const revoked = await fleet.onboard('Revoked Ltd', app);
+    const never = await fleet.onboard('Never Ltd', [], { scan: false });
+    const [tr, tv, tn] = [readable, revoked, never].map((t) => ({ id: t.tenantId })) as [
+      { id: string },
+      { id: string },
+      { id: string },
+    ];
     // Both apps hold the leaked certificate: mark both exposed as an advisory would.
     await db.connector.updateMany({ where: { tenantId: { in: [tr.id, tv.id] } }, data: { status: 'compromised' } });
 
     // The tenant's admin removes Rekey: the next scan (a fresh process: no token issued before the
     // change) is refused and changes no connector.
-    gs.sim.admin.revokeConsent(revoked.id, gs.manifest.managementApp.appId);
+    gs.sim.admin.revokeConsent(revoked.simTenantId, gs.manifest.managementApp.appId);
     await expect(
-      scanTenant(
-        {
-          ...ctx,
-          graph: (
-            (g) => () =>
-              g
-          )(gs.newGraph()),
-          now: new Date(),
-        },
-        { tenantId: tv.id },
-      ),
+      scanTenant({ ...ctx, graph: fleet.freshGraph(), now: new Date() }, { tenantId: tv.id }),
     ).rejects.toThrow();
     const kept = await db.connector.findMany({ where: { tenantId: tv.id } });
     expect(kept.map((c) => c.status)).toEqual(['compromised']);

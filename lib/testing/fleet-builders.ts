@@ -1,10 +1,21 @@
 /**
- * Test builders for fleet rows (tests only). Writes straight to the database so aggregate tests can
- * set up exactly the fleet they compute expectations for.
+ * The one set of fleet builders for tests: rows written straight to the database, so aggregate
+ * tests set up exactly the fleet they compute expectations for (buildTenant, buildSampleFleet…),
+ * and a fleet in the in-process simulator onboarded through Rekey's use cases (withSimFleet).
  */
-import { randomUUID } from 'node:crypto';
-import type { Db } from '@/lib/db';
+import { createHash, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll } from 'vitest';
+import { db, type Db } from '@/lib/db';
 import type { ConnectorStatusValue } from '@/lib/fleet/statuses';
+import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
+import { seedDefaults } from '@/lib/seed/seed-defaults';
+import { buildCert, type BuiltCert } from '@/lib/testing/certs';
+import { addTenant } from '@/lib/tenants/add-tenant';
+import { scanTenant } from '@/lib/tenants/scan-tenant';
+import type { UseCaseContext } from '@/lib/use-case';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
+
+const DAY = 86_400_000;
 
 export async function buildConnectorType(db: Db, name = `Type ${randomUUID().slice(0, 6)}`) {
   return db.connectorType.create({ data: { name } });
@@ -99,4 +110,74 @@ export async function buildSampleFleet(db: Db) {
     ],
   });
   return { archive, monitor, alpha, bravo, charlie };
+}
+
+/**
+ * A fleet in the in-process simulator, onboarded through Rekey's own use cases (db tests that
+ * compare Rekey with the simulator: the truth checker, tenant access, campaign verification).
+ * Registers the simulator's start and stop with the calling test file's beforeAll/afterAll.
+ * `firstSlot` keeps each file's certificate keys distinct (lib/testing/certs.ts caches by slot).
+ */
+export interface SimFleet {
+  readonly gs: GraphSim;
+  /** A scheduler's use-case context whose Graph is the simulator's. */
+  readonly ctx: UseCaseContext;
+  /** A certificate valid from yesterday for 200 days, with a key of its own. */
+  cert(name: string): BuiltCert;
+  /** A simulator tenant with one app per entry, onboarded (addTenant) and, unless `scan: false`, scanned. */
+  onboard(
+    name: string,
+    apps: { displayName: string; certificates: string[] }[],
+    opts?: { scan?: boolean },
+  ): Promise<{ simTenantId: string; tenantId: string; appIds: string[] }>;
+  /** A Graph environment with no token issued yet (a fresh process), as a use-case context's graph. */
+  freshGraph(): UseCaseContext['graph'];
+}
+
+export const sha1Of = (der: Buffer) => createHash('sha1').update(der).digest('hex').toUpperCase();
+
+export function withSimFleet(firstSlot: number): SimFleet {
+  let gs: GraphSim | undefined;
+  let ctx: UseCaseContext | undefined;
+  let slot = firstSlot;
+  beforeAll(async () => {
+    gs = await startGraphSim({ throttling: false });
+    ctx = createUseCaseContext({ actor: { id: null, label: 'scheduler' }, now: new Date(), graph: () => gs!.graph });
+    await seedDefaults(db);
+  });
+  afterAll(async () => {
+    await gs?.close();
+  });
+  const need = <T>(x: T | undefined): T => {
+    if (!x) throw new Error('withSimFleet: used outside a test (the simulator starts in beforeAll)');
+    return x;
+  };
+  return {
+    get gs() {
+      return need(gs);
+    },
+    get ctx() {
+      return need(ctx);
+    },
+    cert: (name) =>
+      buildCert({
+        subject: `CN=${name}`,
+        notBefore: new Date(Date.now() - DAY),
+        notAfter: new Date(Date.now() + 200 * DAY),
+        slot: slot++,
+      }),
+    async onboard(name, apps, opts = {}) {
+      const g = need(gs);
+      const c = { ...need(ctx), now: new Date() };
+      const t = g.makeTenant({ name });
+      const appIds = apps.map((a) => g.makeConnector(t.id, a).appId);
+      const tenant = await addTenant(c, { tenant: t.id, name });
+      if (opts.scan !== false) await scanTenant(c, { tenantId: tenant.id });
+      return { simTenantId: t.id, tenantId: tenant.id, appIds };
+    },
+    freshGraph() {
+      const env = need(gs).newGraph();
+      return () => env;
+    },
+  };
 }
