@@ -2,7 +2,8 @@
 //   [--login-host login.microsoftonline.com] [--graph-host graph.microsoft.com] [--latency-ms 0]
 //   [--no-throttling] [--quiet] [--vendor-traffic-seconds 0] [--redirect-uri URI]...`
 import { parseArgs } from 'node:util';
-import { DEFAULT_PORT, DEFAULT_TENANTS, DEMO_REPLICATION, startSimulator } from './server';
+import type { ReplicationConfig } from './directory/replication';
+import { DEFAULT_PORT, DEFAULT_TENANTS, DEFAULT_REPLICATION, parseReplicationArg, startSimulator } from './server';
 
 const { values } = parseArgs({
   options: {
@@ -18,28 +19,29 @@ const { values } = parseArgs({
     'no-persist': { type: 'boolean', default: false },
     quiet: { type: 'boolean', default: false },
     'redirect-uri': { type: 'string', multiple: true },
-    // Off by default until every suite runs green with it (see sim/README.md); e.g. `--replication-lag-ms 50-400`.
-    'replication-lag-ms': { type: 'string', default: '0' },
-    'replication-seed': { type: 'string', default: DEMO_REPLICATION.seed },
+    // On by default (50-400 ms, as Entra replicates; see sim/README.md); `--replication-lag-ms 0` turns it off.
+    'replication-lag-ms': { type: 'string' },
+    'replication-seed': { type: 'string', default: DEFAULT_REPLICATION.seed },
     help: { type: 'boolean', default: false },
   },
 });
 
 if (values.help) {
   console.log(
-    'Usage: npm run sim -- [--port 4443] [--seed demo|none] [--tenants N] [--reset] [--data-dir DIR] [--login-host H] [--graph-host H] [--latency-ms MS] [--no-throttling] [--no-persist] [--quiet] [--redirect-uri URI]... [--replication-lag-ms 50-400|0] [--replication-seed S]',
+    'Usage: npm run sim -- [--port 4443] [--seed demo|none] [--tenants N] [--reset] [--data-dir DIR] [--login-host H] [--graph-host H] [--latency-ms MS] [--no-throttling] [--no-persist] [--quiet] [--redirect-uri URI]... [--replication-lag-ms 50-400 (default)|0] [--replication-seed S]',
   );
   process.exit(0);
 }
 
 const seed = values.seed === 'none' ? 'none' : 'demo';
-// `--replication-lag-ms 50-400` (min-max), `0` turns the replication lag model off.
-const lag = /^(\d+)(?:-(\d+))?$/.exec(values['replication-lag-ms'] ?? '');
-if (!lag) {
-  console.error('--replication-lag-ms takes MIN-MAX or one number of milliseconds (0 turns it off)');
+// `--replication-lag-ms 50-400` (min-max; the default), `0` turns the replication lag model off.
+let replication: ReplicationConfig;
+try {
+  replication = parseReplicationArg(values['replication-lag-ms'], values['replication-seed']);
+} catch (e) {
+  console.error((e as Error).message);
   process.exit(2);
 }
-const [minLagMs, maxLagMs] = [Number(lag[1]), Number(lag[2] ?? lag[1])];
 const started = Date.now();
 const sim = await startSimulator({
   port: Number(values.port),
@@ -54,7 +56,7 @@ const sim = await startSimulator({
   graphHost: values['graph-host'],
   log: !values.quiet,
   managementRedirectUris: values['redirect-uri'],
-  replication: { enabled: maxLagMs > 0, minLagMs, maxLagMs, seed: values['replication-seed'] },
+  replication,
 });
 console.log(
   `Microsoft 365 simulator listening on ${sim.url} (${sim.state.tenants.size} tenants, ready in ${Date.now() - started} ms)`,

@@ -44,6 +44,28 @@ export const DEFAULT_DATA_DIR = '.data/sim';
 export const DEFAULT_TENANTS = 50;
 /** Small lags for tests and the demo: enough for every read-after-write path to meet a stale replica. */
 export const DEMO_REPLICATION: ReplicationConfig = { enabled: true, minLagMs: 50, maxLagMs: 400, seed: 'rekey-demo' };
+/**
+ * The simulator replicates Graph writes with a lag by default, as Entra ID does ("Microsoft Graph known
+ * issues": directory replication delays): small, seeded lags (DEMO_REPLICATION). Tests that read
+ * back right after a write on purpose pass NO_REPLICATION_LAG and say why.
+ */
+export const DEFAULT_REPLICATION: ReplicationConfig = DEMO_REPLICATION;
+
+/**
+ * The CLI's `--replication-lag-ms MIN-MAX` (or one number): `0` turns the model off; absent means
+ * DEFAULT_REPLICATION. Throws a one-line message on anything else.
+ */
+export function parseReplicationArg(
+  arg: string | undefined,
+  seed: string = DEFAULT_REPLICATION.seed,
+): ReplicationConfig {
+  if (arg === undefined) return { ...DEFAULT_REPLICATION, seed };
+  const m = /^(\d+)(?:-(\d+))?$/.exec(arg);
+  if (!m) throw new Error('--replication-lag-ms takes MIN-MAX or one number of milliseconds (0 turns it off)');
+  const [minLagMs, maxLagMs] = [Number(m[1]), Number(m[2] ?? m[1])];
+  if (maxLagMs < minLagMs) throw new Error('--replication-lag-ms: MIN must not exceed MAX');
+  return { enabled: maxLagMs > 0, minLagMs, maxLagMs, seed };
+}
 
 export interface StartSimulatorOptions {
   /** 0 = random free port. Default 4443. */
@@ -69,8 +91,8 @@ export interface StartSimulatorOptions {
   throttling?: boolean;
   throttleLimits?: Partial<ThrottleLimits>;
   /**
-   * Replication lag of Graph writes (sim/directory/replication.ts). Default: off (also in the CLI
-   * and the test simulator); DEMO_REPLICATION holds the small lags the lag-on suites use.
+   * Replication lag of Graph writes (sim/directory/replication.ts). Default: DEFAULT_REPLICATION
+   * (on, 50–400 ms, seeded), also in the CLI and the test simulator; NO_REPLICATION_LAG turns it off.
    */
   replication?: Partial<ReplicationConfig>;
   /** Log one line per request to stdout. */
@@ -287,7 +309,7 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     signingKey,
     throttler: new Throttler(opts.throttling ?? true, opts.throttleLimits),
     faults: new FaultInjector(now, Math.random, opts.latencyMs ?? 0),
-    replication: new Replication(opts.replication ?? {}, now),
+    replication: new Replication({ ...DEFAULT_REPLICATION, ...opts.replication }, now),
     now,
     log,
   };

@@ -155,8 +155,15 @@ export async function removeUnknownCredential(
     );
     throw e;
   }
-  // Read back (the default): what the object holds now, not what the write should have left.
-  const afterOnTarget = (result.after ?? []).map(toFacts);
+  // Read back (the default): what the object holds now, not what the write should have left. Entra
+  // replicates writes, so a read right after the removal may still show the credential: read again
+  // with a short backoff (bounded) before recording what the tenant holds.
+  let after = result.after ?? [];
+  for (let attempt = 0; attempt < 6 && after.some((k) => k.keyId === keyId); attempt++) {
+    await new Promise((res) => setTimeout(res, 250 * 2 ** attempt));
+    after = (await listKeyCredentials(gw, tenantRef, target)).map((k) => describeKeyCredential(k, target.on));
+  }
+  const afterOnTarget = after.map(toFacts);
   const others = readObservedCredentials(c.observedCredentials).filter((o) => o.on !== target.on);
   const observed = [
     ...(target.on === 'application' ? afterOnTarget : others),

@@ -53,6 +53,21 @@ export interface GraphLimits {
   writesPer150s: number;
   /** Identity reports (sign-in logs) requests per 10 s per tenant (documented: 5). */
   reportsPer10s: number;
+  /**
+   * GETs of applications/servicePrincipals whose `$select` names keyCredentials (single objects,
+   * lists and `$batch` items) per minute per tenant (documented: 150; "Get application").
+   */
+  keyCredentialReadsPerMinute: number;
+  /** The window of that budget (60 s; tests shorten it). */
+  keyCredentialReadsWindowMs: number;
+  /** Across all tenants (the management app's own limits): any request per 10 s (documented: 130,000). */
+  appRequestsPer10s: number;
+  /** Identity resource units per 20 s across all tenants (documented: 150,000). */
+  appResourceUnitsPer20s: number;
+  /** Identity writes per 5 min across all tenants (documented: 35,000). */
+  appWritesPer5min: number;
+  /** Identity reports per 10 s across all tenants (documented: 122). */
+  appReportsPer10s: number;
   /** Retries per request (or per batch item) after throttling / outages. */
   maxRetries: number;
   /** Wait when a retryable answer has no Retry-After: base × 2^attempt, capped. */
@@ -67,6 +82,12 @@ export const DEFAULT_LIMITS: GraphLimits = {
   resourceUnitsPer10s: 2_800,
   writesPer150s: 2_400,
   reportsPer10s: 5,
+  keyCredentialReadsPerMinute: 120,
+  keyCredentialReadsWindowMs: 60_000,
+  appRequestsPer10s: 104_000,
+  appResourceUnitsPer20s: 120_000,
+  appWritesPer5min: 28_000,
+  appReportsPer10s: 97,
   maxRetries: 5,
   baseRetryDelayMs: 1_000,
   maxRetryDelayMs: 60_000,
@@ -149,11 +170,19 @@ export interface CreateGraphGatewayOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+interface Cost {
+  ru: number;
+  write: number;
+  report: boolean;
+  keyCredentialRead: boolean;
+}
+
 interface TenantState {
   slots: Semaphore;
   ru: TokenBucket;
   writes: TokenBucket;
   reports: TokenBucket;
+  keyCredentialReads: TokenBucket;
   pausedUntil: number;
   lastUsed: number;
 }
@@ -182,12 +211,29 @@ export function resourceCost(method: HttpMethod, path: string): { ru: number; wr
   return { ru: Math.max(1, ru), write: 0 };
 }
 
+/** A GET of applications/servicePrincipals (object or list) whose `$select` names keyCredentials (150/min per tenant). */
+export function isKeyCredentialRead(method: HttpMethod, path: string): boolean {
+  if (method !== 'GET') return false;
+  const [p = '', q = ''] = path.split('?');
+  const head = (p.split('/').filter(Boolean)[0] ?? '').toLowerCase();
+  if (!head.startsWith('applications') && !head.startsWith('serviceprincipals')) return false;
+  const select = /(?:^|&)\$select=([^&]*)/.exec(q)?.[1] ?? '';
+  return /keycredentials/i.test(decodeURIComponent(select));
+}
+
 export function createGraphGateway(opts: CreateGraphGatewayOptions): GraphGateway {
   const limits: GraphLimits = { ...DEFAULT_LIMITS, ...opts.limits };
   const clock = opts.clock ?? Date.now;
   const sleep = opts.sleep ?? realSleep;
   const graphEndpoint = opts.graphEndpoint.replace(/\/+$/, '');
   const globalSlots = createSemaphore(limits.globalConcurrency);
+  // The management app's limits across all tenants.
+  const app = {
+    requests: createTokenBucket({ capacity: limits.appRequestsPer10s, windowMs: 10_000, clock }),
+    ru: createTokenBucket({ capacity: limits.appResourceUnitsPer20s, windowMs: 20_000, clock }),
+    writes: createTokenBucket({ capacity: limits.appWritesPer5min, windowMs: 300_000, clock }),
+    reports: createTokenBucket({ capacity: limits.appReportsPer10s, windowMs: 10_000, clock }),
+  };
   const tenants = new Map<string, TenantState>();
   const counters: GatewayCounters = {
     requests: 0,
@@ -232,6 +278,11 @@ export function createGraphGateway(opts: CreateGraphGatewayOptions): GraphGatewa
         ru: createTokenBucket({ capacity: limits.resourceUnitsPer10s, windowMs: 10_000, clock }),
         writes: createTokenBucket({ capacity: limits.writesPer150s, windowMs: 150_000, clock }),
         reports: createTokenBucket({ capacity: limits.reportsPer10s, windowMs: 10_000, clock }),
+        keyCredentialReads: createTokenBucket({
+          capacity: limits.keyCredentialReadsPerMinute,
+          windowMs: limits.keyCredentialReadsWindowMs,
+          clock,
+        }),
         pausedUntil: 0,
         lastUsed: clock(),
       };
@@ -240,13 +291,20 @@ export function createGraphGateway(opts: CreateGraphGatewayOptions): GraphGatewa
     return s;
   }
 
-  async function waitBudget(s: TenantState, cost: { ru: number; write: number; report: boolean }) {
-    let wait = 0;
-    if (cost.report) wait = s.reports.reserve(1);
-    else {
-      wait = s.ru.reserve(cost.ru);
-      if (cost.write) wait = Math.max(wait, s.writes.reserve(cost.write));
+  /** Reserves a call's cost in its tenant's and the app's buckets; the wait before it may be sent. */
+  function reserve(s: TenantState, cost: Cost, countRequest: boolean): number {
+    let wait = countRequest ? app.requests.reserve(1) : 0;
+    if (cost.report) wait = Math.max(wait, s.reports.reserve(1), app.reports.reserve(1));
+    else if (cost.ru > 0) {
+      wait = Math.max(wait, s.ru.reserve(cost.ru), app.ru.reserve(cost.ru));
+      if (cost.write) wait = Math.max(wait, s.writes.reserve(cost.write), app.writes.reserve(cost.write));
+      if (cost.keyCredentialRead) wait = Math.max(wait, s.keyCredentialReads.reserve(1));
     }
+    return wait;
+  }
+
+  async function waitBudget(s: TenantState, cost: Cost) {
+    let wait = reserve(s, cost, true);
     wait = Math.max(wait, s.pausedUntil - clock());
     if (wait > 0) {
       counters.budgetWaits++;
@@ -321,7 +379,11 @@ export function createGraphGateway(opts: CreateGraphGatewayOptions): GraphGatewa
     const tenantId = tenantIdOf(tenant);
     const s = state(tenantId);
     const { path, version } = splitPath(call);
-    const cost = { ...resourceCost(call.method, path), report: call.report === true };
+    const cost: Cost = {
+      ...resourceCost(call.method, path),
+      report: call.report === true,
+      keyCredentialRead: isKeyCredentialRead(call.method, path),
+    };
     const release = await s.slots.acquire();
     try {
       let refreshedToken = false;
@@ -424,7 +486,8 @@ export function createGraphGateway(opts: CreateGraphGatewayOptions): GraphGatewa
         let w = 0;
         for (const it of chunk) {
           const c = resourceCost(it.method, it.url);
-          w = Math.max(w, s.ru.reserve(c.ru), c.write ? s.writes.reserve(c.write) : 0);
+          const cost = { ...c, report: false, keyCredentialRead: isKeyCredentialRead(it.method, it.url) };
+          w = Math.max(w, reserve(s, cost, false));
         }
         if (w > 0) {
           counters.budgetWaits++;

@@ -425,3 +425,45 @@ describe('sign-in logs', () => {
 function keyCredentialSha1(pem: string): string {
   return Buffer.from(keyCredentialFromPem(pem).customKeyIdentifier!, 'base64').toString('hex').toUpperCase();
 }
+
+describe("throttling as documented (the simulator's real token buckets, through the real graph client)", () => {
+  // "Get application": $select of keyCredentials is limited to 150 requests per minute per tenant,
+  // Rekey's main read at every step. Scaled down here to 3 per 3 s (one back per second).
+  const kcLimit = { keyCredentialReadsPerTenant: 3, keyCredentialReadsWindowMs: 3_000 };
+
+  it('waits the Retry-After Graph sends on a 429 instead of re-sending early', async () => {
+    const t = gs.healthyTenant();
+    const c = t.connectors[0]!;
+    // The client-side budget is set far above the server's limit so the server throttles.
+    const gw = gs.newGraph({ keyCredentialReadsPerMinute: 10_000, baseRetryDelayMs: 1 }).gateway;
+    await gw.token(t.id);
+    gs.sim.admin.setThrottling(true, kcLimit);
+    const target = { on: 'application' as const, objectId: c.applicationObjectId };
+    const started = Date.now();
+    for (let i = 0; i < 5; i++) await expect(listKeyCredentials(gw, t.id, target)).resolves.not.toHaveLength(0);
+    // Reads 4 and 5 each meet one 429 (Retry-After ≈ 1 s) and succeed on the retry after it;
+    // a client that ignored Retry-After (1 ms back-off here) would meet many more.
+    expect(gw.counters.throttled).toBe(2);
+    expect(gw.counters.failures).toBe(0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_800);
+  });
+
+  it('keeps keyCredentials reads inside the per-tenant budget, so Graph never throttles them', async () => {
+    const t = gs.healthyTenant();
+    const c = t.connectors[0]!;
+    // The gateway's budget stays below the server's limit (2 per 3 s against 3 per 3 s), as its
+    // default (120/min) stays below the documented 150/min.
+    const gw = gs.newGraph({ keyCredentialReadsPerMinute: 2, keyCredentialReadsWindowMs: 3_000 }).gateway;
+    await gw.token(t.id);
+    gs.sim.admin.setThrottling(true, kcLimit);
+    const target = { on: 'application' as const, objectId: c.applicationObjectId };
+    const results = await Promise.all(Array.from({ length: 5 }, () => listKeyCredentials(gw, t.id, target)));
+    expect(results.every((r) => r.length > 0)).toBe(true);
+    expect(gw.counters.throttled).toBe(0);
+    expect(gw.counters.budgetWaits).toBeGreaterThan(0);
+    // $batch items are charged against the same budget.
+    const batch = await listKeyCredentialsBatch(gw, t.id, [target, target, target]);
+    expect([...batch.values()].every((r) => r.ok)).toBe(true);
+    expect(gw.counters.throttled).toBe(0);
+  });
+});

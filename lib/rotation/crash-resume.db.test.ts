@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
+import { NO_REPLICATION_LAG } from '@/sim/directory/replication';
 import { closeJobQueues } from '@/lib/jobs/job-queues';
 import { closeLeasePool } from '@/lib/rotation/rotation-lease';
 import { startRotation } from '@/lib/rotation/start-rotation';
@@ -21,7 +22,11 @@ let gs: GraphSim;
 let stderrLog = '';
 
 beforeAll(async () => {
-  gs = await startGraphSim({ throttling: false });
+  // Replication lag off here, on purpose: this test SIGKILLs the worker after every recorded step,
+  // including each retry a stale read causes, and the worker runs the production retry policy (5 s
+  // base backoff), so under lag it measures backoff, not crash recovery. Resuming steps under lag
+  // is covered by replication-lag.db.test.ts and by chaos/worker-kills (lag on).
+  gs = await startGraphSim({ throttling: false, replication: NO_REPLICATION_LAG });
 });
 afterAll(async () => {
   await closeJobQueues();

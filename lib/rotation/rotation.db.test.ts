@@ -20,6 +20,8 @@ import { startRotation } from '@/lib/rotation/start-rotation';
 import { addNew } from '@/lib/rotation/steps/add-new';
 import { rotationFixture, simCredentials, testRotationDeps } from '@/lib/rotation/testing/rotation-fixture';
 import { createUseCaseContext } from '@/lib/use-case-defaults';
+import { NO_REPLICATION_LAG } from '@/sim/directory/replication';
+import { DEMO_REPLICATION } from '@/sim/server';
 
 let gs: GraphSim;
 let deps: RotationDeps;
@@ -37,6 +39,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   gs.sim.reset();
+  gs.sim.admin.setReplication(DEMO_REPLICATION);
 });
 
 /** Tests that stop between steps run one step per call (the engine goes on by itself otherwise). */
@@ -56,6 +59,23 @@ async function runToEnd(id: string, d: RotationDeps = deps): Promise<string[]> {
   throw new Error('rotation did not finish');
 }
 
+/**
+ * The plan as it ran: each step once, in the order first run. The simulator replicates writes with
+ * a lag (as Entra ID does), so a step may run again after a stale read; tests assert the plan and
+ * the outcome in the tenant, not how often a step was retried.
+ */
+const plan = (ran: string[]) => [...new Set(ran)];
+
+/** One step at a time (waiting out retries) until the rotation is at `step`. */
+async function runUntilStep(id: string, step: string): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    if ((await db.rotation.findUniqueOrThrow({ where: { id } })).step === step) return;
+    const r = await advanceRotation(id, deps, ONE_STEP);
+    if (r.kind === 'not_due') await new Promise((res) => setTimeout(res, Math.max(1, r.at.getTime() - Date.now())));
+  }
+  throw new Error(`rotation never reached ${step}`);
+}
+
 async function steps(id: string) {
   return (await db.rotationStep.findMany({ where: { rotationId: id }, orderBy: { at: 'asc' } })).map(
     (s) => `${s.step}:${s.outcome}`,
@@ -64,6 +84,9 @@ async function steps(id: string) {
 
 describe('rotate key (make-before-break)', () => {
   it('adds the new key with addKey when Rekey holds the old key, verifies, removes the old one and proves it is refused', async () => {
+    // Lag off for this one test, on purpose: it counts the reads of one uninterrupted run (the
+    // read economy), which a stale read would change. Every other test here runs with the lag on.
+    gs.sim.admin.setReplication(NO_REPLICATION_LAG);
     const f = await rotationFixture(gs);
     expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.oldSha1]);
     const rotation = await startRotation(ctx(), {
@@ -155,6 +178,26 @@ describe('rotate key (make-before-break)', () => {
     expect(audit[0]?.actorLabel).toBe('test-admin');
   });
 
+  it('under replication lag: ends with only the new key, the old one refused, the connector healthy', async () => {
+    expect(gs.sim.context.replication.config.enabled).toBe(true);
+    const f = await rotationFixture(gs);
+    const rotation = await startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id });
+    expect(plan(await runToEnd(rotation.id))).toEqual([
+      'preflight',
+      'add_new',
+      'verify_new',
+      'remove_old',
+      'verify_old_gone',
+    ]);
+    const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
+    expect(r).toMatchObject({ state: 'SUCCEEDED', step: 'done', errorCode: null });
+    expect(readFacts(r.facts).verifyNew).toMatchObject({ method: 'token' });
+    expect(readFacts(r.facts).verifyOldGone).toMatchObject({ method: 'token', detail: 'AADSTS700027' });
+    expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.newSha1]);
+    const connector = await db.connector.findUniqueOrThrow({ where: { id: f.connector.id } });
+    expect(connector).toMatchObject({ currentCertificateId: f.newCert.id, status: 'healthy' });
+  });
+
   it('adds with PATCH and says why when Rekey does not hold the old private key', async () => {
     const f = await rotationFixture(gs, { holdOldKey: false });
     const rotation = await startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id });
@@ -177,6 +220,8 @@ describe('rotate key (make-before-break)', () => {
     expect(loaded.step).toBe('add_new');
     await addNew(await buildStepContext(loaded, deps, new Date()));
     expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.oldSha1, f.sim.newSha1]);
+    // The next worker starts after the write has replicated (a restart takes longer than the lag).
+    await new Promise((res) => setTimeout(res, DEMO_REPLICATION.maxLagMs + 50));
     // The next worker runs add_new again and finishes the rotation.
     await runToEnd(rotation.id);
     const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
@@ -226,7 +271,7 @@ describe('re-establish connection', () => {
       toCertificateId: f.newCert.id,
       mode: 'reestablish',
     });
-    expect(await runToEnd(rotation.id)).toEqual([
+    expect(plan(await runToEnd(rotation.id))).toEqual([
       'preflight',
       'remove_old',
       'add_new',
@@ -252,7 +297,7 @@ describe('re-establish connection', () => {
       mode: 'reestablish',
       recreate: true,
     });
-    expect(await runToEnd(rotation.id)).toEqual([
+    expect(plan(await runToEnd(rotation.id))).toEqual([
       'preflight',
       'snapshot_connection',
       'delete_connection',
@@ -401,7 +446,7 @@ describe('cancel and retry', () => {
   it('refuses to cancel once the old credential may be gone, and retries from NEEDS_ATTENTION', async () => {
     const f = await rotationFixture(gs);
     const rotation = await startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id });
-    for (let i = 0; i < 3; i++) await advanceRotation(rotation.id, deps, ONE_STEP); // preflight, add_new, verify_new
+    await runUntilStep(rotation.id, 'remove_old'); // preflight, add_new, verify_new (retried while replicating)
     // Take away the management app's write permission: remove_old fails permanently (403 again
     // after the gateway re-acquires its token once).
     gs.sim.faults.failNext(2, 403, { retryAfterSeconds: null, target: 'graph' });

@@ -117,3 +117,24 @@ describe('Replication (unit)', () => {
     expect(a.includes(false) && a.includes(true)).toBe(true);
   });
 });
+
+describe('replication lag by default', () => {
+  it('is on in the simulator (startSimulator, the test simulator) with the demo lags, as Entra replicates', async () => {
+    const { DEFAULT_REPLICATION } = await import('../server');
+    expect(DEFAULT_REPLICATION).toMatchObject({ enabled: true, minLagMs: 50, maxLagMs: 400 });
+    const s = await startTestSim();
+    try {
+      expect(s.context.replication.config).toEqual(DEFAULT_REPLICATION);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('is on in `npm run sim` unless --replication-lag-ms 0', async () => {
+    const { parseReplicationArg } = await import('../server');
+    expect(parseReplicationArg(undefined)).toMatchObject({ enabled: true, minLagMs: 50, maxLagMs: 400 });
+    expect(parseReplicationArg('0')).toMatchObject({ enabled: false });
+    expect(parseReplicationArg('10-20')).toMatchObject({ enabled: true, minLagMs: 10, maxLagMs: 20 });
+    expect(() => parseReplicationArg('fast')).toThrow(/--replication-lag-ms/);
+  });
+});

@@ -9,10 +9,11 @@
 // https://learn.microsoft.com/en-us/entra/identity-platform/v2-admin-consent and "Redirect URI
 // (reply URL) best practices and limitations"
 // https://learn.microsoft.com/en-us/entra/identity-platform/reply-url
-import type { ApplicationRecord, TenantRecord, UserRecord } from '../directory/directory';
+import type { ApplicationRecord, TenantRecord } from '../directory/directory';
 import type { SimContext } from '../sim-context';
 import type { HttpResult } from './aad-error';
 import { resolveTenantSegment } from './oidc';
+import { accountButtons, candidateUsers, esc, hiddenInputs } from './account-picker';
 import { DIRECTORY_ROLES } from '../directory/directory-roles';
 
 /** Directory roles that may grant tenant-wide admin consent to application permissions. */
@@ -20,10 +21,6 @@ export const CONSENT_ADMIN_ROLES: string[] = [
   DIRECTORY_ROLES.globalAdministrator.id,
   DIRECTORY_ROLES.privilegedRoleAdministrator.id,
 ];
-
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 function page(title: string, body: string, status = 200): HttpResult {
   return {
@@ -67,16 +64,6 @@ function configuredAppRoles(
       };
     })
     .filter((r) => r.roles.length > 0);
-}
-
-function candidateUsers(ctx: SimContext, tenant: TenantRecord | 'multi'): { tenant: TenantRecord; user: UserRecord }[] {
-  const out: { tenant: TenantRecord; user: UserRecord }[] = [];
-  const tenants = tenant === 'multi' ? ctx.directory.tenants.values() : [tenant][Symbol.iterator]();
-  for (const t of tenants) {
-    for (const user of t.users.values()) out.push({ tenant: t, user });
-    if (out.length > 200) break;
-  }
-  return out;
 }
 
 /**
@@ -127,17 +114,9 @@ export function handleAdminConsent(
   const chosen = picked
     ? users.find(({ user }) => user.id === picked || user.userPrincipalName.toLowerCase() === picked.toLowerCase())
     : undefined;
-  const hidden = (extra: Record<string, string>) =>
-    [...params.entries(), ...Object.entries(extra)]
-      .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`)
-      .join('');
+  const hidden = (extra: Record<string, string>) => hiddenInputs([...params.entries(), ...Object.entries(extra)]);
   if (!chosen) {
-    const buttons = users
-      .map(
-        ({ tenant: t, user }) =>
-          `<li><button type="submit" name="user" value="${esc(user.userPrincipalName)}" data-upn="${esc(user.userPrincipalName)}">${esc(user.displayName)} <small>${esc(user.userPrincipalName)} · ${esc(t.displayName)}</small></button></li>`,
-      )
-      .join('');
+    const buttons = accountButtons(users, { withTenant: true });
     return page(
       'Sign in to your account',
       `<h1>Pick an account</h1><p>Microsoft 365 simulator: sign in as an administrator to grant ${esc(app.displayName)} access to your organization.</p><form method="post">${hidden({})}<ul>${buttons}</ul></form>`,

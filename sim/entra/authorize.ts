@@ -7,10 +7,7 @@ import type { HttpResult } from './aad-error';
 import { clientInfoFor } from './token-endpoint';
 import { resolveTenantSegment } from './oidc';
 import { decideConsent, recordConsent } from './consent';
-
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+import { accountButtons, candidateUsers, esc, hiddenInputs } from './account-picker';
 
 function errorPage(status: number, code: number, message: string): HttpResult {
   return {
@@ -28,16 +25,6 @@ function isLoopbackRedirect(uri: string): boolean {
   } catch {
     return false;
   }
-}
-
-function candidateUsers(ctx: SimContext, tenant: TenantRecord | 'multi'): { tenant: TenantRecord; user: UserRecord }[] {
-  const out: { tenant: TenantRecord; user: UserRecord }[] = [];
-  const tenants = tenant === 'multi' ? ctx.directory.tenants.values() : [tenant][Symbol.iterator]();
-  for (const t of tenants) {
-    for (const user of t.users.values()) out.push({ tenant: t, user });
-    if (out.length > 200) break;
-  }
-  return out;
 }
 
 /** Handles both the picker page (GET, or POST without a user) and the pick (POST with `user`). */
@@ -71,15 +58,8 @@ export function handleAuthorize(
   const users = candidateUsers(ctx, tenant);
   const chosen = picked ? findUser(ctx, tenant, users, picked) : undefined;
   if (!chosen) {
-    const hidden = [...params.entries()]
-      .map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(v)}">`)
-      .join('');
-    const buttons = users
-      .map(
-        ({ user }) =>
-          `<li><button type="submit" name="user" value="${esc(user.userPrincipalName)}" data-upn="${esc(user.userPrincipalName)}">${esc(user.displayName)} <small>${esc(user.userPrincipalName)}</small></button></li>`,
-      )
-      .join('');
+    const hidden = hiddenInputs(params.entries());
+    const buttons = accountButtons(users);
     return {
       status: 200,
       headers: {},

@@ -54,10 +54,11 @@ function executeOne(ctx: SimContext, caller: GraphCaller, req: GraphRequest): Ht
         ru: resourceUnitCost(req.method, req.method === 'GET' && head === 'applications' && isCollection, req.query),
         write: req.method !== 'GET',
         report: head === 'auditlogs',
-        keyCredentialList:
+        // Lists and single objects alike ("List applications", "Get application", "Get servicePrincipal").
+        keyCredentialRead:
           req.method === 'GET' &&
-          isCollection &&
-          (head === 'applications' || head === 'serviceprincipals') &&
+          segments.length <= 2 &&
+          (head.startsWith('applications') || head.startsWith('serviceprincipals')) &&
           /keyCredentials/i.test(req.query.get('$select') ?? ''),
       },
       ctx.now(),

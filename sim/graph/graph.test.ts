@@ -13,6 +13,7 @@ import { signJwt } from '../crypto/jwt';
 import { createSelfSignedCertificate } from '../crypto/x509';
 import type { SimHandle } from '../server';
 import type { FleetManifest } from '../seed/fleet-manifest';
+import { DEFAULT_THROTTLE_LIMITS } from '../throttle/throttler';
 import { certFromFiles, simGraphClient, simMsal, simToken, type ClientCert } from '../testing/sim-clients';
 import { startTestSim } from '../testing/start-test-sim';
 
@@ -71,7 +72,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   sim.faults.clear();
-  sim.admin.setThrottling(true);
+  sim.admin.setThrottling(true, DEFAULT_THROTTLE_LIMITS);
 });
 
 describe('Graph v1.0 against the real graph client', () => {
@@ -493,6 +494,51 @@ describe('throttling and faults', () => {
       .middlewareOptions([new RetryHandlerOptions(0, 10)])
       .get()) as { value: unknown[] };
     expect(res.value).toHaveLength(1);
+  });
+
+  it('single-object GETs that $select keyCredentials share the 150/min per tenant limit with lists', async () => {
+    // "Get application" / "Get servicePrincipal": "The use of $select to get keyCredentials … has a
+    // throttling limit of 150 requests per minute for every tenant" (scaled down here to 2).
+    const tenant = tenantWithCurrent();
+    const c = tenant.connectors[0]!;
+    sim.admin.setThrottling(true, { keyCredentialReadsPerTenant: 2, keyCredentialReadsWindowMs: 60_000 });
+    const token = await mgmtToken(tenant.id);
+    const get = (path: string) =>
+      fetch(`${sim.url}/v1.0${path}`, { headers: { authorization: `Bearer ${token}` } }).then(async (r) => ({
+        status: r.status,
+        headers: r.headers,
+        body: (await r.json()) as { error?: { code: string; message: string; innerError: Record<string, string> } },
+      }));
+    expect((await get(`/applications/${c.applicationObjectId}?$select=id,keyCredentials`)).status).toBe(200);
+    expect((await get(`/servicePrincipals(appId='${c.appId}')?$select=keyCredentials`)).status).toBe(200);
+    const third = await get(`/applications(appId='${c.appId}')?$select=keyCredentials`);
+    expect(third.status).toBe(429);
+    expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(third.headers.get('x-ms-throttle-scope')).toBe(`Tenant/ReadWrite/${tenant.id}`);
+    expect(third.body.error).toMatchObject({
+      code: 'TooManyRequests',
+      message: 'Please retry again later.',
+      innerError: { code: '429', status: '429', message: 'Please retry after' },
+    });
+    // Reads without keyCredentials in $select are not counted against that limit.
+    expect((await get(`/applications/${c.applicationObjectId}?$select=id,displayName`)).status).toBe(200);
+  });
+
+  it('applies the global limit per app across all tenants', async () => {
+    // Throttling limits, global: 130,000 requests per 10 s per app across all tenants (scaled to 3).
+    sim.admin.setThrottling(true, { requestsPerApp: 3, requestsPerAppWindowMs: 10_000 });
+    const [a, b] = [manifest.tenants[0]!, manifest.tenants[1]!];
+    const tokens = { [a.id]: await mgmtToken(a.id), [b.id]: await mgmtToken(b.id) };
+    const statuses: number[] = [];
+    let scope: string | null = null;
+    for (const t of [a, b, a, b]) {
+      const res = await fetch(`${sim.url}/v1.0/organization`, { headers: { authorization: `Bearer ${tokens[t.id]}` } });
+      statuses.push(res.status);
+      if (res.status === 429) scope = res.headers.get('x-ms-throttle-scope');
+      await res.arrayBuffer();
+    }
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect(scope).toBe(`Application/Global/${manifest.managementApp.appId}`);
   });
 
   it('takes the token endpoint down and drops connections on request', async () => {

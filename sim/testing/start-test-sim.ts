@@ -1,7 +1,7 @@
 // Starts an in-process simulator for tests: random port, the shared test CA (created by
 // sim/testing/global-setup.ts before workers fork, so NODE_EXTRA_CA_CERTS already trusts it),
-// a throwaway data dir and a small seeded demo fleet (8 tenants, all scenarios present). The
-// replication lag model is off unless `replication` is passed (replication-lag.db.test.ts turns it on).
+// a throwaway data dir and a small seeded demo fleet (8 tenants, all scenarios present). Replication
+// lag is on (the simulator's DEFAULT_REPLICATION) unless `replication: NO_REPLICATION_LAG` is passed.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

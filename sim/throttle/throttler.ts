@@ -1,6 +1,8 @@
-// Token-bucket throttling per learn.microsoft.com/graph/throttling-limits (identity and access service):
-// resource units and writes per app+tenant, per app across tenants, writes per tenant, and the
-// identity reports (sign-in logs) limits.
+// Token-bucket throttling per learn.microsoft.com/graph/throttling-limits: the global limit per app
+// across all tenants, and for the identity and access service resource units and writes per
+// app+tenant, per app across tenants, writes per tenant, the identity reports (sign-in logs) limits,
+// and the 150/min per tenant limit on reads that `$select` keyCredentials (lists and single objects:
+// "List applications", "Get application", "Get servicePrincipal").
 export type TenantSize = 'S' | 'M' | 'L';
 
 export interface ThrottleLimits {
@@ -18,9 +20,12 @@ export interface ThrottleLimits {
   reportsPerAppTenant: number;
   reportsPerApp: number;
   reportsWindowMs: number;
-  /** `$select=keyCredentials` on application/servicePrincipal lists: 150/min per tenant. */
-  keyCredentialListsPerTenant: number;
-  keyCredentialListsWindowMs: number;
+  /** `$select=keyCredentials` on applications/servicePrincipals (lists and single objects): 150/min per tenant. */
+  keyCredentialReadsPerTenant: number;
+  keyCredentialReadsWindowMs: number;
+  /** Global: any request, per app across all tenants (130,000 per 10 s). */
+  requestsPerApp: number;
+  requestsPerAppWindowMs: number;
 }
 
 export const DEFAULT_THROTTLE_LIMITS: ThrottleLimits = {
@@ -37,8 +42,10 @@ export const DEFAULT_THROTTLE_LIMITS: ThrottleLimits = {
   reportsPerAppTenant: 5,
   reportsPerApp: 122,
   reportsWindowMs: 10_000,
-  keyCredentialListsPerTenant: 150,
-  keyCredentialListsWindowMs: 60_000,
+  keyCredentialReadsPerTenant: 150,
+  keyCredentialReadsWindowMs: 60_000,
+  requestsPerApp: 130_000,
+  requestsPerAppWindowMs: 10_000,
 };
 
 class TokenBucket {
@@ -78,7 +85,8 @@ export interface ThrottleRequest {
   ru: number;
   write: boolean;
   report: boolean;
-  keyCredentialList: boolean;
+  /** A GET of applications/servicePrincipals (collection or single object) whose `$select` names keyCredentials. */
+  keyCredentialRead: boolean;
 }
 
 export type ThrottleDecision =
@@ -119,7 +127,14 @@ export class Throttler {
     if (!this.enabled) return { ok: true, ru: req.ru, limitPercentage: null };
     const L = this.limits;
     const pair = `${req.appId}/${req.tenantId}`;
-    const checks: { bucket: TokenBucket; n: number; scope: string; information: string }[] = [];
+    const checks: { bucket: TokenBucket; n: number; scope: string; information: string }[] = [
+      {
+        bucket: this.bucket(`all:${req.appId}`, L.requestsPerApp, L.requestsPerAppWindowMs, now),
+        n: 1,
+        scope: `Application/Global/${req.appId}`,
+        information: 'RequestLimitExceeded',
+      },
+    ];
     if (req.report) {
       checks.push({
         bucket: this.bucket(`rep:${pair}`, L.reportsPerAppTenant, L.reportsWindowMs, now),
@@ -166,9 +181,9 @@ export class Throttler {
           information: 'WriteLimitExceeded',
         });
       }
-      if (req.keyCredentialList) {
+      if (req.keyCredentialRead) {
         checks.push({
-          bucket: this.bucket(`kcl:${req.tenantId}`, L.keyCredentialListsPerTenant, L.keyCredentialListsWindowMs, now),
+          bucket: this.bucket(`kcr:${req.tenantId}`, L.keyCredentialReadsPerTenant, L.keyCredentialReadsWindowMs, now),
           n: 1,
           scope: `Tenant/ReadWrite/${req.tenantId}`,
           information: 'ResourceUnitLimitExceeded',
@@ -193,7 +208,8 @@ export class Throttler {
       };
     }
     for (const c of checks) c.bucket.take(c.n);
-    const usage = checks[0]?.bucket.usage() ?? 0;
+    // x-ms-throttle-limit-percentage reports the app+tenant resource-unit bucket (or the reports one).
+    const usage = checks[1]?.bucket.usage() ?? 0;
     return { ok: true, ru: req.ru, limitPercentage: usage >= 0.8 ? Math.round(usage * 10) / 10 : null };
   }
 }
