@@ -25,7 +25,23 @@ describe('estimating completion', () => {
     expect(estimateCompletion(i({ remaining: 10, completedLast5m: 5 })).etaMinutes).toBe(10);
   });
 
+  it.each<[string, Partial<EstimateInput>]>([
+    ['paused with work left', { state: 'PAUSED', remaining: 4, completedLast15m: 30 }],
+    ['paused, the last item waiting for a person', { state: 'PAUSED', remaining: 0, waiting: 1 }],
+    ['running, only items waiting for a person left', { remaining: 0, waiting: 2, completedLast15m: 30 }],
+    ['finished', { state: 'FINISHED', finishedAt: new Date('2026-12-01T11:00:00Z') }],
+  ])('has no ETA when nothing moves on its own: %s', (_n, over) => {
+    const e = estimateCompletion(i(over));
+    expect(e.etaAt).toBeNull();
+    expect(e.etaMinutes).toBeNull();
+  });
+
   it.each<[string, Partial<EstimateInput>, string]>([
+    [
+      'an item waiting for a person before the deadline is at risk, not met',
+      { remaining: 0, waiting: 1, deadline: new Date('2026-12-02T00:00:00Z') },
+      'at_risk',
+    ],
     ['no deadline', { remaining: 5, completedLast15m: 15 }, 'none'],
     [
       'ETA before the deadline is on track',

@@ -8,6 +8,8 @@ export interface EstimateInput {
   now: Date;
   state: string;
   remaining: number;
+  /** Items that cannot progress until a person acts (a rotation that needs attention). */
+  waiting?: number;
   completedLast5m: number;
   completedLast15m: number;
   deadline: Date | null;
@@ -24,7 +26,10 @@ export interface Estimate {
 
 export function estimateCompletion(i: EstimateInput): Estimate {
   const perMinute = i.completedLast15m > 0 ? i.completedLast15m / 15 : i.completedLast5m / 5;
-  const etaMinutes = i.remaining === 0 ? 0 : perMinute > 0 ? i.remaining / perMinute : null;
+  // Only a running campaign with work that moves on its own has an ETA: a paused one, one whose
+  // last items wait for a person, or a finished one has none (never "now").
+  const moving = i.state === 'RUNNING' && !i.finishedAt && i.remaining > 0;
+  const etaMinutes = moving && perMinute > 0 ? i.remaining / perMinute : null;
   const etaAt = etaMinutes === null ? null : new Date(i.now.getTime() + etaMinutes * 60_000);
   return { perMinute, etaMinutes, etaAt, deadlineRisk: deadlineRisk(i, etaAt) };
 }
@@ -32,8 +37,9 @@ export function estimateCompletion(i: EstimateInput): Estimate {
 function deadlineRisk(i: EstimateInput, etaAt: Date | null): DeadlineRisk {
   if (!i.deadline) return 'none';
   const d = i.deadline.getTime();
-  if (i.finishedAt || i.remaining === 0) return (i.finishedAt ?? i.now).getTime() <= d ? 'met' : 'missed';
+  if (i.finishedAt || (i.remaining === 0 && !i.waiting))
+    return (i.finishedAt ?? i.now).getTime() <= d ? 'met' : 'missed';
   if (i.now.getTime() > d) return 'missed';
-  if (etaAt === null) return i.state === 'RUNNING' ? 'unknown' : 'at_risk';
+  if (etaAt === null) return i.state === 'RUNNING' && !i.waiting ? 'unknown' : 'at_risk';
   return etaAt.getTime() <= d ? 'on_track' : 'at_risk';
 }

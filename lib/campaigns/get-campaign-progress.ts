@@ -143,6 +143,7 @@ export async function getCampaignProgress(
     now,
     state: c.state,
     remaining,
+    waiting: totals.needsAttention,
     completedLast5m: last5m,
     completedLast15m: last15m,
     deadline: c.deadline,

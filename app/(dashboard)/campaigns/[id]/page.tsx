@@ -280,13 +280,17 @@ export default async function CampaignPage({ params, searchParams }: Props) {
           <Stat
             label="ETA"
             value={
-              c.state === 'RUNNING' && progress.outcome.progressing === 0 && progress.outcome.counts.needsAttention > 0
+              (c.state === 'RUNNING' || c.state === 'PAUSED') &&
+              progress.outcome.progressing === 0 &&
+              progress.outcome.counts.needsAttention > 0
                 ? 'Waiting for attention'
-                : progress.etaAt
-                  ? formatDateTime(progress.etaAt)
-                  : c.state === 'FINISHED'
-                    ? 'Done'
-                    : '—'
+                : c.state === 'PAUSED'
+                  ? 'Paused'
+                  : progress.etaAt
+                    ? formatDateTime(progress.etaAt)
+                    : c.state === 'FINISHED'
+                      ? 'Done'
+                      : '—'
             }
             detail={
               progress.etaMinutes !== null && progress.outcome.progressing > 0
