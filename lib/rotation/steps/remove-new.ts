@@ -1,4 +1,4 @@
-import { oldCredentials, permanent, withSha1, type StepHandler } from '@/lib/rotation/steps/step-context';
+import { oldCredentials, permanent, transient, withSha1, type StepHandler } from '@/lib/rotation/steps/step-context';
 import { removeCredentials } from '@/lib/rotation/steps/remove-old';
 
 /**
@@ -11,6 +11,13 @@ export const removeNew: StepHandler = async (ctx) => {
     ...withSha1(view.app?.credentials ?? [], ctx.newCert.sha1),
     ...withSha1(view.sp?.credentials ?? [], ctx.newCert.sha1),
   ];
+  // add_new committed a write of the new key: a read without it is a replica that has not seen the
+  // add yet, not proof that it is gone. Saying "nothing to remove" then would leave the key behind.
+  if (newOnes.length === 0 && ctx.facts.add && !ctx.facts.add.alreadyPresent && ctx.facts.add.path !== 'none')
+    throw transient(
+      'NEW_CREDENTIAL_NOT_VISIBLE',
+      `Not finished removing yet: Rekey added the new certificate ${ctx.newCert.sha1} (keyId ${ctx.facts.add.keyId ?? 'unknown'}) but a read of the application does not show it (Entra ID may still be replicating the add).`,
+    );
   if (newOnes.length === 0)
     return {
       message: 'The new credential is not in the tenant; nothing to remove.',

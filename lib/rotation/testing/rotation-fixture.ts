@@ -28,7 +28,9 @@ export function testRotationDeps(gs: GraphSim, over: Partial<RotationDeps> = {})
         return null;
       }
     },
-    retryPolicy: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 },
+    // Long enough to outlast the simulator's replication lag (≤ 400 ms, on by default as in Entra ID):
+    // 200 + 400 ms of backoff before the third and last attempt.
+    retryPolicy: { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 1_000 },
     jitterMs: () => 0,
     clock: () => new Date(),
     ...over,
