@@ -24,6 +24,8 @@ export async function withRuntime<T>(
 ): Promise<T> {
   const { openRuntime } = await import('@/lib/runtime/open-runtime');
   const { createUseCaseContext } = await import('@/lib/use-case-defaults');
+  // Commands can run rotation steps in this process (rotations cancel): the engine's subscribers first.
+  (await import('@/lib/events/rotation-subscribers')).registerRotationSubscribers();
   const runtime = await openRuntime(opts);
   try {
     const as = str(values.as);

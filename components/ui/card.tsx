@@ -10,7 +10,10 @@ export function Card({ className, ...rest }: DivProps) {
 /** Title row; `actions` sit on the right. */
 export function CardHeader({ className, actions, children, ...rest }: DivProps & { actions?: ReactNode }) {
   return (
-    <div className={cn('flex items-start justify-between gap-3 border-b border-border px-4 py-3', className)} {...rest}>
+    <div
+      className={cn('flex flex-wrap items-start justify-between gap-3 border-b border-border px-4 py-3', className)}
+      {...rest}
+    >
       <div className="min-w-0 space-y-0.5">{children}</div>
       {actions ? <div className="flex shrink-0 items-center gap-2">{actions}</div> : null}
     </div>

@@ -186,6 +186,7 @@ export function createDefineAction(getDeps: () => AuthDeps, getRequest: () => Pr
           graph: managementGraph,
           log: defaultLog,
         };
+        await composeRotationEngine();
         return { ok: true, data: await def.handler(parsed, ctx) };
       } catch (e) {
         unstable_rethrow(e); // redirect(), notFound() etc. from the handler are Next control flow
@@ -279,6 +280,7 @@ export function createDefineRoute(getDeps: () => AuthDeps) {
         const raw = await readRouteInput(request, max);
         const parsed = def.input ? parseInput(def.input, raw) : ({} as z.output<S>);
         const params = (await context?.params) ?? ({} as P);
+        await composeRotationEngine();
         const result = await def.handler(parsed, {
           db: deps.db,
           graph: managementGraph,
@@ -331,3 +333,13 @@ export const defineAction = createDefineAction(defaultAuthDeps, nextRequestConte
  * 401 JSON when not signed in, 403 for a missing role, cross-origin non-GET refused.
  */
 export const defineRoute = createDefineRoute(defaultAuthDeps);
+
+/**
+ * Actions and routes can run rotation steps in the web process (a cancel with nothing to undo ends
+ * at once and publishes rotation.finished): the process registers the engine's subscribers first,
+ * as the worker does (idempotent; a dynamic import keeps lib/events out of this module's graph).
+ */
+async function composeRotationEngine(): Promise<void> {
+  const { registerRotationSubscribers } = await import('@/lib/events/rotation-subscribers');
+  registerRotationSubscribers();
+}

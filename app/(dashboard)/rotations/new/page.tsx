@@ -309,7 +309,7 @@ async function ReviewStep({
             <StepFocus headingId="wizard-step" />
           </CardHeader>
           <CardBody>
-            <fieldset>
+            <fieldset className="min-w-0">
               <legend className="sr-only">Rotation mode</legend>
               <div className="grid gap-3 lg:grid-cols-3">
                 {MODES.map((m) => (
@@ -511,7 +511,7 @@ async function CertificateStep({
               .
             </Alert>
           ) : (
-            <fieldset>
+            <fieldset className="min-w-0">
               <legend className="sr-only">Certificate</legend>
               <ul className="divide-y divide-border rounded-lg border border-border">
                 {shown.map((x) => (
@@ -708,7 +708,7 @@ async function PreflightStep({
                   </span>
                   <div className="min-w-0">
                     <p className="text-sm font-medium">{k.title}</p>
-                    <p className="text-sm text-fg-muted">{k.message}</p>
+                    <p className="text-sm [overflow-wrap:anywhere] text-fg-muted">{k.message}</p>
                   </div>
                 </li>
               );
@@ -722,7 +722,7 @@ async function PreflightStep({
               {result.checks
                 .filter((k) => k.detail)
                 .map((k) => (
-                  <li key={k.name} className="break-words">
+                  <li key={k.name} className="[overflow-wrap:anywhere]">
                     {k.detail}
                   </li>
                 ))}
