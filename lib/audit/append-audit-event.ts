@@ -47,6 +47,7 @@ export async function appendAuditEvents(
   const rows: Prisma.Sql[] = [];
   const hashes: string[] = [];
   for (const input of inputs) {
+    // Round-trip through canonical JSON so what is hashed is exactly what jsonb will give back.
     const before = input.before === undefined ? null : (JSON.parse(canonicalJson(input.before)) as unknown);
     const after = input.after === undefined ? null : (JSON.parse(canonicalJson(input.after)) as unknown);
     const event = {
@@ -71,7 +72,8 @@ export async function appendAuditEvents(
     hashes.push(hash);
     prevHash = hash;
   }
-  // 13 parameters a row: 1,000 rows stay far below PostgreSQL's 65,535 per statement.
+  // `at` is a UTC timestamp without time zone, as Prisma writes DateTime: converted explicitly so
+  // the server's TimeZone setting cannot shift it. 13 parameters a row: 1,000 rows stay far below PostgreSQL's 65,535 per statement.
   for (let i = 0; i < rows.length; i += 1_000) {
     await tx.$executeRaw`
       INSERT INTO "AuditEvent" ("at", "actorId", "actorLabel", "action", "targetType", "targetId", "tenantId", "before", "after", "requestId", "clientIp", "prevHash", "hash")
@@ -86,34 +88,8 @@ export async function appendAuditEvent(
   input: AuditInput,
   now: Date = new Date(),
 ): Promise<{ hash: string }> {
-  // Raw statements: this runs in every audited transaction (five times per rotation), and a typed
-  // Prisma query costs several times the CPU of a raw one.
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`;
-  const last = await tx.$queryRaw<{ hash: string }[]>`SELECT hash FROM "AuditEvent" ORDER BY seq DESC LIMIT 1`;
-  // Round-trip through canonical JSON so what is hashed is exactly what jsonb will give back.
-  const before = input.before === undefined ? null : (JSON.parse(canonicalJson(input.before)) as unknown);
-  const after = input.after === undefined ? null : (JSON.parse(canonicalJson(input.after)) as unknown);
-  const event = {
-    at: now,
-    actorId: actor.id,
-    actorLabel: actor.label,
-    action: input.action,
-    targetType: input.targetType,
-    targetId: input.targetId ?? null,
-    tenantId: input.tenantId ?? null,
-    before,
-    after,
-    requestId: actor.requestId ?? null,
-    clientIp: actor.clientIp ?? null,
-    prevHash: last[0]?.hash ?? GENESIS_HASH,
-  };
-  const hash = hashAuditEvent(event);
-  const json = (v: unknown) => (v === null ? null : JSON.stringify(v));
-  // `at` is a UTC timestamp without time zone, as Prisma writes DateTime: convert explicitly so
-  // the server's TimeZone setting cannot shift it.
-  await tx.$executeRaw`
-    INSERT INTO "AuditEvent" ("at", "actorId", "actorLabel", "action", "targetType", "targetId", "tenantId", "before", "after", "requestId", "clientIp", "prevHash", "hash")
-    VALUES ((${event.at.toISOString()}::timestamptz AT TIME ZONE 'UTC'), ${event.actorId}::uuid, ${event.actorLabel}, ${event.action}, ${event.targetType}, ${event.targetId}, ${event.tenantId}::uuid,
-            ${json(event.before)}::jsonb, ${json(event.after)}::jsonb, ${event.requestId}, ${event.clientIp}, ${event.prevHash}, ${hash})`;
-  return { hash };
+  // The batch of one: the same lock, head read and raw INSERT (this runs in every audited
+  // transaction, five times per rotation, so it stays raw SQL).
+  const { hashes } = await appendAuditEvents(tx, actor, [input], now);
+  return { hash: hashes[0]! };
 }
