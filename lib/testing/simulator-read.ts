@@ -102,7 +102,9 @@ export async function readSimTenants(opts: {
   const m = opts.manifest.managementApp;
   const privateKey = fs.readFileSync(m.privateKeyPath, 'utf8');
   const out: SimTenant[] = [];
-  for (const id of opts.tenantIds ?? opts.manifest.tenants.map((t) => t.id)) {
+  // Every tenant the simulator holds: the fleet and the home tenant (which an admin can onboard too).
+  const all = [...new Set([opts.manifest.homeTenant.id, ...opts.manifest.tenants.map((t) => t.id)])];
+  for (const id of opts.tenantIds ?? all) {
     const cca = new ConfidentialClientApplication({
       auth: {
         clientId: m.appId,

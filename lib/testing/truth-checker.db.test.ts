@@ -149,4 +149,23 @@ describe('the truth checker', () => {
       (await checkTruth(db, sim, { now: new Date(), shown: { connectors: [claim('healthy')] } })).mismatches,
     ).toEqual(['Listed Ltd / Continuity Monitor: rekey connectors list --json shows healthy, the truth is exposed']);
   });
+
+  it('a figure over tenants the simulator read did not cover is named as unchecked, not as a lie', async () => {
+    // Every tenant so far is covered: the figures agree.
+    expect((await check(simIds)).mismatches).toEqual([]);
+    // A tenant Rekey holds that this read leaves out (in the e2e stack: the home tenant an admin onboarded).
+    const t = await fleet.onboard(
+      'Unread Ltd',
+      [{ displayName: 'Continuity Monitor', certificates: [cert('unread').pem] }],
+      {
+        scan: false,
+      },
+    );
+    const r = await check(simIds);
+    expect(r.mismatches).toEqual([
+      'the simulator read does not cover 1 tenant(s) Rekey holds (Unread Ltd), so the figures cannot be checked — read every tenant',
+      'notScannedRecently: Rekey shows 2, the truth is 1', // Never Ltd and Unread Ltd; the read covers Never Ltd only
+    ]);
+    expect((await check([...simIds, t.simTenantId])).mismatches).toEqual([]);
+  });
 });
