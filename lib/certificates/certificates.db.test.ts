@@ -301,7 +301,7 @@ describe('the certificate pages’ reads', () => {
   });
 });
 
-describe('exporting a PFX (the dashboard and `rekey cert export`)', () => {
+describe('exporting a PFX (the dashboard and `rekey cert export`)', { timeout: 120_000 }, () => {
   const strong = 'Kettle orbit lantern 42';
 
   async function withKey(subject: string) {

@@ -14,8 +14,8 @@ export interface ExportPfxInput {
 
 export const MIN_PFX_PASSWORD_LENGTH = 8;
 
-/** PBKDF2 iterations for the key's encryption and the MAC (node-forge writes the count in 2 bytes: < 65536). */
-export const PFX_ITERATIONS = 10_000;
+/** PBKDF2 iterations for the key and the MAC: OpenSSL 3’s own default for `pkcs12 -export` (node-forge is pure JavaScript). */
+export const PFX_ITERATIONS = 2048;
 
 /**
  * A PKCS#12 whose private key is encrypted with PBES2: PBKDF2 with HMAC-SHA256 and AES-256-CBC
