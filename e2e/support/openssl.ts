@@ -4,7 +4,7 @@
  * CA:TRUE), thumbprints as OpenSSL computes them, and a test CA that signs a CSR as a vendor's CA
  * would. Each spec removes its directory in afterAll.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,6 +27,13 @@ export class OpenSsl {
 
   run(...args: string[]): string {
     return execFileSync('openssl', args, { cwd: this.dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  }
+
+  /** Stdout and stderr together (`pkcs12 -info` prints its facts on stderr). */
+  runAll(...args: string[]): string {
+    const r = spawnSync('openssl', args, { cwd: this.dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
+    return `${r.stdout}${r.stderr}`;
   }
 
   path(name: string): string {

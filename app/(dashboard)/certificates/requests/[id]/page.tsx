@@ -28,7 +28,7 @@ export default async function CertificateRequestPage({ params }: Props) {
         breadcrumbs={[{ href: '/certificates', label: 'Certificates' }]}
         description="Certificate request (CSR) waiting for the vendor’s CA. Rekey holds its private key, encrypted; send the request below to the CA and upload the certificate it issues here."
       />
-      <div className="grid gap-6 xl:grid-cols-2">
+      <div className="grid gap-6 xl:grid-cols-2 [&>*]:min-w-0">
         <Card>
           <CardHeader>
             <CardTitle>1 · Send the request to the CA</CardTitle>
