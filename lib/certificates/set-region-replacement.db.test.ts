@@ -72,10 +72,8 @@ describe('setRegionReplacement', () => {
     const previous = await certificate(731, region);
     const b = buildCert({ subject: 'CN=uploaded-for-one-connector', slot: 732 });
     const { id } = await importCertificate(
-      db,
-      { id: null, label: 'uploader' },
+      { db, actor: { id: null, label: 'uploader' }, now },
       { file: new File([b.pem], 'vendor.cer') },
-      now,
     );
     expect((await db.certificate.findUniqueOrThrow({ where: { id } })).region).toBeNull();
     const before = (await regionReplacementImpacts(db, now)).find((i) => i.region === region);
