@@ -239,7 +239,7 @@ export default async function TenantPage({ params, searchParams }: Props) {
         />
       </section>
 
-      <div className="mb-6 grid gap-6 xl:grid-cols-2">
+      <div className="mb-6 grid grid-cols-1 gap-6 xl:grid-cols-2">
         <Card>
           <CardHeader>
             <CardTitle>Facts</CardTitle>

@@ -99,7 +99,7 @@ export default async function NewCampaignPage({ searchParams }: Props) {
         </Alert>
       ) : null}
 
-      <div className="grid gap-6 xl:grid-cols-[minmax(0,22rem)_minmax(0,1fr)]">
+      <div className="grid grid-cols-1 gap-6 xl:grid-cols-[minmax(0,22rem)_minmax(0,1fr)]">
         <Card>
           <CardHeader>
             <CardTitle>1. Connectors</CardTitle>
