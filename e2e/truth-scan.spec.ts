@@ -210,7 +210,8 @@ test('a tenant never scanned: "Not scanned recently" on the overview tile, the t
   }
 
   await signIn(page, USERS.viewer, `/tenants/${t.id}`);
-  await expect(page.getByRole('alert').filter({ hasText: 'Not scanned recently' })).toContainText('never scanned');
+  await expect(page.getByText('Not scanned recently: Rekey cannot vouch for this tenant now')).toBeVisible();
+  await expect(page.getByText(/^Last known state: .*, never scanned\.$/)).toBeVisible();
   const shown = await everyClaim(page, db);
   const tile = shown.figures.find((f) => f.where === 'the overview tile "Not scanned recently"')!;
   expect(tile.value).toBeGreaterThanOrEqual(1);
