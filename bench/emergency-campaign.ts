@@ -324,7 +324,7 @@ export async function run(
     const ws = Array.from({ length: workerProcesses }, () => startWorker());
     workers.push(...ws.map((x) => x.child));
     const dead = () => ws.find((x) => x.child.exitCode !== null || x.child.signalCode !== null);
-    for (const deadline = Date.now() + 60_000; !ws.every((x) => x.log().includes('worker running'));) {
+    for (const deadline = Date.now() + 300_000; !ws.every((x) => x.log().includes('worker running'));) {
       if (dead() || Date.now() > deadline) throw new Error(`a worker did not start:\n${(dead() ?? ws[0]!).log()}`);
       await sleep(100);
     }

@@ -10,7 +10,7 @@
  * re-reads the tenant and finishes what the crashed run started without duplicating anything.
  */
 import { randomUUID } from 'node:crypto';
-import { appendAuditEvent, SYSTEM_ACTOR, type Actor } from '@/lib/audit/append-audit-event';
+import { appendAuditEvents, SYSTEM_ACTOR, type Actor, type AuditInput } from '@/lib/audit/append-audit-event';
 import { db, Prisma } from '@/lib/db';
 import { factsFromObserved, toObservedCredentialsJson } from '@/lib/detection/observed-credentials';
 import type { ObservedCredential } from '@/lib/graph/describe-key-credential';
@@ -299,11 +299,14 @@ async function runOneStep(
           { type: 'rotation.needs_attention', rotation: ref, entered: r.state !== 'NEEDS_ATTENTION', errorMessage },
           meta,
         );
+      if (!goOn)
+        for (const eff of result.effects) if (eff.type === 'enqueue_advance') await enqueueAdvance(tx, r.id, eff.runAt);
       // A delegated rotation's steps act with the customer admin's token: audited as that admin.
+      // The step's event (and the rotation's end) in one append — one chain lock and head read —
+      // and last, so the chain lock, which every audited transaction waits for, is held only
+      // until the commit that follows.
       const actor = stepActorOf(r.stepActor);
-      await appendAuditEvent(
-        tx,
-        actor,
+      const audit: AuditInput[] = [
         {
           action: `rotation.step.${r.step}`,
           targetType: 'rotation',
@@ -319,24 +322,16 @@ async function runOneStep(
             ...(success?.facts ? { facts: success.facts } : {}),
           },
         },
-        now,
-      );
-      if (isTerminal(result.state)) {
-        await appendAuditEvent(
-          tx,
-          actor,
-          {
-            action: `rotation.${result.state.toLowerCase()}`,
-            targetType: 'rotation',
-            targetId: r.id,
-            tenantId: r.connector.tenantId,
-            after: { state: result.state, error: result.error },
-          },
-          now,
-        );
-      }
-      if (!goOn)
-        for (const eff of result.effects) if (eff.type === 'enqueue_advance') await enqueueAdvance(tx, r.id, eff.runAt);
+      ];
+      if (isTerminal(result.state))
+        audit.push({
+          action: `rotation.${result.state.toLowerCase()}`,
+          targetType: 'rotation',
+          targetId: r.id,
+          tenantId: r.connector.tenantId,
+          after: { state: result.state, error: result.error },
+        });
+      await appendAuditEvents(tx, actor, audit, now);
     });
   } catch (e) {
     if (isRekeyError(e) && e.code === 'CONFLICT') return { kind: 'stale', reason: e.message };
