@@ -45,7 +45,6 @@ const APP_DB_ALLOWLIST = [
   'app/(dashboard)/certificates/actions.ts',
   'app/(dashboard)/certificates/new/page.tsx',
   'app/(dashboard)/certificates/page.tsx',
-  'app/(dashboard)/rotations/_lib/rotation-queries.ts',
 ];
 
 export default tseslint.config(
