@@ -217,13 +217,6 @@ export type RouteFn<P> = (request: Request, context: { params: Promise<P> }) => 
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export function jsonError(code: ErrorCode, message: string, extra: Partial<ActionError> = {}): Response {
-  return Response.json(
-    { ok: false, error: { code, message, ...extra } },
-    { status: httpStatusFor(code), headers: { 'cache-control': 'no-store' } },
-  );
-}
-
 async function readRouteInput(request: Request, max: number): Promise<unknown> {
   if (SAFE_METHODS.has(request.method)) {
     const out: Record<string, string | string[]> = {};
