@@ -3,11 +3,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '@/lib/auth/principal';
 import { db } from '@/lib/db';
 import { getDetectionSettings, loadDetectionSettings } from '@/lib/detection/detection-settings';
+import { fleetScopeFor } from '@/lib/fleet/fleet-scope';
 import { getFleetOverviewFor } from '@/lib/fleet/get-fleet-overview';
 import { listConnectorsFor } from '@/lib/fleet/list-connectors';
 import { listFilterOptionsFor } from '@/lib/fleet/list-filter-options';
 import { listTenantsFor } from '@/lib/fleet/list-tenants';
-import { getSecurityReportFor } from '@/lib/reports/get-security-report';
+import { getSecurityReport, getSecurityReportFor } from '@/lib/reports/get-security-report';
 import { buildSampleFleet } from '@/lib/testing/fleet-builders';
 import { createUseCaseContext } from '@/lib/use-case-defaults';
 
@@ -55,7 +56,11 @@ describe('the fleet and report reads’ (ctx, input) entry points scope to the c
     });
 
     const report = await getSecurityReportFor(bravoViewer, { days: 30 });
-    expect(report.summary).toMatchObject({ population: 3, exposedNow: 2 });
+    expect(report.summary.exposedNow).toBe(2);
+    expect(report.summary).toEqual(
+      (await getSecurityReport(db, fleetScopeFor(bravoViewer.principal!, 'viewer'), { now, days: 30 })).summary,
+    );
+    expect((await getSecurityReportFor(system, { days: 30 })).summary.exposedNow).toBe(3);
     expect(report.generatedAt).toEqual(now);
 
     expect((await listFilterOptionsFor(bravoViewer)).groups).toEqual(['B']);
