@@ -11,7 +11,7 @@ import { getCustomerPage } from '@/lib/invitations/get-customer-page';
 import { findInvitationByToken, recordInvitationStep } from '@/lib/invitations/open-invitation';
 import { sendInvitationReminders } from '@/lib/invitations/send-invitation-reminders';
 import { closeMailPools } from '@/lib/notifications/send-mail';
-import { startSmtpSink, type SmtpSink } from '@/lib/notifications/test-servers';
+import { startSmtpSink, type SmtpSink } from '@/lib/testing/test-servers';
 import { seedDefaults } from '@/lib/seed/seed-defaults';
 import { buildCertificate } from '@/lib/testing/fleet-builders';
 

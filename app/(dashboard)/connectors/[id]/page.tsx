@@ -19,7 +19,7 @@ import { readObservedCredentials } from '@/lib/detection/observed-credentials';
 import type { StatusReason } from '@/lib/status/classify-connector';
 import { formatDate, formatDateTime, formatNumber, formatRelativeTime } from '@/lib/utils';
 import { CredentialTable, type CredentialRow } from '../../rotations/_components/credential-table';
-import { findActiveRotation, listConnectorRotations } from '../../rotations/_lib/rotation-queries';
+import { findActiveRotation, listConnectorRotations } from '@/lib/rotation/rotation-queries';
 import { requireTenantPage } from '../../rotations/_lib/page-access';
 import { MODE_LABEL } from '../../rotations/_lib/step-labels';
 import { RemoveCredential } from './_components/remove-credential';
@@ -40,8 +40,8 @@ export default async function ConnectorPage({ params }: Props) {
   const [drift, evidence, rotations, active] = await Promise.all([
     getConnectorDrift(c.id, { caller: principal }),
     getTenantEvidence(c.tenantId, { caller: principal }, { connectorId: c.id, pageSize: 15 }),
-    listConnectorRotations(c.id),
-    findActiveRotation(c.id),
+    listConnectorRotations(ctx, { connectorId: c.id }),
+    findActiveRotation(ctx, { connectorId: c.id }),
   ]);
   const canOperate = canAccessTenant(principal, c.tenant, 'operator');
   const reasons = (c.statusReasons as unknown as StatusReason[] | null) ?? [];
