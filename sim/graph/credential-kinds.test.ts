@@ -117,7 +117,7 @@ describe('client secrets (passwordCredentials)', () => {
   it('addPassword needs Application.ReadWrite.OwnedBy/All (Application.Read.All → 403), even on the caller itself', async () => {
     const t = plain(2);
     const c = t.connectors[0]!;
-    sim.admin.revokeConsent(t.id, manifest.managementApp.appId, 'remove-roles');
+    sim.admin.revokeConsent(t.id, manifest.managementApp.appId, 'remove-app-roles');
     try {
       sim.admin.grantAppRoles(t.id, manifest.managementApp.appId, ['Application.Read.All']);
       const err = await graphError(
@@ -126,7 +126,7 @@ describe('client secrets (passwordCredentials)', () => {
       expect(err.statusCode).toBe(403);
       expect(err.code).toBe('Authorization_RequestDenied');
     } finally {
-      sim.admin.revokeConsent(t.id, manifest.managementApp.appId, 'remove-roles');
+      sim.admin.revokeConsent(t.id, manifest.managementApp.appId, 'remove-app-roles');
       sim.admin.grantAppRoles(t.id, manifest.managementApp.appId, [...MANAGEMENT_GRAPH_ROLES]);
     }
   });
@@ -198,14 +198,14 @@ describe('federated identity credentials', () => {
     const t = plain(4);
     const c = t.connectors[0]!;
     const base = `/applications/${c.applicationObjectId}/federatedIdentityCredentials`;
-    sim.admin.revokeConsent(t.id, manifest.managementApp.appId, 'remove-roles');
+    sim.admin.revokeConsent(t.id, manifest.managementApp.appId, 'remove-app-roles');
     try {
       sim.admin.grantAppRoles(t.id, manifest.managementApp.appId, ['Application.Read.All']);
       const graph = graphFor(t.id);
       expect(((await graph.api(base).get()) as { value: unknown[] }).value).toEqual([]);
       expect((await graphError(graph.api(base).post(fic('x')))).statusCode).toBe(403);
     } finally {
-      sim.admin.revokeConsent(t.id, manifest.managementApp.appId, 'remove-roles');
+      sim.admin.revokeConsent(t.id, manifest.managementApp.appId, 'remove-app-roles');
       sim.admin.grantAppRoles(t.id, manifest.managementApp.appId, [...MANAGEMENT_GRAPH_ROLES]);
     }
   });
