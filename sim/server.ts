@@ -158,6 +158,11 @@ export interface SimAdmin {
       endDateTime?: string;
     },
   ): { keyId: string; hint: string | null; secretText: string; startDateTime: string; endDateTime: string };
+  /** Removes a client secret directly (test clean-up); false when it was not there. */
+  removePasswordCredentialDirect(
+    tenantId: string,
+    input: { appId: string; keyId: string; target?: 'application' | 'servicePrincipal' },
+  ): boolean;
   /** A federated identity credential added behind Rekey's back (no lag; Graph's limits apply). */
   addFederatedCredentialDirect(
     tenantId: string,
@@ -717,6 +722,15 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
       directory.touch();
       const { keyId, hint, startDateTime, endDateTime } = record;
       return { keyId, hint, secretText, startDateTime, endDateTime };
+    },
+    removePasswordCredentialDirect(tenantId, input) {
+      const tenant = tenantOf(tenantId);
+      const appId = input.appId.toLowerCase();
+      const rec = input.target === 'servicePrincipal' ? tenant.spsByAppId.get(appId) : tenant.appsByAppId.get(appId);
+      if (!rec || !rec.passwordCredentials.some((p) => p.keyId === input.keyId)) return false;
+      rec.passwordCredentials = rec.passwordCredentials.filter((p) => p.keyId !== input.keyId);
+      directory.touch();
+      return true;
     },
     addFederatedCredentialDirect(tenantId, input) {
       const created = plantFederatedCredential(tenantOf(tenantId), input);

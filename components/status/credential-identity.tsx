@@ -26,14 +26,13 @@ export function CredentialIdentity({ c }: { c: Identity }) {
   if (c.kind === 'secret')
     return (
       <span>
-        client secret <Mono>{c.hint ? `${c.hint}…` : 'no hint'}</Mono> (key <Mono>{c.keyId}</Mono>)
+        hint <Mono>{c.hint ? `${c.hint}…` : 'none'}</Mono>, key <Mono>{c.keyId}</Mono>
       </span>
     );
   if (c.kind === 'federated')
     return (
       <span>
-        federated credential <Mono>{c.name ?? c.keyId}</Mono>: issuer{' '}
-        <Mono className="break-all">{c.issuer ?? ''}</Mono>, subject{' '}
+        <Mono>{c.name ?? c.keyId}</Mono>: issuer <Mono className="break-all">{c.issuer ?? ''}</Mono>, subject{' '}
         <Mono className="break-all">{c.subject ?? ''}</Mono>
         {c.audiences?.length ? (
           <>

@@ -183,6 +183,13 @@ export async function handleControl(
       }
       if (action === 'POST password-credentials')
         return json(200, sim.admin.addPasswordCredentialDirect(tenantId, parse(PasswordSchema, body)));
+      if (action === 'POST password-credentials/remove')
+        return json(200, {
+          removed: sim.admin.removePasswordCredentialDirect(
+            tenantId,
+            parse(PasswordSchema.pick({ appId: true, target: true }).extend({ keyId: z.string() }), body),
+          ),
+        });
       if (action === 'POST federated-credentials')
         return json(200, sim.admin.addFederatedCredentialDirect(tenantId, parse(FederatedSchema, body)));
     }
