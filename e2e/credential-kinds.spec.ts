@@ -13,7 +13,7 @@ import { appCredentialKinds, postJson, type SimManifest } from './support/simula
 const dataDir = path.resolve(process.env.E2E_DATA_DIR ?? '.data/e2e');
 const simUrl = `https://localhost:${process.env.E2E_SIM_PORT ?? '4453'}`;
 const ca = () => fs.readFileSync(path.join(dataDir, 'sim', 'ca.pem'), 'utf8');
-type Manifest = SimManifest & {
+type Manifest = Omit<SimManifest, 'tenants'> & {
   tenants: (SimManifest['tenants'][number] & {
     scenarios: string[];
     connectors: { appId: string; displayName: string }[];
@@ -29,7 +29,8 @@ test('a planted client secret shows as drift on the tenant page; an admin remove
   // A plain tenant (no scenario) with a connector; not the one consent.spec revokes (the last plain one).
   const t = m.tenants.find((x) => x.scenarios.length === 0 && x.connectors.length > 0)!;
   const c = t.connectors[0]!;
-  const read = () => appCredentialKinds({ simUrl, ca: ca(), manifest: m, tenantId: t.id, appId: c.appId });
+  const read = () =>
+    appCredentialKinds({ simUrl, ca: ca(), manifest: m as SimManifest, tenantId: t.id, appId: c.appId });
   const planted = await postJson<{ keyId: string; hint: string; secretText: string }>(
     `${simUrl}/_sim/tenants/${t.id}/password-credentials`,
     ca(),
