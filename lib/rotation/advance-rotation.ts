@@ -12,7 +12,11 @@
 import { randomUUID } from 'node:crypto';
 import { appendAuditEvents, SYSTEM_ACTOR, type Actor, type AuditInput } from '@/lib/audit/append-audit-event';
 import { db, Prisma } from '@/lib/db';
-import { factsFromObserved, toObservedCredentialsJson } from '@/lib/detection/observed-credentials';
+import {
+  factsFromObserved,
+  readObservedCredentials,
+  toObservedCredentialsJson,
+} from '@/lib/detection/observed-credentials';
 import type { ObservedCredential } from '@/lib/graph/describe-key-credential';
 import { RekeyError, isRekeyError } from '@/lib/errors';
 import { isTransient } from '@/lib/graph/graph-errors';
@@ -262,6 +266,14 @@ async function runOneStep(
       if (result.state === 'SUCCEEDED') {
         // What the last verification read is now what the tenant holds; re-classify from it.
         const after = (facts as { after?: { at: string; app: ObservedCredential[]; sp: ObservedCredential[] } }).after;
+        // The verification reads certificates only: client secrets and federated credentials seen
+        // by the last scan stay on record (a rotation does not remove them; they stay drift).
+        const otherKinds = after
+          ? readObservedCredentials(
+              (await tx.connector.findUnique({ where: { id: r.connectorId }, select: { observedCredentials: true } }))
+                ?.observedCredentials,
+            ).filter((o) => o.kind)
+          : [];
         await tx.connector.update({
           where: { id: r.connectorId },
           data: {
@@ -269,9 +281,10 @@ async function runOneStep(
             expectedThumbprints: [r.toCertificate.sha1Thumbprint.toUpperCase()],
             ...(after
               ? {
-                  observedCredentials: toObservedCredentialsJson(
-                    [...after.app, ...after.sp].map(factsFromObserved),
-                  ) as Prisma.InputJsonValue,
+                  observedCredentials: toObservedCredentialsJson([
+                    ...[...after.app, ...after.sp].map(factsFromObserved),
+                    ...otherKinds,
+                  ]) as Prisma.InputJsonValue,
                   observedAt: new Date(after.at),
                   driftDetail: Prisma.DbNull,
                 }

@@ -207,3 +207,49 @@ export async function managementAppRoles(opts: {
     return null;
   }
 }
+
+/**
+ * The client secrets (keyIds) and federated identity credentials (ids) of one application, read as
+ * Microsoft would be read (the management app's token; `$select=passwordCredentials` and
+ * `/federatedIdentityCredentials`) — for checks after planting or removing them (issue 18).
+ */
+export async function appCredentialKinds(opts: {
+  simUrl: string;
+  ca: string;
+  manifest: SimManifest;
+  tenantId: string;
+  appId: string;
+}): Promise<{ secrets: string[]; federated: string[] }> {
+  const m = opts.manifest.managementApp;
+  const cca = new ConfidentialClientApplication({
+    auth: {
+      clientId: m.appId,
+      authority: `${opts.simUrl}/${opts.tenantId}`,
+      knownAuthorities: [new URL(opts.simUrl).host],
+      clientCertificate: {
+        thumbprintSha256: m.thumbprintSha256,
+        privateKey: fs.readFileSync(m.privateKeyPath, 'utf8'),
+      },
+    },
+    system: { networkClient: networkClient(opts.ca) },
+  });
+  const token = (await cca.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] }))!
+    .accessToken;
+  const headers = { authorization: `Bearer ${token}` };
+  const app = await getJson<{ id: string; passwordCredentials: { keyId: string }[] }>(
+    `${opts.simUrl}/v1.0/applications(appId='${opts.appId}')?$select=id,passwordCredentials`,
+    opts.ca,
+    headers,
+  );
+  if (app.status !== 200) throw new Error(`reading application ${opts.appId}: HTTP ${app.status}`);
+  const fics = await getJson<{ value: { id: string }[] }>(
+    `${opts.simUrl}/v1.0/applications/${app.body.id}/federatedIdentityCredentials`,
+    opts.ca,
+    headers,
+  );
+  if (fics.status !== 200) throw new Error(`reading federated credentials of ${opts.appId}: HTTP ${fics.status}`);
+  return {
+    secrets: app.body.passwordCredentials.map((p) => p.keyId),
+    federated: fics.body.value.map((f) => f.id),
+  };
+}
