@@ -64,7 +64,7 @@ test('a planted client secret shows as drift on the tenant page; an admin remove
       .filter({ hasText: keyId });
     await expect(unknown).toContainText('Unknown client secret on the application');
     await unknown.getByRole('button', { name: 'Remove unknown credential' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Remove this credential from the tenant?' });
+    const dialog = page.getByRole('alertdialog', { name: 'Remove this credential from the tenant?' });
     await expect(dialog).toContainText('Anyone who knows this client secret');
     await dialog.getByLabel(/Type .* to confirm/).fill(keyId.slice(0, 8));
     await dialog.getByRole('button', { name: 'Remove credential' }).click();
