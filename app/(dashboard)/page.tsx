@@ -24,7 +24,7 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 
 export default async function OverviewPage({ searchParams }: Props) {
   const ctx = await pageContext('viewer');
-  const { principal, now } = ctx;
+  const { now } = ctx;
   const sp = await searchParams;
   const filters = parseFleetFilters(sp);
   const [o, options] = await Promise.all([getFleetOverviewFor(ctx, { filters }), listFilterOptionsFor(ctx)]);

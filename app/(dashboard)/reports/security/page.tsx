@@ -40,7 +40,6 @@ export default async function SecurityReportPage({ searchParams }: Props) {
   const filters = parseFleetFilters(sp);
   const daysParam = Number(firstParam(sp.days));
   const days = WINDOWS.includes(daysParam) ? daysParam : 30;
-  const { now } = ctx;
   const [r, options] = await Promise.all([getSecurityReportFor(ctx, { days, filters }), listFilterOptionsFor(ctx)]);
   const keep = {
     region: filters.region,
