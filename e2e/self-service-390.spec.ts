@@ -21,8 +21,14 @@ async function noSidewaysScroll(page: Page, what: string, width: number): Promis
     scroll: document.scrollingElement!.scrollWidth,
     inner: window.innerWidth,
     // The widest element that sticks out of the viewport, to say what to fix when this fails.
+    // (Not one inside a container that scrolls on its own, such as a wide table's: that is allowed.)
     culprit: [...document.querySelectorAll<HTMLElement>('main *, header *')]
       .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+      .filter((e) => {
+        for (let a = e.parentElement; a; a = a.parentElement)
+          if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(a).overflowX)) return false;
+        return true;
+      })
       .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].slice(0, 4).join('.')}`)
       .slice(-3)
       .join(' | '),

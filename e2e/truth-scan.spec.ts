@@ -130,7 +130,7 @@ test('a drifted credential: named stale until Scan now, then the pages, the over
   const pageSaysDrift = await connectorPageClaim(page, c!);
   expect(pageSaysDrift.status).toBe('drift');
   const unknown = page.getByRole('list', { name: 'Unknown credentials' });
-  await expect(unknown).toContainText('Unknown credential on the application');
+  await expect(unknown).toContainText('Unknown certificate on the application');
   await expect(unknown).toContainText(sha1);
   expect(await driftShown(page)).toEqual({ chart: before.chart + 1, list: before.list + 1 });
 
