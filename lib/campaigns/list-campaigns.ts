@@ -8,6 +8,7 @@ import { deriveCampaignOutcome, itemTally, VERIFIED_ON_TARGET, type ItemTally } 
 
 type ItemKey = Exclude<keyof ItemTally, 'needsAttention' | 'skippedOnTarget'>;
 import { isFleetWide, tenantScopeWhere, type Principal } from '@/lib/auth/principal';
+import type { UseCaseContext } from '@/lib/use-case';
 
 export async function listCampaigns(
   db: Db,
@@ -77,4 +78,12 @@ export async function listCampaigns(
     };
   });
   return { rows, total, page, pageSize };
+}
+
+/** The campaigns the caller may view, a page at a time. */
+export function listCampaignsFor(
+  ctx: Pick<UseCaseContext, 'db' | 'principal'>,
+  input: { page?: number; pageSize?: number },
+) {
+  return listCampaigns(ctx.db, { principal: ctx.principal, ...input });
 }

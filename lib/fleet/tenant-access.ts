@@ -13,6 +13,7 @@
 import { Prisma, type Db } from '@/lib/db';
 import { loadDetectionSettings } from '@/lib/detection/detection-settings';
 import { TENANT_ACCESS_VALUES, type TenantAccess } from '@/lib/fleet/statuses';
+import type { UseCaseContext } from '@/lib/use-case';
 
 export { TENANT_ACCESS_VALUES, type TenantAccess };
 
@@ -99,4 +100,9 @@ export async function countTenantAccess(
     notScannedRecently: row?.notScanned ?? 0,
     exposedUnreadable: row?.exposed ?? 0,
   };
+}
+
+/** The status policy's maximum scan age (hours), for the caller's context. */
+export function getMaxScanAgeHours(ctx: Pick<UseCaseContext, 'db'>): Promise<number> {
+  return loadMaxScanAgeHours(ctx.db);
 }

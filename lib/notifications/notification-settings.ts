@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { Db, Prisma } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { NOTIFICATION_KINDS, type NotificationKind } from '@/lib/notifications/notification-event';
+import type { UseCaseContext } from '@/lib/use-case';
 
 export const NOTIFICATION_SETTING_KEY = 'notifications';
 
@@ -90,4 +91,9 @@ export function webhookUrlFromEnv(value = process.env.REKEY_NOTIFY_WEBHOOK_URL):
   } catch {
     throw new RekeyError('CONFIG', 'REKEY_NOTIFY_WEBHOOK_URL must be an http(s) URL.');
   }
+}
+
+/** The notification settings, for the caller's context (lib/use-case.ts). */
+export function getNotificationSettingsFor(ctx: Pick<UseCaseContext, 'db'>): Promise<NotificationSettings> {
+  return getNotificationSettings(ctx.db);
 }

@@ -8,6 +8,8 @@ import type { Db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { tenantSql, type FleetScope } from '@/lib/fleet/fleet-scope';
 import { readFacts, type CredentialList } from '@/lib/rotation/rotation-facts';
+import type { UseCaseContext } from '@/lib/use-case';
+import { callerFleetScope } from '@/lib/fleet/caller-scope';
 
 export interface CertRef {
   sha1Thumbprint: string;
@@ -219,4 +221,12 @@ export async function getTenantEvidencePack(
     unknownSignIns,
     auditEvents: audit.map((a) => ({ ...a, seq: a.seq.toString() })),
   };
+}
+
+/** One tenant's evidence pack for the caller; NOT_FOUND when `ctx.principal` may not view it. */
+export function getTenantEvidencePackFor(
+  ctx: Pick<UseCaseContext, 'db' | 'principal' | 'now'>,
+  input: { tenantId: string },
+): Promise<TenantEvidencePack> {
+  return getTenantEvidencePack(ctx.db, callerFleetScope(ctx), input.tenantId, { now: ctx.now });
 }

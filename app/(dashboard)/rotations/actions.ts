@@ -4,14 +4,12 @@ import { redirect } from 'next/navigation';
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { defineAction } from '@/lib/auth/action';
-import { getDetectionSettings } from '@/lib/detection/detection-settings';
-import { findFirstUseAfter, type FirstUseResult } from '@/lib/detection/first-use-after-rotation';
 import { RekeyError } from '@/lib/errors';
 import { cancelRotation } from '@/lib/rotation/cancel-rotation';
-import { getRotationEvidence } from '@/lib/rotation/get-rotation-evidence';
+import { checkFirstUse } from '@/lib/rotation/check-first-use';
 import { retryRotation } from '@/lib/rotation/retry-rotation';
 import { findArmingPreflight, markPreflightUsed } from '@/lib/rotation/preflight-record';
-import { requireTrustedReplacement } from '@/lib/rotation/preflight-trust';
+import { requireTrustedReplacementFor } from '@/lib/rotation/preflight-trust';
 import { startRotation } from '@/lib/rotation/start-rotation';
 
 const StartInput = z.object({
@@ -40,7 +38,7 @@ export const startRotationAction = defineAction({
     if (armed.status === 'used')
       throw new RekeyError('CONFLICT', `This preflight already started rotation ${armed.rotationId}; open it instead.`);
     if (armed.status !== 'armed') throw new RekeyError('CONFLICT', armed.message);
-    await requireTrustedReplacement(ctx.db, input.toCertificateId, { what: 'This certificate' });
+    await requireTrustedReplacementFor(ctx, { certificateId: input.toCertificateId, what: 'This certificate' });
     // startRotation loads, authorizes (operator of the connector's tenant) and checks the typed
     // confirmation of a delete-first rotation: once, in one place.
     const rotation = await startRotation(ctx, {
@@ -81,32 +79,15 @@ export const cancelRotationAction = defineAction({
   },
 });
 
-export type FirstUseView =
-  | { status: 'used'; at: string; ipAddress: string; fromVendorRange: boolean; resource: string | null }
-  | { status: 'not_yet'; checkedSignIns: number; checkedAt: string }
-  | { status: 'unavailable'; message: string };
+export type { FirstUseView } from '@/lib/rotation/check-first-use';
 
 /** Step 6 (optional): has the vendor's service signed in with the new key since the rotation began? */
 export const checkFirstUseAction = defineAction({
   name: 'rotations.first_use',
   role: 'viewer',
   input: RotationInput,
-  handler: async ({ rotationId }, ctx): Promise<FirstUseView> => {
-    const ev = await getRotationEvidence(ctx, rotationId);
-    // Rekey's own verification sign-in with the new key happens before the rotation finishes; only
-    // later sign-ins are the vendor's service.
-    if (ev.rotation.state !== 'SUCCEEDED' || !ev.rotation.finishedAt)
-      throw new RekeyError('CONFLICT', "The vendor's first sign-in can be checked once the rotation has succeeded.");
-    const keyId = ev.facts.add?.keyId ?? undefined;
-    const { vendorCidrs } = await getDetectionSettings(ctx);
-    const r: FirstUseResult = await findFirstUseAfter(ctx.graph(ev.tenant.entraTenantId).gateway, {
-      tenant: { id: ev.tenant.entraTenantId, name: ev.tenant.displayName },
-      appId: ev.connector.appId,
-      keyId,
-      sha1: ev.to.sha1,
-      after: ev.rotation.finishedAt,
-      vendorCidrs,
-    });
+  handler: ({ rotationId }, ctx) => checkFirstUse(ctx, { rotationId }),
+});
     if (r.status === 'used')
       return {
         status: 'used',
