@@ -11,6 +11,7 @@ import type { Db, Prisma } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { NOTIFICATION_KINDS, type NotificationKind } from '@/lib/notifications/notification-event';
 import type { UseCaseContext } from '@/lib/use-case';
+import { requireSettingsAdmin } from '@/lib/settings/require-settings-admin';
 
 export const NOTIFICATION_SETTING_KEY = 'notifications';
 
@@ -93,7 +94,10 @@ export function webhookUrlFromEnv(value = process.env.REKEY_NOTIFY_WEBHOOK_URL):
   }
 }
 
-/** The notification settings, for the caller's context (lib/use-case.ts). */
-export function getNotificationSettingsFor(ctx: Pick<UseCaseContext, 'db'>): Promise<NotificationSettings> {
+/** The notification settings, for a fleet-wide admin (settings are fleet-wide) or a trusted caller. */
+export async function getNotificationSettingsFor(
+  ctx: Pick<UseCaseContext, 'db' | 'principal'>,
+): Promise<NotificationSettings> {
+  requireSettingsAdmin(ctx, 'Notification settings');
   return getNotificationSettings(ctx.db);
 }

@@ -13,6 +13,7 @@ import { remediationsSql, windowStartFor } from '@/lib/reports/get-security-repo
 import { EXPOSED_SQL } from '@/lib/reports/report-sql';
 import type { UseCaseContext } from '@/lib/use-case';
 import { callerFleetScope } from '@/lib/fleet/caller-scope';
+import { requireCallerRole } from '@/lib/auth/caller-role';
 
 export const SECURITY_REPORT_COLUMNS = [
   'tenant',
@@ -124,5 +125,6 @@ export function exportSecurityReportFor(
   ctx: Pick<UseCaseContext, 'db' | 'principal' | 'now'>,
   input: { days?: number; filters?: FleetFilters },
 ): AsyncGenerator<string> {
+  requireCallerRole(ctx, 'viewer', 'The security report');
   return exportSecurityReport(ctx.db, callerFleetScope(ctx), { ...input, now: ctx.now });
 }

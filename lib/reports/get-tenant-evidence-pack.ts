@@ -10,6 +10,7 @@ import { tenantSql, type FleetScope } from '@/lib/fleet/fleet-scope';
 import { readFacts, type CredentialList } from '@/lib/rotation/rotation-facts';
 import type { UseCaseContext } from '@/lib/use-case';
 import { callerFleetScope } from '@/lib/fleet/caller-scope';
+import { requireCallerRole } from '@/lib/auth/caller-role';
 
 export interface CertRef {
   sha1Thumbprint: string;
@@ -224,9 +225,10 @@ export async function getTenantEvidencePack(
 }
 
 /** One tenant's evidence pack for the caller; NOT_FOUND when `ctx.principal` may not view it. */
-export function getTenantEvidencePackFor(
+export async function getTenantEvidencePackFor(
   ctx: Pick<UseCaseContext, 'db' | 'principal' | 'now'>,
   input: { tenantId: string },
 ): Promise<TenantEvidencePack> {
+  requireCallerRole(ctx, 'viewer', 'An evidence pack');
   return getTenantEvidencePack(ctx.db, callerFleetScope(ctx), input.tenantId, { now: ctx.now });
 }

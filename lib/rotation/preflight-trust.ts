@@ -11,7 +11,6 @@ import { certificateMatchesKey } from '@/lib/certs/certificate-matches-key';
 import { Prisma, type Db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { openForCertificate } from '@/lib/vault/key-ring';
-import type { UseCaseContext } from '@/lib/use-case';
 
 export interface TrustSubject {
   id: string;
@@ -117,13 +116,4 @@ export async function requireTrustedReplacement(
       `${opts.what ?? `Certificate ${cert.sha1Thumbprint}`} cannot be a replacement: ${reason}`,
       { reason: 'UNTRUSTED_REPLACEMENT', certificateId: cert.id },
     );
-}
-
-/** requireTrustedReplacement for a use case's caller (lib/use-case.ts). */
-export function requireTrustedReplacementFor(
-  ctx: Pick<UseCaseContext, 'db'>,
-  input: { certificateId: string; currentCertificateId?: string | null; what?: string },
-): Promise<void> {
-  const { certificateId, ...opts } = input;
-  return requireTrustedReplacement(ctx.db, certificateId, opts);
 }

@@ -33,7 +33,7 @@ import { LiveRefresh } from './_components/live-refresh';
 export const metadata: Metadata = { title: 'Campaign · Rekey' };
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
-type Item = Awaited<ReturnType<typeof listCampaignItems>>['rows'][number];
+type Item = Awaited<ReturnType<typeof listCampaignItemsFor>>['rows'][number];
 
 const ITEM_KEYS: StackKey[] = [
   { key: 'SUCCEEDED', label: 'Succeeded', tone: 'success' },
