@@ -5,6 +5,7 @@
  * sign-ins from unknown addresses, and the tenant's audit trail. NOT_FOUND outside the scope.
  */
 import type { Db } from '@/lib/db';
+import { isGuid } from '@/lib/text/guid';
 import { RekeyError } from '@/lib/errors';
 import { tenantSql, type FleetScope } from '@/lib/fleet/fleet-scope';
 import { readFacts, type CredentialList } from '@/lib/rotation/rotation-facts';
@@ -106,7 +107,7 @@ export async function getTenantEvidencePack(
   opts: { now: Date; maxSignIns?: number; maxAuditEvents?: number },
 ): Promise<TenantEvidencePack> {
   const notFound = new RekeyError('NOT_FOUND', 'Tenant not found.');
-  if (!/^[0-9a-f-]{36}$/i.test(tenantId)) throw notFound;
+  if (!isGuid(tenantId)) throw notFound;
   const visible = await db.$queryRaw<
     { id: string }[]
   >`SELECT t.id FROM "Tenant" t WHERE t.id = ${tenantId}::uuid AND ${tenantSql(scope, {})}`;
