@@ -66,7 +66,22 @@ export default tseslint.config(
   {
     // No exceptions: every page, action and route under app/ goes through lib (issue 15).
     files: ['app/**'],
-    rules: { 'no-restricted-imports': ['error', noDbOrGraphInApp] },
+    rules: {
+      'no-restricted-imports': ['error', noDbOrGraphInApp],
+      // Nor the database handle a context carries: a page passes the whole context to a use case
+      // `(ctx, input)`, which takes the database (and the caller's scope) from it.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name='db']",
+          message: 'Pass the context to a use case (ctx, input); app/ never takes ctx.db (issue 15).',
+        },
+        {
+          selector: "ObjectPattern > Property[key.name='db']",
+          message: 'Pass the context to a use case (ctx, input); app/ never takes ctx.db (issue 15).',
+        },
+      ],
+    },
   },
   {
     files: ['lib/graph/**'],

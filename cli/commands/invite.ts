@@ -9,6 +9,7 @@ import { EXIT, UsageError, str, strs, type Command } from '../command';
 import { day, emitRows, iso, listOptions, outputMode, type Column } from '../output';
 import { asOption, withRuntime } from '../session';
 import { RekeyError } from '@/lib/errors';
+import { isGuid } from '@/lib/text/guid';
 import type { InvitationRow } from '@/lib/invitations/list-invitations';
 
 const MAX_CSV_BYTES = 5 * 1024 * 1024;
@@ -215,8 +216,7 @@ export const inviteCommands: Command[] = [
     async run({ values, positionals }, io) {
       if (positionals.length !== 1) throw new UsageError('give exactly one invitation id');
       const id = positionals[0]!;
-      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
-        throw new UsageError(`"${id}" is not an invitation id`);
+      if (!isGuid(id)) throw new UsageError(`"${id}" is not an invitation id`);
       return withRuntime(values, async (ctx) => {
         const { revokeInvitation } = await import('@/lib/invitations/revoke-invitation');
         const res = await revokeInvitation(id.toLowerCase(), {

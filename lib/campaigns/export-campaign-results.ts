@@ -8,6 +8,7 @@ import type { Principal } from '@/lib/auth/principal';
 import { RekeyError } from '@/lib/errors';
 import { csvLine } from '@/lib/csv';
 import { requireCampaignScope, requireUuid } from '@/lib/campaigns/campaign-access';
+import type { UseCaseContext } from '@/lib/use-case';
 
 export const CAMPAIGN_RESULT_COLUMNS = [
   'tenant',
@@ -88,4 +89,12 @@ export async function* exportCampaignResults(
     if (rows.length < size) return;
     after = rows[rows.length - 1]!.id;
   }
+}
+
+/** A campaign's results as CSV lines for the caller (refused outside `ctx.principal`'s scope). */
+export function exportCampaignResultsFor(
+  ctx: Pick<UseCaseContext, 'db' | 'principal'>,
+  input: { campaignId: string },
+): AsyncGenerator<string> {
+  return exportCampaignResults(ctx.db, input.campaignId, { principal: ctx.principal });
 }

@@ -1,9 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { buildCertificate, buildConnectorType, buildTenant } from '@/lib/testing/fleet-builders';
-import { exportCampaignResults } from '@/lib/campaigns/export-campaign-results';
-import { getCampaignProgress, listCampaignItems } from '@/lib/campaigns/get-campaign-progress';
+import { exportCampaignResults, exportCampaignResultsFor } from '@/lib/campaigns/export-campaign-results';
+import {
+  getCampaignProgress,
+  getCampaignProgressFor,
+  listCampaignItems,
+  listCampaignItemsFor,
+} from '@/lib/campaigns/get-campaign-progress';
+import { listCampaignsFor } from '@/lib/campaigns/list-campaigns';
 import { principal } from '@/lib/campaigns/testing/campaign-fixture';
+import type { Principal } from '@/lib/auth/principal';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 const now = new Date('2026-12-01T12:00:00Z');
 const min = (m: number) => new Date(now.getTime() + m * 60_000);
@@ -237,5 +245,42 @@ describe('results export', () => {
     expect(evil).toContain(`"'=HYPERLINK(""http://evil"")"`);
     expect(evil).toContain(',SKIPPED,Already on the new certificate.,,,,,,\r\n');
     expect(lines.filter((l) => l.includes(',SUCCEEDED,'))).toHaveLength(3);
+  });
+});
+
+describe('the (ctx, input) entry points scope to the caller', () => {
+  const ctxOf = (p?: Principal) =>
+    createUseCaseContext({ actor: { id: null, label: 'test' }, now, ...(p ? { principal: p } : {}) });
+  const drain = async (lines: AsyncGenerator<string>) => {
+    const out: string[] = [];
+    for await (const l of lines) out.push(l);
+    return out;
+  };
+
+  it('a scoped operator of Bravo sees neither the campaign (it reaches other tenants) nor its items or results', async () => {
+    const bravoOperator = ctxOf(principal('operator', { tenantIds: [bravoTenantId] }));
+    await expect(getCampaignProgressFor(bravoOperator, { campaignId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(listCampaignItemsFor(bravoOperator, { campaignId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(drain(exportCampaignResultsFor(bravoOperator, { campaignId }))).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    const listed = await listCampaignsFor(bravoOperator, { pageSize: 100 });
+    expect(listed.rows.map((c) => c.id)).not.toContain(campaignId);
+  });
+
+  it('a signed-in user without a role is refused; a fleet-wide viewer and the trusted caller see what the (db) reads see', async () => {
+    const noRole = ctxOf({ userId: 'u', email: 'u@example.test', name: 'u', roles: [] });
+    await expect(listCampaignsFor(noRole, {})).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(listCampaignItemsFor(noRole, { campaignId })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+
+    const viewer = ctxOf(principal('viewer'));
+    expect((await listCampaignsFor(viewer, { pageSize: 100 })).rows.map((c) => c.id)).toContain(campaignId);
+    expect(await getCampaignProgressFor(viewer, { campaignId })).toEqual(
+      await getCampaignProgress(db, campaignId, { now }),
+    );
+    const items = await listCampaignItemsFor(ctxOf(), { campaignId, region: 'US', pageSize: 2, page: 2 });
+    expect(items.total).toBe(5);
+    expect(items.rows.map((r) => r.connector.tenant.displayName)).toEqual(['Delta', 'Delta']);
+    expect(await drain(exportCampaignResultsFor(viewer, { campaignId }))).toHaveLength(10);
   });
 });

@@ -12,6 +12,7 @@ import { estimateCompletion, type DeadlineRisk } from '@/lib/campaigns/estimate-
 import { readWaveSpecs } from '@/lib/campaigns/tick-campaign';
 import { deriveCampaignOutcome, VERIFIED_ON_TARGET, type CampaignOutcome } from '@/lib/campaigns/campaign-outcome';
 import type { WaveSpec } from '@/lib/campaigns/plan-waves';
+import type { UseCaseContext } from '@/lib/use-case';
 
 export const ITEM_STATES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'SKIPPED', 'CANCELLED'] as const;
 export type ItemState = (typeof ITEM_STATES)[number];
@@ -255,4 +256,21 @@ export async function listCampaignItems(
     }),
   ]);
   return { rows, total, page, pageSize };
+}
+
+/** A campaign's progress for the caller at `ctx.now` (refused outside `ctx.principal`'s scope). */
+export function getCampaignProgressFor(
+  ctx: Pick<UseCaseContext, 'db' | 'principal' | 'now'>,
+  input: { campaignId: string },
+): Promise<CampaignProgress> {
+  return getCampaignProgress(ctx.db, input.campaignId, { now: ctx.now, principal: ctx.principal });
+}
+
+/** A page of a campaign's items for the caller (refused outside `ctx.principal`'s scope). */
+export function listCampaignItemsFor(
+  ctx: Pick<UseCaseContext, 'db' | 'principal'>,
+  input: ListCampaignItemsInput & { campaignId: string },
+) {
+  const { campaignId, ...rest } = input;
+  return listCampaignItems(ctx.db, campaignId, rest, { principal: ctx.principal });
 }

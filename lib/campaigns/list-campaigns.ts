@@ -8,6 +8,8 @@ import { deriveCampaignOutcome, itemTally, VERIFIED_ON_TARGET, type ItemTally } 
 
 type ItemKey = Exclude<keyof ItemTally, 'needsAttention' | 'skippedOnTarget'>;
 import { isFleetWide, tenantScopeWhere, type Principal } from '@/lib/auth/principal';
+import type { UseCaseContext } from '@/lib/use-case';
+import { requireCallerRole } from '@/lib/auth/caller-role';
 
 export async function listCampaigns(
   db: Db,
@@ -77,4 +79,13 @@ export async function listCampaigns(
     };
   });
   return { rows, total, page, pageSize };
+}
+
+/** The campaigns the caller may view (every tenant they touch in the caller's scope), a page at a time. */
+export async function listCampaignsFor(
+  ctx: Pick<UseCaseContext, 'db' | 'principal'>,
+  input: { page?: number; pageSize?: number },
+) {
+  requireCallerRole(ctx, 'viewer', 'Campaigns');
+  return listCampaigns(ctx.db, { principal: ctx.principal, ...input });
 }

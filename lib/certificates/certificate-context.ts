@@ -4,17 +4,16 @@
  * CLI on the server without --as, the demo seed, jobs). Certificates are fleet-wide objects; the
  * connectors that use them are tenant-owned and shown only within the principal's scope.
  */
-import { hasRole, roleLabel, tenantScopeWhere, type Role } from '@/lib/auth/principal';
+import { requireCallerRole } from '@/lib/auth/caller-role';
+import { tenantScopeWhere, type Role } from '@/lib/auth/principal';
 import type { Prisma } from '@/lib/db';
-import { RekeyError } from '@/lib/errors';
 import type { UseCaseContext } from '@/lib/use-case';
 
 export type CertificateContext = Pick<UseCaseContext, 'db' | 'actor' | 'now' | 'principal'>;
 
 /** Refuses a signed-in principal below `min` (FORBIDDEN naming what needs it); trusted callers pass. */
 export function requireCertificateRole(ctx: CertificateContext, min: Role, what: string): void {
-  if (ctx.principal && !hasRole(ctx.principal, min))
-    throw new RekeyError('FORBIDDEN', `${what} needs the ${roleLabel(min)} role.`, { need: min });
+  requireCallerRole(ctx, min, what);
 }
 
 /** The tenants whose connectors the caller may see (every tenant for a trusted caller). */

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { escapedControlCharacterProblem, refuseControlCharacters } from '@/lib/text/single-line';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { parseCertificateInput, type ParsedBundle } from '@/lib/certs/parse-certificate-input';
+import { certificateColumns } from '@/lib/certs/certificate-facts';
 import { validateForEntra } from '@/lib/certs/validate-for-entra';
 import { summarize, type InspectionResult } from '@/lib/certificates/certificate-views';
 import { requireCertificateRole, type CertificateContext } from '@/lib/certificates/certificate-context';
@@ -146,18 +147,7 @@ export async function importCertificate(
     }
     const row = await tx.certificate.create({
       data: {
-        sha1Thumbprint: leaf.sha1Thumbprint,
-        sha256Thumbprint: leaf.sha256Thumbprint,
-        serialNumber: leaf.serialNumber,
-        subject: leaf.subject,
-        issuer: leaf.issuer,
-        notBefore: leaf.notBefore,
-        notAfter: leaf.notAfter,
-        keyType: leaf.keyType,
-        keySize: leaf.keySize ?? null,
-        curve: leaf.curve ?? null,
-        signatureAlgorithm: leaf.signatureAlgorithm,
-        der: Buffer.from(leaf.derBase64, 'base64'),
+        ...certificateColumns(leaf),
         sealedPrivateKey: sealed,
         source: 'uploaded',
         label: input.label || null,

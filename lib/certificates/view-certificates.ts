@@ -5,6 +5,7 @@
  * Connectors are tenant-owned: listed and counted only within the caller's scope.
  */
 import { hasRole, isFleetWide } from '@/lib/auth/principal';
+import { isGuid } from '@/lib/text/guid';
 import { derToPem } from '@/lib/certs/certificate-facts';
 import { requireCertificateRole, viewerScope, type CertificateContext } from '@/lib/certificates/certificate-context';
 import { exportConfirmText } from '@/lib/certificates/export-certificate-pfx';
@@ -16,8 +17,6 @@ import {
 } from '@/lib/certificates/list-certificates';
 import { regionReplacementImpacts } from '@/lib/certificates/set-region-replacement';
 import { RekeyError } from '@/lib/errors';
-
-const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
 
 /** The inventory page: one page of certificates, and the CSRs still waiting for their certificate. */
 export async function browseCertificates(
@@ -40,7 +39,7 @@ export async function browseCertificates(
 /** One certificate's page, or null when there is none with that id. */
 export async function viewCertificate(ctx: CertificateContext, input: { id: string }) {
   requireCertificateRole(ctx, 'viewer', 'A certificate’s page');
-  if (!isUuid(input.id)) return null;
+  if (!isGuid(input.id)) return null;
   const c = await getCertificate(ctx.db, input.id, viewerScope(ctx));
   if (!c) return null;
   const { der, ...rest } = c;
@@ -64,7 +63,7 @@ export async function viewCertificate(ctx: CertificateContext, input: { id: stri
 /** The public certificate as a file (PEM or DER). Never key material. */
 export async function downloadPublicCertificate(ctx: CertificateContext, input: { id: string; format: 'pem' | 'cer' }) {
   requireCertificateRole(ctx, 'viewer', 'Downloading a certificate');
-  const c = isUuid(input.id)
+  const c = isGuid(input.id)
     ? await ctx.db.certificate.findUnique({ where: { id: input.id }, select: { der: true, sha1Thumbprint: true } })
     : null;
   if (!c) throw new RekeyError('NOT_FOUND', 'That certificate does not exist.');
@@ -78,7 +77,7 @@ export async function downloadPublicCertificate(ctx: CertificateContext, input: 
 /** A CSR's page: its PEM (public), and the certificate it became once completed. */
 export async function viewCertificateRequest(ctx: CertificateContext, input: { id: string }) {
   requireCertificateRole(ctx, 'viewer', 'A certificate request');
-  if (!isUuid(input.id)) return null;
+  if (!isGuid(input.id)) return null;
   const r = await ctx.db.certificateRequest.findUnique({
     where: { id: input.id },
     select: { id: true, subject: true, csrPem: true, createdAt: true, completedAt: true, certificateId: true },

@@ -287,6 +287,28 @@ export function certificateFactsFromDer(
   return facts;
 }
 
+/**
+ * The inventory columns a certificate's facts fill (a Certificate row, without what the DER does not
+ * say: source, label, region, a sealed key). The one builder for every row made from a DER: the
+ * tenant scan's discovered certificates and the test helper lib/testing/store-certificate.ts.
+ */
+export function certificateColumns(f: CertificateFacts) {
+  return {
+    sha1Thumbprint: f.sha1Thumbprint,
+    sha256Thumbprint: f.sha256Thumbprint,
+    serialNumber: f.serialNumber,
+    subject: f.subject,
+    issuer: f.issuer,
+    notBefore: f.notBefore,
+    notAfter: f.notAfter,
+    keyType: f.keyType,
+    keySize: f.keySize ?? null,
+    curve: f.curve ?? null,
+    signatureAlgorithm: f.signatureAlgorithm,
+    der: new Uint8Array(Buffer.from(f.derBase64, 'base64')),
+  };
+}
+
 /** Uppercase hex without separators; accepts "aa:bb", "aa bb", lowercase. */
 export function normalizeThumbprint(value: string): string {
   return value.replace(/[^0-9a-fA-F]/g, '').toUpperCase();

@@ -4,103 +4,33 @@
  * (never their secret value), the "remove unknown credential" action removes them (confirmed,
  * audited) and the simulator no longer holds them.
  */
-import fs from 'node:fs';
-import { X509Certificate } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR } from '@/lib/audit/append-audit-event';
+import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { getConnectorDrift } from '@/lib/detection/get-connector-drift';
 import { readObservedCredentials } from '@/lib/detection/observed-credentials';
 import { removeUnknownCredential } from '@/lib/detection/remove-unknown-credential';
 import { scanDrift } from '@/lib/detection/scan-drift';
-import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
-import { seedDefaults } from '@/lib/seed/seed-defaults';
+import { withSimFleet } from '@/lib/testing/fleet-builders';
 import { scanTenant } from '@/lib/tenants/scan-tenant';
-import { createUseCaseContext } from '@/lib/use-case-defaults';
 
-let gs: GraphSim;
-const now = new Date();
-const tenantIdByEntra = new Map<string, string>();
-
-async function buildInventory(gs: GraphSim) {
-  const m = gs.manifest;
-  await seedDefaults(db);
-  await db.setting.update({ where: { key: 'detection.vendorCidrs' }, data: { value: m.vendor.egressIpRanges } });
-  const type = await db.connectorType.findFirstOrThrow();
-  const certIds = new Map<string, string>();
-  for (const c of m.vendor.certificates) {
-    const x = new X509Certificate(fs.readFileSync(c.certificatePath));
-    const row = await db.certificate.create({
-      data: {
-        sha1Thumbprint: c.thumbprintSha1,
-        sha256Thumbprint: c.thumbprintSha256,
-        serialNumber: x.serialNumber.toUpperCase(),
-        subject: c.subject,
-        issuer: x.issuer.split('\n').reverse().join(', '),
-        notBefore: new Date(c.notBefore),
-        notAfter: new Date(c.notAfter),
-        keyType: 'RSA',
-        keySize: 2048,
-        signatureAlgorithm: 'sha256WithRSAEncryption',
-        der: x.raw,
-        source: 'discovered',
-        label: c.name,
-      },
-    });
-    certIds.set(c.name, row.id);
-  }
-  for (const t of m.tenants) {
-    const tenant = await db.tenant.create({
-      data: {
-        entraTenantId: t.id,
-        displayName: t.name,
-        defaultDomain: t.domain,
-        region: t.region,
-        consentState: t.managementConsent === 'granted' ? 'consented' : 'not_consented',
-        connectors: {
-          create: t.connectors.map((c) => {
-            const sha1 = m.vendor.certificates.find((v) => v.name === c.certificate)!.thumbprintSha1;
-            return {
-              connectorTypeId: type.id,
-              displayName: c.displayName,
-              appId: c.appId,
-              appObjectId: c.applicationObjectId,
-              spObjectId: c.servicePrincipalId,
-              currentCertificateId: certIds.get(c.certificate)!,
-              expectedThumbprints: [sha1],
-            };
-          }),
-        },
-      },
-    });
-    tenantIdByEntra.set(t.id, tenant.id);
-  }
-}
-
-const ctx = () => createUseCaseContext({ actor: SYSTEM_ACTOR, now, graph: () => gs.graph });
-const rekeyId = (entra: string) => tenantIdByEntra.get(entra)!;
-
-beforeAll(async () => {
-  gs = await startGraphSim();
-  await buildInventory(gs);
-}, 120_000);
-
-afterAll(async () => {
-  await gs?.close();
-});
+const fleet = withSimFleet(470);
+const ctx = () => ({ ...fleet.ctx, now: new Date() });
 
 describe('client secrets and federated credentials of a certificate connector', () => {
   it('a planted secret and FIC are drift after a scan, are removed by the action, audited, and gone from the tenant', async () => {
-    const t = gs.tenant();
-    const c = t.connectors[0]!;
-    const secret = gs.sim.admin.addPasswordCredentialDirect(t.id, { appId: c.appId, displayName: 'backdoor' });
-    const fic = gs.sim.admin.addFederatedCredentialDirect(t.id, {
+    const { gs } = fleet;
+    const t = await fleet.onboard('Kinds Ltd', [
+      { displayName: 'Mailbox Archive Sync', certificates: [fleet.cert('kinds').pem] },
+    ]);
+    const c = { appId: t.appIds[0]! };
+    const secret = gs.sim.admin.addPasswordCredentialDirect(t.simTenantId, { appId: c.appId, displayName: 'backdoor' });
+    const fic = gs.sim.admin.addFederatedCredentialDirect(t.simTenantId, {
       appId: c.appId,
       name: 'gh-deploy',
       issuer: 'https://token.actions.githubusercontent.com',
       subject: 'repo:mallory/tools:ref:refs/heads/main',
     });
-    const r = await scanDrift(ctx(), { tenantIds: [rekeyId(t.id)] });
+    const r = await scanDrift(ctx(), { tenantIds: [t.tenantId] });
     expect(r.tenants[0]).toMatchObject({ ok: true });
     const conn = await db.connector.findFirstOrThrow({ where: { appId: c.appId } });
     const drift = await getConnectorDrift(conn.id, { caller: 'system' });
@@ -138,7 +68,7 @@ describe('client secrets and federated credentials of a certificate connector', 
       expect(done.removed).toBe(true);
     }
     // The simulator no longer holds either.
-    const app = gs.sim.admin.getTenant(t.id).appsByAppId.get(c.appId)!;
+    const app = gs.sim.admin.getTenant(t.simTenantId).appsByAppId.get(c.appId)!;
     expect(app.passwordCredentials.map((p) => p.keyId)).not.toContain(secret.keyId);
     expect((app.federatedIdentityCredentials ?? []).map((f) => f.id)).not.toContain(fic.id);
     const after = await getConnectorDrift(conn.id, { caller: 'system' });
@@ -159,19 +89,18 @@ describe('client secrets and federated credentials of a certificate connector', 
   });
 
   it('discovery (the tenant scan) records a secret on the service principal too', async () => {
-    const t = gs.manifest.tenants.filter((x) => x.managementConsent === 'granted' && x.connectors.length > 0)[1]!;
-    const c = t.connectors[0]!;
-    const secret = gs.sim.admin.addPasswordCredentialDirect(t.id, { appId: c.appId, target: 'servicePrincipal' });
-    try {
-      await scanTenant(ctx(), { tenantId: rekeyId(t.id) });
-      const conn = await db.connector.findFirstOrThrow({ where: { appId: c.appId } });
-      const seen = readObservedCredentials(conn.observedCredentials).filter((o) => o.kind);
-      expect(seen).toEqual([
-        expect.objectContaining({ kind: 'secret', keyId: secret.keyId, on: 'servicePrincipal', hint: secret.hint }),
-      ]);
-    } finally {
-      const sp = gs.sim.admin.getTenant(t.id).spsByAppId.get(c.appId)!;
-      sp.passwordCredentials = sp.passwordCredentials.filter((p) => p.keyId !== secret.keyId);
-    }
+    const t = await fleet.onboard(
+      'Kinds SP Ltd',
+      [{ displayName: 'Continuity Monitor', certificates: [fleet.cert('kinds-sp').pem] }],
+      { scan: false },
+    );
+    const appId = t.appIds[0]!;
+    const secret = fleet.gs.sim.admin.addPasswordCredentialDirect(t.simTenantId, { appId, target: 'servicePrincipal' });
+    await scanTenant(ctx(), { tenantId: t.tenantId });
+    const conn = await db.connector.findFirstOrThrow({ where: { appId } });
+    const seen = readObservedCredentials(conn.observedCredentials).filter((o) => o.kind);
+    expect(seen).toEqual([
+      expect.objectContaining({ kind: 'secret', keyId: secret.keyId, on: 'servicePrincipal', hint: secret.hint }),
+    ]);
   });
 });

@@ -3,6 +3,7 @@
  * role — a scan writes state), or all (a fleet-wide operator), optionally narrowed by a filter.
  */
 import { requireTenantAccess } from '@/lib/auth/tenant-access';
+import { isGuid } from '@/lib/text/guid';
 import type { Db, Prisma } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { requireFleetWide, type Caller } from '@/lib/detection/detection-access';
@@ -30,7 +31,7 @@ export async function selectScanTenants(
   if (selection.tenantIds.length === 0) throw new RekeyError('BAD_INPUT', 'Name at least one tenant, or scan all.');
   // Rekey's tenant id or the Entra tenant (directory) id.
   const ids = [...new Set(selection.tenantIds.map((i) => i.trim().toLowerCase()))];
-  const uuids = ids.filter((i) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(i));
+  const uuids = ids.filter(isGuid);
   const found = await db.tenant.findMany({
     where: { OR: [{ id: { in: uuids } }, { entraTenantId: { in: uuids } }] },
     select,

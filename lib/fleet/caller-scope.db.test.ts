@@ -9,6 +9,10 @@ import { listConnectorsFor } from '@/lib/fleet/list-connectors';
 import { listFilterOptionsFor } from '@/lib/fleet/list-filter-options';
 import { listTenantsFor } from '@/lib/fleet/list-tenants';
 import { getSecurityReport, getSecurityReportFor } from '@/lib/reports/get-security-report';
+import { exportSecurityReportFor } from '@/lib/reports/export-security-report';
+import { getTenantEvidencePackFor } from '@/lib/reports/get-tenant-evidence-pack';
+import { getMaxScanAgeHours, loadMaxScanAgeHours } from '@/lib/fleet/tenant-access';
+import { getNotificationSettings, getNotificationSettingsFor } from '@/lib/notifications/notification-settings';
 import { buildSampleFleet } from '@/lib/testing/fleet-builders';
 import { createUseCaseContext } from '@/lib/use-case-defaults';
 
@@ -71,5 +75,50 @@ describe('the fleet and report reads’ (ctx, input) entry points scope to the c
 
   it('reads the detection settings through the context as through the database', async () => {
     expect(await getDetectionSettings(ctxOf())).toEqual(await loadDetectionSettings(db));
+  });
+
+  it('a scoped operator gets the evidence pack of a tenant in scope only; another tenant’s is NOT_FOUND', async () => {
+    const bravoOperator = ctxOf(
+      principal([{ role: 'operator', allTenants: false, tenantIds: [fleet.bravo.id], groups: [] }]),
+    );
+    expect((await getTenantEvidencePackFor(bravoOperator, { tenantId: fleet.bravo.id })).tenant.id).toBe(
+      fleet.bravo.id,
+    );
+    await expect(getTenantEvidencePackFor(bravoOperator, { tenantId: fleet.alpha.id })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    expect((await getTenantEvidencePackFor(ctxOf(), { tenantId: fleet.alpha.id })).tenant.id).toBe(fleet.alpha.id);
+  });
+
+  it('the security report export holds the caller’s tenants only', async () => {
+    const bravoViewer = ctxOf(principal([{ role: 'viewer', allTenants: false, tenantIds: [], groups: ['B'] }]));
+    const drain = async (lines: AsyncGenerator<string>) => {
+      const out: string[] = [];
+      for await (const l of lines) out.push(l);
+      return out;
+    };
+    const scoped = (await drain(exportSecurityReportFor(bravoViewer, { days: 30 }))).slice(1);
+    const all = (await drain(exportSecurityReportFor(ctxOf(), { days: 30 }))).slice(1);
+    expect(scoped.length).toBeGreaterThan(0);
+    expect(scoped.every((l) => l.startsWith('Bravo,'))).toBe(true);
+    expect(all.length).toBeGreaterThan(scoped.length);
+  });
+
+  it('refuses a signed-in user without a role, and keeps the fleet-wide settings to the roles their pages need', async () => {
+    const noRole = ctxOf(principal([]));
+    await expect(getTenantEvidencePackFor(noRole, { tenantId: fleet.bravo.id })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    expect(() => exportSecurityReportFor(noRole, {})).toThrow('needs the Viewer role');
+    await expect(getMaxScanAgeHours(noRole)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const bravoViewer = ctxOf(principal([{ role: 'viewer', allTenants: false, tenantIds: [], groups: ['B'] }]));
+    expect(await getMaxScanAgeHours(bravoViewer)).toBe(await loadMaxScanAgeHours(db));
+    // Notification settings are fleet-wide: a scoped admin acts as an operator and may not read them.
+    const scopedAdmin = ctxOf(
+      principal([{ role: 'admin', allTenants: false, tenantIds: [fleet.bravo.id], groups: [] }]),
+    );
+    await expect(getNotificationSettingsFor(scopedAdmin)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const admin = ctxOf(principal([{ role: 'admin', allTenants: true, tenantIds: [], groups: [] }]));
+    expect(await getNotificationSettingsFor(admin)).toEqual(await getNotificationSettings(db));
   });
 });

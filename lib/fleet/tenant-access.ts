@@ -13,6 +13,8 @@
 import { Prisma, type Db } from '@/lib/db';
 import { loadDetectionSettings } from '@/lib/detection/detection-settings';
 import { TENANT_ACCESS_VALUES, type TenantAccess } from '@/lib/fleet/statuses';
+import type { UseCaseContext } from '@/lib/use-case';
+import { requireCallerRole } from '@/lib/auth/caller-role';
 
 export { TENANT_ACCESS_VALUES, type TenantAccess };
 
@@ -99,4 +101,10 @@ export async function countTenantAccess(
     notScannedRecently: row?.notScanned ?? 0,
     exposedUnreadable: row?.exposed ?? 0,
   };
+}
+
+/** The status policy's maximum scan age (hours): a fleet-wide setting any viewer's pages show. */
+export async function getMaxScanAgeHours(ctx: Pick<UseCaseContext, 'db' | 'principal'>): Promise<number> {
+  requireCallerRole(ctx, 'viewer', 'The status policy');
+  return loadMaxScanAgeHours(ctx.db);
 }

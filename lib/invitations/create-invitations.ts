@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { Actor } from '@/lib/audit/append-audit-event';
+import { isGuid } from '@/lib/text/guid';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { db as defaultDb, Prisma, type Db } from '@/lib/db';
 import { untrustedReplacements } from '@/lib/rotation/preflight-trust';
@@ -76,7 +77,6 @@ export interface CreateInvitationsResult {
   skipped: { target: string; reason: string }[];
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DOMAIN = /^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
 
 function bad(message: string, details?: Record<string, unknown>): RekeyError {
@@ -156,10 +156,10 @@ async function tenantTargets(
   const out: Target[] = [];
   for (const { ref, email, line } of refs) {
     const where = line !== undefined ? ` (line ${line})` : '';
-    const isGuid = GUID.test(ref);
-    if (!isGuid && !DOMAIN.test(ref)) throw bad(`"${ref}"${where} is neither a tenant id nor a domain.`);
+    const byId = isGuid(ref);
+    if (!byId && !DOMAIN.test(ref)) throw bad(`"${ref}"${where} is neither a tenant id nor a domain.`);
     const tenant = await db.tenant.findFirst({
-      where: isGuid
+      where: byId
         ? { OR: [{ id: ref.toLowerCase() }, { entraTenantId: ref.toLowerCase() }] }
         : { defaultDomain: { equals: ref, mode: 'insensitive' } },
       select: { ...TENANT_SELECT, connectors: { select: { id: true, displayName: true } } },
@@ -179,8 +179,8 @@ async function tenantTargets(
     requireFleetWide(caller, 'operator', 'Inviting a tenant Rekey does not manage');
     out.push({
       tenantId: null,
-      entraTenantId: isGuid ? ref.toLowerCase() : null,
-      tenantDomain: isGuid ? null : ref.toLowerCase(),
+      entraTenantId: byId ? ref.toLowerCase() : null,
+      tenantDomain: byId ? null : ref.toLowerCase(),
       connectorId: null,
       region: null,
       email,

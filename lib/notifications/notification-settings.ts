@@ -10,6 +10,8 @@ import { z } from 'zod';
 import type { Db, Prisma } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { NOTIFICATION_KINDS, type NotificationKind } from '@/lib/notifications/notification-event';
+import type { UseCaseContext } from '@/lib/use-case';
+import { requireSettingsAdmin } from '@/lib/settings/require-settings-admin';
 
 export const NOTIFICATION_SETTING_KEY = 'notifications';
 
@@ -90,4 +92,12 @@ export function webhookUrlFromEnv(value = process.env.REKEY_NOTIFY_WEBHOOK_URL):
   } catch {
     throw new RekeyError('CONFIG', 'REKEY_NOTIFY_WEBHOOK_URL must be an http(s) URL.');
   }
+}
+
+/** The notification settings, for a fleet-wide admin (settings are fleet-wide) or a trusted caller. */
+export async function getNotificationSettingsFor(
+  ctx: Pick<UseCaseContext, 'db' | 'principal'>,
+): Promise<NotificationSettings> {
+  requireSettingsAdmin(ctx, 'Notification settings');
+  return getNotificationSettings(ctx.db);
 }

@@ -11,6 +11,9 @@ import { connectorSql, type FleetScope } from '@/lib/fleet/fleet-scope';
 import { csvLine } from '@/lib/csv';
 import { remediationsSql, windowStartFor } from '@/lib/reports/get-security-report';
 import { EXPOSED_SQL } from '@/lib/reports/report-sql';
+import type { UseCaseContext } from '@/lib/use-case';
+import { callerFleetScope } from '@/lib/fleet/caller-scope';
+import { requireCallerRole } from '@/lib/auth/caller-role';
 
 export const SECURITY_REPORT_COLUMNS = [
   'tenant',
@@ -115,4 +118,13 @@ export async function* exportSecurityReport(
     if (rows.length < size) return;
     after = rows[rows.length - 1]!.connectorId;
   }
+}
+
+/** The security report as CSV lines for the caller: the tenants `ctx.principal` may view, at `ctx.now`. */
+export function exportSecurityReportFor(
+  ctx: Pick<UseCaseContext, 'db' | 'principal' | 'now'>,
+  input: { days?: number; filters?: FleetFilters },
+): AsyncGenerator<string> {
+  requireCallerRole(ctx, 'viewer', 'The security report');
+  return exportSecurityReport(ctx.db, callerFleetScope(ctx), { ...input, now: ctx.now });
 }

@@ -5,9 +5,13 @@
  * sign-ins from unknown addresses, and the tenant's audit trail. NOT_FOUND outside the scope.
  */
 import type { Db } from '@/lib/db';
+import { isGuid } from '@/lib/text/guid';
 import { RekeyError } from '@/lib/errors';
 import { tenantSql, type FleetScope } from '@/lib/fleet/fleet-scope';
 import { readFacts, type CredentialList } from '@/lib/rotation/rotation-facts';
+import type { UseCaseContext } from '@/lib/use-case';
+import { callerFleetScope } from '@/lib/fleet/caller-scope';
+import { requireCallerRole } from '@/lib/auth/caller-role';
 
 export interface CertRef {
   sha1Thumbprint: string;
@@ -103,7 +107,7 @@ export async function getTenantEvidencePack(
   opts: { now: Date; maxSignIns?: number; maxAuditEvents?: number },
 ): Promise<TenantEvidencePack> {
   const notFound = new RekeyError('NOT_FOUND', 'Tenant not found.');
-  if (!/^[0-9a-f-]{36}$/i.test(tenantId)) throw notFound;
+  if (!isGuid(tenantId)) throw notFound;
   const visible = await db.$queryRaw<
     { id: string }[]
   >`SELECT t.id FROM "Tenant" t WHERE t.id = ${tenantId}::uuid AND ${tenantSql(scope, {})}`;
@@ -219,4 +223,13 @@ export async function getTenantEvidencePack(
     unknownSignIns,
     auditEvents: audit.map((a) => ({ ...a, seq: a.seq.toString() })),
   };
+}
+
+/** One tenant's evidence pack for the caller; NOT_FOUND when `ctx.principal` may not view it. */
+export async function getTenantEvidencePackFor(
+  ctx: Pick<UseCaseContext, 'db' | 'principal' | 'now'>,
+  input: { tenantId: string },
+): Promise<TenantEvidencePack> {
+  requireCallerRole(ctx, 'viewer', 'An evidence pack');
+  return getTenantEvidencePack(ctx.db, callerFleetScope(ctx), input.tenantId, { now: ctx.now });
 }

@@ -4,8 +4,10 @@
  * the same user within PREFLIGHT_FRESH_MS and not yet used. Start links the rotation it armed, so
  * the wizard's URL after Start (Back, refresh) shows that rotation rather than a re-armed Confirm.
  */
-import { db, type Prisma } from '@/lib/db';
+import type { Db, Prisma } from '@/lib/db';
 import type { PreflightCheck } from '@/lib/rotation/preflight-checks';
+import { isGuid } from '@/lib/text/guid';
+import type { UseCaseContext } from '@/lib/use-case';
 
 /** A passing preflight arms Confirm for 15 minutes; after that the tenant may have changed. */
 export const PREFLIGHT_FRESH_MS = 15 * 60_000;
@@ -17,9 +19,8 @@ export interface PreflightKey {
   recreate: boolean;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export async function recordPreflight(
+  db: Db,
   key: PreflightKey,
   result: { ok: boolean; checks: PreflightCheck[] },
   actorId: string | null,
@@ -46,6 +47,7 @@ export type ArmingPreflight =
 
 /** Whether `preflightId` arms Confirm/Start for exactly this connector, certificate and mode. */
 export async function findArmingPreflight(
+  db: Db,
   preflightId: string | null | undefined,
   key: PreflightKey,
   actorId: string | null,
@@ -55,7 +57,7 @@ export async function findArmingPreflight(
     status: 'missing',
     message: 'Run the preflight first: Confirm needs a passing preflight.',
   } as const;
-  if (!preflightId || !UUID.test(preflightId)) return missing;
+  if (!preflightId || !isGuid(preflightId)) return missing;
   const p = await db.rotationPreflight.findUnique({ where: { id: preflightId } });
   if (!p || p.connectorId !== key.connectorId || (actorId && p.actorId !== actorId)) return missing;
   if (p.rotationId) return { status: 'used', rotationId: p.rotationId };
@@ -72,10 +74,21 @@ export async function findArmingPreflight(
 }
 
 /** Links the rotation a preflight started; false when another Start used it first. */
-export async function markPreflightUsed(preflightId: string, rotationId: string): Promise<boolean> {
+export async function markPreflightUsed(db: Db, preflightId: string, rotationId: string): Promise<boolean> {
   const r = await db.rotationPreflight.updateMany({
     where: { id: preflightId, rotationId: null },
     data: { rotationId },
   });
   return r.count === 1;
+}
+
+/**
+ * Whether the caller's preflight `preflightId` arms Confirm/Start for `key` at `ctx.now`: only a
+ * preflight the signed-in user ran counts (a trusted caller without a principal may use any).
+ */
+export function findArmingPreflightFor(
+  ctx: Pick<UseCaseContext, 'db' | 'principal' | 'now'>,
+  input: { preflightId: string | null | undefined; key: PreflightKey },
+): Promise<ArmingPreflight> {
+  return findArmingPreflight(ctx.db, input.preflightId, input.key, ctx.principal?.userId ?? null, ctx.now);
 }

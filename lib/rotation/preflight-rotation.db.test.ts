@@ -17,6 +17,7 @@ import { sealForCertificate } from '@/lib/vault/key-ring';
 import type { RotationDeps } from '@/lib/rotation/rotation-deps';
 import { closeLeasePool } from '@/lib/rotation/rotation-lease';
 import { startRotation } from '@/lib/rotation/start-rotation';
+import { startArmedRotation } from '@/lib/rotation/start-armed-rotation';
 import { rotationFixture, testRotationDeps } from '@/lib/rotation/testing/rotation-fixture';
 import { createUseCaseContext } from '@/lib/use-case-defaults';
 
@@ -138,24 +139,47 @@ describe('the wizard’s stored preflight (ADR 020)', () => {
     const user = '11111111-1111-4111-8111-111111111111';
     const key = { connectorId: f.connector.id, certificateId: f.newCert.id, mode: 'rotate' as const, recreate: false };
     const now = new Date();
-    const pass = await recordPreflight(key, { ok: true, checks: [] }, user, now);
-    const failed = await recordPreflight(key, { ok: false, checks: [] }, user, now);
-    expect(await findArmingPreflight(pass, key, user, now)).toMatchObject({ status: 'armed', id: pass });
-    expect(await findArmingPreflight(failed, key, user, now)).toMatchObject({ status: 'failed' });
-    expect(await findArmingPreflight(pass, { ...key, mode: 'reestablish' }, user, now)).toMatchObject({
+    const pass = await recordPreflight(db, key, { ok: true, checks: [] }, user, now);
+    const failed = await recordPreflight(db, key, { ok: false, checks: [] }, user, now);
+    expect(await findArmingPreflight(db, pass, key, user, now)).toMatchObject({ status: 'armed', id: pass });
+    expect(await findArmingPreflight(db, failed, key, user, now)).toMatchObject({ status: 'failed' });
+    expect(await findArmingPreflight(db, pass, { ...key, mode: 'reestablish' }, user, now)).toMatchObject({
       status: 'mismatch',
     });
-    expect(await findArmingPreflight(pass, key, '22222222-2222-4222-8222-222222222222', now)).toMatchObject({
+    expect(await findArmingPreflight(db, pass, key, '22222222-2222-4222-8222-222222222222', now)).toMatchObject({
       status: 'missing',
     });
-    expect(await findArmingPreflight(pass, key, user, new Date(now.getTime() + 16 * 60_000))).toMatchObject({
+    expect(await findArmingPreflight(db, pass, key, user, new Date(now.getTime() + 16 * 60_000))).toMatchObject({
       status: 'stale',
     });
-    expect(await findArmingPreflight(undefined, key, user, now)).toMatchObject({ status: 'missing' });
+    expect(await findArmingPreflight(db, undefined, key, user, now)).toMatchObject({ status: 'missing' });
     const rotationId = '33333333-3333-4333-8333-333333333333';
-    expect(await markPreflightUsed(pass, rotationId)).toBe(true);
-    expect(await markPreflightUsed(pass, rotationId)).toBe(false);
-    expect(await findArmingPreflight(pass, key, user, now)).toEqual({ status: 'used', rotationId });
+    expect(await markPreflightUsed(db, pass, rotationId)).toBe(true);
+    expect(await markPreflightUsed(db, pass, rotationId)).toBe(false);
+    expect(await findArmingPreflight(db, pass, key, user, now)).toEqual({ status: 'used', rotationId });
+  });
+
+  it('starts a rotation only from an armed preflight of a trusted certificate, once (startArmedRotation)', async () => {
+    const f = await rotationFixture(gs, { index: 7 });
+    const key = { connectorId: f.connector.id, certificateId: f.newCert.id, mode: 'rotate' as const, recreate: false };
+    const now = new Date();
+    const failed = await recordPreflight(db, key, { ok: false, checks: [] }, null, now);
+    await expect(startArmedRotation(ctx(), { ...key, preflightId: failed })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('did not pass'),
+    });
+    expect(await db.rotation.count({ where: { connectorId: f.connector.id } })).toBe(0);
+
+    const pass = await recordPreflight(db, key, { ok: true, checks: [] }, null, now);
+    const rotation = await startArmedRotation(ctx(), { ...key, preflightId: pass });
+    expect(await db.rotationPreflight.findUnique({ where: { id: pass } })).toMatchObject({ rotationId: rotation.id });
+    await expect(startArmedRotation(ctx(), { ...key, preflightId: pass })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining(`already started rotation ${rotation.id}`),
+    });
+    expect(await db.rotation.count({ where: { connectorId: f.connector.id } })).toBe(1);
+    // Leave nothing running for the other tests' fixtures.
+    await db.rotation.updateMany({ where: { id: rotation.id }, data: { state: 'CANCELLED', finishedAt: new Date() } });
   });
 });
 

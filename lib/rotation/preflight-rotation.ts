@@ -16,6 +16,7 @@ import { untrustedReplacements, vaultHoldsMatchingKey } from '@/lib/rotation/pre
 import { evaluatePreflight, type PreflightCheck, type PreflightFacts } from '@/lib/rotation/preflight-checks';
 import type { UseCaseContext } from '@/lib/use-case';
 import { rotationDeps, type RotationDeps } from '@/lib/rotation/rotation-deps';
+import { recordPreflight, type PreflightKey } from '@/lib/rotation/preflight-record';
 
 export const PreflightRotationSchema = z.object({
   connectorId: z.uuid(),
@@ -46,7 +47,7 @@ export async function preflightRotation(
     },
   });
   if (!connector) throw new RekeyError('NOT_FOUND', `Connector ${connectorId} not found.`);
-  if (ctx.principal) await requireTenantAccess(ctx.principal, connector.tenantId, 'operator');
+  if (ctx.principal) await requireTenantAccess(ctx.principal, connector.tenantId, 'operator', ctx.db);
   const cert = await getCertificateByIdOrThumbprint(parsed.data.toCertificateId, ctx.db);
   const deps = depsIn ?? (await rotationDeps());
   const tenant = tenantRefOf(connector.tenant);
@@ -126,4 +127,20 @@ export async function preflightRotation(
     addPath,
     policy,
   });
+}
+
+/**
+ * The wizard's Preflight step: runs the checks for the caller and stores the result (ADR 020), so
+ * Confirm and Start accept only this passing preflight of the same connector, certificate, mode and
+ * user (lib/rotation/start-armed-rotation.ts).
+ */
+export async function runPreflight(
+  ctx: UseCaseContext,
+  input: PreflightKey,
+  deps?: RotationDeps,
+): Promise<{ ok: boolean; checks: PreflightCheck[]; preflightId: string }> {
+  const { connectorId, certificateId, mode, recreate } = input;
+  const result = await preflightRotation(ctx, { connectorId, toCertificateId: certificateId, mode, recreate }, deps);
+  const preflightId = await recordPreflight(ctx.db, input, result, ctx.principal?.userId ?? null, ctx.now);
+  return { ...result, preflightId };
 }

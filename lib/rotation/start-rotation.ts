@@ -39,8 +39,6 @@ export const StartRotationSchema = z.object({
 });
 export type StartRotationInput = z.input<typeof StartRotationSchema>;
 
-export const ONE_ACTIVE_INDEX = 'Rotation_one_active_per_connector';
-
 export async function describeActiveRotation(
   connectorId: string,
   client: Prisma.TransactionClient = db,
@@ -68,7 +66,7 @@ export async function startRotation(ctx: UseCaseContext, input: StartRotationInp
   });
   if (!connector) throw new RekeyError('NOT_FOUND', `Connector ${connectorId} not found.`);
   // authorize
-  if (ctx.principal) await requireTenantAccess(ctx.principal, connector.tenantId, 'operator');
+  if (ctx.principal) await requireTenantAccess(ctx.principal, connector.tenantId, 'operator', ctx.db);
   // validate
   if (mode === 'reestablish' && parsed.data.confirmText !== undefined) {
     if (parsed.data.confirmText.trim() !== connector.displayName)

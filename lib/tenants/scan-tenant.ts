@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
-import { certificateFactsFromDer } from '@/lib/certs/certificate-facts';
+import { certificateColumns, certificateFactsFromDer } from '@/lib/certs/certificate-facts';
 import { db, type Prisma } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
 import {
@@ -201,21 +201,7 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
       if (fresh.length) {
         await tx.certificate.createMany({
           skipDuplicates: true,
-          data: fresh.map((f) => ({
-            sha1Thumbprint: f.sha1Thumbprint,
-            sha256Thumbprint: f.sha256Thumbprint,
-            serialNumber: f.serialNumber,
-            subject: f.subject,
-            issuer: f.issuer,
-            notBefore: f.notBefore,
-            notAfter: f.notAfter,
-            keyType: f.keyType,
-            keySize: f.keySize ?? null,
-            curve: f.curve ?? null,
-            signatureAlgorithm: f.signatureAlgorithm,
-            der: Buffer.from(f.derBase64, 'base64'),
-            source: 'discovered' as const,
-          })),
+          data: fresh.map((f) => ({ ...certificateColumns(f), source: 'discovered' as const })),
         });
       }
       const certs = await tx.certificate.findMany({

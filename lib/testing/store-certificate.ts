@@ -5,7 +5,7 @@
  * `extra` sets what is not in the certificate (region, label, source, or its private key sealed
  * with a given master key).
  */
-import { certificateFactsFromDer } from '@/lib/certs/certificate-facts';
+import { certificateColumns, certificateFactsFromDer } from '@/lib/certs/certificate-facts';
 import type { Db, Prisma } from '@/lib/db';
 import type { MasterKey, MasterKeyRing } from '@/lib/vault/master-key';
 import { sealPrivateKey } from '@/lib/vault/sealed-key';
@@ -34,17 +34,7 @@ export function certificateRow(
   const { privateKeyPem, masterKey, ...rest } = extra;
   if (privateKeyPem && !masterKey) throw new Error('storeCertificate: a private key needs the masterKey to seal it');
   return {
-    sha1Thumbprint: f.sha1Thumbprint,
-    sha256Thumbprint: f.sha256Thumbprint,
-    serialNumber: f.serialNumber,
-    subject: f.subject,
-    issuer: f.issuer,
-    notBefore: f.notBefore,
-    notAfter: f.notAfter,
-    keyType: f.keyType,
-    keySize: f.keySize ?? null,
-    signatureAlgorithm: f.signatureAlgorithm,
-    der: new Uint8Array(der),
+    ...certificateColumns(f),
     sealedPrivateKey: privateKeyPem && masterKey ? sealPrivateKey(privateKeyPem, f.sha256Thumbprint, masterKey) : null,
     source: 'uploaded',
     ...rest,

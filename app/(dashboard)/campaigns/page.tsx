@@ -8,21 +8,21 @@ import { LinkButton } from '@/components/ui/link-button';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { pageContext } from '@/lib/auth/context';
 import { hasRole } from '@/lib/auth/principal';
-import { listCampaigns } from '@/lib/campaigns/list-campaigns';
+import { listCampaignsFor } from '@/lib/campaigns/list-campaigns';
 import { firstParam, formatDateTime, formatNumber } from '@/lib/utils';
 import { campaignCreators } from '@/lib/campaigns/campaign-queries';
 
 export const metadata: Metadata = { title: 'Campaigns · Rekey' };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
-type Row = Awaited<ReturnType<typeof listCampaigns>>['rows'][number] & { createdBy: string };
+type Row = Awaited<ReturnType<typeof listCampaignsFor>>['rows'][number] & { createdBy: string };
 
 export default async function CampaignsPage({ searchParams }: Props) {
   const ctx = await pageContext('viewer');
-  const { db, principal } = ctx;
+  const { principal } = ctx;
   const sp = await searchParams;
   const page = Math.max(Number(firstParam(sp.page)) || 1, 1);
-  const result = await listCampaigns(db, { principal, page });
+  const result = await listCampaignsFor(ctx, { page });
   const createdBy = await campaignCreators(
     ctx,
     result.rows.map((r) => r.id),

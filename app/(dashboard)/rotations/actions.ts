@@ -4,15 +4,10 @@ import { redirect } from 'next/navigation';
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { defineAction } from '@/lib/auth/action';
-import { getDetectionSettings } from '@/lib/detection/detection-settings';
-import { findFirstUseAfter, type FirstUseResult } from '@/lib/detection/first-use-after-rotation';
-import { RekeyError } from '@/lib/errors';
 import { cancelRotation } from '@/lib/rotation/cancel-rotation';
-import { getRotationEvidence } from '@/lib/rotation/get-rotation-evidence';
+import { checkFirstUse } from '@/lib/rotation/check-first-use';
 import { retryRotation } from '@/lib/rotation/retry-rotation';
-import { findArmingPreflight, markPreflightUsed } from '@/lib/rotation/preflight-record';
-import { requireTrustedReplacement } from '@/lib/rotation/preflight-trust';
-import { startRotation } from '@/lib/rotation/start-rotation';
+import { startArmedRotation } from '@/lib/rotation/start-armed-rotation';
 
 const StartInput = z.object({
   connectorId: z.uuid(),
@@ -29,28 +24,15 @@ export const startRotationAction = defineAction({
   input: StartInput,
   handler: async (input, ctx) => {
     // Start needs the stored passing preflight of exactly this connector, certificate and mode, by
-    // this user (ADR 020), and a replacement Rekey can trust.
-    const key = {
+    // this user (ADR 020), and a replacement Rekey can trust: checked, with the authorization, in lib.
+    const rotation = await startArmedRotation(ctx, {
+      preflightId: input.preflightId,
       connectorId: input.connectorId,
       certificateId: input.toCertificateId,
       mode: input.mode,
       recreate: input.recreate === '1',
-    };
-    const armed = await findArmingPreflight(input.preflightId, key, ctx.principal.userId, ctx.now);
-    if (armed.status === 'used')
-      throw new RekeyError('CONFLICT', `This preflight already started rotation ${armed.rotationId}; open it instead.`);
-    if (armed.status !== 'armed') throw new RekeyError('CONFLICT', armed.message);
-    await requireTrustedReplacement(ctx.db, input.toCertificateId, { what: 'This certificate' });
-    // startRotation loads, authorizes (operator of the connector's tenant) and checks the typed
-    // confirmation of a delete-first rotation: once, in one place.
-    const rotation = await startRotation(ctx, {
-      connectorId: input.connectorId,
-      toCertificateId: input.toCertificateId,
-      mode: input.mode,
-      recreate: input.recreate === '1',
-      ...(input.mode === 'reestablish' ? { confirmText: input.confirmText ?? '' } : {}),
+      confirmText: input.confirmText,
     });
-    await markPreflightUsed(armed.id, rotation.id);
     // Drop the browser's cached wizard pages: Back shows the rotation, never a re-armed Confirm.
     revalidatePath('/rotations/new');
     redirect(`/rotations/${rotation.id}`);
@@ -81,42 +63,10 @@ export const cancelRotationAction = defineAction({
   },
 });
 
-export type FirstUseView =
-  | { status: 'used'; at: string; ipAddress: string; fromVendorRange: boolean; resource: string | null }
-  | { status: 'not_yet'; checkedSignIns: number; checkedAt: string }
-  | { status: 'unavailable'; message: string };
-
 /** Step 6 (optional): has the vendor's service signed in with the new key since the rotation began? */
 export const checkFirstUseAction = defineAction({
   name: 'rotations.first_use',
   role: 'viewer',
   input: RotationInput,
-  handler: async ({ rotationId }, ctx): Promise<FirstUseView> => {
-    const ev = await getRotationEvidence(ctx, rotationId);
-    // Rekey's own verification sign-in with the new key happens before the rotation finishes; only
-    // later sign-ins are the vendor's service.
-    if (ev.rotation.state !== 'SUCCEEDED' || !ev.rotation.finishedAt)
-      throw new RekeyError('CONFLICT', "The vendor's first sign-in can be checked once the rotation has succeeded.");
-    const keyId = ev.facts.add?.keyId ?? undefined;
-    const { vendorCidrs } = await getDetectionSettings(ctx);
-    const r: FirstUseResult = await findFirstUseAfter(ctx.graph(ev.tenant.entraTenantId).gateway, {
-      tenant: { id: ev.tenant.entraTenantId, name: ev.tenant.displayName },
-      appId: ev.connector.appId,
-      keyId,
-      sha1: ev.to.sha1,
-      after: ev.rotation.finishedAt,
-      vendorCidrs,
-    });
-    if (r.status === 'used')
-      return {
-        status: 'used',
-        at: r.at.toISOString(),
-        ipAddress: r.ipAddress,
-        fromVendorRange: r.fromVendorRange,
-        resource: r.resource,
-      };
-    if (r.status === 'not_yet')
-      return { status: 'not_yet', checkedSignIns: r.checkedSignIns, checkedAt: ctx.now.toISOString() };
-    return { status: 'unavailable', message: r.message };
-  },
+  handler: ({ rotationId }, ctx) => checkFirstUse(ctx, { rotationId }),
 });

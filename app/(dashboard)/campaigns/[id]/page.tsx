@@ -18,9 +18,9 @@ import { pageContext } from '@/lib/auth/context';
 import { hasRole, isFleetWide } from '@/lib/auth/principal';
 import { DEFAULT_APPROVAL_THRESHOLD } from '@/lib/campaigns/create-campaign';
 import {
-  getCampaignProgress,
+  getCampaignProgressFor,
   ITEM_STATES,
-  listCampaignItems,
+  listCampaignItemsFor,
   type ItemState,
 } from '@/lib/campaigns/get-campaign-progress';
 import { isRekeyError } from '@/lib/errors';
@@ -33,7 +33,7 @@ import { LiveRefresh } from './_components/live-refresh';
 export const metadata: Metadata = { title: 'Campaign · Rekey' };
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
-type Item = Awaited<ReturnType<typeof listCampaignItems>>['rows'][number];
+type Item = Awaited<ReturnType<typeof listCampaignItemsFor>>['rows'][number];
 
 const ITEM_KEYS: StackKey[] = [
   { key: 'SUCCEEDED', label: 'Succeeded', tone: 'success' },
@@ -77,7 +77,7 @@ function FilterSelect(props: {
 
 export default async function CampaignPage({ params, searchParams }: Props) {
   const ctx = await pageContext('viewer');
-  const { db, principal } = ctx;
+  const { principal } = ctx;
   const [{ id }, sp] = await Promise.all([params, searchParams]);
   const now = new Date();
   const stateFilter = firstParam(sp.state);
@@ -88,21 +88,17 @@ export default async function CampaignPage({ params, searchParams }: Props) {
   let progress, items;
   try {
     [progress, items] = await Promise.all([
-      getCampaignProgress(db, id, { now, principal }),
-      listCampaignItems(
-        db,
-        id,
-        {
-          state: ITEM_STATES.includes(stateFilter as ItemState) ? (stateFilter as ItemState) : undefined,
-          wave: waveFilter && /^\d+$/.test(waveFilter) ? Number(waveFilter) : undefined,
-          region: regionFilter || undefined,
-          needsAttention: stateFilter === 'attention' || undefined,
-          q: q || undefined,
-          page,
-          pageSize: 50,
-        },
-        { principal },
-      ),
+      getCampaignProgressFor({ ...ctx, now }, { campaignId: id }),
+      listCampaignItemsFor(ctx, {
+        campaignId: id,
+        state: ITEM_STATES.includes(stateFilter as ItemState) ? (stateFilter as ItemState) : undefined,
+        wave: waveFilter && /^\d+$/.test(waveFilter) ? Number(waveFilter) : undefined,
+        region: regionFilter || undefined,
+        needsAttention: stateFilter === 'attention' || undefined,
+        q: q || undefined,
+        page,
+        pageSize: 50,
+      }),
     ]);
   } catch (e) {
     if (isRekeyError(e) && e.code === 'NOT_FOUND') notFound();

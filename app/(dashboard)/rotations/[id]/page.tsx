@@ -12,6 +12,7 @@ import { ProgressBar } from '@/components/ui/progress-bar';
 import { Steps, type Step, type StepState } from '@/components/ui/steps';
 import { Table, TableContainer, TBody, TD, TH, THead, TR } from '@/components/ui/table';
 import { pageContext } from '@/lib/auth/context';
+import { isGuid } from '@/lib/text/guid';
 import { canAccessTenant } from '@/lib/auth/principal';
 import { getRotationEvidence, type RotationEvidence } from '@/lib/rotation/get-rotation-evidence';
 import {
@@ -38,7 +39,6 @@ export const metadata: Metadata = { title: 'Rotation' };
 
 type Props = { params: Promise<{ id: string }> };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const VERIFY_STEPS: ReadonlySet<string> = new Set(['verify_new', 'verify_old_gone']);
 
 /** Each plan step's state from the rotation's position and the RotationStep rows. */
@@ -99,7 +99,7 @@ export default async function RotationPage({ params }: Props) {
   const ctx = await pageContext('viewer');
   const { principal } = ctx;
   const { id } = await params;
-  if (!UUID.test(id)) notFound();
+  if (!isGuid(id)) notFound();
   const ev = await orNotFound(() => getRotationEvidence({ principal }, id));
   const extras = await findRotationExtras(ctx, { rotationId: id });
   const now = ctx.now;

@@ -4,7 +4,8 @@ import { useState, useTransition } from 'react';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { formatDateTime } from '@/lib/utils';
-import { checkFirstUseAction, type FirstUseView } from '../actions';
+import type { FirstUseView } from '@/lib/rotation/check-first-use';
+import { checkFirstUseAction } from '../actions';
 
 /** Optional verification: asks the tenant's sign-in logs whether the vendor used the new key yet. */
 export function FirstUseCheck({ rotationId }: { rotationId: string }) {

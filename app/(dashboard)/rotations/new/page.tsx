@@ -19,8 +19,8 @@ import { getConnectorDrift } from '@/lib/detection/get-connector-drift';
 import { readObservedCredentials } from '@/lib/detection/observed-credentials';
 import { isRekeyError } from '@/lib/errors';
 import { ACTIVE_STATES, DESTRUCTIVE_STEPS, PLANS, planFor } from '@/lib/rotation/machine';
-import { findArmingPreflight, recordPreflight } from '@/lib/rotation/preflight-record';
-import { preflightRotation } from '@/lib/rotation/preflight-rotation';
+import { findArmingPreflightFor } from '@/lib/rotation/preflight-record';
+import { runPreflight } from '@/lib/rotation/preflight-rotation';
 import type { StatusReason } from '@/lib/status/classify-connector';
 import { firstParam, formatDate, hrefWith, type SearchParams } from '@/lib/utils';
 import { CredentialTable } from '../_components/credential-table';
@@ -117,12 +117,10 @@ export default async function NewRotationPage({ searchParams }: Props) {
   const engineMode = mode === 'rotate' ? 'rotate' : 'reestablish';
   // The wizard's state lives on the server (ADR 020): a preflight that already started a rotation
   // makes this URL (Back, refresh) show that rotation, never a re-armed Confirm.
-  const armed = await findArmingPreflight(
-    firstParam(sp.preflight),
-    { connectorId: c.id, certificateId: rawCert ?? '', mode: engineMode, recreate: mode === 'recreate' },
-    principal.userId,
-    now,
-  );
+  const armed = await findArmingPreflightFor(ctx, {
+    preflightId: firstParam(sp.preflight),
+    key: { connectorId: c.id, certificateId: rawCert ?? '', mode: engineMode, recreate: mode === 'recreate' },
+  });
   if (armed.status === 'used') {
     const started = await findWizardRotation(ctx, { rotationId: armed.rotationId, connectorId: c.id });
     if (started) return <StartedRotation c={c} rotation={started} />;
@@ -655,24 +653,21 @@ async function PreflightStep({
   again: string;
 }) {
   const ctx = await pageContext('operator');
-  const { principal } = ctx;
-  let result: Awaited<ReturnType<typeof preflightRotation>> | null = null;
+  let result: Awaited<ReturnType<typeof runPreflight>> | null = null;
   let error: string | null = null;
   let preflightId: string | null = null;
   try {
-    const key = {
-      connectorId: c.id,
-      certificateId: certId,
-      mode: mode === 'rotate' ? ('rotate' as const) : ('reestablish' as const),
-      recreate: mode === 'recreate',
-    };
-    const now = new Date();
-    result = await preflightRotation(
-      { ...ctx, now },
-      { connectorId: key.connectorId, toCertificateId: certId, mode: key.mode, recreate: key.recreate },
-    );
     // Stored: Confirm and Start accept only this passing preflight (ADR 020).
-    preflightId = await recordPreflight(key, result, principal.userId, now);
+    result = await runPreflight(
+      { ...ctx, now: new Date() },
+      {
+        connectorId: c.id,
+        certificateId: certId,
+        mode: mode === 'rotate' ? 'rotate' : 'reestablish',
+        recreate: mode === 'recreate',
+      },
+    );
+    preflightId = result.preflightId;
   } catch (e) {
     error = isRekeyError(e) ? e.message : 'The preflight could not run. Try again.';
     if (!isRekeyError(e)) console.error('[rekey] preflight failed', e instanceof Error ? e.message : String(e));

@@ -3,7 +3,7 @@ import { PageHeader } from '@/components/shell/page-header';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardBody, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { pageContext } from '@/lib/auth/context';
-import { getNotificationSettings } from '@/lib/notifications/notification-settings';
+import { getNotificationSettingsFor } from '@/lib/notifications/notification-settings';
 import { NOTIFICATION_KINDS } from '@/lib/notifications/notification-event';
 import { notificationChannelStatus } from '@/lib/notifications/update-notification-settings';
 import { NotificationForm, TestNotificationButton } from './_components/notification-form';
@@ -20,8 +20,8 @@ const EVENT_TEXT: Record<(typeof NOTIFICATION_KINDS)[number], { label: string; h
 };
 
 export default async function NotificationSettingsPage() {
-  const { db } = await pageContext('admin');
-  const [settings, status] = [await getNotificationSettings(db), notificationChannelStatus()];
+  const ctx = await pageContext('admin');
+  const [settings, status] = [await getNotificationSettingsFor(ctx), notificationChannelStatus()];
   const channel = (c: { configured: boolean; host: string | null; error: string | null }, envName: string) => (
     <div className="space-y-1 text-sm">
       <div className="flex items-center gap-2">

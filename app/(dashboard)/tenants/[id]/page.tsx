@@ -20,7 +20,7 @@ import { canAccessTenant } from '@/lib/auth/principal';
 import { getTenantEvidence } from '@/lib/detection/get-tenant-evidence';
 import { isRekeyError } from '@/lib/errors';
 import { isExposedStatus } from '@/lib/fleet/fleet-figures';
-import { loadMaxScanAgeHours, TENANT_ACCESS_LABEL, tenantAccess } from '@/lib/fleet/tenant-access';
+import { getMaxScanAgeHours, TENANT_ACCESS_LABEL, tenantAccess } from '@/lib/fleet/tenant-access';
 import { getAdminConsentUrl } from '@/lib/tenants/get-admin-consent-url';
 import { firstParam, formatDate, formatDateTime, formatNumber, formatRelativeTime } from '@/lib/utils';
 import { managementGraph } from '@/lib/use-case-defaults';
@@ -160,7 +160,7 @@ function ConnectorCard({
 
 export default async function TenantPage({ params, searchParams }: Props) {
   const ctx = await pageContext('viewer');
-  const { db, principal } = ctx;
+  const { principal } = ctx;
   const { id } = await params;
   const sp = await searchParams;
   try {
@@ -174,7 +174,7 @@ export default async function TenantPage({ params, searchParams }: Props) {
     getTenantDetail(ctx, id),
     getTenantEvidence(id, { caller: principal }, { page: evidencePage, pageSize: 25 }),
     consentUrlOf(id),
-    loadMaxScanAgeHours(db),
+    getMaxScanAgeHours(ctx),
   ]);
   if (!detail) notFound();
   const { tenant, connectors } = detail;

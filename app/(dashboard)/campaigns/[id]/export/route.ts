@@ -1,12 +1,13 @@
 import { defineRoute } from '@/lib/auth/action';
-import { exportCampaignResults } from '@/lib/campaigns/export-campaign-results';
+import { exportCampaignResultsFor } from '@/lib/campaigns/export-campaign-results';
 
 /** The campaign's per-tenant results as CSV, streamed (one line per item). */
 export const GET = defineRoute<never, { id: string }>({
   name: 'campaigns.export',
   role: 'viewer',
-  handler: async (_input, { params, principal, db }) => {
-    const lines = exportCampaignResults(db, params.id, { principal });
+  handler: async (_input, ctx) => {
+    const { params } = ctx;
+    const lines = exportCampaignResultsFor(ctx, { campaignId: params.id });
     // Pull the header first so NOT_FOUND / scope errors become a proper status, not a broken stream.
     const first = await lines.next();
     const encoder = new TextEncoder();

@@ -7,6 +7,7 @@ import { Card, CardBody, CardDescription, CardHeader, CardTitle } from '@/compon
 import { Select } from '@/components/ui/select';
 import { Stat } from '@/components/ui/stat';
 import { pageContext } from '@/lib/auth/context';
+import { isGuid } from '@/lib/text/guid';
 import { DEFAULT_APPROVAL_THRESHOLD } from '@/lib/campaigns/create-campaign';
 import { SelectionSchema, type Selection } from '@/lib/campaigns/resolve-selection';
 import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
@@ -28,8 +29,6 @@ export const metadata: Metadata = { title: 'New campaign · Rekey' };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export default async function NewCampaignPage({ searchParams }: Props) {
   const ctx = await pageContext('operator');
   const sp = await searchParams;
@@ -41,7 +40,7 @@ export default async function NewCampaignPage({ searchParams }: Props) {
   let from: NonNullable<Awaited<ReturnType<typeof findCampaignSelection>>> | null = null;
   const filters = parseFleetFilters(defaultsToExposed(sp) ? { ...sp, status: 'exposed' } : sp);
   const advisoryRaw = firstParam(sp.advisoryId) ?? firstParam(sp.advisory);
-  const advisoryId = advisoryRaw && UUID.test(advisoryRaw) ? advisoryRaw : undefined;
+  const advisoryId = advisoryRaw && isGuid(advisoryRaw) ? advisoryRaw : undefined;
   if (fromId) {
     try {
       from = await findCampaignSelection(ctx, fromId);

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { defineRoute } from '@/lib/auth/action';
 import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
-import { fleetScopeFor } from '@/lib/fleet/fleet-scope';
-import { exportSecurityReport } from '@/lib/reports/export-security-report';
+import { exportSecurityReportFor } from '@/lib/reports/export-security-report';
 
 const Query = z.object({ days: z.coerce.number().int().min(1).max(3650).optional() }).catchall(z.unknown());
 
@@ -11,13 +10,10 @@ export const GET = defineRoute({
   name: 'reports.security.export',
   role: 'viewer',
   input: Query,
-  handler: async (input, { principal, now, db }) => {
+  handler: async (input, ctx) => {
+    const { now } = ctx;
     const filters = parseFleetFilters(input as Record<string, string>);
-    const lines = exportSecurityReport(db, fleetScopeFor(principal, 'viewer'), {
-      now,
-      days: input.days ?? 30,
-      filters,
-    });
+    const lines = exportSecurityReportFor(ctx, { days: input.days ?? 30, filters });
     const encoder = new TextEncoder();
     const stream = new ReadableStream<Uint8Array>({
       async pull(controller) {

@@ -10,8 +10,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Table, TableContainer, TBody, TD, TH, THead, TR } from '@/components/ui/table';
 import { pageContext } from '@/lib/auth/context';
 import { isRekeyError } from '@/lib/errors';
-import { fleetScopeFor } from '@/lib/fleet/fleet-scope';
-import { getTenantEvidencePack, type EvidenceRotation } from '@/lib/reports/get-tenant-evidence-pack';
+import { getTenantEvidencePackFor, type EvidenceRotation } from '@/lib/reports/get-tenant-evidence-pack';
 import { oldCredentialVerdict } from '@/lib/reports/old-credential-verdict';
 import type { CredentialList } from '@/lib/rotation/rotation-facts';
 import { formatDateTime, formatNumber } from '@/lib/utils';
@@ -137,11 +136,10 @@ function RotationEvidence({
 
 export default async function EvidencePackPage({ params }: Props) {
   const ctx = await pageContext('viewer');
-  const { db, principal } = ctx;
   const { tenantId } = await params;
   let pack;
   try {
-    pack = await getTenantEvidencePack(db, fleetScopeFor(principal, 'viewer'), tenantId, { now: new Date() });
+    pack = await getTenantEvidencePackFor(ctx, { tenantId });
   } catch (e) {
     if (isRekeyError(e) && e.code === 'NOT_FOUND') notFound();
     throw e;
