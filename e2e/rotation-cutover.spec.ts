@@ -216,6 +216,8 @@ test('a routine rotation keeps the old key until the vendor’s service signs in
     [rotationId],
   );
   expect(steps!.steps.filter((s) => s.startsWith('await_cutover')).at(-1)).toBe('await_cutover:succeeded');
+  // Looks that saw nothing new left no row: one for the first look, one for the stranger's sign-in.
+  expect(steps!.steps.filter((s) => s === 'await_cutover:waiting').length).toBeLessThanOrEqual(2);
   expect(steps!.steps.indexOf('await_cutover:succeeded')).toBeLessThan(steps!.steps.indexOf('remove_old:succeeded'));
 });
 

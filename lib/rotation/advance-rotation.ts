@@ -100,7 +100,12 @@ function sameSighting(before: RotationFacts, after: RotationFacts): boolean {
     a.detail === b.detail &&
     a.vendorSignIns === b.vendorSignIns &&
     a.unknownSignIns === b.unknownSignIns &&
-    JSON.stringify(a.unknown) === JSON.stringify(b.unknown)
+    // Field by field: the stored facts come back from jsonb with their keys in another order.
+    a.unknown.length === b.unknown.length &&
+    a.unknown.every(
+      (x, i) =>
+        x.signInId === b.unknown[i]!.signInId && x.at === b.unknown[i]!.at && x.ipAddress === b.unknown[i]!.ipAddress,
+    )
   );
 }
 

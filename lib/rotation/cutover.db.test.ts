@@ -165,6 +165,15 @@ describe('make-before-break waits for the vendor’s cutover', () => {
     expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app.sort()).toEqual([f.sim.oldSha1, f.sim.newSha1].sort());
     // What it saw changed, so that look is on record.
     expect((await steps(id)).filter((s) => s === 'await_cutover:waiting')).toHaveLength(2);
+    // The next looks see the same sign-in: no step row, no audit event.
+    const audited = await db.auditEvent.count({ where: { targetId: id } });
+    for (let i = 0; i < 2; i++) {
+      const again = await db.rotation.findUniqueOrThrow({ where: { id } });
+      await sleepUntil(again.nextAttemptAt!);
+      expect(await advanceRotation(id, deps)).toMatchObject({ kind: 'stepped', state: 'WAITING' });
+    }
+    expect((await steps(id)).filter((s) => s === 'await_cutover:waiting')).toHaveLength(2);
+    expect(await db.auditEvent.count({ where: { targetId: id } })).toBe(audited);
   });
 
   it('removes the old key when an admin confirms, audited with who confirmed', async () => {
