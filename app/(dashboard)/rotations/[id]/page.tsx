@@ -33,7 +33,7 @@ import { RefreshWhile } from '../_components/refresh-while';
 import { RotationControls } from '../_components/rotation-controls';
 import { orNotFound } from '../_lib/page-access';
 import { findRotationExtras } from '@/lib/rotation/rotation-queries';
-import { MODE_LABEL, PLAN_LABEL, stepLabel } from '../_lib/step-labels';
+import { PLAN_LABEL, stepLabel } from '../_lib/step-labels';
 
 export const metadata: Metadata = { title: 'Rotation' };
 
@@ -169,7 +169,7 @@ export default async function RotationPage({ params }: Props) {
           { href: '/rotations', label: 'Rotations' },
           { href: `/connectors/${ev.connector.id}`, label: `${ev.tenant.displayName} · ${ev.connector.displayName}` },
         ]}
-        description={`${MODE_LABEL[ev.rotation.mode] ?? ev.rotation.mode}: ${PLAN_LABEL[plan]}. Started by ${ev.rotation.startedBy || 'system'} ${formatRelativeTime(ev.rotation.createdAt, now)}.`}
+        description={`${PLAN_LABEL[plan]}${cutover ? `, keeping the old key until the vendor’s cutover (at most ${ev.facts.cutover!.hours} hours)` : ''}. Started by ${ev.rotation.startedBy || 'system'} ${formatRelativeTime(ev.rotation.createdAt, now)}.`}
       />
       <nav aria-label="Rotation progress" className="mb-6 rounded-lg border border-border bg-surface p-4">
         <Steps steps={wizard} orientation="horizontal" label="Rotation wizard steps" />
@@ -369,7 +369,7 @@ export default async function RotationPage({ params }: Props) {
                 tokenText="A token request with the old key was refused."
                 presenceText="The old credential is absent from the application and service principal."
               />
-              {state === 'SUCCEEDED' ? (
+              {state === 'SUCCEEDED' && ev.facts.cutover?.ended?.reason !== 'vendor_sign_in' ? (
                 <div className="border-t border-border pt-3">
                   <p className="mb-2 text-xs text-fg-muted">
                     Optional: wait for the vendor’s service to sign in with the new key.
@@ -563,8 +563,9 @@ function CutoverWait({ cutover: c, now, action }: { cutover: CutoverFacts; now: 
           </h2>
           <p className="text-sm text-fg-muted">
             The new key works. Both keys stay on the application until the sign-in logs show the vendor’s service using
-            the new key from its known addresses, you confirm below, or the deadline passes. Then Rekey removes the old
-            key.
+            the new key from its known addresses,{' '}
+            {action ? 'you confirm with the button here' : 'an operator confirms on this page'}, or the deadline passes.
+            Then Rekey removes the old key.
           </p>
         </div>
         {action}
