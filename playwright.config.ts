@@ -55,6 +55,9 @@ export default defineConfig({
       REKEY_SIGNIN_RATE_PER_MINUTE: '100',
       // Two worker processes share the queues and rotations, as a deployment with several would.
       REKEY_WORKER_PROCESSES: '2',
+      // A rotation waiting for the vendor's cutover looks at the sign-in logs every 3 s, not every
+      // 5 minutes: e2e/rotation-cutover.spec.ts signs in as the vendor and waits for the page to follow.
+      REKEY_CUTOVER_RECHECK_SECONDS: '3',
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },

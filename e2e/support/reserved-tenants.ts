@@ -11,3 +11,5 @@ export const ROTATION_TENANTS = {
   failAndRetry: 'Adatum 0024',
   viewer: 'Wingtip 0033',
 } as const;
+/** rotation-cutover.spec.ts rotates both routine connectors of this tenant with the cutover wait on. */
+export const CUTOVER_TENANT = 'Proseware 0032';

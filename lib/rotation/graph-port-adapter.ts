@@ -14,6 +14,7 @@ import { permits } from '@/lib/graph/permissions';
 import { rolesOf } from '@/lib/graph/msal-options';
 import { odataString } from '@/lib/graph/odata';
 import { removeKeyCredential } from '@/lib/graph/remove-key-credential';
+import { listSignIns } from '@/lib/graph/list-sign-ins';
 import type { ConnectionView, RotationGraphPort, TenantRef } from '@/lib/rotation/graph-port';
 
 /**
@@ -76,6 +77,19 @@ export function createGraphPortAdapter(graph: GraphEnvironment): RotationGraphPo
           return null;
         throw e;
       }
+    },
+    async listCredentialSignIns(t, q) {
+      const r = await listSignIns(gw, ref(t), { appId: q.appId, since: q.since, keyId: q.keyId, sha1: q.sha1 });
+      if (!r.available) return { available: false, message: r.message };
+      return {
+        available: true,
+        signIns: r.signIns.map((x) => ({
+          id: x.id,
+          at: x.createdDateTime,
+          ipAddress: x.ipAddress ?? '',
+          succeeded: (x.status?.errorCode ?? 0) === 0,
+        })),
+      };
     },
     async readConnection(c) {
       // One round trip: the application and its service principal with their key credentials.

@@ -30,6 +30,7 @@ export function reuseReads(
     grantedRoles: (t) => port.grantedRoles(t),
     verifyCredential: (t, appId, key) => port.verifyCredential(t, appId, key),
     listAppRoleGrants: (t, sp) => port.listAppRoleGrants(t, sp),
+    listCredentialSignIns: (t, q) => port.listCredentialSignIns(t, q),
     async readConnection(ref) {
       const key = `${ref.tenant.id}|${ref.appId}|${ref.appObjectId}`;
       const hit = reads.get(key);

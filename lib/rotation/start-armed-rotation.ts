@@ -16,10 +16,12 @@ export interface StartArmedRotationInput extends PreflightKey {
   preflightId: string;
   /** A delete-first (re-establish) rotation: the connector's name, typed by the person. */
   confirmText?: string;
+  /** Rotate key only: hours to keep the old key for the vendor's cutover (ADR 022); null: no wait. */
+  cutoverWaitHours?: number | null;
 }
 
 export async function startArmedRotation(ctx: UseCaseContext, input: StartArmedRotationInput) {
-  const { preflightId, confirmText, ...key } = input;
+  const { preflightId, confirmText, cutoverWaitHours, ...key } = input;
   const armed = await findArmingPreflightFor(ctx, { preflightId, key });
   if (armed.status === 'used')
     throw new RekeyError('CONFLICT', `This preflight already started rotation ${armed.rotationId}; open it instead.`);
@@ -31,6 +33,7 @@ export async function startArmedRotation(ctx: UseCaseContext, input: StartArmedR
     mode: key.mode,
     recreate: key.recreate,
     ...(key.mode === 'reestablish' ? { confirmText: confirmText ?? '' } : {}),
+    cutoverWaitHours: key.mode === 'rotate' ? (cutoverWaitHours ?? null) : null,
   });
   await markPreflightUsed(ctx.db, armed.id, rotation.id);
   return rotation;

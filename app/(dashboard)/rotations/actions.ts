@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { defineAction } from '@/lib/auth/action';
 import { cancelRotation } from '@/lib/rotation/cancel-rotation';
 import { checkFirstUse } from '@/lib/rotation/check-first-use';
+import { confirmCutover } from '@/lib/rotation/confirm-cutover';
+import { DEFAULT_CUTOVER_WAIT_HOURS, MAX_CUTOVER_WAIT_HOURS } from '@/lib/rotation/machine';
 import { retryRotation } from '@/lib/rotation/retry-rotation';
 import { startArmedRotation } from '@/lib/rotation/start-armed-rotation';
 
@@ -16,6 +18,14 @@ const StartInput = z.object({
   recreate: z.enum(['0', '1']).default('0'),
   confirmText: z.string().max(300).optional(),
   preflightId: z.uuid({ error: 'Run the preflight first: Start needs a passing preflight.' }),
+  /** Rotate key only: keep the old key until the vendor's cutover (ADR 022). Absent: no wait. */
+  cutoverWait: z.enum(['0', '1']).default('0'),
+  cutoverWaitHours: z.coerce
+    .number({ error: 'Enter the hours as a whole number.' })
+    .int('Enter the hours as a whole number.')
+    .min(1, 'Wait at least 1 hour.')
+    .max(MAX_CUTOVER_WAIT_HOURS, `Wait at most ${MAX_CUTOVER_WAIT_HOURS} hours.`)
+    .default(DEFAULT_CUTOVER_WAIT_HOURS),
 });
 
 export const startRotationAction = defineAction({
@@ -32,6 +42,7 @@ export const startRotationAction = defineAction({
       mode: input.mode,
       recreate: input.recreate === '1',
       confirmText: input.confirmText,
+      cutoverWaitHours: input.mode === 'rotate' && input.cutoverWait === '1' ? input.cutoverWaitHours : null,
     });
     // Drop the browser's cached wizard pages: Back shows the rotation, never a re-armed Confirm.
     revalidatePath('/rotations/new');
@@ -58,6 +69,18 @@ export const cancelRotationAction = defineAction({
   input: RotationInput,
   handler: async ({ rotationId }, ctx) => {
     const r = await cancelRotation(ctx, rotationId);
+    revalidatePath(`/rotations/${rotationId}`);
+    return r;
+  },
+});
+
+/** The admin confirms the vendor's service uses the new certificate: a rotation waiting for the cutover removes the old key now. */
+export const confirmCutoverAction = defineAction({
+  name: 'rotations.confirm_cutover',
+  role: 'operator',
+  input: RotationInput,
+  handler: async ({ rotationId }, ctx) => {
+    const r = await confirmCutover(ctx, { rotationId });
     revalidatePath(`/rotations/${rotationId}`);
     return r;
   },
