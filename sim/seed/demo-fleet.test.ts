@@ -24,7 +24,7 @@ describe('demo fleet seeding', () => {
     const elapsed = Date.now() - started;
     expect(elapsed).toBeLessThan(15_000);
     expect(m.tenants).toHaveLength(10_000);
-    expect(dir.tenants.size).toBe(10_001);
+    expect(dir.tenants.size).toBe(10_002); // home, 10,000 customers, the relay vendor
     const connectors = m.tenants.flatMap((t) => t.connectors);
     const compromised = connectors.filter((c) => c.certificate === 'vendor-compromised').length / connectors.length;
     expect(compromised).toBeGreaterThan(0.07);
