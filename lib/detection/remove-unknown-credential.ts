@@ -103,9 +103,12 @@ export async function removeUnknownCredential(
   const target: CredentialTarget =
     candidate.on === 'servicePrincipal'
       ? { on: 'servicePrincipal', objectId: c.spObjectId ?? '' }
-      : { on: 'application', objectId: c.appObjectId };
+      : { on: 'application', objectId: c.appObjectId ?? '' };
   if (!target.objectId)
-    throw new RekeyError('CONFLICT', `${c.displayName} has no service principal on record; scan the tenant again.`);
+    throw new RekeyError(
+      'CONFLICT',
+      `${c.displayName} has no ${target.on === 'servicePrincipal' ? 'service principal' : 'application object'} on record; scan the tenant again.`,
+    );
   const gw = ctx.graph(c.tenant.entraTenantId).gateway;
   const tenantRef = { id: c.tenant.entraTenantId, name: c.tenant.displayName };
   const fresh = (await listKeyCredentials(gw, tenantRef, target)).map((k) =>

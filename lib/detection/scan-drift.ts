@@ -76,7 +76,7 @@ async function scanTenant(t: ScanTenant, ctx: UseCaseContext): Promise<TenantDri
   const out: TenantDriftOutcome = { tenantId: t.id, displayName: t.displayName, ok: true, connectors: [] };
   if (connectors.length === 0) return out;
   const targets: CredentialTarget[] = connectors.flatMap((c) => [
-    { on: 'application' as const, objectId: c.appObjectId },
+    ...(c.appObjectId ? [{ on: 'application' as const, objectId: c.appObjectId }] : []),
     ...(c.spObjectId ? [{ on: 'servicePrincipal' as const, objectId: c.spObjectId }] : []),
   ]);
   let read: Awaited<ReturnType<typeof listKeyCredentialsBatch>>;
@@ -88,10 +88,11 @@ async function scanTenant(t: ScanTenant, ctx: UseCaseContext): Promise<TenantDri
   }
   const writes: { id: string; observed: ObservedCredentialFacts[]; detail: DriftDetail; before: unknown }[] = [];
   for (const c of connectors) {
-    const app = read.get(c.appObjectId);
+    const app = c.appObjectId ? read.get(c.appObjectId) : undefined;
     const sp = c.spObjectId ? read.get(c.spObjectId) : undefined;
     const failed = [app, sp].find((r) => r && !r.ok);
-    if (!app || (failed && !failed.ok)) {
+    // A service-principal connector has no application object: its service principal must answer.
+    if ((c.appObjectId ? !app : !sp) || (failed && !failed.ok)) {
       out.connectors.push({
         connectorId: c.id,
         displayName: c.displayName,
