@@ -172,9 +172,8 @@ export async function run(
     process.env.DATABASE_URL = database.url;
     process.env.REKEY_DATA_DIR = database.dir;
     const { db, disconnectDb } = await import('@/lib/db');
-    const { certificateFactsFromDer } = await import('@/lib/certs/certificate-facts');
     const { masterKeyFromBytes } = await import('@/lib/vault/master-key');
-    const { sealPrivateKey } = await import('@/lib/vault/sealed-key');
+    const { storeCertificate } = await import('@/lib/testing/store-certificate');
     const { buildCert } = await import('@/lib/testing/certs');
     const { createCampaign } = await import('@/lib/campaigns/create-campaign');
     const { startCampaign } = await import('@/lib/campaigns/start-campaign');
@@ -195,26 +194,7 @@ export async function run(
       notAfter: new Date(now + 365 * 86_400_000),
       slot: 42,
     });
-    const insertCert = (b: typeof oldBuilt) => {
-      const f = certificateFactsFromDer(b.der);
-      return db.certificate.create({
-        data: {
-          sha1Thumbprint: f.sha1Thumbprint,
-          sha256Thumbprint: f.sha256Thumbprint,
-          serialNumber: f.serialNumber,
-          subject: f.subject,
-          issuer: f.issuer,
-          notBefore: f.notBefore,
-          notAfter: f.notAfter,
-          keyType: f.keyType,
-          keySize: f.keySize ?? null,
-          signatureAlgorithm: f.signatureAlgorithm,
-          der: new Uint8Array(b.der),
-          sealedPrivateKey: sealPrivateKey(b.keyPem, f.sha256Thumbprint, masterKey),
-          source: 'uploaded',
-        },
-      });
-    };
+    const insertCert = (b: typeof oldBuilt) => storeCertificate(db, b.der, { privateKeyPem: b.keyPem, masterKey });
     const oldCert = await insertCert(oldBuilt);
     const newCert = await insertCert(newBuilt);
 
@@ -324,7 +304,7 @@ export async function run(
     const ws = Array.from({ length: workerProcesses }, () => startWorker());
     workers.push(...ws.map((x) => x.child));
     const dead = () => ws.find((x) => x.child.exitCode !== null || x.child.signalCode !== null);
-    for (const deadline = Date.now() + 60_000; !ws.every((x) => x.log().includes('worker running'));) {
+    for (const deadline = Date.now() + 300_000; !ws.every((x) => x.log().includes('worker running'));) {
       if (dead() || Date.now() > deadline) throw new Error(`a worker did not start:\n${(dead() ?? ws[0]!).log()}`);
       await sleep(100);
     }

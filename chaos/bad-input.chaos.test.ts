@@ -159,10 +159,13 @@ describe('bad certificate uploads: specific errors, nothing written', () => {
       expect(parsed.error?.issues.map((i) => i.message).join(' ')).toMatch(c.expect.schema);
       // The use case guards its own limits too (a caller that skips the schema).
       if (input.file.size > MAX_CERTIFICATE_UPLOAD_BYTES)
-        await expect(importCertificate(db, actor, input, now)).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+        await expect(importCertificate({ db, actor, now }, input)).rejects.toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
     } else {
       expect(parsed.success).toBe(true);
-      for (const run of [() => inspectCertificate(db, input, now), () => importCertificate(db, actor, input, now)]) {
+      for (const run of [
+        () => inspectCertificate({ db, actor, now }, input),
+        () => importCertificate({ db, actor, now }, input),
+      ]) {
         let err: unknown;
         try {
           const r = await run();

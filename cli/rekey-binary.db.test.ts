@@ -15,6 +15,7 @@ import { db } from '@/lib/db';
 import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
 import { writeRuntimeDescriptionFile, type RuntimeDescription } from '@/lib/runtime/runtime-description';
 import { seedDefaults } from '@/lib/seed/seed-defaults';
+import { storeCertificate } from '@/lib/testing/store-certificate';
 
 // Each spawn starts Node and tsx (a second or more on a busy 2-core machine).
 vi.setConfig({ testTimeout: 120_000 });
@@ -464,7 +465,6 @@ describe('beside a running npm start (runtime description)', () => {
 describe('rekey rotate through the binary', () => {
   it('refuses a replacement on a compromise advisory: exit 1, the reason in one line, no rotation', async () => {
     const { buildCert } = await import('@/lib/testing/certs');
-    const { certificateFactsFromDer } = await import('@/lib/certs/certificate-facts');
     const tenant = await db.tenant.create({
       data: { entraTenantId: crypto.randomUUID(), displayName: 'Untrusted Co' },
     });
@@ -480,23 +480,7 @@ describe('rekey rotate through the binary', () => {
         notAfter: new Date(Date.now() + 100 * 86_400_000),
         slot,
       });
-      const f = certificateFactsFromDer(b.der);
-      return db.certificate.create({
-        data: {
-          sha1Thumbprint: f.sha1Thumbprint,
-          sha256Thumbprint: f.sha256Thumbprint,
-          serialNumber: f.serialNumber,
-          subject: f.subject,
-          issuer: f.issuer,
-          notBefore: f.notBefore,
-          notAfter: f.notAfter,
-          keyType: f.keyType,
-          keySize: f.keySize ?? null,
-          signatureAlgorithm: f.signatureAlgorithm,
-          der: new Uint8Array(b.der),
-          source: 'uploaded',
-        },
-      });
+      return storeCertificate(db, b.der);
     };
     const from = await cert(391);
     const to = await cert(392);

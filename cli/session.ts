@@ -1,5 +1,6 @@
 /**
- * The context every stack-backed command runs in: the runtime (lib/runtime/open-runtime.ts), who acts
+ * The context every stack-backed command runs in: the runtime (lib/runtime/open-runtime.ts, which also
+ * registers the rotation engine's subscribers: `rotations cancel` can finish a rotation here), who acts
  * (`cli:<os user>`, or with `--as EMAIL` that Rekey user, whose role and scope then apply) and the time.
  * Without --as the CLI is the operator of the machine: no principal, like a job.
  */
@@ -24,8 +25,6 @@ export async function withRuntime<T>(
 ): Promise<T> {
   const { openRuntime } = await import('@/lib/runtime/open-runtime');
   const { createUseCaseContext } = await import('@/lib/use-case-defaults');
-  // Commands can run rotation steps in this process (rotations cancel): the engine's subscribers first.
-  (await import('@/lib/events/rotation-subscribers')).registerRotationSubscribers();
   const runtime = await openRuntime(opts);
   try {
     const as = str(values.as);

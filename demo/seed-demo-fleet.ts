@@ -142,8 +142,7 @@ export async function seedDemoEssentials(
     const label = `${m.vendor.name} 2027 · ${region}`;
     if (await db.certificate.findFirst({ where: { label }, select: { id: true } })) continue;
     await generateCertificate(
-      db,
-      ACTOR,
+      { db, actor: ACTOR, now },
       {
         subject: `CN=${m.vendor.name} Connector 2027 ${region}, O=${m.vendor.name}`,
         days: 365,
@@ -151,7 +150,6 @@ export async function seedDemoEssentials(
         label,
         region,
       },
-      now,
     );
     certificates++;
   }

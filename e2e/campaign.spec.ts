@@ -42,8 +42,13 @@ test('an operator runs a campaign over the compromised connectors to 100 % and e
     .toBe(true);
   await expect(bar).toHaveAttribute('aria-valuetext', /^100% — /);
   await expect(page.getByTestId('campaign-state')).toHaveText('Completed', { timeout: 20_000 });
-  const total = Number(/of (\d+) done/.exec((await bar.getAttribute('aria-valuetext')) ?? '')?.[1]);
+  const total = Number(/of (\d+) finished/.exec((await bar.getAttribute('aria-valuetext')) ?? '')?.[1]);
   expect(total).toBeGreaterThan(0);
+  // Completed: every item finished and the bar counts the ones that rotated (an item already on its
+  // target is finished without a rotation).
+  const rotated = Number(/finished, (\d+) rotated$/.exec((await bar.getAttribute('aria-valuetext')) ?? '')?.[1]);
+  expect(rotated).toBeGreaterThan(0);
+  expect(rotated).toBeLessThanOrEqual(total);
   await expect(page.getByRole('img', { name: /Items per wave by state|Canary/ }).first()).toBeVisible();
 
   const download = page.waitForEvent('download');
@@ -75,7 +80,7 @@ test('connectors selected in the connectors table become a draft campaign that c
   await expect(page.getByTestId('campaign-state')).toHaveText('Draft');
   await expect(page.getByRole('progressbar', { name: 'Campaign progress' })).toHaveAttribute(
     'aria-valuetext',
-    /of 2 done/,
+    /of 2 finished, 0 rotated/,
   );
   await page.getByRole('button', { name: 'Discard' }).click();
   await page.getByRole('alertdialog').getByRole('button', { name: 'Cancel campaign' }).click();

@@ -4,59 +4,20 @@
  * certificate page must show the thumbprints OpenSSL computes for the same file, and the database
  * must hold the certificate (with its private key sealed, never in the clear).
  */
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
 import type { Page } from '@playwright/test';
 import { E2E_DATA_DIR } from '../playwright.config';
+import { OpenSsl, type Made } from './support/openssl';
 import { stackDatabaseUrl } from './support/stack-database';
 import { expect, signInOnce, test, USERS } from './fixtures';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rekey-intake-'));
-test.afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const ssl = new OpenSsl('intake');
+test.afterAll(() => ssl.remove());
 
-const openssl = (...args: string[]) =>
-  execFileSync('openssl', args, { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-
-interface Made {
-  /** A fresh key + self-signed certificate (`openssl req -x509`, which marks it CA:TRUE). */
-  cert: string;
-  key: string;
-  subject: string;
-  sha1: string;
-  sha256: string;
-}
-
-function makeCertificate(name: string): Made {
-  const subject = `E2E intake ${name} ${randomBytes(4).toString('hex')}`;
-  const cert = path.join(dir, `${name}.crt.pem`);
-  const key = path.join(dir, `${name}.key.pem`);
-  openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-days',
-    '365',
-    '-subj',
-    `/CN=${subject}`,
-  );
-  const fingerprint = (alg: string) =>
-    openssl('x509', '-in', cert, '-noout', '-fingerprint', `-${alg}`)
-      .trim()
-      .replace(/^.*=/, '')
-      .replace(/:/g, '')
-      .toUpperCase();
-  return { cert, key, subject, sha1: fingerprint('sha1'), sha256: fingerprint('sha256') };
-}
+const openssl = (...args: string[]) => ssl.run(...args);
+const makeCertificate = (name: string): Made => ssl.makeCertificate('E2E intake', name);
+const tmp = (name: string) => ssl.path(name);
 
 async function dbRow(sha1: string) {
   const client = new pg.Client({ connectionString: stackDatabaseUrl(E2E_DATA_DIR) });
@@ -123,7 +84,7 @@ test('a PEM with its key keeps file and label through the check and is added wit
   page,
 }) => {
   const made = makeCertificate('pem');
-  const bundle = path.join(dir, 'pem-bundle.pem');
+  const bundle = tmp('pem-bundle.pem');
   fs.writeFileSync(bundle, fs.readFileSync(made.cert, 'utf8') + fs.readFileSync(made.key, 'utf8'));
   await open(page);
   await fileInput(page).setInputFiles(bundle);
@@ -147,7 +108,7 @@ test('a PEM with its key keeps file and label through the check and is added wit
 
 test('a DER certificate is added without a key', async ({ page }) => {
   const made = makeCertificate('der');
-  const der = path.join(dir, 'vendor.cer');
+  const der = tmp('vendor.cer');
   openssl('x509', '-in', made.cert, '-outform', 'DER', '-out', der);
   await open(page);
   await fileInput(page).setInputFiles(der);
@@ -162,7 +123,7 @@ test('a PFX with a wrong password names the password field; the right one then a
   page,
 }) => {
   const made = makeCertificate('pfx');
-  const pfx = path.join(dir, 'vendor.pfx');
+  const pfx = tmp('vendor.pfx');
   openssl('pkcs12', '-export', '-inkey', made.key, '-in', made.cert, '-out', pfx, '-passout', 'pass:Right-Horse-42');
   await open(page);
   await fileInput(page).setInputFiles(pfx);
@@ -187,7 +148,7 @@ test('a PFX with a wrong password names the password field; the right one then a
 
 test('a file that is not a certificate names the file field; choosing a good one then adds it', async ({ page }) => {
   const made = makeCertificate('fixed');
-  const bad = path.join(dir, 'notes.pem');
+  const bad = tmp('notes.pem');
   fs.writeFileSync(bad, 'these are meeting notes, not a certificate\n');
   await open(page);
   await form(page).getByLabel('Label').fill('E2E intake fixed');
@@ -205,9 +166,9 @@ test('a file that is not a certificate names the file field; choosing a good one
 });
 
 test('an 8 MiB file gets the size and the limit before anything is sent, never an error page', async ({ page }) => {
-  const big = path.join(dir, 'huge.pfx');
+  const big = tmp('huge.pfx');
   fs.writeFileSync(big, Buffer.alloc(8 * 1024 * 1024, 0x41));
-  const bigCsv = path.join(dir, 'tenants.csv');
+  const bigCsv = tmp('tenants.csv');
   fs.writeFileSync(
     bigCsv,
     `tenant,name\n${'contoso.onmicrosoft.com,Contoso\n'.repeat(Math.ceil((8 * 1024 * 1024) / 32))}`.slice(

@@ -7,6 +7,7 @@
  */
 import type { APIRequestContext, Page } from '@playwright/test';
 import { expect, signIn, test, USERS } from './fixtures';
+import { ROTATION_TENANTS } from './support/reserved-tenants';
 
 const SIM = `https://localhost:${process.env.E2E_SIM_PORT ?? '4453'}`;
 
@@ -52,7 +53,7 @@ test('an operator rotates a compromised connector to its region’s replacement 
 }) => {
   test.setTimeout(240_000);
   await signIn(page, USERS.operator, '/');
-  await openConnector(page, 'Litware 0026', 'Internal Mail Protection');
+  await openConnector(page, ROTATION_TENANTS.rotate, 'Internal Mail Protection');
   await expect(page.getByRole('list', { name: 'Status reasons' })).toContainText(/compromised/i);
 
   await walkWizard(page, /^Rotate key/, 'US');
@@ -95,7 +96,7 @@ test('a rotation that fails stops in Needs attention with the engine’s message
 }) => {
   test.setTimeout(240_000);
   await signIn(page, USERS.operator, '/');
-  await openConnector(page, 'Adatum 0024', 'Mailbox Archive Sync');
+  await openConnector(page, ROTATION_TENANTS.failAndRetry, 'Mailbox Archive Sync');
   await walkWizard(page, /^Re-establish connection/, 'APAC');
 
   // Microsoft Graph refuses Rekey (403) from now on: the rotation's preflight step will fail.
@@ -135,7 +136,7 @@ test('a rotation that fails stops in Needs attention with the engine’s message
 
 test('a viewer sees no Rotate button and gets the 403 page on the wizard', async ({ page }) => {
   await signIn(page, USERS.viewer, '/');
-  await openConnector(page, 'Wingtip 0033', 'Mailbox Archive Sync');
+  await openConnector(page, ROTATION_TENANTS.viewer, 'Mailbox Archive Sync');
   await expect(page.getByRole('heading', { name: 'Sign-in evidence' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Rotate', exact: true })).toHaveCount(0);
   const connectorId = /\/connectors\/([0-9a-f-]{36})/.exec(page.url())![1]!;

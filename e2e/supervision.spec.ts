@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { expect, signIn, test, USERS } from './fixtures';
+import { SUPERVISION_TENANT as TENANT } from './support/reserved-tenants';
 
 const SIM = `https://localhost:${process.env.E2E_SIM_PORT ?? '4453'}`;
 const DATA_DIR = process.env.E2E_DATA_DIR ?? '.data/e2e';
-const TENANT = 'Woodgrove 0018';
 const CONNECTOR = 'Continuity Monitor';
 
 interface Health {

@@ -1,6 +1,8 @@
 /**
  * Fleet truth on the shared stack: a campaign run through the UI is checked against the simulator
- * tenant by tenant (one tenant refuses the new key: its admin removed Rekey's permissions), and
+ * tenant by tenant (one tenant's admin removes Rekey's permissions while the campaign runs, so that
+ * tenant refuses the new key), mid-way, after the cancel and after the retry; the whole fleet as the
+ * browser and the CLI show it is checked while that tenant is still refused. And
  * then every figure the browser and `rekey … --json` show is compared with what the simulator
  * holds by the truth checker — first on a planted lie (a tenant changed behind Rekey's back and not
  * rescanned), which it must name, then on the fleet as the spec leaves it.
@@ -11,6 +13,7 @@ import { expect, signIn, test, USERS } from './fixtures';
 import {
   browserClaims,
   cliClaims,
+  everyClaim,
   nothingInFlight,
   rekeyJson,
   rotatedSharePercent,
@@ -55,8 +58,9 @@ async function campaignClaims(page: Page, campaignId: string): Promise<CampaignC
   ];
 }
 
-test('a campaign through the UI: the simulator confirms every item it calls done, and a refused tenant is named as an exception', async ({
+test('a campaign through the UI, one tenant’s consent revoked part-way: the simulator confirms every item it calls done, and the refused tenant is named as an exception', async ({
   page,
+  browser,
 }) => {
   test.setTimeout(300_000);
   const db = stackDb();
@@ -74,37 +78,67 @@ test('a campaign through the UI: the simulator confirms every item it calls done
     ORDER BY t.id, c."displayName"`;
   const chosen = picked.sort((a, b) => b.tenant.localeCompare(a.tenant)).slice(0, 3);
   expect(chosen, 'three healthy EU connectors in three tenants').toHaveLength(3);
-  const refused = chosen[2]!;
 
-  // The refused tenant's admin removes Rekey's permissions; Rekey's admin checks consent (which
-  // drops every process's token for that tenant), so the worker's next token carries no roles.
-  expect(await sim.revokeConsent(refused.entraTenantId)).toBe(200);
-  await signIn(page, USERS.admin, `/tenants/${refused.tenantId}`);
-  await page.getByRole('button', { name: 'Check consent' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Consent check:' })).toContainText('Missing permissions');
-
-  // The operator selects the three connectors and runs them as a campaign.
+  // The operator selects the three connectors, runs them as a campaign one rotation at a time
+  // (concurrency 1: "part-way" is then a real moment), and starts it.
   await signIn(page, USERS.operator, '/connectors?status=healthy&region=EU');
   const table = page.getByRole('table', { name: 'Connectors' });
   for (const c of chosen) await table.getByRole('checkbox', { name: `Select ${c.tenant} · ${c.name}` }).check();
   await page.getByRole('button', { name: 'Rotate selected as a campaign' }).click();
   await expect(page).toHaveURL(/\/campaigns\/[0-9a-f-]{36}\?created=1/);
-  const campaignId = /\/campaigns\/([0-9a-f-]{36})/.exec(page.url())![1]!;
   await expect(page.getByRole('heading', { level: 1 })).toContainText('3 selected connectors');
+  await page.getByRole('link', { name: 'Edit settings' }).click();
+  await page.getByLabel('Concurrency').fill('1');
+  await page.getByRole('button', { name: 'Create campaign' }).click();
+  await expect(page).toHaveURL(/\/campaigns\/[0-9a-f-]{36}(\?|$)/);
+  const campaignId = /\/campaigns\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+  expect((await db.campaign.findUniqueOrThrow({ where: { id: campaignId } })).concurrency).toBe(1);
+  // The dispatcher's order (wave, status, tenant name, id — in SQL, as it claims items): the refused
+  // tenant is the one it starts last, so its consent can be revoked while the campaign runs.
+  const order = await db.$queryRaw<{ connectorId: string }[]>`
+    SELECT ci."connectorId" FROM "CampaignItem" ci JOIN "Connector" c ON c.id = ci."connectorId" JOIN "Tenant" t ON t.id = c."tenantId"
+    WHERE ci."campaignId" = ${campaignId}::uuid ORDER BY ci.wave, c.status, t."displayName", c.id`;
+  expect(order).toHaveLength(3);
+  const refused = chosen.find((c) => c.id === order[2]!.connectorId)!;
+  const others = chosen.filter((c) => c !== refused);
+  // Rekey's admin, on the refused tenant's page in a browser of their own, ready to check consent.
+  const adminContext = await browser.newContext({ baseURL: test.info().project.use.baseURL, ignoreHTTPSErrors: true });
+  const admin = await adminContext.newPage();
+  await signIn(admin, USERS.admin, `/tenants/${refused.tenantId}`);
   await page.getByRole('button', { name: 'Start campaign' }).click();
   await page.getByRole('alertdialog').getByRole('button', { name: 'Start', exact: true }).click();
-
-  // The refused tenant's rotation stops for a person (or fails); the others finish. A failure in
-  // the canary wave pauses the campaign.
   const badge = page.getByTestId('campaign-state');
-  const items = page.getByRole('table', { name: 'Connectors in this campaign' });
-  const rowOf = (c: Picked) => items.getByRole('row').filter({ hasText: c.tenant }).filter({ hasText: c.name });
+  await expect(badge).toHaveText(/^Running/);
   const rotationOf = async (c: Picked) =>
     db.rotation.findFirst({ where: { connectorId: c.id, campaignId }, orderBy: { createdAt: 'desc' } });
   await expect
+    .poll(async () => Boolean(await rotationOf(chosen.find((c) => c.id === order[0]!.connectorId)!)), {
+      timeout: 60_000,
+      intervals: [250],
+    })
+    .toBe(true);
+
+  // Part-way: the first rotation under way, the refused tenant's item still queued. Its admin removes
+  // Rekey's permissions; Rekey's admin, told so, checks consent — which drops every process's token
+  // for that tenant (a token issued before keeps its roles for up to an hour, as Microsoft's does),
+  // so the worker's next token carries no roles.
+  expect(await rotationOf(refused), 'the refused item is still queued when its consent is revoked').toBeNull();
+  expect(await sim.revokeConsent(refused.entraTenantId)).toBe(200);
+  await admin.getByRole('button', { name: 'Check consent' }).click();
+  await expect(admin.getByRole('status').filter({ hasText: 'Consent check:' })).toContainText('Missing permissions', {
+    timeout: 60_000,
+  });
+  await adminContext.close();
+  await page.reload();
+
+  // The refused tenant's rotation stops for a person (or fails); the others finish. A failure in
+  // the canary wave pauses the campaign.
+  const items = page.getByRole('table', { name: 'Connectors in this campaign' });
+  const rowOf = (c: Picked) => items.getByRole('row').filter({ hasText: c.tenant }).filter({ hasText: c.name });
+  await expect
     .poll(async () => (await rotationOf(refused))?.state, { timeout: 150_000, intervals: [1_000, 2_000] })
     .toMatch(/^(NEEDS_ATTENTION|FAILED)$/);
-  for (const c of chosen.slice(0, 2))
+  for (const c of others)
     await expect
       .poll(async () => (await rotationOf(c))?.state, { timeout: 150_000, intervals: [1_000, 2_000] })
       .toBe('SUCCEEDED');
@@ -113,6 +147,13 @@ test('a campaign through the UI: the simulator confirms every item it calls done
   expect(await badge.textContent(), 'a campaign with an item needing attention is never Completed').not.toBe(
     'Completed',
   );
+  // Mid-way, what the campaign page, its CSV and the CLI say agrees with the simulator: the two
+  // items called succeeded hold the new key and not the old one; nothing claims the refused one done.
+  const midway = await campaignClaims(page, campaignId);
+  expect(midway.map((x) => x.outcome)).not.toContain('Completed');
+  expect(
+    (await checkCampaignClaims(db, await sim.read(chosen.map((c) => c.entraTenantId)), campaignId, midway)).mismatches,
+  ).toEqual([]);
   const stopped = (await rotationOf(refused))!;
   if (stopped.state === 'NEEDS_ATTENTION') {
     // Cancelled by a person: Rekey removes any new key it added, and the campaign can finish.
@@ -132,7 +173,23 @@ test('a campaign through the UI: the simulator confirms every item it calls done
   await expect(badge).toHaveText('Finished with exceptions', { timeout: 60_000 });
   await expect(page.getByRole('alert').filter({ hasText: 'Finished with 1 exception' })).toContainText('2 succeeded');
   await expect(rowOf(refused)).toContainText(/failed|cancelled/);
-  for (const c of chosen.slice(0, 2)) await expect(rowOf(c)).toContainText('succeeded');
+  for (const c of others) await expect(rowOf(c)).toContainText('succeeded');
+
+  // The fleet as the browser and the CLI show it now, the refused tenant's permissions still missing:
+  // no figure, tenant or connector the simulator contradicts, and that tenant is "No access" everywhere.
+  const shownNow = await everyClaim(page, db);
+  await expect
+    .poll(async () => (await checkTruth(db, await sim.read(), { now: new Date(), shown: shownNow })).mismatches, {
+      timeout: 60_000,
+      intervals: [2_000, 5_000],
+    })
+    .toEqual([]);
+  const fleetNow = await checkTruth(db, await sim.read(), { now: new Date(), shown: shownNow });
+  expect(fleetNow.tenants.get(refused.entraTenantId)?.access).toBe('no_access');
+  expect(
+    shownNow.tenants.filter((t) => t.entraTenantId === refused.entraTenantId).map((t) => `${t.where}: ${t.access}`),
+  ).toEqual(['rekey tenants list --json: no_access', 'the tenants list /tenants: no_access']);
+  await page.goto(`/campaigns/${campaignId}`);
 
   // What the campaign says, against the simulator. The refused tenant can be read again only once
   // its permissions are back: it must still hold the old key and not the new one.

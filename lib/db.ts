@@ -9,6 +9,7 @@ import { RekeyError } from '@/lib/errors';
 export type Db = PrismaClient;
 export { Prisma } from '@/generated/prisma/client';
 
+// On globalThis so a Next development reload reuses the client (and its pool) instead of opening another.
 const globalForDb = globalThis as unknown as { __rekeyDb?: PrismaClient; __rekeyDbUrl?: string };
 
 /**

@@ -42,15 +42,9 @@ export function hrefWith(
 
 const LOCALE = 'en-US';
 const numberFmt = new Intl.NumberFormat(LOCALE);
-const compactFmt = new Intl.NumberFormat(LOCALE, { notation: 'compact', maximumFractionDigits: 1 });
 
 export function formatNumber(n: number): string {
   return numberFmt.format(n);
-}
-
-/** 1234 → "1.2K" */
-export function formatCompact(n: number): string {
-  return compactFmt.format(n);
 }
 
 /**
@@ -100,11 +94,6 @@ export function formatDateTime(d: Date | string | number): string {
     timeZone: 'UTC',
   });
   return `${s} UTC`;
-}
-
-/** ISO string for `<time dateTime>`. */
-export function isoString(d: Date | string | number): string {
-  return toDate(d).toISOString();
 }
 
 const relFmt = new Intl.RelativeTimeFormat(LOCALE, { numeric: 'auto' });

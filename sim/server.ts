@@ -15,6 +15,7 @@ import {
   type AppRoleAssignmentRecord,
   type CreateApplicationInput,
   type CreateTenantInput,
+  type FederatedIdentityCredentialRecord,
   type KeyCredentialRecord,
   type ServicePrincipalRecord,
   type SignInRecord,
@@ -31,7 +32,9 @@ import { instanceDiscovery, jwks, openIdConfiguration } from './entra/oidc';
 import { handleTokenRequest } from './entra/token-endpoint';
 import { FaultInjector, type FaultState, type FaultTarget } from './faults/fault-injector';
 import { GRAPH_JSON, GraphError, graphErrorResult, newRequestId, type GraphRequest } from './graph/graph-http';
+import { plantFederatedCredential } from './graph/federated-credentials';
 import { handleGraph } from './graph/graph-router';
+import { plantPasswordCredential } from './graph/password-credentials';
 import { loadDirectory, readStateFile, StateStore } from './persist/state-store';
 import type { FleetManifest } from './seed/fleet-manifest';
 import { seedDemoFleet } from './seed/demo-fleet';
@@ -144,6 +147,27 @@ export interface SimAdmin {
     },
   ): KeyCredentialRecord;
   removeKeyCredentialDirect(tenantId: string, appId: string, keyId: string): void;
+  /** A client secret added behind Rekey's back (no lag); the secret text is returned here only. */
+  addPasswordCredentialDirect(
+    tenantId: string,
+    input: {
+      appId: string;
+      target?: 'application' | 'servicePrincipal';
+      displayName?: string;
+      startDateTime?: string;
+      endDateTime?: string;
+    },
+  ): { keyId: string; hint: string | null; secretText: string; startDateTime: string; endDateTime: string };
+  /** Removes a client secret directly (test clean-up); false when it was not there. */
+  removePasswordCredentialDirect(
+    tenantId: string,
+    input: { appId: string; keyId: string; target?: 'application' | 'servicePrincipal' },
+  ): boolean;
+  /** A federated identity credential added behind Rekey's back (no lag; Graph's limits apply). */
+  addFederatedCredentialDirect(
+    tenantId: string,
+    input: { appId: string; name: string; issuer: string; subject: string; audiences?: string[]; description?: string },
+  ): FederatedIdentityCredentialRecord;
   /** `directoryRoles` (role template ids, sim/directory/directory-roles.ts) with Global Administrator's makes the user able to grant admin consent. */
   addUser(
     tenantId: string,
@@ -692,6 +716,26 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
         if (o) o.keyCredentials = o.keyCredentials.filter((c) => c.keyId !== keyId);
       }
       directory.touch();
+    },
+    addPasswordCredentialDirect(tenantId, input) {
+      const { record, secretText } = plantPasswordCredential(tenantOf(tenantId), input, now());
+      directory.touch();
+      const { keyId, hint, startDateTime, endDateTime } = record;
+      return { keyId, hint, secretText, startDateTime, endDateTime };
+    },
+    removePasswordCredentialDirect(tenantId, input) {
+      const tenant = tenantOf(tenantId);
+      const appId = input.appId.toLowerCase();
+      const rec = input.target === 'servicePrincipal' ? tenant.spsByAppId.get(appId) : tenant.appsByAppId.get(appId);
+      if (!rec || !rec.passwordCredentials.some((p) => p.keyId === input.keyId)) return false;
+      rec.passwordCredentials = rec.passwordCredentials.filter((p) => p.keyId !== input.keyId);
+      directory.touch();
+      return true;
+    },
+    addFederatedCredentialDirect(tenantId, input) {
+      const created = plantFederatedCredential(tenantOf(tenantId), input);
+      directory.touch();
+      return created;
     },
     addUser: (tenantId, input) => directory.addUser(tenantOf(tenantId), input),
     listSignIns(tenantId, filter = {}) {

@@ -11,11 +11,9 @@ import { Card, CardBody, CardHeader, CardTitle, CardDescription } from '@/compon
 import { EmptyState } from '@/components/ui/empty-state';
 import { Stat } from '@/components/ui/stat';
 import { pageContext } from '@/lib/auth/context';
-import { tenantScopeWhere } from '@/lib/auth/principal';
 import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
-import { fleetScopeFor } from '@/lib/fleet/fleet-scope';
-import { getFleetOverview } from '@/lib/fleet/get-fleet-overview';
-import { listFilterOptions } from '@/lib/fleet/list-filter-options';
+import { getFleetOverviewFor } from '@/lib/fleet/get-fleet-overview';
+import { listFilterOptionsFor } from '@/lib/fleet/list-filter-options';
 import { CONNECTOR_STATUS_VALUES } from '@/lib/fleet/statuses';
 import { formatNumber, formatPercent, formatRelativeTime, hrefWith, shareOf } from '@/lib/utils';
 import { FleetFilterForm } from './_components/fleet-filter-form';
@@ -26,14 +24,10 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 
 export default async function OverviewPage({ searchParams }: Props) {
   const ctx = await pageContext('viewer');
-  const { db, principal } = ctx;
+  const { now } = ctx;
   const sp = await searchParams;
   const filters = parseFleetFilters(sp);
-  const now = new Date();
-  const [o, options] = await Promise.all([
-    getFleetOverview(db, fleetScopeFor(principal, 'viewer'), filters, now),
-    listFilterOptions(db, tenantScopeWhere(principal, 'viewer')),
-  ]);
+  const [o, options] = await Promise.all([getFleetOverviewFor(ctx, { filters }), listFilterOptionsFor(ctx)]);
   const keep = { region: filters.region, group: filters.group, connectorTypeId: filters.connectorTypeId };
   const connectorsHref = (extra: Record<string, string>) => hrefWith('/connectors', keep, extra);
   // Every active rotation, needs attention included: exactly the rows of /rotations?state=active.

@@ -8,7 +8,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes, randomUUID, X509Certificate } from 'node:crypto';
 import path from 'node:path';
-import { certificateFactsFromDer } from '@/lib/certs/certificate-facts';
 import { db } from '@/lib/db';
 import { afterAll, beforeAll } from 'vitest';
 import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
@@ -16,8 +15,8 @@ import { closeJobQueues } from '@/lib/jobs/job-queues';
 import { closeLeasePool } from '@/lib/rotation/rotation-lease';
 import { buildCert, type BuiltCert } from '@/lib/testing/certs';
 import { masterKeyFromBytes } from '@/lib/vault/master-key';
-import { sealPrivateKey } from '@/lib/vault/sealed-key';
 import { createUseCaseContext } from '@/lib/use-case-defaults';
+import { storeCertificate } from '@/lib/testing/store-certificate';
 
 export const ROOT = path.resolve(import.meta.dirname, '..', '..');
 export const CHAOS_SIZE = process.env.REKEY_CHAOS_SIZE === 'full' ? 'full' : 'ci';
@@ -61,24 +60,7 @@ const sha1 = (der: Buffer) => {
 };
 
 async function insertCertificate(built: BuiltCert, withKey: boolean) {
-  const f = certificateFactsFromDer(built.der);
-  return db.certificate.create({
-    data: {
-      sha1Thumbprint: f.sha1Thumbprint,
-      sha256Thumbprint: f.sha256Thumbprint,
-      serialNumber: f.serialNumber,
-      subject: f.subject,
-      issuer: f.issuer,
-      notBefore: f.notBefore,
-      notAfter: f.notAfter,
-      keyType: f.keyType,
-      keySize: f.keySize ?? null,
-      signatureAlgorithm: f.signatureAlgorithm,
-      der: new Uint8Array(built.der),
-      sealedPrivateKey: withKey ? sealPrivateKey(built.keyPem, f.sha256Thumbprint, MASTER_KEY) : null,
-      source: 'uploaded',
-    },
-  });
+  return storeCertificate(db, built.der, withKey ? { privateKeyPem: built.keyPem, masterKey: MASTER_KEY } : {});
 }
 
 let slot = 700;

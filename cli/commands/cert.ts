@@ -219,7 +219,7 @@ const generate: Command = {
           input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
         );
       const stored = await withRuntime(values, async (ctx) => {
-        const { id } = await generateCertificate(ctx.db, ctx.actor, input.data, ctx.now);
+        const { id } = await generateCertificate(ctx, input.data);
         return ctx.db.certificate.findUniqueOrThrow({
           where: { id },
           select: {
@@ -377,7 +377,7 @@ const exportCmd: Command = {
     if (pw === undefined) throw new UsageError('--pfx-out needs --pfx-password or REKEY_PFX_PASSWORD');
     const result = await withRuntime(values, async (ctx) => {
       const { exportCertificatePfx } = await import('@/lib/certificates/export-certificate-pfx');
-      return exportCertificatePfx(ctx.db, ctx.actor, { certificate: ref, password: pw });
+      return exportCertificatePfx(ctx, { certificate: ref, password: pw });
     });
     writeFileSync(out, result.pfx, { mode: 0o600 });
     if (values.json) io.out(JSON.stringify({ ok: true, file: out, sha1Thumbprint: result.sha1Thumbprint }));

@@ -174,7 +174,7 @@ export const certificateCommands: Command[] = [
           input.error.issues.map((i) => `${i.path.join('.') || 'file'}: ${i.message}`).join('; '),
         );
       const result = await withRuntime(values, async (ctx) => {
-        const r = await importCertificate(ctx.db, ctx.actor, input.data, ctx.now);
+        const r = await importCertificate(ctx, input.data);
         const c = await ctx.db.certificate.findUniqueOrThrow({
           where: { id: r.id },
           select: {

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCommand } from '@/cli/command';
 import { rotateCommand, type RotateTerminal } from '@/cli/commands/rotate';
-import { certificateFactsFromDer } from '@/lib/certs/certificate-facts';
 import { db } from '@/lib/db';
 import { closeJobQueues } from '@/lib/jobs/job-queues';
 import { buildCert } from '@/lib/testing/certs';
+import { storeCertificate } from '@/lib/testing/store-certificate';
 
 afterAll(async () => {
   await closeJobQueues();
@@ -27,23 +27,7 @@ async function seed() {
       notAfter: new Date(now + 100 * 86_400_000),
       slot: 200 + slot,
     });
-    const f = certificateFactsFromDer(b.der);
-    return db.certificate.create({
-      data: {
-        sha1Thumbprint: f.sha1Thumbprint,
-        sha256Thumbprint: f.sha256Thumbprint,
-        serialNumber: f.serialNumber,
-        subject: f.subject,
-        issuer: f.issuer,
-        notBefore: f.notBefore,
-        notAfter: f.notAfter,
-        keyType: f.keyType,
-        keySize: f.keySize ?? null,
-        signatureAlgorithm: f.signatureAlgorithm,
-        der: new Uint8Array(b.der),
-        source: 'uploaded',
-      },
-    });
+    return storeCertificate(db, b.der);
   };
   const from = await cert(n * 2);
   const to = await cert(n * 2 + 1);

@@ -18,21 +18,6 @@ export type HistogramProps = {
   className?: string;
 };
 
-/** Count values into bins by upper edges: edges [1, 4, 24] → "≤1", "1–4", "4–24", ">24". */
-export function binValues(values: number[], edges: number[], fmt: (n: number) => string = String): HistogramBin[] {
-  const bins = edges.map((e, i) => ({
-    label: i === 0 ? `≤${fmt(e)}` : `${fmt(edges[i - 1] ?? 0)}–${fmt(e)}`,
-    count: 0,
-  }));
-  const over = { label: `>${fmt(edges.at(-1) ?? 0)}`, count: 0 };
-  for (const v of values) {
-    const i = edges.findIndex((e) => v <= e);
-    const bin = i === -1 ? over : bins[i];
-    if (bin) bin.count++;
-  }
-  return [...bins, over];
-}
-
 /** Distribution of pre-binned counts (vertical bars). Server-rendered; no client JS. */
 export function Histogram({ bins, label, unit = 'items', height = 200, tone, color, className }: HistogramProps) {
   const total = bins.reduce((s, b) => s + b.count, 0);

@@ -39,17 +39,18 @@ export function AppShell({ user, theme, navBadges, children }: AppShellProps) {
         </Suspense>
       </div>
       <div className="flex min-w-0 flex-col">
-        <header className="sticky top-0 z-20 flex h-14 items-center gap-3 border-b border-border bg-bg/85 px-4 backdrop-blur supports-[backdrop-filter]:bg-bg/70 lg:px-6">
+        <header className="sticky top-0 z-20 flex min-h-14 flex-wrap items-center gap-x-3 gap-y-2 border-b border-border bg-bg/85 px-4 py-2 backdrop-blur supports-[backdrop-filter]:bg-bg/70 sm:h-14 sm:flex-nowrap sm:py-0 lg:px-6">
           <Suspense>
             <MobileNav badges={navBadges} isAdmin={user?.isAdmin ?? false} />
           </Suspense>
           <div className="lg:hidden">
             <Brand />
           </div>
-          <div className="flex min-w-0 flex-1 justify-center lg:justify-start">
+          {/* Below sm the search takes a row of its own, full width, instead of being squeezed between the buttons. */}
+          <div className="order-last flex min-w-0 basis-full justify-center sm:order-none sm:flex-1 sm:basis-auto lg:justify-start">
             <TenantSearch />
           </div>
-          <div className="flex shrink-0 items-center gap-2">
+          <div className="ml-auto flex shrink-0 items-center gap-2 sm:ml-0">
             <ThemeToggle theme={theme} />
             <UserMenu user={user} />
           </div>

@@ -27,10 +27,6 @@ export function Table({ className, ...rest }: HTMLAttributes<HTMLTableElement>) 
   return <table className={cn('w-full border-separate border-spacing-0 text-left text-sm', className)} {...rest} />;
 }
 
-export function TableCaption({ className, ...rest }: HTMLAttributes<HTMLTableCaptionElement>) {
-  return <caption className={cn('px-3 py-2 text-left text-xs text-fg-muted', className)} {...rest} />;
-}
-
 export function THead({ className, ...rest }: HTMLAttributes<HTMLTableSectionElement>) {
   return <thead className={cn('sticky top-0 z-10 bg-surface-2', className)} {...rest} />;
 }

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { E2E_DATA_DIR } from '../../playwright.config';
 import { getDb, type Db } from '../../lib/db';
+import { TENANT_ACCESS_LABEL } from '../../lib/fleet/tenant-access';
 import type { ConnectorClaim, FigureClaim, Shown, TenantClaim } from '../../lib/testing/truth-checker';
 import type { SimTenant } from '../../lib/testing/simulator-read';
 import { getJson, postJson, readSimTenants, type SimManifest } from './simulator-truth';
@@ -43,6 +44,12 @@ export async function stackSimulator() {
           mode: 'remove-app-roles',
         })
       ).status,
+    /** Someone adds a certificate to an app behind Rekey's back (the tenant's admin, an attacker). */
+    addKeyCredential: (tenantId: string, appId: string, certificatePem: string) =>
+      postJson<{ keyId: string }>(`${url}/_sim/tenants/${tenantId}/key-credentials`, ca, {
+        appId,
+        certificate: certificatePem,
+      }),
     grantConsent: async (tenantId: string) =>
       (
         await postJson(`${url}/_sim/tenants/${tenantId}/grant-consent`, ca, {
@@ -143,6 +150,43 @@ export async function browserClaims(page: Page): Promise<FigureClaim[]> {
   return out;
 }
 
+const ACCESS_BY_LABEL = new Map(Object.entries(TENANT_ACCESS_LABEL).map(([k, v]) => [v, k]));
+
+/** Every tenant's access as the tenants list shows it (its Access column), one claim per row. */
+export async function tenantListClaims(page: Page, db: Db): Promise<TenantClaim[]> {
+  await page.goto('/tenants');
+  const table = page.getByRole('table').first();
+  const headers = (await table.locator('thead th').allTextContents()).map((h) => h.trim());
+  const col = headers.findIndex((h) => h.startsWith('Access'));
+  if (col < 0) throw new Error(`the tenants list has no Access column (${headers.join(', ')})`);
+  const rows = await table.locator('tbody tr').evaluateAll(
+    (trs, i) =>
+      trs.map((tr) => ({
+        href: tr.querySelector('a[href^="/tenants/"]')?.getAttribute('href') ?? '',
+        access: (tr.children[i]?.textContent ?? '').trim(),
+      })),
+    col,
+  );
+  const total = num(
+    /([\d,]+) tenants?/.exec(
+      (await page
+        .getByText(/^[\d,]+ tenants?[ .]/)
+        .first()
+        .textContent()) ?? '',
+    )?.[1] ?? null,
+  );
+  if (rows.length !== total) throw new Error(`the tenants list shows ${rows.length} of ${total} rows on one page`);
+  const ids = new Map(
+    (await db.tenant.findMany({ select: { id: true, entraTenantId: true } })).map((t) => [t.id, t.entraTenantId]),
+  );
+  return rows.map((r) => {
+    const id = r.href.split('/').pop() ?? '';
+    const access = ACCESS_BY_LABEL.get(r.access);
+    if (!ids.has(id) || !access) throw new Error(`a tenants list row reads "${r.access}" for ${r.href}`);
+    return { where: 'the tenants list /tenants', entraTenantId: ids.get(id)!, access };
+  });
+}
+
 /** The security report's rotated share, in per cent as shown (a share: never above 100); null when none is shown ("—"). */
 export async function rotatedSharePercent(page: Page): Promise<number | null> {
   await page.goto('/reports/security');
@@ -196,6 +240,20 @@ export async function cliClaims(): Promise<Required<Shown>> {
     exposed: (t.statusCounts.targeted ?? 0) + (t.statusCounts.compromised ?? 0),
   }));
   return { figures, connectors: connectorClaims, tenants: tenantClaims };
+}
+
+/**
+ * Every claim the browser and the CLI make about the fleet: the browser's figures (overview tiles,
+ * the lists behind them, the security report), the tenants list's Access column, and the CLI's
+ * figures, tenants and connectors — plus `extra` connector claims (a connector page, say).
+ */
+export async function everyClaim(page: Page, db: Db, extra: ConnectorClaim[] = []): Promise<Required<Shown>> {
+  const cli = await cliClaims();
+  return {
+    figures: [...(await browserClaims(page)), ...cli.figures],
+    connectors: [...cli.connectors, ...extra],
+    tenants: [...cli.tenants, ...(await tenantListClaims(page, db))],
+  };
 }
 
 /** Waits until no rotation is in flight (a rotation holds old and new credentials for a moment). */

@@ -1,5 +1,6 @@
 /** The simulator read the way Microsoft would be read: lib/testing/simulator-read.ts (shared with the truth checker). */
 export {
+  appCredentialKinds,
   appsHoldingThumbprints,
   getJson,
   postJson,

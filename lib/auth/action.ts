@@ -6,7 +6,8 @@
  *   3. require the role (`hasRole(principal, role)`, FORBIDDEN with the role needed);
  *   4. enforce the upload size limit (PAYLOAD_TOO_LARGE) and parse input with zod (BAD_INPUT
  *      with fieldErrors);
- *   5. run the handler with the use-case context `{ db, principal, actor, now, graph, log }`; tenant scope is the handler's job via
+ *   5. run the handler with the use-case context `{ db, principal, actor, now, graph, log }` (the web
+ *      process's runtime, lib/runtime/web-runtime.ts, composed on first use); tenant scope is the handler's job via
  *      `requireTenantAccess` / `tenantScopeWhere` (the wrapper cannot know which tenant an id
  *      belongs to) — role + scope helpers come from lib/auth/principal.ts;
  *   6. map RekeyError → result / HTTP status (httpStatusFor); anything else is logged redacted
@@ -22,9 +23,8 @@ import type { z } from 'zod';
 import { actorFromHeaders } from '@/lib/auth/actor';
 import { defaultAuthDeps, resolvePrincipal, type AuthDeps } from '@/lib/auth/auth-core';
 import { hasRole, roleLabel, type Principal, type Role } from '@/lib/auth/principal';
-import { log as defaultLog } from '@/lib/log';
+import { webRuntime } from '@/lib/runtime/web-runtime';
 import type { UseCaseContext } from '@/lib/use-case';
-import { managementGraph } from '@/lib/use-case-defaults';
 import { ERROR_CODES, RekeyError, httpStatusFor, isRekeyError, type ErrorCode } from '@/lib/errors';
 import { describeError } from '@/lib/http/redact';
 import { formatSize } from '@/lib/limits';
@@ -178,15 +178,15 @@ export function createDefineAction(getDeps: () => AuthDeps, getRequest: () => Pr
           );
         const raw = input instanceof FormData ? formDataToObject(input) : (input ?? {});
         const parsed = parseInput(def.input, raw);
+        const { graph, log } = webRuntime();
         const ctx: ActionContext = {
           db: deps.db,
           principal,
           actor: actorFromHeaders(principal, req.headers, deps.origin.trustProxy),
           now: deps.now(),
-          graph: managementGraph,
-          log: defaultLog,
+          graph,
+          log,
         };
-        await composeRotationEngine();
         return { ok: true, data: await def.handler(parsed, ctx) };
       } catch (e) {
         unstable_rethrow(e); // redirect(), notFound() etc. from the handler are Next control flow
@@ -216,13 +216,6 @@ export interface RouteDefinition<S extends z.ZodType, P, T> {
 export type RouteFn<P> = (request: Request, context: { params: Promise<P> }) => Promise<Response>;
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-export function jsonError(code: ErrorCode, message: string, extra: Partial<ActionError> = {}): Response {
-  return Response.json(
-    { ok: false, error: { code, message, ...extra } },
-    { status: httpStatusFor(code), headers: { 'cache-control': 'no-store' } },
-  );
-}
 
 async function readRouteInput(request: Request, max: number): Promise<unknown> {
   if (SAFE_METHODS.has(request.method)) {
@@ -280,11 +273,11 @@ export function createDefineRoute(getDeps: () => AuthDeps) {
         const raw = await readRouteInput(request, max);
         const parsed = def.input ? parseInput(def.input, raw) : ({} as z.output<S>);
         const params = (await context?.params) ?? ({} as P);
-        await composeRotationEngine();
+        const { graph, log } = webRuntime();
         const result = await def.handler(parsed, {
           db: deps.db,
-          graph: managementGraph,
-          log: defaultLog,
+          graph,
+          log,
           principal,
           actor: actorFromHeaders(principal, request.headers, deps.origin.trustProxy),
           now: deps.now(),
@@ -333,13 +326,3 @@ export const defineAction = createDefineAction(defaultAuthDeps, nextRequestConte
  * 401 JSON when not signed in, 403 for a missing role, cross-origin non-GET refused.
  */
 export const defineRoute = createDefineRoute(defaultAuthDeps);
-
-/**
- * Actions and routes can run rotation steps in the web process (a cancel with nothing to undo ends
- * at once and publishes rotation.finished): the process registers the engine's subscribers first,
- * as the worker does (idempotent; a dynamic import keeps lib/events out of this module's graph).
- */
-async function composeRotationEngine(): Promise<void> {
-  const { registerRotationSubscribers } = await import('@/lib/events/rotation-subscribers');
-  registerRotationSubscribers();
-}

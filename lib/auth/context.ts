@@ -12,7 +12,7 @@ import { defaultAuthDeps, resolvePrincipal } from '@/lib/auth/auth-core';
 import { hasRole, type Principal, type Role } from '@/lib/auth/principal';
 import { env } from '@/lib/env';
 import { safeReturnTo } from '@/lib/http/request-context';
-import { createUseCaseContext } from '@/lib/use-case-defaults';
+import { webRuntime } from '@/lib/runtime/web-runtime';
 
 export { requireTenantAccess } from '@/lib/auth/tenant-access';
 
@@ -46,5 +46,5 @@ export async function requirePrincipal(min: Role = 'viewer'): Promise<Principal>
 export async function pageContext(min: Role = 'viewer'): Promise<ActionContext> {
   const principal = await requirePrincipal(min);
   const actor = actorFromHeaders(principal, await headers(), env().REKEY_TRUST_PROXY);
-  return createUseCaseContext({ principal, actor, now: new Date() });
+  return { ...webRuntime(), principal, actor, now: new Date() };
 }

@@ -48,8 +48,3 @@ export function cookieKey(): Buffer {
   }
   return cachedKey;
 }
-
-/** For tests that switch secrets. */
-export function resetCookieKeyCache(): void {
-  cachedKey = undefined;
-}

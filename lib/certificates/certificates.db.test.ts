@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '@/lib/audit/append-audit-event';
+import type { Principal } from '@/lib/auth/principal';
 import {
   completeCertificateRequest,
   createCertificateRequest,
@@ -12,13 +13,29 @@ import {
   inspectCertificate,
   MAX_CERTIFICATE_UPLOAD_BYTES,
 } from '@/lib/certificates/import-certificate';
+import { exportCertificatePfx } from '@/lib/certificates/export-certificate-pfx';
 import { getCertificate, listCertificates } from '@/lib/certificates/list-certificates';
+import {
+  browseCertificates,
+  downloadPublicCertificate,
+  viewCertificate,
+  viewCertificateRequest,
+} from '@/lib/certificates/view-certificates';
 import { db } from '@/lib/db';
 import { buildCert, buildPfx } from '@/lib/testing/certs';
 import { openForCertificate } from '@/lib/vault/key-ring';
 
 const now = new Date('2026-06-01T00:00:00Z');
 const actor = { id: null, label: 'tester' };
+/** A trusted caller (the CLI on the server, the demo seed): no principal. */
+const ctx = { db, actor, now };
+const principal = (role: 'viewer' | 'operator' | 'admin', allTenants = true): Principal => ({
+  userId: crypto.randomUUID(),
+  email: `${role}@example.test`,
+  name: role,
+  roles: [{ role, allTenants, tenantIds: [], groups: [] }],
+});
+const as = (p: Principal) => ({ ...ctx, actor: { id: null, label: p.email }, principal: p });
 const file = (data: Buffer | string, name: string) =>
   new File([typeof data === 'string' ? Buffer.from(data) : new Uint8Array(data)], name);
 const count = () => db.certificate.count();
@@ -28,7 +45,7 @@ describe('importing certificates', () => {
   it('shows the facts and every check before saving, and saves nothing on inspect', async () => {
     const cert = buildCert({ subject: 'CN=Inspect Me', slot: 11 });
     const before = await count();
-    const r = await inspectCertificate(db, { file: file(cert.pem, 'vendor.cer') }, now);
+    const r = await inspectCertificate(ctx, { file: file(cert.pem, 'vendor.cer') });
     expect(r).toMatchObject({ filename: 'vendor.cer', hasPrivateKey: false, existing: null, validation: { ok: true } });
     expect(r.leaf.subject).toBe('CN=Inspect Me');
     expect(await count()).toBe(before);
@@ -37,12 +54,11 @@ describe('importing certificates', () => {
   it('stores a PFX with its private key sealed, readable only through the vault', async () => {
     const cert = buildCert({ subject: 'CN=With Key', slot: 12 });
     const pfx = buildPfx({ cert, password: 'correct horse', algorithm: 'aes256' });
-    const { id, created } = await importCertificate(
-      db,
-      actor,
-      { file: file(pfx, 'vendor.pfx'), password: 'correct horse', region: 'EU' },
-      now,
-    );
+    const { id, created } = await importCertificate(ctx, {
+      file: file(pfx, 'vendor.pfx'),
+      password: 'correct horse',
+      region: 'EU',
+    });
     expect(created).toBe(true);
     const row = await db.certificate.findUniqueOrThrow({
       where: { id },
@@ -87,7 +103,7 @@ describe('importing certificates', () => {
     ['garbage', () => ({ file: file('hello, this is not a certificate', 'notes.txt') }), /notes\.txt/],
   ])('refuses %s, names the problem and stores nothing', async (_n, input, message) => {
     const [c, a] = [await count(), await audits()];
-    await expect(importCertificate(db, actor, input(), now)).rejects.toThrow(message);
+    await expect(importCertificate(ctx, input())).rejects.toThrow(message);
     expect([await count(), await audits()]).toEqual([c, a]);
   });
 
@@ -107,11 +123,11 @@ describe('importing certificates', () => {
   it('names the field to fix: a wrong PFX password is the password field, unreadable bytes the file field', async () => {
     const cert = buildCert({ subject: 'CN=Fields', slot: 14 });
     const pfx = buildPfx({ cert, password: 'right', algorithm: 'aes256' });
-    await expect(inspectCertificate(db, { file: file(pfx, 'v.pfx'), password: 'wrong' }, now)).rejects.toMatchObject({
+    await expect(inspectCertificate(ctx, { file: file(pfx, 'v.pfx'), password: 'wrong' })).rejects.toMatchObject({
       code: 'WRONG_PASSWORD',
       details: { fieldErrors: { password: [expect.stringContaining('v.pfx')] } },
     });
-    await expect(inspectCertificate(db, { file: file('not a certificate', 'notes.txt') }, now)).rejects.toMatchObject({
+    await expect(inspectCertificate(ctx, { file: file('not a certificate', 'notes.txt') })).rejects.toMatchObject({
       code: 'INVALID_CERTIFICATE',
       details: { fieldErrors: { file: [expect.stringContaining('notes.txt')] } },
     });
@@ -127,7 +143,7 @@ describe('importing certificates', () => {
     expect(GenerateCertificateSchema.safeParse({ subject: 'CN=Litware\u0000Evil' }).success).toBe(false);
     const before = await count();
     const cert = buildCert({ subject: 'CN=Litware\u0000.evil.example', slot: 15 });
-    await expect(importCertificate(db, actor, { file: file(cert.pem, 'nul.cer') }, now)).rejects.toMatchObject({
+    await expect(importCertificate(ctx, { file: file(cert.pem, 'nul.cer') })).rejects.toMatchObject({
       code: 'INVALID_CERTIFICATE',
       details: { fieldErrors: { file: [expect.stringMatching(/subject contains a NUL character/)] } },
     });
@@ -136,16 +152,14 @@ describe('importing certificates', () => {
 
   it('refuses a duplicate, but attaches a private key to a certificate known without one', async () => {
     const cert = buildCert({ subject: 'CN=Twice', slot: 17 });
-    const first = await importCertificate(db, actor, { file: file(cert.pem, 'a.cer') }, now);
-    await expect(importCertificate(db, actor, { file: file(cert.pem, 'a.cer') }, now)).rejects.toMatchObject({
+    const first = await importCertificate(ctx, { file: file(cert.pem, 'a.cer') });
+    await expect(importCertificate(ctx, { file: file(cert.pem, 'a.cer') })).rejects.toMatchObject({
       code: 'CONFLICT',
     });
-    const withKey = await importCertificate(
-      db,
-      actor,
-      { file: file(buildPfx({ cert, password: 'pw-123456' }), 'a.pfx'), password: 'pw-123456' },
-      now,
-    );
+    const withKey = await importCertificate(ctx, {
+      file: file(buildPfx({ cert, password: 'pw-123456' }), 'a.pfx'),
+      password: 'pw-123456',
+    });
     expect(withKey).toEqual({ id: first.id, created: false });
     expect((await getCertificate(db, first.id))?.hasPrivateKey).toBe(true);
   });
@@ -154,10 +168,8 @@ describe('importing certificates', () => {
 describe('generating certificates', () => {
   it('generates a self-signed certificate whose sealed key matches it', async () => {
     const { id } = await generateCertificate(
-      db,
-      SYSTEM_ACTOR,
+      { db, actor: SYSTEM_ACTOR, now },
       { subject: 'CN=Litware Connect 2027, O=Litware', days: 365, keySize: 2048 },
-      now,
     );
     const row = await db.certificate.findUniqueOrThrow({
       where: { id },
@@ -169,41 +181,76 @@ describe('generating certificates', () => {
     expect(openForCertificate(row.sealedPrivateKey!, row.sha256Thumbprint)).toMatch(/BEGIN PRIVATE KEY/);
   });
 
-  it('creates a CSR, then imports only the certificate issued for its key', async () => {
-    const { id, csrPem } = await createCertificateRequest(db, actor, { subject: 'CN=From CSR', keySize: 2048 });
+  it('refuses a viewer: nothing generated, nothing audited', async () => {
+    const [c, a] = [await count(), await audits()];
+    await expect(
+      generateCertificate(as(principal('viewer')), { subject: 'CN=Viewer Made', days: 30, keySize: 2048 }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      createCertificateRequest(as(principal('viewer')), { subject: 'CN=Viewer CSR', keySize: 2048 }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect([await count(), await audits()]).toEqual([c, a]);
+  });
+});
+
+/** Signs the pending request's public key with a test CA key, as the vendor's CA would. */
+async function issueFor(requestId: string, subject: string) {
+  const { createPublicKey, X509Certificate } = await import('node:crypto');
+  const { signCertificate } = await import('@/lib/certs/sign-certificate');
+  const req = await db.certificateRequest.findUniqueOrThrow({
+    where: { id: requestId },
+    select: { sealedPrivateKey: true, publicKeySha256: true },
+  });
+  const keyPem = openForCertificate(req.sealedPrivateKey, req.publicKeySha256);
+  const ca = buildCert({ subject: 'CN=Vendor CA', slot: 19, isCA: true });
+  const der = signCertificate({
+    subject,
+    publicKey: createPublicKey(keyPem),
+    signingKey: ca.key,
+    notBefore: new Date('2026-01-01'),
+    notAfter: new Date('2027-01-01'),
+  });
+  return { pem: new X509Certificate(der).toString(), der };
+}
+
+describe('the CSR round trip', () => {
+  it('creates a CSR, refuses a certificate for another key on the file field writing nothing, then imports the issued one with its key', async () => {
+    const op = as(principal('operator'));
+    const { id, csrPem } = await createCertificateRequest(op, { subject: 'CN=From CSR', keySize: 2048 });
     expect(csrPem).toMatch(/BEGIN CERTIFICATE REQUEST/);
-    const stranger = buildCert({ slot: 18 });
-    await expect(
-      completeCertificateRequest(db, actor, { requestId: id, file: file(stranger.pem, 'wrong.cer') }, now),
-    ).rejects.toThrow();
-    // Sign the CSR's public key with a test CA key, as the vendor's CA would.
-    const { createPublicKey, X509Certificate } = await import('node:crypto');
-    const { openSealedKey } = await import('@/lib/vault/sealed-key');
-    const { currentKeyRing } = await import('@/lib/vault/key-ring');
-    const { signCertificate } = await import('@/lib/certs/sign-certificate');
-    const req = await db.certificateRequest.findUniqueOrThrow({
-      where: { id },
-      select: { sealedPrivateKey: true, publicKeySha256: true },
-    });
-    const keyPem = openSealedKey(req.sealedPrivateKey, req.publicKeySha256, currentKeyRing());
-    const ca = buildCert({ subject: 'CN=Vendor CA', slot: 19, isCA: true });
-    const issuedDer = signCertificate({
+    expect(await viewCertificateRequest(as(principal('viewer')), { id })).toMatchObject({
       subject: 'CN=From CSR',
-      publicKey: createPublicKey(keyPem),
-      signingKey: ca.key,
-      notBefore: new Date('2026-01-01'),
-      notAfter: new Date('2027-01-01'),
+      completedAt: null,
+      mayComplete: false,
     });
-    const issuedPem = new X509Certificate(issuedDer).toString();
-    const done = await completeCertificateRequest(
-      db,
-      actor,
-      { requestId: id, file: file(issuedPem, 'issued.cer') },
-      now,
-    );
-    expect((await getCertificate(db, done.id))?.hasPrivateKey).toBe(true);
+
+    const stranger = buildCert({ slot: 18 });
+    const [c, a] = [await count(), await audits()];
     await expect(
-      completeCertificateRequest(db, actor, { requestId: id, file: file(issuedPem, 'issued.cer') }, now),
+      completeCertificateRequest(op, { requestId: id, file: file(stranger.pem, 'wrong.cer') }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_CERTIFICATE',
+      details: { fieldErrors: { file: [expect.stringMatching(/wrong\.cer.*issued for a different key/)] } },
+    });
+    expect([await count(), await audits()]).toEqual([c, a]);
+    expect((await db.certificateRequest.findUniqueOrThrow({ where: { id } })).completedAt).toBeNull();
+
+    // A viewer may not complete it.
+    const issued = await issueFor(id, 'CN=From CSR');
+    await expect(
+      completeCertificateRequest(as(principal('viewer')), { requestId: id, file: file(issued.pem, 'issued.cer') }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+
+    // DER works as well as PEM.
+    const done = await completeCertificateRequest(op, { requestId: id, file: file(issued.der, 'issued.cer') });
+    const view = await viewCertificate(op, { id: done.id });
+    expect(view).toMatchObject({ state: 'valid', certificate: { hasPrivateKey: true, source: 'issued' } });
+    expect(
+      await db.auditEvent.findFirst({ where: { action: 'certificate.request_complete', targetId: done.id } }),
+    ).not.toBeNull();
+    expect((await viewCertificateRequest(op, { id }))?.certificateId).toBe(done.id);
+    await expect(
+      completeCertificateRequest(op, { requestId: id, file: file(issued.pem, 'issued.cer') }),
     ).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 });
@@ -211,7 +258,7 @@ describe('generating certificates', () => {
 describe('the inventory list', () => {
   it('flags certificates listed in an advisory and counts their connectors', async () => {
     const cert = buildCert({ subject: 'CN=Listed Compromised', slot: 20 });
-    const { id } = await importCertificate(db, actor, { file: file(cert.pem, 'c.cer') }, now);
+    const { id } = await importCertificate(ctx, { file: file(cert.pem, 'c.cer') });
     const row = await db.certificate.findUniqueOrThrow({ where: { id } });
     await db.advisory.create({
       data: {
@@ -227,33 +274,117 @@ describe('the inventory list', () => {
   });
 });
 
-describe('exporting a PFX (CLI only)', () => {
-  it('exports a held key as an AES-256 PFX that parses back to the same certificate and key, and audits it', async () => {
-    const { exportCertificatePfx } = await import('@/lib/certificates/export-certificate-pfx');
-    const { parseCertificateInput } = await import('@/lib/certs/parse-certificate-input');
-    const { id } = await generateCertificate(db, actor, { subject: 'CN=Export Me', days: 30, keySize: 2048 }, now);
-    const row = await db.certificate.findUniqueOrThrow({ where: { id }, select: { sha1Thumbprint: true } });
-    const { pfx } = await exportCertificatePfx(db, actor, {
-      certificate: row.sha1Thumbprint,
-      password: 'long enough password',
+describe('the certificate pages’ reads', () => {
+  it('carry no key material, name what the user may do, and serve only the public certificate', async () => {
+    const { id } = await generateCertificate(ctx, { subject: 'CN=Page View', days: 90, keySize: 2048 });
+    const row = await db.certificate.findUniqueOrThrow({
+      where: { id },
+      select: { sealedPrivateKey: true, sha256Thumbprint: true, sha1Thumbprint: true },
     });
-    const back = parseCertificateInput({ data: pfx, filename: 'x.pfx', password: 'long enough password' });
+    const keyPem = openForCertificate(row.sealedPrivateKey!, row.sha256Thumbprint);
+    const keyBody = keyPem.split('\n').slice(1, -2).join('');
+    const admin = await viewCertificate(as(principal('admin')), { id });
+    const operator = await viewCertificate(as(principal('operator')), { id });
+    expect(admin).toMatchObject({ mayExport: true, exportConfirm: row.sha1Thumbprint.slice(0, 8) });
+    expect(operator).toMatchObject({ mayExport: false, mayDesignate: false });
+    // A scoped admin grant acts as operator: no export.
+    expect(await viewCertificate(as(principal('admin', false)), { id })).toMatchObject({ mayExport: false });
+    for (const v of [admin, operator, await browseCertificates(ctx, { q: 'Page View' })]) {
+      const text = JSON.stringify(v);
+      expect(text).not.toContain('rkv1.');
+      expect(text).not.toContain(keyBody.slice(40, 104));
+    }
+    const pem = await downloadPublicCertificate(as(principal('viewer')), { id, format: 'pem' });
+    expect(pem.body.toString()).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    expect(pem.body.toString()).not.toContain('PRIVATE KEY');
+    expect(await viewCertificate(ctx, { id: 'not-a-uuid' })).toBeNull();
+  });
+});
+
+describe('exporting a PFX (the dashboard and `rekey cert export`)', { timeout: 120_000 }, () => {
+  const strong = 'Kettle orbit lantern 42';
+
+  async function withKey(subject: string) {
+    const { id } = await generateCertificate(ctx, { subject, days: 30, keySize: 2048 });
+    return db.certificate.findUniqueOrThrow({ where: { id }, select: { id: true, sha1Thumbprint: true } });
+  }
+  const exports = (id: string) => db.auditEvent.count({ where: { action: 'certificate.export_pfx', targetId: id } });
+
+  it('gives an admin an AES-256 PFX that opens with the password to the same certificate and key, audited without the password', async () => {
+    const { parseCertificateInput } = await import('@/lib/certs/parse-certificate-input');
+    const row = await withKey('CN=Export Me');
+    const out = await exportCertificatePfx(as(principal('admin')), {
+      certificate: row.id,
+      password: strong,
+      confirmText: row.sha1Thumbprint.slice(0, 8).toLowerCase(),
+    });
+    expect(out).toMatchObject({ id: row.id, sha1Thumbprint: row.sha1Thumbprint });
+    expect(out.filename).toBe(`certificate-${row.sha1Thumbprint.slice(0, 12).toLowerCase()}.pfx`);
+    const back = parseCertificateInput({ data: out.pfx, filename: 'x.pfx', password: strong });
     expect(back.leaf.sha1Thumbprint).toBe(row.sha1Thumbprint);
     expect(back.privateKey).toBeDefined();
-    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: 'certificate.export_pfx', targetId: id } });
-    expect(JSON.stringify({ ...audit, seq: String(audit.seq) })).not.toContain('long enough password');
+    const sealed = await db.certificate.findUniqueOrThrow({
+      where: { id: row.id },
+      select: { sealedPrivateKey: true, sha256Thumbprint: true },
+    });
+    expect(back.privateKey!.pem).toBe(openForCertificate(sealed.sealedPrivateKey!, sealed.sha256Thumbprint));
+    expect(() => parseCertificateInput({ data: out.pfx, filename: 'x.pfx', password: 'wrong password' })).toThrow();
+    const audit = await db.auditEvent.findFirstOrThrow({
+      where: { action: 'certificate.export_pfx', targetId: row.id },
+    });
+    expect(audit.actorLabel).toBe('admin@example.test');
+    expect(JSON.stringify({ ...audit, seq: String(audit.seq) })).not.toContain(strong);
+    // The CLI on the server (no principal) uses the same use case by thumbprint.
+    const cli = await exportCertificatePfx(ctx, { certificate: row.sha1Thumbprint, password: strong });
+    expect(cli.sha1Thumbprint).toBe(row.sha1Thumbprint);
+    expect(await exports(row.id)).toBe(2);
+  });
+
+  it.each([
+    ['an operator', () => as(principal('operator')), 'FORBIDDEN', /needs the Admin role/],
+    ['a viewer', () => as(principal('viewer')), 'FORBIDDEN', /needs the Admin role/],
+    ['a scoped admin grant', () => as(principal('admin', false)), 'FORBIDDEN', /needs the Admin role/],
+  ])('refuses %s: no PFX, no audit row', async (_n, who, code, message) => {
+    const row = await withKey(`CN=Refused ${code} ${Math.random()}`);
+    const a = await audits();
+    await expect(
+      exportCertificatePfx(who(), {
+        certificate: row.id,
+        password: strong,
+        confirmText: row.sha1Thumbprint.slice(0, 8),
+      }),
+    ).rejects.toThrow(message);
+    expect(await audits()).toBe(a);
+  });
+
+  it('refuses a wrong typed confirmation and a weak password on their fields, writing nothing', async () => {
+    const row = await withKey('CN=Careful Export');
+    const admin = as(principal('admin'));
+    const a = await audits();
+    await expect(
+      exportCertificatePfx(admin, { certificate: row.id, password: strong, confirmText: 'DEADBEEF' }),
+    ).rejects.toMatchObject({ code: 'BAD_INPUT', details: { fieldErrors: { confirmText: [expect.any(String)] } } });
+    for (const weak of ['short', 'password1234', 'aaaaaaaaaaaaaaaa']) {
+      await expect(
+        exportCertificatePfx(admin, {
+          certificate: row.id,
+          password: weak,
+          confirmText: row.sha1Thumbprint.slice(0, 8),
+        }),
+      ).rejects.toMatchObject({ code: 'BAD_INPUT', details: { fieldErrors: { password: [expect.any(String)] } } });
+    }
+    expect(await audits()).toBe(a);
   });
 
   it('refuses a certificate whose key Rekey does not hold', async () => {
-    const { exportCertificatePfx } = await import('@/lib/certificates/export-certificate-pfx');
-    const { id } = await importCertificate(
-      db,
-      actor,
-      { file: file(buildCert({ subject: 'CN=No Key', slot: 21 }).pem, 'n.cer') },
-      now,
+    const { id } = await importCertificate(ctx, {
+      file: file(buildCert({ subject: 'CN=No Key', slot: 21 }).pem, 'n.cer'),
+    });
+    const a = await audits();
+    await expect(exportCertificatePfx(as(principal('admin')), { certificate: id, password: strong })).rejects.toThrow(
+      /does not hold the private key/,
     );
-    await expect(
-      exportCertificatePfx(db, actor, { certificate: id, password: 'long enough password' }),
-    ).rejects.toThrow(/does not hold the private key/);
+    expect(await audits()).toBe(a);
+    expect(await viewCertificate(as(principal('admin')), { id })).toMatchObject({ mayExport: false });
   });
 });

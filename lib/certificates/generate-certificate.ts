@@ -5,12 +5,15 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import { refuseControlCharacters } from '@/lib/text/single-line';
-import { appendAuditEvent, type Actor } from '@/lib/audit/append-audit-event';
+import { appendAuditEvent } from '@/lib/audit/append-audit-event';
+import { requireCertificateRole, type CertificateContext } from '@/lib/certificates/certificate-context';
 import { createCsr } from '@/lib/certs/create-csr';
 import { createSelfSignedCertificate, MAX_CERTIFICATE_DAYS } from '@/lib/certs/create-self-signed-certificate';
 import { matchIssuedCertificate } from '@/lib/certs/match-issued-certificate';
-import type { Db } from '@/lib/db';
-import { RekeyError } from '@/lib/errors';
+import type { CertificateFacts } from '@/lib/certs/certificate-facts';
+import { validateForEntra } from '@/lib/certs/validate-for-entra';
+import { isRekeyError, RekeyError } from '@/lib/errors';
+import { LIMITS } from '@/lib/limits';
 import { openForCertificate, sealForCertificate } from '@/lib/vault/key-ring';
 
 const Subject = z
@@ -40,12 +43,13 @@ export const GenerateCertificateSchema = z.object({
 });
 export type GenerateCertificateInput = z.infer<typeof GenerateCertificateSchema>;
 
+/** Operator. */
 export async function generateCertificate(
-  db: Db,
-  actor: Actor,
+  ctx: CertificateContext,
   input: GenerateCertificateInput,
-  now: Date,
 ): Promise<{ id: string }> {
+  requireCertificateRole(ctx, 'operator', 'Generating a certificate');
+  const { db, actor, now } = ctx;
   const { facts, keyPem } = await createSelfSignedCertificate({
     subject: input.subject,
     days: input.days,
@@ -99,11 +103,13 @@ function publicKeySha256(keyPem: string): string {
     .toUpperCase();
 }
 
+/** Operator. */
 export async function createCertificateRequest(
-  db: Db,
-  actor: Actor,
+  ctx: CertificateContext,
   input: z.infer<typeof CreateCsrSchema>,
 ): Promise<{ id: string; csrPem: string }> {
+  requireCertificateRole(ctx, 'operator', 'Creating a CSR');
+  const { db, actor } = ctx;
   const { csrPem, keyPem } = await createCsr({ subject: input.subject, bits: input.keySize });
   const spki = publicKeySha256(keyPem);
   const sealed = sealForCertificate(keyPem, spki);
@@ -124,11 +130,11 @@ export async function createCertificateRequest(
 
 /** Imports the certificate the vendor's CA issued for a pending request, matched to its sealed key. */
 export async function completeCertificateRequest(
-  db: Db,
-  actor: Actor,
+  ctx: CertificateContext,
   input: { requestId: string; file: Blob },
-  now: Date,
 ): Promise<{ id: string }> {
+  requireCertificateRole(ctx, 'operator', 'Completing a CSR');
+  const { db, actor, now } = ctx;
   const request = await db.certificateRequest.findUnique({
     where: { id: input.requestId },
     select: { id: true, completedAt: true, certificateId: true, sealedPrivateKey: true, publicKeySha256: true },
@@ -140,14 +146,34 @@ export async function completeCertificateRequest(
     });
   const filename = (input.file as File).name || 'the uploaded file';
   const keyPem = openForCertificate(request.sealedPrivateKey, request.publicKeySha256);
-  const { facts } = matchIssuedCertificate(Buffer.from(await input.file.arrayBuffer()), keyPem, {
-    filename,
-    maxBytes: 256 * 1024,
-  });
+  // Every refusal of the file is the file field's error (the form shows it there); nothing is written.
+  const onFile = (e: unknown): never => {
+    if (!isRekeyError(e) || e.details?.fieldErrors) throw e;
+    throw new RekeyError(e.code, e.message, { ...e.details, fieldErrors: { file: [e.message] } }, { cause: e });
+  };
+  let facts: CertificateFacts;
+  try {
+    ({ facts } = matchIssuedCertificate(Buffer.from(await input.file.arrayBuffer()), keyPem, {
+      filename,
+      maxBytes: LIMITS.certificate,
+    }));
+  } catch (e) {
+    return onFile(e);
+  }
+  const validation = validateForEntra(facts, { now, filename, privateKeyPem: keyPem });
+  if (!validation.ok) {
+    const message = validation.errors.map((e) => e.message).join(' ');
+    throw new RekeyError('INVALID_CERTIFICATE', message, {
+      fieldErrors: { file: [message] },
+      issues: validation.errors,
+    });
+  }
   if (facts.notAfter <= now)
-    throw new RekeyError(
-      'INVALID_CERTIFICATE',
-      `${filename}: the issued certificate already expired on ${facts.notAfter.toISOString().slice(0, 10)}. Ask the CA for a new one.`,
+    onFile(
+      new RekeyError(
+        'INVALID_CERTIFICATE',
+        `${filename}: the issued certificate already expired on ${facts.notAfter.toISOString().slice(0, 10)}. Ask the CA for a new one.`,
+      ),
     );
   const sealed = sealForCertificate(keyPem, facts.sha256Thumbprint);
   return db.$transaction(async (tx) => {

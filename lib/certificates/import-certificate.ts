@@ -5,11 +5,11 @@
  */
 import { z } from 'zod';
 import { escapedControlCharacterProblem, refuseControlCharacters } from '@/lib/text/single-line';
-import { appendAuditEvent, type Actor } from '@/lib/audit/append-audit-event';
+import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { parseCertificateInput, type ParsedBundle } from '@/lib/certs/parse-certificate-input';
 import { validateForEntra } from '@/lib/certs/validate-for-entra';
 import { summarize, type InspectionResult } from '@/lib/certificates/certificate-views';
-import type { Db } from '@/lib/db';
+import { requireCertificateRole, type CertificateContext } from '@/lib/certificates/certificate-context';
 import { isRekeyError, RekeyError } from '@/lib/errors';
 import { checkSize, LIMITS } from '@/lib/limits';
 import { sealForCertificate } from '@/lib/vault/key-ring';
@@ -70,7 +70,13 @@ async function parseUpload(input: CertificateUploadInput): Promise<{ bundle: Par
   }
 }
 
-export async function inspectCertificate(db: Db, input: CertificateUploadInput, now: Date): Promise<InspectionResult> {
+/** Parses and validates an upload and says whether it is already in the inventory; stores nothing. Operator. */
+export async function inspectCertificate(
+  ctx: CertificateContext,
+  input: CertificateUploadInput,
+): Promise<InspectionResult> {
+  requireCertificateRole(ctx, 'operator', 'Checking a certificate');
+  const { db, now } = ctx;
   const { bundle, filename } = await parseUpload(input);
   const validation = validateForEntra(bundle.leaf, {
     now,
@@ -93,12 +99,13 @@ export async function inspectCertificate(db: Db, input: CertificateUploadInput, 
   };
 }
 
+/** Validates again and stores the certificate (its key sealed) with its audit event. Operator. */
 export async function importCertificate(
-  db: Db,
-  actor: Actor,
+  ctx: CertificateContext,
   input: CertificateUploadInput,
-  now: Date,
 ): Promise<{ id: string; created: boolean }> {
+  requireCertificateRole(ctx, 'operator', 'Adding a certificate');
+  const { db, actor, now } = ctx;
   const { bundle, filename } = await parseUpload(input);
   const leaf = bundle.leaf;
   const validation = validateForEntra(leaf, {

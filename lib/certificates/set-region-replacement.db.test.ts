@@ -1,12 +1,12 @@
 /** A region's replacement is its own confirmed, audited admin action (issue 16 item 3). */
 import { describe, expect, it } from 'vitest';
 import type { Principal } from '@/lib/auth/principal';
-import { certificateFactsFromDer } from '@/lib/certs/certificate-facts';
 import { regionReplacementImpacts, setRegionReplacement } from '@/lib/certificates/set-region-replacement';
 import { importCertificate } from '@/lib/certificates/import-certificate';
 import { db } from '@/lib/db';
 import { buildCert } from '@/lib/testing/certs';
 import { createUseCaseContext } from '@/lib/use-case-defaults';
+import { storeCertificate } from '@/lib/testing/store-certificate';
 
 const now = new Date();
 const principal = (role: 'operator' | 'admin', allTenants = true): Principal => ({
@@ -24,24 +24,7 @@ async function certificate(slot: number, region: string | null = null) {
     notAfter: new Date(now.getTime() + 200 * 86_400_000),
     slot,
   });
-  const f = certificateFactsFromDer(b.der);
-  return db.certificate.create({
-    data: {
-      sha1Thumbprint: f.sha1Thumbprint,
-      sha256Thumbprint: f.sha256Thumbprint,
-      serialNumber: f.serialNumber,
-      subject: f.subject,
-      issuer: f.issuer,
-      notBefore: f.notBefore,
-      notAfter: f.notAfter,
-      keyType: f.keyType,
-      keySize: f.keySize ?? null,
-      signatureAlgorithm: f.signatureAlgorithm,
-      der: new Uint8Array(b.der),
-      source: 'uploaded',
-      region,
-    },
-  });
+  return storeCertificate(db, b.der, { region });
 }
 
 async function regionWithConnectors(region: string, connectors: number) {
@@ -72,10 +55,8 @@ describe('setRegionReplacement', () => {
     const previous = await certificate(731, region);
     const b = buildCert({ subject: 'CN=uploaded-for-one-connector', slot: 732 });
     const { id } = await importCertificate(
-      db,
-      { id: null, label: 'uploader' },
+      { db, actor: { id: null, label: 'uploader' }, now },
       { file: new File([b.pem], 'vendor.cer') },
-      now,
     );
     expect((await db.certificate.findUniqueOrThrow({ where: { id } })).region).toBeNull();
     const before = (await regionReplacementImpacts(db, now)).find((i) => i.region === region);

@@ -8,6 +8,7 @@ import type { Db, Prisma } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { parseCidr } from '@/lib/detection/cidr';
 import { StatusPolicySchema, type StatusPolicy } from '@/lib/status/classify-connector';
+import type { UseCaseContext } from '@/lib/use-case';
 
 export const VENDOR_CIDRS_KEY = 'detection.vendorCidrs';
 export const STATUS_POLICY_KEY = 'policy.status';
@@ -43,4 +44,9 @@ export async function loadDetectionSettings(db: Db | Prisma.TransactionClient): 
       `The setting ${VENDOR_CIDRS_KEY} is invalid: ${cidrs.error.issues.map((i) => i.message).join('; ')}`,
     );
   return { policy: policy.data, vendorCidrs: cidrs.data };
+}
+
+/** The detection settings, for a page or action (lib/use-case.ts); use cases inside a transaction use loadDetectionSettings(tx). */
+export function getDetectionSettings(ctx: Pick<UseCaseContext, 'db'>): Promise<DetectionSettings> {
+  return loadDetectionSettings(ctx.db);
 }

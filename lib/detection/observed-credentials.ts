@@ -16,6 +16,17 @@ export interface ObservedCredentialFacts {
   endDateTime: string | null;
   displayName: string | null;
   on: 'application' | 'servicePrincipal';
+  /**
+   * Absent for a certificate (keyCredential). A client secret (passwordCredential: `hint` = its first
+   * characters) or a federated identity credential (keyId = its id; name, issuer, subject,
+   * audiences) — lib/detection/credential-kinds.ts. Never a secret value.
+   */
+  kind?: 'secret' | 'federated';
+  hint?: string | null;
+  name?: string;
+  issuer?: string;
+  subject?: string;
+  audiences?: string[];
 }
 
 const Raw = z
@@ -30,6 +41,12 @@ const Raw = z
     end: z.string().nullish(),
     displayName: z.string().nullish(),
     on: z.enum(['application', 'servicePrincipal']).catch('application'),
+    kind: z.enum(['secret', 'federated']).optional().catch(undefined),
+    hint: z.string().nullish(),
+    name: z.string().optional(),
+    issuer: z.string().optional(),
+    subject: z.string().optional(),
+    audiences: z.array(z.string()).optional(),
   })
   .loose();
 
@@ -51,6 +68,7 @@ export function readObservedCredentials(json: unknown): ObservedCredentialFacts[
       endDateTime: v.endDateTime ?? v.end ?? null,
       displayName: v.displayName ?? null,
       on: v.on,
+      ...kindFields(v),
     });
   }
   return out;
@@ -66,7 +84,22 @@ export function toObservedCredentialsJson(list: ObservedCredentialFacts[]): Reco
     endDateTime: c.endDateTime,
     displayName: c.displayName,
     on: c.on,
+    ...kindFields(c),
   }));
+}
+
+/** The fields of a client secret or federated credential (none for a certificate). */
+function kindFields(c: Pick<ObservedCredentialFacts, 'kind' | 'hint' | 'name' | 'issuer' | 'subject' | 'audiences'>) {
+  if (c.kind === 'secret') return { kind: c.kind, hint: c.hint ?? null };
+  if (c.kind === 'federated')
+    return {
+      kind: c.kind,
+      name: c.name ?? '',
+      issuer: c.issuer ?? '',
+      subject: c.subject ?? '',
+      audiences: c.audiences ?? [],
+    };
+  return {};
 }
 
 /** From lib/graph's description of a keyCredential to what Rekey stores. */
@@ -82,5 +115,6 @@ export function factsFromObserved(c: ObservedCredential): ObservedCredentialFact
   };
 }
 
-/** Identity of a credential across scans: where it sits and which certificate it is. */
-export const observedKey = (c: ObservedCredentialFacts) => `${c.on}:${c.thumbprint ?? c.keyId}`;
+/** Identity of a credential across scans: where it sits and which certificate (or secret / federated credential) it is. */
+export const observedKey = (c: ObservedCredentialFacts) =>
+  c.kind ? `${c.on}:${c.kind}:${c.keyId}` : `${c.on}:${c.thumbprint ?? c.keyId}`;

@@ -1,6 +1,7 @@
 /**
  * Remove a credential Rekey does not know (possible attacker persistence) from a connector's
- * application or service principal — confirmed and audited.
+ * application or service principal — confirmed and audited. A certificate here; a client secret
+ * or federated identity credential in remove-credential-kind.ts.
  *
  * load → authorize (operator on the tenant) → validate: the typed confirmation (the first 8
  * characters of the credential's keyId), the credential is unknown in the last scan AND still
@@ -32,6 +33,7 @@ import { describeKeyCredential } from '@/lib/graph/describe-key-credential';
 import type { CredentialTarget } from '@/lib/graph/graph-types';
 import { listKeyCredentials } from '@/lib/graph/list-key-credentials';
 import { removeKeyCredential } from '@/lib/graph/remove-key-credential';
+import { removeCredentialKind } from '@/lib/detection/remove-credential-kind';
 
 export const RemoveUnknownCredentialSchema = z.object({
   connectorId: z.uuid(),
@@ -109,6 +111,8 @@ export async function removeUnknownCredential(
       'CONFLICT',
       `${c.displayName} has no ${target.on === 'servicePrincipal' ? 'service principal' : 'application object'} on record; scan the tenant again.`,
     );
+  // A client secret or federated credential (a certificate connector needs neither).
+  if (candidate.kind) return removeCredentialKind(ctx, c, target, { ...candidate, kind: candidate.kind }, expected);
   const gw = ctx.graph(c.tenant.entraTenantId).gateway;
   const tenantRef = { id: c.tenant.entraTenantId, name: c.tenant.displayName };
   const fresh = (await listKeyCredentials(gw, tenantRef, target)).map((k) =>

@@ -1,6 +1,6 @@
 /**
  * Drift scan (on demand and scheduled): read each connector application's and service principal's
- * keyCredentials, compare them with the inventory (compute-drift.ts), store what was seen
+ * keyCredentials (and client secrets and federated credentials: credential-kinds.ts), compare them with the inventory (compute-drift.ts), store what was seen
  * (observedCredentials, observedAt, driftDetail) and re-classify — per tenant, one transaction
  * with its audit events. A credential Rekey does not know is possible attacker persistence: it is
  * audited when it first appears ('connector.drift_detected') and when it goes away.
@@ -28,6 +28,8 @@ import { selectScanTenants, type ScanSelection, type ScanTenant } from '@/lib/de
 import { describeKeyCredential } from '@/lib/graph/describe-key-credential';
 import type { CredentialTarget } from '@/lib/graph/graph-types';
 import { listKeyCredentialsBatch } from '@/lib/graph/list-key-credentials';
+import { listCredentialKindsBatch } from '@/lib/graph/list-credential-kinds';
+import { kindFacts } from '@/lib/detection/credential-kinds';
 
 export interface ConnectorDriftOutcome {
   connectorId: string;
@@ -80,8 +82,11 @@ async function scanTenant(t: ScanTenant, ctx: UseCaseContext): Promise<TenantDri
     ...(c.spObjectId ? [{ on: 'servicePrincipal' as const, objectId: c.spObjectId }] : []),
   ]);
   let read: Awaited<ReturnType<typeof listKeyCredentialsBatch>>;
+  let kinds: Awaited<ReturnType<typeof listCredentialKindsBatch>>;
   try {
     read = await listKeyCredentialsBatch(gw, tenantRefOf(t), targets);
+    // Client secrets and federated credentials too (credential-kinds.ts): a certificate connector needs none.
+    kinds = await listCredentialKindsBatch(gw, tenantRefOf(t), targets);
   } catch (e) {
     if (!isRekeyError(e)) throw e;
     return { ...out, ok: false, error: { code: e.code, message: e.message } };
@@ -90,24 +95,33 @@ async function scanTenant(t: ScanTenant, ctx: UseCaseContext): Promise<TenantDri
   for (const c of connectors) {
     const app = c.appObjectId ? read.get(c.appObjectId) : undefined;
     const sp = c.spObjectId ? read.get(c.spObjectId) : undefined;
-    const failed = [app, sp].find((r) => r && !r.ok);
+    const appKinds = c.appObjectId ? kinds.get(c.appObjectId) : undefined;
+    const spKinds = c.spObjectId ? kinds.get(c.spObjectId) : undefined;
+    const failed = [app, sp, appKinds, spKinds].find((r) => r && !r.ok);
     // A service-principal connector has no application object: its service principal must answer.
     if ((c.appObjectId ? !app : !sp) || (failed && !failed.ok)) {
       out.connectors.push({
         connectorId: c.id,
         displayName: c.displayName,
         ok: false,
-        error: failed && !failed.ok ? failed.error.message : 'no answer for the application',
+        error:
+          failed && !failed.ok
+            ? failed.error.message
+            : `no answer for the ${c.appObjectId ? 'application' : 'service principal'}`,
       });
       continue;
     }
-    const observed = [app, sp].flatMap((r, i) =>
-      r?.ok
-        ? r.keyCredentials.map((k) =>
-            factsFromObserved(describeKeyCredential(k, i === 0 ? 'application' : 'servicePrincipal')),
-          )
-        : [],
-    );
+    const observed = [
+      ...[app, sp].flatMap((r, i) =>
+        r?.ok
+          ? r.keyCredentials.map((k) =>
+              factsFromObserved(describeKeyCredential(k, i === 0 ? 'application' : 'servicePrincipal')),
+            )
+          : [],
+      ),
+      ...(appKinds?.ok ? kindFacts(appKinds, 'application') : []),
+      ...(spKinds?.ok ? kindFacts(spKinds, 'servicePrincipal') : []),
+    ];
     const drift = computeDrift({
       observed,
       currentThumbprint: c.currentCertificate?.sha1Thumbprint ?? null,

@@ -1,8 +1,9 @@
 /**
  * Who listens to the rotation engine (lib/rotation/rotation-events.ts), in one place — like
- * lib/jobs/all-jobs.ts for jobs. Called by every process that runs rotations: the worker
- * (lib/jobs/start-worker.ts) and the database-test setup (lib/testing/db-setup.ts). Subscribers
- * of one event run in the order listed here, inside the engine's transaction.
+ * lib/jobs/all-jobs.ts for jobs. Registered once per process by its runtime
+ * (lib/runtime/process-runtime.ts: openRuntime for the CLI and the worker, webRuntime for the web
+ * server, the db-test setup). Subscribers of one event run in the order listed here, inside the
+ * engine's transaction.
  */
 import { SYSTEM_ACTOR } from '@/lib/audit/append-audit-event';
 import { recordCampaignOutcome } from '@/lib/campaigns/on-rotation-finished';

@@ -13,6 +13,8 @@ import { connectorSql, fleetCountSql, tenantSql, type FleetScope } from '@/lib/f
 import { countFor, EXPOSED_SQL, isExposedStatus } from '@/lib/fleet/fleet-figures';
 import { countTenantAccess, loadMaxScanAgeHours, type TenantAccessCounts } from '@/lib/fleet/tenant-access';
 import { ACTIVE_ROTATION_STATES, CONNECTOR_STATUS_VALUES, type ConnectorStatusValue } from '@/lib/fleet/statuses';
+import { callerFleetScope } from '@/lib/fleet/caller-scope';
+import type { UseCaseContext } from '@/lib/use-case';
 
 type ActiveState = (typeof ACTIVE_ROTATION_STATES)[number];
 
@@ -250,4 +252,12 @@ export async function getFleetOverviewFromConnectors(
     byConnectorType: typeRows.map((r) => ({ id: r.id, name: r.name, total: n(r.total), exposed: n(r.exposed) })),
     access: { ...access, maxScanAgeHours },
   });
+}
+
+/** The overview for the caller (lib/use-case.ts) at `ctx.now`: the tenants `ctx.principal` may view. */
+export function getFleetOverviewFor(
+  ctx: Pick<UseCaseContext, 'db' | 'principal' | 'now'>,
+  input: { filters: FleetFilters; days?: number },
+): Promise<FleetOverview> {
+  return getFleetOverview(ctx.db, callerFleetScope(ctx), input.filters, ctx.now, input.days);
 }

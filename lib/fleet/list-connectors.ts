@@ -2,6 +2,8 @@
 import type { Db, Prisma } from '@/lib/db';
 import { connectorFilterWhere, type FleetFilters } from '@/lib/fleet/fleet-filters';
 import { ACTIVE_ROTATION_STATES } from '@/lib/fleet/statuses';
+import { callerTenantWhere } from '@/lib/fleet/caller-scope';
+import type { UseCaseContext } from '@/lib/use-case';
 
 export const CONNECTOR_SORTS = ['tenant', 'name', 'status', 'expires', 'type'] as const;
 export type ConnectorSort = (typeof CONNECTOR_SORTS)[number];
@@ -60,4 +62,9 @@ export async function listConnectors(db: Db, scope: Prisma.TenantWhereInput, inp
     }),
   ]);
   return { rows, total, page, pageSize };
+}
+
+/** The connectors list for the caller (lib/use-case.ts): scoped to the tenants `ctx.principal` may view. */
+export function listConnectorsFor(ctx: Pick<UseCaseContext, 'db' | 'principal'>, input: ListConnectorsInput) {
+  return listConnectors(ctx.db, callerTenantWhere(ctx), input);
 }

@@ -1,5 +1,8 @@
 /** Values for the fleet filter selects (regions, groups, connector types) within the principal's scope. */
 import type { Db, Prisma } from '@/lib/db';
+import type { Role } from '@/lib/auth/principal';
+import { callerTenantWhere } from '@/lib/fleet/caller-scope';
+import type { UseCaseContext } from '@/lib/use-case';
 
 export async function listFilterOptions(db: Db, scope: Prisma.TenantWhereInput) {
   // Fleet-wide (`{}`): the regions and groups from the tenant counts the database keeps
@@ -27,4 +30,9 @@ export async function listFilterOptions(db: Db, scope: Prisma.TenantWhereInput) 
     groups: groups.map((g) => g.group).filter((g): g is string => g !== null),
     connectorTypes: types,
   };
+}
+
+/** The filter choices (regions, groups, connector types) of the tenants the caller may see at `min`. */
+export function listFilterOptionsFor(ctx: Pick<UseCaseContext, 'db' | 'principal'>, input: { min?: Role } = {}) {
+  return listFilterOptions(ctx.db, callerTenantWhere(ctx, input.min ?? 'viewer'));
 }

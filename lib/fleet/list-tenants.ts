@@ -11,6 +11,8 @@ import { resolveFleetScope, tenantSql } from '@/lib/fleet/fleet-scope';
 import { summaryCountSql } from '@/lib/fleet/fleet-figures';
 import { loadMaxScanAgeHours, tenantAccess, tenantAccessSql, type TenantAccess } from '@/lib/fleet/tenant-access';
 import { CONNECTOR_STATUS_VALUES, type ConnectorStatusValue } from '@/lib/fleet/statuses';
+import { callerTenantWhere } from '@/lib/fleet/caller-scope';
+import type { UseCaseContext } from '@/lib/use-case';
 
 export const TENANT_SORTS = ['name', 'region', 'consent', 'lastScan', 'connectors'] as const;
 export type TenantSort = (typeof TENANT_SORTS)[number];
@@ -141,4 +143,9 @@ export async function listTenants(
     page,
     pageSize,
   };
+}
+
+/** The tenants list for the caller (lib/use-case.ts): scoped to the tenants `ctx.principal` may view. */
+export function listTenantsFor(ctx: Pick<UseCaseContext, 'db' | 'principal'>, input: ListTenantsInput) {
+  return listTenants(ctx.db, callerTenantWhere(ctx), input);
 }

@@ -5,6 +5,7 @@
  * makes no instance-discovery or OpenID-configuration call at all (MSAL Node's built-in authority metadata).
  */
 import { createHash } from 'node:crypto';
+import { assertionFor } from '@/lib/graph/client-assertion';
 import { x509Of } from '@/lib/graph/parsed-keys';
 import { LogLevel, type Configuration } from '@azure/msal-node';
 
@@ -55,7 +56,6 @@ export function msalConfiguration(opts: {
   authorityHost: string;
   tenantId: string;
   credential: CertificateCredential;
-  sendX5c?: boolean;
 }): Configuration {
   const host = new URL(opts.authorityHost).host;
   return {
@@ -65,11 +65,12 @@ export function msalConfiguration(opts: {
       knownAuthorities: [host],
       authorityMetadata: authorityMetadataFor(opts.authorityHost),
       cloudDiscoveryMetadata: cloudDiscoveryMetadataFor(opts.authorityHost),
-      clientCertificate: {
+      // The assertion is signed here with the key imported once (client-assertion.ts), not by
+      // MSAL's certificate path, which imports the PEM again for every token request.
+      clientAssertion: assertionFor({
         thumbprintSha256: sha256ThumbprintOf(opts.credential.certificatePem),
-        privateKey: opts.credential.privateKeyPem,
-        ...(opts.sendX5c ? { x5c: opts.credential.certificatePem } : {}),
-      },
+        privateKeyPem: opts.credential.privateKeyPem,
+      }),
     },
     system: { loggerOptions: SILENT_LOGGER },
   };

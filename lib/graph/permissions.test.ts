@@ -19,6 +19,7 @@ import { RULES, type SimPermissionRule } from '@/sim/graph/permissions';
 /** Each Rekey need and the simulator rule that enforces the same Graph operation. */
 const SAME_OPERATION: Record<PermissionNeed, keyof typeof RULES> = {
   readApplications: 'readApps',
+  readFederatedCredentials: 'listFederatedCredentials',
   writeApplications: 'writeApp',
   createApplications: 'createApp',
   createServicePrincipals: 'writeSp',

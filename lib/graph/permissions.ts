@@ -54,13 +54,26 @@ export const GRAPH_PERMISSIONS = {
       },
     ],
   },
+  readFederatedCredentials: {
+    // List federatedIdentityCredentials does not list Directory.Read.All.
+    anyOf: ['Application.Read.All', OWNED_BY, 'Application.ReadWrite.All'],
+    ownedByNeedsOwnership: false,
+    recommended: 'Application.Read.All',
+    why: "Discovery and the drift scan read each connector application's federated identity credentials (GET /applications/{id}/federatedIdentityCredentials): a certificate connector needs none, so one there is drift. Covered by Application.ReadWrite.All.",
+    sources: [
+      {
+        title: 'List federatedIdentityCredentials',
+        url: 'https://learn.microsoft.com/en-us/graph/api/application-list-federatedidentitycredentials?view=graph-rest-1.0',
+      },
+    ],
+  },
   writeApplications: {
     // Update application lists OwnedBy and Application.ReadWrite.All only (Directory.ReadWrite.All is
     // not accepted); addKey/removeKey also list Directory.ReadWrite.All, but a rotation may need PATCH.
     anyOf: [OWNED_BY, 'Application.ReadWrite.All'],
     ownedByNeedsOwnership: true,
     recommended: 'Application.ReadWrite.All',
-    why: 'A rotation adds the new certificate and removes the old one on the connector application (PATCH keyCredentials or addKey/removeKey); re-establishing a connection deletes and recreates the application and its service principal.',
+    why: 'A rotation adds the new certificate and removes the old one on the connector application (PATCH keyCredentials or addKey/removeKey); re-establishing a connection deletes and recreates the application and its service principal; removing an unknown client secret (removePassword) or federated credential (DELETE) needs it too.',
     sources: [
       {
         title: 'Update application',
@@ -69,6 +82,14 @@ export const GRAPH_PERMISSIONS = {
       {
         title: 'application: addKey',
         url: 'https://learn.microsoft.com/en-us/graph/api/application-addkey?view=graph-rest-1.0',
+      },
+      {
+        title: 'application: removePassword',
+        url: 'https://learn.microsoft.com/en-us/graph/api/application-removepassword?view=graph-rest-1.0',
+      },
+      {
+        title: 'Delete federatedIdentityCredential',
+        url: 'https://learn.microsoft.com/en-us/graph/api/federatedidentitycredential-delete?view=graph-rest-1.0',
       },
       {
         title: 'Delete servicePrincipal',
@@ -162,6 +183,7 @@ export type PermissionNeed = keyof typeof GRAPH_PERMISSIONS;
 export const REQUIRED_NEEDS = [
   'readOrganization',
   'readApplications',
+  'readFederatedCredentials',
   'writeApplications',
 ] as const satisfies readonly PermissionNeed[];
 /** Used when granted (sign-in evidence, re-establishing a connection, the lifetime policy check). */

@@ -60,11 +60,14 @@ export async function confirmInvitationRotation(
     where: { id: inv.certificateId },
     select: { id: true, sha1Thumbprint: true, sha256Thumbprint: true, serialNumber: true, issuer: true },
   });
-  if ((await untrustedReplacements(db, [cert])).has(cert.id))
-    throw new RekeyError(
-      'CONFLICT',
-      'The certificate this invitation would install is no longer trusted (a security advisory names it). Nothing was changed; ask the sender for a new link.',
-    );
+  if ((await untrustedReplacements(db, [cert])).has(cert.id)) {
+    // The invitation records why (the vendor's list and the customer's page show it), and Rekey lets
+    // go of the admin's token at once: nothing will run with it.
+    const why = `The certificate this invitation would install (SHA-1 ${cert.sha1Thumbprint.toUpperCase()}) is named by a security advisory published since the link was sent, so it is no longer trusted. Nothing was changed in your tenant; ask the sender for a new link.`;
+    await recordInvitationStep(inv.id, 'FAILED', ctx, { detail: why });
+    await db.delegatedToken.deleteMany({ where: { invitationId: inv.id } });
+    throw new RekeyError('CONFLICT', why);
+  }
   if (!(await recordInvitationStep(inv.id, 'ROTATING', ctx)))
     throw new RekeyError('CONFLICT', 'The invitation changed meanwhile; reload the page.');
   try {

@@ -9,7 +9,7 @@ export const invitationRemindersJob = defineJob<Record<string, never>>({
   queue: { policy: 'short', retryLimit: 3, retryDelay: 60, expireInSeconds: 600 },
   schema: z.object({}).strict() as unknown as z.ZodType<Record<string, never>>,
   async handle() {
-    const { env } = await import('@/lib/env');
+    const { env, defaultPublicUrl } = await import('@/lib/env');
     const { getNotificationSettings, parseSmtpUrl } = await import('@/lib/notifications/notification-settings');
     const { db } = await import('@/lib/db');
     const { sendInvitationReminders } = await import('@/lib/invitations/send-invitation-reminders');
@@ -20,6 +20,7 @@ export const invitationRemindersJob = defineJob<Record<string, never>>({
       from: (await getNotificationSettings(db)).email.from,
       vendorName: e.REKEY_VENDOR_NAME,
       intervalDays: e.REKEY_INVITATION_REMINDER_DAYS,
+      baseUrl: e.REKEY_PUBLIC_URL ?? defaultPublicUrl(e),
     });
   },
 });

@@ -195,4 +195,95 @@ describe('an invitation rotated by the customer admin with a delegated token', (
     expect(rescanned.status).not.toBe('compromised');
     expect(rescanned.status).not.toBe('targeted');
   });
+
+  it('refuses the confirmation when an advisory published after the link was sent names the new certificate', async () => {
+    const fx = await rotationFixture(gs, { scenario: 'consent-revoked', index: 1 });
+    const target = gs.manifest.tenants.find((t) => t.id === fx.sim.tenantId)!;
+    const sentAt = new Date();
+    const inv = await db.invitation.create({
+      data: {
+        tokenHash: crypto.randomBytes(32).toString('hex'),
+        entraTenantId: target.id,
+        tenantId: fx.tenant.id,
+        connectorId: fx.connector.id,
+        certificateId: fx.newCert.id,
+        reason: 'compromised certificate',
+        expiresAt: new Date(sentAt.getTime() + 14 * 86_400_000),
+        createdAt: sentAt,
+      },
+    });
+    const upn = `ga@${target.domain}`;
+    const { url, flow } = await beginCustomerSignIn(cfg, {
+      invitationId: inv.id,
+      redirectUri: REDIRECT,
+      now: new Date(),
+    });
+    const who = await finishCustomerSignIn(cfg, flow, inv.id, await atMicrosoft(url, upn), new Date());
+    const admin = {
+      actor: customerActor({ upn: who.upn, tenantId: who.tenantId, clientIp: '192.0.2.45' }),
+      now: new Date(),
+    };
+    await recordInvitationStep(inv.id, 'OPENED', admin);
+    await storeDelegatedToken(
+      db,
+      {
+        invitationId: inv.id,
+        entraTenantId: who.tenantId,
+        accessToken: who.accessToken,
+        expiresOn: who.expiresOn,
+        cache: who.cache,
+      },
+      ring,
+    );
+    await recordInvitationStep(inv.id, 'SIGNED_IN', admin, { customerUpn: who.upn, customerTenantId: who.tenantId });
+    const before = simCredentials(gs, fx.sim.tenantId, fx.sim.appId);
+
+    // After the link was sent (and after the admin signed in), an advisory names the replacement certificate.
+    await db.advisory.create({
+      data: {
+        title: 'replacement key leaked too',
+        severity: 'critical',
+        publishedAt: new Date(),
+        indicators: { create: [{ kind: 'sha256', value: fx.newCert.sha256Thumbprint.toUpperCase() }] },
+      },
+    });
+    const refused = await confirmInvitationRotation(
+      { invitationId: inv.id, typedName: fx.connector.displayName },
+      admin,
+    ).catch((e: unknown) => e);
+    const why = `The certificate this invitation would install (SHA-1 ${fx.newCert.sha1Thumbprint.toUpperCase()}) is named by a security advisory published since the link was sent, so it is no longer trusted. Nothing was changed in your tenant; ask the sender for a new link.`;
+    expect(isRekeyError(refused) && [refused.code, refused.message]).toEqual(['CONFLICT', why]);
+
+    // Nothing rotated: no rotation was started, the tenant holds exactly the keys it held…
+    expect(await db.rotation.count({ where: { connectorId: fx.connector.id } })).toBe(0);
+    expect(simCredentials(gs, fx.sim.tenantId, fx.sim.appId)).toEqual(before);
+    expect(before.app).not.toContain(fx.sim.newSha1);
+    // …the invitation says why (the vendor's list and the customer's page show it), Rekey let go of the token…
+    const after = await db.invitation.findUniqueOrThrow({ where: { id: inv.id } });
+    expect([after.state, after.stateDetail, after.usedAt, after.rotationId]).toEqual(['FAILED', why, null, null]);
+    expect(await db.delegatedToken.count({ where: { invitationId: inv.id } })).toBe(0);
+    // …and the refusal is audited with the admin as actor.
+    const audit = await db.auditEvent.findFirstOrThrow({ where: { action: 'invitation.failed', targetId: inv.id } });
+    expect([audit.actorLabel, (audit.after as { detail: string }).detail]).toEqual([
+      `customer admin ${upn} (tenant ${target.id})`,
+      why,
+    ]);
+    // Signing in again and confirming again is refused the same way: the certificate stays untrusted.
+    await recordInvitationStep(inv.id, 'SIGNED_IN', admin);
+    await storeDelegatedToken(
+      db,
+      {
+        invitationId: inv.id,
+        entraTenantId: who.tenantId,
+        accessToken: who.accessToken,
+        expiresOn: who.expiresOn,
+        cache: who.cache,
+      },
+      ring,
+    );
+    await expect(
+      confirmInvitationRotation({ invitationId: inv.id, typedName: fx.connector.displayName }, admin),
+    ).rejects.toThrow(why);
+    expect(await db.rotation.count({ where: { connectorId: fx.connector.id } })).toBe(0);
+  });
 });

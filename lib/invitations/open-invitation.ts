@@ -48,6 +48,12 @@ export function customerActor(who: { upn?: string | null; tenantId?: string | nu
 const NOT_FOUND =
   'This invitation link is not valid. Check that you copied the whole link, or ask the sender for a new one.';
 
+/** What a replaced link says: it no longer works, since when, and that the newest message has the link. */
+export function replacedMessage(retiredAt: Date, vendorName = 'the sender'): string {
+  const at = retiredAt.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+  return `This link was replaced by a newer one on ${at} and no longer works. Open the link in the most recent e-mail from ${vendorName}, or ask them for a new one.`;
+}
+
 export async function findInvitationByToken(
   token: string,
   now: Date,
@@ -84,7 +90,15 @@ export async function findInvitationByToken(
       },
     },
   });
-  if (!inv) throw new RekeyError('NOT_FOUND', NOT_FOUND);
+  if (!inv) {
+    // A link a reminder replaced (ADR 028) says so, and where the working one is.
+    const retired = await db.invitationRetiredToken.findUnique({
+      where: { tokenHash: hashInvitationToken(token) },
+      select: { retiredAt: true },
+    });
+    if (retired) throw new RekeyError('NOT_FOUND', replacedMessage(retired.retiredAt, opts.vendorName));
+    throw new RekeyError('NOT_FOUND', NOT_FOUND);
+  }
   return {
     id: inv.id,
     view: invitationView(inv, now),
@@ -107,7 +121,17 @@ export async function findInvitationByToken(
 const NEXT: Record<InvitationState, readonly InvitationState[]> = {
   SENT: ['OPENED', 'REVOKED'],
   OPENED: ['SIGNED_IN', 'WRONG_TENANT', 'INSUFFICIENT_ROLE', 'CONSENT_DECLINED', 'REVOKED'],
-  SIGNED_IN: ['ROTATING', 'ROTATED', 'WRONG_TENANT', 'INSUFFICIENT_ROLE', 'CONSENT_DECLINED', 'REVOKED', 'SIGNED_IN'],
+  // FAILED from SIGNED_IN: the confirmation was refused before anything ran (an advisory named the certificate).
+  SIGNED_IN: [
+    'ROTATING',
+    'ROTATED',
+    'FAILED',
+    'WRONG_TENANT',
+    'INSUFFICIENT_ROLE',
+    'CONSENT_DECLINED',
+    'REVOKED',
+    'SIGNED_IN',
+  ],
   WRONG_TENANT: ['SIGNED_IN', 'WRONG_TENANT', 'INSUFFICIENT_ROLE', 'CONSENT_DECLINED', 'REVOKED'],
   INSUFFICIENT_ROLE: ['SIGNED_IN', 'WRONG_TENANT', 'INSUFFICIENT_ROLE', 'CONSENT_DECLINED', 'REVOKED'],
   CONSENT_DECLINED: ['SIGNED_IN', 'WRONG_TENANT', 'INSUFFICIENT_ROLE', 'CONSENT_DECLINED', 'REVOKED'],

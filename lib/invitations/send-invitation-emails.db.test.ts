@@ -4,7 +4,7 @@ import { db } from '@/lib/db';
 import { createInvitations } from '@/lib/invitations/create-invitations';
 import { sendInvitationEmails } from '@/lib/invitations/send-invitation-emails';
 import { closeMailPools } from '@/lib/notifications/send-mail';
-import { startSmtpSink, type SmtpSink } from '@/lib/notifications/test-servers';
+import { startSmtpSink, type SmtpSink } from '@/lib/testing/test-servers';
 import { seedDefaults } from '@/lib/seed/seed-defaults';
 import { buildCertificate } from '@/lib/testing/fleet-builders';
 

@@ -1,14 +1,17 @@
 /**
  * Reminder e-mails through a real SMTP server (the test sink): only invitations not done, once per
  * interval, never to revoked, expired, used or rotating ones, never without an address; audited.
+ * Each reminder carries a fresh working link and the replaced link says so (ADR 028).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '@/lib/audit/append-audit-event';
 import { db } from '@/lib/db';
 import { createInvitations } from '@/lib/invitations/create-invitations';
+import { getCustomerPage } from '@/lib/invitations/get-customer-page';
+import { findInvitationByToken, recordInvitationStep } from '@/lib/invitations/open-invitation';
 import { sendInvitationReminders } from '@/lib/invitations/send-invitation-reminders';
 import { closeMailPools } from '@/lib/notifications/send-mail';
-import { startSmtpSink, type SmtpSink } from '@/lib/notifications/test-servers';
+import { startSmtpSink, type SmtpSink } from '@/lib/testing/test-servers';
 import { seedDefaults } from '@/lib/seed/seed-defaults';
 import { buildCertificate } from '@/lib/testing/fleet-builders';
 
@@ -51,6 +54,7 @@ describe('invitation reminders', () => {
       from: 'security@litware.example',
       vendorName: 'Litware Connect',
       intervalDays: 3,
+      baseUrl: 'https://rekey.example',
     };
 
     // Not due before the interval has passed.
@@ -64,16 +68,36 @@ describe('invitation reminders', () => {
       'Reminder: Litware Connect: please replace a connection certificate in your Microsoft 365 tenant by 2026-12-17',
     );
     expect(m.text).toContain('Why: The certificate your connection uses was stolen.');
-    expect(m.text).toContain('(sent 2026-12-03 12:00 UTC). It works until 2026-12-17 12:00 UTC and only once.');
-    expect(m.text).not.toContain('/invite/');
+    expect(m.text).toContain(
+      'This link replaces the one in earlier messages, which no longer works. It works until 2026-12-17 12:00 UTC and only once.',
+    );
+    // The reminder carries a fresh link that works; the first message's link says it was replaced.
+    const firstLink = res.created.find((c) => c.id === id('due'))!.link;
+    const link1 = linkIn(m.text);
+    expect(link1).not.toBe(firstLink);
+    const opened = await getCustomerPage(tokenOf(link1), { now: at(3.1), clientIp: '203.0.113.9' });
+    expect([opened.invitation.id, opened.invitation.view]).toEqual([id('due'), 'OPENED']);
+    await expect(findInvitationByToken(tokenOf(firstLink), at(3.1), { vendorName: 'Litware Connect' })).rejects.toThrow(
+      'This link was replaced by a newer one on 2026-12-06 12:00 UTC and no longer works. Open the link in the most recent e-mail from Litware Connect, or ask them for a new one.',
+    );
+    // The database holds hashes only: neither link appears in it.
+    const stored = JSON.stringify([
+      await db.invitation.findUniqueOrThrow({ where: { id: id('due') } }),
+      await db.invitationRetiredToken.findMany({ where: { invitationId: id('due') } }),
+    ]);
+    expect(stored).not.toContain(tokenOf(link1));
+    expect(stored).not.toContain(tokenOf(firstLink));
     // Again at once, and again before the next interval: nothing new.
     expect((await sendInvitationReminders(at(3), opts)).reminded).toEqual([]);
     expect((await sendInvitationReminders(at(5.9), opts)).reminded).toEqual([]);
     expect(sink.messages).toHaveLength(1);
-    // One interval after the last reminder: the second one.
+    // One interval after the last reminder: the second one, with another link; the first reminder's link is replaced.
     expect((await sendInvitationReminders(at(6), opts)).reminded).toEqual([id('due')]);
     const row = await db.invitation.findUniqueOrThrow({ where: { id: id('due') } });
-    expect([row.reminders, row.lastRemindedAt]).toEqual([2, at(6)]);
+    expect([row.reminders, row.lastRemindedAt, row.linkIssuedAt]).toEqual([2, at(6), at(6)]);
+    const link2 = linkIn(sink.messages[1]!.text);
+    expect((await findInvitationByToken(tokenOf(link2), at(6))).id).toBe(id('due'));
+    await expect(findInvitationByToken(tokenOf(link1), at(6))).rejects.toThrow(/replaced by a newer one on 2026-12-09/);
     // Revoked after that: no more.
     await db.invitation.update({ where: { id: id('due') }, data: { revokedAt: at(7), state: 'REVOKED' } });
     expect((await sendInvitationReminders(at(9), opts)).reminded).toEqual([]);
@@ -86,7 +110,61 @@ describe('invitation reminders', () => {
       [id('due'), 'it@due.example'],
       [id('due'), 'it@due.example'],
     ]);
+    // The audit trail never holds a link.
+    expect(JSON.stringify(audit.map((a) => [a.before, a.after]))).not.toContain('/invite/');
     // Off (interval 0): nothing is sent at all.
     expect((await sendInvitationReminders(at(30), { ...opts, intervalDays: 0 })).reminded).toEqual([]);
   });
+
+  it('does not re-issue the link of a customer active in the last hour, and undoes the re-issue when the e-mail fails', async () => {
+    const cert = await buildCertificate(db);
+    const res = await createInvitations(
+      {
+        source: {
+          kind: 'csv',
+          text: 'tenant,email\nactive.onmicrosoft.com,it@active.example\nbounce.onmicrosoft.com,it@bounce.example\n',
+        },
+        certificateId: cert.id,
+        reason: 'The certificate your connection uses was stolen.',
+      },
+      { caller: 'system', actor: SYSTEM_ACTOR, now: created, baseUrl: 'https://rekey.example' },
+    );
+    const [active, bounce] = res.created;
+    const opts = {
+      smtp: { host: '127.0.0.1', port: sink.port, secure: false, starttls: 'opportunistic' as const, attempts: 1 },
+      from: 'security@litware.example',
+      vendorName: 'Litware Connect',
+      intervalDays: 3,
+      baseUrl: 'https://rekey.example',
+    };
+    // An SMTP server that is not there: nobody received a new link, so the old ones keep working.
+    const failed = await sendInvitationReminders(at(3.5), { ...opts, smtp: { ...opts.smtp, port: 1 } });
+    expect(failed.failed.map((f) => f.id).sort()).toEqual([active!.id, bounce!.id].sort());
+    for (const inv of [active!, bounce!]) {
+      expect((await findInvitationByToken(tokenOf(inv.link), at(3.5))).id).toBe(inv.id);
+      expect(await db.invitationRetiredToken.count({ where: { invitationId: inv.id } })).toBe(0);
+    }
+    const failedAudit = await db.auditEvent.findMany({
+      where: { action: 'invitation.reminder_failed', targetId: bounce!.id },
+    });
+    expect(failedAudit).toHaveLength(1);
+    await db.invitation.updateMany({ where: { id: { in: [active!.id, bounce!.id] } }, data: { lastRemindedAt: null } });
+
+    // The customer opened the link twenty minutes before the next run: their link is not cut off.
+    await recordInvitationStep(active!.id, 'OPENED', { actor: SYSTEM_ACTOR, now: at(3.985) });
+    const sent = await sendInvitationReminders(at(4), opts);
+    expect(sent.reminded).toContain(bounce!.id);
+    expect(sent.reminded).not.toContain(active!.id);
+    expect((await findInvitationByToken(tokenOf(active!.link), at(4))).id).toBe(active!.id);
+    await expect(findInvitationByToken(tokenOf(bounce!.link), at(4))).rejects.toThrow(/replaced by a newer one/);
+    // An hour after their last step they are reminded like the others.
+    expect((await sendInvitationReminders(at(4.05), opts)).reminded).toEqual([active!.id]);
+  });
 });
+
+function linkIn(text: string): string {
+  const m = /https:\/\/rekey\.example\/invite\/[A-Za-z0-9_-]{43}/.exec(text);
+  if (!m) throw new Error(`no invitation link in: ${text}`);
+  return m[0];
+}
+const tokenOf = (link: string) => link.slice(link.lastIndexOf('/') + 1);

@@ -3,16 +3,21 @@
  * address is known, the link is still open (not revoked, not expired, not used) and the customer
  * has not finished or started the rotation. One reminder per interval (REKEY_INVITATION_REMINDER_DAYS,
  * counted from the invitation or its last reminder); each invitation is claimed in the database
- * before sending, so two workers never send the same reminder twice. Each send is audited.
+ * before sending, so two workers never send the same reminder twice. Each send is audited (without
+ * the link).
  *
- * The link's token exists only as a hash (ADR 027), so a reminder cannot repeat the link: it names
- * the first message (its subject and date) and the deadline, and says to ask the sender for a new
- * link if the message is lost.
+ * A reminder carries a working link by re-issuing it (ADR 028): the link's token exists only as a
+ * hash, so the reminder makes a fresh single-use token, stores its hash in the same claim, and keeps
+ * the replaced hash in InvitationRetiredToken — the old link then says it was replaced, when, and
+ * that the newest message holds the link. A customer active in the last hour (a journey step, or a
+ * held delegated token) is not reminded, so a link in use is never cut off. If the e-mail fails,
+ * the re-issue is undone (nobody received the new link) and the old link works again.
  */
 import { appendAuditEvent, SYSTEM_ACTOR } from '@/lib/audit/append-audit-event';
 import { db as defaultDb, type Db } from '@/lib/db';
 import type { InvitationState } from '@/generated/prisma/enums';
 import { invitationEmail } from '@/lib/invitations/send-invitation-emails';
+import { invitationLink, newInvitationToken } from '@/lib/invitations/invitation-token';
 import { sendMail, type SmtpOptions } from '@/lib/notifications/send-mail';
 
 /** States in which the customer still has something to do with the link. */
@@ -26,6 +31,8 @@ export const REMINDABLE_STATES: InvitationState[] = [
 ];
 
 const DAY = 86_400_000;
+/** A customer who took a step this recently may be using the link right now: no re-issue then. */
+export const ACTIVE_WINDOW_MS = 3_600_000;
 const utc = (d: Date) => d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
 
 export function reminderEmail(input: {
@@ -34,8 +41,9 @@ export function reminderEmail(input: {
   target: string;
   sentAt: Date;
   expiresAt: Date;
+  link: string;
 }): { subject: string; text: string } {
-  const first = invitationEmail({ ...input, link: '' });
+  const first = invitationEmail(input);
   return {
     subject: `Reminder: ${first.subject}`,
     text: [
@@ -45,8 +53,13 @@ export function reminderEmail(input: {
       '',
       `Why: ${input.reason}`,
       '',
-      `Open the link in the message "${first.subject}" (sent ${utc(input.sentAt)}). It works until ${utc(input.expiresAt)} and only once.`,
-      `For your security this reminder does not repeat the link. If you cannot find the message, ask ${input.vendorName} for a new link through a channel you already know.`,
+      'What you do: open the link below, sign in with your Microsoft administrator account (Application Administrator, Cloud Application Administrator or Global Administrator), review what will change and confirm.',
+      '',
+      input.link,
+      '',
+      `This link replaces the one in earlier messages, which no longer works. It works until ${utc(input.expiresAt)} and only once.`,
+      '',
+      `If you did not expect this message, contact ${input.vendorName} through a channel you already know before opening the link.`,
     ].join('\n'),
   };
 }
@@ -57,6 +70,8 @@ export interface ReminderOptions {
   vendorName: string;
   /** Days between reminders; 0 turns reminders off. */
   intervalDays: number;
+  /** Where links point (REKEY_PUBLIC_URL). */
+  baseUrl: string;
   db?: Db;
 }
 
@@ -74,6 +89,9 @@ export async function sendInvitationReminders(
     usedAt: null,
     expiresAt: { gt: now },
     state: { in: REMINDABLE_STATES },
+    // Not while the customer may be using the link (ADR 028).
+    delegatedToken: { is: null },
+    events: { none: { at: { gt: new Date(now.getTime() - ACTIVE_WINDOW_MS) } } },
   };
   const due = await db.invitation.findMany({
     where: {
@@ -87,6 +105,8 @@ export async function sendInvitationReminders(
       createdAt: true,
       expiresAt: true,
       lastRemindedAt: true,
+      tokenHash: true,
+      linkIssuedAt: true,
       tenantId: true,
       tenantDomain: true,
       entraTenantId: true,
@@ -96,13 +116,22 @@ export async function sendInvitationReminders(
     take: 500,
   });
   for (const inv of due) {
-    // Claim: only the worker that moves lastRemindedAt from what it read sends this reminder, and
-    // only while the invitation is still open (a revocation or a rotation meanwhile wins).
-    const claimed = await db.invitation.updateMany({
-      where: { id: inv.id, lastRemindedAt: inv.lastRemindedAt, ...open },
-      data: { lastRemindedAt: now, reminders: { increment: 1 } },
+    // Claim and re-issue together: only the worker that moves lastRemindedAt and the token hash from
+    // what it read sends this reminder, and only while the invitation is still open (a revocation,
+    // a rotation or a customer step meanwhile wins).
+    const fresh = newInvitationToken();
+    const claimed = await db.$transaction(async (tx) => {
+      const moved = await tx.invitation.updateMany({
+        where: { id: inv.id, lastRemindedAt: inv.lastRemindedAt, tokenHash: inv.tokenHash, ...open },
+        data: { lastRemindedAt: now, reminders: { increment: 1 }, tokenHash: fresh.hash, linkIssuedAt: now },
+      });
+      if (moved.count !== 1) return false;
+      await tx.invitationRetiredToken.create({
+        data: { tokenHash: inv.tokenHash, invitationId: inv.id, retiredAt: now },
+      });
+      return true;
     });
-    if (claimed.count !== 1) continue;
+    if (!claimed) continue;
     const target = inv.tenant?.displayName ?? inv.tenantDomain ?? inv.entraTenantId ?? 'your tenant';
     const mail = reminderEmail({
       vendorName: o.vendorName,
@@ -110,6 +139,7 @@ export async function sendInvitationReminders(
       target,
       sentAt: inv.createdAt,
       expiresAt: inv.expiresAt,
+      link: invitationLink(o.baseUrl, fresh.token),
     });
     let error: string | null = null;
     try {
@@ -118,6 +148,14 @@ export async function sendInvitationReminders(
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
       out.failed.push({ id: inv.id, error });
+      // Nobody received the new link: the previous one works again (unless something moved since).
+      await db.$transaction(async (tx) => {
+        const back = await tx.invitation.updateMany({
+          where: { id: inv.id, tokenHash: fresh.hash },
+          data: { tokenHash: inv.tokenHash, linkIssuedAt: inv.linkIssuedAt },
+        });
+        if (back.count === 1) await tx.invitationRetiredToken.delete({ where: { tokenHash: inv.tokenHash } });
+      });
     }
     await db.$transaction((tx) =>
       appendAuditEvent(
@@ -128,7 +166,7 @@ export async function sendInvitationReminders(
           targetType: 'invitation',
           targetId: inv.id,
           tenantId: inv.tenantId,
-          after: { to: inv.email, ...(error ? { error } : {}) },
+          after: { to: inv.email, linkReissued: !error, ...(error ? { error } : {}) },
         },
         now,
       ),

@@ -4,7 +4,6 @@
  * crash, before the first scheduled sweep) and wakes local polling after in-process enqueues.
  */
 import { retryOnDeadlock } from '@/lib/jobs/job-queues';
-import { registerRotationSubscribers } from '@/lib/events/rotation-subscribers';
 import { ALL_JOBS, SCHEDULES } from '@/lib/jobs/all-jobs';
 import type { JobDefinition } from '@/lib/jobs/job-definition';
 import { setJobNotifier } from '@/lib/jobs/job-notify';
@@ -18,8 +17,8 @@ export interface StartRekeyWorkerOptions extends WorkerOptions {
 }
 
 export async function startRekeyWorker(opts: StartRekeyWorkerOptions = {}): Promise<Worker> {
-  // The rotations this worker advances publish their events to these subscribers.
-  registerRotationSubscribers();
+  // The rotations this worker advances publish their events to the subscribers the process
+  // registered when it opened its runtime (openRuntime, or the db-test setup).
   const worker = createWorker(opts);
   for (const job of [...ALL_JOBS, ...(opts.jobs ?? [])]) await worker.registerJob(job);
   for (const s of SCHEDULES) await worker.schedule(s);

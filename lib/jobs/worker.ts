@@ -2,8 +2,11 @@
  * The job worker: pg-boss on DATABASE_URL (schema `pgboss`) for the queues, with ONE fetch loop
  * per registered job kind that runs up to `concurrency` jobs of that kind at a time: it fetches as
  * many jobs as it has free slots (SKIP LOCKED, so several workers on several machines share the
- * queues), starts each, completes or fails each on its own, and fetches again as soon as a slot
- * frees, a job of its kind is queued in this process (`notify`), or the polling interval passes.
+ * queues), starts each, fails each on its own or completes them in small batches, and fetches
+ * again when slots free while the queue may hold more (gathering a few freed slots per fetch), a
+ * job of its kind is queued in this process (`notify`), or the polling interval passes. A drained
+ * queue is not fetched again on every finished job. Job kinds that only a cron schedule queues
+ * are polled every SCHEDULED_POLLING_SECONDS (cron has minute resolution).
  * (pg-boss's own `work()` polls once per unit of concurrency and waits a full interval after each
  * job; at fleet scale that is hundreds of fetch queries a second doing nothing.) Graceful stop.
  * Runs inside `npm start` by default and on its own with `rekey worker`. Jobs are pluggable:
@@ -73,7 +76,19 @@ interface JobLoop {
   wake(): void;
   stop(): void;
   done: Promise<void>;
+  /** Resolves when every completion handed to the batch is written. */
+  settled(): Promise<void>;
 }
+
+/**
+ * When slots free up while the queue still holds jobs, wait this long for more to free before
+ * fetching, so one fetch serves several (a campaign frees a slot every few milliseconds).
+ */
+export const FETCH_COALESCE_MS = 15;
+/** Completed jobs are marked in pg-boss together, this long after the first of a batch. */
+export const COMPLETE_BATCH_MS = 10;
+/** Polling of a job kind only its cron schedule queues (each such loop was a fetch a second). */
+export const SCHEDULED_POLLING_SECONDS = 10;
 
 function startJobLoop(
   boss: PgBoss,
@@ -87,6 +102,8 @@ function startJobLoop(
   let stopping = false;
   let wakeUp: (() => void) | null = null;
   let woken = false;
+  /** The last fetch filled every free slot, so the queue may hold more: a freed slot wakes the loop. */
+  let mayHaveMore = false;
   const wake = () => {
     woken = true;
     wakeUp?.();
@@ -102,17 +119,42 @@ function startJobLoop(
       }
       wakeUp = done;
     });
+  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+  // Completions go to pg-boss in batches (one statement for many jobs). A crash before the batch
+  // is written leaves those jobs active until they expire and are retried — as a crash just
+  // before a single complete() did; every handler is safe to run again (ADR 008).
+  let toComplete: string[] = [];
+  let flushing: Promise<void> | null = null;
+  const flush = async (): Promise<void> => {
+    await sleep(COMPLETE_BATCH_MS);
+    const ids = toComplete;
+    toComplete = [];
+    flushing = null;
+    await boss
+      .complete(job.name, ids)
+      .catch((e: unknown) => log.error(`${job.name}: could not complete ${ids.length} job(s): ${describe(e)}`));
+  };
+  const complete = (id: string): Promise<void> => {
+    toComplete.push(id);
+    flushing ??= flush();
+    return flushing;
+  };
 
   const expireMs = (job.queue.expireInSeconds ?? 900) * 1000;
   const runOne = (j: PgBoss.JobWithMetadata<unknown>) => {
     active.add(j.id);
+    const self: { p?: Promise<void> } = {};
+    /** Frees the job's slot (once), waking the loop when the queue may hold more. */
+    const release = () => {
+      active.delete(j.id);
+      if (self.p && running.delete(self.p) && mayHaveMore) wake();
+    };
     const p = (async () => {
       const parsed = job.schema.safeParse(j.data);
       if (!parsed.success) {
         log.error(`${job.name} ${j.id}: invalid data, dropped: ${parsed.error.message}`);
-        await boss
-          .complete(job.name, j.id)
-          .catch((e: unknown) => log.error(`${job.name} ${j.id}: could not complete: ${describe(e)}`));
+        await complete(j.id);
         return;
       }
       let timer: NodeJS.Timeout | undefined;
@@ -128,26 +170,31 @@ function startJobLoop(
           }),
         ]);
         clearTimeout(timer);
-        await boss.complete(job.name, j.id);
       } catch (e) {
         clearTimeout(timer);
         log.error(`${job.name} ${j.id} failed (pg-boss will retry): ${describe(e)}`);
         await boss
           .fail(job.name, j.id, { message: describe(e) })
           .catch((e2: unknown) => log.error(`${job.name} ${j.id}: could not record the failure: ${describe(e2)}`));
+        return;
       }
-    })().finally(() => {
-      active.delete(j.id);
-      running.delete(p);
-      wake();
-    });
+      // The slot is free once the handler is done; the completion is written with others.
+      release();
+      await complete(j.id);
+    })().finally(release);
+    self.p = p;
     running.add(p);
   };
 
   const done = (async () => {
     while (!stopping) {
       woken = false;
-      const free = slots - running.size;
+      let free = slots - running.size;
+      // Slots freed by finishing jobs: gather a few more before fetching (unless half are free).
+      if (mayHaveMore && free > 0 && free < Math.max(1, slots / 2)) {
+        await sleep(FETCH_COALESCE_MS);
+        free = slots - running.size;
+      }
       if (free > 0) {
         let jobs: PgBoss.JobWithMetadata<unknown>[] = [];
         try {
@@ -161,12 +208,9 @@ function startJobLoop(
           break;
         }
         for (const j of jobs) runOne(j);
-        // A full fetch may have left more waiting: fetch again when a slot frees (or now, if one is free).
-        if (jobs.length > 0 && slots - running.size > 0) continue;
-        if (jobs.length > 0) {
-          await pause(pollingMs);
-          continue;
-        }
+        // Fewer than asked for: the queue is drained for now (a notify or the interval wakes it).
+        mayHaveMore = jobs.length === free;
+        if (mayHaveMore && slots - running.size > 0) continue;
       }
       await pause(pollingMs);
     }
@@ -182,6 +226,9 @@ function startJobLoop(
       wakeUp?.();
     },
     done,
+    async settled() {
+      while (flushing) await flushing;
+    },
   };
 }
 
@@ -243,7 +290,11 @@ export function createWorker(opts: WorkerOptions = {}): Worker {
       started = true;
       for (const p of pending.splice(0)) await attach(p.job, p.opts);
       for (const s of schedules.splice(0)) {
-        if (!loops.has(s.job.name)) await attach(s.job as JobDefinition<unknown>, { concurrency: 1 });
+        if (!loops.has(s.job.name))
+          await attach(s.job as JobDefinition<unknown>, {
+            concurrency: 1,
+            pollingIntervalSeconds: Math.max(polling, SCHEDULED_POLLING_SECONDS),
+          });
         await retryOnDeadlock(() => boss.schedule(s.job.name, s.cron, {}));
       }
       log.info(`started (concurrency ${concurrency}; jobs: ${[...loops.keys()].join(', ') || 'none'})`);
@@ -257,6 +308,7 @@ export function createWorker(opts: WorkerOptions = {}): Worker {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([Promise.allSettled(all), new Promise((r) => (timer = setTimeout(r, timeoutMs)))]);
       clearTimeout(timer);
+      await Promise.all([...loops.values()].map((l) => l.settled()));
       // Jobs still running after the grace period: fail them so another worker retries them now.
       for (const l of loops.values()) {
         for (const id of l.active)

@@ -16,12 +16,7 @@ import {
   updateNotificationSettings,
 } from '@/lib/notifications/update-notification-settings';
 import { principal } from '@/lib/campaigns/testing/campaign-fixture';
-import {
-  startSmtpSink,
-  startWebhookReceiver,
-  type SmtpSink,
-  type WebhookReceiver,
-} from '@/lib/notifications/test-servers';
+import { startSmtpSink, startWebhookReceiver, type SmtpSink, type WebhookReceiver } from '@/lib/testing/test-servers';
 import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 const now = new Date('2026-12-01T12:00:00Z');

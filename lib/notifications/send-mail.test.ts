@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildCert } from '@/lib/testing/certs';
 import { parseSmtpUrl } from '@/lib/notifications/notification-settings';
 import { closeMailPools, isTransient, sendMail, transportOptions } from '@/lib/notifications/send-mail';
-import { startSmtpSink, type SmtpSink } from '@/lib/notifications/test-servers';
+import { startSmtpSink, type SmtpSink } from '@/lib/testing/test-servers';
 
 let sink: SmtpSink | undefined;
 afterEach(async () => {

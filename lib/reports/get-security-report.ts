@@ -22,6 +22,8 @@ import type { FleetFilters } from '@/lib/fleet/fleet-filters';
 import { connectorSql, tenantSql, type FleetScope } from '@/lib/fleet/fleet-scope';
 import { countTenantAccess, loadMaxScanAgeHours } from '@/lib/fleet/tenant-access';
 import { EXPOSED_SQL, TTR_BUCKETS, advisoryPublishedLateral } from '@/lib/reports/report-sql';
+import { callerFleetScope } from '@/lib/fleet/caller-scope';
+import type { UseCaseContext } from '@/lib/use-case';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type SeverityOrNone = (typeof SEVERITIES)[number] | 'unattributed';
@@ -241,4 +243,12 @@ export async function getSecurityReport(
       lastAt: r.lastAt,
     })),
   };
+}
+
+/** The security report for the caller (lib/use-case.ts) at `ctx.now`: the tenants `ctx.principal` may view. */
+export function getSecurityReportFor(
+  ctx: Pick<UseCaseContext, 'db' | 'principal' | 'now'>,
+  input: Omit<SecurityReportOptions, 'now'>,
+): Promise<SecurityReport> {
+  return getSecurityReport(ctx.db, callerFleetScope(ctx), { ...input, now: ctx.now });
 }

@@ -28,9 +28,3 @@ export const TTR_BUCKETS = [
   { label: '3–7 days', fromHours: 72, toHours: 168 },
   { label: '≥ 7 days', fromHours: 168, toHours: null },
 ] as const;
-
-/** Index into TTR_BUCKETS for a number of hours (pure). */
-export function ttrBucket(hours: number): number {
-  const i = TTR_BUCKETS.findIndex((b) => hours >= b.fromHours && (b.toHours === null || hours < b.toHours));
-  return i < 0 ? 0 : i;
-}

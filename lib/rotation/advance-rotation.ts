@@ -10,9 +10,13 @@
  * re-reads the tenant and finishes what the crashed run started without duplicating anything.
  */
 import { randomUUID } from 'node:crypto';
-import { appendAuditEvent, SYSTEM_ACTOR, type Actor } from '@/lib/audit/append-audit-event';
+import { appendAuditEvents, SYSTEM_ACTOR, type Actor, type AuditInput } from '@/lib/audit/append-audit-event';
 import { db, Prisma } from '@/lib/db';
-import { factsFromObserved, toObservedCredentialsJson } from '@/lib/detection/observed-credentials';
+import {
+  factsFromObserved,
+  readObservedCredentials,
+  toObservedCredentialsJson,
+} from '@/lib/detection/observed-credentials';
 import type { ObservedCredential } from '@/lib/graph/describe-key-credential';
 import { RekeyError, isRekeyError } from '@/lib/errors';
 import { isTransient } from '@/lib/graph/graph-errors';
@@ -262,6 +266,14 @@ async function runOneStep(
       if (result.state === 'SUCCEEDED') {
         // What the last verification read is now what the tenant holds; re-classify from it.
         const after = (facts as { after?: { at: string; app: ObservedCredential[]; sp: ObservedCredential[] } }).after;
+        // The verification reads certificates only: client secrets and federated credentials seen
+        // by the last scan stay on record (a rotation does not remove them; they stay drift).
+        const otherKinds = after
+          ? readObservedCredentials(
+              (await tx.connector.findUnique({ where: { id: r.connectorId }, select: { observedCredentials: true } }))
+                ?.observedCredentials,
+            ).filter((o) => o.kind)
+          : [];
         await tx.connector.update({
           where: { id: r.connectorId },
           data: {
@@ -269,9 +281,10 @@ async function runOneStep(
             expectedThumbprints: [r.toCertificate.sha1Thumbprint.toUpperCase()],
             ...(after
               ? {
-                  observedCredentials: toObservedCredentialsJson(
-                    [...after.app, ...after.sp].map(factsFromObserved),
-                  ) as Prisma.InputJsonValue,
+                  observedCredentials: toObservedCredentialsJson([
+                    ...[...after.app, ...after.sp].map(factsFromObserved),
+                    ...otherKinds,
+                  ]) as Prisma.InputJsonValue,
                   observedAt: new Date(after.at),
                   driftDetail: Prisma.DbNull,
                 }
@@ -299,11 +312,14 @@ async function runOneStep(
           { type: 'rotation.needs_attention', rotation: ref, entered: r.state !== 'NEEDS_ATTENTION', errorMessage },
           meta,
         );
+      if (!goOn)
+        for (const eff of result.effects) if (eff.type === 'enqueue_advance') await enqueueAdvance(tx, r.id, eff.runAt);
       // A delegated rotation's steps act with the customer admin's token: audited as that admin.
+      // The step's event (and the rotation's end) in one append — one chain lock and head read —
+      // and last, so the chain lock, which every audited transaction waits for, is held only
+      // until the commit that follows.
       const actor = stepActorOf(r.stepActor);
-      await appendAuditEvent(
-        tx,
-        actor,
+      const audit: AuditInput[] = [
         {
           action: `rotation.step.${r.step}`,
           targetType: 'rotation',
@@ -319,24 +335,16 @@ async function runOneStep(
             ...(success?.facts ? { facts: success.facts } : {}),
           },
         },
-        now,
-      );
-      if (isTerminal(result.state)) {
-        await appendAuditEvent(
-          tx,
-          actor,
-          {
-            action: `rotation.${result.state.toLowerCase()}`,
-            targetType: 'rotation',
-            targetId: r.id,
-            tenantId: r.connector.tenantId,
-            after: { state: result.state, error: result.error },
-          },
-          now,
-        );
-      }
-      if (!goOn)
-        for (const eff of result.effects) if (eff.type === 'enqueue_advance') await enqueueAdvance(tx, r.id, eff.runAt);
+      ];
+      if (isTerminal(result.state))
+        audit.push({
+          action: `rotation.${result.state.toLowerCase()}`,
+          targetType: 'rotation',
+          targetId: r.id,
+          tenantId: r.connector.tenantId,
+          after: { state: result.state, error: result.error },
+        });
+      await appendAuditEvents(tx, actor, audit, now);
     });
   } catch (e) {
     if (isRekeyError(e) && e.code === 'CONFLICT') return { kind: 'stale', reason: e.message };

@@ -12,11 +12,15 @@
  *    the environment).
  * 3. `startDatabase: true` (db migrate / db seed): start the embedded PostgreSQL for this command.
  * Otherwise the command is refused with one line saying how to start Rekey.
+ *
+ * It also composes the process (lib/runtime/process-runtime.ts: the rotation engine's event
+ * subscribers), so a command or worker that finishes a rotation publishes to them.
  */
 import type { Db } from '@/lib/db';
 import { env, parseEnv, resetEnvCache, type Env } from '@/lib/env';
 import { RekeyError } from '@/lib/errors';
 import type { GraphEnvironment } from '@/lib/graph/graph-environment';
+import { composeProcess, releaseProcessResources } from '@/lib/runtime/process-runtime';
 import {
   describedDatabaseUrl,
   readRuntimeDescription,
@@ -136,13 +140,10 @@ export async function openRuntime(opts: OpenRuntimeOptions = {}): Promise<Runtim
     resetEnvCache();
   }
 
-  const { db, disconnectDb } = await import('@/lib/db');
+  composeProcess();
+  const { db } = await import('@/lib/db');
   const close = async () => {
-    const { closeJobQueues } = await import('@/lib/jobs/job-queues');
-    const { closeLeasePool } = await import('@/lib/rotation/rotation-lease');
-    await closeJobQueues().catch(() => undefined);
-    await closeLeasePool().catch(() => undefined);
-    await disconnectDb().catch(() => undefined);
+    await releaseProcessResources();
     await release();
   };
   try {

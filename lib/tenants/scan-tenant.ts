@@ -16,7 +16,10 @@ import {
   observedKey,
   readObservedCredentials,
   toObservedCredentialsJson,
+  type ObservedCredentialFacts,
 } from '@/lib/detection/observed-credentials';
+import { kindFacts } from '@/lib/detection/credential-kinds';
+import { listCredentialKindsBatch } from '@/lib/graph/list-credential-kinds';
 import {
   derOfKeyCredential,
   describeKeyCredential,
@@ -63,6 +66,8 @@ interface SeenApp {
   connectorTypeId: string;
   spObjectId: string | null;
   credentials: ObservedCredential[];
+  /** Client secrets and federated credentials (lib/detection/credential-kinds.ts). */
+  otherCredentials: ObservedCredentialFacts[];
   ders: Buffer[];
 }
 
@@ -105,6 +110,7 @@ async function readTenant(
     ...spIds.filter((id): id is string => id !== null).map((id) => ({ on: 'servicePrincipal' as const, objectId: id })),
   ];
   const creds = await listKeyCredentialsBatch(gw, ref, targets);
+  const kinds = await listCredentialKindsBatch(gw, ref, targets);
   const seen: SeenApp[] = [];
   apps.forEach((a, i) => {
     const appCreds = creds.get(a.app.id);
@@ -114,6 +120,9 @@ async function readTenant(
     const spId = spIds[i] ?? null;
     const spCreds = spId ? creds.get(spId) : undefined;
     if (spCreds && !spCreds.ok && spCreds.error.code !== 'NOT_FOUND') throw spCreds.error;
+    const appKinds = kinds.get(a.app.id);
+    const spKinds = spId ? kinds.get(spId) : undefined;
+    for (const k of [appKinds, spKinds]) if (k && !k.ok && k.error.code !== 'NOT_FOUND') throw k.error;
     const all: [KeyCredential, 'application' | 'servicePrincipal'][] = [
       ...(appCreds?.ok ? appCreds.keyCredentials : []).map((k) => [k, 'application'] as [KeyCredential, 'application']),
       ...(spCreds?.ok ? spCreds.keyCredentials : []).map(
@@ -126,6 +135,10 @@ async function readTenant(
       connectorTypeId: a.connectorTypeId,
       spObjectId: spCreds?.ok ? spId : null,
       credentials: all.map(([k, on]) => describeKeyCredential(k, on)),
+      otherCredentials: [
+        ...(appKinds?.ok ? kindFacts(appKinds, 'application') : []),
+        ...(spKinds?.ok && spCreds?.ok ? kindFacts(spKinds, 'servicePrincipal') : []),
+      ],
       ders: all.map(([k]) => derOfKeyCredential(k)).filter((d): d is Buffer => d !== null),
     });
   });
@@ -163,16 +176,16 @@ async function readServicePrincipalConnectors(
     }
   }
   if (found.size === 0) return [];
-  const creds = await listKeyCredentialsBatch(
-    gw,
-    ref,
-    [...found.values()].map((f) => ({ on: 'servicePrincipal' as const, objectId: f.sp.id })),
-  );
+  const targets = [...found.values()].map((f) => ({ on: 'servicePrincipal' as const, objectId: f.sp.id }));
+  const creds = await listKeyCredentialsBatch(gw, ref, targets);
+  const kinds = await listCredentialKindsBatch(gw, ref, targets);
   const seen: SeenApp[] = [];
   for (const { sp, connectorTypeId } of found.values()) {
     const r = creds.get(sp.id);
     if (r && !r.ok && r.error.code === 'NOT_FOUND') continue;
     if (r && !r.ok) throw r.error;
+    const k = kinds.get(sp.id);
+    if (k && !k.ok && k.error.code !== 'NOT_FOUND') throw k.error;
     const keys = r?.ok ? r.keyCredentials : [];
     seen.push({
       app: { id: null, appId: sp.appId, displayName: sp.displayName },
@@ -180,6 +193,8 @@ async function readServicePrincipalConnectors(
       connectorTypeId,
       spObjectId: sp.id,
       credentials: keys.map((k) => describeKeyCredential(k, 'servicePrincipal')),
+      // A client secret on the vendor's service principal is drift like one on an application.
+      otherCredentials: k?.ok ? kindFacts(k, 'servicePrincipal') : [],
       ders: keys.map((k) => derOfKeyCredential(k)).filter((d): d is Buffer => d !== null),
     });
   }
@@ -278,7 +293,7 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
       for (const s of seen) {
         const prev = existingByAppId.get(s.app.appId);
         const displayName = s.app.displayName ?? s.app.appId;
-        const facts = s.credentials.map(factsFromObserved);
+        const facts = [...s.credentials.map(factsFromObserved), ...s.otherCredentials];
         const observed = toObservedCredentialsJson(facts) as Prisma.InputJsonValue;
         // The connection's certificate, when none is set yet: prefer one Rekey itself holds (uploaded,
         // generated or issued — the vendor's), then a currently valid one, then the application's over

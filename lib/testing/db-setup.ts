@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, inject } from 'vitest';
-import { disconnectDb } from '@/lib/db';
 import { ensureDatabase } from '@/lib/runtime/embedded-postgres';
 import { loadMasterKeyRing } from '@/lib/vault/master-key';
 
@@ -23,11 +22,12 @@ process.env.REKEY_DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'rekey-test-d
 // itself never makes a master key (lib/vault/key-ring.ts).
 loadMasterKeyRing({ keyFile: path.join(process.env.REKEY_DATA_DIR, 'master.key'), create: true });
 
-afterAll(async () => {
-  await disconnectDb();
-});
+// The composition every process does (lib/runtime/process-runtime.ts, as openRuntime and the web
+// runtime do): rotations advanced by these tests publish their events to the same subscribers
+// (campaigns, detection, notifications). Imported after the environment is set.
+const { composeProcess, releaseProcessResources } = await import('@/lib/runtime/process-runtime');
+composeProcess();
 
-// The composition the worker does at start: rotations advanced by these tests publish their events
-// to the same subscribers (campaigns, detection, notifications). Imported after the environment is set.
-const { registerRotationSubscribers } = await import('@/lib/events/rotation-subscribers');
-registerRotationSubscribers();
+afterAll(async () => {
+  await releaseProcessResources();
+});

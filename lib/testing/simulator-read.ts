@@ -88,6 +88,23 @@ export interface SimTenant {
   apps: { appId: string; sha1: string[] }[];
 }
 
+/** The management app's MSAL client for one tenant of the simulator (its certificate credential). */
+function managementClient(opts: { simUrl: string; ca?: string; manifest: SimManifest }, tenantId: string) {
+  const m = opts.manifest.managementApp;
+  return new ConfidentialClientApplication({
+    auth: {
+      clientId: m.appId,
+      authority: `${opts.simUrl}/${tenantId}`,
+      knownAuthorities: [new URL(opts.simUrl).host],
+      clientCertificate: {
+        thumbprintSha256: m.thumbprintSha256,
+        privateKey: fs.readFileSync(m.privateKeyPath, 'utf8'),
+      },
+    },
+    system: { networkClient: networkClient(opts.ca) },
+  });
+}
+
 /**
  * Reads every tenant of `tenantIds` (default: the manifest's) through the real MSAL client and
  * Graph's /applications, independently of Rekey's database. `ca` is the simulator's CA when the
@@ -99,21 +116,11 @@ export async function readSimTenants(opts: {
   manifest: SimManifest;
   tenantIds?: string[];
 }): Promise<SimTenant[]> {
-  const m = opts.manifest.managementApp;
-  const privateKey = fs.readFileSync(m.privateKeyPath, 'utf8');
   const out: SimTenant[] = [];
   // Every tenant the simulator holds: the fleet and the home tenant (which an admin can onboard too).
   const all = [...new Set([opts.manifest.homeTenant.id, ...opts.manifest.tenants.map((t) => t.id)])];
   for (const id of opts.tenantIds ?? all) {
-    const cca = new ConfidentialClientApplication({
-      auth: {
-        clientId: m.appId,
-        authority: `${opts.simUrl}/${id}`,
-        knownAuthorities: [new URL(opts.simUrl).host],
-        clientCertificate: { thumbprintSha256: m.thumbprintSha256, privateKey },
-      },
-      system: { networkClient: networkClient(opts.ca) },
-    });
+    const cca = managementClient(opts, id);
     let token: string;
     try {
       const r = await cca.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] });
@@ -181,19 +188,7 @@ export async function managementAppRoles(opts: {
   manifest: SimManifest;
   tenantId: string;
 }): Promise<string[] | null> {
-  const m = opts.manifest.managementApp;
-  const cca = new ConfidentialClientApplication({
-    auth: {
-      clientId: m.appId,
-      authority: `${opts.simUrl}/${opts.tenantId}`,
-      knownAuthorities: [new URL(opts.simUrl).host],
-      clientCertificate: {
-        thumbprintSha256: m.thumbprintSha256,
-        privateKey: fs.readFileSync(m.privateKeyPath, 'utf8'),
-      },
-    },
-    system: { networkClient: networkClient(opts.ca) },
-  });
+  const cca = managementClient(opts, opts.tenantId);
   try {
     const r = await cca.acquireTokenByClientCredential({
       scopes: ['https://graph.microsoft.com/.default'],
@@ -206,4 +201,38 @@ export async function managementAppRoles(opts: {
   } catch {
     return null;
   }
+}
+
+/**
+ * The client secrets (keyIds) and federated identity credentials (ids) of one application, read as
+ * Microsoft would be read (the management app's token; `$select=passwordCredentials` and
+ * `/federatedIdentityCredentials`) — for checks after planting or removing them (issue 18).
+ */
+export async function appCredentialKinds(opts: {
+  simUrl: string;
+  ca: string;
+  manifest: SimManifest;
+  tenantId: string;
+  appId: string;
+}): Promise<{ secrets: string[]; federated: string[] }> {
+  const cca = managementClient(opts, opts.tenantId);
+  const token = (await cca.acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] }))!
+    .accessToken;
+  const headers = { authorization: `Bearer ${token}` };
+  const app = await getJson<{ id: string; passwordCredentials: { keyId: string }[] }>(
+    `${opts.simUrl}/v1.0/applications(appId='${opts.appId}')?$select=id,passwordCredentials`,
+    opts.ca,
+    headers,
+  );
+  if (app.status !== 200) throw new Error(`reading application ${opts.appId}: HTTP ${app.status}`);
+  const fics = await getJson<{ value: { id: string }[] }>(
+    `${opts.simUrl}/v1.0/applications/${app.body.id}/federatedIdentityCredentials`,
+    opts.ca,
+    headers,
+  );
+  if (fics.status !== 200) throw new Error(`reading federated credentials of ${opts.appId}: HTTP ${fics.status}`);
+  return {
+    secrets: app.body.passwordCredentials.map((p) => p.keyId),
+    federated: fics.body.value.map((f) => f.id),
+  };
 }

@@ -64,9 +64,26 @@ describe('the truth checker', () => {
         /^Drift Ltd \/ Mailbox Archive Sync EU: the app holds 1 credential\(s\) Rekey did not add .* but Rekey says healthy — stale: Rekey's last successful scan of Drift Ltd was \d{4}-.*, and it has not looked since$/,
       ),
     ]);
+    // A page or list still showing the connector healthy is named too, with where it was read.
+    const sim = await readSimTenants({ simUrl: gs.sim.url, manifest: gs.manifest, tenantIds: [t.simTenantId] });
+    const page = { where: 'the connector page', entraTenantId: t.simTenantId, appId: cleanApp! };
+    expect(
+      (await checkTruth(db, sim, { now: new Date(), shown: { connectors: [{ ...page, status: 'healthy' }] } }))
+        .mismatches,
+    ).toEqual([
+      expect.stringMatching(/^Drift Ltd \/ Mailbox Archive Sync EU: the app holds 1 credential/),
+      expect.stringMatching(
+        /^Drift Ltd \/ Mailbox Archive Sync EU: the connector page shows healthy, but the app holds 1 credential\(s\) Rekey did not add \([0-9A-F]{40}\)$/,
+      ),
+    ]);
     await scanTenant({ ...ctx, now: new Date() }, { tenantId: t.tenantId });
     await reclassifyConnectors(db, { tenantIds: [t.tenantId] }, { now: new Date() });
     expect((await check(simIds)).mismatches).toEqual([]);
+    const after = await readSimTenants({ simUrl: gs.sim.url, manifest: gs.manifest, tenantIds: [t.simTenantId] });
+    expect(
+      (await checkTruth(db, after, { now: new Date(), shown: { connectors: [{ ...page, status: 'drift' }] } }))
+        .mismatches,
+    ).toEqual([]);
   });
 
   it('a tenant never scanned: counted "Not scanned recently", never silently fine', async () => {

@@ -11,7 +11,8 @@
  * - no access / not scanned recently: the tenants in each access state (lib/fleet/tenant-access);
  *   a tenant the simulator refuses is never shown as readable, and a tenant whose apps hold a
  *   compromised key is never silently fine (either counted exposed or in one of those tiles);
- * - drift: a connector whose app holds a credential Rekey did not put there is drift or worse.
+ * - drift: a connector whose app holds a credential Rekey did not put there is drift or worse, in
+ *   Rekey's records and in every list or page that shows the connector.
  * A contradiction in a tenant Rekey counts as readable is named with its last successful scan
  * ("stale"): the simulator changed behind Rekey's back and Rekey has not looked since.
  *
@@ -44,12 +45,12 @@ export interface ConnectorClaim {
   appId: string;
   status: string;
 }
-/** One tenant as a list shows it: its access state and how many of its connectors are exposed. */
+/** One tenant as a list shows it: its access state and (where the list shows it) how many of its connectors are exposed. */
 export interface TenantClaim {
   where: string;
   entraTenantId: string;
   access: string;
-  exposed: number;
+  exposed?: number;
 }
 export interface Shown {
   figures?: FigureClaim[];
@@ -120,8 +121,11 @@ export async function checkTruth(
   const expected: ShownFigures = { exposed: 0, noAccess: 0, notScannedRecently: 0 };
   const counted: Record<TenantAccess, number> = { no_access: 0, not_scanned_recently: 0, ok: 0 };
   const tenants: TruthCheck['tenants'] = new Map();
-  /** Per `entraTenantId/appId`: whether Rekey should show the connector exposed. */
-  const connectorExposed = new Map<string, { name: string; exposed: boolean }>();
+  /**
+   * Per `entraTenantId/appId`: whether Rekey should show the connector exposed, and the credentials
+   * its app holds that Rekey did not add (read now; empty where the tenant cannot be read).
+   */
+  const connectorExposed = new Map<string, { name: string; exposed: boolean; unknown: string[] }>();
   for (const t of rows) {
     const truth = simById.get(t.entraTenantId)!;
     const { access } = tenantAccess(t, opts.now, maxScanAgeHours);
@@ -137,7 +141,11 @@ export async function checkTruth(
       for (const c of t.connectors) {
         const exposed = isExposedStatus(c.status);
         if (exposed) tenantRow.exposed++;
-        connectorExposed.set(`${t.entraTenantId}/${c.appId}`, { name: `${t.displayName} / ${c.displayName}`, exposed });
+        connectorExposed.set(`${t.entraTenantId}/${c.appId}`, {
+          name: `${t.displayName} / ${c.displayName}`,
+          exposed,
+          unknown: [],
+        });
       }
       expected.exposed += tenantRow.exposed;
       continue;
@@ -148,7 +156,6 @@ export async function checkTruth(
       const app = truth.apps.find((a) => a.appId === c.appId);
       const held = app?.sha1 ?? [];
       const exposed = held.some((s) => compromised.has(s));
-      connectorExposed.set(`${t.entraTenantId}/${c.appId}`, { name: `${t.displayName} / ${c.displayName}`, exposed });
       if (exposed) tenantRow.exposed++;
       if (exposed !== isExposedStatus(c.status))
         mismatches.push(
@@ -159,6 +166,11 @@ export async function checkTruth(
         ...(c.currentCertificate ? [c.currentCertificate.sha1Thumbprint.toUpperCase()] : []),
       ]);
       const unknown = held.filter((s) => !known.has(s));
+      connectorExposed.set(`${t.entraTenantId}/${c.appId}`, {
+        name: `${t.displayName} / ${c.displayName}`,
+        exposed,
+        unknown,
+      });
       if (unknown.length && !WORSE_THAN_DRIFT.has(c.status))
         mismatches.push(
           `${t.displayName} / ${c.displayName}: the app holds ${unknown.length} credential(s) Rekey did not add (${unknown.join(', ')}), but Rekey says ${c.status}${stale}`,
@@ -194,7 +206,7 @@ export async function checkTruth(
     if (!e) continue;
     if (t.access !== e.access)
       mismatches.push(`${e.displayName}: ${t.where} shows access ${t.access}, the truth is ${e.access}`);
-    if (t.exposed !== e.exposed)
+    if (t.exposed !== undefined && t.exposed !== e.exposed)
       mismatches.push(
         `${e.displayName}: ${t.where} shows ${t.exposed} exposed connector(s), the truth is ${e.exposed}`,
       );
@@ -208,6 +220,11 @@ export async function checkTruth(
     }
     if (isExposedStatus(c.status) !== e.exposed)
       mismatches.push(`${e.name}: ${c.where} shows ${c.status}, the truth is ${e.exposed ? 'exposed' : 'not exposed'}`);
+    // A credential Rekey did not add is drift (or a worse status that wins over it), never "healthy".
+    if (e.unknown.length && !WORSE_THAN_DRIFT.has(c.status))
+      mismatches.push(
+        `${e.name}: ${c.where} shows ${c.status}, but the app holds ${e.unknown.length} credential(s) Rekey did not add (${e.unknown.join(', ')})`,
+      );
   }
   return { expected, tenants, mismatches };
 }

@@ -59,6 +59,21 @@ const KeySchema = z.object({
   endDateTime: z.string().optional(),
   keyId: z.string().optional(),
 });
+const PasswordSchema = z.object({
+  appId: z.string(),
+  target: z.enum(['application', 'servicePrincipal']).optional(),
+  displayName: z.string().optional(),
+  startDateTime: z.string().optional(),
+  endDateTime: z.string().optional(),
+});
+const FederatedSchema = z.object({
+  appId: z.string(),
+  name: z.string(),
+  issuer: z.string(),
+  subject: z.string(),
+  audiences: z.array(z.string()).optional(),
+  description: z.string().optional(),
+});
 
 const json = (status: number, body: unknown): HttpResult => ({
   status,
@@ -166,6 +181,17 @@ export async function handleControl(
         const cred = sim.admin.addKeyCredentialDirect(tenantId, k);
         return json(200, { keyId: cred.keyId, startDateTime: cred.startDateTime, endDateTime: cred.endDateTime });
       }
+      if (action === 'POST password-credentials')
+        return json(200, sim.admin.addPasswordCredentialDirect(tenantId, parse(PasswordSchema, body)));
+      if (action === 'POST password-credentials/remove')
+        return json(200, {
+          removed: sim.admin.removePasswordCredentialDirect(
+            tenantId,
+            parse(PasswordSchema.pick({ appId: true, target: true }).extend({ keyId: z.string() }), body),
+          ),
+        });
+      if (action === 'POST federated-credentials')
+        return json(200, sim.admin.addFederatedCredentialDirect(tenantId, parse(FederatedSchema, body)));
     }
     return json(404, { error: `unknown control route ${method} ${path}` });
   } catch (err) {

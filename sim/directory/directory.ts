@@ -33,6 +33,16 @@ export interface PasswordCredentialRecord {
   secretSha256: string;
 }
 
+/** federatedIdentityCredential (workload identity federation): an application's trust in an external issuer. */
+export interface FederatedIdentityCredentialRecord {
+  id: string;
+  name: string;
+  issuer: string;
+  subject: string;
+  audiences: string[];
+  description: string | null;
+}
+
 export interface ApplicationRecord {
   id: string;
   appId: string;
@@ -55,6 +65,8 @@ export interface ApplicationRecord {
   owners: string[];
   /** Client-provided alternate key (upsert: PATCH /applications(uniqueName='…')); immutable once set. */
   uniqueName?: string | null;
+  /** `/applications/{id}/federatedIdentityCredentials` (sim/graph/federated-credentials.ts); absent = none. */
+  federatedIdentityCredentials?: FederatedIdentityCredentialRecord[];
   /** App instance property lock: what may not change on this app's service principals in other tenants. */
   servicePrincipalLockConfiguration?: ServicePrincipalLockConfiguration | null;
 }

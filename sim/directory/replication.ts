@@ -27,6 +27,8 @@ interface Pending {
   visibleAt: number;
   /** What replicas still serve: the key credentials before the first unreplicated write, or null when the object did not exist yet. */
   keyCredentials: KeyCredentialRecord[] | null;
+  /** Other credential collections (passwordCredentials, federatedIdentityCredentials) as replicas still serve them. */
+  other?: Record<string, unknown>;
 }
 
 export class Replication {
@@ -81,6 +83,30 @@ export class Replication {
     for (const k of after) if (!had.has(k.keyId)) this.keys.set(k.keyId, now + this.lag());
   }
 
+  /**
+   * A write to object `id` that changed another credential collection (client secrets, federated
+   * credentials; sim/graph/password-credentials.ts, federated-credentials.ts): replicas keep serving
+   * `before` until the lag has passed, and `addedKeyIds` (new secrets) are refused at the token
+   * endpoint until then.
+   */
+  recordCredentialWrite(
+    id: string,
+    keyCredentials: KeyCredentialRecord[],
+    before: Record<string, unknown>,
+    addedKeyIds: string[] = [],
+  ): void {
+    if (!this.cfg.enabled) return;
+    const now = this.now();
+    const visibleAt = now + this.lag();
+    const pending = this.objects.get(id);
+    if (pending && pending.visibleAt > now) {
+      pending.visibleAt = Math.max(pending.visibleAt, visibleAt);
+      // The oldest unreplicated state wins: replicas have seen none of the pending writes.
+      pending.other = { ...before, ...pending.other };
+    } else this.objects.set(id, { visibleAt, keyCredentials: [...keyCredentials], other: { ...before } });
+    for (const k of addedKeyIds) this.keys.set(k, now + this.lag());
+  }
+
   /** How a read sees `rec`: null when it is not replicated yet, else with the key credentials replicas serve. */
   view<T extends { id: string; keyCredentials: KeyCredentialRecord[] }>(rec: T): T | null {
     const pending = this.objects.get(rec.id);
@@ -90,7 +116,7 @@ export class Replication {
       return rec;
     }
     if (pending.keyCredentials === null) return null;
-    return { ...rec, keyCredentials: pending.keyCredentials };
+    return { ...rec, keyCredentials: pending.keyCredentials, ...pending.other };
   }
 
   /** Whether object `id` exists on replicas yet (false only while its creation is replicating). */
@@ -99,7 +125,7 @@ export class Replication {
     return !pending || pending.keyCredentials !== null || pending.visibleAt <= this.now();
   }
 
-  /** Whether the token endpoint accepts key `keyId` yet. */
+  /** Whether the token endpoint accepts key (or client secret) `keyId` yet. */
   keyUsable(keyId: string): boolean {
     const at = this.keys.get(keyId);
     if (at === undefined) return true;

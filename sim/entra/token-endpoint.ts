@@ -223,6 +223,7 @@ function logThumbprint(ctx: SimContext, sha1Hex: string, sha256Hex: string): str
 }
 
 function verifyClientSecret(
+  ctx: SimContext,
   app: ApplicationRecord,
   sp: ServicePrincipalRecord,
   secret: string,
@@ -230,7 +231,8 @@ function verifyClientSecret(
 ): ClientAuthResult {
   const hash = crypto.createHash('sha256').update(secret).digest('hex');
   for (const c of [...app.passwordCredentials, ...sp.passwordCredentials]) {
-    if (c.secretSha256 !== hash) continue;
+    // A just-added secret is unknown to the token endpoint until it has replicated.
+    if (c.secretSha256 !== hash || !ctx.replication.keyUsable(c.keyId)) continue;
     if (Date.parse(c.endDateTime) < nowMs) {
       throw new AadError(
         401,
@@ -271,7 +273,7 @@ function authenticateClient(
     }
     return verifyClientAssertion(ctx, tenant, app, sp, assertion, info);
   }
-  if (secret) return verifyClientSecret(app, sp, secret, ctx.now());
+  if (secret) return verifyClientSecret(ctx, app, sp, secret, ctx.now());
   if (allowPublic) return { method: 'none', keyId: null, thumbprint: null };
   throw new AadError(
     401,

@@ -1,5 +1,5 @@
-// Handlers for applications, servicePrincipals (incl. addKey/removeKey/addPassword/removePassword and
-// app role assignments), organization and the tenant default app management policy.
+// Handlers for applications, servicePrincipals (incl. addKey/removeKey, addPassword/removePassword in
+// password-credentials.ts, federatedIdentityCredentials in federated-credentials.ts, and app role assignments), organization and the tenant default app management policy.
 import crypto from 'node:crypto';
 import type {
   ApplicationRecord,
@@ -19,6 +19,8 @@ import {
   type GraphCaller,
   type GraphRequest,
 } from './graph-http';
+import { handleFederatedCredentials } from './federated-credentials';
+import { addPassword, removePassword } from './password-credentials';
 import { replaceKeyCredentials, buildNewKeyCredential, verifyProof, type CredentialOwnerInfo } from './key-credentials';
 import { evaluateFilter, filterProperties, parseFilter } from './odata-filter';
 import { paginate } from './paging';
@@ -30,7 +32,6 @@ import {
   keyCredentialJson,
   organizationJson,
   parseSelect,
-  passwordCredentialJson,
   project,
   servicePrincipalJson,
 } from './serialize';
@@ -508,57 +509,6 @@ function removeKey(
   return noContent();
 }
 
-function addPassword(
-  ctx: SimContext,
-  caller: GraphCaller,
-  req: GraphRequest,
-  kind: Kind,
-  rec: ApplicationRecord | ServicePrincipalRecord,
-): HttpResult {
-  requireKeyRoll(ctx, caller, kind, rec);
-  if (kind === 'servicePrincipals') requirePasswordChangeAllowed(ctx, rec as ServicePrincipalRecord);
-  const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
-  const pc = (
-    body.passwordCredential && typeof body.passwordCredential === 'object' ? body.passwordCredential : {}
-  ) as Record<string, unknown>;
-  const secretText = crypto.randomBytes(30).toString('base64url').slice(0, 40);
-  const start = typeof pc.startDateTime === 'string' ? Date.parse(pc.startDateTime) : ctx.now();
-  const end = typeof pc.endDateTime === 'string' ? Date.parse(pc.endDateTime) : start + 730 * 86_400_000;
-  const cred = {
-    keyId: crypto.randomUUID(),
-    customKeyIdentifier: null,
-    displayName: typeof pc.displayName === 'string' ? pc.displayName : null,
-    startDateTime: new Date(start).toISOString(),
-    endDateTime: new Date(end).toISOString(),
-    hint: secretText.slice(0, 3),
-    secretSha256: crypto.createHash('sha256').update(secretText).digest('hex'),
-  };
-  rec.passwordCredentials = [...rec.passwordCredentials, cred];
-  ctx.directory.touch();
-  return ok({
-    '@odata.context': `${metadata(ctx, req)}#microsoft.graph.passwordCredential`,
-    ...passwordCredentialJson(cred),
-    secretText,
-  });
-}
-
-function removePassword(
-  ctx: SimContext,
-  caller: GraphCaller,
-  req: GraphRequest,
-  kind: Kind,
-  rec: ApplicationRecord | ServicePrincipalRecord,
-): HttpResult {
-  requireKeyRoll(ctx, caller, kind, rec);
-  if (kind === 'servicePrincipals') requirePasswordChangeAllowed(ctx, rec as ServicePrincipalRecord);
-  const body = requireBodyObject(req.body);
-  const keyId = typeof body.keyId === 'string' ? body.keyId.toLowerCase() : '';
-  if (!rec.passwordCredentials.some((c) => c.keyId === keyId)) throw badRequest('No credentials found to be removed.');
-  rec.passwordCredentials = rec.passwordCredentials.filter((c) => c.keyId !== keyId);
-  ctx.directory.touch();
-  return noContent();
-}
-
 function assignments(
   ctx: SimContext,
   caller: GraphCaller,
@@ -695,6 +645,9 @@ export function handleDirectoryObjects(
     }
   }
   const action = rest[0]!.replace(/^microsoft\.graph\./i, '');
+  if (kind === 'applications' && action.toLowerCase() === 'federatedidentitycredentials') {
+    return handleFederatedCredentials(ctx, caller, req, rec as ApplicationRecord, rest.slice(1));
+  }
   if (rest.length === 1 && req.method === 'POST') {
     switch (action.toLowerCase()) {
       case 'addkey':
@@ -708,9 +661,16 @@ export function handleDirectoryObjects(
         return r;
       }
       case 'addpassword':
-        return addPassword(ctx, caller, req, kind, rec);
-      case 'removepassword':
-        return removePassword(ctx, caller, req, kind, rec);
+      case 'removepassword': {
+        // An app instance property lock on a foreign app's service principal covers its secrets too.
+        const lockGuard =
+          kind === 'servicePrincipals'
+            ? () => requirePasswordChangeAllowed(ctx, rec as ServicePrincipalRecord)
+            : undefined;
+        return action.toLowerCase() === 'addpassword'
+          ? addPassword(ctx, caller, req, rec, owners(ctx, kind, rec), lockGuard)
+          : removePassword(ctx, caller, req, rec, owners(ctx, kind, rec), lockGuard);
+      }
       default:
         break;
     }

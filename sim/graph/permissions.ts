@@ -36,6 +36,18 @@ export const RULES = {
     anyOf: [OWNED_BY, 'Application.ReadWrite.All', 'Directory.ReadWrite.All'],
     ownedByNeedsOwnership: true,
   },
+  /** application-addpassword / -removepassword, serviceprincipal-addpassword / -removepassword (no self exemption). */
+  rollPasswords: {
+    anyOf: [OWNED_BY, 'Application.ReadWrite.All', 'Directory.ReadWrite.All'],
+    ownedByNeedsOwnership: true,
+  },
+  /** application-list-federatedidentitycredentials. */
+  listFederatedCredentials: {
+    anyOf: ['Application.Read.All', OWNED_BY, 'Application.ReadWrite.All'],
+    ownedByNeedsOwnership: false,
+  },
+  /** federatedidentitycredential-get / -delete, application-post-federatedidentitycredentials. */
+  writeFederatedCredentials: { anyOf: [OWNED_BY, 'Application.ReadWrite.All'], ownedByNeedsOwnership: true },
   readOrg: {
     anyOf: ['Organization.Read.All', 'Directory.Read.All', 'Organization.ReadWrite.All', 'Directory.ReadWrite.All'],
     ownedByNeedsOwnership: false,
@@ -110,7 +122,14 @@ type UserNeed = 'member' | 'manageAppsOrOwner' | 'grantAppRoles' | 'globalAdmin'
 
 /** What the user must be for each rule; rules not listed need only a member user. */
 function needOf(rule: SimPermissionRule): UserNeed {
-  if (rule === RULES.writeApp || rule === RULES.writeSp || rule === RULES.deleteSp || rule === RULES.rollKeys)
+  if (
+    rule === RULES.writeApp ||
+    rule === RULES.writeSp ||
+    rule === RULES.deleteSp ||
+    rule === RULES.rollKeys ||
+    rule === RULES.rollPasswords ||
+    rule === RULES.writeFederatedCredentials
+  )
     return 'manageAppsOrOwner';
   if (rule === RULES.writeAssignments) return 'grantAppRoles';
   if (rule === RULES.writePolicy || rule === RULES.readSignIns) return 'globalAdmin';

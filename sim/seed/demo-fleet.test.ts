@@ -17,12 +17,10 @@ const base = {
 };
 
 describe('demo fleet seeding', () => {
-  it('seeds 10,000 tenants in a few seconds with the documented scenarios', () => {
-    const started = Date.now();
+  // How fast it seeds is a benchmark's business (bench/), never a timed unit test.
+  it('seeds 10,000 tenants with the documented scenarios', () => {
     const dir = new Directory();
     const m = seedDemoFleet(dir, { ...base, tenants: 10_000, now: Date.now() });
-    const elapsed = Date.now() - started;
-    expect(elapsed).toBeLessThan(15_000);
     expect(m.tenants).toHaveLength(10_000);
     expect(dir.tenants.size).toBe(10_002); // home, 10,000 customers, the relay vendor
     const connectors = m.tenants.flatMap((t) => t.connectors);

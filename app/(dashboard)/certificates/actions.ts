@@ -12,7 +12,6 @@ import {
   GenerateCertificateSchema,
 } from '@/lib/certificates/generate-certificate';
 import { CertificateUploadSchema, importCertificate, inspectCertificate } from '@/lib/certificates/import-certificate';
-import { db } from '@/lib/db';
 import { setRegionReplacement, SetRegionReplacementSchema } from '@/lib/certificates/set-region-replacement';
 import { SERVER_ACTION_BODY_LIMIT_BYTES } from '@/lib/limits';
 
@@ -30,7 +29,7 @@ export const inspectCertificateAction = defineAction({
   role: 'operator',
   input: UploadSchema,
   maxBytes,
-  handler: (input, { now }) => inspectCertificate(db, input, now),
+  handler: (input, ctx) => inspectCertificate(ctx, input),
 });
 
 export const importCertificateAction = defineAction({
@@ -38,15 +37,15 @@ export const importCertificateAction = defineAction({
   role: 'operator',
   input: UploadSchema,
   maxBytes,
-  handler: (input, { actor, now }) => importCertificate(db, actor, input, now),
+  handler: (input, ctx) => importCertificate(ctx, input),
 });
 
 export const generateCertificateAction = defineAction({
   name: 'certificates.generate',
   role: 'operator',
   input: GenerateCertificateSchema.omit({ region: true }),
-  handler: async (input, { actor, now }) => {
-    const { id } = await generateCertificate(db, actor, input, now);
+  handler: async (input, ctx) => {
+    const { id } = await generateCertificate(ctx, input);
     redirect(`/certificates/${id}?created=1`);
   },
 });
@@ -55,7 +54,11 @@ export const createCsrAction = defineAction({
   name: 'certificates.csr',
   role: 'operator',
   input: CreateCsrSchema,
-  handler: (input, { actor }) => createCertificateRequest(db, actor, input),
+  handler: async (input, ctx) => {
+    const { id } = await createCertificateRequest(ctx, input);
+    // The request's page shows the CSR to send and takes the certificate the CA issues.
+    redirect(`/certificates/requests/${id}`);
+  },
 });
 
 export const completeCsrAction = defineAction({
@@ -63,8 +66,8 @@ export const completeCsrAction = defineAction({
   role: 'operator',
   input: z.object({ requestId: z.uuid(), file: CertificateUploadSchema.shape.file }),
   maxBytes,
-  handler: async (input, { actor, now }) => {
-    const { id } = await completeCertificateRequest(db, actor, input, now);
+  handler: async (input, ctx) => {
+    const { id } = await completeCertificateRequest(ctx, input);
     redirect(`/certificates/${id}?created=1`);
   },
 });

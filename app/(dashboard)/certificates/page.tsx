@@ -6,37 +6,32 @@ import { Mono } from '@/components/ui/code-block';
 import { LinkButton } from '@/components/ui/link-button';
 import { DataTable, type DataTableColumn } from '@/components/tables/data-table';
 import { parseTableParams } from '@/components/tables/table-params';
-import { requirePrincipal } from '@/lib/auth/context';
-import { hasRole, tenantScopeWhere } from '@/lib/auth/principal';
-import {
-  certificateState,
-  CERTIFICATE_SORTS,
-  listCertificates,
-  type CertificateSort,
-} from '@/lib/certificates/list-certificates';
-import { db } from '@/lib/db';
-import { firstParam, formatDate, formatNumber } from '@/lib/utils';
+import { pageContext } from '@/lib/auth/context';
+import { hasRole } from '@/lib/auth/principal';
+import { certificateState, CERTIFICATE_SORTS, type CertificateSort } from '@/lib/certificates/list-certificates';
+import { browseCertificates } from '@/lib/certificates/view-certificates';
+import { firstParam, formatDate, formatDateTime, formatNumber } from '@/lib/utils';
 
 export const metadata: Metadata = { title: 'Certificates · Rekey' };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
-type Row = Awaited<ReturnType<typeof listCertificates>>['rows'][number];
+type Row = Awaited<ReturnType<typeof browseCertificates>>['rows'][number];
 
 const STATE_TONE = { compromised: 'danger', expired: 'danger', expiring: 'warning', valid: 'success' } as const;
 
 export default async function CertificatesPage({ searchParams }: Props) {
-  const principal = await requirePrincipal('viewer');
+  const ctx = await pageContext('viewer');
+  const principal = ctx.principal;
   const sp = await searchParams;
   const q = firstParam(sp.q);
   const table = parseTableParams(sp, CERTIFICATE_SORTS, { sort: 'notAfter', dir: 'asc' });
-  const result = await listCertificates(db, {
+  const result = await browseCertificates(ctx, {
     q,
     sort: table.sort as CertificateSort,
     dir: table.dir,
     page: table.page,
-    tenantScope: tenantScopeWhere(principal, 'viewer'),
   });
-  const now = new Date();
+  const now = ctx.now;
   const columns: DataTableColumn<Row>[] = [
     {
       id: 'subject',
@@ -78,7 +73,7 @@ export default async function CertificatesPage({ searchParams }: Props) {
     <>
       <PageHeader
         title="Certificates"
-        description={`${formatNumber(result.total)} certificate${result.total === 1 ? '' : 's'} in the inventory: uploaded, generated, issued or discovered in tenants. Private keys never leave the server.`}
+        description={`${formatNumber(result.total)} certificate${result.total === 1 ? '' : 's'} in the inventory: uploaded, generated, issued or discovered in tenants. Private keys stay encrypted on the server; only an admin can export one, as a password-protected PFX.`}
         actions={
           hasRole(principal, 'operator') ? (
             <LinkButton href="/certificates/new" size="sm">
@@ -87,6 +82,23 @@ export default async function CertificatesPage({ searchParams }: Props) {
           ) : null
         }
       />
+      {result.pendingRequests.length ? (
+        <section aria-labelledby="pending-csr" className="mb-6 rounded-lg border border-border bg-surface p-4 text-sm">
+          <h2 id="pending-csr" className="mb-2 font-semibold">
+            Waiting for the CA ({formatNumber(result.pendingRequests.length)})
+          </h2>
+          <ul className="space-y-1">
+            {result.pendingRequests.map((r) => (
+              <li key={r.id} className="flex flex-wrap gap-x-2">
+                <Link href={`/certificates/requests/${r.id}`} className="break-all underline underline-offset-2">
+                  {r.subject}
+                </Link>
+                <span className="text-fg-muted">CSR created {formatDateTime(r.createdAt)}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
       <DataTable
         caption="Certificate inventory"
         columns={columns}

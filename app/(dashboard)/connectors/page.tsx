@@ -7,35 +7,34 @@ import { Mono } from '@/components/ui/code-block';
 import { DataTable, type DataTableColumn } from '@/components/tables/data-table';
 import { parseTableParams } from '@/components/tables/table-params';
 import { pageContext } from '@/lib/auth/context';
-import { hasRole, tenantScopeWhere } from '@/lib/auth/principal';
+import { hasRole } from '@/lib/auth/principal';
 import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
 import { statusFilterLabel } from '@/lib/fleet/fleet-figures';
-import { listConnectors, CONNECTOR_SORTS, type ConnectorSort } from '@/lib/fleet/list-connectors';
-import { listFilterOptions } from '@/lib/fleet/list-filter-options';
+import { listConnectorsFor, CONNECTOR_SORTS, type ConnectorSort } from '@/lib/fleet/list-connectors';
+import { listFilterOptionsFor } from '@/lib/fleet/list-filter-options';
 import { formatDate, formatNumber, hrefWith } from '@/lib/utils';
 import { FleetFilterForm } from '../_components/fleet-filter-form';
 
 export const metadata: Metadata = { title: 'Connectors · Rekey' };
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
-type Row = Awaited<ReturnType<typeof listConnectors>>['rows'][number];
+type Row = Awaited<ReturnType<typeof listConnectorsFor>>['rows'][number];
 
 export default async function ConnectorsPage({ searchParams }: Props) {
   const ctx = await pageContext('viewer');
-  const { db, principal } = ctx;
+  const { principal } = ctx;
   const sp = await searchParams;
   const filters = parseFleetFilters(sp);
   const table = parseTableParams(sp, CONNECTOR_SORTS, { sort: 'status', dir: 'asc' });
-  const scope = tenantScopeWhere(principal, 'viewer');
   const [result, options] = await Promise.all([
-    listConnectors(db, scope, {
+    listConnectorsFor(ctx, {
       filters,
       sort: table.sort as ConnectorSort,
       dir: table.dir,
       page: table.page,
       pageSize: 50,
     }),
-    listFilterOptions(db, scope),
+    listFilterOptionsFor(ctx),
   ]);
   const canOperate = hasRole(principal, 'operator');
   const columns: DataTableColumn<Row>[] = [

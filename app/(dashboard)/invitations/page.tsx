@@ -29,12 +29,24 @@ export default async function InvitationsPage({ searchParams }: { searchParams: 
     now,
   );
   const canCreate = hasRole(principal, 'operator');
+  // "N customers invited, M rotated": a customer is an invited tenant (by id, or by domain until they sign in).
+  const customerOf = (r: (typeof rows)[number]) => r.entraTenantId ?? r.tenantDomain ?? r.id;
+  const summary = {
+    customers: new Set(rows.map(customerOf)).size,
+    rotated: new Set(rows.filter((r) => r.view === 'ROTATED').map(customerOf)).size,
+  };
   return (
     <div className="space-y-6">
       <h1 className="text-xl font-semibold">Invitations</h1>
       <p className="text-sm">
         A customer’s own administrator follows the link, signs in with Microsoft and confirms; Rekey rotates with their
         token and keeps nothing afterwards.
+      </p>
+      <p className="text-base font-semibold" data-testid="invitations-summary">
+        {summary.customers} customer{summary.customers === 1 ? '' : 's'} invited, {summary.rotated} rotated
+        <span className="ml-2 text-sm font-normal">
+          ({rows.length} connection{rows.length === 1 ? '' : 's'}, {counts.ROTATED} rotated)
+        </span>
       </p>
       <section aria-label="Funnel">
         <dl className="grid grid-cols-3 gap-2 text-sm sm:grid-cols-6">
@@ -97,7 +109,12 @@ export default async function InvitationsPage({ searchParams }: { searchParams: 
               <td>{r.target}</td>
               <td>{r.connector ?? '—'}</td>
               <td>{r.email ?? '—'}</td>
-              <td title={r.stateDetail ?? undefined}>{VIEW_LABEL[r.view]}</td>
+              <td title={r.stateDetail ?? undefined}>
+                {VIEW_LABEL[r.view]}
+                {r.view === 'FAILED' && r.stateDetail ? (
+                  <span className="block max-w-prose text-xs break-words">{r.stateDetail}</span>
+                ) : null}
+              </td>
               <td>{r.customerUpn ?? '—'}</td>
               <td>{day(r.expiresAt)}</td>
             </tr>

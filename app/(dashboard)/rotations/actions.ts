@@ -4,7 +4,7 @@ import { redirect } from 'next/navigation';
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
 import { defineAction } from '@/lib/auth/action';
-import { loadDetectionSettings } from '@/lib/detection/detection-settings';
+import { getDetectionSettings } from '@/lib/detection/detection-settings';
 import { findFirstUseAfter, type FirstUseResult } from '@/lib/detection/first-use-after-rotation';
 import { RekeyError } from '@/lib/errors';
 import { cancelRotation } from '@/lib/rotation/cancel-rotation';
@@ -98,7 +98,7 @@ export const checkFirstUseAction = defineAction({
     if (ev.rotation.state !== 'SUCCEEDED' || !ev.rotation.finishedAt)
       throw new RekeyError('CONFLICT', "The vendor's first sign-in can be checked once the rotation has succeeded.");
     const keyId = ev.facts.add?.keyId ?? undefined;
-    const { vendorCidrs } = await loadDetectionSettings(ctx.db);
+    const { vendorCidrs } = await getDetectionSettings(ctx);
     const r: FirstUseResult = await findFirstUseAfter(ctx.graph(ev.tenant.entraTenantId).gateway, {
       tenant: { id: ev.tenant.entraTenantId, name: ev.tenant.displayName },
       appId: ev.connector.appId,

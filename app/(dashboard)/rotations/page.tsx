@@ -6,30 +6,36 @@ import { Button } from '@/components/ui/button';
 import { Select } from '@/components/ui/select';
 import { DataTable, type DataTableColumn } from '@/components/tables/data-table';
 import { parseTableParams } from '@/components/tables/table-params';
-import { requirePrincipal } from '@/lib/auth/context';
+import { pageContext } from '@/lib/auth/context';
 import { ROTATION_STATES } from '@/lib/rotation/machine';
 import { formatDateTime, formatDuration, formatNumber, hrefWith, type SearchParams } from '@/lib/utils';
-import { listRotations, parseRotationFilters, ROTATION_SORTS, type RotationSort } from './_lib/rotation-queries';
+import {
+  listRotationPage,
+  parseRotationFilters,
+  ROTATION_SORTS,
+  type RotationSort,
+} from '@/lib/rotation/rotation-queries';
 import { MODE_LABEL } from './_lib/step-labels';
 
 export const metadata: Metadata = { title: 'Rotations' };
 
 type Props = { searchParams: Promise<SearchParams> };
-type Row = Awaited<ReturnType<typeof listRotations>>['rows'][number];
+type Row = Awaited<ReturnType<typeof listRotationPage>>['rows'][number];
 
 const INPUT = 'h-8 rounded-md border border-border bg-surface px-2 text-sm';
 
 export default async function RotationsPage({ searchParams }: Props) {
-  const principal = await requirePrincipal('viewer');
+  const ctx = await pageContext('viewer');
   const sp = await searchParams;
   const f = parseRotationFilters(sp);
   const table = parseTableParams(sp, ROTATION_SORTS, { sort: 'createdAt', dir: 'desc' });
-  const result = await listRotations(principal, f, {
+  const result = await listRotationPage(ctx, {
+    filters: f,
     sort: table.sort as RotationSort,
     dir: table.dir,
     page: table.page,
   });
-  const now = new Date();
+  const now = ctx.now;
   const columns: DataTableColumn<Row>[] = [
     {
       id: 'state',

@@ -6,10 +6,10 @@ import { LinkButton } from '@/components/ui/link-button';
 import { DataTable, type DataTableColumn } from '@/components/tables/data-table';
 import { parseTableParams } from '@/components/tables/table-params';
 import { pageContext } from '@/lib/auth/context';
-import { hasRole, tenantScopeWhere } from '@/lib/auth/principal';
+import { hasRole } from '@/lib/auth/principal';
 import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
-import { listFilterOptions } from '@/lib/fleet/list-filter-options';
-import { listTenants, TENANT_SORTS, type TenantRow, type TenantSort } from '@/lib/fleet/list-tenants';
+import { listFilterOptionsFor } from '@/lib/fleet/list-filter-options';
+import { listTenantsFor, TENANT_SORTS, type TenantRow, type TenantSort } from '@/lib/fleet/list-tenants';
 import { TENANT_ACCESS_LABEL } from '@/lib/fleet/tenant-access';
 import { formatNumber, formatRelativeTime, hrefWith } from '@/lib/utils';
 import { FleetFilterForm } from '../_components/fleet-filter-form';
@@ -20,14 +20,12 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 
 export default async function TenantsPage({ searchParams }: Props) {
   const ctx = await pageContext('viewer');
-  const { db, principal } = ctx;
+  const { principal, now } = ctx;
   const sp = await searchParams;
   const filters = parseFleetFilters(sp);
   const table = parseTableParams(sp, TENANT_SORTS, { sort: 'name', dir: 'asc' });
-  const scope = tenantScopeWhere(principal, 'viewer');
-  const now = new Date();
   const [result, options] = await Promise.all([
-    listTenants(db, scope, {
+    listTenantsFor(ctx, {
       filters,
       now,
       sort: table.sort as TenantSort,
@@ -35,7 +33,7 @@ export default async function TenantsPage({ searchParams }: Props) {
       page: table.page,
       pageSize: 50,
     }),
-    listFilterOptions(db, scope),
+    listFilterOptionsFor(ctx),
   ]);
   const columns: DataTableColumn<TenantRow>[] = [
     {

@@ -5,13 +5,13 @@
  * a rotation as the engine would (state + finishedAt + onRotationFinished in one transaction).
  */
 import { randomUUID } from 'node:crypto';
-import { certificateFactsFromDer } from '@/lib/certs/certificate-facts';
 import { db, type Db } from '@/lib/db';
 import type { Principal } from '@/lib/auth/principal';
 import { buildCert } from '@/lib/testing/certs';
 import { defaultDepsPart } from '@/lib/rotation/rotation-deps-defaults';
 import { setRotationDeps } from '@/lib/rotation/rotation-deps';
 import { onRotationFinished } from '@/lib/campaigns/on-rotation-finished';
+import { storeCertificate } from '@/lib/testing/store-certificate';
 
 let serial = 0x1000;
 
@@ -23,24 +23,7 @@ export async function insertRealCertificate(client: Db = db, subject = 'CN=Vendo
     notAfter: new Date('2027-06-01T00:00:00Z'),
     serialNumberHex: (0x10000000 + serial++).toString(16),
   });
-  const der = Buffer.from(built.pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
-  const f = certificateFactsFromDer(der);
-  return client.certificate.create({
-    data: {
-      sha1Thumbprint: f.sha1Thumbprint,
-      sha256Thumbprint: f.sha256Thumbprint,
-      serialNumber: f.serialNumber,
-      subject: f.subject,
-      issuer: f.issuer,
-      notBefore: f.notBefore,
-      notAfter: f.notAfter,
-      keyType: f.keyType,
-      keySize: f.keySize ?? null,
-      signatureAlgorithm: f.signatureAlgorithm,
-      der,
-      source: 'uploaded',
-    },
-  });
+  return storeCertificate(client, built.pem);
 }
 
 export function principal(

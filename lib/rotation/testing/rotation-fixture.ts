@@ -4,14 +4,14 @@
  * wired to the real lib/graph against that simulator. Used by lib/rotation's db tests.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { certificateFactsFromDer } from '@/lib/certs/certificate-facts';
 import { db } from '@/lib/db';
 import type { GraphSim } from '@/lib/graph/testing/sim-graph';
 import { buildCert, type BuiltCert } from '@/lib/testing/certs';
 import { masterKeyFromBytes, type MasterKey } from '@/lib/vault/master-key';
-import { openSealedKey, sealPrivateKey } from '@/lib/vault/sealed-key';
+import { openSealedKey } from '@/lib/vault/sealed-key';
 import { createGraphPortAdapter } from '@/lib/rotation/graph-port-adapter';
 import type { RotationDeps } from '@/lib/rotation/rotation-deps';
+import { certificateRow } from '@/lib/testing/store-certificate';
 
 export const TEST_MASTER_KEY: MasterKey = masterKeyFromBytes(randomBytes(32));
 
@@ -38,27 +38,13 @@ export function testRotationDeps(gs: GraphSim, over: Partial<RotationDeps> = {})
 }
 
 async function upsertCertificate(pem: string, keyPem: string | null, opts: { wrongKeyPem?: string } = {}) {
-  const der = Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
-  const f = certificateFactsFromDer(der);
-  const sealed = keyPem ? sealPrivateKey(opts.wrongKeyPem ?? keyPem, f.sha256Thumbprint, TEST_MASTER_KEY) : null;
-  const data = {
-    sha1Thumbprint: f.sha1Thumbprint,
-    sha256Thumbprint: f.sha256Thumbprint,
-    serialNumber: f.serialNumber,
-    subject: f.subject,
-    issuer: f.issuer,
-    notBefore: f.notBefore,
-    notAfter: f.notAfter,
-    keyType: f.keyType,
-    keySize: f.keySize ?? null,
-    signatureAlgorithm: f.signatureAlgorithm,
-    der,
-    sealedPrivateKey: sealed,
-    source: 'uploaded' as const,
-  };
+  const data = certificateRow(pem, {
+    privateKeyPem: keyPem && (opts.wrongKeyPem ?? keyPem),
+    masterKey: TEST_MASTER_KEY,
+  });
   return db.certificate.upsert({
-    where: { sha1Thumbprint: f.sha1Thumbprint },
-    update: { sealedPrivateKey: sealed },
+    where: { sha1Thumbprint: data.sha1Thumbprint },
+    update: { sealedPrivateKey: data.sealedPrivateKey },
     create: data,
   });
 }

@@ -258,7 +258,9 @@ export default async function CampaignPage({ params, searchParams }: Props) {
           max={t.total}
           label="Campaign progress"
           showLabel
-          valueText={`${formatPercent(t.doneShare)} — ${formatNumber(t.done)} of ${formatNumber(t.total)} done`}
+          // "Finished" counts every item that stopped, rotated or not; "rotated" says how many moved (a
+          // cancelled campaign is 100 % finished and 0 rotated, never "100 % done").
+          valueText={`${formatPercent(t.doneShare)} — ${formatNumber(t.done)} of ${formatNumber(t.total)} finished, ${formatNumber(t.SUCCEEDED)} rotated`}
           tone={progress.outcome.exceptions ? 'warning' : progress.outcome.kind === 'completed' ? 'success' : 'accent'}
         />
         <p className="text-xs text-fg-muted" data-testid="campaign-outcome">
@@ -309,7 +311,7 @@ export default async function CampaignPage({ params, searchParams }: Props) {
         </div>
       </section>
 
-      <div className="mb-6 grid gap-6 xl:grid-cols-2">
+      <div className="mb-6 grid grid-cols-1 gap-6 xl:grid-cols-2">
         <Card>
           <CardHeader>
             <CardTitle>Waves</CardTitle>

@@ -62,7 +62,7 @@ export function CampaignForm({
         {(p) => <Input {...p} name="name" required maxLength={200} defaultValue={defaults.name} />}
       </Field>
 
-      <fieldset className="space-y-2">
+      <fieldset className="min-w-0 space-y-2">
         <legend className="text-sm font-medium">New certificate per region</legend>
         <p className="text-xs text-fg-muted">
           Each region&apos;s connectors move to the certificate mapped here. The default is the region&apos;s

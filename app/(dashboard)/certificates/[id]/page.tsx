@@ -9,12 +9,10 @@ import { Card, CardBody, CardHeader, CardTitle } from '@/components/ui/card';
 import { Mono } from '@/components/ui/code-block';
 import { DescriptionList } from '@/components/ui/description-list';
 import { LinkButton } from '@/components/ui/link-button';
-import { requirePrincipal } from '@/lib/auth/context';
-import { canAccessTenant, isFleetWide, tenantScopeWhere } from '@/lib/auth/principal';
-import { certificateState, getCertificate } from '@/lib/certificates/list-certificates';
-import { regionReplacementImpacts } from '@/lib/certificates/set-region-replacement';
-import { db } from '@/lib/db';
+import { pageContext } from '@/lib/auth/context';
+import { viewCertificate } from '@/lib/certificates/view-certificates';
 import { formatDate, formatDateTime } from '@/lib/utils';
+import { ExportPfx } from '../_components/export-pfx';
 import { RegionReplacement } from '../_components/region-replacement';
 
 export const metadata: Metadata = { title: 'Certificate · Rekey' };
@@ -22,18 +20,13 @@ export const metadata: Metadata = { title: 'Certificate · Rekey' };
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | undefined>> };
 
 export default async function CertificatePage({ params, searchParams }: Props) {
-  const principal = await requirePrincipal('viewer');
-  const { id } = await params;
+  const ctx = await pageContext('viewer');
   const sp = await searchParams;
-  if (!/^[0-9a-f-]{36}$/i.test(id)) notFound();
-  const c = await getCertificate(db, id, tenantScopeWhere(principal, 'viewer'));
-  if (!c) notFound();
-  const state = certificateState({ notAfter: c.notAfter, compromised: c.advisories.length > 0 }, new Date());
-  // Connectors are tenant-owned: show only those in the viewer's scope.
-  const connectors = c.connectors.filter((x) => canAccessTenant(principal, x.tenant, 'viewer'));
-  const mayDesignate = isFleetWide(principal, 'admin') && state !== 'expired' && !c.advisories.length;
-  const impacts = await regionReplacementImpacts(db, new Date());
-  const replacementOf = impacts.find((i) => i.previous?.id === c.id)?.region ?? null;
+  const view = await viewCertificate(ctx, { id: (await params).id });
+  if (!view) notFound();
+  // Connectors are tenant-owned: the use case lists only those in the viewer's scope.
+  const { certificate: c, state, impacts, replacementOf, mayDesignate, mayExport, isAdmin, exportConfirm } = view;
+  const connectors = c.connectors;
   return (
     <>
       <PageHeader
@@ -93,9 +86,13 @@ export default async function CertificatePage({ params, searchParams }: Props) {
                 { term: 'Serial number', value: <Mono>{c.serialNumber}</Mono> },
                 {
                   term: 'Private key',
-                  value: c.hasPrivateKey
-                    ? 'Held by Rekey, encrypted at rest (AES-256-GCM). It is never shown or downloaded here; export a PFX with the CLI: rekey cert export.'
-                    : 'Not held: Rekey verifies this certificate by its presence in the tenant.',
+                  value: (
+                    <span data-testid="private-key-state">
+                      {c.hasPrivateKey
+                        ? 'Held by Rekey, encrypted at rest (AES-256-GCM). It is never shown here; an admin can export it as a password-protected PFX for the vendor’s service.'
+                        : 'Not held: Rekey verifies this certificate by its presence in the tenant. There is no key to export.'}
+                    </span>
+                  ),
                 },
                 { term: 'Source', value: `${c.source}, added ${formatDateTime(c.createdAt)}` },
               ]}
@@ -116,9 +113,29 @@ export default async function CertificatePage({ params, searchParams }: Props) {
               <RegionReplacement certificateId={c.id} impacts={impacts} />
             ) : (
               <p className="text-fg-muted">
-                {isFleetWide(principal, 'admin')
+                {isAdmin
                   ? 'An expired or compromised certificate cannot be a region’s replacement.'
                   : 'An admin of every tenant can make a certificate a region’s replacement.'}
+              </p>
+            )}
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Hand-off to the vendor’s service</CardTitle>
+          </CardHeader>
+          <CardBody className="space-y-3 text-sm">
+            <p>
+              The public certificate is the <strong>.pem</strong> or <strong>.cer</strong> download above. The vendor’s
+              service also needs the private key: a PFX (PKCS#12, AES-256) protected by a password you choose.
+            </p>
+            {mayExport ? (
+              <ExportPfx certificateId={c.id} confirm={exportConfirm} />
+            ) : (
+              <p className="text-fg-muted" data-testid="export-unavailable">
+                {!c.hasPrivateKey
+                  ? 'Rekey does not hold this certificate’s private key, so there is no PFX to export.'
+                  : 'Only an admin (of every tenant) can export the private key.'}
               </p>
             )}
           </CardBody>

@@ -19,10 +19,11 @@ import { readObservedCredentials } from '@/lib/detection/observed-credentials';
 import type { StatusReason } from '@/lib/status/classify-connector';
 import { formatDate, formatDateTime, formatNumber, formatRelativeTime } from '@/lib/utils';
 import { CredentialTable, type CredentialRow } from '../../rotations/_components/credential-table';
-import { findActiveRotation, listConnectorRotations } from '../../rotations/_lib/rotation-queries';
+import { findActiveRotation, listConnectorRotations } from '@/lib/rotation/rotation-queries';
 import { requireTenantPage } from '../../rotations/_lib/page-access';
 import { MODE_LABEL } from '../../rotations/_lib/step-labels';
 import { RemoveCredential } from './_components/remove-credential';
+import { CredentialIdentity, credentialKindLabel } from '@/components/status/credential-identity';
 import { findConnector } from '@/lib/fleet/find-connector';
 
 export const metadata: Metadata = { title: 'Connector' };
@@ -40,8 +41,8 @@ export default async function ConnectorPage({ params }: Props) {
   const [drift, evidence, rotations, active] = await Promise.all([
     getConnectorDrift(c.id, { caller: principal }),
     getTenantEvidence(c.tenantId, { caller: principal }, { connectorId: c.id, pageSize: 15 }),
-    listConnectorRotations(c.id),
-    findActiveRotation(c.id),
+    listConnectorRotations(ctx, { connectorId: c.id }),
+    findActiveRotation(ctx, { connectorId: c.id }),
   ]);
   const canOperate = canAccessTenant(principal, c.tenant, 'operator');
   const reasons = (c.statusReasons as unknown as StatusReason[] | null) ?? [];
@@ -52,7 +53,10 @@ export default async function ConnectorPage({ params }: Props) {
     keyId: o.keyId,
     sha1: o.thumbprint,
     on: o.on,
-    displayName: o.displayName,
+    // A client secret or federated credential has no certificate: its kind and identity instead.
+    displayName: o.kind
+      ? `${credentialKindLabel(o)}: ${o.kind === 'secret' ? `hint ${o.hint ?? '—'}…` : `${o.name ?? o.keyId} (${o.issuer ?? '?'}, ${o.subject ?? '?'})`}`
+      : o.displayName,
     start: o.startDateTime,
     end: o.endDateTime,
   }));
@@ -169,7 +173,7 @@ export default async function ConnectorPage({ params }: Props) {
           <CardTitle>Credentials in the tenant</CardTitle>
           <CardDescription>
             {c.observedAt
-              ? `The application’s and service principal’s certificate credentials at the last scan, ${formatDateTime(c.observedAt)}.`
+              ? `The application’s and service principal’s credentials (certificates, client secrets, federated credentials) at the last scan, ${formatDateTime(c.observedAt)}.`
               : 'Not scanned yet.'}
           </CardDescription>
         </CardHeader>
@@ -178,7 +182,7 @@ export default async function ConnectorPage({ params }: Props) {
             label="Credentials in the tenant"
             rows={observed}
             mark={mark}
-            empty={c.observedAt ? 'The tenant holds no certificate credential for this connector.' : 'Not scanned yet.'}
+            empty={c.observedAt ? 'The tenant holds no credential for this connector.' : 'Not scanned yet.'}
           />
         </CardBody>
       </Card>
@@ -215,18 +219,29 @@ export default async function ConnectorPage({ params }: Props) {
                   >
                     <div className="min-w-0 text-sm">
                       <p className="font-medium">
-                        Unknown credential on the {u.on === 'servicePrincipal' ? 'service principal' : 'application'}
+                        Unknown {credentialKindLabel(u).toLowerCase()} on the{' '}
+                        {u.on === 'servicePrincipal' ? 'service principal' : 'application'}
                       </p>
                       <p className="text-fg-muted">
                         Key id <Mono>{u.keyId}</Mono>
                       </p>
                       <p className="text-fg-muted">
-                        SHA-1 {u.thumbprint ? <Mono>{u.thumbprint}</Mono> : 'not revealed'}
+                        {u.kind ? (
+                          <CredentialIdentity c={u} />
+                        ) : (
+                          <>SHA-1 {u.thumbprint ? <Mono>{u.thumbprint}</Mono> : 'not revealed'}</>
+                        )}
                         {u.endDateTime ? ` · valid until ${formatDate(u.endDateTime)}` : ''}
                       </p>
                     </div>
                     {canOperate ? (
-                      <RemoveCredential connectorId={c.id} keyId={u.keyId} thumbprint={u.thumbprint} on={u.on} />
+                      <RemoveCredential
+                        connectorId={c.id}
+                        keyId={u.keyId}
+                        thumbprint={u.thumbprint}
+                        on={u.on}
+                        kind={u.kind ?? null}
+                      />
                     ) : null}
                   </li>
                 ))}

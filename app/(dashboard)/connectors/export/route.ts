@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { defineRoute } from '@/lib/auth/action';
-import { tenantScopeWhere } from '@/lib/auth/principal';
 import { csvResponse, paged } from '@/lib/csv';
 import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
-import { CONNECTOR_SORTS, listConnectors } from '@/lib/fleet/list-connectors';
+import { CONNECTOR_SORTS, listConnectorsFor } from '@/lib/fleet/list-connectors';
 
 const Query = z
   .object({ sort: z.enum(CONNECTOR_SORTS).optional(), dir: z.enum(['asc', 'desc']).optional() })
@@ -14,11 +13,10 @@ export const GET = defineRoute({
   name: 'connectors.export',
   role: 'viewer',
   input: Query,
-  handler: async (input, { principal, db }) => {
+  handler: async (input, ctx) => {
     const filters = parseFleetFilters(input as Record<string, string>);
-    const scope = tenantScopeWhere(principal, 'viewer');
     const rows = paged(
-      (page, pageSize) => listConnectors(db, scope, { filters, sort: input.sort, dir: input.dir, page, pageSize }),
+      (page, pageSize) => listConnectorsFor(ctx, { filters, sort: input.sort, dir: input.dir, page, pageSize }),
       (c) => [
         c.tenant.displayName,
         c.tenant.region,

@@ -12,11 +12,9 @@ import { Select } from '@/components/ui/select';
 import { Stat } from '@/components/ui/stat';
 import { Table, TableContainer, TBody, TD, TH, THead, TR } from '@/components/ui/table';
 import { pageContext } from '@/lib/auth/context';
-import { tenantScopeWhere } from '@/lib/auth/principal';
 import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
-import { fleetScopeFor } from '@/lib/fleet/fleet-scope';
-import { listFilterOptions } from '@/lib/fleet/list-filter-options';
-import { getSecurityReport } from '@/lib/reports/get-security-report';
+import { listFilterOptionsFor } from '@/lib/fleet/list-filter-options';
+import { getSecurityReportFor } from '@/lib/reports/get-security-report';
 import { firstParam, formatDateTime, formatNumber, formatPercent, hrefWith } from '@/lib/utils';
 import { FleetFilterForm } from '../../_components/fleet-filter-form';
 import { PrintButton } from './_components/print-button';
@@ -38,16 +36,11 @@ const hours = (h: number | null) => (h === null ? '—' : h < 48 ? `${h.toFixed(
 
 export default async function SecurityReportPage({ searchParams }: Props) {
   const ctx = await pageContext('viewer');
-  const { db, principal } = ctx;
   const sp = await searchParams;
   const filters = parseFleetFilters(sp);
   const daysParam = Number(firstParam(sp.days));
   const days = WINDOWS.includes(daysParam) ? daysParam : 30;
-  const now = new Date();
-  const [r, options] = await Promise.all([
-    getSecurityReport(db, fleetScopeFor(principal, 'viewer'), { now, days, filters }),
-    listFilterOptions(db, tenantScopeWhere(principal, 'viewer')),
-  ]);
+  const [r, options] = await Promise.all([getSecurityReportFor(ctx, { days, filters }), listFilterOptionsFor(ctx)]);
   const keep = {
     region: filters.region,
     group: filters.group,

@@ -11,7 +11,7 @@ import { DescriptionList } from '@/components/ui/description-list';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { Steps, type Step, type StepState } from '@/components/ui/steps';
 import { Table, TableContainer, TBody, TD, TH, THead, TR } from '@/components/ui/table';
-import { requirePrincipal } from '@/lib/auth/context';
+import { pageContext } from '@/lib/auth/context';
 import { canAccessTenant } from '@/lib/auth/principal';
 import { getRotationEvidence, type RotationEvidence } from '@/lib/rotation/get-rotation-evidence';
 import {
@@ -31,7 +31,7 @@ import { FirstUseCheck } from '../_components/first-use-check';
 import { RefreshWhile } from '../_components/refresh-while';
 import { RotationControls } from '../_components/rotation-controls';
 import { orNotFound } from '../_lib/page-access';
-import { findRotationExtras } from '../_lib/rotation-queries';
+import { findRotationExtras } from '@/lib/rotation/rotation-queries';
 import { MODE_LABEL, PLAN_LABEL, stepLabel } from '../_lib/step-labels';
 
 export const metadata: Metadata = { title: 'Rotation' };
@@ -96,12 +96,13 @@ const credRows = (l: CredentialList | undefined): CredentialRow[] =>
   }));
 
 export default async function RotationPage({ params }: Props) {
-  const principal = await requirePrincipal('viewer');
+  const ctx = await pageContext('viewer');
+  const { principal } = ctx;
   const { id } = await params;
   if (!UUID.test(id)) notFound();
   const ev = await orNotFound(() => getRotationEvidence({ principal }, id));
-  const extras = await findRotationExtras(id);
-  const now = new Date();
+  const extras = await findRotationExtras(ctx, { rotationId: id });
+  const now = ctx.now;
   const state = ev.rotation.state as RotationState;
   const plan: PlanName =
     ev.facts.plan ?? planFor(ev.rotation.mode === 'reestablish' ? 'reestablish' : 'rotate', ev.facts.recreateRequested);

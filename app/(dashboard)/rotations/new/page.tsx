@@ -14,7 +14,7 @@ import { Icon } from '@/components/ui/icon';
 import { LinkButton } from '@/components/ui/link-button';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Steps, type Step } from '@/components/ui/steps';
-import { requirePrincipal } from '@/lib/auth/context';
+import { pageContext, requirePrincipal } from '@/lib/auth/context';
 import { getConnectorDrift } from '@/lib/detection/get-connector-drift';
 import { readObservedCredentials } from '@/lib/detection/observed-credentials';
 import { isRekeyError } from '@/lib/errors';
@@ -22,13 +22,11 @@ import { ACTIVE_STATES, DESTRUCTIVE_STEPS, PLANS, planFor } from '@/lib/rotation
 import { findArmingPreflight, recordPreflight } from '@/lib/rotation/preflight-record';
 import { preflightRotation } from '@/lib/rotation/preflight-rotation';
 import type { StatusReason } from '@/lib/status/classify-connector';
-import { createUseCaseContext } from '@/lib/use-case-defaults';
 import { firstParam, formatDate, hrefWith, type SearchParams } from '@/lib/utils';
 import { CredentialTable } from '../_components/credential-table';
 import { StartRotation } from '../_components/start-rotation';
 import { StepFocus } from '../_components/step-focus';
 import { UploadInWizard } from '../_components/upload-in-wizard';
-import { requireTenantPage } from '../_lib/page-access';
 import {
   findActiveRotation,
   findConnectorForWizard,
@@ -36,7 +34,8 @@ import {
   listCandidateCertificates,
   validateCertificate,
   type WizardConnector,
-} from '../_lib/rotation-queries';
+} from '@/lib/rotation/rotation-queries';
+import { requireTenantPage } from '../_lib/page-access';
 import { PLAN_LABEL, stepLabel } from '../_lib/step-labels';
 
 export const metadata: Metadata = { title: 'Rotate a connector' };
@@ -76,10 +75,10 @@ const MODES: { value: ModeChoice; title: string; body: string }[] = [
 ];
 
 export default async function NewRotationPage({ searchParams }: Props) {
-  const principal = await requirePrincipal('operator');
+  const ctx = await pageContext('operator');
+  const { principal, now } = ctx;
   const sp = await searchParams;
   const connectorId = firstParam(sp.connector);
-  const now = new Date();
   if (!connectorId) {
     return (
       <>
@@ -97,7 +96,7 @@ export default async function NewRotationPage({ searchParams }: Props) {
       </>
     );
   }
-  const c = await findConnectorForWizard(connectorId);
+  const c = await findConnectorForWizard(ctx, { connectorId });
   const self = hrefWith('/rotations/new', sp, {});
   if (!c) return notFoundConnector();
   await requireTenantPage(principal, c.tenantId, 'operator', self);
@@ -125,14 +124,13 @@ export default async function NewRotationPage({ searchParams }: Props) {
     now,
   );
   if (armed.status === 'used') {
-    const started = await findWizardRotation(armed.rotationId, c.id);
+    const started = await findWizardRotation(ctx, { rotationId: armed.rotationId, connectorId: c.id });
     if (started) return <StartedRotation c={c} rotation={started} />;
   }
-  const { candidates, recommendedId, excluded } = await listCandidateCertificates(
-    c.tenant.region,
-    c.currentCertificate?.id ?? null,
-    now,
-  );
+  const { candidates, recommendedId, excluded } = await listCandidateCertificates(ctx, {
+    region: c.tenant.region,
+    currentCertificateId: c.currentCertificate?.id ?? null,
+  });
   // A certificate named in the URL that can no longer be used is never silently swapped for another.
   const certGone = rawCert && !candidates.some((x) => x.id === rawCert) ? rawCert : null;
   const certId = certGone ? null : (rawCert ?? recommendedId);
@@ -144,7 +142,7 @@ export default async function NewRotationPage({ searchParams }: Props) {
   // the page is the Preflight step, which runs the checks now.
   const step: WizardStep = urlStep === 'confirm' && cert && armed.status !== 'armed' ? 'preflight' : urlStep;
   const index = WIZARD_STEPS.indexOf(step);
-  const active = await findActiveRotation(c.id);
+  const active = await findActiveRotation(ctx, { connectorId: c.id });
   const goneReason = certGone
     ? (excluded.find((x) => x.id === certGone)?.reason ?? 'It is no longer valid or no longer in the inventory.')
     : null;
@@ -472,7 +470,9 @@ async function CertificateStep({
   stepHref: string;
   now: Date;
 }) {
-  const validation = certId ? await validateCertificate(certId, now) : null;
+  const validation = certId
+    ? await validateCertificate({ ...(await pageContext('operator')), now }, { certificateId: certId })
+    : null;
   // The selected certificate is always listed (e.g. one just uploaded that is not among the first 30).
   const top = candidates.slice(0, 30);
   const selected = candidates.find((x) => x.id === certId);
@@ -654,7 +654,8 @@ async function PreflightStep({
   next: (preflightId: string) => string;
   again: string;
 }) {
-  const principal = await requirePrincipal('operator');
+  const ctx = await pageContext('operator');
+  const { principal } = ctx;
   let result: Awaited<ReturnType<typeof preflightRotation>> | null = null;
   let error: string | null = null;
   let preflightId: string | null = null;
@@ -667,7 +668,7 @@ async function PreflightStep({
     };
     const now = new Date();
     result = await preflightRotation(
-      createUseCaseContext({ actor: { id: principal.userId, label: principal.email }, now, principal }),
+      { ...ctx, now },
       { connectorId: key.connectorId, toCertificateId: certId, mode: key.mode, recreate: key.recreate },
     );
     // Stored: Confirm and Start accept only this passing preflight (ADR 020).

@@ -5,15 +5,15 @@ import { Card, CardBody, CardDescription, CardHeader, CardTitle } from '@/compon
 import { Field } from '@/components/ui/field';
 import { Textarea } from '@/components/ui/textarea';
 import { pageContext } from '@/lib/auth/context';
-import { loadDetectionSettings } from '@/lib/detection/detection-settings';
+import { getDetectionSettings } from '@/lib/detection/detection-settings';
 import { SettingsForm } from '../policy/_components/settings-form';
 import { updateVendorCidrsAction } from './actions';
 
 export const metadata: Metadata = { title: 'Detection · Settings' };
 
 export default async function DetectionSettingsPage() {
-  const { db } = await pageContext('admin');
-  const { vendorCidrs } = await loadDetectionSettings(db);
+  const ctx = await pageContext('admin');
+  const { vendorCidrs } = await getDetectionSettings(ctx);
   return (
     <>
       <PageHeader

@@ -20,7 +20,8 @@ export const metadata: Metadata = { title: 'Permissions · Settings' };
 
 const NEED_LABELS: Record<PermissionNeed, string> = {
   readApplications: 'Read applications and service principals',
-  writeApplications: 'Update applications (certificates)',
+  readFederatedCredentials: 'Read federated credentials of applications',
+  writeApplications: 'Update applications (certificates, secrets, federated credentials)',
   createApplications: 'Create applications',
   createServicePrincipals: 'Create service principals',
   writeAppRoleAssignments: 'Grant app role assignments',

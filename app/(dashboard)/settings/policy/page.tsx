@@ -4,7 +4,7 @@ import { Card, CardBody, CardDescription, CardHeader, CardTitle } from '@/compon
 import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
 import { pageContext } from '@/lib/auth/context';
-import { loadDetectionSettings } from '@/lib/detection/detection-settings';
+import { getDetectionSettings } from '@/lib/detection/detection-settings';
 import { SettingsForm } from './_components/settings-form';
 import { updateStatusPolicyAction } from './actions';
 
@@ -58,8 +58,8 @@ function NumberField({ id, name, label, hint, min, max, value }: NumberFieldProp
 }
 
 export default async function StatusPolicyPage() {
-  const { db } = await pageContext('admin');
-  const { policy } = await loadDetectionSettings(db);
+  const ctx = await pageContext('admin');
+  const { policy } = await getDetectionSettings(ctx);
   return (
     <>
       <PageHeader

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { PageHeader } from '@/components/shell/page-header';
+import { CredentialIdentity, credentialKindLabel } from '@/components/status/credential-identity';
 import { StatusChip } from '@/components/status/status-chip';
 import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
@@ -117,8 +118,7 @@ function ConnectorCard({
           <p className="text-sm text-fg-muted">Not scanned yet: the credentials in the tenant are unknown.</p>
         ) : c.credentials.length === 0 ? (
           <p className="text-sm text-fg-muted">
-            The tenant holds no certificate credential for this connector (scanned{' '}
-            {formatRelativeTime(c.observedAt, now)}).
+            The tenant holds no credential for this connector (scanned {formatRelativeTime(c.observedAt, now)}).
           </p>
         ) : (
           <TableContainer>
@@ -129,7 +129,8 @@ function ConnectorCard({
               <THead>
                 <TR>
                   <TH>On</TH>
-                  <TH>SHA-1 thumbprint</TH>
+                  <TH>Kind</TH>
+                  <TH>Identity (SHA-1, secret hint, federated issuer)</TH>
                   <TH>Valid from</TH>
                   <TH>Expires</TH>
                   <TH>Name</TH>
@@ -140,9 +141,8 @@ function ConnectorCard({
                 {c.credentials.map((k) => (
                   <TR key={`${k.on}:${k.keyId}`}>
                     <TD>{k.on === 'application' ? 'Application' : 'Service principal'}</TD>
-                    <TD>
-                      <Mono>{k.thumbprint ?? 'not revealed'}</Mono>
-                    </TD>
+                    <TD>{credentialKindLabel(k)}</TD>
+                    <TD>{k.kind ? <CredentialIdentity c={k} /> : <Mono>{k.thumbprint ?? 'not revealed'}</Mono>}</TD>
                     <TD>{k.startDateTime ? formatDate(k.startDateTime) : '—'}</TD>
                     <TD>{k.endDateTime ? formatDate(k.endDateTime) : '—'}</TD>
                     <TD className="max-w-48 truncate">{k.displayName ?? '—'}</TD>
@@ -239,7 +239,7 @@ export default async function TenantPage({ params, searchParams }: Props) {
         />
       </section>
 
-      <div className="mb-6 grid gap-6 xl:grid-cols-2">
+      <div className="mb-6 grid grid-cols-1 gap-6 xl:grid-cols-2">
         <Card>
           <CardHeader>
             <CardTitle>Facts</CardTitle>
@@ -413,11 +413,11 @@ export default async function TenantPage({ params, searchParams }: Props) {
                     </p>
                     {c.drift!.unknown.map((u) => (
                       <p key={`${u.on}:${u.keyId}`} className="mt-1">
-                        <Badge tone="danger">Unknown credential</Badge> on the{' '}
-                        {u.on === 'application' ? 'application' : 'service principal'}:{' '}
-                        <Mono>{u.thumbprint ?? `key ${u.keyId}`}</Mono>
-                        {u.displayName ? ` “${u.displayName}”` : ''}
-                        {u.startDateTime ? `, added ${formatDate(u.startDateTime)}` : ''}
+                        <Badge tone="danger">Unknown credential</Badge> {credentialKindLabel(u).toLowerCase()} on the{' '}
+                        {u.on === 'application' ? 'application' : 'service principal'}: <CredentialIdentity c={u} />
+                        {u.displayName && u.kind !== 'federated' ? ` “${u.displayName}”` : ''}
+                        {u.startDateTime ? `, valid from ${formatDate(u.startDateTime)}` : ''}
+                        {u.endDateTime ? ` until ${formatDate(u.endDateTime)}` : ''}
                       </p>
                     ))}
                     {c.drift!.missing.map((m) => (

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { defineRoute } from '@/lib/auth/action';
-import { tenantScopeWhere } from '@/lib/auth/principal';
 import { csvResponse, paged } from '@/lib/csv';
 import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
-import { listTenants, TENANT_SORTS } from '@/lib/fleet/list-tenants';
+import { listTenantsFor, TENANT_SORTS } from '@/lib/fleet/list-tenants';
 
 const Query = z
   .object({ sort: z.enum(TENANT_SORTS).optional(), dir: z.enum(['asc', 'desc']).optional() })
@@ -14,11 +13,10 @@ export const GET = defineRoute({
   name: 'tenants.export',
   role: 'viewer',
   input: Query,
-  handler: async (input, { principal, db }) => {
+  handler: async (input, ctx) => {
     const filters = parseFleetFilters(input as Record<string, string>);
-    const scope = tenantScopeWhere(principal, 'viewer');
     const rows = paged(
-      (page, pageSize) => listTenants(db, scope, { filters, sort: input.sort, dir: input.dir, page, pageSize }),
+      (page, pageSize) => listTenantsFor(ctx, { filters, sort: input.sort, dir: input.dir, page, pageSize }),
       (t) => [
         t.displayName,
         t.entraTenantId,

@@ -3,8 +3,8 @@ import { PageHeader } from '@/components/shell/page-header';
 import { Alert } from '@/components/ui/alert';
 import { Card, CardBody, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { pageContext } from '@/lib/auth/context';
-import { isFleetWide, tenantScopeWhere } from '@/lib/auth/principal';
-import { listFilterOptions } from '@/lib/fleet/list-filter-options';
+import { isFleetWide } from '@/lib/auth/principal';
+import { listFilterOptionsFor } from '@/lib/fleet/list-filter-options';
 import { AddTenantForm } from './_components/add-tenant-form';
 import { ImportTenantsForm } from './_components/import-tenants-form';
 
@@ -12,9 +12,9 @@ export const metadata: Metadata = { title: 'Add tenants' };
 
 export default async function NewTenantsPage() {
   const ctx = await pageContext('operator');
-  const { db, principal } = ctx;
+  const { principal } = ctx;
   const fleetWide = isFleetWide(principal, 'operator');
-  const { regions, groups } = await listFilterOptions(db, tenantScopeWhere(principal, 'viewer'));
+  const { regions, groups } = await listFilterOptionsFor(ctx);
   return (
     <>
       <PageHeader

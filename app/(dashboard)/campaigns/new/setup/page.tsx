@@ -7,11 +7,10 @@ import { Card, CardBody, CardDescription, CardHeader, CardTitle } from '@/compon
 import { Select } from '@/components/ui/select';
 import { Stat } from '@/components/ui/stat';
 import { pageContext } from '@/lib/auth/context';
-import { tenantScopeWhere } from '@/lib/auth/principal';
 import { DEFAULT_APPROVAL_THRESHOLD } from '@/lib/campaigns/create-campaign';
 import { SelectionSchema, type Selection } from '@/lib/campaigns/resolve-selection';
 import { parseFleetFilters } from '@/lib/fleet/fleet-filters';
-import { listFilterOptions } from '@/lib/fleet/list-filter-options';
+import { listFilterOptionsFor } from '@/lib/fleet/list-filter-options';
 import { STATUS_FILTER_VALUES, statusFilterLabel } from '@/lib/fleet/fleet-figures';
 import { defaultCampaignMode, defaultsToExposed } from '@/lib/campaigns/campaign-defaults';
 import { firstParam, formatDate, formatNumber } from '@/lib/utils';
@@ -33,7 +32,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export default async function NewCampaignPage({ searchParams }: Props) {
   const ctx = await pageContext('operator');
-  const { db, principal } = ctx;
   const sp = await searchParams;
   const now = new Date();
   const fromId = firstParam(sp.from);
@@ -59,7 +57,7 @@ export default async function NewCampaignPage({ searchParams }: Props) {
     previewSelection(ctx, selection),
     listCandidateCertificates(ctx),
     listAdvisoryOptions(ctx),
-    listFilterOptions(db, tenantScopeWhere(principal, 'operator')),
+    listFilterOptionsFor(ctx, { min: 'operator' }),
   ]);
   const total = preview.eligible + preview.skipped;
   const advisory = advisories.find((a) => a.id === advisoryId);
@@ -99,7 +97,7 @@ export default async function NewCampaignPage({ searchParams }: Props) {
         </Alert>
       ) : null}
 
-      <div className="grid gap-6 xl:grid-cols-[minmax(0,22rem)_minmax(0,1fr)]">
+      <div className="grid grid-cols-1 gap-6 xl:grid-cols-[minmax(0,22rem)_minmax(0,1fr)]">
         <Card>
           <CardHeader>
             <CardTitle>1. Connectors</CardTitle>

@@ -12,11 +12,14 @@ export function RemoveCredential({
   keyId,
   thumbprint,
   on,
+  kind = null,
 }: {
   connectorId: string;
   keyId: string;
   thumbprint: string | null;
   on: string;
+  /** null: a certificate. */
+  kind?: 'secret' | 'federated' | null;
 }) {
   const router = useRouter();
   const [message, setMessage] = useState<{ tone: 'danger' | 'success'; text: string } | null>(null);
@@ -27,7 +30,13 @@ export function RemoveCredential({
         triggerLabel="Remove unknown credential"
         triggerSize="sm"
         title="Remove this credential from the tenant?"
-        description={`Rekey did not put it there. Anyone holding its private key can sign in as the connector until it is removed from the ${on === 'servicePrincipal' ? 'service principal' : 'application'}.`}
+        description={`Rekey did not put it there. ${
+          kind === 'secret'
+            ? 'Anyone who knows this client secret'
+            : kind === 'federated'
+              ? 'A workload the external issuer vouches for'
+              : 'Anyone holding its private key'
+        } can sign in as the connector until it is removed from the ${on === 'servicePrincipal' ? 'service principal' : 'application'}.`}
         confirmLabel="Remove credential"
         requireText={prefix}
         action={async (fd) => {

@@ -1,15 +1,24 @@
 /**
- * Page-only reads for the rotation pages and the wizard. Every query is scoped to the principal's
- * tenants; private key material is never selected (only whether a key is held).
+ * Reads for the rotation pages and the wizard, as use cases `(ctx, input)` (lib/use-case.ts). A read
+ * module, not the engine: nothing here writes. Lists are scoped to the tenants `ctx.principal` may
+ * view (no principal = the machine's operator); a lookup by connector id leaves the tenant check on
+ * the returned `tenantId` to the caller, as lib/fleet/find-connector.ts does. Private key material is
+ * never selected (only whether the vault holds a matching key).
  */
-import 'server-only';
-import type { Principal } from '@/lib/auth/principal';
 import { tenantScopeWhere } from '@/lib/auth/principal';
 import { certificateFactsFromDer } from '@/lib/certs/certificate-facts';
 import { validateForEntra } from '@/lib/certs/validate-for-entra';
-import { db, type Prisma } from '@/lib/db';
+import type { Prisma } from '@/lib/db';
 import { ACTIVE_STATES, ROTATION_STATES, type RotationState } from '@/lib/rotation/machine';
 import { untrustedReplacements, vaultHoldsMatchingKey } from '@/lib/rotation/preflight-trust';
+import { isGuid } from '@/lib/text/guid';
+import type { UseCaseContext } from '@/lib/use-case';
+
+type ReadContext = Pick<UseCaseContext, 'db' | 'principal'>;
+
+/** Rotations of the tenants the principal may view (everything for a trusted caller). */
+const inScope = (ctx: ReadContext): Prisma.RotationWhereInput =>
+  ctx.principal ? { connector: { tenant: tenantScopeWhere(ctx.principal, 'viewer') } } : {};
 
 export const ROTATION_SORTS = ['createdAt', 'finishedAt', 'state'] as const;
 export type RotationSort = (typeof ROTATION_SORTS)[number];
@@ -26,9 +35,9 @@ export interface RotationFilters {
   actor?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.trim() || undefined;
 
+/** The rotations page's filters from its search params; anything malformed is dropped. */
 export function parseRotationFilters(sp: Record<string, string | string[] | undefined>): RotationFilters {
   const state = one(sp.state);
   const mode = one(sp.mode);
@@ -37,20 +46,26 @@ export function parseRotationFilters(sp: Record<string, string | string[] | unde
   return {
     state: state === 'active' || (state && (ROTATION_STATES as readonly string[]).includes(state)) ? state : undefined,
     mode: mode === 'rotate' || mode === 'reestablish' ? mode : undefined,
-    connector: connector && UUID.test(connector) ? connector : undefined,
-    tenant: tenant && UUID.test(tenant) ? tenant : undefined,
+    connector: connector && isGuid(connector) ? connector : undefined,
+    tenant: tenant && isGuid(tenant) ? tenant : undefined,
     q: one(sp.q)?.slice(0, 100),
     actor: one(sp.actor)?.slice(0, 100),
   };
 }
 
-export async function listRotations(
-  principal: Principal,
-  f: RotationFilters,
-  opts: { sort: RotationSort; dir: 'asc' | 'desc'; page: number; pageSize?: number },
-) {
-  const pageSize = opts.pageSize ?? 50;
-  const and: Prisma.RotationWhereInput[] = [{ connector: { tenant: tenantScopeWhere(principal, 'viewer') } }];
+export interface RotationPageInput {
+  filters: RotationFilters;
+  sort: RotationSort;
+  dir: 'asc' | 'desc';
+  page: number;
+  pageSize?: number;
+}
+
+/** One page of the rotations list (offset pages with a total; the CLI streams with lib/rotation/list-rotations.ts). */
+export async function listRotationPage(ctx: ReadContext, input: RotationPageInput) {
+  const { filters: f } = input;
+  const pageSize = input.pageSize ?? 50;
+  const and: Prisma.RotationWhereInput[] = [inScope(ctx)];
   if (f.state === 'active') and.push({ state: { in: [...ACTIVE_STATES] } });
   else if (f.state) and.push({ state: f.state as RotationState });
   if (f.mode) and.push({ mode: f.mode });
@@ -66,17 +81,17 @@ export async function listRotations(
     });
   const where: Prisma.RotationWhereInput = { AND: and };
   const orderBy: Prisma.RotationOrderByWithRelationInput[] =
-    opts.sort === 'finishedAt'
-      ? [{ finishedAt: { sort: opts.dir, nulls: 'last' } }, { id: 'asc' }]
-      : opts.sort === 'state'
-        ? [{ state: opts.dir }, { createdAt: 'desc' }]
-        : [{ createdAt: opts.dir }, { id: 'asc' }];
+    input.sort === 'finishedAt'
+      ? [{ finishedAt: { sort: input.dir, nulls: 'last' } }, { id: 'asc' }]
+      : input.sort === 'state'
+        ? [{ state: input.dir }, { createdAt: 'desc' }]
+        : [{ createdAt: input.dir }, { id: 'asc' }];
   const [total, rows] = await Promise.all([
-    db.rotation.count({ where }),
-    db.rotation.findMany({
+    ctx.db.rotation.count({ where }),
+    ctx.db.rotation.findMany({
       where,
       orderBy,
-      skip: (Math.max(1, opts.page) - 1) * pageSize,
+      skip: (Math.max(1, input.page) - 1) * pageSize,
       take: pageSize,
       select: {
         id: true,
@@ -93,14 +108,14 @@ export async function listRotations(
       },
     }),
   ]);
-  return { total, page: opts.page, pageSize, rows };
+  return { total, page: input.page, pageSize, rows };
 }
 
-/** The connector as the wizard's review step shows it. */
-export async function findConnectorForWizard(connectorId: string) {
-  if (!UUID.test(connectorId)) return null;
-  return db.connector.findUnique({
-    where: { id: connectorId },
+/** The connector as the wizard's review step shows it, or null. The caller checks the tenant scope on `tenantId`. */
+export async function findConnectorForWizard(ctx: ReadContext, input: { connectorId: string }) {
+  if (!isGuid(input.connectorId)) return null;
+  return ctx.db.connector.findUnique({
+    where: { id: input.connectorId },
     select: {
       id: true,
       displayName: true,
@@ -125,13 +140,18 @@ export async function findConnectorForWizard(connectorId: string) {
 export type WizardConnector = NonNullable<Awaited<ReturnType<typeof findConnectorForWizard>>>;
 
 /**
- * Certificates the connector could move to: valid now, trustworthy (lib/rotation/preflight-trust:
+ * Certificates the connector could move to at `ctx.now`: valid, trustworthy (lib/rotation/preflight-trust:
  * not on an advisory, not its current one, never seen as an unknown credential in a tenant).
  * `hasPrivateKey` is true only when the vault's key opens and matches the certificate. The
- * region's replacement (the certificate an admin made it; never an upload by itself) comes first. `excluded` lists the
- * valid certificates left out, with the reason (shown to the admin).
+ * region's replacement (the certificate an admin made it; never an upload by itself) comes first.
+ * `excluded` lists the valid certificates left out, with the reason (shown to the admin).
  */
-export async function listCandidateCertificates(region: string, currentId: string | null, now: Date) {
+export async function listCandidateCertificates(
+  ctx: Pick<UseCaseContext, 'db' | 'now'>,
+  input: { region: string; currentCertificateId: string | null },
+) {
+  const { db, now } = ctx;
+  const currentId = input.currentCertificateId;
   const list = await db.certificate.findMany({
     where: { notAfter: { gt: now }, notBefore: { lte: now }, ...(currentId ? { id: { not: currentId } } : {}) },
     orderBy: [{ notAfter: 'desc' }],
@@ -185,33 +205,35 @@ export async function listCandidateCertificates(region: string, currentId: strin
       keySize: c.keySize,
       hasPrivateKey: held.has(c.id),
     }));
-  const score = (c: (typeof candidates)[number]) => (c.region === region ? 2 : 0) + (c.hasPrivateKey ? 1 : 0);
+  const score = (c: (typeof candidates)[number]) => (c.region === input.region ? 2 : 0) + (c.hasPrivateKey ? 1 : 0);
   candidates.sort((a, b) => score(b) - score(a) || b.notAfter.getTime() - a.notAfter.getTime());
   // The region's replacement is what an admin made it (lib/certificates/set-region-replacement.ts).
-  const recommended = candidates.find((c) => c.region === region) ?? null;
+  const recommended = candidates.find((c) => c.region === input.region) ?? null;
   return { candidates, recommendedId: recommended?.id ?? null, excluded };
 }
 
-/** Entra validation of one certificate (public part only). */
-export async function validateCertificate(id: string, now: Date) {
-  if (!UUID.test(id)) return null;
-  const c = await db.certificate.findUnique({ where: { id }, select: { der: true } });
+/** Entra validation of one certificate at `ctx.now` (public part only), or null for an unknown id. */
+export async function validateCertificate(ctx: Pick<UseCaseContext, 'db' | 'now'>, input: { certificateId: string }) {
+  if (!isGuid(input.certificateId)) return null;
+  const c = await ctx.db.certificate.findUnique({ where: { id: input.certificateId }, select: { der: true } });
   if (!c) return null;
-  return validateForEntra(certificateFactsFromDer(Buffer.from(c.der)), { now });
+  return validateForEntra(certificateFactsFromDer(Buffer.from(c.der)), { now: ctx.now });
 }
 
-export async function findActiveRotation(connectorId: string) {
-  return db.rotation.findFirst({
-    where: { connectorId, state: { in: [...ACTIVE_STATES] } },
+/** The connector's rotation in progress, if any. */
+export async function findActiveRotation(ctx: ReadContext, input: { connectorId: string }) {
+  return ctx.db.rotation.findFirst({
+    where: { AND: [inScope(ctx), { connectorId: input.connectorId, state: { in: [...ACTIVE_STATES] } }] },
     orderBy: { createdAt: 'desc' },
     select: { id: true, state: true, step: true },
   });
 }
 
 /** A rotation the wizard started, for its URL after Start (scoped to the wizard's connector). */
-export async function findWizardRotation(rotationId: string, connectorId: string) {
-  return db.rotation.findFirst({
-    where: { id: rotationId, connectorId },
+export async function findWizardRotation(ctx: ReadContext, input: { rotationId: string; connectorId: string }) {
+  if (!isGuid(input.rotationId)) return null;
+  return ctx.db.rotation.findFirst({
+    where: { AND: [inScope(ctx), { id: input.rotationId, connectorId: input.connectorId }] },
     select: {
       id: true,
       state: true,
@@ -224,9 +246,10 @@ export async function findWizardRotation(rotationId: string, connectorId: string
 }
 
 /** What the detail page needs besides the evidence: attempts, retry time, campaign. */
-export async function findRotationExtras(rotationId: string) {
-  return db.rotation.findUnique({
-    where: { id: rotationId },
+export async function findRotationExtras(ctx: ReadContext, input: { rotationId: string }) {
+  if (!isGuid(input.rotationId)) return null;
+  return ctx.db.rotation.findFirst({
+    where: { AND: [inScope(ctx), { id: input.rotationId }] },
     select: {
       attempts: true,
       nextAttemptAt: true,
@@ -237,11 +260,11 @@ export async function findRotationExtras(rotationId: string) {
 }
 
 /** A connector's rotations, newest first. */
-export async function listConnectorRotations(connectorId: string, take = 20) {
-  return db.rotation.findMany({
-    where: { connectorId },
+export async function listConnectorRotations(ctx: ReadContext, input: { connectorId: string; take?: number }) {
+  return ctx.db.rotation.findMany({
+    where: { AND: [inScope(ctx), { connectorId: input.connectorId }] },
     orderBy: { createdAt: 'desc' },
-    take,
+    take: input.take ?? 20,
     select: {
       id: true,
       state: true,

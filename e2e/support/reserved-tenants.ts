@@ -1,0 +1,13 @@
+/**
+ * Demo connectors a spec relies on staying as the demo seeded them (still on the vendor's
+ * certificates). A spec that picks connectors by its own rules must skip these: specs share one
+ * stack and run in order, so rotating one of them breaks a later spec.
+ */
+/** supervision.spec.ts walks the wizard on this tenant's Continuity Monitor, expecting its original key. */
+export const SUPERVISION_TENANT = 'Woodgrove 0018';
+/** rotation.spec.ts rotates a connector of each (the region's replacement must still be offered). */
+export const ROTATION_TENANTS = {
+  rotate: 'Litware 0026',
+  failAndRetry: 'Adatum 0024',
+  viewer: 'Wingtip 0033',
+} as const;
