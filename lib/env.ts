@@ -105,6 +105,8 @@ export const EnvSchema = z.object({
     .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
     .optional(),
   /** Days between reminder e-mails to customer invitations not done (issue 20); 0 turns them off. */
+  /** A rotation waiting for the vendor's cutover looks at the sign-in logs this often (ADR 022). */
+  REKEY_CUTOVER_RECHECK_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
   REKEY_INVITATION_REMINDER_DAYS: z.coerce.number().int().min(0).max(90).default(3),
   /** The vendor's name in invitation reminder e-mails ("<vendor> asked an administrator …"). */
   REKEY_VENDOR_NAME: z.string().min(1).max(100).default('Your vendor'),

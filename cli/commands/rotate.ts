@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import { EXIT, UsageError, type Command } from '../command';
 import { withRuntime } from '../session';
-import { PLANS, planFor } from '@/lib/rotation/machine';
+import { planFor, planStepsOf } from '@/lib/rotation/machine';
 
 export interface RotateTerminal {
   isTTY: boolean;
@@ -81,7 +81,9 @@ export function rotateCommand(term: RotateTerminal = stdinTerminal): Command {
           `From:       ${connector.currentCertificate ? `${connector.currentCertificate.sha1Thumbprint} (until ${connector.currentCertificate.notAfter.toISOString().slice(0, 10)})` : 'unknown (every credential other than the new one counts as old)'}`,
           `To:         ${cert.sha1Thumbprint} ${cert.subject} (until ${cert.notAfter.toISOString().slice(0, 10)})`,
           `Mode:       ${mode === 'rotate' ? 'rotate key (make-before-break)' : values.recreate ? 're-establish: delete and recreate the connection' : 're-establish: remove the old credential first'}`,
-          `Steps:      ${PLANS[plan].filter((s) => s !== 'done').join(' → ')}`,
+          `Steps:      ${planStepsOf(plan)
+            .filter((s) => s !== 'done')
+            .join(' → ')}`,
         ].join('\n');
         if (!values.json || !values.yes) io.err(planText);
         if (!values.yes) {

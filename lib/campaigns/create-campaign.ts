@@ -19,6 +19,7 @@ import { SelectionSchema, resolveSelection } from '@/lib/campaigns/resolve-selec
 import { findCertificateByIdOrThumbprint } from '@/lib/rotation/find-certificate';
 import type { UseCaseContext } from '@/lib/use-case';
 import { requireTrustedReplacement } from '@/lib/rotation/preflight-trust';
+import { MAX_CUTOVER_WAIT_HOURS } from '@/lib/rotation/machine';
 
 /** Above this many connectors a campaign counts as fleet-wide and needs a second admin's approval. */
 export const DEFAULT_APPROVAL_THRESHOLD = 100;
@@ -33,6 +34,11 @@ export const CreateCampaignSchema = z.object({
   waves: WavesSchema.default(DEFAULT_WAVES),
   deadline: z.coerce.date().optional(),
   requiresApproval: z.boolean().default(false),
+  /**
+   * Rotate mode: routine items keep the old key until the vendor's cutover, for at most this many
+   * hours (ADR 022); compromised or targeted items never wait. null/omitted: no item waits.
+   */
+  cutoverWaitHours: z.number().int().min(1).max(MAX_CUTOVER_WAIT_HOURS).nullable().optional(),
 });
 export type CreateCampaignInput = z.input<typeof CreateCampaignSchema>;
 
@@ -130,6 +136,7 @@ export async function createCampaign(
           currentWave: 0,
           deadline: data.deadline ?? null,
           requiresApproval,
+          cutoverWaitHours: data.mode === 'rotate' ? (data.cutoverWaitHours ?? null) : null,
           createdById: ctx.principal?.userId ?? ctx.actor.id,
           createdAt: ctx.now,
         },
@@ -169,6 +176,7 @@ export async function createCampaign(
             plannedWaves: sizes,
             deadline: data.deadline?.toISOString() ?? null,
             requiresApproval,
+            cutoverWaitHours: data.mode === 'rotate' ? (data.cutoverWaitHours ?? null) : null,
             selection: data.selection,
             regions: Object.fromEntries([...certByRegion].map(([r, c]) => [r, c.sha1Thumbprint])),
             queued: plan.length,

@@ -8,7 +8,7 @@ export interface EstimateInput {
   now: Date;
   state: string;
   remaining: number;
-  /** Items that cannot progress until a person acts (a rotation that needs attention). */
+  /** Items that do not move at the campaign's pace: a rotation that needs attention, or one waiting for the vendor's cutover. */
   waiting?: number;
   completedLast5m: number;
   completedLast15m: number;

@@ -21,6 +21,8 @@ export interface Tally extends StateCounts {
   total: number;
   /** RUNNING items whose rotation waits for an admin. */
   needsAttention: number;
+  /** RUNNING items whose rotation waits for the vendor's cutover (ADR 022): neither done nor failed. */
+  awaitingCutover: number;
   /** Items in a final state (succeeded, failed, skipped, cancelled). */
   done: number;
   /** done / total as a ratio 0–1 (format with formatPercent). */
@@ -59,7 +61,7 @@ export interface CampaignProgress {
 
 const n = (v: bigint | number | null | undefined) => Number(v ?? 0);
 
-function tally(rows: { state: string; n: number; attention: number }[]): Tally {
+function tally(rows: { state: string; n: number; attention: number; cutover: number }[]): Tally {
   const t = {
     QUEUED: 0,
     RUNNING: 0,
@@ -69,6 +71,7 @@ function tally(rows: { state: string; n: number; attention: number }[]): Tally {
     CANCELLED: 0,
     total: 0,
     needsAttention: 0,
+    awaitingCutover: 0,
     done: 0,
     doneShare: 0,
   };
@@ -76,6 +79,7 @@ function tally(rows: { state: string; n: number; attention: number }[]): Tally {
     t[r.state as ItemState] += r.n;
     t.total += r.n;
     t.needsAttention += r.attention;
+    t.awaitingCutover += r.cutover;
   }
   t.done = t.SUCCEEDED + t.FAILED + t.SKIPPED + t.CANCELLED;
   t.doneShare = shareOf(t.done, t.total);
@@ -93,12 +97,12 @@ export async function getCampaignProgress(
   await requireCampaignScope(db, campaignId, opts.principal, 'viewer');
   const now = opts.now;
   const [waveRows, regionRows, regionCerts, thr, onTarget] = await Promise.all([
-    db.$queryRaw<{ wave: number; state: string; n: bigint; attention: bigint }[]>`
-      SELECT ci.wave, ci.state::text AS state, count(*) AS n, count(*) FILTER (WHERE r.state = 'NEEDS_ATTENTION' AND ci.state = 'RUNNING') AS attention
+    db.$queryRaw<{ wave: number; state: string; n: bigint; attention: bigint; cutover: bigint }[]>`
+      SELECT ci.wave, ci.state::text AS state, count(*) AS n, count(*) FILTER (WHERE r.state = 'NEEDS_ATTENTION' AND ci.state = 'RUNNING') AS attention, count(*) FILTER (WHERE r.state = 'WAITING' AND r.step = 'await_cutover' AND ci.state = 'RUNNING') AS cutover
       FROM "CampaignItem" ci LEFT JOIN "Rotation" r ON r.id = ci."rotationId"
       WHERE ci."campaignId" = ${campaignId}::uuid GROUP BY 1, 2`,
-    db.$queryRaw<{ region: string; state: string; n: bigint; attention: bigint }[]>`
-      SELECT t.region, ci.state::text AS state, count(*) AS n, count(*) FILTER (WHERE r.state = 'NEEDS_ATTENTION' AND ci.state = 'RUNNING') AS attention
+    db.$queryRaw<{ region: string; state: string; n: bigint; attention: bigint; cutover: bigint }[]>`
+      SELECT t.region, ci.state::text AS state, count(*) AS n, count(*) FILTER (WHERE r.state = 'NEEDS_ATTENTION' AND ci.state = 'RUNNING') AS attention, count(*) FILTER (WHERE r.state = 'WAITING' AND r.step = 'await_cutover' AND ci.state = 'RUNNING') AS cutover
       FROM "CampaignItem" ci JOIN "Connector" c ON c.id = ci."connectorId" JOIN "Tenant" t ON t.id = c."tenantId"
       LEFT JOIN "Rotation" r ON r.id = ci."rotationId"
       WHERE ci."campaignId" = ${campaignId}::uuid GROUP BY 1, 2`,
@@ -115,10 +119,11 @@ export async function getCampaignProgress(
       where: { campaignId, state: 'SKIPPED', message: { startsWith: VERIFIED_ON_TARGET } },
     }),
   ]);
-  const norm = <T extends { state: string; n: bigint; attention: bigint }>(r: T) => ({
+  const norm = <T extends { state: string; n: bigint; attention: bigint; cutover: bigint }>(r: T) => ({
     state: r.state,
     n: n(r.n),
     attention: n(r.attention),
+    cutover: n(r.cutover),
   });
   const totals = tally(waveRows.map(norm));
   const specs = readWaveSpecs(c.waves);
@@ -137,13 +142,15 @@ export async function getCampaignProgress(
   }));
   const last5m = n(thr[0]?.last5);
   const last15m = n(thr[0]?.last15);
-  // Only items that can progress without a person: a rotation that needs attention waits forever.
-  const remaining = totals.QUEUED + totals.RUNNING - totals.needsAttention;
+  // Only items that move at the campaign's pace: a rotation that needs attention waits for a person,
+  // one waiting for the vendor's cutover for the vendor (or its deadline) — neither is in the ETA.
+  const waiting = totals.needsAttention + totals.awaitingCutover;
+  const remaining = totals.QUEUED + totals.RUNNING - waiting;
   const est = estimateCompletion({
     now,
     state: c.state,
     remaining,
-    waiting: totals.needsAttention,
+    waiting,
     completedLast5m: last5m,
     completedLast15m: last15m,
     deadline: c.deadline,

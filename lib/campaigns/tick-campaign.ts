@@ -40,7 +40,13 @@ export const STALE_CLAIM_MS = 5 * 60_000;
 
 export type StartRotationFn = (
   ctx: UseCaseContext,
-  input: { connectorId: string; toCertificateId: string; mode: 'rotate' | 'reestablish'; campaignId: string },
+  input: {
+    connectorId: string;
+    toCertificateId: string;
+    mode: 'rotate' | 'reestablish';
+    campaignId: string;
+    cutoverWaitHours?: number | null;
+  },
 ) => Promise<{ id: string }>;
 
 export interface TickDeps {
@@ -75,6 +81,8 @@ interface PhaseA {
   currentWave: number;
   name: string;
   mode: 'rotate' | 'reestablish';
+  /** Routine items wait for the vendor's cutover this long at most (ADR 022); null: no wait. */
+  cutoverWaitHours?: number | null;
 }
 
 export function readWaveSpecs(json: unknown): WaveSpec[] {
@@ -144,7 +152,13 @@ async function phaseA(campaignId: string, now: Date, ownBackendPid: number): Pro
   return db.$transaction(
     async (tx) => {
       const c = await lockCampaign(tx, campaignId);
-      const base = { name: c.name, mode: c.mode, claimed: [] as Claimed[], decisions: [] as CampaignStep['kind'][] };
+      const base = {
+        name: c.name,
+        mode: c.mode,
+        cutoverWaitHours: c.cutoverWaitHours,
+        claimed: [] as Claimed[],
+        decisions: [] as CampaignStep['kind'][],
+      };
       if (c.state !== 'RUNNING') return { ...base, state: c.state, currentWave: c.currentWave };
       await reconcile(tx, campaignId, now, ownBackendPid);
       const specs = readWaveSpecs(c.waves);
@@ -314,6 +328,8 @@ async function phaseB(
         toCertificateId: item.certificateId,
         mode: a.mode,
         campaignId,
+        // startRotation keeps it for routine connectors only: an emergency item never waits.
+        cutoverWaitHours: a.mode === 'rotate' ? (a.cutoverWaitHours ?? null) : null,
       });
       await link(item.id, rotation.id, now);
       out.started++;

@@ -24,7 +24,7 @@ import { notifyJobQueued } from '@/lib/jobs/job-notify';
 import { isTerminal, transition, type MachineEvent, type StepError } from '@/lib/rotation/machine';
 import { BUSY_RECHECK_MS, ROTATION_ADVANCE_QUEUE, enqueueAdvance } from '@/lib/rotation/rotation-advance-queue';
 import { rotationDeps, type RotationDeps } from '@/lib/rotation/rotation-deps';
-import { mergeFacts, readFacts } from '@/lib/rotation/rotation-facts';
+import { mergeFacts, readFacts, type RotationFacts } from '@/lib/rotation/rotation-facts';
 import { rotationEvents, type RotationRef } from '@/lib/rotation/rotation-events';
 import { withRotationLease } from '@/lib/rotation/rotation-lease';
 import { reuseReads } from '@/lib/rotation/reuse-reads-port';
@@ -88,6 +88,20 @@ function toEvent(e: unknown, jitterMs: number): MachineEvent {
       : { type: 'step_failed_permanent', code, message: e.message };
   }
   return { type: 'step_failed_permanent', code: 'INTERNAL', message: `Unexpected error: ${describeError(e)}` };
+}
+
+/** Whether a cutover wait saw the same as last time (same counts, same unknown sign-ins, same log state). */
+function sameSighting(before: RotationFacts, after: RotationFacts): boolean {
+  const a = before.cutover?.lastCheck;
+  const b = after.cutover?.lastCheck;
+  if (!a || !b) return false;
+  return (
+    a.logs === b.logs &&
+    a.detail === b.detail &&
+    a.vendorSignIns === b.vendorSignIns &&
+    a.unknownSignIns === b.unknownSignIns &&
+    JSON.stringify(a.unknown) === JSON.stringify(b.unknown)
+  );
 }
 
 function storedError(r: LoadedRotation): StepError | null {
@@ -193,7 +207,9 @@ async function runOneStep(
   try {
     const ctx = await buildStepContext(r, deps, started, run.opened);
     success = await handler(ctx);
-    event = { type: 'step_succeeded', ...(success.plan ? { plan: success.plan } : {}) };
+    event = success.waitUntil
+      ? { type: 'step_waiting', recheckAt: success.waitUntil }
+      : { type: 'step_succeeded', ...(success.plan ? { plan: success.plan } : {}) };
   } catch (e) {
     event = toEvent(e, deps.jitterMs());
   }
@@ -206,15 +222,24 @@ async function runOneStep(
   const outcome =
     event.type === 'step_succeeded'
       ? 'succeeded'
-      : event.type === 'step_failed_transient'
-        ? 'failed_transient'
-        : 'failed_permanent';
+      : event.type === 'step_waiting'
+        ? 'waiting'
+        : event.type === 'step_failed_transient'
+          ? 'failed_transient'
+          : 'failed_permanent';
   // Go on in this run with the next step (instead of queueing a job for it) when it may start now.
   const goOn =
     mayGoOn &&
     event.type === 'step_succeeded' &&
     result.state === 'RUNNING' &&
     result.effects.some((x) => x.type === 'enqueue_advance' && x.runAt.getTime() <= now.getTime());
+  // A wait that looked again and saw nothing new writes only the rotation row: no step row or audit
+  // event per look (a 72-hour wait looks hundreds of times; the tenant did not change).
+  const quietRecheck =
+    event.type === 'step_waiting' &&
+    r.state === 'WAITING' &&
+    r.step === result.step &&
+    sameSighting(readFacts(r.facts), facts);
   const message =
     success?.message ??
     (event.type === 'step_failed_transient' || event.type === 'step_failed_permanent' ? event.message : '');
@@ -244,6 +269,10 @@ async function runOneStep(
           "finishedAt" = CASE WHEN ${markFinished} THEN (${utc(now)}::timestamptz AT TIME ZONE 'UTC') ELSE "finishedAt" END
         WHERE "id" = ${r.id}::uuid AND "version" = ${r.version}`;
       if (updated !== 1) throw new RekeyError('CONFLICT', 'The rotation changed while its step ran.');
+      if (quietRecheck) {
+        for (const eff of result.effects) if (eff.type === 'enqueue_advance') await enqueueAdvance(tx, r.id, eff.runAt);
+        return;
+      }
       const detail = {
         attempt: r.attempts + 1,
         ...('code' in event ? { code: event.code } : {}),

@@ -16,6 +16,7 @@ import { odataString } from '@/lib/graph/odata';
 import { removeKeyCredential } from '@/lib/graph/remove-key-credential';
 import { probeInstanceLock } from '@/lib/graph/probe-instance-lock';
 import { managementAppOwns } from '@/lib/graph/list-owners';
+import { listSignIns } from '@/lib/graph/list-sign-ins';
 import type { ConnectionView, RotationGraphPort, TenantRef } from '@/lib/rotation/graph-port';
 
 /**
@@ -78,6 +79,19 @@ export function createGraphPortAdapter(graph: GraphEnvironment): RotationGraphPo
           return null;
         throw e;
       }
+    },
+    async listCredentialSignIns(t, q) {
+      const r = await listSignIns(gw, ref(t), { appId: q.appId, since: q.since, keyId: q.keyId, sha1: q.sha1 });
+      if (!r.available) return { available: false, message: r.message };
+      return {
+        available: true,
+        signIns: r.signIns.map((x) => ({
+          id: x.id,
+          at: x.createdDateTime,
+          ipAddress: x.ipAddress ?? '',
+          succeeded: (x.status?.errorCode ?? 0) === 0,
+        })),
+      };
     },
     async readConnection(c) {
       // One round trip: the application and its service principal with their key credentials.

@@ -115,7 +115,30 @@ export interface KeyLifetimePolicy {
   restrictForAppsCreatedAfter: string | null;
 }
 
+/** One service-principal sign-in as the sign-in logs record it (only what the cutover wait needs). */
+export interface CredentialSignIn {
+  id: string;
+  /** ISO time the sign-in happened. */
+  at: string;
+  ipAddress: string;
+  /** errorCode 0: a token was issued. */
+  succeeded: boolean;
+}
+
+export type CredentialSignIns =
+  | { available: true; signIns: CredentialSignIn[] }
+  /** The tenant's logs cannot be read (no Entra ID P1/P2, or AuditLog.Read.All missing). */
+  | { available: false; message: string };
+
 export interface RotationGraphPort {
+  /**
+   * Sign-ins of the connector app since `since` that used one credential (its keyId, else its
+   * SHA-1): the sign-in logs the sign-in scan reads (beta auditLogs/signIns, reports throttling).
+   */
+  listCredentialSignIns(
+    tenant: TenantRef,
+    q: { appId: string; since: Date; keyId?: string; sha1: string },
+  ): Promise<CredentialSignIns>;
   /** null when Rekey may not read it (Policy.Read.All missing): the check then warns. */
   keyLifetimePolicy(tenant: TenantRef): Promise<KeyLifetimePolicy | null>;
   readConnection(ref: ConnectionRef): Promise<ConnectionView>;

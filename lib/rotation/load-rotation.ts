@@ -7,6 +7,8 @@ import { RequiredResourceAccessSchema } from '@/lib/graph/graph-types';
 import type { RotationDeps } from '@/lib/rotation/rotation-deps';
 import { planFor, type MachineState, type PlanName, type RotationState, type StepName } from '@/lib/rotation/machine';
 import { readFacts } from '@/lib/rotation/rotation-facts';
+import { loadDetectionSettings } from '@/lib/detection/detection-settings';
+import { env } from '@/lib/env';
 import type { CertificateInHand, StepContext } from '@/lib/rotation/steps/step-context';
 
 const certSelect = {
@@ -40,7 +42,13 @@ export function machineStateOf(
 ): MachineState {
   const facts = readFacts(r.facts);
   const plan: PlanName = facts.plan ?? planFor(r.mode, facts.recreateRequested === true);
-  return { state: r.state as RotationState, step: r.step as StepName, plan, attempts: r.attempts };
+  return {
+    state: r.state as RotationState,
+    step: r.step as StepName,
+    plan,
+    attempts: r.attempts,
+    cutover: plan === 'rotate' && typeof facts.cutover?.hours === 'number',
+  };
 }
 
 type Cert = LoadedRotation['toCertificate'];
@@ -114,5 +122,10 @@ export async function buildStepContext(
     facts,
     graph: deps.graph,
     now,
+    cutover: {
+      // Read only where it is used: the vendor's ranges decide whose sign-in ends the wait.
+      vendorCidrs: r.step === 'await_cutover' ? (await loadDetectionSettings(db)).vendorCidrs : [],
+      recheckMs: deps.cutoverRecheckMs ?? env().REKEY_CUTOVER_RECHECK_SECONDS * 1_000,
+    },
   };
 }

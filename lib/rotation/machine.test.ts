@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   PLANS,
   backoffMs,
+  cancelRefusal,
+  planStepsOf,
   canCancel,
   destructiveStepReached,
   transition,
@@ -508,8 +510,78 @@ describe('transition', () => {
         st = { plan: r.plan, step: r.step, state: r.state, attempts: r.attempts };
         seen.push(st.step);
       }
-      expect(seen).toEqual(PLANS[plan]);
+      expect(seen).toEqual(planStepsOf(plan));
+      expect(seen).not.toContain('await_cutover');
     }
+  });
+});
+
+describe('waiting for the vendor’s cutover', () => {
+  const waiting = (step: StepName, state: RotationState = 'RUNNING'): MachineState => ({
+    ...s('rotate', step, state),
+    cutover: true,
+  });
+  const look: MachineEvent = { type: 'step_waiting', recheckAt: at(300_000) };
+
+  it('walks the rotate plan through await_cutover between verify_new and remove_old', () => {
+    let st: MachineState = { ...waiting('preflight', 'PENDING') };
+    const seen: StepName[] = [st.step];
+    while (st.state !== 'SUCCEEDED') {
+      const r = transition(st, ok, now, policy);
+      if (!r.ok) throw new Error(r.reason);
+      st = { plan: r.plan, step: r.step, state: r.state, attempts: r.attempts, cutover: true };
+      seen.push(st.step);
+    }
+    expect(seen).toEqual([
+      'preflight',
+      'add_new',
+      'verify_new',
+      'await_cutover',
+      'remove_old',
+      'verify_old_gone',
+      'done',
+    ]);
+  });
+
+  it('a look that sees nothing yet waits until the next look, counts no attempt and keeps no error', () => {
+    const r = transition({ ...waiting('await_cutover'), attempts: 2 }, look, now, policy);
+    expect(r).toEqual({
+      ok: true,
+      state: 'WAITING',
+      step: 'await_cutover',
+      plan: 'rotate',
+      attempts: 0,
+      nextAttemptAt: at(300_000),
+      error: null,
+      effects: [{ type: 'enqueue_advance', runAt: at(300_000) }],
+    });
+  });
+
+  it('a later look that sees the vendor goes on to remove the old key', () => {
+    expect(transition(waiting('await_cutover', 'WAITING'), ok, now, policy)).toMatchObject({
+      ok: true,
+      state: 'RUNNING',
+      step: 'remove_old',
+    });
+  });
+
+  it('only await_cutover may wait', () => {
+    expect(transition(waiting('verify_new'), look, now, policy)).toMatchObject({ ok: false });
+    expect(transition(waiting('await_cutover', 'NEEDS_ATTENTION'), look, now, policy)).toMatchObject({ ok: false });
+  });
+
+  it('cancel while waiting removes the new key again (the old one was never touched)', () => {
+    expect(cancelRefusal(waiting('await_cutover', 'WAITING'))).toBeNull();
+    expect(transition(waiting('await_cutover', 'WAITING'), { type: 'cancel' }, now, policy)).toMatchObject({
+      ok: true,
+      state: 'RUNNING',
+      step: 'cancel_remove_new',
+    });
+  });
+
+  it('re-establish plans never wait', () => {
+    expect(planStepsOf('reestablish_credential', true)).not.toContain('await_cutover');
+    expect(planStepsOf('rotate', true)).toContain('await_cutover');
   });
 });
 
@@ -530,7 +602,7 @@ describe('cancel rules', () => {
     {
       name: 'rotate: cancellable up to and including verify_new',
       plan: 'rotate' as const,
-      cancellable: ['preflight', 'add_new', 'verify_new'],
+      cancellable: ['preflight', 'add_new', 'verify_new', 'await_cutover'],
     },
     {
       name: 're-establish (credential): cancellable only in preflight',

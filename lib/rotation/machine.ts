@@ -5,7 +5,10 @@
  * `transition` returns and carries out its effects in the same transaction.
  *
  * Plans (ordered steps; `done` is the terminal marker):
- * - rotate (make-before-break): preflight → add_new → verify_new → remove_old → verify_old_gone
+ * - rotate (make-before-break): preflight → add_new → verify_new → [await_cutover] → remove_old →
+ *   verify_old_gone. `await_cutover` runs only when the rotation waits for the vendor's cutover
+ *   (MachineState.cutover, ADR 022): the old key stays until the vendor's service is seen using the
+ *   new one, an admin confirms, or the deadline passes; otherwise verify_new goes on to remove_old.
  * - reestablish_credential: preflight → remove_old → add_new → verify_new → verify_old_gone
  * - reestablish_recreate: preflight → snapshot_connection → delete_connection →
  *   recreate_connection → add_new → restore_consent → verify_new → verify_old_gone
@@ -44,6 +47,7 @@ export type StepName =
   | 'preflight'
   | 'add_new'
   | 'verify_new'
+  | 'await_cutover'
   | 'remove_old'
   | 'verify_old_gone'
   | 'snapshot_connection'
@@ -55,7 +59,7 @@ export type StepName =
   | 'done';
 
 export const PLANS: Record<PlanName, readonly StepName[]> = {
-  rotate: ['preflight', 'add_new', 'verify_new', 'remove_old', 'verify_old_gone', 'done'],
+  rotate: ['preflight', 'add_new', 'verify_new', 'await_cutover', 'remove_old', 'verify_old_gone', 'done'],
   reestablish_credential: ['preflight', 'remove_old', 'add_new', 'verify_new', 'verify_old_gone', 'done'],
   reestablish_recreate: [
     'preflight',
@@ -70,6 +74,8 @@ export const PLANS: Record<PlanName, readonly StepName[]> = {
   ],
 };
 
+/** Steps whose handler may report "not yet" (step_waiting) instead of succeeding or failing. */
+export const WAITING_STEPS: ReadonlySet<StepName> = new Set(['await_cutover']);
 /** Steps after which the old connection cannot be restored by Rekey. */
 export const DESTRUCTIVE_STEPS: ReadonlySet<StepName> = new Set(['remove_old', 'delete_connection']);
 /** Side-path steps and the terminal state each leads to. */
@@ -77,6 +83,18 @@ const SIDE_PATHS: Partial<Record<StepName, RotationState>> = {
   rollback_remove_new: 'ROLLED_BACK',
   cancel_remove_new: 'CANCELLED',
 };
+
+/** The default longest wait for the vendor's cutover (ADR 022: covers a weekend change freeze). */
+export const DEFAULT_CUTOVER_WAIT_HOURS = 72;
+export const MAX_CUTOVER_WAIT_HOURS = 720;
+
+/**
+ * A routine rotation (the connector is not compromised or targeted) waits for the vendor's cutover
+ * by default; an emergency rotation of a compromised key does not keep the old key a minute longer.
+ */
+export function isRoutineStatus(status: string | null | undefined): boolean {
+  return status !== 'compromised' && status !== 'targeted';
+}
 
 export function planFor(mode: RotationMode, recreate = false): PlanName {
   if (mode === 'rotate') return 'rotate';
@@ -107,6 +125,8 @@ export interface MachineState {
   plan: PlanName;
   /** Consecutive failed attempts of the current step. */
   attempts: number;
+  /** The rotation waits for the vendor's cutover before removing the old key (rotate plan only). */
+  cutover?: boolean;
 }
 
 export interface StepError {
@@ -119,6 +139,8 @@ export interface StepError {
 export type MachineEvent =
   /** `plan` lets preflight switch between the two re-establish variants (e.g. the app is gone). */
   | { type: 'step_succeeded'; plan?: PlanName }
+  /** The step's condition is not met yet (await_cutover): run it again at `recheckAt`, no attempt counted. */
+  | { type: 'step_waiting'; recheckAt: Date }
   | ({ type: 'step_failed_transient'; jitterMs: number } & StepError)
   | ({ type: 'step_failed_permanent' } & StepError)
   | { type: 'cancel' }
@@ -156,10 +178,21 @@ function stepsReached(s: Pick<MachineState, 'plan' | 'step'>): StepName[] {
   return i < 0 ? [...PLANS[s.plan]] : PLANS[s.plan].slice(0, i + 1);
 }
 
-export function nextStep(plan: PlanName, step: StepName): StepName {
+/** Steps that run only when asked for: await_cutover when the rotation waits for the vendor's cutover. */
+function skipped(step: StepName, cutover: boolean): boolean {
+  return step === 'await_cutover' && !cutover;
+}
+
+/** The plan's steps as this rotation runs them (without await_cutover unless it waits for the cutover). */
+export function planStepsOf(plan: PlanName, cutover = false): StepName[] {
+  return PLANS[plan].filter((st) => !skipped(st, cutover));
+}
+
+export function nextStep(plan: PlanName, step: StepName, cutover = false): StepName {
   const i = indexIn(plan, step);
-  const next = PLANS[plan][i + 1];
-  if (i < 0 || !next) throw new Error(`step ${step} has no successor in plan ${plan}`);
+  if (i < 0) throw new Error(`step ${step} has no successor in plan ${plan}`);
+  const next = PLANS[plan].slice(i + 1).find((st) => !skipped(st, cutover));
+  if (!next) throw new Error(`step ${step} has no successor in plan ${plan}`);
   return next;
 }
 
@@ -352,7 +385,29 @@ export function transition(
         if (!switchable) return refuse(`Cannot switch from plan ${s.plan} to ${event.plan} at step ${s.step}.`);
         plan = event.plan;
       }
-      return moveTo(s, nextStep(plan, s.step), now, { plan });
+      return moveTo(s, nextStep(plan, s.step, s.cutover === true), now, { plan });
+    }
+    case 'step_waiting': {
+      if (!(s.state === 'PENDING' || s.state === 'RUNNING' || s.state === 'WAITING')) {
+        return refuse(`A step result arrived while the rotation is ${s.state}; it is ignored.`);
+      }
+      if (!WAITING_STEPS.has(s.step))
+        return refuse(`Step ${s.step} cannot wait; only ${[...WAITING_STEPS].join(', ')} can.`);
+      // No lease is held and no attempt is counted while waiting: a queued job runs the step again then.
+      const runAt = event.recheckAt.getTime() > now.getTime() ? event.recheckAt : now;
+      return {
+        ok: true,
+        state: 'WAITING',
+        step: s.step,
+        plan: s.plan,
+        attempts: 0,
+        nextAttemptAt: runAt,
+        error: null,
+        effects: [
+          ...(s.state === 'PENDING' ? [{ type: 'mark_started' as const }] : []),
+          { type: 'enqueue_advance', runAt },
+        ],
+      };
     }
     case 'step_failed_transient': {
       if (!(s.state === 'PENDING' || s.state === 'RUNNING' || s.state === 'WAITING')) {

@@ -32,6 +32,7 @@ function fakeTenant() {
     removeCredential: async () => (await write('remove'), { path: 'removeKey', reason: '', keyId: 'k' }),
     verifyCredential: async () => (calls.push('verify'), { ok: true }),
     listAppRoleGrants: async () => [],
+    listCredentialSignIns: async () => ({ available: true, signIns: [] }),
     deleteApplication: () => write('delete'),
     createConnection: async () => (
       await write('create'),

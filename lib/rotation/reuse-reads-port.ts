@@ -33,6 +33,7 @@ export function reuseReads(
     // The lock probe writes nothing (a removal of a keyId nobody has): reads stay valid.
     instanceLock: (t, sp) => port.instanceLock(t, sp),
     ownership: (t, target) => port.ownership(t, target),
+    listCredentialSignIns: (t, q) => port.listCredentialSignIns(t, q),
     async readConnection(ref) {
       const key = `${ref.tenant.id}|${ref.appId}|${ref.appObjectId}`;
       const hit = reads.get(key);

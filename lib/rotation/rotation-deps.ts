@@ -20,6 +20,8 @@ export interface RotationDeps {
   /** Jitter for backoff, in ms. */
   jitterMs(): number;
   clock(): Date;
+  /** How long a rotation waiting for the vendor's cutover waits between looks at the sign-in logs (default REKEY_CUTOVER_RECHECK_SECONDS). */
+  cutoverRecheckMs?: number;
 }
 
 const globalForDeps = globalThis as unknown as { __rekeyRotationDeps?: RotationDeps | Promise<RotationDeps> };

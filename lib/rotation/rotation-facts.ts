@@ -42,6 +42,40 @@ export interface RotationFacts {
   recreated?: { at: string; appId: string; appObjectId: string; spObjectId: string; adopted: boolean };
   consent?: { at: string; granted: AppRoleGrant[]; alreadyPresent: number };
   rolledBack?: { at: string; removedKeyIds: string[] };
+  /** The wait for the vendor's cutover (ADR 022): asked for at start, filled in by await_cutover. */
+  cutover?: CutoverFacts;
+}
+
+/** A sign-in with the new key, as the run page shows it. */
+export interface SeenSignIn {
+  at: string;
+  ipAddress: string;
+  signInId: string;
+}
+
+export interface CutoverFacts {
+  /** The longest the old key is kept after the new one is verified. */
+  hours: number;
+  /** When the wait began (the first run of await_cutover, after verify_new). */
+  since?: string;
+  /** since + hours: the old key is removed then even without a sign-in or a confirmation. */
+  until?: string;
+  /** An admin confirmed the vendor's service has switched (rotation.cutover_confirmed audit event). */
+  confirmed?: { at: string; by: string };
+  /** The last look at the sign-in logs. */
+  lastCheck?: {
+    at: string;
+    /** available: read; unavailable: the tenant's logs cannot be read; error: the read failed this time. */
+    logs: 'available' | 'unavailable' | 'error';
+    detail: string | null;
+    /** Successful sign-ins with the new key since the wait began, by where they came from. */
+    vendorSignIns: number;
+    unknownSignIns: number;
+    /** The latest few from outside the vendor's ranges (someone else may hold the new key). */
+    unknown: SeenSignIn[];
+  };
+  /** Why the wait ended. */
+  ended?: { at: string; reason: 'vendor_sign_in' | 'confirmed' | 'deadline'; signIn?: SeenSignIn };
 }
 
 export function readFacts(json: unknown): RotationFacts {

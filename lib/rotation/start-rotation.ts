@@ -13,7 +13,7 @@ import { db, isUniqueViolation, type Prisma } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { ROTATION_ADVANCE_QUEUE, enqueueAdvance } from '@/lib/rotation/rotation-advance-queue';
 import { getCertificateByIdOrThumbprint } from '@/lib/rotation/find-certificate';
-import { ACTIVE_STATES, planFor } from '@/lib/rotation/machine';
+import { ACTIVE_STATES, MAX_CUTOVER_WAIT_HOURS, isRoutineStatus, planFor } from '@/lib/rotation/machine';
 import type { UseCaseContext } from '@/lib/use-case';
 import type { RotationFacts } from '@/lib/rotation/rotation-facts';
 import { notifyJobQueued } from '@/lib/jobs/job-notify';
@@ -36,6 +36,13 @@ export const StartRotationSchema = z.object({
    * they are audited with that actor (a customer admin's self-service rotation, issue 20).
    */
   delegated: z.boolean().default(false),
+  /**
+   * Wait for the vendor's cutover (ADR 022): after the new key is verified, keep the old key for at
+   * most this many hours until the vendor's service is seen signing in with the new key or an admin
+   * confirms. null/omitted: no wait. Rotate mode only. A campaign's rotations wait only when the
+   * connector is routine (not compromised or targeted): an emergency never keeps a compromised key.
+   */
+  cutoverWaitHours: z.number().int().min(1).max(MAX_CUTOVER_WAIT_HOURS).nullable().optional(),
 });
 export type StartRotationInput = z.input<typeof StartRotationSchema>;
 
@@ -87,11 +94,19 @@ export async function startRotation(ctx: UseCaseContext, input: StartRotationInp
   }
   requireValidCertificate(certificateFactsFromDer(Buffer.from(cert.der)), { now: ctx.now });
 
+  const wait = parsed.data.cutoverWaitHours ?? null;
+  if (wait !== null && mode !== 'rotate')
+    throw new RekeyError(
+      'BAD_INPUT',
+      'Waiting for the vendor’s cutover applies to Rotate key only: re-establishing removes the old credential first.',
+    );
+  const cutoverHours = wait !== null && (!campaignId || isRoutineStatus(connector.status)) ? wait : null;
   const facts: RotationFacts = {
     plan: planFor(mode, recreate),
     recreateRequested: recreate,
     newSha1: cert.sha1Thumbprint.toUpperCase(),
     oldSha1: connector.currentCertificate?.sha1Thumbprint.toUpperCase() ?? null,
+    ...(cutoverHours !== null ? { cutover: { hours: cutoverHours } } : {}),
   };
   try {
     const rotation = await ctx.db.$transaction(async (tx) => {
@@ -151,6 +166,7 @@ export async function startRotation(ctx: UseCaseContext, input: StartRotationInp
             from: facts.oldSha1,
             to: facts.newSha1,
             campaignId: campaignId ?? null,
+            cutoverWaitHours: cutoverHours,
           },
         },
         ctx.now,

@@ -16,6 +16,7 @@ import { startCampaign } from '@/lib/campaigns/start-campaign';
 import { RekeyError } from '@/lib/errors';
 import { findCampaignSelection, getCampaignStartFacts } from '@/lib/campaigns/campaign-queries';
 import { START_CONFIRM_TEXT, startNeedsTypedConfirmation } from './_lib/campaign-rules';
+import { DEFAULT_CUTOVER_WAIT_HOURS, MAX_CUTOVER_WAIT_HOURS } from '@/lib/rotation/machine';
 
 const opt = z.preprocess((v) => (v === '' || v === null ? undefined : v), z.string().trim().max(200).optional());
 
@@ -35,6 +36,16 @@ const CreateCampaignFormSchema = z
     deadline: opt,
     tzOffset: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(-900).max(900).optional()),
     requiresApproval: z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean()),
+    cutoverWait: z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean()),
+    cutoverWaitHours: z.preprocess(
+      (v) => (v === '' ? undefined : v),
+      z.coerce
+        .number({ error: 'Enter the hours as a whole number.' })
+        .int('Enter the hours as a whole number.')
+        .min(1, 'Wait at least 1 hour.')
+        .max(MAX_CUTOVER_WAIT_HOURS, `Wait at most ${MAX_CUTOVER_WAIT_HOURS} hours.`)
+        .default(DEFAULT_CUTOVER_WAIT_HOURS),
+    ),
   })
   .catchall(z.unknown());
 
@@ -89,6 +100,7 @@ export const createCampaignAction = defineAction({
       waves: input.canarySize > 0 ? [{ size: input.canarySize, maxFailures: 0 }, { size: null }] : [{ size: null }],
       deadline: parseLocalDeadline(input.deadline, input.tzOffset),
       requiresApproval: input.requiresApproval,
+      cutoverWaitHours: input.mode === 'rotate' && input.cutoverWait ? input.cutoverWaitHours : null,
     };
     const { campaign } = await createCampaign(ctx, data);
     // "Edit" of a draft = a new campaign from the same selection; the old draft is withdrawn.

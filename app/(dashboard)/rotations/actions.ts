@@ -8,11 +8,13 @@ import { getDetectionSettings } from '@/lib/detection/detection-settings';
 import { findFirstUseAfter, type FirstUseResult } from '@/lib/detection/first-use-after-rotation';
 import { RekeyError } from '@/lib/errors';
 import { cancelRotation } from '@/lib/rotation/cancel-rotation';
+import { confirmCutover } from '@/lib/rotation/confirm-cutover';
 import { getRotationEvidence } from '@/lib/rotation/get-rotation-evidence';
 import { retryRotation } from '@/lib/rotation/retry-rotation';
 import { findArmingPreflight, markPreflightUsed } from '@/lib/rotation/preflight-record';
 import { requireTrustedReplacement } from '@/lib/rotation/preflight-trust';
 import { startRotation } from '@/lib/rotation/start-rotation';
+import { DEFAULT_CUTOVER_WAIT_HOURS, MAX_CUTOVER_WAIT_HOURS } from '@/lib/rotation/machine';
 
 const StartInput = z.object({
   connectorId: z.uuid(),
@@ -21,6 +23,14 @@ const StartInput = z.object({
   recreate: z.enum(['0', '1']).default('0'),
   confirmText: z.string().max(300).optional(),
   preflightId: z.uuid({ error: 'Run the preflight first: Start needs a passing preflight.' }),
+  /** Rotate key only: keep the old key until the vendor's cutover (ADR 022). Absent: no wait. */
+  cutoverWait: z.enum(['0', '1']).default('0'),
+  cutoverWaitHours: z.coerce
+    .number({ error: 'Enter the hours as a whole number.' })
+    .int('Enter the hours as a whole number.')
+    .min(1, 'Wait at least 1 hour.')
+    .max(MAX_CUTOVER_WAIT_HOURS, `Wait at most ${MAX_CUTOVER_WAIT_HOURS} hours.`)
+    .default(DEFAULT_CUTOVER_WAIT_HOURS),
 });
 
 export const startRotationAction = defineAction({
@@ -49,6 +59,7 @@ export const startRotationAction = defineAction({
       mode: input.mode,
       recreate: input.recreate === '1',
       ...(input.mode === 'reestablish' ? { confirmText: input.confirmText ?? '' } : {}),
+      cutoverWaitHours: input.mode === 'rotate' && input.cutoverWait === '1' ? input.cutoverWaitHours : null,
     });
     await markPreflightUsed(armed.id, rotation.id);
     // Drop the browser's cached wizard pages: Back shows the rotation, never a re-armed Confirm.
@@ -76,6 +87,18 @@ export const cancelRotationAction = defineAction({
   input: RotationInput,
   handler: async ({ rotationId }, ctx) => {
     const r = await cancelRotation(ctx, rotationId);
+    revalidatePath(`/rotations/${rotationId}`);
+    return r;
+  },
+});
+
+/** The admin confirms the vendor's service uses the new certificate: a rotation waiting for the cutover removes the old key now. */
+export const confirmCutoverAction = defineAction({
+  name: 'rotations.confirm_cutover',
+  role: 'operator',
+  input: RotationInput,
+  handler: async ({ rotationId }, ctx) => {
+    const r = await confirmCutover(ctx, { rotationId });
     revalidatePath(`/rotations/${rotationId}`);
     return r;
   },

@@ -41,6 +41,8 @@ export interface StepContext {
   facts: RotationFacts;
   graph: RotationGraphPort;
   now: Date;
+  /** What await_cutover needs: the vendor's known ranges (detection.vendorCidrs) and how often to look. */
+  cutover: { vendorCidrs: string[]; recheckMs: number };
 }
 
 export interface StepSuccess {
@@ -51,6 +53,11 @@ export interface StepSuccess {
   plan?: PlanName;
   /** After a recreate, the connector row must point at the new application. */
   connection?: { appId: string; appObjectId: string; spObjectId: string | null };
+  /**
+   * The step's condition is not met yet (await_cutover): the rotation waits, holding no lease, and
+   * the step runs again at this time. `message` and `facts` say what it saw.
+   */
+  waitUntil?: Date;
 }
 
 export type StepHandler = (ctx: StepContext) => Promise<StepSuccess>;

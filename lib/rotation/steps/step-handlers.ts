@@ -1,6 +1,7 @@
 /** Which handler runs each step of the machine. */
 import type { StepName } from '@/lib/rotation/machine';
 import { addNew } from '@/lib/rotation/steps/add-new';
+import { awaitCutover } from '@/lib/rotation/steps/await-cutover';
 import { deleteConnection } from '@/lib/rotation/steps/delete-connection';
 import { preflight } from '@/lib/rotation/steps/preflight';
 import { recreateConnection } from '@/lib/rotation/steps/recreate-connection';
@@ -16,6 +17,7 @@ export const STEP_HANDLERS: Record<Exclude<StepName, 'done'>, StepHandler> = {
   preflight,
   add_new: addNew,
   verify_new: verifyNew,
+  await_cutover: awaitCutover,
   remove_old: removeOld,
   verify_old_gone: verifyOldGone,
   snapshot_connection: snapshotConnection,

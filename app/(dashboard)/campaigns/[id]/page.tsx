@@ -248,6 +248,18 @@ export default async function CampaignPage({ params, searchParams }: Props) {
         </Alert>
       ) : null}
 
+      {t.awaitingCutover > 0 ? (
+        <Alert
+          tone="info"
+          className="mb-4"
+          title={`${formatNumber(t.awaitingCutover)} rotation${t.awaitingCutover === 1 ? ' waits' : 's wait'} for the vendor’s cutover`}
+        >
+          The new key is in place and verified; the old key stays until the vendor’s service signs in with the new one,
+          someone confirms on the rotation’s page, or the wait’s deadline passes. Not done, not failed, and not counted
+          in the ETA.
+        </Alert>
+      ) : null}
+
       <section aria-label="Progress" className="mb-6 space-y-4">
         <div className="flex items-center justify-between gap-3">
           <h2 className="text-sm font-semibold">Overall progress</h2>

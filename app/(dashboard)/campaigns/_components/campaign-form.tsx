@@ -10,6 +10,7 @@ import { Select, type SelectOption } from '@/components/ui/select';
 import { Table, TableContainer, TBody, TD, TH, THead, TR } from '@/components/ui/table';
 import type { ActionResult } from '@/lib/auth/action';
 import { createCampaignAction } from '../actions';
+import { DEFAULT_CUTOVER_WAIT_HOURS, MAX_CUTOVER_WAIT_HOURS } from '@/lib/rotation/machine';
 
 type R = ActionResult<unknown> | null;
 
@@ -145,6 +146,27 @@ export function CampaignForm({
           error={fe.deadline?.[0]}
         >
           {(p) => <Input {...p} name="deadline" type="datetime-local" />}
+        </Field>
+      </div>
+
+      <div className="grid gap-3 sm:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
+        <Checkbox
+          name="cutoverWait"
+          defaultChecked
+          label="Rotate key: keep each old key until the vendor’s service uses the new one"
+          hint="Rekey watches the sign-in logs for the new key from the vendor’s addresses (or someone confirms on the rotation’s page). Compromised or targeted connectors never wait: their old key goes at once."
+        />
+        <Field id="camp-cutover-hours" label="Remove the old key anyway after (hours)" error={fe.cutoverWaitHours?.[0]}>
+          {(p) => (
+            <Input
+              {...p}
+              name="cutoverWaitHours"
+              type="number"
+              min={1}
+              max={MAX_CUTOVER_WAIT_HOURS}
+              defaultValue={DEFAULT_CUTOVER_WAIT_HOURS}
+            />
+          )}
         </Field>
       </div>
 

@@ -17,15 +17,16 @@ import { getRotationEvidence, type RotationEvidence } from '@/lib/rotation/get-r
 import {
   cancelRefusal,
   isActive,
-  PLANS,
   planFor,
+  planStepsOf,
   type MachineState,
   type PlanName,
   type RotationState,
   type StepName,
 } from '@/lib/rotation/machine';
-import type { CredentialList } from '@/lib/rotation/rotation-facts';
+import type { CredentialList, CutoverFacts } from '@/lib/rotation/rotation-facts';
 import { formatDateTime, formatDuration, formatRelativeTime } from '@/lib/utils';
+import { ConfirmCutover } from '../_components/confirm-cutover';
 import { CredentialTable, type CredentialRow } from '../_components/credential-table';
 import { FirstUseCheck } from '../_components/first-use-check';
 import { RefreshWhile } from '../_components/refresh-while';
@@ -42,9 +43,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const VERIFY_STEPS: ReadonlySet<string> = new Set(['verify_new', 'verify_old_gone']);
 
 /** Each plan step's state from the rotation's position and the RotationStep rows. */
-function planSteps(ev: RotationEvidence, plan: PlanName): Step[] {
+function planSteps(ev: RotationEvidence, plan: PlanName, cutover: boolean): Step[] {
   const state = ev.rotation.state as RotationState;
-  const order: readonly string[] = PLANS[plan].filter((s) => s !== 'done');
+  const order: readonly string[] = planStepsOf(plan, cutover).filter((s) => s !== 'done');
   const current = ev.rotation.step;
   const sidePath = current !== 'done' && !order.includes(current);
   const at = current === 'done' ? order.length : order.indexOf(current);
@@ -106,11 +107,19 @@ export default async function RotationPage({ params }: Props) {
   const state = ev.rotation.state as RotationState;
   const plan: PlanName =
     ev.facts.plan ?? planFor(ev.rotation.mode === 'reestablish' ? 'reestablish' : 'rotate', ev.facts.recreateRequested);
-  const machine: MachineState = { state, step: ev.rotation.step as StepName, plan, attempts: extras?.attempts ?? 0 };
+  const cutover = plan === 'rotate' && typeof ev.facts.cutover?.hours === 'number';
+  const machine: MachineState = {
+    state,
+    step: ev.rotation.step as StepName,
+    plan,
+    attempts: extras?.attempts ?? 0,
+    cutover,
+  };
+  const awaitingCutover = ev.rotation.step === 'await_cutover' && isActive(state) && state !== 'NEEDS_ATTENTION';
   const refusal = cancelRefusal(machine);
   const canOperate = extras ? canAccessTenant(principal, extras.connector.tenant, 'operator') : false;
   const polling = state === 'PENDING' || state === 'RUNNING' || state === 'WAITING';
-  const steps = planSteps(ev, plan);
+  const steps = planSteps(ev, plan, cutover);
   const doneCount = steps.filter((s) => s.state === 'done').length;
   const oldSha1 = ev.from?.sha1.toUpperCase() ?? ev.facts.oldSha1 ?? null;
   const newSha1 = ev.to.sha1.toUpperCase();
@@ -189,6 +198,15 @@ export default async function RotationPage({ params }: Props) {
           {ev.rotation.errorCode ? <p className="text-xs text-fg-muted">Code {ev.rotation.errorCode}</p> : null}
         </Alert>
       ) : null}
+      {awaitingCutover && ev.facts.cutover ? (
+        <CutoverWait
+          cutover={ev.facts.cutover}
+          now={now}
+          action={
+            canOperate ? <ConfirmCutover rotationId={ev.rotation.id} connectorName={ev.connector.displayName} /> : null
+          }
+        />
+      ) : null}
       {state === 'WAITING' && ev.rotation.errorMessage ? (
         <Alert tone="info" className="mb-4" title="Waiting to try again">
           {ev.rotation.errorMessage}
@@ -244,7 +262,7 @@ export default async function RotationPage({ params }: Props) {
             <Steps steps={steps} label="Rotation steps" />
             <RefreshWhile
               active={polling}
-              label={`${state === 'WAITING' ? 'Waiting' : 'Running'}: this page updates every few seconds.`}
+              label={`${awaitingCutover ? 'Waiting for the vendor’s cutover' : state === 'WAITING' ? 'Waiting' : 'Running'}: this page updates every few seconds.`}
             />
           </CardBody>
         </Card>
@@ -336,6 +354,14 @@ export default async function RotationPage({ params }: Props) {
                 tokenText="A token request with the new key succeeded."
                 presenceText="The new credential is present and valid (Rekey does not hold its key, so it could not sign in)."
               />
+              {cutover ? (
+                <div>
+                  <p className="font-medium">Vendor switched to the new key</p>
+                  <p className="text-fg-muted" data-testid="cutover-outcome">
+                    {cutoverOutcome(ev.facts.cutover)}
+                  </p>
+                </div>
+              ) : null}
               <VerifyLine
                 title="Old key absent and refused"
                 fact={ev.facts.verifyOldGone}
@@ -498,5 +524,81 @@ function VerifyLine({
         {fact ? `${fact.method === 'token' ? tokenText : presenceText} ${formatDateTime(fact.at)}.` : pending}
       </p>
     </div>
+  );
+}
+
+function cutoverOutcome(c: CutoverFacts | undefined): string {
+  const ended = c?.ended;
+  if (!ended)
+    return c?.since
+      ? `Waiting since ${formatDateTime(c.since)}.`
+      : 'Not yet: Rekey waits once the new key is verified.';
+  if (ended.reason === 'vendor_sign_in' && ended.signIn)
+    return `The vendor’s service signed in with the new key from ${ended.signIn.ipAddress} at ${formatDateTime(ended.signIn.at)}.`;
+  if (ended.reason === 'confirmed')
+    return `${c.confirmed?.by ?? 'An admin'} confirmed the switch at ${formatDateTime(c.confirmed?.at ?? ended.at)}.`;
+  return `No sign-in with the new key from the vendor’s addresses by the deadline (${c.until ? formatDateTime(c.until) : 'passed'}); the old key was removed as planned.`;
+}
+
+/** What a rotation waiting for the vendor's cutover waits for, since when, until when, and what it has seen. */
+function CutoverWait({ cutover: c, now, action }: { cutover: CutoverFacts; now: Date; action: React.ReactNode }) {
+  const check = c.lastCheck;
+  const seen = !check
+    ? 'Rekey has not looked at the sign-in logs yet.'
+    : check.logs !== 'available'
+      ? (check.detail ?? 'The sign-in logs could not be read.')
+      : check.unknownSignIns > 0
+        ? `${check.unknownSignIns} sign-in${check.unknownSignIns > 1 ? 's' : ''} with the new key from outside the vendor’s known addresses, none from them.`
+        : 'No sign-in with the new key yet.';
+  return (
+    <section
+      aria-labelledby="cutover-title"
+      data-testid="cutover-wait"
+      className="mb-4 rounded-lg border border-info-border bg-info-bg p-4"
+    >
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div className="min-w-0 space-y-1">
+          <h2 id="cutover-title" className="text-base font-semibold">
+            Waiting for the vendor’s service to switch to the new key
+          </h2>
+          <p className="text-sm text-fg-muted">
+            The new key works. Both keys stay on the application until the sign-in logs show the vendor’s service using
+            the new key from its known addresses, you confirm below, or the deadline passes. Then Rekey removes the old
+            key.
+          </p>
+        </div>
+        {action}
+      </div>
+      <DescriptionList
+        className="mt-3"
+        columns={2}
+        items={[
+          { term: 'Waiting since', value: c.since ? formatDateTime(c.since) : 'Starting' },
+          {
+            term: 'Deadline',
+            value: c.until ? `${formatDateTime(c.until)} (${formatRelativeTime(c.until, now)})` : `${c.hours} hours`,
+          },
+          {
+            term: 'Last looked at the sign-in logs',
+            value: check ? `${formatDateTime(check.at)} (${formatRelativeTime(check.at, now)})` : 'Not yet',
+          },
+          { term: 'Seen so far', value: <span data-testid="cutover-seen">{seen}</span> },
+        ]}
+      />
+      {check && check.unknown.length > 0 ? (
+        <Alert tone="warning" className="mt-3" title="The new key was used from an address the vendor does not use">
+          <ul className="list-disc pl-5">
+            {check.unknown.map((u) => (
+              <li key={u.signInId}>
+                <Mono>{u.ipAddress}</Mono> at {formatDateTime(u.at)}
+              </li>
+            ))}
+          </ul>
+          <p className="mt-1">
+            Check the vendor’s addresses in Settings; if none of these is the vendor, someone else holds the new key.
+          </p>
+        </Alert>
+      ) : null}
+    </section>
   );
 }

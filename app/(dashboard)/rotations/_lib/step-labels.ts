@@ -5,6 +5,7 @@ export const STEP_LABEL: Record<StepName, string> = {
   preflight: 'Preflight: read the connection and Rekey’s permissions',
   add_new: 'Add the new certificate to the application',
   verify_new: 'Verify the new key (a token request with it, when Rekey holds it)',
+  await_cutover: 'Wait for the vendor’s service to switch to the new key',
   remove_old: 'Remove the old credential',
   verify_old_gone: 'Verify the old key is absent and refused',
   snapshot_connection: 'Snapshot the connection (permissions and consent)',

@@ -18,7 +18,15 @@ import { pageContext, requirePrincipal } from '@/lib/auth/context';
 import { getConnectorDrift } from '@/lib/detection/get-connector-drift';
 import { readObservedCredentials } from '@/lib/detection/observed-credentials';
 import { isRekeyError } from '@/lib/errors';
-import { ACTIVE_STATES, DESTRUCTIVE_STEPS, PLANS, planFor } from '@/lib/rotation/machine';
+import {
+  ACTIVE_STATES,
+  DEFAULT_CUTOVER_WAIT_HOURS,
+  DESTRUCTIVE_STEPS,
+  MAX_CUTOVER_WAIT_HOURS,
+  PLANS,
+  isRoutineStatus,
+  planFor,
+} from '@/lib/rotation/machine';
 import { findArmingPreflight, recordPreflight } from '@/lib/rotation/preflight-record';
 import { preflightRotation } from '@/lib/rotation/preflight-rotation';
 import type { StatusReason } from '@/lib/status/classify-connector';
@@ -813,6 +821,7 @@ function ConfirmStep({
               </span>
               {stepLabel(s)}
               {DESTRUCTIVE_STEPS.has(s) ? <Badge tone="danger">cannot be undone</Badge> : null}
+              {s === 'await_cutover' ? <Badge>if chosen below</Badge> : null}
             </li>
           ))}
         </ol>
@@ -841,6 +850,15 @@ function ConfirmStep({
           destructiveSteps={destructive}
           preflightId={preflightId}
           activeRotationId={activeRotationId}
+          {...(engineMode === 'rotate'
+            ? {
+                cutover: {
+                  defaultOn: isRoutineStatus(c.status),
+                  defaultHours: DEFAULT_CUTOVER_WAIT_HOURS,
+                  maxHours: MAX_CUTOVER_WAIT_HOURS,
+                },
+              }
+            : {})}
         />
       </CardFooter>
     </Card>
