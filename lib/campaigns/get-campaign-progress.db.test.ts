@@ -120,7 +120,7 @@ beforeAll(async () => {
   await item(delta.connectors.find((c) => c.displayName.startsWith('='))!.id, 1, 'SKIPPED');
 });
 
-const zero = { QUEUED: 0, RUNNING: 0, SUCCEEDED: 0, FAILED: 0, SKIPPED: 0, CANCELLED: 0 };
+const zero = { QUEUED: 0, RUNNING: 0, SUCCEEDED: 0, FAILED: 0, SKIPPED: 0, CANCELLED: 0, awaitingCutover: 0 };
 
 describe('campaign progress', () => {
   it('totals items by state, with those needing attention and the share done', async () => {

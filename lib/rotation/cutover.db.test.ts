@@ -6,6 +6,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
+import { getCampaignProgress } from '@/lib/campaigns/get-campaign-progress';
+import { buildConnectorType, buildTenant } from '@/lib/testing/fleet-builders';
 import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
 import { closeJobQueues } from '@/lib/jobs/job-queues';
 import { advanceRotation } from '@/lib/rotation/advance-rotation';
@@ -248,5 +250,55 @@ describe('make-before-break waits for the vendor’s cutover', () => {
         cutoverWaitHours: 72,
       }),
     ).rejects.toMatchObject({ code: 'BAD_INPUT' });
+  });
+
+  it('a campaign counts a waiting item apart (running, neither done nor failed) and leaves it out of the ETA', async () => {
+    const { f, id } = await waitingFixture();
+    const now = new Date();
+    const campaign = await db.campaign.create({
+      data: {
+        name: 'routine',
+        state: 'RUNNING',
+        selection: { kind: 'list', connectorIds: [] },
+        concurrency: 2,
+        cutoverWaitHours: 72,
+        startedAt: new Date(now.getTime() - 20 * 60_000),
+      },
+    });
+    await db.rotation.update({ where: { id }, data: { campaignId: campaign.id } });
+    await db.campaignItem.create({
+      data: { campaignId: campaign.id, connectorId: f.connector.id, state: 'RUNNING', rotationId: id },
+    });
+    // Two items still queued, and three rotations of the campaign finished in the last 15 minutes
+    // (0.2 a minute): the ETA is for the two queued items only, 10 minutes.
+    const type = await buildConnectorType(db, 'Queued');
+    const other = await buildTenant(db, {
+      connectors: [
+        { status: 'healthy', typeId: type.id },
+        { status: 'healthy', typeId: type.id },
+      ],
+    });
+    for (const c of other.connectors)
+      await db.campaignItem.create({ data: { campaignId: campaign.id, connectorId: c.id, state: 'QUEUED' } });
+    for (let i = 0; i < 3; i++)
+      await db.rotation.create({
+        data: {
+          connectorId: other.connectors[0]!.id,
+          campaignId: campaign.id,
+          mode: 'rotate',
+          state: 'FAILED',
+          step: 'preflight',
+          toCertificateId: f.newCert.id,
+          finishedAt: new Date(now.getTime() - (i + 2) * 60_000),
+        },
+      });
+    const p = await getCampaignProgress(db, campaign.id, { now });
+    expect(p.totals).toMatchObject({ RUNNING: 1, QUEUED: 2, awaitingCutover: 1, needsAttention: 0, done: 0 });
+    expect(p.throughput.perMinute).toBeCloseTo(0.2);
+    expect(p.etaMinutes).toBeCloseTo(10);
+    // Once the wait ends and the rotation finishes, it is no longer counted apart.
+    await confirmCutover(ctx(), { rotationId: id });
+    expect((await runToEnd(id)).state).toBe('SUCCEEDED');
+    expect((await getCampaignProgress(db, campaign.id, { now: new Date() })).totals.awaitingCutover).toBe(0);
   });
 });
