@@ -105,9 +105,12 @@ export async function removeUnknownCredential(
   const target: CredentialTarget =
     candidate.on === 'servicePrincipal'
       ? { on: 'servicePrincipal', objectId: c.spObjectId ?? '' }
-      : { on: 'application', objectId: c.appObjectId };
+      : { on: 'application', objectId: c.appObjectId ?? '' };
   if (!target.objectId)
-    throw new RekeyError('CONFLICT', `${c.displayName} has no service principal on record; scan the tenant again.`);
+    throw new RekeyError(
+      'CONFLICT',
+      `${c.displayName} has no ${target.on === 'servicePrincipal' ? 'service principal' : 'application object'} on record; scan the tenant again.`,
+    );
   // A client secret or federated credential (a certificate connector needs neither).
   if (candidate.kind) return removeCredentialKind(ctx, c, target, { ...candidate, kind: candidate.kind }, expected);
   const gw = ctx.graph(c.tenant.entraTenantId).gateway;

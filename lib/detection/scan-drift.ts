@@ -78,7 +78,7 @@ async function scanTenant(t: ScanTenant, ctx: UseCaseContext): Promise<TenantDri
   const out: TenantDriftOutcome = { tenantId: t.id, displayName: t.displayName, ok: true, connectors: [] };
   if (connectors.length === 0) return out;
   const targets: CredentialTarget[] = connectors.flatMap((c) => [
-    { on: 'application' as const, objectId: c.appObjectId },
+    ...(c.appObjectId ? [{ on: 'application' as const, objectId: c.appObjectId }] : []),
     ...(c.spObjectId ? [{ on: 'servicePrincipal' as const, objectId: c.spObjectId }] : []),
   ]);
   let read: Awaited<ReturnType<typeof listKeyCredentialsBatch>>;
@@ -93,17 +93,21 @@ async function scanTenant(t: ScanTenant, ctx: UseCaseContext): Promise<TenantDri
   }
   const writes: { id: string; observed: ObservedCredentialFacts[]; detail: DriftDetail; before: unknown }[] = [];
   for (const c of connectors) {
-    const app = read.get(c.appObjectId);
+    const app = c.appObjectId ? read.get(c.appObjectId) : undefined;
     const sp = c.spObjectId ? read.get(c.spObjectId) : undefined;
-    const appKinds = kinds.get(c.appObjectId);
+    const appKinds = c.appObjectId ? kinds.get(c.appObjectId) : undefined;
     const spKinds = c.spObjectId ? kinds.get(c.spObjectId) : undefined;
     const failed = [app, sp, appKinds, spKinds].find((r) => r && !r.ok);
-    if (!app || (failed && !failed.ok)) {
+    // A service-principal connector has no application object: its service principal must answer.
+    if ((c.appObjectId ? !app : !sp) || (failed && !failed.ok)) {
       out.connectors.push({
         connectorId: c.id,
         displayName: c.displayName,
         ok: false,
-        error: failed && !failed.ok ? failed.error.message : 'no answer for the application',
+        error:
+          failed && !failed.ok
+            ? failed.error.message
+            : `no answer for the ${c.appObjectId ? 'application' : 'service principal'}`,
       });
       continue;
     }

@@ -19,7 +19,7 @@ export interface PublicInvitation {
   entraTenantId: string | null;
   tenantDomain: string | null;
   tenantName: string | null;
-  connector: { id: string; displayName: string; appId: string; appObjectId: string } | null;
+  connector: { id: string; displayName: string; appId: string; appObjectId: string | null } | null;
   certificate: {
     id: string;
     subject: string;

@@ -14,6 +14,8 @@ import { permits } from '@/lib/graph/permissions';
 import { rolesOf } from '@/lib/graph/msal-options';
 import { odataString } from '@/lib/graph/odata';
 import { removeKeyCredential } from '@/lib/graph/remove-key-credential';
+import { probeInstanceLock } from '@/lib/graph/probe-instance-lock';
+import { managementAppOwns } from '@/lib/graph/list-owners';
 import { listSignIns } from '@/lib/graph/list-sign-ins';
 import type { ConnectionView, RotationGraphPort, TenantRef } from '@/lib/rotation/graph-port';
 
@@ -247,6 +249,8 @@ export function createGraphPortAdapter(graph: GraphEnvironment): RotationGraphPo
             );
       return { appId: app.appId, appObjectId: app.id, spObjectId: sp.id, created };
     },
+    instanceLock: (t, spObjectId) => probeInstanceLock(gw, ref(t), spObjectId),
+    ownership: (t, target) => managementAppOwns(gw, ref(t), target),
     async grantAppRole(t, spObjectId, grant) {
       await gw.request(ref(t), {
         method: 'POST',

@@ -8,8 +8,9 @@
 import type { ObservedCredential, NewKeyCredential } from '@/lib/graph/describe-key-credential';
 import type { CredentialOwner, RequiredResourceAccess } from '@/lib/graph/graph-types';
 import type { HeldKey } from '@/lib/graph/choose-credential-path';
+import type { InstanceLock } from '@/lib/graph/probe-instance-lock';
 
-export type { ObservedCredential, NewKeyCredential, HeldKey, CredentialOwner, RequiredResourceAccess };
+export type { ObservedCredential, NewKeyCredential, HeldKey, CredentialOwner, RequiredResourceAccess, InstanceLock };
 
 export interface TenantRef {
   /** Entra tenant id. */
@@ -22,8 +23,13 @@ export interface TenantRef {
 export interface ConnectionRef {
   tenant: TenantRef;
   appId: string;
-  /** Application object id. */
-  appObjectId: string;
+  /** Application object id; null for a service-principal connector (no application object in the tenant). */
+  appObjectId: string | null;
+  /**
+   * The object holding the connection's credential: the application (default) or, for a vendor's
+   * multi-tenant app seen here only as its service principal, the service principal.
+   */
+  credentialOn?: CredentialOwner;
 }
 
 export interface ConnectionView {
@@ -158,4 +164,14 @@ export interface RotationGraphPort {
     input: RecreateConnectionInput,
   ): Promise<{ appId: string; appObjectId: string; spObjectId: string; created: boolean }>;
   grantAppRole(tenant: TenantRef, spObjectId: string, grant: AppRoleGrant): Promise<void>;
+  /**
+   * The app instance property lock on a service principal's credentials (the vendor's application
+   * holds it, unreadable from this tenant): a credential change that cannot change anything tells.
+   */
+  instanceLock(tenant: TenantRef, spObjectId: string): Promise<InstanceLock>;
+  /** Application.ReadWrite.OwnedBy: is Rekey's service principal an owner of the object holding the credential? */
+  ownership(
+    tenant: TenantRef,
+    target: { on: CredentialOwner; objectId: string },
+  ): Promise<{ owner: boolean; servicePrincipalId: string | null; ownerIds: string[] }>;
 }

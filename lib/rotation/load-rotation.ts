@@ -113,6 +113,7 @@ export async function buildStepContext(
       tenant: tenantRefOf(r.connector.tenant),
       appId: r.connector.appId,
       appObjectId: r.connector.appObjectId,
+      credentialOn: r.connector.credentialOn === 'servicePrincipal' ? 'servicePrincipal' : 'application',
     },
     connectorDisplayName: r.connector.displayName,
     requiredResourceAccess: rra.success ? rra.data : [],

@@ -205,6 +205,32 @@ describe('preflight checks', () => {
     expect(c.detail).toMatch(/PATCH of keyCredentials .*no currently valid private key/);
   });
 
+  it('refuses a service principal locked by the vendor, with the way out', () => {
+    const r = evaluatePreflight({
+      ...base,
+      holderAccess: {
+        on: 'servicePrincipal',
+        lock: { state: 'locked', detail: 'Property keyCredentials is invalid.' },
+        ownership: null,
+      },
+    });
+    const c = r.checks.find((x) => x.name === 'credentialHolderWritable')!;
+    expect(r.ok).toBe(false);
+    expect(c.status).toBe('fail');
+    expect(c.message).toMatch(
+      /the vendor rotates the credential on its own application, or the customer re-establishes a customer-owned connection/,
+    );
+  });
+
+  it('in OwnedBy mode, refuses when Rekey is not an owner and says how to fix it', () => {
+    const c = evaluatePreflight({
+      ...base,
+      holderAccess: { on: 'application', lock: null, ownership: { owner: false, servicePrincipalId: 'sp-1' } },
+    }).checks.find((x) => x.name === 'credentialHolderWritable')!;
+    expect(c.status).toBe('fail');
+    expect(c.message).toMatch(/not an owner of the application .*Add Rekey's service principal as an owner/);
+  });
+
   it('runs every check in order', () => {
     expect(evaluatePreflight(base).checks.map((c) => c.name)).toEqual([
       'certificateValidForEntra',
@@ -213,6 +239,7 @@ describe('preflight checks', () => {
       'nothingElseRotating',
       'consentAndPermissions',
       'connectionExists',
+      'credentialHolderWritable',
       'proofOfPossession',
       'appManagementPolicy',
     ]);

@@ -6,7 +6,8 @@
 import type { CertIssue } from '@/lib/certs/validate-for-entra';
 import type { ObservedCredential } from '@/lib/graph/describe-key-credential';
 import { OWNED_BY, needLabel, permits } from '@/lib/graph/permissions';
-import type { KeyLifetimePolicy } from '@/lib/rotation/graph-port';
+import type { CredentialOwner, InstanceLock, KeyLifetimePolicy } from '@/lib/rotation/graph-port';
+import { instanceLockMessage, ownershipMessage } from '@/lib/rotation/credential-holder-checks';
 import type { RotationMode } from '@/lib/rotation/machine';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
@@ -43,6 +44,15 @@ export interface PreflightFacts {
   connection: { appExists: boolean; appCreatedDateTime: string | null; credentials: ObservedCredential[] } | Unreadable;
   addPath: { path: 'addKey' | 'patch'; reason: string } | null;
   policy: KeyLifetimePolicy | null | Unreadable;
+  /**
+   * The object holding the credential; `lock` for a service principal (null: not probed), `ownership`
+   * in OwnedBy mode (null: not needed). Absent in facts built before service-principal connectors.
+   */
+  holderAccess?: {
+    on: CredentialOwner;
+    lock: InstanceLock | null;
+    ownership: { owner: boolean; servicePrincipalId: string | null } | Unreadable | null;
+  };
 }
 
 interface Check {
@@ -136,6 +146,34 @@ export const PREFLIGHT_CHECKS: readonly Check[] = [
         : warn(
             `The application of ${connector.displayName} no longer exists; re-establishing will recreate it from the inventory.`,
           );
+    },
+  },
+  {
+    name: 'credentialHolderWritable',
+    title: 'Rekey may change the credential',
+    run: ({ holderAccess: h, recreate, connector, tenantName }) => {
+      if (!h) return pass('The credential is on the application.');
+      if (h.on === 'servicePrincipal' && recreate)
+        return fail(
+          `${connector.displayName} is the vendor's own multi-tenant app, present here only as a service principal; Rekey cannot delete and recreate it. Replace its credential instead.`,
+        );
+      if (h.lock?.state === 'locked')
+        return { ...fail(instanceLockMessage(connector.displayName, tenantName)), detail: h.lock.detail };
+      if (h.ownership && unreadable(h.ownership))
+        return warn(
+          `Could not read the owners of the ${h.on === 'application' ? 'application' : 'service principal'}: ${h.ownership.error}`,
+        );
+      if (h.ownership && !h.ownership.owner)
+        return fail(ownershipMessage(connector.displayName, tenantName, h.on, h.ownership.servicePrincipalId));
+      if (h.lock?.state === 'unknown')
+        return warn(
+          `Could not tell whether the vendor locked credential changes on the service principal: ${h.lock.detail}`,
+        );
+      const where =
+        h.on === 'servicePrincipal'
+          ? 'The credential is on the service principal (the vendor’s multi-tenant app), which is not locked'
+          : 'The credential is on the application';
+      return pass(`${where}${h.ownership ? '; Rekey’s service principal owns it (least-privilege mode)' : ''}.`);
     },
   },
   {

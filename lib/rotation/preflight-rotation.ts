@@ -10,6 +10,8 @@ import { certificateFactsFromDer, derToPem } from '@/lib/certs/certificate-facts
 import { validateForEntra } from '@/lib/certs/validate-for-entra';
 import { RekeyError } from '@/lib/errors';
 import { chooseCredentialPath } from '@/lib/graph/choose-credential-path';
+import type { CredentialOwner } from '@/lib/graph/graph-types';
+import { permits } from '@/lib/graph/permissions';
 import { getCertificateByIdOrThumbprint } from '@/lib/rotation/find-certificate';
 import { ACTIVE_STATES } from '@/lib/rotation/machine';
 import { untrustedReplacements, vaultHoldsMatchingKey } from '@/lib/rotation/preflight-trust';
@@ -51,6 +53,7 @@ export async function preflightRotation(
   const cert = await getCertificateByIdOrThumbprint(parsed.data.toCertificateId, ctx.db);
   const deps = depsIn ?? (await rotationDeps());
   const tenant = tenantRefOf(connector.tenant);
+  const on: CredentialOwner = connector.credentialOn === 'servicePrincipal' ? 'servicePrincipal' : 'application';
 
   const full = await ctx.db.certificate.findUniqueOrThrow({
     where: { id: cert.id },
@@ -68,13 +71,37 @@ export async function preflightRotation(
   const [roles, view, policy] = await Promise.all([
     deps.graph.grantedRoles(tenant).catch((e: unknown) => ({ error: message(e) })),
     deps.graph
-      .readConnection({ tenant, appId: connector.appId, appObjectId: connector.appObjectId })
+      .readConnection({ tenant, appId: connector.appId, appObjectId: connector.appObjectId, credentialOn: on })
       .catch((e: unknown) => ({ error: message(e) })),
     deps.graph.keyLifetimePolicy(tenant).catch((e: unknown) => ({ error: message(e) })),
   ]);
 
+  const holder =
+    'error' in view
+      ? null
+      : on === 'servicePrincipal'
+        ? view.sp && { id: view.sp.id, credentials: view.sp.credentials }
+        : view.app && { id: view.app.id, credentials: view.app.credentials };
+  // The object holding the credential: the lock (service principals only) and, in OwnedBy mode, ownership.
+  const access: PreflightFacts['holderAccess'] = { on, lock: null, ownership: null };
+  if (holder) {
+    const owned = !('error' in roles) && permits('writeApplications', roles) === 'if-owner';
+    const [lock, ownership] = await Promise.all([
+      on === 'servicePrincipal'
+        ? deps.graph
+            .instanceLock(tenant, holder.id)
+            .catch((e: unknown) => ({ state: 'unknown' as const, detail: message(e) }))
+        : null,
+      owned
+        ? deps.graph.ownership(tenant, { on, objectId: holder.id }).catch((e: unknown) => ({ error: message(e) }))
+        : null,
+    ]);
+    access.lock = lock;
+    access.ownership = ownership;
+  }
+
   let addPath: PreflightFacts['addPath'] = null;
-  if (!('error' in view) && view.app) {
+  if (holder) {
     const old = connector.currentCertificate;
     const pem = old ? derToPem(Buffer.from(old.der)) : null;
     const held =
@@ -86,7 +113,7 @@ export async function preflightRotation(
           })
         : null;
     const choice = chooseCredentialPath({
-      credentials: view.app.credentials,
+      credentials: holder.credentials,
       heldKeys: held ? [held] : [],
       now: ctx.now,
     });
@@ -120,12 +147,13 @@ export async function preflightRotation(
       'error' in view
         ? view
         : {
-            appExists: Boolean(view.app),
+            appExists: Boolean(holder),
             appCreatedDateTime: view.app?.createdDateTime ?? null,
-            credentials: view.app?.credentials ?? [],
+            credentials: holder?.credentials ?? [],
           },
     addPath,
     policy,
+    holderAccess: access,
   });
 }
 

@@ -39,6 +39,8 @@ function fakeTenant() {
       { appId: 'app2', appObjectId: 'obj2', spObjectId: 'sp2', created: true }
     ),
     grantAppRole: () => write('grant'),
+    instanceLock: async () => (calls.push('lock'), { state: 'unlocked' }),
+    ownership: async () => ({ owner: true, servicePrincipalId: 'me', ownerIds: ['me'] }),
   };
   return { port, calls };
 }

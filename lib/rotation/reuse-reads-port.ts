@@ -30,6 +30,9 @@ export function reuseReads(
     grantedRoles: (t) => port.grantedRoles(t),
     verifyCredential: (t, appId, key) => port.verifyCredential(t, appId, key),
     listAppRoleGrants: (t, sp) => port.listAppRoleGrants(t, sp),
+    // The lock probe writes nothing (a removal of a keyId nobody has): reads stay valid.
+    instanceLock: (t, sp) => port.instanceLock(t, sp),
+    ownership: (t, target) => port.ownership(t, target),
     listCredentialSignIns: (t, q) => port.listCredentialSignIns(t, q),
     async readConnection(ref) {
       const key = `${ref.tenant.id}|${ref.appId}|${ref.appObjectId}`;

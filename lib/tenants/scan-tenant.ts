@@ -29,6 +29,7 @@ import {
 import { tenantRefOf, type GraphGateway, type TenantRef } from '@/lib/graph/graph-gateway';
 import { ServicePrincipalSchema, type Application, type KeyCredential } from '@/lib/graph/graph-types';
 import { listApplications } from '@/lib/graph/list-applications';
+import { listServicePrincipals } from '@/lib/graph/list-service-principals';
 import { listKeyCredentialsBatch } from '@/lib/graph/list-key-credentials';
 import { odataString } from '@/lib/graph/odata';
 import { getTenant } from '@/lib/tenants/get-tenant';
@@ -59,7 +60,9 @@ export interface ScanSummary {
 }
 
 interface SeenApp {
-  app: Application;
+  /** `id` null: a service-principal connector (the vendor's multi-tenant app; no application object here). */
+  app: Pick<Application, 'appId' | 'displayName'> & { id: string | null };
+  credentialOn: 'application' | 'servicePrincipal';
   connectorTypeId: string;
   spObjectId: string | null;
   credentials: ObservedCredential[];
@@ -84,7 +87,8 @@ async function readTenant(
     }
   }
   const apps = [...byAppId.values()];
-  if (apps.length === 0) return [];
+  const spOnly = await readServicePrincipalConnectors(gw, ref, ordered, byAppId);
+  if (apps.length === 0) return spOnly;
 
   const sps = await gw.batch<{ value?: unknown[] }>(
     ref,
@@ -127,6 +131,7 @@ async function readTenant(
     ];
     seen.push({
       app: a.app,
+      credentialOn: 'application',
       connectorTypeId: a.connectorTypeId,
       spObjectId: spCreds?.ok ? spId : null,
       credentials: all.map(([k, on]) => describeKeyCredential(k, on)),
@@ -137,6 +142,62 @@ async function readTenant(
       ders: all.map(([k]) => derOfKeyCredential(k)).filter((d): d is Buffer => d !== null),
     });
   });
+  return [...seen, ...spOnly];
+}
+
+/**
+ * Connector types present only as a service principal: a vendor's multi-tenant app (its
+ * application object lives in the vendor's tenant), matched like applications, whose appId has no
+ * application in this tenant. The service principal holds the connection's credential.
+ */
+async function readServicePrincipalConnectors(
+  gw: GraphGateway,
+  ref: TenantRef,
+  ordered: { id: string; appId: string | null; displayNamePattern: string | null }[],
+  apps: Map<string, unknown>,
+): Promise<SeenApp[]> {
+  const found = new Map<
+    string,
+    { sp: { id: string; appId: string; displayName: string | null }; connectorTypeId: string }
+  >();
+  for (const t of ordered) {
+    for (const sp of await listServicePrincipals(gw, ref, {
+      appId: t.appId,
+      displayNamePattern: t.displayNamePattern,
+    })) {
+      const foreign =
+        sp.appOwnerOrganizationId &&
+        sp.appOwnerOrganizationId.toLowerCase() !== (typeof ref === 'string' ? ref : ref.id).toLowerCase();
+      if (!foreign || apps.has(sp.appId) || found.has(sp.appId)) continue;
+      found.set(sp.appId, {
+        sp: { id: sp.id, appId: sp.appId, displayName: sp.displayName ?? null },
+        connectorTypeId: t.id,
+      });
+    }
+  }
+  if (found.size === 0) return [];
+  const targets = [...found.values()].map((f) => ({ on: 'servicePrincipal' as const, objectId: f.sp.id }));
+  const creds = await listKeyCredentialsBatch(gw, ref, targets);
+  const kinds = await listCredentialKindsBatch(gw, ref, targets);
+  const seen: SeenApp[] = [];
+  for (const { sp, connectorTypeId } of found.values()) {
+    const r = creds.get(sp.id);
+    if (r && !r.ok && r.error.code === 'NOT_FOUND') continue;
+    if (r && !r.ok) throw r.error;
+    const k = kinds.get(sp.id);
+    if (k && !k.ok && k.error.code !== 'NOT_FOUND') throw k.error;
+    const keys = r?.ok ? r.keyCredentials : [];
+    seen.push({
+      app: { id: null, appId: sp.appId, displayName: sp.displayName },
+      credentialOn: 'servicePrincipal',
+      connectorTypeId,
+      spObjectId: sp.id,
+      credentials: keys.map((k) => describeKeyCredential(k, 'servicePrincipal')),
+      // A client secret on the vendor's service principal is drift like one on an application.
+      otherCredentials: k?.ok ? kindFacts(k, 'servicePrincipal') : [],
+      ders: keys.map((k) => derOfKeyCredential(k)).filter((d): d is Buffer => d !== null),
+    });
+  }
   return seen;
 }
 
@@ -231,7 +292,7 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
             const rank = (x: typeof a) => [
               x.cert.source === 'discovered' ? 1 : 0,
               isCurrentlyValid(x.c, now) && x.cert.notBefore <= now && x.cert.notAfter > now ? 0 : 1,
-              x.c.on === 'application' ? 0 : 1,
+              x.c.on === s.credentialOn ? 0 : 1,
             ];
             const [ra, rb] = [rank(a), rank(b)];
             for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i]! - rb[i]!;
@@ -247,6 +308,7 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
               appId: s.app.appId,
               appObjectId: s.app.id,
               spObjectId: s.spObjectId,
+              credentialOn: s.credentialOn,
               observedCredentials: observed,
               observedAt: now,
               currentCertificateId: current,
@@ -273,6 +335,7 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
             displayName,
             appObjectId: s.app.id,
             spObjectId: s.spObjectId,
+            credentialOn: s.credentialOn,
             observedCredentials: observed,
             observedAt: now,
             missingSince: null,

@@ -67,6 +67,17 @@ export interface ApplicationRecord {
   uniqueName?: string | null;
   /** `/applications/{id}/federatedIdentityCredentials` (sim/graph/federated-credentials.ts); absent = none. */
   federatedIdentityCredentials?: FederatedIdentityCredentialRecord[];
+  /** App instance property lock: what may not change on this app's service principals in other tenants. */
+  servicePrincipalLockConfiguration?: ServicePrincipalLockConfiguration | null;
+}
+
+/** servicePrincipalLockConfiguration (https://learn.microsoft.com/en-us/graph/api/resources/serviceprincipallockconfiguration). */
+export interface ServicePrincipalLockConfiguration {
+  isEnabled: boolean;
+  allProperties: boolean | null;
+  credentialsWithUsageVerify: boolean | null;
+  credentialsWithUsageSign: boolean | null;
+  tokenEncryptionKeyId: boolean | null;
 }
 
 export interface ServicePrincipalRecord {
@@ -94,6 +105,11 @@ export interface ServicePrincipalRecord {
    * workload identities that blocks this service principal's token requests (AADSTS53003).
    */
   simConditionalAccessBlock?: string | null;
+  /**
+   * Owners of this service principal (object ids). For the service principal of an application in
+   * another tenant these are its own; in the application's home tenant the application's owners count.
+   */
+  owners?: string[];
 }
 
 export interface AppRoleAssignmentRecord {
@@ -282,6 +298,7 @@ export interface CreateApplicationInput {
   createdDateTime?: string;
   description?: string | null;
   notes?: string | null;
+  servicePrincipalLockConfiguration?: ServicePrincipalLockConfiguration | null;
 }
 
 /** The in-memory store. All maps are indexed so request handlers are O(1) in the fleet size. */
@@ -402,6 +419,9 @@ export class Directory {
       web: { redirectUris: input.redirectUris ?? [], homePageUrl: null, logoutUrl: null },
       owners: input.owners ?? [],
       ...(input.uniqueName ? { uniqueName: input.uniqueName } : {}),
+      ...(input.servicePrincipalLockConfiguration
+        ? { servicePrincipalLockConfiguration: input.servicePrincipalLockConfiguration }
+        : {}),
     };
     tenant.applications.set(app.id, app);
     tenant.appsByAppId.set(app.appId, app);

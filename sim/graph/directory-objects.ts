@@ -25,6 +25,7 @@ import { replaceKeyCredentials, buildNewKeyCredential, verifyProof, type Credent
 import { evaluateFilter, filterProperties, parseFilter } from './odata-filter';
 import { paginate } from './paging';
 import { RULES, allows, requireRule } from './permissions';
+import { parseLockConfiguration, requireKeyChangeAllowed, requirePasswordChangeAllowed } from './instance-lock';
 import {
   appRoleAssignmentJson,
   applicationJson,
@@ -90,6 +91,8 @@ function isSelf(caller: GraphCaller, kind: Kind, rec: ApplicationRecord | Servic
 function owners(ctx: SimContext, kind: Kind, rec: ApplicationRecord | ServicePrincipalRecord): string[] {
   if (kind === 'applications') return (rec as ApplicationRecord).owners;
   const app = ctx.directory.appsByAppId.get(rec.appId);
+  // The service principal of another tenant's (multi-tenant) application has owners of its own.
+  if (app && app.tenantId !== rec.tenantId) return (rec as ServicePrincipalRecord).owners ?? [];
   return app ? app.owners : [];
 }
 
@@ -285,6 +288,7 @@ const APP_PATCHABLE = new Set([
   'web',
   'identifierUris',
   'appRoles',
+  'servicePrincipalLockConfiguration',
 ]);
 const SP_PATCHABLE = new Set([
   'displayName',
@@ -337,8 +341,17 @@ function applyPatch(
           ctx.now(),
         )
       : undefined;
+  if (kind === 'servicePrincipals') {
+    if (newKeys) requireKeyChangeAllowed(ctx, rec as ServicePrincipalRecord, rec.keyCredentials, newKeys);
+    if ('passwordCredentials' in body) requirePasswordChangeAllowed(ctx, rec as ServicePrincipalRecord);
+  }
+  const lock =
+    kind === 'applications' && 'servicePrincipalLockConfiguration' in body
+      ? parseLockConfiguration(body.servicePrincipalLockConfiguration)
+      : undefined;
   if ('passwordCredentials' in body) patchPasswordCredentials(rec, body.passwordCredentials);
   if (newKeys) rec.keyCredentials = newKeys;
+  if (lock !== undefined) (rec as ApplicationRecord).servicePrincipalLockConfiguration = lock;
   if (typeof body.displayName === 'string') rec.displayName = body.displayName;
   if ('tags' in body && Array.isArray(body.tags))
     rec.tags = body.tags.filter((t): t is string => typeof t === 'string');
@@ -465,6 +478,8 @@ function addKey(
   verifyProof(body.proof, rec.id, rec.keyCredentials, ctx.config, ctx.now());
   const cred = buildNewKeyCredential(body.keyCredential, ownerInfo(kind, rec), caller.tenant.policy, ctx.now());
   if (rec.keyCredentials.some((c) => c.keyId === cred.keyId)) cred.keyId = crypto.randomUUID();
+  if (kind === 'servicePrincipals')
+    requireKeyChangeAllowed(ctx, rec as ServicePrincipalRecord, rec.keyCredentials, [...rec.keyCredentials, cred]);
   rec.keyCredentials = [...rec.keyCredentials, cred];
   ctx.directory.touch();
   return ok({
@@ -486,7 +501,10 @@ function removeKey(
   verifyProof(body.proof, rec.id, rec.keyCredentials, ctx.config, ctx.now());
   const keyId = body.keyId.toLowerCase();
   if (!rec.keyCredentials.some((c) => c.keyId === keyId)) throw badRequest('No credentials found to be removed.');
-  rec.keyCredentials = rec.keyCredentials.filter((c) => c.keyId !== keyId);
+  const remaining = rec.keyCredentials.filter((c) => c.keyId !== keyId);
+  if (kind === 'servicePrincipals')
+    requireKeyChangeAllowed(ctx, rec as ServicePrincipalRecord, rec.keyCredentials, remaining);
+  rec.keyCredentials = remaining;
   ctx.directory.touch();
   return noContent();
 }
@@ -643,9 +661,16 @@ export function handleDirectoryObjects(
         return r;
       }
       case 'addpassword':
-        return addPassword(ctx, caller, req, rec, owners(ctx, kind, rec));
-      case 'removepassword':
-        return removePassword(ctx, caller, req, rec, owners(ctx, kind, rec));
+      case 'removepassword': {
+        // An app instance property lock on a foreign app's service principal covers its secrets too.
+        const lockGuard =
+          kind === 'servicePrincipals'
+            ? () => requirePasswordChangeAllowed(ctx, rec as ServicePrincipalRecord)
+            : undefined;
+        return action.toLowerCase() === 'addpassword'
+          ? addPassword(ctx, caller, req, rec, owners(ctx, kind, rec), lockGuard)
+          : removePassword(ctx, caller, req, rec, owners(ctx, kind, rec), lockGuard);
+      }
       default:
         break;
     }
@@ -653,9 +678,9 @@ export function handleDirectoryObjects(
   if (kind === 'servicePrincipals' && (action === 'appRoleAssignments' || action === 'appRoleAssignedTo')) {
     return assignments(ctx, caller, req, rec as ServicePrincipalRecord, action, rest.slice(1));
   }
-  if (kind === 'applications' && action === 'owners' && req.method === 'GET') {
+  if (action === 'owners' && req.method === 'GET') {
     requireRule(caller, RULES.readApps);
-    const value = (rec as ApplicationRecord).owners.flatMap((id) => {
+    const value = owners(ctx, kind, rec).flatMap((id) => {
       const sp = caller.tenant.servicePrincipals.get(id);
       if (sp) return [{ '@odata.type': '#microsoft.graph.servicePrincipal', ...servicePrincipalJson(sp, false) }];
       const user = caller.tenant.users.get(id);

@@ -77,8 +77,11 @@ export function addPassword(
   req: GraphRequest,
   rec: ApplicationRecord | ServicePrincipalRecord,
   owners: readonly string[],
+  /** Runs after the permission check (the app instance property lock of a service principal). */
+  guard?: () => void,
 ): HttpResult {
   requireRule(caller, RULES.rollPasswords, owners);
+  guard?.();
   const body = (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {}) as Record<
     string,
     unknown
@@ -111,8 +114,11 @@ export function removePassword(
   req: GraphRequest,
   rec: ApplicationRecord | ServicePrincipalRecord,
   owners: readonly string[],
+  /** Runs after the permission check (the app instance property lock of a service principal). */
+  guard?: () => void,
 ): HttpResult {
   requireRule(caller, RULES.rollPasswords, owners);
+  guard?.();
   const body = (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {}) as Record<
     string,
     unknown

@@ -55,6 +55,7 @@ export function applicationJson(app: ApplicationRecord, includeKey: boolean): Re
     tags: app.tags,
     tokenEncryptionKeyId: null,
     uniqueName: app.uniqueName ?? null,
+    servicePrincipalLockConfiguration: app.servicePrincipalLockConfiguration ?? null,
     appRoles: app.appRoles,
     keyCredentials: app.keyCredentials.map((c) => keyCredentialJson(c, includeKey)),
     passwordCredentials: app.passwordCredentials.map(passwordCredentialJson),

@@ -22,7 +22,7 @@ describe('demo fleet seeding', () => {
     const dir = new Directory();
     const m = seedDemoFleet(dir, { ...base, tenants: 10_000, now: Date.now() });
     expect(m.tenants).toHaveLength(10_000);
-    expect(dir.tenants.size).toBe(10_001);
+    expect(dir.tenants.size).toBe(10_002); // home, 10,000 customers, the relay vendor
     const connectors = m.tenants.flatMap((t) => t.connectors);
     const compromised = connectors.filter((c) => c.certificate === 'vendor-compromised').length / connectors.length;
     expect(compromised).toBeGreaterThan(0.07);

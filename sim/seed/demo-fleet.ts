@@ -548,6 +548,12 @@ export function seedDemoFleet(directory: Directory, opts: SeedOptions): FleetMan
       users: tenantUsers,
     });
   }
+  const servicePrincipalConnectors = seedServicePrincipalConnectors(directory, {
+    g,
+    now,
+    get,
+    tenants: manifestTenants,
+  });
   // The scoped operator may act on the first few EU tenants.
   const scoped = users.find((u) => u.scopeTenantIds !== null);
   if (scoped)
@@ -607,6 +613,7 @@ export function seedDemoFleet(directory: Directory, opts: SeedOptions): FleetMan
     products: PRODUCTS.map((p) => ({ name: p.name, resourceAppId: p.resourceAppId, roles: [...p.roles] })),
     regions: REGIONS.map((r) => r.code),
     tenants: manifestTenants,
+    servicePrincipalConnectors,
     scenarios: {
       compromisedCertificate: 'vendor-compromised',
       attackerTargetedTenantIds: manifestTenants
@@ -619,4 +626,90 @@ export function seedDemoFleet(directory: Directory, opts: SeedOptions): FleetMan
       policyRestrictedTenantId: manifestTenants.find((t) => t.scenarios.includes('policy-restricted'))?.id ?? null,
     },
   };
+}
+
+/** The vendor's own multi-tenant apps behind the service-principal connectors. */
+export const RELAY_PRODUCTS = [
+  { name: 'Litware Relay', locked: false, tenantIndex: 1 },
+  { name: 'Litware Relay Secure', locked: true, tenantIndex: 5 },
+] as const;
+
+/**
+ * Connectors that exist in a customer tenant only as a service principal: the vendor registers a
+ * multi-tenant app in its own tenant; the customer's tenant holds its service principal, with the
+ * connection's certificate on that service principal. "Litware Relay Secure" has the app instance
+ * property lock on (credential changes on its service principals are refused). Seeded after the
+ * customer tenants and without the seeded random stream, so every other figure stays as it was.
+ */
+function seedServicePrincipalConnectors(
+  directory: Directory,
+  opts: { g: (label: string) => string; now: number; get: (name: string) => KitCert; tenants: ManifestTenant[] },
+): NonNullable<FleetManifest['servicePrincipalConnectors']> {
+  const { g, now, get } = opts;
+  const vendorHome = directory.createTenant({
+    id: g('relay-vendor-tenant'),
+    displayName: 'Litware Relay (vendor)',
+    domain: 'litwarerelay.onmicrosoft.com',
+    region: 'EU',
+    countryLetterCode: 'DE',
+    premium: true,
+    size: 'S',
+    createdDateTime: iso(now - 1200 * DAY),
+  });
+  const out: NonNullable<FleetManifest['servicePrincipalConnectors']> = [];
+  for (const product of RELAY_PRODUCTS) {
+    const app = directory.createApplication(vendorHome, {
+      id: g(`relay-app-object-${product.name}`),
+      appId: g(`relay-app-${product.name}`),
+      displayName: product.name,
+      signInAudience: 'AzureADMultipleOrgs',
+      createdDateTime: iso(now - 600 * DAY),
+      tags: ['vendor:litware-relay'],
+      requiredResourceAccess: [
+        {
+          resourceAppId: MICROSOFT_GRAPH_APP_ID,
+          resourceAccess: roleIds(MICROSOFT_GRAPH_APP_ID, ['Mail.Read']).map((id) => ({ id, type: 'Role' })),
+        },
+      ],
+      servicePrincipalLockConfiguration: product.locked
+        ? {
+            isEnabled: true,
+            allProperties: true,
+            credentialsWithUsageVerify: true,
+            credentialsWithUsageSign: true,
+            tokenEncryptionKeyId: true,
+          }
+        : {
+            isEnabled: false,
+            allProperties: null,
+            credentialsWithUsageVerify: null,
+            credentialsWithUsageSign: null,
+            tokenEncryptionKeyId: null,
+          },
+    });
+    const mt = opts.tenants[product.tenantIndex - 1];
+    if (!mt) continue;
+    const tenant = directory.findTenant(mt.id)!;
+    const certName = `vendor-${mt.region.toLowerCase()}-current`;
+    const keyId = g(`relay-key-${product.tenantIndex}`);
+    const sp = directory.createServicePrincipal(tenant, app.appId, {
+      id: g(`relay-sp-${product.tenantIndex}`),
+      simCreatedDateTime: iso(now - 250 * DAY),
+      keyCredentials: [keyCredentialFor(get(certName), keyId)],
+    });
+    const graphSp = tenant.spsByAppId.get(MICROSOFT_GRAPH_APP_ID)!;
+    for (const roleId of roleIds(MICROSOFT_GRAPH_APP_ID, ['Mail.Read']))
+      directory.grantAppRole(tenant, sp, graphSp, roleId);
+    out.push({
+      tenantId: tenant.id,
+      displayName: product.name,
+      appId: app.appId,
+      homeTenantId: vendorHome.id,
+      servicePrincipalId: sp.id,
+      certificate: certName,
+      keyId,
+      locked: product.locked,
+    });
+  }
+  return out;
 }

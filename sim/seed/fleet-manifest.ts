@@ -55,6 +55,21 @@ export interface ManifestUser {
   scopeTenantIds: string[] | null;
 }
 
+/** A connector that exists in the customer tenant only as a service principal (the vendor's multi-tenant app). */
+export interface ManifestServicePrincipalConnector {
+  tenantId: string;
+  displayName: string;
+  appId: string;
+  /** The vendor's tenant, where the application object lives. */
+  homeTenantId: string;
+  servicePrincipalId: string;
+  /** Name of the vendor certificate (on the service principal). */
+  certificate: string;
+  keyId: string;
+  /** The app instance property lock is on: credential changes on the service principal are refused. */
+  locked: boolean;
+}
+
 export interface FleetManifest {
   version: 1;
   generatedAt: string;
@@ -97,6 +112,8 @@ export interface FleetManifest {
   products: { name: string; resourceAppId: string; roles: string[] }[];
   regions: string[];
   tenants: ManifestTenant[];
+  /** Connectors held on a service principal only (absent in manifests written before they were seeded). */
+  servicePrincipalConnectors?: ManifestServicePrincipalConnector[];
   scenarios: {
     compromisedCertificate: string;
     attackerTargetedTenantIds: string[];

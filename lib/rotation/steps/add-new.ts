@@ -1,13 +1,13 @@
-import { heldKeys, requireApp, transient, withSha1, type StepHandler } from '@/lib/rotation/steps/step-context';
+import { heldKeys, requireHolder, transient, withSha1, type StepHandler } from '@/lib/rotation/steps/step-context';
 
-/** Adds the new certificate to the application — unless it is already there. */
+/** Adds the new certificate to the object holding the credential (application or service principal) — unless it is already there. */
 export const addNew: StepHandler = async (ctx) => {
   const view = await ctx.graph.readConnection(ctx.connection);
-  const app = requireApp(view, ctx, 'add_new');
+  const app = requireHolder(view, ctx, 'add_new');
   const present = withSha1(app.credentials, ctx.newCert.sha1)[0];
   if (present) {
     return {
-      message: `The new certificate ${ctx.newCert.sha1} is already on the application (keyId ${present.keyId}); nothing added.`,
+      message: `The new certificate ${ctx.newCert.sha1} is already on ${app.label} (keyId ${present.keyId}); nothing added.`,
       facts: {
         add: ctx.facts.add ?? {
           at: ctx.now.toISOString(),
@@ -26,10 +26,10 @@ export const addNew: StepHandler = async (ctx) => {
   if (stale.length > 0)
     throw transient(
       'STALE_READ',
-      `Not adding yet: a read of the application still shows the removed credential${stale.length > 1 ? 's' : ''} ${stale.map((c) => `keyId ${c.keyId}`).join(', ')} (Entra ID may still be replicating the removal), and a write from that read could put it back.`,
+      `Not adding yet: a read of ${app.label} still shows the removed credential${stale.length > 1 ? 's' : ''} ${stale.map((c) => `keyId ${c.keyId}`).join(', ')} (Entra ID may still be replicating the removal), and a write from that read could put it back.`,
     );
   const w = await ctx.graph.addCredential(ctx.tenant, {
-    on: 'application',
+    on: app.on,
     objectId: app.id,
     credential: ctx.newCert.credential,
     heldKeys: heldKeys(ctx),
@@ -37,7 +37,7 @@ export const addNew: StepHandler = async (ctx) => {
     known: app.credentials,
   });
   return {
-    message: `Added the new certificate ${ctx.newCert.sha1} to the application with ${w.path === 'addKey' ? 'addKey' : w.path === 'patch' ? 'PATCH' : 'no write'} (${w.reason}).`,
+    message: `Added the new certificate ${ctx.newCert.sha1} to ${app.label} with ${w.path === 'addKey' ? 'addKey' : w.path === 'patch' ? 'PATCH' : 'no write'} (${w.reason}).`,
     facts: {
       add: {
         at: ctx.now.toISOString(),

@@ -1,5 +1,29 @@
 import { needLabel, permits } from '@/lib/graph/permissions';
-import { credentialList, permanent, type StepHandler } from '@/lib/rotation/steps/step-context';
+import { instanceLockMessage, ownershipMessage } from '@/lib/rotation/credential-holder-checks';
+import type { CredentialOwner } from '@/lib/rotation/graph-port';
+import {
+  credentialList,
+  permanent,
+  requireHolder,
+  type StepContext,
+  type StepHandler,
+} from '@/lib/rotation/steps/step-context';
+
+/** With Application.ReadWrite.OwnedBy only, Rekey's service principal must own the object it changes. */
+async function requireWritable(
+  ctx: StepContext,
+  roles: string[],
+  on: CredentialOwner,
+  objectId: string,
+  who: string,
+): Promise<void> {
+  if (permits('writeApplications', roles) !== 'if-owner') return;
+  const o = await ctx.graph.ownership(ctx.tenant, { on, objectId });
+  if (!o.owner)
+    throw permanent('OWNERSHIP_MISSING', ownershipMessage(ctx.connectorDisplayName, who, on, o.servicePrincipalId), {
+      ownerIds: o.ownerIds,
+    });
+}
 
 /**
  * Reads the connection and the management app's roles; records the credentials as they were
@@ -23,6 +47,32 @@ export const preflight: StepHandler = async (ctx) => {
   const view = await ctx.graph.readConnection(ctx.connection);
   const warnings: string[] = [];
   let plan = ctx.plan;
+  if (ctx.connection.credentialOn === 'servicePrincipal') {
+    // The vendor's multi-tenant app: only its service principal is here, and it holds the credential.
+    if (plan === 'reestablish_recreate')
+      throw permanent(
+        'NOT_RECREATABLE',
+        `${ctx.connectorDisplayName} is the vendor's own multi-tenant app, present in ${who} only as a service principal; Rekey cannot delete and recreate it. Replace its credential instead.`,
+      );
+    const sp = requireHolder(view, ctx, 'preflight');
+    await requireWritable(ctx, roles, sp.on, sp.id, who);
+    const lock = await ctx.graph.instanceLock(ctx.tenant, sp.id);
+    if (lock.state === 'locked')
+      throw permanent('INSTANCE_LOCKED', instanceLockMessage(ctx.connectorDisplayName, who), { graph: lock.detail });
+    if (lock.state === 'unknown')
+      warnings.push(
+        `Could not tell whether the vendor locked credential changes on the service principal: ${lock.detail}`,
+      );
+    return {
+      message: `Preflight passed for ${ctx.connectorDisplayName} in ${who} (credential on the service principal)${warnings.length ? ` (${warnings.length} warning${warnings.length > 1 ? 's' : ''})` : ''}.`,
+      facts: {
+        plan,
+        preflight: { at: ctx.now.toISOString(), roles, warnings },
+        ...(ctx.facts.before ? {} : { before: credentialList(view, ctx.now) }),
+      },
+    };
+  }
+  if (view.app) await requireWritable(ctx, roles, 'application', view.app.id, who);
   if (!view.app) {
     if (ctx.plan === 'rotate') {
       throw permanent(

@@ -1,4 +1,12 @@
-import { oldCredentials, permanent, transient, withSha1, type StepHandler } from '@/lib/rotation/steps/step-context';
+import {
+  holderLabel,
+  holderOf,
+  oldCredentials,
+  permanent,
+  transient,
+  withSha1,
+  type StepHandler,
+} from '@/lib/rotation/steps/step-context';
 import { removeCredentials } from '@/lib/rotation/steps/remove-old';
 
 /**
@@ -16,17 +24,17 @@ export const removeNew: StepHandler = async (ctx) => {
   if (newOnes.length === 0 && ctx.facts.add && !ctx.facts.add.alreadyPresent && ctx.facts.add.path !== 'none')
     throw transient(
       'NEW_CREDENTIAL_NOT_VISIBLE',
-      `Not finished removing yet: Rekey added the new certificate ${ctx.newCert.sha1} (keyId ${ctx.facts.add.keyId ?? 'unknown'}) but a read of the application does not show it (Entra ID may still be replicating the add).`,
+      `Not finished removing yet: Rekey added the new certificate ${ctx.newCert.sha1} (keyId ${ctx.facts.add.keyId ?? 'unknown'}) but a read of ${holderLabel(ctx)} does not show it (Entra ID may still be replicating the add).`,
     );
   if (newOnes.length === 0)
     return {
       message: 'The new credential is not in the tenant; nothing to remove.',
       facts: { rolledBack: { at: ctx.now.toISOString(), removedKeyIds: [] } },
     };
-  if (oldCredentials(view.app?.credentials ?? [], ctx).length === 0) {
+  if (oldCredentials(holderOf(view, ctx)?.credentials ?? [], ctx).length === 0) {
     throw permanent(
       'OLD_CREDENTIAL_MISSING',
-      'Refusing to remove the new credential: the old one is no longer on the application, so the connector would be left without a credential. Retry the rotation instead of rolling back.',
+      `Refusing to remove the new credential: the old one is no longer on ${holderLabel(ctx)}, so the connector would be left without a credential. Retry the rotation instead of rolling back.`,
     );
   }
   const items = await removeCredentials(ctx, (creds) => withSha1(creds, ctx.newCert.sha1));

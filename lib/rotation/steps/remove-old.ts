@@ -2,6 +2,8 @@ import type { ConnectionView, ObservedCredential } from '@/lib/rotation/graph-po
 import type { RotationFacts } from '@/lib/rotation/rotation-facts';
 import {
   heldKeys,
+  holderLabel,
+  holderOf,
   oldCredentials,
   transient,
   withSha1,
@@ -45,13 +47,14 @@ export async function removeCredentials(
 /** Removes the old credential(s). In rotate mode only while the new one is on the application. */
 export const removeOld: StepHandler = async (ctx) => {
   const view = await ctx.graph.readConnection(ctx.connection);
-  if (ctx.plan === 'rotate' && (!view.app || withSha1(view.app.credentials, ctx.newCert.sha1).length === 0)) {
+  const holder = holderOf(view, ctx);
+  if (ctx.plan === 'rotate' && (!holder || withSha1(holder.credentials, ctx.newCert.sha1).length === 0)) {
     // Never compute a removal from a read without the new key: a replica that has not seen the add
     // yet would make "the list minus the old key" drop the new one. Wait (bounded by the retry
     // policy; then the rotation needs attention, the old key still in place).
     throw transient(
       'NEW_CREDENTIAL_NOT_VISIBLE',
-      `Not removing the old credential yet: a read of the application does not show the new certificate ${ctx.newCert.sha1} (Entra ID may still be replicating the add, or it was removed outside Rekey), and the connector must never be left without a credential.`,
+      `Not removing the old credential yet: a read of ${holderLabel(ctx)} does not show the new certificate ${ctx.newCert.sha1} (Entra ID may still be replicating the add, or it was removed outside Rekey), and the connector must never be left without a credential.`,
     );
   }
   const items = await removeCredentials(ctx, (creds) => oldCredentials(creds, ctx), view);

@@ -1,4 +1,4 @@
-import type { StepHandler } from '@/lib/rotation/steps/step-context';
+import { permanent, type StepHandler } from '@/lib/rotation/steps/step-context';
 
 /**
  * Records what a recreated connection needs: display name, required permissions and the app
@@ -6,6 +6,12 @@ import type { StepHandler } from '@/lib/rotation/steps/step-context';
  */
 export const snapshotConnection: StepHandler = async (ctx) => {
   if (ctx.facts.snapshot) return { message: 'The connection was already recorded; keeping that snapshot.' };
+  const appObjectId = ctx.connection.appObjectId;
+  if (!appObjectId)
+    throw permanent(
+      'NOT_RECREATABLE',
+      `${ctx.connectorDisplayName} is the vendor's own multi-tenant application, present in this tenant only as a service principal; Rekey cannot delete and recreate it. Replace its credential instead, or ask the vendor.`,
+    );
   const view = await ctx.graph.readConnection(ctx.connection);
   const at = ctx.now.toISOString();
   if (!view.app) {
@@ -16,7 +22,7 @@ export const snapshotConnection: StepHandler = async (ctx) => {
         snapshot: {
           at,
           appId: ctx.connection.appId,
-          appObjectId: ctx.connection.appObjectId,
+          appObjectId,
           spObjectId: null,
           displayName: ctx.connectorDisplayName,
           requiredResourceAccess: ctx.requiredResourceAccess,

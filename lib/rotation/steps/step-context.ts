@@ -6,6 +6,7 @@ import { RekeyError } from '@/lib/errors';
 import type { PlanName, StepName } from '@/lib/rotation/machine';
 import type {
   ConnectionRef,
+  CredentialOwner,
   ConnectionView,
   HeldKey,
   NewKeyCredential,
@@ -105,6 +106,45 @@ export function requireApp(view: ConnectionView, ctx: StepContext, step: StepNam
     );
   }
   return view.app;
+}
+
+/** The object that holds the connection's credential, as read: the application or (service-principal connectors) the service principal. */
+export interface CredentialHolder {
+  on: CredentialOwner;
+  id: string;
+  credentials: ObservedCredential[];
+  /** "the application" / "the service principal", for messages. */
+  label: string;
+}
+
+export function holderOf(view: ConnectionView, ctx: Pick<StepContext, 'connection'>): CredentialHolder | null {
+  if (ctx.connection.credentialOn === 'servicePrincipal')
+    return view.sp
+      ? { on: 'servicePrincipal', id: view.sp.id, credentials: view.sp.credentials, label: 'the service principal' }
+      : null;
+  return view.app
+    ? { on: 'application', id: view.app.id, credentials: view.app.credentials, label: 'the application' }
+    : null;
+}
+
+/** The holder's label before it is read ("the application" unless the connector is a service principal's). */
+export function holderLabel(ctx: Pick<StepContext, 'connection'>): string {
+  return ctx.connection.credentialOn === 'servicePrincipal' ? 'the service principal' : 'the application';
+}
+
+/** Like requireApp, for the object holding the credential. */
+export function requireHolder(view: ConnectionView, ctx: StepContext, step: StepName): CredentialHolder {
+  if (ctx.connection.credentialOn !== 'servicePrincipal') {
+    const app = requireApp(view, ctx, step);
+    return { on: 'application', id: app.id, credentials: app.credentials, label: 'the application' };
+  }
+  const h = holderOf(view, ctx);
+  if (!h)
+    throw permanent(
+      'SERVICE_PRINCIPAL_NOT_FOUND',
+      `The service principal of ${ctx.connectorDisplayName} (appId ${ctx.connection.appId}) no longer exists in tenant ${ctx.tenant.name ?? ctx.tenant.id}, so ${step} cannot run. The customer must consent to the vendor's app again.`,
+    );
+  return h;
 }
 
 export function heldKeys(ctx: Pick<StepContext, 'oldCert' | 'newCert'>): HeldKey[] {

@@ -1,5 +1,5 @@
 import { isCurrentlyValid } from '@/lib/graph/describe-key-credential';
-import { permanent, requireApp, transient, withSha1, type StepHandler } from '@/lib/rotation/steps/step-context';
+import { permanent, requireHolder, transient, withSha1, type StepHandler } from '@/lib/rotation/steps/step-context';
 
 /**
  * The new credential works: a token request AS the connector with the new key succeeds (when
@@ -8,22 +8,22 @@ import { permanent, requireApp, transient, withSha1, type StepHandler } from '@/
  */
 export const verifyNew: StepHandler = async (ctx) => {
   const view = await ctx.graph.readConnection(ctx.connection);
-  const app = requireApp(view, ctx, 'verify_new');
+  const app = requireHolder(view, ctx, 'verify_new');
   const cred = withSha1(app.credentials, ctx.newCert.sha1)[0];
   if (!cred)
     // A replica may not have seen the add yet; retried with backoff, then the rotation needs attention.
     throw transient(
       'NEW_CREDENTIAL_NOT_VISIBLE',
-      `A read of the application does not show the new certificate ${ctx.newCert.sha1} (Entra ID may still be replicating the add, or it was removed outside Rekey).`,
+      `A read of ${app.label} does not show the new certificate ${ctx.newCert.sha1} (Entra ID may still be replicating the add, or it was removed outside Rekey).`,
     );
   if (!isCurrentlyValid(cred, ctx.now))
     throw permanent(
       'NEW_CREDENTIAL_NOT_VALID',
-      `The new credential (keyId ${cred.keyId}) is on the application but not valid now (${cred.start} – ${cred.end}).`,
+      `The new credential (keyId ${cred.keyId}) is on ${app.label} but not valid now (${cred.start} – ${cred.end}).`,
     );
   if (!ctx.newCert.key) {
     return {
-      message: `The new credential is on the application (keyId ${cred.keyId}, valid until ${cred.end}); Rekey does not hold its private key, so it could not test a sign-in.`,
+      message: `The new credential is on ${app.label} (keyId ${cred.keyId}, valid until ${cred.end}); Rekey does not hold its private key, so it could not test a sign-in.`,
       facts: { verifyNew: { at: ctx.now.toISOString(), method: 'presence', detail: `keyId ${cred.keyId}` } },
     };
   }

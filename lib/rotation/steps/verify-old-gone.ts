@@ -1,5 +1,7 @@
 import {
   credentialList,
+  holderLabel,
+  holderOf,
   oldCredentials,
   transient,
   withSha1,
@@ -24,10 +26,11 @@ export const verifyOldGone: StepHandler = async (ctx) => {
   }
   // The final verification also needs the new key in place: a read without it, or a token request
   // with it refused, is retried with backoff; after the retries the rotation needs attention.
-  if (!view.app || withSha1(view.app.credentials, ctx.newCert.sha1).length === 0) {
+  const holder = holderOf(view, ctx);
+  if (!holder || withSha1(holder.credentials, ctx.newCert.sha1).length === 0) {
     throw transient(
       'NEW_CREDENTIAL_NOT_VISIBLE',
-      `The old credential is gone, but a read of the application does not show the new certificate ${ctx.newCert.sha1} (Entra ID may still be replicating, or it was removed outside Rekey).`,
+      `The old credential is gone, but a read of ${holderLabel(ctx)} does not show the new certificate ${ctx.newCert.sha1} (Entra ID may still be replicating, or it was removed outside Rekey).`,
     );
   }
   if (ctx.newCert.key) {
