@@ -33,6 +33,7 @@ import {
   type StatementStats,
 } from './lib/bench-db';
 import { summarizeProfiles, type ProfileSummary } from './lib/cpu-profile';
+import { campaignEnds, campaignTimelines, formatTimeline } from './lib/rotation-timeline';
 import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -69,6 +70,10 @@ export interface EmergencyCampaignResult {
   database: { statementsPerRotation: number; rowsWrittenPerRotation: number; top: StatementStats['top'] };
   /** The workers' V8 profile (REKEY_BENCH_CPU_PROFILE=<dir>), whole run: self time by component and function. */
   profile: ProfileSummary | null;
+  /** The first baseline rotation's steps and jobs (ms from its creation), and the gaps between rotations. */
+  timeline: string[];
+  /** The campaign: its last rotation's end and the campaign's own end, ms from its start. */
+  ends: { lastRotationFinishedMs: number; campaignFinishedMs: number | null };
   rssMb: { at: number; rssMb: number }[];
   peakRssMb: number;
   targets: { fractionOfIdeal: number; speedup: number; peakRssMb: number };
@@ -360,6 +365,7 @@ export async function run(
       const statements = await readStatementStats(database.url);
       const items = await db.campaignItem.groupBy({ by: ['state'], where: { campaignId: campaign.id }, _count: true });
       return {
+        campaignId: campaign.id,
         wallMs,
         cpuMs,
         items: Object.fromEntries(items.map((i) => [i.state, i._count])) as Record<string, number>,
@@ -379,6 +385,13 @@ export async function run(
     log(
       `emergency-campaign: sequential baseline: ${sample} rotations in ${(baseline.wallMs / 1000).toFixed(1)} s (${JSON.stringify(baseline.items)})`,
     );
+    // Where a sequential rotation's wall time goes: its steps and the jobs between them.
+    const baselineEnds = await campaignEnds(database.url, baseline.campaignId);
+    const timeline = [
+      ...(await campaignTimelines(database.url, baseline.campaignId, 1)).flatMap(formatTimeline),
+      `between rotations (end → next created): ${describeGaps(baselineEnds.gapsMs)}; last rotation finished at +${baselineEnds.lastFinishedMs} ms, campaign at +${baselineEnds.campaignFinishedMs ?? '?'} ms`,
+    ];
+    for (const line of timeline) log(`emergency-campaign: ${line}`);
     const milestones = [600, 1_800, 3_600].filter((x) => x < n).concat([n]);
     const main = await runCampaign(
       'Emergency',
@@ -387,6 +400,7 @@ export async function run(
       milestones,
     );
     log(`emergency-campaign: ${n} rotations in ${(main.wallMs / 1000).toFixed(1)} s (${JSON.stringify(main.items)})`);
+    const mainEnds = await campaignEnds(database.url, main.campaignId);
 
     // Check the end state at the simulator: every campaign app holds exactly the new certificate.
     const newSha1 = sha1(newBuilt.der);
@@ -479,6 +493,8 @@ export async function run(
         top: main.statements.top,
       },
       profile,
+      timeline,
+      ends: { lastRotationFinishedMs: mainEnds.lastFinishedMs, campaignFinishedMs: mainEnds.campaignFinishedMs },
       rssMb: main.rss,
       peakRssMb,
       targets: { fractionOfIdeal: 0.8, speedup: 20, peakRssMb: 400 },
@@ -497,6 +513,12 @@ export async function run(
   }
 }
 
+function describeGaps(gaps: number[]): string {
+  if (gaps.length === 0) return 'none';
+  const sorted = [...gaps].sort((a, b) => a - b);
+  return `median ${sorted[Math.floor(sorted.length / 2)]} ms, max ${sorted[sorted.length - 1]} ms`;
+}
+
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
@@ -508,7 +530,9 @@ export function format(r: EmergencyCampaignResult): string {
     `  ideal rate       ${r.ideal.perSec} rotations/s, bound by ${r.ideal.bindingLimit}`,
     ...r.ideal.candidates.map((c) => `                     ${c.limit}: ${c.perSec}/s`),
     `  achieved         ${r.achievedPerSec} rotations/s = ${r.fractionOfIdeal} of the ideal (target ≥ ${r.targets.fractionOfIdeal})`,
+    ...r.timeline.map((l, i) => `${i === 0 ? '  one rotation     ' : '                   '}${l}`),
     `  sequential       ${r.baseline.sample} rotations one at a time in ${(r.baseline.wallMs / 1000).toFixed(1)} s = ${r.baseline.perRotationMs} ms each → ${(r.baseline.extrapolatedMs / 1000).toFixed(0)} s for ${r.connectors}`,
+    `  campaign end     last rotation finished at ${(r.ends.lastRotationFinishedMs / 1000).toFixed(1)} s, campaign finished at ${r.ends.campaignFinishedMs === null ? '?' : (r.ends.campaignFinishedMs / 1000).toFixed(1)} s`,
     `  speed-up         ${r.speedup}× the sequential baseline (target ≥ ${r.targets.speedup}×)`,
     `  CPU per rotation workers ${r.cpuMsPerRotation.worker} ms, PostgreSQL ${r.cpuMsPerRotation.postgres} ms, simulator (+ bench polling) ${r.cpuMsPerRotation.sim} ms = ${r.cpuMsPerRotation.total} ms (target ≤ 34; 2 cores = 2,000 ms of CPU per second for everything)`,
     `  database         ${r.database.statementsPerRotation} statements (round trips) and ${r.database.rowsWrittenPerRotation} rows written per rotation`,
