@@ -75,16 +75,39 @@ const DEFAULT_MAX_STEPS = 16;
 
 /** Queues the next advance for a rotation inside `tx` (one waiting job per rotation). */
 
+/**
+ * Transient failures that mean Entra has not replicated a write yet (a read or the token endpoint
+ * does not show it): the machine retries these sooner first (RetryPolicy.replicationDelaysMs).
+ */
+export const REPLICATION_CODES: ReadonlySet<string> = new Set([
+  'NEW_CREDENTIAL_NOT_VISIBLE',
+  'OLD_CREDENTIAL_PRESENT',
+  'OLD_CREDENTIAL_STILL_WORKS',
+  'STALE_READ',
+  'AADSTS700027',
+  'NotReplicatedYet',
+]);
+
+function transientEvent(code: string, message: string, jitterMs: number): MachineEvent {
+  return {
+    type: 'step_failed_transient',
+    code,
+    message,
+    jitterMs,
+    ...(REPLICATION_CODES.has(code) ? { replication: true } : {}),
+  };
+}
+
 function toEvent(e: unknown, jitterMs: number): MachineEvent {
   if (e instanceof StepFailure) {
     return e.transient
-      ? { type: 'step_failed_transient', code: e.code, message: e.message, jitterMs }
+      ? transientEvent(e.code, e.message, jitterMs)
       : { type: 'step_failed_permanent', code: e.code, message: e.message };
   }
   if (isRekeyError(e)) {
     const code = e.code === 'GRAPH_ERROR' && typeof e.details?.graphCode === 'string' ? e.details.graphCode : e.code;
     return isTransient(e)
-      ? { type: 'step_failed_transient', code, message: e.message, jitterMs }
+      ? transientEvent(code, e.message, jitterMs)
       : { type: 'step_failed_permanent', code, message: e.message };
   }
   return { type: 'step_failed_permanent', code: 'INTERNAL', message: `Unexpected error: ${describeError(e)}` };
@@ -139,13 +162,23 @@ export async function advanceRotation(
       break;
     }
   }
-  if (value.kind === 'stepped' || value.kind === 'not_due') notifyJobQueued(ROTATION_ADVANCE_QUEUE.name);
+  // Wake this process's worker for the job queued last: now, or when it is due (a short backoff).
+  if (value.kind === 'not_due') notifyJobQueued(ROTATION_ADVANCE_QUEUE.name, value.at);
+  else if (value.kind === 'stepped') notifyJobQueued(ROTATION_ADVANCE_QUEUE.name, prev?.queuedFor ?? undefined);
   return value;
 }
 
 type StepOutcome =
   | Exclude<AdvanceOutcome, { kind: 'stepped' }>
-  | { kind: 'stepped'; step: string; state: string; nextStep: string; goOn: boolean };
+  | {
+      kind: 'stepped';
+      step: string;
+      state: string;
+      nextStep: string;
+      goOn: boolean;
+      /** When the job this step queued is due (null: none queued). */
+      queuedFor: Date | null;
+    };
 
 /**
  * What one run of steps keeps between them: the rotation as last loaded (and the version its last
@@ -219,6 +252,7 @@ async function runOneStep(
     success?.message ??
     (event.type === 'step_failed_transient' || event.type === 'step_failed_permanent' ? event.message : '');
 
+  let queuedFor: Date | null = null;
   const afterCommit: (() => void)[] = [];
   const meta = { now, afterCommit: (fn: () => void) => void afterCommit.push(fn) };
   const ref: RotationRef = {
@@ -313,7 +347,11 @@ async function runOneStep(
           meta,
         );
       if (!goOn)
-        for (const eff of result.effects) if (eff.type === 'enqueue_advance') await enqueueAdvance(tx, r.id, eff.runAt);
+        for (const eff of result.effects)
+          if (eff.type === 'enqueue_advance') {
+            await enqueueAdvance(tx, r.id, eff.runAt);
+            queuedFor = eff.runAt;
+          }
       // A delegated rotation's steps act with the customer admin's token: audited as that admin.
       // The step's event (and the rotation's end) in one append — one chain lock and head read —
       // and last, so the chain lock, which every audited transaction waits for, is held only
@@ -356,5 +394,5 @@ async function runOneStep(
     run.loaded = r;
     run.expectVersion = r.version + 1;
   }
-  return { kind: 'stepped', step: r.step, state: result.state, nextStep: result.step, goOn };
+  return { kind: 'stepped', step: r.step, state: result.state, nextStep: result.step, goOn, queuedFor };
 }
