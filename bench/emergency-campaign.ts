@@ -23,6 +23,7 @@ import type { SimHandle } from '@/sim/server';
 import {
   cpuMsOf,
   isMain,
+  percentile,
   positionalArgs,
   postgresCpuMs,
   readStatementStats,
@@ -67,13 +68,25 @@ export interface EmergencyCampaignResult {
   /** CPU time per rotation in the campaign: the worker process, and the simulator (this process, which also polls the database). */
   cpuMsPerRotation: { worker: number; sim: number; postgres: number; total: number };
   /** What PostgreSQL executed per rotation (pg_stat_statements): statements = client round trips. */
-  database: { statementsPerRotation: number; rowsWrittenPerRotation: number; top: StatementStats['top'] };
+  database: {
+    /** Statements clients sent (round trips), and those run inside them (triggers, foreign-key checks). */
+    statementsPerRotation: number;
+    nestedPerRotation: number;
+    rowsWrittenPerRotation: number;
+    top: StatementStats['top'];
+  };
   /** The workers' V8 profile (REKEY_BENCH_CPU_PROFILE=<dir>), whole run: self time by component and function. */
   profile: ProfileSummary | null;
   /** The first baseline rotation's steps and jobs (ms from its creation), and the gaps between rotations. */
   timeline: string[];
   /** The campaign: its last rotation's end and the campaign's own end, ms from its start. */
-  ends: { lastRotationFinishedMs: number; campaignFinishedMs: number | null };
+  ends: {
+    firstRotationCreatedMs: number;
+    lastRotationCreatedMs: number;
+    lastRotationFinishedMs: number;
+    campaignFinishedMs: number | null;
+    rotationMs: { p50: number; p95: number; max: number };
+  };
   rssMb: { at: number; rssMb: number }[];
   peakRssMb: number;
   targets: { fractionOfIdeal: number; speedup: number; peakRssMb: number };
@@ -489,12 +502,23 @@ export async function run(
       },
       database: {
         statementsPerRotation: round1(main.statements.calls / n),
+        nestedPerRotation: round1(main.statements.nested / n),
         rowsWrittenPerRotation: round1(main.statements.rowsWritten / n),
         top: main.statements.top,
       },
       profile,
       timeline,
-      ends: { lastRotationFinishedMs: mainEnds.lastFinishedMs, campaignFinishedMs: mainEnds.campaignFinishedMs },
+      ends: {
+        firstRotationCreatedMs: mainEnds.firstCreatedMs,
+        lastRotationCreatedMs: mainEnds.lastCreatedMs,
+        lastRotationFinishedMs: mainEnds.lastFinishedMs,
+        campaignFinishedMs: mainEnds.campaignFinishedMs,
+        rotationMs: {
+          p50: percentile(mainEnds.durationsMs, 50),
+          p95: percentile(mainEnds.durationsMs, 95),
+          max: mainEnds.durationsMs[mainEnds.durationsMs.length - 1] ?? 0,
+        },
+      },
       rssMb: main.rss,
       peakRssMb,
       targets: { fractionOfIdeal: 0.8, speedup: 20, peakRssMb: 400 },
@@ -532,11 +556,16 @@ export function format(r: EmergencyCampaignResult): string {
     `  achieved         ${r.achievedPerSec} rotations/s = ${r.fractionOfIdeal} of the ideal (target ≥ ${r.targets.fractionOfIdeal})`,
     ...r.timeline.map((l, i) => `${i === 0 ? '  one rotation     ' : '                   '}${l}`),
     `  sequential       ${r.baseline.sample} rotations one at a time in ${(r.baseline.wallMs / 1000).toFixed(1)} s = ${r.baseline.perRotationMs} ms each → ${(r.baseline.extrapolatedMs / 1000).toFixed(0)} s for ${r.connectors}`,
-    `  campaign end     last rotation finished at ${(r.ends.lastRotationFinishedMs / 1000).toFixed(1)} s, campaign finished at ${r.ends.campaignFinishedMs === null ? '?' : (r.ends.campaignFinishedMs / 1000).toFixed(1)} s`,
+    `  campaign         rotations created from ${(r.ends.firstRotationCreatedMs / 1000).toFixed(1)} s to ${(r.ends.lastRotationCreatedMs / 1000).toFixed(1)} s; each took p50 ${r.ends.rotationMs.p50} ms, p95 ${r.ends.rotationMs.p95} ms, max ${r.ends.rotationMs.max} ms; last finished at ${(r.ends.lastRotationFinishedMs / 1000).toFixed(1)} s, campaign finished at ${r.ends.campaignFinishedMs === null ? '?' : (r.ends.campaignFinishedMs / 1000).toFixed(1)} s`,
     `  speed-up         ${r.speedup}× the sequential baseline (target ≥ ${r.targets.speedup}×)`,
     `  CPU per rotation workers ${r.cpuMsPerRotation.worker} ms, PostgreSQL ${r.cpuMsPerRotation.postgres} ms, simulator (+ bench polling) ${r.cpuMsPerRotation.sim} ms = ${r.cpuMsPerRotation.total} ms (target ≤ 34; 2 cores = 2,000 ms of CPU per second for everything)`,
-    `  database         ${r.database.statementsPerRotation} statements (round trips) and ${r.database.rowsWrittenPerRotation} rows written per rotation`,
-    ...r.database.top.slice(0, 8).map((q) => `                     ${String(q.calls).padStart(7)} × ${q.query}`),
+    `  database         per rotation: ${r.database.statementsPerRotation} statements sent (round trips), ${r.database.nestedPerRotation} run inside them (triggers, foreign-key checks), ${r.database.rowsWrittenPerRotation} rows written`,
+    ...r.database.top
+      .slice(0, 12)
+      .map(
+        (q) =>
+          `                     ${(q.calls / r.connectors).toFixed(2).padStart(6)} × ${q.nested ? '(nested) ' : ''}${q.query}`,
+      ),
     ...(r.profile
       ? [
           `  worker profile   ${r.profile.totalMs} ms sampled in ${r.profile.files} profiles; by component: ${Object.entries(

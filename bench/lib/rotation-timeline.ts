@@ -92,7 +92,15 @@ export async function campaignTimelines(url: string, campaignId: string, limit =
 export async function campaignEnds(
   url: string,
   campaignId: string,
-): Promise<{ firstCreatedMs: number; lastFinishedMs: number; campaignFinishedMs: number | null; gapsMs: number[] }> {
+): Promise<{
+  firstCreatedMs: number;
+  lastCreatedMs: number;
+  lastFinishedMs: number;
+  campaignFinishedMs: number | null;
+  gapsMs: number[];
+  /** Each rotation's creation to finish, sorted. */
+  durationsMs: number[];
+}> {
   const c = new pg_.Client({ connectionString: url });
   await c.connect();
   try {
@@ -111,6 +119,8 @@ export async function campaignEnds(
     const gapsMs = rs.rows.slice(1).map((r, i) => r.createdAt.getTime() - finished[i]!);
     return {
       firstCreatedMs: Math.min(...created) - t0,
+      lastCreatedMs: Math.max(...created) - t0,
+      durationsMs: rs.rows.map((r, i) => finished[i]! - created[i]!).sort((a, b) => a - b),
       lastFinishedMs: Math.max(...finished) - t0,
       campaignFinishedMs: camp.rows[0]!.finishedAt ? camp.rows[0]!.finishedAt.getTime() - t0 : null,
       gapsMs,
