@@ -375,7 +375,7 @@ export async function run(
         sim: (simCpu.user + simCpu.system) / 1000,
         postgres: (await postgresCpuMs(database.url)) - cpu0.postgres,
       };
-      const statements = await readStatementStats(database.url);
+      const statements = await readStatementStats(database.url, { all: true });
       const items = await db.campaignItem.groupBy({ by: ['state'], where: { campaignId: campaign.id }, _count: true });
       return {
         campaignId: campaign.id,
@@ -413,7 +413,18 @@ export async function run(
       milestones,
     );
     log(`emergency-campaign: ${n} rotations in ${(main.wallMs / 1000).toFixed(1)} s (${JSON.stringify(main.items)})`);
+    // REKEY_BENCH_STATEMENTS=<file>: every statement of the campaign, calls per rotation (what to cut next).
+    if (process.env.REKEY_BENCH_STATEMENTS)
+      fs.writeFileSync(
+        process.env.REKEY_BENCH_STATEMENTS,
+        main.statements.top
+          .map((q) => `${(q.calls / n).toFixed(2).padStart(7)}${q.nested ? ' nested' : '       '}  ${q.query}`)
+          .join('\n') + '\n',
+      );
     const mainEnds = await campaignEnds(database.url, main.campaignId);
+    // The campaign's slowest rotation: what held it up.
+    for (const line of (await campaignTimelines(database.url, main.campaignId, 1, 'slowest')).flatMap(formatTimeline))
+      log(`emergency-campaign: slowest: ${line}`);
 
     // Check the end state at the simulator: every campaign app holds exactly the new certificate.
     const newSha1 = sha1(newBuilt.der);
@@ -504,7 +515,7 @@ export async function run(
         statementsPerRotation: round1(main.statements.calls / n),
         nestedPerRotation: round1(main.statements.nested / n),
         rowsWrittenPerRotation: round1(main.statements.rowsWritten / n),
-        top: main.statements.top,
+        top: main.statements.top.slice(0, 16),
       },
       profile,
       timeline,

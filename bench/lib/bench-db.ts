@@ -135,8 +135,8 @@ export async function resetStatementStats(url: string): Promise<void> {
   await c.end();
 }
 
-/** What the server executed since the last reset, with the rows the workload wrote. */
-export async function readStatementStats(url: string): Promise<StatementStats> {
+/** What the server executed since the last reset, with the rows the workload wrote (`all`: every statement, not the top 16). */
+export async function readStatementStats(url: string, opts: { all?: boolean } = {}): Promise<StatementStats> {
   const c = new pg_.Client({ connectionString: url });
   await c.connect();
   const own = `dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`;
@@ -147,8 +147,8 @@ export async function readStatementStats(url: string): Promise<StatementStats> {
        FROM pg_stat_statements WHERE ${own}`,
   );
   const top = await c.query<{ query: string; calls: string; total: number; toplevel: boolean }>(
-    `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 140) AS query, calls, total_exec_time AS total, toplevel
-       FROM pg_stat_statements WHERE ${own} ORDER BY calls DESC LIMIT 16`,
+    `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), ${opts.all ? 400 : 140}) AS query, calls, total_exec_time AS total, toplevel
+       FROM pg_stat_statements WHERE ${own} ORDER BY calls DESC LIMIT ${opts.all ? 500 : 16}`,
   );
   await c.end();
   return {

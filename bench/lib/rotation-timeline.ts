@@ -23,13 +23,19 @@ export interface RotationTimeline {
 
 const ms = (d: Date | null, t0: number) => (d ? d.getTime() - t0 : null);
 
-/** The timeline of each rotation of `campaignId` (oldest first, at most `limit`). */
-export async function campaignTimelines(url: string, campaignId: string, limit = 3): Promise<RotationTimeline[]> {
+/** The timeline of each rotation of `campaignId` (oldest first, or `slowest` first; at most `limit`). */
+export async function campaignTimelines(
+  url: string,
+  campaignId: string,
+  limit = 3,
+  order: 'oldest' | 'slowest' = 'oldest',
+): Promise<RotationTimeline[]> {
   const c = new pg_.Client({ connectionString: url });
   await c.connect();
   try {
     const rotations = await c.query<{ id: string; createdAt: Date; finishedAt: Date | null }>(
-      `SELECT id, "createdAt", "finishedAt" FROM "Rotation" WHERE "campaignId" = $1 ORDER BY "createdAt" LIMIT $2`,
+      `SELECT id, "createdAt", "finishedAt" FROM "Rotation" WHERE "campaignId" = $1
+       ORDER BY ${order === 'slowest' ? `"finishedAt" - "createdAt" DESC NULLS FIRST` : `"createdAt"`} LIMIT $2`,
       [campaignId, limit],
     );
     const out: RotationTimeline[] = [];
