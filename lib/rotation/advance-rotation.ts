@@ -132,6 +132,8 @@ export async function advanceRotation(
     base: deps.graph,
   };
   const steps: string[] = [];
+  /** When the job this run queued last is due (null: it queued none — finished, or waits for a person). */
+  let queued: Date | null = null;
   let prev: Extract<StepOutcome, { kind: 'stepped' }> | null = null;
   let value: AdvanceOutcome;
   for (;;) {
@@ -145,7 +147,9 @@ export async function advanceRotation(
       if (!prev) return { kind: 'busy' };
       // Taken between two steps of this run (a cancel, another worker): whoever holds it goes on
       // from there; a job looks again shortly in case that holder dies before queueing anything.
-      await db.$transaction((tx) => enqueueAdvance(tx, rotationId, new Date(Date.now() + BUSY_RECHECK_MS)));
+      const recheck = new Date(Date.now() + BUSY_RECHECK_MS);
+      await db.$transaction((tx) => enqueueAdvance(tx, rotationId, recheck));
+      queued = recheck;
       value = { kind: 'stepped', step: prev.step, state: prev.state, nextStep: prev.nextStep, steps };
       break;
     }
@@ -157,14 +161,17 @@ export async function advanceRotation(
     }
     steps.push(out.step);
     prev = out;
+    queued = out.queuedFor;
     if (!out.goOn) {
       value = { kind: 'stepped', step: out.step, state: out.state, nextStep: out.nextStep, steps };
       break;
     }
   }
   // Wake this process's worker for the job queued last: now, or when it is due (a short backoff).
+  // A run that queued nothing (the rotation finished or waits for a person) wakes nobody: a fetch
+  // then would find nothing to do.
   if (value.kind === 'not_due') notifyJobQueued(ROTATION_ADVANCE_QUEUE.name, value.at);
-  else if (value.kind === 'stepped') notifyJobQueued(ROTATION_ADVANCE_QUEUE.name, prev?.queuedFor ?? undefined);
+  else if (value.kind === 'stepped' && queued) notifyJobQueued(ROTATION_ADVANCE_QUEUE.name, queued);
   return value;
 }
 
