@@ -175,9 +175,17 @@ describe('the job worker', () => {
         ),
       ),
     ).toBe(true);
-    const rows = await db.$queryRawUnsafe<{ state: string; n: bigint }[]>(
-      `SELECT state::text, count(*) AS n FROM pgboss.job WHERE name = 'test.probe' GROUP BY state`,
+    // Completions are written in batches after the handlers return: wait for the last batch.
+    const states = await until(
+      async () =>
+        (
+          await db.$queryRawUnsafe<{ state: string; n: bigint }[]>(
+            `SELECT state::text, count(*) AS n FROM pgboss.job WHERE name = 'test.probe' GROUP BY state`,
+          )
+        ).map((r) => [r.state, Number(r.n)]),
+      (v) => v.length === 1 && v[0]![0] === 'completed',
+      10_000,
     );
-    expect(rows.map((r) => [r.state, Number(r.n)])).toEqual([['completed', 12]]);
+    expect(states).toEqual([['completed', 12]]);
   });
 });
