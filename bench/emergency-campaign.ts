@@ -23,6 +23,7 @@ import type { SimHandle } from '@/sim/server';
 import {
   cpuMsOf,
   isMain,
+  percentile,
   positionalArgs,
   postgresCpuMs,
   readStatementStats,
@@ -33,6 +34,7 @@ import {
   type StatementStats,
 } from './lib/bench-db';
 import { summarizeProfiles, type ProfileSummary } from './lib/cpu-profile';
+import { campaignEnds, campaignTimelines, formatTimeline } from './lib/rotation-timeline';
 import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -66,9 +68,25 @@ export interface EmergencyCampaignResult {
   /** CPU time per rotation in the campaign: the worker process, and the simulator (this process, which also polls the database). */
   cpuMsPerRotation: { worker: number; sim: number; postgres: number; total: number };
   /** What PostgreSQL executed per rotation (pg_stat_statements): statements = client round trips. */
-  database: { statementsPerRotation: number; rowsWrittenPerRotation: number; top: StatementStats['top'] };
+  database: {
+    /** Statements clients sent (round trips), and those run inside them (triggers, foreign-key checks). */
+    statementsPerRotation: number;
+    nestedPerRotation: number;
+    rowsWrittenPerRotation: number;
+    top: StatementStats['top'];
+  };
   /** The workers' V8 profile (REKEY_BENCH_CPU_PROFILE=<dir>), whole run: self time by component and function. */
   profile: ProfileSummary | null;
+  /** The first baseline rotation's steps and jobs (ms from its creation), and the gaps between rotations. */
+  timeline: string[];
+  /** The campaign: its last rotation's end and the campaign's own end, ms from its start. */
+  ends: {
+    firstRotationCreatedMs: number;
+    lastRotationCreatedMs: number;
+    lastRotationFinishedMs: number;
+    campaignFinishedMs: number | null;
+    rotationMs: { p50: number; p95: number; max: number };
+  };
   rssMb: { at: number; rssMb: number }[];
   peakRssMb: number;
   targets: { fractionOfIdeal: number; speedup: number; peakRssMb: number };
@@ -357,9 +375,10 @@ export async function run(
         sim: (simCpu.user + simCpu.system) / 1000,
         postgres: (await postgresCpuMs(database.url)) - cpu0.postgres,
       };
-      const statements = await readStatementStats(database.url);
+      const statements = await readStatementStats(database.url, { all: true });
       const items = await db.campaignItem.groupBy({ by: ['state'], where: { campaignId: campaign.id }, _count: true });
       return {
+        campaignId: campaign.id,
         wallMs,
         cpuMs,
         items: Object.fromEntries(items.map((i) => [i.state, i._count])) as Record<string, number>,
@@ -379,6 +398,13 @@ export async function run(
     log(
       `emergency-campaign: sequential baseline: ${sample} rotations in ${(baseline.wallMs / 1000).toFixed(1)} s (${JSON.stringify(baseline.items)})`,
     );
+    // Where a sequential rotation's wall time goes: its steps and the jobs between them.
+    const baselineEnds = await campaignEnds(database.url, baseline.campaignId);
+    const timeline = [
+      ...(await campaignTimelines(database.url, baseline.campaignId, 1)).flatMap(formatTimeline),
+      `between rotations (end → next created): ${describeGaps(baselineEnds.gapsMs)}; last rotation finished at +${baselineEnds.lastFinishedMs} ms, campaign at +${baselineEnds.campaignFinishedMs ?? '?'} ms`,
+    ];
+    for (const line of timeline) log(`emergency-campaign: ${line}`);
     const milestones = [600, 1_800, 3_600].filter((x) => x < n).concat([n]);
     const main = await runCampaign(
       'Emergency',
@@ -387,6 +413,18 @@ export async function run(
       milestones,
     );
     log(`emergency-campaign: ${n} rotations in ${(main.wallMs / 1000).toFixed(1)} s (${JSON.stringify(main.items)})`);
+    // REKEY_BENCH_STATEMENTS=<file>: every statement of the campaign, calls per rotation (what to cut next).
+    if (process.env.REKEY_BENCH_STATEMENTS)
+      fs.writeFileSync(
+        process.env.REKEY_BENCH_STATEMENTS,
+        main.statements.top
+          .map((q) => `${(q.calls / n).toFixed(2).padStart(7)}${q.nested ? ' nested' : '       '}  ${q.query}`)
+          .join('\n') + '\n',
+      );
+    const mainEnds = await campaignEnds(database.url, main.campaignId);
+    // The campaign's slowest rotation: what held it up.
+    for (const line of (await campaignTimelines(database.url, main.campaignId, 1, 'slowest')).flatMap(formatTimeline))
+      log(`emergency-campaign: slowest: ${line}`);
 
     // Check the end state at the simulator: every campaign app holds exactly the new certificate.
     const newSha1 = sha1(newBuilt.der);
@@ -475,10 +513,23 @@ export async function run(
       },
       database: {
         statementsPerRotation: round1(main.statements.calls / n),
+        nestedPerRotation: round1(main.statements.nested / n),
         rowsWrittenPerRotation: round1(main.statements.rowsWritten / n),
-        top: main.statements.top,
+        top: main.statements.top.slice(0, 16),
       },
       profile,
+      timeline,
+      ends: {
+        firstRotationCreatedMs: mainEnds.firstCreatedMs,
+        lastRotationCreatedMs: mainEnds.lastCreatedMs,
+        lastRotationFinishedMs: mainEnds.lastFinishedMs,
+        campaignFinishedMs: mainEnds.campaignFinishedMs,
+        rotationMs: {
+          p50: percentile(mainEnds.durationsMs, 50),
+          p95: percentile(mainEnds.durationsMs, 95),
+          max: mainEnds.durationsMs[mainEnds.durationsMs.length - 1] ?? 0,
+        },
+      },
       rssMb: main.rss,
       peakRssMb,
       targets: { fractionOfIdeal: 0.8, speedup: 20, peakRssMb: 400 },
@@ -497,6 +548,12 @@ export async function run(
   }
 }
 
+function describeGaps(gaps: number[]): string {
+  if (gaps.length === 0) return 'none';
+  const sorted = [...gaps].sort((a, b) => a - b);
+  return `median ${sorted[Math.floor(sorted.length / 2)]} ms, max ${sorted[sorted.length - 1]} ms`;
+}
+
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
@@ -508,11 +565,18 @@ export function format(r: EmergencyCampaignResult): string {
     `  ideal rate       ${r.ideal.perSec} rotations/s, bound by ${r.ideal.bindingLimit}`,
     ...r.ideal.candidates.map((c) => `                     ${c.limit}: ${c.perSec}/s`),
     `  achieved         ${r.achievedPerSec} rotations/s = ${r.fractionOfIdeal} of the ideal (target ≥ ${r.targets.fractionOfIdeal})`,
+    ...r.timeline.map((l, i) => `${i === 0 ? '  one rotation     ' : '                   '}${l}`),
     `  sequential       ${r.baseline.sample} rotations one at a time in ${(r.baseline.wallMs / 1000).toFixed(1)} s = ${r.baseline.perRotationMs} ms each → ${(r.baseline.extrapolatedMs / 1000).toFixed(0)} s for ${r.connectors}`,
+    `  campaign         rotations created from ${(r.ends.firstRotationCreatedMs / 1000).toFixed(1)} s to ${(r.ends.lastRotationCreatedMs / 1000).toFixed(1)} s; each took p50 ${r.ends.rotationMs.p50} ms, p95 ${r.ends.rotationMs.p95} ms, max ${r.ends.rotationMs.max} ms; last finished at ${(r.ends.lastRotationFinishedMs / 1000).toFixed(1)} s, campaign finished at ${r.ends.campaignFinishedMs === null ? '?' : (r.ends.campaignFinishedMs / 1000).toFixed(1)} s`,
     `  speed-up         ${r.speedup}× the sequential baseline (target ≥ ${r.targets.speedup}×)`,
     `  CPU per rotation workers ${r.cpuMsPerRotation.worker} ms, PostgreSQL ${r.cpuMsPerRotation.postgres} ms, simulator (+ bench polling) ${r.cpuMsPerRotation.sim} ms = ${r.cpuMsPerRotation.total} ms (target ≤ 34; 2 cores = 2,000 ms of CPU per second for everything)`,
-    `  database         ${r.database.statementsPerRotation} statements (round trips) and ${r.database.rowsWrittenPerRotation} rows written per rotation`,
-    ...r.database.top.slice(0, 8).map((q) => `                     ${String(q.calls).padStart(7)} × ${q.query}`),
+    `  database         per rotation: ${r.database.statementsPerRotation} statements sent (round trips), ${r.database.nestedPerRotation} run inside them (triggers, foreign-key checks), ${r.database.rowsWrittenPerRotation} rows written`,
+    ...r.database.top
+      .slice(0, 12)
+      .map(
+        (q) =>
+          `                     ${(q.calls / r.connectors).toFixed(2).padStart(6)} × ${q.nested ? '(nested) ' : ''}${q.query}`,
+      ),
     ...(r.profile
       ? [
           `  worker profile   ${r.profile.totalMs} ms sampled in ${r.profile.files} profiles; by component: ${Object.entries(

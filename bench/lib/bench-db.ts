@@ -118,11 +118,13 @@ export async function postgresCpuMs(url: string): Promise<number> {
 }
 
 export interface StatementStats {
-  /** Statements the server executed (each one a round trip from a client, BEGIN/COMMIT included). */
+  /** Statements clients sent (each one a round trip, BEGIN/COMMIT included). */
   calls: number;
+  /** Statements run inside others: trigger bodies, foreign-key checks, PL/pgSQL (track = all). */
+  nested: number;
   rowsWritten: number;
-  /** The statements called most, with calls and total execution time. */
-  top: { query: string; calls: number; totalMs: number }[];
+  /** The statements called most (top level and nested), with calls and total execution time. */
+  top: { query: string; calls: number; totalMs: number; nested: boolean }[];
 }
 
 /** Resets pg_stat_statements (needs `statementStats` at start). */
@@ -133,25 +135,32 @@ export async function resetStatementStats(url: string): Promise<void> {
   await c.end();
 }
 
-/** What the server executed since the last reset, with the rows the workload wrote. */
-export async function readStatementStats(url: string): Promise<StatementStats> {
+/** What the server executed since the last reset, with the rows the workload wrote (`all`: every statement, not the top 16). */
+export async function readStatementStats(url: string, opts: { all?: boolean } = {}): Promise<StatementStats> {
   const c = new pg_.Client({ connectionString: url });
   await c.connect();
   const own = `dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`;
-  const sum = await c.query<{ calls: string; written: string }>(
-    `SELECT coalesce(sum(calls), 0) AS calls,
+  const sum = await c.query<{ calls: string; nested: string; written: string }>(
+    `SELECT coalesce(sum(calls) FILTER (WHERE toplevel), 0) AS calls,
+            coalesce(sum(calls) FILTER (WHERE NOT toplevel), 0) AS nested,
             coalesce(sum(rows) FILTER (WHERE query ~* '^\\s*(insert|update|delete|with)'), 0) AS written
        FROM pg_stat_statements WHERE ${own}`,
   );
-  const top = await c.query<{ query: string; calls: string; total: number }>(
-    `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 140) AS query, calls, total_exec_time AS total
-       FROM pg_stat_statements WHERE ${own} ORDER BY calls DESC LIMIT 12`,
+  const top = await c.query<{ query: string; calls: string; total: number; toplevel: boolean }>(
+    `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), ${opts.all ? 400 : 140}) AS query, calls, total_exec_time AS total, toplevel
+       FROM pg_stat_statements WHERE ${own} ORDER BY calls DESC LIMIT ${opts.all ? 500 : 16}`,
   );
   await c.end();
   return {
     calls: Number(sum.rows[0]!.calls),
+    nested: Number(sum.rows[0]!.nested),
     rowsWritten: Number(sum.rows[0]!.written),
-    top: top.rows.map((r) => ({ query: r.query, calls: Number(r.calls), totalMs: Math.round(r.total) })),
+    top: top.rows.map((r) => ({
+      query: r.query,
+      calls: Number(r.calls),
+      totalMs: Math.round(r.total),
+      nested: !r.toplevel,
+    })),
   };
 }
 

@@ -23,7 +23,7 @@ export async function startRekeyWorker(opts: StartRekeyWorkerOptions = {}): Prom
   for (const job of [...ALL_JOBS, ...(opts.jobs ?? [])]) await worker.registerJob(job);
   for (const s of SCHEDULES) await worker.schedule(s);
   await worker.start();
-  setJobNotifier((name) => worker.notify(name));
+  setJobNotifier((name, runAt) => worker.notify(name, runAt));
   if (opts.sweepOnStart ?? true) {
     const { sweepRotations } = await import('@/lib/rotation/sweep-rotations');
     // Several workers may start together; the per-minute sweep covers anything missed here.

@@ -10,7 +10,7 @@ import { startRekeyWorker } from '@/lib/jobs/start-worker';
 import { defineJob } from '@/lib/jobs/job-definition';
 import { enqueue } from '@/lib/jobs/enqueue';
 import { z } from 'zod';
-import type { Worker } from '@/lib/jobs/worker';
+import { createWorker, type Worker } from '@/lib/jobs/worker';
 import { setRotationDeps } from '@/lib/rotation/rotation-deps';
 import { closeLeasePool } from '@/lib/rotation/rotation-lease';
 import { startRotation } from '@/lib/rotation/start-rotation';
@@ -123,6 +123,37 @@ describe('the job worker', () => {
     expect(Number(after[0]?.n)).toBe(1);
   });
 
+  it('runs a job queued for later when it is due, not at its next poll, when told when', async () => {
+    const ran: number[] = [];
+    const laterJob = defineJob<{ n: number }>({
+      name: 'test.later',
+      queue: { policy: 'standard', retryLimit: 0, expireInSeconds: 60 },
+      schema: z.object({ n: z.number().int() }),
+      async handle({ n }) {
+        ran.push(n);
+      },
+    });
+    // Polls once a minute: only the due-time wake can run the job within the wait below.
+    const slow = createWorker({ concurrency: 2, pollingIntervalSeconds: 60, logger: quiet });
+    await slow.registerJob(laterJob);
+    await slow.start();
+    try {
+      // The first fetch at start finds nothing due; then the loop sleeps for its poll.
+      await new Promise((r) => setTimeout(r, 500));
+      const runAt = new Date(Date.now() + 400);
+      await db.$transaction((tx) => enqueue(tx, laterJob, { n: 1 }, { startAfter: runAt }));
+      slow.notify(laterJob.name, runAt);
+      await until(
+        async () => ran.length,
+        (n) => n > 0,
+        20_000,
+      );
+      expect(ran).toEqual([1]);
+    } finally {
+      await slow.stop({ timeoutMs: 5_000 });
+    }
+  });
+
   it('runs up to its concurrency of one job kind at once, fetches again as slots free, and retries a failed job', async () => {
     await db.$transaction(async (tx) => {
       for (let n = 0; n < 12; n++) await enqueue(tx, probeJob, { n, failFirst: n === 3 });
@@ -144,9 +175,17 @@ describe('the job worker', () => {
         ),
       ),
     ).toBe(true);
-    const rows = await db.$queryRawUnsafe<{ state: string; n: bigint }[]>(
-      `SELECT state::text, count(*) AS n FROM pgboss.job WHERE name = 'test.probe' GROUP BY state`,
+    // Completions are written in batches after the handlers return: wait for the last batch.
+    const states = await until(
+      async () =>
+        (
+          await db.$queryRawUnsafe<{ state: string; n: bigint }[]>(
+            `SELECT state::text, count(*) AS n FROM pgboss.job WHERE name = 'test.probe' GROUP BY state`,
+          )
+        ).map((r) => [r.state, Number(r.n)]),
+      (v) => v.length === 1 && v[0]![0] === 'completed',
+      10_000,
     );
-    expect(rows.map((r) => [r.state, Number(r.n)])).toEqual([['completed', 12]]);
+    expect(states).toEqual([['completed', 12]]);
   });
 });

@@ -49,8 +49,11 @@ export interface Worker {
   start(): Promise<void>;
   /** Stops fetching, waits up to `timeoutMs` for running jobs, closes the pool. */
   stop(opts?: { timeoutMs?: number }): Promise<void>;
-  /** Wakes the polling loops of a job now (e.g. after this process queued one). */
-  notify(jobName: string): void;
+  /**
+   * Wakes the polling loop of a job now (e.g. after this process queued one), or at `runAt` for a
+   * job queued to start later (when that is before the loop's next poll).
+   */
+  notify(jobName: string, runAt?: Date): void;
   readonly running: boolean;
 }
 
@@ -74,6 +77,8 @@ interface JobLoop {
   /** Ids of the jobs running now (failed on a stop that times out, so they are retried at once). */
   readonly active: Set<string>;
   wake(): void;
+  /** Wake at `at` (a job queued to start then), unless the loop polls before. */
+  wakeAt(at: number): void;
   stop(): void;
   done: Promise<void>;
   /** Resolves when every completion handed to the batch is written. */
@@ -89,6 +94,10 @@ export const FETCH_COALESCE_MS = 15;
 export const COMPLETE_BATCH_MS = 10;
 /** Polling of a job kind only its cron schedule queues (each such loop was a fetch a second). */
 export const SCHEDULED_POLLING_SECONDS = 10;
+/** A job queued in this process for later is fetched this long after it is due. */
+export const DUE_MARGIN_MS = 20;
+/** Due times a loop remembers (jobs queued for later in this process); later ones wait for the poll. */
+const MAX_DUE_TIMES = 10_000;
 
 function startJobLoop(
   boss: PgBoss,
@@ -107,6 +116,34 @@ function startJobLoop(
   const wake = () => {
     woken = true;
     wakeUp?.();
+  };
+  // Jobs queued by this process to start later: the loop wakes when each is due instead of at
+  // its next poll (a bounded list of due times, earliest first; the poll covers any dropped).
+  const dues: number[] = [];
+  let dueTimer: NodeJS.Timeout | undefined;
+  const armDue = () => {
+    clearTimeout(dueTimer);
+    dueTimer = undefined;
+    if (stopping || dues.length === 0) return;
+    // pg-boss fetches jobs whose start_after < now() by the database's clock: a little after.
+    dueTimer = setTimeout(
+      () => {
+        const now = Date.now();
+        while (dues.length > 0 && dues[0]! <= now) dues.shift();
+        wake();
+        armDue();
+      },
+      Math.max(0, dues[0]! - Date.now()) + DUE_MARGIN_MS,
+    );
+    dueTimer.unref?.();
+  };
+  const wakeAt = (at: number) => {
+    if (stopping) return;
+    let i = dues.length;
+    while (i > 0 && dues[i - 1]! > at) i--;
+    if (i < MAX_DUE_TIMES) dues.splice(i, 0, at);
+    if (dues.length > MAX_DUE_TIMES) dues.length = MAX_DUE_TIMES;
+    if (i === 0) armDue();
   };
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -221,8 +258,10 @@ function startJobLoop(
     running,
     active,
     wake,
+    wakeAt,
     stop() {
       stopping = true;
+      clearTimeout(dueTimer);
       wakeUp?.();
     },
     done,
@@ -318,8 +357,11 @@ export function createWorker(opts: WorkerOptions = {}): Worker {
       await boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
       log.info('stopped');
     },
-    notify(jobName) {
-      loops.get(jobName)?.wake();
+    notify(jobName, runAt) {
+      const loop = loops.get(jobName);
+      if (!loop) return;
+      if (runAt && runAt.getTime() > Date.now()) loop.wakeAt(runAt.getTime());
+      else loop.wake();
     },
   };
 }

@@ -75,16 +75,39 @@ const DEFAULT_MAX_STEPS = 16;
 
 /** Queues the next advance for a rotation inside `tx` (one waiting job per rotation). */
 
+/**
+ * Transient failures that mean Entra has not replicated a write yet (a read or the token endpoint
+ * does not show it): the machine retries these sooner first (RetryPolicy.replicationDelaysMs).
+ */
+export const REPLICATION_CODES: ReadonlySet<string> = new Set([
+  'NEW_CREDENTIAL_NOT_VISIBLE',
+  'OLD_CREDENTIAL_PRESENT',
+  'OLD_CREDENTIAL_STILL_WORKS',
+  'STALE_READ',
+  'AADSTS700027',
+  'NotReplicatedYet',
+]);
+
+function transientEvent(code: string, message: string, jitterMs: number): MachineEvent {
+  return {
+    type: 'step_failed_transient',
+    code,
+    message,
+    jitterMs,
+    ...(REPLICATION_CODES.has(code) ? { replication: true } : {}),
+  };
+}
+
 function toEvent(e: unknown, jitterMs: number): MachineEvent {
   if (e instanceof StepFailure) {
     return e.transient
-      ? { type: 'step_failed_transient', code: e.code, message: e.message, jitterMs }
+      ? transientEvent(e.code, e.message, jitterMs)
       : { type: 'step_failed_permanent', code: e.code, message: e.message };
   }
   if (isRekeyError(e)) {
     const code = e.code === 'GRAPH_ERROR' && typeof e.details?.graphCode === 'string' ? e.details.graphCode : e.code;
     return isTransient(e)
-      ? { type: 'step_failed_transient', code, message: e.message, jitterMs }
+      ? transientEvent(code, e.message, jitterMs)
       : { type: 'step_failed_permanent', code, message: e.message };
   }
   return { type: 'step_failed_permanent', code: 'INTERNAL', message: `Unexpected error: ${describeError(e)}` };
@@ -128,6 +151,8 @@ export async function advanceRotation(
     base: deps.graph,
   };
   const steps: string[] = [];
+  /** When the job this run queued last is due (null: it queued none — finished, or waits for a person). */
+  let queued: Date | null = null;
   let prev: Extract<StepOutcome, { kind: 'stepped' }> | null = null;
   let value: AdvanceOutcome;
   for (;;) {
@@ -141,7 +166,9 @@ export async function advanceRotation(
       if (!prev) return { kind: 'busy' };
       // Taken between two steps of this run (a cancel, another worker): whoever holds it goes on
       // from there; a job looks again shortly in case that holder dies before queueing anything.
-      await db.$transaction((tx) => enqueueAdvance(tx, rotationId, new Date(Date.now() + BUSY_RECHECK_MS)));
+      const recheck = new Date(Date.now() + BUSY_RECHECK_MS);
+      await db.$transaction((tx) => enqueueAdvance(tx, rotationId, recheck));
+      queued = recheck;
       value = { kind: 'stepped', step: prev.step, state: prev.state, nextStep: prev.nextStep, steps };
       break;
     }
@@ -153,18 +180,31 @@ export async function advanceRotation(
     }
     steps.push(out.step);
     prev = out;
+    queued = out.queuedFor;
     if (!out.goOn) {
       value = { kind: 'stepped', step: out.step, state: out.state, nextStep: out.nextStep, steps };
       break;
     }
   }
-  if (value.kind === 'stepped' || value.kind === 'not_due') notifyJobQueued(ROTATION_ADVANCE_QUEUE.name);
+  // Wake this process's worker for the job queued last: now, or when it is due (a short backoff).
+  // A run that queued nothing (the rotation finished or waits for a person) wakes nobody: a fetch
+  // then would find nothing to do.
+  if (value.kind === 'not_due') notifyJobQueued(ROTATION_ADVANCE_QUEUE.name, value.at);
+  else if (value.kind === 'stepped' && queued) notifyJobQueued(ROTATION_ADVANCE_QUEUE.name, queued);
   return value;
 }
 
 type StepOutcome =
   | Exclude<AdvanceOutcome, { kind: 'stepped' }>
-  | { kind: 'stepped'; step: string; state: string; nextStep: string; goOn: boolean };
+  | {
+      kind: 'stepped';
+      step: string;
+      state: string;
+      nextStep: string;
+      goOn: boolean;
+      /** When the job this step queued is due (null: none queued). */
+      queuedFor: Date | null;
+    };
 
 /**
  * What one run of steps keeps between them: the rotation as last loaded (and the version its last
@@ -249,6 +289,7 @@ async function runOneStep(
     success?.message ??
     (event.type === 'step_failed_transient' || event.type === 'step_failed_permanent' ? event.message : '');
 
+  let queuedFor: Date | null = null;
   const afterCommit: (() => void)[] = [];
   const meta = { now, afterCommit: (fn: () => void) => void afterCommit.push(fn) };
   const ref: RotationRef = {
@@ -347,7 +388,11 @@ async function runOneStep(
           meta,
         );
       if (!goOn)
-        for (const eff of result.effects) if (eff.type === 'enqueue_advance') await enqueueAdvance(tx, r.id, eff.runAt);
+        for (const eff of result.effects)
+          if (eff.type === 'enqueue_advance') {
+            await enqueueAdvance(tx, r.id, eff.runAt);
+            queuedFor = eff.runAt;
+          }
       // A delegated rotation's steps act with the customer admin's token: audited as that admin.
       // The step's event (and the rotation's end) in one append — one chain lock and head read —
       // and last, so the chain lock, which every audited transaction waits for, is held only
@@ -390,5 +435,5 @@ async function runOneStep(
     run.loaded = r;
     run.expectVersion = r.version + 1;
   }
-  return { kind: 'stepped', step: r.step, state: result.state, nextStep: result.step, goOn };
+  return { kind: 'stepped', step: r.step, state: result.state, nextStep: result.step, goOn, queuedFor };
 }

@@ -5,6 +5,7 @@ import {
   cancelRefusal,
   planStepsOf,
   canCancel,
+  retryPlan,
   destructiveStepReached,
   transition,
   type MachineEvent,
@@ -594,6 +595,60 @@ describe('backoffMs', () => {
     { name: 'negative jitter is ignored', n: 1, jitter: -500, ms: 1_000 },
   ])('$name', ({ n, jitter, ms }) => {
     expect(backoffMs(n, jitter, policy)).toBe(ms);
+  });
+});
+
+describe('replication lag: sooner retries first, then the whole backoff', () => {
+  const lag: RetryPolicy = { ...policy, replicationDelaysMs: [500, 1_000, 2_000] };
+  const notVisible = (jitterMs = 0): MachineEvent => ({
+    type: 'step_failed_transient',
+    code: 'NEW_CREDENTIAL_NOT_VISIBLE',
+    message: 'A read does not show the new certificate.',
+    jitterMs,
+    replication: true,
+  });
+
+  it('waits the short delays, then the backoff from its base, with all its attempts on top', () => {
+    const waits: number[] = [];
+    let st = s('rotate', 'remove_old');
+    for (;;) {
+      const r = transition(st, notVisible(), now, lag);
+      if (!r.ok) throw new Error(r.reason);
+      if (r.state !== 'WAITING') {
+        expect(r.state).toBe('NEEDS_ATTENTION');
+        expect(r.attempts).toBe(policy.maxAttempts + 3);
+        break;
+      }
+      waits.push(r.nextAttemptAt!.getTime() - now.getTime());
+      st = { ...st, state: r.state, attempts: r.attempts };
+    }
+    // Without the short delays: 1 s, 2 s, 4 s and then needs attention — the same waits follow them.
+    expect(waits).toEqual([500, 1_000, 2_000, 1_000, 2_000, 4_000]);
+  });
+
+  it('is never less patient than the backoff alone', () => {
+    const total = (p: RetryPolicy, replication: boolean) => {
+      let sum = 0;
+      for (let n = 1; n < retryPlan(n, 0, p, replication).maxAttempts; n++)
+        sum += retryPlan(n, 0, p, replication).delayMs;
+      return sum;
+    };
+    expect(total(lag, true)).toBeGreaterThan(total(policy, false));
+    expect(total(lag, false)).toBe(total(policy, false));
+  });
+
+  it('keeps jitter to a fifth of a short delay, and other failures use the backoff', () => {
+    expect(retryPlan(1, 900, lag, true).delayMs).toBe(600);
+    expect(retryPlan(1, 900, lag, false)).toEqual({ delayMs: 1_900, maxAttempts: policy.maxAttempts });
+    const r = transition(s('rotate', 'verify_new'), transient(), now, lag);
+    expect(r.ok && r.nextAttemptAt).toEqual(at(1_000));
+  });
+
+  it('gives up on verify_new after all the attempts by rolling back', () => {
+    const r = transition(s('rotate', 'verify_new', 'WAITING', policy.maxAttempts + 2), notVisible(), now, lag);
+    expect(r.ok && [r.state, r.step]).toEqual(['RUNNING', 'rollback_remove_new']);
+    const before = transition(s('rotate', 'verify_new', 'WAITING', policy.maxAttempts + 1), notVisible(), now, lag);
+    expect(before.ok && before.state).toBe('WAITING');
   });
 });
 

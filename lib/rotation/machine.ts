@@ -114,9 +114,21 @@ export interface RetryPolicy {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * Entra has not replicated a write yet (a read or the token endpoint does not show it): the
+   * first attempts wait these delays — a replica usually catches up within a second — and only
+   * then the backoff above, with all of its attempts still to come. A rotation is never less
+   * patient with the lag than without these; it only looks again sooner.
+   */
+  replicationDelaysMs?: readonly number[];
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 5_000, maxDelayMs: 5 * 60_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 6,
+  baseDelayMs: 5_000,
+  maxDelayMs: 5 * 60_000,
+  replicationDelaysMs: [500, 1_000, 2_000],
+};
 
 /** What the machine needs to know about a rotation. */
 export interface MachineState {
@@ -141,7 +153,8 @@ export type MachineEvent =
   | { type: 'step_succeeded'; plan?: PlanName }
   /** The step's condition is not met yet (await_cutover): run it again at `recheckAt`, no attempt counted. */
   | { type: 'step_waiting'; recheckAt: Date }
-  | ({ type: 'step_failed_transient'; jitterMs: number } & StepError)
+  /** `replication`: Entra has not replicated a write yet (retried sooner first, RetryPolicy.replicationDelaysMs). */
+  | ({ type: 'step_failed_transient'; jitterMs: number; replication?: boolean } & StepError)
   | ({ type: 'step_failed_permanent' } & StepError)
   | { type: 'cancel' }
   | { type: 'retry' };
@@ -206,6 +219,31 @@ export function destructiveStepReached(s: Pick<MachineState, 'plan' | 'step'>): 
 export function backoffMs(failedAttempts: number, jitterMs: number, policy: RetryPolicy): number {
   const exp = policy.baseDelayMs * 2 ** Math.max(0, failedAttempts - 1);
   return Math.min(policy.maxDelayMs, exp) + Math.max(0, jitterMs);
+}
+
+/**
+ * The wait before the next attempt and how many attempts the step gets, after `failedAttempts`
+ * failures of which the last was `replication` (Entra has not replicated a write yet) or not:
+ * replication failures first wait `replicationDelaysMs` (jitter at most a fifth of each), then
+ * the exponential backoff with its `maxAttempts` attempts on top.
+ */
+export function retryPlan(
+  failedAttempts: number,
+  jitterMs: number,
+  policy: RetryPolicy,
+  replication: boolean,
+): { delayMs: number; maxAttempts: number } {
+  const fast = replication ? (policy.replicationDelaysMs ?? []) : [];
+  const quick = fast[failedAttempts - 1];
+  if (quick !== undefined)
+    return {
+      delayMs: quick + Math.min(Math.max(0, jitterMs), Math.floor(quick / 5)),
+      maxAttempts: policy.maxAttempts + fast.length,
+    };
+  return {
+    delayMs: backoffMs(failedAttempts - fast.length, jitterMs, policy),
+    maxAttempts: policy.maxAttempts + fast.length,
+  };
 }
 
 // ─── Cancel rules: ordered checks, first hit wins ────────────────────────────────────────
@@ -414,13 +452,14 @@ export function transition(
         return refuse(`A step result arrived while the rotation is ${s.state}; it is ignored.`);
       }
       const attempts = s.attempts + 1;
-      if (attempts >= policy.maxAttempts) {
+      const retry = retryPlan(attempts, event.jitterMs, policy, event.replication === true);
+      if (attempts >= retry.maxAttempts) {
         const prefix = `Gave up after ${attempts} attempts. `;
         if (s.step === 'verify_new') return verifyNewGaveUp(s, now, attempts, event, prefix);
         return needsAttention(s, attempts, event, prefix);
       }
       const effects: Effect[] = s.state === 'PENDING' ? [{ type: 'mark_started' }] : [];
-      const runAt = new Date(now.getTime() + backoffMs(attempts, event.jitterMs, policy));
+      const runAt = new Date(now.getTime() + retry.delayMs);
       return {
         ok: true,
         state: 'WAITING',
@@ -430,7 +469,7 @@ export function transition(
         nextAttemptAt: runAt,
         error: {
           code: event.code,
-          message: `${event.message} Rekey will try again at ${runAt.toISOString()} (attempt ${attempts + 1} of ${policy.maxAttempts}).`,
+          message: `${event.message} Rekey will try again at ${runAt.toISOString()} (attempt ${attempts + 1} of ${retry.maxAttempts}).`,
         },
         effects: [...effects, { type: 'enqueue_advance', runAt }],
       };
