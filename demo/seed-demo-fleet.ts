@@ -82,6 +82,9 @@ export async function seedDemoFleet(db: Db, manifestPath: string, now = new Date
 }
 
 const SUBJECT = 'Onboarding the demo fleet';
+/** Phases before the onboarding's own steps (the banner words them; lib/ops/onboarding-progress.ts). */
+const IMPORTING = 'importing tenants';
+const WAITING = 'waiting to start';
 const ONBOARDING_STEPS = 3;
 
 /**
@@ -95,6 +98,9 @@ export async function seedDemoEssentials(
   now = new Date(),
 ): Promise<Omit<DemoSeedResult, 'connectors'>> {
   const m = readManifest(manifestPath);
+  // First, so the dashboard (already starting beside this) shows the banner during the import.
+  const tracker = trackOnboarding(db, { subject: SUBJECT, steps: ONBOARDING_STEPS });
+  await tracker.phase(IMPORTING, m.tenants.length);
 
   // 1. The vendor's certificates, with the private keys the vendor holds (sealed by the vault),
   //    and a replacement certificate per region for remediation campaigns.
@@ -195,7 +201,7 @@ export async function seedDemoEssentials(
     });
   }
 
-  await trackOnboarding(db, { subject: SUBJECT, steps: ONBOARDING_STEPS }).phase('waiting to start', tenants.length);
+  await trackOnboarding(db, { subject: SUBJECT, steps: ONBOARDING_STEPS }).phase(WAITING, tenants.length);
   return { tenants: tenants.length, certificates, users: m.users.length };
 }
 
