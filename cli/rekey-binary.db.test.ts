@@ -330,6 +330,31 @@ describe('tenant CSVs through the binary', () => {
   });
 });
 
+describe('progress of long steps through the binary', () => {
+  it('consent checks and discovery of every tenant print done / total on stderr; --json stdout stays one document', async () => {
+    const tenants = [0, 1, 2].map((i) => gs.makeTenant({ name: `Progress ${i}` }));
+    const csv = write('progress.csv', `tenant,name\n${tenants.map((t) => `${t.id},${t.name}`).join('\n')}\n`);
+    expect((await rekey(['tenants', 'import', csv, '--json'], withDb(simEnv))).code).toBe(0);
+    const total = await db.tenant.count();
+
+    const consent = await rekey(['tenants', 'consent', '--all', '--json'], withDb(simEnv));
+    const answer = JSON.parse(consent.stdout) as { results: { tenantId: string; state: string }[] };
+    expect(answer.results).toHaveLength(total);
+    const lines = consent.stderr.trim().split('\n');
+    // Not a terminal: plain lines, the first and the last (no carriage returns).
+    expect(lines[0]).toBe(`consent checks: 0 of ${total}`);
+    expect(lines.at(-1)).toMatch(new RegExp(`^consent checks: ${total} of ${total} in .+ \\([0-9.]+/s\\)$`));
+    expect(consent.stderr).not.toMatch(/\r/);
+    // The checks really ran: every imported tenant has its state stored.
+    expect(await db.tenant.count({ where: { consentCheckedAt: null } })).toBe(0);
+
+    const scan = await rekey(['tenants', 'scan', '--all', '--json'], withDb(simEnv));
+    expect(JSON.parse(scan.stdout)).toMatchObject({ results: expect.any(Array) });
+    expect(scan.stderr).toMatch(/^discovery scans: 0 of \d+\n/);
+    expect(scan.stderr).toMatch(/discovery scans: (\d+) of \1 in /);
+  });
+});
+
 describe('beside a running npm start (runtime description)', () => {
   /** What npm start writes: the database URL without its password, and the file that holds it. */
   function describeStack(dir: string, pid: number, extra: Partial<RuntimeDescription> = {}): void {

@@ -16,7 +16,7 @@ import { createAdvisory } from '@/lib/detection/create-advisory';
 import { reclassifyConnectors } from '@/lib/detection/reclassify-connectors';
 import { scanSignIns } from '@/lib/detection/scan-sign-ins';
 import { mapAdaptive, mapPool } from '@/lib/detection/detection-context';
-import { getGraphEnvironment } from '@/lib/graph/graph-environment';
+import { fleetRunLimits } from '@/lib/graph/graph-environment';
 import { checkTenantConsent } from '@/lib/tenants/check-tenant-consent';
 import { importTenants } from '@/lib/tenants/import-tenants';
 import { scanTenant } from '@/lib/tenants/scan-tenant';
@@ -25,6 +25,7 @@ import {
   isUnfinished,
   readOnboardingProgress,
   trackOnboarding,
+  type PhaseDisplay,
   type ProgressTracker,
 } from '@/lib/ops/onboarding-progress';
 import { sealForCertificate } from '@/lib/vault/key-ring';
@@ -81,9 +82,10 @@ export async function seedDemoFleet(db: Db, manifestPath: string, now = new Date
 }
 
 const SUBJECT = 'Onboarding the demo fleet';
+/** Phases before the onboarding's own steps (the banner words them; lib/ops/onboarding-progress.ts). */
+const IMPORTING = 'importing tenants';
+const WAITING = 'waiting to start';
 const ONBOARDING_STEPS = 3;
-/** The Prisma pool size of this process (lib/db.ts: REKEY_DB_POOL, default 10). */
-const dbPoolSize = () => Number(process.env.REKEY_DB_POOL ?? 10);
 
 /**
  * What the dashboard needs before it can serve anyone (seconds even for 10,000 tenants): the
@@ -96,6 +98,9 @@ export async function seedDemoEssentials(
   now = new Date(),
 ): Promise<Omit<DemoSeedResult, 'connectors'>> {
   const m = readManifest(manifestPath);
+  // First, so the dashboard (already starting beside this) shows the banner during the import.
+  const tracker = trackOnboarding(db, { subject: SUBJECT, steps: ONBOARDING_STEPS });
+  await tracker.phase(IMPORTING, m.tenants.length);
 
   // 1. The vendor's certificates, with the private keys the vendor holds (sealed by the vault),
   //    and a replacement certificate per region for remediation campaigns.
@@ -196,7 +201,7 @@ export async function seedDemoEssentials(
     });
   }
 
-  await trackOnboarding(db, { subject: SUBJECT, steps: ONBOARDING_STEPS }).phase('waiting to start', tenants.length);
+  await trackOnboarding(db, { subject: SUBJECT, steps: ONBOARDING_STEPS }).phase(WAITING, tenants.length);
   return { tenants: tenants.length, certificates, users: m.users.length };
 }
 
@@ -213,11 +218,16 @@ export async function demoOnboardingPending(db: Db): Promise<boolean> {
 export async function onboardDemoFleet(
   db: Db,
   manifestPath: string,
-  opts: { now?: Date; say?: (line: string) => void } = {},
+  opts: { now?: Date; say?: (line: string) => void; display?: (label: string, total: number) => PhaseDisplay } = {},
 ): Promise<void> {
   const m = readManifest(manifestPath);
   const now = opts.now ?? new Date();
-  const progress = trackOnboarding(db, { subject: SUBJECT, steps: ONBOARDING_STEPS, say: opts.say });
+  const progress = trackOnboarding(db, {
+    subject: SUBJECT,
+    steps: ONBOARDING_STEPS,
+    say: opts.say,
+    display: opts.display,
+  });
   try {
     await onboardPhases(db, m, now, progress, opts.say);
   } catch (e) {
@@ -238,8 +248,7 @@ async function onboardPhases(
   // Each tenant's consent check and discovery scan run back to back, so the scan reuses the token
   // the check acquired (a phase per kind would outrun the token cache at fleet scale). How many
   // tenants are in flight is bounded by what Graph and the gateway's budgets admit (mapAdaptive).
-  const { gateway } = getGraphEnvironment();
-  const pressure = () => gateway.counters.throttled + gateway.counters.budgetWaits;
+  const { pressure, max } = fleetRunLimits();
   const ctx = createUseCaseContext({ actor: ACTOR, now });
   await progress.phase('consent checks and discovery scans', tenants.length);
   const onboardTenant = async (t: { id: string }) => {
@@ -258,7 +267,7 @@ async function onboardPhases(
     // In flight: never more than the database pool (each tenant's writes take a connection).
     {
       start: 8,
-      max: Math.min(gateway.limits.globalConcurrency, dbPoolSize()),
+      max,
       pressure,
       onDone: () => progress.tick(),
     },
@@ -292,7 +301,7 @@ async function onboardPhases(
     { all: true },
     {
       concurrency: 8,
-      maxConcurrency: gateway.limits.globalConcurrency,
+      maxConcurrency: max,
       pressure,
       progress: {
         start: (total) => (signInPhase = progress.phase('sign-in evidence scans', total)),

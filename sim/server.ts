@@ -100,6 +100,11 @@ export interface StartSimulatorOptions {
   replication?: Partial<ReplicationConfig>;
   /** Log one line per request to stdout. */
   log?: boolean;
+  /**
+   * Told of every request when its answer is sent (tests count what Rekey asks for: a `$batch`'s
+   * items are in `body`).
+   */
+  onRequest?: (r: { method: string; path: string; status: number; body: string }) => void;
   /** National-cloud hosts the simulator impersonates (issuer/aud/@odata.context strings). */
   loginHost?: string;
   graphHost?: string;
@@ -406,7 +411,10 @@ export async function startSimulator(opts: StartSimulatorOptions = {}): Promise<
     const p = u.pathname;
     const method = (req.method ?? 'GET').toUpperCase();
     const body = await readBody(req);
-    res.on('finish', () => log(`${method} ${p} -> ${res.statusCode} (${Date.now() - started} ms)`));
+    res.on('finish', () => {
+      log(`${method} ${p} -> ${res.statusCode} (${Date.now() - started} ms)`);
+      opts.onRequest?.({ method, path: u.pathname + u.search, status: res.statusCode, body: body.toString('utf8') });
+    });
 
     if (p.startsWith('/_sim/') || p === '/_sim') {
       send(res, await handleControl(handle_, method, p, u.searchParams, body), {});

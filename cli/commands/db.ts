@@ -1,4 +1,5 @@
 import { EXIT, type Command } from '../command';
+import { startProgress } from '../progress';
 import { withRuntime } from '../session';
 
 export const dbCommands: Command[] = [
@@ -51,7 +52,11 @@ export const dbCommands: Command[] = [
         const manifestPath = process.env.REKEY_DEMO_MANIFEST;
         const demo = await import('@/demo/seed-demo-fleet');
         if (!manifestPath || !(await demo.demoOnboardingPending(ctx.db))) return false;
-        await demo.onboardDemoFleet(ctx.db, manifestPath, { say: values.json ? undefined : (line) => io.err(line) });
+        // Progress on stderr in both modes (stdout keeps only the --json answer).
+        await demo.onboardDemoFleet(ctx.db, manifestPath, {
+          say: values.json ? undefined : (line) => io.err(line),
+          display: (label, total) => startProgress(label, total),
+        });
         return true;
       });
       if (values.json) io.out(JSON.stringify({ ok: true, onboarded: ran }));

@@ -5,7 +5,9 @@
  * Exit 1 when a tenant could not be read (the output names it and why).
  */
 import { EXIT, UsageError, type CliIO, type Command } from '../command';
+import type { ScanOptions } from '@/lib/detection/detection-context';
 import type { ScanSelection } from '@/lib/detection/select-scan-tenants';
+import { startProgress, type CliProgress } from '../progress';
 import { withRuntime } from '../session';
 import { asSystem } from '@/lib/use-case';
 
@@ -21,13 +23,30 @@ function selection(values: Values): ScanSelection {
   return { tenantIds: tenants };
 }
 
+/** Progress on stderr (done / total, rate, time left) and tenants in flight adapted to Graph's budgets. */
+async function scanOptions(label: string): Promise<ScanOptions> {
+  const { pressure, max } = (await import('@/lib/graph/graph-environment')).fleetRunLimits();
+  let progress: CliProgress | undefined;
+  return {
+    concurrency: 8,
+    pressure,
+    maxConcurrency: max,
+    progress: {
+      start: (total) => {
+        if (total > 1) progress = startProgress(label, total);
+      },
+      tick: () => progress?.tick(),
+    },
+  };
+}
+
 const options = { tenant: { type: 'string' as const, multiple: true }, all: { type: 'boolean' as const } };
 
 async function drift(values: Values, io: CliIO): Promise<number> {
   const sel = selection(values);
   const r = await withRuntime(values, async (ctx) => {
     const { scanDrift } = await import('@/lib/detection/scan-drift');
-    return scanDrift(asSystem(ctx), sel);
+    return scanDrift(asSystem(ctx), sel, await scanOptions('drift scans'));
   });
   if (values.json) io.out(JSON.stringify({ ok: r.failedTenants === 0, ...r }));
   else {
@@ -52,7 +71,7 @@ async function signins(values: Values, io: CliIO): Promise<number> {
   const sel = selection(values);
   const r = await withRuntime(values, async (ctx) => {
     const { scanSignIns } = await import('@/lib/detection/scan-sign-ins');
-    return scanSignIns(asSystem(ctx), sel);
+    return scanSignIns(asSystem(ctx), sel, await scanOptions('sign-in scans'));
   });
   if (values.json) io.out(JSON.stringify({ ok: r.unavailableTenants.length === 0, ...r }));
   else {

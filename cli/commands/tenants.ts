@@ -5,11 +5,14 @@
 import { readFile, stat } from 'node:fs/promises';
 import { EXIT, RekeyError, UsageError, str, type Command, type Values } from '../command';
 import { day, emitRows, iso, listOptions, outputMode, pagesOf, formatTable, type Column } from '../output';
+import { startProgress, type CliProgress } from '../progress';
 import { asOption, withRuntime, type CliContext } from '../session';
 import type { TenantRow } from '@/lib/fleet/list-tenants';
 import type { ImportTenantsResult } from '@/lib/tenants/import-tenants';
 import { CONNECTOR_STATUS_VALUES, TENANT_ACCESS_VALUES, type TenantAccess } from '@/lib/fleet/statuses';
 import { asSystem } from '@/lib/use-case';
+
+const fleetLimits = async () => (await import('@/lib/graph/graph-environment')).fleetRunLimits();
 
 async function tenantIdArg(value: unknown): Promise<string> {
   if (typeof value !== 'string' || !value)
@@ -237,8 +240,15 @@ export const tenantCommands: Command[] = [
         const ids = values.all
           ? (await ctx.db.tenant.findMany({ select: { id: true }, orderBy: { displayName: 'asc' } })).map((t) => t.id)
           : [await tenantIdArg(values.tenant)];
-        const out = [];
-        for (const id of ids) out.push(await checkTenantConsent(asSystem(ctx), { tenantId: id }));
+        if (ids.length === 1) return [await checkTenantConsent(asSystem(ctx), { tenantId: ids[0]! })];
+        // A fleet: as many tenants in flight as Graph's budgets admit (never more than the database pool).
+        const { mapAdaptive } = await import('@/lib/detection/detection-context');
+        const { pressure, max } = await fleetLimits();
+        const progress = startProgress('consent checks', ids.length);
+        const out = await mapAdaptive(ids, { start: 8, max, pressure, onDone: () => progress.tick() }, (id) =>
+          checkTenantConsent(asSystem(ctx), { tenantId: id }),
+        );
+        progress.end();
         return out;
       });
       if (values.json) io.out(JSON.stringify({ ok: results.every((r) => r.state === 'consented'), results }));
@@ -257,25 +267,36 @@ export const tenantCommands: Command[] = [
     options: { tenant: { type: 'string' }, all: { type: 'boolean' }, concurrency: { type: 'string' } },
     async run({ values }, io) {
       if (Boolean(values.tenant) === Boolean(values.all)) throw new UsageError('give either --tenant ID or --all');
-      const concurrency = values.concurrency === undefined ? 8 : Number(values.concurrency);
-      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)
+      const fixed = values.concurrency === undefined ? null : Number(values.concurrency);
+      if (fixed !== null && (!Number.isInteger(fixed) || fixed < 1 || fixed > 256))
         throw new UsageError('--concurrency must be an integer from 1 to 256');
       const results = await withRuntime(values, async (ctx) => {
         const { scanAllTenants } = await import('@/lib/tenants/scan-all-tenants');
         const tenantIds = values.tenant ? [await tenantIdArg(values.tenant)] : undefined;
-        return scanAllTenants(asSystem(ctx), {
-          concurrency,
+        // Without --concurrency: adaptive under Graph's budgets, as the onboarding runs.
+        const adaptive = fixed === null ? await fleetLimits() : null;
+        let progress: CliProgress | undefined;
+        const outcomes = await scanAllTenants(asSystem(ctx), {
+          concurrency: fixed ?? 8,
+          ...(adaptive ? { pressure: adaptive.pressure, maxConcurrency: adaptive.max } : {}),
           tenantIds,
           skipNotConsented: !tenantIds,
-          onResult: values.json
-            ? undefined
-            : (r) =>
-                io.err(
-                  r.ok
-                    ? `${r.name}: ${r.summary.connectors} connector(s), ${r.summary.credentials} credential(s), ${r.summary.changes.length} change(s)`
-                    : `${r.name}: ${r.code} ${r.message}`,
-                ),
+          onStart: (total) => {
+            if (!tenantIds) progress = startProgress('discovery scans', total);
+          },
+          onResult: (r) => {
+            progress?.tick();
+            // Per-tenant lines for people; a fleet-wide run keeps only the failures (and the progress line).
+            if (values.json || (progress && r.ok)) return;
+            io.err(
+              r.ok
+                ? `${r.name}: ${r.summary.connectors} connector(s), ${r.summary.credentials} credential(s), ${r.summary.changes.length} change(s)`
+                : `${r.name}: ${r.code} ${r.message}`,
+            );
+          },
         });
+        progress?.end();
+        return outcomes;
       });
       const failed = results.filter((r) => !r.ok).length;
       if (values.json) io.out(JSON.stringify({ ok: failed === 0, results }));

@@ -55,7 +55,11 @@ export function AppShell({ user, theme, navBadges, children }: AppShellProps) {
             <UserMenu user={user} />
           </div>
         </header>
-        <main id="main" tabIndex={-1} className="flex-1 px-4 py-6 outline-none lg:px-8">
+        {/*
+          scroll-margin = the sticky header's height (two rows below sm): the skip link and #main
+          scroll main's top below the header, not under it (the first thing in main is the banner).
+        */}
+        <main id="main" tabIndex={-1} className="flex-1 scroll-mt-28 px-4 py-6 outline-none sm:scroll-mt-14 lg:px-8">
           <div className="mx-auto w-full max-w-[1440px]">{children}</div>
         </main>
       </div>

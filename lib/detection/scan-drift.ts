@@ -16,7 +16,7 @@ import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import type { Prisma } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
 import { computeDrift, toDriftDetail, type DriftDetail } from '@/lib/detection/compute-drift';
-import { mapPool, type ScanOptions } from '@/lib/detection/detection-context';
+import { mapAdaptive, type ScanOptions } from '@/lib/detection/detection-context';
 import { callerOf, type UseCaseContext } from '@/lib/use-case';
 import {
   factsFromObserved,
@@ -200,7 +200,17 @@ export async function scanDrift(
 ): Promise<ScanDriftResult> {
   const { db } = ctx;
   const tenants = await selectScanTenants(db, callerOf(ctx), selection, { connectors: { some: {} } });
-  const results = await mapPool(tenants, opts.concurrency ?? 8, (t) => scanTenant(t, ctx));
+  await opts.progress?.start(tenants.length);
+  const results = await mapAdaptive(
+    tenants,
+    {
+      start: opts.concurrency ?? 8,
+      max: opts.pressure ? opts.maxConcurrency : (opts.concurrency ?? 8),
+      pressure: opts.pressure ?? (() => 0),
+      onDone: () => opts.progress?.tick(),
+    },
+    (t) => scanTenant(t, ctx),
+  );
   return {
     tenants: results,
     scannedConnectors: results.reduce((n, r) => n + r.connectors.filter((c) => c.ok).length, 0),

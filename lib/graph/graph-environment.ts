@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { RekeyError } from '@/lib/errors';
 import { defaultPublicUrl, env } from '@/lib/env';
-import { createGraphGateway, type GraphGateway, type GraphLimits } from '@/lib/graph/graph-gateway';
+import { createGraphGateway, pressureOf, type GraphGateway, type GraphLimits } from '@/lib/graph/graph-gateway';
 import { createTokenProvider } from '@/lib/graph/token-provider';
 
 export interface GraphEnvironment {
@@ -76,4 +76,16 @@ export function getGraphEnvironment(): GraphEnvironment {
 /** For tests and for a configuration change. */
 export function resetGraphEnvironment(): void {
   cached = undefined;
+}
+
+/**
+ * How a fleet-wide run (consent checks, discovery, sign-in and drift scans of every tenant) keeps
+ * tenants in flight: adapted to Graph's throttling and the gateway's budget waits (mapAdaptive),
+ * up to the gateway's global concurrency and never more than this process's database pool
+ * (REKEY_DB_POOL, default 10: each tenant's writes take a connection).
+ */
+export function fleetRunLimits(): { pressure: () => number; max: number } {
+  const { gateway } = getGraphEnvironment();
+  const pool = Number(process.env.REKEY_DB_POOL ?? 10);
+  return { pressure: pressureOf(gateway), max: Math.max(1, Math.min(gateway.limits.globalConcurrency, pool)) };
 }

@@ -140,6 +140,14 @@ export interface GatewayCounters {
   tokenRefreshes: number;
 }
 
+/**
+ * A running count of the gateway's signs of saturation — throttled answers plus waits for a
+ * client-side budget — for callers that adapt how many tenants they keep in flight (mapAdaptive).
+ */
+export function pressureOf(gateway: Pick<GraphGateway, 'counters'>): () => number {
+  return () => gateway.counters.throttled + gateway.counters.budgetWaits;
+}
+
 export interface GraphGateway {
   readonly tokenProvider: TokenProvider;
   readonly graphEndpoint: string;

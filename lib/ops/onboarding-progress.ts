@@ -79,13 +79,27 @@ export interface ProgressTracker {
   fail(error: string): Promise<void>;
 }
 
+/** A terminal's progress display for one phase (the CLI's: one updating line on a TTY). */
+export interface PhaseDisplay {
+  tick(): void;
+  end(): void;
+}
+
 /**
  * Records progress in the Setting row (at most every `everyMs`) and prints a line per phase and
- * every `printEveryMs` through `say`. Writes never overlap; the last one always lands.
+ * every `printEveryMs` through `say` — or, given `display`, hands each phase's ticks to the display
+ * it opens. Writes never overlap; the last one always lands.
  */
 export function trackOnboarding(
   db: Db,
-  opts: { subject: string; steps: number; say?: (line: string) => void; everyMs?: number; printEveryMs?: number },
+  opts: {
+    subject: string;
+    steps: number;
+    say?: (line: string) => void;
+    display?: (label: string, total: number) => PhaseDisplay;
+    everyMs?: number;
+    printEveryMs?: number;
+  },
 ): ProgressTracker {
   const everyMs = opts.everyMs ?? 1000;
   const printEveryMs = opts.printEveryMs ?? 5000;
@@ -106,6 +120,7 @@ export function trackOnboarding(
   let writing: Promise<void> = Promise.resolve();
   let lastWrite = 0;
   let lastPrint = 0;
+  let shown: PhaseDisplay | undefined;
   const write = (): Promise<void> => {
     const value = { ...state };
     // A failed write (database restarting) must not stop the later ones.
@@ -126,7 +141,9 @@ export function trackOnboarding(
     async phase(name, total) {
       const now = new Date().toISOString();
       state = { ...state, phase: name, step: state.step + 1, done: 0, total, phaseStartedAt: now, updatedAt: now };
+      shown?.end();
       opts.say?.(`${opts.subject}, step ${state.step} of ${state.steps}: ${name} (${total.toLocaleString('en-US')})`);
+      shown = opts.display?.(`  ${name}`, total);
       lastPrint = lastWrite = Date.now();
       await write();
     },
@@ -137,7 +154,8 @@ export function trackOnboarding(
         lastWrite = now;
         void write().catch(() => undefined);
       }
-      if (opts.say && (now - lastPrint >= printEveryMs || state.done === state.total)) {
+      if (shown) shown.tick();
+      else if (opts.say && (now - lastPrint >= printEveryMs || state.done === state.total)) {
         lastPrint = now;
         opts.say(`  ${describeProgress(state)}`);
       }
@@ -145,12 +163,16 @@ export function trackOnboarding(
     async finish() {
       const now = new Date().toISOString();
       state = { ...state, updatedAt: now, finishedAt: now, error: null };
+      shown?.end();
+      shown = undefined;
       await write();
       const seconds = (Date.parse(now) - Date.parse(state.startedAt)) / 1000;
       opts.say?.(`${opts.subject}: onboarded in ${formatDuration(seconds)}`);
     },
     async fail(error) {
       state = { ...state, updatedAt: new Date().toISOString(), error };
+      shown?.end();
+      shown = undefined;
       await write().catch(() => undefined);
     },
   };

@@ -18,6 +18,8 @@ export interface ScanAllTenantsOptions {
   tenantIds?: string[];
   /** Skip tenants known not to have consented (default true). */
   skipNotConsented?: boolean;
+  /** Told how many tenants the run covers, before the first scan (progress of long runs). */
+  onStart?: (total: number) => void;
   onResult?: (r: TenantScanOutcome) => void;
   /** With this, concurrency starts at `concurrency` and adapts up to `maxConcurrency` (mapAdaptive). */
   pressure?: () => number;
@@ -36,6 +38,7 @@ export async function scanAllTenants(
     select: { id: true, displayName: true },
     orderBy: [{ lastScanAt: { sort: 'asc', nulls: 'first' } }, { displayName: 'asc' }],
   });
+  opts.onStart?.(tenants.length);
   const scanOne = async (t: { id: string; displayName: string }): Promise<TenantScanOutcome> => {
     let r: TenantScanOutcome;
     try {

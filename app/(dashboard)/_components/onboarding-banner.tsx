@@ -6,16 +6,18 @@ import { RefreshEvery } from './refresh-every';
 /**
  * On every dashboard page while the fleet's onboarding runs behind it (npm start's demo fleet):
  * which step, how far, how fast — so nobody mistakes a half-scanned fleet for the truth. The page
- * re-renders every few seconds, so figures fill in as tenants are checked.
+ * re-renders every few seconds, so figures fill in as tenants are checked. A polite status region
+ * (role=status): screen readers hear the progress when they are idle, and focus never moves.
  */
 export function OnboardingBanner({ progress }: { progress: OnboardingProgress | null }) {
   if (!progress || progress.finishedAt) return null;
-  const waiting = progress.step === 0 || progress.phase === 'waiting to start';
+  const importing = progress.phase === 'importing tenants';
+  const waiting = progress.step === 0 || progress.phase === 'waiting to start' || importing;
   const stopped = progress.error !== null;
   return (
     <Alert
       tone={stopped ? 'warning' : 'info'}
-      live="none"
+      live="status"
       className="mb-6"
       title={
         stopped
@@ -28,7 +30,11 @@ export function OnboardingBanner({ progress }: { progress: OnboardingProgress | 
           {progress.error} It resumes the next time Rekey starts (or run <code>rekey db onboard</code>).
         </p>
       ) : waiting ? (
-        <p>Consent checks and scans start in a moment.</p>
+        <p>
+          {importing
+            ? `Importing ${progress.total.toLocaleString('en-US')} tenants; consent checks and scans follow.`
+            : 'Consent checks and scans start in a moment.'}
+        </p>
       ) : (
         <div className="space-y-2">
           <ProgressBar
