@@ -1,11 +1,17 @@
 /**
- * `npm test`: the whole suite, in the order that fails fastest — typecheck, lint, unit + database
- * tests (Vitest: real embedded PostgreSQL, the simulator in-process), the production build, the
- * end-to-end tests (Playwright + Debian's Chromium against `next start`), and the reliability
- * suite at CI size. Ends with one line: "N passed, N failed".
+ * `npm test`: the whole suite, in the order that fails fastest — the static checks (typecheck,
+ * lint, the import-cycle check, format), unit + database tests (Vitest: real embedded PostgreSQL,
+ * the simulator in-process), the production build, the end-to-end tests (Playwright + Debian's
+ * Chromium against `next start`), and the reliability suite at CI size. Ends with one line:
+ * "N passed, N failed".
+ *
+ * The static checks are independent single-threaded programs, so they run side by side, as many at
+ * once as the machine has cores (ESLint, the longest, first); each one's output is printed whole
+ * when it ends. The later steps use every core themselves and run one after another.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -23,12 +29,19 @@ interface Step {
   /** A JSON report to count tests from. */
   report?: string;
   env?: NodeJS.ProcessEnv;
+  /** Runs side by side with the neighbouring steps of the same group. */
+  group?: 'static';
 }
 
 const steps: Step[] = [
-  { name: 'typecheck', args: [bin('typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'] },
-  { name: 'lint', args: [bin('eslint/bin/eslint.js'), '--max-warnings', '0', '.'] },
-  { name: 'format', args: [bin('prettier/bin/prettier.cjs'), '--check', '--log-level', 'warn', '.'] },
+  { name: 'lint', args: [bin('eslint/bin/eslint.js'), '--max-warnings', '0', '.'], group: 'static' },
+  { name: 'typecheck', args: [bin('typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'], group: 'static' },
+  { name: 'cycles', args: [bin('tsx/dist/cli.mjs'), 'scripts/check-cycles.ts'], group: 'static' },
+  {
+    name: 'format',
+    args: [bin('prettier/bin/prettier.cjs'), '--check', '--log-level', 'warn', '.'],
+    group: 'static',
+  },
   {
     name: 'unit+db',
     args: [
@@ -60,10 +73,23 @@ if (fs.existsSync(path.join(root, 'vitest.chaos.config.mts'))) {
   });
 }
 
-function runStep(step: Step): Promise<number> {
+function runStep(step: Step, buffered = false): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, step.args, { cwd: root, env: { ...env, ...step.env }, stdio: 'inherit' });
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    const child = spawn(process.execPath, step.args, {
+      cwd: root,
+      env: { ...env, ...step.env },
+      stdio: buffered ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+    });
+    const output: Buffer[] = [];
+    child.stdout?.on('data', (d: Buffer) => output.push(d));
+    child.stderr?.on('data', (d: Buffer) => output.push(d));
+    child.on('close', (code, signal) => {
+      if (buffered) {
+        process.stderr.write(`\n── ${step.name} ──────────────────────────────────────────\n`);
+        process.stderr.write(Buffer.concat(output));
+      }
+      resolve(code ?? (signal ? 1 : 0));
+    });
   });
 }
 
@@ -85,13 +111,13 @@ function count(report: string): { passed: number; failed: number; skipped: numbe
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const timings: string[] = [];
 let failedStep: string | undefined;
-fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
-for (const step of steps) {
-  if (only.length && !only.includes(step.name)) continue;
+
+/** Runs one step and counts its tests; true when it passed. */
+async function run(step: Step, buffered: boolean): Promise<boolean> {
   if (step.report) fs.rmSync(path.join(root, step.report), { force: true });
   const started = Date.now();
-  process.stderr.write(`\n── ${step.name} ──────────────────────────────────────────\n`);
-  const code = await runStep(step);
+  if (!buffered) process.stderr.write(`\n── ${step.name} ──────────────────────────────────────────\n`);
+  const code = await runStep(step, buffered);
   timings.push(`${step.name} ${((Date.now() - started) / 1000).toFixed(0)}s`);
   let failedTests = 0;
   if (step.report) {
@@ -103,10 +129,35 @@ for (const step of steps) {
   }
   // A runner that reports failed tests fails its step whatever its exit code says.
   if (code !== 0 || failedTests > 0) {
-    failedStep = step.name;
+    failedStep ??= step.name;
     if (!step.report) totals.failed += 1;
-    break;
+    return false;
   }
+  return true;
+}
+
+/** Runs a group's steps side by side, at most `lanes` at once; true when all passed. */
+async function runSideBySide(group: Step[], lanes: number): Promise<boolean> {
+  const queue = [...group];
+  let ok = true;
+  const lane = async () => {
+    for (let step = queue.shift(); step; step = queue.shift()) ok = (await run(step, true)) && ok;
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, group.length) }, lane));
+  return ok;
+}
+
+fs.mkdirSync(path.join(root, 'test-results'), { recursive: true });
+const selected = steps.filter((s) => !only.length || only.includes(s.name));
+const lanes = Math.max(1, os.availableParallelism());
+for (let i = 0; i < selected.length;) {
+  const step = selected[i]!;
+  let end = i + 1;
+  while (step.group && end < selected.length && selected[end]!.group === step.group) end++;
+  const group = selected.slice(i, end);
+  i = end;
+  const ok = group.length > 1 ? await runSideBySide(group, lanes) : await run(step, false);
+  if (!ok) break;
 }
 process.stderr.write(`\n${timings.join(' · ')}\n`);
 if (failedStep) process.stderr.write(`step "${failedStep}" failed\n`);

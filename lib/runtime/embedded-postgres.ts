@@ -31,6 +31,11 @@ export interface StartEmbeddedOptions {
   password?: string;
   /** Log lines from PostgreSQL (default: dropped; they go to <dataDir>/../postgres.log). */
   onLog?: (line: string) => void;
+  /**
+   * Extra server settings (`name=value`). Only the test cluster uses them (lib/testing/
+   * db-global-setup.ts: no fsync — a throwaway cluster need not survive a power cut).
+   */
+  settings?: string[];
 }
 
 const isRoot = () => process.getuid?.() === 0;
@@ -145,7 +150,12 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedOptions): Promise
     createPostgresUser: isRoot(),
     onLog,
     onError: (e: unknown) => onLog(String(e)),
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', 'shared_buffers=128MB'],
+    postgresFlags: [
+      'listen_addresses=127.0.0.1',
+      'max_connections=200',
+      'shared_buffers=128MB',
+      ...(opts.settings ?? []),
+    ].flatMap((setting) => ['-c', setting]),
   });
   const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
   try {
