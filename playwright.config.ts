@@ -55,6 +55,8 @@ export default defineConfig({
       REKEY_SIGNIN_RATE_PER_MINUTE: '100',
       // Two worker processes share the queues and rotations, as a deployment with several would.
       REKEY_WORKER_PROCESSES: '2',
+      // No 6-hourly fleet scan firing mid-run: truth-scan.spec needs a tenant nothing has scanned.
+      REKEY_SCHEDULED_FLEET_SCAN: 'off',
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },
