@@ -6,39 +6,31 @@
  * database holds no token for the tenant, the invitation is used, and the start is audited with
  * the admin as actor.
  */
-import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
 import { confirmInvitationRotation } from '@/lib/invitations/confirm-invitation-rotation';
-import { beginCustomerSignIn, finishCustomerSignIn } from '@/lib/invitations/customer-sign-in';
 import type { DelegatedAppConfig } from '@/lib/invitations/delegated-app';
 import {
   createDelegatedGraphPort,
   createDelegatedTokenSource,
-  storeDelegatedToken,
   withDelegatedTenants,
 } from '@/lib/invitations/delegated-tokens';
-import { customerActor, recordInvitationStep } from '@/lib/invitations/open-invitation';
+import { recordInvitationStep } from '@/lib/invitations/open-invitation';
 import { advanceRotation } from '@/lib/rotation/advance-rotation';
 import { createGraphPortAdapter } from '@/lib/rotation/graph-port-adapter';
 import type { RotationDeps } from '@/lib/rotation/rotation-deps';
 import { rotationFixture, simCredentials, testRotationDeps } from '@/lib/rotation/testing/rotation-fixture';
 import { seedDefaults } from '@/lib/seed/seed-defaults';
 import type { MasterKeyRing } from '@/lib/vault/master-key';
-import {
-  atMicrosoft,
-  delegatedAppConfig,
-  INVITE_REDIRECT,
-  testKeyRing,
-} from '@/lib/invitations/testing/delegated-sign-in';
+import { delegatedAppConfig, testKeyRing } from '@/lib/invitations/testing/delegated-sign-in';
+import { createTestInvitation, customerAdminSignsIn, holdDelegatedToken } from '@/lib/testing/invitation-journey';
 import { isRekeyError } from '@/lib/errors';
 import { SYSTEM_ACTOR } from '@/lib/audit/append-audit-event';
 import { reclassifyConnectors } from '@/lib/detection/reclassify-connectors';
 import { scanDrift } from '@/lib/detection/scan-drift';
 import { createUseCaseContext } from '@/lib/use-case-defaults';
 
-const REDIRECT = INVITE_REDIRECT;
 const ring: MasterKeyRing = testKeyRing();
 let gs: GraphSim;
 let cfg: DelegatedAppConfig;
@@ -65,16 +57,11 @@ describe('an invitation rotated by the customer admin with a delegated token', (
   it('rotates the key in a tenant without management consent, keeps no token, and records the admin as actor', async () => {
     const fx = await rotationFixture(gs, { scenario: 'consent-revoked' });
     const target = gs.manifest.tenants.find((t) => t.id === fx.sim.tenantId)!;
-    const inv = await db.invitation.create({
-      data: {
-        tokenHash: crypto.randomBytes(32).toString('hex'),
-        entraTenantId: target.id,
-        tenantId: fx.tenant.id,
-        connectorId: fx.connector.id,
-        certificateId: fx.newCert.id,
-        reason: 'compromised certificate',
-        expiresAt: new Date(Date.now() + 14 * 86_400_000),
-      },
+    const inv = await createTestInvitation(db, {
+      entraTenantId: target.id,
+      tenantId: fx.tenant.id,
+      connectorId: fx.connector.id,
+      certificateId: fx.newCert.id,
     });
     // The management app really has no access there.
     await expect(
@@ -98,29 +85,7 @@ describe('an invitation rotated by the customer admin with a delegated token', (
     expect((await db.connector.findUniqueOrThrow({ where: { id: fx.connector.id } })).status).toBe('compromised');
 
     const upn = `ga@${target.domain}`;
-    const { url, flow } = await beginCustomerSignIn(cfg, {
-      invitationId: inv.id,
-      redirectUri: REDIRECT,
-      now: new Date(),
-    });
-    const who = await finishCustomerSignIn(cfg, flow, inv.id, await atMicrosoft(url, upn), new Date());
-    const admin = {
-      actor: customerActor({ upn: who.upn, tenantId: who.tenantId, clientIp: '192.0.2.44' }),
-      now: new Date(),
-    };
-    await recordInvitationStep(inv.id, 'OPENED', admin);
-    await storeDelegatedToken(
-      db,
-      {
-        invitationId: inv.id,
-        entraTenantId: who.tenantId,
-        accessToken: who.accessToken,
-        expiresOn: who.expiresOn,
-        cache: who.cache,
-      },
-      ring,
-    );
-    await recordInvitationStep(inv.id, 'SIGNED_IN', admin, { customerUpn: who.upn, customerTenantId: who.tenantId });
+    const { admin } = await customerAdminSignsIn(db, { cfg, ring, invitationId: inv.id, upn, clientIp: '192.0.2.44' });
 
     // A mistyped name changes nothing.
     const typo = await confirmInvitationRotation({ invitationId: inv.id, typedName: 'Mailbox' }, admin).catch(
@@ -200,42 +165,21 @@ describe('an invitation rotated by the customer admin with a delegated token', (
     const fx = await rotationFixture(gs, { scenario: 'consent-revoked', index: 1 });
     const target = gs.manifest.tenants.find((t) => t.id === fx.sim.tenantId)!;
     const sentAt = new Date();
-    const inv = await db.invitation.create({
-      data: {
-        tokenHash: crypto.randomBytes(32).toString('hex'),
-        entraTenantId: target.id,
-        tenantId: fx.tenant.id,
-        connectorId: fx.connector.id,
-        certificateId: fx.newCert.id,
-        reason: 'compromised certificate',
-        expiresAt: new Date(sentAt.getTime() + 14 * 86_400_000),
-        createdAt: sentAt,
-      },
+    const inv = await createTestInvitation(db, {
+      entraTenantId: target.id,
+      tenantId: fx.tenant.id,
+      connectorId: fx.connector.id,
+      certificateId: fx.newCert.id,
+      createdAt: sentAt,
     });
     const upn = `ga@${target.domain}`;
-    const { url, flow } = await beginCustomerSignIn(cfg, {
-      invitationId: inv.id,
-      redirectUri: REDIRECT,
-      now: new Date(),
-    });
-    const who = await finishCustomerSignIn(cfg, flow, inv.id, await atMicrosoft(url, upn), new Date());
-    const admin = {
-      actor: customerActor({ upn: who.upn, tenantId: who.tenantId, clientIp: '192.0.2.45' }),
-      now: new Date(),
-    };
-    await recordInvitationStep(inv.id, 'OPENED', admin);
-    await storeDelegatedToken(
-      db,
-      {
-        invitationId: inv.id,
-        entraTenantId: who.tenantId,
-        accessToken: who.accessToken,
-        expiresOn: who.expiresOn,
-        cache: who.cache,
-      },
+    const { who, admin } = await customerAdminSignsIn(db, {
+      cfg,
       ring,
-    );
-    await recordInvitationStep(inv.id, 'SIGNED_IN', admin, { customerUpn: who.upn, customerTenantId: who.tenantId });
+      invitationId: inv.id,
+      upn,
+      clientIp: '192.0.2.45',
+    });
     const before = simCredentials(gs, fx.sim.tenantId, fx.sim.appId);
 
     // After the link was sent (and after the admin signed in), an advisory names the replacement certificate.
@@ -270,17 +214,7 @@ describe('an invitation rotated by the customer admin with a delegated token', (
     ]);
     // Signing in again and confirming again is refused the same way: the certificate stays untrusted.
     await recordInvitationStep(inv.id, 'SIGNED_IN', admin);
-    await storeDelegatedToken(
-      db,
-      {
-        invitationId: inv.id,
-        entraTenantId: who.tenantId,
-        accessToken: who.accessToken,
-        expiresOn: who.expiresOn,
-        cache: who.cache,
-      },
-      ring,
-    );
+    await holdDelegatedToken(db, ring, inv.id, who);
     await expect(
       confirmInvitationRotation({ invitationId: inv.id, typedName: fx.connector.displayName }, admin),
     ).rejects.toThrow(why);
