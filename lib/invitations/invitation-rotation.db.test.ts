@@ -6,6 +6,7 @@
  * database holds no token for the tenant, the invitation is used, and the start is audited with
  * the admin as actor.
  */
+import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
@@ -20,7 +21,16 @@ import { recordInvitationStep } from '@/lib/invitations/open-invitation';
 import { advanceRotation } from '@/lib/rotation/advance-rotation';
 import { createGraphPortAdapter } from '@/lib/rotation/graph-port-adapter';
 import type { RotationDeps } from '@/lib/rotation/rotation-deps';
-import { rotationFixture, simCredentials, testRotationDeps } from '@/lib/rotation/testing/rotation-fixture';
+import {
+  rotationFixture,
+  simCredentials,
+  TEST_MASTER_KEY,
+  testRotationDeps,
+} from '@/lib/rotation/testing/rotation-fixture';
+import { discoverInvitedConnection } from '@/lib/invitations/discover-invited-connection';
+import { buildCert } from '@/lib/testing/certs';
+import { certificateRow } from '@/lib/testing/store-certificate';
+import { DIRECTORY_ROLES } from '@/sim/directory/directory-roles';
 import { seedDefaults } from '@/lib/seed/seed-defaults';
 import type { MasterKeyRing } from '@/lib/vault/master-key';
 import { delegatedAppConfig, testKeyRing } from '@/lib/invitations/testing/delegated-sign-in';
@@ -219,5 +229,100 @@ describe('an invitation rotated by the customer admin with a delegated token', (
       confirmInvitationRotation({ invitationId: inv.id, typedName: fx.connector.displayName }, admin),
     ).rejects.toThrow(why);
     expect(await db.rotation.count({ where: { connectorId: fx.connector.id } })).toBe(0);
+  });
+
+  it('a CSV invitation for a customer Rekey does not manage: the admin signs in, Rekey finds the connection with their token, and it rotates', async () => {
+    // A customer tenant Rekey has never seen, without the management app, with its vendor connector.
+    const t = gs.makeTenant({ name: 'Unmanaged Co', consented: false });
+    const upn = `ga@${t.domain}`;
+    gs.sim.admin.addUser(t.id, {
+      userPrincipalName: upn,
+      displayName: 'Unmanaged admin',
+      directoryRoles: [DIRECTORY_ROLES.globalAdministrator.id],
+    });
+    const now = Date.now();
+    const old = buildCert({
+      subject: 'CN=Vendor stolen, O=Rekey Tests',
+      notBefore: new Date(now - 86_400_000),
+      notAfter: new Date(now + 300 * 86_400_000),
+      slot: 950,
+    });
+    const oldSha1 = crypto.createHash('sha1').update(old.der).digest('hex').toUpperCase();
+    const app = gs.makeConnector(t.id, { displayName: 'Mailbox Archive Sync', certificates: [old.pem] });
+    const fresh = buildCert({
+      subject: 'CN=Vendor replacement, O=Rekey Tests',
+      notBefore: new Date(now - 3_600_000),
+      notAfter: new Date(now + 200 * 86_400_000),
+      slot: 951,
+    });
+    const newCert = await db.certificate.create({
+      data: certificateRow(fresh.pem, { privateKeyPem: fresh.keyPem, masterKey: TEST_MASTER_KEY }),
+    });
+    expect(await db.tenant.count({ where: { entraTenantId: t.id } })).toBe(0);
+    // The vendor's CSV row: a domain and an e-mail, nothing else.
+    const inv = await createTestInvitation(db, { tenantDomain: t.domain, certificateId: newCert.id });
+
+    const { who, admin } = await customerAdminSignsIn(db, {
+      cfg,
+      ring,
+      invitationId: inv.id,
+      upn,
+      clientIp: '192.0.2.46',
+    });
+    const source = createDelegatedTokenSource(cfg, { db, ring: () => ring });
+    const found = await discoverInvitedConnection(
+      { invitationId: inv.id, entraTenantId: who.tenantId, domain: null },
+      {
+        ...admin,
+        db,
+        source,
+        graph: { graphEndpoint: gs.sim.url, graphResource: cfg.graphResource, authorityHost: gs.sim.url },
+      },
+    );
+    expect(found).toMatchObject({ kind: 'attached', displayName: 'Mailbox Archive Sync' });
+    // Rekey now knows the tenant (no management consent) and the connection on its old certificate…
+    const tenant = await db.tenant.findUniqueOrThrow({ where: { entraTenantId: t.id } });
+    expect([tenant.defaultDomain, tenant.consentState, tenant.lastScanAt !== null]).toEqual([
+      t.domain,
+      'unknown',
+      true,
+    ]);
+    const connector = await db.connector.findUniqueOrThrow({
+      where: { id: (found as { connectorId: string }).connectorId },
+      include: { currentCertificate: { select: { sha1Thumbprint: true } } },
+    });
+    expect([connector.appId, connector.tenantId, connector.currentCertificate?.sha1Thumbprint]).toEqual([
+      app.appId,
+      tenant.id,
+      oldSha1,
+    ]);
+    const attached = await db.invitation.findUniqueOrThrow({ where: { id: inv.id } });
+    expect([attached.tenantId, attached.connectorId]).toEqual([tenant.id, connector.id]);
+    // …and the read is audited with the customer's admin as actor.
+    const created = await db.auditEvent.findFirstOrThrow({ where: { action: 'tenant.create', targetId: tenant.id } });
+    expect(created.actorLabel).toBe(`customer admin ${upn} (tenant ${t.id})`);
+
+    const { rotationId } = await confirmInvitationRotation(
+      { invitationId: inv.id, typedName: 'Mailbox Archive Sync' },
+      admin,
+    );
+    const delegated = createDelegatedGraphPort(source, {
+      graphEndpoint: gs.sim.url,
+      graphResource: cfg.graphResource,
+      authorityHost: gs.sim.url,
+    });
+    await runToEnd(
+      rotationId,
+      testRotationDeps(gs, { graph: withDelegatedTenants(createGraphPortAdapter(gs.graph), delegated, source) }),
+    );
+    expect((await db.rotation.findUniqueOrThrow({ where: { id: rotationId } })).state).toBe('SUCCEEDED');
+    const creds = simCredentials(gs, t.id, app.appId);
+    expect(creds.app).toContain(newCert.sha1Thumbprint.toUpperCase());
+    expect(creds.app).not.toContain(oldSha1);
+    expect(await db.delegatedToken.count({ where: { entraTenantId: t.id } })).toBe(0);
+    expect((await db.invitation.findUniqueOrThrow({ where: { id: inv.id } })).state).toBe('ROTATED');
+    // Rekey's management app never got a foothold in the tenant.
+    const mgmt = gs.manifest.managementApp.appId;
+    expect([...gs.sim.admin.getTenant(t.id).servicePrincipals.values()].map((sp) => sp.appId)).not.toContain(mgmt);
   });
 });

@@ -14,24 +14,27 @@ import { customerActor, recordInvitationStep } from '@/lib/invitations/open-invi
 import { atMicrosoft, INVITE_REDIRECT } from '@/lib/invitations/testing/delegated-sign-in';
 import type { MasterKeyRing } from '@/lib/vault/master-key';
 
+/** For a known connector: entraTenantId, tenantId and connectorId; from a CSV row: tenantDomain (or entraTenantId) only. */
 export interface TestInvitationInput {
-  entraTenantId: string;
-  tenantId: string;
-  connectorId: string;
+  entraTenantId?: string;
+  tenantDomain?: string;
+  tenantId?: string;
+  connectorId?: string;
   certificateId: string;
   reason?: string;
   createdAt?: Date;
 }
 
-/** An open invitation (14 days) for one connector; its link's token is not kept (only a hash is stored). */
+/** An open invitation (14 days) for one connector or one CSV row; its link's token is not kept (only a hash is stored). */
 export async function createTestInvitation(db: Db, input: TestInvitationInput): Promise<{ id: string }> {
   const createdAt = input.createdAt ?? new Date();
   return db.invitation.create({
     data: {
       tokenHash: crypto.randomBytes(32).toString('hex'),
-      entraTenantId: input.entraTenantId,
-      tenantId: input.tenantId,
-      connectorId: input.connectorId,
+      entraTenantId: input.entraTenantId ?? null,
+      tenantDomain: input.tenantDomain ?? null,
+      tenantId: input.tenantId ?? null,
+      connectorId: input.connectorId ?? null,
       certificateId: input.certificateId,
       reason: input.reason ?? 'compromised certificate',
       expiresAt: new Date(createdAt.getTime() + 14 * 86_400_000),
