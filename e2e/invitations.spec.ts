@@ -115,11 +115,35 @@ async function createInvitation(page: Page, target: Target): Promise<string> {
   return url;
 }
 
+/**
+ * The customer's page as it looks at 1440×900 and on a 390 px phone, saved with the test's output
+ * (test-results/…/customer-<name>-<width>.png); at neither width does it scroll sideways.
+ */
+async function shoot(p: Page, name: string) {
+  for (const [width, height] of [
+    [1440, 900],
+    [390, 844],
+  ] as const) {
+    await p.setViewportSize({ width, height });
+    await p.screenshot({ path: test.info().outputPath(`customer-${name}-${width}.png`), fullPage: true });
+    const m = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+    expect(m.scroll, `the customer's ${name} page scrolls sideways at ${width} px`).toBeLessThanOrEqual(m.inner);
+  }
+  await p.setViewportSize({ width: 1280, height: 800 });
+}
+
 /** The customer, in their own browser: open the link, sign in at "Microsoft" as `upn`. */
-async function customerSignsIn(browser: Browser, link: string, upn: string, consent: 'Accept' | 'Cancel' | null) {
+async function customerSignsIn(
+  browser: Browser,
+  link: string,
+  upn: string,
+  consent: 'Accept' | 'Cancel' | null,
+  screenshots = false,
+) {
   const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
   const page = await ctx.newPage();
   await page.goto(link);
+  if (screenshots) await shoot(page, 'landing');
   await page.getByRole('link', { name: 'Sign in with Microsoft' }).click();
   await page.getByLabel('Email or username').fill(upn);
   await page.getByRole('button', { name: 'Next' }).click();
@@ -249,9 +273,16 @@ test('"Done when": an advisory to "1 customer invited, 1 rotated" without standi
   expect(await simThumbprints(target.entraTenantId, target.appObjectId)).toEqual([target.oldSha1]);
 
   const ga = `ga@${target.domain}`;
-  const { ctx, page: customer } = await customerSignsIn(browser, link, ga, 'Accept');
+  const { ctx, page: customer } = await customerSignsIn(browser, link, ga, 'Accept', true);
   await expect(customer.locator('#found')).toContainText(target.connectorName);
+  // What Rekey found in the tenant: the connection's one certificate, compromised, the one replaced.
+  const found = customer.locator('#credentials').getByRole('listitem');
+  await expect(found).toHaveCount(1);
+  await expect(found).toContainText(target.oldSha1);
+  await expect(found).toContainText('Compromised: named in a security advisory');
+  await expect(found).toContainText('The rotation replaces this certificate.');
   await expect(customer.locator('#new-certificate')).toContainText(target.newSha1);
+  await shoot(customer, 'plan');
   // A mistyped name changes nothing and says what to type.
   await customer.getByLabel(/Type the connection’s name/).fill('wrong name');
   await customer.getByRole('button', { name: 'Replace the certificate' }).click();
@@ -260,10 +291,14 @@ test('"Done when": an advisory to "1 customer invited, 1 rotated" without standi
   );
   await customer.getByLabel(/Type the connection’s name/).fill(target.connectorName);
   await customer.getByRole('button', { name: 'Replace the certificate' }).click();
+  // Live progress (or, on a fast run, already the end page).
+  await expect(customer.locator('#status')).toBeVisible();
+  await shoot(customer, 'progress');
   await expect(customer.locator('#status')).toHaveText(`Done: ${target.connectorName} now uses the new certificate`, {
     timeout: 120_000,
   });
   await expect(customer.locator('#after')).toContainText(target.newSha1);
+  await shoot(customer, 'receipt');
 
   // The truth: the tenant holds the new key and not the old…
   const held = await simThumbprints(target.entraTenantId, target.appObjectId);
