@@ -58,6 +58,8 @@ export default defineConfig({
       // A rotation waiting for the vendor's cutover looks at the sign-in logs every 3 s, not every
       // 5 minutes: e2e/rotation-cutover.spec.ts signs in as the vendor and waits for the page to follow.
       REKEY_CUTOVER_RECHECK_SECONDS: '3',
+      // No 6-hourly fleet scan firing mid-run: truth-scan.spec needs a tenant nothing has scanned.
+      REKEY_SCHEDULED_FLEET_SCAN: 'off',
       NEXT_TELEMETRY_DISABLED: '1',
     },
   },

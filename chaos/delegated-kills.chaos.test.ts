@@ -17,10 +17,8 @@ import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { db } from '@/lib/db';
 import { confirmInvitationRotation } from '@/lib/invitations/confirm-invitation-rotation';
-import { beginCustomerSignIn, finishCustomerSignIn } from '@/lib/invitations/customer-sign-in';
-import { storeDelegatedToken } from '@/lib/invitations/delegated-tokens';
-import { customerActor, recordInvitationStep } from '@/lib/invitations/open-invitation';
-import { atMicrosoft, delegatedAppConfig, INVITE_REDIRECT } from '@/lib/invitations/testing/delegated-sign-in';
+import { delegatedAppConfig } from '@/lib/invitations/testing/delegated-sign-in';
+import { createTestInvitation, customerAdminSignsIn } from '@/lib/testing/invitation-journey';
 import { DIRECTORY_ROLES } from '@/sim/directory/directory-roles';
 import {
   CHAOS_SIZE,
@@ -118,42 +116,22 @@ describe(`worker killed during delegated (customer-token) rotations (${CHAOS_SIZ
     const secrets: string[] = [];
     const invitations: string[] = [];
     for (const c of fleet) {
-      const inv = await db.invitation.create({
-        data: {
-          tokenHash: randomUUID().replace(/-/g, '') + randomUUID().replace(/-/g, ''),
-          entraTenantId: c.simTenantId,
-          tenantId: c.tenantId,
-          connectorId: c.connectorId,
-          certificateId: certs.newCert.id,
-          reason: 'chaos: compromised certificate',
-          expiresAt: new Date(Date.now() + 14 * 86_400_000),
-        },
+      const inv = await createTestInvitation(db, {
+        entraTenantId: c.simTenantId,
+        tenantId: c.tenantId,
+        connectorId: c.connectorId,
+        certificateId: certs.newCert.id,
+        reason: 'chaos: compromised certificate',
       });
       invitations.push(inv.id);
-      const { url, flow } = await beginCustomerSignIn(cfg, {
-        invitationId: inv.id,
-        redirectUri: INVITE_REDIRECT,
-        now: new Date(),
-      });
-      const who = await finishCustomerSignIn(cfg, flow, inv.id, await atMicrosoft(url, c.upn), new Date());
-      secrets.push(...secretsOf(who));
-      const admin = {
-        actor: customerActor({ upn: who.upn, tenantId: who.tenantId, clientIp: '198.51.100.7' }),
-        now: new Date(),
-      };
-      await recordInvitationStep(inv.id, 'OPENED', admin);
-      await storeDelegatedToken(
-        db,
-        {
-          invitationId: inv.id,
-          entraTenantId: who.tenantId,
-          accessToken: who.accessToken,
-          expiresOn: who.expiresOn,
-          cache: who.cache,
-        },
+      const { who, admin } = await customerAdminSignsIn(db, {
+        cfg,
         ring,
-      );
-      await recordInvitationStep(inv.id, 'SIGNED_IN', admin, { customerUpn: who.upn, customerTenantId: who.tenantId });
+        invitationId: inv.id,
+        upn: c.upn,
+        clientIp: '198.51.100.7',
+      });
+      secrets.push(...secretsOf(who));
       await confirmInvitationRotation({ invitationId: inv.id, typedName: c.name }, admin);
     }
     expect(secrets.length).toBeGreaterThanOrEqual(2 * fleet.length);

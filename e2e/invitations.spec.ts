@@ -1,12 +1,16 @@
 /**
- * Customer self-service rotation (issue 20), two browser contexts on one stack: the vendor's
- * operator creates an invitation for a connector in the tenant whose admin revoked Rekey's
- * management app (no standing access any more); the customer's Global Administrator follows the link
- * in their own browser, signs in with Microsoft (the simulator's consent prompt), confirms by
- * typing the connection's name, and watches the rotation finish. Then the truth: the simulator's
- * tenant holds the new key and not the old, Rekey's database holds no token for the tenant, and
- * the audit log names the admin. Negative journeys: a plain user, the wrong tenant, declined
- * consent, an expired link and a second use.
+ * Customer self-service rotation (issue 20), two browser contexts on one stack. "Done when" end to
+ * end, on a connector of this spec's own: a vendor connector on a certificate nobody else uses is
+ * installed in a tenant no other spec touches (e2e/support/reserved-tenants.ts), Rekey discovers it
+ * with Scan now, and then the customer's admin removes Rekey's management app (no standing access).
+ * The vendor's operator imports an advisory naming that certificate and invites the affected
+ * customers from the advisory page; the customer's Global Administrator follows the link in their
+ * own browser, signs in with Microsoft (the simulator's consent prompt), confirms by typing the
+ * connection's name, and watches the rotation finish. Then the truth: the simulator's tenant holds
+ * the new key and not the old, Rekey's database holds no token for the tenant, the audit log names
+ * the admin, the vendor's invitation page says "N customers invited, 1 rotated" and the security
+ * report counts the connection remediated and customer-rotated. Negative journeys: a plain user,
+ * the wrong tenant, declined consent, an expired link and a second use.
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,6 +18,8 @@ import path from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { expect, signIn, test, USERS } from './fixtures';
 import { postJson } from './support/simulator-truth';
+import { OpenSsl } from './support/openssl';
+import { SELF_SERVICE_CONNECTOR, SELF_SERVICE_TENANT } from './support/reserved-tenants';
 import { queryStack } from './support/stack-database';
 import { E2E_DATA_DIR } from '../playwright.config';
 
@@ -26,6 +32,8 @@ interface Fleet {
 }
 const fleet = (): Fleet => JSON.parse(fs.readFileSync(path.join(SIM_DIR, 'fleet.json'), 'utf8')) as Fleet;
 const ca = () => fs.readFileSync(path.join(SIM_DIR, 'ca.pem'), 'utf8');
+const ssl = new OpenSsl('invitations');
+test.afterAll(() => fs.rmSync(ssl.dir, { recursive: true, force: true }));
 
 /** SHA-1 thumbprints (hex) of an application's key credentials, as the simulator holds them. */
 async function simThumbprints(tenantId: string, appObjectId: string): Promise<string[]> {
@@ -107,11 +115,35 @@ async function createInvitation(page: Page, target: Target): Promise<string> {
   return url;
 }
 
+/**
+ * The customer's page as it looks at 1440×900 and on a 390 px phone, saved with the test's output
+ * (test-results/…/customer-<name>-<width>.png); at neither width does it scroll sideways.
+ */
+async function shoot(p: Page, name: string) {
+  for (const [width, height] of [
+    [1440, 900],
+    [390, 844],
+  ] as const) {
+    await p.setViewportSize({ width, height });
+    await p.screenshot({ path: test.info().outputPath(`customer-${name}-${width}.png`), fullPage: true });
+    const m = await p.evaluate(() => ({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth }));
+    expect(m.scroll, `the customer's ${name} page scrolls sideways at ${width} px`).toBeLessThanOrEqual(m.inner);
+  }
+  await p.setViewportSize({ width: 1280, height: 800 });
+}
+
 /** The customer, in their own browser: open the link, sign in at "Microsoft" as `upn`. */
-async function customerSignsIn(browser: Browser, link: string, upn: string, consent: 'Accept' | 'Cancel' | null) {
+async function customerSignsIn(
+  browser: Browser,
+  link: string,
+  upn: string,
+  consent: 'Accept' | 'Cancel' | null,
+  screenshots = false,
+) {
   const ctx = await browser.newContext({ ignoreHTTPSErrors: true });
   const page = await ctx.newPage();
   await page.goto(link);
+  if (screenshots) await shoot(page, 'landing');
   await page.getByRole('link', { name: 'Sign in with Microsoft' }).click();
   await page.getByLabel('Email or username').fill(upn);
   await page.getByRole('button', { name: 'Next' }).click();
@@ -122,29 +154,135 @@ async function customerSignsIn(browser: Browser, link: string, upn: string, cons
   return { ctx, page };
 }
 
+/** "X of Y exposed connectors remediated" and the customer-rotated count, from the security report. */
+async function reportFigures(page: Page): Promise<{ remediated: number; population: number; byCustomer: number }> {
+  await page.goto('/reports/security');
+  const text = (await page
+    .getByText(/exposed connectors remediated/)
+    .first()
+    .textContent())!;
+  const m = /([\d,]+) of ([\d,]+) exposed connectors remediated/.exec(text)!;
+  const c = /([\d,]+) rotated by the customer’s admin: verified at rotation, not rescanned/.exec(text);
+  const n = (x: string) => Number(x.replace(/,/g, ''));
+  return { remediated: n(m[1]!), population: n(m[2]!), byCustomer: c ? n(c[1]!) : 0 };
+}
+
+/**
+ * The vendor's connector installed in this spec's own tenant on a certificate of its own (the one
+ * the advisory will name), through the simulator's control API, as the customer's admin once set it
+ * up; then the vendor's operator finds it with Scan now, as Rekey finds any connector.
+ */
+async function plantCompromisedConnector(page: Page): Promise<Target & { compromisedSha1: string }> {
+  const tenant = fleet().tenants.find((t) => t.name.startsWith(SELF_SERVICE_TENANT))!;
+  const stolen = ssl.makeCertificate('Litware Connect', 'stolen');
+  const planted = await postJson<{ appId: string; applicationObjectId: string }>(
+    `${SIM}/_sim/tenants/${tenant.id}/connector-apps`,
+    ca(),
+    { displayName: SELF_SERVICE_CONNECTOR, certificate: fs.readFileSync(stolen.cert, 'utf8'), roles: ['Mail.Read'] },
+  );
+  expect(planted.status, JSON.stringify(planted.body)).toBe(200);
+  expect(await simThumbprints(tenant.id, planted.body.applicationObjectId)).toEqual([stolen.sha1]);
+
+  await signIn(page, USERS.operator, `/tenants?q=${encodeURIComponent(SELF_SERVICE_TENANT)}`);
+  await page.getByRole('table', { name: 'Tenants' }).getByRole('link', { name: tenant.name }).click();
+  await expect(page.getByRole('heading', { level: 1, name: tenant.name })).toBeVisible();
+  await page.getByRole('button', { name: 'Scan now' }).click();
+  const finished = page.locator('[aria-live="polite"]').filter({ hasText: 'Scan finished' });
+  await expect(finished).toContainText('(1 new, 0 missing)', { timeout: 30_000 });
+  await expect(finished).toContainText(`${SELF_SERVICE_CONNECTOR}: new`);
+
+  const [c] = await queryStack<{ tenantId: string; id: string; sha1: string; region: string }>(
+    E2E_DATA_DIR,
+    `SELECT t.id AS "tenantId", c.id, cert."sha1Thumbprint" AS sha1, t.region
+       FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId" JOIN "Certificate" cert ON cert.id = c."currentCertificateId"
+      WHERE t."entraTenantId" = $1 AND c."appId" = $2`,
+    [tenant.id, planted.body.appId],
+  );
+  expect(c, 'Rekey lists the planted connector on its certificate').toBeTruthy();
+  expect(c!.sha1.toUpperCase()).toBe(stolen.sha1);
+  const [n] = await queryStack<{ id: string; sha1: string }>(
+    E2E_DATA_DIR,
+    `SELECT id, "sha1Thumbprint" AS sha1 FROM "Certificate"
+      WHERE "notAfter" > now() + interval '60 days' AND "notBefore" < now() AND "sealedPrivateKey" IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM "AdvisoryIndicator" i WHERE i.value IN ("sha1Thumbprint", "sha256Thumbprint", "serialNumber"))
+      ORDER BY (region = $1) DESC NULLS LAST, "notAfter" DESC LIMIT 1`,
+    [c!.region],
+  );
+  return {
+    tenantId: c!.tenantId,
+    entraTenantId: tenant.id,
+    domain: tenant.domain,
+    name: tenant.name,
+    connectorId: c!.id,
+    connectorName: SELF_SERVICE_CONNECTOR,
+    appObjectId: planted.body.applicationObjectId,
+    oldSha1: stolen.sha1,
+    newCertId: n!.id,
+    newSha1: n!.sha1.toUpperCase(),
+    compromisedSha1: stolen.sha1,
+  };
+}
+
 test.describe.configure({ mode: 'serial' });
 
-test('the customer admin rotates with their own delegated token; Rekey keeps no token and audits the admin', async ({
+test('"Done when": an advisory to "1 customer invited, 1 rotated" without standing access; the admin rotates with their own token, Rekey keeps none and audits the admin', async ({
   page,
   browser,
 }) => {
-  test.setTimeout(180_000);
-  const target = await targetFor(0);
-  // The customer's admin has since revoked Rekey's management app: Rekey has no standing access.
+  test.setTimeout(240_000);
+  const target = await plantCompromisedConnector(page);
+  const mgmt = fleet().managementApp.appId;
+  // The customer's admin has since removed Rekey's management app: Rekey has no standing access.
   expect(
-    (
-      await postJson(`${SIM}/_sim/tenants/${target.entraTenantId}/revoke-consent`, ca(), {
-        appId: fleet().managementApp.appId,
-      })
-    ).status,
+    (await postJson(`${SIM}/_sim/tenants/${target.entraTenantId}/revoke-consent`, ca(), { appId: mgmt })).status,
   ).toBe(200);
-  const link = await createInvitation(page, target);
-  expect(await simThumbprints(target.entraTenantId, target.appObjectId)).toContain(target.oldSha1);
+  const reportBefore = await reportFigures(page);
+
+  // The vendor imports an advisory naming the stolen certificate…
+  await page.goto('/advisories/new');
+  const form = page.getByRole('form', { name: 'New advisory from pasted indicators' });
+  await form.getByLabel('Thumbprints or serial numbers').fill(target.compromisedSha1);
+  await form.getByLabel('Title').fill('E2E vendor key stolen: customers rotate themselves');
+  await form.getByRole('button', { name: 'Create advisory' }).click();
+  await expect(page).toHaveURL(/\/advisories\/[0-9a-f-]{36}\?created=1/);
+  const advisoryId = /\/advisories\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+  // …and invites the affected customers from the advisory page.
+  await page.getByRole('link', { name: 'Invite customers to rotate' }).click();
+  await expect(page).toHaveURL(new RegExp(`/invitations\\?advisory=${advisoryId}$`));
+  await page.getByLabel('Certificate to install').selectOption(target.newCertId);
+  await page.getByRole('button', { name: 'Create invitation links' }).click();
+  await expect(page.getByTestId('invitation-link').first()).toBeVisible();
+  const invited = await queryStack<{ n: string; customers: string; tenants: string[] }>(
+    E2E_DATA_DIR,
+    `SELECT count(*)::text AS n, count(DISTINCT coalesce("entraTenantId"::text, "tenantDomain"))::text AS customers,
+            array_agg(DISTINCT "entraTenantId"::text) AS tenants
+       FROM "Invitation" WHERE "advisoryId" = $1`,
+    [advisoryId],
+  );
+  // The advisory names one certificate, on one connector in one tenant: one customer is invited.
+  expect(invited[0]).toEqual({ n: '1', customers: '1', tenants: [target.entraTenantId] });
+  await expect(page.getByTestId('invitation-link')).toHaveCount(1);
+  const link = (await page
+    .getByRole('listitem')
+    .filter({ hasText: `${target.name} / ${target.connectorName}` })
+    .getByTestId('invitation-link')
+    .textContent())!.trim();
+  expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]{43}$/);
+  await page.goto(`/invitations?advisory=${advisoryId}`);
+  await expect(page.getByTestId('invitations-summary')).toContainText('1 customer invited, 0 rotated');
+  expect(await simThumbprints(target.entraTenantId, target.appObjectId)).toEqual([target.oldSha1]);
 
   const ga = `ga@${target.domain}`;
-  const { ctx, page: customer } = await customerSignsIn(browser, link, ga, 'Accept');
+  const { ctx, page: customer } = await customerSignsIn(browser, link, ga, 'Accept', true);
   await expect(customer.locator('#found')).toContainText(target.connectorName);
+  // What Rekey found in the tenant: the connection's one certificate, compromised, the one replaced.
+  const found = customer.locator('#credentials').getByRole('listitem');
+  await expect(found).toHaveCount(1);
+  await expect(found).toContainText(target.oldSha1);
+  await expect(found).toContainText('Compromised: named in a security advisory');
+  await expect(found).toContainText('The rotation replaces this certificate.');
   await expect(customer.locator('#new-certificate')).toContainText(target.newSha1);
+  await shoot(customer, 'plan');
   // A mistyped name changes nothing and says what to type.
   await customer.getByLabel(/Type the connection’s name/).fill('wrong name');
   await customer.getByRole('button', { name: 'Replace the certificate' }).click();
@@ -153,10 +291,14 @@ test('the customer admin rotates with their own delegated token; Rekey keeps no 
   );
   await customer.getByLabel(/Type the connection’s name/).fill(target.connectorName);
   await customer.getByRole('button', { name: 'Replace the certificate' }).click();
+  // Live progress (or, on a fast run, already the end page).
+  await expect(customer.locator('#status')).toBeVisible();
+  await shoot(customer, 'progress');
   await expect(customer.locator('#status')).toHaveText(`Done: ${target.connectorName} now uses the new certificate`, {
     timeout: 120_000,
   });
   await expect(customer.locator('#after')).toContainText(target.newSha1);
+  await shoot(customer, 'receipt');
 
   // The truth: the tenant holds the new key and not the old…
   const held = await simThumbprints(target.entraTenantId, target.appObjectId);
@@ -189,9 +331,26 @@ test('the customer admin rotates with their own delegated token; Rekey keeps no 
     new Set([`customer admin ${ga} (tenant ${target.entraTenantId})`]),
   );
 
-  // The vendor's list shows it rotated by that admin.
-  await page.goto('/invitations');
+  // The vendor's view of the advisory: "1 customer invited, 1 rotated", and the funnel.
+  await page.goto(`/invitations?advisory=${advisoryId}`);
+  await expect(page.getByTestId('invitations-summary')).toContainText('1 customer invited, 1 rotated');
   await expect(page.getByTestId('funnel-ROTATED').locator('dd')).toHaveText('1');
+  await expect(page.getByTestId('funnel-SENT').locator('dd')).toHaveText('0');
+  // The security report counts it exposed and remediated, on the evidence of the rotation itself.
+  const reportAfter = await reportFigures(page);
+  expect(reportAfter).toEqual({
+    remediated: reportBefore.remediated + 1,
+    population: reportBefore.population + 1,
+    byCustomer: reportBefore.byCustomer + 1,
+  });
+  // And all along the vendor's management app had no service principal in that tenant.
+  await postJson(`${SIM}/_sim/flush`, ca(), {});
+  const state = JSON.parse(fs.readFileSync(path.join(SIM_DIR, 'state.json'), 'utf8')) as {
+    tenants: { id: string; servicePrincipals: { appId: string }[] }[];
+  };
+  expect(
+    state.tenants.find((t) => t.id === target.entraTenantId)!.servicePrincipals.filter((sp) => sp.appId === mgmt),
+  ).toEqual([]);
 
   // A second use shows the finished result; signing in again is not offered.
   await customer.goto(link);
@@ -212,7 +371,7 @@ test('the customer admin rotates with their own delegated token; Rekey keeps no 
   expect(
     (
       await postJson(`${SIM}/_sim/tenants/${target.entraTenantId}/grant-consent`, ca(), {
-        appId: fleet().managementApp.appId,
+        appId: mgmt,
         roles: fleet().managementApp.graphRoles,
       })
     ).status,

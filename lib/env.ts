@@ -99,6 +99,8 @@ export const EnvSchema = z.object({
   /** Worker processes `npm start` runs (inline). Node runs JavaScript on one core: one per core uses them all. */
   REKEY_WORKER_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   REKEY_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+  /** The 6-hourly discovery scan of every consented tenant; `off` pauses it (scans on demand still run). */
+  REKEY_SCHEDULED_FLEET_SCAN: bool.default(true),
   /** smtp://user:pass@host:587 (STARTTLS when offered; ?starttls=required) or smtps://…:465. */
   REKEY_SMTP_URL: z
     .string()

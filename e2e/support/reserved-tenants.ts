@@ -13,3 +13,12 @@ export const ROTATION_TENANTS = {
 } as const;
 /** rotation-cutover.spec.ts rotates both routine connectors of this tenant with the cutover wait on. */
 export const CUTOVER_TENANT = 'Proseware 0032';
+/**
+ * invitations.spec.ts installs a connector of its own here (the simulator's control API), on a
+ * certificate of its own that its advisory names, revokes the management app's consent while the
+ * customer's admin rotates it, then grants it again. Another spec that picks a tenant by its own
+ * rules must not take this one.
+ */
+export const SELF_SERVICE_TENANT = 'Alpine 0038';
+/** The connector invitations.spec.ts installs in SELF_SERVICE_TENANT (a product that tenant does not have). */
+export const SELF_SERVICE_CONNECTOR = 'Mailbox Archive Sync';

@@ -4,6 +4,7 @@
  * The first view of a fresh link records OPENED.
  */
 import { db as defaultDb, type Db } from '@/lib/db';
+import { readObservedCredentials } from '@/lib/detection/observed-credentials';
 import {
   customerActor,
   findInvitationByToken,
@@ -24,6 +25,21 @@ export interface CustomerPage {
   } | null;
   /** Rekey holds the admin's token right now (between sign-in and the end of the rotation). */
   holdsToken: boolean;
+  /**
+   * While Rekey holds the token: the connection's credentials as Rekey last read them from the
+   * tenant, which one the rotation replaces and which ones an advisory names (compromised).
+   */
+  found: FoundCredential[];
+}
+
+export interface FoundCredential {
+  kind: 'certificate' | 'client secret' | 'federated credential';
+  /** SHA-1 of a certificate, the hint of a secret, the name of a federated credential. */
+  label: string;
+  on: 'application' | 'servicePrincipal';
+  endDateTime: string | null;
+  replaced: boolean;
+  compromised: boolean;
 }
 
 export async function getCustomerPage(
@@ -72,5 +88,40 @@ export async function getCustomerPage(
         }
       : null,
     holdsToken,
+    found: holdsToken && invitation.connector ? await foundCredentials(db, invitation.connector.id) : [],
   };
+}
+
+async function foundCredentials(db: Db, connectorId: string): Promise<FoundCredential[]> {
+  const c = await db.connector.findUnique({
+    where: { id: connectorId },
+    select: { observedCredentials: true, currentCertificate: { select: { sha1Thumbprint: true } } },
+  });
+  if (!c) return [];
+  const observed = readObservedCredentials(c.observedCredentials);
+  const values = observed.flatMap((o) => [o.thumbprint, o.sha256].filter((v): v is string => !!v));
+  const named = new Set(
+    values.length
+      ? (
+          await db.advisoryIndicator.findMany({
+            where: { value: { in: values }, kind: { in: ['sha1', 'sha256'] } },
+            select: { value: true },
+          })
+        ).map((i) => i.value)
+      : [],
+  );
+  const current = c.currentCertificate?.sha1Thumbprint.toUpperCase() ?? null;
+  return observed.map((o) => ({
+    kind: o.kind === 'secret' ? 'client secret' : o.kind === 'federated' ? 'federated credential' : 'certificate',
+    label:
+      o.kind === 'secret'
+        ? `${o.hint ?? ''}…`
+        : o.kind === 'federated'
+          ? (o.name ?? o.keyId)
+          : (o.thumbprint ?? o.keyId),
+    on: o.on,
+    endDateTime: o.endDateTime,
+    replaced: !o.kind && !!o.thumbprint && o.thumbprint === current,
+    compromised: !!((o.thumbprint && named.has(o.thumbprint)) || (o.sha256 && named.has(o.sha256))),
+  }));
 }

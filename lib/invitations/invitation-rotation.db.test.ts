@@ -11,34 +11,36 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
 import { confirmInvitationRotation } from '@/lib/invitations/confirm-invitation-rotation';
-import { beginCustomerSignIn, finishCustomerSignIn } from '@/lib/invitations/customer-sign-in';
 import type { DelegatedAppConfig } from '@/lib/invitations/delegated-app';
 import {
   createDelegatedGraphPort,
   createDelegatedTokenSource,
-  storeDelegatedToken,
   withDelegatedTenants,
 } from '@/lib/invitations/delegated-tokens';
-import { customerActor, recordInvitationStep } from '@/lib/invitations/open-invitation';
+import { recordInvitationStep } from '@/lib/invitations/open-invitation';
 import { advanceRotation } from '@/lib/rotation/advance-rotation';
 import { createGraphPortAdapter } from '@/lib/rotation/graph-port-adapter';
 import type { RotationDeps } from '@/lib/rotation/rotation-deps';
-import { rotationFixture, simCredentials, testRotationDeps } from '@/lib/rotation/testing/rotation-fixture';
+import {
+  rotationFixture,
+  simCredentials,
+  TEST_MASTER_KEY,
+  testRotationDeps,
+} from '@/lib/rotation/testing/rotation-fixture';
+import { discoverInvitedConnection } from '@/lib/invitations/discover-invited-connection';
+import { buildCert } from '@/lib/testing/certs';
+import { certificateRow } from '@/lib/testing/store-certificate';
+import { DIRECTORY_ROLES } from '@/sim/directory/directory-roles';
 import { seedDefaults } from '@/lib/seed/seed-defaults';
 import type { MasterKeyRing } from '@/lib/vault/master-key';
-import {
-  atMicrosoft,
-  delegatedAppConfig,
-  INVITE_REDIRECT,
-  testKeyRing,
-} from '@/lib/invitations/testing/delegated-sign-in';
+import { delegatedAppConfig, testKeyRing } from '@/lib/invitations/testing/delegated-sign-in';
+import { createTestInvitation, customerAdminSignsIn, holdDelegatedToken } from '@/lib/testing/invitation-journey';
 import { isRekeyError } from '@/lib/errors';
 import { SYSTEM_ACTOR } from '@/lib/audit/append-audit-event';
 import { reclassifyConnectors } from '@/lib/detection/reclassify-connectors';
 import { scanDrift } from '@/lib/detection/scan-drift';
 import { createUseCaseContext } from '@/lib/use-case-defaults';
 
-const REDIRECT = INVITE_REDIRECT;
 const ring: MasterKeyRing = testKeyRing();
 let gs: GraphSim;
 let cfg: DelegatedAppConfig;
@@ -65,16 +67,11 @@ describe('an invitation rotated by the customer admin with a delegated token', (
   it('rotates the key in a tenant without management consent, keeps no token, and records the admin as actor', async () => {
     const fx = await rotationFixture(gs, { scenario: 'consent-revoked' });
     const target = gs.manifest.tenants.find((t) => t.id === fx.sim.tenantId)!;
-    const inv = await db.invitation.create({
-      data: {
-        tokenHash: crypto.randomBytes(32).toString('hex'),
-        entraTenantId: target.id,
-        tenantId: fx.tenant.id,
-        connectorId: fx.connector.id,
-        certificateId: fx.newCert.id,
-        reason: 'compromised certificate',
-        expiresAt: new Date(Date.now() + 14 * 86_400_000),
-      },
+    const inv = await createTestInvitation(db, {
+      entraTenantId: target.id,
+      tenantId: fx.tenant.id,
+      connectorId: fx.connector.id,
+      certificateId: fx.newCert.id,
     });
     // The management app really has no access there.
     await expect(
@@ -98,29 +95,7 @@ describe('an invitation rotated by the customer admin with a delegated token', (
     expect((await db.connector.findUniqueOrThrow({ where: { id: fx.connector.id } })).status).toBe('compromised');
 
     const upn = `ga@${target.domain}`;
-    const { url, flow } = await beginCustomerSignIn(cfg, {
-      invitationId: inv.id,
-      redirectUri: REDIRECT,
-      now: new Date(),
-    });
-    const who = await finishCustomerSignIn(cfg, flow, inv.id, await atMicrosoft(url, upn), new Date());
-    const admin = {
-      actor: customerActor({ upn: who.upn, tenantId: who.tenantId, clientIp: '192.0.2.44' }),
-      now: new Date(),
-    };
-    await recordInvitationStep(inv.id, 'OPENED', admin);
-    await storeDelegatedToken(
-      db,
-      {
-        invitationId: inv.id,
-        entraTenantId: who.tenantId,
-        accessToken: who.accessToken,
-        expiresOn: who.expiresOn,
-        cache: who.cache,
-      },
-      ring,
-    );
-    await recordInvitationStep(inv.id, 'SIGNED_IN', admin, { customerUpn: who.upn, customerTenantId: who.tenantId });
+    const { admin } = await customerAdminSignsIn(db, { cfg, ring, invitationId: inv.id, upn, clientIp: '192.0.2.44' });
 
     // A mistyped name changes nothing.
     const typo = await confirmInvitationRotation({ invitationId: inv.id, typedName: 'Mailbox' }, admin).catch(
@@ -200,42 +175,21 @@ describe('an invitation rotated by the customer admin with a delegated token', (
     const fx = await rotationFixture(gs, { scenario: 'consent-revoked', index: 1 });
     const target = gs.manifest.tenants.find((t) => t.id === fx.sim.tenantId)!;
     const sentAt = new Date();
-    const inv = await db.invitation.create({
-      data: {
-        tokenHash: crypto.randomBytes(32).toString('hex'),
-        entraTenantId: target.id,
-        tenantId: fx.tenant.id,
-        connectorId: fx.connector.id,
-        certificateId: fx.newCert.id,
-        reason: 'compromised certificate',
-        expiresAt: new Date(sentAt.getTime() + 14 * 86_400_000),
-        createdAt: sentAt,
-      },
+    const inv = await createTestInvitation(db, {
+      entraTenantId: target.id,
+      tenantId: fx.tenant.id,
+      connectorId: fx.connector.id,
+      certificateId: fx.newCert.id,
+      createdAt: sentAt,
     });
     const upn = `ga@${target.domain}`;
-    const { url, flow } = await beginCustomerSignIn(cfg, {
-      invitationId: inv.id,
-      redirectUri: REDIRECT,
-      now: new Date(),
-    });
-    const who = await finishCustomerSignIn(cfg, flow, inv.id, await atMicrosoft(url, upn), new Date());
-    const admin = {
-      actor: customerActor({ upn: who.upn, tenantId: who.tenantId, clientIp: '192.0.2.45' }),
-      now: new Date(),
-    };
-    await recordInvitationStep(inv.id, 'OPENED', admin);
-    await storeDelegatedToken(
-      db,
-      {
-        invitationId: inv.id,
-        entraTenantId: who.tenantId,
-        accessToken: who.accessToken,
-        expiresOn: who.expiresOn,
-        cache: who.cache,
-      },
+    const { who, admin } = await customerAdminSignsIn(db, {
+      cfg,
       ring,
-    );
-    await recordInvitationStep(inv.id, 'SIGNED_IN', admin, { customerUpn: who.upn, customerTenantId: who.tenantId });
+      invitationId: inv.id,
+      upn,
+      clientIp: '192.0.2.45',
+    });
     const before = simCredentials(gs, fx.sim.tenantId, fx.sim.appId);
 
     // After the link was sent (and after the admin signed in), an advisory names the replacement certificate.
@@ -270,20 +224,105 @@ describe('an invitation rotated by the customer admin with a delegated token', (
     ]);
     // Signing in again and confirming again is refused the same way: the certificate stays untrusted.
     await recordInvitationStep(inv.id, 'SIGNED_IN', admin);
-    await storeDelegatedToken(
-      db,
-      {
-        invitationId: inv.id,
-        entraTenantId: who.tenantId,
-        accessToken: who.accessToken,
-        expiresOn: who.expiresOn,
-        cache: who.cache,
-      },
-      ring,
-    );
+    await holdDelegatedToken(db, ring, inv.id, who);
     await expect(
       confirmInvitationRotation({ invitationId: inv.id, typedName: fx.connector.displayName }, admin),
     ).rejects.toThrow(why);
     expect(await db.rotation.count({ where: { connectorId: fx.connector.id } })).toBe(0);
+  });
+
+  it('a CSV invitation for a customer Rekey does not manage: the admin signs in, Rekey finds the connection with their token, and it rotates', async () => {
+    // A customer tenant Rekey has never seen, without the management app, with its vendor connector.
+    const t = gs.makeTenant({ name: 'Unmanaged Co', consented: false });
+    const upn = `ga@${t.domain}`;
+    gs.sim.admin.addUser(t.id, {
+      userPrincipalName: upn,
+      displayName: 'Unmanaged admin',
+      directoryRoles: [DIRECTORY_ROLES.globalAdministrator.id],
+    });
+    const now = Date.now();
+    const old = buildCert({
+      subject: 'CN=Vendor stolen, O=Rekey Tests',
+      notBefore: new Date(now - 86_400_000),
+      notAfter: new Date(now + 300 * 86_400_000),
+      slot: 950,
+    });
+    const oldSha1 = crypto.createHash('sha1').update(old.der).digest('hex').toUpperCase();
+    const app = gs.makeConnector(t.id, { displayName: 'Mailbox Archive Sync', certificates: [old.pem] });
+    const fresh = buildCert({
+      subject: 'CN=Vendor replacement, O=Rekey Tests',
+      notBefore: new Date(now - 3_600_000),
+      notAfter: new Date(now + 200 * 86_400_000),
+      slot: 951,
+    });
+    const newCert = await db.certificate.create({
+      data: certificateRow(fresh.pem, { privateKeyPem: fresh.keyPem, masterKey: TEST_MASTER_KEY }),
+    });
+    expect(await db.tenant.count({ where: { entraTenantId: t.id } })).toBe(0);
+    // The vendor's CSV row: a domain and an e-mail, nothing else.
+    const inv = await createTestInvitation(db, { tenantDomain: t.domain, certificateId: newCert.id });
+
+    const { who, admin } = await customerAdminSignsIn(db, {
+      cfg,
+      ring,
+      invitationId: inv.id,
+      upn,
+      clientIp: '192.0.2.46',
+    });
+    const source = createDelegatedTokenSource(cfg, { db, ring: () => ring });
+    const found = await discoverInvitedConnection(
+      { invitationId: inv.id, entraTenantId: who.tenantId, domain: null },
+      {
+        ...admin,
+        db,
+        source,
+        graph: { graphEndpoint: gs.sim.url, graphResource: cfg.graphResource, authorityHost: gs.sim.url },
+      },
+    );
+    expect(found).toMatchObject({ kind: 'attached', displayName: 'Mailbox Archive Sync' });
+    // Rekey now knows the tenant (no management consent) and the connection on its old certificate…
+    const tenant = await db.tenant.findUniqueOrThrow({ where: { entraTenantId: t.id } });
+    expect([tenant.defaultDomain, tenant.consentState, tenant.lastScanAt !== null]).toEqual([
+      t.domain,
+      'unknown',
+      true,
+    ]);
+    const connector = await db.connector.findUniqueOrThrow({
+      where: { id: (found as { connectorId: string }).connectorId },
+      include: { currentCertificate: { select: { sha1Thumbprint: true } } },
+    });
+    expect([connector.appId, connector.tenantId, connector.currentCertificate?.sha1Thumbprint]).toEqual([
+      app.appId,
+      tenant.id,
+      oldSha1,
+    ]);
+    const attached = await db.invitation.findUniqueOrThrow({ where: { id: inv.id } });
+    expect([attached.tenantId, attached.connectorId]).toEqual([tenant.id, connector.id]);
+    // …and the read is audited with the customer's admin as actor.
+    const created = await db.auditEvent.findFirstOrThrow({ where: { action: 'tenant.create', targetId: tenant.id } });
+    expect(created.actorLabel).toBe(`customer admin ${upn} (tenant ${t.id})`);
+
+    const { rotationId } = await confirmInvitationRotation(
+      { invitationId: inv.id, typedName: 'Mailbox Archive Sync' },
+      admin,
+    );
+    const delegated = createDelegatedGraphPort(source, {
+      graphEndpoint: gs.sim.url,
+      graphResource: cfg.graphResource,
+      authorityHost: gs.sim.url,
+    });
+    await runToEnd(
+      rotationId,
+      testRotationDeps(gs, { graph: withDelegatedTenants(createGraphPortAdapter(gs.graph), delegated, source) }),
+    );
+    expect((await db.rotation.findUniqueOrThrow({ where: { id: rotationId } })).state).toBe('SUCCEEDED');
+    const creds = simCredentials(gs, t.id, app.appId);
+    expect(creds.app).toContain(newCert.sha1Thumbprint.toUpperCase());
+    expect(creds.app).not.toContain(oldSha1);
+    expect(await db.delegatedToken.count({ where: { entraTenantId: t.id } })).toBe(0);
+    expect((await db.invitation.findUniqueOrThrow({ where: { id: inv.id } })).state).toBe('ROTATED');
+    // Rekey's management app never got a foothold in the tenant.
+    const mgmt = gs.manifest.managementApp.appId;
+    expect([...gs.sim.admin.getTenant(t.id).servicePrincipals.values()].map((sp) => sp.appId)).not.toContain(mgmt);
   });
 });

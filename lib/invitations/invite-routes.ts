@@ -27,7 +27,12 @@ import {
   type CallbackQuery,
 } from '@/lib/invitations/customer-sign-in';
 import { delegatedAppConfigFromEnv } from '@/lib/invitations/delegated-app';
-import { storeDelegatedToken } from '@/lib/invitations/delegated-tokens';
+import {
+  createDelegatedTokenSource,
+  deleteDelegatedToken,
+  storeDelegatedToken,
+} from '@/lib/invitations/delegated-tokens';
+import { discoverInvitedConnection } from '@/lib/invitations/discover-invited-connection';
 import { confirmInvitationRotation } from '@/lib/invitations/confirm-invitation-rotation';
 import { customerActor, findInvitationByToken, recordInvitationStep } from '@/lib/invitations/open-invitation';
 import { removeDelegatedConsent } from '@/lib/invitations/remove-delegated-consent';
@@ -174,6 +179,32 @@ export async function handleInviteCallback(request: Request): Promise<Response> 
   });
   if (inv.view === 'SENT') await recordInvitationStep(inv.id, 'OPENED', anon);
   await recordInvitationStep(inv.id, 'SIGNED_IN', admin, { customerUpn: who.upn, customerTenantId: who.tenantId });
+  // A CSV invitation (a customer Rekey does not manage): find the connection with the admin's token.
+  if (!inv.connector) {
+    const message = await discoverInvitedConnection(
+      { invitationId: inv.id, entraTenantId: who.tenantId, domain: who.upn.split('@')[1] ?? null },
+      {
+        ...admin,
+        source: createDelegatedTokenSource(cfg),
+        graph: {
+          graphEndpoint: env().graphEndpoint,
+          graphResource: cfg.graphResource,
+          authorityHost: cfg.authorityHost,
+        },
+      },
+    ).then(
+      (found) =>
+        found.kind === 'none'
+          ? 'Rekey found no connection of the sender’s in your tenant, so there is nothing to rotate. Nothing was changed.'
+          : null,
+      (e: unknown) =>
+        `Rekey could not read your tenant: ${isRekeyError(e) ? e.message : 'the read failed'}. Nothing was changed; open the link again to retry.`,
+    );
+    if (message) {
+      await deleteDelegatedToken(db, inv.id);
+      return redirect(page(origin, state.token, message), clear);
+    }
+  }
   return redirect(page(origin, state.token), clear);
 }
 

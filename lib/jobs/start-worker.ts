@@ -3,11 +3,13 @@
  * and by `npm start`'s inline worker. Also re-queues rotations that should be moving (after a
  * crash, before the first scheduled sweep) and wakes local polling after in-process enqueues.
  */
+import { env } from '@/lib/env';
 import { retryOnDeadlock } from '@/lib/jobs/job-queues';
 import { ALL_JOBS, SCHEDULES } from '@/lib/jobs/all-jobs';
 import type { JobDefinition } from '@/lib/jobs/job-definition';
 import { setJobNotifier } from '@/lib/jobs/job-notify';
 import { createWorker, type Worker, type WorkerOptions } from '@/lib/jobs/worker';
+import { scanTenantsJob } from '@/lib/tenants/scan-tenants.job';
 
 export interface StartRekeyWorkerOptions extends WorkerOptions {
   /** Extra jobs (tests, plug-ins) on top of ALL_JOBS. */
@@ -21,7 +23,13 @@ export async function startRekeyWorker(opts: StartRekeyWorkerOptions = {}): Prom
   // registered when it opened its runtime (openRuntime, or the db-test setup).
   const worker = createWorker(opts);
   for (const job of [...ALL_JOBS, ...(opts.jobs ?? [])]) await worker.registerJob(job);
-  for (const s of SCHEDULES) await worker.schedule(s);
+  // REKEY_SCHEDULED_FLEET_SCAN=off: no 6-hourly discovery scan (pg-boss keeps a cron in the
+  // database, so an earlier start's is removed); scans on demand still run.
+  const fleetScan = env().REKEY_SCHEDULED_FLEET_SCAN;
+  for (const s of SCHEDULES) {
+    if (s.job.name === scanTenantsJob.name && !fleetScan) await worker.unschedule(s.job.name);
+    else await worker.schedule(s);
+  }
   await worker.start();
   setJobNotifier((name, runAt) => worker.notify(name, runAt));
   if (opts.sweepOnStart ?? true) {

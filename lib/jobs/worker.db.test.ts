@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
-import { closeJobQueues } from '@/lib/jobs/job-queues';
+import { resetEnvCache } from '@/lib/env';
+import { closeJobQueues, JOB_SCHEMA } from '@/lib/jobs/job-queues';
 import { startRekeyWorker } from '@/lib/jobs/start-worker';
 import { defineJob } from '@/lib/jobs/job-definition';
 import { enqueue } from '@/lib/jobs/enqueue';
@@ -187,5 +188,26 @@ describe('the job worker', () => {
       10_000,
     );
     expect(states).toEqual([['completed', 12]]);
+  });
+
+  it('REKEY_SCHEDULED_FLEET_SCAN=off removes the 6-hourly fleet scan a previous start scheduled; the other crons stay', async () => {
+    const crons = async () =>
+      (await db.$queryRawUnsafe<{ name: string }[]>(`SELECT name FROM ${JOB_SCHEMA}.schedule ORDER BY name`)).map(
+        (r) => r.name,
+      );
+    // The worker of this file started with the default (on).
+    expect(await crons()).toEqual(expect.arrayContaining(['scan.tenants', 'rotation.sweep']));
+    process.env.REKEY_SCHEDULED_FLEET_SCAN = 'off';
+    resetEnvCache();
+    const paused = await startRekeyWorker({ concurrency: 1, logger: quiet, sweepOnStart: false });
+    try {
+      const after = await crons();
+      expect(after).not.toContain('scan.tenants');
+      expect(after).toEqual(expect.arrayContaining(['rotation.sweep', 'scan.drift']));
+    } finally {
+      await paused.stop({ timeoutMs: 5_000 });
+      delete process.env.REKEY_SCHEDULED_FLEET_SCAN;
+      resetEnvCache();
+    }
   });
 });

@@ -46,6 +46,8 @@ export interface WorkerOptions {
 export interface Worker {
   registerJob<T>(job: JobDefinition<T>, opts?: RegisterOptions): Promise<void>;
   schedule(s: Schedule): Promise<void>;
+  /** Removes a job's cron schedule (one an earlier start registered); its on-demand runs still work. */
+  unschedule(jobName: string): Promise<void>;
   start(): Promise<void>;
   /** Stops fetching, waits up to `timeoutMs` for running jobs, closes the pool. */
   stop(opts?: { timeoutMs?: number }): Promise<void>;
@@ -295,6 +297,7 @@ export function createWorker(opts: WorkerOptions = {}): Worker {
   boss.on('error', (e) => log.error(`pg-boss: ${e.message}`));
   const pending: { job: JobDefinition<unknown>; opts: RegisterOptions }[] = [];
   const schedules: Schedule[] = [];
+  const unschedules: string[] = [];
   const loops = new Map<string, JobLoop>();
   let started = false;
 
@@ -323,6 +326,10 @@ export function createWorker(opts: WorkerOptions = {}): Worker {
         await retryOnDeadlock(() => boss.schedule(s.job.name, s.cron, {}));
       } else schedules.push(s);
     },
+    async unschedule(jobName) {
+      if (started) await retryOnDeadlock(() => boss.unschedule(jobName));
+      else unschedules.push(jobName);
+    },
     async start() {
       if (started) return;
       await boss.start();
@@ -336,6 +343,7 @@ export function createWorker(opts: WorkerOptions = {}): Worker {
           });
         await retryOnDeadlock(() => boss.schedule(s.job.name, s.cron, {}));
       }
+      for (const name of unschedules.splice(0)) await retryOnDeadlock(() => boss.unschedule(name));
       log.info(`started (concurrency ${concurrency}; jobs: ${[...loops.keys()].join(', ') || 'none'})`);
     },
     async stop({ timeoutMs = 30_000 } = {}) {

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { HttpResult } from '../entra/aad-error';
 import type { SimHandle } from '../server';
+import { plantConnector, PlantConnectorSchema } from './plant-connector';
 
 const Target = z.enum(['graph', 'token', 'all']);
 const FaultsSchema = z.object({
@@ -190,6 +191,8 @@ export async function handleControl(
             parse(PasswordSchema.pick({ appId: true, target: true }).extend({ keyId: z.string() }), body),
           ),
         });
+      if (action === 'POST connector-apps')
+        return json(200, plantConnector(sim, tenantId, parse(PlantConnectorSchema, body)));
       if (action === 'POST federated-credentials')
         return json(200, sim.admin.addFederatedCredentialDirect(tenantId, parse(FederatedSchema, body)));
     }

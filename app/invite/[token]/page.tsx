@@ -9,6 +9,20 @@ import { firstParam, type SearchParams } from '@/lib/utils';
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Replace your connection’s certificate', robots: { index: false } };
 
+// Label and value side by side from 390 px up; values wrap anywhere (thumbprints, UPNs, ids).
+const GRID =
+  'grid grid-cols-[minmax(0,7rem)_minmax(0,1fr)] gap-x-3 gap-y-1 sm:grid-cols-[10rem_minmax(0,1fr)] [&_dd]:[overflow-wrap:anywhere]';
+
+/** The rotation's steps in the customer's words (the engine's names otherwise). */
+const STEP: Record<string, string> = {
+  preflight: 'Checked the connection and your permissions',
+  add_new: 'Added the new certificate',
+  verify_new: 'Checked the new certificate is registered',
+  remove_old: 'Removed the old certificate',
+  verify_old_gone: 'Checked the old certificate is gone',
+};
+const stepName = (s: string) => STEP[s] ?? s;
+
 const fmt = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 
 function Shell({ children }: { children: React.ReactNode }) {
@@ -25,7 +39,7 @@ function Message({ text }: { text: string }) {
 
 function Certificate({ c }: { c: CustomerPage['invitation']['certificate'] }) {
   return (
-    <dl className="grid grid-cols-[10rem_1fr] gap-x-3 gap-y-1" id="new-certificate">
+    <dl className={GRID} id="new-certificate">
       <dt>Subject</dt>
       <dd>{c.subject}</dd>
       <dt>Issuer</dt>
@@ -92,13 +106,13 @@ export default async function InvitationPage({
         <meta httpEquiv="refresh" content="2" />
         <h1 className="text-xl font-semibold">Rotating {inv.connector?.displayName}</h1>
         <p id="status">
-          Step: {rotation.step} ({rotation.state.toLowerCase()}). You may close this page: the rotation continues, and
-          this link shows its progress.
+          Step: {stepName(rotation.step)} ({rotation.state.toLowerCase()}). You may close this page: the rotation
+          continues, and this link shows its progress.
         </p>
         <ol className="list-decimal pl-6" id="steps">
           {rotation.steps.map((s, i) => (
             <li key={i}>
-              {s.step}: {s.outcome}
+              {stepName(s.step)}: {s.outcome}
               {s.message ? ` — ${s.message}` : ''}
             </li>
           ))}
@@ -117,7 +131,7 @@ export default async function InvitationPage({
           <h2 id="receipt" className="font-semibold">
             Receipt
           </h2>
-          <dl className="grid grid-cols-[10rem_1fr] gap-x-3 gap-y-1">
+          <dl className={GRID}>
             <dt>Tenant</dt>
             <dd>{tenant}</dd>
             <dt>Connection</dt>
@@ -135,12 +149,12 @@ export default async function InvitationPage({
               {rotation.toSha1} — present and verified
             </dd>
             <dt>Rotation id</dt>
-            <dd className="font-mono">{rotation.id}</dd>
+            <dd className="font-mono break-all">{rotation.id}</dd>
           </dl>
           <ol className="list-decimal pl-6 text-xs">
             {rotation.steps.map((s, i) => (
               <li key={i}>
-                {fmt(s.at)} {s.step}: {s.outcome}
+                {fmt(s.at)} {stepName(s.step)}: {s.outcome}
               </li>
             ))}
           </ol>
@@ -186,11 +200,29 @@ export default async function InvitationPage({
           {inv.connector ? (
             <p id="found">
               The connection <strong>{inv.connector.displayName}</strong> (application id{' '}
-              <span className="font-mono">{inv.connector.appId}</span>) holds the certificate to replace.
+              <span className="font-mono">{inv.connector.appId}</span>) holds these credentials, as Rekey read them from
+              your tenant:
             </p>
           ) : (
             <p id="found">Rekey did not find the connection in your tenant; there is nothing to rotate.</p>
           )}
+          {inv.connector && data.found.length ? (
+            <ul className="space-y-1" id="credentials" aria-label="Credentials of the connection">
+              {data.found.map((f, i) => (
+                <li key={i} className="rounded border p-2">
+                  <span className="font-mono break-all">{f.label}</span>: {f.kind} on the{' '}
+                  {f.on === 'application' ? 'application' : 'service principal'}
+                  {f.endDateTime ? `, valid until ${fmt(new Date(f.endDateTime))}` : ''}.
+                  {f.compromised ? (
+                    <strong className="block text-red-800">
+                      Compromised: named in a security advisory. Anyone holding its key can sign in as this connection.
+                    </strong>
+                  ) : null}
+                  {f.replaced ? <span className="block">The rotation replaces this certificate.</span> : null}
+                </li>
+              ))}
+            </ul>
+          ) : null}
           <h2 className="font-semibold">The new certificate</h2>
           <Certificate c={inv.certificate} />
           <h2 className="font-semibold">The plan</h2>
