@@ -25,12 +25,19 @@ function selection(values: Values): ScanSelection {
 
 /** Progress on stderr (done / total, rate, time left) and tenants in flight adapted to Graph's budgets. */
 async function scanOptions(label: string): Promise<ScanOptions> {
-  const { pressure, max } = (await import('@/lib/graph/graph-environment')).fleetRunLimits();
+  const { fleetRunLimits } = await import('@/lib/graph/graph-environment');
+  // Without Graph's configuration the scan still runs at its fixed concurrency: a wrong --tenant is
+  // then named first, and a tenant that needs Graph reports the missing configuration itself.
+  let limits: ReturnType<typeof fleetRunLimits> | undefined;
+  try {
+    limits = fleetRunLimits();
+  } catch {
+    limits = undefined;
+  }
   let progress: CliProgress | undefined;
   return {
     concurrency: 8,
-    pressure,
-    maxConcurrency: max,
+    ...(limits ? { pressure: limits.pressure, maxConcurrency: limits.max } : {}),
     progress: {
       start: (total) => {
         if (total > 1) progress = startProgress(label, total);

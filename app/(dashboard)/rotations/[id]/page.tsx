@@ -391,7 +391,8 @@ export default async function RotationPage({ params }: Props) {
             The credential lists appear here once the rotation has read the tenant.
           </p>
         ) : null}
-        <div className="grid gap-6 xl:grid-cols-2 [&>*]:min-w-0">
+        {/* One above the other: side by side, each table hid its last column (the Rekey mark) at 1440 px. */}
+        <div className="grid gap-6 [&>*]:min-w-0">
           {ev.facts.before ? (
             <Card>
               <CardHeader>
