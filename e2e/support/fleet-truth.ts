@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 import { E2E_DATA_DIR } from '../../playwright.config';
 import { getDb, type Db } from '../../lib/db';
 import { TENANT_ACCESS_LABEL } from '../../lib/fleet/tenant-access';
@@ -155,7 +155,9 @@ const ACCESS_BY_LABEL = new Map(Object.entries(TENANT_ACCESS_LABEL).map(([k, v])
 /** Every tenant's access as the tenants list shows it (its Access column), one claim per row. */
 export async function tenantListClaims(page: Page, db: Db): Promise<TenantClaim[]> {
   await page.goto('/tenants');
-  const table = page.getByRole('table').first();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tenants');
+  const table = page.getByRole('table', { name: 'Tenants' });
+  await expect(table.locator('thead th').first()).toBeVisible();
   const headers = (await table.locator('thead th').allTextContents()).map((h) => h.trim());
   const col = headers.findIndex((h) => h.startsWith('Access'));
   if (col < 0) throw new Error(`the tenants list has no Access column (${headers.join(', ')})`);

@@ -23,6 +23,7 @@ import { findActiveRotation, listConnectorRotations } from '@/lib/rotation/rotat
 import { requireTenantPage } from '../../rotations/_lib/page-access';
 import { MODE_LABEL } from '../../rotations/_lib/step-labels';
 import { RemoveCredential } from './_components/remove-credential';
+import { RemovalNotices } from './_components/removal-notices';
 import { CredentialIdentity, credentialKindLabel } from '@/components/status/credential-identity';
 import { findConnector } from '@/lib/fleet/find-connector';
 
@@ -210,43 +211,45 @@ export default async function ConnectorPage({ params }: Props) {
                   The tenant does not hold {m.thumbprint}; the vendor’s service may not be able to sign in.
                 </Alert>
               ))}
-            {drift.unknown.length ? (
-              <ul className="space-y-3" aria-label="Unknown credentials">
-                {drift.unknown.map((u) => (
-                  <li
-                    key={`${u.on}:${u.keyId}`}
-                    className="flex flex-wrap items-start justify-between gap-3 rounded-lg border border-danger-border bg-danger-bg/40 p-3"
-                  >
-                    <div className="min-w-0 text-sm">
-                      <p className="font-medium">
-                        Unknown {credentialKindLabel(u).toLowerCase()} on the{' '}
-                        {u.on === 'servicePrincipal' ? 'service principal' : 'application'}
-                      </p>
-                      <p className="text-fg-muted">
-                        Key id <Mono>{u.keyId}</Mono>
-                      </p>
-                      <p className="text-fg-muted">
-                        {u.kind ? (
-                          <CredentialIdentity c={u} />
-                        ) : (
-                          <>SHA-1 {u.thumbprint ? <Mono>{u.thumbprint}</Mono> : 'not revealed'}</>
-                        )}
-                        {u.endDateTime ? ` · valid until ${formatDate(u.endDateTime)}` : ''}
-                      </p>
-                    </div>
-                    {canOperate ? (
-                      <RemoveCredential
-                        connectorId={c.id}
-                        keyId={u.keyId}
-                        thumbprint={u.thumbprint}
-                        on={u.on}
-                        kind={u.kind ?? null}
-                      />
-                    ) : null}
-                  </li>
-                ))}
-              </ul>
-            ) : null}
+            <RemovalNotices>
+              {drift.unknown.length ? (
+                <ul className="space-y-3" aria-label="Unknown credentials">
+                  {drift.unknown.map((u) => (
+                    <li
+                      key={`${u.on}:${u.keyId}`}
+                      className="flex flex-wrap items-start justify-between gap-3 rounded-lg border border-danger-border bg-danger-bg/40 p-3"
+                    >
+                      <div className="min-w-0 text-sm">
+                        <p className="font-medium">
+                          Unknown {credentialKindLabel(u).toLowerCase()} on the{' '}
+                          {u.on === 'servicePrincipal' ? 'service principal' : 'application'}
+                        </p>
+                        <p className="text-fg-muted">
+                          Key id <Mono>{u.keyId}</Mono>
+                        </p>
+                        <p className="text-fg-muted">
+                          {u.kind ? (
+                            <CredentialIdentity c={u} />
+                          ) : (
+                            <>SHA-1 {u.thumbprint ? <Mono>{u.thumbprint}</Mono> : 'not revealed'}</>
+                          )}
+                          {u.endDateTime ? ` · valid until ${formatDate(u.endDateTime)}` : ''}
+                        </p>
+                      </div>
+                      {canOperate ? (
+                        <RemoveCredential
+                          connectorId={c.id}
+                          keyId={u.keyId}
+                          thumbprint={u.thumbprint}
+                          on={u.on}
+                          kind={u.kind ?? null}
+                        />
+                      ) : null}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </RemovalNotices>
           </CardBody>
         </Card>
         <Card>

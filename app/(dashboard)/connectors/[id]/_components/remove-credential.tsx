@@ -1,12 +1,14 @@
 'use client';
 
-import { useState } from 'react';
 import { useRouter } from 'next/navigation';
-import { Alert } from '@/components/ui/alert';
 import { ConfirmDialog } from '@/components/ui/confirm-dialog';
 import { removeUnknownCredentialAction } from '../actions';
+import { useRemovalNotice } from './removal-notices';
 
-/** "Remove unknown credential": confirmed by typing the first 8 characters of its key id. */
+/**
+ * "Remove unknown credential": confirmed by typing the first 8 characters of its key id. The outcome
+ * is shown by the enclosing `RemovalNotices`: on success this row leaves the list.
+ */
 export function RemoveCredential({
   connectorId,
   keyId,
@@ -22,56 +24,49 @@ export function RemoveCredential({
   kind?: 'secret' | 'federated' | null;
 }) {
   const router = useRouter();
-  const [message, setMessage] = useState<{ tone: 'danger' | 'success'; text: string } | null>(null);
+  const setMessage = useRemovalNotice();
   const prefix = keyId.slice(0, 8);
   return (
-    <div className="flex flex-col items-end gap-2">
-      <ConfirmDialog
-        triggerLabel="Remove unknown credential"
-        triggerSize="sm"
-        title="Remove this credential from the tenant?"
-        description={`Rekey did not put it there. ${
-          kind === 'secret'
-            ? 'Anyone who knows this client secret'
-            : kind === 'federated'
-              ? 'A workload the external issuer vouches for'
-              : 'Anyone holding its private key'
-        } can sign in as the connector until it is removed from the ${on === 'servicePrincipal' ? 'service principal' : 'application'}.`}
-        confirmLabel="Remove credential"
-        requireText={prefix}
-        action={async (fd) => {
-          setMessage(null);
-          const r = await removeUnknownCredentialAction(null, {
-            connectorId,
-            keyId,
-            confirm: String(fd.get('confirmText') ?? ''),
-          });
-          setMessage(
-            r.ok
-              ? {
-                  tone: 'success',
-                  text: r.data.removed ? `Removed credential ${prefix}….` : `Credential ${prefix}… was already gone.`,
-                }
-              : { tone: 'danger', text: r.error.message },
-          );
-          router.refresh();
-        }}
-      >
-        <p>
-          Key id <code className="font-mono">{keyId}</code>
-          {thumbprint ? (
-            <>
-              , SHA-1 <code className="font-mono break-all">{thumbprint}</code>
-            </>
-          ) : null}
-          .
-        </p>
-      </ConfirmDialog>
-      {message ? (
-        <Alert tone={message.tone} live={message.tone === 'danger' ? 'alert' : 'status'}>
-          {message.text}
-        </Alert>
-      ) : null}
-    </div>
+    <ConfirmDialog
+      triggerLabel="Remove unknown credential"
+      triggerSize="sm"
+      title="Remove this credential from the tenant?"
+      description={`Rekey did not put it there. ${
+        kind === 'secret'
+          ? 'Anyone who knows this client secret'
+          : kind === 'federated'
+            ? 'A workload the external issuer vouches for'
+            : 'Anyone holding its private key'
+      } can sign in as the connector until it is removed from the ${on === 'servicePrincipal' ? 'service principal' : 'application'}.`}
+      confirmLabel="Remove credential"
+      requireText={prefix}
+      action={async (fd) => {
+        setMessage(null);
+        const r = await removeUnknownCredentialAction(null, {
+          connectorId,
+          keyId,
+          confirm: String(fd.get('confirmText') ?? ''),
+        });
+        setMessage(
+          r.ok
+            ? {
+                tone: 'success',
+                text: r.data.removed ? `Removed credential ${prefix}….` : `Credential ${prefix}… was already gone.`,
+              }
+            : { tone: 'danger', text: r.error.message },
+        );
+        router.refresh();
+      }}
+    >
+      <p>
+        Key id <code className="font-mono">{keyId}</code>
+        {thumbprint ? (
+          <>
+            , SHA-1 <code className="font-mono break-all">{thumbprint}</code>
+          </>
+        ) : null}
+        .
+      </p>
+    </ConfirmDialog>
   );
 }
