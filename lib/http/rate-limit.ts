@@ -62,6 +62,8 @@ export class RateLimiter {
   }
 }
 
+// On globalThis: the sign-in limiter's counts must outlive a Next development reload of the route
+// modules (and be one limiter for both routes), or a reload would reset an attacker's budget.
 const globalForLimits = globalThis as unknown as { __rekeySignInLimiter?: RateLimiter };
 
 /** The sign-in limiter (shared by /auth/sign-in and /auth/callback). */

@@ -6,6 +6,8 @@
  */
 type Notifier = (jobName: string, runAt?: Date) => void;
 
+// On globalThis: the in-process worker sets it once at start, and a Next development reload of the
+// modules that enqueue must still reach that worker (a module variable would start out empty again).
 const g = globalThis as unknown as { __rekeyJobNotifier?: Notifier };
 
 export function setJobNotifier(fn: Notifier | undefined): void {

@@ -16,6 +16,8 @@ interface State {
   queues: Map<string, Promise<void>>;
 }
 
+// On globalThis, not a module variable: a Next development reload re-evaluates this module, and a
+// second PgBoss would open a second pool and re-run its schema checks; the one started is reused.
 const globalForJobs = globalThis as unknown as { __rekeyJobQueues?: State };
 
 function connectionString(): string {

@@ -24,6 +24,8 @@ export interface RotationDeps {
   cutoverRecheckMs?: number;
 }
 
+// On globalThis: tests and the CLI install their deps once per process, and the engine's modules may be
+// evaluated again (a Next development reload, or Next's separate server bundles) and must see them.
 const globalForDeps = globalThis as unknown as { __rekeyRotationDeps?: RotationDeps | Promise<RotationDeps> };
 
 export function setRotationDeps(deps: RotationDeps | undefined): void {

@@ -9,6 +9,8 @@ import { RekeyError } from '@/lib/errors';
 
 const LOCK_NAMESPACE = 0x52_4b_59; // arbitrary: the advisory-lock class for rotations
 
+// On globalThis: a Next development reload would otherwise open another pool while leases are still
+// held on the old one's connections; closeLeasePool() (lib/runtime) ends the one there is.
 const globalForLease = globalThis as unknown as { __rekeyLeasePool?: { url: string; pool: pg.Pool } };
 
 /**
