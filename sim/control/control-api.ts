@@ -2,7 +2,7 @@
 // Not part of Microsoft's surface; unauthenticated (the simulator is a local test tool).
 import { z } from 'zod';
 import type { HttpResult } from '../entra/aad-error';
-import type { SimHandle } from '../server';
+import type { SimHandle } from '../sim-handle-types';
 import { plantConnector, PlantConnectorSchema } from './plant-connector';
 
 const Target = z.enum(['graph', 'token', 'all']);

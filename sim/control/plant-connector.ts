@@ -4,7 +4,7 @@
 // For specs that need a connector of their own (a compromised one, say) without taking one another
 // spec relies on. Not part of Microsoft's surface; no replication lag (a direct write).
 import { z } from 'zod';
-import type { SimHandle } from '../server';
+import type { SimHandle } from '../sim-handle-types';
 import { MICROSOFT_GRAPH_APP_ID } from '../directory/well-known';
 
 export const PlantConnectorSchema = z.object({
