@@ -72,7 +72,7 @@ test('a campaign through the UI, one tenant’s consent revoked part-way: the si
     SELECT DISTINCT ON (t.id) c.id, c."displayName" AS name, c."appId", t.id AS "tenantId", t."displayName" AS tenant,
            t."entraTenantId"::text AS "entraTenantId", upper(cert."sha1Thumbprint") AS sha1
     FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId" JOIN "Certificate" cert ON cert.id = c."currentCertificateId"
-    WHERE c.status = 'healthy' AND t.region = 'EU' AND t."consentState" = 'consented' AND t."lastScanError" IS NULL
+    WHERE c.status = 'healthy' AND c."credentialOn" = 'application' AND t.region = 'EU' AND t."consentState" = 'consented' AND t."lastScanError" IS NULL
       AND NOT EXISTS (SELECT 1 FROM "Connector" x WHERE x."tenantId" = t.id AND x.status IN ('targeted', 'compromised'))
       AND NOT EXISTS (SELECT 1 FROM "Rotation" r WHERE r."connectorId" = c.id)
     ORDER BY t.id, c."displayName"`;

@@ -61,7 +61,7 @@ test('a drifted credential: named stale until Scan now, then the pages, the over
     SELECT c.id, c."displayName" AS name, c."appId", t.id AS "tenantId", t."displayName" AS tenant,
            t."entraTenantId"::text AS "entraTenantId"
     FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId"
-    WHERE c.status = 'healthy' AND t."consentState" = 'consented' AND t."lastScanError" IS NULL
+    WHERE c.status = 'healthy' AND c."credentialOn" = 'application' AND t."consentState" = 'consented' AND t."lastScanError" IS NULL
       AND t."lastScanAt" > now() - interval '12 hours'
       AND NOT EXISTS (SELECT 1 FROM "Connector" x WHERE x."tenantId" = t.id AND x.status IN ('targeted', 'compromised', 'drift'))
       AND NOT EXISTS (SELECT 1 FROM "Rotation" r JOIN "Connector" y ON y.id = r."connectorId" WHERE y."tenantId" = t.id)

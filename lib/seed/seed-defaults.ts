@@ -41,6 +41,21 @@ export const DEFAULT_CONNECTOR_TYPES = [
       },
     ],
   },
+  {
+    // The vendor's own multi-tenant app (ADR 032): in a customer's tenant only its service principal
+    // exists, and that holds the connection's certificate. Matched by the service principal's name.
+    name: 'Litware Relay',
+    vendor: 'Litware (multi-tenant app of the vendor)',
+    displayNamePattern: 'Litware Relay*',
+    description:
+      'Relays mail for the vendor’s service: its certificate sits on the service principal of the vendor’s multi-tenant app.',
+    requiredResourceAccess: [
+      {
+        resourceAppId: '00000003-0000-0000-c000-000000000000',
+        resourceAccess: [{ id: '810c84a8-4a9e-49e6-bf7d-12d183f40d01', type: 'Role' }],
+      },
+    ],
+  },
 ] as const;
 
 export const DEFAULT_SETTINGS: Record<string, unknown> = {

@@ -107,7 +107,8 @@ function managementClient(opts: { simUrl: string; ca?: string; manifest: SimMani
 
 /**
  * Reads every tenant of `tenantIds` (default: the manifest's) through the real MSAL client and
- * Graph's /applications, independently of Rekey's database. `ca` is the simulator's CA when the
+ * Graph's /applications and /servicePrincipals (each app's credentials on either object, by appId),
+ * independently of Rekey's database. `ca` is the simulator's CA when the
  * process does not trust it already.
  */
 export async function readSimTenants(opts: {
@@ -151,6 +152,33 @@ export async function readSimTenants(opts: {
             .filter((k) => k.customKeyIdentifier)
             .map((k) => Buffer.from(k.customKeyIdentifier!, 'base64').toString('hex').toUpperCase()),
         });
+      url = page.body['@odata.nextLink'];
+    }
+    // A connector that exists here only as the vendor's service principal holds its credential there,
+    // and any app's service principal can hold credentials too (drift): a connector holds the union.
+    url = tenant.readable ? `${opts.simUrl}/v1.0/servicePrincipals?$select=appId,keyCredentials` : undefined;
+    while (url) {
+      const page: {
+        status: number;
+        body: {
+          value: { appId: string; keyCredentials: { customKeyIdentifier: string | null }[] }[];
+          '@odata.nextLink'?: string;
+        };
+      } = await getJson(url, opts.ca, { authorization: `Bearer ${token}` });
+      if (page.status !== 200) {
+        tenant.readable = false;
+        tenant.apps = [];
+        break;
+      }
+      for (const sp of page.body.value) {
+        const sha1 = sp.keyCredentials
+          .filter((k) => k.customKeyIdentifier)
+          .map((k) => Buffer.from(k.customKeyIdentifier!, 'base64').toString('hex').toUpperCase());
+        if (sha1.length === 0) continue;
+        const app = tenant.apps.find((a) => a.appId === sp.appId);
+        if (app) app.sha1.push(...sha1.filter((x) => !app.sha1.includes(x)));
+        else tenant.apps.push({ appId: sp.appId, sha1 });
+      }
       url = page.body['@odata.nextLink'];
     }
     out.push(tenant);
