@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { cookies } from 'next/headers';
-import { getPrincipal } from '@/lib/auth/context';
+import { optionalPageContext } from '@/lib/auth/context';
 import { getShellUser } from '@/lib/auth/shell-user';
 import { findOnboarding, findSystemProblems } from '@/lib/ops/health-report';
 import { AppShell } from '@/components/shell/app-shell';
@@ -9,12 +9,13 @@ import { OnboardingBanner } from './_components/onboarding-banner';
 import { SystemBanner } from './_components/system-banner';
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
-  const principal = getPrincipal();
+  // Signed out (the sign-in redirect is the page's): no banners.
+  const ctx = optionalPageContext();
   const [user, store, problems, onboarding] = await Promise.all([
     getShellUser(),
     cookies(),
-    principal.then((p) => findSystemProblems(p, new Date())),
-    principal.then(findOnboarding),
+    ctx.then((c) => (c ? findSystemProblems(c) : [])),
+    ctx.then((c) => (c ? findOnboarding(c) : null)),
   ]);
   const theme = parseTheme(store.get(THEME_COOKIE)?.value);
   return (

@@ -74,7 +74,7 @@ export const advisoryCommands: Command[] = [
           if (!hasRole(ctx.principal, 'viewer'))
             throw new RekeyError('FORBIDDEN', `${ctx.principal.email} has no role in Rekey.`, { need: 'viewer' });
         }
-        const rows = await listAdvisories({ caller: ctx.principal ?? 'system' }, { db: ctx.db });
+        const rows = await listAdvisories(ctx);
         await emitRows(
           io,
           mode,

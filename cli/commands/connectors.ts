@@ -87,7 +87,7 @@ export const connectorCommands: Command[] = [
         let scope = await viewerScope(ctx);
         const tenantRef = str(values.tenant);
         if (tenantRef) {
-          const t = await findTenantByAnyId(tenantRef);
+          const t = await findTenantByAnyId(ctx, { tenantId: tenantRef });
           if (!t)
             throw new RekeyError(
               'NOT_FOUND',

@@ -186,15 +186,10 @@ export const inviteCommands: Command[] = [
       const mode = outputMode(values);
       return withRuntime(values, async (ctx) => {
         const { listInvitations } = await import('@/lib/invitations/list-invitations');
-        const rows = await listInvitations(
-          ctx.principal ?? 'system',
-          {
-            ...(str(values.campaign) ? { campaignId: str(values.campaign) } : {}),
-            ...(str(values.advisory) ? { advisoryId: str(values.advisory) } : {}),
-          },
-          ctx.now,
-          { db: ctx.db },
-        );
+        const rows = await listInvitations(ctx, {
+          ...(str(values.campaign) ? { campaignId: str(values.campaign) } : {}),
+          ...(str(values.advisory) ? { advisoryId: str(values.advisory) } : {}),
+        });
         await emitRows(
           io,
           mode,

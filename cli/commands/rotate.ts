@@ -69,7 +69,7 @@ export function rotateCommand(term: RotateTerminal = stdinTerminal): Command {
           : null;
         if (!connector)
           throw new RekeyError('NOT_FOUND', `Connector ${connectorId} not found (rekey connectors list shows them).`);
-        const cert = await getCertificateByIdOrThumbprint(to, ctx.db);
+        const cert = await getCertificateByIdOrThumbprint(ctx.db, to);
         // The wizard's trust filter: never a certificate on an advisory or found as an unknown
         // credential in a tenant (exit 1, the reason in one line).
         const { requireTrustedReplacement } = await import('@/lib/rotation/preflight-trust');

@@ -99,7 +99,7 @@ export const rotationCommands: Command[] = [
         let tenantId: string | undefined;
         if (str(values.tenant)) {
           const { findTenantByAnyId } = await import('@/lib/tenants/get-tenant');
-          const t = await findTenantByAnyId(str(values.tenant)!);
+          const t = await findTenantByAnyId(ctx, { tenantId: str(values.tenant)! });
           if (!t) {
             const { RekeyError } = await import('@/lib/errors');
             throw new RekeyError('NOT_FOUND', `No onboarded tenant matches ${str(values.tenant)}.`);
@@ -139,7 +139,7 @@ export const rotationCommands: Command[] = [
       const id = oneId(positionals, 'rotation');
       const ev = await withRuntime(values, async (ctx) => {
         const { getRotationEvidence } = await import('@/lib/rotation/get-rotation-evidence');
-        return getRotationEvidence(ctx, id);
+        return getRotationEvidence(ctx, { rotationId: id });
       });
       if (values.json) {
         io.out(JSON.stringify({ ok: true, ...ev }));

@@ -14,11 +14,11 @@ import { asSystem } from '@/lib/use-case';
 
 const fleetLimits = async () => (await import('@/lib/graph/graph-environment')).fleetRunLimits();
 
-async function tenantIdArg(value: unknown): Promise<string> {
+async function tenantIdArg(ctx: CliContext, value: unknown): Promise<string> {
   if (typeof value !== 'string' || !value)
     throw new UsageError('--tenant needs a tenant id (Rekey id or Entra tenant id) or domain');
   const { findTenantByAnyId } = await import('@/lib/tenants/get-tenant');
-  const t = await findTenantByAnyId(value);
+  const t = await findTenantByAnyId(ctx, { tenantId: value });
   if (!t) throw new RekeyError('NOT_FOUND', `No onboarded tenant matches ${value} (rekey tenants list shows them).`);
   return t.id;
 }
@@ -239,7 +239,7 @@ export const tenantCommands: Command[] = [
         const { checkTenantConsent } = await import('@/lib/tenants/check-tenant-consent');
         const ids = values.all
           ? (await ctx.db.tenant.findMany({ select: { id: true }, orderBy: { displayName: 'asc' } })).map((t) => t.id)
-          : [await tenantIdArg(values.tenant)];
+          : [await tenantIdArg(ctx, values.tenant)];
         if (ids.length === 1) return [await checkTenantConsent(asSystem(ctx), { tenantId: ids[0]! })];
         // A fleet: as many tenants in flight as Graph's budgets admit (never more than the database pool).
         const { mapAdaptive } = await import('@/lib/detection/detection-context');
@@ -272,7 +272,7 @@ export const tenantCommands: Command[] = [
         throw new UsageError('--concurrency must be an integer from 1 to 256');
       const results = await withRuntime(values, async (ctx) => {
         const { scanAllTenants } = await import('@/lib/tenants/scan-all-tenants');
-        const tenantIds = values.tenant ? [await tenantIdArg(values.tenant)] : undefined;
+        const tenantIds = values.tenant ? [await tenantIdArg(ctx, values.tenant)] : undefined;
         // Without --concurrency: adaptive under Graph's budgets, as the onboarding runs.
         const adaptive = fixed === null ? await fleetLimits() : null;
         let progress: CliProgress | undefined;

@@ -20,7 +20,7 @@
 import { cookies, headers } from 'next/headers';
 import { unstable_rethrow } from 'next/navigation';
 import type { z } from 'zod';
-import { actorFromHeaders } from '@/lib/auth/actor';
+import { actorFromHeaders, anonymousActor } from '@/lib/auth/actor';
 import { defaultAuthDeps, resolvePrincipal, type AuthDeps } from '@/lib/auth/auth-core';
 import { hasRole, roleLabel, type Principal, type Role } from '@/lib/auth/principal';
 import { webRuntime } from '@/lib/runtime/web-runtime';
@@ -298,6 +298,30 @@ export function createDefineRoute(getDeps: () => AuthDeps) {
         );
       }
     };
+  };
+}
+
+/**
+ * The use-case context for a route anyone may call (GET /api/health): the principal when the request
+ * carries a valid session (a failed lookup counts as none), else none. Without a principal this is a
+ * stranger, not the trusted system caller of lib/use-case.ts: pass it only to reads that check
+ * `ctx.principal` themselves and tell nobody more than the public answer (lib/ops/health-report.ts).
+ */
+export async function publicRouteContext(
+  request: Request,
+  deps: AuthDeps = defaultAuthDeps(),
+): Promise<UseCaseContext> {
+  const principal = await resolvePrincipal(deps, requestContextFromRequest(request)).catch(() => null);
+  const { graph, log } = webRuntime();
+  const trustProxy = deps.origin.trustProxy;
+  return {
+    db: deps.db,
+    graph,
+    log,
+    now: deps.now(),
+    ...(principal
+      ? { principal, actor: actorFromHeaders(principal, request.headers, trustProxy) }
+      : { actor: anonymousActor(request.headers, trustProxy) }),
   };
 }
 

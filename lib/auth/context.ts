@@ -6,6 +6,7 @@
 import { cache } from 'react';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
+import type { Actor } from '@/lib/audit/append-audit-event';
 import { nextRequestContext, type ActionContext } from '@/lib/auth/action';
 import { actorFromHeaders } from '@/lib/auth/actor';
 import { defaultAuthDeps, resolvePrincipal } from '@/lib/auth/auth-core';
@@ -13,6 +14,7 @@ import { hasRole, type Principal, type Role } from '@/lib/auth/principal';
 import { env } from '@/lib/env';
 import { safeReturnTo } from '@/lib/http/request-context';
 import { webRuntime } from '@/lib/runtime/web-runtime';
+import type { UseCaseContext } from '@/lib/use-case';
 
 export { requireTenantAccess } from '@/lib/auth/tenant-access';
 
@@ -44,7 +46,28 @@ export async function requirePrincipal(min: Role = 'viewer'): Promise<Principal>
  * lib use cases and queries; they never import the database or Graph themselves.
  */
 export async function pageContext(min: Role = 'viewer'): Promise<ActionContext> {
-  const principal = await requirePrincipal(min);
+  return contextFor(await requirePrincipal(min));
+}
+
+/**
+ * The page context when someone is signed in, else null, without redirecting: for what renders on
+ * every page whoever is looking (the dashboard shell's banners, app/(dashboard)/layout.tsx).
+ */
+export async function optionalPageContext(): Promise<ActionContext | null> {
+  const principal = await getPrincipal();
+  return principal ? contextFor(principal) : null;
+}
+
+/**
+ * The use-case context for a public page (no sign-in: a customer's invitation link), acting as
+ * `actor`. It has no principal, which a use case takes for the trusted system caller: pass it only
+ * to what authorizes by other means (getCustomerPage: the link's token).
+ */
+export function publicPageContext(actor: Actor): UseCaseContext {
+  return { ...webRuntime(), actor, now: new Date() };
+}
+
+async function contextFor(principal: Principal): Promise<ActionContext> {
   const actor = actorFromHeaders(principal, await headers(), env().REKEY_TRUST_PROXY);
   return { ...webRuntime(), principal, actor, now: new Date() };
 }

@@ -82,7 +82,7 @@ export async function createCampaign(
   const certByRegion = new Map<string, { id: string; sha1Thumbprint: string }>();
   for (const region of regionsUsed) {
     const ref = data.regionCertificates[region]!;
-    const cert = await findCertificateByIdOrThumbprint(ref);
+    const cert = await findCertificateByIdOrThumbprint(ctx.db, ref);
     if (!cert)
       throw new RekeyError('BAD_INPUT', `Region ${region}: no certificate "${ref}" in the inventory.`, { region });
     try {

@@ -165,7 +165,7 @@ describe('advisories', () => {
   });
 
   it('lists advisories with affected connector and tenant counts, and details with progress', async () => {
-    const list = await listAdvisories({ caller: 'system' }, { db });
+    const list = await listAdvisories(ctx);
     const first = list.find((a) => a.title === 'Stolen connector certificate')!;
     expect(first).toMatchObject({
       severity: 'critical',
@@ -174,7 +174,7 @@ describe('advisories', () => {
       affectedTenants: 2,
       exposedConnectors: 3,
     });
-    const detail = await getAdvisory(first.id, { caller: 'system' }, { db, pageSize: 2 });
+    const detail = await getAdvisory(ctx, { advisoryId: first.id, pageSize: 2 });
     expect(detail.indicators).toEqual([{ kind: 'sha1', value: stolen.sha1Thumbprint, issuer: null }]);
     expect(detail.affected.total).toBe(3);
     expect(detail.affected.items).toHaveLength(2);

@@ -33,7 +33,7 @@ describe('client secrets and federated credentials of a certificate connector', 
     const r = await scanDrift(ctx(), { tenantIds: [t.tenantId] });
     expect(r.tenants[0]).toMatchObject({ ok: true });
     const conn = await db.connector.findFirstOrThrow({ where: { appId: c.appId } });
-    const drift = await getConnectorDrift(conn.id, { caller: 'system' });
+    const drift = await getConnectorDrift(ctx(), { connectorId: conn.id });
     expect(drift.status).toBe('drift');
     expect(
       drift.unknown.map((u) => [
@@ -71,7 +71,7 @@ describe('client secrets and federated credentials of a certificate connector', 
     const app = gs.sim.admin.getTenant(t.simTenantId).appsByAppId.get(c.appId)!;
     expect(app.passwordCredentials.map((p) => p.keyId)).not.toContain(secret.keyId);
     expect((app.federatedIdentityCredentials ?? []).map((f) => f.id)).not.toContain(fic.id);
-    const after = await getConnectorDrift(conn.id, { caller: 'system' });
+    const after = await getConnectorDrift(ctx(), { connectorId: conn.id });
     expect(after.unknown).toEqual([]);
     expect(after.status).not.toBe('drift');
     const audit = await db.auditEvent.findMany({

@@ -114,7 +114,7 @@ describe('detection against the simulator demo fleet', () => {
     // The consent-revoked tenant cannot be read: reported, not silently clean.
     expect(r.tenants.filter((t) => !t.ok).map((t) => t.tenantId)).toEqual([rekeyId(s.consentRevokedTenantId!)]);
     const conn = await db.connector.findFirstOrThrow({ where: { appId: s.unknownCredential!.appId } });
-    const detail = await getConnectorDrift(conn.id, { caller: 'system' });
+    const detail = await getConnectorDrift(ctx(), { connectorId: conn.id });
     expect(detail.unknown.map((u) => [u.keyId, u.thumbprint])).toEqual([
       [s.unknownCredential!.keyId, s.unknownCredential!.thumbprintSha1],
     ]);
@@ -133,13 +133,13 @@ describe('detection against the simulator demo fleet', () => {
       select: { id: true },
     });
     expect(targetedNow.map((t) => t.id).sort()).toEqual(expected);
-    const list = await listTargetedTenants({ caller: 'system' });
+    const list = await listTargetedTenants(ctx());
     expect(list.map((t) => t.tenantId).sort()).toEqual(expected);
     for (const t of list) {
       expect(t.unknownAddresses.every((ip) => gs.manifest.vendor.attackerIps.includes(ip))).toBe(true);
       expect(t.unknownAddressSignIns).toBeGreaterThan(0);
     }
-    const evidence = await getTenantEvidence(expected[0]!, { caller: 'system' });
+    const evidence = await getTenantEvidence(ctx(), { tenantId: expected[0]! });
     expect(evidence.signInLog.state).toBe('available');
     expect(
       evidence.items.some(
@@ -160,7 +160,7 @@ describe('detection against the simulator demo fleet', () => {
       state: 'unavailable_license',
       detail: expect.stringMatching(/^evidence unavailable: .*P1\/P2/) as unknown,
     });
-    const evidence = await getTenantEvidence(np, { caller: 'system' });
+    const evidence = await getTenantEvidence(ctx(), { tenantId: np });
     expect(evidence.signInLog).toMatchObject({
       state: 'unavailable_license',
       message: expect.stringMatching(/^Evidence unavailable/) as unknown,
@@ -195,7 +195,7 @@ describe('detection against the simulator demo fleet', () => {
     await expect(
       removeUnknownCredential(ctx(), { connectorId: conn.id, keyId: s.unknownCredential!.keyId, confirm: 'yes' }),
     ).rejects.toMatchObject({ code: 'BAD_INPUT' });
-    const current = (await getConnectorDrift(conn.id, { caller: 'system' })).known[0]!;
+    const current = (await getConnectorDrift(ctx(), { connectorId: conn.id })).known[0]!;
     await expect(
       removeUnknownCredential(ctx(), {
         connectorId: conn.id,
@@ -209,7 +209,7 @@ describe('detection against the simulator demo fleet', () => {
       confirm: s.unknownCredential!.keyId.slice(0, 8),
     });
     expect(r.removed).toBe(true);
-    const after = await getConnectorDrift(conn.id, { caller: 'system' });
+    const after = await getConnectorDrift(ctx(), { connectorId: conn.id });
     expect(after.unknown).toEqual([]);
     expect(after.reasons.map((x) => x.check)).not.toContain('tenantCredentialsDrifted');
     const audit = await db.auditEvent.findMany({

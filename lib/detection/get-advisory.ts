@@ -1,16 +1,17 @@
 /**
  * One advisory's page: its facts and indicators, the connectors it affects (paginated, worst
  * status first, within the viewer's scope), and remediation progress. `listAffectedConnectorIds`
- * gives the full selection for "create remediation campaign".
+ * gives the full selection for "create remediation campaign". Reads `(ctx, input)` (lib/use-case.ts),
+ * scoped to `ctx.principal` (everything for a trusted caller).
  */
-import { db as defaultDb, Prisma, type Db } from '@/lib/db';
+import { Prisma } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { affectedSql, scopeOf } from '@/lib/detection/affected-connectors';
-import type { Caller } from '@/lib/detection/detection-access';
 import type { IndicatorKind, Severity } from '@/lib/detection/parse-advisory';
 import { ACTIVE_ROTATION_STATES, type ConnectorStatusValue } from '@/lib/fleet/statuses';
 import { tenantSql } from '@/lib/fleet/fleet-scope';
 import { EXPOSED_SQL } from '@/lib/fleet/fleet-figures';
+import { callerOf, type UseCaseContext } from '@/lib/use-case';
 
 export interface AffectedConnector {
   connectorId: string;
@@ -47,14 +48,16 @@ export interface AdvisoryDetail {
   };
 }
 
+type ReadContext = Pick<UseCaseContext, 'db' | 'principal'>;
+
 export async function getAdvisory(
-  id: string,
-  who: { caller: Caller },
-  opts: { db?: Db; page?: number; pageSize?: number } = {},
+  ctx: ReadContext,
+  input: { advisoryId: string; page?: number; pageSize?: number },
 ): Promise<AdvisoryDetail> {
-  const db = opts.db ?? defaultDb;
-  const page = Math.max(1, Math.floor(opts.page ?? 1));
-  const pageSize = Math.min(500, Math.max(1, Math.floor(opts.pageSize ?? 50)));
+  const { db } = ctx;
+  const { advisoryId: id } = input;
+  const page = Math.max(1, Math.floor(input.page ?? 1));
+  const pageSize = Math.min(500, Math.max(1, Math.floor(input.pageSize ?? 50)));
   const advisory = /^[0-9a-f-]{36}$/i.test(id)
     ? await db.advisory.findUnique({
         where: { id },
@@ -67,7 +70,7 @@ export async function getAdvisory(
       })
     : null;
   if (!advisory) throw new RekeyError('NOT_FOUND', 'Advisory not found.', { advisoryId: id.slice(0, 64) });
-  const scope = scopeOf(who.caller);
+  const scope = scopeOf(callerOf(ctx));
   const affected = affectedSql([id], scope);
   const active = [...ACTIVE_ROTATION_STATES];
   const [items, counts, remediated] = await Promise.all([
@@ -118,19 +121,19 @@ export async function getAdvisory(
 
 /** Every affected connector id the caller may act on (operator scope): the selection for a remediation campaign. */
 export async function listAffectedConnectorIds(
-  id: string,
-  who: { caller: Caller },
-  opts: { db?: Db; onlyExposed?: boolean } = {},
+  ctx: ReadContext,
+  input: { advisoryId: string; onlyExposed?: boolean },
 ): Promise<string[]> {
-  const db = opts.db ?? defaultDb;
+  const { advisoryId: id } = input;
+  const caller = callerOf(ctx);
   const scope =
-    who.caller === 'system'
+    caller === 'system'
       ? ({ all: true } as const)
-      : (await import('@/lib/fleet/fleet-scope')).fleetScopeFor(who.caller, 'operator');
-  const rows = await db.$queryRaw<{ id: string }[]>`
+      : (await import('@/lib/fleet/fleet-scope')).fleetScopeFor(caller, 'operator');
+  const rows = await ctx.db.$queryRaw<{ id: string }[]>`
     WITH affected AS (${affectedSql([id], scope)})
     SELECT c.id FROM affected f JOIN "Connector" c ON c.id = f."connectorId"
-    ${opts.onlyExposed === false ? Prisma.empty : Prisma.sql`WHERE c.status IN ${EXPOSED_SQL}`}
+    ${input.onlyExposed === false ? Prisma.empty : Prisma.sql`WHERE c.status IN ${EXPOSED_SQL}`}
     ORDER BY c.status, c.id`;
   return rows.map((r) => r.id);
 }

@@ -1,14 +1,15 @@
 /**
  * One connector's drift page: what the tenant holds (app and service principal) against what
- * Rekey expects, computed from the last scan, with the status and its reasons.
+ * Rekey expects, computed from the last scan, with the status and its reasons. A read `(ctx, input)`
+ * (lib/use-case.ts): the connector's tenant must be visible to `ctx.principal` (NOT_FOUND outside it).
  */
-import { db as defaultDb, type Db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { computeDrift, type DriftDetail, type MissingCredential } from '@/lib/detection/compute-drift';
-import { requireTenantVisible, type Caller } from '@/lib/detection/detection-access';
+import { requireTenantVisible } from '@/lib/detection/detection-access';
 import { readObservedCredentials, type ObservedCredentialFacts } from '@/lib/detection/observed-credentials';
 import type { ConnectorStatusValue } from '@/lib/fleet/statuses';
 import type { StatusReason } from '@/lib/status/classify-connector';
+import { callerOf, type UseCaseContext } from '@/lib/use-case';
 
 export interface ConnectorDrift {
   connectorId: string;
@@ -29,13 +30,12 @@ export interface ConnectorDrift {
 }
 
 export async function getConnectorDrift(
-  connectorId: string,
-  who: { caller: Caller },
-  opts: { db?: Db } = {},
+  ctx: Pick<UseCaseContext, 'db' | 'principal'>,
+  input: { connectorId: string },
 ): Promise<ConnectorDrift> {
-  const db = opts.db ?? defaultDb;
+  const { connectorId } = input;
   const c = /^[0-9a-f-]{36}$/i.test(connectorId)
-    ? await db.connector.findUnique({
+    ? await ctx.db.connector.findUnique({
         where: { id: connectorId },
         include: {
           tenant: { select: { id: true, group: true, displayName: true } },
@@ -44,7 +44,7 @@ export async function getConnectorDrift(
       })
     : null;
   if (!c) throw new RekeyError('NOT_FOUND', 'Connector not found.');
-  requireTenantVisible(who.caller, c.tenant, 'viewer', 'Connector');
+  requireTenantVisible(callerOf(ctx), c.tenant, 'viewer', 'Connector');
   const observed = readObservedCredentials(c.observedCredentials);
   const drift = computeDrift({
     observed,

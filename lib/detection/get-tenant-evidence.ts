@@ -1,11 +1,12 @@
 /**
  * A tenant's sign-in evidence: whether its logs can be read (said plainly when they cannot), and
  * the evidence table (time, address, resource, result, classification, credential, connector),
- * newest first, paginated; optionally one connector's only.
+ * newest first, paginated; optionally one connector's only. A read `(ctx, input)` (lib/use-case.ts):
+ * the tenant must be visible to `ctx.principal` (NOT_FOUND outside the scope).
  */
-import { db as defaultDb, type Db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
-import { requireTenantVisible, type Caller } from '@/lib/detection/detection-access';
+import { requireTenantVisible } from '@/lib/detection/detection-access';
+import { callerOf, type UseCaseContext } from '@/lib/use-case';
 
 export type SignInLogStateValue = 'unknown' | 'available' | 'unavailable_license' | 'unavailable_permission' | 'error';
 
@@ -50,14 +51,22 @@ export function signInLogMessage(state: SignInLogStateValue, detail: string | nu
   }
 }
 
+export interface TenantEvidenceInput {
+  tenantId: string;
+  /** Only this connector's sign-ins. */
+  connectorId?: string;
+  page?: number;
+  pageSize?: number;
+}
+
 export async function getTenantEvidence(
-  tenantId: string,
-  who: { caller: Caller },
-  opts: { db?: Db; connectorId?: string; page?: number; pageSize?: number } = {},
+  ctx: Pick<UseCaseContext, 'db' | 'principal'>,
+  input: TenantEvidenceInput,
 ): Promise<TenantEvidence> {
-  const db = opts.db ?? defaultDb;
-  const page = Math.max(1, Math.floor(opts.page ?? 1));
-  const pageSize = Math.min(500, Math.max(1, Math.floor(opts.pageSize ?? 100)));
+  const { db } = ctx;
+  const { tenantId } = input;
+  const page = Math.max(1, Math.floor(input.page ?? 1));
+  const pageSize = Math.min(500, Math.max(1, Math.floor(input.pageSize ?? 100)));
   const tenant = /^[0-9a-f-]{36}$/i.test(tenantId)
     ? await db.tenant.findUnique({
         where: { id: tenantId },
@@ -72,8 +81,8 @@ export async function getTenantEvidence(
       })
     : null;
   if (!tenant) throw new RekeyError('NOT_FOUND', 'Tenant not found.');
-  requireTenantVisible(who.caller, tenant, 'viewer', 'Tenant');
-  const where = { tenantId: tenant.id, ...(opts.connectorId ? { connectorId: opts.connectorId } : {}) };
+  requireTenantVisible(callerOf(ctx), tenant, 'viewer', 'Tenant');
+  const where = { tenantId: tenant.id, ...(input.connectorId ? { connectorId: input.connectorId } : {}) };
   const [rows, byClass] = await Promise.all([
     db.signInEvidence.findMany({
       where,

@@ -1,12 +1,12 @@
 /**
  * The advisories page: every advisory, newest first, with how many connectors and tenants it
- * affects (within the viewer's tenant scope) and how many of those are still exposed.
+ * affects (within the tenant scope of `ctx.principal`; everything for a trusted caller) and how many
+ * of those are still exposed. A read `(ctx)` (lib/use-case.ts).
  */
-import { db as defaultDb, type Db } from '@/lib/db';
 import { affectedSql, scopeOf } from '@/lib/detection/affected-connectors';
-import type { Caller } from '@/lib/detection/detection-access';
 import type { Severity } from '@/lib/detection/parse-advisory';
 import { EXPOSED_SQL } from '@/lib/fleet/fleet-figures';
+import { callerOf, type UseCaseContext } from '@/lib/use-case';
 
 export interface AdvisorySummary {
   id: string;
@@ -24,9 +24,8 @@ export interface AdvisorySummary {
   exposedConnectors: number;
 }
 
-export async function listAdvisories(who: { caller: Caller }, opts: { db?: Db } = {}): Promise<AdvisorySummary[]> {
-  const db = opts.db ?? defaultDb;
-  const rows = await db.$queryRaw<
+export async function listAdvisories(ctx: Pick<UseCaseContext, 'db' | 'principal'>): Promise<AdvisorySummary[]> {
+  const rows = await ctx.db.$queryRaw<
     (Omit<AdvisorySummary, 'indicatorCount' | 'affectedConnectors' | 'affectedTenants' | 'exposedConnectors'> & {
       indicatorCount: bigint;
       affectedConnectors: bigint;
@@ -34,7 +33,7 @@ export async function listAdvisories(who: { caller: Caller }, opts: { db?: Db } 
       exposedConnectors: bigint;
     })[]
   >`
-    WITH affected AS (${affectedSql(null, scopeOf(who.caller))})
+    WITH affected AS (${affectedSql(null, scopeOf(callerOf(ctx)))})
     SELECT a.id, a.title, a.severity::text AS severity, a."publishedAt", a."compromiseStart", a."compromiseEnd", a.source, a."createdAt",
       (SELECT count(*) FROM "AdvisoryIndicator" i WHERE i."advisoryId" = a.id) AS "indicatorCount",
       (SELECT count(*) FROM affected f WHERE f."advisoryId" = a.id) AS "affectedConnectors",

@@ -1,12 +1,11 @@
 /**
  * Tenants where an attacker used a compromised credential (a connector in status `targeted`),
  * within the viewer's scope, with the evidence summary: unknown-address sign-ins, the addresses,
- * the last one.
+ * the last one. A read `(ctx)` (lib/use-case.ts): scoped to `ctx.principal` (all for a trusted caller).
  */
-import { db as defaultDb, type Db } from '@/lib/db';
 import { scopeOf } from '@/lib/detection/affected-connectors';
-import type { Caller } from '@/lib/detection/detection-access';
 import { tenantSql } from '@/lib/fleet/fleet-scope';
+import { callerOf, type UseCaseContext } from '@/lib/use-case';
 
 export interface TargetedTenant {
   tenantId: string;
@@ -18,9 +17,8 @@ export interface TargetedTenant {
   lastUnknownAt: Date | null;
 }
 
-export async function listTargetedTenants(who: { caller: Caller }, opts: { db?: Db } = {}): Promise<TargetedTenant[]> {
-  const db = opts.db ?? defaultDb;
-  const rows = await db.$queryRaw<
+export async function listTargetedTenants(ctx: Pick<UseCaseContext, 'db' | 'principal'>): Promise<TargetedTenant[]> {
+  const rows = await ctx.db.$queryRaw<
     (Omit<TargetedTenant, 'targetedConnectors' | 'unknownAddressSignIns'> & {
       targetedConnectors: bigint;
       unknownAddressSignIns: bigint;
@@ -32,7 +30,7 @@ export async function listTargetedTenants(who: { caller: Caller }, opts: { db?: 
       coalesce((SELECT array_agg(DISTINCT e."ipAddress" ORDER BY e."ipAddress") FROM "SignInEvidence" e JOIN "Connector" c ON c.id = e."connectorId" WHERE e."tenantId" = t.id AND e.classification = 'unknown' AND c.status = 'targeted'), '{}') AS "unknownAddresses",
       (SELECT max(e.at) FROM "SignInEvidence" e WHERE e."tenantId" = t.id AND e.classification = 'unknown') AS "lastUnknownAt"
     FROM "Tenant" t
-    WHERE ${tenantSql(scopeOf(who.caller), {})} AND EXISTS (SELECT 1 FROM "Connector" c WHERE c."tenantId" = t.id AND c.status = 'targeted')
+    WHERE ${tenantSql(scopeOf(callerOf(ctx)), {})} AND EXISTS (SELECT 1 FROM "Connector" c WHERE c."tenantId" = t.id AND c.status = 'targeted')
     ORDER BY "lastUnknownAt" DESC NULLS LAST, t."displayName"`;
   return rows.map((r) => ({
     ...r,

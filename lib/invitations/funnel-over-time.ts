@@ -3,9 +3,11 @@
  * the given invitations had by the end of that day been sent, opened, signed in, rotated, or had
  * failed (each invitation counted once per milestone, at the first time it reached it — from its
  * InvitationEvent history, so the curve never goes back when a later state replaces an earlier one).
+ * A read `(ctx, input)` (lib/use-case.ts), the window ending on the day of `ctx.now`; the ids come
+ * from listInvitations, which applied the caller's scope.
  */
-import { db as defaultDb, type Db } from '@/lib/db';
 import type { InvitationState } from '@/generated/prisma/enums';
+import type { UseCaseContext } from '@/lib/use-case';
 
 export const FUNNEL_MILESTONES = ['SENT', 'OPENED', 'SIGNED_IN', 'ROTATED', 'FAILED'] as const;
 export type FunnelMilestone = (typeof FUNNEL_MILESTONES)[number];
@@ -33,14 +35,14 @@ const DAY = 86_400_000;
 const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 
 export async function funnelOverTime(
-  invitationIds: string[],
-  now: Date,
-  opts: { days?: number; db?: Db } = {},
+  ctx: Pick<UseCaseContext, 'db' | 'now'>,
+  input: { invitationIds: string[]; days?: number },
 ): Promise<FunnelDay[]> {
-  const db = opts.db ?? defaultDb;
-  const days = opts.days ?? 14;
+  const { now } = ctx;
+  const { invitationIds } = input;
+  const days = input.days ?? 14;
   const events = invitationIds.length
-    ? await db.invitationEvent.findMany({
+    ? await ctx.db.invitationEvent.findMany({
         where: { invitationId: { in: invitationIds } },
         select: { invitationId: true, state: true, at: true },
       })

@@ -1,16 +1,14 @@
 /**
  * Everything the customer's invitation page shows, by link token: the invitation, and once a
  * rotation runs or ran, its state and steps (the live progress and the before/after evidence).
- * The first view of a fresh link records OPENED.
+ * The first view of a fresh link records OPENED, as `ctx.actor` (the page passes the customer's:
+ * customerActor). A read `(ctx, input)` (lib/use-case.ts) for a public page: no principal; the link
+ * token is the authorization.
  */
-import { db as defaultDb, type Db } from '@/lib/db';
+import type { Db } from '@/lib/db';
 import { readObservedCredentials } from '@/lib/detection/observed-credentials';
-import {
-  customerActor,
-  findInvitationByToken,
-  recordInvitationStep,
-  type PublicInvitation,
-} from '@/lib/invitations/open-invitation';
+import { findInvitationByToken, recordInvitationStep, type PublicInvitation } from '@/lib/invitations/open-invitation';
+import type { UseCaseContext } from '@/lib/use-case';
 
 export interface CustomerPage {
   invitation: PublicInvitation;
@@ -43,20 +41,16 @@ export interface FoundCredential {
 }
 
 export async function getCustomerPage(
-  token: string,
-  ctx: { now: Date; clientIp: string | null; vendorName?: string; db?: Db },
+  ctx: Pick<UseCaseContext, 'db' | 'actor' | 'now'>,
+  input: { token: string; vendorName?: string },
 ): Promise<CustomerPage> {
-  const db = ctx.db ?? defaultDb;
-  let invitation = await findInvitationByToken(token, ctx.now, {
+  const { db } = ctx;
+  let invitation = await findInvitationByToken(input.token, ctx.now, {
     db,
-    ...(ctx.vendorName ? { vendorName: ctx.vendorName } : {}),
+    ...(input.vendorName ? { vendorName: input.vendorName } : {}),
   });
   if (invitation.view === 'SENT') {
-    await recordInvitationStep(invitation.id, 'OPENED', {
-      actor: customerActor({ clientIp: ctx.clientIp }),
-      now: ctx.now,
-      db,
-    });
+    await recordInvitationStep(invitation.id, 'OPENED', { actor: ctx.actor, now: ctx.now, db });
     invitation = { ...invitation, view: 'OPENED' };
   }
   const r = invitation.rotationId

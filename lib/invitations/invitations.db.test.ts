@@ -172,7 +172,7 @@ describe('invitations', () => {
       'Certificate CN=Vendor leaked 2027 cannot be installed: its thumbprint is on a compromise advisory. Choose another.',
     );
     expect(await db.invitation.count({ where: { certificateId: leaked.id } })).toBe(0);
-    const offered = (await listInvitableCertificates(now)).map((c) => c.id);
+    const offered = (await listInvitableCertificates({ db, now })).map((c) => c.id);
     expect(offered).toContain(usCert);
     expect(offered).not.toContain(leaked.id);
   });
@@ -283,12 +283,12 @@ describe('invitations', () => {
   });
 
   it('lists with derived states, counts the funnel and exports status as CSV', async () => {
-    const rows = await listInvitations('system', {}, now);
+    const rows = await listInvitations({ db, now }, {});
     const counts = funnelCounts(rows);
     expect(counts.ROTATED).toBe(1);
     expect(counts.REVOKED).toBe(1);
     expect(counts.SENT).toBe(rows.length - 2);
-    const later = funnelCounts(await listInvitations('system', {}, new Date(now.getTime() + 4 * DAY)));
+    const later = funnelCounts(await listInvitations({ db, now: new Date(now.getTime() + 4 * DAY) }, {}));
     expect(later.EXPIRED).toBe(2); // the 3-day CSV invitations
     const csv = invitationsCsv(rows);
     expect(csv.split('\r\n')[0]).toBe(
@@ -298,11 +298,10 @@ describe('invitations', () => {
   });
 
   it('draws the funnel over time: per day, how many had been sent, opened, signed in, rotated or failed', async () => {
-    const rows = await listInvitations('system', {}, now);
+    const rows = await listInvitations({ db, now }, {});
     const series = await funnelOverTime(
-      rows.map((r) => r.id),
-      new Date(now.getTime() + DAY),
-      { days: 3 },
+      { db, now: new Date(now.getTime() + DAY) },
+      { invitationIds: rows.map((r) => r.id), days: 3 },
     );
     expect(series.map((d) => d.day)).toEqual(['2026-11-30', '2026-12-01', '2026-12-02']);
     // Nothing existed the day before; on the day, every invitation was sent and one went all the way.

@@ -1,11 +1,13 @@
 /**
  * Certificates a vendor can ask customers to install: valid now, newest first, and trustworthy as
  * a replacement (not on an advisory, not found as an unknown credential: lib/rotation/preflight-trust).
+ * A read `(ctx)` (lib/use-case.ts), valid as of `ctx.now`.
  */
-import { db as defaultDb, type Db } from '@/lib/db';
 import { untrustedReplacements } from '@/lib/rotation/preflight-trust';
+import type { UseCaseContext } from '@/lib/use-case';
 
-export async function listInvitableCertificates(now: Date, db: Db = defaultDb) {
+export async function listInvitableCertificates(ctx: Pick<UseCaseContext, 'db' | 'now'>) {
+  const { db, now } = ctx;
   const rows = await db.certificate.findMany({
     where: { notAfter: { gt: now }, notBefore: { lte: now } },
     orderBy: [{ notAfter: 'desc' }],

@@ -1,11 +1,13 @@
 /**
  * Invitations as the vendor sees them (newest first), with their derived view state, and the
- * funnel counts per view state. Tenant scope: a scoped operator sees invitations of their tenants.
+ * funnel counts per view state. A read `(ctx, input)` (lib/use-case.ts), the view state as of
+ * `ctx.now`. Tenant scope of `ctx.principal`: a scoped operator sees invitations of their tenants
+ * (a trusted caller, all).
  */
-import { db as defaultDb, type Db, type Prisma } from '@/lib/db';
+import type { Prisma } from '@/lib/db';
 import { tenantScopeWhere } from '@/lib/auth/principal';
-import type { Caller } from '@/lib/detection/detection-access';
 import { FUNNEL_ORDER, invitationView, type InvitationView } from '@/lib/invitations/invitation-status';
+import { callerOf, type Caller, type UseCaseContext } from '@/lib/use-case';
 
 export interface InvitationFilter {
   campaignId?: string;
@@ -40,20 +42,17 @@ function scopeWhere(caller: Caller): Prisma.InvitationWhereInput {
 }
 
 export async function listInvitations(
-  caller: Caller,
-  filter: InvitationFilter,
-  now: Date,
-  opts: { db?: Db; take?: number } = {},
+  ctx: Pick<UseCaseContext, 'db' | 'principal' | 'now'>,
+  input: InvitationFilter & { take?: number },
 ): Promise<InvitationRow[]> {
-  const db = opts.db ?? defaultDb;
-  const rows = await db.invitation.findMany({
+  const rows = await ctx.db.invitation.findMany({
     where: {
-      ...scopeWhere(caller),
-      ...(filter.campaignId ? { campaignId: filter.campaignId } : {}),
-      ...(filter.advisoryId ? { advisoryId: filter.advisoryId } : {}),
+      ...scopeWhere(callerOf(ctx)),
+      ...(input.campaignId ? { campaignId: input.campaignId } : {}),
+      ...(input.advisoryId ? { advisoryId: input.advisoryId } : {}),
     },
     orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
-    take: opts.take ?? 5_000,
+    take: input.take ?? 5_000,
     select: {
       id: true,
       entraTenantId: true,
@@ -82,7 +81,7 @@ export async function listInvitations(
     connector: r.connector?.displayName ?? null,
     email: r.email,
     certificate: r.certificate,
-    view: invitationView(r, now),
+    view: invitationView(r, ctx.now),
     stateDetail: r.stateDetail,
     customerUpn: r.customerUpn,
     createdAt: r.createdAt,
@@ -92,7 +91,7 @@ export async function listInvitations(
     campaignId: r.campaignId,
     advisoryId: r.advisoryId,
   }));
-  return filter.view ? out.filter((r) => r.view === filter.view) : out;
+  return input.view ? out.filter((r) => r.view === input.view) : out;
 }
 
 export function funnelCounts(rows: { view: InvitationView }[]): Record<InvitationView, number> {

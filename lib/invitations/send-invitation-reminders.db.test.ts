@@ -8,7 +8,7 @@ import { SYSTEM_ACTOR } from '@/lib/audit/append-audit-event';
 import { db } from '@/lib/db';
 import { createInvitations } from '@/lib/invitations/create-invitations';
 import { getCustomerPage } from '@/lib/invitations/get-customer-page';
-import { findInvitationByToken, recordInvitationStep } from '@/lib/invitations/open-invitation';
+import { customerActor, findInvitationByToken, recordInvitationStep } from '@/lib/invitations/open-invitation';
 import { sendInvitationReminders } from '@/lib/invitations/send-invitation-reminders';
 import { closeMailPools } from '@/lib/notifications/send-mail';
 import { startSmtpSink, type SmtpSink } from '@/lib/testing/test-servers';
@@ -75,7 +75,10 @@ describe('invitation reminders', () => {
     const firstLink = res.created.find((c) => c.id === id('due'))!.link;
     const link1 = linkIn(m.text);
     expect(link1).not.toBe(firstLink);
-    const opened = await getCustomerPage(tokenOf(link1), { now: at(3.1), clientIp: '203.0.113.9' });
+    const opened = await getCustomerPage(
+      { db, actor: customerActor({ clientIp: '203.0.113.9' }), now: at(3.1) },
+      { token: tokenOf(link1) },
+    );
     expect([opened.invitation.id, opened.invitation.view]).toEqual([id('due'), 'OPENED']);
     await expect(findInvitationByToken(tokenOf(firstLink), at(3.1), { vendorName: 'Litware Connect' })).rejects.toThrow(
       'This link was replaced by a newer one on 2026-12-06 12:00 UTC and no longer works. Open the link in the most recent e-mail from Litware Connect, or ask them for a new one.',

@@ -16,7 +16,7 @@ export type FirstUseView =
   | { status: 'unavailable'; message: string };
 
 export async function checkFirstUse(ctx: UseCaseContext, input: { rotationId: string }): Promise<FirstUseView> {
-  const ev = await getRotationEvidence(ctx, input.rotationId);
+  const ev = await getRotationEvidence(ctx, { rotationId: input.rotationId });
   if (ev.rotation.state !== 'SUCCEEDED' || !ev.rotation.finishedAt)
     throw new RekeyError('CONFLICT', "The vendor's first sign-in can be checked once the rotation has succeeded.");
   const { vendorCidrs } = await getDetectionSettings(ctx);

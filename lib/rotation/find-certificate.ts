@@ -1,7 +1,11 @@
-/** A certificate in the inventory by id, SHA-1 or SHA-256 thumbprint (any case; colons, spaces, dashes allowed). */
+/**
+ * A certificate in the inventory by id, SHA-1 or SHA-256 thumbprint (any case; colons, spaces, dashes
+ * allowed). Helpers of use cases (start a rotation, create a campaign, preflight): they take the
+ * caller's database handle (`ctx.db`, or a transaction's) and authorize nothing.
+ */
 import { z } from 'zod';
 import { normalizeThumbprint } from '@/lib/certs/certificate-facts';
-import { db, type Prisma } from '@/lib/db';
+import type { Db, Prisma } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 
 const certificateSelect = {
@@ -17,8 +21,8 @@ const certificateSelect = {
 export type InventoryCertificate = Prisma.CertificateGetPayload<{ select: typeof certificateSelect }>;
 
 export async function findCertificateByIdOrThumbprint(
+  client: Db | Prisma.TransactionClient,
   idOrThumbprint: string,
-  client: Prisma.TransactionClient = db,
 ): Promise<InventoryCertificate | null> {
   if (z.uuid().safeParse(idOrThumbprint).success) {
     return client.certificate.findUnique({ where: { id: idOrThumbprint }, select: certificateSelect });
@@ -39,10 +43,10 @@ export async function findCertificateByIdOrThumbprint(
 }
 
 export async function getCertificateByIdOrThumbprint(
+  client: Db | Prisma.TransactionClient,
   idOrThumbprint: string,
-  client: Prisma.TransactionClient = db,
 ): Promise<InventoryCertificate> {
-  const c = await findCertificateByIdOrThumbprint(idOrThumbprint, client);
+  const c = await findCertificateByIdOrThumbprint(client, idOrThumbprint);
   if (!c)
     throw new RekeyError(
       'NOT_FOUND',

@@ -1,10 +1,10 @@
 /**
  * The evidence summary of one rotation: what it changed and how we know — connector and tenant,
  * old and new certificate, the add/remove paths and why, credential lists before and after,
- * every step with its time and outcome, and who did what (the audit events).
+ * every step with its time and outcome, and who did what (the audit events). A read `(ctx, input)`
+ * (lib/use-case.ts): a principal must be able to view the rotation's tenant (NOT_FOUND outside it).
  */
 import { requireTenantAccess } from '@/lib/auth/tenant-access';
-import { db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import type { UseCaseContext } from '@/lib/use-case';
 import { readFacts, type RotationFacts } from '@/lib/rotation/rotation-facts';
@@ -33,10 +33,11 @@ export interface RotationEvidence {
 }
 
 export async function getRotationEvidence(
-  ctx: Pick<UseCaseContext, 'principal'>,
-  rotationId: string,
+  ctx: Pick<UseCaseContext, 'db' | 'principal'>,
+  input: { rotationId: string },
 ): Promise<RotationEvidence> {
-  const r = await db.rotation.findUnique({
+  const { rotationId } = input;
+  const r = await ctx.db.rotation.findUnique({
     where: { id: rotationId },
     include: {
       connector: { include: { tenant: true } },
@@ -46,8 +47,8 @@ export async function getRotationEvidence(
     },
   });
   if (!r) throw new RekeyError('NOT_FOUND', `Rotation ${rotationId} not found.`);
-  if (ctx.principal) await requireTenantAccess(ctx.principal, r.connector.tenantId, 'viewer');
-  const audit = await db.auditEvent.findMany({
+  if (ctx.principal) await requireTenantAccess(ctx.principal, r.connector.tenantId, 'viewer', ctx.db);
+  const audit = await ctx.db.auditEvent.findMany({
     where: { targetType: 'rotation', targetId: r.id },
     orderBy: { seq: 'asc' },
   });

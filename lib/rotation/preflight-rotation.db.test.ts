@@ -194,7 +194,7 @@ describe('getRotationEvidence', () => {
       if (r.kind === 'idle') break;
       if (r.kind === 'not_due') await new Promise((res) => setTimeout(res, Math.max(1, r.at.getTime() - Date.now())));
     }
-    const e = await getRotationEvidence({}, rotation.id);
+    const e = await getRotationEvidence(ctx(), { rotationId: rotation.id });
     const once = (xs: string[]) => [...new Set(xs)];
     expect(e.rotation).toMatchObject({ state: 'SUCCEEDED', plan: 'rotate', startedBy: 'wizard-user' });
     expect(e.from?.sha1).toBe(f.sim.oldSha1);

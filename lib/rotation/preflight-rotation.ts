@@ -50,7 +50,7 @@ export async function preflightRotation(
   });
   if (!connector) throw new RekeyError('NOT_FOUND', `Connector ${connectorId} not found.`);
   if (ctx.principal) await requireTenantAccess(ctx.principal, connector.tenantId, 'operator', ctx.db);
-  const cert = await getCertificateByIdOrThumbprint(parsed.data.toCertificateId, ctx.db);
+  const cert = await getCertificateByIdOrThumbprint(ctx.db, parsed.data.toCertificateId);
   const deps = depsIn ?? (await rotationDeps());
   const tenant = tenantRefOf(connector.tenant);
   const on: CredentialOwner = connector.credentialOn === 'servicePrincipal' ? 'servicePrincipal' : 'application';

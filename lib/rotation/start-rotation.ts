@@ -83,7 +83,7 @@ export async function startRotation(ctx: UseCaseContext, input: StartRotationInp
         { fieldErrors: { confirmText: ['The typed text does not match.'] } },
       );
   }
-  const cert = await getCertificateByIdOrThumbprint(parsed.data.toCertificateId);
+  const cert = await getCertificateByIdOrThumbprint(ctx.db, parsed.data.toCertificateId);
   if (connector.currentCertificateId === cert.id) {
     throw new RekeyError(
       'BAD_INPUT',

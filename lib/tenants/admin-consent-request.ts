@@ -34,7 +34,7 @@ export async function startAdminConsent(
   ctx: UseCaseContext,
 ): Promise<StartedAdminConsent> {
   const now = ctx.now;
-  const tenant = await getTenant(input.tenantId);
+  const tenant = await getTenant(ctx, { tenantId: input.tenantId });
   const g = ctx.graph(tenant.entraTenantId);
   if (!g.consentRedirectUri) {
     throw new RekeyError('CONFIG', 'No consent redirect URI is configured: set REKEY_PUBLIC_URL.');

@@ -48,7 +48,7 @@ export async function checkTenantConsent(
   const { tenantId } = CheckTenantConsentSchema.parse(input);
   if (ctx.principal) await requireTenantAccess(ctx.principal, tenantId, 'operator');
   const { now } = ctx;
-  const tenant = await getTenant(tenantId);
+  const tenant = await getTenant(ctx, { tenantId });
   const { gateway } = ctx.graph(tenant.entraTenantId);
   const consentUrl = gateway.tokenProvider.consentUrl(tenant.entraTenantId);
   // Consent may just have been granted or revoked: never answer from a cached token, here or in

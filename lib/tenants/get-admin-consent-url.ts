@@ -8,10 +8,10 @@ import type { UseCaseContext } from '@/lib/use-case';
  * Entra ID's /adminconsent. Throws CONFIG when the management app is not configured.
  */
 export async function getAdminConsentUrl(
-  ctx: Pick<UseCaseContext, 'graph'>,
+  ctx: Pick<UseCaseContext, 'db' | 'graph'>,
   input: { tenantId: string },
 ): Promise<string> {
-  const t = await getTenant(input.tenantId);
+  const t = await getTenant(ctx, { tenantId: input.tenantId });
   ctx.graph(t.entraTenantId); // the management app must be configured for a consent link to make sense
   const e = env();
   return `${(e.REKEY_PUBLIC_URL ?? defaultPublicUrl(e)).replace(/\/+$/, '')}/tenants/${t.id}/admin-consent`;

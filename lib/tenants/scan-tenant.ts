@@ -205,7 +205,7 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
   const { tenantId } = ScanTenantSchema.parse(input);
   if (ctx.principal) await requireTenantAccess(ctx.principal, tenantId, 'operator');
   const { now } = ctx;
-  const tenant = await getTenant(tenantId);
+  const tenant = await getTenant(ctx, { tenantId });
   const { gateway } = ctx.graph(tenant.entraTenantId);
   const ref = tenantRefOf(tenant);
   const types = await db.connectorType.findMany({

@@ -8,7 +8,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { LinkButton } from '@/components/ui/link-button';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { Table, TableContainer, TBody, TD, TH, THead, TR } from '@/components/ui/table';
-import { requirePrincipal } from '@/lib/auth/context';
+import { pageContext } from '@/lib/auth/context';
 import { isFleetWide } from '@/lib/auth/principal';
 import { listAdvisories } from '@/lib/detection/list-advisories';
 import { listTargetedTenants } from '@/lib/detection/list-targeted-tenants';
@@ -18,11 +18,9 @@ import { SEVERITY_TONE } from './severity';
 export const metadata: Metadata = { title: 'Advisories' };
 
 export default async function AdvisoriesPage() {
-  const principal = await requirePrincipal('viewer');
-  const [advisories, targeted] = await Promise.all([
-    listAdvisories({ caller: principal }),
-    listTargetedTenants({ caller: principal }),
-  ]);
+  const ctx = await pageContext('viewer');
+  const { principal } = ctx;
+  const [advisories, targeted] = await Promise.all([listAdvisories(ctx), listTargetedTenants(ctx)]);
   const now = new Date();
   // An advisory re-classifies connectors in every tenant: only a fleet-wide operator may create one.
   const canCreate = isFleetWide(principal, 'operator');

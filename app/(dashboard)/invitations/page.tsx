@@ -1,5 +1,5 @@
 import type { Metadata } from 'next';
-import { requirePrincipal } from '@/lib/auth/context';
+import { pageContext } from '@/lib/auth/context';
 import { hasRole } from '@/lib/auth/principal';
 import { funnelCounts, listInvitations } from '@/lib/invitations/list-invitations';
 import { FUNNEL_ORDER, VIEW_LABEL } from '@/lib/invitations/invitation-status';
@@ -16,18 +16,15 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 
 /** Customer self-service rotation invitations: the funnel, the list, and new links. */
 export default async function InvitationsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
-  const principal = await requirePrincipal('viewer');
+  const ctx = await pageContext('viewer');
+  const { principal } = ctx;
   const sp = await searchParams;
   const connectorId = firstParam(sp.connector);
   const campaignId = firstParam(sp.campaign);
   const advisoryId = firstParam(sp.advisory);
-  const now = new Date();
-  const rows = await listInvitations(principal, { campaignId, advisoryId }, now);
+  const rows = await listInvitations(ctx, { campaignId, advisoryId });
   const counts = funnelCounts(rows);
-  const overTime = await funnelOverTime(
-    rows.map((r) => r.id),
-    now,
-  );
+  const overTime = await funnelOverTime(ctx, { invitationIds: rows.map((r) => r.id) });
   const canCreate = hasRole(principal, 'operator');
   // "N customers invited, M rotated": a customer is an invited tenant (by id, or by domain until they sign in).
   const customerOf = (r: (typeof rows)[number]) => r.entraTenantId ?? r.tenantDomain ?? r.id;
@@ -84,7 +81,7 @@ export default async function InvitationsPage({ searchParams }: { searchParams: 
                   : ''}
           </h2>
           <CreateInvitationsForm
-            certificates={await listInvitableCertificates(now)}
+            certificates={await listInvitableCertificates(ctx)}
             {...(connectorId ? { connectorId } : campaignId ? { campaignId } : advisoryId ? { advisoryId } : {})}
           />
         </section>

@@ -6,7 +6,7 @@
  */
 import { revalidatePath } from 'next/cache';
 import { z } from 'zod';
-import { defineAction } from '@/lib/auth/action';
+import { defineAction, type ActionContext } from '@/lib/auth/action';
 import { scanDrift } from '@/lib/detection/scan-drift';
 import { scanSignIns } from '@/lib/detection/scan-sign-ins';
 import { checkSize, SERVER_ACTION_BODY_LIMIT_BYTES } from '@/lib/limits';
@@ -15,12 +15,11 @@ import { checkTenantConsent } from '@/lib/tenants/check-tenant-consent';
 import { getAdminConsentUrl } from '@/lib/tenants/get-admin-consent-url';
 import { importTenants } from '@/lib/tenants/import-tenants';
 import { scanTenant } from '@/lib/tenants/scan-tenant';
-import { managementGraph } from '@/lib/use-case-defaults';
 
 /** Consent links are best-effort extras: a missing management-app configuration must not hide the result. */
-async function consentUrlFor(tenantId: string): Promise<string | null> {
+async function consentUrlFor(ctx: ActionContext, tenantId: string): Promise<string | null> {
   try {
-    return await getAdminConsentUrl({ graph: managementGraph }, { tenantId });
+    return await getAdminConsentUrl(ctx, { tenantId });
   } catch {
     return null;
   }
@@ -37,7 +36,7 @@ export const addTenantAction = defineAction({
       id: t.id,
       displayName: t.displayName,
       entraTenantId: t.entraTenantId,
-      consentUrl: await consentUrlFor(t.id),
+      consentUrl: await consentUrlFor(ctx, t.id),
     };
   },
 });
@@ -82,7 +81,7 @@ export const importTenantsAction = defineAction({
     if (result.imported > 0) revalidatePath('/tenants');
     // Consent links for what was created (the next step for each tenant's administrator).
     const created = result.tenantIds.slice(0, 200);
-    const consentUrls = await Promise.all(created.map(async (id) => ({ id, url: await consentUrlFor(id) })));
+    const consentUrls = await Promise.all(created.map(async (id) => ({ id, url: await consentUrlFor(ctx, id) })));
     return { ...result, dryRun: input.dryRun ?? false, consentUrls };
   },
 });

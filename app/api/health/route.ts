@@ -4,14 +4,12 @@
  * For a signed-in admin: database latency, worker heartbeats, queue depth, restarts and crash
  * loops from `npm start`'s supervisor, and `problems` in words (lib/ops/health-report.ts).
  */
-import { defaultAuthDeps, resolvePrincipal } from '@/lib/auth/auth-core';
-import { requestContextFromRequest } from '@/lib/http/request-context';
+import { publicRouteContext } from '@/lib/auth/action';
 import { healthReport } from '@/lib/ops/health-report';
 
 export const dynamic = 'force-dynamic';
 
 export async function GET(request: Request): Promise<Response> {
-  const principal = await resolvePrincipal(defaultAuthDeps(), requestContextFromRequest(request)).catch(() => null);
-  const { status, body } = await healthReport(principal, new Date());
+  const { status, body } = await healthReport(await publicRouteContext(request));
   return Response.json(body, { status, headers: { 'cache-control': 'no-store' } });
 }

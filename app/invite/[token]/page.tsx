@@ -1,9 +1,11 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
+import { publicPageContext } from '@/lib/auth/context';
 import { env } from '@/lib/env';
 import { isRekeyError } from '@/lib/errors';
 import { clientIpFrom } from '@/lib/http/request-context';
 import { getCustomerPage, type CustomerPage } from '@/lib/invitations/get-customer-page';
+import { customerActor } from '@/lib/invitations/open-invitation';
 import { firstParam, type SearchParams } from '@/lib/utils';
 
 export const dynamic = 'force-dynamic';
@@ -69,7 +71,8 @@ export default async function InvitationPage({
   const h = await headers();
   let data: CustomerPage;
   try {
-    data = await getCustomerPage(token, { now: new Date(), clientIp: clientIpFrom(h, env().REKEY_TRUST_PROXY) });
+    const ctx = publicPageContext(customerActor({ clientIp: clientIpFrom(h, env().REKEY_TRUST_PROXY) }));
+    data = await getCustomerPage(ctx, { token });
   } catch (e) {
     if (!isRekeyError(e)) throw e;
     return (

@@ -13,7 +13,7 @@ import { LinkButton } from '@/components/ui/link-button';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { Stat } from '@/components/ui/stat';
 import { Table, TableContainer, TBody, TD, TH, THead, TR } from '@/components/ui/table';
-import { requirePrincipal } from '@/lib/auth/context';
+import { pageContext } from '@/lib/auth/context';
 import { hasRole } from '@/lib/auth/principal';
 import { getAdvisory, type AffectedConnector } from '@/lib/detection/get-advisory';
 import { isRekeyError } from '@/lib/errors';
@@ -27,13 +27,14 @@ type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<str
 const KIND_LABEL = { sha1: 'SHA-1', sha256: 'SHA-256', serial: 'Serial' } as const;
 
 export default async function AdvisoryPage({ params, searchParams }: Props) {
-  const principal = await requirePrincipal('viewer');
+  const ctx = await pageContext('viewer');
+  const { principal } = ctx;
   const { id } = await params;
   const sp = await searchParams;
   const page = Math.max(1, Number(firstParam(sp.page)) || 1);
   let a;
   try {
-    a = await getAdvisory(id, { caller: principal }, { page, pageSize: 50 });
+    a = await getAdvisory(ctx, { advisoryId: id, page, pageSize: 50 });
   } catch (e) {
     if (isRekeyError(e) && e.code === 'NOT_FOUND') notFound();
     throw e;

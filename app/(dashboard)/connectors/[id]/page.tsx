@@ -40,8 +40,8 @@ export default async function ConnectorPage({ params }: Props) {
   await requireTenantPage(principal, c.tenantId, 'viewer', `/connectors/${id}`);
   const now = new Date();
   const [drift, evidence, rotations, active] = await Promise.all([
-    getConnectorDrift(c.id, { caller: principal }),
-    getTenantEvidence(c.tenantId, { caller: principal }, { connectorId: c.id, pageSize: 15 }),
+    getConnectorDrift(ctx, { connectorId: c.id }),
+    getTenantEvidence(ctx, { tenantId: c.tenantId, connectorId: c.id, pageSize: 15 }),
     listConnectorRotations(ctx, { connectorId: c.id }),
     findActiveRotation(ctx, { connectorId: c.id }),
   ]);

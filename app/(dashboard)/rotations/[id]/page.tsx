@@ -101,7 +101,7 @@ export default async function RotationPage({ params }: Props) {
   const { principal } = ctx;
   const { id } = await params;
   if (!isGuid(id)) notFound();
-  const ev = await orNotFound(() => getRotationEvidence({ principal }, id));
+  const ev = await orNotFound(() => getRotationEvidence(ctx, { rotationId: id }));
   const extras = await findRotationExtras(ctx, { rotationId: id });
   const now = ctx.now;
   const state = ev.rotation.state as RotationState;

@@ -14,7 +14,7 @@ import { Icon } from '@/components/ui/icon';
 import { LinkButton } from '@/components/ui/link-button';
 import { Skeleton } from '@/components/ui/skeleton';
 import { Steps, type Step } from '@/components/ui/steps';
-import { pageContext, requirePrincipal } from '@/lib/auth/context';
+import { pageContext } from '@/lib/auth/context';
 import { getConnectorDrift } from '@/lib/detection/get-connector-drift';
 import { readObservedCredentials } from '@/lib/detection/observed-credentials';
 import { isRekeyError } from '@/lib/errors';
@@ -284,8 +284,7 @@ async function ReviewStep({
   mode: ModeChoice;
   state: Record<string, string | undefined>;
 }) {
-  const principal = await requirePrincipal('operator');
-  const drift = await getConnectorDrift(c.id, { caller: principal });
+  const drift = await getConnectorDrift(await pageContext('operator'), { connectorId: c.id });
   const unknown = new Set(drift.unknown.map((u) => `${u.on}:${u.keyId}`));
   const current = c.currentCertificate?.sha1Thumbprint.toUpperCase() ?? null;
   const observed = readObservedCredentials(c.observedCredentials).map((o) => ({

@@ -23,7 +23,7 @@ import { isExposedStatus } from '@/lib/fleet/fleet-figures';
 import { getMaxScanAgeHours, TENANT_ACCESS_LABEL, tenantAccess } from '@/lib/fleet/tenant-access';
 import { getAdminConsentUrl } from '@/lib/tenants/get-admin-consent-url';
 import { firstParam, formatDate, formatDateTime, formatNumber, formatRelativeTime } from '@/lib/utils';
-import { managementGraph } from '@/lib/use-case-defaults';
+import type { UseCaseContext } from '@/lib/use-case';
 import { getTenantDetail, type TenantDetail } from '@/lib/fleet/get-tenant-detail';
 import { ConsentCheckButton } from './_components/consent-check-button';
 import { ScanNowButton, ScanSignInsButton } from './_components/scan-buttons';
@@ -40,9 +40,9 @@ const LOG_STATE: Record<string, { label: string; tone: 'success' | 'warning' | '
   unknown: { label: 'Not read yet', tone: 'neutral' },
 };
 
-async function consentUrlOf(tenantId: string): Promise<string | null> {
+async function consentUrlOf(ctx: UseCaseContext, tenantId: string): Promise<string | null> {
   try {
-    return await getAdminConsentUrl({ graph: managementGraph }, { tenantId });
+    return await getAdminConsentUrl(ctx, { tenantId });
   } catch {
     return null; // management app not configured: the page still works
   }
@@ -172,8 +172,8 @@ export default async function TenantPage({ params, searchParams }: Props) {
   const evidencePage = Math.max(1, Number(firstParam(sp.evidencePage)) || 1);
   const [detail, evidence, consentUrl, maxScanAgeHours] = await Promise.all([
     getTenantDetail(ctx, id),
-    getTenantEvidence(id, { caller: principal }, { page: evidencePage, pageSize: 25 }),
-    consentUrlOf(id),
+    getTenantEvidence(ctx, { tenantId: id, page: evidencePage, pageSize: 25 }),
+    consentUrlOf(ctx, id),
     getMaxScanAgeHours(ctx),
   ]);
   if (!detail) notFound();
