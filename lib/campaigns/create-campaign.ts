@@ -12,7 +12,7 @@ import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { hasRole, tenantScopeWhere } from '@/lib/auth/principal';
 import { certificateFactsFromDer } from '@/lib/certs/certificate-facts';
 import { requireValidCertificate } from '@/lib/certs/validate-for-entra';
-import { db, type Prisma } from '@/lib/db';
+import type { Prisma } from '@/lib/db';
 import { RekeyError, isRekeyError } from '@/lib/errors';
 import { DEFAULT_WAVES, WavesSchema, planWaves, waveSizes } from '@/lib/campaigns/plan-waves';
 import { SelectionSchema, resolveSelection } from '@/lib/campaigns/resolve-selection';
@@ -65,7 +65,7 @@ export async function createCampaign(
   const scope = ctx.principal ? tenantScopeWhere(ctx.principal, 'operator') : {};
 
   // load
-  const resolved = await resolveSelection(db, data.selection, scope);
+  const resolved = await resolveSelection(ctx.db, data.selection, scope);
   if (resolved.eligible.length + resolved.skipped.length === 0)
     throw new RekeyError('BAD_INPUT', 'The selection matches no connector you may rotate.');
 
@@ -100,7 +100,7 @@ export async function createCampaign(
         { region },
       );
     }
-    await requireTrustedReplacement(db, cert.id, { what: `Region ${region}: certificate ${cert.sha1Thumbprint}` });
+    await requireTrustedReplacement(ctx.db, cert.id, { what: `Region ${region}: certificate ${cert.sha1Thumbprint}` });
     certByRegion.set(region, { id: cert.id, sha1Thumbprint: cert.sha1Thumbprint });
   }
   if (data.deadline && data.deadline.getTime() <= ctx.now.getTime())

@@ -9,7 +9,7 @@ import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { requireTenantAccess } from '@/lib/auth/tenant-access';
 import { certificateFactsFromDer } from '@/lib/certs/certificate-facts';
 import { requireValidCertificate } from '@/lib/certs/validate-for-entra';
-import { db, isUniqueViolation, type Prisma } from '@/lib/db';
+import { isUniqueViolation, type Prisma } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { ROTATION_ADVANCE_QUEUE, enqueueAdvance } from '@/lib/rotation/rotation-advance-queue';
 import { getCertificateByIdOrThumbprint } from '@/lib/rotation/find-certificate';
@@ -46,10 +46,7 @@ export const StartRotationSchema = z.object({
 });
 export type StartRotationInput = z.input<typeof StartRotationSchema>;
 
-export async function describeActiveRotation(
-  connectorId: string,
-  client: Prisma.TransactionClient = db,
-): Promise<string> {
+async function describeActiveRotation(client: Prisma.TransactionClient, connectorId: string): Promise<string> {
   const active = await client.rotation.findFirst({
     where: { connectorId, state: { in: [...ACTIVE_STATES] } },
     orderBy: { createdAt: 'desc' },
@@ -178,7 +175,7 @@ export async function startRotation(ctx: UseCaseContext, input: StartRotationInp
     if (isUniqueViolation(e)) {
       throw new RekeyError(
         'CONFLICT',
-        `Connector ${connector.displayName} (${connectorId}) already has an active rotation (${await describeActiveRotation(connectorId)}); wait for it to finish or cancel it.`,
+        `Connector ${connector.displayName} (${connectorId}) already has an active rotation (${await describeActiveRotation(ctx.db, connectorId)}); wait for it to finish or cancel it.`,
         { connectorId },
       );
     }

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { refuseControlCharacters } from '@/lib/text/single-line';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
-import { db, isUniqueViolation } from '@/lib/db';
+import { isUniqueViolation } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { resolveTenantDomain } from '@/lib/graph/resolve-tenant';
 import { TenantRowSchema, isTenantGuid } from '@/lib/tenants/parse-tenant-csv';
@@ -37,13 +37,16 @@ export async function addTenant(ctx: UseCaseContext, input: AddTenantInput) {
     if (!r.found) throw new RekeyError('BAD_INPUT', `Unknown domain: ${r.reason}.`, { reason: 'unknown_domain' });
     entraTenantId = r.tenantId;
   }
-  const existing = await db.tenant.findUnique({ where: { entraTenantId }, select: { id: true, displayName: true } });
+  const existing = await ctx.db.tenant.findUnique({
+    where: { entraTenantId },
+    select: { id: true, displayName: true },
+  });
   if (existing)
     throw new RekeyError('CONFLICT', `Tenant ${entraTenantId} is already onboarded as "${existing.displayName}".`, {
       tenantId: existing.id,
     });
   try {
-    return await db.$transaction(async (tx) => {
+    return await ctx.db.$transaction(async (tx) => {
       const t = await tx.tenant.create({
         data: {
           entraTenantId,

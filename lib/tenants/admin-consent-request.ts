@@ -11,7 +11,6 @@
  */
 import crypto from 'node:crypto';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
-import { db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { adminConsentUrl } from '@/lib/graph/admin-consent-url';
 import { checkTenantConsent, type ConsentCheckResult } from '@/lib/tenants/check-tenant-consent';
@@ -41,10 +40,10 @@ export async function startAdminConsent(
   }
   const state = crypto.randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + ADMIN_CONSENT_STATE_TTL_MS);
-  await db.$transaction([
+  await ctx.db.$transaction([
     // Housekeeping: requests a day past their expiry are of no use to anyone.
-    db.adminConsentRequest.deleteMany({ where: { expiresAt: { lt: new Date(now.getTime() - 86_400_000) } } }),
-    db.adminConsentRequest.create({
+    ctx.db.adminConsentRequest.deleteMany({ where: { expiresAt: { lt: new Date(now.getTime() - 86_400_000) } } }),
+    ctx.db.adminConsentRequest.create({
       data: { id: hashOf(state), userId: input.userId, tenantId: tenant.id, createdAt: now, expiresAt },
     }),
   ]);
@@ -99,11 +98,11 @@ export async function completeAdminConsent(
   }
   const id = hashOf(state);
   // Consume atomically: only the owner, once, before it expires.
-  const consumed = await db.adminConsentRequest.updateMany({
+  const consumed = await ctx.db.adminConsentRequest.updateMany({
     where: { id, userId: input.userId, usedAt: null, expiresAt: { gt: now } },
     data: { usedAt: now },
   });
-  const request = await db.adminConsentRequest.findUnique({
+  const request = await ctx.db.adminConsentRequest.findUnique({
     where: { id },
     select: {
       userId: true,
@@ -147,7 +146,7 @@ export async function completeAdminConsent(
     message: string,
     after: Record<string, unknown>,
   ): Promise<AdminConsentOutcome> => {
-    await db.$transaction(async (tx) => {
+    await ctx.db.$transaction(async (tx) => {
       await tx.adminConsentRequest.update({ where: { id }, data: { outcome: kind, detail: message } });
       await appendAuditEvent(
         tx,

@@ -8,7 +8,6 @@
  */
 import { z } from 'zod';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
-import { db } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
 import { getOrganization } from '@/lib/graph/get-organization';
 import { OPTIONAL_NEEDS, REQUIRED_NEEDS, needLabel, permits, type PermissionNeed } from '@/lib/graph/permissions';
@@ -53,7 +52,7 @@ export async function checkTenantConsent(
   const consentUrl = gateway.tokenProvider.consentUrl(tenant.entraTenantId);
   // Consent may just have been granted or revoked: never answer from a cached token, here or in
   // any other process (workers compare the tenant's token generation before using theirs).
-  const { tokenGeneration } = await db.tenant.update({
+  const { tokenGeneration } = await ctx.db.tenant.update({
     where: { id: tenant.id },
     data: { tokenGeneration: { increment: 1 } },
     select: { tokenGeneration: true },
@@ -109,7 +108,7 @@ export async function checkTenantConsent(
     state !== tenant.consentState ||
     grantedRoles.join(' ') !== [...tenant.grantedRoles].sort().join(' ') ||
     signInLogState !== tenant.signInLogState;
-  await db.$transaction(async (tx) => {
+  await ctx.db.$transaction(async (tx) => {
     await tx.tenant.update({
       where: { id: tenant.id },
       data: {

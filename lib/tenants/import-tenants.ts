@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { appendAuditEvents } from '@/lib/audit/append-audit-event';
-import { db, isUniqueViolation } from '@/lib/db';
+import { isUniqueViolation } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { resolveTenantDomain } from '@/lib/graph/resolve-tenant';
 import {
@@ -156,7 +156,7 @@ export async function importTenants(ctx: UseCaseContext, input: ImportTenantsInp
   // Already onboarded.
   const ids = valid.filter((v) => v.report.status === 'ok').map((v) => v.report.entraTenantId!);
   const existing = ids.length
-    ? await db.tenant.findMany({
+    ? await ctx.db.tenant.findMany({
         where: { entraTenantId: { in: ids } },
         select: { entraTenantId: true, displayName: true },
       })
@@ -175,7 +175,7 @@ export async function importTenants(ctx: UseCaseContext, input: ImportTenantsInp
   if (!ok || dryRun) return { ok, imported: 0, fileError: null, columns, rows, tenantIds: [] };
 
   try {
-    const tenantIds = await db.$transaction(
+    const tenantIds = await ctx.db.$transaction(
       async (tx) => {
         // A fleet at once (10,000 rows): multi-row inserts and one batch of audit events, in file order.
         const created: {

@@ -2,7 +2,6 @@
  * Scans many tenants with bounded concurrency (the shared Graph gateway also limits per tenant and
  * overall). One tenant's failure is recorded on it and reported here; the others go on.
  */
-import { db } from '@/lib/db';
 import { mapAdaptive } from '@/lib/detection/detection-context';
 import { isRekeyError } from '@/lib/errors';
 import { scanTenant, type ScanSummary } from '@/lib/tenants/scan-tenant';
@@ -30,7 +29,7 @@ export async function scanAllTenants(
   ctx: UseCaseContext,
   opts: ScanAllTenantsOptions = {},
 ): Promise<TenantScanOutcome[]> {
-  const tenants = await db.tenant.findMany({
+  const tenants = await ctx.db.tenant.findMany({
     where: {
       ...(opts.tenantIds ? { id: { in: opts.tenantIds } } : {}),
       ...(opts.skipNotConsented === false ? {} : { consentState: { not: 'not_consented' as const } }),

@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { certificateColumns, certificateFactsFromDer } from '@/lib/certs/certificate-facts';
-import { db, type Prisma } from '@/lib/db';
+import type { Prisma } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
 import {
   factsFromObserved,
@@ -208,7 +208,7 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
   const tenant = await getTenant(ctx, { tenantId });
   const { gateway } = ctx.graph(tenant.entraTenantId);
   const ref = tenantRefOf(tenant);
-  const types = await db.connectorType.findMany({
+  const types = await ctx.db.connectorType.findMany({
     select: { id: true, appId: true, displayNamePattern: true },
     orderBy: { name: 'asc' },
   });
@@ -218,7 +218,7 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
     seen = await readTenant(gateway, ref, types);
   } catch (e) {
     const message = isRekeyError(e) ? e.message : `Scan failed: ${(e as Error).message}`;
-    await db.$transaction(async (tx) => {
+    await ctx.db.$transaction(async (tx) => {
       await tx.tenant.update({ where: { id: tenant.id }, data: { lastScanError: message } });
       await appendAuditEvent(
         tx,
@@ -250,7 +250,7 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
     }
   }
 
-  const summary = await db.$transaction(
+  const summary = await ctx.db.$transaction(
     async (tx) => {
       const sha1s = [...facts.keys()];
       const known = new Set(
