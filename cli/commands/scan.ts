@@ -88,6 +88,10 @@ async function signins(values: Values, io: CliIO): Promise<number> {
         io.err(
           `${t.displayName}: TARGETED — compromised credential used ${t.unknownAddressUses} time(s) from ${t.unknownAddresses.join(', ')}`,
         );
+      if (t.nonCertificateSignIns > 0)
+        io.err(
+          `${t.displayName}: ${t.nonCertificateSignIns} sign-in(s) of a connector with a client secret or federated credential — a credential the vendor does not use; see the tenant's evidence`,
+        );
     }
     io.err(
       `read sign-ins of ${r.tenants.length} tenant(s): ${r.targetedTenants.length} targeted, ${r.unavailableTenants.length} without readable logs`,

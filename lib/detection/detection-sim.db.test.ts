@@ -221,4 +221,37 @@ describe('detection against the simulator demo fleet', () => {
       'connector.unknown_credential.removed',
     ]);
   });
+  it('a connector signing in with a client secret from the vendor’s own addresses is evidence, named by its kind', async () => {
+    const t = gs.healthyTenant();
+    const c = t.connectors[0]!;
+    const secret = gs.sim.admin.addPasswordCredentialDirect(t.id, { appId: c.appId, displayName: 'left behind' });
+    const vendorIp = gs.manifest.vendor.egressIpRanges[0]!.replace(/\.0\/\d+$/, '.25');
+    const res = await fetch(`${gs.sim.url}/${t.id}/oauth2/v2.0/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-sim-client-ip': vendorIp },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: c.appId,
+        client_secret: secret.secretText,
+        scope: 'https://graph.microsoft.com/.default',
+      }),
+    });
+    expect(res.status).toBe(200);
+    const r = await scanSignIns(ctx(), { tenantIds: [rekeyId(t.id)] });
+    expect(r.tenants[0]).toMatchObject({ state: 'available', nonCertificateSignIns: 1 });
+    const evidence = await getTenantEvidence(ctx(), { tenantId: rekeyId(t.id) });
+    const used = evidence.items.filter((e) => e.credentialType === 'clientSecret');
+    expect(used).toEqual([
+      expect.objectContaining({ classification: 'vendor', ipAddress: vendorIp, credentialKeyId: secret.keyId }),
+    ]);
+    // The vendor's own certificate sign-ins from its ranges are still not stored.
+    expect(evidence.items.filter((e) => e.classification === 'vendor' && e.credentialType === 'certificate')).toEqual(
+      [],
+    );
+    const audit = await db.auditEvent.findFirstOrThrow({
+      where: { action: 'tenant.sign_in_scan', targetId: rekeyId(t.id) },
+      orderBy: { seq: 'desc' },
+    });
+    expect(audit.after).toMatchObject({ nonCertificateSignIns: 1 });
+  });
 });

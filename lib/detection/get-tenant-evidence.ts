@@ -21,6 +21,8 @@ export interface EvidenceItem {
   classification: 'vendor' | 'unknown';
   credentialKeyId: string | null;
   credentialThumbprint: string | null;
+  /** Graph's clientCredentialType (certificate, clientSecret, federatedIdentityCredential, …); null when not logged. */
+  credentialType: string | null;
   connectorId: string | null;
   connectorName: string | null;
 }
@@ -116,6 +118,7 @@ export async function getTenantEvidence(
       classification: r.classification,
       credentialKeyId: r.credentialKeyId,
       credentialThumbprint: r.credentialThumbprint,
+      credentialType: r.credentialType,
       connectorId: r.connectorId,
       connectorName: r.connector?.displayName ?? null,
     })),

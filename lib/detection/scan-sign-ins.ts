@@ -48,6 +48,12 @@ export interface TenantSignInOutcome {
   /** Sign-ins with a compromised credential from outside the vendor's ranges. */
   unknownAddressUses: number;
   unknownAddresses: string[];
+  /**
+   * Successful sign-ins of a connector with a client secret or a federated credential (Graph's
+   * `clientCredentialType`): a certificate connector's vendor never uses one, so someone holds a
+   * credential Rekey did not issue — from any address, the vendor's included.
+   */
+  nonCertificateSignIns: number;
 }
 
 export interface ScanSignInsResult {
@@ -63,11 +69,16 @@ interface EvidenceRow {
   appId: string;
   keyId: string | null;
   thumbprint: string | null;
+  /** Graph's `clientCredentialType` (certificate, clientSecret, federatedIdentityCredential, …); null when the log omits it. */
+  credentialType: string | null;
   ip: string;
   resource: string | null;
   errorCode: number;
   classification: 'vendor' | 'unknown';
 }
+
+/** Credential types a certificate connector's vendor never signs in with (signIn resource type, beta: clientCredentialType). */
+export const NOT_A_CERTIFICATE = new Set(['clientSecret', 'federatedIdentityCredential']);
 
 const hex = (s: string | null | undefined) => (s ? s.replace(/[^0-9a-f]/gi, '').toUpperCase() || null : null);
 const DAY = 86_400_000;
@@ -140,7 +151,10 @@ export function toEvidence(
   const ip = s.ipAddress ?? '';
   const classification = matcher.matches(ip) ? 'vendor' : 'unknown';
   const usedCompromised = thumbprint !== null && plan.compromised.has(thumbprint);
-  if (!usedCompromised && classification === 'vendor') return null;
+  const credentialType = s.clientCredentialType ?? null;
+  // From the vendor's ranges a sign-in is kept only when it says something: the compromised key, or
+  // a kind of credential the vendor's service never uses.
+  if (!usedCompromised && classification === 'vendor' && !NOT_A_CERTIFICATE.has(credentialType ?? '')) return null;
   return {
     connectorId: plan.id,
     signInId: s.id,
@@ -148,6 +162,7 @@ export function toEvidence(
     appId: s.appId,
     keyId,
     thumbprint,
+    credentialType,
     ip,
     resource: s.resourceDisplayName ?? s.resourceId ?? null,
     errorCode: s.status?.errorCode ?? 0,
@@ -184,6 +199,7 @@ async function scanTenant(
     evidenceStored: 0,
     unknownAddressUses: 0,
     unknownAddresses: [],
+    nonCertificateSignIns: 0,
   };
   const rows: EvidenceRow[] = [];
   // Nothing to read for this tenant: one $top=1 request still tells whether its logs can be read
@@ -226,6 +242,9 @@ async function scanTenant(
   );
   out.unknownAddressUses = uses.length;
   out.unknownAddresses = [...new Set(uses.map((u) => u.ip))].sort();
+  out.nonCertificateSignIns = rows.filter(
+    (r) => r.errorCode === 0 && NOT_A_CERTIFICATE.has(r.credentialType ?? ''),
+  ).length;
   out.evidenceStored = rows.length;
   await db.$transaction(
     async (tx) => {
@@ -236,13 +255,13 @@ async function scanTenant(
               .slice(i, i + 1_000)
               .map(
                 (r) =>
-                  Prisma.sql`(gen_random_uuid(), ${t.id}::uuid, ${r.connectorId}::uuid, ${r.signInId}, ${r.at}::timestamp, ${r.appId}, ${r.keyId}, ${r.thumbprint}, ${r.ip}, ${r.resource}, ${r.errorCode}::int, ${r.classification}::"SignInClass", ${ctx.now}::timestamp)`,
+                  Prisma.sql`(gen_random_uuid(), ${t.id}::uuid, ${r.connectorId}::uuid, ${r.signInId}, ${r.at}::timestamp, ${r.appId}, ${r.keyId}, ${r.thumbprint}, ${r.credentialType}, ${r.ip}, ${r.resource}, ${r.errorCode}::int, ${r.classification}::"SignInClass", ${ctx.now}::timestamp)`,
               ),
           );
           await tx.$executeRaw`
-            INSERT INTO "SignInEvidence" (id, "tenantId", "connectorId", "signInId", at, "appId", "credentialKeyId", "credentialThumbprint", "ipAddress", resource, "errorCode", classification, "fetchedAt")
+            INSERT INTO "SignInEvidence" (id, "tenantId", "connectorId", "signInId", at, "appId", "credentialKeyId", "credentialThumbprint", "credentialType", "ipAddress", resource, "errorCode", classification, "fetchedAt")
             VALUES ${values}
-            ON CONFLICT ("tenantId", "signInId") DO UPDATE SET classification = EXCLUDED.classification, "connectorId" = EXCLUDED."connectorId", "credentialThumbprint" = coalesce("SignInEvidence"."credentialThumbprint", EXCLUDED."credentialThumbprint")`;
+            ON CONFLICT ("tenantId", "signInId") DO UPDATE SET classification = EXCLUDED.classification, "connectorId" = EXCLUDED."connectorId", "credentialThumbprint" = coalesce("SignInEvidence"."credentialThumbprint", EXCLUDED."credentialThumbprint"), "credentialType" = coalesce("SignInEvidence"."credentialType", EXCLUDED."credentialType")`;
         }
       }
       await tx.tenant.update({
@@ -269,6 +288,7 @@ async function scanTenant(
             evidenceStored: out.evidenceStored,
             unknownAddressUses: out.unknownAddressUses,
             unknownAddresses: out.unknownAddresses,
+            nonCertificateSignIns: out.nonCertificateSignIns,
           },
         },
         ctx.now,

@@ -11,6 +11,7 @@ const SHA1 = sha1.toString('hex').toUpperCase();
 const SHA256 = sha256.toString('hex').toUpperCase();
 const colons = (b: Buffer) => b.toString('hex').match(/../g)!.join(':');
 const KEY_ID = '6f7e1c1a-2b3c-4d5e-8f90-a1b2c3d4e5f6';
+const SECRET_KEY_ID = '0b1c2d3e-4f50-4617-8899-aabbccddeeff';
 
 describe('parseThumbprint', () => {
   it.each([
@@ -105,6 +106,26 @@ describe('sign-in evidence (scan-sign-ins)', () => {
   it('skips a clean vendor sign-in', () => {
     const clean = crypto.createHash('sha1').update('clean').digest('hex');
     expect(toEvidence(plan, signIn({ servicePrincipalCredentialThumbprint: clean }), vendor)).toBeNull();
+  });
+
+  it.each([
+    ['clientSecret', 'stored', true],
+    ['federatedIdentityCredential', 'stored', true],
+    ['certificate', 'skipped', false],
+    [null, 'skipped', false],
+  ] as const)('a clean vendor sign-in with credential type %s is %s', (type, _word, kept) => {
+    const clean = crypto.createHash('sha1').update('clean').digest('hex');
+    const e = toEvidence(
+      plan,
+      signIn({
+        clientCredentialType: type,
+        servicePrincipalCredentialKeyId: SECRET_KEY_ID,
+        servicePrincipalCredentialThumbprint: type === 'certificate' ? clean : null,
+      }),
+      vendor,
+    );
+    if (kept) expect(e).toMatchObject({ credentialType: type, keyId: SECRET_KEY_ID, classification: 'vendor' });
+    else expect(e).toBeNull();
   });
 
   it('names the credential even when it is unknown (SHA-256 stays SHA-256)', () => {

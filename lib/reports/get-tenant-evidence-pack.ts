@@ -78,6 +78,8 @@ export interface TenantEvidencePack {
     connectorId: string | null;
     ipAddress: string;
     credentialThumbprint: string | null;
+    credentialKeyId: string | null;
+    credentialType: string | null;
     resource: string | null;
     errorCode: number;
   }[];
@@ -167,6 +169,8 @@ export async function getTenantEvidencePack(
         connectorId: true,
         ipAddress: true,
         credentialThumbprint: true,
+        credentialKeyId: true,
+        credentialType: true,
         resource: true,
         errorCode: true,
       },

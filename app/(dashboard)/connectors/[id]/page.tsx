@@ -7,6 +7,7 @@ import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardBody, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { Mono } from '@/components/ui/code-block';
+import { SignInCredential } from '../../_components/sign-in-credential';
 import { DescriptionList } from '@/components/ui/description-list';
 import { LinkButton } from '@/components/ui/link-button';
 import { Stat } from '@/components/ui/stat';
@@ -304,13 +305,7 @@ export default async function ConnectorPage({ params }: Props) {
                         </TD>
                         <TD>{e.result}</TD>
                         <TD>
-                          {e.credentialThumbprint ? (
-                            <Mono>{e.credentialThumbprint.slice(0, 12)}</Mono>
-                          ) : e.credentialKeyId ? (
-                            <Mono>{e.credentialKeyId.slice(0, 8)}</Mono>
-                          ) : (
-                            '—'
-                          )}
+                          <SignInCredential e={e} />
                         </TD>
                       </TR>
                     ))}

@@ -9,6 +9,7 @@ import { Badge } from '@/components/ui/badge';
 import { buttonClasses } from '@/components/ui/button';
 import { Card, CardBody, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { Mono } from '@/components/ui/code-block';
+import { SignInCredential } from '../../_components/sign-in-credential';
 import { DescriptionList } from '@/components/ui/description-list';
 import { EmptyState } from '@/components/ui/empty-state';
 import { LinkButton } from '@/components/ui/link-button';
@@ -490,7 +491,7 @@ export default async function TenantPage({ params, searchParams }: Props) {
                       <TD>{e.resource ?? '—'}</TD>
                       <TD className={e.errorCode ? 'text-warning' : undefined}>{e.result}</TD>
                       <TD>
-                        <Mono>{shortThumb(e.credentialThumbprint)}</Mono>
+                        <SignInCredential e={e} />
                       </TD>
                       <TD>
                         {e.connectorId ? (

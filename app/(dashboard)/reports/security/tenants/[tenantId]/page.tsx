@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 import { PageHeader } from '@/components/shell/page-header';
 import { StatusChip } from '@/components/status/status-chip';
 import { Badge } from '@/components/ui/badge';
+import { SignInCredential } from '../../../../_components/sign-in-credential';
 import { Card, CardBody, CardDescription, CardHeader, CardTitle } from '@/components/ui/card';
 import { DescriptionList } from '@/components/ui/description-list';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -246,7 +247,9 @@ export default async function EvidencePackPage({ params }: Props) {
                         <Badge tone="neutral">Failed ({s.errorCode})</Badge>
                       )}
                     </TD>
-                    <TD className="font-mono text-xs">{s.credentialThumbprint ?? '—'}</TD>
+                    <TD className="text-xs">
+                      <SignInCredential e={s} full />
+                    </TD>
                   </TR>
                 ))}
               </TBody>
