@@ -133,6 +133,7 @@ export const scanSignInsAction = defineAction({
       signInsRead: t?.signInsRead ?? 0,
       evidenceStored: t?.evidenceStored ?? 0,
       unknownAddressUses: t?.unknownAddressUses ?? 0,
+      nonCertificateSignIns: t?.nonCertificateSignIns ?? 0,
     };
   },
 });

@@ -23,6 +23,7 @@ type SignInResult = ActionResult<{
   signInsRead: number;
   evidenceStored: number;
   unknownAddressUses: number;
+  nonCertificateSignIns: number;
 }> | null;
 
 const CHANGE: Record<string, string> = {
@@ -102,6 +103,13 @@ export function ScanSignInsButton({ tenantId }: { tenantId: string }) {
               {state.data.signInsRead} sign-ins read, {state.data.evidenceStored} stored as evidence,{' '}
               {state.data.unknownAddressUses} compromised-credential use{state.data.unknownAddressUses === 1 ? '' : 's'}{' '}
               from unknown addresses.
+              {state.data.nonCertificateSignIns > 0 ? (
+                <strong className="block text-danger">
+                  {state.data.nonCertificateSignIns} sign-in{state.data.nonCertificateSignIns === 1 ? '' : 's'} of a
+                  connector with a client secret or federated credential — a credential the vendor does not use. See the
+                  evidence below.
+                </strong>
+              ) : null}
             </p>
           ) : (
             <p className="text-sm text-warning">{state.data.detail ?? 'Evidence unavailable.'}</p>
