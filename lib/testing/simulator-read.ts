@@ -130,58 +130,48 @@ export async function readSimTenants(opts: {
       out.push({ entraTenantId: id, readable: false, apps: [] });
       continue;
     }
-    const tenant: SimTenant = { entraTenantId: id, readable: true, apps: [] };
-    let url: string | undefined = `${opts.simUrl}/v1.0/applications?$select=appId,keyCredentials`;
-    while (url) {
-      const page: {
-        status: number;
-        body: {
-          value: { appId: string; keyCredentials: { customKeyIdentifier: string | null }[] }[];
-          '@odata.nextLink'?: string;
-        };
-      } = await getJson(url, opts.ca, { authorization: `Bearer ${token}` });
-      if (page.status !== 200) {
-        tenant.readable = false;
-        tenant.apps = [];
-        break;
-      }
-      for (const app of page.body.value)
-        tenant.apps.push({
-          appId: app.appId,
-          sha1: app.keyCredentials
-            .filter((k) => k.customKeyIdentifier)
-            .map((k) => Buffer.from(k.customKeyIdentifier!, 'base64').toString('hex').toUpperCase()),
-        });
-      url = page.body['@odata.nextLink'];
-    }
+    const read = (what: string) =>
+      readKeyCredentials(`${opts.simUrl}/v1.0/${what}?$select=appId,keyCredentials`, opts.ca, token);
+    const apps = await read('applications');
     // A connector that exists here only as the vendor's service principal holds its credential there,
     // and any app's service principal can hold credentials too (drift): a connector holds the union.
-    url = tenant.readable ? `${opts.simUrl}/v1.0/servicePrincipals?$select=appId,keyCredentials` : undefined;
-    while (url) {
-      const page: {
-        status: number;
-        body: {
-          value: { appId: string; keyCredentials: { customKeyIdentifier: string | null }[] }[];
-          '@odata.nextLink'?: string;
-        };
-      } = await getJson(url, opts.ca, { authorization: `Bearer ${token}` });
-      if (page.status !== 200) {
-        tenant.readable = false;
-        tenant.apps = [];
-        break;
-      }
-      for (const sp of page.body.value) {
-        const sha1 = sp.keyCredentials
-          .filter((k) => k.customKeyIdentifier)
-          .map((k) => Buffer.from(k.customKeyIdentifier!, 'base64').toString('hex').toUpperCase());
-        if (sha1.length === 0) continue;
-        const app = tenant.apps.find((a) => a.appId === sp.appId);
-        if (app) app.sha1.push(...sha1.filter((x) => !app.sha1.includes(x)));
-        else tenant.apps.push({ appId: sp.appId, sha1 });
-      }
-      url = page.body['@odata.nextLink'];
+    const sps = apps && (await read('servicePrincipals'));
+    const tenant: SimTenant = { entraTenantId: id, readable: Boolean(apps && sps), apps: [] };
+    for (const x of apps && sps ? [...apps, ...sps] : []) {
+      const app = tenant.apps.find((a) => a.appId === x.appId);
+      if (app) app.sha1.push(...x.sha1.filter((s) => !app.sha1.includes(s)));
+      else if (x.sha1.length || apps!.includes(x)) tenant.apps.push({ appId: x.appId, sha1: [...x.sha1] });
     }
     out.push(tenant);
+  }
+  return out;
+}
+
+/** Every object of a Graph collection with its certificates' SHA-1 thumbprints, all pages; null when Graph refuses the read. */
+async function readKeyCredentials(
+  firstUrl: string,
+  ca: string | undefined,
+  token: string,
+): Promise<{ appId: string; sha1: string[] }[] | null> {
+  const out: { appId: string; sha1: string[] }[] = [];
+  let url: string | undefined = firstUrl;
+  while (url) {
+    const page: {
+      status: number;
+      body: {
+        value: { appId: string; keyCredentials: { customKeyIdentifier: string | null }[] }[];
+        '@odata.nextLink'?: string;
+      };
+    } = await getJson(url, ca, { authorization: `Bearer ${token}` });
+    if (page.status !== 200) return null;
+    for (const o of page.body.value)
+      out.push({
+        appId: o.appId,
+        sha1: o.keyCredentials
+          .filter((k) => k.customKeyIdentifier)
+          .map((k) => Buffer.from(k.customKeyIdentifier!, 'base64').toString('hex').toUpperCase()),
+      });
+    url = page.body['@odata.nextLink'];
   }
   return out;
 }
