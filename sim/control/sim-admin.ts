@@ -20,7 +20,7 @@ import {
 import type { ReplicationConfig } from '../directory/replication';
 import { MICROSOFT_GRAPH_APP_ID } from '../directory/well-known';
 import { plantFederatedCredential } from '../graph/federated-credentials';
-import { plantPasswordCredential } from '../graph/password-credentials';
+import { plantPasswordCredential, type PlantPasswordInput } from '../graph/password-credentials';
 import type { FleetManifest } from '../seed/fleet-manifest';
 import type { SimContext } from '../sim-context';
 import type { ThrottleLimits } from '../throttle/throttler';
@@ -63,13 +63,7 @@ export interface SimAdmin {
   /** A client secret added behind Rekey's back (no lag); the secret text is returned here only. */
   addPasswordCredentialDirect(
     tenantId: string,
-    input: {
-      appId: string;
-      target?: 'application' | 'servicePrincipal';
-      displayName?: string;
-      startDateTime?: string;
-      endDateTime?: string;
-    },
+    input: PlantPasswordInput,
   ): { keyId: string; hint: string | null; secretText: string; startDateTime: string; endDateTime: string };
   /** Removes a client secret directly (test clean-up); false when it was not there. */
   removePasswordCredentialDirect(

@@ -134,15 +134,17 @@ export function removePassword(
 }
 
 /** Control API / SimAdmin: a secret added behind Rekey's back (no lag: it stands in for the past). */
+export interface PlantPasswordInput {
+  appId: string;
+  target?: 'application' | 'servicePrincipal';
+  displayName?: string;
+  startDateTime?: string;
+  endDateTime?: string;
+}
+
 export function plantPasswordCredential(
   tenant: TenantRecord,
-  input: {
-    appId: string;
-    target?: 'application' | 'servicePrincipal';
-    displayName?: string;
-    startDateTime?: string;
-    endDateTime?: string;
-  },
+  input: PlantPasswordInput,
   nowMs: number,
 ): { record: PasswordCredentialRecord; secretText: string } {
   const appId = input.appId.toLowerCase();
