@@ -132,7 +132,7 @@ describe(`worker killed during delegated (customer-token) rotations (${CHAOS_SIZ
         clientIp: '198.51.100.7',
       });
       secrets.push(...secretsOf(who));
-      await confirmInvitationRotation({ invitationId: inv.id, typedName: c.name }, admin);
+      await confirmInvitationRotation(admin, { invitationId: inv.id, typedName: c.name });
     }
     expect(secrets.length).toBeGreaterThanOrEqual(2 * fleet.length);
 

@@ -135,6 +135,7 @@ export const inviteCommands: Command[] = [
         }
         const baseUrl = process.env.REKEY_PUBLIC_URL ?? defaultPublicUrl(env());
         const res = await createInvitations(
+          ctx,
           {
             source,
             ...(certificateId ? { certificateId } : {}),
@@ -142,22 +143,22 @@ export const inviteCommands: Command[] = [
             ...(expiresInDays ? { expiresInDays } : {}),
             ...(str(values.reason) ? { reason: str(values.reason) } : {}),
           },
-          { caller: ctx.principal ?? 'system', actor: ctx.actor, now: ctx.now, db: ctx.db, baseUrl },
+          { baseUrl },
         );
         let emailed: { sent: string[]; failed: { id: string; error: string }[] } | null = null;
         if (values.send) {
           const { sendInvitationEmails } = await import('@/lib/invitations/send-invitation-emails');
           const { getNotificationSettings, parseSmtpUrl } = await import('@/lib/notifications/notification-settings');
           const settings = await getNotificationSettings(ctx.db);
-          emailed = await sendInvitationEmails(res.created, {
-            smtp: parseSmtpUrl(process.env.REKEY_SMTP_URL),
-            from: settings.email.from,
-            vendorName: str(values.vendor)!,
-            reason: str(values.reason) ?? 'Your connection needs a new certificate.',
-            actor: ctx.actor,
-            now: ctx.now,
-            db: ctx.db,
-          });
+          emailed = await sendInvitationEmails(
+            ctx,
+            { created: res.created, reason: str(values.reason) ?? 'Your connection needs a new certificate.' },
+            {
+              smtp: parseSmtpUrl(process.env.REKEY_SMTP_URL),
+              from: settings.email.from,
+              vendorName: str(values.vendor)!,
+            },
+          );
           for (const f of emailed.failed) io.err(`e-mail for invitation ${f.id} failed: ${f.error}`);
         }
         if (values.json) {
@@ -214,12 +215,7 @@ export const inviteCommands: Command[] = [
       if (!isGuid(id)) throw new UsageError(`"${id}" is not an invitation id`);
       return withRuntime(values, async (ctx) => {
         const { revokeInvitation } = await import('@/lib/invitations/revoke-invitation');
-        const res = await revokeInvitation(id.toLowerCase(), {
-          caller: ctx.principal ?? 'system',
-          actor: ctx.actor,
-          now: ctx.now,
-          db: ctx.db,
-        });
+        const res = await revokeInvitation(ctx, { invitationId: id.toLowerCase() });
         if (values.json) io.out(JSON.stringify(res));
         else io.err(res.revoked ? `Invitation ${res.id} revoked.` : `Invitation ${res.id} was already revoked.`);
         return EXIT.OK;

@@ -5,7 +5,6 @@
  */
 import { z } from 'zod';
 import { refuseControlCharacters } from '@/lib/text/single-line';
-import { db as defaultDb } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { advisoryInputError, callerUserId } from '@/lib/detection/create-advisory';
 import { callerOf, type UseCaseContext } from '@/lib/use-case';
@@ -33,7 +32,6 @@ export const ImportAdvisorySchema = z.object({
 export type ImportAdvisoryInput = z.input<typeof ImportAdvisorySchema>;
 
 export async function importAdvisory(ctx: UseCaseContext, input: ImportAdvisoryInput): Promise<CreatedAdvisory> {
-  const db = ctx.db ?? defaultDb;
   requireFleetWide(callerOf(ctx), 'operator', 'Importing an advisory');
   const fields = ImportAdvisorySchema.safeParse(input);
   if (!fields.success)
@@ -46,7 +44,7 @@ export async function importAdvisory(ctx: UseCaseContext, input: ImportAdvisoryI
   // Neither the file nor the form named a source: say where it came from.
   if (!meta.source && parsed.value.meta.source === 'manual')
     parsed.value.meta.source = fileName ? `import: ${fileName}` : 'import';
-  return db.$transaction(
+  return ctx.db.$transaction(
     (tx) =>
       persistAdvisory(tx, parsed.value, {
         actor: ctx.actor,

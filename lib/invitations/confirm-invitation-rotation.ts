@@ -4,16 +4,16 @@
  * it). load → authorize (a signed-in, checked admin of the invited tenant whose tokens Rekey holds)
  * → validate (the typed name, the link still open) → record ROTATING, start the rotation (its own
  * transaction, audited with the admin as actor), bind it to the invitation.
+ * A use case `(ctx, input)` (lib/use-case.ts) for a public route: no principal; the invitation's
+ * held delegated token is the authorization.
  */
 import { z } from 'zod';
-import type { Actor } from '@/lib/audit/append-audit-event';
-import { db as defaultDb, type Db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { untrustedReplacements } from '@/lib/rotation/preflight-trust';
 import { startRotation } from '@/lib/rotation/start-rotation';
 import { invitationView } from '@/lib/invitations/invitation-status';
 import { recordInvitationStep } from '@/lib/invitations/open-invitation';
-import { createUseCaseContext } from '@/lib/use-case-defaults';
+import { asSystem, type UseCaseContext } from '@/lib/use-case';
 
 export const ConfirmRotationSchema = z.object({
   invitationId: z.uuid(),
@@ -21,10 +21,10 @@ export const ConfirmRotationSchema = z.object({
 });
 
 export async function confirmInvitationRotation(
+  ctx: UseCaseContext,
   input: z.input<typeof ConfirmRotationSchema>,
-  ctx: { actor: Actor; now: Date; db?: Db },
 ): Promise<{ rotationId: string }> {
-  const db = ctx.db ?? defaultDb;
+  const { db } = ctx;
   const { invitationId, typedName } = ConfirmRotationSchema.parse(input);
   const inv = await db.invitation.findUnique({
     where: { id: invitationId },
@@ -64,14 +64,15 @@ export async function confirmInvitationRotation(
     // The invitation records why (the vendor's list and the customer's page show it), and Rekey lets
     // go of the admin's token at once: nothing will run with it.
     const why = `The certificate this invitation would install (SHA-1 ${cert.sha1Thumbprint.toUpperCase()}) is named by a security advisory published since the link was sent, so it is no longer trusted. Nothing was changed in your tenant; ask the sender for a new link.`;
-    await recordInvitationStep(inv.id, 'FAILED', ctx, { detail: why });
+    await recordInvitationStep(ctx, { invitationId: inv.id, to: 'FAILED', detail: why });
     await db.delegatedToken.deleteMany({ where: { invitationId: inv.id } });
     throw new RekeyError('CONFLICT', why);
   }
-  if (!(await recordInvitationStep(inv.id, 'ROTATING', ctx)))
+  if (!(await recordInvitationStep(ctx, { invitationId: inv.id, to: 'ROTATING' })))
     throw new RekeyError('CONFLICT', 'The invitation changed meanwhile; reload the page.');
   try {
-    const rotation = await startRotation(createUseCaseContext({ actor: ctx.actor, now: ctx.now }), {
+    // The engine's own checks only: the customer's authorization (the held token) was checked above.
+    const rotation = await startRotation(asSystem(ctx), {
       connectorId: inv.connector.id,
       toCertificateId: inv.certificateId,
       mode: 'rotate',
@@ -80,7 +81,9 @@ export async function confirmInvitationRotation(
     await db.invitation.updateMany({ where: { id: inv.id, rotationId: null }, data: { rotationId: rotation.id } });
     return { rotationId: rotation.id };
   } catch (e) {
-    await recordInvitationStep(inv.id, 'FAILED', ctx, {
+    await recordInvitationStep(ctx, {
+      invitationId: inv.id,
+      to: 'FAILED',
       detail: e instanceof Error ? e.message : 'The rotation could not start.',
     });
     await db.delegatedToken.deleteMany({ where: { invitationId: inv.id } });

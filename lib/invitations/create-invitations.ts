@@ -5,19 +5,20 @@
  * → write every invitation, its first event and its audit event in one transaction.
  * One invitation per connector (or per tenant when the connector is unknown); a target that
  * already has an open invitation is skipped, not duplicated. Links are returned once: only the
- * token's hash is stored.
+ * token's hash is stored. A use case `(ctx, input, config)` (lib/use-case.ts): authorized against
+ * `ctx.principal`; `config` is the deployment's link base, which the caller reads.
  */
 import { z } from 'zod';
-import type { Actor } from '@/lib/audit/append-audit-event';
 import { isGuid } from '@/lib/text/guid';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
-import { db as defaultDb, Prisma, type Db } from '@/lib/db';
+import { Prisma, type Db } from '@/lib/db';
 import { untrustedReplacements } from '@/lib/rotation/preflight-trust';
 import { RekeyError } from '@/lib/errors';
 import { requireFleetWide, requireTenantVisible, type Caller } from '@/lib/detection/detection-access';
 import { affectedSql, scopeOf } from '@/lib/detection/affected-connectors';
 import { mapColumns, parseCsvTable } from '@/lib/csv/parse-csv-table';
-import { invitationLink, newInvitationToken } from '@/lib/invitations/invitation-token';
+import { invitationLink, newInvitationToken, type InvitationLinkConfig } from '@/lib/invitations/invitation-token';
+import { callerOf, type UseCaseContext } from '@/lib/use-case';
 
 export const DEFAULT_EXPIRY_DAYS = 14;
 export const MAX_INVITATIONS = 10_000;
@@ -43,13 +44,6 @@ export const CreateInvitationsSchema = z.object({
   reason: z.string().trim().max(500).optional(),
 });
 export type CreateInvitationsInput = z.input<typeof CreateInvitationsSchema>;
-
-export interface InvitationContext {
-  caller: Caller;
-  actor: Actor;
-  now: Date;
-  db?: Db;
-}
 
 interface Target {
   tenantId: string | null;
@@ -280,15 +274,17 @@ async function certificateFor(
 }
 
 export async function createInvitations(
+  ctx: Pick<UseCaseContext, 'db' | 'actor' | 'principal' | 'now'>,
   input: CreateInvitationsInput,
-  ctx: InvitationContext & { baseUrl: string },
+  config: InvitationLinkConfig,
 ): Promise<CreateInvitationsResult> {
-  const db = ctx.db ?? defaultDb;
+  const { db } = ctx;
+  const caller = callerOf(ctx);
   const parsed = CreateInvitationsSchema.safeParse(input);
   if (!parsed.success)
     throw bad('Some fields are not valid.', { fieldErrors: z.flattenError(parsed.error).fieldErrors });
   const data = parsed.data;
-  const targets = await resolveTargets(db, ctx.caller, data);
+  const targets = await resolveTargets(db, caller, data);
   if (targets.length > MAX_INVITATIONS) throw bad(`At most ${MAX_INVITATIONS} invitations at once; split the list.`);
 
   const campaignRegions = new Map<string, string>();
@@ -368,7 +364,7 @@ export async function createInvitations(
             email: t.email,
             reason,
             expiresAt,
-            createdById: ctx.caller === 'system' ? null : ctx.caller.userId,
+            createdById: caller === 'system' ? null : caller.userId,
             createdAt: ctx.now,
             events: { create: { state: 'SENT', at: ctx.now } },
           },
@@ -396,7 +392,7 @@ export async function createInvitations(
         );
         result.created.push({
           id: inv.id,
-          link: invitationLink(ctx.baseUrl, token),
+          link: invitationLink(config.baseUrl, token),
           target: t.label,
           email: t.email,
           certificateId,

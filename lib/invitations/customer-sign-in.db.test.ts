@@ -145,7 +145,7 @@ describe('customer admin sign-in (authorization code + PKCE, delegated-rotation 
     expect(row.sealedAccessToken).not.toContain(who.accessToken.slice(0, 40));
     expect(JSON.stringify(row)).not.toMatch(/refresh_token|secret|eyJ/);
 
-    const source = createDelegatedTokenSource(cfg, { db, ring: () => ring });
+    const source = createDelegatedTokenSource(db, cfg, { ring: () => ring });
     const delegated = createDelegatedGraphPort(source, {
       graphEndpoint: gs.sim.url,
       graphResource: cfg.graphResource,

@@ -8,7 +8,7 @@
  * keeps the management app's.
  */
 import { RekeyError } from '@/lib/errors';
-import { db as defaultDb, type Db } from '@/lib/db';
+import type { Db } from '@/lib/db';
 import { createGraphGateway } from '@/lib/graph/graph-gateway';
 import type { TokenProvider } from '@/lib/graph/token-provider';
 import { decodeJwtClaims } from '@/lib/graph/msal-options';
@@ -19,6 +19,7 @@ import { currentKeyRing } from '@/lib/vault/key-ring';
 import type { MasterKeyRing } from '@/lib/vault/master-key';
 import { delegatedClient, delegatedScopes, type DelegatedAppConfig } from '@/lib/invitations/delegated-app';
 import { openToken, sealToken } from '@/lib/invitations/sealed-token';
+import type { GraphAccess } from '@/lib/use-case';
 
 /** Refresh when fewer than this many ms remain. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
@@ -58,11 +59,12 @@ export interface DelegatedTokenSource {
   scopes(tenantId: string): Promise<string[]>;
 }
 
+/** The token source over the held rows in `db` (the process's client, or a test's). */
 export function createDelegatedTokenSource(
+  db: Db,
   cfg: DelegatedAppConfig,
-  opts: { db?: Db; ring?: () => MasterKeyRing; clock?: () => number } = {},
+  opts: { ring?: () => MasterKeyRing; clock?: () => number } = {},
 ): DelegatedTokenSource {
-  const db = opts.db ?? defaultDb;
   const ring = opts.ring ?? currentKeyRing;
   const clock = opts.clock ?? Date.now;
   const stats = { msalCalls: 0, cacheHits: 0, cached: 0 };
@@ -135,6 +137,20 @@ export function createDelegatedGraphPort(
   const port = createGraphPortAdapter({ ...env, gateway, clientId: source.provider.clientId });
   // A delegated token carries its permissions in `scp`, not `roles`.
   return { ...port, grantedRoles: (t: TenantRef) => source.scopes(t.id) };
+}
+
+/**
+ * Graph access (`ctx.graph`, lib/use-case.ts) with the customer admin's delegated token, for what
+ * Rekey reads in their tenant on their behalf (discoverInvitedConnection): its own gateway, the
+ * delegated-rotation app's client id.
+ */
+export function delegatedGraphAccess(
+  source: Pick<DelegatedTokenSource, 'provider'>,
+  env: Pick<GraphEnvironment, 'graphEndpoint' | 'graphResource' | 'authorityHost'>,
+): GraphAccess {
+  const gateway = createGraphGateway({ tokenProvider: source.provider, graphEndpoint: env.graphEndpoint });
+  const graph: GraphEnvironment = { ...env, gateway, clientId: source.provider.clientId };
+  return () => graph;
 }
 
 function tenantOf(arg: unknown): string | null {

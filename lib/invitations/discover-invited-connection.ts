@@ -5,14 +5,14 @@
  * admin as actor — and attaches the vendor's connection to the invitation, so the plan page shows
  * it and the confirmation can rotate it. The tenant becomes known to Rekey (as a tenant without
  * management consent); Rekey still holds no standing access to it.
+ *
+ * A use case `(ctx, input)` (lib/use-case.ts) for a public route: no principal (the admin's
+ * sign-in is the authorization), and `ctx.graph` is the admin's delegated Graph access
+ * (delegatedGraphAccess, lib/invitations/delegated-tokens.ts), never the management app's.
  */
-import { db as defaultDb, type Db } from '@/lib/db';
-import { appendAuditEvent, type Actor } from '@/lib/audit/append-audit-event';
-import { createGraphGateway } from '@/lib/graph/graph-gateway';
-import type { GraphEnvironment } from '@/lib/graph/graph-environment';
-import type { DelegatedTokenSource } from '@/lib/invitations/delegated-tokens';
+import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { scanTenant } from '@/lib/tenants/scan-tenant';
-import { log as defaultLog } from '@/lib/log';
+import { asSystem, type UseCaseContext } from '@/lib/use-case';
 
 export type DiscoveryOutcome =
   | { kind: 'attached'; connectorId: string; displayName: string }
@@ -20,16 +20,10 @@ export type DiscoveryOutcome =
   | { kind: 'none' };
 
 export async function discoverInvitedConnection(
+  ctx: UseCaseContext,
   input: { invitationId: string; entraTenantId: string; domain: string | null },
-  ctx: {
-    actor: Actor;
-    now: Date;
-    source: Pick<DelegatedTokenSource, 'provider'>;
-    graph: Pick<GraphEnvironment, 'graphEndpoint' | 'graphResource' | 'authorityHost'>;
-    db?: Db;
-  },
 ): Promise<DiscoveryOutcome> {
-  const db = ctx.db ?? defaultDb;
+  const { db } = ctx;
   const inv = await db.invitation.findUniqueOrThrow({
     where: { id: input.invitationId },
     select: { id: true, connectorId: true, tenantDomain: true, certificate: { select: { id: true, region: true } } },
@@ -68,9 +62,7 @@ export async function discoverInvitedConnection(
       );
       return t;
     }));
-  const gateway = createGraphGateway({ tokenProvider: ctx.source.provider, graphEndpoint: ctx.graph.graphEndpoint });
-  const env: GraphEnvironment = { ...ctx.graph, gateway, clientId: ctx.source.provider.clientId };
-  await scanTenant({ db, actor: ctx.actor, now: ctx.now, graph: () => env, log: defaultLog }, { tenantId: tenant.id });
+  await scanTenant(asSystem(ctx), { tenantId: tenant.id });
   // The connection to rotate: one still in the tenant and not on the certificate to install —
   // the exposed first, then by name (a CSV invitation is one per customer).
   const candidates = await db.connector.findMany({

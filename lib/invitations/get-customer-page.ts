@@ -45,12 +45,13 @@ export async function getCustomerPage(
   input: { token: string; vendorName?: string },
 ): Promise<CustomerPage> {
   const { db } = ctx;
-  let invitation = await findInvitationByToken(input.token, ctx.now, {
-    db,
-    ...(input.vendorName ? { vendorName: input.vendorName } : {}),
-  });
+  let invitation = await findInvitationByToken(
+    ctx,
+    { token: input.token },
+    input.vendorName ? { vendorName: input.vendorName } : {},
+  );
   if (invitation.view === 'SENT') {
-    await recordInvitationStep(invitation.id, 'OPENED', { actor: ctx.actor, now: ctx.now, db });
+    await recordInvitationStep(ctx, { invitationId: invitation.id, to: 'OPENED' });
     invitation = { ...invitation, view: 'OPENED' };
   }
   const r = invitation.rotationId

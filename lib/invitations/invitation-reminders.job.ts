@@ -11,16 +11,21 @@ export const invitationRemindersJob = defineJob<Record<string, never>>({
   async handle() {
     const { env, defaultPublicUrl } = await import('@/lib/env');
     const { getNotificationSettings, parseSmtpUrl } = await import('@/lib/notifications/notification-settings');
-    const { db } = await import('@/lib/db');
     const { sendInvitationReminders } = await import('@/lib/invitations/send-invitation-reminders');
+    const { SYSTEM_ACTOR } = await import('@/lib/audit/append-audit-event');
+    const { createUseCaseContext } = await import('@/lib/use-case-defaults');
+    const ctx = createUseCaseContext({ actor: SYSTEM_ACTOR, now: new Date() });
     const e = env();
     const smtp = parseSmtpUrl(e.REKEY_SMTP_URL);
-    await sendInvitationReminders(new Date(), {
-      smtp,
-      from: (await getNotificationSettings(db)).email.from,
-      vendorName: e.REKEY_VENDOR_NAME,
-      intervalDays: e.REKEY_INVITATION_REMINDER_DAYS,
-      baseUrl: e.REKEY_PUBLIC_URL ?? defaultPublicUrl(e),
-    });
+    await sendInvitationReminders(
+      ctx,
+      { intervalDays: e.REKEY_INVITATION_REMINDER_DAYS },
+      {
+        smtp,
+        from: (await getNotificationSettings(ctx.db)).email.from,
+        vendorName: e.REKEY_VENDOR_NAME,
+        baseUrl: e.REKEY_PUBLIC_URL ?? defaultPublicUrl(e),
+      },
+    );
   },
 });

@@ -15,6 +15,7 @@ import type { DelegatedAppConfig } from '@/lib/invitations/delegated-app';
 import {
   createDelegatedGraphPort,
   createDelegatedTokenSource,
+  delegatedGraphAccess,
   withDelegatedTenants,
 } from '@/lib/invitations/delegated-tokens';
 import { recordInvitationStep } from '@/lib/invitations/open-invitation';
@@ -98,18 +99,18 @@ describe('an invitation rotated by the customer admin with a delegated token', (
     const { admin } = await customerAdminSignsIn(db, { cfg, ring, invitationId: inv.id, upn, clientIp: '192.0.2.44' });
 
     // A mistyped name changes nothing.
-    const typo = await confirmInvitationRotation({ invitationId: inv.id, typedName: 'Mailbox' }, admin).catch(
+    const typo = await confirmInvitationRotation(admin, { invitationId: inv.id, typedName: 'Mailbox' }).catch(
       (e: unknown) => e,
     );
     expect(isRekeyError(typo) && typo.message).toBe(
       `Type the connection's name exactly as shown: ${fx.connector.displayName}.`,
     );
-    const { rotationId } = await confirmInvitationRotation(
-      { invitationId: inv.id, typedName: fx.connector.displayName },
-      admin,
-    );
+    const { rotationId } = await confirmInvitationRotation(admin, {
+      invitationId: inv.id,
+      typedName: fx.connector.displayName,
+    });
 
-    const source = createDelegatedTokenSource(cfg, { db, ring: () => ring });
+    const source = createDelegatedTokenSource(db, cfg, { ring: () => ring });
     const delegated = createDelegatedGraphPort(source, {
       graphEndpoint: gs.sim.url,
       graphResource: cfg.graphResource,
@@ -147,10 +148,10 @@ describe('an invitation rotated by the customer admin with a delegated token', (
       expect([e.action, e.clientIp]).toEqual([e.action, '192.0.2.44']);
     }
     // Single use: confirming again is refused with the finished result.
-    const again = await confirmInvitationRotation(
-      { invitationId: inv.id, typedName: fx.connector.displayName },
-      admin,
-    ).catch((e: unknown) => e);
+    const again = await confirmInvitationRotation(admin, {
+      invitationId: inv.id,
+      typedName: fx.connector.displayName,
+    }).catch((e: unknown) => e);
     expect(isRekeyError(again) && again.message).toBe('This connection was already rotated with this link.');
 
     // Rekey no longer lists the connector as compromised: the rotation's own reads showed the old key gone…
@@ -201,10 +202,10 @@ describe('an invitation rotated by the customer admin with a delegated token', (
         indicators: { create: [{ kind: 'sha256', value: fx.newCert.sha256Thumbprint.toUpperCase() }] },
       },
     });
-    const refused = await confirmInvitationRotation(
-      { invitationId: inv.id, typedName: fx.connector.displayName },
-      admin,
-    ).catch((e: unknown) => e);
+    const refused = await confirmInvitationRotation(admin, {
+      invitationId: inv.id,
+      typedName: fx.connector.displayName,
+    }).catch((e: unknown) => e);
     const why = `The certificate this invitation would install (SHA-1 ${fx.newCert.sha1Thumbprint.toUpperCase()}) is named by a security advisory published since the link was sent, so it is no longer trusted. Nothing was changed in your tenant; ask the sender for a new link.`;
     expect(isRekeyError(refused) && [refused.code, refused.message]).toEqual(['CONFLICT', why]);
 
@@ -223,10 +224,10 @@ describe('an invitation rotated by the customer admin with a delegated token', (
       why,
     ]);
     // Signing in again and confirming again is refused the same way: the certificate stays untrusted.
-    await recordInvitationStep(inv.id, 'SIGNED_IN', admin);
+    await recordInvitationStep(admin, { invitationId: inv.id, to: 'SIGNED_IN' });
     await holdDelegatedToken(db, ring, inv.id, who);
     await expect(
-      confirmInvitationRotation({ invitationId: inv.id, typedName: fx.connector.displayName }, admin),
+      confirmInvitationRotation(admin, { invitationId: inv.id, typedName: fx.connector.displayName }),
     ).rejects.toThrow(why);
     expect(await db.rotation.count({ where: { connectorId: fx.connector.id } })).toBe(0);
   });
@@ -269,15 +270,17 @@ describe('an invitation rotated by the customer admin with a delegated token', (
       upn,
       clientIp: '192.0.2.46',
     });
-    const source = createDelegatedTokenSource(cfg, { db, ring: () => ring });
+    const source = createDelegatedTokenSource(db, cfg, { ring: () => ring });
     const found = await discoverInvitedConnection(
-      { invitationId: inv.id, entraTenantId: who.tenantId, domain: null },
       {
         ...admin,
-        db,
-        source,
-        graph: { graphEndpoint: gs.sim.url, graphResource: cfg.graphResource, authorityHost: gs.sim.url },
+        graph: delegatedGraphAccess(source, {
+          graphEndpoint: gs.sim.url,
+          graphResource: cfg.graphResource,
+          authorityHost: gs.sim.url,
+        }),
       },
+      { invitationId: inv.id, entraTenantId: who.tenantId, domain: null },
     );
     expect(found).toMatchObject({ kind: 'attached', displayName: 'Mailbox Archive Sync' });
     // Rekey now knows the tenant (no management consent) and the connection on its old certificate…
@@ -302,10 +305,10 @@ describe('an invitation rotated by the customer admin with a delegated token', (
     const created = await db.auditEvent.findFirstOrThrow({ where: { action: 'tenant.create', targetId: tenant.id } });
     expect(created.actorLabel).toBe(`customer admin ${upn} (tenant ${t.id})`);
 
-    const { rotationId } = await confirmInvitationRotation(
-      { invitationId: inv.id, typedName: 'Mailbox Archive Sync' },
-      admin,
-    );
+    const { rotationId } = await confirmInvitationRotation(admin, {
+      invitationId: inv.id,
+      typedName: 'Mailbox Archive Sync',
+    });
     const delegated = createDelegatedGraphPort(source, {
       graphEndpoint: gs.sim.url,
       graphResource: cfg.graphResource,

@@ -18,6 +18,11 @@ export function isWellFormedToken(token: string): boolean {
   return /^[A-Za-z0-9_-]{43}$/.test(token);
 }
 
+/** Where links point: the deployment's public URL (REKEY_PUBLIC_URL), read by the caller. */
+export interface InvitationLinkConfig {
+  baseUrl: string;
+}
+
 export function invitationLink(baseUrl: string, token: string): string {
   return `${baseUrl.replace(/\/$/, '')}/invite/${token}`;
 }

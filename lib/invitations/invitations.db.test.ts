@@ -14,10 +14,12 @@ import { funnelOverTime } from '@/lib/invitations/funnel-over-time';
 import { listInvitableCertificates } from '@/lib/invitations/list-invitable-certificates';
 import { seedDefaults } from '@/lib/seed/seed-defaults';
 import { buildCertificate, buildConnectorType, buildTenant } from '@/lib/testing/fleet-builders';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 const now = new Date('2026-12-01T12:00:00Z');
 const DAY = 86_400_000;
-const ctx = { caller: 'system' as const, actor: SYSTEM_ACTOR, now, baseUrl: 'https://rekey.example' };
+const ctx = createUseCaseContext({ actor: SYSTEM_ACTOR, now });
+const links = { baseUrl: 'https://rekey.example' };
 type Tenant = Awaited<ReturnType<typeof buildTenant>>;
 let eu: Tenant, us: Tenant;
 let euCert: string, usCert: string;
@@ -63,12 +65,13 @@ beforeAll(async () => {
 describe('invitations', () => {
   it('creates one invitation per connector with a 14-day default expiry, region-aware certificates and only a hash of the link token', async () => {
     const res = await createInvitations(
+      ctx,
       {
         source: { kind: 'connectors', connectorIds: [eu.connectors[0]!.id, named(us, 'Connector 1').id] },
         certificateByRegion: { EU: euCert, US: usCert },
         email: 'it@customer.example',
       },
-      ctx,
+      links,
     );
     expect(res.created).toHaveLength(2);
     expect(res.skipped).toEqual([]);
@@ -93,8 +96,9 @@ describe('invitations', () => {
 
   it('does not invite a connector twice while an invitation is open, and says which one it skipped', async () => {
     const res = await createInvitations(
-      { source: { kind: 'connectors', connectorIds: [eu.connectors[0]!.id] }, certificateId: euCert },
       ctx,
+      { source: { kind: 'connectors', connectorIds: [eu.connectors[0]!.id] }, certificateId: euCert },
+      links,
     );
     expect(res.created).toHaveLength(0);
     expect(res.skipped[0]!.target).toBe('Invite EU / Connector 1');
@@ -105,8 +109,9 @@ describe('invitations', () => {
     const csv =
       'tenant,email\r\nfabrikam.onmicrosoft.com,admin@fabrikam.example\r\n3f2b8a51-0c6e-4e8e-9c55-0d1b4a0e7e11,\r\n';
     const res = await createInvitations(
-      { source: { kind: 'csv', text: csv }, certificateId: euCert, expiresInDays: 3 },
       ctx,
+      { source: { kind: 'csv', text: csv }, certificateId: euCert, expiresInDays: 3 },
+      links,
     );
     expect(res.created.map((c) => [c.target, c.email])).toEqual([
       ['fabrikam.onmicrosoft.com', 'admin@fabrikam.example'],
@@ -128,8 +133,9 @@ describe('invitations', () => {
   it('refuses a CSV row that is neither a tenant id nor a domain, naming the line', async () => {
     const e = await rejects(
       createInvitations(
-        { source: { kind: 'csv', text: 'tenant,email\r\nnot a tenant,x@y.example\r\n' }, certificateId: euCert },
         ctx,
+        { source: { kind: 'csv', text: 'tenant,email\r\nnot a tenant,x@y.example\r\n' }, certificateId: euCert },
+        links,
       ),
     );
     expect(e.code).toBe('BAD_INPUT');
@@ -139,11 +145,12 @@ describe('invitations', () => {
   it('asks for a certificate when none fits the region', async () => {
     const e = await rejects(
       createInvitations(
+        ctx,
         {
           source: { kind: 'connectors', connectorIds: [named(us, 'Connector 2').id] },
           certificateByRegion: { EU: euCert },
         },
-        ctx,
+        links,
       ),
     );
     expect(e.message).toBe(
@@ -163,8 +170,9 @@ describe('invitations', () => {
     });
     const e = await rejects(
       createInvitations(
-        { source: { kind: 'connectors', connectorIds: [named(us, 'Connector 2').id] }, certificateId: leaked.id },
         ctx,
+        { source: { kind: 'connectors', connectorIds: [named(us, 'Connector 2').id] }, certificateId: leaked.id },
+        links,
       ),
     );
     expect(e.code).toBe('BAD_INPUT');
@@ -186,16 +194,18 @@ describe('invitations', () => {
     };
     const e = await rejects(
       createInvitations(
+        { ...ctx, principal: scoped },
         { source: { kind: 'connectors', connectorIds: [named(us, 'Connector 2').id] }, certificateId: usCert },
-        { ...ctx, caller: scoped },
+        links,
       ),
     );
     expect(e.code).toBe('NOT_FOUND');
     const viewer: Principal = { ...scoped, roles: [{ role: 'viewer', allTenants: true, tenantIds: [], groups: [] }] };
     const v = await rejects(
       createInvitations(
+        { ...ctx, principal: viewer },
         { source: { kind: 'connectors', connectorIds: [named(us, 'Connector 2').id] }, certificateId: usCert },
-        { ...ctx, caller: viewer },
+        links,
       ),
     );
     expect(v.code).toBe('FORBIDDEN');
@@ -203,36 +213,46 @@ describe('invitations', () => {
 
   it('walks the funnel: opened → signed in → rotating → rotated, single use after success, audited with the customer as actor', async () => {
     const res = await createInvitations(
-      { source: { kind: 'connectors', connectorIds: [named(us, 'Connector 2').id] }, certificateId: usCert },
       ctx,
+      { source: { kind: 'connectors', connectorIds: [named(us, 'Connector 2').id] }, certificateId: usCert },
+      links,
     );
     const link = res.created[0]!;
     const token = tokenOf(link.link);
-    const open = await findInvitationByToken(token, now);
+    const open = await findInvitationByToken(ctx, { token });
     expect(open.view).toBe('SENT');
     expect(open.certificate.id).toBe(usCert);
-    const anon = { actor: customerActor({ clientIp: '192.0.2.10' }), now };
-    expect(await recordInvitationStep(link.id, 'OPENED', anon)).toBe(true);
-    expect(await recordInvitationStep(link.id, 'OPENED', anon)).toBe(false);
+    const anon = { db, actor: customerActor({ clientIp: '192.0.2.10' }), now };
+    expect(await recordInvitationStep(anon, { invitationId: link.id, to: 'OPENED' })).toBe(true);
+    expect(await recordInvitationStep(anon, { invitationId: link.id, to: 'OPENED' })).toBe(false);
     const admin = {
+      db,
       actor: customerActor({ upn: 'ga@inviteus.onmicrosoft.com', tenantId: us.entraTenantId, clientIp: '192.0.2.10' }),
       now,
     };
     expect(
-      await recordInvitationStep(link.id, 'INSUFFICIENT_ROLE', admin, {
+      await recordInvitationStep(admin, {
+        invitationId: link.id,
+        to: 'INSUFFICIENT_ROLE',
         detail: 'Application Administrator is missing',
       }),
     ).toBe(true);
     expect(
-      await recordInvitationStep(link.id, 'SIGNED_IN', admin, { customerUpn: 'ga@inviteus.onmicrosoft.com' }),
+      await recordInvitationStep(admin, {
+        invitationId: link.id,
+        to: 'SIGNED_IN',
+        customerUpn: 'ga@inviteus.onmicrosoft.com',
+      }),
     ).toBe(true);
-    expect(await recordInvitationStep(link.id, 'ROTATING', admin)).toBe(true);
+    expect(await recordInvitationStep(admin, { invitationId: link.id, to: 'ROTATING' })).toBe(true);
     // Revoking while the customer rotates is refused.
-    expect((await rejects(revokeInvitation(link.id, ctx))).code).toBe('CONFLICT');
-    expect(await recordInvitationStep(link.id, 'ROTATED', admin, { usedAt: now })).toBe(true);
+    expect((await rejects(revokeInvitation(ctx, { invitationId: link.id }))).code).toBe('CONFLICT');
+    expect(await recordInvitationStep(admin, { invitationId: link.id, to: 'ROTATED', usedAt: now })).toBe(true);
     // Single use: nothing moves after success, the link shows the result.
-    expect(await recordInvitationStep(link.id, 'SIGNED_IN', admin)).toBe(false);
-    expect((await findInvitationByToken(token, new Date(now.getTime() + 30 * DAY))).view).toBe('ROTATED');
+    expect(await recordInvitationStep(admin, { invitationId: link.id, to: 'SIGNED_IN' })).toBe(false);
+    expect((await findInvitationByToken({ db, now: new Date(now.getTime() + 30 * DAY) }, { token })).view).toBe(
+      'ROTATED',
+    );
     const events = await db.invitationEvent.findMany({ where: { invitationId: link.id }, orderBy: { id: 'asc' } });
     expect(events.map((e) => e.state).sort()).toEqual(
       ['INSUFFICIENT_ROLE', 'OPENED', 'ROTATED', 'ROTATING', 'SENT', 'SIGNED_IN'].sort(),
@@ -253,28 +273,35 @@ describe('invitations', () => {
 
   it('expires after its deadline and can be revoked; a revoked link moves no more', async () => {
     const res = await createInvitations(
-      { source: { kind: 'tenants', tenants: ['contoso.onmicrosoft.com'] }, certificateId: euCert, expiresInDays: 1 },
       ctx,
+      { source: { kind: 'tenants', tenants: ['contoso.onmicrosoft.com'] }, certificateId: euCert, expiresInDays: 1 },
+      links,
     );
     const inv = res.created[0]!;
     const token = tokenOf(inv.link);
-    expect((await findInvitationByToken(token, now)).view).toBe('SENT');
-    expect((await findInvitationByToken(token, new Date(now.getTime() + DAY))).view).toBe('EXPIRED');
-    expect(await revokeInvitation(inv.id, ctx)).toEqual({ id: inv.id, revoked: true });
-    expect(await revokeInvitation(inv.id, ctx)).toEqual({ id: inv.id, revoked: false });
-    expect((await findInvitationByToken(token, now)).view).toBe('REVOKED');
-    expect(await recordInvitationStep(inv.id, 'OPENED', { actor: customerActor({ clientIp: null }), now })).toBe(false);
+    expect((await findInvitationByToken(ctx, { token })).view).toBe('SENT');
+    expect((await findInvitationByToken({ db, now: new Date(now.getTime() + DAY) }, { token })).view).toBe('EXPIRED');
+    expect(await revokeInvitation(ctx, { invitationId: inv.id })).toEqual({ id: inv.id, revoked: true });
+    expect(await revokeInvitation(ctx, { invitationId: inv.id })).toEqual({ id: inv.id, revoked: false });
+    expect((await findInvitationByToken(ctx, { token })).view).toBe('REVOKED');
+    expect(
+      await recordInvitationStep(
+        { db, actor: customerActor({ clientIp: null }), now },
+        { invitationId: inv.id, to: 'OPENED' },
+      ),
+    ).toBe(false);
     // A new invitation for the same tenant is allowed once the old one is revoked.
     const again = await createInvitations(
-      { source: { kind: 'tenants', tenants: ['contoso.onmicrosoft.com'] }, certificateId: euCert },
       ctx,
+      { source: { kind: 'tenants', tenants: ['contoso.onmicrosoft.com'] }, certificateId: euCert },
+      links,
     );
     expect(again.created).toHaveLength(1);
   });
 
   it('an unknown or malformed token is one clear NOT_FOUND', async () => {
     for (const t of ['nope', 'A'.repeat(43)]) {
-      const e = await rejects(findInvitationByToken(t, now));
+      const e = await rejects(findInvitationByToken(ctx, { token: t }));
       expect(e.code).toBe('NOT_FOUND');
       expect(e.message).toBe(
         'This invitation link is not valid. Check that you copied the whole link, or ask the sender for a new one.',

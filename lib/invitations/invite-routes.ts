@@ -3,12 +3,14 @@
  * for an invitation, the callback (checks, tokens into the vault, the funnel), the confirmation,
  * and removing Rekey's delegated consent at the end (a fresh sign-in whose token is used at once
  * and never stored). Same origin rules, security headers and CSRF checks as every other route
- * (proxy.ts); the flow cookie is sealed like the operator's sign-in cookie.
+ * (proxy.ts); the flow cookie is sealed like the operator's sign-in cookie. Each request's use
+ * cases get the web runtime's context without a principal (customerContext): the link token and
+ * the admin's sign-in are the authorization, never a Rekey session.
  */
 import { z } from 'zod';
+import type { Actor } from '@/lib/audit/append-audit-event';
 import { env, defaultPublicUrl } from '@/lib/env';
 import { isRekeyError, RekeyError } from '@/lib/errors';
-import { db } from '@/lib/db';
 import { cookieKey } from '@/lib/auth/session-secret';
 import { openCookie, sealCookie } from '@/lib/auth/cookie-crypto';
 import {
@@ -29,6 +31,7 @@ import {
 import { delegatedAppConfigFromEnv } from '@/lib/invitations/delegated-app';
 import {
   createDelegatedTokenSource,
+  delegatedGraphAccess,
   deleteDelegatedToken,
   storeDelegatedToken,
 } from '@/lib/invitations/delegated-tokens';
@@ -36,6 +39,8 @@ import { discoverInvitedConnection } from '@/lib/invitations/discover-invited-co
 import { confirmInvitationRotation } from '@/lib/invitations/confirm-invitation-rotation';
 import { customerActor, findInvitationByToken, recordInvitationStep } from '@/lib/invitations/open-invitation';
 import { removeDelegatedConsent } from '@/lib/invitations/remove-delegated-consent';
+import { webRuntime } from '@/lib/runtime/web-runtime';
+import type { UseCaseContext } from '@/lib/use-case';
 
 const FlowCookieSchema = z.object({
   flow: CustomerFlowSchema,
@@ -43,6 +48,11 @@ const FlowCookieSchema = z.object({
   purpose: z.enum(['rotate', 'remove']),
   removeServicePrincipal: z.boolean().default(false),
 });
+
+/** The use-case context (lib/use-case.ts) of a customer's request, acting as `actor`: no principal. */
+function customerContext(actor: Actor, now: Date): UseCaseContext {
+  return { ...webRuntime(), actor, now };
+}
 
 function policy(): OriginPolicy {
   const e = env();
@@ -77,7 +87,8 @@ export async function handleInviteSignIn(request: Request, token: string): Promi
   const secure = isSecureContext(request.headers, p);
   const now = new Date();
   try {
-    const inv = await findInvitationByToken(token, now);
+    const ctx = customerContext(customerActor({ clientIp: clientIpFrom(request.headers, p.trustProxy) }), now);
+    const inv = await findInvitationByToken(ctx, { token });
     const url = new URL(request.url);
     const purpose = url.searchParams.get('purpose') === 'remove' ? 'remove' : 'rotate';
     if (purpose === 'rotate' && ['ROTATED', 'REVOKED', 'EXPIRED', 'ROTATING'].includes(inv.view))
@@ -129,9 +140,9 @@ export async function handleInviteCallback(request: Request): Promise<Response> 
     );
   const clientIp = clientIpFrom(request.headers, p.trustProxy);
   const query = Object.fromEntries(new URL(request.url).searchParams) as CallbackQuery;
-  const inv = await findInvitationByToken(state.token, now).catch(() => null);
+  const anon = customerContext(customerActor({ clientIp }), now);
+  const inv = await findInvitationByToken(anon, { token: state.token }).catch(() => null);
   if (!inv) return redirect(page(origin, state.token), clear);
-  const anon = { actor: customerActor({ clientIp }), now };
   const cfg = delegatedAppConfigFromEnv(env());
   let who;
   try {
@@ -139,10 +150,10 @@ export async function handleInviteCallback(request: Request): Promise<Response> 
   } catch (e) {
     const message = isRekeyError(e) ? e.message : 'The sign-in failed. Try again.';
     if (isRekeyError(e) && e.details?.reason === 'consent_declined' && state.purpose === 'rotate')
-      await recordInvitationStep(inv.id, 'CONSENT_DECLINED', anon, { detail: message });
+      await recordInvitationStep(anon, { invitationId: inv.id, to: 'CONSENT_DECLINED', detail: message });
     return redirect(page(origin, state.token, message), clear);
   }
-  const admin = { actor: customerActor({ upn: who.upn, tenantId: who.tenantId, clientIp }), now };
+  const admin = customerContext(customerActor({ upn: who.upn, tenantId: who.tenantId, clientIp }), now);
   const check = checkCustomerAdmin(
     { upn: who.upn, tenantId: who.tenantId, roleIds: who.roleIds, ownsApplication: null },
     {
@@ -155,43 +166,51 @@ export async function handleInviteCallback(request: Request): Promise<Response> 
   );
   if (!check.ok) {
     if (state.purpose === 'rotate')
-      await recordInvitationStep(inv.id, check.reason, admin, { detail: check.message, customerUpn: who.upn });
+      await recordInvitationStep(admin, {
+        invitationId: inv.id,
+        to: check.reason,
+        detail: check.message,
+        customerUpn: who.upn,
+      });
     return redirect(page(origin, state.token, check.message), clear);
   }
   if (state.purpose === 'remove') {
     const removed = await removeDelegatedConsent(
+      admin,
       {
         invitationId: inv.id,
         tenantId: who.tenantId,
         accessToken: who.accessToken,
         removeServicePrincipal: state.removeServicePrincipal,
       },
-      { ...admin, clientId: cfg.clientId, graphEndpoint: env().graphEndpoint },
+      { clientId: cfg.clientId, graphEndpoint: env().graphEndpoint },
     );
     return redirect(page(origin, state.token, removed), clear);
   }
-  await storeDelegatedToken(db, {
+  await storeDelegatedToken(admin.db, {
     invitationId: inv.id,
     entraTenantId: who.tenantId,
     accessToken: who.accessToken,
     expiresOn: who.expiresOn,
     cache: who.cache,
   });
-  if (inv.view === 'SENT') await recordInvitationStep(inv.id, 'OPENED', anon);
-  await recordInvitationStep(inv.id, 'SIGNED_IN', admin, { customerUpn: who.upn, customerTenantId: who.tenantId });
+  if (inv.view === 'SENT') await recordInvitationStep(anon, { invitationId: inv.id, to: 'OPENED' });
+  await recordInvitationStep(admin, {
+    invitationId: inv.id,
+    to: 'SIGNED_IN',
+    customerUpn: who.upn,
+    customerTenantId: who.tenantId,
+  });
   // A CSV invitation (a customer Rekey does not manage): find the connection with the admin's token.
   if (!inv.connector) {
+    const graph = delegatedGraphAccess(createDelegatedTokenSource(admin.db, cfg), {
+      graphEndpoint: env().graphEndpoint,
+      graphResource: cfg.graphResource,
+      authorityHost: cfg.authorityHost,
+    });
     const message = await discoverInvitedConnection(
+      { ...admin, graph },
       { invitationId: inv.id, entraTenantId: who.tenantId, domain: who.upn.split('@')[1] ?? null },
-      {
-        ...admin,
-        source: createDelegatedTokenSource(cfg),
-        graph: {
-          graphEndpoint: env().graphEndpoint,
-          graphResource: cfg.graphResource,
-          authorityHost: cfg.authorityHost,
-        },
-      },
     ).then(
       (found) =>
         found.kind === 'none'
@@ -201,7 +220,7 @@ export async function handleInviteCallback(request: Request): Promise<Response> 
         `Rekey could not read your tenant: ${isRekeyError(e) ? e.message : 'the read failed'}. Nothing was changed; open the link again to retry.`,
     );
     if (message) {
-      await deleteDelegatedToken(db, inv.id);
+      await deleteDelegatedToken(admin.db, inv.id);
       return redirect(page(origin, state.token, message), clear);
     }
   }
@@ -213,20 +232,14 @@ export async function handleInviteConfirm(request: Request, token: string): Prom
   const p = policy();
   const origin = expectedOrigin(request.headers, p) ?? new URL(request.url).origin;
   const now = new Date();
+  const clientIp = clientIpFrom(request.headers, p.trustProxy);
   try {
-    const inv = await findInvitationByToken(token, now);
+    const inv = await findInvitationByToken(customerContext(customerActor({ clientIp }), now), { token });
     const form = await request.formData();
     const name = form.get('name');
     await confirmInvitationRotation(
+      customerContext(customerActor({ upn: inv.customerUpn, tenantId: inv.entraTenantId, clientIp }), now),
       { invitationId: inv.id, typedName: typeof name === 'string' ? name : '' },
-      {
-        actor: customerActor({
-          upn: inv.customerUpn,
-          tenantId: inv.entraTenantId,
-          clientIp: clientIpFrom(request.headers, p.trustProxy),
-        }),
-        now,
-      },
     );
     return redirect(page(origin, token));
   } catch (e) {

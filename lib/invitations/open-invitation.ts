@@ -2,14 +2,16 @@
  * The customer side of an invitation, by its link token (no Rekey account): what the public pages
  * show, and the state changes the journey records — each with its audit event, whose actor is the
  * customer (before sign-in: "invitation link" + client address; after: the admin's UPN and tenant).
+ * Both take the use-case context first (lib/use-case.ts) without a principal: the link token (or
+ * the invitation it led to) is the authorization.
  */
 import type { Actor } from '@/lib/audit/append-audit-event';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
-import { db as defaultDb, type Db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import type { InvitationState } from '@/generated/prisma/enums';
 import { hashInvitationToken, isWellFormedToken } from '@/lib/invitations/invitation-token';
 import { invitationView, type InvitationView } from '@/lib/invitations/invitation-status';
+import type { UseCaseContext } from '@/lib/use-case';
 
 export interface PublicInvitation {
   id: string;
@@ -54,12 +56,19 @@ export function replacedMessage(retiredAt: Date, vendorName = 'the sender'): str
   return `This link was replaced by a newer one on ${at} and no longer works. Open the link in the most recent e-mail from ${vendorName}, or ask them for a new one.`;
 }
 
+/** Who the public pages say is asking (the vendor's name); without it, generic words. */
+export interface InvitationPageConfig {
+  vendorName?: string;
+}
+
+/** The invitation a link token opens, with its view state as of `ctx.now`. */
 export async function findInvitationByToken(
-  token: string,
-  now: Date,
-  opts: { db?: Db; vendorName?: string } = {},
+  ctx: Pick<UseCaseContext, 'db' | 'now'>,
+  input: { token: string },
+  config: InvitationPageConfig = {},
 ): Promise<PublicInvitation> {
-  const db = opts.db ?? defaultDb;
+  const { db, now } = ctx;
+  const { token } = input;
   if (!isWellFormedToken(token)) throw new RekeyError('NOT_FOUND', NOT_FOUND);
   const inv = await db.invitation.findUnique({
     where: { tokenHash: hashInvitationToken(token) },
@@ -96,14 +105,14 @@ export async function findInvitationByToken(
       where: { tokenHash: hashInvitationToken(token) },
       select: { retiredAt: true },
     });
-    if (retired) throw new RekeyError('NOT_FOUND', replacedMessage(retired.retiredAt, opts.vendorName));
+    if (retired) throw new RekeyError('NOT_FOUND', replacedMessage(retired.retiredAt, config.vendorName));
     throw new RekeyError('NOT_FOUND', NOT_FOUND);
   }
   return {
     id: inv.id,
     view: invitationView(inv, now),
     reason: inv.reason,
-    vendorName: opts.vendorName ?? 'Your vendor',
+    vendorName: config.vendorName ?? 'Your vendor',
     entraTenantId: inv.entraTenantId,
     tenantDomain: inv.tenantDomain,
     tenantName: inv.tenant?.displayName ?? null,
@@ -145,24 +154,27 @@ export function canMove(from: InvitationState, to: InvitationState): boolean {
   return NEXT[from].includes(to);
 }
 
+/** A step of the customer's journey: the state it moves to and what the step learned. */
+export interface InvitationStep {
+  invitationId: string;
+  to: InvitationState;
+  detail?: string | null;
+  customerUpn?: string;
+  customerTenantId?: string;
+  usedAt?: Date;
+  rotationId?: string;
+}
+
 /**
  * Records a step of the customer's journey: state, event and audit in one transaction. A move the
  * funnel does not allow (a revoked or used link, OPENED twice) changes nothing and returns false.
  */
 export async function recordInvitationStep(
-  invitationId: string,
-  to: InvitationState,
-  ctx: { actor: Actor; now: Date; db?: Db },
-  extra: {
-    detail?: string | null;
-    customerUpn?: string;
-    customerTenantId?: string;
-    usedAt?: Date;
-    rotationId?: string;
-  } = {},
+  ctx: Pick<UseCaseContext, 'db' | 'actor' | 'now'>,
+  input: InvitationStep,
 ): Promise<boolean> {
-  const db = ctx.db ?? defaultDb;
-  return db.$transaction(async (tx) => {
+  const { invitationId, to, ...extra } = input;
+  return ctx.db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<{ state: InvitationState; tenantId: string | null; revokedAt: Date | null }[]>`
       SELECT state, "tenantId", "revokedAt" FROM "Invitation" WHERE id = ${invitationId}::uuid FOR UPDATE`;
     const inv = rows[0];

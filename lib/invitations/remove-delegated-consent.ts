@@ -2,21 +2,31 @@
  * At the end, on the admin's request: delete Rekey's delegated permission grant in their tenant
  * (and, if they choose, the delegated-rotation app's service principal) through Graph, with a token
  * from a fresh sign-in that is used here and never stored. Audited with the admin as actor.
+ * A use case `(ctx, input, config)` (lib/use-case.ts) for a public route: the admin's token (input)
+ * is the authorization and the Graph access; `config` names the delegated-rotation app and the
+ * Graph endpoint, which the caller reads.
  */
-import type { Actor } from '@/lib/audit/append-audit-event';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
-import { db as defaultDb, type Db } from '@/lib/db';
+import type { UseCaseContext } from '@/lib/use-case';
+
+/** The delegated-rotation app whose grant is removed, and where Graph is (fetch replaceable in tests). */
+export interface ConsentRemovalConfig {
+  clientId: string;
+  graphEndpoint: string;
+  fetchImpl?: typeof fetch;
+}
 
 export async function removeDelegatedConsent(
+  ctx: Pick<UseCaseContext, 'db' | 'actor' | 'now'>,
   input: { invitationId: string; tenantId: string; accessToken: string; removeServicePrincipal: boolean },
-  ctx: { actor: Actor; now: Date; clientId: string; graphEndpoint: string; db?: Db; fetchImpl?: typeof fetch },
+  config: ConsentRemovalConfig,
 ): Promise<string> {
-  const db = ctx.db ?? defaultDb;
-  const f = ctx.fetchImpl ?? fetch;
-  const base = `${ctx.graphEndpoint.replace(/\/+$/, '')}/v1.0`;
+  const { db } = ctx;
+  const f = config.fetchImpl ?? fetch;
+  const base = `${config.graphEndpoint.replace(/\/+$/, '')}/v1.0`;
   const headers = { authorization: `Bearer ${input.accessToken}`, 'content-type': 'application/json' };
   const sps = (await (
-    await f(`${base}/servicePrincipals?$filter=${encodeURIComponent(`appId eq '${ctx.clientId}'`)}&$select=id`, {
+    await f(`${base}/servicePrincipals?$filter=${encodeURIComponent(`appId eq '${config.clientId}'`)}&$select=id`, {
       headers,
     })
   ).json()) as { value?: { id: string }[] };

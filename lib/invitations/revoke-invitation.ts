@@ -1,19 +1,21 @@
 /**
  * Revoke an invitation: its link stops working at once (the customer page says it was withdrawn).
  * A finished rotation cannot be revoked (nothing to withdraw); revoking twice is a no-op.
+ * A use case `(ctx, input)` (lib/use-case.ts): an operator of the invitation's tenant (fleet-wide
+ * for a tenant Rekey does not manage), as `ctx.principal`.
  */
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
-import { db as defaultDb } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { requireFleetWide, requireTenantVisible } from '@/lib/detection/detection-access';
-import type { InvitationContext } from '@/lib/invitations/create-invitations';
+import { callerOf, type UseCaseContext } from '@/lib/use-case';
 
 export async function revokeInvitation(
-  invitationId: string,
-  ctx: InvitationContext,
+  ctx: Pick<UseCaseContext, 'db' | 'actor' | 'principal' | 'now'>,
+  input: { invitationId: string },
 ): Promise<{ id: string; revoked: boolean }> {
-  const db = ctx.db ?? defaultDb;
-  return db.$transaction(async (tx) => {
+  const { invitationId } = input;
+  const caller = callerOf(ctx);
+  return ctx.db.$transaction(async (tx) => {
     const inv = await tx.invitation.findUnique({
       where: { id: invitationId },
       select: {
@@ -26,8 +28,8 @@ export async function revokeInvitation(
       },
     });
     if (!inv) throw new RekeyError('NOT_FOUND', `Invitation ${invitationId} not found.`);
-    if (inv.tenant) requireTenantVisible(ctx.caller, inv.tenant, 'operator', `Invitation ${invitationId}`);
-    else requireFleetWide(ctx.caller, 'operator', 'Revoking an invitation');
+    if (inv.tenant) requireTenantVisible(caller, inv.tenant, 'operator', `Invitation ${invitationId}`);
+    else requireFleetWide(caller, 'operator', 'Revoking an invitation');
     if (inv.revokedAt) return { id: inv.id, revoked: false };
     if (inv.usedAt || inv.state === 'ROTATED')
       throw new RekeyError(

@@ -7,9 +7,11 @@ import { closeMailPools } from '@/lib/notifications/send-mail';
 import { startSmtpSink, type SmtpSink } from '@/lib/testing/test-servers';
 import { seedDefaults } from '@/lib/seed/seed-defaults';
 import { buildCertificate } from '@/lib/testing/fleet-builders';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 
 let sink: SmtpSink;
 const now = new Date('2026-12-03T12:00:00Z');
+const ctx = createUseCaseContext({ actor: SYSTEM_ACTOR, now });
 
 beforeAll(async () => {
   await seedDefaults(db);
@@ -24,6 +26,7 @@ describe('invitation e-mails', () => {
   it('sends one plain message per invitation with an address, naming vendor, reason, tenant and deadline', async () => {
     const cert = await buildCertificate(db);
     const res = await createInvitations(
+      ctx,
       {
         source: {
           kind: 'csv',
@@ -31,16 +34,17 @@ describe('invitation e-mails', () => {
         },
         certificateId: cert.id,
       },
-      { caller: 'system', actor: SYSTEM_ACTOR, now, baseUrl: 'https://rekey.example' },
+      { baseUrl: 'https://rekey.example' },
     );
-    const out = await sendInvitationEmails(res.created, {
-      smtp: { host: '127.0.0.1', port: sink.port, secure: false, starttls: 'opportunistic', attempts: 1 },
-      from: 'security@litware.example',
-      vendorName: 'Litware Connect',
-      reason: 'The certificate your connection uses was stolen.',
-      actor: SYSTEM_ACTOR,
-      now,
-    });
+    const out = await sendInvitationEmails(
+      ctx,
+      { created: res.created, reason: 'The certificate your connection uses was stolen.' },
+      {
+        smtp: { host: '127.0.0.1', port: sink.port, secure: false, starttls: 'opportunistic', attempts: 1 },
+        from: 'security@litware.example',
+        vendorName: 'Litware Connect',
+      },
+    );
     expect(out.failed).toEqual([]);
     expect(out.sent).toEqual([res.created[0]!.id]);
     expect(sink.messages).toHaveLength(1);

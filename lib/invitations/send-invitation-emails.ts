@@ -1,13 +1,21 @@
 /**
  * Invitation e-mails through the configured SMTP (REKEY_SMTP_URL): a clear, plain message naming
  * the vendor, the reason, the tenant and the deadline, with the link. Sent right after creation
- * (the link exists only then); each send is audited without the link.
+ * (the link exists only then); each send is audited without the link. A use case
+ * `(ctx, input, config)` (lib/use-case.ts); `config` is the mail setup, which the caller reads.
  */
-import { appendAuditEvent, type Actor } from '@/lib/audit/append-audit-event';
-import { db as defaultDb, type Db } from '@/lib/db';
+import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { RekeyError } from '@/lib/errors';
 import type { CreatedInvitation } from '@/lib/invitations/create-invitations';
 import { sendMail, type SmtpOptions } from '@/lib/notifications/send-mail';
+import type { UseCaseContext } from '@/lib/use-case';
+
+/** How invitation e-mails go out: SMTP (REKEY_SMTP_URL; null = not configured), sender, and who asks. */
+export interface InvitationMailConfig {
+  smtp: SmtpOptions | null;
+  from: string;
+  vendorName: string;
+}
 
 export function invitationEmail(input: {
   vendorName: string;
@@ -38,33 +46,27 @@ export function invitationEmail(input: {
 }
 
 export async function sendInvitationEmails(
-  created: CreatedInvitation[],
-  ctx: {
-    smtp: SmtpOptions | null;
-    from: string;
-    vendorName: string;
-    reason: string;
-    actor: Actor;
-    now: Date;
-    db?: Db;
-  },
+  ctx: Pick<UseCaseContext, 'db' | 'actor' | 'now'>,
+  input: { created: CreatedInvitation[]; reason: string },
+  config: InvitationMailConfig,
 ): Promise<{ sent: string[]; failed: { id: string; error: string }[] }> {
-  const db = ctx.db ?? defaultDb;
-  const withEmail = created.filter((c) => c.email);
+  const { db } = ctx;
+  const withEmail = input.created.filter((c) => c.email);
   if (withEmail.length === 0) return { sent: [], failed: [] };
-  if (!ctx.smtp) throw new RekeyError('CONFIG', 'Sending invitations by e-mail needs REKEY_SMTP_URL.');
+  const { smtp } = config;
+  if (!smtp) throw new RekeyError('CONFIG', 'Sending invitations by e-mail needs REKEY_SMTP_URL.');
   const out = { sent: [] as string[], failed: [] as { id: string; error: string }[] };
   for (const c of withEmail) {
     const mail = invitationEmail({
-      vendorName: ctx.vendorName,
-      reason: ctx.reason,
+      vendorName: config.vendorName,
+      reason: input.reason,
       target: c.target,
       link: c.link,
       expiresAt: c.expiresAt,
     });
     try {
-      await sendMail(ctx.smtp, {
-        from: ctx.from,
+      await sendMail(smtp, {
+        from: config.from,
         to: [c.email!],
         subject: mail.subject,
         text: mail.text,

@@ -12,13 +12,17 @@
  * that the newest message holds the link. A customer active in the last hour (a journey step, or a
  * held delegated token) is not reminded, so a link in use is never cut off. If the e-mail fails,
  * the re-issue is undone (nobody received the new link) and the old link works again.
+ *
+ * A use case `(ctx, input, config)` (lib/use-case.ts) for the job: `ctx.actor` is who the audit
+ * names (the job passes SYSTEM_ACTOR), `ctx.now` the time of the run; `config` is the mail setup
+ * and the link base, which the caller reads.
  */
-import { appendAuditEvent, SYSTEM_ACTOR } from '@/lib/audit/append-audit-event';
-import { db as defaultDb, type Db } from '@/lib/db';
+import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import type { InvitationState } from '@/generated/prisma/enums';
-import { invitationEmail } from '@/lib/invitations/send-invitation-emails';
-import { invitationLink, newInvitationToken } from '@/lib/invitations/invitation-token';
-import { sendMail, type SmtpOptions } from '@/lib/notifications/send-mail';
+import { invitationEmail, type InvitationMailConfig } from '@/lib/invitations/send-invitation-emails';
+import { invitationLink, newInvitationToken, type InvitationLinkConfig } from '@/lib/invitations/invitation-token';
+import { sendMail } from '@/lib/notifications/send-mail';
+import type { UseCaseContext } from '@/lib/use-case';
 
 /** States in which the customer still has something to do with the link. */
 export const REMINDABLE_STATES: InvitationState[] = [
@@ -64,25 +68,24 @@ export function reminderEmail(input: {
   };
 }
 
-export interface ReminderOptions {
-  smtp: SmtpOptions | null;
-  from: string;
-  vendorName: string;
+export interface ReminderInput {
   /** Days between reminders; 0 turns reminders off. */
   intervalDays: number;
-  /** Where links point (REKEY_PUBLIC_URL). */
-  baseUrl: string;
-  db?: Db;
 }
 
+/** The mail setup, and where links point (REKEY_PUBLIC_URL). */
+export type ReminderConfig = InvitationMailConfig & InvitationLinkConfig;
+
 export async function sendInvitationReminders(
-  now: Date,
-  o: ReminderOptions,
+  ctx: Pick<UseCaseContext, 'db' | 'actor' | 'now'>,
+  input: ReminderInput,
+  config: ReminderConfig,
 ): Promise<{ reminded: string[]; failed: { id: string; error: string }[] }> {
-  const db = o.db ?? defaultDb;
+  const { db, now } = ctx;
+  const { smtp } = config;
   const out = { reminded: [] as string[], failed: [] as { id: string; error: string }[] };
-  if (o.intervalDays <= 0 || !o.smtp) return out;
-  const dueBefore = new Date(now.getTime() - o.intervalDays * DAY);
+  if (input.intervalDays <= 0 || !smtp) return out;
+  const dueBefore = new Date(now.getTime() - input.intervalDays * DAY);
   const open = {
     email: { not: null },
     revokedAt: null,
@@ -134,16 +137,16 @@ export async function sendInvitationReminders(
     if (!claimed) continue;
     const target = inv.tenant?.displayName ?? inv.tenantDomain ?? inv.entraTenantId ?? 'your tenant';
     const mail = reminderEmail({
-      vendorName: o.vendorName,
+      vendorName: config.vendorName,
       reason: inv.reason,
       target,
       sentAt: inv.createdAt,
       expiresAt: inv.expiresAt,
-      link: invitationLink(o.baseUrl, fresh.token),
+      link: invitationLink(config.baseUrl, fresh.token),
     });
     let error: string | null = null;
     try {
-      await sendMail(o.smtp, { from: o.from, to: [inv.email!], subject: mail.subject, text: mail.text, date: now });
+      await sendMail(smtp, { from: config.from, to: [inv.email!], subject: mail.subject, text: mail.text, date: now });
       out.reminded.push(inv.id);
     } catch (e) {
       error = e instanceof Error ? e.message : String(e);
@@ -160,7 +163,7 @@ export async function sendInvitationReminders(
     await db.$transaction((tx) =>
       appendAuditEvent(
         tx,
-        SYSTEM_ACTOR,
+        ctx.actor,
         {
           action: error ? 'invitation.reminder_failed' : 'invitation.reminded',
           targetType: 'invitation',

@@ -44,7 +44,7 @@ describe('sweepDelegatedTokens', () => {
     const idle = await invitationWithToken('SIGNED_IN', { tokenAgeMs: 61 * 60_000 });
     const expired = await invitationWithToken('SIGNED_IN', { expiresAt: new Date(now.getTime() - 1) });
     const failed = await invitationWithToken('FAILED');
-    expect(await sweepDelegatedTokens(now)).toBe(3);
+    expect(await sweepDelegatedTokens({ db, now })).toBe(3);
     const left = (await db.delegatedToken.findMany({ select: { invitationId: true } })).map((r) => r.invitationId);
     expect(left.sort()).toEqual([rotating, fresh].sort());
     for (const gone of [idle, expired, failed]) expect(left).not.toContain(gone);

@@ -3,12 +3,14 @@
  * are deleted when they are not carrying a rotation — an hour after sign-in without a confirmation,
  * or at once when the invitation was revoked, expired or ended. Runs with the rotation sweep
  * (every minute). Rotations under way (ROTATING) keep theirs; their end deletes them.
+ * Takes the use-case context (lib/use-case.ts): its database, and `now` as the time of the sweep.
  */
-import { db as defaultDb, type Db } from '@/lib/db';
+import type { UseCaseContext } from '@/lib/use-case';
 
 export const IDLE_TOKEN_TTL_MS = 60 * 60_000;
 
-export async function sweepDelegatedTokens(now: Date, db: Db = defaultDb): Promise<number> {
+export async function sweepDelegatedTokens(ctx: Pick<UseCaseContext, 'db' | 'now'>): Promise<number> {
+  const { db, now } = ctx;
   const idleSince = new Date(now.getTime() - IDLE_TOKEN_TTL_MS);
   const r = await db.delegatedToken.deleteMany({
     where: {

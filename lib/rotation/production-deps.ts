@@ -1,4 +1,5 @@
 /** The production wiring of the rotation engine: lib/graph from the environment and lib/vault. */
+import { db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { getGraphEnvironment } from '@/lib/graph/graph-environment';
 import { openForCertificate } from '@/lib/vault/key-ring';
@@ -22,7 +23,8 @@ function withCustomerDelegatedTokens(management: RotationGraphPort): RotationGra
   const e = env();
   if (!e.REKEY_DELEGATED_CLIENT_ID) return management;
   const graph = getGraphEnvironment();
-  const source = createDelegatedTokenSource(delegatedAppConfigFromEnv(e));
+  // The engine's database: the process's one client, as for everything else the engine reads.
+  const source = createDelegatedTokenSource(db, delegatedAppConfigFromEnv(e));
   return withDelegatedTenants(management, createDelegatedGraphPort(source, graph), source);
 }
 

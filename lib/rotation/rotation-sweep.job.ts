@@ -11,6 +11,10 @@ export const rotationSweepJob = defineJob<Record<string, never>>({
     await sweepRotations(new Date());
     // Customers' delegated tokens not carrying a rotation are deleted (ADR 027).
     const { sweepDelegatedTokens } = await import('@/lib/invitations/sweep-delegated-tokens');
-    await sweepDelegatedTokens(new Date());
+    const { SYSTEM_ACTOR } = await import('@/lib/audit/append-audit-event');
+    const { createUseCaseContext } = await import('@/lib/use-case-defaults');
+    await sweepDelegatedTokens(
+      createUseCaseContext({ actor: { ...SYSTEM_ACTOR, label: 'system (rotation.sweep)' }, now: new Date() }),
+    );
   },
 });

@@ -6,12 +6,13 @@
  */
 import crypto from 'node:crypto';
 import type { Db } from '@/lib/db';
-import type { Actor } from '@/lib/audit/append-audit-event';
 import { beginCustomerSignIn, finishCustomerSignIn } from '@/lib/invitations/customer-sign-in';
 import type { DelegatedAppConfig } from '@/lib/invitations/delegated-app';
 import { storeDelegatedToken } from '@/lib/invitations/delegated-tokens';
 import { customerActor, recordInvitationStep } from '@/lib/invitations/open-invitation';
 import { atMicrosoft, INVITE_REDIRECT } from '@/lib/invitations/testing/delegated-sign-in';
+import type { UseCaseContext } from '@/lib/use-case';
+import { createUseCaseContext } from '@/lib/use-case-defaults';
 import type { MasterKeyRing } from '@/lib/vault/master-key';
 
 /** For a known connector: entraTenantId, tenantId and connectorId; from a CSV row: tenantDomain (or entraTenantId) only. */
@@ -47,8 +48,8 @@ export async function createTestInvitation(db: Db, input: TestInvitationInput): 
 /** What a customer admin's sign-in returned (secrets included: tests check they are never stored in clear). */
 export interface SignedInAdmin {
   who: Awaited<ReturnType<typeof finishCustomerSignIn>>;
-  /** The use-case context of the admin's own requests (actor: the customer admin, from `clientIp`). */
-  admin: { actor: Actor; now: Date };
+  /** The use-case context of the admin's own requests (actor: the customer admin, from `clientIp`; no principal). */
+  admin: UseCaseContext;
 }
 
 /**
@@ -72,13 +73,16 @@ export async function customerAdminSignsIn(
     await atMicrosoft(url, opts.upn),
     new Date(),
   );
-  const admin = {
+  const admin = createUseCaseContext({
+    db,
     actor: customerActor({ upn: who.upn, tenantId: who.tenantId, clientIp: opts.clientIp }),
     now: new Date(),
-  };
-  await recordInvitationStep(opts.invitationId, 'OPENED', admin);
+  });
+  await recordInvitationStep(admin, { invitationId: opts.invitationId, to: 'OPENED' });
   await holdDelegatedToken(db, opts.ring, opts.invitationId, who);
-  await recordInvitationStep(opts.invitationId, 'SIGNED_IN', admin, {
+  await recordInvitationStep(admin, {
+    invitationId: opts.invitationId,
+    to: 'SIGNED_IN',
     customerUpn: who.upn,
     customerTenantId: who.tenantId,
   });

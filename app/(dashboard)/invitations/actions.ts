@@ -41,10 +41,11 @@ export const createInvitationsAction = defineAction({
     expiresInDays: z.coerce.number().int().min(1).max(90).default(14),
   }),
   maxBytes: 1024 * 1024 + 16 * 1024,
-  handler: async (input, { principal, actor, now }): Promise<CreatedView> => {
+  handler: async (input, ctx): Promise<CreatedView> => {
     const e = env();
     const lines = (input.tenants ?? '').trim();
     const res = await createInvitations(
+      ctx,
       {
         source: input.connectorId
           ? { kind: 'connectors', connectorIds: [input.connectorId] }
@@ -56,7 +57,7 @@ export const createInvitationsAction = defineAction({
         certificateId: input.certificateId,
         expiresInDays: input.expiresInDays,
       },
-      { caller: principal, actor, now, baseUrl: e.REKEY_PUBLIC_URL ?? defaultPublicUrl(e) },
+      { baseUrl: e.REKEY_PUBLIC_URL ?? defaultPublicUrl(e) },
     );
     revalidatePath('/invitations');
     return {
