@@ -11,12 +11,12 @@
  */
 import fs from 'node:fs';
 import https from 'node:https';
-import path from 'node:path';
 import { ConfidentialClientApplication, type INetworkModule, type NetworkResponse } from '@azure/msal-node';
 import type { Page } from '@playwright/test';
 import { expect, signInOnce, test, USERS } from './fixtures';
 import { OpenSsl, type Made } from './support/openssl';
 import { CUTOVER_TENANT } from './support/reserved-tenants';
+import { screenshotsAt1440And390 } from './support/screenshots';
 import { passPreflight, query, runtime, simHolds, wizard, type Target } from './support/wizard-journey';
 
 const ssl = new OpenSsl('rotation-cutover');
@@ -26,7 +26,6 @@ test.afterAll(() => ssl.remove());
 const VENDOR_IP = '198.51.100.23';
 const STRANGER_IP = '203.0.113.45';
 /** Screenshots a person looks at (the run page waiting and done), beside the spec's other results. */
-const SHOTS = path.resolve(import.meta.dirname, '..', 'test-results', 'rotation-cutover');
 
 /** A routine connector of the reserved tenant (nothing else touches it), still on its first certificate. */
 async function routineConnector(name: string): Promise<Target & { status: string }> {
@@ -124,22 +123,6 @@ async function startFromConfirm(page: Page, expectSummary: RegExp): Promise<stri
   return /\/rotations\/([0-9a-f-]{36})$/.exec(page.url())![1]!;
 }
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  for (const [width, height] of [
-    [1440, 900],
-    [390, 844],
-  ] as const) {
-    await page.setViewportSize({ width, height });
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
-    expect(
-      await page.evaluate(() => document.scrollingElement!.scrollWidth <= window.innerWidth),
-      `run page (${name}) at ${width} px scrolls sideways`,
-    ).toBe(true);
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
-
 test('a routine rotation keeps the old key until the vendor’s service signs in with the new one from its own addresses', async ({
   page,
 }) => {
@@ -199,7 +182,7 @@ test('a routine rotation keeps the old key until the vendor’s service signs in
   await expect(wait.getByRole('listitem').filter({ hasText: STRANGER_IP })).toBeVisible();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Waiting');
   expect(await simHolds(t, t.sha1), 'the old key is still there').toBe(true);
-  await screenshot(page, 'waiting');
+  await screenshotsAt1440And390(page, 'rotation-cutover', 'waiting');
 
   // The vendor's service switches: a sign-in with the new key from the vendor's range ends the
   // wait; the page shows the rotation done without being reloaded.
@@ -210,7 +193,7 @@ test('a routine rotation keeps the old key until the vendor’s service signs in
   );
   expect(await simHolds(t, made.sha1)).toBe(true);
   expect(await simHolds(t, t.sha1)).toBe(false);
-  await screenshot(page, 'done');
+  await screenshotsAt1440And390(page, 'rotation-cutover', 'done');
   const [steps] = await query<{ steps: string[] }>(
     `SELECT array_agg(step || ':' || outcome ORDER BY at) AS steps FROM "RotationStep" WHERE "rotationId" = $1`,
     [rotationId],

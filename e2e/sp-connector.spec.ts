@@ -5,11 +5,10 @@
  * "Litware Relay Secure", whose vendor locked credential changes (app instance property lock), is
  * stopped at preflight with the way out, and the simulator still holds exactly its old key.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, signInOnce, test, USERS } from './fixtures';
 import { stackDb, stackSimulator } from './support/fleet-truth';
+import { screenshotsAt1440And390 } from './support/screenshots';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -35,25 +34,6 @@ async function heldBy(r: Relay): Promise<string[]> {
   const [t] = await (await stackSimulator()).read([r.entraTenantId]);
   expect(t?.readable).toBe(true);
   return t!.apps.find((a) => a.appId === r.appId)?.sha1 ?? [];
-}
-
-const SHOTS = path.resolve(import.meta.dirname, '..', 'test-results', 'sp-connector');
-
-/** The page at 1440×900 and 390 px (kept for a person to look at), never scrolling sideways. */
-async function screenshots(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  for (const [width, height] of [
-    [1440, 900],
-    [390, 844],
-  ] as const) {
-    await page.setViewportSize({ width, height });
-    await page.screenshot({ path: path.join(SHOTS, `${name}-${width}.png`), fullPage: true });
-    expect(
-      await page.evaluate(() => document.scrollingElement!.scrollWidth <= window.innerWidth),
-      `${name} at ${width} px scrolls sideways`,
-    ).toBe(true);
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
 }
 
 async function toPreflight(page: Page, r: Relay): Promise<void> {
@@ -117,7 +97,7 @@ test('a connector whose vendor locked its service principals stops at preflight 
   );
   await expect(page.getByRole('alert').filter({ hasText: 'Fix the failed checks before starting' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Next: Confirm' })).toBeDisabled();
-  await screenshots(page, 'locked-preflight');
+  await screenshotsAt1440And390(page, 'sp-connector', 'locked-preflight');
   // A direct link to the Confirm step does not get past the failed preflight either.
   await page.goto(`/rotations/new?connector=${r.id}&mode=rotate&step=confirm`);
   await expect(page.getByRole('list', { name: 'Preflight checks' })).toBeVisible();
