@@ -6,7 +6,6 @@
 import { cache } from 'react';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import type { Actor } from '@/lib/audit/append-audit-event';
 import { nextRequestContext, type ActionContext } from '@/lib/auth/action';
 import { actorFromHeaders } from '@/lib/auth/actor';
 import { defaultAuthDeps, resolvePrincipal } from '@/lib/auth/auth-core';
@@ -14,7 +13,6 @@ import { hasRole, type Principal, type Role } from '@/lib/auth/principal';
 import { env } from '@/lib/env';
 import { safeReturnTo } from '@/lib/http/request-context';
 import { webRuntime } from '@/lib/runtime/web-runtime';
-import type { UseCaseContext } from '@/lib/use-case';
 
 export { requireTenantAccess } from '@/lib/auth/tenant-access';
 
@@ -56,15 +54,6 @@ export async function pageContext(min: Role = 'viewer'): Promise<ActionContext> 
 export async function optionalPageContext(): Promise<ActionContext | null> {
   const principal = await getPrincipal();
   return principal ? contextFor(principal) : null;
-}
-
-/**
- * The use-case context for a public page (no sign-in: a customer's invitation link), acting as
- * `actor`. It has no principal, which a use case takes for the trusted system caller: pass it only
- * to what authorizes by other means (getCustomerPage: the link's token).
- */
-export function publicPageContext(actor: Actor): UseCaseContext {
-  return { ...webRuntime(), actor, now: new Date() };
 }
 
 async function contextFor(principal: Principal): Promise<ActionContext> {

@@ -4,11 +4,10 @@
  * and removing Rekey's delegated consent at the end (a fresh sign-in whose token is used at once
  * and never stored). Same origin rules, security headers and CSRF checks as every other route
  * (proxy.ts); the flow cookie is sealed like the operator's sign-in cookie. Each request's use
- * cases get the web runtime's context without a principal (customerContext): the link token and
+ * cases get the web runtime's context without a principal (publicWebContext, lib/runtime/web-runtime.ts): the link token and
  * the admin's sign-in are the authorization, never a Rekey session.
  */
 import { z } from 'zod';
-import type { Actor } from '@/lib/audit/append-audit-event';
 import { env, defaultPublicUrl } from '@/lib/env';
 import { isRekeyError, RekeyError } from '@/lib/errors';
 import { cookieKey } from '@/lib/auth/session-secret';
@@ -39,8 +38,7 @@ import { discoverInvitedConnection } from '@/lib/invitations/discover-invited-co
 import { confirmInvitationRotation } from '@/lib/invitations/confirm-invitation-rotation';
 import { customerActor, findInvitationByToken, recordInvitationStep } from '@/lib/invitations/open-invitation';
 import { removeDelegatedConsent } from '@/lib/invitations/remove-delegated-consent';
-import { webRuntime } from '@/lib/runtime/web-runtime';
-import type { UseCaseContext } from '@/lib/use-case';
+import { publicWebContext } from '@/lib/runtime/web-runtime';
 
 const FlowCookieSchema = z.object({
   flow: CustomerFlowSchema,
@@ -48,11 +46,6 @@ const FlowCookieSchema = z.object({
   purpose: z.enum(['rotate', 'remove']),
   removeServicePrincipal: z.boolean().default(false),
 });
-
-/** The use-case context (lib/use-case.ts) of a customer's request, acting as `actor`: no principal. */
-function customerContext(actor: Actor, now: Date): UseCaseContext {
-  return { ...webRuntime(), actor, now };
-}
 
 function policy(): OriginPolicy {
   const e = env();
@@ -87,7 +80,7 @@ export async function handleInviteSignIn(request: Request, token: string): Promi
   const secure = isSecureContext(request.headers, p);
   const now = new Date();
   try {
-    const ctx = customerContext(customerActor({ clientIp: clientIpFrom(request.headers, p.trustProxy) }), now);
+    const ctx = publicWebContext(customerActor({ clientIp: clientIpFrom(request.headers, p.trustProxy) }), now);
     const inv = await findInvitationByToken(ctx, { token });
     const url = new URL(request.url);
     const purpose = url.searchParams.get('purpose') === 'remove' ? 'remove' : 'rotate';
@@ -140,7 +133,7 @@ export async function handleInviteCallback(request: Request): Promise<Response> 
     );
   const clientIp = clientIpFrom(request.headers, p.trustProxy);
   const query = Object.fromEntries(new URL(request.url).searchParams) as CallbackQuery;
-  const anon = customerContext(customerActor({ clientIp }), now);
+  const anon = publicWebContext(customerActor({ clientIp }), now);
   const inv = await findInvitationByToken(anon, { token: state.token }).catch(() => null);
   if (!inv) return redirect(page(origin, state.token), clear);
   const cfg = delegatedAppConfigFromEnv(env());
@@ -153,7 +146,7 @@ export async function handleInviteCallback(request: Request): Promise<Response> 
       await recordInvitationStep(anon, { invitationId: inv.id, to: 'CONSENT_DECLINED', detail: message });
     return redirect(page(origin, state.token, message), clear);
   }
-  const admin = customerContext(customerActor({ upn: who.upn, tenantId: who.tenantId, clientIp }), now);
+  const admin = publicWebContext(customerActor({ upn: who.upn, tenantId: who.tenantId, clientIp }), now);
   const check = checkCustomerAdmin(
     { upn: who.upn, tenantId: who.tenantId, roleIds: who.roleIds, ownsApplication: null },
     {
@@ -234,11 +227,11 @@ export async function handleInviteConfirm(request: Request, token: string): Prom
   const now = new Date();
   const clientIp = clientIpFrom(request.headers, p.trustProxy);
   try {
-    const inv = await findInvitationByToken(customerContext(customerActor({ clientIp }), now), { token });
+    const inv = await findInvitationByToken(publicWebContext(customerActor({ clientIp }), now), { token });
     const form = await request.formData();
     const name = form.get('name');
     await confirmInvitationRotation(
-      customerContext(customerActor({ upn: inv.customerUpn, tenantId: inv.entraTenantId, clientIp }), now),
+      publicWebContext(customerActor({ upn: inv.customerUpn, tenantId: inv.entraTenantId, clientIp }), now),
       { invitationId: inv.id, typedName: typeof name === 'string' ? name : '' },
     );
     return redirect(page(origin, token));

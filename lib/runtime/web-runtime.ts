@@ -13,7 +13,8 @@
 import { db, type Db } from '@/lib/db';
 import { log, type Logger } from '@/lib/log';
 import { composeProcess } from '@/lib/runtime/process-runtime';
-import type { GraphAccess } from '@/lib/use-case';
+import type { Actor } from '@/lib/audit/append-audit-event';
+import type { GraphAccess, UseCaseContext } from '@/lib/use-case';
 import { managementGraph } from '@/lib/use-case-defaults';
 
 export interface WebRuntime {
@@ -31,4 +32,13 @@ export function webRuntime(): WebRuntime {
     runtime = { db, graph: managementGraph, log };
   }
   return runtime;
+}
+
+/**
+ * The use-case context of a public request (no Rekey session: a customer's invitation link), acting
+ * as `actor`. It has no principal, which a use case takes for the trusted system caller: pass it
+ * only to what authorizes by other means (the link's token, the customer admin's sign-in).
+ */
+export function publicWebContext(actor: Actor, now: Date = new Date()): UseCaseContext {
+  return { ...webRuntime(), actor, now };
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from 'next';
 import { headers } from 'next/headers';
-import { publicPageContext } from '@/lib/auth/context';
+import { publicWebContext } from '@/lib/runtime/web-runtime';
 import { env } from '@/lib/env';
 import { isRekeyError } from '@/lib/errors';
 import { clientIpFrom } from '@/lib/http/request-context';
@@ -71,7 +71,7 @@ export default async function InvitationPage({
   const h = await headers();
   let data: CustomerPage;
   try {
-    const ctx = publicPageContext(customerActor({ clientIp: clientIpFrom(h, env().REKEY_TRUST_PROXY) }));
+    const ctx = publicWebContext(customerActor({ clientIp: clientIpFrom(h, env().REKEY_TRUST_PROXY) }));
     data = await getCustomerPage(ctx, { token });
   } catch (e) {
     if (!isRekeyError(e)) throw e;
