@@ -9,6 +9,7 @@ import type { Page } from '@playwright/test';
 import { expect, signInOnce, test, USERS } from './fixtures';
 import { stackDb, stackSimulator } from './support/fleet-truth';
 import { screenshotsAt1440And390 } from './support/screenshots';
+import { passPreflight } from './support/wizard-journey';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -45,7 +46,7 @@ async function toPreflight(page: Page, r: Relay): Promise<void> {
   await page.getByRole('button', { name: 'Next: New certificate' }).click();
   await expect(page.getByRole('radio', { name: /Region’s replacement/ })).toBeChecked();
   await page.getByRole('button', { name: 'Next: Preflight' }).click();
-  await expect(page.getByRole('list', { name: 'Preflight checks' })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Preflight checks' })).toBeVisible({ timeout: 30_000 });
 }
 
 test('an operator rotates a connector held by the vendor’s service principal; the simulator holds the new key there, not the old', async ({
@@ -61,8 +62,7 @@ test('an operator rotates a connector held by the vendor’s service principal; 
   await expect(holder).toContainText(
     'The credential is on the service principal (the vendor’s multi-tenant app), which is not locked',
   );
-  await expect(page.getByText(/^Every check passed/)).toBeVisible();
-  await page.getByRole('link', { name: 'Next: Confirm' }).click();
+  await passPreflight(page);
   // This spec follows the rotation to its end: the old key goes once the new one works.
   const keep = page.getByRole('checkbox', { name: 'Keep the old key until the vendor’s service uses the new one' });
   if (await keep.isChecked()) await keep.uncheck();
