@@ -105,16 +105,27 @@ const parentOf = (pid: number): number | null => {
 export async function postgresCpuMs(url: string): Promise<number> {
   const c = new pg_.Client({ connectionString: url });
   await c.connect();
-  const { rows } = await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-  await c.end();
-  const postmaster = parentOf(rows[0]!.pid);
-  if (!postmaster) return 0;
-  let total = cpuMsOf(postmaster, { children: true });
-  for (const d of fs.readdirSync('/proc')) {
-    const pid = Number(d);
-    if (Number.isInteger(pid) && pid !== postmaster && parentOf(pid) === postmaster) total += cpuMsOf(pid);
+  let postmaster: number | null;
+  try {
+    const { rows } = await c.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    // Read while the backend is alive: once the connection ends its /proc entry goes away.
+    postmaster = parentOf(rows[0]!.pid);
+  } finally {
+    await c.end();
   }
-  return total;
+  if (!postmaster) throw new Error('postgresCpuMs: cannot find the PostgreSQL server process');
+  // A backend reaped between reading the postmaster's cutime and the live backends would be
+  // counted in neither: read until the reaped total did not change while the live ones were read.
+  for (;;) {
+    const reapedBefore = cpuMsOf(postmaster, { children: true });
+    let live = 0;
+    for (const d of fs.readdirSync('/proc')) {
+      const pid = Number(d);
+      if (Number.isInteger(pid) && pid !== postmaster && parentOf(pid) === postmaster) live += cpuMsOf(pid);
+    }
+    const reapedAfter = cpuMsOf(postmaster, { children: true });
+    if (reapedAfter === reapedBefore) return reapedAfter + live;
+  }
 }
 
 export interface StatementStats {

@@ -33,7 +33,7 @@ export interface ProfileSummary {
 export function componentOf(url: string, fn: string): Component {
   if (!url) return /garbage|GC|\(program\)|\(idle\)/i.test(fn) ? 'gc/runtime' : 'other';
   if (
-    /@azure\/msal|microsoft-graph-client|lib\/graph\/|jsonwebtoken|jws|jwa|node:crypto|node:https|node:tls|undici/.test(
+    /@azure\/msal|microsoft-graph-client|lib\/graph\/|jsonwebtoken|jws|jwa|jose/.test(
       url,
     )
   )
@@ -44,6 +44,67 @@ export function componentOf(url: string, fn: string): Component {
   if (/pino|sonic-boom|fast-json|safe-stable-stringify|lib\/log/.test(url) || /JSON\.|stringify|parse$/.test(fn))
     return 'json/logging';
   return 'other';
+}
+
+/**
+ * A sample's component: its own frame's, or — for a frame of Node's runtime (no script, or a
+ * `node:` module: a socket write, a microtask, a hash) — its caller's. A database frame called by
+ * the job queue or the audit code counts as theirs (pg-boss and the audit append talk to
+ * PostgreSQL through the same driver).
+ */
+function componentsOf(p: Profile): Map<number, Component> {
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const nodes = new Map(p.nodes.map((n) => [n.id, n]));
+  const memo = new Map<number, Component>();
+  const resolve = (id: number): Component => {
+    const hit = memo.get(id);
+    if (hit) return hit;
+    // Walk up iteratively (stacks can be deep), then fill the memo on the way back.
+    const path: number[] = [];
+    let cur: number | undefined = id;
+    let found: Component = 'other';
+    while (cur !== undefined) {
+      const m = memo.get(cur);
+      if (m) {
+        found = m;
+        break;
+      }
+      path.push(cur);
+      const { url, functionName } = nodes.get(cur)!.callFrame;
+      const runtime = !url || url.startsWith('node:');
+      if (/garbage|\(program\)|\(idle\)/i.test(functionName) && !url) {
+        found = 'gc/runtime';
+        break;
+      }
+      if (!runtime) {
+        const own = componentOf(url, functionName);
+        if (own !== 'database') {
+          found = own;
+          break;
+        }
+        // Database: whose? Look further up for the job queue or the audit code.
+        let up = parent.get(cur);
+        let owner: Component = 'database';
+        while (up !== undefined) {
+          const u = nodes.get(up)!.callFrame;
+          if (u.url && !u.url.startsWith('node:')) {
+            const c = componentOf(u.url, u.functionName);
+            if (c === 'job queue' || c === 'audit') owner = c;
+            if (c !== 'database') break;
+          }
+          up = parent.get(up);
+        }
+        found = owner;
+        break;
+      }
+      cur = parent.get(cur);
+    }
+    for (const x of path) memo.set(x, found);
+    return found;
+  };
+  for (const n of p.nodes) resolve(n.id);
+  return memo;
 }
 
 export function summarizeProfiles(dir: string, topN = 15): ProfileSummary | null {
@@ -64,6 +125,7 @@ export function summarizeProfiles(dir: string, topN = 15): ProfileSummary | null
   for (const f of files) {
     const p = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as Profile;
     const nodes = new Map(p.nodes.map((n) => [n.id, n]));
+    const components = componentsOf(p);
     for (let i = 0; i < p.samples.length; i++) {
       const node = nodes.get(p.samples[i]!);
       const dt = p.timeDeltas[i] ?? 0;
@@ -78,7 +140,7 @@ export function summarizeProfiles(dir: string, topN = 15): ProfileSummary | null
       const e = byFn.get(key) ?? { fn, where, us: 0 };
       e.us += dt;
       byFn.set(key, e);
-      byComponent[componentOf(url, fn)] += dt;
+      byComponent[components.get(node.id) ?? 'other'] += dt;
     }
   }
   const ms = (us: number) => Math.round(us / 100) / 10;

@@ -26,8 +26,6 @@ export interface AuditInput {
   after?: unknown;
 }
 
-const AUDIT_LOCK_KEY = 7_264_501; // arbitrary constant: pg_advisory_xact_lock key for the audit chain
-
 /**
  * Many events in one go (a CSV import of thousands of tenants): one chain lock, one read of the
  * head, the chain continued in order, multi-row INSERTs. The chain is the same as appending them
@@ -40,8 +38,9 @@ export async function appendAuditEvents(
   now: Date = new Date(),
 ): Promise<{ hashes: string[] }> {
   if (inputs.length === 0) return { hashes: [] };
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`;
-  const last = await tx.$queryRaw<{ hash: string }[]>`SELECT hash FROM "AuditEvent" ORDER BY seq DESC LIMIT 1`;
+  // The chain's lock (pg_advisory_xact_lock(7264501), as the checkpoint trigger takes it), then its
+  // head, in one round trip (migration 20261204180000_audit_chain_head: read after the lock is granted).
+  const last = await tx.$queryRaw<{ hash: string | null }[]>`SELECT audit_chain_head() AS hash`;
   let prevHash = last[0]?.hash ?? GENESIS_HASH;
   const json = (v: unknown) => (v === null ? null : JSON.stringify(v));
   const rows: Prisma.Sql[] = [];

@@ -58,8 +58,8 @@ describe('the application database role', () => {
     const before = (await app.query<{ n: string }>('SELECT count(*) AS n FROM "AuditCheckpoint"')).rows[0]!.n;
     // What appendAuditEvent does, as the application role.
     await app.query('BEGIN');
-    await app.query('SELECT pg_advisory_xact_lock(7264501)');
-    const last = await app.query<{ hash: string }>('SELECT hash FROM "AuditEvent" ORDER BY seq DESC LIMIT 1');
+    // The chain's lock and head in one call (the function runs with the caller's rights).
+    const last = await app.query<{ hash: string }>('SELECT audit_chain_head() AS hash');
     const { hashAuditEvent } = await import('@/lib/audit/audit-hash');
     const at = new Date('2026-12-02T10:00:00.000Z');
     const event = {

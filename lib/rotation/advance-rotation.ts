@@ -21,7 +21,7 @@ import type { ObservedCredential } from '@/lib/graph/describe-key-credential';
 import { RekeyError, isRekeyError } from '@/lib/errors';
 import { isTransient } from '@/lib/graph/graph-errors';
 import { notifyJobQueued } from '@/lib/jobs/job-notify';
-import { isTerminal, transition, type MachineEvent, type StepError } from '@/lib/rotation/machine';
+import { READS_BACK_A_WRITE, isTerminal, transition, type MachineEvent, type StepError } from '@/lib/rotation/machine';
 import { BUSY_RECHECK_MS, ROTATION_ADVANCE_QUEUE, enqueueAdvance } from '@/lib/rotation/rotation-advance-queue';
 import { rotationDeps, type RotationDeps } from '@/lib/rotation/rotation-deps';
 import { mergeFacts, readFacts, type RotationFacts } from '@/lib/rotation/rotation-facts';
@@ -149,6 +149,7 @@ export async function advanceRotation(
     opened: new Map(),
     graph: reuseReads(deps.graph),
     base: deps.graph,
+    lastStepEndedAt: null,
   };
   const steps: string[] = [];
   /** When the job this run queued last is due (null: it queued none — finished, or waits for a person). */
@@ -216,6 +217,8 @@ interface RunMemory {
   opened: OpenedCertificates;
   graph: RotationGraphPort;
   base: RotationGraphPort;
+  /** When this run's last step ended (a step that reads back a write waits RetryPolicy.settleMs after it). */
+  lastStepEndedAt: number | null;
 }
 
 async function runOneStep(
@@ -247,10 +250,23 @@ async function runOneStep(
   const handler = STEP_HANDLERS[machine.step as Exclude<typeof machine.step, 'done'>];
   if (!handler) throw new RekeyError('INTERNAL', `Rotation ${r.id} is at unknown step "${r.step}".`);
 
+  // Reading back the previous step's write at once would mostly see the old state (replication):
+  // give Entra the settle time first, holding the rotation's lock (nothing is committed meanwhile;
+  // a crash here leaves the rotation at this step for the sweep, as between any two steps).
+  const settleMs = deps.retryPolicy.settleMs ?? 0;
+  let begun = started;
+  if (settleMs > 0 && run.lastStepEndedAt !== null && READS_BACK_A_WRITE.has(machine.step)) {
+    const wait = run.lastStepEndedAt + settleMs - started.getTime();
+    if (wait > 0) {
+      await new Promise((res) => setTimeout(res, wait));
+      begun = deps.clock();
+    }
+  }
+
   let success: StepSuccess | null = null;
   let event: MachineEvent;
   try {
-    const ctx = await buildStepContext(r, deps, started, run.opened);
+    const ctx = await buildStepContext(r, deps, begun, run.opened);
     success = await handler(ctx);
     event = success.waitUntil
       ? { type: 'step_waiting', recheckAt: success.waitUntil }
@@ -259,7 +275,7 @@ async function runOneStep(
     event = toEvent(e, deps.jitterMs());
   }
   const now = deps.clock();
-  const durationMs = now.getTime() - started.getTime();
+  const durationMs = now.getTime() - begun.getTime();
   const result = transition(machine, event, now, deps.retryPolicy, storedError(r));
   if (!result.ok) return { kind: 'stale', reason: result.reason };
 
@@ -305,28 +321,35 @@ async function runOneStep(
       const utc = (d: Date | null) => (d ? d.toISOString() : null);
       const markStarted = result.effects.some((x) => x.type === 'mark_started');
       const markFinished = result.effects.some((x) => x.type === 'mark_finished');
-      const updated = await tx.$executeRaw`
-        UPDATE "Rotation" SET
-          "state" = ${result.state}::"RotationState", "step" = ${result.step}, "attempts" = ${result.attempts},
-          "nextAttemptAt" = (${utc(result.nextAttemptAt)}::timestamptz AT TIME ZONE 'UTC'),
-          "errorCode" = ${result.error?.code ?? null}, "errorMessage" = ${result.error?.message ?? null},
-          "facts" = ${JSON.stringify(facts)}::jsonb, "version" = "version" + 1,
-          "startedAt" = CASE WHEN ${markStarted} THEN (${utc(started)}::timestamptz AT TIME ZONE 'UTC') ELSE "startedAt" END,
-          "finishedAt" = CASE WHEN ${markFinished} THEN (${utc(now)}::timestamptz AT TIME ZONE 'UTC') ELSE "finishedAt" END
-        WHERE "id" = ${r.id}::uuid AND "version" = ${r.version}`;
-      if (updated !== 1) throw new RekeyError('CONFLICT', 'The rotation changed while its step ran.');
-      if (quietRecheck) {
-        for (const eff of result.effects) if (eff.type === 'enqueue_advance') await enqueueAdvance(tx, r.id, eff.runAt);
-        return;
-      }
       const detail = {
         attempt: r.attempts + 1,
         ...('code' in event ? { code: event.code } : {}),
         next: { state: result.state, step: result.step },
       };
-      await tx.$executeRaw`
-        INSERT INTO "RotationStep" ("id", "rotationId", "step", "outcome", "message", "at", "durationMs", "detail")
-        VALUES (${randomUUID()}::uuid, ${r.id}::uuid, ${r.step}, ${outcome}, ${message}, (${utc(now)}::timestamptz AT TIME ZONE 'UTC'), ${durationMs}, ${JSON.stringify(detail)}::jsonb)`;
+      // The version-checked update and the step's history row in one round trip (no history row
+      // for a wait that saw nothing new); 0 rows: someone else moved the rotation meanwhile.
+      const moved = await tx.$queryRaw<unknown[]>`
+        WITH moved AS (
+          UPDATE "Rotation" SET
+            "state" = ${result.state}::"RotationState", "step" = ${result.step}, "attempts" = ${result.attempts},
+            "nextAttemptAt" = (${utc(result.nextAttemptAt)}::timestamptz AT TIME ZONE 'UTC'),
+            "errorCode" = ${result.error?.code ?? null}, "errorMessage" = ${result.error?.message ?? null},
+            "facts" = ${JSON.stringify(facts)}::jsonb, "version" = "version" + 1,
+            "startedAt" = CASE WHEN ${markStarted} THEN (${utc(started)}::timestamptz AT TIME ZONE 'UTC') ELSE "startedAt" END,
+            "finishedAt" = CASE WHEN ${markFinished} THEN (${utc(now)}::timestamptz AT TIME ZONE 'UTC') ELSE "finishedAt" END
+          WHERE "id" = ${r.id}::uuid AND "version" = ${r.version}
+          RETURNING "id"
+        ), step AS (
+          INSERT INTO "RotationStep" ("id", "rotationId", "step", "outcome", "message", "at", "durationMs", "detail")
+          SELECT ${randomUUID()}::uuid, "id", ${r.step}, ${outcome}, ${message}, (${utc(now)}::timestamptz AT TIME ZONE 'UTC'), ${durationMs}, ${JSON.stringify(detail)}::jsonb
+          FROM moved WHERE NOT ${quietRecheck}
+        )
+        SELECT 1 AS "moved" FROM moved`;
+      if (moved.length !== 1) throw new RekeyError('CONFLICT', 'The rotation changed while its step ran.');
+      if (quietRecheck) {
+        for (const eff of result.effects) if (eff.type === 'enqueue_advance') await enqueueAdvance(tx, r.id, eff.runAt);
+        return;
+      }
       if (success?.connection) {
         await tx.connector.update({
           where: { id: r.connectorId },
@@ -430,6 +453,7 @@ async function runOneStep(
     throw e;
   }
   for (const fn of afterCommit) fn();
+  run.lastStepEndedAt = now.getTime();
   // The next step of this run re-reads only the rotation row (unless the connector changed).
   if (goOn && !success?.connection) {
     run.loaded = r;

@@ -75,14 +75,23 @@ function withoutCredential({
 /**
  * The rotation row again, with the relations of an earlier load (they do not change while a run
  * holds the rotation's lock — except the connector after a recreate: load it all again then).
+ * One raw statement: it runs before every step of a run, the engine's hottest read.
  */
 export async function reloadRotationRow(
   prev: LoadedRotation,
   client: Prisma.TransactionClient = db,
 ): Promise<LoadedRotation | null> {
-  const row = await client.rotation.findUnique({ where: { id: prev.id } });
+  const rows = await client.$queryRaw<RotationRow[]>`
+    SELECT "id"::text, "connectorId"::text, "campaignId"::text, "mode"::text, "state"::text,
+           "startStatus"::text, "step", "fromCertificateId"::text, "toCertificateId"::text, "attempts",
+           "nextAttemptAt", "errorCode", "errorMessage", "facts", "actorId"::text, "actorLabel",
+           "stepActor", "version", "createdAt", "startedAt", "finishedAt"
+    FROM "Rotation" WHERE "id" = ${prev.id}::uuid`;
+  const row = rows[0];
   return row ? { ...prev, ...row } : null;
 }
+
+type RotationRow = Omit<LoadedRotation, keyof typeof rotationInclude>;
 
 /** Certificates opened for one run of steps (keys unsealed, PEMs parsed once, not once per step). */
 export type OpenedCertificates = Map<string, Promise<CertificateInHand & { credential: NewKeyCredential }>>;

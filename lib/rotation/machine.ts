@@ -121,6 +121,14 @@ export interface RetryPolicy {
    * patient with the lag than without these; it only looks again sooner.
    */
   replicationDelaysMs?: readonly number[];
+  /**
+   * Before a step reads back what the step just before it wrote, in the same run
+   * (READS_BACK_A_WRITE), the run waits this long after that write (default 0). Entra usually
+   * replicates within a second; a read sooner mostly sees the old state, fails, and costs a retry:
+   * a step, an audit event, a job and more Graph requests for nothing. A lag longer than this is
+   * still met by the retries above.
+   */
+  settleMs?: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -128,7 +136,11 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   baseDelayMs: 5_000,
   maxDelayMs: 5 * 60_000,
   replicationDelaysMs: [500, 1_000, 2_000],
+  settleMs: 500,
 };
+
+/** Steps that read back the tenant after a write (the new key is there; the old key is gone). */
+export const READS_BACK_A_WRITE: ReadonlySet<StepName> = new Set(['verify_new', 'verify_old_gone']);
 
 /** What the machine needs to know about a rotation. */
 export interface MachineState {

@@ -70,6 +70,33 @@ describe('rotations under replication lag', () => {
     expect(outcomes.filter((o) => o.endsWith(':failed_transient')).length).toBeGreaterThan(0);
   });
 
+  it('rotate with a settle time (as the default policy has): each read-back waits out the lag after its write — no failed read, no retry job, one run', async () => {
+    const f = await rotationFixture(gs, { index: 3 });
+    const rotation = await startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id });
+    const settling: RotationDeps = {
+      ...deps,
+      retryPolicy: { ...deps.retryPolicy, settleMs: DEMO_REPLICATION.maxLagMs + 100 },
+    };
+    const first = await advanceRotation(rotation.id, settling);
+    expect(first.kind).toBe('stepped');
+    const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
+    const steps = await db.rotationStep.findMany({ where: { rotationId: rotation.id }, orderBy: { at: 'asc' } });
+    const outcomes = steps.map((s) => `${s.step}:${s.outcome}`);
+    expect(r.state, `${r.errorCode}: ${r.errorMessage} (${outcomes.join(', ')})`).toBe('SUCCEEDED');
+    expect(first.kind === 'stepped' && first.steps).toEqual(steps.map((s) => s.step));
+    expect(outcomes.filter((o) => !o.endsWith(':succeeded'))).toEqual([]);
+    // Each read-back started at least the settle time after the write before it ended.
+    const at = (name: string) => steps.find((s) => s.step === name)!;
+    for (const [write, read] of [
+      ['add_new', 'verify_new'],
+      ['remove_old', 'verify_old_gone'],
+    ] as const) {
+      const readStarted = at(read).at.getTime() - at(read).durationMs;
+      expect(readStarted - at(write).at.getTime()).toBeGreaterThanOrEqual(DEMO_REPLICATION.maxLagMs + 100 - 5);
+    }
+    expect(await settled(() => simCredentials(gs, f.sim.tenantId, f.sim.appId).app)).toEqual([f.sim.newSha1]);
+  });
+
   it('re-establish (credential): the old key goes first, the add never puts it back from a stale read', async () => {
     const f = await rotationFixture(gs, { index: 1 });
     const rotation = await startRotation(ctx(), {
