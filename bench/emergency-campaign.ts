@@ -47,6 +47,7 @@ export interface EmergencyCampaignResult {
   campaignConcurrency: number;
   workerConcurrency: number;
   workerProcesses: number;
+  dbPool: number;
   latencyMs: number;
   wallMs: number;
   succeeded: number;
@@ -165,6 +166,8 @@ export async function run(
     workerConcurrency?: number;
     workerProcesses?: number;
     campaignConcurrency?: number;
+    /** Each worker's Prisma pool size (REKEY_DB_POOL; default min(40, worker concurrency)). */
+    dbPool?: number;
     log?: (s: string) => void;
   } = {},
 ): Promise<EmergencyCampaignResult> {
@@ -173,6 +176,7 @@ export async function run(
   const workerConcurrency = opts.workerConcurrency ?? 32;
   const workerProcesses = opts.workerProcesses ?? Number(process.env.REKEY_BENCH_WORKERS ?? os.cpus().length);
   const campaignConcurrency = opts.campaignConcurrency ?? 200;
+  const dbPool = opts.dbPool ?? Math.min(40, workerConcurrency);
   const latencyMs = 50;
   const log = opts.log ?? ((s: string) => process.stderr.write(`${s}\n`));
 
@@ -300,7 +304,7 @@ export async function run(
             DATABASE_URL: database.url,
             REKEY_DATA_DIR: database.dir,
             REKEY_WORKER_CONCURRENCY: String(workerConcurrency),
-            REKEY_DB_POOL: String(Math.min(40, workerConcurrency)),
+            REKEY_DB_POOL: String(dbPool),
             REKEY_AUTHORITY_HOST: sim!.url,
             REKEY_GRAPH_ENDPOINT: sim!.url,
             REKEY_MGMT_CLIENT_ID: m.appId,
@@ -478,6 +482,7 @@ export async function run(
       campaignConcurrency,
       workerConcurrency,
       workerProcesses,
+      dbPool,
       latencyMs,
       wallMs: main.wallMs,
       succeeded: main.items.SUCCEEDED ?? 0,

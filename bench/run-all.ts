@@ -13,7 +13,7 @@ import path from 'node:path';
 import { machine } from './lib/bench-db';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const SCRIPTS = ['certificates', 'fleet-scale', 'emergency-campaign', 'pages'] as const;
+const SCRIPTS = ['certificates', 'fleet-scale', 'emergency-campaign', 'scale-out', 'pages'] as const;
 type Name = (typeof SCRIPTS)[number];
 
 interface Outcome {
@@ -115,7 +115,12 @@ function summary(o: Outcome): string[] {
         `| emergency campaign: wall time, ${j.connectors.toLocaleString('en')} connectors | **${(j.wallMs / 1000).toFixed(1)} s**, ${j.succeeded} succeeded, ${j.failed} failed | 0 failures | ${ok(j.failed === 0 && j.succeeded === j.connectors)} |`,
         `| emergency campaign: rate vs throttle-bound ideal | ${j.achievedPerSec}/s vs ${j.ideal.perSec}/s (${j.ideal.bindingLimit}) = **${j.fractionOfIdeal}** | ≥ 0.8 | ${ok(j.fractionOfIdeal >= 0.8, `${(0.8 / Math.max(j.fractionOfIdeal, 0.001)).toFixed(0)}× (needs ${(0.8 * j.ideal.perSec).toFixed(1)}/s)`)} |`,
         `| emergency campaign: vs sequential baseline | ${j.baseline.sample} sequential rotations at ${j.baseline.perRotationMs} ms each → ${(j.baseline.extrapolatedMs / 1000).toFixed(0)} s for ${j.connectors}; **${j.speedup}×** | ≥ 20× | ${ok(j.speedup >= 20, `${(20 / Math.max(j.speedup, 0.1)).toFixed(1)}×`)} |`,
+        `| emergency campaign: CPU per rotation | workers ${j.cpuMsPerRotation.worker} ms + PostgreSQL ${j.cpuMsPerRotation.postgres} ms + simulator ${j.cpuMsPerRotation.sim} ms = **${j.cpuMsPerRotation.total} ms**; ${j.database.statementsPerRotation} statements sent per rotation | ≤ 34 ms | ${ok(j.cpuMsPerRotation.total <= 34, `${(j.cpuMsPerRotation.total / 34).toFixed(1)}×`)} |`,
         `| emergency campaign: worker memory | RSS ${(j.rssMb as J[]).map((x) => `${x.rssMb} MB at ${x.at}`).join(', ')}; **peak ${j.peakRssMb} MB** | flat, < 400 MB | ${ok(j.peakRssMb < 400)} |`,
+      ];
+    case 'scale-out':
+      return [
+        `| scale-out: ${j.connectors} rotations with 1 / 2 / 4 worker processes (pool 32), and 2 with pool 8 | ${(j.rows as J[]).map((r) => `${r.workers}w/pool ${r.dbPool}: ${r.perSec}/s (${r.scaling}×)`).join('; ')}; stops scaling after ${j.stopsScalingAfter} on ${j.cores} cores | shown, with where it stops | ${ok((j.rows as J[]).every((r) => r.failed === 0))} |`,
       ];
     case 'pages':
       return (j.pages as J[]).map(

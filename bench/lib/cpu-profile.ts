@@ -32,12 +32,7 @@ export interface ProfileSummary {
 /** Which component a frame's script and function belong to. */
 export function componentOf(url: string, fn: string): Component {
   if (!url) return /garbage|GC|\(program\)|\(idle\)/i.test(fn) ? 'gc/runtime' : 'other';
-  if (
-    /@azure\/msal|microsoft-graph-client|lib\/graph\/|jsonwebtoken|jws|jwa|jose/.test(
-      url,
-    )
-  )
-    return 'graph/msal';
+  if (/@azure\/msal|microsoft-graph-client|lib\/graph\/|jsonwebtoken|jws|jwa|jose/.test(url)) return 'graph/msal';
   if (/@prisma|\.prisma|prisma\/|node_modules\/pg\/|pg-protocol|pg-pool|lib\/db/.test(url)) return 'database';
   if (/pg-boss|lib\/jobs\//.test(url)) return 'job queue';
   if (/lib\/audit\//.test(url)) return 'audit';
