@@ -21,7 +21,14 @@ import type { ObservedCredential } from '@/lib/graph/describe-key-credential';
 import { RekeyError, isRekeyError } from '@/lib/errors';
 import { isTransient } from '@/lib/graph/graph-errors';
 import { notifyJobQueued } from '@/lib/jobs/job-notify';
-import { READS_BACK_A_WRITE, isTerminal, transition, type MachineEvent, type StepError } from '@/lib/rotation/machine';
+import {
+  READS_BACK_A_WRITE,
+  isTerminal,
+  transition,
+  type MachineEvent,
+  type StepError,
+  type StepName,
+} from '@/lib/rotation/machine';
 import { BUSY_RECHECK_MS, ROTATION_ADVANCE_QUEUE, enqueueAdvance } from '@/lib/rotation/rotation-advance-queue';
 import { rotationDeps, type RotationDeps } from '@/lib/rotation/rotation-deps';
 import { mergeFacts, readFacts, type RotationFacts } from '@/lib/rotation/rotation-facts';
@@ -149,14 +156,21 @@ export async function advanceRotation(
     opened: new Map(),
     graph: reuseReads(deps.graph),
     base: deps.graph,
-    lastStepEndedAt: null,
   };
   const steps: string[] = [];
   /** When the job this run queued last is due (null: it queued none — finished, or waits for a person). */
   let queued: Date | null = null;
   let prev: Extract<StepOutcome, { kind: 'stepped' }> | null = null;
   let value: AdvanceOutcome;
+  const settleMs = deps.retryPolicy.settleMs ?? 0;
   for (;;) {
+    // Reading back the previous step's write at once would mostly see the old state (replication):
+    // give Entra the settle time first. Outside the lock, like any moment between two steps: an
+    // admin's cancel gets in, and a crash leaves the rotation at the read-back for the sweep.
+    if (prev && settleMs > 0 && READS_BACK_A_WRITE.has(prev.nextStep as StepName)) {
+      const wait = prev.endedAt + settleMs - Date.now();
+      if (wait > 0) await new Promise((res) => setTimeout(res, wait));
+    }
     if (steps.length > 0) await opts.betweenSteps?.(steps);
     // The lock is taken per step, so an admin's cancel (which takes it too) gets in between two
     // steps of a run; the next step then sees it when it re-reads the rotation.
@@ -205,6 +219,8 @@ type StepOutcome =
       goOn: boolean;
       /** When the job this step queued is due (null: none queued). */
       queuedFor: Date | null;
+      /** When the step committed (ms since the epoch, real time: the settle wait is real time). */
+      endedAt: number;
     };
 
 /**
@@ -217,8 +233,6 @@ interface RunMemory {
   opened: OpenedCertificates;
   graph: RotationGraphPort;
   base: RotationGraphPort;
-  /** When this run's last step ended (a step that reads back a write waits RetryPolicy.settleMs after it). */
-  lastStepEndedAt: number | null;
 }
 
 async function runOneStep(
@@ -250,23 +264,10 @@ async function runOneStep(
   const handler = STEP_HANDLERS[machine.step as Exclude<typeof machine.step, 'done'>];
   if (!handler) throw new RekeyError('INTERNAL', `Rotation ${r.id} is at unknown step "${r.step}".`);
 
-  // Reading back the previous step's write at once would mostly see the old state (replication):
-  // give Entra the settle time first, holding the rotation's lock (nothing is committed meanwhile;
-  // a crash here leaves the rotation at this step for the sweep, as between any two steps).
-  const settleMs = deps.retryPolicy.settleMs ?? 0;
-  let begun = started;
-  if (settleMs > 0 && run.lastStepEndedAt !== null && READS_BACK_A_WRITE.has(machine.step)) {
-    const wait = run.lastStepEndedAt + settleMs - started.getTime();
-    if (wait > 0) {
-      await new Promise((res) => setTimeout(res, wait));
-      begun = deps.clock();
-    }
-  }
-
   let success: StepSuccess | null = null;
   let event: MachineEvent;
   try {
-    const ctx = await buildStepContext(r, deps, begun, run.opened);
+    const ctx = await buildStepContext(r, deps, started, run.opened);
     success = await handler(ctx);
     event = success.waitUntil
       ? { type: 'step_waiting', recheckAt: success.waitUntil }
@@ -275,7 +276,7 @@ async function runOneStep(
     event = toEvent(e, deps.jitterMs());
   }
   const now = deps.clock();
-  const durationMs = now.getTime() - begun.getTime();
+  const durationMs = now.getTime() - started.getTime();
   const result = transition(machine, event, now, deps.retryPolicy, storedError(r));
   if (!result.ok) return { kind: 'stale', reason: result.reason };
 
@@ -453,11 +454,18 @@ async function runOneStep(
     throw e;
   }
   for (const fn of afterCommit) fn();
-  run.lastStepEndedAt = now.getTime();
   // The next step of this run re-reads only the rotation row (unless the connector changed).
   if (goOn && !success?.connection) {
     run.loaded = r;
     run.expectVersion = r.version + 1;
   }
-  return { kind: 'stepped', step: r.step, state: result.state, nextStep: result.step, goOn, queuedFor };
+  return {
+    kind: 'stepped',
+    step: r.step,
+    state: result.state,
+    nextStep: result.step,
+    goOn,
+    queuedFor,
+    endedAt: Date.now(),
+  };
 }

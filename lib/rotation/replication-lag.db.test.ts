@@ -11,6 +11,7 @@ import { db } from '@/lib/db';
 import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
 import { closeJobQueues } from '@/lib/jobs/job-queues';
 import { advanceRotation } from '@/lib/rotation/advance-rotation';
+import { cancelRotation } from '@/lib/rotation/cancel-rotation';
 import type { RotationDeps } from '@/lib/rotation/rotation-deps';
 import { readFacts } from '@/lib/rotation/rotation-facts';
 import { closeLeasePool } from '@/lib/rotation/rotation-lease';
@@ -95,6 +96,37 @@ describe('rotations under replication lag', () => {
       expect(readStarted - at(write).at.getTime()).toBeGreaterThanOrEqual(DEMO_REPLICATION.maxLagMs + 100 - 5);
     }
     expect(await settled(() => simCredentials(gs, f.sim.tenantId, f.sim.appId).app)).toEqual([f.sim.newSha1]);
+  });
+
+  it('an admin cancel during the settle wait gets in (the lock is free): the new key is removed again', async () => {
+    const f = await rotationFixture(gs, { index: 4 });
+    const rotation = await startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id });
+    const cancels: Promise<unknown>[] = [];
+    const settling: RotationDeps = {
+      ...deps,
+      retryPolicy: { ...deps.retryPolicy, settleMs: 1_500 },
+      graph: {
+        ...deps.graph,
+        // Right after the new key is added (its step commits a moment later), an admin cancels —
+        // landing in the wait before verify_new.
+        addCredential: async (t, input) => {
+          const out = await deps.graph.addCredential(t, input);
+          cancels.push(
+            new Promise((res) => setTimeout(res, 600)).then(() =>
+              cancelRotation(ctx(), rotation.id).catch((e: unknown) => e),
+            ),
+          );
+          return out;
+        },
+      },
+    };
+    const out = await advanceRotation(rotation.id, settling);
+    expect(await Promise.all(cancels)).toEqual([expect.objectContaining({ step: 'cancel_remove_new' })]);
+    expect(out).toMatchObject({ kind: 'stepped', steps: ['preflight', 'add_new', 'cancel_remove_new'] });
+    const outcomes = await runToEnd(rotation.id);
+    const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
+    expect(r.state, outcomes.join(', ')).toBe('CANCELLED');
+    expect(await settled(() => simCredentials(gs, f.sim.tenantId, f.sim.appId).app)).toEqual([f.sim.oldSha1]);
   });
 
   it('re-establish (credential): the old key goes first, the add never puts it back from a stale read', async () => {
