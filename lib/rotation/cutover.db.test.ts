@@ -192,6 +192,24 @@ describe('make-before-break waits for the vendor’s cutover', () => {
     await expect(confirmCutover(ctx(), { rotationId: id })).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
+  it('a confirmation that arrives while a look at the sign-in logs holds the lock waits for it instead of being refused', async () => {
+    const { id } = await waitingFixture();
+    let released = 0;
+    // Another process looking at the tenant for 1.5 s (what a recheck does under the lock).
+    const look = withRotationLease(id, async () => {
+      await new Promise((r) => setTimeout(r, 1_500));
+      released = Date.now();
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const r = await confirmCutover(ctx(), { rotationId: id });
+    expect(r).toMatchObject({ alreadyConfirmed: false, confirmedBy: 'test-admin' });
+    expect(released).toBeGreaterThan(0);
+    expect((await look).acquired).toBe(true);
+    expect(readFacts((await db.rotation.findUniqueOrThrow({ where: { id } })).facts).cutover?.confirmed?.by).toBe(
+      'test-admin',
+    );
+  });
+
   it('removes the old key when the deadline passes without a sign-in or a confirmation', async () => {
     const { f, id } = await waitingFixture(1);
     // The one look after the deadline, with the clock 1 h later; then the remaining steps as usual.

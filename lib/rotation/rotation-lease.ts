@@ -34,16 +34,29 @@ export function leasePool(): pg.Pool {
 
 export type LeaseResult<T> = { acquired: true; value: T } | { acquired: false };
 
-/** Runs `fn` while holding the rotation's lock; `{ acquired: false }` when someone else holds it. */
-export async function withRotationLease<T>(rotationId: string, fn: () => Promise<T>): Promise<LeaseResult<T>> {
+/**
+ * Runs `fn` while holding the rotation's lock; `{ acquired: false }` when someone else holds it
+ * (after `waitMs`, default 0: looking again every 100 ms meanwhile — for a person's action that
+ * would rather wait out a short look at the tenant than be refused).
+ */
+export async function withRotationLease<T>(
+  rotationId: string,
+  fn: () => Promise<T>,
+  opts: { waitMs?: number } = {},
+): Promise<LeaseResult<T>> {
   const client = await leasePool().connect();
   let locked = false;
   try {
-    const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS ok', [
-      LOCK_NAMESPACE,
-      rotationId,
-    ]);
-    locked = r.rows[0]?.ok === true;
+    const until = Date.now() + (opts.waitMs ?? 0);
+    for (;;) {
+      const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS ok', [
+        LOCK_NAMESPACE,
+        rotationId,
+      ]);
+      locked = r.rows[0]?.ok === true;
+      if (locked || Date.now() >= until) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
     if (!locked) return { acquired: false };
     return { acquired: true, value: await fn() };
   } finally {
