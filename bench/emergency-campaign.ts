@@ -301,7 +301,8 @@ export async function run(
           env: {
             ...process.env,
             NODE_ENV: 'production',
-            DATABASE_URL: database.url,
+            // REKEY_BENCH_PG_SOCKET=1: the workers reach PostgreSQL over its Unix-domain socket.
+            DATABASE_URL: process.env.REKEY_BENCH_PG_SOCKET === '1' ? database.socketUrl : database.url,
             REKEY_DATA_DIR: database.dir,
             REKEY_WORKER_CONCURRENCY: String(workerConcurrency),
             REKEY_DB_POOL: String(dbPool),

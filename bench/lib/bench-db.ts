@@ -25,6 +25,8 @@ export async function stopProcess(child: ChildProcess | null | undefined, killAf
 
 export interface BenchDatabase {
   url: string;
+  /** The same database over the server's Unix-domain socket (in the bench's temp dir). */
+  socketUrl: string;
   dir: string;
   stop(): Promise<void>;
 }
@@ -38,7 +40,11 @@ export async function startBenchDatabase(
   fs.chmodSync(dir, 0o755);
   const dataDir = path.join(dir, 'pg');
   const port = await freePort();
-  let pg = await startEmbeddedPostgres({ dataDir, port });
+  const socketDir = path.join(dir, 'sock');
+  fs.mkdirSync(socketDir);
+  fs.chmodSync(socketDir, 0o777); // the server may run as another user (root starts it as postgres)
+  const settings = [`unix_socket_directories=${socketDir}`];
+  let pg = await startEmbeddedPostgres({ dataDir, port, settings });
   if (opts.statementStats) {
     // pg_stat_statements must be preloaded: set it, restart on the same data directory, create it.
     const c = new pg_.Client({ connectionString: pg.urlFor('postgres') });
@@ -47,7 +53,7 @@ export async function startBenchDatabase(
     await c.query(`ALTER SYSTEM SET pg_stat_statements.track = 'all'`);
     await c.end();
     await pg.stop();
-    pg = await startEmbeddedPostgres({ dataDir, port });
+    pg = await startEmbeddedPostgres({ dataDir, port, settings });
   }
   await ensureDatabase(pg.urlFor('postgres'), 'rekey_bench');
   const url = pg.urlFor('rekey_bench');
@@ -58,8 +64,10 @@ export async function startBenchDatabase(
     await c.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
     await c.end();
   }
+  const socketUrl = `${url}?host=${encodeURIComponent(socketDir)}`;
   return {
     url,
+    socketUrl,
     dir,
     async stop() {
       await pg.stop();
