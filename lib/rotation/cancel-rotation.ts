@@ -9,6 +9,7 @@ import { requireTenantAccess } from '@/lib/auth/tenant-access';
 import type { Prisma } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { notifyJobQueued } from '@/lib/jobs/job-notify';
+import { recordAdminStep } from '@/lib/rotation/admin-step';
 import { loadRotation, machineStateOf } from '@/lib/rotation/load-rotation';
 import { transition, type MachineEvent } from '@/lib/rotation/machine';
 import type { UseCaseContext } from '@/lib/use-case';
@@ -41,32 +42,26 @@ export async function applyAdminEvent(
         { state: r.state, step: r.step },
       );
     return ctx.db.$transaction(async (tx) => {
-      const updated = await tx.rotation.updateMany({
-        where: { id: r.id, version: r.version },
-        data: {
+      await recordAdminStep(
+        tx,
+        r,
+        {
           state: result.state,
           step: result.step,
           attempts: result.attempts,
           nextAttemptAt: result.nextAttemptAt,
           errorCode: result.error?.code ?? null,
           errorMessage: result.error?.message ?? null,
-          version: { increment: 1 },
           ...(result.effects.some((x) => x.type === 'mark_started') && !r.startedAt ? { startedAt: ctx.now } : {}),
           ...(result.effects.some((x) => x.type === 'mark_finished') ? { finishedAt: ctx.now } : {}),
         },
-      });
-      if (updated.count !== 1)
-        throw new RekeyError('CONFLICT', `Rotation ${r.id} changed at the same moment; look again and retry.`);
-      await tx.rotationStep.create({
-        data: {
-          rotationId: r.id,
-          step: r.step,
+        {
           outcome: event.type === 'cancel' ? 'cancel_requested' : 'retry_requested',
           message: `${event.type === 'cancel' ? 'Cancel' : 'Retry'} requested by ${ctx.actor.label}.`,
           at: ctx.now,
           detail: { next: { state: result.state, step: result.step } },
         },
-      });
+      );
       if (result.state === 'CANCELLED') {
         await rotationEvents.publish(
           tx as Prisma.TransactionClient,

@@ -11,6 +11,7 @@ import { requireTenantAccess } from '@/lib/auth/tenant-access';
 import type { Prisma } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { notifyJobQueued } from '@/lib/jobs/job-notify';
+import { recordAdminStep } from '@/lib/rotation/admin-step';
 import { loadRotation } from '@/lib/rotation/load-rotation';
 import { ROTATION_ADVANCE_QUEUE, enqueueAdvance } from '@/lib/rotation/rotation-advance-queue';
 import { readFacts, type RotationFacts } from '@/lib/rotation/rotation-facts';
@@ -45,22 +46,17 @@ export async function confirmCutover(ctx: UseCaseContext, input: ConfirmCutoverI
         cutover: { ...facts.cutover, confirmed: { at: ctx.now.toISOString(), by: ctx.actor.label } },
       };
       return ctx.db.$transaction(async (tx) => {
-        const updated = await tx.rotation.updateMany({
-          where: { id: r.id, version: r.version },
-          data: { facts: next as Prisma.InputJsonValue, nextAttemptAt: null, version: { increment: 1 } },
-        });
-        if (updated.count !== 1)
-          throw new RekeyError('CONFLICT', `Rotation ${r.id} changed at the same moment; look again and retry.`);
-        await tx.rotationStep.create({
-          data: {
-            rotationId: r.id,
-            step: r.step,
+        await recordAdminStep(
+          tx,
+          r,
+          { facts: next as Prisma.InputJsonValue, nextAttemptAt: null },
+          {
             outcome: 'cutover_confirmed',
             message: `${ctx.actor.label} confirmed the vendor’s service uses the new certificate.`,
             at: ctx.now,
             detail: { waitingSince: facts.cutover?.since ?? null, deadline: facts.cutover?.until ?? null },
           },
-        });
+        );
         await appendAuditEvent(
           tx,
           ctx.actor,
