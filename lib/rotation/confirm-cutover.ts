@@ -81,7 +81,7 @@ export async function confirmCutover(ctx: UseCaseContext, input: ConfirmCutoverI
   if (!leased.acquired)
     throw new RekeyError(
       'CONFLICT',
-      `Rotation ${rotationId} is still busy in the tenant after 10 seconds; try again in a minute.`,
+      `Rotation ${rotationId} is still busy in the tenant after ${CONFIRM_WAIT_MS / 1_000} seconds; try again in a minute.`,
     );
   notifyJobQueued(ROTATION_ADVANCE_QUEUE.name);
   return leased.value;

@@ -195,12 +195,16 @@ describe('make-before-break waits for the vendor’s cutover', () => {
   it('a confirmation that arrives while a look at the sign-in logs holds the lock waits for it instead of being refused', async () => {
     const { id } = await waitingFixture();
     let released = 0;
-    // Another process looking at the tenant for 1.5 s (what a recheck does under the lock).
+    let held!: () => void;
+    const holding = new Promise<void>((r) => (held = r));
+    // Another process looking at the tenant for 1.5 s (what a recheck does under the lock): the
+    // admin confirms once it holds the lock.
     const look = withRotationLease(id, async () => {
+      held();
       await new Promise((r) => setTimeout(r, 1_500));
       released = Date.now();
     });
-    await new Promise((r) => setTimeout(r, 100));
+    await holding;
     const r = await confirmCutover(ctx(), { rotationId: id });
     expect(r).toMatchObject({ alreadyConfirmed: false, confirmedBy: 'test-admin' });
     expect(released).toBeGreaterThan(0);

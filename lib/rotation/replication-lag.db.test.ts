@@ -107,14 +107,16 @@ describe('rotations under replication lag', () => {
       retryPolicy: { ...deps.retryPolicy, settleMs: 1_500 },
       graph: {
         ...deps.graph,
-        // Right after the new key is added (its step commits a moment later), an admin cancels —
-        // landing in the wait before verify_new.
+        // Once add_new has committed (the run is then in the wait before verify_new, which lasts
+        // 1.5 s), an admin cancels.
         addCredential: async (t, input) => {
           const out = await deps.graph.addCredential(t, input);
           cancels.push(
-            new Promise((res) => setTimeout(res, 600)).then(() =>
-              cancelRotation(ctx(), rotation.id).catch((e: unknown) => e),
-            ),
+            (async () => {
+              while (!(await db.rotationStep.findFirst({ where: { rotationId: rotation.id, step: 'add_new' } })))
+                await new Promise((res) => setTimeout(res, 20));
+              return cancelRotation(ctx(), rotation.id).catch((e: unknown) => e);
+            })(),
           );
           return out;
         },
