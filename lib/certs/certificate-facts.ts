@@ -313,3 +313,21 @@ export function certificateColumns(f: CertificateFacts) {
 export function normalizeThumbprint(value: string): string {
   return value.replace(/[^0-9a-fA-F]/g, '').toUpperCase();
 }
+
+const FACTS_REMEMBERED = 256;
+const factsByDer = new Map<string, Readonly<CertificateFacts>>();
+
+/**
+ * `certificateFactsFromDer`, remembered per DER for the process (bounded, oldest first out): a
+ * fleet's discovery sees the same few vendor certificates in thousands of tenants. The facts are
+ * frozen, as every caller shares them. A DER that fails to parse is not remembered (it throws again).
+ */
+export function certificateFactsOfDer(der: Buffer): Readonly<CertificateFacts> {
+  const key = der.toString('base64');
+  const hit = factsByDer.get(key);
+  if (hit) return hit;
+  const facts = Object.freeze(certificateFactsFromDer(der));
+  if (factsByDer.size >= FACTS_REMEMBERED) factsByDer.delete(factsByDer.keys().next().value as string);
+  factsByDer.set(key, facts);
+  return facts;
+}

@@ -5,7 +5,7 @@
  * with its audit events. A credential Rekey does not know is possible attacker persistence: it is
  * audited when it first appears ('connector.drift_detected') and when it goes away.
  *
- * Reading: lib/graph `listKeyCredentialsBatch` ($batch, 20 objects per request, within the
+ * Reading: lib/graph `listConnectorCredentialsBatch` ($batch, 20 items per request, within the
  * per-tenant budget) for connectors already in the inventory — cheaper than the discovery scan
  * (lib/tenants/scan-tenant.ts), which lists applications to find new ones; both store the same
  * observedCredentials shape (observed-credentials.ts).
@@ -27,8 +27,7 @@ import { reclassifyConnectorsInTransaction } from '@/lib/detection/reclassify-co
 import { selectScanTenants, type ScanSelection, type ScanTenant } from '@/lib/detection/select-scan-tenants';
 import { describeKeyCredential } from '@/lib/graph/describe-key-credential';
 import type { CredentialTarget } from '@/lib/graph/graph-types';
-import { listKeyCredentialsBatch } from '@/lib/graph/list-key-credentials';
-import { listCredentialKindsBatch } from '@/lib/graph/list-credential-kinds';
+import { listConnectorCredentialsBatch } from '@/lib/graph/list-connector-credentials';
 import { kindFacts } from '@/lib/detection/credential-kinds';
 
 export interface ConnectorDriftOutcome {
@@ -81,12 +80,11 @@ async function scanTenant(t: ScanTenant, ctx: UseCaseContext): Promise<TenantDri
     ...(c.appObjectId ? [{ on: 'application' as const, objectId: c.appObjectId }] : []),
     ...(c.spObjectId ? [{ on: 'servicePrincipal' as const, objectId: c.spObjectId }] : []),
   ]);
-  let read: Awaited<ReturnType<typeof listKeyCredentialsBatch>>;
-  let kinds: Awaited<ReturnType<typeof listCredentialKindsBatch>>;
+  let read: Awaited<ReturnType<typeof listConnectorCredentialsBatch>>['keys'];
+  let kinds: Awaited<ReturnType<typeof listConnectorCredentialsBatch>>['kinds'];
   try {
-    read = await listKeyCredentialsBatch(gw, tenantRefOf(t), targets);
     // Client secrets and federated credentials too (credential-kinds.ts): a certificate connector needs none.
-    kinds = await listCredentialKindsBatch(gw, tenantRefOf(t), targets);
+    ({ keys: read, kinds } = await listConnectorCredentialsBatch(gw, tenantRefOf(t), targets));
   } catch (e) {
     if (!isRekeyError(e)) throw e;
     return { ...out, ok: false, error: { code: e.code, message: e.message } };

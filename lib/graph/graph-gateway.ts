@@ -118,6 +118,9 @@ export interface BatchItem {
   url: string;
   body?: unknown;
   headers?: Record<string, string>;
+  /** What this item does and the permission it needs, when they differ from the batch's (named in its error). */
+  operation?: string;
+  need?: PermissionNeed;
 }
 
 export type BatchResult<T = unknown> =
@@ -549,7 +552,15 @@ export function createGraphGateway(opts: CreateGraphGatewayOptions): GraphGatewa
             continue;
           }
           counters.failures++;
-          results.set(it.id, { id: it.id, ok: false, status: r.status, failure: f, error: mapGraphFailure(f, ctx) });
+          const itemCtx =
+            it.operation || it.need ? errorContext(tenant, it.operation ?? o.operation, it.need ?? o.need) : ctx;
+          results.set(it.id, {
+            id: it.id,
+            ok: false,
+            status: r.status,
+            failure: f,
+            error: mapGraphFailure(f, itemCtx),
+          });
         }
       }
       rounds++;

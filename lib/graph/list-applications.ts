@@ -38,16 +38,26 @@ export async function listApplications(
   m: ApplicationMatch,
 ): Promise<Application[]> {
   if (!m.appId && !m.displayNamePattern) return [];
+  const items = await gw.listAll<unknown>(tenant, {
+    method: 'GET',
+    path: applicationListPath(m),
+    operation: 'list the applications',
+    need: 'readApplications',
+  });
+  return applicationsMatching(items, m);
+}
+
+/** The list request for a match (relative to the version). */
+export function applicationListPath(m: ApplicationMatch): string {
   const filter = filterFor(m);
   // keyCredentials in lists come without `key` (and $select of them on lists has its own
   // 150/min limit), so discovery reads them per object afterwards.
   const select = 'id,appId,displayName,signInAudience,createdDateTime,requiredResourceAccess';
-  const items = await gw.listAll<unknown>(tenant, {
-    method: 'GET',
-    path: `/applications?${filter ? `$filter=${filter}&` : ''}$select=${select}&$top=999`,
-    operation: 'list the applications',
-    need: 'readApplications',
-  });
+  return `/applications?${filter ? `$filter=${filter}&` : ''}$select=${select}&$top=999`;
+}
+
+/** A list's items that match (the server's filter is a prefix at most: the pattern is re-checked). */
+export function applicationsMatching(items: unknown[], m: ApplicationMatch): Application[] {
   return items.map((i) => ApplicationSchema.parse(i)).filter((a) => matchesApplication(a, m));
 }
 

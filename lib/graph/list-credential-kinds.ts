@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import type { RekeyError } from '@/lib/errors';
-import type { GraphGateway, TenantRef } from '@/lib/graph/graph-gateway';
+import type { BatchItem, BatchResult, GraphGateway, TenantRef } from '@/lib/graph/graph-gateway';
 import { collectionPath, type CredentialTarget } from '@/lib/graph/graph-types';
 
 export const PasswordCredentialSchema = z.object({
@@ -39,35 +39,38 @@ export type CredentialKindsResult =
   | { ok: true; secrets: PasswordCredential[]; federated: FederatedIdentityCredential[] }
   | { ok: false; error: RekeyError };
 
-/** Client secrets of every target and federated credentials of every application target. */
-export async function listCredentialKindsBatch(
-  gw: GraphGateway,
-  tenant: TenantRef,
-  targets: CredentialTarget[],
-): Promise<Map<string, CredentialKindsResult>> {
+/**
+ * The `$batch` items that read targets' client secrets (ids `s1`, …) and the federated credentials
+ * of the application targets (ids `f1`, …), each naming the permission it needs.
+ */
+export function credentialKindItems(targets: CredentialTarget[]): BatchItem[] {
   const apps = targets.filter((t) => t.on === 'application');
-  const [secrets, federated] = await Promise.all([
-    gw.batch<unknown>(
-      tenant,
-      targets.map((t, i) => ({
-        id: String(i + 1),
-        method: 'GET' as const,
-        url: `${collectionPath(t.on)}/${t.objectId}?$select=id,passwordCredentials`,
-      })),
-      { operation: 'read the client secrets of the connectors', need: 'readApplications' },
-    ),
-    apps.length === 0
-      ? Promise.resolve([])
-      : gw.batch<unknown>(
-          tenant,
-          apps.map((t, i) => ({
-            id: String(i + 1),
-            method: 'GET' as const,
-            url: `/applications/${t.objectId}/federatedIdentityCredentials`,
-          })),
-          { operation: 'read the federated credentials of the connectors', need: 'readFederatedCredentials' },
-        ),
-  ]);
+  return [
+    ...targets.map((t, i) => ({
+      id: `s${i + 1}`,
+      method: 'GET' as const,
+      url: `${collectionPath(t.on)}/${t.objectId}?$select=id,passwordCredentials`,
+      operation: 'read the client secrets of the connectors',
+      need: 'readApplications' as const,
+    })),
+    ...apps.map((t, i) => ({
+      id: `f${i + 1}`,
+      method: 'GET' as const,
+      url: `/applications/${t.objectId}/federatedIdentityCredentials`,
+      operation: 'read the federated credentials of the connectors',
+      need: 'readFederatedCredentials' as const,
+    })),
+  ];
+}
+
+/** Those items' results (in the items' order), by object id. */
+export function credentialKindResults(
+  targets: CredentialTarget[],
+  results: BatchResult<unknown>[],
+): Map<string, CredentialKindsResult> {
+  const apps = targets.filter((t) => t.on === 'application');
+  const secrets = results.slice(0, targets.length);
+  const federated = results.slice(targets.length);
   const fedByApp = new Map(apps.map((t, i) => [t.objectId, federated[i]!]));
   const out = new Map<string, CredentialKindsResult>();
   targets.forEach((t, i) => {
@@ -82,6 +85,19 @@ export async function listCredentialKindsBatch(
     });
   });
   return out;
+}
+
+/** Client secrets of every target and federated credentials of every application target, in one `$batch`. */
+export async function listCredentialKindsBatch(
+  gw: GraphGateway,
+  tenant: TenantRef,
+  targets: CredentialTarget[],
+): Promise<Map<string, CredentialKindsResult>> {
+  const results = await gw.batch<unknown>(tenant, credentialKindItems(targets), {
+    operation: 'read the credentials of the connectors',
+    need: 'readApplications',
+  });
+  return credentialKindResults(targets, results);
 }
 
 /** One object's client secrets and federated credentials (throws the Graph error). */

@@ -2,7 +2,7 @@
  * keyCredentials WITH their `key` bytes: only a single-object GET with `$select=keyCredentials`
  * returns them (keyCredential resource type: https://learn.microsoft.com/en-us/graph/api/resources/keycredential). Many objects at once go through `$batch`.
  */
-import type { GraphGateway, TenantRef } from '@/lib/graph/graph-gateway';
+import type { BatchItem, BatchResult, GraphGateway, TenantRef } from '@/lib/graph/graph-gateway';
 import {
   KeyCredentialSchema,
   collectionPath,
@@ -30,21 +30,20 @@ export async function listKeyCredentials(
 
 export type KeyCredentialsResult = { ok: true; keyCredentials: KeyCredential[] } | { ok: false; error: RekeyError };
 
-/** Reads many objects' keyCredentials with `$batch` (20 per request; throttled items retried). */
-export async function listKeyCredentialsBatch(
-  gw: GraphGateway,
-  tenant: TenantRef,
+/** The `$batch` items that read targets' keyCredentials with their key bytes (ids `k1`, `k2`, …). */
+export function keyCredentialItems(targets: CredentialTarget[]): BatchItem[] {
+  return targets.map((t, i) => ({
+    id: `k${i + 1}`,
+    method: 'GET' as const,
+    url: `${collectionPath(t.on)}/${t.objectId}?$select=id,keyCredentials`,
+  }));
+}
+
+/** Those items' results (in the items' order), by object id. */
+export function keyCredentialResults(
   targets: CredentialTarget[],
-): Promise<Map<string, KeyCredentialsResult>> {
-  const results = await gw.batch<unknown>(
-    tenant,
-    targets.map((t, i) => ({
-      id: String(i + 1),
-      method: 'GET' as const,
-      url: `${collectionPath(t.on)}/${t.objectId}?$select=id,keyCredentials`,
-    })),
-    { operation: 'read connector credentials', need: 'readApplications' },
-  );
+  results: BatchResult<unknown>[],
+): Map<string, KeyCredentialsResult> {
   const out = new Map<string, KeyCredentialsResult>();
   results.forEach((r, i) => {
     const t = targets[i]!;
@@ -54,4 +53,17 @@ export async function listKeyCredentialsBatch(
     );
   });
   return out;
+}
+
+/** Reads many objects' keyCredentials with `$batch` (20 per request; throttled items retried). */
+export async function listKeyCredentialsBatch(
+  gw: GraphGateway,
+  tenant: TenantRef,
+  targets: CredentialTarget[],
+): Promise<Map<string, KeyCredentialsResult>> {
+  const results = await gw.batch<unknown>(tenant, keyCredentialItems(targets), {
+    operation: 'read connector credentials',
+    need: 'readApplications',
+  });
+  return keyCredentialResults(targets, results);
 }

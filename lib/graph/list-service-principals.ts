@@ -14,13 +14,23 @@ export async function listServicePrincipals(
   m: ApplicationMatch,
 ): Promise<ServicePrincipal[]> {
   if (!m.appId && !m.displayNamePattern) return [];
-  const filter = filterFor(m);
   const items = await gw.listAll<unknown>(tenant, {
     method: 'GET',
-    path: `/servicePrincipals?${filter ? `$filter=${filter}&` : ''}$select=id,appId,displayName,appOwnerOrganizationId&$top=999`,
+    path: servicePrincipalListPath(m),
     operation: 'list the service principals',
     need: 'readApplications',
   });
+  return servicePrincipalsMatching(items, m);
+}
+
+/** The list request for a match (relative to the version). */
+export function servicePrincipalListPath(m: ApplicationMatch): string {
+  const filter = filterFor(m);
+  return `/servicePrincipals?${filter ? `$filter=${filter}&` : ''}$select=id,appId,displayName,appOwnerOrganizationId&$top=999`;
+}
+
+/** A list's items that match (the server's filter is a prefix at most: the pattern is re-checked). */
+export function servicePrincipalsMatching(items: unknown[], m: ApplicationMatch): ServicePrincipal[] {
   return items
     .map((i) => ServicePrincipalSchema.parse(i))
     .filter((sp) => matchesApplication({ appId: sp.appId, displayName: sp.displayName ?? null }, m));

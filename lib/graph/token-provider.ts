@@ -73,6 +73,8 @@ export function createTokenProvider(opts: CreateTokenProviderOptions): TokenProv
   /** The newest token generation seen per tenant (a call without one still honours it). */
   const generations = new Map<string, number>();
   const inflight = new Map<string, Promise<string>>();
+  /** Every scope set a token was asked for (keys are `${tenantId}|${scopes}`); a handful at most. */
+  const scopeSets = new Set<string>();
   const stats = {
     msalCalls: 0,
     cacheHits: 0,
@@ -138,14 +140,22 @@ export function createTokenProvider(opts: CreateTokenProviderOptions): TokenProv
     stats,
     consentUrl,
     forget(tenantId) {
-      if (!tenantId) cache.clear();
-      else for (const k of cache.keys()) if (k.startsWith(`${tenantId}|`)) cache.delete(k);
-      // A token request already under way may have been answered before the change: not shared.
-      if (!tenantId) inflight.clear();
-      else for (const k of inflight.keys()) if (k.startsWith(`${tenantId}|`)) inflight.delete(k);
+      if (!tenantId) {
+        cache.clear();
+        // A token request already under way may have been answered before the change: not shared.
+        inflight.clear();
+        return;
+      }
+      // O(scope sets), not O(cached tokens): a fleet's consent checks each forget one tenant.
+      for (const scope of scopeSets) {
+        cache.delete(`${tenantId}|${scope}`);
+        inflight.delete(`${tenantId}|${scope}`);
+      }
     },
     getToken(tenantId, scopes = defaultScopes, tenantName, generation) {
-      const key = `${tenantId}|${scopes.join(' ')}`;
+      const scope = scopes.join(' ');
+      scopeSets.add(scope);
+      const key = `${tenantId}|${scope}`;
       const seen = generations.get(tenantId) ?? 0;
       if (generation !== undefined && generation > seen) generations.set(tenantId, generation);
       const wanted = Math.max(seen, generation ?? 0);

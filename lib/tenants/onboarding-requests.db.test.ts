@@ -82,3 +82,53 @@ describe('onboarding requests at the simulator', () => {
     expect(signInReads(rs)).toEqual([]);
   });
 });
+
+const graphRoundTrips = (rs: Seen[]) => rs.filter((r) => /^\/(v1\.0|beta)\//.test(r.path));
+
+describe('discovery round trips', () => {
+  it('a discovery scan reads a tenant in two Graph round trips, whatever the number of connector types', async () => {
+    const t = gs.makeTenant({ name: 'Round Trips' });
+    gs.makeConnector(t.id, {
+      displayName: 'Mailbox Archive Sync',
+      certificates: [gs.certificate(gs.manifest.scenarios.compromisedCertificate).certificatePem],
+    });
+    gs.makeConnector(t.id, {
+      displayName: 'Continuity Monitor',
+      certificates: [gs.certificate(gs.manifest.scenarios.compromisedCertificate).certificatePem],
+    });
+    const row = await addTenant(ctx, { tenant: t.id, name: 'Round Trips' });
+    await checkTenantConsent(ctx, { tenantId: row.id });
+    const types = await db.connectorType.count();
+    expect(types).toBeGreaterThan(1);
+    const from = seen.length;
+    const scan = await scanTenant(ctx, { tenantId: row.id });
+    expect(scan.connectors).toBe(2);
+    expect(scan.credentials).toBeGreaterThanOrEqual(2);
+    const trips = graphRoundTrips(seen.slice(from));
+    // Every type's applications and service principals in one $batch; every connector object's
+    // keys, secrets and federated credentials in a second (a service principal a type did not list
+    // would need a third, to find it by appId).
+    expect(trips.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /v1.0/$batch', 'POST /v1.0/$batch']);
+    // The batches carry what the per-type requests did: a list of applications and of service
+    // principals per type, and each object's keyCredentials.
+    const [lists, creds] = trips.map((r) => JSON.parse(r.body) as { requests: { url: string }[] });
+    expect(lists!.requests.filter((q) => q.url.startsWith('/applications?'))).toHaveLength(types);
+    expect(lists!.requests.filter((q) => q.url.startsWith('/servicePrincipals?'))).toHaveLength(types);
+    expect(creds!.requests.some((q) => /\$select=id,keyCredentials$/.test(q.url))).toBe(true);
+  });
+
+  it("a consent check forgets only its own tenant's token: another tenant's is still reused", async () => {
+    const a = gs.makeTenant({ name: 'Forget A' });
+    const b = gs.makeTenant({ name: 'Forget B' });
+    const rowA = await addTenant(ctx, { tenant: a.id, name: 'Forget A' });
+    const rowB = await addTenant(ctx, { tenant: b.id, name: 'Forget B' });
+    await checkTenantConsent(ctx, { tenantId: rowB.id });
+    const from = seen.length;
+    await checkTenantConsent(ctx, { tenantId: rowA.id });
+    await scanTenant(ctx, { tenantId: rowB.id });
+    const rs = seen.slice(from);
+    expect(tokenRequests(rs, a.id)).toHaveLength(1);
+    expect(tokenRequests(rs, b.id)).toHaveLength(0);
+    expect(graphRoundTrips(rs).length).toBeGreaterThan(0);
+  });
+});

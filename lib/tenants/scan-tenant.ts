@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
-import { certificateColumns, certificateFactsFromDer } from '@/lib/certs/certificate-facts';
+import { certificateColumns, certificateFactsOfDer } from '@/lib/certs/certificate-facts';
 import type { Prisma } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
 import {
@@ -19,7 +19,6 @@ import {
   type ObservedCredentialFacts,
 } from '@/lib/detection/observed-credentials';
 import { kindFacts } from '@/lib/detection/credential-kinds';
-import { listCredentialKindsBatch } from '@/lib/graph/list-credential-kinds';
 import {
   derOfKeyCredential,
   describeKeyCredential,
@@ -27,10 +26,14 @@ import {
   type ObservedCredential,
 } from '@/lib/graph/describe-key-credential';
 import { tenantRefOf, type GraphGateway, type TenantRef } from '@/lib/graph/graph-gateway';
-import { ServicePrincipalSchema, type Application, type KeyCredential } from '@/lib/graph/graph-types';
-import { listApplications } from '@/lib/graph/list-applications';
-import { listServicePrincipals } from '@/lib/graph/list-service-principals';
-import { listKeyCredentialsBatch } from '@/lib/graph/list-key-credentials';
+import {
+  ServicePrincipalSchema,
+  type Application,
+  type KeyCredential,
+  type ServicePrincipal,
+} from '@/lib/graph/graph-types';
+import { listConnectorCredentialsBatch } from '@/lib/graph/list-connector-credentials';
+import { listConnectorObjects } from '@/lib/graph/list-connector-objects';
 import { odataString } from '@/lib/graph/odata';
 import { getTenant } from '@/lib/tenants/get-tenant';
 import { requireTenantAccess } from '@/lib/auth/tenant-access';
@@ -80,37 +83,50 @@ async function readTenant(
 ): Promise<SeenApp[]> {
   // Fixed appIds are more specific than display-name patterns: they claim an app first.
   const ordered = [...types.filter((t) => t.appId), ...types.filter((t) => !t.appId && t.displayNamePattern)];
+  // Every type's applications and service principals in one $batch.
+  const lists = await listConnectorObjects(gw, ref, ordered);
   const byAppId = new Map<string, { app: Application; connectorTypeId: string }>();
-  for (const t of ordered) {
-    for (const app of await listApplications(gw, ref, { appId: t.appId, displayNamePattern: t.displayNamePattern })) {
+  ordered.forEach((t, i) => {
+    for (const app of lists[i]!.applications)
       if (!byAppId.has(app.appId)) byAppId.set(app.appId, { app, connectorTypeId: t.id });
-    }
-  }
-  const apps = [...byAppId.values()];
-  const spOnly = await readServicePrincipalConnectors(gw, ref, ordered, byAppId);
-  if (apps.length === 0) return spOnly;
-
-  const sps = await gw.batch<{ value?: unknown[] }>(
-    ref,
-    apps.map((a, i) => ({
-      id: String(i + 1),
-      method: 'GET' as const,
-      url: `/servicePrincipals?$filter=appId eq ${odataString(a.app.appId)}&$select=id,appId`,
-    })),
-    { operation: 'find the connector service principals', need: 'readApplications' },
-  );
-  const spIds = sps.map((r) => {
-    if (!r.ok) throw r.error;
-    const first = r.body.value?.[0];
-    return first ? ServicePrincipalSchema.parse(first).id : null;
   });
+  const apps = [...byAppId.values()];
+  const listedSps = new Map(lists.flatMap((l) => l.servicePrincipals).map((sp) => [sp.appId.toLowerCase(), sp]));
+  const spOnly = servicePrincipalConnectors(ref, ordered, lists, byAppId);
 
+  // An application's service principal (appId is unique among a tenant's service principals): from
+  // the lists when a type matched it too, else looked up by appId.
+  const unlisted = apps.filter((a) => !listedSps.has(a.app.appId.toLowerCase()));
+  const looked =
+    unlisted.length === 0
+      ? []
+      : await gw.batch<{ value?: unknown[] }>(
+          ref,
+          unlisted.map((a, i) => ({
+            id: String(i + 1),
+            method: 'GET' as const,
+            url: `/servicePrincipals?$filter=appId eq ${odataString(a.app.appId)}&$select=id,appId`,
+          })),
+          { operation: 'find the connector service principals', need: 'readApplications' },
+        );
+  const lookedUp = new Map(
+    unlisted.map((a, i) => {
+      const r = looked[i]!;
+      if (!r.ok) throw r.error;
+      const first = r.body.value?.[0];
+      return [a.app.appId, first ? ServicePrincipalSchema.parse(first).id : null] as const;
+    }),
+  );
+  const spIds = apps.map((a) => listedSps.get(a.app.appId.toLowerCase())?.id ?? lookedUp.get(a.app.appId) ?? null);
+
+  // Every object's credentials (keys, secrets, federated) in one $batch: applications, their
+  // service principals, and the service-principal-only connectors.
   const targets = [
     ...apps.map((a) => ({ on: 'application' as const, objectId: a.app.id })),
     ...spIds.filter((id): id is string => id !== null).map((id) => ({ on: 'servicePrincipal' as const, objectId: id })),
+    ...spOnly.map((f) => ({ on: 'servicePrincipal' as const, objectId: f.sp.id })),
   ];
-  const creds = await listKeyCredentialsBatch(gw, ref, targets);
-  const kinds = await listCredentialKindsBatch(gw, ref, targets);
+  const { keys: creds, kinds } = await listConnectorCredentialsBatch(gw, ref, targets);
   const seen: SeenApp[] = [];
   apps.forEach((a, i) => {
     const appCreds = creds.get(a.app.id);
@@ -142,45 +158,7 @@ async function readTenant(
       ders: all.map(([k]) => derOfKeyCredential(k)).filter((d): d is Buffer => d !== null),
     });
   });
-  return [...seen, ...spOnly];
-}
-
-/**
- * Connector types present only as a service principal: a vendor's multi-tenant app (its
- * application object lives in the vendor's tenant), matched like applications, whose appId has no
- * application in this tenant. The service principal holds the connection's credential.
- */
-async function readServicePrincipalConnectors(
-  gw: GraphGateway,
-  ref: TenantRef,
-  ordered: { id: string; appId: string | null; displayNamePattern: string | null }[],
-  apps: Map<string, unknown>,
-): Promise<SeenApp[]> {
-  const found = new Map<
-    string,
-    { sp: { id: string; appId: string; displayName: string | null }; connectorTypeId: string }
-  >();
-  for (const t of ordered) {
-    for (const sp of await listServicePrincipals(gw, ref, {
-      appId: t.appId,
-      displayNamePattern: t.displayNamePattern,
-    })) {
-      const foreign =
-        sp.appOwnerOrganizationId &&
-        sp.appOwnerOrganizationId.toLowerCase() !== (typeof ref === 'string' ? ref : ref.id).toLowerCase();
-      if (!foreign || apps.has(sp.appId) || found.has(sp.appId)) continue;
-      found.set(sp.appId, {
-        sp: { id: sp.id, appId: sp.appId, displayName: sp.displayName ?? null },
-        connectorTypeId: t.id,
-      });
-    }
-  }
-  if (found.size === 0) return [];
-  const targets = [...found.values()].map((f) => ({ on: 'servicePrincipal' as const, objectId: f.sp.id }));
-  const creds = await listKeyCredentialsBatch(gw, ref, targets);
-  const kinds = await listCredentialKindsBatch(gw, ref, targets);
-  const seen: SeenApp[] = [];
-  for (const { sp, connectorTypeId } of found.values()) {
+  for (const { sp, connectorTypeId } of spOnly) {
     const r = creds.get(sp.id);
     if (r && !r.ok && r.error.code === 'NOT_FOUND') continue;
     if (r && !r.ok) throw r.error;
@@ -192,13 +170,43 @@ async function readServicePrincipalConnectors(
       credentialOn: 'servicePrincipal',
       connectorTypeId,
       spObjectId: sp.id,
-      credentials: keys.map((k) => describeKeyCredential(k, 'servicePrincipal')),
+      credentials: keys.map((key) => describeKeyCredential(key, 'servicePrincipal')),
       // A client secret on the vendor's service principal is drift like one on an application.
       otherCredentials: k?.ok ? kindFacts(k, 'servicePrincipal') : [],
-      ders: keys.map((k) => derOfKeyCredential(k)).filter((d): d is Buffer => d !== null),
+      ders: keys.map((key) => derOfKeyCredential(key)).filter((d): d is Buffer => d !== null),
     });
   }
   return seen;
+}
+
+/**
+ * Connector types present only as a service principal: a vendor's multi-tenant app (its
+ * application object lives in the vendor's tenant), matched like applications, whose appId has no
+ * application in this tenant. The service principal holds the connection's credential.
+ */
+function servicePrincipalConnectors(
+  ref: TenantRef,
+  ordered: { id: string }[],
+  lists: { servicePrincipals: ServicePrincipal[] }[],
+  apps: Map<string, unknown>,
+): { sp: { id: string; appId: string; displayName: string | null }; connectorTypeId: string }[] {
+  const found = new Map<
+    string,
+    { sp: { id: string; appId: string; displayName: string | null }; connectorTypeId: string }
+  >();
+  ordered.forEach((t, i) => {
+    for (const sp of lists[i]!.servicePrincipals) {
+      const foreign =
+        sp.appOwnerOrganizationId &&
+        sp.appOwnerOrganizationId.toLowerCase() !== (typeof ref === 'string' ? ref : ref.id).toLowerCase();
+      if (!foreign || apps.has(sp.appId) || found.has(sp.appId)) continue;
+      found.set(sp.appId, {
+        sp: { id: sp.id, appId: sp.appId, displayName: sp.displayName ?? null },
+        connectorTypeId: t.id,
+      });
+    }
+  });
+  return [...found.values()];
 }
 
 export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string }): Promise<ScanSummary> {
@@ -237,12 +245,12 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
   }
 
   // Certificates seen, parsed outside the transaction.
-  const facts = new Map<string, ReturnType<typeof certificateFactsFromDer>>();
+  const facts = new Map<string, ReturnType<typeof certificateFactsOfDer>>();
   let unparsable = 0;
   for (const s of seen) {
     for (const der of s.ders) {
       try {
-        const f = certificateFactsFromDer(der);
+        const f = certificateFactsOfDer(der);
         facts.set(f.sha1Thumbprint, f);
       } catch {
         unparsable++;
@@ -253,27 +261,26 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
   const summary = await ctx.db.$transaction(
     async (tx) => {
       const sha1s = [...facts.keys()];
-      const known = new Set(
-        (
-          await tx.certificate.findMany({ where: { sha1Thumbprint: { in: sha1s } }, select: { sha1Thumbprint: true } })
-        ).map((c) => c.sha1Thumbprint),
-      );
+      const certSelect = { id: true, sha1Thumbprint: true, notBefore: true, notAfter: true, source: true } as const;
+      let certs = sha1s.length
+        ? await tx.certificate.findMany({ where: { sha1Thumbprint: { in: sha1s } }, select: certSelect })
+        : [];
+      const known = new Set(certs.map((c) => c.sha1Thumbprint));
       const fresh = [...facts.values()].filter((f) => !known.has(f.sha1Thumbprint));
       if (fresh.length) {
         await tx.certificate.createMany({
           skipDuplicates: true,
           data: fresh.map((f) => ({ ...certificateColumns(f), source: 'discovered' as const })),
         });
+        // With what a concurrent scan may have added meanwhile (skipDuplicates).
+        certs = await tx.certificate.findMany({ where: { sha1Thumbprint: { in: sha1s } }, select: certSelect });
       }
-      const certs = await tx.certificate.findMany({
-        where: { sha1Thumbprint: { in: sha1s } },
-        select: { id: true, sha1Thumbprint: true, notBefore: true, notAfter: true, source: true },
-      });
       const certBySha1 = new Map(certs.map((c) => [c.sha1Thumbprint, c]));
 
       const existing = await tx.connector.findMany({ where: { tenantId: tenant.id } });
       const existingByAppId = new Map(existing.map((c) => [c.appId, c]));
       const changes: ScanChange[] = [];
+      const newConnectors: Prisma.ConnectorCreateManyInput[] = [];
       let created = 0;
       let updated = 0;
       for (const s of seen) {
@@ -300,22 +307,20 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
           });
         const current = candidates[0]?.cert?.id ?? null;
         if (!prev) {
-          await tx.connector.create({
-            data: {
-              tenantId: tenant.id,
-              connectorTypeId: s.connectorTypeId,
-              displayName,
-              appId: s.app.appId,
-              appObjectId: s.app.id,
-              spObjectId: s.spObjectId,
-              credentialOn: s.credentialOn,
-              observedCredentials: observed,
-              observedAt: now,
-              currentCertificateId: current,
-              // First sight: the connection's own certificate is what Rekey expects; anything else
-              // the tenant holds shows as drift until someone accepts or removes it.
-              expectedThumbprints: current ? [candidates[0]!.c.sha1!] : [],
-            },
+          newConnectors.push({
+            tenantId: tenant.id,
+            connectorTypeId: s.connectorTypeId,
+            displayName,
+            appId: s.app.appId,
+            appObjectId: s.app.id,
+            spObjectId: s.spObjectId,
+            credentialOn: s.credentialOn,
+            observedCredentials: observed,
+            observedAt: now,
+            currentCertificateId: current,
+            // First sight: the connection's own certificate is what Rekey expects; anything else
+            // the tenant holds shows as drift until someone accepts or removes it.
+            expectedThumbprints: current ? [candidates[0]!.c.sha1!] : [],
           });
           created++;
           changes.push({ appId: s.app.appId, displayName, change: 'new', added: facts.map(observedKey) });
@@ -344,6 +349,8 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
         });
         updated++;
       }
+      // New connectors in one statement (the fleet counts' triggers still see every row).
+      if (newConnectors.length) await tx.connector.createMany({ data: newConnectors });
       const seenAppIds = new Set(seen.map((s) => s.app.appId));
       const gone = existing.filter((c) => !seenAppIds.has(c.appId) && !c.missingSince);
       if (gone.length) {
