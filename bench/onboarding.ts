@@ -199,17 +199,17 @@ export async function run(
           else if (/step 2 of 3/.test(line) && !marks.end)
             pending = pending.then(async () => {
               marks.end = await mark();
-              statements = await readStatementStats(database.url);
+              statements = await readStatementStats(database.url, { all: true });
               resolve();
             });
           else if (/consent checks and discovery scans: [\d,]+ of/.test(line)) log(`  ${line.trim()}`);
         }
       });
-      child.on('exit', (code) =>
-        pending.then(() =>
+      child.on('exit', (code) => {
+        void pending.then(() =>
           marks.end ? resolve() : reject(new Error(`rekey db onboard exited ${code} before step 2: ${lastLine}`)),
-        ),
-      );
+        );
+      });
     });
     await phases;
     // SIGINT (with a profile, exit-on-sigint makes it a normal exit, so the profile is written).
@@ -266,7 +266,7 @@ export function format(r: OnboardingResult): string {
     `  CPU per tenant: onboarding ${c.cpuMsPerTenant.onboarding} ms, simulator ${c.cpuMsPerTenant.sim} ms, ` +
       `PostgreSQL ${c.cpuMsPerTenant.postgres} ms = ${c.cpuMsPerTenant.total} ms`,
     `  database per tenant: ${c.statementsPerTenant} statements sent, ${c.rowsWrittenPerTenant} rows written; most called:`,
-    ...c.topStatements.slice(0, 10).map((t) => `    ${String(t.calls).padStart(7)} × ${t.query}`),
+    ...c.topStatements.slice(0, 16).map((t) => `    ${String(t.calls).padStart(7)} × ${t.query}`),
   ];
   if (r.profile) {
     lines.push(`  onboarding process profile (${r.profile.totalMs} ms sampled):`);

@@ -4,7 +4,8 @@
  * bench/RESULTS.md: date, machine, the summary against the targets, and each script's output.
  * `npm run bench -- certificates fleet-scale` runs only those; RESULTS.md then keeps the other
  * figures from their last run (bench/.results/<name>.json, each with its own date).
- * REKEY_BENCH_CAMPAIGN_SIZE sets the emergency campaign's size (default 3,600).
+ * REKEY_BENCH_CAMPAIGN_SIZE sets the emergency campaign's size (default 3,600),
+ * REKEY_BENCH_ONBOARDING_TENANTS the onboarding's fleet (default 10,000).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,7 +14,7 @@ import path from 'node:path';
 import { machine } from './lib/bench-db';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const SCRIPTS = ['certificates', 'fleet-scale', 'emergency-campaign', 'scale-out', 'pages'] as const;
+const SCRIPTS = ['certificates', 'fleet-scale', 'emergency-campaign', 'scale-out', 'onboarding', 'pages'] as const;
 type Name = (typeof SCRIPTS)[number];
 
 interface Outcome {
@@ -35,7 +36,9 @@ function runScript(name: Name): Promise<Outcome> {
     const extra =
       name === 'emergency-campaign' && process.env.REKEY_BENCH_CAMPAIGN_SIZE
         ? [process.env.REKEY_BENCH_CAMPAIGN_SIZE]
-        : [];
+        : name === 'onboarding' && process.env.REKEY_BENCH_ONBOARDING_TENANTS
+          ? [process.env.REKEY_BENCH_ONBOARDING_TENANTS]
+          : [];
     const child = spawn(
       process.execPath,
       ['--import', 'tsx', path.join(ROOT, 'bench', `${name}.ts`), ...extra, '--json', jsonFile],
@@ -122,6 +125,13 @@ function summary(o: Outcome): string[] {
       return [
         `| scale-out: ${j.connectors} rotations with 1 / 2 / 4 worker processes (pool 32), and 2 with pool 8 | ${(j.rows as J[]).map((r) => `${r.workers}w/pool ${r.dbPool}: ${r.perSec}/s (${r.scaling}×)`).join('; ')}; stops scaling after ${j.stopsScalingAfter} on ${j.cores} cores | shown, with where it stops | ${ok((j.rows as J[]).every((r) => r.failed === 0))} |`,
       ];
+    case 'onboarding': {
+      const c = j.consentAndDiscovery as J;
+      const target = (j.targets.consentAndDiscoveryMs / 1000) * (j.tenants / 10_000);
+      return [
+        `| onboarding: consent checks + discovery scans, ${j.tenants.toLocaleString('en')} tenants (first start's import: ${(j.importMs / 1000).toFixed(1)} s) | **${(c.wallMs / 1000).toFixed(1)} s** = ${c.perSec} tenants/s; CPU per tenant: onboarding ${c.cpuMsPerTenant.onboarding} ms + PostgreSQL ${c.cpuMsPerTenant.postgres} ms + simulator ${c.cpuMsPerTenant.sim} ms = ${c.cpuMsPerTenant.total} ms; ${c.statementsPerTenant} statements per tenant | ≤ ${target.toFixed(0)} s | ${ok(j.withinTarget, `${(c.wallMs / 1000 - target).toFixed(0)} s (${(c.wallMs / 1000 / target).toFixed(1)}×)`)} |`,
+      ];
+    }
     case 'pages':
       return (j.pages as J[]).map(
         (p) =>

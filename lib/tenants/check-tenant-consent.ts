@@ -120,6 +120,7 @@ export async function checkTenantConsent(
         signInLogState,
         ...(orgDomain && !tenant.defaultDomain ? { defaultDomain: orgDomain } : {}),
       },
+      select: { id: true },
     });
     if (changed) {
       await appendAuditEvent(

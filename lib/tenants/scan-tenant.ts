@@ -357,7 +357,11 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
         await tx.connector.updateMany({ where: { id: { in: gone.map((c) => c.id) } }, data: { missingSince: now } });
         for (const c of gone) changes.push({ appId: c.appId, displayName: c.displayName, change: 'missing' });
       }
-      await tx.tenant.update({ where: { id: tenant.id }, data: { lastScanAt: now, lastScanError: null } });
+      await tx.tenant.update({
+        where: { id: tenant.id },
+        data: { lastScanAt: now, lastScanError: null },
+        select: { id: true },
+      });
       const result: ScanSummary = {
         tenantId: tenant.id,
         connectors: seen.length,
