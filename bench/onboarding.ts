@@ -266,7 +266,9 @@ export function format(r: OnboardingResult): string {
     `  CPU per tenant: onboarding ${c.cpuMsPerTenant.onboarding} ms, simulator ${c.cpuMsPerTenant.sim} ms, ` +
       `PostgreSQL ${c.cpuMsPerTenant.postgres} ms = ${c.cpuMsPerTenant.total} ms`,
     `  database per tenant: ${c.statementsPerTenant} statements sent, ${c.rowsWrittenPerTenant} rows written; most called:`,
-    ...c.topStatements.slice(0, 16).map((t) => `    ${String(t.calls).padStart(7)} × ${t.query}`),
+    ...c.topStatements
+      .slice(0, 16)
+      .map((t) => `    ${String(t.calls).padStart(7)} × ${String(t.totalMs).padStart(6)} ms  ${t.query}`),
   ];
   if (r.profile) {
     lines.push(`  onboarding process profile (${r.profile.totalMs} ms sampled):`);

@@ -11,6 +11,7 @@ import { keyCredentialFromPem } from '@/lib/graph/describe-key-credential';
 import { findApplication, findConnection, findServicePrincipal } from '@/lib/graph/find-application';
 import { getOrganization } from '@/lib/graph/get-organization';
 import { listApplications } from '@/lib/graph/list-applications';
+import { listConnectorObjects } from '@/lib/graph/list-connector-objects';
 import { listKeyCredentials, listKeyCredentialsBatch } from '@/lib/graph/list-key-credentials';
 import { listSignIns } from '@/lib/graph/list-sign-ins';
 import { recreateConnection } from '@/lib/graph/recreate-connection';
@@ -109,6 +110,36 @@ describe('reading', () => {
     expect(gw.counters.requests).toBe(5);
     const apps = await listApplications(gw, t.id, { displayNamePattern: 'acme sync 1*' });
     expect(apps.map((a) => a.displayName).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `Acme Sync 1${i}`));
+  });
+});
+
+describe('listing connector objects in one $batch', () => {
+  it("lists every match's applications and service principals in one round trip, following a page's nextLink", async () => {
+    const t = gs.makeTenant({ name: 'Batch Lists Ltd' });
+    // More than a page ($top=999) of applications and service principals for the pattern.
+    for (let i = 0; i < 1_001; i++)
+      gs.makeConnector(t.id, { displayName: `Acme Relay ${String(i).padStart(4, '0')}`, graphRoles: [] });
+    const fixed = gs.makeConnector(t.id, { displayName: 'Fixed Id App', graphRoles: [] });
+    gs.makeConnector(t.id, { displayName: 'Other App', graphRoles: [] });
+    const gw = gs.newGraph().gateway;
+    const [byPattern, byAppId] = await listConnectorObjects(gw, t.id, [
+      { displayNamePattern: 'Acme Relay*' },
+      { appId: fixed.appId },
+    ]);
+    expect(byPattern!.applications).toHaveLength(1_001);
+    expect(byPattern!.servicePrincipals).toHaveLength(1_001);
+    expect(byAppId!.applications.map((a) => a.appId)).toEqual([fixed.appId]);
+    expect(byAppId!.servicePrincipals.map((s) => s.id)).toEqual([fixed.spObjectId]);
+    // The $batch, then the second page of each of the pattern's two lists.
+    expect(gw.counters.requests).toBe(3);
+  });
+
+  it("names a failed item's own operation and permission", async () => {
+    const t = gs.makeTenant({ name: 'Batch Failure Ltd', roles: [] });
+    const gw = gs.newGraph().gateway;
+    const err = await listConnectorObjects(gw, t.id, [{ displayNamePattern: 'Acme*' }]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RekeyError);
+    expect((err as RekeyError).message).toMatch(/list the applications/);
   });
 });
 
