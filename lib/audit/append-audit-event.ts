@@ -3,8 +3,8 @@
  * change it records, so the change and its audit event commit (or roll back) together.
  * A transaction-scoped advisory lock serialises appends so the chain has no forks.
  */
-import { Prisma } from '@/lib/db';
-import { GENESIS_HASH, hashAuditEvent } from '@/lib/audit/audit-hash';
+import type { Prisma } from '@/lib/db';
+import { auditEventBody } from '@/lib/audit/audit-hash';
 import { canonicalJson } from '@/lib/audit/canonical-json';
 
 /** Who is acting and from where (built once per request / job by the action wrapper). */
@@ -28,8 +28,13 @@ export interface AuditInput {
 
 /**
  * Many events in one go (a CSV import of thousands of tenants): one chain lock, one read of the
- * head, the chain continued in order, multi-row INSERTs. The chain is the same as appending them
- * one by one (seq follows the VALUES order), so `audit verify` checks it the same way.
+ * head, the chain continued in order. The chain is the same as appending them one by one (seq
+ * follows the order), so `audit verify` checks it the same way.
+ *
+ * One round trip (audit_append, migration 20261205080000_audit_append): each event's canonical
+ * body is computed here before the lock is taken; the database takes the chain's lock, reads the
+ * head, chains SHA-256(prevHash ‖ "\n" ‖ body) and inserts the rows. The lock is then held only for
+ * that statement and the COMMIT that follows, not for a round trip through this process as well.
  */
 export async function appendAuditEvents(
   tx: Prisma.TransactionClient,
@@ -38,14 +43,7 @@ export async function appendAuditEvents(
   now: Date = new Date(),
 ): Promise<{ hashes: string[] }> {
   if (inputs.length === 0) return { hashes: [] };
-  // The chain's lock (pg_advisory_xact_lock(7264501), as the checkpoint trigger takes it), then its
-  // head, in one round trip (migration 20261204180000_audit_chain_head: read after the lock is granted).
-  const last = await tx.$queryRaw<{ hash: string | null }[]>`SELECT audit_chain_head() AS hash`;
-  let prevHash = last[0]?.hash ?? GENESIS_HASH;
-  const json = (v: unknown) => (v === null ? null : JSON.stringify(v));
-  const rows: Prisma.Sql[] = [];
-  const hashes: string[] = [];
-  for (const input of inputs) {
+  const events = inputs.map((input) => {
     // Round-trip through canonical JSON so what is hashed is exactly what jsonb will give back.
     const before = input.before === undefined ? null : (JSON.parse(canonicalJson(input.before)) as unknown);
     const after = input.after === undefined ? null : (JSON.parse(canonicalJson(input.after)) as unknown);
@@ -61,24 +59,14 @@ export async function appendAuditEvents(
       after,
       requestId: actor.requestId ?? null,
       clientIp: actor.clientIp ?? null,
-      prevHash,
     };
-    const hash = hashAuditEvent(event);
-    rows.push(
-      Prisma.sql`((${event.at.toISOString()}::timestamptz AT TIME ZONE 'UTC'), ${event.actorId}::uuid, ${event.actorLabel}, ${event.action}, ${event.targetType}, ${event.targetId}, ${event.tenantId}::uuid,
-            ${json(event.before)}::jsonb, ${json(event.after)}::jsonb, ${event.requestId}, ${event.clientIp}, ${event.prevHash}, ${hash})`,
-    );
-    hashes.push(hash);
-    prevHash = hash;
-  }
-  // `at` is a UTC timestamp without time zone, as Prisma writes DateTime: converted explicitly so
-  // the server's TimeZone setting cannot shift it. 13 parameters a row: 1,000 rows stay far below PostgreSQL's 65,535 per statement.
-  for (let i = 0; i < rows.length; i += 1_000) {
-    await tx.$executeRaw`
-      INSERT INTO "AuditEvent" ("at", "actorId", "actorLabel", "action", "targetType", "targetId", "tenantId", "before", "after", "requestId", "clientIp", "prevHash", "hash")
-      VALUES ${Prisma.join(rows.slice(i, i + 1_000))}`;
-  }
-  return { hashes };
+    // `at` goes as ISO 8601 (UTC, ms): the function stores it as the UTC timestamp Prisma writes.
+    return { ...event, at: now.toISOString(), body: auditEventBody(event) };
+  });
+  const [row] = await tx.$queryRaw<
+    { hashes: string[] }[]
+  >`SELECT audit_append(${JSON.stringify(events)}::jsonb) AS hashes`;
+  return { hashes: row!.hashes };
 }
 
 export async function appendAuditEvent(
@@ -87,8 +75,8 @@ export async function appendAuditEvent(
   input: AuditInput,
   now: Date = new Date(),
 ): Promise<{ hash: string }> {
-  // The batch of one: the same lock, head read and raw INSERT (this runs in every audited
-  // transaction, five times per rotation, so it stays raw SQL).
+  // The batch of one: the same single statement (this runs in every audited transaction, five
+  // times per rotation).
   const { hashes } = await appendAuditEvents(tx, actor, [input], now);
   return { hash: hashes[0]! };
 }

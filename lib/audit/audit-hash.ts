@@ -19,9 +19,9 @@ export interface HashableAuditEvent {
   prevHash: string;
 }
 
-/** hash = SHA-256(prevHash ‖ canonical JSON of the event's fields). */
-export function hashAuditEvent(e: HashableAuditEvent): string {
-  const body = canonicalJson({
+/** The canonical JSON of an event's fields, prevHash excepted: what its hash covers besides the chain. */
+export function auditEventBody(e: Omit<HashableAuditEvent, 'prevHash'>): string {
+  return canonicalJson({
     at: e.at.toISOString(),
     actorId: e.actorId,
     actorLabel: e.actorLabel,
@@ -34,5 +34,12 @@ export function hashAuditEvent(e: HashableAuditEvent): string {
     requestId: e.requestId,
     clientIp: e.clientIp,
   });
-  return createHash('sha256').update(e.prevHash).update('\n').update(body).digest('hex');
+}
+
+/**
+ * hash = SHA-256(prevHash ‖ "\n" ‖ canonical JSON of the event's fields). The database computes the
+ * same when it appends (audit_append, migration 20261205080000_audit_append); verification here.
+ */
+export function hashAuditEvent(e: HashableAuditEvent): string {
+  return createHash('sha256').update(e.prevHash).update('\n').update(auditEventBody(e)).digest('hex');
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
-import { appendAuditEvent, type Actor } from '@/lib/audit/append-audit-event';
+import { appendAuditEvent, appendAuditEvents, type Actor } from '@/lib/audit/append-audit-event';
+import { hashAuditEvent } from '@/lib/audit/audit-hash';
 import { findAuditHead, findLatestCheckpoint } from '@/lib/audit/audit-checkpoint';
 import { verifyAuditChain } from '@/lib/audit/verify-audit-chain';
 
@@ -48,6 +49,35 @@ describe('the audit log', () => {
       head: { seq: head.seq.toString(), hash: head.hash },
       checkpoint: `${head.seq}:${head.hash}`,
     });
+  });
+
+  it('chains in the database what Node verifies: non-ASCII text, nested JSON, nulls, a batch in order', async () => {
+    const { hashes } = await db.$transaction((tx) =>
+      appendAuditEvents(
+        tx,
+        { id: null, label: 'Zoë Ångström <zoe@contoso.example>', requestId: null, clientIp: null },
+        [
+          {
+            action: 'tenant.rename',
+            targetType: 'tenant',
+            targetId: 'ü-1',
+            before: null,
+            after: { name: 'Fabrikam – 東京', tags: ['ä', { k: null }] },
+          },
+          { action: 'tenant.note', targetType: 'tenant', before: { emoji: '🔑', n: 1.5, t: true } },
+          { action: 'tenant.note', targetType: 'tenant' },
+        ],
+      ),
+    );
+    const rows = await db.auditEvent.findMany({ orderBy: { seq: 'desc' }, take: 3 });
+    const stored = rows.reverse();
+    expect(stored.map((r) => r.hash)).toEqual(hashes);
+    for (const r of stored)
+      expect(r.hash).toBe(hashAuditEvent({ ...r, before: r.before ?? null, after: r.after ?? null }));
+    expect(stored[0]!.before).toBeNull();
+    expect(stored[1]!.prevHash).toBe(stored[0]!.hash);
+    expect(stored[2]!.prevHash).toBe(stored[1]!.hash);
+    await expect(verifyAuditChain(db)).resolves.toMatchObject({ ok: true });
   });
 
   it('reports the first event whose content was changed behind its back', async () => {
