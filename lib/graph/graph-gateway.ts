@@ -486,6 +486,9 @@ export function createGraphGateway(opts: CreateGraphGatewayOptions): GraphGatewa
     let stalledRounds = 0;
     let rounds = 0;
     const ctx = errorContext(tenant, o.operation, o.need);
+    // An item that names its own operation or permission has its errors named by them.
+    const contextOf = (it: BatchItem) =>
+      it.operation || it.need ? errorContext(tenant, it.operation ?? o.operation, it.need ?? o.need) : ctx;
     const s = state(tenantIdOf(tenant));
     while (pending.length > 0) {
       const retryLater: BatchItem[] = [];
@@ -537,7 +540,13 @@ export function createGraphGateway(opts: CreateGraphGatewayOptions): GraphGatewa
               code: 'MissingBatchResponse',
               message: `no response for batch item ${it.id}`,
             };
-            results.set(it.id, { id: it.id, ok: false, status: 502, failure: f, error: mapGraphFailure(f, ctx) });
+            results.set(it.id, {
+              id: it.id,
+              ok: false,
+              status: 502,
+              failure: f,
+              error: mapGraphFailure(f, contextOf(it)),
+            });
             continue;
           }
           if (r.status >= 200 && r.status < 300) {
@@ -552,14 +561,12 @@ export function createGraphGateway(opts: CreateGraphGatewayOptions): GraphGatewa
             continue;
           }
           counters.failures++;
-          const itemCtx =
-            it.operation || it.need ? errorContext(tenant, it.operation ?? o.operation, it.need ?? o.need) : ctx;
           results.set(it.id, {
             id: it.id,
             ok: false,
             status: r.status,
             failure: f,
-            error: mapGraphFailure(f, itemCtx),
+            error: mapGraphFailure(f, contextOf(it)),
           });
         }
       }

@@ -10,7 +10,6 @@ import { addKeyCredential } from '@/lib/graph/add-key-credential';
 import { keyCredentialFromPem } from '@/lib/graph/describe-key-credential';
 import { findApplication, findConnection, findServicePrincipal } from '@/lib/graph/find-application';
 import { getOrganization } from '@/lib/graph/get-organization';
-import { listApplications } from '@/lib/graph/list-applications';
 import { listConnectorObjects } from '@/lib/graph/list-connector-objects';
 import { listKeyCredentials, listKeyCredentialsBatch } from '@/lib/graph/list-key-credentials';
 import { listSignIns } from '@/lib/graph/list-sign-ins';
@@ -108,7 +107,8 @@ describe('reading', () => {
     });
     expect(all).toHaveLength(45);
     expect(gw.counters.requests).toBe(5);
-    const apps = await listApplications(gw, t.id, { displayNamePattern: 'acme sync 1*' });
+    const [pattern] = await listConnectorObjects(gw, t.id, [{ displayNamePattern: 'acme sync 1*' }]);
+    const apps = pattern!.applications;
     expect(apps.map((a) => a.displayName).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `Acme Sync 1${i}`));
   });
 });

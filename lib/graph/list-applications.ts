@@ -3,7 +3,6 @@
  * pattern (case-insensitive, `*` wildcard). Patterns with a literal prefix use
  * `startswith(displayName,'prefix')` on the server; the full pattern is always re-checked here.
  */
-import type { GraphGateway, TenantRef } from '@/lib/graph/graph-gateway';
 import { ApplicationSchema, type Application } from '@/lib/graph/graph-types';
 import { APP_SELECT, odataString } from '@/lib/graph/odata';
 
@@ -30,21 +29,6 @@ export function filterFor(m: ApplicationMatch): string | null {
   if (m.appId) return `appId eq ${odataString(m.appId)}`;
   const prefix = (m.displayNamePattern ?? '').split('*')[0] ?? '';
   return prefix ? `startswith(displayName,${odataString(prefix)})` : null;
-}
-
-export async function listApplications(
-  gw: GraphGateway,
-  tenant: TenantRef,
-  m: ApplicationMatch,
-): Promise<Application[]> {
-  if (!m.appId && !m.displayNamePattern) return [];
-  const items = await gw.listAll<unknown>(tenant, {
-    method: 'GET',
-    path: applicationListPath(m),
-    operation: 'list the applications',
-    need: 'readApplications',
-  });
-  return applicationsMatching(items, m);
 }
 
 /** The list request for a match (relative to the version). */

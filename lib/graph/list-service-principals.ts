@@ -1,27 +1,11 @@
 /**
- * Service principals matching a connector type (same matching as list-applications.ts), with the
+ * Service principals matching a connector type (listed by list-connector-objects.ts) (same matching as list-applications.ts), with the
  * application's owner tenant: a vendor's multi-tenant app is present in a customer tenant only as
  * its service principal (`appOwnerOrganizationId` is the vendor's tenant), and may hold the
  * connection's certificate there.
  */
-import type { GraphGateway, TenantRef } from '@/lib/graph/graph-gateway';
 import { ServicePrincipalSchema, type ServicePrincipal } from '@/lib/graph/graph-types';
 import { filterFor, matchesApplication, type ApplicationMatch } from '@/lib/graph/list-applications';
-
-export async function listServicePrincipals(
-  gw: GraphGateway,
-  tenant: TenantRef,
-  m: ApplicationMatch,
-): Promise<ServicePrincipal[]> {
-  if (!m.appId && !m.displayNamePattern) return [];
-  const items = await gw.listAll<unknown>(tenant, {
-    method: 'GET',
-    path: servicePrincipalListPath(m),
-    operation: 'list the service principals',
-    need: 'readApplications',
-  });
-  return servicePrincipalsMatching(items, m);
-}
 
 /** The list request for a match (relative to the version). */
 export function servicePrincipalListPath(m: ApplicationMatch): string {
