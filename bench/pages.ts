@@ -7,7 +7,8 @@
  * `npx tsx bench/pages.ts` (runs `next build` first when <dist>/BUILD_ID is missing; the build folder is
  * `REKEY_NEXT_DIST_DIR`, default `.next`, like the app's own). `REKEY_BENCH_PAGES_RUNS=N` measures each
  * page N times (after the warm-up) and reports the median run by performance score;
- * `REKEY_BENCH_LHR_DIR=dir` keeps every Lighthouse report (JSON) there for a closer look.
+ * `REKEY_BENCH_LHR_DIR=dir` keeps every Lighthouse report (JSON) there for a closer look, with the
+ * trace behind it (`<page>-<run>.trace.json`: the main thread's tasks) and the page's HTML as served.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -138,7 +139,11 @@ export async function run(opts: { tenants?: number; log?: (s: string) => void } 
     try {
       for (const c of cases) {
         const probe = await fetch(`${base}${c.url}`, { headers: { cookie, accept: 'text/html' }, redirect: 'manual' });
-        await probe.text();
+        const html = await probe.text();
+        if (LHR_DIR) {
+          fs.mkdirSync(LHR_DIR, { recursive: true });
+          fs.writeFileSync(path.join(LHR_DIR, `${c.name.replace(/\W+/g, '-')}.html`), html);
+        }
         // Warm the route once (first render compiles nothing in production, but fills caches).
         const runLh = () =>
           lighthouse(`${base}${c.url}`, {
@@ -151,7 +156,8 @@ export async function run(opts: { tenants?: number; log?: (s: string) => void } 
         await runLh();
         const lhrs = [];
         for (let i = 0, failures = 0; i < RUNS; i++) {
-          const one = (await runLh())?.lhr;
+          const result = await runLh();
+          const one = result?.lhr;
           if (!one) throw new Error(`lighthouse returned nothing for ${c.url}`);
           // A Lighthouse failure (e.g. NO_NAVSTART: the trace missed the navigation) is not a
           // measurement of the page: say so and run again (twice at most per page).
@@ -164,6 +170,13 @@ export async function run(opts: { tenants?: number; log?: (s: string) => void } 
           if (LHR_DIR) {
             fs.mkdirSync(LHR_DIR, { recursive: true });
             fs.writeFileSync(path.join(LHR_DIR, `${c.name.replace(/\W+/g, '-')}-${i + 1}.json`), JSON.stringify(one));
+            // The trace behind the report, for tasks Lighthouse leaves "Unattributable".
+            const trace = (result.artifacts as { Trace?: unknown } | undefined)?.Trace;
+            if (trace)
+              fs.writeFileSync(
+                path.join(LHR_DIR, `${c.name.replace(/\W+/g, '-')}-${i + 1}.trace.json`),
+                JSON.stringify(trace),
+              );
           }
           if (RUNS > 1)
             log(

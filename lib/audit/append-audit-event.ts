@@ -1,7 +1,9 @@
 /**
- * Appends one event to the hash-chained audit log. Call it with the transaction client of the
- * change it records, so the change and its audit event commit (or roll back) together.
- * A transaction-scoped advisory lock serialises appends so the chain has no forks.
+ * Appends events to the hash-chained audit log. Call it with the transaction client of the change
+ * it records, so the change and its audit events commit (or roll back) together. The events are
+ * staged in the transaction and chained when it commits (ADR 036): the chain's lock is held only
+ * while the transaction commits, so concurrent audited transactions do not queue behind each
+ * other's round trips, and the chain has no forks.
  */
 import type { Prisma } from '@/lib/db';
 import { auditEventBody } from '@/lib/audit/audit-hash';
@@ -27,22 +29,22 @@ export interface AuditInput {
 }
 
 /**
- * Many events in one go (a CSV import of thousands of tenants): one chain lock, one read of the
- * head, the chain continued in order. The chain is the same as appending them one by one (seq
- * follows the order), so `audit verify` checks it the same way.
+ * Many events in one go (a CSV import of thousands of tenants): chained in order, the same chain
+ * as appending them one by one (seq follows the order), so `audit verify` checks it the same way.
  *
- * One round trip (audit_append, migration 20261205080000_audit_append): each event's canonical
- * body is computed here before the lock is taken; the database takes the chain's lock, reads the
- * head, chains SHA-256(prevHash ‖ "\n" ‖ body) and inserts the rows. The lock is then held only for
- * that statement and the COMMIT that follows, not for a round trip through this process as well.
+ * One round trip (audit_append, migrations 20261205080000_audit_append and
+ * 20261205120000_audit_chain_at_commit): each event's canonical body is computed here; the database
+ * stages the events, and at commit a deferred trigger takes the chain's lock, reads the head,
+ * chains SHA-256(prevHash ‖ "\n" ‖ body) and inserts the rows. So the events are not in
+ * "AuditEvent" (nor hashed) until the transaction commits, and not at all if it rolls back.
  */
 export async function appendAuditEvents(
   tx: Prisma.TransactionClient,
   actor: Actor,
   inputs: AuditInput[],
   now: Date = new Date(),
-): Promise<{ hashes: string[] }> {
-  if (inputs.length === 0) return { hashes: [] };
+): Promise<{ staged: number }> {
+  if (inputs.length === 0) return { staged: 0 };
   const events = inputs.map((input) => {
     // Round-trip through canonical JSON so what is hashed is exactly what jsonb will give back.
     const before = input.before === undefined ? null : (JSON.parse(canonicalJson(input.before)) as unknown);
@@ -64,9 +66,9 @@ export async function appendAuditEvents(
     return { ...event, at: now.toISOString(), body: auditEventBody(event) };
   });
   const [row] = await tx.$queryRaw<
-    { hashes: string[] }[]
-  >`SELECT audit_append(${JSON.stringify(events)}::jsonb) AS hashes`;
-  return { hashes: row!.hashes };
+    { staged: number }[]
+  >`SELECT audit_append(${JSON.stringify(events)}::jsonb) AS staged`;
+  return { staged: row!.staged };
 }
 
 export async function appendAuditEvent(
@@ -74,9 +76,8 @@ export async function appendAuditEvent(
   actor: Actor,
   input: AuditInput,
   now: Date = new Date(),
-): Promise<{ hash: string }> {
+): Promise<void> {
   // The batch of one: the same single statement (this runs in every audited transaction, five
   // times per rotation).
-  const { hashes } = await appendAuditEvents(tx, actor, [input], now);
-  return { hash: hashes[0]! };
+  await appendAuditEvents(tx, actor, [input], now);
 }

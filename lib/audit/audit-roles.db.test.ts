@@ -49,6 +49,10 @@ describe('the application database role', () => {
     expect(await refused(`UPDATE "AuditCheckpoint" SET seq = 0`)).toMatch(/^42501: permission denied/);
     expect(await refused('ALTER TABLE "AuditCheckpoint" DISABLE TRIGGER ALL')).toMatch(/^42501: must be owner/);
     expect(await refused('DROP TRIGGER "AuditEvent_checkpoint" ON "AuditEvent"')).toMatch(/^42501: must be owner/);
+    // The trigger that chains staged events at commit (ADR 036) cannot be switched off either.
+    expect(await refused('ALTER TABLE "AuditPending" DISABLE TRIGGER "AuditPending_chain"')).toMatch(
+      /^42501: must be owner of table AuditPending/,
+    );
     expect(await refused('CREATE TABLE sneaky (x int)')).toMatch(/^42501: permission denied for schema public/);
     expect(await refused('SELECT * FROM "_prisma_migrations"')).toMatch(/^42501: permission denied/);
     await expect(verifyAuditChain(db)).resolves.toMatchObject({ ok: true });
@@ -56,11 +60,10 @@ describe('the application database role', () => {
 
   it('appends events (checkpointed at commit) and does the everyday work on other tables', async () => {
     const before = (await app.query<{ n: string }>('SELECT count(*) AS n FROM "AuditCheckpoint"')).rows[0]!.n;
-    // What appendAuditEvent does, as the application role.
+    // What appendAuditEvent does, as the application role: stage the event (audit_append runs with
+    // the caller's rights); the deferred trigger chains it at commit, with the same rights.
     await app.query('BEGIN');
-    // The chain's lock and head in one call (the function runs with the caller's rights).
-    const last = await app.query<{ hash: string }>('SELECT audit_chain_head() AS hash');
-    const { hashAuditEvent } = await import('@/lib/audit/audit-hash');
+    const { auditEventBody, hashAuditEvent } = await import('@/lib/audit/audit-hash');
     const at = new Date('2026-12-02T10:00:00.000Z');
     const event = {
       at,
@@ -74,17 +77,17 @@ describe('the application database role', () => {
       after: null,
       requestId: null,
       clientIp: '198.51.100.7',
-      prevHash: last.rows[0]!.hash,
     };
-    await app.query(
-      `INSERT INTO "AuditEvent" ("at","actorLabel","action","targetType","clientIp","prevHash","hash")
-       VALUES ($1::timestamptz AT TIME ZONE 'UTC', $2, $3, $4, $5, $6, $7)`,
-      [at.toISOString(), 'app-role', 'x.app', 't', '198.51.100.7', event.prevHash, hashAuditEvent(event)],
-    );
+    const staged = await app.query<{ n: number }>('SELECT audit_append($1::jsonb) AS n', [
+      JSON.stringify([{ ...event, at: at.toISOString(), body: auditEventBody(event) }]),
+    ]);
+    expect(staged.rows[0]!.n).toBe(1);
     await app.query('COMMIT');
     const after = (await app.query<{ n: string }>('SELECT count(*) AS n FROM "AuditCheckpoint"')).rows[0]!.n;
     expect(Number(after)).toBe(Number(before) + 1);
     await expect(verifyAuditChain(db)).resolves.toMatchObject({ ok: true, events: 2 });
+    const head = await db.auditEvent.findFirstOrThrow({ orderBy: { seq: 'desc' } });
+    expect(head.hash).toBe(hashAuditEvent({ ...event, prevHash: head.prevHash }));
     // Ordinary tables: read, insert, update, delete. The job queues too.
     await app.query(`INSERT INTO "Setting" (key, value, "updatedAt") VALUES ('app-role-test', '1', now())`);
     await app.query(`UPDATE "Setting" SET value = '2' WHERE key = 'app-role-test'`);
