@@ -140,9 +140,10 @@ export async function run(opts: { tenants?: number; log?: (s: string) => void } 
       for (const c of cases) {
         const probe = await fetch(`${base}${c.url}`, { headers: { cookie, accept: 'text/html' }, redirect: 'manual' });
         const html = await probe.text();
+        const slug = c.name.replace(/\W+/g, '-');
         if (LHR_DIR) {
           fs.mkdirSync(LHR_DIR, { recursive: true });
-          fs.writeFileSync(path.join(LHR_DIR, `${c.name.replace(/\W+/g, '-')}.html`), html);
+          fs.writeFileSync(path.join(LHR_DIR, `${slug}.html`), html);
         }
         // Warm the route once (first render compiles nothing in production, but fills caches).
         const runLh = () =>
@@ -168,15 +169,10 @@ export async function run(opts: { tenants?: number; log?: (s: string) => void } 
             continue;
           }
           if (LHR_DIR) {
-            fs.mkdirSync(LHR_DIR, { recursive: true });
-            fs.writeFileSync(path.join(LHR_DIR, `${c.name.replace(/\W+/g, '-')}-${i + 1}.json`), JSON.stringify(one));
+            fs.writeFileSync(path.join(LHR_DIR, `${slug}-${i + 1}.json`), JSON.stringify(one));
             // The trace behind the report, for tasks Lighthouse leaves "Unattributable".
             const trace = (result.artifacts as { Trace?: unknown } | undefined)?.Trace;
-            if (trace)
-              fs.writeFileSync(
-                path.join(LHR_DIR, `${c.name.replace(/\W+/g, '-')}-${i + 1}.trace.json`),
-                JSON.stringify(trace),
-              );
+            if (trace) fs.writeFileSync(path.join(LHR_DIR, `${slug}-${i + 1}.trace.json`), JSON.stringify(trace));
           }
           if (RUNS > 1)
             log(

@@ -60,78 +60,37 @@ END';
 CREATE CONSTRAINT TRIGGER "AuditPending_chain" AFTER INSERT ON "AuditPending"
   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION rekey_audit_chain_pending();
 
--- The fleet counts' refresh: unchanged but for the lock order above (the audit lock first when this
--- transaction has staged audit events).
-CREATE OR REPLACE FUNCTION rekey_fleet_lock() RETURNS void LANGUAGE plpgsql AS E'
+-- The fleet counts' deferred triggers: before they recount (rekey_fleet_refresh_tenant takes the
+-- fleet lock), the audit lock when this transaction has staged audit events (the lock order above).
+CREATE FUNCTION rekey_audit_lock_first() RETURNS void LANGUAGE plpgsql AS E'
 BEGIN
   IF current_setting(''rekey.audit_pending'', true) = ''on'' THEN
     PERFORM pg_advisory_xact_lock(7264501)\073
   END IF\073
-  PERFORM pg_advisory_xact_lock(7264502)\073
 END';
 
-CREATE OR REPLACE FUNCTION rekey_fleet_refresh_tenant(tid UUID) RETURNS void LANGUAGE plpgsql AS E'
-DECLARE
-  o "TenantConnectorSummary"%ROWTYPE\073
-  had boolean\073
-  has_tenant boolean\073
-  t_region text\073
-  t_group text\073
-  n record\073
+CREATE OR REPLACE FUNCTION rekey_fleet_connector_changed() RETURNS trigger LANGUAGE plpgsql AS E'
 BEGIN
-  PERFORM rekey_fleet_lock()\073
-  SELECT * INTO o FROM "TenantConnectorSummary" s WHERE s."tenantId" = tid\073
-  had := FOUND\073
-  SELECT t.region, t."group" INTO t_region, t_group FROM "Tenant" t WHERE t.id = tid\073
-  has_tenant := FOUND\073
-  SELECT coalesce(jsonb_object_agg(x.k, x.cnt), ''{}''::jsonb) AS by_type,
-         coalesce(sum(x.cnt), 0)::int AS total,
-         coalesce(sum(x.cnt) FILTER (WHERE x.s = ''targeted''), 0)::int AS targeted,
-         coalesce(sum(x.cnt) FILTER (WHERE x.s = ''compromised''), 0)::int AS compromised,
-         coalesce(sum(x.cnt) FILTER (WHERE x.s = ''expired''), 0)::int AS expired,
-         coalesce(sum(x.cnt) FILTER (WHERE x.s = ''drift''), 0)::int AS drift,
-         coalesce(sum(x.cnt) FILTER (WHERE x.s = ''expiring''), 0)::int AS expiring,
-         coalesce(sum(x.cnt) FILTER (WHERE x.s = ''stale''), 0)::int AS stale,
-         coalesce(sum(x.cnt) FILTER (WHERE x.s = ''healthy''), 0)::int AS healthy,
-         min(x.s) AS worst
-    INTO n
-    FROM (SELECT c."connectorTypeId"::text || '':'' || c.status::text AS k, c.status AS s, count(*)::int AS cnt
-            FROM "Connector" c WHERE c."tenantId" = tid AND has_tenant
-           GROUP BY c."connectorTypeId", c.status) x\073
-  IF had AND has_tenant AND o.region = t_region AND o."group" IS NOT DISTINCT FROM t_group AND o."byTypeStatus" = n.by_type THEN
-    RETURN\073
+  PERFORM rekey_audit_lock_first()\073
+  IF TG_OP <> ''INSERT'' THEN
+    PERFORM rekey_fleet_refresh_tenant(OLD."tenantId")\073
   END IF\073
-
-  INSERT INTO "FleetConnectorCount" AS f ("region", "group", "connectorTypeId", "status", "connectors")
-  SELECT d.region, d.grp, split_part(d.k, '':'', 1)::uuid, split_part(d.k, '':'', 2)::"ConnectorStatus", sum(d.cnt)::int
-    FROM (SELECT o.region AS region, o."group" AS grp, e.key AS k, -(e.value::int) AS cnt
-            FROM jsonb_each_text(CASE WHEN had THEN o."byTypeStatus" ELSE ''{}''::jsonb END) e
-          UNION ALL
-          SELECT t_region, t_group, e.key, e.value::int FROM jsonb_each_text(n.by_type) e) d
-   GROUP BY d.region, d.grp, d.k
-  HAVING sum(d.cnt) <> 0
-  ON CONFLICT ("region", "group", "connectorTypeId", "status") DO UPDATE SET "connectors" = f."connectors" + excluded."connectors"\073
-
-  IF NOT (had AND has_tenant AND o.region = t_region AND o."group" IS NOT DISTINCT FROM t_group) THEN
-    IF had THEN
-      INSERT INTO "FleetTenantCount" AS f ("region", "group", "tenants") VALUES (o.region, o."group", -1)
-      ON CONFLICT ("region", "group") DO UPDATE SET "tenants" = f."tenants" - 1\073
-    END IF\073
-    IF has_tenant THEN
-      INSERT INTO "FleetTenantCount" AS f ("region", "group", "tenants") VALUES (t_region, t_group, 1)
-      ON CONFLICT ("region", "group") DO UPDATE SET "tenants" = f."tenants" + 1\073
-    END IF\073
+  IF TG_OP = ''INSERT'' OR (TG_OP = ''UPDATE'' AND NEW."tenantId" IS DISTINCT FROM OLD."tenantId") THEN
+    PERFORM rekey_fleet_refresh_tenant(NEW."tenantId")\073
   END IF\073
+  RETURN NULL\073
+END
+';
 
-  IF has_tenant THEN
-    INSERT INTO "TenantConnectorSummary" AS s ("tenantId", "region", "group", "connectors", "targeted", "compromised", "expired", "drift", "expiring", "stale", "healthy", "worstStatus", "byTypeStatus")
-    VALUES (tid, t_region, t_group, n.total, n.targeted, n.compromised, n.expired, n.drift, n.expiring, n.stale, n.healthy, n.worst, n.by_type)
-    ON CONFLICT ("tenantId") DO UPDATE SET "region" = excluded."region", "group" = excluded."group", "connectors" = excluded."connectors",
-      "targeted" = excluded."targeted", "compromised" = excluded."compromised", "expired" = excluded."expired", "drift" = excluded."drift",
-      "expiring" = excluded."expiring", "stale" = excluded."stale", "healthy" = excluded."healthy", "worstStatus" = excluded."worstStatus",
-      "byTypeStatus" = excluded."byTypeStatus"\073
-  ELSE
-    DELETE FROM "TenantConnectorSummary" s WHERE s."tenantId" = tid\073
+CREATE OR REPLACE FUNCTION rekey_fleet_tenant_changed() RETURNS trigger LANGUAGE plpgsql AS E'
+BEGIN
+  PERFORM rekey_audit_lock_first()\073
+  IF TG_OP <> ''INSERT'' THEN
+    PERFORM rekey_fleet_refresh_tenant(OLD.id)\073
   END IF\073
+  IF TG_OP = ''INSERT'' OR (TG_OP = ''UPDATE'' AND NEW.id IS DISTINCT FROM OLD.id) THEN
+    PERFORM rekey_fleet_refresh_tenant(NEW.id)\073
+  END IF\073
+  RETURN NULL\073
 END
 ';
