@@ -8,12 +8,12 @@
  */
 import { z } from 'zod';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
-import { isRekeyError } from '@/lib/errors';
+import { isRecordNotFound } from '@/lib/db';
+import { isRekeyError, RekeyError } from '@/lib/errors';
 import { getOrganization } from '@/lib/graph/get-organization';
 import { OPTIONAL_NEEDS, REQUIRED_NEEDS, needLabel, permits, type PermissionNeed } from '@/lib/graph/permissions';
 import { tenantRefOf } from '@/lib/graph/graph-gateway';
 import { issuedAtOf, rolesOf } from '@/lib/graph/msal-options';
-import { getTenant } from '@/lib/tenants/get-tenant';
 import { requireTenantAccess } from '@/lib/auth/tenant-access';
 import type { UseCaseContext } from '@/lib/use-case';
 
@@ -47,18 +47,18 @@ export async function checkTenantConsent(
   const { tenantId } = CheckTenantConsentSchema.parse(input);
   if (ctx.principal) await requireTenantAccess(ctx.principal, tenantId, 'operator');
   const { now } = ctx;
-  const tenant = await getTenant(ctx, { tenantId });
+  // Consent may just have been granted or revoked: never answer from a cached token, here or in
+  // any other process (workers compare the tenant's token generation before using theirs). The
+  // tenant is read by that same statement.
+  const tenant = await ctx.db.tenant
+    .update({ where: { id: tenantId }, data: { tokenGeneration: { increment: 1 } } })
+    .catch((e: unknown) => {
+      throw isRecordNotFound(e) ? new RekeyError('NOT_FOUND', `No tenant with id ${tenantId}.`) : e;
+    });
   const { gateway } = ctx.graph(tenant.entraTenantId);
   const consentUrl = gateway.tokenProvider.consentUrl(tenant.entraTenantId);
-  // Consent may just have been granted or revoked: never answer from a cached token, here or in
-  // any other process (workers compare the tenant's token generation before using theirs).
-  const { tokenGeneration } = await ctx.db.tenant.update({
-    where: { id: tenant.id },
-    data: { tokenGeneration: { increment: 1 } },
-    select: { tokenGeneration: true },
-  });
   gateway.tokenProvider.forget(tenant.entraTenantId);
-  const ref = tenantRefOf({ ...tenant, tokenGeneration });
+  const ref = tenantRefOf(tenant);
 
   let state: ConsentStateName;
   let detail: string;
@@ -108,21 +108,20 @@ export async function checkTenantConsent(
     state !== tenant.consentState ||
     grantedRoles.join(' ') !== [...tenant.grantedRoles].sort().join(' ') ||
     signInLogState !== tenant.signInLogState;
-  await ctx.db.$transaction(async (tx) => {
-    await tx.tenant.update({
-      where: { id: tenant.id },
-      data: {
-        consentState: state,
-        consentDetail: detail,
-        consentCheckedAt: now,
-        grantedRoles,
-        tokenIssuedAt,
-        signInLogState,
-        ...(orgDomain && !tenant.defaultDomain ? { defaultDomain: orgDomain } : {}),
-      },
-      select: { id: true },
-    });
-    if (changed) {
+  const data = {
+    consentState: state,
+    consentDetail: detail,
+    consentCheckedAt: now,
+    grantedRoles,
+    tokenIssuedAt,
+    signInLogState,
+    ...(orgDomain && !tenant.defaultDomain ? { defaultDomain: orgDomain } : {}),
+  };
+  // Unchanged (a re-check): one statement. Changed: the row and its audit event together.
+  if (!changed) await ctx.db.tenant.update({ where: { id: tenant.id }, data, select: { id: true } });
+  else
+    await ctx.db.$transaction(async (tx) => {
+      await tx.tenant.update({ where: { id: tenant.id }, data, select: { id: true } });
       await appendAuditEvent(
         tx,
         ctx.actor,
@@ -140,8 +139,7 @@ export async function checkTenantConsent(
         },
         now,
       );
-    }
-  });
+    });
   return {
     tenantId: tenant.id,
     state,

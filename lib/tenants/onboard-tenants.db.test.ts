@@ -173,6 +173,16 @@ describe('checkTenantConsent', () => {
     expect(await db.auditEvent.count({ where: { tenantId: row.id, action: 'tenant.consent' } })).toBe(auditBefore);
   });
 
+  it('refuses a tenant Rekey does not know, writing nothing', async () => {
+    const before = await counts();
+    const id = '00000000-0000-4000-8000-00000000abcd';
+    await expect(checkTenantConsent(ctx, { tenantId: id })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: `No tenant with id ${id}.`,
+    });
+    expect(await counts()).toEqual(before);
+  });
+
   it('says not consented, with the consent link, when the management app is not in the tenant', async () => {
     const t = gs.makeTenant({ name: 'Not Yet', consented: false });
     const row = await addTenant(ctx, { tenant: t.id, name: 'Not Yet' });

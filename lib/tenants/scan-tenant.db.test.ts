@@ -119,6 +119,25 @@ describe('scanTenant', () => {
     expect(audits[1]!.after).toMatchObject({ ok: true, missing: 1 });
   });
 
+  it('tenants scanned at once that share the vendor certificate link one inventory row, each with its key', async () => {
+    const shared = newCert('vendor-shared', 300);
+    const tenants = await Promise.all(
+      ['Shared One', 'Shared Two', 'Shared Three'].map(async (name) => {
+        const t = gs.makeTenant({ name });
+        gs.makeConnector(t.id, { displayName: 'Continuity Monitor', certificates: [shared.pem, newCert(name).pem] });
+        return addTenant(ctx, { tenant: t.id, name });
+      }),
+    );
+    const summaries = await Promise.all(tenants.map((t) => scanTenant(ctx, { tenantId: t.id })));
+    // Each scan discovered its own certificate; the shared one was new to exactly one of them.
+    expect(summaries.reduce((n, s) => n + s.certificatesDiscovered, 0)).toBe(4);
+    const row = await db.certificate.findUniqueOrThrow({ where: { sha1Thumbprint: sha1(shared.der) } });
+    const connectors = await db.connector.findMany({ where: { tenantId: { in: tenants.map((t) => t.id) } } });
+    expect(connectors).toHaveLength(3);
+    // The shared certificate is the newest valid one on each (300 days): every connector links that one row.
+    expect(connectors.map((c) => c.currentCertificateId)).toEqual([row.id, row.id, row.id]);
+  });
+
   it('matches connector types by fixed appId, and reads service principal credentials too', async () => {
     const t = gs.makeTenant({ name: 'AppId Ltd' });
     const c = gs.makeConnector(t.id, { displayName: 'Vendor Multi-tenant App', certificates: [newCert('mt').pem] });

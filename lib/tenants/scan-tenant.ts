@@ -267,13 +267,18 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
         : [];
       const known = new Set(certs.map((c) => c.sha1Thumbprint));
       const fresh = [...facts.values()].filter((f) => !known.has(f.sha1Thumbprint));
+      let discovered = 0;
       if (fresh.length) {
-        await tx.certificate.createMany({
+        const inserted = await tx.certificate.createManyAndReturn({
           skipDuplicates: true,
           data: fresh.map((f) => ({ ...certificateColumns(f), source: 'discovered' as const })),
+          select: certSelect,
         });
-        // With what a concurrent scan may have added meanwhile (skipDuplicates).
-        certs = await tx.certificate.findMany({ where: { sha1Thumbprint: { in: sha1s } }, select: certSelect });
+        discovered = inserted.length;
+        certs = [...certs, ...inserted];
+        // A concurrent scan added some meanwhile (skipped as duplicates): read those too.
+        if (inserted.length < fresh.length)
+          certs = await tx.certificate.findMany({ where: { sha1Thumbprint: { in: sha1s } }, select: certSelect });
       }
       const certBySha1 = new Map(certs.map((c) => [c.sha1Thumbprint, c]));
 
@@ -369,7 +374,8 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
         updated,
         missing: existing.filter((c) => !seenAppIds.has(c.appId)).length,
         credentials: seen.reduce((n, s) => n + s.credentials.length, 0),
-        certificatesDiscovered: fresh.length,
+        // Added by this scan (not those a concurrent scan added first).
+        certificatesDiscovered: discovered,
         changes,
         unparsable,
       };
