@@ -191,7 +191,7 @@ export async function run(
     sim = await startTestSim({ throttling: true, latencyMs, tenants: 1, log: true });
     const m = sim.manifest!.managementApp;
 
-    process.env.DATABASE_URL = database.url;
+    process.env.DATABASE_URL = database.clientUrl;
     process.env.REKEY_DATA_DIR = database.dir;
     const { db, disconnectDb } = await import('@/lib/db');
     const { masterKeyFromBytes } = await import('@/lib/vault/master-key');
@@ -301,8 +301,7 @@ export async function run(
           env: {
             ...process.env,
             NODE_ENV: 'production',
-            // REKEY_BENCH_PG_SOCKET=1: the workers reach PostgreSQL over its Unix-domain socket.
-            DATABASE_URL: process.env.REKEY_BENCH_PG_SOCKET === '1' ? database.socketUrl : database.url,
+            DATABASE_URL: database.clientUrl,
             REKEY_DATA_DIR: database.dir,
             REKEY_WORKER_CONCURRENCY: String(workerConcurrency),
             REKEY_DB_POOL: String(dbPool),

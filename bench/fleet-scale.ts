@@ -93,7 +93,7 @@ export async function run(
 
     // Everything that imports lib/db reads DATABASE_URL on first use: set it before importing.
     const secret = randomBytes(32).toString('base64url');
-    process.env.DATABASE_URL = database.url;
+    process.env.DATABASE_URL = database.clientUrl;
     process.env.REKEY_SESSION_SECRET = secret;
     process.env.REKEY_DATA_DIR = database.dir;
     const { db, disconnectDb } = await import('@/lib/db');
@@ -191,7 +191,7 @@ export async function run(
           ...process.env,
           NODE_ENV: 'production',
           NEXT_TELEMETRY_DISABLED: '1',
-          DATABASE_URL: database.url,
+          DATABASE_URL: database.clientUrl,
           REKEY_SESSION_SECRET: secret,
           REKEY_DATA_DIR: database.dir,
           REKEY_SIM: 'off',

@@ -99,7 +99,7 @@ export async function run(
     const baseEnv: NodeJS.ProcessEnv = {
       ...process.env,
       NEXT_TELEMETRY_DISABLED: '1',
-      DATABASE_URL: database.url,
+      DATABASE_URL: database.clientUrl,
       REKEY_DATA_DIR: database.dir,
     };
     delete baseEnv.DATABASE_MIGRATE_URL;

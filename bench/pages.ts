@@ -55,7 +55,7 @@ export async function run(opts: { tenants?: number; log?: (s: string) => void } 
   try {
     await seedLargeFleet(database.url, opts.tenants ?? 10_000, 3);
     const secret = randomBytes(32).toString('base64url');
-    process.env.DATABASE_URL = database.url;
+    process.env.DATABASE_URL = database.clientUrl;
     process.env.REKEY_SESSION_SECRET = secret;
     process.env.REKEY_DATA_DIR = database.dir;
     const { db, disconnectDb } = await import('@/lib/db');
@@ -98,7 +98,7 @@ export async function run(opts: { tenants?: number; log?: (s: string) => void } 
           REKEY_NEXT_DIST_DIR: DIST_DIR,
           NODE_ENV: 'production',
           NEXT_TELEMETRY_DISABLED: '1',
-          DATABASE_URL: database.url,
+          DATABASE_URL: database.clientUrl,
           REKEY_SESSION_SECRET: secret,
           REKEY_DATA_DIR: database.dir,
           REKEY_SIM: 'off',

@@ -114,6 +114,15 @@ describe('npm start on a fresh machine', () => {
     );
     expect(Number(tenants[0]!.checked)).toBe(Number(tenants[0]!.n));
     expect(Number(tenants[0]!.n)).toBeGreaterThanOrEqual(400);
+    // The web app and the workers reach the embedded database over its Unix-domain socket (no
+    // client address), never loopback TCP (ADR 037).
+    const sessions = await queryStack<{ socket: string; tcp: string }>(
+      dataDir,
+      `SELECT count(*) FILTER (WHERE client_addr IS NULL) AS socket, count(*) FILTER (WHERE client_addr IS NOT NULL) AS tcp
+         FROM pg_stat_activity WHERE usename = current_user AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
+    );
+    expect(Number(sessions[0]!.socket)).toBeGreaterThan(0);
+    expect(Number(sessions[0]!.tcp)).toBe(0);
     // The terminal saw the progress: done / total with a rate, and the end.
     expect(log).toMatch(/consent checks and discovery scans: \d[\d,]* of [\d,]+/);
     expect(log).toMatch(/onboarded in/);

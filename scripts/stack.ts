@@ -177,7 +177,8 @@ async function openDatabase(env: Env): Promise<{ url: string; migrateUrl: string
       `PostgreSQL cannot run from ${env.dataDir} as root here (a parent directory is private); its data lives in ${dir}.`,
     );
   say(`starting the embedded PostgreSQL on port ${env.REKEY_PG_PORT} (data in ${dir})`);
-  const opened = await openEmbeddedDatabase({ dataDir: dir, port: env.REKEY_PG_PORT });
+  // The app and workers reach it over its Unix-domain socket: no loopback TCP per statement (ADR 037).
+  const opened = await openEmbeddedDatabase({ dataDir: dir, port: env.REKEY_PG_PORT, socket: true });
   pgHandle = opened.handle;
   embeddedPgDataDir = dir;
   return { url: opened.url, migrateUrl: opened.migrateUrl };

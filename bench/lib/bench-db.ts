@@ -27,6 +27,12 @@ export interface BenchDatabase {
   url: string;
   /** The same database over the server's Unix-domain socket (in the bench's temp dir). */
   socketUrl: string;
+  /**
+   * What the bench's Rekey processes connect with: the socket, as `npm start`'s embedded database
+   * gives its children (ADR 037), or loopback TCP with REKEY_BENCH_PG_TCP=1 (as a DATABASE_URL
+   * naming a server on the same host).
+   */
+  clientUrl: string;
   dir: string;
   stop(): Promise<void>;
 }
@@ -68,6 +74,7 @@ export async function startBenchDatabase(
   return {
     url,
     socketUrl,
+    clientUrl: process.env.REKEY_BENCH_PG_TCP === '1' ? url : socketUrl,
     dir,
     async stop() {
       await pg.stop();

