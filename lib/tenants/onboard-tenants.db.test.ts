@@ -167,7 +167,10 @@ describe('checkTenantConsent', () => {
     });
     await scanSignIns(ctx, { tenantIds: [row.id] });
     expect(await db.tenant.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ signInLogState: 'available' });
-    expect(stored.consentCheckedAt).toBeInstanceOf(Date);
+    // Times are stored as UTC, to the millisecond, as every other write stores them.
+    expect(stored.consentCheckedAt).toEqual(ctx.now);
+    expect(stored.tokenIssuedAt).toEqual(r.tokenIssuedAt);
+    expect(r.tokenIssuedAt).toBeInstanceOf(Date);
     const auditBefore = await db.auditEvent.count({ where: { tenantId: row.id, action: 'tenant.consent' } });
     expect((await checkTenantConsent(ctx, { tenantId: row.id })).changed).toBe(false);
     expect(await db.auditEvent.count({ where: { tenantId: row.id, action: 'tenant.consent' } })).toBe(auditBefore);

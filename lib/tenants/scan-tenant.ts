@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { certificateColumns, certificateFactsOfDer } from '@/lib/certs/certificate-facts';
 import type { Prisma } from '@/lib/db';
-import { isRekeyError } from '@/lib/errors';
+import { isRekeyError, RekeyError } from '@/lib/errors';
 import {
   factsFromObserved,
   observedKey,
@@ -35,7 +35,6 @@ import {
 import { listConnectorCredentialsBatch } from '@/lib/graph/list-connector-credentials';
 import { listConnectorObjects } from '@/lib/graph/list-connector-objects';
 import { odataString } from '@/lib/graph/odata';
-import { getTenant } from '@/lib/tenants/get-tenant';
 import { requireTenantAccess } from '@/lib/auth/tenant-access';
 import type { UseCaseContext } from '@/lib/use-case';
 
@@ -213,13 +212,17 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
   const { tenantId } = ScanTenantSchema.parse(input);
   if (ctx.principal) await requireTenantAccess(ctx.principal, tenantId, 'operator');
   const { now } = ctx;
-  const tenant = await getTenant(ctx, { tenantId });
+  // The reads and writes a fleet's onboarding makes for every tenant are raw SQL: a typed query
+  // costs several times the CPU (bench/README.md). Timestamps are UTC, as Prisma writes them.
+  const [tenant] = await ctx.db.$queryRaw<
+    { id: string; entraTenantId: string; displayName: string; tokenGeneration: number }[]
+  >`
+    SELECT "id"::text, "entraTenantId", "displayName", "tokenGeneration" FROM "Tenant" WHERE "id" = ${tenantId}::uuid`;
+  if (!tenant) throw new RekeyError('NOT_FOUND', `No tenant with id ${tenantId}.`);
   const { gateway } = ctx.graph(tenant.entraTenantId);
   const ref = tenantRefOf(tenant);
-  const types = await ctx.db.connectorType.findMany({
-    select: { id: true, appId: true, displayNamePattern: true },
-    orderBy: { name: 'asc' },
-  });
+  const types = await ctx.db.$queryRaw<{ id: string; appId: string | null; displayNamePattern: string | null }[]>`
+    SELECT "id"::text, "appId", "displayNamePattern" FROM "ConnectorType" ORDER BY "name" ASC`;
 
   let seen: SeenApp[];
   try {
@@ -262,9 +265,12 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
     async (tx) => {
       const sha1s = [...facts.keys()];
       const certSelect = { id: true, sha1Thumbprint: true, notBefore: true, notAfter: true, source: true } as const;
-      let certs = sha1s.length
-        ? await tx.certificate.findMany({ where: { sha1Thumbprint: { in: sha1s } }, select: certSelect })
-        : [];
+      const readCerts = () => tx.$queryRaw<
+        { id: string; sha1Thumbprint: string; notBefore: Date; notAfter: Date; source: string }[]
+      >`
+        SELECT "id"::text, "sha1Thumbprint", "notBefore", "notAfter", "source"::text
+        FROM "Certificate" WHERE "sha1Thumbprint" = ANY(${sha1s}::text[])`;
+      let certs = sha1s.length ? await readCerts() : [];
       const known = new Set(certs.map((c) => c.sha1Thumbprint));
       const fresh = [...facts.values()].filter((f) => !known.has(f.sha1Thumbprint));
       let discovered = 0;
@@ -277,12 +283,24 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
         discovered = inserted.length;
         certs = [...certs, ...inserted];
         // A concurrent scan added some meanwhile (skipped as duplicates): read those too.
-        if (inserted.length < fresh.length)
-          certs = await tx.certificate.findMany({ where: { sha1Thumbprint: { in: sha1s } }, select: certSelect });
+        if (inserted.length < fresh.length) certs = await readCerts();
       }
       const certBySha1 = new Map(certs.map((c) => [c.sha1Thumbprint, c]));
 
-      const existing = await tx.connector.findMany({ where: { tenantId: tenant.id } });
+      const existing = await tx.$queryRaw<
+        {
+          id: string;
+          appId: string;
+          displayName: string;
+          observedCredentials: Prisma.JsonValue;
+          observedAt: Date | null;
+          missingSince: Date | null;
+          currentCertificateId: string | null;
+        }[]
+      >`
+        SELECT "id"::text, "appId", "displayName", "observedCredentials", "observedAt", "missingSince",
+          "currentCertificateId"::text
+        FROM "Connector" WHERE "tenantId" = ${tenant.id}::uuid`;
       const existingByAppId = new Map(existing.map((c) => [c.appId, c]));
       const changes: ScanChange[] = [];
       const newConnectors: Prisma.ConnectorCreateManyInput[] = [];
@@ -362,11 +380,10 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
         await tx.connector.updateMany({ where: { id: { in: gone.map((c) => c.id) } }, data: { missingSince: now } });
         for (const c of gone) changes.push({ appId: c.appId, displayName: c.displayName, change: 'missing' });
       }
-      await tx.tenant.update({
-        where: { id: tenant.id },
-        data: { lastScanAt: now, lastScanError: null },
-        select: { id: true },
-      });
+      await tx.$executeRaw`
+        UPDATE "Tenant" SET "lastScanAt" = (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'), "lastScanError" = NULL,
+          "updatedAt" = (${new Date().toISOString()}::timestamptz AT TIME ZONE 'UTC')
+        WHERE "id" = ${tenant.id}::uuid`;
       const result: ScanSummary = {
         tenantId: tenant.id,
         connectors: seen.length,
