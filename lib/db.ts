@@ -74,8 +74,3 @@ export function isUniqueViolation(e: unknown, constraint?: string): boolean {
   if (!constraint) return true;
   return JSON.stringify(err.meta ?? {}).includes(constraint) || (err.message ?? '').includes(constraint);
 }
-
-/** True when a Prisma update or delete found no row to change (P2025). */
-export function isRecordNotFound(e: unknown): boolean {
-  return (e as { code?: string } | null)?.code === 'P2025';
-}

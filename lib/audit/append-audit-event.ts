@@ -45,6 +45,18 @@ export async function appendAuditEvents(
   now: Date = new Date(),
 ): Promise<{ staged: number }> {
   if (inputs.length === 0) return { staged: 0 };
+  const [row] = await tx.$queryRaw<
+    { staged: number }[]
+  >`SELECT audit_append(${auditEventsJson(actor, inputs, now)}::jsonb) AS staged`;
+  return { staged: row!.staged };
+}
+
+/**
+ * The argument of `audit_append(…::jsonb)`, for a statement that makes a change and stages its
+ * events at once: `WITH changed AS (UPDATE … RETURNING 1) SELECT audit_append(…) FROM changed` is
+ * one round trip and its own transaction (the events are chained when it commits, like any other).
+ */
+export function auditEventsJson(actor: Actor, inputs: AuditInput[], now: Date = new Date()): string {
   const events = inputs.map((input) => {
     // Round-trip through canonical JSON so what is hashed is exactly what jsonb will give back.
     const before = input.before === undefined ? null : (JSON.parse(canonicalJson(input.before)) as unknown);
@@ -65,10 +77,7 @@ export async function appendAuditEvents(
     // `at` goes as ISO 8601 (UTC, ms): the function stores it as the UTC timestamp Prisma writes.
     return { ...event, at: now.toISOString(), body: auditEventBody(event) };
   });
-  const [row] = await tx.$queryRaw<
-    { staged: number }[]
-  >`SELECT audit_append(${JSON.stringify(events)}::jsonb) AS staged`;
-  return { staged: row!.staged };
+  return JSON.stringify(events);
 }
 
 export async function appendAuditEvent(

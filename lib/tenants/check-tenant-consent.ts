@@ -7,7 +7,8 @@
  * detail and time; an audit event is written when the state or the granted roles change.
  */
 import { z } from 'zod';
-import { appendAuditEvent } from '@/lib/audit/append-audit-event';
+import { auditEventsJson } from '@/lib/audit/append-audit-event';
+import { Prisma } from '@/lib/db';
 import { isRekeyError, RekeyError } from '@/lib/errors';
 import { getOrganization } from '@/lib/graph/get-organization';
 import { OPTIONAL_NEEDS, REQUIRED_NEEDS, needLabel, permits, type PermissionNeed } from '@/lib/graph/permissions';
@@ -123,7 +124,7 @@ export async function checkTenantConsent(
     grantedRoles.join(' ') !== [...tenant.grantedRoles].sort().join(' ') ||
     signInLogState !== tenant.signInLogState;
   // The tenant's default domain is learnt once (never overwritten).
-  const write = (client: Pick<UseCaseContext['db'], '$executeRaw'>) => client.$executeRaw`
+  const update = Prisma.sql`
     UPDATE "Tenant" SET "consentState" = ${state}::"ConsentState", "consentDetail" = ${detail},
       "consentCheckedAt" = (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'),
       "grantedRoles" = ${grantedRoles}::text[],
@@ -132,14 +133,13 @@ export async function checkTenantConsent(
       "defaultDomain" = COALESCE("defaultDomain", ${orgDomain}),
       "updatedAt" = (${new Date().toISOString()}::timestamptz AT TIME ZONE 'UTC')
     WHERE "id" = ${tenant.id}::uuid`;
-  // Unchanged (a re-check): one statement. Changed: the row and its audit event together.
-  if (!changed) await write(ctx.db);
-  else
-    await ctx.db.$transaction(async (tx) => {
-      await write(tx);
-      await appendAuditEvent(
-        tx,
-        ctx.actor,
+  // Unchanged (a re-check): the row alone. Changed: the row and its audit event in one statement,
+  // so they commit together.
+  if (!changed) await ctx.db.$executeRaw(update);
+  else {
+    const events = auditEventsJson(
+      ctx.actor,
+      [
         {
           action: 'tenant.consent',
           targetType: 'tenant',
@@ -152,9 +152,12 @@ export async function checkTenantConsent(
           },
           after: { consentState: state, grantedRoles, signInLogState, detail },
         },
-        now,
-      );
-    });
+      ],
+      now,
+    );
+    await ctx.db
+      .$queryRaw`WITH written AS (${update} RETURNING 1) SELECT audit_append(${events}::jsonb) AS staged FROM written`;
+  }
   return {
     tenantId: tenant.id,
     state,

@@ -172,6 +172,9 @@ describe('checkTenantConsent', () => {
     expect(stored.tokenIssuedAt).toEqual(r.tokenIssuedAt);
     expect(r.tokenIssuedAt).toBeInstanceOf(Date);
     const auditBefore = await db.auditEvent.count({ where: { tenantId: row.id, action: 'tenant.consent' } });
+    // The change was audited with the row, and the chain still verifies.
+    expect(auditBefore).toBe(1);
+    await expect(verifyAuditChain(db)).resolves.toMatchObject({ ok: true });
     expect((await checkTenantConsent(ctx, { tenantId: row.id })).changed).toBe(false);
     expect(await db.auditEvent.count({ where: { tenantId: row.id, action: 'tenant.consent' } })).toBe(auditBefore);
   });
