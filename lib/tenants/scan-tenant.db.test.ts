@@ -69,7 +69,13 @@ describe('scanTenant', () => {
       spObjectId: mon.spObjectId,
       observedAt: now,
       missingSince: null,
+      credentialOn: 'application',
+      // First sight: its own (current) certificate is what Rekey expects.
+      expectedThumbprints: [sha1(b.der)],
     });
+    // Its timestamps are the real clock's, in UTC (a time-zone slip would be hours off).
+    for (const t of [monitor.createdAt, monitor.updatedAt, monitor.statusAt])
+      expect(Math.abs(t.getTime() - Date.now())).toBeLessThan(60_000);
     const observed = readObservedCredentials(monitor.observedCredentials);
     expect(observed.map((o) => o.thumbprint).sort()).toEqual([sha1(a.der), sha1(b.der)].sort());
     expect(observed.every((o) => o.on === 'application' && o.sha256)).toBe(true);

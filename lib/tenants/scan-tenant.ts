@@ -6,6 +6,7 @@
  * tenant) and Certificate rows (source 'discovered') for each certificate seen, so the inventory
  * knows them. One transaction with one `tenant.scan` audit event summarising the changes.
  */
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { certificateColumns, certificateFactsOfDer } from '@/lib/certs/certificate-facts';
@@ -59,6 +60,20 @@ export interface ScanSummary {
   changes: ScanChange[];
   /** Credentials whose key could not be parsed as a certificate (kept, without a Certificate row). */
   unparsable: number;
+}
+
+/** A connector seen for the first time, inserted with the others in one raw statement. */
+interface NewConnectorRow {
+  id: string;
+  connectorTypeId: string;
+  displayName: string;
+  appId: string;
+  appObjectId: string | null;
+  spObjectId: string | null;
+  credentialOn: 'application' | 'servicePrincipal';
+  observedCredentials: Prisma.InputJsonValue;
+  currentCertificateId: string | null;
+  expectedThumbprints: string[];
 }
 
 interface SeenApp {
@@ -303,7 +318,7 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
         FROM "Connector" WHERE "tenantId" = ${tenant.id}::uuid`;
       const existingByAppId = new Map(existing.map((c) => [c.appId, c]));
       const changes: ScanChange[] = [];
-      const newConnectors: Prisma.ConnectorCreateManyInput[] = [];
+      const newConnectors: NewConnectorRow[] = [];
       let created = 0;
       let updated = 0;
       for (const s of seen) {
@@ -331,7 +346,7 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
         const current = candidates[0]?.cert?.id ?? null;
         if (!prev) {
           newConnectors.push({
-            tenantId: tenant.id,
+            id: randomUUID(),
             connectorTypeId: s.connectorTypeId,
             displayName,
             appId: s.app.appId,
@@ -339,7 +354,6 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
             spObjectId: s.spObjectId,
             credentialOn: s.credentialOn,
             observedCredentials: observed,
-            observedAt: now,
             currentCertificateId: current,
             // First sight: the connection's own certificate is what Rekey expects; anything else
             // the tenant holds shows as drift until someone accepts or removes it.
@@ -372,8 +386,20 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
         });
         updated++;
       }
-      // New connectors in one statement (the fleet counts' triggers still see every row).
-      if (newConnectors.length) await tx.connector.createMany({ data: newConnectors });
+      // New connectors in one statement (the fleet counts' triggers still see every row), raw: see above.
+      if (newConnectors.length) {
+        const at = new Date().toISOString();
+        await tx.$executeRaw`
+          INSERT INTO "Connector" ("id", "tenantId", "connectorTypeId", "displayName", "appId", "appObjectId",
+            "spObjectId", "credentialOn", "observedCredentials", "observedAt", "currentCertificateId",
+            "expectedThumbprints", "statusAt", "createdAt", "updatedAt")
+          SELECT (r->>'id')::uuid, ${tenant.id}::uuid, (r->>'connectorTypeId')::uuid, r->>'displayName', r->>'appId',
+            r->>'appObjectId', r->>'spObjectId', r->>'credentialOn', r->'observedCredentials',
+            (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'), (r->>'currentCertificateId')::uuid,
+            ARRAY(SELECT jsonb_array_elements_text(r->'expectedThumbprints')),
+            (${at}::timestamptz AT TIME ZONE 'UTC'), (${at}::timestamptz AT TIME ZONE 'UTC'), (${at}::timestamptz AT TIME ZONE 'UTC')
+          FROM jsonb_array_elements(${JSON.stringify(newConnectors)}::jsonb) AS r`;
+      }
       const seenAppIds = new Set(seen.map((s) => s.app.appId));
       const gone = existing.filter((c) => !seenAppIds.has(c.appId) && !c.missingSince);
       if (gone.length) {
