@@ -3,11 +3,11 @@
  * Prisma 6 with the pg driver adapter (no native query engine: see docs/decisions/001).
  */
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '@/generated/prisma/client';
+import { Prisma, PrismaClient } from '@/generated/prisma/client';
 import { RekeyError } from '@/lib/errors';
 
 export type Db = PrismaClient;
-export { Prisma } from '@/generated/prisma/client';
+export { Prisma };
 
 // On globalThis so a Next development reload reuses the client (and its pool) instead of opening another.
 const globalForDb = globalThis as unknown as { __rekeyDb?: PrismaClient; __rekeyDbUrl?: string };
@@ -73,4 +73,12 @@ export function isUniqueViolation(e: unknown, constraint?: string): boolean {
   if (!isUnique) return false;
   if (!constraint) return true;
   return JSON.stringify(err.meta ?? {}).includes(constraint) || (err.message ?? '').includes(constraint);
+}
+
+/**
+ * A timestamp for raw SQL, stored as Prisma stores DateTime: UTC, to the millisecond, in a
+ * `timestamp(3)` column (null stays null). For hot paths that write with `$queryRaw`.
+ */
+export function utcTimestamp(d: Date | null): Prisma.Sql {
+  return Prisma.sql`(${d?.toISOString() ?? null}::timestamptz AT TIME ZONE 'UTC')`;
 }

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { appendAuditEvents, SYSTEM_ACTOR, type Actor, type AuditInput } from '@/lib/audit/append-audit-event';
-import { db, Prisma } from '@/lib/db';
+import { db, Prisma, utcTimestamp } from '@/lib/db';
 import {
   factsFromObserved,
   readObservedCredentials,
@@ -319,7 +319,6 @@ async function runOneStep(
     await db.$transaction(async (tx) => {
       // Raw statements for the two writes every step makes (a typed Prisma query costs several
       // times the CPU; this is the engine's hottest path). Timestamps are UTC, as Prisma writes them.
-      const utc = (d: Date | null) => (d ? d.toISOString() : null);
       const markStarted = result.effects.some((x) => x.type === 'mark_started');
       const markFinished = result.effects.some((x) => x.type === 'mark_finished');
       const detail = {
@@ -333,16 +332,16 @@ async function runOneStep(
         WITH moved AS (
           UPDATE "Rotation" SET
             "state" = ${result.state}::"RotationState", "step" = ${result.step}, "attempts" = ${result.attempts},
-            "nextAttemptAt" = (${utc(result.nextAttemptAt)}::timestamptz AT TIME ZONE 'UTC'),
+            "nextAttemptAt" = ${utcTimestamp(result.nextAttemptAt)},
             "errorCode" = ${result.error?.code ?? null}, "errorMessage" = ${result.error?.message ?? null},
             "facts" = ${JSON.stringify(facts)}::jsonb, "version" = "version" + 1,
-            "startedAt" = CASE WHEN ${markStarted} THEN (${utc(started)}::timestamptz AT TIME ZONE 'UTC') ELSE "startedAt" END,
-            "finishedAt" = CASE WHEN ${markFinished} THEN (${utc(now)}::timestamptz AT TIME ZONE 'UTC') ELSE "finishedAt" END
+            "startedAt" = CASE WHEN ${markStarted} THEN ${utcTimestamp(started)} ELSE "startedAt" END,
+            "finishedAt" = CASE WHEN ${markFinished} THEN ${utcTimestamp(now)} ELSE "finishedAt" END
           WHERE "id" = ${r.id}::uuid AND "version" = ${r.version}
           RETURNING "id"
         ), step AS (
           INSERT INTO "RotationStep" ("id", "rotationId", "step", "outcome", "message", "at", "durationMs", "detail")
-          SELECT ${randomUUID()}::uuid, "id", ${r.step}, ${outcome}, ${message}, (${utc(now)}::timestamptz AT TIME ZONE 'UTC'), ${durationMs}, ${JSON.stringify(detail)}::jsonb
+          SELECT ${randomUUID()}::uuid, "id", ${r.step}, ${outcome}, ${message}, ${utcTimestamp(now)}, ${durationMs}, ${JSON.stringify(detail)}::jsonb
           FROM moved WHERE NOT ${quietRecheck}
         )
         SELECT 1 AS "moved" FROM moved`;

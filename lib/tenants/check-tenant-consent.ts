@@ -8,12 +8,13 @@
  */
 import { z } from 'zod';
 import { auditEventsJson } from '@/lib/audit/append-audit-event';
-import { Prisma } from '@/lib/db';
-import { isRekeyError, RekeyError } from '@/lib/errors';
+import { Prisma, utcTimestamp } from '@/lib/db';
+import { isRekeyError } from '@/lib/errors';
 import { getOrganization } from '@/lib/graph/get-organization';
 import { OPTIONAL_NEEDS, REQUIRED_NEEDS, needLabel, permits, type PermissionNeed } from '@/lib/graph/permissions';
 import { tenantRefOf } from '@/lib/graph/graph-gateway';
 import { issuedAtOf, rolesOf } from '@/lib/graph/msal-options';
+import { tenantNotFound } from '@/lib/tenants/get-tenant';
 import { requireTenantAccess } from '@/lib/auth/tenant-access';
 import type { UseCaseContext } from '@/lib/use-case';
 
@@ -62,14 +63,14 @@ export async function checkTenantConsent(
   // any other process (workers compare the tenant's token generation before using theirs). The
   // tenant is read by that same statement. Raw SQL here and for the write below: a fleet's
   // onboarding runs this once per tenant, and a typed query of the wide Tenant row costs several
-  // times the CPU (bench/README.md). Timestamps are UTC, as Prisma writes them.
+  // times the CPU (bench/README.md). Timestamps are written as Prisma writes them (utcTimestamp).
   const [tenant] = await ctx.db.$queryRaw<TenantRow[]>`
     UPDATE "Tenant" SET "tokenGeneration" = "tokenGeneration" + 1,
-      "updatedAt" = (${new Date().toISOString()}::timestamptz AT TIME ZONE 'UTC')
+      "updatedAt" = ${utcTimestamp(new Date())}
     WHERE "id" = ${tenantId}::uuid
     RETURNING "id"::text, "entraTenantId", "displayName", "defaultDomain", "consentState"::text,
       "grantedRoles", "signInLogState"::text, "tokenGeneration"`;
-  if (!tenant) throw new RekeyError('NOT_FOUND', `No tenant with id ${tenantId}.`);
+  if (!tenant) throw tenantNotFound(tenantId);
   const { gateway } = ctx.graph(tenant.entraTenantId);
   const consentUrl = gateway.tokenProvider.consentUrl(tenant.entraTenantId);
   gateway.tokenProvider.forget(tenant.entraTenantId);
@@ -126,12 +127,12 @@ export async function checkTenantConsent(
   // The tenant's default domain is learnt once (never overwritten).
   const update = Prisma.sql`
     UPDATE "Tenant" SET "consentState" = ${state}::"ConsentState", "consentDetail" = ${detail},
-      "consentCheckedAt" = (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'),
+      "consentCheckedAt" = ${utcTimestamp(now)},
       "grantedRoles" = ${grantedRoles}::text[],
-      "tokenIssuedAt" = (${tokenIssuedAt?.toISOString() ?? null}::timestamptz AT TIME ZONE 'UTC'),
+      "tokenIssuedAt" = ${utcTimestamp(tokenIssuedAt)},
       "signInLogState" = ${signInLogState}::"SignInLogState",
       "defaultDomain" = COALESCE("defaultDomain", ${orgDomain}),
-      "updatedAt" = (${new Date().toISOString()}::timestamptz AT TIME ZONE 'UTC')
+      "updatedAt" = ${utcTimestamp(new Date())}
     WHERE "id" = ${tenant.id}::uuid`;
   // Unchanged (a re-check): the row alone. Changed: the row and its audit event in one statement,
   // so they commit together.

@@ -8,11 +8,13 @@ import type { UseCaseContext } from '@/lib/use-case';
 
 type ReadContext = Pick<UseCaseContext, 'db'>;
 
+export const tenantNotFound = (id: string) => new RekeyError('NOT_FOUND', `No tenant with id ${id}.`);
+
 /** A tenant by Rekey id; throws NOT_FOUND. */
 export async function getTenant(ctx: ReadContext, input: { tenantId: string }) {
   const { tenantId: id } = input;
   const t = /^[0-9a-f-]{36}$/i.test(id) ? await ctx.db.tenant.findUnique({ where: { id } }) : null;
-  if (!t) throw new RekeyError('NOT_FOUND', `No tenant with id ${id}.`);
+  if (!t) throw tenantNotFound(id);
   return t;
 }
 

@@ -10,8 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { certificateColumns, certificateFactsOfDer } from '@/lib/certs/certificate-facts';
-import type { Prisma } from '@/lib/db';
-import { isRekeyError, RekeyError } from '@/lib/errors';
+import { utcTimestamp, type Prisma } from '@/lib/db';
+import { isRekeyError } from '@/lib/errors';
 import {
   factsFromObserved,
   observedKey,
@@ -36,6 +36,7 @@ import {
 import { listConnectorCredentialsBatch } from '@/lib/graph/list-connector-credentials';
 import { listConnectorObjects } from '@/lib/graph/list-connector-objects';
 import { odataString } from '@/lib/graph/odata';
+import { tenantNotFound } from '@/lib/tenants/get-tenant';
 import { requireTenantAccess } from '@/lib/auth/tenant-access';
 import type { UseCaseContext } from '@/lib/use-case';
 
@@ -228,12 +229,12 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
   if (ctx.principal) await requireTenantAccess(ctx.principal, tenantId, 'operator');
   const { now } = ctx;
   // The reads and writes a fleet's onboarding makes for every tenant are raw SQL: a typed query
-  // costs several times the CPU (bench/README.md). Timestamps are UTC, as Prisma writes them.
+  // costs several times the CPU (bench/README.md). Timestamps are written as Prisma writes them (utcTimestamp).
   const [tenant] = await ctx.db.$queryRaw<
     { id: string; entraTenantId: string; displayName: string; tokenGeneration: number }[]
   >`
     SELECT "id"::text, "entraTenantId", "displayName", "tokenGeneration" FROM "Tenant" WHERE "id" = ${tenantId}::uuid`;
-  if (!tenant) throw new RekeyError('NOT_FOUND', `No tenant with id ${tenantId}.`);
+  if (!tenant) throw tenantNotFound(tenantId);
   const { gateway } = ctx.graph(tenant.entraTenantId);
   const ref = tenantRefOf(tenant);
   const types = await ctx.db.$queryRaw<{ id: string; appId: string | null; displayNamePattern: string | null }[]>`
@@ -388,16 +389,16 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
       }
       // New connectors in one statement (the fleet counts' triggers still see every row), raw: see above.
       if (newConnectors.length) {
-        const at = new Date().toISOString();
+        const at = new Date();
         await tx.$executeRaw`
           INSERT INTO "Connector" ("id", "tenantId", "connectorTypeId", "displayName", "appId", "appObjectId",
             "spObjectId", "credentialOn", "observedCredentials", "observedAt", "currentCertificateId",
             "expectedThumbprints", "statusAt", "createdAt", "updatedAt")
           SELECT (r->>'id')::uuid, ${tenant.id}::uuid, (r->>'connectorTypeId')::uuid, r->>'displayName', r->>'appId',
             r->>'appObjectId', r->>'spObjectId', r->>'credentialOn', r->'observedCredentials',
-            (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'), (r->>'currentCertificateId')::uuid,
+            ${utcTimestamp(now)}, (r->>'currentCertificateId')::uuid,
             ARRAY(SELECT jsonb_array_elements_text(r->'expectedThumbprints')),
-            (${at}::timestamptz AT TIME ZONE 'UTC'), (${at}::timestamptz AT TIME ZONE 'UTC'), (${at}::timestamptz AT TIME ZONE 'UTC')
+            ${utcTimestamp(at)}, ${utcTimestamp(at)}, ${utcTimestamp(at)}
           FROM jsonb_array_elements(${JSON.stringify(newConnectors)}::jsonb) AS r`;
       }
       const seenAppIds = new Set(seen.map((s) => s.app.appId));
@@ -407,8 +408,8 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
         for (const c of gone) changes.push({ appId: c.appId, displayName: c.displayName, change: 'missing' });
       }
       await tx.$executeRaw`
-        UPDATE "Tenant" SET "lastScanAt" = (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC'), "lastScanError" = NULL,
-          "updatedAt" = (${new Date().toISOString()}::timestamptz AT TIME ZONE 'UTC')
+        UPDATE "Tenant" SET "lastScanAt" = ${utcTimestamp(now)}, "lastScanError" = NULL,
+          "updatedAt" = ${utcTimestamp(new Date())}
         WHERE "id" = ${tenant.id}::uuid`;
       const result: ScanSummary = {
         tenantId: tenant.id,
