@@ -152,6 +152,9 @@ describe(`worker killed during delegated (customer-token) rotations (${CHAOS_SIZ
         .catch(() => undefined);
     }, 100);
 
+    // Each Graph and token request takes 100–150 ms, as over the Internet: 8 rotations then last
+    // long enough for every kill to land mid-way (without it they could all finish before the last).
+    gs.sim.faults.latency(100, 50);
     worker.start();
     const started = Date.now();
     const deadline = started + 600_000;
@@ -176,6 +179,7 @@ describe(`worker killed during delegated (customer-token) rotations (${CHAOS_SIZ
       ) {
         await sleep(Math.floor(random() * 1_200));
         const mid = await active();
+        if (mid === 0) break; // all finished during the wait: a kill now would interrupt nothing
         await worker.kill('SIGKILL');
         kills.push(`${((Date.now() - started) / 1000).toFixed(1)}s/${mid} active/${await stepsDone()} steps`);
         worker.start();
@@ -186,6 +190,7 @@ describe(`worker killed during delegated (customer-token) rotations (${CHAOS_SIZ
       }
     }
     const wallMs = Date.now() - started;
+    gs.sim.faults.clear();
     clearInterval(tokenSampler);
     const sampled = sampler.stop();
     await worker.kill('SIGTERM');
