@@ -15,10 +15,13 @@ import { isGuid } from '@/lib/text/guid';
 export type CampaignRow = Prisma.CampaignGetPayload<object>;
 
 export async function lockCampaign(tx: Prisma.TransactionClient, campaignId: string): Promise<CampaignRow> {
-  const locked = await tx.$queryRaw<
-    { id: string }[]
-  >`SELECT id FROM "Campaign" WHERE id = ${campaignId}::uuid FOR NO KEY UPDATE`;
-  const campaign = locked.length ? await tx.campaign.findUnique({ where: { id: campaignId } }) : null;
+  // The row as a typed query gives it, read with its lock in one raw statement (every campaign
+  // tick takes it: a typed query costs several times the CPU).
+  const [campaign] = await tx.$queryRaw<CampaignRow[]>`
+    SELECT "id"::text, "name", "state"::text, "mode"::text, "selection", "concurrency", "waves", "currentWave",
+           "deadline", "requiresApproval", "cutoverWaitHours", "approvedById"::text, "approvedAt",
+           "createdById"::text, "createdAt", "startedAt", "finishedAt"
+    FROM "Campaign" WHERE "id" = ${campaignId}::uuid FOR NO KEY UPDATE`;
   if (!campaign) throw new RekeyError('NOT_FOUND', `Campaign ${campaignId} not found.`);
   return campaign;
 }

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import type { Actor } from '@/lib/audit/append-audit-event';
+import { lockCampaign } from '@/lib/campaigns/campaign-access';
 import { createCampaign } from '@/lib/campaigns/create-campaign';
 import {
   campaignCreators,
@@ -85,5 +86,21 @@ describe('campaign page queries (ctx, input)', () => {
 
     expect(await getCampaignStartFacts(adminCtx, campaign.id)).toEqual({ mode: 'rotate', items: 2 });
     expect((await campaignCreators(adminCtx, [campaign.id])).get(campaign.id)).toBe(adminName);
+  });
+
+  it('locks a campaign and reads its row (one raw statement) exactly as a typed query gives it', async () => {
+    const { campaign } = await createCampaign(adminCtx, {
+      name: 'Queries lock',
+      selection: { kind: 'list', connectorIds: [alpha.connectors[0]!.id] },
+      regionCertificates: { EU: euCert.id },
+      waves: [{ size: null }],
+      deadline: '2027-01-31T17:00:00.000Z',
+    });
+    const typed = await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } });
+    expect(typed.deadline).toBeInstanceOf(Date);
+    expect(await db.$transaction((tx) => lockCampaign(tx, campaign.id))).toEqual(typed);
+    await expect(
+      db.$transaction((tx) => lockCampaign(tx, '00000000-0000-4000-8000-000000000000')),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -302,8 +302,10 @@ async function phaseB(
   for (let i = 0; i < a.claimed.length; i++) {
     const item = a.claimed[i]!;
     const now = deps.clock();
-    const state =
-      (await db.campaign.findUnique({ where: { id: campaignId }, select: { state: true } }))?.state ?? 'CANCELLED';
+    // Raw: read before every rotation the dispatcher starts (a typed query costs several times the CPU).
+    const [row] = await db.$queryRaw<{ state: string }[]>`
+      SELECT "state"::text FROM "Campaign" WHERE "id" = ${campaignId}::uuid`;
+    const state = row?.state ?? 'CANCELLED';
     if (state !== 'RUNNING') {
       await release(
         a.claimed.slice(i).map((x) => x.id),

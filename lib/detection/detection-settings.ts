@@ -29,7 +29,9 @@ export interface DetectionSettings {
 }
 
 export async function loadDetectionSettings(db: Db | Prisma.TransactionClient): Promise<DetectionSettings> {
-  const rows = await db.setting.findMany({ where: { key: { in: [VENDOR_CIDRS_KEY, STATUS_POLICY_KEY] } } });
+  // Raw: read by every reclassification (each finished rotation's), where a typed query's CPU shows.
+  const rows = await db.$queryRaw<{ key: string; value: unknown }[]>`
+    SELECT "key", "value" FROM "Setting" WHERE "key" IN (${VENDOR_CIDRS_KEY}, ${STATUS_POLICY_KEY})`;
   const get = (k: string) => rows.find((r) => r.key === k)?.value;
   const policy = StatusPolicySchema.safeParse(get(STATUS_POLICY_KEY) ?? {});
   if (!policy.success)

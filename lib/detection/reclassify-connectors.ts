@@ -103,18 +103,9 @@ interface Row {
 async function loadCertificates(tx: Db | Tx, ctx: Ctx, ids: string[]) {
   const missing = [...new Set(ids)].filter((id) => !ctx.certs.has(id));
   if (missing.length === 0) return;
-  const rows = await tx.certificate.findMany({
-    where: { id: { in: missing } },
-    select: {
-      id: true,
-      sha1Thumbprint: true,
-      sha256Thumbprint: true,
-      issuer: true,
-      serialNumber: true,
-      notBefore: true,
-      notAfter: true,
-    },
-  });
+  const rows = await tx.$queryRaw<(ConnectorCertificate & { id: string })[]>`
+    SELECT "id"::text, "sha1Thumbprint", "sha256Thumbprint", "issuer", "serialNumber", "notBefore", "notAfter"
+    FROM "Certificate" WHERE "id" = ANY(${missing}::uuid[])`;
   for (const r of rows) ctx.certs.set(r.id, r);
 }
 

@@ -21,12 +21,15 @@ export async function onInvitationRotationFinished(
 ): Promise<boolean> {
   const to = END[rotation.state];
   if (!to) return false;
-  const inv = await tx.invitation.findFirst({
-    where: {
-      OR: [{ rotationId: rotation.id }, { connectorId: rotation.connectorId, state: 'ROTATING', rotationId: null }],
-    },
-    select: { id: true, state: true, tenantId: true, customerUpn: true },
-  });
+  // Raw: every rotation's end asks, and almost every answer is "none" (a typed query costs
+  // several times the CPU).
+  const [inv] = await tx.$queryRaw<
+    { id: string; state: string; tenantId: string | null; customerUpn: string | null }[]
+  >`
+    SELECT "id"::text, "state"::text, "tenantId"::text, "customerUpn" FROM "Invitation"
+    WHERE "rotationId" = ${rotation.id}::uuid
+       OR ("connectorId" = ${rotation.connectorId}::uuid AND "state" = 'ROTATING' AND "rotationId" IS NULL)
+    LIMIT 1`;
   if (!inv) return false;
   const detail =
     to === 'FAILED' ? (rotation.errorMessage ?? `The rotation ended ${rotation.state.toLowerCase()}.`) : null;

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { appendAuditEvents, SYSTEM_ACTOR, type Actor, type AuditInput } from '@/lib/audit/append-audit-event';
-import { db, Prisma, utcTimestamp } from '@/lib/db';
+import { db, utcTimestamp } from '@/lib/db';
 import {
   factsFromObserved,
   readObservedCredentials,
@@ -368,27 +368,27 @@ async function runOneStep(
         // by the last scan stay on record (a rotation does not remove them; they stay drift).
         const otherKinds = after
           ? readObservedCredentials(
-              (await tx.connector.findUnique({ where: { id: r.connectorId }, select: { observedCredentials: true } }))
-                ?.observedCredentials,
+              (
+                await tx.$queryRaw<{ observedCredentials: unknown }[]>`
+                  SELECT "observedCredentials" FROM "Connector" WHERE "id" = ${r.connectorId}::uuid`
+              )[0]?.observedCredentials,
             ).filter((o) => o.kind)
           : [];
-        await tx.connector.update({
-          where: { id: r.connectorId },
-          data: {
-            currentCertificateId: r.toCertificateId,
-            expectedThumbprints: [r.toCertificate.sha1Thumbprint.toUpperCase()],
-            ...(after
-              ? {
-                  observedCredentials: toObservedCredentialsJson([
-                    ...[...after.app, ...after.sp].map(factsFromObserved),
-                    ...otherKinds,
-                  ]) as Prisma.InputJsonValue,
-                  observedAt: new Date(after.at),
-                  driftDetail: Prisma.DbNull,
-                }
-              : {}),
-          },
-        });
+        const observed = after
+          ? JSON.stringify(
+              toObservedCredentialsJson([...[...after.app, ...after.sp].map(factsFromObserved), ...otherKinds]),
+            )
+          : null;
+        // Raw, as the step's own writes above; with no verification read, the observed state stays.
+        await tx.$executeRaw`
+          UPDATE "Connector" SET
+            "currentCertificateId" = ${r.toCertificateId}::uuid,
+            "expectedThumbprints" = ARRAY[${r.toCertificate.sha1Thumbprint.toUpperCase()}]::text[],
+            "observedCredentials" = CASE WHEN ${observed !== null} THEN ${observed}::jsonb ELSE "observedCredentials" END,
+            "observedAt" = CASE WHEN ${observed !== null} THEN ${utcTimestamp(after ? new Date(after.at) : null)} ELSE "observedAt" END,
+            "driftDetail" = CASE WHEN ${observed !== null} THEN NULL ELSE "driftDetail" END,
+            "updatedAt" = ${utcTimestamp(new Date())}
+          WHERE "id" = ${r.connectorId}::uuid`;
         // Detection re-classifies from what the last verification read (in this transaction).
         await rotationEvents.publish(
           tx,

@@ -1,7 +1,7 @@
 /** Loads a rotation with what its steps need, and builds the step context from it. */
 import { tenantRefOf } from '@/lib/graph/graph-gateway';
 import { derToPem } from '@/lib/certs/certificate-facts';
-import { db, type Prisma } from '@/lib/db';
+import { db, Prisma } from '@/lib/db';
 import { keyCredentialFromPem, type NewKeyCredential } from '@/lib/graph/describe-key-credential';
 import { RequiredResourceAccessSchema } from '@/lib/graph/graph-types';
 import type { RotationDeps } from '@/lib/rotation/rotation-deps';
@@ -22,19 +22,114 @@ const certSelect = {
   subject: true,
 } as const;
 
+/**
+ * What a rotation's steps need, as a typed Prisma include would load it (the db test compares the
+ * two): the rotation row, its connector with the tenant and the connector type's required
+ * resource access, and both certificates (with their sealed keys).
+ */
 export const rotationInclude = {
-  connector: { include: { tenant: true, connectorType: true } },
+  connector: {
+    select: {
+      id: true,
+      tenantId: true,
+      displayName: true,
+      appId: true,
+      appObjectId: true,
+      spObjectId: true,
+      credentialOn: true,
+      tenant: { select: { id: true, entraTenantId: true, displayName: true, tokenGeneration: true } },
+      connectorType: { select: { requiredResourceAccess: true } },
+    },
+  },
   fromCertificate: { select: certSelect },
   toCertificate: { select: certSelect },
 } satisfies Prisma.RotationInclude;
 
 export type LoadedRotation = Prisma.RotationGetPayload<{ include: typeof rotationInclude }>;
 
+type RotationRow = Omit<LoadedRotation, keyof typeof rotationInclude>;
+type CertRow = LoadedRotation['toCertificate'];
+
+/** The rotation row's columns for raw SQL, typed as Prisma returns them (alias `r`). */
+export const ROTATION_COLUMNS = Prisma.sql`
+  r."id"::text, r."connectorId"::text, r."campaignId"::text, r."mode"::text, r."state"::text,
+  r."startStatus"::text, r."step", r."fromCertificateId"::text, r."toCertificateId"::text, r."attempts",
+  r."nextAttemptAt", r."errorCode", r."errorMessage", r."facts", r."actorId"::text, r."actorLabel",
+  r."stepActor", r."version", r."createdAt", r."startedAt", r."finishedAt"`;
+
+/** A certificate's columns (certSelect) under a prefix, from alias `a`. */
+function certColumns(a: 'fc' | 'tc') {
+  return Prisma.raw(
+    ['id', 'sha1Thumbprint', 'sha256Thumbprint', 'der', 'notBefore', 'notAfter', 'sealedPrivateKey', 'subject']
+      .map((c) => `${a}."${c}"${c === 'id' ? '::text' : ''} AS "${a}_${c}"`)
+      .join(', '),
+  );
+}
+
+function certOf(row: Record<string, unknown>, a: 'fc' | 'tc'): CertRow | null {
+  if (row[`${a}_id`] === null) return null;
+  return {
+    id: row[`${a}_id`] as string,
+    sha1Thumbprint: row[`${a}_sha1Thumbprint`] as string,
+    sha256Thumbprint: row[`${a}_sha256Thumbprint`] as string,
+    der: row[`${a}_der`] as CertRow['der'],
+    notBefore: row[`${a}_notBefore`] as Date,
+    notAfter: row[`${a}_notAfter`] as Date,
+    sealedPrivateKey: row[`${a}_sealedPrivateKey`] as string | null,
+    subject: row[`${a}_subject`] as string,
+  };
+}
+
+/**
+ * One raw statement instead of the six a typed include sends (rotation, connector, tenant,
+ * connector type, two certificates): it runs at the start of every run of steps, and a typed
+ * query costs several times the CPU of a raw one (bench/README.md, 2026-12-06).
+ */
 export async function loadRotation(
   rotationId: string,
   client: Prisma.TransactionClient = db,
 ): Promise<LoadedRotation | null> {
-  return client.rotation.findUnique({ where: { id: rotationId }, include: rotationInclude });
+  const rows = await client.$queryRaw<Record<string, unknown>[]>`
+    SELECT ${ROTATION_COLUMNS},
+           c."id"::text AS "c_id", c."tenantId"::text AS "c_tenantId", c."displayName" AS "c_displayName",
+           c."appId" AS "c_appId", c."appObjectId" AS "c_appObjectId", c."spObjectId" AS "c_spObjectId",
+           c."credentialOn" AS "c_credentialOn",
+           t."id"::text AS "t_id", t."entraTenantId"::text AS "t_entraTenantId", t."displayName" AS "t_displayName",
+           t."tokenGeneration" AS "t_tokenGeneration",
+           ct."requiredResourceAccess" AS "ct_requiredResourceAccess",
+           ${certColumns('fc')}, ${certColumns('tc')}
+    FROM "Rotation" r
+    JOIN "Connector" c ON c."id" = r."connectorId"
+    JOIN "Tenant" t ON t."id" = c."tenantId"
+    JOIN "ConnectorType" ct ON ct."id" = c."connectorTypeId"
+    JOIN "Certificate" tc ON tc."id" = r."toCertificateId"
+    LEFT JOIN "Certificate" fc ON fc."id" = r."fromCertificateId"
+    WHERE r."id" = ${rotationId}::uuid`;
+  const row = rows[0];
+  if (!row) return null;
+  const rotation = {} as Record<string, unknown>;
+  for (const [k, v] of Object.entries(row)) if (!/^(c|t|ct|fc|tc)_/.test(k)) rotation[k] = v;
+  return {
+    ...(rotation as RotationRow),
+    connector: {
+      id: row.c_id as string,
+      tenantId: row.c_tenantId as string,
+      displayName: row.c_displayName as string,
+      appId: row.c_appId as string,
+      appObjectId: row.c_appObjectId as string | null,
+      spObjectId: row.c_spObjectId as string | null,
+      credentialOn: row.c_credentialOn as string,
+      tenant: {
+        id: row.t_id as string,
+        entraTenantId: row.t_entraTenantId as string,
+        displayName: row.t_displayName as string,
+        tokenGeneration: row.t_tokenGeneration as number,
+      },
+      connectorType: { requiredResourceAccess: row.ct_requiredResourceAccess as Prisma.JsonValue },
+    },
+    fromCertificate: certOf(row, 'fc'),
+    toCertificate: certOf(row, 'tc')!,
+  };
 }
 
 export function machineStateOf(
@@ -51,7 +146,7 @@ export function machineStateOf(
   };
 }
 
-type Cert = LoadedRotation['toCertificate'];
+type Cert = CertRow;
 
 async function inHand(c: Cert, deps: Pick<RotationDeps, 'openKey'>): Promise<CertificateInHand> {
   const pem = derToPem(Buffer.from(c.der));
@@ -82,16 +177,10 @@ export async function reloadRotationRow(
   client: Prisma.TransactionClient = db,
 ): Promise<LoadedRotation | null> {
   const rows = await client.$queryRaw<RotationRow[]>`
-    SELECT "id"::text, "connectorId"::text, "campaignId"::text, "mode"::text, "state"::text,
-           "startStatus"::text, "step", "fromCertificateId"::text, "toCertificateId"::text, "attempts",
-           "nextAttemptAt", "errorCode", "errorMessage", "facts", "actorId"::text, "actorLabel",
-           "stepActor", "version", "createdAt", "startedAt", "finishedAt"
-    FROM "Rotation" WHERE "id" = ${prev.id}::uuid`;
+    SELECT ${ROTATION_COLUMNS} FROM "Rotation" r WHERE r."id" = ${prev.id}::uuid`;
   const row = rows[0];
   return row ? { ...prev, ...row } : null;
 }
-
-type RotationRow = Omit<LoadedRotation, keyof typeof rotationInclude>;
 
 /** Certificates opened for one run of steps (keys unsealed, PEMs parsed once, not once per step). */
 export type OpenedCertificates = Map<string, Promise<CertificateInHand & { credential: NewKeyCredential }>>;

@@ -101,6 +101,9 @@ describe('rotate key (make-before-break)', () => {
       toCertificateId: f.newCert.id,
     });
 
+    // A drift the last scan reported: cleared by what the rotation's last verification reads.
+    await db.connector.update({ where: { id: f.connector.id }, data: { driftDetail: { reason: 'unexpected key' } } });
+
     // One run takes every step (each committed on its own), reading the connection once per write.
     // (The job startRotation queued is taken away, so any job queued by the run would show.)
     await db.$executeRawUnsafe(
@@ -161,10 +164,14 @@ describe('rotate key (make-before-break)', () => {
     // The inventory now reflects what the tenant holds, and the connector is re-classified from it.
     expect(
       readObservedCredentials(connector.observedCredentials)
-        .filter((c) => c.on === 'application')
+        .filter((c) => c.on === 'application' && !c.kind)
         .map((c) => c.thumbprint),
     ).toEqual([f.sim.newSha1]);
     expect(connector.status).toBe('healthy');
+    // …as of the last verification read (stored in UTC, as Prisma stores it), the drift cleared.
+    expect(connector.observedAt?.toISOString()).toBe(facts.after?.at);
+    expect(connector.driftDetail).toBeNull();
+    expect(Math.abs(connector.updatedAt.getTime() - Date.now())).toBeLessThan(60_000);
     const audit = await db.auditEvent.findMany({ where: { targetId: rotation.id }, orderBy: { seq: 'asc' } });
     expect(audit.map((a) => a.action)).toEqual([
       'rotation.started',
@@ -200,6 +207,16 @@ describe('rotate key (make-before-break)', () => {
 
   it('adds with PATCH and says why when Rekey does not hold the old private key', async () => {
     const f = await rotationFixture(gs, { holdOldKey: false });
+    // What the last scan saw besides certificates: a client secret.
+    const secret = {
+      keyId: 'secret-1',
+      thumbprint: null,
+      displayName: 'ops',
+      on: 'application',
+      kind: 'secret',
+      hint: 'abc',
+    };
+    await db.connector.update({ where: { id: f.connector.id }, data: { observedCredentials: [secret] } });
     const rotation = await startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id });
     await runToEnd(rotation.id);
     const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
@@ -209,6 +226,17 @@ describe('rotate key (make-before-break)', () => {
     expect(facts.add?.reason).toMatch(/private key/);
     expect(facts.verifyOldGone).toMatchObject({ method: 'presence' });
     expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.newSha1]);
+    // The verification reads certificates only: the secret stays on record beside the new key.
+    const connector = await db.connector.findUniqueOrThrow({ where: { id: f.connector.id } });
+    expect(
+      readObservedCredentials(connector.observedCredentials).map((c) => [
+        c.kind ?? 'certificate',
+        c.thumbprint ?? c.hint,
+      ]),
+    ).toEqual([
+      ['certificate', f.sim.newSha1],
+      ['secret', 'abc'],
+    ]);
   });
 
   it('re-running add_new after a crash that wrote to the tenant but never committed adds nothing twice', async () => {

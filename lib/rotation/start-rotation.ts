@@ -9,7 +9,10 @@ import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { requireTenantAccess } from '@/lib/auth/tenant-access';
 import { certificateFactsFromDer } from '@/lib/certs/certificate-facts';
 import { requireValidCertificate } from '@/lib/certs/validate-for-entra';
-import { isUniqueViolation, type Prisma } from '@/lib/db';
+import { randomUUID } from 'node:crypto';
+import type { ConnectorStatus, Rotation } from '@/generated/prisma/client';
+import { isUniqueViolation, utcTimestamp, type Prisma } from '@/lib/db';
+import { ROTATION_COLUMNS } from '@/lib/rotation/load-rotation';
 import { RekeyError } from '@/lib/errors';
 import { ROTATION_ADVANCE_QUEUE, enqueueAdvance } from '@/lib/rotation/rotation-advance-queue';
 import { getCertificateByIdOrThumbprint } from '@/lib/rotation/find-certificate';
@@ -46,6 +49,21 @@ export const StartRotationSchema = z.object({
 });
 export type StartRotationInput = z.input<typeof StartRotationSchema>;
 
+/**
+ * A certificate's parsed facts by SHA-256 thumbprint (a campaign starts hundreds of rotations to
+ * the same certificate; the facts are a pure function of its DER). Bounded: the oldest goes first.
+ */
+const parsedFacts = new Map<string, ReturnType<typeof certificateFactsFromDer>>();
+function factsOf(cert: { sha256Thumbprint: string; der: Uint8Array }) {
+  let facts = parsedFacts.get(cert.sha256Thumbprint);
+  if (!facts) {
+    facts = certificateFactsFromDer(Buffer.from(cert.der));
+    if (parsedFacts.size >= 64) parsedFacts.delete(parsedFacts.keys().next().value!);
+    parsedFacts.set(cert.sha256Thumbprint, facts);
+  }
+  return facts;
+}
+
 async function describeActiveRotation(client: Prisma.TransactionClient, connectorId: string): Promise<string> {
   const active = await client.rotation.findFirst({
     where: { connectorId, state: { in: [...ACTIVE_STATES] } },
@@ -64,10 +82,19 @@ export async function startRotation(ctx: UseCaseContext, input: StartRotationInp
     throw new RekeyError('BAD_INPUT', 'Recreating the connection is a kind of re-establish: use mode "reestablish".');
 
   // load
-  const connector = await ctx.db.connector.findUnique({
-    where: { id: connectorId },
-    include: { tenant: true, currentCertificate: { select: { id: true, sha1Thumbprint: true } } },
-  });
+  const [connector] = await ctx.db.$queryRaw<
+    {
+      tenantId: string;
+      displayName: string;
+      status: ConnectorStatus;
+      currentCertificateId: string | null;
+      currentSha1: string | null;
+    }[]
+  >`
+    SELECT c."tenantId"::text, c."displayName", c."status"::text, c."currentCertificateId"::text,
+           cc."sha1Thumbprint" AS "currentSha1"
+    FROM "Connector" c LEFT JOIN "Certificate" cc ON cc."id" = c."currentCertificateId"
+    WHERE c."id" = ${connectorId}::uuid`;
   if (!connector) throw new RekeyError('NOT_FOUND', `Connector ${connectorId} not found.`);
   // authorize
   if (ctx.principal) await requireTenantAccess(ctx.principal, connector.tenantId, 'operator', ctx.db);
@@ -87,7 +114,7 @@ export async function startRotation(ctx: UseCaseContext, input: StartRotationInp
       `Certificate ${cert.sha1Thumbprint} is already the current certificate of ${connector.displayName}; choose a new one.`,
     );
   }
-  requireValidCertificate(certificateFactsFromDer(Buffer.from(cert.der)), { now: ctx.now });
+  requireValidCertificate(factsOf(cert), { now: ctx.now });
 
   const wait = parsed.data.cutoverWaitHours ?? null;
   if (wait !== null && mode !== 'rotate')
@@ -100,30 +127,25 @@ export async function startRotation(ctx: UseCaseContext, input: StartRotationInp
     plan: planFor(mode, recreate),
     recreateRequested: recreate,
     newSha1: cert.sha1Thumbprint.toUpperCase(),
-    oldSha1: connector.currentCertificate?.sha1Thumbprint.toUpperCase() ?? null,
+    oldSha1: connector.currentSha1?.toUpperCase() ?? null,
     ...(cutoverHours !== null ? { cutover: { hours: cutoverHours } } : {}),
   };
   try {
     const rotation = await ctx.db.$transaction(async (tx) => {
-      const created = await tx.rotation.create({
-        data: {
-          connectorId,
-          campaignId: campaignId ?? null,
-          mode,
-          state: 'PENDING',
-          step: 'preflight',
-          startStatus: connector.status,
-          fromCertificateId: connector.currentCertificateId,
-          toCertificateId: cert.id,
-          facts: facts as Prisma.InputJsonValue,
-          actorId: ctx.actor.id,
-          actorLabel: ctx.actor.label,
-          ...(parsed.data.delegated
-            ? { stepActor: { label: ctx.actor.label, clientIp: ctx.actor.clientIp ?? null } }
-            : {}),
-          createdAt: ctx.now,
-        },
-      });
+      // Raw (the columns as Prisma returns them): a campaign starts one rotation per connector.
+      const stepActor = parsed.data.delegated ? { label: ctx.actor.label, clientIp: ctx.actor.clientIp ?? null } : null;
+      const [created] = await tx.$queryRaw<Rotation[]>`
+        WITH r AS (
+          INSERT INTO "Rotation" ("id", "connectorId", "campaignId", "mode", "state", "step", "startStatus",
+            "fromCertificateId", "toCertificateId", "facts", "actorId", "actorLabel", "stepActor", "createdAt")
+          VALUES (${randomUUID()}::uuid, ${connectorId}::uuid, ${campaignId ?? null}::uuid, ${mode}::"RotationMode",
+            'PENDING', 'preflight', ${connector.status}::"ConnectorStatus", ${connector.currentCertificateId}::uuid,
+            ${cert.id}::uuid, ${JSON.stringify(facts)}::jsonb, ${ctx.actor.id}::uuid, ${ctx.actor.label},
+            ${stepActor === null ? null : JSON.stringify(stepActor)}::jsonb, ${utcTimestamp(ctx.now)})
+          RETURNING *
+        )
+        SELECT ${ROTATION_COLUMNS} FROM r`;
+      if (!created) throw new RekeyError('INTERNAL', 'The rotation was not inserted.');
       // The checks above read the connector outside this transaction; a rotation that finished
       // meanwhile may already have moved it to this certificate (two overlapping campaigns would
       // then rotate it twice). Re-read it AFTER the insert: had that rotation still been finishing,
