@@ -258,6 +258,34 @@ describe('rotate key (make-before-break)', () => {
     expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.newSha1]);
   });
 
+  it('discards a step whose rotation changed while it ran: no step row, no audit event, the row as the other writer left it', async () => {
+    const f = await rotationFixture(gs);
+    const rotation = await startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id });
+    // Another writer moves the rotation while preflight reads the tenant (the step's one commit
+    // — a single statement on this path — must see the version it started from is gone).
+    const base = deps.graph;
+    const graph = new Proxy(base, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof v !== 'function') return v;
+        return async (...args: unknown[]) => {
+          await db.$executeRaw`UPDATE "Rotation" SET "version" = "version" + 1 WHERE "id" = ${rotation.id}::uuid`;
+          return (v as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const out = await advanceRotation(rotation.id, { ...deps, graph }, ONE_STEP);
+    expect(out).toMatchObject({ kind: 'stale' });
+    const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
+    expect(r).toMatchObject({ state: 'PENDING', step: 'preflight', attempts: 0, startedAt: null });
+    expect(r.version).toBeGreaterThan(rotation.version);
+    expect(await steps(rotation.id)).toEqual([]);
+    const audit = await db.auditEvent.findMany({ where: { targetId: rotation.id } });
+    expect(audit.map((a) => a.action)).toEqual(['rotation.started']);
+    // Run again, it goes on from what is stored.
+    expect(plan(await runToEnd(rotation.id))).toContain('verify_old_gone');
+  });
+
   it('rolls back when the new credential cannot be verified: removes the new key, keeps the old one, and says so', async () => {
     const f = await rotationFixture(gs, { wrongNewKey: true });
     const rotation = await startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id });
