@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { requireTenantAccess } from '@/lib/auth/tenant-access';
-import { certificateFactsFromDer } from '@/lib/certs/certificate-facts';
+import { certificateFactsOfDer } from '@/lib/certs/certificate-facts';
 import { requireValidCertificate } from '@/lib/certs/validate-for-entra';
 import { randomUUID } from 'node:crypto';
 import type { ConnectorStatus, Rotation } from '@/generated/prisma/client';
@@ -48,21 +48,6 @@ export const StartRotationSchema = z.object({
   cutoverWaitHours: z.number().int().min(1).max(MAX_CUTOVER_WAIT_HOURS).nullable().optional(),
 });
 export type StartRotationInput = z.input<typeof StartRotationSchema>;
-
-/**
- * A certificate's parsed facts by SHA-256 thumbprint (a campaign starts hundreds of rotations to
- * the same certificate; the facts are a pure function of its DER). Bounded: the oldest goes first.
- */
-const parsedFacts = new Map<string, ReturnType<typeof certificateFactsFromDer>>();
-function factsOf(cert: { sha256Thumbprint: string; der: Uint8Array }) {
-  let facts = parsedFacts.get(cert.sha256Thumbprint);
-  if (!facts) {
-    facts = certificateFactsFromDer(Buffer.from(cert.der));
-    if (parsedFacts.size >= 64) parsedFacts.delete(parsedFacts.keys().next().value!);
-    parsedFacts.set(cert.sha256Thumbprint, facts);
-  }
-  return facts;
-}
 
 async function describeActiveRotation(client: Prisma.TransactionClient, connectorId: string): Promise<string> {
   const active = await client.rotation.findFirst({
@@ -114,7 +99,8 @@ export async function startRotation(ctx: UseCaseContext, input: StartRotationInp
       `Certificate ${cert.sha1Thumbprint} is already the current certificate of ${connector.displayName}; choose a new one.`,
     );
   }
-  requireValidCertificate(factsOf(cert), { now: ctx.now });
+  // Remembered per DER: a campaign starts hundreds of rotations to the same certificate.
+  requireValidCertificate(certificateFactsOfDer(Buffer.from(cert.der)), { now: ctx.now });
 
   const wait = parsed.data.cutoverWaitHours ?? null;
   if (wait !== null && mode !== 'rotate')

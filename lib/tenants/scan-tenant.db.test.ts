@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { certificateFactsFromDer } from '@/lib/certs/certificate-facts';
 import { db } from '@/lib/db';
+import { verifyAuditChain } from '@/lib/audit/verify-audit-chain';
 import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
 import { seedDefaults } from '@/lib/seed/seed-defaults';
 import { buildCert } from '@/lib/testing/certs';
@@ -85,6 +87,26 @@ describe('scanTenant', () => {
     const cert = await db.certificate.findUniqueOrThrow({ where: { sha1Thumbprint: sha1(a.der) } });
     expect(cert).toMatchObject({ source: 'discovered', subject: 'CN=vendor-a', keyType: 'RSA' });
     expect(Buffer.compare(Buffer.from(cert.der), a.der)).toBe(0);
+    // Every column as parsed from the DER (times in UTC to the millisecond), no key, no region.
+    const parsed = certificateFactsFromDer(a.der);
+    expect(cert).toMatchObject({
+      sha1Thumbprint: parsed.sha1Thumbprint,
+      sha256Thumbprint: parsed.sha256Thumbprint,
+      serialNumber: parsed.serialNumber,
+      issuer: parsed.issuer,
+      notBefore: parsed.notBefore,
+      notAfter: parsed.notAfter,
+      keySize: parsed.keySize ?? null,
+      curve: parsed.curve ?? null,
+      signatureAlgorithm: parsed.signatureAlgorithm,
+      region: null,
+      label: null,
+    });
+    expect(
+      (await db.certificate.findUniqueOrThrow({ where: { id: cert.id }, select: { sealedPrivateKey: true } }))
+        .sealedPrivateKey,
+    ).toBeNull();
+    expect(Math.abs(cert.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
     const tenantRow = await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } });
     expect(tenantRow).toMatchObject({ lastScanAt: now, lastScanError: null });
 
@@ -123,6 +145,8 @@ describe('scanTenant', () => {
     });
     expect(audits).toHaveLength(2);
     expect(audits[1]!.after).toMatchObject({ ok: true, missing: 1 });
+    // Staged by the scan's last statement and chained at its commit: the chain verifies.
+    await expect(verifyAuditChain(db)).resolves.toMatchObject({ ok: true });
   });
 
   it('tenants scanned at once that share the vendor certificate link one inventory row, each with its key', async () => {

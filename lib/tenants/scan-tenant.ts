@@ -8,9 +8,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { appendAuditEvent } from '@/lib/audit/append-audit-event';
-import { certificateColumns, certificateFactsOfDer } from '@/lib/certs/certificate-facts';
-import { utcTimestamp, type Prisma } from '@/lib/db';
+import { appendAuditEvent, auditEventsJson } from '@/lib/audit/append-audit-event';
+import { certificateFactsOfDer } from '@/lib/certs/certificate-facts';
+import { Prisma, utcTimestamp } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
 import {
   factsFromObserved,
@@ -280,7 +280,6 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
   const summary = await ctx.db.$transaction(
     async (tx) => {
       const sha1s = [...facts.keys()];
-      const certSelect = { id: true, sha1Thumbprint: true, notBefore: true, notAfter: true, source: true } as const;
       const readCerts = () => tx.$queryRaw<
         { id: string; sha1Thumbprint: string; notBefore: Date; notAfter: Date; source: string }[]
       >`
@@ -291,11 +290,33 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
       const fresh = [...facts.values()].filter((f) => !known.has(f.sha1Thumbprint));
       let discovered = 0;
       if (fresh.length) {
-        const inserted = await tx.certificate.createManyAndReturn({
-          skipDuplicates: true,
-          data: fresh.map((f) => ({ ...certificateColumns(f), source: 'discovered' as const })),
-          select: certSelect,
-        });
+        // Raw (see above), skipping a certificate a concurrent scan inserted first (either thumbprint).
+        const at = new Date();
+        const rows = fresh.map((f) => ({
+          id: randomUUID(),
+          sha1Thumbprint: f.sha1Thumbprint,
+          sha256Thumbprint: f.sha256Thumbprint,
+          serialNumber: f.serialNumber,
+          subject: f.subject,
+          issuer: f.issuer,
+          notBefore: f.notBefore.toISOString(),
+          notAfter: f.notAfter.toISOString(),
+          keyType: f.keyType,
+          keySize: f.keySize ?? null,
+          curve: f.curve ?? null,
+          signatureAlgorithm: f.signatureAlgorithm,
+          der: f.derBase64,
+        }));
+        const inserted = await tx.$queryRaw<typeof certs>`
+          INSERT INTO "Certificate" ("id", "sha1Thumbprint", "sha256Thumbprint", "serialNumber", "subject", "issuer",
+            "notBefore", "notAfter", "keyType", "keySize", "curve", "signatureAlgorithm", "der", "source", "createdAt")
+          SELECT (r->>'id')::uuid, r->>'sha1Thumbprint', r->>'sha256Thumbprint', r->>'serialNumber', r->>'subject',
+            r->>'issuer', ((r->>'notBefore')::timestamptz AT TIME ZONE 'UTC'),
+            ((r->>'notAfter')::timestamptz AT TIME ZONE 'UTC'), r->>'keyType', (r->>'keySize')::int, r->>'curve',
+            r->>'signatureAlgorithm', decode(r->>'der', 'base64'), 'discovered', ${utcTimestamp(at)}
+          FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) AS r
+          ON CONFLICT DO NOTHING
+          RETURNING "id"::text, "sha1Thumbprint", "notBefore", "notAfter", "source"::text`;
         discovered = inserted.length;
         certs = [...certs, ...inserted];
         // A concurrent scan added some meanwhile (skipped as duplicates): read those too.
@@ -387,30 +408,12 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
         });
         updated++;
       }
-      // New connectors in one statement (the fleet counts' triggers still see every row), raw: see above.
-      if (newConnectors.length) {
-        const at = new Date();
-        await tx.$executeRaw`
-          INSERT INTO "Connector" ("id", "tenantId", "connectorTypeId", "displayName", "appId", "appObjectId",
-            "spObjectId", "credentialOn", "observedCredentials", "observedAt", "currentCertificateId",
-            "expectedThumbprints", "statusAt", "createdAt", "updatedAt")
-          SELECT (r->>'id')::uuid, ${tenant.id}::uuid, (r->>'connectorTypeId')::uuid, r->>'displayName', r->>'appId',
-            r->>'appObjectId', r->>'spObjectId', r->>'credentialOn', r->'observedCredentials',
-            ${utcTimestamp(now)}, (r->>'currentCertificateId')::uuid,
-            ARRAY(SELECT jsonb_array_elements_text(r->'expectedThumbprints')),
-            ${utcTimestamp(at)}, ${utcTimestamp(at)}, ${utcTimestamp(at)}
-          FROM jsonb_array_elements(${JSON.stringify(newConnectors)}::jsonb) AS r`;
-      }
       const seenAppIds = new Set(seen.map((s) => s.app.appId));
       const gone = existing.filter((c) => !seenAppIds.has(c.appId) && !c.missingSince);
       if (gone.length) {
         await tx.connector.updateMany({ where: { id: { in: gone.map((c) => c.id) } }, data: { missingSince: now } });
         for (const c of gone) changes.push({ appId: c.appId, displayName: c.displayName, change: 'missing' });
       }
-      await tx.$executeRaw`
-        UPDATE "Tenant" SET "lastScanAt" = ${utcTimestamp(now)}, "lastScanError" = NULL,
-          "updatedAt" = ${utcTimestamp(new Date())}
-        WHERE "id" = ${tenant.id}::uuid`;
       const result: ScanSummary = {
         tenantId: tenant.id,
         connectors: seen.length,
@@ -423,18 +426,42 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
         changes,
         unparsable,
       };
-      await appendAuditEvent(
-        tx,
+      // The scan's writes and its audit event in one statement (raw: see above): the new connectors
+      // (the fleet counts' triggers still see every row), the tenant's scan time, the event.
+      const at = new Date();
+      const insertConnectors = newConnectors.length
+        ? Prisma.sql`inserted AS (
+            INSERT INTO "Connector" ("id", "tenantId", "connectorTypeId", "displayName", "appId", "appObjectId",
+              "spObjectId", "credentialOn", "observedCredentials", "observedAt", "currentCertificateId",
+              "expectedThumbprints", "statusAt", "createdAt", "updatedAt")
+            SELECT (r->>'id')::uuid, ${tenant.id}::uuid, (r->>'connectorTypeId')::uuid, r->>'displayName', r->>'appId',
+              r->>'appObjectId', r->>'spObjectId', r->>'credentialOn', r->'observedCredentials',
+              ${utcTimestamp(now)}, (r->>'currentCertificateId')::uuid,
+              ARRAY(SELECT jsonb_array_elements_text(r->'expectedThumbprints')),
+              ${utcTimestamp(at)}, ${utcTimestamp(at)}, ${utcTimestamp(at)}
+            FROM jsonb_array_elements(${JSON.stringify(newConnectors)}::jsonb) AS r
+          ),`
+        : Prisma.empty;
+      const audit = auditEventsJson(
         ctx.actor,
-        {
-          action: 'tenant.scan',
-          targetType: 'tenant',
-          targetId: tenant.id,
-          tenantId: tenant.id,
-          after: { ok: true, ...result },
-        },
+        [
+          {
+            action: 'tenant.scan',
+            targetType: 'tenant',
+            targetId: tenant.id,
+            tenantId: tenant.id,
+            after: { ok: true, ...result },
+          },
+        ],
         now,
       );
+      await tx.$queryRaw`
+        WITH ${insertConnectors} scanned AS (
+          UPDATE "Tenant" SET "lastScanAt" = ${utcTimestamp(now)}, "lastScanError" = NULL, "updatedAt" = ${utcTimestamp(at)}
+          WHERE "id" = ${tenant.id}::uuid
+          RETURNING "id"
+        )
+        SELECT audit_append(${audit}::jsonb) AS "staged" FROM scanned`;
       return result;
     },
     { timeout: 60_000, maxWait: 10_000 },
