@@ -383,7 +383,6 @@ async function runOneStep(
   const alone =
     !quietRecheck &&
     !success?.connection &&
-    result.state !== 'SUCCEEDED' &&
     !isTerminal(result.state) &&
     result.state !== 'NEEDS_ATTENTION' &&
     (goOn || !result.effects.some((x) => x.type === 'enqueue_advance'));

@@ -4,12 +4,12 @@
  * partial unique index (one active rotation per connector) refuses a second start, also when two
  * arrive at the same moment; the loser gets a CONFLICT that names the running rotation.
  */
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { requireTenantAccess } from '@/lib/auth/tenant-access';
 import { certificateFactsOfDer } from '@/lib/certs/certificate-facts';
 import { requireValidCertificate } from '@/lib/certs/validate-for-entra';
-import { randomUUID } from 'node:crypto';
 import type { ConnectorStatus, Rotation } from '@/generated/prisma/client';
 import { isUniqueViolation, utcTimestamp, type Prisma } from '@/lib/db';
 import { ROTATION_COLUMNS } from '@/lib/rotation/load-rotation';
