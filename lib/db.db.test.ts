@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { db, isUniqueViolation } from '@/lib/db';
+import { db, directQuery, isUniqueViolation, Prisma, utcTimestamp } from '@/lib/db';
 
 async function makeConnector() {
   const tenant = await db.tenant.create({
@@ -96,5 +96,37 @@ describe('secrets in query results', () => {
       select: { sealedPrivateKey: true },
     });
     expect(explicit.sealedPrivateKey).toBe('rkv1.sealed');
+  });
+});
+
+describe('directQuery (the hot path outside Prisma, ADR 038)', () => {
+  it('gives the rows $queryRaw gives, in any process time zone', async () => {
+    const at = new Date('2026-12-06T05:55:00.123Z');
+    const query = Prisma.sql`
+      SELECT ${at}::timestamp AS "ts", ${at}::timestamptz AS "tstz", ${utcTimestamp(at)} AS "utc",
+             '\\x0102ff'::bytea AS "bytes", 9007199254740993::int8 AS "big", '{"a": [1, null]}'::jsonb AS "json",
+             NULL::text AS "none", ARRAY['x', 'y']::text[] AS "list", true AS "yes", 42 AS "n", ${'AB'} AS "text"`;
+    const tz = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      const [direct] = await directQuery<Record<string, unknown>>(query);
+      const [viaPrisma] = await db.$queryRaw<Record<string, unknown>[]>(query);
+      expect(direct).toEqual(viaPrisma);
+      expect(direct).toMatchObject({ ts: at, tstz: at, utc: at, big: 9007199254740993n, json: { a: [1, null] } });
+      expect(direct!.bytes).toBeInstanceOf(Uint8Array);
+      expect([...(direct!.bytes as Uint8Array)]).toEqual([1, 2, 255]);
+    } finally {
+      if (tz === undefined) delete process.env.TZ;
+      else process.env.TZ = tz;
+    }
+  });
+
+  it('fails as PostgreSQL says, with its SQLSTATE, and a unique violation is recognised', async () => {
+    const { tenant } = await makeConnector();
+    await expect(
+      directQuery(Prisma.sql`INSERT INTO "Tenant" ("id", "entraTenantId", "displayName", "updatedAt")
+        VALUES (gen_random_uuid(), ${tenant.entraTenantId}::uuid, 'Again', now())`),
+    ).rejects.toSatisfy((e: unknown) => isUniqueViolation(e));
+    await expect(directQuery(Prisma.sql`SELECT nope FROM "Tenant"`)).rejects.toMatchObject({ code: '42703' });
   });
 });

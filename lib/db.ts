@@ -3,6 +3,7 @@
  * Prisma 6 with the pg driver adapter (no native query engine: see docs/decisions/001).
  */
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { Prisma, PrismaClient } from '@/generated/prisma/client';
 import { RekeyError } from '@/lib/errors';
 
@@ -10,7 +11,7 @@ export type Db = PrismaClient;
 export { Prisma };
 
 // On globalThis so a Next development reload reuses the client (and its pool) instead of opening another.
-const globalForDb = globalThis as unknown as { __rekeyDb?: PrismaClient; __rekeyDbUrl?: string };
+const globalForDb = globalThis as unknown as { __rekeyDb?: PrismaClient; __rekeyDbUrl?: string; __rekeyPool?: pg.Pool };
 
 /**
  * Sealed private keys are left out of every query result unless a query asks for them by name
@@ -21,11 +22,13 @@ const OMIT_SECRETS = {
   certificateRequest: { sealedPrivateKey: true },
 } as const;
 
-function create(url: string): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: url, max: Number(process.env.REKEY_DB_POOL ?? 10) });
+function create(url: string): { client: PrismaClient; pool: pg.Pool } {
+  // One pool for Prisma and for the hot path's direct statements (directQuery): no extra connections.
+  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.REKEY_DB_POOL ?? 10) });
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   // Typed as the plain client so transaction clients and `db` stay interchangeable; the omission
   // is enforced at run time (and tested in lib/db.db.test.ts).
-  return new PrismaClient({ adapter, omit: OMIT_SECRETS }) as unknown as PrismaClient;
+  return { client: new PrismaClient({ adapter, omit: OMIT_SECRETS }) as unknown as PrismaClient, pool };
 }
 
 /** The client for DATABASE_URL (created on first use, so tests and scripts can set the URL first). */
@@ -38,7 +41,9 @@ export function getDb(): PrismaClient {
     );
   }
   if (!globalForDb.__rekeyDb || globalForDb.__rekeyDbUrl !== url) {
-    globalForDb.__rekeyDb = create(url);
+    const { client, pool } = create(url);
+    globalForDb.__rekeyDb = client;
+    globalForDb.__rekeyPool = pool;
     globalForDb.__rekeyDbUrl = url;
   }
   return globalForDb.__rekeyDb;
@@ -54,7 +59,11 @@ export const db: PrismaClient = new Proxy({} as PrismaClient, {
 });
 
 export async function disconnectDb(): Promise<void> {
+  const pool = globalForDb.__rekeyPool;
   await globalForDb.__rekeyDb?.$disconnect();
+  // A client that never ran a query never connected its adapter (which ends the pool on disconnect).
+  if (pool && !pool.ended) await pool.end().catch(() => undefined);
+  globalForDb.__rekeyPool = undefined;
   globalForDb.__rekeyDb = undefined;
   globalForDb.__rekeyDbUrl = undefined;
 }
@@ -68,6 +77,7 @@ export function isUniqueViolation(e: unknown, constraint?: string): boolean {
   };
   const isUnique =
     err?.code === 'P2002' ||
+    err?.code === '23505' ||
     err?.meta?.driverAdapterError?.cause?.originalCode === '23505' ||
     /23505|Unique constraint/.test(err?.message ?? '');
   if (!isUnique) return false;
@@ -81,4 +91,51 @@ export function isUniqueViolation(e: unknown, constraint?: string): boolean {
  */
 export function utcTimestamp(d: Date | null): Prisma.Sql {
   return Prisma.sql`(${d?.toISOString() ?? null}::timestamptz AT TIME ZONE 'UTC')`;
+}
+
+/** PostgreSQL's text output of the types whose JS value Prisma gives differently from `pg`'s default. */
+const DIRECT_PARSERS: Record<number, (v: string) => unknown> = {
+  // timestamp (without time zone): Prisma stores and reads UTC (pg's default reads local time).
+  1114: (v) => new Date(`${v.replace(' ', 'T')}Z`),
+  // bytea: Prisma gives a Uint8Array (pg a Buffer).
+  17: (v) => {
+    const b = pg.types.getTypeParser(17, 'text')(v) as Buffer;
+    return new Uint8Array(b.buffer, b.byteOffset, b.length);
+  },
+  // int8: Prisma gives a bigint (pg a string).
+  20: (v) => BigInt(v),
+};
+const directTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    (format ?? 'text') === 'text' && DIRECT_PARSERS[oid]
+      ? DIRECT_PARSERS[oid]
+      : pg.types.getTypeParser(oid, format ?? 'text')) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+/** A parameter as Prisma sends it: a Date as ISO 8601 UTC (pg would send local time). */
+function directValue(v: unknown): unknown {
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === 'bigint') return v.toString();
+  return v;
+}
+
+/**
+ * Runs one raw statement on Prisma's own pool, outside any transaction, without Prisma's
+ * per-request work (every request, raw ones included, is compiled to a plan in WebAssembly: ~0.3 ms
+ * of CPU, several times the statement's own cost — bench/README.md, ADR 038). Rows come back as
+ * `$queryRaw` gives them (UTC timestamps, Uint8Array bytes, bigint, parsed JSON); the db tests of
+ * the callers compare the two. For the hot path only (the rotation engine's loads and one-statement
+ * steps, onboarding's per-tenant statements); everything else keeps Prisma.
+ */
+export async function directQuery<T>(query: Prisma.Sql): Promise<T[]> {
+  getDb();
+  const pool = globalForDb.__rekeyPool!;
+  // A failure comes back as pg's error (its `code` is PostgreSQL's SQLSTATE: isUniqueViolation knows it).
+  const result = await pool.query({ text: query.text, values: query.values.map(directValue), types: directTypes });
+  return result.rows as T[];
+}
+
+/** `$queryRaw` on a transaction; directQuery when `client` is the shared client itself. */
+export function queryRows<T>(client: Prisma.TransactionClient, query: Prisma.Sql): Promise<T[]> {
+  return client === db || client === globalForDb.__rekeyDb ? directQuery<T>(query) : client.$queryRaw<T[]>(query);
 }

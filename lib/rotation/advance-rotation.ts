@@ -17,7 +17,7 @@ import {
   type Actor,
   type AuditInput,
 } from '@/lib/audit/append-audit-event';
-import { db, Prisma, utcTimestamp } from '@/lib/db';
+import { db, directQuery, Prisma, utcTimestamp } from '@/lib/db';
 import {
   factsFromObserved,
   readObservedCredentials,
@@ -388,9 +388,9 @@ async function runOneStep(
     (goOn || !result.effects.some((x) => x.type === 'enqueue_advance'));
   try {
     if (alone) {
-      const moved = await db.$queryRaw<unknown[]>`
+      const moved = await directQuery(Prisma.sql`
         WITH ${movedSql}
-        SELECT audit_append(${auditEventsJson(actor, audit, now)}::jsonb) AS "staged" FROM moved`;
+        SELECT audit_append(${auditEventsJson(actor, audit, now)}::jsonb) AS "staged" FROM moved`);
       if (moved.length !== 1) throw new RekeyError('CONFLICT', 'The rotation changed while its step ran.');
     } else
       await db.$transaction(async (tx) => {

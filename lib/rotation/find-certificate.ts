@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { normalizeThumbprint } from '@/lib/certs/certificate-facts';
-import type { Db, Prisma } from '@/lib/db';
+import { Prisma, queryRows, type Db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 
 const certificateSelect = {
@@ -27,9 +27,12 @@ export async function findCertificateByIdOrThumbprint(
   if (z.uuid().safeParse(idOrThumbprint).success) {
     // Raw (the same columns as certificateSelect): every rotation a campaign starts reads its
     // certificate by id, and a typed query costs several times the CPU.
-    const rows = await client.$queryRaw<InventoryCertificate[]>`
+    const rows = await queryRows<InventoryCertificate>(
+      client,
+      Prisma.sql`
       SELECT "id"::text, "sha1Thumbprint", "sha256Thumbprint", "subject", "notBefore", "notAfter", "der", "sealedPrivateKey"
-      FROM "Certificate" WHERE "id" = ${idOrThumbprint}::uuid`;
+      FROM "Certificate" WHERE "id" = ${idOrThumbprint}::uuid`,
+    );
     return rows[0] ?? null;
   }
   if (/[^0-9a-f:\s-]/i.test(idOrThumbprint.trim())) return null;

@@ -1,7 +1,7 @@
 /** Loads a rotation with what its steps need, and builds the step context from it. */
 import { tenantRefOf } from '@/lib/graph/graph-gateway';
 import { derToPem } from '@/lib/certs/certificate-facts';
-import { db, Prisma } from '@/lib/db';
+import { db, Prisma, queryRows } from '@/lib/db';
 import { keyCredentialFromPem, type NewKeyCredential } from '@/lib/graph/describe-key-credential';
 import { RequiredResourceAccessSchema } from '@/lib/graph/graph-types';
 import type { RotationDeps } from '@/lib/rotation/rotation-deps';
@@ -89,7 +89,9 @@ export async function loadRotation(
   rotationId: string,
   client: Prisma.TransactionClient = db,
 ): Promise<LoadedRotation | null> {
-  const rows = await client.$queryRaw<Record<string, unknown>[]>`
+  const rows = await queryRows<Record<string, unknown>>(
+    client,
+    Prisma.sql`
     SELECT ${ROTATION_COLUMNS},
            c."id"::text AS "c_id", c."tenantId"::text AS "c_tenantId", c."displayName" AS "c_displayName",
            c."appId" AS "c_appId", c."appObjectId" AS "c_appObjectId", c."spObjectId" AS "c_spObjectId",
@@ -104,7 +106,8 @@ export async function loadRotation(
     JOIN "ConnectorType" ct ON ct."id" = c."connectorTypeId"
     JOIN "Certificate" tc ON tc."id" = r."toCertificateId"
     LEFT JOIN "Certificate" fc ON fc."id" = r."fromCertificateId"
-    WHERE r."id" = ${rotationId}::uuid`;
+    WHERE r."id" = ${rotationId}::uuid`,
+  );
   const row = rows[0];
   if (!row) return null;
   const rotation = {} as Record<string, unknown>;
@@ -176,8 +179,10 @@ export async function reloadRotationRow(
   prev: LoadedRotation,
   client: Prisma.TransactionClient = db,
 ): Promise<LoadedRotation | null> {
-  const rows = await client.$queryRaw<RotationRow[]>`
-    SELECT ${ROTATION_COLUMNS} FROM "Rotation" r WHERE r."id" = ${prev.id}::uuid`;
+  const rows = await queryRows<RotationRow>(
+    client,
+    Prisma.sql`SELECT ${ROTATION_COLUMNS} FROM "Rotation" r WHERE r."id" = ${prev.id}::uuid`,
+  );
   const row = rows[0];
   return row ? { ...prev, ...row } : null;
 }

@@ -11,7 +11,7 @@ import { requireTenantAccess } from '@/lib/auth/tenant-access';
 import { certificateFactsOfDer } from '@/lib/certs/certificate-facts';
 import { requireValidCertificate } from '@/lib/certs/validate-for-entra';
 import type { ConnectorStatus, Rotation } from '@/generated/prisma/client';
-import { isUniqueViolation, utcTimestamp, type Prisma } from '@/lib/db';
+import { isUniqueViolation, Prisma, queryRows, utcTimestamp } from '@/lib/db';
 import { ROTATION_COLUMNS } from '@/lib/rotation/load-rotation';
 import { RekeyError } from '@/lib/errors';
 import { ROTATION_ADVANCE_QUEUE, enqueueAdvance } from '@/lib/rotation/rotation-advance-queue';
@@ -67,19 +67,20 @@ export async function startRotation(ctx: UseCaseContext, input: StartRotationInp
     throw new RekeyError('BAD_INPUT', 'Recreating the connection is a kind of re-establish: use mode "reestablish".');
 
   // load
-  const [connector] = await ctx.db.$queryRaw<
-    {
-      tenantId: string;
-      displayName: string;
-      status: ConnectorStatus;
-      currentCertificateId: string | null;
-      currentSha1: string | null;
-    }[]
-  >`
+  const [connector] = await queryRows<{
+    tenantId: string;
+    displayName: string;
+    status: ConnectorStatus;
+    currentCertificateId: string | null;
+    currentSha1: string | null;
+  }>(
+    ctx.db,
+    Prisma.sql`
     SELECT c."tenantId"::text, c."displayName", c."status"::text, c."currentCertificateId"::text,
            cc."sha1Thumbprint" AS "currentSha1"
     FROM "Connector" c LEFT JOIN "Certificate" cc ON cc."id" = c."currentCertificateId"
-    WHERE c."id" = ${connectorId}::uuid`;
+    WHERE c."id" = ${connectorId}::uuid`,
+  );
   if (!connector) throw new RekeyError('NOT_FOUND', `Connector ${connectorId} not found.`);
   // authorize
   if (ctx.principal) await requireTenantAccess(ctx.principal, connector.tenantId, 'operator', ctx.db);

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { auditEventsJson } from '@/lib/audit/append-audit-event';
-import { Prisma, utcTimestamp } from '@/lib/db';
+import { Prisma, queryRows, utcTimestamp } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
 import { getOrganization } from '@/lib/graph/get-organization';
 import { OPTIONAL_NEEDS, REQUIRED_NEEDS, needLabel, permits, type PermissionNeed } from '@/lib/graph/permissions';
@@ -64,12 +64,16 @@ export async function checkTenantConsent(
   // tenant is read by that same statement. Raw SQL here and for the write below: a fleet's
   // onboarding runs this once per tenant, and a typed query of the wide Tenant row costs several
   // times the CPU (bench/README.md). Timestamps are written as Prisma writes them (utcTimestamp).
-  const [tenant] = await ctx.db.$queryRaw<TenantRow[]>`
+  // (queryRows: on the shared client, without Prisma's per-request work — ADR 038.)
+  const [tenant] = await queryRows<TenantRow>(
+    ctx.db,
+    Prisma.sql`
     UPDATE "Tenant" SET "tokenGeneration" = "tokenGeneration" + 1,
       "updatedAt" = ${utcTimestamp(new Date())}
     WHERE "id" = ${tenantId}::uuid
     RETURNING "id"::text, "entraTenantId", "displayName", "defaultDomain", "consentState"::text,
-      "grantedRoles", "signInLogState"::text, "tokenGeneration"`;
+      "grantedRoles", "signInLogState"::text, "tokenGeneration"`,
+  );
   if (!tenant) throw tenantNotFound(tenantId);
   const { gateway } = ctx.graph(tenant.entraTenantId);
   const consentUrl = gateway.tokenProvider.consentUrl(tenant.entraTenantId);
@@ -136,7 +140,7 @@ export async function checkTenantConsent(
     WHERE "id" = ${tenant.id}::uuid`;
   // Unchanged (a re-check): the row alone. Changed: the row and its audit event in one statement,
   // so they commit together.
-  if (!changed) await ctx.db.$executeRaw(update);
+  if (!changed) await queryRows(ctx.db, update);
   else {
     const events = auditEventsJson(
       ctx.actor,
@@ -156,8 +160,10 @@ export async function checkTenantConsent(
       ],
       now,
     );
-    await ctx.db
-      .$queryRaw`WITH written AS (${update} RETURNING 1) SELECT audit_append(${events}::jsonb) AS staged FROM written`;
+    await queryRows(
+      ctx.db,
+      Prisma.sql`WITH written AS (${update} RETURNING 1) SELECT audit_append(${events}::jsonb) AS staged FROM written`,
+    );
   }
   return {
     tenantId: tenant.id,

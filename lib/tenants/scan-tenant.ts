@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { appendAuditEvent, auditEventsJson } from '@/lib/audit/append-audit-event';
 import { certificateFactsOfDer } from '@/lib/certs/certificate-facts';
-import { Prisma, utcTimestamp } from '@/lib/db';
+import { Prisma, queryRows, utcTimestamp } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
 import {
   factsFromObserved,
@@ -230,15 +230,19 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
   const { now } = ctx;
   // The reads and writes a fleet's onboarding makes for every tenant are raw SQL: a typed query
   // costs several times the CPU (bench/README.md). Timestamps are written as Prisma writes them (utcTimestamp).
-  const [tenant] = await ctx.db.$queryRaw<
-    { id: string; entraTenantId: string; displayName: string; tokenGeneration: number }[]
-  >`
-    SELECT "id"::text, "entraTenantId", "displayName", "tokenGeneration" FROM "Tenant" WHERE "id" = ${tenantId}::uuid`;
+  // (queryRows: on the shared client, without Prisma's per-request work — ADR 038.)
+  const [tenant] = await queryRows<{ id: string; entraTenantId: string; displayName: string; tokenGeneration: number }>(
+    ctx.db,
+    Prisma.sql`
+    SELECT "id"::text, "entraTenantId", "displayName", "tokenGeneration" FROM "Tenant" WHERE "id" = ${tenantId}::uuid`,
+  );
   if (!tenant) throw tenantNotFound(tenantId);
   const { gateway } = ctx.graph(tenant.entraTenantId);
   const ref = tenantRefOf(tenant);
-  const types = await ctx.db.$queryRaw<{ id: string; appId: string | null; displayNamePattern: string | null }[]>`
-    SELECT "id"::text, "appId", "displayNamePattern" FROM "ConnectorType" ORDER BY "name" ASC`;
+  const types = await queryRows<{ id: string; appId: string | null; displayNamePattern: string | null }>(
+    ctx.db,
+    Prisma.sql`SELECT "id"::text, "appId", "displayNamePattern" FROM "ConnectorType" ORDER BY "name" ASC`,
+  );
 
   let seen: SeenApp[];
   try {
