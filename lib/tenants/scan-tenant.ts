@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { appendAuditEvent, auditEventsJson } from '@/lib/audit/append-audit-event';
-import { certificateFactsOfDer } from '@/lib/certs/certificate-facts';
+import { certificateColumns, certificateFactsOfDer } from '@/lib/certs/certificate-facts';
 import { Prisma, queryRows, utcTimestamp } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
 import {
@@ -296,21 +296,8 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
       if (fresh.length) {
         // Raw (see above), skipping a certificate a concurrent scan inserted first (either thumbprint).
         const at = new Date();
-        const rows = fresh.map((f) => ({
-          id: randomUUID(),
-          sha1Thumbprint: f.sha1Thumbprint,
-          sha256Thumbprint: f.sha256Thumbprint,
-          serialNumber: f.serialNumber,
-          subject: f.subject,
-          issuer: f.issuer,
-          notBefore: f.notBefore.toISOString(),
-          notAfter: f.notAfter.toISOString(),
-          keyType: f.keyType,
-          keySize: f.keySize ?? null,
-          curve: f.curve ?? null,
-          signatureAlgorithm: f.signatureAlgorithm,
-          der: f.derBase64,
-        }));
+        // The row's columns from the one builder (as JSON: dates as ISO 8601, the DER as base64).
+        const rows = fresh.map((f) => ({ ...certificateColumns(f), der: f.derBase64, id: randomUUID() }));
         const inserted = await tx.$queryRaw<typeof certs>`
           INSERT INTO "Certificate" ("id", "sha1Thumbprint", "sha256Thumbprint", "serialNumber", "subject", "issuer",
             "notBefore", "notAfter", "keyType", "keySize", "curve", "signatureAlgorithm", "der", "source", "createdAt")
