@@ -168,20 +168,25 @@ describe(`worker killed during delegated (customer-token) rotations (${CHAOS_SIZ
       });
     const stepsDone = () =>
       db.rotationStep.count({ where: { rotation: { connectorId: { in: fleet.map((c) => c.connectorId) } } } });
-    // Kill only while rotations are mid-way (some steps done, some rotations still running), after a
-    // further random 0–1.2 s, so kills land inside Graph calls made with the customers' tokens.
+    // Kill only while rotations are mid-way: after the worker (re)started has made progress since the
+    // last kill, and within a further random 0–150 ms (about one Graph call), so each kill lands inside
+    // Graph calls made with the customers' tokens. A rotation's steps come in bursts (its writes, then
+    // a wait for replication, then its checks, under a second in all for the fleet), so a longer random
+    // wait could let the last burst finish before the last kill.
+    let stepsAtKill = 0;
     while (Date.now() < deadline && (await active()) > 0) {
       const steps = await stepsDone();
       if (
         kills.length < SIZE.kills &&
-        steps > kills.length * 3 &&
+        steps > stepsAtKill &&
         worker.log.includes(`worker running (pid ${worker.child?.pid})`)
       ) {
-        await sleep(Math.floor(random() * 1_200));
+        await sleep(Math.floor(random() * 150));
         const mid = await active();
         if (mid === 0) break; // all finished during the wait: a kill now would interrupt nothing
         await worker.kill('SIGKILL');
-        kills.push(`${((Date.now() - started) / 1000).toFixed(1)}s/${mid} active/${await stepsDone()} steps`);
+        stepsAtKill = await stepsDone();
+        kills.push(`${((Date.now() - started) / 1000).toFixed(1)}s/${mid} active/${stepsAtKill} steps`);
         worker.start();
       } else {
         await sleep(100);
