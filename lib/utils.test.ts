@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPercent, shareOf } from '@/lib/utils';
+import { formatDate, formatDateTime, formatPercent, formatShortDate, shareOf } from '@/lib/utils';
 
 describe('formatPercent (the one percentage formatter: a ratio 0–1 in)', () => {
   it.each([
@@ -35,5 +35,36 @@ describe('shareOf', () => {
     expect(shareOf(3, 4)).toBe(0.75);
     expect(shareOf(5, 4)).toBe(1);
     expect(shareOf(1, 0)).toBe(0);
+  });
+});
+
+describe('date formatters (built once, same text as toLocaleDateString)', () => {
+  const dates = [
+    new Date('2026-03-04T14:05:09Z'),
+    new Date('2026-12-31T23:59:59.999Z'),
+    new Date('2027-01-01T00:00:00Z'),
+    new Date(0),
+  ];
+  it.each(dates)('%s reads the same as a formatter built for the call', (d) => {
+    expect(formatDate(d)).toBe(
+      d.toLocaleDateString('en-US', { year: 'numeric', month: 'short', day: 'numeric', timeZone: 'UTC' }),
+    );
+    expect(formatShortDate(d.toISOString())).toBe(
+      d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' }),
+    );
+    expect(formatDateTime(d.getTime())).toBe(
+      `${d.toLocaleString('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'UTC' })} UTC`,
+    );
+  });
+
+  it('formats in UTC whatever the time of day', () => {
+    expect(formatDate('2026-03-04T23:30:00-05:00')).toBe('Mar 5, 2026');
+    expect(formatDateTime('2026-03-04T14:05:00Z')).toBe('Mar 4, 2026, 14:05 UTC');
+  });
+
+  it('an invalid date reads "Invalid Date" instead of throwing', () => {
+    expect(formatDate('not a date')).toBe('Invalid Date');
+    expect(formatShortDate(Number.NaN)).toBe('Invalid Date');
+    expect(formatDateTime(new Date(Number.NaN))).toBe('Invalid Date UTC');
   });
 });

@@ -43,4 +43,5 @@ export function toTime(x: Date | string | number): number {
   return x instanceof Date ? x.getTime() : typeof x === 'number' ? x : new Date(x).getTime();
 }
 
-export const defaultFormat = (n: number) => new Intl.NumberFormat('en-US').format(n);
+const numberFormat = new Intl.NumberFormat('en-US');
+export const defaultFormat = (n: number) => numberFormat.format(n);
