@@ -16,7 +16,7 @@
  */
 import { NextResponse, type NextRequest } from 'next/server';
 import { defaultPublicUrl, env } from '@/lib/env';
-import { SESSION_COOKIE_PLAIN, SESSION_COOKIE_SECURE } from '@/lib/auth/session';
+import { SESSION_COOKIE_PLAIN, SESSION_COOKIE_SECURE } from '@/lib/auth/session-cookie-names';
 import { checkSameOrigin, expectedOrigin, isValidRequestId, safeReturnTo } from '@/lib/http/request-context';
 import { newNonce, securityHeaders } from '@/lib/http/security-headers';
 

@@ -9,7 +9,13 @@ import type { IdTokenClaims } from '@/lib/auth/id-token';
 import { grantRole, listAssignableScopes, listUsers, revokeRole, setUserDisabled } from '@/lib/auth/manage-users';
 import { createUseCaseContext } from '@/lib/use-case-defaults';
 import { parseAdminList, signInUser, type SignInPolicy } from '@/lib/auth/provision-user';
-import { createSession, DEFAULT_SESSION_POLICY, readSession, SESSION_COOKIE_PLAIN } from '@/lib/auth/session';
+import {
+  createSession,
+  DEFAULT_SESSION_POLICY,
+  loadPrincipal,
+  readSession,
+  SESSION_COOKIE_PLAIN,
+} from '@/lib/auth/session';
 import { requireTenantAccess } from '@/lib/auth/tenant-access';
 import { RekeyError } from '@/lib/errors';
 import type { RequestContext } from '@/lib/http/request-context';
@@ -101,6 +107,47 @@ describe('sessions', () => {
         principal: { userId: user.id, roles: [{ role: 'viewer', allTenants: true, tenantIds: [], groups: [] }] },
       },
     });
+  });
+
+  it('reads every grant as the typed query does: roles in creation order, tenants and groups sorted', async () => {
+    const user = await db.user.create({ data: { email: `g${crypto.randomUUID()}@x.test`, name: 'Grants' } });
+    const t = (ms: number) => new Date(T0.getTime() - ms);
+    await db.roleAssignment.create({
+      data: {
+        userId: user.id,
+        role: 'operator',
+        allTenants: false,
+        groups: ['west', 'east'],
+        createdAt: t(3000),
+        tenants: { create: [{ tenantId: tenantB.id }, { tenantId: tenantA.id }] },
+      },
+    });
+    await db.roleAssignment.create({ data: { userId: user.id, role: 'viewer', createdAt: t(2000) } });
+    await db.roleAssignment.create({
+      data: { userId: user.id, role: 'admin', allTenants: false, groups: ['north'], createdAt: t(1000) },
+    });
+    const s = await createSession(db, key, { userId: user.id, now: T0, policy });
+    const r = await readSession(db, key, s.cookieValue, at(1000));
+    const typed = await loadPrincipal(db, user.id);
+    expect(r.ok && r.session.principal).toEqual(typed);
+    expect(typed!.roles).toEqual([
+      {
+        role: 'operator',
+        allTenants: false,
+        tenantIds: [tenantA.id, tenantB.id].sort(),
+        groups: ['east', 'west'],
+      },
+      { role: 'viewer', allTenants: true, tenantIds: [], groups: [] },
+      { role: 'admin', allTenants: false, tenantIds: [], groups: ['north'] },
+    ]);
+    expect(r.ok && r.session.expiresAt).toEqual(s.expiresAt);
+  });
+
+  it('reads a user without any role as a principal without roles', async () => {
+    const user = await db.user.create({ data: { email: `n${crypto.randomUUID()}@x.test`, name: 'None' } });
+    const s = await createSession(db, key, { userId: user.id, now: T0, policy });
+    const r = await readSession(db, key, s.cookieValue, at(1000));
+    expect(r).toMatchObject({ ok: true, session: { principal: { userId: user.id, name: 'None', roles: [] } } });
   });
 
   it('stores only the SHA-256 of the token', async () => {

@@ -7,7 +7,8 @@
  *   at most once a minute per session, so reads stay cheap.
  * Disabled users and users without the session row are signed out.
  */
-import type { Db, Prisma } from '@/lib/db';
+import { Prisma, queryRows, type Db } from '@/lib/db';
+import { SESSION_COOKIE_PLAIN, SESSION_COOKIE_SECURE } from '@/lib/auth/session-cookie-names';
 import { newSessionToken, openCookie, sealCookie, sessionIdFor } from '@/lib/auth/cookie-crypto';
 import { isRole, type Principal } from '@/lib/auth/principal';
 
@@ -35,8 +36,7 @@ export function sessionPolicyFrom(e: {
   };
 }
 
-export const SESSION_COOKIE_SECURE = '__Host-rekey_session';
-export const SESSION_COOKIE_PLAIN = 'rekey_session';
+export { SESSION_COOKIE_PLAIN, SESSION_COOKIE_SECURE };
 
 export function sessionCookieName(secure: boolean): string {
   return secure ? SESSION_COOKIE_SECURE : SESSION_COOKIE_PLAIN;
@@ -82,21 +82,28 @@ const principalInclude = {
   roles: { include: { tenants: { select: { tenantId: true } } }, orderBy: { createdAt: 'asc' } },
 } as const satisfies Prisma.UserInclude;
 
-type UserWithRoles = Prisma.UserGetPayload<{ include: typeof principalInclude }>;
+/** A user with its role assignments, as `principalInclude` reads it (or readSession's one statement). */
+type UserWithRoles = Pick<Prisma.UserGetPayload<{ include: typeof principalInclude }>, 'id' | 'email' | 'name'> & {
+  roles: { role: string; allTenants: boolean; groups: string[]; tenants: { tenantId: string }[] }[];
+};
 
 export function toPrincipal(user: UserWithRoles): Principal {
   return {
     userId: user.id,
     email: user.email,
     name: user.name,
-    roles: user.roles
-      .filter((r) => isRole(r.role))
-      .map((r) => ({
-        role: r.role,
-        allTenants: r.allTenants,
-        tenantIds: r.tenants.map((t) => t.tenantId).sort(),
-        groups: [...r.groups].sort(),
-      })),
+    roles: user.roles.flatMap((r) =>
+      isRole(r.role)
+        ? [
+            {
+              role: r.role,
+              allTenants: r.allTenants,
+              tenantIds: r.tenants.map((t) => t.tenantId).sort(),
+              groups: [...r.groups].sort(),
+            },
+          ]
+        : [],
+    ),
   };
 }
 
@@ -159,10 +166,7 @@ export async function readSession(
   const token = openCookie(key, 'session', cookieValue);
   if (!token) return { ok: false, reason: 'invalid' };
   const sessionId = sessionIdFor(token);
-  const row = await db.session.findUnique({
-    where: { id: sessionId },
-    include: { user: { include: principalInclude } },
-  });
+  const row = await loadSessionRow(db, sessionId);
   if (!row) return { ok: false, reason: 'invalid' };
   const now = opts.now.getTime();
   if (row.expiresAt.getTime() <= now) {
@@ -173,14 +177,57 @@ export async function readSession(
     await db.session.deleteMany({ where: { id: sessionId } });
     return { ok: false, reason: 'idle' };
   }
-  if (row.user.disabled) {
+  if (row.disabled) {
     await db.session.deleteMany({ where: { userId: row.userId } });
     return { ok: false, reason: 'disabled' };
   }
   if (opts.touch !== false && now - row.lastSeenAt.getTime() >= opts.policy.touchEveryMs) {
     await db.session.updateMany({ where: { id: sessionId }, data: { lastSeenAt: opts.now } });
   }
-  return { ok: true, session: { principal: toPrincipal(row.user), sessionId, expiresAt: row.expiresAt } };
+  return {
+    ok: true,
+    session: {
+      principal: toPrincipal({
+        id: row.userId,
+        email: row.email,
+        name: row.name,
+        roles: row.roles.map((r) => ({ ...r, tenants: r.tenantIds.map((tenantId) => ({ tenantId })) })),
+      }),
+      sessionId,
+      expiresAt: row.expiresAt,
+    },
+  };
+}
+
+interface SessionRow {
+  userId: string;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  email: string;
+  name: string;
+  disabled: boolean;
+  roles: { role: string; allTenants: boolean; groups: string[]; tenantIds: string[] }[];
+}
+
+/**
+ * The session with its user and role assignments in one statement (every page and action reads
+ * it: Prisma's `include` sent four and compiled each request in WebAssembly, ADR 038). Roles in
+ * `principalInclude`'s order (creation, then id for ties); toPrincipal sorts their tenants and groups.
+ */
+async function loadSessionRow(db: Db, sessionId: string): Promise<SessionRow | undefined> {
+  const [row] = await queryRows<SessionRow>(
+    db,
+    Prisma.sql`
+      SELECT s."userId", s."lastSeenAt", s."expiresAt", u.email, u.name, u.disabled,
+             coalesce((SELECT json_agg(json_build_object(
+                                'role', r.role, 'allTenants', r."allTenants", 'groups', r.groups,
+                                'tenantIds', ARRAY(SELECT st."tenantId"::text FROM "ScopeTenant" st WHERE st."assignmentId" = r.id))
+                              ORDER BY r."createdAt", r.id)
+                       FROM "RoleAssignment" r WHERE r."userId" = u.id), '[]'::json) AS roles
+      FROM "Session" s JOIN "User" u ON u.id = s."userId"
+      WHERE s.id = ${sessionId}`,
+  );
+  return row;
 }
 
 /** Deletes the session behind a cookie value (no-op for unknown or tampered values). */
