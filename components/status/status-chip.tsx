@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { cn } from '@/components/ui/cn';
-import { Icon, type IconName } from '@/components/ui/icon';
+import type { IconName } from '@/components/ui/icon';
 import { TONE_CLASSES, type Tone } from '@/components/ui/tone';
 
 export type ConnectorStatus = 'compromised' | 'expired' | 'expiring' | 'stale' | 'drift' | 'targeted' | 'healthy';
@@ -125,21 +125,24 @@ export type StatusChipProps = {
   className?: string;
 };
 
-/** Colour + icon + text, so the status never depends on colour alone. The description is the title. */
+/**
+ * Colour + icon + text, so the status never depends on colour alone. The description is the title.
+ * One element: the icon is the chip's `::before`, masked by its `ci-<icon>` class (app/globals.css).
+ */
 export function StatusChip({ status, kind, size = 'md', children, className }: StatusChipProps) {
   const meta = statusMeta(status, kind);
   return (
     <span
       title={meta.description || undefined}
       className={cn(
-        'inline-flex items-center gap-1 rounded-full border font-medium whitespace-nowrap',
-        size === 'sm' ? 'h-5 px-1.5 text-[11px]' : 'h-6 px-2 text-xs',
+        'chip',
+        size === 'sm' && 'chip-sm',
         TONE_CLASSES[meta.tone],
+        `ci-${meta.icon}`,
         status === 'compromised' && 'border-danger',
         className,
       )}
     >
-      <Icon name={meta.icon} size={size === 'sm' ? 11 : 12} strokeWidth={2} />
       {children ?? meta.label}
     </span>
   );

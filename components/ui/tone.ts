@@ -1,16 +1,17 @@
 /** Semantic tones shared by Badge, Alert and chips. Colour is never the only signal: pair with text/icon. */
 export type Tone = 'neutral' | 'accent' | 'info' | 'success' | 'warning' | 'caution' | 'danger' | 'violet' | 'fuchsia';
 
+/** One class per tone (app/globals.css): background, text and border colour. */
 export const TONE_CLASSES: Record<Tone, string> = {
-  neutral: 'bg-surface-2 text-fg-muted border-border',
-  accent: 'bg-accent-bg text-accent border-accent-border',
-  info: 'bg-info-bg text-info border-info-border',
-  success: 'bg-success-bg text-success border-success-border',
-  warning: 'bg-warning-bg text-warning border-warning-border',
-  caution: 'bg-caution-bg text-caution border-caution-border',
-  danger: 'bg-danger-bg text-danger border-danger-border',
-  violet: 'bg-violet-bg text-violet border-violet-border',
-  fuchsia: 'bg-fuchsia-bg text-fuchsia border-fuchsia-border',
+  neutral: 'tone-neutral',
+  accent: 'tone-accent',
+  info: 'tone-info',
+  success: 'tone-success',
+  warning: 'tone-warning',
+  caution: 'tone-caution',
+  danger: 'tone-danger',
+  violet: 'tone-violet',
+  fuchsia: 'tone-fuchsia',
 };
 
 /** CSS colour for chart marks in a tone. */
