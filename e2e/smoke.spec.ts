@@ -2,7 +2,9 @@
  * Smoke: the product as `npm start` runs it (embedded PostgreSQL, simulator with a demo fleet,
  * seeded inventory) shows a working overview and tables, with no browser console errors.
  */
+import { statusMeta } from '../components/status/status-chip';
 import { expect, signIn, test, USERS } from './fixtures';
+import { stackDb } from './support/fleet-truth';
 
 test('the overview shows the seeded fleet with its exposure and targeted tenants', async ({ page }) => {
   await signIn(page, USERS.admin, '/');
@@ -42,4 +44,78 @@ test('the connectors table filters by status from the overview chart', async ({ 
     .allTextContents()) {
     expect(chip).toMatch(/Compromised/);
   }
+});
+
+test('the tenants table shows and hides columns from the keyboard; its cells and chips say what the database holds', async ({
+  page,
+}) => {
+  await signIn(page, USERS.viewer, '/tenants');
+  const table = page.getByRole('table', { name: 'Tenants' });
+  const headers = async () => (await table.locator('thead th').allTextContents()).map((h) => h.trim());
+  await expect(table.locator('tbody tr').first()).toBeVisible();
+  expect(await headers()).toContain('Group');
+  expect(await headers()).not.toContain('Sign-in logs');
+
+  // Columns: open the disclosure, untick Group, tick Sign-in logs, Apply — keys only.
+  const summary = page.locator('summary', { hasText: 'Columns' });
+  await summary.focus();
+  await page.keyboard.press('Enter');
+  const chooser = page.getByRole('group', { name: 'Visible columns' });
+  await expect(chooser).toBeVisible();
+  await chooser.getByRole('checkbox', { name: 'Group' }).focus();
+  await page.keyboard.press('Space');
+  await chooser.getByRole('checkbox', { name: 'Sign-in logs' }).focus();
+  await page.keyboard.press('Space');
+  // Tab on to the chooser's own Apply (past the remaining boxes and Reset).
+  const apply = page.locator('details').getByRole('button', { name: 'Apply' });
+  for (let i = 0; i < 5 && !(await apply.evaluate((b) => b === document.activeElement)); i++)
+    await page.keyboard.press('Tab');
+  await expect(apply).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/[?&]cols=/);
+  await expect.poll(headers).toContain('Sign-in logs');
+  expect(await headers()).not.toContain('Group');
+
+  // Every row against the database: its sign-in log state and its consent chip, under the right header
+  // (a sortable header's text ends with its screen-reader hint, ", sortable").
+  const h = await headers();
+  expect(h.findIndex((x) => x.startsWith('Consent'))).toBeGreaterThan(0);
+  const rows = await table.locator('tbody tr').evaluateAll(
+    (trs, [signIns, consent]) =>
+      trs.map((tr) => {
+        const chip = tr.children[consent]?.querySelector('span[title]');
+        return {
+          id: tr.querySelector('a[href^="/tenants/"]')?.getAttribute('href')?.split('/').pop() ?? '',
+          signIns: (tr.children[signIns]?.textContent ?? '').trim(),
+          consent: (chip?.textContent ?? '').trim(),
+          // The chip's icon is its ::before, masked by the icon's SVG.
+          icon: chip ? getComputedStyle(chip, '::before').maskImage : '',
+        };
+      }),
+    [h.indexOf('Sign-in logs'), h.findIndex((x) => x.startsWith('Consent'))] as const,
+  );
+  expect(rows.length).toBeGreaterThan(10);
+  const db = stackDb();
+  const tenants = new Map(
+    (
+      await db.tenant.findMany({
+        where: { id: { in: rows.map((r) => r.id) } },
+        select: { id: true, signInLogState: true, consentState: true },
+      })
+    ).map((t) => [t.id, t]),
+  );
+  for (const r of rows) {
+    const t = tenants.get(r.id);
+    expect(t, `tenant ${r.id} of the table is in the database`).toBeDefined();
+    expect(r.signIns).toBe(t!.signInLogState.replace(/_/g, ' '));
+    expect(r.consent).toBe(statusMeta(t!.consentState, 'consent').label);
+    expect(r.icon).toContain('data:image/svg+xml');
+  }
+
+  // The choice is in the URL: reload keeps it, Back returns to the default columns.
+  await page.reload();
+  await expect.poll(headers).toContain('Sign-in logs');
+  await page.goBack();
+  await expect.poll(headers).toContain('Group');
+  expect(await headers()).not.toContain('Sign-in logs');
 });

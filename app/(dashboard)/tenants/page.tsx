@@ -1,7 +1,5 @@
 import type { Metadata } from 'next';
-import Link from 'next/link';
 import { PageHeader } from '@/components/shell/page-header';
-import { StatusChip } from '@/components/status/status-chip';
 import { LinkButton } from '@/components/ui/link-button';
 import { DataTable, type DataTableColumn } from '@/components/tables/data-table';
 import { parseTableParams } from '@/components/tables/table-params';
@@ -13,6 +11,7 @@ import { listTenantsFor, TENANT_SORTS, type TenantRow, type TenantSort } from '@
 import { TENANT_ACCESS_LABEL } from '@/lib/fleet/tenant-access';
 import { formatNumber, formatRelativeTime, hrefWith } from '@/lib/utils';
 import { FleetFilterForm } from '../_components/fleet-filter-form';
+import { TenantRows, type TenantRowData } from './_components/tenant-rows';
 
 export const metadata: Metadata = { title: 'Tenants · Rekey' };
 
@@ -35,68 +34,32 @@ export default async function TenantsPage({ searchParams }: Props) {
     }),
     listFilterOptionsFor(ctx),
   ]);
+  // Header and sorting here; the cells are TenantRows' (a client component rendering the data).
   const columns: DataTableColumn<TenantRow>[] = [
-    {
-      id: 'name',
-      header: 'Tenant',
-      sortable: true,
-      hideable: false,
-      cell: (t) => (
-        <div className="min-w-0">
-          <Link
-            href={`/tenants/${t.id}`}
-            prefetch={false}
-            className="font-medium text-fg underline-offset-2 hover:underline"
-          >
-            {t.displayName}
-          </Link>
-          <div className="truncate text-xs text-fg-muted">{t.defaultDomain ?? t.entraTenantId}</div>
-        </div>
-      ),
-    },
-    { id: 'region', header: 'Region', sortable: true, cell: (t) => t.region },
-    { id: 'group', header: 'Group', cell: (t) => t.group ?? '—', defaultHidden: false },
-    {
-      id: 'status',
-      header: 'Worst status',
-      cell: (t) =>
-        t.worstStatus ? <StatusChip status={t.worstStatus} /> : <span className="text-fg-subtle">No connectors</span>,
-    },
-    {
-      id: 'connectors',
-      header: 'Connectors',
-      sortable: true,
-      align: 'right',
-      firstDir: 'desc',
-      cell: (t) => formatNumber(t.connectors),
-    },
-    {
-      id: 'access',
-      header: 'Access',
-      cell: (t) =>
-        t.access === 'ok' ? (
-          <span className="text-fg-muted">{TENANT_ACCESS_LABEL.ok}</span>
-        ) : (
-          <span title={t.accessReason ?? undefined}>
-            <StatusChip kind="access" status={t.access} />
-          </span>
-        ),
-    },
-    {
-      id: 'consent',
-      header: 'Consent',
-      sortable: true,
-      cell: (t) => <StatusChip kind="consent" status={t.consentState} />,
-    },
-    { id: 'signins', header: 'Sign-in logs', defaultHidden: true, cell: (t) => t.signInLogState.replace(/_/g, ' ') },
-    {
-      id: 'lastScan',
-      header: 'Last scan',
-      sortable: true,
-      firstDir: 'desc',
-      cell: (t) => (t.lastScanAt ? formatRelativeTime(t.lastScanAt, now) : 'Never'),
-    },
+    { id: 'name', header: 'Tenant', sortable: true, hideable: false },
+    { id: 'region', header: 'Region', sortable: true },
+    { id: 'group', header: 'Group', defaultHidden: false },
+    { id: 'status', header: 'Worst status' },
+    { id: 'connectors', header: 'Connectors', sortable: true, align: 'right', firstDir: 'desc' },
+    { id: 'access', header: 'Access' },
+    { id: 'consent', header: 'Consent', sortable: true },
+    { id: 'signins', header: 'Sign-in logs', defaultHidden: true },
+    { id: 'lastScan', header: 'Last scan', sortable: true, firstDir: 'desc' },
   ];
+  const rows: TenantRowData[] = result.rows.map((t) => ({
+    id: t.id,
+    name: t.displayName,
+    domain: t.defaultDomain ?? t.entraTenantId,
+    region: t.region,
+    group: t.group,
+    worstStatus: t.worstStatus,
+    connectors: formatNumber(t.connectors),
+    access: t.access,
+    accessReason: t.accessReason,
+    consent: t.consentState,
+    signIns: t.signInLogState.replace(/_/g, ' '),
+    lastScan: t.lastScanAt ? formatRelativeTime(t.lastScanAt, now) : 'Never',
+  }));
   const exportHref = hrefWith('/tenants/export', { ...filters, sort: table.sort, dir: table.dir }, {});
   return (
     <>
@@ -121,6 +84,7 @@ export default async function TenantsPage({ searchParams }: Props) {
         columns={columns}
         rows={result.rows}
         getRowId={(t) => t.id}
+        body={(visible) => <TenantRows rows={rows} columns={visible} />}
         pathname="/tenants"
         searchParams={sp}
         defaultSort={{ sort: 'name', dir: 'asc' }}
