@@ -125,8 +125,8 @@ function directValue(v: unknown): unknown {
  * of CPU, several times the statement's own cost — bench/README.md, ADR 038). Rows come back as
  * `$queryRaw` gives them (UTC timestamps, Uint8Array bytes, bigint, parsed JSON); the db tests of
  * the callers compare the two. For the hot path only (the rotation engine's loads and one-statement
- * steps, onboarding's per-tenant statements) and the session read of every request; everything
- * else keeps Prisma.
+ * steps, onboarding's per-tenant statements), the session read of every request and the fleet
+ * pages' and dashboard layout's reads; everything else keeps Prisma.
  */
 export async function directQuery<T>(query: Prisma.Sql): Promise<T[]> {
   getDb();

@@ -4,7 +4,7 @@
  * setting, never a silent default — a wrong CIDR list would hide an attacker.
  */
 import { z } from 'zod';
-import type { Db, Prisma } from '@/lib/db';
+import { Prisma, queryRows, type Db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { parseCidr } from '@/lib/detection/cidr';
 import { StatusPolicySchema, type StatusPolicy } from '@/lib/status/classify-connector';
@@ -30,8 +30,11 @@ export interface DetectionSettings {
 
 export async function loadDetectionSettings(db: Db | Prisma.TransactionClient): Promise<DetectionSettings> {
   // Raw: read by every reclassification (each finished rotation's), where a typed query's CPU shows.
-  const rows = await db.$queryRaw<{ key: string; value: unknown }[]>`
-    SELECT "key", "value" FROM "Setting" WHERE "key" IN (${VENDOR_CIDRS_KEY}, ${STATUS_POLICY_KEY})`;
+  const rows = await queryRows<{ key: string; value: unknown }>(
+    db,
+    Prisma.sql`
+    SELECT "key", "value" FROM "Setting" WHERE "key" IN (${VENDOR_CIDRS_KEY}, ${STATUS_POLICY_KEY})`,
+  );
   const get = (k: string) => rows.find((r) => r.key === k)?.value;
   const policy = StatusPolicySchema.safeParse(get(STATUS_POLICY_KEY) ?? {});
   if (!policy.success)

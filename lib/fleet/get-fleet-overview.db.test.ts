@@ -117,3 +117,20 @@ describe('the fleet overview', () => {
     expect(nothing).toMatchObject({ tenants: 0, connectors: 0 });
   });
 });
+
+describe('the overview on the direct pool (ADR 038)', () => {
+  it("reads the same as through Prisma's $queryRaw: whole fleet, filtered and scoped", async () => {
+    const cases = [
+      { scope: { all: true as const }, filters: {} },
+      { scope: { all: true as const }, filters: { region: 'US' } },
+      { scope: { all: false as const, tenantIds: [ids.t1], groups: ['B'] }, filters: {} },
+    ];
+    for (const c of cases) {
+      const direct = await getFleetOverview(db, c.scope, c.filters, now, 3);
+      // Inside a transaction queryRows takes Prisma's path ($queryRaw on the transaction client).
+      const viaPrisma = await db.$transaction((tx) => getFleetOverview(tx as typeof db, c.scope, c.filters, now, 3));
+      expect(direct).toEqual(viaPrisma);
+      expect(direct.tenants).toBeGreaterThan(0);
+    }
+  });
+});

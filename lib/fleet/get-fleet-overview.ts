@@ -7,7 +7,7 @@
  * A scope that lists tenants by id has no precomputed rows: it aggregates its tenants' connectors
  * directly (`getFleetOverviewFromConnectors`, also the reference the counts are tested against).
  */
-import { Prisma, type Db } from '@/lib/db';
+import { Prisma, queryRows, type Db } from '@/lib/db';
 import type { FleetFilters } from '@/lib/fleet/fleet-filters';
 import { connectorSql, fleetCountSql, tenantSql, type FleetScope } from '@/lib/fleet/fleet-scope';
 import { countFor, EXPOSED_SQL, isExposedStatus } from '@/lib/fleet/fleet-figures';
@@ -64,19 +64,28 @@ export async function getFleetOverview(
 
   const maxScanAgeHours = await loadMaxScanAgeHours(db);
   const [countRows, tenantRows, targetedRows, rotations, access] = await Promise.all([
-    db.$queryRaw<{ region: string; typeId: string; typeName: string; status: ConnectorStatusValue; n: number }[]>`
+    queryRows<{ region: string; typeId: string; typeName: string; status: ConnectorStatusValue; n: number }>(
+      db,
+      Prisma.sql`
       SELECT f.region, f."connectorTypeId" AS "typeId", ct.name AS "typeName", f.status, sum(f.connectors)::int AS n
       FROM "FleetConnectorCount" f JOIN "ConnectorType" ct ON ct.id = f."connectorTypeId"
       WHERE ${counts} GROUP BY f.region, f."connectorTypeId", ct.name, f.status HAVING sum(f.connectors) <> 0
       ORDER BY ct.name, f."connectorTypeId"`,
-    db.$queryRaw<{ region: string; n: number }[]>`
+    ),
+    queryRows<{ region: string; n: number }>(
+      db,
+      Prisma.sql`
       SELECT f.region, sum(f.tenants)::int AS n FROM "FleetTenantCount" f WHERE ${tenantCounts}
       GROUP BY f.region HAVING sum(f.tenants) <> 0 ORDER BY f.region`,
-    db.$queryRaw<{ id: string; displayName: string; connectors: number; total: bigint }[]>`
+    ),
+    queryRows<{ id: string; displayName: string; connectors: number; total: bigint }>(
+      db,
+      Prisma.sql`
       SELECT t.id, t."displayName", ${targeted} AS connectors, count(*) OVER () AS total
       FROM "TenantConnectorSummary" s JOIN "Tenant" t ON t.id = s."tenantId"
       WHERE s.targeted > 0 ${filters.connectorTypeId ? Prisma.sql`AND ${targeted} > 0` : Prisma.empty} AND ${tWhere}
       ORDER BY t."displayName", t.id LIMIT 10`,
+    ),
     rotationFigures(db, cWhere, since),
     countTenantAccess(db, tWhere, now, maxScanAgeHours),
   ]);
@@ -123,27 +132,34 @@ type RotationFigures = Awaited<ReturnType<typeof rotationFigures>>;
 /** Active rotations by state, the oldest that need attention, and remediations per day since `since`. */
 async function rotationFigures(db: Db, cWhere: Prisma.Sql, since: Date) {
   const [rotationRows, attentionRows, remediationRows] = await Promise.all([
-    db.$queryRaw<{ state: ActiveState; n: bigint }[]>`
+    queryRows<{ state: ActiveState; n: bigint }>(
+      db,
+      Prisma.sql`
       SELECT r.state, count(*) AS n FROM "Rotation" r JOIN "Connector" c ON c.id = r."connectorId" JOIN "Tenant" t ON t.id = c."tenantId"
       WHERE r.state IN ('PENDING', 'RUNNING', 'WAITING', 'NEEDS_ATTENTION') AND ${cWhere} GROUP BY r.state`,
-    db.$queryRaw<
-      {
-        id: string;
-        connectorId: string;
-        connectorName: string;
-        tenantName: string;
-        errorMessage: string | null;
-        since: Date;
-      }[]
-    >`
+    ),
+    queryRows<{
+      id: string;
+      connectorId: string;
+      connectorName: string;
+      tenantName: string;
+      errorMessage: string | null;
+      since: Date;
+    }>(
+      db,
+      Prisma.sql`
       SELECT r.id, r."connectorId", c."displayName" AS "connectorName", t."displayName" AS "tenantName", r."errorMessage", r."createdAt" AS since
       FROM "Rotation" r JOIN "Connector" c ON c.id = r."connectorId" JOIN "Tenant" t ON t.id = c."tenantId"
       WHERE r.state = 'NEEDS_ATTENTION' AND ${cWhere} ORDER BY r."createdAt" LIMIT 8`,
-    db.$queryRaw<{ day: string; n: bigint }[]>`
+    ),
+    queryRows<{ day: string; n: bigint }>(
+      db,
+      Prisma.sql`
       SELECT to_char(r."finishedAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*) AS n
       FROM "Rotation" r JOIN "Connector" c ON c.id = r."connectorId" JOIN "Tenant" t ON t.id = c."tenantId"
       WHERE r.state = 'SUCCEEDED' AND r."finishedAt" >= ${since} AND r."startStatus" IN ${EXPOSED_SQL} AND ${cWhere}
       GROUP BY 1`,
+    ),
   ]);
   return { rotationRows, attentionRows, remediationRows };
 }
@@ -214,23 +230,35 @@ export async function getFleetOverviewFromConnectors(
 
   const maxScanAgeHours = await loadMaxScanAgeHours(db);
   const [statusRows, tenantRows, targetedRows, rotations, regionRows, typeRows, access] = await Promise.all([
-    db.$queryRaw<{ status: ConnectorStatusValue; n: bigint }[]>`
+    queryRows<{ status: ConnectorStatusValue; n: bigint }>(
+      db,
+      Prisma.sql`
       SELECT c.status, count(*) AS n FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId" WHERE ${cWhere} GROUP BY c.status`,
-    db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM "Tenant" t WHERE ${tWhere}`,
-    db.$queryRaw<{ id: string; displayName: string; connectors: bigint; total: bigint }[]>`
+    ),
+    queryRows<{ n: bigint }>(db, Prisma.sql`SELECT count(*) AS n FROM "Tenant" t WHERE ${tWhere}`),
+    queryRows<{ id: string; displayName: string; connectors: bigint; total: bigint }>(
+      db,
+      Prisma.sql`
       SELECT t.id, t."displayName", count(*) AS connectors, count(*) OVER () AS total
       FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId"
       WHERE ${cWhere} AND c.status = 'targeted'
       GROUP BY t.id, t."displayName" ORDER BY t."displayName", t.id LIMIT 10`,
+    ),
     rotationFigures(db, cWhere, since),
-    db.$queryRaw<{ region: string; total: bigint; exposed: bigint }[]>`
+    queryRows<{ region: string; total: bigint; exposed: bigint }>(
+      db,
+      Prisma.sql`
       SELECT t.region, count(c.id) AS total, count(c.id) FILTER (WHERE ${exposed}) AS exposed
       FROM "Tenant" t LEFT JOIN "Connector" c ON c."tenantId" = t.id ${filters.connectorTypeId ? Prisma.sql`AND c."connectorTypeId" = ${filters.connectorTypeId}::uuid` : Prisma.empty}
       WHERE ${tWhere} GROUP BY t.region ORDER BY t.region`,
-    db.$queryRaw<{ id: string; name: string; total: bigint; exposed: bigint }[]>`
+    ),
+    queryRows<{ id: string; name: string; total: bigint; exposed: bigint }>(
+      db,
+      Prisma.sql`
       SELECT ct.id, ct.name, count(c.id) AS total, count(c.id) FILTER (WHERE ${exposed}) AS exposed
       FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId" JOIN "ConnectorType" ct ON ct.id = c."connectorTypeId"
       WHERE ${cWhere} GROUP BY ct.id, ct.name ORDER BY ct.name, ct.id`,
+    ),
     countTenantAccess(db, tWhere, now, maxScanAgeHours),
   ]);
 

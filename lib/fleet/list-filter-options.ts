@@ -1,5 +1,5 @@
 /** Values for the fleet filter selects (regions, groups, connector types) within the principal's scope. */
-import type { Db, Prisma } from '@/lib/db';
+import { Prisma, queryRows, type Db } from '@/lib/db';
 import type { Role } from '@/lib/auth/principal';
 import { callerTenantWhere } from '@/lib/fleet/caller-scope';
 import type { UseCaseContext } from '@/lib/use-case';
@@ -10,20 +10,22 @@ export async function listFilterOptions(db: Db, scope: Prisma.TenantWhereInput) 
   const fleetWide = Object.keys(scope).length === 0;
   const [regions, groups, types] = await Promise.all([
     fleetWide
-      ? db.$queryRaw<
-          { region: string }[]
-        >`SELECT region FROM "FleetTenantCount" GROUP BY region HAVING sum(tenants) > 0 ORDER BY region`
+      ? queryRows<{ region: string }>(
+          db,
+          Prisma.sql`SELECT region FROM "FleetTenantCount" GROUP BY region HAVING sum(tenants) > 0 ORDER BY region`,
+        )
       : db.tenant.groupBy({ by: ['region'], where: scope, orderBy: { region: 'asc' } }),
     fleetWide
-      ? db.$queryRaw<
-          { group: string }[]
-        >`SELECT "group" FROM "FleetTenantCount" WHERE "group" IS NOT NULL GROUP BY "group" HAVING sum(tenants) > 0 ORDER BY "group"`
+      ? queryRows<{ group: string }>(
+          db,
+          Prisma.sql`SELECT "group" FROM "FleetTenantCount" WHERE "group" IS NOT NULL GROUP BY "group" HAVING sum(tenants) > 0 ORDER BY "group"`,
+        )
       : db.tenant.groupBy({
           by: ['group'],
           where: { AND: [scope, { group: { not: null } }] },
           orderBy: { group: 'asc' },
         }),
-    db.connectorType.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' } }),
+    queryRows<{ id: string; name: string }>(db, Prisma.sql`SELECT id, name FROM "ConnectorType" ORDER BY name`),
   ]);
   return {
     regions: regions.map((r) => r.region),

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
-import { listTenants } from '@/lib/fleet/list-tenants';
+import { listTenants, type ListTenantsInput } from '@/lib/fleet/list-tenants';
 import { buildConnectorType, buildTenant } from '@/lib/testing/fleet-builders';
 
 let ids: Record<'alpha' | 'bravo' | 'charlie' | 'delta' | 'pct', string>;
@@ -128,5 +128,24 @@ describe('the tenants table', () => {
     ).toEqual(['Charlie Northwind']);
     expect(await listTenants(db, { id: { in: [] } }, { filters: {} })).toMatchObject({ total: 0, rows: [] });
     expect(names(await listTenants(db, { region: 'UK' }, { filters: {} }))).toEqual(['100% Shop']);
+  });
+});
+
+describe('the tenants table on the direct pool (ADR 038)', () => {
+  it("reads the same rows and total as through Prisma's $queryRaw, past the last page too", async () => {
+    const now = new Date();
+    const inputs: ListTenantsInput[] = [
+      { filters: {}, now, sort: 'connectors', dir: 'desc', page: 1, pageSize: 2 },
+      { filters: { q: 'a', access: 'ok' }, now, page: 1, pageSize: 50 },
+      { filters: {}, now, page: 9, pageSize: 2 },
+    ];
+    for (const input of inputs) {
+      const direct = await listTenants(db, {}, input);
+      const viaPrisma = await db.$transaction((tx) => listTenants(tx as typeof db, {}, input));
+      expect(direct).toEqual(viaPrisma);
+    }
+    expect((await listTenants(db, {}, { filters: {}, page: 1, pageSize: 2 })).rows[0]!.lastScanAt).toSatisfy(
+      (d: unknown) => d === null || d instanceof Date,
+    );
   });
 });

@@ -5,7 +5,7 @@
  * (prisma/migrations/20261129170000_fleet_counts), so sorting by connectors does not count every
  * tenant's connectors per request.
  */
-import { Prisma, type Db } from '@/lib/db';
+import { Prisma, queryRows, type Db } from '@/lib/db';
 import type { FleetFilters } from '@/lib/fleet/fleet-filters';
 import { resolveFleetScope, tenantSql } from '@/lib/fleet/fleet-scope';
 import { summaryCountSql } from '@/lib/fleet/fleet-figures';
@@ -98,23 +98,27 @@ export async function listTenants(
       Prisma.sql`EXISTS (SELECT 1 FROM "Connector" c WHERE c."tenantId" = t.id AND c."connectorTypeId" = ${filters.connectorTypeId}::uuid)`,
     );
   const cond = Prisma.join(where, ' AND ');
-  const rows = await db.$queryRaw<Row[]>`
+  const rows = await queryRows<Row>(
+    db,
+    Prisma.sql`
     SELECT t.id, t."entraTenantId", t."displayName", t."defaultDomain", t.region, t."group", t."consentState", t."signInLogState", t."lastScanAt",
            t."lastScanError", t."consentDetail",
            s.connectors, s.targeted, s.compromised, s.expired, s.drift, s.expiring, s.stale, s.healthy, count(*) OVER () AS total
     FROM "Tenant" t LEFT JOIN "TenantConnectorSummary" s ON s."tenantId" = t.id
     WHERE ${cond}
     ORDER BY ${orderBy(input.sort ?? 'name', input.dir ?? 'asc')}
-    LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`;
+    LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`,
+  );
   // Past the last page there is no row to carry the total: count separately.
   const total = rows.length
     ? Number(rows[0]!.total)
     : page > 1
       ? Number(
           (
-            await db.$queryRaw<
-              { n: bigint }[]
-            >`SELECT count(*) AS n FROM "Tenant" t LEFT JOIN "TenantConnectorSummary" s ON s."tenantId" = t.id WHERE ${cond}`
+            await queryRows<{ n: bigint }>(
+              db,
+              Prisma.sql`SELECT count(*) AS n FROM "Tenant" t LEFT JOIN "TenantConnectorSummary" s ON s."tenantId" = t.id WHERE ${cond}`,
+            )
           )[0]?.n ?? 0,
         )
       : 0;

@@ -10,7 +10,7 @@
  * tenant Rekey cannot read keeps its connectors' last known statuses: an exposed connector stays
  * counted exposed until a successful scan (or a verified rotation) proves otherwise.
  */
-import { Prisma, type Db } from '@/lib/db';
+import { Prisma, queryRows, type Db } from '@/lib/db';
 import { loadDetectionSettings } from '@/lib/detection/detection-settings';
 import { TENANT_ACCESS_VALUES, type TenantAccess } from '@/lib/fleet/statuses';
 import type { UseCaseContext } from '@/lib/use-case';
@@ -96,13 +96,16 @@ export async function countTenantAccess(
   const oldest = new Date(now.getTime() - maxScanAgeHours * 3_600_000);
   const bad = Prisma.raw(NO_ACCESS_CONSENT.map((s) => `'${s}'`).join(', '));
   const noAccess = Prisma.sql`(t."consentState" IN (${bad}) OR t."lastScanError" IS NOT NULL)`;
-  const [row] = await db.$queryRaw<{ noAccess: number; notScanned: number; exposed: number }[]>`
+  const [row] = await queryRows<{ noAccess: number; notScanned: number; exposed: number }>(
+    db,
+    Prisma.sql`
     SELECT count(*) FILTER (WHERE x."noAccess")::int AS "noAccess",
            count(*) FILTER (WHERE NOT x."noAccess")::int AS "notScanned",
            coalesce(sum(coalesce(s.targeted, 0) + coalesce(s.compromised, 0)), 0)::int AS exposed
     FROM (SELECT t.id, ${noAccess} AS "noAccess" FROM "Tenant" t
           WHERE (${noAccess} OR t."lastScanAt" IS NULL OR t."lastScanAt" < ${oldest}) AND ${tWhere}) x
-    LEFT JOIN "TenantConnectorSummary" s ON s."tenantId" = x.id`;
+    LEFT JOIN "TenantConnectorSummary" s ON s."tenantId" = x.id`,
+  );
   return {
     noAccess: row?.noAccess ?? 0,
     notScannedRecently: row?.notScanned ?? 0,

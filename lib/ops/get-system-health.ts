@@ -3,7 +3,8 @@
  * the queues' depth and the supervisor's view of its children (restarts, crash loops). Pure
  * reads; `now` is a parameter.
  */
-import type { Db } from '@/lib/db';
+import type { ProcessHeartbeat } from '@/generated/prisma/client';
+import { Prisma, queryRows, type Db } from '@/lib/db';
 import { HEARTBEAT_INTERVAL_MS } from '@/lib/ops/process-heartbeat';
 
 /** A worker that has not beaten for this long is presumed gone (four missed beats). */
@@ -39,7 +40,11 @@ export async function readHeartbeats(
   db: Db,
   now: Date,
 ): Promise<Pick<SystemHealth, 'workers' | 'workerHeartbeatAgeSeconds' | 'supervisors' | 'crashLoop' | 'problems'>> {
-  const beats = await db.processHeartbeat.findMany({ orderBy: { beatAt: 'desc' }, take: 200 });
+  // Raw on the direct pool (ADR 038): an admin's every page reads it for the system banner.
+  const beats = await queryRows<ProcessHeartbeat>(
+    db,
+    Prisma.sql`SELECT id, kind, host, pid, "startedAt", "beatAt", detail FROM "ProcessHeartbeat" ORDER BY "beatAt" DESC LIMIT 200`,
+  );
   const live = beats.filter((b) => now.getTime() - b.beatAt.getTime() <= WORKER_STALE_MS);
   const workers = live
     .filter((b) => b.kind === 'worker')

@@ -4,7 +4,7 @@
  * printed to the terminal and kept in one Setting row that every dashboard page reads for its
  * banner. The row says which phase runs, so a restart resumes the onboarding instead of skipping it.
  */
-import type { Db } from '@/lib/db';
+import { Prisma, queryRows, type Db } from '@/lib/db';
 
 export const ONBOARDING_SETTING = 'onboarding.progress';
 
@@ -28,7 +28,11 @@ export interface OnboardingProgress {
 }
 
 export async function readOnboardingProgress(db: Db): Promise<OnboardingProgress | null> {
-  const row = await db.setting.findUnique({ where: { key: ONBOARDING_SETTING }, select: { value: true } });
+  // Raw on the direct pool (ADR 038): every page's layout reads it for the progress banner.
+  const [row] = await queryRows<{ value: unknown }>(
+    db,
+    Prisma.sql`SELECT "value" FROM "Setting" WHERE "key" = ${ONBOARDING_SETTING}`,
+  );
   return (row?.value as OnboardingProgress | undefined) ?? null;
 }
 

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { DEFAULT_SESSION_POLICY } from '@/lib/auth/session';
 import { getSystemHealth, readHeartbeats } from '@/lib/ops/get-system-health';
-import { findSystemProblems } from '@/lib/ops/health-report';
+import { findOnboarding, findSystemProblems } from '@/lib/ops/health-report';
+import { ONBOARDING_SETTING, readOnboardingProgress, type OnboardingProgress } from '@/lib/ops/onboarding-progress';
 import { startHeartbeat } from '@/lib/ops/process-heartbeat';
 import { purgeExpiredRecords } from '@/lib/ops/purge-expired-records';
 import type { Principal } from '@/lib/auth/principal';
@@ -73,6 +74,8 @@ describe('process heartbeats and health', () => {
     ]);
     expect(beats).toMatchObject({ crashLoop: true, workerHeartbeatAgeSeconds: 10 });
     expect(beats.workers.map((w) => w.pid)).toEqual([100]);
+    // The direct pool (ADR 038) reads what Prisma's $queryRaw reads (a transaction takes that path).
+    expect(await db.$transaction((tx) => readHeartbeats(tx as typeof db, NOW))).toEqual(beats);
 
     const health = await getSystemHealth(db, NOW);
     expect(health).toMatchObject({ ok: false, database: { ok: true }, queues: { waiting: 0 } });
@@ -80,6 +83,28 @@ describe('process heartbeats and health', () => {
     expect(await findSystemProblems({ db, now: NOW, principal: principal('viewer') })).toEqual([]);
     expect(await findSystemProblems({ db, now: NOW })).toEqual([]);
     expect(await findSystemProblems({ db, now: NOW, principal: principal('admin') })).toHaveLength(1);
+  });
+
+  it("reads the fleet onboarding's progress for the banner, and null when there is none", async () => {
+    expect(await readOnboardingProgress(db)).toBeNull();
+    const progress: OnboardingProgress = {
+      subject: 'the demo fleet',
+      phase: 'consent checks and discovery scans',
+      step: 1,
+      steps: 3,
+      done: 12,
+      total: 40,
+      startedAt: ago(9000).toISOString(),
+      phaseStartedAt: ago(5000).toISOString(),
+      updatedAt: NOW.toISOString(),
+      finishedAt: null,
+      error: null,
+    };
+    await db.setting.create({ data: { key: ONBOARDING_SETTING, value: { ...progress } } });
+    expect(await readOnboardingProgress(db)).toEqual(progress);
+    expect(await findOnboarding({ db, principal: principal('viewer') })).toEqual(progress);
+    expect(await findOnboarding({ db })).toBeNull();
+    await db.setting.delete({ where: { key: ONBOARDING_SETTING } });
   });
 
   it('purges expired and idle sessions and week-old heartbeats, and keeps the rest', async () => {
