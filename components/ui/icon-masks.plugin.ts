@@ -1,6 +1,7 @@
 /**
  * Tailwind plugin (loaded by `@plugin` in app/globals.css at build time): one rule per icon,
- * `.ci-<name> { --ci: url(data:…) }`, from the same path data as <Icon>. A status chip
+ * `.ci-<name> { --ci: url(data:…) }` for each icon a status can show (status-meta.ts), from the
+ * same path data as <Icon>. A status chip
  * (`.chip`, components/status/status-chip.tsx) draws `var(--ci)` as the mask of its `::before`,
  * so a chip is one element with a short class list instead of a span, an svg and a path, which a
  * fleet table repeats a hundred times in its HTML and again in its page payload.
@@ -9,10 +10,12 @@
  * their status, which Tailwind's source scan cannot see.
  */
 import plugin from 'tailwindcss/plugin';
-import { ICON_PATHS, iconMaskUrl, type IconName } from './icon-paths';
+import { STATUS_ICONS } from '../status/status-meta';
+import { iconMaskUrl } from './icon-paths';
 
 export default plugin(({ addBase }) => {
   const rules: Record<string, Record<string, string>> = {};
-  for (const name of Object.keys(ICON_PATHS) as IconName[]) rules[`.ci-${name}`] = { '--ci': iconMaskUrl(name) };
+  // Only the icons a status can show: every rule is sent with the stylesheet.
+  for (const name of STATUS_ICONS) rules[`.ci-${name}`] = { '--ci': iconMaskUrl(name) };
   addBase(rules);
 });
