@@ -1,6 +1,10 @@
+'use client';
+
 /**
  * Visually hidden data table behind every chart, so screen-reader users get the numbers
- * (the graphic itself is one role="img" with a summary).
+ * (the graphic itself is one role="img" with a summary). A client component, server-rendered like
+ * any other, so the page payload carries the numbers as data rather than a th/td element per cell
+ * (the overview's burn-down alone is 30 rows): bench/README.md, issue 21.
  */
 export function ChartDataTable({
   caption,

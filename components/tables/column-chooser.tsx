@@ -1,26 +1,29 @@
+'use client';
+
 import { Icon } from '@/components/ui/icon';
 import { CHECKBOX_CLASSES } from '@/components/ui/checkbox';
 import { buttonClasses } from '@/components/ui/button';
-import { hrefWith, type SearchParams } from '@/lib/utils';
 
 export type ChooserColumn = { id: string; header: string; visible: boolean };
 
 /**
  * Show/hide columns. A <details> disclosure holding a GET form that writes `cols` to the URL;
- * other params are kept as hidden inputs. No JavaScript needed; the URL is shareable.
+ * other params are kept as hidden inputs. No JavaScript needed; the URL is shareable. A client
+ * component (server-rendered like any other) so that the page payload carries the columns as data
+ * rather than the form's element tree: every table page renders it on every request. The server
+ * works out what the form keeps and the Reset link (components/tables/data-table.tsx).
  */
 export function ColumnChooser({
   columns,
   pathname,
-  searchParams,
+  keep,
+  resetHref,
 }: {
   columns: ChooserColumn[];
   pathname: string;
-  searchParams: SearchParams;
+  keep: [string, string][];
+  resetHref: string;
 }) {
-  const keep = Object.entries(searchParams).flatMap(([k, v]) =>
-    k === 'cols' || v === undefined ? [] : (Array.isArray(v) ? v : [v]).map((val) => [k, val] as const),
-  );
   return (
     <details className="group relative">
       <summary
@@ -52,10 +55,7 @@ export function ColumnChooser({
           ))}
         </fieldset>
         <div className="mt-2 flex items-center justify-between gap-2 border-t border-border pt-2">
-          <a
-            href={hrefWith(pathname, searchParams, { cols: null })}
-            className="px-1.5 text-xs text-fg-muted hover:text-fg hover:underline"
-          >
+          <a href={resetHref} className="px-1.5 text-xs text-fg-muted hover:text-fg hover:underline">
             Reset
           </a>
           <button type="submit" className={buttonClasses('primary', 'sm')}>

@@ -124,7 +124,12 @@ export function DataTable<T>(props: DataTableProps<T>) {
         <div className="flex flex-wrap items-center gap-2">{toolbar}</div>
         <ColumnChooser
           pathname={pathname}
-          searchParams={searchParams}
+          keep={Object.entries(searchParams).flatMap(([k, v]) =>
+            k === 'cols' || v === undefined
+              ? []
+              : (Array.isArray(v) ? v : [v]).map((val): [string, string] => [k, val]),
+          )}
+          resetHref={hrefWith(pathname, searchParams, { cols: null })}
           columns={columns
             .filter((c) => c.hideable !== false)
             .map((c) => ({ id: c.id, header: c.header, visible: isVisible(c) }))}

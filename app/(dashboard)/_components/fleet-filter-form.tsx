@@ -1,10 +1,17 @@
+'use client';
+
 import { Button } from '@/components/ui/button';
 import { Select } from '@/components/ui/select';
 import type { FleetFilters } from '@/lib/fleet/fleet-filters';
 
 export type FilterOptions = { regions: string[]; groups: string[]; connectorTypes: { id: string; name: string }[] };
 
-/** GET form for region / connector type / tenant group filters; works without JavaScript. */
+/**
+ * GET form for region / connector type / tenant group filters; works without JavaScript (server-
+ * rendered like any other). A client component so that the page payload carries the choices as
+ * data (a few strings each) rather than every <option> as an element: the fleet pages render it on
+ * every request (bench/README.md, issue 21).
+ */
 export function FleetFilterForm({
   action,
   filters,
