@@ -138,14 +138,7 @@ async function rotationFigures(db: Db, cWhere: Prisma.Sql, since: Date) {
       SELECT r.state, count(*) AS n FROM "Rotation" r JOIN "Connector" c ON c.id = r."connectorId" JOIN "Tenant" t ON t.id = c."tenantId"
       WHERE r.state IN ('PENDING', 'RUNNING', 'WAITING', 'NEEDS_ATTENTION') AND ${cWhere} GROUP BY r.state`,
     ),
-    queryRows<{
-      id: string;
-      connectorId: string;
-      connectorName: string;
-      tenantName: string;
-      errorMessage: string | null;
-      since: Date;
-    }>(
+    queryRows<FleetOverview['needsAttention'][number]>(
       db,
       Prisma.sql`
       SELECT r.id, r."connectorId", c."displayName" AS "connectorName", t."displayName" AS "tenantName", r."errorMessage", r."createdAt" AS since
