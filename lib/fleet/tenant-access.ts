@@ -59,13 +59,25 @@ export function tenantAccess(
   return { access: 'ok', reason: null };
 }
 
+/**
+ * The rule's two conditions as SQL on alias `t` (Tenant). The consent state is compared as the
+ * enum it is (no cast), so the consentState index serves it; the lastScanError partial index and
+ * the lastScanAt index serve the rest (countTenantAccess reads only tenants that match either).
+ */
+function noAccessSql(): Prisma.Sql {
+  const bad = Prisma.raw(NO_ACCESS_CONSENT.map((s) => `'${s}'`).join(', '));
+  return Prisma.sql`(t."consentState" IN (${bad}) OR t."lastScanError" IS NOT NULL)`;
+}
+function scanTooOldSql(now: Date, maxScanAgeHours: number): Prisma.Sql {
+  const oldest = new Date(now.getTime() - maxScanAgeHours * 3_600_000);
+  return Prisma.sql`(t."lastScanAt" IS NULL OR t."lastScanAt" < ${oldest})`;
+}
+
 /** The same rule as SQL on alias `t` (Tenant), yielding 'no_access' | 'not_scanned_recently' | 'ok'. */
 export function tenantAccessSql(now: Date, maxScanAgeHours: number): Prisma.Sql {
-  const oldest = new Date(now.getTime() - maxScanAgeHours * 3_600_000);
-  const bad = Prisma.raw(NO_ACCESS_CONSENT.map((s) => `'${s}'`).join(', '));
   return Prisma.sql`(CASE
-    WHEN t."consentState"::text IN (${bad}) OR t."lastScanError" IS NOT NULL THEN 'no_access'
-    WHEN t."lastScanAt" IS NULL OR t."lastScanAt" < ${oldest} THEN 'not_scanned_recently'
+    WHEN ${noAccessSql()} THEN 'no_access'
+    WHEN ${scanTooOldSql(now, maxScanAgeHours)} THEN 'not_scanned_recently'
     ELSE 'ok' END)`;
 }
 
@@ -93,9 +105,7 @@ export async function countTenantAccess(
   now: Date,
   maxScanAgeHours: number,
 ): Promise<TenantAccessCounts> {
-  const oldest = new Date(now.getTime() - maxScanAgeHours * 3_600_000);
-  const bad = Prisma.raw(NO_ACCESS_CONSENT.map((s) => `'${s}'`).join(', '));
-  const noAccess = Prisma.sql`(t."consentState" IN (${bad}) OR t."lastScanError" IS NOT NULL)`;
+  const noAccess = noAccessSql();
   const [row] = await queryRows<{ noAccess: number; notScanned: number; exposed: number }>(
     db,
     Prisma.sql`
@@ -103,7 +113,7 @@ export async function countTenantAccess(
            count(*) FILTER (WHERE NOT x."noAccess")::int AS "notScanned",
            coalesce(sum(coalesce(s.targeted, 0) + coalesce(s.compromised, 0)), 0)::int AS exposed
     FROM (SELECT t.id, ${noAccess} AS "noAccess" FROM "Tenant" t
-          WHERE (${noAccess} OR t."lastScanAt" IS NULL OR t."lastScanAt" < ${oldest}) AND ${tWhere}) x
+          WHERE (${noAccess} OR ${scanTooOldSql(now, maxScanAgeHours)}) AND ${tWhere}) x
     LEFT JOIN "TenantConnectorSummary" s ON s."tenantId" = x.id`,
   );
   return {
