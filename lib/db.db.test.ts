@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { db, directQuery, isUniqueViolation, Prisma, utcTimestamp } from '@/lib/db';
+import { db, directQuery, isUniqueViolation, Prisma, transactionRows, utcTimestamp } from '@/lib/db';
 
 async function makeConnector() {
   const tenant = await db.tenant.create({
@@ -128,5 +128,42 @@ describe('directQuery (the hot path outside Prisma, ADR 038)', () => {
         VALUES (gen_random_uuid(), ${tenant.entraTenantId}::uuid, 'Again', now())`),
     ).rejects.toSatisfy((e: unknown) => isUniqueViolation(e));
     await expect(directQuery(Prisma.sql`SELECT nope FROM "Tenant"`)).rejects.toMatchObject({ code: '42703' });
+  });
+
+  it('transactionRows commits what its function wrote, and keeps nothing when it throws or a statement fails', async () => {
+    const { tenant } = await makeConnector();
+    const rename = (name: string) =>
+      Prisma.sql`UPDATE "Tenant" SET "displayName" = ${name} WHERE "id" = ${tenant.id}::uuid RETURNING "displayName"`;
+    const nameNow = async () => (await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).displayName;
+
+    const committed = await transactionRows(db, async (q) => {
+      const [row] = await q<{ displayName: string }>(rename('Contoso A'));
+      // The transaction sees its own write; nothing outside does until it commits.
+      expect(await nameNow()).toBe('Contoso');
+      return row!.displayName;
+    });
+    expect(committed).toBe('Contoso A');
+    expect(await nameNow()).toBe('Contoso A');
+
+    await expect(
+      transactionRows(db, async (q) => {
+        await q(rename('Contoso B'));
+        throw new Error('the scan failed');
+      }),
+    ).rejects.toThrow('the scan failed');
+    expect(await nameNow()).toBe('Contoso A');
+
+    await expect(
+      transactionRows(db, async (q) => {
+        await q(rename('Contoso C'));
+        await q(Prisma.sql`SELECT nope FROM "Tenant"`);
+      }),
+    ).rejects.toMatchObject({ code: '42703' });
+    expect(await nameNow()).toBe('Contoso A');
+    // The connection went back to the pool usable, outside any transaction.
+    for (let i = 0; i < 12; i++)
+      expect(await directQuery<{ open: boolean }>(Prisma.sql`SELECT now() <> statement_timestamp() AS "open"`)).toEqual(
+        [{ open: false }],
+      );
   });
 });

@@ -136,6 +136,37 @@ export async function directQuery<T>(query: Prisma.Sql): Promise<T[]> {
   return result.rows as T[];
 }
 
+/** Runs raw statements in one transaction; `q` runs one statement of it (rows as queryRows gives them). */
+export type TransactionQuery = <T>(query: Prisma.Sql) => Promise<T[]>;
+
+/**
+ * A transaction of raw statements: on a connection of the shared pool directly (`BEGIN` … `COMMIT`,
+ * `ROLLBACK` when `fn` throws; ADR 038) when `client` is the shared client, else Prisma's
+ * interactive transaction with `$queryRaw`. For the hot path's rare multi-statement writes only.
+ */
+export async function transactionRows<R>(client: PrismaClient, fn: (q: TransactionQuery) => Promise<R>): Promise<R> {
+  if (client !== db && client !== globalForDb.__rekeyDb)
+    return client.$transaction((tx) => fn((query) => tx.$queryRaw(query)), { timeout: 60_000, maxWait: 10_000 });
+  getDb();
+  const conn = await globalForDb.__rekeyPool!.connect();
+  let broken: Error | undefined;
+  try {
+    await conn.query('BEGIN');
+    const result = await fn(async <T>(query: Prisma.Sql) => {
+      const r = await conn.query({ text: query.text, values: query.values.map(directValue), types: directTypes });
+      return r.rows as T[];
+    });
+    await conn.query('COMMIT');
+    return result;
+  } catch (e) {
+    // A connection that cannot even roll back is not given back to the pool.
+    await conn.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+    throw e;
+  } finally {
+    conn.release(broken);
+  }
+}
+
 /** `$queryRaw` on a transaction; directQuery when `client` is the shared client itself. */
 export function queryRows<T>(client: Prisma.TransactionClient, query: Prisma.Sql): Promise<T[]> {
   return client === db || client === globalForDb.__rekeyDb ? directQuery<T>(query) : client.$queryRaw<T[]>(query);

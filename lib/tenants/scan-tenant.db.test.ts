@@ -135,6 +135,12 @@ describe('scanTenant', () => {
     );
     const gone = await db.connector.findFirstOrThrow({ where: { tenantId: tenant.id, appId: arch.appId } });
     expect(gone.missingSince).toEqual(later);
+    expect(gone.updatedAt.getTime()).toBeGreaterThan(monitor.updatedAt.getTime());
+    // The connector seen again holds what the tenant holds now, read at the scan's time.
+    const seenAgain = await db.connector.findFirstOrThrow({ where: { tenantId: tenant.id, appId: mon.appId } });
+    expect(seenAgain).toMatchObject({ observedAt: later, missingSince: null, displayName: 'Continuity Monitor' });
+    expect(JSON.stringify(seenAgain.observedCredentials)).toContain(sha1(rogue.der));
+    expect(seenAgain.updatedAt.getTime()).toBeGreaterThan(monitor.updatedAt.getTime());
     // The current certificate, once set, is left alone by later scans.
     expect((await db.connector.findFirstOrThrow({ where: { appId: mon.appId } })).currentCertificateId).toBe(
       monitor.currentCertificateId,

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { appendAuditEvent, auditEventsJson } from '@/lib/audit/append-audit-event';
 import { certificateColumns, certificateFactsOfDer } from '@/lib/certs/certificate-facts';
-import { Prisma, queryRows, utcTimestamp } from '@/lib/db';
+import { Prisma, queryRows, transactionRows, utcTimestamp, type TransactionQuery } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
 import {
   factsFromObserved,
@@ -75,6 +75,32 @@ interface NewConnectorRow {
   observedCredentials: Prisma.InputJsonValue;
   currentCertificateId: string | null;
   expectedThumbprints: string[];
+}
+
+/** A connector the scan saw again: its row's new columns (the certificate only where it has none). */
+type ChangedConnectorRow = Omit<NewConnectorRow, 'appId' | 'expectedThumbprints'>;
+
+interface KnownCertificate {
+  id: string;
+  sha1Thumbprint: string;
+  notBefore: Date;
+  notAfter: Date;
+  source: string;
+}
+
+interface ExistingConnector {
+  id: string;
+  appId: string;
+  displayName: string;
+  observedCredentials: Prisma.JsonValue;
+  observedAt: Date | null;
+  missingSince: Date | null;
+  currentCertificateId: string | null;
+}
+
+/** A timestamp column as ISO 8601 UTC text, for a JSON result (Prisma stores UTC, to the millisecond). */
+function isoUtc(column: string): Prisma.Sql {
+  return Prisma.raw(`to_char("${column}", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
 }
 
 interface SeenApp {
@@ -228,21 +254,25 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
   const { tenantId } = ScanTenantSchema.parse(input);
   if (ctx.principal) await requireTenantAccess(ctx.principal, tenantId, 'operator');
   const { now } = ctx;
-  // The reads and writes a fleet's onboarding makes for every tenant are raw SQL: a typed query
-  // costs several times the CPU (bench/README.md). Timestamps are written as Prisma writes them (utcTimestamp).
-  // (queryRows: on the shared client, without Prisma's per-request work — ADR 038.)
-  const [tenant] = await queryRows<{ id: string; entraTenantId: string; displayName: string; tokenGeneration: number }>(
+  // The reads and writes a fleet's onboarding makes for every tenant are raw SQL on the shared pool
+  // (queryRows, ADR 038): a typed query costs several times the CPU (bench/README.md). Timestamps are
+  // written as Prisma writes them (utcTimestamp). The tenant and the connector types in one read.
+  const [read] = await queryRows<{
+    tenant: { id: string; entraTenantId: string; displayName: string; tokenGeneration: number } | null;
+    types: { id: string; appId: string | null; displayNamePattern: string | null }[];
+  }>(
     ctx.db,
     Prisma.sql`
-    SELECT "id"::text, "entraTenantId", "displayName", "tokenGeneration" FROM "Tenant" WHERE "id" = ${tenantId}::uuid`,
+    SELECT (SELECT json_build_object('id', "id", 'entraTenantId', "entraTenantId", 'displayName', "displayName",
+              'tokenGeneration', "tokenGeneration") FROM "Tenant" WHERE "id" = ${tenantId}::uuid) AS "tenant",
+      COALESCE((SELECT json_agg(json_build_object('id', "id", 'appId', "appId", 'displayNamePattern', "displayNamePattern")
+                ORDER BY "name" ASC) FROM "ConnectorType"), '[]') AS "types"`,
   );
+  const tenant = read?.tenant;
   if (!tenant) throw tenantNotFound(tenantId);
   const { gateway } = ctx.graph(tenant.entraTenantId);
   const ref = tenantRefOf(tenant);
-  const types = await queryRows<{ id: string; appId: string | null; displayNamePattern: string | null }>(
-    ctx.db,
-    Prisma.sql`SELECT "id"::text, "appId", "displayNamePattern" FROM "ConnectorType" ORDER BY "name" ASC`,
-  );
+  const types = read.types;
 
   let seen: SeenApp[];
   try {
@@ -281,181 +311,209 @@ export async function scanTenant(ctx: UseCaseContext, input: { tenantId: string 
     }
   }
 
-  const summary = await ctx.db.$transaction(
-    async (tx) => {
-      const sha1s = [...facts.keys()];
-      const readCerts = () => tx.$queryRaw<
-        { id: string; sha1Thumbprint: string; notBefore: Date; notAfter: Date; source: string }[]
-      >`
-        SELECT "id"::text, "sha1Thumbprint", "notBefore", "notAfter", "source"::text
-        FROM "Certificate" WHERE "sha1Thumbprint" = ANY(${sha1s}::text[])`;
-      let certs = sha1s.length ? await readCerts() : [];
-      const known = new Set(certs.map((c) => c.sha1Thumbprint));
-      const fresh = [...facts.values()].filter((f) => !known.has(f.sha1Thumbprint));
-      let discovered = 0;
-      if (fresh.length) {
-        // Raw (see above), skipping a certificate a concurrent scan inserted first (either thumbprint).
-        const at = new Date();
-        // The row's columns from the one builder (as JSON: dates as ISO 8601, the DER as base64).
-        const rows = fresh.map((f) => ({ ...certificateColumns(f), der: f.derBase64, id: randomUUID() }));
-        const inserted = await tx.$queryRaw<typeof certs>`
-          INSERT INTO "Certificate" ("id", "sha1Thumbprint", "sha256Thumbprint", "serialNumber", "subject", "issuer",
-            "notBefore", "notAfter", "keyType", "keySize", "curve", "signatureAlgorithm", "der", "source", "createdAt")
-          SELECT (r->>'id')::uuid, r->>'sha1Thumbprint', r->>'sha256Thumbprint', r->>'serialNumber', r->>'subject',
-            r->>'issuer', ((r->>'notBefore')::timestamptz AT TIME ZONE 'UTC'),
-            ((r->>'notAfter')::timestamptz AT TIME ZONE 'UTC'), r->>'keyType', (r->>'keySize')::int, r->>'curve',
-            r->>'signatureAlgorithm', decode(r->>'der', 'base64'), 'discovered', ${utcTimestamp(at)}
-          FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) AS r
-          ON CONFLICT DO NOTHING
-          RETURNING "id"::text, "sha1Thumbprint", "notBefore", "notAfter", "source"::text`;
-        discovered = inserted.length;
-        certs = [...certs, ...inserted];
-        // A concurrent scan added some meanwhile (skipped as duplicates): read those too.
-        if (inserted.length < fresh.length) certs = await readCerts();
-      }
-      const certBySha1 = new Map(certs.map((c) => [c.sha1Thumbprint, c]));
-
-      const existing = await tx.$queryRaw<
-        {
-          id: string;
-          appId: string;
-          displayName: string;
-          observedCredentials: Prisma.JsonValue;
-          observedAt: Date | null;
-          missingSince: Date | null;
-          currentCertificateId: string | null;
-        }[]
-      >`
-        SELECT "id"::text, "appId", "displayName", "observedCredentials", "observedAt", "missingSince",
-          "currentCertificateId"::text
-        FROM "Connector" WHERE "tenantId" = ${tenant.id}::uuid`;
-      const existingByAppId = new Map(existing.map((c) => [c.appId, c]));
-      const changes: ScanChange[] = [];
-      const newConnectors: NewConnectorRow[] = [];
-      let created = 0;
-      let updated = 0;
-      for (const s of seen) {
-        const prev = existingByAppId.get(s.app.appId);
-        const displayName = s.app.displayName ?? s.app.appId;
-        const facts = [...s.credentials.map(factsFromObserved), ...s.otherCredentials];
-        const observed = toObservedCredentialsJson(facts) as Prisma.InputJsonValue;
-        // The connection's certificate, when none is set yet: prefer one Rekey itself holds (uploaded,
-        // generated or issued — the vendor's), then a currently valid one, then the application's over
-        // the service principal's, then the newest. An expired certificate still counts (the connector
-        // is then `expired`, not certificate-less).
-        const candidates = s.credentials
-          .filter((c) => c.sha1 && certBySha1.has(c.sha1))
-          .map((c) => ({ c, cert: certBySha1.get(c.sha1!)! }))
-          .sort((a, b) => {
-            const rank = (x: typeof a) => [
-              x.cert.source === 'discovered' ? 1 : 0,
-              isCurrentlyValid(x.c, now) && x.cert.notBefore <= now && x.cert.notAfter > now ? 0 : 1,
-              x.c.on === s.credentialOn ? 0 : 1,
-            ];
-            const [ra, rb] = [rank(a), rank(b)];
-            for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i]! - rb[i]!;
-            return b.cert.notAfter.getTime() - a.cert.notAfter.getTime();
-          });
-        const current = candidates[0]?.cert?.id ?? null;
-        if (!prev) {
-          newConnectors.push({
-            id: randomUUID(),
-            connectorTypeId: s.connectorTypeId,
-            displayName,
-            appId: s.app.appId,
-            appObjectId: s.app.id,
-            spObjectId: s.spObjectId,
-            credentialOn: s.credentialOn,
-            observedCredentials: observed,
-            currentCertificateId: current,
-            // First sight: the connection's own certificate is what Rekey expects; anything else
-            // the tenant holds shows as drift until someone accepts or removes it.
-            expectedThumbprints: current ? [candidates[0]!.c.sha1!] : [],
-          });
-          created++;
-          changes.push({ appId: s.app.appId, displayName, change: 'new', added: facts.map(observedKey) });
-          continue;
-        }
-        const before = new Set(readObservedCredentials(prev.observedCredentials).map(observedKey));
-        const after = new Set(facts.map(observedKey));
-        const added = [...after].filter((k) => !before.has(k));
-        const removed = [...before].filter((k) => !after.has(k));
-        if (prev.missingSince) changes.push({ appId: s.app.appId, displayName, change: 'returned' });
-        if (prev.observedAt && (added.length || removed.length))
-          changes.push({ appId: s.app.appId, displayName, change: 'credentials_changed', added, removed });
-        await tx.connector.update({
-          where: { id: prev.id },
-          data: {
-            connectorTypeId: s.connectorTypeId,
-            displayName,
-            appObjectId: s.app.id,
-            spObjectId: s.spObjectId,
-            credentialOn: s.credentialOn,
-            observedCredentials: observed,
-            observedAt: now,
-            missingSince: null,
-            ...(prev.currentCertificateId ? {} : { currentCertificateId: current }),
-          },
-        });
-        updated++;
-      }
-      const seenAppIds = new Set(seen.map((s) => s.app.appId));
-      const gone = existing.filter((c) => !seenAppIds.has(c.appId) && !c.missingSince);
-      if (gone.length) {
-        await tx.connector.updateMany({ where: { id: { in: gone.map((c) => c.id) } }, data: { missingSince: now } });
-        for (const c of gone) changes.push({ appId: c.appId, displayName: c.displayName, change: 'missing' });
-      }
-      const result: ScanSummary = {
-        tenantId: tenant.id,
-        connectors: seen.length,
-        created,
-        updated,
-        missing: existing.filter((c) => !seenAppIds.has(c.appId)).length,
-        credentials: seen.reduce((n, s) => n + s.credentials.length, 0),
-        // Added by this scan (not those a concurrent scan added first).
-        certificatesDiscovered: discovered,
-        changes,
-        unparsable,
-      };
-      // The scan's writes and its audit event in one statement (raw: see above): the new connectors
-      // (the fleet counts' triggers still see every row), the tenant's scan time, the event.
-      const at = new Date();
-      const insertConnectors = newConnectors.length
-        ? Prisma.sql`inserted AS (
-            INSERT INTO "Connector" ("id", "tenantId", "connectorTypeId", "displayName", "appId", "appObjectId",
-              "spObjectId", "credentialOn", "observedCredentials", "observedAt", "currentCertificateId",
-              "expectedThumbprints", "statusAt", "createdAt", "updatedAt")
-            SELECT (r->>'id')::uuid, ${tenant.id}::uuid, (r->>'connectorTypeId')::uuid, r->>'displayName', r->>'appId',
-              r->>'appObjectId', r->>'spObjectId', r->>'credentialOn', r->'observedCredentials',
-              ${utcTimestamp(now)}, (r->>'currentCertificateId')::uuid,
-              ARRAY(SELECT jsonb_array_elements_text(r->'expectedThumbprints')),
-              ${utcTimestamp(at)}, ${utcTimestamp(at)}, ${utcTimestamp(at)}
-            FROM jsonb_array_elements(${JSON.stringify(newConnectors)}::jsonb) AS r
-          ),`
-        : Prisma.empty;
-      const audit = auditEventsJson(
-        ctx.actor,
-        [
-          {
-            action: 'tenant.scan',
-            targetType: 'tenant',
-            targetId: tenant.id,
-            tenantId: tenant.id,
-            after: { ok: true, ...result },
-          },
-        ],
-        now,
-      );
-      await tx.$queryRaw`
-        WITH ${insertConnectors} scanned AS (
-          UPDATE "Tenant" SET "lastScanAt" = ${utcTimestamp(now)}, "lastScanError" = NULL, "updatedAt" = ${utcTimestamp(at)}
-          WHERE "id" = ${tenant.id}::uuid
-          RETURNING "id"
-        )
-        SELECT audit_append(${audit}::jsonb) AS "staged" FROM scanned`;
-      return result;
-    },
-    { timeout: 60_000, maxWait: 10_000 },
+  // What Rekey already knows: the certificates seen (by thumbprint) and the tenant's connectors, in
+  // one read (JSON; timestamps as ISO 8601 UTC).
+  const sha1s = [...facts.keys()];
+  const [known] = await queryRows<{
+    certs: (Omit<KnownCertificate, 'notBefore' | 'notAfter'> & { notBefore: string; notAfter: string })[];
+    connectors: (Omit<ExistingConnector, 'observedAt' | 'missingSince'> & {
+      observedAt: string | null;
+      missingSince: string | null;
+    })[];
+  }>(
+    ctx.db,
+    Prisma.sql`
+    SELECT COALESCE((SELECT json_agg(json_build_object('id', "id", 'sha1Thumbprint', "sha1Thumbprint",
+              'notBefore', ${isoUtc('notBefore')}, 'notAfter', ${isoUtc('notAfter')}, 'source', "source"))
+              FROM "Certificate" WHERE "sha1Thumbprint" = ANY(${sha1s}::text[])), '[]') AS "certs",
+      COALESCE((SELECT json_agg(json_build_object('id', "id", 'appId', "appId", 'displayName', "displayName",
+              'observedCredentials', "observedCredentials", 'observedAt', ${isoUtc('observedAt')},
+              'missingSince', ${isoUtc('missingSince')}, 'currentCertificateId', "currentCertificateId"))
+              FROM "Connector" WHERE "tenantId" = ${tenant.id}::uuid), '[]') AS "connectors"`,
   );
-  return summary;
+  const knownCerts: KnownCertificate[] = known!.certs.map((c) => ({
+    ...c,
+    notBefore: new Date(c.notBefore),
+    notAfter: new Date(c.notAfter),
+  }));
+  const existing: ExistingConnector[] = known!.connectors.map((c) => ({
+    ...c,
+    observedAt: c.observedAt === null ? null : new Date(c.observedAt),
+    missingSince: c.missingSince === null ? null : new Date(c.missingSince),
+  }));
+  const knownSha1s = new Set(knownCerts.map((c) => c.sha1Thumbprint));
+  const fresh = [...facts.values()].filter((f) => !knownSha1s.has(f.sha1Thumbprint));
+
+  // Everything the scan writes is one statement (new and changed connectors, those gone, the
+  // tenant's scan time and the audit event), its own transaction. Only a scan that saw certificates
+  // Rekey does not know yet (the first tenant to show each one) adds them first, in one transaction
+  // with the rest, so nothing of a failed scan is kept.
+  const write = async (q: TransactionQuery): Promise<ScanSummary> => {
+    let certs = knownCerts;
+    let discovered = 0;
+    if (fresh.length) {
+      // Raw (see above), skipping a certificate a concurrent scan inserted first (either thumbprint).
+      const at = new Date();
+      // The row's columns from the one builder (as JSON: dates as ISO 8601, the DER as base64).
+      const rows = fresh.map((f) => ({ ...certificateColumns(f), der: f.derBase64, id: randomUUID() }));
+      const inserted = await q<KnownCertificate>(Prisma.sql`
+        INSERT INTO "Certificate" ("id", "sha1Thumbprint", "sha256Thumbprint", "serialNumber", "subject", "issuer",
+          "notBefore", "notAfter", "keyType", "keySize", "curve", "signatureAlgorithm", "der", "source", "createdAt")
+        SELECT (r->>'id')::uuid, r->>'sha1Thumbprint', r->>'sha256Thumbprint', r->>'serialNumber', r->>'subject',
+          r->>'issuer', ((r->>'notBefore')::timestamptz AT TIME ZONE 'UTC'),
+          ((r->>'notAfter')::timestamptz AT TIME ZONE 'UTC'), r->>'keyType', (r->>'keySize')::int, r->>'curve',
+          r->>'signatureAlgorithm', decode(r->>'der', 'base64'), 'discovered', ${utcTimestamp(at)}
+        FROM jsonb_array_elements(${JSON.stringify(rows)}::jsonb) AS r
+        ON CONFLICT DO NOTHING
+        RETURNING "id"::text, "sha1Thumbprint", "notBefore", "notAfter", "source"::text`);
+      discovered = inserted.length;
+      certs = [...certs, ...inserted];
+      // A concurrent scan added some meanwhile (skipped as duplicates): read those too.
+      if (inserted.length < fresh.length)
+        certs = await q<KnownCertificate>(Prisma.sql`
+          SELECT "id"::text, "sha1Thumbprint", "notBefore", "notAfter", "source"::text
+          FROM "Certificate" WHERE "sha1Thumbprint" = ANY(${sha1s}::text[])`);
+    }
+    const certBySha1 = new Map(certs.map((c) => [c.sha1Thumbprint, c]));
+
+    const existingByAppId = new Map(existing.map((c) => [c.appId, c]));
+    const changes: ScanChange[] = [];
+    const newConnectors: NewConnectorRow[] = [];
+    const changedConnectors: ChangedConnectorRow[] = [];
+    let created = 0;
+    let updated = 0;
+    for (const s of seen) {
+      const prev = existingByAppId.get(s.app.appId);
+      const displayName = s.app.displayName ?? s.app.appId;
+      const facts = [...s.credentials.map(factsFromObserved), ...s.otherCredentials];
+      const observed = toObservedCredentialsJson(facts) as Prisma.InputJsonValue;
+      // The connection's certificate, when none is set yet: prefer one Rekey itself holds (uploaded,
+      // generated or issued — the vendor's), then a currently valid one, then the application's over
+      // the service principal's, then the newest. An expired certificate still counts (the connector
+      // is then `expired`, not certificate-less).
+      const candidates = s.credentials
+        .filter((c) => c.sha1 && certBySha1.has(c.sha1))
+        .map((c) => ({ c, cert: certBySha1.get(c.sha1!)! }))
+        .sort((a, b) => {
+          const rank = (x: typeof a) => [
+            x.cert.source === 'discovered' ? 1 : 0,
+            isCurrentlyValid(x.c, now) && x.cert.notBefore <= now && x.cert.notAfter > now ? 0 : 1,
+            x.c.on === s.credentialOn ? 0 : 1,
+          ];
+          const [ra, rb] = [rank(a), rank(b)];
+          for (let i = 0; i < ra.length; i++) if (ra[i] !== rb[i]) return ra[i]! - rb[i]!;
+          return b.cert.notAfter.getTime() - a.cert.notAfter.getTime();
+        });
+      const current = candidates[0]?.cert?.id ?? null;
+      if (!prev) {
+        newConnectors.push({
+          id: randomUUID(),
+          connectorTypeId: s.connectorTypeId,
+          displayName,
+          appId: s.app.appId,
+          appObjectId: s.app.id,
+          spObjectId: s.spObjectId,
+          credentialOn: s.credentialOn,
+          observedCredentials: observed,
+          currentCertificateId: current,
+          // First sight: the connection's own certificate is what Rekey expects; anything else
+          // the tenant holds shows as drift until someone accepts or removes it.
+          expectedThumbprints: current ? [candidates[0]!.c.sha1!] : [],
+        });
+        created++;
+        changes.push({ appId: s.app.appId, displayName, change: 'new', added: facts.map(observedKey) });
+        continue;
+      }
+      const before = new Set(readObservedCredentials(prev.observedCredentials).map(observedKey));
+      const after = new Set(facts.map(observedKey));
+      const added = [...after].filter((k) => !before.has(k));
+      const removed = [...before].filter((k) => !after.has(k));
+      if (prev.missingSince) changes.push({ appId: s.app.appId, displayName, change: 'returned' });
+      if (prev.observedAt && (added.length || removed.length))
+        changes.push({ appId: s.app.appId, displayName, change: 'credentials_changed', added, removed });
+      // (The certificate is set only where the connector has none: the statement keeps one it has.)
+      changedConnectors.push({
+        id: prev.id,
+        connectorTypeId: s.connectorTypeId,
+        displayName,
+        appObjectId: s.app.id,
+        spObjectId: s.spObjectId,
+        credentialOn: s.credentialOn,
+        observedCredentials: observed,
+        currentCertificateId: current,
+      });
+      updated++;
+    }
+    const seenAppIds = new Set(seen.map((s) => s.app.appId));
+    const gone = existing.filter((c) => !seenAppIds.has(c.appId) && !c.missingSince);
+    for (const c of gone) changes.push({ appId: c.appId, displayName: c.displayName, change: 'missing' });
+    const result: ScanSummary = {
+      tenantId: tenant.id,
+      connectors: seen.length,
+      created,
+      updated,
+      missing: existing.filter((c) => !seenAppIds.has(c.appId)).length,
+      credentials: seen.reduce((n, s) => n + s.credentials.length, 0),
+      // Added by this scan (not those a concurrent scan added first).
+      certificatesDiscovered: discovered,
+      changes,
+      unparsable,
+    };
+    // The scan's writes and its audit event in one statement (raw: see above): the new, changed and
+    // gone connectors (the fleet counts' triggers still see every row), the tenant's scan time, the
+    // event. Each CTE writes other rows; PostgreSQL runs every one of them, referenced or not.
+    const at = new Date();
+    const insertConnectors = newConnectors.length
+      ? Prisma.sql`inserted AS (
+          INSERT INTO "Connector" ("id", "tenantId", "connectorTypeId", "displayName", "appId", "appObjectId",
+            "spObjectId", "credentialOn", "observedCredentials", "observedAt", "currentCertificateId",
+            "expectedThumbprints", "statusAt", "createdAt", "updatedAt")
+          SELECT (r->>'id')::uuid, ${tenant.id}::uuid, (r->>'connectorTypeId')::uuid, r->>'displayName', r->>'appId',
+            r->>'appObjectId', r->>'spObjectId', r->>'credentialOn', r->'observedCredentials',
+            ${utcTimestamp(now)}, (r->>'currentCertificateId')::uuid,
+            ARRAY(SELECT jsonb_array_elements_text(r->'expectedThumbprints')),
+            ${utcTimestamp(at)}, ${utcTimestamp(at)}, ${utcTimestamp(at)}
+          FROM jsonb_array_elements(${JSON.stringify(newConnectors)}::jsonb) AS r
+        ),`
+      : Prisma.empty;
+    const updateConnectors = changedConnectors.length
+      ? Prisma.sql`changed AS (
+          UPDATE "Connector" AS c SET "connectorTypeId" = (r->>'connectorTypeId')::uuid, "displayName" = r->>'displayName',
+            "appObjectId" = r->>'appObjectId', "spObjectId" = r->>'spObjectId', "credentialOn" = r->>'credentialOn',
+            "observedCredentials" = r->'observedCredentials', "observedAt" = ${utcTimestamp(now)}, "missingSince" = NULL,
+            "currentCertificateId" = COALESCE(c."currentCertificateId", (r->>'currentCertificateId')::uuid),
+            "updatedAt" = ${utcTimestamp(at)}
+          FROM jsonb_array_elements(${JSON.stringify(changedConnectors)}::jsonb) AS r
+          WHERE c."id" = (r->>'id')::uuid
+        ),`
+      : Prisma.empty;
+    const markGone = gone.length
+      ? Prisma.sql`gone AS (
+          UPDATE "Connector" SET "missingSince" = ${utcTimestamp(now)}, "updatedAt" = ${utcTimestamp(at)}
+          WHERE "id" = ANY(${gone.map((c) => c.id)}::uuid[])
+        ),`
+      : Prisma.empty;
+    const audit = auditEventsJson(
+      ctx.actor,
+      [
+        {
+          action: 'tenant.scan',
+          targetType: 'tenant',
+          targetId: tenant.id,
+          tenantId: tenant.id,
+          after: { ok: true, ...result },
+        },
+      ],
+      now,
+    );
+    await q(Prisma.sql`
+      WITH ${insertConnectors} ${updateConnectors} ${markGone} scanned AS (
+        UPDATE "Tenant" SET "lastScanAt" = ${utcTimestamp(now)}, "lastScanError" = NULL, "updatedAt" = ${utcTimestamp(at)}
+        WHERE "id" = ${tenant.id}::uuid
+        RETURNING "id"
+      )
+      SELECT audit_append(${audit}::jsonb) AS "staged" FROM scanned`);
+    return result;
+  };
+  return fresh.length ? transactionRows(ctx.db, write) : write((query) => queryRows(ctx.db, query));
 }
