@@ -119,6 +119,11 @@ function directValue(v: unknown): unknown {
   return v;
 }
 
+/** A Prisma.Sql as `pg` sends it: parameters as Prisma sends them, rows parsed as `$queryRaw` gives them. */
+function pgQuery(query: Prisma.Sql): pg.QueryConfig {
+  return { text: query.text, values: query.values.map(directValue), types: directTypes };
+}
+
 /**
  * Runs one raw statement on Prisma's own pool, outside any transaction, without Prisma's
  * per-request work (every request, raw ones included, is compiled to a plan in WebAssembly: ~0.3 ms
@@ -132,7 +137,7 @@ export async function directQuery<T>(query: Prisma.Sql): Promise<T[]> {
   getDb();
   const pool = globalForDb.__rekeyPool!;
   // A failure comes back as pg's error (its `code` is PostgreSQL's SQLSTATE: isUniqueViolation knows it).
-  const result = await pool.query({ text: query.text, values: query.values.map(directValue), types: directTypes });
+  const result = await pool.query(pgQuery(query));
   return result.rows as T[];
 }
 
@@ -153,7 +158,7 @@ export async function transactionRows<R>(client: PrismaClient, fn: (q: Transacti
   try {
     await conn.query('BEGIN');
     const result = await fn(async <T>(query: Prisma.Sql) => {
-      const r = await conn.query({ text: query.text, values: query.values.map(directValue), types: directTypes });
+      const r = await conn.query(pgQuery(query));
       return r.rows as T[];
     });
     await conn.query('COMMIT');
