@@ -32,6 +32,7 @@ export default defineConfig({
             'cli/**/*.test.ts',
             'scripts/**/*.test.ts',
             'contract/**/*.test.ts',
+            'components/**/*.test.ts',
           ],
           exclude: ['**/*.db.test.ts', '**/*.chaos.test.ts', 'node_modules/**'],
         },

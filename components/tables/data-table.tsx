@@ -111,6 +111,9 @@ export function DataTable<T>(props: DataTableProps<T>) {
     id = 'table',
     className,
   } = props;
+  // A column without a cell is only for a table whose `body` renders the rows: never a blank column.
+  const cellless = body ? undefined : columns.find((c) => !c.cell);
+  if (cellless) throw new Error(`DataTable column "${cellless.id}" has no cell and the table has no body.`);
   const sortable = columns.filter((c) => c.sortable).map((c) => c.id);
   const { sort, dir, cols } = parseTableParams(searchParams, sortable, defaultSort);
   const isVisible = (c: DataTableColumn<T>) => c.hideable === false || (cols ? cols.includes(c.id) : !c.defaultHidden);
