@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { db, directQuery, isUniqueViolation, Prisma, transactionRows, utcTimestamp } from '@/lib/db';
+import { db, directQuery, isUniqueViolation, Prisma, statementName, transactionRows, utcTimestamp } from '@/lib/db';
 
 async function makeConnector() {
   const tenant = await db.tenant.create({
@@ -165,5 +165,59 @@ describe('directQuery (the hot path outside Prisma, ADR 038)', () => {
       expect(await directQuery<{ open: boolean }>(Prisma.sql`SELECT now() <> statement_timestamp() AS "open"`)).toEqual(
         [{ open: false }],
       );
+  });
+});
+
+describe('statements sent often are prepared on their connection (ADR 039)', () => {
+  /** A statement text no other test sends (so its runs start from zero). */
+  const freshQuery = (n: number) =>
+    Prisma.sql`SELECT ${n}::int + 1 AS "n", ${'x'}::text AS "t" ${Prisma.raw(`/* ${crypto.randomUUID()} */`)}`;
+  const prepared = (q: (s: Prisma.Sql) => Promise<unknown[]>, text: string) =>
+    q(
+      Prisma.sql`SELECT name, from_sql, generic_plans + custom_plans AS runs FROM pg_prepared_statements WHERE statement = ${text}`,
+    ) as Promise<{ name: string; from_sql: boolean; runs: bigint }[]>;
+
+  it('names a statement on its third run; its connection parses it once and it answers as before', async () => {
+    const q = freshQuery(41);
+    await transactionRows(db, async (tx) => {
+      for (let run = 1; run <= 6; run++) {
+        expect(await tx<{ n: number; t: string }>(q)).toEqual([{ n: 42, t: 'x' }]);
+        const onConnection = await prepared(tx, q.text);
+        // Runs 1 and 2 go unnamed: nothing is prepared. From run 3 on, one statement, run once per run since.
+        expect(onConnection).toEqual(
+          run < 3 ? [] : [{ name: statementName(q.text, q.values), from_sql: false, runs: BigInt(run - 2) }],
+        );
+      }
+    });
+    // Prisma's own queries go through the same connections: the same rows, named or not.
+    const viaPrisma = freshQuery(1);
+    for (let run = 1; run <= 4; run++) expect(await db.$queryRaw(viaPrisma)).toEqual(await directQuery(viaPrisma));
+  });
+
+  it('never names a statement without parameters, nor any with REKEY_DB_PREPARED_STATEMENTS=0', () => {
+    for (let i = 0; i < 5; i++) expect(statementName('SELECT 1', [])).toBeUndefined();
+    const before = process.env.REKEY_DB_PREPARED_STATEMENTS;
+    process.env.REKEY_DB_PREPARED_STATEMENTS = '0';
+    try {
+      const q = freshQuery(2);
+      for (let i = 0; i < 5; i++) expect(statementName(q.text, q.values)).toBeUndefined();
+    } finally {
+      if (before === undefined) delete process.env.REKEY_DB_PREPARED_STATEMENTS;
+      else process.env.REKEY_DB_PREPARED_STATEMENTS = before;
+    }
+  });
+
+  it('names at most 128 texts; a text past the limit goes unnamed, one named before keeps its name', () => {
+    const first = freshQuery(3);
+    for (let i = 0; i < 3; i++) statementName(first.text, first.values);
+    const name = statementName(first.text, first.values);
+    expect(name).toMatch(/^rekey_[0-9a-f]{32}$/);
+    for (let i = 0; i < 200; i++) {
+      const q = freshQuery(i);
+      for (let j = 0; j < 3; j++) statementName(q.text, q.values);
+    }
+    const late = freshQuery(7);
+    for (let i = 0; i < 5; i++) expect(statementName(late.text, late.values)).toBeUndefined();
+    expect(statementName(first.text, first.values)).toBe(name);
   });
 });
