@@ -2,9 +2,10 @@
  * Runs the next steps of one rotation: take the rotation's lock, then for each step run it
  * against the tenant (outside any database transaction) and in one transaction persist its
  * outcome — rotation row (version-checked), step history, audit event, connector updates. When a
- * step succeeds and the next may run at once, the same run goes on with it (re-loading the
- * rotation, so a cancel in between is seen; reads of the tenant are reused until the next write,
- * see reuse-reads-port.ts); otherwise the transaction queues the next `rotation.advance` (a retry
+ * step succeeds and the next may run at once, the same run goes on with it: under the same lock
+ * when it follows at once, else after letting go of the lock for the settle wait and re-reading
+ * the rotation, so a cancel in between is seen (reads of the tenant are reused until the next
+ * write, see reuse-reads-port.ts); otherwise the transaction queues the next `rotation.advance` (a retry
  * after a backoff, or a run that hit `maxSteps`). A crash before a commit leaves the rotation at
  * that step; the rotation sweep (at worker start and every minute) queues it again and the step
  * re-reads the tenant and finishes what the crashed run started without duplicating anything.
@@ -46,7 +47,9 @@ import {
   loadRotation,
   machineStateOf,
   reloadRotationRow,
+  ROTATION_COLUMNS,
   type LoadedRotation,
+  type RotationRow,
   type OpenedCertificates,
 } from '@/lib/rotation/load-rotation';
 import { STEP_HANDLERS } from '@/lib/rotation/steps/step-handlers';
@@ -78,8 +81,9 @@ export interface AdvanceOptions {
   /** Steps one run may take before it hands over to a queued job (default 16). */
   maxSteps?: number;
   /**
-   * Called after a step committed and released the lock, before the run takes it for the next
-   * step (tests use it to interleave what an admin or another worker may do at that moment).
+   * Called when the run has let go of the lock between two steps (before a step that reads back a
+   * write), before it takes the lock for the next step (tests use it to interleave what an admin
+   * or another worker may do at that moment).
    */
   betweenSteps?: (stepsSoFar: readonly string[]) => Promise<void>;
 }
@@ -159,6 +163,8 @@ export async function advanceRotation(
   const run: RunMemory = {
     loaded: null,
     expectVersion: null,
+    committed: null,
+    held: false,
     opened: new Map(),
     graph: reuseReads(deps.graph),
     base: deps.graph,
@@ -178,11 +184,29 @@ export async function advanceRotation(
       if (wait > 0) await new Promise((res) => setTimeout(res, wait));
     }
     if (steps.length > 0) await opts.betweenSteps?.(steps);
-    // The lock is taken per step, so an admin's cancel (which takes it too) gets in between two
-    // steps of a run; the next step then sees it when it re-reads the rotation.
-    const leased = await withRotationLease(rotationId, () =>
-      runOneStep(rotationId, { ...deps, graph: run.graph }, steps.length + 1 < maxSteps, run),
-    );
+    // The lock is let go of before a step that reads back a write (during the settle wait), so an
+    // admin's cancel (which takes it too) gets in there; the next step then sees it when it
+    // re-reads the rotation. Steps that follow one another at once keep it: nothing can get in
+    // between them, and the row their commit returned is the rotation as it is (every writer of a
+    // rotation holds its lock), so the next step needs no re-read.
+    const leased = await withRotationLease(rotationId, async () => {
+      const outs: StepOutcome[] = [];
+      try {
+        for (;;) {
+          const out = await runOneStep(
+            rotationId,
+            { ...deps, graph: run.graph },
+            steps.length + outs.length + 1 < maxSteps,
+            run,
+          );
+          outs.push(out);
+          if (out.kind !== 'stepped' || !out.goOn || READS_BACK_A_WRITE.has(out.nextStep as StepName)) return outs;
+          run.held = true;
+        }
+      } finally {
+        run.held = false;
+      }
+    });
     if (!leased.acquired) {
       if (!prev) return { kind: 'busy' };
       // Taken between two steps of this run (a cancel, another worker): whoever holds it goes on
@@ -193,17 +217,20 @@ export async function advanceRotation(
       value = { kind: 'stepped', step: prev.step, state: prev.state, nextStep: prev.nextStep, steps };
       break;
     }
-    const out = leased.value;
-    // A later iteration that finds nothing to do (e.g. cancelled in between) ends the run with what it did.
-    if (out.kind !== 'stepped') {
-      value = prev ? { kind: 'stepped', step: prev.step, state: prev.state, nextStep: prev.nextStep, steps } : out;
-      break;
+    let ended: AdvanceOutcome | null = null;
+    for (const out of leased.value) {
+      // A later step that finds nothing to do (e.g. cancelled in between) ends the run with what it did.
+      if (out.kind !== 'stepped') {
+        ended = prev ? { kind: 'stepped', step: prev.step, state: prev.state, nextStep: prev.nextStep, steps } : out;
+        break;
+      }
+      steps.push(out.step);
+      prev = out;
+      queued = out.queuedFor;
+      if (!out.goOn) ended = { kind: 'stepped', step: out.step, state: out.state, nextStep: out.nextStep, steps };
     }
-    steps.push(out.step);
-    prev = out;
-    queued = out.queuedFor;
-    if (!out.goOn) {
-      value = { kind: 'stepped', step: out.step, state: out.state, nextStep: out.nextStep, steps };
+    if (ended) {
+      value = ended;
       break;
     }
   }
@@ -236,6 +263,12 @@ type StepOutcome =
 interface RunMemory {
   loaded: LoadedRotation | null;
   expectVersion: number | null;
+  /**
+   * The rotation row as the last step's commit returned it, and whether the run has held the lock
+   * since (then that row is the rotation as it is, and the next step does not read it again).
+   */
+  committed: RotationRow | null;
+  held: boolean;
   opened: OpenedCertificates;
   graph: RotationGraphPort;
   base: RotationGraphPort;
@@ -247,7 +280,12 @@ async function runOneStep(
   mayGoOn: boolean,
   run: RunMemory,
 ): Promise<StepOutcome> {
-  let r = run.loaded ? await reloadRotationRow(run.loaded) : await loadRotation(rotationId);
+  let r = !run.loaded
+    ? await loadRotation(rotationId)
+    : run.held && run.committed
+      ? { ...run.loaded, ...run.committed }
+      : await reloadRotationRow(run.loaded);
+  run.committed = null;
   if (r && run.loaded && r.version !== run.expectVersion) {
     // Someone else moved the rotation between two steps of this run (an admin, another worker):
     // nothing this run remembers may be trusted — load it all and read the tenant afresh.
@@ -313,6 +351,7 @@ async function runOneStep(
     (event.type === 'step_failed_transient' || event.type === 'step_failed_permanent' ? event.message : '');
 
   let queuedFor: Date | null = null;
+  let committed: RotationRow | null = null;
   const afterCommit: (() => void)[] = [];
   const meta = { now, afterCommit: (fn: () => void) => void afterCommit.push(fn) };
   const ref: RotationRef = {
@@ -335,18 +374,18 @@ async function runOneStep(
   // else moved the rotation meanwhile.
   const movedSql = Prisma.sql`
       moved AS (
-        UPDATE "Rotation" SET
+        UPDATE "Rotation" AS r SET
           "state" = ${result.state}::"RotationState", "step" = ${result.step}, "attempts" = ${result.attempts},
           "nextAttemptAt" = ${utcTimestamp(result.nextAttemptAt)},
           "errorCode" = ${result.error?.code ?? null}, "errorMessage" = ${result.error?.message ?? null},
           "facts" = ${JSON.stringify(facts)}::jsonb, "version" = "version" + 1,
           "startedAt" = CASE WHEN ${markStarted} THEN ${utcTimestamp(started)} ELSE "startedAt" END,
           "finishedAt" = CASE WHEN ${markFinished} THEN ${utcTimestamp(now)} ELSE "finishedAt" END
-        WHERE "id" = ${r.id}::uuid AND "version" = ${r.version}
-        RETURNING "id"
+        WHERE r."id" = ${r.id}::uuid AND r."version" = ${r.version}
+        RETURNING ${ROTATION_COLUMNS}
       ), step AS (
         INSERT INTO "RotationStep" ("id", "rotationId", "step", "outcome", "message", "at", "durationMs", "detail")
-        SELECT ${randomUUID()}::uuid, "id", ${r.step}, ${outcome}, ${message}, ${utcTimestamp(now)}, ${durationMs}, ${JSON.stringify(detail)}::jsonb
+        SELECT ${randomUUID()}::uuid, ${r.id}::uuid, ${r.step}, ${outcome}, ${message}, ${utcTimestamp(now)}, ${durationMs}, ${JSON.stringify(detail)}::jsonb
         FROM moved WHERE NOT ${quietRecheck}
       )`;
   // A delegated rotation's steps act with the customer admin's token: audited as that admin.
@@ -388,10 +427,12 @@ async function runOneStep(
     (goOn || !result.effects.some((x) => x.type === 'enqueue_advance'));
   try {
     if (alone) {
-      const moved = await directQuery(Prisma.sql`
+      const moved = await directQuery<RotationRow & { staged: number }>(Prisma.sql`
         WITH ${movedSql}
-        SELECT audit_append(${auditEventsJson(actor, audit, now)}::jsonb) AS "staged" FROM moved`);
+        SELECT audit_append(${auditEventsJson(actor, audit, now)}::jsonb) AS "staged", moved.* FROM moved`);
       if (moved.length !== 1) throw new RekeyError('CONFLICT', 'The rotation changed while its step ran.');
+      const { staged: _staged, ...row } = moved[0]!;
+      committed = row;
     } else
       await db.$transaction(async (tx) => {
         const moved = await tx.$queryRaw<unknown[]>`WITH ${movedSql} SELECT 1 AS "moved" FROM moved`;
@@ -482,6 +523,7 @@ async function runOneStep(
   if (goOn && !success?.connection) {
     run.loaded = r;
     run.expectVersion = r.version + 1;
+    run.committed = committed;
   }
   return {
     kind: 'stepped',

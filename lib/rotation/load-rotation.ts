@@ -47,7 +47,8 @@ export const rotationInclude = {
 
 export type LoadedRotation = Prisma.RotationGetPayload<{ include: typeof rotationInclude }>;
 
-type RotationRow = Omit<LoadedRotation, keyof typeof rotationInclude>;
+/** The rotation row alone, as ROTATION_COLUMNS reads it. */
+export type RotationRow = Omit<LoadedRotation, keyof typeof rotationInclude>;
 type CertRow = LoadedRotation['toCertificate'];
 
 /** The rotation row's columns for raw SQL, typed as Prisma returns them (alias `r`). */

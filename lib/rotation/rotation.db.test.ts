@@ -476,6 +476,51 @@ describe('cancel and retry', () => {
     expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.oldSha1]);
   });
 
+  it('keeps the lock from a step to the one that follows at once, and lets go of it before each read-back', async () => {
+    // Lag off: one uninterrupted run (a stale read would queue a retry and end it early).
+    gs.sim.admin.setReplication(NO_REPLICATION_LAG);
+    const f = await rotationFixture(gs);
+    const rotation = await startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id });
+    const started = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
+    // The run lets go of the lock only where a cancel may get in: before verify_new and
+    // verify_old_gone (which wait for replication first). There it is free for anyone to take.
+    const gaps: { after: string[]; free: boolean }[] = [];
+    const out = await advanceRotation(rotation.id, deps, {
+      betweenSteps: async (done) => {
+        const probe = await withRotationLease(rotation.id, async () => 'free');
+        gaps.push({ after: [...done], free: probe.acquired });
+      },
+    });
+    expect(out).toMatchObject({
+      kind: 'stepped',
+      state: 'SUCCEEDED',
+      steps: ['preflight', 'add_new', 'verify_new', 'remove_old', 'verify_old_gone'],
+    });
+    // No gap after preflight, none after verify_new: add_new and remove_old ran under the lock of
+    // the step before.
+    expect(gaps).toEqual([
+      { after: ['preflight', 'add_new'], free: true },
+      { after: ['preflight', 'add_new', 'verify_new', 'remove_old'], free: true },
+    ]);
+    // add_new and remove_old went on from the row their predecessor's commit returned: the
+    // rotation ends as stored step by step — one version per step, started and finished once.
+    const r = await db.rotation.findUniqueOrThrow({ where: { id: rotation.id } });
+    expect(r.version).toBe(started.version + 5);
+    expect(r.startedAt).not.toBeNull();
+    expect(r.finishedAt).not.toBeNull();
+    expect(r.startedAt!.getTime()).toBeLessThan(
+      (await db.rotationStep.findFirstOrThrow({ where: { rotationId: rotation.id, step: 'add_new' } })).at.getTime(),
+    );
+    expect(await steps(rotation.id)).toEqual([
+      'preflight:succeeded',
+      'add_new:succeeded',
+      'verify_new:succeeded',
+      'remove_old:succeeded',
+      'verify_old_gone:succeeded',
+    ]);
+    expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.newSha1]);
+  });
+
   it('refuses a cancel while a step holds the lock', async () => {
     const f = await rotationFixture(gs);
     const rotation = await startRotation(ctx(), { connectorId: f.connector.id, toCertificateId: f.newCert.id });
