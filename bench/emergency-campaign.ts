@@ -74,6 +74,9 @@ export interface EmergencyCampaignResult {
     statementsPerRotation: number;
     nestedPerRotation: number;
     rowsWrittenPerRotation: number;
+    /** The server's planning per rotation: ms, and plans made (statements run unnamed are planned every time). */
+    planMsPerRotation: number;
+    plansPerRotation: number;
     top: StatementStats['top'];
   };
   /** The workers' V8 profile (REKEY_BENCH_CPU_PROFILE=<dir>), whole run: self time by component and function. */
@@ -524,6 +527,8 @@ export async function run(
         statementsPerRotation: round1(main.statements.calls / n),
         nestedPerRotation: round1(main.statements.nested / n),
         rowsWrittenPerRotation: round1(main.statements.rowsWritten / n),
+        planMsPerRotation: round1(main.statements.planMs / n),
+        plansPerRotation: round1(main.statements.plans / n),
         top: main.statements.top.slice(0, 16),
       },
       profile,
@@ -579,7 +584,7 @@ export function format(r: EmergencyCampaignResult): string {
     `  campaign         rotations created from ${(r.ends.firstRotationCreatedMs / 1000).toFixed(1)} s to ${(r.ends.lastRotationCreatedMs / 1000).toFixed(1)} s; each took p50 ${r.ends.rotationMs.p50} ms, p95 ${r.ends.rotationMs.p95} ms, max ${r.ends.rotationMs.max} ms; last finished at ${(r.ends.lastRotationFinishedMs / 1000).toFixed(1)} s, campaign finished at ${r.ends.campaignFinishedMs === null ? '?' : (r.ends.campaignFinishedMs / 1000).toFixed(1)} s`,
     `  speed-up         ${r.speedup}× the sequential baseline (target ≥ ${r.targets.speedup}×)`,
     `  CPU per rotation workers ${r.cpuMsPerRotation.worker} ms, PostgreSQL ${r.cpuMsPerRotation.postgres} ms, simulator (+ bench polling) ${r.cpuMsPerRotation.sim} ms = ${r.cpuMsPerRotation.total} ms (target ≤ 34; 2 cores = 2,000 ms of CPU per second for everything)`,
-    `  database         per rotation: ${r.database.statementsPerRotation} statements sent (round trips), ${r.database.nestedPerRotation} run inside them (triggers, foreign-key checks), ${r.database.rowsWrittenPerRotation} rows written`,
+    `  database         per rotation: ${r.database.statementsPerRotation} top-level statements (the clients' round trips, and the deferred triggers run at commit), ${r.database.nestedPerRotation} run inside them (triggers, foreign-key checks), ${r.database.rowsWrittenPerRotation} rows written; ${r.database.plansPerRotation} plans made in ${r.database.planMsPerRotation} ms`,
     ...r.database.top
       .slice(0, 12)
       .map(

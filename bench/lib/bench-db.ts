@@ -57,6 +57,8 @@ export async function startBenchDatabase(
     await c.connect();
     await c.query(`ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'`);
     await c.query(`ALTER SYSTEM SET pg_stat_statements.track = 'all'`);
+    // Planning time too (ADR 039: an unnamed statement is planned on every run).
+    await c.query(`ALTER SYSTEM SET pg_stat_statements.track_planning = on`);
     await c.end();
     await pg.stop();
     pg = await startEmbeddedPostgres({ dataDir, port, settings });
@@ -148,6 +150,9 @@ export interface StatementStats {
   calls: number;
   /** Statements run inside others: trigger bodies, foreign-key checks, PL/pgSQL (track = all). */
   nested: number;
+  /** The server's time planning statements, ms (track_planning), and how many plans it made. */
+  planMs: number;
+  plans: number;
   rowsWritten: number;
   /** The statements called most (top level and nested), with calls and total execution time. */
   top: { query: string; calls: number; totalMs: number; nested: boolean }[];
@@ -166,9 +171,10 @@ export async function readStatementStats(url: string, opts: { all?: boolean } = 
   const c = new pg_.Client({ connectionString: url });
   await c.connect();
   const own = `dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`;
-  const sum = await c.query<{ calls: string; nested: string; written: string }>(
+  const sum = await c.query<{ calls: string; nested: string; written: string; plan_ms: number; plans: string }>(
     `SELECT coalesce(sum(calls) FILTER (WHERE toplevel), 0) AS calls,
             coalesce(sum(calls) FILTER (WHERE NOT toplevel), 0) AS nested,
+            coalesce(sum(total_plan_time), 0)::float8 AS plan_ms, coalesce(sum(plans), 0) AS plans,
             coalesce(sum(rows) FILTER (WHERE query ~* '^\\s*(insert|update|delete|with)'), 0) AS written
        FROM pg_stat_statements WHERE ${own}`,
   );
@@ -181,6 +187,8 @@ export async function readStatementStats(url: string, opts: { all?: boolean } = 
     calls: Number(sum.rows[0]!.calls),
     nested: Number(sum.rows[0]!.nested),
     rowsWritten: Number(sum.rows[0]!.written),
+    planMs: Number(sum.rows[0]!.plan_ms),
+    plans: Number(sum.rows[0]!.plans),
     top: top.rows.map((r) => ({
       query: r.query,
       calls: Number(r.calls),
