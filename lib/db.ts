@@ -48,7 +48,7 @@ export function statementName(text: string, values: readonly unknown[] | undefin
   const runs = (statementRuns.get(text) ?? 0) + 1;
   if (runs < STATEMENT_NAME_AFTER_RUNS) {
     // Counted texts that never got a name are forgotten now and then (IN lists of every length).
-    if (statementRuns.size >= 10_000) statementRuns.clear();
+    if (statementRuns.size >= 2_000) statementRuns.clear();
     statementRuns.set(text, runs);
     return undefined;
   }
@@ -60,6 +60,7 @@ export function statementName(text: string, values: readonly unknown[] | undefin
 
 /** `pg.Client` that sends a frequent statement under its name (statementName): Prisma's and directQuery's alike. */
 class NamingClient extends pg.Client {
+  // `never`: assignable to every overload of pg's `query`; it returns whatever pg's returns.
   override query(...args: unknown[]): never {
     const [config, values] = args as [unknown, unknown];
     if (

@@ -42,6 +42,9 @@ beforeEach(() => {
   gs.sim.admin.setReplication(DEMO_REPLICATION);
 });
 
+/** A make-before-break rotation's steps, each once: one run without replication lag. */
+const ROTATE_STEPS = ['preflight', 'add_new', 'verify_new', 'remove_old', 'verify_old_gone'];
+
 /** Tests that stop between steps run one step per call (the engine goes on by itself otherwise). */
 const ONE_STEP = { maxSteps: 1 };
 
@@ -115,7 +118,7 @@ describe('rotate key (make-before-break)', () => {
     expect(out).toMatchObject({
       kind: 'stepped',
       state: 'SUCCEEDED',
-      steps: ['preflight', 'add_new', 'verify_new', 'remove_old', 'verify_old_gone'],
+      steps: ROTATE_STEPS,
     });
     const g = gs.graph.gateway.counters;
     // 3 reads ($batch of application + service principal) and 2 writes (addKey, removeKey).
@@ -123,13 +126,7 @@ describe('rotate key (make-before-break)', () => {
       requests: 5,
       batchItems: 6,
     });
-    expect(await steps(rotation.id)).toEqual([
-      'preflight:succeeded',
-      'add_new:succeeded',
-      'verify_new:succeeded',
-      'remove_old:succeeded',
-      'verify_old_gone:succeeded',
-    ]);
+    expect(await steps(rotation.id)).toEqual(ROTATE_STEPS.map((step) => `${step}:succeeded`));
     // Nothing was queued by a run that finished the rotation.
     const queued = await db.$queryRawUnsafe<{ n: bigint }[]>(
       `SELECT count(*) AS n FROM pgboss.job WHERE name = 'rotation.advance' AND singleton_key = $1`,
@@ -494,7 +491,7 @@ describe('cancel and retry', () => {
     expect(out).toMatchObject({
       kind: 'stepped',
       state: 'SUCCEEDED',
-      steps: ['preflight', 'add_new', 'verify_new', 'remove_old', 'verify_old_gone'],
+      steps: ROTATE_STEPS,
     });
     // No gap after preflight, none after verify_new: add_new and remove_old ran under the lock of
     // the step before.
@@ -511,13 +508,7 @@ describe('cancel and retry', () => {
     expect(r.startedAt!.getTime()).toBeLessThan(
       (await db.rotationStep.findFirstOrThrow({ where: { rotationId: rotation.id, step: 'add_new' } })).at.getTime(),
     );
-    expect(await steps(rotation.id)).toEqual([
-      'preflight:succeeded',
-      'add_new:succeeded',
-      'verify_new:succeeded',
-      'remove_old:succeeded',
-      'verify_old_gone:succeeded',
-    ]);
+    expect(await steps(rotation.id)).toEqual(ROTATE_STEPS.map((step) => `${step}:succeeded`));
     expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.newSha1]);
   });
 
