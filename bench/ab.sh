@@ -7,13 +7,14 @@
 # pause, whatever code runs (bench/README.md, 2026-12-07). So a back-to-back "before, after" pair
 # credits the position to the code. This script runs A once to warm up (not counted), then each
 # round as A B B A, so each revision takes each position parity equally often, and prints every run
-# with its position, then the mean of each revision. Compare the two revisions at the same position, not one run against the next.
+# with its position, then the mean of each revision. Compare the two revisions at the same
+# position, not one run against the next.
 #
 # Each revision runs from its own git worktree (in a temp dir, removed at the end) that shares this
 # checkout's node_modules and generated Prisma client, so the schema must be the same at both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ $# -ge 2 ] || { sed -n 2,13p "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 2 ] || { sed -n 2,14p "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 rev_a=$1 rev_b=$2 rounds=${3:-2} connectors=${4:-600}
 root=$(pwd)
 tmp=$(mktemp -d /tmp/rekey-ab-XXXXXX)
@@ -23,9 +24,11 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
+rev_of() { if [ "$1" = a ]; then echo "$rev_a"; else echo "$rev_b"; fi; }
+# One campaign of `connectors` at revision $1 (a or b), its output in $2.
+campaign() { (cd "$tmp/$1" && npx tsx bench/emergency-campaign.ts "$connectors" 10 >"$2" 2>&1) || { tail -20 "$2"; exit 1; }; }
 for side in a b; do
-  rev=$([ $side = a ] && echo "$rev_a" || echo "$rev_b")
-  git worktree add --detach -q "$tmp/$side" "$rev"
+  git worktree add --detach -q "$tmp/$side" "$(rev_of $side)"
   ln -s "$root/node_modules" "$tmp/$side/node_modules"
   cp -r "$root/generated" "$tmp/$side/generated"
 done
@@ -35,24 +38,18 @@ run() {
   local side=$1
   position=$((position + 1))
   local log="$tmp/run-$position-$side.log"
-  (cd "$tmp/$side" && npx tsx bench/emergency-campaign.ts "$connectors" 10 >"$log" 2>&1) || {
-    echo "run $position ($side) failed:"
-    tail -20 "$log"
-    exit 1
-  }
+  echo "position $position: $side ($(rev_of "$side"))…"
+  campaign "$side" "$log"
   local rate cpu
   rate=$(grep -m1 'achieved' "$log" | sed -E 's/.*achieved +([0-9.]+) rotations\/s.*/\1/')
   cpu=$(grep -m1 'CPU per rotation' "$log" | sed -E 's/.*= ([0-9.]+) ms \(target.*/\1/')
   echo "$position $side $rate $cpu" >>"$tmp/results"
   printf 'position %-2s %s (%s)  %6s rotations/s  %6s ms of CPU per rotation\n' "$position" "$side" \
-    "$([ "$side" = a ] && echo "$rev_a" || echo "$rev_b")" "$rate" "$cpu"
+    "$(rev_of "$side")" "$rate" "$cpu"
 }
 # The first run after a pause is the fastest: a warm-up run of A takes that place and is not counted.
 echo "warm-up run of a ($rev_a), not counted…"
-(cd "$tmp/a" && npx tsx bench/emergency-campaign.ts "$connectors" 10 >"$tmp/warm-up.log" 2>&1) || {
-  tail -20 "$tmp/warm-up.log"
-  exit 1
-}
+campaign a "$tmp/warm-up.log"
 for _ in $(seq 1 "$rounds"); do
   run a
   run b

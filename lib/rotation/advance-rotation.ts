@@ -164,7 +164,6 @@ export async function advanceRotation(
     loaded: null,
     expectVersion: null,
     committed: null,
-    held: false,
     opened: new Map(),
     graph: reuseReads(deps.graph),
     base: deps.graph,
@@ -201,10 +200,10 @@ export async function advanceRotation(
           );
           outs.push(out);
           if (out.kind !== 'stepped' || !out.goOn || READS_BACK_A_WRITE.has(out.nextStep as StepName)) return outs;
-          run.held = true;
         }
       } finally {
-        run.held = false;
+        // Once the lock is let go of, the row the last commit returned may be stale: read it again.
+        run.committed = null;
       }
     });
     if (!leased.acquired) {
@@ -264,11 +263,10 @@ interface RunMemory {
   loaded: LoadedRotation | null;
   expectVersion: number | null;
   /**
-   * The rotation row as the last step's commit returned it, and whether the run has held the lock
-   * since (then that row is the rotation as it is, and the next step does not read it again).
+   * The rotation row as the last step's commit returned it, kept only while the run holds the lock
+   * since that commit: then it is the rotation as it is, and the next step does not read it again.
    */
   committed: RotationRow | null;
-  held: boolean;
   opened: OpenedCertificates;
   graph: RotationGraphPort;
   base: RotationGraphPort;
@@ -282,7 +280,7 @@ async function runOneStep(
 ): Promise<StepOutcome> {
   let r = !run.loaded
     ? await loadRotation(rotationId)
-    : run.held && run.committed
+    : run.committed
       ? { ...run.loaded, ...run.committed }
       : await reloadRotationRow(run.loaded);
   run.committed = null;
