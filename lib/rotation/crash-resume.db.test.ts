@@ -27,6 +27,11 @@ beforeAll(async () => {
   // base backoff), so under lag it measures backoff, not crash recovery. Resuming steps under lag
   // is covered by replication-lag.db.test.ts and by chaos/worker-kills (lag on).
   gs = await startGraphSim({ throttling: false, replication: NO_REPLICATION_LAG });
+  // Graph's own latency (~100 ms a call), as chaos/worker-kills has. Without it the simulator
+  // answers in ~1 ms, and a run that keeps the rotation's lock from one step to the next can commit
+  // two more steps within a kill's 240 ms delay, so fewer kills land than the test asks for (seen:
+  // 2 of 8 steps in a re-establish, after the lock was kept across steps).
+  gs.sim.faults.latency(100, 50);
 });
 afterAll(async () => {
   await closeJobQueues();
