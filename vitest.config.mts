@@ -26,6 +26,11 @@ export default defineConfig({
           ...shared,
           name: 'unit',
           sequence: { groupOrder: 0 },
+          // A worker keeps its modules from one file to the next: these files hold no per-file state
+          // (no database, no module mocks), and loading the graph once per worker, not once per file,
+          // halves the project's time (123 s → 73 s on 2 cores). The db project keeps isolation: each
+          // of its files binds lib/db to a database of its own.
+          isolate: false,
           include: [
             'lib/**/*.test.ts',
             'sim/**/*.test.ts',

@@ -2,8 +2,9 @@
  * `npm test`: the whole suite, in the order that fails fastest — the static checks (typecheck,
  * lint, the import-cycle check, format), unit + database tests (Vitest: real embedded PostgreSQL,
  * the simulator in-process), the production build, the end-to-end tests (Playwright + Debian's
- * Chromium against `next start`), and the reliability suite at CI size. Ends with one line:
- * "N passed, N failed".
+ * Chromium against `next start`), and the reliability suite at CI size. Ends with each step's time
+ * and how busy it kept the machine's cores (a step well under 100 % waits more than it computes),
+ * then one line: "N passed, N failed".
  *
  * The static checks are independent single-threaded programs, so they run side by side, as many at
  * once as the machine has cores (ESLint, the longest, first); each one's output is printed whole
@@ -109,6 +110,11 @@ function count(report: string): { passed: number; failed: number; skipped: numbe
 }
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
+
+/** CPU time the whole machine has spent busy so far (ms, summed over cores): to show how busy a step kept it. */
+function busyMs(): number {
+  return os.cpus().reduce((sum, c) => sum + c.times.user + c.times.nice + c.times.sys + c.times.irq, 0);
+}
 const timings: string[] = [];
 let failedStep: string | undefined;
 
@@ -116,9 +122,13 @@ let failedStep: string | undefined;
 async function run(step: Step, buffered: boolean): Promise<boolean> {
   if (step.report) fs.rmSync(path.join(root, step.report), { force: true });
   const started = Date.now();
+  const busyBefore = busyMs();
   if (!buffered) process.stderr.write(`\n── ${step.name} ──────────────────────────────────────────\n`);
   const code = await runStep(step, buffered);
-  timings.push(`${step.name} ${((Date.now() - started) / 1000).toFixed(0)}s`);
+  const wall = Date.now() - started;
+  // Side-by-side steps share the machine, so their figure is the machine's, not theirs alone.
+  const busy = Math.round(((busyMs() - busyBefore) / (wall * os.cpus().length)) * 100);
+  timings.push(`${step.name} ${(wall / 1000).toFixed(0)}s (CPU ${busy} %)`);
   let failedTests = 0;
   if (step.report) {
     const c = count(step.report);
