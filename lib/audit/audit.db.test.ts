@@ -111,6 +111,16 @@ describe('the audit log', () => {
       for (let i = 0; i < 3; i++) await appendAuditEvent(tx, actor, { action: 'x.batch', targetType: 't' });
     });
     expect(await db.auditCheckpoint.count()).toBe(before + 1);
+    // Three events staged at once (one row to chain), and then an empty commit: still one each.
+    await db.$transaction((tx) =>
+      appendAuditEvents(
+        tx,
+        actor,
+        [1, 2, 3].map(() => ({ action: 'x.batch', targetType: 't' })),
+      ),
+    );
+    await db.$queryRaw`SELECT audit_append('[]'::jsonb)`;
+    expect(await db.auditCheckpoint.count()).toBe(before + 2);
     const newHead = await findAuditHead(db);
     expect(await findLatestCheckpoint(db)).toMatchObject({ seq: newHead!.seq, hash: newHead!.hash });
     await expect(
