@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// The `rekey` CLI. The commands are TypeScript; tsx loads them without a build step.
+// The `rekey` CLI. The commands are TypeScript, run from a bundle that bin/cli-bundle.mjs keeps in
+// step with the sources (or through tsx when it cannot), so there is no build step to remember.
 //
 // Beside a running `npm start`, the simulator's HTTPS certificate comes from its own CA. Node reads
 // NODE_EXTRA_CA_CERTS only when a process starts, so when the runtime description that `npm start`
@@ -11,7 +12,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { freshCliBundle } from './cli-bundle.mjs';
 
 const REEXEC = 'REKEY_CLI_REEXEC';
 
@@ -80,9 +82,17 @@ if (ca) {
     process.exit(code ?? 1);
   });
 } else {
-  const { register } = await import('tsx/esm/api');
-  // The project's tsconfig (its `@/` paths), whatever the current directory is.
-  register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
-  const { runCli } = await import('../cli/run.ts');
-  await runCli(process.argv.slice(2));
+  // The commands bundled (bin/cli-bundle.mjs), rebuilt when a source changed; else through tsx.
+  const bundle = await freshCliBundle();
+  if (bundle) {
+    if (process.env.REKEY_LOG_LEVEL === 'debug') process.setSourceMapsEnabled(true);
+    const { runCli } = await import(pathToFileURL(bundle).href);
+    await runCli(process.argv.slice(2));
+  } else {
+    const { register } = await import('tsx/esm/api');
+    // The project's tsconfig (its `@/` paths), whatever the current directory is.
+    register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
+    const { runCli } = await import('../cli/run.ts');
+    await runCli(process.argv.slice(2));
+  }
 }

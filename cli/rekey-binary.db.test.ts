@@ -205,6 +205,31 @@ export async function resolve(s, c, next) {
   });
 });
 
+describe('the bundle the binary runs from (bin/cli-bundle.mjs)', () => {
+  it('is rebuilt when a source file changes, then reused; REKEY_CLI_BUNDLE=0 runs the TypeScript through tsx', async () => {
+    const source = path.join(root, 'cli', 'main.ts');
+    const { atime, mtime } = fs.statSync(source);
+    const debugEnv = (extra: Record<string, string> = {}) => cleanEnv({ REKEY_LOG_LEVEL: 'debug', ...extra });
+    try {
+      // The content is unchanged; another mtime is all the check needs to see a change. (A time in
+      // the past: a file saved while the bundle is built is not trusted to be in it.)
+      fs.utimesSync(source, atime, new Date('2026-01-01T00:00:00Z'));
+      const rebuilt = await rekey(['--version'], debugEnv());
+      expect(rebuilt).toMatchObject({ code: 0, stdout: `rekey ${pkg.version}\n` });
+      expect(rebuilt.stderr).toMatch(/^debug: cli bundle: cli\/main\.ts changed: rebuilding$/m);
+      expect(rebuilt.stderr).toMatch(/^debug: cli bundle: built b-[0-9a-f]{16} in \d+ ms$/m);
+      // The same sources: the bundle just built is used as it is.
+      const reused = await rekey(['--version'], debugEnv());
+      expect(reused).toEqual({ code: 0, stdout: `rekey ${pkg.version}\n`, stderr: '' });
+      // Paths a module computes from import.meta.dirname still name its source's folder (package.json here).
+      const viaTsx = await rekey(['--version'], debugEnv({ REKEY_CLI_BUNDLE: '0' }));
+      expect(viaTsx).toEqual(reused);
+    } finally {
+      fs.utimesSync(source, atime, mtime);
+    }
+  });
+});
+
 describe('audit verify through the binary', () => {
   it('exits 1 naming the tampered event, and 0 again once it is restored', async () => {
     for (let i = 0; i < 3; i++)
