@@ -143,7 +143,13 @@ describe('customer admin sign-in (authorization code + PKCE, delegated-rotation 
     );
     const row = await db.delegatedToken.findUniqueOrThrow({ where: { invitationId } });
     expect(row.sealedAccessToken).not.toContain(who.accessToken.slice(0, 40));
-    expect(JSON.stringify(row)).not.toMatch(/refresh_token|secret|eyJ/);
+    // Both tokens only as sealed envelopes (version, key id, IV, ciphertext, tag); nothing else in the
+    // row looks like a token. (Not searched inside the ciphertext: random base64url holds "eyJ" by
+    // chance in ~2 % of runs.)
+    const { sealedAccessToken, sealedRefreshToken, ...rest } = row;
+    for (const sealed of [sealedAccessToken, sealedRefreshToken])
+      expect(sealed).toMatch(/^dt1\.[\w-]+\.[\w-]{16}\.[\w-]{40,}\.[\w-]{22}$/);
+    expect(JSON.stringify(rest)).not.toMatch(/refresh_token|secret|eyJ/);
 
     const source = createDelegatedTokenSource(db, cfg, { ring: () => ring });
     const delegated = createDelegatedGraphPort(source, {
