@@ -23,7 +23,12 @@ export default defineConfig({
     baseURL: `http://localhost:${port}`,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
-    launchOptions: { executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium' },
+    launchOptions: {
+      executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+      // No GPU process (there is no GPU here; it would emulate one on the CPU): the pages composite
+      // in software. Two specs took ~9 % less time and CPU with it (131 → 119 s, 2 runs each).
+      args: ['--disable-gpu', '--disable-software-rasterizer'],
+    },
   },
   projects: [
     {
