@@ -114,9 +114,11 @@ async function build() {
     fs.writeFileSync(next, JSON.stringify({ format: FORMAT, dir, inputs }));
     fs.renameSync(next, pointer);
   }
+  const entry = path.join(cacheDir, dir, 'run.js');
+  if (!fs.existsSync(entry)) throw new Error(`${entry} is missing after the build`);
   debug(`built ${dir} in ${Date.now() - started} ms`);
   prune(dir);
-  return path.join(cacheDir, dir, 'run.js');
+  return entry;
 }
 
 /** Removes bundles and leftovers older than KEEP_MS, other than `keep`. */

@@ -111,7 +111,7 @@ describe('the audit log', () => {
       for (let i = 0; i < 3; i++) await appendAuditEvent(tx, actor, { action: 'x.batch', targetType: 't' });
     });
     expect(await db.auditCheckpoint.count()).toBe(before + 1);
-    // Three events staged at once (one row to chain), and then an empty commit: still one each.
+    // Three events staged at once (one row to chain) make one checkpoint; an empty append makes none.
     await db.$transaction((tx) =>
       appendAuditEvents(
         tx,
