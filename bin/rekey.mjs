@@ -86,13 +86,11 @@ if (ca) {
   const bundle = await freshCliBundle();
   if (bundle) {
     if (process.env.REKEY_LOG_LEVEL === 'debug') process.setSourceMapsEnabled(true);
-    const { runCli } = await import(pathToFileURL(bundle).href);
-    await runCli(process.argv.slice(2));
   } else {
     const { register } = await import('tsx/esm/api');
     // The project's tsconfig (its `@/` paths), whatever the current directory is.
     register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
-    const { runCli } = await import('../cli/run.ts');
-    await runCli(process.argv.slice(2));
   }
+  const { runCli } = await import(bundle ? pathToFileURL(bundle).href : new URL('../cli/run.ts', import.meta.url).href);
+  await runCli(process.argv.slice(2));
 }

@@ -51,19 +51,12 @@ describe('the application database role', () => {
     expect(await refused('DROP TRIGGER "AuditPending_chain" ON "AuditPending"')).toMatch(/^42501: must be owner/);
     // The checkpoint guard trusts an insert made from a trigger (the chain's own); the role can
     // neither change that guard or the chain, nor make a function or trigger of its own.
-    expect(
-      await refused(
-        `CREATE OR REPLACE FUNCTION rekey_audit_checkpoint_guard() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'`,
-      ),
-    ).toMatch(/^42501: permission denied for schema public/);
-    expect(
-      await refused(
-        `CREATE OR REPLACE FUNCTION rekey_audit_chain_pending() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END'`,
-      ),
-    ).toMatch(/^42501: permission denied for schema public/);
-    expect(
-      await refused(`CREATE FUNCTION forge() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'`),
-    ).toMatch(/^42501: permission denied for schema public/);
+    for (const sql of [
+      `CREATE OR REPLACE FUNCTION rekey_audit_checkpoint_guard() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'`,
+      `CREATE OR REPLACE FUNCTION rekey_audit_chain_pending() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END'`,
+      `CREATE FUNCTION forge() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'`,
+    ])
+      expect(await refused(sql), sql).toMatch(/^42501: permission denied for schema public/);
     // The trigger that chains staged events at commit (ADR 036) cannot be switched off either.
     expect(await refused('ALTER TABLE "AuditPending" DISABLE TRIGGER "AuditPending_chain"')).toMatch(
       /^42501: must be owner of table AuditPending/,
