@@ -34,5 +34,7 @@ export default defineConfig({
   schema: 'prisma/schema.prisma',
   experimental: { adapter: true },
   engine: 'js',
-  adapter: async () => new PrismaPg({ connectionString: process.env.DATABASE_URL! }),
+  // allowExitOnIdle: idle connections do not hold the CLI open once its work is done (with
+  // prisma/exit-when-done.cjs, which lib/runtime/migrate.ts preloads).
+  adapter: async () => new PrismaPg({ connectionString: process.env.DATABASE_URL!, allowExitOnIdle: true }),
 });

@@ -45,7 +45,8 @@ export async function migrateDatabase(
 async function prismaMigrateDeploy(databaseUrl: string): Promise<{ applied: string[]; output: string }> {
   const cli = path.join(root, 'node_modules', 'prisma', 'build', 'index.js');
   const output = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'migrate', 'deploy'], {
+    const preload = path.join(root, 'prisma', 'exit-when-done.cjs');
+    const child = spawn(process.execPath, ['--require', preload, cli, 'migrate', 'deploy'], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: databaseUrl, PRISMA_HIDE_UPDATE_MESSAGE: '1', NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
