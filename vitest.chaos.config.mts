@@ -13,8 +13,7 @@ export default defineConfig({
   resolve: { alias },
   test: {
     pool: 'forks',
-    maxWorkers: 1,
-    fileParallelism: false,
+    maxWorkers: Number(process.env.REKEY_CHAOS_FILES ?? 2),
     environment: 'node',
     include: ['chaos/**/*.chaos.test.ts'],
     exclude: ['node_modules/**'],
