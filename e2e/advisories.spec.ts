@@ -4,7 +4,7 @@
  * refused, naming the row, and nothing is created.
  */
 import type { Page } from '@playwright/test';
-import { expect, signInOnce as signInAs, test, USERS } from './fixtures';
+import { expect, signIn as signInAs, test, USERS } from './fixtures';
 
 async function advisoryCount(page: Page): Promise<number> {
   await page.goto('/advisories');

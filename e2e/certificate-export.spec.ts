@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, signInOnce, test, USERS } from './fixtures';
+import { expect, signIn, test, USERS } from './fixtures';
 import { OpenSsl } from './support/openssl';
 import { query } from './support/wizard-journey';
 
@@ -48,7 +48,7 @@ test('an admin exports the PFX: OpenSSL opens it with the password, the thumbpri
   consoleErrors,
 }) => {
   test.setTimeout(120_000);
-  await signInOnce(page, USERS.admin, '/certificates/new');
+  await signIn(page, USERS.admin, '/certificates/new');
   await page.getByRole('tab', { name: 'Generate' }).click();
   const subject = `CN=E2E export ${Date.now().toString(36)}`;
   await page.getByLabel('Subject').first().fill(subject);
@@ -140,7 +140,7 @@ for (const who of ['operator', 'viewer'] as const) {
   test(`an ${who} gets no export button and the server refuses the export`, async ({ page }) => {
     expect(generated, 'the admin test ran first').not.toBeNull();
     const { id, sha1 } = generated!;
-    await signInOnce(page, USERS[who], `/certificates/${id}`);
+    await signIn(page, USERS[who], `/certificates/${id}`);
     await expect(page.getByTestId('private-key-state')).toContainText('Held by Rekey');
     await expect(page.getByTestId('export-unavailable')).toHaveText(
       'Only an admin (of every tenant) can export the private key.',
@@ -161,7 +161,7 @@ test('a CSR made in the dashboard comes back signed by the CA: a certificate for
   page,
 }) => {
   test.setTimeout(120_000);
-  await signInOnce(page, USERS.operator, '/certificates/new');
+  await signIn(page, USERS.operator, '/certificates/new');
   await page.getByRole('tab', { name: 'CSR for the vendor’s CA' }).click();
   const subject = `CN=E2E CSR ${Date.now().toString(36)}, O=Litware`;
   await page.locator('#csr-subject').fill(subject);

@@ -10,7 +10,7 @@ import type { Page } from '@playwright/test';
 import { E2E_DATA_DIR } from '../playwright.config';
 import { OpenSsl, type Made } from './support/openssl';
 import { stackDatabaseUrl } from './support/stack-database';
-import { expect, signInOnce, test, USERS } from './fixtures';
+import { expect, signIn, test, USERS } from './fixtures';
 
 const ssl = new OpenSsl('intake');
 test.afterAll(() => ssl.remove());
@@ -45,7 +45,7 @@ const checkButton = (page: Page) => page.getByRole('button', { name: 'Check cert
 const addButton = (page: Page) => page.getByRole('button', { name: 'Add to inventory' });
 
 async function open(page: Page) {
-  await signInOnce(page, USERS.operator, '/certificates/new');
+  await signIn(page, USERS.operator, '/certificates/new');
   await expect(page.getByRole('heading', { level: 1, name: 'Add a certificate' })).toBeVisible();
 }
 

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, signInOnce, test, USERS } from './fixtures';
+import { expect, signIn, test, USERS } from './fixtures';
 import { managementAppRoles, postJson, type SimManifest } from './support/simulator-truth';
 
 const dataDir = path.resolve(process.env.E2E_DATA_DIR ?? '.data/e2e');
@@ -31,7 +31,7 @@ test('an operator opens admin consent, the tenant’s administrator accepts, and
   expect(revoked.status).toBe(200);
   expect(await managementAppRoles({ simUrl, ca: ca(), manifest: m, tenantId: t.id })).toEqual([]);
 
-  await signInOnce(page, USERS.operator, `/tenants?q=${encodeURIComponent(t.name)}`);
+  await signIn(page, USERS.operator, `/tenants?q=${encodeURIComponent(t.name)}`);
   await page.getByRole('table', { name: 'Tenants' }).getByRole('link', { name: t.name }).click();
   await expect(page.getByRole('heading', { level: 1, name: t.name })).toBeVisible();
   await page.getByRole('link', { name: 'Open admin consent' }).click();
@@ -67,14 +67,14 @@ test('an operator opens admin consent, the tenant’s administrator accepts, and
   await page.goto(callback);
   await expect(page.getByTestId('consent-outcome')).toHaveAttribute('data-kind', 'granted');
   await page.context().clearCookies();
-  await signInOnce(page, USERS.admin, '/');
+  await signIn(page, USERS.admin, '/');
   await page.goto(callback);
   await expect(page.getByTestId('consent-outcome')).toHaveAttribute('data-kind', 'rejected');
   await expect(page.getByTestId('consent-outcome')).toContainText('started by another Rekey user');
 });
 
 test('a tampered callback (no state of this user) changes nothing', async ({ page }) => {
-  await signInOnce(page, USERS.operator, '/tenants');
+  await signIn(page, USERS.operator, '/tenants');
   const t = manifest().tenants[0]!;
   await page.goto(`/tenants/consent-callback?admin_consent=True&tenant=${t.id}&state=made-up`);
   await expect(page.getByTestId('consent-outcome')).toHaveAttribute('data-kind', 'rejected');

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, signInOnce, test, USERS } from './fixtures';
+import { expect, signIn, test, USERS } from './fixtures';
 import { appCredentialKinds, postJson, type SimManifest } from './support/simulator-truth';
 
 const dataDir = path.resolve(process.env.E2E_DATA_DIR ?? '.data/e2e');
@@ -41,7 +41,7 @@ test('a planted client secret shows as drift on the tenant page; an admin remove
   expect((await read()).secrets).toContain(keyId);
 
   try {
-    await signInOnce(page, USERS.admin, `/tenants?q=${encodeURIComponent(t.name)}`);
+    await signIn(page, USERS.admin, `/tenants?q=${encodeURIComponent(t.name)}`);
     await page.getByRole('table', { name: 'Tenants' }).getByRole('link', { name: t.name }).click();
     await expect(page.getByRole('heading', { level: 1, name: t.name })).toBeVisible();
     await page.getByRole('button', { name: 'Scan now' }).click();

@@ -11,24 +11,32 @@ export const USERS = {
   viewer: 'viewer@rekey.example',
 } as const;
 
-export async function signIn(page: Page, upn: string, returnTo = '/'): Promise<void> {
+/** Signs `upn` in through the simulator's real sign-in page (authorize, the account picker, the callback). */
+export async function signInThroughSimulator(page: Page, upn: string, returnTo = '/'): Promise<void> {
   await page.goto(`/auth/sign-in?returnTo=${encodeURIComponent(returnTo)}`);
   await page.locator(`button[data-upn="${upn}"]`).click();
   const base = new URL(test.info().project.use.baseURL ?? 'http://localhost:3100');
   await page.waitForURL((url) => url.host === base.host && !url.pathname.startsWith('/auth/'));
 }
 
+/** Each user's session cookies, from their first sign-in in this worker (specs run one at a time on one stack). */
 const sessions = new Map<string, Cookie[]>();
 
-/** Signs `upn` in once per spec file and reuses the session cookies in its later tests (they run serially). */
-export async function signInOnce(page: Page, upn: string, returnTo: string): Promise<void> {
+/**
+ * Opens `returnTo` signed in as `upn`: through the simulator's sign-in page the first time in this
+ * worker, then with that session's cookies — a sign-in is three page loads through the simulator,
+ * and the flow itself is what security.spec.ts and ops.spec.ts test. A session that has ended (signed out,
+ * revoked) is replaced by a real sign-in.
+ */
+export async function signIn(page: Page, upn: string, returnTo = '/'): Promise<void> {
   const saved = sessions.get(upn);
   if (saved) {
     await page.context().addCookies(saved);
     await page.goto(returnTo);
-    return;
+    if (!new URL(page.url()).pathname.startsWith('/auth/')) return;
+    sessions.delete(upn);
   }
-  await signIn(page, upn, returnTo);
+  await signInThroughSimulator(page, upn, returnTo);
   sessions.set(upn, await page.context().cookies());
 }
 

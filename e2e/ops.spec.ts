@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { expect, signIn, test, USERS } from './fixtures';
+import { expect, signIn, signInThroughSimulator, test, USERS } from './fixtures';
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 
@@ -97,7 +97,7 @@ test('a sign-in flood from one address with forged X-Forwarded-For does not lock
 
 test('the audit log records the client address of a web sign-in (from the socket, not a header)', async ({ page }) => {
   await page.setExtraHTTPHeaders({ 'x-forwarded-for': '203.0.113.99' });
-  await signIn(page, USERS.admin, '/');
+  await signInThroughSimulator(page, USERS.admin, '/');
   await page.setExtraHTTPHeaders({});
   const csv = await (await page.request.get('/audit/export?action=user.sign_in')).text();
   const [header, newest] = csv.trim().split('\r\n');

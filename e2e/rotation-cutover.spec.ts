@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import https from 'node:https';
 import { ConfidentialClientApplication, type INetworkModule, type NetworkResponse } from '@azure/msal-node';
 import type { Page } from '@playwright/test';
-import { expect, signInOnce, test, USERS } from './fixtures';
+import { expect, signIn, test, USERS } from './fixtures';
 import { OpenSsl, type Made } from './support/openssl';
 import { CUTOVER_TENANT } from './support/reserved-tenants';
 import { screenshotsAt1440And390 } from './support/screenshots';
@@ -133,7 +133,7 @@ test('a routine rotation keeps the old key until the vendor’s service signs in
   const pfx = ssl.path('vendor-2028.pfx');
   ssl.run('pkcs12', '-export', '-inkey', made.key, '-in', made.cert, '-out', pfx, '-passout', 'pass:Amber-Lantern-42');
 
-  await signInOnce(page, USERS.operator, wizard(t, { mode: 'rotate', step: 'certificate' }));
+  await signIn(page, USERS.operator, wizard(t, { mode: 'rotate', step: 'certificate' }));
   await page.getByRole('button', { name: 'Upload the vendor’s certificate' }).click();
   const upload = page.getByRole('dialog', { name: 'Upload the vendor’s new certificate' });
   await upload.locator('#cert-file').setInputFiles(pfx);
@@ -215,7 +215,7 @@ test('an admin confirms the vendor has switched on the run page, keyboard only; 
     [t.region],
   );
   expect(cert, `the ${t.region} replacement`).toBeTruthy();
-  await signInOnce(page, USERS.admin, wizard(t, { mode: 'rotate', cert: cert!.id, step: 'preflight' }));
+  await signIn(page, USERS.admin, wizard(t, { mode: 'rotate', cert: cert!.id, step: 'preflight' }));
   await passPreflight(page);
   await expect(
     page.getByRole('checkbox', { name: 'Keep the old key until the vendor’s service uses the new one' }),

@@ -6,7 +6,7 @@
  * stopped at preflight with the way out, and the simulator still holds exactly its old key.
  */
 import type { Page } from '@playwright/test';
-import { expect, signInOnce, test, USERS } from './fixtures';
+import { expect, signIn, test, USERS } from './fixtures';
 import { stackDb, stackSimulator } from './support/fleet-truth';
 import { screenshotsAt1440And390 } from './support/screenshots';
 import { passPreflight } from './support/wizard-journey';
@@ -38,7 +38,7 @@ async function heldBy(r: Relay): Promise<string[]> {
 }
 
 async function toPreflight(page: Page, r: Relay): Promise<void> {
-  await signInOnce(page, USERS.operator, `/connectors/${r.id}`);
+  await signIn(page, USERS.operator, `/connectors/${r.id}`);
   await expect(page.getByRole('heading', { level: 1 })).toContainText(/Litware Relay/);
   await page.getByRole('link', { name: 'Rotate', exact: true }).click();
   await expect(page).toHaveURL(/\/rotations\/new\?connector=[0-9a-f-]{36}/);

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { expect, signInOnce as signInAs, test, USERS } from './fixtures';
+import { expect, signIn as signInAs, test, USERS } from './fixtures';
 
 const dataDir = path.resolve(process.env.E2E_DATA_DIR ?? '.data/e2e');
 type Manifest = {

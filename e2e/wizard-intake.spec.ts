@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, signInOnce, test, USERS } from './fixtures';
+import { expect, signIn, test, USERS } from './fixtures';
 import { OpenSsl } from './support/openssl';
 import { passPreflight, query, simHolds, untouchedCompromisedConnector, wizard } from './support/wizard-journey';
 
@@ -68,7 +68,7 @@ test('rotate key: a bad file, then a PFX with a wrong and then the right passwor
   const notes = ssl.path('notes.pem');
   fs.writeFileSync(notes, 'meeting notes, not a certificate\n');
 
-  await signInOnce(page, USERS.operator, wizard(t, { mode: 'rotate', step: 'certificate' }));
+  await signIn(page, USERS.operator, wizard(t, { mode: 'rotate', step: 'certificate' }));
   await expect(page.getByRole('heading', { name: '2 · New certificate' })).toBeVisible();
   const wizardUrl = page.url();
   const dialog = await openUpload(page);
@@ -143,7 +143,7 @@ test('re-establish: a PEM uploaded in the wizard is rotated in delete-first; onl
   expect(demo, `the demo's ${t.region} replacement`).toBeTruthy();
   const made = makeCertificate('pem');
 
-  await signInOnce(page, USERS.admin, wizard(t, { mode: 'reestablish', step: 'certificate' }));
+  await signIn(page, USERS.admin, wizard(t, { mode: 'reestablish', step: 'certificate' }));
   const dialog = await openUpload(page);
   await dialog.locator('#cert-file').setInputFiles(made.cert);
   await dialog.getByLabel('Label').fill('Vendor 2028 (one connector)');

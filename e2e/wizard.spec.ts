@@ -4,7 +4,7 @@
  * the test reads the database and the simulator (Microsoft 365, through Graph) to check it.
  */
 import type { Page } from '@playwright/test';
-import { expect, signInOnce, test, USERS } from './fixtures';
+import { expect, signIn, test, USERS } from './fixtures';
 import {
   passPreflight,
   query,
@@ -31,7 +31,7 @@ test('a credential Rekey found as unknown in a tenant is never offered, and "key
   expect(unknown, 'the demo’s unknown credential, in the inventory').toBeTruthy();
   const t = await untouchedCompromisedConnector();
 
-  await signInOnce(page, USERS.operator, wizard(t, { mode: 'rotate', step: 'certificate' }));
+  await signIn(page, USERS.operator, wizard(t, { mode: 'rotate', step: 'certificate' }));
   await expect(page.getByText('2 · New certificate')).toBeVisible();
   await expect(page.locator(`input[name="cert"][value="${unknown!.id}"]`)).toHaveCount(0);
   const notOffered = page.getByText(/certificates? not offered, and why/);
@@ -70,7 +70,7 @@ test('the wizard’s state lives on the server: a deep link to Confirm runs the 
 }) => {
   test.setTimeout(240_000);
   const t = await untouchedCompromisedConnector();
-  await signInOnce(page, USERS.operator, wizard(t));
+  await signIn(page, USERS.operator, wizard(t));
   const [cert] = await query<{ id: string; sha1: string }>(
     `SELECT id, upper("sha1Thumbprint") AS sha1 FROM "Certificate"
      WHERE region = $1 AND "sealedPrivateKey" IS NOT NULL AND "notAfter" > now() AND label LIKE '% 2027 · %'`,
@@ -138,7 +138,7 @@ test('Start is disabled while another rotation of the connector is active, with 
 }) => {
   test.setTimeout(240_000);
   const t = await untouchedCompromisedConnector();
-  await signInOnce(page, USERS.operator, wizard(t, { mode: 'rotate', step: 'preflight' }));
+  await signIn(page, USERS.operator, wizard(t, { mode: 'rotate', step: 'preflight' }));
   await passPreflight(page);
 
   // Meanwhile a second tab (same operator) runs the wizard for the same connector and starts it;
@@ -190,7 +190,7 @@ test('keyboard only: each step focuses its heading and Next is at most 5 Tabs aw
   test.setTimeout(120_000);
   const t = await untouchedCompromisedConnector();
   await page.setViewportSize({ width: 1280, height: 720 });
-  await signInOnce(page, USERS.operator, wizard(t));
+  await signIn(page, USERS.operator, wizard(t));
   const heading = async (name: string) => {
     await expect(page.getByRole('heading', { name })).toBeFocused();
   };
