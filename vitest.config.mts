@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import os from 'node:os';
 import path from 'node:path';
 
 // Two projects: pure/in-process tests (`*.test.ts`) and database tests (`*.db.test.ts`), which get a
@@ -32,7 +33,7 @@ export default defineConfig({
           // of its files binds lib/db to a database of its own.
           isolate: false,
           // Vitest's default is one worker fewer than the cores: one, on a 2-core machine (69 s → 43 s).
-          maxWorkers: 2,
+          maxWorkers: Math.max(2, os.availableParallelism() - 1),
           include: [
             'lib/**/*.test.ts',
             'sim/**/*.test.ts',

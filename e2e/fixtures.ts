@@ -25,8 +25,8 @@ const sessions = new Map<string, Cookie[]>();
 /**
  * Opens `returnTo` signed in as `upn`: through the simulator's sign-in page the first time in this
  * worker, then with that session's cookies — a sign-in is three page loads through the simulator,
- * and the flow itself is what security.spec.ts and ops.spec.ts test. A session that has ended (signed out,
- * revoked) is replaced by a real sign-in.
+ * and the flow itself is what security.spec.ts and ops.spec.ts test. A session that has ended
+ * (signed out, revoked) is replaced by a real sign-in.
  */
 export async function signIn(page: Page, upn: string, returnTo = '/'): Promise<void> {
   const saved = sessions.get(upn);
