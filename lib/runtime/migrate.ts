@@ -42,6 +42,15 @@ export async function migrateDatabase(
   return result;
 }
 
+/**
+ * Whether `migrate deploy`'s output says it finished: its last words on success. Its exit code alone
+ * is not enough — the CLI runs with prisma/exit-when-done.cjs, so a process left waiting only on a
+ * timer would end with 0 having done nothing.
+ */
+export function migrateDeploySucceeded(output: string): boolean {
+  return /^(No pending migrations to apply|All migrations have been successfully applied)\.$/m.test(output);
+}
+
 async function prismaMigrateDeploy(databaseUrl: string): Promise<{ applied: string[]; output: string }> {
   const cli = path.join(root, 'node_modules', 'prisma', 'build', 'index.js');
   const output = await new Promise<string>((resolve, reject) => {
@@ -56,7 +65,7 @@ async function prismaMigrateDeploy(databaseUrl: string): Promise<{ applied: stri
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
     child.on('close', (code) =>
-      code === 0
+      code === 0 && migrateDeploySucceeded(out)
         ? resolve(out)
         : reject(
             new RekeyError(
