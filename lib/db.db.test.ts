@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { db, directQuery, isUniqueViolation, Prisma, statementName, transactionRows, utcTimestamp } from '@/lib/db';
+import {
+  db,
+  directQuery,
+  directTransaction,
+  isUniqueViolation,
+  Prisma,
+  statementName,
+  transactionRows,
+  utcTimestamp,
+} from '@/lib/db';
+import { isRekeyError } from '@/lib/errors';
 
 async function makeConnector() {
   const tenant = await db.tenant.create({
@@ -165,6 +175,53 @@ describe('directQuery (the hot path outside Prisma, ADR 038)', () => {
       expect(await directQuery<{ open: boolean }>(Prisma.sql`SELECT now() <> statement_timestamp() AS "open"`)).toEqual(
         [{ open: false }],
       );
+  });
+});
+
+describe("directTransaction (the rotation engine's commits outside Prisma)", () => {
+  it("gives what Prisma's transaction client gives for raw statements, tagged or not", async () => {
+    const { tenant } = await makeConnector();
+    const at = new Date('2026-12-07T15:01:02.345Z');
+    const read = (tx: Prisma.TransactionClient) =>
+      Promise.all([
+        tx.$queryRaw<Record<string, unknown>[]>`
+          SELECT ${at}::timestamp AS "ts", ${utcTimestamp(at)} AS "utc", "displayName", 7::int8 AS "big",
+                 ${JSON.stringify({ a: 1 })}::jsonb AS "json", ${['x', 'y']}::text[] AS "list"
+          FROM "Tenant" WHERE "id" = ${tenant.id}::uuid`,
+        tx.$queryRaw<Record<string, unknown>[]>(Prisma.sql`SELECT ${'AB'} AS "text", ${3}::int AS "n"`),
+        tx.$queryRawUnsafe<Record<string, unknown>[]>('SELECT $1::text AS "t", $2::timestamptz AS "at"', 'u', at),
+        tx.$executeRaw`UPDATE "Tenant" SET "displayName" = "displayName" WHERE "id" = ${tenant.id}::uuid`,
+        tx.$executeRawUnsafe('UPDATE "Tenant" SET "displayName" = "displayName" WHERE "id" = $1::uuid', tenant.id),
+      ]);
+    const direct = await directTransaction(db, read);
+    const viaPrisma = await db.$transaction(read);
+    expect(direct).toEqual(viaPrisma);
+    expect(direct[0]).toEqual([{ ts: at, utc: at, displayName: 'Contoso', big: 7n, json: { a: 1 }, list: ['x', 'y'] }]);
+    expect(direct.slice(3)).toEqual([1, 1]);
+  });
+
+  it('commits what its function wrote, keeps nothing when it throws, and refuses typed calls before they run', async () => {
+    const { tenant } = await makeConnector();
+    const nameNow = async () => (await db.tenant.findUniqueOrThrow({ where: { id: tenant.id } })).displayName;
+    await directTransaction(db, async (tx) => {
+      await tx.$executeRaw`UPDATE "Tenant" SET "displayName" = 'Contoso A' WHERE "id" = ${tenant.id}::uuid`;
+      expect(await nameNow()).toBe('Contoso');
+    });
+    expect(await nameNow()).toBe('Contoso A');
+    await expect(
+      directTransaction(db, async (tx) => {
+        await tx.$executeRaw`UPDATE "Tenant" SET "displayName" = 'Contoso B' WHERE "id" = ${tenant.id}::uuid`;
+        // Written for Prisma's own transactions: here it would run on another connection, outside.
+        await tx.tenant.update({ where: { id: tenant.id }, data: { displayName: 'Contoso C' } });
+      }),
+    ).rejects.toSatisfy((e: unknown) => isRekeyError(e) && e.code === 'INTERNAL' && /tenant/.test(e.message));
+    expect(await nameNow()).toBe('Contoso A');
+    // A client other than the shared one (a test's) gets Prisma's transaction, typed calls and all.
+    const other = Object.create(db) as typeof db;
+    await directTransaction(other, (tx) =>
+      tx.tenant.update({ where: { id: tenant.id }, data: { displayName: 'Contoso D' } }).then(() => undefined),
+    );
+    expect(await nameNow()).toBe('Contoso D');
   });
 });
 

@@ -210,17 +210,72 @@ export type TransactionQuery = <T>(query: Prisma.Sql) => Promise<T[]>;
  * interactive transaction with `$queryRaw`. For the hot path's rare multi-statement writes only.
  */
 export async function transactionRows<R>(client: PrismaClient, fn: (q: TransactionQuery) => Promise<R>): Promise<R> {
+  return directTransaction(client, (tx) => fn(<T>(query: Prisma.Sql) => tx.$queryRaw<T[]>(query)));
+}
+
+/** What a direct transaction offers of a Prisma transaction client: raw statements, nothing typed. */
+const DIRECT_TX_METHODS = new Set(['$queryRaw', '$executeRaw', '$queryRawUnsafe', '$executeRawUnsafe']);
+
+/** A tagged-template call or a Prisma.Sql, as `$queryRaw` takes either. */
+function sqlOf(first: TemplateStringsArray | Prisma.Sql, values: unknown[]): Prisma.Sql {
+  return first instanceof Prisma.Sql ? first : Prisma.sql(first, ...values);
+}
+
+/**
+ * Runs `fn` in one transaction on a connection of the shared pool (`BEGIN` … `COMMIT`, `ROLLBACK`
+ * when `fn` throws), handing it a transaction client that has Prisma's raw methods (`$queryRaw`,
+ * `$executeRaw` and their `Unsafe` forms, rows and parameters as Prisma gives and sends them) and
+ * nothing else: a typed call (`tx.rotation.update`) throws at once, so code written for Prisma's
+ * transactions fails loudly here instead of running outside this one. For the rotation engine's
+ * multi-statement commits (ADR 038): Prisma's interactive transaction compiles every request to a
+ * plan and runs a transaction manager around them, several times the statements' own cost. With a
+ * `client` other than the shared one (a test's), it is Prisma's `$transaction`.
+ */
+export async function directTransaction<R>(
+  client: PrismaClient,
+  fn: (tx: Prisma.TransactionClient) => Promise<R>,
+): Promise<R> {
   if (client !== db && client !== globalForDb.__rekeyDb)
-    return client.$transaction((tx) => fn((query) => tx.$queryRaw(query)), { timeout: 60_000, maxWait: 10_000 });
+    return client.$transaction(fn, { timeout: 60_000, maxWait: 10_000 });
   getDb();
   const conn = await globalForDb.__rekeyPool!.connect();
+  // One statement at a time, as on Prisma's transaction client (`pg` would queue statements sent
+  // together on one connection, but no longer will in its next major version).
+  let last: Promise<unknown> = Promise.resolve();
+  const send = (config: pg.QueryConfig) => {
+    const result = last.then(
+      () => conn.query(config),
+      () => conn.query(config),
+    );
+    last = result.catch(() => undefined);
+    return result;
+  };
+  const run = (query: Prisma.Sql) => send(pgQuery(query));
+  const unsafe = (text: string, values: unknown[]) =>
+    send({ text, values: values.map(directValue), types: directTypes });
+  const raw = {
+    $queryRaw: async (first: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) =>
+      (await run(sqlOf(first, values))).rows,
+    $executeRaw: async (first: TemplateStringsArray | Prisma.Sql, ...values: unknown[]) =>
+      (await run(sqlOf(first, values))).rowCount ?? 0,
+    $queryRawUnsafe: async (text: string, ...values: unknown[]) => (await unsafe(text, values)).rows,
+    $executeRawUnsafe: async (text: string, ...values: unknown[]) => (await unsafe(text, values)).rowCount ?? 0,
+  };
+  const tx = new Proxy(raw, {
+    get(target, prop) {
+      if (typeof prop === 'string' && DIRECT_TX_METHODS.has(prop)) return target[prop as keyof typeof raw];
+      // `then`: awaiting the client (it is no promise); symbols: inspection.
+      if (prop === 'then' || typeof prop === 'symbol') return undefined;
+      throw new RekeyError(
+        'INTERNAL',
+        `A direct transaction has only raw statements; \`${String(prop)}\` needs Prisma's own transaction.`,
+      );
+    },
+  }) as unknown as Prisma.TransactionClient;
   let broken: Error | undefined;
   try {
     await conn.query('BEGIN');
-    const result = await fn(async <T>(query: Prisma.Sql) => {
-      const r = await conn.query(pgQuery(query));
-      return r.rows as T[];
-    });
+    const result = await fn(tx);
     await conn.query('COMMIT');
     return result;
   } catch (e) {

@@ -131,6 +131,18 @@ describe('an invitation rotated by the customer admin with a delegated token', (
     expect(after.state).toBe('ROTATED');
     expect(after.usedAt).not.toBeNull();
     expect(after.rotationId).toBe(rotationId);
+    // Its history and the audit event say the same, in the transaction that finished the rotation.
+    const events = await db.invitationEvent.findMany({ where: { invitationId: inv.id }, orderBy: { at: 'asc' } });
+    expect(events.at(-1)).toMatchObject({ state: 'ROTATED', detail: null, at: after.usedAt });
+    const invitationAudit = await db.auditEvent.findFirstOrThrow({
+      where: { action: 'invitation.rotated', targetId: inv.id },
+    });
+    expect(invitationAudit.after).toMatchObject({
+      state: 'ROTATED',
+      rotationId,
+      delegatedTokensDeleted: 1,
+      customerAdmin: upn,
+    });
     const started = await db.auditEvent.findFirstOrThrow({
       where: { action: 'rotation.started', targetId: rotationId },
     });

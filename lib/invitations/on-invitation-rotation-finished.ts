@@ -5,7 +5,8 @@
  * end: the rotation waits (e.g. for the admin to sign in again) and keeps them.
  */
 import { appendAuditEvent, SYSTEM_ACTOR } from '@/lib/audit/append-audit-event';
-import type { Prisma } from '@/lib/db';
+import { randomUUID } from 'node:crypto';
+import { utcTimestamp, type Prisma } from '@/lib/db';
 
 const END: Record<string, 'ROTATED' | 'FAILED'> = {
   SUCCEEDED: 'ROTATED',
@@ -33,17 +34,23 @@ export async function onInvitationRotationFinished(
   if (!inv) return false;
   const detail =
     to === 'FAILED' ? (rotation.errorMessage ?? `The rotation ended ${rotation.state.toLowerCase()}.`) : null;
-  await tx.invitation.update({
-    where: { id: inv.id },
-    data: {
-      state: to,
-      stateDetail: detail,
-      rotationId: rotation.id,
-      ...(to === 'ROTATED' ? { usedAt: now } : {}),
-      events: { create: { state: to, at: now, detail } },
-    },
-  });
-  const deleted = await tx.delegatedToken.deleteMany({ where: { invitationId: inv.id } });
+  // Raw too: this runs inside the rotation engine's commit, which may be a direct transaction
+  // (raw statements only, lib/db.ts directTransaction).
+  const [deleted] = await tx.$queryRaw<{ n: number }[]>`
+    WITH inv AS (
+      UPDATE "Invitation" SET "state" = ${to}::"InvitationState", "stateDetail" = ${detail},
+        "rotationId" = ${rotation.id}::uuid,
+        "usedAt" = CASE WHEN ${to === 'ROTATED'} THEN ${utcTimestamp(now)} ELSE "usedAt" END,
+        "updatedAt" = ${utcTimestamp(now)}
+      WHERE "id" = ${inv.id}::uuid
+      RETURNING "id"
+    ), event AS (
+      INSERT INTO "InvitationEvent" ("id", "invitationId", "state", "detail", "at")
+      SELECT ${randomUUID()}::uuid, inv."id", ${to}::"InvitationState", ${detail}, ${utcTimestamp(now)} FROM inv
+    ), tokens AS (
+      DELETE FROM "DelegatedToken" WHERE "invitationId" = ${inv.id}::uuid RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM tokens)::int AS "n"`;
   await appendAuditEvent(
     tx,
     SYSTEM_ACTOR,
@@ -56,7 +63,7 @@ export async function onInvitationRotationFinished(
       after: {
         state: to,
         rotationId: rotation.id,
-        delegatedTokensDeleted: deleted.count,
+        delegatedTokensDeleted: deleted?.n ?? 0,
         customerAdmin: inv.customerUpn,
       },
     },

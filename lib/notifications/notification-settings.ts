@@ -7,7 +7,7 @@
  *   REKEY_NOTIFY_WEBHOOK_URL the incoming-webhook URL (Slack and Teams URLs carry their secret).
  */
 import { z } from 'zod';
-import type { Db, Prisma } from '@/lib/db';
+import { Prisma, queryRows, type Db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { NOTIFICATION_KINDS, type NotificationKind } from '@/lib/notifications/notification-event';
 import type { UseCaseContext } from '@/lib/use-case';
@@ -47,7 +47,11 @@ export type NotificationSettings = z.infer<typeof NotificationSettingsSchema>;
 export type NotificationSettingsInput = z.input<typeof NotificationSettingsSchema>;
 
 export async function getNotificationSettings(client: Db | Prisma.TransactionClient): Promise<NotificationSettings> {
-  const row = await client.setting.findUnique({ where: { key: NOTIFICATION_SETTING_KEY } });
+  // Raw: read inside the rotation engine's commit too (a direct transaction: raw statements only).
+  const [row] = await queryRows<{ value: unknown }>(
+    client,
+    Prisma.sql`SELECT "value" FROM "Setting" WHERE "key" = ${NOTIFICATION_SETTING_KEY}`,
+  );
   const parsed = NotificationSettingsSchema.safeParse(row?.value ?? {});
   // A broken stored value must not break the change that triggers a notification: send nothing.
   return parsed.success ? parsed.data : NotificationSettingsSchema.parse({});

@@ -1,6 +1,6 @@
 import { closeMailPools } from '@/lib/notifications/send-mail';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { db } from '@/lib/db';
+import { db, directTransaction } from '@/lib/db';
 import { closeJobQueues } from '@/lib/jobs/job-queues';
 import { buildCertificate, buildConnectorType, buildTenant } from '@/lib/testing/fleet-builders';
 import { checkExpiringCertificates } from '@/lib/notifications/check-expiring-certificates';
@@ -8,6 +8,7 @@ import type { NotificationEvent } from '@/lib/notifications/notification-event';
 import { notificationSendJob, type NotificationSendInput } from '@/lib/notifications/notification-send.job';
 import { NOTIFICATION_SETTING_KEY, type NotificationSettingsInput } from '@/lib/notifications/notification-settings';
 import { notify } from '@/lib/notifications/notify';
+import { notifyRotationNeedsAttention } from '@/lib/notifications/notify-rotation-needs-attention';
 import { notifyStatusTransitions } from '@/lib/notifications/notify-status-transitions';
 import { sendNotification } from '@/lib/notifications/send-notification';
 import { sendTestNotification } from '@/lib/notifications/send-test-notification';
@@ -277,7 +278,8 @@ describe('status transitions from detection', () => {
     });
     const [a1, a2] = a.connectors;
     const [b1, b2] = b.connectors;
-    await db.$transaction((tx) =>
+    // In a direct transaction, as the rotation engine's commit runs it (raw statements only).
+    await directTransaction(db, (tx) =>
       notifyStatusTransitions(
         tx,
         [
@@ -310,6 +312,41 @@ describe('status transitions from detection', () => {
             detail: expect.any(String) as unknown,
           },
         ],
+      },
+    ]);
+  });
+});
+
+describe('a rotation that stops for a person', () => {
+  it("is announced with its connector, tenant and reason, from the engine's direct transaction", async () => {
+    await configure({ webhook: { enabled: true } });
+    const type = await buildConnectorType(db, 'Attention');
+    const from = await buildCertificate(db);
+    const to = await buildCertificate(db);
+    const t = await buildTenant(db, { name: 'Northwind', connectors: [{ status: 'compromised', typeId: type.id }] });
+    const connector = t.connectors[0]!;
+    const rotation = await db.rotation.create({
+      data: {
+        connectorId: connector.id,
+        mode: 'rotate',
+        state: 'NEEDS_ATTENTION',
+        step: 'add_new',
+        startStatus: 'compromised',
+        fromCertificateId: from.id,
+        toCertificateId: to.id,
+        errorMessage: 'Consent was revoked; grant it again.',
+        actorLabel: 'test',
+      },
+    });
+    await directTransaction(db, (tx) => notifyRotationNeedsAttention(tx, rotation.id, now));
+    expect((await queued()).map((j) => j.event)).toEqual([
+      {
+        kind: 'rotation.needs_attention',
+        rotationId: rotation.id,
+        campaignId: null,
+        connectorName: connector.displayName,
+        tenantName: 'Northwind',
+        message: 'Consent was revoked; grant it again.',
       },
     ]);
   });

@@ -10,15 +10,14 @@ export async function notifyRotationNeedsAttention(
   rotationId: string,
   now: Date = new Date(),
 ) {
-  const r = await tx.rotation.findUnique({
-    where: { id: rotationId },
-    select: {
-      id: true,
-      campaignId: true,
-      errorMessage: true,
-      connector: { select: { displayName: true, tenant: { select: { displayName: true } } } },
-    },
-  });
+  // Raw: this runs inside the rotation engine's commit (a direct transaction: raw statements only).
+  const [r] = await tx.$queryRaw<
+    { id: string; campaignId: string | null; errorMessage: string | null; connectorName: string; tenantName: string }[]
+  >`
+    SELECT r."id"::text, r."campaignId"::text, r."errorMessage", c."displayName" AS "connectorName",
+           t."displayName" AS "tenantName"
+    FROM "Rotation" r JOIN "Connector" c ON c."id" = r."connectorId" JOIN "Tenant" t ON t."id" = c."tenantId"
+    WHERE r."id" = ${rotationId}::uuid`;
   if (!r) return [];
   return notify(
     tx,
@@ -26,8 +25,8 @@ export async function notifyRotationNeedsAttention(
       kind: 'rotation.needs_attention',
       rotationId: r.id,
       campaignId: r.campaignId,
-      connectorName: r.connector.displayName,
-      tenantName: r.connector.tenant.displayName,
+      connectorName: r.connectorName,
+      tenantName: r.tenantName,
       message: r.errorMessage ?? 'The rotation stopped and needs a decision.',
     },
     now,

@@ -33,10 +33,12 @@ export async function notifyStatusTransitions(
   const sent: NotificationChannel[] = [];
   if (exposed.length > 0) {
     const ids = exposed.map((t) => t.connectorId);
-    const connectors = await tx.connector.findMany({
-      where: { id: { in: ids } },
-      select: { id: true, tenantId: true, tenant: { select: { displayName: true } } },
-    });
+    // Raw statements throughout: this runs inside the rotation engine's commit, which may be a
+    // direct transaction (lib/db.ts directTransaction: raw statements only).
+    const connectors = await tx.$queryRaw<{ id: string; tenantId: string; tenantName: string }[]>`
+      SELECT c."id"::text, c."tenantId"::text, t."displayName" AS "tenantName"
+      FROM "Connector" c JOIN "Tenant" t ON t."id" = c."tenantId"
+      WHERE c."id" = ANY(${ids}::uuid[])`;
     const advisories = await tx.$queryRaw<{ id: string; title: string; severity: string }[]>`
       WITH affected AS (${affectedSql(null, { all: true })})
       SELECT DISTINCT a.id, a.title, a.severity::text AS severity FROM affected af JOIN "Advisory" a ON a.id = af."advisoryId"
@@ -46,9 +48,7 @@ export async function notifyStatusTransitions(
     );
     const worst = advisories[0];
     const targetedIds = new Set(exposed.filter((t) => t.to === 'targeted').map((t) => t.connectorId));
-    const targetedTenants = [
-      ...new Set(connectors.filter((c) => targetedIds.has(c.id)).map((c) => c.tenant.displayName)),
-    ]
+    const targetedTenants = [...new Set(connectors.filter((c) => targetedIds.has(c.id)).map((c) => c.tenantName))]
       .sort()
       .slice(0, MAX_LISTED);
     sent.push(
@@ -70,12 +70,12 @@ export async function notifyStatusTransitions(
     );
   }
   if (drifted.length > 0) {
-    const connectors = await tx.connector.findMany({
-      where: { id: { in: drifted.map((t) => t.connectorId) } },
-      orderBy: [{ tenant: { displayName: 'asc' } }, { displayName: 'asc' }],
-      take: MAX_LISTED,
-      select: { id: true, displayName: true, tenant: { select: { displayName: true } } },
-    });
+    const connectors = await tx.$queryRaw<{ id: string; displayName: string; tenantName: string }[]>`
+      SELECT c."id"::text, c."displayName", t."displayName" AS "tenantName"
+      FROM "Connector" c JOIN "Tenant" t ON t."id" = c."tenantId"
+      WHERE c."id" = ANY(${drifted.map((t) => t.connectorId)}::uuid[])
+      ORDER BY t."displayName", c."displayName"
+      LIMIT ${MAX_LISTED}`;
     if (connectors.length > 0) {
       sent.push(
         ...(await notify(
@@ -85,7 +85,7 @@ export async function notifyStatusTransitions(
             connectors: connectors.map((c) => ({
               connectorId: c.id,
               connectorName: c.displayName,
-              tenantName: c.tenant.displayName,
+              tenantName: c.tenantName,
               detail: 'the tenant holds credentials Rekey does not know, or lacks one it should',
             })),
           },

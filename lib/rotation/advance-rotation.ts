@@ -18,7 +18,7 @@ import {
   type Actor,
   type AuditInput,
 } from '@/lib/audit/append-audit-event';
-import { db, directQuery, Prisma, utcTimestamp } from '@/lib/db';
+import { db, directQuery, directTransaction, Prisma, utcTimestamp } from '@/lib/db';
 import {
   factsFromObserved,
   readObservedCredentials,
@@ -432,7 +432,10 @@ async function runOneStep(
       const { staged: _staged, ...row } = moved[0]!;
       committed = row;
     } else
-      await db.$transaction(async (tx) => {
+      // Raw statements on a connection of the pool, not Prisma's interactive transaction (its
+      // per-request plan and transaction manager cost several times the statements): the
+      // subscribers below write raw statements too, and a typed call would fail loudly here.
+      await directTransaction(db, async (tx) => {
         const moved = await tx.$queryRaw<unknown[]>`WITH ${movedSql} SELECT 1 AS "moved" FROM moved`;
         if (moved.length !== 1) throw new RekeyError('CONFLICT', 'The rotation changed while its step ran.');
         if (quietRecheck) {
@@ -441,15 +444,10 @@ async function runOneStep(
           return;
         }
         if (success?.connection) {
-          await tx.connector.update({
-            where: { id: r.connectorId },
-            data: {
-              appId: success.connection.appId,
-              appObjectId: success.connection.appObjectId,
-              spObjectId: success.connection.spObjectId,
-              missingSince: null,
-            },
-          });
+          await tx.$executeRaw`
+            UPDATE "Connector" SET "appId" = ${success.connection.appId}, "appObjectId" = ${success.connection.appObjectId},
+              "spObjectId" = ${success.connection.spObjectId}, "missingSince" = NULL, "updatedAt" = ${utcTimestamp(new Date())}
+            WHERE "id" = ${r.connectorId}::uuid`;
         }
         if (result.state === 'SUCCEEDED') {
           // What the last verification read is now what the tenant holds; re-classify from it.

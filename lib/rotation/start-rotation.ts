@@ -11,7 +11,7 @@ import { requireTenantAccess } from '@/lib/auth/tenant-access';
 import { certificateFactsOfDer } from '@/lib/certs/certificate-facts';
 import { requireValidCertificate } from '@/lib/certs/validate-for-entra';
 import type { ConnectorStatus, Rotation } from '@/generated/prisma/client';
-import { isUniqueViolation, Prisma, queryRows, utcTimestamp } from '@/lib/db';
+import { directTransaction, isUniqueViolation, Prisma, queryRows, utcTimestamp } from '@/lib/db';
 import { ROTATION_COLUMNS } from '@/lib/rotation/load-rotation';
 import { RekeyError } from '@/lib/errors';
 import { ROTATION_ADVANCE_QUEUE, enqueueAdvance } from '@/lib/rotation/rotation-advance-queue';
@@ -118,8 +118,9 @@ export async function startRotation(ctx: UseCaseContext, input: StartRotationInp
     ...(cutoverHours !== null ? { cutover: { hours: cutoverHours } } : {}),
   };
   try {
-    const rotation = await ctx.db.$transaction(async (tx) => {
-      // Raw (the columns as Prisma returns them): a campaign starts one rotation per connector.
+    // Raw statements only, in a transaction on the pool directly (lib/db.ts directTransaction): a
+    // campaign starts one rotation per connector.
+    const rotation = await directTransaction(ctx.db, async (tx) => {
       const stepActor = parsed.data.delegated ? { label: ctx.actor.label, clientIp: ctx.actor.clientIp ?? null } : null;
       const [created] = await tx.$queryRaw<Rotation[]>`
         WITH r AS (
