@@ -84,7 +84,7 @@ export async function run(
   const log = opts.log ?? ((s: string) => process.stderr.write(`${s}\n`));
 
   const database = await startBenchDatabase('fleet');
-  let next: ChildProcess | null = null;
+  const web: ChildProcess[] = [];
   try {
     const t0 = Date.now();
     const seeded = await seedLargeFleet(database.url, tenants, 3);
@@ -170,47 +170,56 @@ export async function run(
       if (b.status !== 0) throw new Error('next build failed');
       built = true;
     }
-    const port = await freePort();
-    let nextLog = '';
-    next = spawn(
-      process.execPath,
-      [
-        ...(process.env.REKEY_BENCH_CPU_PROFILE
-          ? ['--cpu-prof', `--cpu-prof-dir=${process.env.REKEY_BENCH_CPU_PROFILE}`]
-          : []),
-        path.join(ROOT, 'node_modules/next/dist/bin/next'),
-        'start',
-        '-p',
-        String(port),
-        '-H',
-        '127.0.0.1',
-      ],
-      {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          NODE_ENV: 'production',
-          NEXT_TELEMETRY_DISABLED: '1',
-          DATABASE_URL: database.clientUrl,
-          REKEY_SESSION_SECRET: secret,
-          REKEY_DATA_DIR: database.dir,
-          REKEY_SIM: 'off',
-          REKEY_WORKER: 'off',
-          PORT: String(port),
+    // REKEY_BENCH_WEB_PROCESSES=N: N `next start` processes, requests spread over them in turn (what
+    // a balancer in front would do, without its own cost): does a second web process help?
+    const webProcesses = Math.max(1, Number(process.env.REKEY_BENCH_WEB_PROCESSES ?? 1) || 1);
+    const bases: string[] = [];
+    for (let i = 0; i < webProcesses; i++) {
+      const port = await freePort();
+      let nextLog = '';
+      const child = spawn(
+        process.execPath,
+        [
+          ...(process.env.REKEY_BENCH_CPU_PROFILE
+            ? ['--cpu-prof', `--cpu-prof-dir=${process.env.REKEY_BENCH_CPU_PROFILE}`]
+            : []),
+          path.join(ROOT, 'node_modules/next/dist/bin/next'),
+          'start',
+          '-p',
+          String(port),
+          '-H',
+          '127.0.0.1',
+        ],
+        {
+          cwd: ROOT,
+          env: {
+            ...process.env,
+            NODE_ENV: 'production',
+            NEXT_TELEMETRY_DISABLED: '1',
+            DATABASE_URL: database.clientUrl,
+            REKEY_SESSION_SECRET: secret,
+            REKEY_DATA_DIR: database.dir,
+            REKEY_SIM: 'off',
+            REKEY_WORKER: 'off',
+            PORT: String(port),
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
         },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    next.stdout?.on('data', (b: Buffer) => (nextLog += b.toString()));
-    next.stderr?.on('data', (b: Buffer) => (nextLog += b.toString()));
-    const base = `http://127.0.0.1:${port}`;
-    await waitForHttp(`${base}/api/health`, next, () => nextLog);
+      );
+      web.push(child);
+      child.stdout?.on('data', (b: Buffer) => (nextLog += b.toString()));
+      child.stderr?.on('data', (b: Buffer) => (nextLog += b.toString()));
+      const base = `http://127.0.0.1:${port}`;
+      await waitForHttp(`${base}/api/health`, child, () => nextLog);
+      bases.push(base);
+    }
+    let turn = 0;
 
     const rows: FleetScaleRow[] = [];
     for (const c of cases) {
       let bytes = 0;
       const get = async () => {
-        const r = await fetch(`${base}${c.url}`, { headers: { cookie, accept: 'text/html' }, redirect: 'manual' });
+        const r = await fetch(`${bases[turn++ % bases.length]}${c.url}`, { headers: { cookie, accept: 'text/html' }, redirect: 'manual' });
         const body = await r.text();
         if (r.status !== 200) throw new Error(`${c.url}: HTTP ${r.status} ${r.headers.get('location') ?? ''}`);
         bytes = body.length;
@@ -268,7 +277,7 @@ export async function run(
       withinTarget: rows.every((r) => r.withinTarget),
     };
   } finally {
-    await stopProcess(next);
+    for (const child of web) await stopProcess(child);
     await database.stop();
   }
 }
