@@ -40,12 +40,15 @@ run() {
   local log="$tmp/run-$position-$side.log"
   echo "position $position: $side ($(rev_of "$side"))…"
   campaign "$side" "$log"
-  local rate cpu
+  local rate cpu workers pg
   rate=$(grep -m1 'achieved' "$log" | sed -E 's/.*achieved +([0-9.]+) rotations\/s.*/\1/')
   cpu=$(grep -m1 'CPU per rotation' "$log" | sed -E 's/.*= ([0-9.]+) ms \(target.*/\1/')
-  echo "$position $side $rate $cpu" >>"$tmp/results"
-  printf 'position %-2s %s (%s)  %6s rotations/s  %6s ms of CPU per rotation\n' "$position" "$side" \
-    "$(rev_of "$side")" "$rate" "$cpu"
+  # The parts: what a change to the workers' code moves first, and PostgreSQL.
+  workers=$(grep -m1 'CPU per rotation' "$log" | sed -E 's/.*workers ([0-9.]+) ms.*/\1/')
+  pg=$(grep -m1 'CPU per rotation' "$log" | sed -E 's/.*PostgreSQL ([0-9.]+) ms.*/\1/')
+  echo "$position $side $rate $cpu $workers $pg" >>"$tmp/results"
+  printf 'position %-2s %s (%s)  %6s rotations/s  %6s ms of CPU per rotation (workers %s, PostgreSQL %s)\n' \
+    "$position" "$side" "$(rev_of "$side")" "$rate" "$cpu" "$workers" "$pg"
 }
 # The first run after a pause is the fastest: a warm-up run of A takes that place and is not counted.
 echo "warm-up run of a ($rev_a), not counted…"
@@ -56,6 +59,6 @@ for _ in $(seq 1 "$rounds"); do
   run b
   run a
 done
-awk '{ n[$2]++; r[$2] += $3; c[$2] += $4 }
-     END { for (s in n) printf "%s: mean %.2f rotations/s, %.1f ms of CPU per rotation over %d runs\n", s, r[s] / n[s], c[s] / n[s], n[s] }' \
+awk '{ n[$2]++; r[$2] += $3; c[$2] += $4; w[$2] += $5; p[$2] += $6 }
+     END { for (s in n) printf "%s: mean %.2f rotations/s, %.1f ms of CPU per rotation (workers %.1f, PostgreSQL %.1f) over %d runs\n", s, r[s] / n[s], c[s] / n[s], w[s] / n[s], p[s] / n[s], n[s] }' \
   "$tmp/results" | sort
