@@ -3,7 +3,9 @@
  * these INSIDE the transaction that commits a step, so whatever a subscriber writes (a campaign
  * item's outcome, the connector's new status, a queued notification) commits or rolls back with
  * the step: numbers on a page never lag the rotation. A subscriber may defer heavy work to a job
- * by enqueueing it on `tx` and waking the worker with `afterCommit`.
+ * by enqueueing it on `tx` and waking the worker with `afterCommit`. `tx` has raw statements only
+ * (`$queryRaw`, `$executeRaw` and their `Unsafe` forms: lib/db.ts directTransaction, ADR 038); a
+ * typed call on it throws.
  *
  * The engine imports no subscriber: they register at composition (lib/events/rotation-subscribers.ts,
  * called by the worker and the test setup), so lib/rotation depends on nobody that depends on it.
