@@ -219,7 +219,10 @@ export async function run(
     for (const c of cases) {
       let bytes = 0;
       const get = async () => {
-        const r = await fetch(`${bases[turn++ % bases.length]}${c.url}`, { headers: { cookie, accept: 'text/html' }, redirect: 'manual' });
+        const r = await fetch(`${bases[turn++ % bases.length]}${c.url}`, {
+          headers: { cookie, accept: 'text/html' },
+          redirect: 'manual',
+        });
         const body = await r.text();
         if (r.status !== 200) throw new Error(`${c.url}: HTTP ${r.status} ${r.headers.get('location') ?? ''}`);
         bytes = body.length;
