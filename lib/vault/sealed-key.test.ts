@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, chmodSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,7 @@ import { generateMasterKey, loadMasterKeyRing, parseMasterKey, type MasterKeyRin
 import {
   needsRewrap,
   openSealedKey,
+  pkcs8Pem,
   readSealedKeyHeader,
   rewrapSealedKey,
   sealPrivateKey,
@@ -47,6 +49,19 @@ function tamper(sealed: string, index: number): string {
   f[index] = bytes.toString('base64url');
   return f.join('.');
 }
+
+describe('pkcs8Pem', () => {
+  it.each([
+    ['RSA 2048', () => generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey],
+    ['RSA 3072', () => generateKeyPairSync('rsa', { modulusLength: 3072 }).privateKey],
+    ['EC P-256', () => generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey],
+    ['Ed25519', () => generateKeyPairSync('ed25519').privateKey],
+  ])('writes %s exactly as node exports it', (_name, make) => {
+    const key = make();
+    const der = key.export({ type: 'pkcs8', format: 'der' });
+    expect(pkcs8Pem(der)).toBe(key.export({ type: 'pkcs8', format: 'pem' }));
+  });
+});
 
 describe('sealPrivateKey / openSealedKey', () => {
   it('round-trips a private key, bound to its certificate', () => {
