@@ -16,6 +16,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { seedLargeFleet } from './lib/seed-large-fleet';
 import {
+  benchWebEnv,
   freePort,
   isMain,
   stopProcess,
@@ -192,17 +193,7 @@ export async function run(
         ],
         {
           cwd: ROOT,
-          env: {
-            ...process.env,
-            NODE_ENV: 'production',
-            NEXT_TELEMETRY_DISABLED: '1',
-            DATABASE_URL: database.clientUrl,
-            REKEY_SESSION_SECRET: secret,
-            REKEY_DATA_DIR: database.dir,
-            REKEY_SIM: 'off',
-            REKEY_WORKER: 'off',
-            PORT: String(port),
-          },
+          env: benchWebEnv(database, secret, { PORT: String(port) }),
           stdio: ['ignore', 'pipe', 'pipe'],
         },
       );

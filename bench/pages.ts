@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { seedLargeFleet } from './lib/seed-large-fleet';
-import { freePort, isMain, stopProcess, startBenchDatabase, writeJsonResult } from './lib/bench-db';
+import { benchWebEnv, freePort, isMain, stopProcess, startBenchDatabase, writeJsonResult } from './lib/bench-db';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
@@ -93,17 +93,7 @@ export async function run(opts: { tenants?: number; log?: (s: string) => void } 
       [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'],
       {
         cwd: ROOT,
-        env: {
-          ...process.env,
-          REKEY_NEXT_DIST_DIR: DIST_DIR,
-          NODE_ENV: 'production',
-          NEXT_TELEMETRY_DISABLED: '1',
-          DATABASE_URL: database.clientUrl,
-          REKEY_SESSION_SECRET: secret,
-          REKEY_DATA_DIR: database.dir,
-          REKEY_SIM: 'off',
-          REKEY_WORKER: 'off',
-        },
+        env: benchWebEnv(database, secret, { REKEY_NEXT_DIST_DIR: DIST_DIR }),
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

@@ -37,6 +37,25 @@ export interface BenchDatabase {
   stop(): Promise<void>;
 }
 
+/** The environment of a bench's `next start`: its database and session secret, no simulator, no worker. */
+export function benchWebEnv(
+  database: BenchDatabase,
+  secret: string,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: 'production',
+    NEXT_TELEMETRY_DISABLED: '1',
+    DATABASE_URL: database.clientUrl,
+    REKEY_SESSION_SECRET: secret,
+    REKEY_DATA_DIR: database.dir,
+    REKEY_SIM: 'off',
+    REKEY_WORKER: 'off',
+    ...extra,
+  };
+}
+
 /** A fresh, migrated database on an embedded PostgreSQL in a temp dir (removed on stop). */
 export async function startBenchDatabase(
   label: string,
