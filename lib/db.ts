@@ -213,9 +213,6 @@ export async function transactionRows<R>(client: PrismaClient, fn: (q: Transacti
   return directTransaction(client, (tx) => fn(<T>(query: Prisma.Sql) => tx.$queryRaw<T[]>(query)));
 }
 
-/** What a direct transaction offers of a Prisma transaction client: raw statements, nothing typed. */
-const DIRECT_TX_METHODS = new Set(['$queryRaw', '$executeRaw', '$queryRawUnsafe', '$executeRawUnsafe']);
-
 /** A tagged-template call or a Prisma.Sql, as `$queryRaw` takes either. */
 function sqlOf(first: TemplateStringsArray | Prisma.Sql, values: unknown[]): Prisma.Sql {
   return first instanceof Prisma.Sql ? first : Prisma.sql(first, ...values);
@@ -263,7 +260,8 @@ export async function directTransaction<R>(
   };
   const tx = new Proxy(raw, {
     get(target, prop) {
-      if (typeof prop === 'string' && DIRECT_TX_METHODS.has(prop)) return target[prop as keyof typeof raw];
+      // What it offers of a Prisma transaction client: the raw statements above, nothing typed.
+      if (typeof prop === 'string' && Object.hasOwn(target, prop)) return target[prop as keyof typeof raw];
       // `then`: awaiting the client (it is no promise); symbols: inspection.
       if (prop === 'then' || typeof prop === 'symbol') return undefined;
       throw new RekeyError(

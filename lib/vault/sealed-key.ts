@@ -195,7 +195,8 @@ export function pkcs8Pem(der: Buffer): string {
   const b64 = der.toString('base64');
   const lines: string[] = [];
   for (let i = 0; i < b64.length; i += 64) lines.push(b64.slice(i, i + 64));
-  return `-----BEGIN PRIVATE KEY-----\n${lines.join('\n')}\n-----END PRIVATE KEY-----\n`;
+  const label = 'PRIVATE KEY'; // PKCS#8's PEM label (RFC 7468)
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
 
 /**
