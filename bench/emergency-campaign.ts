@@ -431,14 +431,14 @@ export async function run(
     );
     log(`emergency-campaign: ${n} rotations in ${(main.wallMs / 1000).toFixed(1)} s (${JSON.stringify(main.items)})`);
     // REKEY_BENCH_STATEMENTS=<file>: every statement of the campaign, calls and execution ms per
-    // rotation (what to cut next; a nested statement's time is also in the statement that ran it).
+    // rotation, then plans made and planning ms per rotation (what to cut next; a nested statement's time is also in the statement that ran it).
     if (process.env.REKEY_BENCH_STATEMENTS)
       fs.writeFileSync(
         process.env.REKEY_BENCH_STATEMENTS,
         main.statements.top
           .map(
             (q) =>
-              `${(q.calls / n).toFixed(2).padStart(7)} ${(q.totalMs / n).toFixed(3).padStart(7)} ms${q.nested ? ' nested' : '       '}  ${q.query}`,
+              `${(q.calls / n).toFixed(2).padStart(7)} ${(q.totalMs / n).toFixed(3).padStart(7)} ms ${(q.plans / n).toFixed(2).padStart(6)} plans ${(q.planMs / n).toFixed(3).padStart(7)} ms${q.nested ? ' nested' : '       '}  ${q.query}`,
           )
           .join('\n') + '\n',
       );

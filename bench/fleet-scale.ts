@@ -204,6 +204,13 @@ export async function run(
       await waitForHttp(`${base}/api/health`, child, () => nextLog);
       bases.push(base);
     }
+    if (process.env.REKEY_BENCH_HOLD === '1') {
+      // REKEY_BENCH_HOLD=1: keep the seeded fleet and its web server up for a closer look (a browser,
+      // curl, Lighthouse) instead of measuring; Ctrl-C stops it and removes the throwaway database.
+      log(`fleet-scale: holding — ${bases.join(' ')} — send the header "cookie: ${cookie}" (Ctrl-C ends)`);
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+      throw new Error('held for a look (REKEY_BENCH_HOLD=1): nothing was measured');
+    }
     let turn = 0;
 
     const rows: FleetScaleRow[] = [];

@@ -174,7 +174,7 @@ export interface StatementStats {
   plans: number;
   rowsWritten: number;
   /** The statements called most (top level and nested), with calls and total execution time. */
-  top: { query: string; calls: number; totalMs: number; nested: boolean }[];
+  top: { query: string; calls: number; totalMs: number; nested: boolean; plans: number; planMs: number }[];
 }
 
 /** Resets pg_stat_statements (needs `statementStats` at start). */
@@ -197,8 +197,16 @@ export async function readStatementStats(url: string, opts: { all?: boolean } = 
             coalesce(sum(rows) FILTER (WHERE query ~* '^\\s*(insert|update|delete|with)'), 0) AS written
        FROM pg_stat_statements WHERE ${own}`,
   );
-  const top = await c.query<{ query: string; calls: string; total: number; toplevel: boolean }>(
-    `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), ${opts.all ? 400 : 140}) AS query, calls, total_exec_time AS total, toplevel
+  const top = await c.query<{
+    query: string;
+    calls: string;
+    total: number;
+    toplevel: boolean;
+    plans: string;
+    plan_ms: number;
+  }>(
+    `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), ${opts.all ? 400 : 140}) AS query, calls, total_exec_time AS total, toplevel,
+            plans, total_plan_time AS plan_ms
        FROM pg_stat_statements WHERE ${own} ORDER BY calls DESC LIMIT ${opts.all ? 500 : 16}`,
   );
   await c.end();
@@ -213,6 +221,8 @@ export async function readStatementStats(url: string, opts: { all?: boolean } = 
       calls: Number(r.calls),
       totalMs: Math.round(r.total),
       nested: !r.toplevel,
+      plans: Number(r.plans),
+      planMs: Number(r.plan_ms),
     })),
   };
 }
