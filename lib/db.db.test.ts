@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import pg from 'pg';
 import {
   db,
   directQuery,
@@ -6,6 +7,7 @@ import {
   isUniqueViolation,
   Prisma,
   statementName,
+  NamingClient,
   transactionRows,
   utcTimestamp,
 } from '@/lib/db';
@@ -249,6 +251,26 @@ describe('statements sent often are prepared on their connection (ADR 039)', () 
     // Prisma's own queries go through the same connections: the same rows, named or not.
     const viaPrisma = freshQuery(1);
     for (let run = 1; run <= 4; run++) expect(await db.$queryRaw(viaPrisma)).toEqual(await directQuery(viaPrisma));
+  });
+
+  it("names pg-boss's statements too: a pool built with NamingClient, sent as query(text, values)", async () => {
+    // pg-boss sends `pool.query(text, values)` on the pool it builds from its options (lib/jobs/worker.ts).
+    const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1, Client: NamingClient });
+    try {
+      const text = `SELECT $1::int + 1 AS "n" /* ${crypto.randomUUID()} */`;
+      for (let run = 1; run <= 4; run++) {
+        expect((await pool.query(text, [41])).rows).toEqual([{ n: 42 }]);
+        const onConnection = await pool.query<{ name: string; runs: string }>(
+          'SELECT name, generic_plans + custom_plans AS runs FROM pg_prepared_statements WHERE statement = $1',
+          [text],
+        );
+        expect(onConnection.rows).toEqual(
+          run < 3 ? [] : [{ name: expect.stringMatching(/^rekey_[0-9a-f]{32}$/) as unknown, runs: String(run - 2) }],
+        );
+      }
+    } finally {
+      await pool.end();
+    }
   });
 
   it('never names a statement without parameters, nor any with REKEY_DB_PREPARED_STATEMENTS=0', () => {

@@ -58,12 +58,19 @@ export function statementName(text: string, values: readonly unknown[] | undefin
   return name;
 }
 
-/** `pg.Client` that sends a frequent statement under its name (statementName): Prisma's and directQuery's alike. */
-class NamingClient extends pg.Client {
+/**
+ * `pg.Client` that sends a frequent statement under its name (statementName): Prisma's and
+ * directQuery's alike, and pg-boss's (the worker's queue pool, which sends `query(text, values)`).
+ */
+export class NamingClient extends pg.Client {
   // `never`: assignable to every overload of pg's `query`; it returns whatever pg's returns.
   override query(...args: unknown[]): never {
     const [config, values] = args as [unknown, unknown];
-    if (
+    if (typeof config === 'string' && Array.isArray(values)) {
+      // query(text, values[, callback]) → query({ text, values, name }[, callback]): pg takes both.
+      const name = statementName(config, values);
+      if (name) args.splice(0, 2, { text: config, values, name });
+    } else if (
       config !== null &&
       typeof config === 'object' &&
       typeof (config as pg.QueryConfig).text === 'string' &&

@@ -7,7 +7,7 @@
 import pg from 'pg';
 import { RekeyError } from '@/lib/errors';
 
-const LOCK_NAMESPACE = 0x52_4b_59; // arbitrary: the advisory-lock class for rotations
+export const LOCK_NAMESPACE = 0x52_4b_59; // arbitrary: the advisory-lock class for rotations
 
 // On globalThis: a Next development reload would otherwise open another pool while leases are still
 // held on the old one's connections; closeLeasePool() (lib/runtime) ends the one there is.
@@ -49,10 +49,11 @@ export async function withRotationLease<T>(
   try {
     const until = Date.now() + (opts.waitMs ?? 0);
     for (;;) {
-      const r = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS ok', [
-        LOCK_NAMESPACE,
-        rotationId,
-      ]);
+      const r = await client.query<{ ok: boolean }>({
+        name: 'rekey_rotation_lease_lock',
+        text: 'SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS ok',
+        values: [LOCK_NAMESPACE, rotationId],
+      });
       locked = r.rows[0]?.ok === true;
       if (locked || Date.now() >= until) break;
       await new Promise((res) => setTimeout(res, 100));
@@ -62,7 +63,11 @@ export async function withRotationLease<T>(
   } finally {
     if (locked)
       await client
-        .query('SELECT pg_advisory_unlock($1::int, hashtext($2))', [LOCK_NAMESPACE, rotationId])
+        .query({
+          name: 'rekey_rotation_lease_unlock',
+          text: 'SELECT pg_advisory_unlock($1::int, hashtext($2))',
+          values: [LOCK_NAMESPACE, rotationId],
+        })
         .catch(() => undefined);
     client.release();
   }
