@@ -33,7 +33,10 @@ import { notify } from '@/lib/notifications/notify';
 import type { UseCaseContext } from '@/lib/use-case';
 import { createUseCaseContext } from '@/lib/use-case-defaults';
 import { DISPATCH_LOCK_NAMESPACE, withCampaignDispatchLock } from '@/lib/campaigns/campaign-dispatch-lock';
+import { notifyJobQueued } from '@/lib/jobs/job-notify';
+import { ROTATION_ADVANCE_QUEUE } from '@/lib/rotation/rotation-advance-queue';
 import { startRotation } from '@/lib/rotation/start-rotation';
+import { DISPATCH_GROUP } from '@/lib/rotation/step-group';
 import { ACTIVE_ROTATION_STATES } from '@/lib/fleet/statuses';
 
 export const STALE_CLAIM_MS = 5 * 60_000;
@@ -47,6 +50,7 @@ export type StartRotationFn = (
     campaignId: string;
     cutoverWaitHours?: number | null;
   },
+  opts?: { notify?: boolean },
 ) => Promise<{ id: string }>;
 
 export interface TickDeps {
@@ -126,26 +130,30 @@ async function reconcile(
 }
 
 async function countByWave(tx: Prisma.TransactionClient, campaignId: string) {
-  return tx.$queryRaw<{ wave: number; state: string; attention: boolean; n: number }[]>`
-    SELECT ci.wave, ci.state::text AS state, COALESCE(r.state = 'NEEDS_ATTENTION', false) AS attention, count(*)::int AS n
+  return tx.$queryRaw<{ wave: number; state: string; attention: boolean; moving: boolean; n: number }[]>`
+    SELECT ci.wave, ci.state::text AS state, COALESCE(r.state = 'NEEDS_ATTENTION', false) AS attention,
+           COALESCE(r.state IN ('PENDING', 'RUNNING'), false) AS moving, count(*)::int AS n
     FROM "CampaignItem" ci LEFT JOIN "Rotation" r ON r.id = ci."rotationId"
-    WHERE ci."campaignId" = ${campaignId}::uuid GROUP BY 1, 2, 3`;
+    WHERE ci."campaignId" = ${campaignId}::uuid GROUP BY 1, 2, 3, 4`;
 }
 
 function summarise(rows: Awaited<ReturnType<typeof countByWave>>, wave: number) {
   const upTo: WaveCounts = { queued: 0, active: 0, attention: 0, failed: 0 };
+  /** Items whose rotation is stepping now (not waiting for a cutover or a person): they end soon. */
+  let moving = 0;
   let currentFailed = 0;
   let currentAttention = 0;
   for (const r of rows) {
     if (r.wave > wave) continue;
     if (r.state === 'QUEUED') upTo.queued += r.n;
     if (r.state === 'RUNNING' && !r.attention) upTo.active += r.n;
+    if (r.state === 'RUNNING' && r.moving) moving += r.n;
     if (r.state === 'RUNNING' && r.attention) upTo.attention += r.n;
     if (r.state === 'FAILED') upTo.failed += r.n;
     if (r.wave === wave && r.state === 'FAILED') currentFailed += r.n;
     if (r.wave === wave && r.state === 'RUNNING' && r.attention) currentAttention += r.n;
   }
-  return { upTo, currentFailed, currentAttention };
+  return { upTo, moving, currentFailed, currentAttention };
 }
 
 async function phaseA(campaignId: string, now: Date, ownBackendPid: number): Promise<PhaseA> {
@@ -244,7 +252,11 @@ async function phaseA(campaignId: string, now: Date, ownBackendPid: number): Pro
         if (d.kind === 'wait') return { ...base, state: 'RUNNING', currentWave: wave };
         // dispatch
         const slots = c.concurrency - s.upTo.active;
-        if (slots > 0 && s.upTo.queued > 0) {
+        // A large campaign starts its rotations in groups, which advance together (one job fetch,
+        // shared statements: lib/rotation/step-group.ts): a few slots freed while enough rotations
+        // are still stepping to free a group's worth soon are left for the tick their ends bring.
+        const group = c.concurrency >= 2 * DISPATCH_GROUP ? Math.min(DISPATCH_GROUP, s.upTo.queued) : 1;
+        if (slots > 0 && s.upTo.queued > 0 && (slots >= group || slots + s.moving < group)) {
           base.claimed = await tx.$queryRaw<Claimed[]>`
             WITH picked AS (
               SELECT ci.id FROM "CampaignItem" ci
@@ -298,6 +310,20 @@ async function phaseB(
   deps: TickDeps,
 ): Promise<{ started: number; skipped: number; failed: number }> {
   const out = { started: 0, skipped: 0, failed: 0 };
+  try {
+    await startClaimed(campaignId, a, deps, out);
+  } finally {
+    if (out.started > 0) notifyJobQueued(ROTATION_ADVANCE_QUEUE.name);
+  }
+  return out;
+}
+
+async function startClaimed(
+  campaignId: string,
+  a: PhaseA,
+  deps: TickDeps,
+  out: { started: number; skipped: number; failed: number },
+): Promise<void> {
   const actor: Actor = { id: null, label: `campaign:${a.name}` };
   for (let i = 0; i < a.claimed.length; i++) {
     const item = a.claimed[i]!;
@@ -325,14 +351,19 @@ async function phaseB(
       continue;
     }
     try {
-      const rotation = await deps.startRotation(createUseCaseContext({ actor, now }), {
-        connectorId: item.connectorId,
-        toCertificateId: item.certificateId,
-        mode: a.mode,
-        campaignId,
-        // startRotation keeps it for routine connectors only: an emergency item never waits.
-        cutoverWaitHours: a.mode === 'rotate' ? (a.cutoverWaitHours ?? null) : null,
-      });
+      const rotation = await deps.startRotation(
+        createUseCaseContext({ actor, now }),
+        {
+          connectorId: item.connectorId,
+          toCertificateId: item.certificateId,
+          mode: a.mode,
+          campaignId,
+          // startRotation keeps it for routine connectors only: an emergency item never waits.
+          cutoverWaitHours: a.mode === 'rotate' ? (a.cutoverWaitHours ?? null) : null,
+        },
+        // The worker is woken once, after the last start: it fetches their jobs together.
+        { notify: false },
+      );
       await link(item.id, rotation.id, now);
       out.started++;
     } catch (e) {
@@ -364,7 +395,6 @@ async function phaseB(
       }
     }
   }
-  return out;
 }
 
 const DEFAULT_DEPS: TickDeps = {

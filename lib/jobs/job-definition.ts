@@ -23,12 +23,35 @@ export interface JobContext {
   jobId: string;
   /** pg-boss retry count of this job (0 on the first run). */
   retryCount: number;
+  /** The jobs of this kind fetched together with this one (absent when run on its own, e.g. in tests). */
+  batch?: JobBatch;
+}
+
+/** Something the jobs of one fetch share; told once for each of them when its handler ends. */
+export interface BatchShared {
+  leave(): void;
+}
+
+export interface JobBatch {
+  /** How many jobs were fetched together (this one included). */
+  readonly size: number;
+  /**
+   * The value the batch's jobs share under `key`, made by the first job that asks with the number
+   * of the batch's jobs still running; `leave()` is then called once for each job as it ends.
+   */
+  shared<T extends BatchShared>(key: string, make: (running: number) => T): T;
 }
 
 export interface JobDefinition<T> {
   name: string;
   queue: QueueOptions;
   schema: z.ZodType<T>;
+  /**
+   * Jobs of this kind do better fetched together (they share statements: ctx.batch). While the
+   * queue holds more than the free slots, the worker waits for this many slots to be free before it
+   * fetches (at most GATHER_MAX_MS, lib/jobs/worker.ts). Default 1: fetch as slots free.
+   */
+  gather?: number;
   handle(data: T, ctx: JobContext): Promise<void>;
 }
 

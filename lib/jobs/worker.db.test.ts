@@ -3,6 +3,7 @@
  * transaction, a pg-boss worker in this process runs the steps (real lib/graph → in-process sim).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditChain } from '@/lib/audit/verify-audit-chain';
 import { db } from '@/lib/db';
 import { startGraphSim, type GraphSim } from '@/lib/graph/testing/sim-graph';
 import { resetEnvCache } from '@/lib/env';
@@ -88,6 +89,45 @@ describe('the job worker', () => {
     );
     expect(done.state).toBe('SUCCEEDED');
     expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.newSha1]);
+  });
+
+  it('advances rotations whose jobs it fetched together as one step group: their steps committed in shared statements', async () => {
+    // The simulator's connectors as the demo fleet has them (the test above rotated one of them).
+    gs.sim.reset();
+    const started = [];
+    for (let i = 0; i < 3; i++) {
+      const f = await rotationFixture(gs, { index: i });
+      const rotation = await startRotation(
+        createUseCaseContext({ actor: { id: null, label: 'test' }, now: new Date() }),
+        { connectorId: f.connector.id, toCertificateId: f.newCert.id },
+        // As a campaign's dispatch does: one wake-up after the last start, so one fetch takes all.
+        { notify: false },
+      );
+      started.push({ f, rotation });
+    }
+    worker.notify('rotation.advance');
+    const ids = started.map((s) => s.rotation.id);
+    const done = await until(
+      () => db.rotation.findMany({ where: { id: { in: ids } } }),
+      (rs) => rs.every((r) => r.state === 'SUCCEEDED' || r.state === 'NEEDS_ATTENTION'),
+    );
+    expect(done.map((r) => r.state)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    for (const { f } of started) expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.newSha1]);
+    // Each audited commit writes one checkpoint for its last event (ADR 036): a step committed with
+    // other members' shares its checkpoint with their events.
+    const events = await db.auditEvent.findMany({
+      where: { targetId: { in: ids }, action: { startsWith: 'rotation.step.' } },
+      select: { seq: true, targetId: true },
+    });
+    const checkpoints = (await db.auditCheckpoint.findMany({ select: { seq: true } })).map((c) => c.seq);
+    const commitOf = (seq: bigint) => checkpoints.filter((c) => c >= seq).reduce((a, b) => (a < b ? a : b));
+    const rotationsPerCommit = new Map<bigint, Set<string>>();
+    for (const e of events) {
+      const c = commitOf(e.seq);
+      rotationsPerCommit.set(c, (rotationsPerCommit.get(c) ?? new Set()).add(e.targetId!));
+    }
+    expect(Math.max(...[...rotationsPerCommit.values()].map((s) => s.size))).toBeGreaterThanOrEqual(2);
+    await expect(verifyAuditChain(db)).resolves.toMatchObject({ ok: true });
   });
 
   it('rolls the job back with the transaction that queued it', async () => {

@@ -13,8 +13,9 @@
  * `registerJob(definition, options)` before or after `start()`.
  */
 import PgBoss from 'pg-boss';
+import { NamingClient } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
-import type { JobDefinition } from '@/lib/jobs/job-definition';
+import type { BatchShared, JobBatch, JobDefinition } from '@/lib/jobs/job-definition';
 import { JOB_SCHEMA, ensureQueue, retryOnDeadlock } from '@/lib/jobs/job-queues';
 
 export interface WorkerLogger {
@@ -92,6 +93,11 @@ interface JobLoop {
  * fetching, so one fetch serves several (a campaign frees a slot every few milliseconds).
  */
 export const FETCH_COALESCE_MS = 15;
+/**
+ * The longest a job kind with `gather` waits for its slots to free before it fetches anyway (a
+ * slot idle this long under a backlog costs less than the statements a group shares).
+ */
+export const GATHER_MAX_MS = 250;
 /** Completed jobs are marked in pg-boss together, this long after the first of a batch. */
 export const COMPLETE_BATCH_MS = 10;
 /** Polling of a job kind only its cron schedule queues (each such loop was a fetch a second). */
@@ -181,8 +187,15 @@ function startJobLoop(
   };
 
   const expireMs = (job.queue.expireInSeconds ?? 900) * 1000;
-  const runOne = (j: PgBoss.JobWithMetadata<unknown>) => {
+  const runOne = (j: PgBoss.JobWithMetadata<unknown>, batch: FetchBatch) => {
     active.add(j.id);
+    let ended = false;
+    /** The job's handler is done (or never ran): the batch's shared values stop waiting for it. */
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      batch.end();
+    };
     const self: { p?: Promise<void> } = {};
     /** Frees the job's slot (once), waking the loop when the queue may hold more. */
     const release = () => {
@@ -193,14 +206,19 @@ function startJobLoop(
       const parsed = job.schema.safeParse(j.data);
       if (!parsed.success) {
         log.error(`${job.name} ${j.id}: invalid data, dropped: ${parsed.error.message}`);
+        end();
         await complete(j.id);
         return;
       }
       let timer: NodeJS.Timeout | undefined;
       try {
         // Like pg-boss: a handler still running when the job expires counts as failed (it is retried).
+        // The batch hears of the end of the handler itself, not of the race below: a handler past
+        // its expiry may still hold what it shares with the others.
+        const handled = job.handle(parsed.data, { jobId: j.id, retryCount: j.retryCount, batch });
+        handled.then(end, end);
         await Promise.race([
-          job.handle(parsed.data, { jobId: j.id, retryCount: j.retryCount }),
+          handled,
           new Promise<never>((_, reject) => {
             timer = setTimeout(
               () => reject(new Error(`still running after ${expireMs / 1000} s (the job's expiry)`)),
@@ -233,6 +251,14 @@ function startJobLoop(
       if (mayHaveMore && free > 0 && free < Math.max(1, slots / 2)) {
         await sleep(FETCH_COALESCE_MS);
         free = slots - running.size;
+        // A kind that runs better in groups waits (a little) for a group's worth of free slots.
+        const want = Math.min(job.gather ?? 1, slots);
+        const until = Date.now() + GATHER_MAX_MS;
+        while (free < want && !stopping && Date.now() < until) {
+          woken = false;
+          await pause(until - Date.now());
+          free = slots - running.size;
+        }
       }
       if (free > 0) {
         let jobs: PgBoss.JobWithMetadata<unknown>[] = [];
@@ -246,7 +272,8 @@ function startJobLoop(
           for (const x of jobs) await boss.fail(job.name, x.id, { message: 'worker stopping' }).catch(() => undefined);
           break;
         }
-        for (const j of jobs) runOne(j);
+        const batch = new FetchBatch(jobs.length);
+        for (const j of jobs) runOne(j, batch);
         // Fewer than asked for: the queue is drained for now (a notify or the interval wakes it).
         mayHaveMore = jobs.length === free;
         if (mayHaveMore && slots - running.size > 0) continue;
@@ -273,6 +300,24 @@ function startJobLoop(
   };
 }
 
+/** The jobs of one fetch (JobBatch): what they share, and how many of them still run. */
+class FetchBatch implements JobBatch {
+  private running: number;
+  private readonly values = new Map<string, BatchShared>();
+  constructor(readonly size: number) {
+    this.running = size;
+  }
+  shared<T extends BatchShared>(key: string, make: (running: number) => T): T {
+    let v = this.values.get(key) as T | undefined;
+    if (!v) this.values.set(key, (v = make(this.running)));
+    return v;
+  }
+  end(): void {
+    this.running--;
+    for (const v of this.values.values()) v.leave();
+  }
+}
+
 function describe(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
   const cause = e.cause instanceof Error ? ` (cause: ${e.cause.name}: ${e.cause.message})` : '';
@@ -285,15 +330,19 @@ export function createWorker(opts: WorkerOptions = {}): Worker {
   const concurrency = opts.concurrency ?? workerConcurrencyFromEnv();
   const polling = opts.pollingIntervalSeconds ?? 1;
   const log = opts.logger ?? consoleLogger;
-  const boss = new PgBoss({
+  const options: PgBoss.ConstructorOptions & { Client: typeof NamingClient } = {
     connectionString: url,
     schema: JOB_SCHEMA,
     max: Math.min(40, concurrency + 4),
+    // pg-boss hands its options to pg's Pool: its frequent statements (the fetch, the completion)
+    // are prepared per connection, as the app's are (ADR 039).
+    Client: NamingClient,
     schedule: true,
     supervise: true,
     // The schema and queues are installed by the owner role at start-up (lib/runtime/migrate.ts).
     migrate: false,
-  });
+  };
+  const boss = new PgBoss(options);
   boss.on('error', (e) => log.error(`pg-boss: ${e.message}`));
   const pending: { job: JobDefinition<unknown>; opts: RegisterOptions }[] = [];
   const schedules: Schedule[] = [];

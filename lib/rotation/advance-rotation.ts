@@ -41,6 +41,7 @@ import { rotationDeps, type RotationDeps } from '@/lib/rotation/rotation-deps';
 import { mergeFacts, readFacts, type RotationFacts } from '@/lib/rotation/rotation-facts';
 import { rotationEvents, type RotationRef } from '@/lib/rotation/rotation-events';
 import { withRotationLease } from '@/lib/rotation/rotation-lease';
+import type { StepGroup } from '@/lib/rotation/step-group';
 import { reuseReads } from '@/lib/rotation/reuse-reads-port';
 import {
   buildStepContext,
@@ -86,6 +87,12 @@ export interface AdvanceOptions {
    * or another worker may do at that moment).
    */
   betweenSteps?: (stepsSoFar: readonly string[]) => Promise<void>;
+  /**
+   * Rotations advancing side by side in this process (their jobs fetched together): their locks,
+   * re-reads and single-statement commits go together (step-group.ts). The caller leaves the group
+   * when this returns.
+   */
+  group?: StepGroup;
 }
 
 const DEFAULT_MAX_STEPS = 16;
@@ -167,6 +174,7 @@ export async function advanceRotation(
     opened: new Map(),
     graph: reuseReads(deps.graph),
     base: deps.graph,
+    group: opts.group ?? null,
   };
   const steps: string[] = [];
   /** When the job this run queued last is due (null: it queued none — finished, or waits for a person). */
@@ -188,7 +196,10 @@ export async function advanceRotation(
     // re-reads the rotation. Steps that follow one another at once keep it: nothing can get in
     // between them, and the row their commit returned is the rotation as it is (every writer of a
     // rotation holds its lock), so the next step needs no re-read.
-    const leased = await withRotationLease(rotationId, async () => {
+    const lease = opts.group
+      ? opts.group.withLease.bind(opts.group)
+      : (id: string, fn: () => Promise<StepOutcome[]>) => withRotationLease(id, fn);
+    const leased = await lease(rotationId, async () => {
       const outs: StepOutcome[] = [];
       try {
         for (;;) {
@@ -270,6 +281,7 @@ interface RunMemory {
   opened: OpenedCertificates;
   graph: RotationGraphPort;
   base: RotationGraphPort;
+  group: StepGroup | null;
 }
 
 async function runOneStep(
@@ -282,7 +294,9 @@ async function runOneStep(
     ? await loadRotation(rotationId)
     : run.committed
       ? { ...run.loaded, ...run.committed }
-      : await reloadRotationRow(run.loaded);
+      : run.group
+        ? await reloadInGroup(run.group, run.loaded)
+        : await reloadRotationRow(run.loaded);
   run.committed = null;
   if (r && run.loaded && r.version !== run.expectVersion) {
     // Someone else moved the rotation between two steps of this run (an admin, another worker):
@@ -367,11 +381,12 @@ async function runOneStep(
     ...('code' in event ? { code: event.code } : {}),
     next: { state: result.state, step: result.step },
   };
+  const stepId = randomUUID();
   // The version-checked update and the step's history row, as the CTEs of the statement that
   // commits the step (no history row for a wait that saw nothing new); 0 rows moved means someone
   // else moved the rotation meanwhile.
-  const movedSql = Prisma.sql`
-      moved AS (
+  const movedCte = ({ moved, step }: { moved: string; step: string }) => Prisma.sql`
+      ${Prisma.raw(moved)} AS (
         UPDATE "Rotation" AS r SET
           "state" = ${result.state}::"RotationState", "step" = ${result.step}, "attempts" = ${result.attempts},
           "nextAttemptAt" = ${utcTimestamp(result.nextAttemptAt)},
@@ -381,11 +396,12 @@ async function runOneStep(
           "finishedAt" = CASE WHEN ${markFinished} THEN ${utcTimestamp(now)} ELSE "finishedAt" END
         WHERE r."id" = ${r.id}::uuid AND r."version" = ${r.version}
         RETURNING ${ROTATION_COLUMNS}
-      ), step AS (
+      ), ${Prisma.raw(step)} AS (
         INSERT INTO "RotationStep" ("id", "rotationId", "step", "outcome", "message", "at", "durationMs", "detail")
-        SELECT ${randomUUID()}::uuid, ${r.id}::uuid, ${r.step}, ${outcome}, ${message}, ${utcTimestamp(now)}, ${durationMs}, ${JSON.stringify(detail)}::jsonb
-        FROM moved WHERE NOT ${quietRecheck}
+        SELECT ${stepId}::uuid, ${r.id}::uuid, ${r.step}, ${outcome}, ${message}, ${utcTimestamp(now)}, ${durationMs}, ${JSON.stringify(detail)}::jsonb
+        FROM ${Prisma.raw(moved)} WHERE NOT ${quietRecheck}
       )`;
+  const movedSql = movedCte({ moved: 'moved', step: 'step' });
   // A delegated rotation's steps act with the customer admin's token: audited as that admin.
   const actor = stepActorOf(r.stepActor);
   const audit: AuditInput[] = [
@@ -424,7 +440,10 @@ async function runOneStep(
     result.state !== 'NEEDS_ATTENTION' &&
     (goOn || !result.effects.some((x) => x.type === 'enqueue_advance'));
   try {
-    if (alone) {
+    if (alone && run.group) {
+      committed = await run.group.commitAlone({ cte: movedCte, events: auditEventsJson(actor, audit, now) });
+      if (!committed) throw new RekeyError('CONFLICT', 'The rotation changed while its step ran.');
+    } else if (alone) {
       const moved = await directQuery<RotationRow & { staged: number }>(Prisma.sql`
         WITH ${movedSql}
         SELECT audit_append(${auditEventsJson(actor, audit, now)}::jsonb) AS "staged", moved.* FROM moved`);
@@ -530,4 +549,10 @@ async function runOneStep(
     queuedFor,
     endedAt: Date.now(),
   };
+}
+
+/** The rotation row re-read with the other members of its group (one statement for all). */
+async function reloadInGroup(group: StepGroup, prev: LoadedRotation): Promise<LoadedRotation | null> {
+  const row = await group.reload(prev.id);
+  return row ? { ...prev, ...row } : null;
 }

@@ -58,7 +58,16 @@ async function describeActiveRotation(client: Prisma.TransactionClient, connecto
   return `rotation ${active.id}, ${active.state} at step ${active.step}, started by ${active.actorLabel || 'system'} at ${active.createdAt.toISOString()}`;
 }
 
-export async function startRotation(ctx: UseCaseContext, input: StartRotationInput) {
+export interface StartRotationOptions {
+  /**
+   * Wake this process's worker for the rotation's first job (default true). A campaign starting
+   * many at once wakes it once after the last, so the worker fetches them together and they
+   * advance as a group (lib/rotation/step-group.ts).
+   */
+  notify?: boolean;
+}
+
+export async function startRotation(ctx: UseCaseContext, input: StartRotationInput, opts: StartRotationOptions = {}) {
   const parsed = StartRotationSchema.safeParse(input);
   if (!parsed.success)
     throw new RekeyError('BAD_INPUT', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
@@ -179,7 +188,7 @@ export async function startRotation(ctx: UseCaseContext, input: StartRotationInp
       await enqueueAdvance(tx, created.id);
       return created;
     });
-    notifyJobQueued(ROTATION_ADVANCE_QUEUE.name);
+    if (opts.notify ?? true) notifyJobQueued(ROTATION_ADVANCE_QUEUE.name);
     return rotation;
   } catch (e) {
     if (isUniqueViolation(e)) {
