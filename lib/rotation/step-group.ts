@@ -29,6 +29,12 @@ export const DISPATCH_GROUP = 16;
 /** How long a gathered request waits for the other members before it is sent anyway. */
 export const MAX_GATHER_MS = 20;
 
+/** Groups made in this process, and the batches and requests they sent (benches and tests read them). */
+const totals = { groups: 0, batches: 0, requests: 0 };
+export function stepGroupTotals(): Readonly<typeof totals> {
+  return { ...totals };
+}
+
 /** One member's request failed on its own (its batch-mates' did not). */
 class MemberFailure {
   constructor(readonly error: unknown) {}
@@ -68,6 +74,8 @@ class Gatherer<I, O> {
     if (batch.length === 0) return;
     this.group.batches++;
     this.group.requests += batch.length;
+    totals.batches++;
+    totals.requests += batch.length;
     this.run(batch.map((b) => b.input)).then(
       (outs) =>
         batch.forEach((b, i) => {
@@ -107,6 +115,7 @@ export class StepGroup {
   constructor(members: number) {
     if (!Number.isInteger(members) || members < 1) throw new RekeyError('INTERNAL', 'A step group needs members.');
     this.active = members;
+    totals.groups++;
     this.locks = this.gatherer((ids) => this.tryLockMany(ids));
     this.unlocks = this.gatherer((ids) => this.unlockMany(ids));
     this.reloads = this.gatherer((ids) => this.reloadMany(ids));
