@@ -327,7 +327,12 @@ export async function run(
           stdio: ['ignore', 'ignore', 'pipe'],
         },
       );
+      // REKEY_BENCH_WORKER_LOGS=<dir>: each worker's output also goes to <dir>/worker-<pid>.log.
+      const logFile = process.env.REKEY_BENCH_WORKER_LOGS
+        ? path.join(process.env.REKEY_BENCH_WORKER_LOGS, `worker-${child.pid}.log`)
+        : null;
       child.stderr?.on('data', (b: Buffer) => {
+        if (logFile) fs.appendFileSync(logFile, b);
         out += b.toString();
         if (out.length > 200_000) out = out.slice(-100_000);
       });
