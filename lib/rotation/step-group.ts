@@ -29,7 +29,7 @@ export const DISPATCH_GROUP = 16;
 /** How long a gathered request waits for the other members before it is sent anyway. */
 export const MAX_GATHER_MS = 20;
 
-/** Groups made in this process, and the batches and requests they sent (benches and tests read them). */
+/** Groups made in this process, and the batches and requests they sent (tests read them; a worker could report them). */
 const totals = { groups: 0, batches: 0, requests: 0 };
 export function stepGroupTotals(): Readonly<typeof totals> {
   return { ...totals };
