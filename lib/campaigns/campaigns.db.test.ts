@@ -282,23 +282,29 @@ describe('approval', () => {
 });
 
 describe('the dispatcher', () => {
-  it('starts a large campaign in groups: a few freed slots wait while enough rotations still step to free a group', async () => {
-    const golf = await buildTenant(db, {
-      name: 'Golf',
+  /** A running campaign of 40 connectors (one tenant) with concurrency 32, its first 32 rotations started. */
+  async function largeCampaign(name: string) {
+    const tenant = await buildTenant(db, {
+      name,
       region: 'EU',
       connectors: Array.from({ length: 40 }, () => ({ status: 'compromised' as const, typeId: typeA.id })),
     });
-    await db.connector.updateMany({ where: { tenantId: golf.id }, data: { currentCertificateId: oldCert.id } });
+    await db.connector.updateMany({ where: { tenantId: tenant.id }, data: { currentCertificateId: oldCert.id } });
     const { campaign } = await createCampaign(
       ctx,
       input({
-        selection: { kind: 'list', connectorIds: golf.connectors.map((c) => c.id) },
+        selection: { kind: 'list', connectorIds: tenant.connectors.map((c) => c.id) },
         concurrency: 32,
         waves: [{ size: null }],
       }),
     );
     await startCampaign(ctx, campaign.id);
     expect((await tickCampaign(campaign.id, deps)).started).toBe(32);
+    return campaign;
+  }
+
+  it('starts a large campaign in groups: a few freed slots wait while enough rotations still step to free a group', async () => {
+    const campaign = await largeCampaign('Golf');
     // 8 queued, so a group is 8. Three end while 29 still step: those will free the rest soon.
     const running = await runningRotationIds(campaign.id);
     for (const id of running.slice(0, 3)) await finishRotation(id, 'SUCCEEDED', now);
@@ -311,22 +317,7 @@ describe('the dispatcher', () => {
   });
 
   it('does not hold freed slots back when the rotations still running wait (a cutover, a person) rather than step', async () => {
-    const hotel = await buildTenant(db, {
-      name: 'Hotel',
-      region: 'EU',
-      connectors: Array.from({ length: 40 }, () => ({ status: 'compromised' as const, typeId: typeA.id })),
-    });
-    await db.connector.updateMany({ where: { tenantId: hotel.id }, data: { currentCertificateId: oldCert.id } });
-    const { campaign } = await createCampaign(
-      ctx,
-      input({
-        selection: { kind: 'list', connectorIds: hotel.connectors.map((c) => c.id) },
-        concurrency: 32,
-        waves: [{ size: null }],
-      }),
-    );
-    await startCampaign(ctx, campaign.id);
-    expect((await tickCampaign(campaign.id, deps)).started).toBe(32);
+    const campaign = await largeCampaign('Hotel');
     const running = await runningRotationIds(campaign.id);
     // The rest wait for a vendor's cutover: nothing will free a group's worth of slots soon.
     await db.rotation.updateMany({ where: { id: { in: running.slice(3) } }, data: { state: 'WAITING' } });
