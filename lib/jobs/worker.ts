@@ -9,6 +9,9 @@
  * are polled every SCHEDULED_POLLING_SECONDS (cron has minute resolution).
  * (pg-boss's own `work()` polls once per unit of concurrency and waits a full interval after each
  * job; at fleet scale that is hundreds of fetch queries a second doing nothing.) Graceful stop.
+ * The jobs of one fetch share a `ctx.batch` (rotations fetched together advance as a step group,
+ * ADR 041); under a backlog, a kind with `gather` waits up to GATHER_MAX_MS for that many free slots
+ * before it fetches, so its batches are groups rather than single jobs.
  * Runs inside `npm start` by default and on its own with `rekey worker`. Jobs are pluggable:
  * `registerJob(definition, options)` before or after `start()`.
  */
