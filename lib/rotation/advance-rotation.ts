@@ -182,6 +182,9 @@ export async function advanceRotation(
   let prev: Extract<StepOutcome, { kind: 'stepped' }> | null = null;
   let value: AdvanceOutcome;
   const settleMs = deps.retryPolicy.settleMs ?? 0;
+  const lease = opts.group
+    ? opts.group.withLease.bind(opts.group)
+    : (id: string, fn: () => Promise<StepOutcome[]>) => withRotationLease(id, fn);
   for (;;) {
     // Reading back the previous step's write at once would mostly see the old state (replication):
     // give Entra the settle time first. Outside the lock, like any moment between two steps: an
@@ -196,9 +199,6 @@ export async function advanceRotation(
     // re-reads the rotation. Steps that follow one another at once keep it: nothing can get in
     // between them, and the row their commit returned is the rotation as it is (every writer of a
     // rotation holds its lock), so the next step needs no re-read.
-    const lease = opts.group
-      ? opts.group.withLease.bind(opts.group)
-      : (id: string, fn: () => Promise<StepOutcome[]>) => withRotationLease(id, fn);
     const leased = await lease(rotationId, async () => {
       const outs: StepOutcome[] = [];
       try {

@@ -180,12 +180,16 @@ export async function reloadRotationRow(
   prev: LoadedRotation,
   client: Prisma.TransactionClient = db,
 ): Promise<LoadedRotation | null> {
-  const rows = await queryRows<RotationRow>(
-    client,
-    Prisma.sql`SELECT ${ROTATION_COLUMNS} FROM "Rotation" r WHERE r."id" = ${prev.id}::uuid`,
-  );
-  const row = rows[0];
+  const row = (await readRotationRows([prev.id], client))[0];
   return row ? { ...prev, ...row } : null;
+}
+
+/** The rows of these rotations (those that exist, in no order): one statement for a step group's re-reads. */
+export function readRotationRows(ids: string[], client: Prisma.TransactionClient = db): Promise<RotationRow[]> {
+  return queryRows<RotationRow>(
+    client,
+    Prisma.sql`SELECT ${ROTATION_COLUMNS} FROM "Rotation" r WHERE r."id" = ANY(${ids}::uuid[])`,
+  );
 }
 
 /** Certificates opened for one run of steps (keys unsealed, PEMs parsed once, not once per step). */

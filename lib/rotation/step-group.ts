@@ -17,7 +17,7 @@ import type pg from 'pg';
 import { Prisma, directQuery } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { LOCK_NAMESPACE, leasePool } from '@/lib/rotation/rotation-lease';
-import { ROTATION_COLUMNS, type RotationRow } from '@/lib/rotation/load-rotation';
+import { readRotationRows, type RotationRow } from '@/lib/rotation/load-rotation';
 
 /**
  * The size of group worth gathering: a large campaign starts at least this many rotations at a
@@ -72,8 +72,6 @@ class Gatherer<I, O> {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 0) return;
-    this.group.batches++;
-    this.group.requests += batch.length;
     totals.batches++;
     totals.requests += batch.length;
     this.run(batch.map((b) => b.input)).then(
@@ -99,9 +97,6 @@ export interface AloneCommit {
 export class StepGroup {
   /** Members that have not left yet. */
   active: number;
-  /** Batches sent and requests in them (how well the group gathered; for benches and tests). */
-  batches = 0;
-  requests = 0;
   private client: Promise<pg.PoolClient> | null = null;
   private locked = new Set<string>();
   private broken = false;
@@ -225,10 +220,7 @@ export class StepGroup {
   }
 
   private async reloadMany(ids: string[]): Promise<(RotationRow | null)[]> {
-    const rows = await directQuery<RotationRow>(
-      Prisma.sql`SELECT ${ROTATION_COLUMNS} FROM "Rotation" r WHERE r."id" = ANY(${ids}::uuid[])`,
-    );
-    const byId = new Map(rows.map((row) => [row.id, row]));
+    const byId = new Map((await readRotationRows(ids)).map((row) => [row.id, row]));
     return ids.map((id) => byId.get(id) ?? null);
   }
 
