@@ -25,6 +25,8 @@ async function until(ok: () => boolean, ms = 20_000): Promise<void> {
 describe('jobs fetched together', () => {
   it('share one value per batch, made with the jobs still running, told once as each ends', async () => {
     const made: { running: number; left: number }[] = [];
+    let firstDone!: () => void;
+    const firstEnded = new Promise<void>((r) => (firstDone = r));
     const seen: { n: number; size: number; shared: number }[] = [];
     const job = defineJob<{ n: number }>({
       name: 'test.batch-shared',
@@ -32,15 +34,16 @@ describe('jobs fetched together', () => {
       schema: z.object({ n: z.number().int() }),
       async handle({ n }, { batch }) {
         // The first job ends before the others ask: the value is made for the jobs still running.
-        if (n === 0) return;
-        await sleep(30);
+        if (n === 0) return void firstDone();
+        await firstEnded;
+        // Its end reaches the batch once its handler's promise settles: past the current macrotask.
+        await new Promise((r) => setImmediate(r));
         const value = batch!.shared('probe', (running) => {
           const v = { running, left: 0, leave: () => void v.left++ };
           made.push(v);
           return v;
         });
         seen.push({ n, size: batch!.size, shared: made.indexOf(value) });
-        await sleep(20 * n);
       },
     });
     await db.$transaction(async (tx) => {
