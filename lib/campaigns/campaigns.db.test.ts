@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
-import { closeJobQueues } from '@/lib/jobs/job-queues';
+import { closeJobQueues, jobBoss } from '@/lib/jobs/job-queues';
 import { closeLeasePool } from '@/lib/rotation/rotation-lease';
 import { startRotation } from '@/lib/rotation/start-rotation';
 import { setRotationDeps } from '@/lib/rotation/rotation-deps';
@@ -13,9 +13,9 @@ import { pauseCampaign } from '@/lib/campaigns/pause-campaign';
 import { resumeCampaign } from '@/lib/campaigns/resume-campaign';
 import { retryFailed } from '@/lib/campaigns/retry-failed';
 import { startCampaign } from '@/lib/campaigns/start-campaign';
-import { tickCampaign } from '@/lib/campaigns/tick-campaign';
+import { tickCampaign, type TickResult } from '@/lib/campaigns/tick-campaign';
 import { sweepCampaigns } from '@/lib/campaigns/campaign-sweep.job';
-import { onRotationFinished } from '@/lib/campaigns/on-rotation-finished';
+import { onRotationFinished, recordCampaignOutcome } from '@/lib/campaigns/on-rotation-finished';
 import { getCampaignProgress } from '@/lib/campaigns/get-campaign-progress';
 import {
   finishRotation,
@@ -463,6 +463,60 @@ describe('the dispatcher', () => {
     expect(await sweepCampaigns()).toBeGreaterThanOrEqual(1);
     expect(await waiting()).toBe(1);
     await cancelCampaign(ctx, campaign.id, { cancelRunning: false });
+    await cleanup(campaign.id);
+  });
+
+  it('a rotation ending while the waiting tick already runs queues a tick again once it committed: the last end is not missed', async () => {
+    const { campaign } = await createCampaign(ctx, input({ waves: [{ size: null }], concurrency: 6 }));
+    await startCampaign(ctx, campaign.id);
+    await tickCampaign(campaign.id, deps);
+    const waiting = () =>
+      db.$queryRaw<
+        { n: bigint }[]
+      >`SELECT count(*) AS n FROM pgboss.job WHERE name = 'campaign.tick' AND singleton_key = ${campaign.id} AND state = 'created'`.then(
+        (r) => Number(r[0]!.n),
+      );
+    const rotations = await db.rotation.findMany({ where: { campaignId: campaign.id }, include: { connector: true } });
+    expect(rotations.length).toBeGreaterThan(1);
+    for (const r of rotations.slice(0, -1)) await finishRotation(r.id, 'SUCCEEDED', now);
+    expect(await waiting()).toBe(1);
+    const last = rotations.at(-1)!;
+    // Earlier tests' campaigns leave ticks waiting; the fetch below must get this campaign's.
+    await db.$executeRaw`DELETE FROM pgboss.job WHERE name = 'campaign.tick' AND singleton_key <> ${campaign.id}`;
+    const boss = await jobBoss();
+    const afterCommit: (() => void)[] = [];
+    let seenByTheRunningTick: TickResult | undefined;
+    // The last rotation's end, as the engine publishes it: its tick is dropped (one waits) …
+    await db.$transaction(async (tx) => {
+      await tx.rotation.update({ where: { id: last.id }, data: { state: 'SUCCEEDED', step: 'done', finishedAt: now } });
+      await recordCampaignOutcome(
+        tx,
+        {
+          type: 'rotation.finished',
+          rotation: {
+            id: last.id,
+            campaignId: campaign.id,
+            connectorId: last.connectorId,
+            tenantId: last.connector.tenantId,
+          },
+          state: 'SUCCEEDED',
+          errorMessage: null,
+        },
+        { now, afterCommit: (fn) => afterCommit.push(fn) },
+      );
+      // … and before it commits, a worker fetches the waiting tick, which reads the campaign without it.
+      const [job] = await boss.fetch<{ campaignId: string }>('campaign.tick');
+      expect(job?.data.campaignId).toBe(campaign.id);
+      seenByTheRunningTick = await tickCampaign(campaign.id, deps);
+      await boss.complete('campaign.tick', job!.id);
+    });
+    expect(seenByTheRunningTick).toMatchObject({ state: 'RUNNING', started: 0 });
+    expect((await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).state).toBe('RUNNING');
+    for (const fn of afterCommit) fn();
+    // A tick waits again, queued after the commit; it sees the end and finishes the campaign.
+    await expect.poll(waiting, { timeout: 5_000 }).toBe(1);
+    expect(await tickCampaign(campaign.id, deps)).toMatchObject({ state: 'FINISHED' });
+    expect((await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).state).toBe('FINISHED');
     await cleanup(campaign.id);
   });
 

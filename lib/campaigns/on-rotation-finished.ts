@@ -9,8 +9,7 @@
  * (campaign cancelled while its rotation ran) gets the rotation's real outcome.
  */
 import { type Prisma } from '@/lib/db';
-import { campaignTickJob, enqueueCampaignTick } from '@/lib/campaigns/campaign-tick.job';
-import { notifyJobQueued } from '@/lib/jobs/job-notify';
+import { enqueueCampaignTick, wakeCampaignTick } from '@/lib/campaigns/campaign-tick.job';
 import type { RotationSubscriber } from '@/lib/rotation/rotation-events';
 
 export interface FinishedRotation {
@@ -28,13 +27,16 @@ const TERMINAL: Record<string, 'SUCCEEDED' | 'FAILED' | 'CANCELLED'> = {
   CANCELLED: 'CANCELLED',
 };
 
-/** Returns true when an item was updated. */
+/**
+ * `updated`: an item was updated; `tickQueued`: false when the tick was dropped because one
+ * already waited (call `tickAfterCommit` after the commit).
+ */
 export async function onRotationFinished(
   tx: Prisma.TransactionClient,
   rotation: FinishedRotation,
   now: Date = new Date(),
-): Promise<boolean> {
-  if (!rotation.campaignId) return false;
+): Promise<{ updated: boolean; tickQueued: boolean }> {
+  if (!rotation.campaignId) return { updated: false, tickQueued: true };
   const itemState = TERMINAL[rotation.state];
   let n = 0;
   if (itemState) {
@@ -47,10 +49,10 @@ export async function onRotationFinished(
       UPDATE "CampaignItem" SET message = ${rotation.errorMessage ?? 'Needs attention.'}, "updatedAt" = ${now}
       WHERE "campaignId" = ${rotation.campaignId}::uuid AND "rotationId" = ${rotation.id}::uuid`;
   } else {
-    return false;
+    return { updated: false, tickQueued: true };
   }
-  await enqueueCampaignTick(tx, rotation.campaignId);
-  return n > 0;
+  const tickQueued = await enqueueCampaignTick(tx, rotation.campaignId);
+  return { updated: n > 0, tickQueued };
 }
 
 /** `rotation.finished` / `rotation.needs_attention` → the item's outcome, and a tick woken after commit. */
@@ -59,17 +61,18 @@ export const recordCampaignOutcome: RotationSubscriber<'rotation.finished' | 'ro
   event,
   { now, afterCommit },
 ) => {
-  if (!event.rotation.campaignId) return;
-  await onRotationFinished(
+  const campaignId = event.rotation.campaignId;
+  if (!campaignId) return;
+  const { tickQueued } = await onRotationFinished(
     tx,
     {
       id: event.rotation.id,
-      campaignId: event.rotation.campaignId,
+      campaignId,
       connectorId: event.rotation.connectorId,
       state: event.type === 'rotation.finished' ? event.state : 'NEEDS_ATTENTION',
       errorMessage: event.errorMessage,
     },
     now,
   );
-  afterCommit(() => notifyJobQueued(campaignTickJob.name));
+  afterCommit(() => wakeCampaignTick(campaignId, tickQueued));
 };

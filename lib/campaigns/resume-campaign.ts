@@ -5,9 +5,8 @@
  * gate again instead, retry the failed first (retryFailed), then resume.
  */
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
-import { notifyJobQueued } from '@/lib/jobs/job-notify';
 import { loadCampaignForChange, requireUuid } from '@/lib/campaigns/campaign-access';
-import { campaignTickJob, enqueueCampaignTick } from '@/lib/campaigns/campaign-tick.job';
+import { enqueueCampaignTick, wakeCampaignTick } from '@/lib/campaigns/campaign-tick.job';
 import type { UseCaseContext } from '@/lib/use-case';
 
 export async function resumeCampaign(ctx: UseCaseContext, campaignId: string) {
@@ -38,9 +37,8 @@ export async function resumeCampaign(ctx: UseCaseContext, campaignId: string) {
       },
       ctx.now,
     );
-    await enqueueCampaignTick(tx, campaignId);
-    return next;
+    return { next, tickQueued: await enqueueCampaignTick(tx, campaignId) };
   });
-  notifyJobQueued(campaignTickJob.name);
-  return updated;
+  wakeCampaignTick(campaignId, updated.tickQueued);
+  return updated.next;
 }

@@ -8,9 +8,8 @@
 import { z } from 'zod';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { RekeyError } from '@/lib/errors';
-import { notifyJobQueued } from '@/lib/jobs/job-notify';
 import { loadCampaignForChange, requireUuid } from '@/lib/campaigns/campaign-access';
-import { campaignTickJob, enqueueCampaignTick } from '@/lib/campaigns/campaign-tick.job';
+import { enqueueCampaignTick, wakeCampaignTick } from '@/lib/campaigns/campaign-tick.job';
 import type { UseCaseContext } from '@/lib/use-case';
 import { retryRotation } from '@/lib/rotation/retry-rotation';
 
@@ -70,10 +69,15 @@ export async function retryFailed(ctx: UseCaseContext, input: RetryFailedInput) 
       },
       ctx.now,
     );
-    if (state === 'RUNNING') await enqueueCampaignTick(tx, campaignId);
-    return { campaign: next, requeued: requeued.count, attention: attention.map((a) => a.rotationId!) };
+    const tickQueued = state === 'RUNNING' && (await enqueueCampaignTick(tx, campaignId));
+    return {
+      campaign: next,
+      requeued: requeued.count,
+      attention: attention.map((a) => a.rotationId!),
+      tickQueued,
+    };
   });
-  if (result.campaign.state === 'RUNNING') notifyJobQueued(campaignTickJob.name);
+  if (result.campaign.state === 'RUNNING') wakeCampaignTick(campaignId, result.tickQueued);
   // Each rotation retry is its own audited transaction (lib/rotation's admin event).
   let rotationsRetried = 0;
   for (const rotationId of result.attention) {

@@ -6,7 +6,7 @@
 import type { Prisma } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import type { JobQueue } from '@/lib/jobs/job-definition';
-import { ensureQueue, jobBoss } from '@/lib/jobs/job-queues';
+import { JOB_SCHEMA, ensureQueue, jobBoss } from '@/lib/jobs/job-queues';
 
 export interface EnqueueOptions {
   /** Not before this moment. */
@@ -14,6 +14,13 @@ export interface EnqueueOptions {
   /** With a `short` queue: one waiting job per key; a second send is dropped (returns null). */
   singletonKey?: string;
   priority?: number;
+  /**
+   * With `singletonKey`: when a job with the key already waits to start later than this one would
+   * (now, or `startAfter`), bring that job forward instead of only dropping this one. A waiting
+   * rotation's next look is queued minutes ahead; an admin's confirmation or cancellation must not
+   * wait for it.
+   */
+  sooner?: boolean;
 }
 
 /** pg-boss's `db` executor over a Prisma interactive transaction. */
@@ -33,7 +40,8 @@ export function transactionExecutor(tx: Prisma.TransactionClient): {
 
 /**
  * Returns the job id, or null when a `short` queue already holds a waiting job with the same
- * singletonKey (the work is already queued).
+ * singletonKey (the work is already queued; with `sooner`, the id of that job when it was brought
+ * forward).
  */
 export async function enqueue<T>(
   tx: Prisma.TransactionClient,
@@ -45,10 +53,22 @@ export async function enqueue<T>(
   if (!parsed.success) throw new RekeyError('INTERNAL', `Invalid data for job ${job.name}: ${parsed.error.message}`);
   await ensureQueue(job);
   const boss = await jobBoss();
-  return boss.send(job.name, parsed.data as object, {
+  const id = await boss.send(job.name, parsed.data as object, {
     db: transactionExecutor(tx),
     ...(opts.startAfter ? { startAfter: opts.startAfter } : {}),
     ...(opts.singletonKey ? { singletonKey: opts.singletonKey } : {}),
     ...(opts.priority !== undefined ? { priority: opts.priority } : {}),
   });
+  if (id !== null || !opts.sooner || !opts.singletonKey) return id;
+  // pg-boss has no "no later than" send: move the waiting job's start (its `job` table, which the
+  // application role may update: lib/runtime/database-roles.ts).
+  const [moved] = await tx.$queryRawUnsafe<{ id: string }[]>(
+    `UPDATE ${JOB_SCHEMA}.job SET start_after = COALESCE($3::timestamptz, now())
+     WHERE name = $1 AND singleton_key = $2 AND state = 'created' AND start_after > COALESCE($3::timestamptz, now())
+     RETURNING id::text`,
+    job.name,
+    opts.singletonKey,
+    opts.startAfter ?? null,
+  );
+  return moved?.id ?? null;
 }

@@ -15,6 +15,7 @@ import { cancelRotation } from '@/lib/rotation/cancel-rotation';
 import { confirmCutover } from '@/lib/rotation/confirm-cutover';
 import type { RotationDeps } from '@/lib/rotation/rotation-deps';
 import { readFacts } from '@/lib/rotation/rotation-facts';
+import { enqueueAdvance } from '@/lib/rotation/rotation-advance-queue';
 import { closeLeasePool, withRotationLease } from '@/lib/rotation/rotation-lease';
 import { startRotation } from '@/lib/rotation/start-rotation';
 import { sweepRotations } from '@/lib/rotation/sweep-rotations';
@@ -79,14 +80,14 @@ async function runToEnd(id: string, d: RotationDeps = deps) {
   throw new Error('rotation did not finish');
 }
 
-async function waitingFixture(hours = 72) {
+async function waitingFixture(hours = 72, d: RotationDeps = deps) {
   const f = await rotationFixture(gs);
   const rotation = await startRotation(ctx(), {
     connectorId: f.connector.id,
     toCertificateId: f.newCert.id,
     cutoverWaitHours: hours,
   });
-  const row = await runUntilWaiting(rotation.id);
+  const row = await runUntilWaiting(rotation.id, d);
   return { f: { ...f, rotationId: rotation.id }, id: rotation.id, row };
 }
 
@@ -190,6 +191,32 @@ describe('make-before-break waits for the vendor’s cutover', () => {
     expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.newSha1]);
     // Only a waiting rotation can be confirmed.
     await expect(confirmCutover(ctx(), { rotationId: id })).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('a confirmation brings the queued next run forward: it does not wait for the look due minutes later', async () => {
+    // As in production: the next look at the sign-in logs is queued far ahead (here an hour).
+    const { id, row } = await waitingFixture(72, testRotationDeps(gs, { cutoverRecheckMs: HOUR }));
+    const waiting = () =>
+      db.$queryRawUnsafe<{ start_after: Date }[]>(
+        `SELECT start_after FROM pgboss.job WHERE name = 'rotation.advance' AND singleton_key = $1 AND state = 'created'`,
+        id,
+      );
+    // This test ran the steps itself, so the job its start queued still waits; a worker would have
+    // taken each, and the waiting step's own job (the next look, an hour ahead) is the one left.
+    await db.$executeRawUnsafe(
+      `DELETE FROM pgboss.job WHERE name = 'rotation.advance' AND singleton_key = $1 AND state = 'created'`,
+      id,
+    );
+    await db.$transaction((tx) => enqueueAdvance(tx, id, row.nextAttemptAt!));
+    const [before] = await waiting();
+    expect(before!.start_after.getTime()).toBeGreaterThan(Date.now() + HOUR / 2);
+    const confirmedAt = Date.now();
+    await confirmCutover(ctx(), { rotationId: id });
+    // Still one waiting run (the queue's one-per-rotation rule holds), now due at once.
+    const after = await waiting();
+    expect(after).toHaveLength(1);
+    expect(after[0]!.start_after.getTime()).toBeLessThanOrEqual(Date.now());
+    expect(after[0]!.start_after.getTime()).toBeGreaterThan(confirmedAt - 60_000);
   });
 
   it('a confirmation that arrives while a look at the sign-in logs holds the lock waits for it instead of being refused', async () => {

@@ -21,12 +21,16 @@ export const ROTATION_ADVANCE_QUEUE: JobQueue<z.infer<typeof RotationAdvanceData
   schema: RotationAdvanceData,
 };
 
-/** Queue the next run of a rotation inside `tx` (one waiting per rotation). */
+/**
+ * Queue the next run of a rotation inside `tx` (one waiting per rotation): at `runAt` (default
+ * now), or sooner when a run already waits for later — a rotation waiting for the cutover has its
+ * next look queued minutes ahead, and a confirmation, a cancellation or a retry must not wait for it.
+ */
 export async function enqueueAdvance(tx: Prisma.TransactionClient, rotationId: string, runAt?: Date): Promise<void> {
   await enqueue(
     tx,
     ROTATION_ADVANCE_QUEUE,
     { rotationId },
-    { singletonKey: rotationId, ...(runAt ? { startAfter: runAt } : {}) },
+    { singletonKey: rotationId, sooner: true, ...(runAt ? { startAfter: runAt } : {}) },
   );
 }
