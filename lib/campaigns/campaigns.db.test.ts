@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
-import { closeJobQueues, jobBoss } from '@/lib/jobs/job-queues';
+import { closeJobQueues } from '@/lib/jobs/job-queues';
 import { closeLeasePool } from '@/lib/rotation/rotation-lease';
 import { startRotation } from '@/lib/rotation/start-rotation';
 import { setRotationDeps } from '@/lib/rotation/rotation-deps';
@@ -15,7 +15,8 @@ import { retryFailed } from '@/lib/campaigns/retry-failed';
 import { startCampaign } from '@/lib/campaigns/start-campaign';
 import { tickCampaign, type TickResult } from '@/lib/campaigns/tick-campaign';
 import { sweepCampaigns } from '@/lib/campaigns/campaign-sweep.job';
-import { onRotationFinished, recordCampaignOutcome } from '@/lib/campaigns/on-rotation-finished';
+import { onRotationFinished } from '@/lib/campaigns/on-rotation-finished';
+import { OUTCOME_LOCK_NAMESPACE } from '@/lib/campaigns/campaign-outcome-lock';
 import { getCampaignProgress } from '@/lib/campaigns/get-campaign-progress';
 import {
   finishRotation,
@@ -466,56 +467,40 @@ describe('the dispatcher', () => {
     await cleanup(campaign.id);
   });
 
-  it('a rotation ending while the waiting tick already runs queues a tick again once it committed: the last end is not missed', async () => {
+  it('a tick counts the rotation ends still committing, so the last end is not missed, and verifies before it says finished', async () => {
     const { campaign } = await createCampaign(ctx, input({ waves: [{ size: null }], concurrency: 6 }));
     await startCampaign(ctx, campaign.id);
     await tickCampaign(campaign.id, deps);
-    const waiting = () =>
-      db.$queryRaw<
-        { n: bigint }[]
-      >`SELECT count(*) AS n FROM pgboss.job WHERE name = 'campaign.tick' AND singleton_key = ${campaign.id} AND state = 'created'`.then(
-        (r) => Number(r[0]!.n),
-      );
-    const rotations = await db.rotation.findMany({ where: { campaignId: campaign.id }, include: { connector: true } });
+    const rotations = await db.rotation.findMany({ where: { campaignId: campaign.id } });
     expect(rotations.length).toBeGreaterThan(1);
     for (const r of rotations.slice(0, -1)) await finishRotation(r.id, 'SUCCEEDED', now);
-    expect(await waiting()).toBe(1);
     const last = rotations.at(-1)!;
-    // Earlier tests' campaigns leave ticks waiting; the fetch below must get this campaign's.
-    await db.$executeRaw`DELETE FROM pgboss.job WHERE name = 'campaign.tick' AND singleton_key <> ${campaign.id}`;
-    const boss = await jobBoss();
-    const afterCommit: (() => void)[] = [];
-    let seenByTheRunningTick: TickResult | undefined;
-    // The last rotation's end, as the engine publishes it: its tick is dropped (one waits) …
-    await db.$transaction(async (tx) => {
-      await tx.rotation.update({ where: { id: last.id }, data: { state: 'SUCCEEDED', step: 'done', finishedAt: now } });
-      await recordCampaignOutcome(
-        tx,
-        {
-          type: 'rotation.finished',
-          rotation: {
-            id: last.id,
-            campaignId: campaign.id,
-            connectorId: last.connectorId,
-            tenantId: last.connector.tenantId,
-          },
-          state: 'SUCCEEDED',
-          errorMessage: null,
-        },
-        { now, afterCommit: (fn) => afterCommit.push(fn) },
+    const verified: string[] = [];
+    const verifying = { ...deps, verify: async (id: string) => void verified.push(id) };
+    const waitingOnTheLock = () =>
+      db.$queryRaw<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM pg_locks
+        WHERE locktype = 'advisory' AND NOT granted AND classid::bigint = ${OUTCOME_LOCK_NAMESPACE}`.then(
+        (r) => r[0]!.n,
       );
-      // … and before it commits, a worker fetches the waiting tick, which reads the campaign without it.
-      const [job] = await boss.fetch<{ campaignId: string }>('campaign.tick');
-      expect(job?.data.campaignId).toBe(campaign.id);
-      seenByTheRunningTick = await tickCampaign(campaign.id, deps);
-      await boss.complete('campaign.tick', job!.id);
-    });
-    expect(seenByTheRunningTick).toMatchObject({ state: 'RUNNING', started: 0 });
-    expect((await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).state).toBe('RUNNING');
-    for (const fn of afterCommit) fn();
-    // A tick waits again, queued after the commit; it sees the end and finishes the campaign.
-    await expect.poll(waiting, { timeout: 5_000 }).toBe(1);
-    expect(await tickCampaign(campaign.id, deps)).toMatchObject({ state: 'FINISHED' });
+    let tick: Promise<TickResult> | undefined;
+    // The last rotation's end: its outcome is written and its tick dropped (one already waits) …
+    await db.$transaction(
+      async (tx) => {
+        await tx.rotation.update({
+          where: { id: last.id },
+          data: { state: 'SUCCEEDED', step: 'done', finishedAt: now },
+        });
+        await onRotationFinished(tx, { ...last, state: 'SUCCEEDED' }, now);
+        // … and before it commits, a worker runs the waiting tick: it waits for this end to commit.
+        tick = tickCampaign(campaign.id, verifying);
+        await expect.poll(waitingOnTheLock, { timeout: 5_000 }).toBe(1);
+      },
+      { timeout: 10_000 },
+    );
+    // It counted the end, and ran the final verification read before finishing the campaign.
+    expect(await tick).toMatchObject({ state: 'FINISHED' });
+    expect(verified).toEqual([campaign.id]);
     expect((await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).state).toBe('FINISHED');
     await cleanup(campaign.id);
   });

@@ -6,10 +6,13 @@
  *
  * The item is matched by (campaign, connector), not only by rotation id, so an outcome that
  * arrives before the dispatcher linked the rotation to its item is not lost. A CANCELLED item
- * (campaign cancelled while its rotation ran) gets the rotation's real outcome.
+ * (campaign cancelled while its rotation ran) gets the rotation's real outcome. The outcome lock
+ * (campaign-outcome-lock.ts) makes the tick that waits in the queue count this outcome.
  */
 import { type Prisma } from '@/lib/db';
-import { enqueueCampaignTick, wakeCampaignTick } from '@/lib/campaigns/campaign-tick.job';
+import { campaignTickJob, enqueueCampaignTick } from '@/lib/campaigns/campaign-tick.job';
+import { holdOutcomeLock } from '@/lib/campaigns/campaign-outcome-lock';
+import { notifyJobQueued } from '@/lib/jobs/job-notify';
 import type { RotationSubscriber } from '@/lib/rotation/rotation-events';
 
 export interface FinishedRotation {
@@ -27,32 +30,29 @@ const TERMINAL: Record<string, 'SUCCEEDED' | 'FAILED' | 'CANCELLED'> = {
   CANCELLED: 'CANCELLED',
 };
 
-/**
- * `updated`: an item was updated; `tickQueued`: false when the tick was dropped because one
- * already waited (call `tickAfterCommit` after the commit).
- */
+/** Returns true when an item was updated. */
 export async function onRotationFinished(
   tx: Prisma.TransactionClient,
   rotation: FinishedRotation,
   now: Date = new Date(),
-): Promise<{ updated: boolean; tickQueued: boolean }> {
-  if (!rotation.campaignId) return { updated: false, tickQueued: true };
+): Promise<boolean> {
+  if (!rotation.campaignId) return false;
   const itemState = TERMINAL[rotation.state];
+  if (!itemState && rotation.state !== 'NEEDS_ATTENTION') return false;
+  await holdOutcomeLock(tx, rotation.campaignId);
   let n = 0;
   if (itemState) {
     n = await tx.$executeRaw`
       UPDATE "CampaignItem" SET state = ${itemState}::"CampaignItemState", "rotationId" = ${rotation.id}::uuid, message = ${rotation.errorMessage ?? null}, "updatedAt" = ${now}
       WHERE "campaignId" = ${rotation.campaignId}::uuid AND "connectorId" = ${rotation.connectorId}::uuid
         AND ("rotationId" IS NULL OR "rotationId" = ${rotation.id}::uuid) AND state IN ('RUNNING', 'CANCELLED')`;
-  } else if (rotation.state === 'NEEDS_ATTENTION') {
+  } else {
     n = await tx.$executeRaw`
       UPDATE "CampaignItem" SET message = ${rotation.errorMessage ?? 'Needs attention.'}, "updatedAt" = ${now}
       WHERE "campaignId" = ${rotation.campaignId}::uuid AND "rotationId" = ${rotation.id}::uuid`;
-  } else {
-    return { updated: false, tickQueued: true };
   }
-  const tickQueued = await enqueueCampaignTick(tx, rotation.campaignId);
-  return { updated: n > 0, tickQueued };
+  await enqueueCampaignTick(tx, rotation.campaignId);
+  return n > 0;
 }
 
 /** `rotation.finished` / `rotation.needs_attention` → the item's outcome, and a tick woken after commit. */
@@ -61,18 +61,17 @@ export const recordCampaignOutcome: RotationSubscriber<'rotation.finished' | 'ro
   event,
   { now, afterCommit },
 ) => {
-  const campaignId = event.rotation.campaignId;
-  if (!campaignId) return;
-  const { tickQueued } = await onRotationFinished(
+  if (!event.rotation.campaignId) return;
+  await onRotationFinished(
     tx,
     {
       id: event.rotation.id,
-      campaignId,
+      campaignId: event.rotation.campaignId,
       connectorId: event.rotation.connectorId,
       state: event.type === 'rotation.finished' ? event.state : 'NEEDS_ATTENTION',
       errorMessage: event.errorMessage,
     },
     now,
   );
-  afterCommit(() => wakeCampaignTick(campaignId, tickQueued));
+  afterCommit(() => notifyJobQueued(campaignTickJob.name));
 };

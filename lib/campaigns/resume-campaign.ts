@@ -5,8 +5,9 @@
  * gate again instead, retry the failed first (retryFailed), then resume.
  */
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
+import { notifyJobQueued } from '@/lib/jobs/job-notify';
 import { loadCampaignForChange, requireUuid } from '@/lib/campaigns/campaign-access';
-import { enqueueCampaignTick, wakeCampaignTick } from '@/lib/campaigns/campaign-tick.job';
+import { campaignTickJob, enqueueCampaignTick } from '@/lib/campaigns/campaign-tick.job';
 import type { UseCaseContext } from '@/lib/use-case';
 
 export async function resumeCampaign(ctx: UseCaseContext, campaignId: string) {
@@ -37,8 +38,9 @@ export async function resumeCampaign(ctx: UseCaseContext, campaignId: string) {
       },
       ctx.now,
     );
-    return { next, tickQueued: await enqueueCampaignTick(tx, campaignId) };
+    await enqueueCampaignTick(tx, campaignId);
+    return next;
   });
-  wakeCampaignTick(campaignId, updated.tickQueued);
-  return updated.next;
+  notifyJobQueued(campaignTickJob.name);
+  return updated;
 }

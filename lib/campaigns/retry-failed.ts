@@ -8,8 +8,9 @@
 import { z } from 'zod';
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { RekeyError } from '@/lib/errors';
+import { notifyJobQueued } from '@/lib/jobs/job-notify';
 import { loadCampaignForChange, requireUuid } from '@/lib/campaigns/campaign-access';
-import { enqueueCampaignTick, wakeCampaignTick } from '@/lib/campaigns/campaign-tick.job';
+import { campaignTickJob, enqueueCampaignTick } from '@/lib/campaigns/campaign-tick.job';
 import type { UseCaseContext } from '@/lib/use-case';
 import { retryRotation } from '@/lib/rotation/retry-rotation';
 
@@ -69,15 +70,10 @@ export async function retryFailed(ctx: UseCaseContext, input: RetryFailedInput) 
       },
       ctx.now,
     );
-    const tickQueued = state === 'RUNNING' && (await enqueueCampaignTick(tx, campaignId));
-    return {
-      campaign: next,
-      requeued: requeued.count,
-      attention: attention.map((a) => a.rotationId!),
-      tickQueued,
-    };
+    if (state === 'RUNNING') await enqueueCampaignTick(tx, campaignId);
+    return { campaign: next, requeued: requeued.count, attention: attention.map((a) => a.rotationId!) };
   });
-  if (result.campaign.state === 'RUNNING') wakeCampaignTick(campaignId, result.tickQueued);
+  if (result.campaign.state === 'RUNNING') notifyJobQueued(campaignTickJob.name);
   // Each rotation retry is its own audited transaction (lib/rotation's admin event).
   let rotationsRetried = 0;
   for (const rotationId of result.attention) {

@@ -1,8 +1,9 @@
 /** Starts a DRAFT (and, when required, approved) campaign: RUNNING + audit + first tick, in one transaction. */
 import { appendAuditEvent } from '@/lib/audit/append-audit-event';
 import { RekeyError } from '@/lib/errors';
+import { notifyJobQueued } from '@/lib/jobs/job-notify';
 import { loadCampaignForChange, requireUuid } from '@/lib/campaigns/campaign-access';
-import { enqueueCampaignTick, wakeCampaignTick } from '@/lib/campaigns/campaign-tick.job';
+import { campaignTickJob, enqueueCampaignTick } from '@/lib/campaigns/campaign-tick.job';
 import type { UseCaseContext } from '@/lib/use-case';
 
 export async function startCampaign(ctx: UseCaseContext, campaignId: string) {
@@ -39,8 +40,9 @@ export async function startCampaign(ctx: UseCaseContext, campaignId: string) {
       },
       ctx.now,
     );
-    return { next, tickQueued: await enqueueCampaignTick(tx, campaignId) };
+    await enqueueCampaignTick(tx, campaignId);
+    return next;
   });
-  wakeCampaignTick(campaignId, updated.tickQueued);
-  return updated.next;
+  notifyJobQueued(campaignTickJob.name);
+  return updated;
 }

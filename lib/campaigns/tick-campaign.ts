@@ -33,6 +33,7 @@ import { notify } from '@/lib/notifications/notify';
 import type { UseCaseContext } from '@/lib/use-case';
 import { createUseCaseContext } from '@/lib/use-case-defaults';
 import { DISPATCH_LOCK_NAMESPACE, withCampaignDispatchLock } from '@/lib/campaigns/campaign-dispatch-lock';
+import { waitForOutcomes } from '@/lib/campaigns/campaign-outcome-lock';
 import { notifyJobQueued } from '@/lib/jobs/job-notify';
 import { ROTATION_ADVANCE_QUEUE } from '@/lib/rotation/rotation-advance-queue';
 import { startRotation } from '@/lib/rotation/start-rotation';
@@ -87,6 +88,8 @@ interface PhaseA {
   mode: 'rotate' | 'reestablish';
   /** Routine items wait for the vendor's cutover this long at most (ADR 022); null: no wait. */
   cutoverWaitHours?: number | null;
+  /** All done, but the final verification read has not run on these counts: verify, then decide again. */
+  verifyFirst?: boolean;
 }
 
 export function readWaveSpecs(json: unknown): WaveSpec[] {
@@ -156,7 +159,8 @@ function summarise(rows: Awaited<ReturnType<typeof countByWave>>, wave: number) 
   return { upTo, moving, currentFailed, currentAttention };
 }
 
-async function phaseA(campaignId: string, now: Date, ownBackendPid: number): Promise<PhaseA> {
+/** `verified`: the final verification read ran this round (or there is none), so the campaign may complete. */
+async function phaseA(campaignId: string, now: Date, ownBackendPid: number, verified: boolean): Promise<PhaseA> {
   return db.$transaction(
     async (tx) => {
       const c = await lockCampaign(tx, campaignId);
@@ -168,6 +172,8 @@ async function phaseA(campaignId: string, now: Date, ownBackendPid: number): Pro
         decisions: [] as CampaignStep['kind'][],
       };
       if (c.state !== 'RUNNING') return { ...base, state: c.state, currentWave: c.currentWave };
+      // Count only once every rotation end in flight committed (campaign-outcome-lock.ts).
+      await waitForOutcomes(tx, campaignId);
       await reconcile(tx, campaignId, now, ownBackendPid);
       const specs = readWaveSpecs(c.waves);
       let wave = c.currentWave;
@@ -232,6 +238,8 @@ async function phaseA(campaignId: string, now: Date, ownBackendPid: number): Pro
           return { ...base, state: 'PAUSED', currentWave: wave };
         }
         if (d.kind === 'complete') {
+          // The last rotations ended after this round looked whether to verify: look again first.
+          if (!verified) return { ...base, state: 'RUNNING', currentWave: wave, verifyFirst: true };
           await tx.campaign.update({ where: { id: campaignId }, data: { state: 'FINISHED', finishedAt: now } });
           const totals = await countCampaignItems(tx, campaignId);
           await appendAuditEvent(
@@ -411,11 +419,16 @@ export async function tickCampaign(campaignId: string, depsIn?: Partial<TickDeps
   for (let round = 0; round < 20; round++) {
     const again = await withCampaignDispatchLock(campaignId, async (pid) => {
       // Nothing says done before the final verification read of every tenant.
-      if (deps.verify && (await readyToVerify(db, campaignId))) await deps.verify(campaignId, deps.clock());
-      const a = await phaseA(campaignId, deps.clock(), pid);
+      let verified = !deps.verify;
+      if (deps.verify && (await readyToVerify(db, campaignId))) {
+        await deps.verify(campaignId, deps.clock());
+        verified = true;
+      }
+      const a = await phaseA(campaignId, deps.clock(), pid, verified);
       result.state = a.state;
       result.currentWave = a.currentWave;
       result.decisions.push(...a.decisions);
+      if (a.verifyFirst) return true;
       if (a.claimed.length === 0) return false;
       const b = await phaseB(campaignId, a, deps);
       result.started += b.started;
