@@ -333,7 +333,7 @@ export function createWorker(opts: WorkerOptions = {}): Worker {
   const concurrency = opts.concurrency ?? workerConcurrencyFromEnv();
   const polling = opts.pollingIntervalSeconds ?? 1;
   const log = opts.logger ?? consoleLogger;
-  const options: PgBoss.ConstructorOptions & { Client: typeof NamingClient; options: string } = {
+  const options: PgBoss.ConstructorOptions & { Client: typeof NamingClient; options?: string } = {
     connectionString: url,
     schema: JOB_SCHEMA,
     max: Math.min(40, concurrency + 4),
@@ -342,8 +342,10 @@ export function createWorker(opts: WorkerOptions = {}): Worker {
     Client: NamingClient,
     // pg-boss's job table is partitioned by queue name: PostgreSQL plans its fetch afresh on each
     // run (a custom plan prunes partitions at planning, and keeps winning the cost comparison), ~1.3 ms
-    // each. A generic plan prunes them at execution instead, and is made once per connection.
-    options: '-c plan_cache_mode=force_generic_plan',
+    // each. A generic plan prunes them at execution instead, and is made once per connection. Not
+    // behind a pooler in transaction mode (REKEY_DB_PREPARED_STATEMENTS=0): PgBouncer refuses a
+    // startup option it was not told to ignore, and a plan kept per connection is not kept there.
+    ...(process.env.REKEY_DB_PREPARED_STATEMENTS === '0' ? {} : { options: '-c plan_cache_mode=force_generic_plan' }),
     schedule: true,
     supervise: true,
     // The schema and queues are installed by the owner role at start-up (lib/runtime/migrate.ts).
