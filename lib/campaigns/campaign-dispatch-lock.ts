@@ -1,4 +1,7 @@
-/** The lock campaign dispatchers (tick-campaign.ts) hold between claiming items and starting their rotations. */
+/**
+ * The locks of campaign dispatchers (tick-campaign.ts): the one they hold between claiming items and
+ * starting their rotations, and the one a campaign's final verification read holds.
+ */
 import { leasePool } from '@/lib/rotation/rotation-lease';
 
 /** Advisory-lock class of campaign dispatchers. */
@@ -25,6 +28,35 @@ export async function withCampaignDispatchLock<T>(
     } finally {
       await client
         .query('SELECT pg_advisory_unlock_shared($1::int, hashtext($2))', [DISPATCH_LOCK_NAMESPACE, campaignId])
+        .catch(() => undefined);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+/** Advisory-lock class of a campaign's final verification read ("RKV"). */
+export const VERIFY_LOCK_NAMESPACE = 0x52_4b_56;
+
+/**
+ * Runs `fn` (the final verification read) unless another process is running it for this campaign:
+ * returns false then, without waiting. Held as a session-level advisory lock on a connection of its
+ * own for the whole read, so a reader that dies lets go of it with its connection.
+ */
+export async function tryWithCampaignVerifyLock(campaignId: string, fn: () => Promise<unknown>): Promise<boolean> {
+  const client = await leasePool().connect();
+  try {
+    const r = await client.query<{ got: boolean }>('SELECT pg_try_advisory_lock($1::int, hashtext($2)) AS got', [
+      VERIFY_LOCK_NAMESPACE,
+      campaignId,
+    ]);
+    if (!r.rows[0]?.got) return false;
+    try {
+      await fn();
+      return true;
+    } finally {
+      await client
+        .query('SELECT pg_advisory_unlock($1::int, hashtext($2))', [VERIFY_LOCK_NAMESPACE, campaignId])
         .catch(() => undefined);
     }
   } finally {

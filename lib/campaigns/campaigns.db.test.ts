@@ -505,6 +505,27 @@ describe('the dispatcher', () => {
     await cleanup(campaign.id);
   });
 
+  it('runs the final verification read once when two ticks come together; the other leaves the campaign to it', async () => {
+    const { campaign } = await createCampaign(ctx, input({ waves: [{ size: null }], concurrency: 6 }));
+    await startCampaign(ctx, campaign.id);
+    await tickCampaign(campaign.id, deps);
+    for (const r of await db.rotation.findMany({ where: { campaignId: campaign.id } }))
+      await finishRotation(r.id, 'SUCCEEDED', now);
+    let reads = 0;
+    const slowRead = {
+      ...deps,
+      verify: async () => {
+        reads++;
+        await new Promise((r) => setTimeout(r, 300));
+      },
+    };
+    const ticks = await Promise.all([tickCampaign(campaign.id, slowRead), tickCampaign(campaign.id, slowRead)]);
+    expect(reads).toBe(1);
+    expect(ticks.map((t) => t.state).sort()).toEqual(['FINISHED', 'RUNNING']);
+    expect((await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).state).toBe('FINISHED');
+    await cleanup(campaign.id);
+  });
+
   it('pauses at the canary gate when a canary fails; resume goes on, recording the override', async () => {
     const { campaign } = await createCampaign(ctx, input());
     await startCampaign(ctx, campaign.id);

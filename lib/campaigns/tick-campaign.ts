@@ -32,7 +32,11 @@ import { WavesSchema, maxFailuresFor, type WaveSpec } from '@/lib/campaigns/plan
 import { notify } from '@/lib/notifications/notify';
 import type { UseCaseContext } from '@/lib/use-case';
 import { createUseCaseContext } from '@/lib/use-case-defaults';
-import { DISPATCH_LOCK_NAMESPACE, withCampaignDispatchLock } from '@/lib/campaigns/campaign-dispatch-lock';
+import {
+  DISPATCH_LOCK_NAMESPACE,
+  tryWithCampaignVerifyLock,
+  withCampaignDispatchLock,
+} from '@/lib/campaigns/campaign-dispatch-lock';
 import { waitForOutcomes } from '@/lib/campaigns/campaign-outcome-lock';
 import { notifyJobQueued } from '@/lib/jobs/job-notify';
 import { ROTATION_ADVANCE_QUEUE } from '@/lib/rotation/rotation-advance-queue';
@@ -421,7 +425,10 @@ export async function tickCampaign(campaignId: string, depsIn?: Partial<TickDeps
       // Nothing says done before the final verification read of every tenant.
       let verified = !deps.verify;
       if (deps.verify && (await readyToVerify(db, campaignId))) {
-        await deps.verify(campaignId, deps.clock());
+        const verify = deps.verify;
+        // One read per campaign at a time: a tick that arrives while another process reads (3,600
+        // tenants take ~25 s) leaves the campaign to it, which finishes it.
+        if (!(await tryWithCampaignVerifyLock(campaignId, () => verify(campaignId, deps.clock())))) return false;
         verified = true;
       }
       const a = await phaseA(campaignId, deps.clock(), pid, verified);
