@@ -511,15 +511,20 @@ describe('the dispatcher', () => {
     await tickCampaign(campaign.id, deps);
     for (const r of await db.rotation.findMany({ where: { campaignId: campaign.id } }))
       await finishRotation(r.id, 'SUCCEEDED', now);
+    // The read lasts until one tick has returned (or a second read began, which is the failure).
     let reads = 0;
+    let release!: () => void;
+    const readMayEnd = new Promise<void>((r) => (release = r));
     const slowRead = {
       ...deps,
       verify: async () => {
-        reads++;
-        await new Promise((r) => setTimeout(r, 300));
+        if (++reads === 2) release();
+        await readMayEnd;
       },
     };
-    const ticks = await Promise.all([tickCampaign(campaign.id, slowRead), tickCampaign(campaign.id, slowRead)]);
+    const both = [tickCampaign(campaign.id, slowRead), tickCampaign(campaign.id, slowRead)];
+    void Promise.race(both).then(release, release);
+    const ticks = await Promise.all(both);
     expect(reads).toBe(1);
     expect(ticks.map((t) => t.state).sort()).toEqual(['FINISHED', 'RUNNING']);
     expect((await db.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).state).toBe('FINISHED');
