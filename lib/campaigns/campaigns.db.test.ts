@@ -531,6 +531,40 @@ describe('the dispatcher', () => {
     await cleanup(campaign.id);
   });
 
+  it('queues the verification read of succeeded items while others still rotate, once enough wait for it', async () => {
+    const { campaign } = await createCampaign(ctx, input({ waves: [{ size: null }], concurrency: 6 }));
+    await startCampaign(ctx, campaign.id);
+    await tickCampaign(campaign.id, deps);
+    const rotations = await db.rotation.findMany({ where: { campaignId: campaign.id } });
+    expect(rotations.length).toBeGreaterThan(3);
+    const verifyJobs = () =>
+      db.$queryRaw<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'campaign.verify' AND singleton_key = ${campaign.id} AND state = 'created'`.then(
+        (r) => r[0]!.n,
+      );
+    for (const r of rotations.slice(0, 2)) await finishRotation(r.id, 'SUCCEEDED', now);
+    // Two succeeded items wait: under a threshold of 3 nothing is queued, at 2 the read is.
+    await tickCampaign(campaign.id, { ...deps, rollingVerifyMin: 3 });
+    expect(await verifyJobs()).toBe(0);
+    await tickCampaign(campaign.id, { ...deps, rollingVerifyMin: 2 });
+    expect(await verifyJobs()).toBe(1);
+    // One waits per campaign, however many ticks ask.
+    await tickCampaign(campaign.id, { ...deps, rollingVerifyMin: 2 });
+    expect(await verifyJobs()).toBe(1);
+    // Items the read has verified do not count.
+    await db.campaignItem.updateMany({
+      where: { campaignId: campaign.id, state: 'SUCCEEDED' },
+      data: {
+        message: 'Verified in the tenant at 2026-12-01T12:00:00.000Z: the new credential is there, the old one gone.',
+      },
+    });
+    await db.$executeRaw`DELETE FROM pgboss.job WHERE name = 'campaign.verify' AND singleton_key = ${campaign.id}`;
+    await tickCampaign(campaign.id, { ...deps, rollingVerifyMin: 2 });
+    expect(await verifyJobs()).toBe(0);
+    await cancelCampaign(ctx, campaign.id, { cancelRunning: false });
+    await cleanup(campaign.id);
+  });
+
   it('pauses at the canary gate when a canary fails; resume goes on, recording the override', async () => {
     const { campaign } = await createCampaign(ctx, input());
     await startCampaign(ctx, campaign.id);

@@ -27,7 +27,8 @@ import { isRekeyError, type RekeyError } from '@/lib/errors';
 import { decideCampaignStep, type CampaignStep, type WaveCounts } from '@/lib/campaigns/decide-campaign-step';
 import { lockCampaign } from '@/lib/campaigns/campaign-access';
 import { countCampaignItems } from '@/lib/campaigns/count-campaign-items';
-import { readyToVerify } from '@/lib/campaigns/verify-campaign';
+import { readyToVerify, VERIFIED_SUCCESS } from '@/lib/campaigns/verify-campaign';
+import { campaignVerifyJob, enqueueCampaignVerify, ROLLING_VERIFY_MIN } from '@/lib/campaigns/campaign-verify.job';
 import { WavesSchema, maxFailuresFor, type WaveSpec } from '@/lib/campaigns/plan-waves';
 import { notify } from '@/lib/notifications/notify';
 import type { UseCaseContext } from '@/lib/use-case';
@@ -66,6 +67,13 @@ export interface TickDeps {
    * running, before the campaign may finish. Tests that fake rotations leave it out.
    */
   verify?: (campaignId: string, now: Date) => Promise<unknown>;
+  /**
+   * Queues the verification read of the succeeded items while the rest still rotate
+   * (campaign-verify.job.ts), inside phase A's transaction. Tests leave it out with `verify`.
+   */
+  queueVerify?: (tx: Prisma.TransactionClient, campaignId: string) => Promise<void>;
+  /** Succeeded items waiting for the read before `queueVerify` (default ROLLING_VERIFY_MIN). */
+  rollingVerifyMin?: number;
 }
 
 export interface TickResult {
@@ -94,6 +102,8 @@ interface PhaseA {
   cutoverWaitHours?: number | null;
   /** All done, but the final verification read has not run on these counts: verify, then decide again. */
   verifyFirst?: boolean;
+  /** A `campaign.verify` job was queued (wake a worker after commit). */
+  verifyQueued?: boolean;
 }
 
 export function readWaveSpecs(json: unknown): WaveSpec[] {
@@ -137,11 +147,15 @@ async function reconcile(
 }
 
 async function countByWave(tx: Prisma.TransactionClient, campaignId: string) {
-  return tx.$queryRaw<{ wave: number; state: string; attention: boolean; moving: boolean; n: number }[]>`
+  return tx.$queryRaw<
+    { wave: number; state: string; attention: boolean; moving: boolean; unverified: boolean; n: number }[]
+  >`
     SELECT ci.wave, ci.state::text AS state, COALESCE(r.state = 'NEEDS_ATTENTION', false) AS attention,
-           COALESCE(r.state IN ('PENDING', 'RUNNING'), false) AS moving, count(*)::int AS n
+           COALESCE(r.state IN ('PENDING', 'RUNNING'), false) AS moving,
+           (ci.state = 'SUCCEEDED' AND (ci.message IS NULL OR ci.message NOT LIKE ${`${VERIFIED_SUCCESS}%`})) AS unverified,
+           count(*)::int AS n
     FROM "CampaignItem" ci LEFT JOIN "Rotation" r ON r.id = ci."rotationId"
-    WHERE ci."campaignId" = ${campaignId}::uuid GROUP BY 1, 2, 3, 4`;
+    WHERE ci."campaignId" = ${campaignId}::uuid GROUP BY 1, 2, 3, 4, 5`;
 }
 
 function summarise(rows: Awaited<ReturnType<typeof countByWave>>, wave: number) {
@@ -150,7 +164,10 @@ function summarise(rows: Awaited<ReturnType<typeof countByWave>>, wave: number) 
   let moving = 0;
   let currentFailed = 0;
   let currentAttention = 0;
+  /** Succeeded items (of every wave) the verification read has not read yet. */
+  let unverified = 0;
   for (const r of rows) {
+    if (r.unverified) unverified += r.n;
     if (r.wave > wave) continue;
     if (r.state === 'QUEUED') upTo.queued += r.n;
     if (r.state === 'RUNNING' && !r.attention) upTo.active += r.n;
@@ -160,11 +177,20 @@ function summarise(rows: Awaited<ReturnType<typeof countByWave>>, wave: number) 
     if (r.wave === wave && r.state === 'FAILED') currentFailed += r.n;
     if (r.wave === wave && r.state === 'RUNNING' && r.attention) currentAttention += r.n;
   }
-  return { upTo, moving, currentFailed, currentAttention };
+  return { upTo, moving, currentFailed, currentAttention, unverified };
 }
 
-/** `verified`: the final verification read ran this round (or there is none), so the campaign may complete. */
-async function phaseA(campaignId: string, now: Date, ownBackendPid: number, verified: boolean): Promise<PhaseA> {
+/**
+ * `verified`: the final verification read ran this round (or there is none), so the campaign may
+ * complete. `rolling`: how to queue the read of succeeded items while others still rotate.
+ */
+async function phaseA(
+  campaignId: string,
+  now: Date,
+  ownBackendPid: number,
+  verified: boolean,
+  rolling: Pick<TickDeps, 'queueVerify' | 'rollingVerifyMin'>,
+): Promise<PhaseA> {
   return db.$transaction(
     async (tx) => {
       const c = await lockCampaign(tx, campaignId);
@@ -174,6 +200,7 @@ async function phaseA(campaignId: string, now: Date, ownBackendPid: number, veri
         cutoverWaitHours: c.cutoverWaitHours,
         claimed: [] as Claimed[],
         decisions: [] as CampaignStep['kind'][],
+        verifyQueued: false,
       };
       if (c.state !== 'RUNNING') return { ...base, state: c.state, currentWave: c.currentWave };
       // Count only once every rotation end in flight committed (campaign-outcome-lock.ts).
@@ -260,6 +287,12 @@ async function phaseA(campaignId: string, now: Date, ownBackendPid: number, veri
           );
           await notify(tx, { kind: 'campaign.finished', campaignId, name: c.name, state: 'FINISHED', totals }, now);
           return { ...base, state: 'FINISHED', currentWave: wave };
+        }
+        // Read the tenants of succeeded items now, while the rest rotate, rather than all after the
+        // last one (the final read then covers only what is left): ADR 043.
+        if (rolling.queueVerify && s.unverified >= (rolling.rollingVerifyMin ?? ROLLING_VERIFY_MIN)) {
+          await rolling.queueVerify(tx, campaignId);
+          base.verifyQueued = true;
         }
         if (d.kind === 'wait') return { ...base, state: 'RUNNING', currentWave: wave };
         // dispatch
@@ -414,6 +447,7 @@ const DEFAULT_DEPS: TickDeps = {
   startRotation,
   // Loaded when a campaign ends (it reads every tenant of the campaign once).
   verify: async (id, now) => (await import('@/lib/campaigns/verify-campaign')).verifyCampaignOnTargets(id, { now }),
+  queueVerify: enqueueCampaignVerify,
 };
 
 export async function tickCampaign(campaignId: string, depsIn?: Partial<TickDeps>): Promise<TickResult> {
@@ -431,7 +465,8 @@ export async function tickCampaign(campaignId: string, depsIn?: Partial<TickDeps
         if (!(await tryWithCampaignVerifyLock(campaignId, () => verify(campaignId, deps.clock())))) return false;
         verified = true;
       }
-      const a = await phaseA(campaignId, deps.clock(), pid, verified);
+      const a = await phaseA(campaignId, deps.clock(), pid, verified, deps);
+      if (a.verifyQueued) notifyJobQueued(campaignVerifyJob.name);
       result.state = a.state;
       result.currentWave = a.currentWave;
       result.decisions.push(...a.decisions);

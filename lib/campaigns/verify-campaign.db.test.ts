@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { getCampaignProgress } from '@/lib/campaigns/get-campaign-progress';
 import { ALREADY_ON_TARGET, verifyCampaignOnTargets } from '@/lib/campaigns/verify-campaign';
+import { verifyRunningCampaign } from '@/lib/campaigns/campaign-verify.job';
+import { tryWithCampaignVerifyLock } from '@/lib/campaigns/campaign-dispatch-lock';
 import { sha1Of as sha1, withSimFleet } from '@/lib/testing/fleet-builders';
 
 const fleet = withSimFleet(440);
@@ -66,7 +68,7 @@ describe('the final verification read', () => {
     }
     // Before the read, the rotations' own record would say every item succeeded.
     const r = await verifyCampaignOnTargets(campaign.id, { now: new Date(), gateway: gs.graph.gateway });
-    expect(r).toEqual({ verified: 2, failed: 1 });
+    expect(r).toEqual({ verified: 2, failed: 1, read: 3 });
     const items = await db.campaignItem.findMany({
       where: { campaignId: campaign.id },
       include: { connector: { include: { tenant: true } } },
@@ -104,8 +106,128 @@ describe('the final verification read', () => {
     expect(await verifyCampaignOnTargets(campaign.id, { now: new Date(), gateway: gs.graph.gateway })).toEqual({
       verified: 1,
       failed: 0,
+      read: 1,
     });
     const done = await getCampaignProgress(db, campaign.id, { now: new Date() });
     expect(done.outcome).toMatchObject({ kind: 'completed', counts: { succeeded: 2, onTarget: 1 } });
+  });
+
+  it('reads succeeded items while the campaign runs, longest finished first, and queues the tick once nothing is left to run', async () => {
+    const { gs } = fleet;
+    const oldC = fleet.cert('old-running');
+    const newC = fleet.cert('new-running');
+    // Rotated first; rotated second but the old key is back; already on the target; not started yet.
+    const specs = [
+      { name: 'First Rotated Ltd', certs: [newC.pem] },
+      { name: 'Second Rotated Ltd', certs: [oldC.pem, newC.pem] },
+      { name: 'Skipped Ltd', certs: [newC.pem] },
+      { name: 'Queued Ltd', certs: [newC.pem] },
+    ];
+    const connectorIds: string[] = [];
+    for (const s of specs) {
+      const { tenantId } = await fleet.onboard(s.name, [{ displayName: 'Continuity Monitor', certificates: s.certs }]);
+      const c = await db.connector.findFirstOrThrow({ where: { tenantId } });
+      await db.tenant.update({ where: { id: tenantId }, data: { region: 'global' } });
+      connectorIds.push(c.id);
+    }
+    const [oldRow, newRow] = await Promise.all([
+      db.certificate.findUniqueOrThrow({ where: { sha1Thumbprint: sha1(oldC.der) } }),
+      db.certificate.findUniqueOrThrow({ where: { sha1Thumbprint: sha1(newC.der) } }),
+    ]);
+    const campaign = await db.campaign.create({
+      data: {
+        name: 'Verify while running',
+        state: 'RUNNING',
+        selection: {},
+        regions: { create: [{ region: 'global', certificateId: newRow.id }] },
+      },
+    });
+    const t0 = Date.now() - 60_000;
+    const rotated = async (connectorId: string, finishedAt: Date) => {
+      const r = await db.rotation.create({
+        data: {
+          connectorId,
+          campaignId: campaign.id,
+          mode: 'rotate',
+          state: 'SUCCEEDED',
+          step: 'done',
+          fromCertificateId: oldRow.id,
+          toCertificateId: newRow.id,
+          finishedAt,
+        },
+      });
+      return { state: 'SUCCEEDED' as const, rotationId: r.id, updatedAt: finishedAt };
+    };
+    // Created out of order: the read goes by when the item finished, not by creation.
+    const second = await db.campaignItem.create({
+      data: {
+        campaignId: campaign.id,
+        connectorId: connectorIds[1]!,
+        ...(await rotated(connectorIds[1]!, new Date(t0 + 2000))),
+      },
+    });
+    const first = await db.campaignItem.create({
+      data: {
+        campaignId: campaign.id,
+        connectorId: connectorIds[0]!,
+        ...(await rotated(connectorIds[0]!, new Date(t0))),
+      },
+    });
+    const skipped = await db.campaignItem.create({
+      data: { campaignId: campaign.id, connectorId: connectorIds[2]!, state: 'SKIPPED', message: ALREADY_ON_TARGET },
+    });
+    const queued = await db.campaignItem.create({
+      data: { campaignId: campaign.id, connectorId: connectorIds[3]!, state: 'QUEUED' },
+    });
+    const message = async (id: string) => (await db.campaignItem.findUniqueOrThrow({ where: { id } })).message;
+
+    const slices: string[][] = [];
+    const ticks: string[] = [];
+    const deps = {
+      now: () => new Date(),
+      slice: 1,
+      read: async (id: string, now: Date, slice: number) => {
+        const before = await db.campaignItem.findMany({
+          where: { campaignId: id },
+          select: { id: true, message: true },
+        });
+        const r = await verifyCampaignOnTargets(id, { now, slice, gateway: gs.graph.gateway });
+        const after = await db.campaignItem.findMany({
+          where: { campaignId: id },
+          select: { id: true, message: true },
+        });
+        slices.push(after.filter((a) => before.find((b) => b.id === a.id)?.message !== a.message).map((a) => a.id));
+        return r;
+      },
+      tick: async (id: string) => void ticks.push(id),
+    };
+    // One item per slice: the first finished, then the second, then nothing (the skip waits for the final read).
+    expect(await verifyRunningCampaign(campaign.id, deps)).toBe(2);
+    expect(slices).toEqual([[first.id], [second.id], []]);
+    expect(await message(first.id)).toMatch(/^Verified in the tenant at /);
+    expect(await db.campaignItem.findUniqueOrThrow({ where: { id: second.id } })).toMatchObject({
+      state: 'FAILED',
+      message: `Not done: the final verification found the old credential ${sha1(oldC.der)} still in the app.`,
+    });
+    expect(await message(skipped.id)).toBe(ALREADY_ON_TARGET);
+    // An item still queued: no tick yet (the rotations' own ends bring it).
+    expect(ticks).toEqual([]);
+
+    // The last item ends: the next run reads it, and, nothing being left to run, queues the tick.
+    await db.campaignItem.update({ where: { id: queued.id }, data: await rotated(connectorIds[3]!, new Date()) });
+    slices.length = 0;
+    expect(await verifyRunningCampaign(campaign.id, deps)).toBe(1);
+    expect(slices).toEqual([[queued.id], []]);
+    expect(await message(queued.id)).toMatch(/^Verified in the tenant at /);
+    expect(ticks).toEqual([campaign.id]);
+
+    // Another process reading (the final read, or another worker's run): this one leaves it.
+    let release!: () => void;
+    const held = tryWithCampaignVerifyLock(campaign.id, () => new Promise<void>((r) => (release = r)));
+    await expect.poll(() => release !== undefined).toBe(true);
+    expect(await verifyRunningCampaign(campaign.id, deps)).toBeNull();
+    release();
+    expect(await held).toBe(true);
+    expect(ticks).toEqual([campaign.id]);
   });
 });

@@ -8,7 +8,7 @@
  * - An item SKIPPED as "Already on the new certificate" that passes is marked "Verified on the
  *   target …" — only those count as success (`skippedOnTarget`); unverified skips stay exceptions.
  */
-import { db, type Db } from '@/lib/db';
+import { db, Prisma, type Db } from '@/lib/db';
 import { isRekeyError } from '@/lib/errors';
 import { describeKeyCredential } from '@/lib/graph/describe-key-credential';
 import { getGraphEnvironment } from '@/lib/graph/graph-environment';
@@ -43,8 +43,16 @@ interface Row {
   oldSha1: string | null;
 }
 
-/** Items still to verify (SQL condition on alias ci). */
-async function unverified(d: Db, campaignId: string): Promise<Row[]> {
+/**
+ * Items still to verify. `slice`: only SUCCEEDED ones, the longest finished first, at most this
+ * many (the reads while the campaign runs); else all of them (the final read).
+ */
+async function unverified(d: Db, campaignId: string, slice?: number): Promise<Row[]> {
+  const succeeded = Prisma.sql`ci.state = 'SUCCEEDED' AND (ci.message IS NULL OR ci.message NOT LIKE ${`${VERIFIED_SUCCESS}%`})`;
+  const which =
+    slice === undefined
+      ? Prisma.sql`((${succeeded}) OR (ci.state = 'SKIPPED' AND ci.message = ${ALREADY_ON_TARGET}))`
+      : Prisma.sql`${succeeded} ORDER BY ci."updatedAt", ci.id LIMIT ${slice}`;
   return d.$queryRaw<Row[]>`
     SELECT ci.id, ci.state::text AS state, t.id AS "tenantId", t."entraTenantId"::text AS "entraTenantId", t."displayName" AS "tenantName",
            t."tokenGeneration", c."appObjectId", c."spObjectId", upper(nc."sha1Thumbprint") AS "newSha1", upper(oc."sha1Thumbprint") AS "oldSha1"
@@ -52,9 +60,7 @@ async function unverified(d: Db, campaignId: string): Promise<Row[]> {
     LEFT JOIN "CampaignRegionCertificate" crc ON crc."campaignId" = ci."campaignId" AND crc.region = t.region
     LEFT JOIN "Certificate" nc ON nc.id = crc."certificateId"
     LEFT JOIN "Rotation" r ON r.id = ci."rotationId" LEFT JOIN "Certificate" oc ON oc.id = r."fromCertificateId"
-    WHERE ci."campaignId" = ${campaignId}::uuid
-      AND ((ci.state = 'SUCCEEDED' AND (ci.message IS NULL OR ci.message NOT LIKE ${`${VERIFIED_SUCCESS}%`}))
-        OR (ci.state = 'SKIPPED' AND ci.message = ${ALREADY_ON_TARGET}))`;
+    WHERE ci."campaignId" = ${campaignId}::uuid AND ${which}`;
 }
 
 /** True when nothing of the campaign is queued or running (the moment to verify). */
@@ -65,12 +71,23 @@ export async function readyToVerify(d: Db, campaignId: string): Promise<boolean>
   return r?.state === 'RUNNING' && r.active === 0;
 }
 
+/** Reads and verdicts of one call: `read` counts the items read, whatever their verdict. */
+export interface VerifyResult {
+  verified: number;
+  failed: number;
+  read: number;
+}
+
+/**
+ * Reads the tenants of the campaign's unverified finished items and records a verdict on each.
+ * `slice` (while the campaign runs): only succeeded items, at most that many.
+ */
 export async function verifyCampaignOnTargets(
   campaignId: string,
-  opts: { now: Date; gateway?: GraphGateway },
-): Promise<{ verified: number; failed: number }> {
-  const rows = await unverified(db, campaignId);
-  const out = { verified: 0, failed: 0 };
+  opts: { now: Date; gateway?: GraphGateway; slice?: number },
+): Promise<VerifyResult> {
+  const rows = await unverified(db, campaignId, opts.slice);
+  const out = { verified: 0, failed: 0, read: rows.length };
   if (rows.length === 0) return out;
   const gw = opts.gateway ?? getGraphEnvironment().gateway;
   const byTenant = new Map<string, Row[]>();

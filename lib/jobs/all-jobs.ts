@@ -4,6 +4,7 @@
  */
 import { campaignSweepJob, CAMPAIGN_SWEEP_CRON } from '@/lib/campaigns/campaign-sweep.job';
 import { campaignTickJob } from '@/lib/campaigns/campaign-tick.job';
+import { campaignVerifyJob } from '@/lib/campaigns/campaign-verify.job';
 import { reclassifyConnectorsJob } from '@/lib/detection/reclassify-connectors.job';
 import { scanDriftJob } from '@/lib/detection/scan-drift.job';
 import { scanSignInsJob } from '@/lib/detection/scan-sign-ins.job';
@@ -26,6 +27,7 @@ export const ALL_JOBS: JobDefinition<never>[] = [
   asJob(scanSignInsJob),
   asJob(reclassifyConnectorsJob),
   asJob(campaignTickJob),
+  asJob(campaignVerifyJob),
   asJob(notificationSendJob),
 ];
 
