@@ -36,6 +36,7 @@ import {
 import { summarizeProfiles, type ProfileSummary } from './lib/cpu-profile';
 import { campaignEnds, campaignTimelines, formatTimeline } from './lib/rotation-timeline';
 import { createUseCaseContext } from '@/lib/use-case-defaults';
+import { parseEnv, workerNodeArgs } from '@/lib/env';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
@@ -301,6 +302,8 @@ export async function run(
         process.execPath,
         [
           ...cpuProfileArgs(),
+          // As npm start runs a worker (REKEY_WORKER_HEAP_MB, ADR 044).
+          ...workerNodeArgs(parseEnv({ REKEY_WORKER_HEAP_MB: process.env.REKEY_WORKER_HEAP_MB }).REKEY_WORKER_HEAP_MB),
           '--import',
           'tsx',
           path.join(ROOT, 'lib/rotation/testing/worker-entry.ts'),

@@ -7,7 +7,9 @@
 // wrote names a CA this process does not trust yet, this script runs itself once more with it set
 // (stdio, signals and the exit code pass through). A NODE_EXTRA_CA_CERTS the shell already sets (a
 // corporate CA, the system bundle) is kept: the child gets one file with both, made for it and removed
-// when it ends. Everything else happens in cli/run.ts, which owns the exit code.
+// when it ends. `rekey worker` runs itself once more the same way with V8's heap limit
+// REKEY_WORKER_HEAP_MB (ADR 044), unless node was started with one. Everything else happens in
+// cli/run.ts, which owns the exit code.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -56,15 +58,32 @@ function caFileFor(ca) {
   return { file, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** MB; the default of REKEY_WORKER_HEAP_MB in lib/env.ts (DEFAULT_WORKER_HEAP_MB). */
+const DEFAULT_WORKER_HEAP_MB = '1024';
+
+/**
+ * `rekey worker`: the `--max-old-space-size` to run with, or null (another command, already set,
+ * or REKEY_WORKER_HEAP_MB=0). A value that is not a whole number is left to the CLI's environment
+ * check, which names it.
+ */
+function workerHeapFlag() {
+  if (process.env[REEXEC] || process.argv[2] !== 'worker') return null;
+  const mb = process.env.REKEY_WORKER_HEAP_MB ?? DEFAULT_WORKER_HEAP_MB;
+  if (!/^[1-9]\d*$/.test(mb)) return null;
+  const given = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('--max-old-space-size'));
+  return given ? null : `--max-old-space-size=${mb}`;
+}
+
 const ca = simulatorCa();
-if (ca) {
-  const bundle = caFileFor(ca);
+const heap = workerHeapFlag();
+if (ca || heap) {
+  const bundle = ca ? caFileFor(ca) : { file: null, cleanup: () => undefined };
   const child = spawn(
     process.execPath,
-    [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+    [...(heap ? [heap] : []), ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)],
     {
       stdio: 'inherit',
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: bundle.file, [REEXEC]: '1' },
+      env: { ...process.env, ...(bundle.file ? { NODE_EXTRA_CA_CERTS: bundle.file } : {}), [REEXEC]: '1' },
     },
   );
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => child.kill(s));

@@ -5,7 +5,7 @@
  * HTTPS. The child gets only the environment a user would have — no inherited REKEY_*, no CA — plus
  * what each test says.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -465,6 +465,41 @@ describe('beside a running npm start (runtime description)', () => {
     expect(JSON.parse(add.stdout)).toMatchObject({ ok: true, tenant: { entraTenantId: t.id } });
     // The bundle made for the child is gone afterwards.
     expect(fs.readdirSync(childTmp).filter((f) => f.startsWith('rekey-ca-'))).toEqual([]);
+  });
+
+  it('rekey worker runs with the heap limit REKEY_WORKER_HEAP_MB (1024 MB unless set), and stops on SIGTERM', async () => {
+    const dir = path.join(tmp, 'running-worker');
+    describeStack(dir, process.pid);
+    /** Starts `rekey worker`, reads the heap limit from its start line, stops it; returns [limit, exit code]. */
+    const heapLimitOf = (extra: Record<string, string>) =>
+      new Promise<[number, number | null]>((resolve, reject) => {
+        const child = spawn(process.execPath, [BIN, 'worker', '--concurrency', '1'], {
+          cwd: tmp,
+          env: cleanEnv({ REKEY_DATA_DIR: dir, ...extra }),
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
+        let err = '';
+        let limit = 0;
+        child.stderr.on('data', (b: Buffer) => {
+          err += b.toString();
+          const m = /started \(concurrency 1; heap limit (\d+) MB;/.exec(err);
+          // Stopped once it says it runs (its signal handlers are in place).
+          if (m && !limit && err.includes('worker running (pid')) {
+            limit = Number(m[1]);
+            child.kill('SIGTERM');
+          }
+        });
+        child.on('error', reject);
+        child.on('exit', (code) => (limit ? resolve([limit, code]) : reject(new Error(`no start line:\n${err}`))));
+      });
+    const [configured, code] = await heapLimitOf({ REKEY_WORKER_HEAP_MB: '300' });
+    expect(code).toBe(0);
+    // V8's limit is the old space asked for plus the young generation.
+    expect(configured).toBeGreaterThanOrEqual(300);
+    expect(configured).toBeLessThan(400);
+    const [byDefault] = await heapLimitOf({});
+    expect(byDefault).toBeGreaterThanOrEqual(1024);
+    expect(byDefault).toBeLessThan(1124);
   });
 
   it('ignores a description left by a stopped npm start, and says how to start it', async () => {

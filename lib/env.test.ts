@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEnv } from '@/lib/env';
+import { parseEnv, workerNodeArgs } from '@/lib/env';
 
 describe('parseEnv: worker settings', () => {
   it('runs one inline worker process by default and accepts more', () => {
@@ -14,6 +14,16 @@ describe('parseEnv: worker settings', () => {
   it('refuses a worker process count that is not a whole number from 1 to 64, naming the variable', () => {
     for (const bad of ['0', '65', '1.5', 'two'])
       expect(() => parseEnv({ REKEY_WORKER_PROCESSES: bad })).toThrow(/REKEY_WORKER_PROCESSES/);
+  });
+
+  it('gives a worker process a 1024 MB heap limit by default; 0 leaves it to V8; a limit under 256 MB is refused', () => {
+    expect(workerNodeArgs(parseEnv({}).REKEY_WORKER_HEAP_MB)).toEqual(['--max-old-space-size=1024']);
+    expect(workerNodeArgs(parseEnv({ REKEY_WORKER_HEAP_MB: '512' }).REKEY_WORKER_HEAP_MB)).toEqual([
+      '--max-old-space-size=512',
+    ]);
+    expect(workerNodeArgs(parseEnv({ REKEY_WORKER_HEAP_MB: '0' }).REKEY_WORKER_HEAP_MB)).toEqual([]);
+    for (const bad of ['100', '-1', '1.5', 'lots'])
+      expect(() => parseEnv({ REKEY_WORKER_HEAP_MB: bad })).toThrow(/REKEY_WORKER_HEAP_MB/);
   });
 });
 

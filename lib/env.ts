@@ -41,6 +41,14 @@ export const CLOUDS = {
   },
 } as const;
 
+/** MB of V8 heap a job worker process may use by default (REKEY_WORKER_HEAP_MB). */
+export const DEFAULT_WORKER_HEAP_MB = 1024;
+
+/** Node's options for a job worker process with that heap limit (npm start, the benchmarks). */
+export function workerNodeArgs(heapMb: number): string[] {
+  return heapMb > 0 ? [`--max-old-space-size=${heapMb}`] : [];
+}
+
 export const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -99,6 +107,16 @@ export const EnvSchema = z.object({
   /** Worker processes `npm start` runs (inline). Node runs JavaScript on one core: one per core uses them all. */
   REKEY_WORKER_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   REKEY_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+  /**
+   * V8's heap limit of a job worker process, in MB (`--max-old-space-size`, ADR 044); 0: V8's own
+   * (a quarter of the machine's memory, up to 4 GB), which lets a busy worker's heap grow to that.
+   * The same default is in bin/rekey.mjs (`rekey worker`).
+   */
+  REKEY_WORKER_HEAP_MB: z.coerce
+    .number()
+    .int()
+    .refine((n) => n === 0 || (n >= 256 && n <= 65_536), 'must be 0 (V8 decides) or from 256 to 65536 (MB)')
+    .default(DEFAULT_WORKER_HEAP_MB),
   /** The 6-hourly discovery scan of every consented tenant; `off` pauses it (scans on demand still run). */
   REKEY_SCHEDULED_FLEET_SCAN: bool.default(true),
   /** smtp://user:pass@host:587 (STARTTLS when offered; ?starttls=required) or smtps://…:465. */

@@ -25,7 +25,7 @@ import type http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
-import { parseEnv, type Env } from '@/lib/env';
+import { parseEnv, workerNodeArgs, type Env } from '@/lib/env';
 import { isRekeyError, RekeyError } from '@/lib/errors';
 import type { CheckpointFileWriter } from '@/lib/audit/checkpoint-file';
 import type { Heartbeat } from '@/lib/ops/process-heartbeat';
@@ -340,7 +340,11 @@ async function main(): Promise<void> {
       await supervisor.add({
         name: env.REKEY_WORKER_PROCESSES > 1 ? `worker ${i + 1}` : 'worker',
         stopOrder: 1,
-        start: () => spawnNode([...tsx, path.join(root, 'cli/main-entry.ts'), 'worker'], childEnv),
+        start: () =>
+          spawnNode(
+            [...workerNodeArgs(env.REKEY_WORKER_HEAP_MB), ...tsx, path.join(root, 'cli/main-entry.ts'), 'worker'],
+            childEnv,
+          ),
       });
     }
   }

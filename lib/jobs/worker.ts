@@ -15,6 +15,7 @@
  * Runs inside `npm start` by default and on its own with `rekey worker`. Jobs are pluggable:
  * `registerJob(definition, options)` before or after `start()`.
  */
+import v8 from 'node:v8';
 import PgBoss from 'pg-boss';
 import { NamingClient } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
@@ -402,7 +403,11 @@ export function createWorker(opts: WorkerOptions = {}): Worker {
         await retryOnDeadlock(() => boss.schedule(s.job.name, s.cron, {}));
       }
       for (const name of unschedules.splice(0)) await retryOnDeadlock(() => boss.unschedule(name));
-      log.info(`started (concurrency ${concurrency}; jobs: ${[...loops.keys()].join(', ') || 'none'})`);
+      // The heap limit shows whether REKEY_WORKER_HEAP_MB reached this process (ADR 044).
+      const heapMb = Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20);
+      log.info(
+        `started (concurrency ${concurrency}; heap limit ${heapMb} MB; jobs: ${[...loops.keys()].join(', ') || 'none'})`,
+      );
     },
     async stop({ timeoutMs = 30_000 } = {}) {
       if (!started) return;
