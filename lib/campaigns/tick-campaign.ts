@@ -42,6 +42,7 @@ import { waitForOutcomes } from '@/lib/campaigns/campaign-outcome-lock';
 import { notifyJobQueued } from '@/lib/jobs/job-notify';
 import { ROTATION_ADVANCE_QUEUE } from '@/lib/rotation/rotation-advance-queue';
 import { startRotation } from '@/lib/rotation/start-rotation';
+import { startRotationsTogether } from '@/lib/rotation/start-rotations-together';
 import { DISPATCH_GROUP } from '@/lib/rotation/step-group';
 import { ACTIVE_ROTATION_STATES } from '@/lib/fleet/statuses';
 
@@ -370,8 +371,9 @@ async function startClaimed(
   out: { started: number; skipped: number; failed: number },
 ): Promise<void> {
   const actor: Actor = { id: null, label: `campaign:${a.name}` };
-  for (let i = 0; i < a.claimed.length; i++) {
-    const item = a.claimed[i]!;
+  const claimed = await startTogether(campaignId, a, deps, actor, out);
+  for (let i = 0; i < claimed.length; i++) {
+    const item = claimed[i]!;
     const now = deps.clock();
     // Raw: read before every rotation the dispatcher starts (a typed query costs several times the CPU).
     const [row] = await db.$queryRaw<{ state: string }[]>`
@@ -379,7 +381,7 @@ async function startClaimed(
     const state = row?.state ?? 'CANCELLED';
     if (state !== 'RUNNING') {
       await release(
-        a.claimed.slice(i).map((x) => x.id),
+        claimed.slice(i).map((x) => x.id),
         state,
         now,
       );
@@ -414,7 +416,7 @@ async function startClaimed(
     } catch (e) {
       if (!isRekeyError(e)) {
         await release(
-          a.claimed.slice(i).map((x) => x.id),
+          claimed.slice(i).map((x) => x.id),
           'RUNNING',
           now,
         );
@@ -440,6 +442,46 @@ async function startClaimed(
       }
     }
   }
+}
+
+/**
+ * Starts the claimed items' rotations in one transaction and links them to their items in it
+ * (lib/rotation/start-rotations-together.ts, ADR 045), when the dispatcher uses the real
+ * startRotation and the campaign still runs. Returns the items left to start one at a time (all of
+ * them when the campaign stopped meanwhile: the loop releases them).
+ */
+async function startTogether(
+  campaignId: string,
+  a: PhaseA,
+  deps: TickDeps,
+  actor: Actor,
+  out: { started: number },
+): Promise<Claimed[]> {
+  const ready = a.claimed.filter((c) => c.certificateId);
+  if (deps.startRotation !== startRotation || ready.length < 2) return a.claimed;
+  const now = deps.clock();
+  const [row] = await db.$queryRaw<{ state: string }[]>`
+    SELECT "state"::text FROM "Campaign" WHERE "id" = ${campaignId}::uuid`;
+  if (row?.state !== 'RUNNING') return a.claimed;
+  const ids = await startRotationsTogether(
+    createUseCaseContext({ actor, now }),
+    ready.map((item) => ({
+      connectorId: item.connectorId,
+      toCertificateId: item.certificateId!,
+      mode: a.mode,
+      campaignId,
+      cutoverWaitHours: a.mode === 'rotate' ? (a.cutoverWaitHours ?? null) : null,
+    })),
+    async (tx, started) => {
+      await tx.$executeRaw`
+        UPDATE "CampaignItem" ci SET "rotationId" = x.rotation, state = 'RUNNING', "updatedAt" = ${now}
+        FROM unnest(${started.map((s) => ready[s.index]!.id)}::uuid[], ${started.map((s) => s.rotationId)}::uuid[]) AS x(item, rotation)
+        WHERE ci.id = x.item AND ci."rotationId" IS NULL AND ci.state IN ('RUNNING', 'CANCELLED')`;
+    },
+  );
+  const started = new Set(ready.filter((_, i) => ids[i]).map((c) => c.id));
+  out.started += started.size;
+  return a.claimed.filter((c) => !started.has(c.id));
 }
 
 const DEFAULT_DEPS: TickDeps = {

@@ -72,3 +72,24 @@ export async function enqueue<T>(
   );
   return moved?.id ?? null;
 }
+
+/**
+ * Queues several jobs of one kind inside `tx` in one statement (pg-boss `insert`), each with its
+ * own singletonKey. For jobs that cannot already be waiting (new entities): a key that is would
+ * make the statement fail, and with it the caller's transaction.
+ */
+export async function enqueueMany<T>(
+  tx: Prisma.TransactionClient,
+  job: JobQueue<T>,
+  items: { data: T; singletonKey?: string }[],
+): Promise<void> {
+  if (items.length === 0) return;
+  const jobs = items.map(({ data, singletonKey }) => {
+    const parsed = job.schema.safeParse(data);
+    if (!parsed.success) throw new RekeyError('INTERNAL', `Invalid data for job ${job.name}: ${parsed.error.message}`);
+    return { name: job.name, data: parsed.data as object, ...(singletonKey ? { singletonKey } : {}) };
+  });
+  await ensureQueue(job);
+  const boss = await jobBoss();
+  await boss.insert(jobs, { db: transactionExecutor(tx) });
+}

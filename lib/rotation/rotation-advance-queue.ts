@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Prisma } from '@/lib/db';
-import { enqueue } from '@/lib/jobs/enqueue';
+import { enqueue, enqueueMany } from '@/lib/jobs/enqueue';
 import type { JobQueue } from '@/lib/jobs/job-definition';
 
 export const RotationAdvanceData = z.object({ rotationId: z.uuid() });
@@ -32,5 +32,14 @@ export async function enqueueAdvance(tx: Prisma.TransactionClient, rotationId: s
     ROTATION_ADVANCE_QUEUE,
     { rotationId },
     { singletonKey: rotationId, sooner: true, ...(runAt ? { startAfter: runAt } : {}) },
+  );
+}
+
+/** The first runs of rotations just inserted in `tx`, one statement for all of them. */
+export async function enqueueAdvanceMany(tx: Prisma.TransactionClient, rotationIds: string[]): Promise<void> {
+  await enqueueMany(
+    tx,
+    ROTATION_ADVANCE_QUEUE,
+    rotationIds.map((rotationId) => ({ data: { rotationId }, singletonKey: rotationId })),
   );
 }
