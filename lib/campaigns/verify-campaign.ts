@@ -93,11 +93,10 @@ export async function verifyCampaignOnTargets(
   const byTenant = new Map<string, Row[]>();
   for (const r of rows) byTenant.set(r.tenantId, [...(byTenant.get(r.tenantId) ?? []), r]);
   const at = opts.now.toISOString();
-  const set = async (r: Row, state: string, message: string) => {
-    await db.$executeRaw`
-      UPDATE "CampaignItem" SET state = ${state}::"CampaignItemState", message = ${message.slice(0, 2000)}, "updatedAt" = ${opts.now}
-      WHERE id = ${r.id}::uuid AND state = ${r.state}::"CampaignItemState"`;
-  };
+  // The verdicts, written together once every tenant was read (one statement, not one per item).
+  const verdicts: { id: string; from: string; state: string; message: string }[] = [];
+  const set = (r: Row, state: string, message: string) =>
+    verdicts.push({ id: r.id, from: r.state, state, message: message.slice(0, 2000) });
   await mapPool([...byTenant.values()], VERIFY_CONCURRENCY, async (items) => {
     const first = items[0]!;
     const ref = tenantRefOf({
@@ -151,17 +150,22 @@ export async function verifyCampaignOnTargets(
         problem = `the final verification found the old credential ${r.oldSha1} still in the app`;
       if (r.state === 'SUCCEEDED') {
         if (problem) {
-          await set(r, 'FAILED', `Not done: ${problem}.`);
+          set(r, 'FAILED', `Not done: ${problem}.`);
           out.failed++;
         } else {
-          await set(r, 'SUCCEEDED', `${VERIFIED_SUCCESS} at ${at}: the new credential is there, the old one gone.`);
+          set(r, 'SUCCEEDED', `${VERIFIED_SUCCESS} at ${at}: the new credential is there, the old one gone.`);
           out.verified++;
         }
       } else if (!problem) {
-        await set(r, 'SKIPPED', `${VERIFIED_ON_TARGET} at ${at}: the app holds the new credential.`);
+        set(r, 'SKIPPED', `${VERIFIED_ON_TARGET} at ${at}: the app holds the new credential.`);
         out.verified++;
       }
     }
   });
+  await db.$executeRaw`
+    UPDATE "CampaignItem" ci SET state = v.state::"CampaignItemState", message = v.message, "updatedAt" = ${opts.now}
+    FROM unnest(${verdicts.map((v) => v.id)}::uuid[], ${verdicts.map((v) => v.from)}::text[],
+                ${verdicts.map((v) => v.state)}::text[], ${verdicts.map((v) => v.message)}::text[]) AS v(id, "from", state, message)
+    WHERE ci.id = v.id AND ci.state = v."from"::"CampaignItemState"`;
   return out;
 }
