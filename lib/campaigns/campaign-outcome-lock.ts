@@ -14,14 +14,19 @@
  * campaign's row lock and before any item or the audit chain, so neither waits for the other in a
  * circle.
  */
-import type { Prisma } from '@/lib/db';
+import { Prisma } from '@/lib/db';
 
 /** Advisory-lock class of campaign outcomes ("RKO"). */
 export const OUTCOME_LOCK_NAMESPACE = 0x52_4b_4f;
 
-/** A rotation's end, before it writes its campaign item's outcome. */
-export async function holdOutcomeLock(tx: Prisma.TransactionClient, campaignId: string): Promise<void> {
-  await tx.$queryRaw`SELECT pg_advisory_xact_lock_shared(${OUTCOME_LOCK_NAMESPACE}::int, hashtext(${campaignId}))::text`;
+/**
+ * A rotation's end: `UPDATE … WHERE … AND ${outcomeLockHeld(campaignId)}` takes the lock SHARED in
+ * the statement that writes the item's outcome, before it reads or locks any row, whether or not a
+ * row matches: an uncorrelated scalar subquery is an init plan, run once as a one-time filter when
+ * the statement starts. (Not `EXISTS (SELECT lock())`: EXISTS drops its select list unevaluated.)
+ */
+export function outcomeLockHeld(campaignId: string): Prisma.Sql {
+  return Prisma.sql`(SELECT pg_advisory_xact_lock_shared(${OUTCOME_LOCK_NAMESPACE}::int, hashtext(${campaignId}))::text) IS NOT NULL`;
 }
 
 /** The dispatcher, before it counts: waits until every end in flight committed. */

@@ -11,7 +11,7 @@
  */
 import { type Prisma } from '@/lib/db';
 import { campaignTickJob, enqueueCampaignTick } from '@/lib/campaigns/campaign-tick.job';
-import { holdOutcomeLock } from '@/lib/campaigns/campaign-outcome-lock';
+import { outcomeLockHeld } from '@/lib/campaigns/campaign-outcome-lock';
 import { notifyJobQueued } from '@/lib/jobs/job-notify';
 import type { RotationSubscriber } from '@/lib/rotation/rotation-events';
 
@@ -39,17 +39,18 @@ export async function onRotationFinished(
   if (!rotation.campaignId) return false;
   const itemState = TERMINAL[rotation.state];
   if (!itemState && rotation.state !== 'NEEDS_ATTENTION') return false;
-  await holdOutcomeLock(tx, rotation.campaignId);
+  // The outcome lock is taken by the statement that writes the outcome, before it touches a row.
+  const locked = outcomeLockHeld(rotation.campaignId);
   let n = 0;
   if (itemState) {
     n = await tx.$executeRaw`
       UPDATE "CampaignItem" SET state = ${itemState}::"CampaignItemState", "rotationId" = ${rotation.id}::uuid, message = ${rotation.errorMessage ?? null}, "updatedAt" = ${now}
       WHERE "campaignId" = ${rotation.campaignId}::uuid AND "connectorId" = ${rotation.connectorId}::uuid
-        AND ("rotationId" IS NULL OR "rotationId" = ${rotation.id}::uuid) AND state IN ('RUNNING', 'CANCELLED')`;
+        AND ("rotationId" IS NULL OR "rotationId" = ${rotation.id}::uuid) AND state IN ('RUNNING', 'CANCELLED') AND ${locked}`;
   } else {
     n = await tx.$executeRaw`
       UPDATE "CampaignItem" SET message = ${rotation.errorMessage ?? 'Needs attention.'}, "updatedAt" = ${now}
-      WHERE "campaignId" = ${rotation.campaignId}::uuid AND "rotationId" = ${rotation.id}::uuid`;
+      WHERE "campaignId" = ${rotation.campaignId}::uuid AND "rotationId" = ${rotation.id}::uuid AND ${locked}`;
   }
   await enqueueCampaignTick(tx, rotation.campaignId);
   return n > 0;
