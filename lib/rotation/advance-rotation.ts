@@ -19,11 +19,7 @@ import {
   type AuditInput,
 } from '@/lib/audit/append-audit-event';
 import { db, directQuery, directTransaction, Prisma, utcTimestamp } from '@/lib/db';
-import {
-  factsFromObserved,
-  readObservedCredentials,
-  toObservedCredentialsJson,
-} from '@/lib/detection/observed-credentials';
+import { factsFromObserved, toObservedCredentialsJson } from '@/lib/detection/observed-credentials';
 import type { ObservedCredential } from '@/lib/graph/describe-key-credential';
 import { RekeyError, isRekeyError } from '@/lib/errors';
 import { isTransient } from '@/lib/graph/graph-errors';
@@ -473,26 +469,21 @@ async function runOneStep(
           const after = (facts as { after?: { at: string; app: ObservedCredential[]; sp: ObservedCredential[] } })
             .after;
           // The verification reads certificates only: client secrets and federated credentials seen
-          // by the last scan stay on record (a rotation does not remove them; they stay drift).
-          const otherKinds = after
-            ? readObservedCredentials(
-                (
-                  await tx.$queryRaw<{ observedCredentials: unknown }[]>`
-                  SELECT "observedCredentials" FROM "Connector" WHERE "id" = ${r.connectorId}::uuid`
-                )[0]?.observedCredentials,
-              ).filter((o) => o.kind)
-            : [];
+          // by the last scan stay on record (a rotation does not remove them; they stay drift), kept
+          // by the UPDATE itself (entries with a `kind`, as readObservedCredentials keeps them).
           const observed = after
-            ? JSON.stringify(
-                toObservedCredentialsJson([...[...after.app, ...after.sp].map(factsFromObserved), ...otherKinds]),
-              )
+            ? JSON.stringify(toObservedCredentialsJson([...after.app, ...after.sp].map(factsFromObserved)))
             : null;
           // Raw, as the step's own writes above; with no verification read, the observed state stays.
           await tx.$executeRaw`
           UPDATE "Connector" SET
             "currentCertificateId" = ${r.toCertificateId}::uuid,
             "expectedThumbprints" = ARRAY[${r.toCertificate.sha1Thumbprint.toUpperCase()}]::text[],
-            "observedCredentials" = CASE WHEN ${observed !== null} THEN ${observed}::jsonb ELSE "observedCredentials" END,
+            "observedCredentials" = CASE WHEN ${observed !== null} THEN ${observed}::jsonb || COALESCE((
+              SELECT jsonb_agg(x.e ORDER BY x.i)
+              FROM jsonb_array_elements(CASE WHEN jsonb_typeof("observedCredentials") = 'array' THEN "observedCredentials" ELSE '[]'::jsonb END)
+                   WITH ORDINALITY AS x(e, i)
+              WHERE x.e->>'kind' IN ('secret', 'federated')), '[]'::jsonb) ELSE "observedCredentials" END,
             "observedAt" = CASE WHEN ${observed !== null} THEN ${utcTimestamp(after ? new Date(after.at) : null)} ELSE "observedAt" END,
             "driftDetail" = CASE WHEN ${observed !== null} THEN NULL ELSE "driftDetail" END,
             "updatedAt" = ${utcTimestamp(new Date())}
