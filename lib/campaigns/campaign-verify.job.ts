@@ -15,6 +15,7 @@ import { enqueue } from '@/lib/jobs/enqueue';
 import { defineJob, type JobQueue } from '@/lib/jobs/job-definition';
 import { notifyJobQueued } from '@/lib/jobs/job-notify';
 import { tryWithCampaignVerifyLock } from '@/lib/campaigns/campaign-dispatch-lock';
+import { CAMPAIGN_TICK_QUEUE, enqueueCampaignTick } from '@/lib/campaigns/campaign-tick-queue';
 import { readyToVerify, verifyCampaignOnTargets, type VerifyResult } from '@/lib/campaigns/verify-campaign';
 
 /** Succeeded items waiting for the read before the dispatcher queues it. */
@@ -40,9 +41,8 @@ const DEFAULT_DEPS: VerifyRunDeps = {
   slice: VERIFY_SLICE,
   read: (campaignId, now, slice) => verifyCampaignOnTargets(campaignId, { now, slice }),
   async tick(campaignId) {
-    const { campaignTickJob, enqueueCampaignTick } = await import('@/lib/campaigns/campaign-tick.job');
     await db.$transaction((tx) => enqueueCampaignTick(tx, campaignId));
-    notifyJobQueued(campaignTickJob.name);
+    notifyJobQueued(CAMPAIGN_TICK_QUEUE.name);
   },
 };
 
