@@ -13,6 +13,54 @@ import { sha1Of as sha1, withSimFleet } from '@/lib/testing/fleet-builders';
 
 const fleet = withSimFleet(440);
 
+/**
+ * Tenants onboarded into the simulator (region "global") with the given certificates on their
+ * connector app, and a RUNNING campaign to `newC` over them; `rotated` records a succeeded rotation
+ * from `oldC` as the engine would, returning the item fields that point at it.
+ */
+async function campaignOver(
+  name: string,
+  oldC: { der: Buffer },
+  newC: { der: Buffer },
+  specs: { name: string; certs: string[] }[],
+) {
+  const connectorIds: string[] = [];
+  for (const s of specs) {
+    const { tenantId } = await fleet.onboard(s.name, [{ displayName: 'Continuity Monitor', certificates: s.certs }]);
+    const c = await db.connector.findFirstOrThrow({ where: { tenantId } });
+    await db.tenant.update({ where: { id: tenantId }, data: { region: 'global' } });
+    connectorIds.push(c.id);
+  }
+  const [oldRow, newRow] = await Promise.all([
+    db.certificate.findUniqueOrThrow({ where: { sha1Thumbprint: sha1(oldC.der) } }),
+    db.certificate.findUniqueOrThrow({ where: { sha1Thumbprint: sha1(newC.der) } }),
+  ]);
+  const campaign = await db.campaign.create({
+    data: {
+      name,
+      state: 'RUNNING',
+      selection: {},
+      regions: { create: [{ region: 'global', certificateId: newRow.id }] },
+    },
+  });
+  const rotated = async (connectorId: string, finishedAt = new Date()) => {
+    const r = await db.rotation.create({
+      data: {
+        connectorId,
+        campaignId: campaign.id,
+        mode: 'rotate',
+        state: 'SUCCEEDED',
+        step: 'done',
+        fromCertificateId: oldRow.id,
+        toCertificateId: newRow.id,
+        finishedAt,
+      },
+    });
+    return { state: 'SUCCEEDED' as const, rotationId: r.id, updatedAt: finishedAt };
+  };
+  return { connectorIds, campaign, rotated };
+}
+
 describe('the final verification read', () => {
   it('fails an item whose tenant still holds the old key, verifies the others, and only then says Completed', async () => {
     const { gs } = fleet;
@@ -24,46 +72,13 @@ describe('the final verification read', () => {
       { name: 'Leftover Ltd', certs: [oldC.pem, newC.pem] },
       { name: 'OnTarget Ltd', certs: [newC.pem] },
     ];
-    const connectors: { id: string; tenant: string }[] = [];
-    for (const s of specs) {
-      const { tenantId } = await fleet.onboard(s.name, [{ displayName: 'Continuity Monitor', certificates: s.certs }]);
-      const c = await db.connector.findFirstOrThrow({ where: { tenantId } });
-      connectors.push({ id: c.id, tenant: s.name });
-    }
-    const [oldRow, newRow] = await Promise.all([
-      db.certificate.findUniqueOrThrow({ where: { sha1Thumbprint: sha1(oldC.der) } }),
-      db.certificate.findUniqueOrThrow({ where: { sha1Thumbprint: sha1(newC.der) } }),
-    ]);
-    const campaign = await db.campaign.create({
-      data: {
-        name: 'Verify',
-        state: 'RUNNING',
-        selection: {},
-        regions: { create: [{ region: 'global', certificateId: newRow.id }] },
-      },
-    });
-    await db.tenant.updateMany({ data: { region: 'global' } });
-    for (const [i, c] of connectors.entries()) {
-      if (i === 2) {
-        await db.campaignItem.create({
-          data: { campaignId: campaign.id, connectorId: c.id, state: 'SKIPPED', message: ALREADY_ON_TARGET },
-        });
-        continue;
-      }
-      const r = await db.rotation.create({
-        data: {
-          connectorId: c.id,
-          campaignId: campaign.id,
-          mode: 'rotate',
-          state: 'SUCCEEDED',
-          step: 'done',
-          fromCertificateId: oldRow.id,
-          toCertificateId: newRow.id,
-          finishedAt: new Date(),
-        },
-      });
+    const { connectorIds, campaign, rotated } = await campaignOver('Verify', oldC, newC, specs);
+    for (const [i, connectorId] of connectorIds.entries()) {
       await db.campaignItem.create({
-        data: { campaignId: campaign.id, connectorId: c.id, state: 'SUCCEEDED', rotationId: r.id },
+        data:
+          i === 2
+            ? { campaignId: campaign.id, connectorId, state: 'SKIPPED', message: ALREADY_ON_TARGET }
+            : { campaignId: campaign.id, connectorId, ...(await rotated(connectorId)) },
       });
     }
     // Before the read, the rotations' own record would say every item succeeded.
@@ -123,41 +138,8 @@ describe('the final verification read', () => {
       { name: 'Skipped Ltd', certs: [newC.pem] },
       { name: 'Queued Ltd', certs: [newC.pem] },
     ];
-    const connectorIds: string[] = [];
-    for (const s of specs) {
-      const { tenantId } = await fleet.onboard(s.name, [{ displayName: 'Continuity Monitor', certificates: s.certs }]);
-      const c = await db.connector.findFirstOrThrow({ where: { tenantId } });
-      await db.tenant.update({ where: { id: tenantId }, data: { region: 'global' } });
-      connectorIds.push(c.id);
-    }
-    const [oldRow, newRow] = await Promise.all([
-      db.certificate.findUniqueOrThrow({ where: { sha1Thumbprint: sha1(oldC.der) } }),
-      db.certificate.findUniqueOrThrow({ where: { sha1Thumbprint: sha1(newC.der) } }),
-    ]);
-    const campaign = await db.campaign.create({
-      data: {
-        name: 'Verify while running',
-        state: 'RUNNING',
-        selection: {},
-        regions: { create: [{ region: 'global', certificateId: newRow.id }] },
-      },
-    });
+    const { connectorIds, campaign, rotated } = await campaignOver('Verify while running', oldC, newC, specs);
     const t0 = Date.now() - 60_000;
-    const rotated = async (connectorId: string, finishedAt: Date) => {
-      const r = await db.rotation.create({
-        data: {
-          connectorId,
-          campaignId: campaign.id,
-          mode: 'rotate',
-          state: 'SUCCEEDED',
-          step: 'done',
-          fromCertificateId: oldRow.id,
-          toCertificateId: newRow.id,
-          finishedAt,
-        },
-      });
-      return { state: 'SUCCEEDED' as const, rotationId: r.id, updatedAt: finishedAt };
-    };
     // Created out of order: the read goes by when the item finished, not by creation.
     const second = await db.campaignItem.create({
       data: {
