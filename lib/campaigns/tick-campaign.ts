@@ -371,7 +371,18 @@ async function startClaimed(
   out: { started: number; skipped: number; failed: number },
 ): Promise<void> {
   const actor: Actor = { id: null, label: `campaign:${a.name}` };
-  const claimed = await startTogether(campaignId, a, deps, actor, out);
+  let claimed: Claimed[];
+  try {
+    claimed = await startTogether(campaignId, a, deps, actor, out);
+  } catch (e) {
+    // Nothing of the group was written: its claims go back to the queue, as below.
+    await release(
+      a.claimed.map((x) => x.id),
+      'RUNNING',
+      deps.clock(),
+    );
+    throw e;
+  }
   for (let i = 0; i < claimed.length; i++) {
     const item = claimed[i]!;
     const now = deps.clock();
