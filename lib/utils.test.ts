@@ -53,13 +53,15 @@ describe('date formatters (built once, same text as toLocaleDateString)', () => 
       d.toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' }),
     );
     expect(formatDateTime(d.getTime())).toBe(
-      `${d.toLocaleString('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false, timeZone: 'UTC' })} UTC`,
+      `${d.toLocaleString('en-US', { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' })} UTC`,
     );
   });
 
   it('formats in UTC whatever the time of day', () => {
     expect(formatDate('2026-03-04T23:30:00-05:00')).toBe('Mar 5, 2026');
     expect(formatDateTime('2026-03-04T14:05:00Z')).toBe('Mar 4, 2026, 14:05 UTC');
+    // The hour after midnight is 00, never 24.
+    expect(formatDateTime('2026-12-08T00:53:00Z')).toBe('Dec 8, 2026, 00:53 UTC');
   });
 
   it('an invalid date reads "Invalid Date" instead of throwing', () => {

@@ -93,7 +93,8 @@ const dateTimeFmt = dateFormatter({
   day: 'numeric',
   hour: '2-digit',
   minute: '2-digit',
-  hour12: false,
+  // Not `hour12: false`: in en-US that is the h24 cycle, which writes the hour after midnight as "24".
+  hourCycle: 'h23',
   timeZone: 'UTC',
 });
 
