@@ -3,7 +3,9 @@
  * small canary wave, watches the real worker drive it to 100 % against the simulator, and exports
  * the results; selected connectors posted from the connectors table become a draft.
  */
+import { checkCampaignClaims } from '../lib/testing/truth-checker';
 import { expect, signIn, test, USERS } from './fixtures';
+import { stackDb, stackSimulator } from './support/fleet-truth';
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
@@ -50,6 +52,14 @@ test('an operator runs a campaign over the compromised connectors to 100 % and e
   expect(rotated).toBeGreaterThan(0);
   expect(rotated).toBeLessThanOrEqual(total);
   await expect(page.getByRole('img', { name: /Items per wave by state|Canary/ }).first()).toBeVisible();
+  // Every rotated tenant was read after its rotation before "Completed" — and the simulator agrees.
+  await expect(page.getByText(/\d+ of \d+ verified in the tenant/)).toHaveText(
+    `${rotated} of ${rotated} verified in the tenant`,
+  );
+  const campaignId = new RegExp(`/campaigns/(${UUID})`).exec(page.url())![1]!;
+  const sim = await stackSimulator();
+  const { onTarget } = await checkCampaignClaims(stackDb(), await sim.read(), campaignId, []);
+  expect([...onTarget.values()].filter(Boolean).length).toBeGreaterThanOrEqual(rotated);
 
   const download = page.waitForEvent('download');
   await page.getByRole('link', { name: 'Export results (CSV)' }).click();

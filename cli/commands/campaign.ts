@@ -107,6 +107,7 @@ export function formatProgress(p: CampaignProgress): string {
     `${c.name}  ${c.id}`,
     `state ${c.state} · mode ${c.mode} · concurrency ${c.concurrency} · wave ${c.currentWave + 1}/${c.waves.length}${c.deadline ? ` · deadline ${c.deadline.toISOString()} (${p.deadlineRisk.replace('_', ' ')})` : ''}`,
     `total    ${tallyLine(p.totals)}`,
+    `verified ${p.verifiedInTenant} of ${p.totals.SUCCEEDED} succeeded, read in the tenant after their rotation`,
     ...p.byWave.map((w) => `wave ${String(w.wave + 1).padEnd(3)}${w.current ? '*' : ' '}${tallyLine(w)}`),
     ...p.byRegion.map((r) => `${r.region.padEnd(9).slice(0, 9)}${tallyLine(r)}`),
     `throughput ${p.throughput.perMinute.toFixed(2)}/min (${p.throughput.last5m} in 5 min, ${p.throughput.last15m} in 15 min)` +

@@ -147,6 +147,23 @@ describe('campaign progress', () => {
     });
   });
 
+  it('counts the succeeded items the verification read confirmed in the tenant', async () => {
+    expect((await getCampaignProgress(db, campaignId, { now })).verifiedInTenant).toBe(0);
+    const [first] = await db.campaignItem.findMany({ where: { campaignId, state: 'SUCCEEDED' }, take: 1 });
+    await db.campaignItem.update({
+      where: { id: first!.id },
+      data: {
+        message: 'Verified in the tenant at 2026-12-01T12:00:00.000Z: the new credential is there, the old one gone.',
+      },
+    });
+    try {
+      // One of the three succeeded; a FAILED "Not done: …" or an unverified skip never counts.
+      expect((await getCampaignProgress(db, campaignId, { now })).verifiedInTenant).toBe(1);
+    } finally {
+      await db.campaignItem.update({ where: { id: first!.id }, data: { message: null } });
+    }
+  });
+
   it('breaks progress down per wave and per region', async () => {
     const p = await getCampaignProgress(db, campaignId, { now });
     expect(p.byWave).toEqual([

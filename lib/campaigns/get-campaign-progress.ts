@@ -10,7 +10,12 @@ import { shareOf } from '@/lib/utils';
 import { requireCampaignScope, requireUuid } from '@/lib/campaigns/campaign-access';
 import { estimateCompletion, type DeadlineRisk } from '@/lib/campaigns/estimate-completion';
 import { readWaveSpecs } from '@/lib/campaigns/tick-campaign';
-import { deriveCampaignOutcome, VERIFIED_ON_TARGET, type CampaignOutcome } from '@/lib/campaigns/campaign-outcome';
+import {
+  deriveCampaignOutcome,
+  VERIFIED_ON_TARGET,
+  VERIFIED_SUCCESS,
+  type CampaignOutcome,
+} from '@/lib/campaigns/campaign-outcome';
 import type { WaveSpec } from '@/lib/campaigns/plan-waves';
 import type { UseCaseContext } from '@/lib/use-case';
 
@@ -51,6 +56,8 @@ export interface CampaignProgress {
   totals: Tally;
   /** What the campaign says about itself, derived from the items (lib/campaigns/campaign-outcome.ts). */
   outcome: CampaignOutcome;
+  /** Succeeded items whose tenant the verification read found holding the new key and not the old. */
+  verifiedInTenant: number;
   byWave: (Tally & { wave: number; current: boolean })[];
   byRegion: (Tally & { region: string; certificateId: string | null; sha1Thumbprint: string | null })[];
   throughput: { last5m: number; last15m: number; perMinute: number };
@@ -97,7 +104,7 @@ export async function getCampaignProgress(
   if (!c) throw new RekeyError('NOT_FOUND', `Campaign ${campaignId} not found.`);
   await requireCampaignScope(db, campaignId, opts.principal, 'viewer');
   const now = opts.now;
-  const [waveRows, regionRows, regionCerts, thr, onTarget] = await Promise.all([
+  const [waveRows, regionRows, regionCerts, thr, onTarget, verifiedInTenant] = await Promise.all([
     db.$queryRaw<{ wave: number; state: string; n: bigint; attention: bigint; cutover: bigint }[]>`
       SELECT ci.wave, ci.state::text AS state, count(*) AS n, count(*) FILTER (WHERE r.state = 'NEEDS_ATTENTION' AND ci.state = 'RUNNING') AS attention, count(*) FILTER (WHERE r.state = 'WAITING' AND r.step = 'await_cutover' AND ci.state = 'RUNNING') AS cutover
       FROM "CampaignItem" ci LEFT JOIN "Rotation" r ON r.id = ci."rotationId"
@@ -118,6 +125,10 @@ export async function getCampaignProgress(
     // Skips that count as success: verified on the target by the final read (lib/campaigns/verify-campaign.ts).
     db.campaignItem.count({
       where: { campaignId, state: 'SKIPPED', message: { startsWith: VERIFIED_ON_TARGET } },
+    }),
+    // Succeeded items the verification read confirmed in the tenant (read while the campaign runs, ADR 043).
+    db.campaignItem.count({
+      where: { campaignId, state: 'SUCCEEDED', message: { startsWith: VERIFIED_SUCCESS } },
     }),
   ]);
   const norm = <T extends { state: string; n: bigint; attention: bigint; cutover: bigint }>(r: T) => ({
@@ -177,6 +188,7 @@ export async function getCampaignProgress(
     },
     totals,
     outcome: deriveCampaignOutcome(c.state, { ...totals, skippedOnTarget: onTarget }),
+    verifiedInTenant,
     byWave,
     byRegion,
     throughput: { last5m, last15m, perMinute: est.perMinute },

@@ -275,7 +275,17 @@ export default async function CampaignPage({ params, searchParams }: Props) {
           {progress.outcome.summary}
         </p>
         <div className="grid grid-cols-2 gap-4 lg:grid-cols-5">
-          <Stat label="Succeeded" value={formatNumber(t.SUCCEEDED)} tone={t.SUCCEEDED ? 'success' : 'default'} />
+          <Stat
+            label="Succeeded"
+            value={formatNumber(t.SUCCEEDED)}
+            tone={t.SUCCEEDED ? 'success' : 'default'}
+            // Read in the tenant after the rotation, while the campaign runs and before it says done.
+            detail={
+              t.SUCCEEDED
+                ? `${formatNumber(progress.verifiedInTenant)} of ${formatNumber(t.SUCCEEDED)} verified in the tenant`
+                : undefined
+            }
+          />
           <Stat
             label="Failed"
             value={formatNumber(t.FAILED)}
