@@ -109,8 +109,8 @@ export const EnvSchema = z.object({
   REKEY_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
   /**
    * V8's heap limit of a job worker process, in MB (`--max-old-space-size`, ADR 044); 0: V8's own
-   * (a quarter of the machine's memory, up to 4 GB), which lets a busy worker's heap grow to that.
-   * The same default is in bin/rekey.mjs (`rekey worker`).
+   * (a quarter of the machine's memory, up to 4 GB), under which a busy worker's heap grows to several
+   * times what it keeps. The same default is in bin/rekey.mjs (`rekey worker`).
    */
   REKEY_WORKER_HEAP_MB: z.coerce
     .number()
