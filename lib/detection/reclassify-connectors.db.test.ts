@@ -105,7 +105,13 @@ describe('reclassifyConnectors at fleet scale', () => {
         ev(neighbour.id, neighbour.tenantId, '198.51.100.20', 'vendor'),
       ],
     });
+    // An older sign-in from the same address: the reason names the latest one, to the millisecond.
+    await db.signInEvidence.create({
+      data: { ...ev(victim.id, victim.tenantId, '203.0.113.66', 'unknown'), at: new Date('2026-11-28T07:59:59.123Z') },
+    });
     const r = await reclassifyConnectors(db, { tenantIds: [victim.tenantId, neighbour.tenantId] }, { now });
     expect(r.transitions.map((t) => [t.connectorId, t.from, t.to])).toEqual([[victim.id, 'compromised', 'targeted']]);
+    const reasons = JSON.stringify((await db.connector.findUniqueOrThrow({ where: { id: victim.id } })).statusReasons);
+    expect(reasons).toContain("outside the vendor's known ranges (203.0.113.66), last at 2026-11-29T08:00:00.000Z");
   });
 });

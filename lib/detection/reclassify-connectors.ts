@@ -3,8 +3,9 @@
  * `classifyConnector`. Everything that changes an input (an advisory, a drift scan, sign-in
  * evidence, a rotation, the daily job) calls it for the connectors concerned.
  *
- * Set-based: connectors are read in keyset-ordered batches (1,000 by default); per batch one query
- * each for certificates and sign-in evidence; advisories, policy and vendor ranges once per run.
+ * Set-based: connectors are read in keyset-ordered batches (1,000 by default), each batch in one
+ * query with its current certificates and sign-in evidence; advisories, policy and vendor ranges
+ * once per run.
  * Only connectors whose status or reasons changed are written, with one UPDATE … FROM (VALUES …)
  * per batch, and one `connector.reclassify` audit event per batch that changed something (counts
  * plus each connector's transition) in the same transaction as the writes.
@@ -70,7 +71,6 @@ export interface ReclassifyResult {
 interface Ctx {
   settings: DetectionSettings;
   advisories: LoadedAdvisories;
-  certs: Map<string, ConnectorCertificate>;
   opts: Required<Pick<ReclassifyOptions, 'now' | 'batchSize'>> & { actor: Actor; reason: string; runId: string };
 }
 
@@ -98,31 +98,15 @@ interface Row {
   observedCredentials: unknown;
   observedAt: Date | null;
   expectedThumbprints: string[];
-}
-
-async function loadCertificates(tx: Db | Tx, ctx: Ctx, ids: string[]) {
-  const missing = [...new Set(ids)].filter((id) => !ctx.certs.has(id));
-  if (missing.length === 0) return;
-  const rows = await tx.$queryRaw<(ConnectorCertificate & { id: string })[]>`
-    SELECT "id"::text, "sha1Thumbprint", "sha256Thumbprint", "issuer", "serialNumber", "notBefore", "notAfter"
-    FROM "Certificate" WHERE "id" = ANY(${missing}::uuid[])`;
-  for (const r of rows) ctx.certs.set(r.id, r);
-}
-
-/** Sign-in evidence per connector, one row per (credential, address) with the latest time. */
-async function loadEvidence(tx: Db | Tx, connectorIds: string[]): Promise<Map<string, SignInEvidence[]>> {
-  const rows = await tx.$queryRaw<{ connectorId: string; thumb: string; ip: string; at: Date }[]>`
-    SELECT "connectorId", upper("credentialThumbprint") AS thumb, "ipAddress" AS ip, max(at) AS at
-    FROM "SignInEvidence"
-    WHERE "connectorId" = ANY(${connectorIds}::uuid[]) AND "credentialThumbprint" IS NOT NULL
-    GROUP BY "connectorId", upper("credentialThumbprint"), "ipAddress"`;
-  const out = new Map<string, SignInEvidence[]>();
-  for (const r of rows) {
-    let list = out.get(r.connectorId);
-    if (!list) out.set(r.connectorId, (list = []));
-    list.push({ sha1Thumbprint: r.thumb, ipAddress: r.ip, at: r.at });
-  }
-  return out;
+  /** The current certificate, joined (null columns when there is none). */
+  certSha1: string | null;
+  certSha256: string | null;
+  certIssuer: string | null;
+  certSerial: string | null;
+  certNotBefore: Date | null;
+  certNotAfter: Date | null;
+  /** Sign-in evidence: one entry per (credential, address) with the latest time (ms), or null. */
+  evidence: { thumb: string; ip: string; at: number }[] | null;
 }
 
 function sameReasons(a: unknown, b: StatusReason[]): boolean {
@@ -130,20 +114,25 @@ function sameReasons(a: unknown, b: StatusReason[]): boolean {
 }
 
 async function runBatch(tx: Db | Tx, ctx: Ctx, rows: Row[]) {
-  await loadCertificates(
-    tx,
-    ctx,
-    rows.flatMap((r) => (r.currentCertificateId ? [r.currentCertificateId] : [])),
-  );
-  const evidence = await loadEvidence(
-    tx,
-    rows.map((r) => r.id),
-  );
+  // The batch's certificates and sign-in evidence came with its rows (nextBatch).
+  const certificateOf = (r: Row): ConnectorCertificate | null =>
+    r.currentCertificateId && r.certSha1 !== null
+      ? {
+          sha1Thumbprint: r.certSha1,
+          sha256Thumbprint: r.certSha256!,
+          issuer: r.certIssuer!,
+          serialNumber: r.certSerial!,
+          notBefore: r.certNotBefore!,
+          notAfter: r.certNotAfter!,
+        }
+      : null;
+  const evidenceOf = (r: Row): SignInEvidence[] =>
+    (r.evidence ?? []).map((e) => ({ sha1Thumbprint: e.thumb, ipAddress: e.ip, at: new Date(e.at) }));
   const updates: { id: string; status: ConnectorStatusValue; reasons: StatusReason[]; statusChanged: boolean }[] = [];
   const transitions: StatusTransition[] = [];
   const statuses: ConnectorStatusValue[] = [];
   for (const r of rows) {
-    const certificate = r.currentCertificateId ? (ctx.certs.get(r.currentCertificateId) ?? null) : null;
+    const certificate = certificateOf(r);
     const observed = r.observedAt ? readObservedCredentials(r.observedCredentials) : null;
     const result = classifyConnector(
       {
@@ -159,7 +148,7 @@ async function runBatch(tx: Db | Tx, ctx: Ctx, rows: Row[]) {
             }))
           : null,
         knownThumbprints: r.expectedThumbprints,
-        signIns: evidence.get(r.id) ?? [],
+        signIns: evidenceOf(r),
         vendorAddresses: ctx.settings.vendorCidrs,
       },
       ctx.settings.policy,
@@ -225,7 +214,6 @@ async function prepare(db: Db | Tx, opts: ReclassifyOptions): Promise<Ctx> {
   return {
     settings,
     advisories,
-    certs: new Map(),
     opts: {
       now: opts.now,
       batchSize: opts.batchSize ?? 1_000,
@@ -237,9 +225,22 @@ async function prepare(db: Db | Tx, opts: ReclassifyOptions): Promise<Ctx> {
 }
 
 async function nextBatch(db: Db | Tx, scope: ReclassifyScope, after: string | null, size: number): Promise<Row[]> {
+  // One statement per batch: the connectors, their current certificates and their sign-in evidence
+  // (one entry per credential and address, the latest time; `at` in ms, stored as UTC).
   return db.$queryRaw<Row[]>`
-    SELECT c.id, c."tenantId", c."currentCertificateId", c.status::text AS status, c."statusReasons", c."observedCredentials", c."observedAt", c."expectedThumbprints"
+    SELECT c.id, c."tenantId", c."currentCertificateId", c.status::text AS status, c."statusReasons", c."observedCredentials", c."observedAt", c."expectedThumbprints",
+           cc."sha1Thumbprint" AS "certSha1", cc."sha256Thumbprint" AS "certSha256", cc."issuer" AS "certIssuer",
+           cc."serialNumber" AS "certSerial", cc."notBefore" AS "certNotBefore", cc."notAfter" AS "certNotAfter",
+           ev.evidence
     FROM "Connector" c
+    LEFT JOIN "Certificate" cc ON cc.id = c."currentCertificateId"
+    LEFT JOIN LATERAL (
+      SELECT jsonb_agg(jsonb_build_object('thumb', x.thumb, 'ip', x.ip, 'at', x.at)) AS evidence
+      FROM (SELECT upper(s."credentialThumbprint") AS thumb, s."ipAddress" AS ip, (extract(epoch FROM max(s.at)) * 1000)::float8 AS at
+            FROM "SignInEvidence" s
+            WHERE s."connectorId" = c.id AND s."credentialThumbprint" IS NOT NULL
+            GROUP BY upper(s."credentialThumbprint"), s."ipAddress") x
+    ) ev ON TRUE
     WHERE ${scopeSql(scope)} ${after ? Prisma.sql`AND c.id > ${after}::uuid` : Prisma.empty}
     ORDER BY c.id
     LIMIT ${size}`;
