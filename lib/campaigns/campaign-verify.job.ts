@@ -10,9 +10,9 @@
  * reads what is left and finishes the campaign.
  */
 import { z } from 'zod';
-import { db } from '@/lib/db';
+import { db, type Prisma } from '@/lib/db';
 import { enqueue } from '@/lib/jobs/enqueue';
-import { defineJob, type JobQueue } from '@/lib/jobs/job-definition';
+import { defineJob } from '@/lib/jobs/job-definition';
 import { notifyJobQueued } from '@/lib/jobs/job-notify';
 import { tryWithCampaignVerifyLock } from '@/lib/campaigns/campaign-dispatch-lock';
 import { CAMPAIGN_TICK_QUEUE, enqueueCampaignTick } from '@/lib/campaigns/campaign-tick-queue';
@@ -73,11 +73,9 @@ export const campaignVerifyJob = defineJob<z.infer<typeof CampaignVerifyData>>({
   },
 });
 
-const verifyQueue: JobQueue<z.infer<typeof CampaignVerifyData>> = campaignVerifyJob;
-
 /** Queue the read inside `tx` (dropped when one already waits). */
-export async function enqueueCampaignVerify(tx: Parameters<typeof enqueue>[0], campaignId: string): Promise<void> {
-  await enqueue(tx, verifyQueue, { campaignId }, { singletonKey: campaignId });
+export async function enqueueCampaignVerify(tx: Prisma.TransactionClient, campaignId: string): Promise<void> {
+  await enqueue(tx, campaignVerifyJob, { campaignId }, { singletonKey: campaignId });
 }
 
 async function queueCampaignVerify(campaignId: string): Promise<void> {

@@ -162,6 +162,8 @@ export async function verifyCampaignOnTargets(
       }
     }
   });
+  // Skips whose read found a problem keep their state and message: nothing to write for them.
+  if (verdicts.length === 0) return out;
   await db.$executeRaw`
     UPDATE "CampaignItem" ci SET state = v.state::"CampaignItemState", message = v.message, "updatedAt" = ${opts.now}
     FROM unnest(${verdicts.map((v) => v.id)}::uuid[], ${verdicts.map((v) => v.from)}::text[],

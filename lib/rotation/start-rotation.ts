@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { appendAuditEvent } from '@/lib/audit/append-audit-event';
+import { appendAuditEvent, type AuditInput } from '@/lib/audit/append-audit-event';
 import { requireTenantAccess } from '@/lib/auth/tenant-access';
 import { certificateFactsOfDer } from '@/lib/certs/certificate-facts';
 import { requireValidCertificate } from '@/lib/certs/validate-for-entra';
@@ -67,6 +67,80 @@ export interface StartRotationOptions {
   notify?: boolean;
 }
 
+/** A connector as a start reads it: its current certificate's SHA-1 joined. */
+export interface StartConnector {
+  id: string;
+  tenantId: string;
+  displayName: string;
+  status: ConnectorStatus;
+  currentCertificateId: string | null;
+  currentSha1: string | null;
+}
+
+/** The connectors a start needs (one statement however many: startRotationsTogether reads a group). */
+export function loadStartConnectors(db: Prisma.TransactionClient, ids: string[]): Promise<StartConnector[]> {
+  return queryRows<StartConnector>(
+    db,
+    Prisma.sql`
+    SELECT c.id::text, c."tenantId"::text, c."displayName", c."status"::text, c."currentCertificateId"::text,
+           cc."sha1Thumbprint" AS "currentSha1"
+    FROM "Connector" c LEFT JOIN "Certificate" cc ON cc."id" = c."currentCertificateId"
+    WHERE c."id" = ANY(${ids}::uuid[])`,
+  );
+}
+
+/**
+ * The hours a rotation waits for the vendor's cutover (ADR 022), or null: a campaign's rotations
+ * wait only when the connector is routine — an emergency never keeps a compromised key.
+ */
+export function cutoverHoursFor(wait: number | null, campaignId: string | undefined, status: ConnectorStatus) {
+  return wait !== null && (!campaignId || isRoutineStatus(status)) ? wait : null;
+}
+
+/** A new rotation's facts. */
+export function startFacts(
+  mode: 'rotate' | 'reestablish',
+  recreate: boolean,
+  newSha1: string,
+  connector: Pick<StartConnector, 'currentSha1'>,
+  cutoverHours: number | null,
+): RotationFacts {
+  return {
+    plan: planFor(mode, recreate),
+    recreateRequested: recreate,
+    newSha1: newSha1.toUpperCase(),
+    oldSha1: connector.currentSha1?.toUpperCase() ?? null,
+    ...(cutoverHours !== null ? { cutover: { hours: cutoverHours } } : {}),
+  };
+}
+
+/** The `rotation.started` audit event of a new rotation. */
+export function rotationStartedEvent(
+  rotationId: string,
+  connector: Pick<StartConnector, 'id' | 'tenantId' | 'displayName'>,
+  mode: 'rotate' | 'reestablish',
+  facts: RotationFacts,
+  campaignId: string | null,
+  cutoverHours: number | null,
+): AuditInput {
+  return {
+    action: 'rotation.started',
+    targetType: 'rotation',
+    targetId: rotationId,
+    tenantId: connector.tenantId,
+    after: {
+      connectorId: connector.id,
+      connector: connector.displayName,
+      mode,
+      plan: facts.plan,
+      from: facts.oldSha1,
+      to: facts.newSha1,
+      campaignId,
+      cutoverWaitHours: cutoverHours,
+    },
+  };
+}
+
 export async function startRotation(ctx: UseCaseContext, input: StartRotationInput, opts: StartRotationOptions = {}) {
   const parsed = StartRotationSchema.safeParse(input);
   if (!parsed.success)
@@ -76,20 +150,7 @@ export async function startRotation(ctx: UseCaseContext, input: StartRotationInp
     throw new RekeyError('BAD_INPUT', 'Recreating the connection is a kind of re-establish: use mode "reestablish".');
 
   // load
-  const [connector] = await queryRows<{
-    tenantId: string;
-    displayName: string;
-    status: ConnectorStatus;
-    currentCertificateId: string | null;
-    currentSha1: string | null;
-  }>(
-    ctx.db,
-    Prisma.sql`
-    SELECT c."tenantId"::text, c."displayName", c."status"::text, c."currentCertificateId"::text,
-           cc."sha1Thumbprint" AS "currentSha1"
-    FROM "Connector" c LEFT JOIN "Certificate" cc ON cc."id" = c."currentCertificateId"
-    WHERE c."id" = ${connectorId}::uuid`,
-  );
+  const [connector] = await loadStartConnectors(ctx.db, [connectorId]);
   if (!connector) throw new RekeyError('NOT_FOUND', `Connector ${connectorId} not found.`);
   // authorize
   if (ctx.principal) await requireTenantAccess(ctx.principal, connector.tenantId, 'operator', ctx.db);
@@ -118,14 +179,8 @@ export async function startRotation(ctx: UseCaseContext, input: StartRotationInp
       'BAD_INPUT',
       'Waiting for the vendor’s cutover applies to Rotate key only: re-establishing removes the old credential first.',
     );
-  const cutoverHours = wait !== null && (!campaignId || isRoutineStatus(connector.status)) ? wait : null;
-  const facts: RotationFacts = {
-    plan: planFor(mode, recreate),
-    recreateRequested: recreate,
-    newSha1: cert.sha1Thumbprint.toUpperCase(),
-    oldSha1: connector.currentSha1?.toUpperCase() ?? null,
-    ...(cutoverHours !== null ? { cutover: { hours: cutoverHours } } : {}),
-  };
+  const cutoverHours = cutoverHoursFor(wait, campaignId, connector.status);
+  const facts = startFacts(mode, recreate, cert.sha1Thumbprint, connector, cutoverHours);
   try {
     // Raw statements only, in a transaction on the pool directly (lib/db.ts directTransaction): a
     // campaign starts one rotation per connector.
@@ -167,22 +222,7 @@ export async function startRotation(ctx: UseCaseContext, input: StartRotationInp
       await appendAuditEvent(
         tx,
         ctx.actor,
-        {
-          action: 'rotation.started',
-          targetType: 'rotation',
-          targetId: created.id,
-          tenantId: connector.tenantId,
-          after: {
-            connectorId,
-            connector: connector.displayName,
-            mode,
-            plan: facts.plan,
-            from: facts.oldSha1,
-            to: facts.newSha1,
-            campaignId: campaignId ?? null,
-            cutoverWaitHours: cutoverHours,
-          },
-        },
+        rotationStartedEvent(created.id, connector, mode, facts, campaignId ?? null, cutoverHours),
         ctx.now,
       );
       await enqueueAdvance(tx, created.id);

@@ -15,31 +15,28 @@
  * written. Any other error is thrown (nothing was written either).
  */
 import { randomUUID } from 'node:crypto';
-import type { ConnectorStatus } from '@/generated/prisma/client';
-import { appendAuditEvents, type AuditInput } from '@/lib/audit/append-audit-event';
+import { appendAuditEvents } from '@/lib/audit/append-audit-event';
 import { certificateFactsOfDer } from '@/lib/certs/certificate-facts';
 import { requireValidCertificate } from '@/lib/certs/validate-for-entra';
-import { directTransaction, isUniqueViolation, Prisma, queryRows, utcTimestamp } from '@/lib/db';
+import { directTransaction, isUniqueViolation, type Prisma, utcTimestamp } from '@/lib/db';
 import { enqueueAdvanceMany } from '@/lib/rotation/rotation-advance-queue';
 import { getCertificateByIdOrThumbprint } from '@/lib/rotation/find-certificate';
-import { isRoutineStatus, planFor } from '@/lib/rotation/machine';
 import type { RotationFacts } from '@/lib/rotation/rotation-facts';
-import { StartRotationSchema, type StartRotationInput } from '@/lib/rotation/start-rotation';
+import {
+  cutoverHoursFor,
+  loadStartConnectors,
+  rotationStartedEvent,
+  startFacts,
+  StartRotationSchema,
+  type StartConnector,
+  type StartRotationInput,
+} from '@/lib/rotation/start-rotation';
 import type { UseCaseContext } from '@/lib/use-case';
-
-interface ConnectorRow {
-  id: string;
-  tenantId: string;
-  displayName: string;
-  status: string;
-  currentCertificateId: string | null;
-  currentSha1: string | null;
-}
 
 interface Planned {
   index: number;
   id: string;
-  connector: ConnectorRow;
+  connector: StartConnector;
   certificateId: string;
   mode: 'rotate' | 'reestablish';
   campaignId: string | null;
@@ -64,18 +61,7 @@ export async function startRotationsTogether(
   const parsed = inputs.map((i) => StartRotationSchema.safeParse(i));
   const ids = [...new Set(parsed.flatMap((p) => (p.success ? [p.data.connectorId] : [])))];
   if (ids.length === 0) return out;
-  const connectors = new Map(
-    (
-      await queryRows<ConnectorRow>(
-        ctx.db,
-        Prisma.sql`
-        SELECT c.id::text, c."tenantId"::text, c."displayName", c."status"::text, c."currentCertificateId"::text,
-               cc."sha1Thumbprint" AS "currentSha1"
-        FROM "Connector" c LEFT JOIN "Certificate" cc ON cc."id" = c."currentCertificateId"
-        WHERE c."id" = ANY(${ids}::uuid[])`,
-      )
-    ).map((c) => [c.id, c]),
-  );
+  const connectors = new Map((await loadStartConnectors(ctx.db, ids)).map((c) => [c.id, c]));
   const certificates = new Map<string, Awaited<ReturnType<typeof getCertificateByIdOrThumbprint>> | null>();
   const planned: Planned[] = [];
   const seen = new Set<string>();
@@ -99,8 +85,7 @@ export async function startRotationsTogether(
       continue;
     }
     seen.add(d.connectorId);
-    const cutoverHours =
-      wait !== null && (!d.campaignId || isRoutineStatus(connector.status as ConnectorStatus)) ? wait : null;
+    const cutoverHours = cutoverHoursFor(wait, d.campaignId, connector.status);
     planned.push({
       index,
       id: randomUUID(),
@@ -109,13 +94,7 @@ export async function startRotationsTogether(
       mode: d.mode,
       campaignId: d.campaignId ?? null,
       cutoverHours,
-      facts: {
-        plan: planFor(d.mode, false),
-        recreateRequested: false,
-        newSha1: cert.sha1Thumbprint.toUpperCase(),
-        oldSha1: connector.currentSha1?.toUpperCase() ?? null,
-        ...(cutoverHours !== null ? { cutover: { hours: cutoverHours } } : {}),
-      },
+      facts: startFacts(d.mode, false, cert.sha1Thumbprint, connector, cutoverHours),
     });
   }
   if (planned.length < 2) return out;
@@ -142,22 +121,7 @@ export async function startRotationsTogether(
       await appendAuditEvents(
         tx,
         ctx.actor,
-        planned.map((p): AuditInput => ({
-          action: 'rotation.started',
-          targetType: 'rotation',
-          targetId: p.id,
-          tenantId: p.connector.tenantId,
-          after: {
-            connectorId: p.connector.id,
-            connector: p.connector.displayName,
-            mode: p.mode,
-            plan: p.facts.plan,
-            from: p.facts.oldSha1,
-            to: p.facts.newSha1,
-            campaignId: p.campaignId,
-            cutoverWaitHours: p.cutoverHours,
-          },
-        })),
+        planned.map((p) => rotationStartedEvent(p.id, p.connector, p.mode, p.facts, p.campaignId, p.cutoverHours)),
         ctx.now,
       );
       await enqueueAdvanceMany(
