@@ -19,6 +19,8 @@ import {
   benchWebEnv,
   freePort,
   isMain,
+  readStatementStats,
+  resetStatementStats,
   stopProcess,
   runConcurrent,
   startBenchDatabase,
@@ -41,6 +43,11 @@ export interface FleetScaleRow {
   ratioP50: number;
   /** The same, one request at a time (latency without queueing on the 2 cores). */
   sequential: { http: LatencyStats; sql: LatencyStats; ratioP95: number };
+  /**
+   * Top-level statements per request (pg_stat_statements over 20 requests one at a time), the page
+   * and its floor; null with REKEY_BENCH_STATEMENT_STATS=0.
+   */
+  statements: { http: number; sql: number } | null;
   bytes: number;
   withinTarget: boolean;
 }
@@ -84,7 +91,9 @@ export async function run(
   const concurrency = opts.concurrency ?? 8;
   const log = opts.log ?? ((s: string) => process.stderr.write(`${s}\n`));
 
-  const database = await startBenchDatabase('fleet');
+  // REKEY_BENCH_STATEMENT_STATS=0: PostgreSQL without pg_stat_statements (as in the campaign bench).
+  const statementStats = process.env.REKEY_BENCH_STATEMENT_STATS !== '0';
+  const database = await startBenchDatabase('fleet', { statementStats });
   const web: ChildProcess[] = [];
   try {
     const t0 = Date.now();
@@ -246,6 +255,27 @@ export async function run(
       }
       const sequential = { http: stats(http1), sql: stats(sql1), ratioP95: 0 };
       sequential.ratioP95 = Math.round((sequential.http.p95 / sequential.sql.p95) * 100) / 100;
+      // Round trips per request: every statement a page sends costs both processes a system call
+      // and PostgreSQL a parse and plan (the bench's own reads are not in the window).
+      let statements: FleetScaleRow['statements'] = null;
+      if (statementStats) {
+        const count = async (f: () => Promise<void>, what: string) => {
+          await resetStatementStats(database.url);
+          await runConcurrent(20, 1, f);
+          const st = await readStatementStats(database.url, { all: true });
+          // REKEY_BENCH_STATEMENTS=<file>: every statement of the window, with its calls.
+          if (process.env.REKEY_BENCH_STATEMENTS)
+            fs.appendFileSync(
+              process.env.REKEY_BENCH_STATEMENTS,
+              `## ${c.name}, ${what}, 20 requests\n${st.top.map((t) => `${t.calls}\t${t.nested ? 'nested ' : ''}${t.query}`).join('\n')}\n\n`,
+            );
+          // The window's own reset is counted; the reads of the statistics are not.
+          const own = st.top.filter((t) => !t.nested && /pg_stat_statements/.test(t.query));
+          const calls = st.calls - own.reduce((a, t) => a + t.calls, 0);
+          return Math.round((calls / 20) * 10) / 10;
+        };
+        statements = { http: await count(get, 'page'), sql: await count(() => c.sql(), 'floor') };
+      }
       const ratioP95 = Math.round((http.p95 / sql.p95) * 100) / 100;
       const ratioP50 = Math.round((http.p50 / sql.p50) * 100) / 100;
       rows.push({
@@ -256,11 +286,12 @@ export async function run(
         ratioP95,
         ratioP50,
         sequential,
+        statements,
         bytes,
         withinTarget: http.p95 <= TARGET_P95_MS && ratioP95 <= TARGET_RATIO,
       });
       log(
-        `fleet-scale: ${c.name}: HTTP p50 ${http.p50} / p95 ${http.p95} ms; SQL floor p50 ${sql.p50} / p95 ${sql.p95} ms; ratio p95 ${ratioP95}×; one at a time: HTTP p95 ${sequential.http.p95} ms, SQL p95 ${sequential.sql.p95} ms`,
+        `fleet-scale: ${c.name}: HTTP p50 ${http.p50} / p95 ${http.p95} ms; SQL floor p50 ${sql.p50} / p95 ${sql.p95} ms; ratio p95 ${ratioP95}×; one at a time: HTTP p95 ${sequential.http.p95} ms, SQL p95 ${sequential.sql.p95} ms${statements ? `; statements per request: page ${statements.http}, floor ${statements.sql}` : ''}`,
       );
     }
     await disconnectDb();
@@ -296,6 +327,15 @@ export function format(r: FleetScaleResult): string {
       (x) =>
         `  ${x.name.padEnd(46)} ${`${x.sequential.http.p50}`.padStart(9)} ${`${x.sequential.http.p95}`.padStart(9)} ${`${x.sequential.sql.p50}`.padStart(8)} ${`${x.sequential.sql.p95}`.padStart(8)} ${`${x.sequential.ratioP95}×`.padStart(9)}`,
     ),
+    ...(r.rows.some((x) => x.statements)
+      ? [
+          `  statements per request (top level, pg_stat_statements), page / floor:`,
+          ...r.rows.map(
+            (x) =>
+              `  ${x.name.padEnd(46)} ${`${x.statements?.http ?? '–'}`.padStart(9)} ${`${x.statements?.sql ?? '–'}`.padStart(9)}`,
+          ),
+        ]
+      : []),
     `  targets: HTTP p95 ≤ ${r.targetP95Ms} ms and ≤ ${r.targetRatio}× the SQL floor's p95 (ms), measured at ${r.concurrency} concurrent`,
   ];
   return lines.join('\n');

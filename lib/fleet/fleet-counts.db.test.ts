@@ -242,11 +242,14 @@ describe('the overview read from the fleet counts', () => {
     expect(fromCounts.regions).toEqual(regions.map((r) => r.region));
     expect(fromCounts.groups).toEqual(groups.map((g) => g.group));
     expect(fromCounts.connectorTypes.map((t) => t.name)).toEqual(['Archive', 'Monitor']);
+    const types = await db.connectorType.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' } });
+    expect(fromCounts.connectorTypes).toEqual(types);
   });
 
   it('shows a scoped user only their tenants', async () => {
     const scoped = await listFilterOptions(db, { group: { in: ['B'] } });
     expect(scoped.groups).toEqual(['B']);
+    expect(scoped.connectorTypes).toEqual((await listFilterOptions(db, {})).connectorTypes);
     const o = await getFleetOverview(db, { all: false, tenantIds: [], groups: ['B'] }, {}, now);
     const inB = await db.connector.count({ where: { tenant: { group: 'B' } } });
     expect(o.connectors).toBe(inB);

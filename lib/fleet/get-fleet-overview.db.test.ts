@@ -64,6 +64,31 @@ describe('the fleet overview', () => {
     expect(o.needsAttention).toMatchObject([
       { connectorId: ids.t2ConnectorCompromised, tenantName: 'Bravo', errorMessage: 'Throttled too often' },
     ]);
+    // The time the rotation has needed attention since, to the millisecond (read as epoch ms).
+    const stuck = await db.rotation.findFirstOrThrow({ where: { state: 'NEEDS_ATTENTION' } });
+    expect(o.needsAttention[0]!.since).toEqual(stuck.createdAt);
+    expect(o.needsAttention[0]!.id).toBe(stuck.id);
+  });
+
+  it('counts the tenants Rekey cannot read or has not re-checked, and the exposed connectors last known in them', async () => {
+    // Never scanned: all three are "not scanned recently", with all three exposed connectors.
+    const before = await getFleetOverview(db, { all: true }, {}, now);
+    expect(before.access).toEqual({ noAccess: 0, notScannedRecently: 3, exposedUnreadable: 3, maxScanAgeHours: 24 });
+    // Scanned an hour ago, then Bravo's scan refused: Bravo is "no access" with its two exposed connectors.
+    const tenants = [ids.t1, ids.t2, ids.t3];
+    await db.tenant.updateMany({
+      where: { id: { in: tenants } },
+      data: { lastScanAt: new Date(now.getTime() - 3_600_000) },
+    });
+    await db.tenant.update({ where: { id: ids.t2 }, data: { lastScanError: 'Forbidden' } });
+    try {
+      const after = await getFleetOverview(db, { all: true }, {}, now);
+      expect(after.access).toEqual({ noAccess: 1, notScannedRecently: 0, exposedUnreadable: 2, maxScanAgeHours: 24 });
+      const scoped = await getFleetOverview(db, { all: false, tenantIds: [ids.t1], groups: [] }, {}, now);
+      expect(scoped.access).toMatchObject({ noAccess: 0, notScannedRecently: 0, exposedUnreadable: 0 });
+    } finally {
+      await db.tenant.updateMany({ where: { id: { in: tenants } }, data: { lastScanAt: null, lastScanError: null } });
+    }
   });
 
   it('breaks totals down by region and connector type', async () => {

@@ -11,7 +11,12 @@ import { Prisma, queryRows, type Db } from '@/lib/db';
 import type { FleetFilters } from '@/lib/fleet/fleet-filters';
 import { connectorSql, fleetCountSql, tenantSql, type FleetScope } from '@/lib/fleet/fleet-scope';
 import { countFor, EXPOSED_SQL, isExposedStatus } from '@/lib/fleet/fleet-figures';
-import { countTenantAccess, loadMaxScanAgeHours, type TenantAccessCounts } from '@/lib/fleet/tenant-access';
+import {
+  loadMaxScanAgeHours,
+  tenantAccessCounts,
+  tenantAccessCountsSql,
+  type TenantAccessCounts,
+} from '@/lib/fleet/tenant-access';
 import { ACTIVE_ROTATION_STATES, CONNECTOR_STATUS_VALUES, type ConnectorStatusValue } from '@/lib/fleet/statuses';
 import { callerFleetScope } from '@/lib/fleet/caller-scope';
 import type { UseCaseContext } from '@/lib/use-case';
@@ -44,6 +49,46 @@ export interface FleetOverview {
 
 const n = (v: bigint | number | null | undefined) => Number(v ?? 0);
 
+/**
+ * `query`'s rows as one JSON array (`[]` when none), ordered by `order` (columns of `query`): the
+ * overview reads all its figures in one statement, since each statement costs the web server and
+ * PostgreSQL a round trip (a system call each way, dear on small VMs) and PostgreSQL a parse and plan.
+ */
+function jsonRows(query: Prisma.Sql, order: string): Prisma.Sql {
+  return Prisma.sql`(SELECT coalesce(json_agg(x ORDER BY ${Prisma.raw(order)}), '[]'::json) FROM (${query}) x)`;
+}
+
+/** The figures both paths read the same way, as columns of the overview's one statement. */
+function sharedFigures(cWhere: Prisma.Sql, tWhere: Prisma.Sql, since: Date, now: Date, maxScanAgeHours: number) {
+  const rotations = Prisma.sql`"Rotation" r JOIN "Connector" c ON c.id = r."connectorId" JOIN "Tenant" t ON t.id = c."tenantId"`;
+  return Prisma.sql`
+    ${jsonRows(
+      Prisma.sql`SELECT r.state, count(*)::int AS n FROM ${rotations}
+        WHERE r.state IN ('PENDING', 'RUNNING', 'WAITING', 'NEEDS_ATTENTION') AND ${cWhere} GROUP BY r.state`,
+      'x.state',
+    )} AS "inFlight",
+    ${jsonRows(
+      Prisma.sql`SELECT r.id, r."connectorId", c."displayName" AS "connectorName", t."displayName" AS "tenantName",
+          r."errorMessage", (extract(epoch FROM r."createdAt") * 1000)::float8 AS "sinceMs"
+        FROM ${rotations} WHERE r.state = 'NEEDS_ATTENTION' AND ${cWhere} ORDER BY r."createdAt", r.id LIMIT 8`,
+      'x."sinceMs", x.id',
+    )} AS attention,
+    ${jsonRows(
+      Prisma.sql`SELECT to_char(r."finishedAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*)::int AS n FROM ${rotations}
+        WHERE r.state = 'SUCCEEDED' AND r."finishedAt" >= ${since} AND r."startStatus" IN ${EXPOSED_SQL} AND ${cWhere}
+        GROUP BY 1`,
+      'x.day',
+    )} AS remediation,
+    (SELECT row_to_json(a) FROM (${tenantAccessCountsSql(tWhere, now, maxScanAgeHours)}) a) AS access`;
+}
+
+interface SharedRow {
+  inFlight: { state: ActiveState; n: number }[];
+  attention: (Omit<FleetOverview['needsAttention'][number], 'since'> & { sinceMs: number })[];
+  remediation: { day: string; n: number }[];
+  access: { noAccess: number; notScanned: number; exposed: number } | null;
+}
+
 export async function getFleetOverview(
   db: Db,
   scope: FleetScope,
@@ -63,98 +108,72 @@ export async function getFleetOverview(
     : Prisma.sql`s.targeted`;
 
   const maxScanAgeHours = await loadMaxScanAgeHours(db);
-  const [countRows, tenantRows, targetedRows, rotations, access] = await Promise.all([
-    queryRows<{ region: string; typeId: string; typeName: string; status: ConnectorStatusValue; n: number }>(
-      db,
-      Prisma.sql`
-      SELECT f.region, f."connectorTypeId" AS "typeId", ct.name AS "typeName", f.status, sum(f.connectors)::int AS n
-      FROM "FleetConnectorCount" f JOIN "ConnectorType" ct ON ct.id = f."connectorTypeId"
-      WHERE ${counts} GROUP BY f.region, f."connectorTypeId", ct.name, f.status HAVING sum(f.connectors) <> 0
-      ORDER BY ct.name, f."connectorTypeId"`,
-    ),
-    queryRows<{ region: string; n: number }>(
-      db,
-      Prisma.sql`
-      SELECT f.region, sum(f.tenants)::int AS n FROM "FleetTenantCount" f WHERE ${tenantCounts}
-      GROUP BY f.region HAVING sum(f.tenants) <> 0 ORDER BY f.region`,
-    ),
-    queryRows<{ id: string; displayName: string; connectors: number; total: bigint }>(
-      db,
-      Prisma.sql`
-      SELECT t.id, t."displayName", ${targeted} AS connectors, count(*) OVER () AS total
-      FROM "TenantConnectorSummary" s JOIN "Tenant" t ON t.id = s."tenantId"
-      WHERE s.targeted > 0 ${filters.connectorTypeId ? Prisma.sql`AND ${targeted} > 0` : Prisma.empty} AND ${tWhere}
-      ORDER BY t."displayName", t.id LIMIT 10`,
-    ),
-    rotationFigures(db, cWhere, since),
-    countTenantAccess(db, tWhere, now, maxScanAgeHours),
-  ]);
+  const [row] = await queryRows<
+    SharedRow & {
+      counts: { region: string; typeId: string; typeName: string; status: ConnectorStatusValue; n: number }[];
+      tenants: { region: string; n: number }[];
+      targeted: { id: string; displayName: string; connectors: number; total: number }[];
+    }
+  >(
+    db,
+    Prisma.sql`SELECT
+    ${jsonRows(
+      Prisma.sql`SELECT f.region, f."connectorTypeId" AS "typeId", ct.name AS "typeName", f.status, sum(f.connectors)::int AS n
+        FROM "FleetConnectorCount" f JOIN "ConnectorType" ct ON ct.id = f."connectorTypeId"
+        WHERE ${counts} GROUP BY f.region, f."connectorTypeId", ct.name, f.status HAVING sum(f.connectors) <> 0`,
+      'x."typeName", x."typeId", x.region, x.status',
+    )} AS counts,
+    ${jsonRows(
+      Prisma.sql`SELECT f.region, sum(f.tenants)::int AS n FROM "FleetTenantCount" f WHERE ${tenantCounts}
+        GROUP BY f.region HAVING sum(f.tenants) <> 0`,
+      'x.region',
+    )} AS tenants,
+    ${jsonRows(
+      Prisma.sql`SELECT t.id, t."displayName", ${targeted} AS connectors, count(*) OVER () AS total
+        FROM "TenantConnectorSummary" s JOIN "Tenant" t ON t.id = s."tenantId"
+        WHERE s.targeted > 0 ${filters.connectorTypeId ? Prisma.sql`AND ${targeted} > 0` : Prisma.empty} AND ${tWhere}
+        ORDER BY t."displayName", t.id LIMIT 10`,
+      'x."displayName", x.id',
+    )} AS targeted,
+    ${sharedFigures(cWhere, tWhere, since, now, maxScanAgeHours)}`,
+  );
+  const r = row!;
 
   const byStatus = emptyByStatus();
   const regionTotals = new Map<string, { total: number; exposed: number }>();
   const types = new Map<string, { id: string; name: string; total: number; exposed: number }>();
-  for (const r of countRows) {
-    const isExposed = isExposedStatus(r.status);
-    byStatus[r.status] += r.n;
-    const reg = regionTotals.get(r.region) ?? { total: 0, exposed: 0 };
-    reg.total += r.n;
-    if (isExposed) reg.exposed += r.n;
-    regionTotals.set(r.region, reg);
-    const ty = types.get(r.typeId) ?? { id: r.typeId, name: r.typeName, total: 0, exposed: 0 };
-    ty.total += r.n;
-    if (isExposed) ty.exposed += r.n;
-    types.set(r.typeId, ty);
+  for (const c of r.counts) {
+    const isExposed = isExposedStatus(c.status);
+    byStatus[c.status] += c.n;
+    const reg = regionTotals.get(c.region) ?? { total: 0, exposed: 0 };
+    reg.total += c.n;
+    if (isExposed) reg.exposed += c.n;
+    regionTotals.set(c.region, reg);
+    const ty = types.get(c.typeId) ?? { id: c.typeId, name: c.typeName, total: 0, exposed: 0 };
+    ty.total += c.n;
+    if (isExposed) ty.exposed += c.n;
+    types.set(c.typeId, ty);
   }
   return assemble({
     now,
     days,
     byStatus,
-    rotations,
-    tenants: tenantRows.reduce((a, r) => a + r.n, 0),
-    targetedRows: targetedRows.map((r) => ({
-      id: r.id,
-      displayName: r.displayName,
-      connectors: n(r.connectors),
-      total: r.total,
+    shared: r,
+    tenants: r.tenants.reduce((a, t) => a + t.n, 0),
+    targetedRows: r.targeted.map((t) => ({
+      id: t.id,
+      displayName: t.displayName,
+      connectors: n(t.connectors),
+      total: t.total,
     })),
-    byRegion: tenantRows.map((r) => ({
-      region: r.region,
-      total: regionTotals.get(r.region)?.total ?? 0,
-      exposed: regionTotals.get(r.region)?.exposed ?? 0,
+    byRegion: r.tenants.map((t) => ({
+      region: t.region,
+      total: regionTotals.get(t.region)?.total ?? 0,
+      exposed: regionTotals.get(t.region)?.exposed ?? 0,
     })),
     byConnectorType: [...types.values()],
-    access: { ...access, maxScanAgeHours },
+    maxScanAgeHours,
   });
-}
-
-type RotationFigures = Awaited<ReturnType<typeof rotationFigures>>;
-
-/** Active rotations by state, the oldest that need attention, and remediations per day since `since`. */
-async function rotationFigures(db: Db, cWhere: Prisma.Sql, since: Date) {
-  const [rotationRows, attentionRows, remediationRows] = await Promise.all([
-    queryRows<{ state: ActiveState; n: bigint }>(
-      db,
-      Prisma.sql`
-      SELECT r.state, count(*) AS n FROM "Rotation" r JOIN "Connector" c ON c.id = r."connectorId" JOIN "Tenant" t ON t.id = c."tenantId"
-      WHERE r.state IN ('PENDING', 'RUNNING', 'WAITING', 'NEEDS_ATTENTION') AND ${cWhere} GROUP BY r.state`,
-    ),
-    queryRows<FleetOverview['needsAttention'][number]>(
-      db,
-      Prisma.sql`
-      SELECT r.id, r."connectorId", c."displayName" AS "connectorName", t."displayName" AS "tenantName", r."errorMessage", r."createdAt" AS since
-      FROM "Rotation" r JOIN "Connector" c ON c.id = r."connectorId" JOIN "Tenant" t ON t.id = c."tenantId"
-      WHERE r.state = 'NEEDS_ATTENTION' AND ${cWhere} ORDER BY r."createdAt" LIMIT 8`,
-    ),
-    queryRows<{ day: string; n: bigint }>(
-      db,
-      Prisma.sql`
-      SELECT to_char(r."finishedAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*) AS n
-      FROM "Rotation" r JOIN "Connector" c ON c.id = r."connectorId" JOIN "Tenant" t ON t.id = c."tenantId"
-      WHERE r.state = 'SUCCEEDED' AND r."finishedAt" >= ${since} AND r."startStatus" IN ${EXPOSED_SQL} AND ${cWhere}
-      GROUP BY 1`,
-    ),
-  ]);
-  return { rotationRows, attentionRows, remediationRows };
 }
 
 function emptyByStatus(): Record<ConnectorStatusValue, number> {
@@ -167,12 +186,12 @@ function assemble(x: {
   tenants: number;
   byStatus: Record<ConnectorStatusValue, number>;
   targetedRows: { id: string; displayName: string; connectors: number; total: bigint | number }[];
-  rotations: RotationFigures;
+  shared: SharedRow;
   byRegion: FleetOverview['byRegion'];
   byConnectorType: FleetOverview['byConnectorType'];
-  access: FleetOverview['access'];
+  maxScanAgeHours: number;
 }): FleetOverview {
-  const { now, days, byStatus, rotations } = x;
+  const { now, days, byStatus, shared } = x;
   const connectors = Object.values(byStatus).reduce((a, b) => a + b, 0);
   const exposedConnectors = countFor(byStatus, 'exposed');
 
@@ -180,9 +199,9 @@ function assemble(x: {
     ActiveState,
     number
   >;
-  for (const r of rotations.rotationRows) rotationsInFlight[r.state] = n(r.n);
+  for (const r of shared.inFlight) rotationsInFlight[r.state] = n(r.n);
 
-  const remediatedOn = new Map(rotations.remediationRows.map((r) => [r.day, n(r.n)]));
+  const remediatedOn = new Map(shared.remediation.map((r) => [r.day, n(r.n)]));
   const burnDown: FleetOverview['burnDown'] = [];
   let remediatedAfter = 0;
   for (let i = 0; i <= days; i++) {
@@ -200,11 +219,18 @@ function assemble(x: {
     targetedTenantCount: n(x.targetedRows[0]?.total),
     targetedTenants: x.targetedRows.map((r) => ({ id: r.id, displayName: r.displayName, connectors: r.connectors })),
     rotationsInFlight,
-    needsAttention: rotations.attentionRows,
+    needsAttention: shared.attention.map((r) => ({
+      id: r.id,
+      connectorId: r.connectorId,
+      connectorName: r.connectorName,
+      tenantName: r.tenantName,
+      errorMessage: r.errorMessage,
+      since: new Date(r.sinceMs),
+    })),
     burnDown,
     byRegion: x.byRegion,
     byConnectorType: x.byConnectorType,
-    access: x.access,
+    access: { ...tenantAccessCounts(shared.access), maxScanAgeHours: x.maxScanAgeHours },
   };
 }
 
@@ -222,56 +248,58 @@ export async function getFleetOverviewFromConnectors(
   const since = new Date(now.getTime() - days * 86_400_000);
 
   const maxScanAgeHours = await loadMaxScanAgeHours(db);
-  const [statusRows, tenantRows, targetedRows, rotations, regionRows, typeRows, access] = await Promise.all([
-    queryRows<{ status: ConnectorStatusValue; n: bigint }>(
-      db,
-      Prisma.sql`
-      SELECT c.status, count(*) AS n FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId" WHERE ${cWhere} GROUP BY c.status`,
-    ),
-    queryRows<{ n: bigint }>(db, Prisma.sql`SELECT count(*) AS n FROM "Tenant" t WHERE ${tWhere}`),
-    queryRows<{ id: string; displayName: string; connectors: bigint; total: bigint }>(
-      db,
-      Prisma.sql`
-      SELECT t.id, t."displayName", count(*) AS connectors, count(*) OVER () AS total
-      FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId"
-      WHERE ${cWhere} AND c.status = 'targeted'
-      GROUP BY t.id, t."displayName" ORDER BY t."displayName", t.id LIMIT 10`,
-    ),
-    rotationFigures(db, cWhere, since),
-    queryRows<{ region: string; total: bigint; exposed: bigint }>(
-      db,
-      Prisma.sql`
-      SELECT t.region, count(c.id) AS total, count(c.id) FILTER (WHERE ${exposed}) AS exposed
-      FROM "Tenant" t LEFT JOIN "Connector" c ON c."tenantId" = t.id ${filters.connectorTypeId ? Prisma.sql`AND c."connectorTypeId" = ${filters.connectorTypeId}::uuid` : Prisma.empty}
-      WHERE ${tWhere} GROUP BY t.region ORDER BY t.region`,
-    ),
-    queryRows<{ id: string; name: string; total: bigint; exposed: bigint }>(
-      db,
-      Prisma.sql`
-      SELECT ct.id, ct.name, count(c.id) AS total, count(c.id) FILTER (WHERE ${exposed}) AS exposed
-      FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId" JOIN "ConnectorType" ct ON ct.id = c."connectorTypeId"
-      WHERE ${cWhere} GROUP BY ct.id, ct.name ORDER BY ct.name, ct.id`,
-    ),
-    countTenantAccess(db, tWhere, now, maxScanAgeHours),
-  ]);
+  const [row] = await queryRows<
+    SharedRow & {
+      statuses: { status: ConnectorStatusValue; n: number }[];
+      tenants: number;
+      targeted: { id: string; displayName: string; connectors: number; total: number }[];
+      regions: { region: string; total: number; exposed: number }[];
+      types: { id: string; name: string; total: number; exposed: number }[];
+    }
+  >(
+    db,
+    Prisma.sql`SELECT
+    ${jsonRows(
+      Prisma.sql`SELECT c.status, count(*)::int AS n FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId"
+        WHERE ${cWhere} GROUP BY c.status`,
+      'x.status',
+    )} AS statuses,
+    (SELECT count(*)::int FROM "Tenant" t WHERE ${tWhere}) AS tenants,
+    ${jsonRows(
+      Prisma.sql`SELECT t.id, t."displayName", count(*)::int AS connectors, count(*) OVER () AS total
+        FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId"
+        WHERE ${cWhere} AND c.status = 'targeted'
+        GROUP BY t.id, t."displayName" ORDER BY t."displayName", t.id LIMIT 10`,
+      'x."displayName", x.id',
+    )} AS targeted,
+    ${jsonRows(
+      Prisma.sql`SELECT t.region, count(c.id)::int AS total, count(c.id) FILTER (WHERE ${exposed})::int AS exposed
+        FROM "Tenant" t LEFT JOIN "Connector" c ON c."tenantId" = t.id ${filters.connectorTypeId ? Prisma.sql`AND c."connectorTypeId" = ${filters.connectorTypeId}::uuid` : Prisma.empty}
+        WHERE ${tWhere} GROUP BY t.region`,
+      'x.region',
+    )} AS regions,
+    ${jsonRows(
+      Prisma.sql`SELECT ct.id, ct.name, count(c.id)::int AS total, count(c.id) FILTER (WHERE ${exposed})::int AS exposed
+        FROM "Connector" c JOIN "Tenant" t ON t.id = c."tenantId" JOIN "ConnectorType" ct ON ct.id = c."connectorTypeId"
+        WHERE ${cWhere} GROUP BY ct.id, ct.name`,
+      'x.name, x.id',
+    )} AS types,
+    ${sharedFigures(cWhere, tWhere, since, now, maxScanAgeHours)}`,
+  );
+  const r = row!;
 
   const byStatus = emptyByStatus();
-  for (const r of statusRows) byStatus[r.status] = n(r.n);
+  for (const s of r.statuses) byStatus[s.status] = n(s.n);
   return assemble({
     now,
     days,
     byStatus,
-    rotations,
-    tenants: n(tenantRows[0]?.n),
-    targetedRows: targetedRows.map((r) => ({
-      id: r.id,
-      displayName: r.displayName,
-      connectors: n(r.connectors),
-      total: r.total,
-    })),
-    byRegion: regionRows.map((r) => ({ region: r.region, total: n(r.total), exposed: n(r.exposed) })),
-    byConnectorType: typeRows.map((r) => ({ id: r.id, name: r.name, total: n(r.total), exposed: n(r.exposed) })),
-    access: { ...access, maxScanAgeHours },
+    shared: r,
+    tenants: n(r.tenants),
+    targetedRows: r.targeted,
+    byRegion: r.regions,
+    byConnectorType: r.types,
+    maxScanAgeHours,
   });
 }
 

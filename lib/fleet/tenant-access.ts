@@ -95,32 +95,46 @@ export interface TenantAccessCounts {
 
 /**
  * Tenants per access state and the exposed connectors Rekey cannot re-check, for a scope condition
- * on `t`. Only the tenants that are not `ok` are read: each part of the rule has an index
- * (consentState, the partial index of tenants with a lastScanError, lastScanAt), so a healthy
- * fleet of 10,000 costs a few index pages instead of every tenant and its summary row.
+ * on `t`, as one row (`noAccess`, `notScanned`, `exposed`): a sub-select other reads embed
+ * (the overview reads all its figures in one statement). Only the tenants that are not `ok` are
+ * read: each part of the rule has an index (consentState, the partial index of tenants with a
+ * lastScanError, lastScanAt), so a healthy fleet of 10,000 costs a few index pages instead of
+ * every tenant and its summary row.
  */
+export function tenantAccessCountsSql(tWhere: Prisma.Sql, now: Date, maxScanAgeHours: number): Prisma.Sql {
+  const noAccess = noAccessSql();
+  return Prisma.sql`
+    SELECT count(*) FILTER (WHERE x."noAccess")::int AS "noAccess",
+           count(*) FILTER (WHERE NOT x."noAccess")::int AS "notScanned",
+           coalesce(sum(coalesce(s.targeted, 0) + coalesce(s.compromised, 0)), 0)::int AS exposed
+    FROM (SELECT t.id, ${noAccess} AS "noAccess" FROM "Tenant" t
+          WHERE (${noAccess} OR ${scanTooOldSql(now, maxScanAgeHours)}) AND ${tWhere}) x
+    LEFT JOIN "TenantConnectorSummary" s ON s."tenantId" = x.id`;
+}
+
+/** A row of tenantAccessCountsSql as the counts callers show. */
+export function tenantAccessCounts(
+  row: { noAccess: number; notScanned: number; exposed: number } | null | undefined,
+): TenantAccessCounts {
+  return {
+    noAccess: row?.noAccess ?? 0,
+    notScannedRecently: row?.notScanned ?? 0,
+    exposedUnreadable: row?.exposed ?? 0,
+  };
+}
+
+/** tenantAccessCountsSql on its own. */
 export async function countTenantAccess(
   db: Db,
   tWhere: Prisma.Sql,
   now: Date,
   maxScanAgeHours: number,
 ): Promise<TenantAccessCounts> {
-  const noAccess = noAccessSql();
   const [row] = await queryRows<{ noAccess: number; notScanned: number; exposed: number }>(
     db,
-    Prisma.sql`
-    SELECT count(*) FILTER (WHERE x."noAccess")::int AS "noAccess",
-           count(*) FILTER (WHERE NOT x."noAccess")::int AS "notScanned",
-           coalesce(sum(coalesce(s.targeted, 0) + coalesce(s.compromised, 0)), 0)::int AS exposed
-    FROM (SELECT t.id, ${noAccess} AS "noAccess" FROM "Tenant" t
-          WHERE (${noAccess} OR ${scanTooOldSql(now, maxScanAgeHours)}) AND ${tWhere}) x
-    LEFT JOIN "TenantConnectorSummary" s ON s."tenantId" = x.id`,
+    tenantAccessCountsSql(tWhere, now, maxScanAgeHours),
   );
-  return {
-    noAccess: row?.noAccess ?? 0,
-    notScannedRecently: row?.notScanned ?? 0,
-    exposedUnreadable: row?.exposed ?? 0,
-  };
+  return tenantAccessCounts(row);
 }
 
 /** The status policy's maximum scan age (hours): a fleet-wide setting any viewer's pages show. */
