@@ -35,16 +35,45 @@ export interface SystemHealth {
 
 const ageSeconds = (now: Date, then: Date) => Math.max(0, Math.round((now.getTime() - then.getTime()) / 1000));
 
-/** The heartbeat half of the report: cheap (one indexed query), for the admin banner on every page. */
-export async function readHeartbeats(
-  db: Db,
-  now: Date,
-): Promise<Pick<SystemHealth, 'workers' | 'workerHeartbeatAgeSeconds' | 'supervisors' | 'crashLoop' | 'problems'>> {
-  // Raw on the direct pool (ADR 038): an admin's every page reads it for the system banner.
+/** The newest heartbeats, as readHeartbeats and the shell's banner read (one indexed query). */
+const HEARTBEATS_LIMIT = 200;
+
+/**
+ * The heartbeats as one JSON array (times as epoch ms), for a statement that reads more than them
+ * (lib/ops/health-report.ts: the dashboard shell's banners); `heartbeatsFromJson` reads it back.
+ */
+export const heartbeatsJsonSql = Prisma.sql`(SELECT coalesce(json_agg(h ORDER BY h."beatMs" DESC, h.id), '[]'::json) FROM (
+    SELECT id, kind, host, pid, (extract(epoch FROM "startedAt") * 1000)::float8 AS "startedMs",
+           (extract(epoch FROM "beatAt") * 1000)::float8 AS "beatMs", detail
+    FROM "ProcessHeartbeat" ORDER BY "beatAt" DESC LIMIT ${HEARTBEATS_LIMIT}) h)`;
+
+export type HeartbeatsJson = (Omit<ProcessHeartbeat, 'startedAt' | 'beatAt'> & { startedMs: number; beatMs: number })[];
+
+export function heartbeatsFromJson(rows: HeartbeatsJson): ProcessHeartbeat[] {
+  return rows.map(({ startedMs, beatMs, ...b }) => ({
+    ...b,
+    startedAt: new Date(startedMs),
+    beatAt: new Date(beatMs),
+  }));
+}
+
+type HeartbeatSummary = Pick<
+  SystemHealth,
+  'workers' | 'workerHeartbeatAgeSeconds' | 'supervisors' | 'crashLoop' | 'problems'
+>;
+
+/** The heartbeat half of the report: cheap (one indexed query), for /api/health. */
+export async function readHeartbeats(db: Db, now: Date): Promise<HeartbeatSummary> {
+  // Raw on the direct pool (ADR 038).
   const beats = await queryRows<ProcessHeartbeat>(
     db,
-    Prisma.sql`SELECT id, kind, host, pid, "startedAt", "beatAt", detail FROM "ProcessHeartbeat" ORDER BY "beatAt" DESC LIMIT 200`,
+    Prisma.sql`SELECT id, kind, host, pid, "startedAt", "beatAt", detail FROM "ProcessHeartbeat" ORDER BY "beatAt" DESC LIMIT ${HEARTBEATS_LIMIT}`,
   );
+  return summarizeHeartbeats(beats, now);
+}
+
+/** Live workers and supervisors, and what an admin should act on, from the newest heartbeats first. */
+export function summarizeHeartbeats(beats: ProcessHeartbeat[], now: Date): HeartbeatSummary {
   const live = beats.filter((b) => now.getTime() - b.beatAt.getTime() <= WORKER_STALE_MS);
   const workers = live
     .filter((b) => b.kind === 'worker')

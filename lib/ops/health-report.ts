@@ -5,8 +5,16 @@
  * public route and the dashboard shell), so it is told nothing beyond `{ ok }`.
  */
 import { hasRole } from '@/lib/auth/principal';
-import { getSystemHealth, readHeartbeats, type SystemHealth } from '@/lib/ops/get-system-health';
-import { readOnboardingProgress, type OnboardingProgress } from '@/lib/ops/onboarding-progress';
+import { Prisma, queryRows } from '@/lib/db';
+import {
+  getSystemHealth,
+  heartbeatsFromJson,
+  heartbeatsJsonSql,
+  summarizeHeartbeats,
+  type HeartbeatsJson,
+  type SystemHealth,
+} from '@/lib/ops/get-system-health';
+import { ONBOARDING_SETTING, type OnboardingProgress } from '@/lib/ops/onboarding-progress';
 import type { UseCaseContext } from '@/lib/use-case';
 
 type HealthContext = Pick<UseCaseContext, 'db' | 'principal' | 'now'>;
@@ -29,20 +37,39 @@ export async function healthReport(
 
 /** What an admin should act on now (crash loops, no live worker); empty for everyone else. */
 export async function findSystemProblems(ctx: HealthContext): Promise<string[]> {
-  const { principal } = ctx;
-  if (!principal || !hasRole(principal, 'admin')) return [];
-  try {
-    return (await readHeartbeats(ctx.db, ctx.now)).problems;
-  } catch {
-    return [];
-  }
+  return (await findShellBanners(ctx)).problems;
 }
 
 /** The fleet's onboarding while it runs or stopped unfinished, for any signed-in user; else null. */
-export async function findOnboarding(
-  ctx: Pick<UseCaseContext, 'db' | 'principal'>,
-): Promise<OnboardingProgress | null> {
-  if (!ctx.principal) return null;
-  const progress = await readOnboardingProgress(ctx.db).catch(() => null);
-  return progress && !progress.finishedAt ? progress : null;
+export async function findOnboarding(ctx: HealthContext): Promise<OnboardingProgress | null> {
+  return (await findShellBanners(ctx)).onboarding;
+}
+
+/**
+ * What the dashboard shell's banners show on every page (app/(dashboard)/layout.tsx), in one
+ * statement: the system problems (admins only; see findSystemProblems) and the unfinished
+ * onboarding (any signed-in user). Nobody signed in: nothing. A failed read shows no banner rather
+ * than failing the page.
+ */
+export async function findShellBanners(
+  ctx: HealthContext,
+): Promise<{ problems: string[]; onboarding: OnboardingProgress | null }> {
+  const { principal } = ctx;
+  if (!principal) return { problems: [], onboarding: null };
+  const admin = hasRole(principal, 'admin');
+  try {
+    // Raw on the direct pool (ADR 038).
+    const [row] = await queryRows<{ onboarding: OnboardingProgress | null; beats: HeartbeatsJson | null }>(
+      ctx.db,
+      Prisma.sql`SELECT (SELECT "value" FROM "Setting" WHERE "key" = ${ONBOARDING_SETTING}) AS onboarding,
+        ${admin ? heartbeatsJsonSql : Prisma.sql`NULL::json`} AS beats`,
+    );
+    const onboarding = row?.onboarding ?? null;
+    return {
+      problems: admin && row?.beats ? summarizeHeartbeats(heartbeatsFromJson(row.beats), ctx.now).problems : [],
+      onboarding: onboarding && !onboarding.finishedAt ? onboarding : null,
+    };
+  } catch {
+    return { problems: [], onboarding: null };
+  }
 }

@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { DEFAULT_SESSION_POLICY } from '@/lib/auth/session';
-import { getSystemHealth, readHeartbeats } from '@/lib/ops/get-system-health';
-import { findOnboarding, findSystemProblems } from '@/lib/ops/health-report';
+import { getSystemHealth, readHeartbeats, WORKER_STALE_MS } from '@/lib/ops/get-system-health';
+import { findOnboarding, findShellBanners, findSystemProblems } from '@/lib/ops/health-report';
 import { ONBOARDING_SETTING, readOnboardingProgress, type OnboardingProgress } from '@/lib/ops/onboarding-progress';
 import { startHeartbeat } from '@/lib/ops/process-heartbeat';
 import { purgeExpiredRecords } from '@/lib/ops/purge-expired-records';
@@ -53,6 +53,15 @@ describe('process heartbeats and health', () => {
     expect((await readHeartbeats(db, NOW)).problems).toEqual([
       'No job worker has reported for 5 min: rotations, campaigns and scans are not running.',
     ]);
+    // The shell's banners read the heartbeats as JSON (times as epoch ms) in one statement with the
+    // onboarding: the same words, so the worker's beat time survives the trip to the minute.
+    expect(await findShellBanners({ db, now: NOW, principal: principal('admin') })).toEqual({
+      problems: ['No job worker has reported for 5 min: rotations, campaigns and scans are not running.'],
+      onboarding: null,
+    });
+    await beat('worker:h1:102:1', 'worker', ago(WORKER_STALE_MS - 1000));
+    expect((await findShellBanners({ db, now: NOW, principal: principal('admin') })).problems).toEqual([]);
+    await db.processHeartbeat.delete({ where: { id: 'worker:h1:102:1' } });
     await beat('worker:h1:101:1', 'worker', ago(10_000));
     await beat('supervisor:h1:99:1', 'supervisor', ago(5_000), {
       children: [
@@ -102,8 +111,18 @@ describe('process heartbeats and health', () => {
     };
     await db.setting.create({ data: { key: ONBOARDING_SETTING, value: { ...progress } } });
     expect(await readOnboardingProgress(db)).toEqual(progress);
-    expect(await findOnboarding({ db, principal: principal('viewer') })).toEqual(progress);
-    expect(await findOnboarding({ db })).toBeNull();
+    expect(await findOnboarding({ db, now: NOW, principal: principal('viewer') })).toEqual(progress);
+    expect(await findOnboarding({ db, now: NOW })).toBeNull();
+    // One read for both banners: a viewer gets the onboarding and no system problems.
+    expect(await findShellBanners({ db, now: NOW, principal: principal('viewer') })).toEqual({
+      problems: [],
+      onboarding: progress,
+    });
+    await db.setting.update({
+      where: { key: ONBOARDING_SETTING },
+      data: { value: { ...progress, finishedAt: NOW.toISOString() } },
+    });
+    expect(await findOnboarding({ db, now: NOW, principal: principal('viewer') })).toBeNull();
     await db.setting.delete({ where: { key: ONBOARDING_SETTING } });
   });
 
