@@ -28,6 +28,10 @@ export interface DetectionSettings {
   vendorCidrs: string[];
 }
 
+/** The two detection settings' rows as one JSON array of `{ key, value }`, for a statement that reads more. */
+export const detectionSettingsJsonSql = Prisma.sql`(SELECT coalesce(json_agg(json_build_object('key', "key", 'value', "value")), '[]'::json)
+  FROM "Setting" WHERE "key" IN (${VENDOR_CIDRS_KEY}, ${STATUS_POLICY_KEY}))`;
+
 export async function loadDetectionSettings(db: Db | Prisma.TransactionClient): Promise<DetectionSettings> {
   // Raw: read by every reclassification (each finished rotation's), where a typed query's CPU shows.
   const rows = await queryRows<{ key: string; value: unknown }>(
@@ -35,6 +39,11 @@ export async function loadDetectionSettings(db: Db | Prisma.TransactionClient): 
     Prisma.sql`
     SELECT "key", "value" FROM "Setting" WHERE "key" IN (${VENDOR_CIDRS_KEY}, ${STATUS_POLICY_KEY})`,
   );
+  return detectionSettingsFrom(rows);
+}
+
+/** The settings from their stored rows (absent → defaults); an invalid stored value throws CONFIG naming it. */
+export function detectionSettingsFrom(rows: { key: string; value: unknown }[]): DetectionSettings {
   const get = (k: string) => rows.find((r) => r.key === k)?.value;
   const policy = StatusPolicySchema.safeParse(get(STATUS_POLICY_KEY) ?? {});
   if (!policy.success)

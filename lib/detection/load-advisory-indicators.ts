@@ -4,7 +4,7 @@
  * SHA-256 thumbprints of certificates Rekey knows with that serial (and issuer, when the advisory
  * names one), so an old credential still held in a tenant matches by serial too.
  */
-import type { Db, Prisma } from '@/lib/db';
+import { Prisma, type Db } from '@/lib/db';
 import { normalizeSerial } from '@/lib/detection/parse-advisory';
 import type { Advisory as StatusAdvisory } from '@/lib/status/classify-connector';
 
@@ -30,17 +30,46 @@ export interface LoadedAdvisories {
   sha256: Map<string, string[]>;
 }
 
-export async function loadAdvisoryIndicators(db: Db | Prisma.TransactionClient): Promise<LoadedAdvisories> {
-  // One raw statement (a typed include sends two and costs several times the CPU): this runs in
-  // every reclassification, each finished rotation's included.
-  const advisories = await db.$queryRaw<
-    (AdvisoryWindow & { indicators: { kind: string; value: string; issuer: string | null }[] })[]
-  >`
-    SELECT a."id"::text, a."title", a."publishedAt", a."compromiseStart", a."compromiseEnd",
+type AdvisoryRow = AdvisoryWindow & { indicators: { kind: string; value: string; issuer: string | null }[] };
+
+/**
+ * Every advisory with its indicators as one JSON array (times as epoch ms), for a statement that
+ * reads more (reclassification reads it with the detection settings); advisoryIndicatorsFrom
+ * reads it back.
+ */
+export const advisoriesJsonSql = Prisma.sql`(SELECT coalesce(json_agg(x), '[]'::json) FROM (
+    SELECT a."id"::text AS id, a."title",
+           (extract(epoch FROM a."publishedAt") * 1000)::float8 AS "publishedMs",
+           (extract(epoch FROM a."compromiseStart") * 1000)::float8 AS "compromiseStartMs",
+           (extract(epoch FROM a."compromiseEnd") * 1000)::float8 AS "compromiseEndMs",
            COALESCE(jsonb_agg(jsonb_build_object('kind', i."kind", 'value', i."value", 'issuer', i."issuer"))
                     FILTER (WHERE i."id" IS NOT NULL), '[]'::jsonb) AS "indicators"
     FROM "Advisory" a LEFT JOIN "AdvisoryIndicator" i ON i."advisoryId" = a."id"
-    GROUP BY a."id"`;
+    GROUP BY a."id") x)`;
+
+export type AdvisoriesJson = (Omit<AdvisoryRow, 'publishedAt' | 'compromiseStart' | 'compromiseEnd'> & {
+  publishedMs: number;
+  compromiseStartMs: number | null;
+  compromiseEndMs: number | null;
+})[];
+
+export async function loadAdvisoryIndicators(db: Db | Prisma.TransactionClient): Promise<LoadedAdvisories> {
+  // One raw statement (a typed include sends two and costs several times the CPU).
+  const [row] = await db.$queryRaw<{ advisories: AdvisoriesJson }[]>`SELECT ${advisoriesJsonSql} AS advisories`;
+  return advisoryIndicatorsFrom(db, row!.advisories);
+}
+
+/** The indicators of advisoriesJsonSql's rows (and the certificates their serials name: one more read when any do). */
+export async function advisoryIndicatorsFrom(
+  db: Db | Prisma.TransactionClient,
+  rows: AdvisoriesJson,
+): Promise<LoadedAdvisories> {
+  const advisories: AdvisoryRow[] = rows.map(({ publishedMs, compromiseStartMs, compromiseEndMs, ...a }) => ({
+    ...a,
+    publishedAt: new Date(publishedMs),
+    compromiseStart: compromiseStartMs === null ? null : new Date(compromiseStartMs),
+    compromiseEnd: compromiseEndMs === null ? null : new Date(compromiseEndMs),
+  }));
   const serials = [
     ...new Set(advisories.flatMap((a) => a.indicators.filter((i) => i.kind === 'serial').map((i) => i.value))),
   ];

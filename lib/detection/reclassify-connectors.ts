@@ -19,8 +19,17 @@ import { randomUUID } from 'node:crypto';
 import { appendAuditEvent, SYSTEM_ACTOR, type Actor } from '@/lib/audit/append-audit-event';
 import { notifyStatusTransitions } from '@/lib/notifications/notify-status-transitions';
 import { Prisma, type Db } from '@/lib/db';
-import { loadAdvisoryIndicators, type LoadedAdvisories } from '@/lib/detection/load-advisory-indicators';
-import { loadDetectionSettings, type DetectionSettings } from '@/lib/detection/detection-settings';
+import {
+  advisoriesJsonSql,
+  advisoryIndicatorsFrom,
+  type AdvisoriesJson,
+  type LoadedAdvisories,
+} from '@/lib/detection/load-advisory-indicators';
+import {
+  detectionSettingsFrom,
+  detectionSettingsJsonSql,
+  type DetectionSettings,
+} from '@/lib/detection/detection-settings';
 import { readObservedCredentials } from '@/lib/detection/observed-credentials';
 import { CONNECTOR_STATUS_VALUES, type ConnectorStatusValue } from '@/lib/fleet/statuses';
 import {
@@ -210,7 +219,11 @@ async function runBatch(tx: Db | Tx, ctx: Ctx, rows: Row[]) {
 }
 
 async function prepare(db: Db | Tx, opts: ReclassifyOptions): Promise<Ctx> {
-  const [settings, advisories] = await Promise.all([loadDetectionSettings(db), loadAdvisoryIndicators(db)]);
+  // The settings and the advisories in one statement: every finished rotation reclassifies its connector.
+  const [row] = await db.$queryRaw<{ settings: { key: string; value: unknown }[]; advisories: AdvisoriesJson }[]>`
+    SELECT ${detectionSettingsJsonSql} AS settings, ${advisoriesJsonSql} AS advisories`;
+  const settings = detectionSettingsFrom(row!.settings);
+  const advisories = await advisoryIndicatorsFrom(db, row!.advisories);
   return {
     settings,
     advisories,
