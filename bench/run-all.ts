@@ -111,7 +111,7 @@ function summary(o: Outcome): string[] {
     case 'fleet-scale':
       return (j.rows as J[]).map(
         (r) =>
-          `| fleet-scale: ${r.name} (${j.tenants.toLocaleString('en')} tenants / ${j.connectors.toLocaleString('en')} connectors) | HTTP p50 ${r.http.p50} ms, **p95 ${r.http.p95} ms**; SQL floor p50 ${r.sql.p50} ms, p95 ${r.sql.p95} ms; **${r.ratioP95}×** (one at a time: HTTP p95 ${r.sequential?.http.p95} ms, SQL ${r.sequential?.sql.p95} ms) | p95 ≤ ${j.targetP95Ms} ms, ≤ ${j.targetRatio}× | ${ok(r.withinTarget, [r.http.p95 > j.targetP95Ms ? `${Math.round(r.http.p95 - j.targetP95Ms)} ms (${(r.http.p95 / j.targetP95Ms).toFixed(1)}× the p95 target)` : '', r.ratioP95 > j.targetRatio ? `${(r.ratioP95 - j.targetRatio).toFixed(2)}× on the ratio` : ''].filter(Boolean).join(', '))} |`,
+          `| fleet-scale: ${r.name} (${j.tenants.toLocaleString('en')} tenants / ${j.connectors.toLocaleString('en')} connectors) | HTTP p50 ${r.http.p50} ms, **p95 ${r.http.p95} ms**; SQL floor p50 ${r.sql.p50} ms, p95 ${r.sql.p95} ms; **${r.ratioP95}×** (one at a time: HTTP p95 ${r.sequential?.http.p95} ms, SQL ${r.sequential?.sql.p95} ms)${r.statements ? `; ${r.statements.http} statements per request (floor ${r.statements.sql})` : ''} | p95 ≤ ${j.targetP95Ms} ms, ≤ ${j.targetRatio}× | ${ok(r.withinTarget, [r.http.p95 > j.targetP95Ms ? `${Math.round(r.http.p95 - j.targetP95Ms)} ms (${(r.http.p95 / j.targetP95Ms).toFixed(1)}× the p95 target)` : '', r.ratioP95 > j.targetRatio ? `${(r.ratioP95 - j.targetRatio).toFixed(2)}× on the ratio` : ''].filter(Boolean).join(', '))} |`,
       );
     case 'emergency-campaign':
       return [
