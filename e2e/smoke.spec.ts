@@ -119,3 +119,56 @@ test('the tenants table shows and hides columns from the keyboard; its cells and
   await expect.poll(headers).toContain('Group');
   expect(await headers()).not.toContain('Sign-in logs');
 });
+
+test('the navigation is one element: the sidebar at 1440 px, a drawer at 390 px that the keyboard opens, walks and closes', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await signIn(page, USERS.admin, '/');
+  const primary = page.getByRole('navigation', { name: 'Primary' });
+  // Rendered once (it was twice: sidebar and drawer).
+  await expect(primary).toHaveCount(1);
+  await expect(primary).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Open navigation' })).toBeHidden();
+  await expect(primary.getByRole('link', { name: 'Overview' })).toHaveAttribute('aria-current', 'page');
+  await page.screenshot({ path: test.info().outputPath('nav-1440.png') });
+  await primary.getByRole('link', { name: 'Tenants' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Tenants' })).toBeVisible();
+  await expect(primary.getByRole('link', { name: 'Tenants' })).toHaveAttribute('aria-current', 'page');
+
+  await page.setViewportSize({ width: 390, height: 844 });
+  await expect(primary).toBeHidden();
+  const open = page.getByRole('button', { name: 'Open navigation' });
+  await expect(open).toBeVisible();
+  // Keyboard only: focus the button, open with Enter; focus lands on the current page's link.
+  await open.focus();
+  await page.keyboard.press('Enter');
+  await expect(primary).toBeVisible();
+  await expect(primary.getByRole('link', { name: 'Tenants' })).toBeFocused();
+  await page.screenshot({ path: test.info().outputPath('nav-390-open.png') });
+  // The drawer fits the phone's width and sits at its left edge.
+  const box = (await page.locator('#nav-panel').boundingBox())!;
+  expect(box.x).toBe(0);
+  expect(box.width).toBeLessThanOrEqual(390);
+  // Escape closes it; Enter again and Tab to the next link, Enter follows it and the drawer closes.
+  await page.keyboard.press('Escape');
+  await expect(primary).toBeHidden();
+  await open.focus();
+  await page.keyboard.press('Enter');
+  await expect(primary.getByRole('link', { name: 'Tenants' })).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(primary.getByRole('link', { name: 'Connectors' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Connectors' })).toBeVisible();
+  await expect(primary).toBeHidden();
+
+  // Opened at 390 px, then the window grows: the drawer closes and the sidebar shows in the page.
+  await open.click();
+  await expect(primary).toBeVisible();
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await expect(page.locator('#nav-panel:popover-open')).toHaveCount(0);
+  await expect(primary).toBeVisible();
+  const sidebar = (await page.locator('#nav-panel').boundingBox())!;
+  expect(sidebar.x).toBe(0);
+  expect(Math.round(sidebar.width)).toBe(240);
+});

@@ -1,8 +1,7 @@
 import { Suspense, type ReactNode } from 'react';
 import type { Theme } from './theme';
 import { Brand } from './brand';
-import { MobileNav } from './mobile-nav';
-import { SidebarNav } from './sidebar-nav';
+import { NavPanel, NavPanelButton } from './nav-panel';
 import { TenantSearch } from './tenant-search';
 import { ThemeToggle } from './theme-toggle';
 import { UserMenu, type UserMenuProps } from './user-menu';
@@ -25,24 +24,18 @@ export function AppShell({ user, theme, navBadges, children }: AppShellProps) {
       >
         Skip to content
       </a>
-      <div className="sticky top-0 hidden h-dvh flex-col gap-6 overflow-y-auto border-r border-border bg-surface px-3 py-3 lg:flex">
-        <div className="flex h-8 items-center">
-          <Brand />
-        </div>
-        {/*
-          Suspense without a fallback: nothing here suspends, but a boundary lets React hydrate
-          the navigation in its own low-priority, interruptible pass after the page, instead of
-          inside one long hydration task (Total Blocking Time). Same markup, same behaviour.
-        */}
-        <Suspense>
-          <SidebarNav badges={navBadges} idPrefix="sidebar" isAdmin={user?.isAdmin ?? false} />
-        </Suspense>
-      </div>
+      {/*
+        The sidebar (lg+) and the drawer below it, one element (nav-panel.tsx). Suspense without a
+        fallback: nothing here suspends, but a boundary lets React hydrate the navigation in its
+        own low-priority, interruptible pass after the page, instead of inside one long hydration
+        task (Total Blocking Time). Same markup, same behaviour.
+      */}
+      <Suspense>
+        <NavPanel badges={navBadges} isAdmin={user?.isAdmin ?? false} />
+      </Suspense>
       <div className="flex min-w-0 flex-col">
         <header className="sticky top-0 z-20 flex min-h-14 flex-wrap items-center gap-x-3 gap-y-2 border-b border-border bg-bg/85 px-4 py-2 backdrop-blur supports-[backdrop-filter]:bg-bg/70 sm:h-14 sm:flex-nowrap sm:py-0 lg:px-6">
-          <Suspense>
-            <MobileNav badges={navBadges} isAdmin={user?.isAdmin ?? false} />
-          </Suspense>
+          <NavPanelButton />
           <div className="lg:hidden">
             <Brand />
           </div>

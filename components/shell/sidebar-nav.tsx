@@ -9,7 +9,7 @@ import { NAV_GROUPS, isActive } from './nav-items';
 export type SidebarNavProps = {
   /** Small counts beside items, keyed by href, e.g. { '/advisories': 2 }. */
   badges?: Partial<Record<string, string | number>>;
-  /** Distinguishes ids when the nav renders twice (sidebar + drawer). */
+  /** Prefix of the group headings' ids (unique per page).*/
   idPrefix: string;
   onNavigate?: () => void;
   /** Shows the admin-only groups (Settings). */
