@@ -446,11 +446,11 @@ async function runOneStep(
       if (moved.length !== 1) throw new RekeyError('CONFLICT', 'The rotation changed while its step ran.');
       const { staged: _staged, ...row } = moved[0]!;
       committed = row;
-    } else
+    } else {
       // Raw statements on a connection of the pool, not Prisma's interactive transaction (its
       // per-request plan and transaction manager cost several times the statements): the
       // subscribers below write raw statements too, and a typed call would fail loudly here.
-      await directTransaction(db, async (tx) => {
+      const body = async (tx: Prisma.TransactionClient) => {
         const moved = await tx.$queryRaw<unknown[]>`WITH ${movedSql} SELECT 1 AS "moved" FROM moved`;
         if (moved.length !== 1) throw new RekeyError('CONFLICT', 'The rotation changed while its step ran.');
         if (quietRecheck) {
@@ -519,7 +519,13 @@ async function runOneStep(
         // and head read — and last, so the chain lock, which every audited transaction waits for, is
         // held only until the commit that follows.
         await appendAuditEvents(tx, actor, audit, now);
-      });
+      };
+      // A rotation's end in a step group commits with the other members' ends (one transaction;
+      // step-group.ts): the end is once per rotation, and each transaction costs its BEGIN and
+      // COMMIT and the audit chain's lock and checkpoint at commit.
+      if (run.group && isTerminal(result.state)) await run.group.commitEnd(body);
+      else await directTransaction(db, body);
+    }
   } catch (e) {
     if (isRekeyError(e) && e.code === 'CONFLICT') return { kind: 'stale', reason: e.message };
     throw e;

@@ -145,6 +145,87 @@ describe('rotations advancing as a step group', () => {
     await expect(verifyAuditChain(db)).resolves.toMatchObject({ ok: true });
   });
 
+  it("ends its members' rotations in one transaction: one xid on every rotation and connector row the ends wrote", async () => {
+    const started = await startMany(3);
+    const ids = started.map((s) => s.rotation.id);
+    const { outs } = await advanceTogether(ids);
+    expect(outs.map((o) => (o.kind === 'stepped' ? o.state : o.kind))).toEqual(['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    // A row's xmin is the transaction that last wrote it: the end wrote each rotation's final state
+    // and its connector's new certificate and status.
+    const xids = await db.$queryRaw<{ xid: string }[]>`
+      SELECT xmin::text AS xid FROM "Rotation" WHERE id = ANY(${ids}::uuid[])
+      UNION ALL SELECT xmin::text FROM "Connector" WHERE id = ANY(${started.map((s) => s.f.connector.id)}::uuid[])`;
+    expect(xids).toHaveLength(6);
+    expect(new Set(xids.map((x) => x.xid)).size).toBe(1);
+    for (const { f } of started) {
+      expect(simCredentials(gs, f.sim.tenantId, f.sim.appId).app).toEqual([f.sim.newSha1]);
+      expect(await db.connector.findUniqueOrThrow({ where: { id: f.connector.id } })).toMatchObject({
+        currentCertificateId: f.newCert.id,
+        status: 'healthy',
+      });
+    }
+    await expect(verifyAuditChain(db)).resolves.toMatchObject({ ok: true });
+  });
+
+  it('ends the others when one member cannot end (its rotation moved underneath): each in a transaction of its own', async () => {
+    const started = await startMany(3);
+    const ids = started.map((s) => s.rotation.id);
+    // Up to the last step, together.
+    const group1 = new StepGroup(3);
+    await Promise.all(
+      ids.map((id) => advanceRotation(id, deps, { group: group1, maxSteps: 4 }).finally(() => group1.leave())),
+    );
+    for (const id of ids)
+      expect(await db.rotation.findUniqueOrThrow({ where: { id } })).toMatchObject({ step: 'verify_old_gone' });
+    const victim = ids[1]!;
+    const base = deps.graph;
+    let bumped = false;
+    const graphFor = (id: string) =>
+      new Proxy(base, {
+        get(target, prop, receiver) {
+          const v = Reflect.get(target, prop, receiver) as unknown;
+          if (typeof v !== 'function') return v;
+          return async (...args: unknown[]) => {
+            if (id === victim && !bumped) {
+              bumped = true;
+              await db.$executeRaw`UPDATE "Rotation" SET "version" = "version" + 1 WHERE "id" = ${victim}::uuid`;
+            }
+            return (v as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      });
+    const group2 = new StepGroup(3);
+    const outs = await Promise.all(
+      ids.map((id) =>
+        advanceRotation(id, { ...deps, graph: graphFor(id) }, { group: group2 }).finally(() => group2.leave()),
+      ),
+    );
+    expect(outs[1]).toMatchObject({ kind: 'stale' });
+    expect(await db.rotation.findUniqueOrThrow({ where: { id: victim } })).toMatchObject({
+      state: 'RUNNING',
+      step: 'verify_old_gone',
+    });
+    expect((await stepsOf(victim)).at(-1)).toBe('remove_old:succeeded');
+    expect(
+      (await db.auditEvent.findMany({ where: { targetId: victim }, orderBy: { seq: 'asc' } }))
+        .map((a) => a.action)
+        .at(-1),
+    ).toBe('rotation.step.remove_old');
+    for (const i of [0, 2]) {
+      expect(outs[i]).toMatchObject({ kind: 'stepped', state: 'SUCCEEDED' });
+      expect((await stepsOf(ids[i]!)).at(-1)).toBe('verify_old_gone:succeeded');
+      const f = started[i]!.f;
+      expect(await db.connector.findUniqueOrThrow({ where: { id: f.connector.id } })).toMatchObject({
+        currentCertificateId: f.newCert.id,
+      });
+    }
+    // The two that ended did so in transactions of their own, after the shared one rolled back.
+    const xids = await db.$queryRaw<{ xid: string }[]>`
+      SELECT xmin::text AS xid FROM "Rotation" WHERE id = ANY(${[ids[0]!, ids[2]!]}::uuid[])`;
+    expect(new Set(xids.map((x) => x.xid)).size).toBe(2);
+    await expect(verifyAuditChain(db)).resolves.toMatchObject({ ok: true });
+  });
+
   it('leaves a rotation that another process holds to it (busy) and runs the rest', async () => {
     const started = await startMany(2);
     const held = started[0]!.rotation.id;

@@ -14,7 +14,7 @@
  * so a crash drops them all with that connection, as it drops one rotation's today.
  */
 import type pg from 'pg';
-import { Prisma, directQuery } from '@/lib/db';
+import { Prisma, db, directQuery, directTransaction } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { LOCK_NAMESPACE, leasePool } from '@/lib/rotation/rotation-lease';
 import { readRotationRows, type RotationRow } from '@/lib/rotation/load-rotation';
@@ -94,6 +94,9 @@ export interface AloneCommit {
   events: string;
 }
 
+/** A member's end: the body of the transaction that ends its rotation (advance-rotation.ts). */
+export type EndCommit = (tx: Prisma.TransactionClient) => Promise<void>;
+
 export class StepGroup {
   /** Members that have not left yet. */
   active: number;
@@ -106,6 +109,7 @@ export class StepGroup {
   private readonly unlocks: Gatherer<string, void>;
   private readonly reloads: Gatherer<string, RotationRow | null>;
   private readonly commits: Gatherer<AloneCommit, RotationRow | null>;
+  private readonly ends: Gatherer<EndCommit, void>;
 
   constructor(members: number) {
     if (!Number.isInteger(members) || members < 1) throw new RekeyError('INTERNAL', 'A step group needs members.');
@@ -115,6 +119,7 @@ export class StepGroup {
     this.unlocks = this.gatherer((ids) => this.unlockMany(ids));
     this.reloads = this.gatherer((ids) => this.reloadMany(ids));
     this.commits = this.gatherer((cs) => this.commitMany(cs));
+    this.ends = this.gatherer((bodies) => this.endMany(bodies));
   }
 
   private gatherer<I, O>(run: (inputs: I[]) => Promise<(O | MemberFailure)[]>): Gatherer<I, O> {
@@ -146,6 +151,15 @@ export class StepGroup {
   /** The member's step commit, with the others': the committed row, or null when the rotation had moved. */
   commitAlone(c: AloneCommit): Promise<RotationRow | null> {
     return this.commits.submit(c);
+  }
+
+  /**
+   * The member's end (its last step's commit with the subscribers' writes: the connector, its
+   * status, the campaign item, invitations, audit), in ONE transaction with the ends of the other
+   * members that end now. Resolves once committed; rejects with the member's own error.
+   */
+  commitEnd(body: EndCommit): Promise<void> {
+    return this.ends.submit(body);
   }
 
   /** A member finished (whatever its outcome): nobody waits for it any more. The last one closes the group. */
@@ -262,5 +276,25 @@ export class StepGroup {
     const moved: (RotationRow | null)[] = cs.map(() => null);
     for (const { member, staged: _staged, ...row } of out) moved[member] = row;
     return moved;
+  }
+
+  /**
+   * The members' end transactions as one: their bodies run one after another on one connection, in
+   * member order, between one BEGIN and one COMMIT. The audit chain is then locked, and its
+   * checkpoint written, once for the group, and the commit's other deferred work runs once. It
+   * commits every member's end or none. If it fails (one member's rotation moved underneath, a
+   * subscriber's error, a deadlock at commit), each member's end runs again in a transaction of
+   * its own, so only the member at fault fails, as it would alone.
+   */
+  private async endMany(bodies: EndCommit[]): Promise<(void | MemberFailure)[]> {
+    try {
+      await directTransaction(db, async (tx) => {
+        for (const body of bodies) await body(tx);
+      });
+      return bodies.map(() => undefined);
+    } catch (e) {
+      if (bodies.length === 1) return [new MemberFailure(e)];
+      return Promise.all(bodies.map((b) => this.endMany([b]).then((r) => r[0]!)));
+    }
   }
 }
