@@ -68,6 +68,29 @@ async function stepsOf(id: string) {
   );
 }
 
+/**
+ * The Graph port for each member, where the victim's first Graph call is preceded by another
+ * writer moving its rotation (its version bumped): that member's commit must then be refused.
+ */
+function movesUnderneath(victim: string) {
+  const base = deps.graph;
+  let bumped = false;
+  return (id: string) =>
+    new Proxy(base, {
+      get(target, prop, receiver) {
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof v !== 'function') return v;
+        return async (...args: unknown[]) => {
+          if (id === victim && !bumped) {
+            bumped = true;
+            await db.$executeRaw`UPDATE "Rotation" SET "version" = "version" + 1 WHERE "id" = ${victim}::uuid`;
+          }
+          return (v as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+}
+
 describe('rotations advancing as a step group', () => {
   it('end exactly as alone — only the new key in each tenant, one step row and audit event per step — with statements shared', async () => {
     const started = await startMany(3);
@@ -109,22 +132,7 @@ describe('rotations advancing as a step group', () => {
     const started = await startMany(3);
     const victim = started[1]!.rotation.id;
     // Another writer moves one rotation while its preflight reads the tenant.
-    const base = deps.graph;
-    let bumped = false;
-    const graphFor = (id: string) =>
-      new Proxy(base, {
-        get(target, prop, receiver) {
-          const v = Reflect.get(target, prop, receiver) as unknown;
-          if (typeof v !== 'function') return v;
-          return async (...args: unknown[]) => {
-            if (id === victim && !bumped) {
-              bumped = true;
-              await db.$executeRaw`UPDATE "Rotation" SET "version" = "version" + 1 WHERE "id" = ${victim}::uuid`;
-            }
-            return (v as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        },
-      });
+    const graphFor = movesUnderneath(victim);
     const group = new StepGroup(3);
     const outs: AdvanceOutcome[] = await Promise.all(
       started.map(({ rotation }) =>
@@ -178,22 +186,7 @@ describe('rotations advancing as a step group', () => {
     for (const id of ids)
       expect(await db.rotation.findUniqueOrThrow({ where: { id } })).toMatchObject({ step: 'verify_old_gone' });
     const victim = ids[1]!;
-    const base = deps.graph;
-    let bumped = false;
-    const graphFor = (id: string) =>
-      new Proxy(base, {
-        get(target, prop, receiver) {
-          const v = Reflect.get(target, prop, receiver) as unknown;
-          if (typeof v !== 'function') return v;
-          return async (...args: unknown[]) => {
-            if (id === victim && !bumped) {
-              bumped = true;
-              await db.$executeRaw`UPDATE "Rotation" SET "version" = "version" + 1 WHERE "id" = ${victim}::uuid`;
-            }
-            return (v as (...a: unknown[]) => unknown).apply(target, args);
-          };
-        },
-      });
+    const graphFor = movesUnderneath(victim);
     const group2 = new StepGroup(3);
     const outs = await Promise.all(
       ids.map((id) =>
