@@ -35,21 +35,11 @@ export async function healthReport(
   }
 }
 
-/** What an admin should act on now (crash loops, no live worker); empty for everyone else. */
-export async function findSystemProblems(ctx: HealthContext): Promise<string[]> {
-  return (await findShellBanners(ctx)).problems;
-}
-
-/** The fleet's onboarding while it runs or stopped unfinished, for any signed-in user; else null. */
-export async function findOnboarding(ctx: HealthContext): Promise<OnboardingProgress | null> {
-  return (await findShellBanners(ctx)).onboarding;
-}
-
 /**
  * What the dashboard shell's banners show on every page (app/(dashboard)/layout.tsx), in one
- * statement: the system problems (admins only; see findSystemProblems) and the unfinished
- * onboarding (any signed-in user). Nobody signed in: nothing. A failed read shows no banner rather
- * than failing the page.
+ * statement: what an admin should act on now (crash loops, no live worker; empty for everyone
+ * else) and the fleet's onboarding while it runs or stopped unfinished (any signed-in user).
+ * Nobody signed in: nothing. A failed read shows no banner rather than failing the page.
  */
 export async function findShellBanners(
   ctx: HealthContext,

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { db } from '@/lib/db';
 import { DEFAULT_SESSION_POLICY } from '@/lib/auth/session';
 import { getSystemHealth, readHeartbeats, WORKER_STALE_MS } from '@/lib/ops/get-system-health';
-import { findOnboarding, findShellBanners, findSystemProblems } from '@/lib/ops/health-report';
+import { findShellBanners } from '@/lib/ops/health-report';
 import { ONBOARDING_SETTING, readOnboardingProgress, type OnboardingProgress } from '@/lib/ops/onboarding-progress';
 import { startHeartbeat } from '@/lib/ops/process-heartbeat';
 import { purgeExpiredRecords } from '@/lib/ops/purge-expired-records';
@@ -89,9 +89,9 @@ describe('process heartbeats and health', () => {
     const health = await getSystemHealth(db, NOW);
     expect(health).toMatchObject({ ok: false, database: { ok: true }, queues: { waiting: 0 } });
     // Only admins are told.
-    expect(await findSystemProblems({ db, now: NOW, principal: principal('viewer') })).toEqual([]);
-    expect(await findSystemProblems({ db, now: NOW })).toEqual([]);
-    expect(await findSystemProblems({ db, now: NOW, principal: principal('admin') })).toHaveLength(1);
+    expect((await findShellBanners({ db, now: NOW, principal: principal('viewer') })).problems).toEqual([]);
+    expect((await findShellBanners({ db, now: NOW })).problems).toEqual([]);
+    expect((await findShellBanners({ db, now: NOW, principal: principal('admin') })).problems).toHaveLength(1);
   });
 
   it("reads the fleet onboarding's progress for the banner, and null when there is none", async () => {
@@ -111,8 +111,8 @@ describe('process heartbeats and health', () => {
     };
     await db.setting.create({ data: { key: ONBOARDING_SETTING, value: { ...progress } } });
     expect(await readOnboardingProgress(db)).toEqual(progress);
-    expect(await findOnboarding({ db, now: NOW, principal: principal('viewer') })).toEqual(progress);
-    expect(await findOnboarding({ db, now: NOW })).toBeNull();
+    expect((await findShellBanners({ db, now: NOW, principal: principal('viewer') })).onboarding).toEqual(progress);
+    expect((await findShellBanners({ db, now: NOW })).onboarding).toBeNull();
     // One read for both banners: a viewer gets the onboarding and no system problems.
     expect(await findShellBanners({ db, now: NOW, principal: principal('viewer') })).toEqual({
       problems: [],
@@ -122,7 +122,7 @@ describe('process heartbeats and health', () => {
       where: { key: ONBOARDING_SETTING },
       data: { value: { ...progress, finishedAt: NOW.toISOString() } },
     });
-    expect(await findOnboarding({ db, now: NOW, principal: principal('viewer') })).toBeNull();
+    expect((await findShellBanners({ db, now: NOW, principal: principal('viewer') })).onboarding).toBeNull();
     await db.setting.delete({ where: { key: ONBOARDING_SETTING } });
   });
 
