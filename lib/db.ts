@@ -160,6 +160,20 @@ export function utcTimestamp(d: Date | null): Prisma.Sql {
   return Prisma.sql`(${d?.toISOString() ?? null}::timestamptz AT TIME ZONE 'UTC')`;
 }
 
+/**
+ * `query`'s rows as one JSON array (`[]` when none), ordered by `order` (columns of `query`, alias
+ * `x`): for reads that gather several parts into one statement (ADR 046). A `timestamp` inside JSON
+ * loses its meaning (no zone), so such columns travel as epoch ms: `epochMsSql`.
+ */
+export function jsonRowsSql(query: Prisma.Sql, order: string): Prisma.Sql {
+  return Prisma.sql`(SELECT coalesce(json_agg(x ORDER BY ${Prisma.raw(order)}), '[]'::json) FROM (${query}) x)`;
+}
+
+/** A `timestamp` column (stored as UTC) as epoch milliseconds, for JSON (jsonRowsSql); `new Date(ms)` reads it back. */
+export function epochMsSql(column: string): Prisma.Sql {
+  return Prisma.raw(`(extract(epoch FROM ${column}) * 1000)::float8`);
+}
+
 /** PostgreSQL's text output of the types whose JS value Prisma gives differently from `pg`'s default. */
 const DIRECT_PARSERS: Record<number, (v: string) => unknown> = {
   // timestamp (without time zone): Prisma stores and reads UTC (pg's default reads local time).

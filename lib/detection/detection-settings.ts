@@ -4,7 +4,7 @@
  * setting, never a silent default — a wrong CIDR list would hide an attacker.
  */
 import { z } from 'zod';
-import { Prisma, queryRows, type Db } from '@/lib/db';
+import { jsonRowsSql, Prisma, queryRows, type Db } from '@/lib/db';
 import { RekeyError } from '@/lib/errors';
 import { parseCidr } from '@/lib/detection/cidr';
 import { StatusPolicySchema, type StatusPolicy } from '@/lib/status/classify-connector';
@@ -29,17 +29,18 @@ export interface DetectionSettings {
 }
 
 /** The two detection settings' rows as one JSON array of `{ key, value }`, for a statement that reads more. */
-export const detectionSettingsJsonSql = Prisma.sql`(SELECT coalesce(json_agg(json_build_object('key', "key", 'value', "value")), '[]'::json)
-  FROM "Setting" WHERE "key" IN (${VENDOR_CIDRS_KEY}, ${STATUS_POLICY_KEY}))`;
+export const detectionSettingsJsonSql = jsonRowsSql(
+  Prisma.sql`SELECT "key", "value" FROM "Setting" WHERE "key" IN (${VENDOR_CIDRS_KEY}, ${STATUS_POLICY_KEY})`,
+  'x."key"',
+);
 
 export async function loadDetectionSettings(db: Db | Prisma.TransactionClient): Promise<DetectionSettings> {
-  // Raw: read by every reclassification (each finished rotation's), where a typed query's CPU shows.
-  const rows = await queryRows<{ key: string; value: unknown }>(
+  // Raw: the fleet pages and scans read it (reclassification embeds detectionSettingsJsonSql).
+  const [row] = await queryRows<{ settings: { key: string; value: unknown }[] }>(
     db,
-    Prisma.sql`
-    SELECT "key", "value" FROM "Setting" WHERE "key" IN (${VENDOR_CIDRS_KEY}, ${STATUS_POLICY_KEY})`,
+    Prisma.sql`SELECT ${detectionSettingsJsonSql} AS settings`,
   );
-  return detectionSettingsFrom(rows);
+  return detectionSettingsFrom(row!.settings);
 }
 
 /** The settings from their stored rows (absent → defaults); an invalid stored value throws CONFIG naming it. */

@@ -4,7 +4,7 @@
  * SHA-256 thumbprints of certificates Rekey knows with that serial (and issuer, when the advisory
  * names one), so an old credential still held in a tenant matches by serial too.
  */
-import { Prisma, type Db } from '@/lib/db';
+import { epochMsSql, jsonRowsSql, Prisma, type Db } from '@/lib/db';
 import { normalizeSerial } from '@/lib/detection/parse-advisory';
 import type { Advisory as StatusAdvisory } from '@/lib/status/classify-connector';
 
@@ -37,15 +37,17 @@ type AdvisoryRow = AdvisoryWindow & { indicators: { kind: string; value: string;
  * reads more (reclassification reads it with the detection settings); advisoryIndicatorsFrom
  * reads it back.
  */
-export const advisoriesJsonSql = Prisma.sql`(SELECT coalesce(json_agg(x), '[]'::json) FROM (
-    SELECT a."id"::text AS id, a."title",
-           (extract(epoch FROM a."publishedAt") * 1000)::float8 AS "publishedMs",
-           (extract(epoch FROM a."compromiseStart") * 1000)::float8 AS "compromiseStartMs",
-           (extract(epoch FROM a."compromiseEnd") * 1000)::float8 AS "compromiseEndMs",
+export const advisoriesJsonSql = jsonRowsSql(
+  Prisma.sql`SELECT a."id"::text AS id, a."title",
+           ${epochMsSql('a."publishedAt"')} AS "publishedMs",
+           ${epochMsSql('a."compromiseStart"')} AS "compromiseStartMs",
+           ${epochMsSql('a."compromiseEnd"')} AS "compromiseEndMs",
            COALESCE(jsonb_agg(jsonb_build_object('kind', i."kind", 'value', i."value", 'issuer', i."issuer"))
                     FILTER (WHERE i."id" IS NOT NULL), '[]'::jsonb) AS "indicators"
     FROM "Advisory" a LEFT JOIN "AdvisoryIndicator" i ON i."advisoryId" = a."id"
-    GROUP BY a."id") x)`;
+    GROUP BY a."id"`,
+  'x."publishedMs", x.id',
+);
 
 export type AdvisoriesJson = (Omit<AdvisoryRow, 'publishedAt' | 'compromiseStart' | 'compromiseEnd'> & {
   publishedMs: number;

@@ -7,7 +7,7 @@
  * A scope that lists tenants by id has no precomputed rows: it aggregates its tenants' connectors
  * directly (`getFleetOverviewFromConnectors`, also the reference the counts are tested against).
  */
-import { Prisma, queryRows, type Db } from '@/lib/db';
+import { epochMsSql, jsonRowsSql as jsonRows, Prisma, queryRows, type Db } from '@/lib/db';
 import type { FleetFilters } from '@/lib/fleet/fleet-filters';
 import { connectorSql, fleetCountSql, tenantSql, type FleetScope } from '@/lib/fleet/fleet-scope';
 import { countFor, EXPOSED_SQL, isExposedStatus } from '@/lib/fleet/fleet-figures';
@@ -49,15 +49,6 @@ export interface FleetOverview {
 
 const n = (v: bigint | number | null | undefined) => Number(v ?? 0);
 
-/**
- * `query`'s rows as one JSON array (`[]` when none), ordered by `order` (columns of `query`): the
- * overview reads all its figures in one statement, since each statement costs the web server and
- * PostgreSQL a round trip (a system call each way, dear on small VMs) and PostgreSQL a parse and plan.
- */
-function jsonRows(query: Prisma.Sql, order: string): Prisma.Sql {
-  return Prisma.sql`(SELECT coalesce(json_agg(x ORDER BY ${Prisma.raw(order)}), '[]'::json) FROM (${query}) x)`;
-}
-
 /** The figures both paths read the same way, as columns of the overview's one statement. */
 function sharedFigures(cWhere: Prisma.Sql, tWhere: Prisma.Sql, since: Date, now: Date, maxScanAgeHours: number) {
   const rotations = Prisma.sql`"Rotation" r JOIN "Connector" c ON c.id = r."connectorId" JOIN "Tenant" t ON t.id = c."tenantId"`;
@@ -69,7 +60,7 @@ function sharedFigures(cWhere: Prisma.Sql, tWhere: Prisma.Sql, since: Date, now:
     )} AS "inFlight",
     ${jsonRows(
       Prisma.sql`SELECT r.id, r."connectorId", c."displayName" AS "connectorName", t."displayName" AS "tenantName",
-          r."errorMessage", (extract(epoch FROM r."createdAt") * 1000)::float8 AS "sinceMs"
+          r."errorMessage", ${epochMsSql('r."createdAt"')} AS "sinceMs"
         FROM ${rotations} WHERE r.state = 'NEEDS_ATTENTION' AND ${cWhere} ORDER BY r."createdAt", r.id LIMIT 8`,
       'x."sinceMs", x.id',
     )} AS attention,

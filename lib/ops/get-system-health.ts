@@ -4,7 +4,7 @@
  * reads; `now` is a parameter.
  */
 import type { ProcessHeartbeat } from '@/generated/prisma/client';
-import { Prisma, queryRows, type Db } from '@/lib/db';
+import { epochMsSql, jsonRowsSql, Prisma, queryRows, type Db } from '@/lib/db';
 import { HEARTBEAT_INTERVAL_MS } from '@/lib/ops/process-heartbeat';
 
 /** A worker that has not beaten for this long is presumed gone (four missed beats). */
@@ -42,10 +42,11 @@ const HEARTBEATS_LIMIT = 200;
  * The heartbeats as one JSON array (times as epoch ms), for a statement that reads more than them
  * (lib/ops/health-report.ts: the dashboard shell's banners); `heartbeatsFromJson` reads it back.
  */
-export const heartbeatsJsonSql = Prisma.sql`(SELECT coalesce(json_agg(h ORDER BY h."beatMs" DESC, h.id), '[]'::json) FROM (
-    SELECT id, kind, host, pid, (extract(epoch FROM "startedAt") * 1000)::float8 AS "startedMs",
-           (extract(epoch FROM "beatAt") * 1000)::float8 AS "beatMs", detail
-    FROM "ProcessHeartbeat" ORDER BY "beatAt" DESC LIMIT ${HEARTBEATS_LIMIT}) h)`;
+export const heartbeatsJsonSql = jsonRowsSql(
+  Prisma.sql`SELECT id, kind, host, pid, ${epochMsSql('"startedAt"')} AS "startedMs", ${epochMsSql('"beatAt"')} AS "beatMs", detail
+    FROM "ProcessHeartbeat" ORDER BY "beatAt" DESC LIMIT ${HEARTBEATS_LIMIT}`,
+  'x."beatMs" DESC, x.id',
+);
 
 export type HeartbeatsJson = (Omit<ProcessHeartbeat, 'startedAt' | 'beatAt'> & { startedMs: number; beatMs: number })[];
 
@@ -64,12 +65,9 @@ type HeartbeatSummary = Pick<
 
 /** The heartbeat half of the report: cheap (one indexed query), for /api/health. */
 export async function readHeartbeats(db: Db, now: Date): Promise<HeartbeatSummary> {
-  // Raw on the direct pool (ADR 038).
-  const beats = await queryRows<ProcessHeartbeat>(
-    db,
-    Prisma.sql`SELECT id, kind, host, pid, "startedAt", "beatAt", detail FROM "ProcessHeartbeat" ORDER BY "beatAt" DESC LIMIT ${HEARTBEATS_LIMIT}`,
-  );
-  return summarizeHeartbeats(beats, now);
+  // Raw on the direct pool (ADR 038); the same read the shell's banners embed.
+  const [row] = await queryRows<{ beats: HeartbeatsJson }>(db, Prisma.sql`SELECT ${heartbeatsJsonSql} AS beats`);
+  return summarizeHeartbeats(heartbeatsFromJson(row!.beats), now);
 }
 
 /** Live workers and supervisors, and what an admin should act on, from the newest heartbeats first. */
